@@ -1,0 +1,139 @@
+"""The `filmbot` command line (also `python -m bot`): run, playground, import, sync, backup."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+import discord
+from dotenv import load_dotenv
+
+from bot.config import ConfigError, Settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    load_dotenv(args.env_file)  # the entry point reads .env; importing the package never does
+    settings = Settings.from_env()
+    if getattr(args, "database", None):
+        settings = Settings(**{**settings.__dict__, "database": Path(args.database)})
+    return settings
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    token = settings.require_token()
+    from bot import create_bot
+
+    discord.utils.setup_logging(level=getattr(logging, settings.log_level, logging.INFO))
+    create_bot(settings).run(token, log_handler=None)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+
+    async def main() -> None:
+        from bot.client import FilmBot
+        from bot.importer import import_bundled
+
+        bot = FilmBot(settings)
+        store = await bot.open_store()
+        try:
+            result = await import_bundled(
+                store, settings.data_dir, bot.themes, settings.themes_file, force=args.force
+            )
+            print(result.summary())
+            reviews = await store.db.fetchval("SELECT count(*) FROM reviews")
+            passages = await store.db.fetchval("SELECT count(*) FROM passages")
+            print(f"Database {settings.database}: {reviews} reviews, {passages} passages in total.")
+        finally:
+            await bot.close_store()
+
+    asyncio.run(main())
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    token = settings.require_token()
+
+    async def main() -> None:
+        from bot import create_bot
+
+        bot = create_bot(settings)
+        async with bot:
+            await bot.login(token)  # runs setup_hook: migrations, import, cogs
+            await bot.sync_commands_if_changed(force=True)
+            print(f"Synced {len(bot.tree.get_commands())} commands"
+                  + (f" (and to guild {settings.dev_guild_id})" if settings.dev_guild_id else ""))
+
+    asyncio.run(main())
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    import sqlite3
+
+    settings = _settings(args)
+    target = Path(args.target)
+    source = sqlite3.connect(settings.database)
+    try:
+        with sqlite3.connect(target) as out:
+            source.backup(out)  # consistent copy even while the bot is running (WAL)
+    finally:
+        source.close()
+    print(f"Backed up {settings.database} to {target}")
+    return 0
+
+
+def cmd_playground(args: argparse.Namespace) -> int:
+    from bot.playground import run_playground
+
+    return run_playground(_settings(args), port=args.port, speed=args.speed, fresh=args.fresh)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="filmbot", description="filmbot: a Discord bot for film clubs.")
+    parser.add_argument("--env-file", default=".env", help="dotenv file to read (default: .env)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="connect to Discord (needs DISCORD_TOKEN)")
+    run.set_defaults(func=cmd_run)
+
+    play = sub.add_parser("playground", help="the real bot in a local browser page; no token, no network")
+    play.add_argument("--port", type=int, default=8765, help="loopback port (default 8765)")
+    play.add_argument("--speed", type=float, default=1.0, help="virtual clock speed factor (default 1.0)")
+    play.add_argument("--database", help="database file (default: a fresh temporary one)")
+    play.add_argument("--fresh", action="store_true", help="delete the playground database first")
+    play.set_defaults(func=cmd_playground)
+
+    imp = sub.add_parser("import", help="import the bundled corpus into the database now")
+    imp.add_argument("--database", help="database file (default: FILMBOT_DATABASE or data/filmbot.db)")
+    imp.add_argument("--force", action="store_true", help="re-derive passages even if nothing changed")
+    imp.set_defaults(func=cmd_import)
+
+    sync = sub.add_parser("sync", help="register slash commands with Discord (needs DISCORD_TOKEN)")
+    sync.set_defaults(func=cmd_sync)
+
+    backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
+    backup.add_argument("target", help="file to write")
+    backup.set_defaults(func=cmd_backup)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ConfigError as error:
+        print(f"filmbot: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

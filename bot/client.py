@@ -1,0 +1,111 @@
+"""FilmBot: the commands.Bot subclass every entry point builds through `create_bot`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import pkgutil
+from datetime import datetime
+
+import discord
+from discord.ext import commands
+
+import cogs
+from bot import db as database
+from bot.config import Settings
+from bot.corpus import Theme, load_themes
+from bot.errors import on_app_command_error
+from bot.importer import ImportResult, import_bundled
+from bot.render import NO_MENTIONS
+from bot.store import Database, Store
+
+log = logging.getLogger(__name__)
+COMMANDS_HASH_KEY = "synced_commands_hash"
+
+
+class FilmBot(commands.Bot):
+    """Opens the database, migrates, imports the corpus and loads every cog in `setup_hook`."""
+
+    def __init__(self, settings: Settings) -> None:
+        intents = discord.Intents.default()  # no privileged intents: slash commands need none
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            allowed_mentions=NO_MENTIONS,
+            help_command=None,
+        )
+        self.settings = settings
+        self.db: Database | None = None
+        self.store: Store = None  # type: ignore[assignment]  # set in setup_hook
+        self.themes: dict[str, Theme] = {}
+        self.last_import: ImportResult | None = None
+        self.tree.on_error = on_app_command_error
+
+    @staticmethod
+    def now() -> datetime:
+        """The one clock: aware UTC from discord.utils, which simcord's advance_time moves."""
+        return discord.utils.utcnow()
+
+    async def setup_hook(self) -> None:
+        # simcord's restart_bot() logs the same object in again: start from a clean slate,
+        # exactly as a new process would.
+        await self._unload_everything()
+        await self.open_store()
+        self.last_import = await import_bundled(
+            self.store, self.settings.data_dir, self.themes, self.settings.themes_file
+        )
+        for module in sorted(m.name for m in pkgutil.iter_modules(cogs.__path__)):
+            await self.load_extension(f"cogs.{module}")
+        if self.settings.auto_sync:
+            await self.sync_commands_if_changed()
+
+    async def open_store(self) -> Store:
+        """Open and migrate the database, load themes; used by the bot and by the CLI."""
+        self.themes = load_themes(self.settings.themes_file)
+        conn = await database.connect(self.settings.database)
+        await database.migrate(conn)
+        self.db = Database(conn)
+        self.store = Store(self.db)
+        return self.store
+
+    async def _unload_everything(self) -> None:
+        for name in list(self.extensions):
+            await self.unload_extension(name)
+        await self.close_store()
+
+    async def close_store(self) -> None:
+        if self.db is not None:
+            db, self.db = self.db, None
+            await db.close()
+
+    def commands_signature(self) -> str:
+        payload = [command.to_dict(self.tree) for command in self.tree.get_commands()]
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+    async def sync_commands_if_changed(self, *, force: bool = False) -> bool:
+        """Sync only when the command set changed since the last sync (Discord rate-limits syncs)."""
+        signature = self.commands_signature()
+        if not force and await self.store.meta.get(COMMANDS_HASH_KEY) == signature:
+            return False
+        await self.tree.sync()
+        if self.settings.dev_guild_id:
+            guild = discord.Object(self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+        await self.store.meta.set(COMMANDS_HASH_KEY, signature)
+        log.info("synced %d application commands", len(self.tree.get_commands()))
+        return True
+
+    async def close(self) -> None:
+        try:
+            for name in list(self.extensions):
+                await self.unload_extension(name)
+        finally:
+            await self.close_store()
+            await super().close()
+
+
+def create_bot(settings: Settings | None = None) -> FilmBot:
+    """An unstarted bot; tests, the playground and `filmbot run` all build it this way."""
+    return FilmBot(settings or Settings())

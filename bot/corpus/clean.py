@@ -1,0 +1,143 @@
+"""Turn scraped review text into clean paragraphs.
+
+Scraped reviews arrive with image captions, promo links, section headings,
+layout whitespace and holes where words were lost.  Everything here is pure
+text processing (standard library only) so it can run anywhere, including in
+tests and in the import pipeline, without discord or a database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+# Journalistic omission mark used wherever a word was lost in scraping.  We
+# never silently close such a gap: quoting "an actress" when the critic wrote
+# "an Oscar-winning actress" would put words in their mouth.
+GAP_MARK = "[…]"
+
+# Bidi overrides/isolates, BOM and zero-width space: invisible, can reorder or
+# disguise text in a Discord embed, and carry no meaning in a review.  ZWJ and
+# ZWNJ are kept because emoji sequences and some scripts depend on them.
+_INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+# Two or more blanks between word-ish characters = a lost word.  A comma or
+# semicolon on the left counts too ("the surreal,   sets"): layout never puts
+# a run of spaces after a comma, a deleted adjective does.  A dash or a
+# sentence end on the left is just sloppy spacing, so it is not matched.
+_WORD_GAP = re.compile(r"(?<=[\w,;]) {2,}(?=[\w“‘\"(])")
+# "dream. ”" -> "dream.”": the closing quote got detached from its sentence.
+_DETACHED_CLOSE = re.compile(r"([.?!,;:…]) +([”’\"])(?= |$)")
+_SPACES = re.compile(r" {2,}")
+_TERMINAL_END = re.compile(r"[.?!…][\"”’')\]]*$")
+
+# Lines that are promo or credit boilerplate whatever their punctuation.
+_PROMO = re.compile(
+    r"^(related|read more|read next|see also|also read|recommended|more from|"
+    r"advertisement|sponsored|subscribe|sign up|watch|listen)\b\s*[:|–—-]",
+    re.IGNORECASE,
+)
+_CREDIT = re.compile(
+    r"^(sourced via|source:|via\b|images? (via|by|courtesy)|photos? (via|by|courtesy|credit)|"
+    r"photograph(ed)? by|courtesy of|credit:|image credit|photo:|getty images)",
+    re.IGNORECASE,
+)
+_URL = re.compile(r"^(https?://|www\.)\S*$", re.IGNORECASE)
+# Spoiler/affiliate disclaimers opening a paragraph: a sentence about the
+# article, not about the film, so it must never be quoted as the critic's view.
+_DISCLAIMER = re.compile(
+    r"^(?:(?:spoiler )?warning: )?this (?:post|article|review|piece|story) contains "
+    r"[^.?!]*(?:spoilers?|affiliate links?)[^.?!]*[.!] *",
+    re.IGNORECASE,
+)
+_MAX_HEADING_WORDS = 15
+
+
+def strip_control(text: str) -> str:
+    """Remove NUL and other control characters, keeping newlines and tabs.
+
+    Used on user input as well as scraped text: control bytes can break
+    Discord rendering and SQLite text handling.  CR/CRLF become LF first so a
+    Windows line ending is not lost as a paragraph break.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
+    )
+
+
+def _normalise_line(line: str) -> str:
+    """Fix spacing in one line: mark lost words, reattach quotes, collapse runs."""
+    line = _INVISIBLE.sub("", line)
+    # Every kind of blank (tab, NBSP, thin space...) counts as one space.
+    line = "".join(" " if ch.isspace() else ch for ch in line).strip()
+    line = _WORD_GAP.sub(f" {GAP_MARK} ", line)
+    line = _DETACHED_CLOSE.sub(r"\1\2", line)
+    return _SPACES.sub(" ", line)
+
+
+def _is_title_case(words: list[str]) -> bool:
+    """True when every content word (4+ letters) is capitalised, as in headings."""
+    content = [w for w in words if sum(c.isalpha() for c in w) >= 4]
+    return len(content) >= 3 and all(w[0].isupper() for w in content)
+
+
+def is_boilerplate(line: str) -> bool:
+    """Whether a cleaned line is a caption, credit, promo, slug or heading.
+
+    The rules are general rather than a list of known strings: real prose
+    paragraphs end with sentence punctuation and are not Title Case.
+    """
+    if not line or _PROMO.match(line) or _URL.match(line):
+        return True
+    words = line.split()
+    short = len(words) <= _MAX_HEADING_WORDS
+    if short and _CREDIT.match(line):
+        return True
+    if len(words) == 1:  # slugs, file names, a bare studio name
+        return True
+    if short and not _TERMINAL_END.search(line):  # heading or caption
+        return True
+    return short and len(words) <= 12 and _is_title_case(words)
+
+
+def clean_review(raw: str) -> list[str]:
+    """Return the review's prose paragraphs, boilerplate dropped, gaps marked.
+
+    A paragraph is one non-empty line: the seeds use both single and blank-line
+    separators, and a scraped line never spans two paragraphs.
+    """
+    paragraphs: list[str] = []
+    for raw_line in strip_control(raw).split("\n"):
+        line = _normalise_line(raw_line)
+        if is_boilerplate(line):
+            continue
+        line = _DISCLAIMER.sub("", line).strip()
+        if line:
+            paragraphs.append(line)
+    return paragraphs
+
+
+def normalise_for_hash(text: str) -> str:
+    """Canonical form for duplicate detection.
+
+    Two scrapes of one review differ in whitespace, quote style, dashes,
+    accents and omission marks; only the letters and word order matter.
+    """
+    text = unicodedata.normalize("NFKD", strip_control(text)).casefold()
+    kept = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat.startswith(("L", "N")):
+            kept.append(ch)
+        elif ch.isspace():
+            kept.append(" ")
+        # punctuation, symbols and combining accents are dropped entirely, so
+        # "don’t" and "don't" both become "dont".
+    return " ".join("".join(kept).split())
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 hex digest of the normalised text (stable duplicate key)."""
+    return hashlib.sha256(normalise_for_hash(text).encode("utf-8")).hexdigest()

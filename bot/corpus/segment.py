@@ -1,0 +1,194 @@
+"""Split clean paragraphs into sentences and group them into quotable passages.
+
+A passage is what the bot quotes in Discord, so it must be whole sentences
+(never a cut-off clause) and short enough to read in an embed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MIN_QUOTABLE = 40
+MAX_PASSAGE = 450
+# Stop adding sentences once a passage is this long: a 2-sentence, 300-char
+# excerpt reads better in chat than three sentences touching 450.
+SOFT_TARGET = 220
+MAX_SENTENCES = 3
+
+# Candidate boundary: terminal punctuation (or an interrupting dash before a
+# closing quote), any closing quotes/brackets, then whitespace.
+# "…" inside our omission mark "[…]" is not an ellipsis ending a sentence.
+_BOUNDARY = re.compile(r"(?:[.?!]+|(?<!\[)…+|—(?=[\"”’]))[\"”’')\]]*( +)")
+_OPENERS = "\"“‘'([¿¡"
+# Words that end with a period yet rarely end a sentence: they precede a name
+# or a number ("Dr. Mia", "St. Louis", "No. 5", "Jan. 3").
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms mx dr st prof sen rep gen gov capt lt col sgt rev hon mt ft
+    vs v no vol pp fig approx cf e.g i.e jan feb mar apr jun jul aug sep sept
+    oct nov dec""".split()
+)
+_TERMINAL_END = re.compile(r"[.?!…][\"”’')\]]*$")
+_QUESTION_END = re.compile(r"\?[\"”’')\]]*$")
+_GAP_MARK = "[…]"
+# More lost words than this and the excerpt misrepresents the critic.
+_MAX_GAPS_QUOTABLE = 2
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One quotable unit of a review.
+
+    quotable is False when the text should be kept (for search and context)
+    but never shown as a quote:
+    - shorter than 40 chars (a fragment like "Sebastian shrugs." on its own),
+    - a piece of a single sentence longer than 450 chars (split to respect
+      the length cap, so it is not a whole sentence),
+    - not shaped like whole sentences (no capital start / terminal end),
+    - only questions (rhetorical questions are not the critic's view),
+    - more than two lost-word gaps "[…]" (too damaged to attribute).
+    """
+
+    ordinal: int
+    paragraph: int
+    text: str
+    quotable: bool
+
+
+def _word_before(text: str, end: int) -> str:
+    """The token that ends at `end` (the position of the terminal period)."""
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return text[start:end].lstrip(_OPENERS)
+
+
+def _is_abbreviation(token: str) -> bool:
+    """Whether a period after `token` is an abbreviation/initial, not a full stop."""
+    bare = token.rstrip(".").lower()
+    if bare in _ABBREVIATIONS:
+        return True
+    # Single initials ("L. A.", "J. K.") and dotted acronyms ("U.S", "L.A").
+    # Trade-off: "in the U.S. The" stays one sentence, which is harmless;
+    # splitting "L. A. traffic" would produce two non-sentences.
+    return bool(re.fullmatch(r"(?:[A-Za-z]\.)*[A-Z]", token.rstrip(".")))
+
+
+def _starts_sentence(text: str, pos: int) -> bool:
+    """Whether the text at `pos` looks like a sentence start (opener + capital/digit)."""
+    while pos < len(text) and text[pos] in _OPENERS:
+        pos += 1
+    return pos < len(text) and (text[pos].isupper() or text[pos].isdigit())
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Split one clean paragraph into sentences.
+
+    Rule-based on purpose: generic splitters return a 5,700-char "sentence"
+    on scraped text. A boundary needs terminal punctuation, optional closing
+    quotes, whitespace and a capital/digit next, so "?” she asks" and
+    "L. A. traffic" stay inside their sentence.
+    """
+    sentences: list[str] = []
+    start = 0
+    for match in _BOUNDARY.finditer(paragraph):
+        cut = match.start(1)
+        if not _starts_sentence(paragraph, match.end()):
+            continue
+        punct = paragraph[match.start()]
+        if punct == "." and _is_abbreviation(_word_before(paragraph, match.start())):
+            continue
+        sentence = paragraph[start:cut].strip()
+        if sentence:
+            sentences.append(sentence)
+        start = match.end()
+    tail = paragraph[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences
+
+
+def _split_long(sentence: str) -> list[str]:
+    """Cut an over-long sentence into pieces <= MAX_PASSAGE at clause breaks."""
+    pieces: list[str] = []
+    rest = sentence
+    while len(rest) > MAX_PASSAGE:
+        window = rest[: MAX_PASSAGE + 1]
+        cut = -1
+        for sep in ("; ", ": ", " — ", " – ", " - ", ", ", " "):
+            found = window.rfind(sep, MAX_PASSAGE // 4)
+            if found > 0:
+                # keep ";" / "," with the clause they end, push a dash forward
+                cut = found + (0 if sep.startswith(" ") else 1)
+                break
+        if cut <= 0:  # one unbroken token: hard cut is the only option
+            cut = MAX_PASSAGE
+        pieces.append(rest[:cut].strip())
+        rest = rest[cut:].strip()
+    if rest:
+        pieces.append(rest)
+    return [p for p in pieces if p]
+
+
+def _group(sentences: list[str]) -> list[tuple[list[str], bool]]:
+    """Greedy grouping: (sentences, whole) groups within one paragraph."""
+    groups: list[tuple[list[str], bool]] = []
+    current: list[str] = []
+    for sentence in sentences:
+        if len(sentence) > MAX_PASSAGE:
+            if current:
+                groups.append((current, True))
+                current = []
+            groups.extend(([piece], False) for piece in _split_long(sentence))
+            continue
+        joined = len(" ".join(current + [sentence]))
+        full = len(current) >= MAX_SENTENCES or joined > MAX_PASSAGE
+        if current and (full or len(" ".join(current)) >= SOFT_TARGET):
+            groups.append((current, True))
+            current = []
+        current.append(sentence)
+    if current:
+        groups.append((current, True))
+    return _merge_short_tail(groups)
+
+
+def _merge_short_tail(groups: list[tuple[list[str], bool]]) -> list[tuple[list[str], bool]]:
+    """Fold a too-short last group into the previous one when it fits."""
+    if len(groups) < 2:
+        return groups
+    (prev, prev_whole), (last, last_whole) = groups[-2], groups[-1]
+    merged = prev + last
+    fits = len(merged) <= MAX_SENTENCES and len(" ".join(merged)) <= MAX_PASSAGE
+    if prev_whole and last_whole and len(" ".join(last)) < MIN_QUOTABLE and fits:
+        return groups[:-2] + [(merged, True)]
+    return groups
+
+
+def _is_quotable(sentences: list[str], whole: bool) -> bool:
+    """Apply the quotability rules documented on Passage."""
+    text = " ".join(sentences)
+    if not whole or not MIN_QUOTABLE <= len(text) <= MAX_PASSAGE:
+        return False
+    shaped = all(_starts_sentence(s, 0) and _TERMINAL_END.search(s) for s in sentences)
+    only_questions = all(_QUESTION_END.search(s) for s in sentences)
+    return shaped and not only_questions and text.count(_GAP_MARK) <= _MAX_GAPS_QUOTABLE
+
+
+def segment(paragraphs: list[str]) -> list[Passage]:
+    """Group whole sentences of each paragraph into passages of 1-3 sentences.
+
+    Passages never cross paragraphs (a paragraph is the critic's own unit of
+    thought) and never cut a sentence unless it alone exceeds MAX_PASSAGE.
+    """
+    passages: list[Passage] = []
+    for p_index, paragraph in enumerate(paragraphs):
+        for sentences, whole in _group(split_sentences(paragraph)):
+            passages.append(
+                Passage(
+                    ordinal=len(passages),
+                    paragraph=p_index,
+                    text=" ".join(sentences),
+                    quotable=_is_quotable(sentences, whole),
+                )
+            )
+    return passages

@@ -1,0 +1,29 @@
+"""The data layer: every SQL statement of the bot lives under this package."""
+
+from __future__ import annotations
+
+from .audit import AuditStore
+from .base import Database
+from .corpus import CorpusWriter, NewReview
+from .guilds import GuildSettings, GuildStore
+from .meta import MetaStore
+from .quotes import Quote, QueryStore, QuoteFilters, QuoteStore, unattributed_label
+
+
+class Store:
+    """One object the bot hands to cogs: `bot.store.quotes.pick(...)`, `bot.store.guilds.get(...)`."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.meta = MetaStore(db)
+        self.guilds = GuildStore(db)
+        self.audit = AuditStore(db)
+        self.corpus = CorpusWriter(db)
+        self.quotes = QuoteStore(db)
+        self.queries = QueryStore(db)
+
+
+__all__ = [
+    "AuditStore", "CorpusWriter", "Database", "GuildSettings", "GuildStore", "MetaStore", "NewReview",
+    "Quote", "QueryStore", "QuoteFilters", "QuoteStore", "Store", "unattributed_label",
+]

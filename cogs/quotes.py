@@ -1,0 +1,291 @@
+"""/quote, /search, /critics: what critics actually wrote, with honest attribution."""
+
+from __future__ import annotations
+
+import re
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.corpus import Theme
+from bot.errors import UserError, user_errors
+from bot.lookup import (
+    autocomplete_matches,
+    check_film,
+    critic_names,
+    film_names,
+    resolve_theme,
+    theme_list,
+)
+from bot.render import (
+    FILM_CLUB_COLOUR,
+    NO_MENTIONS,
+    attribution_line,
+    clip,
+    context_window,
+    film_label,
+    inert,
+    quote_block,
+    spoiler,
+)
+from bot.store import Quote, QuoteFilters
+from bot.store.fts import keywords
+
+QUOTE_OPTION_MAX = 200  # what we keep of a filter; longer input cannot name anything real
+
+
+def is_spoiler(quote: Quote, themes: dict[str, Theme]) -> bool:
+    """Hidden when the review spoils throughout or the passage carries a spoiler theme."""
+    return quote.review_spoiler or any(themes[t].spoiler for t in quote.themes if t in themes)
+
+
+def quote_embed(quote: Quote, themes: dict[str, Theme]) -> discord.Embed:
+    hidden = is_spoiler(quote, themes)
+    film = film_label(quote.film_title, quote.film_year)
+    embed = discord.Embed(
+        title=clip(f"From a review of {film}", 256),
+        description=quote_block(quote.text, hidden=hidden)
+        + "\n\n"
+        + inert(attribution_line(quote.attribution, quote.outlet, film, quote.published), 600),
+        colour=FILM_CLUB_COLOUR,
+        url=quote.url or None,
+    )
+    names = [themes[t].name for t in quote.themes if t in themes]
+    if names:
+        embed.add_field(name="Themes", value=clip(", ".join(names), 1024))
+    if hidden:
+        embed.add_field(name="Spoilers", value="This excerpt discusses the ending: click to reveal.")
+    embed.set_footer(text=f"Review #{quote.review_id} · passage {quote.ordinal + 1}")
+    return embed
+
+
+class AnotherQuoteButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"filmbot:quote:another:(?P<query>\d{1,18}):(?P<passage>\d{1,18})",
+):
+    """Another quote with the same filters; the filters live in SQLite so this survives restarts."""
+
+    def __init__(self, query_id: int, passage_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Another",
+                emoji="🎲",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"filmbot:quote:another:{query_id}:{passage_id}",
+            )
+        )
+        self.query_id = query_id
+        self.passage_id = passage_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]):  # noqa: ANN001
+        return cls(int(match["query"]), int(match["passage"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        cog: Quotes = interaction.client.get_cog("Quotes")  # type: ignore[assignment]
+        async with user_errors(interaction):
+            filters = await interaction.client.store.queries.load(self.query_id)  # type: ignore[attr-defined]
+            if filters is None:
+                raise UserError("That quote's search is no longer available; run /quote again.")
+            await cog.send_quote(interaction, filters, exclude=self.passage_id)
+
+
+class ContextButton(
+    discord.ui.DynamicItem[discord.ui.Button], template=r"filmbot:quote:context:(?P<passage>\d{1,18})"
+):
+    """The whole paragraph around a quote, shown only to whoever asked."""
+
+    def __init__(self, passage_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="More context",
+                emoji="📖",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"filmbot:quote:context:{passage_id}",
+            )
+        )
+        self.passage_id = passage_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]):  # noqa: ANN001
+        return cls(int(match["passage"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot = interaction.client
+        async with user_errors(interaction):
+            quote = await bot.store.quotes.get(self.passage_id)  # type: ignore[attr-defined]
+            paragraph = await bot.store.quotes.context(self.passage_id)  # type: ignore[attr-defined]
+            if quote is None or paragraph is None:
+                raise UserError("That passage was removed from the corpus.")
+            hidden = is_spoiler(quote, bot.themes)  # type: ignore[attr-defined]
+            body = clip(context_window(paragraph, 1500), 1800)
+            film = film_label(quote.film_title, quote.film_year)
+            text = (
+                f"**Context** ({inert(quote.attribution, 100)} on *{inert(film, 120)}*):\n"
+                + (spoiler(body) if hidden else body)
+            )
+            await interaction.response.send_message(clip(text, 2000), ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
+def quote_view(query_id: int, passage_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(AnotherQuoteButton(query_id, passage_id))
+    view.add_item(ContextButton(passage_id))
+    return view
+
+
+@app_commands.guild_only()
+class Quotes(commands.Cog):
+    """Quote critics by film, critic, theme or keywords."""
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(AnotherQuoteButton, ContextButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(AnotherQuoteButton, ContextButton)
+
+    async def validated_filters(
+        self, film: str | None, critic: str | None, theme: str | None, about: str | None
+    ) -> QuoteFilters:
+        store, themes = self.bot.store, self.bot.themes
+        film = await check_film(store, film and film[:QUOTE_OPTION_MAX])
+        resolved = resolve_theme(themes, theme and theme[:QUOTE_OPTION_MAX])
+        critic = critic.strip()[:QUOTE_OPTION_MAX] if critic and critic.strip() else None
+        if critic and not any(critic.casefold() == n.casefold() for n in await critic_names(store)) \
+                and critic.casefold() != "unattributed":
+            names = ", ".join(await critic_names(store))
+            raise UserError(f"No critic or outlet called “{inert(critic, 80)}”. Known: {clip(names, 900)}.")
+        if about is not None and not keywords(about):
+            raise UserError(
+                f"There's nothing to search for in “{inert(about, 80)}”: use plain words,"
+                " e.g. `about: jazz piano` or `about: ending`."
+            )
+        return QuoteFilters(film=film, critic=critic, theme=resolved.key if resolved else None, about=about)
+
+    async def send_quote(
+        self, interaction: discord.Interaction, filters: QuoteFilters, *, exclude: int | None = None
+    ) -> None:
+        quote = await self.bot.store.quotes.pick(filters, exclude=exclude)
+        if quote is None:
+            raise UserError(await self.nothing_found(filters))
+        query_id = await self.bot.store.queries.save(filters)
+        await interaction.response.send_message(
+            embed=quote_embed(quote, self.bot.themes),
+            view=quote_view(query_id, quote.passage_id),
+            allowed_mentions=NO_MENTIONS,
+        )
+
+    async def nothing_found(self, filters: QuoteFilters) -> str:
+        searched = [
+            f"{label} “{inert(value, 80)}”"
+            for label, value in (
+                ("film", filters.film), ("critic", filters.critic), ("theme", filters.theme),
+                ("about", filters.about),
+            )
+            if value
+        ]
+        counts = await self.bot.store.quotes.theme_counts(filters.film)
+        themes = ", ".join(f"`{k}` ({n})" for k, n in sorted(counts.items())) or "none"
+        films = ", ".join(await film_names(self.bot.store)) or "none yet"
+        return clip(
+            f"No quote matches {' and '.join(searched) or 'that'}.\n"
+            f"Films: {films}\nThemes with quotes: {themes}\n"
+            "Try fewer filters, or `/search` with a single word.",
+            1900,
+        )
+
+    @app_commands.command(name="quote", description="Quote a critic: filter by film, critic, theme or keywords.")
+    @app_commands.describe(
+        film="Film title, e.g. La La Land",
+        critic="Critic or outlet name, or an 'Unattributed review #N' label",
+        theme="A discussion theme, e.g. ending or nostalgia",
+        about="Keywords the passage must contain, e.g. jazz piano",
+    )
+    async def quote(
+        self,
+        interaction: discord.Interaction,
+        film: str | None = None,
+        critic: str | None = None,
+        theme: str | None = None,
+        about: str | None = None,
+    ) -> None:
+        """Quote a critic: filter by film, critic, theme or keywords."""
+        async with user_errors(interaction):
+            filters = await self.validated_filters(film, critic, theme, about)
+            await self.send_quote(interaction, filters)
+
+    @app_commands.command(name="search", description="Search every review for words; shows the 5 best passages.")
+    @app_commands.describe(query="Words to look for, e.g. jazz club")
+    async def search(self, interaction: discord.Interaction, query: str) -> None:
+        """Search every review for words; shows the 5 best passages."""
+        async with user_errors(interaction):
+            if not keywords(query):
+                raise UserError(f"There's nothing to search for in “{inert(query, 80)}”: try plain words.")
+            results = await self.bot.store.quotes.search(query)
+            if not results:
+                raise UserError(
+                    f"No passage mentions “{inert(query, 80)}”. Themes you could try: "
+                    f"{theme_list(self.bot.themes)}."
+                )
+            embed = discord.Embed(
+                title=clip(f"Passages matching “{inert(query, 100)}”", 256), colour=FILM_CLUB_COLOUR
+            )
+            for quote, snippet in results:
+                film = film_label(quote.film_title, quote.film_year)
+                text = inert(snippet.replace("\x02", "STARTHL").replace("\x03", "ENDHL"), 900)
+                text = text.replace("STARTHL", "**").replace("ENDHL", "**")
+                if is_spoiler(quote, self.bot.themes):
+                    text = spoiler(text)
+                embed.add_field(
+                    name=clip(f"{quote.attribution} · {film}", 256), value=clip(text, 1024), inline=False
+                )
+            await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
+
+    @app_commands.command(name="critics", description="List the critics and reviews in the corpus.")
+    async def critics(self, interaction: discord.Interaction) -> None:
+        """List the critics and reviews in the corpus."""
+        rows = await self.bot.store.quotes.critics()
+        lines = []
+        for row in rows[:40]:
+            who = row["critic"] or f"Unattributed review #{row['id']}"
+            outlet = f", {row['outlet']}" if row["outlet"] else ""
+            lines.append(
+                f"• **{inert(who, 100)}**{inert(outlet, 100)} on *{inert(film_label(row['title'], row['year']), 120)}*"
+                f" ({row['passages']} quotable passages)"
+            )
+        if len(rows) > 40:
+            lines.append(f"…and {len(rows) - 40} more reviews.")
+        embed = discord.Embed(
+            title="Critics in the corpus",
+            description=clip("\n".join(lines) or "No reviews yet.", 4000),
+            colour=FILM_CLUB_COLOUR,
+        )
+        embed.set_footer(text="Reviews without a byline stay unattributed until a moderator sets the critic.")
+        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @quote.autocomplete("film")
+    async def film_autocomplete(self, interaction: discord.Interaction, current: str):
+        return [app_commands.Choice(name=n, value=v) for n, v in autocomplete_matches(current, await film_names(self.bot.store))]
+
+    @quote.autocomplete("critic")
+    async def critic_autocomplete(self, interaction: discord.Interaction, current: str):
+        return [app_commands.Choice(name=n, value=v) for n, v in autocomplete_matches(current, await critic_names(self.bot.store))]
+
+    @quote.autocomplete("theme")
+    async def theme_autocomplete(self, interaction: discord.Interaction, current: str):
+        film = getattr(interaction.namespace, "film", None)
+        counts = await self.bot.store.quotes.theme_counts(film or None)
+        typed = (current or "").casefold()
+        return [
+            app_commands.Choice(name=clip(f"{t.name} ({counts[key]} quotes)", 100), value=key)
+            for key, t in self.bot.themes.items()
+            if counts.get(key) and (typed in key or typed in t.name.casefold())
+        ][:25]
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Quotes(bot))

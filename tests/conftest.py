@@ -1,0 +1,84 @@
+"""Shared fixtures: a bot on a fresh temporary database, driven through simcord."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import discord
+import pytest
+
+from bot import Settings, create_bot
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(database=tmp_path / "filmbot.db")
+
+
+@pytest.fixture
+async def simcord_bot(settings: Settings):
+    bot = create_bot(settings)
+    yield bot
+    # simcord never calls close(); without this the database stays open.
+    await bot.close_store()
+
+
+class World:
+    """A demo server: #film-club, a moderator (Manage Server) and two members."""
+
+    def __init__(self, env) -> None:
+        self.env = env
+        self.guild = env.create_guild(name="Film Club")
+        self.channel = self.guild.create_text_channel("film-club")
+        mods = self.guild.create_role("Moderators", permissions=discord.Permissions(manage_guild=True))
+        self.mod = self.guild.add_member(env.create_user("mod"), roles=[mods])
+        self.alice = self.guild.add_member(env.create_user("alice"))
+        self.bob = self.guild.add_member(env.create_user("bob"))
+
+    @property
+    def bot(self):
+        return self.env.bot
+
+
+@pytest.fixture
+def world(simcord_env) -> World:
+    return World(simcord_env)
+
+
+def table_digest(path: Path) -> str:
+    """A hash of every row of every table: proves a refused command wrote nothing."""
+    digest = hashlib.sha256()
+    with sqlite3.connect(path) as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'passages_fts%' ORDER BY name"
+        )]
+        for table in tables:
+            for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1"):
+                digest.update(repr((table, row)).encode())
+    return digest.hexdigest()
+
+
+def message_payloads(env) -> list[dict]:
+    """Every message body the bot sent: interaction callbacks, followups, channel messages, edits."""
+    payloads = []
+    for request in env.http_requests:
+        body = request.json
+        if not isinstance(body, dict) or request.method not in {"POST", "PATCH"}:
+            continue
+        if "/callback" in request.path:
+            body = body.get("data") or {}
+        if any(key in body for key in ("content", "embeds", "poll", "components")):
+            payloads.append(body)
+    return payloads
+
+
+def assert_no_pings(env) -> None:
+    """Every message the bot sent parsed no mentions at all."""
+    payloads = message_payloads(env)
+    assert payloads, "the bot sent nothing"
+    for body in payloads:
+        mentions = body.get("allowed_mentions")
+        assert mentions is not None, f"no allowed_mentions in {str(body)[:200]}"
+        assert mentions.get("parse") == [] and not mentions.get("users") and not mentions.get("roles")
