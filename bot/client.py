@@ -18,6 +18,7 @@ from bot.corpus import Theme, load_themes
 from bot.errors import on_app_command_error
 from bot.importer import ImportResult, import_bundled
 from bot.render import NO_MENTIONS
+from bot.scheduler import Scheduler
 from bot.store import Database, Store
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ class FilmBot(commands.Bot):
         self.store: Store = None  # type: ignore[assignment]  # set in setup_hook
         self.themes: dict[str, Theme] = {}
         self.last_import: ImportResult | None = None
+        self.scheduler = Scheduler(self.now, self.wait_until_ready)
         self.tree.on_error = on_app_command_error
 
     @staticmethod
@@ -55,10 +57,12 @@ class FilmBot(commands.Bot):
         self.last_import = await import_bundled(
             self.store, self.settings.data_dir, self.themes, self.settings.themes_file
         )
+        self.scheduler = Scheduler(self.now, self.wait_until_ready)
         for module in sorted(m.name for m in pkgutil.iter_modules(cogs.__path__)):
-            await self.load_extension(f"cogs.{module}")
+            await self.load_extension(f"cogs.{module}")  # cogs register their scheduler jobs in cog_load
         if self.settings.auto_sync:
             await self.sync_commands_if_changed()
+        self.scheduler.start()
 
     async def open_store(self) -> Store:
         """Open and migrate the database, load themes; used by the bot and by the CLI."""
@@ -70,6 +74,7 @@ class FilmBot(commands.Bot):
         return self.store
 
     async def _unload_everything(self) -> None:
+        await self.scheduler.stop()
         for name in list(self.extensions):
             await self.unload_extension(name)
         await self.close_store()
@@ -99,6 +104,7 @@ class FilmBot(commands.Bot):
 
     async def close(self) -> None:
         try:
+            await self.scheduler.stop()
             for name in list(self.extensions):
                 await self.unload_extension(name)
         finally:

@@ -1,0 +1,97 @@
+"""One durable loop for timed work (scheduled prompts, poll deadlines).
+
+The truth lives in SQLite: each job answers "when is my next due row?" and "process what is
+due now". The loop sleeps until the earliest due time and is woken early when a job's rows
+change (`wake()`), instead of polling. Time comes from one clock (discord.utils.utcnow),
+which simcord's advance_time moves in tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+MIN_SLEEP = 1.0  # seconds: a job that keeps reporting past-due rows must not spin the loop
+MAX_SLEEP = 3600.0  # re-check hourly anyway, so a wrong clock can never freeze the loop for days
+
+
+class Job(Protocol):
+    name: str
+
+    async def next_due(self) -> datetime | None:
+        """Earliest aware-UTC time at which `run_due` has work, or None."""
+
+    async def run_due(self, now: datetime) -> None:
+        """Process every row due at or before `now`. Must move each processed row forward."""
+
+
+class Scheduler:
+    def __init__(self, clock: Callable[[], datetime], ready: Callable[[], object] | None = None) -> None:
+        self.clock = clock
+        self._ready = ready  # awaitable factory, e.g. bot.wait_until_ready
+        self._jobs: dict[str, Job] = {}
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def register(self, job: Job) -> None:
+        self._jobs[job.name] = job
+        self.wake()
+
+    def unregister(self, name: str) -> None:
+        self._jobs.pop(name, None)
+
+    def wake(self) -> None:
+        """Something changed (a schedule was set, a poll created): re-read due times now."""
+        self._wake.set()
+
+    def start(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="filmbot-scheduler")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None and not task.done():
+            task.cancel()
+            try:
+                await task
+            except asyncio.CancelledError:
+                pass
+
+    async def run_once(self) -> float | None:
+        """Run every due job once; return seconds until the next due time (None: nothing scheduled)."""
+        self._wake.clear()
+        for job in list(self._jobs.values()):
+            try:
+                await job.run_due(self.clock())
+            except Exception:  # one broken job must not stop the others
+                log.exception("scheduled job %s failed", job.name)
+        nearest: datetime | None = None
+        for job in list(self._jobs.values()):
+            try:
+                due = await job.next_due()
+            except Exception:
+                log.exception("scheduled job %s could not report its next due time", job.name)
+                continue
+            if due is not None and (nearest is None or due < nearest):
+                nearest = due
+        if nearest is None:
+            return None
+        return (nearest - self.clock()).total_seconds()
+
+    async def _run(self) -> None:
+        if self._ready is not None:
+            await self._ready()
+        while True:
+            delay = await self.run_once()
+            if self._wake.is_set():
+                continue
+            timeout = MAX_SLEEP if delay is None else min(max(delay, MIN_SLEEP), MAX_SLEEP)
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=timeout)
+            except TimeoutError:
+                pass
