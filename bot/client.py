@@ -41,7 +41,7 @@ class FilmBot(commands.Bot):
         self.store: Store = None  # type: ignore[assignment]  # set in setup_hook
         self.themes: dict[str, Theme] = {}
         self.last_import: ImportResult | None = None
-        self.scheduler = Scheduler(self.now, self.wait_until_ready)
+        self.scheduler = Scheduler(self.now)
         self.tree.on_error = on_app_command_error
 
     @staticmethod
@@ -57,11 +57,14 @@ class FilmBot(commands.Bot):
         self.last_import = await import_bundled(
             self.store, self.settings.data_dir, self.themes, self.settings.themes_file
         )
-        self.scheduler = Scheduler(self.now, self.wait_until_ready)
+        self.scheduler = Scheduler(self.now)
         for module in sorted(m.name for m in pkgutil.iter_modules(cogs.__path__)):
             await self.load_extension(f"cogs.{module}")  # cogs register their scheduler jobs in cog_load
         if self.settings.auto_sync:
             await self.sync_commands_if_changed()
+
+    async def on_ready(self) -> None:
+        # Timed work starts once the gateway is up, so jobs can reach channels from the cache.
         self.scheduler.start()
 
     async def open_store(self) -> Store:

@@ -31,12 +31,14 @@ class Job(Protocol):
 
 
 class Scheduler:
-    def __init__(self, clock: Callable[[], datetime], ready: Callable[[], object] | None = None) -> None:
+    def __init__(self, clock: Callable[[], datetime]) -> None:
         self.clock = clock
-        self._ready = ready  # awaitable factory, e.g. bot.wait_until_ready
         self._jobs: dict[str, Job] = {}
-        self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._dirty = False  # a wake() arrived while jobs were running
+        self._sleeping = False
+        self._woken = False
+        self._stopping = False
 
     def register(self, job: Job) -> None:
         self._jobs[job.name] = job
@@ -47,14 +49,22 @@ class Scheduler:
 
     def wake(self) -> None:
         """Something changed (a schedule was set, a poll created): re-read due times now."""
-        self._wake.set()
+        self._dirty = True
+        if self._sleeping and self._task is not None and not self._task.done():
+            # The loop sleeps with asyncio.sleep (a plain timer, which simcord's virtual clock
+            # understands); waking it early means cancelling that sleep.
+            self._woken = True
+            self._task.cancel()
 
     def start(self) -> None:
+        """Idempotent: on_ready may fire again after a reconnect."""
         if self._task is None or self._task.done():
+            self._stopping = False
             self._task = asyncio.get_running_loop().create_task(self._run(), name="filmbot-scheduler")
 
     async def stop(self) -> None:
         task, self._task = self._task, None
+        self._stopping = True
         if task is not None and not task.done():
             task.cancel()
             try:
@@ -64,7 +74,7 @@ class Scheduler:
 
     async def run_once(self) -> float | None:
         """Run every due job once; return seconds until the next due time (None: nothing scheduled)."""
-        self._wake.clear()
+        self._dirty = False
         for job in list(self._jobs.values()):
             try:
                 await job.run_due(self.clock())
@@ -84,14 +94,18 @@ class Scheduler:
         return (nearest - self.clock()).total_seconds()
 
     async def _run(self) -> None:
-        if self._ready is not None:
-            await self._ready()
         while True:
             delay = await self.run_once()
-            if self._wake.is_set():
+            if self._dirty:
                 continue
             timeout = MAX_SLEEP if delay is None else min(max(delay, MIN_SLEEP), MAX_SLEEP)
+            self._sleeping = True
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=timeout)
-            except TimeoutError:
-                pass
+                await asyncio.sleep(timeout)
+            except asyncio.CancelledError:
+                if not self._woken or self._stopping:
+                    raise
+                asyncio.current_task().uncancel()  # type: ignore[union-attr]
+            finally:
+                self._sleeping = False
+                self._woken = False
