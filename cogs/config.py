@@ -36,7 +36,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
         self.bot = bot
         super().__init__()
 
-    async def _audit(self, interaction: discord.Interaction, before, after) -> None:  # noqa: ANN001
+    async def _audit(self, interaction: discord.Interaction, before, after) -> None:
         async with self.bot.store.db.transaction() as conn:
             await self.bot.store.audit.record(
                 conn, guild_id=interaction.guild_id, actor_id=interaction.user.id, action="config",

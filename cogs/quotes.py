@@ -79,7 +79,7 @@ class AnotherQuoteButton(
         self.passage_id = passage_id
 
     @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):  # noqa: ANN001
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
         return cls(int(match["query"]), int(match["passage"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -108,7 +108,7 @@ class ContextButton(
         self.passage_id = passage_id
 
     @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):  # noqa: ANN001
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
         return cls(int(match["passage"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -21,14 +21,14 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED_DIR = ROOT / "data" / "corpus" / "la-la-land"
 
 
-@lru_cache(maxsize=None)
+@cache
 def seed(prefix: str) -> str:
     """Raw text of the seed review whose file name starts with prefix."""
     (path,) = SEED_DIR.glob(f"{prefix}_*.txt")
     return path.read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
+@cache
 def all_passage_texts() -> tuple[str, ...]:
     """Text of every passage of the three seed reviews."""
     return tuple(p.text for prefix in ("000", "001", "002") for p in segment(clean_review(seed(prefix))))

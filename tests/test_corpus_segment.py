@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -18,14 +18,14 @@ SENTENCE_START = re.compile(r"^[\"“‘'(]*[A-Z0-9]")
 SENTENCE_END = re.compile(r"[.?!…][\"”’')\]]*$")
 
 
-@lru_cache(maxsize=None)
+@cache
 def seed_paragraphs(prefix: str) -> tuple[str, ...]:
     """Cleaned paragraphs of one seed review."""
     (path,) = SEED_DIR.glob(f"{prefix}_*.txt")
     return tuple(clean_review(path.read_text(encoding="utf-8")))
 
 
-@lru_cache(maxsize=None)
+@cache
 def seed_passages(prefix: str) -> tuple[Passage, ...]:
     """Passages of one seed review."""
     return tuple(segment(list(seed_paragraphs(prefix))))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -15,13 +15,13 @@ THEMES_PATH = ROOT / "data" / "themes.toml"
 SEED_DIR = ROOT / "data" / "corpus" / "la-la-land"
 
 
-@lru_cache(maxsize=None)
+@cache
 def themes() -> dict[str, Theme]:
     """The real theme file."""
     return load_themes(THEMES_PATH)
 
 
-@lru_cache(maxsize=None)
+@cache
 def tagged() -> tuple[tuple[str, TaggedPassage], ...]:
     """(review prefix, passage) for every passage of the three seeds."""
     out = []

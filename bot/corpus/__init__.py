@@ -71,9 +71,13 @@ def _context_tags(
         )
         if carried_over:
             tags.pop(key, None)
-        elif key in prev_tags and key not in tags and _CONTINUATION.match(passage.text):
-            if contrast_side(passage.text, theme) != 0:
-                tags[key] = theme.threshold
+        elif (
+            key in prev_tags
+            and key not in tags
+            and _CONTINUATION.match(passage.text)
+            and contrast_side(passage.text, theme) != 0
+        ):
+            tags[key] = theme.threshold
     return tags
 
 

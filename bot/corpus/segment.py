@@ -24,9 +24,7 @@ _OPENERS = "\"“‘'([¿¡"
 # Words that end with a period yet rarely end a sentence: they precede a name
 # or a number ("Dr. Mia", "St. Louis", "No. 5", "Jan. 3").
 _ABBREVIATIONS = frozenset(
-    """mr mrs ms mx dr st prof sen rep gen gov capt lt col sgt rev hon mt ft
-    vs v no vol pp fig approx cf e.g i.e jan feb mar apr jun jul aug sep sept
-    oct nov dec""".split()
+    ["mr", "mrs", "ms", "mx", "dr", "st", "prof", "sen", "rep", "gen", "gov", "capt", "lt", "col", "sgt", "rev", "hon", "mt", "ft", "vs", "v", "no", "vol", "pp", "fig", "approx", "cf", "e.g", "i.e", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
 )
 _TERMINAL_END = re.compile(r"[.?!…][\"”’')\]]*$")
 _QUESTION_END = re.compile(r"\?[\"”’')\]]*$")

@@ -7,7 +7,7 @@ from .base import Database
 from .corpus import CorpusWriter, NewReview
 from .guilds import GuildSettings, GuildStore
 from .meta import MetaStore
-from .quotes import Quote, QueryStore, QuoteFilters, QuoteStore, unattributed_label
+from .quotes import QueryStore, Quote, QuoteFilters, QuoteStore, unattributed_label
 
 
 class Store:
@@ -24,6 +24,17 @@ class Store:
 
 
 __all__ = [
-    "AuditStore", "CorpusWriter", "Database", "GuildSettings", "GuildStore", "MetaStore", "NewReview",
-    "Quote", "QueryStore", "QuoteFilters", "QuoteStore", "Store", "unattributed_label",
+    "AuditStore",
+    "CorpusWriter",
+    "Database",
+    "GuildSettings",
+    "GuildStore",
+    "MetaStore",
+    "NewReview",
+    "QueryStore",
+    "Quote",
+    "QuoteFilters",
+    "QuoteStore",
+    "Store",
+    "unattributed_label",
 ]
