@@ -52,7 +52,9 @@ def unattributed_label(review_id: int) -> str:
 
 _QUOTE_COLUMNS = """
     p.id AS passage_id, p.review_id, p.text, p.paragraph, p.ordinal, r.critic, r.outlet, r.url,
-    r.published, r.spoiler AS review_spoiler, f.title AS film_title, f.year AS film_year
+    r.published, r.spoiler AS review_spoiler, f.title AS film_title, f.year AS film_year,
+    (SELECT group_concat(theme, ',') FROM (SELECT theme FROM passage_themes t
+        WHERE t.passage_id = p.id ORDER BY score DESC)) AS theme_list
 """
 _QUOTE_FROM = "FROM passages p JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id"
 
@@ -116,17 +118,17 @@ class QuoteStore:
         base = f"SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE {' AND '.join(clauses)}"
         sql = base + " ORDER BY (p.id = ?), random() LIMIT 1"
         row = await self.db.fetchone(sql, [*params, exclude if exclude is not None else -1])
-        return [] if row is None else [await self._quote(row)]
+        return [] if row is None else [self._quote(row)]
 
-    async def _quote(self, row: Any) -> Quote:
-        themes = await self.db.fetchall(
-            "SELECT theme FROM passage_themes WHERE passage_id = ? ORDER BY score DESC", (row["passage_id"],)
-        )
-        return Quote(**{k: row[k] for k in row.keys()}, themes=tuple(t[0] for t in themes))
+    @staticmethod
+    def _quote(row: Any) -> Quote:
+        data = {k: row[k] for k in row.keys() if k not in ("theme_list", "snip")}
+        themes = tuple(row["theme_list"].split(",")) if row["theme_list"] else ()
+        return Quote(**data, themes=themes)
 
     async def get(self, passage_id: int) -> Quote | None:
         row = await self.db.fetchone(f"SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE p.id = ?", (passage_id,))
-        return None if row is None else await self._quote(row)
+        return None if row is None else self._quote(row)
 
     async def passages_for(self, filters: QuoteFilters) -> list[Quote]:
         """Every quotable passage matching the filters, in corpus order (for rotations)."""
@@ -134,7 +136,7 @@ class QuoteStore:
         rows = await self.db.fetchall(
             f"SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE {' AND '.join(clauses)} ORDER BY p.id", params
         )
-        return [await self._quote(row) for row in rows]
+        return [self._quote(row) for row in rows]
 
     async def context(self, passage_id: int) -> list[tuple[str, bool]] | None:
         """The passages of the paragraph the passage came from, each flagged True for the passage itself."""
@@ -159,11 +161,7 @@ class QuoteStore:
                 (candidate, limit),
             )
             if rows:
-                results = []
-                for row in rows:
-                    data = {k: row[k] for k in row.keys() if k != "snip"}
-                    results.append((await self._quote(data), row["snip"]))
-                return results
+                return [(self._quote(row), row["snip"]) for row in rows]
         return []
 
     async def theme_counts(self, film: str | None = None) -> dict[str, int]:
@@ -196,10 +194,23 @@ class QuoteStore:
 class QueryStore:
     """Filters behind "Another" buttons, stored once so a custom id only carries a small number."""
 
+    CACHE_SIZE = 1024
+
     def __init__(self, db: Database) -> None:
         self.db = db
+        # Rows are immutable once written, so a small id cache skips a write transaction per quote.
+        self._ids: dict[QuoteFilters, int] = {}
 
     async def save(self, filters: QuoteFilters) -> int:
+        if filters in self._ids:
+            return self._ids[filters]
+        query_id = await self._insert(filters)
+        if len(self._ids) >= self.CACHE_SIZE:
+            self._ids.pop(next(iter(self._ids)))
+        self._ids[filters] = query_id
+        return query_id
+
+    async def _insert(self, filters: QuoteFilters) -> int:
         import hashlib
         import json
 

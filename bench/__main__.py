@@ -1,0 +1,115 @@
+"""`python -m bench [--quick]`: every figure side by side with its baseline, as a table and JSON."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bot.config import DEFAULT_DATA_DIR
+
+from . import corpus_gen, import_bench, roundtrip, store_bench
+
+ROOT = Path(__file__).resolve().parent
+SIZES = {"full": {"mid": 1_000, "large": 10_000}, "quick": {"mid": 100, "large": 300}}
+
+
+def startup_seconds(database: Path, data_dir: Path, bare: bool, runs: int) -> float:
+    """Median wall time from spawning a process to the bot being ready under simcord."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        child = subprocess.run(
+            [sys.executable, "-m", "bench.startup_probe", str(database), str(data_dir), "bare" if bare else "bot"],
+            capture_output=True, text=True, check=True, cwd=ROOT.parent,
+        )
+        times.append(time.perf_counter() - start)
+        if not bare and "unchanged True" not in child.stdout:
+            raise RuntimeError(f"startup probe re-imported the corpus: {child.stdout} {child.stderr}")
+    return statistics.median(times)
+
+
+async def run(args: argparse.Namespace) -> dict:
+    sizes = SIZES["quick" if args.quick else "full"]
+    cache = Path(args.cache)
+    rows: list[dict] = []
+    report: dict = {"sizes": sizes, "rows": rows}
+
+    def row(name: str, value: float, baseline: float, unit: str, target: str) -> None:
+        rows.append({"figure": name, "value": value, "baseline": baseline, "ratio": value / baseline if baseline else None,
+                     "unit": unit, "target": target})
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        # Round trips and memory on the seed corpus.
+        trips = await roundtrip.round_trips(tmp_path / "rt.db", args.repeat)
+        for name, ms in trips.items():
+            if name != "ping":
+                row(f"round trip /{name}", ms, trips["ping"], "ms median", "≤ 2.0× /ping")
+        mem = await roundtrip.memory(tmp_path / "mem.db", args.interactions)
+        report["memory"] = mem
+        row(f"RSS growth over {args.interactions} /quote", mem["quote"]["growth_pct"], mem["ping"]["growth_pct"],
+            "% growth", "≤ 5 %")
+
+        # Store lookups at three corpus sizes; the large import doubles as the import benchmark.
+        corpora = {"seeds": DEFAULT_DATA_DIR}
+        for label, reviews in sizes.items():
+            corpora[label] = corpus_gen.write_data_dir(cache / f"data-{reviews}", reviews)
+        for label, data_dir in corpora.items():
+            database = tmp_path / f"{label}.db"
+            bot, import_seconds, reviews = await store_bench.build_database(data_dir, database)
+            figures = await store_bench.lookups(bot, args.repeat * 5)
+            await bot.close_store()
+            raw = figures["raw_fts"]
+            for kind in ("about", "theme"):
+                row(f"store /quote {kind}: @ {raw['passages']} passages (median)", figures[kind]["median_ms"],
+                    raw["median_ms"], "ms", "≤ 3× raw")
+                row(f"store /quote {kind}: @ {raw['passages']} passages (p99)", figures[kind]["p99_ms"],
+                    raw["p99_ms"], "ms", "p99 < 10 ms at 100k")
+            if label == "large":
+                raw_seconds = await import_bench.raw_executemany(database, tmp_path / "raw.db", data_dir)
+                row(f"import {reviews} reviews (reviews/s)", reviews / import_seconds, reviews / raw_seconds,
+                    "reviews/s", "≥ 0.5× raw")
+                bare = startup_seconds(database, data_dir, True, args.startup_runs)
+                warm = startup_seconds(database, data_dir, False, args.startup_runs)
+                row(f"startup with {reviews} reviews imported", warm, bare, "s", "< 1 s")
+    return report
+
+
+def print_table(report: dict) -> None:
+    print(f"{'figure':58} {'value':>10} {'baseline':>10} {'ratio':>7}  unit / target")
+    for r in report["rows"]:
+        ratio = f"{r['ratio']:.2f}×" if r["ratio"] is not None else "-"
+        print(f"{r['figure']:58} {r['value']:10.3f} {r['baseline']:10.3f} {ratio:>7}  {r['unit']} / {r['target']}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run for CI")
+    parser.add_argument("--repeat", type=int, default=40, help="runs per round-trip figure (default 40)")
+    parser.add_argument("--interactions", type=int, default=10_000, help="interactions for the memory figure")
+    parser.add_argument("--startup-runs", type=int, default=5)
+    parser.add_argument("--cache", default=str(ROOT / ".cache"), help="where generated corpora are kept")
+    parser.add_argument("--out", default=str(ROOT / "out" / "results.json"))
+    args = parser.parse_args()
+    if args.quick:
+        args.repeat, args.interactions, args.startup_runs = 5, 300, 1
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    report = asyncio.run(run(args))
+    print_table(report)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(f"\nwritten {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""Round trips through simcord (the real command tree and views) against a bare /ping, and memory."""
+
+from __future__ import annotations
+
+import gc
+import time
+from pathlib import Path
+
+import discord
+import simcord
+
+from bot import Settings, create_bot
+
+from .timing import median
+
+
+def rss_kib() -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def make_bot(database: Path):
+    bot = create_bot(Settings(database=database))
+
+    @bot.tree.command(name="ping", description="Benchmark baseline: answers pong.")
+    async def ping(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("pong")
+
+    # setup_hook unloads cogs but keeps tree commands added here, so /ping is synced with the rest.
+    return bot
+
+
+def world(env):  # noqa: ANN001, ANN201
+    guild = env.create_guild(name="Bench Club")
+    channel = guild.create_text_channel("film-club")
+    mods = guild.create_role("Moderators", permissions=discord.Permissions(manage_guild=True))
+    mod = guild.add_member(env.create_user("mod"), roles=[mods])
+    member = guild.add_member(env.create_user("member"))
+    return channel, mod, member
+
+
+async def _time(run, repeat: int) -> list[float]:  # noqa: ANN001
+    await run()
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        await run()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+async def round_trips(database: Path, repeat: int) -> dict[str, float]:
+    """Median milliseconds per interaction kind, plus the /ping baseline."""
+    bot = make_bot(database)
+    try:
+        async with simcord.run(bot) as env:
+            channel, mod, member = world(env)
+            names = {c.name for c in bot.tree.get_commands()}
+            cases = {
+                "ping": lambda: member.slash(channel, "ping"),
+                "quote": lambda: member.slash(channel, "quote"),
+                "quote_about": lambda: member.slash(channel, "quote", about="jazz"),
+            }
+            if "discuss" in names:
+                cases["discuss"] = lambda: member.slash(channel, "discuss", theme="nostalgia")
+            if "poll" in names:
+                created = await mod.slash(
+                    channel, "poll create", question="Best number?", options="Another Day of Sun|City of Stars",
+                    anonymous=True,
+                )
+                message = created.response if created.response and created.response.components else channel.last_message
+                cases["poll_vote"] = lambda: member.click(message, label="City of Stars")
+            return {name: median(await _time(run, repeat)) for name, run in cases.items()}
+    finally:
+        await bot.close_store()
+
+
+async def memory(database: Path, interactions: int) -> dict[str, float]:
+    """RSS growth over `interactions` /quote calls, against the same number of /ping calls."""
+    bot = make_bot(database)
+    try:
+        async with simcord.run(bot) as env:
+            channel, _, member = world(env)
+            results = {}
+            for name, options in (("ping", {}), ("quote", {"about": "jazz"})):
+                command = "ping" if name == "ping" else "quote"
+                for _ in range(200):  # warm caches first
+                    await member.slash(channel, command, **options)
+                gc.collect()
+                before = rss_kib()
+                for _ in range(interactions):
+                    await member.slash(channel, command, **options)
+                gc.collect()
+                after = rss_kib()
+                results[name] = {"before_kib": before, "after_kib": after, "growth_pct": 100 * (after - before) / before}
+            return results
+    finally:
+        await bot.close_store()
