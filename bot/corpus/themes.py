@@ -169,6 +169,7 @@ def load_themes(path: Path) -> dict[str, Theme]:
     return {key: _build_theme(key, table, film) for key, table in themes.items()}
 
 
+@lru_cache(maxsize=4096)  # every theme folds the same passage: do it once
 def fold_quotes(text: str) -> str:
     """Curly quotes to straight ones, so patterns match either style."""
     return text.translate(_QUOTE_FOLD)
@@ -181,11 +182,20 @@ def is_about_other_film(text: str, theme: Theme) -> bool:
     return names_other and not any(p.search(folded) for p in theme.anchors)
 
 
+@lru_cache(maxsize=256)
+def _any_phrase(patterns: tuple[tuple[re.Pattern[str], float], ...]) -> re.Pattern[str]:
+    """One alternation of a theme's phrases: a single search rules out most passages at once."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p, _ in patterns), re.IGNORECASE)
+
+
 def theme_score(text: str, theme: Theme) -> float:
     """Sum of the weights of the distinct phrases found (each counts once)."""
+    folded = fold_quotes(text)
+    # No phrase at all means a score of 0 whatever the weights: skip the per-phrase searches.
+    if not theme.patterns or not _any_phrase(theme.patterns).search(folded):
+        return 0.0
     if is_about_other_film(text, theme):
         return 0.0
-    folded = fold_quotes(text)
     return round(sum(weight for pattern, weight in theme.patterns if pattern.search(folded)), 2)
 
 
