@@ -9,6 +9,7 @@ import pkgutil
 from datetime import datetime
 
 import discord
+from discord import app_commands
 from discord.ext import commands
 
 import cogs
@@ -60,6 +61,10 @@ class FilmBot(commands.Bot):
         self.scheduler = Scheduler(self.now)
         for module in sorted(m.name for m in pkgutil.iter_modules(cogs.__path__)):
             await self.load_extension(f"cogs.{module}")  # cogs register their scheduler jobs in cog_load
+        # Every feature is per server (settings, rotations, polls): hide all commands in DMs.
+        for command in self.tree.get_commands():
+            if isinstance(command, app_commands.Command | app_commands.Group):
+                command.guild_only = True
         if self.settings.auto_sync:
             await self.sync_commands_if_changed()
 

@@ -135,7 +135,6 @@ def quote_view(query_id: int, passage_id: int) -> discord.ui.View:
     return view
 
 
-@app_commands.guild_only()
 class Quotes(commands.Cog):
     """Quote critics by film, critic, theme or keywords."""
 
