@@ -76,6 +76,7 @@ def _context_tags(
             and key not in tags
             and _CONTINUATION.match(passage.text)
             and contrast_side(passage.text, theme) != 0
+            and theme.cued(passage.text)
         ):
             tags[key] = theme.threshold
     return tags

@@ -17,7 +17,7 @@ from typing import Any
 DEFAULT_THRESHOLD = 2.0
 _KEY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _REQUIRED = {"name", "description", "spoiler", "phrases", "questions", "debate_question", "contrasts"}
-_OPTIONAL = {"poll_question", "poll_answers", "threshold", "this_film_only"}
+_OPTIONAL = {"poll_question", "poll_answers", "threshold", "this_film_only", "requires"}
 _FILM_KEYS = {"title", "anchors", "other_films"}
 # Curly quotes are folded so moderators can write plain ' and " in patterns.
 _QUOTE_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
@@ -44,6 +44,11 @@ class Theme:
     # name this one (anchors), or it is about the other film's ending etc.
     anchors: tuple[re.Pattern[str], ...] = ()
     other_films: tuple[re.Pattern[str], ...] = ()
+    # A quote is shown on its own, so it must say what it is about: no cue word, no tag.
+    requires: re.Pattern[str] | None = None
+
+    def cued(self, text: str) -> bool:
+        return self.requires is None or bool(self.requires.search(fold_quotes(text)))
 
 
 def _fail(where: str, message: str) -> ValueError:
@@ -139,6 +144,7 @@ def _build_theme(key: str, table: Any, film: dict[str, tuple[re.Pattern[str], ..
         threshold=float(threshold),
         anchors=film["anchors"] if this_film_only else (),
         other_films=film["other_films"] if this_film_only else (),
+        requires=_compile(where, table["requires"]) if "requires" in table else None,
     )
 
 
@@ -192,7 +198,7 @@ def theme_score(text: str, theme: Theme) -> float:
     """Sum of the weights of the distinct phrases found (each counts once)."""
     folded = fold_quotes(text)
     # No phrase at all means a score of 0 whatever the weights: skip the per-phrase searches.
-    if not theme.patterns or not _any_phrase(theme.patterns).search(folded):
+    if not theme.patterns or not _any_phrase(theme.patterns).search(folded) or not theme.cued(text):
         return 0.0
     if is_about_other_film(text, theme):
         return 0.0
