@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import pkgutil
 from datetime import datetime
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -23,7 +22,6 @@ from bot.scheduler import Scheduler
 from bot.store import Database, Store
 
 log = logging.getLogger(__name__)
-COMMANDS_HASH_KEY = "synced_commands_hash"
 
 
 class FilmBot(commands.Bot):
@@ -92,22 +90,23 @@ class FilmBot(commands.Bot):
             db, self.db = self.db, None
             await db.close()
 
-    def commands_signature(self) -> str:
-        payload = [command.to_dict(self.tree) for command in self.tree.get_commands()]
-        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-
     async def sync_commands_if_changed(self, *, force: bool = False) -> bool:
-        """Sync only when the command set changed since the last sync (Discord rate-limits syncs)."""
-        signature = self.commands_signature()
-        if not force and await self.store.meta.get(COMMANDS_HASH_KEY) == signature:
-            return False
+        """Sync only when Discord's registered commands differ from ours (syncs are rate-limited).
+
+        Comparing against what Discord actually has (one GET) rather than a hash kept locally
+        means a new application, a restored database or a manual change is still noticed.
+        """
+        local = command_shapes([command.to_dict(self.tree) for command in self.tree.get_commands()])
+        if not force:
+            remote = command_shapes([command.to_dict() for command in await self.tree.fetch_commands()])
+            if remote == local:
+                return False
         await self.tree.sync()
         if self.settings.dev_guild_id:
             guild = discord.Object(self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
             await self.tree.sync(guild=guild)
-        await self.store.meta.set(COMMANDS_HASH_KEY, signature)
-        log.info("synced %d application commands", len(self.tree.get_commands()))
+        log.info("synced %d application commands", len(local))
         return True
 
     async def close(self) -> None:
@@ -118,6 +117,20 @@ class FilmBot(commands.Bot):
         finally:
             await self.close_store()
             await super().close()
+
+
+def command_shapes(payloads: list[dict[str, Any]]) -> list[tuple]:
+    """What users see of each command, in a form comparable between local and fetched payloads."""
+
+    def shape(item: dict[str, Any]) -> tuple:
+        choices = tuple((c["name"], c["value"]) for c in item.get("choices") or ())
+        options = tuple(shape(o) for o in item.get("options") or ())
+        return (
+            item.get("type", 1), item["name"], item.get("description", ""), bool(item.get("required")),
+            bool(item.get("autocomplete")), choices, options, tuple(item.get("contexts") or ()),
+        )
+
+    return sorted(shape(p) for p in payloads)
 
 
 def create_bot(settings: Settings | None = None) -> FilmBot:
