@@ -45,6 +45,7 @@ async def run(args: argparse.Namespace) -> dict:
     def row(name: str, value: float, baseline: float, unit: str, target: str) -> None:
         rows.append({"figure": name, "value": value, "baseline": baseline, "ratio": value / baseline if baseline else None,
                      "unit": unit, "target": target})
+        print_row(rows[-1])  # progress as it happens; the whole table is printed again at the end
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
@@ -83,11 +84,19 @@ async def run(args: argparse.Namespace) -> dict:
     return report
 
 
+HEADER = f"{'figure':58} {'value':>10} {'baseline':>10} {'ratio':>7}  unit / target"
+
+
+def print_row(r: dict) -> None:
+    ratio = f"{r['ratio']:.2f}×" if r["ratio"] is not None else "-"
+    print(f"{r['figure']:58} {r['value']:10.3f} {r['baseline']:10.3f} {ratio:>7}  {r['unit']} / {r['target']}",
+          flush=True)
+
+
 def print_table(report: dict) -> None:
-    print(f"{'figure':58} {'value':>10} {'baseline':>10} {'ratio':>7}  unit / target")
+    print("\n" + HEADER)
     for r in report["rows"]:
-        ratio = f"{r['ratio']:.2f}×" if r["ratio"] is not None else "-"
-        print(f"{r['figure']:58} {r['value']:10.3f} {r['baseline']:10.3f} {ratio:>7}  {r['unit']} / {r['target']}")
+        print_row(r)
 
 
 def main() -> int:

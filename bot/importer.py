@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
+import multiprocessing
+import os
 import tomllib
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import aiosqlite
 
-from bot.corpus import Theme, content_hash, process_review
-from bot.store import NewReview, Store
+from bot.corpus import TaggedPassage, Theme, content_hash, process_review
+from bot.store import Store
+from bot.store.base import utc_now_iso
 from bot.store.corpus import CorpusWriter
 
 log = logging.getLogger(__name__)
@@ -83,6 +88,19 @@ def bundle_hash(data_dir: Path, themes_file: Path) -> str:
     return digest.hexdigest()
 
 
+PARALLEL_FROM = 400  # reviews: below this, starting worker processes costs more than it saves
+
+
+def process_many(bodies: list[str], themes: dict[str, Theme]) -> list[list[TaggedPassage]]:
+    """clean → segment → tag every body; on several cores for big imports (it is pure CPU work)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(bodies) < PARALLEL_FROM or workers < 2:
+        return [process_review(body, themes) for body in bodies]
+    context = multiprocessing.get_context("spawn")  # no fork of a process that holds threads and locks
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(process_review, bodies, itertools.repeat(themes), chunksize=64))
+
+
 async def import_bundled(
     store: Store, data_dir: Path, themes: dict[str, Theme], themes_file: Path, *, force: bool = False
 ) -> ImportResult:
@@ -92,14 +110,31 @@ async def import_bundled(
         return ImportResult(unchanged=True)
     result = ImportResult()
     entries = read_manifest(data_dir)
+    suppressed = {row[0] for row in await store.db.fetchall("SELECT source_key FROM bundled_suppressed")}
+    entries = [entry for entry in entries if entry.file not in suppressed]
+    bodies = [(data_dir / entry.file).read_text(encoding="utf-8") for entry in entries]
+    # Text processing happens before the transaction, so the write lock is held only for writing.
+    processed = process_many(bodies, themes)
     async with store.db.transaction() as conn:
-        suppressed = {row[0] async for row in await conn.execute("SELECT source_key FROM bundled_suppressed")}
-        for entry in entries:
-            if entry.file in suppressed:
-                continue
-            body = (data_dir / entry.file).read_text(encoding="utf-8")
-            await _import_entry(conn, entry, body, themes, result)
-        result.reviews_removed = await _remove_missing(conn, {e.file for e in entries})
+        async with conn.execute(
+            "SELECT source_key, id, body_hash, attribution_locked FROM reviews WHERE source_key IS NOT NULL"
+        ) as cur:
+            existing = {row[0]: tuple(row[1:]) for row in await cur.fetchall()}
+        async with conn.execute("SELECT body_hash FROM reviews") as cur:
+            known = {row[0] for row in await cur.fetchall()}
+        fresh = []
+        for entry, body, passages in zip(entries, bodies, processed, strict=True):
+            body_hash = content_hash(body)
+            if entry.file in existing:
+                await _update_entry(conn, existing[entry.file], entry, body, body_hash, passages)
+                result.reviews_updated += 1
+            elif body_hash in known:
+                result.skipped.append(entry.file)  # a moderator already added the same text
+            else:
+                known.add(body_hash)
+                fresh.append((entry, body, body_hash, passages))
+        await _insert_fresh(conn, fresh, result)
+        result.reviews_removed = await _remove_missing(conn, {e.file for e in read_manifest(data_dir)})
         await _retag_moderator_reviews(conn, themes)
         await conn.execute(
             "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -109,30 +144,51 @@ async def import_bundled(
     return result
 
 
-async def _import_entry(
-    conn: aiosqlite.Connection, entry: ManifestEntry, body: str, themes: dict[str, Theme], result: ImportResult
-) -> None:
-    body_hash = content_hash(body)
-    passages = process_review(body, themes)
-    async with conn.execute(
-        "SELECT id, body_hash, attribution_locked FROM reviews WHERE source_key = ?", (entry.file,)
-    ) as cur:
-        existing = await cur.fetchone()
-    if existing is None:
-        async with conn.execute("SELECT 1 FROM reviews WHERE body_hash = ?", (body_hash,)) as cur:
-            if await cur.fetchone():
-                result.skipped.append(entry.file)  # a moderator already added the same text
-                return
-        film_id = await CorpusWriter.film_id(conn, entry.film, entry.year)
-        review = NewReview(
-            film_id=film_id, body=body, body_hash=body_hash, source="bundled", critic=entry.critic,
-            outlet=entry.outlet, url=entry.url, published=entry.date, spoiler=entry.spoiler,
-            source_key=entry.file,
-        )
-        await CorpusWriter.insert_review(conn, review, passages)
-        result.reviews_added += 1
-        result.passages_added += len(passages)
+async def _insert_fresh(conn: aiosqlite.Connection, fresh: list, result: ImportResult) -> None:
+    """New bundled reviews in a few executemany batches (ids assigned here) instead of row by row."""
+    if not fresh:
         return
+    films: dict[tuple[str, int | None], int] = {}
+    for entry, *_ in fresh:
+        key = (entry.film, entry.year)
+        if key not in films:
+            films[key] = await CorpusWriter.film_id(conn, entry.film, entry.year)
+    added_at = utc_now_iso()
+    await conn.executemany(
+        "INSERT INTO reviews(film_id, critic, outlet, url, published, spoiler, body, body_hash, source,"
+        " source_key, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'bundled', ?, ?)",
+        [
+            (films[(e.film, e.year)], e.critic, e.outlet, e.url, e.date, int(e.spoiler), body, body_hash,
+             e.file, added_at)
+            for e, body, body_hash, _ in fresh
+        ],
+    )
+    async with conn.execute("SELECT source_key, id FROM reviews WHERE source = 'bundled'") as cur:
+        review_ids = {row[0]: row[1] for row in await cur.fetchall()}
+    async with conn.execute("SELECT coalesce(max(id), 0) FROM passages") as cur:
+        (next_id,) = await cur.fetchone()
+    passage_rows, theme_rows = [], []
+    for entry, _, _, passages in fresh:
+        for passage in passages:
+            next_id += 1
+            passage_rows.append(
+                (next_id, review_ids[entry.file], passage.ordinal, passage.paragraph, passage.text,
+                 int(passage.quotable))
+            )
+            theme_rows += [(next_id, theme, score) for theme, score in passage.themes.items()]
+    await conn.executemany(
+        "INSERT INTO passages(id, review_id, ordinal, paragraph, text, quotable) VALUES (?, ?, ?, ?, ?, ?)",
+        passage_rows,
+    )
+    await conn.executemany("INSERT INTO passage_themes(passage_id, theme, score) VALUES (?, ?, ?)", theme_rows)
+    result.reviews_added += len(fresh)
+    result.passages_added += len(passage_rows)
+
+
+async def _update_entry(
+    conn: aiosqlite.Connection, existing: tuple, entry: ManifestEntry, body: str, body_hash: str,
+    passages: list[TaggedPassage],
+) -> None:
     review_id, old_hash, locked = existing
     if not locked:
         film_id = await CorpusWriter.film_id(conn, entry.film, entry.year)
@@ -144,7 +200,6 @@ async def _import_entry(
     if old_hash != body_hash:
         await conn.execute("UPDATE reviews SET body = ?, body_hash = ? WHERE id = ?", (body, body_hash, review_id))
     await _refresh_passages(conn, review_id, passages)
-    result.reviews_updated += 1
 
 
 async def _refresh_passages(conn: aiosqlite.Connection, review_id: int, passages: list) -> None:
