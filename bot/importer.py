@@ -96,7 +96,8 @@ def process_many(bodies: list[str], themes: dict[str, Theme]) -> list[list[Tagge
     workers = min(os.cpu_count() or 1, 8)
     if len(bodies) < PARALLEL_FROM or workers < 2:
         return [process_review(body, themes) for body in bodies]
-    context = multiprocessing.get_context("spawn")  # no fork of a process that holds threads and locks
+    # fork: workers only run pure text code (no locks, no logging), and need no __main__ guard
+    context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         return list(pool.map(process_review, bodies, itertools.repeat(themes), chunksize=64))
 
