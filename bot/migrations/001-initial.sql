@@ -50,18 +50,21 @@ CREATE TABLE passage_themes (
 );
 CREATE INDEX passage_themes_theme ON passage_themes(theme, passage_id);
 
--- External-content FTS5 index over passages, kept in step by triggers.
+-- External-content FTS5 index over the quotable passages only (nothing else is ever quoted or
+-- searched), kept in step by triggers.
 CREATE VIRTUAL TABLE passages_fts USING fts5(
     text, content='passages', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER passages_ai AFTER INSERT ON passages BEGIN
+CREATE TRIGGER passages_ai AFTER INSERT ON passages WHEN new.quotable = 1 BEGIN
     INSERT INTO passages_fts(rowid, text) VALUES (new.id, new.text);
 END;
-CREATE TRIGGER passages_ad AFTER DELETE ON passages BEGIN
+CREATE TRIGGER passages_ad AFTER DELETE ON passages WHEN old.quotable = 1 BEGIN
     INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', old.id, old.text);
 END;
-CREATE TRIGGER passages_au AFTER UPDATE OF text ON passages BEGIN
+CREATE TRIGGER passages_au_old AFTER UPDATE OF text, quotable ON passages WHEN old.quotable = 1 BEGIN
     INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER passages_au_new AFTER UPDATE OF text, quotable ON passages WHEN new.quotable = 1 BEGIN
     INSERT INTO passages_fts(rowid, text) VALUES (new.id, new.text);
 END;
 

@@ -56,6 +56,8 @@ _QUOTE_COLUMNS = """
     (SELECT group_concat(theme, ',') FROM (SELECT theme FROM passage_themes t
         WHERE t.passage_id = p.id ORDER BY score DESC)) AS theme_list
 """
+_THEME_CLAUSE = "p.id IN (SELECT passage_id FROM passage_themes WHERE theme = ?)"
+_FTS_CLAUSE = "p.id IN (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?)"
 _QUOTE_FROM = "FROM passages p JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id"
 
 
@@ -96,12 +98,12 @@ class QuoteStore:
             clauses.append(clause)
             params += values
         if filters.theme:
-            clauses.append("p.id IN (SELECT passage_id FROM passage_themes WHERE theme = ?)")
+            clauses.append(_THEME_CLAUSE)
             params.append(filters.theme)
         if filters.about:
             expression = fts.match_expression(filters.about, any_word=any_word)
             # No searchable word at all: match nothing rather than everything.
-            clauses.append("p.id IN (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?)")
+            clauses.append(_FTS_CLAUSE)
             params.append(expression or '""')
         return clauses, params
 
@@ -115,10 +117,34 @@ class QuoteStore:
         return None
 
     async def _candidates(self, clauses: list[str], params: list[Any], exclude: int | None) -> list[Quote]:
-        base = f"SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE {' AND '.join(clauses)}"
-        sql = base + " ORDER BY (p.id = ?), random() LIMIT 1"
-        row = await self.db.fetchone(sql, [*params, exclude if exclude is not None else -1])
+        # The random sort runs over ids in the narrowest source; only the winner is joined and
+        # given its theme list, all in one statement (one hop to the database thread).
+        chosen = self._chosen_id_sql(clauses)
+        row = await self.db.fetchone(
+            f"SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE p.id = ({chosen})",
+            [*params, exclude if exclude is not None else -1],
+        )
         return [] if row is None else [self._quote(row)]
+
+    @staticmethod
+    def _chosen_id_sql(clauses: list[str]) -> str:
+        """SQL choosing one random matching id; the common single-filter cases skip every join.
+
+        The FTS index and the theme tags hold quotable passages only, so for `about` alone or
+        `theme` alone the random pick can run on that index directly.
+        """
+        filters = clauses[1:]  # clauses[0] is always "p.quotable = 1"
+        if filters == [_FTS_CLAUSE]:
+            return ("SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?"
+                    " ORDER BY (rowid = ?), random() LIMIT 1")
+        if filters == [_THEME_CLAUSE]:
+            return ("SELECT passage_id FROM passage_themes WHERE theme = ?"
+                    " ORDER BY (passage_id = ?), random() LIMIT 1")
+        joins = " JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id" if any(
+            "r." in clause or "f." in clause for clause in filters
+        ) else ""
+        return (f"SELECT p.id FROM passages p{joins} WHERE {' AND '.join(clauses)}"
+                " ORDER BY (p.id = ?), random() LIMIT 1")
 
     @staticmethod
     def _quote(row: Any) -> Quote:
