@@ -44,9 +44,12 @@ _THREAD_PERMISSIONS = (
 
 __all__ = [
     "AUTO_ARCHIVE_MINUTES",
+    "FilmScope",
+    "Kind",
     "PostedPrompt",
     "RenderedPrompt",
     "check_bot_permissions",
+    "film_scope",
     "post_prompt",
     "render_prompt",
 ]
