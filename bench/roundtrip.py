@@ -33,7 +33,7 @@ def make_bot(database: Path):
     return bot
 
 
-def world(env):  # noqa: ANN001, ANN201
+def world(env):
     guild = env.create_guild(name="Bench Club")
     channel = guild.create_text_channel("film-club")
     mods = guild.create_role("Moderators", permissions=discord.Permissions(manage_guild=True))
@@ -42,7 +42,7 @@ def world(env):  # noqa: ANN001, ANN201
     return channel, mod, member
 
 
-async def _time(run, repeat: int) -> list[float]:  # noqa: ANN001
+async def _time(run, repeat: int) -> list[float]:
     await run()
     out = []
     for _ in range(repeat):
@@ -78,7 +78,7 @@ async def round_trips(database: Path, repeat: int) -> dict[str, float]:
         await bot.close_store()
 
 
-def trim_simulated_discord(env) -> None:  # noqa: ANN001
+def trim_simulated_discord(env) -> None:
     """Forget what the in-memory Discord keeps (messages, request log): that is Discord's memory, not ours."""
     backend = env.backend
     backend.http_requests.clear()

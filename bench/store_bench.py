@@ -34,7 +34,7 @@ async def lookups(bot: FilmBot, repeat: int) -> dict[str, dict[str, float]]:
     rng = random.Random(7)
     store = bot.store
 
-    async def timed(run) -> list[float]:  # noqa: ANN001
+    async def timed(run) -> list[float]:
         await run()
         out = []
         for _ in range(repeat):

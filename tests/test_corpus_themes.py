@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from functools import cache
 from pathlib import Path
 
@@ -90,7 +89,7 @@ def test_nostalgia_passages_are_exactly_the_nostalgia_ones() -> None:
 
 def test_ending_quotes_name_the_ending() -> None:
     """A passage shown alone under "ending" contains an ending cue word."""
-    cue = re.compile(r"\b(end|ends|ending|ended|epilogue|final|finale|last|climax|closing)\b", re.I)
+    cue = re.compile(r"\b(end|ends|ending|ended|epilogue|final|finale|last|climax|closing)\b", re.IGNORECASE)
     assert all(cue.search(p.text) for _, p in with_theme("ending"))
 
 
