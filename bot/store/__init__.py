@@ -7,6 +7,7 @@ from .base import Database
 from .corpus import CorpusWriter, NewReview
 from .guilds import GuildSettings, GuildStore
 from .meta import MetaStore
+from .polls import PollStore
 from .quotes import Quote, QueryStore, QuoteFilters, QuoteStore, unattributed_label
 
 
@@ -21,6 +22,7 @@ class Store:
         self.corpus = CorpusWriter(db)
         self.quotes = QuoteStore(db)
         self.queries = QueryStore(db)
+        self.polls = PollStore(db)
 
 
 __all__ = [
