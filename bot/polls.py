@@ -6,9 +6,11 @@ No Discord calls and no database: the cog and the store call these, and they are
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.errors import UserError
 from bot.render import EMBED_DESCRIPTION_MAX, clip, inert
+from bot.store.polls import Poll
 
 MIN_OPTIONS = 2
 MAX_OPTIONS = 25  # a select menu holds at most 25 options
@@ -104,7 +106,8 @@ def validate_parts(
         if len(part) > limit:
             hint = (
                 " Shorten it, or set `anonymous` or `hide_results` for a button poll (80 characters)."
-                if native else " Shorten it."
+                if native
+                else " Shorten it."
             )
             kind = "a Discord poll" if native else "a button poll"
             raise UserError(
@@ -117,7 +120,9 @@ def parse_poll_id(value: str | int | None) -> int:
     """The poll id from autocomplete (`"12"`), or typed by hand (`12`, `#12`)."""
     text = str(value or "").strip().lstrip("#").strip()
     if not text.isdigit() or len(text) > 18:
-        raise UserError(f"“{shown(str(value or ''))}” is not a poll id: pick a poll from the list, e.g. `12`.")
+        raise UserError(
+            f"“{shown(str(value or ''))}” is not a poll id: pick a poll from the list, e.g. `12`."
+        )
     return int(text)
 
 
@@ -144,7 +149,10 @@ def result_lines(labels: list[str], counts: list[int]) -> list[tuple[str, str]]:
 
 
 def results_body(
-    labels: tuple[str, ...] | list[str], counts: tuple[int, ...] | list[int], voters: int | None, multiple: bool
+    labels: tuple[str, ...] | list[str],
+    counts: tuple[int, ...] | list[int],
+    voters: int | None,
+    multiple: bool,
 ) -> str:
     """The options with text bars, then who-count; labels are user text, made inert here."""
     lines = [
@@ -173,5 +181,51 @@ def confirmation(labels: tuple[str, ...], choices: tuple[int, ...], multiple: bo
     if not chosen:
         return "You have no vote in this poll now. Click an option to vote."
     if multiple:
-        return "Your choices are now: " + ", ".join(f"**{c}**" for c in chosen) + ". Click one again to remove it."
+        return (
+            "Your choices are now: "
+            + ", ".join(f"**{c}**" for c in chosen)
+            + ". Click one again to remove it."
+        )
     return f"Your vote is now **{chosen[0]}**. Click it again to remove it, or another option to move it."
+
+
+def poll_text(
+    poll: Poll, counts: tuple[int, ...], voters: int | None, *, closed: bool, announce: bool = False
+) -> tuple[str, str]:
+    """(title, description) of a poll embed: the question, then bars, or only the voter count if hidden."""
+    kind = "anonymous poll" if poll.anonymous else "poll"
+    if announce:
+        title = f"📊 Results of {kind} #{poll.id}"
+    else:
+        title = f"📊 {kind.capitalize()} #{poll.id}" + (" · closed" if closed else "")
+    if poll.hide_results and not closed:
+        body = hidden_body(voters or 0)
+    else:
+        body = results_body(poll.options, counts, voters, poll.multiple)
+    when = "Closed." if closed else f"Closes <t:{int(datetime.fromisoformat(poll.deadline).timestamp())}:R>."
+    if not closed and poll.kind == "buttons":
+        when += (
+            " Multiple choice: click to add or remove."
+            if poll.multiple
+            else " One choice: click again to remove it, or another option to move it."
+        )
+    description = f"**{inert(poll.question, QUESTION_MAX * 2)}**\n\n{body}\n\n{when}"
+    return title, clip(description, EMBED_DESCRIPTION_MAX)
+
+
+def iso(moment: datetime) -> str:
+    """The stored time format: UTC ISO-8601 to the second (sorts as text)."""
+    return moment.isoformat(timespec="seconds")
+
+
+def jump_url(poll: Poll) -> str:
+    return f"https://discord.com/channels/{poll.guild_id}/{poll.channel_id}/{poll.message_id}"
+
+
+def list_line(poll: Poll) -> str:
+    """One /poll list line: id, question linking to the poll, kind, relative deadline."""
+    kind = "anonymous button poll" if poll.anonymous else "button poll"
+    kind = "Discord poll" if poll.kind == "native" else kind
+    deadline = int(datetime.fromisoformat(poll.deadline).timestamp())
+    question = inert(poll.question, 120)
+    return f"`#{poll.id}` [{question}]({jump_url(poll)}) · {kind} · closes <t:{deadline}:R>"

@@ -22,32 +22,12 @@ from cogs.quotes import quote_embed
 log = logging.getLogger(__name__)
 
 
-def iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")
-
-
-def jump_url(poll: Poll) -> str:
-    return f"https://discord.com/channels/{poll.guild_id}/{poll.channel_id}/{poll.message_id}"
-
-
 def poll_embed(
     poll: Poll, counts: tuple[int, ...], voters: int | None, *, closed: bool, announce: bool = False
 ) -> discord.Embed:
-    """The public poll message (button polls) and every results view: question, then bars or a count."""
-    kind = "anonymous poll" if poll.anonymous else "poll"
-    title = f"📊 Results of {kind} #{poll.id}" if announce else \
-        f"📊 {kind.capitalize()} #{poll.id}" + (" · closed" if closed else "")
-    if poll.hide_results and not closed:
-        body = logic.hidden_body(voters or 0)
-    else:
-        body = logic.results_body(poll.options, counts, voters, poll.multiple)
-    deadline = int(datetime.fromisoformat(poll.deadline).timestamp())
-    when = "Closed." if closed else f"Closes <t:{deadline}:R>."
-    if not closed and poll.kind == "buttons":
-        when += " Multiple choice: click to add or remove." if poll.multiple else \
-            " One choice: click again to remove it, or another option to move it."
-    description = f"**{inert(poll.question, logic.QUESTION_MAX * 2)}**\n\n{body}\n\n{when}"
-    return discord.Embed(title=title, description=clip(description, 4096), colour=FILM_CLUB_COLOUR)
+    """The public poll message (button polls) and every results view."""
+    title, description = logic.poll_text(poll, counts, voters, closed=closed, announce=announce)
+    return discord.Embed(title=title, description=description, colour=FILM_CLUB_COLOUR)
 
 
 class VoteButton(
@@ -78,7 +58,9 @@ class VoteButton(
             await cog.record_vote(interaction, self.poll_id, self.option_id)
 
 
-class VoteSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"filmbot:poll:select:(?P<poll>\d{1,18})"):
+class VoteSelect(
+    discord.ui.DynamicItem[discord.ui.Select], template=r"filmbot:poll:select:(?P<poll>\d{1,18})"
+):
     """A button poll with more than 5 options: each pick acts exactly like clicking that option."""
 
     def __init__(self, poll_id: int, options: tuple[str, ...] = ("?",), disabled: bool = False) -> None:
@@ -131,7 +113,7 @@ class PollDeadlineJob:
         return datetime.fromisoformat(due) if due else None
 
     async def run_due(self, now: datetime) -> None:
-        for poll_id in await self.cog.bot.store.polls.due(iso(now)):
+        for poll_id in await self.cog.bot.store.polls.due(logic.iso(now)):
             try:
                 await self.cog.close_poll(poll_id, closed_by=None)
             except Exception:  # one broken poll must not keep the others open
@@ -157,20 +139,24 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
 
     # ------------------------------------------------------------------ posting
 
-    async def store_poll(self, interaction: discord.Interaction, spec: logic.PollSpec, theme: str | None) -> Poll:
+    async def store_poll(
+        self, interaction: discord.Interaction, spec: logic.PollSpec, theme: str | None
+    ) -> Poll:
         guild = require_guild(interaction)
         now = self.bot.now()
         poll_id = await self.bot.store.polls.create(
             guild_id=guild.id, channel_id=interaction.channel_id, creator_id=interaction.user.id,
             kind="native" if spec.native else "buttons", question=spec.question, options=spec.options,
             multiple=spec.multiple, anonymous=spec.anonymous, hide_results=spec.hide_results,
-            created_at=iso(now), deadline=iso(now + timedelta(hours=spec.hours)), theme=theme,
+            created_at=logic.iso(now), deadline=logic.iso(now + timedelta(hours=spec.hours)), theme=theme,
         )
         poll = await self.bot.store.polls.get(poll_id)
         assert poll is not None
         return poll
 
-    async def post(self, interaction: discord.Interaction, spec: logic.PollSpec, theme: str | None = None) -> None:
+    async def post(
+        self, interaction: discord.Interaction, spec: logic.PollSpec, theme: str | None = None
+    ) -> None:
         """Store, then post (the button custom ids need the poll id), then record the message id."""
         poll = await self.store_poll(interaction, spec, theme)
         try:
@@ -199,7 +185,7 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
     # ------------------------------------------------------------------ votes
 
     async def record_vote(self, interaction: discord.Interaction, poll_id: int, option_id: int) -> None:
-        now = iso(self.bot.now())
+        now = logic.iso(self.bot.now())
         outcome = await self.bot.store.polls.vote(poll_id, interaction.user.id, option_id, now)
         poll = await self.bot.store.polls.get(poll_id)
         if outcome is None or poll is None:
@@ -251,7 +237,7 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
 
     async def close_poll(self, poll_id: int, closed_by: int | None) -> bool:
         """Close at most once: only the caller whose UPDATE flipped closed_at disables and announces."""
-        tally = await self.bot.store.polls.close(poll_id, iso(self.bot.now()), closed_by)
+        tally = await self.bot.store.polls.close(poll_id, logic.iso(self.bot.now()), closed_by)
         if tally is None:
             return False
         poll = await self.bot.store.polls.get(poll_id)
@@ -268,9 +254,11 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
             return True
         embed = poll_embed(poll, counts, voters, closed=True, announce=True)
         if poll.message_id:
-            embed.add_field(name="Poll", value=f"[Jump to the poll]({jump_url(poll)})")
+            embed.add_field(name="Poll", value=f"[Jump to the poll]({logic.jump_url(poll)})")
         try:
-            message = await channel.send(embed=embed, allowed_mentions=NO_MENTIONS)  # type: ignore[union-attr]
+            message = await channel.send(  # type: ignore[union-attr]
+                embed=embed, allowed_mentions=NO_MENTIONS
+            )
         except discord.HTTPException:
             log.warning("could not post the results of poll %s", poll_id, exc_info=True)
             return True
@@ -295,7 +283,7 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
 
     # ------------------------------------------------------------------ commands
 
-    @app_commands.command(name="create", description="Start a poll: options separated by |, e.g. Happy | Sad | Both")
+    @app_commands.command(name="create", description="Start a poll; options separated by |, e.g. Happy | Sad")
     @app_commands.describe(
         question="What members vote on (up to 300 characters)",
         options="2 to 25 options separated by |, e.g. Happy | Sad | Both",
@@ -324,8 +312,10 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
             assert found is not None
             if not found.poll_question or not found.poll_answers:
                 with_polls = ", ".join(f"`{k}`" for k, t in self.bot.themes.items() if t.poll_question)
-                raise UserError(f"The theme “{inert(found.name)}” has no ready-made poll. Themes with one: "
-                                f"{with_polls or 'none'}.")
+                raise UserError(
+                    f"The theme “{inert(found.name)}” has no ready-made poll. "
+                    f"Themes with one: {with_polls or 'none'}."
+                )
             film = await check_film(self.bot.store, film and film[:200])
             quote = await self.bot.store.quotes.pick(QuoteFilters(theme=found.key, film=film))
             if quote is None:
@@ -341,8 +331,8 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
         guild = require_guild(interaction)
         poll = await self.bot.store.polls.get(logic.parse_poll_id(value))
         if poll is None or poll.guild_id != guild.id or poll.message_id is None:
-            raise UserError(f"There is no poll #{inert(logic.shown(value.strip().lstrip('#'), 20))} in this server. "
-                            "`/poll list` shows the open ones.")
+            shown = inert(logic.shown(value.strip().lstrip("#"), 20))
+            raise UserError(f"There is no poll #{shown} in this server. `/poll list` shows the open ones.")
         return poll
 
     @app_commands.command(name="close", description="Close a poll now and post its results.")
@@ -376,7 +366,7 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
                 tally = await self.bot.store.polls.tally(found.id)
                 embed = poll_embed(found, tally.counts, tally.voters, closed=not found.is_open)
                 await self.add_voters(embed, found)
-            embed.add_field(name="Poll", value=f"[Jump to the poll]({jump_url(found)})", inline=False)
+            embed.add_field(name="Poll", value=f"[Jump to the poll]({logic.jump_url(found)})", inline=False)
             await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     async def add_voters(self, embed: discord.Embed, poll: Poll) -> None:
@@ -387,21 +377,16 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
         for number, label in enumerate(poll.options, start=1):
             if voters.get(number):
                 mentions = " ".join(f"<@{user}>" for user in voters[number])
-                embed.add_field(name=clip(f"{number}. {label}", 256), value=clip(mentions, 1024), inline=False)
+                embed.add_field(name=clip(f"{number}. {label}", 256), value=clip(mentions, 1024))
 
     @app_commands.command(name="list", description="The open polls in this server and when they close.")
     async def list_polls(self, interaction: discord.Interaction) -> None:
         """The open polls in this server, soonest deadline first."""
         async with user_errors(interaction):
             guild = require_guild(interaction)
-            lines = []
-            for poll in await self.bot.store.polls.open_polls(guild.id):
-                deadline = int(datetime.fromisoformat(poll.deadline).timestamp())
-                kind = "Discord poll" if poll.kind == "native" else ("anonymous " if poll.anonymous else "") + "button poll"
-                lines.append(f"`#{poll.id}` [{inert(poll.question, 120)}]({jump_url(poll)}) · {kind} · "
-                             f"closes <t:{deadline}:R>")
-            embed = discord.Embed(title="Open polls", colour=FILM_CLUB_COLOUR,
-                                  description=clip("\n".join(lines) or "No open polls. Start one with `/poll create`.", 4096))
+            lines = [logic.list_line(poll) for poll in await self.bot.store.polls.open_polls(guild.id)]
+            text = "\n".join(lines) or "No open polls. Start one with `/poll create`."
+            embed = discord.Embed(title="Open polls", description=clip(text, 4096), colour=FILM_CLUB_COLOUR)
             await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @close.autocomplete("poll")

@@ -22,7 +22,8 @@ def db_rows(settings, sql: str, params: tuple = ()) -> list[tuple]:
 
 def results_messages(world) -> list[discord.Message]:
     return [
-        m for m in world.channel.history()
+        m
+        for m in world.channel.history()
         if m.embeds and (m.embeds[0].title or "").startswith("📊 Results of")
     ]
 
@@ -48,8 +49,11 @@ async def click_burst(env, clicks) -> list[InteractionResult]:
                 stored.components, types=(ComponentType.BUTTON,), custom_id=None, label=label
             )
             record, payload = sim_interactions.base_payload(
-                env.backend, type=InteractionType.MESSAGE_COMPONENT, channel_id=stored.channel_id,
-                guild_id=member.guild.id, user_id=member.id,
+                env.backend,
+                type=InteractionType.MESSAGE_COMPONENT,
+                channel_id=stored.channel_id,
+                guild_id=member.guild.id,
+                user_id=member.id,
                 data={"custom_id": button["custom_id"], "component_type": ComponentType.BUTTON},
             )
             payload["message"] = dict(sim_serializers.message_payload(env.backend, stored))
@@ -65,11 +69,19 @@ async def click_burst(env, clicks) -> list[InteractionResult]:
 
 async def test_native_poll_results_posted_once_after_deadline(world, settings):
     """A 3-option /poll create is a native poll; after its deadline one results message has the counts."""
-    created = await world.alice.slash(world.channel, "poll create", question="Best number?",
-                                      options="La La Land | Whiplash | First Man", hours=2)
+    created = await world.alice.slash(
+        world.channel,
+        "poll create",
+        question="Best number?",
+        options="La La Land | Whiplash | First Man",
+        hours=2,
+    )
     message = created.response.message
     assert message.poll is not None and [a.text for a in message.poll.answers] == [
-        "La La Land", "Whiplash", "First Man"]
+        "La La Land",
+        "Whiplash",
+        "First Man",
+    ]
     assert db_rows(settings, "SELECT kind, closed_at FROM polls") == [("native", None)]
     await world.alice.vote(message, answer=1)
     await world.bob.vote(message, answer=1)
@@ -100,8 +112,9 @@ async def test_native_poll_closed_early_ends_it_and_posts_results(world, setting
 
 async def test_anonymous_button_poll_tally_is_exact_under_bursts(world, settings):
     """30 members vote in bursts (changes, double and triple clicks): the tally is exact, no voter named."""
-    created = await world.alice.slash(world.channel, "poll create", question="Ending?",
-                                      options="Happy | Sad | Both", anonymous=True)
+    created = await world.alice.slash(
+        world.channel, "poll create", question="Ending?", options="Happy | Sad | Both", anonymous=True
+    )
     message = created.response.message
     members = [world.guild.add_member(world.env.create_user(f"member{i}")) for i in range(30)]
     first = [(m, message, "Happy" if i % 3 == 0 else "Sad") for i, m in enumerate(members[:20])]
@@ -129,9 +142,13 @@ async def test_anonymous_button_poll_tally_is_exact_under_bursts(world, settings
 
 async def test_anonymous_results_command_names_no_voter(world, settings):
     """/poll results on an anonymous poll shows counts only, even to a moderator."""
-    created = await world.alice.slash(world.channel, "poll create", question="Q?", options="A | B", anonymous=True)
+    created = await world.alice.slash(
+        world.channel, "poll create", question="Q?", options="A | B", anonymous=True
+    )
     await world.bob.click(created.response.message, label="A")
-    shown = await world.mod.slash(world.channel, "poll results", poll=str(poll_id_of(settings, created.response.id)))
+    shown = await world.mod.slash(
+        world.channel, "poll results", poll=str(poll_id_of(settings, created.response.id))
+    )
     assert shown.ephemeral
     text = str(shown.response.embeds[0].to_dict())
     assert "(1)`" in text and str(world.bob.id) not in text and "bob" not in text
@@ -139,7 +156,9 @@ async def test_anonymous_results_command_names_no_voter(world, settings):
 
 async def test_click_confirms_moves_and_removes_single_choice(world, settings):
     """A click says what is recorded; another option moves the vote; the same option again removes it."""
-    created = await world.alice.slash(world.channel, "poll create", question="Q?", options="A | B", hide_results=True)
+    created = await world.alice.slash(
+        world.channel, "poll create", question="Q?", options="A | B", hide_results=True
+    )
     message = created.response.message
     first = await world.bob.click(message, label="A")
     assert first.ephemeral and "Your vote is now **A**" in first.response.content
@@ -153,18 +172,23 @@ async def test_click_confirms_moves_and_removes_single_choice(world, settings):
 
 async def test_hidden_poll_shows_only_voter_count_until_closed(world, settings):
     """hide_results: the public message and /poll results show only how many voted."""
-    created = await world.alice.slash(world.channel, "poll create", question="Q?", options="A | B", hide_results=True)
+    created = await world.alice.slash(
+        world.channel, "poll create", question="Q?", options="A | B", hide_results=True
+    )
     await world.bob.click(created.response.message, label="A")
     live = world.channel.history()[0].embeds[0].description
     assert "1 member has voted" in live and "(1)`" not in live
-    shown = await world.bob.slash(world.channel, "poll results", poll=str(poll_id_of(settings, created.response.id)))
+    shown = await world.bob.slash(
+        world.channel, "poll results", poll=str(poll_id_of(settings, created.response.id))
+    )
     assert "(1)`" not in shown.response.embeds[0].description
 
 
 async def test_multiple_choice_toggles(world, settings):
     """multiple: each click adds or removes that option; the reply lists every recorded choice."""
-    created = await world.alice.slash(world.channel, "poll create", question="Q?", options="A | B | C",
-                                      multiple=True, anonymous=True)
+    created = await world.alice.slash(
+        world.channel, "poll create", question="Q?", options="A | B | C", multiple=True, anonymous=True
+    )
     message = created.response.message
     await world.bob.click(message, label="A")
     both = await world.bob.click(message, label="C")
@@ -185,8 +209,9 @@ async def test_select_menu_poll_beyond_five_options(world, settings):
 
 async def test_button_poll_survives_restarts_and_closes_once(world, settings):
     """After restart_bot clicks still count, the deadline closes once, a second restart posts nothing."""
-    created = await world.alice.slash(world.channel, "poll create", question="Q?", options="A | B",
-                                      anonymous=True, hours=3)
+    created = await world.alice.slash(
+        world.channel, "poll create", question="Q?", options="A | B", anonymous=True, hours=3
+    )
     message = created.response.message
     await world.bob.click(message, label="A")
     await world.env.restart_bot()
@@ -205,7 +230,9 @@ async def test_button_poll_survives_restarts_and_closes_once(world, settings):
 
 async def test_close_refused_for_other_members_and_allowed_for_moderator(world, settings):
     """Only the creator or a moderator may close a poll."""
-    created = await world.alice.slash(world.channel, "poll create", question="Q?", options="A | B", anonymous=True)
+    created = await world.alice.slash(
+        world.channel, "poll create", question="Q?", options="A | B", anonymous=True
+    )
     poll_id = str(poll_id_of(settings, created.response.id))
     refused = await world.bob.slash(world.channel, "poll close", poll=poll_id)
     assert refused.ephemeral and "creator or a moderator" in refused.response.content
@@ -238,10 +265,17 @@ async def test_limit_violations_are_ephemeral_and_store_nothing(world, settings)
 
 async def test_everyone_option_is_shown_but_pings_no_one(world, settings):
     """An option `@everyone` appears on the poll, and no request lets a mention through."""
-    native = await world.alice.slash(world.channel, "poll create", question="@here who?", options="@everyone | no")
+    native = await world.alice.slash(
+        world.channel, "poll create", question="@here who?", options="@everyone | no"
+    )
     assert native.response.message.poll.answers[0].text == "@everyone"
-    created = await world.alice.slash(world.channel, "poll create", question="**Q**",
-                                      options="@everyone | <@&1> | ~~x~~ `y`", anonymous=True)
+    created = await world.alice.slash(
+        world.channel,
+        "poll create",
+        question="**Q**",
+        options="@everyone | <@&1> | ~~x~~ `y`",
+        anonymous=True,
+    )
     await world.bob.click(created.response.message, label="@everyone")
     await world.alice.slash(world.channel, "poll close", poll=str(poll_id_of(settings, created.response.id)))
     description = results_messages(world)[0].embeds[0].description
@@ -258,7 +292,9 @@ async def test_theme_poll_posts_excerpt_above_native_poll(world, settings):
     poll_message = world.channel.history()[-1]
     assert poll_message.poll.question == "Was the ending happy, sad, or both?"
     assert [a.text for a in poll_message.poll.answers] == ["Happy", "Sad", "Both"]
-    assert db_rows(settings, "SELECT kind, theme, message_id FROM polls") == [("native", "ending", poll_message.id)]
+    assert db_rows(settings, "SELECT kind, theme, message_id FROM polls") == [
+        ("native", "ending", poll_message.id)
+    ]
     assert_no_pings(world.env)
 
 
@@ -269,5 +305,4 @@ async def test_list_and_autocomplete_show_open_polls(world, settings):
     listed = await world.bob.slash(world.channel, "poll list")
     assert listed.ephemeral and "Happy ending?" in listed.response.embeds[0].description
     choices = await world.bob.autocomplete(world.channel, "poll close", "poll", "happy")
-    assert [(c["name"], c["value"]) for c in choices] == [
-        (f"#{poll_id} · Happy ending?", str(poll_id))]
+    assert [(c["name"], c["value"]) for c in choices] == [(f"#{poll_id} · Happy ending?", str(poll_id))]

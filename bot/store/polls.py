@@ -67,17 +67,39 @@ class PollStore:
         self.db = db
 
     async def create(
-        self, *, guild_id: int, channel_id: int, creator_id: int, kind: str, question: str,
-        options: tuple[str, ...], multiple: bool, anonymous: bool, hide_results: bool,
-        created_at: str, deadline: str, theme: str | None = None,
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        creator_id: int,
+        kind: str,
+        question: str,
+        options: tuple[str, ...],
+        multiple: bool,
+        anonymous: bool,
+        hide_results: bool,
+        created_at: str,
+        deadline: str,
+        theme: str | None = None,
     ) -> int:
         """Store a poll and its options in one transaction; the message id comes once it is posted."""
         async with self.db.transaction() as conn:
             async with conn.execute(
                 "INSERT INTO polls(guild_id, channel_id, creator_id, kind, question, multiple, anonymous,"
                 " hide_results, theme, created_at, deadline) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (guild_id, channel_id, creator_id, kind, question, int(multiple), int(anonymous),
-                 int(hide_results), theme, created_at, deadline),
+                (
+                    guild_id,
+                    channel_id,
+                    creator_id,
+                    kind,
+                    question,
+                    int(multiple),
+                    int(anonymous),
+                    int(hide_results),
+                    theme,
+                    created_at,
+                    deadline,
+                ),
             ) as cur:
                 poll_id = cur.lastrowid
             await conn.executemany(
@@ -127,7 +149,8 @@ class PollStore:
     async def voters_by_option(self, poll_id: int) -> dict[int, list[int]]:
         """Who chose what; callers must never use it for anonymous polls."""
         rows = await self.db.fetchall(
-            "SELECT option_id, user_id FROM poll_votes WHERE poll_id = ? ORDER BY voted_at, user_id", (poll_id,)
+            "SELECT option_id, user_id FROM poll_votes WHERE poll_id = ? ORDER BY voted_at, user_id",
+            (poll_id,),
         )
         out: dict[int, list[int]] = {}
         for option_id, user_id in rows:
@@ -152,7 +175,8 @@ class PollStore:
             multiple, ended = bool(polls[0][0]), bool(polls[0][1])
             if not ended:
                 removed = await _run(
-                    conn, "DELETE FROM poll_votes WHERE poll_id = ? AND user_id = ? AND option_id = ?",
+                    conn,
+                    "DELETE FROM poll_votes WHERE poll_id = ? AND user_id = ? AND option_id = ?",
                     (poll_id, user_id, option_id),
                 )
                 if not removed:
@@ -166,7 +190,8 @@ class PollStore:
                         (poll_id, user_id, option_id, int(not multiple), now_iso),
                     )
             choices = await _rows(
-                conn, "SELECT option_id FROM poll_votes WHERE poll_id = ? AND user_id = ? ORDER BY option_id",
+                conn,
+                "SELECT option_id FROM poll_votes WHERE poll_id = ? AND user_id = ? ORDER BY option_id",
                 (poll_id, user_id),
             )
         return VoteOutcome(ended, tuple(r[0] for r in choices))
@@ -175,7 +200,8 @@ class PollStore:
         """Close once: the final tally if this call closed the poll, None if it was already closed."""
         async with self.db.transaction() as conn:
             flipped = await _run(
-                conn, "UPDATE polls SET closed_at = ?, closed_by = ? WHERE id = ? AND closed_at IS NULL",
+                conn,
+                "UPDATE polls SET closed_at = ?, closed_by = ? WHERE id = ? AND closed_at IS NULL",
                 (now_iso, closed_by, poll_id),
             )
             if flipped != 1:
@@ -201,7 +227,19 @@ async def _tally(conn: aiosqlite.Connection, poll_id: int) -> Tally:
 
 def _poll(row: Any, options: tuple[str, ...]) -> Poll:
     return Poll(
-        id=row[0], guild_id=row[1], channel_id=row[2], message_id=row[3], creator_id=row[4], kind=row[5],
-        question=row[6], multiple=bool(row[7]), anonymous=bool(row[8]), hide_results=bool(row[9]),
-        theme=row[10], created_at=row[11], deadline=row[12], closed_at=row[13], options=options,
+        id=row[0],
+        guild_id=row[1],
+        channel_id=row[2],
+        message_id=row[3],
+        creator_id=row[4],
+        kind=row[5],
+        question=row[6],
+        multiple=bool(row[7]),
+        anonymous=bool(row[8]),
+        hide_results=bool(row[9]),
+        theme=row[10],
+        created_at=row[11],
+        deadline=row[12],
+        closed_at=row[13],
+        options=options,
     )
