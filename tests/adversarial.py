@@ -32,6 +32,12 @@ nasty_text = st.one_of(
     st.builds(lambda a, b: a + b, st.sampled_from(NASTY), st.text(max_size=40)),
 )
 
+# A valid value for each required string option, so that only the fuzzed option is hostile.
+VALID_STRINGS = {
+    "question": "Was the ending happy?", "options": "Yes|No", "time": "09:00", "zone": "UTC", "query": "jazz",
+    "film": "La La Land", "theme": "ending", "poll": "1", "review": "1", "id": "1",
+}
+
 LIMITS = {"content": 2000, "title": 256, "description": 4096, "footer": 2048, "author": 256}
 
 
@@ -90,12 +96,15 @@ class Scenario:
         self.member = self.guild.add_member(env.create_user("member"))
 
     def defaults(self, command: app_commands.Command) -> dict[str, Any]:
-        """Valid values for the required non-string options."""
+        """Valid values for every required option (the fuzzed one is overridden by the caller)."""
         values: dict[str, Any] = {}
         for p in command.parameters:
-            if not p.required or p.type is discord.AppCommandOptionType.string:
+            if not p.required:
                 continue
             kind = p.type
+            if kind is discord.AppCommandOptionType.string:
+                values[p.name] = VALID_STRINGS.get(p.name, "x")
+                continue
             if kind is discord.AppCommandOptionType.channel:
                 values[p.name] = self.channel
             elif kind is discord.AppCommandOptionType.role:

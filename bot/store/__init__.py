@@ -7,6 +7,7 @@ from .base import Database
 from .corpus import CorpusWriter, NewReview
 from .guilds import GuildSettings, GuildStore
 from .meta import MetaStore
+from .polls import PollStore
 from .prompts import PromptStore
 from .quotes import QueryStore, Quote, QuoteFilters, QuoteStore, unattributed_label
 
@@ -23,6 +24,7 @@ class Store:
         self.quotes = QuoteStore(db)
         self.queries = QueryStore(db)
         self.prompts = PromptStore(db)
+        self.polls = PollStore(db)
 
 
 __all__ = [
