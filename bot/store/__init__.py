@@ -8,6 +8,7 @@ from .corpus import CorpusWriter, NewReview
 from .guilds import GuildSettings, GuildStore
 from .meta import MetaStore
 from .quotes import Quote, QueryStore, QuoteFilters, QuoteStore, unattributed_label
+from .schedules import ScheduleStore
 
 
 class Store:
@@ -21,6 +22,7 @@ class Store:
         self.corpus = CorpusWriter(db)
         self.quotes = QuoteStore(db)
         self.queries = QueryStore(db)
+        self.schedules = ScheduleStore(db)
 
 
 __all__ = [
