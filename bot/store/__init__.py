@@ -7,6 +7,7 @@ from .base import Database
 from .corpus import CorpusWriter, NewReview
 from .guilds import GuildSettings, GuildStore
 from .meta import MetaStore
+from .prompts import PromptStore
 from .quotes import Quote, QueryStore, QuoteFilters, QuoteStore, unattributed_label
 from .schedules import ScheduleStore
 
@@ -22,6 +23,7 @@ class Store:
         self.corpus = CorpusWriter(db)
         self.quotes = QuoteStore(db)
         self.queries = QueryStore(db)
+        self.prompts = PromptStore(db)
         self.schedules = ScheduleStore(db)
 
 
