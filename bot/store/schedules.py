@@ -251,6 +251,10 @@ class ScheduleStore:
             return None, plan.skip
         return Claim(post_id, schedule, plan.post, 1, catch_up=reason is not None), plan.skip
 
+    async def recorded_message(self, source: str) -> int | None:
+        """The message post_prompt recorded under this source (its posted_prompts table): proof of a post."""
+        return await self.db.fetchval("SELECT message_id FROM posted_prompts WHERE source = ? LIMIT 1", (source,))
+
     async def pending(self, now: datetime) -> list[SlotPost]:
         """Retries whose back-off ended and orphaned claims, on schedules that are not paused."""
         rows = await self.db.fetchall(
