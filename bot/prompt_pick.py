@@ -49,7 +49,10 @@ def _pair_score(first: Quote, second: Quote, theme: Theme, last_critic: str | No
 
 
 def pick_pair(
-    firsts: Sequence[Quote], seconds: Sequence[Quote], theme: Theme, last_critic: str | None,
+    firsts: Sequence[Quote],
+    seconds: Sequence[Quote],
+    theme: Theme,
+    last_critic: str | None,
     rng: random.Random,
 ) -> tuple[Quote, Quote] | None:
     """The most contrasting pair from two different reviews, or None when no such pair exists."""
@@ -69,7 +72,11 @@ def _ordered(pair: tuple[Quote, Quote], theme: Theme) -> tuple[Quote, Quote]:
 
 
 def choose_passages(
-    pool: Sequence[Quote], state: RotationState, *, theme: Theme, count: int = 1,
+    pool: Sequence[Quote],
+    state: RotationState,
+    *,
+    theme: Theme,
+    count: int = 1,
     rng: random.Random | None = None,
 ) -> Choice | None:
     """The passages of the next prompt (1 to discuss, 2 to debate), or None if the pool can't make one."""

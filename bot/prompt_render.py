@@ -36,7 +36,9 @@ class RenderedPrompt:
 
 def is_hidden(quote: Quote, theme: Theme, themes: dict[str, Theme]) -> bool:
     """Behind spoiler tags: a spoiler theme, a review that spoils throughout, or a spoiler-tagged passage."""
-    return theme.spoiler or quote.review_spoiler or any(themes[t].spoiler for t in quote.themes if t in themes)
+    return (
+        theme.spoiler or quote.review_spoiler or any(themes[t].spoiler for t in quote.themes if t in themes)
+    )
 
 
 def prompt_question(theme: Theme, quotes: Sequence[Quote], kind: str) -> str:
@@ -61,7 +63,11 @@ def _excerpt(quote: Quote, hidden: bool, limit: int) -> str:
 
 
 def render_prompt(
-    theme: Theme, quotes: Sequence[Quote], *, kind: str, themes: dict[str, Theme],
+    theme: Theme,
+    quotes: Sequence[Quote],
+    *,
+    kind: str,
+    themes: dict[str, Theme],
     mention_role_id: int | None = None,
 ) -> RenderedPrompt:
     """Message content, embed and thread name for a prompt on `theme` quoting `quotes` (1, or 2 to debate)."""
@@ -72,7 +78,8 @@ def render_prompt(
         title = f"⚖️ Debate: {theme.name}"
         labels = ("**One critic:**", "**Another critic:**")
         excerpts = [
-            f"{label}\n{_excerpt(q, h, DEBATE_EXCERPT_MAX)}" for label, q, h in zip(labels, quotes, hidden, strict=False)
+            f"{label}\n{_excerpt(q, h, DEBATE_EXCERPT_MAX)}"
+            for label, q, h in zip(labels, quotes, hidden, strict=False)
         ]
         description = "\n\n".join([*excerpts, shown_question + "\nTake a side in the thread."])
         headline = f"⚖️ Debate on **{inert(theme.name, 100)}**: which critic is right?"
@@ -93,4 +100,6 @@ def render_prompt(
         embed.add_field(name=SPOILER_WARNING, value="Spoiler-tagged excerpt: click it to reveal.")
     reviews = " · ".join(f"review #{q.review_id}, passage {q.ordinal + 1}" for q in quotes)
     embed.set_footer(text=clip(f"Reply in the thread · {reviews}", 2048))
-    return RenderedPrompt(content=headline, embed=embed, thread_name=thread_name(theme, question), question=question)
+    return RenderedPrompt(
+        content=headline, embed=embed, thread_name=thread_name(theme, question), question=question
+    )

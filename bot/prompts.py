@@ -33,14 +33,24 @@ AUTO_ARCHIVE_MINUTES = 4320  # 3 days: film-club talk runs over a weekend, a day
 
 # (permission attribute, name as Discord shows it); thread ones only when a thread is made.
 _POST_PERMISSIONS = (
-    ("view_channel", "View Channel"), ("send_messages", "Send Messages"), ("embed_links", "Embed Links"),
+    ("view_channel", "View Channel"),
+    ("send_messages", "Send Messages"),
+    ("embed_links", "Embed Links"),
 )
 _THREAD_PERMISSIONS = (
-    ("create_public_threads", "Create Public Threads"), ("send_messages_in_threads", "Send Messages in Threads"),
+    ("create_public_threads", "Create Public Threads"),
+    ("send_messages_in_threads", "Send Messages in Threads"),
 )
 
 __all__ = [
-    "AUTO_ARCHIVE_MINUTES", "PostedPrompt", "RenderedPrompt", "check_bot_permissions", "post_prompt",
+    "AUTO_ARCHIVE_MINUTES",
+    "FilmScope",
+    "Kind",
+    "PostedPrompt",
+    "RenderedPrompt",
+    "check_bot_permissions",
+    "film_scope",
+    "post_prompt",
     "render_prompt",
 ]
 
@@ -114,7 +124,9 @@ async def _theme_order(bot: Any, guild_id: int, theme: str | None, scope: FilmSc
         if resolved is None:
             raise UserError("Name a theme, e.g. `ending`.")
         if resolved.key not in offer:
-            raise UserError(f"No passages on **{inert(resolved.name, 100)}** yet. {_what_exists(offer, scope)}")
+            raise UserError(
+                f"No passages on **{inert(resolved.name, 100)}** yet. {_what_exists(offer, scope)}"
+            )
         return [resolved]
     keys = list(offer)
     if not keys:
@@ -175,13 +187,20 @@ async def post_prompt(
     async with _guild_lock(bot, guild_id):
         choice = await _choose(bot, guild_id, theme, scope, kind)
         rendered = render_prompt(
-            choice.theme, [quote for quote, _ in choice.picks], kind=kind, themes=bot.themes,
+            choice.theme,
+            [quote for quote, _ in choice.picks],
+            kind=kind,
+            themes=bot.themes,
             mention_role_id=mention_role_id,
         )
         mentions = NO_MENTIONS
         if mention_role_id is not None:
-            mentions = discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(mention_role_id)])
-        message = await channel.send(content=rendered.content, embed=rendered.embed, allowed_mentions=mentions)
+            mentions = discord.AllowedMentions(
+                everyone=False, users=False, roles=[discord.Object(mention_role_id)]
+            )
+        message = await channel.send(
+            content=rendered.content, embed=rendered.embed, allowed_mentions=mentions
+        )
         thread = None
         if make_thread:
             try:
@@ -194,14 +213,24 @@ async def post_prompt(
         uses = [PromptUse(quote.passage_id, critic_key(quote), cycle) for quote, cycle in choice.picks]
         try:
             await bot.store.prompts.record(
-                guild_id=guild_id, channel_id=channel.id, message_id=message.id,
-                thread_id=thread.id if thread else None, kind=kind, theme=choice.theme.key,
-                film_key=scope.key, film=scope.label, uses=uses, source=source,
+                guild_id=guild_id,
+                channel_id=channel.id,
+                message_id=message.id,
+                thread_id=thread.id if thread else None,
+                kind=kind,
+                theme=choice.theme.key,
+                film_key=scope.key,
+                film=scope.label,
+                uses=uses,
+                source=source,
             )
         except BaseException:
             await _discard(thread, message)
             raise
     return PostedPrompt(
-        message=message, thread=thread, theme_key=choice.theme.key,
-        passage_ids=tuple(use.passage_id for use in uses), cycle_restarted=choice.cycle_restarted,
+        message=message,
+        thread=thread,
+        theme_key=choice.theme.key,
+        passage_ids=tuple(use.passage_id for use in uses),
+        cycle_restarted=choice.cycle_restarted,
     )

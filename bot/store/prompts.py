@@ -31,13 +31,17 @@ class PromptStore:
         self.db = db
 
     async def rotation(self, guild_id: int, theme: str, film_key: str) -> RotationState:
-        cycle = await self.db.fetchval(
-            "SELECT max(cycle) FROM posted_prompts WHERE guild_id = ? AND theme = ? AND film_key = ?",
-            (guild_id, theme, film_key),
-            default=None,
-        ) or 0
+        cycle = (
+            await self.db.fetchval(
+                "SELECT max(cycle) FROM posted_prompts WHERE guild_id = ? AND theme = ? AND film_key = ?",
+                (guild_id, theme, film_key),
+                default=None,
+            )
+            or 0
+        )
         rows = await self.db.fetchall(
-            "SELECT passage_id FROM posted_prompts WHERE guild_id = ? AND theme = ? AND film_key = ? AND cycle = ?",
+            "SELECT passage_id FROM posted_prompts"
+            " WHERE guild_id = ? AND theme = ? AND film_key = ? AND cycle = ?",
             (guild_id, theme, film_key, cycle),
         )
         last = await self.db.fetchval(
@@ -70,16 +74,16 @@ class PromptStore:
     ) -> None:
         """Every passage of one prompt, in one transaction (all or nothing)."""
         at = utc_now_iso()
+        shared = (guild_id, channel_id, message_id, thread_id, kind, theme, film_key, film)
         async with self.db.transaction() as conn:
             await conn.executemany(
-                "INSERT INTO posted_prompts(guild_id, channel_id, message_id, thread_id, kind, theme, film_key,"
-                " film, cycle, passage_id, critic_key, source, at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    (guild_id, channel_id, message_id, thread_id, kind, theme, film_key, film, use.cycle,
-                     use.passage_id, use.critic_key, source, at)
-                    for use in uses
-                ],
+                "INSERT INTO posted_prompts(guild_id, channel_id, message_id, thread_id, kind, theme,"
+                " film_key, film, cycle, passage_id, critic_key, source, at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(*shared, use.cycle, use.passage_id, use.critic_key, source, at) for use in uses],
             )
 
     async def count(self, guild_id: int) -> int:
-        return await self.db.fetchval("SELECT count(*) FROM posted_prompts WHERE guild_id = ?", (guild_id,), 0)
+        return await self.db.fetchval(
+            "SELECT count(*) FROM posted_prompts WHERE guild_id = ?", (guild_id,), 0
+        )

@@ -1,0 +1,153 @@
+"""/discuss, /debate, /themes: critic-grounded discussion prompts, each opening its own thread."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import UserError, message_for, user_errors
+from bot.lookup import autocomplete_matches, film_names
+from bot.prompts import Kind, PostedPrompt, film_scope, post_prompt
+from bot.render import FILM_CLUB_COLOUR, NO_MENTIONS, SPOILER_WARNING, clip, inert
+
+log = logging.getLogger(__name__)
+OPTION_MAX = 200  # what we keep of a typed option; longer input cannot name anything real
+
+
+def _option(value: str | None) -> str | None:
+    return value.strip()[:OPTION_MAX] if value and value.strip() else None
+
+
+def posted_reply(posted: PostedPrompt, theme_name: str, kind: Kind) -> str:
+    """The invoker's private reply: where the conversation lives, and whether the rotation restarted."""
+    what = "debate" if kind == "debate" else "discussion"
+    link = posted.thread.jump_url if posted.thread else posted.message.jump_url
+    text = f"Started a {what} on **{inert(theme_name, 100)}**: {link}"
+    if posted.cycle_restarted:
+        text += (
+            "\n🔁 Every passage on this theme has now been used in this server, so the rotation started a"
+            " new cycle: excerpts may repeat from here on."
+        )
+    return text
+
+
+@app_commands.guild_only()
+class Discussion(commands.Cog):
+    """Discussion prompts grounded in what critics wrote."""
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    async def start_prompt(
+        self, interaction: discord.Interaction, theme: str | None, film: str | None, kind: Kind
+    ) -> None:
+        channel = interaction.channel
+        if not isinstance(channel, discord.TextChannel) or interaction.guild is None:
+            raise UserError(
+                "Prompts need a server text channel (not a thread, forum or DM) to start a thread in."
+            )
+        # Posting and opening the thread can queue behind other prompts in this server: acknowledge first.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            posted = await post_prompt(
+                self.bot,
+                channel,
+                guild_id=interaction.guild.id,
+                theme=_option(theme),
+                film=_option(film),
+                kind=kind,
+                source="command",
+            )
+        except discord.HTTPException as error:
+            # post_prompt already removed anything half-posted and recorded nothing.
+            log.warning("posting a %s prompt failed: %s", kind, error)
+            reason = message_for(error) or "Discord refused the request."
+            raise UserError(f"{reason} Nothing was posted and the rotation is unchanged.") from error
+        theme_name = self.bot.themes[posted.theme_key].name
+        await interaction.followup.send(
+            posted_reply(posted, theme_name, kind), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @app_commands.command(
+        name="discuss", description="Post a discussion prompt with a critic's excerpt, in a new thread."
+    )
+    @app_commands.describe(
+        theme="A discussion theme, e.g. ending or nostalgia (default: the next one in rotation)",
+        film="Film title, e.g. La La Land",
+    )
+    async def discuss(
+        self, interaction: discord.Interaction, theme: str | None = None, film: str | None = None
+    ) -> None:
+        """Post a discussion prompt: an open question and one critic's excerpt, with its own thread."""
+        async with user_errors(interaction):
+            await self.start_prompt(interaction, theme, film, "discuss")
+
+    @app_commands.command(
+        name="debate", description="Post two critics who disagree and ask members to take a side."
+    )
+    @app_commands.describe(
+        theme="A discussion theme, e.g. ending or nostalgia (default: the next one in rotation)",
+        film="Film title, e.g. La La Land",
+    )
+    async def debate(
+        self, interaction: discord.Interaction, theme: str | None = None, film: str | None = None
+    ) -> None:
+        """Post a debate: excerpts from two reviews pulling different ways, and a take-a-side question."""
+        async with user_errors(interaction):
+            await self.start_prompt(interaction, theme, film, "debate")
+
+    @app_commands.command(
+        name="themes", description="List the discussion themes and how many passages each has."
+    )
+    @app_commands.describe(film="Only count passages about this film, e.g. La La Land")
+    async def themes(self, interaction: discord.Interaction, film: str | None = None) -> None:
+        """List the discussion themes and how many critic passages each has."""
+        async with user_errors(interaction):
+            scope = await film_scope(self.bot.store, _option(film))
+            counts = await self.bot.store.quotes.theme_counts(scope.key or None)
+            lines = []
+            for key, theme in self.bot.themes.items():
+                flag = f" · {SPOILER_WARNING}" if theme.spoiler else ""
+                lines.append(
+                    f"• **{inert(theme.name, 100)}** (`{key}`): {counts.get(key, 0)} passages{flag}\n"
+                    f"  {inert(theme.description, 200)}"
+                )
+            where = f" for {scope.label}" if scope.label else ""
+            embed = discord.Embed(
+                title=clip(f"Discussion themes{where}", 256),
+                description=clip("\n".join(lines) or "No themes configured.", 4000),
+                colour=FILM_CLUB_COLOUR,
+            )
+            embed.set_footer(text="Start one with /discuss theme:<name> or /debate theme:<name>.")
+            await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @discuss.autocomplete("theme")
+    @debate.autocomplete("theme")
+    async def theme_autocomplete(self, interaction: discord.Interaction, current: str):
+        """Themes that have passages for the film chosen so far (all films when none)."""
+        film = getattr(interaction.namespace, "film", None)
+        try:
+            scope = await film_scope(self.bot.store, _option(film))
+        except UserError:
+            return []  # the film option is refused with a message when the command runs
+        counts = await self.bot.store.quotes.theme_counts(scope.key or None)
+        typed = (current or "").casefold().strip()
+        return [
+            app_commands.Choice(name=clip(f"{t.name} ({counts[key]} passages)", 100), value=key)
+            for key, t in self.bot.themes.items()
+            if counts.get(key) and (typed in key or typed in t.name.casefold())
+        ][:25]
+
+    @discuss.autocomplete("film")
+    @debate.autocomplete("film")
+    @themes.autocomplete("film")
+    async def film_autocomplete(self, interaction: discord.Interaction, current: str):
+        names = await film_names(self.bot.store)
+        return [app_commands.Choice(name=n, value=v) for n, v in autocomplete_matches(current, names)]
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Discussion(bot))
