@@ -81,6 +81,13 @@ class ScheduleJob:
 
     async def _resume_post(self, post: SlotPost) -> None:
         now = self.bot.now()
+        grace = timedelta(hours=self.bot.settings.catchup_grace_hours)
+        if now - post.slot > grace and post.status == "retrying":
+            # Same rule as a missed slot: a prompt this late is no longer the scheduled one.
+            reason = f"still failing {(now - post.slot).total_seconds() / 3600:.1f} h after its time, beyond grace"
+            log.warning("schedule %s: slot %s skipped: %s", post.schedule_id, post.slot, reason)
+            await self.store.mark_skipped(post.id, reason, now)
+            return
         if post.status == "retrying":
             claim = await self.store.take(post, now)
             if claim is not None:

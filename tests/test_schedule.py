@@ -166,6 +166,20 @@ async def test_injected_500_is_retried_and_posted_once(world, settings):
     assert (row["status"], row["attempts"]) == ("posted", 2)
 
 
+async def test_persistent_5xx_gives_up_the_slot_not_the_schedule(world, settings):
+    """Discord failing on every retry: the slot is given up after 4 attempts, the setter told, next day posts."""
+    await daily_paris(world)
+    await advance_to(world, 2026, 1, 1, 7, 59)
+    world.env.inject_error("POST", "/channels/*/messages", status=503, times=4)
+    await advance_to(world, 2026, 1, 1, 9)
+    [row] = rows(settings, "SELECT status, attempts FROM schedule_posts")
+    assert (row["status"], row["attempts"]) == ("failed", 4)
+    [dm] = world.mod.user.dm_channel.history()
+    assert "did not post" in dm.content and "continues" in dm.content
+    await advance_to(world, 2026, 1, 2, 8, 1)
+    assert len(prompts(world)) == 1 and rows(settings, "SELECT paused FROM schedules")[0][0] == 0
+
+
 async def test_orphaned_claim_is_posted_once_after_restart(world, settings):
     """A slot claimed by a process that died before posting is posted once after restart, not twice."""
     await daily_paris(world)

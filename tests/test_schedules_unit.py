@@ -172,7 +172,7 @@ async def test_paused_schedule_claims_nothing(store):
 async def test_stale_claim_is_taken_once(store):
     """An orphaned claim is re-taken once by compare-and-swap; a second taker gets nothing."""
     schedule = await make(store, utc(2026, 1, 1))
-    claim, _ = await store.schedules.claim_due(schedule.id, utc(2026, 1, 1, 8), GRACE)
+    await store.schedules.claim_due(schedule.id, utc(2026, 1, 1, 8), GRACE)
     later = utc(2026, 1, 1, 8) + STALE_CLAIM
     assert await store.schedules.next_pending_at() == later
     (orphan,) = await store.schedules.pending(later)

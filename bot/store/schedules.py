@@ -141,6 +141,12 @@ class ScheduleStore:
             if paused:
                 sql = "UPDATE schedules SET paused = 1, paused_reason = ?, paused_at = ? WHERE id = ?"
                 params: tuple[Any, ...] = (reason, iso(now), schedule_id)
+                # A slot waiting for a retry must not pop out late after a resume.
+                await conn.execute(
+                    "UPDATE schedule_posts SET status = 'skipped', reason = 'schedule paused before a retry',"
+                    " next_attempt_at = NULL, updated_at = ? WHERE schedule_id = ? AND status = 'retrying'",
+                    (iso(now), schedule_id),
+                )
             else:
                 # Slots missed while paused were deliberately not posted: no catch-up for them.
                 sql = ("UPDATE schedules SET paused = 0, paused_reason = NULL, paused_at = NULL,"
@@ -172,30 +178,22 @@ class ScheduleStore:
         )
         return [_post(r) for r in rows]
 
-    async def floor(self, schedule: Schedule, now: datetime) -> datetime:
-        """Every slot at or before this instant is handled (or predates the schedule being active)."""
+    async def upcoming(self, schedule: Schedule, now: datetime, count: int) -> list[tuple[datetime, bool]]:
+        """The next `count` slots that will post after the last handled one (a due one may be past),
+        with already-skipped slots in between as (slot, True)."""
         latest = await self.db.fetchval(
             "SELECT MAX(slot_utc) FROM schedule_posts WHERE schedule_id = ? AND slot_utc <= ?",
             (schedule.id, iso(now)),
         )
-        since = from_iso(schedule.active_since)
-        return max(since, from_iso(latest)) if latest else since
-
-    async def handled_after(self, schedule_id: int, after: datetime) -> set[datetime]:
+        floor = max(from_iso(schedule.active_since), from_iso(latest)) if latest else from_iso(schedule.active_since)
         rows = await self.db.fetchall(
-            "SELECT slot_utc FROM schedule_posts WHERE schedule_id = ? AND slot_utc > ?", (schedule_id, iso(after))
+            "SELECT slot_utc FROM schedule_posts WHERE schedule_id = ? AND slot_utc > ?", (schedule.id, iso(floor))
         )
-        return {from_iso(r[0]) for r in rows}
-
-    async def upcoming(self, schedule: Schedule, now: datetime, count: int) -> list[tuple[datetime, bool]]:
-        """The next `count` slots after the floor that will post, plus skipped ones as (slot, True)."""
-        floor = await self.floor(schedule, now)
-        handled = await self.handled_after(schedule.id, floor)
+        handled = {from_iso(r[0]) for r in rows}
         found: list[tuple[datetime, bool]] = []
         for slot in schedule.cadence.slots_after(floor):
-            skipped = slot in handled
-            found.append((slot, skipped))
-            if sum(1 for _, s in found if not s) >= count or len(found) >= count + 10:
+            found.append((slot, slot in handled))
+            if sum(1 for _, skipped in found if not skipped) >= count or len(found) >= count + 10:
                 break
         return found
 
@@ -305,6 +303,9 @@ class ScheduleStore:
 
     async def mark_retrying(self, post_id: int, next_at: datetime, reason: str, now: datetime) -> None:
         await self._finish(post_id, "retrying", now, next_attempt_at=iso(next_at), reason=reason)
+
+    async def mark_skipped(self, post_id: int, reason: str, now: datetime) -> None:
+        await self._finish(post_id, "skipped", now, reason=reason, next_attempt_at=None)
 
     async def mark_failed(self, post_id: int, reason: str, now: datetime) -> None:
         await self._finish(post_id, "failed", now, reason=reason, next_attempt_at=None)
