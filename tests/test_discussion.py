@@ -275,3 +275,21 @@ async def test_post_prompt_pings_only_the_given_role(world, settings):
     assert mentions["parse"] == [] and [int(r) for r in mentions["roles"]] == [role.id]
     assert not mentions.get("users")
     assert [r["source"] for r in rows(settings)] == ["schedule"]
+
+
+async def test_discuss_inside_a_thread_is_refused(world, settings):
+    """Prompts start threads, so /discuss inside a thread is refused with a reason."""
+    await world.alice.slash(world.channel, "discuss", theme="jazz")
+    [thread] = world.channel.threads
+    before = table_digest(settings.database)
+    result = await world.alice.slash(thread, "discuss", theme="ending")
+    assert result.ephemeral and "text channel" in result.response.content
+    assert table_digest(settings.database) == before
+
+
+async def test_debate_without_theme_picks_one_with_two_reviews(world, settings):
+    """/debate with no theme takes the next theme whose passages span two reviews."""
+    result = await world.alice.slash(world.channel, "debate")
+    assert "Started a debate" in result.response.content
+    used = rows(settings)
+    assert len(used) == 2 and used[0]["theme"] == used[1]["theme"] and used[0]["kind"] == "debate"
