@@ -50,9 +50,10 @@ class Scheduler:
     def wake(self) -> None:
         """Something changed (a schedule was set, a poll created): re-read due times now."""
         self._dirty = True
-        if self._sleeping and self._task is not None and not self._task.done():
+        if self._sleeping and not self._woken and self._task is not None and not self._task.done():
             # The loop sleeps with asyncio.sleep (a plain timer, which simcord's virtual clock
-            # understands); waking it early means cancelling that sleep.
+            # understands); waking it early means cancelling that sleep — once: a second cancel
+            # before the loop resumes would leave a stray cancellation request on the task.
             self._woken = True
             self._task.cancel()
 

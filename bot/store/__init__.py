@@ -10,6 +10,7 @@ from .meta import MetaStore
 from .polls import PollStore
 from .prompts import PromptStore
 from .quotes import QueryStore, Quote, QuoteFilters, QuoteStore, unattributed_label
+from .schedules import ScheduleStore
 
 
 class Store:
@@ -25,6 +26,7 @@ class Store:
         self.queries = QueryStore(db)
         self.prompts = PromptStore(db)
         self.polls = PollStore(db)
+        self.schedules = ScheduleStore(db)
 
 
 __all__ = [
