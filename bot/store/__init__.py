@@ -8,6 +8,7 @@ from .corpus import CorpusWriter, NewReview
 from .guilds import GuildSettings, GuildStore
 from .meta import MetaStore
 from .quotes import Quote, QueryStore, QuoteFilters, QuoteStore, unattributed_label
+from .reviews import ReviewStore
 
 
 class Store:
@@ -21,6 +22,7 @@ class Store:
         self.corpus = CorpusWriter(db)
         self.quotes = QuoteStore(db)
         self.queries = QueryStore(db)
+        self.reviews = ReviewStore(db)
 
 
 __all__ = [
