@@ -28,7 +28,9 @@ SNAPSHOT_KEYS = ("film", "year", "critic", "outlet", "url", "date", "spoiler")
 
 def review_label(review_id: int, critic: str | None, title: str, year: int | None) -> str:
     """'#12 · Critic-or-Unattributed · Film (Year)', the name of an autocomplete choice."""
-    return clip(f"#{review_id} · {critic or 'Unattributed'} · {film_label(title, year)}", AUTOCOMPLETE_NAME_MAX)
+    return clip(
+        f"#{review_id} · {critic or 'Unattributed'} · {film_label(title, year)}", AUTOCOMPLETE_NAME_MAX
+    )
 
 
 def byline(row: ReviewRow) -> str:
@@ -48,7 +50,8 @@ def theme_summary(counts: dict[str, int], themes: dict[str, Theme]) -> str:
 def added_text(row: ReviewRow, counts: dict[str, int], themes: dict[str, Theme]) -> str:
     return clip(
         f"Added review **#{row.id}**: {byline(row)}.\n"
-        f"**{row.quotable}** quotable passages (of {row.passages}). Themes found: {theme_summary(counts, themes)}.\n"
+        f"**{row.quotable}** quotable passages (of {row.passages})."
+        f" Themes found: {theme_summary(counts, themes)}.\n"
         f"It can be quoted now, e.g. `/quote film:{inert(row.film_title, 100)}`.",
         CONTENT_MAX,
     )
@@ -70,7 +73,9 @@ def changes_text(before: dict[str, Any] | None, after: dict[str, Any] | None) ->
     data = after or before or {}
     if "added" in data:  # an import summary
         return f"{len(data['added'])} added, {data.get('duplicates', 0)} duplicates"
-    return f"{_value(data.get('critic'))} on {_value(data.get('film'))} ({data.get('passages', '?')} passages)"
+    return (
+        f"{_value(data.get('critic'))} on {_value(data.get('film'))} ({data.get('passages', '?')} passages)"
+    )
 
 
 def show_embed(row: ReviewRow, counts: dict[str, int], body: str, themes: dict[str, Theme]) -> discord.Embed:
@@ -78,13 +83,17 @@ def show_embed(row: ReviewRow, counts: dict[str, int], body: str, themes: dict[s
     excerpt = inert(" ¶ ".join(line.strip() for line in body.splitlines() if line.strip()), 900)
     embed = discord.Embed(
         title=clip(f"Review #{row.id}", 256),
-        description=clip(f"{byline(row)}\n\n> {spoiler(excerpt) if row.spoiler else excerpt}", EMBED_DESCRIPTION_MAX),
+        description=clip(
+            f"{byline(row)}\n\n> {spoiler(excerpt) if row.spoiler else excerpt}", EMBED_DESCRIPTION_MAX
+        ),
         colour=FILM_CLUB_COLOUR,
     )
     embed.add_field(name="Published", value=_value(row.published))
     embed.add_field(name="Link", value=_value(row.url))
     embed.add_field(name="Passages", value=f"{row.quotable} quotable of {row.passages}")
-    embed.add_field(name="Themes", value=clip(theme_summary(counts, themes), EMBED_FIELD_VALUE_MAX), inline=False)
+    embed.add_field(
+        name="Themes", value=clip(theme_summary(counts, themes), EMBED_FIELD_VALUE_MAX), inline=False
+    )
     source = "bundled corpus" if row.source == "bundled" else f"added by user {row.added_by or '?'}"
     locked = " · attribution edited by a moderator" if row.attribution_locked else ""
     embed.set_footer(text=clip(f"Source: {source}{locked} · {row.added_at}", 2048))
@@ -99,7 +108,9 @@ def list_embed(rows: list[ReviewRow], total: int, page: int, filters: str) -> di
         description=clip("\n".join(lines) or "No review matches.", EMBED_DESCRIPTION_MAX),
         colour=FILM_CLUB_COLOUR,
     )
-    embed.set_footer(text=f"Page {page + 1} of {pages} · {total} reviews · /review show review:<id> for details")
+    embed.set_footer(
+        text=f"Page {page + 1} of {pages} · {total} reviews · /review show review:<id> for details"
+    )
     return embed
 
 
@@ -112,7 +123,11 @@ def history_text(entries: list[AuditEntry], total: int, review_id: int | None) -
         target = f"#{entry.target_id}" if entry.target_id is not None else "import"
         who = f"<@{entry.actor_id}>" if entry.actor_id else "someone"
         lines.append(
-            clip(f"• `{entry.at}` {who} **{entry.action}** {target}: {changes_text(entry.before, entry.after)}", 300)
+            clip(
+                f"• `{entry.at}` {who} **{entry.action}** {target}:"
+                f" {changes_text(entry.before, entry.after)}",
+                300,
+            )
         )
     if total > len(entries):
         lines.append(f"…showing the latest {len(entries)} of {total}. Name a review to see its own history.")
@@ -127,7 +142,11 @@ def import_summary(added: int, duplicates: list[str], rejected: list[str]) -> st
         if rejected
         else f"**Imported {added} review(s).**"
     )
-    lines = [head, f"Would add: {added}" if rejected else f"Added: {added}", f"Duplicates (already stored, skipped): {len(duplicates)}"]
+    lines = [
+        head,
+        f"Would add: {added}" if rejected else f"Added: {added}",
+        f"Duplicates (already stored, skipped): {len(duplicates)}",
+    ]
     lines += [f"• {d}" for d in duplicates[:5]]
     lines.append(f"Rejected: {len(rejected)}")
     lines += [f"• {r}" for r in rejected[:15]]

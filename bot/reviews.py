@@ -31,6 +31,8 @@ CLEAR = "-"  # typed in /review edit to clear an optional field
 
 _TITLE_YEAR = re.compile(r"^(?P<title>.+?)\s*\((?P<year>\d{4})\)\s*$")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+# Bidi overrides/isolates, zero-width space and BOM: in a name they could disguise an attribution.
+_INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ def clean_field(value: str | None, label: str, limit: int) -> str | None:
     """Control characters out, whitespace collapsed; empty → None; too long → UserError."""
     if value is None:
         return None
-    text = " ".join(strip_control(value).split())
+    text = " ".join(_INVISIBLE.sub("", strip_control(value)).split())
     if len(text) > limit:
         raise UserError(f"The {label} is {len(text)} characters long; the limit is {limit}.")
     return text or None
@@ -73,7 +75,9 @@ def check_url(value: str | None) -> str | None:
         return None
     parts = urlsplit(url)
     if parts.scheme.lower() not in {"http", "https"} or not parts.netloc or " " in url:
-        raise UserError(f"“{inert(url, 100)}” is not a web address: use a link starting with http:// or https://.")
+        raise UserError(
+            f"“{inert(url, 100)}” is not a web address: use a link starting with http:// or https://."
+        )
     return url
 
 
@@ -115,14 +119,23 @@ def split_film(film: str | None, year: int | None) -> tuple[str, int | None]:
 
 
 def check_meta(
-    film: str, year: int | None = None, critic: str | None = None, outlet: str | None = None,
-    url: str | None = None, date: str | None = None, spoiler: bool = False,
+    film: str,
+    year: int | None = None,
+    critic: str | None = None,
+    outlet: str | None = None,
+    url: str | None = None,
+    date: str | None = None,
+    spoiler: bool = False,
 ) -> ReviewMeta:
     """All metadata of a new review, validated; the first problem found is raised."""
     title, year = split_film(film, year)
     return ReviewMeta(
-        film=title, year=year, critic=clean_field(critic, "critic name", NAME_MAX),
-        outlet=clean_field(outlet, "outlet name", NAME_MAX), url=check_url(url), date=check_date(date),
+        film=title,
+        year=year,
+        critic=clean_field(critic, "critic name", NAME_MAX),
+        outlet=clean_field(outlet, "outlet name", NAME_MAX),
+        url=check_url(url),
+        date=check_date(date),
         spoiler=spoiler,
     )
 
@@ -194,7 +207,9 @@ def export_document(items: list[dict[str, Any]]) -> bytes:
 
 def check_import_size(size: int) -> None:
     if size > IMPORT_MAX_BYTES:
-        raise UserError(f"The import file is {size:,} bytes; the limit is {IMPORT_MAX_BYTES // (1024 * 1024)} MB.")
+        raise UserError(
+            f"The import file is {size:,} bytes; the limit is {IMPORT_MAX_BYTES // (1024 * 1024)} MB."
+        )
 
 
 def parse_import(data: bytes) -> list[Any]:
@@ -203,16 +218,19 @@ def parse_import(data: bytes) -> list[Any]:
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UserError(f"That file is not JSON ({clip(str(exc), 120)}): use a file made by /review export.") from None
+        raise UserError(
+            f"That file is not JSON ({clip(str(exc), 120)}): use a file made by /review export."
+        ) from None
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
-        raise UserError(f"That JSON is not a filmbot review export (expected \"format\": \"{EXPORT_FORMAT}\").")
+        raise UserError(f'That JSON is not a filmbot review export (expected "format": "{EXPORT_FORMAT}").')
     if document.get("version") != EXPORT_VERSION:
         raise UserError(
-            f"Export version {inert(str(document.get('version')), 20)} is not supported; I read version {EXPORT_VERSION}."
+            f"Export version {inert(str(document.get('version')), 20)} is not supported;"
+            f" I read version {EXPORT_VERSION}."
         )
     reviews = document.get("reviews")
     if not isinstance(reviews, list):
-        raise UserError("The export has no \"reviews\" list.")
+        raise UserError('The export has no "reviews" list.')
     return reviews
 
 
@@ -233,8 +251,13 @@ def check_item(item: Any, themes: dict[str, Theme]) -> Prepared:
     if len(item["text"].encode("utf-8", "surrogatepass")) > FILE_MAX_BYTES:
         raise UserError(f"the text is over {FILE_MAX_BYTES // 1024} KB")
     meta = check_meta(
-        item.get("film") or "", year, item.get("critic"), item.get("outlet"), item.get("url"),
-        item.get("date"), bool(item.get("spoiler", False)),
+        item.get("film") or "",
+        year,
+        item.get("critic"),
+        item.get("outlet"),
+        item.get("url"),
+        item.get("date"),
+        bool(item.get("spoiler", False)),
     )
     return prepare(meta, item["text"], themes)
 

@@ -36,15 +36,23 @@ def content(result) -> str:
 
 async def add_whiplash(world, **options):
     return await world.mod.slash(
-        world.channel, "review add", film="Whiplash", year=2014, critic=CRITIC, outlet="The Daily Frame",
-        file=("whiplash.txt", WHIPLASH.encode()), **options,
+        world.channel,
+        "review add",
+        film="Whiplash",
+        year=2014,
+        critic=CRITIC,
+        outlet="The Daily Frame",
+        file=("whiplash.txt", WHIPLASH.encode()),
+        **options,
     )
 
 
 async def test_added_review_is_quotable_by_film_and_critic_at_once(world, settings):
     """A .txt review of a second film is quotable by film and by critic straight away."""
     result = await add_whiplash(world)
-    (review_id, source, added_by), = rows(settings, "SELECT id, source, added_by FROM reviews WHERE critic = ?", (CRITIC,))
+    ((review_id, source, added_by),) = rows(
+        settings, "SELECT id, source, added_by FROM reviews WHERE critic = ?", (CRITIC,)
+    )
     assert result.ephemeral and f"#{review_id}" in content(result)
     assert "quotable passages" in content(result) and "Jazz" in content(result)
     assert (source, added_by) == ("moderator", world.mod.id)
@@ -65,8 +73,11 @@ async def test_modal_add_stores_review_and_points_to_file_for_long_text(world, s
     assert field["max_length"] == 4000 and len(field["label"]) <= 45 and ".txt" in field["placeholder"]
     result = await world.mod.submit_modal(shown, {"filmbot:review:text": WHIPLASH})
     assert "Added review" in content(result)
-    assert rows(settings, "SELECT f.title, f.year FROM reviews r JOIN films f ON f.id = r.film_id WHERE critic = ?",
-                (CRITIC,)) == [("Whiplash", 2014)]
+    assert rows(
+        settings,
+        "SELECT f.title, f.year FROM reviews r JOIN films f ON f.id = r.film_id WHERE critic = ?",
+        (CRITIC,),
+    ) == [("Whiplash", 2014)]
 
 
 @pytest.mark.parametrize(
@@ -77,7 +88,10 @@ async def test_modal_add_stores_review_and_points_to_file_for_long_text(world, s
         ("review edit", {"review": "1", "critic": "Someone"}),
         ("review remove", {"review": "1"}),
         ("review export", {}),
-        ("review import", {"file": ("r.json", b'{"format": "filmbot-reviews", "version": 1, "reviews": []}')}),
+        (
+            "review import",
+            {"file": ("r.json", b'{"format": "filmbot-reviews", "version": 1, "reviews": []}')},
+        ),
         ("review history", {}),
     ],
 )
@@ -152,17 +166,26 @@ async def test_edit_critic_shows_in_next_quote_and_survives_reimport(world, sett
 
 async def test_remove_asks_then_cascades_and_stays_removed(world, settings):
     """Confirming removes the review, passages and tags; a forced re-import does not bring it back."""
-    seed_id, key = rows(settings, "SELECT id, source_key FROM reviews WHERE source = 'bundled' ORDER BY id")[0]
+    seed_id, key = rows(settings, "SELECT id, source_key FROM reviews WHERE source = 'bundled' ORDER BY id")[
+        0
+    ]
     asked = await world.mod.slash(world.channel, "review remove", review=f"#{seed_id}")
-    assert asked.ephemeral and rows(settings, "SELECT count(*) FROM reviews WHERE id = ?", (seed_id,)) == [(1,)]
+    assert asked.ephemeral and rows(settings, "SELECT count(*) FROM reviews WHERE id = ?", (seed_id,)) == [
+        (1,)
+    ]
     done = await world.mod.click(asked.response, label=f"Remove review #{seed_id}")
     assert f"Removed review #{seed_id}" in done.response.content
     assert rows(settings, "SELECT count(*) FROM passages WHERE review_id = ?", (seed_id,)) == [(0,)]
-    assert rows(settings, "SELECT count(*) FROM passage_themes t LEFT JOIN passages p ON p.id = t.passage_id"
-                " WHERE p.id IS NULL") == [(0,)]
+    assert rows(
+        settings,
+        "SELECT count(*) FROM passage_themes t LEFT JOIN passages p ON p.id = t.passage_id"
+        " WHERE p.id IS NULL",
+    ) == [(0,)]
     assert rows(settings, "SELECT source_key FROM bundled_suppressed") == [(key,)]
     await world.env.restart_bot()
-    await import_bundled(world.bot.store, settings.data_dir, world.bot.themes, settings.themes_file, force=True)
+    await import_bundled(
+        world.bot.store, settings.data_dir, world.bot.themes, settings.themes_file, force=True
+    )
     assert rows(settings, "SELECT count(*) FROM reviews WHERE source_key = ?", (key,)) == [(0,)]
 
 
@@ -182,9 +205,15 @@ async def test_remove_confirmation_rechecks_moderator(world, settings):
 def export_json(n: int, start: int = 0) -> bytes:
     items = [
         {
-            "film": f"Film {i}", "year": 2000 + i, "critic": f"Critic {i}", "outlet": None, "url": None,
-            "date": None, "spoiler": False, "source": "moderator",
-            "text": f"Film {i} is a quiet drama about a family that learns to speak again after loss number {i}."
+            "film": f"Film {i}",
+            "year": 2000 + i,
+            "critic": f"Critic {i}",
+            "outlet": None,
+            "url": None,
+            "date": None,
+            "spoiler": False,
+            "source": "moderator",
+            "text": f"Film {i} is a quiet drama about a family that learns to speak again after loss {i}."
             " The director frames every dinner scene with patient, generous long takes.",
         }
         for i in range(start, start + n)
@@ -229,7 +258,9 @@ async def test_import_with_a_bad_item_adds_nothing(world, settings):
     document = json.loads(export_json(2))
     document["reviews"].append({"film": "Bad", "text": "Fine prose here.", "url": "mailto:x@y.z"})
     before = table_digest(settings.database)
-    result = await world.mod.slash(world.channel, "review import", file=("r.json", json.dumps(document).encode()))
+    result = await world.mod.slash(
+        world.channel, "review import", file=("r.json", json.dumps(document).encode())
+    )
     text = content(result)
     assert "nothing was added" in text and "item 3 (Bad)" in text and "http" in text
     assert table_digest(settings.database) == before
@@ -239,7 +270,9 @@ async def test_import_counts_duplicates(world, settings):
     """Items already stored are skipped and counted as duplicates."""
     await world.mod.slash(world.channel, "review import", file=("r.json", export_json(2)))
     result = await world.mod.slash(world.channel, "review import", file=("r.json", export_json(3)))
-    assert "Imported 1 review" in content(result) and "Duplicates (already stored, skipped): 2" in content(result)
+    assert "Imported 1 review" in content(result) and "Duplicates (already stored, skipped): 2" in content(
+        result
+    )
     assert rows(settings, "SELECT count(*) FROM reviews WHERE source = 'moderator'") == [(3,)]
 
 
@@ -252,9 +285,10 @@ async def test_export_then_import_into_empty_database_reproduces_corpus(world, s
     data = await attachment.read()
     assert json.loads(data)["format"] == "filmbot-reviews" and len(json.loads(data)["reviews"]) == 4
     corpus_sql = (
-        "SELECT f.title, f.year, r.critic, r.outlet, r.url, r.published, r.spoiler, r.body, p.ordinal, p.text,"
-        " p.quotable, (SELECT group_concat(theme) FROM (SELECT theme FROM passage_themes WHERE passage_id = p.id"
-        " ORDER BY theme)) FROM reviews r JOIN films f ON f.id = r.film_id JOIN passages p ON p.review_id = r.id"
+        "SELECT f.title, f.year, r.critic, r.outlet, r.url, r.published, r.spoiler, r.body, p.ordinal,"
+        " p.text, p.quotable, (SELECT group_concat(theme) FROM (SELECT theme FROM passage_themes"
+        " WHERE passage_id = p.id ORDER BY theme)) FROM reviews r JOIN films f ON f.id = r.film_id"
+        " JOIN passages p ON p.review_id = r.id"
         " ORDER BY r.id, p.ordinal"
     )
     original = rows(settings, corpus_sql)
@@ -278,10 +312,14 @@ async def test_history_records_who_did_what(world, settings):
     """Add, edit and remove each leave an audit row; /review history shows them."""
     await add_whiplash(world)
     review_id = rows(settings, "SELECT id FROM reviews WHERE critic = ?", (CRITIC,))[0][0]
-    await world.mod.slash(world.channel, "review edit", review=str(review_id), url="https://example.com/whiplash")
+    await world.mod.slash(
+        world.channel, "review edit", review=str(review_id), url="https://example.com/whiplash"
+    )
     asked = await world.mod.slash(world.channel, "review remove", review=str(review_id))
     await world.mod.click(asked.response, label=f"Remove review #{review_id}")
-    audit = rows(settings, "SELECT action, actor_id FROM audit_log WHERE target_id = ? ORDER BY id", (review_id,))
+    audit = rows(
+        settings, "SELECT action, actor_id FROM audit_log WHERE target_id = ? ORDER BY id", (review_id,)
+    )
     assert audit == [("add", world.mod.id), ("edit", world.mod.id), ("remove", world.mod.id)]
     result = await world.mod.slash(world.channel, "review history", review=str(review_id))
     text = content(result)
@@ -294,6 +332,27 @@ async def test_role_moderator_can_add(world, settings):
     role = world.guild.create_role("Club staff")
     await world.mod.slash(world.channel, "config moderator-role", role=role)
     staff = world.guild.add_member(world.env.create_user("staff"), roles=[role])
-    result = await staff.slash(world.channel, "review add", film="Whiplash", file=("w.txt", WHIPLASH.encode()))
+    result = await staff.slash(
+        world.channel, "review add", film="Whiplash", file=("w.txt", WHIPLASH.encode())
+    )
     assert "Added review" in content(result)
     assert rows(settings, "SELECT added_by FROM reviews WHERE source = 'moderator'") == [(staff.id,)]
+
+
+async def test_moderator_review_survives_forced_bundled_reimport(world, settings):
+    """A restart and forced bundled re-import keep a moderator's review and its passage ids."""
+    await add_whiplash(world)
+    sql = "SELECT p.id, p.text FROM passages p JOIN reviews r ON r.id = p.review_id WHERE r.critic = ?"
+    before = rows(settings, sql, (CRITIC,))
+    await world.env.restart_bot()
+    await import_bundled(world.bot.store, settings.data_dir, world.bot.themes, settings.themes_file, force=True)
+    assert before and rows(settings, sql, (CRITIC,)) == before
+
+
+async def test_add_autocompletes_existing_films_and_critics(world):
+    """Autocomplete on /review add suggests films and named critics already in the corpus."""
+    await add_whiplash(world)
+    films = await world.mod.autocomplete(world.channel, "review add", "film", "whip")
+    critics = await world.mod.autocomplete(world.channel, "review add", "critic", "jane")
+    assert films == [{"name": "Whiplash (2014)", "value": "Whiplash (2014)"}]
+    assert critics == [{"name": CRITIC, "value": CRITIC}]

@@ -48,8 +48,14 @@ class ReviewRow:
     def snapshot(self) -> dict[str, Any]:
         """What the audit trail keeps of a review (its metadata, not its text)."""
         return {
-            "film": self.film_title, "year": self.film_year, "critic": self.critic, "outlet": self.outlet,
-            "url": self.url, "date": self.published, "spoiler": self.spoiler, "source": self.source,
+            "film": self.film_title,
+            "year": self.film_year,
+            "critic": self.critic,
+            "outlet": self.outlet,
+            "url": self.url,
+            "date": self.published,
+            "spoiler": self.spoiler,
+            "source": self.source,
             "passages": self.passages,
         }
 
@@ -91,20 +97,38 @@ class ReviewStore:
         return await self.db.fetchval("SELECT body FROM reviews WHERE id = ?", (review_id,))
 
     async def _insert(
-        self, conn: aiosqlite.Connection, item: Prepared, actor_id: int | None, guild_id: int | None, action: str
+        self,
+        conn: aiosqlite.Connection,
+        item: Prepared,
+        actor_id: int | None,
+        guild_id: int | None,
+        action: str,
     ) -> int:
         meta = item.meta
         film_id = await resolve_film(conn, meta.film, meta.year)
         review = NewReview(
-            film_id=film_id, body=item.body, body_hash=item.body_hash, source="moderator", critic=meta.critic,
-            outlet=meta.outlet, url=meta.url, published=meta.date, spoiler=meta.spoiler, added_by=actor_id,
+            film_id=film_id,
+            body=item.body,
+            body_hash=item.body_hash,
+            source="moderator",
+            critic=meta.critic,
+            outlet=meta.outlet,
+            url=meta.url,
+            published=meta.date,
+            spoiler=meta.spoiler,
+            added_by=actor_id,
         )
         review_id = await CorpusWriter.insert_review(conn, review, item.passages)
         added = await self.get(review_id)
         assert added is not None
         await AuditStore.record(
-            conn, guild_id=guild_id, actor_id=actor_id, action=action, target_type="review",
-            target_id=review_id, after=added.snapshot(),
+            conn,
+            guild_id=guild_id,
+            actor_id=actor_id,
+            action=action,
+            target_type="review",
+            target_id=review_id,
+            after=added.snapshot(),
         )
         return review_id
 
@@ -140,8 +164,14 @@ class ReviewStore:
             after = await self.get(review_id)
             assert after is not None
             await AuditStore.record(
-                conn, guild_id=guild_id, actor_id=actor_id, action="edit", target_type="review",
-                target_id=review_id, before=before.snapshot(), after=after.snapshot(),
+                conn,
+                guild_id=guild_id,
+                actor_id=actor_id,
+                action="edit",
+                target_type="review",
+                target_id=review_id,
+                before=before.snapshot(),
+                after=after.snapshot(),
             )
         return before, after
 
@@ -153,13 +183,19 @@ class ReviewStore:
                 return None
             if before.source == "bundled" and before.source_key:
                 await conn.execute(
-                    "INSERT OR IGNORE INTO bundled_suppressed(source_key, removed_by, removed_at) VALUES (?, ?, ?)",
+                    "INSERT OR IGNORE INTO bundled_suppressed(source_key, removed_by, removed_at)"
+                    " VALUES (?, ?, ?)",
                     (before.source_key, actor_id, utc_now_iso()),
                 )
             await conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
             await AuditStore.record(
-                conn, guild_id=guild_id, actor_id=actor_id, action="remove", target_type="review",
-                target_id=review_id, before=before.snapshot(),
+                conn,
+                guild_id=guild_id,
+                actor_id=actor_id,
+                action="remove",
+                target_type="review",
+                target_id=review_id,
+                before=before.snapshot(),
             )
         return before
 
@@ -198,8 +234,15 @@ class ReviewStore:
         )
         return [
             {
-                "film": r[0], "year": r[1], "critic": r[2], "outlet": r[3], "url": r[4], "date": r[5],
-                "spoiler": bool(r[6]), "text": r[7], "source": r[8],
+                "film": r[0],
+                "year": r[1],
+                "critic": r[2],
+                "outlet": r[3],
+                "url": r[4],
+                "date": r[5],
+                "spoiler": bool(r[6]),
+                "text": r[7],
+                "source": r[8],
             }
             for r in rows
         ]
@@ -210,7 +253,9 @@ class ReviewStore:
         for start in range(0, len(hashes), 500):  # stay under SQLite's bound-parameter limit
             chunk = hashes[start : start + 500]
             marks = ", ".join("?" * len(chunk))
-            rows = await self.db.fetchall(f"SELECT body_hash, id FROM reviews WHERE body_hash IN ({marks})", chunk)
+            rows = await self.db.fetchall(
+                f"SELECT body_hash, id FROM reviews WHERE body_hash IN ({marks})", chunk
+            )
             found.update({row[0]: row[1] for row in rows})
         return found
 
@@ -229,8 +274,13 @@ class ReviewStore:
                 seen.add(item.body_hash)
                 added.append(await self._insert(conn, item, actor_id, guild_id, "import"))
             await AuditStore.record(
-                conn, guild_id=guild_id, actor_id=actor_id, action="import", target_type="review-import",
-                target_id=None, after={"added": added, "duplicates": len(duplicates), "items": len(items)},
+                conn,
+                guild_id=guild_id,
+                actor_id=actor_id,
+                action="import",
+                target_type="review-import",
+                target_id=None,
+                after={"added": added, "duplicates": len(duplicates), "items": len(items)},
             )
         return added, duplicates
 
@@ -246,7 +296,12 @@ class ReviewStore:
         )
         entries = [
             AuditEntry(
-                r["id"], r["guild_id"], r["actor_id"], r["action"], r["target_type"], r["target_id"],
+                r["id"],
+                r["guild_id"],
+                r["actor_id"],
+                r["action"],
+                r["target_type"],
+                r["target_id"],
                 json.loads(r["before_json"]) if r["before_json"] else None,
                 json.loads(r["after_json"]) if r["after_json"] else None,
                 r["at"],
