@@ -44,6 +44,7 @@ from bot.reviews import (
     split_film,
 )
 from bot.store import QuoteFilters
+from bot.store.reviews import ReviewRow
 
 FILTER_MAX = 200
 
@@ -62,7 +63,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(RemoveButton, ListPageButton)
 
-    async def find(self, value: str) -> Any:
+    async def find(self, value: str) -> ReviewRow:
         review_id = parse_review_id(value)
         row = await self.bot.store.reviews.get(review_id)
         if row is None:

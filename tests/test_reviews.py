@@ -222,11 +222,12 @@ def export_json(n: int, start: int = 0) -> bytes:
 
 
 async def test_list_pages_with_buttons(world, settings):
-    """/review list shows 10 per page and Next/Prev move between pages."""
+    """/review list shows 10 per page; Next/Prev move between pages, also after a restart."""
     await world.mod.slash(world.channel, "review import", file=("r.json", export_json(9)))
     first = await world.alice.slash(world.channel, "review list")
     embed = first.response.embeds[0]
     assert embed.description.count("\n") == 9 and "Page 1 of 2" in embed.footer.text
+    await world.env.restart_bot()
     second = await world.alice.click(first.response, label="Next")
     assert "Page 2 of 2" in second.response.embeds[0].footer.text
     assert "Critic 8" in second.response.embeds[0].description
