@@ -10,6 +10,7 @@ from .meta import MetaStore
 from .polls import PollStore
 from .prompts import PromptStore
 from .quotes import QueryStore, Quote, QuoteFilters, QuoteStore, unattributed_label
+from .reviews import ReviewStore
 from .schedules import ScheduleStore
 
 
@@ -27,6 +28,7 @@ class Store:
         self.prompts = PromptStore(db)
         self.polls = PollStore(db)
         self.schedules = ScheduleStore(db)
+        self.reviews = ReviewStore(db)
 
 
 __all__ = [

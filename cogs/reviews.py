@@ -1,0 +1,323 @@
+"""/review: moderators add, fix, remove, export and import reviews; everyone can list and read them."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.checks import require_moderator
+from bot.errors import UserError, send_ephemeral, user_errors
+from bot.lookup import autocomplete_matches, film_names
+from bot.render import NO_MENTIONS, clip, inert
+from bot.review_render import (
+    changes_text,
+    history_text,
+    import_summary,
+    review_label,
+    show_embed,
+)
+from bot.review_views import (
+    ListPageButton,
+    RemoveButton,
+    ReviewTextModal,
+    list_page,
+    parse_review_id,
+    store_review,
+)
+from bot.reviews import (
+    CLEAR,
+    NAME_MAX,
+    check_date,
+    check_import_size,
+    check_item,
+    check_meta,
+    check_upload,
+    check_url,
+    clean_field,
+    decode_upload,
+    export_document,
+    parse_import,
+    split_film,
+)
+from bot.store import QuoteFilters
+from bot.store.reviews import ReviewRow
+
+FILTER_MAX = 200
+
+
+@app_commands.guild_only()
+class Reviews(commands.GroupCog, group_name="review", group_description="Manage the review corpus"):
+    """Moderators grow and fix the corpus; every change is audited."""
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(RemoveButton, ListPageButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(RemoveButton, ListPageButton)
+
+    async def find(self, value: str) -> ReviewRow:
+        review_id = parse_review_id(value)
+        row = await self.bot.store.reviews.get(review_id)
+        if row is None:
+            raise UserError(f"There is no review #{review_id}. `/review list` shows them all.")
+        return row
+
+    @app_commands.command(
+        name="add", description="Add a review: attach a .txt/.md file, or paste up to 4,000 characters."
+    )
+    @app_commands.describe(
+        film="Film title, e.g. Whiplash (new films are created)",
+        year="Release year, e.g. 2014",
+        critic="Critic's name, if known",
+        outlet="Publication, if known",
+        url="Link to the review (http/https)",
+        date="Publication date, YYYY-MM-DD",
+        file="The review as a UTF-8 .txt or .md file (up to 100 KB)",
+    )
+    async def add(
+        self,
+        interaction: discord.Interaction,
+        film: str,
+        year: int | None = None,
+        critic: str | None = None,
+        outlet: str | None = None,
+        url: str | None = None,
+        date: str | None = None,
+        file: discord.Attachment | None = None,
+    ) -> None:
+        """Add a review: attach a .txt/.md file (up to 100 KB), or paste up to 4,000 characters in a form."""
+        async with user_errors(interaction):
+            await require_moderator(interaction, "add reviews")
+            meta = check_meta(film, year, critic, outlet, url, date)  # before the modal: no typing in vain
+            if file is None:
+                await interaction.response.send_modal(ReviewTextModal(meta))
+                return
+            check_upload(file.filename, file.size)
+            await store_review(interaction, meta, decode_upload(file.filename, await file.read()))
+
+    @app_commands.command(
+        name="edit", description="Fix a review's film, critic, outlet, link or date (- clears)."
+    )
+    @app_commands.describe(
+        review="The review (id)",
+        film="Film title, e.g. Whiplash (2014)",
+        critic="Critic's name; - clears it",
+        outlet="Publication; - clears it",
+        url="Link (http/https); - clears it",
+        date="YYYY-MM-DD; - clears it",
+    )
+    async def edit(
+        self,
+        interaction: discord.Interaction,
+        review: str,
+        film: str | None = None,
+        critic: str | None = None,
+        outlet: str | None = None,
+        url: str | None = None,
+        date: str | None = None,
+    ) -> None:
+        """Fix a review's metadata; quotes show the change at once and re-imports keep it."""
+        async with user_errors(interaction):
+            await require_moderator(interaction, "edit reviews")
+            row = await self.find(review)
+            changes = self.edit_changes(film, critic, outlet, url, date)
+            result = await self.bot.store.reviews.edit(
+                row.id, changes, actor_id=interaction.user.id, guild_id=interaction.guild_id
+            )
+            if result is None:
+                raise UserError(f"Review #{row.id} was removed meanwhile.")
+            before, after = result
+            await send_ephemeral(
+                interaction,
+                f"Updated review #{row.id}: {changes_text(before.snapshot(), after.snapshot())}.\n"
+                "Quotes show the new details now; bundled-corpus re-imports keep them.",
+            )
+
+    @staticmethod
+    def edit_changes(
+        film: str | None, critic: str | None, outlet: str | None, url: str | None, date: str | None
+    ) -> dict[str, Any]:
+        def cleared(value: str | None) -> bool:
+            return value is not None and value.strip() == CLEAR
+
+        changes: dict[str, Any] = {}
+        if film is not None:
+            changes["film"] = split_film(film, None)
+        for key, value in (("critic", critic), ("outlet", outlet)):
+            if value is not None:
+                changes[key] = None if cleared(value) else clean_field(value, f"{key} name", NAME_MAX)
+        if url is not None:
+            changes["url"] = None if cleared(url) else check_url(url)
+        if date is not None:
+            changes["published"] = None if cleared(date) else check_date(date)
+        if not changes:
+            raise UserError(
+                "Nothing to change: give a film, critic, outlet, url or date (`-` clears a field)."
+            )
+        return changes
+
+    @app_commands.command(name="remove", description="Remove a review and its passages (asks to confirm).")
+    @app_commands.describe(review="The review (id)")
+    async def remove(self, interaction: discord.Interaction, review: str) -> None:
+        """Remove a review, its passages, theme tags and rotation history (asks to confirm)."""
+        async with user_errors(interaction):
+            await require_moderator(interaction, "remove reviews")
+            row = await self.find(review)
+            view = discord.ui.View(timeout=None)
+            view.add_item(RemoveButton(row.id))
+            bundled = (
+                "\nIt is from the bundled corpus: it will stay removed after re-imports."
+                if row.source == "bundled"
+                else ""
+            )
+            await interaction.response.send_message(
+                clip(
+                    f"Remove review #{row.id} ({inert(row.critic or 'Unattributed', 100)} on"
+                    f" *{inert(row.film_title, 150)}*) and its {row.passages} passages?"
+                    f" Its theme tags and rotation history go too.{bundled}\n"
+                    "Dismiss this message to keep it.",
+                    2000,
+                ),
+                view=view,
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+
+    @app_commands.command(name="list", description="List reviews, 10 per page, optionally by film or critic.")
+    @app_commands.describe(film="Only reviews of this film", critic="Only reviews by this critic or outlet")
+    async def list_reviews(
+        self, interaction: discord.Interaction, film: str | None = None, critic: str | None = None
+    ) -> None:
+        """List reviews, 10 per page, optionally by film or critic."""
+        filters = QuoteFilters(
+            film=clean_field(film and film[:FILTER_MAX], "film", FILTER_MAX),
+            critic=clean_field(critic and critic[:FILTER_MAX], "critic", FILTER_MAX),
+        )
+        query_id = await self.bot.store.queries.save(filters)
+        embed, view = await list_page(self.bot.store, query_id, filters, 0)
+        await interaction.response.send_message(
+            embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @app_commands.command(name="show", description="Show one review's details, themes and opening.")
+    @app_commands.describe(review="The review (id)")
+    async def show(self, interaction: discord.Interaction, review: str) -> None:
+        """Show one review's details, themes and opening."""
+        async with user_errors(interaction):
+            row = await self.find(review)
+            counts = await self.bot.store.reviews.themes(row.id)
+            body = await self.bot.store.reviews.body(row.id) or ""
+            await interaction.response.send_message(
+                embed=show_embed(row, counts, body, self.bot.themes),
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+
+    @app_commands.command(name="export", description="Download the whole corpus as a JSON file (moderators).")
+    async def export(self, interaction: discord.Interaction) -> None:
+        """Download the whole corpus as a JSON file, the format /review import reads."""
+        async with user_errors(interaction):
+            await require_moderator(interaction, "export the corpus")
+            items = await self.bot.store.reviews.export_items()
+            data = export_document(items)
+            limit = interaction.guild.filesize_limit if interaction.guild else 8 * 1024 * 1024
+            if len(data) > limit:
+                raise UserError(
+                    f"The export is {len(data):,} bytes, over this server's upload limit of {limit:,}."
+                )
+            stamp = self.bot.now().strftime("%Y%m%d-%H%M")
+            await interaction.response.send_message(
+                f"The corpus: {len(items)} reviews (format filmbot-reviews, version 1)."
+                " `/review import` reads it back.",
+                file=discord.File(io.BytesIO(data), filename=f"filmbot-reviews-{stamp}.json"),
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+
+    @app_commands.command(
+        name="import", description="Add reviews from a /review export file (all or nothing)."
+    )
+    @app_commands.describe(file="A JSON file made by /review export")
+    async def import_reviews(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        """Add reviews from an export file; if any item is rejected, nothing is added."""
+        async with user_errors(interaction):
+            await require_moderator(interaction, "import reviews")
+            check_import_size(file.size)
+            raw_items = parse_import(await file.read())
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            await send_ephemeral(interaction, await self.run_import(interaction, raw_items))
+
+    async def run_import(self, interaction: discord.Interaction, raw_items: list[Any]) -> str:
+        prepared, rejected = [], []
+        for number, item in enumerate(raw_items, start=1):
+            try:
+                prepared.append(check_item(item, self.bot.themes))
+            except UserError as error:
+                film = (
+                    item.get("film") if isinstance(item, dict) and isinstance(item.get("film"), str) else "?"
+                )
+                rejected.append(clip(f"item {number} ({inert(film, 60)}): {error.message}", 300))
+        if rejected:
+            existing = await self.bot.store.reviews.existing_hashes([p.body_hash for p in prepared])
+            seen: set[str] = set()
+            duplicates = []
+            for item in prepared:
+                if item.body_hash in existing or item.body_hash in seen:
+                    duplicates.append(inert(item.meta.film, 60))
+                seen.add(item.body_hash)
+            return import_summary(len(prepared) - len(duplicates), duplicates, rejected)
+        added, dup_indexes = await self.bot.store.reviews.import_reviews(
+            prepared, actor_id=interaction.user.id, guild_id=interaction.guild_id
+        )
+        return import_summary(len(added), [inert(prepared[i].meta.film, 60) for i in dup_indexes], [])
+
+    @app_commands.command(name="history", description="Who changed which review, and when (moderators).")
+    @app_commands.describe(review="Only this review's history (id)")
+    async def history(self, interaction: discord.Interaction, review: str | None = None) -> None:
+        """The latest changes to reviews: who added, edited, removed or imported what, and when."""
+        async with user_errors(interaction):
+            await require_moderator(interaction, "see the review history")
+            review_id = parse_review_id(review) if review else None
+            entries, total = await self.bot.store.reviews.history(review_id, limit=15)
+            await send_ephemeral(interaction, history_text(entries, total, review_id))
+
+    @edit.autocomplete("review")
+    @remove.autocomplete("review")
+    @show.autocomplete("review")
+    @history.autocomplete("review")
+    async def review_autocomplete(self, interaction: discord.Interaction, current: str):
+        typed = (current or "").casefold().strip()
+        choices = []
+        for review_id, critic, title, year in await self.bot.store.reviews.labels():
+            label = review_label(review_id, critic, title, year)
+            if typed in label.casefold():
+                choices.append(app_commands.Choice(name=label, value=str(review_id)))
+            if len(choices) == 25:
+                break
+        return choices
+
+    @add.autocomplete("film")
+    @edit.autocomplete("film")
+    @list_reviews.autocomplete("film")
+    async def film_autocomplete(self, interaction: discord.Interaction, current: str):
+        names = await film_names(self.bot.store)
+        return [app_commands.Choice(name=n, value=v) for n, v in autocomplete_matches(current, names)]
+
+    @add.autocomplete("critic")
+    @edit.autocomplete("critic")
+    @list_reviews.autocomplete("critic")
+    async def critic_autocomplete(self, interaction: discord.Interaction, current: str):
+        names = sorted({row["critic"] for row in await self.bot.store.quotes.critics() if row["critic"]})
+        return [app_commands.Choice(name=n, value=v) for n, v in autocomplete_matches(current, names)]
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Reviews(bot))
