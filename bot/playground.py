@@ -83,7 +83,11 @@ class Clock:
 
         async def locked_action(*args: Any, **kwargs: Any) -> Any:
             async with self.lock:
-                return await original(*args, **kwargs)
+                try:
+                    return await original(*args, **kwargs)
+                finally:
+                    # The action settled the bot's answer and republished every page itself.
+                    self._seen_requests = len(self.env.http_requests)
 
         self.preview._action = locked_action
 
@@ -94,6 +98,8 @@ class Clock:
             # Refreshing bumps the page revision and the browser's pending clicks are bound to it, so
             # refresh only when the bot sent requests (scheduled prompts, poll results, edits).
             if len(self.env.http_requests) != self._seen_requests:
+                new = self.env.http_requests[self._seen_requests:]
+                log.debug("bot activity %s: refreshing the page", [f"{r.method} {r.path}" for r in new])
                 await self.preview.refresh()
                 self._seen_requests = len(self.env.http_requests)
 
@@ -123,43 +129,55 @@ async def forget_synced_commands(settings: Settings) -> None:
 class PageClient:
     """Talks to the preview over HTTP exactly as the browser page does (simcord preview protocol v3)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, http: Any) -> None:
         self.base, _, self.capability = url.partition("/#")
+        self.http = http  # an aiohttp.ClientSession
         self.context: dict[str, Any] = {}
         self.sequence = 0
 
-    async def request(self, http: Any, method: str, path: str, body: Any = None) -> Any:
+    async def request(self, method: str, path: str, body: Any = None) -> Any:
         headers = {"X-Simcord-Capability": self.capability}
         if self.context:
             headers["X-Simcord-Context"] = self.context["context"]["id"]
-        async with http.request(method, self.base + path, json=body, headers=headers) as response:
+        async with self.http.request(method, self.base + path, json=body, headers=headers) as response:
             response.raise_for_status()
             return await response.json()
 
-    async def run_command(self, viewer_id: int, invocation: str, **options: Any) -> dict[str, Any]:
-        """Open a page as the viewer, run the slash command from it; return the page state after."""
-        import aiohttp
+    async def open(self, viewer_id: int) -> dict[str, Any]:
+        """Load the page (HTML) and open a page context as the viewer; returns what it shows."""
+        async with self.http.get(self.base + "/") as response:
+            response.raise_for_status()
+        self.context = await self.request("POST", "/api/pages", {"viewer_id": str(viewer_id)})
+        return self.context
 
-        async with aiohttp.ClientSession() as http:
-            async with http.get(self.base + "/") as response:
-                response.raise_for_status()  # the page itself is served
-            self.context = await self.request(http, "POST", "/api/pages", {"viewer_id": str(viewer_id)})
-            catalog = await self.request(http, "GET", "/api/commands")
-            entry = next(e for e in catalog["entries"] if e["invocation"] == invocation)
-            self.sequence += 1
-            result = await self.request(http, "POST", "/api/action", {
-                "protocol_version": 3, "sequence": self.sequence, "request_id": f"check-{self.sequence}",
-                "generation": self.context["context"]["generation"],
-                "bot_generation": self.context["botGeneration"],
-                "published_revision": self.context["publishedRevision"],
-                "kind": "run_command", "command_id": entry["commandId"], "path": entry["path"],
-                "schema_fingerprint": entry["schemaFingerprint"], "options": options,
-            })
-            if result.get("rejected") or result.get("settlement") != "settled":
-                raise RuntimeError(f"the page refused {invocation}: {result}")
-            state = await self.request(http, "GET", "/api/state")
+    async def run_command(self, invocation: str, **options: Any) -> dict[str, Any]:
+        """Run a slash command from the composer; returns the page state with `reply_ids` added."""
+        catalog = await self.request("GET", "/api/commands")
+        entry = next(e for e in catalog["entries"] if e["invocation"] == invocation)
+        current = await self.request("GET", "/api/state")  # act on the revision the page shows now
+        self.sequence += 1
+        result = await self.request("POST", "/api/action", {
+            "protocol_version": 3, "sequence": self.sequence, "request_id": f"cli-{self.sequence}",
+            "generation": current["context"]["generation"], "bot_generation": current["botGeneration"],
+            "published_revision": current["publishedRevision"], "kind": "run_command",
+            "command_id": entry["commandId"], "path": entry["path"],
+            "schema_fingerprint": entry["schemaFingerprint"], "options": options,
+        })
+        if result.get("rejected") or result.get("settlement") != "settled":
+            raise RuntimeError(f"the page refused /{invocation}: {result.get('diagnostics')}")
+        state = await self.request("GET", "/api/state")
         state["reply_ids"] = [o["messageId"] for o in result.get("outcomes", []) if o.get("messageId")]
         return state
+
+
+async def command_from_page(url: str, viewer_id: int, invocation: str, **options: Any) -> dict[str, Any]:
+    """Open the page as the viewer and run one slash command from it."""
+    import aiohttp
+
+    async with aiohttp.ClientSession() as http:
+        page = PageClient(url, http)
+        await page.open(viewer_id)
+        return await page.run_command(invocation, **options)
 
 
 def reply_text(state: dict[str, Any]) -> str:
@@ -175,7 +193,7 @@ def reply_text(state: dict[str, Any]) -> str:
 
 async def check_page(world: PlaygroundWorld, preview: Any, out: Callable[[str], None]) -> int:
     """--check: run /quote from the page as alice, print the reply and the URL."""
-    state = await PageClient(preview.url).run_command(world.alice.id, "quote")
+    state = await command_from_page(preview.url, world.alice.id, "quote")
     text = reply_text(state)
     out(f"/quote run from the page as alice; the page now shows:\n{text}")
     out(f"Preview served at {preview.url}")
@@ -243,8 +261,9 @@ def run_playground(
         for suffix in ("", "-wal", "-shm"):
             Path(f"{settings.database}{suffix}").unlink(missing_ok=True)
     settings.database.parent.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=getattr(logging, settings.log_level, logging.INFO),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in ("bot", "cogs"):  # the bot's own logs at the configured level, libraries quieter
+        logging.getLogger(name).setLevel(getattr(logging, settings.log_level, logging.INFO))
     # discord.py's warnings about voice and a real gateway do not apply to the virtual Discord.
     logging.getLogger("discord").setLevel(logging.ERROR)
     try:

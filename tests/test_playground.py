@@ -15,14 +15,13 @@ for _module in ("aiohttp", "markdown_it", "linkify_it", "regex", "PIL"):
 import aiohttp
 
 from bot import Settings
-from bot.playground import Clock, PageClient, build_world, open_preview, reply_text, serve
+from bot.playground import Clock, PageClient, build_world, command_from_page, open_preview, reply_text, serve
 
 
 async def page_state(url: str, viewer_id: int) -> dict:
     """What a freshly opened browser page shows to the viewer."""
-    client = PageClient(url)
     async with aiohttp.ClientSession() as http:
-        return await client.request(http, "POST", "/api/pages", {"viewer_id": str(viewer_id)})
+        return await PageClient(url, http).open(viewer_id)
 
 
 async def test_page_is_served_on_loopback(simcord_env):
@@ -42,7 +41,7 @@ async def test_quote_from_the_page_as_a_member(simcord_env, settings):
     """/quote run from the page as alice shows a seed passage with the unattributed label."""
     world = build_world(simcord_env)
     async with open_preview(world) as preview:
-        state = await PageClient(preview.url).run_command(world.alice.id, "quote", theme="nostalgia")
+        state = await command_from_page(preview.url, world.alice.id, "quote", theme="nostalgia")
     text = reply_text(state)
     assert "Unattributed review #" in text
     shown = text.replace("\\", "")  # the bot escapes markdown in corpus text
@@ -69,13 +68,13 @@ async def test_clock_refreshes_page_when_the_bot_posts(simcord_env):
     world = build_world(simcord_env)
     async with open_preview(world) as preview:
         clock = Clock(simcord_env, preview, speed=1)
-        page = PageClient(preview.url)
         async with aiohttp.ClientSession() as http:
-            page.context = await page.request(http, "POST", "/api/pages", {"viewer_id": str(world.mod.id)})
+            page = PageClient(preview.url, http)
+            await page.open(world.mod.id)
             channel = simcord_env.bot.get_channel(world.channel.id)
             await channel.send("Scheduled prompt: what did the ending mean?")
             await clock.tick(1)
-            state = await page.request(http, "GET", "/api/state")
+            state = await page.request("GET", "/api/state")
     contents = [message["content"] for message in state["messages"].values()]
     assert "Scheduled prompt: what did the ending mean?" in contents
 
