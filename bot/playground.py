@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -254,7 +255,7 @@ def run_playground(
 ) -> int:
     """Entry point of `filmbot playground`; returns the process exit code."""
     if speed <= 0:
-        print(f"filmbot playground: --speed must be > 0 (got {speed:g})")
+        print(f"filmbot playground: --speed must be > 0 (got {speed:g})", file=sys.stderr)
         return 2
     settings = replace(settings, token=None, auto_sync=True)  # never near a real token
     if fresh:
@@ -266,8 +267,14 @@ def run_playground(
         logging.getLogger(name).setLevel(getattr(logging, settings.log_level, logging.INFO))
     # discord.py's warnings about voice and a real gateway do not apply to the virtual Discord.
     logging.getLogger("discord").setLevel(logging.ERROR)
+    from simcord import SetupError
+
     try:
         return asyncio.run(_until_signal(serve(settings, port=port, speed=speed, check=check)))
+    except SetupError as error:  # e.g. "preview could not bind port 8765": say it in one line
+        print(f"filmbot playground: {error} (try another --port)" if "port" in str(error)
+              else f"filmbot playground: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:  # a second Ctrl+C during shutdown
         return 130
 
