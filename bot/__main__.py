@@ -90,9 +90,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_playground(args: argparse.Namespace) -> int:
-    from bot.playground import run_playground
+    from bot.playground import DEFAULT_DATABASE, run_playground
 
-    return run_playground(_settings(args), port=args.port, speed=args.speed, fresh=args.fresh)
+    settings = _settings(args)
+    if not args.database:  # never the production database unless asked for explicitly
+        settings = Settings(**{**settings.__dict__, "database": DEFAULT_DATABASE})
+    return run_playground(settings, port=args.port, speed=args.speed, fresh=args.fresh, check=args.check)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -106,8 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
     play = sub.add_parser("playground", help="the real bot in a local browser page; no token, no network")
     play.add_argument("--port", type=int, default=8765, help="loopback port (default 8765)")
     play.add_argument("--speed", type=float, default=1.0, help="virtual clock speed factor (default 1.0)")
-    play.add_argument("--database", help="database file (default: a fresh temporary one)")
+    play.add_argument("--database", help="database file (default: filmbot-playground.db in the temp dir, "
+                      "kept between runs)")
     play.add_argument("--fresh", action="store_true", help="delete the playground database first")
+    play.add_argument("--check", action="store_true",
+                      help="start, run /quote once as a member, print the reply and the URL, exit")
     play.set_defaults(func=cmd_playground)
 
     imp = sub.add_parser("import", help="import the bundled corpus into the database now")

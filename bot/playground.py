@@ -1,0 +1,294 @@
+"""`filmbot playground`: the real bot, a real SQLite database and the seed corpus in simcord's browser
+preview. A virtual Discord runs in-process: no token, no network, only a page served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import discord
+
+from bot.client import COMMANDS_HASH_KEY, FilmBot
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DATABASE = Path(tempfile.gettempdir()) / "filmbot-playground.db"
+TICK_SECONDS = 1.0  # wall-clock period of the virtual clock ticker
+
+
+@dataclass
+class PlaygroundWorld:
+    """The demo server: "Film Club" with #film-club, a moderator (Manage Server) and two members."""
+
+    env: Any
+    guild: Any
+    channel: Any
+    mod: Any
+    alice: Any
+    bob: Any
+
+    @property
+    def viewers(self) -> list[Any]:
+        return [self.alice, self.bob, self.mod]
+
+
+def build_world(env: Any) -> PlaygroundWorld:
+    """Create the demo server inside a started simcord Env."""
+    guild = env.create_guild(name="Film Club")
+    channel = guild.create_text_channel("film-club", topic="Talk about films; try /quote")
+    mods = guild.create_role("Moderators", permissions=discord.Permissions(manage_guild=True))
+    mod = guild.add_member(env.create_user("mod"), roles=[mods])
+    alice = guild.add_member(env.create_user("alice"))
+    bob = guild.add_member(env.create_user("bob"))
+    return PlaygroundWorld(env, guild, channel, mod, alice, bob)
+
+
+def open_preview(world: PlaygroundWorld, *, port: int = 0) -> Any:
+    """The preview context manager: channel history, a real composer, viewers to switch between."""
+    return world.env.preview(
+        world.channel, viewers=world.viewers, layout="channel", port=port, width=1280, height=860
+    )
+
+
+class Clock:
+    """Moves simcord's virtual clock with wall time and republishes the page when the bot posted.
+
+    simcord allows one driver operation at a time, and the page's own actions (a slash command typed
+    in the composer) are such operations; the lock keeps a clock tick from ever overlapping one.
+    """
+
+    def __init__(self, env: Any, preview: Any, *, speed: float) -> None:
+        self.env = env
+        self.preview = preview
+        self.speed = speed
+        self.lock = asyncio.Lock()
+        self._seen_requests = len(env.http_requests)
+        self._guard_page_actions()
+
+    def _guard_page_actions(self) -> None:
+        # Preview._action serves the browser's actions (private API of simcord 3.2.x: guarded by
+        # hasattr so a future simcord without it still runs, just without the lock).
+        original = getattr(self.preview, "_action", None)
+        if original is None:
+            return
+
+        async def locked_action(*args: Any, **kwargs: Any) -> Any:
+            async with self.lock:
+                try:
+                    return await original(*args, **kwargs)
+                finally:
+                    # The action settled the bot's answer and republished every page itself.
+                    self._seen_requests = len(self.env.http_requests)
+
+        self.preview._action = locked_action
+
+    async def tick(self, seconds: float) -> None:
+        """Advance the virtual clock; refresh pages only when the bot did something since."""
+        async with self.lock:
+            await self.env.advance_time(seconds)
+            # Refreshing bumps the page revision and the browser's pending clicks are bound to it, so
+            # refresh only when the bot sent requests (scheduled prompts, poll results, edits).
+            if len(self.env.http_requests) != self._seen_requests:
+                new = self.env.http_requests[self._seen_requests:]
+                log.debug("bot activity %s: refreshing the page", [f"{r.method} {r.path}" for r in new])
+                await self.preview.refresh()
+                self._seen_requests = len(self.env.http_requests)
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        last = loop.time()
+        while True:
+            await asyncio.sleep(TICK_SECONDS)
+            now = loop.time()
+            try:
+                await self.tick((now - last) * self.speed)
+            except Exception:  # a slow bot or a simcord refusal must not stop the clock for good
+                log.exception("virtual clock tick failed; continuing")
+            last = now
+
+
+async def forget_synced_commands(settings: Settings) -> None:
+    """Each start is a new virtual Discord that has no commands yet: make setup_hook sync them."""
+    bot = FilmBot(settings)
+    store = await bot.open_store()
+    try:
+        await store.meta.set(COMMANDS_HASH_KEY, "")
+    finally:
+        await bot.close_store()
+
+
+class PageClient:
+    """Talks to the preview over HTTP exactly as the browser page does (simcord preview protocol v3)."""
+
+    def __init__(self, url: str, http: Any) -> None:
+        self.base, _, self.capability = url.partition("/#")
+        self.http = http  # an aiohttp.ClientSession
+        self.context: dict[str, Any] = {}
+        self.sequence = 0
+
+    async def request(self, method: str, path: str, body: Any = None) -> Any:
+        headers = {"X-Simcord-Capability": self.capability}
+        if self.context:
+            headers["X-Simcord-Context"] = self.context["context"]["id"]
+        async with self.http.request(method, self.base + path, json=body, headers=headers) as response:
+            response.raise_for_status()
+            return await response.json()
+
+    async def open(self, viewer_id: int) -> dict[str, Any]:
+        """Load the page (HTML) and open a page context as the viewer; returns what it shows."""
+        async with self.http.get(self.base + "/") as response:
+            response.raise_for_status()
+        self.context = await self.request("POST", "/api/pages", {"viewer_id": str(viewer_id)})
+        return self.context
+
+    async def run_command(self, invocation: str, **options: Any) -> dict[str, Any]:
+        """Run a slash command from the composer; returns the page state with `reply_ids` added."""
+        catalog = await self.request("GET", "/api/commands")
+        entry = next(e for e in catalog["entries"] if e["invocation"] == invocation)
+        current = await self.request("GET", "/api/state")  # act on the revision the page shows now
+        self.sequence += 1
+        result = await self.request("POST", "/api/action", {
+            "protocol_version": 3, "sequence": self.sequence, "request_id": f"cli-{self.sequence}",
+            "generation": current["context"]["generation"], "bot_generation": current["botGeneration"],
+            "published_revision": current["publishedRevision"], "kind": "run_command",
+            "command_id": entry["commandId"], "path": entry["path"],
+            "schema_fingerprint": entry["schemaFingerprint"], "options": options,
+        })
+        if result.get("rejected") or result.get("settlement") != "settled":
+            raise RuntimeError(f"the page refused /{invocation}: {result.get('diagnostics')}")
+        state = await self.request("GET", "/api/state")
+        state["reply_ids"] = [o["messageId"] for o in result.get("outcomes", []) if o.get("messageId")]
+        return state
+
+
+async def command_from_page(url: str, viewer_id: int, invocation: str, **options: Any) -> dict[str, Any]:
+    """Open the page as the viewer and run one slash command from it."""
+    import aiohttp
+
+    async with aiohttp.ClientSession() as http:
+        page = PageClient(url, http)
+        await page.open(viewer_id)
+        return await page.run_command(invocation, **options)
+
+
+def reply_text(state: dict[str, Any]) -> str:
+    """The bot's reply as the page shows it, as plain text for the terminal."""
+    parts = []
+    for message_id in state.get("reply_ids", []):
+        message = state["messages"].get(message_id) or {}
+        parts.append(message.get("content") or "")
+        for embed in message.get("embeds") or []:
+            parts += [embed.get("title") or "", embed.get("description") or ""]
+    return "\n".join(part for part in parts if part) or "(no reply on the page)"
+
+
+async def check_page(world: PlaygroundWorld, preview: Any, out: Callable[[str], None]) -> int:
+    """--check: run /quote from the page as alice, print the reply and the URL."""
+    state = await command_from_page(preview.url, world.alice.id, "quote")
+    text = reply_text(state)
+    out(f"/quote run from the page as alice; the page now shows:\n{text}")
+    out(f"Preview served at {preview.url}")
+    return 0 if state["reply_ids"] else 1
+
+
+async def catch_up_with_wall_time(env: Any) -> None:
+    """simcord's clock starts at 2026-01-01; move it to now so timestamps and schedules look real."""
+    behind = (datetime.now(UTC) - env.now()).total_seconds()
+    if behind > 0:
+        await env.advance_time(behind)
+
+
+def instructions(url: str, world: PlaygroundWorld, settings: Settings, speed: float) -> str:
+    return "\n".join([
+        "filmbot playground: the real bot on a virtual Discord (no token, no network).",
+        f"  Open: {url}",
+        "  (the part after # is this session's key; anyone with the URL can drive it)",
+        f"  Server 'Film Club', channel #{world.channel.name}; viewers: mod (Manage Server), alice, bob.",
+        "  Switch viewer in the page header; type / in the composer, e.g. /quote theme:ending.",
+        f"  Database: {settings.database}   Virtual clock: {speed:g}x wall time.",
+        "  Ctrl+C to stop.",
+    ])
+
+
+async def serve(
+    settings: Settings, *, port: int, speed: float, check: bool = False,
+    out: Callable[[str], None] = print,
+) -> int:
+    """Run the playground until cancelled (or, with check, run /quote once and return)."""
+    import simcord
+
+    await forget_synced_commands(settings)
+    bot = FilmBot(settings)
+    try:
+        async with simcord.run(bot, check_errors=False) as env:
+            world = build_world(env)  # before the catch-up: same ids every run, so a kept database fits
+            await catch_up_with_wall_time(env)
+            async with open_preview(world, port=port) as preview:
+                ticker = Clock(env, preview, speed=speed)  # also guards the page's actions
+                if check:
+                    return await check_page(world, preview, out)
+                out(instructions(preview.url, world, settings, speed))
+                clock = asyncio.create_task(ticker.run())
+                try:
+                    await preview.wait_closed()  # "End preview session" in the page, or Ctrl+C
+                finally:
+                    clock.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await clock
+    finally:
+        await bot.close_store()  # simcord never calls bot.close()
+    return 0
+
+
+def run_playground(
+    settings: Settings, *, port: int = 8765, speed: float = 1.0, fresh: bool = False, check: bool = False
+) -> int:
+    """Entry point of `filmbot playground`; returns the process exit code."""
+    if speed <= 0:
+        print(f"filmbot playground: --speed must be > 0 (got {speed:g})", file=sys.stderr)
+        return 2
+    settings = replace(settings, token=None, auto_sync=True)  # never near a real token
+    if fresh:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{settings.database}{suffix}").unlink(missing_ok=True)
+    settings.database.parent.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in ("bot", "cogs"):  # the bot's own logs at the configured level, libraries quieter
+        logging.getLogger(name).setLevel(getattr(logging, settings.log_level, logging.INFO))
+    # discord.py's warnings about voice and a real gateway do not apply to the virtual Discord.
+    logging.getLogger("discord").setLevel(logging.ERROR)
+    from simcord import SetupError
+
+    try:
+        return asyncio.run(_until_signal(serve(settings, port=port, speed=speed, check=check)))
+    except SetupError as error:  # e.g. "preview could not bind port 8765": say it in one line
+        print(f"filmbot playground: {error} (try another --port)" if "port" in str(error)
+              else f"filmbot playground: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # a second Ctrl+C during shutdown
+        return 130
+
+
+async def _until_signal(main: Any) -> int:
+    """Ctrl+C or SIGTERM cancel the playground, so every `finally` runs: preview, env, database."""
+    task = asyncio.current_task()
+    assert task is not None
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows' loop
+            loop.add_signal_handler(signum, task.cancel)
+    try:
+        return await main
+    except asyncio.CancelledError:
+        print("\nfilmbot playground: stopped; database closed.")
+        return 0

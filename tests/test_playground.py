@@ -1,0 +1,92 @@
+"""The offline playground: the real bot in simcord's browser preview, served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+
+# The preview's optional runtime (simcord[preview]); without it there is nothing to serve.
+for _module in ("aiohttp", "markdown_it", "linkify_it", "regex", "PIL"):
+    pytest.importorskip(_module, reason=f"the playground needs simcord[preview] ({_module} is missing)")
+
+import aiohttp
+
+from bot import Settings
+from bot.playground import Clock, PageClient, build_world, command_from_page, open_preview, reply_text, serve
+
+
+async def page_state(url: str, viewer_id: int) -> dict:
+    """What a freshly opened browser page shows to the viewer."""
+    async with aiohttp.ClientSession() as http:
+        return await PageClient(url, http).open(viewer_id)
+
+
+async def test_page_is_served_on_loopback(simcord_env):
+    """The preview page answers 200 on 127.0.0.1 and offers the three demo viewers."""
+    world = build_world(simcord_env)
+    async with open_preview(world) as preview:
+        assert urlsplit(preview.url).hostname == "127.0.0.1"
+        async with aiohttp.ClientSession() as http, http.get(preview.url) as response:
+            assert response.status == 200
+            assert "text/html" in response.headers["Content-Type"]
+        state = await page_state(preview.url, world.alice.id)
+    assert state["channel"]["name"] == "film-club"
+    assert sorted(viewer["name"] for viewer in state["viewers"]) == ["alice", "bob", "mod"]
+
+
+async def test_quote_from_the_page_as_a_member(simcord_env, settings):
+    """/quote run from the page as alice shows a seed passage with the unattributed label."""
+    world = build_world(simcord_env)
+    async with open_preview(world) as preview:
+        state = await command_from_page(preview.url, world.alice.id, "quote", theme="nostalgia")
+    text = reply_text(state)
+    assert "Unattributed review #" in text
+    shown = text.replace("\\", "")  # the bot escapes markdown in corpus text
+    with sqlite3.connect(settings.database) as conn:
+        stored = [row[0] for row in conn.execute("SELECT text FROM passages WHERE quotable")]
+    assert any(passage in shown for passage in stored), "the page shows a passage from the database"
+
+
+async def test_clock_moves_virtual_time_by_speed(simcord_env):
+    """One tick at speed 60 moves the virtual clock a minute and leaves a quiet page alone."""
+    world = build_world(simcord_env)
+    async with open_preview(world) as preview:
+        before_state = await page_state(preview.url, world.bob.id)
+        clock = Clock(simcord_env, preview, speed=60)
+        before = simcord_env.now()
+        await clock.tick(60)
+        assert simcord_env.now() - before == timedelta(seconds=60)
+        after_state = await page_state(preview.url, world.bob.id)
+    assert after_state["publishedRevision"] == before_state["publishedRevision"]
+
+
+async def test_clock_refreshes_page_when_the_bot_posts(simcord_env):
+    """A message the bot posts on its own (like a scheduled prompt) appears after the next tick."""
+    world = build_world(simcord_env)
+    async with open_preview(world) as preview:
+        clock = Clock(simcord_env, preview, speed=1)
+        async with aiohttp.ClientSession() as http:
+            page = PageClient(preview.url, http)
+            await page.open(world.mod.id)
+            channel = simcord_env.bot.get_channel(world.channel.id)
+            await channel.send("Scheduled prompt: what did the ending mean?")
+            await clock.tick(1)
+            state = await page.request("GET", "/api/state")
+    contents = [message["content"] for message in state["messages"].values()]
+    assert "Scheduled prompt: what did the ending mean?" in contents
+
+
+async def test_check_mode_runs_quote_and_prints_the_url(tmp_path):
+    """`filmbot playground --check` runs /quote from the page, prints it and the URL, exits 0."""
+    lines: list[str] = []
+    settings = Settings(database=tmp_path / "playground.db")
+    code = await serve(settings, port=0, speed=1.0, check=True, out=lines.append)
+    output = "\n".join(lines)
+    assert code == 0
+    assert "Unattributed review #" in output
+    assert "Preview served at http://127.0.0.1:" in output
+    with sqlite3.connect(settings.database) as conn:
+        assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 3
