@@ -17,7 +17,7 @@ from typing import Any
 
 import discord
 
-from bot.client import COMMANDS_HASH_KEY, FilmBot
+from bot.client import FilmBot
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
@@ -117,16 +117,6 @@ class Clock:
             last = now
 
 
-async def forget_synced_commands(settings: Settings) -> None:
-    """Each start is a new virtual Discord that has no commands yet: make setup_hook sync them."""
-    bot = FilmBot(settings)
-    store = await bot.open_store()
-    try:
-        await store.meta.set(COMMANDS_HASH_KEY, "")
-    finally:
-        await bot.close_store()
-
-
 class PageClient:
     """Talks to the preview over HTTP exactly as the browser page does (simcord preview protocol v3)."""
 
@@ -205,7 +195,11 @@ async def catch_up_with_wall_time(env: Any) -> None:
     """simcord's clock starts at 2026-01-01; move it to now so timestamps and schedules look real."""
     behind = (datetime.now(UTC) - env.now()).total_seconds()
     if behind > 0:
+        # One jump with the scheduler paused (it would otherwise wake hourly across ~11 months); on
+        # restart it handles whatever came due exactly as after real downtime.
+        await env.bot.scheduler.stop()
         await env.advance_time(behind)
+        env.bot.scheduler.start()
 
 
 def instructions(url: str, world: PlaygroundWorld, settings: Settings, speed: float) -> str:
@@ -227,7 +221,6 @@ async def serve(
     """Run the playground until cancelled (or, with check, run /quote once and return)."""
     import simcord
 
-    await forget_synced_commands(settings)
     bot = FilmBot(settings)
     try:
         async with simcord.run(bot, check_errors=False) as env:
