@@ -119,7 +119,7 @@ def validate_parts(
 def parse_poll_id(value: str | int | None) -> int:
     """The poll id from autocomplete (`"12"`), or typed by hand (`12`, `#12`)."""
     text = str(value or "").strip().lstrip("#").strip()
-    if not text.isdigit() or len(text) > 18:
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
         raise UserError(
             f"“{shown(str(value or ''))}” is not a poll id: pick a poll from the list, e.g. `12`."
         )

@@ -78,8 +78,9 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
             except ScheduleInputError as error:
                 raise input_error(error) from None
             theme_key = None
-            if theme and theme.strip().casefold() != ROTATION:
-                theme_key = resolve_theme(self.bot.themes, theme[:100]).key  # type: ignore[union-attr]
+            if theme and theme.strip() and theme.strip().casefold() != ROTATION:
+                resolved = resolve_theme(self.bot.themes, theme[:100])
+                theme_key = resolved.key if resolved else None
             film_label = (await film_scope(self.bot.store, film and film[:200])).label
             if ping_role is not None and ping_role.is_default():
                 raise UserError("Pick a specific role to ping, not @everyone.")

@@ -67,6 +67,21 @@ def check_payload(body: dict[str, Any]) -> None:
             assert len(item.get("label") or "") <= 80
 
 
+def check_modals(env) -> None:
+    """Every modal the bot opened fits Discord's modal limits."""
+    for request in env.http_requests:
+        body = request.json
+        if "/callback" not in request.path or not isinstance(body, dict) or body.get("type") != 9:
+            continue
+        modal = body["data"]
+        assert 1 <= len(modal["title"]) <= 45 and len(modal["custom_id"]) <= 100
+        for row in modal["components"]:
+            for field in row["components"]:
+                assert len(field.get("label") or "") <= 45 and len(field["custom_id"]) <= 100
+                assert len(field.get("placeholder") or "") <= 100
+                assert len(field.get("value") or "") <= 4000
+
+
 def string_options(command: app_commands.Command) -> list[str]:
     return [p.name for p in command.parameters if p.type is discord.AppCommandOptionType.string]
 

@@ -68,6 +68,8 @@ def message_payloads(env) -> list[dict]:
         if not isinstance(body, dict) or request.method not in {"POST", "PATCH"}:
             continue
         if "/callback" in request.path:
+            if body.get("type") not in (4, 7):  # a message or a message update; modals and acks carry none
+                continue
             body = body.get("data") or {}
         if any(key in body for key in ("content", "embeds", "poll", "components")):
             payloads.append(body)

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
-from adversarial import build_template, check_payload, leaf_commands, nasty_text, run_with_bot, string_options
+from adversarial import (
+    build_template,
+    check_modals,
+    check_payload,
+    leaf_commands,
+    nasty_text,
+    run_with_bot,
+    string_options,
+)
 from conftest import message_payloads
 from hypothesis import HealthCheck, given, settings
 
@@ -13,7 +23,7 @@ def template(tmp_path_factory):
     return build_template(tmp_path_factory.mktemp("fuzz") / "template.db")
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=nasty_text)
 def test_every_string_option_survives_nasty_text(template, text):
     """No unhandled error, every reply acknowledged, within limits, pinging nobody."""
@@ -33,5 +43,6 @@ def test_every_string_option_survives_nasty_text(template, text):
                     assert not world.env.errors, f"/{name} {option}={value[:40]!r}: {world.env.errors}"
         for body in message_payloads(world.env):
             check_payload(body)
+        check_modals(world.env)
 
     run_with_bot(template, scenario)

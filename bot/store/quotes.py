@@ -9,7 +9,7 @@ from typing import Any
 from . import fts
 from .base import Database
 
-_UNATTRIBUTED = re.compile(r"^\s*unattributed(?:\s+review)?\s*#?\s*(\d+)?\s*$", re.IGNORECASE)
+_UNATTRIBUTED = re.compile(r"^\s*unattributed(?:\s+review)?\s*#?\s*([0-9]{1,18})?\s*$", re.IGNORECASE)
 _TITLE_YEAR = re.compile(r"^(?P<title>.+?)\s*\((?P<year>\d{4})\)\s*$")
 
 
@@ -64,7 +64,7 @@ _QUOTE_FROM = "FROM passages p JOIN reviews r ON r.id = p.review_id JOIN films f
 def film_clause(film: str) -> tuple[str, list[Any]]:
     """Match a film by id (autocomplete value), 'Title (Year)' or title, case-insensitively."""
     text = film.strip()
-    if text.isdigit():
+    if re.fullmatch(r"[0-9]{1,18}", text):  # an id fits SQLite's INTEGER; longer digit runs are titles
         return "(f.id = ? OR f.title = ? COLLATE NOCASE)", [int(text), text]
     match = _TITLE_YEAR.match(text)
     if match:
