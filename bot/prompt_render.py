@@ -59,7 +59,7 @@ def thread_name(theme: Theme, question: str) -> str:
 def _excerpt(quote: Quote, hidden: bool, limit: int) -> str:
     film = film_label(quote.film_title, quote.film_year)
     line = attribution_line(quote.attribution, quote.outlet, film, quote.published)
-    return quote_block(quote.text, hidden=hidden, limit=limit) + "\n" + inert(line, 600)
+    return quote_block(quote.text, hidden=hidden, limit=limit) + "\n" + line
 
 
 def render_prompt(

@@ -63,12 +63,13 @@ def film_label(title: str, year: int | None) -> str:
 
 
 def attribution_line(critic_label: str, outlet: str | None, film: str, published: str | None = None) -> str:
-    parts = [critic_label]
+    """'— Critic, Outlet on *Film (Year)* (date)': each value made inert, our own italics kept."""
+    parts = [inert(critic_label, 150)]
     if outlet:
-        parts.append(outlet)
-    line = "— " + ", ".join(parts) + f" on *{film}*"
+        parts.append(inert(outlet, 150))
+    line = "— " + ", ".join(parts) + f" on *{inert(film, 200)}*"
     if published:
-        line += f" ({published})"
+        line += f" ({inert(published, 20)})"
     return line
 
 

@@ -47,7 +47,7 @@ def quote_embed(quote: Quote, themes: dict[str, Theme]) -> discord.Embed:
         title=clip(f"From a review of {film}", 256),
         description=quote_block(quote.text, hidden=hidden)
         + "\n\n"
-        + inert(attribution_line(quote.attribution, quote.outlet, film, quote.published), 600),
+        + attribution_line(quote.attribution, quote.outlet, film, quote.published),
         colour=FILM_CLUB_COLOUR,
         url=quote.url or None,
     )
@@ -55,7 +55,9 @@ def quote_embed(quote: Quote, themes: dict[str, Theme]) -> discord.Embed:
     if names:
         embed.add_field(name="Themes", value=clip(", ".join(names), 1024))
     if hidden:
-        embed.add_field(name="Spoilers", value="This excerpt discusses the ending: click to reveal.")
+        why = ", ".join(themes[t].name for t in quote.themes if t in themes and themes[t].spoiler)
+        reason = f"it is about {why.lower()}" if why else "its review discusses the whole plot"
+        embed.add_field(name="Spoilers", value=clip(f"Hidden because {reason}: click to reveal.", 1024))
     embed.set_footer(text=f"Review #{quote.review_id} · passage {quote.ordinal + 1}")
     return embed
 
