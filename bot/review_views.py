@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from typing import Any
 
 import discord
@@ -25,27 +26,63 @@ def parse_review_id(value: str) -> int:
     return int(match.group(1))
 
 
+DRAFT_ID = re.compile(r"^filmbot:review:draft:(\d{1,18})$")
+TEXT_FIELD_ID = "filmbot:review:text"
+
+
 class ReviewTextModal(discord.ui.Modal):
-    """The review text for `/review add` without a file; Discord caps a modal field at 4,000 characters."""
+    """The review text for `/review add` without a file; Discord caps a modal field at 4,000 characters.
+
+    The form is only drawn by this class: submissions are handled by `submit_draft`, from the
+    draft saved in SQLite, so a form submitted after a restart (or twice) is handled once.
+    """
 
     text = discord.ui.TextInput(
         label="Review text (max 4,000 characters)",
         style=discord.TextStyle.paragraph,
         max_length=TEXT_INPUT_VALUE_MAX,
-        custom_id="filmbot:review:text",
+        custom_id=TEXT_FIELD_ID,
         # ≤ 100 characters (Discord's placeholder limit).
         placeholder="Paste the review. Longer than 4,000 characters? Use /review add with a .txt/.md file.",
     )
 
-    def __init__(self, meta: ReviewMeta) -> None:
-        super().__init__(title=clip(f"Review of {meta.film}", 45), timeout=30 * 60)
-        self.meta = meta
+    def __init__(self, meta: ReviewMeta, draft_id: int) -> None:
+        super().__init__(
+            title=clip(f"Review of {meta.film}", 45), timeout=None, custom_id=f"filmbot:review:draft:{draft_id}"
+        )
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        async with user_errors(interaction):
-            # Checked again: the role may have changed while the moderator was typing.
-            await require_moderator(interaction, "add reviews")
-            await store_review(interaction, self.meta, self.text.value)
+
+async def open_draft_form(interaction: discord.Interaction, meta: ReviewMeta) -> None:
+    bot: Any = interaction.client
+    draft_id = await bot.store.drafts.save(interaction.guild_id, interaction.user.id, asdict(meta))
+    modal = ReviewTextModal(meta, draft_id)
+    await interaction.response.send_modal(modal)
+    modal.stop()  # forget it in memory: every submission goes through submit_draft, restart or not
+
+
+def submitted_text(components: list[dict[str, Any]]) -> str:
+    """The review text field's value from a modal submission (rows or labels, any nesting)."""
+    for component in components:
+        if component.get("custom_id") == TEXT_FIELD_ID:
+            return component.get("value") or ""
+        nested = component.get("components") or ([component["component"]] if "component" in component else [])
+        found = submitted_text(nested)
+        if found:
+            return found
+    return ""
+
+
+async def submit_draft(interaction: discord.Interaction, draft_id: int) -> None:
+    """Store the review of a submitted form, once; checked again: the role may have changed."""
+    bot: Any = interaction.client
+    async with user_errors(interaction):
+        await require_moderator(interaction, "add reviews")
+        meta = await bot.store.drafts.take(draft_id, interaction.user.id)
+        if meta is None:
+            raise UserError("That form was already submitted or has expired: run `/review add` again.")
+        # Discord closes the form on any answer, so a refused text needs a new /review add anyway.
+        text = submitted_text((interaction.data or {}).get("components") or [])
+        await store_review(interaction, ReviewMeta(**meta), text)
 
 
 class RemoveButton(

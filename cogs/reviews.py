@@ -21,12 +21,14 @@ from bot.review_render import (
     show_embed,
 )
 from bot.review_views import (
+    DRAFT_ID,
     ListPageButton,
     RemoveButton,
-    ReviewTextModal,
     list_page,
+    open_draft_form,
     parse_review_id,
     store_review,
+    submit_draft,
 )
 from bot.reviews import (
     CLEAR,
@@ -63,6 +65,15 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(RemoveButton, ListPageButton)
 
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """/review add forms: handled from their saved draft, so they survive restarts."""
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        match = DRAFT_ID.match(str((interaction.data or {}).get("custom_id", "")))
+        if match:
+            await submit_draft(interaction, int(match.group(1)))
+
     async def find(self, value: str) -> ReviewRow:
         review_id = parse_review_id(value)
         row = await self.bot.store.reviews.get(review_id)
@@ -98,7 +109,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
             await require_moderator(interaction, "add reviews")
             meta = check_meta(film, year, critic, outlet, url, date)  # before the modal: no typing in vain
             if file is None:
-                await interaction.response.send_modal(ReviewTextModal(meta))
+                await open_draft_form(interaction, meta)
                 return
             check_upload(file.filename, file.size)
             await store_review(interaction, meta, decode_upload(file.filename, await file.read()))

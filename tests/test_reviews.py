@@ -130,9 +130,9 @@ async def test_bad_input_is_refused_with_reason_and_nothing_stored(world, settin
 
 
 async def test_whitespace_only_modal_text_is_refused(world, settings):
-    """A form submitted with only spaces is refused and nothing is stored."""
-    shown = await world.mod.slash(world.channel, "review add", film="Whiplash")
+    """A form submitted with only spaces is refused and the whole flow leaves the database as it was."""
     before = table_digest(settings.database)
+    shown = await world.mod.slash(world.channel, "review add", film="Whiplash")
     result = await world.mod.submit_modal(shown, {"filmbot:review:text": "   \n   "})
     assert result.ephemeral and "empty" in content(result)
     assert table_digest(settings.database) == before

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .audit import AuditStore
 from .base import Database
 from .corpus import CorpusWriter, NewReview
+from .drafts import DraftStore
 from .guilds import GuildSettings, GuildStore
 from .meta import MetaStore
 from .polls import PollStore
@@ -27,6 +28,7 @@ class Store:
         self.queries = QueryStore(db)
         self.prompts = PromptStore(db)
         self.polls = PollStore(db)
+        self.drafts = DraftStore(db)
         self.schedules = ScheduleStore(db)
         self.reviews = ReviewStore(db)
 
