@@ -52,8 +52,11 @@ async def run(args: argparse.Namespace) -> dict:
         # Round trips and memory on the seed corpus.
         trips = await roundtrip.round_trips(tmp_path / "rt.db", args.repeat)
         for name, ms in trips.items():
-            if name != "ping":
-                row(f"round trip /{name}", ms, trips["ping"], "ms median", "≤ 2.0× /ping")
+            if name != "ping" and not name.endswith(":rest"):
+                calls = trips[f"{name}:rest"]
+                row(f"round trip /{name} ({calls:g} Discord calls)", ms, trips["ping"], "ms median", "≤ 2.0× /ping")
+                row(f"  per Discord call /{name}", ms / calls, trips["ping"] / trips["ping:rest"], "ms",
+                    "(context)")
         mem = await roundtrip.memory(tmp_path / "mem.db", args.interactions)
         report["memory"] = mem
         row(f"RSS growth over {args.interactions} /quote", mem["quote"]["growth_pct"], mem["ping"]["growth_pct"],
@@ -65,7 +68,7 @@ async def run(args: argparse.Namespace) -> dict:
             corpora[label] = corpus_gen.write_data_dir(cache / f"data-{reviews}", reviews)
         for label, data_dir in corpora.items():
             database = tmp_path / f"{label}.db"
-            bot, import_seconds, reviews = await store_bench.build_database(data_dir, database)
+            bot, (import_seconds, write_seconds), reviews = await store_bench.build_database(data_dir, database)
             figures = await store_bench.lookups(bot, args.repeat * 5)
             await bot.close_store()
             raw = figures["raw_fts"]
@@ -76,8 +79,10 @@ async def run(args: argparse.Namespace) -> dict:
                     raw["p99_ms"], "ms", "p99 < 10 ms at 100k")
             if label == "large":
                 raw_seconds = await import_bench.raw_executemany(database, tmp_path / "raw.db", data_dir)
-                row(f"import {reviews} reviews (reviews/s)", reviews / import_seconds, reviews / raw_seconds,
-                    "reviews/s", "≥ 0.5× raw")
+                row(f"import {reviews} reviews, end to end (reviews/s)", reviews / import_seconds,
+                    reviews / raw_seconds, "reviews/s", "≥ 0.5× raw")
+                row(f"import {reviews} reviews, database phase (reviews/s)", reviews / write_seconds,
+                    reviews / raw_seconds, "reviews/s", "≥ 0.5× raw")
                 bare = startup_seconds(database, data_dir, True, args.startup_runs)
                 warm = startup_seconds(database, data_dir, False, args.startup_runs)
                 row(f"startup with {reviews} reviews imported", warm, bare, "s", "< 1 s")

@@ -73,7 +73,13 @@ async def round_trips(database: Path, repeat: int) -> dict[str, float]:
                 )
                 message = created.response if created.response and created.response.components else channel.last_message
                 cases["poll_vote"] = lambda: member.click(message, label="City of Stars")
-            return {name: median(await _time(run, repeat)) for name, run in cases.items()}
+            results = {}
+            for name, run in cases.items():
+                before = len(env.http_requests)
+                results[name] = median(await _time(run, repeat))
+                # REST calls per interaction: /discuss and a vote do 4 and 2 where /ping does 1.
+                results[f"{name}:rest"] = (len(env.http_requests) - before) / (repeat + 1)
+            return results
     finally:
         await bot.close_store()
 

@@ -18,15 +18,15 @@ THEMES = ["ending", "nostalgia", "jazz", "los-angeles", "musical-homage", "perfo
 RAW_QUERY = "SELECT rowid, text FROM passages_fts WHERE passages_fts MATCH ? ORDER BY random() LIMIT 1"
 
 
-async def build_database(data_dir: Path, database: Path) -> tuple[FilmBot, float, int]:
-    """Open (and import into, if new) a database; returns the bot, import seconds and review count."""
+async def build_database(data_dir: Path, database: Path):
+    """Open a new database and import into it; returns the bot, seconds (total, write phase), reviews."""
     bot = FilmBot(Settings(database=database, data_dir=data_dir))
     store = await bot.open_store()
     start = time.perf_counter()
-    await import_bundled(store, data_dir, bot.themes, bot.settings.themes_file)
+    result = await import_bundled(store, data_dir, bot.themes, bot.settings.themes_file)
     seconds = time.perf_counter() - start
     reviews = await store.db.fetchval("SELECT count(*) FROM reviews")
-    return bot, seconds, reviews
+    return bot, (seconds, result.write_seconds), reviews
 
 
 async def lookups(bot: FilmBot, repeat: int) -> dict[str, dict[str, float]]:
