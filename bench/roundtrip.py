@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import time
 from pathlib import Path
 
 import discord
@@ -11,7 +10,7 @@ import simcord
 
 from bot import Settings, create_bot
 
-from .timing import median
+from .timing import median, sample_ms
 
 
 def rss_kib() -> int:
@@ -42,16 +41,6 @@ def world(env):
     return channel, mod, member
 
 
-async def _time(run, repeat: int) -> list[float]:
-    await run()
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        await run()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
-
-
 async def round_trips(database: Path, repeat: int) -> dict[str, float]:
     """Median milliseconds per interaction kind, plus the /ping baseline."""
     bot = make_bot(database)
@@ -76,7 +65,7 @@ async def round_trips(database: Path, repeat: int) -> dict[str, float]:
             results = {}
             for name, run in cases.items():
                 before = len(env.http_requests)
-                results[name] = median(await _time(run, repeat))
+                results[name] = median(await sample_ms(run, repeat))
                 # REST calls per interaction: /discuss and a vote do 4 and 2 where /ping does 1.
                 results[f"{name}:rest"] = (len(env.http_requests) - before) / (repeat + 1)
             return results

@@ -11,7 +11,7 @@ from bot.config import Settings
 from bot.importer import import_bundled
 from bot.store import QuoteFilters
 
-from .timing import median, percentile
+from .timing import median, percentile, sample_ms
 
 WORDS = ["jazz", "love", "ending", "Hollywood", "dance", "music", "Sebastian", "dream", "city", "film"]
 THEMES = ["ending", "nostalgia", "jazz", "los-angeles", "musical-homage", "performances"]
@@ -34,18 +34,9 @@ async def lookups(bot: FilmBot, repeat: int) -> dict[str, dict[str, float]]:
     rng = random.Random(7)
     store = bot.store
 
-    async def timed(run) -> list[float]:
-        await run()
-        out = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            await run()
-            out.append((time.perf_counter() - start) * 1000)
-        return out
-
-    about = await timed(lambda: store.quotes.pick(QuoteFilters(about=rng.choice(WORDS))))
-    theme = await timed(lambda: store.quotes.pick(QuoteFilters(theme=rng.choice(THEMES))))
-    raw = await timed(lambda: store.db.fetchone(RAW_QUERY, (f'"{rng.choice(WORDS).lower()}"',)))
+    about = await sample_ms(lambda: store.quotes.pick(QuoteFilters(about=rng.choice(WORDS))), repeat)
+    theme = await sample_ms(lambda: store.quotes.pick(QuoteFilters(theme=rng.choice(THEMES))), repeat)
+    raw = await sample_ms(lambda: store.db.fetchone(RAW_QUERY, (f'"{rng.choice(WORDS).lower()}"',)), repeat)
     passages = await store.db.fetchval("SELECT count(*) FROM passages")
     return {
         name: {"median_ms": median(values), "p99_ms": percentile(values, 0.99), "passages": passages}

@@ -7,14 +7,14 @@ import time
 from collections.abc import Awaitable, Callable
 
 
-async def sample(run: Callable[[], Awaitable[object]], repeat: int) -> list[float]:
-    """Seconds taken by each of `repeat` runs, after one warm-up run."""
+async def sample_ms(run: Callable[[], Awaitable[object]], repeat: int) -> list[float]:
+    """Milliseconds taken by each of `repeat` runs, after one warm-up run."""
     await run()
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
         await run()
-        times.append(time.perf_counter() - start)
+        times.append((time.perf_counter() - start) * 1000)
     return times
 
 

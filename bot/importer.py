@@ -224,13 +224,17 @@ async def _update_entry(
     await _refresh_passages(conn, review_id, passages)
 
 
-async def _refresh_passages(conn: aiosqlite.Connection, review_id: int, passages: list) -> None:
-    """Retag in place when the passage texts are unchanged (ids, and so rotations, survive); else replace."""
+async def _same_passages(conn: aiosqlite.Connection, review_id: int, passages: list[TaggedPassage]) -> bool:
     async with conn.execute(
         "SELECT text FROM passages WHERE review_id = ? ORDER BY ordinal", (review_id,)
     ) as cur:
         stored = [row[0] for row in await cur.fetchall()]
-    if stored == [p.text for p in passages]:
+    return stored == [p.text for p in passages]
+
+
+async def _refresh_passages(conn: aiosqlite.Connection, review_id: int, passages: list) -> None:
+    """Retag in place when the passage texts are unchanged (ids, and so rotations, survive); else replace."""
+    if await _same_passages(conn, review_id, passages):
         await CorpusWriter.retag(conn, review_id, passages)
     else:
         await CorpusWriter.replace_passages(conn, review_id, passages)
@@ -250,9 +254,5 @@ async def _retag_moderator_reviews(conn: aiosqlite.Connection, themes: dict[str,
         rows = await cur.fetchall()
     for review_id, body in rows:
         passages = process_review(body, themes)
-        async with conn.execute(
-            "SELECT text FROM passages WHERE review_id = ? ORDER BY ordinal", (review_id,)
-        ) as cur:
-            stored = [row[0] for row in await cur.fetchall()]
-        if stored == [p.text for p in passages]:
+        if await _same_passages(conn, review_id, passages):
             await CorpusWriter.retag(conn, review_id, passages)

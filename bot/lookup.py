@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from discord import app_commands
+
 from bot.corpus import Theme
 from bot.errors import UserError
 from bot.render import clip, film_label, inert
@@ -54,6 +56,15 @@ async def critic_names(store: Store) -> list[str]:
         if not row["critic"]:
             names.append(unattributed_label(row["id"]))
     return names
+
+
+def choices(current: str, names: list[str]) -> list[app_commands.Choice[str]]:
+    """Autocomplete choices for what was typed, from a list of names (value = name)."""
+    return [app_commands.Choice(name=n, value=v) for n, v in autocomplete_matches(current, names)]
+
+
+async def film_choices(store: Store, current: str) -> list[app_commands.Choice[str]]:
+    return choices(current, await film_names(store))
 
 
 def autocomplete_matches(current: str, names: list[str]) -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserError, message_for, user_errors
-from bot.lookup import autocomplete_matches, film_names
+from bot.lookup import film_choices
 from bot.prompts import Kind, PostedPrompt, film_scope, post_prompt
 from bot.render import FILM_CLUB_COLOUR, NO_MENTIONS, SPOILER_WARNING, clip, inert
 
@@ -145,8 +145,7 @@ class Discussion(commands.Cog):
     @debate.autocomplete("film")
     @themes.autocomplete("film")
     async def film_autocomplete(self, interaction: discord.Interaction, current: str):
-        names = await film_names(self.bot.store)
-        return [app_commands.Choice(name=n, value=v) for n, v in autocomplete_matches(current, names)]
+        return await film_choices(self.bot.store, current)
 
 
 async def setup(bot: commands.Bot) -> None:

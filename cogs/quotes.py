@@ -11,9 +11,10 @@ from discord.ext import commands
 from bot.corpus import Theme
 from bot.errors import UserError, user_errors
 from bot.lookup import (
-    autocomplete_matches,
     check_film,
+    choices,
     critic_names,
+    film_choices,
     film_names,
     resolve_theme,
     theme_list,
@@ -270,11 +271,11 @@ class Quotes(commands.Cog):
 
     @quote.autocomplete("film")
     async def film_autocomplete(self, interaction: discord.Interaction, current: str):
-        return [app_commands.Choice(name=n, value=v) for n, v in autocomplete_matches(current, await film_names(self.bot.store))]
+        return await film_choices(self.bot.store, current)
 
     @quote.autocomplete("critic")
     async def critic_autocomplete(self, interaction: discord.Interaction, current: str):
-        return [app_commands.Choice(name=n, value=v) for n, v in autocomplete_matches(current, await critic_names(self.bot.store))]
+        return choices(current, await critic_names(self.bot.store))
 
     @quote.autocomplete("theme")
     async def theme_autocomplete(self, interaction: discord.Interaction, current: str):

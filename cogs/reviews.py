@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.checks import require_moderator
 from bot.errors import UserError, send_ephemeral, user_errors
-from bot.lookup import autocomplete_matches, film_names
+from bot.lookup import autocomplete_matches, film_choices
 from bot.render import NO_MENTIONS, clip, inert
 from bot.review_render import (
     changes_text,
@@ -319,8 +319,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
     @edit.autocomplete("film")
     @list_reviews.autocomplete("film")
     async def film_autocomplete(self, interaction: discord.Interaction, current: str):
-        names = await film_names(self.bot.store)
-        return [app_commands.Choice(name=n, value=v) for n, v in autocomplete_matches(current, names)]
+        return await film_choices(self.bot.store, current)
 
     @add.autocomplete("critic")
     @edit.autocomplete("critic")

@@ -14,7 +14,7 @@ from discord.ext import commands
 
 from bot.checks import require_moderator
 from bot.errors import UserError, send_ephemeral, user_errors
-from bot.lookup import autocomplete_matches, film_names, resolve_theme
+from bot.lookup import autocomplete_matches, film_choices, resolve_theme
 from bot.prompts import check_bot_permissions, film_scope, post_prompt
 from bot.render import NO_MENTIONS, clip, inert
 from bot.schedule_runner import ScheduleJob
@@ -110,8 +110,7 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
 
     @set_.autocomplete("film")
     async def film_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice]:
-        names = await film_names(self.bot.store)
-        return [app_commands.Choice(name=n, value=v) for n, v in autocomplete_matches(current, names)]
+        return await film_choices(self.bot.store, current)
 
     async def describe(self, schedule: Schedule, server_zone: str) -> str:
         """One schedule as shown by set and list: settings, state, next three runs, last outcome."""
