@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.corpus import Theme, load_themes
 from bot.errors import on_app_command_error
 from bot.importer import ImportResult, import_bundled
+from bot.inputs import FilmTree
 from bot.render import NO_MENTIONS
 from bot.scheduler import Scheduler
 from bot.store import Database, Store
@@ -34,6 +35,7 @@ class FilmBot(commands.Bot):
             intents=intents,
             allowed_mentions=NO_MENTIONS,
             help_command=None,
+            tree_cls=FilmTree,
         )
         self.settings = settings
         self.db: Database | None = None

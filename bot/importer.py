@@ -169,7 +169,11 @@ async def _insert_fresh(conn: aiosqlite.Connection, fresh: list, result: ImportR
     )
     async with conn.execute("SELECT source_key, id FROM reviews WHERE source = 'bundled'") as cur:
         review_ids = {row[0]: row[1] for row in await cur.fetchall()}
-    async with conn.execute("SELECT coalesce(max(id), 0) FROM passages") as cur:
+    # Past the highest id ever used (AUTOINCREMENT's counter too), so no removed passage's id returns.
+    async with conn.execute(
+        "SELECT max(coalesce((SELECT max(id) FROM passages), 0),"
+        " coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'passages'), 0))"
+    ) as cur:
         (next_id,) = await cur.fetchone()
     passage_rows, theme_rows = [], []
     for entry, _, _, passages in fresh:

@@ -10,6 +10,7 @@ import discord
 
 from bot.checks import require_moderator
 from bot.errors import UserError, send_ephemeral, user_errors
+from bot.inputs import scrub
 from bot.render import NO_MENTIONS, TEXT_INPUT_VALUE_MAX, clip, inert
 from bot.review_render import PER_PAGE, added_text, list_embed
 from bot.reviews import ReviewMeta, prepare
@@ -64,7 +65,7 @@ def submitted_text(components: list[dict[str, Any]]) -> str:
     """The review text field's value from a modal submission (rows or labels, any nesting)."""
     for component in components:
         if component.get("custom_id") == TEXT_FIELD_ID:
-            return component.get("value") or ""
+            return scrub(component.get("value") or "")
         nested = component.get("components") or ([component["component"]] if "component" in component else [])
         found = submitted_text(nested)
         if found:

@@ -13,7 +13,7 @@ from discord.ext import commands
 from bot import polls as logic
 from bot.checks import is_moderator, require_guild
 from bot.errors import UserError, user_errors
-from bot.lookup import check_film, resolve_theme
+from bot.lookup import check_film, resolve_theme, theme_list
 from bot.render import FILM_CLUB_COLOUR, NO_MENTIONS, clip, inert
 from bot.store import QuoteFilters
 from bot.store.polls import Poll
@@ -309,7 +309,8 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
         async with user_errors(interaction):
             require_guild(interaction)
             found = resolve_theme(self.bot.themes, theme)
-            assert found is not None
+            if found is None:
+                raise UserError(f"Pick a theme for the poll. Themes: {theme_list(self.bot.themes)}.")
             if not found.poll_question or not found.poll_answers:
                 with_polls = ", ".join(f"`{k}`" for k, t in self.bot.themes.items() if t.poll_question)
                 raise UserError(

@@ -13,8 +13,10 @@ CREATE TABLE films (
     UNIQUE (title COLLATE NOCASE, year)
 );
 
+-- AUTOINCREMENT on reviews and passages: ids are shown to users ("Unattributed review #2") and sit in
+-- button custom ids, so an id must never come back for a different review after a removal.
 CREATE TABLE reviews (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     film_id     INTEGER NOT NULL REFERENCES films(id),
     critic      TEXT,            -- NULL = unknown; never invented
     outlet      TEXT,
@@ -33,7 +35,7 @@ CREATE INDEX reviews_film ON reviews(film_id);
 CREATE INDEX reviews_critic ON reviews(critic COLLATE NOCASE);
 
 CREATE TABLE passages (
-    id        INTEGER PRIMARY KEY,
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
     review_id INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,
     ordinal   INTEGER NOT NULL,
     paragraph INTEGER NOT NULL,

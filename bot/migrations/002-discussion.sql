@@ -11,7 +11,8 @@ CREATE TABLE posted_prompts (
     film_key    TEXT NOT NULL,      -- films.id as text, '' = every film
     film        TEXT,               -- the film label shown, NULL = every film
     cycle       INTEGER NOT NULL,   -- 1, 2, …: bumps when every passage of the rotation was used
-    passage_id  INTEGER NOT NULL,   -- no FK: a removed passage just drops out of the rotation
+    -- A removed review takes its rotation rows with it (so a later passage can never inherit them).
+    passage_id  INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
     critic_key  TEXT NOT NULL,      -- critic name, or 'review:<id>' for unattributed reviews
     source      TEXT NOT NULL,      -- 'command', 'schedule', …
     at          TEXT NOT NULL,

@@ -1,0 +1,30 @@
+"""Option text is cleaned at the boundary: lone surrogates can't reach SQLite."""
+
+from __future__ import annotations
+
+from bot.inputs import scrub, scrub_options
+
+
+def test_lone_surrogates_become_replacement_characters():
+    """A lone surrogate is replaced; valid text, emoji included, is untouched."""
+    assert scrub("a\ud800b") == "a\ufffdb"
+    assert scrub("🎬 La La Land") == "🎬 La La Land"
+
+
+def test_nested_subcommand_options_are_cleaned():
+    """String values inside subcommand groups are cleaned; other types are left alone."""
+    options = [{"type": 1, "name": "create", "options": [
+        {"type": 3, "name": "question", "value": "\udfffQ"}, {"type": 4, "name": "hours", "value": 3},
+    ]}]
+    scrub_options(options)
+    assert options[0]["options"][0]["value"] == "\ufffdQ" and options[0]["options"][1]["value"] == 3
+
+
+async def test_poll_with_lone_surrogate_is_stored(world):
+    """A poll question carrying a lone surrogate is posted and stored, not an error."""
+    result = await world.alice.slash(
+        world.channel, "poll create", question="\ud800lone", options="A | B", anonymous=True
+    )
+    assert not world.env.errors
+    assert await world.bot.store.db.fetchval("SELECT question FROM polls") == "\ufffdlone"
+    assert result.response is not None
