@@ -684,9 +684,9 @@ async def test_i4_daily_0900_paris_three_days(bb: BB):
 
 async def test_i4_dst_keeps_0900_local(bb: BB):
     # jump (bot down) to the weekend of the March 2026 change (Sunday 29 March, 02:00 → 03:00)
-    await bot_down_for(bb.env, (datetime(2026, 3, 27, 12, tzinfo=UTC) - bb.env.now()).total_seconds())
+    await bot_down_for(bb.env, (datetime(2026, 3, 28, 0, tzinfo=UTC) - bb.env.now()).total_seconds())
     await set_schedule(bb, time="09:00", timezone="Europe/Paris")
-    await advance_to(bb.env, datetime(2026, 3, 31, 0, tzinfo=UTC))
+    await advance_to(bb.env, datetime(2026, 3, 30, 12, tzinfo=UTC))
     prompts = prompt_messages(bb)
     assert len(prompts) == 3, [sent_at(m) for m in prompts]  # 28, 29 (DST day) and 30 March
     for m in prompts:
@@ -1924,3 +1924,49 @@ async def test_i7_poll_question_lone_surrogate_is_handled(bb: BB):
     errors = bb.env.errors
     assert errors == [], errors
     assert reply_msgs(r) and "went wrong" not in reply_text(r)
+
+
+# =========================================================================== issue 2: the command line
+
+
+def _cli(*args: str, tmp: Path) -> subprocess.CompletedProcess:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "FILMBOT_"))}
+    empty_env = tmp / "empty.env"
+    empty_env.write_text("")
+    return subprocess.run([sys.executable, "-m", "bot", "--env-file", str(empty_env), *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_i2_cli_help_run_without_token_and_idempotent_import(tmp_path):
+    out = _cli("--help", tmp=tmp_path)
+    assert out.returncode == 0
+    for sub in ("run", "playground", "import", "sync"):
+        assert sub in out.stdout
+    out = _cli("run", tmp=tmp_path)
+    assert out.returncode != 0
+    lines = [ln for ln in (out.stderr + out.stdout).splitlines() if ln.strip()]
+    assert len(lines) == 1 and "DISCORD_TOKEN" in lines[0] and ".env" in lines[0], lines
+    db = tmp_path / "cli.db"
+    first = _cli("import", "--database", str(db), tmp=tmp_path)
+    assert first.returncode == 0, first.stderr
+    m = re.search(r"(\d+) reviews?, (\d+) passages?", first.stdout)
+    assert m and int(m.group(1)) == 3 and int(m.group(2)) > 0, first.stdout
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT COUNT(*) FROM passages").fetchone()[0] == int(m.group(2))
+    con.close()
+    second = _cli("import", "--database", str(db), tmp=tmp_path)
+    assert second.returncode == 0
+    m2 = re.search(r"imported (\d+) reviews?, (\d+) passages?", second.stdout, re.I)
+    assert m2 and m2.groups() == ("0", "0"), second.stdout
+
+
+async def test_i3_discuss_autocomplete_is_film_specific(bb: BB):
+    await add_review(bb, critic="Jane Doe", year=2014)
+    choices = await bb.alice.autocomplete(bb.channel, "discuss", "theme", "", film="Whiplash")
+    values = {c["value"] for c in choices}
+    whiplash_themes = {t for (t,) in bb.q(
+        "SELECT DISTINCT t.theme FROM passage_themes t JOIN passages p ON p.id=t.passage_id "
+        "JOIN reviews r ON r.id=p.review_id JOIN films f ON f.id=r.film_id WHERE f.title='Whiplash'")}
+    assert "jazz" in values and values == whiplash_themes, (values, whiplash_themes)
