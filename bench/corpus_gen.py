@@ -21,9 +21,9 @@ def seed_sentences() -> list[str]:
 
 
 def review_text(rng: random.Random, sentences: list[str]) -> str:
-    """Two or three paragraphs of four to six sentences: about 8-10 passages once segmented."""
+    """Three paragraphs of four to six sentences: about 10 passages once segmented."""
     paragraphs = []
-    for _ in range(rng.randint(2, 3)):
+    for _ in range(3):
         paragraphs.append(" ".join(rng.choice(sentences) for _ in range(rng.randint(4, 6))))
     # A serial number keeps every review unique for the duplicate check.
     paragraphs.append(f"Generated review number {rng.getrandbits(48)} ends here.")
