@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import discord
 
 from bot.corpus import Theme
+from bot.quote_render import is_spoiler
 from bot.render import (
     EMBED_DESCRIPTION_MAX,
     FILM_CLUB_COLOUR,
@@ -35,10 +36,8 @@ class RenderedPrompt:
 
 
 def is_hidden(quote: Quote, theme: Theme, themes: dict[str, Theme]) -> bool:
-    """Behind spoiler tags: a spoiler theme, a review that spoils throughout, or a spoiler-tagged passage."""
-    return (
-        theme.spoiler or quote.review_spoiler or any(themes[t].spoiler for t in quote.themes if t in themes)
-    )
+    """Behind spoiler tags: a prompt on a spoiler theme, or a quote that is a spoiler on its own."""
+    return theme.spoiler or is_spoiler(quote, themes)
 
 
 def prompt_question(theme: Theme, quotes: Sequence[Quote], kind: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from datetime import datetime, timedelta
 
 import discord
@@ -14,90 +13,13 @@ from bot import polls as logic
 from bot.checks import is_moderator, require_guild
 from bot.errors import UserError, user_errors
 from bot.lookup import check_film, resolve_theme, theme_list
+from bot.poll_views import VoteButton, VoteSelect, poll_embed, poll_view
+from bot.quote_render import quote_embed
 from bot.render import FILM_CLUB_COLOUR, NO_MENTIONS, clip, inert
 from bot.store import QuoteFilters
 from bot.store.polls import Poll
-from cogs.quotes import quote_embed
 
 log = logging.getLogger(__name__)
-
-
-def poll_embed(
-    poll: Poll, counts: tuple[int, ...], voters: int | None, *, closed: bool, announce: bool = False
-) -> discord.Embed:
-    """The public poll message (button polls) and every results view."""
-    title, description = logic.poll_text(poll, counts, voters, closed=closed, announce=announce)
-    return discord.Embed(title=title, description=description, colour=FILM_CLUB_COLOUR)
-
-
-class VoteButton(
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"filmbot:poll:vote:(?P<poll>\d{1,18}):(?P<option>\d{1,2})",
-):
-    """One option of a button poll (≤ 5 options); votes live in SQLite, so restarts change nothing."""
-
-    def __init__(self, poll_id: int, option_id: int, label: str = "?", disabled: bool = False) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=clip(label, logic.BUTTON_OPTION_MAX),
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"filmbot:poll:vote:{poll_id}:{option_id}",
-                disabled=disabled,
-            )
-        )
-        self.poll_id = poll_id
-        self.option_id = option_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
-        return cls(int(match["poll"]), int(match["option"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        cog: Polls = interaction.client.get_cog("Polls")  # type: ignore[assignment]
-        async with user_errors(interaction):
-            await cog.record_vote(interaction, self.poll_id, self.option_id)
-
-
-class VoteSelect(
-    discord.ui.DynamicItem[discord.ui.Select], template=r"filmbot:poll:select:(?P<poll>\d{1,18})"
-):
-    """A button poll with more than 5 options: each pick acts exactly like clicking that option."""
-
-    def __init__(self, poll_id: int, options: tuple[str, ...] = ("?",), disabled: bool = False) -> None:
-        super().__init__(
-            discord.ui.Select(
-                custom_id=f"filmbot:poll:select:{poll_id}",
-                placeholder="Vote: pick an option (pick your choice again to remove it)",
-                options=[
-                    discord.SelectOption(label=clip(label, logic.BUTTON_OPTION_MAX), value=str(number))
-                    for number, label in enumerate(options, start=1)
-                ],
-                disabled=disabled,
-            )
-        )
-        self.poll_id = poll_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
-        return cls(int(match["poll"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        cog: Polls = interaction.client.get_cog("Polls")  # type: ignore[assignment]
-        async with user_errors(interaction):
-            values = self.item.values
-            if not values or not values[0].isdigit():
-                raise UserError("Pick one option to vote.")
-            await cog.record_vote(interaction, self.poll_id, int(values[0]))
-
-
-def poll_view(poll: Poll, *, disabled: bool) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    if len(poll.options) <= logic.MAX_BUTTONS:
-        for number, label in enumerate(poll.options, start=1):
-            view.add_item(VoteButton(poll.id, number, label, disabled))
-    else:
-        view.add_item(VoteSelect(poll.id, poll.options, disabled))
-    return view
 
 
 class PollDeadlineJob:
