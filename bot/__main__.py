@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     load_dotenv(args.env_file)  # the entry point reads .env; importing the package never does
     settings = Settings.from_env()
     if getattr(args, "database", None):
-        settings = Settings(**{**settings.__dict__, "database": Path(args.database)})
+        settings = dataclasses.replace(settings, database=Path(args.database))
     return settings
 
 
@@ -63,7 +64,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     async def main() -> None:
         from bot import create_bot
 
-        bot = create_bot(settings)
+        bot = create_bot(dataclasses.replace(settings, auto_sync=False))  # synced once, below
         async with bot:
             await bot.login(token)  # runs setup_hook: migrations, import, cogs
             await bot.sync_commands_if_changed(force=True)
@@ -94,7 +95,7 @@ def cmd_playground(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     if not args.database:  # never the production database unless asked for explicitly
-        settings = Settings(**{**settings.__dict__, "database": DEFAULT_DATABASE})
+        settings = dataclasses.replace(settings, database=DEFAULT_DATABASE)
     return run_playground(settings, port=args.port, speed=args.speed, fresh=args.fresh, check=args.check)
 
 
