@@ -223,9 +223,9 @@ def jump_url(poll: Poll) -> str:
 
 
 def list_line(poll: Poll) -> str:
-    """One /poll list line: id, question linking to the poll, kind, relative deadline."""
+    """One /poll list line: id, question, kind, relative deadline and a link (user text stays outside it)."""
     kind = "anonymous button poll" if poll.anonymous else "button poll"
     kind = "Discord poll" if poll.kind == "native" else kind
     deadline = int(datetime.fromisoformat(poll.deadline).timestamp())
     question = inert(poll.question, 120)
-    return f"`#{poll.id}` [{question}]({jump_url(poll)}) · {kind} · closes <t:{deadline}:R>"
+    return f"`#{poll.id}` {question} · {kind} · closes <t:{deadline}:R> · [open]({jump_url(poll)})"

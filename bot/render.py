@@ -50,6 +50,8 @@ def inert(text: str, limit: int | None = None) -> str:
     """
     text = (text or "").replace("\x00", "")
     text = discord.utils.escape_markdown(text, as_needed=False)
+    # escape_markdown leaves brackets alone, and "](" would let user text plant a masked link.
+    text = text.replace("[", "\\[").replace("]", "\\]")
     text = discord.utils.escape_mentions(text)
     return clip(text, limit) if limit else text
 

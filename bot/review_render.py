@@ -126,7 +126,7 @@ def history_text(entries: list[AuditEntry], total: int, review_id: int | None) -
             clip(
                 f"• `{entry.at}` {who} **{entry.action}** {target}:"
                 f" {changes_text(entry.before, entry.after)}",
-                300,
+                115,  # 15 entries, the header and the note fit Discord's 2,000 characters
             )
         )
     if total > len(entries):

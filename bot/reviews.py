@@ -21,7 +21,8 @@ FILE_MAX_BYTES = 100 * 1024
 FILE_EXTENSIONS = (".txt", ".md")
 MODAL_TEXT_MAX = 4000
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
-FILM_MAX = 200
+# "Title (Year)" is the autocomplete value users pick, and Discord caps a choice value at 100 characters.
+FILM_MAX = 90
 NAME_MAX = 100
 URL_MAX = 500
 YEAR_RANGE = (1870, 2100)

@@ -17,7 +17,7 @@ from typing import Protocol
 log = logging.getLogger(__name__)
 
 MIN_SLEEP = 1.0  # seconds: a job that keeps reporting past-due rows must not spin the loop
-MAX_SLEEP = 3600.0  # re-check hourly anyway, so a wrong clock can never freeze the loop for days
+MAX_SLEEP = 6 * 3600.0  # re-check every 6 h anyway: a job that forgot to wake() is late by at most that
 
 
 class Job(Protocol):

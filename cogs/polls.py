@@ -297,10 +297,16 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
         if poll.anonymous or (poll.hide_results and poll.is_open):
             return
         voters = await self.bot.store.polls.voters_by_option(poll.id)
-        for number, label in enumerate(poll.options, start=1):
-            if voters.get(number):
-                mentions = " ".join(f"<@{user}>" for user in voters[number])
-                embed.add_field(name=clip(f"{number}. {label}", 256), value=clip(mentions, 1024))
+        # One field per option with voters, within Discord's 25 fields (one is kept for the jump link)
+        # and 6,000 characters; whatever does not fit is counted, not silently dropped.
+        chosen = [(n, label) for n, label in enumerate(poll.options, start=1) if voters.get(n)]
+        for shown, (number, label) in enumerate(chosen):
+            name = inert(f"{number}. {label}", 256)
+            value = clip(" ".join(f"<@{user}>" for user in voters[number]), 1024)
+            if len(embed.fields) >= 23 or len(embed) + len(name) + len(value) > 5_600:
+                embed.add_field(name="…", value=f"{len(chosen) - shown} more options have voters.")
+                return
+            embed.add_field(name=name, value=value)
 
     @app_commands.command(name="list", description="The open polls in this server and when they close.")
     async def list_polls(self, interaction: discord.Interaction) -> None:

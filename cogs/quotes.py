@@ -102,6 +102,14 @@ class ContextButton(
             await interaction.response.send_message(clip(text, 2000), ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
+def critic_line(row: dict) -> str:
+    """One /critics line: who (or the unattributed label), outlet, film, quotable passages."""
+    who = row["critic"] or f"Unattributed review #{row['id']}"
+    outlet = f", {inert(row['outlet'], 100)}" if row["outlet"] else ""
+    film = inert(film_label(row["title"], row["year"]), 120)
+    return f"• **{inert(who, 100)}**{outlet} on *{film}* ({row['passages']} quotable passages)"
+
+
 def quote_view(query_id: int, passage_id: int) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     view.add_item(AnotherQuoteButton(query_id, passage_id))
@@ -214,7 +222,7 @@ class Quotes(commands.Cog):
                 if is_spoiler(quote, self.bot.themes):
                     text = spoiler(text)
                 embed.add_field(
-                    name=clip(f"{quote.attribution} · {film}", 256), value=clip(text, 1024), inline=False
+                    name=inert(f"{quote.attribution} · {film}", 256), value=clip(text, 1024), inline=False
                 )
             await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
 
@@ -222,20 +230,16 @@ class Quotes(commands.Cog):
     async def critics(self, interaction: discord.Interaction) -> None:
         """List the critics and reviews in the corpus."""
         rows = await self.bot.store.quotes.critics()
-        lines = []
-        for row in rows[:40]:
-            who = row["critic"] or f"Unattributed review #{row['id']}"
-            outlet = f", {row['outlet']}" if row["outlet"] else ""
-            lines.append(
-                f"• **{inert(who, 100)}**{inert(outlet, 100)} on *{inert(film_label(row['title'], row['year']), 120)}*"
-                f" ({row['passages']} quotable passages)"
-            )
-        if len(rows) > 40:
-            lines.append(f"…and {len(rows) - 40} more reviews.")
+        lines: list[str] = []
+        budget = 3_900  # of the description's 4,096, leaving room for the "and N more" line
+        for shown, row in enumerate(rows):
+            line = critic_line(row)
+            if sum(len(x) + 1 for x in lines) + len(line) > budget:
+                lines.append(f"…and {len(rows) - shown} more reviews: `/review list` pages through them all.")
+                break
+            lines.append(line)
         embed = discord.Embed(
-            title="Critics in the corpus",
-            description=clip("\n".join(lines) or "No reviews yet.", 4000),
-            colour=FILM_CLUB_COLOUR,
+            title="Critics in the corpus", description="\n".join(lines) or "No reviews yet.", colour=FILM_CLUB_COLOUR
         )
         embed.set_footer(text="Reviews without a byline stay unattributed until a moderator sets the critic.")
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)

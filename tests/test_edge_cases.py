@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import discord
 import pytest
-from conftest import assert_no_pings, message_payloads
+from conftest import assert_no_pings, message_payloads, table_digest
 
 HOUR = 3600
 DAY = 24 * HOUR
@@ -108,13 +108,19 @@ def invalid_links(text: str) -> list[str]:
 
 # =========================================================================== autocomplete under long names
 
-LONG_FILM = "The Extraordinarily Long and Winding Title of a Film About Drummers Who Never Sleep at All Ever"  # 98
+LONG_FILM = "The Extraordinarily Long and Winding Title of a Film About Drummers Who Never Sleep At All"  # 90
 
 
-@pytest.mark.xfail(reason="BUG: film autocomplete clips the choice *value* to 100 chars with an ellipsis "
-                   "(bot/lookup.py autocomplete_matches), so a long title's offered value names no film", strict=True)
+async def test_film_titles_over_90_characters_are_refused_naming_the_limit(world, settings):
+    """'Title (Year)' must fit a 100-character autocomplete value, so titles stop at 90 characters."""
+    before = table_digest(settings.database)
+    r = await add_review(world, film=LONG_FILM + " Ever", year=2014, critic="Jane Doe")
+    assert "limit is 90" in text_of(r)
+    assert table_digest(settings.database) == before
+
+
 async def test_autocomplete_film_choice_for_a_long_title_can_be_used(world):
-    assert len(LONG_FILM) <= 100
+    assert len(LONG_FILM) == 90
     r = await add_review(world, film=LONG_FILM, year=2014, critic="Jane Doe")
     added_id(r)
     choices = await world.alice.autocomplete(world.channel, "quote", "film", "Extraordinarily")
@@ -126,8 +132,6 @@ async def test_autocomplete_film_choice_for_a_long_title_can_be_used(world):
     assert msgs(r) and not msgs(r)[0].ephemeral, f"picking the offered film {picked!r} fails: {text_of(r)[:200]}"
 
 
-@pytest.mark.xfail(reason="BUG: /review add with the autocompleted (clipped) film value creates a second, "
-                   "truncated film instead of adding to the existing one", strict=True)
 async def test_review_add_with_autocompleted_long_film_reuses_the_film(world, settings):
     await add_review(world, film=LONG_FILM, year=2014, critic="Jane Doe")
     choices = await world.mod.autocomplete(world.channel, "review add", "film", "Extraordinarily")
@@ -139,9 +143,9 @@ async def test_review_add_with_autocompleted_long_film_reuses_the_film(world, se
 async def test_every_autocomplete_respects_discord_limits_with_long_names(world):
     critic = "C" * 99 + "é"
     outlet = "O" * 100
-    await add_review(world, film="F" * 100, year=2001, critic=critic, outlet=outlet)
+    await add_review(world, film="F" * 90, year=2001, critic=critic, outlet=outlet)
     for n in range(30):
-        await add_review(world, text=unique_review(n), film=f"Film {n:02d} " + "x" * 90, critic=f"Critic {n:02d} " + "y" * 89)
+        await add_review(world, text=unique_review(n), film=f"Film {n:02d} " + "x" * 82, critic=f"Critic {n:02d} " + "y" * 89)
     await world.alice.slash(world.channel, "poll create", question="Q" * 300, options="a|b", anonymous=True)
     cases = [
         ("quote", "film", ""), ("quote", "critic", ""), ("quote", "theme", ""),
@@ -198,9 +202,6 @@ async def test_25_options_of_80_chars_select_labels_and_results_within_limits(wo
     assert "25." in desc and "100% (1)" in desc  # nothing was clipped away: the last option is there
 
 
-@pytest.mark.xfail(reason="BUG: /poll results on a public button poll with many voted options adds one field "
-                   "per option plus the 'Poll' link field: 26 fields (>25) / >6000 characters, Discord "
-                   "rejects it and the member gets an error (cogs/polls.py add_voters)", strict=True)
 async def test_poll_results_of_public_25_option_poll_with_every_option_voted(world, settings):
     message = await _button_poll_25(world)  # >10 options: a public (non-anonymous) button poll
     poll_id = db(settings, "SELECT id FROM polls")[0][0]
@@ -212,9 +213,6 @@ async def test_poll_results_of_public_25_option_poll_with_every_option_voted(wor
     assert msgs(r) and "25." in text_of(r) and "error code" not in text_of(r), text_of(r)[:300]
 
 
-@pytest.mark.xfail(reason="BUG: /poll list wraps the question in [question](jump url); a question containing "
-                   "'](https://…)' closes the link early and becomes a masked link to the member's URL "
-                   "(bot/polls.py list_line: escape_markdown does not escape a lone ']')", strict=True)
 async def test_poll_list_question_cannot_inject_a_masked_link(world):
     await world.alice.slash(world.channel, "poll create", question="Best x](https://evil.example/phish) film?",
                             options="a|b", anonymous=True)
@@ -255,9 +253,6 @@ async def test_poll_texts_with_markdown_are_inert_everywhere(world, settings):
     assert seen >= 3
 
 
-@pytest.mark.xfail(reason="BUG: embed field *names* carry raw user text: /poll results' who-chose-what fields "
-                   "(cogs/polls.py add_voters: clip(f'{number}. {label}')) and /search result fields "
-                   "(cogs/quotes.py search: quote.attribution), so `**x**`/`||y||` render as markdown", strict=True)
 async def test_field_names_with_user_text_are_inert(world, settings):
     await add_review(world, critic="**x** ||y||")
     r = await world.alice.slash(world.channel, "search", query="drummer")
@@ -283,7 +278,7 @@ N100 = "N" * 99 + "é"
 async def big_corpus(world):
     """60 moderator reviews with 100-character critic and outlet names and long film titles."""
     for n in range(60):
-        r = await add_review(world, text=unique_review(n), film=f"{n:02d} " + "T" * 97, year=2000 + n % 20,
+        r = await add_review(world, text=unique_review(n), film=f"{n:02d} " + "T" * 87, year=2000 + n % 20,
                              critic=f"{n:02d}" + "*" * 98, outlet=f"{n:02d}" + "_`|" * 32 + "ab")
         assert "Added review" in text_of(r), text_of(r)[:300]
     return world
@@ -303,9 +298,6 @@ async def test_long_names_critics_list_and_history_within_limits(big_corpus, set
     assert_no_pings(world.env)
 
 
-@pytest.mark.xfail(reason="BUG: /review history promises the latest 15 changes, but each line is up to 300 "
-                   "characters and the whole reply is clipped to 2,000, so with long names only 8-9 entries "
-                   "are shown and the rest vanish without notice (bot/review_render.py history_text)", strict=True)
 async def test_review_history_shows_15_entries_with_long_names(big_corpus):
     r = await big_corpus.mod.slash(big_corpus.channel, "review history")
     lines = [line for line in text_of(r).splitlines() if line.startswith("•")]
@@ -325,9 +317,6 @@ async def test_review_list_pages_with_long_names_show_ten_rows(big_corpus):
     assert page2 is not None
 
 
-@pytest.mark.xfail(reason="BUG: /critics lists up to 40 reviews then clips the description at 4,000 chars: with "
-                   "long names only ~11 reviews are shown and the '…and N more reviews' line is cut off, so "
-                   "members cannot tell how many reviews exist (cogs/quotes.py critics)", strict=True)
 async def test_critics_with_60_long_reviews_says_how_many_are_not_shown(big_corpus):
     r = await big_corpus.alice.slash(big_corpus.channel, "critics")
     desc = msgs(r)[0].embeds[0].description
@@ -496,7 +485,7 @@ async def set_schedule(world, **options):
 
 
 async def test_fifteen_schedules_list_within_limits_and_sixteenth_refused(world, settings):
-    long_film = "L" * 95 + "*_~|`"
+    long_film = "L" * 85 + "*_~|`"
     await add_review(world, film=long_film, critic="Jane Doe")
     role = world.guild.create_role("Film Night Regulars With A Long Role Name")
     for n in range(15):
