@@ -28,13 +28,17 @@ def critic_key(quote: Quote) -> str:
     return quote.critic.strip().casefold() if quote.critic else f"review:{quote.review_id}"
 
 
-def pick_one(candidates: Sequence[Quote], last_critic: str | None, rng: random.Random) -> Quote:
+def pick_one(
+    candidates: Sequence[Quote], last_critic: str | None, rng: random.Random, recent: frozenset[int] = frozenset()
+) -> Quote:
     """A passage whose critic differs from the last one when possible.
 
     Among the allowed critics, the one with most passages left goes first, so a critic with many
-    passages is interleaved with the others instead of filling the end of the cycle alone.
+    passages is interleaved with the others instead of filling the end of the cycle alone. Then,
+    if possible, a passage the server has not just seen under another theme (`recent`).
     """
     allowed = [q for q in candidates if critic_key(q) != last_critic] or list(candidates)
+    allowed = [q for q in allowed if q.passage_id not in recent] or allowed
     by_critic: dict[str, list[Quote]] = {}
     for quote in allowed:
         by_critic.setdefault(critic_key(quote), []).append(quote)
@@ -89,8 +93,11 @@ def choose_passages(
     if restarted:
         cycle, unused = cycle + 1, list(pool)
     if count == 1:
-        return Choice(theme, ((pick_one(unused, state.last_critic, rng), cycle),), restarted)
-    pair = pick_pair(unused, unused, theme, state.last_critic, rng)
+        return Choice(theme, ((pick_one(unused, state.last_critic, rng, state.recent), cycle),), restarted)
+    fresh = [q for q in unused if q.passage_id not in state.recent]
+    pair = pick_pair(fresh, fresh, theme, state.last_critic, rng) or pick_pair(
+        unused, unused, theme, state.last_critic, rng
+    )
     if pair is not None:
         first, second = _ordered(pair, theme)
         return Choice(theme, ((first, cycle), (second, cycle)), restarted)

@@ -158,3 +158,12 @@ def test_role_mention_leads_the_content():
     """With a role to ping, the content starts with that role's mention."""
     rendered = render_prompt(NOSTALGIA, [quote(1, 1)], kind="discuss", themes=THEMES, mention_role_id=42)
     assert rendered.content.startswith("<@&42> ")
+
+
+def test_passage_just_shown_under_another_theme_is_avoided():
+    """A passage tagged with two themes is not picked again right after it appeared under the other one."""
+    first, second = quote(1, review=1), quote(2, review=2)
+    rotation = RotationState(cycle=1, used=frozenset(), last_critic=None, recent=frozenset({1}))
+    for seed in range(20):
+        choice = choose_passages([first, second], rotation, theme=NOSTALGIA, rng=random.Random(seed))
+        assert choice.picks[0][0].passage_id == 2

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from .base import Database, utc_now_iso
 
+RECENT_PROMPTS = 30
+
 
 @dataclass(frozen=True)
 class RotationState:
@@ -15,6 +17,9 @@ class RotationState:
     cycle: int  # the current cycle number; 0 when nothing was ever posted
     used: frozenset[int]  # passage ids already used in that cycle
     last_critic: str | None  # critic_key of the most recently used passage (any cycle)
+    # Passages of this server's latest prompts on any theme: a passage tagged with two themes should
+    # not come back under the second theme right after it was shown under the first.
+    recent: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,11 @@ class PromptStore:
             " ORDER BY id DESC LIMIT 1",
             (guild_id, theme, film_key),
         )
-        return RotationState(cycle, frozenset(r[0] for r in rows), last)
+        recent = await self.db.fetchall(
+            "SELECT passage_id FROM posted_prompts WHERE guild_id = ? ORDER BY id DESC LIMIT ?",
+            (guild_id, RECENT_PROMPTS),
+        )
+        return RotationState(cycle, frozenset(r[0] for r in rows), last, frozenset(r[0] for r in recent))
 
     async def last_theme(self, guild_id: int, film_key: str) -> str | None:
         """The theme of this server's most recent prompt for that film scope."""
