@@ -9,6 +9,7 @@ import logging
 import sys
 from pathlib import Path
 
+import aiohttp
 import discord
 from dotenv import load_dotenv
 
@@ -29,6 +30,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot import create_bot
 
     discord.utils.setup_logging(level=getattr(logging, settings.log_level, logging.INFO))
+    # filmbot has no voice features: discord.py's "voice will NOT be supported" warnings are noise.
+    logging.getLogger("discord.client").addFilter(lambda record: "voice will NOT" not in record.getMessage())
     create_bot(settings).run(token, log_handler=None)
     return 0
 
@@ -137,6 +140,16 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except ConfigError as error:
         print(f"filmbot: {error}", file=sys.stderr)
+        return 2
+    except aiohttp.ClientConnectionError as error:
+        print(f"filmbot: cannot reach Discord ({error}). Check the network connection.", file=sys.stderr)
+        return 1
+    except discord.LoginFailure:
+        print(
+            "filmbot: Discord rejected DISCORD_TOKEN: copy the token again from the developer portal"
+            " (your app → Bot → Reset Token) into .env.",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         return 130
