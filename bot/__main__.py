@@ -83,7 +83,14 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     target = Path(args.target)
-    source = sqlite3.connect(settings.database)
+    if not settings.database.is_file():
+        raise ConfigError(f"there is no database at {settings.database} yet: run `filmbot import` or start the bot first")
+    if target.is_dir() or not target.parent.is_dir():
+        raise ConfigError(f"{target} must be a file path in an existing folder")
+    if target.resolve() == settings.database.resolve():
+        raise ConfigError("the backup target is the database itself: choose another file")
+    # Read-only URI: a backup must never create or change the source.
+    source = sqlite3.connect(f"file:{settings.database}?mode=ro", uri=True)
     try:
         with sqlite3.connect(target) as out:
             source.backup(out)  # consistent copy even while the bot is running (WAL)

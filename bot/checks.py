@@ -22,7 +22,8 @@ async def is_moderator(interaction: discord.Interaction) -> bool:
         return True
     settings = await interaction.client.store.guilds.get(interaction.guild.id)  # type: ignore[attr-defined]
     role_id = settings.moderator_role_id
-    return role_id is not None and any(role.id == role_id for role in member.roles)
+    # @everyone is never a moderator role, even if one was stored before that was refused.
+    return role_id is not None and role_id != member.guild.id and any(role.id == role_id for role in member.roles)
 
 
 async def require_moderator(interaction: discord.Interaction, action: str = "do that") -> discord.Member:

@@ -11,6 +11,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = REPO_ROOT / "data"
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
 class ConfigError(ValueError):
     """A setting is missing or malformed; the message says what to set and where."""
 
@@ -31,6 +34,10 @@ class Settings:
         # Accept str paths from callers and keep the object frozen.
         object.__setattr__(self, "database", Path(self.database))
         object.__setattr__(self, "data_dir", Path(self.data_dir))
+        if self.log_level not in LOG_LEVELS:
+            raise ConfigError(f"FILMBOT_LOG_LEVEL={self.log_level!r} must be one of {', '.join(LOG_LEVELS)}")
+        if self.catchup_grace_hours < 0:
+            raise ConfigError(f"FILMBOT_CATCHUP_GRACE_HOURS={self.catchup_grace_hours:g} must be 0 or more")
         try:
             ZoneInfo(self.default_timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:

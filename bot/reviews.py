@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from bot.corpus import TaggedPassage, Theme, content_hash, process_review, strip_control
 from bot.errors import UserError
 from bot.render import clip, inert
+from bot.store.quotes import looks_like_unattributed_label
 
 FILE_MAX_BYTES = 100 * 1024
 FILE_EXTENSIONS = (".txt", ".md")
@@ -67,6 +68,17 @@ def clean_field(value: str | None, label: str, limit: int) -> str | None:
     if len(text) > limit:
         raise UserError(f"The {label} is {len(text)} characters long; the limit is {limit}.")
     return text or None
+
+
+def check_critic(value: str | None) -> str | None:
+    """A critic's name; names shaped like "Unattributed review #N" are reserved for reviews without one."""
+    name = clean_field(value, "critic name", NAME_MAX)
+    if name and looks_like_unattributed_label(name):
+        raise UserError(
+            f"“{inert(name, 60)}” is how reviews without a byline are labelled: give the critic's real name,"
+            " or leave `critic` empty."
+        )
+    return name
 
 
 def check_url(value: str | None) -> str | None:
@@ -133,7 +145,7 @@ def check_meta(
     return ReviewMeta(
         film=title,
         year=year,
-        critic=clean_field(critic, "critic name", NAME_MAX),
+        critic=check_critic(critic),
         outlet=clean_field(outlet, "outlet name", NAME_MAX),
         url=check_url(url),
         date=check_date(date),

@@ -50,6 +50,8 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
         """Members with this role can manage reviews and schedules."""
         async with user_errors(interaction):
             await require_moderator(interaction, "change server settings")
+            if role is not None and role.is_default():
+                raise UserError("@everyone can't be the moderator role: that would make every member a moderator.")
             before = await self.bot.store.guilds.get(interaction.guild_id)
             after = await self.bot.store.guilds.update(interaction.guild_id, moderator_role_id=role.id if role else None)
             await self._audit(interaction, before, after)

@@ -271,8 +271,13 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
             await interaction.response.defer(ephemeral=True, thinking=True)
             if not await self.close_poll(found.id, closed_by=interaction.user.id):
                 raise UserError(f"Poll #{found.id} is already closed.")
-            await interaction.followup.send(f"Closed poll #{found.id}; the results are posted.",
-                                            ephemeral=True, allowed_mentions=NO_MENTIONS)
+            text = (
+                f"Closed poll #{found.id}; the results are posted."
+                if await self.bot.store.polls.results_message(found.id)
+                else f"Closed poll #{found.id}, but I couldn't post the results in its channel (missing"
+                " permission, or the channel is gone). `/poll results` still shows them."
+            )
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="results", description="See a poll's current results (only you see them).")
     @app_commands.describe(poll="The poll (its id, or pick it from the list)")

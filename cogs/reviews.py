@@ -33,6 +33,7 @@ from bot.review_views import (
 from bot.reviews import (
     CLEAR,
     NAME_MAX,
+    check_critic,
     check_date,
     check_import_size,
     check_item,
@@ -162,9 +163,10 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         changes: dict[str, Any] = {}
         if film is not None:
             changes["film"] = split_film(film, None)
-        for key, value in (("critic", critic), ("outlet", outlet)):
-            if value is not None:
-                changes[key] = None if cleared(value) else clean_field(value, f"{key} name", NAME_MAX)
+        if critic is not None:
+            changes["critic"] = None if cleared(critic) else check_critic(critic)
+        if outlet is not None:
+            changes["outlet"] = None if cleared(outlet) else clean_field(outlet, "outlet name", NAME_MAX)
         if url is not None:
             changes["url"] = None if cleared(url) else check_url(url)
         if date is not None:

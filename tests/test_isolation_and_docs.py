@@ -2,7 +2,7 @@
 permissions, odd autocomplete input, /quote with every filter, and the CLI's `backup` promise.
 
 Not repeated from tests/test_acceptance_blackbox.py and tests/test_edge_cases.py. Genuine bot bugs are
-``xfail(strict=True)`` with a ``BUG:`` reason; everything else is a regression test.
+``xfail(strict=True)`` with a ``BUG:`` reason until fixed; all are fixed now and kept as regression tests.
 """
 
 from __future__ import annotations
@@ -288,10 +288,6 @@ async def test_config_moderator_role_without_role_clears_it_and_is_audited(world
     assert audits == [("config", world.mod.id), ("config", world.mod.id)]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: /config moderator-role accepts @everyone (cogs/config.py moderator_role has no is_default() check, "
-    "unlike /schedule set ping_role), and bot/checks.py is_moderator then counts every member as a moderator "
-    "because member.roles includes @everyone; any member can then edit the corpus shared by all servers"))
 async def test_everyone_cannot_be_made_the_moderator_role(world, settings):
     r = await world.mod.slash(world.channel, "config moderator-role", role=world.guild.default_role)
     before = table_digest(settings.database)
@@ -392,10 +388,6 @@ async def test_poll_without_send_messages_is_still_posted_as_the_interaction_rep
     assert db(settings, "SELECT count(*) FROM polls WHERE message_id IS NOT NULL")[0][0] == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: /poll create posts in a channel where the bot lacks Send Messages (interaction reply), but "
-    "cogs/polls.py close_poll() posts the results with channel.send(), gets 403, only logs it, and "
-    "/poll close still answers 'Closed poll #N; the results are posted.' Nothing is posted; no warning"))
 async def test_closing_a_poll_where_the_bot_cannot_post_does_not_claim_results_were_posted(world, settings):
     muted = _muted_channel(world)
     await world.alice.slash(muted, "poll create", question="Best?", options="a|b", anonymous=True)
@@ -469,11 +461,6 @@ async def test_another_keeps_all_four_filters(world, settings):
     assert not world.env.errors
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a critic named like the unattributed label ('Unattributed review #99') is accepted by /review add "
-    "and offered by /quote critic autocomplete, but bot/store/quotes.py critic_clause() treats it as the label "
-    "of (unattributed) review #99, so /quote critic:<that name> finds nothing; the quote also shows the spoofed "
-    "honest label. Either refuse such names at /review add|edit or match the literal critic too"))
 async def test_critic_named_like_an_unattributed_label(world, settings):
     label = "Unattributed review #99"
     r = await world.mod.slash(world.channel, "review add", film="Whiplash", year=2014, critic=label,
@@ -498,10 +485,6 @@ async def test_critic_label_of_a_seed_still_means_that_seed_when_a_critic_is_nam
 # ===================================================================== README: `filmbot backup`
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: `filmbot backup TARGET` before any database exists (fresh clone, wrong FILMBOT_DATABASE) "
-    "sqlite3.connect()s the missing source, which creates an empty file, copies it and prints 'Backed up … "
-    "to …' with exit 0 (bot/__main__.py cmd_backup); it should fail saying the database does not exist"))
 def test_backup_of_a_missing_database_fails_instead_of_copying_an_empty_one(tmp_path, monkeypatch, capsys):
     from bot.__main__ import main
 

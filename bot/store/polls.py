@@ -212,6 +212,10 @@ class PollStore:
     async def set_results_message(self, poll_id: int, message_id: int) -> None:
         await self.db.execute("UPDATE polls SET results_message_id = ? WHERE id = ?", (message_id, poll_id))
 
+    async def results_message(self, poll_id: int) -> int | None:
+        """The id of the poll's results message, None while none was posted."""
+        return await self.db.fetchval("SELECT results_message_id FROM polls WHERE id = ?", (poll_id,))
+
 
 async def _tally(conn: aiosqlite.Connection, poll_id: int) -> Tally:
     counts = await _rows(

@@ -50,6 +50,11 @@ def unattributed_label(review_id: int) -> str:
     return f"Unattributed review #{review_id}"
 
 
+def looks_like_unattributed_label(name: str) -> bool:
+    """True for names that `critic:` filters read as the label of a review without a byline."""
+    return bool(_UNATTRIBUTED.match(name))
+
+
 _QUOTE_COLUMNS = """
     p.id AS passage_id, p.review_id, p.text, p.paragraph, p.ordinal, r.critic, r.outlet, r.url,
     r.published, r.spoiler AS review_spoiler, f.title AS film_title, f.year AS film_year,
