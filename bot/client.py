@@ -100,7 +100,9 @@ class FilmBot(commands.Bot):
         """
         local = command_shapes([command.to_dict(self.tree) for command in self.tree.get_commands()])
         if not force:
-            remote = command_shapes([command.to_dict() for command in await self.tree.fetch_commands()])
+            # The raw payload, not AppCommand objects: discord.py 2.7 parses contexts [0] back as [],
+            # which would make every start look like a change.
+            remote = command_shapes(await self.http.get_global_commands(self.application_id))
             if remote == local:
                 return False
         await self.tree.sync()

@@ -328,13 +328,6 @@ def command_puts(world) -> list:
     return [r for r in world.env.http_requests if r.method == "PUT" and "/commands" in r.path]
 
 
-@pytest.mark.xfail(
-    reason="BUG: every start re-syncs all commands (rate-limited PUT) although nothing changed: "
-    "sync_commands_if_changed compares AppCommand.to_dict() of fetched commands, and discord.py 2.7 "
-    "parses the guild-only groups' contexts [0] as an empty AppCommandContext (to_dict -> contexts []), "
-    "so command_shapes never matches the local (0,) (bot/client.py sync_commands_if_changed/command_shapes)",
-    strict=True,
-)
 async def test_unchanged_commands_are_not_resynced_on_new_object(world, fresh):
     """After a new-process restart with unchanged commands there is no sync PUT."""
     before = len(command_puts(world))
