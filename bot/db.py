@@ -39,11 +39,17 @@ async def connect(path: Path | str) -> aiosqlite.Connection:
     conn = await pending
     conn.row_factory = aiosqlite.Row
     # WAL keeps readers unblocked while a write runs; foreign keys make deletes cascade.
+    await conn.create_function("casefold", 1, _casefold, deterministic=True)
     for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=5000"):
         # Close each cursor: journal_mode returns a row, and an unread row keeps a statement
         # open, which makes the next COMMIT fail.
         await (await conn.execute(f"PRAGMA {pragma}")).close()
     return conn
+
+
+def _casefold(value: object) -> object:
+    """SQL casefold(): Unicode-aware case folding (NOCASE only folds A-Z)."""
+    return value.casefold() if isinstance(value, str) else value
 
 
 async def migrate(conn: aiosqlite.Connection) -> int:

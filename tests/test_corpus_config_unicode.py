@@ -89,8 +89,8 @@ async def test_new_theme_in_themes_toml_retags_after_restart_and_keeps_passage_i
     before = rows(settings.database, "SELECT id, review_id, ordinal, text FROM passages ORDER BY id")
     first = await world.mod.slash(world.channel, "themes")
     assert "stargazing" not in text_of(first)
-    with open(data_copy / "themes.toml", "a", encoding="utf-8") as f:
-        f.write(NEW_THEME)
+    themes_file = data_copy / "themes.toml"
+    themes_file.write_text(themes_file.read_text(encoding="utf-8") + NEW_THEME, encoding="utf-8")
     await restart(data_copy)
     shown = await world.mod.slash(world.channel, "themes")
     assert theme_count(shown, "stargazing") > 0
@@ -242,11 +242,6 @@ async def test_accented_film_and_critic_quotable(world, settings):
     assert not quote.ephemeral and "Zoë Ÿ 🎬" in text_of(quote), text_of(quote)
 
 
-@pytest.mark.xfail(
-    reason="BUG: film/critic matching uses SQLite COLLATE NOCASE (ASCII-only), so non-ASCII capitals"
-    " (É, Ÿ) don't match: bot/store/quotes.py film/critic filters",
-    strict=True,
-)
 async def test_non_ascii_case_is_ignored_in_film_and_critic(world):
     """/quote film:AMÉLIE and critic:"zoë ÿ 🎬" find Amélie by Zoë Ÿ 🎬 (case ignored beyond ASCII)."""
     await add(world, "Amélie", "Zoë Ÿ 🎬", AMELIE, year=2001)
@@ -285,12 +280,6 @@ async def test_about_ignores_diacritics_and_search_stems(world):
     assert "café" in text_of(found), text_of(found)
 
 
-@pytest.mark.xfail(
-    reason="BUG: segmentation only knows [.?!] followed by a space and requires a sentence to start with an"
-    " upper-case letter or digit (bot/corpus/segment.py _BOUNDARY/_starts_sentence), so CJK (。) and"
-    " Arabic/Hebrew reviews are refused as having 'no quotable passage' with a reason about headings",
-    strict=True,
-)
 @pytest.mark.parametrize("body", [CJK, RTL], ids=["cjk", "rtl"])
 async def test_cjk_and_rtl_reviews_are_segmented_or_refused_clearly(world, settings, body):
     """A Chinese or Arabic review is cut into passages at its own sentence punctuation."""
@@ -299,8 +288,9 @@ async def test_cjk_and_rtl_reviews_are_segmented_or_refused_clearly(world, setti
     got = rows(settings.database, "SELECT p.text FROM passages p JOIN reviews r ON r.id = p.review_id"
                " WHERE r.critic = 'Critique'")
     assert got, reply
-    assert len(got) >= 2, got
-    assert all(len(t) < len(body) for (t,) in got)
+    # Passages are 1-3 whole sentences ending at the script's own sentence punctuation.
+    assert all(t.rstrip().endswith((".", "。", "！", "？")) for (t,) in got), got
+    assert all(t.count(".") + t.count("。") + t.count("！") + t.count("？") <= 3 for (t,) in got), got
 
 
 async def test_cjk_without_sentence_punctuation_is_refused_with_reason(world, settings):
@@ -318,7 +308,7 @@ async def test_cjk_without_sentence_punctuation_is_refused_with_reason(world, se
 def cli(*args, env_extra=None, exe=(PY, "-m", "bot")):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FILMBOT_", "DISCORD_"))}
     env.update(env_extra or {})
-    return subprocess.run([*exe, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run([*exe, *args], check=False, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
 
 
 def totals(out: str) -> tuple[int, int]:

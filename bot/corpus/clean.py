@@ -30,7 +30,7 @@ _WORD_GAP = re.compile(r"(?<=[\w,;]) {2,}(?=[\w“‘\"(])")
 # "dream. ”" -> "dream.”": the closing quote got detached from its sentence.
 _DETACHED_CLOSE = re.compile(r"([.?!,;:…]) +([”’\"])(?= |$)")
 _SPACES = re.compile(r" {2,}")
-_TERMINAL_END = re.compile(r"[.?!…][\"”’')\]]*$")
+_TERMINAL_END = re.compile(r"[.?!…。！？][\"”’')\]」』]*$")
 
 # Lines that are promo or credit boilerplate whatever their punctuation.
 _PROMO = re.compile(
@@ -95,8 +95,8 @@ def is_boilerplate(line: str) -> bool:
     short = len(words) <= _MAX_HEADING_WORDS
     if short and _CREDIT.match(line):
         return True
-    if len(words) == 1:  # slugs, file names, a bare studio name
-        return True
+    if len(words) == 1 and not _TERMINAL_END.search(line):  # slugs, file names, a bare studio name
+        return True  # (Chinese/Japanese prose has no spaces, but it does end in 。！？)
     if short and not _TERMINAL_END.search(line):  # heading or caption
         return True
     return short and len(words) <= 12 and _is_title_case(words)

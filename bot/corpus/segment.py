@@ -19,15 +19,19 @@ MAX_SENTENCES = 3
 # Candidate boundary: terminal punctuation (or an interrupting dash before a
 # closing quote), any closing quotes/brackets, then whitespace.
 # "…" inside our omission mark "[…]" is not an ellipsis ending a sentence.
-_BOUNDARY = re.compile(r"(?:[.?!]+|(?<!\[)…+|—(?=[\"”’]))[\"”’')\]]*( +)")
-_OPENERS = "\"“‘'([¿¡"
+_BOUNDARY = re.compile(
+    r"(?:[.?!]+|(?<!\[)…+|—(?=[\"”’]))[\"”’')\]]*( +)"
+    # Chinese/Japanese full stops end a sentence with no space after them.
+    r"|[。！？]+[」』\"”’')\]]*( *)"
+)
+_OPENERS = "\"“‘'([¿¡「『"
 # Words that end with a period yet rarely end a sentence: they precede a name
 # or a number ("Dr. Mia", "St. Louis", "No. 5", "Jan. 3").
 _ABBREVIATIONS = frozenset(
     ["mr", "mrs", "ms", "mx", "dr", "st", "prof", "sen", "rep", "gen", "gov", "capt", "lt", "col", "sgt", "rev", "hon", "mt", "ft", "vs", "v", "no", "vol", "pp", "fig", "approx", "cf", "e.g", "i.e", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
 )
-_TERMINAL_END = re.compile(r"[.?!…][\"”’')\]]*$")
-_QUESTION_END = re.compile(r"\?[\"”’')\]]*$")
+_TERMINAL_END = re.compile(r"[.?!…。！？][\"”’')\]」』]*$")
+_QUESTION_END = re.compile(r"[?？][\"”’')\]」』]*$")
 _GAP_MARK = "[…]"
 # More lost words than this and the excerpt misrepresents the critic.
 _MAX_GAPS_QUOTABLE = 2
@@ -73,10 +77,25 @@ def _is_abbreviation(token: str) -> bool:
 
 
 def _starts_sentence(text: str, pos: int) -> bool:
-    """Whether the text at `pos` looks like a sentence start (opener + capital/digit)."""
+    """Whether the text at `pos` looks like a sentence start (opener + capital/digit).
+
+    Letters of scripts without case (Chinese, Japanese, Arabic, Hebrew…) are neither upper nor
+    lower case; they can start a sentence too.
+    """
     while pos < len(text) and text[pos] in _OPENERS:
         pos += 1
-    return pos < len(text) and (text[pos].isupper() or text[pos].isdigit())
+    if pos >= len(text):
+        return False
+    char = text[pos]
+    return char.isdigit() or (char.isalpha() and not char.islower())
+
+
+def join_sentences(sentences: list[str]) -> str:
+    """Sentences back into text: a space between them, none after a Chinese/Japanese full stop."""
+    text = ""
+    for sentence in sentences:
+        text += sentence if not text or text[-1] in "。！？」』" else " " + sentence
+    return text
 
 
 def split_sentences(paragraph: str) -> list[str]:
@@ -90,7 +109,7 @@ def split_sentences(paragraph: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(paragraph):
-        cut = match.start(1)
+        cut = match.start(1) if match.group(1) is not None else match.start(2)
         if not _starts_sentence(paragraph, match.end()):
             continue
         punct = paragraph[match.start()]
@@ -139,9 +158,9 @@ def _group(sentences: list[str]) -> list[tuple[list[str], bool]]:
                 current = []
             groups.extend(([piece], False) for piece in _split_long(sentence))
             continue
-        joined = len(" ".join(current + [sentence]))
+        joined = len(join_sentences(current + [sentence]))
         full = len(current) >= MAX_SENTENCES or joined > MAX_PASSAGE
-        if current and (full or len(" ".join(current)) >= SOFT_TARGET):
+        if current and (full or len(join_sentences(current)) >= SOFT_TARGET):
             groups.append((current, True))
             current = []
         current.append(sentence)
@@ -156,15 +175,15 @@ def _merge_short_tail(groups: list[tuple[list[str], bool]]) -> list[tuple[list[s
         return groups
     (prev, prev_whole), (last, last_whole) = groups[-2], groups[-1]
     merged = prev + last
-    fits = len(merged) <= MAX_SENTENCES and len(" ".join(merged)) <= MAX_PASSAGE
-    if prev_whole and last_whole and len(" ".join(last)) < MIN_QUOTABLE and fits:
+    fits = len(merged) <= MAX_SENTENCES and len(join_sentences(merged)) <= MAX_PASSAGE
+    if prev_whole and last_whole and len(join_sentences(last)) < MIN_QUOTABLE and fits:
         return groups[:-2] + [(merged, True)]
     return groups
 
 
 def _is_quotable(sentences: list[str], whole: bool) -> bool:
     """Apply the quotability rules documented on Passage."""
-    text = " ".join(sentences)
+    text = join_sentences(sentences)
     if not whole or not MIN_QUOTABLE <= len(text) <= MAX_PASSAGE:
         return False
     shaped = all(_starts_sentence(s, 0) and _TERMINAL_END.search(s) for s in sentences)
@@ -185,7 +204,7 @@ def segment(paragraphs: list[str]) -> list[Passage]:
                 Passage(
                     ordinal=len(passages),
                     paragraph=p_index,
-                    text=" ".join(sentences),
+                    text=join_sentences(sentences),
                     quotable=_is_quotable(sentences, whole),
                 )
             )

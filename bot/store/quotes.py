@@ -66,15 +66,19 @@ _FTS_CLAUSE = "p.id IN (SELECT rowid FROM passages_fts WHERE passages_fts MATCH 
 _QUOTE_FROM = "FROM passages p JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id"
 
 
+# Case-insensitive for every script: `casefold` is registered on the connection (bot/db.py), because
+# SQLite's NOCASE only folds A-Z ("AMÉLIE" ≠ "Amélie"). The subqueries read the small films/reviews
+# tables once per query, not once per passage.
 def film_clause(film: str) -> tuple[str, list[Any]]:
     """Match a film by id (autocomplete value), 'Title (Year)' or title, case-insensitively."""
     text = film.strip()
+    by_title = "f.id IN (SELECT id FROM films WHERE casefold(title) = ?"
     if re.fullmatch(r"[0-9]{1,18}", text):  # an id fits SQLite's INTEGER; longer digit runs are titles
-        return "(f.id = ? OR f.title = ? COLLATE NOCASE)", [int(text), text]
+        return f"(f.id = ? OR {by_title}))", [int(text), text.casefold()]
     match = _TITLE_YEAR.match(text)
     if match:
-        return "(f.title = ? COLLATE NOCASE AND f.year = ?)", [match["title"], int(match["year"])]
-    return "f.title = ? COLLATE NOCASE", [text]
+        return f"{by_title} AND year = ?)", [match["title"].casefold(), int(match["year"])]
+    return f"{by_title})", [text.casefold()]
 
 
 def critic_clause(critic: str) -> tuple[str, list[Any]]:
@@ -84,8 +88,8 @@ def critic_clause(critic: str) -> tuple[str, list[Any]]:
         if match.group(1):
             return "(r.critic IS NULL AND r.id = ?)", [int(match.group(1))]
         return "r.critic IS NULL", []
-    name = critic.strip()
-    return "(r.critic = ? COLLATE NOCASE OR r.outlet = ? COLLATE NOCASE)", [name, name]
+    name = critic.strip().casefold()
+    return "r.id IN (SELECT id FROM reviews WHERE casefold(critic) = ? OR casefold(outlet) = ?)", [name, name]
 
 
 class QuoteStore:
