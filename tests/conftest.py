@@ -84,3 +84,26 @@ def assert_no_pings(env) -> None:
         mentions = body.get("allowed_mentions")
         assert mentions is not None, f"no allowed_mentions in {str(body)[:200]}"
         assert mentions.get("parse") == [] and not mentions.get("users") and not mentions.get("roles")
+
+
+def db(settings, sql: str, params: tuple = ()) -> list[tuple]:
+    """Rows of a read-only query on the test's database (what the bot stored, not what it says)."""
+    con = sqlite3.connect(f"file:{settings.database}?mode=ro", uri=True)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+def msgs(result) -> list:
+    """The reply and every followup of an interaction result."""
+    return ([result.response] if result.response is not None else []) + list(result.followups)
+
+
+def text_field(shown) -> str:
+    """The custom id of the text field in a modal the bot opened (rows or labels)."""
+    for row in shown.modal["components"]:
+        for item in row.get("components") or [row.get("component")]:
+            if item and item.get("type") == 4:
+                return item["custom_id"]
+    raise AssertionError("no text field in the form")

@@ -7,19 +7,14 @@ Poll-open and schedule-due restarts are covered in test_polls.py
 
 from __future__ import annotations
 
+from conftest import text_field
+
 TEXT = (
     "Whiplash is a film about a drummer and the teacher who breaks him. It is loud, cruel and very "
     "precisely cut, and its final concert is a duel that leaves nobody at peace."
 )
 
 
-def text_field(shown) -> str:
-    """The custom id of the form's text field."""
-    for row in shown.modal["components"]:
-        for item in row.get("components") or [row.get("component")]:
-            if item and item.get("type") == 4:
-                return item["custom_id"]
-    raise AssertionError("no text field in the form")
 
 
 async def reviews(world) -> int:

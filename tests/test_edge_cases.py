@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import discord
 import pytest
-from conftest import assert_no_pings, message_payloads, table_digest
+from conftest import assert_no_pings, db, message_payloads, msgs, table_digest
 
 HOUR = 3600
 DAY = 24 * HOUR
@@ -31,17 +30,6 @@ REVIEW = (
 )
 
 
-def db(settings, sql: str, params: tuple = ()) -> list[tuple]:
-    con = sqlite3.connect(f"file:{settings.database}?mode=ro", uri=True)
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
-
-
-def msgs(result) -> list:
-    out = [result.response] if result.response is not None else []
-    return out + list(result.followups)
 
 
 def embed_text(embed: discord.Embed) -> str:

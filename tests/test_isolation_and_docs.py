@@ -12,7 +12,7 @@ import sqlite3
 
 import discord
 import pytest
-from conftest import assert_no_pings, message_payloads, table_digest
+from conftest import assert_no_pings, db, message_payloads, msgs, table_digest
 from simcord import ChannelHandle, OptionError
 
 # A review with enough sentences for several passages, tagged jazz and ending.
@@ -30,16 +30,6 @@ NEW_CYCLE = "new cycle"
 # ----------------------------------------------------------------------------------------- helpers
 
 
-def db(settings, sql: str, params: tuple = ()) -> list[tuple]:
-    con = sqlite3.connect(f"file:{settings.database}?mode=ro", uri=True)
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
-
-
-def msgs(result) -> list:
-    return ([result.response] if result.response is not None else []) + list(result.followups)
 
 
 def embed_text(embed: discord.Embed) -> str:

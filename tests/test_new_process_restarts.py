@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 import discord
 import pytest
-from conftest import message_payloads
+from conftest import message_payloads, text_field
 
 from bot import create_bot
 
@@ -175,12 +175,6 @@ def export_json(n: int) -> bytes:
     return json.dumps({"format": "filmbot-reviews", "version": 1, "reviews": items}).encode()
 
 
-def text_field(shown) -> str:
-    for row in shown.modal["components"]:
-        for item in row.get("components") or [row.get("component")]:
-            if item and item.get("type") == 4:
-                return item["custom_id"]
-    raise AssertionError("no text field in the form")
 
 
 async def test_review_list_pages_on_a_new_bot_object(world, fresh):
