@@ -154,6 +154,9 @@ class Quotes(commands.Cog):
         if quote is None:
             raise UserError(await self.nothing_found(filters))
         query_id = await self.bot.store.queries.save(filters)
+        if exclude is not None and quote.passage_id == exclude:
+            # "Another" found nothing else: say so instead of silently repeating the same quote.
+            raise UserError("That is the only passage matching these filters: try `/quote` with fewer of them.")
         await interaction.response.send_message(
             embed=quote_embed(quote, self.bot.themes),
             view=quote_view(query_id, quote.passage_id),

@@ -102,3 +102,10 @@ async def test_import_is_idempotent_on_restart(world, settings):
     assert world.bot.last_import.unchanged
     with sqlite3.connect(settings.database) as conn:
         assert conn.execute("SELECT id, text FROM passages ORDER BY id").fetchall() == before
+
+
+async def test_another_with_a_single_match_says_so(world):
+    """When the filters match one passage only, "Another" explains instead of repeating it."""
+    first = await world.alice.slash(world.channel, "quote", about="Borzage")
+    again = await world.bob.click(first.response, label="Another")
+    assert again.ephemeral and "only passage" in again.response.content

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -47,7 +48,7 @@ async def click_another_n(world, settings, first, n: int) -> list[int]:
 
 
 def assert_no_immediate_repeat(ids: list[int]) -> None:
-    assert all(a != b for a, b in zip(ids, ids[1:])), ids
+    assert all(a != b for a, b in itertools.pairwise(ids)), ids
 
 
 # ---------------------------------------------------------------- "Another" keeps the same filters
@@ -180,7 +181,7 @@ async def test_discuss_without_theme_rotates(world, settings):
         assert thread_id == message_id
         assert len(thread.name) <= 100
         assert thread.name.startswith(SPOILER_WARNING) == (theme in spoiler_themes), (theme, thread.name)
-    assert all(a != b for a, b in zip(names, names[1:])), names
+    assert all(a != b for a, b in itertools.pairwise(names)), names
     assert len(set(names)) == 7, names  # seven themes with passages, each visited before any repeats
     assert names[7] == names[0]
     assert len(world.channel.threads) == 8
@@ -194,10 +195,10 @@ async def test_discuss_without_theme_rotates(world, settings):
 async def test_debate_two_reviews_two_attributions(world, settings, theme):
     for _ in range(3):
         await world.alice.slash(world.channel, "debate", theme=theme)
-        [(prompt_id,)] = db(settings, "SELECT id FROM posted_prompts ORDER BY id DESC LIMIT 1")
-        message = [m for m in world.channel.history() if m.author.id == world.bot.user.id and m.embeds][0]
+        [(_prompt_id,)] = db(settings, "SELECT id FROM posted_prompts ORDER BY id DESC LIMIT 1")
+        message = next(m for m in world.channel.history() if m.author.id == world.bot.user.id and m.embeds)
         description = embed_of(message).description
-        attributions = re.findall(r"^— (.+?) on \*", description, flags=re.M)
+        attributions = re.findall(r"^— (.+?) on \*", description, flags=re.MULTILINE)
         assert len(attributions) == 2 and attributions[0] != attributions[1], description
         footer = embed_of(message).footer.text
         reviews = re.findall(r"review #(\d+), passage (\d+)", footer)
