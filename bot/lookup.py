@@ -8,7 +8,7 @@ from bot.corpus import Theme
 from bot.errors import UserError
 from bot.render import clip, film_label, inert
 from bot.store import Store, unattributed_label
-from bot.store.quotes import _TITLE_YEAR
+from bot.store.quotes import TITLE_YEAR
 
 
 def resolve_theme(themes: dict[str, Theme], value: str | None) -> Theme | None:
@@ -36,7 +36,7 @@ async def check_film(store: Store, value: str | None) -> str | None:
         return None
     films = await store.quotes.films()
     text = value.strip()
-    match = _TITLE_YEAR.match(text)
+    match = TITLE_YEAR.match(text)
     for film_id, title, year, _ in films:
         if text.casefold() in {title.casefold(), film_label(title, year).casefold(), str(film_id)}:
             return text

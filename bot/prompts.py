@@ -24,7 +24,7 @@ from bot.prompt_render import RenderedPrompt, render_prompt
 from bot.render import NO_MENTIONS, clip, film_label, inert
 from bot.store import QuoteFilters
 from bot.store.prompts import PromptUse
-from bot.store.quotes import _TITLE_YEAR
+from bot.store.quotes import TITLE_YEAR
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ async def film_scope(store: Any, film: str | None) -> FilmScope:
         return FilmScope("", None)
     text = film.strip()
     films = await store.quotes.films()
-    match = _TITLE_YEAR.match(text)
+    match = TITLE_YEAR.match(text)
     for film_id, title, year, _ in films:
         label = film_label(title, year)
         if text.casefold() in {title.casefold(), label.casefold(), str(film_id)} or (

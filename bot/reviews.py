@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from bot.corpus import TaggedPassage, Theme, content_hash, process_review, strip_control
 from bot.errors import UserError
 from bot.render import clip, inert
-from bot.store.quotes import looks_like_unattributed_label
+from bot.store.quotes import TITLE_YEAR, looks_like_unattributed_label
 
 FILE_MAX_BYTES = 100 * 1024
 FILE_EXTENSIONS = (".txt", ".md")
@@ -31,7 +31,6 @@ EXPORT_FORMAT = "filmbot-reviews"
 EXPORT_VERSION = 1
 CLEAR = "-"  # typed in /review edit to clear an optional field
 
-_TITLE_YEAR = re.compile(r"^(?P<title>.+?)\s*\((?P<year>\d{4})\)\s*$")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 # Bidi overrides/isolates, zero-width space and BOM: in a name they could disguise an attribution.
 _INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -125,7 +124,7 @@ def split_film(film: str | None, year: int | None) -> tuple[str, int | None]:
     title = clean_field(film, "film title", FILM_MAX)
     if title is None:
         raise UserError("Give the film's title, e.g. `film: Whiplash`.")
-    match = _TITLE_YEAR.match(title)
+    match = TITLE_YEAR.match(title)
     if match and (year is None or int(match["year"]) == year):
         title, year = match["title"], int(match["year"])
     return title, check_year(year)

@@ -107,3 +107,14 @@ def text_field(shown) -> str:
             if item and item.get("type") == 4:
                 return item["custom_id"]
     raise AssertionError("no text field in the form")
+
+
+# A moderator's review of a second film: several passages, tagged jazz and ending.
+WHIPLASH_REVIEW = (
+    "Whiplash is a film about a young drummer who wants greatness more than love. Its jazz is fierce and "
+    "loud, and the band rooms feel like boxing rings where every bar of music is a fight.\n\n"
+    "The teacher is a monster, yet the film refuses to say whether his cruelty worked. The drumming scenes "
+    "are edited like action sequences, and the sweat on the cymbals becomes a kind of poetry.\n\n"
+    "The ending is a triumph and a defeat at once: the final solo is glorious, but the last look between "
+    "them is chilling. You leave the theatre exhilarated and uneasy, unsure what you just cheered for."
+)

@@ -14,20 +14,12 @@ from zoneinfo import ZoneInfo
 
 import discord
 import pytest
-from conftest import assert_no_pings, db, message_payloads, msgs, table_digest
+from conftest import WHIPLASH_REVIEW, assert_no_pings, db, message_payloads, msgs, table_digest
 
 HOUR = 3600
 DAY = 24 * HOUR
 
-# Three paragraphs, enough sentences for several passages and the jazz/ending themes.
-REVIEW = (
-    "Whiplash is a film about a young drummer who wants greatness more than love. Its jazz is fierce and "
-    "loud, and the band rooms feel like boxing rings where every bar of music is a fight.\n\n"
-    "The teacher is a monster, yet the film refuses to say whether his cruelty worked. The drumming scenes "
-    "are edited like action sequences, and the sweat on the cymbals becomes a kind of poetry.\n\n"
-    "The ending is a triumph and a defeat at once: the final solo is glorious, but the last look between "
-    "them is chilling. You leave the theatre exhilarated and uneasy, unsure what you just cheered for."
-)
+REVIEW = WHIPLASH_REVIEW
 
 
 

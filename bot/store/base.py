@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -52,10 +52,6 @@ class Database:
             cursor = await self.conn.execute(sql, params)
             await cursor.close()  # an open cursor would block the next COMMIT
             return cursor
-
-    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        async with self.transaction() as conn:
-            await conn.executemany(sql, rows)
 
     # execute_fetchall runs, reads and closes in one hop to aiosqlite's thread (instead of three):
     # each hop is a loop round trip, and they dominate a simple command's latency.

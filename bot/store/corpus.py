@@ -107,6 +107,3 @@ class CorpusWriter:
         await conn.executemany(
             "INSERT INTO passage_themes(passage_id, theme, score) VALUES (?, ?, ?)", rows
         )
-
-    async def review_id_by_hash(self, body_hash: str) -> int | None:
-        return await self.db.fetchval("SELECT id FROM reviews WHERE body_hash = ?", (body_hash,))

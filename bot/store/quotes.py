@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +12,8 @@ from . import fts
 from .base import Database
 
 _UNATTRIBUTED = re.compile(r"^\s*unattributed(?:\s+review)?\s*#?\s*([0-9]{1,18})?\s*$", re.IGNORECASE)
-_TITLE_YEAR = re.compile(r"^(?P<title>.+?)\s*\((?P<year>\d{4})\)\s*$")
+# "Title (Year)": the film label shown everywhere and offered by autocomplete.
+TITLE_YEAR = re.compile(r"^(?P<title>.+?)\s*\((?P<year>\d{4})\)\s*$")
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,7 @@ def film_clause(film: str) -> tuple[str, list[Any]]:
     by_title = "f.id IN (SELECT id FROM films WHERE casefold(title) = ?"
     if re.fullmatch(r"[0-9]{1,18}", text):  # an id fits SQLite's INTEGER; longer digit runs are titles
         return f"(f.id = ? OR {by_title}))", [int(text), text.casefold()]
-    match = _TITLE_YEAR.match(text)
+    match = TITLE_YEAR.match(text)
     if match:
         return f"{by_title} AND year = ?)", [match["title"].casefold(), int(match["year"])]
     return f"{by_title})", [text.casefold()]
@@ -246,9 +249,6 @@ class QueryStore:
         return query_id
 
     async def _insert(self, filters: QuoteFilters) -> int:
-        import hashlib
-        import json
-
         key = json.dumps([filters.film, filters.critic, filters.theme, filters.about], ensure_ascii=False)
         digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
         async with self.db.transaction() as conn:
