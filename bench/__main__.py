@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.config import DEFAULT_DATA_DIR
+from bot.core.config import DEFAULT_DATA_DIR
 
 from . import corpus_gen, import_bench, roundtrip, store_bench
 

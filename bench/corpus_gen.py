@@ -6,7 +6,7 @@ import random
 import shutil
 from pathlib import Path
 
-from bot.config import DEFAULT_DATA_DIR
+from bot.core.config import DEFAULT_DATA_DIR
 from bot.corpus import clean_review, split_sentences
 
 SEED = 20161209  # La La Land's release date: any fixed number would do

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from bot.client import FilmBot
-from bot.config import Settings
+from bot.core.config import Settings
 
 
 async def raw_executemany(source_db: Path, target_db: Path, data_dir: Path) -> float:

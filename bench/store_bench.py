@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 
 from bot.client import FilmBot
-from bot.config import Settings
-from bot.importer import import_bundled
-from bot.store import QuoteFilters
+from bot.core.config import Settings
+from bot.corpus.bundle import import_bundled
+from bot.quotes.store import QuoteFilters
 
 from .timing import median, percentile, sample_ms
 

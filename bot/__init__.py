@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.config import Settings
+from bot.core.config import Settings
 
 __all__ = ["FilmBot", "Settings", "create_bot"]
 

@@ -13,7 +13,7 @@ import aiohttp
 import discord
 from dotenv import load_dotenv
 
-from bot.config import ConfigError, Settings
+from bot.core.config import ConfigError, Settings
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -41,7 +41,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     async def main() -> None:
         from bot.client import FilmBot
-        from bot.importer import import_bundled
+        from bot.corpus.bundle import import_bundled
 
         bot = FilmBot(settings)
         store = await bot.open_store()

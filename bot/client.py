@@ -12,15 +12,16 @@ from discord import app_commands
 from discord.ext import commands
 
 import cogs
-from bot import db as database
-from bot.config import Settings
+from bot.core import db as database
+from bot.core.config import Settings
+from bot.core.db import Database
+from bot.core.errors import on_app_command_error
+from bot.core.inputs import FilmTree
+from bot.core.jobs import Scheduler
+from bot.core.render import NO_MENTIONS
 from bot.corpus import Theme, load_themes
-from bot.errors import on_app_command_error
-from bot.importer import ImportResult, import_bundled
-from bot.inputs import FilmTree
-from bot.render import NO_MENTIONS
-from bot.scheduler import Scheduler
-from bot.store import Database, Store
+from bot.corpus.bundle import ImportResult, import_bundled
+from bot.stores import Store
 
 log = logging.getLogger(__name__)
 

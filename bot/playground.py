@@ -18,7 +18,7 @@ from typing import Any
 import discord
 
 from bot.client import FilmBot
-from bot.config import Settings
+from bot.core.config import Settings
 
 log = logging.getLogger(__name__)
 

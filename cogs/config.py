@@ -8,9 +8,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import require_moderator
-from bot.errors import UserError, send_ephemeral, user_errors
-from bot.render import inert
+from bot.core.checks import require_moderator
+from bot.core.errors import UserError, send_ephemeral, user_errors
+from bot.core.render import inert
 
 
 def parse_timezone(value: str) -> str:

@@ -8,10 +8,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.errors import UserError, message_for, user_errors
-from bot.lookup import film_choices
-from bot.prompts import Kind, PostedPrompt, film_scope, post_prompt
-from bot.render import FILM_CLUB_COLOUR, NO_MENTIONS, SPOILER_WARNING, clip, inert
+from bot.core.errors import UserError, message_for, user_errors
+from bot.core.lookup import film_choices
+from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS, SPOILER_WARNING, clip, inert
+from bot.discussion.post import Kind, PostedPrompt, film_scope, post_prompt
 
 log = logging.getLogger(__name__)
 OPTION_MAX = 200  # what we keep of a typed option; longer input cannot name anything real

@@ -9,15 +9,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import polls as logic
-from bot.checks import is_moderator, require_guild
-from bot.errors import UserError, user_errors
-from bot.lookup import check_film, resolve_theme, theme_list
-from bot.poll_views import VoteButton, VoteSelect, poll_embed, poll_view
-from bot.quote_render import quote_embed
-from bot.render import FILM_CLUB_COLOUR, NO_MENTIONS, clip, inert
-from bot.store import QuoteFilters
-from bot.store.polls import Poll
+from bot.core.checks import is_moderator, require_guild
+from bot.core.errors import UserError, user_errors
+from bot.core.lookup import check_film, resolve_theme, theme_list
+from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS, clip, inert
+from bot.polls import rules as logic
+from bot.polls.store import Poll
+from bot.polls.views import VoteButton, VoteSelect, poll_embed, poll_view
+from bot.quotes.render import quote_embed
+from bot.quotes.store import QuoteFilters
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.errors import UserError, user_errors
-from bot.lookup import (
+from bot.core.errors import UserError, user_errors
+from bot.core.lookup import (
     check_film,
     choices,
     critic_names,
@@ -18,18 +18,10 @@ from bot.lookup import (
     resolve_theme,
     theme_list,
 )
-from bot.quote_render import is_spoiler, quote_embed
-from bot.render import (
-    FILM_CLUB_COLOUR,
-    NO_MENTIONS,
-    clip,
-    context_window,
-    film_label,
-    inert,
-    spoiler,
-)
-from bot.store import QuoteFilters
-from bot.store.fts import keywords
+from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS, clip, context_window, film_label, inert, spoiler
+from bot.quotes.fts import keywords
+from bot.quotes.render import is_spoiler, quote_embed
+from bot.quotes.store import QuoteFilters
 
 QUOTE_OPTION_MAX = 200  # what we keep of a filter; longer input cannot name anything real
 

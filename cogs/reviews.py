@@ -9,28 +9,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import require_moderator
-from bot.errors import UserError, send_ephemeral, user_errors
-from bot.lookup import autocomplete_matches, film_choices
-from bot.render import NO_MENTIONS, clip, inert
-from bot.review_render import (
-    changes_text,
-    history_text,
-    import_summary,
-    review_label,
-    show_embed,
-)
-from bot.review_views import (
-    DRAFT_ID,
-    ListPageButton,
-    RemoveButton,
-    list_page,
-    open_draft_form,
-    parse_review_id,
-    store_review,
-    submit_draft,
-)
-from bot.reviews import (
+from bot.core.checks import require_moderator
+from bot.core.errors import UserError, send_ephemeral, user_errors
+from bot.core.lookup import autocomplete_matches, film_choices
+from bot.core.render import NO_MENTIONS, clip, inert
+from bot.quotes.store import QuoteFilters
+from bot.reviews.render import changes_text, history_text, import_summary, review_label, show_embed
+from bot.reviews.rules import (
     CLEAR,
     NAME_MAX,
     check_critic,
@@ -46,8 +31,17 @@ from bot.reviews import (
     parse_import,
     split_film,
 )
-from bot.store import QuoteFilters
-from bot.store.reviews import ReviewRow
+from bot.reviews.store import ReviewRow
+from bot.reviews.views import (
+    DRAFT_ID,
+    ListPageButton,
+    RemoveButton,
+    list_page,
+    open_draft_form,
+    parse_review_id,
+    store_review,
+    submit_draft,
+)
 
 FILTER_MAX = 200
 

@@ -12,14 +12,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import require_moderator
-from bot.errors import UserError, send_ephemeral, user_errors
-from bot.lookup import autocomplete_matches, film_choices, resolve_theme
-from bot.prompts import check_bot_permissions, film_scope, post_prompt
-from bot.render import NO_MENTIONS, clip, inert
-from bot.schedule_runner import ScheduleJob
-from bot.schedules import Cadence, ScheduleInputError, discord_timestamp, from_iso
-from bot.store.schedules import Schedule
+from bot.core.checks import require_moderator
+from bot.core.errors import UserError, send_ephemeral, user_errors
+from bot.core.lookup import autocomplete_matches, film_choices, resolve_theme
+from bot.core.render import NO_MENTIONS, clip, inert
+from bot.discussion.post import check_bot_permissions, film_scope, post_prompt
+from bot.schedules.job import ScheduleJob
+from bot.schedules.rules import Cadence, ScheduleInputError, discord_timestamp, from_iso
+from bot.schedules.store import Schedule
 
 MAX_SCHEDULES = 15  # per server: enough for daily + weekly prompts, and /schedule list stays readable
 ROTATION = "rotation"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot import Settings, create_bot
-from bot.config import DEFAULT_DATA_DIR
+from bot.core.config import DEFAULT_DATA_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable

@@ -7,7 +7,7 @@ import sqlite3
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.store.fts import keywords, match_expression
+from bot.quotes.fts import keywords, match_expression
 
 
 def test_operators_and_quotes_are_dropped():

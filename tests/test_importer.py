@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 
 from bot.client import FilmBot
-from bot.config import DEFAULT_DATA_DIR, Settings
+from bot.core.config import DEFAULT_DATA_DIR, Settings
 from bot.corpus import content_hash, process_review
-from bot.importer import import_bundled
-from bot.store import NewReview
-from bot.store.corpus import CorpusWriter
+from bot.corpus.bundle import import_bundled
+from bot.corpus.store import CorpusWriter, NewReview
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.inputs import scrub, scrub_options
+from bot.core.inputs import scrub, scrub_options
 
 
 def test_lone_surrogates_become_replacement_characters():

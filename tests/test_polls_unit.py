@@ -7,11 +7,11 @@ import sqlite3
 
 import pytest
 
-from bot import db as database
-from bot import polls
-from bot.errors import UserError
-from bot.store import Database
-from bot.store.polls import PollStore
+from bot.core import db as database
+from bot.core.db import Database
+from bot.core.errors import UserError
+from bot.polls import rules as polls
+from bot.polls.store import PollStore
 
 NOW = "2026-01-01T00:00:00+00:00"
 LATER = "2026-01-02T00:00:00+00:00"

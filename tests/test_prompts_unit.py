@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from bot.corpus import load_themes
-from bot.prompt_pick import choose_passages, critic_key
-from bot.prompt_render import render_prompt, thread_name
-from bot.store.prompts import RotationState
-from bot.store.quotes import Quote
+from bot.discussion.render import render_prompt, thread_name
+from bot.discussion.rotation import choose_passages, critic_key
+from bot.discussion.store import RotationState
+from bot.quotes.store import Quote
 
 THEMES = load_themes(Path(__file__).resolve().parents[1] / "data" / "themes.toml")
 ENDING, NOSTALGIA = THEMES["ending"], THEMES["nostalgia"]

@@ -10,8 +10,8 @@ import pytest
 from conftest import assert_no_pings, table_digest
 
 from bot import Settings, create_bot
-from bot.config import DEFAULT_DATA_DIR
-from bot.importer import import_bundled
+from bot.core.config import DEFAULT_DATA_DIR
+from bot.corpus.bundle import import_bundled
 
 WHIPLASH = (
     "Whiplash is a ferocious film about a young drummer and the teacher who breaks him. Damien Chazelle"

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from bot.config import DEFAULT_DATA_DIR
+from bot.core.config import DEFAULT_DATA_DIR
+from bot.core.errors import UserError
 from bot.corpus import load_themes
-from bot.errors import UserError
-from bot.reviews import (
+from bot.reviews.rules import (
     FILE_MAX_BYTES,
     check_date,
     check_item,

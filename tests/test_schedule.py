@@ -18,7 +18,7 @@ from conftest import table_digest
 from simcord.backend.models.channel import Overwrite
 from simcord.enums import OverwriteType
 
-from bot.store.schedules import STALE_CLAIM
+from bot.schedules.store import STALE_CLAIM
 
 PARIS = ZoneInfo("Europe/Paris")
 HOUR = 3600

@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import db as database
-from bot.schedules import (
+from bot.core import db as database
+from bot.core.db import Database
+from bot.schedules.rules import (
     ALL_DAYS,
     Cadence,
     ScheduleInputError,
@@ -19,8 +20,8 @@ from bot.schedules import (
     parse_zone,
     plan_due,
 )
-from bot.store import Database, Store
-from bot.store.schedules import STALE_CLAIM
+from bot.schedules.store import STALE_CLAIM
+from bot.stores import Store
 
 PARIS = ZoneInfo("Europe/Paris")
 GRACE = timedelta(hours=6)

@@ -1,0 +1,34 @@
+"""Who may do what: moderator = Manage Server, or the role set with /config moderator-role."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.core.errors import NotModerator, UserError
+
+
+def require_guild(interaction: discord.Interaction) -> discord.Guild:
+    if interaction.guild is None:
+        raise UserError("This command only works in a server.")
+    return interaction.guild
+
+
+async def is_moderator(interaction: discord.Interaction) -> bool:
+    """Checked at run time on every change, whatever Discord's command permissions say."""
+    member = interaction.user
+    if not isinstance(member, discord.Member) or interaction.guild is None:
+        return False
+    if member.guild_permissions.manage_guild:
+        return True
+    settings = await interaction.client.store.guilds.get(interaction.guild.id)  # type: ignore[attr-defined]
+    role_id = settings.moderator_role_id
+    # @everyone is never a moderator role, even if one was stored before that was refused.
+    return role_id is not None and role_id != member.guild.id and any(role.id == role_id for role in member.roles)
+
+
+async def require_moderator(interaction: discord.Interaction, action: str = "do that") -> discord.Member:
+    require_guild(interaction)
+    if not await is_moderator(interaction):
+        raise NotModerator(action)
+    assert isinstance(interaction.user, discord.Member)
+    return interaction.user

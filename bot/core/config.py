@@ -1,0 +1,99 @@
+"""One frozen settings object, built once from the environment or from keywords in tests."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DATA_DIR = REPO_ROOT / "data"
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message says what to set and where."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str | None = field(default=None, repr=False)
+    database: Path = DEFAULT_DATA_DIR / "filmbot.db"
+    data_dir: Path = DEFAULT_DATA_DIR
+    dev_guild_id: int | None = None
+    default_timezone: str = "UTC"
+    catchup_grace_hours: float = 6.0
+    log_level: str = "INFO"
+    # Commands are synced when their signature changes; tests and the playground keep this on.
+    auto_sync: bool = True
+
+    def __post_init__(self) -> None:
+        # Accept str paths from callers and keep the object frozen.
+        object.__setattr__(self, "database", Path(self.database))
+        object.__setattr__(self, "data_dir", Path(self.data_dir))
+        if self.log_level not in LOG_LEVELS:
+            raise ConfigError(f"FILMBOT_LOG_LEVEL={self.log_level!r} must be one of {', '.join(LOG_LEVELS)}")
+        if self.catchup_grace_hours < 0:
+            raise ConfigError(f"FILMBOT_CATCHUP_GRACE_HOURS={self.catchup_grace_hours:g} must be 0 or more")
+        try:
+            ZoneInfo(self.default_timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigError(
+                f"FILMBOT_DEFAULT_TIMEZONE={self.default_timezone!r} is not an IANA zone (e.g. Europe/Paris)"
+            ) from exc
+
+    @property
+    def corpus_dir(self) -> Path:
+        return self.data_dir / "corpus"
+
+    @property
+    def themes_file(self) -> Path:
+        return self.data_dir / "themes.toml"
+
+    @property
+    def manifest_file(self) -> Path:
+        return self.data_dir / "manifest.toml"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Build settings from environment variables (the CLI loads `.env` first)."""
+        env = os.environ if environ is None else environ
+        return cls(
+            token=env.get("DISCORD_TOKEN") or None,
+            database=Path(env.get("FILMBOT_DATABASE") or DEFAULT_DATA_DIR / "filmbot.db"),
+            data_dir=Path(env.get("FILMBOT_DATA_DIR") or DEFAULT_DATA_DIR),
+            dev_guild_id=_optional_int(env, "FILMBOT_DEV_GUILD_ID"),
+            default_timezone=env.get("FILMBOT_DEFAULT_TIMEZONE") or "UTC",
+            catchup_grace_hours=_float(env, "FILMBOT_CATCHUP_GRACE_HOURS", 6.0),
+            log_level=(env.get("FILMBOT_LOG_LEVEL") or "INFO").upper(),
+        )
+
+    def require_token(self) -> str:
+        if not self.token:
+            raise ConfigError(
+                "DISCORD_TOKEN is not set: put DISCORD_TOKEN=<your bot token> in .env "
+                "(copy .env.example) or export it in your shell."
+            )
+        return self.token
+
+
+def _optional_int(env: os._Environ[str] | dict[str, str], name: str) -> int | None:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ConfigError(f"{name}={raw!r} must be a numeric Discord id")
+    return int(raw)
+
+
+def _float(env: os._Environ[str] | dict[str, str], name: str, default: float) -> float:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={raw!r} must be a number") from exc

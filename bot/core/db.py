@@ -1,0 +1,126 @@
+"""The one SQLite connection: pragmas, the numbered-migration runner and the Database wrapper."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+_MIGRATION_NAME = re.compile(r"^(\d{3})-[\w-]+\.sql$")
+
+
+def migration_files() -> list[tuple[int, str, str]]:
+    """(number, name, sql) for every bundled migration, in order."""
+    found = []
+    for entry in resources.files("bot").joinpath("migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    numbers = [number for number, _, _ in found]
+    if len(numbers) != len(set(numbers)):
+        raise RuntimeError(f"two migrations share a number: {numbers}")
+    return found
+
+
+async def connect(path: Path | str) -> aiosqlite.Connection:
+    """Open the database with the pragmas every connection needs."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    pending = aiosqlite.connect(str(path), isolation_level=None)
+    # A bot that is never closed (a crashed test, a killed playground) must not keep the
+    # interpreter alive through aiosqlite's worker thread.
+    pending._thread.daemon = True
+    conn = await pending
+    conn.row_factory = aiosqlite.Row
+    # WAL keeps readers unblocked while a write runs; foreign keys make deletes cascade.
+    await conn.create_function("casefold", 1, _casefold, deterministic=True)
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=5000"):
+        # Close each cursor: journal_mode returns a row, and an unread row keeps a statement
+        # open, which makes the next COMMIT fail.
+        await (await conn.execute(f"PRAGMA {pragma}")).close()
+    return conn
+
+
+def _casefold(value: object) -> object:
+    """SQL casefold(): Unicode-aware case folding (NOCASE only folds A-Z)."""
+    return value.casefold() if isinstance(value, str) else value
+
+
+async def migrate(conn: aiosqlite.Connection) -> int:
+    """Apply every migration newer than PRAGMA user_version, all in one transaction."""
+    async with conn.execute("PRAGMA user_version") as cur:
+        (current,) = await cur.fetchone()
+    pending = [m for m in migration_files() if m[0] > current]
+    if not pending:
+        return current
+    target = pending[-1][0]
+    for _, name, _ in pending:
+        log.info("applying migration %s", name)
+    # One script, one transaction: either every pending migration lands with the new version, or none.
+    script = "\n".join(sql for _, _, sql in pending)
+    try:
+        await conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {int(target)};\nCOMMIT;")
+    except BaseException:
+        if conn.in_transaction:
+            await conn.execute("ROLLBACK")
+        raise
+    return target
+
+
+class Database:
+    """One aiosqlite connection shared by every store.
+
+    aiosqlite runs statements in order on one thread, but coroutines interleave between
+    them: a write issued while another coroutine is inside BEGIN…COMMIT would silently join
+    (and could be rolled back with) that transaction. So every write takes `_write_lock`.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+        self._write_lock = asyncio.Lock()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any error, one writer at a time."""
+        async with self._write_lock:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                raise
+            else:
+                await self.conn.execute("COMMIT")
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Cursor:
+        """One autocommitted write statement."""
+        async with self._write_lock:
+            cursor = await self.conn.execute(sql, params)
+            await cursor.close()  # an open cursor would block the next COMMIT
+            return cursor
+
+    # execute_fetchall runs, reads and closes in one hop to aiosqlite's thread (instead of three):
+    # each hop is a loop round trip, and they dominate a simple command's latency.
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
+        rows = await self.conn.execute_fetchall(sql, params)
+        return rows[0] if rows else None
+
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
+        return list(await self.conn.execute_fetchall(sql, params))
+
+    async def fetchval(self, sql: str, params: Sequence[Any] = (), default: Any = None) -> Any:
+        row = await self.fetchone(sql, params)
+        return default if row is None else row[0]
+
+    async def close(self) -> None:
+        await self.conn.close()

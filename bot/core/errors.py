@@ -1,0 +1,98 @@
+"""User-facing errors: one table from exception to message, one way to send it.
+
+Refusals caused by the user (bad input, missing role, nothing found) are `UserError`s,
+caught by `user_errors()` inside the command and answered ephemerally; they never reach
+the tree's error handler, which is kept for real failures: those are logged with a short
+code the user can quote to a moderator.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import discord
+from discord import app_commands
+
+from bot.core.render import NO_MENTIONS, clip
+
+log = logging.getLogger(__name__)
+
+
+class UserError(Exception):
+    """A refusal to show the user as is (ephemeral). The message must already be user-safe."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotModerator(UserError):
+    def __init__(self, action: str = "change this") -> None:
+        super().__init__(
+            f"Only moderators can {action}: you need **Manage Server** or this server's moderator role."
+        )
+
+
+class MissingBotPermission(UserError):
+    def __init__(self, permission: str, where: str) -> None:
+        super().__init__(f"I can't do that: I'm missing the **{permission}** permission in {where}.")
+
+
+# Known library exceptions → what the user is told. Order matters: first isinstance match wins.
+ERROR_TABLE: tuple[tuple[type[BaseException], str], ...] = (
+    (app_commands.NoPrivateMessage, "This command only works in a server."),
+    (app_commands.CommandOnCooldown, "Slow down a little: try again in a few seconds."),
+    (app_commands.MissingPermissions, "You don't have the permissions this command needs."),
+    (app_commands.BotMissingPermissions, "I'm missing permissions I need for this command in this channel."),
+    (app_commands.CheckFailure, "You can't use this command here."),
+    (discord.Forbidden, "Discord refused: I'm missing a permission for that here."),
+    (discord.NotFound, "That message or channel no longer exists."),
+    (discord.DiscordServerError, "Discord had a hiccup. Please try again in a moment."),
+)
+
+
+def message_for(error: BaseException) -> str | None:
+    """The table's message for a known exception, or None for an unexpected one."""
+    if isinstance(error, UserError):
+        return error.message
+    for kind, message in ERROR_TABLE:
+        if isinstance(error, kind):
+            return message
+    return None
+
+
+async def send_ephemeral(interaction: discord.Interaction, content: str) -> None:
+    """Answer privately whether or not the interaction was already acknowledged."""
+    content = clip(content, 2000)
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(content, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(content, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException:
+        # The interaction token may have expired; the log is all that is left.
+        log.warning("could not deliver an error message to the user", exc_info=True)
+
+
+@asynccontextmanager
+async def user_errors(interaction: discord.Interaction) -> AsyncIterator[None]:
+    """Turn a UserError raised inside the block into an ephemeral reply; let real bugs through."""
+    try:
+        yield
+    except UserError as error:
+        await send_ephemeral(interaction, error.message)
+
+
+async def on_app_command_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+    """The tree's error handler: table message for known errors, logged code for the rest."""
+    original = getattr(error, "original", error)
+    message = message_for(original)
+    if message is None:
+        code = secrets.token_hex(3)
+        command = interaction.command.qualified_name if interaction.command else "?"
+        log.error("error %s in /%s", code, command, exc_info=original)
+        message = f"Something went wrong on my side (error code `{code}`). A moderator can look it up in the logs."
+    await send_ephemeral(interaction, message)

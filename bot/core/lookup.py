@@ -1,0 +1,75 @@
+"""Resolve what a member typed (film, critic, theme) against what exists; shared by every cog."""
+
+from __future__ import annotations
+
+from discord import app_commands
+
+from bot.core.errors import UserError
+from bot.core.render import clip, film_label, inert
+from bot.corpus import Theme
+from bot.quotes.store import TITLE_YEAR, unattributed_label
+from bot.stores import Store
+
+
+def resolve_theme(themes: dict[str, Theme], value: str | None) -> Theme | None:
+    """A theme by key or display name, case-insensitively; unknown → UserError listing them."""
+    if value is None or not value.strip():
+        return None
+    wanted = value.strip().casefold()
+    for theme in themes.values():
+        if wanted in {theme.key.casefold(), theme.name.casefold(), theme.key.replace("-", " ").casefold()}:
+            return theme
+    raise UserError(f"There is no theme called “{inert(value, 80)}”. Themes: {theme_list(themes)}.")
+
+
+def theme_list(themes: dict[str, Theme]) -> str:
+    return ", ".join(f"`{key}`" for key in themes)
+
+
+async def film_names(store: Store) -> list[str]:
+    return [film_label(title, year) for _, title, year, _ in await store.quotes.films()]
+
+
+async def check_film(store: Store, value: str | None) -> str | None:
+    """The film filter if such a film exists; unknown → UserError listing the films we have."""
+    if value is None or not value.strip():
+        return None
+    films = await store.quotes.films()
+    text = value.strip()
+    match = TITLE_YEAR.match(text)
+    for film_id, title, year, _ in films:
+        if text.casefold() in {title.casefold(), film_label(title, year).casefold(), str(film_id)}:
+            return text
+        if match and match["title"].casefold() == title.casefold() and int(match["year"]) == year:
+            return text
+    names = ", ".join(film_label(t, y) for _, t, y, _ in films) or "none yet"
+    raise UserError(f"No reviews of a film called “{inert(value, 80)}”. Films: {clip(names, 900)}.")
+
+
+async def critic_names(store: Store) -> list[str]:
+    """Named critics and outlets once each, then each unattributed review by its stable label."""
+    names: list[str] = []
+    for row in await store.quotes.critics():
+        for name in (row["critic"], row["outlet"]):
+            if name and name not in names:
+                names.append(name)
+        if not row["critic"]:
+            names.append(unattributed_label(row["id"]))
+    return names
+
+
+def choices(current: str, names: list[str]) -> list[app_commands.Choice[str]]:
+    """Autocomplete choices for what was typed, from a list of names (value = name)."""
+    return [app_commands.Choice(name=n, value=v) for n, v in autocomplete_matches(current, names)]
+
+
+async def film_choices(store: Store, current: str) -> list[app_commands.Choice[str]]:
+    return choices(current, await film_names(store))
+
+
+def autocomplete_matches(current: str, names: list[str]) -> list[tuple[str, str]]:
+    """Up to 25 (name, value) pairs whose name contains what was typed, prefix matches first."""
+    typed = (current or "").casefold().strip()
+    hits = [n for n in names if typed in n.casefold()]
+    hits.sort(key=lambda n: (not n.casefold().startswith(typed), n.casefold()))
+    return [(clip(n, 100), clip(n, 100)) for n in hits[:25]]

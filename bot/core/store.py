@@ -1,0 +1,141 @@
+"""Shared state: the audit trail, per-server settings and facts about the database itself."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+
+from bot.core.db import Database
+from bot.core.time import utc_now_iso
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    guild_id: int | None
+    actor_id: int | None
+    action: str
+    target_type: str
+    target_id: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    at: str
+
+
+class AuditStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @staticmethod
+    async def record(
+        conn: aiosqlite.Connection,
+        *,
+        guild_id: int | None,
+        actor_id: int | None,
+        action: str,
+        target_type: str,
+        target_id: int | None,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        """Write one entry inside the caller's transaction, so the change and its record land together."""
+        await conn.execute(
+            "INSERT INTO audit_log(guild_id, actor_id, action, target_type, target_id, before_json,"
+            " after_json, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                guild_id,
+                actor_id,
+                action,
+                target_type,
+                target_id,
+                None if before is None else json.dumps(before, ensure_ascii=False),
+                None if after is None else json.dumps(after, ensure_ascii=False),
+                utc_now_iso(),
+            ),
+        )
+
+    async def history(
+        self, *, target_type: str | None = None, target_id: int | None = None, limit: int = 20
+    ) -> list[AuditEntry]:
+        sql = "SELECT * FROM audit_log"
+        params: list[Any] = []
+        clauses = []
+        if target_type is not None:
+            clauses.append("target_type = ?")
+            params.append(target_type)
+        if target_id is not None:
+            clauses.append("target_id = ?")
+            params.append(target_id)
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY id DESC LIMIT ?"
+        params.append(limit)
+        rows = await self.db.fetchall(sql, params)
+        return [
+            AuditEntry(
+                r["id"], r["guild_id"], r["actor_id"], r["action"], r["target_type"], r["target_id"],
+                json.loads(r["before_json"]) if r["before_json"] else None,
+                json.loads(r["after_json"]) if r["after_json"] else None,
+                r["at"],
+            )
+            for r in rows
+        ]
+
+
+# Per-server settings: moderator role, time zone, log channel.
+
+@dataclass(frozen=True)
+class GuildSettings:
+    guild_id: int
+    moderator_role_id: int | None = None
+    timezone: str | None = None
+    log_channel_id: int | None = None
+
+
+_COLUMNS = ("moderator_role_id", "timezone", "log_channel_id")
+
+
+class GuildStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, guild_id: int) -> GuildSettings:
+        row = await self.db.fetchone(
+            "SELECT moderator_role_id, timezone, log_channel_id FROM guild_settings WHERE guild_id = ?",
+            (guild_id,),
+        )
+        if row is None:
+            return GuildSettings(guild_id)
+        return GuildSettings(guild_id, row[0], row[1], row[2])
+
+    async def update(self, guild_id: int, **values: int | str | None) -> GuildSettings:
+        """Set the given columns (None clears one); unknown names are a programming error."""
+        unknown = set(values) - set(_COLUMNS)
+        if unknown:
+            raise KeyError(f"unknown guild setting(s): {sorted(unknown)}")
+        async with self.db.transaction() as conn:
+            await conn.execute("INSERT OR IGNORE INTO guild_settings(guild_id) VALUES (?)", (guild_id,))
+            for column, value in values.items():
+                await conn.execute(
+                    f"UPDATE guild_settings SET {column} = ? WHERE guild_id = ?", (value, guild_id)
+                )
+        return await self.get(guild_id)
+
+
+# Key/value facts about the database itself (bundle hash).
+
+class MetaStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, key: str) -> str | None:
+        return await self.db.fetchval("SELECT value FROM meta WHERE key = ?", (key,))
+
+    async def set(self, key: str, value: str) -> None:
+        await self.db.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )

@@ -1,0 +1,109 @@
+"""Writes to the corpus: films, reviews, their passages and theme tags."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.core.db import Database
+from bot.core.time import utc_now_iso
+from bot.corpus import TaggedPassage
+
+
+@dataclass(frozen=True)
+class NewReview:
+    """Everything needed to store one review; critic/outlet None means unknown."""
+
+    film_id: int
+    body: str
+    body_hash: str
+    source: str  # "bundled" or "moderator"
+    critic: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None
+    spoiler: bool = False
+    source_key: str | None = None
+    added_by: int | None = None
+
+
+class CorpusWriter:
+    """Every statement that changes reviews or passages; call inside `Database.transaction()`."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @staticmethod
+    async def film_id(conn: aiosqlite.Connection, title: str, year: int | None) -> int:
+        """The id of the film with this title (case-insensitive) and year, created on first use."""
+        async with conn.execute(
+            "SELECT id FROM films WHERE title = ? COLLATE NOCASE AND year IS ?", (title, year)
+        ) as cur:
+            row = await cur.fetchone()
+        if row is not None:
+            return row[0]
+        cur = await conn.execute("INSERT INTO films(title, year) VALUES (?, ?)", (title, year))
+        return cur.lastrowid
+
+    @staticmethod
+    async def insert_review(
+        conn: aiosqlite.Connection, review: NewReview, passages: Iterable[TaggedPassage]
+    ) -> int:
+        cur = await conn.execute(
+            "INSERT INTO reviews(film_id, critic, outlet, url, published, spoiler, body, body_hash, source,"
+            " source_key, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                review.film_id, review.critic, review.outlet, review.url, review.published,
+                int(review.spoiler), review.body, review.body_hash, review.source, review.source_key,
+                review.added_by, utc_now_iso(),
+            ),
+        )
+        review_id = cur.lastrowid
+        await CorpusWriter.insert_passages(conn, review_id, passages)
+        return review_id
+
+    @staticmethod
+    async def insert_passages(
+        conn: aiosqlite.Connection, review_id: int, passages: Iterable[TaggedPassage]
+    ) -> None:
+        for passage in passages:
+            cur = await conn.execute(
+                "INSERT INTO passages(review_id, ordinal, paragraph, text, quotable) VALUES (?, ?, ?, ?, ?)",
+                (review_id, passage.ordinal, passage.paragraph, passage.text, int(passage.quotable)),
+            )
+            await conn.executemany(
+                "INSERT INTO passage_themes(passage_id, theme, score) VALUES (?, ?, ?)",
+                [(cur.lastrowid, theme, score) for theme, score in passage.themes.items()],
+            )
+
+    @staticmethod
+    async def replace_passages(
+        conn: aiosqlite.Connection, review_id: int, passages: Iterable[TaggedPassage]
+    ) -> None:
+        await conn.execute("DELETE FROM passages WHERE review_id = ?", (review_id,))
+        await CorpusWriter.insert_passages(conn, review_id, passages)
+
+    @staticmethod
+    async def retag(
+        conn: aiosqlite.Connection, review_id: int, passages: Iterable[TaggedPassage]
+    ) -> None:
+        """Replace theme tags of a review's passages (same ordinals), keeping passage ids stable."""
+        async with conn.execute(
+            "SELECT ordinal, id FROM passages WHERE review_id = ?", (review_id,)
+        ) as cur:
+            ids = {row[0]: row[1] for row in await cur.fetchall()}
+        await conn.execute(
+            "DELETE FROM passage_themes WHERE passage_id IN (SELECT id FROM passages WHERE review_id = ?)",
+            (review_id,),
+        )
+        rows = [
+            (ids[p.ordinal], theme, score)
+            for p in passages
+            if p.ordinal in ids
+            for theme, score in p.themes.items()
+        ]
+        await conn.executemany(
+            "INSERT INTO passage_themes(passage_id, theme, score) VALUES (?, ?, ?)", rows
+        )

@@ -1,0 +1,235 @@
+"""Discussion prompts: pick critic passages by per-server rotation, post them, open a thread.
+
+Shared by /discuss, /debate (cogs/discussion.py) and scheduled prompts. `render_prompt` is pure,
+so a scheduled prompt looks exactly like a commanded one; `post_prompt` does the Discord work and
+records the rotation only once everything was posted, so a failure consumes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import weakref
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import discord
+
+from bot.core.errors import MissingBotPermission, UserError
+from bot.core.lookup import resolve_theme
+from bot.core.render import NO_MENTIONS, clip, film_label, inert
+from bot.corpus import Theme
+from bot.discussion.render import RenderedPrompt, render_prompt
+from bot.discussion.rotation import Choice, choose_passages, critic_key
+from bot.discussion.store import PromptUse
+from bot.quotes.store import TITLE_YEAR, QuoteFilters
+
+log = logging.getLogger(__name__)
+
+Kind = Literal["discuss", "debate"]
+AUTO_ARCHIVE_MINUTES = 4320  # 3 days: film-club talk runs over a weekend, a day is too short
+
+# (permission attribute, name as Discord shows it); thread ones only when a thread is made.
+_POST_PERMISSIONS = (
+    ("view_channel", "View Channel"),
+    ("send_messages", "Send Messages"),
+    ("embed_links", "Embed Links"),
+)
+_THREAD_PERMISSIONS = (
+    ("create_public_threads", "Create Public Threads"),
+    ("send_messages_in_threads", "Send Messages in Threads"),
+)
+
+__all__ = [
+    "AUTO_ARCHIVE_MINUTES",
+    "FilmScope",
+    "Kind",
+    "PostedPrompt",
+    "RenderedPrompt",
+    "check_bot_permissions",
+    "film_scope",
+    "post_prompt",
+    "render_prompt",
+]
+
+
+@dataclass(frozen=True)
+class PostedPrompt:
+    message: discord.Message
+    thread: discord.Thread | None
+    theme_key: str
+    passage_ids: tuple[int, ...]
+    cycle_restarted: bool
+
+
+@dataclass(frozen=True)
+class FilmScope:
+    key: str  # films.id as text, '' = every film (the rotation key)
+    label: str | None  # 'Title (Year)' shown and stored, None = every film
+
+
+# One lock per guild per bot: choose + post + record must not interleave within a server, or two
+# concurrent prompts could pick the same passage. The UNIQUE constraint backs this up.
+_LOCKS: weakref.WeakKeyDictionary[Any, dict[int, asyncio.Lock]] = weakref.WeakKeyDictionary()
+
+
+def _guild_lock(bot: Any, guild_id: int) -> asyncio.Lock:
+    return _LOCKS.setdefault(bot, {}).setdefault(guild_id, asyncio.Lock())
+
+
+def check_bot_permissions(channel: discord.abc.GuildChannel, *, make_thread: bool = True) -> None:
+    """Raise MissingBotPermission naming the first permission the bot lacks in the channel."""
+    perms = channel.permissions_for(channel.guild.me)
+    needed = _POST_PERMISSIONS + (_THREAD_PERMISSIONS if make_thread else ())
+    for attribute, name in needed:
+        if not getattr(perms, attribute):
+            raise MissingBotPermission(name, channel.mention)
+
+
+async def film_scope(store: Any, film: str | None) -> FilmScope:
+    """The film a prompt is limited to (by id, 'Title (Year)' or title); unknown → UserError."""
+    if film is None or not film.strip():
+        return FilmScope("", None)
+    text = film.strip()
+    films = await store.quotes.films()
+    match = TITLE_YEAR.match(text)
+    for film_id, title, year, _ in films:
+        label = film_label(title, year)
+        if text.casefold() in {title.casefold(), label.casefold(), str(film_id)} or (
+            match and match["title"].casefold() == title.casefold() and int(match["year"]) == year
+        ):
+            return FilmScope(str(film_id), label)
+    names = ", ".join(film_label(t, y) for _, t, y, _ in films) or "none yet"
+    raise UserError(f"No reviews of a film called “{inert(film, 80)}”. Films: {clip(names, 900)}.")
+
+
+async def _themes_on_offer(bot: Any, scope: FilmScope) -> dict[str, int]:
+    counts = await bot.store.quotes.theme_counts(scope.key or None)
+    return {key: counts[key] for key in bot.themes if counts.get(key)}
+
+
+def _what_exists(offer: dict[str, int], scope: FilmScope) -> str:
+    where = f" for *{inert(scope.label, 120)}*" if scope.label else ""
+    listed = ", ".join(f"`{key}` ({count})" for key, count in offer.items()) or "none"
+    return f"Themes with passages{where}: {listed}."
+
+
+async def _theme_order(bot: Any, guild_id: int, theme: str | None, scope: FilmScope) -> list[Theme]:
+    """The requested theme, or every theme with passages in rotation order after the last one used."""
+    offer = await _themes_on_offer(bot, scope)
+    if theme is not None:
+        resolved = resolve_theme(bot.themes, theme)
+        if resolved is None:
+            raise UserError("Name a theme, e.g. `ending`.")
+        if resolved.key not in offer:
+            raise UserError(
+                f"No passages on **{inert(resolved.name, 100)}** yet. {_what_exists(offer, scope)}"
+            )
+        return [resolved]
+    keys = list(offer)
+    if not keys:
+        raise UserError(f"No passages on any theme yet. {_what_exists(offer, scope)}")
+    last = await bot.store.prompts.last_theme(guild_id, scope.key)
+    start = keys.index(last) + 1 if last in keys else 0
+    return [bot.themes[k] for k in keys[start:] + keys[:start]]
+
+
+async def _choose(bot: Any, guild_id: int, theme: str | None, scope: FilmScope, kind: Kind) -> Choice:
+    """The first theme in rotation order that can make this kind of prompt, and its passages."""
+    order = await _theme_order(bot, guild_id, theme, scope)
+    for candidate in order:
+        pool = await bot.store.quotes.passages_for(QuoteFilters(theme=candidate.key, film=scope.key or None))
+        state = await bot.store.prompts.rotation(guild_id, candidate.key, scope.key)
+        choice = choose_passages(pool, state, theme=candidate, count=2 if kind == "debate" else 1, rng=random)
+        if choice is not None:
+            return choice
+    if theme is not None:
+        raise UserError(
+            f"A debate needs excerpts from two different reviews, and every passage on"
+            f" **{inert(order[0].name, 100)}** comes from one review. Try `/discuss` instead."
+        )
+    raise UserError("No theme has passages from two different reviews yet, so there is nothing to debate.")
+
+
+async def _discard(*items: discord.Message | discord.Thread | None) -> None:
+    """Best-effort cleanup of what was already posted; the original error is what matters."""
+    for item in items:
+        if item is None:
+            continue
+        try:
+            await item.delete()
+        except discord.HTTPException:
+            log.warning("could not remove a half-posted prompt (%s %s)", type(item).__name__, item.id)
+
+
+async def post_prompt(
+    bot: Any,
+    channel: discord.TextChannel,
+    *,
+    guild_id: int,
+    theme: str | None = None,
+    film: str | None = None,
+    kind: Kind = "discuss",
+    make_thread: bool = True,
+    mention_role_id: int | None = None,
+    source: str = "command",
+) -> PostedPrompt:
+    """Post one prompt (and its thread) in `channel`, then record the passages it used.
+
+    Raises UserError (incl. MissingBotPermission) before posting anything, and lets Discord errors
+    through unchanged after removing whatever was already posted; the rotation is only recorded
+    once the message and thread exist.
+    """
+    check_bot_permissions(channel, make_thread=make_thread)
+    scope = await film_scope(bot.store, film)
+    async with _guild_lock(bot, guild_id):
+        choice = await _choose(bot, guild_id, theme, scope, kind)
+        rendered = render_prompt(
+            choice.theme,
+            [quote for quote, _ in choice.picks],
+            kind=kind,
+            themes=bot.themes,
+            mention_role_id=mention_role_id,
+        )
+        mentions = NO_MENTIONS
+        if mention_role_id is not None:
+            mentions = discord.AllowedMentions(
+                everyone=False, users=False, roles=[discord.Object(mention_role_id)]
+            )
+        message = await channel.send(
+            content=rendered.content, embed=rendered.embed, allowed_mentions=mentions
+        )
+        thread = None
+        if make_thread:
+            try:
+                thread = await message.create_thread(
+                    name=rendered.thread_name, auto_archive_duration=AUTO_ARCHIVE_MINUTES
+                )
+            except BaseException:
+                await _discard(message)
+                raise
+        uses = [PromptUse(quote.passage_id, critic_key(quote), cycle) for quote, cycle in choice.picks]
+        try:
+            await bot.store.prompts.record(
+                guild_id=guild_id,
+                channel_id=channel.id,
+                message_id=message.id,
+                thread_id=thread.id if thread else None,
+                kind=kind,
+                theme=choice.theme.key,
+                film_key=scope.key,
+                film=scope.label,
+                uses=uses,
+                source=source,
+            )
+        except BaseException:
+            await _discard(thread, message)
+            raise
+    return PostedPrompt(
+        message=message,
+        thread=thread,
+        theme_key=choice.theme.key,
+        passage_ids=tuple(use.passage_id for use in uses),
+        cycle_restarted=choice.cycle_restarted,
+    )

@@ -1,0 +1,104 @@
+"""What a discussion prompt looks like: pure functions, shared by /discuss, /debate and schedules."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import discord
+
+from bot.core.render import (
+    EMBED_DESCRIPTION_MAX,
+    FILM_CLUB_COLOUR,
+    SPOILER_WARNING,
+    THREAD_NAME_MAX,
+    attribution_line,
+    clip,
+    film_label,
+    inert,
+    quote_block,
+)
+from bot.corpus import Theme
+from bot.quotes.render import is_spoiler
+from bot.quotes.store import Quote
+
+QUESTION_MAX = 300
+DISCUSS_EXCERPT_MAX = 1800
+DEBATE_EXCERPT_MAX = 1400  # two excerpts + question + attributions stay under the 4096 description
+
+
+@dataclass(frozen=True)
+class RenderedPrompt:
+    content: str
+    embed: discord.Embed
+    thread_name: str
+    question: str
+
+
+def is_hidden(quote: Quote, theme: Theme, themes: dict[str, Theme]) -> bool:
+    """Behind spoiler tags: a prompt on a spoiler theme, or a quote that is a spoiler on its own."""
+    return theme.spoiler or is_spoiler(quote, themes)
+
+
+def prompt_question(theme: Theme, quotes: Sequence[Quote], kind: str) -> str:
+    """The debate question, or one of the theme's open questions (varies with the passage, stably)."""
+    if kind == "debate":
+        return theme.debate_question
+    return theme.questions[sum(q.passage_id for q in quotes) % len(theme.questions)]
+
+
+def thread_name(theme: Theme, question: str) -> str:
+    """The question, within Discord's 100 characters, behind a spoiler warning for spoiler themes."""
+    name = " ".join(question.split())
+    if theme.spoiler:
+        name = f"{SPOILER_WARNING}: {name}"
+    return clip(name, THREAD_NAME_MAX)
+
+
+def _excerpt(quote: Quote, hidden: bool, limit: int) -> str:
+    film = film_label(quote.film_title, quote.film_year)
+    line = attribution_line(quote.attribution, quote.outlet, film, quote.published)
+    return quote_block(quote.text, hidden=hidden, limit=limit) + "\n" + line
+
+
+def render_prompt(
+    theme: Theme,
+    quotes: Sequence[Quote],
+    *,
+    kind: str,
+    themes: dict[str, Theme],
+    mention_role_id: int | None = None,
+) -> RenderedPrompt:
+    """Message content, embed and thread name for a prompt on `theme` quoting `quotes` (1, or 2 to debate)."""
+    question = prompt_question(theme, quotes, kind)
+    hidden = [is_hidden(q, theme, themes) for q in quotes]
+    shown_question = f"**{inert(question, QUESTION_MAX)}**"
+    if kind == "debate":
+        title = f"⚖️ Debate: {theme.name}"
+        labels = ("**One critic:**", "**Another critic:**")
+        excerpts = [
+            f"{label}\n{_excerpt(q, h, DEBATE_EXCERPT_MAX)}"
+            for label, q, h in zip(labels, quotes, hidden, strict=False)
+        ]
+        description = "\n\n".join([*excerpts, shown_question + "\nTake a side in the thread."])
+        headline = f"⚖️ Debate on **{inert(theme.name, 100)}**: which critic is right?"
+    else:
+        title = f"💬 Discuss: {theme.name}"
+        description = f"{shown_question}\n\n{_excerpt(quotes[0], hidden[0], DISCUSS_EXCERPT_MAX)}"
+        headline = f"💬 Discussion prompt on **{inert(theme.name, 100)}**"
+    if mention_role_id is not None:
+        headline = f"<@&{mention_role_id}> {headline}"
+    embed = discord.Embed(
+        title=clip(title, 256),
+        description=clip(description, EMBED_DESCRIPTION_MAX),
+        colour=FILM_CLUB_COLOUR,
+        url=(quotes[0].url or None) if kind != "debate" else None,
+    )
+    embed.add_field(name="Theme", value=clip(inert(theme.description), 1024), inline=False)
+    if any(hidden):
+        embed.add_field(name=SPOILER_WARNING, value="Spoiler-tagged excerpt: click it to reveal.")
+    reviews = " · ".join(f"review #{q.review_id}, passage {q.ordinal + 1}" for q in quotes)
+    embed.set_footer(text=clip(f"Reply in the thread · {reviews}", 2048))
+    return RenderedPrompt(
+        content=headline, embed=embed, thread_name=thread_name(theme, question), question=question
+    )

@@ -1,0 +1,113 @@
+"""Which passages a prompt uses: the per-server rotation as a pure function (no I/O).
+
+Rules: a passage is not used again in a (guild, theme, film) rotation until every other one was
+used (a cycle); the critic of the last prompt is avoided when another critic has passages left;
+a debate pairs two different reviews, preferring excerpts whose wording leans opposite ways.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.corpus import Theme, contrast_side
+from bot.discussion.store import RotationState
+from bot.quotes.store import Quote
+
+
+@dataclass(frozen=True)
+class Choice:
+    theme: Theme
+    picks: tuple[tuple[Quote, int], ...]  # (passage, cycle it is recorded in), in display order
+    cycle_restarted: bool
+
+
+def critic_key(quote: Quote) -> str:
+    """Who wrote it: a named critic across their reviews, else each unattributed review on its own."""
+    return quote.critic.strip().casefold() if quote.critic else f"review:{quote.review_id}"
+
+
+def pick_one(
+    candidates: Sequence[Quote], last_critic: str | None, rng: random.Random, recent: frozenset[int] = frozenset()
+) -> Quote:
+    """A passage whose critic differs from the last one when possible.
+
+    Among the allowed critics, the one with most passages left goes first, so a critic with many
+    passages is interleaved with the others instead of filling the end of the cycle alone. Then,
+    if possible, a passage the server has not just seen under another theme (`recent`).
+    """
+    allowed = [q for q in candidates if critic_key(q) != last_critic] or list(candidates)
+    allowed = [q for q in allowed if q.passage_id not in recent] or allowed
+    by_critic: dict[str, list[Quote]] = {}
+    for quote in allowed:
+        by_critic.setdefault(critic_key(quote), []).append(quote)
+    most = max(len(group) for group in by_critic.values())
+    critic = rng.choice(sorted(k for k, group in by_critic.items() if len(group) == most))
+    return rng.choice(by_critic[critic])
+
+
+def _pair_score(first: Quote, second: Quote, theme: Theme, last_critic: str | None) -> tuple[int, int, int]:
+    a, b = contrast_side(first.text, theme), contrast_side(second.text, theme)
+    return (int(a * b == -1), int(a != 0) + int(b != 0), int(critic_key(first) != last_critic))
+
+
+def pick_pair(
+    firsts: Sequence[Quote],
+    seconds: Sequence[Quote],
+    theme: Theme,
+    last_critic: str | None,
+    rng: random.Random,
+) -> tuple[Quote, Quote] | None:
+    """The most contrasting pair from two different reviews, or None when no such pair exists."""
+    pairs = [(p, q) for p in firsts for q in seconds if p.review_id != q.review_id]
+    if not pairs:
+        return None
+    best = max(_pair_score(p, q, theme, last_critic) for p, q in pairs)
+    return rng.choice([pair for pair in pairs if _pair_score(*pair, theme, last_critic) == best])
+
+
+def _ordered(pair: tuple[Quote, Quote], theme: Theme) -> tuple[Quote, Quote]:
+    """Show the side of contrasts[0] first, so the debate reads "one view … the other"."""
+    first, second = pair
+    if contrast_side(first.text, theme) > contrast_side(second.text, theme):
+        return second, first
+    return first, second
+
+
+def choose_passages(
+    pool: Sequence[Quote],
+    state: RotationState,
+    *,
+    theme: Theme,
+    count: int = 1,
+    rng: random.Random | None = None,
+) -> Choice | None:
+    """The passages of the next prompt (1 to discuss, 2 to debate), or None if the pool can't make one."""
+    rng = rng or random.Random()
+    if not pool:
+        return None
+    cycle = max(state.cycle, 1)
+    unused = [q for q in pool if q.passage_id not in state.used] if state.cycle else list(pool)
+    restarted = not unused
+    if restarted:
+        cycle, unused = cycle + 1, list(pool)
+    if count == 1:
+        return Choice(theme, ((pick_one(unused, state.last_critic, rng, state.recent), cycle),), restarted)
+    fresh = [q for q in unused if q.passage_id not in state.recent]
+    pair = pick_pair(fresh, fresh, theme, state.last_critic, rng) or pick_pair(
+        unused, unused, theme, state.last_critic, rng
+    )
+    if pair is not None:
+        first, second = _ordered(pair, theme)
+        return Choice(theme, ((first, cycle), (second, cycle)), restarted)
+    if restarted:
+        return None  # even the whole pool has no two reviews
+    # The cycle's leftovers all come from one review: finish the cycle with one of them and take
+    # the other excerpt from the next cycle, so neither cycle hands a passage out twice.
+    pair = pick_pair(unused, list(pool), theme, state.last_critic, rng)
+    if pair is None:
+        return None
+    cycles = {pair[0].passage_id: cycle, pair[1].passage_id: cycle + 1}
+    first, second = _ordered(pair, theme)
+    return Choice(theme, ((first, cycles[first.passage_id]), (second, cycles[second.passage_id])), True)

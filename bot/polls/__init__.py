@@ -1,0 +1,1 @@
+"""Polls: pure rules and tallies, the poll store, the vote views and the deadline job (/poll)."""

@@ -1,0 +1,98 @@
+"""The Discord pieces of button polls: the public poll message, its vote buttons and select menu.
+
+State lives in SQLite and the items are DynamicItems with namespaced custom ids, so a poll's
+buttons keep working after a restart. Votes are handed to the Polls cog (`cogs/polls.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.core.errors import UserError, user_errors
+from bot.core.render import FILM_CLUB_COLOUR, clip
+from bot.polls import rules as logic
+from bot.polls.store import Poll
+
+if TYPE_CHECKING:
+    from cogs.polls import Polls
+
+
+def poll_embed(
+    poll: Poll, counts: tuple[int, ...], voters: int | None, *, closed: bool, announce: bool = False
+) -> discord.Embed:
+    """The public poll message (button polls) and every results view."""
+    title, description = logic.poll_text(poll, counts, voters, closed=closed, announce=announce)
+    return discord.Embed(title=title, description=description, colour=FILM_CLUB_COLOUR)
+
+
+class VoteButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"filmbot:poll:vote:(?P<poll>\d{1,18}):(?P<option>\d{1,2})",
+):
+    """One option of a button poll (≤ 5 options); votes live in SQLite, so restarts change nothing."""
+
+    def __init__(self, poll_id: int, option_id: int, label: str = "?", disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=clip(label, logic.BUTTON_OPTION_MAX),
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"filmbot:poll:vote:{poll_id}:{option_id}",
+                disabled=disabled,
+            )
+        )
+        self.poll_id = poll_id
+        self.option_id = option_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+        return cls(int(match["poll"]), int(match["option"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        cog: Polls = interaction.client.get_cog("Polls")  # type: ignore[assignment]
+        async with user_errors(interaction):
+            await cog.record_vote(interaction, self.poll_id, self.option_id)
+
+
+class VoteSelect(
+    discord.ui.DynamicItem[discord.ui.Select], template=r"filmbot:poll:select:(?P<poll>\d{1,18})"
+):
+    """A button poll with more than 5 options: each pick acts exactly like clicking that option."""
+
+    def __init__(self, poll_id: int, options: tuple[str, ...] = ("?",), disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Select(
+                custom_id=f"filmbot:poll:select:{poll_id}",
+                placeholder="Vote: pick an option (pick your choice again to remove it)",
+                options=[
+                    discord.SelectOption(label=clip(label, logic.BUTTON_OPTION_MAX), value=str(number))
+                    for number, label in enumerate(options, start=1)
+                ],
+                disabled=disabled,
+            )
+        )
+        self.poll_id = poll_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+        return cls(int(match["poll"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        cog: Polls = interaction.client.get_cog("Polls")  # type: ignore[assignment]
+        async with user_errors(interaction):
+            values = self.item.values
+            if not values or not values[0].isdigit():
+                raise UserError("Pick one option to vote.")
+            await cog.record_vote(interaction, self.poll_id, int(values[0]))
+
+
+def poll_view(poll: Poll, *, disabled: bool) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    if len(poll.options) <= logic.MAX_BUTTONS:
+        for number, label in enumerate(poll.options, start=1):
+            view.add_item(VoteButton(poll.id, number, label, disabled))
+    else:
+        view.add_item(VoteSelect(poll.id, poll.options, disabled))
+    return view

@@ -1,0 +1,1 @@
+"""Quoting critics: picking, searching and showing passages (/quote, /search, /critics)."""

@@ -1,0 +1,36 @@
+"""How a quote looks: the embed /quote and /poll theme post, with honest attribution and spoiler tags."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.core.render import FILM_CLUB_COLOUR, attribution_line, clip, film_label, quote_block
+from bot.corpus import Theme
+from bot.quotes.store import Quote
+
+
+def is_spoiler(quote: Quote, themes: dict[str, Theme]) -> bool:
+    """Hidden when the review spoils throughout or the passage carries a spoiler theme."""
+    return quote.review_spoiler or any(themes[t].spoiler for t in quote.themes if t in themes)
+
+
+def quote_embed(quote: Quote, themes: dict[str, Theme]) -> discord.Embed:
+    hidden = is_spoiler(quote, themes)
+    film = film_label(quote.film_title, quote.film_year)
+    embed = discord.Embed(
+        title=clip(f"From a review of {film}", 256),
+        description=quote_block(quote.text, hidden=hidden)
+        + "\n\n"
+        + attribution_line(quote.attribution, quote.outlet, film, quote.published),
+        colour=FILM_CLUB_COLOUR,
+        url=quote.url or None,
+    )
+    names = [themes[t].name for t in quote.themes if t in themes]
+    if names:
+        embed.add_field(name="Themes", value=clip(", ".join(names), 1024))
+    if hidden:
+        why = ", ".join(themes[t].name for t in quote.themes if t in themes and themes[t].spoiler)
+        reason = f"it is about {why.lower()}" if why else "its review discusses the whole plot"
+        embed.add_field(name="Spoilers", value=clip(f"Hidden because {reason}: click to reveal.", 1024))
+    embed.set_footer(text=f"Review #{quote.review_id} · passage {quote.ordinal + 1}")
+    return embed

@@ -1,0 +1,1 @@
+"""Moderators' reviews: validation, the review store, rendering and the forms and buttons of /review."""

@@ -1,0 +1,155 @@
+"""How /review shows reviews, changes and the audit trail: inert text within Discord's limits."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import discord
+
+from bot.core.render import (
+    AUTOCOMPLETE_NAME_MAX,
+    CONTENT_MAX,
+    EMBED_DESCRIPTION_MAX,
+    EMBED_FIELD_VALUE_MAX,
+    FILM_CLUB_COLOUR,
+    clip,
+    film_label,
+    inert,
+    spoiler,
+)
+from bot.core.store import AuditEntry
+from bot.corpus import Theme
+from bot.reviews.store import ReviewRow
+
+PER_PAGE = 10
+SNAPSHOT_KEYS = ("film", "year", "critic", "outlet", "url", "date", "spoiler")
+
+
+def review_label(review_id: int, critic: str | None, title: str, year: int | None) -> str:
+    """'#12 · Critic-or-Unattributed · Film (Year)', the name of an autocomplete choice."""
+    return clip(
+        f"#{review_id} · {critic or 'Unattributed'} · {film_label(title, year)}", AUTOCOMPLETE_NAME_MAX
+    )
+
+
+def byline(row: ReviewRow) -> str:
+    who = inert(row.critic, 100) if row.critic else f"Unattributed review #{row.id}"
+    outlet = f", {inert(row.outlet, 100)}" if row.outlet else ""
+    return f"{who}{outlet} on *{inert(film_label(row.film_title, row.film_year), 150)}*"
+
+
+def theme_summary(counts: dict[str, int], themes: dict[str, Theme]) -> str:
+    if not counts:
+        return "no theme yet (it can still be quoted by film, critic or keywords)"
+    return ", ".join(
+        f"{inert(themes[key].name if key in themes else key, 60)} ({n})" for key, n in counts.items()
+    )
+
+
+def added_text(row: ReviewRow, counts: dict[str, int], themes: dict[str, Theme]) -> str:
+    return clip(
+        f"Added review **#{row.id}**: {byline(row)}.\n"
+        f"**{row.quotable}** quotable passages (of {row.passages})."
+        f" Themes found: {theme_summary(counts, themes)}.\n"
+        f"It can be quoted now, e.g. `/quote film:{inert(row.film_title, 100)}`.",
+        CONTENT_MAX,
+    )
+
+
+def _value(value: Any) -> str:
+    return "—" if value is None or value == "" else inert(str(value), 150)
+
+
+def changes_text(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
+    """'critic: — → Jane Doe; url: …' for an edit, or the key fields of an added/removed review."""
+    if before and after:
+        diffs = [
+            f"{key}: {_value(before.get(key))} → {_value(after.get(key))}"
+            for key in SNAPSHOT_KEYS
+            if before.get(key) != after.get(key)
+        ]
+        return "; ".join(diffs) or "no change"
+    data = after or before or {}
+    if "added" in data:  # an import summary
+        return f"{len(data['added'])} added, {data.get('duplicates', 0)} duplicates"
+    return (
+        f"{_value(data.get('critic'))} on {_value(data.get('film'))} ({data.get('passages', '?')} passages)"
+    )
+
+
+def show_embed(row: ReviewRow, counts: dict[str, int], body: str, themes: dict[str, Theme]) -> discord.Embed:
+    # One block quote: paragraphs joined, so the excerpt cannot break out of the quote or the spoiler tag.
+    excerpt = inert(" ¶ ".join(line.strip() for line in body.splitlines() if line.strip()), 900)
+    embed = discord.Embed(
+        title=clip(f"Review #{row.id}", 256),
+        description=clip(
+            f"{byline(row)}\n\n> {spoiler(excerpt) if row.spoiler else excerpt}", EMBED_DESCRIPTION_MAX
+        ),
+        colour=FILM_CLUB_COLOUR,
+    )
+    embed.add_field(name="Published", value=_value(row.published))
+    embed.add_field(name="Link", value=_value(row.url))
+    embed.add_field(name="Passages", value=f"{row.quotable} quotable of {row.passages}")
+    embed.add_field(
+        name="Themes", value=clip(theme_summary(counts, themes), EMBED_FIELD_VALUE_MAX), inline=False
+    )
+    source = "bundled corpus" if row.source == "bundled" else f"added by user {row.added_by or '?'}"
+    locked = " · attribution edited by a moderator" if row.attribution_locked else ""
+    embed.set_footer(text=clip(f"Source: {source}{locked} · {row.added_at}", 2048))
+    return embed
+
+
+def list_embed(rows: list[ReviewRow], total: int, page: int, filters: str) -> discord.Embed:
+    pages = max(1, math.ceil(total / PER_PAGE))
+    lines = [f"**#{row.id}** · {byline(row)} · {row.quotable} passages" for row in rows]
+    embed = discord.Embed(
+        title=clip(f"Reviews{' — ' + filters if filters else ''}", 256),
+        description=clip("\n".join(lines) or "No review matches.", EMBED_DESCRIPTION_MAX),
+        colour=FILM_CLUB_COLOUR,
+    )
+    embed.set_footer(
+        text=f"Page {page + 1} of {pages} · {total} reviews · /review show review:<id> for details"
+    )
+    return embed
+
+
+def history_text(entries: list[AuditEntry], total: int, review_id: int | None) -> str:
+    what = f"review #{review_id}" if review_id is not None else "reviews"
+    if not entries:
+        return f"No recorded changes to {what} yet."
+    lines = [f"**Changes to {what}** (newest first):"]
+    for entry in entries:
+        target = f"#{entry.target_id}" if entry.target_id is not None else "import"
+        who = f"<@{entry.actor_id}>" if entry.actor_id else "someone"
+        lines.append(
+            clip(
+                f"• `{entry.at}` {who} **{entry.action}** {target}:"
+                f" {changes_text(entry.before, entry.after)}",
+                115,  # 15 entries, the header and the note fit Discord's 2,000 characters
+            )
+        )
+    if total > len(entries):
+        lines.append(f"…showing the latest {len(entries)} of {total}. Name a review to see its own history.")
+    return clip("\n".join(lines), CONTENT_MAX)
+
+
+def import_summary(added: int, duplicates: list[str], rejected: list[str]) -> str:
+    """Added / duplicate / rejected counts with reasons; a rejection means nothing was added."""
+    head = (
+        f"**Import refused: nothing was added** because {len(rejected)} item(s) were rejected."
+        " Fix them and import the file again."
+        if rejected
+        else f"**Imported {added} review(s).**"
+    )
+    lines = [
+        head,
+        f"Would add: {added}" if rejected else f"Added: {added}",
+        f"Duplicates (already stored, skipped): {len(duplicates)}",
+    ]
+    lines += [f"• {d}" for d in duplicates[:5]]
+    lines.append(f"Rejected: {len(rejected)}")
+    lines += [f"• {r}" for r in rejected[:15]]
+    if len(rejected) > 15:
+        lines.append(f"…and {len(rejected) - 15} more.")
+    return clip("\n".join(lines), CONTENT_MAX)

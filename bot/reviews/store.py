@@ -1,0 +1,311 @@
+"""Moderator changes to the corpus: add, edit, remove, list, export and import reviews, each audited."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+
+from bot.core.db import Database
+from bot.core.store import AuditEntry, AuditStore
+from bot.core.time import utc_now_iso
+from bot.corpus.store import CorpusWriter, NewReview
+from bot.quotes.store import critic_clause, film_clause
+from bot.reviews.rules import DuplicateReview, Prepared
+
+REVIEW_TARGETS = ("review", "review-import")
+
+_ROW_SQL = """
+SELECT r.id, r.film_id, f.title AS film_title, f.year AS film_year, r.critic, r.outlet, r.url, r.published,
+       r.spoiler, r.source, r.source_key, r.attribution_locked, r.added_by, r.added_at,
+       (SELECT count(*) FROM passages p WHERE p.review_id = r.id) AS passages,
+       (SELECT count(*) FROM passages p WHERE p.review_id = r.id AND p.quotable = 1) AS quotable
+FROM reviews r JOIN films f ON f.id = r.film_id
+"""
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    id: int
+    film_id: int
+    film_title: str
+    film_year: int | None
+    critic: str | None
+    outlet: str | None
+    url: str | None
+    published: str | None
+    spoiler: bool
+    source: str
+    source_key: str | None
+    attribution_locked: bool
+    added_by: int | None
+    added_at: str
+    passages: int
+    quotable: int
+
+    def snapshot(self) -> dict[str, Any]:
+        """What the audit trail keeps of a review (its metadata, not its text)."""
+        return {
+            "film": self.film_title,
+            "year": self.film_year,
+            "critic": self.critic,
+            "outlet": self.outlet,
+            "url": self.url,
+            "date": self.published,
+            "spoiler": self.spoiler,
+            "source": self.source,
+            "passages": self.passages,
+        }
+
+
+def _row(row: aiosqlite.Row) -> ReviewRow:
+    data = dict(zip(row.keys(), tuple(row), strict=True))
+    data["spoiler"] = bool(data["spoiler"])
+    data["attribution_locked"] = bool(data["attribution_locked"])
+    return ReviewRow(**data)
+
+
+async def resolve_film(conn: aiosqlite.Connection, title: str, year: int | None) -> int:
+    """The film's id; a title without a year names the one existing film of that title, if unique."""
+    if year is None:
+        async with conn.execute("SELECT id FROM films WHERE title = ? COLLATE NOCASE", (title,)) as cur:
+            rows = await cur.fetchall()
+        if len(rows) == 1:
+            return rows[0][0]
+    return await CorpusWriter.film_id(conn, title, year)
+
+
+class ReviewStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, review_id: int) -> ReviewRow | None:
+        row = await self.db.fetchone(_ROW_SQL + " WHERE r.id = ?", (review_id,))
+        return None if row is None else _row(row)
+
+    async def themes(self, review_id: int) -> dict[str, int]:
+        rows = await self.db.fetchall(
+            "SELECT t.theme, count(*) FROM passage_themes t JOIN passages p ON p.id = t.passage_id"
+            " WHERE p.review_id = ? AND p.quotable = 1 GROUP BY t.theme ORDER BY count(*) DESC, t.theme",
+            (review_id,),
+        )
+        return {row[0]: row[1] for row in rows}
+
+    async def body(self, review_id: int) -> str | None:
+        return await self.db.fetchval("SELECT body FROM reviews WHERE id = ?", (review_id,))
+
+    async def _insert(
+        self,
+        conn: aiosqlite.Connection,
+        item: Prepared,
+        actor_id: int | None,
+        guild_id: int | None,
+        action: str,
+    ) -> int:
+        meta = item.meta
+        film_id = await resolve_film(conn, meta.film, meta.year)
+        review = NewReview(
+            film_id=film_id,
+            body=item.body,
+            body_hash=item.body_hash,
+            source="moderator",
+            critic=meta.critic,
+            outlet=meta.outlet,
+            url=meta.url,
+            published=meta.date,
+            spoiler=meta.spoiler,
+            added_by=actor_id,
+        )
+        review_id = await CorpusWriter.insert_review(conn, review, item.passages)
+        added = await self.get(review_id)
+        assert added is not None
+        await AuditStore.record(
+            conn,
+            guild_id=guild_id,
+            actor_id=actor_id,
+            action=action,
+            target_type="review",
+            target_id=review_id,
+            after=added.snapshot(),
+        )
+        return review_id
+
+    async def add(self, item: Prepared, *, actor_id: int, guild_id: int | None) -> ReviewRow:
+        """Store one review with its passages and audit row in one transaction; duplicates refused."""
+        async with self.db.transaction() as conn:
+            existing = await self.existing_hashes([item.body_hash])
+            if existing:
+                raise DuplicateReview(existing[item.body_hash])
+            review_id = await self._insert(conn, item, actor_id, guild_id, "add")
+        row = await self.get(review_id)
+        assert row is not None
+        return row
+
+    async def edit(
+        self, review_id: int, changes: dict[str, Any], *, actor_id: int, guild_id: int | None
+    ) -> tuple[ReviewRow, ReviewRow] | None:
+        """Change metadata (keys: film=(title, year), critic, outlet, url, published); locks attribution."""
+        async with self.db.transaction() as conn:
+            before = await self.get(review_id)
+            if before is None:
+                return None
+            film_id = before.film_id
+            if "film" in changes:
+                film_id = await resolve_film(conn, *changes["film"])
+            values = {k: changes.get(k, getattr(before, k)) for k in ("critic", "outlet", "url", "published")}
+            # attribution_locked: bundled re-imports must keep what the moderator set.
+            await conn.execute(
+                "UPDATE reviews SET film_id = ?, critic = ?, outlet = ?, url = ?, published = ?,"
+                " attribution_locked = 1 WHERE id = ?",
+                (film_id, values["critic"], values["outlet"], values["url"], values["published"], review_id),
+            )
+            after = await self.get(review_id)
+            assert after is not None
+            await AuditStore.record(
+                conn,
+                guild_id=guild_id,
+                actor_id=actor_id,
+                action="edit",
+                target_type="review",
+                target_id=review_id,
+                before=before.snapshot(),
+                after=after.snapshot(),
+            )
+        return before, after
+
+    async def remove(self, review_id: int, *, actor_id: int, guild_id: int | None) -> ReviewRow | None:
+        """Delete a review (passages, tags and rotation rows cascade); bundled ones stay suppressed."""
+        async with self.db.transaction() as conn:
+            before = await self.get(review_id)
+            if before is None:
+                return None
+            if before.source == "bundled" and before.source_key:
+                await conn.execute(
+                    "INSERT OR IGNORE INTO bundled_suppressed(source_key, removed_by, removed_at)"
+                    " VALUES (?, ?, ?)",
+                    (before.source_key, actor_id, utc_now_iso()),
+                )
+            await conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+            await AuditStore.record(
+                conn,
+                guild_id=guild_id,
+                actor_id=actor_id,
+                action="remove",
+                target_type="review",
+                target_id=review_id,
+                before=before.snapshot(),
+            )
+        return before
+
+    async def page(
+        self, *, film: str | None = None, critic: str | None = None, page: int = 0, per_page: int = 10
+    ) -> tuple[list[ReviewRow], int]:
+        """One page of reviews (oldest first) matching the filters, and how many match in all."""
+        clauses, params = ["1 = 1"], []
+        for value, make in ((film, film_clause), (critic, critic_clause)):
+            if value:
+                clause, values = make(value)
+                clauses.append(clause)
+                params += values
+        where = " WHERE " + " AND ".join(clauses)
+        total = await self.db.fetchval(
+            "SELECT count(*) FROM reviews r JOIN films f ON f.id = r.film_id" + where, params
+        )
+        rows = await self.db.fetchall(
+            _ROW_SQL + where + " ORDER BY r.id LIMIT ? OFFSET ?", [*params, per_page, page * per_page]
+        )
+        return [_row(row) for row in rows], total
+
+    async def labels(self) -> list[tuple[int, str | None, str, int | None]]:
+        """(id, critic, film title, year) of every review, newest first, for autocomplete."""
+        rows = await self.db.fetchall(
+            "SELECT r.id, r.critic, f.title, f.year FROM reviews r JOIN films f ON f.id = r.film_id"
+            " ORDER BY r.id DESC"
+        )
+        return [tuple(row) for row in rows]
+
+    async def export_items(self) -> list[dict[str, Any]]:
+        """Every review in the export format's item shape, oldest first."""
+        rows = await self.db.fetchall(
+            "SELECT f.title, f.year, r.critic, r.outlet, r.url, r.published, r.spoiler, r.body, r.source"
+            " FROM reviews r JOIN films f ON f.id = r.film_id ORDER BY r.id"
+        )
+        return [
+            {
+                "film": r[0],
+                "year": r[1],
+                "critic": r[2],
+                "outlet": r[3],
+                "url": r[4],
+                "date": r[5],
+                "spoiler": bool(r[6]),
+                "text": r[7],
+                "source": r[8],
+            }
+            for r in rows
+        ]
+
+    async def existing_hashes(self, hashes: list[str]) -> dict[str, int]:
+        """body_hash → review id for those of `hashes` already stored."""
+        found: dict[str, int] = {}
+        for start in range(0, len(hashes), 500):  # stay under SQLite's bound-parameter limit
+            chunk = hashes[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = await self.db.fetchall(
+                f"SELECT body_hash, id FROM reviews WHERE body_hash IN ({marks})", chunk
+            )
+            found.update({row[0]: row[1] for row in rows})
+        return found
+
+    async def import_reviews(
+        self, items: list[Prepared], *, actor_id: int, guild_id: int | None
+    ) -> tuple[list[int], list[int]]:
+        """Add every item not already stored, in one transaction: (new review ids, indexes of duplicates)."""
+        added: list[int] = []
+        duplicates: list[int] = []
+        async with self.db.transaction() as conn:
+            seen = set(await self.existing_hashes([item.body_hash for item in items]))
+            for index, item in enumerate(items):
+                if item.body_hash in seen:
+                    duplicates.append(index)
+                    continue
+                seen.add(item.body_hash)
+                added.append(await self._insert(conn, item, actor_id, guild_id, "import"))
+            await AuditStore.record(
+                conn,
+                guild_id=guild_id,
+                actor_id=actor_id,
+                action="import",
+                target_type="review-import",
+                target_id=None,
+                after={"added": added, "duplicates": len(duplicates), "items": len(items)},
+            )
+        return added, duplicates
+
+    async def history(self, review_id: int | None = None, *, limit: int = 15) -> tuple[list[AuditEntry], int]:
+        """The latest audit entries about reviews (or one review), newest first, and the total count."""
+        if review_id is None:
+            where, params = "target_type IN (?, ?)", list(REVIEW_TARGETS)
+        else:
+            where, params = "target_type = 'review' AND target_id = ?", [review_id]
+        total = await self.db.fetchval(f"SELECT count(*) FROM audit_log WHERE {where}", params)
+        rows = await self.db.fetchall(
+            f"SELECT * FROM audit_log WHERE {where} ORDER BY id DESC LIMIT ?", [*params, limit]
+        )
+        entries = [
+            AuditEntry(
+                r["id"],
+                r["guild_id"],
+                r["actor_id"],
+                r["action"],
+                r["target_type"],
+                r["target_id"],
+                json.loads(r["before_json"]) if r["before_json"] else None,
+                json.loads(r["after_json"]) if r["after_json"] else None,
+                r["at"],
+            )
+            for r in rows
+        ]
+        return entries, total

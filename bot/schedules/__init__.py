@@ -1,0 +1,1 @@
+"""Scheduled prompts: time maths, the schedule store and the job that posts each slot exactly once (/schedule)."""

@@ -1,0 +1,210 @@
+"""The scheduler job that posts scheduled prompts: claim, post, then settle the slot.
+
+Every outcome of a claimed slot is written down: posted (with the message id), retrying with a
+back-off (transient Discord 5xx/429), failed (outcome unknown or retries exhausted; moderators told)
+or failed-and-paused (channel gone, permission missing, nothing to post; moderators told). One
+schedule's failure never stops the others, and the bot stays up.
+
+Orphaned claims — the process died between claiming a slot and settling it — are found once the
+claim is STALE_CLAIM old and reconciled before anything is re-posted: the prompt record written by
+post_prompt (source "schedule:<post id>") or a bot message in the channel since the claim proves it
+was posted; only with neither is the slot posted again, once (`recovered`). A recovered claim that
+is orphaned again is marked failed rather than risk a duplicate.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+import discord
+
+from bot.core.errors import UserError
+from bot.core.render import NO_MENTIONS, clip
+from bot.discussion.post import post_prompt
+from bot.schedules.rules import discord_timestamp, from_iso
+from bot.schedules.store import Claim, Schedule, SlotPost
+
+log = logging.getLogger(__name__)
+
+BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
+
+
+def is_transient(error: discord.HTTPException) -> bool:
+    return error.status >= 500 or error.status == 429
+
+
+class ScheduleJob:
+    """Implements bot.core.jobs.Job for every schedule of every server."""
+
+    name = "schedules"
+
+    def __init__(self, bot: Any) -> None:
+        self.bot = bot
+
+    @property
+    def store(self) -> Any:
+        return self.bot.store.schedules
+
+    async def next_due(self) -> datetime | None:
+        now = self.bot.now()
+        times = [t for t in [await self.store.next_pending_at()] if t is not None]
+        for schedule in await self.store.active():
+            slot = await self.next_slot(schedule, now)
+            if slot is not None:
+                times.append(slot)
+        return min(times, default=None)
+
+    async def next_slot(self, schedule: Schedule, now: datetime) -> datetime | None:
+        """The next slot that will post (may be in the past when one is due), read from the DB."""
+        return next((slot for slot, skipped in await self.store.upcoming(schedule, now, 1) if not skipped), None)
+
+    async def run_due(self, now: datetime) -> None:
+        for post in await self.store.pending(now):
+            await self._guarded(self._resume_post(post), f"slot {post.id}")
+        grace = timedelta(hours=self.bot.settings.catchup_grace_hours)
+        for schedule in await self.store.active():
+            claim, skipped = await self.store.claim_due(schedule.id, now, grace)
+            for slot, reason in skipped:
+                log.warning("schedule %s: slot %s skipped: %s", schedule.id, slot.isoformat(), reason)
+            if claim is not None:
+                if claim.catch_up:
+                    log.info("schedule %s: posting missed slot %s as catch-up", schedule.id, claim.slot)
+                await self._guarded(self.post(claim), f"schedule {schedule.id}")
+
+    async def _guarded(self, work: Any, what: str) -> None:
+        try:
+            await work
+        except Exception:  # a bug in one schedule must not stop the others
+            log.exception("scheduled prompt for %s failed unexpectedly", what)
+
+    async def _resume_post(self, post: SlotPost) -> None:
+        now = self.bot.now()
+        grace = timedelta(hours=self.bot.settings.catchup_grace_hours)
+        if now - post.slot > grace and post.status == "retrying":
+            # Same rule as a missed slot: a prompt this late is no longer the scheduled one.
+            reason = f"still failing {(now - post.slot).total_seconds() / 3600:.1f} h after its time, beyond grace"
+            log.warning("schedule %s: slot %s skipped: %s", post.schedule_id, post.slot, reason)
+            await self.store.mark_skipped(post.id, reason, now)
+            return
+        if post.status == "retrying":
+            claim = await self.store.take(post, now)
+            if claim is not None:
+                await self.post(claim)
+            return
+        schedule = await self.store.get(post.schedule_id)
+        if schedule is None:
+            return
+        if post.recovered:
+            await self._give_up(schedule, post.id, "the bot restarted twice while posting this slot; not"
+                                " re-posted, to avoid a duplicate")
+            return
+        message_id = await self._find_posted(schedule, post)
+        if message_id == -1:
+            return  # history unreadable: _find_posted already settled the slot
+        if message_id is not None:
+            log.info("schedule %s: orphaned slot %s was in fact posted (message %s)", schedule.id, post.slot,
+                     message_id)
+            await self.store.mark_posted(post.id, message_id, now)
+            return
+        claim = await self.store.take(post, now, recovered=True)
+        if claim is not None:
+            await self.post(claim)
+
+    async def _find_posted(self, schedule: Schedule, post: SlotPost) -> int | None:
+        """Message id proving an orphaned claim was posted, None if it was not, -1 if unknowable."""
+        recorded = await self.store.recorded_message(f"schedule:{post.id}")
+        if recorded is not None:
+            return recorded
+        since = from_iso(post.claimed_at or post.slot.isoformat()) - timedelta(seconds=1)
+        try:
+            channel = await self._channel(schedule)
+            async for message in channel.history(after=since, limit=50, oldest_first=True):
+                if message.author.id == self.bot.user.id and message.interaction_metadata is None:
+                    return message.id
+        except (discord.HTTPException, UserError) as error:
+            await self._give_up(schedule, post.id, f"could not check whether it was already posted ({error})")
+            return -1
+        return None
+
+    async def _channel(self, schedule: Schedule) -> discord.TextChannel:
+        channel = self.bot.get_channel(schedule.channel_id)
+        if channel is None:
+            channel = await self.bot.fetch_channel(schedule.channel_id)  # NotFound if deleted
+        if not isinstance(channel, discord.TextChannel) or channel.guild.id != schedule.guild_id:
+            raise UserError(f"<#{schedule.channel_id}> is not a text channel of this server any more.")
+        return channel
+
+    async def post(self, claim: Claim) -> discord.Message | None:
+        """Post a claimed slot and settle its row, whatever happens."""
+        schedule = claim.schedule
+        try:
+            channel = await self._channel(schedule)
+            posted = await post_prompt(
+                self.bot, channel, guild_id=schedule.guild_id, theme=schedule.theme, film=schedule.film,
+                make_thread=schedule.make_thread, mention_role_id=schedule.ping_role_id,
+                source=f"schedule:{claim.post_id}",
+            )
+        except UserError as error:  # MissingBotPermission, nothing to post, not a text channel
+            await self._pause(claim, error.message)
+        except discord.NotFound:
+            await self._pause(claim, f"the channel <#{schedule.channel_id}> was deleted or I can no longer see it.")
+        except discord.Forbidden as error:
+            await self._pause(claim, f"Discord refused to let me post in <#{schedule.channel_id}> ({error.text}).")
+        except discord.HTTPException as error:
+            if is_transient(error):
+                await self._retry_later(claim, error)
+            else:
+                await self._pause(claim, f"Discord rejected the post (HTTP {error.status}: {error.text}).")
+        else:
+            await self.store.mark_posted(claim.post_id, posted.message.id, self.bot.now())
+            log.info("schedule %s: posted slot %s (message %s)", schedule.id, claim.slot, posted.message.id)
+            return posted.message
+        return None
+
+    async def _retry_later(self, claim: Claim, error: discord.HTTPException) -> None:
+        reason = f"Discord error HTTP {error.status} on attempt {claim.attempt}"
+        if claim.attempt > len(BACKOFF):
+            await self._give_up(claim.schedule, claim.post_id, f"{reason}; gave up after {claim.attempt} attempts")
+            return
+        next_at = self.bot.now() + BACKOFF[claim.attempt - 1]
+        log.warning("schedule %s: %s; retrying at %s", claim.schedule.id, reason, next_at.isoformat())
+        await self.store.mark_retrying(claim.post_id, next_at, reason, self.bot.now())
+
+    async def _give_up(self, schedule: Schedule, post_id: int, reason: str) -> None:
+        """The slot is lost (not the schedule): record why and tell the moderators."""
+        await self.store.mark_failed(post_id, reason, self.bot.now())
+        await self.notify(schedule, f"⚠️ Scheduled prompt #{schedule.id} in <#{schedule.channel_id}> did not post:"
+                                    f" {reason}. The schedule continues with its next slot.")
+
+    async def _pause(self, claim: Claim, reason: str) -> None:
+        schedule = claim.schedule
+        await self.store.fail_and_pause(claim, reason, self.bot.now())
+        log.warning("schedule %s paused: %s", schedule.id, reason)
+        await self.notify(
+            schedule,
+            f"⏸️ Scheduled prompt #{schedule.id} ({schedule.cadence.describe()}) in <#{schedule.channel_id}> is"
+            f" **paused**: {reason}\nThe post due {discord_timestamp(claim.slot)} was not made. Fix the problem,"
+            f" then run `/schedule resume id:{schedule.id}`.",
+        )
+
+    async def notify(self, schedule: Schedule, text: str) -> str:
+        """Tell moderators: the log channel, else a DM to whoever set the schedule, else only the log."""
+        text = clip(text, 2000)
+        settings = await self.bot.store.guilds.get(schedule.guild_id)
+        channel = self.bot.get_channel(settings.log_channel_id) if settings.log_channel_id else None
+        if channel is not None:
+            try:
+                await channel.send(text, allowed_mentions=NO_MENTIONS)
+                return "log-channel"
+            except discord.HTTPException:
+                log.warning("could not post in log channel %s", settings.log_channel_id)
+        try:
+            user = self.bot.get_user(schedule.created_by) or await self.bot.fetch_user(schedule.created_by)
+            await user.send(text, allowed_mentions=NO_MENTIONS)
+            return "dm"
+        except discord.HTTPException:
+            log.warning("could not DM the member %s who set schedule %s", schedule.created_by, schedule.id)
+        log.warning("moderator notice for guild %s: %s", schedule.guild_id, text)
+        return "log"

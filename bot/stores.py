@@ -1,0 +1,48 @@
+"""Store: the one object that holds every feature's store (the SQL itself lives in each store module)."""
+
+from __future__ import annotations
+
+from bot.core.db import Database
+from bot.core.store import AuditStore, GuildSettings, GuildStore, MetaStore
+from bot.corpus.store import CorpusWriter, NewReview
+from bot.discussion.store import PromptStore
+from bot.polls.store import PollStore
+from bot.quotes.store import QueryStore, Quote, QuoteFilters, QuoteStore, unattributed_label
+from bot.reviews.draft_store import DraftStore
+from bot.reviews.store import ReviewStore
+from bot.schedules.store import ScheduleStore
+
+
+class Store:
+    """One object the bot hands to cogs: `bot.store.quotes.pick(...)`, `bot.store.guilds.get(...)`."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.meta = MetaStore(db)
+        self.guilds = GuildStore(db)
+        self.audit = AuditStore(db)
+        self.corpus = CorpusWriter(db)
+        self.quotes = QuoteStore(db)
+        self.queries = QueryStore(db)
+        self.prompts = PromptStore(db)
+        self.polls = PollStore(db)
+        self.drafts = DraftStore(db)
+        self.schedules = ScheduleStore(db)
+        self.reviews = ReviewStore(db)
+
+
+__all__ = [
+    "AuditStore",
+    "CorpusWriter",
+    "Database",
+    "GuildSettings",
+    "GuildStore",
+    "MetaStore",
+    "NewReview",
+    "QueryStore",
+    "Quote",
+    "QuoteFilters",
+    "QuoteStore",
+    "Store",
+    "unattributed_label",
+]
