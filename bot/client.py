@@ -21,6 +21,7 @@ from bot.core.jobs import Scheduler
 from bot.core.render import NO_MENTIONS
 from bot.corpus import Theme, load_themes
 from bot.corpus.bundle import ImportResult, import_bundled
+from bot.polls.service import PollService
 from bot.stores import Store
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class FilmBot(commands.Bot):
         self.themes: dict[str, Theme] = {}
         self.last_import: ImportResult | None = None
         self.scheduler = Scheduler(self.now)
+        self.polls = PollService(self)  # the cog, the vote buttons and the deadline job share it
         self.tree.on_error = on_app_command_error
 
     @staticmethod

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -14,84 +12,16 @@ from bot.core.lookup import (
     choices,
     critic_names,
     film_choices,
-    film_names,
     resolve_theme,
     theme_list,
 )
-from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS, clip, context_window, film_label, inert, spoiler
+from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS, clip, film_label, inert, spoiler
 from bot.quotes.fts import keywords
-from bot.quotes.render import is_spoiler, quote_embed
+from bot.quotes.render import is_spoiler
 from bot.quotes.store import QuoteFilters
+from bot.quotes.views import AnotherQuoteButton, ContextButton, send_quote
 
 QUOTE_OPTION_MAX = 200  # what we keep of a filter; longer input cannot name anything real
-
-
-class AnotherQuoteButton(
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"filmbot:quote:another:(?P<query>\d{1,18}):(?P<passage>\d{1,18})",
-):
-    """Another quote with the same filters; the filters live in SQLite so this survives restarts."""
-
-    def __init__(self, query_id: int, passage_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Another",
-                emoji="🎲",
-                style=discord.ButtonStyle.primary,
-                custom_id=f"filmbot:quote:another:{query_id}:{passage_id}",
-            )
-        )
-        self.query_id = query_id
-        self.passage_id = passage_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
-        return cls(int(match["query"]), int(match["passage"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        cog: Quotes = interaction.client.get_cog("Quotes")  # type: ignore[assignment]
-        async with user_errors(interaction):
-            filters = await interaction.client.store.queries.load(self.query_id)  # type: ignore[attr-defined]
-            if filters is None:
-                raise UserError("That quote's search is no longer available; run /quote again.")
-            await cog.send_quote(interaction, filters, exclude=self.passage_id)
-
-
-class ContextButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=r"filmbot:quote:context:(?P<passage>\d{1,18})"
-):
-    """The whole paragraph around a quote, shown only to whoever asked."""
-
-    def __init__(self, passage_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="More context",
-                emoji="📖",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"filmbot:quote:context:{passage_id}",
-            )
-        )
-        self.passage_id = passage_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
-        return cls(int(match["passage"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        bot = interaction.client
-        async with user_errors(interaction):
-            quote = await bot.store.quotes.get(self.passage_id)  # type: ignore[attr-defined]
-            paragraph = await bot.store.quotes.context(self.passage_id)  # type: ignore[attr-defined]
-            if quote is None or paragraph is None:
-                raise UserError("That passage was removed from the corpus.")
-            hidden = is_spoiler(quote, bot.themes)  # type: ignore[attr-defined]
-            body = clip(context_window(paragraph, 1500), 1800)
-            film = film_label(quote.film_title, quote.film_year)
-            text = (
-                f"**Context** ({inert(quote.attribution, 100)} on *{inert(film, 120)}*):\n"
-                + (spoiler(body) if hidden else body)
-            )
-            await interaction.response.send_message(clip(text, 2000), ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
 def critic_line(row: dict) -> str:
@@ -100,13 +30,6 @@ def critic_line(row: dict) -> str:
     outlet = f", {inert(row['outlet'], 100)}" if row["outlet"] else ""
     film = inert(film_label(row["title"], row["year"]), 120)
     return f"• **{inert(who, 100)}**{outlet} on *{film}* ({row['passages']} quotable passages)"
-
-
-def quote_view(query_id: int, passage_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(AnotherQuoteButton(query_id, passage_id))
-    view.add_item(ContextButton(passage_id))
-    return view
 
 
 class Quotes(commands.Cog):
@@ -139,41 +62,6 @@ class Quotes(commands.Cog):
             )
         return QuoteFilters(film=film, critic=critic, theme=resolved.key if resolved else None, about=about)
 
-    async def send_quote(
-        self, interaction: discord.Interaction, filters: QuoteFilters, *, exclude: int | None = None
-    ) -> None:
-        quote = await self.bot.store.quotes.pick(filters, exclude=exclude)
-        if quote is None:
-            raise UserError(await self.nothing_found(filters))
-        query_id = await self.bot.store.queries.save(filters)
-        if exclude is not None and quote.passage_id == exclude:
-            # "Another" found nothing else: say so instead of silently repeating the same quote.
-            raise UserError("That is the only passage matching these filters: try `/quote` with fewer of them.")
-        await interaction.response.send_message(
-            embed=quote_embed(quote, self.bot.themes),
-            view=quote_view(query_id, quote.passage_id),
-            allowed_mentions=NO_MENTIONS,
-        )
-
-    async def nothing_found(self, filters: QuoteFilters) -> str:
-        searched = [
-            f"{label} “{inert(value, 80)}”"
-            for label, value in (
-                ("film", filters.film), ("critic", filters.critic), ("theme", filters.theme),
-                ("about", filters.about),
-            )
-            if value
-        ]
-        counts = await self.bot.store.quotes.theme_counts(filters.film)
-        themes = ", ".join(f"`{k}` ({n})" for k, n in sorted(counts.items())) or "none"
-        films = ", ".join(await film_names(self.bot.store)) or "none yet"
-        return clip(
-            f"No quote matches {' and '.join(searched) or 'that'}.\n"
-            f"Films: {films}\nThemes with quotes: {themes}\n"
-            "Try fewer filters, or `/search` with a single word.",
-            1900,
-        )
-
     @app_commands.command(name="quote", description="Quote a critic: filter by film, critic, theme or keywords.")
     @app_commands.describe(
         film="Film title, e.g. La La Land",
@@ -192,7 +80,7 @@ class Quotes(commands.Cog):
         """Quote a critic: filter by film, critic, theme or keywords."""
         async with user_errors(interaction):
             filters = await self.validated_filters(film, critic, theme, about)
-            await self.send_quote(interaction, filters)
+            await send_quote(interaction, filters)
 
     @app_commands.command(name="search", description="Search every review for words; shows the 5 best passages.")
     @app_commands.describe(query="Words to look for, e.g. jazz club")

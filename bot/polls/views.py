@@ -1,7 +1,7 @@
 """The Discord pieces of button polls: the public poll message, its vote buttons and select menu.
 
 State lives in SQLite and the items are DynamicItems with namespaced custom ids, so a poll's
-buttons keep working after a restart. Votes are handed to the Polls cog (`cogs/polls.py`).
+buttons keep working after a restart. Votes go to the bot's PollService (`bot.polls`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from bot.polls import rules as logic
 from bot.polls.store import Poll
 
 if TYPE_CHECKING:
-    from cogs.polls import Polls
+    from bot.client import FilmBot
 
 
 def poll_embed(
@@ -51,9 +51,9 @@ class VoteButton(
         return cls(int(match["poll"]), int(match["option"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        cog: Polls = interaction.client.get_cog("Polls")  # type: ignore[assignment]
+        bot: FilmBot = interaction.client  # type: ignore[assignment]
         async with user_errors(interaction):
-            await cog.record_vote(interaction, self.poll_id, self.option_id)
+            await bot.polls.record_vote(interaction, self.poll_id, self.option_id)
 
 
 class VoteSelect(
@@ -80,12 +80,12 @@ class VoteSelect(
         return cls(int(match["poll"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        cog: Polls = interaction.client.get_cog("Polls")  # type: ignore[assignment]
+        bot: FilmBot = interaction.client  # type: ignore[assignment]
         async with user_errors(interaction):
             values = self.item.values
             if not values or not values[0].isdigit():
                 raise UserError("Pick one option to vote.")
-            await cog.record_vote(interaction, self.poll_id, int(values[0]))
+            await bot.polls.record_vote(interaction, self.poll_id, int(values[0]))
 
 
 def poll_view(poll: Poll, *, disabled: bool) -> discord.ui.View:

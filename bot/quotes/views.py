@@ -1,0 +1,133 @@
+"""The Discord pieces of /quote: posting a quote with its persistent Another / More context buttons.
+
+Buttons are DynamicItems with namespaced custom ids; their state (the saved search, the passage) is
+read from SQLite by id, so they keep working after a restart.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.core.errors import UserError, user_errors
+from bot.core.lookup import film_names
+from bot.core.render import NO_MENTIONS, clip, context_window, film_label, inert, spoiler
+from bot.quotes.render import is_spoiler, quote_embed
+from bot.quotes.store import QuoteFilters
+
+if TYPE_CHECKING:
+    from bot.client import FilmBot
+
+
+class AnotherQuoteButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"filmbot:quote:another:(?P<query>\d{1,18}):(?P<passage>\d{1,18})",
+):
+    """Another quote with the same filters; the filters live in SQLite so this survives restarts."""
+
+    def __init__(self, query_id: int, passage_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Another",
+                emoji="🎲",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"filmbot:quote:another:{query_id}:{passage_id}",
+            )
+        )
+        self.query_id = query_id
+        self.passage_id = passage_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+        return cls(int(match["query"]), int(match["passage"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        async with user_errors(interaction):
+            filters = await interaction.client.store.queries.load(self.query_id)  # type: ignore[attr-defined]
+            if filters is None:
+                raise UserError("That quote's search is no longer available; run /quote again.")
+            await send_quote(interaction, filters, exclude=self.passage_id)
+
+
+class ContextButton(
+    discord.ui.DynamicItem[discord.ui.Button], template=r"filmbot:quote:context:(?P<passage>\d{1,18})"
+):
+    """The whole paragraph around a quote, shown only to whoever asked."""
+
+    def __init__(self, passage_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="More context",
+                emoji="📖",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"filmbot:quote:context:{passage_id}",
+            )
+        )
+        self.passage_id = passage_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+        return cls(int(match["passage"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot = interaction.client
+        async with user_errors(interaction):
+            quote = await bot.store.quotes.get(self.passage_id)  # type: ignore[attr-defined]
+            paragraph = await bot.store.quotes.context(self.passage_id)  # type: ignore[attr-defined]
+            if quote is None or paragraph is None:
+                raise UserError("That passage was removed from the corpus.")
+            hidden = is_spoiler(quote, bot.themes)  # type: ignore[attr-defined]
+            body = clip(context_window(paragraph, 1500), 1800)
+            film = film_label(quote.film_title, quote.film_year)
+            text = (
+                f"**Context** ({inert(quote.attribution, 100)} on *{inert(film, 120)}*):\n"
+                + (spoiler(body) if hidden else body)
+            )
+            await interaction.response.send_message(clip(text, 2000), ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
+def quote_view(query_id: int, passage_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(AnotherQuoteButton(query_id, passage_id))
+    view.add_item(ContextButton(passage_id))
+    return view
+
+
+async def send_quote(
+    interaction: discord.Interaction, filters: QuoteFilters, *, exclude: int | None = None
+) -> None:
+    """Post a random quote matching `filters` (not `exclude`) with its Another / More context buttons."""
+    bot: FilmBot = interaction.client  # type: ignore[assignment]
+    quote = await bot.store.quotes.pick(filters, exclude=exclude)
+    if quote is None:
+        raise UserError(await nothing_found(bot, filters))
+    query_id = await bot.store.queries.save(filters)
+    if exclude is not None and quote.passage_id == exclude:
+        # "Another" found nothing else: say so instead of silently repeating the same quote.
+        raise UserError("That is the only passage matching these filters: try `/quote` with fewer of them.")
+    await interaction.response.send_message(
+        embed=quote_embed(quote, bot.themes),
+        view=quote_view(query_id, quote.passage_id),
+        allowed_mentions=NO_MENTIONS,
+    )
+
+async def nothing_found(bot: FilmBot, filters: QuoteFilters) -> str:
+    searched = [
+        f"{label} “{inert(value, 80)}”"
+        for label, value in (
+            ("film", filters.film), ("critic", filters.critic), ("theme", filters.theme),
+            ("about", filters.about),
+        )
+        if value
+    ]
+    counts = await bot.store.quotes.theme_counts(filters.film)
+    themes = ", ".join(f"`{k}` ({n})" for k, n in sorted(counts.items())) or "none"
+    films = ", ".join(await film_names(bot.store)) or "none yet"
+    return clip(
+        f"No quote matches {' and '.join(searched) or 'that'}.\n"
+        f"Films: {films}\nThemes with quotes: {themes}\n"
+        "Try fewer filters, or `/search` with a single word.",
+        1900,
+    )
