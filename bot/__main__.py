@@ -50,8 +50,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 store, settings.data_dir, bot.themes, settings.themes_file, force=args.force
             )
             print(result.summary())
-            reviews = await store.db.fetchval("SELECT count(*) FROM reviews")
-            passages = await store.db.fetchval("SELECT count(*) FROM passages")
+            reviews, passages = await store.corpus.totals()
             print(f"Database {settings.database}: {reviews} reviews, {passages} passages in total.")
         finally:
             await bot.close_store()

@@ -7,7 +7,7 @@ from bot.core.store import AuditStore, GuildSettings, GuildStore, MetaStore
 from bot.corpus.store import CorpusWriter, NewReview
 from bot.discussion.store import PromptStore
 from bot.polls.store import PollStore
-from bot.quotes.store import QueryStore, Quote, QuoteFilters, QuoteStore, unattributed_label
+from bot.quotes.store import QueryStore, Quote, QuoteFilters, QuoteStore
 from bot.reviews.draft_store import DraftStore
 from bot.reviews.store import ReviewStore
 from bot.schedules.store import ScheduleStore
@@ -44,5 +44,4 @@ __all__ = [
     "QuoteFilters",
     "QuoteStore",
     "Store",
-    "unattributed_label",
 ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
-
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -11,20 +9,17 @@ from discord.ext import commands
 from bot.core.checks import require_moderator
 from bot.core.errors import UserError, send_ephemeral, user_errors
 from bot.core.render import inert
+from bot.core.time import canonical_zone, zone_suggestions
 
 
 def parse_timezone(value: str) -> str:
-    """A valid IANA zone name, or UserError naming the bad value with an example."""
-    name = (value or "").strip()
-    try:
-        if not name or len(name) > 64:
-            raise ValueError
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    """The canonical IANA zone name, or UserError naming the bad value with an example."""
+    name = canonical_zone(value)
+    if name is None:
         raise UserError(
-            f"“{inert(name, 64)}” is not a time zone I know. Use an IANA name such as `Europe/Paris`,"
-            " `America/New_York` or `UTC`."
-        ) from None
+            f"“{inert((value or '').strip(), 64)}” is not a time zone I know. Use an IANA name such as"
+            " `Europe/Paris`, `America/New_York` or `UTC`."
+        )
     return name
 
 
@@ -36,14 +31,6 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
         self.bot = bot
         super().__init__()
 
-    async def _audit(self, interaction: discord.Interaction, before, after) -> None:
-        async with self.bot.store.db.transaction() as conn:
-            await self.bot.store.audit.record(
-                conn, guild_id=interaction.guild_id, actor_id=interaction.user.id, action="config",
-                target_type="guild", target_id=interaction.guild_id,
-                before=before.__dict__, after=after.__dict__,
-            )
-
     @app_commands.command(name="moderator-role", description="Members with this role can manage reviews and schedules.")
     @app_commands.describe(role="The role; leave empty to rely on Manage Server only")
     async def moderator_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
@@ -52,9 +39,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
             await require_moderator(interaction, "change server settings")
             if role is not None and role.is_default():
                 raise UserError("@everyone can't be the moderator role: that would make every member a moderator.")
-            before = await self.bot.store.guilds.get(interaction.guild_id)
-            after = await self.bot.store.guilds.update(interaction.guild_id, moderator_role_id=role.id if role else None)
-            await self._audit(interaction, before, after)
+            await self.bot.store.guilds.update(interaction.guild_id, actor_id=interaction.user.id, moderator_role_id=role.id if role else None)
             text = f"Moderator role set to {role.mention}." if role else "Moderator role cleared: only Manage Server counts."
             await send_ephemeral(interaction, text)
 
@@ -65,16 +50,12 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
         async with user_errors(interaction):
             await require_moderator(interaction, "change server settings")
             name = parse_timezone(zone)
-            before = await self.bot.store.guilds.get(interaction.guild_id)
-            after = await self.bot.store.guilds.update(interaction.guild_id, timezone=name)
-            await self._audit(interaction, before, after)
+            await self.bot.store.guilds.update(interaction.guild_id, actor_id=interaction.user.id, timezone=name)
             await send_ephemeral(interaction, f"Server time zone set to `{name}`.")
 
     @timezone.autocomplete("zone")
     async def zone_autocomplete(self, interaction: discord.Interaction, current: str):
-        typed = (current or "").casefold()
-        names = sorted(z for z in available_timezones() if typed in z.casefold())
-        return [app_commands.Choice(name=z, value=z) for z in names[:25]]
+        return [app_commands.Choice(name=z, value=z) for z in zone_suggestions(current)]
 
     @app_commands.command(name="log-channel", description="Where filmbot tells moderators about problems.")
     @app_commands.describe(channel="A text channel; leave empty to clear")
@@ -84,9 +65,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
         """Where filmbot tells moderators about problems (e.g. a paused schedule)."""
         async with user_errors(interaction):
             await require_moderator(interaction, "change server settings")
-            before = await self.bot.store.guilds.get(interaction.guild_id)
-            after = await self.bot.store.guilds.update(interaction.guild_id, log_channel_id=channel.id if channel else None)
-            await self._audit(interaction, before, after)
+            await self.bot.store.guilds.update(interaction.guild_id, actor_id=interaction.user.id, log_channel_id=channel.id if channel else None)
             await send_ephemeral(interaction, f"Log channel set to {channel.mention}." if channel else "Log channel cleared.")
 
     @app_commands.command(name="show", description="Show this server's filmbot settings.")

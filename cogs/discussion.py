@@ -9,16 +9,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.errors import UserError, message_for, user_errors
-from bot.core.lookup import film_choices
+from bot.core.films import option
+from bot.core.lookup import film_choices, film_scope, theme_choices
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS, SPOILER_WARNING, clip, inert
-from bot.discussion.post import Kind, PostedPrompt, film_scope, post_prompt
+from bot.discussion.post import Kind, PostedPrompt, post_prompt
 
 log = logging.getLogger(__name__)
-OPTION_MAX = 200  # what we keep of a typed option; longer input cannot name anything real
-
-
-def _option(value: str | None) -> str | None:
-    return value.strip()[:OPTION_MAX] if value and value.strip() else None
 
 
 def posted_reply(posted: PostedPrompt, theme_name: str, kind: Kind) -> str:
@@ -56,8 +52,8 @@ class Discussion(commands.Cog):
                 self.bot,
                 channel,
                 guild_id=interaction.guild.id,
-                theme=_option(theme),
-                film=_option(film),
+                theme=option(theme),
+                film=option(film),
                 kind=kind,
                 source="command",
             )
@@ -106,7 +102,7 @@ class Discussion(commands.Cog):
     async def themes(self, interaction: discord.Interaction, film: str | None = None) -> None:
         """List the discussion themes and how many critic passages each has."""
         async with user_errors(interaction):
-            scope = await film_scope(self.bot.store, _option(film))
+            scope = await film_scope(self.bot.store, option(film))
             counts = await self.bot.store.quotes.theme_counts(scope.key or None)
             lines = []
             for key, theme in self.bot.themes.items():
@@ -129,17 +125,7 @@ class Discussion(commands.Cog):
     async def theme_autocomplete(self, interaction: discord.Interaction, current: str):
         """Themes that have passages for the film chosen so far (all films when none)."""
         film = getattr(interaction.namespace, "film", None)
-        try:
-            scope = await film_scope(self.bot.store, _option(film))
-        except UserError:
-            return []  # the film option is refused with a message when the command runs
-        counts = await self.bot.store.quotes.theme_counts(scope.key or None)
-        typed = (current or "").casefold().strip()
-        return [
-            app_commands.Choice(name=clip(f"{t.name} ({counts[key]} passages)", 100), value=key)
-            for key, t in self.bot.themes.items()
-            if counts.get(key) and (typed in key or typed in t.name.casefold())
-        ][:25]
+        return await theme_choices(self.bot.store, self.bot.themes, current, film)
 
     @discuss.autocomplete("film")
     @debate.autocomplete("film")

@@ -74,7 +74,7 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
                     f"The theme “{inert(found.name)}” has no ready-made poll. "
                     f"Themes with one: {with_polls or 'none'}."
                 )
-            film = await check_film(self.bot.store, film and film[:200])
+            film = await check_film(self.bot.store, film)
             quote = await self.bot.store.quotes.pick(QuoteFilters(theme=found.key, film=film))
             if quote is None:
                 raise UserError(f"No critic excerpt on “{inert(found.name)}”"

@@ -7,29 +7,21 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.errors import UserError, user_errors
+from bot.core.films import option
 from bot.core.lookup import (
     check_film,
     choices,
     critic_names,
     film_choices,
     resolve_theme,
+    theme_choices,
     theme_list,
 )
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS, clip, film_label, inert, spoiler
 from bot.quotes.fts import keywords
-from bot.quotes.render import is_spoiler
+from bot.quotes.render import critic_line, is_spoiler
 from bot.quotes.store import QuoteFilters
 from bot.quotes.views import AnotherQuoteButton, ContextButton, send_quote
-
-QUOTE_OPTION_MAX = 200  # what we keep of a filter; longer input cannot name anything real
-
-
-def critic_line(row: dict) -> str:
-    """One /critics line: who (or the unattributed label), outlet, film, quotable passages."""
-    who = row["critic"] or f"Unattributed review #{row['id']}"
-    outlet = f", {inert(row['outlet'], 100)}" if row["outlet"] else ""
-    film = inert(film_label(row["title"], row["year"]), 120)
-    return f"• **{inert(who, 100)}**{outlet} on *{film}* ({row['passages']} quotable passages)"
 
 
 class Quotes(commands.Cog):
@@ -48,9 +40,9 @@ class Quotes(commands.Cog):
         self, film: str | None, critic: str | None, theme: str | None, about: str | None
     ) -> QuoteFilters:
         store, themes = self.bot.store, self.bot.themes
-        film = await check_film(store, film and film[:QUOTE_OPTION_MAX])
-        resolved = resolve_theme(themes, theme and theme[:QUOTE_OPTION_MAX])
-        critic = critic.strip()[:QUOTE_OPTION_MAX] if critic and critic.strip() else None
+        film = await check_film(store, film)
+        resolved = resolve_theme(themes, option(theme))
+        critic = option(critic)
         if critic and not any(critic.casefold() == n.casefold() for n in await critic_names(store)) \
                 and critic.casefold() != "unattributed":
             names = ", ".join(await critic_names(store))
@@ -138,13 +130,7 @@ class Quotes(commands.Cog):
     @quote.autocomplete("theme")
     async def theme_autocomplete(self, interaction: discord.Interaction, current: str):
         film = getattr(interaction.namespace, "film", None)
-        counts = await self.bot.store.quotes.theme_counts(film or None)
-        typed = (current or "").casefold()
-        return [
-            app_commands.Choice(name=clip(f"{t.name} ({counts[key]} quotes)", 100), value=key)
-            for key, t in self.bot.themes.items()
-            if counts.get(key) and (typed in key or typed in t.name.casefold())
-        ][:25]
+        return await theme_choices(self.bot.store, self.bot.themes, current, film)
 
 
 async def setup(bot: commands.Bot) -> None:

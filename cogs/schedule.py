@@ -6,7 +6,7 @@ the schedules are public anyway: they post in public channels), answered private
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
@@ -14,11 +14,12 @@ from discord.ext import commands
 
 from bot.core.checks import require_moderator
 from bot.core.errors import UserError, send_ephemeral, user_errors
-from bot.core.lookup import autocomplete_matches, film_choices, resolve_theme
+from bot.core.lookup import autocomplete_matches, film_choices, film_scope, resolve_theme
 from bot.core.render import NO_MENTIONS, clip, inert
-from bot.discussion.post import check_bot_permissions, film_scope, post_prompt
+from bot.core.time import from_iso, zone_suggestions
+from bot.discussion.post import check_bot_permissions, post_prompt
 from bot.schedules.job import ScheduleJob
-from bot.schedules.rules import Cadence, ScheduleInputError, discord_timestamp, from_iso
+from bot.schedules.rules import Cadence, ScheduleInputError, discord_timestamp
 from bot.schedules.store import Schedule
 
 MAX_SCHEDULES = 15  # per server: enough for daily + weekly prompts, and /schedule list stays readable
@@ -81,7 +82,7 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
             if theme and theme.strip() and theme.strip().casefold() != ROTATION:
                 resolved = resolve_theme(self.bot.themes, theme[:100])
                 theme_key = resolved.key if resolved else None
-            film_label = (await film_scope(self.bot.store, film and film[:200])).label
+            film_label = (await film_scope(self.bot.store, film)).label
             if ping_role is not None and ping_role.is_default():
                 raise UserError("Pick a specific role to ping, not @everyone.")
             check_bot_permissions(channel, make_thread=thread)
@@ -99,9 +100,7 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
 
     @set_.autocomplete("timezone")
     async def zone_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice]:
-        typed = (current or "").casefold()
-        names = sorted(z for z in available_timezones() if typed in z.casefold())
-        return [app_commands.Choice(name=z, value=z) for z in names[:25]]
+        return [app_commands.Choice(name=z, value=z) for z in zone_suggestions(current)]
 
     @set_.autocomplete("theme")
     async def theme_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice]:

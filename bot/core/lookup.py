@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 from discord import app_commands
 
 from bot.core.errors import UserError
+from bot.core.films import TITLE_YEAR, option, unattributed_label
 from bot.core.render import clip, film_label, inert
 from bot.corpus import Theme
-from bot.quotes.store import TITLE_YEAR, unattributed_label
-from bot.stores import Store
+
+if TYPE_CHECKING:  # types only: core never imports a feature at run time
+    from bot.stores import Store
+
+
+@dataclass(frozen=True)
+class FilmScope:
+    """The film a command is limited to."""
+
+    key: str  # films.id as text, '' = every film (the rotation key)
+    label: str | None  # 'Title (Year)' shown and stored, None = every film
 
 
 def resolve_theme(themes: dict[str, Theme], value: str | None) -> Theme | None:
@@ -30,20 +43,26 @@ async def film_names(store: Store) -> list[str]:
     return [film_label(title, year) for _, title, year, _ in await store.quotes.films()]
 
 
-async def check_film(store: Store, value: str | None) -> str | None:
-    """The film filter if such a film exists; unknown → UserError listing the films we have."""
-    if value is None or not value.strip():
-        return None
+async def film_scope(store: Store, value: str | None) -> FilmScope:
+    """The one film matcher: by id, title or 'Title (Year)', case-insensitively; unknown → UserError."""
+    text = option(value)
+    if text is None:
+        return FilmScope("", None)
     films = await store.quotes.films()
-    text = value.strip()
     match = TITLE_YEAR.match(text)
     for film_id, title, year, _ in films:
-        if text.casefold() in {title.casefold(), film_label(title, year).casefold(), str(film_id)}:
-            return text
-        if match and match["title"].casefold() == title.casefold() and int(match["year"]) == year:
-            return text
+        label = film_label(title, year)
+        if text.casefold() in {title.casefold(), label.casefold(), str(film_id)} or (
+            match and match["title"].casefold() == title.casefold() and int(match["year"]) == year
+        ):
+            return FilmScope(str(film_id), label)
     names = ", ".join(film_label(t, y) for _, t, y, _ in films) or "none yet"
-    raise UserError(f"No reviews of a film called “{inert(value, 80)}”. Films: {clip(names, 900)}.")
+    raise UserError(f"No reviews of a film called “{inert(text, 80)}”. Films: {clip(names, 900)}.")
+
+
+async def check_film(store: Store, value: str | None) -> str | None:
+    """The film filter ('Title (Year)') if such a film exists; none given → None."""
+    return (await film_scope(store, value)).label
 
 
 async def critic_names(store: Store) -> list[str]:
@@ -73,3 +92,20 @@ def autocomplete_matches(current: str, names: list[str]) -> list[tuple[str, str]
     hits = [n for n in names if typed in n.casefold()]
     hits.sort(key=lambda n: (not n.casefold().startswith(typed), n.casefold()))
     return [(clip(n, 100), clip(n, 100)) for n in hits[:25]]
+
+
+async def theme_choices(
+    store: Store, themes: dict[str, Theme], current: str, film: str | None
+) -> list[app_commands.Choice[str]]:
+    """Themes with quotable passages (for the film chosen so far), labelled with how many."""
+    try:
+        scope = await film_scope(store, film)
+    except UserError:
+        return []  # the film option is refused with a message when the command runs
+    counts = await store.quotes.theme_counts(scope.key or None)
+    typed = (current or "").casefold().strip()
+    return [
+        app_commands.Choice(name=clip(f"{t.name} ({counts[key]} quotes)", 100), value=key)
+        for key, t in themes.items()
+        if counts.get(key) and (typed in key or typed in t.name.casefold())
+    ][:25]

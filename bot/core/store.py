@@ -111,18 +111,38 @@ class GuildStore:
             return GuildSettings(guild_id)
         return GuildSettings(guild_id, row[0], row[1], row[2])
 
-    async def update(self, guild_id: int, **values: int | str | None) -> GuildSettings:
-        """Set the given columns (None clears one); unknown names are a programming error."""
+    async def update(
+        self, guild_id: int, *, actor_id: int | None = None, **values: int | str | None
+    ) -> tuple[GuildSettings, GuildSettings]:
+        """Set the given columns (None clears one) and audit the change, in one transaction.
+
+        Returns (before, after). Unknown column names are a programming error.
+        """
         unknown = set(values) - set(_COLUMNS)
         if unknown:
             raise KeyError(f"unknown guild setting(s): {sorted(unknown)}")
         async with self.db.transaction() as conn:
+            before = await self._read(conn, guild_id)
             await conn.execute("INSERT OR IGNORE INTO guild_settings(guild_id) VALUES (?)", (guild_id,))
             for column, value in values.items():
                 await conn.execute(
                     f"UPDATE guild_settings SET {column} = ? WHERE guild_id = ?", (value, guild_id)
                 )
-        return await self.get(guild_id)
+            after = await self._read(conn, guild_id)
+            await AuditStore.record(
+                conn, guild_id=guild_id, actor_id=actor_id, action="config", target_type="guild",
+                target_id=guild_id, before=before.__dict__, after=after.__dict__,
+            )
+        return before, after
+
+    @staticmethod
+    async def _read(conn: aiosqlite.Connection, guild_id: int) -> GuildSettings:
+        async with conn.execute(
+            "SELECT moderator_role_id, timezone, log_channel_id FROM guild_settings WHERE guild_id = ?",
+            (guild_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        return GuildSettings(guild_id) if row is None else GuildSettings(guild_id, row[0], row[1], row[2])
 
 
 # Key/value facts about the database itself (bundle hash).

@@ -35,6 +35,11 @@ class CorpusWriter:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    async def totals(self) -> tuple[int, int]:
+        """(reviews, passages) in the whole database."""
+        row = await self.db.fetchone("SELECT (SELECT count(*) FROM reviews), (SELECT count(*) FROM passages)")
+        return (row[0], row[1]) if row else (0, 0)
+
     @staticmethod
     async def film_id(conn: aiosqlite.Connection, title: str, year: int | None) -> int:
         """The id of the film with this title (case-insensitive) and year, created on first use."""

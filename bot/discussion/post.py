@@ -17,13 +17,13 @@ from typing import Any, Literal
 import discord
 
 from bot.core.errors import MissingBotPermission, UserError
-from bot.core.lookup import resolve_theme
-from bot.core.render import NO_MENTIONS, clip, film_label, inert
+from bot.core.lookup import FilmScope, film_scope, resolve_theme
+from bot.core.render import NO_MENTIONS, inert
 from bot.corpus import Theme
 from bot.discussion.render import RenderedPrompt, render_prompt
 from bot.discussion.rotation import Choice, choose_passages, critic_key
 from bot.discussion.store import PromptUse
-from bot.quotes.store import TITLE_YEAR, QuoteFilters
+from bot.quotes.store import QuoteFilters
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +43,10 @@ _THREAD_PERMISSIONS = (
 
 __all__ = [
     "AUTO_ARCHIVE_MINUTES",
-    "FilmScope",
     "Kind",
     "PostedPrompt",
     "RenderedPrompt",
     "check_bot_permissions",
-    "film_scope",
     "post_prompt",
     "render_prompt",
 ]
@@ -61,12 +59,6 @@ class PostedPrompt:
     theme_key: str
     passage_ids: tuple[int, ...]
     cycle_restarted: bool
-
-
-@dataclass(frozen=True)
-class FilmScope:
-    key: str  # films.id as text, '' = every film (the rotation key)
-    label: str | None  # 'Title (Year)' shown and stored, None = every film
 
 
 # One lock per guild per bot: choose + post + record must not interleave within a server, or two
@@ -85,23 +77,6 @@ def check_bot_permissions(channel: discord.abc.GuildChannel, *, make_thread: boo
     for attribute, name in needed:
         if not getattr(perms, attribute):
             raise MissingBotPermission(name, channel.mention)
-
-
-async def film_scope(store: Any, film: str | None) -> FilmScope:
-    """The film a prompt is limited to (by id, 'Title (Year)' or title); unknown → UserError."""
-    if film is None or not film.strip():
-        return FilmScope("", None)
-    text = film.strip()
-    films = await store.quotes.films()
-    match = TITLE_YEAR.match(text)
-    for film_id, title, year, _ in films:
-        label = film_label(title, year)
-        if text.casefold() in {title.casefold(), label.casefold(), str(film_id)} or (
-            match and match["title"].casefold() == title.casefold() and int(match["year"]) == year
-        ):
-            return FilmScope(str(film_id), label)
-    names = ", ".join(film_label(t, y) for _, t, y, _ in films) or "none yet"
-    raise UserError(f"No reviews of a film called “{inert(film, 80)}”. Films: {clip(names, 900)}.")
 
 
 async def _themes_on_offer(bot: Any, scope: FilmScope) -> dict[str, int]:

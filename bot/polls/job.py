@@ -6,7 +6,7 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.polls import rules as logic
+from bot.core.time import iso
 
 if TYPE_CHECKING:
     from bot.polls.service import PollService
@@ -27,7 +27,7 @@ class PollDeadlineJob:
         return datetime.fromisoformat(due) if due else None
 
     async def run_due(self, now: datetime) -> None:
-        for poll_id in await self.service.bot.store.polls.due(logic.iso(now)):
+        for poll_id in await self.service.bot.store.polls.due(iso(now)):
             try:
                 await self.service.close_poll(poll_id, closed_by=None)
             except Exception:  # one broken poll must not keep the others open

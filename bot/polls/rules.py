@@ -213,11 +213,6 @@ def poll_text(
     return title, clip(description, EMBED_DESCRIPTION_MAX)
 
 
-def iso(moment: datetime) -> str:
-    """The stored time format: UTC ISO-8601 to the second (sorts as text)."""
-    return moment.isoformat(timespec="seconds")
-
-
 def jump_url(poll: Poll) -> str:
     return f"https://discord.com/channels/{poll.guild_id}/{poll.channel_id}/{poll.message_id}"
 

@@ -15,6 +15,7 @@ import discord
 from bot.core.checks import require_guild
 from bot.core.errors import UserError
 from bot.core.render import NO_MENTIONS, clip, inert
+from bot.core.time import iso
 from bot.polls import rules as logic
 from bot.polls.store import Poll
 from bot.polls.views import poll_embed, poll_view
@@ -43,7 +44,7 @@ class PollService:
             guild_id=guild.id, channel_id=interaction.channel_id, creator_id=interaction.user.id,
             kind="native" if spec.native else "buttons", question=spec.question, options=spec.options,
             multiple=spec.multiple, anonymous=spec.anonymous, hide_results=spec.hide_results,
-            created_at=logic.iso(now), deadline=logic.iso(now + timedelta(hours=spec.hours)), theme=theme,
+            created_at=iso(now), deadline=iso(now + timedelta(hours=spec.hours)), theme=theme,
         )
         poll = await self.bot.store.polls.get(poll_id)
         assert poll is not None
@@ -80,7 +81,7 @@ class PollService:
     # ------------------------------------------------------------------ votes
 
     async def record_vote(self, interaction: discord.Interaction, poll_id: int, option_id: int) -> None:
-        now = logic.iso(self.bot.now())
+        now = iso(self.bot.now())
         outcome = await self.bot.store.polls.vote(poll_id, interaction.user.id, option_id, now)
         poll = await self.bot.store.polls.get(poll_id)
         if outcome is None or poll is None:
@@ -132,7 +133,7 @@ class PollService:
 
     async def close_poll(self, poll_id: int, closed_by: int | None) -> bool:
         """Close at most once: only the caller whose UPDATE flipped closed_at disables and announces."""
-        tally = await self.bot.store.polls.close(poll_id, logic.iso(self.bot.now()), closed_by)
+        tally = await self.bot.store.polls.close(poll_id, iso(self.bot.now()), closed_by)
         if tally is None:
             return False
         poll = await self.bot.store.polls.get(poll_id)

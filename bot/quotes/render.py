@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import discord
 
-from bot.core.render import FILM_CLUB_COLOUR, attribution_line, clip, film_label, quote_block
+from bot.core.films import unattributed_label
+from bot.core.render import FILM_CLUB_COLOUR, attribution_line, clip, film_label, inert, quote_block
 from bot.corpus import Theme
 from bot.quotes.store import Quote
 
@@ -34,3 +35,11 @@ def quote_embed(quote: Quote, themes: dict[str, Theme]) -> discord.Embed:
         embed.add_field(name="Spoilers", value=clip(f"Hidden because {reason}: click to reveal.", 1024))
     embed.set_footer(text=f"Review #{quote.review_id} · passage {quote.ordinal + 1}")
     return embed
+
+
+def critic_line(row: dict) -> str:
+    """One /critics line: who (or the unattributed label), outlet, film, quotable passages."""
+    who = row["critic"] or unattributed_label(row['id'])
+    outlet = f", {inert(row['outlet'], 100)}" if row["outlet"] else ""
+    film = inert(film_label(row["title"], row["year"]), 120)
+    return f"• **{inert(who, 100)}**{outlet} on *{film}* ({row['passages']} quotable passages)"

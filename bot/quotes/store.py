@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.db import Database
+from bot.core.films import TITLE_YEAR, unattributed_label, unattributed_target
 from bot.quotes import fts
 
-_UNATTRIBUTED = re.compile(r"^\s*unattributed(?:\s+review)?\s*#?\s*([0-9]{1,18})?\s*$", re.IGNORECASE)
 # "Title (Year)": the film label shown everywhere and offered by autocomplete.
-TITLE_YEAR = re.compile(r"^(?P<title>.+?)\s*\((?P<year>\d{4})\)\s*$")
 
 
 @dataclass(frozen=True)
@@ -49,15 +48,6 @@ class Quote:
         return self.critic or unattributed_label(self.review_id)
 
 
-def unattributed_label(review_id: int) -> str:
-    return f"Unattributed review #{review_id}"
-
-
-def looks_like_unattributed_label(name: str) -> bool:
-    """True for names that `critic:` filters read as the label of a review without a byline."""
-    return bool(_UNATTRIBUTED.match(name))
-
-
 _QUOTE_COLUMNS = """
     p.id AS passage_id, p.review_id, p.text, p.paragraph, p.ordinal, r.critic, r.outlet, r.url,
     r.published, r.spoiler AS review_spoiler, f.title AS film_title, f.year AS film_year,
@@ -86,10 +76,10 @@ def film_clause(film: str) -> tuple[str, list[Any]]:
 
 def critic_clause(critic: str) -> tuple[str, list[Any]]:
     """Match a critic or outlet by name, or an unattributed review by its label."""
-    match = _UNATTRIBUTED.match(critic)
-    if match:
-        if match.group(1):
-            return "(r.critic IS NULL AND r.id = ?)", [int(match.group(1))]
+    unattributed, review_id = unattributed_target(critic)
+    if unattributed:
+        if review_id is not None:
+            return "(r.critic IS NULL AND r.id = ?)", [review_id]
         return "r.critic IS NULL", []
     name = critic.strip().casefold()
     return "r.id IN (SELECT id FROM reviews WHERE casefold(critic) = ? OR casefold(outlet) = ?)", [name, name]

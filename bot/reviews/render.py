@@ -7,6 +7,7 @@ from typing import Any
 
 import discord
 
+from bot.core.films import unattributed_label
 from bot.core.render import (
     AUTOCOMPLETE_NAME_MAX,
     CONTENT_MAX,
@@ -34,7 +35,7 @@ def review_label(review_id: int, critic: str | None, title: str, year: int | Non
 
 
 def byline(row: ReviewRow) -> str:
-    who = inert(row.critic, 100) if row.critic else f"Unattributed review #{row.id}"
+    who = inert(row.critic, 100) if row.critic else unattributed_label(row.id)
     outlet = f", {inert(row.outlet, 100)}" if row.outlet else ""
     return f"{who}{outlet} on *{inert(film_label(row.film_title, row.film_year), 150)}*"
 

@@ -14,9 +14,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.core.errors import UserError
+from bot.core.films import TITLE_YEAR, looks_like_unattributed_label
 from bot.core.render import clip, inert
 from bot.corpus import TaggedPassage, Theme, content_hash, process_review, strip_control
-from bot.quotes.store import TITLE_YEAR, looks_like_unattributed_label
 
 FILE_MAX_BYTES = 100 * 1024
 FILE_EXTENSIONS = (".txt", ".md")

@@ -22,8 +22,9 @@ import discord
 
 from bot.core.errors import UserError
 from bot.core.render import NO_MENTIONS, clip
+from bot.core.time import from_iso
 from bot.discussion.post import post_prompt
-from bot.schedules.rules import discord_timestamp, from_iso
+from bot.schedules.rules import discord_timestamp
 from bot.schedules.store import Claim, Schedule, SlotPost
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
+
+from bot.core.time import canonical_zone, iso
 
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -85,14 +87,12 @@ def format_days(days: frozenset[int]) -> str:
 
 
 def parse_zone(name: str) -> ZoneInfo:
-    """An IANA zone by name; unknown → ScheduleInputError with an example."""
-    text = (name or "").strip()
-    try:
-        if not text or len(text) > 64 or text.startswith(("/", ".")):
-            raise ValueError(text)
-        return ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ScheduleInputError("time zone", text[:64], "`Europe/Paris`, `America/New_York` or `UTC`") from None
+    """An IANA zone by name (any case); unknown → ScheduleInputError with an example."""
+    canonical = canonical_zone(name)
+    if canonical is None:
+        text = (name or "").strip()
+        raise ScheduleInputError("time zone", text[:64], "`Europe/Paris`, `America/New_York` or `UTC`")
+    return ZoneInfo(canonical)
 
 
 @dataclass(frozen=True)
@@ -178,15 +178,6 @@ def plan_due(due: list[datetime], now: datetime, grace: timedelta) -> CatchUp:
     reason = f"missed while the bot was offline: {hours:.1f} h late, beyond the {limit:g} h grace period"
     skip.append((latest, reason))
     return CatchUp(None, tuple(skip))
-
-
-def iso(moment: datetime) -> str:
-    """The one stored form of an instant: UTC ISO-8601 to the second ('2026-03-29T07:00:00+00:00')."""
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat()
-
-
-def from_iso(text: str) -> datetime:
-    return datetime.fromisoformat(text).astimezone(UTC)
 
 
 def discord_timestamp(moment: datetime, style: str = "F") -> str:

@@ -15,7 +15,8 @@ import aiosqlite
 
 from bot.core.db import Database
 from bot.core.store import AuditStore
-from bot.schedules.rules import Cadence, format_days, from_iso, iso, parse_days, parse_time, plan_due
+from bot.core.time import from_iso, iso
+from bot.schedules.rules import Cadence, format_days, parse_days, parse_time, plan_due
 
 # An orphaned claim (the process died between claim and post) is only touched once it is this
 # old: a live process finishes or fails a post long before, so a younger claim may be in flight.

@@ -1,0 +1,37 @@
+"""What members type to name a film or a critic: pure parsing and the honest unattributed label."""
+
+from __future__ import annotations
+
+import re
+
+# The one cap on a typed name option (film, critic, theme): nothing real is longer, and a cap keeps
+# 10k-character input out of every query and message.
+OPTION_MAX = 200
+
+TITLE_YEAR = re.compile(r"^(?P<title>.+?)\s*\((?P<year>\d{4})\)\s*$")
+_UNATTRIBUTED = re.compile(r"^\s*unattributed(?:\s+review)?\s*#?\s*([0-9]{1,18})?\s*$", re.IGNORECASE)
+
+
+def option(value: str | None) -> str | None:
+    """A typed option stripped and capped; empty means "not given"."""
+    if value is None or not value.strip():
+        return None
+    return value.strip()[:OPTION_MAX]
+
+
+def unattributed_label(review_id: int) -> str:
+    """How a review without a byline is named everywhere: stable (its id), never an invented critic."""
+    return f"Unattributed review #{review_id}"
+
+
+def looks_like_unattributed_label(name: str) -> bool:
+    """True for names that `critic:` filters read as the label of a review without a byline."""
+    return bool(_UNATTRIBUTED.match(name))
+
+
+def unattributed_target(name: str) -> tuple[bool, int | None]:
+    """(is an unattributed label, the review id it names or None for "any unattributed review")."""
+    match = _UNATTRIBUTED.match(name)
+    if match is None:
+        return False, None
+    return True, int(match.group(1)) if match.group(1) else None

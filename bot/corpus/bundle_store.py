@@ -1,0 +1,156 @@
+"""The SQL of the bundled-corpus import: batched inserts, in-place retags, removals.
+
+Called by bot.corpus.bundle inside one `Database.transaction()`; the text processing happens
+before, outside the write lock.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import aiosqlite
+
+from bot.core.db import Database
+from bot.core.time import utc_now_iso
+from bot.corpus import TaggedPassage
+from bot.corpus.store import CorpusWriter
+
+if TYPE_CHECKING:
+    from bot.corpus.bundle import ImportResult, ManifestEntry
+
+
+async def insert_fresh(conn: aiosqlite.Connection, fresh: list, result: ImportResult) -> None:
+    """New bundled reviews in a few executemany batches (ids assigned here) instead of row by row."""
+    if not fresh:
+        return
+    films = await film_ids(conn, {(entry.film, entry.year) for entry, *_ in fresh})
+    added_at = utc_now_iso()
+    await conn.executemany(
+        "INSERT INTO reviews(film_id, critic, outlet, url, published, spoiler, body, body_hash, source,"
+        " source_key, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'bundled', ?, ?)",
+        [
+            (films[(e.film, e.year)], e.critic, e.outlet, e.url, e.date, int(e.spoiler), body, body_hash,
+             e.file, added_at)
+            for e, body, body_hash, _ in fresh
+        ],
+    )
+    async with conn.execute("SELECT source_key, id FROM reviews WHERE source = 'bundled'") as cur:
+        review_ids = {row[0]: row[1] for row in await cur.fetchall()}
+    # Past the highest id ever used (AUTOINCREMENT's counter too), so no removed passage's id returns.
+    async with conn.execute(
+        "SELECT max(coalesce((SELECT max(id) FROM passages), 0),"
+        " coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'passages'), 0))"
+    ) as cur:
+        (next_id,) = await cur.fetchone()
+    passage_rows, theme_rows = [], []
+    for entry, _, _, passages in fresh:
+        for passage in passages:
+            next_id += 1
+            passage_rows.append(
+                (next_id, review_ids[entry.file], passage.ordinal, passage.paragraph, passage.text,
+                 int(passage.quotable))
+            )
+            theme_rows += [(next_id, theme, score) for theme, score in passage.themes.items()]
+    await conn.executemany(
+        "INSERT INTO passages(id, review_id, ordinal, paragraph, text, quotable) VALUES (?, ?, ?, ?, ?, ?)",
+        passage_rows,
+    )
+    await conn.executemany("INSERT INTO passage_themes(passage_id, theme, score) VALUES (?, ?, ?)", theme_rows)
+    result.reviews_added += len(fresh)
+    result.passages_added += len(passage_rows)
+
+
+async def film_ids(conn: aiosqlite.Connection, wanted: set[tuple[str, int | None]]) -> dict:
+    """(title, year) → film id for every wanted film, creating the missing ones in one batch."""
+    async with conn.execute("SELECT id, title, year FROM films") as cur:
+        known = {(row[1].casefold(), row[2]): row[0] for row in await cur.fetchall()}
+    missing = sorted({key for key in wanted if (key[0].casefold(), key[1]) not in known}, key=str)
+    seen: set[tuple[str, int | None]] = set()
+    rows = []
+    for title, year in missing:  # titles differing only in case are one film (films.title is NOCASE)
+        if (title.casefold(), year) not in seen:
+            seen.add((title.casefold(), year))
+            rows.append((title, year))
+    await conn.executemany("INSERT INTO films(title, year) VALUES (?, ?)", rows)
+    if rows:
+        async with conn.execute("SELECT id, title, year FROM films") as cur:
+            known = {(row[1].casefold(), row[2]): row[0] for row in await cur.fetchall()}
+    return {key: known[(key[0].casefold(), key[1])] for key in wanted}
+
+
+async def update_entry(
+    conn: aiosqlite.Connection, existing: tuple, entry: ManifestEntry, body: str, body_hash: str,
+    passages: list[TaggedPassage],
+) -> None:
+    review_id, old_hash, locked = existing
+    if not locked:
+        film_id = await CorpusWriter.film_id(conn, entry.film, entry.year)
+        await conn.execute(
+            "UPDATE reviews SET film_id = ?, critic = ?, outlet = ?, url = ?, published = ?, spoiler = ?"
+            " WHERE id = ?",
+            (film_id, entry.critic, entry.outlet, entry.url, entry.date, int(entry.spoiler), review_id),
+        )
+    if old_hash != body_hash:
+        await conn.execute("UPDATE reviews SET body = ?, body_hash = ? WHERE id = ?", (body, body_hash, review_id))
+    await refresh_passages(conn, review_id, passages)
+
+
+async def same_passages(conn: aiosqlite.Connection, review_id: int, passages: list[TaggedPassage]) -> bool:
+    async with conn.execute(
+        "SELECT text FROM passages WHERE review_id = ? ORDER BY ordinal", (review_id,)
+    ) as cur:
+        stored = [row[0] for row in await cur.fetchall()]
+    return stored == [p.text for p in passages]
+
+
+async def refresh_passages(conn: aiosqlite.Connection, review_id: int, passages: list) -> None:
+    """Retag in place when the passage texts are unchanged (ids, and so rotations, survive); else replace."""
+    if await same_passages(conn, review_id, passages):
+        await CorpusWriter.retag(conn, review_id, passages)
+    else:
+        await CorpusWriter.replace_passages(conn, review_id, passages)
+
+
+async def remove_missing(conn: aiosqlite.Connection, keys: set[str]) -> int:
+    async with conn.execute("SELECT id, source_key FROM reviews WHERE source = 'bundled'") as cur:
+        gone = [row[0] for row in await cur.fetchall() if row[1] not in keys]
+    for review_id in gone:
+        await conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+    return len(gone)
+
+
+async def moderator_bodies(db: Database) -> list[tuple[int, str]]:
+    """(review id, body) of every review a moderator added: re-tagged (never rewritten) on import."""
+    return [(row[0], row[1]) for row in await db.fetchall("SELECT id, body FROM reviews WHERE source = 'moderator'")]
+
+
+async def suppressed_keys(db: Database) -> set[str]:
+    """Bundled files a moderator removed: never imported again."""
+    return {row[0] for row in await db.fetchall("SELECT source_key FROM bundled_suppressed")}
+
+
+async def existing_bundled(conn: aiosqlite.Connection) -> tuple[dict[str, tuple], set[str]]:
+    """source_key → (id, body_hash, attribution_locked) of bundled reviews, and every stored body hash."""
+    async with conn.execute(
+        "SELECT source_key, id, body_hash, attribution_locked FROM reviews WHERE source_key IS NOT NULL"
+    ) as cur:
+        existing = {row[0]: tuple(row[1:]) for row in await cur.fetchall()}
+    async with conn.execute("SELECT body_hash FROM reviews") as cur:
+        known = {row[0] for row in await cur.fetchall()}
+    return existing, known
+
+
+async def retag_moderator_reviews(
+    conn: aiosqlite.Connection, processed: list[tuple[int, list[TaggedPassage]]]
+) -> None:
+    """New theme phrases reach moderator reviews too, but their text and passages are never rewritten."""
+    for review_id, passages in processed:
+        if await same_passages(conn, review_id, passages):
+            await CorpusWriter.retag(conn, review_id, passages)
+
+
+async def set_meta(conn: aiosqlite.Connection, key: str, value: str) -> None:
+    await conn.execute(
+        "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
