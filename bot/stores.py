@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bot.core.db import Database
-from bot.core.store import AuditStore, GuildSettings, GuildStore, MetaStore
-from bot.corpus.store import CorpusWriter, NewReview
+from bot.core.store import AuditStore, GuildStore, MetaStore
+from bot.corpus.store import CorpusWriter
 from bot.discussion.store import PromptStore
 from bot.polls.store import PollStore
-from bot.quotes.store import QueryStore, Quote, QuoteFilters, QuoteStore
+from bot.quotes.store import QueryStore, QuoteStore
 from bot.reviews.draft_store import DraftStore
 from bot.reviews.store import ReviewStore
 from bot.schedules.store import ScheduleStore
@@ -29,19 +29,3 @@ class Store:
         self.drafts = DraftStore(db)
         self.schedules = ScheduleStore(db)
         self.reviews = ReviewStore(db)
-
-
-__all__ = [
-    "AuditStore",
-    "CorpusWriter",
-    "Database",
-    "GuildSettings",
-    "GuildStore",
-    "MetaStore",
-    "NewReview",
-    "QueryStore",
-    "Quote",
-    "QuoteFilters",
-    "QuoteStore",
-    "Store",
-]

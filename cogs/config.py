@@ -7,8 +7,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.checks import require_moderator
-from bot.core.errors import UserError, send_ephemeral, user_errors
-from bot.core.render import inert
+from bot.core.errors import send_ephemeral, user_errors
+from bot.core.refusals import UserError
+from bot.core.text import inert
 from bot.core.time import canonical_zone, zone_suggestions
 
 

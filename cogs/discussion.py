@@ -8,10 +8,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.errors import UserError, message_for, user_errors
+from bot.core.errors import message_for, user_errors
 from bot.core.films import option
 from bot.core.lookup import film_choices, film_scope, theme_choices
-from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS, SPOILER_WARNING, clip, inert
+from bot.core.refusals import UserError
+from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
+from bot.core.text import SPOILER_WARNING, clip, inert
 from bot.discussion.post import Kind, PostedPrompt, post_prompt
 
 log = logging.getLogger(__name__)

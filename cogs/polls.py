@@ -9,14 +9,16 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.checks import is_moderator, require_guild
-from bot.core.errors import UserError, user_errors
+from bot.core.errors import user_errors
 from bot.core.lookup import check_film, resolve_theme, theme_list
-from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS, clip, inert
+from bot.core.refusals import UserError
+from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
+from bot.core.text import clip, inert
 from bot.polls import rules as logic
 from bot.polls.job import PollDeadlineJob
 from bot.polls.views import VoteButton, VoteSelect, poll_embed
 from bot.quotes.render import quote_embed
-from bot.quotes.store import QuoteFilters
+from bot.quotes.rules import QuoteFilters
 
 log = logging.getLogger(__name__)
 

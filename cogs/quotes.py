@@ -6,7 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.errors import UserError, user_errors
+from bot.core.errors import user_errors
 from bot.core.films import option
 from bot.core.lookup import (
     check_film,
@@ -17,10 +17,12 @@ from bot.core.lookup import (
     theme_choices,
     theme_list,
 )
-from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS, clip, film_label, inert, spoiler
+from bot.core.refusals import UserError
+from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
+from bot.core.text import clip, film_label, inert, spoiler
 from bot.quotes.fts import keywords
 from bot.quotes.render import critic_line, is_spoiler
-from bot.quotes.store import QuoteFilters
+from bot.quotes.rules import QuoteFilters
 from bot.quotes.views import AnotherQuoteButton, ContextButton, send_quote
 
 

@@ -10,10 +10,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.checks import require_moderator
-from bot.core.errors import UserError, send_ephemeral, user_errors
+from bot.core.errors import send_ephemeral, user_errors
 from bot.core.lookup import autocomplete_matches, film_choices
-from bot.core.render import NO_MENTIONS, clip, inert
-from bot.quotes.store import QuoteFilters
+from bot.core.refusals import UserError
+from bot.core.render import NO_MENTIONS
+from bot.core.text import clip, inert
+from bot.quotes.rules import QuoteFilters
 from bot.reviews.render import changes_text, history_text, import_summary, review_label, show_embed
 from bot.reviews.rules import (
     CLEAR,

@@ -13,9 +13,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.checks import require_moderator
-from bot.core.errors import UserError, send_ephemeral, user_errors
+from bot.core.errors import send_ephemeral, user_errors
 from bot.core.lookup import autocomplete_matches, film_choices, film_scope, resolve_theme
-from bot.core.render import NO_MENTIONS, clip, inert
+from bot.core.refusals import UserError
+from bot.core.render import NO_MENTIONS
+from bot.core.text import clip, inert
 from bot.core.time import from_iso, zone_suggestions
 from bot.discussion.post import check_bot_permissions, post_prompt
 from bot.schedules.job import ScheduleJob

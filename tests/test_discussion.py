@@ -11,7 +11,7 @@ from conftest import assert_no_pings, table_digest
 
 from bot.corpus import contrast_side
 from bot.discussion.post import AUTO_ARCHIVE_MINUTES, post_prompt
-from bot.quotes.store import QuoteFilters
+from bot.quotes.rules import QuoteFilters
 
 # Every seed passage tagged `ending` uses one of these (the tagger's phrases, incl. its continuation rule).
 ENDING_WORDS = (

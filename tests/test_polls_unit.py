@@ -9,7 +9,7 @@ import pytest
 
 from bot.core import db as database
 from bot.core.db import Database
-from bot.core.errors import UserError
+from bot.core.refusals import UserError
 from bot.polls import rules as polls
 from bot.polls.store import PollStore
 

@@ -9,9 +9,8 @@ import pytest
 
 from bot.corpus import load_themes
 from bot.discussion.render import render_prompt, thread_name
-from bot.discussion.rotation import choose_passages, critic_key
-from bot.discussion.store import RotationState
-from bot.quotes.store import Quote
+from bot.discussion.rotation import RotationState, choose_passages, critic_key
+from bot.quotes.rules import Quote
 
 THEMES = load_themes(Path(__file__).resolve().parents[1] / "data" / "themes.toml")
 ENDING, NOSTALGIA = THEMES["ending"], THEMES["nostalgia"]

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from bot.core.config import DEFAULT_DATA_DIR
-from bot.core.errors import UserError
+from bot.core.refusals import UserError
 from bot.corpus import load_themes
 from bot.reviews.rules import (
     FILE_MAX_BYTES,

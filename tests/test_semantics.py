@@ -8,7 +8,7 @@ import re
 import pytest
 from conftest import assert_no_pings, db, msgs
 
-from bot.core.render import SPOILER_WARNING, inert
+from bot.core.text import SPOILER_WARNING, inert
 
 FOOTER = re.compile(r"Review #(\d+) · passage (\d+)")
 

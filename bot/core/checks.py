@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.core.errors import NotModerator, UserError
+from bot.core.refusals import NotModerator, UserError
 
 
 def require_guild(interaction: discord.Interaction) -> discord.Guild:

@@ -16,29 +16,11 @@ from contextlib import asynccontextmanager
 import discord
 from discord import app_commands
 
-from bot.core.render import NO_MENTIONS, clip
+from bot.core.refusals import UserError
+from bot.core.render import NO_MENTIONS
+from bot.core.text import clip
 
 log = logging.getLogger(__name__)
-
-
-class UserError(Exception):
-    """A refusal to show the user as is (ephemeral). The message must already be user-safe."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class NotModerator(UserError):
-    def __init__(self, action: str = "change this") -> None:
-        super().__init__(
-            f"Only moderators can {action}: you need **Manage Server** or this server's moderator role."
-        )
-
-
-class MissingBotPermission(UserError):
-    def __init__(self, permission: str, where: str) -> None:
-        super().__init__(f"I can't do that: I'm missing the **{permission}** permission in {where}.")
 
 
 # Known library exceptions → what the user is told. Order matters: first isinstance match wins.

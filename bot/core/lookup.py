@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 from discord import app_commands
 
-from bot.core.errors import UserError
 from bot.core.films import TITLE_YEAR, option, unattributed_label
-from bot.core.render import clip, film_label, inert
+from bot.core.refusals import UserError
+from bot.core.text import clip, film_label, inert
 from bot.corpus import Theme
 
 if TYPE_CHECKING:  # types only: core never imports a feature at run time

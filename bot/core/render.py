@@ -1,104 +1,13 @@
-"""Everything the bot shows, built within Discord's limits, with user/corpus text made inert."""
+"""Discord-side rendering constants: the no-ping default and the bot's colour.
+
+The text helpers (clip, inert, spoiler tags, limits) are in bot.core.text, which pure code can use.
+"""
 
 from __future__ import annotations
 
 import discord
 
-# Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits …).
-CONTENT_MAX = 2000
-EMBED_TITLE_MAX = 256
-EMBED_DESCRIPTION_MAX = 4096
-EMBED_FIELD_NAME_MAX = 256
-EMBED_FIELD_VALUE_MAX = 1024
-EMBED_FOOTER_MAX = 2048
-EMBED_AUTHOR_MAX = 256
-EMBED_TOTAL_MAX = 6000
-BUTTON_LABEL_MAX = 80
-CUSTOM_ID_MAX = 100
-SELECT_OPTION_MAX = 100
-MODAL_TITLE_MAX = 45
-TEXT_INPUT_LABEL_MAX = 45
-TEXT_INPUT_VALUE_MAX = 4000
-THREAD_NAME_MAX = 100
-AUTOCOMPLETE_NAME_MAX = 100
-AUTOCOMPLETE_CHOICES_MAX = 25
-
 # The bot-wide default, and set explicitly on every send that carries user or corpus text.
 NO_MENTIONS = discord.AllowedMentions.none()
 
 FILM_CLUB_COLOUR = discord.Colour.from_rgb(232, 93, 117)
-SPOILER_WARNING = "⚠️ Spoilers"
-
-
-def clip(text: str, limit: int, *, ellipsis: str = "…") -> str:
-    """Cut to `limit` characters at a word boundary when possible, marking the cut."""
-    text = text or ""
-    if len(text) <= limit:
-        return text
-    cut = text[: max(0, limit - len(ellipsis))]
-    space = cut.rfind(" ")
-    if space > limit * 0.6:
-        cut = cut[:space]
-    return cut.rstrip() + ellipsis
-
-
-def inert(text: str, limit: int | None = None) -> str:
-    """User or corpus text made safe to embed in markdown: formatting escaped, mentions defused.
-
-    allowed_mentions already stops pings; escaping also stops `@everyone` from *looking* live
-    and stops `**`/`||`/backticks from breaking our layout.
-    """
-    text = (text or "").replace("\x00", "")
-    text = discord.utils.escape_markdown(text, as_needed=False)
-    # escape_markdown leaves brackets alone, and "](" would let user text plant a masked link.
-    text = text.replace("[", "\\[").replace("]", "\\]")
-    text = discord.utils.escape_mentions(text)
-    return clip(text, limit) if limit else text
-
-
-def spoiler(text: str) -> str:
-    return f"||{text}||"
-
-
-def film_label(title: str, year: int | None) -> str:
-    return f"{title} ({year})" if year else title
-
-
-def attribution_line(critic_label: str, outlet: str | None, film: str, published: str | None = None) -> str:
-    """'— Critic, Outlet on *Film (Year)* (date)': each value made inert, our own italics kept."""
-    parts = [inert(critic_label, 150)]
-    if outlet:
-        parts.append(inert(outlet, 150))
-    line = "— " + ", ".join(parts) + f" on *{inert(film, 200)}*"
-    if published:
-        line += f" ({inert(published, 20)})"
-    return line
-
-
-def quote_block(text: str, *, hidden: bool, limit: int = 1800) -> str:
-    """A passage as a block quote, escaped and, for spoilers, behind spoiler tags."""
-    body = inert(text, limit)
-    return "> " + (spoiler(body) if hidden else body)
-
-
-def embed_size_ok(embed: discord.Embed) -> bool:
-    return len(embed) <= EMBED_TOTAL_MAX
-
-
-def context_window(parts: list[tuple[str, bool]], limit: int = 1500) -> str:
-    """The quoted passage in bold with as many neighbours around it as fit, cuts marked with …"""
-    index = next((i for i, (_, own) in enumerate(parts) if own), 0)
-    first = last = index
-    size = len(parts[index][0])
-    grew = True
-    while grew:
-        grew = False
-        for candidate in (first - 1, last + 1):
-            if 0 <= candidate < len(parts) and size + len(parts[candidate][0]) + 1 <= limit:
-                size += len(parts[candidate][0]) + 1
-                first, last = min(first, candidate), max(last, candidate)
-                grew = True
-    pieces = [
-        f"**{inert(text)}**" if own else inert(text) for text, own in parts[first : last + 1]
-    ]
-    return ("… " if first > 0 else "") + " ".join(pieces) + (" …" if last < len(parts) - 1 else "")

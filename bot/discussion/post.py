@@ -16,14 +16,14 @@ from typing import Any, Literal
 
 import discord
 
-from bot.core.errors import MissingBotPermission, UserError
 from bot.core.lookup import FilmScope, film_scope, resolve_theme
-from bot.core.render import NO_MENTIONS, inert
+from bot.core.refusals import MissingBotPermission, UserError
+from bot.core.render import NO_MENTIONS
+from bot.core.text import inert
 from bot.corpus import Theme
 from bot.discussion.render import RenderedPrompt, render_prompt
-from bot.discussion.rotation import Choice, choose_passages, critic_key
-from bot.discussion.store import PromptUse
-from bot.quotes.store import QuoteFilters
+from bot.discussion.rotation import Choice, PromptUse, choose_passages, critic_key
+from bot.quotes.rules import QuoteFilters
 
 log = logging.getLogger(__name__)
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.core.render import (
+from bot.core.render import FILM_CLUB_COLOUR
+from bot.core.text import (
     EMBED_DESCRIPTION_MAX,
-    FILM_CLUB_COLOUR,
     SPOILER_WARNING,
     THREAD_NAME_MAX,
     attribution_line,
@@ -20,7 +20,7 @@ from bot.core.render import (
 )
 from bot.corpus import Theme
 from bot.quotes.render import is_spoiler
-from bot.quotes.store import Quote
+from bot.quotes.rules import Quote
 
 QUESTION_MAX = 300
 DISCUSS_EXCERPT_MAX = 1800

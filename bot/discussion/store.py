@@ -3,33 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from bot.core.db import Database
 from bot.core.time import utc_now_iso
+from bot.discussion.rotation import PromptUse, RotationState
 
 RECENT_PROMPTS = 30
-
-
-@dataclass(frozen=True)
-class RotationState:
-    """Where one (guild, theme, film) rotation stands."""
-
-    cycle: int  # the current cycle number; 0 when nothing was ever posted
-    used: frozenset[int]  # passage ids already used in that cycle
-    last_critic: str | None  # critic_key of the most recently used passage (any cycle)
-    # Passages of this server's latest prompts on any theme: a passage tagged with two themes should
-    # not come back under the second theme right after it was shown under the first.
-    recent: frozenset[int] = frozenset()
-
-
-@dataclass(frozen=True)
-class PromptUse:
-    """One passage a posted prompt used, in the cycle it counts for."""
-
-    passage_id: int
-    critic_key: str
-    cycle: int
 
 
 class PromptStore:

@@ -8,9 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.core.errors import UserError
-from bot.core.render import EMBED_DESCRIPTION_MAX, clip, inert
-from bot.polls.store import Poll
+from bot.core.refusals import UserError
+from bot.core.text import EMBED_DESCRIPTION_MAX, clip, inert
 
 MIN_OPTIONS = 2
 MAX_OPTIONS = 25  # a select menu holds at most 25 options
@@ -24,6 +23,41 @@ MAX_HOURS = 768  # 32 days: Discord's native poll maximum; we apply it to every 
 DEFAULT_HOURS = 24
 BAR_WIDTH = 10
 SEPARATOR = "|"
+
+
+@dataclass(frozen=True)
+class Poll:
+    id: int
+    guild_id: int
+    channel_id: int
+    message_id: int | None
+    creator_id: int
+    kind: str  # 'native' or 'buttons'
+    question: str
+    multiple: bool
+    anonymous: bool
+    hide_results: bool
+    theme: str | None
+    created_at: str
+    deadline: str
+    closed_at: str | None
+    options: tuple[str, ...]  # option_id n is options[n - 1]
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+@dataclass(frozen=True)
+class Tally:
+    counts: tuple[int, ...]  # per option, in order
+    voters: int  # distinct members with at least one vote
+
+
+@dataclass(frozen=True)
+class VoteOutcome:
+    closed: bool  # the poll had ended: nothing changed
+    choices: tuple[int, ...]  # the option ids now recorded for this member
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.core.checks import require_guild
-from bot.core.errors import UserError
-from bot.core.render import NO_MENTIONS, clip, inert
+from bot.core.refusals import UserError
+from bot.core.render import NO_MENTIONS
+from bot.core.text import clip, inert
 from bot.core.time import iso
 from bot.polls import rules as logic
-from bot.polls.store import Poll
+from bot.polls.rules import Poll
 from bot.polls.views import poll_embed, poll_view
 
 if TYPE_CHECKING:

@@ -2,48 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import aiosqlite
 
 from bot.core.db import Database
-
-
-@dataclass(frozen=True)
-class Poll:
-    id: int
-    guild_id: int
-    channel_id: int
-    message_id: int | None
-    creator_id: int
-    kind: str  # 'native' or 'buttons'
-    question: str
-    multiple: bool
-    anonymous: bool
-    hide_results: bool
-    theme: str | None
-    created_at: str
-    deadline: str
-    closed_at: str | None
-    options: tuple[str, ...]  # option_id n is options[n - 1]
-
-    @property
-    def is_open(self) -> bool:
-        return self.closed_at is None
-
-
-@dataclass(frozen=True)
-class Tally:
-    counts: tuple[int, ...]  # per option, in order
-    voters: int  # distinct members with at least one vote
-
-
-@dataclass(frozen=True)
-class VoteOutcome:
-    closed: bool  # the poll had ended: nothing changed
-    choices: tuple[int, ...]  # the option ids now recorded for this member
-
+from bot.polls.rules import Poll, Tally, VoteOutcome
 
 _POLL_COLUMNS = (
     "id, guild_id, channel_id, message_id, creator_id, kind, question, multiple, anonymous, hide_results,"

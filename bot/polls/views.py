@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.core.errors import UserError, user_errors
-from bot.core.render import FILM_CLUB_COLOUR, clip
+from bot.core.errors import user_errors
+from bot.core.refusals import UserError
+from bot.core.render import FILM_CLUB_COLOUR
+from bot.core.text import clip
 from bot.polls import rules as logic
-from bot.polls.store import Poll
+from bot.polls.rules import Poll
 
 if TYPE_CHECKING:
     from bot.client import FilmBot

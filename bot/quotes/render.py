@@ -5,9 +5,10 @@ from __future__ import annotations
 import discord
 
 from bot.core.films import unattributed_label
-from bot.core.render import FILM_CLUB_COLOUR, attribution_line, clip, film_label, inert, quote_block
+from bot.core.render import FILM_CLUB_COLOUR
+from bot.core.text import attribution_line, clip, film_label, inert, quote_block
 from bot.corpus import Theme
-from bot.quotes.store import Quote
+from bot.quotes.rules import Quote
 
 
 def is_spoiler(quote: Quote, themes: dict[str, Theme]) -> bool:

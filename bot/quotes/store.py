@@ -5,48 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from bot.core.db import Database
-from bot.core.films import TITLE_YEAR, unattributed_label, unattributed_target
+from bot.core.films import TITLE_YEAR, unattributed_target
 from bot.quotes import fts
-
-# "Title (Year)": the film label shown everywhere and offered by autocomplete.
-
-
-@dataclass(frozen=True)
-class QuoteFilters:
-    film: str | None = None
-    critic: str | None = None
-    theme: str | None = None
-    about: str | None = None
-
-    def is_empty(self) -> bool:
-        return not any((self.film, self.critic, self.theme, self.about))
-
-
-@dataclass(frozen=True)
-class Quote:
-    passage_id: int
-    review_id: int
-    text: str
-    paragraph: int
-    ordinal: int
-    critic: str | None
-    outlet: str | None
-    url: str | None
-    published: str | None
-    review_spoiler: bool
-    film_title: str
-    film_year: int | None
-    themes: tuple[str, ...]
-
-    @property
-    def attribution(self) -> str:
-        """The critic's name, or a stable honest label when the review has no byline."""
-        return self.critic or unattributed_label(self.review_id)
-
+from bot.quotes.rules import Quote, QuoteFilters
 
 _QUOTE_COLUMNS = """
     p.id AS passage_id, p.review_id, p.text, p.paragraph, p.ordinal, r.critic, r.outlet, r.url,

@@ -11,11 +11,13 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.core.errors import UserError, user_errors
+from bot.core.errors import user_errors
 from bot.core.lookup import film_names
-from bot.core.render import NO_MENTIONS, clip, context_window, film_label, inert, spoiler
+from bot.core.refusals import UserError
+from bot.core.render import NO_MENTIONS
+from bot.core.text import clip, context_window, film_label, inert, spoiler
 from bot.quotes.render import is_spoiler, quote_embed
-from bot.quotes.store import QuoteFilters
+from bot.quotes.rules import QuoteFilters
 
 if TYPE_CHECKING:
     from bot.client import FilmBot

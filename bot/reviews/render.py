@@ -8,18 +8,18 @@ from typing import Any
 import discord
 
 from bot.core.films import unattributed_label
-from bot.core.render import (
+from bot.core.render import FILM_CLUB_COLOUR
+from bot.core.store import AuditEntry
+from bot.core.text import (
     AUTOCOMPLETE_NAME_MAX,
     CONTENT_MAX,
     EMBED_DESCRIPTION_MAX,
     EMBED_FIELD_VALUE_MAX,
-    FILM_CLUB_COLOUR,
     clip,
     film_label,
     inert,
     spoiler,
 )
-from bot.core.store import AuditEntry
 from bot.corpus import Theme
 from bot.reviews.store import ReviewRow
 

@@ -13,9 +13,9 @@ from datetime import date as Date
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.core.errors import UserError
 from bot.core.films import TITLE_YEAR, looks_like_unattributed_label
-from bot.core.render import clip, inert
+from bot.core.refusals import UserError
+from bot.core.text import clip, inert
 from bot.corpus import TaggedPassage, Theme, content_hash, process_review, strip_control
 
 FILE_MAX_BYTES = 100 * 1024

@@ -9,10 +9,12 @@ from typing import Any
 import discord
 
 from bot.core.checks import require_moderator
-from bot.core.errors import UserError, send_ephemeral, user_errors
+from bot.core.errors import send_ephemeral, user_errors
 from bot.core.inputs import scrub
-from bot.core.render import NO_MENTIONS, TEXT_INPUT_VALUE_MAX, clip, inert
-from bot.quotes.store import QuoteFilters
+from bot.core.refusals import UserError
+from bot.core.render import NO_MENTIONS
+from bot.core.text import TEXT_INPUT_VALUE_MAX, clip, inert
+from bot.quotes.rules import QuoteFilters
 from bot.reviews.render import PER_PAGE, added_text, list_embed
 from bot.reviews.rules import ReviewMeta, prepare
 from bot.stores import Store

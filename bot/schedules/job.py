@@ -20,8 +20,9 @@ from typing import Any
 
 import discord
 
-from bot.core.errors import UserError
-from bot.core.render import NO_MENTIONS, clip
+from bot.core.refusals import UserError
+from bot.core.render import NO_MENTIONS
+from bot.core.text import clip
 from bot.core.time import from_iso
 from bot.discussion.post import post_prompt
 from bot.schedules.rules import discord_timestamp

@@ -1,0 +1,37 @@
+"""What a quote is and what a member can filter quotes by: pure domain types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.films import unattributed_label
+
+
+@dataclass(frozen=True)
+class QuoteFilters:
+    film: str | None = None
+    critic: str | None = None
+    theme: str | None = None
+    about: str | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    passage_id: int
+    review_id: int
+    text: str
+    paragraph: int
+    ordinal: int
+    critic: str | None
+    outlet: str | None
+    url: str | None
+    published: str | None
+    review_spoiler: bool
+    film_title: str
+    film_year: int | None
+    themes: tuple[str, ...]
+
+    @property
+    def attribution(self) -> str:
+        """The critic's name, or a stable honest label when the review has no byline."""
+        return self.critic or unattributed_label(self.review_id)
