@@ -46,7 +46,7 @@ class FilmBot(commands.Bot):
         self.last_import: ImportResult | None = None
         self.scheduler = Scheduler(self.now)
         self.polls = PollService(self)  # the cog, the vote buttons and the deadline job share it
-        self.tree.on_error = on_app_command_error
+        self.tree.error(on_app_command_error)
 
     @staticmethod
     def now() -> datetime:
@@ -101,11 +101,12 @@ class FilmBot(commands.Bot):
         Comparing against what Discord actually has (one GET) rather than a hash kept locally
         means a new application, a restored database or a manual change is still noticed.
         """
-        local = command_shapes([command.to_dict(self.tree) for command in self.tree.get_commands()])
+        local = command_shapes([dict(command.to_dict(self.tree)) for command in self.tree.get_commands()])
         if not force:
             # The raw payload, not AppCommand objects: discord.py 2.7 parses contexts [0] back as [],
             # which would make every start look like a change.
-            remote = command_shapes(await self.http.get_global_commands(self.application_id))
+            assert self.application_id is not None  # set by login, before setup_hook runs
+            remote = command_shapes([dict(c) for c in await self.http.get_global_commands(self.application_id)])
             if remote == local:
                 return False
         await self.tree.sync()

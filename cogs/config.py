@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.checks import require_moderator
+from bot.core.checks import require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.refusals import UserError
 from bot.core.text import inert
 from bot.core.time import canonical_zone, zone_suggestions
+
+if TYPE_CHECKING:
+    from bot.client import FilmBot
 
 
 def parse_timezone(value: str) -> str:
@@ -28,7 +33,7 @@ def parse_timezone(value: str) -> str:
 class Config(commands.GroupCog, group_name="config", group_description="Server settings for filmbot"):
     """Server settings: who moderates, which time zone, where moderator notices go."""
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
         super().__init__()
 
@@ -40,7 +45,8 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
             await require_moderator(interaction, "change server settings")
             if role is not None and role.is_default():
                 raise UserError("@everyone can't be the moderator role: that would make every member a moderator.")
-            await self.bot.store.guilds.update(interaction.guild_id, actor_id=interaction.user.id, moderator_role_id=role.id if role else None)
+            await self.bot.store.guilds.update(
+                require_guild(interaction).id, actor_id=interaction.user.id, moderator_role_id=role.id if role else None)
             text = f"Moderator role set to {role.mention}." if role else "Moderator role cleared: only Manage Server counts."
             await send_ephemeral(interaction, text)
 
@@ -51,7 +57,8 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
         async with user_errors(interaction):
             await require_moderator(interaction, "change server settings")
             name = parse_timezone(zone)
-            await self.bot.store.guilds.update(interaction.guild_id, actor_id=interaction.user.id, timezone=name)
+            await self.bot.store.guilds.update(
+                require_guild(interaction).id, actor_id=interaction.user.id, timezone=name)
             await send_ephemeral(interaction, f"Server time zone set to `{name}`.")
 
     @timezone.autocomplete("zone")
@@ -66,18 +73,19 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
         """Where filmbot tells moderators about problems (e.g. a paused schedule)."""
         async with user_errors(interaction):
             await require_moderator(interaction, "change server settings")
-            await self.bot.store.guilds.update(interaction.guild_id, actor_id=interaction.user.id, log_channel_id=channel.id if channel else None)
+            await self.bot.store.guilds.update(
+                require_guild(interaction).id, actor_id=interaction.user.id, log_channel_id=channel.id if channel else None)
             await send_ephemeral(interaction, f"Log channel set to {channel.mention}." if channel else "Log channel cleared.")
 
     @app_commands.command(name="show", description="Show this server's filmbot settings.")
     async def show(self, interaction: discord.Interaction) -> None:
         """Show this server's filmbot settings."""
-        settings = await self.bot.store.guilds.get(interaction.guild_id)
+        settings = await self.bot.store.guilds.get(require_guild(interaction).id)
         role = f"<@&{settings.moderator_role_id}>" if settings.moderator_role_id else "none (Manage Server only)"
         channel = f"<#{settings.log_channel_id}>" if settings.log_channel_id else "none"
         zone = settings.timezone or f"{self.bot.settings.default_timezone} (default)"
         await send_ephemeral(interaction, f"**Moderator role:** {role}\n**Time zone:** `{zone}`\n**Log channel:** {channel}")
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: FilmBot) -> None:
     await bot.add_cog(Config(bot))

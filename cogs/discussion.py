@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -15,6 +16,9 @@ from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.text import SPOILER_WARNING, clip, inert
 from bot.discussion.post import Kind, PostedPrompt, post_prompt
+
+if TYPE_CHECKING:
+    from bot.client import FilmBot
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +40,7 @@ def posted_reply(posted: PostedPrompt, theme_name: str, kind: Kind) -> str:
 class Discussion(commands.Cog):
     """Discussion prompts grounded in what critics wrote."""
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
 
     async def start_prompt(
@@ -136,5 +140,5 @@ class Discussion(commands.Cog):
         return await film_choices(self.bot.store, current)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: FilmBot) -> None:
     await bot.add_cog(Discussion(bot))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -20,6 +21,9 @@ from bot.polls.views import VoteButton, VoteSelect, poll_embed
 from bot.quotes.render import quote_embed
 from bot.quotes.rules import QuoteFilters
 
+if TYPE_CHECKING:
+    from bot.client import FilmBot
+
 log = logging.getLogger(__name__)
 
 
@@ -27,7 +31,7 @@ log = logging.getLogger(__name__)
 class Polls(commands.GroupCog, group_name="poll", group_description="Polls: native, anonymous or hidden."):
     """Create, close and read polls."""
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
         self.polls = bot.polls
         self.job = PollDeadlineJob(self.polls)
@@ -158,5 +162,5 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
         ][:25]
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: FilmBot) -> None:
     await bot.add_cog(Polls(bot))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -25,11 +27,14 @@ from bot.quotes.render import critic_line, is_spoiler
 from bot.quotes.rules import QuoteFilters
 from bot.quotes.views import AnotherQuoteButton, ContextButton, send_quote
 
+if TYPE_CHECKING:
+    from bot.client import FilmBot
+
 
 class Quotes(commands.Cog):
     """Quote critics by film, critic, theme or keywords."""
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
 
     async def cog_load(self) -> None:
@@ -135,5 +140,5 @@ class Quotes(commands.Cog):
         return await theme_choices(self.bot.store, self.bot.themes, current, film)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: FilmBot) -> None:
     await bot.add_cog(Quotes(bot))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.checks import require_moderator
+from bot.core.checks import interaction_data, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.lookup import autocomplete_matches, film_choices
 from bot.core.refusals import UserError
@@ -45,6 +45,9 @@ from bot.reviews.views import (
     submit_draft,
 )
 
+if TYPE_CHECKING:
+    from bot.client import FilmBot
+
 FILTER_MAX = 200
 
 
@@ -52,7 +55,7 @@ FILTER_MAX = 200
 class Reviews(commands.GroupCog, group_name="review", group_description="Manage the review corpus"):
     """Moderators grow and fix the corpus; every change is audited."""
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
         super().__init__()
 
@@ -67,7 +70,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         """/review add forms: handled from their saved draft, so they survive restarts."""
         if interaction.type is not discord.InteractionType.modal_submit:
             return
-        match = DRAFT_ID.match(str((interaction.data or {}).get("custom_id", "")))
+        match = DRAFT_ID.match(str(interaction_data(interaction).get("custom_id", "")))
         if match:
             await submit_draft(interaction, int(match.group(1)))
 
@@ -270,9 +273,8 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
             try:
                 prepared.append(check_item(item, self.bot.themes))
             except UserError as error:
-                film = (
-                    item.get("film") if isinstance(item, dict) and isinstance(item.get("film"), str) else "?"
-                )
+                film = item.get("film") if isinstance(item, dict) else None
+                film = film if isinstance(film, str) else "?"
                 rejected.append(clip(f"item {number} ({inert(film, 60)}): {error.message}", 300))
         if rejected:
             existing = await self.bot.store.reviews.existing_hashes([p.body_hash for p in prepared])
@@ -327,5 +329,5 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         return [app_commands.Choice(name=n, value=v) for n, v in autocomplete_matches(current, names)]
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: FilmBot) -> None:
     await bot.add_cog(Reviews(bot))

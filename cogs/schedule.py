@@ -6,13 +6,14 @@ the schedules are public anyway: they post in public channels), answered private
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.checks import require_moderator
+from bot.core.checks import require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.lookup import autocomplete_matches, film_choices, film_scope, resolve_theme
 from bot.core.refusals import UserError
@@ -23,6 +24,9 @@ from bot.discussion.post import check_bot_permissions, post_prompt
 from bot.schedules.job import ScheduleJob
 from bot.schedules.rules import Cadence, ScheduleInputError, discord_timestamp
 from bot.schedules.store import Schedule
+
+if TYPE_CHECKING:
+    from bot.client import FilmBot
 
 MAX_SCHEDULES = 15  # per server: enough for daily + weekly prompts, and /schedule list stays readable
 ROTATION = "rotation"
@@ -37,7 +41,7 @@ def input_error(error: ScheduleInputError) -> UserError:
 class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="Post discussion prompts on a schedule"):
     """Scheduled discussion prompts: set, list, pause, resume, remove, skip, test."""
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
         self.job = ScheduleJob(bot)
         super().__init__()
@@ -53,7 +57,7 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
         return settings.timezone or self.bot.settings.default_timezone
 
     async def owned(self, interaction: discord.Interaction, schedule_id: int) -> Schedule:
-        schedule = await self.bot.store.schedules.get(schedule_id, interaction.guild_id)
+        schedule = await self.bot.store.schedules.get(schedule_id, require_guild(interaction).id)
         if schedule is None:
             raise UserError(f"There is no schedule #{schedule_id} on this server. See `/schedule list`.")
         return schedule
@@ -75,7 +79,7 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
         """Post a discussion prompt in a channel at a time of day, daily or on chosen weekdays."""
         async with user_errors(interaction):
             member = await require_moderator(interaction, "set schedules")
-            zone = timezone if timezone and timezone.strip() else await self.server_zone(interaction.guild_id)
+            zone = timezone if timezone and timezone.strip() else await self.server_zone(require_guild(interaction).id)
             try:
                 cadence = Cadence.parse(time, days, zone)
             except ScheduleInputError as error:
@@ -88,16 +92,16 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
             if ping_role is not None and ping_role.is_default():
                 raise UserError("Pick a specific role to ping, not @everyone.")
             check_bot_permissions(channel, make_thread=thread)
-            if len(await self.bot.store.schedules.for_guild(interaction.guild_id)) >= MAX_SCHEDULES:
+            if len(await self.bot.store.schedules.for_guild(require_guild(interaction).id)) >= MAX_SCHEDULES:
                 raise UserError(f"This server already has {MAX_SCHEDULES} schedules, the most allowed."
                                 " Remove one with `/schedule remove` first.")
             schedule = await self.bot.store.schedules.create(
-                guild_id=interaction.guild_id, channel_id=channel.id, cadence=cadence, theme=theme_key,
+                guild_id=require_guild(interaction).id, channel_id=channel.id, cadence=cadence, theme=theme_key,
                 film=film_label, ping_role_id=ping_role.id if ping_role else None, make_thread=thread,
                 actor_id=member.id, now=self.bot.now(),
             )
             self.bot.scheduler.wake()
-            lines = await self.describe(schedule, await self.server_zone(interaction.guild_id))
+            lines = await self.describe(schedule, await self.server_zone(require_guild(interaction).id))
             await send_ephemeral(interaction, f"Schedule set.\n{lines}")
 
     @set_.autocomplete("timezone")
@@ -137,10 +141,10 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
     async def list_(self, interaction: discord.Interaction) -> None:
         """Every schedule of this server: settings, paused state and reason, next three run times."""
         async with user_errors(interaction):
-            schedules = await self.bot.store.schedules.for_guild(interaction.guild_id)
+            schedules = await self.bot.store.schedules.for_guild(require_guild(interaction).id)
             if not schedules:
                 raise UserError("No schedules yet. A moderator can add one with `/schedule set`.")
-            zone = await self.server_zone(interaction.guild_id)
+            zone = await self.server_zone(require_guild(interaction).id)
             blocks = [await self.describe(s, zone) for s in schedules]
             pages: list[str] = []
             for block in blocks:
@@ -177,7 +181,7 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
             schedule = await self.owned(interaction, id)
             if not schedule.paused:
                 raise UserError(f"Schedule #{id} is not paused.")
-            channel = interaction.guild.get_channel(schedule.channel_id)
+            channel = require_guild(interaction).get_channel(schedule.channel_id)
             if not isinstance(channel, discord.TextChannel):
                 raise UserError(f"Schedule #{id}'s channel no longer exists: remove it and set a new one.")
             check_bot_permissions(channel, make_thread=schedule.make_thread)
@@ -185,8 +189,8 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
                 schedule.id, paused=False, reason=None, actor_id=member.id, now=self.bot.now()
             )
             self.bot.scheduler.wake()
-            resumed = await self.bot.store.schedules.get(schedule.id)
-            text = await self.describe(resumed, await self.server_zone(interaction.guild_id))
+            resumed = await self.bot.store.schedules.get(schedule.id) or schedule
+            text = await self.describe(resumed, await self.server_zone(require_guild(interaction).id))
             await send_ephemeral(interaction, f"Schedule resumed.\n{text}")
 
     @app_commands.command(name="remove", description="Delete a schedule for good (moderators).")
@@ -225,7 +229,7 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
         async with user_errors(interaction):
             await require_moderator(interaction, "test schedules")
             schedule = await self.owned(interaction, id)
-            channel = interaction.guild.get_channel(schedule.channel_id)
+            channel = require_guild(interaction).get_channel(schedule.channel_id)
             if not isinstance(channel, discord.TextChannel):
                 raise UserError(f"Schedule #{id}'s channel no longer exists.")
             check_bot_permissions(channel, make_thread=schedule.make_thread)
@@ -244,5 +248,5 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
         return posted.message
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: FilmBot) -> None:
     await bot.add_cog(ScheduleCog(bot))

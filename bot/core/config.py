@@ -46,16 +46,8 @@ class Settings:
             ) from exc
 
     @property
-    def corpus_dir(self) -> Path:
-        return self.data_dir / "corpus"
-
-    @property
     def themes_file(self) -> Path:
         return self.data_dir / "themes.toml"
-
-    @property
-    def manifest_file(self) -> Path:
-        return self.data_dir / "manifest.toml"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:

@@ -56,10 +56,25 @@ def _casefold(value: object) -> object:
     return value.casefold() if isinstance(value, str) else value
 
 
+def inserted_id(cursor: aiosqlite.Cursor) -> int:
+    """The rowid an INSERT just created (SQLite always sets it after a successful INSERT)."""
+    if cursor.lastrowid is None:
+        raise RuntimeError("the INSERT created no row")
+    return cursor.lastrowid
+
+
+async def one_row(cursor: aiosqlite.Cursor) -> aiosqlite.Row:
+    """The single row of an aggregate or lookup that always yields one (count, max, PRAGMA)."""
+    row = await cursor.fetchone()
+    if row is None:
+        raise RuntimeError("the query returned no row")
+    return row
+
+
 async def migrate(conn: aiosqlite.Connection) -> int:
     """Apply every migration newer than PRAGMA user_version, all in one transaction."""
     async with conn.execute("PRAGMA user_version") as cur:
-        (current,) = await cur.fetchone()
+        (current,) = await one_row(cur)
     pending = [m for m in migration_files() if m[0] > current]
     if not pending:
         return current
@@ -112,7 +127,7 @@ class Database:
     # execute_fetchall runs, reads and closes in one hop to aiosqlite's thread (instead of three):
     # each hop is a loop round trip, and they dominate a simple command's latency.
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
-        rows = await self.conn.execute_fetchall(sql, params)
+        rows = list(await self.conn.execute_fetchall(sql, params))
         return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:

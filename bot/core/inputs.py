@@ -8,6 +8,8 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.core.checks import interaction_data
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _STRING = discord.AppCommandOptionType.string.value
 
@@ -32,5 +34,5 @@ def scrub_options(options: list[dict[str, Any]]) -> None:
 class FilmTree(app_commands.CommandTree):
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         # Runs before options are parsed into the command's arguments, so cleaning here reaches them all.
-        scrub_options((interaction.data or {}).get("options") or [])  # type: ignore[arg-type]
+        scrub_options(interaction_data(interaction).get("options") or [])
         return True

@@ -57,34 +57,6 @@ class AuditStore:
             ),
         )
 
-    async def history(
-        self, *, target_type: str | None = None, target_id: int | None = None, limit: int = 20
-    ) -> list[AuditEntry]:
-        sql = "SELECT * FROM audit_log"
-        params: list[Any] = []
-        clauses = []
-        if target_type is not None:
-            clauses.append("target_type = ?")
-            params.append(target_type)
-        if target_id is not None:
-            clauses.append("target_id = ?")
-            params.append(target_id)
-        if clauses:
-            sql += " WHERE " + " AND ".join(clauses)
-        sql += " ORDER BY id DESC LIMIT ?"
-        params.append(limit)
-        rows = await self.db.fetchall(sql, params)
-        return [
-            AuditEntry(
-                r["id"], r["guild_id"], r["actor_id"], r["action"], r["target_type"], r["target_id"],
-                json.loads(r["before_json"]) if r["before_json"] else None,
-                json.loads(r["after_json"]) if r["after_json"] else None,
-                r["at"],
-            )
-            for r in rows
-        ]
-
-
 # Per-server settings: moderator role, time zone, log channel.
 
 @dataclass(frozen=True)
@@ -154,8 +126,3 @@ class MetaStore:
     async def get(self, key: str) -> str | None:
         return await self.db.fetchval("SELECT value FROM meta WHERE key = ?", (key,))
 
-    async def set(self, key: str, value: str) -> None:
-        await self.db.execute(
-            "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import aiosqlite
 
-from bot.core.db import Database
+from bot.core.db import Database, one_row
 from bot.core.time import utc_now_iso
 from bot.corpus import TaggedPassage
 from bot.corpus.store import CorpusWriter
@@ -41,7 +41,7 @@ async def insert_fresh(conn: aiosqlite.Connection, fresh: list, result: ImportRe
         "SELECT max(coalesce((SELECT max(id) FROM passages), 0),"
         " coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'passages'), 0))"
     ) as cur:
-        (next_id,) = await cur.fetchone()
+        (next_id,) = await one_row(cur)
     passage_rows, theme_rows = [], []
     for entry, _, _, passages in fresh:
         for passage in passages:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from bot.core.db import Database
+from bot.core.db import Database, inserted_id
 from bot.core.time import utc_now_iso
 from bot.corpus import TaggedPassage
 
@@ -50,7 +50,7 @@ class CorpusWriter:
         if row is not None:
             return row[0]
         cur = await conn.execute("INSERT INTO films(title, year) VALUES (?, ?)", (title, year))
-        return cur.lastrowid
+        return inserted_id(cur)
 
     @staticmethod
     async def insert_review(
@@ -65,7 +65,7 @@ class CorpusWriter:
                 review.added_by, utc_now_iso(),
             ),
         )
-        review_id = cur.lastrowid
+        review_id = inserted_id(cur)
         await CorpusWriter.insert_passages(conn, review_id, passages)
         return review_id
 
@@ -80,7 +80,7 @@ class CorpusWriter:
             )
             await conn.executemany(
                 "INSERT INTO passage_themes(passage_id, theme, score) VALUES (?, ?, ?)",
-                [(cur.lastrowid, theme, score) for theme, score in passage.themes.items()],
+                [(inserted_id(cur), theme, score) for theme, score in passage.themes.items()],
             )
 
     @staticmethod

@@ -28,7 +28,7 @@ from bot.quotes.rules import QuoteFilters
 log = logging.getLogger(__name__)
 
 Kind = Literal["discuss", "debate"]
-AUTO_ARCHIVE_MINUTES = 4320  # 3 days: film-club talk runs over a weekend, a day is too short
+AUTO_ARCHIVE_MINUTES: Literal[60, 1440, 4320, 10080] = 4320  # 3 days: film-club talk runs over a weekend, a day is too short
 
 # (permission attribute, name as Discord shows it); thread ones only when a thread is made.
 _POST_PERMISSIONS = (
@@ -116,7 +116,7 @@ async def _choose(bot: Any, guild_id: int, theme: str | None, scope: FilmScope, 
     for candidate in order:
         pool = await bot.store.quotes.passages_for(QuoteFilters(theme=candidate.key, film=scope.key or None))
         state = await bot.store.prompts.rotation(guild_id, candidate.key, scope.key)
-        choice = choose_passages(pool, state, theme=candidate, count=2 if kind == "debate" else 1, rng=random)
+        choice = choose_passages(pool, state, theme=candidate, count=2 if kind == "debate" else 1, rng=random.Random())
         if choice is not None:
             return choice
     if theme is not None:

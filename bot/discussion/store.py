@@ -72,7 +72,3 @@ class PromptStore:
                 [(*shared, use.cycle, use.passage_id, use.critic_key, source, at) for use in uses],
             )
 
-    async def count(self, guild_id: int) -> int:
-        return await self.db.fetchval(
-            "SELECT count(*) FROM posted_prompts WHERE guild_id = ?", (guild_id,), 0
-        )

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.core.checks import require_guild
+from bot.core.checks import require_channel_id, require_guild
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
@@ -42,7 +42,7 @@ class PollService:
         guild = require_guild(interaction)
         now = self.bot.now()
         poll_id = await self.bot.store.polls.create(
-            guild_id=guild.id, channel_id=interaction.channel_id, creator_id=interaction.user.id,
+            guild_id=guild.id, channel_id=require_channel_id(interaction), creator_id=interaction.user.id,
             kind="native" if spec.native else "buttons", question=spec.question, options=spec.options,
             multiple=spec.multiple, anonymous=spec.anonymous, hide_results=spec.hide_results,
             created_at=iso(now), deadline=iso(now + timedelta(hours=spec.hours)), theme=theme,
@@ -61,13 +61,14 @@ class PollService:
                 native = discord.Poll(spec.question, timedelta(hours=spec.hours), multiple=spec.multiple)
                 for option in spec.options:
                     native.add_answer(text=option)
-                kwargs = {"poll": native, "allowed_mentions": NO_MENTIONS}
+                kwargs: dict[str, Any] = {"poll": native, "allowed_mentions": NO_MENTIONS}
             else:
                 tally = await self.bot.store.polls.tally(poll.id)
                 kwargs = {
                     "embed": poll_embed(poll, tally.counts, tally.voters, closed=False),
                     "view": poll_view(poll, disabled=False), "allowed_mentions": NO_MENTIONS,
                 }
+            message: discord.Message
             if interaction.response.is_done():
                 message = await interaction.followup.send(wait=True, **kwargs)
             else:

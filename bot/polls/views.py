@@ -7,19 +7,16 @@ buttons keep working after a restart. Votes go to the bot's PollService (`bot.po
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 import discord
 
+from bot.core.checks import client_of
 from bot.core.errors import user_errors
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR
 from bot.core.text import clip
 from bot.polls import rules as logic
 from bot.polls.rules import Poll
-
-if TYPE_CHECKING:
-    from bot.client import FilmBot
 
 
 def poll_embed(
@@ -53,7 +50,7 @@ class VoteButton(
         return cls(int(match["poll"]), int(match["option"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        bot: FilmBot = interaction.client  # type: ignore[assignment]
+        bot = client_of(interaction)
         async with user_errors(interaction):
             await bot.polls.record_vote(interaction, self.poll_id, self.option_id)
 
@@ -82,7 +79,7 @@ class VoteSelect(
         return cls(int(match["poll"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        bot: FilmBot = interaction.client  # type: ignore[assignment]
+        bot = client_of(interaction)
         async with user_errors(interaction):
             values = self.item.values
             if not values or not values[0].isdigit():

@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any
 
-from bot.core.db import Database
+from bot.core.db import Database, one_row
 from bot.core.films import TITLE_YEAR, unattributed_target
 from bot.quotes import fts
 from bot.quotes.rules import Quote, QuoteFilters
@@ -212,7 +212,7 @@ class QueryStore:
                 (digest, filters.film, filters.critic, filters.theme, filters.about),
             )
             async with conn.execute("SELECT id FROM quote_queries WHERE filters_hash = ?", (digest,)) as cur:
-                (query_id,) = await cur.fetchone()
+                (query_id,) = await one_row(cur)
         return query_id
 
     async def load(self, query_id: int) -> QuoteFilters | None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.core.checks import client_of
 from bot.core.errors import user_errors
 from bot.core.lookup import film_names
 from bot.core.refusals import UserError
@@ -47,7 +48,7 @@ class AnotherQuoteButton(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         async with user_errors(interaction):
-            filters = await interaction.client.store.queries.load(self.query_id)  # type: ignore[attr-defined]
+            filters = await client_of(interaction).store.queries.load(self.query_id)
             if filters is None:
                 raise UserError("That quote's search is no longer available; run /quote again.")
             await send_quote(interaction, filters, exclude=self.passage_id)
@@ -74,13 +75,13 @@ class ContextButton(
         return cls(int(match["passage"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        bot = interaction.client
+        bot = client_of(interaction)
         async with user_errors(interaction):
-            quote = await bot.store.quotes.get(self.passage_id)  # type: ignore[attr-defined]
-            paragraph = await bot.store.quotes.context(self.passage_id)  # type: ignore[attr-defined]
+            quote = await bot.store.quotes.get(self.passage_id)
+            paragraph = await bot.store.quotes.context(self.passage_id)
             if quote is None or paragraph is None:
                 raise UserError("That passage was removed from the corpus.")
-            hidden = is_spoiler(quote, bot.themes)  # type: ignore[attr-defined]
+            hidden = is_spoiler(quote, bot.themes)
             body = clip(context_window(paragraph, 1500), 1800)
             film = film_label(quote.film_title, quote.film_year)
             text = (
@@ -101,7 +102,7 @@ async def send_quote(
     interaction: discord.Interaction, filters: QuoteFilters, *, exclude: int | None = None
 ) -> None:
     """Post a random quote matching `filters` (not `exclude`) with its Another / More context buttons."""
-    bot: FilmBot = interaction.client  # type: ignore[assignment]
+    bot = client_of(interaction)
     quote = await bot.store.quotes.pick(filters, exclude=exclude)
     if quote is None:
         raise UserError(await nothing_found(bot, filters))

@@ -6,7 +6,7 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.core.db import Database
+from bot.core.db import Database, inserted_id
 from bot.core.time import utc_now_iso
 
 DRAFT_LIFETIME = timedelta(hours=24)
@@ -25,7 +25,7 @@ class DraftStore:
                 "INSERT INTO review_drafts(guild_id, user_id, meta_json, created_at) VALUES (?, ?, ?, ?)",
                 (guild_id, user_id, json.dumps(meta, ensure_ascii=False), now),
             )
-            return cursor.lastrowid
+            return inserted_id(cursor)
 
     async def take(self, draft_id: int, user_id: int) -> dict[str, Any] | None:
         """The draft's metadata, deleted in the same transaction: a second submit gets None."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date as Date
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,7 +20,6 @@ from bot.corpus import TaggedPassage, Theme, content_hash, process_review, strip
 
 FILE_MAX_BYTES = 100 * 1024
 FILE_EXTENSIONS = (".txt", ".md")
-MODAL_TEXT_MAX = 4000
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 # "Title (Year)" is the autocomplete value users pick, and Discord caps a choice value at 100 characters.
 FILM_MAX = 90
@@ -272,10 +271,6 @@ def check_item(item: Any, themes: dict[str, Theme]) -> Prepared:
         bool(item.get("spoiler", False)),
     )
     return prepare(meta, item["text"], themes)
-
-
-def meta_dict(meta: ReviewMeta) -> dict[str, Any]:
-    return asdict(meta)
 
 
 class DuplicateReview(UserError):

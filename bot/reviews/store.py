@@ -71,7 +71,7 @@ async def resolve_film(conn: aiosqlite.Connection, title: str, year: int | None)
     """The film's id; a title without a year names the one existing film of that title, if unique."""
     if year is None:
         async with conn.execute("SELECT id FROM films WHERE title = ? COLLATE NOCASE", (title,)) as cur:
-            rows = await cur.fetchall()
+            rows = list(await cur.fetchall())
         if len(rows) == 1:
             return rows[0][0]
     return await CorpusWriter.film_id(conn, title, year)
@@ -287,7 +287,7 @@ class ReviewStore:
     async def history(self, review_id: int | None = None, *, limit: int = 15) -> tuple[list[AuditEntry], int]:
         """The latest audit entries about reviews (or one review), newest first, and the total count."""
         if review_id is None:
-            where, params = "target_type IN (?, ?)", list(REVIEW_TARGETS)
+            where, params = "target_type IN (?, ?)", list[Any](REVIEW_TARGETS)
         else:
             where, params = "target_type = 'review' AND target_id = ?", [review_id]
         total = await self.db.fetchval(f"SELECT count(*) FROM audit_log WHERE {where}", params)

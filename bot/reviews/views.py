@@ -8,7 +8,7 @@ from typing import Any
 
 import discord
 
-from bot.core.checks import require_moderator
+from bot.core.checks import client_of, interaction_data, require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.inputs import scrub
 from bot.core.refusals import UserError
@@ -41,7 +41,7 @@ class ReviewTextModal(discord.ui.Modal):
     draft saved in SQLite, so a form submitted after a restart (or twice) is handled once.
     """
 
-    text = discord.ui.TextInput(
+    text: discord.ui.TextInput[ReviewTextModal] = discord.ui.TextInput(
         label="Review text (max 4,000 characters)",
         style=discord.TextStyle.paragraph,
         max_length=TEXT_INPUT_VALUE_MAX,
@@ -57,8 +57,8 @@ class ReviewTextModal(discord.ui.Modal):
 
 
 async def open_draft_form(interaction: discord.Interaction, meta: ReviewMeta) -> None:
-    bot: Any = interaction.client
-    draft_id = await bot.store.drafts.save(interaction.guild_id, interaction.user.id, asdict(meta))
+    bot = client_of(interaction)
+    draft_id = await bot.store.drafts.save(require_guild(interaction).id, interaction.user.id, asdict(meta))
     modal = ReviewTextModal(meta, draft_id)
     await interaction.response.send_modal(modal)
     modal.stop()  # forget it in memory: every submission goes through submit_draft, restart or not
@@ -78,14 +78,14 @@ def submitted_text(components: list[dict[str, Any]]) -> str:
 
 async def submit_draft(interaction: discord.Interaction, draft_id: int) -> None:
     """Store the review of a submitted form, once; checked again: the role may have changed."""
-    bot: Any = interaction.client
+    bot = client_of(interaction)
     async with user_errors(interaction):
         await require_moderator(interaction, "add reviews")
         meta = await bot.store.drafts.take(draft_id, interaction.user.id)
         if meta is None:
             raise UserError("That form was already submitted or has expired: run `/review add` again.")
         # Discord closes the form on any answer, so a refused text needs a new /review add anyway.
-        text = submitted_text((interaction.data or {}).get("components") or [])
+        text = submitted_text(interaction_data(interaction).get("components") or [])
         await store_review(interaction, ReviewMeta(**meta), text)
 
 
@@ -114,7 +114,7 @@ class RemoveButton(
             asked = interaction.message.interaction_metadata if interaction.message else None
             if asked is not None and asked.user.id != interaction.user.id:
                 raise UserError("Only the moderator who asked for this removal can confirm it.")
-            removed = await interaction.client.store.reviews.remove(  # type: ignore[attr-defined]
+            removed = await client_of(interaction).store.reviews.remove(
                 self.review_id, actor_id=interaction.user.id, guild_id=interaction.guild_id
             )
             if removed is None:
@@ -151,7 +151,7 @@ class ListPageButton(
         return cls(int(match["query"]), int(match["page"]), match["dir"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        store: Store = interaction.client.store  # type: ignore[attr-defined]
+        store = client_of(interaction).store
         async with user_errors(interaction):
             filters = await store.queries.load(self.query_id)
             if filters is None:
@@ -162,7 +162,7 @@ class ListPageButton(
 
 async def store_review(interaction: discord.Interaction, meta: ReviewMeta, text: str) -> None:
     """Clean, segment and tag the text, store it in one transaction, and say what was found."""
-    bot: Any = interaction.client
+    bot = client_of(interaction)
     prepared = prepare(meta, text, bot.themes)
     row = await bot.store.reviews.add(prepared, actor_id=interaction.user.id, guild_id=interaction.guild_id)
     counts = await bot.store.reviews.themes(row.id)

@@ -132,15 +132,6 @@ class Cadence:
                 yield slot
             day += timedelta(days=1)
 
-    def next_slots(self, after: datetime, count: int) -> list[datetime]:
-        """The next `count` slots strictly after `after`."""
-        found: list[datetime] = []
-        for slot in self.slots_after(after):
-            found.append(slot)
-            if len(found) >= count:
-                break
-        return found
-
     def slots_between(self, start: datetime, end: datetime) -> list[datetime]:
         """Slots s with start < s <= end, oldest first."""
         found: list[datetime] = []

@@ -13,7 +13,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.core.db import Database
+from bot.core.db import Database, inserted_id, one_row
 from bot.core.store import AuditStore
 from bot.core.time import from_iso, iso
 from bot.schedules.rules import Cadence, format_days, parse_days, parse_time, plan_due
@@ -93,6 +93,12 @@ async def _one(conn: aiosqlite.Connection, sql: str, params: tuple[Any, ...]) ->
         return await cur.fetchone()
 
 
+async def _exactly_one(conn: aiosqlite.Connection, sql: str, params: tuple[Any, ...]) -> aiosqlite.Row:
+    """A row that must exist (just inserted, or an aggregate)."""
+    async with conn.execute(sql, params) as cur:
+        return await one_row(cur)
+
+
 class ScheduleStore:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -110,8 +116,8 @@ class ScheduleStore:
                 (guild_id, channel_id, f"{cadence.at:%H:%M}", format_days(cadence.days), cadence.zone, theme,
                  film, ping_role_id, int(make_thread), actor_id, iso(now), iso(now)),
             ) as cur:
-                schedule_id = cur.lastrowid
-            row = await _one(conn, "SELECT * FROM schedules WHERE id = ?", (schedule_id,))
+                schedule_id = inserted_id(cur)
+            row = await _exactly_one(conn, "SELECT * FROM schedules WHERE id = ?", (schedule_id,))
             schedule = _schedule(row)
             await AuditStore.record(conn, guild_id=guild_id, actor_id=actor_id, action="schedule.set",
                                     target_type="schedule", target_id=schedule_id, after=asdict(schedule))
@@ -173,6 +179,7 @@ class ScheduleStore:
 
     # ---- slots -----------------------------------------------------------------------------
     async def posts(self, schedule_id: int) -> list[SlotPost]:
+        """Every slot row of a schedule, oldest first (what was posted, skipped or is pending)."""
         rows = await self.db.fetchall(
             "SELECT * FROM schedule_posts WHERE schedule_id = ? ORDER BY slot_utc", (schedule_id,)
         )
@@ -222,7 +229,7 @@ class ScheduleStore:
             if row is None:
                 return None, ()
             schedule = _schedule(row)
-            latest = await _one(
+            latest = await _exactly_one(
                 conn, "SELECT MAX(slot_utc) FROM schedule_posts WHERE schedule_id = ? AND slot_utc <= ?",
                 (schedule_id, iso(now)),
             )
@@ -230,15 +237,17 @@ class ScheduleStore:
             if latest[0] is not None:
                 floor = max(floor, from_iso(latest[0]))
             plan = plan_due(schedule.cadence.slots_between(floor, now), now, grace)
-            for slot, reason in plan.skip:
+            for slot, skipped in plan.skip:
                 await conn.execute(
                     "INSERT OR IGNORE INTO schedule_posts(schedule_id, slot_utc, status, reason, updated_at)"
-                    " VALUES (?, ?, 'skipped', ?, ?)", (schedule_id, iso(slot), reason, iso(now)),
+                    " VALUES (?, ?, 'skipped', ?, ?)", (schedule_id, iso(slot), skipped, iso(now)),
                 )
             if plan.post is None:
                 return None, plan.skip
             late = now - plan.post
-            reason = f"catch-up: {late.total_seconds() / 3600:.1f} h late" if late > timedelta(minutes=1) else None
+            reason: str | None = (
+                f"catch-up: {late.total_seconds() / 3600:.1f} h late" if late > timedelta(minutes=1) else None
+            )
             async with conn.execute(
                 "INSERT OR IGNORE INTO schedule_posts(schedule_id, slot_utc, status, attempts, claimed_at,"
                 " reason, updated_at) VALUES (?, ?, 'claimed', 1, ?, ?, ?)",
