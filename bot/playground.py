@@ -199,7 +199,23 @@ async def catch_up_with_wall_time(env: Any) -> None:
         # restart it handles whatever came due exactly as after real downtime.
         await env.bot.scheduler.stop()
         await env.advance_time(behind)
-        env.bot.scheduler.start()
+        start_in_bot_scope(env, env.bot.scheduler.start)
+
+
+def start_in_bot_scope(env: Any, start: Callable[[], None]) -> None:
+    """Start a bot task as if the bot had started it itself.
+
+    simcord moves only the timers of tasks the bot owns (created inside its "bot scope"); a task
+    started from here, outside it, would sleep in wall time, so at --speed 60 a prompt due in 3
+    virtual minutes would wait 3 real minutes (3 virtual hours). `_bot_scope` is simcord 3.2's
+    private API, guarded so a future simcord without it still runs.
+    """
+    scope = getattr(env, "_bot_scope", None)
+    if scope is None:
+        start()
+        return
+    with scope():
+        start()
 
 
 def instructions(url: str, world: PlaygroundWorld, settings: Settings, speed: float) -> str:
