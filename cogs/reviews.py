@@ -92,6 +92,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         url="Link to the review (http/https)",
         date="Publication date, YYYY-MM-DD",
         file="The review as a UTF-8 .txt or .md file (up to 100 KB)",
+        spoiler="The whole review gives the ending away: every quote from it is hidden behind a spoiler tag",
     )
     async def add(
         self,
@@ -103,11 +104,13 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         url: str | None = None,
         date: str | None = None,
         file: discord.Attachment | None = None,
+        spoiler: bool = False,
     ) -> None:
         """Add a review: attach a .txt/.md file (up to 100 KB), or paste up to 4,000 characters in a form."""
         async with user_errors(interaction):
             await require_moderator(interaction, "add reviews")
-            meta = check_meta(film, year, critic, outlet, url, date)  # before the modal: no typing in vain
+            # Validated before the form opens: no typing in vain.
+            meta = check_meta(film, year, critic, outlet, url, date, spoiler=spoiler)
             if file is None:
                 await open_draft_form(interaction, meta)
                 return
@@ -124,6 +127,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         outlet="Publication; - clears it",
         url="Link (http/https); - clears it",
         date="YYYY-MM-DD; - clears it",
+        spoiler="True: every quote from this review is hidden behind a spoiler tag",
     )
     async def edit(
         self,
@@ -134,12 +138,13 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         outlet: str | None = None,
         url: str | None = None,
         date: str | None = None,
+        spoiler: bool | None = None,
     ) -> None:
         """Fix a review's metadata; quotes show the change at once and re-imports keep it."""
         async with user_errors(interaction):
             await require_moderator(interaction, "edit reviews")
             row = await self.find(review)
-            changes = self.edit_changes(film, critic, outlet, url, date)
+            changes = self.edit_changes(film, critic, outlet, url, date, spoiler)
             result = await self.bot.store.reviews.edit(
                 row.id, changes, actor_id=interaction.user.id, guild_id=interaction.guild_id
             )
@@ -154,7 +159,8 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
 
     @staticmethod
     def edit_changes(
-        film: str | None, critic: str | None, outlet: str | None, url: str | None, date: str | None
+        film: str | None, critic: str | None, outlet: str | None, url: str | None, date: str | None,
+        spoiler: bool | None = None,
     ) -> dict[str, Any]:
         def cleared(value: str | None) -> bool:
             return value is not None and value.strip() == CLEAR
@@ -170,9 +176,11 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
             changes["url"] = None if cleared(url) else check_url(url)
         if date is not None:
             changes["published"] = None if cleared(date) else check_date(date)
+        if spoiler is not None:
+            changes["spoiler"] = spoiler
         if not changes:
             raise UserError(
-                "Nothing to change: give a film, critic, outlet, url or date (`-` clears a field)."
+                "Nothing to change: give a film, critic, outlet, url, date or spoiler (`-` clears a field)."
             )
         return changes
 

@@ -146,7 +146,7 @@ class ReviewStore:
     async def edit(
         self, review_id: int, changes: dict[str, Any], *, actor_id: int, guild_id: int | None
     ) -> tuple[ReviewRow, ReviewRow] | None:
-        """Change metadata (keys: film=(title, year), critic, outlet, url, published); locks attribution."""
+        """Change metadata (keys: film=(title, year), critic, outlet, url, published, spoiler); locks attribution."""
         async with self.db.transaction() as conn:
             before = await self.get(review_id)
             if before is None:
@@ -154,12 +154,15 @@ class ReviewStore:
             film_id = before.film_id
             if "film" in changes:
                 film_id = await resolve_film(conn, *changes["film"])
-            values = {k: changes.get(k, getattr(before, k)) for k in ("critic", "outlet", "url", "published")}
+            values = {
+                k: changes.get(k, getattr(before, k)) for k in ("critic", "outlet", "url", "published", "spoiler")
+            }
             # attribution_locked: bundled re-imports must keep what the moderator set.
             await conn.execute(
-                "UPDATE reviews SET film_id = ?, critic = ?, outlet = ?, url = ?, published = ?,"
+                "UPDATE reviews SET film_id = ?, critic = ?, outlet = ?, url = ?, published = ?, spoiler = ?,"
                 " attribution_locked = 1 WHERE id = ?",
-                (film_id, values["critic"], values["outlet"], values["url"], values["published"], review_id),
+                (film_id, values["critic"], values["outlet"], values["url"], values["published"],
+                 int(values["spoiler"]), review_id),
             )
             after = await self.get(review_id)
             assert after is not None
