@@ -46,11 +46,15 @@ _CREDIT = re.compile(
 _URL = re.compile(r"^(https?://|www\.)\S*$", re.IGNORECASE)
 # Spoiler/affiliate disclaimers opening a paragraph: a sentence about the
 # article, not about the film, so it must never be quoted as the critic's view.
+# The sentence body is taken possessively and checked for the keyword in code:
+# "[^.?!]*(?:spoilers?)[^.?!]*" backtracked quadratically on a long sentence
+# repeating the keyword without a full stop.
 _DISCLAIMER = re.compile(
     r"^(?:(?:spoiler )?warning: )?this (?:post|article|review|piece|story) contains "
-    r"[^.?!]*(?:spoilers?|affiliate links?)[^.?!]*[.!] *",
+    r"([^.?!]*+)[.!] *+",
     re.IGNORECASE,
 )
+_DISCLAIMER_TOPIC = re.compile(r"spoiler|affiliate link", re.IGNORECASE)
 _MAX_HEADING_WORDS = 15
 
 
@@ -110,10 +114,14 @@ def clean_review(raw: str) -> list[str]:
     """
     paragraphs: list[str] = []
     for raw_line in strip_control(raw).split("\n"):
+        if not raw_line or raw_line.isspace():  # cheap skip: 10,000 blank lines cost nothing
+            continue
         line = _normalise_line(raw_line)
         if is_boilerplate(line):
             continue
-        line = _DISCLAIMER.sub("", line).strip()
+        disclaimer = _DISCLAIMER.match(line)
+        if disclaimer and _DISCLAIMER_TOPIC.search(disclaimer.group(1)):
+            line = line[disclaimer.end():].strip()
         if line:
             paragraphs.append(line)
     return paragraphs
