@@ -222,8 +222,9 @@ def _is_quotable(sentences: list[str], whole: bool) -> bool:
     if not whole or not MIN_QUOTABLE <= len(text) <= limit:
         return False
     shaped = all(_starts_sentence(s, 0) and _TERMINAL_END.search(s) for s in sentences)
-    only_questions = all(_QUESTION_END.search(s) for s in sentences)
-    if not shaped or only_questions or text.count(_GAP_MARK) > _MAX_GAPS_QUOTABLE:
+    # Mostly rhetorical questions is not the critic's view.
+    mostly_questions = 2 * sum(bool(_QUESTION_END.search(s)) for s in sentences) > len(sentences)
+    if not shaped or mostly_questions or text.count(_GAP_MARK) > _MAX_GAPS_QUOTABLE:
         return False
     return not dangling(sentences[0]) and standalone_problem(text) is None
 

@@ -18,6 +18,13 @@ import re
 from bot.corpus.quotes import opens_with_quote, quoted_fraction, quotes_balanced
 
 _OPENERS = "\"“‘'([¿¡「『"
+
+
+def _words(text: str) -> frozenset[str]:
+    """A word list written as one string, for readability."""
+    return frozenset(text.split())
+
+
 # Connectives that always point back at an earlier sentence.
 _HARD_CONNECTIVE = re.compile(
     r"(?:Also|However|Still|Instead|Neither|Nor|Then|Thus|Therefore|Hence|Meanwhile|Besides|Moreover|"
@@ -35,21 +42,68 @@ _DUMMY_IT = re.compile(
     r"It(?:['’]s| is| was| seems| feels| would be)(?: (?!(?:a|an|the|this|that|his|her|their)\b)[\w-]+){1,2}"
     r" (?:not )?(?:to|that)\b"
 )
-_PRONOUN = frozenset("he she they him her them his their hers theirs himself herself themselves".split())
+_PRONOUN = _words("he she they him her them his their hers theirs himself herself themselves")
+# Singular person pronouns always need a named person before them in the quote.
+_SINGULAR = _words("he she him her his hers himself herself")
+_SETTING_PHRASE = re.compile(
+    r"^(?:In|Throughout|At|During|After|Before|Within|Across|Since|From|Through|Over|Midway through)\b[^,]{1,50}, "
+)
+# "Mia, on the other hand, …", "Mia and Sebastian are trapped in amber, too, …".
+_PARENTHETICAL_LINK = re.compile(
+    r"^[^,.;:]{1,60}, (?:on the other hand|however|though|too|meanwhile|instead|in turn|by contrast|"
+    r"in contrast|then|also|still|as well|likewise)[,.;]"
+)
+# "…don’t see the ending that darkly": a degree measured against an earlier sentence.
+_DEGREE_THAT = re.compile(r"\bthat (?!only\b|early\b)\w{3,}ly\b")
+# Opening "The <shell noun>" points back at something just described ("The
+# song is a hit", "The moment isn’t quite as painful", "The subtext is that…").
+_SHELL_NOUN = re.compile(
+    r"The (?:moment|song|scene|subtext|result|effect|answer|point|idea|problem|reason|twist|difference|"
+    r"irony|upshot|trouble|catch|same|latter|former|rest|sequence|line|shot|gesture|image)\b(?! of\b)"
+)
 _BACK_REFERENCE = re.compile(r"\b(?:these|those|the two|the pair|the couple|the duo)\b", re.IGNORECASE)
 # "In Chazelle's case, that commentary…": a demonstrative opening the main clause.
 _CLAUSE_DEMONSTRATIVE = re.compile(r"^[^,]{1,60}, (?:this|that|these|those) (?!(?:film|movie)\b)[a-z]")
 # "At this point…", "By that time…": a demonstrative in the opening phrase.
 _PHRASE_DEMONSTRATIVE = re.compile(r"^\w+ (?:this|that|these|those) (?!(?:film|movie)\b)[a-z]")
 _EARLY_WORDS = 8
+# More than half in quotation marks: someone else's words, not the critic's.
+MAX_QUOTED = 0.5
+# A quotation followed by "he says"/"Fletcher asks": the passage retells dialogue.
+_SPEECH_TAG = re.compile(
+    r"[,.!?…—]” (?:he|she|they|[A-Z][a-z]+) (?:says|said|asks|asked|replies|assures|tells|lectures|shouts)\b"
+)
+_TEASER = re.compile(
+    r"^(?:Here['’]s|Here is|Here are) (?:what|why|how)\b|^\d+ (?:reasons|things|ways)\b|, explained\.$"
+    r"|^(?:Everything|What) you need to know\b"
+)
+_RUN_ON_OBJECT = re.compile(r"\b(?:her|him|them|us|me) [A-Z][a-z]+['’]s\b")
+_RUN_ON_NAME = re.compile(r"\b[a-z]+ [A-Z][a-z]+ (?:he|she|it|they|we)['’](?:s|re|ve|ll|d)\b")
+_RUN_ON_CLAUSE = re.compile(
+    r"\b([a-z]+) (?:it|he|she)['’]s (?:\w+(?:ed|en|ing)|given|got|made|done|been|become|won|lost|left)\b"
+)
+_CLAUSE_INTRODUCERS = _words(
+    "that and but or so because if when where while what how why who which whether though although as than "
+    "since until once unless now then here there even yet still also just only say says said think thinks "
+    "thought know knows knew feel feels felt sure clear obvious hope believe guess suspect suppose realise "
+    "realize realises realizes admit admits seems means mean way time moment day thing everything something "
+    "anything nothing all one reason place point year years sense kind sort proof sign news fact idea notion"
+)
+_PREPOSITIONS = _words(
+    "in throughout at on for during after before with like unlike as between among despite since until from "
+    "under over beyond through to by of when while although though if because according"
+)
+_HEADING_SMALL = _words("of and the a an in on for to with at by or vs from")
+_PAIR = re.compile(r"\bthe (?:couple|two|pair|duo)\b", re.IGNORECASE)
+_NAMED_PAIR = re.compile(r"\b[A-Z][\w’'-]+ (?:and|&|nor|or) [A-Z][\w’'-]+")
 _BACK_REFERENCE_WORDS = 10
 # Capitalised only because they open the sentence: not a name a pronoun could point to.
-_COMMON_STARTERS = frozenset(
+_COMMON_STARTERS = _words(
     "the a an in on at as when while after before according between throughout though although if because "
     "since for with without by from of to during once until what how why where who one many some every each "
     "most all no not perhaps even despite unlike like later earlier far getting working writing being "
     "visually emotionally ultimately finally of course there here yes whatever whether only just "
-    "has have had is are was were do does did can could will would should may might must".split()
+    "has have had is are was were do does did can could will would should may might must"
 )
 
 
@@ -62,13 +116,35 @@ def _strip_openers(sentence: str) -> str:
     return text
 
 
-def _early_pronoun(text: str) -> bool:
-    """A personal pronoun among the first words, before any proper name it could point to."""
-    for position, raw in enumerate(text.split()[:_EARLY_WORDS]):
-        word = raw.strip(_OPENERS + ",;:.!?”’)").split("’")[0].split("'")[0]
-        if word.lower() in _PRONOUN:
+def _bare_word(raw: str) -> str:
+    """A token without punctuation or a contraction/possessive tail ("they’re" -> "they")."""
+    return raw.strip(_OPENERS + ",;:.!?”’)").split("’")[0].split("'")[0]
+
+
+def _antecedent_words(text: str) -> list[str]:
+    """The words of a sentence that may hold a name a pronoun can point to.
+
+    An opening place/time phrase ("In La La Land, his answer…") names a setting,
+    not a person, so its words are skipped.
+    """
+    words = text.split()
+    head = _SETTING_PHRASE.match(text)
+    return words[len(head.group(0).split()):] if head else words
+
+
+def _pronoun_before_name(text: str) -> bool:
+    """A pronoun before any proper name it could point to.
+
+    Plural/possessive "they/their" count only among the first words (they often
+    point to a plain noun: "Musical numbers… they"); he/she/his/her anywhere.
+    """
+    head = len(text.split()) - len(_antecedent_words(text))
+    for position, raw in enumerate(_antecedent_words(text), start=head):
+        word = _bare_word(raw)
+        lower = word.lower()
+        if lower in _SINGULAR or (lower in _PRONOUN and position < _EARLY_WORDS):
             return True
-        if word[:1].isupper() and word != "I" and (position or word.lower() not in _COMMON_STARTERS):
+        if word[:1].isupper() and word != "I" and (position or lower not in _COMMON_STARTERS):
             return False  # a name first: the pronoun can point to it
     return False
 
@@ -76,16 +152,57 @@ def _early_pronoun(text: str) -> bool:
 def dangling(sentence: str) -> bool:
     """Whether the sentence opens by leaning on an earlier one (see module doc)."""
     text = _strip_openers(sentence)
-    if _HARD_CONNECTIVE.match(text) or _DEMONSTRATIVE_START.match(text):
+    if _HARD_CONNECTIVE.match(text) or _DEMONSTRATIVE_START.match(text) or _SHELL_NOUN.match(text):
         return True
     if _PRONOUN_START.match(text) and not _DUMMY_IT.match(text):
         return True
     if _CLAUSE_DEMONSTRATIVE.match(text) or _PHRASE_DEMONSTRATIVE.match(text):
         return True
     early = " ".join(text.split()[:_BACK_REFERENCE_WORDS])
-    return _early_pronoun(text) or bool(_BACK_REFERENCE.search(early))
+    if _BACK_REFERENCE.search(early) or _PARENTHETICAL_LINK.match(text) or _DEGREE_THAT.search(early):
+        return True
+    return _pronoun_before_name(text)
+
+
+def _run_on(text: str) -> bool:
+    """Two independent clauses fused where punctuation was lost in scraping.
+
+    "…encourage her Mia’s play strikes…", "…so struck Chazelle he’s letting…",
+    "…propelled Mia to stardom it’s given Sebastian…".  The third pattern is
+    also how English omits "that" ("says it’s given"), so words that commonly
+    precede such a clause are exempt.
+    """
+    if _RUN_ON_OBJECT.search(text) or _RUN_ON_NAME.search(text):
+        return True
+    return any(m.group(1).lower() not in _CLAUSE_INTRODUCERS for m in _RUN_ON_CLAUSE.finditer(text))
+
+
+def _fused_heading(text: str) -> bool:
+    """A Title Case heading run into the first sentence ("The Novelty and Nostalgia of X, Mia’s…")."""
+    head, comma, _ = text.partition(", ")
+    words = head.split()
+    if not comma or len(words) < 4 or words[0].lower() in _PREPOSITIONS:
+        return False
+    capitalised = [w for w in words[1:] if w[:1].isupper()]
+    return len(capitalised) >= 2 and all(w[:1].isupper() or w in _HEADING_SMALL for w in words)
+
+
+def _unintroduced_pair(text: str) -> bool:
+    """"The couple"/"the two" without two people named before it in the passage."""
+    match = _PAIR.search(text)
+    return bool(match) and not _NAMED_PAIR.search(text, 0, match.start())
 
 
 def standalone_problem(text: str) -> str | None:
     """Why the passage cannot be offered alone as the critic's words, or None."""
-    return None
+    checks = (
+        ("unbalanced quotation marks", not quotes_balanced(text)),
+        ("opens with someone else's words", opens_with_quote(text)),
+        ("mostly someone else's words", quoted_fraction(text) > MAX_QUOTED),
+        ("dialogue recap", len(_SPEECH_TAG.findall(text)) >= 2),
+        ("listicle teaser", bool(_TEASER.search(text))),
+        ("heading fused into a sentence", _fused_heading(text)),
+        ("run-on from lost punctuation", _run_on(text)),
+        ("pair never introduced", _unintroduced_pair(text)),
+    )
+    return next((reason for reason, failed in checks if failed), None)
