@@ -29,7 +29,8 @@ def _words(text: str) -> frozenset[str]:
 _HARD_CONNECTIVE = re.compile(
     r"(?:Also|However|Still|Instead|Neither|Nor|Then|Thus|Therefore|Hence|Meanwhile|Besides|Moreover|"
     r"Furthermore|Likewise|Similarly|Otherwise|Together|Even so|Rather|In turn|Afterwards?|"
-    r"By contrast|In contrast|On the other hand|As a result|For that reason|That said|Again|Both|Such)\b"
+    r"By contrast|In contrast|On the other hand|As a result|For that reason|That said|Again|Both|Such|"
+    r"By then|By now|Even then|After that|Before that|Since then|Until then|At that point)\b"
 )
 # "But"/"And"/"Yet"/"So" only join two thoughts; the rest of the sentence decides
 # ("But the real star in La La Land is the movie itself" stands alone).
@@ -54,7 +55,7 @@ _PARENTHETICAL_LINK = re.compile(
     r"in contrast|then|also|still|as well|likewise)[,.;]"
 )
 # "…don’t see the ending that darkly": a degree measured against an earlier sentence.
-_DEGREE_THAT = re.compile(r"\bthat (?!only\b|early\b)\w{3,}ly\b")
+_DEGREE_THAT = re.compile(r"\bthat (?!only\b|early\b)\w{3,}ly\b(?=[,.;:]| but\b| and\b|$)")
 # Opening "The <shell noun>" points back at something just described ("The
 # song is a hit", "The moment isn’t quite as painful", "The subtext is that…").
 _SHELL_NOUN = re.compile(
@@ -78,16 +79,21 @@ _TEASER = re.compile(
     r"|^(?:Everything|What) you need to know\b"
 )
 _RUN_ON_OBJECT = re.compile(r"\b(?:her|him|them|us|me) [A-Z][a-z]+['’]s\b")
+# "…never to come back he obeys…": a verb particle closes one clause, a subject opens the next.
+_RUN_ON_PARTICLE = re.compile(r"\b(?:back|away|out|off|home|again) (?:he|she|they|it|we) [a-z]+(?:s|ed)\b")
 _RUN_ON_NAME = re.compile(r"\b[a-z]+ [A-Z][a-z]+ (?:he|she|it|they|we)['’](?:s|re|ve|ll|d)\b")
+# A subject pronoun and a finite verb straight after a content word: "…stardom
+# it’s given…", "…the end he has won…", "…come back he obeys…".
 _RUN_ON_CLAUSE = re.compile(
-    r"\b([a-z]+) (?:it|he|she)['’]s (?:\w+(?:ed|en|ing)|given|got|made|done|been|become|won|lost|left)\b"
+    r"\b([a-z]+) (?:it|he|she)(?:['’]s| has| had) (?:\w+(?:ed|en|ing)|given|got|made|done|been|become|won|lost|left)\b"
 )
 _CLAUSE_INTRODUCERS = _words(
     "that and but or so because if when where while what how why who which whether though although as than "
     "since until once unless now then here there even yet still also just only say says said think thinks "
     "thought know knows knew feel feels felt sure clear obvious hope believe guess suspect suppose realise "
     "realize realises realizes admit admits seems means mean way time moment day thing everything something "
-    "anything nothing all one reason place point year years sense kind sort proof sign news fact idea notion"
+    "anything nothing all one reason place point year years sense kind sort proof sign news fact idea notion "
+    "whom whose whereas us me them him her you"
 )
 _PREPOSITIONS = _words(
     "in throughout at on for during after before with like unlike as between among despite since until from "
@@ -95,7 +101,8 @@ _PREPOSITIONS = _words(
 )
 _HEADING_SMALL = _words("of and the a an in on for to with at by or vs from")
 _PAIR = re.compile(r"\bthe (?:couple|two|pair|duo)\b", re.IGNORECASE)
-_NAMED_PAIR = re.compile(r"\b[A-Z][\w’'-]+ (?:and|&|nor|or) [A-Z][\w’'-]+")
+# A capitalised word that does not open a sentence: most likely a name.
+_NAME_INSIDE = re.compile(r"(?<=[a-z,;:—–(] )[A-Z][a-z]+")
 _BACK_REFERENCE_WORDS = 10
 # Capitalised only because they open the sentence: not a name a pronoun could point to.
 _COMMON_STARTERS = _words(
@@ -121,15 +128,13 @@ def _bare_word(raw: str) -> str:
     return raw.strip(_OPENERS + ",;:.!?”’)").split("’")[0].split("'")[0]
 
 
-def _antecedent_words(text: str) -> list[str]:
-    """The words of a sentence that may hold a name a pronoun can point to.
+def _setting_words(text: str) -> int:
+    """How many words open the sentence as a place/time phrase ("In La La Land, …").
 
-    An opening place/time phrase ("In La La Land, his answer…") names a setting,
-    not a person, so its words are skipped.
+    Names there are a setting, not a person a later pronoun can point to.
     """
-    words = text.split()
     head = _SETTING_PHRASE.match(text)
-    return words[len(head.group(0).split()):] if head else words
+    return len(head.group(0).split()) if head else 0
 
 
 def _pronoun_before_name(text: str) -> bool:
@@ -138,13 +143,14 @@ def _pronoun_before_name(text: str) -> bool:
     Plural/possessive "they/their" count only among the first words (they often
     point to a plain noun: "Musical numbers… they"); he/she/his/her anywhere.
     """
-    head = len(text.split()) - len(_antecedent_words(text))
-    for position, raw in enumerate(_antecedent_words(text), start=head):
+    setting = _setting_words(text)
+    for position, raw in enumerate(text.split()):
         word = _bare_word(raw)
         lower = word.lower()
         if lower in _SINGULAR or (lower in _PRONOUN and position < _EARLY_WORDS):
             return True
-        if word[:1].isupper() and word != "I" and (position or lower not in _COMMON_STARTERS):
+        is_name = word[:1].isupper() and word != "I" and (position or lower not in _COMMON_STARTERS)
+        if is_name and position >= setting:
             return False  # a name first: the pronoun can point to it
     return False
 
@@ -172,7 +178,7 @@ def _run_on(text: str) -> bool:
     also how English omits "that" ("says it’s given"), so words that commonly
     precede such a clause are exempt.
     """
-    if _RUN_ON_OBJECT.search(text) or _RUN_ON_NAME.search(text):
+    if _RUN_ON_OBJECT.search(text) or _RUN_ON_NAME.search(text) or _RUN_ON_PARTICLE.search(text):
         return True
     return any(m.group(1).lower() not in _CLAUSE_INTRODUCERS for m in _RUN_ON_CLAUSE.finditer(text))
 
@@ -188,9 +194,9 @@ def _fused_heading(text: str) -> bool:
 
 
 def _unintroduced_pair(text: str) -> bool:
-    """"The couple"/"the two" without two people named before it in the passage."""
+    """"The couple"/"the two" without two different names before it in the passage."""
     match = _PAIR.search(text)
-    return bool(match) and not _NAMED_PAIR.search(text, 0, match.start())
+    return bool(match) and len(set(_NAME_INSIDE.findall(text, 0, match.start()))) < 2
 
 
 def standalone_problem(text: str) -> str | None:
