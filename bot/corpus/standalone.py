@@ -158,14 +158,12 @@ def _pronoun_before_name(text: str) -> bool:
 def dangling(sentence: str) -> bool:
     """Whether the sentence opens by leaning on an earlier one (see module doc)."""
     text = _strip_openers(sentence)
-    if _HARD_CONNECTIVE.match(text) or _DEMONSTRATIVE_START.match(text) or _SHELL_NOUN.match(text):
+    if _LEANS_BACK.match(text):
         return True
     if _PRONOUN_START.match(text) and not _DUMMY_IT.match(text):
         return True
-    if _CLAUSE_DEMONSTRATIVE.match(text) or _PHRASE_DEMONSTRATIVE.match(text):
-        return True
-    early = " ".join(text.split()[:_BACK_REFERENCE_WORDS])
-    if _BACK_REFERENCE.search(early) or _PARENTHETICAL_LINK.match(text) or _DEGREE_THAT.search(early):
+    early = " ".join(text.split(maxsplit=_BACK_REFERENCE_WORDS)[:_BACK_REFERENCE_WORDS])
+    if _BACK_REFERENCE.search(early) or _DEGREE_THAT.search(early):
         return True
     return _pronoun_before_name(text)
 
@@ -212,3 +210,14 @@ def standalone_problem(text: str) -> str | None:
         ("pair never introduced", _unintroduced_pair(text)),
     )
     return next((reason for reason, failed in checks if failed), None)
+
+
+# All start-anchored "leans back" patterns as one regex: dangling() runs once
+# per sentence, so on 100 KB of tiny sentences one match beats five.
+_LEANS_BACK = re.compile(
+    "|".join(
+        f"(?:{p.pattern.removeprefix('^')})"
+        for p in (_HARD_CONNECTIVE, _DEMONSTRATIVE_START, _SHELL_NOUN, _CLAUSE_DEMONSTRATIVE,
+                  _PHRASE_DEMONSTRATIVE, _PARENTHETICAL_LINK)
+    )
+)
