@@ -62,7 +62,10 @@ _SHELL_NOUN = re.compile(
     r"The (?:moment|song|scene|subtext|result|effect|answer|point|idea|problem|reason|twist|difference|"
     r"irony|upshot|trouble|catch|same|latter|former|rest|sequence|line|shot|gesture|image)\b(?! of\b)"
 )
-_BACK_REFERENCE = re.compile(r"\b(?:these|those|the two|the pair|the couple|the duo)\b", re.IGNORECASE)
+# "those who/not/of…" introduces its own referent; "those songs" points back.
+_BACK_REFERENCE = re.compile(
+    r"\b(?:these|those(?! (?:who|not|of|that|with|in)\b)|the two|the pair|the couple|the duo)\b", re.IGNORECASE
+)
 # "In Chazelle's case, that commentary…": a demonstrative opening the main clause.
 _CLAUSE_DEMONSTRATIVE = re.compile(r"^[^,]{1,60}, (?:this|that|these|those) (?!(?:film|movie)\b)[a-z]")
 # "At this point…", "By that time…": a demonstrative in the opening phrase.
@@ -162,9 +165,13 @@ def dangling(sentence: str) -> bool:
         return True
     if _PRONOUN_START.match(text) and not _DUMMY_IT.match(text):
         return True
-    early = " ".join(text.split(maxsplit=_BACK_REFERENCE_WORDS)[:_BACK_REFERENCE_WORDS])
-    if _BACK_REFERENCE.search(early) or _DEGREE_THAT.search(early):
-        return True
+    # Searched in the whole text (lookaheads need the words after), counted only when early.
+    words = text.split(maxsplit=_BACK_REFERENCE_WORDS)
+    early_end = len(text) - len(words[-1]) if len(words) > _BACK_REFERENCE_WORDS else len(text)
+    for pattern in (_BACK_REFERENCE, _DEGREE_THAT):
+        found = pattern.search(text)
+        if found and found.start() < early_end:
+            return True
     return _pronoun_before_name(text)
 
 
@@ -187,6 +194,8 @@ def _fused_heading(text: str) -> bool:
     words = head.split()
     if not comma or len(words) < 4 or words[0].lower() in _PREPOSITIONS:
         return False
+    if words[0].endswith("ing") and words[1] in _HEADING_SMALL:
+        return False  # "Writing for MTV News, …" is a participial phrase
     capitalised = [w for w in words[1:] if w[:1].isupper()]
     return len(capitalised) >= 2 and all(w[:1].isupper() or w in _HEADING_SMALL for w in words)
 
