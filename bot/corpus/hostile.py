@@ -70,3 +70,10 @@ def worst_case_ms_per_100kb(repeat: int = 1) -> tuple[str, float]:
     timings = {name: time_ms(run_pipeline, text, repeat) for name, text in hostile_texts(100_000).items()}
     worst = max(timings, key=timings.__getitem__)
     return worst, timings[worst]
+
+
+if __name__ == "__main__":  # python -m bot.corpus.hostile
+    for name, text in hostile_texts(100_000).items():
+        print(f"{name:22} {time_ms(run_pipeline, text, repeat=3):7.1f} ms / 100 KB")
+    worst_name, worst_ms = worst_case_ms_per_100kb(repeat=3)
+    print(f"worst-case segmentation time per 100 KB: {worst_ms:.1f} ms ({worst_name})")

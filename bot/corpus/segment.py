@@ -59,11 +59,14 @@ class Passage:
     quotable is False when the text should be kept (for search and context)
     but never shown as a quote:
     - shorter than 40 chars (a fragment like "Sebastian shrugs." on its own),
-    - a piece of a single sentence longer than 450 chars (split to respect
+    - a piece of a single sentence longer than 1,000 chars (split to respect
       the length cap, so it is not a whole sentence),
     - not shaped like whole sentences (no capital start / terminal end),
-    - only questions (rhetorical questions are not the critic's view),
-    - more than two lost-word gaps "[…]" (too damaged to attribute).
+    - mostly questions (rhetorical questions are not the critic's view),
+    - more than two lost-word gaps "[…]" (too damaged to attribute),
+    - not standing on its own (bot/corpus/standalone.py): opening with a
+      sentence that leans on an earlier one, a run-on from lost punctuation,
+      a fused heading, a listicle teaser, mostly someone else's words.
     """
 
     ordinal: int

@@ -14,16 +14,19 @@ from bot.corpus.segment import split_sentences
 # quadratic pattern is 100x slower at 100 KB than at 10 KB, so it still fails.
 MAX_RATIO = 20
 MAX_100KB_S = 0.5
+# Timings below this are noise on a shared box (the old quadratic splitter took
+# 240 ms on 5 KB, so a real regression is far above it).
+FLOOR_MS = 5.0
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_UNITS))
 def test_hostile_text_scales_linearly(name: str) -> None:
     """10 KB -> 100 KB of the same pattern costs < 20x more and < 0.5 s absolute."""
     unit = HOSTILE_UNITS[name]
-    small = time_ms(run_pipeline, hostile_text(unit, 10_000), repeat=3)
-    large = time_ms(run_pipeline, hostile_text(unit, 100_000), repeat=3)
+    small = time_ms(run_pipeline, hostile_text(unit, 10_000), repeat=5)
+    large = time_ms(run_pipeline, hostile_text(unit, 100_000), repeat=5)
     assert large / 1000 < MAX_100KB_S, f"{name}: {large:.0f} ms for 100 KB"
-    assert large / max(small, 2.0) < MAX_RATIO, f"{name}: 10 KB {small:.1f} ms, 100 KB {large:.1f} ms"
+    assert large / max(small, FLOOR_MS) < MAX_RATIO, f"{name}: 10 KB {small:.1f} ms, 100 KB {large:.1f} ms"
 
 
 def test_split_sentences_alone_is_fast_on_punctuation_runs() -> None:
@@ -49,9 +52,9 @@ def test_any_hostile_mix_is_linear(pieces: list[str]) -> None:
     small = time_ms(run_pipeline, hostile_text(unit, 5_000), repeat=3)
     large = time_ms(run_pipeline, hostile_text(unit, 50_000), repeat=3)
     assert large < MAX_100KB_S * 1000 / 2
-    # Best of 3 and a 2 ms floor: a 5 KB run takes < 1 ms, so one scheduler hiccup on
+    # Best of 3 and a floor: a 5 KB run takes < 1 ms, so one scheduler hiccup on
     # a shared box would otherwise look like a 100x ratio.  Quadratic still fails (~100x).
-    assert large / max(small, 2.0) < MAX_RATIO
+    assert large / max(small, FLOOR_MS) < MAX_RATIO
 
 
 def test_hostile_text_still_segments_sanely() -> None:
