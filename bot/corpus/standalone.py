@@ -107,6 +107,7 @@ _PAIR = re.compile(r"\bthe (?:couple|two|pair|duo)\b", re.IGNORECASE)
 # A capitalised word that does not open a sentence: most likely a name.
 _NAME_INSIDE = re.compile(r"(?<=[a-z,;:—–(] )[A-Z][a-z]+")
 _BACK_REFERENCE_WORDS = 10
+_MAX_PRONOUN_WORDS = 200
 # Capitalised only because they open the sentence: not a name a pronoun could point to.
 _COMMON_STARTERS = _words(
     "the a an in on at as when while after before according between throughout though although if because "
@@ -147,7 +148,8 @@ def _pronoun_before_name(text: str) -> bool:
     point to a plain noun: "Musical numbers… they"); he/she/his/her anywhere.
     """
     setting = _setting_words(text)
-    for position, raw in enumerate(text.split()):
+    # Bounded: a quote is at most ~200 words, and a 100 KB run-on must not cost more.
+    for position, raw in enumerate(text.split(maxsplit=_MAX_PRONOUN_WORDS)[:_MAX_PRONOUN_WORDS]):
         word = _bare_word(raw)
         lower = word.lower()
         if lower in _SINGULAR or (lower in _PRONOUN and position < _EARLY_WORDS):
