@@ -228,6 +228,7 @@ def selects(message) -> list:
 def sentence_count(text: str) -> int:
     text = text.replace("[…]", "").replace("[...]", "")
     text = re.sub(r"\b(Mr|Mrs|Ms|Dr|St|vs|Jr|Sr|U\.S|L\.A|etc)\.", "X", text)
+    text = re.sub(r"\b[A-Z]\.(?= [A-Z]\.)", "X", text)  # spaced initials: "L. A. traffic"
     ends = re.findall(r"[.!?…][”\"’')\]]*(?=\s+[“\"‘'(\[]?[A-Z0-9])", text)
     return len(ends) + 1
 
@@ -311,7 +312,8 @@ async def test_i2_no_quote_has_caption_promo_or_closed_word_gap_and_all_are_1_to
             assert junk not in text, f"passage {pid} contains boilerplate {junk!r}: {text!r}"
         assert not re.search(r"\S {2,}\S", text), f"passage {pid} has a word gap: {text!r}"
         assert "performs her show" not in text, f"passage {pid} closes a word gap silently: {text!r}"
-        assert 40 <= len(text) <= 450, f"passage {pid} has {len(text)} characters"
+        cap = 1000 if sentence_count(text) == 1 else 600  # one whole long sentence / sentences glued together
+        assert 40 <= len(text) <= cap, f"passage {pid} has {len(text)} characters"
         assert 1 <= sentence_count(text) <= 3, f"passage {pid} is not 1-3 sentences: {text!r}"
         assert text[0].isupper() or text[0] in "“\"‘'([…", f"passage {pid} starts mid-sentence: {text!r}"
         assert re.search(r"[.!?…][”\"’')\]]*$", text), f"passage {pid} ends mid-sentence: {text!r}"

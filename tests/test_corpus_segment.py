@@ -11,7 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.corpus.clean import clean_review
-from bot.corpus.segment import MAX_PASSAGE, MIN_QUOTABLE, Passage, segment, split_sentences
+from bot.corpus.segment import (
+    MAX_GLUED,
+    MAX_SENTENCE,
+    MIN_QUOTABLE,
+    Passage,
+    segment,
+    split_sentences,
+)
 
 SEED_DIR = Path(__file__).resolve().parents[1] / "data" / "corpus" / "la-la-land"
 SENTENCE_START = re.compile(r"^[\"“‘'(]*[A-Z0-9]")
@@ -73,17 +80,20 @@ def test_splitter_handles_the_one_line_review() -> None:
 
 @pytest.mark.parametrize("prefix", ALL)
 def test_no_passage_exceeds_the_cap(prefix: str) -> None:
-    """No passage of any seed is longer than 450 characters."""
-    assert all(len(p.text) <= MAX_PASSAGE for p in seed_passages(prefix))
+    """Several sentences stay within 600 chars (450 unless glued to the one they lean on); one within 1,000."""
+    for passage in seed_passages(prefix):
+        cap = MAX_SENTENCE if len(split_sentences(passage.text)) == 1 else MAX_GLUED
+        assert len(passage.text) <= cap, passage.text
 
 
 @pytest.mark.parametrize("prefix", ALL)
 def test_quotable_passages_are_whole_sentences_in_bounds(prefix: str) -> None:
-    """Quotable passages have 1-3 sentences, 40-450 chars, capital start and terminal end."""
+    """Quotable passages have 1-3 sentences, 40-600 chars (one sentence: up to 1,000), capital start, terminal end."""
     for passage in (p for p in seed_passages(prefix) if p.quotable):
         sentences = split_sentences(passage.text)
         assert 1 <= len(sentences) <= 3, passage.text
-        assert MIN_QUOTABLE <= len(passage.text) <= MAX_PASSAGE, passage.text
+        cap = MAX_SENTENCE if len(sentences) == 1 else MAX_GLUED
+        assert MIN_QUOTABLE <= len(passage.text) <= cap, passage.text
         assert SENTENCE_START.match(passage.text) and SENTENCE_END.search(passage.text), passage.text
 
 
@@ -102,10 +112,10 @@ def test_ordinals_are_consecutive(prefix: str) -> None:
     assert [p.ordinal for p in seed_passages(prefix)] == list(range(len(seed_passages(prefix))))
 
 
-def test_overlong_sentence_is_split_and_not_quotable() -> None:
-    """The 486-char sentence of review 000 becomes pieces under the cap, none quotable."""
-    pieces = [p for p in seed_passages("000") if p.paragraph == 7]
-    assert len(pieces) == 2 and not any(p.quotable for p in pieces)
+def test_long_whole_sentence_is_one_quotable_passage() -> None:
+    """The 486-char homage sentence of review 000 is a whole thought: one passage, quotable (was 2 unquotable pieces)."""
+    (passage,) = [p for p in seed_passages("000") if p.paragraph == 7]
+    assert len(passage.text) == 486 and passage.quotable
 
 
 def test_short_fragment_is_not_quotable() -> None:
@@ -144,9 +154,9 @@ PIECES = st.lists(st.one_of(NASTY, WORDS, st.sampled_from(["Sebastian", "jazz", 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(PIECES.map("".join), st.text(max_size=2000)))
 def test_clean_and_segment_never_break_on_arbitrary_text(raw: str) -> None:
-    """Any input gives passages without '  ' and none over 450 chars, without raising."""
+    """Any input gives passages without '  ' and none over 1,000 chars, without raising."""
     for passage in segment(clean_review(raw)):
-        assert len(passage.text) <= MAX_PASSAGE and "  " not in passage.text
+        assert len(passage.text) <= MAX_SENTENCE and "  " not in passage.text
         assert "\x00" not in passage.text and passage.text == passage.text.strip()
 
 
@@ -159,4 +169,4 @@ def test_clean_and_segment_never_break_on_arbitrary_text(raw: str) -> None:
 def test_ten_thousand_chars_without_breaks_are_capped(raw: str) -> None:
     """A 10k-char blob with few or no sentence ends is still cut under the cap."""
     passages = segment(clean_review(raw))
-    assert all(len(p.text) <= MAX_PASSAGE and "  " not in p.text for p in passages)
+    assert all(len(p.text) <= MAX_SENTENCE and "  " not in p.text for p in passages)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.corpus.clean import clean_review, content_hash, normalise_for_hash, strip_control
+from bot.corpus.context import context_window
 from bot.corpus.segment import Passage, segment, split_sentences
 from bot.corpus.themes import (
     Theme,
@@ -25,6 +26,7 @@ __all__ = [
     "Theme",
     "clean_review",
     "content_hash",
+    "context_window",
     "contrast_side",
     "load_themes",
     "normalise_for_hash",

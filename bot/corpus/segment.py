@@ -9,20 +9,34 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.corpus.quotes import InsideQuote
+from bot.corpus.standalone import dangling, standalone_problem
+
 MIN_QUOTABLE = 40
 MAX_PASSAGE = 450
+# One sentence that is a whole thought may be longer than a passage (the
+# 486-char homage sentence of the seeds); an embed description holds 4096, so
+# this stays well inside it.  Longer sentences are cut at clause breaks.
+MAX_SENTENCE = 1000
+# A sentence glued to the one it leans on ("Neither is…") may push a passage
+# a little past MAX_PASSAGE rather than be lost as a quote.
+MAX_GLUED = 600
+_MIN_GLUE_CHECK = 20
 # Stop adding sentences once a passage is this long: a 2-sentence, 300-char
 # excerpt reads better in chat than three sentences touching 450.
-SOFT_TARGET = 220
+SOFT_TARGET = 120
 MAX_SENTENCES = 3
 
 # Candidate boundary: terminal punctuation (or an interrupting dash before a
 # closing quote), any closing quotes/brackets, then whitespace.
 # "…" inside our omission mark "[…]" is not an ellipsis ending a sentence.
+# Linear time on any input: every run is consumed possessively (`++`, `*+`)
+# and may only start where the run starts (the lookbehinds), so a 100 KB run
+# of "!" is scanned once instead of once per character (ReDoS, O(n²)).
 _BOUNDARY = re.compile(
-    r"(?:[.?!]+|(?<!\[)…+|—(?=[\"”’]))[\"”’')\]]*( +)"
+    r"(?:(?<![.?!])[.?!]++|(?<![\[…])…++|—(?=[\"”’]))[\"”’')\]]*+( ++)"
     # Chinese/Japanese full stops end a sentence with no space after them.
-    r"|[。！？]+[」』\"”’')\]]*( *)"
+    r"|(?<![。！？])[。！？]++[」』\"”’')\]]*+( *+)"
 )
 _OPENERS = "\"“‘'([¿¡「『"
 # Words that end with a period yet rarely end a sentence: they precede a name
@@ -30,6 +44,7 @@ _OPENERS = "\"“‘'([¿¡「『"
 _ABBREVIATIONS = frozenset(
     ["mr", "mrs", "ms", "mx", "dr", "st", "prof", "sen", "rep", "gen", "gov", "capt", "lt", "col", "sgt", "rev", "hon", "mt", "ft", "vs", "v", "no", "vol", "pp", "fig", "approx", "cf", "e.g", "i.e", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
 )
+_INITIALS = re.compile(r"(?:[A-Za-z]\.)*[A-Z]")
 _TERMINAL_END = re.compile(r"[.?!…。！？][\"”’')\]」』]*$")
 _QUESTION_END = re.compile(r"[?？][\"”’')\]」』]*$")
 _GAP_MARK = "[…]"
@@ -44,11 +59,14 @@ class Passage:
     quotable is False when the text should be kept (for search and context)
     but never shown as a quote:
     - shorter than 40 chars (a fragment like "Sebastian shrugs." on its own),
-    - a piece of a single sentence longer than 450 chars (split to respect
+    - a piece of a single sentence longer than 1,000 chars (split to respect
       the length cap, so it is not a whole sentence),
     - not shaped like whole sentences (no capital start / terminal end),
-    - only questions (rhetorical questions are not the critic's view),
-    - more than two lost-word gaps "[…]" (too damaged to attribute).
+    - mostly questions (rhetorical questions are not the critic's view),
+    - more than two lost-word gaps "[…]" (too damaged to attribute),
+    - not standing on its own (bot/corpus/standalone.py): opening with a
+      sentence that leans on an earlier one, a run-on from lost punctuation,
+      a fused heading, a listicle teaser, mostly someone else's words.
     """
 
     ordinal: int
@@ -73,7 +91,7 @@ def _is_abbreviation(token: str) -> bool:
     # Single initials ("L. A.", "J. K.") and dotted acronyms ("U.S", "L.A").
     # Trade-off: "in the U.S. The" stays one sentence, which is harmless;
     # splitting "L. A. traffic" would produce two non-sentences.
-    return bool(re.fullmatch(r"(?:[A-Za-z]\.)*[A-Z]", token.rstrip(".")))
+    return bool(_INITIALS.fullmatch(token.rstrip(".")))
 
 
 def _starts_sentence(text: str, pos: int) -> bool:
@@ -108,10 +126,11 @@ def split_sentences(paragraph: str) -> list[str]:
     """
     sentences: list[str] = []
     start = 0
+    inside_quote = InsideQuote(paragraph)
     for match in _BOUNDARY.finditer(paragraph):
         cut = match.start(1) if match.group(1) is not None else match.start(2)
-        if not _starts_sentence(paragraph, match.end()):
-            continue
+        if not _starts_sentence(paragraph, match.end()) or inside_quote(cut):
+            continue  # no capital next, or inside someone's quoted words
         punct = paragraph[match.start()]
         if punct == "." and _is_abbreviation(_word_before(paragraph, match.start())):
             continue
@@ -147,23 +166,47 @@ def _split_long(sentence: str) -> list[str]:
     return [p for p in pieces if p]
 
 
+def _fits(sentences: list[str], limit: int) -> bool:
+    """Whether sentences make one passage of at most MAX_SENTENCES and `limit` chars."""
+    return len(sentences) <= MAX_SENTENCES and len(join_sentences(sentences)) <= limit
+
+
+def _chains(sentences: list[str]) -> list[list[str]]:
+    """Each sentence with the following ones that lean on it ("Neither is…").
+
+    Such a chain is never cut between passages: shown alone, the second half
+    would be a quote about nobody.  A dangling sentence that cannot be glued
+    starts its own chain (and will not be quotable).
+    """
+    chains: list[list[str]] = []
+    for sentence in sentences:
+        # Very short sentences skip the check (cost, not meaning: a 100 KB run of
+        # "“Stop. " is 16,000 of them); greedy packing usually keeps them with
+        # their neighbour, and a passage opening with one is still refused.
+        glue = len(sentence) >= _MIN_GLUE_CHECK and dangling(sentence)
+        if chains and glue and _fits(chains[-1] + [sentence], MAX_GLUED):
+            chains[-1].append(sentence)
+        else:
+            chains.append([sentence])
+    return chains
+
+
 def _group(sentences: list[str]) -> list[tuple[list[str], bool]]:
-    """Greedy grouping: (sentences, whole) groups within one paragraph."""
+    """Greedy grouping of chains: (sentences, whole) groups within one paragraph."""
     groups: list[tuple[list[str], bool]] = []
     current: list[str] = []
-    for sentence in sentences:
-        if len(sentence) > MAX_PASSAGE:
-            if current:
-                groups.append((current, True))
-                current = []
-            groups.extend(([piece], False) for piece in _split_long(sentence))
-            continue
-        joined = len(join_sentences(current + [sentence]))
-        full = len(current) >= MAX_SENTENCES or joined > MAX_PASSAGE
-        if current and (full or len(join_sentences(current)) >= SOFT_TARGET):
+    for chain in _chains(sentences):
+        oversized = len(chain) == 1 and len(chain[0]) > MAX_PASSAGE
+        if current and (oversized or not _fits(current + chain, MAX_PASSAGE)
+                        or len(join_sentences(current)) >= SOFT_TARGET):
             groups.append((current, True))
             current = []
-        current.append(sentence)
+        if oversized and len(chain[0]) > MAX_SENTENCE:
+            groups.extend(([piece], False) for piece in _split_long(chain[0]))
+        elif oversized:
+            groups.append((chain, True))  # one long sentence, a whole thought
+        else:
+            current = current + chain
     if current:
         groups.append((current, True))
     return _merge_short_tail(groups)
@@ -184,11 +227,15 @@ def _merge_short_tail(groups: list[tuple[list[str], bool]]) -> list[tuple[list[s
 def _is_quotable(sentences: list[str], whole: bool) -> bool:
     """Apply the quotability rules documented on Passage."""
     text = join_sentences(sentences)
-    if not whole or not MIN_QUOTABLE <= len(text) <= MAX_PASSAGE:
+    limit = MAX_SENTENCE if len(sentences) == 1 else MAX_GLUED
+    if not whole or not MIN_QUOTABLE <= len(text) <= limit:
         return False
     shaped = all(_starts_sentence(s, 0) and _TERMINAL_END.search(s) for s in sentences)
-    only_questions = all(_QUESTION_END.search(s) for s in sentences)
-    return shaped and not only_questions and text.count(_GAP_MARK) <= _MAX_GAPS_QUOTABLE
+    # Mostly rhetorical questions is not the critic's view.
+    mostly_questions = 2 * sum(bool(_QUESTION_END.search(s)) for s in sentences) > len(sentences)
+    if not shaped or mostly_questions or text.count(_GAP_MARK) > _MAX_GAPS_QUOTABLE:
+        return False
+    return not dangling(sentences[0]) and standalone_problem(text) is None
 
 
 def segment(paragraphs: list[str]) -> list[Passage]:

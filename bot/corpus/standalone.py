@@ -1,0 +1,234 @@
+"""Does a passage stand on its own as a quote?
+
+A quote is shown alone in Discord (with the film and critic), so a reader has
+no preceding sentence.  These rules decide, from the text alone:
+- dangling(sentence): it leans on what came before ("Neither is…", "His life…",
+  "But at this point…"); the segmenter glues such a sentence to the previous
+  one of its paragraph, and a passage still opening with one is not quotable;
+- standalone_problem(text): why a whole passage must never be offered as the
+  critic's view (run-on from lost punctuation, a heading fused into a
+  sentence, a listicle teaser, mostly someone else's words...), or None.
+Pure functions, standard library only, linear time.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.corpus.quotes import opens_with_quote, quoted_fraction, quotes_balanced
+
+_OPENERS = "\"“‘'([¿¡「『"
+
+
+def _words(text: str) -> frozenset[str]:
+    """A word list written as one string, for readability."""
+    return frozenset(text.split())
+
+
+# Connectives that always point back at an earlier sentence.
+_HARD_CONNECTIVE = re.compile(
+    r"(?:Also|However|Still|Instead|Neither|Nor|Then|Thus|Therefore|Hence|Meanwhile|Besides|Moreover|"
+    r"Furthermore|Likewise|Similarly|Otherwise|Together|Even so|Rather|In turn|Afterwards?|"
+    r"By contrast|In contrast|On the other hand|As a result|For that reason|That said|Again|Both|Such|"
+    r"By then|By now|Even then|After that|Before that|Since then|Until then|At that point)\b"
+)
+# "But"/"And"/"Yet"/"So" only join two thoughts; the rest of the sentence decides
+# ("But the real star in La La Land is the movie itself" stands alone).
+_SOFT_CONNECTIVE = re.compile(r"(?:But|And|Yet|Or|So|Plus|Now)\b,? ")
+_DEMONSTRATIVE_START = re.compile(r"(?:This|That|These|Those)\b(?! (?:film|movie)\b)")
+_PRONOUN_START = re.compile(r"(?:He|She|It|They|His|Her|Their|Its|Them|Him|Hers|Theirs)\b")
+# Dummy "it" ("It's difficult not to…", "It's immediately established that…")
+# refers to nothing earlier; "It's a moment that…" does.
+_DUMMY_IT = re.compile(
+    r"It(?:['’]s| is| was| seems| feels| would be)(?: (?!(?:a|an|the|this|that|his|her|their)\b)[\w-]+){1,2}"
+    r" (?:not )?(?:to|that)\b"
+)
+_PRONOUN = _words("he she they him her them his their hers theirs himself herself themselves")
+# Singular person pronouns always need a named person before them in the quote.
+_SINGULAR = _words("he she him her his hers himself herself")
+_SETTING_PHRASE = re.compile(
+    r"^(?:In|Throughout|At|During|After|Before|Within|Across|Since|From|Through|Over|Midway through)\b[^,]{1,50}, "
+)
+# "Mia, on the other hand, …", "Mia and Sebastian are trapped in amber, too, …".
+_PARENTHETICAL_LINK = re.compile(
+    r"^[^,.;:]{1,60}, (?:on the other hand|however|though|too|meanwhile|instead|in turn|by contrast|"
+    r"in contrast|then|also|still|as well|likewise)[,.;]"
+)
+# "…don’t see the ending that darkly": a degree measured against an earlier sentence.
+_DEGREE_THAT = re.compile(r"\bthat (?!only\b|early\b)\w{3,}ly\b(?=[,.;:]| but\b| and\b|$)")
+# Opening "The <shell noun>" points back at something just described ("The
+# song is a hit", "The moment isn’t quite as painful", "The subtext is that…").
+_SHELL_NOUN = re.compile(
+    r"The (?:moment|song|scene|subtext|result|effect|answer|point|idea|problem|reason|twist|difference|"
+    r"irony|upshot|trouble|catch|same|latter|former|rest|sequence|line|shot|gesture|image)\b(?! of\b)"
+)
+# "those who/not/of…" introduces its own referent; "those songs" points back.
+_BACK_REFERENCE = re.compile(
+    r"\b(?:these|those(?! (?:who|not|of|that|with|in)\b)|the two|the pair|the couple|the duo)\b", re.IGNORECASE
+)
+# "In Chazelle's case, that commentary…": a demonstrative opening the main clause.
+_CLAUSE_DEMONSTRATIVE = re.compile(r"^[^,]{1,60}, (?:this|that|these|those) (?!(?:film|movie)\b)[a-z]")
+# "At this point…", "By that time…": a demonstrative in the opening phrase.
+_PHRASE_DEMONSTRATIVE = re.compile(r"^\w+ (?:this|that|these|those) (?!(?:film|movie)\b)[a-z]")
+_EARLY_WORDS = 8
+# More than half in quotation marks: someone else's words, not the critic's.
+MAX_QUOTED = 0.5
+# A quotation followed by "he says"/"Fletcher asks": the passage retells dialogue.
+_SPEECH_TAG = re.compile(
+    r"[,.!?…—]” (?:he|she|they|[A-Z][a-z]+) (?:says|said|asks|asked|replies|assures|tells|lectures|shouts)\b"
+)
+_TEASER = re.compile(
+    r"^(?:Here['’]s|Here is|Here are) (?:what|why|how)\b|^\d+ (?:reasons|things|ways)\b|, explained\.$"
+    r"|^(?:Everything|What) you need to know\b"
+)
+_RUN_ON_OBJECT = re.compile(r"\b(?:her|him|them|us|me) [A-Z][a-z]+['’]s\b")
+# "…never to come back he obeys…": a verb particle closes one clause, a subject opens the next.
+_RUN_ON_PARTICLE = re.compile(r"\b(?:back|away|out|off|home|again) (?:he|she|they|it|we) [a-z]+(?:s|ed)\b")
+_RUN_ON_NAME = re.compile(r"\b[a-z]+ [A-Z][a-z]+ (?:he|she|it|they|we)['’](?:s|re|ve|ll|d)\b")
+# A subject pronoun and a finite verb straight after a content word: "…stardom
+# it’s given…", "…the end he has won…", "…come back he obeys…".
+_RUN_ON_CLAUSE = re.compile(
+    r"\b([a-z]+) (?:it|he|she)(?:['’]s| has| had) (?:\w+(?:ed|en|ing)|given|got|made|done|been|become|won|lost|left)\b"
+)
+_CLAUSE_INTRODUCERS = _words(
+    "that and but or so because if when where while what how why who which whether though although as than "
+    "since until once unless now then here there even yet still also just only say says said think thinks "
+    "thought know knows knew feel feels felt sure clear obvious hope believe guess suspect suppose realise "
+    "realize realises realizes admit admits seems means mean way time moment day thing everything something "
+    "anything nothing all one reason place point year years sense kind sort proof sign news fact idea notion "
+    "whom whose whereas us me them him her you"
+)
+_PREPOSITIONS = _words(
+    "in throughout at on for during after before with like unlike as between among despite since until from "
+    "under over beyond through to by of when while although though if because according"
+)
+_HEADING_SMALL = _words("of and the a an in on for to with at by or vs from")
+_PAIR = re.compile(r"\bthe (?:couple|two|pair|duo)\b", re.IGNORECASE)
+# A capitalised word that does not open a sentence: most likely a name.
+_NAME_INSIDE = re.compile(r"(?<=[a-z,;:—–(] )[A-Z][a-z]+")
+_BACK_REFERENCE_WORDS = 10
+_MAX_PRONOUN_WORDS = 200
+# Capitalised only because they open the sentence: not a name a pronoun could point to.
+_COMMON_STARTERS = _words(
+    "the a an in on at as when while after before according between throughout though although if because "
+    "since for with without by from of to during once until what how why where who one many some every each "
+    "most all no not perhaps even despite unlike like later earlier far getting working writing being "
+    "visually emotionally ultimately finally of course there here yes whatever whether only just "
+    "has have had is are was were do does did can could will would should may might must"
+)
+
+
+def _strip_openers(sentence: str) -> str:
+    """The sentence without leading quote marks/brackets and soft connectives."""
+    text = sentence.lstrip(_OPENERS)
+    while (soft := _SOFT_CONNECTIVE.match(text)) is not None:
+        text = text[soft.end():]
+        text = text[:1].upper() + text[1:]  # "but at this point" is read as "At this point"
+    return text
+
+
+def _bare_word(raw: str) -> str:
+    """A token without punctuation or a contraction/possessive tail ("they’re" -> "they")."""
+    return raw.strip(_OPENERS + ",;:.!?”’)").split("’")[0].split("'")[0]
+
+
+def _setting_words(text: str) -> int:
+    """How many words open the sentence as a place/time phrase ("In La La Land, …").
+
+    Names there are a setting, not a person a later pronoun can point to.
+    """
+    head = _SETTING_PHRASE.match(text)
+    return len(head.group(0).split()) if head else 0
+
+
+def _pronoun_before_name(text: str) -> bool:
+    """A pronoun before any proper name it could point to.
+
+    Plural/possessive "they/their" count only among the first words (they often
+    point to a plain noun: "Musical numbers… they"); he/she/his/her anywhere.
+    """
+    setting = _setting_words(text)
+    # Bounded: a quote is at most ~200 words, and a 100 KB run-on must not cost more.
+    for position, raw in enumerate(text.split(maxsplit=_MAX_PRONOUN_WORDS)[:_MAX_PRONOUN_WORDS]):
+        word = _bare_word(raw)
+        lower = word.lower()
+        if lower in _SINGULAR or (lower in _PRONOUN and position < _EARLY_WORDS):
+            return True
+        is_name = word[:1].isupper() and word != "I" and (position or lower not in _COMMON_STARTERS)
+        if is_name and position >= setting:
+            return False  # a name first: the pronoun can point to it
+    return False
+
+
+def dangling(sentence: str) -> bool:
+    """Whether the sentence opens by leaning on an earlier one (see module doc)."""
+    text = _strip_openers(sentence)
+    if _LEANS_BACK.match(text):
+        return True
+    if _PRONOUN_START.match(text) and not _DUMMY_IT.match(text):
+        return True
+    # Searched in the whole text (lookaheads need the words after), counted only when early.
+    words = text.split(maxsplit=_BACK_REFERENCE_WORDS)
+    early_end = len(text) - len(words[-1]) if len(words) > _BACK_REFERENCE_WORDS else len(text)
+    for pattern in (_BACK_REFERENCE, _DEGREE_THAT):
+        found = pattern.search(text)
+        if found and found.start() < early_end:
+            return True
+    return _pronoun_before_name(text)
+
+
+def _run_on(text: str) -> bool:
+    """Two independent clauses fused where punctuation was lost in scraping.
+
+    "…encourage her Mia’s play strikes…", "…so struck Chazelle he’s letting…",
+    "…propelled Mia to stardom it’s given Sebastian…".  The third pattern is
+    also how English omits "that" ("says it’s given"), so words that commonly
+    precede such a clause are exempt.
+    """
+    if _RUN_ON_OBJECT.search(text) or _RUN_ON_NAME.search(text) or _RUN_ON_PARTICLE.search(text):
+        return True
+    return any(m.group(1).lower() not in _CLAUSE_INTRODUCERS for m in _RUN_ON_CLAUSE.finditer(text))
+
+
+def _fused_heading(text: str) -> bool:
+    """A Title Case heading run into the first sentence ("The Novelty and Nostalgia of X, Mia’s…")."""
+    head, comma, _ = text.partition(", ")
+    words = head.split()
+    if not comma or len(words) < 4 or words[0].lower() in _PREPOSITIONS:
+        return False
+    if words[0].endswith("ing") and words[1] in _HEADING_SMALL:
+        return False  # "Writing for MTV News, …" is a participial phrase
+    capitalised = [w for w in words[1:] if w[:1].isupper()]
+    return len(capitalised) >= 2 and all(w[:1].isupper() or w in _HEADING_SMALL for w in words)
+
+
+def _unintroduced_pair(text: str) -> bool:
+    """"The couple"/"the two" without two different names before it in the passage."""
+    match = _PAIR.search(text)
+    return match is not None and len(set(_NAME_INSIDE.findall(text, 0, match.start()))) < 2
+
+
+def standalone_problem(text: str) -> str | None:
+    """Why the passage cannot be offered alone as the critic's words, or None."""
+    checks = (
+        ("unbalanced quotation marks", not quotes_balanced(text)),
+        ("opens with someone else's words", opens_with_quote(text)),
+        ("mostly someone else's words", quoted_fraction(text) > MAX_QUOTED),
+        ("dialogue recap", len(_SPEECH_TAG.findall(text)) >= 2),
+        ("listicle teaser", bool(_TEASER.search(text))),
+        ("heading fused into a sentence", _fused_heading(text)),
+        ("run-on from lost punctuation", _run_on(text)),
+        ("pair never introduced", _unintroduced_pair(text)),
+    )
+    return next((reason for reason, failed in checks if failed), None)
+
+
+# All start-anchored "leans back" patterns as one regex: dangling() runs once
+# per sentence, so on 100 KB of tiny sentences one match beats five.
+_LEANS_BACK = re.compile(
+    "|".join(
+        f"(?:{p.pattern.removeprefix('^')})"
+        for p in (_HARD_CONNECTIVE, _DEMONSTRATIVE_START, _SHELL_NOUN, _CLAUSE_DEMONSTRATIVE,
+                  _PHRASE_DEMONSTRATIVE, _PARENTHETICAL_LINK)
+    )
+)

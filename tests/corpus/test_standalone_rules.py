@@ -1,0 +1,154 @@
+"""Each standalone rule on the cases the brief names (seed phrasing, shortened)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.corpus.quotes import quoted_fraction, quotes_balanced
+from bot.corpus.segment import MAX_PASSAGE, segment, split_sentences
+from bot.corpus.standalone import dangling, standalone_problem
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Neither is a particularly gifted singer or dancer, but that hardly matters.",
+        "His life is spent oscillating between people and professions.",
+        "Her time is spent chasing the promise of one breakthrough.",
+        "They are a suspended reality, an imagined space for song and dance.",
+        "It’s a moment that hits the viewer like a truck.",
+        "But at this point in the film, Mia knows how ridiculous her aspirations are.",
+        "In Chazelle's case, that commentary isn't ironic.",
+        "Those unforgettable musical numbers seem to leap off the screen.",
+        "Also, the supporting cast is a gallery of exiles.",
+        "However, the director's cut explains too much.",
+        "Still, the film never quite decides what it admires.",
+        "Mia, on the other hand, subjects herself to endless auditions.",
+        "In La La Land, his answer is clear: keep dancing.",
+    ],
+)
+def test_dangling_openers(sentence: str) -> None:
+    """Sentences that lean on an earlier one are recognised."""
+    assert dangling(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It's difficult not to be carried by the tunes of Another Day of Sun.",
+        "It’s immediately established that neither Mia nor Sebastian know what they want.",
+        "But the real star in La La Land is the movie itself.",
+        "Sebastian, whose passions have led him to unsatisfying work, yearns for an audience.",
+        "Chazelle clearly sees much of himself in Sebastian.",
+        "Musical numbers take place out of context, and for those not familiar with them, they seem odd.",
+    ],
+)
+def test_self_contained_openers(sentence: str) -> None:
+    """Dummy "it", a soft "But" and a named subject do not dangle."""
+    assert not dangling(sentence)
+
+
+def test_dangling_sentence_is_glued_to_the_one_it_leans_on() -> None:
+    """"Neither is…" stays with the sentence naming Stone and Gosling, and the pair is quotable."""
+    first = "Working together again, Stone and Gosling quickly establish an easy rapport on screen."
+    second = "Neither is a gifted singer, but that hardly matters in a film that sweeps them up."
+    (passage,) = segment([f"{first} {second}"])
+    assert passage.text == f"{first} {second}" and passage.quotable
+
+
+def test_dangling_opening_of_a_paragraph_is_not_quotable() -> None:
+    """With no earlier sentence in the paragraph to lean on, it is kept but not offered."""
+    (passage,) = segment(["Instead, he harbours a genuine concern for a cinema close to losing its scale."])
+    assert not passage.quotable
+
+
+def test_splitter_never_cuts_inside_a_quotation() -> None:
+    """“Stop. Just stop,” he says. is one sentence."""
+    assert split_sentences("“Stop. Just stop,” he says. Then he leaves.") == [
+        "“Stop. Just stop,” he says.", "Then he leaves."
+    ]
+
+
+def test_unclosed_quote_does_not_swallow_the_paragraph() -> None:
+    """A lost closing mark is ignored rather than stopping every split after it."""
+    paragraph = "He calls it “a dream. " + "The film goes on. " * 60
+    assert len(split_sentences(paragraph)) > 50
+
+
+@pytest.mark.parametrize(
+    ("text", "balanced"),
+    [
+        ("It’s the critics’ favourite “jazz” film.", True),
+        ("“Fuck ‘em!” he says.", True),
+        ("She calls it ‘a dream’ and means it.", True),
+        ("She calls it “a dream and means it.", False),
+        ("She calls it ‘a dream and means it.", False),
+        ('He says "yes and leaves.', False),
+    ],
+)
+def test_quote_balance_handles_apostrophes(text: str, balanced: bool) -> None:
+    """Apostrophes (it’s, critics’) and elisions (‘em) do not count as quotation marks."""
+    assert quotes_balanced(text) is balanced
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("In the end, Sebastian is right to encourage her Mia’s play strikes a chord with an agent.", "run-on"),
+        ("This epilogue touches on an ambiguity that so struck Chazelle he’s letting audiences choose.", "run-on"),
+        ("Nostalgia has propelled Mia to stardom it’s given Sebastian his integrity, but little else.", "run-on"),
+        ("The Novelty and Nostalgia of La La Land, Mia’s embrace of nostalgia shines through the most.", "heading"),
+        ("Here's what makes La La Land the perfect love story.", "teaser"),
+        ("“That’s the point!” he assures her. “Are people going to like it?” she asks.", "someone else's"),
+        (("To Chazelle, it works: “He died, but he is alive, because of how deeply she loved him, and that "
+          "is what only movies can do,” he said."), "someone else's"),
+        ("After a first act that shows the couple in love, circumstance directs them toward other partners.",
+         "pair"),
+        ("She calls it “a dream and means every word of the thing she says.", "unbalanced"),
+    ],
+)
+def test_passage_problems(text: str, reason: str) -> None:
+    """Run-ons, fused headings, teasers, quoted dialogue and unbalanced marks are never offered."""
+    problem = standalone_problem(text)
+    assert problem is not None and reason in problem
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sebastian might encourage Mia’s backward gaze, but Damien Chazelle understands its limits.",
+        "Throughout La La Land, Gosling's character bemoans the state of jazz as a bastardised art form.",
+        "Writing for MTV News, Ira Madison III noted its “white jazz narrative,” which Sebastian embodies.",
+        "Chazelle hands his audiences a bitter pill, made that much stranger for how smoothly it goes down.",
+        "It recalls what Mia and Sebastian lose: the two enter a dream ballet of the life they could have had.",
+    ],
+)
+def test_clean_passages_have_no_problem(text: str) -> None:
+    """Possessives, attributed short quotes, introduced pairs and "that much" are fine."""
+    assert standalone_problem(text) is None
+
+
+def test_quoted_fraction() -> None:
+    """Share of characters inside double quotation marks."""
+    assert quoted_fraction("“abcd” ef") == pytest.approx(6 / 9)
+    assert quoted_fraction("no quotes") == 0
+
+
+def test_long_single_sentence_is_quotable_whole() -> None:
+    """A 486-char sentence that is a whole thought is one quotable passage (was split, never quotable)."""
+    sentence = (
+        "The real star in La La Land is the movie itself, which pulses and glows like a living thing, "
+        + "creating a new kind of self-aware genre that rewards the audience, " * 5
+        + "while commenting on them from the sidelines."
+    )
+    assert MAX_PASSAGE < len(sentence) <= 1000
+    (passage,) = segment([sentence])
+    assert passage.text == sentence and passage.quotable
+
+
+def test_sentence_over_1000_chars_is_still_cut_and_not_quotable() -> None:
+    """Beyond the single-sentence cap the old clause-break cutting applies."""
+    sentence = "The film sweeps, " + "and it keeps sweeping on, " * 50 + "forever."
+    passages = segment([sentence])
+    assert len(passages) > 1 and not any(p.quotable for p in passages)
+    assert all(len(p.text) <= MAX_PASSAGE for p in passages)
