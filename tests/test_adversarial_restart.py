@@ -7,7 +7,7 @@ Poll-open and schedule-due restarts are covered in test_polls.py
 
 from __future__ import annotations
 
-from conftest import text_field
+from tests.helpers import text_field
 
 TEXT = (
     "Whiplash is a film about a drummer and the teacher who breaks him. It is loud, cruel and very "

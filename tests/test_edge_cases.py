@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import discord
 import pytest
-from conftest import WHIPLASH_REVIEW, assert_no_pings, db, message_payloads, msgs, table_digest
+from tests.helpers import WHIPLASH_REVIEW, assert_no_pings, db, message_payloads, msgs, table_digest
 
 HOUR = 3600
 DAY = 24 * HOUR

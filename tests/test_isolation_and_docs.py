@@ -12,7 +12,7 @@ import sqlite3
 
 import discord
 import pytest
-from conftest import WHIPLASH_REVIEW, assert_no_pings, db, message_payloads, msgs, table_digest
+from tests.helpers import WHIPLASH_REVIEW, assert_no_pings, db, message_payloads, msgs, table_digest
 from simcord import ChannelHandle, OptionError
 
 REVIEW = WHIPLASH_REVIEW

@@ -6,7 +6,7 @@ import itertools
 import re
 
 import pytest
-from conftest import assert_no_pings, db, msgs
+from tests.helpers import assert_no_pings, db, msgs
 
 from bot.core.render import SPOILER_WARNING, inert
 

@@ -7,7 +7,7 @@ import shutil
 import sqlite3
 
 import pytest
-from conftest import assert_no_pings, table_digest
+from tests.helpers import assert_no_pings, table_digest
 
 from bot import Settings, create_bot
 from bot.core.config import DEFAULT_DATA_DIR

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 import discord
 import pytest
-from conftest import message_payloads, text_field
+from tests.helpers import message_payloads, text_field
 
 from bot import create_bot
 

@@ -11,7 +11,7 @@ import pytest
 from bot.corpus import TaggedPassage, contrast_side, load_themes, process_review, tag_passage
 from bot.corpus.themes import Theme
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 THEMES_PATH = ROOT / "data" / "themes.toml"
 SEED_DIR = ROOT / "data" / "corpus" / "la-la-land"
 

@@ -18,7 +18,7 @@ from bot.corpus.clean import (
 )
 from bot.corpus.segment import segment
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEED_DIR = ROOT / "data" / "corpus" / "la-la-land"
 
 

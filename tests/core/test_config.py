@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import table_digest
+from tests.helpers import table_digest
 
 
 async def test_moderator_sets_timezone(world):

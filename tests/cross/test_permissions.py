@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import table_digest
+from tests.helpers import table_digest
 
 MODERATOR_ONLY = [
     ("config moderator-role", {}),

@@ -26,7 +26,7 @@ def start_import(database: Path, data_dir: Path) -> subprocess.Popen:
     env = {**os.environ, "FILMBOT_DATA_DIR": str(data_dir), "FILMBOT_DATABASE": str(database)}
     return subprocess.Popen(
         [sys.executable, "-m", "bot", "--env-file", os.devnull, "import"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=Path(__file__).resolve().parent.parent,
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=Path(__file__).resolve().parents[2],
     )
 
 

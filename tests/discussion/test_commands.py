@@ -7,7 +7,7 @@ import re
 import sqlite3
 
 import discord
-from conftest import assert_no_pings, table_digest
+from tests.helpers import assert_no_pings, table_digest
 
 from bot.corpus import contrast_side
 from bot.discussion.post import AUTO_ARCHIVE_MINUTES, post_prompt

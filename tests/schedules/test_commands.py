@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import discord
 import pytest
-from conftest import table_digest
+from tests.helpers import table_digest
 from simcord.backend.models.channel import Overwrite
 from simcord.enums import OverwriteType
 

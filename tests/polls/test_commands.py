@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import discord
-from conftest import assert_no_pings, message_payloads, table_digest
+from tests.helpers import assert_no_pings, message_payloads, table_digest
 from simcord import actors as sim_actors
 from simcord import interactions as sim_interactions
 from simcord.backend import serializers as sim_serializers

@@ -13,7 +13,7 @@ from bot.discussion.rotation import choose_passages, critic_key
 from bot.discussion.store import RotationState
 from bot.quotes.store import Quote
 
-THEMES = load_themes(Path(__file__).resolve().parents[1] / "data" / "themes.toml")
+THEMES = load_themes(Path(__file__).resolve().parents[2] / "data" / "themes.toml")
 ENDING, NOSTALGIA = THEMES["ending"], THEMES["nostalgia"]
 
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from bot.corpus.clean import clean_review
 from bot.corpus.segment import MAX_PASSAGE, MIN_QUOTABLE, Passage, segment, split_sentences
 
-SEED_DIR = Path(__file__).resolve().parents[1] / "data" / "corpus" / "la-la-land"
+SEED_DIR = Path(__file__).resolve().parents[2] / "data" / "corpus" / "la-la-land"
 SENTENCE_START = re.compile(r"^[\"“‘'(]*[A-Z0-9]")
 SENTENCE_END = re.compile(r"[.?!…][\"”’')\]]*$")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from adversarial import (
+from tests.helpers import (
     build_template,
     check_modals,
     check_payload,
@@ -14,7 +14,7 @@ from adversarial import (
     run_with_bot,
     string_options,
 )
-from conftest import message_payloads
+from tests.helpers import message_payloads
 from hypothesis import HealthCheck, given, settings
 
 

@@ -1,0 +1,388 @@
+"""The one helper module of the suite: the demo server (World), database reads, what the bot sent,
+Discord-limit checks, hostile strings and the per-example bot of the fuzzer."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import discord
+import simcord
+from discord import app_commands
+from hypothesis import strategies as st
+
+from bot import Settings, create_bot
+
+NASTY = [
+    '"', '"AND OR NEAR(', "NEAR(a b, 2)", "*", "jazz*", "^jazz", "col:jazz", "-jazz", "'", "\\", "()",
+    "\x00", "a\x00b", "@everyone", "@here", "<@&123456789012345678>", "<@123456789012345678>",
+    "<#123456789012345678>", "**bold** __u__ ||spoiler|| `code` ```block``` > quote # head",
+    "\u202e\u200freversed", "مرحبا بالعالم", "🎬🍿👩‍👩‍👧‍👦", "x" * 10_000, "word " * 1_500, "   ", "\n\n\t",
+    "%s %d {0} {{}}", "'; DROP TABLE reviews; --", "La La Land", "ending", "Europe/Paris", "25:61",
+    "mon,funday", "http://", "javascript:alert(1)", "1e309", "-1", "0", "99999999999999999999",
+    "|||", "a|a|a", "Unattributed review #999",
+]
+
+nasty_text = st.one_of(
+    st.sampled_from(NASTY),
+    st.text(max_size=120),
+    st.builds(lambda a, b: a + b, st.sampled_from(NASTY), st.text(max_size=40)),
+)
+
+# A valid value for each required string option, so that only the fuzzed option is hostile.
+VALID_STRINGS = {
+    "question": "Was the ending happy?", "options": "Yes|No", "time": "09:00", "zone": "UTC", "query": "jazz",
+    "film": "La La Land", "theme": "ending", "poll": "1", "review": "1", "id": "1",
+}
+
+LIMITS = {"content": 2000, "title": 256, "description": 4096, "footer": 2048, "author": 256}
+
+
+def check_payload(body: dict[str, Any]) -> None:
+    """One outgoing message body respects Discord's limits and pings nobody."""
+    mentions = body.get("allowed_mentions")
+    assert mentions is not None and mentions.get("parse") == [], body.get("allowed_mentions")
+    assert not mentions.get("users") and not mentions.get("replied_user")
+    assert len(body.get("content") or "") <= LIMITS["content"]
+    embeds = body.get("embeds") or []
+    assert len(embeds) <= 10
+    for embed in embeds:
+        total = len(embed.get("title") or "") + len(embed.get("description") or "")
+        assert len(embed.get("title") or "") <= LIMITS["title"]
+        assert len(embed.get("description") or "") <= LIMITS["description"]
+        fields = embed.get("fields") or []
+        assert len(fields) <= 25
+        for field in fields:
+            assert len(field["name"]) <= 256 and len(field["value"]) <= 1024
+            total += len(field["name"]) + len(field["value"])
+        total += len((embed.get("footer") or {}).get("text") or "")
+        total += len((embed.get("author") or {}).get("name") or "")
+        assert total <= 6000
+    for row in body.get("components") or []:
+        for item in row.get("components") or []:
+            assert len(item.get("custom_id") or "") <= 100
+            assert len(item.get("label") or "") <= 80
+
+
+def check_modals(env) -> None:
+    """Every modal the bot opened fits Discord's modal limits."""
+    for request in env.http_requests:
+        body = request.json
+        if "/callback" not in request.path or not isinstance(body, dict) or body.get("type") != 9:
+            continue
+        modal = body["data"]
+        assert 1 <= len(modal["title"]) <= 45 and len(modal["custom_id"]) <= 100
+        for row in modal["components"]:
+            for field in row["components"]:
+                assert len(field.get("label") or "") <= 45 and len(field["custom_id"]) <= 100
+                assert len(field.get("placeholder") or "") <= 100
+                assert len(field.get("value") or "") <= 4000
+
+
+def string_options(command: app_commands.Command) -> list[str]:
+    return [p.name for p in command.parameters if p.type is discord.AppCommandOptionType.string]
+
+
+def leaf_commands(tree: app_commands.CommandTree) -> list[tuple[str, app_commands.Command]]:
+    found = []
+    for command in tree.get_commands():
+        if isinstance(command, app_commands.Group):
+            for sub in command.walk_commands():
+                if isinstance(sub, app_commands.Command):
+                    found.append((sub.qualified_name, sub))
+        elif isinstance(command, app_commands.Command):
+            found.append((command.qualified_name, command))
+    return found
+
+
+class Scenario:
+    """A fresh bot on a copy of a template database, with a demo server."""
+
+    def __init__(self, env: simcord.Env) -> None:
+        self.env = env
+        self.guild = env.create_guild(name="Fuzz Club")
+        self.channel = self.guild.create_text_channel("film-club")
+        mods = self.guild.create_role("Moderators", permissions=discord.Permissions(manage_guild=True))
+        self.role = mods
+        self.mod = self.guild.add_member(env.create_user("mod"), roles=[mods])
+        self.member = self.guild.add_member(env.create_user("member"))
+
+    def defaults(self, command: app_commands.Command) -> dict[str, Any]:
+        """Valid values for every required option (the fuzzed one is overridden by the caller)."""
+        values: dict[str, Any] = {}
+        for p in command.parameters:
+            if not p.required:
+                continue
+            kind = p.type
+            if kind is discord.AppCommandOptionType.string:
+                values[p.name] = VALID_STRINGS.get(p.name, "x")
+                continue
+            if kind is discord.AppCommandOptionType.channel:
+                values[p.name] = self.channel
+            elif kind is discord.AppCommandOptionType.role:
+                values[p.name] = self.role
+            elif kind in (discord.AppCommandOptionType.user, discord.AppCommandOptionType.mentionable):
+                values[p.name] = self.member
+            elif kind is discord.AppCommandOptionType.integer or kind is discord.AppCommandOptionType.number:
+                values[p.name] = 1
+            elif kind is discord.AppCommandOptionType.boolean:
+                values[p.name] = False
+            else:
+                return {"__skip__": True}  # attachments are fuzzed in their own tests
+        return values
+
+
+def run_with_bot(template: Path, scenario: Callable[[Scenario], Awaitable[None]]) -> None:
+    """Run `scenario` against a fresh bot whose database starts as a copy of `template`."""
+
+    async def main() -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            database = Path(tmp) / "fuzz.db"
+            shutil.copy(template, database)
+            bot = create_bot(Settings(database=database))
+            try:
+                async with simcord.run(bot) as env:
+                    await scenario(Scenario(env))
+            finally:
+                await bot.close_store()
+
+    asyncio.run(main())
+
+
+def build_template(path: Path) -> Path:
+    """A migrated, imported database, so each example skips the import."""
+
+    async def main() -> None:
+        bot = create_bot(Settings(database=path))
+        try:
+            async with simcord.run(bot):
+                pass
+        finally:
+            await bot.close_store()
+
+    asyncio.run(main())
+    return path
+
+
+class World:
+    """A demo server: #film-club, a moderator (Manage Server) and two members."""
+
+    def __init__(self, env) -> None:
+        self.env = env
+        self.guild = env.create_guild(name="Film Club")
+        self.channel = self.guild.create_text_channel("film-club")
+        mods = self.guild.create_role("Moderators", permissions=discord.Permissions(manage_guild=True))
+        self.mod_user = env.create_user("mod")
+        self.mod = self.guild.add_member(self.mod_user, roles=[mods])
+        self.alice_user = env.create_user("alice")
+        self.alice = self.guild.add_member(self.alice_user)
+        self.bob = self.guild.add_member(env.create_user("bob"))
+
+        self.mod_role = mods
+
+    @property
+    def bot(self):
+        return self.env.bot
+
+    @property
+    def db_path(self) -> Path:
+        return self.env.bot.settings.database
+
+    # -- the database, read only
+    def q(self, sql: str, *args):
+        con = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
+        try:
+            return con.execute(sql, args).fetchall()
+        finally:
+            con.close()
+
+    def count(self, table: str, where: str = "1", *args) -> int:
+        return self.q(f"SELECT COUNT(*) FROM {table} WHERE {where}", *args)[0][0]
+
+    def tables(self) -> list[str]:
+        return [r[0] for r in self.q("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+
+    def digest(self) -> str:
+        """Row counts + a hash of every row of every (non-FTS-shadow) table."""
+        h = hashlib.sha256()
+        con = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
+        try:
+            for t in self.tables():
+                if t.startswith("passages_fts") or t == "sqlite_sequence":
+                    continue
+                rows = con.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
+                h.update(repr((t, len(rows), rows)).encode())
+        finally:
+            con.close()
+        return h.hexdigest()
+
+    # -- what users see
+    def bot_messages(self, channel=None) -> list[discord.Message]:
+        channel = channel or self.channel
+        me = self.env.bot.user.id
+        return [m for m in channel.history() if m.author.id == me and not m.flags.ephemeral]
+
+
+def table_digest(path: Path) -> str:
+    """A hash of every row of every table: proves a refused command wrote nothing."""
+    digest = hashlib.sha256()
+    with sqlite3.connect(path) as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'passages_fts%' ORDER BY name"
+        )]
+        for table in tables:
+            for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1"):
+                digest.update(repr((table, row)).encode())
+    return digest.hexdigest()
+
+
+def message_payloads(env) -> list[dict]:
+    """Every message body the bot sent: interaction callbacks, followups, channel messages, edits."""
+    payloads = []
+    for request in env.http_requests:
+        body = request.json
+        if not isinstance(body, dict) or request.method not in {"POST", "PATCH"}:
+            continue
+        if "/callback" in request.path:
+            if body.get("type") not in (4, 7):  # a message or a message update; modals and acks carry none
+                continue
+            body = body.get("data") or {}
+        if any(key in body for key in ("content", "embeds", "poll", "components")):
+            payloads.append(body)
+    return payloads
+
+
+def assert_no_pings(env) -> None:
+    """Every message the bot sent parsed no mentions at all."""
+    payloads = message_payloads(env)
+    assert payloads, "the bot sent nothing"
+    for body in payloads:
+        mentions = body.get("allowed_mentions")
+        assert mentions is not None, f"no allowed_mentions in {str(body)[:200]}"
+        assert mentions.get("parse") == [] and not mentions.get("users") and not mentions.get("roles")
+
+
+def db(settings, sql: str, params: tuple = ()) -> list[tuple]:
+    """Rows of a read-only query on the test's database (what the bot stored, not what it says)."""
+    con = sqlite3.connect(f"file:{settings.database}?mode=ro", uri=True)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+def msgs(result) -> list:
+    """The reply and every followup of an interaction result."""
+    return ([result.response] if result.response is not None else []) + list(result.followups)
+
+
+def text_field(shown) -> str:
+    """The custom id of the text field in a modal the bot opened (rows or labels)."""
+    for row in shown.modal["components"]:
+        for item in row.get("components") or [row.get("component")]:
+            if item and item.get("type") == 4:
+                return item["custom_id"]
+    raise AssertionError("no text field in the form")
+
+
+# A moderator's review of a second film: several passages, tagged jazz and ending.
+WHIPLASH_REVIEW = (
+    "Whiplash is a film about a young drummer who wants greatness more than love. Its jazz is fierce and "
+    "loud, and the band rooms feel like boxing rings where every bar of music is a fight.\n\n"
+    "The teacher is a monster, yet the film refuses to say whether his cruelty worked. The drumming scenes "
+    "are edited like action sequences, and the sweat on the cymbals becomes a kind of poetry.\n\n"
+    "The ending is a triumph and a defeat at once: the final solo is glorious, but the last look between "
+    "them is chilling. You leave the theatre exhilarated and uneasy, unsure what you just cheered for."
+)
+
+
+def embed_text(embed: discord.Embed) -> str:
+    parts = [embed.title or "", embed.description or "", embed.author.name or "" if embed.author else ""]
+    for f in embed.fields:
+        parts += [f.name or "", f.value or ""]
+    if embed.footer:
+        parts.append(embed.footer.text or "")
+    return "\n".join(p for p in parts if p)
+
+
+def msg_text(m) -> str:
+    return "\n".join([m.content or ""] + [embed_text(e) for e in m.embeds])
+
+
+
+
+def text_of(result) -> str:
+    return "\n".join(msg_text(m) for m in msgs(result))
+
+
+def assert_ephemeral_reply(result, *needles: str) -> str:
+    replies = msgs(result)
+    assert replies, f"no reply at all: {result!r}"
+    assert all(m.ephemeral for m in replies), f"a reply was public: {[msg_text(m)[:200] for m in replies]}"
+    text = text_of(result)
+    low = text.casefold()
+    for needle in needles:
+        assert needle.casefold() in low, f"{needle!r} not in reply {text!r}"
+    return text
+
+
+
+
+
+
+def buttons(message) -> list[dict]:
+    comps = message.components if isinstance(message.components, list) else []
+    out = []
+
+    def walk(items):
+        for c in items:
+            if isinstance(c, dict):
+                if c.get("type") == 2:
+                    out.append(c)
+                walk(c.get("components", []))
+            else:  # discord.ActionRow / discord.Button
+                if isinstance(c, discord.Button):
+                    out.append({"label": c.label, "disabled": c.disabled, "custom_id": c.custom_id, "type": 2})
+                walk(getattr(c, "children", []))
+
+    walk(comps)
+    return out
+
+
+def selects(message) -> list:
+    out = []
+    for row in message.components:
+        for c in getattr(row, "children", []):
+            if isinstance(c, discord.SelectMenu):
+                out.append(c)
+    return out
+
+
+def sentence_count(text: str) -> int:
+    text = text.replace("[…]", "").replace("[...]", "")
+    text = re.sub(r"\b(Mr|Mrs|Ms|Dr|St|vs|Jr|Sr|U\.S|L\.A|etc)\.", "X", text)
+    ends = re.findall(r"[.!?…][”\"’')\]]*(?=\s+[“\"‘'(\[]?[A-Z0-9])", text)
+    return len(ends) + 1
+
+
+async def bot_down_for(env: simcord.Env, seconds: float) -> None:
+    """The bot process is gone for `seconds` of virtual time, then starts again on the same database."""
+    await env.shutdown()
+    env.backend.advance_clock(seconds)
+    await env.start()
+
+
+def quote_passage(result) -> str:
+    """The quoted passage (first blockquote line of the embed), spoiler tags removed."""
+    emb = msgs(result)[0].embeds[0]
+    desc = emb.description or ""
+    m = re.search(r">\s?(.+)", desc)
+    assert m, desc
+    return m.group(1).replace("||", "").strip()
