@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from bot import Settings, create_bot
+from bot.core.config import DEFAULT_DATA_DIR
 from tests.helpers import World
 
 
@@ -28,3 +30,8 @@ def world(simcord_env) -> World:
     return World(simcord_env)
 
 
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, target, ignore=shutil.ignore_patterns("*.db", "*.db-*"))
+    return target

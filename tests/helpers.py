@@ -17,6 +17,7 @@ import discord
 import simcord
 from discord import app_commands
 from hypothesis import strategies as st
+from simcord.env import Env
 
 from bot import Settings, create_bot
 
@@ -386,3 +387,198 @@ def quote_passage(result) -> str:
     m = re.search(r">\s?(.+)", desc)
     assert m, desc
     return m.group(1).replace("||", "").strip()
+
+
+ENDING_WORDS = re.compile(r"\b(end|ends|ending|endings|ended|epilogue|final|finale|last|climax|closing)\b", re.IGNORECASE)
+
+
+SPOILER_RE = re.compile(r"\|\|(.+?)\|\|", re.DOTALL)
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+async def burst(env: Env, calls):
+    """Fire several interactions before the bot handles any of them (true concurrency).
+
+    simcord settles after each actor verb; here settlement is deferred until every interaction was
+    emitted, so the bot sees them all at once, like fast double clicks or a crowd of members.
+    """
+    real = env._settle_internal
+
+    async def no_settle(**_kw):
+        return None
+
+    env._settle_internal = no_settle
+    try:
+        results = [await call() for call in calls]
+    finally:
+        env._settle_internal = real
+    await env.settle()
+    return results
+
+
+def prompt_messages(world: World, channel=None) -> list[discord.Message]:
+    """Bot messages in the channel that are discussion prompts (they carry an excerpt)."""
+    out = []
+    for m in world.bot_messages(channel):
+        if m.type != discord.MessageType.default or not m.embeds:
+            continue
+        if "Unattributed review #" in msg_text(m) or "review #" in msg_text(m).casefold():
+            out.append(m)
+    return out
+
+
+def themes_toml() -> dict:
+    import tomllib
+
+    return tomllib.loads((ROOT / "data" / "themes.toml").read_text())["themes"]
+
+
+async def discuss_and_get_prompt(world: World, who, **opts):
+    before = {m.id for m in prompt_messages(world)}
+    r = await who.slash(world.channel, "discuss", **opts)
+    new = [m for m in prompt_messages(world) if m.id not in before]
+    return r, new
+
+
+WHIPLASH = (
+    "Whiplash is a film about ambition and the cost of greatness. Andrew, a young jazz drummer, practises "
+    "until his hands bleed. Fletcher, his teacher, believes that cruelty produces genius.\n\n"
+    "The film is steeped in nostalgia for the golden age of big-band jazz, and Andrew idolises Buddy Rich. "
+    "He keeps a poster of his hero above the bed and listens to old records every night.\n\n"
+    "The final drum solo is electrifying. Nobody who sees it will forget the look on Fletcher's face.\n"
+)
+
+
+async def add_review(world: World, who=None, text: str = WHIPLASH, name="whiplash.txt", **meta):
+    meta.setdefault("film", "Whiplash")
+    return await (who or world.mod).slash(world.channel, "review add", file=(name, text.encode()), **meta)
+
+
+H = 3600.0
+
+
+async def set_schedule(world: World, channel=None, who=None, **opts) -> int:
+    r = await (who or world.mod).slash(world.channel, "schedule set", channel=channel or world.channel, **opts)
+    text = assert_ephemeral_reply(r)
+    m = re.search(r"#(\d+)", text)
+    assert m and "schedule" in text.casefold(), text
+    return int(m.group(1))
+
+
+async def create_poll(world: World, who=None, **opts):
+    before = {m.id for m in world.bot_messages()}
+    r = await (who or world.alice).slash(world.channel, "poll create", **opts)
+    new = [m for m in world.bot_messages() if m.id not in before]
+    return r, new
+
+
+def bot_posts(world, channel=None) -> list[discord.Message]:
+    me = world.bot.user.id
+    return [m for m in (channel or world.channel).history()
+            if m.author.id == me and not m.flags.ephemeral and m.type is discord.MessageType.default]
+
+
+def check_limits(body: dict) -> None:
+    """One outgoing message body within Discord's limits."""
+    assert len(body.get("content") or "") <= 2000
+    for embed in body.get("embeds") or []:
+        fields = embed.get("fields") or []
+        assert len(fields) <= 25, f"{len(fields)} embed fields"
+        assert len(embed.get("title") or "") <= 256
+        assert len(embed.get("description") or "") <= 4096
+        total = len(embed.get("title") or "") + len(embed.get("description") or "")
+        total += sum(len(f["name"]) + len(f["value"]) for f in fields)
+        total += len((embed.get("footer") or {}).get("text") or "")
+        total += len((embed.get("author") or {}).get("name") or "")
+        assert total <= 6000, f"embed total {total}"
+
+
+def all_within_limits(env) -> None:
+    for body in message_payloads(env):
+        check_limits(body)
+
+
+async def add_review_file(world, text: str = WHIPLASH_REVIEW, who=None, name="review.txt", **meta):
+    meta.setdefault("film", "Whiplash")
+    return await (who or world.mod).slash(world.channel, "review add", file=(name, text.encode()), **meta)
+
+
+def unique_review(n: int) -> str:
+    """A different review text each time (duplicates are refused), still quotable and themed."""
+    words = ["amber", "brisk", "cobalt", "dusky", "ember", "fable", "gilded", "hollow", "ivory", "jade"]
+    tag = " ".join(words[int(d)] for d in f"{n:04d}")
+    return f"Review number {tag} begins here. " + WHIPLASH_REVIEW.replace("young drummer", f"young drummer ({tag})")
+
+
+HOUR = 3600
+
+
+DAY = 24 * HOUR
+
+
+def posted_slots(settings, schedule_id: int | None = None) -> list[str]:
+    sql = "SELECT slot_utc FROM schedule_posts WHERE status='posted'"
+    params: tuple = ()
+    if schedule_id is not None:
+        sql += " AND schedule_id=?"
+        params = (schedule_id,)
+    return [r[0] for r in db(settings, sql + " ORDER BY slot_utc", params)]
+
+
+def public_reply(result) -> str:
+    replies = msgs(result)
+    assert replies and not replies[0].ephemeral, f"expected a public reply: {text_of(result)[:300]}"
+    return text_of(result)
+
+
+def channel_posts(world, channel) -> list[discord.Message]:
+    me = world.bot.user.id
+    return [m for m in channel.history()
+            if m.author.id == me and not m.flags.ephemeral
+            and m.type in (discord.MessageType.default, discord.MessageType.chat_input_command)]
+
+
+FOOTER = re.compile(r"Review #(\d+) · passage (\d+)")
+
+
+def embed_of(message):
+    assert message is not None and message.embeds, "expected an embed"
+    return message.embeds[0]
+
+
+def passage_id_of(settings, message) -> int:
+    """The passage a quote embed shows, from its footer (review id + ordinal) checked against the DB."""
+    footer = embed_of(message).footer.text
+    match = FOOTER.search(footer)
+    assert match, footer
+    review, ordinal = int(match[1]), int(match[2]) - 1
+    [(pid,)] = db(settings, "SELECT id FROM passages WHERE review_id = ? AND ordinal = ?", (review, ordinal))
+    return pid
+
+
+def theme_ids(settings, theme: str) -> set[int]:
+    return {r[0] for r in db(settings, "SELECT passage_id FROM passage_themes WHERE theme = ?", (theme,))}
+
+
+def rows(db: Path, sql: str, params=()) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def last_reply_text(result) -> str:
+    message = result.response if result.response is not None else result.followups[-1]
+    parts = [message.content or ""]
+    for embed in message.embeds:
+        parts += [embed.title or "", embed.description or "", embed.footer.text or ""]
+        parts += [f"{f.name} {f.value}" for f in embed.fields]
+    return "\n".join(parts)
+
+
+def drop_manifest_entry(data_dir: Path, file_stem: str) -> None:
+    path = data_dir / "manifest.toml"
+    blocks = path.read_text(encoding="utf-8").split("[[review]]")
+    kept = [b for b in blocks if file_stem not in b]
+    assert len(kept) == len(blocks) - 1
+    path.write_text("[[review]]".join(kept), encoding="utf-8")

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
+import discord
 import pytest
+
+from tests.helpers import (
+    World,
+    assert_ephemeral_reply,
+    msgs,
+    prompt_messages,
+    text_of,
+)
 
 STATUSES = [403, 404, 429, 500]
 
@@ -68,3 +79,46 @@ async def test_schedule_post_refused_pauses_and_bot_stays_up(world, status):
     assert row[0] == 1 and row[1]
     world.env.backend.faults.clear()
     await assert_alive(world)
+
+
+@pytest.mark.parametrize("status", [403, 404, 429, 500])
+async def test_i7_discord_faults_on_thread_creation(world: World, status):
+    times = 1 if status == 429 else None
+    code = {403: 50013, 404: 10003}.get(status, 0)
+    world.env.inject_error("POST", "/channels/*/messages/*/threads", status=status, code=code, times=times)
+    world.env.inject_error("POST", "/channels/*/threads", status=status, code=code, times=times)
+    r = await world.alice.slash(world.channel, "discuss", theme="nostalgia")
+    replies = msgs(r)
+    assert replies, "the user was told nothing"
+    # (simcord's injected 429 carries no retry_after, so discord.py raises instead of waiting: treat it as a
+    # refusal like the others.) The user is told privately and no half-done prompt stays behind.
+    assert_ephemeral_reply(r)
+    assert "went wrong" not in text_of(r) or "code" in text_of(r)
+    assert prompt_messages(world) == [], "a prompt without its thread stayed behind"
+    assert world.count("posted_prompts") == 0, "rotation consumed by a failed prompt"
+    world.env.backend.faults.clear()
+    r = await world.alice.slash(world.channel, "quote")
+    assert msgs(r) and not msgs(r)[0].ephemeral, "bot not alive after the fault"
+
+
+@pytest.mark.parametrize("status", [403, 500])
+async def test_i7_discord_faults_on_poll_post(world: World, status):
+    world.env.inject_error("POST", "/interactions/*/callback", status=status, times=1)
+    world.env.inject_error("POST", "/channels/*/messages", status=status, times=1)
+    r = await world.alice.slash(world.channel, "poll create", question="Q?", options="A | B", anonymous=True)
+    world.env.backend.faults.clear()
+    # a failed interaction response reaches the bot's one error handler; nothing but the Discord error may escape
+    errors = world.env.errors
+    for err in errors:
+        assert isinstance(getattr(err, "original", err), discord.HTTPException), repr(err)
+    assert msgs(r), "the user was told nothing"
+    told = text_of(r)
+    if errors:  # known errors: a short message; unexpected ones: a short code to quote to a moderator
+        assert len(told) < 300 and (re.search(r"code `?[0-9a-f]{4,}`?", told) or "Discord" in told), told
+    assert all(m.ephemeral for m in msgs(r) if not m.embeds)
+    # whatever happened, no poll row is left without its message, and the bot still works
+    orphan = world.count("polls", "message_id IS NULL")
+    assert orphan == 0, "a poll row without a message stayed behind"
+    r = await world.alice.slash(world.channel, "poll create", question="Q2?", options="A | B", anonymous=True)
+    assert msgs(r) or world.bot_messages()
+    assert world.count("polls", "question='Q2?' AND message_id IS NOT NULL") == 1

@@ -5,17 +5,23 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+
 from tests.helpers import (
+    WHIPLASH,
+    World,
+    assert_no_pings,
     build_template,
     check_modals,
     check_payload,
     leaf_commands,
+    message_payloads,
+    msgs,
     nasty_text,
     run_with_bot,
     string_options,
+    text_of,
 )
-from tests.helpers import message_payloads
-from hypothesis import HealthCheck, given, settings
 
 
 @pytest.fixture(scope="module")
@@ -46,3 +52,93 @@ def test_every_string_option_survives_nasty_text(template, text):
         check_modals(world.env)
 
     run_with_bot(template, scenario)
+
+
+NASTY = [
+    '"', "AND OR NEAR(", "* NOT ^", "x" * 10_000, "a\x00b", "\ud800lone", "🎬🍿" * 30, "\u202eRTL\u202c mark",
+    "**bold** __u__ ||spoil|| `code` > quote", "@everyone @here", "<@&1234567890> <@1> <#1>", "   ", "-",
+    "' OR 1=1; DROP TABLE reviews; --", "La La Land (2016)", "#1", "99999999999999999999999",
+]
+
+
+FUZZ_TARGETS = [
+    ("quote", ["film", "critic", "theme", "about"], {}),
+    ("search", ["query"], {}),
+    ("discuss", ["theme", "film"], {}),
+    ("debate", ["theme", "film"], {}),
+    ("themes", ["film"], {}),
+    ("poll create", ["question", "options"], {"question": "Q?", "options": "A | B"}),
+    ("poll theme", ["theme", "film"], {"theme": "ending"}),
+    ("poll close", ["poll"], {}),
+    ("poll results", ["poll"], {}),
+    ("review add", ["film", "critic", "outlet", "url", "date"], {"film": "F"}),
+    ("review edit", ["review", "film", "critic", "outlet", "url", "date"], {"review": "1"}),
+    ("review remove", ["review"], {}),
+    ("review list", ["film", "critic"], {}),
+    ("review show", ["review"], {}),
+    ("review history", ["review"], {}),
+    ("schedule set", ["time", "days", "timezone", "theme", "film"], {"time": "09:00"}),
+    ("config timezone", ["zone"], {}),
+]
+
+
+def check_discord_limits(body: dict) -> None:
+    assert len(body.get("content") or "") <= 2000, "content over 2000"
+    embeds = body.get("embeds") or []
+    assert len(embeds) <= 10
+    total = 0
+    for e in embeds:
+        assert len(e.get("title") or "") <= 256
+        assert len(e.get("description") or "") <= 4096
+        assert len(e.get("fields") or []) <= 25
+        for f in e.get("fields") or []:
+            assert 0 < len(f.get("name") or "") <= 256 and 0 < len(f.get("value") or "") <= 1024, f
+        assert len((e.get("footer") or {}).get("text") or "") <= 2048
+        total += sum(len(x or "") for x in (e.get("title"), e.get("description"), (e.get("footer") or {}).get("text")))
+        total += sum(len(f.get("name") or "") + len(f.get("value") or "") for f in e.get("fields") or [])
+    assert total <= 6000
+    for row in body.get("components") or []:
+        for c in row.get("components") or []:
+            assert len(c.get("label") or "") <= 80
+            assert len(c.get("custom_id") or "") <= 100
+            for o in c.get("options") or []:
+                assert len(o.get("label") or "") <= 100 and len(o.get("value") or "") <= 100
+    poll = body.get("poll")
+    if poll:
+        assert len(poll["question"]["text"]) <= 300
+        assert 1 <= len(poll["answers"]) <= 10
+        for a in poll["answers"]:
+            assert len(a["poll_media"]["text"]) <= 55
+    if "name" in body:
+        assert len(body["name"]) <= 100
+
+
+async def test_i7_fuzzed_string_options(world: World):
+    world.env.inject_error("GET", "/__never__", times=None)  # no-op: keeps the fault table exercised
+    for command, fields, base in FUZZ_TARGETS:
+        for i, nasty in enumerate(NASTY):
+            for field in fields:
+                if (i + len(field)) % 3 and nasty not in ("x" * 10_000, "@everyone @here", '"'):
+                    continue  # a deterministic third of the grid keeps the test fast
+                opts = dict(base)
+                opts[field] = nasty
+                if command == "review add":
+                    opts["file"] = ("r.txt", (WHIPLASH + f"\n\nVariant number {i} of {field}.\n").encode())
+                if command == "schedule set":
+                    opts["channel"] = world.channel
+                n_errors = len(world.env.errors)
+                r = await world.mod.slash(world.channel, command, **opts)
+                assert len(world.env.errors) == n_errors, f"/{command} {field}={nasty[:30]!r}: {world.env.errors[-1]!r}"
+                if r.modal is None:
+                    assert msgs(r) or world.bot_messages(), f"/{command} {field}={nasty[:30]!r}: no answer"
+                text = text_of(r)
+                assert "went wrong" not in text and "error code" not in text, \
+                    f"/{command} {field}={nasty[:30]!r} hit an unexpected error: {text[:200]}"
+    for req in world.env.http_requests:
+        if isinstance(req.json, dict) and req.method in ("POST", "PATCH"):
+            body = req.json.get("data") if "/callback" in req.path else req.json
+            if isinstance(body, dict):
+                check_discord_limits(body)
+    assert_no_pings(world.env)
+    for m in world.channel.history():
+        assert "@everyone" not in (m.content or "").replace("@\u200beveryone", "") or m.author.id != world.env.bot.user.id

@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import re
+
+import discord
 import pytest
-from tests.helpers import table_digest
+
+from tests.helpers import (
+    WHIPLASH,
+    World,
+    add_review,
+    assert_ephemeral_reply,
+    create_poll,
+    msgs,
+    set_schedule,
+    table_digest,
+)
 
 MODERATOR_ONLY = [
     ("config moderator-role", {}),
@@ -53,3 +67,74 @@ async def test_member_cannot_close_someone_elses_poll(prepared, settings):
     result = await world.bob.slash(world.channel, "poll close", poll="1")
     assert result.ephemeral
     assert table_digest(settings.database) == before
+
+
+def moderator_only_calls(world: World, who, review_id: int = 1, schedule_id: int = 1, poll_id: int = 1):
+    export = json.dumps({"format": "filmbot-reviews", "version": 1, "reviews": [
+        {"film": "Other", "year": 2000, "critic": "X", "outlet": "", "url": "", "date": "", "spoiler": False,
+         "text": WHIPLASH.replace("Whiplash", "Other"), "source": "moderator"}]}).encode()
+    ch = world.channel
+    return [
+        ("review add file", lambda: who.slash(ch, "review add", film="Whiplash", file=("w.txt", WHIPLASH.encode()))),
+        ("review add modal", lambda: who.slash(ch, "review add", film="Whiplash")),
+        ("review edit", lambda: who.slash(ch, "review edit", review=str(review_id), critic="Hacker")),
+        ("review remove", lambda: who.slash(ch, "review remove", review=str(review_id))),
+        ("review import", lambda: who.slash(ch, "review import", file=("x.json", export))),
+        ("review export", lambda: who.slash(ch, "review export")),
+        ("review history", lambda: who.slash(ch, "review history")),
+        ("config moderator-role", lambda: who.slash(ch, "config moderator-role", role=world.guild.default_role)),
+        ("config timezone", lambda: who.slash(ch, "config timezone", zone="Asia/Tokyo")),
+        ("config log-channel", lambda: who.slash(ch, "config log-channel", channel=ch)),
+        ("schedule set", lambda: who.slash(ch, "schedule set", channel=ch, time="10:00")),
+        ("schedule pause", lambda: who.slash(ch, "schedule pause", id=schedule_id)),
+        ("schedule resume", lambda: who.slash(ch, "schedule resume", id=schedule_id)),
+        ("schedule skip", lambda: who.slash(ch, "schedule skip", id=schedule_id)),
+        ("schedule test", lambda: who.slash(ch, "schedule test", id=schedule_id)),
+        ("schedule remove", lambda: who.slash(ch, "schedule remove", id=schedule_id)),
+        ("poll close (not creator)", lambda: who.slash(ch, "poll close", poll=str(poll_id))),
+    ]
+
+
+async def test_i6_i7_non_moderator_refused_everywhere_database_unchanged(world: World):
+    await add_review(world, critic="Jane Doe")
+    await set_schedule(world, time="09:00")
+    await create_poll(world, who=world.mod, question="Mod poll", options="A | B", anonymous=True)
+    # the member even has a role, just not the moderator one / Manage Server
+    helper = world.guild.create_role("Helpers", permissions=discord.Permissions(manage_messages=True, kick_members=True))
+    carol = world.guild.add_member(world.env.create_user("carol"), roles=[helper])
+    for who in (world.alice, carol):
+        for name, call in moderator_only_calls(world, who):
+            before = world.digest()
+            n_msgs = len(world.bot_messages())
+            r = await call()
+            assert r.modal is None, f"{name}: a modal opened for a non-moderator"
+            text = assert_ephemeral_reply(r)
+            assert re.search(r"moderator|manage server|creator", text, re.IGNORECASE), f"{name}: {text!r}"
+            assert world.digest() == before, f"{name}: the database changed"
+            assert len(world.bot_messages()) == n_msgs, f"{name}: something was posted"
+            assert not any(m.attachments for m in msgs(r)), f"{name}: export leaked"
+
+
+async def test_i7_refusals_are_ephemeral_for_members(world: World):
+    """Every refusal or 'nothing found' a member can trigger is only visible to them."""
+    calls = [
+        ("quote", {"theme": "no-such-theme"}),
+        ("quote", {"film": "No Such Film"}),
+        ("quote", {"critic": "Nobody"}),
+        ("search", {"query": "zzzzqqqq"}),
+        ("discuss", {"theme": "no-such-theme"}),
+        ("debate", {"film": "No Such Film"}),
+        ("themes", {"film": "No Such Film"}),
+        ("poll theme", {"theme": "no-such-theme"}),
+        ("poll close", {"poll": "123"}),
+        ("poll results", {"poll": "abc"}),
+        ("review show", {"review": "999"}),
+        ("review show", {"review": "x"}),
+        ("review list", {"film": "No Such Film"}),
+        ("schedule list", {}),
+    ]
+    for name, opts in calls:
+        n = len(world.bot_messages())
+        r = await world.alice.slash(world.channel, name, **opts)
+        assert_ephemeral_reply(r)
+        assert len(world.bot_messages()) == n, f"/{name} {opts} posted publicly"

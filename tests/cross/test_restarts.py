@@ -14,9 +14,21 @@ from datetime import UTC, datetime
 
 import discord
 import pytest
-from tests.helpers import message_payloads, text_field
 
 from bot import create_bot
+from tests.helpers import (
+    WHIPLASH,
+    World,
+    add_review_file,
+    assert_ephemeral_reply,
+    bot_posts,
+    db,
+    message_payloads,
+    posted_slots,
+    set_schedule,
+    text_field,
+    text_of,
+)
 
 HOUR = 3600
 DAY = 24 * HOUR
@@ -387,3 +399,84 @@ async def test_schedule_set_before_new_object_posts_first_slot_once(world, setti
     assert len(prompts(world)) == 1
     assert slot_rows(settings) == [("2026-01-01T08:00:00+00:00", "posted")]
     assert_no_errors(world)
+
+
+TEXT = (
+    "Whiplash is a film about a drummer and the teacher who breaks him. It is loud, cruel and very "
+    "precisely cut, and its final concert is a duel that leaves nobody at peace."
+)
+
+
+async def reviews(world) -> int:
+    return await world.bot.store.db.fetchval("SELECT count(*) FROM reviews")
+
+
+async def test_i7_restart_during_review_modal_loses_nothing(world: World):
+    r = await world.mod.slash(world.channel, "review add", film="Whiplash", critic="Pending Critic")
+    field = r.modal["components"][0]["components"][0]
+    await world.env.restart_bot()
+    done = await world.mod.submit_modal(r, {field["custom_id"]: WHIPLASH})
+    assert_ephemeral_reply(done, "passage")
+    assert world.count("reviews", "critic='Pending Critic'") == 1
+
+
+async def test_restart_while_thread_creation_fails_for_a_scheduled_prompt(world, settings):
+    """The thread of a scheduled prompt fails (500), the bot restarts before the retry: one prompt, one thread."""
+    await add_review_file(world, film="Whiplash", critic="Jane Doe")
+    sid = await set_schedule(world, time="00:30", thread=True)
+    world.env.inject_error("POST", "/channels/*/messages/*/threads", status=500, times=1)
+    await world.env.advance_time(31 * 60)
+    await world.env.restart_bot()
+    await world.env.advance_time(15 * 60)
+    posts = bot_posts(world)
+    assert len(posts) == 1, [p.content[:50] for p in posts]
+    assert posted_slots(settings, sid) and len(posted_slots(settings, sid)) == 1
+    threads = [m for m in world.channel.history() if m.type is discord.MessageType.thread_created]
+    assert len(threads) == 1
+
+
+async def test_restart_while_discuss_thread_creation_fails(world, settings):
+    world.env.inject_error("POST", "/channels/*/messages/*/threads", status=500, times=1)
+    r = await world.alice.slash(world.channel, "discuss", theme="nostalgia")
+    assert r.ephemeral and "nothing was posted" in text_of(r).lower()
+    await world.env.restart_bot()
+    assert not bot_posts(world)
+    assert db(settings, "SELECT COUNT(*) FROM posted_prompts") == [(0,)]
+    again = await world.alice.slash(world.channel, "discuss", theme="nostalgia")
+    assert len(bot_posts(world)) == 1 and "error code" not in text_of(again)
+    assert db(settings, "SELECT COUNT(*) FROM posted_prompts") == [(1,)]
+
+
+async def test_review_form_submitted_after_restart_is_stored_once(world):
+    """A /review add form open across a restart is stored on submit, exactly once."""
+    shown = await world.mod.slash(world.channel, "review add", film="Whiplash", year=2014, critic="Jane Doe")
+    assert shown.modal is not None
+    before = await reviews(world)
+    await world.env.restart_bot()
+    result = await world.mod.submit_modal(shown, {text_field(shown): TEXT})
+    assert result.ephemeral and "Added review" in result.response.content
+    assert await reviews(world) == before + 1
+    assert await world.bot.store.db.fetchval("SELECT count(*) FROM review_drafts") == 0
+    quote = await world.alice.slash(world.channel, "quote", critic="Jane Doe")
+    assert "Jane Doe" in quote.response.embeds[0].description
+
+
+async def test_refused_form_stores_nothing(world):
+    """An empty text is refused with a reason; no review is stored and the spent draft is gone."""
+    shown = await world.mod.slash(world.channel, "review add", film="Whiplash")
+    refused = await world.mod.submit_modal(shown, {text_field(shown): "   "})
+    assert refused.ephemeral and await reviews(world) == 3
+    assert "empty" in refused.response.content.lower()
+    assert await world.bot.store.db.fetchval("SELECT count(*) FROM review_drafts") == 0
+
+
+async def test_remove_confirmation_survives_restart(world):
+    """The remove confirmation button still works after a restart, once."""
+    asked = await world.mod.slash(world.channel, "review remove", review="1")
+    await world.env.restart_bot()
+    done = await world.mod.click(asked.response, label="Remove review #1")
+    assert "Removed review #1" in done.response.content
+    assert await world.bot.store.db.fetchval("SELECT count(*) FROM reviews WHERE id = 1") == 0
+    assert await world.bot.store.db.fetchval(
+        "SELECT count(*) FROM passages WHERE review_id = 1"
+    ) == 0

@@ -7,11 +7,11 @@ import re
 import sqlite3
 
 import discord
-from tests.helpers import assert_no_pings, table_digest
 
 from bot.corpus import contrast_side
 from bot.discussion.post import AUTO_ARCHIVE_MINUTES, post_prompt
 from bot.quotes.store import QuoteFilters
+from tests.helpers import assert_no_pings, table_digest
 
 # Every seed passage tagged `ending` uses one of these (the tagger's phrases, incl. its continuation rule).
 ENDING_WORDS = (

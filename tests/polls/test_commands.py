@@ -5,12 +5,13 @@ from __future__ import annotations
 import sqlite3
 
 import discord
-from tests.helpers import assert_no_pings, message_payloads, table_digest
 from simcord import actors as sim_actors
 from simcord import interactions as sim_interactions
 from simcord.backend import serializers as sim_serializers
 from simcord.enums import ComponentType, InteractionType
 from simcord.results import InteractionResult
+
+from tests.helpers import assert_no_pings, message_payloads, table_digest
 
 HOUR = 3600
 

@@ -7,11 +7,11 @@ import shutil
 import sqlite3
 
 import pytest
-from tests.helpers import assert_no_pings, table_digest
 
 from bot import Settings, create_bot
 from bot.core.config import DEFAULT_DATA_DIR
 from bot.corpus.bundle import import_bundled
+from tests.helpers import assert_no_pings, table_digest
 
 WHIPLASH = (
     "Whiplash is a ferocious film about a young drummer and the teacher who breaks him. Damien Chazelle"

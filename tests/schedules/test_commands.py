@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 
 import discord
 import pytest
-from tests.helpers import table_digest
 from simcord.backend.models.channel import Overwrite
 from simcord.enums import OverwriteType
 
 from bot.schedules.store import STALE_CLAIM
+from tests.helpers import table_digest
 
 PARIS = ZoneInfo("Europe/Paris")
 HOUR = 3600
