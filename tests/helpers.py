@@ -29,6 +29,10 @@ NASTY = [
     "%s %d {0} {{}}", "'; DROP TABLE reviews; --", "La La Land", "ending", "Europe/Paris", "25:61",
     "mon,funday", "http://", "javascript:alert(1)", "1e309", "-1", "0", "99999999999999999999",
     "|||", "a|a|a", "Unattributed review #999",
+    # from the black-box grid fuzzer
+    "AND OR NEAR(", "* NOT ^", "\ud800lone", "🎬🍿" * 30, "\u202eRTL\u202c mark", "@everyone @here",
+    "<@&1234567890> <@1> <#1>", "-", "' OR 1=1; DROP TABLE reviews; --", "La La Land (2016)", "#1",
+    "99999999999999999999999",
 ]
 
 nasty_text = st.one_of(
@@ -47,29 +51,52 @@ LIMITS = {"content": 2000, "title": 256, "description": 4096, "footer": 2048, "a
 
 
 def check_payload(body: dict[str, Any]) -> None:
-    """One outgoing message body respects Discord's limits and pings nobody."""
+    """One outgoing message body respects Discord's limits and pings nobody (the suite's one limit checker)."""
     mentions = body.get("allowed_mentions")
     assert mentions is not None and mentions.get("parse") == [], body.get("allowed_mentions")
-    assert not mentions.get("users") and not mentions.get("replied_user")
-    assert len(body.get("content") or "") <= LIMITS["content"]
+    assert not mentions.get("users") and not mentions.get("roles") and not mentions.get("replied_user")
+    assert len(body.get("content") or "") <= LIMITS["content"], "content over 2000"
     embeds = body.get("embeds") or []
     assert len(embeds) <= 10
+    total = 0
     for embed in embeds:
-        total = len(embed.get("title") or "") + len(embed.get("description") or "")
         assert len(embed.get("title") or "") <= LIMITS["title"]
         assert len(embed.get("description") or "") <= LIMITS["description"]
+        footer = (embed.get("footer") or {}).get("text") or ""
+        author = (embed.get("author") or {}).get("name") or ""
+        assert len(footer) <= LIMITS["footer"] and len(author) <= LIMITS["author"]
         fields = embed.get("fields") or []
-        assert len(fields) <= 25
+        assert len(fields) <= 25, f"{len(fields)} embed fields"
         for field in fields:
-            assert len(field["name"]) <= 256 and len(field["value"]) <= 1024
-            total += len(field["name"]) + len(field["value"])
-        total += len((embed.get("footer") or {}).get("text") or "")
-        total += len((embed.get("author") or {}).get("name") or "")
-        assert total <= 6000
+            assert 0 < len(field.get("name") or "") <= 256 and 0 < len(field.get("value") or "") <= 1024, field
+        total += len(embed.get("title") or "") + len(embed.get("description") or "") + len(footer) + len(author)
+        total += sum(len(f["name"]) + len(f["value"]) for f in fields)
+    assert total <= 6000, f"embeds total {total}"
     for row in body.get("components") or []:
         for item in row.get("components") or []:
             assert len(item.get("custom_id") or "") <= 100
             assert len(item.get("label") or "") <= 80
+            for option in item.get("options") or []:
+                assert len(option.get("label") or "") <= 100 and len(option.get("value") or "") <= 100
+    poll = body.get("poll")
+    if poll:
+        assert len(poll["question"]["text"]) <= 300
+        assert 1 <= len(poll["answers"]) <= 10
+        for answer in poll["answers"]:
+            assert len(answer["poll_media"]["text"]) <= 55
+    if "name" in body:
+        assert len(body["name"]) <= 100
+
+
+def check_all_payloads(env) -> None:
+    """Every message the bot sent and every modal it opened is within Discord's limits and pings nobody."""
+    for body in message_payloads(env):
+        check_payload(body)
+    check_modals(env)
+    for request in env.http_requests:  # thread names (POST .../threads) carry no message body
+        body = request.json
+        if isinstance(body, dict) and request.method in ("POST", "PATCH") and "name" in body:
+            assert len(body["name"]) <= 100, body["name"][:120]
 
 
 def check_modals(env) -> None:
@@ -480,24 +507,8 @@ def bot_posts(world, channel=None) -> list[discord.Message]:
             if m.author.id == me and not m.flags.ephemeral and m.type is discord.MessageType.default]
 
 
-def check_limits(body: dict) -> None:
-    """One outgoing message body within Discord's limits."""
-    assert len(body.get("content") or "") <= 2000
-    for embed in body.get("embeds") or []:
-        fields = embed.get("fields") or []
-        assert len(fields) <= 25, f"{len(fields)} embed fields"
-        assert len(embed.get("title") or "") <= 256
-        assert len(embed.get("description") or "") <= 4096
-        total = len(embed.get("title") or "") + len(embed.get("description") or "")
-        total += sum(len(f["name"]) + len(f["value"]) for f in fields)
-        total += len((embed.get("footer") or {}).get("text") or "")
-        total += len((embed.get("author") or {}).get("name") or "")
-        assert total <= 6000, f"embed total {total}"
 
 
-def all_within_limits(env) -> None:
-    for body in message_payloads(env):
-        check_limits(body)
 
 
 async def add_review_file(world, text: str = WHIPLASH_REVIEW, who=None, name="review.txt", **meta):

@@ -8,14 +8,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from tests.helpers import (
+    NASTY,
     WHIPLASH,
     World,
     assert_no_pings,
     build_template,
-    check_modals,
-    check_payload,
+    check_all_payloads,
     leaf_commands,
-    message_payloads,
     msgs,
     nasty_text,
     run_with_bot,
@@ -47,18 +46,9 @@ def test_every_string_option_survives_nasty_text(template, text):
                     result = await actor.slash(world.channel, name, **{**base, option: value})
                     assert result.acknowledged, f"/{name} {option}= left unanswered"
                     assert not world.env.errors, f"/{name} {option}={value[:40]!r}: {world.env.errors}"
-        for body in message_payloads(world.env):
-            check_payload(body)
-        check_modals(world.env)
+        check_all_payloads(world.env)
 
     run_with_bot(template, scenario)
-
-
-NASTY = [
-    '"', "AND OR NEAR(", "* NOT ^", "x" * 10_000, "a\x00b", "\ud800lone", "🎬🍿" * 30, "\u202eRTL\u202c mark",
-    "**bold** __u__ ||spoil|| `code` > quote", "@everyone @here", "<@&1234567890> <@1> <#1>", "   ", "-",
-    "' OR 1=1; DROP TABLE reviews; --", "La La Land (2016)", "#1", "99999999999999999999999",
-]
 
 
 FUZZ_TARGETS = [
@@ -82,44 +72,13 @@ FUZZ_TARGETS = [
 ]
 
 
-def check_discord_limits(body: dict) -> None:
-    assert len(body.get("content") or "") <= 2000, "content over 2000"
-    embeds = body.get("embeds") or []
-    assert len(embeds) <= 10
-    total = 0
-    for e in embeds:
-        assert len(e.get("title") or "") <= 256
-        assert len(e.get("description") or "") <= 4096
-        assert len(e.get("fields") or []) <= 25
-        for f in e.get("fields") or []:
-            assert 0 < len(f.get("name") or "") <= 256 and 0 < len(f.get("value") or "") <= 1024, f
-        assert len((e.get("footer") or {}).get("text") or "") <= 2048
-        total += sum(len(x or "") for x in (e.get("title"), e.get("description"), (e.get("footer") or {}).get("text")))
-        total += sum(len(f.get("name") or "") + len(f.get("value") or "") for f in e.get("fields") or [])
-    assert total <= 6000
-    for row in body.get("components") or []:
-        for c in row.get("components") or []:
-            assert len(c.get("label") or "") <= 80
-            assert len(c.get("custom_id") or "") <= 100
-            for o in c.get("options") or []:
-                assert len(o.get("label") or "") <= 100 and len(o.get("value") or "") <= 100
-    poll = body.get("poll")
-    if poll:
-        assert len(poll["question"]["text"]) <= 300
-        assert 1 <= len(poll["answers"]) <= 10
-        for a in poll["answers"]:
-            assert len(a["poll_media"]["text"]) <= 55
-    if "name" in body:
-        assert len(body["name"]) <= 100
-
-
 async def test_i7_fuzzed_string_options(world: World):
     world.env.inject_error("GET", "/__never__", times=None)  # no-op: keeps the fault table exercised
     for command, fields, base in FUZZ_TARGETS:
         for i, nasty in enumerate(NASTY):
             for field in fields:
-                if (i + len(field)) % 3 and nasty not in ("x" * 10_000, "@everyone @here", '"'):
-                    continue  # a deterministic third of the grid keeps the test fast
+                if (i + len(field)) % 9 and nasty not in ("x" * 10_000, "@everyone @here", '"', "\ud800lone"):
+                    continue  # a deterministic ninth of the grid (plus the worst strings) keeps the test fast
                 opts = dict(base)
                 opts[field] = nasty
                 if command == "review add":
@@ -134,11 +93,7 @@ async def test_i7_fuzzed_string_options(world: World):
                 text = text_of(r)
                 assert "went wrong" not in text and "error code" not in text, \
                     f"/{command} {field}={nasty[:30]!r} hit an unexpected error: {text[:200]}"
-    for req in world.env.http_requests:
-        if isinstance(req.json, dict) and req.method in ("POST", "PATCH"):
-            body = req.json.get("data") if "/callback" in req.path else req.json
-            if isinstance(body, dict):
-                check_discord_limits(body)
+    check_all_payloads(world.env)
     assert_no_pings(world.env)
     for m in world.channel.history():
         assert "@everyone" not in (m.content or "").replace("@\u200beveryone", "") or m.author.id != world.env.bot.user.id

@@ -11,7 +11,7 @@ from simcord.backend import serializers as sim_serializers
 from simcord.enums import ComponentType, InteractionType
 from simcord.results import InteractionResult
 
-from tests.helpers import assert_no_pings, message_payloads, table_digest
+from tests.helpers import assert_no_pings, buttons, message_payloads, table_digest
 
 HOUR = 3600
 
@@ -117,6 +117,8 @@ async def test_anonymous_button_poll_tally_is_exact_under_bursts(world, settings
         world.channel, "poll create", question="Ending?", options="Happy | Sad | Both", anonymous=True
     )
     message = created.response.message
+    labels = [b["label"] for b in buttons(message)]
+    assert message.poll is None and labels == ["Happy", "Sad", "Both"], "an anonymous poll is a button poll"
     members = [world.guild.add_member(world.env.create_user(f"member{i}")) for i in range(30)]
     first = [(m, message, "Happy" if i % 3 == 0 else "Sad") for i, m in enumerate(members[:20])]
     first += [(m, message, "Both") for m in members[20:25] for _ in range(2)]  # double-click: net no vote
@@ -138,7 +140,7 @@ async def test_anonymous_button_poll_tally_is_exact_under_bursts(world, settings
     [results] = results_messages(world)
     shown = results.embeds[0].description + str(results.embeds[0].fields)
     assert f"({intended[1]})`" in shown and f"({intended[2]})`" in shown
-    assert not any(m.name in shown or str(m.id) in shown for m in members)
+    assert not any(m.name in shown or str(m.id) in shown for m in members) and "<@" not in shown
 
 
 async def test_anonymous_results_command_names_no_voter(world, settings):

@@ -10,9 +10,9 @@ from tests.helpers import (
     DAY,
     HOUR,
     add_review_file,
-    all_within_limits,
     assert_no_pings,
     bot_posts,
+    check_all_payloads,
     db,
     msgs,
     text_of,
@@ -47,7 +47,7 @@ async def test_25_options_of_80_chars_select_labels_and_results_within_limits(wo
     await world.bob.select(message, ["25"])
     poll_id = db(settings, "SELECT id FROM polls")[0][0]
     await world.alice.slash(world.channel, "poll close", poll=str(poll_id))
-    all_within_limits(world.env)
+    check_all_payloads(world.env)
     results = [m for m in bot_posts(world) if m.embeds and "Results" in (m.embeds[0].title or "")]
     assert len(results) == 1
     desc = results[0].embeds[0].description
@@ -61,7 +61,7 @@ async def test_poll_results_of_public_25_option_poll_with_every_option_voted(wor
     for n, voter in enumerate(voters):
         await voter.select(message, [str(n + 1)])
     r = await world.mod.slash(world.channel, "poll results", poll=str(poll_id))
-    all_within_limits(world.env)
+    check_all_payloads(world.env)
     assert msgs(r) and "25." in text_of(r) and "error code" not in text_of(r), text_of(r)[:300]
 
 
@@ -93,7 +93,7 @@ async def test_poll_texts_with_markdown_are_inert_everywhere(world, settings):
     res = await world.alice.slash(world.channel, "poll results", poll=str(bid))  # closed: who chose what
     assert str(world.bob.id) in text_of(res)
     assert_no_pings(world.env)
-    all_within_limits(world.env)
+    check_all_payloads(world.env)
     seen = 0
     for m in msgs(res) + [m for m in bot_posts(world) if m.embeds]:
         for e in m.embeds:

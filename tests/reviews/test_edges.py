@@ -10,9 +10,9 @@ import pytest
 
 from tests.helpers import (
     add_review_file,
-    all_within_limits,
     assert_no_pings,
     bot_posts,
+    check_all_payloads,
     db,
     msgs,
     table_digest,
@@ -86,7 +86,7 @@ async def test_long_names_critics_list_and_history_within_limits(big_corpus, set
     await world.mod.slash(world.channel, "review history")
     await world.alice.slash(world.channel, "search", query="drummer")
     await world.alice.slash(world.channel, "themes")
-    all_within_limits(world.env)
+    check_all_payloads(world.env)
     assert_no_pings(world.env)
 
 
@@ -105,7 +105,7 @@ async def test_review_list_pages_with_long_names_show_ten_rows(big_corpus):
     assert len(rows) == 10, desc[-300:]
     nxt = await world.alice.click(page, label="Next")
     page2 = msgs(nxt)[0] if msgs(nxt) else None
-    all_within_limits(world.env)
+    check_all_payloads(world.env)
     assert page2 is not None
 
 
@@ -136,7 +136,7 @@ async def test_export_of_large_corpus_and_100kb_review(world, settings):
     rid = db(settings, "SELECT id FROM reviews WHERE critic=?", (N100,))[0][0]
     await world.alice.slash(world.channel, "review show", review=str(rid))
     await world.alice.slash(world.channel, "quote", critic=N100)
-    all_within_limits(world.env)
+    check_all_payloads(world.env)
 
 
 async def test_two_moderators_remove_the_same_review(world, settings):

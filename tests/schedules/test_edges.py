@@ -11,9 +11,9 @@ from tests.helpers import (
     DAY,
     HOUR,
     add_review_file,
-    all_within_limits,
     assert_no_pings,
     bot_posts,
+    check_all_payloads,
     db,
     msgs,
     posted_slots,
@@ -44,7 +44,7 @@ async def test_fifteen_schedules_list_within_limits_and_sixteenth_refused(world,
     assert all(m.ephemeral for m in msgs(listing))
     assert all(f"**#{n}**" in text for n in range(1, 16)), "a schedule is missing from /schedule list"
     assert text.count("Next:") == 15
-    all_within_limits(world.env)
+    check_all_payloads(world.env)
     assert_no_pings(world.env)
 
 
