@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -225,11 +226,7 @@ class World:
 
     # -- the database, read only
     def q(self, sql: str, *args):
-        con = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
-        try:
-            return con.execute(sql, args).fetchall()
-        finally:
-            con.close()
+        return rows(self.db_path, sql, args)
 
     def count(self, table: str, where: str = "1", *args) -> int:
         return self.q(f"SELECT COUNT(*) FROM {table} WHERE {where}", *args)[0][0]
@@ -297,9 +294,29 @@ def assert_no_pings(env) -> None:
         assert mentions.get("parse") == [] and not mentions.get("users") and not mentions.get("roles")
 
 
-def db(settings, sql: str, params: tuple = ()) -> list[tuple]:
-    """Rows of a read-only query on the test's database (what the bot stored, not what it says)."""
-    con = sqlite3.connect(f"file:{settings.database}?mode=ro", uri=True)
+class Row(tuple):
+    """A database row that compares like a tuple and also reads by column name (row["status"])."""
+
+    names: tuple[str, ...]
+
+    def __new__(cls, cursor: sqlite3.Cursor, values: tuple) -> Row:  # noqa: PYI034
+        row = super().__new__(cls, values)
+        row.names = tuple(column[0] for column in cursor.description)
+        return row
+
+    def __getitem__(self, key):
+        return tuple.__getitem__(self, self.names.index(key) if isinstance(key, str) else key)
+
+    def keys(self) -> list[str]:
+        return list(self.names)
+
+
+def rows(where, sql: str, params: tuple = ()) -> list[Row]:
+    """Rows of a read-only query on the test's database (what the bot stored, not what it says).
+
+    `where` is the test's Settings or a database path."""
+    con = sqlite3.connect(f"file:{getattr(where, 'database', where)}?mode=ro", uri=True)
+    con.row_factory = Row
     try:
         return con.execute(sql, params).fetchall()
     finally:
@@ -483,7 +500,6 @@ async def add_review(world: World, who=None, text: str = WHIPLASH, name="whiplas
     return await (who or world.mod).slash(world.channel, "review add", file=(name, text.encode()), **meta)
 
 
-H = 3600.0
 
 
 async def set_schedule(world: World, channel=None, who=None, **opts) -> int:
@@ -535,7 +551,7 @@ def posted_slots(settings, schedule_id: int | None = None) -> list[str]:
     if schedule_id is not None:
         sql += " AND schedule_id=?"
         params = (schedule_id,)
-    return [r[0] for r in db(settings, sql + " ORDER BY slot_utc", params)]
+    return [r[0] for r in rows(settings, sql + " ORDER BY slot_utc", params)]
 
 
 def public_reply(result) -> str:
@@ -565,17 +581,14 @@ def passage_id_of(settings, message) -> int:
     match = FOOTER.search(footer)
     assert match, footer
     review, ordinal = int(match[1]), int(match[2]) - 1
-    [(pid,)] = db(settings, "SELECT id FROM passages WHERE review_id = ? AND ordinal = ?", (review, ordinal))
+    [(pid,)] = rows(settings, "SELECT id FROM passages WHERE review_id = ? AND ordinal = ?", (review, ordinal))
     return pid
 
 
 def theme_ids(settings, theme: str) -> set[int]:
-    return {r[0] for r in db(settings, "SELECT passage_id FROM passage_themes WHERE theme = ?", (theme,))}
+    return {r[0] for r in rows(settings, "SELECT passage_id FROM passage_themes WHERE theme = ?", (theme,))}
 
 
-def rows(db: Path, sql: str, params=()) -> list[tuple]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql, params).fetchall()
 
 
 def last_reply_text(result) -> str:
@@ -593,3 +606,19 @@ def drop_manifest_entry(data_dir: Path, file_stem: str) -> None:
     kept = [b for b in blocks if file_stem not in b]
     assert len(kept) == len(blocks) - 1
     path.write_text("[[review]]".join(kept), encoding="utf-8")
+
+
+async def advance_to(world_or_env, *moment) -> None:
+    """Move the clock to a UTC moment (a datetime, or its fields: 2026, 1, 1, 8) with the bot up.
+
+    In half-day steps: simcord gives one advance_time call 5 s of real time in total."""
+    env = getattr(world_or_env, "env", world_or_env)
+    when = moment[0] if isinstance(moment[0], datetime) else datetime(*moment, tzinfo=UTC)
+    assert when >= env.now()
+    while env.now() < when:
+        await env.advance_time(min((when - env.now()).total_seconds(), 12 * HOUR))
+
+
+def slot_rows(settings) -> list[tuple[str, str]]:
+    """(slot, status) of every scheduled post, oldest first."""
+    return [(r["slot_utc"], r["status"]) for r in rows(settings, "SELECT * FROM schedule_posts ORDER BY slot_utc")]

@@ -23,6 +23,7 @@ ODD_INPUTS = [
 
 
 async def test_every_autocomplete_respects_discord_limits_with_long_names(world):
+    """Every autocomplete respects discord limits with long names."""
     critic = "C" * 99 + "é"
     outlet = "O" * 100
     await add_review_file(world, film="F" * 90, year=2001, critic=critic, outlet=outlet)
@@ -57,6 +58,7 @@ async def test_every_autocomplete_respects_discord_limits_with_long_names(world)
 
 
 async def test_every_autocomplete_survives_odd_typing(world, settings):
+    """Every autocomplete survives odd typing."""
     env = world.env
     await world.alice.slash(world.channel, "poll create", question="🎬 Which film? " + "y" * 80, options="a|b",
                             anonymous=True)

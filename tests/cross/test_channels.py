@@ -9,9 +9,9 @@ from simcord import ChannelHandle, OptionError
 from tests.helpers import (
     assert_ephemeral_reply,
     channel_posts,
-    db,
     message_payloads,
     public_reply,
+    rows,
     table_digest,
     text_of,
 )
@@ -34,6 +34,7 @@ def _muted_channel(world):
 @pytest.mark.parametrize("where", ["thread", "forum post", "voice", "stage"])
 @pytest.mark.parametrize("command", ["discuss", "debate"])
 async def test_prompts_outside_a_text_channel_are_refused_and_use_nothing(world, settings, where, command):
+    """Prompts outside a text channel are refused and use nothing."""
     env, guild = world.env, world.guild
     if where == "thread":
         channel = make_thread(world, world.channel)
@@ -53,6 +54,7 @@ async def test_prompts_outside_a_text_channel_are_refused_and_use_nothing(world,
 
 
 async def test_prompt_in_an_announcement_channel_works(world, settings):
+    """Prompt in an announcement channel works."""
     news = world.guild.create_news_channel("announcements")
     assert_ephemeral_reply(await world.alice.slash(news, "discuss", theme="ending"), "Started a discussion")
     assert len(channel_posts(world, news)) == 1 and len(news.threads) == 1
@@ -81,10 +83,11 @@ async def test_channel_options_only_accept_text_and_announcement_channels(world,
 
 
 async def test_schedule_in_an_announcement_channel_is_accepted(world, settings):
+    """Schedule in an announcement channel is accepted."""
     news = world.guild.create_news_channel("announcements")
     r = await world.mod.slash(world.channel, "schedule set", channel=news, time="09:00")
     assert_ephemeral_reply(r, "Schedule set")
-    assert db(settings, "SELECT channel_id FROM schedules") == [(news.id,)]
+    assert rows(settings, "SELECT channel_id FROM schedules") == [(news.id,)]
 
 
 async def test_quote_is_an_interaction_reply_so_it_works_without_send_messages(world, settings):
@@ -98,6 +101,7 @@ async def test_quote_is_an_interaction_reply_so_it_works_without_send_messages(w
 
 
 async def test_prompt_without_send_messages_names_the_permission(world, settings):
+    """Prompt without send messages names the permission."""
     muted = _muted_channel(world)
     before = table_digest(settings.database)
     assert_ephemeral_reply(await world.alice.slash(muted, "discuss"), "Send Messages")
@@ -105,15 +109,17 @@ async def test_prompt_without_send_messages_names_the_permission(world, settings
 
 
 async def test_poll_without_send_messages_is_still_posted_as_the_interaction_reply(world, settings):
+    """Poll without send messages is still posted as the interaction reply."""
     muted = _muted_channel(world)
     public_reply(await world.alice.slash(muted, "poll create", question="Best?", options="a|b", anonymous=True))
     assert len(channel_posts(world, muted)) == 1
-    assert db(settings, "SELECT count(*) FROM polls WHERE message_id IS NOT NULL")[0][0] == 1
+    assert rows(settings, "SELECT count(*) FROM polls WHERE message_id IS NOT NULL")[0][0] == 1
 
 
 async def test_closing_a_poll_where_the_bot_cannot_post_does_not_claim_results_were_posted(world, settings):
+    """Closing a poll where the bot cannot post does not claim results were posted."""
     muted = _muted_channel(world)
     await world.alice.slash(muted, "poll create", question="Best?", options="a|b", anonymous=True)
     r = await world.alice.slash(muted, "poll close", poll="1")
-    results_posted = db(settings, "SELECT results_message_id FROM polls")[0][0] is not None
+    results_posted = rows(settings, "SELECT results_message_id FROM polls")[0][0] is not None
     assert results_posted or "results are posted" not in text_of(r), text_of(r)

@@ -47,6 +47,7 @@ def totals(out: str) -> tuple[int, int]:
 
 
 async def test_i5_double_click_same_button_is_not_double_counted(world: World):
+    """Double click same button is not double counted."""
     _r, new = await create_poll(world, question="Q?", options="A | B", anonymous=True)
     poll_msg = new[0]
     poll_id = world.q("SELECT id FROM polls")[0][0]
@@ -60,6 +61,7 @@ async def test_i5_double_click_same_button_is_not_double_counted(world: World):
 
 
 def test_i2_cli_help_run_without_token_and_idempotent_import(tmp_path):
+    """CLI help run without token and idempotent import."""
     out = _cli("--help", tmp=tmp_path)
     assert out.returncode == 0
     for sub in ("run", "playground", "import", "sync"):
@@ -83,6 +85,7 @@ def test_i2_cli_help_run_without_token_and_idempotent_import(tmp_path):
 
 
 def test_backup_of_a_missing_database_fails_instead_of_copying_an_empty_one(tmp_path, monkeypatch, capsys):
+    """Backup of a missing database fails instead of copying an empty one."""
     from bot.__main__ import main
 
     missing = tmp_path / "never-created.db"

@@ -83,6 +83,7 @@ async def test_schedule_post_refused_pauses_and_bot_stays_up(world, status):
 
 @pytest.mark.parametrize("status", [403, 404, 429, 500])
 async def test_i7_discord_faults_on_thread_creation(world: World, status):
+    """Discord faults on thread creation."""
     times = 1 if status == 429 else None
     code = {403: 50013, 404: 10003}.get(status, 0)
     world.env.inject_error("POST", "/channels/*/messages/*/threads", status=status, code=code, times=times)
@@ -103,6 +104,7 @@ async def test_i7_discord_faults_on_thread_creation(world: World, status):
 
 @pytest.mark.parametrize("status", [403, 500])
 async def test_i7_discord_faults_on_poll_post(world: World, status):
+    """Discord faults on poll post."""
     world.env.inject_error("POST", "/interactions/*/callback", status=status, times=1)
     world.env.inject_error("POST", "/channels/*/messages", status=status, times=1)
     r = await world.alice.slash(world.channel, "poll create", question="Q?", options="A | B", anonymous=True)

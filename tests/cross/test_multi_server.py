@@ -12,9 +12,9 @@ from tests.helpers import (
     assert_ephemeral_reply,
     assert_no_pings,
     channel_posts,
-    db,
     message_payloads,
     public_reply,
+    rows,
     table_digest,
 )
 
@@ -40,7 +40,7 @@ def other(world) -> Other:
 
 async def test_rotation_of_one_server_never_consumes_another_servers(world, other, settings):
     """N /discuss theme:nostalgia in server 1 exhausts server 1's cycle only; server 2 starts fresh."""
-    n = db(settings, "SELECT count(DISTINCT passage_id) FROM passage_themes WHERE theme = 'nostalgia'")[0][0]
+    n = rows(settings, "SELECT count(DISTINCT passage_id) FROM passage_themes WHERE theme = 'nostalgia'")[0][0]
     assert n >= 2
     for i in range(n):
         r = await world.alice.slash(world.channel, "discuss", theme="nostalgia")
@@ -53,9 +53,9 @@ async def test_rotation_of_one_server_never_consumes_another_servers(world, othe
     r = await world.alice.slash(world.channel, "discuss", theme="nostalgia")
     assert NEW_CYCLE in assert_ephemeral_reply(r)
 
-    rows = db(settings, "SELECT guild_id, cycle, passage_id FROM posted_prompts WHERE theme = 'nostalgia'")
-    g1 = [(c, p) for g, c, p in rows if g == world.guild.id]
-    g2 = [(c, p) for g, c, p in rows if g == other.guild.id]
+    stored = rows(settings, "SELECT guild_id, cycle, passage_id FROM posted_prompts WHERE theme = 'nostalgia'")
+    g1 = [(c, p) for g, c, p in stored if g == world.guild.id]
+    g2 = [(c, p) for g, c, p in stored if g == other.guild.id]
     assert len({p for c, p in g1 if c == 1}) == n and [c for c, _ in g1].count(2) == 1
     assert [c for c, _ in g2] == [1]
     # Each server's prompt went to its own channel, with its own thread.
@@ -76,11 +76,12 @@ async def test_rotation_without_theme_is_per_server(world, other, settings):
 
 
 async def test_polls_are_seen_and_closed_only_in_their_own_server(world, other, settings):
+    """Polls are seen and closed only in their own server."""
     await world.alice.slash(world.channel, "poll create", question="Native in one?", options="a|b|c")
     await world.alice.slash(world.channel, "poll create", question="Buttons in one?", options="a|b",
                             anonymous=True)
     await other.carol.slash(other.channel, "poll create", question="Two's own?", options="x|y")
-    ids = dict(db(settings, "SELECT question, id FROM polls"))
+    ids = dict(rows(settings, "SELECT question, id FROM polls"))
     one_native, one_buttons, two = ids["Native in one?"], ids["Buttons in one?"], ids["Two's own?"]
 
     listed2 = assert_ephemeral_reply(await other.carol.slash(other.channel, "poll list"))
@@ -106,13 +107,14 @@ async def test_polls_are_seen_and_closed_only_in_their_own_server(world, other, 
     # Server 2 can close its own.
     r = await other.mod.slash(other.channel, "poll close", poll=str(two))
     assert_ephemeral_reply(r, f"Closed poll #{two}")
-    assert db(settings, "SELECT count(*) FROM polls WHERE closed_at IS NULL")[0][0] == 2
+    assert rows(settings, "SELECT count(*) FROM polls WHERE closed_at IS NULL")[0][0] == 2
 
 
 async def test_schedules_are_managed_only_in_their_own_server(world, other, settings):
+    """Schedules are managed only in their own server."""
     r = await world.mod.slash(world.channel, "schedule set", channel=world.channel, time="09:00")
     assert_ephemeral_reply(r, "Schedule set")
-    (schedule_id,) = db(settings, "SELECT id FROM schedules")[0]
+    (schedule_id,) = rows(settings, "SELECT id FROM schedules")[0]
 
     before = table_digest(settings.database)
     for command in ("pause", "resume", "remove", "skip", "test"):
@@ -128,6 +130,7 @@ async def test_schedules_are_managed_only_in_their_own_server(world, other, sett
 
 
 async def test_config_of_one_server_does_not_apply_to_another(world, other, settings):
+    """Config of one server does not apply to another."""
     env = world.env
     staff = world.guild.create_role("Film Club Staff")
     both = env.create_user("both")  # a member of both servers
@@ -150,7 +153,7 @@ async def test_config_of_one_server_does_not_apply_to_another(world, other, sett
     # Server 2's schedules default to its own zone (UTC), server 1's to Europe/Paris.
     r = await other.mod.slash(other.channel, "schedule set", channel=other.channel, time="21:00")
     assert "(UTC)" in assert_ephemeral_reply(r, "Schedule set")
-    assert dict(db(settings, "SELECT guild_id, timezone FROM schedules")) == {
+    assert dict(rows(settings, "SELECT guild_id, timezone FROM schedules")) == {
         world.guild.id: "Europe/Paris", other.guild.id: "UTC"}
 
 

@@ -96,6 +96,7 @@ def moderator_only_calls(world: World, who, review_id: int = 1, schedule_id: int
 
 
 async def test_i6_i7_non_moderator_refused_everywhere_database_unchanged(world: World):
+    """Non moderator refused everywhere database unchanged."""
     await add_review(world, critic="Jane Doe")
     await set_schedule(world, time="09:00")
     await create_poll(world, who=world.mod, question="Mod poll", options="A | B", anonymous=True)

@@ -9,8 +9,7 @@ its scheduler is stopped (a dead process runs no timers) and its database connec
 from __future__ import annotations
 
 import json
-import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC
 
 import discord
 import pytest
@@ -20,12 +19,14 @@ from tests.helpers import (
     WHIPLASH,
     World,
     add_review_file,
+    advance_to,
     assert_ephemeral_reply,
     bot_posts,
-    db,
     message_payloads,
     posted_slots,
+    rows,
     set_schedule,
+    slot_rows,
     text_field,
     text_of,
 )
@@ -60,9 +61,6 @@ async def fresh(world, settings):
         await bot.close_store()
 
 
-def rows(settings, sql: str, params: tuple = ()) -> list[tuple]:
-    with sqlite3.connect(settings.database) as conn:
-        return list(conn.execute(sql, params))
 
 
 def assert_no_errors(world) -> None:
@@ -249,13 +247,8 @@ async def daily_paris(world) -> None:
     assert "Schedule set" in result.response.content, result.response.content
 
 
-async def advance_to(world, *moment: int) -> None:
-    target = datetime(*moment, tzinfo=UTC)
-    await world.env.advance_time((target - world.env.now()).total_seconds())
 
 
-def slot_rows(settings) -> list[tuple]:
-    return rows(settings, "SELECT slot_utc, status FROM schedule_posts ORDER BY slot_utc")
 
 
 async def test_schedule_new_object_right_after_post_posts_next_slot_once(world, settings, fresh):
@@ -412,6 +405,7 @@ async def reviews(world) -> int:
 
 
 async def test_i7_restart_during_review_modal_loses_nothing(world: World):
+    """Restart during review modal loses nothing."""
     r = await world.mod.slash(world.channel, "review add", film="Whiplash", critic="Pending Critic")
     field = r.modal["components"][0]["components"][0]
     await world.env.restart_bot()
@@ -436,15 +430,16 @@ async def test_restart_while_thread_creation_fails_for_a_scheduled_prompt(world,
 
 
 async def test_restart_while_discuss_thread_creation_fails(world, settings):
+    """Restart while discuss thread creation fails."""
     world.env.inject_error("POST", "/channels/*/messages/*/threads", status=500, times=1)
     r = await world.alice.slash(world.channel, "discuss", theme="nostalgia")
     assert r.ephemeral and "nothing was posted" in text_of(r).lower()
     await world.env.restart_bot()
     assert not bot_posts(world)
-    assert db(settings, "SELECT COUNT(*) FROM posted_prompts") == [(0,)]
+    assert rows(settings, "SELECT COUNT(*) FROM posted_prompts") == [(0,)]
     again = await world.alice.slash(world.channel, "discuss", theme="nostalgia")
     assert len(bot_posts(world)) == 1 and "error code" not in text_of(again)
-    assert db(settings, "SELECT COUNT(*) FROM posted_prompts") == [(1,)]
+    assert rows(settings, "SELECT COUNT(*) FROM posted_prompts") == [(1,)]
 
 
 async def test_review_form_submitted_after_restart_is_stored_once(world):

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import re
-import sqlite3
 
 import discord
 
 from bot.corpus import contrast_side
 from bot.discussion.post import AUTO_ARCHIVE_MINUTES, post_prompt
 from bot.quotes.store import QuoteFilters
-from tests.helpers import assert_no_pings, table_digest
+from tests.helpers import assert_no_pings, rows, table_digest
 
 # Every seed passage tagged `ending` uses one of these (the tagger's phrases, incl. its continuation rule).
 ENDING_WORDS = (
@@ -35,10 +34,11 @@ def bot_prompts(world) -> list[discord.Message]:
     return [m for m in world.channel.history() if m.author.id == world.bot.user.id and m.embeds]
 
 
-def rows(settings, sql: str = "SELECT * FROM posted_prompts ORDER BY id") -> list[sqlite3.Row]:
-    with sqlite3.connect(settings.database) as conn:
-        conn.row_factory = sqlite3.Row
-        return list(conn.execute(sql))
+
+
+def prompt_rows(settings) -> list:
+    """Every posted prompt, oldest first."""
+    return rows(settings, "SELECT * FROM posted_prompts ORDER BY id")
 
 
 def spoiler_body(description: str) -> str:
@@ -59,7 +59,7 @@ async def test_discuss_ending_posts_spoiler_tagged_excerpt_with_a_thread(world, 
     assert thread.id == message.id and thread.name.startswith("⚠️ Spoilers")
     assert len(thread.name) <= 100
     assert result.ephemeral and thread_link(thread) in result.response.content
-    [row] = rows(settings)
+    [row] = prompt_rows(settings)
     assert row["passage_id"] in {q.passage_id for q in await passages(world, "ending")}
     assert (row["theme"], row["message_id"], row["thread_id"], row["source"]) == (
         "ending",
@@ -84,7 +84,7 @@ async def test_discuss_nostalgia_posts_a_nostalgia_excerpt_with_a_thread(world, 
     """/discuss theme:nostalgia quotes a passage tagged nostalgia, with the theme's question, in a thread."""
     await world.alice.slash(world.channel, "discuss", theme="nostalgia")
     [message] = bot_prompts(world)
-    [row] = rows(settings)
+    [row] = prompt_rows(settings)
     assert row["theme"] == "nostalgia"
     assert row["passage_id"] in {q.passage_id for q in await passages(world, "nostalgia")}
     quote = await world.bot.store.quotes.get(row["passage_id"])
@@ -100,11 +100,11 @@ async def test_each_nostalgia_passage_once_before_a_new_cycle(world, settings):
     for _ in pool:
         result = await world.alice.slash(world.channel, "discuss", theme="nostalgia")
         assert RESTART_NOTICE not in result.response.content
-    used = [r["passage_id"] for r in rows(settings)]
+    used = [r["passage_id"] for r in prompt_rows(settings)]
     assert sorted(used) == sorted(q.passage_id for q in pool)
     result = await world.alice.slash(world.channel, "discuss", theme="nostalgia")
     assert RESTART_NOTICE in result.response.content
-    assert rows(settings)[-1]["cycle"] == 2
+    assert prompt_rows(settings)[-1]["cycle"] == 2
 
 
 async def test_rotation_survives_restart(world, settings):
@@ -117,7 +117,7 @@ async def test_rotation_survives_restart(world, settings):
     for _ in range(len(pool) - half):
         result = await world.bob.slash(world.channel, "discuss", theme="nostalgia")
         assert RESTART_NOTICE not in result.response.content
-    assert len({r["passage_id"] for r in rows(settings)}) == len(pool)
+    assert len({r["passage_id"] for r in prompt_rows(settings)}) == len(pool)
     result = await world.bob.slash(world.channel, "discuss", theme="nostalgia")
     assert RESTART_NOTICE in result.response.content
 
@@ -127,7 +127,7 @@ async def test_same_critic_not_twice_in_a_row_while_another_has_passages_left(wo
     pool = {q.passage_id: q.review_id for q in await passages(world, "nostalgia")}
     for _ in pool:
         await world.alice.slash(world.channel, "discuss", theme="nostalgia")
-    used = [r["passage_id"] for r in rows(settings)]
+    used = [r["passage_id"] for r in prompt_rows(settings)]
     for i in range(1, len(used)):
         if pool[used[i]] == pool[used[i - 1]]:
             left = [pool[p] for p in pool if p not in used[:i]]
@@ -143,7 +143,7 @@ async def test_debate_ending_shows_two_contrasting_reviews(world, settings):
     assert len(labels) == 2 and labels[0] != labels[1]
     assert description.count("||") == 4
     assert world.bot.themes["ending"].debate_question in description
-    used = [r["passage_id"] for r in rows(settings)]
+    used = [r["passage_id"] for r in prompt_rows(settings)]
     quotes = [await world.bot.store.quotes.get(p) for p in used]
     assert len({q.review_id for q in quotes}) == 2
     sides = {contrast_side(q.text, world.bot.themes["ending"]) for q in quotes}
@@ -158,7 +158,7 @@ async def test_debate_and_discuss_share_the_rotation(world, settings):
     for _ in range(len(pool) - 2):
         result = await world.alice.slash(world.channel, "discuss", theme="ending")
         assert RESTART_NOTICE not in result.response.content
-    assert len({r["passage_id"] for r in rows(settings)}) == len(pool)
+    assert len({r["passage_id"] for r in prompt_rows(settings)}) == len(pool)
 
 
 async def test_thread_creation_denied_leaves_nothing_behind(world, settings):
@@ -204,7 +204,7 @@ async def test_twenty_concurrent_prompts_never_hand_out_a_passage_twice(world, s
         *(post_prompt(world.bot, channel, guild_id=world.guild.id, theme="nostalgia") for _ in range(20))
     )
     assert sum(p.cycle_restarted for p in posted) == (20 - 1) // len(pool)  # one restart per full cycle
-    used = [(r["cycle"], r["passage_id"]) for r in rows(settings)]
+    used = [(r["cycle"], r["passage_id"]) for r in prompt_rows(settings)]
     assert len(used) == 20 == len(set(used)) == len(bot_prompts(world)) == len(world.channel.threads)
     assert sorted(p for c, p in used if c == 1) == sorted(q.passage_id for q in pool)
 
@@ -213,7 +213,7 @@ async def test_discuss_without_theme_rotates_through_themes(world, settings):
     """With no theme, consecutive prompts take the next theme that has passages."""
     for _ in range(3):
         await world.alice.slash(world.channel, "discuss")
-    themes = [r["theme"] for r in rows(settings)]
+    themes = [r["theme"] for r in prompt_rows(settings)]
     assert len(set(themes)) == 3 and all(t in world.bot.themes for t in themes)
 
 
@@ -235,7 +235,7 @@ async def test_unknown_film_is_refused_with_the_films(world):
 async def test_discuss_for_a_film_records_the_film(world, settings):
     """/discuss film:… limits the prompt to that film and the rotation row names it."""
     await world.alice.slash(world.channel, "discuss", theme="ending", film="La La Land (2016)")
-    [row] = rows(settings)
+    [row] = prompt_rows(settings)
     assert row["film"] == "La La Land (2016)" and row["film_key"].isdigit()
 
 
@@ -274,7 +274,7 @@ async def test_post_prompt_pings_only_the_given_role(world, settings):
     mentions = sent[-1]["allowed_mentions"]
     assert mentions["parse"] == [] and [int(r) for r in mentions["roles"]] == [role.id]
     assert not mentions.get("users")
-    assert [r["source"] for r in rows(settings)] == ["schedule"]
+    assert [r["source"] for r in prompt_rows(settings)] == ["schedule"]
 
 
 async def test_discuss_inside_a_thread_is_refused(world, settings):
@@ -291,5 +291,5 @@ async def test_debate_without_theme_picks_one_with_two_reviews(world, settings):
     """/debate with no theme takes the next theme whose passages span two reviews."""
     result = await world.alice.slash(world.channel, "debate")
     assert "Started a debate" in result.response.content
-    used = rows(settings)
+    used = prompt_rows(settings)
     assert len(used) == 2 and used[0]["theme"] == used[1]["theme"] and used[0]["kind"] == "debate"

@@ -8,15 +8,16 @@ import re
 import pytest
 
 from bot.core.render import SPOILER_WARNING
-from tests.helpers import assert_no_pings, db, embed_of, theme_ids
+from tests.helpers import assert_no_pings, embed_of, rows, theme_ids
 
 
 async def test_discuss_without_theme_rotates(world, settings):
+    """Discuss without theme rotates."""
     spoiler_themes = {"ending"}
     names = []
     for i in range(8):
         await world.alice.slash(world.channel, "discuss")
-        [(theme, message_id, thread_id)] = db(
+        [(theme, message_id, thread_id)] = rows(
             settings, "SELECT theme, message_id, thread_id FROM posted_prompts ORDER BY id DESC LIMIT 1"
         )
         names.append(theme)
@@ -34,9 +35,10 @@ async def test_discuss_without_theme_rotates(world, settings):
 
 @pytest.mark.parametrize("theme", ["nostalgia", "jazz"])
 async def test_debate_two_reviews_two_attributions(world, settings, theme):
+    """Debate two reviews two attributions."""
     for _ in range(3):
         await world.alice.slash(world.channel, "debate", theme=theme)
-        [(_prompt_id,)] = db(settings, "SELECT id FROM posted_prompts ORDER BY id DESC LIMIT 1")
+        [(_prompt_id,)] = rows(settings, "SELECT id FROM posted_prompts ORDER BY id DESC LIMIT 1")
         message = next(m for m in world.channel.history() if m.author.id == world.bot.user.id and m.embeds)
         description = embed_of(message).description
         attributions = re.findall(r"^— (.+?) on \*", description, flags=re.MULTILINE)
@@ -46,6 +48,6 @@ async def test_debate_two_reviews_two_attributions(world, settings, theme):
         assert len(reviews) == 2 and reviews[0][0] != reviews[1][0], footer
         pids = theme_ids(settings, theme)
         for review, ordinal in reviews:
-            [(pid,)] = db(settings, "SELECT id FROM passages WHERE review_id=? AND ordinal=?",
+            [(pid,)] = rows(settings, "SELECT id FROM passages WHERE review_id=? AND ordinal=?",
                           (int(review), int(ordinal) - 1))
             assert pid in pids

@@ -8,8 +8,8 @@ import discord
 import pytest
 
 from tests.helpers import (
+    HOUR,
     SPOILER_RE,
-    H,
     World,
     assert_ephemeral_reply,
     bot_down_for,
@@ -35,6 +35,7 @@ def tally(world: World, poll_id: int) -> dict[int, int]:
 
 
 async def test_i5_native_poll_votes_and_deadline_results(world: World):
+    """Native poll votes and deadline results."""
     _r, new = await create_poll(world, question="Was the ending happy?", options="Happy | Sad | Both")
     polls = [m for m in new if m.poll is not None]
     assert len(polls) == 1, "a native discord.Poll was not posted"
@@ -46,9 +47,9 @@ async def test_i5_native_poll_votes_and_deadline_results(world: World):
     await world.alice.vote(poll_msg, answer=1)
     await world.bob.vote(poll_msg, answer=1)
     await carol.vote(poll_msg, answer=2)
-    await world.env.advance_time(23 * H)
+    await world.env.advance_time(23 * HOUR)
     assert results_messages(world) == [], "closed before the 24 h default"
-    await world.env.advance_time(1.5 * H)
+    await world.env.advance_time(1.5 * HOUR)
     res = results_messages(world)
     assert len(res) == 1, [msg_text(m)[:100] for m in world.bot_messages()]
     text = msg_text(res[0])
@@ -57,7 +58,7 @@ async def test_i5_native_poll_votes_and_deadline_results(world: World):
     assert re.search(r"Both[\s\S]{0,40}?0%[\s\S]{0,10}?\(?0\)?", text), text
     assert re.search(r"[█▓▒░■□=#]{3,}", text), "no text bars"
     await world.env.restart_bot()
-    await world.env.advance_time(2 * H)
+    await world.env.advance_time(2 * HOUR)
     await world.env.restart_bot()
     assert len(results_messages(world)) == 1, "results posted again after a restart"
 
@@ -65,6 +66,7 @@ async def test_i5_native_poll_votes_and_deadline_results(world: World):
 
 
 async def test_i5_concurrent_50_votes_exact(world: World):
+    """Concurrent 50 votes exact."""
     _r, new = await create_poll(world, question="Q?", options="A | B | C", hide_results=True)
     poll_msg = new[0]
     poll_id = world.q("SELECT id FROM polls")[0][0]
@@ -74,6 +76,7 @@ async def test_i5_concurrent_50_votes_exact(world: World):
 
 
 async def test_i5_single_choice_moves_and_multiple_toggles(world: World):
+    """Single choice moves and multiple toggles."""
     _r, new = await create_poll(world, question="Single?", options="A | B | C", anonymous=True)
     single = new[0]
     sid = world.q("SELECT id FROM polls ORDER BY id DESC LIMIT 1")[0][0]
@@ -97,6 +100,7 @@ async def test_i5_single_choice_moves_and_multiple_toggles(world: World):
 
 
 async def test_i5_hidden_poll_shows_only_voter_count_until_closed(world: World):
+    """Hidden poll shows only voter count until closed."""
     r, new = await create_poll(world, question="Hidden?", options="Yes | No", hide_results=True)
     poll_msg = new[0]
     pid = world.q("SELECT id FROM polls")[0][0]
@@ -115,6 +119,7 @@ async def test_i5_hidden_poll_shows_only_voter_count_until_closed(world: World):
 
 
 async def test_i5_restart_keeps_buttons_and_deadline_closes_once(world: World):
+    """Restart keeps buttons and deadline closes once."""
     _r, new = await create_poll(world, question="Restart?", options="A | B", anonymous=True, hours=2)
     poll_msg = new[0]
     pid = world.q("SELECT id FROM polls")[0][0]
@@ -124,22 +129,23 @@ async def test_i5_restart_keeps_buttons_and_deadline_closes_once(world: World):
     assert_ephemeral_reply(res, "B")
     assert tally(world, pid) == {1: 1, 2: 1}
     await world.env.restart_bot()
-    await world.env.advance_time(2 * H + 60)
+    await world.env.advance_time(2 * HOUR + 60)
     res_msgs = results_messages(world)
     assert len(res_msgs) == 1
     current = next(m for m in world.channel.history() if m.id == poll_msg.id)
     assert buttons(current) and all(b["disabled"] for b in buttons(current)), "buttons not disabled"
     assert world.q("SELECT closed_at IS NOT NULL FROM polls WHERE id=?", pid) == [(1,)]
     await world.env.restart_bot()
-    await world.env.advance_time(H)
+    await world.env.advance_time(HOUR)
     await world.env.restart_bot()
     assert len(results_messages(world)) == 1, "a restart after closing posted results again"
 
 
 async def test_i5_deadline_passes_while_bot_down_closes_once(world: World):
+    """Deadline passes while bot down closes once."""
     _r, new = await create_poll(world, question="Down?", options="A | B", anonymous=True, hours=1)
     await world.alice.click(new[0], label="A")
-    await bot_down_for(world.env, 3 * H)
+    await bot_down_for(world.env, 3 * HOUR)
     await world.env.advance_time(60)
     assert len(results_messages(world)) == 1
     await world.env.restart_bot()
@@ -162,6 +168,7 @@ async def test_i5_deadline_passes_while_bot_down_closes_once(world: World):
     ({"options": "A | " + "y" * 81, "anonymous": True}, ["80", "81"]),
 ])
 async def test_i5_limit_violations_are_ephemeral_and_store_nothing(world: World, opts, needles):
+    """Limit violations are ephemeral and store nothing."""
     opts.setdefault("question", "Which?")
     before = world.digest()
     n_before = len(world.bot_messages())
@@ -172,6 +179,7 @@ async def test_i5_limit_violations_are_ephemeral_and_store_nothing(world: World,
 
 
 async def test_i5_everyone_option_shown_but_pings_nobody(world: World):
+    """Everyone option shown but pings nobody."""
     _r, new = await create_poll(world, question="@everyone who is right? <@&1>", options="@everyone | @here | <@123>")
     assert new and new[0].poll is not None
     assert "@everyone" in [a.text for a in new[0].poll.answers]
@@ -189,6 +197,7 @@ async def test_i5_everyone_option_shown_but_pings_nobody(world: World):
 
 
 async def test_i5_poll_theme_has_excerpt_above_native_poll(world: World):
+    """Poll theme has excerpt above native poll."""
     spec = themes_toml()["ending"]
     before = {m.id for m in world.bot_messages()}
     await world.alice.slash(world.channel, "poll theme", theme="ending")
@@ -205,6 +214,7 @@ async def test_i5_poll_theme_has_excerpt_above_native_poll(world: World):
 
 
 async def test_i5_close_permissions_and_native_early_close(world: World):
+    """Close permissions and native early close."""
     r, new = await create_poll(world, who=world.alice, question="Native?", options="X | Y | Z")
     native = next(m for m in new if m.poll)
     pid = world.q("SELECT id FROM polls ORDER BY id DESC LIMIT 1")[0][0]
@@ -218,7 +228,7 @@ async def test_i5_close_permissions_and_native_early_close(world: World):
     current = next(m for m in world.channel.history() if m.id == native.id)
     assert current.poll.is_finalised(), "native poll not ended on Discord"
     assert any(req.method == "POST" and req.path.endswith("/expire") for req in world.env.http_requests)
-    await world.env.advance_time(25 * H)
+    await world.env.advance_time(25 * HOUR)
     assert len(results_messages(world)) == 1, "deadline posted a second results message"
     r = await world.mod.slash(world.channel, "poll close", poll=str(pid))
     assert_ephemeral_reply(r)
@@ -226,6 +236,7 @@ async def test_i5_close_permissions_and_native_early_close(world: World):
 
 
 async def test_i5_list_and_results(world: World):
+    """List and results."""
     await create_poll(world, question="Open one", options="A | B")
     await create_poll(world, question="Open two", options="A | B", anonymous=True, hours=48)
     r, _ = await create_poll(world, question="Closed", options="A | B", anonymous=True)
@@ -243,6 +254,7 @@ async def test_i5_list_and_results(world: World):
 
 
 async def test_i5_many_options_use_select_menu(world: World):
+    """Many options use select menu."""
     opts = " | ".join(f"Film {i}" for i in range(1, 13))
     _r, new = await create_poll(world, question="Next month?", options=opts)
     assert len(new) == 1 and new[0].poll is None, "more than 10 options cannot be native"
@@ -257,6 +269,7 @@ async def test_i5_many_options_use_select_menu(world: World):
 
 
 async def test_i7_poll_theme_blank_theme_is_a_clean_refusal(world: World):
+    """Poll theme blank theme is a clean refusal."""
     r = await world.alice.slash(world.channel, "poll theme", theme="   ")
     errors = world.env.errors
     assert errors == [], errors
@@ -265,6 +278,7 @@ async def test_i7_poll_theme_blank_theme_is_a_clean_refusal(world: World):
 
 
 async def test_i7_poll_question_lone_surrogate_is_handled(world: World):
+    """Poll question lone surrogate is handled."""
     r = await world.alice.slash(world.channel, "poll create", question="\ud800lone", options="A | B")
     errors = world.env.errors
     assert errors == [], errors

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import discord
 from simcord import actors as sim_actors
 from simcord import interactions as sim_interactions
@@ -11,14 +9,11 @@ from simcord.backend import serializers as sim_serializers
 from simcord.enums import ComponentType, InteractionType
 from simcord.results import InteractionResult
 
-from tests.helpers import assert_no_pings, buttons, message_payloads, table_digest
+from tests.helpers import assert_no_pings, buttons, message_payloads, rows, table_digest
 
 HOUR = 3600
 
 
-def db_rows(settings, sql: str, params: tuple = ()) -> list[tuple]:
-    with sqlite3.connect(settings.database) as conn:
-        return list(conn.execute(sql, params))
 
 
 def results_messages(world) -> list[discord.Message]:
@@ -30,7 +25,7 @@ def results_messages(world) -> list[discord.Message]:
 
 
 def poll_id_of(settings, message_id: int) -> int:
-    return db_rows(settings, "SELECT id FROM polls WHERE message_id = ?", (message_id,))[0][0]
+    return rows(settings, "SELECT id FROM polls WHERE message_id = ?", (message_id,))[0][0]
 
 
 async def click_burst(env, clicks) -> list[InteractionResult]:
@@ -83,7 +78,7 @@ async def test_native_poll_results_posted_once_after_deadline(world, settings):
         "Whiplash",
         "First Man",
     ]
-    assert db_rows(settings, "SELECT kind, closed_at FROM polls") == [("native", None)]
+    assert rows(settings, "SELECT kind, closed_at FROM polls") == [("native", None)]
     await world.alice.vote(message, answer=1)
     await world.bob.vote(message, answer=1)
     await world.mod.vote(message, answer=3)
@@ -92,7 +87,7 @@ async def test_native_poll_results_posted_once_after_deadline(world, settings):
     assert len(results) == 1
     text = results[0].embeds[0].description
     assert "`███████░░░ 67% (2)`" in text and "`░░░░░░░░░░ 0% (0)`" in text and "`███░░░░░░░ 33% (1)`" in text
-    assert db_rows(settings, "SELECT closed_by, closed_at IS NOT NULL FROM polls") == [(None, 1)]
+    assert rows(settings, "SELECT closed_by, closed_at IS NOT NULL FROM polls") == [(None, 1)]
     await world.env.advance_time(48 * HOUR)
     assert len(results_messages(world)) == 1
 
@@ -108,7 +103,7 @@ async def test_native_poll_closed_early_ends_it_and_posts_results(world, setting
     assert any(r.path.endswith(f"/polls/{message.id}/expire") for r in world.env.http_requests)
     [results] = results_messages(world)
     assert "`██████████ 100% (1)`" in results.embeds[0].description
-    assert db_rows(settings, "SELECT closed_by FROM polls") == [(world.alice.id,)]
+    assert rows(settings, "SELECT closed_by FROM polls") == [(world.alice.id,)]
 
 
 async def test_anonymous_button_poll_tally_is_exact_under_bursts(world, settings):
@@ -131,9 +126,9 @@ async def test_anonymous_button_poll_tally_is_exact_under_bursts(world, settings
     for i, _ in enumerate(members[:20]):
         intended[3 if i < 6 else (1 if i % 3 == 0 else 2)] += 1
     intended[3] += 5
-    stored = dict(db_rows(settings, "SELECT option_id, COUNT(*) FROM poll_votes GROUP BY option_id"))
+    stored = dict(rows(settings, "SELECT option_id, COUNT(*) FROM poll_votes GROUP BY option_id"))
     assert stored == intended
-    assert db_rows(settings, "SELECT COUNT(*), COUNT(DISTINCT user_id) FROM poll_votes") == [(25, 25)]
+    assert rows(settings, "SELECT COUNT(*), COUNT(DISTINCT user_id) FROM poll_votes") == [(25, 25)]
     live = world.channel.history()[0].embeds[0].description  # the public message shows the final state
     assert f"({intended[3]})`" in live and "25 votes" in live
     await world.alice.slash(world.channel, "poll close", poll=str(poll_id_of(settings, message.id)))
@@ -167,10 +162,10 @@ async def test_click_confirms_moves_and_removes_single_choice(world, settings):
     assert first.ephemeral and "Your vote is now **A**" in first.response.content
     moved = await world.bob.click(message, label="B")
     assert "**B**" in moved.response.content
-    assert db_rows(settings, "SELECT option_id FROM poll_votes") == [(2,)]
+    assert rows(settings, "SELECT option_id FROM poll_votes") == [(2,)]
     removed = await world.bob.click(message, label="B")
     assert "no vote" in removed.response.content
-    assert db_rows(settings, "SELECT COUNT(*) FROM poll_votes") == [(0,)]
+    assert rows(settings, "SELECT COUNT(*) FROM poll_votes") == [(0,)]
 
 
 async def test_hidden_poll_shows_only_voter_count_until_closed(world, settings):
@@ -197,7 +192,7 @@ async def test_multiple_choice_toggles(world, settings):
     both = await world.bob.click(message, label="C")
     assert "**A**, **C**" in both.response.content
     await world.bob.click(message, label="A")
-    assert db_rows(settings, "SELECT option_id FROM poll_votes") == [(3,)]
+    assert rows(settings, "SELECT option_id FROM poll_votes") == [(3,)]
 
 
 async def test_select_menu_poll_beyond_five_options(world, settings):
@@ -206,8 +201,8 @@ async def test_select_menu_poll_beyond_five_options(world, settings):
     created = await world.alice.slash(world.channel, "poll create", question="Next month?", options=options)
     picked = await world.bob.select(created.response.message, ["7"])
     assert "**Film 7**" in picked.response.content
-    assert db_rows(settings, "SELECT kind FROM polls") == [("buttons",)]
-    assert db_rows(settings, "SELECT option_id, user_id FROM poll_votes") == [(7, world.bob.id)]
+    assert rows(settings, "SELECT kind FROM polls") == [("buttons",)]
+    assert rows(settings, "SELECT option_id, user_id FROM poll_votes") == [(7, world.bob.id)]
 
 
 async def test_button_poll_survives_restarts_and_closes_once(world, settings):
@@ -220,7 +215,7 @@ async def test_button_poll_survives_restarts_and_closes_once(world, settings):
     await world.env.restart_bot()
     after = await world.alice.click(message, label="B")
     assert "**B**" in after.response.content
-    assert dict(db_rows(settings, "SELECT option_id, COUNT(*) FROM poll_votes GROUP BY 1")) == {1: 1, 2: 1}
+    assert dict(rows(settings, "SELECT option_id, COUNT(*) FROM poll_votes GROUP BY 1")) == {1: 1, 2: 1}
     await world.env.advance_time(3 * HOUR + 5)
     assert len(results_messages(world)) == 1
     components = world.channel.history()[0].components
@@ -239,7 +234,7 @@ async def test_close_refused_for_other_members_and_allowed_for_moderator(world, 
     poll_id = str(poll_id_of(settings, created.response.id))
     refused = await world.bob.slash(world.channel, "poll close", poll=poll_id)
     assert refused.ephemeral and "creator or a moderator" in refused.response.content
-    assert db_rows(settings, "SELECT closed_at FROM polls") == [(None,)]
+    assert rows(settings, "SELECT closed_at FROM polls") == [(None,)]
     await world.mod.slash(world.channel, "poll close", poll=f"#{poll_id}")
     again = await world.alice.slash(world.channel, "poll close", poll=poll_id)
     assert "already closed" in again.response.content
@@ -295,7 +290,7 @@ async def test_theme_poll_posts_excerpt_above_native_poll(world, settings):
     poll_message = world.channel.history()[-1]
     assert poll_message.poll.question == "Was the ending happy, sad, or both?"
     assert [a.text for a in poll_message.poll.answers] == ["Happy", "Sad", "Both"]
-    assert db_rows(settings, "SELECT kind, theme, message_id FROM polls") == [
+    assert rows(settings, "SELECT kind, theme, message_id FROM polls") == [
         ("native", "ending", poll_message.id)
     ]
     assert_no_pings(world.env)
@@ -304,7 +299,7 @@ async def test_theme_poll_posts_excerpt_above_native_poll(world, settings):
 async def test_list_and_autocomplete_show_open_polls(world, settings):
     """/poll list and the poll autocomplete show this server's open polls by question."""
     await world.alice.slash(world.channel, "poll create", question="Happy ending?", options="Yes | No")
-    poll_id = db_rows(settings, "SELECT id FROM polls")[0][0]
+    poll_id = rows(settings, "SELECT id FROM polls")[0][0]
     listed = await world.bob.slash(world.channel, "poll list")
     assert listed.ephemeral and "Happy ending?" in listed.response.embeds[0].description
     choices = await world.bob.autocomplete(world.channel, "poll close", "poll", "happy")

@@ -13,8 +13,8 @@ from tests.helpers import (
     assert_no_pings,
     bot_posts,
     check_all_payloads,
-    db,
     msgs,
+    rows,
     text_of,
 )
 
@@ -40,12 +40,13 @@ def results_posts(world) -> list[discord.Message]:
 
 
 async def test_25_options_of_80_chars_select_labels_and_results_within_limits(world, settings):
+    """25 options of 80 chars select labels and results within limits."""
     message = await _button_poll_25(world, anonymous=True)
     menus = [c for row in message.components for c in row.get("components", []) if c.get("type") == 3]
     assert len(menus) == 1 and len(menus[0]["options"]) == 25
     assert all(len(o["label"]) <= 100 and o["label"] == OPTIONS_25x80[i] for i, o in enumerate(menus[0]["options"]))
     await world.bob.select(message, ["25"])
-    poll_id = db(settings, "SELECT id FROM polls")[0][0]
+    poll_id = rows(settings, "SELECT id FROM polls")[0][0]
     await world.alice.slash(world.channel, "poll close", poll=str(poll_id))
     check_all_payloads(world.env)
     results = [m for m in bot_posts(world) if m.embeds and "Results" in (m.embeds[0].title or "")]
@@ -55,8 +56,9 @@ async def test_25_options_of_80_chars_select_labels_and_results_within_limits(wo
 
 
 async def test_poll_results_of_public_25_option_poll_with_every_option_voted(world, settings):
+    """Poll results of public 25 option poll with every option voted."""
     message = await _button_poll_25(world)  # >10 options: a public (non-anonymous) button poll
-    poll_id = db(settings, "SELECT id FROM polls")[0][0]
+    poll_id = rows(settings, "SELECT id FROM polls")[0][0]
     voters = [world.guild.add_member(world.env.create_user(f"voter{n}")) for n in range(25)]
     for n, voter in enumerate(voters):
         await voter.select(message, [str(n + 1)])
@@ -66,6 +68,7 @@ async def test_poll_results_of_public_25_option_poll_with_every_option_voted(wor
 
 
 async def test_poll_list_question_cannot_inject_a_masked_link(world):
+    """Poll list question cannot inject a masked link."""
     await world.alice.slash(world.channel, "poll create", question="Best x](https://evil.example/phish) film?",
                             options="a|b", anonymous=True)
     r = await world.bob.slash(world.channel, "poll list")
@@ -75,6 +78,7 @@ async def test_poll_list_question_cannot_inject_a_masked_link(world):
 
 
 async def test_poll_texts_with_markdown_are_inert_everywhere(world, settings):
+    """Poll texts with markdown are inert everywhere."""
     question = "**x** ||y|| `z` _w_?"
     option = "**x** `z` ~~s~~"  # `|` separates options, so no spoiler bars here
     r = await world.alice.slash(world.channel, "poll create", question=question,
@@ -82,12 +86,12 @@ async def test_poll_texts_with_markdown_are_inert_everywhere(world, settings):
     message = msgs(r)[0]
     assert not message.ephemeral, text_of(r)
     await world.bob.vote(message, answer=1)
-    poll_id = db(settings, "SELECT id FROM polls")[0][0]
+    poll_id = rows(settings, "SELECT id FROM polls")[0][0]
     b = await world.alice.slash(world.channel, "poll create", question=question, options=f"{option} | b",
                                 hide_results=True)
     bmsg = msgs(b)[0]
     await world.bob.click(bmsg, custom_id=next(c for row in bmsg.components for c in row["components"])["custom_id"])
-    bid = db(settings, "SELECT id FROM polls WHERE kind='buttons'")[0][0]
+    bid = rows(settings, "SELECT id FROM polls WHERE kind='buttons'")[0][0]
     await world.alice.slash(world.channel, "poll close", poll=str(bid))
     await world.alice.slash(world.channel, "poll close", poll=str(poll_id))
     res = await world.alice.slash(world.channel, "poll results", poll=str(bid))  # closed: who chose what
@@ -106,6 +110,7 @@ async def test_poll_texts_with_markdown_are_inert_everywhere(world, settings):
 
 
 async def test_field_names_with_user_text_are_inert(world, settings):
+    """Field names with user text are inert."""
     await add_review_file(world, critic="**x** ||y||")
     r = await world.alice.slash(world.channel, "search", query="drummer")
     names = [f.name for m in msgs(r) for e in m.embeds for f in e.fields]
@@ -114,7 +119,7 @@ async def test_field_names_with_user_text_are_inert(world, settings):
                                 anonymous=False, hide_results=True)
     bmsg = msgs(b)[0]
     await world.bob.click(bmsg, custom_id=next(c for row in bmsg.components for c in row["components"])["custom_id"])
-    bid = db(settings, "SELECT id FROM polls")[0][0]
+    bid = rows(settings, "SELECT id FROM polls")[0][0]
     await world.alice.slash(world.channel, "poll close", poll=str(bid))
     res = await world.alice.slash(world.channel, "poll results", poll=str(bid))
     names = [f.name for m in msgs(res) for e in m.embeds for f in e.fields]
@@ -122,10 +127,11 @@ async def test_field_names_with_user_text_are_inert(world, settings):
 
 
 async def test_poll_close_twice_then_deadline_then_vote_then_restart(world, settings):
+    """Poll close twice then deadline then vote then restart."""
     r = await world.alice.slash(world.channel, "poll create", question="Sequel?", options="Yes | No", hours=1,
                                 anonymous=True)
     message = msgs(r)[0]
-    pid = db(settings, "SELECT id FROM polls")[0][0]
+    pid = rows(settings, "SELECT id FROM polls")[0][0]
     first = await world.alice.slash(world.channel, "poll close", poll=str(pid))
     second = await world.mod.slash(world.channel, "poll close", poll=str(pid))
     assert "already closed" in text_of(second) and msgs(second)[0].ephemeral
@@ -159,6 +165,7 @@ async def test_restart_between_deadline_and_results(world, settings):
 
 
 async def test_poll_theme_without_poll_question_and_theme_without_passages_for_film(world):
+    """Poll theme without poll question and theme without passages for film."""
     themes = world.bot.themes
     without = [k for k, t in themes.items() if not t.poll_question]
     if without:

@@ -27,6 +27,7 @@ CAPTION_JUNK = (
 
 
 async def test_i2_quote_theme_ending_is_spoiler_tagged_and_about_the_ending(world: World):
+    """Quote theme ending is spoiler tagged and about the ending."""
     seen = []
     r = await world.alice.slash(world.channel, "quote", theme="ending")
     for i in range(6):
@@ -43,6 +44,7 @@ async def test_i2_quote_theme_ending_is_spoiler_tagged_and_about_the_ending(worl
 
 
 async def test_i2_quote_about_fts_syntax_gets_helpful_ephemeral(world: World):
+    """Quote about FTS syntax gets helpful ephemeral."""
     before = len(world.bot_messages())
     for about in ['"', "AND OR NEAR(", "*", "NOT", '"unbalanced', "()"]:
         r = await world.alice.slash(world.channel, "quote", about=about)
@@ -54,6 +56,7 @@ async def test_i2_quote_about_fts_syntax_gets_helpful_ephemeral(world: World):
 
 
 async def test_i2_quote_about_operators_are_plain_words(world: World):
+    """Quote about operators are plain words."""
     r = await world.alice.slash(world.channel, "quote", about="jazz AND piano")
     replies = msgs(r)
     assert replies
@@ -64,12 +67,14 @@ async def test_i2_quote_about_operators_are_plain_words(world: World):
 
 
 async def test_i2_another_and_more_context_survive_restart(world: World):
+    """Another and more context survive restart."""
     r = await world.alice.slash(world.channel, "quote", theme="ending")
     posted = msgs(r)[0]
     await world.env.restart_bot()
     r2 = await world.bob.click(posted, label="Another")
     replies = msgs(r2)
     assert replies, "Another is dead after restart"
+    assert not replies[0].ephemeral and replies[0].embeds[0].description, "Another after restart is a public quote"
     text = text_of(r2)
     assert SPOILER_RE.search(text), "Another after restart lost the theme filter (no spoiler tag)"
     r3 = await world.bob.click(posted, label="More context")
@@ -79,6 +84,7 @@ async def test_i2_another_and_more_context_survive_restart(world: World):
 
 
 async def test_i2_no_quote_has_caption_promo_or_closed_word_gap_and_all_are_1_to_3_sentences(world: World):
+    """No quote has caption promo or closed word gap and all are 1 to 3 sentences."""
     rows = world.q("SELECT id, text FROM passages WHERE quotable = 1")
     assert len(rows) >= 20, "the seeds yield a reasonable number of quotable passages"
     for pid, text in rows:
@@ -101,11 +107,13 @@ async def test_i2_no_quote_has_caption_promo_or_closed_word_gap_and_all_are_1_to
 
 
 async def test_i2_every_seed_contributes_quotes(world: World):
+    """Every seed contributes quotes."""
     rows = world.q("SELECT review_id, COUNT(*) FROM passages WHERE quotable=1 GROUP BY review_id")
     assert len(rows) == 3 and all(n >= 3 for _, n in rows), rows
 
 
 async def test_i2_quote_by_film_and_unattributed_label(world: World):
+    """Quote by film and unattributed label."""
     r = await world.alice.slash(world.channel, "quote", film="La La Land")
     assert not msgs(r)[0].ephemeral and "La La Land" in text_of(r)
     ids = [row[0] for row in world.q("SELECT id FROM reviews ORDER BY id")]
@@ -119,6 +127,7 @@ async def test_i2_quote_by_film_and_unattributed_label(world: World):
 
 
 async def test_i2_unattributed_label_is_stable(world: World):
+    """Unattributed label is stable."""
     r = await world.alice.slash(world.channel, "quote", critic="Unattributed review #2")
     await world.env.restart_bot()
     r2 = await world.alice.slash(world.channel, "quote", critic="Unattributed review #2")
@@ -128,6 +137,7 @@ async def test_i2_unattributed_label_is_stable(world: World):
 
 
 async def test_i2_nothing_found_says_what_was_searched_and_suggests(world: World):
+    """Nothing found says what was searched and suggests."""
     r = await world.alice.slash(world.channel, "quote", about="xylophonequasar")
     text = assert_ephemeral_reply(r, "xylophonequasar", "La La Land")
     assert "ending" in text.casefold() or "nostalgia" in text.casefold(), "suggests existing themes"
@@ -138,6 +148,7 @@ async def test_i2_nothing_found_says_what_was_searched_and_suggests(world: World
 
 
 async def test_i2_search_shows_top5_highlighted(world: World):
+    """Search shows top5 highlighted."""
     r = await world.alice.slash(world.channel, "search", query="jazz")
     text = text_of(r)
     assert "jazz" in text.casefold()
@@ -153,6 +164,7 @@ async def test_i2_search_shows_top5_highlighted(world: World):
 
 
 async def test_i2_critics_lists_corpus(world: World):
+    """Critics lists corpus."""
     r = await world.alice.slash(world.channel, "critics")
     text = text_of(r)
     for rid in (1, 2, 3):
@@ -160,6 +172,7 @@ async def test_i2_critics_lists_corpus(world: World):
 
 
 async def test_i2_autocomplete_film_critic_theme(world: World):
+    """Autocomplete film critic theme."""
     films = await world.alice.autocomplete(world.channel, "quote", "film", "la")
     assert any("La La Land" in c["name"] for c in films), films
     critics = await world.alice.autocomplete(world.channel, "quote", "critic", "")
@@ -172,6 +185,7 @@ async def test_i2_autocomplete_film_critic_theme(world: World):
 
 
 async def test_i2_all_output_pings_nobody(world: World):
+    """All output pings nobody."""
     await world.alice.slash(world.channel, "quote")
     await world.alice.slash(world.channel, "quote", about="@everyone <@&123> nothingmatches")
     await world.alice.slash(world.channel, "search", query="@everyone")
@@ -182,6 +196,7 @@ async def test_i2_all_output_pings_nobody(world: World):
 
 async def test_i2_discord_refusal_is_a_short_ephemeral(world: World):
     # Discord refusing the thread is a *known* error: a short ephemeral message, no crash.
+    """Discord refusal is a short ephemeral."""
     world.env.inject_error("POST", "/channels/*/threads", status=403, code=50013, message="Missing Permissions")
     world.env.inject_error("POST", "/channels/*/messages/*/threads", status=403, code=50013,
                         message="Missing Permissions")

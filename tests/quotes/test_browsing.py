@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 
 from bot.core.render import inert
-from tests.helpers import db, embed_of, passage_id_of, theme_ids
+from tests.helpers import embed_of, passage_id_of, rows, theme_ids
 
 
 async def test_more_context_on_spoiler_quote_keeps_spoiler_tags(world, settings):
+    """More context on spoiler quote keeps spoiler tags."""
     first = await world.alice.slash(world.channel, "quote", theme="ending")
     pid = passage_id_of(settings, first.response)
-    [(text,)] = db(settings, "SELECT text FROM passages WHERE id = ?", (pid,))
+    [(text,)] = rows(settings, "SELECT text FROM passages WHERE id = ?", (pid,))
     result = await world.bob.click(first.response, label="More context")
     assert result.ephemeral
     content = result.response.content
@@ -25,7 +26,7 @@ async def test_more_context_on_plain_quote_has_no_spoiler_tags(world, settings):
     first = await world.alice.slash(world.channel, "quote", critic="Unattributed review #1", theme="jazz")
     assert "||" not in embed_of(first.response).description
     pid = passage_id_of(settings, first.response)
-    [(text,)] = db(settings, "SELECT text FROM passages WHERE id = ?", (pid,))
+    [(text,)] = rows(settings, "SELECT text FROM passages WHERE id = ?", (pid,))
     result = await world.bob.click(first.response, label="More context")
     assert result.ephemeral
     assert "||" not in result.response.content
@@ -33,11 +34,12 @@ async def test_more_context_on_plain_quote_has_no_spoiler_tags(world, settings):
 
 
 async def test_search_jazz_club_highlights_and_stays_quotable(world, settings):
+    """Search jazz club highlights and stays quotable."""
     result = await world.alice.slash(world.channel, "search", query="jazz club")
     embed = embed_of(result.response)
     assert 1 <= len(embed.fields) <= 5
-    reviews = {r[0]: (r[1], r[2]) for r in db(settings, "SELECT id, critic, outlet FROM reviews")}
-    unquotable = [r[0] for r in db(settings, "SELECT text FROM passages WHERE quotable = 0")]
+    reviews = {r[0]: (r[1], r[2]) for r in rows(settings, "SELECT id, critic, outlet FROM reviews")}
+    unquotable = [r[0] for r in rows(settings, "SELECT text FROM passages WHERE quotable = 0")]
     for field in embed.fields:
         assert re.search(r"\*\*[^*]+\*\*", field.value), field.value
         highlighted = [w.lower() for w in re.findall(r"\*\*([^*]+)\*\*", field.value)]
@@ -52,6 +54,7 @@ async def test_search_jazz_club_highlights_and_stays_quotable(world, settings):
 
 
 async def test_quote_ending_30_calls(world, settings):
+    """Quote ending 30 calls."""
     ending = theme_ids(settings, "ending")
     seen = set()
     for _ in range(30):
@@ -61,14 +64,15 @@ async def test_quote_ending_30_calls(world, settings):
         description = embed_of(result.response).description
         assert description.startswith("> ||") and "||\n" in description, description
         seen.add(pid)
-    reviews = {r[0] for r in db(settings, f"SELECT review_id FROM passages WHERE id IN ({','.join(map(str, seen))})")}
+    reviews = {r[0] for r in rows(settings, f"SELECT review_id FROM passages WHERE id IN ({','.join(map(str, seen))})")}
     assert len(reviews) >= 2, seen
 
 
 async def test_themes_counts_match_db(world, settings):
+    """Themes counts match database."""
     result = await world.alice.slash(world.channel, "themes", film="La La Land")
     description = embed_of(result.response).description
-    expected = dict(db(
+    expected = dict(rows(
         settings,
         "SELECT t.theme, count(*) FROM passage_themes t JOIN passages p ON p.id = t.passage_id"
         " JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id"
@@ -80,13 +84,14 @@ async def test_themes_counts_match_db(world, settings):
 
 
 async def test_critics_lists_exactly_the_reviews(world, settings):
+    """Critics lists exactly the reviews."""
     result = await world.alice.slash(world.channel, "critics")
     description = embed_of(result.response).description
-    rows = db(settings, "SELECT r.id, r.critic, (SELECT count(*) FROM passages p WHERE p.review_id = r.id"
+    stored = rows(settings, "SELECT r.id, r.critic, (SELECT count(*) FROM passages p WHERE p.review_id = r.id"
                         " AND p.quotable = 1) FROM reviews r")
     lines = [line for line in description.splitlines() if line.startswith("•")]
-    assert len(lines) == len(rows)
-    for review_id, critic, count in rows:
+    assert len(lines) == len(stored)
+    for review_id, critic, count in stored:
         label = critic or f"Unattributed review #{review_id}"
         [line] = [x for x in lines if label in x]
         assert f"({count} quotable passages)" in line, line

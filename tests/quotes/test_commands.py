@@ -40,14 +40,6 @@ async def test_quote_about_keyword_finds_matching_passage(world):
     assert "jazz" in embed_of(result).description.lower()
 
 
-async def test_another_button_survives_restart(world):
-    """The "Another" button still answers after restart_bot()."""
-    first = await world.alice.slash(world.channel, "quote", theme="nostalgia")
-    message = first.response
-    await world.env.restart_bot()
-    again = await world.bob.click(message, label="Another")
-    assert not again.ephemeral
-    assert embed_of(again).description
 
 
 async def test_more_context_is_ephemeral_paragraph(world):

@@ -10,17 +10,17 @@ from tests.helpers import (
     assert_ephemeral_reply,
     assert_no_pings,
     channel_posts,
-    db,
     msgs,
     passage_id_of,
     public_reply,
+    rows,
     text_of,
     theme_ids,
 )
 
 
 def quotable_ids(settings) -> set[int]:
-    return {r[0] for r in db(settings, "SELECT id FROM passages WHERE quotable = 1")}
+    return {r[0] for r in rows(settings, "SELECT id FROM passages WHERE quotable = 1")}
 
 
 async def click_another_n(world, settings, first, n: int) -> list[int]:
@@ -39,6 +39,7 @@ def assert_no_immediate_repeat(ids: list[int]) -> None:
 
 
 async def test_quote_with_every_filter_combined(world, settings):
+    """Quote with every filter combined."""
     r = await world.alice.slash(world.channel, "quote", film="La La Land (2016)", critic="Unattributed review #2",
                                 theme="ending", about="ending")
     text = public_reply(r)
@@ -56,6 +57,7 @@ async def test_quote_with_every_filter_combined(world, settings):
 
 
 async def test_another_keeps_all_four_filters(world, settings):
+    """Another keeps all four filters."""
     r = await world.alice.slash(world.channel, "quote", film="La La Land", critic="Unattributed review #3",
                                 theme="ending", about="ending")
     public_reply(r)
@@ -66,10 +68,11 @@ async def test_another_keeps_all_four_filters(world, settings):
 
 
 async def test_critic_named_like_an_unattributed_label(world, settings):
+    """Critic named like an unattributed label."""
     label = "Unattributed review #99"
     r = await world.mod.slash(world.channel, "review add", film="Whiplash", year=2014, critic=label,
                               file=("whiplash.txt", WHIPLASH_REVIEW.encode()))
-    if db(settings, "SELECT count(*) FROM reviews WHERE critic = ?", (label,))[0][0] == 0:
+    if rows(settings, "SELECT count(*) FROM reviews WHERE critic = ?", (label,))[0][0] == 0:
         assert_ephemeral_reply(r)  # refused, privately: an acceptable fix
         return
     offered = [c["value"] for c in await world.alice.autocomplete(world.channel, "quote", "critic", "#99")]
@@ -87,6 +90,7 @@ async def test_critic_label_of_a_seed_still_means_that_seed_when_a_critic_is_nam
 
 
 async def test_another_keeps_theme_filter(world, settings):
+    """Another keeps theme filter."""
     first = await world.alice.slash(world.channel, "quote", theme="nostalgia")
     ids = await click_another_n(world, settings, first, 15)
     assert set(ids) <= theme_ids(settings, "nostalgia"), ids
@@ -96,9 +100,10 @@ async def test_another_keeps_theme_filter(world, settings):
 
 
 async def test_another_keeps_film_filter(world, settings):
+    """Another keeps film filter."""
     first = await world.alice.slash(world.channel, "quote", film="La La Land")
     ids = await click_another_n(world, settings, first, 15)
-    film_ids = {r[0] for r in db(
+    film_ids = {r[0] for r in rows(
         settings,
         "SELECT p.id FROM passages p JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id"
         " WHERE f.title = 'La La Land' AND p.quotable = 1",
@@ -111,9 +116,10 @@ async def test_another_keeps_film_filter(world, settings):
 
 
 async def test_another_keeps_critic_filter(world, settings):
+    """Another keeps critic filter."""
     first = await world.alice.slash(world.channel, "quote", critic="Unattributed review #3")
     ids = await click_another_n(world, settings, first, 15)
-    review3 = {r[0] for r in db(settings, "SELECT id FROM passages WHERE review_id = 3 AND quotable = 1")}
+    review3 = {r[0] for r in rows(settings, "SELECT id FROM passages WHERE review_id = 3 AND quotable = 1")}
     assert set(ids) <= review3, ids
     assert_no_immediate_repeat(ids)
     for message in world.channel.history():
@@ -122,9 +128,10 @@ async def test_another_keeps_critic_filter(world, settings):
 
 
 async def test_another_keeps_about_filter(world, settings):
+    """Another keeps about filter."""
     first = await world.alice.slash(world.channel, "quote", about="jazz")
     ids = await click_another_n(world, settings, first, 15)
     assert_no_immediate_repeat(ids)
     for pid in ids:
-        [(text, quotable)] = db(settings, "SELECT text, quotable FROM passages WHERE id = ?", (pid,))
+        [(text, quotable)] = rows(settings, "SELECT text, quotable FROM passages WHERE id = ?", (pid,))
         assert quotable == 1 and "jazz" in text.lower(), text

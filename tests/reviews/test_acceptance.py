@@ -85,6 +85,7 @@ async def _export_bytes(world: World) -> bytes:
 
 
 async def test_i6_added_review_is_quotable_at_once(world: World):
+    """Added review is quotable at once."""
     r = await add_review(world, year=2014, critic="Jane Doe", outlet="The Daily", url="https://example.com/whiplash",
                          date="2014-10-10")
     text = assert_ephemeral_reply(r)
@@ -117,6 +118,7 @@ async def test_i6_added_review_is_quotable_at_once(world: World):
 
 
 async def test_i6_add_via_modal(world: World):
+    """Add via modal."""
     r = await world.mod.slash(world.channel, "review add", film="Whiplash", year=2014, critic="Modal Critic")
     modal = r.modal
     assert modal, "without a file a modal must open"
@@ -132,6 +134,7 @@ async def test_i6_add_via_modal(world: World):
 
 
 async def test_i6_modal_whitespace_refused(world: World):
+    """Modal whitespace refused."""
     r = await world.mod.slash(world.channel, "review add", film="Whiplash")
     field = r.modal["components"][0]["components"][0]
     before = world.count("reviews")
@@ -142,6 +145,7 @@ async def test_i6_modal_whitespace_refused(world: World):
 
 @pytest.mark.parametrize("case", list(REFUSALS))
 async def test_i6_refusals_are_ephemeral_and_store_nothing(world: World, case):
+    """Refusals are ephemeral and store nothing."""
     opts = dict(REFUSALS[case])
     before = world.digest()
     r = await world.mod.slash(world.channel, "review add", film="Some Film", **opts)
@@ -153,6 +157,7 @@ async def test_i6_refusals_are_ephemeral_and_store_nothing(world: World, case):
 
 
 async def test_i6_duplicate_of_moderator_review_refused(world: World):
+    """Duplicate of moderator review refused."""
     await add_review(world, critic="Jane Doe")
     before = world.digest()
     variant = WHIPLASH.replace("\n\n", "\n\n\n").replace("Whiplash", "WHIPLASH").replace(",", ";")
@@ -163,6 +168,7 @@ async def test_i6_duplicate_of_moderator_review_refused(world: World):
 
 
 async def test_i6_exactly_100kb_file_is_accepted(world: World):
+    """Exactly 100kb file is accepted."""
     body = (WHIPLASH + "\n") * 1
     filler = "\n\nThe drummer keeps playing while the band waits in silence for the count. " * 2000
     data = (body + filler).encode()[: 100 * 1024]
@@ -172,6 +178,7 @@ async def test_i6_exactly_100kb_file_is_accepted(world: World):
 
 
 async def test_i6_moderator_role_grants_access(world: World):
+    """Moderator role grants access."""
     staff = world.guild.create_role("Film Club Staff")
     dave = world.guild.add_member(world.env.create_user("dave"), roles=[staff])
     await world.env.settle()
@@ -191,6 +198,7 @@ async def test_i6_moderator_role_grants_access(world: World):
 
 
 async def test_i6_edit_attribution_shows_at_once_and_survives_restart_and_reimport(world: World):
+    """Edit attribution shows at once and survives restart and reimport."""
     r = await world.mod.slash(world.channel, "review edit", review="1", critic="A. O. Scott", outlet="The New York Times",
                            url="https://nytimes.com/lalaland")
     assert_ephemeral_reply(r)
@@ -215,6 +223,7 @@ async def test_i6_edit_attribution_shows_at_once_and_survives_restart_and_reimpo
 
 
 async def test_i6_bundled_reimport_on_changed_files_keeps_moderator_work(tmp_path):
+    """Bundled reimport on changed files keeps moderator work."""
     import shutil
 
     data = tmp_path / "data"
@@ -246,6 +255,7 @@ async def test_i6_bundled_reimport_on_changed_files_keeps_moderator_work(tmp_pat
 
 
 async def test_i6_remove_with_confirmation_takes_passages_and_rotation(world: World):
+    """Remove with confirmation takes passages and rotation."""
     r = await add_review(world, critic="Jane Doe", year=2014)
     rid = int(re.search(r"#(\d+)", text_of(r)).group(1))
     r, new = await discuss_and_get_prompt(world, world.alice, film="Whiplash", theme="jazz")
@@ -270,6 +280,7 @@ async def test_i6_remove_with_confirmation_takes_passages_and_rotation(world: Wo
 
 
 async def test_i6_remove_confirm_only_by_requesting_moderator(world: World):
+    """Remove confirm only by requesting moderator."""
     r = await world.mod.slash(world.channel, "review remove", review="3")
     msg = msgs(r)[0]
     cid = buttons(msg)[0]["custom_id"]
@@ -287,6 +298,7 @@ async def test_i6_remove_confirm_only_by_requesting_moderator(world: World):
 
 
 async def test_i6_list_paginates_show_and_history(world: World):
+    """List paginates show and history."""
     items = [{"film": f"Film {i:02d}", "year": 2000 + i, "critic": f"Critic {i}", "outlet": "", "url": "",
               "date": "", "spoiler": False,
               "text": f"Film {i:02d} is a quiet drama about a family in winter number {i}. " + WHIPLASH.replace(
@@ -319,6 +331,7 @@ async def test_i6_list_paginates_show_and_history(world: World):
 
 
 async def test_i6_audit_records_add_edit_remove_import(world: World):
+    """Audit records add edit remove import."""
     r = await add_review(world, critic="Jane Doe")
     rid = int(re.search(r"#(\d+)", text_of(r)).group(1))
     await world.mod.slash(world.channel, "review edit", review=str(rid), critic="Jane Q. Doe")
@@ -338,6 +351,7 @@ async def test_i6_audit_records_add_edit_remove_import(world: World):
 
 
 async def test_i6_export_then_import_into_empty_database(world: World, tmp_path):
+    """Export then import into empty database."""
     import shutil
 
     await add_review(world, critic="Jane Doe", year=2014, outlet="The Daily", url="https://example.com/w",
@@ -381,6 +395,7 @@ async def test_i6_export_then_import_into_empty_database(world: World, tmp_path)
 
 
 async def test_i6_import_is_all_or_nothing_with_reasons(world: World):
+    """Import is all or nothing with reasons."""
     good = {"film": "Good Film", "year": 2001, "critic": "G", "outlet": "", "url": "", "date": "",
             "spoiler": False, "text": WHIPLASH.replace("Whiplash", "Good Film"), "source": "moderator"}
     bad_url = dict(good, film="Bad", text=WHIPLASH.replace("Whiplash", "Bad Film"), url="ftp://nope")
@@ -399,6 +414,7 @@ async def test_i6_import_is_all_or_nothing_with_reasons(world: World):
 
 
 async def test_i6_autocomplete_films_and_critics(world: World):
+    """Autocomplete films and critics."""
     await add_review(world, critic="Jane Doe", year=2014)
     films = await world.mod.autocomplete(world.channel, "review add", "film", "whi")
     assert any("Whiplash" in c["name"] for c in films), films
@@ -413,6 +429,7 @@ async def test_i6_autocomplete_films_and_critics(world: World):
 
 
 async def test_i6_removed_review_rotation_does_not_leak_into_new_review(world: World):
+    """Removed review rotation does not leak into new review."""
     r = await add_review(world, critic="Jane Doe", year=2014)
     rid = int(re.search(r"#(\d+)", text_of(r)).group(1))
     for _ in range(2):

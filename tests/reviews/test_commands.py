@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 
 import pytest
 
 from bot import Settings, create_bot
 from bot.core.config import DEFAULT_DATA_DIR
 from bot.corpus.bundle import import_bundled
-from tests.helpers import assert_no_pings, table_digest
+from tests.helpers import assert_no_pings, rows, table_digest
 
 WHIPLASH = (
     "Whiplash is a ferocious film about a young drummer and the teacher who breaks him. Damien Chazelle"
@@ -24,9 +23,6 @@ WHIPLASH = (
 CRITIC = "Jane Critic"
 
 
-def rows(settings, sql: str, params=()) -> list[tuple]:
-    with sqlite3.connect(settings.database) as conn:
-        return conn.execute(sql, params).fetchall()
 
 
 def content(result) -> str:

@@ -13,8 +13,8 @@ from tests.helpers import (
     assert_no_pings,
     bot_posts,
     check_all_payloads,
-    db,
     msgs,
+    rows,
     table_digest,
     text_of,
     unique_review,
@@ -56,6 +56,7 @@ async def test_film_titles_over_90_characters_are_refused_naming_the_limit(world
 
 
 async def test_autocomplete_film_choice_for_a_long_title_can_be_used(world):
+    """Autocomplete film choice for a long title can be used."""
     assert len(LONG_FILM) == 90
     r = await add_review_file(world, film=LONG_FILM, year=2014, critic="Jane Doe")
     added_id(r)
@@ -69,14 +70,16 @@ async def test_autocomplete_film_choice_for_a_long_title_can_be_used(world):
 
 
 async def test_review_add_with_autocompleted_long_film_reuses_the_film(world, settings):
+    """Review add with autocompleted long film reuses the film."""
     await add_review_file(world, film=LONG_FILM, year=2014, critic="Jane Doe")
     choices = await world.mod.autocomplete(world.channel, "review add", "film", "Extraordinarily")
     picked = choices[0]["value"]
     r = await add_review_file(world, text=unique_review(1), film=picked, critic="John Roe")
-    assert db(settings, "SELECT COUNT(*) FROM films WHERE title LIKE 'The Extraordinarily%'") == [(1,)], text_of(r)
+    assert rows(settings, "SELECT COUNT(*) FROM films WHERE title LIKE 'The Extraordinarily%'") == [(1,)], text_of(r)
 
 
 async def test_long_names_critics_list_and_history_within_limits(big_corpus, settings):
+    """Long names critics list and history within limits."""
     world = big_corpus
     r = await world.alice.slash(world.channel, "critics")
     text_of(r)
@@ -91,12 +94,14 @@ async def test_long_names_critics_list_and_history_within_limits(big_corpus, set
 
 
 async def test_review_history_shows_15_entries_with_long_names(big_corpus):
+    """Review history shows 15 entries with long names."""
     r = await big_corpus.mod.slash(big_corpus.channel, "review history")
     lines = [line for line in text_of(r).splitlines() if line.startswith("•")]
     assert len(lines) == 15, f"{len(lines)} entries shown"
 
 
 async def test_review_list_pages_with_long_names_show_ten_rows(big_corpus):
+    """Review list pages with long names show ten rows."""
     world = big_corpus
     r = await world.alice.slash(world.channel, "review list")
     page = msgs(r)[0]
@@ -110,6 +115,7 @@ async def test_review_list_pages_with_long_names_show_ten_rows(big_corpus):
 
 
 async def test_critics_with_60_long_reviews_says_how_many_are_not_shown(big_corpus):
+    """Critics with 60 long reviews says how many are not shown."""
     r = await big_corpus.alice.slash(big_corpus.channel, "critics")
     desc = msgs(r)[0].embeds[0].description
     shown = len([line for line in desc.splitlines() if line.startswith("•")])
@@ -117,6 +123,7 @@ async def test_critics_with_60_long_reviews_says_how_many_are_not_shown(big_corp
 
 
 async def test_export_of_large_corpus_and_100kb_review(world, settings):
+    """Export of large corpus and 100kb review."""
     paragraph = ("The drummer practises until his hands bleed, and the film watches him with cold patience. "
                  "Each rehearsal is staged like a duel between pride and fear. ")
     body = ""
@@ -133,13 +140,14 @@ async def test_export_of_large_corpus_and_100kb_review(world, settings):
     data = json.loads(await attachment.read())
     assert data["format"] == "filmbot-reviews" and len(data["reviews"]) == 24
     assert any(item["critic"] == N100 and item["text"].startswith("The drummer") for item in data["reviews"])
-    rid = db(settings, "SELECT id FROM reviews WHERE critic=?", (N100,))[0][0]
+    rid = rows(settings, "SELECT id FROM reviews WHERE critic=?", (N100,))[0][0]
     await world.alice.slash(world.channel, "review show", review=str(rid))
     await world.alice.slash(world.channel, "quote", critic=N100)
     check_all_payloads(world.env)
 
 
 async def test_two_moderators_remove_the_same_review(world, settings):
+    """Two moderators remove the same review."""
     staff = world.guild.create_role("Staff", permissions=discord.Permissions(manage_guild=True))
     mod2 = world.guild.add_member(world.env.create_user("mod2"), roles=[staff])
     rid = added_id(await add_review_file(world, critic="Jane Doe"))
@@ -151,11 +159,12 @@ async def test_two_moderators_remove_the_same_review(world, settings):
         assert "removed" in text_of(first).casefold()
         assert msgs(second) and all(m.ephemeral for m in msgs(second))
         assert "error code" not in text_of(second)
-    assert db(settings, "SELECT COUNT(*) FROM reviews WHERE id=?", (rid,)) == [(0,)]
-    assert db(settings, "SELECT COUNT(*) FROM audit_log WHERE action='remove' AND target_id=?", (rid,)) == [(1,)]
+    assert rows(settings, "SELECT COUNT(*) FROM reviews WHERE id=?", (rid,)) == [(0,)]
+    assert rows(settings, "SELECT COUNT(*) FROM audit_log WHERE action='remove' AND target_id=?", (rid,)) == [(1,)]
 
 
 async def test_quote_buttons_after_their_review_was_removed(world, settings):
+    """Quote buttons after their review was removed."""
     rid = added_id(await add_review_file(world, critic="Jane Doe"))
     q = await world.alice.slash(world.channel, "quote", critic="Jane Doe")
     shown = msgs(q)[0]
@@ -168,10 +177,11 @@ async def test_quote_buttons_after_their_review_was_removed(world, settings):
     assert not msgs(another)[0].embeds and "error code" not in text_of(another)
     edit = await world.mod.slash(world.channel, "review edit", review=str(rid), critic="X")
     assert msgs(edit)[0].ephemeral and f"#{rid}" in text_of(edit) and "error code" not in text_of(edit)
-    assert db(settings, "SELECT COUNT(*) FROM reviews") == [(3,)]
+    assert rows(settings, "SELECT COUNT(*) FROM reviews") == [(3,)]
 
 
 async def test_discuss_and_poll_theme_for_a_film_whose_only_review_was_removed(world, settings):
+    """Discuss and poll theme for a film whose only review was removed."""
     rid = added_id(await add_review_file(world, film="Whiplash", year=2014, critic="Jane Doe"))
     conf = await world.mod.slash(world.channel, "review remove", review=str(rid))
     await world.mod.click(msgs(conf)[0], custom_id=remove_button(conf))
@@ -184,6 +194,6 @@ async def test_discuss_and_poll_theme_for_a_film_whose_only_review_was_removed(w
         assert msgs(r) and all(m.ephemeral for m in msgs(r)), (command, text_of(r)[:200])
         assert "error code" not in text_of(r)
     assert len(bot_posts(world)) == before
-    assert db(settings, "SELECT COUNT(*) FROM posted_prompts") == [(0,)]
+    assert rows(settings, "SELECT COUNT(*) FROM posted_prompts") == [(0,)]
     film_choices = await world.alice.autocomplete(world.channel, "quote", "film", "Whip")
     assert film_choices == [], "a film with no review left is still offered"

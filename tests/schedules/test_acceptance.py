@@ -14,9 +14,10 @@ from simcord.env import Env
 
 from bot import Settings, create_bot
 from tests.helpers import (
+    HOUR,
     SPOILER_RE,
-    H,
     World,
+    advance_to,
     assert_ephemeral_reply,
     bot_down_for,
     msg_text,
@@ -36,12 +37,6 @@ def sent_at(m: discord.Message) -> datetime:
     return discord.utils.snowflake_time(m.id)
 
 
-async def advance_to(env: Env, when: datetime) -> None:
-    """Advance in half-day steps: simcord gives one advance_time call 5 s of real time in total."""
-    assert when >= env.now()
-    while env.now() < when:
-        step = min((when - env.now()).total_seconds(), 12 * H)
-        await env.advance_time(step)
 
 
 def dm_history(world: World, user) -> list[discord.Message]:
@@ -49,6 +44,7 @@ def dm_history(world: World, user) -> list[discord.Message]:
 
 
 async def test_i4_daily_0900_paris_three_days(world: World):
+    """Daily 0900 paris three days."""
     sid = await set_schedule(world, time="09:00", timezone="Europe/Paris", days="daily")
     await advance_to(world.env, EPOCH + timedelta(days=3))
     prompts = prompt_messages(world)
@@ -68,6 +64,7 @@ async def test_i4_daily_0900_paris_three_days(world: World):
 
 async def test_i4_dst_keeps_0900_local(world: World):
     # jump (bot down) to the weekend of the March 2026 change (Sunday 29 March, 02:00 → 03:00)
+    """DST keeps 0900 local."""
     await bot_down_for(world.env, (datetime(2026, 3, 28, 0, tzinfo=UTC) - world.env.now()).total_seconds())
     await set_schedule(world, time="09:00", timezone="Europe/Paris")
     await advance_to(world.env, datetime(2026, 3, 30, 12, tzinfo=UTC))
@@ -81,6 +78,7 @@ async def test_i4_dst_keeps_0900_local(world: World):
 
 
 async def test_i4_restart_after_post_no_duplicate(world: World):
+    """Restart after post no duplicate."""
     sid = await set_schedule(world, time="09:00", timezone="Europe/Paris")
     await advance_to(world.env, EPOCH + timedelta(hours=8, seconds=20))
     assert len(prompt_messages(world)) == 1
@@ -95,9 +93,10 @@ async def test_i4_restart_after_post_no_duplicate(world: World):
 
 
 async def test_i4_downtime_within_grace_posts_one_catch_up(world: World):
+    """Downtime within grace posts one catch up."""
     await set_schedule(world, time="09:00", timezone="Europe/Paris")
     await advance_to(world.env, EPOCH + timedelta(hours=7))
-    await bot_down_for(world.env, 3 * H)  # back at 10:00 UTC: the 08:00 UTC slot is 2 h late
+    await bot_down_for(world.env, 3 * HOUR)  # back at 10:00 UTC: the 08:00 UTC slot is 2 h late
     await world.env.settle()
     prompts = prompt_messages(world)
     assert len(prompts) == 1, "one catch-up post expected"
@@ -109,9 +108,10 @@ async def test_i4_downtime_within_grace_posts_one_catch_up(world: World):
 
 
 async def test_i4_downtime_beyond_grace_skips_and_next_slot_posts(world: World):
+    """Downtime beyond grace skips and next slot posts."""
     sid = await set_schedule(world, time="09:00", timezone="Europe/Paris")
     await advance_to(world.env, EPOCH + timedelta(hours=7))
-    await bot_down_for(world.env, 9 * H)  # back at 16:00 UTC: the slot is 8 h late (> 6 h grace)
+    await bot_down_for(world.env, 9 * HOUR)  # back at 16:00 UTC: the slot is 8 h late (> 6 h grace)
     await world.env.advance_time(60)
     assert prompt_messages(world) == [], "a slot beyond the grace period was posted"
     skipped = world.q("SELECT status, reason FROM schedule_posts WHERE schedule_id=?", sid)
@@ -122,6 +122,7 @@ async def test_i4_downtime_beyond_grace_skips_and_next_slot_posts(world: World):
 
 
 async def test_i4_long_downtime_never_more_than_one_catch_up(tmp_path):
+    """Long downtime never more than one catch up."""
     db = tmp_path / "grace.db"
     bot = create_bot(Settings(database=db, catchup_grace_hours=60))
     env = Env(bot)
@@ -130,7 +131,7 @@ async def test_i4_long_downtime_never_more_than_one_catch_up(tmp_path):
         world = World(env)
         await set_schedule(world, time="09:00", timezone="Europe/Paris")
         await advance_to(env, EPOCH + timedelta(hours=7))
-        await bot_down_for(env, 2 * 24 * H + 3 * H)  # misses Jan 1, 2 and 3 slots, all within 60 h
+        await bot_down_for(env, 2 * 24 * HOUR + 3 * HOUR)  # misses Jan 1, 2 and 3 slots, all within 60 h
         await env.advance_time(60)
         assert len(prompt_messages(world)) == 1, "more than one catch-up for one schedule"
         await env.restart_bot()
@@ -143,6 +144,7 @@ async def test_i4_long_downtime_never_more_than_one_catch_up(tmp_path):
 
 
 async def test_i4_channel_deleted_pauses_tells_mods_others_unaffected(world: World):
+    """Channel deleted pauses tells mods others unaffected."""
     modlog = world.guild.create_text_channel("mod-log")
     doomed = world.guild.create_text_channel("doomed")
     await world.env.settle()
@@ -171,6 +173,7 @@ async def test_i4_channel_deleted_pauses_tells_mods_others_unaffected(world: Wor
 
 
 async def test_i4_send_permission_removed_pauses_and_dms_setter(world: World):
+    """Send permission removed pauses and DMs setter."""
     room = world.guild.create_text_channel("room")
     await world.env.settle()
     sid = await set_schedule(world, channel=room, time="09:00", timezone="Europe/Paris")
@@ -190,6 +193,7 @@ async def test_i4_send_permission_removed_pauses_and_dms_setter(world: World):
 
 
 async def test_i4_injected_500_once_posted_on_retry_once(world: World):
+    """Injected 500 once posted on retry once."""
     sid = await set_schedule(world, time="09:00", timezone="Europe/Paris")
     await advance_to(world.env, EPOCH + timedelta(hours=7, minutes=59))
     world.env.inject_error("POST", "/channels/*/messages", status=500, times=1)
@@ -201,6 +205,7 @@ async def test_i4_injected_500_once_posted_on_retry_once(world: World):
 
 
 async def test_i4_persistent_5xx_retried_with_backoff_not_doubled(world: World):
+    """Persistent 5xx retried with backoff not doubled."""
     sid = await set_schedule(world, time="09:00", timezone="Europe/Paris")
     await advance_to(world.env, EPOCH + timedelta(hours=7, minutes=59))
     # the first send and the first retry both fail; the schedule must keep the slot and retry later
@@ -218,6 +223,7 @@ async def test_i4_persistent_5xx_retried_with_backoff_not_doubled(world: World):
 
 
 async def test_i4_non_moderator_cannot_set_or_manage(world: World):
+    """Non moderator cannot set or manage."""
     sid = await set_schedule(world, time="09:00")
     before = world.digest()
     r = await world.alice.slash(world.channel, "schedule set", channel=world.channel, time="10:00")
@@ -240,6 +246,7 @@ async def test_i4_non_moderator_cannot_set_or_manage(world: World):
     ({"time": "09:00", "days": "mon,xyz"}, "xyz"),
 ])
 async def test_i4_invalid_input_names_bad_value_with_example(world: World, opts, bad):
+    """Invalid input names bad value with example."""
     before = world.digest()
     r = await world.mod.slash(world.channel, "schedule set", channel=world.channel, **opts)
     text = assert_ephemeral_reply(r, bad)
@@ -248,6 +255,7 @@ async def test_i4_invalid_input_names_bad_value_with_example(world: World, opts,
 
 
 async def test_i4_list_shows_next_three_in_server_zone(world: World):
+    """List shows next three in server zone."""
     r = await world.mod.slash(world.channel, "config timezone", zone="Europe/Paris")
     assert_ephemeral_reply(r)
     await set_schedule(world, time="09:00")  # default: the server's zone
@@ -262,6 +270,7 @@ async def test_i4_list_shows_next_three_in_server_zone(world: World):
 
 
 async def test_i4_pause_resume_skip_test_remove(world: World):
+    """Pause resume skip test remove."""
     sid = await set_schedule(world, time="09:00", timezone="Europe/Paris")
     r = await world.mod.slash(world.channel, "schedule pause", id=sid)
     assert_ephemeral_reply(r)
@@ -294,6 +303,7 @@ async def test_i4_pause_resume_skip_test_remove(world: World):
 
 
 async def test_i4_several_schedules_weekday_and_theme(world: World):
+    """Several schedules weekday and theme."""
     daily = await set_schedule(world, time="09:00", timezone="Europe/Paris")
     friday = await set_schedule(world, time="20:00", timezone="Europe/Paris", days="fri", theme="ending",
                                 thread=False)
@@ -314,6 +324,7 @@ async def test_i4_several_schedules_weekday_and_theme(world: World):
 
 
 async def test_i4_ping_role_is_mentioned_in_prompt(world: World):
+    """Ping role is mentioned in prompt."""
     role = world.guild.create_role("film-fans", mentionable=True)
     await world.env.settle()
     await set_schedule(world, time="09:00", timezone="Europe/Paris", ping_role=role)

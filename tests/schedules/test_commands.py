@@ -8,7 +8,6 @@ which starts a fresh scheduler on READY exactly as a new process would.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -18,7 +17,7 @@ from simcord.backend.models.channel import Overwrite
 from simcord.enums import OverwriteType
 
 from bot.schedules.store import STALE_CLAIM
-from tests.helpers import table_digest
+from tests.helpers import advance_to, rows, slot_rows, table_digest
 
 PARIS = ZoneInfo("Europe/Paris")
 HOUR = 3600
@@ -30,14 +29,8 @@ def prompts(world, channel=None) -> list[discord.Message]:
     return [m for m in (channel or world.channel).history() if m.author.id == world.bot.user.id and m.embeds]
 
 
-def rows(settings, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
-    with sqlite3.connect(settings.database) as conn:
-        conn.row_factory = sqlite3.Row
-        return list(conn.execute(sql, params))
 
 
-def slot_rows(settings) -> list[tuple[str, str]]:
-    return [(r["slot_utc"], r["status"]) for r in rows(settings, "SELECT * FROM schedule_posts ORDER BY slot_utc")]
 
 
 async def daily_paris(world, channel=None, **options):
@@ -48,9 +41,6 @@ async def daily_paris(world, channel=None, **options):
     return result
 
 
-async def advance_to(world, *moment: int) -> None:
-    target = datetime(*moment, tzinfo=UTC)
-    await world.env.advance_time((target - world.env.now()).total_seconds())
 
 
 async def test_daily_paris_posts_three_days_at_nine_local(world, settings):

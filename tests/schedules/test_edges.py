@@ -12,24 +12,19 @@ from tests.helpers import (
     HOUR,
     add_review_file,
     assert_no_pings,
+    bot_down_for,
     bot_posts,
     check_all_payloads,
-    db,
     msgs,
     posted_slots,
+    rows,
     set_schedule,
     text_of,
 )
 
 
-async def _jump_to(world, when: datetime) -> None:
-    """Move the clock with the bot down (nothing scheduled yet, so nothing is caught up)."""
-    await world.env.shutdown()
-    world.env.backend.advance_clock((when - world.env.now()).total_seconds())
-    await world.env.start()
-
-
 async def test_fifteen_schedules_list_within_limits_and_sixteenth_refused(world, settings):
+    """Fifteen schedules list within limits and sixteenth refused."""
     long_film = "L" * 85 + "*_~|`"
     await add_review_file(world, film=long_film, critic="Jane Doe")
     role = world.guild.create_role("Film Night Regulars With A Long Role Name")
@@ -38,7 +33,7 @@ async def test_fifteen_schedules_list_within_limits_and_sixteenth_refused(world,
                            timezone="Pacific/Chatham", film=long_film, ping_role=role, thread=bool(n % 3))
     r = await world.mod.slash(world.channel, "schedule set", channel=world.channel, time="23:59")
     assert msgs(r)[0].ephemeral and "15" in text_of(r)
-    assert db(settings, "SELECT COUNT(*) FROM schedules") == [(15,)]
+    assert rows(settings, "SELECT COUNT(*) FROM schedules") == [(15,)]
     listing = await world.alice.slash(world.channel, "schedule list")
     text = text_of(listing)
     assert all(m.ephemeral for m in msgs(listing))
@@ -49,6 +44,7 @@ async def test_fifteen_schedules_list_within_limits_and_sixteenth_refused(world,
 
 
 async def test_midnight_2359_and_monday_only_over_ten_days(world, settings):
+    """Midnight 2359 and monday only over ten days."""
     await add_review_file(world, film="Whiplash", critic="Jane Doe")
     start = world.env.now()
     a = await set_schedule(world, time="00:00", thread=False)
@@ -78,7 +74,7 @@ async def test_midnight_2359_and_monday_only_over_ten_days(world, settings):
     posts = bot_posts(world)
     assert len(posts) == sum(len(posted_slots(settings, s)) for s in (a, b, c)), \
         "\n".join(f"{p.type} {p.created_at:%m-%d %H:%M} {p.content[:40]!r} {p.channel.id}" for p in posts) + \
-        repr(db(settings, "SELECT schedule_id, slot_utc, status, reason FROM schedule_posts ORDER BY slot_utc"))
+        repr(rows(settings, "SELECT schedule_id, slot_utc, status, reason FROM schedule_posts ORDER BY slot_utc"))
 
 
 @pytest.mark.parametrize("when, at, local_expected", [
@@ -86,7 +82,8 @@ async def test_midnight_2359_and_monday_only_over_ten_days(world, settings):
     (datetime(2026, 10, 31, 12, tzinfo=UTC), "01:30", ["10-31 01:30", "11-01 01:30", "11-02 01:30"]),  # fall back
 ])
 async def test_new_york_dst_days_post_exactly_once(world, settings, when, at, local_expected):
-    await _jump_to(world, when - timedelta(hours=20))
+    """New york DST days post exactly once."""
+    await bot_down_for(world.env, ((when - timedelta(hours=20)) - world.env.now()).total_seconds())
     sid = await set_schedule(world, time=at, timezone="America/New_York", thread=False)
     for _ in range(3):
         await world.env.advance_time(DAY)
@@ -98,6 +95,7 @@ async def test_new_york_dst_days_post_exactly_once(world, settings, when, at, lo
 
 
 async def test_schedule_state_machine(world, settings):
+    """Schedule state machine."""
     await add_review_file(world, film="Whiplash", critic="Jane Doe")
     other = world.guild.create_text_channel("doomed")
     sid = await set_schedule(world, time="09:00", channel=other)
@@ -109,7 +107,7 @@ async def test_schedule_state_machine(world, settings):
     r3 = await world.mod.slash(world.channel, "schedule resume", id=sid)
     assert msgs(r3)[0].ephemeral and "error code" not in text_of(r3)
     assert "no longer exists" in text_of(r3)
-    assert db(settings, "SELECT paused FROM schedules WHERE id=?", (sid,)) == [(1,)]
+    assert rows(settings, "SELECT paused FROM schedules WHERE id=?", (sid,)) == [(1,)]
     await world.mod.slash(world.channel, "schedule remove", id=gone)
     await world.env.advance_time(2 * DAY)
     assert posted_slots(settings) == []
@@ -120,6 +118,7 @@ async def test_schedule_state_machine(world, settings):
 
 
 async def test_schedule_keeps_its_zone_when_server_timezone_changes(world, settings):
+    """Schedule keeps its zone when server timezone changes."""
     await add_review_file(world, film="Whiplash", critic="Jane Doe")
     await world.mod.slash(world.channel, "config timezone", zone="Europe/Paris")
     sid = await set_schedule(world, time="09:00", thread=False)
