@@ -46,7 +46,7 @@ def totals(out: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
-async def test_i5_double_click_same_button_is_not_double_counted(world: World):
+async def test_double_click_same_button_is_not_double_counted(world: World):
     """Double click same button is not double counted."""
     _r, new = await create_poll(world, question="Q?", options="A | B", anonymous=True)
     poll_msg = new[0]
@@ -60,7 +60,7 @@ async def test_i5_double_click_same_button_is_not_double_counted(world: World):
     assert len(rows) == 10, f"odd number of clicks should leave a vote: {len(rows)}"
 
 
-def test_i2_cli_help_run_without_token_and_idempotent_import(tmp_path):
+def test_cli_help_run_without_token_and_idempotent_import(tmp_path):
     """CLI help run without token and idempotent import."""
     out = _cli("--help", tmp=tmp_path)
     assert out.returncode == 0

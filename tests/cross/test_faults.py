@@ -24,7 +24,7 @@ async def assert_alive(world) -> None:
     assert result.response is not None and result.response.embeds
 
 
-async def prompt_rows(world) -> int:
+async def prompt_count(world) -> int:
     return await world.bot.store.db.fetchval("SELECT count(*) FROM posted_prompts")
 
 
@@ -43,13 +43,13 @@ async def test_reply_route_failing_does_not_take_the_bot_down(world, status):
 @pytest.mark.parametrize("status", STATUSES)
 async def test_discuss_tells_the_member_when_discord_refuses(world, status, route):
     """A failed post or thread: the member is told privately, nothing is half-done or used up."""
-    before = await prompt_rows(world)
+    before = await prompt_count(world)
     world.env.inject_error("POST", route, status=status)
     result = await world.alice.slash(world.channel, "discuss", theme="nostalgia")
     assert result.ephemeral
     text = (result.followups[-1].content if result.followups else result.response.content).lower()
     assert "nothing was posted" in text
-    assert await prompt_rows(world) == before
+    assert await prompt_count(world) == before
     assert not world.env.errors
     await assert_alive(world)
 
@@ -82,7 +82,7 @@ async def test_schedule_post_refused_pauses_and_bot_stays_up(world, status):
 
 
 @pytest.mark.parametrize("status", [403, 404, 429, 500])
-async def test_i7_discord_faults_on_thread_creation(world: World, status):
+async def test_discord_faults_on_thread_creation(world: World, status):
     """Discord faults on thread creation."""
     times = 1 if status == 429 else None
     code = {403: 50013, 404: 10003}.get(status, 0)
@@ -103,7 +103,7 @@ async def test_i7_discord_faults_on_thread_creation(world: World, status):
 
 
 @pytest.mark.parametrize("status", [403, 500])
-async def test_i7_discord_faults_on_poll_post(world: World, status):
+async def test_discord_faults_on_poll_post(world: World, status):
     """Discord faults on poll post."""
     world.env.inject_error("POST", "/interactions/*/callback", status=status, times=1)
     world.env.inject_error("POST", "/channels/*/messages", status=status, times=1)

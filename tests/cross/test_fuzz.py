@@ -72,7 +72,7 @@ FUZZ_TARGETS = [
 ]
 
 
-async def test_i7_fuzzed_string_options(world: World):
+async def test_fuzzed_string_options(world: World):
     """Fuzzed string options."""
     world.env.inject_error("GET", "/__never__", times=None)  # no-op: keeps the fault table exercised
     for command, fields, base in FUZZ_TARGETS:

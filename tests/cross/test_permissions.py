@@ -95,7 +95,7 @@ def moderator_only_calls(world: World, who, review_id: int = 1, schedule_id: int
     ]
 
 
-async def test_i6_i7_non_moderator_refused_everywhere_database_unchanged(world: World):
+async def test_non_moderator_refused_everywhere_database_unchanged(world: World):
     """Non moderator refused everywhere database unchanged."""
     await add_review(world, critic="Jane Doe")
     await set_schedule(world, time="09:00")
@@ -116,7 +116,7 @@ async def test_i6_i7_non_moderator_refused_everywhere_database_unchanged(world: 
             assert not any(m.attachments for m in msgs(r)), f"{name}: export leaked"
 
 
-async def test_i7_refusals_are_ephemeral_for_members(world: World):
+async def test_refusals_are_ephemeral_for_members(world: World):
     """Every refusal or 'nothing found' a member can trigger is only visible to them."""
     calls = [
         ("quote", {"theme": "no-such-theme"}),

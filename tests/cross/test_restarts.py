@@ -8,7 +8,6 @@ its scheduler is stopped (a dead process runs no timers) and its database connec
 
 from __future__ import annotations
 
-import json
 from datetime import UTC
 
 import discord
@@ -22,8 +21,12 @@ from tests.helpers import (
     advance_to,
     assert_ephemeral_reply,
     bot_posts,
+    daily_paris,
+    export_json,
     message_payloads,
     posted_slots,
+    prompts,
+    results_messages,
     rows,
     set_schedule,
     slot_rows,
@@ -100,8 +103,6 @@ async def test_another_with_cached_filters_after_new_object(world, fresh, settin
 # ---------------------------------------------------------------------------------------------- polls
 
 
-def results_messages(world) -> list[discord.Message]:
-    return [m for m in world.channel.history() if m.embeds and (m.embeds[0].title or "").startswith("📊 Results of")]
 
 
 async def test_button_poll_votes_and_deadline_across_new_objects(world, settings, fresh):
@@ -172,17 +173,6 @@ async def test_native_poll_results_posted_once_across_new_objects(world, setting
 # -------------------------------------------------------------------------------------------- reviews
 
 
-def export_json(n: int) -> bytes:
-    items = [
-        {
-            "film": f"Film {i}", "year": 2000 + i, "critic": f"Critic {i}", "outlet": None, "url": None,
-            "date": None, "spoiler": False, "source": "moderator",
-            "text": f"Film {i} is a quiet drama about a family that learns to speak again after loss {i}."
-            " The director frames every dinner scene with patient, generous long takes.",
-        }
-        for i in range(n)
-    ]
-    return json.dumps({"format": "filmbot-reviews", "version": 1, "reviews": items}).encode()
 
 
 
@@ -236,15 +226,8 @@ async def test_review_form_opened_before_submitted_after_new_object(world, setti
 # ------------------------------------------------------------------------------------------ schedules
 
 
-def prompts(world) -> list[discord.Message]:
-    return [m for m in world.channel.history() if m.author.id == world.bot.user.id and m.embeds]
 
 
-async def daily_paris(world) -> None:
-    result = await world.mod.slash(
-        world.channel, "schedule set", channel=world.channel, time="09:00", timezone="Europe/Paris"
-    )
-    assert "Schedule set" in result.response.content, result.response.content
 
 
 
@@ -404,7 +387,7 @@ async def reviews(world) -> int:
     return await world.bot.store.db.fetchval("SELECT count(*) FROM reviews")
 
 
-async def test_i7_restart_during_review_modal_loses_nothing(world: World):
+async def test_restart_during_review_modal_loses_nothing(world: World):
     """Restart during review modal loses nothing."""
     r = await world.mod.slash(world.channel, "review add", film="Whiplash", critic="Pending Critic")
     field = r.modal["components"][0]["components"][0]

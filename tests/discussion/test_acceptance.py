@@ -29,7 +29,7 @@ NOSTALGIA_WORDS = re.compile(
 
 
 @pytest.mark.parametrize("theme", ["ending", "nostalgia"])
-async def test_i3_discuss_posts_prompt_with_excerpt_question_and_thread(world: World, theme):
+async def test_discuss_posts_prompt_with_excerpt_question_and_thread(world: World, theme):
     """Discuss posts prompt with excerpt question and thread."""
     spec = themes_toml()[theme]
     r, new = await discuss_and_get_prompt(world, world.alice, theme=theme)
@@ -64,7 +64,7 @@ async def test_i3_discuss_posts_prompt_with_excerpt_question_and_thread(world: W
     assert_ephemeral_reply(r, str(thread.id))
 
 
-async def test_i3_every_ending_passage_is_about_the_ending(world: World):
+async def test_every_ending_passage_is_about_the_ending(world: World):
     """Every ending passage is about the ending."""
     rows = world.q("SELECT p.text FROM passages p JOIN passage_themes t ON t.passage_id=p.id "
                 "WHERE t.theme='ending' AND p.quotable=1")
@@ -73,7 +73,7 @@ async def test_i3_every_ending_passage_is_about_the_ending(world: World):
         assert ENDING_WORDS.search(text), f"tagged ending but not visibly about the ending: {text!r}"
 
 
-async def test_i3_every_nostalgia_passage_is_visibly_about_nostalgia(world: World):
+async def test_every_nostalgia_passage_is_visibly_about_nostalgia(world: World):
     """Every nostalgia passage is visibly about nostalgia."""
     rows = world.q("SELECT p.id, p.text FROM passages p JOIN passage_themes t ON t.passage_id=p.id "
                 "WHERE t.theme='nostalgia' AND p.quotable=1")
@@ -84,7 +84,7 @@ async def test_i3_every_nostalgia_passage_is_visibly_about_nostalgia(world: Worl
 
 
 
-async def test_i3_nostalgia_rotation_no_repeats_across_restart(world: World):
+async def test_nostalgia_rotation_no_repeats_across_restart(world: World):
     """Nostalgia rotation no repeats across restart."""
     r = await world.alice.slash(world.channel, "themes")
     m = re.search(r"Nostalgia\*?\*? \(`nostalgia`\): (\d+) passages", text_of(r))
@@ -120,7 +120,7 @@ async def test_i3_nostalgia_rotation_no_repeats_across_restart(world: World):
     assert re.search(r"cycle|start(ed|ing)? (over|again)|all \d+|every", text), f"new cycle not announced: {text}"
 
 
-async def test_i3_debate_two_excerpts_from_two_reviews(world: World):
+async def test_debate_two_excerpts_from_two_reviews(world: World):
     """Debate two excerpts from two reviews."""
     spec = themes_toml()["ending"]
     before = {m.id for m in prompt_messages(world)}
@@ -137,7 +137,7 @@ async def test_i3_debate_two_excerpts_from_two_reviews(world: World):
     assert world.count("posted_prompts", "kind='debate'") >= 1
 
 
-async def test_i3_themes_lists_counts(world: World):
+async def test_themes_lists_counts(world: World):
     """Themes lists counts."""
     r = await world.alice.slash(world.channel, "themes")
     text = text_of(r)
@@ -150,7 +150,7 @@ async def test_i3_themes_lists_counts(world: World):
     assert "Nostalgia" in text_of(r)
 
 
-async def test_i3_autocomplete_lists_themes_with_passages_for_film(world: World):
+async def test_autocomplete_lists_themes_with_passages_for_film(world: World):
     """Autocomplete lists themes with passages for film."""
     choices = await world.alice.autocomplete(world.channel, "discuss", "theme", "", film="La La Land")
     values = {c["value"] for c in choices}
@@ -161,7 +161,7 @@ async def test_i3_autocomplete_lists_themes_with_passages_for_film(world: World)
     ("create_public_threads", "Create Public Threads"),
     ("send_messages", "Send Messages"),
 ])
-async def test_i3_missing_bot_permission_names_it_and_consumes_nothing(world: World, denied, perm_name):
+async def test_missing_bot_permission_names_it_and_consumes_nothing(world: World, denied, perm_name):
     """Missing bot permission names it and consumes nothing."""
     bot_member = world.env.bot.user
     channel = world.guild.create_text_channel(
@@ -183,7 +183,7 @@ async def test_i3_missing_bot_permission_names_it_and_consumes_nothing(world: Wo
     assert world.q("SELECT cycle FROM posted_prompts")[0][0] == 1
 
 
-async def test_i3_concurrent_discuss_hand_out_distinct_passages(world: World):
+async def test_concurrent_discuss_hand_out_distinct_passages(world: World):
     """Concurrent discuss hand out distinct passages."""
     members = [world.guild.add_member(world.env.create_user(f"m{i}")) for i in range(20)]
     await burst(world.env, [lambda m=m: m.slash(world.channel, "discuss", theme="nostalgia") for m in members])
@@ -194,7 +194,7 @@ async def test_i3_concurrent_discuss_hand_out_distinct_passages(world: World):
     assert world.env.errors == []
 
 
-async def test_i3_discuss_autocomplete_is_film_specific(world: World):
+async def test_discuss_autocomplete_is_film_specific(world: World):
     """Discuss autocomplete is film specific."""
     await add_review(world, critic="Jane Doe", year=2014)
     choices = await world.alice.autocomplete(world.channel, "discuss", "theme", "", film="Whiplash")

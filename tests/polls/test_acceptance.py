@@ -19,22 +19,18 @@ from tests.helpers import (
     message_payloads,
     msg_text,
     msgs,
+    results_messages,
     selects,
     text_of,
     themes_toml,
 )
 
 
-def results_messages(world: World, channel=None) -> list[discord.Message]:
-    return [m for m in world.bot_messages(channel)
-            if m.embeds and "result" in (m.embeds[0].title or "").casefold() and not buttons(m)]
-
-
 def tally(world: World, poll_id: int) -> dict[int, int]:
     return dict(world.q("SELECT option_id, COUNT(*) FROM poll_votes WHERE poll_id=? GROUP BY option_id", poll_id))
 
 
-async def test_i5_native_poll_votes_and_deadline_results(world: World):
+async def test_native_poll_votes_and_deadline_results(world: World):
     """Native poll votes and deadline results."""
     _r, new = await create_poll(world, question="Was the ending happy?", options="Happy | Sad | Both")
     polls = [m for m in new if m.poll is not None]
@@ -65,7 +61,7 @@ async def test_i5_native_poll_votes_and_deadline_results(world: World):
 
 
 
-async def test_i5_concurrent_50_votes_exact(world: World):
+async def test_concurrent_50_votes_exact(world: World):
     """Concurrent 50 votes exact."""
     _r, new = await create_poll(world, question="Q?", options="A | B | C", hide_results=True)
     poll_msg = new[0]
@@ -75,7 +71,7 @@ async def test_i5_concurrent_50_votes_exact(world: World):
     assert tally(world, poll_id) == {1: 17, 2: 17, 3: 16}
 
 
-async def test_i5_single_choice_moves_and_multiple_toggles(world: World):
+async def test_single_choice_moves_and_multiple_toggles(world: World):
     """Single choice moves and multiple toggles."""
     _r, new = await create_poll(world, question="Single?", options="A | B | C", anonymous=True)
     single = new[0]
@@ -99,7 +95,7 @@ async def test_i5_single_choice_moves_and_multiple_toggles(world: World):
     assert world.q("SELECT option_id FROM poll_votes WHERE poll_id=? AND user_id=?", mid, world.alice.id) == [(3,)]
 
 
-async def test_i5_hidden_poll_shows_only_voter_count_until_closed(world: World):
+async def test_hidden_poll_shows_only_voter_count_until_closed(world: World):
     """Hidden poll shows only voter count until closed."""
     r, new = await create_poll(world, question="Hidden?", options="Yes | No", hide_results=True)
     poll_msg = new[0]
@@ -118,7 +114,7 @@ async def test_i5_hidden_poll_shows_only_voter_count_until_closed(world: World):
     assert len(res) == 1 and "100%" in msg_text(res[0])
 
 
-async def test_i5_restart_keeps_buttons_and_deadline_closes_once(world: World):
+async def test_restart_keeps_buttons_and_deadline_closes_once(world: World):
     """Restart keeps buttons and deadline closes once."""
     _r, new = await create_poll(world, question="Restart?", options="A | B", anonymous=True, hours=2)
     poll_msg = new[0]
@@ -141,7 +137,7 @@ async def test_i5_restart_keeps_buttons_and_deadline_closes_once(world: World):
     assert len(results_messages(world)) == 1, "a restart after closing posted results again"
 
 
-async def test_i5_deadline_passes_while_bot_down_closes_once(world: World):
+async def test_deadline_passes_while_bot_down_closes_once(world: World):
     """Deadline passes while bot down closes once."""
     _r, new = await create_poll(world, question="Down?", options="A | B", anonymous=True, hours=1)
     await world.alice.click(new[0], label="A")
@@ -167,7 +163,7 @@ async def test_i5_deadline_passes_while_bot_down_closes_once(world: World):
     ({"options": "A | B", "question": "   "}, []),
     ({"options": "A | " + "y" * 81, "anonymous": True}, ["80", "81"]),
 ])
-async def test_i5_limit_violations_are_ephemeral_and_store_nothing(world: World, opts, needles):
+async def test_limit_violations_are_ephemeral_and_store_nothing(world: World, opts, needles):
     """Limit violations are ephemeral and store nothing."""
     opts.setdefault("question", "Which?")
     before = world.digest()
@@ -178,7 +174,7 @@ async def test_i5_limit_violations_are_ephemeral_and_store_nothing(world: World,
     assert world.digest() == before, "something was stored"
 
 
-async def test_i5_everyone_option_shown_but_pings_nobody(world: World):
+async def test_everyone_option_shown_but_pings_nobody(world: World):
     """Everyone option shown but pings nobody."""
     _r, new = await create_poll(world, question="@everyone who is right? <@&1>", options="@everyone | @here | <@123>")
     assert new and new[0].poll is not None
@@ -196,7 +192,7 @@ async def test_i5_everyone_option_shown_but_pings_nobody(world: World):
         assert am is not None and am.get("parse") == [] and not am.get("roles") and not am.get("users"), am
 
 
-async def test_i5_poll_theme_has_excerpt_above_native_poll(world: World):
+async def test_poll_theme_has_excerpt_above_native_poll(world: World):
     """Poll theme has excerpt above native poll."""
     spec = themes_toml()["ending"]
     before = {m.id for m in world.bot_messages()}
@@ -213,7 +209,7 @@ async def test_i5_poll_theme_has_excerpt_above_native_poll(world: World):
     assert any(m.poll and m.poll.question == themes_toml()["nostalgia"]["poll_question"] for m in world.bot_messages())
 
 
-async def test_i5_close_permissions_and_native_early_close(world: World):
+async def test_close_permissions_and_native_early_close(world: World):
     """Close permissions and native early close."""
     r, new = await create_poll(world, who=world.alice, question="Native?", options="X | Y | Z")
     native = next(m for m in new if m.poll)
@@ -235,7 +231,7 @@ async def test_i5_close_permissions_and_native_early_close(world: World):
     assert len(results_messages(world)) == 1
 
 
-async def test_i5_list_and_results(world: World):
+async def test_list_and_results(world: World):
     """List and results."""
     await create_poll(world, question="Open one", options="A | B")
     await create_poll(world, question="Open two", options="A | B", anonymous=True, hours=48)
@@ -253,7 +249,7 @@ async def test_i5_list_and_results(world: World):
     assert_ephemeral_reply(r)
 
 
-async def test_i5_many_options_use_select_menu(world: World):
+async def test_many_options_use_select_menu(world: World):
     """Many options use select menu."""
     opts = " | ".join(f"Film {i}" for i in range(1, 13))
     _r, new = await create_poll(world, question="Next month?", options=opts)
@@ -268,7 +264,7 @@ async def test_i5_many_options_use_select_menu(world: World):
     assert world.q("SELECT option_id FROM poll_votes WHERE poll_id=?", pid) == [(12,)]
 
 
-async def test_i7_poll_theme_blank_theme_is_a_clean_refusal(world: World):
+async def test_poll_theme_blank_theme_is_a_clean_refusal(world: World):
     """Poll theme blank theme is a clean refusal."""
     r = await world.alice.slash(world.channel, "poll theme", theme="   ")
     errors = world.env.errors
@@ -277,7 +273,7 @@ async def test_i7_poll_theme_blank_theme_is_a_clean_refusal(world: World):
     assert "went wrong" not in text
 
 
-async def test_i7_poll_question_lone_surrogate_is_handled(world: World):
+async def test_poll_question_lone_surrogate_is_handled(world: World):
     """Poll question lone surrogate is handled."""
     r = await world.alice.slash(world.channel, "poll create", question="\ud800lone", options="A | B")
     errors = world.env.errors

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import discord
 from simcord import actors as sim_actors
 from simcord import interactions as sim_interactions
 from simcord.backend import serializers as sim_serializers
 from simcord.enums import ComponentType, InteractionType
 from simcord.results import InteractionResult
 
-from tests.helpers import assert_no_pings, buttons, message_payloads, rows, table_digest
+from tests.helpers import assert_no_pings, buttons, message_payloads, results_messages, rows, table_digest
 
 HOUR = 3600
 
 
 
 
-def results_messages(world) -> list[discord.Message]:
-    return [
-        m
-        for m in world.channel.history()
-        if m.embeds and (m.embeds[0].title or "").startswith("📊 Results of")
-    ]
 
 
 def poll_id_of(settings, message_id: int) -> int:

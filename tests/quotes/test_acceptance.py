@@ -26,7 +26,7 @@ CAPTION_JUNK = (
 )
 
 
-async def test_i2_quote_theme_ending_is_spoiler_tagged_and_about_the_ending(world: World):
+async def test_quote_theme_ending_is_spoiler_tagged_and_about_the_ending(world: World):
     """Quote theme ending is spoiler tagged and about the ending."""
     seen = []
     r = await world.alice.slash(world.channel, "quote", theme="ending")
@@ -43,7 +43,7 @@ async def test_i2_quote_theme_ending_is_spoiler_tagged_and_about_the_ending(worl
     assert len(set(seen)) >= 2, "Another never changed the quote"
 
 
-async def test_i2_quote_about_fts_syntax_gets_helpful_ephemeral(world: World):
+async def test_quote_about_fts_syntax_gets_helpful_ephemeral(world: World):
     """Quote about FTS syntax gets helpful ephemeral."""
     before = len(world.bot_messages())
     for about in ['"', "AND OR NEAR(", "*", "NOT", '"unbalanced', "()"]:
@@ -55,7 +55,7 @@ async def test_i2_quote_about_fts_syntax_gets_helpful_ephemeral(world: World):
     assert world.env.errors == []
 
 
-async def test_i2_quote_about_operators_are_plain_words(world: World):
+async def test_quote_about_operators_are_plain_words(world: World):
     """Quote about operators are plain words."""
     r = await world.alice.slash(world.channel, "quote", about="jazz AND piano")
     replies = msgs(r)
@@ -66,7 +66,7 @@ async def test_i2_quote_about_operators_are_plain_words(world: World):
     assert "went wrong" not in text_of(r)
 
 
-async def test_i2_another_and_more_context_survive_restart(world: World):
+async def test_another_and_more_context_survive_restart(world: World):
     """Another and more context survive restart."""
     r = await world.alice.slash(world.channel, "quote", theme="ending")
     posted = msgs(r)[0]
@@ -83,7 +83,7 @@ async def test_i2_another_and_more_context_survive_restart(world: World):
     assert world.env.errors == []
 
 
-async def test_i2_no_quote_has_caption_promo_or_closed_word_gap_and_all_are_1_to_3_sentences(world: World):
+async def test_no_quote_has_caption_promo_or_closed_word_gap_and_all_are_1_to_3_sentences(world: World):
     """No quote has caption promo or closed word gap and all are 1 to 3 sentences."""
     rows = world.q("SELECT id, text FROM passages WHERE quotable = 1")
     assert len(rows) >= 20, "the seeds yield a reasonable number of quotable passages"
@@ -106,13 +106,13 @@ async def test_i2_no_quote_has_caption_promo_or_closed_word_gap_and_all_are_1_to
         r = await world.alice.click(msgs(r)[0], label="Another")
 
 
-async def test_i2_every_seed_contributes_quotes(world: World):
+async def test_every_seed_contributes_quotes(world: World):
     """Every seed contributes quotes."""
     rows = world.q("SELECT review_id, COUNT(*) FROM passages WHERE quotable=1 GROUP BY review_id")
     assert len(rows) == 3 and all(n >= 3 for _, n in rows), rows
 
 
-async def test_i2_quote_by_film_and_unattributed_label(world: World):
+async def test_quote_by_film_and_unattributed_label(world: World):
     """Quote by film and unattributed label."""
     r = await world.alice.slash(world.channel, "quote", film="La La Land")
     assert not msgs(r)[0].ephemeral and "La La Land" in text_of(r)
@@ -126,7 +126,7 @@ async def test_i2_quote_by_film_and_unattributed_label(world: World):
     assert "went wrong" not in text_of(r)
 
 
-async def test_i2_unattributed_label_is_stable(world: World):
+async def test_unattributed_label_is_stable(world: World):
     """Unattributed label is stable."""
     r = await world.alice.slash(world.channel, "quote", critic="Unattributed review #2")
     await world.env.restart_bot()
@@ -136,7 +136,7 @@ async def test_i2_unattributed_label_is_stable(world: World):
     assert world.q("SELECT COUNT(*) FROM reviews WHERE source='bundled' AND COALESCE(critic,'')<>''")[0][0] == 0
 
 
-async def test_i2_nothing_found_says_what_was_searched_and_suggests(world: World):
+async def test_nothing_found_says_what_was_searched_and_suggests(world: World):
     """Nothing found says what was searched and suggests."""
     r = await world.alice.slash(world.channel, "quote", about="xylophonequasar")
     text = assert_ephemeral_reply(r, "xylophonequasar", "La La Land")
@@ -147,7 +147,7 @@ async def test_i2_nothing_found_says_what_was_searched_and_suggests(world: World
     assert_ephemeral_reply(r, "zombies")
 
 
-async def test_i2_search_shows_top5_highlighted(world: World):
+async def test_search_shows_top5_highlighted(world: World):
     """Search shows top5 highlighted."""
     r = await world.alice.slash(world.channel, "search", query="jazz")
     text = text_of(r)
@@ -163,7 +163,7 @@ async def test_i2_search_shows_top5_highlighted(world: World):
         assert msgs(r) and "went wrong" not in text_of(r)
 
 
-async def test_i2_critics_lists_corpus(world: World):
+async def test_critics_lists_corpus(world: World):
     """Critics lists corpus."""
     r = await world.alice.slash(world.channel, "critics")
     text = text_of(r)
@@ -171,7 +171,7 @@ async def test_i2_critics_lists_corpus(world: World):
         assert f"Unattributed review #{rid}" in text
 
 
-async def test_i2_autocomplete_film_critic_theme(world: World):
+async def test_autocomplete_film_critic_theme(world: World):
     """Autocomplete film critic theme."""
     films = await world.alice.autocomplete(world.channel, "quote", "film", "la")
     assert any("La La Land" in c["name"] for c in films), films
@@ -184,7 +184,7 @@ async def test_i2_autocomplete_film_critic_theme(world: World):
     assert {"ending", "nostalgia"} <= values, values
 
 
-async def test_i2_all_output_pings_nobody(world: World):
+async def test_all_output_pings_nobody(world: World):
     """All output pings nobody."""
     await world.alice.slash(world.channel, "quote")
     await world.alice.slash(world.channel, "quote", about="@everyone <@&123> nothingmatches")
@@ -194,7 +194,7 @@ async def test_i2_all_output_pings_nobody(world: World):
     assert_no_pings(world.env)
 
 
-async def test_i2_discord_refusal_is_a_short_ephemeral(world: World):
+async def test_discord_refusal_is_a_short_ephemeral(world: World):
     # Discord refusing the thread is a *known* error: a short ephemeral message, no crash.
     """Discord refusal is a short ephemeral."""
     world.env.inject_error("POST", "/channels/*/threads", status=403, code=50013, message="Missing Permissions")

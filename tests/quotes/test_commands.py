@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import sqlite3
 
-from tests.helpers import assert_no_pings
+from tests.helpers import assert_no_pings, embed_of
 
 ENDING_WORDS = ("ending", "epilogue", "the end", "final", "last", "reunite", "part ways", "climax")
 
 
-def embed_of(result):
-    message = result.response
-    assert message is not None and message.embeds, "expected an embed reply"
-    return message.embeds[0]
 
 
 async def test_quote_ending_is_spoiler_tagged_and_about_the_ending(world):
     """/quote theme:ending returns a spoiler-tagged seed passage about the ending."""
     result = await world.alice.slash(world.channel, "quote", theme="ending")
     assert not result.ephemeral
-    description = embed_of(result).description
+    description = embed_of(result.response).description
     assert "||" in description
     quoted = description.split("||")[1].lower()
     assert any(word in quoted for word in ENDING_WORDS)
@@ -37,7 +33,7 @@ async def test_quote_with_fts_syntax_gets_a_helpful_ephemeral_message(world):
 async def test_quote_about_keyword_finds_matching_passage(world):
     """/quote about:jazz returns a passage that mentions jazz."""
     result = await world.alice.slash(world.channel, "quote", about="jazz")
-    assert "jazz" in embed_of(result).description.lower()
+    assert "jazz" in embed_of(result.response).description.lower()
 
 
 
@@ -67,7 +63,7 @@ async def test_nothing_found_names_the_search(world):
 async def test_search_highlights_top_passages(world):
     """/search shows up to five passages with the words in bold."""
     result = await world.alice.slash(world.channel, "search", query="jazz")
-    fields = embed_of(result).fields
+    fields = embed_of(result.response).fields
     assert 1 <= len(fields) <= 5
     assert all("**" in f.value for f in fields)
 
@@ -75,7 +71,7 @@ async def test_search_highlights_top_passages(world):
 async def test_critics_lists_unattributed_reviews(world):
     """/critics never invents a byline for the seed reviews."""
     result = await world.alice.slash(world.channel, "critics")
-    description = embed_of(result).description
+    description = embed_of(result.response).description
     assert description.count("Unattributed review #") == 3
 
 

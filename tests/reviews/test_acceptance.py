@@ -84,7 +84,7 @@ async def _export_bytes(world: World) -> bytes:
     return world.env.backend.cdn.get(atts[0].url)
 
 
-async def test_i6_added_review_is_quotable_at_once(world: World):
+async def test_added_review_is_quotable_at_once(world: World):
     """Added review is quotable at once."""
     r = await add_review(world, year=2014, critic="Jane Doe", outlet="The Daily", url="https://example.com/whiplash",
                          date="2014-10-10")
@@ -117,7 +117,7 @@ async def test_i6_added_review_is_quotable_at_once(world: World):
     assert "Jane Doe" in text_of(r) or "Whiplash" in text_of(r)
 
 
-async def test_i6_add_via_modal(world: World):
+async def test_add_via_modal(world: World):
     """Add via modal."""
     r = await world.mod.slash(world.channel, "review add", film="Whiplash", year=2014, critic="Modal Critic")
     modal = r.modal
@@ -133,7 +133,7 @@ async def test_i6_add_via_modal(world: World):
     assert "Modal Critic" in text_of(r) and not msgs(r)[0].ephemeral
 
 
-async def test_i6_modal_whitespace_refused(world: World):
+async def test_modal_whitespace_refused(world: World):
     """Modal whitespace refused."""
     r = await world.mod.slash(world.channel, "review add", film="Whiplash")
     field = r.modal["components"][0]["components"][0]
@@ -144,7 +144,7 @@ async def test_i6_modal_whitespace_refused(world: World):
 
 
 @pytest.mark.parametrize("case", list(REFUSALS))
-async def test_i6_refusals_are_ephemeral_and_store_nothing(world: World, case):
+async def test_refusals_are_ephemeral_and_store_nothing(world: World, case):
     """Refusals are ephemeral and store nothing."""
     opts = dict(REFUSALS[case])
     before = world.digest()
@@ -156,7 +156,7 @@ async def test_i6_refusals_are_ephemeral_and_store_nothing(world: World, case):
     assert world.bot_messages() == []
 
 
-async def test_i6_duplicate_of_moderator_review_refused(world: World):
+async def test_duplicate_of_moderator_review_refused(world: World):
     """Duplicate of moderator review refused."""
     await add_review(world, critic="Jane Doe")
     before = world.digest()
@@ -167,7 +167,7 @@ async def test_i6_duplicate_of_moderator_review_refused(world: World):
     assert world.digest() == before
 
 
-async def test_i6_exactly_100kb_file_is_accepted(world: World):
+async def test_exactly_100kb_file_is_accepted(world: World):
     """Exactly 100kb file is accepted."""
     body = (WHIPLASH + "\n") * 1
     filler = "\n\nThe drummer keeps playing while the band waits in silence for the count. " * 2000
@@ -177,7 +177,7 @@ async def test_i6_exactly_100kb_file_is_accepted(world: World):
     assert_ephemeral_reply(r, "passage")
 
 
-async def test_i6_moderator_role_grants_access(world: World):
+async def test_moderator_role_grants_access(world: World):
     """Moderator role grants access."""
     staff = world.guild.create_role("Film Club Staff")
     dave = world.guild.add_member(world.env.create_user("dave"), roles=[staff])
@@ -197,7 +197,7 @@ async def test_i6_moderator_role_grants_access(world: World):
     assert world.count("reviews", "critic='Dave again'") == 0
 
 
-async def test_i6_edit_attribution_shows_at_once_and_survives_restart_and_reimport(world: World):
+async def test_edit_attribution_shows_at_once_and_survives_restart_and_reimport(world: World):
     """Edit attribution shows at once and survives restart and reimport."""
     r = await world.mod.slash(world.channel, "review edit", review="1", critic="A. O. Scott", outlet="The New York Times",
                            url="https://nytimes.com/lalaland")
@@ -222,7 +222,7 @@ async def test_i6_edit_attribution_shows_at_once_and_survives_restart_and_reimpo
     assert "A. O. Scott" in text_of(r) and not msgs(r)[0].ephemeral
 
 
-async def test_i6_bundled_reimport_on_changed_files_keeps_moderator_work(tmp_path):
+async def test_bundled_reimport_on_changed_files_keeps_moderator_work(tmp_path):
     """Bundled reimport on changed files keeps moderator work."""
     import shutil
 
@@ -254,7 +254,7 @@ async def test_i6_bundled_reimport_on_changed_files_keeps_moderator_work(tmp_pat
     env.raise_errors()
 
 
-async def test_i6_remove_with_confirmation_takes_passages_and_rotation(world: World):
+async def test_remove_with_confirmation_takes_passages_and_rotation(world: World):
     """Remove with confirmation takes passages and rotation."""
     r = await add_review(world, critic="Jane Doe", year=2014)
     rid = int(re.search(r"#(\d+)", text_of(r)).group(1))
@@ -279,7 +279,7 @@ async def test_i6_remove_with_confirmation_takes_passages_and_rotation(world: Wo
     assert "Jane Doe" not in text_of(r)
 
 
-async def test_i6_remove_confirm_only_by_requesting_moderator(world: World):
+async def test_remove_confirm_only_by_requesting_moderator(world: World):
     """Remove confirm only by requesting moderator."""
     r = await world.mod.slash(world.channel, "review remove", review="3")
     msg = msgs(r)[0]
@@ -297,7 +297,7 @@ async def test_i6_remove_confirm_only_by_requesting_moderator(world: World):
     assert world.count("reviews", "id=3") == 0 and world.count("reviews", "source='bundled'") == 2
 
 
-async def test_i6_list_paginates_show_and_history(world: World):
+async def test_list_paginates_show_and_history(world: World):
     """List paginates show and history."""
     items = [{"film": f"Film {i:02d}", "year": 2000 + i, "critic": f"Critic {i}", "outlet": "", "url": "",
               "date": "", "spoiler": False,
@@ -330,7 +330,7 @@ async def test_i6_list_paginates_show_and_history(world: World):
     assert world.count("audit_log", "action LIKE '%import%' AND actor_id=?", world.mod.id) >= 1
 
 
-async def test_i6_audit_records_add_edit_remove_import(world: World):
+async def test_audit_records_add_edit_remove_import(world: World):
     """Audit records add edit remove import."""
     r = await add_review(world, critic="Jane Doe")
     rid = int(re.search(r"#(\d+)", text_of(r)).group(1))
@@ -350,7 +350,7 @@ async def test_i6_audit_records_add_edit_remove_import(world: World):
     assert True
 
 
-async def test_i6_export_then_import_into_empty_database(world: World, tmp_path):
+async def test_export_then_import_into_empty_database(world: World, tmp_path):
     """Export then import into empty database."""
     import shutil
 
@@ -394,7 +394,7 @@ async def test_i6_export_then_import_into_empty_database(world: World, tmp_path)
     env2.raise_errors()
 
 
-async def test_i6_import_is_all_or_nothing_with_reasons(world: World):
+async def test_import_is_all_or_nothing_with_reasons(world: World):
     """Import is all or nothing with reasons."""
     good = {"film": "Good Film", "year": 2001, "critic": "G", "outlet": "", "url": "", "date": "",
             "spoiler": False, "text": WHIPLASH.replace("Whiplash", "Good Film"), "source": "moderator"}
@@ -413,7 +413,7 @@ async def test_i6_import_is_all_or_nothing_with_reasons(world: World):
         assert world.digest() == before
 
 
-async def test_i6_autocomplete_films_and_critics(world: World):
+async def test_autocomplete_films_and_critics(world: World):
     """Autocomplete films and critics."""
     await add_review(world, critic="Jane Doe", year=2014)
     films = await world.mod.autocomplete(world.channel, "review add", "film", "whi")
@@ -428,7 +428,7 @@ async def test_i6_autocomplete_films_and_critics(world: World):
     assert world.count("films", "title='Whiplash'") == 1
 
 
-async def test_i6_removed_review_rotation_does_not_leak_into_new_review(world: World):
+async def test_removed_review_rotation_does_not_leak_into_new_review(world: World):
     """Removed review rotation does not leak into new review."""
     r = await add_review(world, critic="Jane Doe", year=2014)
     rid = int(re.search(r"#(\d+)", text_of(r)).group(1))

@@ -10,7 +10,7 @@ import pytest
 from bot import Settings, create_bot
 from bot.core.config import DEFAULT_DATA_DIR
 from bot.corpus.bundle import import_bundled
-from tests.helpers import assert_no_pings, rows, table_digest
+from tests.helpers import assert_no_pings, export_json, rows, table_digest
 
 WHIPLASH = (
     "Whiplash is a ferocious film about a young drummer and the teacher who breaks him. Damien Chazelle"
@@ -198,23 +198,6 @@ async def test_remove_confirmation_rechecks_moderator(world, settings):
     assert table_digest(settings.database) == before
 
 
-def export_json(n: int, start: int = 0) -> bytes:
-    items = [
-        {
-            "film": f"Film {i}",
-            "year": 2000 + i,
-            "critic": f"Critic {i}",
-            "outlet": None,
-            "url": None,
-            "date": None,
-            "spoiler": False,
-            "source": "moderator",
-            "text": f"Film {i} is a quiet drama about a family that learns to speak again after loss {i}."
-            " The director frames every dinner scene with patient, generous long takes.",
-        }
-        for i in range(start, start + n)
-    ]
-    return json.dumps({"format": "filmbot-reviews", "version": 1, "reviews": items}).encode()
 
 
 async def test_list_pages_with_buttons(world, settings):

@@ -43,7 +43,7 @@ def dm_history(world: World, user) -> list[discord.Message]:
     return [m for m in user.dm_channel.history() if m.author.id == world.env.bot.user.id]
 
 
-async def test_i4_daily_0900_paris_three_days(world: World):
+async def test_daily_0900_paris_three_days(world: World):
     """Daily 0900 paris three days."""
     sid = await set_schedule(world, time="09:00", timezone="Europe/Paris", days="daily")
     await advance_to(world.env, EPOCH + timedelta(days=3))
@@ -62,7 +62,7 @@ async def test_i4_daily_0900_paris_three_days(world: World):
     assert [s for _, s in rows] == ["posted"] * 3, rows
 
 
-async def test_i4_dst_keeps_0900_local(world: World):
+async def test_dst_keeps_0900_local(world: World):
     # jump (bot down) to the weekend of the March 2026 change (Sunday 29 March, 02:00 → 03:00)
     """DST keeps 0900 local."""
     await bot_down_for(world.env, (datetime(2026, 3, 28, 0, tzinfo=UTC) - world.env.now()).total_seconds())
@@ -77,7 +77,7 @@ async def test_i4_dst_keeps_0900_local(world: World):
     assert utc_hours == [7, 8], utc_hours
 
 
-async def test_i4_restart_after_post_no_duplicate(world: World):
+async def test_restart_after_post_no_duplicate(world: World):
     """Restart after post no duplicate."""
     sid = await set_schedule(world, time="09:00", timezone="Europe/Paris")
     await advance_to(world.env, EPOCH + timedelta(hours=8, seconds=20))
@@ -92,7 +92,7 @@ async def test_i4_restart_after_post_no_duplicate(world: World):
     assert world.count("schedule_posts", "schedule_id=? AND status='posted'", sid) == 2
 
 
-async def test_i4_downtime_within_grace_posts_one_catch_up(world: World):
+async def test_downtime_within_grace_posts_one_catch_up(world: World):
     """Downtime within grace posts one catch up."""
     await set_schedule(world, time="09:00", timezone="Europe/Paris")
     await advance_to(world.env, EPOCH + timedelta(hours=7))
@@ -107,7 +107,7 @@ async def test_i4_downtime_within_grace_posts_one_catch_up(world: World):
     assert len(prompt_messages(world)) == 2, "next regular slot after a catch-up"
 
 
-async def test_i4_downtime_beyond_grace_skips_and_next_slot_posts(world: World):
+async def test_downtime_beyond_grace_skips_and_next_slot_posts(world: World):
     """Downtime beyond grace skips and next slot posts."""
     sid = await set_schedule(world, time="09:00", timezone="Europe/Paris")
     await advance_to(world.env, EPOCH + timedelta(hours=7))
@@ -121,7 +121,7 @@ async def test_i4_downtime_beyond_grace_skips_and_next_slot_posts(world: World):
     assert len(prompts) == 1 and sent_at(prompts[0]) == EPOCH + timedelta(days=1, hours=8)
 
 
-async def test_i4_long_downtime_never_more_than_one_catch_up(tmp_path):
+async def test_long_downtime_never_more_than_one_catch_up(tmp_path):
     """Long downtime never more than one catch up."""
     db = tmp_path / "grace.db"
     bot = create_bot(Settings(database=db, catchup_grace_hours=60))
@@ -143,7 +143,7 @@ async def test_i4_long_downtime_never_more_than_one_catch_up(tmp_path):
     env.raise_errors()
 
 
-async def test_i4_channel_deleted_pauses_tells_mods_others_unaffected(world: World):
+async def test_channel_deleted_pauses_tells_mods_others_unaffected(world: World):
     """Channel deleted pauses tells mods others unaffected."""
     modlog = world.guild.create_text_channel("mod-log")
     doomed = world.guild.create_text_channel("doomed")
@@ -172,7 +172,7 @@ async def test_i4_channel_deleted_pauses_tells_mods_others_unaffected(world: Wor
     assert len(told) == len(world.bot_messages(modlog)), "moderators told repeatedly"
 
 
-async def test_i4_send_permission_removed_pauses_and_dms_setter(world: World):
+async def test_send_permission_removed_pauses_and_dms_setter(world: World):
     """Send permission removed pauses and DMs setter."""
     room = world.guild.create_text_channel("room")
     await world.env.settle()
@@ -192,7 +192,7 @@ async def test_i4_send_permission_removed_pauses_and_dms_setter(world: World):
     assert world.count("schedule_posts", "schedule_id=? AND status='posted'", ok) == 1
 
 
-async def test_i4_injected_500_once_posted_on_retry_once(world: World):
+async def test_injected_500_once_posted_on_retry_once(world: World):
     """Injected 500 once posted on retry once."""
     sid = await set_schedule(world, time="09:00", timezone="Europe/Paris")
     await advance_to(world.env, EPOCH + timedelta(hours=7, minutes=59))
@@ -204,7 +204,7 @@ async def test_i4_injected_500_once_posted_on_retry_once(world: World):
     assert world.q("SELECT status FROM schedule_posts WHERE schedule_id=?", sid) == [("posted",)]
 
 
-async def test_i4_persistent_5xx_retried_with_backoff_not_doubled(world: World):
+async def test_persistent_5xx_retried_with_backoff_not_doubled(world: World):
     """Persistent 5xx retried with backoff not doubled."""
     sid = await set_schedule(world, time="09:00", timezone="Europe/Paris")
     await advance_to(world.env, EPOCH + timedelta(hours=7, minutes=59))
@@ -222,7 +222,7 @@ async def test_i4_persistent_5xx_retried_with_backoff_not_doubled(world: World):
     assert world.q("SELECT status FROM schedule_posts WHERE schedule_id=?", sid) == [("posted",)]
 
 
-async def test_i4_non_moderator_cannot_set_or_manage(world: World):
+async def test_non_moderator_cannot_set_or_manage(world: World):
     """Non moderator cannot set or manage."""
     sid = await set_schedule(world, time="09:00")
     before = world.digest()
@@ -245,7 +245,7 @@ async def test_i4_non_moderator_cannot_set_or_manage(world: World):
     ({"time": "09:00", "days": "funday"}, "funday"),
     ({"time": "09:00", "days": "mon,xyz"}, "xyz"),
 ])
-async def test_i4_invalid_input_names_bad_value_with_example(world: World, opts, bad):
+async def test_invalid_input_names_bad_value_with_example(world: World, opts, bad):
     """Invalid input names bad value with example."""
     before = world.digest()
     r = await world.mod.slash(world.channel, "schedule set", channel=world.channel, **opts)
@@ -254,7 +254,7 @@ async def test_i4_invalid_input_names_bad_value_with_example(world: World, opts,
     assert world.digest() == before
 
 
-async def test_i4_list_shows_next_three_in_server_zone(world: World):
+async def test_list_shows_next_three_in_server_zone(world: World):
     """List shows next three in server zone."""
     r = await world.mod.slash(world.channel, "config timezone", zone="Europe/Paris")
     assert_ephemeral_reply(r)
@@ -269,7 +269,7 @@ async def test_i4_list_shows_next_three_in_server_zone(world: World):
     assert "08:00 UTC" not in text, f"times not shown in the server's zone: {text}"
 
 
-async def test_i4_pause_resume_skip_test_remove(world: World):
+async def test_pause_resume_skip_test_remove(world: World):
     """Pause resume skip test remove."""
     sid = await set_schedule(world, time="09:00", timezone="Europe/Paris")
     r = await world.mod.slash(world.channel, "schedule pause", id=sid)
@@ -302,7 +302,7 @@ async def test_i4_pause_resume_skip_test_remove(world: World):
     assert world.count("schedules") == 0
 
 
-async def test_i4_several_schedules_weekday_and_theme(world: World):
+async def test_several_schedules_weekday_and_theme(world: World):
     """Several schedules weekday and theme."""
     daily = await set_schedule(world, time="09:00", timezone="Europe/Paris")
     friday = await set_schedule(world, time="20:00", timezone="Europe/Paris", days="fri", theme="ending",
@@ -323,7 +323,7 @@ async def test_i4_several_schedules_weekday_and_theme(world: World):
     assert not [t for t in world.channel.threads if t.id == fri_msg[0].id], "thread:False still made a thread"
 
 
-async def test_i4_ping_role_is_mentioned_in_prompt(world: World):
+async def test_ping_role_is_mentioned_in_prompt(world: World):
     """Ping role is mentioned in prompt."""
     role = world.guild.create_role("film-fans", mentionable=True)
     await world.env.settle()

@@ -17,28 +17,19 @@ from simcord.backend.models.channel import Overwrite
 from simcord.enums import OverwriteType
 
 from bot.schedules.store import STALE_CLAIM
-from tests.helpers import advance_to, rows, slot_rows, table_digest
+from tests.helpers import advance_to, daily_paris, prompts, rows, slot_rows, table_digest
 
 PARIS = ZoneInfo("Europe/Paris")
 HOUR = 3600
 DAY = 24 * HOUR
 
 
-def prompts(world, channel=None) -> list[discord.Message]:
-    """The prompt messages the bot posted in a channel (embeds; thread notices excluded)."""
-    return [m for m in (channel or world.channel).history() if m.author.id == world.bot.user.id and m.embeds]
 
 
 
 
 
 
-async def daily_paris(world, channel=None, **options):
-    """A daily 09:00 Europe/Paris schedule, set by the moderator."""
-    result = await world.mod.slash(world.channel, "schedule set", channel=channel or world.channel, time="09:00",
-                                   timezone="Europe/Paris", **options)
-    assert result.ephemeral and "Schedule set" in result.response.content, result.response.content
-    return result
 
 
 
