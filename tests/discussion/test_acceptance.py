@@ -16,6 +16,7 @@ from tests.helpers import (
     burst,
     discuss_and_get_prompt,
     msg_text,
+    msgs,
     prompt_messages,
     text_of,
     themes_toml,
@@ -138,7 +139,7 @@ async def test_debate_two_excerpts_from_two_reviews(world: World):
 
 
 async def test_themes_lists_counts(world: World):
-    """Themes lists counts."""
+    """/themes lists every theme with its quotable passage count, also for one film."""
     r = await world.alice.slash(world.channel, "themes")
     text = text_of(r)
     for key, spec in themes_toml().items():
@@ -146,8 +147,12 @@ async def test_themes_lists_counts(world: World):
         assert spec["name"] in text
         if n:
             assert re.search(rf"{re.escape(spec['name'])}\W.*?\b{n}\b", text), (spec["name"], n, text)
+    counts = await world.bot.store.quotes.theme_counts()
     r = await world.alice.slash(world.channel, "themes", film="La La Land")
+    assert all(m.ephemeral for m in msgs(r))
     assert "Nostalgia" in text_of(r)
+    assert f"(`ending`): {counts['ending']} passages" in text_of(r)
+    assert f"(`nostalgia`): {counts['nostalgia']} passages" in text_of(r)
 
 
 async def test_autocomplete_lists_themes_with_passages_for_film(world: World):

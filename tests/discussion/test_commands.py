@@ -239,14 +239,6 @@ async def test_discuss_for_a_film_records_the_film(world, settings):
     assert row["film"] == "La La Land (2016)" and row["film_key"].isdigit()
 
 
-async def test_themes_lists_counts(world):
-    """/themes lists every theme with its passage count."""
-    counts = await world.bot.store.quotes.theme_counts()
-    result = await world.alice.slash(world.channel, "themes", film="La La Land")
-    description = result.response.embeds[0].description
-    assert result.ephemeral
-    assert f"(`ending`): {counts['ending']} passages" in description
-    assert f"(`nostalgia`): {counts['nostalgia']} passages" in description
 
 
 async def test_theme_autocomplete_lists_themes_with_passages(world):

@@ -96,7 +96,7 @@ async def test_single_choice_moves_and_multiple_toggles(world: World):
 
 
 async def test_hidden_poll_shows_only_voter_count_until_closed(world: World):
-    """Hidden poll shows only voter count until closed."""
+    """hide_results: the live message and /poll results show only how many voted; closing shows the counts."""
     r, new = await create_poll(world, question="Hidden?", options="Yes | No", hide_results=True)
     poll_msg = new[0]
     pid = world.q("SELECT id FROM polls")[0][0]
@@ -105,10 +105,12 @@ async def test_hidden_poll_shows_only_voter_count_until_closed(world: World):
     current = next(m for m in world.channel.history() if m.id == poll_msg.id)
     text = msg_text(current)
     assert "2" in text and "100%" not in text and not re.search(r"Yes[\s\S]{0,30}?\(2\)", text), text
-    r = await world.mod.slash(world.channel, "poll results", poll=str(pid))
-    text = assert_ephemeral_reply(r)
-    assert "100%" not in text and not re.search(r"Yes[\s\S]{0,30}?\(2\)", text), text
-    assert "2" in text
+    assert "2 members have voted" in text and "(2)`" not in text, text
+    for asker in (world.mod, world.bob):  # a moderator and a voter alike see only the count
+        r = await asker.slash(world.channel, "poll results", poll=str(pid))
+        text = assert_ephemeral_reply(r)
+        assert "100%" not in text and not re.search(r"Yes[\s\S]{0,30}?\(2\)", text), text
+        assert "2" in text and "(2)`" not in text
     r = await world.alice.slash(world.channel, "poll close", poll=str(pid))
     res = results_messages(world)
     assert len(res) == 1 and "100%" in msg_text(res[0])

@@ -161,18 +161,6 @@ async def test_click_confirms_moves_and_removes_single_choice(world, settings):
     assert rows(settings, "SELECT COUNT(*) FROM poll_votes") == [(0,)]
 
 
-async def test_hidden_poll_shows_only_voter_count_until_closed(world, settings):
-    """hide_results: the public message and /poll results show only how many voted."""
-    created = await world.alice.slash(
-        world.channel, "poll create", question="Q?", options="A | B", hide_results=True
-    )
-    await world.bob.click(created.response.message, label="A")
-    live = world.channel.history()[0].embeds[0].description
-    assert "1 member has voted" in live and "(1)`" not in live
-    shown = await world.bob.slash(
-        world.channel, "poll results", poll=str(poll_id_of(settings, created.response.id))
-    )
-    assert "(1)`" not in shown.response.embeds[0].description
 
 
 async def test_multiple_choice_toggles(world, settings):
