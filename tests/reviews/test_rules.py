@@ -35,7 +35,7 @@ def test_http_urls_are_accepted(url):
 
 
 @pytest.mark.parametrize(
-    "url", ["javascript:alert(1)", "ftp://x.org/f", "example.com", "https:///nohost", "http://a b"]
+    "url", ["javascript:alert(1)", "ftp://x.org/f", "example.com", "https:///nohost", "http://a b", "A://[", "http://["]
 )
 def test_other_urls_are_refused(url):
     """Anything that is not an absolute http(s) link is refused with the scheme rule."""
