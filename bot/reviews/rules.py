@@ -84,8 +84,11 @@ def check_url(value: str | None) -> str | None:
     url = clean_field(value, "URL", URL_MAX)
     if url is None:
         return None
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc or " " in url:
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. "http://[": an unclosed IPv6 bracket
+        parts = None
+    if parts is None or parts.scheme.lower() not in {"http", "https"} or not parts.netloc or " " in url:
         raise UserError(
             f"“{inert(url, 100)}” is not a web address: use a link starting with http:// or https://."
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import db
+from tests.helpers import rows as db
 
 # A review of a film the seeds never mention, whose passages do not use any ending vocabulary:
 # only the moderator's flag can make its quotes spoilers.

@@ -1,0 +1,125 @@
+"""Channel types and missing channel permissions, for every command that posts."""
+
+from __future__ import annotations
+
+import discord
+import pytest
+from simcord import ChannelHandle, OptionError
+
+from tests.helpers import (
+    assert_ephemeral_reply,
+    channel_posts,
+    message_payloads,
+    public_reply,
+    rows,
+    table_digest,
+    text_of,
+)
+
+
+def handle(world, channel_model) -> ChannelHandle:
+    return ChannelHandle(world.env, world.guild, channel_model)
+
+
+def make_thread(world, parent, name: str = "side-chat") -> ChannelHandle:
+    return handle(world, world.env.backend.create_thread(parent.id, name, world.alice.id))
+
+
+def _muted_channel(world):
+    """The bot may read but neither send nor embed links here."""
+    return world.guild.create_text_channel("muted", overwrites={
+        world.guild.me: discord.PermissionOverwrite(send_messages=False, embed_links=False)})
+
+
+@pytest.mark.parametrize("where", ["thread", "forum post", "voice", "stage"])
+@pytest.mark.parametrize("command", ["discuss", "debate"])
+async def test_prompts_outside_a_text_channel_are_refused_and_use_nothing(world, settings, where, command):
+    """Prompts outside a text channel are refused and use nothing."""
+    env, guild = world.env, world.guild
+    if where == "thread":
+        channel = make_thread(world, world.channel)
+    elif where == "forum post":
+        channel = make_thread(world, guild.create_forum_channel("reviews-forum"), "post")
+    elif where == "voice":
+        channel = guild.create_voice_channel("screening-room")
+    else:
+        channel = guild.create_stage_channel("stage")
+    before = table_digest(settings.database)
+    sent_before = len(message_payloads(env))
+    r = await world.alice.slash(channel, command, theme="ending")
+    assert_ephemeral_reply(r, "text channel")
+    assert table_digest(settings.database) == before
+    assert len(message_payloads(env)) == sent_before + 1  # only the refusal
+    assert not env.errors
+
+
+async def test_prompt_in_an_announcement_channel_works(world, settings):
+    """Prompt in an announcement channel works."""
+    news = world.guild.create_news_channel("announcements")
+    assert_ephemeral_reply(await world.alice.slash(news, "discuss", theme="ending"), "Started a discussion")
+    assert len(channel_posts(world, news)) == 1 and len(news.threads) == 1
+
+
+@pytest.mark.parametrize("kind", ["thread", "forum", "voice", "stage", "category"])
+@pytest.mark.parametrize("command,options", [
+    ("schedule set", {"time": "09:00"}),
+    ("config log-channel", {}),
+])
+async def test_channel_options_only_accept_text_and_announcement_channels(world, settings, kind, command, options):
+    """Discord's picker never offers other channel types: the options declare channel_types [text, news],
+    which simcord enforces like Discord does. Nothing reaches the bot, nothing is stored."""
+    guild = world.guild
+    channel = {
+        "thread": lambda: make_thread(world, world.channel),
+        "forum": lambda: guild.create_forum_channel("forum"),
+        "voice": lambda: guild.create_voice_channel("voice"),
+        "stage": lambda: guild.create_stage_channel("stage"),
+        "category": lambda: guild.create_category("Films"),
+    }[kind]()
+    before = table_digest(settings.database)
+    with pytest.raises(OptionError, match=r"only allows channel types \[0, 5\]"):
+        await world.mod.slash(world.channel, command, channel=channel, **options)
+    assert table_digest(settings.database) == before
+
+
+async def test_schedule_in_an_announcement_channel_is_accepted(world, settings):
+    """Schedule in an announcement channel is accepted."""
+    news = world.guild.create_news_channel("announcements")
+    r = await world.mod.slash(world.channel, "schedule set", channel=news, time="09:00")
+    assert_ephemeral_reply(r, "Schedule set")
+    assert rows(settings, "SELECT channel_id FROM schedules") == [(news.id,)]
+
+
+async def test_quote_is_an_interaction_reply_so_it_works_without_send_messages(world, settings):
+    """On Discord an interaction reply needs no Send Messages; simcord models that (the callback route
+    is not permission-gated) and does not model Embed Links at all, so only the first part is tested."""
+    muted = _muted_channel(world)
+    r = await world.alice.slash(muted, "quote", theme="jazz")
+    assert "Jazz" in public_reply(r)
+    assert not world.env.errors
+    assert not [q for q in world.env.http_requests if q.method == "POST" and q.path.endswith(f"/channels/{muted.id}/messages")]
+
+
+async def test_prompt_without_send_messages_names_the_permission(world, settings):
+    """Prompt without send messages names the permission."""
+    muted = _muted_channel(world)
+    before = table_digest(settings.database)
+    assert_ephemeral_reply(await world.alice.slash(muted, "discuss"), "Send Messages")
+    assert table_digest(settings.database) == before and channel_posts(world, muted) == []
+
+
+async def test_poll_without_send_messages_is_still_posted_as_the_interaction_reply(world, settings):
+    """Poll without send messages is still posted as the interaction reply."""
+    muted = _muted_channel(world)
+    public_reply(await world.alice.slash(muted, "poll create", question="Best?", options="a|b", anonymous=True))
+    assert len(channel_posts(world, muted)) == 1
+    assert rows(settings, "SELECT count(*) FROM polls WHERE message_id IS NOT NULL")[0][0] == 1
+
+
+async def test_closing_a_poll_where_the_bot_cannot_post_does_not_claim_results_were_posted(world, settings):
+    """Closing a poll where the bot cannot post does not claim results were posted."""
+    muted = _muted_channel(world)
+    await world.alice.slash(muted, "poll create", question="Best?", options="a|b", anonymous=True)
+    r = await world.alice.slash(muted, "poll close", poll="1")
+    results_posted = rows(settings, "SELECT results_message_id FROM polls")[0][0] is not None
+    assert results_posted or "results are posted" not in text_of(r), text_of(r)

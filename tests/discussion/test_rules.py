@@ -1,0 +1,168 @@
+"""Pure pieces of discussion prompts: the rotation choice and the rendering."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from bot.corpus import load_themes
+from bot.discussion.render import render_prompt, thread_name
+from bot.discussion.rotation import RotationState, choose_passages, critic_key
+from bot.quotes.rules import Quote
+
+THEMES = load_themes(Path(__file__).resolve().parents[2] / "data" / "themes.toml")
+ENDING, NOSTALGIA = THEMES["ending"], THEMES["nostalgia"]
+
+
+def quote(
+    pid: int, review: int, text: str = "A plain sentence.", critic: str | None = None, **kw: bool
+) -> Quote:
+    return Quote(
+        passage_id=pid,
+        review_id=review,
+        text=text,
+        paragraph=0,
+        ordinal=pid,
+        critic=critic,
+        outlet=None,
+        url=None,
+        published=None,
+        review_spoiler=kw.get("review_spoiler", False),
+        film_title="La La Land",
+        film_year=2016,
+        themes=(),
+    )
+
+
+def state(cycle: int = 0, used: set[int] = frozenset(), last: str | None = None) -> RotationState:
+    return RotationState(cycle, frozenset(used), last)
+
+
+def test_first_prompt_is_cycle_one_and_not_a_restart():
+    """Nothing posted yet: the pick counts for cycle 1 and is no restart."""
+    choice = choose_passages([quote(1, 1)], state(), theme=NOSTALGIA, rng=random.Random(1))
+    assert [(q.passage_id, c) for q, c in choice.picks] == [(1, 1)] and not choice.cycle_restarted
+
+
+def test_only_unused_passages_are_picked():
+    """Passages used in the current cycle are skipped."""
+    pool = [quote(1, 1), quote(2, 2), quote(3, 3)]
+    for seed in range(20):
+        choice = choose_passages(pool, state(1, {1, 2}), theme=NOSTALGIA, rng=random.Random(seed))
+        assert choice.picks[0][0].passage_id == 3
+
+
+def test_exhausted_cycle_restarts():
+    """When every passage was used, the next pick opens cycle 2 and reports the restart."""
+    pool = [quote(1, 1), quote(2, 2)]
+    choice = choose_passages(pool, state(1, {1, 2}, "review:2"), theme=NOSTALGIA, rng=random.Random(0))
+    assert choice.cycle_restarted and choice.picks[0][1] == 2 and choice.picks[0][0].passage_id == 1
+
+
+def test_last_critic_is_avoided_when_another_has_passages():
+    """The critic of the previous prompt is skipped while another critic has unused passages."""
+    pool = [quote(1, 1, critic="A. Critic"), quote(2, 2, critic="a. critic "), quote(3, 3)]
+    for seed in range(20):
+        choice = choose_passages(pool, state(1, set(), "a. critic"), theme=NOSTALGIA, rng=random.Random(seed))
+        assert choice.picks[0][0].passage_id == 3
+
+
+def test_critic_with_most_passages_left_goes_first():
+    """Among allowed critics, the one with most passages left is picked, so big reviews interleave."""
+    pool = [quote(1, 1), quote(2, 2), quote(3, 2), quote(4, 2)]
+    choice = choose_passages(pool, state(), theme=NOSTALGIA, rng=random.Random(0))
+    assert choice.picks[0][0].review_id == 2
+
+
+def test_critic_key_groups_named_critics_and_splits_unattributed():
+    """A named critic is one person across reviews; unattributed reviews are each their own."""
+    assert critic_key(quote(1, 1, critic="Jane Doe")) == critic_key(quote(2, 9, critic="jane doe"))
+    assert critic_key(quote(1, 1)) != critic_key(quote(2, 2))
+
+
+def test_debate_pairs_two_reviews_with_opposite_wording():
+    """A debate pairs different reviews and prefers a cathartic excerpt against a bitter one."""
+    pool = [
+        quote(1, 1, "The ending is cathartic and full of hope."),
+        quote(2, 1, "The ending is bitter and cruel."),
+        quote(3, 2, "The ending is a bitter heartbreak."),
+        quote(4, 2, "The epilogue happens."),
+    ]
+    for seed in range(20):
+        choice = choose_passages(pool, state(), theme=ENDING, count=2, rng=random.Random(seed))
+        assert [q.passage_id for q, _ in choice.picks] == [1, 3]
+
+
+def test_debate_from_one_review_is_impossible():
+    """All passages in one review: no debate can be made."""
+    pool = [quote(1, 1), quote(2, 1)]
+    assert choose_passages(pool, state(), theme=ENDING, count=2) is None
+
+
+def test_debate_finishes_a_cycle_and_borrows_from_the_next():
+    """Leftovers from one review: one finishes the cycle, the other excerpt opens cycle 2."""
+    pool = [quote(1, 1), quote(2, 2), quote(3, 2)]
+    choice = choose_passages(pool, state(1, {2, 3}), theme=ENDING, count=2, rng=random.Random(0))
+    cycles = {q.passage_id: c for q, c in choice.picks}
+    assert choice.cycle_restarted and cycles[1] == 1 and set(cycles.values()) == {1, 2}
+
+
+def test_thread_name_fits_and_warns_about_spoilers():
+    """Thread names stay within 100 characters and spoiler themes start with the warning."""
+    name = thread_name(ENDING, "Why " * 60)
+    assert len(name) <= 100 and name.startswith("⚠️ Spoilers")
+    assert thread_name(NOSTALGIA, "Is it warm?") == "Is it warm?"
+
+
+def test_spoiler_theme_excerpt_is_hidden_and_mentions_are_inert():
+    """An ending excerpt is spoiler-tagged and an @everyone in it is defused."""
+    rendered = render_prompt(
+        ENDING, [quote(1, 1, "@everyone the ending **wins**")], kind="discuss", themes=THEMES
+    )
+    assert "||" in rendered.embed.description and "@everyone" not in rendered.embed.description
+    assert rendered.thread_name.startswith("⚠️ Spoilers") and rendered.question in ENDING.questions
+
+
+@pytest.mark.parametrize("spoiler_review", [False, True])
+def test_nostalgia_excerpt_hidden_only_for_spoiler_reviews(spoiler_review):
+    """A non-spoiler theme shows its excerpt unless the review spoils throughout."""
+    rendered = render_prompt(
+        NOSTALGIA,
+        [quote(1, 1, "Old Hollywood.", review_spoiler=spoiler_review)],
+        kind="discuss",
+        themes=THEMES,
+    )
+    assert ("||" in rendered.embed.description) is spoiler_review
+
+
+def test_debate_render_shows_both_excerpts_and_the_side_question():
+    """A debate embed carries two attributed excerpts and ends with the take-a-side question."""
+    rendered = render_prompt(ENDING, [quote(1, 1), quote(2, 2)], kind="debate", themes=THEMES)
+    description = rendered.embed.description
+    assert "Unattributed review #1" in description and "Unattributed review #2" in description
+    assert ENDING.debate_question in description and rendered.question == ENDING.debate_question
+
+
+def test_long_excerpts_stay_within_discord_limits():
+    """Two maximal excerpts still fit the embed description and total limits."""
+    long = "word " * 2000
+    rendered = render_prompt(ENDING, [quote(1, 1, long), quote(2, 2, long)], kind="debate", themes=THEMES)
+    assert len(rendered.embed.description) <= 4096 and len(rendered.embed) <= 6000
+    assert rendered.embed.description.count("||") == 4
+
+
+def test_role_mention_leads_the_content():
+    """With a role to ping, the content starts with that role's mention."""
+    rendered = render_prompt(NOSTALGIA, [quote(1, 1)], kind="discuss", themes=THEMES, mention_role_id=42)
+    assert rendered.content.startswith("<@&42> ")
+
+
+def test_passage_just_shown_under_another_theme_is_avoided():
+    """A passage tagged with two themes is not picked again right after it appeared under the other one."""
+    first, second = quote(1, review=1), quote(2, review=2)
+    rotation = RotationState(cycle=1, used=frozenset(), last_critic=None, recent=frozenset({1}))
+    for seed in range(20):
+        choice = choose_passages([first, second], rotation, theme=NOSTALGIA, rng=random.Random(seed))
+        assert choice.picks[0][0].passage_id == 2

@@ -1,0 +1,667 @@
+"""The one helper module of the suite: the demo server (World), database reads, what the bot sent,
+Discord-limit checks, hostile strings and the per-example bot of the fuzzer."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import re
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import discord
+import simcord
+from discord import app_commands
+from hypothesis import strategies as st
+from simcord.env import Env
+
+from bot import Settings, create_bot
+
+# -------------------- The demo server and the database
+
+
+class World:
+    """A demo server: #film-club, a moderator (Manage Server) and two members."""
+
+    def __init__(self, env) -> None:
+        self.env = env
+        self.guild = env.create_guild(name="Film Club")
+        self.channel = self.guild.create_text_channel("film-club")
+        mods = self.guild.create_role("Moderators", permissions=discord.Permissions(manage_guild=True))
+        self.mod_user = env.create_user("mod")
+        self.mod = self.guild.add_member(self.mod_user, roles=[mods])
+        self.alice_user = env.create_user("alice")
+        self.alice = self.guild.add_member(self.alice_user)
+        self.bob = self.guild.add_member(env.create_user("bob"))
+
+        self.mod_role = mods
+
+    @property
+    def bot(self):
+        return self.env.bot
+
+    @property
+    def db_path(self) -> Path:
+        return self.env.bot.settings.database
+
+    # -- the database, read only
+    def q(self, sql: str, *args):
+        return rows(self.db_path, sql, args)
+
+    def count(self, table: str, where: str = "1", *args) -> int:
+        return self.q(f"SELECT COUNT(*) FROM {table} WHERE {where}", *args)[0][0]
+
+    def tables(self) -> list[str]:
+        return [r[0] for r in self.q("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+
+    def digest(self) -> str:
+        """Row counts + a hash of every row of every (non-FTS-shadow) table."""
+        h = hashlib.sha256()
+        con = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
+        try:
+            for t in self.tables():
+                if t.startswith("passages_fts") or t == "sqlite_sequence":
+                    continue
+                rows = con.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
+                h.update(repr((t, len(rows), rows)).encode())
+        finally:
+            con.close()
+        return h.hexdigest()
+
+    # -- what users see
+    def bot_messages(self, channel=None) -> list[discord.Message]:
+        channel = channel or self.channel
+        me = self.env.bot.user.id
+        return [m for m in channel.history() if m.author.id == me and not m.flags.ephemeral]
+
+
+class Row(tuple):
+    """A database row that compares like a tuple and also reads by column name (row["status"])."""
+
+    names: tuple[str, ...]
+
+    def __new__(cls, cursor: sqlite3.Cursor, values: tuple) -> Row:  # noqa: PYI034
+        row = super().__new__(cls, values)
+        row.names = tuple(column[0] for column in cursor.description)
+        return row
+
+    def __getitem__(self, key):
+        return tuple.__getitem__(self, self.names.index(key) if isinstance(key, str) else key)
+
+    def keys(self) -> list[str]:
+        return list(self.names)
+
+
+def rows(where, sql: str, params: tuple = ()) -> list[Row]:
+    """Rows of a read-only query on the test's database (what the bot stored, not what it says).
+
+    `where` is the test's Settings or a database path."""
+    con = sqlite3.connect(f"file:{getattr(where, 'database', where)}?mode=ro", uri=True)
+    con.row_factory = Row
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+def table_digest(path: Path) -> str:
+    """A hash of every row of every table: proves a refused command wrote nothing."""
+    digest = hashlib.sha256()
+    with sqlite3.connect(path) as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'passages_fts%' ORDER BY name"
+        )]
+        for table in tables:
+            for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1"):
+                digest.update(repr((table, row)).encode())
+    return digest.hexdigest()
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+HOUR = 3600
+
+
+DAY = 24 * HOUR
+
+
+# A moderator's review of a second film: several passages, tagged jazz and ending.
+WHIPLASH_REVIEW = (
+    "Whiplash is a film about a young drummer who wants greatness more than love. Its jazz is fierce and "
+    "loud, and the band rooms feel like boxing rings where every bar of music is a fight.\n\n"
+    "The teacher is a monster, yet the film refuses to say whether his cruelty worked. The drumming scenes "
+    "are edited like action sequences, and the sweat on the cymbals becomes a kind of poetry.\n\n"
+    "The ending is a triumph and a defeat at once: the final solo is glorious, but the last look between "
+    "them is chilling. You leave the theatre exhilarated and uneasy, unsure what you just cheered for."
+)
+
+
+WHIPLASH = (
+    "Whiplash is a film about ambition and the cost of greatness. Andrew, a young jazz drummer, practises "
+    "until his hands bleed. Fletcher, his teacher, believes that cruelty produces genius.\n\n"
+    "The film is steeped in nostalgia for the golden age of big-band jazz, and Andrew idolises Buddy Rich. "
+    "He keeps a poster of his hero above the bed and listens to old records every night.\n\n"
+    "The final drum solo is electrifying. Nobody who sees it will forget the look on Fletcher's face.\n"
+)
+
+
+# -------------------- What the bot said
+
+
+def msgs(result) -> list:
+    """The reply and every followup of an interaction result."""
+    return ([result.response] if result.response is not None else []) + list(result.followups)
+
+
+def embed_text(embed: discord.Embed) -> str:
+    parts = [embed.title or "", embed.description or "", embed.author.name or "" if embed.author else ""]
+    for f in embed.fields:
+        parts += [f.name or "", f.value or ""]
+    if embed.footer:
+        parts.append(embed.footer.text or "")
+    return "\n".join(p for p in parts if p)
+
+
+def embed_of(message):
+    assert message is not None and message.embeds, "expected an embed"
+    return message.embeds[0]
+
+
+def msg_text(m) -> str:
+    return "\n".join([m.content or ""] + [embed_text(e) for e in m.embeds])
+
+
+def text_of(result) -> str:
+    return "\n".join(msg_text(m) for m in msgs(result))
+
+
+def last_reply_text(result) -> str:
+    message = result.response if result.response is not None else result.followups[-1]
+    parts = [message.content or ""]
+    for embed in message.embeds:
+        parts += [embed.title or "", embed.description or "", embed.footer.text or ""]
+        parts += [f"{f.name} {f.value}" for f in embed.fields]
+    return "\n".join(parts)
+
+
+def public_reply(result) -> str:
+    replies = msgs(result)
+    assert replies and not replies[0].ephemeral, f"expected a public reply: {text_of(result)[:300]}"
+    return text_of(result)
+
+
+def assert_ephemeral_reply(result, *needles: str) -> str:
+    replies = msgs(result)
+    assert replies, f"no reply at all: {result!r}"
+    assert all(m.ephemeral for m in replies), f"a reply was public: {[msg_text(m)[:200] for m in replies]}"
+    text = text_of(result)
+    low = text.casefold()
+    for needle in needles:
+        assert needle.casefold() in low, f"{needle!r} not in reply {text!r}"
+    return text
+
+
+def text_field(shown) -> str:
+    """The custom id of the text field in a modal the bot opened (rows or labels)."""
+    for row in shown.modal["components"]:
+        for item in row.get("components") or [row.get("component")]:
+            if item and item.get("type") == 4:
+                return item["custom_id"]
+    raise AssertionError("no text field in the form")
+
+
+def buttons(message) -> list[dict]:
+    comps = message.components if isinstance(message.components, list) else []
+    out = []
+
+    def walk(items):
+        for c in items:
+            if isinstance(c, dict):
+                if c.get("type") == 2:
+                    out.append(c)
+                walk(c.get("components", []))
+            else:  # discord.ActionRow / discord.Button
+                if isinstance(c, discord.Button):
+                    out.append({"label": c.label, "disabled": c.disabled, "custom_id": c.custom_id, "type": 2})
+                walk(getattr(c, "children", []))
+
+    walk(comps)
+    return out
+
+
+def selects(message) -> list:
+    out = []
+    for row in message.components:
+        for c in getattr(row, "children", []):
+            if isinstance(c, discord.SelectMenu):
+                out.append(c)
+    return out
+
+
+def message_payloads(env) -> list[dict]:
+    """Every message body the bot sent: interaction callbacks, followups, channel messages, edits."""
+    payloads = []
+    for request in env.http_requests:
+        body = request.json
+        if not isinstance(body, dict) or request.method not in {"POST", "PATCH"}:
+            continue
+        if "/callback" in request.path:
+            if body.get("type") not in (4, 7):  # a message or a message update; modals and acks carry none
+                continue
+            body = body.get("data") or {}
+        if any(key in body for key in ("content", "embeds", "poll", "components")):
+            payloads.append(body)
+    return payloads
+
+
+def assert_no_pings(env) -> None:
+    """Every message the bot sent parsed no mentions at all."""
+    payloads = message_payloads(env)
+    assert payloads, "the bot sent nothing"
+    for body in payloads:
+        mentions = body.get("allowed_mentions")
+        assert mentions is not None, f"no allowed_mentions in {str(body)[:200]}"
+        assert mentions.get("parse") == [] and not mentions.get("users") and not mentions.get("roles")
+
+
+def bot_posts(world, channel=None) -> list[discord.Message]:
+    me = world.bot.user.id
+    return [m for m in (channel or world.channel).history()
+            if m.author.id == me and not m.flags.ephemeral and m.type is discord.MessageType.default]
+
+
+def channel_posts(world, channel) -> list[discord.Message]:
+    me = world.bot.user.id
+    return [m for m in channel.history()
+            if m.author.id == me and not m.flags.ephemeral
+            and m.type in (discord.MessageType.default, discord.MessageType.chat_input_command)]
+
+
+def prompts(world, channel=None) -> list[discord.Message]:
+    """The prompt messages the bot posted in a channel (embeds; thread notices excluded)."""
+    return [m for m in (channel or world.channel).history() if m.author.id == world.bot.user.id and m.embeds]
+
+
+def prompt_messages(world: World, channel=None) -> list[discord.Message]:
+    """Bot messages in the channel that are discussion prompts (they carry an excerpt)."""
+    out = []
+    for m in world.bot_messages(channel):
+        if m.type != discord.MessageType.default or not m.embeds:
+            continue
+        if "Unattributed review #" in msg_text(m) or "review #" in msg_text(m).casefold():
+            out.append(m)
+    return out
+
+
+def results_messages(world, channel=None) -> list[discord.Message]:
+    """The poll results the bot posted in a channel ("📊 Results of ...")."""
+    return [m for m in world.bot_messages(channel) if m.embeds and (m.embeds[0].title or "").startswith("📊 Results of")]
+
+
+def quote_passage(result) -> str:
+    """The quoted passage (first blockquote line of the embed), spoiler tags removed."""
+    emb = msgs(result)[0].embeds[0]
+    desc = emb.description or ""
+    m = re.search(r">\s?(.+)", desc)
+    assert m, desc
+    return m.group(1).replace("||", "").strip()
+
+
+def sentence_count(text: str) -> int:
+    text = text.replace("[…]", "").replace("[...]", "")
+    text = re.sub(r"\b(Mr|Mrs|Ms|Dr|St|vs|Jr|Sr|U\.S|L\.A|etc)\.", "X", text)
+    text = re.sub(r"\b[A-Z]\.(?= [A-Z]\.)", "X", text)  # spaced initials: "L. A. traffic"
+    ends = re.findall(r"[.!?…][”\"’')\]]*(?=\s+[“\"‘'(\[]?[A-Z0-9])", text)
+    return len(ends) + 1
+
+
+SPOILER_RE = re.compile(r"\|\|(.+?)\|\|", re.DOTALL)
+
+
+ENDING_WORDS = re.compile(r"\b(end|ends|ending|endings|ended|epilogue|final|finale|last|climax|closing)\b", re.IGNORECASE)
+
+
+FOOTER = re.compile(r"Review #(\d+) · passage (\d+)")
+
+
+def passage_id_of(settings, message) -> int:
+    """The passage a quote embed shows, from its footer (review id + ordinal) checked against the DB."""
+    footer = embed_of(message).footer.text
+    match = FOOTER.search(footer)
+    assert match, footer
+    review, ordinal = int(match[1]), int(match[2]) - 1
+    [(pid,)] = rows(settings, "SELECT id FROM passages WHERE review_id = ? AND ordinal = ?", (review, ordinal))
+    return pid
+
+
+def theme_ids(settings, theme: str) -> set[int]:
+    return {r[0] for r in rows(settings, "SELECT passage_id FROM passage_themes WHERE theme = ?", (theme,))}
+
+
+def themes_toml() -> dict:
+    import tomllib
+
+    return tomllib.loads((ROOT / "data" / "themes.toml").read_text())["themes"]
+
+
+# -------------------- Discord's limits
+
+
+LIMITS = {"content": 2000, "title": 256, "description": 4096, "footer": 2048, "author": 256}
+
+
+def check_payload(body: dict[str, Any]) -> None:
+    """One outgoing message body respects Discord's limits and pings nobody (the suite's one limit checker)."""
+    mentions = body.get("allowed_mentions")
+    assert mentions is not None and mentions.get("parse") == [], body.get("allowed_mentions")
+    assert not mentions.get("users") and not mentions.get("roles") and not mentions.get("replied_user")
+    assert len(body.get("content") or "") <= LIMITS["content"], "content over 2000"
+    embeds = body.get("embeds") or []
+    assert len(embeds) <= 10
+    total = 0
+    for embed in embeds:
+        assert len(embed.get("title") or "") <= LIMITS["title"]
+        assert len(embed.get("description") or "") <= LIMITS["description"]
+        footer = (embed.get("footer") or {}).get("text") or ""
+        author = (embed.get("author") or {}).get("name") or ""
+        assert len(footer) <= LIMITS["footer"] and len(author) <= LIMITS["author"]
+        fields = embed.get("fields") or []
+        assert len(fields) <= 25, f"{len(fields)} embed fields"
+        for field in fields:
+            assert 0 < len(field.get("name") or "") <= 256 and 0 < len(field.get("value") or "") <= 1024, field
+        total += len(embed.get("title") or "") + len(embed.get("description") or "") + len(footer) + len(author)
+        total += sum(len(f["name"]) + len(f["value"]) for f in fields)
+    assert total <= 6000, f"embeds total {total}"
+    for row in body.get("components") or []:
+        for item in row.get("components") or []:
+            assert len(item.get("custom_id") or "") <= 100
+            assert len(item.get("label") or "") <= 80
+            for option in item.get("options") or []:
+                assert len(option.get("label") or "") <= 100 and len(option.get("value") or "") <= 100
+    poll = body.get("poll")
+    if poll:
+        assert len(poll["question"]["text"]) <= 300
+        assert 1 <= len(poll["answers"]) <= 10
+        for answer in poll["answers"]:
+            assert len(answer["poll_media"]["text"]) <= 55
+    if "name" in body:
+        assert len(body["name"]) <= 100
+
+
+def check_all_payloads(env) -> None:
+    """Every message the bot sent and every modal it opened is within Discord's limits and pings nobody."""
+    for body in message_payloads(env):
+        check_payload(body)
+    check_modals(env)
+    for request in env.http_requests:  # thread names (POST .../threads) carry no message body
+        body = request.json
+        if isinstance(body, dict) and request.method in ("POST", "PATCH") and "name" in body:
+            assert len(body["name"]) <= 100, body["name"][:120]
+
+
+def check_modals(env) -> None:
+    """Every modal the bot opened fits Discord's modal limits."""
+    for request in env.http_requests:
+        body = request.json
+        if "/callback" not in request.path or not isinstance(body, dict) or body.get("type") != 9:
+            continue
+        modal = body["data"]
+        assert 1 <= len(modal["title"]) <= 45 and len(modal["custom_id"]) <= 100
+        for row in modal["components"]:
+            for field in row["components"]:
+                assert len(field.get("label") or "") <= 45 and len(field["custom_id"]) <= 100
+                assert len(field.get("placeholder") or "") <= 100
+                assert len(field.get("value") or "") <= 4000
+
+
+# -------------------- Driving the bot
+
+
+async def add_review(world: World, who=None, text: str = WHIPLASH, name="whiplash.txt", **meta):
+    meta.setdefault("film", "Whiplash")
+    return await (who or world.mod).slash(world.channel, "review add", file=(name, text.encode()), **meta)
+
+
+async def add_review_file(world, text: str = WHIPLASH_REVIEW, who=None, name="review.txt", **meta):
+    meta.setdefault("film", "Whiplash")
+    return await (who or world.mod).slash(world.channel, "review add", file=(name, text.encode()), **meta)
+
+
+def unique_review(n: int) -> str:
+    """A different review text each time (duplicates are refused), still quotable and themed."""
+    words = ["amber", "brisk", "cobalt", "dusky", "ember", "fable", "gilded", "hollow", "ivory", "jade"]
+    tag = " ".join(words[int(d)] for d in f"{n:04d}")
+    return f"Review number {tag} begins here. " + WHIPLASH_REVIEW.replace("young drummer", f"young drummer ({tag})")
+
+
+def export_json(n: int, start: int = 0) -> bytes:
+    """A `/review import` file of n moderator reviews (Film {start} .. Film {start + n - 1})."""
+    items = [
+        {
+            "film": f"Film {i}",
+            "year": 2000 + i,
+            "critic": f"Critic {i}",
+            "outlet": None,
+            "url": None,
+            "date": None,
+            "spoiler": False,
+            "source": "moderator",
+            "text": f"Film {i} is a quiet drama about a family that learns to speak again after loss {i}."
+            " The director frames every dinner scene with patient, generous long takes.",
+        }
+        for i in range(start, start + n)
+    ]
+    return json.dumps({"format": "filmbot-reviews", "version": 1, "reviews": items}).encode()
+
+
+async def create_poll(world: World, who=None, **opts):
+    before = {m.id for m in world.bot_messages()}
+    r = await (who or world.alice).slash(world.channel, "poll create", **opts)
+    new = [m for m in world.bot_messages() if m.id not in before]
+    return r, new
+
+
+async def set_schedule(world: World, channel=None, who=None, **opts) -> int:
+    r = await (who or world.mod).slash(world.channel, "schedule set", channel=channel or world.channel, **opts)
+    text = assert_ephemeral_reply(r)
+    m = re.search(r"#(\d+)", text)
+    assert m and "schedule" in text.casefold(), text
+    return int(m.group(1))
+
+
+async def daily_paris(world, channel=None, **options):
+    """A daily 09:00 Europe/Paris schedule, set by the moderator."""
+    result = await world.mod.slash(world.channel, "schedule set", channel=channel or world.channel, time="09:00",
+                                   timezone="Europe/Paris", **options)
+    assert result.ephemeral and "Schedule set" in result.response.content, result.response.content
+    return result
+
+
+async def discuss_and_get_prompt(world: World, who, **opts):
+    before = {m.id for m in prompt_messages(world)}
+    r = await who.slash(world.channel, "discuss", **opts)
+    new = [m for m in prompt_messages(world) if m.id not in before]
+    return r, new
+
+
+async def burst(env: Env, calls):
+    """Fire several interactions before the bot handles any of them (true concurrency).
+
+    simcord settles after each actor verb; here settlement is deferred until every interaction was
+    emitted, so the bot sees them all at once, like fast double clicks or a crowd of members.
+    """
+    real = env._settle_internal
+
+    async def no_settle(**_kw):
+        return None
+
+    env._settle_internal = no_settle
+    try:
+        results = [await call() for call in calls]
+    finally:
+        env._settle_internal = real
+    await env.settle()
+    return results
+
+
+def posted_slots(settings, schedule_id: int | None = None) -> list[str]:
+    sql = "SELECT slot_utc FROM schedule_posts WHERE status='posted'"
+    params: tuple = ()
+    if schedule_id is not None:
+        sql += " AND schedule_id=?"
+        params = (schedule_id,)
+    return [r[0] for r in rows(settings, sql + " ORDER BY slot_utc", params)]
+
+
+def slot_rows(settings) -> list[tuple[str, str]]:
+    """(slot, status) of every scheduled post, oldest first."""
+    return [(r["slot_utc"], r["status"]) for r in rows(settings, "SELECT * FROM schedule_posts ORDER BY slot_utc")]
+
+
+def drop_manifest_entry(data_dir: Path, file_stem: str) -> None:
+    path = data_dir / "manifest.toml"
+    blocks = path.read_text(encoding="utf-8").split("[[review]]")
+    kept = [b for b in blocks if file_stem not in b]
+    assert len(kept) == len(blocks) - 1
+    path.write_text("[[review]]".join(kept), encoding="utf-8")
+
+
+# -------------------- Time and restarts
+
+
+async def advance_to(world_or_env, *moment) -> None:
+    """Move the clock to a UTC moment (a datetime, or its fields: 2026, 1, 1, 8) with the bot up.
+
+    In half-day steps: simcord gives one advance_time call 5 s of real time in total."""
+    env = getattr(world_or_env, "env", world_or_env)
+    when = moment[0] if isinstance(moment[0], datetime) else datetime(*moment, tzinfo=UTC)
+    assert when >= env.now()
+    while env.now() < when:
+        await env.advance_time(min((when - env.now()).total_seconds(), 12 * HOUR))
+
+
+async def bot_down_for(env: simcord.Env, seconds: float) -> None:
+    """The bot process is gone for `seconds` of virtual time, then starts again on the same database."""
+    await env.shutdown()
+    env.backend.advance_clock(seconds)
+    await env.start()
+
+
+# -------------------- Hostile input and the per-example bot of the fuzzer
+
+
+NASTY = [
+    '"', '"AND OR NEAR(', "NEAR(a b, 2)", "*", "jazz*", "^jazz", "col:jazz", "-jazz", "'", "\\", "()",
+    "\x00", "a\x00b", "@everyone", "@here", "<@&123456789012345678>", "<@123456789012345678>",
+    "<#123456789012345678>", "**bold** __u__ ||spoiler|| `code` ```block``` > quote # head",
+    "\u202e\u200freversed", "مرحبا بالعالم", "🎬🍿👩‍👩‍👧‍👦", "x" * 10_000, "word " * 1_500, "   ", "\n\n\t",
+    "%s %d {0} {{}}", "'; DROP TABLE reviews; --", "La La Land", "ending", "Europe/Paris", "25:61",
+    "mon,funday", "http://", "javascript:alert(1)", "1e309", "-1", "0", "99999999999999999999",
+    "|||", "a|a|a", "Unattributed review #999",
+    # from the black-box grid fuzzer
+    "AND OR NEAR(", "* NOT ^", "\ud800lone", "🎬🍿" * 30, "\u202eRTL\u202c mark", "@everyone @here",
+    "<@&1234567890> <@1> <#1>", "-", "' OR 1=1; DROP TABLE reviews; --", "La La Land (2016)", "#1",
+    "99999999999999999999999",
+]
+
+
+nasty_text = st.one_of(
+    st.sampled_from(NASTY),
+    st.text(max_size=120),
+    st.builds(lambda a, b: a + b, st.sampled_from(NASTY), st.text(max_size=40)),
+)
+
+
+# A valid value for each required string option, so that only the fuzzed option is hostile.
+VALID_STRINGS = {
+    "question": "Was the ending happy?", "options": "Yes|No", "time": "09:00", "zone": "UTC", "query": "jazz",
+    "film": "La La Land", "theme": "ending", "poll": "1", "review": "1", "id": "1",
+}
+
+
+def string_options(command: app_commands.Command) -> list[str]:
+    return [p.name for p in command.parameters if p.type is discord.AppCommandOptionType.string]
+
+
+def leaf_commands(tree: app_commands.CommandTree) -> list[tuple[str, app_commands.Command]]:
+    found = []
+    for command in tree.get_commands():
+        if isinstance(command, app_commands.Group):
+            for sub in command.walk_commands():
+                if isinstance(sub, app_commands.Command):
+                    found.append((sub.qualified_name, sub))
+        elif isinstance(command, app_commands.Command):
+            found.append((command.qualified_name, command))
+    return found
+
+
+class Scenario(World):
+    """The World of one hypothesis example (a fixture would be shared by every example), plus valid options."""
+
+    def __init__(self, env: simcord.Env) -> None:
+        super().__init__(env)
+        self.role = self.mod_role
+        self.member = self.alice
+
+    def defaults(self, command: app_commands.Command) -> dict[str, Any]:
+        """Valid values for every required option (the fuzzed one is overridden by the caller)."""
+        values: dict[str, Any] = {}
+        for p in command.parameters:
+            if not p.required:
+                continue
+            kind = p.type
+            if kind is discord.AppCommandOptionType.string:
+                values[p.name] = VALID_STRINGS.get(p.name, "x")
+                continue
+            if kind is discord.AppCommandOptionType.channel:
+                values[p.name] = self.channel
+            elif kind is discord.AppCommandOptionType.role:
+                values[p.name] = self.role
+            elif kind in (discord.AppCommandOptionType.user, discord.AppCommandOptionType.mentionable):
+                values[p.name] = self.member
+            elif kind is discord.AppCommandOptionType.integer or kind is discord.AppCommandOptionType.number:
+                values[p.name] = 1
+            elif kind is discord.AppCommandOptionType.boolean:
+                values[p.name] = False
+            else:
+                return {"__skip__": True}  # attachments are fuzzed in their own tests
+        return values
+
+
+def run_with_bot(template: Path, scenario: Callable[[Scenario], Awaitable[None]]) -> None:
+    """Run `scenario` against a fresh bot whose database starts as a copy of `template`."""
+
+    async def main() -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            database = Path(tmp) / "fuzz.db"
+            shutil.copy(template, database)
+            bot = create_bot(Settings(database=database))
+            try:
+                async with simcord.run(bot) as env:
+                    await scenario(Scenario(env))
+            finally:
+                await bot.close_store()
+
+    asyncio.run(main())
+
+
+def build_template(path: Path) -> Path:
+    """A migrated, imported database, so each example skips the import."""
+
+    async def main() -> None:
+        bot = create_bot(Settings(database=path))
+        try:
+            async with simcord.run(bot):
+                pass
+        finally:
+            await bot.close_store()
+
+    asyncio.run(main())
+    return path

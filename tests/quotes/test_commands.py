@@ -1,0 +1,99 @@
+"""/quote, its buttons, /search and /critics, driven through simcord."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from tests.helpers import assert_no_pings, embed_of
+
+ENDING_WORDS = ("ending", "epilogue", "the end", "final", "last", "reunite", "part ways", "climax")
+
+
+
+
+async def test_quote_ending_is_spoiler_tagged_and_about_the_ending(world):
+    """/quote theme:ending returns a spoiler-tagged seed passage about the ending."""
+    result = await world.alice.slash(world.channel, "quote", theme="ending")
+    assert not result.ephemeral
+    description = embed_of(result.response).description
+    assert "||" in description
+    quoted = description.split("||")[1].lower()
+    assert any(word in quoted for word in ENDING_WORDS)
+    assert "Unattributed review #" in description
+
+
+async def test_quote_with_fts_syntax_gets_a_helpful_ephemeral_message(world):
+    """`about:"` and `about:"AND OR NEAR(` are explained, not errors."""
+    for about in ('"', '"AND OR NEAR('):
+        result = await world.alice.slash(world.channel, "quote", about=about)
+        assert result.ephemeral
+        assert "nothing to search for" in result.response.content
+
+
+async def test_quote_about_keyword_finds_matching_passage(world):
+    """/quote about:jazz returns a passage that mentions jazz."""
+    result = await world.alice.slash(world.channel, "quote", about="jazz")
+    assert "jazz" in embed_of(result.response).description.lower()
+
+
+
+
+async def test_more_context_is_ephemeral_paragraph(world):
+    """"More context" shows the surrounding paragraph only to the clicker."""
+    first = await world.alice.slash(world.channel, "quote", about="Griffith Observatory")
+    result = await world.bob.click(first.response, label="More context")
+    assert result.ephemeral
+    assert "Griffith Observatory" in result.response.content
+
+
+async def test_unknown_theme_lists_themes(world):
+    """An unknown theme is refused ephemerally with the list of themes."""
+    result = await world.alice.slash(world.channel, "quote", theme="car chases")
+    assert result.ephemeral
+    assert "`ending`" in result.response.content
+
+
+async def test_nothing_found_names_the_search(world):
+    """A search with no hit says what was searched and what exists."""
+    result = await world.alice.slash(world.channel, "quote", about="spaceship")
+    assert result.ephemeral
+    assert "spaceship" in result.response.content and "La La Land (2016)" in result.response.content
+
+
+async def test_search_highlights_top_passages(world):
+    """/search shows up to five passages with the words in bold."""
+    result = await world.alice.slash(world.channel, "search", query="jazz")
+    fields = embed_of(result.response).fields
+    assert 1 <= len(fields) <= 5
+    assert all("**" in f.value for f in fields)
+
+
+async def test_critics_lists_unattributed_reviews(world):
+    """/critics never invents a byline for the seed reviews."""
+    result = await world.alice.slash(world.channel, "critics")
+    description = embed_of(result.response).description
+    assert description.count("Unattributed review #") == 3
+
+
+async def test_everyone_in_about_pings_nobody(world):
+    """User text in replies never pings: allowed_mentions parses nothing."""
+    await world.alice.slash(world.channel, "quote", about="@everyone")
+    await world.alice.slash(world.channel, "quote", about="jazz")
+    assert_no_pings(world.env)
+
+
+async def test_import_is_idempotent_on_restart(world, settings):
+    """A restart with unchanged files imports nothing and keeps passage ids."""
+    with sqlite3.connect(settings.database) as conn:
+        before = conn.execute("SELECT id, text FROM passages ORDER BY id").fetchall()
+    await world.env.restart_bot()
+    assert world.bot.last_import.unchanged
+    with sqlite3.connect(settings.database) as conn:
+        assert conn.execute("SELECT id, text FROM passages ORDER BY id").fetchall() == before
+
+
+async def test_another_with_a_single_match_says_so(world):
+    """When the filters match one passage only, "Another" explains instead of repeating it."""
+    first = await world.alice.slash(world.channel, "quote", about="Borzage")
+    again = await world.bob.click(first.response, label="Another")
+    assert again.ephemeral and "only passage" in again.response.content

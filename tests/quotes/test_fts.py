@@ -1,0 +1,35 @@
+"""User keywords become safe FTS5 expressions."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.quotes.fts import keywords, match_expression
+
+
+def test_operators_and_quotes_are_dropped():
+    """FTS5 syntax carries no meaning: only plain words remain."""
+    assert match_expression('"AND OR NEAR(') is None
+    assert match_expression('jazz* OR "piano"') == '"jazz" "piano"'
+
+
+def test_keywords_are_capped():
+    """Ten thousand characters become at most eight short words."""
+    words = keywords("word " * 2000 + " ".join(f"w{i}" for i in range(50)) + " x" * 5000)
+    assert 1 <= len(words) <= 8
+
+
+@given(st.text(max_size=300))
+def test_any_text_is_a_valid_match_expression(text):
+    """Whatever a member types, SQLite accepts the expression."""
+    expression = match_expression(text)
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE VIRTUAL TABLE t USING fts5(x)")
+    conn.execute("INSERT INTO t VALUES ('some words about jazz')")
+    assert expression is None or (isinstance(expression, str) and expression.strip()), repr(expression)
+    if expression is not None:  # SQLite raises on an invalid expression; a valid one finds the row or nothing
+        found = conn.execute("SELECT * FROM t WHERE t MATCH ?", (expression,)).fetchall()
+        assert found in ([], [("some words about jazz",)])
