@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
@@ -76,6 +76,16 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
             await self.bot.store.guilds.update(
                 require_guild(interaction).id, actor_id=interaction.user.id, log_channel_id=channel.id if channel else None)
             await send_ephemeral(interaction, f"Log channel set to {channel.mention}." if channel else "Log channel cleared.")
+
+    @app_commands.command(name="watchlist-approval", description="Whether moderators approve watchlist suggestions.")
+    @app_commands.describe(state="on: members' suggestions wait for a moderator in the log channel")
+    async def watchlist_approval(self, interaction: discord.Interaction, state: Literal["on", "off"]) -> None:
+        """Whether members' /watchlist add suggestions wait for a moderator's approval."""
+        async with user_errors(interaction):
+            await require_moderator(interaction, "change server settings")
+            await self.bot.store.filmnight.set_setting(
+                require_guild(interaction).id, interaction.user.id, "watchlist_approval", int(state == "on"))
+            await send_ephemeral(interaction, f"Watchlist approval is {state}.")
 
     @app_commands.command(name="show", description="Show this server's filmbot settings.")
     async def show(self, interaction: discord.Interaction) -> None:
