@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.core.lookup import FilmScope
+from bot.core.lookup import FilmScope, film_scope
 from bot.core.refusals import UserError
 from bot.core.text import inert
 from bot.filmnight.rules import Screening
@@ -23,7 +23,10 @@ async def current_film(store: Store, guild_id: int, now: datetime | None = None)
     screening = await store.filmnight.current(guild_id)
     if screening is None:
         return None
-    return FilmScope(str(screening.film_id), screening.label)
+    try:  # only a film with reviews can scope quotes and prompts; otherwise nothing changes
+        return await film_scope(store, str(screening.film_id))
+    except UserError:
+        return None
 
 
 async def locked_screening(store: Store, guild_id: int, film_label: str | None) -> Screening | None:
@@ -47,3 +50,14 @@ async def refuse_spoilers(store: Store, guild_id: int, film_label: str | None, t
             f"**{inert(theme.name, 80)}** is a spoiler theme and the club hasn't watched"
             f" *{inert(screening.label, 120)}* yet: it unlocks <t:{ends}:R>, when the screening ends."
         )
+
+
+async def film_or_current(store: Store, guild_id: int | None, film: str | None) -> tuple[str | None, bool]:
+    """(the film typed, else the current film's label; True when spoiler themes of it are held back)."""
+    if guild_id is None:
+        return film, False
+    if film is None:
+        current = await current_film(store, guild_id)
+        film = current.label if current else None
+    locked = film is not None and await locked_screening(store, guild_id, (await film_scope(store, film)).label) is not None
+    return film, locked
