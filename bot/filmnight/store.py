@@ -311,12 +311,19 @@ class FilmNightStore:
         return True
 
     async def move(self, screening: Screening, start: datetime, end: datetime,
-                   reminders: list[tuple[str, datetime]], actor_id: int | None) -> None:
+                   reminders: list[tuple[str, datetime]], actor_id: int | None) -> bool:
+        """New times and re-armed reminders; False (nothing done) when the times are already these.
+
+        The bot's own move comes back as an event update from Discord: whichever arrives second is a no-op.
+        """
         async with self.db.transaction() as conn:
-            await conn.execute(
-                "UPDATE screenings SET starts_at = ?, ends_at = ? WHERE id = ? AND status = 'scheduled'",
-                (iso(start), iso(end), screening.id),
+            cur = await conn.execute(
+                "UPDATE screenings SET starts_at = ?, ends_at = ? WHERE id = ? AND status = 'scheduled'"
+                " AND (starts_at != ? OR ends_at != ?)",
+                (iso(start), iso(end), screening.id, iso(start), iso(end)),
             )
+            if cur.rowcount != 1:
+                return False
             await self._arm(conn, screening.id, reminders, end)
             await AuditStore.record(
                 conn, guild_id=screening.guild_id, actor_id=actor_id, action="filmnight.move",
@@ -324,6 +331,7 @@ class FilmNightStore:
                 before={"starts_at": screening.starts_at, "ends_at": screening.ends_at},
                 after={"starts_at": iso(start), "ends_at": iso(end)},
             )
+        return True
 
     async def unlock(self, screening: Screening, actor_id: int, now: datetime) -> bool:
         async with self.db.transaction() as conn:
