@@ -29,6 +29,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+def refusal(error: discord.HTTPException) -> str:
+    """Discord's reason, short and inert (a missing Manage Events permission is the usual one)."""
+    if isinstance(error, discord.Forbidden):
+        return "I need the **Manage Events** permission"
+    return inert(f"HTTP {error.status}: {error.text}", 150)
+
+
 class FilmNightService:
     def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
@@ -133,17 +140,12 @@ class FilmNightService:
             raise UserError("This server already has an upcoming screening: `/filmnight move` or cancel it first.")
         name = clip(f"Film night: {entry.label}", 100)
         description = clip(f"The club watches {entry.label}. Press Interested to be reminded.", 1000)
-        if place is not None:
-            event = await guild.create_scheduled_event(
-                name=name, start_time=start, end_time=end, channel=place,
-                description=description, privacy_level=discord.PrivacyLevel.guild_only,
-            )
-        else:
-            assert location is not None
-            event = await guild.create_scheduled_event(
-                name=name, start_time=start, end_time=end, entity_type=discord.EntityType.external,
-                location=location, description=description, privacy_level=discord.PrivacyLevel.guild_only,
-            )
+        try:
+            event = await self._create_event(guild, name, description, start, end, place, location)
+        except discord.HTTPException as error:
+            raise UserError(
+                f"Discord refused to create the server event ({refusal(error)}). Nothing was scheduled."
+            ) from error
         try:
             screening_id = await self.store.create_screening(
                 guild_id=guild.id, film_id=entry.film_id, channel_id=require_channel_id(interaction),
@@ -161,13 +163,32 @@ class FilmNightService:
         assert screening is not None
         return screening
 
+    @staticmethod
+    async def _create_event(
+        guild: discord.Guild, name: str, description: str, start: datetime, end: datetime,
+        place: discord.VoiceChannel | discord.StageChannel | None, location: str | None,
+    ) -> discord.ScheduledEvent:
+        if place is not None:
+            return await guild.create_scheduled_event(
+                name=name, start_time=start, end_time=end, channel=place,
+                description=description, privacy_level=discord.PrivacyLevel.guild_only,
+            )
+        assert location is not None
+        return await guild.create_scheduled_event(
+            name=name, start_time=start, end_time=end, entity_type=discord.EntityType.external,
+            location=location, description=description, privacy_level=discord.PrivacyLevel.guild_only,
+        )
+
     async def cancel(self, screening: Screening, actor_id: int | None) -> None:
         guild = self.bot.get_guild(screening.guild_id)
-        if guild is not None:
+        event = guild.get_scheduled_event(screening.event_id) if guild else None
+        if event is not None:
             try:
-                await guild.get_scheduled_event(screening.event_id).delete()  # type: ignore[union-attr]
-            except (discord.NotFound, AttributeError):
+                await event.delete()
+            except discord.NotFound:
                 pass  # already gone in Discord: follow anyway
+            except discord.HTTPException as error:
+                raise UserError(f"Discord refused to delete the server event ({refusal(error)}). Nothing changed.") from error
         await self.store.cancel(screening, actor_id, "cancelled with /filmnight cancel")
         self.bot.scheduler.wake()
 
@@ -177,7 +198,10 @@ class FilmNightService:
         start = rules.parse_when(when, await self.zone(guild.id), now)
         end = start + rules.DEFAULT_RUNTIME
         event = guild.get_scheduled_event(screening.event_id) or await guild.fetch_scheduled_event(screening.event_id)
-        await event.edit(start_time=start, end_time=end)  # Discord first: a refusal changes nothing here
+        try:  # Discord first: a refusal changes nothing here
+            await event.edit(start_time=start, end_time=end)
+        except discord.HTTPException as error:
+            raise UserError(f"Discord refused to move the server event ({refusal(error)}). Nothing changed.") from error
         await self.follow_times(screening, start, end, interaction.user.id)
         moved = await self.store.screening(screening.id)
         assert moved is not None
