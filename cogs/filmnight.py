@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -186,11 +186,14 @@ class FilmNight(commands.Cog):
     )
     async def pick(
         self, interaction: discord.Interaction, candidates: int = rules.DEFAULT_CANDIDATES,
-        hours: int = rules.DEFAULT_HOURS, method: Literal["ranked", "single"] = "ranked",
+        hours: int = rules.DEFAULT_HOURS, method: str = "ranked",
     ) -> None:
         """Open a pick over the top watchlist films."""
         async with user_errors(interaction):
             await require_moderator(interaction, "start a film-night pick")
+            method = method.strip().casefold()
+            if method not in ("ranked", "single"):
+                raise UserError("The method is `ranked` (order your top 3) or `single` (one choice each).")
             await self.bot.filmnight.post_pick(interaction, candidates, hours, method)
 
     @filmnight.command(name="schedule", description="Moderators: schedule the screening as a server event.")
@@ -289,6 +292,10 @@ class FilmNight(commands.Cog):
             guild = require_guild(interaction)
             await self.store.set_setting(guild.id, moderator.id, "ping_role_id", role.id if role else None)
             await send_ephemeral(interaction, f"Reminders ping {role.mention}." if role else "Reminders ping nobody.")
+
+    @pick.autocomplete("method")
+    async def method_autocomplete(self, interaction: discord.Interaction, current: str):
+        return [app_commands.Choice(name=v, value=v) for v in ("ranked", "single")]
 
     @schedule.autocomplete("film")
     async def schedule_autocomplete(self, interaction: discord.Interaction, current: str):
