@@ -146,8 +146,11 @@ class ScheduleJob:
             channel = await self._channel(schedule)
             # Film night: no film → the current film, and its spoiler themes wait for the screening's end.
             film, locked = await film_or_current(self.bot.store, schedule.guild_id, schedule.film)
+            theme = schedule.theme
+            if locked and theme in self.bot.themes and self.bot.themes[theme].spoiler:
+                theme = None  # held back until the screening ends: this slot rotates through the others
             posted = await post_prompt(
-                self.bot, channel, guild_id=schedule.guild_id, theme=schedule.theme, film=film,
+                self.bot, channel, guild_id=schedule.guild_id, theme=theme, film=film,
                 make_thread=schedule.make_thread, mention_role_id=schedule.ping_role_id,
                 source=f"schedule:{claim.post_id}", exclude_spoilers=locked,
             )

@@ -105,3 +105,39 @@ async def test_single_choice_pick_and_reminder_role(world, settings):
     await world.env.advance_time(24 * HOUR)
     (reminder,) = [m for m in world.channel.history() if m.author.bot and "⏰" in (m.content or "")]
     assert reminder.content.startswith(f"<@&{role.id}>")
+
+
+async def test_concurrent_ballots_and_closes_count_exactly_once(world, settings):
+    """Ballots racing each other and three closes racing the deadline: one row per member, one result."""
+    import asyncio
+
+    for film in ("Heat", "Ran", "Alien", "Brazil"):
+        await world.mod.slash(world.channel, "watchlist add", film=film)
+    opened = await world.mod.slash(world.channel, "filmnight pick", candidates=4, hours=1)
+    pick_id = db(settings, "SELECT id FROM filmnight_picks")[0][0]
+    store, now = world.bot.store.filmnight, world.bot.now()
+    # 40 members, each sending two different ballots at once: the last write wins, one row each.
+    await asyncio.gather(*(
+        store.cast(pick_id, 1000 + n, ranking, now) for n in range(40) for ranking in ((1, 2), (2, 3, 1))
+    ))
+    assert db(settings, "SELECT count(*), count(DISTINCT user_id) FROM filmnight_ballots") == [(40, 40)]
+    counts = await asyncio.gather(*(world.bot.filmnight.close_pick(pick_id) for _ in range(3)))
+    assert sum(c is not None for c in counts) == 1
+    await world.env.advance_time(HOUR + 1)
+    results = [m for m in world.channel.history() if m.embeds and m.embeds[0].title.startswith("Results")]
+    assert len(results) == 1 and opened.response is not None
+    assert not await store.cast(pick_id, 1, (1,), world.bot.now())  # closed: nothing changes
+
+
+async def test_current_film_defaults_and_scheduled_prompts_skip_spoilers(world, settings):
+    await scheduled(world, where="Club room")
+    quote = await world.alice.slash(world.channel, "quote")
+    assert "La La Land" in "".join(f.name for f in quote.response.embeds[0].fields) + str(quote.response.embeds[0].to_dict())
+    await world.mod.slash(world.channel, "schedule set", channel=world.channel, time="09:00")
+    await world.mod.slash(world.channel, "schedule set", channel=world.channel, time="10:00", theme="ending")
+    await world.env.advance_time(24 * HOUR)
+    assert len(db(settings, "SELECT DISTINCT message_id FROM posted_prompts")) == 2
+    themes = {row[0] for row in db(settings, "SELECT theme FROM posted_prompts")}
+    assert themes and "ending" not in themes
+    assert {row[0] for row in db(settings, "SELECT film_key FROM posted_prompts")} == {
+        str(db(settings, "SELECT id FROM films WHERE title = 'La La Land'")[0][0])}
