@@ -17,6 +17,7 @@ from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.core.time import from_iso, iso
+from bot.discussion.post import post_prompt  # the discussion feature's public posting helper
 from bot.filmnight import rules
 from bot.filmnight.render import pick_embed, reminder_text, result_embed
 from bot.filmnight.rules import Entry, Pick, Screening
@@ -269,8 +270,6 @@ class FilmNightService:
 
     async def after_prompt(self, screening: Screening, channel: discord.TextChannel) -> int | None:
         """The ending question, in a thread named as containing spoilers (post_prompt does that)."""
-        from bot.discussion.post import post_prompt  # the discussion feature's public posting helper
-
         spoilers = [key for key, theme in self.bot.themes.items() if theme.spoiler]
         for theme in spoilers:
             try:
