@@ -21,6 +21,7 @@ from bot.core.jobs import Scheduler
 from bot.core.render import NO_MENTIONS
 from bot.corpus import Theme, load_themes
 from bot.corpus.bundle import ImportResult, import_bundled
+from bot.filmnight.service import FilmNightService
 from bot.polls.service import PollService
 from bot.stores import Store
 
@@ -46,6 +47,7 @@ class FilmBot(commands.Bot):
         self.last_import: ImportResult | None = None
         self.scheduler = Scheduler(self.now)
         self.polls = PollService(self)  # the cog, the vote buttons and the deadline job share it
+        self.filmnight = FilmNightService(self)  # film night's commands, ballots, listeners and job
         self.tree.error(on_app_command_error)
 
     @staticmethod

@@ -6,6 +6,7 @@ from bot.core.db import Database
 from bot.core.store import AuditStore, GuildStore, MetaStore
 from bot.corpus.store import CorpusWriter
 from bot.discussion.store import PromptStore
+from bot.filmnight.store import FilmNightStore
 from bot.polls.store import PollStore
 from bot.quotes.store import QueryStore, QuoteStore
 from bot.reviews.draft_store import DraftStore
@@ -29,3 +30,4 @@ class Store:
         self.drafts = DraftStore(db)
         self.schedules = ScheduleStore(db)
         self.reviews = ReviewStore(db)
+        self.filmnight = FilmNightStore(db)

@@ -77,6 +77,23 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
                 require_guild(interaction).id, actor_id=interaction.user.id, log_channel_id=channel.id if channel else None)
             await send_ephemeral(interaction, f"Log channel set to {channel.mention}." if channel else "Log channel cleared.")
 
+    @app_commands.command(name="watchlist-approval", description="Whether moderators approve watchlist suggestions.")
+    @app_commands.describe(state="on: members' suggestions wait for a moderator in the log channel")
+    async def watchlist_approval(self, interaction: discord.Interaction, state: str) -> None:
+        """Whether members' /watchlist add suggestions wait for a moderator's approval."""
+        async with user_errors(interaction):
+            await require_moderator(interaction, "change server settings")
+            state = state.strip().casefold()
+            if state not in ("on", "off"):
+                raise UserError("Say `on` or `off`.")
+            await self.bot.store.filmnight.set_setting(
+                require_guild(interaction).id, interaction.user.id, "watchlist_approval", int(state == "on"))
+            await send_ephemeral(interaction, f"Watchlist approval is {state}.")
+
+    @watchlist_approval.autocomplete("state")
+    async def state_autocomplete(self, interaction: discord.Interaction, current: str):
+        return [app_commands.Choice(name=v, value=v) for v in ("on", "off")]
+
     @app_commands.command(name="show", description="Show this server's filmbot settings.")
     async def show(self, interaction: discord.Interaction) -> None:
         """Show this server's filmbot settings."""

@@ -11,11 +11,12 @@ from discord.ext import commands
 
 from bot.core.errors import message_for, user_errors
 from bot.core.films import option
-from bot.core.lookup import film_choices, film_scope, theme_choices
+from bot.core.lookup import film_choices, film_scope, resolve_theme, theme_choices
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.text import SPOILER_WARNING, clip, inert
 from bot.discussion.post import Kind, PostedPrompt, post_prompt
+from bot.filmnight.gate import film_or_current, refuse_spoilers
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -51,6 +52,9 @@ class Discussion(commands.Cog):
             raise UserError(
                 "Prompts need a server text channel (not a thread, forum or DM) to start a thread in."
             )
+        film, locked = await film_or_current(self.bot.store, interaction.guild.id, option(film))
+        if locked:  # the club hasn't screened it yet: its spoiler themes wait (bot/filmnight/gate.py)
+            await refuse_spoilers(self.bot.store, interaction.guild.id, film, resolve_theme(self.bot.themes, theme))
         # Posting and opening the thread can queue behind other prompts in this server: acknowledge first.
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
@@ -59,9 +63,10 @@ class Discussion(commands.Cog):
                 channel,
                 guild_id=interaction.guild.id,
                 theme=option(theme),
-                film=option(film),
+                film=film,
                 kind=kind,
                 source="command",
+                exclude_spoilers=locked,
             )
         except discord.HTTPException as error:
             # post_prompt already removed anything half-posted and recorded nothing.

@@ -15,6 +15,7 @@ from bot.core.lookup import check_film, resolve_theme, theme_list
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.text import clip, inert
+from bot.filmnight.gate import film_or_current, refuse_spoilers
 from bot.polls import rules as logic
 from bot.polls.job import PollDeadlineJob
 from bot.polls.views import VoteButton, VoteSelect, poll_embed
@@ -80,6 +81,9 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
                     f"The theme “{inert(found.name)}” has no ready-made poll. "
                     f"Themes with one: {with_polls or 'none'}."
                 )
+            film, locked = await film_or_current(self.bot.store, require_guild(interaction).id, film)
+            if locked:  # film night: the current film's spoiler themes wait for the screening to end
+                await refuse_spoilers(self.bot.store, require_guild(interaction).id, film, found)
             film = await check_film(self.bot.store, film)
             quote = await self.bot.store.quotes.pick(QuoteFilters(theme=found.key, film=film))
             if quote is None:

@@ -22,6 +22,7 @@ from bot.core.lookup import (
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.text import clip, film_label, inert, spoiler
+from bot.filmnight.gate import film_or_current
 from bot.quotes.fts import keywords
 from bot.quotes.render import critic_line, is_spoiler
 from bot.quotes.rules import QuoteFilters
@@ -78,6 +79,8 @@ class Quotes(commands.Cog):
     ) -> None:
         """Quote a critic: filter by film, critic, theme or keywords."""
         async with user_errors(interaction):
+            if option(film) is None and option(critic) is None and interaction.guild is not None:
+                film, _ = await film_or_current(self.bot.store, interaction.guild.id, None)  # now showing
             filters = await self.validated_filters(film, critic, theme, about)
             await send_quote(interaction, filters)
 

@@ -90,9 +90,13 @@ def _what_exists(offer: dict[str, int], scope: FilmScope) -> str:
     return f"Themes with passages{where}: {listed}."
 
 
-async def _theme_order(bot: Any, guild_id: int, theme: str | None, scope: FilmScope) -> list[Theme]:
+async def _theme_order(
+    bot: Any, guild_id: int, theme: str | None, scope: FilmScope, exclude_spoilers: bool = False
+) -> list[Theme]:
     """The requested theme, or every theme with passages in rotation order after the last one used."""
     offer = await _themes_on_offer(bot, scope)
+    if exclude_spoilers and theme is None:  # film night: spoiler themes wait until the screening ends
+        offer = {key: count for key, count in offer.items() if not bot.themes[key].spoiler}
     if theme is not None:
         resolved = resolve_theme(bot.themes, theme)
         if resolved is None:
@@ -110,9 +114,11 @@ async def _theme_order(bot: Any, guild_id: int, theme: str | None, scope: FilmSc
     return [bot.themes[k] for k in keys[start:] + keys[:start]]
 
 
-async def _choose(bot: Any, guild_id: int, theme: str | None, scope: FilmScope, kind: Kind) -> Choice:
+async def _choose(
+    bot: Any, guild_id: int, theme: str | None, scope: FilmScope, kind: Kind, exclude_spoilers: bool = False
+) -> Choice:
     """The first theme in rotation order that can make this kind of prompt, and its passages."""
-    order = await _theme_order(bot, guild_id, theme, scope)
+    order = await _theme_order(bot, guild_id, theme, scope, exclude_spoilers)
     for candidate in order:
         pool = await bot.store.quotes.passages_for(QuoteFilters(theme=candidate.key, film=scope.key or None))
         state = await bot.store.prompts.rotation(guild_id, candidate.key, scope.key)
@@ -149,6 +155,7 @@ async def post_prompt(
     make_thread: bool = True,
     mention_role_id: int | None = None,
     source: str = "command",
+    exclude_spoilers: bool = False,
 ) -> PostedPrompt:
     """Post one prompt (and its thread) in `channel`, then record the passages it used.
 
@@ -159,7 +166,7 @@ async def post_prompt(
     check_bot_permissions(channel, make_thread=make_thread)
     scope = await film_scope(bot.store, film)
     async with _guild_lock(bot, guild_id):
-        choice = await _choose(bot, guild_id, theme, scope, kind)
+        choice = await _choose(bot, guild_id, theme, scope, kind, exclude_spoilers)
         rendered = render_prompt(
             choice.theme,
             [quote for quote, _ in choice.picks],

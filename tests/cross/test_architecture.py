@@ -10,14 +10,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-FEATURES = ("quotes", "discussion", "polls", "schedules", "reviews", "corpus")
+FEATURES = ("quotes", "discussion", "polls", "schedules", "reviews", "corpus", "filmnight")
 # Pure modules: text processing, poll rules, time maths, rotation picking, domain types.
 PURE = (
     "bot.corpus", "bot.corpus.clean", "bot.corpus.segment", "bot.corpus.themes", "bot.corpus.standalone",
     "bot.corpus.quotes", "bot.corpus.context", "bot.corpus.hostile",
     "bot.core.films", "bot.core.time", "bot.core.text", "bot.core.refusals", "bot.core.config",
     "bot.core.jobs", "bot.quotes.fts", "bot.quotes.rules", "bot.polls.rules", "bot.schedules.rules",
-    "bot.discussion.rotation", "bot.reviews.rules",
+    "bot.discussion.rotation", "bot.reviews.rules", "bot.filmnight.rules",
 )
 SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE)\s")
 

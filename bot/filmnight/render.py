@@ -1,0 +1,113 @@
+"""What film night shows: watchlist pages, pick messages and results, screening notices."""
+
+from __future__ import annotations
+
+import math
+
+import discord
+
+from bot.core.render import FILM_CLUB_COLOUR
+from bot.core.text import EMBED_DESCRIPTION_MAX, clip, inert
+from bot.core.time import from_iso
+from bot.filmnight.rules import PAGE_SIZE, TIE_RULE, Count, Entry, Pick, Screening, count_lines
+
+
+def stamp(moment_iso: str, style: str) -> str:
+    return f"<t:{int(from_iso(moment_iso).timestamp())}:{style}>"
+
+
+def when_line(screening: Screening) -> str:
+    return f"{stamp(screening.starts_at, 'F')} ({stamp(screening.starts_at, 'R')})"
+
+
+def pages(total: int) -> int:
+    return max(1, math.ceil(total / PAGE_SIZE))
+
+
+def watchlist_embed(entries: list[Entry], page: int) -> discord.Embed:
+    """One page of the watchlist, most supported first."""
+    shown = entries[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    lines = []
+    for number, entry in enumerate(shown, start=page * PAGE_SIZE + 1):
+        line = f"**{number}. {inert(entry.label, 120)}** · {entry.support} support · suggested by <@{entry.suggested_by}>"
+        if entry.note:
+            line += f"\n  {inert(entry.note, 200)}"
+        lines.append(line)
+    embed = discord.Embed(
+        title="🎬 The club's watchlist",
+        description=clip("\n".join(lines) or "Nothing yet: suggest a film with `/watchlist add`.", EMBED_DESCRIPTION_MAX),
+        colour=FILM_CLUB_COLOUR,
+    )
+    embed.set_footer(text=f"Page {page + 1} of {pages(len(entries))} · {len(entries)} films · back one with /watchlist support")
+    return embed
+
+
+def pending_embed(entry: Entry) -> discord.Embed:
+    embed = discord.Embed(
+        title="Watchlist suggestion awaiting approval",
+        description=f"**{inert(entry.label, 200)}** suggested by <@{entry.suggested_by}>"
+        + (f"\n> {inert(entry.note, 300)}" if entry.note else ""),
+        colour=FILM_CLUB_COLOUR,
+    )
+    return embed
+
+
+def pick_embed(pick: Pick, ballots: int, *, closed: bool) -> discord.Embed:
+    how = (
+        "Rank up to 3 films: choose your favourite below, then your 2nd and 3rd choices in the private reply."
+        if pick.method == "ranked" else "Choose one film below; choose again to change your vote."
+    )
+    lines = [f"**{n}.** {inert(label, 150)}" for n, (_, label) in enumerate(pick.candidates, start=1)]
+    state = "Voting closed." if closed else f"Closes {stamp(pick.deadline, 'R')}."
+    embed = discord.Embed(
+        title="🗳️ Pick the next film night" + (" (ranked choice)" if pick.method == "ranked" else ""),
+        description=clip("\n".join(lines) + f"\n\n{how}\n{state} Ballots so far: {ballots}.", EMBED_DESCRIPTION_MAX),
+        colour=FILM_CLUB_COLOUR,
+    )
+    embed.set_footer(text=f"Pick #{pick.id}")
+    return embed
+
+
+def result_embed(pick: Pick, count: Count) -> discord.Embed:
+    labels = [inert(label, 100) for _, label in pick.candidates]
+    if count.winner is None:
+        text = "Nobody voted, so there is no winner."
+    else:
+        text = f"🏆 **{labels[count.winner - 1]}** wins.\n\n" + "\n".join(count_lines(count, labels))
+        if pick.method == "ranked":
+            text += f"\n\n*{TIE_RULE}*"
+        text += "\n\nSchedule it with `/filmnight schedule`."
+    return discord.Embed(
+        title=f"Results of pick #{pick.id}", description=clip(text, EMBED_DESCRIPTION_MAX), colour=FILM_CLUB_COLOUR
+    )
+
+
+def next_embed(screening: Screening, location: str) -> discord.Embed:
+    embed = discord.Embed(
+        title=clip(f"🎞️ Next film night: {screening.label}", 256),
+        description=f"{when_line(screening)}\nWhere: {location}\n"
+        "Press **Interested** on the server event to get Discord's reminder too.",
+        colour=FILM_CLUB_COLOUR,
+    )
+    if screening.locked:
+        embed.add_field(name="Spoilers", value=f"Spoiler themes unlock when the screening ends, {stamp(screening.ends_at, 'R')}.")
+    return embed
+
+
+def reminder_text(screening: Screening, kind: str, role_id: int | None) -> str:
+    ping = f"<@&{role_id}> " if role_id else ""
+    soon = "tomorrow" if kind == "24h" else "in an hour"
+    return f"{ping}⏰ Film night {soon}: **{inert(screening.label, 150)}**, {when_line(screening)}."
+
+
+def history_embed(screenings: list[Screening]) -> discord.Embed:
+    lines = [
+        f"• **{inert(s.label, 150)}** · {stamp(s.starts_at, 'D')} · "
+        f"{s.interested if s.interested is not None else '?'} interested"
+        for s in screenings
+    ]
+    return discord.Embed(
+        title="📽️ Film nights so far",
+        description=clip("\n".join(lines) or "No screening has ended yet.", EMBED_DESCRIPTION_MAX),
+        colour=FILM_CLUB_COLOUR,
+    )

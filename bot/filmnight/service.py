@@ -1,0 +1,294 @@
+"""What film night does with Discord and the store together (`bot.filmnight`).
+
+Order matters everywhere: validate, then ask Discord, then write; if the write fails the Discord side
+is undone, so a refused event never leaves a "now showing" behind.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.core.checks import require_channel_id, require_guild
+from bot.core.refusals import UserError
+from bot.core.render import NO_MENTIONS
+from bot.core.text import clip, inert
+from bot.core.time import from_iso, iso
+from bot.discussion.post import post_prompt  # the discussion feature's public posting helper
+from bot.filmnight import rules
+from bot.filmnight.render import pick_embed, reminder_text, result_embed
+from bot.filmnight.rules import Entry, Pick, Screening
+from bot.filmnight.views import next_rank_view, ordinal, pick_view
+
+if TYPE_CHECKING:
+    from bot.client import FilmBot
+    from bot.filmnight.store import FilmNightStore
+
+log = logging.getLogger(__name__)
+
+
+def refusal(error: discord.HTTPException) -> str:
+    """Discord's reason, short and inert (a missing Manage Events permission is the usual one)."""
+    if isinstance(error, discord.Forbidden):
+        return "I need the **Manage Events** permission"
+    return inert(f"HTTP {error.status}: {error.text}", 150)
+
+
+class FilmNightService:
+    def __init__(self, bot: FilmBot) -> None:
+        self.bot = bot
+
+    @property
+    def store(self) -> FilmNightStore:
+        return self.bot.store.filmnight
+
+    async def zone(self, guild_id: int) -> str:
+        return (await self.bot.store.guilds.get(guild_id)).timezone or self.bot.settings.default_timezone
+
+    # ------------------------------------------------------------------ picks
+
+    async def post_pick(self, interaction: discord.Interaction, candidates: int, hours: int, method: str) -> Pick:
+        guild = require_guild(interaction)
+        entries = await self.store.entries(guild.id)
+        rules.check_pick(candidates, hours, len(entries))
+        if await self.store.open_pick(guild.id) is not None:
+            raise UserError("A pick is already open in this server: wait for it to close.")
+        chosen = entries[:candidates]
+        now = self.bot.now()
+        pick_id = await self.store.create_pick(
+            guild.id, require_channel_id(interaction), interaction.user.id, method, now,
+            now + timedelta(hours=hours), chosen,
+        )
+        pick = await self.store.pick(pick_id)
+        assert pick is not None
+        try:
+            await interaction.response.send_message(
+                embed=pick_embed(pick, 0, closed=False), view=pick_view(pick, disabled=False),
+                allowed_mentions=NO_MENTIONS,
+            )
+            message = await interaction.original_response()
+        except BaseException:
+            await self.store.delete_pick(pick_id)
+            raise
+        await self.store.set_pick_message(pick_id, message.id)
+        self.bot.scheduler.wake()
+        return pick
+
+    async def cast(self, interaction: discord.Interaction, pick_id: int, ranking: tuple[int, ...]) -> None:
+        pick = await self.store.pick(pick_id)
+        if pick is None:
+            raise UserError("This pick no longer exists.")
+        if len(ranking) > pick.ranks:
+            raise UserError("This pick takes a single choice.")
+        ballot = rules.ballot(list(ranking), len(pick.candidates))
+        if not await self.store.cast(pick_id, interaction.user.id, ballot, self.bot.now()):
+            self.bot.scheduler.wake()
+            raise UserError("This pick has closed: your ballot was not changed.")
+        listed = "\n".join(
+            f"{ordinal(n)}: {inert(pick.candidates[c - 1][1], 100)}" for n, c in enumerate(ballot, start=1)
+        )
+        follow = next_rank_view(pick, ballot)
+        text = f"Your ballot for pick #{pick.id}:\n{listed}"
+        if follow is not None:
+            text += f"\nAdd your {ordinal(len(ballot) + 1)} choice below (optional)."
+            await interaction.response.send_message(text, view=follow, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    async def close_pick(self, pick_id: int, actor_id: int | None = None) -> rules.Count | None:
+        """Count once (the caller whose UPDATE flipped closed_at), announce, disable the menu."""
+        ballots = await self.store.close_pick(pick_id, self.bot.now(), actor_id)
+        if ballots is None:
+            return None
+        pick = await self.store.pick(pick_id)
+        assert pick is not None
+        count = rules.instant_runoff(ballots, len(pick.candidates))
+        await self.store.set_result(pick_id, count.winner, {
+            "rounds": [{"counts": r.counts, "exhausted": r.exhausted, "eliminated": r.eliminated} for r in count.rounds],
+            "ballots": len(ballots),
+        })
+        channel = self.bot.get_channel(pick.channel_id)
+        if isinstance(channel, discord.abc.Messageable):
+            try:
+                if pick.message_id:
+                    await channel.get_partial_message(pick.message_id).edit(
+                        embed=pick_embed(pick, len(ballots), closed=True), view=pick_view(pick, disabled=True),
+                        allowed_mentions=NO_MENTIONS,
+                    )
+                await channel.send(embed=result_embed(pick, count), allowed_mentions=NO_MENTIONS)
+            except discord.HTTPException:
+                log.warning("could not announce the result of pick %s", pick_id, exc_info=True)
+        return count
+
+    # ------------------------------------------------------------------ screenings
+
+    async def schedule(
+        self, interaction: discord.Interaction, entry: Entry, when: str, where: str | None,
+        place: discord.VoiceChannel | discord.StageChannel | None,
+    ) -> Screening:
+        guild = require_guild(interaction)
+        zone = await self.zone(guild.id)
+        now = self.bot.now()
+        start = rules.parse_when(when, zone, now)
+        end = start + rules.DEFAULT_RUNTIME
+        location = rules.clean_location(where)
+        if place is None and location is None:
+            raise UserError("Say where: `where:` a place or link, or `channel:` a voice or stage channel.")
+        if await self.store.upcoming(guild.id) is not None:
+            raise UserError("This server already has an upcoming screening: `/filmnight move` or cancel it first.")
+        name = clip(f"Film night: {entry.label}", 100)
+        description = clip(f"The club watches {entry.label}. Press Interested to be reminded.", 1000)
+        try:
+            event = await self._create_event(guild, name, description, start, end, place, location)
+        except discord.HTTPException as error:
+            raise UserError(
+                f"Discord refused to create the server event ({refusal(error)}). Nothing was scheduled."
+            ) from error
+        try:
+            screening_id = await self.store.create_screening(
+                guild_id=guild.id, film_id=entry.film_id, channel_id=require_channel_id(interaction),
+                event_id=event.id, start=start, end=end, location=place.mention if place else location,
+                actor_id=interaction.user.id, now=now, reminders=rules.reminder_times(start, now),
+            )
+        except BaseException:
+            try:
+                await event.delete()
+            except discord.HTTPException:
+                log.warning("could not remove event %s after a failed save", event.id)
+            raise
+        self.bot.scheduler.wake()
+        screening = await self.store.screening(screening_id)
+        assert screening is not None
+        return screening
+
+    @staticmethod
+    async def _create_event(
+        guild: discord.Guild, name: str, description: str, start: datetime, end: datetime,
+        place: discord.VoiceChannel | discord.StageChannel | None, location: str | None,
+    ) -> discord.ScheduledEvent:
+        if place is not None:
+            return await guild.create_scheduled_event(
+                name=name, start_time=start, end_time=end, channel=place,
+                description=description, privacy_level=discord.PrivacyLevel.guild_only,
+            )
+        assert location is not None
+        return await guild.create_scheduled_event(
+            name=name, start_time=start, end_time=end, entity_type=discord.EntityType.external,
+            location=location, description=description, privacy_level=discord.PrivacyLevel.guild_only,
+        )
+
+    async def cancel(self, screening: Screening, actor_id: int | None) -> None:
+        guild = self.bot.get_guild(screening.guild_id)
+        event = guild.get_scheduled_event(screening.event_id) if guild else None
+        if event is not None:
+            try:
+                await event.delete()
+            except discord.NotFound:
+                pass  # already gone in Discord: follow anyway
+            except discord.HTTPException as error:
+                raise UserError(f"Discord refused to delete the server event ({refusal(error)}). Nothing changed.") from error
+        await self.store.cancel(screening, actor_id, "cancelled with /filmnight cancel")
+        self.bot.scheduler.wake()
+
+    async def move(self, interaction: discord.Interaction, screening: Screening, when: str) -> Screening:
+        guild = require_guild(interaction)
+        now = self.bot.now()
+        start = rules.parse_when(when, await self.zone(guild.id), now)
+        end = start + rules.DEFAULT_RUNTIME
+        event = guild.get_scheduled_event(screening.event_id) or await guild.fetch_scheduled_event(screening.event_id)
+        try:  # Discord first: a refusal changes nothing here
+            await event.edit(start_time=start, end_time=end)
+        except discord.HTTPException as error:
+            raise UserError(f"Discord refused to move the server event ({refusal(error)}). Nothing changed.") from error
+        await self.follow_times(screening, start, end, interaction.user.id)
+        moved = await self.store.screening(screening.id)
+        assert moved is not None
+        return moved
+
+    async def follow_times(self, screening: Screening, start: datetime, end: datetime | None,
+                           actor_id: int | None) -> None:
+        end = end or start + rules.DEFAULT_RUNTIME
+        if iso(start) == screening.starts_at and iso(end) == screening.ends_at:
+            return
+        await self.store.move(screening, start, end, rules.reminder_times(start, self.bot.now()), actor_id)
+        self.bot.scheduler.wake()
+
+    async def event_gone(self, event_id: int, reason: str) -> None:
+        screening = await self.store.by_event(event_id)
+        if screening is not None and screening.status == "scheduled":
+            await self.store.cancel(screening, None, reason)
+            self.bot.scheduler.wake()
+
+    # ------------------------------------------------------------------ reminders and the end
+
+    async def run_reminders(self, now: datetime) -> None:
+        for screening_id, kind in await self.store.claim_reminders(now):
+            try:
+                await self.deliver(screening_id, kind)
+            except Exception:  # one broken reminder must not hold back the others
+                log.exception("reminder %s of screening %s failed", kind, screening_id)
+                await self.store.settle_reminder(screening_id, kind, "failed", None)
+
+    async def deliver(self, screening_id: int, kind: str) -> None:
+        screening = await self.store.screening(screening_id)
+        if screening is None or screening.status != "scheduled":
+            await self.store.settle_reminder(screening_id, kind, "failed", None)
+            return
+        channel = self.bot.get_channel(screening.channel_id)
+        if kind == "end":
+            await self.end(screening, channel)
+            return
+        if not isinstance(channel, discord.TextChannel):
+            await self.store.settle_reminder(screening_id, kind, "failed", None)
+            return
+        _, role_id = await self.store.settings(screening.guild_id)
+        mentions = discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(role_id)]) if role_id else NO_MENTIONS
+        message = await channel.send(reminder_text(screening, kind, role_id), allowed_mentions=mentions)
+        await self.store.settle_reminder(screening_id, kind, "sent", message.id)
+
+    async def end(self, screening: Screening, channel: object) -> None:
+        """The screening ended: count who was interested, unlock, post the after-screening prompt."""
+        interested = await self.interested(screening)
+        await self.store.finish(screening, self.bot.now(), interested)
+        message_id = None
+        if isinstance(channel, discord.TextChannel):
+            message_id = await self.after_prompt(screening, channel)
+        await self.store.settle_reminder(screening.id, "end", "sent" if message_id else "failed", message_id)
+
+    async def interested(self, screening: Screening) -> int | None:
+        guild = self.bot.get_guild(screening.guild_id)
+        if guild is None:
+            return None
+        try:
+            event = await guild.fetch_scheduled_event(screening.event_id, with_counts=True)
+        except discord.HTTPException:
+            return None
+        return event.user_count
+
+    async def after_prompt(self, screening: Screening, channel: discord.TextChannel) -> int | None:
+        """The ending question, in a thread named as containing spoilers (post_prompt does that)."""
+        spoilers = [key for key, theme in self.bot.themes.items() if theme.spoiler]
+        for theme in spoilers:
+            try:
+                posted = await post_prompt(
+                    self.bot, channel, guild_id=screening.guild_id, theme=theme, film=str(screening.film_id),
+                    source=f"screening:{screening.id}",
+                )
+            except UserError:
+                continue  # no passages on this theme for this film
+            return posted.message.id
+        try:
+            message = await channel.send(
+                f"🎬 Film night is over: **{inert(screening.label, 150)}**. Spoiler talk is open now.",
+                allowed_mentions=NO_MENTIONS,
+            )
+        except discord.HTTPException:
+            return None
+        return message.id
+
+    async def next_due(self) -> datetime | None:
+        moments = [m for m in (await self.store.next_reminder(), await self.store.next_pick_deadline()) if m]
+        return min((from_iso(m) for m in moments), default=None)

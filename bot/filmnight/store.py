@@ -1,0 +1,404 @@
+"""Every SQL statement of film night: watchlist, picks and ballots, screenings and their reminders."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.core.db import Database, inserted_id
+from bot.core.refusals import UserError
+from bot.core.store import AuditStore
+from bot.core.time import iso
+from bot.corpus.store import CorpusWriter
+from bot.filmnight.rules import Entry, FilmName, Pick, Screening
+
+_ENTRY = (
+    "SELECT w.id, w.guild_id, w.film_id, f.title, f.year, w.note, w.suggested_by, w.status,"
+    " (SELECT count(*) FROM watchlist_support s WHERE s.entry_id = w.id) AS support"
+    " FROM watchlist w JOIN films f ON f.id = w.film_id"
+)
+_SCREENING = (
+    "SELECT s.id, s.guild_id, s.film_id, f.title, f.year, s.channel_id, s.event_id, s.starts_at, s.ends_at,"
+    " s.location, s.status, s.unlocked_at, s.interested FROM screenings s JOIN films f ON f.id = s.film_id"
+)
+
+
+def _entry(row: Any) -> Entry:
+    return Entry(*tuple(row))
+
+
+def _screening(row: Any) -> Screening:
+    return Screening(*tuple(row))
+
+
+async def _audit(conn: aiosqlite.Connection, guild_id: int, actor_id: int | None, action: str,
+                 target_type: str, target_id: int | None, **after: Any) -> None:
+    await AuditStore.record(
+        conn, guild_id=guild_id, actor_id=actor_id, action=action, target_type=target_type,
+        target_id=target_id, after=after or None,
+    )
+
+
+class FilmNightStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # ------------------------------------------------------------------ settings
+
+    async def settings(self, guild_id: int) -> tuple[bool, int | None]:
+        row = await self.db.fetchone(
+            "SELECT watchlist_approval, ping_role_id FROM filmnight_settings WHERE guild_id = ?", (guild_id,)
+        )
+        return (bool(row[0]), row[1]) if row else (False, None)
+
+    async def set_setting(self, guild_id: int, actor_id: int, column: str, value: int | None) -> None:
+        if column not in ("watchlist_approval", "ping_role_id"):
+            raise KeyError(column)
+        async with self.db.transaction() as conn:
+            await conn.execute("INSERT OR IGNORE INTO filmnight_settings(guild_id) VALUES (?)", (guild_id,))
+            await conn.execute(f"UPDATE filmnight_settings SET {column} = ? WHERE guild_id = ?", (value, guild_id))
+            await _audit(conn, guild_id, actor_id, "filmnight.config", "guild", guild_id, **{column: value})
+
+    # ------------------------------------------------------------------ watchlist
+
+    async def add(
+        self, guild_id: int, film: FilmName, note: str | None, user_id: int, status: str, now: datetime
+    ) -> tuple[Entry, bool]:
+        """(the entry, True if it was new); an existing suggestion is returned unchanged."""
+        async with self.db.transaction() as conn:
+            film_id = await CorpusWriter.film_id(conn, film.title, film.year)
+            cur = await conn.execute(
+                "INSERT OR IGNORE INTO watchlist(guild_id, film_id, note, suggested_by, status, added_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (guild_id, film_id, note, user_id, status, iso(now)),
+            )
+            created = cur.rowcount == 1
+        entry = await self.entry_by_film(guild_id, film_id)
+        assert entry is not None
+        return entry, created
+
+    async def import_films(
+        self, guild_id: int, films: list[FilmName], actor_id: int, now: datetime
+    ) -> tuple[int, int]:
+        """(added, already listed), all in one transaction with one audit entry."""
+        added = 0
+        async with self.db.transaction() as conn:
+            for film in films:
+                film_id = await CorpusWriter.film_id(conn, film.title, film.year)
+                cur = await conn.execute(
+                    "INSERT OR IGNORE INTO watchlist(guild_id, film_id, suggested_by, status, added_at)"
+                    " VALUES (?, ?, ?, 'active', ?)",
+                    (guild_id, film_id, actor_id, iso(now)),
+                )
+                added += cur.rowcount
+            await _audit(conn, guild_id, actor_id, "watchlist.import", "guild", guild_id,
+                         added=added, duplicates=len(films) - added)
+        return added, len(films) - added
+
+    async def entry(self, entry_id: int) -> Entry | None:
+        row = await self.db.fetchone(_ENTRY + " WHERE w.id = ?", (entry_id,))
+        return _entry(row) if row else None
+
+    async def entry_by_film(self, guild_id: int, film_id: int) -> Entry | None:
+        row = await self.db.fetchone(_ENTRY + " WHERE w.guild_id = ? AND w.film_id = ?", (guild_id, film_id))
+        return _entry(row) if row else None
+
+    async def entries(self, guild_id: int, statuses: tuple[str, ...] = ("active",)) -> list[Entry]:
+        """Sorted by support (most first), then by who was suggested first."""
+        marks = ",".join("?" * len(statuses))
+        rows = await self.db.fetchall(
+            _ENTRY + f" WHERE w.guild_id = ? AND w.status IN ({marks}) ORDER BY support DESC, w.id",
+            (guild_id, *statuses),
+        )
+        return [_entry(r) for r in rows]
+
+    async def support(self, entry_id: int, user_id: int, now: datetime) -> bool:
+        cur = await self.db.execute(
+            "INSERT OR IGNORE INTO watchlist_support(entry_id, user_id, at) VALUES (?, ?, ?)",
+            (entry_id, user_id, iso(now)),
+        )
+        return cur.rowcount == 1
+
+    async def remove(self, entry: Entry, actor_id: int, audited: bool) -> bool:
+        async with self.db.transaction() as conn:
+            cur = await conn.execute("DELETE FROM watchlist WHERE id = ?", (entry.id,))
+            if cur.rowcount and audited:
+                await _audit(conn, entry.guild_id, actor_id, "watchlist.remove", "watchlist", entry.id,
+                             film=entry.label)
+        return cur.rowcount == 1
+
+    async def decide(self, entry_id: int, approve: bool, actor_id: int) -> Entry | None:
+        """Approve or reject a pending suggestion, once; None if it was no longer pending."""
+        entry = await self.entry(entry_id)
+        async with self.db.transaction() as conn:
+            if approve:
+                sql = "UPDATE watchlist SET status = 'active', decided_by = ? WHERE id = ? AND status = 'pending'"
+                cur = await conn.execute(sql, (actor_id, entry_id))
+            else:
+                cur = await conn.execute("DELETE FROM watchlist WHERE id = ? AND status = 'pending'", (entry_id,))
+            if cur.rowcount != 1 or entry is None:
+                return None
+            await _audit(conn, entry.guild_id, actor_id, "watchlist.approve" if approve else "watchlist.reject",
+                         "watchlist", entry_id, film=entry.label)
+        return entry
+
+    # ------------------------------------------------------------------ picks
+
+    async def create_pick(
+        self, guild_id: int, channel_id: int, creator_id: int, method: str, now: datetime, deadline: datetime,
+        candidates: list[Entry],
+    ) -> int:
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "INSERT INTO filmnight_picks(guild_id, channel_id, creator_id, method, created_at, deadline)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (guild_id, channel_id, creator_id, method, iso(now), iso(deadline)),
+            )
+            pick_id = inserted_id(cur)
+            await conn.executemany(
+                "INSERT INTO filmnight_candidates(pick_id, position, film_id, label) VALUES (?, ?, ?, ?)",
+                [(pick_id, n, e.film_id, e.label) for n, e in enumerate(candidates, start=1)],
+            )
+            await _audit(conn, guild_id, creator_id, "filmnight.pick", "pick", pick_id, method=method,
+                         candidates=[e.label for e in candidates], deadline=iso(deadline))
+        return pick_id
+
+    async def set_pick_message(self, pick_id: int, message_id: int) -> None:
+        await self.db.execute("UPDATE filmnight_picks SET message_id = ? WHERE id = ?", (message_id, pick_id))
+
+    async def delete_pick(self, pick_id: int) -> None:
+        await self.db.execute("DELETE FROM filmnight_picks WHERE id = ?", (pick_id,))
+
+    async def pick(self, pick_id: int) -> Pick | None:
+        row = await self.db.fetchone(
+            "SELECT id, guild_id, channel_id, message_id, creator_id, method, deadline, closed_at, winner"
+            " FROM filmnight_picks WHERE id = ?", (pick_id,),
+        )
+        if row is None:
+            return None
+        candidates = await self.db.fetchall(
+            "SELECT film_id, label FROM filmnight_candidates WHERE pick_id = ? ORDER BY position", (pick_id,)
+        )
+        return Pick(
+            row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
+            candidates=tuple((c[0], c[1]) for c in candidates),
+        )
+
+    async def cast(self, pick_id: int, user_id: int, ranking: tuple[int, ...], now: datetime) -> bool:
+        """Store (or replace) a member's ballot; False when the pick is closed or past its deadline."""
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT 1 FROM filmnight_picks WHERE id = ? AND closed_at IS NULL AND deadline > ?",
+                (pick_id, iso(now)),
+            ) as cur:
+                if await cur.fetchone() is None:
+                    return False
+            await conn.execute(
+                "INSERT INTO filmnight_ballots(pick_id, user_id, ranking, cast_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (pick_id, user_id) DO UPDATE SET ranking = excluded.ranking, cast_at = excluded.cast_at",
+                (pick_id, user_id, ",".join(map(str, ranking)), iso(now)),
+            )
+        return True
+
+    async def ballot_count(self, pick_id: int) -> int:
+        return int(await self.db.fetchval("SELECT count(*) FROM filmnight_ballots WHERE pick_id = ?", (pick_id,), 0))
+
+    async def next_pick_deadline(self) -> str | None:
+        return await self.db.fetchval("SELECT min(deadline) FROM filmnight_picks WHERE closed_at IS NULL")
+
+    async def due_picks(self, now: datetime) -> list[int]:
+        rows = await self.db.fetchall(
+            "SELECT id FROM filmnight_picks WHERE closed_at IS NULL AND deadline <= ? ORDER BY deadline", (iso(now),)
+        )
+        return [r[0] for r in rows]
+
+    async def close_pick(self, pick_id: int, now: datetime, actor_id: int | None) -> list[tuple[int, ...]] | None:
+        """Flip closed_at once; the caller that flipped it gets the ballots, everyone else None."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE filmnight_picks SET closed_at = ? WHERE id = ? AND closed_at IS NULL", (iso(now), pick_id)
+            )
+            if cur.rowcount != 1:
+                return None
+            async with conn.execute(
+                "SELECT ranking FROM filmnight_ballots WHERE pick_id = ? ORDER BY cast_at, user_id", (pick_id,)
+            ) as rows:
+                ballots = [tuple(int(x) for x in r[0].split(",")) for r in await rows.fetchall()]
+            if actor_id is not None:
+                async with conn.execute("SELECT guild_id FROM filmnight_picks WHERE id = ?", (pick_id,)) as g:
+                    guild = await g.fetchone()
+                await _audit(conn, guild[0] if guild else 0, actor_id, "filmnight.pick.close", "pick", pick_id)
+        return ballots
+
+    async def set_result(self, pick_id: int, winner: int | None, result: dict[str, Any]) -> None:
+        await self.db.execute(
+            "UPDATE filmnight_picks SET winner = ?, result_json = ? WHERE id = ?",
+            (winner, json.dumps(result), pick_id),
+        )
+
+    async def open_pick(self, guild_id: int) -> int | None:
+        return await self.db.fetchval(
+            "SELECT id FROM filmnight_picks WHERE guild_id = ? AND closed_at IS NULL ORDER BY id DESC", (guild_id,)
+        )
+
+    # ------------------------------------------------------------------ screenings
+
+    async def create_screening(
+        self, *, guild_id: int, film_id: int, channel_id: int, event_id: int, start: datetime, end: datetime,
+        location: str | None, actor_id: int, now: datetime, reminders: list[tuple[str, datetime]],
+    ) -> int:
+        try:
+            async with self.db.transaction() as conn:
+                cur = await conn.execute(
+                    "INSERT INTO screenings(guild_id, film_id, channel_id, event_id, starts_at, ends_at, location,"
+                    " status, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?)",
+                    (guild_id, film_id, channel_id, event_id, iso(start), iso(end), location, actor_id, iso(now)),
+                )
+                screening_id = inserted_id(cur)
+                await self._arm(conn, screening_id, reminders, end)
+                await _audit(conn, guild_id, actor_id, "filmnight.schedule", "screening", screening_id,
+                             film_id=film_id, event_id=event_id, starts_at=iso(start), location=location)
+        except sqlite3.IntegrityError as error:
+            raise UserError("This server already has an upcoming screening: `/filmnight move` or cancel it first.") from error
+        return screening_id
+
+    @staticmethod
+    async def _arm(conn: aiosqlite.Connection, screening_id: int, reminders: list[tuple[str, datetime]],
+                   end: datetime) -> None:
+        await conn.execute("DELETE FROM screening_reminders WHERE screening_id = ?", (screening_id,))
+        await conn.executemany(
+            "INSERT INTO screening_reminders(screening_id, kind, due_at, status) VALUES (?, ?, ?, 'due')",
+            [(screening_id, kind, iso(due)) for kind, due in [*reminders, ("end", end)]],
+        )
+
+    async def screening(self, screening_id: int) -> Screening | None:
+        row = await self.db.fetchone(_SCREENING + " WHERE s.id = ?", (screening_id,))
+        return _screening(row) if row else None
+
+    async def by_event(self, event_id: int) -> Screening | None:
+        row = await self.db.fetchone(_SCREENING + " WHERE s.event_id = ?", (event_id,))
+        return _screening(row) if row else None
+
+    async def upcoming(self, guild_id: int) -> Screening | None:
+        row = await self.db.fetchone(_SCREENING + " WHERE s.guild_id = ? AND s.status = 'scheduled'", (guild_id,))
+        return _screening(row) if row else None
+
+    async def current(self, guild_id: int) -> Screening | None:
+        """The upcoming (or running) screening, else the last one that ended."""
+        row = await self.db.fetchone(
+            _SCREENING + " WHERE s.guild_id = ? AND s.status IN ('scheduled', 'ended')"
+            " ORDER BY s.status = 'scheduled' DESC, s.starts_at DESC, s.id DESC",
+            (guild_id,),
+        )
+        return _screening(row) if row else None
+
+    async def cancel(self, screening: Screening, actor_id: int | None, reason: str) -> bool:
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE screenings SET status = 'cancelled' WHERE id = ? AND status = 'scheduled'", (screening.id,)
+            )
+            if cur.rowcount != 1:
+                return False
+            await conn.execute(
+                "DELETE FROM screening_reminders WHERE screening_id = ? AND status = 'due'", (screening.id,)
+            )
+            await _audit(conn, screening.guild_id, actor_id, "filmnight.cancel", "screening", screening.id,
+                         reason=reason)
+        return True
+
+    async def move(self, screening: Screening, start: datetime, end: datetime,
+                   reminders: list[tuple[str, datetime]], actor_id: int | None) -> bool:
+        """New times and re-armed reminders; False (nothing done) when the times are already these.
+
+        The bot's own move comes back as an event update from Discord: whichever arrives second is a no-op.
+        """
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE screenings SET starts_at = ?, ends_at = ? WHERE id = ? AND status = 'scheduled'"
+                " AND (starts_at != ? OR ends_at != ?)",
+                (iso(start), iso(end), screening.id, iso(start), iso(end)),
+            )
+            if cur.rowcount != 1:
+                return False
+            await self._arm(conn, screening.id, reminders, end)
+            await AuditStore.record(
+                conn, guild_id=screening.guild_id, actor_id=actor_id, action="filmnight.move",
+                target_type="screening", target_id=screening.id,
+                before={"starts_at": screening.starts_at, "ends_at": screening.ends_at},
+                after={"starts_at": iso(start), "ends_at": iso(end)},
+            )
+        return True
+
+    async def unlock(self, screening: Screening, actor_id: int, now: datetime) -> bool:
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE screenings SET unlocked_at = ? WHERE id = ? AND unlocked_at IS NULL", (iso(now), screening.id)
+            )
+            if cur.rowcount == 1:
+                await _audit(conn, screening.guild_id, actor_id, "filmnight.unlock", "screening", screening.id)
+        return cur.rowcount == 1
+
+    async def finish(self, screening: Screening, now: datetime, interested: int | None) -> None:
+        """The screening ended: spoilers open, the watchlist entry is watched."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE screenings SET status = 'ended', unlocked_at = coalesce(unlocked_at, ?),"
+                " interested = coalesce(?, interested) WHERE id = ? AND status = 'scheduled'",
+                (iso(now), interested, screening.id),
+            )
+            await conn.execute(
+                "UPDATE watchlist SET status = 'watched', watched_at = ? WHERE guild_id = ? AND film_id = ?",
+                (iso(now), screening.guild_id, screening.film_id),
+            )
+
+    async def set_interested(self, screening_id: int, interested: int) -> None:
+        await self.db.execute("UPDATE screenings SET interested = ? WHERE id = ?", (interested, screening_id))
+
+    async def history(self, guild_id: int, limit: int = 25) -> list[Screening]:
+        rows = await self.db.fetchall(
+            _SCREENING + " WHERE s.guild_id = ? AND s.status = 'ended' ORDER BY s.starts_at DESC LIMIT ?",
+            (guild_id, limit),
+        )
+        return [_screening(r) for r in rows]
+
+    # ------------------------------------------------------------------ reminders
+
+    async def next_reminder(self) -> str | None:
+        return await self.db.fetchval("SELECT min(due_at) FROM screening_reminders WHERE status = 'due'")
+
+    async def claim_reminders(self, now: datetime) -> list[tuple[int, str]]:
+        """Mark every due reminder claimed before anything is sent: a crash can't make one post twice."""
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT screening_id, kind FROM screening_reminders WHERE status = 'due' AND due_at <= ?"
+                " ORDER BY due_at", (iso(now),),
+            ) as cur:
+                due = [(r[0], r[1]) for r in await cur.fetchall()]
+            await conn.execute(
+                "UPDATE screening_reminders SET status = 'claimed' WHERE status = 'due' AND due_at <= ?", (iso(now),)
+            )
+        return due
+
+    async def claim_reminder(self, screening_id: int, kind: str) -> bool:
+        """Claim one reminder now (an event Discord completed early); False if it was claimed already."""
+        cur = await self.db.execute(
+            "UPDATE screening_reminders SET status = 'claimed' WHERE screening_id = ? AND kind = ? AND status = 'due'",
+            (screening_id, kind),
+        )
+        return cur.rowcount == 1
+
+    async def settle_reminder(self, screening_id: int, kind: str, status: str, message_id: int | None) -> None:
+        await self.db.execute(
+            "UPDATE screening_reminders SET status = ?, message_id = ? WHERE screening_id = ? AND kind = ?",
+            (status, message_id, screening_id, kind),
+        )
+
+    async def reminders(self, screening_id: int) -> dict[str, str]:
+        rows = await self.db.fetchall(
+            "SELECT kind, status FROM screening_reminders WHERE screening_id = ?", (screening_id,)
+        )
+        return {r[0]: r[1] for r in rows}

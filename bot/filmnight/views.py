@@ -1,0 +1,163 @@
+"""Film night's persistent components: watchlist pages, approval buttons, the ballot select menus.
+
+Every item is a DynamicItem whose custom id carries only ids (`filmbot:filmnight:<action>:<id>…`);
+the state is read from SQLite, so they keep working after a restart.
+"""
+
+from __future__ import annotations
+
+import re
+
+import discord
+
+from bot.core.checks import client_of, require_moderator
+from bot.core.errors import user_errors
+from bot.core.render import NO_MENTIONS
+from bot.core.text import clip, inert
+from bot.filmnight.render import pages, watchlist_embed
+from bot.filmnight.rules import RANKS, Pick
+
+
+class PageButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"filmbot:filmnight:wl:(?P<guild>\d{1,20}):(?P<page>\d{1,4}):(?P<dir>[pn])",
+):
+    """Previous / next page of the watchlist (read fresh from SQLite on every click)."""
+
+    def __init__(self, guild_id: int, page: int, direction: str, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="◀ Previous" if direction == "p" else "Next ▶",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"filmbot:filmnight:wl:{guild_id}:{page}:{direction}",
+                disabled=disabled,
+            )
+        )
+        self.guild_id, self.page = guild_id, page
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+        return cls(int(match["guild"]), int(match["page"]), match["dir"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot = client_of(interaction)
+        entries = await bot.store.filmnight.entries(self.guild_id)
+        page = min(self.page, pages(len(entries)) - 1)
+        await interaction.response.edit_message(
+            embed=watchlist_embed(entries, page), view=watchlist_view(self.guild_id, page, len(entries)),
+            allowed_mentions=NO_MENTIONS,
+        )
+
+
+def watchlist_view(guild_id: int, page: int, total: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(PageButton(guild_id, max(0, page - 1), "p", disabled=page <= 0))
+    view.add_item(PageButton(guild_id, page + 1, "n", disabled=page + 1 >= pages(total)))
+    return view
+
+
+class DecisionButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"filmbot:filmnight:(?P<action>approve|reject):(?P<entry>\d{1,18})",
+):
+    """A moderator approves or rejects a pending watchlist suggestion (in the log channel)."""
+
+    def __init__(self, action: str, entry_id: int, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Approve" if action == "approve" else "Reject",
+                style=discord.ButtonStyle.success if action == "approve" else discord.ButtonStyle.danger,
+                custom_id=f"filmbot:filmnight:{action}:{entry_id}",
+                disabled=disabled,
+            )
+        )
+        self.action, self.entry_id = action, entry_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+        return cls(match["action"], int(match["entry"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot = client_of(interaction)
+        async with user_errors(interaction):
+            moderator = await require_moderator(interaction, "approve watchlist suggestions")
+            entry = await bot.store.filmnight.decide(self.entry_id, self.action == "approve", moderator.id)
+            if entry is None:
+                await interaction.response.send_message(
+                    "That suggestion was already decided.", ephemeral=True, allowed_mentions=NO_MENTIONS
+                )
+                return
+            verdict = "approved ✅" if self.action == "approve" else "rejected ❌"
+            await interaction.response.edit_message(
+                content=f"**{inert(entry.label, 150)}** {verdict} by {moderator.mention}.",
+                view=decision_view(self.entry_id, disabled=True), allowed_mentions=NO_MENTIONS,
+            )
+
+
+def decision_view(entry_id: int, *, disabled: bool = False) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(DecisionButton("approve", entry_id, disabled))
+    view.add_item(DecisionButton("reject", entry_id, disabled))
+    return view
+
+
+class RankSelect(
+    discord.ui.DynamicItem[discord.ui.Select],
+    template=r"filmbot:filmnight:rank:(?P<pick>\d{1,18})(?::(?P<prefix>\d{1,2}(?:-\d{1,2})?))?",
+):
+    """One step of a ballot: the public menu picks the 1st choice, private follow-ups the 2nd and 3rd.
+
+    The custom id carries the choices made so far, so every step is stateless and restart-proof; each
+    step replaces the member's whole ballot in one statement (one row per member and pick).
+    """
+
+    def __init__(self, pick_id: int, prefix: tuple[int, ...] = (), labels: tuple[str, ...] = ("?",),
+                 disabled: bool = False) -> None:
+        suffix = (":" + "-".join(map(str, prefix))) if prefix else ""
+        options = [
+            discord.SelectOption(label=clip(label, 100), value=str(n))
+            for n, label in enumerate(labels, start=1) if n not in prefix
+        ][:25]
+        super().__init__(
+            discord.ui.Select(
+                custom_id=f"filmbot:filmnight:rank:{pick_id}{suffix}",
+                placeholder=("Your 1st choice" if not prefix else f"Your {ordinal(len(prefix) + 1)} choice (optional)"),
+                options=options or [discord.SelectOption(label="?", value="0")],
+                disabled=disabled,
+            )
+        )
+        self.pick_id, self.prefix = pick_id, prefix
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+        prefix = tuple(int(x) for x in match["prefix"].split("-")) if match["prefix"] else ()
+        return cls(int(match["pick"]), prefix)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot = client_of(interaction)
+        async with user_errors(interaction):
+            values = self.item.values
+            choice = int(values[0]) if values and values[0].isdigit() else 0
+            await bot.filmnight.cast(interaction, self.pick_id, (*self.prefix, choice))
+
+
+def ordinal(n: int) -> str:
+    return {1: "1st", 2: "2nd", 3: "3rd"}.get(n, f"{n}th")
+
+
+def pick_view(pick: Pick, *, disabled: bool) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(RankSelect(pick.id, (), tuple(label for _, label in pick.candidates), disabled))
+    return view
+
+
+def next_rank_view(pick: Pick, prefix: tuple[int, ...]) -> discord.ui.View | None:
+    """The private menu for the next choice, or None when the ballot is full."""
+    if len(prefix) >= min(RANKS, pick.ranks, len(pick.candidates)):
+        return None
+    view = discord.ui.View(timeout=None)
+    view.add_item(RankSelect(pick.id, prefix, tuple(label for _, label in pick.candidates)))
+    return view
+
+
+DYNAMIC_ITEMS = (PageButton, DecisionButton, RankSelect)

@@ -1,0 +1,325 @@
+"""/watchlist and /filmnight: the club's watchlist, picking the next film, screenings, the spoiler gate."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core.checks import is_moderator, require_guild, require_moderator
+from bot.core.errors import send_ephemeral, user_errors
+from bot.core.films import TITLE_YEAR, option
+from bot.core.lookup import film_scope
+from bot.core.refusals import UserError
+from bot.core.render import NO_MENTIONS
+from bot.core.text import clip, inert
+from bot.filmnight import rules
+from bot.filmnight.job import FilmNightJob
+from bot.filmnight.render import (
+    history_embed,
+    next_embed,
+    pending_embed,
+    watchlist_embed,
+    when_line,
+)
+from bot.filmnight.rules import Entry
+from bot.filmnight.views import DYNAMIC_ITEMS, decision_view, watchlist_view
+
+if TYPE_CHECKING:
+    from bot.client import FilmBot
+    from bot.filmnight.store import FilmNightStore
+
+log = logging.getLogger(__name__)
+
+
+def _matches(entry: Entry, text: str) -> bool:
+    typed = text.casefold()
+    if typed in {entry.title.casefold(), entry.label.casefold(), str(entry.id)}:
+        return True
+    match = TITLE_YEAR.match(text)
+    return bool(match and match["title"].casefold() == entry.title.casefold() and int(match["year"]) == entry.year)
+
+
+@app_commands.guild_only()
+class FilmNight(commands.Cog):
+    """The watchlist, the pick, the screening and what comes after."""
+
+    watchlist = app_commands.Group(name="watchlist", description="The club's watchlist of films to see together")
+    filmnight = app_commands.Group(name="filmnight", description="Pick, schedule and screen the next film night")
+
+    def __init__(self, bot: FilmBot) -> None:
+        self.bot = bot
+        self.job = FilmNightJob(bot.filmnight)
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.scheduler.register(self.job)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+
+    @property
+    def store(self) -> FilmNightStore:
+        return self.bot.store.filmnight
+
+    async def find_entry(self, guild_id: int, value: str, statuses: tuple[str, ...] = ("pending", "active")) -> Entry:
+        text = option(value)
+        if text is None:
+            raise UserError("Name a film, e.g. `La La Land` or `La La Land (2016)`.")
+        for entry in await self.store.entries(guild_id, statuses):
+            if _matches(entry, text):
+                return entry
+        raise UserError(f"“{inert(text, 80)}” is not on this server's watchlist. `/watchlist list` shows it.")
+
+    async def entry_autocomplete(self, interaction: discord.Interaction, current: str):
+        if interaction.guild is None:
+            return []
+        typed = (current or "").casefold()
+        return [
+            app_commands.Choice(name=clip(e.label, 100), value=clip(e.label, 100))
+            for e in await self.store.entries(interaction.guild.id, ("pending", "active"))
+            if typed in e.label.casefold()
+        ][:25]
+
+    # ------------------------------------------------------------------ /watchlist
+
+    @watchlist.command(name="add", description="Suggest a film for the club to watch.")
+    @app_commands.describe(film="Film title, e.g. Whiplash", year="Release year, e.g. 2014", note="Why the club should see it")
+    async def add(self, interaction: discord.Interaction, film: str, year: int | None = None, note: str | None = None) -> None:
+        """Suggest a film; with approval on, moderators approve it from the log channel."""
+        async with user_errors(interaction):
+            guild = require_guild(interaction)
+            name = rules.film_name(film, year)
+            clean = rules.clean_note(note)
+            approval, _ = await self.store.settings(guild.id)
+            held = approval and not await is_moderator(interaction)
+            entry, created = await self.store.add(
+                guild.id, name, clean, interaction.user.id, "pending" if held else "active", self.bot.now()
+            )
+            if not created:
+                state = "awaiting approval" if entry.status == "pending" else entry.status
+                raise UserError(
+                    f"**{inert(entry.label, 150)}** is already on the watchlist ({state}). Back it with `/watchlist support`."
+                )
+            if not held:
+                await send_ephemeral(interaction, f"Added **{inert(entry.label, 150)}** to the watchlist.")
+                return
+            log_id = (await self.bot.store.guilds.get(guild.id)).log_channel_id
+            channel = guild.get_channel(log_id) if log_id else None
+            if isinstance(channel, discord.TextChannel):
+                await channel.send(embed=pending_embed(entry), view=decision_view(entry.id), allowed_mentions=NO_MENTIONS)
+                await send_ephemeral(interaction, f"Suggested **{inert(entry.label, 150)}**: a moderator will approve it.")
+            else:
+                await send_ephemeral(
+                    interaction, f"Suggested **{inert(entry.label, 150)}**: it waits for a moderator's approval"
+                    " (moderators: set `/config log-channel` to get approval buttons)."
+                )
+
+    @watchlist.command(name="list", description="The watchlist, most supported first.")
+    async def list_(self, interaction: discord.Interaction) -> None:
+        """The watchlist, most supported first, with page buttons."""
+        async with user_errors(interaction):
+            guild = require_guild(interaction)
+            entries = await self.store.entries(guild.id)
+            await interaction.response.send_message(
+                embed=watchlist_embed(entries, 0), view=watchlist_view(guild.id, 0, len(entries)),
+                allowed_mentions=NO_MENTIONS,
+            )
+
+    @watchlist.command(name="support", description="Back a suggestion (once per member).")
+    @app_commands.describe(film="A film on the watchlist")
+    async def support(self, interaction: discord.Interaction, film: str) -> None:
+        """Back a suggestion; each member counts once."""
+        async with user_errors(interaction):
+            entry = await self.find_entry(require_guild(interaction).id, film, ("active",))
+            if not await self.store.support(entry.id, interaction.user.id, self.bot.now()):
+                raise UserError(f"You already support **{inert(entry.label, 150)}**.")
+            await send_ephemeral(interaction, f"You now support **{inert(entry.label, 150)}** ({entry.support + 1} in all).")
+
+    @watchlist.command(name="remove", description="Remove a suggestion (its suggester or a moderator).")
+    @app_commands.describe(film="A film on the watchlist")
+    async def remove(self, interaction: discord.Interaction, film: str) -> None:
+        """Remove a suggestion: the member who suggested it, or a moderator."""
+        async with user_errors(interaction):
+            entry = await self.find_entry(require_guild(interaction).id, film)
+            moderator = await is_moderator(interaction)
+            if entry.suggested_by != interaction.user.id and not moderator:
+                raise UserError("Only the member who suggested this film or a moderator can remove it.")
+            await self.store.remove(entry, interaction.user.id, audited=moderator)
+            await send_ephemeral(interaction, f"Removed **{inert(entry.label, 150)}** from the watchlist.")
+
+    @watchlist.command(name="import", description="Moderators: import a Letterboxd export CSV or a one-title-per-line file.")
+    @app_commands.describe(file="Letterboxd watchlist/list CSV (Date, Name, Year, Letterboxd URI) or plain text")
+    async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        """All or nothing: any invalid row refuses the whole file, listing what is wrong."""
+        async with user_errors(interaction):
+            moderator = await require_moderator(interaction, "import a watchlist")
+            if file.size > rules.IMPORT_MAX_BYTES:
+                raise UserError(f"That file is too big: imports are limited to {rules.IMPORT_MAX_BYTES // 1000} KB.")
+            plan = rules.parse_import(await file.read())
+            if plan.rejected:
+                shown = "\n".join(f"line {n}: {inert(why, 150)}" for n, why in plan.rejected[:10])
+                more = f"\n… and {len(plan.rejected) - 10} more." if len(plan.rejected) > 10 else ""
+                raise UserError(
+                    clip(f"Nothing was imported: {len(plan.rejected)} row(s) rejected.\n{shown}{more}", 1900)
+                )
+            added, duplicates = await self.store.import_films(
+                require_guild(interaction).id, plan.films, moderator.id, self.bot.now()
+            )
+            await send_ephemeral(
+                interaction, f"Imported the watchlist: {added} added, {duplicates + plan.repeated} duplicate(s), 0 rejected."
+            )
+
+    support.autocomplete("film")(entry_autocomplete)
+    remove.autocomplete("film")(entry_autocomplete)
+
+    # ------------------------------------------------------------------ /filmnight
+
+    @filmnight.command(name="pick", description="Moderators: a vote over the top watchlist films.")
+    @app_commands.describe(
+        candidates=f"How many of the most supported films (default {rules.DEFAULT_CANDIDATES}, at most {rules.MAX_CANDIDATES})",
+        hours=f"How long voting stays open (default {rules.DEFAULT_HOURS})",
+        method="ranked: members order their top 3 (instant runoff); single: one choice each",
+    )
+    async def pick(
+        self, interaction: discord.Interaction, candidates: int = rules.DEFAULT_CANDIDATES,
+        hours: int = rules.DEFAULT_HOURS, method: str = "ranked",
+    ) -> None:
+        """Open a pick over the top watchlist films."""
+        async with user_errors(interaction):
+            await require_moderator(interaction, "start a film-night pick")
+            method = method.strip().casefold()
+            if method not in ("ranked", "single"):
+                raise UserError("The method is `ranked` (order your top 3) or `single` (one choice each).")
+            await self.bot.filmnight.post_pick(interaction, candidates, hours, method)
+
+    @filmnight.command(name="schedule", description="Moderators: schedule the screening as a server event.")
+    @app_commands.describe(
+        film="A film on the watchlist (or with reviews)",
+        when="Server time, e.g. 2026-12-04 20:00, tomorrow 20:00, fri 21:00",
+        where="A place or a link (for an external event)",
+        channel="Or a voice/stage channel to hold it in",
+    )
+    async def schedule(
+        self, interaction: discord.Interaction, film: str, when: str, where: str | None = None,
+        channel: discord.VoiceChannel | discord.StageChannel | None = None,
+    ) -> None:
+        """Create the Discord event, arm the reminders, make it the current film."""
+        async with user_errors(interaction):
+            moderator = await require_moderator(interaction, "schedule a film night")
+            guild = require_guild(interaction)
+            try:
+                entry = await self.find_entry(guild.id, film, ("active", "watched", "pending"))
+            except UserError:
+                scope = await film_scope(self.bot.store, film)  # a reviewed film not on the watchlist
+                assert scope.label is not None
+                match = TITLE_YEAR.match(scope.label)
+                name = rules.film_name(match["title"], match["year"]) if match else rules.film_name(scope.label)
+                entry, _ = await self.store.add(guild.id, name, None, moderator.id, "active", self.bot.now())
+            screening = await self.bot.filmnight.schedule(interaction, entry, when, where, channel)
+            await interaction.response.send_message(
+                f"🎬 **{inert(screening.label, 150)}** is scheduled for {when_line(screening)}. It is now the"
+                " server's current film; its spoiler themes unlock when the screening ends.",
+                allowed_mentions=NO_MENTIONS,
+            )
+
+    @filmnight.command(name="next", description="The upcoming film night.")
+    async def next_(self, interaction: discord.Interaction) -> None:
+        """The upcoming screening, in everyone's own time zone."""
+        async with user_errors(interaction):
+            screening = await self.store.upcoming(require_guild(interaction).id)
+            if screening is None:
+                raise UserError("No film night is scheduled. Moderators: `/filmnight schedule`.")
+            where = inert(screening.location or "?", 100) if not (screening.location or "").startswith("<#") else screening.location or "?"
+            await interaction.response.send_message(
+                embed=next_embed(screening, where), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+
+    @filmnight.command(name="cancel", description="Moderators: cancel the upcoming film night.")
+    async def cancel(self, interaction: discord.Interaction) -> None:
+        """Cancel the screening and delete its server event."""
+        async with user_errors(interaction):
+            moderator = await require_moderator(interaction, "cancel a film night")
+            screening = await self.store.upcoming(require_guild(interaction).id)
+            if screening is None:
+                raise UserError("No film night is scheduled.")
+            await self.bot.filmnight.cancel(screening, moderator.id)
+            await send_ephemeral(interaction, f"Cancelled the screening of **{inert(screening.label, 150)}**.")
+
+    @filmnight.command(name="move", description="Moderators: move the upcoming film night.")
+    @app_commands.describe(when="Server time, e.g. 2026-12-04 20:00, tomorrow 20:00, fri 21:00")
+    async def move(self, interaction: discord.Interaction, when: str) -> None:
+        """Move the screening (and its server event and reminders)."""
+        async with user_errors(interaction):
+            await require_moderator(interaction, "move a film night")
+            screening = await self.store.upcoming(require_guild(interaction).id)
+            if screening is None:
+                raise UserError("No film night is scheduled.")
+            moved = await self.bot.filmnight.move(interaction, screening, when)
+            await send_ephemeral(interaction, f"Moved **{inert(moved.label, 150)}** to {when_line(moved)}.")
+
+    @filmnight.command(name="unlock", description="Moderators: open spoiler themes before the screening ends.")
+    async def unlock(self, interaction: discord.Interaction) -> None:
+        """Open the current film's spoiler themes early."""
+        async with user_errors(interaction):
+            moderator = await require_moderator(interaction, "unlock spoilers")
+            screening = await self.store.upcoming(require_guild(interaction).id)
+            if screening is None or not screening.locked:
+                raise UserError("Nothing is locked: no screening is waiting with its spoilers held back.")
+            await self.store.unlock(screening, moderator.id, self.bot.now())
+            await send_ephemeral(interaction, f"Spoiler themes of **{inert(screening.label, 150)}** are open now.")
+
+    @filmnight.command(name="history", description="Film nights so far.")
+    async def history(self, interaction: discord.Interaction) -> None:
+        """Films screened, when, and how many were interested."""
+        async with user_errors(interaction):
+            screenings = await self.store.history(require_guild(interaction).id)
+            await interaction.response.send_message(
+                embed=history_embed(screenings), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+
+    @filmnight.command(name="reminder-role", description="Moderators: the role pinged by screening reminders.")
+    @app_commands.describe(role="The role; leave empty to ping nobody")
+    async def reminder_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
+        """The role the 24 h and 1 h reminders ping."""
+        async with user_errors(interaction):
+            moderator = await require_moderator(interaction, "change film-night settings")
+            if role is not None and role.is_default():
+                raise UserError("Reminders never ping @everyone: pick a role members can opt into.")
+            guild = require_guild(interaction)
+            await self.store.set_setting(guild.id, moderator.id, "ping_role_id", role.id if role else None)
+            await send_ephemeral(interaction, f"Reminders ping {role.mention}." if role else "Reminders ping nobody.")
+
+    @pick.autocomplete("method")
+    async def method_autocomplete(self, interaction: discord.Interaction, current: str):
+        return [app_commands.Choice(name=v, value=v) for v in ("ranked", "single")]
+
+    @schedule.autocomplete("film")
+    async def schedule_autocomplete(self, interaction: discord.Interaction, current: str):
+        return await self.entry_autocomplete(interaction, current)
+
+    # ------------------------------------------------------------------ Discord's own event UI
+
+    @commands.Cog.listener()
+    async def on_scheduled_event_update(self, before: discord.ScheduledEvent, after: discord.ScheduledEvent) -> None:
+        screening = await self.store.by_event(after.id)
+        if screening is None or screening.status != "scheduled":
+            return
+        if after.status in (discord.EventStatus.cancelled,):
+            await self.bot.filmnight.event_gone(after.id, "event cancelled in Discord")
+        elif after.status is discord.EventStatus.completed:
+            if await self.store.claim_reminder(screening.id, "end"):
+                await self.bot.filmnight.end(screening, self.bot.get_channel(screening.channel_id))
+        elif after.status is discord.EventStatus.scheduled:
+            await self.bot.filmnight.follow_times(screening, after.start_time, after.end_time, None)
+
+    @commands.Cog.listener()
+    async def on_scheduled_event_delete(self, event: discord.ScheduledEvent) -> None:
+        await self.bot.filmnight.event_gone(event.id, "event deleted in Discord")
+
+
+async def setup(bot: FilmBot) -> None:
+    await bot.add_cog(FilmNight(bot))

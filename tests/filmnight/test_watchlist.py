@@ -1,0 +1,88 @@
+"""/watchlist through simcord: suggestions, support, approval, removal, imports (all or nothing)."""
+
+from __future__ import annotations
+
+from conftest import assert_no_pings, db, msgs, table_digest
+
+
+def text(result) -> str:
+    return "\n".join((m.content or "") + "".join(e.description or "" for e in m.embeds) for m in msgs(result))
+
+
+async def test_add_support_list_and_remove(world, settings):
+    r = await world.alice.slash(world.channel, "watchlist add", film="Whiplash", year=2014, note="Drums! @everyone")
+    assert r.ephemeral and "Added **Whiplash (2014)**" in text(r)
+    await world.bob.slash(world.channel, "watchlist add", film="Paterson (2016)")
+    again = await world.bob.slash(world.channel, "watchlist add", film="whiplash", year=2014)
+    assert "already on the watchlist" in text(again)
+    # The same film record reviews use: one row in films, title matched without case.
+    assert db(settings, "SELECT count(*) FROM films WHERE title = 'Whiplash' COLLATE NOCASE") == [(1,)]
+    assert "support" in text(await world.bob.slash(world.channel, "watchlist support", film="Paterson"))
+    assert "You now support" in text(await world.alice.slash(world.channel, "watchlist support", film="Paterson (2016)"))
+    twice = await world.alice.slash(world.channel, "watchlist support", film="Paterson")
+    assert "already support" in text(twice)
+    listed = await world.alice.slash(world.channel, "watchlist list")
+    body = listed.response.embeds[0].description
+    assert body.index("Paterson") < body.index("Whiplash") and "@\u200beveryone" in body
+    refused = await world.bob.slash(world.channel, "watchlist remove", film="Whiplash")
+    assert refused.ephemeral and "Only the member who suggested" in text(refused)
+    assert "Removed" in text(await world.mod.slash(world.channel, "watchlist remove", film="Whiplash"))
+    assert db(settings, "SELECT count(*) FROM audit_log WHERE action = 'watchlist.remove'") == [(1,)]
+    assert_no_pings(world.env)
+
+
+async def test_list_pages_survive_restart(world, settings):
+    for n in range(23):
+        await world.mod.slash(world.channel, "watchlist add", film=f"Film number {n}")
+    listed = await world.alice.slash(world.channel, "watchlist list")
+    assert "Page 1 of 3" in listed.response.embeds[0].footer.text
+    await world.env.restart_bot()
+    nxt = await world.alice.click(listed.response, label="Next ▶")
+    assert "Page 2 of 3" in nxt.response.embeds[0].footer.text
+    assert "11. Film number 10" in nxt.response.embeds[0].description
+
+
+async def test_approval_buttons_in_log_channel(world, settings):
+    log = world.guild.create_text_channel("mod-log")
+    await world.mod.slash(world.channel, "config log-channel", channel=log)
+    refused = await world.alice.slash(world.channel, "config watchlist-approval", state="on")
+    assert refused.ephemeral and "Only moderators" in text(refused)
+    await world.mod.slash(world.channel, "config watchlist-approval", state="on")
+    r = await world.alice.slash(world.channel, "watchlist add", film="Aftersun", year=2022)
+    assert "a moderator will approve" in text(r)
+    assert db(settings, "SELECT status FROM watchlist") == [("pending",)]
+    (pending,) = [m for m in log.history() if m.embeds]
+    bob_try = await world.bob.click(pending, label="Approve")
+    assert bob_try.ephemeral and "Only moderators" in text(bob_try)
+    await world.env.restart_bot()
+    await world.mod.click(pending, label="Approve")
+    assert db(settings, "SELECT status FROM watchlist") == [("active",)]
+    assert db(settings, "SELECT count(*) FROM audit_log WHERE action = 'watchlist.approve'") == [(1,)]
+
+
+CSV = (
+    "Date,Name,Year,Letterboxd URI\n"
+    "2024-01-02,Past Lives,2023,https://boxd.it/a\n"
+    "2024-01-03,\"Crouching Tiger, Hidden Dragon\",2000,https://boxd.it/b\n"
+    "2024-01-04,Past Lives,2023,https://boxd.it/a\n"
+)
+
+
+async def test_import_letterboxd_and_plain_all_or_nothing(world, settings):
+    await world.mod.slash(world.channel, "watchlist add", film="Past Lives", year=2023)
+    denied = await world.alice.slash(world.channel, "watchlist import", file=("w.csv", CSV.encode()))
+    assert denied.ephemeral and "Only moderators" in text(denied)
+    done = await world.mod.slash(world.channel, "watchlist import", file=("w.csv", CSV.encode()))
+    assert "1 added, 2 duplicate(s), 0 rejected" in text(done)
+    plain = await world.mod.slash(world.channel, "watchlist import", file=("w.txt", b"Tampopo\nYi Yi (2000)\n"))
+    assert "2 added" in text(plain)
+    before = table_digest(settings.database)
+    for bad, why in (
+        (b"Fine film\n=cmd|' /C calc'!A0\n", "formula"),
+        ("Café".encode("latin-1"), "not UTF-8"),
+        ("\n".join(f"Film {n}" for n in range(10_000)).encode(), "limited to"),
+        (b"", "no films"),
+    ):
+        result = await world.mod.slash(world.channel, "watchlist import", file=("bad.txt", bad))
+        assert result.ephemeral and why in text(result), text(result)
+    assert table_digest(settings.database) == before
