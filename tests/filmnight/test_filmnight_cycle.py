@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import discord
-from conftest import assert_no_pings, db, msgs
+
+from tests.helpers import assert_no_pings, msgs
+from tests.helpers import rows as db
 
 HOUR = 3600
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from conftest import db, msgs, table_digest
+from tests.helpers import msgs, table_digest
+from tests.helpers import rows as db
 
 HOUR = 3600
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import assert_no_pings, db, msgs, table_digest
+from tests.helpers import assert_no_pings, msgs, table_digest
+from tests.helpers import rows as db
 
 
 def text(result) -> str:
