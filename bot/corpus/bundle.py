@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import itertools
 import logging
@@ -105,6 +106,10 @@ def process_many(bodies: list[str], themes: dict[str, Theme]) -> list[list[Tagge
         return list(pool.map(process_review, bodies, itertools.repeat(themes), chunksize=64))
 
 
+def _process_and_hash(bodies: list[str], themes: dict[str, Theme]) -> tuple[list[list[TaggedPassage]], list[str]]:
+    return process_many(bodies, themes), [content_hash(body) for body in bodies]
+
+
 async def import_bundled(
     store: Store, data_dir: Path, themes: dict[str, Theme], themes_file: Path, *, force: bool = False
 ) -> ImportResult:
@@ -119,8 +124,8 @@ async def import_bundled(
     bodies = [(data_dir / entry.file).read_text(encoding="utf-8") for entry in entries]
     # Text processing (and hashing) happens before the transaction: the write lock is held only to write.
     started = time.perf_counter()
-    processed = process_many(bodies, themes)
-    hashes = [content_hash(body) for body in bodies]
+    # In a thread (the pool, if any, is driven from there): the loop keeps serving meanwhile.
+    processed, hashes = await asyncio.to_thread(_process_and_hash, bodies, themes)
     result.process_seconds = time.perf_counter() - started
     started = time.perf_counter()
     async with store.db.transaction() as conn:
@@ -256,7 +261,8 @@ async def _retag_moderator_reviews(conn: aiosqlite.Connection, themes: dict[str,
     """New theme phrases reach moderator reviews too, but their text and passages are never rewritten."""
     async with conn.execute("SELECT id, body FROM reviews WHERE source = 'moderator'") as cur:
         rows = await cur.fetchall()
-    for review_id, body in rows:
-        passages = process_review(body, themes)
+    # Text work in a thread: this runs inside the import transaction, but must not stall the loop.
+    processed = await asyncio.to_thread(lambda: [process_review(body, themes) for _, body in rows])
+    for (review_id, _), passages in zip(rows, processed, strict=True):
         if await _same_passages(conn, review_id, passages):
             await CorpusWriter.retag(conn, review_id, passages)

@@ -85,8 +85,11 @@ def check_url(value: str | None) -> str | None:
     url = clean_field(value, "URL", URL_MAX)
     if url is None:
         return None
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc or " " in url:
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. "http://[oops": an unbalanced IPv6 bracket
+        parts = None
+    if parts is None or parts.scheme.lower() not in {"http", "https"} or not parts.netloc or " " in url:
         raise UserError(
             f"“{inert(url, 100)}” is not a web address: use a link starting with http:// or https://."
         )
@@ -272,6 +275,22 @@ def check_item(item: Any, themes: dict[str, Theme]) -> Prepared:
         bool(item.get("spoiler", False)),
     )
     return prepare(meta, item["text"], themes)
+
+
+def check_items(raw_items: list[Any], themes: dict[str, Theme]) -> tuple[list[Prepared], list[str]]:
+    """Every item of an import file: (prepared reviews, one line per rejected item).
+
+    Pure CPU work (cleaning, segmenting, tagging up to IMPORT_MAX_BYTES): callers run it off the
+    event loop, in a thread.
+    """
+    prepared, rejected = [], []
+    for number, item in enumerate(raw_items, start=1):
+        try:
+            prepared.append(check_item(item, themes))
+        except UserError as error:
+            film = item.get("film") if isinstance(item, dict) and isinstance(item.get("film"), str) else "?"
+            rejected.append(clip(f"item {number} ({inert(film, 60)}): {error.message}", 300))
+    return prepared, rejected
 
 
 def meta_dict(meta: ReviewMeta) -> dict[str, Any]:
