@@ -11,14 +11,16 @@ from discord.ext import commands
 from bot.core.checks import require_moderator
 from bot.core.errors import UserError, send_ephemeral, user_errors
 from bot.core.render import inert
+from bot.core.time import canonical_zone
 
 
 def parse_timezone(value: str) -> str:
     """A valid IANA zone name, or UserError naming the bad value with an example."""
     name = (value or "").strip()
     try:
-        if not name or len(name) > 64:
+        if not name or len(name) > 64 or canonical_zone(name) is None:
             raise ValueError
+        name = canonical_zone(name)  # stored as the tz database spells it
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise UserError(

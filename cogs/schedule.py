@@ -17,7 +17,7 @@ from bot.core.errors import UserError, send_ephemeral, user_errors
 from bot.core.lookup import autocomplete_matches, film_choices, resolve_theme
 from bot.core.render import NO_MENTIONS, clip, inert
 from bot.discussion.post import check_bot_permissions, film_scope, post_prompt
-from bot.schedules.job import ScheduleJob
+from bot.schedules.job import ScheduleJob, unusable
 from bot.schedules.rules import Cadence, ScheduleInputError, discord_timestamp, from_iso
 from bot.schedules.store import Schedule
 
@@ -114,11 +114,16 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
 
     async def describe(self, schedule: Schedule, server_zone: str) -> str:
         """One schedule as shown by set and list: settings, state, next three runs, last outcome."""
+        problem = unusable(schedule)
+        cadence = (schedule.cadence.describe() if problem is None
+                   else inert(f"{schedule.time_of_day} {schedule.days} ({schedule.timezone})", 120))
         theme = f"`{schedule.theme}`" if schedule.theme else "rotation"
-        head = (f"**#{schedule.id}** · {schedule.cadence.describe()} · <#{schedule.channel_id}> · theme {theme}"
+        head = (f"**#{schedule.id}** · {cadence} · <#{schedule.channel_id}> · theme {theme}"
                 + (f" · film *{inert(schedule.film, 100)}*" if schedule.film else "")
                 + (f" · pings <@&{schedule.ping_role_id}>" if schedule.ping_role_id else "")
                 + ("" if schedule.make_thread else " · no thread"))
+        if problem is not None and not schedule.paused:  # the job pauses it at its next run
+            return f"{head}\n⚠️ **Cannot run**: {problem}"
         if schedule.paused:
             since = f" (since {discord_timestamp(from_iso(schedule.paused_at), 'R')})" if schedule.paused_at else ""
             return f"{head}\n⏸️ **Paused**{since}: {schedule.paused_reason or 'no reason given'}"

@@ -17,13 +17,14 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import discord
 
 from bot.core.errors import UserError
 from bot.core.render import NO_MENTIONS, clip
 from bot.discussion.post import post_prompt
-from bot.schedules.rules import discord_timestamp, from_iso
+from bot.schedules.rules import ScheduleInputError, discord_timestamp, from_iso
 from bot.schedules.store import Claim, Schedule, SlotPost
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,16 @@ BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
 
 def is_transient(error: discord.HTTPException) -> bool:
     return error.status >= 500 or error.status == 429
+
+
+def unusable(schedule: Schedule) -> str | None:
+    """Why a stored schedule cannot be used (an unknown zone, a garbled time), None if it can."""
+    try:
+        ZoneInfo(schedule.timezone)
+        schedule.cadence  # noqa: B018  (parses time and days)
+    except (ZoneInfoNotFoundError, ValueError, ScheduleInputError) as error:
+        return f"its stored settings cannot be used ({type(error).__name__}: {clip(str(error), 100)})"
+    return None
 
 
 class ScheduleJob:
@@ -51,6 +62,9 @@ class ScheduleJob:
         now = self.bot.now()
         times = [t for t in [await self.store.next_pending_at()] if t is not None]
         for schedule in await self.store.active():
+            if unusable(schedule) is not None:
+                times.append(now)  # due now: run_due pauses it and tells the moderators
+                continue
             slot = await self.next_slot(schedule, now)
             if slot is not None:
                 times.append(slot)
@@ -63,15 +77,35 @@ class ScheduleJob:
     async def run_due(self, now: datetime) -> None:
         for post in await self.store.pending(now):
             await self._guarded(self._resume_post(post), f"slot {post.id}")
-        grace = timedelta(hours=self.bot.settings.catchup_grace_hours)
         for schedule in await self.store.active():
-            claim, skipped = await self.store.claim_due(schedule.id, now, grace)
-            for slot, reason in skipped:
-                log.warning("schedule %s: slot %s skipped: %s", schedule.id, slot.isoformat(), reason)
-            if claim is not None:
-                if claim.catch_up:
-                    log.info("schedule %s: posting missed slot %s as catch-up", schedule.id, claim.slot)
-                await self._guarded(self.post(claim), f"schedule {schedule.id}")
+            # Each row on its own: one that cannot be read or claimed must not stop the others.
+            await self._guarded(self._run_schedule(schedule, now), f"schedule {schedule.id}")
+
+    async def _run_schedule(self, schedule: Schedule, now: datetime) -> None:
+        problem = unusable(schedule)
+        if problem is not None:
+            await self._pause_unusable(schedule, problem)
+            return
+        grace = timedelta(hours=self.bot.settings.catchup_grace_hours)
+        claim, skipped = await self.store.claim_due(schedule.id, now, grace)
+        for slot, reason in skipped:
+            log.warning("schedule %s: slot %s skipped: %s", schedule.id, slot.isoformat(), reason)
+        if claim is not None:
+            if claim.catch_up:
+                log.info("schedule %s: posting missed slot %s as catch-up", schedule.id, claim.slot)
+            await self.post(claim)
+
+    async def _pause_unusable(self, schedule: Schedule, problem: str) -> None:
+        """A row whose stored settings cannot be used is paused with the reason, and moderators told."""
+        if not await self.store.set_paused(schedule.id, paused=True, reason=problem, actor_id=None,
+                                           now=self.bot.now()):
+            return
+        log.warning("schedule %s paused: %s", schedule.id, problem)
+        await self.notify(
+            schedule,
+            f"⏸️ Scheduled prompt #{schedule.id} in <#{schedule.channel_id}> is **paused**: {problem}\n"
+            f"Remove it with `/schedule remove id:{schedule.id}` and set it again.",
+        )
 
     async def _guarded(self, work: Any, what: str) -> None:
         try:

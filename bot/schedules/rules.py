@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.core.time import canonical_zone
+
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 ALL_DAYS = frozenset(range(7))
@@ -88,9 +90,10 @@ def parse_zone(name: str) -> ZoneInfo:
     """An IANA zone by name; unknown → ScheduleInputError with an example."""
     text = (name or "").strip()
     try:
-        if not text or len(text) > 64 or text.startswith(("/", ".")):
+        canonical = canonical_zone(text) if len(text) <= 64 else None
+        if canonical is None:
             raise ValueError(text)
-        return ZoneInfo(text)
+        return ZoneInfo(canonical)
     except (ZoneInfoNotFoundError, ValueError):
         raise ScheduleInputError("time zone", text[:64], "`Europe/Paris`, `America/New_York` or `UTC`") from None
 
