@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.core.channels import member_can_view
 from bot.core.checks import require_guild
 from bot.core.errors import UserError
 from bot.core.render import NO_MENTIONS, clip, inert
@@ -179,7 +180,9 @@ class PollService:
     async def poll_in_guild(self, interaction: discord.Interaction, value: str) -> Poll:
         guild = require_guild(interaction)
         poll = await self.bot.store.polls.get(logic.parse_poll_id(value))
-        if poll is None or poll.guild_id != guild.id or poll.message_id is None:
+        # A poll in a channel the member cannot view is answered exactly like one that does not exist.
+        if (poll is None or poll.guild_id != guild.id or poll.message_id is None
+                or not await member_can_view(self.bot, interaction.user, poll.channel_id)):
             shown = inert(logic.shown(value.strip().lstrip("#"), 20))
             raise UserError(f"There is no poll #{shown} in this server. `/poll list` shows the open ones.")
         return poll
