@@ -102,8 +102,8 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
             text = (
                 f"Closed poll #{found.id}; the results are posted."
                 if await self.bot.store.polls.results_message(found.id)
-                else f"Closed poll #{found.id}, but I couldn't post the results in its channel (missing"
-                " permission, or the channel is gone). `/poll results` still shows them."
+                else f"Closed poll #{found.id}, but I couldn't post the results yet. I'll keep trying and tell"
+                " the moderators if I can't; `/poll results` shows them meanwhile."
             )
             await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
