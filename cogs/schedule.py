@@ -1,7 +1,7 @@
 """/schedule: discussion prompts posted on a schedule, durably, once per slot.
 
 Everything but `/schedule list` is for moderators. `list` is open to every member (read-only, and
-only the schedules of channels that member can view), answered privately.
+members see only the schedules of channels they can view), answered privately.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.channels import visible_to
-from bot.core.checks import require_moderator
+from bot.core.checks import is_moderator, require_moderator
 from bot.core.errors import UserError, send_ephemeral, user_errors
 from bot.core.lookup import autocomplete_matches, film_choices, resolve_theme
 from bot.core.render import NO_MENTIONS, clip, inert
@@ -146,7 +146,9 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
             if not schedules:
                 raise UserError("No schedules yet. A moderator can add one with `/schedule set`.")
             # A staff-only channel's schedules (and the role they ping) stay with those who see it.
-            schedules = await visible_to(self.bot, interaction.user, schedules, lambda s: s.channel_id)
+            # Moderators manage every schedule (even one whose channel was deleted), so they see all.
+            if not await is_moderator(interaction):
+                schedules = await visible_to(self.bot, interaction.user, schedules, lambda s: s.channel_id)
             if not schedules:
                 raise UserError("No schedules post in channels you can see.")
             zone = await self.server_zone(interaction.guild_id)
