@@ -36,6 +36,15 @@ def is_transient(error: discord.HTTPException) -> bool:
     return error.status >= 500 or error.status == 429
 
 
+def slot_marker(post_id: int) -> str:
+    """Shown first in a scheduled prompt's footer: which slot the message is (proof after a crash)."""
+    return f"Scheduled prompt · slot {post_id}"
+
+
+def carries_marker(message: discord.Message, marker: str) -> bool:
+    return any((embed.footer.text or "").split(" · ", 2)[:2] == marker.split(" · ") for embed in message.embeds)
+
+
 def unusable(schedule: Schedule) -> str | None:
     """Why a stored schedule cannot be used (an unknown zone, a garbled time), None if it can."""
     try:
@@ -154,8 +163,11 @@ class ScheduleJob:
         since = from_iso(post.claimed_at or post.slot.isoformat()) - timedelta(seconds=1)
         try:
             channel = await self._channel(schedule)
-            async for message in channel.history(after=since, limit=50, oldest_first=True):
-                if message.author.id == self.bot.user.id and message.interaction_metadata is None:
+            # Only this slot's own marker is proof: any other bot message (a /discuss, a poll, another
+            # schedule) posted since the claim says nothing about this slot.
+            marker = slot_marker(post.id)
+            async for message in channel.history(after=since, limit=100, oldest_first=True):
+                if message.author.id == self.bot.user.id and carries_marker(message, marker):
                     return message.id
         except (discord.HTTPException, UserError) as error:
             await self._give_up(schedule, post.id, f"could not check whether it was already posted ({error})")
@@ -178,7 +190,7 @@ class ScheduleJob:
             posted = await post_prompt(
                 self.bot, channel, guild_id=schedule.guild_id, theme=schedule.theme, film=schedule.film,
                 make_thread=schedule.make_thread, mention_role_id=schedule.ping_role_id,
-                source=f"schedule:{claim.post_id}",
+                source=f"schedule:{claim.post_id}", marker=slot_marker(claim.post_id),
             )
         except UserError as error:  # MissingBotPermission, nothing to post, not a text channel
             await self._pause(claim, error.message)
@@ -192,7 +204,11 @@ class ScheduleJob:
             else:
                 await self._pause(claim, f"Discord rejected the post (HTTP {error.status}: {error.text}).")
         else:
+            # The message exists: the slot is settled, with or without its thread.
             await self.store.mark_posted(claim.post_id, posted.message.id, self.bot.now())
+            if posted.thread_error:
+                log.warning("schedule %s: slot %s posted without its thread (%s)", schedule.id, claim.slot,
+                            posted.thread_error)
             log.info("schedule %s: posted slot %s (message %s)", schedule.id, claim.slot, posted.message.id)
             return posted.message
         return None
