@@ -148,7 +148,8 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
             # A staff-only channel's schedules (and the role they ping) stay with those who see it.
             # Moderators manage every schedule (even one whose channel was deleted), so they see all.
             if not await is_moderator(interaction):
-                schedules = await visible_to(self.bot, interaction.user, schedules, lambda s: s.channel_id)
+                schedules = await visible_to(self.bot, interaction.user, schedules, lambda s: s.channel_id,
+                                             if_gone=True)
             if not schedules:
                 raise UserError("No schedules post in channels you can see.")
             zone = await self.server_zone(interaction.guild_id)

@@ -33,28 +33,35 @@ def permissions_channel(channel: Any) -> Any:
     return channel.parent if isinstance(channel, discord.Thread) else channel
 
 
-async def member_can_view(bot: Any, member: Any, channel_id: int) -> bool:
-    """Whether this member may see the channel (threads: its parent); unknown channels are not shown."""
+async def member_can_view(bot: Any, member: Any, channel_id: int, *, if_gone: bool = False) -> bool:
+    """Whether this member may see the channel (threads: its parent).
+
+    A channel that no longer exists hides nothing any more: `if_gone` says whether to show what was in
+    it (e.g. a schedule paused because its channel was deleted). "Could not check" is never shown.
+    """
     if not isinstance(member, discord.Member):
         return False
     try:
         channel = await resolve_channel(bot, channel_id)
     except discord.HTTPException:
         return False  # cannot check: do not show
-    target = permissions_channel(channel) if channel is not None else None
+    if channel is None:
+        return if_gone
+    target = permissions_channel(channel)
     if target is None or getattr(target, "guild", None) is None or target.guild.id != member.guild.id:
         return False
     return target.permissions_for(member).view_channel
 
 
-async def visible_to(bot: Any, member: Any, items: list[Any], channel_of: Any) -> list[Any]:
+async def visible_to(bot: Any, member: Any, items: list[Any], channel_of: Any, *, if_gone: bool = False
+                     ) -> list[Any]:
     """The items whose channel the member may view, in order; each channel is checked once."""
     seen: dict[int, bool] = {}
     out = []
     for item in items:
         channel_id = channel_of(item)
         if channel_id not in seen:
-            seen[channel_id] = await member_can_view(bot, member, channel_id)
+            seen[channel_id] = await member_can_view(bot, member, channel_id, if_gone=if_gone)
         if seen[channel_id]:
             out.append(item)
     return out
