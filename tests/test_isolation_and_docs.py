@@ -363,17 +363,20 @@ async def test_prompt_without_send_messages_names_the_permission(world, settings
     assert table_digest(settings.database) == before and bot_posts(world, muted) == []
 
 
-async def test_poll_without_send_messages_is_still_posted_as_the_interaction_reply(world, settings):
+async def test_poll_without_send_messages_is_refused_since_its_results_could_never_be_posted(world, settings):
     muted = _muted_channel(world)
-    public_reply(await world.alice.slash(muted, "poll create", question="Best?", options="a|b", anonymous=True))
-    assert len(bot_posts(world, muted)) == 1
-    assert db(settings, "SELECT count(*) FROM polls WHERE message_id IS NOT NULL")[0][0] == 1
+    private_reply(await world.alice.slash(muted, "poll create", question="Best?", options="a|b", anonymous=True),
+                  "Send Messages")
+    assert bot_posts(world, muted) == []
+    assert db(settings, "SELECT count(*) FROM polls")[0][0] == 0
 
 
 async def test_closing_a_poll_where_the_bot_cannot_post_does_not_claim_results_were_posted(world, settings):
-    muted = _muted_channel(world)
-    await world.alice.slash(muted, "poll create", question="Best?", options="a|b", anonymous=True)
-    r = await world.alice.slash(muted, "poll close", poll="1")
+    await world.alice.slash(world.channel, "poll create", question="Best?", options="a|b", anonymous=True)
+    # The bot loses Send Messages after the poll was created (creation in such a channel is refused).
+    await world.bot.get_channel(world.channel.id).set_permissions(
+        world.bot.get_guild(world.guild.id).me, send_messages=False, embed_links=False)
+    r = await world.alice.slash(world.channel, "poll close", poll="1")
     results_posted = db(settings, "SELECT results_message_id FROM polls")[0][0] is not None
     assert results_posted or "results are posted" not in text_of(r), text_of(r)
 
