@@ -21,10 +21,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import discord
 
+from bot.core.channels import resolve_channel
 from bot.core.errors import UserError
 from bot.core.render import NO_MENTIONS, clip
 from bot.discussion.post import post_prompt
-from bot.schedules.rules import ScheduleInputError, discord_timestamp, from_iso
+from bot.schedules.rules import ON_TIME_TOLERANCE, ScheduleInputError, discord_timestamp, from_iso
 from bot.schedules.store import Claim, Schedule, SlotPost
 
 log = logging.getLogger(__name__)
@@ -124,7 +125,8 @@ class ScheduleJob:
 
     async def _resume_post(self, post: SlotPost) -> None:
         now = self.bot.now()
-        grace = timedelta(hours=self.bot.settings.catchup_grace_hours)
+        # A retry is the on-time post, not a catch-up: it gets its whole back-off even with grace 0.
+        grace = max(timedelta(hours=self.bot.settings.catchup_grace_hours), sum(BACKOFF, ON_TIME_TOLERANCE))
         if now - post.slot > grace and post.status == "retrying":
             # Same rule as a missed slot: a prompt this late is no longer the scheduled one.
             reason = f"still failing {(now - post.slot).total_seconds() / 3600:.1f} h after its time, beyond grace"
@@ -176,7 +178,7 @@ class ScheduleJob:
 
     async def _channel(self, schedule: Schedule) -> discord.TextChannel:
         channel = self.bot.get_channel(schedule.channel_id)
-        if channel is None:
+        if channel is None:  # not cached is not gone: ask Discord
             channel = await self.bot.fetch_channel(schedule.channel_id)  # NotFound if deleted
         if not isinstance(channel, discord.TextChannel) or channel.guild.id != schedule.guild_id:
             raise UserError(f"<#{schedule.channel_id}> is not a text channel of this server any more.")
@@ -243,11 +245,12 @@ class ScheduleJob:
         """Tell moderators: the log channel, else a DM to whoever set the schedule, else only the log."""
         text = clip(text, 2000)
         settings = await self.bot.store.guilds.get(schedule.guild_id)
-        channel = self.bot.get_channel(settings.log_channel_id) if settings.log_channel_id else None
-        if channel is not None:
+        if settings.log_channel_id:
             try:
-                await channel.send(text, allowed_mentions=NO_MENTIONS)
-                return "log-channel"
+                channel = await resolve_channel(self.bot, settings.log_channel_id)
+                if channel is not None:
+                    await channel.send(text, allowed_mentions=NO_MENTIONS)
+                    return "log-channel"
             except discord.HTTPException:
                 log.warning("could not post in log channel %s", settings.log_channel_id)
         try:

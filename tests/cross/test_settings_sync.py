@@ -56,3 +56,12 @@ async def test_start_survives_a_503_on_command_sync(world, caplog, method):
     if method == "GET":
         r = await world.alice.slash(world.channel, "quote")
         assert r.response is not None and not r.response.ephemeral
+
+
+async def test_grace_zero_still_retries_an_on_time_slot_after_a_5xx(world, settings):
+    """A retry is the on-time post, not a catch-up: grace 0 must not turn one 503 into a lost slot."""
+    r = await world.mod.slash(world.channel, "schedule set", channel=world.channel, time="09:00", timezone="UTC")
+    assert "Schedule set" in r.response.content
+    discord_fault(world.env, "POST", "/channels/*/messages", 503)
+    await world.env.advance_time(10 * 3600)
+    assert len(prompts(world)) == 1
