@@ -9,6 +9,9 @@ from pathlib import Path
 import discord
 import pytest
 
+# Every test sees Discord errors as discord.py raises them (DiscordServerError for 5xx), see faults.py.
+from faults import realistic_http_errors  # noqa: F401
+
 from bot import Settings, create_bot
 
 

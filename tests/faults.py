@@ -10,6 +10,8 @@ sees that: discord.py retries 5xx (and waits out 429s) itself, then raises `Disc
   5xx to model "Discord is down".
 
 `db_fault` makes a store method raise like a locked or full SQLite database.
+
+New tests inject faults only through `discord_fault` and `db_fault` (never `env.inject_error` directly).
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ def _raise_like_discord_py(error: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def realistic_http_errors(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Autouse in every module that imports it: simcord's backend errors surface as discord.py's."""
+    """Autouse for every test (tests/conftest.py imports it): simcord's backend errors surface as discord.py's."""
     monkeypatch.setattr(sim_client, "_raise_for", _raise_like_discord_py)
 
 

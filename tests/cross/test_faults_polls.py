@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 from conftest import db
-from faults import db_fault, discord_fault, realistic_http_errors  # noqa: F401  (autouse fixture)
+from faults import db_fault, discord_fault
 
 HOUR = 3600
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from faults import db_fault, discord_fault, realistic_http_errors  # noqa: F401  (autouse fixture)
+from faults import db_fault, discord_fault
 
 from bot.schedules.store import STALE_CLAIM
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from faults import discord_fault, realistic_http_errors  # noqa: F401  (autouse fixture)
+from faults import discord_fault
 
 from bot.core.config import ConfigError, Settings
 from bot.schedules.rules import plan_due
