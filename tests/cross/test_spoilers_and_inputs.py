@@ -57,3 +57,9 @@ async def test_import_with_an_unparsable_url_rejects_that_item_only(world):
     r = await world.mod.slash(world.channel, "review import", file=("r.json", export(good, bad)))
     text = " ".join(m.content or "" for m in msgs(r))
     assert "item 2 (Bad Link)" in text and "not a web address" in text, text
+
+
+async def test_review_edit_with_an_unparsable_url_is_a_clear_refusal(world, settings):
+    [(review_id,)] = db(settings, "SELECT id FROM reviews ORDER BY id LIMIT 1")
+    r = await world.mod.slash(world.channel, "review edit", review=str(review_id), url="http://[oops")
+    assert r.ephemeral and "not a web address" in r.response.content, r.response.content
