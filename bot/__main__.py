@@ -164,6 +164,10 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    except discord.HTTPException as error:  # e.g. `filmbot sync` while Discord answers 5xx
+        print(f"filmbot: Discord refused the request (HTTP {error.status}: {error.text or 'no details'})."
+              " Try again in a few minutes.", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 
