@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import dataclasses
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import discord
 from dotenv import load_dotenv
 
 from bot.core.config import ConfigError, Settings
+from bot.core.db import DatabaseTooNew
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -78,8 +80,6 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    import sqlite3
-
     settings = _settings(args)
     target = Path(args.target)
     if not settings.database.is_file():
@@ -147,6 +147,12 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"filmbot: {error}", file=sys.stderr)
         return 2
+    except DatabaseTooNew as error:
+        print(f"filmbot: {error}", file=sys.stderr)
+        return 2
+    except sqlite3.DatabaseError as error:  # corrupt, not a database, disk full, locked
+        print(f"filmbot: database error: {error} (is the file a filmbot SQLite database?)", file=sys.stderr)
+        return 1
     except aiohttp.ClientConnectionError as error:
         print(f"filmbot: cannot reach Discord ({error}). Check the network connection.", file=sys.stderr)
         return 1
@@ -157,6 +163,10 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    except discord.HTTPException as error:  # e.g. `filmbot sync` while Discord answers 5xx
+        print(f"filmbot: Discord refused the request (HTTP {error.status}: {error.text or 'no details'})."
+              " Try again in a few minutes.", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

@@ -71,7 +71,7 @@ class FilmBot(commands.Bot):
             if isinstance(command, app_commands.Command | app_commands.Group):
                 command.guild_only = True
         if self.settings.auto_sync:
-            await self.sync_commands_if_changed()
+            await self._sync_or_serve_as_registered()
 
     async def on_ready(self) -> None:
         # Timed work starts once the gateway is up, so jobs can reach channels from the cache.
@@ -96,6 +96,17 @@ class FilmBot(commands.Bot):
         if self.db is not None:
             db, self.db = self.db, None
             await db.close()
+
+    async def _sync_or_serve_as_registered(self) -> None:
+        """Start-up must not depend on command sync: Discord keeps the commands it already has,
+        and they keep working, so a failed GET or PUT is one warning, not a failed start."""
+        try:
+            await self.sync_commands_if_changed()
+        except discord.HTTPException as error:
+            log.warning(
+                "could not sync application commands (HTTP %s: %s); serving the commands Discord already has."
+                " `filmbot sync` retries.", error.status, error.text or type(error).__name__,
+            )
 
     async def sync_commands_if_changed(self, *, force: bool = False) -> bool:
         """Sync only when Discord's registered commands differ from ours (syncs are rate-limited).

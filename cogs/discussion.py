@@ -29,6 +29,9 @@ def posted_reply(posted: PostedPrompt, theme_name: str, kind: Kind) -> str:
     what = "debate" if kind == "debate" else "discussion"
     link = posted.thread.jump_url if posted.thread else posted.message.jump_url
     text = f"Started a {what} on **{inert(theme_name, 100)}**: {link}"
+    if posted.thread_error:
+        text = (f"Posted the {what} on **{inert(theme_name, 100)}** ({link}), but the thread could not be"
+                f" opened ({posted.thread_error}). Members can reply in the channel.")
     if posted.cycle_restarted:
         text += (
             "\n🔁 Every passage on this theme has now been used in this server, so the rotation started a"

@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.channels import visible_to
 from bot.core.checks import is_moderator, require_guild
 from bot.core.errors import user_errors
 from bot.core.lookup import check_film, resolve_theme, theme_list
@@ -111,8 +112,8 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
             text = (
                 f"Closed poll #{found.id}; the results are posted."
                 if await self.bot.store.polls.results_message(found.id)
-                else f"Closed poll #{found.id}, but I couldn't post the results in its channel (missing"
-                " permission, or the channel is gone). `/poll results` still shows them."
+                else f"Closed poll #{found.id}, but I couldn't post the results yet. I'll keep trying and tell"
+                " the moderators if I can't; `/poll results` shows them meanwhile."
             )
             await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
@@ -139,7 +140,8 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
         """The open polls in this server, soonest deadline first."""
         async with user_errors(interaction):
             guild = require_guild(interaction)
-            lines = [logic.list_line(poll) for poll in await self.bot.store.polls.open_polls(guild.id)]
+            polls = await self.visible_polls(interaction, await self.bot.store.polls.open_polls(guild.id))
+            lines = [logic.list_line(poll) for poll in polls]
             text = "\n".join(lines) or "No open polls. Start one with `/poll create`."
             embed = discord.Embed(title="Open polls", description=clip(text, 4096), colour=FILM_CLUB_COLOUR)
             await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
@@ -150,11 +152,18 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
         if interaction.guild is None:
             return []
         typed = (current or "").strip().lstrip("#").casefold()
+        matching = [
+            poll for poll in await self.bot.store.polls.open_polls(interaction.guild.id)
+            if typed in poll.question.casefold() or typed == str(poll.id)
+        ]
         return [
             app_commands.Choice(name=clip(f"#{poll.id} · {poll.question}", 100), value=str(poll.id))
-            for poll in await self.bot.store.polls.open_polls(interaction.guild.id)
-            if typed in poll.question.casefold() or typed == str(poll.id)
+            for poll in await self.visible_polls(interaction, matching)
         ][:25]
+
+    async def visible_polls(self, interaction: discord.Interaction, polls: list) -> list:
+        """Only polls in channels this member may view: a staff channel's polls stay there."""
+        return await visible_to(self.bot, interaction.user, polls, lambda poll: poll.channel_id)
 
     @theme.autocomplete("theme")
     async def theme_autocomplete(self, interaction: discord.Interaction, current: str):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,7 @@ from bot.reviews.rules import (
     check_critic,
     check_date,
     check_import_size,
-    check_item,
+    check_items,
     check_meta,
     check_upload,
     check_url,
@@ -235,8 +236,9 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
             row = await self.find(review)
             counts = await self.bot.store.reviews.themes(row.id)
             body = await self.bot.store.reviews.body(row.id) or ""
+            passages = await self.bot.store.reviews.passages(row.id)
             await interaction.response.send_message(
-                embed=show_embed(row, counts, body, self.bot.themes),
+                embed=show_embed(row, counts, body, self.bot.themes, passages),
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
             )
@@ -271,19 +273,15 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         async with user_errors(interaction):
             await require_moderator(interaction, "import reviews")
             check_import_size(file.size)
-            raw_items = parse_import(await file.read())
+            data = await file.read()
+            # Parsing, cleaning, segmenting and tagging up to 20 MB is CPU work: in a thread, so the
+            # event loop keeps the heartbeat and every other server's commands flowing.
+            raw_items = await asyncio.to_thread(parse_import, data)
             await interaction.response.defer(ephemeral=True, thinking=True)
             await send_ephemeral(interaction, await self.run_import(interaction, raw_items))
 
     async def run_import(self, interaction: discord.Interaction, raw_items: list[Any]) -> str:
-        prepared, rejected = [], []
-        for number, item in enumerate(raw_items, start=1):
-            try:
-                prepared.append(check_item(item, self.bot.themes))
-            except UserError as error:
-                film = item.get("film") if isinstance(item, dict) else None
-                film = film if isinstance(film, str) else "?"
-                rejected.append(clip(f"item {number} ({inert(film, 60)}): {error.message}", 300))
+        prepared, rejected = await asyncio.to_thread(check_items, raw_items, self.bot.themes)
         if rejected:
             existing = await self.bot.store.reviews.existing_hashes([p.body_hash for p in prepared])
             seen: set[str] = set()

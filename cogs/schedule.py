@@ -1,7 +1,7 @@
 """/schedule: discussion prompts posted on a schedule, durably, once per slot.
 
 Everything but `/schedule list` is for moderators. `list` is open to every member (read-only, and
-the schedules are public anyway: they post in public channels), answered privately.
+members see only the schedules of channels they can view), answered privately.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.checks import require_guild, require_moderator
+from bot.core.channels import visible_to
+from bot.core.checks import is_moderator, require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.lookup import autocomplete_matches, film_choices, film_scope, resolve_theme
 from bot.core.refusals import UserError
@@ -21,7 +22,7 @@ from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.core.time import from_iso, zone_suggestions
 from bot.discussion.post import check_bot_permissions, post_prompt
-from bot.schedules.job import ScheduleJob
+from bot.schedules.job import ScheduleJob, unusable
 from bot.schedules.rules import Cadence, ScheduleInputError, discord_timestamp
 from bot.schedules.store import Schedule
 
@@ -119,11 +120,16 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
 
     async def describe(self, schedule: Schedule, server_zone: str) -> str:
         """One schedule as shown by set and list: settings, state, next three runs, last outcome."""
+        problem = unusable(schedule)
+        cadence = (schedule.cadence.describe() if problem is None
+                   else inert(f"{schedule.time_of_day} {schedule.days} ({schedule.timezone})", 120))
         theme = f"`{schedule.theme}`" if schedule.theme else "rotation"
-        head = (f"**#{schedule.id}** · {schedule.cadence.describe()} · <#{schedule.channel_id}> · theme {theme}"
+        head = (f"**#{schedule.id}** · {cadence} · <#{schedule.channel_id}> · theme {theme}"
                 + (f" · film *{inert(schedule.film, 100)}*" if schedule.film else "")
                 + (f" · pings <@&{schedule.ping_role_id}>" if schedule.ping_role_id else "")
                 + ("" if schedule.make_thread else " · no thread"))
+        if problem is not None and not schedule.paused:  # the job pauses it at its next run
+            return f"{head}\n⚠️ **Cannot run**: {problem}"
         if schedule.paused:
             since = f" (since {discord_timestamp(from_iso(schedule.paused_at), 'R')})" if schedule.paused_at else ""
             return f"{head}\n⏸️ **Paused**{since}: {schedule.paused_reason or 'no reason given'}"
@@ -144,6 +150,13 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
             schedules = await self.bot.store.schedules.for_guild(require_guild(interaction).id)
             if not schedules:
                 raise UserError("No schedules yet. A moderator can add one with `/schedule set`.")
+            # A staff-only channel's schedules (and the role they ping) stay with those who see it.
+            # Moderators manage every schedule (even one whose channel was deleted), so they see all.
+            if not await is_moderator(interaction):
+                schedules = await visible_to(self.bot, interaction.user, schedules, lambda s: s.channel_id,
+                                             if_gone=True)
+            if not schedules:
+                raise UserError("No schedules post in channels you can see.")
             zone = await self.server_zone(require_guild(interaction).id)
             blocks = [await self.describe(s, zone) for s in schedules]
             pages: list[str] = []

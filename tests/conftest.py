@@ -9,6 +9,9 @@ import pytest
 
 from bot import Settings, create_bot
 from bot.core.config import DEFAULT_DATA_DIR
+
+# Every test sees Discord errors as discord.py raises them (DiscordServerError for 5xx), see faults.py.
+from tests.faults import realistic_http_errors  # noqa: F401
 from tests.helpers import World
 
 

@@ -12,6 +12,7 @@ DEFAULT_DATA_DIR = REPO_ROOT / "data"
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+MAX_CATCHUP_GRACE_HOURS = 168.0  # a week: a prompt later than that is no longer the scheduled one
 
 
 class ConfigError(ValueError):
@@ -36,8 +37,12 @@ class Settings:
         object.__setattr__(self, "data_dir", Path(self.data_dir))
         if self.log_level not in LOG_LEVELS:
             raise ConfigError(f"FILMBOT_LOG_LEVEL={self.log_level!r} must be one of {', '.join(LOG_LEVELS)}")
-        if self.catchup_grace_hours < 0:
-            raise ConfigError(f"FILMBOT_CATCHUP_GRACE_HOURS={self.catchup_grace_hours:g} must be 0 or more")
+        # `not (0 <= x <= max)` also refuses nan, which compares false with everything.
+        if not 0 <= self.catchup_grace_hours <= MAX_CATCHUP_GRACE_HOURS:
+            raise ConfigError(
+                f"FILMBOT_CATCHUP_GRACE_HOURS={self.catchup_grace_hours:g} must be a number of hours"
+                f" from 0 to {MAX_CATCHUP_GRACE_HOURS:g}"
+            )
         try:
             ZoneInfo(self.default_timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -16,6 +17,10 @@ import aiosqlite
 log = logging.getLogger(__name__)
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})-[\w-]+\.sql$")
+
+
+class DatabaseTooNew(RuntimeError):
+    """The database's schema is newer than this code's migrations."""
 
 
 def migration_files() -> list[tuple[int, str, str]]:
@@ -75,7 +80,9 @@ async def migrate(conn: aiosqlite.Connection) -> int:
     """Apply every migration newer than PRAGMA user_version, all in one transaction."""
     async with conn.execute("PRAGMA user_version") as cur:
         (current,) = await one_row(cur)
-    pending = [m for m in migration_files() if m[0] > current]
+    files = migration_files()
+    check_version(current, files[-1][0] if files else 0)
+    pending = [m for m in files if m[0] > current]
     if not pending:
         return current
     target = pending[-1][0]
@@ -86,10 +93,32 @@ async def migrate(conn: aiosqlite.Connection) -> int:
     try:
         await conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {int(target)};\nCOMMIT;")
     except BaseException:
-        if conn.in_transaction:
-            await conn.execute("ROLLBACK")
+        await rollback_quietly(conn)
         raise
     return target
+
+
+def check_version(current: int, known: int) -> None:
+    """A database written by a newer filmbot is never opened: this code would misread or damage it."""
+    if current > known:
+        raise DatabaseTooNew(
+            f"the database is at schema version {current}, newer than this filmbot knows ({known}):"
+            " run the newer filmbot, or restore a backup made by this version"
+        )
+
+
+async def rollback_quietly(conn: aiosqlite.Connection) -> None:
+    """Roll back what is still open, without masking the error that got us here.
+
+    SQLite already rolls back by itself on some errors (disk full, I/O error); a second ROLLBACK would
+    then raise "cannot rollback - no transaction is active" in place of the real cause.
+    """
+    if not conn.in_transaction:
+        return
+    try:
+        await conn.execute("ROLLBACK")
+    except sqlite3.Error:
+        log.warning("rollback after a failed transaction failed too", exc_info=True)
 
 
 class Database:
@@ -111,11 +140,10 @@ class Database:
             await self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.conn
+                await self.conn.execute("COMMIT")  # inside the try: a failed COMMIT must roll back too
             except BaseException:
-                await self.conn.execute("ROLLBACK")
+                await rollback_quietly(self.conn)
                 raise
-            else:
-                await self.conn.execute("COMMIT")
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Cursor:
         """One autocommitted write statement."""

@@ -86,20 +86,31 @@ def quote_block(text: str, *, hidden: bool, limit: int = 1800) -> str:
     return "> " + (spoiler(body) if hidden else body)
 
 
-def context_window(parts: list[tuple[str, bool]], limit: int = 1500) -> str:
-    """The quoted passage in bold with as many neighbours around it as fit, cuts marked with …"""
-    index = next((i for i, (_, own) in enumerate(parts) if own), 0)
+def context_window(parts: list[tuple[str, bool, bool]], limit: int = 1500) -> str:
+    """The quoted passage in bold with as many neighbours around it as fit, cuts marked with …
+
+    parts are (text, is the quoted passage, hidden): each hidden passage is behind its own spoiler tags,
+    so a spoiler next to a harmless quote stays hidden.
+    """
+    # Sizes are measured on the rendered pieces (escapes, bold, spoiler bars): the result is never
+    # cut afterwards, since a cut could drop the closing || and show a spoiler.
+    pieces = [_context_piece(text, own, hidden, limit) for text, own, hidden in parts]
+    index = next((i for i, (_, own, _) in enumerate(parts) if own), 0)
     first = last = index
-    size = len(parts[index][0])
+    size = len(pieces[index])
     grew = True
     while grew:
         grew = False
         for candidate in (first - 1, last + 1):
-            if 0 <= candidate < len(parts) and size + len(parts[candidate][0]) + 1 <= limit:
-                size += len(parts[candidate][0]) + 1
+            if 0 <= candidate < len(parts) and size + len(pieces[candidate]) + 1 <= limit:
+                size += len(pieces[candidate]) + 1
                 first, last = min(first, candidate), max(last, candidate)
                 grew = True
-    pieces = [
-        f"**{inert(text)}**" if own else inert(text) for text, own in parts[first : last + 1]
-    ]
+    pieces = pieces[first : last + 1]
     return ("… " if first > 0 else "") + " ".join(pieces) + (" …" if last < len(parts) - 1 else "")
+
+
+def _context_piece(text: str, own: bool, hidden: bool, limit: int) -> str:
+    piece = inert(text, max(limit - 8, 1))  # room for ** ** and || ||
+    piece = f"**{piece}**" if own else piece
+    return spoiler(piece) if hidden else piece

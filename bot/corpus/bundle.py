@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import itertools
 import logging
@@ -102,6 +103,10 @@ def process_many(bodies: list[str], themes: dict[str, Theme]) -> list[list[Tagge
         return list(pool.map(process_review, bodies, itertools.repeat(themes), chunksize=64))
 
 
+def _process_and_hash(bodies: list[str], themes: dict[str, Theme]) -> tuple[list[list[TaggedPassage]], list[str]]:
+    return process_many(bodies, themes), [content_hash(body) for body in bodies]
+
+
 async def import_bundled(
     store: Store, data_dir: Path, themes: dict[str, Theme], themes_file: Path, *, force: bool = False
 ) -> ImportResult:
@@ -117,9 +122,10 @@ async def import_bundled(
     moderator = await sql.moderator_bodies(store.db)
     # Text processing (and hashing) happens before the transaction: the write lock is held only to write.
     started = time.perf_counter()
-    processed = process_many(bodies, themes)
-    hashes = [content_hash(body) for body in bodies]
-    retagged = list(zip([rid for rid, _ in moderator], process_many([b for _, b in moderator], themes), strict=True))
+    # In a thread (the pool, if any, is driven from there): the loop keeps serving meanwhile.
+    processed, hashes = await asyncio.to_thread(_process_and_hash, bodies, themes)
+    retagged_passages = await asyncio.to_thread(process_many, [body for _, body in moderator], themes)
+    retagged = list(zip([review_id for review_id, _ in moderator], retagged_passages, strict=True))
     result.process_seconds = time.perf_counter() - started
     started = time.perf_counter()
     async with store.db.transaction() as conn:

@@ -19,7 +19,7 @@ import discord
 from bot.core.lookup import FilmScope, film_scope, resolve_theme
 from bot.core.refusals import MissingBotPermission, UserError
 from bot.core.render import NO_MENTIONS
-from bot.core.text import inert
+from bot.core.text import clip, inert
 from bot.corpus import Theme
 from bot.discussion.render import RenderedPrompt, render_prompt
 from bot.discussion.rotation import Choice, PromptUse, choose_passages, critic_key
@@ -59,6 +59,9 @@ class PostedPrompt:
     theme_key: str
     passage_ids: tuple[int, ...]
     cycle_restarted: bool
+    # Set when the thread could not be opened and the message could not be taken back either: the
+    # prompt is visible (and recorded), without its thread.
+    thread_error: str | None = None
 
 
 # One lock per guild per bot: choose + post + record must not interleave within a server, or two
@@ -133,15 +136,20 @@ async def _choose(
     raise UserError("No theme has passages from two different reviews yet, so there is nothing to debate.")
 
 
-async def _discard(*items: discord.Message | discord.Thread | None) -> None:
-    """Best-effort cleanup of what was already posted; the original error is what matters."""
+async def _discard(*items: discord.Message | discord.Thread | None) -> bool:
+    """Best-effort cleanup of what was already posted; True if nothing of it is left visible."""
+    removed = True
     for item in items:
         if item is None:
             continue
         try:
             await item.delete()
+        except discord.NotFound:
+            pass  # already gone
         except discord.HTTPException:
             log.warning("could not remove a half-posted prompt (%s %s)", type(item).__name__, item.id)
+            removed = False
+    return removed
 
 
 async def post_prompt(
@@ -156,6 +164,7 @@ async def post_prompt(
     mention_role_id: int | None = None,
     source: str = "command",
     exclude_spoilers: bool = False,
+    marker: str | None = None,
 ) -> PostedPrompt:
     """Post one prompt (and its thread) in `channel`, then record the passages it used.
 
@@ -174,6 +183,11 @@ async def post_prompt(
             themes=bot.themes,
             mention_role_id=mention_role_id,
         )
+        if marker:
+            # Proof of what this message is, readable back from channel history after a crash
+            # (first, so a long footer can never clip it away).
+            footer = rendered.embed.footer.text
+            rendered.embed.set_footer(text=clip(f"{marker} · {footer}" if footer else marker, 2048))
         mentions = NO_MENTIONS
         if mention_role_id is not None:
             mentions = discord.AllowedMentions(
@@ -183,11 +197,17 @@ async def post_prompt(
             content=rendered.content, embed=rendered.embed, allowed_mentions=mentions
         )
         thread = None
+        thread_error = None
         if make_thread:
             try:
                 thread = await message.create_thread(
                     name=rendered.thread_name, auto_archive_duration=AUTO_ARCHIVE_MINUTES
                 )
+            except discord.HTTPException as error:
+                if await _discard(message):
+                    raise  # nothing is left: the whole prompt failed
+                # The prompt stays visible: it counts as posted (never post it twice), without thread.
+                thread_error = f"HTTP {error.status}: {clip(error.text or type(error).__name__, 120)}"
             except BaseException:
                 await _discard(message)
                 raise
@@ -214,4 +234,5 @@ async def post_prompt(
         theme_key=choice.theme.key,
         passage_ids=tuple(use.passage_id for use in uses),
         cycle_restarted=choice.cycle_restarted,
+        thread_error=thread_error,
     )

@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 
 class PollDeadlineJob:
-    """Closes polls at their deadline (at most once, see PollStore.close)."""
+    """Closes polls at their deadline (at most once, see PollStore.close) and finishes announcing them."""
 
     name = "polls"
 
@@ -23,12 +23,20 @@ class PollDeadlineJob:
         self.service = service
 
     async def next_due(self) -> datetime | None:
-        due = await self.service.bot.store.polls.next_deadline()
-        return datetime.fromisoformat(due) if due else None
+        store = self.service.bot.store.polls
+        times = [datetime.fromisoformat(t) for t in (await store.next_deadline(), await store.next_closing_at()) if t]
+        return min(times, default=None)
 
     async def run_due(self, now: datetime) -> None:
-        for poll_id in await self.service.bot.store.polls.due(iso(now)):
-            try:
-                await self.service.close_poll(poll_id, closed_by=None)
-            except Exception:  # one broken poll must not keep the others open
-                log.exception("closing poll %s at its deadline failed", poll_id)
+        store = self.service.bot.store.polls
+        for poll_id in await store.due(iso(now)):
+            await self._guarded(self.service.close_poll(poll_id, closed_by=None), poll_id)
+        # Closed but not announced: a failed attempt's back-off ended, or the bot died in between.
+        for poll_id in await store.closing_due(iso(now)):
+            await self._guarded(self.service.announce(poll_id), poll_id)
+
+    async def _guarded(self, work, poll_id: int) -> None:
+        try:
+            await work
+        except Exception:  # one broken poll must not keep the others open
+            log.exception("closing poll %s failed", poll_id)

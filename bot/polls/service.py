@@ -6,12 +6,15 @@ all go through it, so a view never needs to find the cog.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sqlite3
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.core.channels import member_can_view, resolve_channel
 from bot.core.checks import require_channel_id, require_guild
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
@@ -25,6 +28,40 @@ if TYPE_CHECKING:
     from bot.client import FilmBot
 
 log = logging.getLogger(__name__)
+
+# Announcing a closed poll is retried this long after each failure; then moderators are told.
+CLOSE_BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(hours=1),
+                 timedelta(hours=6))
+CLOSE_LEASE = timedelta(minutes=2)  # the closer's own attempt; the job takes over after (e.g. a crash)
+RECORD_RETRY = (0.5, 2.0)  # seconds between attempts to store a posted poll's message id
+
+# What the bot needs in a channel to run a poll there to the end (results are posted as embeds).
+_POLL_PERMISSIONS = (("view_channel", "View Channel"), ("send_messages", "Send Messages"),
+                     ("embed_links", "Embed Links"), ("read_message_history", "Read Message History"))
+
+
+class AnnounceError(Exception):
+    """A closed poll's results cannot be posted for a reason that is not a Discord error."""
+
+
+def describe_error(error: BaseException) -> str:
+    if isinstance(error, discord.HTTPException):
+        return f"Discord error HTTP {error.status} ({clip(error.text or type(error).__name__, 120)})"
+    return clip(str(error), 200)
+
+
+def check_can_post_here(interaction: discord.Interaction) -> None:
+    """Refuse before storing anything when the bot could not post this poll's results here."""
+    perms = interaction.app_permissions
+    in_thread = isinstance(interaction.channel, discord.Thread)
+    for attribute, name in _POLL_PERMISSIONS:
+        if attribute == "send_messages" and in_thread:
+            attribute, name = "send_messages_in_threads", "Send Messages in Threads"
+        if not getattr(perms, attribute):
+            raise UserError(
+                f"I can't run a poll in this channel: I need the **{name}** permission here to post its"
+                " results. Ask a moderator to grant it, or start the poll in another channel."
+            )
 
 
 class PollService:
@@ -55,7 +92,9 @@ class PollService:
         self, interaction: discord.Interaction, spec: logic.PollSpec, theme: str | None = None
     ) -> None:
         """Store, then post (the button custom ids need the poll id), then record the message id."""
+        check_can_post_here(interaction)
         poll = await self.store_poll(interaction, spec, theme)
+        sent = False
         try:
             if spec.native:
                 native = discord.Poll(spec.question, timedelta(hours=spec.hours), multiple=spec.multiple)
@@ -71,14 +110,33 @@ class PollService:
             message: discord.Message
             if interaction.response.is_done():
                 message = await interaction.followup.send(wait=True, **kwargs)
+                sent = True
             else:
-                await interaction.response.send_message(**kwargs)
-                message = await interaction.original_response()
+                callback = await interaction.response.send_message(**kwargs)
+                sent = True
+                # The callback response carries the message: no second request that could fail.
+                resource = getattr(callback, "resource", None)
+                message = resource if isinstance(resource, discord.Message) else await interaction.original_response()
         except BaseException:
-            await self.bot.store.polls.delete(poll.id)
+            # Only a poll that was never shown is forgotten. Once its message exists the row stays: its
+            # deadline job still closes it and posts the results (a vote click records the message id).
+            if not sent:
+                await self.bot.store.polls.delete(poll.id)
             raise
-        await self.bot.store.polls.set_message(poll.id, message.id)
+        await self._record_message(poll.id, message.id)
         self.bot.scheduler.wake()
+
+    async def _record_message(self, poll_id: int, message_id: int) -> None:
+        """The message exists: its id must be stored (a locked database is waited out, not fatal)."""
+        for pause in (*RECORD_RETRY, None):
+            try:
+                await self.bot.store.polls.set_message(poll_id, message_id)
+                return
+            except sqlite3.OperationalError:
+                if pause is None:
+                    raise
+                log.warning("recording the message of poll %s failed; retrying", poll_id, exc_info=True)
+                await asyncio.sleep(pause)
 
     # ------------------------------------------------------------------ votes
 
@@ -88,6 +146,8 @@ class PollService:
         poll = await self.bot.store.polls.get(poll_id)
         if outcome is None or poll is None:
             raise UserError("This poll no longer exists.")
+        if poll.message_id is None and interaction.message is not None:
+            await self.bot.store.polls.set_message(poll_id, interaction.message.id)  # recording it failed at post
         if outcome.closed:
             self.bot.scheduler.wake()  # past its deadline: let the job close it now
             raise UserError("This poll has closed: your vote was not changed.")
@@ -119,70 +179,132 @@ class PollService:
 
     async def _edit_poll_message(self, poll_id: int) -> None:
         poll = await self.bot.store.polls.get(poll_id)
-        channel = poll and self.bot.get_channel(poll.channel_id)
-        if poll is None or poll.message_id is None or poll.kind != "buttons" or channel is None:
+        if poll is None or poll.message_id is None or poll.kind != "buttons":
             return
-        tally = await self.bot.store.polls.tally(poll_id)
         try:
-            await channel.get_partial_message(poll.message_id).edit(  # type: ignore[union-attr]
+            channel = await resolve_channel(self.bot, poll.channel_id)
+            if channel is not None:
+                await self._edit_buttons(channel, poll)
+        except discord.HTTPException:
+            log.warning("could not update the message of poll %s", poll_id, exc_info=True)
+
+    async def _edit_buttons(self, channel: Any, poll: Poll) -> None:
+        """Show the current tally (and, once closed, disabled buttons); a deleted message is left alone."""
+        tally = await self.bot.store.polls.tally(poll.id)
+        try:
+            await channel.get_partial_message(poll.message_id).edit(
                 embed=poll_embed(poll, tally.counts, tally.voters, closed=not poll.is_open),
                 view=poll_view(poll, disabled=not poll.is_open), allowed_mentions=NO_MENTIONS,
             )
-        except discord.HTTPException:
-            log.warning("could not update the message of poll %s", poll_id, exc_info=True)
+        except discord.NotFound:
+            log.info("the message of poll %s was deleted", poll.id)
 
     # ------------------------------------------------------------------ closing
 
     async def close_poll(self, poll_id: int, closed_by: int | None) -> bool:
-        """Close at most once: only the caller whose UPDATE flipped closed_at disables and announces."""
-        tally = await self.bot.store.polls.close(poll_id, iso(self.bot.now()), closed_by)
+        """Close at most once (only the caller whose UPDATE flipped closed_at), then try to announce.
+
+        The poll is now 'closing' in the database: if announcing fails here, or the process dies before
+        it, the deadline job finishes it (see announce).
+        """
+        lease = iso(self.bot.now() + CLOSE_LEASE)  # the job leaves this attempt alone meanwhile
+        tally = await self.bot.store.polls.close(poll_id, iso(self.bot.now()), closed_by, retry_at=lease)
         if tally is None:
             return False
+        await self.announce(poll_id)
+        return True
+
+    async def announce(self, poll_id: int) -> bool:
+        """One attempt to finish closing: disable the buttons or end the native poll, post the results.
+
+        On failure the poll stays 'closing' with a back-off for the next try; after the last one it is
+        'abandoned' and the moderators are told. True once the results are posted.
+        """
         poll = await self.bot.store.polls.get(poll_id)
-        assert poll is not None
-        counts: tuple[int, ...] | None = tally.counts
-        voters: int | None = tally.voters
+        if poll is None or poll.is_open:
+            return False
+        try:
+            await self._announce_once(poll)
+        except (discord.HTTPException, sqlite3.OperationalError, AnnounceError) as error:
+            log.warning("announcing the results of poll %s failed: %s", poll_id, error)
+            await self._announce_failed(poll, describe_error(error))
+            return False
+        return True
+
+    async def _announce_once(self, poll: Poll) -> None:
+        channel = await resolve_channel(self.bot, poll.channel_id)
+        if channel is None:
+            raise AnnounceError(f"its channel <#{poll.channel_id}> is gone or I can no longer see it")
+        voters: int | None = None
         if poll.kind == "native":
-            counts, voters = await self.native_counts(poll, end=True), None
+            counts = await self._read_native(channel, poll, end=True)
         else:
-            await self.refresh_message(poll_id)
-        channel = self.bot.get_channel(poll.channel_id)
-        if counts is None or channel is None:
-            log.warning("poll %s closed but its results could not be read or posted", poll_id)
-            return True
+            tally = await self.bot.store.polls.tally(poll.id)
+            counts, voters = tally.counts, tally.voters
+            if poll.message_id:
+                await self._edit_buttons(channel, poll)
         embed = poll_embed(poll, counts, voters, closed=True, announce=True)
         if poll.message_id:
             embed.add_field(name="Poll", value=f"[Jump to the poll]({logic.jump_url(poll)})")
-        try:
-            message = await channel.send(  # type: ignore[union-attr]
-                embed=embed, allowed_mentions=NO_MENTIONS
-            )
-        except discord.HTTPException:
-            log.warning("could not post the results of poll %s", poll_id, exc_info=True)
-            return True
-        await self.bot.store.polls.set_results_message(poll_id, message.id)
-        return True
+        message = await channel.send(embed=embed, allowed_mentions=NO_MENTIONS)
+        await self.bot.store.polls.set_results_message(poll.id, message.id)
+
+    async def _announce_failed(self, poll: Poll, reason: str) -> None:
+        attempts = await self.bot.store.polls.close_attempts(poll.id) + 1
+        if attempts <= len(CLOSE_BACKOFF):
+            next_at = iso(self.bot.now() + CLOSE_BACKOFF[attempts - 1])
+            await self.bot.store.polls.closing_failed(poll.id, reason, next_at)
+            self.bot.scheduler.wake()
+            return
+        await self.bot.store.polls.closing_failed(poll.id, reason, None)
+        await self.tell_moderators(
+            poll,
+            f"⚠️ Poll #{poll.id} (“{inert(poll.question, 100)}”) closed, but I could not post its results after"
+            f" {attempts} attempts: {reason}. `/poll results poll:{poll.id}` still shows them.",
+        )
+
+    async def tell_moderators(self, poll: Poll, text: str) -> None:
+        """The server's log channel if one is set, else the poll's own channel, else only the log."""
+        settings = await self.bot.store.guilds.get(poll.guild_id)
+        for channel_id in (settings.log_channel_id, poll.channel_id):
+            if channel_id is None:
+                continue
+            try:
+                channel = await resolve_channel(self.bot, channel_id)
+                if channel is not None:
+                    await channel.send(clip(text, 2000), allowed_mentions=NO_MENTIONS)
+                    return
+            except discord.HTTPException:
+                log.warning("could not tell the moderators in channel %s", channel_id, exc_info=True)
+        log.error("moderator notice for guild %s: %s", poll.guild_id, text)
 
     async def native_counts(self, poll: Poll, *, end: bool) -> tuple[int, ...] | None:
-        """Vote counts straight from Discord; with end=True an unfinished poll is ended first."""
-        channel = self.bot.get_channel(poll.channel_id)
-        if channel is None or poll.message_id is None:
-            return None
+        """Vote counts straight from Discord (None if unreadable); with end=True an unfinished poll is ended."""
         try:
-            message = await channel.fetch_message(poll.message_id)  # type: ignore[union-attr]
-            if end and message.poll is not None and not message.poll.is_finalised():
-                message = await message.end_poll()
-        except discord.HTTPException:
+            channel = await resolve_channel(self.bot, poll.channel_id)
+            if channel is None:
+                return None
+            return await self._read_native(channel, poll, end=end)
+        except (discord.HTTPException, AnnounceError):
             log.warning("could not read native poll %s", poll.id, exc_info=True)
             return None
+
+    async def _read_native(self, channel: Any, poll: Poll, *, end: bool) -> tuple[int, ...]:
+        if poll.message_id is None:
+            raise AnnounceError("its message was never recorded")
+        message = await channel.fetch_message(poll.message_id)
+        if end and message.poll is not None and not message.poll.is_finalised():
+            message = await message.end_poll()
         if message.poll is None:
-            return None
+            raise AnnounceError("its message no longer carries the poll")
         return tuple(answer.vote_count for answer in message.poll.answers)
 
     async def poll_in_guild(self, interaction: discord.Interaction, value: str) -> Poll:
         guild = require_guild(interaction)
         poll = await self.bot.store.polls.get(logic.parse_poll_id(value))
-        if poll is None or poll.guild_id != guild.id or poll.message_id is None:
+        # A poll in a channel the member cannot view is answered exactly like one that does not exist.
+        if (poll is None or poll.guild_id != guild.id or poll.message_id is None
+                or not await member_can_view(self.bot, interaction.user, poll.channel_id)):
             shown = inert(logic.shown(value.strip().lstrip("#"), 20))
             raise UserError(f"There is no poll #{shown} in this server. `/poll list` shows the open ones.")
         return poll

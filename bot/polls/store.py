@@ -160,13 +160,15 @@ class PollStore:
             )
         return VoteOutcome(ended, tuple(r[0] for r in choices))
 
-    async def close(self, poll_id: int, now_iso: str, closed_by: int | None) -> Tally | None:
+    async def close(self, poll_id: int, now_iso: str, closed_by: int | None, *, retry_at: str | None = None
+                    ) -> Tally | None:
         """Close once: the final tally if this call closed the poll, None if it was already closed."""
         async with self.db.transaction() as conn:
             flipped = await _run(
                 conn,
-                "UPDATE polls SET closed_at = ?, closed_by = ? WHERE id = ? AND closed_at IS NULL",
-                (now_iso, closed_by, poll_id),
+                "UPDATE polls SET closed_at = ?, closed_by = ?, close_state = 'closing', next_close_at = ?"
+                " WHERE id = ? AND closed_at IS NULL",
+                (now_iso, closed_by, retry_at or now_iso, poll_id),
             )
             if flipped != 1:
                 return None
@@ -174,7 +176,37 @@ class PollStore:
             return await _tally(conn, poll_id)
 
     async def set_results_message(self, poll_id: int, message_id: int) -> None:
-        await self.db.execute("UPDATE polls SET results_message_id = ? WHERE id = ?", (message_id, poll_id))
+        """The results are out: the poll is announced, its closing finished."""
+        await self.db.execute(
+            "UPDATE polls SET results_message_id = ?, close_state = 'announced', next_close_at = NULL,"
+            " close_error = NULL WHERE id = ?", (message_id, poll_id),
+        )
+
+    async def closing_due(self, now_iso: str) -> list[int]:
+        """Closed polls whose announcement is due (first try, a retry, or left over by a restart)."""
+        rows = await self.db.fetchall(
+            "SELECT id FROM polls WHERE close_state = 'closing' AND next_close_at <= ? ORDER BY next_close_at, id",
+            (now_iso,),
+        )
+        return [row[0] for row in rows]
+
+    async def next_closing_at(self) -> str | None:
+        return await self.db.fetchval("SELECT MIN(next_close_at) FROM polls WHERE close_state = 'closing'")
+
+    async def closing_failed(self, poll_id: int, error: str, next_iso: str | None) -> int:
+        """Record a failed announcement; next_iso None gives up ('abandoned'). Returns the attempts so far."""
+        state = "closing" if next_iso else "abandoned"
+        await self.db.execute(
+            "UPDATE polls SET close_attempts = close_attempts + 1, close_error = ?, next_close_at = ?,"
+            " close_state = ? WHERE id = ? AND close_state = 'closing'", (error, next_iso, state, poll_id),
+        )
+        return await self.db.fetchval("SELECT close_attempts FROM polls WHERE id = ?", (poll_id,), 0)
+
+    async def close_attempts(self, poll_id: int) -> int:
+        return await self.db.fetchval("SELECT close_attempts FROM polls WHERE id = ?", (poll_id,), 0)
+
+    async def close_state(self, poll_id: int) -> str | None:
+        return await self.db.fetchval("SELECT close_state FROM polls WHERE id = ?", (poll_id,))
 
     async def results_message(self, poll_id: int) -> int | None:
         """The id of the poll's results message, None while none was posted."""

@@ -130,14 +130,18 @@ class QuoteStore:
         )
         return [self._quote(row) for row in rows]
 
-    async def context(self, passage_id: int) -> list[tuple[str, bool]] | None:
-        """The passages of the paragraph the passage came from, each flagged True for the passage itself."""
+    async def context(self, passage_id: int) -> list[tuple[str, bool, tuple[str, ...]]] | None:
+        """The passages of the paragraph the passage came from: (text, is the passage itself, theme keys).
+
+        The themes come along because a neighbour can be a spoiler when the passage itself is not.
+        """
         rows = await self.db.fetchall(
-            "SELECT q.text, q.id = p.id FROM passages p JOIN passages q ON q.review_id = p.review_id"
+            "SELECT q.text, q.id = p.id, (SELECT group_concat(t.theme, ' ') FROM passage_themes t"
+            " WHERE t.passage_id = q.id) FROM passages p JOIN passages q ON q.review_id = p.review_id"
             " AND q.paragraph = p.paragraph WHERE p.id = ? ORDER BY q.ordinal",
             (passage_id,),
         )
-        return [(row[0], bool(row[1])) for row in rows] if rows else None
+        return [(row[0], bool(row[1]), tuple((row[2] or "").split())) for row in rows] if rows else None
 
     async def search(self, query: str, *, limit: int = 5) -> list[tuple[Quote, str]]:
         """Best-ranked passages for the keywords, each with a snippet marked by \\x02 … \\x03."""

@@ -81,13 +81,16 @@ class ContextButton(
             paragraph = await bot.store.quotes.context(self.passage_id)
             if quote is None or paragraph is None:
                 raise UserError("That passage was removed from the corpus.")
-            hidden = is_spoiler(quote, bot.themes)
-            body = clip(context_window(paragraph, 1500), 1800)
+            themes = bot.themes
+            spoiler_keys = {key for key, theme in themes.items() if theme.spoiler}
+            if is_spoiler(quote, themes):  # the whole context goes behind one set of spoiler tags
+                body = spoiler(context_window([(text, own, False) for text, own, _ in paragraph], 1500))
+            else:  # a harmless quote can sit next to an ending: hide each spoiler neighbour
+                body = context_window(
+                    [(text, own, bool(spoiler_keys & set(keys))) for text, own, keys in paragraph], 1500
+                )
             film = film_label(quote.film_title, quote.film_year)
-            text = (
-                f"**Context** ({inert(quote.attribution, 100)} on *{inert(film, 120)}*):\n"
-                + (spoiler(body) if hidden else body)
-            )
+            text = f"**Context** ({inert(quote.attribution, 100)} on *{inert(film, 120)}*):\n" + body
             await interaction.response.send_message(clip(text, 2000), ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 

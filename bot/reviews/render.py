@@ -79,9 +79,42 @@ def changes_text(before: dict[str, Any] | None, after: dict[str, Any] | None) ->
     )
 
 
-def show_embed(row: ReviewRow, counts: dict[str, int], body: str, themes: dict[str, Theme]) -> discord.Embed:
+EXCERPT_MAX = 900
+
+
+def opening_excerpt(
+    passages: list[tuple[int, str, tuple[str, ...]]], body: str, themes: dict[str, Theme]
+) -> str:
+    """The review's opening as one line, each spoiler-tagged passage behind its own spoiler tags.
+
+    Built from the passages (which carry the themes) and never cut inside a spoiler; the raw body
+    is only the fallback for a review without passages.
+    """
+    if not passages:
+        return inert(" ¶ ".join(line.strip() for line in body.splitlines() if line.strip()), EXCERPT_MAX)
+    hidden_keys = {key for key, theme in themes.items() if theme.spoiler}
+    out = ""
+    previous = passages[0][0]
+    for paragraph, text, keys in passages:
+        joiner = "" if not out else (" ¶ " if paragraph != previous else " ")
+        previous = paragraph
+        room = EXCERPT_MAX - len(out) - len(joiner) - 4  # 4: the spoiler bars
+        if room <= 1:
+            return out + " …"
+        piece = inert(text, room)
+        out += joiner + (spoiler(piece) if hidden_keys & set(keys) else piece)
+        if len(piece) < len(inert(text)):
+            return out
+    return out
+
+
+def show_embed(
+    row: ReviewRow, counts: dict[str, int], body: str, themes: dict[str, Theme],
+    passages: list[tuple[int, str, tuple[str, ...]]] | None = None,
+) -> discord.Embed:
     # One block quote: paragraphs joined, so the excerpt cannot break out of the quote or the spoiler tag.
-    excerpt = inert(" ¶ ".join(line.strip() for line in body.splitlines() if line.strip()), 900)
+    # A review that spoils throughout is hidden whole below (one set of tags: they cannot nest).
+    excerpt = opening_excerpt(passages or [], body, {} if row.spoiler else themes)
     embed = discord.Embed(
         title=clip(f"Review #{row.id}", 256),
         description=clip(

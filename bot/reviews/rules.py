@@ -276,6 +276,23 @@ def check_item(item: Any, themes: dict[str, Theme]) -> Prepared:
     return prepare(meta, item["text"], themes)
 
 
+def check_items(raw_items: list[Any], themes: dict[str, Theme]) -> tuple[list[Prepared], list[str]]:
+    """Every item of an import file: (prepared reviews, one line per rejected item).
+
+    Pure CPU work (cleaning, segmenting, tagging up to IMPORT_MAX_BYTES): callers run it off the
+    event loop, in a thread.
+    """
+    prepared, rejected = [], []
+    for number, item in enumerate(raw_items, start=1):
+        try:
+            prepared.append(check_item(item, themes))
+        except UserError as error:
+            film = item.get("film") if isinstance(item, dict) else None
+            film = film if isinstance(film, str) else "?"
+            rejected.append(clip(f"item {number} ({inert(film, 60)}): {error.message}", 300))
+    return prepared, rejected
+
+
 class DuplicateReview(UserError):
     """The same text (ignoring spacing, punctuation and case) is already stored."""
 

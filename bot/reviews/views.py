@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import asdict
 from typing import Any
@@ -163,7 +164,8 @@ class ListPageButton(
 async def store_review(interaction: discord.Interaction, meta: ReviewMeta, text: str) -> None:
     """Clean, segment and tag the text, store it in one transaction, and say what was found."""
     bot = client_of(interaction)
-    prepared = prepare(meta, text, bot.themes)
+    # Segmenting and tagging is CPU work: off the event loop, so other servers are not kept waiting.
+    prepared = await asyncio.to_thread(prepare, meta, text, bot.themes)
     row = await bot.store.reviews.add(prepared, actor_id=interaction.user.id, guild_id=interaction.guild_id)
     counts = await bot.store.reviews.themes(row.id)
     await send_ephemeral(interaction, added_text(row, counts, bot.themes))

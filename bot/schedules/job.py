@@ -17,16 +17,18 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import discord
 
+from bot.core.channels import resolve_channel
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip
 from bot.core.time import from_iso
 from bot.discussion.post import post_prompt
 from bot.filmnight.gate import film_or_current
-from bot.schedules.rules import discord_timestamp
+from bot.schedules.rules import ON_TIME_TOLERANCE, ScheduleInputError, discord_timestamp
 from bot.schedules.store import Claim, Schedule, SlotPost
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,25 @@ BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
 
 def is_transient(error: discord.HTTPException) -> bool:
     return error.status >= 500 or error.status == 429
+
+
+def slot_marker(post_id: int) -> str:
+    """Shown first in a scheduled prompt's footer: which slot the message is (proof after a crash)."""
+    return f"Scheduled prompt · slot {post_id}"
+
+
+def carries_marker(message: discord.Message, marker: str) -> bool:
+    return any((embed.footer.text or "").split(" · ", 2)[:2] == marker.split(" · ") for embed in message.embeds)
+
+
+def unusable(schedule: Schedule) -> str | None:
+    """Why a stored schedule cannot be used (an unknown zone, a garbled time), None if it can."""
+    try:
+        ZoneInfo(schedule.timezone)
+        schedule.cadence  # noqa: B018  (parses time and days)
+    except (ZoneInfoNotFoundError, ValueError, ScheduleInputError) as error:
+        return f"its stored settings cannot be used ({type(error).__name__}: {clip(str(error), 100)})"
+    return None
 
 
 class ScheduleJob:
@@ -54,6 +75,9 @@ class ScheduleJob:
         now = self.bot.now()
         times = [t for t in [await self.store.next_pending_at()] if t is not None]
         for schedule in await self.store.active():
+            if unusable(schedule) is not None:
+                times.append(now)  # due now: run_due pauses it and tells the moderators
+                continue
             slot = await self.next_slot(schedule, now)
             if slot is not None:
                 times.append(slot)
@@ -66,15 +90,35 @@ class ScheduleJob:
     async def run_due(self, now: datetime) -> None:
         for post in await self.store.pending(now):
             await self._guarded(self._resume_post(post), f"slot {post.id}")
-        grace = timedelta(hours=self.bot.settings.catchup_grace_hours)
         for schedule in await self.store.active():
-            claim, skipped = await self.store.claim_due(schedule.id, now, grace)
-            for slot, reason in skipped:
-                log.warning("schedule %s: slot %s skipped: %s", schedule.id, slot.isoformat(), reason)
-            if claim is not None:
-                if claim.catch_up:
-                    log.info("schedule %s: posting missed slot %s as catch-up", schedule.id, claim.slot)
-                await self._guarded(self.post(claim), f"schedule {schedule.id}")
+            # Each row on its own: one that cannot be read or claimed must not stop the others.
+            await self._guarded(self._run_schedule(schedule, now), f"schedule {schedule.id}")
+
+    async def _run_schedule(self, schedule: Schedule, now: datetime) -> None:
+        problem = unusable(schedule)
+        if problem is not None:
+            await self._pause_unusable(schedule, problem)
+            return
+        grace = timedelta(hours=self.bot.settings.catchup_grace_hours)
+        claim, skipped = await self.store.claim_due(schedule.id, now, grace)
+        for slot, reason in skipped:
+            log.warning("schedule %s: slot %s skipped: %s", schedule.id, slot.isoformat(), reason)
+        if claim is not None:
+            if claim.catch_up:
+                log.info("schedule %s: posting missed slot %s as catch-up", schedule.id, claim.slot)
+            await self.post(claim)
+
+    async def _pause_unusable(self, schedule: Schedule, problem: str) -> None:
+        """A row whose stored settings cannot be used is paused with the reason, and moderators told."""
+        if not await self.store.set_paused(schedule.id, paused=True, reason=problem, actor_id=None,
+                                           now=self.bot.now()):
+            return
+        log.warning("schedule %s paused: %s", schedule.id, problem)
+        await self.notify(
+            schedule,
+            f"⏸️ Scheduled prompt #{schedule.id} in <#{schedule.channel_id}> is **paused**: {problem}\n"
+            f"Remove it with `/schedule remove id:{schedule.id}` and set it again.",
+        )
 
     async def _guarded(self, work: Any, what: str) -> None:
         try:
@@ -84,7 +128,8 @@ class ScheduleJob:
 
     async def _resume_post(self, post: SlotPost) -> None:
         now = self.bot.now()
-        grace = timedelta(hours=self.bot.settings.catchup_grace_hours)
+        # A retry is the on-time post, not a catch-up: it gets its whole back-off even with grace 0.
+        grace = max(timedelta(hours=self.bot.settings.catchup_grace_hours), sum(BACKOFF, ON_TIME_TOLERANCE))
         if now - post.slot > grace and post.status == "retrying":
             # Same rule as a missed slot: a prompt this late is no longer the scheduled one.
             reason = f"still failing {(now - post.slot).total_seconds() / 3600:.1f} h after its time, beyond grace"
@@ -123,8 +168,11 @@ class ScheduleJob:
         since = from_iso(post.claimed_at or post.slot.isoformat()) - timedelta(seconds=1)
         try:
             channel = await self._channel(schedule)
-            async for message in channel.history(after=since, limit=50, oldest_first=True):
-                if message.author.id == self.bot.user.id and message.interaction_metadata is None:
+            # Only this slot's own marker is proof: any other bot message (a /discuss, a poll, another
+            # schedule) posted since the claim says nothing about this slot.
+            marker = slot_marker(post.id)
+            async for message in channel.history(after=since, limit=100, oldest_first=True):
+                if message.author.id == self.bot.user.id and carries_marker(message, marker):
                     return message.id
         except (discord.HTTPException, UserError) as error:
             await self._give_up(schedule, post.id, f"could not check whether it was already posted ({error})")
@@ -133,7 +181,7 @@ class ScheduleJob:
 
     async def _channel(self, schedule: Schedule) -> discord.TextChannel:
         channel = self.bot.get_channel(schedule.channel_id)
-        if channel is None:
+        if channel is None:  # not cached is not gone: ask Discord
             channel = await self.bot.fetch_channel(schedule.channel_id)  # NotFound if deleted
         if not isinstance(channel, discord.TextChannel) or channel.guild.id != schedule.guild_id:
             raise UserError(f"<#{schedule.channel_id}> is not a text channel of this server any more.")
@@ -152,7 +200,7 @@ class ScheduleJob:
             posted = await post_prompt(
                 self.bot, channel, guild_id=schedule.guild_id, theme=theme, film=film,
                 make_thread=schedule.make_thread, mention_role_id=schedule.ping_role_id,
-                source=f"schedule:{claim.post_id}", exclude_spoilers=locked,
+                source=f"schedule:{claim.post_id}", exclude_spoilers=locked, marker=slot_marker(claim.post_id),
             )
         except UserError as error:  # MissingBotPermission, nothing to post, not a text channel
             await self._pause(claim, error.message)
@@ -166,7 +214,11 @@ class ScheduleJob:
             else:
                 await self._pause(claim, f"Discord rejected the post (HTTP {error.status}: {error.text}).")
         else:
+            # The message exists: the slot is settled, with or without its thread.
             await self.store.mark_posted(claim.post_id, posted.message.id, self.bot.now())
+            if posted.thread_error:
+                log.warning("schedule %s: slot %s posted without its thread (%s)", schedule.id, claim.slot,
+                            posted.thread_error)
             log.info("schedule %s: posted slot %s (message %s)", schedule.id, claim.slot, posted.message.id)
             return posted.message
         return None
@@ -201,11 +253,12 @@ class ScheduleJob:
         """Tell moderators: the log channel, else a DM to whoever set the schedule, else only the log."""
         text = clip(text, 2000)
         settings = await self.bot.store.guilds.get(schedule.guild_id)
-        channel = self.bot.get_channel(settings.log_channel_id) if settings.log_channel_id else None
-        if channel is not None:
+        if settings.log_channel_id:
             try:
-                await channel.send(text, allowed_mentions=NO_MENTIONS)
-                return "log-channel"
+                channel = await resolve_channel(self.bot, settings.log_channel_id)
+                if channel is not None:
+                    await channel.send(text, allowed_mentions=NO_MENTIONS)
+                    return "log-channel"
             except discord.HTTPException:
                 log.warning("could not post in log channel %s", settings.log_channel_id)
         try:

@@ -150,6 +150,11 @@ class CatchUp:
     skip: tuple[tuple[datetime, str], ...]  # older or too-late slots, each with the logged reason
 
 
+# Timers fire a little after their time (the loop, a busy host): a slot this late is still on time,
+# whatever the grace period. Grace 0 thus means "no catch-up of missed slots", not "never post".
+ON_TIME_TOLERANCE = timedelta(minutes=2)
+
+
 def plan_due(due: list[datetime], now: datetime, grace: timedelta) -> CatchUp:
     """Post only the latest due slot, and only if it is at most `grace` late; skip the rest.
 
@@ -162,7 +167,7 @@ def plan_due(due: list[datetime], now: datetime, grace: timedelta) -> CatchUp:
     skip = [(slot, f"missed while the bot was offline; a later slot ({iso(latest)}) superseded it")
             for slot in older]
     late = now - latest
-    if late <= grace:
+    if late <= max(grace, ON_TIME_TOLERANCE):
         return CatchUp(latest, tuple(skip))
     hours = late.total_seconds() / 3600
     limit = grace.total_seconds() / 3600

@@ -108,18 +108,23 @@ async def test_prompt_without_send_messages_names_the_permission(world, settings
     assert table_digest(settings.database) == before and channel_posts(world, muted) == []
 
 
-async def test_poll_without_send_messages_is_still_posted_as_the_interaction_reply(world, settings):
-    """Poll without send messages is still posted as the interaction reply."""
+async def test_poll_without_send_messages_is_refused_since_its_results_could_never_be_posted(world, settings):
+    """A poll where the bot cannot send is refused privately (naming Send Messages) and nothing is stored."""
     muted = _muted_channel(world)
-    public_reply(await world.alice.slash(muted, "poll create", question="Best?", options="a|b", anonymous=True))
-    assert len(channel_posts(world, muted)) == 1
-    assert rows(settings, "SELECT count(*) FROM polls WHERE message_id IS NOT NULL")[0][0] == 1
+    assert_ephemeral_reply(
+        await world.alice.slash(muted, "poll create", question="Best?", options="a|b", anonymous=True),
+        "Send Messages",
+    )
+    assert channel_posts(world, muted) == []
+    assert rows(settings, "SELECT count(*) FROM polls")[0][0] == 0
 
 
 async def test_closing_a_poll_where_the_bot_cannot_post_does_not_claim_results_were_posted(world, settings):
-    """Closing a poll where the bot cannot post does not claim results were posted."""
-    muted = _muted_channel(world)
-    await world.alice.slash(muted, "poll create", question="Best?", options="a|b", anonymous=True)
-    r = await world.alice.slash(muted, "poll close", poll="1")
+    """Closing a poll after the bot lost Send Messages does not claim the results were posted."""
+    await world.alice.slash(world.channel, "poll create", question="Best?", options="a|b", anonymous=True)
+    # The bot loses Send Messages after the poll was created (creation in such a channel is refused).
+    await world.bot.get_channel(world.channel.id).set_permissions(
+        world.bot.get_guild(world.guild.id).me, send_messages=False, embed_links=False)
+    r = await world.alice.slash(world.channel, "poll close", poll="1")
     results_posted = rows(settings, "SELECT results_message_id FROM polls")[0][0] is not None
     assert results_posted or "results are posted" not in text_of(r), text_of(r)

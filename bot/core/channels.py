@@ -1,0 +1,67 @@
+"""Reaching channels later (jobs, lists) and deciding who may see what is in them.
+
+The cache (`get_channel`) is not the truth: archived threads, channels of a server after a restart
+before the guild is streamed, … are missing from it while they still exist. Code that acts later
+(closing a poll, posting a slot) resolves channels here, which falls back to an API fetch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+Messageable = discord.TextChannel | discord.Thread | discord.VoiceChannel | discord.StageChannel
+
+
+async def resolve_channel(bot: Any, channel_id: int) -> Any | None:
+    """The channel or thread, from the cache or else fetched; None if it is gone or hidden from the bot.
+
+    Other Discord errors (5xx) propagate: "could not look" is not "does not exist".
+    """
+    channel = bot.get_channel(channel_id)
+    if channel is not None:
+        return channel
+    try:
+        return await bot.fetch_channel(channel_id)
+    except (discord.NotFound, discord.Forbidden):
+        return None
+
+
+def permissions_channel(channel: Any) -> Any:
+    """Threads take their permissions from their parent channel."""
+    return channel.parent if isinstance(channel, discord.Thread) else channel
+
+
+async def member_can_view(bot: Any, member: Any, channel_id: int, *, if_gone: bool = False) -> bool:
+    """Whether this member may see the channel (threads: its parent).
+
+    A channel that no longer exists hides nothing any more: `if_gone` says whether to show what was in
+    it (e.g. a schedule paused because its channel was deleted). "Could not check" is never shown.
+    """
+    if not isinstance(member, discord.Member):
+        return False
+    try:
+        channel = await resolve_channel(bot, channel_id)
+    except discord.HTTPException:
+        return False  # cannot check: do not show
+    if channel is None:
+        return if_gone
+    target = permissions_channel(channel)
+    if target is None or getattr(target, "guild", None) is None or target.guild.id != member.guild.id:
+        return False
+    return target.permissions_for(member).view_channel
+
+
+async def visible_to(bot: Any, member: Any, items: list[Any], channel_of: Any, *, if_gone: bool = False
+                     ) -> list[Any]:
+    """The items whose channel the member may view, in order; each channel is checked once."""
+    seen: dict[int, bool] = {}
+    out = []
+    for item in items:
+        channel_id = channel_of(item)
+        if channel_id not in seen:
+            seen[channel_id] = await member_can_view(bot, member, channel_id, if_gone=if_gone)
+        if seen[channel_id]:
+            out.append(item)
+    return out

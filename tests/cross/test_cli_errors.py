@@ -1,0 +1,72 @@
+"""The CLI and the database layer fail with one clear line, never a raw traceback or a masked cause."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+from bot.core import db as database
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str]:
+    code = main(["--env-file", "/nonexistent/.env", *argv])
+    captured = capsys.readouterr()
+    return code, captured.err
+
+
+def test_import_on_a_corrupt_database_is_one_line(tmp_path: Path, capsys):
+    bad = tmp_path / "filmbot.db"
+    bad.write_bytes(b"this is not an sqlite database, just some bytes" * 100)
+    code, err = run_cli(capsys, "import", "--database", str(bad))
+    assert code != 0
+    assert err.startswith("filmbot: database error:") and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_backup_onto_a_non_database_file_is_one_line(tmp_path: Path, capsys, monkeypatch):
+    source = tmp_path / "filmbot.db"
+    with sqlite3.connect(source) as con:
+        con.execute("CREATE TABLE t(x)")
+    con.close()
+    target = tmp_path / "notes.txt"
+    target.write_text("my notes, not a database\n" * 200)
+    monkeypatch.setenv("FILMBOT_DATABASE", str(source))
+    code, err = run_cli(capsys, "backup", str(target))
+    assert code != 0
+    assert err.startswith("filmbot: database error:") and err.count("\n") == 1
+
+
+def test_a_newer_database_is_refused_before_any_write(tmp_path: Path, capsys):
+    path = tmp_path / "filmbot.db"
+    with sqlite3.connect(path) as con:
+        con.execute("PRAGMA user_version = 999")
+        con.execute("CREATE TABLE future(x)")
+    con.close()
+    before = path.read_bytes()
+    code, err = run_cli(capsys, "import", "--database", str(path))
+    assert code == 2
+    assert "schema version 999" in err and err.count("\n") == 1
+    with sqlite3.connect(path) as con:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    con.close()
+    assert tables == {"future"}, "the newer database was written to"
+    assert len(before) > 0
+
+
+async def test_disk_full_is_reported_as_disk_full_not_a_failed_rollback(tmp_path: Path):
+    conn = await database.connect(tmp_path / "small.db")
+    db = database.Database(conn)
+    try:
+        await db.execute("CREATE TABLE t(x)")
+        await db.execute("PRAGMA max_page_count = 20")  # the disk is "full" at 20 pages
+        with pytest.raises(sqlite3.OperationalError, match="full"):
+            async with db.transaction() as c:
+                for _ in range(100):
+                    await c.execute("INSERT INTO t VALUES (randomblob(4000))")
+        assert not conn.in_transaction
+        async with db.transaction() as c:  # and the connection is usable afterwards
+            await c.execute("INSERT INTO t VALUES (1)")
+    finally:
+        await db.close()

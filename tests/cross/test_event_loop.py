@@ -1,0 +1,70 @@
+"""Heavy text work (segmenting and tagging) runs off the event loop: the loop keeps ticking meanwhile."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from pathlib import Path
+
+from bot.core.config import DEFAULT_DATA_DIR
+from bot.corpus.bundle import import_bundled
+from tests.helpers import msgs
+
+
+def honest_text(size: int, salt: int) -> str:
+    """Real review prose from the bundled corpus, repeated up to `size` bytes, made unique by `salt`."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted((DEFAULT_DATA_DIR / "corpus").rglob("*")) if p.is_file()]
+    body, i = f"Review number {salt} of the batch, written for this test.\n\n", 0
+    while len(body.encode()) < size:
+        body += texts[i % len(texts)] + "\n\n"
+        i += 1
+    return body
+
+
+async def longest_gap_while(work) -> tuple[float, object]:
+    """Run `work` while a 10 ms ticker runs on the loop; the longest gap between ticks, in seconds."""
+    gaps: list[float] = []
+    done = asyncio.Event()
+
+    async def ticker() -> None:
+        last = time.perf_counter()
+        while not done.is_set():
+            await asyncio.sleep(0.01)
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+
+    tick = asyncio.create_task(ticker())
+    await asyncio.sleep(0.02)
+    try:
+        result = await work
+    finally:
+        done.set()
+        await tick
+    return max(gaps), result
+
+
+async def test_review_import_of_1_5_mb_keeps_the_loop_ticking(world):
+    world.env.settle_timeout = 60.0  # honest CPU work on a shared, busy machine can take a while
+    items = [{"film": f"Film {n}", "year": 2000 + n, "critic": "Tester", "text": honest_text(95_000, n)}
+             for n in range(16)]
+    data = json.dumps({"format": "filmbot-reviews", "version": 1, "reviews": items}).encode()
+    assert len(data) > 1_400_000
+    gap, r = await longest_gap_while(world.mod.slash(world.channel, "review import", file=("big.json", data)))
+    assert "Imported 16 review" in " ".join(m.content or "" for m in msgs(r))
+    assert gap < 0.3, f"the event loop stalled for {gap:.2f} s"
+
+
+async def test_bundled_import_keeps_the_loop_ticking(world, tmp_path: Path):
+    """The bundled import (start-up, `filmbot import`) too, on a 1.5 MB corpus."""
+    entries = []
+    for n in range(16):
+        (tmp_path / "corpus").mkdir(exist_ok=True)
+        (tmp_path / "corpus" / f"{n}.txt").write_text(honest_text(95_000, n), encoding="utf-8")
+        entries.append(f'[[review]]\nfile = "corpus/{n}.txt"\nfilm = "Film {n}"\nyear = {2000 + n}\n')
+    (tmp_path / "manifest.toml").write_text("\n".join(entries), encoding="utf-8")
+    bot = world.bot
+    gap, result = await longest_gap_while(import_bundled(bot.store, tmp_path, bot.themes, bot.settings.themes_file))
+    assert result.reviews_added == 16
+    assert gap < 0.3, f"the event loop stalled for {gap:.2f} s"

@@ -1,0 +1,105 @@
+"""Polls are never forgotten or stuck: closing is open → closing → announced, retried and finished after restarts."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from tests.faults import db_fault, discord_fault
+from tests.helpers import rows as db
+
+HOUR = 3600
+
+
+def results(world, channel) -> list:
+    return [m for m in channel.history() if m.author.id == world.bot.user.id and m.embeds
+            and "Results" in (m.embeds[0].title or "") + str(m.embeds[0].to_dict())]
+
+
+def state(settings, poll_id: int) -> str:
+    return db(settings, "SELECT close_state FROM polls WHERE id = ?", (poll_id,))[0][0]
+
+
+async def make_poll(world, channel=None, **options) -> int:
+    r = await world.alice.slash(channel or world.channel, "poll create", question="Best ending?",
+                                options="La La Land | Whiplash", hours=1, **options)
+    assert not r.ephemeral, r.response.content
+    return max(row[0] for row in db(world.bot.settings, "SELECT id FROM polls"))
+
+
+async def results_posted(world, settings, poll_id, channel=None) -> int:
+    return len(db(settings, "SELECT 1 FROM polls WHERE id = ? AND results_message_id IS NOT NULL", (poll_id,)))
+
+
+async def test_a_failed_results_post_at_the_deadline_is_retried(world, settings):
+    poll_id = await make_poll(world)
+    discord_fault(world.env, "POST", "/channels/*/messages", 503)
+    await world.env.advance_time(HOUR + 1)
+    assert state(settings, poll_id) == "closing"
+    await world.env.advance_time(60)
+    assert state(settings, poll_id) == "announced"
+    assert len(db(settings, "SELECT results_message_id FROM polls WHERE results_message_id IS NOT NULL")) == 1
+
+
+async def test_a_poll_closed_just_before_a_crash_is_announced_after_restart(world, settings):
+    poll_id = await make_poll(world, anonymous=True)  # a button poll: its buttons must end disabled
+    await world.bot.scheduler.stop()  # the process "dies" right after marking the poll closed
+    with sqlite3.connect(settings.database) as con:
+        con.execute("UPDATE polls SET closed_at = deadline, close_state = 'closing', next_close_at = deadline")
+    con.close()
+    await world.env.advance_time(HOUR + 60)
+    await world.env.restart_bot()
+    await world.env.advance_time(5)
+    assert state(settings, poll_id) == "announced"
+    [(message_id,)] = db(settings, "SELECT message_id FROM polls WHERE id = ?", (poll_id,))
+    message = next(m for m in world.channel.history() if m.id == message_id)
+    assert all(c.disabled for row in message.components for c in row.children)
+
+
+async def test_after_the_last_attempt_moderators_are_told_in_the_log_channel(world, settings):
+    logs = world.guild.create_text_channel("mod-log")
+    await world.mod.slash(world.channel, "config log-channel", channel=logs)
+    poll_id = await make_poll(world)
+    discord_fault(world.env, "POST", f"/channels/{world.channel.id}/messages", 503, times=None)
+    await world.env.advance_time(HOUR + 8 * HOUR)
+    assert state(settings, poll_id) == "abandoned"
+    notices = [m.content for m in logs.history() if m.author.id == world.bot.user.id]
+    assert any(f"Poll #{poll_id}" in n and "could not post its results" in n for n in notices), notices
+
+
+async def test_a_locked_database_when_recording_the_message_does_not_lose_the_poll(world, settings, monkeypatch):
+    db_fault(monkeypatch, world.bot.store.polls, "set_message", times=1)
+    poll_id = await make_poll(world)
+    [(message_id,)] = db(settings, "SELECT message_id FROM polls WHERE id = ?", (poll_id,))
+    assert message_id is not None
+
+
+async def test_a_failed_message_fetch_after_posting_does_not_delete_the_poll(world, settings):
+    discord_fault(world.env, "GET", "/webhooks/*/messages/@original", 503)
+    poll_id = await make_poll(world)
+    [(message_id,)] = db(settings, "SELECT message_id FROM polls WHERE id = ?", (poll_id,))
+    assert message_id is not None
+
+
+async def test_a_poll_in_an_archived_thread_still_closes(world, settings):
+    await world.alice.slash(world.channel, "discuss")
+    [thread] = world.channel.threads
+    poll_id = await make_poll(world, thread)
+    await world.bot.get_channel(thread.id).edit(archived=True)
+    assert world.bot.get_channel(thread.id) is None, "archived threads leave discord.py's cache"
+    await world.env.advance_time(HOUR + 1)
+    assert state(settings, poll_id) == "announced"
+
+
+@pytest.mark.parametrize("denied", ["send_messages", "embed_links"])
+async def test_a_poll_where_the_bot_cannot_post_results_is_refused(world, settings, denied):
+    import discord
+    from simcord.backend.models.channel import Overwrite
+    from simcord.enums import OverwriteType
+
+    world.env.backend.set_overwrite(world.channel.id, Overwrite(
+        world.bot.user.id, OverwriteType.MEMBER, deny=discord.Permissions(**{denied: True}).value))
+    r = await world.alice.slash(world.channel, "poll create", question="Q?", options="A | B")
+    assert r.ephemeral and "I can't run a poll in this channel" in r.response.content
+    assert db(settings, "SELECT count(*) FROM polls") == [(0,)]

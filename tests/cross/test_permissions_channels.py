@@ -1,0 +1,61 @@
+"""Members see only polls and schedules of channels they can view (threads: their parent's permission)."""
+
+from __future__ import annotations
+
+import discord
+from simcord.backend.models.channel import Overwrite
+from simcord.enums import OverwriteType
+
+from tests.helpers import rows as db
+
+OPTIONS = " | ".join(f"Film {n}" for n in range(1, 12))  # 11 options: a button poll that names voters
+
+
+def staff_channel(world):
+    """#staff: hidden from @everyone, open to the moderators and the bot."""
+    staff = world.guild.create_text_channel("staff")
+    hide = discord.Permissions(view_channel=True).value
+    world.env.backend.set_overwrite(staff.id, Overwrite(world.guild.id, OverwriteType.ROLE, deny=hide))
+    for member_id in (world.mod.user.id, world.bot.user.id):
+        world.env.backend.set_overwrite(staff.id, Overwrite(member_id, OverwriteType.MEMBER, allow=hide))
+    return staff
+
+
+async def test_staff_channel_polls_stay_out_of_members_view(world, settings):
+    staff = staff_channel(world)
+    r = await world.mod.slash(staff, "poll create", question="Secret staff vote?", options=OPTIONS)
+    assert not r.ephemeral, r.response.content
+    await world.mod.select(r.response.message, ["1"])
+    await world.alice.slash(world.channel, "poll create", question="Public vote?", options="Yes | No")
+    [(staff_poll,)] = db(settings, "SELECT id FROM polls WHERE question = 'Secret staff vote?'")
+
+    listed = await world.alice.slash(world.channel, "poll list")
+    shown = listed.response.embeds[0].description
+    assert "Public vote?" in shown and "Secret" not in shown
+    result = await world.alice.slash(world.channel, "poll results", poll=str(staff_poll))
+    assert result.ephemeral and "no poll" in result.response.content and not result.response.embeds
+    choices = await world.alice.autocomplete(world.channel, "poll results", "poll", "")
+    assert [c["name"] for c in choices] == [c["name"] for c in choices if "Secret" not in c["name"]]
+    assert any("Public" in c["name"] for c in choices)
+
+    # The moderator, who can view #staff, still sees everything.
+    listed = await world.mod.slash(world.channel, "poll list")
+    assert "Secret staff vote?" in listed.response.embeds[0].description
+    result = await world.mod.slash(world.channel, "poll results", poll=str(staff_poll))
+    assert result.response.embeds and str(world.mod.user.id) in str(result.response.embeds[0].fields)
+
+
+async def test_staff_channel_schedules_and_their_role_stay_out_of_members_view(world):
+    staff = staff_channel(world)
+    role = world.guild.create_role("Staff ping")
+    for channel, ping in ((staff, role), (world.channel, None)):
+        options = {"ping_role": ping} if ping else {}
+        r = await world.mod.slash(world.channel, "schedule set", channel=channel, time="09:00", timezone="UTC",
+                                  **options)
+        assert "Schedule set" in r.response.content, r.response.content
+    listed = await world.alice.slash(world.channel, "schedule list")
+    content = listed.response.content
+    assert f"<#{world.channel.id}>" in content
+    assert f"<#{staff.id}>" not in content and str(role.id) not in content
+    listed = await world.mod.slash(world.channel, "schedule list")
+    assert f"<#{staff.id}>" in listed.response.content

@@ -1,0 +1,87 @@
+"""The one way tests inject faults: failures shaped the way discord.py and SQLite really surface them.
+
+simcord's own `inject_error` raises a plain `discord.HTTPException` for a 5xx, but a real bot never
+sees that: discord.py retries 5xx (and waits out 429s) itself, then raises `DiscordServerError`.
+`discord_fault` makes every injected failure surface as the library would raise it:
+
+* 5xx → `discord.DiscordServerError` (after discord.py's own retries, so one injected fault stands
+  for "every retry failed"); 403 → `discord.Forbidden`; 404 → `discord.NotFound`; other 4xx →
+  `discord.HTTPException`. 429 is never raised for ordinary routes: discord.py waits, so inject a
+  5xx to model "Discord is down".
+
+`db_fault` makes a store method raise like a locked or full SQLite database.
+
+New tests inject faults only through `discord_fault` and `db_fault` (never `env.inject_error` directly).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import discord
+import pytest
+from simcord.http import client as sim_client
+
+
+class FakeResponse:
+    """Just enough of an aiohttp response for discord.HTTPException and its subclasses."""
+
+    def __init__(self, status: int) -> None:
+        self.status = status
+        self.reason = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error",
+                       502: "Bad Gateway", 503: "Service Unavailable"}.get(status, "Error")
+        self.headers: dict[str, str] = {}
+
+
+def http_error(status: int, code: int = 0, message: str = "injected by test") -> discord.HTTPException:
+    """The exception discord.py raises for a final response with this status."""
+    response: Any = FakeResponse(status)
+    data = {"code": code, "message": message}
+    if status >= 500:
+        return discord.DiscordServerError(response, data)
+    if status == 403:
+        return discord.Forbidden(response, data)
+    if status == 404:
+        return discord.NotFound(response, data)
+    return discord.HTTPException(response, data)
+
+
+def _raise_like_discord_py(error: Any) -> None:
+    raise http_error(error.status, error.code, error.message)
+
+
+@pytest.fixture(autouse=True)
+def realistic_http_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Autouse for every test (tests/conftest.py imports it): simcord's backend errors surface as discord.py's."""
+    monkeypatch.setattr(sim_client, "_raise_for", _raise_like_discord_py)
+
+
+def discord_fault(env: Any, method: str, path: str, status: int, *, times: int | None = 1, code: int = 0) -> None:
+    """Make matching REST calls fail `times` times (None: for the rest of the test)."""
+    if status == 429:
+        raise ValueError("discord.py waits out 429s on ordinary routes; inject a 5xx instead")
+    if status == 403 and not code:
+        code = 50013  # Missing Permissions
+    if status == 404 and not code:
+        code = 10003  # Unknown Channel
+    env.inject_error(method, path, status=status, code=code, times=times)
+
+
+def db_fault(monkeypatch: pytest.MonkeyPatch, target: Any, name: str, *, times: int = 1,
+             message: str = "database is locked") -> list[int]:
+    """Make `target.name` (an async store method) raise sqlite3.OperationalError `times` times.
+
+    Returns a one-item list counting the calls that failed.
+    """
+    original = getattr(target, name)
+    failed = [0]
+
+    async def failing(*args: Any, **kwargs: Any) -> Any:
+        if failed[0] < times:
+            failed[0] += 1
+            raise sqlite3.OperationalError(message)
+        return await original(*args, **kwargs)
+
+    monkeypatch.setattr(target, name, failing)
+    return failed
