@@ -27,7 +27,7 @@ def tagged() -> tuple[tuple[str, TaggedPassage], ...]:
     """(review prefix, passage) for every passage of the three seeds."""
     out = []
     for path in sorted(SEED_DIR.glob("*.txt")):
-        for passage in process_review(path.read_text(encoding="utf-8"), themes()):
+        for passage in process_review(path.read_text(encoding="utf-8"), themes(), "La La Land", 2016):
             out.append((path.name[:3], passage))
     return tuple(out)
 
