@@ -1,4 +1,4 @@
-"""The `filmbot` command line (also `python -m bot`): run, playground, import, sync, backup."""
+"""The `filmbot` command line (also `python -m bot`): run, playground, import, sync, backup, preview."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import discord
 from dotenv import load_dotenv
 
 from bot.config import ConfigError, Settings
+from bot.corpus.preview import add_arguments as add_preview_arguments
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -138,6 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
     backup.add_argument("target", help="file to write")
     backup.set_defaults(func=cmd_backup)
+
+    add_preview_arguments(sub.add_parser("preview", help="show how review files are cut into passages and tagged"))
     return parser
 
 

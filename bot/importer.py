@@ -94,15 +94,19 @@ def bundle_hash(data_dir: Path, themes_file: Path) -> str:
 PARALLEL_FROM = 400  # reviews: below this, starting worker processes costs more than it saves
 
 
-def process_many(bodies: list[str], themes: dict[str, Theme]) -> list[list[TaggedPassage]]:
-    """clean → segment → tag every body; on several cores for big imports (it is pure CPU work)."""
+def process_many(
+    bodies: list[str], themes: dict[str, Theme], films: list[tuple[str | None, int | None]] | None = None
+) -> list[list[TaggedPassage]]:
+    """clean → segment → tag every body (films: its (title, year), for film-specific themes);
+    on several cores for big imports (it is pure CPU work)."""
+    titles, years = zip(*films) if films else ([None] * len(bodies), [None] * len(bodies))
     workers = min(os.cpu_count() or 1, 8)
     if len(bodies) < PARALLEL_FROM or workers < 2:
-        return [process_review(body, themes) for body in bodies]
+        return [process_review(body, themes, t, y) for body, t, y in zip(bodies, titles, years, strict=True)]
     # fork: workers only run pure text code (no locks, no logging), and need no __main__ guard
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(process_review, bodies, itertools.repeat(themes), chunksize=64))
+        return list(pool.map(process_review, bodies, itertools.repeat(themes), titles, years, chunksize=64))
 
 
 async def import_bundled(
@@ -119,7 +123,7 @@ async def import_bundled(
     bodies = [(data_dir / entry.file).read_text(encoding="utf-8") for entry in entries]
     # Text processing (and hashing) happens before the transaction: the write lock is held only to write.
     started = time.perf_counter()
-    processed = process_many(bodies, themes)
+    processed = process_many(bodies, themes, [(entry.film, entry.year) for entry in entries])
     hashes = [content_hash(body) for body in bodies]
     result.process_seconds = time.perf_counter() - started
     started = time.perf_counter()
@@ -254,9 +258,12 @@ async def _remove_missing(conn: aiosqlite.Connection, keys: set[str]) -> int:
 
 async def _retag_moderator_reviews(conn: aiosqlite.Connection, themes: dict[str, Theme]) -> None:
     """New theme phrases reach moderator reviews too, but their text and passages are never rewritten."""
-    async with conn.execute("SELECT id, body FROM reviews WHERE source = 'moderator'") as cur:
+    async with conn.execute(
+        "SELECT r.id, r.body, f.title, f.year FROM reviews r JOIN films f ON f.id = r.film_id"
+        " WHERE r.source = 'moderator'"
+    ) as cur:
         rows = await cur.fetchall()
-    for review_id, body in rows:
-        passages = process_review(body, themes)
+    for review_id, body, title, year in rows:
+        passages = process_review(body, themes, title, year)
         if await _same_passages(conn, review_id, passages):
             await CorpusWriter.retag(conn, review_id, passages)
