@@ -22,7 +22,7 @@ from bot.corpus.themes_model import fold_quotes, normalise_title
 
 _WORD = r"[A-Z0-9][\w'-]*"
 _SMALL = r"(?:of|the|a|an|and|in|on|to|for|at|with|from|or|by|is|it|me|my|you|your)"
-_TITLE = rf"(?P<title>{_WORD}(?: (?:{_SMALL} )?{_WORD}){{0,6}})"
+_TITLE = rf"(?<![\w'-])(?P<title>{_WORD}(?: (?:{_SMALL} )?{_WORD}){{0,6}})"
 _CUE = (
     r"(?i:compared? (?:it |this |them )?(?:to|with)|comparisons? (?:to|with)|compare|cited|cites|citing"
     r"|remake of|sequel to|prequel to|homage to|nod to|riff on|echoes of|the makers of)"
