@@ -151,7 +151,7 @@ class ThemeSet(dict[str, Theme]):
         self.films = films
         self.bound: dict[tuple[str, int | None], dict[str, Theme]] = {}  # themes_for_film cache
 
-    def __reduce__(self):  # pickles (importer worker processes) without the cache
+    def __reduce__(self) -> tuple[type, tuple[dict[str, Theme], dict[str, Film]]]:  # for worker processes; no cache
         return (ThemeSet, (dict(self), self.films))
 
     def film(self, title: str | None, year: int | None = None) -> Film | None:
