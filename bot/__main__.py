@@ -1,4 +1,4 @@
-"""The `filmbot` command line (also `python -m bot`): run, playground, import, sync, backup."""
+"""The `filmbot` command line (also `python -m bot`): run, playground, import, sync, backup, preview."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from dotenv import load_dotenv
 
 from bot.core.config import ConfigError, Settings
 from bot.core.db import DatabaseTooNew
+from bot.corpus.preview import add_arguments as add_preview_arguments
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -137,6 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
     backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
     backup.add_argument("target", help="file to write")
     backup.set_defaults(func=cmd_backup)
+
+    add_preview_arguments(sub.add_parser("preview", help="show how review files are cut into passages and tagged"))
     return parser
 
 

@@ -346,9 +346,12 @@ def theme_ids(settings, theme: str) -> set[int]:
 
 
 def themes_toml() -> dict:
+    """Generic and film-only theme tables, {film} read as the bot shows it for an unnamed film."""
     import tomllib
 
-    return tomllib.loads((ROOT / "data" / "themes.toml").read_text())["themes"]
+    data = tomllib.loads((ROOT / "data" / "themes.toml").read_text().replace("{film}", "the film"))
+    film_only = {k: v for f in data.get("films", {}).values() for k, v in f.get("themes", {}).items()}
+    return {**{k: v for k, v in film_only.items() if k not in data["themes"]}, **data["themes"]}
 
 
 # -------------------- Discord's limits

@@ -13,17 +13,23 @@ from bot.corpus.clean import clean_review, content_hash, normalise_for_hash, str
 from bot.corpus.context import context_window
 from bot.corpus.segment import Passage, segment, split_sentences
 from bot.corpus.themes import (
+    Film,
     Theme,
+    ThemeSet,
     contrast_side,
     is_about_other_film,
     load_themes,
+    tag_bound,
     tag_passage,
+    themes_for_film,
 )
 
 __all__ = [
+    "Film",
     "Passage",
     "TaggedPassage",
     "Theme",
+    "ThemeSet",
     "clean_review",
     "content_hash",
     "context_window",
@@ -35,6 +41,7 @@ __all__ = [
     "split_sentences",
     "strip_control",
     "tag_passage",
+    "themes_for_film",
 ]
 
 # A passage opening with one of these continues the previous one's argument
@@ -64,11 +71,11 @@ def _context_tags(
     - a passage opening with "But/Yet/..." that uses a theme's contrast words
       carries on the previous passage's theme ("But the reality seems crueler.").
     """
-    tags = tag_passage(passage.text, themes)
+    tags = tag_bound(passage.text, themes)  # `themes` are already bound to the film
     if previous is None:
         return tags
     for key, theme in themes.items():
-        carried_over = is_about_other_film(previous.text, theme) and not any(
+        carried_over = theme.this_film_only and is_about_other_film(previous.text, theme) and not any(
             p.search(passage.text) for p in theme.anchors
         )
         if carried_over:
@@ -84,8 +91,16 @@ def _context_tags(
     return tags
 
 
-def process_review(raw: str, themes: dict[str, Theme]) -> list[TaggedPassage]:
-    """clean -> segment -> tag. Only quotable passages get themes."""
+def process_review(
+    raw: str, themes: dict[str, Theme], film: str | None = None, year: int | None = None
+) -> list[TaggedPassage]:
+    """clean -> segment -> tag. Only quotable passages get themes.
+
+    film/year say which film the review is about: generic themes apply to every
+    film, a film's own themes (La La Land's "jazz") only to its reviews.
+    film None = unknown: generic themes only.
+    """
+    themes = themes_for_film(themes, film, year)
     result: list[TaggedPassage] = []
     previous: Passage | None = None
     prev_tags: dict[str, float] = {}

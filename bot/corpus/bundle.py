@@ -92,19 +92,28 @@ def bundle_hash(data_dir: Path, themes_file: Path) -> str:
 PARALLEL_FROM = 400  # reviews: below this, starting worker processes costs more than it saves
 
 
-def process_many(bodies: list[str], themes: dict[str, Theme]) -> list[list[TaggedPassage]]:
-    """clean → segment → tag every body; on several cores for big imports (it is pure CPU work)."""
+Film = tuple[str | None, int | None]  # (title, year): selects the film's own themes
+
+
+def process_many(
+    bodies: list[str], themes: dict[str, Theme], films: list[Film] | None = None
+) -> list[list[TaggedPassage]]:
+    """clean → segment → tag every body (films: its (title, year), for film-specific themes);
+    on several cores for big imports (it is pure CPU work)."""
+    titles, years = zip(*films) if films else ([None] * len(bodies), [None] * len(bodies))
     workers = min(os.cpu_count() or 1, 8)
     if len(bodies) < PARALLEL_FROM or workers < 2:
-        return [process_review(body, themes) for body in bodies]
+        return [process_review(body, themes, t, y) for body, t, y in zip(bodies, titles, years, strict=True)]
     # fork: workers only run pure text code (no locks, no logging), and need no __main__ guard
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(process_review, bodies, itertools.repeat(themes), chunksize=64))
+        return list(pool.map(process_review, bodies, itertools.repeat(themes), titles, years, chunksize=64))
 
 
-def _process_and_hash(bodies: list[str], themes: dict[str, Theme]) -> tuple[list[list[TaggedPassage]], list[str]]:
-    return process_many(bodies, themes), [content_hash(body) for body in bodies]
+def _process_and_hash(
+    bodies: list[str], themes: dict[str, Theme], films: list[Film]
+) -> tuple[list[list[TaggedPassage]], list[str]]:
+    return process_many(bodies, themes, films), [content_hash(body) for body in bodies]
 
 
 async def import_bundled(
@@ -123,9 +132,12 @@ async def import_bundled(
     # Text processing (and hashing) happens before the transaction: the write lock is held only to write.
     started = time.perf_counter()
     # In a thread (the pool, if any, is driven from there): the loop keeps serving meanwhile.
-    processed, hashes = await asyncio.to_thread(_process_and_hash, bodies, themes)
-    retagged_passages = await asyncio.to_thread(process_many, [body for _, body in moderator], themes)
-    retagged = list(zip([review_id for review_id, _ in moderator], retagged_passages, strict=True))
+    films: list[Film] = [(entry.film, entry.year) for entry in entries]
+    processed, hashes = await asyncio.to_thread(_process_and_hash, bodies, themes, films)
+    retagged_passages = await asyncio.to_thread(
+        process_many, [row[1] for row in moderator], themes, [(row[2], row[3]) for row in moderator]
+    )
+    retagged = list(zip([row[0] for row in moderator], retagged_passages, strict=True))
     result.process_seconds = time.perf_counter() - started
     started = time.perf_counter()
     async with store.db.transaction() as conn:

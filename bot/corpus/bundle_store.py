@@ -119,9 +119,13 @@ async def remove_missing(conn: aiosqlite.Connection, keys: set[str]) -> int:
     return len(gone)
 
 
-async def moderator_bodies(db: Database) -> list[tuple[int, str]]:
-    """(review id, body) of every review a moderator added: re-tagged (never rewritten) on import."""
-    return [(row[0], row[1]) for row in await db.fetchall("SELECT id, body FROM reviews WHERE source = 'moderator'")]
+async def moderator_bodies(db: Database) -> list[tuple[int, str, str, int | None]]:
+    """(review id, body, film title, year) of every review a moderator added: re-tagged, never rewritten."""
+    rows = await db.fetchall(
+        "SELECT r.id, r.body, f.title, f.year FROM reviews r JOIN films f ON f.id = r.film_id"
+        " WHERE r.source = 'moderator'"
+    )
+    return [(row[0], row[1], row[2], row[3]) for row in rows]
 
 
 async def suppressed_keys(db: Database) -> set[str]:

@@ -1,190 +1,109 @@
-"""Discussion themes: loading data/themes.toml and tagging passages with them.
+"""Discussion themes: which apply to a film, and tagging passages with them.
 
 Tagging is deliberately precise rather than generous: a passage shown under
 "The ending" that is really about a different film, or that only uses the
 idiom "in the end", makes the bot look clueless in front of a film club.
+
+Loading lives in themes_load.py, the data model in themes_model.py; both are
+re-exported here so `from bot.corpus.themes import Theme, load_themes` works.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
-import tomllib
-from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
-from typing import Any
 
-DEFAULT_THRESHOLD = 2.0
-_KEY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_REQUIRED = {"name", "description", "spoiler", "phrases", "questions", "debate_question", "contrasts"}
-_OPTIONAL = {"poll_question", "poll_answers", "threshold", "this_film_only", "requires"}
-_FILM_KEYS = {"title", "anchors", "other_films"}
-# Curly quotes are folded so moderators can write plain ' and " in patterns.
-_QUOTE_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+from bot.corpus.film_refs import DEIXIS, names_another_film, title_anchor
+from bot.corpus.themes_load import load_themes
+from bot.corpus.themes_model import (
+    DEFAULT_THRESHOLD,
+    Extension,
+    Film,
+    Theme,
+    ThemeSet,
+    fold_quotes,
+    normalise_title,
+)
 
-Weighted = tuple[re.Pattern[str], float]
-
-
-@dataclass(frozen=True)
-class Theme:
-    """One discussion theme as configured in data/themes.toml."""
-
-    key: str
-    name: str
-    description: str
-    spoiler: bool
-    patterns: tuple[Weighted, ...]
-    questions: tuple[str, ...]
-    debate_question: str
-    poll_question: str | None
-    poll_answers: tuple[str, ...]
-    contrasts: tuple[tuple[str, ...], tuple[str, ...]]
-    threshold: float = DEFAULT_THRESHOLD
-    # Only for this_film_only themes: a passage naming another film must also
-    # name this one (anchors), or it is about the other film's ending etc.
-    anchors: tuple[re.Pattern[str], ...] = ()
-    other_films: tuple[re.Pattern[str], ...] = ()
-    # A quote is shown on its own, so it must say what it is about: no cue word, no tag.
-    requires: re.Pattern[str] | None = None
-
-    def cued(self, text: str) -> bool:
-        return self.requires is None or bool(self.requires.search(fold_quotes(text)))
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "Film",
+    "Theme",
+    "ThemeSet",
+    "contrast_side",
+    "fold_quotes",
+    "is_about_other_film",
+    "load_themes",
+    "tag_bound",
+    "tag_passage",
+    "theme_score",
+    "themes_for_film",
+]
 
 
-def _fail(where: str, message: str) -> ValueError:
-    return ValueError(f"themes.toml [{where}]: {message}")
-
-
-def _compile(where: str, pattern: Any) -> re.Pattern[str]:
-    """Compile a moderator-written regex, case-insensitively."""
-    if not isinstance(pattern, str) or not pattern:
-        raise _fail(where, f"pattern must be a non-empty string, got {pattern!r}")
-    try:
-        return re.compile(pattern.translate(_QUOTE_FOLD), re.IGNORECASE)
-    except re.error as exc:
-        raise _fail(where, f"bad regex {pattern!r}: {exc}") from exc
-
-
-def _strings(where: str, field: str, value: Any, minimum: int = 0) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise _fail(where, f"'{field}' must be a list of non-empty strings")
-    if len(value) < minimum:
-        raise _fail(where, f"'{field}' needs at least {minimum} entries, has {len(value)}")
-    return tuple(value)
-
-
-def _text(where: str, field: str, value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise _fail(where, f"'{field}' must be a non-empty string")
-    return value
-
-
-def _phrases(where: str, value: Any) -> tuple[Weighted, ...]:
-    if not isinstance(value, list) or not value:
-        raise _fail(where, "'phrases' must be a non-empty list of {pattern, weight} tables")
-    out: list[Weighted] = []
-    for item in value:
-        if not isinstance(item, dict) or set(item) != {"pattern", "weight"}:
-            raise _fail(where, f"each phrase needs exactly 'pattern' and 'weight', got {item!r}")
-        weight = item["weight"]
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)):
-            raise _fail(where, f"weight of {item['pattern']!r} must be a number")
-        out.append((_compile(where, item["pattern"]), float(weight)))
-    return tuple(out)
-
-
-def _poll(where: str, table: dict[str, Any]) -> tuple[str | None, tuple[str, ...]]:
-    question = table.get("poll_question")
-    answers = table.get("poll_answers", [])
-    if question is None:
-        if answers:
-            raise _fail(where, "'poll_answers' given without 'poll_question'")
-        return None, ()
-    answers_t = _strings(where, "poll_answers", answers, minimum=2)
-    if len(answers_t) > 5:  # Discord polls stay readable with a handful of options
-        raise _fail(where, f"'poll_answers' allows at most 5 entries, has {len(answers_t)}")
-    return _text(where, "poll_question", question), answers_t
-
-
-def _contrasts(where: str, value: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    if not isinstance(value, list) or len(value) != 2:
-        raise _fail(where, "'contrasts' must be two lists of words: [[side A...], [side B...]]")
-    return _strings(where, "contrasts[0]", value[0], 1), _strings(where, "contrasts[1]", value[1], 1)
-
-
-def _build_theme(key: str, table: Any, film: dict[str, tuple[re.Pattern[str], ...]]) -> Theme:
-    """Validate one [themes.<key>] table and turn it into a Theme."""
-    where = f"themes.{key}"
-    if not _KEY_RE.match(key):
-        raise _fail(where, "theme keys must be lowercase words joined by '-'")
-    if not isinstance(table, dict):
-        raise _fail(where, "must be a table")
-    if unknown := set(table) - _REQUIRED - _OPTIONAL:
-        raise _fail(where, f"unknown field(s): {', '.join(sorted(unknown))}")
-    if missing := _REQUIRED - set(table):
-        raise _fail(where, f"missing field(s): {', '.join(sorted(missing))}")
-    if not isinstance(table["spoiler"], bool):
-        raise _fail(where, "'spoiler' must be true or false")
-    threshold = table.get("threshold", DEFAULT_THRESHOLD)
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or threshold <= 0:
-        raise _fail(where, "'threshold' must be a positive number")
-    poll_question, poll_answers = _poll(where, table)
-    this_film_only = table.get("this_film_only", False) is True
-    return Theme(
-        key=key,
-        name=_text(where, "name", table["name"]),
-        description=_text(where, "description", table["description"]),
-        spoiler=table["spoiler"],
-        patterns=_phrases(where, table["phrases"]),
-        questions=_strings(where, "questions", table["questions"], minimum=2),
-        debate_question=_text(where, "debate_question", table["debate_question"]),
-        poll_question=poll_question,
-        poll_answers=poll_answers,
-        contrasts=_contrasts(where, table["contrasts"]),
-        threshold=float(threshold),
-        anchors=film["anchors"] if this_film_only else (),
-        other_films=film["other_films"] if this_film_only else (),
-        requires=_compile(where, table["requires"]) if "requires" in table else None,
+def _extend(theme: Theme, ext: Extension) -> Theme:
+    """A generic theme plus one film's additions (its phrases and questions come on top)."""
+    assert theme.templates is not None
+    t = theme.templates
+    poll = ext.poll or (t.poll_question, t.poll_answers)
+    templates = dataclasses.replace(
+        t,
+        questions=ext.questions + t.questions,
+        debate_question=ext.debate_question or t.debate_question,
+        poll_question=poll[0],
+        poll_answers=poll[1],
+    )
+    requires = theme.requires
+    if ext.requires is not None and requires is not None:
+        requires = re.compile(f"(?:{requires.pattern})|(?:{ext.requires.pattern})", re.IGNORECASE)
+    return dataclasses.replace(
+        theme,
+        patterns=theme.patterns + ext.patterns,
+        description=ext.description or theme.description,
+        requires=requires,
+        templates=templates,
     )
 
 
-def _film(data: dict[str, Any]) -> dict[str, tuple[re.Pattern[str], ...]]:
-    table = data.get("film", {})
-    if not isinstance(table, dict):
-        raise _fail("film", "must be a table")
-    if unknown := set(table) - _FILM_KEYS:
-        raise _fail("film", f"unknown field(s): {', '.join(sorted(unknown))}")
-    return {
-        name: tuple(_compile("film", p) for p in _strings("film", name, table.get(name, [])))
-        for name in ("anchors", "other_films")
-    }
+def _bind(theme: Theme, film: Film | None, title: str | None) -> Theme:
+    """Attach the film's anchors and comparisons, so other films' passages can be told apart."""
+    own = title_anchor(film.title if film else title)
+    anchors = (film.anchors if film else ()) + ((own,) if own else ()) + (DEIXIS,)
+    return dataclasses.replace(
+        theme,
+        anchors=anchors,
+        other_films=film.other_films if film else (),
+        film_title=film.title if film else title,
+    )
 
 
-def load_themes(path: Path) -> dict[str, Theme]:
-    """Load and validate the theme file; any mistake raises ValueError."""
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"themes.toml is not valid TOML: {exc}") from exc
-    if unknown := set(data) - {"film", "themes"}:
-        raise ValueError(f"themes.toml: unknown top-level key(s): {', '.join(sorted(unknown))}")
-    themes = data.get("themes")
-    if not isinstance(themes, dict) or not themes:
-        raise ValueError("themes.toml: no [themes.<key>] tables found")
-    film = _film(data)
-    return {key: _build_theme(key, table, film) for key, table in themes.items()}
+def themes_for_film(all_themes: dict[str, Theme], title: str | None, year: int | None = None) -> dict[str, Theme]:
+    """The themes that apply to one film: generic ones (with its additions) and its own.
 
-
-@lru_cache(maxsize=4096)  # every theme folds the same passage: do it once
-def fold_quotes(text: str) -> str:
-    """Curly quotes to straight ones, so patterns match either style."""
-    return text.translate(_QUOTE_FOLD)
+    title None = film unknown: the generic themes only.  Cached per film on a ThemeSet.
+    """
+    cache_key = (normalise_title(title or ""), year)
+    bound = getattr(all_themes, "bound", None)
+    if bound is not None and cache_key in bound:
+        return bound[cache_key]
+    film = all_themes.film(title, year) if isinstance(all_themes, ThemeSet) else None
+    out: dict[str, Theme] = {}
+    for key, theme in all_themes.items():
+        if theme.film is not None and (film is None or theme.film != film.key):
+            continue  # another film's own theme (jazz is La La Land's)
+        if film is not None and key in film.extensions:
+            theme = _extend(theme, film.extensions[key])
+        out[key] = _bind(theme, film, title)
+    if bound is not None:
+        bound[cache_key] = out
+    return out
 
 
 def is_about_other_film(text: str, theme: Theme) -> bool:
     """True when the text names another film and nothing of this one."""
     folded = fold_quotes(text)
-    names_other = any(p.search(folded) for p in theme.other_films)
+    names_other = any(p.search(folded) for p in theme.other_films) or names_another_film(text, theme.film_title)
     return names_other and not any(p.search(folded) for p in theme.anchors)
 
 
@@ -200,15 +119,22 @@ def theme_score(text: str, theme: Theme) -> float:
     # No phrase at all means a score of 0 whatever the weights: skip the per-phrase searches.
     if not theme.patterns or not _any_phrase(theme.patterns).search(folded) or not theme.cued(text):
         return 0.0
-    if is_about_other_film(text, theme):
+    if theme.this_film_only and is_about_other_film(text, theme):
         return 0.0
     return round(sum(weight for pattern, weight in theme.patterns if pattern.search(folded)), 2)
 
 
-def tag_passage(text: str, themes: dict[str, Theme]) -> dict[str, float]:
-    """Theme key -> score for every theme reaching its threshold."""
-    scores = {key: theme_score(text, theme) for key, theme in themes.items()}
-    return {key: score for key, score in scores.items() if score >= themes[key].threshold}
+def tag_passage(
+    text: str, themes: dict[str, Theme], film: str | None = None, year: int | None = None
+) -> dict[str, float]:
+    """Theme key -> score for every theme (of those applying to `film`) reaching its threshold."""
+    return tag_bound(text, themes_for_film(themes, film, year))
+
+
+def tag_bound(text: str, applying: dict[str, Theme]) -> dict[str, float]:
+    """tag_passage for themes already picked by themes_for_film (no second filtering)."""
+    scores = {key: theme_score(text, theme) for key, theme in applying.items()}
+    return {key: score for key, score in scores.items() if score >= applying[key].threshold}
 
 
 @lru_cache(maxsize=256)

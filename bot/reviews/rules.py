@@ -194,7 +194,7 @@ def check_text(text: str | None) -> str:
 def prepare(meta: ReviewMeta, text: str, themes: dict[str, Theme]) -> Prepared:
     """Run the corpus pipeline; a text without a single quotable passage is refused."""
     body = check_text(text)
-    passages = process_review(body, themes)
+    passages = process_review(body, themes, meta.film, meta.year)
     if not any(p.quotable for p in passages):
         raise UserError(
             "That text has no quotable passage: I need whole sentences in paragraphs of prose"

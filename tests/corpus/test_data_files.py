@@ -81,7 +81,7 @@ async def test_added_phrase_raises_existing_theme_count(world, settings, data_co
     """A new weight-2 phrase on an existing theme tags more passages after a restart."""
     old = theme_count(await world.mod.slash(world.channel, "themes"), "los-angeles")
     toml = (data_copy / "themes.toml").read_text(encoding="utf-8")
-    start = toml.index("[themes.los-angeles]")
+    start = toml.index("[films.la-la-land.themes.los-angeles]")
     at = toml.index("phrases = [", start) + len("phrases = [")
     toml = toml[:at] + "\n  { pattern = '\\b(city|hollywood)\\b', weight = 5 }," + toml[at:]
     (data_copy / "themes.toml").write_text(toml, encoding="utf-8")
@@ -95,7 +95,8 @@ async def test_added_phrase_raises_existing_theme_count(world, settings, data_co
 @pytest.mark.parametrize(
     "edit, needles",
     [
-        (lambda t: t.replace("[themes.jazz]\n", "[themes.jazz]\nweigth = 3\n", 1), ["themes.toml", "jazz", "weigth"]),
+        (lambda t: t.replace("[films.la-la-land.themes.jazz]\n", "[films.la-la-land.themes.jazz]\nweigth = 3\n", 1),
+         ["themes.toml", "jazz", "weigth"]),
         (lambda t: t + NEW_THEME.replace("\\bgriffith\\b", "(griffith"), ["themes.toml", "stargazing", "griffith"]),
         (lambda t: t + NEW_THEME.replace('spoiler = false\n', ''), ["themes.toml", "stargazing", "spoiler"]),
     ],

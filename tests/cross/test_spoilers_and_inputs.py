@@ -34,7 +34,7 @@ async def import_mixed(world):
 
 async def test_more_context_hides_a_spoiler_neighbour_of_a_plain_quote(world):
     await import_mixed(world)
-    q = await world.alice.slash(world.channel, "quote", critic="Tester", theme="jazz")
+    q = await world.alice.slash(world.channel, "quote", critic="Tester", theme="music")  # jazz is La La Land's own
     assert "||" not in q.response.embeds[0].description
     shown = await world.alice.click(q.response, label="More context")
     content = shown.response.content

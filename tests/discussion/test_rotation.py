@@ -15,7 +15,7 @@ async def test_discuss_without_theme_rotates(world, settings):
     """Discuss without theme rotates."""
     spoiler_themes = {"ending"}
     names = []
-    for i in range(8):
+    for i in range(9):
         await world.alice.slash(world.channel, "discuss")
         [(theme, message_id, thread_id)] = rows(
             settings, "SELECT theme, message_id, thread_id FROM posted_prompts ORDER BY id DESC LIMIT 1"
@@ -27,9 +27,9 @@ async def test_discuss_without_theme_rotates(world, settings):
         assert len(thread.name) <= 100
         assert thread.name.startswith(SPOILER_WARNING) == (theme in spoiler_themes), (theme, thread.name)
     assert all(a != b for a, b in itertools.pairwise(names)), names
-    assert len(set(names)) == 7, names  # seven themes with passages, each visited before any repeats
-    assert names[7] == names[0]
-    assert len(world.channel.threads) == 8
+    assert len(set(names)) == 8, names  # eight themes with passages, each visited before any repeats
+    assert names[8] == names[0]
+    assert len(world.channel.threads) == 9
     assert_no_pings(world.env)
 
 

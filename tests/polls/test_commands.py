@@ -269,7 +269,7 @@ async def test_theme_poll_posts_excerpt_above_native_poll(world, settings):
     excerpt = result.response.embeds[0].description
     assert "||" in excerpt and "Unattributed review #" in excerpt
     poll_message = world.channel.history()[-1]
-    assert poll_message.poll.question == "Was the ending happy, sad, or both?"
+    assert poll_message.poll.question == "How does the film end for you?"  # generic; no film yet
     assert [a.text for a in poll_message.poll.answers] == ["Happy", "Sad", "Both"]
     assert rows(settings, "SELECT kind, theme, message_id FROM polls") == [
         ("native", "ending", poll_message.id)

@@ -110,7 +110,7 @@ def test_text_without_quotable_passage_is_refused():
 def test_prepare_tags_themes():
     """The pipeline finds passages and themes in a prose review."""
     prepared = prepare(check_meta("Whiplash"), PROSE, THEMES)
-    assert prepared.passages and themes_found(prepared.passages) == {"jazz": 1}
+    assert prepared.passages and themes_found(prepared.passages) == {"music": 1}
 
 
 def test_export_document_round_trips_through_parse_import():

@@ -1,0 +1,113 @@
+"""`filmbot preview`: how review files would be cut into passages and tagged.
+
+Pure text work (no bot, no database), so moderators can check a review file,
+or a change to data/themes.toml, before importing anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.corpus import process_review
+from bot.corpus.themes import Theme, load_themes, themes_for_film
+
+DEFAULT_THEMES = Path(__file__).resolve().parents[2] / "data" / "themes.toml"
+MAX_BYTES = 1024 * 1024  # a review is a few KB; a bigger file is the wrong file
+
+
+class InputError(Exception):
+    """A file that cannot be previewed; the message is one line for stderr."""
+
+
+def preview(text: str, themes: dict[str, Theme], film: str | None, year: int | None) -> list[dict[str, Any]]:
+    """One dict per passage: paragraph (0-based, as stored), text, quotable, theme keys, spoiler."""
+    applying = themes_for_film(themes, film, year)
+    return [
+        {
+            "paragraph": p.paragraph,
+            "text": p.text,
+            "quotable": p.quotable,
+            "themes": list(p.themes),
+            "spoiler": any(applying[key].spoiler for key in p.themes if key in applying),
+        }
+        for p in process_review(text, themes, film, year)
+    ]
+
+
+def read_review(path: Path) -> str:
+    """The file's text, or InputError saying in one line why it cannot be a review."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, give the review files inside it")
+    if not path.is_file():
+        raise InputError(f"{path}: not a regular file")
+    if path.stat().st_size > MAX_BYTES:
+        raise InputError(f"{path}: larger than 1 MB, not a review text")
+    with path.open("rb") as handle:
+        data = handle.read(MAX_BYTES + 1)  # the size may change after stat(): never read more
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{path}: larger than 1 MB, not a review text")
+    if b"\0" in data:
+        raise InputError(f"{path}: binary file (NUL bytes), expected UTF-8 text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from exc
+    if not text.strip():
+        raise InputError(f"{path}: empty file")
+    return text
+
+
+def _listing(path: str, passages: list[dict[str, Any]], out: TextIO) -> None:
+    """Readable per-passage listing of one file."""
+    print(f"== {path}: {len(passages)} passages", file=out)
+    for p in passages:
+        flags = "quotable" if p["quotable"] else "not quotable"
+        tags = ", ".join(p["themes"]) or "-"
+        spoiler = "  [spoiler]" if p["spoiler"] else ""
+        print(f"[paragraph {p['paragraph'] + 1}] {flags}; themes: {tags}{spoiler}", file=out)
+        print(f"    {p['text']}", file=out)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Declare the preview options on `parser` (the `filmbot preview` subparser or a standalone one)."""
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="review text file(s), UTF-8")
+    parser.add_argument("--film", help="the film the reviews are about (its own themes apply)")
+    parser.add_argument("--year", type=int, help="the film's year, when titles are shared")
+    parser.add_argument("--json", action="store_true", help="print one JSON array of passages")
+    parser.add_argument("--themes", type=Path, default=DEFAULT_THEMES, help="themes file (default: data/themes.toml)")
+    parser.set_defaults(func=run_parsed)
+    return parser
+
+
+def run_parsed(args: argparse.Namespace) -> int:
+    """Run the preview for parsed arguments; 2 with one stderr line on bad input."""
+    try:
+        themes = load_themes(args.themes)
+    except (OSError, ValueError) as exc:
+        print(f"filmbot preview: cannot load themes from {args.themes}: {exc}".splitlines()[0], file=sys.stderr)
+        return 2
+    try:  # every file is checked before anything is printed: --json output is all or nothing
+        texts = [(path, read_review(Path(path))) for path in args.paths]
+    except (InputError, OSError) as exc:
+        print(f"filmbot preview: {exc}".splitlines()[0], file=sys.stderr)
+        return 2
+    results = [(path, preview(text, themes, args.film, args.year)) for path, text in texts]
+    if args.json:
+        json.dump([p for _, passages in results for p in passages], sys.stdout)
+        sys.stdout.write("\n")
+    else:
+        for path, passages in results:
+            _listing(path, passages, sys.stdout)
+    return 0
+
+
+def run_preview(argv: list[str]) -> int:
+    """`filmbot preview PATH... [--film TITLE] [--year YEAR] [--json] [--themes FILE]`."""
+    parser = add_arguments(argparse.ArgumentParser(prog="filmbot preview", description=__doc__.splitlines()[0]))
+    return run_parsed(parser.parse_args(argv))

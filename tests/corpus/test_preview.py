@@ -1,0 +1,122 @@
+"""`filmbot preview`: the pure preview() and the CLI, including every kind of bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.corpus import load_themes
+from bot.corpus.preview import DEFAULT_THEMES, preview, run_preview
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = next((ROOT / "data" / "corpus" / "la-la-land").glob("002_*.txt"))
+REVIEW = (
+    "Vertigo is Hitchcock at his strangest, and Kim Novak gives a haunting performance in a double role.\n\n"
+    "The final scene, at the top of the bell tower, is one of the bleakest endings Hollywood ever made.\n\n"
+    "At the end of the day, it is a thriller that rewards a second viewing and never outstays its welcome.\n"
+)
+KEYS = {"paragraph", "text", "quotable", "themes", "spoiler"}
+
+
+def themes():
+    return load_themes(DEFAULT_THEMES)
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "preview", *args],
+        check=False, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120,
+    )
+
+
+def test_preview_tags_passages_and_marks_spoilers() -> None:
+    """Each passage is a dict; the ending paragraph is tagged and spoiler, the idiom one is not."""
+    out = preview(REVIEW, themes(), "Vertigo", 1958)
+    assert all(set(p) == KEYS for p in out) and [p["paragraph"] for p in out] == [0, 1, 2]
+    assert out[0]["themes"] == ["performances"] and not out[0]["spoiler"]
+    assert out[1]["themes"] == ["ending"] and out[1]["spoiler"] and out[1]["quotable"]
+    assert out[2]["themes"] == [] and not out[2]["spoiler"]
+
+
+def test_preview_applies_film_specific_themes_only_to_their_film() -> None:
+    """La La Land's 'jazz' appears for its review, never for the same text under another title."""
+    text = SEED.read_text(encoding="utf-8")
+    own = {k for p in preview(text, themes(), "La La Land", 2016) for k in p["themes"]}
+    other = {k for p in preview(text, themes(), "Some Other Film", None) for k in p["themes"]}
+    assert {"jazz", "ending", "nostalgia"} <= own
+    assert "jazz" not in other and "los-angeles" not in other
+
+
+def test_cli_json_is_one_array_across_files(tmp_path: Path) -> None:
+    """--json prints exactly one JSON array covering every file given."""
+    one, two = tmp_path / "a.txt", tmp_path / "b.md"
+    one.write_text(REVIEW, encoding="utf-8")
+    two.write_text(REVIEW.split("\n\n")[1], encoding="utf-8")
+    result = cli(str(one), str(two), "--film", "Vertigo", "--year", "1958", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert isinstance(data, list) and len(data) == 4 and all(set(p) == KEYS for p in data)
+    assert [p["themes"] for p in data] == [["performances"], ["ending"], [], ["ending"]]
+
+
+def test_cli_listing_is_readable(tmp_path: Path) -> None:
+    """Without --json: one header per file and one line per passage with its themes."""
+    path = tmp_path / "review.txt"
+    path.write_text(REVIEW, encoding="utf-8")
+    result = cli(str(path), "--film", "Vertigo")
+    assert result.returncode == 0 and str(path) in result.stdout
+    assert "themes: ending  [spoiler]" in result.stdout and "themes: -" in result.stdout
+
+
+def _bad_inputs(tmp: Path) -> dict[str, tuple[Path, str]]:
+    (tmp / "folder").mkdir()
+    (tmp / "nul.txt").write_bytes(b"A review\x00with a NUL byte.")
+    (tmp / "latin1.txt").write_bytes("Amélie est charmante.".encode("latin-1"))
+    (tmp / "empty.txt").write_text("", encoding="utf-8")
+    (tmp / "blank.txt").write_text(" \n\n \n", encoding="utf-8")
+    with (tmp / "big.txt").open("wb") as handle:  # sparse: 10 MB without writing 10 MB
+        handle.truncate(10 * 1024 * 1024)
+    return {
+        "missing": (tmp / "missing.txt", "no such file"),
+        "directory": (tmp / "folder", "is a directory"),
+        "nul": (tmp / "nul.txt", "binary"),
+        "not-utf8": (tmp / "latin1.txt", "not UTF-8"),
+        "empty": (tmp / "empty.txt", "empty"),
+        "blank": (tmp / "blank.txt", "empty"),
+        "10mb": (tmp / "big.txt", "larger than 1 MB"),
+    }
+
+
+@pytest.mark.parametrize("case", ["missing", "directory", "nul", "not-utf8", "empty", "blank", "10mb"])
+def test_run_preview_rejects_bad_input_with_one_line_and_status_2(
+    tmp_path: Path, case: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each bad file: exit status 2, nothing on stdout, one stderr line naming the file and the problem."""
+    path, needle = _bad_inputs(tmp_path)[case]
+    assert run_preview([str(path), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and len(captured.err.strip().splitlines()) == 1
+    assert needle in captured.err and str(path) in captured.err
+
+
+def test_cli_bad_input_exits_2_and_prints_no_json(tmp_path: Path) -> None:
+    """Through `python -m bot preview`: a good file then a missing one prints nothing to stdout."""
+    good = tmp_path / "good.txt"
+    good.write_text(REVIEW, encoding="utf-8")
+    result = cli(str(good), str(tmp_path / "missing.txt"), "--json")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip().count("\n") == 0 and "no such file" in result.stderr
+
+
+def test_cli_bad_themes_file_exits_2(tmp_path: Path) -> None:
+    """A broken --themes file is reported in one line, status 2."""
+    good, bad = tmp_path / "good.txt", tmp_path / "themes.toml"
+    good.write_text(REVIEW, encoding="utf-8")
+    bad.write_text("[themes.x]\nname = 1\n", encoding="utf-8")
+    assert run_preview([str(good), "--themes", str(bad)]) == 2
