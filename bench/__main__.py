@@ -65,7 +65,7 @@ async def run(args: argparse.Namespace) -> dict:
         # Store lookups at three corpus sizes; the large import doubles as the import benchmark.
         corpora = {"seeds": DEFAULT_DATA_DIR}
         for label, reviews in sizes.items():
-            corpora[label] = corpus_gen.write_data_dir(cache / f"data-{reviews}", reviews)
+            corpora[label] = corpus_gen.write_data_dir(cache / f"data-v2-{reviews}", reviews)
         for label, data_dir in corpora.items():
             database = tmp_path / f"{label}.db"
             bot, (import_seconds, write_seconds), reviews = await store_bench.build_database(data_dir, database)

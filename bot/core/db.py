@@ -103,6 +103,23 @@ class Database:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
         self._write_lock = asyncio.Lock()
+        # Bumped after every write to films/reviews/passages/themes (corpus_transaction): caches of
+        # corpus summaries (counts, critics, films) compare it to know they are still exact.
+        self.corpus_version = 0
+
+    @asynccontextmanager
+    async def corpus_transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A transaction that writes the corpus: every corpus cache is invalid once it ends.
+
+        Bumped on the way out whatever happened (commit or rollback), so a cache filled from
+        uncommitted rows read inside the transaction never outlives it.
+        """
+        try:
+            async with self.transaction() as conn:
+                self.corpus_version += 1
+                yield conn
+        finally:
+            self.corpus_version += 1
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -130,7 +147,7 @@ class Database:
         rows = list(await self.conn.execute_fetchall(sql, params))
         return rows[0] if rows else None
 
-    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
+    async def fetchall(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
         return list(await self.conn.execute_fetchall(sql, params))
 
     async def fetchval(self, sql: str, params: Sequence[Any] = (), default: Any = None) -> Any:

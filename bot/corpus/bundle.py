@@ -122,7 +122,7 @@ async def import_bundled(
     retagged = list(zip([rid for rid, _ in moderator], process_many([b for _, b in moderator], themes), strict=True))
     result.process_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    async with store.db.transaction() as conn:
+    async with store.db.corpus_transaction() as conn:
         existing, known = await sql.existing_bundled(conn)
         fresh = []
         for entry, body, body_hash, passages in zip(entries, bodies, hashes, processed, strict=True):
