@@ -97,7 +97,7 @@ async def votes(bot: FilmBot, count: int) -> dict[str, float]:
     """Votes per second through PollStore.vote, against the same statements in one hop."""
     store = bot.store
     poll_id = await store.polls.create(
-        guild_id=1, channel_id=1, creator_id=1, kind="custom", question="Bench?", options=("a", "b", "c"),
+        guild_id=1, channel_id=1, creator_id=1, kind="buttons", question="Bench?", options=("a", "b", "c"),
         multiple=False, anonymous=False, hide_results=False, created_at="2000-01-01T00:00:00+00:00",
         deadline="2999-01-01T00:00:00+00:00",
     )

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator, Sequence
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -92,6 +93,20 @@ async def migrate(conn: aiosqlite.Connection) -> int:
     return target
 
 
+T = TypeVar("T")
+
+
+def _transact(raw: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+    raw.execute("BEGIN IMMEDIATE")
+    try:
+        result = work(raw)
+    except BaseException:
+        raw.execute("ROLLBACK")
+        raise
+    raw.execute("COMMIT")
+    return result
+
+
 class Database:
     """One aiosqlite connection shared by every store.
 
@@ -133,6 +148,12 @@ class Database:
                 raise
             else:
                 await self.conn.execute("COMMIT")
+
+    async def in_one_hop(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `work` inside BEGIN IMMEDIATE … COMMIT on aiosqlite's thread: the whole transaction
+        is one hop from the event loop (each statement through aiosqlite is one loop round trip)."""
+        async with self._write_lock:
+            return await self.conn._execute(_transact, self.conn._conn, work)
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Cursor:
         """One autocommitted write statement."""
