@@ -11,6 +11,7 @@ import random
 import shutil
 import tempfile
 import time
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -124,3 +125,48 @@ async def votes(bot: FilmBot, count: int) -> dict[str, float]:
         await db.conn._execute(one_hop, 10**6 + i)
     floor = count / (time.perf_counter() - start)
     return {"store": through_store, "floor": floor}
+
+
+async def scheduler_pass(bot: FilmBot, schedules: int) -> dict[str, float]:
+    """Seconds and database hops of one scheduler pass (next_due + run_due) with `schedules` set and none due.
+
+    The first pass computes every schedule's next slot once (after a start); the figure is the
+    steady-state pass that follows, which is what runs on every wake-up.
+    """
+    from datetime import datetime, timedelta
+
+    from bot.schedules.job import ScheduleJob
+    from bot.schedules.rules import Cadence, parse_days, parse_time
+
+    now = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
+    bot.now = lambda: now  # type: ignore[method-assign]
+    for i in range(schedules):
+        cadence = Cadence(parse_time(f"{(13 + i % 22) % 24:02d}:{i % 60:02d}"), parse_days("daily"), "UTC")
+        await bot.store.schedules.create(
+            guild_id=1 + i // 3, channel_id=10_000 + i, cadence=cadence, theme=None, film=None, ping_role_id=None,
+            make_thread=False, actor_id=1, now=now - timedelta(seconds=30),
+        )
+    job = ScheduleJob(bot)
+    conn = bot.store.db.conn
+    hops = 0
+    real = conn._execute
+
+    async def counting(fn: Any, *args: Any, **kwargs: Any) -> Any:
+        nonlocal hops
+        hops += 1
+        return await real(fn, *args, **kwargs)
+
+    conn._execute = counting  # type: ignore[method-assign]
+    try:
+        start = time.perf_counter()
+        await job.run_due(now)
+        await job.next_due()
+        first = time.perf_counter() - start
+        hops = 0
+        start = time.perf_counter()
+        await job.run_due(now)
+        await job.next_due()
+        steady = time.perf_counter() - start
+    finally:
+        conn._execute = real  # type: ignore[method-assign]
+    return {"first_s": first, "steady_s": steady, "steady_hops": hops}

@@ -75,6 +75,7 @@ class Claim:
 
 def _schedule(row: aiosqlite.Row) -> Schedule:
     values = dict(row)
+    values.pop("next_due", None)
     values["make_thread"] = bool(values["make_thread"])
     values["paused"] = bool(values["paused"])
     return Schedule(**values)
@@ -156,7 +157,7 @@ class ScheduleStore:
             else:
                 # Slots missed while paused were deliberately not posted: no catch-up for them.
                 sql = ("UPDATE schedules SET paused = 0, paused_reason = NULL, paused_at = NULL,"
-                       " active_since = ? WHERE id = ?")
+                       " active_since = ?, next_due = NULL WHERE id = ?")
                 params = (iso(now), schedule_id)
             await conn.execute(sql, params)
             await AuditStore.record(
@@ -174,8 +175,35 @@ class ScheduleStore:
                 return False
             await conn.execute("DELETE FROM schedules WHERE id = ?", (schedule_id,))
             await AuditStore.record(conn, guild_id=row["guild_id"], actor_id=actor_id, action="schedule.remove",
-                                    target_type="schedule", target_id=schedule_id, before=dict(row))
+                                    target_type="schedule", target_id=schedule_id,
+                                    before={k: row[k] for k in row.keys() if k != "next_due"})
         return True
+
+    # ---- next due slot (migration 012) ---------------------------------------------------------
+    async def unknown_due(self) -> list[Schedule]:
+        """Active schedules whose next slot is not stored (new, resumed, just claimed or skipped)."""
+        rows = await self.db.fetchall("SELECT * FROM schedules WHERE paused = 0 AND next_due IS NULL ORDER BY id")
+        return [_schedule(r) for r in rows]
+
+    async def set_next_due(self, values: list[tuple[datetime, int]]) -> None:
+        """Store (next slot, schedule id) pairs, only where no change cleared or set it meanwhile."""
+        if values:
+            async with self.db.transaction() as conn:
+                await conn.executemany(
+                    "UPDATE schedules SET next_due = ? WHERE id = ? AND next_due IS NULL",
+                    [(iso(slot), schedule_id) for slot, schedule_id in values],
+                )
+
+    async def due_ids(self, now: datetime) -> list[int]:
+        """Active schedules whose stored next slot is at or before `now` (one indexed range read)."""
+        rows = await self.db.fetchall(
+            "SELECT id FROM schedules WHERE paused = 0 AND next_due <= ? ORDER BY next_due, id", (iso(now),)
+        )
+        return [r[0] for r in rows]
+
+    async def earliest_due(self) -> datetime | None:
+        value = await self.db.fetchval("SELECT MIN(next_due) FROM schedules WHERE paused = 0")
+        return None if value is None else from_iso(value)
 
     # ---- slots -----------------------------------------------------------------------------
     async def posts(self, schedule_id: int) -> list[SlotPost]:
@@ -214,6 +242,7 @@ class ScheduleStore:
             ) as cur:
                 inserted = cur.rowcount == 1
             if inserted:
+                await conn.execute("UPDATE schedules SET next_due = NULL WHERE id = ?", (schedule.id,))
                 await AuditStore.record(conn, guild_id=schedule.guild_id, actor_id=actor_id,
                                         action="schedule.skip", target_type="schedule", target_id=schedule.id,
                                         after={"slot": iso(slot)})
@@ -237,6 +266,8 @@ class ScheduleStore:
             if latest[0] is not None:
                 floor = max(floor, from_iso(latest[0]))
             plan = plan_due(schedule.cadence.slots_between(floor, now), now, grace)
+            # Whatever this decides moves the schedule's next slot: the job recomputes it.
+            await conn.execute("UPDATE schedules SET next_due = NULL WHERE id = ?", (schedule_id,))
             for slot, skipped in plan.skip:
                 await conn.execute(
                     "INSERT OR IGNORE INTO schedule_posts(schedule_id, slot_utc, status, reason, updated_at)"
