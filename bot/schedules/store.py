@@ -7,6 +7,7 @@ restarts or overlapping wake-ups, a second decision finds the row and does nothi
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -253,41 +254,45 @@ class ScheduleStore:
     ) -> tuple[Claim | None, tuple[tuple[datetime, str], ...]]:
         """Decide and claim in one transaction: the latest due slot (if within grace) is claimed,
         every other due slot is recorded as skipped. Returns (claim or None, skipped slots)."""
-        async with self.db.transaction() as conn:
-            row = await _one(conn, "SELECT * FROM schedules WHERE id = ? AND paused = 0", (schedule_id,))
+        Skipped = tuple[tuple[datetime, str], ...]
+
+        def work(raw: sqlite3.Connection) -> tuple[Claim | None, Skipped]:
+            row = raw.execute("SELECT * FROM schedules WHERE id = ? AND paused = 0", (schedule_id,)).fetchone()
             if row is None:
                 return None, ()
             schedule = _schedule(row)
-            latest = await _exactly_one(
-                conn, "SELECT MAX(slot_utc) FROM schedule_posts WHERE schedule_id = ? AND slot_utc <= ?",
+            (latest,) = raw.execute(
+                "SELECT MAX(slot_utc) FROM schedule_posts WHERE schedule_id = ? AND slot_utc <= ?",
                 (schedule_id, iso(now)),
-            )
+            ).fetchone()
             floor = from_iso(schedule.active_since)
-            if latest[0] is not None:
-                floor = max(floor, from_iso(latest[0]))
+            if latest is not None:
+                floor = max(floor, from_iso(latest))
             plan = plan_due(schedule.cadence.slots_between(floor, now), now, grace)
             # Whatever this decides moves the schedule's next slot: the job recomputes it.
-            await conn.execute("UPDATE schedules SET next_due = NULL WHERE id = ?", (schedule_id,))
-            for slot, skipped in plan.skip:
-                await conn.execute(
-                    "INSERT OR IGNORE INTO schedule_posts(schedule_id, slot_utc, status, reason, updated_at)"
-                    " VALUES (?, ?, 'skipped', ?, ?)", (schedule_id, iso(slot), skipped, iso(now)),
-                )
+            raw.execute("UPDATE schedules SET next_due = NULL WHERE id = ?", (schedule_id,))
+            raw.executemany(
+                "INSERT OR IGNORE INTO schedule_posts(schedule_id, slot_utc, status, reason, updated_at)"
+                " VALUES (?, ?, 'skipped', ?, ?)",
+                [(schedule_id, iso(slot), skipped, iso(now)) for slot, skipped in plan.skip],
+            )
             if plan.post is None:
                 return None, plan.skip
             late = now - plan.post
             reason: str | None = (
                 f"catch-up: {late.total_seconds() / 3600:.1f} h late" if late > timedelta(minutes=1) else None
             )
-            async with conn.execute(
+            cur = raw.execute(
                 "INSERT OR IGNORE INTO schedule_posts(schedule_id, slot_utc, status, attempts, claimed_at,"
                 " reason, updated_at) VALUES (?, ?, 'claimed', 1, ?, ?, ?)",
                 (schedule_id, iso(plan.post), iso(now), reason, iso(now)),
-            ) as cur:
-                post_id = cur.lastrowid if cur.rowcount == 1 else None
-        if post_id is None:
-            return None, plan.skip
-        return Claim(post_id, schedule, plan.post, 1, catch_up=reason is not None), plan.skip
+            )
+            if cur.rowcount != 1 or cur.lastrowid is None:
+                return None, plan.skip
+            return Claim(cur.lastrowid, schedule, plan.post, 1, catch_up=reason is not None), plan.skip
+
+        # Read, decide and claim in one transaction run on the database thread: one hop.
+        return await self.db.in_one_hop(work)
 
     async def recorded_message(self, source: str) -> int | None:
         """The message post_prompt recorded under this source (its posted_prompts table): proof of a post."""
