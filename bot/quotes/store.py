@@ -65,6 +65,7 @@ class _Summary:
     films: list[tuple[int, str, int | None, int]] | None = None
     critics: list[dict[str, Any]] | None = None
     critic_names: list[str] | None = None
+    named_critics: list[str] | None = None
     film_index: dict[Any, set[int]] | None = None
     theme_counts: dict[str | None, dict[str, int]] = field(default_factory=dict)
     # review ids by film id, by casefolded critic or outlet, and the unattributed ones
@@ -327,7 +328,7 @@ class QuoteStore:
         """One row per review author: named critics grouped, unattributed reviews one by one."""
         cache = self._cache()
         if cache.critics is not None:
-            return [dict(row) for row in cache.critics]
+            return list(cache.critics)  # rows are shared: callers only read them
         version = self.db.corpus_version
         rows = await self.db.fetchall(
             "SELECT r.id, r.critic, r.outlet, f.title, f.year,"
@@ -337,7 +338,7 @@ class QuoteStore:
         critics = [dict(zip(row.keys(), tuple(row), strict=True)) for row in rows]
         if version == self.db.corpus_version:
             cache.critics = critics
-        return [dict(row) for row in critics]
+        return list(critics)
 
     async def critic_names(self) -> list[str]:
         """Named critics and outlets once each, then each unattributed review by its stable label."""
@@ -356,6 +357,17 @@ class QuoteStore:
         if version == self.db.corpus_version:
             self._cache().critic_names = result
         return list(result)
+
+    async def named_critics(self) -> list[str]:
+        """Every critic name once, sorted (the /review critic autocomplete)."""
+        cache = self._cache()
+        if cache.named_critics is None:
+            version = self.db.corpus_version
+            names = sorted({row["critic"] for row in await self.critics() if row["critic"]})
+            if version != self.db.corpus_version:
+                return names
+            cache.named_critics = names
+        return list(cache.named_critics)
 
     async def rotation_pool(self, filters: QuoteFilters, used: frozenset[int]) -> list[Quote]:
         """The passages a /discuss or /debate rotation chooses from, bounded in size.
