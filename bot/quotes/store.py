@@ -55,6 +55,9 @@ def critic_clause(critic: str) -> tuple[str, list[Any]]:
 # rotation is then exact); a bigger one is sampled (POOL_SAMPLE unused + POOL_SAMPLE from the pool).
 POOL_EXACT = 400
 POOL_SAMPLE = 200
+# A film/critic scope of more reviews than this is first tried SCOPE_TRIES random reviews at a time.
+SCOPE_WHOLE = 24
+SCOPE_TRIES = 6
 
 
 @dataclass
@@ -167,15 +170,14 @@ class QuoteStore:
             allowed = ids if allowed is None else allowed & ids
         return sorted(allowed or ())
 
-    async def _seek_parts(
-        self, filters: QuoteFilters, any_word: bool
+    def _seek_parts(
+        self, filters: QuoteFilters, any_word: bool, scope: list[int] | None
     ) -> tuple[str, str, list[str], list[Any]] | None:
         """(id column, source table, conditions, params) for a rowid seek; None when nothing can match.
 
         The source is the narrowest indexed set: the scoped reviews' passages, else the theme's tags,
         else the full-text index, else every passage. Other filters are checked per row on the way.
         """
-        scope = await self._scope(filters)
         if scope is not None and not scope:
             return None
         expression = fts.match_expression(filters.about, any_word=any_word) if filters.about else None
@@ -218,30 +220,46 @@ class QuoteStore:
         proportional to the id gap before it, which over a corpus imported review by review is near
         uniform. `exclude` (the passage on screen) is only returned when it is the only match.
         """
+        scope = await self._scope(filters)
         for any_word in (False, True) if filters.about else (False,):
-            parts = await self._seek_parts(filters, any_word)
-            if parts is None:
-                return None
-            column, source, conds, params = parts
-            where = " AND ".join(conds)
-            seek = f"SELECT {column} FROM {source} WHERE {where}"
-            bare = column.lstrip("+")
-            ex = exclude if exclude is not None else -1
-            sql = (
-                f"WITH bounds(lo, hi) AS (SELECT ({seek} ORDER BY {column} LIMIT 1),"
-                f" ({seek} ORDER BY {column} DESC LIMIT 1)),"
-                f" point(at) AS (SELECT lo + CAST(? * (hi - lo + 1) AS INTEGER) FROM bounds)"
-                f" SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE p.id = coalesce("
-                f"({seek} AND {bare} >= (SELECT at FROM point) AND {bare} != ? ORDER BY {column} LIMIT 1),"
-                f" ({seek} AND {bare} != ? ORDER BY {column} LIMIT 1),"
-                f" ({seek} AND {bare} = ?))"
-            )
-            row = await self.db.fetchone(
-                sql, [*params, *params, random.random(), *params, ex, *params, ex, *params, ex]
-            )
-            if row is not None:
-                return self._quote(row)
+            if scope is not None and len(scope) > SCOPE_WHOLE:
+                # A big film/critic scope: a few of its reviews at random first, each a tiny seek;
+                # the whole scope only when none of them has a match.
+                for review_id in random.sample(scope, SCOPE_TRIES):
+                    quote = await self._seek(filters, any_word, [review_id], exclude, last_resort=False)
+                    if quote is not None:
+                        return quote
+            quote = await self._seek(filters, any_word, scope, exclude, last_resort=True)
+            if quote is not None:
+                return quote
         return None
+
+    async def _seek(
+        self, filters: QuoteFilters, any_word: bool, scope: list[int] | None, exclude: int | None,
+        *, last_resort: bool,
+    ) -> Quote | None:
+        """One seek statement; `exclude` comes back only as the last resort (when it is the only match)."""
+        parts = self._seek_parts(filters, any_word, scope)
+        if parts is None:
+            return None
+        column, source, conds, params = parts
+        where = " AND ".join(conds)
+        seek = f"SELECT {column} FROM {source} WHERE {where}"
+        bare = column.lstrip("+")
+        ex = exclude if exclude is not None else -1
+        sql = (
+            f"WITH bounds(lo, hi) AS (SELECT ({seek} ORDER BY {column} LIMIT 1),"
+            f" ({seek} ORDER BY {column} DESC LIMIT 1)),"
+            f" point(at) AS (SELECT lo + CAST(? * (hi - lo + 1) AS INTEGER) FROM bounds)"
+            f" SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE p.id = coalesce("
+            f"({seek} AND {bare} >= (SELECT at FROM point) AND {bare} != ? ORDER BY {column} LIMIT 1),"
+            f" ({seek} AND {bare} != ? ORDER BY {column} LIMIT 1),"
+            f" ({seek} AND {bare} = ? AND ?))"
+        )
+        row = await self.db.fetchone(
+            sql, [*params, *params, random.random(), *params, ex, *params, ex, *params, ex, int(last_resort)]
+        )
+        return None if row is None else self._quote(row)
 
     @staticmethod
     def _quote(row: Any) -> Quote:

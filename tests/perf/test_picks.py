@@ -67,3 +67,11 @@ async def test_big_pool_is_sampled_with_unused_passages(world, monkeypatch: pyte
     pool = await store.rotation_pool(QuoteFilters(theme="ending"), used)
     ids = {q.passage_id for q in pool}
     assert ids <= everything and keep in ids  # the one unused passage is always offered
+
+
+async def test_big_scopes_try_random_reviews_and_keep_exclusion(world, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.quotes.store as quotes_store
+
+    monkeypatch.setattr(quotes_store, "SCOPE_WHOLE", 1)
+    monkeypatch.setattr(quotes_store, "SCOPE_TRIES", 2)
+    await test_every_filter_combination_picks_a_match_and_excludes(world)
