@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.core.config import DEFAULT_DATA_DIR
 
-from . import corpus_gen, import_bench, roundtrip, store_bench
+from . import corpus_gen, import_bench, pick_bench, roundtrip, store_bench
 
 ROOT = Path(__file__).resolve().parent
 SIZES = {"full": {"mid": 1_000, "large": 10_000}, "quick": {"mid": 100, "large": 300}}
@@ -65,7 +65,7 @@ async def run(args: argparse.Namespace) -> dict:
         # Store lookups at three corpus sizes; the large import doubles as the import benchmark.
         corpora = {"seeds": DEFAULT_DATA_DIR}
         for label, reviews in sizes.items():
-            corpora[label] = corpus_gen.write_data_dir(cache / f"data-{reviews}", reviews)
+            corpora[label] = corpus_gen.write_data_dir(cache / f"data-v2-{reviews}", reviews)
         for label, data_dir in corpora.items():
             database = tmp_path / f"{label}.db"
             bot, (import_seconds, write_seconds), reviews = await store_bench.build_database(data_dir, database)
@@ -86,6 +86,34 @@ async def run(args: argparse.Namespace) -> dict:
                 bare = startup_seconds(database, data_dir, True, args.startup_runs)
                 warm = startup_seconds(database, data_dir, False, args.startup_runs)
                 row(f"startup with {reviews} reviews imported", warm, bare, "s", "< 1 s")
+        # Picks, counts and rotations at the large size, each against a rowid seek; votes; scheduler.
+        large = max(sizes.values())
+        bot = await pick_bench.cached_bot(corpora["large"], f"v2-{large}")
+        figures = await pick_bench.picks(bot, args.repeat * 5)
+        floor = figures["floor: rowid seek"]
+        for name, values in figures.items():
+            if name in ("passages", "floor: rowid seek"):
+                continue
+            if name.startswith(("/discuss", "/debate")):
+                target, limit = "< 50 ms", 50.0
+            elif name.startswith(("autocomplete", "theme counts")):
+                target, limit = "< 2 ms", 2.0
+            else:
+                target, limit = "p99 < 5 ms", 5.0
+            row(f"{name} @ {figures['passages']} passages (p99)", values["p99_ms"], floor["p99_ms"], "ms",
+                f"{target} {'met' if values['p99_ms'] < limit else 'MISSED'}")
+        votes = await pick_bench.votes(bot, 300 if args.quick else 3000)
+        row("poll votes through PollStore.vote", votes["store"], votes["floor"], "votes/s",
+            f"≥ 3,000/s {'met' if votes['store'] >= 3000 else 'MISSED'}")
+        await bot.close_store()
+        bot = await pick_bench.cached_bot(DEFAULT_DATA_DIR, "seeds")
+        schedules = 500 if args.quick else 5000
+        passes = await pick_bench.scheduler_pass(bot, schedules)
+        row(f"scheduler pass, {schedules} schedules (s)", passes["steady_s"], passes["first_s"], "s (vs first pass)",
+            f"< 0.5 s {'met' if passes['steady_s'] < 0.5 else 'MISSED'}")
+        row(f"  scheduler pass, {schedules} schedules (DB hops)", passes["steady_hops"], schedules, "hops",
+            "(context: O(due), not O(schedules))")
+        await bot.close_store()
     return report
 
 

@@ -47,6 +47,8 @@ def write_data_dir(target: Path, reviews: int) -> Path:
         lines.append(
             f'[[review]]\nfile = "corpus/generated/{name}"\nfilm = "Generated Film {film:05d}"\n'
             f"year = {1990 + film % 35}\nspoiler = false\n"
+            # Every third review unattributed; the others spread over critics and outlets.
+            + (f'critic = "Critic {number % 397:03d}"\noutlet = "Outlet {number % 23:02d}"\n' if number % 3 else "")
         )
     (target / "manifest.toml").write_text("\n".join(lines), encoding="utf-8")
     return target

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 class FilmBot(commands.Bot):
     """Opens the database, migrates, imports the corpus and loads every cog in `setup_hook`."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, **options: Any) -> None:
         intents = discord.Intents.default()  # no privileged intents: slash commands need none
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -39,6 +39,7 @@ class FilmBot(commands.Bot):
             allowed_mentions=NO_MENTIONS,
             help_command=None,
             tree_cls=FilmTree,
+            **options,
         )
         self.settings = settings
         self.db: Database | None = None
@@ -156,4 +157,13 @@ def command_shapes(payloads: list[dict[str, Any]]) -> list[tuple]:
 
 def create_bot(settings: Settings | None = None) -> FilmBot:
     """An unstarted bot; tests, the playground and `filmbot run` all build it this way."""
-    return FilmBot(settings or Settings())
+    settings = settings or Settings()
+    if settings.shards is None:
+        return FilmBot(settings)
+    # "auto": Discord's recommended shard count, asked at login; a number: exactly that many.
+    count = None if settings.shards == "auto" else int(settings.shards)
+    return ShardedFilmBot(settings, shard_count=count)
+
+
+class ShardedFilmBot(FilmBot, commands.AutoShardedBot):
+    """FilmBot over several gateway shards in one process (FILMBOT_SHARDS); same stores, same cogs."""

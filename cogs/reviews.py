@@ -331,7 +331,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
     @edit.autocomplete("critic")
     @list_reviews.autocomplete("critic")
     async def critic_autocomplete(self, interaction: discord.Interaction, current: str):
-        names = sorted({row["critic"] for row in await self.bot.store.quotes.critics() if row["critic"]})
+        names = await self.bot.store.quotes.named_critics()
         return [app_commands.Choice(name=n, value=v) for n, v in autocomplete_matches(current, names)]
 
 

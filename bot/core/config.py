@@ -28,6 +28,8 @@ class Settings:
     default_timezone: str = "UTC"
     catchup_grace_hours: float = 6.0
     log_level: str = "INFO"
+    # None: one shard (a plain commands.Bot). A number of shards, or "auto" to ask Discord.
+    shards: str | None = None
     # Commands are synced when their signature changes; tests and the playground keep this on.
     auto_sync: bool = True
 
@@ -35,6 +37,10 @@ class Settings:
         # Accept str paths from callers and keep the object frozen.
         object.__setattr__(self, "database", Path(self.database))
         object.__setattr__(self, "data_dir", Path(self.data_dir))
+        shards = (self.shards or "").strip().lower() or None
+        object.__setattr__(self, "shards", shards)
+        if shards is not None and shards != "auto" and not (shards.isdigit() and int(shards) >= 1):
+            raise ConfigError(f"FILMBOT_SHARDS={self.shards!r} must be a number of shards (1 or more) or auto")
         if self.log_level not in LOG_LEVELS:
             raise ConfigError(f"FILMBOT_LOG_LEVEL={self.log_level!r} must be one of {', '.join(LOG_LEVELS)}")
         # `not (0 <= x <= max)` also refuses nan, which compares false with everything.
@@ -66,6 +72,7 @@ class Settings:
             default_timezone=env.get("FILMBOT_DEFAULT_TIMEZONE") or "UTC",
             catchup_grace_hours=_float(env, "FILMBOT_CATCHUP_GRACE_HOURS", 6.0),
             log_level=(env.get("FILMBOT_LOG_LEVEL") or "INFO").upper(),
+            shards=env.get("FILMBOT_SHARDS") or None,
         )
 
     def require_token(self) -> str:

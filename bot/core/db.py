@@ -6,11 +6,11 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -119,6 +119,20 @@ async def rollback_quietly(conn: aiosqlite.Connection) -> None:
         await conn.execute("ROLLBACK")
     except sqlite3.Error:
         log.warning("rollback after a failed transaction failed too", exc_info=True)
+T = TypeVar("T")
+
+
+def _transact(raw: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+    """The body of `in_one_hop`, on aiosqlite's thread; rolls back like `rollback_quietly`."""
+    raw.execute("BEGIN IMMEDIATE")
+    try:
+        result = work(raw)
+        raw.execute("COMMIT")
+    except BaseException:
+        if raw.in_transaction:  # SQLite may already have rolled back (disk full): keep the real error
+            raw.execute("ROLLBACK")
+        raise
+    return result
 
 
 class Database:
@@ -132,6 +146,23 @@ class Database:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
         self._write_lock = asyncio.Lock()
+        # Bumped after every write to films/reviews/passages/themes (corpus_transaction): caches of
+        # corpus summaries (counts, critics, films) compare it to know they are still exact.
+        self.corpus_version = 0
+
+    @asynccontextmanager
+    async def corpus_transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A transaction that writes the corpus: every corpus cache is invalid once it ends.
+
+        Bumped on the way out whatever happened (commit or rollback), so a cache filled from
+        uncommitted rows read inside the transaction never outlives it.
+        """
+        try:
+            async with self.transaction() as conn:
+                self.corpus_version += 1
+                yield conn
+        finally:
+            self.corpus_version += 1
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -144,6 +175,12 @@ class Database:
             except BaseException:
                 await rollback_quietly(self.conn)
                 raise
+
+    async def in_one_hop(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `work` inside BEGIN IMMEDIATE … COMMIT on aiosqlite's thread: the whole transaction
+        is one hop from the event loop (each statement through aiosqlite is one loop round trip)."""
+        async with self._write_lock:
+            return await self.conn._execute(_transact, self.conn._conn, work)
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Cursor:
         """One autocommitted write statement."""
@@ -158,7 +195,7 @@ class Database:
         rows = list(await self.conn.execute_fetchall(sql, params))
         return rows[0] if rows else None
 
-    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
+    async def fetchall(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
         return list(await self.conn.execute_fetchall(sql, params))
 
     async def fetchval(self, sql: str, params: Sequence[Any] = (), default: Any = None) -> Any:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from discord import app_commands
 
-from bot.core.films import TITLE_YEAR, option, unattributed_label
+from bot.core.films import TITLE_YEAR, option
 from bot.core.refusals import UserError
 from bot.core.text import clip, film_label, inert
 from bot.corpus import Theme
@@ -67,14 +67,7 @@ async def check_film(store: Store, value: str | None) -> str | None:
 
 async def critic_names(store: Store) -> list[str]:
     """Named critics and outlets once each, then each unattributed review by its stable label."""
-    names: list[str] = []
-    for row in await store.quotes.critics():
-        for name in (row["critic"], row["outlet"]):
-            if name and name not in names:
-                names.append(name)
-        if not row["critic"]:
-            names.append(unattributed_label(row["id"]))
-    return names
+    return await store.quotes.critic_names()
 
 
 def choices(current: str, names: list[str]) -> list[app_commands.Choice[str]]:

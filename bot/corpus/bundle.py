@@ -21,6 +21,7 @@ from bot.stores import Store
 
 log = logging.getLogger(__name__)
 BUNDLE_HASH_KEY = "bundled_corpus_hash"
+BUNDLE_STAMP_KEY = "bundled_corpus_stamp"  # sizes and mtimes the stored hash was computed from
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,18 @@ def bundle_hash(data_dir: Path, themes_file: Path) -> str:
     return digest.hexdigest()
 
 
+def bundle_stamp(data_dir: Path, themes_file: Path) -> str:
+    """Size and mtime of every file an import depends on: cheap (stat only), so a start with an
+    unchanged bundle skips reading and hashing every review file."""
+    digest = hashlib.sha256()
+    code = [Path(str(p)) for p in resources.files("bot.corpus").iterdir() if p.name.endswith(".py")]
+    files = sorted(p for p in data_dir.rglob("*") if p.is_file()) + [themes_file] + sorted(code)
+    for path in files:
+        info = path.stat()
+        digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
 PARALLEL_FROM = 400  # reviews: below this, starting worker processes costs more than it saves
 
 
@@ -120,8 +133,14 @@ async def import_bundled(
     store: Store, data_dir: Path, themes: dict[str, Theme], themes_file: Path, *, force: bool = False
 ) -> ImportResult:
     """Bring the database in line with the bundled files in one transaction; no-op when unchanged."""
+    stamp = bundle_stamp(data_dir, themes_file)
+    stored = await store.meta.get(BUNDLE_HASH_KEY)
+    if not force and stored is not None and await store.meta.get(BUNDLE_STAMP_KEY) == stamp:
+        return ImportResult(unchanged=True)  # same sizes and mtimes: no need to re-hash
     current = bundle_hash(data_dir, themes_file)
-    if not force and await store.meta.get(BUNDLE_HASH_KEY) == current:
+    if not force and stored == current:
+        async with store.db.transaction() as conn:  # touched but unchanged: remember the new stamp
+            await sql.set_meta(conn, BUNDLE_STAMP_KEY, stamp)
         return ImportResult(unchanged=True)
     result = ImportResult()
     manifest = read_manifest(data_dir)
@@ -140,7 +159,7 @@ async def import_bundled(
     retagged = list(zip([row[0] for row in moderator], retagged_passages, strict=True))
     result.process_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    async with store.db.transaction() as conn:
+    async with store.db.corpus_transaction() as conn:
         existing, known = await sql.existing_bundled(conn)
         fresh = []
         for entry, body, body_hash, passages in zip(entries, bodies, hashes, processed, strict=True):
@@ -156,6 +175,7 @@ async def import_bundled(
         result.reviews_removed = await sql.remove_missing(conn, {e.file for e in manifest})
         await sql.retag_moderator_reviews(conn, retagged)
         await sql.set_meta(conn, BUNDLE_HASH_KEY, current)
+        await sql.set_meta(conn, BUNDLE_STAMP_KEY, stamp)
     result.write_seconds = time.perf_counter() - started
     log.info(result.summary())
     return result

@@ -123,8 +123,10 @@ async def _choose(
     """The first theme in rotation order that can make this kind of prompt, and its passages."""
     order = await _theme_order(bot, guild_id, theme, scope, exclude_spoilers)
     for candidate in order:
-        pool = await bot.store.quotes.passages_for(QuoteFilters(theme=candidate.key, film=scope.key or None))
         state = await bot.store.prompts.rotation(guild_id, candidate.key, scope.key)
+        pool = await bot.store.quotes.rotation_pool(
+            QuoteFilters(theme=candidate.key, film=scope.key or None), state.used
+        )
         choice = choose_passages(pool, state, theme=candidate, count=2 if kind == "debate" else 1, rng=random.Random())
         if choice is not None:
             return choice

@@ -67,9 +67,29 @@ def pick_one(
     return rng.choice(by_critic[critic])
 
 
-def _pair_score(first: Quote, second: Quote, theme: Theme, last_critic: str | None) -> tuple[int, int, int]:
-    a, b = contrast_side(first.text, theme), contrast_side(second.text, theme)
-    return (int(a * b == -1), int(a != 0) + int(b != 0), int(critic_key(first) != last_critic))
+# A debate looks at no more than this many candidates per side: the pool of a theme can hold
+# hundreds of thousands of passages, and a random sample this size still finds contrasting pairs.
+MAX_CANDIDATES = 200
+
+# Pair quality, best first: (first side, second side) combinations and whether the first excerpt's
+# critic must differ from the last prompt's. Opposite wording beats two leaning excerpts, which
+# beat one, which beats none; within each, avoiding the last critic comes first.
+_OPPOSITE = ((-1, 1), (1, -1))
+_SAME = ((-1, -1), (1, 1))
+_ONE = ((-1, 0), (1, 0), (0, -1), (0, 1))
+_NONE = ((0, 0),)
+_TIERS = tuple(
+    (sides, avoid_critic) for sides in (_OPPOSITE, _SAME, _ONE, _NONE) for avoid_critic in (True, False)
+)
+
+
+def _bounded(quotes: Sequence[Quote], rng: random.Random) -> list[Quote]:
+    """The candidates in random order, at most MAX_CANDIDATES of them."""
+    if len(quotes) > MAX_CANDIDATES:
+        return rng.sample(list(quotes), MAX_CANDIDATES)
+    shuffled = list(quotes)
+    rng.shuffle(shuffled)
+    return shuffled
 
 
 def pick_pair(
@@ -79,12 +99,41 @@ def pick_pair(
     last_critic: str | None,
     rng: random.Random,
 ) -> tuple[Quote, Quote] | None:
-    """The most contrasting pair from two different reviews, or None when no such pair exists."""
-    pairs = [(p, q) for p in firsts for q in seconds if p.review_id != q.review_id]
-    if not pairs:
-        return None
-    best = max(_pair_score(p, q, theme, last_critic) for p, q in pairs)
-    return rng.choice([pair for pair in pairs if _pair_score(*pair, theme, last_critic) == best])
+    """The most contrasting pair from two different reviews, or None when no such pair exists.
+
+    Linear: each candidate's side is scored once, and the second excerpt of a pair is looked up by
+    side (the first of its side from another review) instead of trying every pair.
+    """
+    firsts, seconds = _bounded(firsts, rng), _bounded(seconds, rng)
+    sides: dict[int, int] = {}
+
+    def side(quote: Quote) -> int:
+        if quote.passage_id not in sides:
+            sides[quote.passage_id] = contrast_side(quote.text, theme)
+        return sides[quote.passage_id]
+
+    # Per side: the first candidate, and the first one from a different review than it — so for
+    # any first excerpt, one of the two is a partner from another review if the side has one.
+    partners: dict[int, list[Quote]] = {}
+    for quote in seconds:
+        group = partners.setdefault(side(quote), [])
+        if not group or (len(group) == 1 and group[0].review_id != quote.review_id):
+            group.append(quote)
+
+    def partner(first: Quote, wanted: int) -> Quote | None:
+        return next((q for q in partners.get(wanted, ()) if q.review_id != first.review_id), None)
+
+    for combos, avoid_critic in _TIERS:
+        for first in firsts:
+            if avoid_critic and critic_key(first) == last_critic:
+                continue
+            wanted = [b for a, b in combos if a == side(first)]
+            rng.shuffle(wanted)
+            for other in wanted:
+                second = partner(first, other)
+                if second is not None:
+                    return first, second
+    return None
 
 
 def _ordered(pair: tuple[Quote, Quote], theme: Theme) -> tuple[Quote, Quote]:

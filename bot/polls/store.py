@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 import aiosqlite
@@ -127,38 +128,37 @@ class PollStore:
         None when the poll or option does not exist. A poll past its deadline takes no votes even if the
         deadline job has not closed it yet, so the final tally is the one at the deadline.
         """
-        async with self.db.transaction() as conn:
-            polls = await _rows(
-                conn,
+        def work(raw: sqlite3.Connection) -> VoteOutcome | None:
+            polls = raw.execute(
                 "SELECT multiple, closed_at IS NOT NULL OR deadline <= ? FROM polls p WHERE id = ?"
                 " AND EXISTS (SELECT 1 FROM poll_options o WHERE o.poll_id = p.id AND o.option_id = ?)",
                 (now_iso, poll_id, option_id),
-            )
+            ).fetchall()
             if not polls:
                 return None
             multiple, ended = bool(polls[0][0]), bool(polls[0][1])
             if not ended:
-                removed = await _run(
-                    conn,
+                removed = raw.execute(
                     "DELETE FROM poll_votes WHERE poll_id = ? AND user_id = ? AND option_id = ?",
                     (poll_id, user_id, option_id),
-                )
+                ).rowcount
                 if not removed:
                     # Single choice: the partial unique index on (poll_id, user_id) turns a second
                     # choice into a move, in one statement.
-                    await _run(
-                        conn,
+                    raw.execute(
                         "INSERT INTO poll_votes(poll_id, user_id, option_id, single, voted_at)"
                         " VALUES (?, ?, ?, ?, ?) ON CONFLICT (poll_id, user_id) WHERE single = 1"
                         " DO UPDATE SET option_id = excluded.option_id, voted_at = excluded.voted_at",
                         (poll_id, user_id, option_id, int(not multiple), now_iso),
                     )
-            choices = await _rows(
-                conn,
+            choices = raw.execute(
                 "SELECT option_id FROM poll_votes WHERE poll_id = ? AND user_id = ? ORDER BY option_id",
                 (poll_id, user_id),
-            )
-        return VoteOutcome(ended, tuple(r[0] for r in choices))
+            ).fetchall()
+            return VoteOutcome(ended, tuple(r[0] for r in choices))
+
+        # The whole click is one transaction run on the database thread: one hop, not five.
+        return await self.db.in_one_hop(work)
 
     async def close(self, poll_id: int, now_iso: str, closed_by: int | None, *, retry_at: str | None = None
                     ) -> Tally | None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.db import Database, one_row
-from bot.core.films import TITLE_YEAR, unattributed_target
+from bot.core.films import TITLE_YEAR, unattributed_label, unattributed_target
 from bot.quotes import fts
 from bot.quotes.rules import Quote, QuoteFilters
 
@@ -49,9 +51,41 @@ def critic_clause(critic: str) -> tuple[str, list[Any]]:
     return "r.id IN (SELECT id FROM reviews WHERE casefold(critic) = ? OR casefold(outlet) = ?)", [name, name]
 
 
+# How many passages /discuss and /debate look at: a pool up to POOL_EXACT is loaded whole (the
+# rotation is then exact); a bigger one is sampled (POOL_SAMPLE unused + POOL_SAMPLE from the pool).
+POOL_EXACT = 400
+POOL_SAMPLE = 200
+# A film/critic scope of more reviews than this is first tried SCOPE_TRIES random reviews at a time.
+SCOPE_WHOLE = 24
+SCOPE_TRIES = 6
+
+
+@dataclass
+class _Summary:
+    """Corpus summaries kept in memory; exact until the next corpus write (Database.corpus_version)."""
+
+    version: int
+    films: list[tuple[int, str, int | None, int]] | None = None
+    critics: list[dict[str, Any]] | None = None
+    critic_names: list[str] | None = None
+    named_critics: list[str] | None = None
+    film_index: dict[Any, set[int]] | None = None
+    theme_counts: dict[str | None, dict[str, int]] = field(default_factory=dict)
+    # review ids by film id, by casefolded critic or outlet, and the unattributed ones
+    reviews_by_film: dict[int, list[int]] | None = None
+    reviews_by_name: dict[str, list[int]] | None = None
+    unattributed: list[int] | None = None
+
+
 class QuoteStore:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._summary = _Summary(-1)
+
+    def _cache(self) -> _Summary:
+        if self._summary.version != self.db.corpus_version:
+            self._summary = _Summary(self.db.corpus_version)
+        return self._summary
 
     def _where(self, filters: QuoteFilters, *, any_word: bool = False) -> tuple[list[str], list[Any]]:
         clauses, params = ["p.quotable = 1"], []
@@ -73,44 +107,159 @@ class QuoteStore:
             params.append(expression or '""')
         return clauses, params
 
+    async def _review_index(self) -> _Summary:
+        cache = self._cache()
+        if cache.reviews_by_film is None:
+            version = self.db.corpus_version
+            rows = await self.db.fetchall("SELECT id, film_id, critic, outlet FROM reviews ORDER BY id")
+            by_film: dict[int, list[int]] = {}
+            by_name: dict[str, list[int]] = {}
+            unattributed: list[int] = []
+            for review_id, film_id, critic, outlet in rows:
+                by_film.setdefault(film_id, []).append(review_id)
+                if critic is None:
+                    unattributed.append(review_id)
+                names = {name.strip().casefold() for name in (critic, outlet) if name}
+                for name in names:
+                    by_name.setdefault(name, []).append(review_id)
+            if version == self.db.corpus_version:
+                cache.reviews_by_film, cache.reviews_by_name, cache.unattributed = by_film, by_name, unattributed
+            return _Summary(version, reviews_by_film=by_film, reviews_by_name=by_name, unattributed=unattributed)
+        return cache
+
+    async def _film_ids(self, film: str) -> set[int]:
+        """The film(s) a film filter names: by id (autocomplete value), 'Title (Year)' or title."""
+        cache = self._cache()
+        if cache.film_index is None:
+            version = self.db.corpus_version
+            index: dict[Any, set[int]] = {}
+            for film_id, title, year, _ in await self.films():
+                index.setdefault(title.casefold(), set()).add(film_id)
+                index.setdefault((title.casefold(), year), set()).add(film_id)
+                index.setdefault(film_id, set()).add(film_id)
+            if version == self.db.corpus_version:
+                cache.film_index = index
+        else:
+            index = cache.film_index
+        text = film.strip()
+        match = TITLE_YEAR.match(text)
+        if re.fullmatch(r"[0-9]{1,18}", text):  # an id, or a title made of digits
+            return index.get(int(text), set()) | index.get(text.casefold(), set())
+        if match:
+            return set(index.get((match["title"].casefold(), int(match["year"])), ()))
+        return set(index.get(text.casefold(), ()))
+
+    async def _scope(self, filters: QuoteFilters) -> list[int] | None:
+        """Review ids the film and critic filters allow (sorted), or None when neither is given."""
+        if not filters.film and not filters.critic:
+            return None
+        index = await self._review_index()
+        assert index.reviews_by_film is not None and index.reviews_by_name is not None
+        allowed: set[int] | None = None
+        if filters.film:
+            film_ids = await self._film_ids(filters.film)
+            allowed = {rid for fid in film_ids for rid in index.reviews_by_film.get(fid, ())}
+        if filters.critic:
+            unattributed, review_id = unattributed_target(filters.critic)
+            if unattributed:
+                ids = set(index.unattributed or ())
+                if review_id is not None:
+                    ids &= {review_id}
+            else:
+                ids = set(index.reviews_by_name.get(filters.critic.strip().casefold(), ()))
+            allowed = ids if allowed is None else allowed & ids
+        return sorted(allowed or ())
+
+    def _seek_parts(
+        self, filters: QuoteFilters, any_word: bool, scope: list[int] | None
+    ) -> tuple[str, str, list[str], list[Any]] | None:
+        """(id column, source table, conditions, params) for a rowid seek; None when nothing can match.
+
+        The source is the narrowest indexed set: the scoped reviews' passages, else the theme's tags,
+        else the full-text index, else every passage. Other filters are checked per row on the way.
+        """
+        if scope is not None and not scope:
+            return None
+        expression = fts.match_expression(filters.about, any_word=any_word) if filters.about else None
+        if filters.about:
+            expression = expression or '""'  # no searchable word at all: match nothing
+        conds: list[str] = []
+        params: list[Any] = []
+        if scope is not None:
+            # +p.id: walk the scope through the review index, never the whole table by rowid.
+            column, source = "+p.id", "passages p"
+            conds += ["p.review_id IN (SELECT value FROM json_each(?))", "p.quotable = 1"]
+            params.append(json.dumps(scope))
+            if filters.theme:
+                conds.append("EXISTS (SELECT 1 FROM passage_themes t WHERE t.passage_id = p.id AND t.theme = ?)")
+                params.append(filters.theme)
+            if expression is not None:
+                conds.append("EXISTS (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? AND rowid = p.id)")
+                params.append(expression)
+        elif filters.theme:
+            column, source = "t.passage_id", "passage_themes t"
+            conds.append("t.theme = ?")
+            params.append(filters.theme)
+            if expression is not None:
+                conds.append("EXISTS (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? AND rowid = t.passage_id)")
+                params.append(expression)
+        elif expression is not None:
+            column, source = "rowid", "passages_fts"
+            conds.append("passages_fts MATCH ?")
+            params.append(expression)
+        else:
+            column, source = "p.id", "passages p"
+            conds.append("p.quotable = 1")
+        return column, source, conds, params
+
     async def pick(self, filters: QuoteFilters, *, exclude: int | None = None) -> Quote | None:
-        """A random quotable passage matching every filter (keywords: all words, then any word)."""
+        """A random quotable passage matching every filter (keywords: all words, then any word).
+
+        O(log n): a random point between the lowest and highest matching id, then the first match at
+        or after it (wrapping round once) — never a sort of every match. Each match's chance is
+        proportional to the id gap before it, which over a corpus imported review by review is near
+        uniform. `exclude` (the passage on screen) is only returned when it is the only match.
+        """
+        scope = await self._scope(filters)
         for any_word in (False, True) if filters.about else (False,):
-            clauses, params = self._where(filters, any_word=any_word)
-            rows = await self._candidates(clauses, params, exclude)
-            if rows:
-                return rows[0]
+            if scope is not None and len(scope) > SCOPE_WHOLE:
+                # A big film/critic scope: a few of its reviews at random first, each a tiny seek;
+                # the whole scope only when none of them has a match.
+                for review_id in random.sample(scope, SCOPE_TRIES):
+                    quote = await self._seek(filters, any_word, [review_id], exclude, last_resort=False)
+                    if quote is not None:
+                        return quote
+            quote = await self._seek(filters, any_word, scope, exclude, last_resort=True)
+            if quote is not None:
+                return quote
         return None
 
-    async def _candidates(self, clauses: list[str], params: list[Any], exclude: int | None) -> list[Quote]:
-        # The random sort runs over ids in the narrowest source; only the winner is joined and
-        # given its theme list, all in one statement (one hop to the database thread).
-        chosen = self._chosen_id_sql(clauses)
-        row = await self.db.fetchone(
-            f"SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE p.id = ({chosen})",
-            [*params, exclude if exclude is not None else -1],
+    async def _seek(
+        self, filters: QuoteFilters, any_word: bool, scope: list[int] | None, exclude: int | None,
+        *, last_resort: bool,
+    ) -> Quote | None:
+        """One seek statement; `exclude` comes back only as the last resort (when it is the only match)."""
+        parts = self._seek_parts(filters, any_word, scope)
+        if parts is None:
+            return None
+        column, source, conds, params = parts
+        where = " AND ".join(conds)
+        seek = f"SELECT {column} FROM {source} WHERE {where}"
+        bare = column.lstrip("+")
+        ex = exclude if exclude is not None else -1
+        sql = (
+            f"WITH bounds(lo, hi) AS (SELECT ({seek} ORDER BY {column} LIMIT 1),"
+            f" ({seek} ORDER BY {column} DESC LIMIT 1)),"
+            f" point(at) AS (SELECT lo + CAST(? * (hi - lo + 1) AS INTEGER) FROM bounds)"
+            f" SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE p.id = coalesce("
+            f"({seek} AND {bare} >= (SELECT at FROM point) AND {bare} != ? ORDER BY {column} LIMIT 1),"
+            f" ({seek} AND {bare} != ? ORDER BY {column} LIMIT 1),"
+            f" ({seek} AND {bare} = ? AND ?))"
         )
-        return [] if row is None else [self._quote(row)]
-
-    @staticmethod
-    def _chosen_id_sql(clauses: list[str]) -> str:
-        """SQL choosing one random matching id; the common single-filter cases skip every join.
-
-        The FTS index and the theme tags hold quotable passages only, so for `about` alone or
-        `theme` alone the random pick can run on that index directly.
-        """
-        filters = clauses[1:]  # clauses[0] is always "p.quotable = 1"
-        if filters == [_FTS_CLAUSE]:
-            return ("SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?"
-                    " ORDER BY (rowid = ?), random() LIMIT 1")
-        if filters == [_THEME_CLAUSE]:
-            return ("SELECT passage_id FROM passage_themes WHERE theme = ?"
-                    " ORDER BY (passage_id = ?), random() LIMIT 1")
-        joins = " JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id" if any(
-            "r." in clause or "f." in clause for clause in filters
-        ) else ""
-        return (f"SELECT p.id FROM passages p{joins} WHERE {' AND '.join(clauses)}"
-                " ORDER BY (p.id = ?), random() LIMIT 1")
+        row = await self.db.fetchone(
+            sql, [*params, *params, random.random(), *params, ex, *params, ex, *params, ex, int(last_resort)]
+        )
+        return None if row is None else self._quote(row)
 
     @staticmethod
     def _quote(row: Any) -> Quote:
@@ -161,30 +310,126 @@ class QuoteStore:
         return []
 
     async def theme_counts(self, film: str | None = None) -> dict[str, int]:
-        clauses, params = self._where(QuoteFilters(film=film))
-        rows = await self.db.fetchall(
-            f"SELECT t.theme, count(*) {_QUOTE_FROM} JOIN passage_themes t ON t.passage_id = p.id"
-            f" WHERE {' AND '.join(clauses)} GROUP BY t.theme",
-            params,
-        )
-        return {row[0]: row[1] for row in rows}
+        """Quotable passages per theme (in a film's reviews, if given); from memory until a corpus write."""
+        cache = self._cache()
+        key = film.strip() if film else None
+        if key in cache.theme_counts:
+            return dict(cache.theme_counts[key])
+        version = self.db.corpus_version
+        if key is None:
+            # passage_themes holds quotable passages only: one pass over its index, no join.
+            rows = await self.db.fetchall("SELECT theme, count(*) FROM passage_themes GROUP BY theme")
+        else:
+            clauses, params = self._where(QuoteFilters(film=film))
+            rows = await self.db.fetchall(
+                f"SELECT t.theme, count(*) {_QUOTE_FROM} JOIN passage_themes t ON t.passage_id = p.id"
+                f" WHERE {' AND '.join(clauses)} GROUP BY t.theme",
+                params,
+            )
+        counts = {row[0]: row[1] for row in rows}
+        if version == self.db.corpus_version:
+            cache.theme_counts[key] = counts
+        return dict(counts)
 
     async def films(self) -> list[tuple[int, str, int | None, int]]:
         """(id, title, year, review count) for every film with a review."""
+        cache = self._cache()
+        if cache.films is not None:
+            return list(cache.films)
+        version = self.db.corpus_version
         rows = await self.db.fetchall(
             "SELECT f.id, f.title, f.year, count(r.id) FROM films f JOIN reviews r ON r.film_id = f.id"
             " GROUP BY f.id ORDER BY f.title COLLATE NOCASE"
         )
-        return [tuple(row) for row in rows]
+        films = [tuple(row) for row in rows]
+        if version == self.db.corpus_version:
+            cache.films = films
+        return list(films)
 
     async def critics(self) -> list[dict[str, Any]]:
         """One row per review author: named critics grouped, unattributed reviews one by one."""
+        cache = self._cache()
+        if cache.critics is not None:
+            return list(cache.critics)  # rows are shared: callers only read them
+        version = self.db.corpus_version
         rows = await self.db.fetchall(
             "SELECT r.id, r.critic, r.outlet, f.title, f.year,"
             " (SELECT count(*) FROM passages p WHERE p.review_id = r.id AND p.quotable = 1) AS passages"
             " FROM reviews r JOIN films f ON f.id = r.film_id ORDER BY r.critic IS NULL, r.critic, r.id"
         )
-        return [dict(zip(row.keys(), tuple(row), strict=True)) for row in rows]
+        critics = [dict(zip(row.keys(), tuple(row), strict=True)) for row in rows]
+        if version == self.db.corpus_version:
+            cache.critics = critics
+        return list(critics)
+
+    async def critic_names(self) -> list[str]:
+        """Named critics and outlets once each, then each unattributed review by its stable label."""
+        cache = self._cache()
+        if cache.critic_names is not None:
+            return list(cache.critic_names)
+        version = self.db.corpus_version
+        names: dict[str, None] = {}
+        for row in await self.critics():
+            for name in (row["critic"], row["outlet"]):
+                if name:
+                    names.setdefault(name)
+            if not row["critic"]:
+                names.setdefault(unattributed_label(row["id"]))
+        result = list(names)
+        if version == self.db.corpus_version:
+            self._cache().critic_names = result
+        return list(result)
+
+    async def named_critics(self) -> list[str]:
+        """Every critic name once, sorted (the /review critic autocomplete)."""
+        cache = self._cache()
+        if cache.named_critics is None:
+            version = self.db.corpus_version
+            names = sorted({row["critic"] for row in await self.critics() if row["critic"]})
+            if version != self.db.corpus_version:
+                return names
+            cache.named_critics = names
+        return list(cache.named_critics)
+
+    async def rotation_pool(self, filters: QuoteFilters, used: frozenset[int]) -> list[Quote]:
+        """The passages a /discuss or /debate rotation chooses from, bounded in size.
+
+        A pool of up to POOL_EXACT passages comes whole (every rotation rule is then exact). A bigger
+        one is a random sample: up to POOL_SAMPLE passages not in `used` (so a cycle that has passages
+        left never looks finished) and up to POOL_SAMPLE from the whole pool (for a new cycle), each
+        found by an indexed seek — the pool is never read whole.
+        """
+        theme = filters.theme
+        if theme is None or (await self.theme_counts(filters.film)).get(theme, 0) <= POOL_EXACT:
+            return await self.passages_for(filters)
+        used_json = json.dumps(sorted(used))
+        if filters.film or filters.critic:
+            # A scoped pool: bounded by the film's (or critic's) reviews, sampled there.
+            clauses, params = self._where(filters)
+            where = " AND ".join(clauses)
+            rows = await self.db.fetchall(
+                f"SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE p.id IN ("
+                f"SELECT * FROM (SELECT p.id {_QUOTE_FROM} WHERE {where}"
+                f" AND p.id NOT IN (SELECT value FROM json_each(?)) ORDER BY random() LIMIT ?)"
+                f" UNION SELECT * FROM (SELECT p.id {_QUOTE_FROM} WHERE {where} ORDER BY random() LIMIT ?))"
+                f" ORDER BY p.id",
+                [*params, used_json, POOL_SAMPLE, *params, POOL_SAMPLE],
+            )
+            return [self._quote(row) for row in rows]
+        seek = "SELECT passage_id FROM passage_themes WHERE theme = :theme"
+        unused = f"{seek} AND passage_id NOT IN (SELECT value FROM json_each(:used))"
+        rows = await self.db.fetchall(
+            f"WITH RECURSIVE bounds(lo, span) AS (SELECT lo, hi - lo + 1 FROM (SELECT"
+            f" ({seek} ORDER BY passage_id LIMIT 1) AS lo, ({seek} ORDER BY passage_id DESC LIMIT 1) AS hi)),"
+            f" draws(n, at, lo, span) AS (SELECT 1, lo + abs(random()) % span, lo, span FROM bounds UNION ALL"
+            f" SELECT n + 1, lo + abs(random()) % span, lo, span FROM draws WHERE n < :draws),"
+            f" picked(id) AS (SELECT coalesce(({unused} AND passage_id >= at ORDER BY passage_id LIMIT 1),"
+            f" ({unused} ORDER BY passage_id LIMIT 1)) FROM draws"
+            f" UNION SELECT ({seek} AND passage_id >= at ORDER BY passage_id LIMIT 1) FROM draws)"
+            f" SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE p.id IN (SELECT id FROM picked) ORDER BY p.id",
+            {"theme": theme, "used": used_json, "draws": POOL_SAMPLE},
+        )
+        return [self._quote(row) for row in rows]
 
 
 class QueryStore:

@@ -143,7 +143,7 @@ class ReviewStore:
 
     async def add(self, item: Prepared, *, actor_id: int, guild_id: int | None) -> ReviewRow:
         """Store one review with its passages and audit row in one transaction; duplicates refused."""
-        async with self.db.transaction() as conn:
+        async with self.db.corpus_transaction() as conn:
             existing = await self.existing_hashes([item.body_hash])
             if existing:
                 raise DuplicateReview(existing[item.body_hash])
@@ -156,7 +156,7 @@ class ReviewStore:
         self, review_id: int, changes: dict[str, Any], *, actor_id: int, guild_id: int | None
     ) -> tuple[ReviewRow, ReviewRow] | None:
         """Change metadata (keys: film=(title, year), critic, outlet, url, published, spoiler); locks attribution."""
-        async with self.db.transaction() as conn:
+        async with self.db.corpus_transaction() as conn:
             before = await self.get(review_id)
             if before is None:
                 return None
@@ -189,7 +189,7 @@ class ReviewStore:
 
     async def remove(self, review_id: int, *, actor_id: int, guild_id: int | None) -> ReviewRow | None:
         """Delete a review (passages, tags and rotation rows cascade); bundled ones stay suppressed."""
-        async with self.db.transaction() as conn:
+        async with self.db.corpus_transaction() as conn:
             before = await self.get(review_id)
             if before is None:
                 return None
@@ -277,7 +277,7 @@ class ReviewStore:
         """Add every item not already stored, in one transaction: (new review ids, indexes of duplicates)."""
         added: list[int] = []
         duplicates: list[int] = []
-        async with self.db.transaction() as conn:
+        async with self.db.corpus_transaction() as conn:
             seen = set(await self.existing_hashes([item.body_hash for item in items]))
             for index, item in enumerate(items):
                 if item.body_hash in seen:

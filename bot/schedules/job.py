@@ -14,6 +14,7 @@ is orphaned again is marked failed rather than risk a duplicate.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,6 +34,7 @@ from bot.schedules.store import Claim, Schedule, SlotPost
 
 log = logging.getLogger(__name__)
 
+POST_CONCURRENCY = 8  # due scheduled posts in flight at once
 BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
 
 
@@ -73,15 +75,22 @@ class ScheduleJob:
 
     async def next_due(self) -> datetime | None:
         now = self.bot.now()
-        times = [t for t in [await self.store.next_pending_at()] if t is not None]
-        for schedule in await self.store.active():
-            if unusable(schedule) is not None:
-                times.append(now)  # due now: run_due pauses it and tells the moderators
-                continue
-            slot = await self.next_slot(schedule, now)
-            if slot is not None:
-                times.append(slot)
+        await self._refresh(now)
+        times = [t for t in (await self.store.next_pending_at(), await self.store.earliest_due()) if t is not None]
         return min(times, default=None)
+
+    async def _refresh(self, now: datetime) -> None:
+        """Compute and store the next slot of the schedules whose one is unknown (only those)."""
+        values = []
+        for schedule in await self.store.unknown_due():
+            try:
+                slot = now if unusable(schedule) is not None else await self.next_slot(schedule, now)
+            except Exception:  # one unreadable row: due now, so run_due pauses it and tells moderators
+                log.exception("schedule %s: next slot could not be computed", schedule.id)
+                slot = now
+            if slot is not None:
+                values.append((slot, schedule.id))
+        await self.store.set_next_due(values)
 
     async def next_slot(self, schedule: Schedule, now: datetime) -> datetime | None:
         """The next slot that will post (may be in the past when one is due), read from the DB."""
@@ -90,23 +99,37 @@ class ScheduleJob:
     async def run_due(self, now: datetime) -> None:
         for post in await self.store.pending(now):
             await self._guarded(self._resume_post(post), f"slot {post.id}")
-        for schedule in await self.store.active():
+        grace = timedelta(hours=self.bot.settings.catchup_grace_hours)
+        await self._refresh(now)
+        claims: list[Claim] = []
+        for schedule_id in await self.store.due_ids(now):  # only what is due: one indexed query
             # Each row on its own: one that cannot be read or claimed must not stop the others.
-            await self._guarded(self._run_schedule(schedule, now), f"schedule {schedule.id}")
+            await self._guarded(self._claim(schedule_id, now, grace, claims), f"schedule {schedule_id}")
+        # Due posts go out together, at most POST_CONCURRENCY at a time and one at a time per channel.
+        gate = asyncio.Semaphore(POST_CONCURRENCY)
+        channels: dict[int, asyncio.Lock] = {}
 
-    async def _run_schedule(self, schedule: Schedule, now: datetime) -> None:
+        async def send(claim: Claim) -> None:
+            async with gate, channels.setdefault(claim.schedule.channel_id, asyncio.Lock()):
+                await self._guarded(self.post(claim), f"schedule {claim.schedule.id}")
+
+        await asyncio.gather(*(send(claim) for claim in claims))
+
+    async def _claim(self, schedule_id: int, now: datetime, grace: timedelta, claims: list[Claim]) -> None:
+        schedule = await self.store.get(schedule_id)
+        if schedule is None:
+            return
         problem = unusable(schedule)
         if problem is not None:
             await self._pause_unusable(schedule, problem)
             return
-        grace = timedelta(hours=self.bot.settings.catchup_grace_hours)
-        claim, skipped = await self.store.claim_due(schedule.id, now, grace)
+        claim, skipped = await self.store.claim_due(schedule_id, now, grace)
         for slot, reason in skipped:
-            log.warning("schedule %s: slot %s skipped: %s", schedule.id, slot.isoformat(), reason)
+            log.warning("schedule %s: slot %s skipped: %s", schedule_id, slot.isoformat(), reason)
         if claim is not None:
             if claim.catch_up:
-                log.info("schedule %s: posting missed slot %s as catch-up", schedule.id, claim.slot)
-            await self.post(claim)
+                log.info("schedule %s: posting missed slot %s as catch-up", schedule_id, claim.slot)
+            claims.append(claim)
 
     async def _pause_unusable(self, schedule: Schedule, problem: str) -> None:
         """A row whose stored settings cannot be used is paused with the reason, and moderators told."""

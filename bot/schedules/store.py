@@ -7,6 +7,7 @@ restarts or overlapping wake-ups, a second decision finds the row and does nothi
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -75,6 +76,7 @@ class Claim:
 
 def _schedule(row: aiosqlite.Row) -> Schedule:
     values = dict(row)
+    values.pop("next_due", None)
     values["make_thread"] = bool(values["make_thread"])
     values["paused"] = bool(values["paused"])
     return Schedule(**values)
@@ -156,7 +158,7 @@ class ScheduleStore:
             else:
                 # Slots missed while paused were deliberately not posted: no catch-up for them.
                 sql = ("UPDATE schedules SET paused = 0, paused_reason = NULL, paused_at = NULL,"
-                       " active_since = ? WHERE id = ?")
+                       " active_since = ?, next_due = NULL WHERE id = ?")
                 params = (iso(now), schedule_id)
             await conn.execute(sql, params)
             await AuditStore.record(
@@ -174,8 +176,35 @@ class ScheduleStore:
                 return False
             await conn.execute("DELETE FROM schedules WHERE id = ?", (schedule_id,))
             await AuditStore.record(conn, guild_id=row["guild_id"], actor_id=actor_id, action="schedule.remove",
-                                    target_type="schedule", target_id=schedule_id, before=dict(row))
+                                    target_type="schedule", target_id=schedule_id,
+                                    before={k: row[k] for k in row.keys() if k != "next_due"})
         return True
+
+    # ---- next due slot (migration 012) ---------------------------------------------------------
+    async def unknown_due(self) -> list[Schedule]:
+        """Active schedules whose next slot is not stored (new, resumed, just claimed or skipped)."""
+        rows = await self.db.fetchall("SELECT * FROM schedules WHERE paused = 0 AND next_due IS NULL ORDER BY id")
+        return [_schedule(r) for r in rows]
+
+    async def set_next_due(self, values: list[tuple[datetime, int]]) -> None:
+        """Store (next slot, schedule id) pairs, only where no change cleared or set it meanwhile."""
+        if values:
+            async with self.db.transaction() as conn:
+                await conn.executemany(
+                    "UPDATE schedules SET next_due = ? WHERE id = ? AND next_due IS NULL",
+                    [(iso(slot), schedule_id) for slot, schedule_id in values],
+                )
+
+    async def due_ids(self, now: datetime) -> list[int]:
+        """Active schedules whose stored next slot is at or before `now` (one indexed range read)."""
+        rows = await self.db.fetchall(
+            "SELECT id FROM schedules WHERE paused = 0 AND next_due <= ? ORDER BY next_due, id", (iso(now),)
+        )
+        return [r[0] for r in rows]
+
+    async def earliest_due(self) -> datetime | None:
+        value = await self.db.fetchval("SELECT MIN(next_due) FROM schedules WHERE paused = 0")
+        return None if value is None else from_iso(value)
 
     # ---- slots -----------------------------------------------------------------------------
     async def posts(self, schedule_id: int) -> list[SlotPost]:
@@ -214,6 +243,7 @@ class ScheduleStore:
             ) as cur:
                 inserted = cur.rowcount == 1
             if inserted:
+                await conn.execute("UPDATE schedules SET next_due = NULL WHERE id = ?", (schedule.id,))
                 await AuditStore.record(conn, guild_id=schedule.guild_id, actor_id=actor_id,
                                         action="schedule.skip", target_type="schedule", target_id=schedule.id,
                                         after={"slot": iso(slot)})
@@ -224,39 +254,45 @@ class ScheduleStore:
     ) -> tuple[Claim | None, tuple[tuple[datetime, str], ...]]:
         """Decide and claim in one transaction: the latest due slot (if within grace) is claimed,
         every other due slot is recorded as skipped. Returns (claim or None, skipped slots)."""
-        async with self.db.transaction() as conn:
-            row = await _one(conn, "SELECT * FROM schedules WHERE id = ? AND paused = 0", (schedule_id,))
+        Skipped = tuple[tuple[datetime, str], ...]
+
+        def work(raw: sqlite3.Connection) -> tuple[Claim | None, Skipped]:
+            row = raw.execute("SELECT * FROM schedules WHERE id = ? AND paused = 0", (schedule_id,)).fetchone()
             if row is None:
                 return None, ()
             schedule = _schedule(row)
-            latest = await _exactly_one(
-                conn, "SELECT MAX(slot_utc) FROM schedule_posts WHERE schedule_id = ? AND slot_utc <= ?",
+            (latest,) = raw.execute(
+                "SELECT MAX(slot_utc) FROM schedule_posts WHERE schedule_id = ? AND slot_utc <= ?",
                 (schedule_id, iso(now)),
-            )
+            ).fetchone()
             floor = from_iso(schedule.active_since)
-            if latest[0] is not None:
-                floor = max(floor, from_iso(latest[0]))
+            if latest is not None:
+                floor = max(floor, from_iso(latest))
             plan = plan_due(schedule.cadence.slots_between(floor, now), now, grace)
-            for slot, skipped in plan.skip:
-                await conn.execute(
-                    "INSERT OR IGNORE INTO schedule_posts(schedule_id, slot_utc, status, reason, updated_at)"
-                    " VALUES (?, ?, 'skipped', ?, ?)", (schedule_id, iso(slot), skipped, iso(now)),
-                )
+            # Whatever this decides moves the schedule's next slot: the job recomputes it.
+            raw.execute("UPDATE schedules SET next_due = NULL WHERE id = ?", (schedule_id,))
+            raw.executemany(
+                "INSERT OR IGNORE INTO schedule_posts(schedule_id, slot_utc, status, reason, updated_at)"
+                " VALUES (?, ?, 'skipped', ?, ?)",
+                [(schedule_id, iso(slot), skipped, iso(now)) for slot, skipped in plan.skip],
+            )
             if plan.post is None:
                 return None, plan.skip
             late = now - plan.post
             reason: str | None = (
                 f"catch-up: {late.total_seconds() / 3600:.1f} h late" if late > timedelta(minutes=1) else None
             )
-            async with conn.execute(
+            cur = raw.execute(
                 "INSERT OR IGNORE INTO schedule_posts(schedule_id, slot_utc, status, attempts, claimed_at,"
                 " reason, updated_at) VALUES (?, ?, 'claimed', 1, ?, ?, ?)",
                 (schedule_id, iso(plan.post), iso(now), reason, iso(now)),
-            ) as cur:
-                post_id = cur.lastrowid if cur.rowcount == 1 else None
-        if post_id is None:
-            return None, plan.skip
-        return Claim(post_id, schedule, plan.post, 1, catch_up=reason is not None), plan.skip
+            )
+            if cur.rowcount != 1 or cur.lastrowid is None:
+                return None, plan.skip
+            return Claim(cur.lastrowid, schedule, plan.post, 1, catch_up=reason is not None), plan.skip
+
+        # Read, decide and claim in one transaction run on the database thread: one hop.
+        return await self.db.in_one_hop(work)
 
     async def recorded_message(self, source: str) -> int | None:
         """The message post_prompt recorded under this source (its posted_prompts table): proof of a post."""

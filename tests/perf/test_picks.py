@@ -1,0 +1,77 @@
+"""Picks by rowid seek: every filter combination finds only matches, `exclude` holds, and the
+in-memory corpus summaries stay exact across corpus writes."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.quotes.rules import QuoteFilters
+from bot.quotes.store import POOL_EXACT
+
+
+async def _matches(world, filters: QuoteFilters) -> set[int]:
+    store = world.bot.store
+    clauses, params = store.quotes._where(filters)
+    rows = await store.db.fetchall(
+        "SELECT p.id FROM passages p JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id"
+        f" WHERE {' AND '.join(clauses)}", params)
+    return {row[0] for row in rows}
+
+
+async def test_every_filter_combination_picks_a_match_and_excludes(world) -> None:
+    store = world.bot.store.quotes
+    names = await store.critic_names()
+    critic = next((n for n in names if not n.startswith("Unattributed")), names[0])
+    film = str((await store.films())[0][0])
+    combos = [QuoteFilters(), QuoteFilters(critic=critic), QuoteFilters(film=film), QuoteFilters(theme="ending"),
+              QuoteFilters(theme="ending", film=film), QuoteFilters(critic=critic, theme="ending")]
+    for filters in combos:
+        allowed = await _matches(world, filters)
+        seen = set()
+        for _ in range(30):
+            quote = await store.pick(filters)
+            if not allowed:
+                assert quote is None
+                break
+            assert quote is not None and quote.passage_id in allowed
+            seen.add(quote.passage_id)
+            other = await store.pick(filters, exclude=quote.passage_id)
+            assert other is not None
+            assert other.passage_id != quote.passage_id or len(allowed) == 1
+        if len(allowed) > 3:
+            assert len(seen) > 1  # random, not the same passage every time
+
+
+async def test_summaries_follow_corpus_writes(world) -> None:
+    store = world.bot.store
+    before = await store.quotes.theme_counts()
+    films = await store.quotes.films()
+    review_id = await store.db.fetchval("SELECT id FROM reviews ORDER BY id LIMIT 1")
+    await store.reviews.remove(review_id, actor_id=1, guild_id=None)
+    fresh = await store.db.fetchall("SELECT theme, count(*) FROM passage_themes GROUP BY theme")
+    assert await store.quotes.theme_counts() == {row[0]: row[1] for row in fresh} != before
+    assert sum(f[3] for f in await store.quotes.films()) == sum(f[3] for f in films) - 1
+    assert all(row["id"] != review_id for row in await store.quotes.critics())
+
+
+async def test_big_pool_is_sampled_with_unused_passages(world, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.quotes.store as quotes_store
+
+    monkeypatch.setattr(quotes_store, "POOL_EXACT", 2)
+    monkeypatch.setattr(quotes_store, "POOL_SAMPLE", 5)
+    store = world.bot.store.quotes
+    everything = {q.passage_id for q in await store.passages_for(QuoteFilters(theme="ending"))}
+    assert len(everything) > 3 and POOL_EXACT > 2
+    keep = min(everything)
+    used = frozenset(everything - {keep})
+    pool = await store.rotation_pool(QuoteFilters(theme="ending"), used)
+    ids = {q.passage_id for q in pool}
+    assert ids <= everything and keep in ids  # the one unused passage is always offered
+
+
+async def test_big_scopes_try_random_reviews_and_keep_exclusion(world, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.quotes.store as quotes_store
+
+    monkeypatch.setattr(quotes_store, "SCOPE_WHOLE", 1)
+    monkeypatch.setattr(quotes_store, "SCOPE_TRIES", 2)
+    await test_every_filter_combination_picks_a_match_and_excludes(world)
