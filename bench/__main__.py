@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.core.config import DEFAULT_DATA_DIR
 
-from . import corpus_gen, import_bench, pick_bench, roundtrip, store_bench
+from . import corpus_gen, hostile_bench, import_bench, pick_bench, roundtrip, store_bench
 
 ROOT = Path(__file__).resolve().parent
 SIZES = {"full": {"mid": 1_000, "large": 10_000}, "quick": {"mid": 100, "large": 300}}
@@ -57,6 +57,13 @@ async def run(args: argparse.Namespace) -> dict:
                 row(f"round trip /{name} ({calls:g} Discord calls)", ms, trips["ping"], "ms median", "≤ 2.0× /ping")
                 row(f"  per Discord call /{name}", ms / calls, trips["ping"] / trips["ping:rest"], "ms",
                     "(context)")
+        # Hostile input: segmentation stays linear, and a big import never stalls the loop.
+        worst_name, worst_ms, honest_ms = hostile_bench.segmentation()
+        row(f"segmentation, worst adversarial 100 KB ({worst_name})", worst_ms, honest_ms,
+            "ms (vs honest 100 KB)", f"< 50 ms {'met' if worst_ms < 50 else 'MISSED'}")
+        busy, idle, size = await hostile_bench.loop_lag(tmp_path, cache)
+        row(f"event-loop lag during a {size / 1e6:.1f} MB import (max gap)", busy, idle, "ms (vs idle)",
+            f"< 100 ms {'met' if busy < 100 else 'MISSED'}")
         mem = await roundtrip.memory(tmp_path / "mem.db", args.interactions)
         report["memory"] = mem
         row(f"RSS growth over {args.interactions} /quote", mem["quote"]["growth_pct"], mem["ping"]["growth_pct"],

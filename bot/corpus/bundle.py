@@ -133,20 +133,21 @@ async def import_bundled(
     store: Store, data_dir: Path, themes: dict[str, Theme], themes_file: Path, *, force: bool = False
 ) -> ImportResult:
     """Bring the database in line with the bundled files in one transaction; no-op when unchanged."""
-    stamp = bundle_stamp(data_dir, themes_file)
+    # Every file read and hash runs in a thread: a big bundle must not stall the event loop.
+    stamp = await asyncio.to_thread(bundle_stamp, data_dir, themes_file)
     stored = await store.meta.get(BUNDLE_HASH_KEY)
     if not force and stored is not None and await store.meta.get(BUNDLE_STAMP_KEY) == stamp:
         return ImportResult(unchanged=True)  # same sizes and mtimes: no need to re-hash
-    current = bundle_hash(data_dir, themes_file)
+    current = await asyncio.to_thread(bundle_hash, data_dir, themes_file)
     if not force and stored == current:
         async with store.db.transaction() as conn:  # touched but unchanged: remember the new stamp
             await sql.set_meta(conn, BUNDLE_STAMP_KEY, stamp)
         return ImportResult(unchanged=True)
     result = ImportResult()
-    manifest = read_manifest(data_dir)
+    manifest = await asyncio.to_thread(read_manifest, data_dir)
     suppressed = await sql.suppressed_keys(store.db)
     entries = [entry for entry in manifest if entry.file not in suppressed]
-    bodies = [(data_dir / entry.file).read_text(encoding="utf-8") for entry in entries]
+    bodies = await asyncio.to_thread(lambda: [(data_dir / e.file).read_text(encoding="utf-8") for e in entries])
     moderator = await sql.moderator_bodies(store.db)
     # Text processing (and hashing) happens before the transaction: the write lock is held only to write.
     started = time.perf_counter()
