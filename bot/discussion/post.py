@@ -208,10 +208,12 @@ async def post_prompt(
         except BaseException:
             await _discard(thread, message)
             raise
-    return PostedPrompt(
+    posted = PostedPrompt(
         message=message,
         thread=thread,
         theme_key=choice.theme.key,
         passage_ids=tuple(use.passage_id for use in uses),
         cycle_restarted=choice.cycle_restarted,
     )
+    bot.dispatch("prompt_posted", guild_id, posted)  # the club's thread digest (cogs/club.py) listens
+    return posted

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.club.service import critics_vs_club_fields
 from bot.core.checks import require_channel_id, require_guild
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
@@ -153,6 +154,8 @@ class PollService:
         embed = poll_embed(poll, counts, voters, closed=True, announce=True)
         if poll.message_id:
             embed.add_field(name="Poll", value=f"[Jump to the poll]({logic.jump_url(poll)})")
+        for name, value in await critics_vs_club_fields(self.bot, poll, counts):  # theme polls only
+            embed.add_field(name=name, value=value, inline=False)
         try:
             message = await channel.send(  # type: ignore[union-attr]
                 embed=embed, allowed_mentions=NO_MENTIONS
