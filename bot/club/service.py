@@ -59,9 +59,17 @@ class ClubService:
             raise UserError("Name a film, e.g. `La La Land`.")
         return scope
 
-    def name_of(self, guild: discord.Guild | None, user_id: int | None) -> str:
-        member = guild.get_member(user_id) if guild and user_id else None
-        return member.display_name if member else FORMER_MEMBER
+    async def name_of(self, guild: discord.Guild | None, user_id: int | None) -> str:
+        """The member's display name (the cache, else one fetch: no members intent), never a mention."""
+        if guild is None or user_id is None:
+            return FORMER_MEMBER
+        member = guild.get_member(user_id)
+        if member is None:
+            try:
+                member = await guild.fetch_member(user_id)
+            except discord.HTTPException:
+                return FORMER_MEMBER
+        return member.display_name
 
     # ------------------------------------------------------------------ ratings
 
@@ -82,7 +90,7 @@ class ClubService:
         scope = await self.film(guild.id, film)
         all_ratings = await self.store.ratings(guild.id, int(scope.key))
         summary = rules.summarise([r.stars_x2 for r in all_ratings])
-        takes = [(self.name_of(guild, r.user_id), r) for r in rules.pick_takes(all_ratings)]
+        takes = [(await self.name_of(guild, r.user_id), r) for r in rules.pick_takes(all_ratings)]
         label = scope.label or ""
         png: bytes | None = None
         if summary.count and interaction.app_permissions.attach_files:
@@ -203,7 +211,7 @@ class ClubService:
             )
         else:
             film = await self.store.film_label(game_round.film_id)
-            who = f"a **club member**: {inert(self.name_of(guild, game_round.author_id), 80)}"
+            who = f"a **club member**: {inert(await self.name_of(guild, game_round.author_id), 80)}"
             if film:
                 who += f" on *{inert(film, 150)}*"
         text = (f"🎭 Round {game_round.number}/{game_round.rounds}: it was {who}.\n"
@@ -211,7 +219,7 @@ class ClubService:
         if game_round.number == game_round.rounds and guild is not None:
             board = await self.store.leaderboard(guild.id, 5)
             text += "\n\n**Leaderboard**\n" + rules.leaderboard_lines(
-                [(self.name_of(guild, user), points, played) for user, points, played in board]
+                [(await self.name_of(guild, user), points, played) for user, points, played in board]
             )
         if channel is None:
             return
@@ -253,7 +261,7 @@ class ClubService:
         return discord.Embed(
             title="🎭 Critic or club? Leaderboard",
             description=rules.leaderboard_lines(
-                [(self.name_of(guild, user), points, played) for user, points, played in board]),
+                [(await self.name_of(guild, user), points, played) for user, points, played in board]),
             colour=FILM_CLUB_COLOUR,
         )
 
