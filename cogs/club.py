@@ -18,6 +18,7 @@ from bot.core.lookup import film_choices
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import inert
+from bot.core.time import iso
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -85,7 +86,7 @@ class Rate(commands.GroupCog, group_name="rate", group_description="Rate films a
             if state not in ("on", "off"):
                 raise UserError("Say `on` or `off`.")
             await self.bot.store.club.set_consent(guild.id, interaction.user.id, state == "on",
-                                                  self.bot.now().isoformat())
+                                                  iso(self.bot.now()))
             await send_ephemeral(
                 interaction,
                 "Thanks: your takes may appear in exports and in `/game critic-or-club`." if state == "on"

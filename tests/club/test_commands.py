@@ -229,3 +229,13 @@ async def test_compare_shows_critic_themes_beside_take_themes(world):
     result = await world.bob.slash(world.channel, "compare", film=FILM)
     text = text_of(result)
     assert "Critics vs club" in text and "club 1" in text and "1 take" in text
+
+
+async def test_export_includes_takes_only_with_consent(world):
+    """The ratings export carries a take only when its author said /rate consent on."""
+    await rate(world.alice, world, 4, "Alice agrees to share")
+    await rate(world.bob, world, 3, "Bob keeps this private")
+    await world.alice.slash(world.channel, "rate consent", state="on")
+    exported = await world.bot.store.club.export(world.guild.id)
+    takes = {row["user_id"]: row.get("take") for row in exported}
+    assert takes == {world.alice.id: "Alice agrees to share", world.bob.id: None}
