@@ -239,3 +239,17 @@ async def test_export_includes_takes_only_with_consent(world):
     exported = await world.bot.store.club.export(world.guild.id)
     takes = {row["user_id"]: row.get("take") for row in exported}
     assert takes == {world.alice.id: "Alice agrees to share", world.bob.id: None}
+
+
+async def test_after_the_screening_the_spoiler_thread_invites_ratings(world):
+    """When a screening ends, its after-screening thread carries the invitation to /rate."""
+    from tests.helpers import advance_to
+
+    await world.mod.slash(world.channel, "watchlist add", film="La La Land", year=2016)
+    await world.mod.slash(world.channel, "filmnight schedule", film="La La Land", when="2026-01-05 20:00",
+                          where="Club room")
+    await advance_to(world, 2026, 1, 6, 6)
+    [thread] = [t for t in world.channel.threads if "Spoilers" in t.name]
+    invites = [m for m in thread.history() if "/rate film" in (m.content or "")]
+    assert len(invites) == 1 and "La La Land" in invites[0].content
+    assert_no_pings(world.env)
