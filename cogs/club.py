@@ -78,11 +78,10 @@ class Rate(commands.GroupCog, group_name="rate", group_description="Rate films a
 
     @app_commands.command(name="consent", description="Whether your takes may appear in data exports and the game.")
     @app_commands.describe(state="on: your takes may be exported and quoted in /game; off: never")
-    @app_commands.choices(state=[app_commands.Choice(name="on", value="on"),
-                                 app_commands.Choice(name="off", value="off")])
     async def consent(self, interaction: discord.Interaction, state: str) -> None:
         async with user_errors(interaction):
             guild = require_guild(interaction)
+            state = state.strip().casefold()
             if state not in ("on", "off"):
                 raise UserError("Say `on` or `off`.")
             await self.bot.store.club.set_consent(guild.id, interaction.user.id, state == "on",
@@ -92,6 +91,10 @@ class Rate(commands.GroupCog, group_name="rate", group_description="Rate films a
                 "Thanks: your takes may appear in exports and in `/game critic-or-club`." if state == "on"
                 else "Your takes stay out of exports and the game.",
             )
+
+    @consent.autocomplete("state")
+    async def state_autocomplete(self, interaction: discord.Interaction, current: str):
+        return [app_commands.Choice(name=v, value=v) for v in ("on", "off")]
 
     @app_commands.command(name="forget-me", description="Delete every rating, take and game answer of yours.")
     @app_commands.describe(confirm="True: delete now, without the confirmation button")
