@@ -32,8 +32,13 @@ def make_bot(database: Path):
     return bot
 
 
+def guild_of(env):
+    return env._bench_guild
+
+
 def world(env):
     guild = env.create_guild(name="Bench Club")
+    env._bench_guild = guild
     channel = guild.create_text_channel("film-club")
     mods = guild.create_role("Moderators", permissions=discord.Permissions(manage_guild=True))
     mod = guild.add_member(env.create_user("mod"), roles=[mods])
@@ -62,6 +67,15 @@ async def round_trips(database: Path, repeat: int) -> dict[str, float]:
                 )
                 message = created.response if created.response and created.response.components else channel.last_message
                 cases["poll_vote"] = lambda: member.click(message, label="City of Stars")
+            if "rate" in names:  # the club: a rating with a take, and a game answer click by a new player each time
+                stars = iter([0.5 * (1 + n % 10) for n in range(repeat + 2)])
+                cases["rate"] = lambda: member.slash(channel, "rate film", film="La La Land", stars=next(stars),
+                                                     take="Bright, sad and lovely.")
+                await member.slash(channel, "rate film", film="La La Land", stars=4, take="Bright, sad and lovely.")
+                await member.slash(channel, "rate consent", state="on")
+                started = await mod.slash(channel, "game critic-or-club", rounds=1)
+                players = iter([guild_of(env).add_member(env.create_user(f"player{n}")) for n in range(repeat + 2)])
+                cases["game_answer"] = lambda: next(players).click(started.response, label="A critic")
             results = {}
             for name, run in cases.items():
                 before = len(env.http_requests)

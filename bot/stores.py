@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.club.store import ClubStore
 from bot.core.db import Database
 from bot.core.store import AuditStore, GuildStore, MetaStore
 from bot.corpus.store import CorpusWriter
@@ -31,3 +32,4 @@ class Store:
         self.schedules = ScheduleStore(db)
         self.reviews = ReviewStore(db)
         self.filmnight = FilmNightStore(db)
+        self.club = ClubStore(db)

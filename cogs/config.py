@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.club.rules import validate_digest_hours
 from bot.core.checks import require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.refusals import UserError
@@ -93,6 +94,16 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
     @watchlist_approval.autocomplete("state")
     async def state_autocomplete(self, interaction: discord.Interaction, current: str):
         return [app_commands.Choice(name=v, value=v) for v in ("on", "off")]
+
+    @app_commands.command(name="digest-hours", description="Hours after a discussion prompt for its thread digest.")
+    @app_commands.describe(hours="0 turns digests off; 1 to 168 hours after the prompt (default 24)")
+    async def digest_hours(self, interaction: discord.Interaction, hours: int) -> None:
+        """When the bot posts a short digest in each discussion thread (0 = off)."""
+        async with user_errors(interaction):
+            await require_moderator(interaction, "change server settings")
+            hours = validate_digest_hours(hours)
+            await self.bot.store.club.set_digest_hours(require_guild(interaction).id, hours, interaction.user.id)
+            await send_ephemeral(interaction, f"Thread digests {'are off' if not hours else f'come {hours} h after a prompt'}.")
 
     @app_commands.command(name="show", description="Show this server's filmbot settings.")
     async def show(self, interaction: discord.Interaction) -> None:

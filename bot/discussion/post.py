@@ -230,7 +230,7 @@ async def post_prompt(
         except BaseException:
             await _discard(thread, message)
             raise
-    return PostedPrompt(
+    posted = PostedPrompt(
         message=message,
         thread=thread,
         theme_key=choice.theme.key,
@@ -238,3 +238,5 @@ async def post_prompt(
         cycle_restarted=choice.cycle_restarted,
         thread_error=thread_error,
     )
+    bot.dispatch("prompt_posted", guild_id, posted)  # the club's thread digest (cogs/club.py) listens
+    return posted

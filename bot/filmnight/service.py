@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.club.rules import invite_line
 from bot.core.checks import require_channel_id, require_guild
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
@@ -28,6 +29,14 @@ if TYPE_CHECKING:
     from bot.filmnight.store import FilmNightStore
 
 log = logging.getLogger(__name__)
+
+
+async def invite_ratings(where: discord.abc.Messageable, label: str) -> None:
+    """The club's rating invitation (bot/club) after the screening; best effort."""
+    try:
+        await where.send(invite_line(label), allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException:
+        log.warning("could not post the rating invitation")
 
 
 def refusal(error: discord.HTTPException) -> str:
@@ -279,6 +288,7 @@ class FilmNightService:
                 )
             except UserError:
                 continue  # no passages on this theme for this film
+            await invite_ratings(posted.thread or channel, screening.label)
             return posted.message.id
         try:
             message = await channel.send(
@@ -287,6 +297,7 @@ class FilmNightService:
             )
         except discord.HTTPException:
             return None
+        await invite_ratings(channel, screening.label)
         return message.id
 
     async def next_due(self) -> datetime | None:

@@ -1,0 +1,59 @@
+"""What /ratings, the game and the digests show: embeds, and the ratings chart as a PNG (matplotlib, Agg)."""
+
+from __future__ import annotations
+
+import io
+
+import discord
+
+from bot.club import rules
+from bot.club.rules import Summary
+from bot.core.render import FILM_CLUB_COLOUR
+from bot.core.text import clip, inert
+
+
+def chart_png(summary: Summary, title: str) -> bytes:
+    """The distribution as a bar chart. Blocking (matplotlib): call it through asyncio.to_thread.
+
+    A bare Figure with the Agg canvas, never pyplot: no global state, safe off the event loop."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    figure = Figure(figsize=(6, 3), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    labels = [rules.bucket_label(i) for i in range(10)]
+    axes.bar(labels, summary.distribution, color="#e85d75")
+    axes.set_xlabel("stars")
+    axes.set_ylabel("members")
+    axes.set_title(title[:80])
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()
+
+
+def ratings_embed(label: str, summary: Summary, takes: list[tuple[str, rules.Rating]], *, bars: bool) -> discord.Embed:
+    """Average, count, (text bars when no image) and up to three takes with their authors' names."""
+    if summary.count:
+        head = f"**{summary.average:.2f}★** average from {summary.count} rating{'s' if summary.count != 1 else ''}"
+    else:
+        head = "No ratings yet. Be the first: `/rate`."
+    description = head + ("\n\n" + rules.text_bars(summary) if bars and summary.count else "")
+    embed = discord.Embed(title=clip(f"⭐ The club on {inert(label)}", 256), description=description,
+                          colour=FILM_CLUB_COLOUR)
+    for name, rating in takes:
+        embed.add_field(name=clip(f"{inert(name, 80)} · {rules.stars_text(rating.stars_x2)}", 256),
+                        value=clip("> " + inert(rating.take or "", 600), 1024), inline=False)
+    return embed
+
+
+def round_embed(number: int, rounds: int, quote: str | None, deadline_ts: int) -> discord.Embed:
+    body = "> " + inert(quote, 900) if quote else "*(this quote was withdrawn by its author)*"
+    return discord.Embed(
+        title=f"🎭 Critic or club? Round {number}/{rounds}",
+        description=f"{body}\n\nA critic's passage, or a club member's take? Answer before <t:{deadline_ts}:R>.",
+        colour=FILM_CLUB_COLOUR,
+    )

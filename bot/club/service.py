@@ -1,0 +1,350 @@
+"""What /rate, /ratings, /compare and /game do, and the timed work of games and digests.
+
+A ClubService is cheap and stateless (the truth is in SQLite): the cog, the buttons and the jobs each
+make one from the bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import random
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.club import rules
+from bot.club.render import chart_png, ratings_embed, round_embed
+from bot.club.store import ClubStore, Pick, Round
+from bot.club.views import game_view
+from bot.core.checks import require_channel_id, require_guild
+from bot.core.lookup import FilmScope, film_scope
+from bot.core.refusals import UserError
+from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
+from bot.core.text import attribution_line, clip, inert
+from bot.core.time import iso
+from bot.corpus import contrast_side, tag_passage
+from bot.filmnight.gate import current_film
+
+if TYPE_CHECKING:
+    from bot.client import FilmBot
+    from bot.polls.rules import Poll
+
+log = logging.getLogger(__name__)
+
+FORMER_MEMBER = "a former member"
+
+
+class ClubService:
+    def __init__(self, bot: FilmBot) -> None:
+        self.bot = bot
+
+    @property
+    def store(self) -> ClubStore:
+        return self.bot.store.club
+
+    # ------------------------------------------------------------------ films and names
+
+    async def film(self, guild_id: int, value: str | None) -> FilmScope:
+        """The film typed, else the club's current film; refused when neither names one."""
+        if value is None or not value.strip():
+            current = await current_film(self.bot.store, guild_id)
+            if current is None:
+                raise UserError("Name a film, e.g. `La La Land`.")
+            return current
+        scope = await film_scope(self.bot.store, value)
+        if not scope.key:
+            raise UserError("Name a film, e.g. `La La Land`.")
+        return scope
+
+    async def name_of(self, guild: discord.Guild | None, user_id: int | None) -> str:
+        """The member's display name (the cache, else one fetch: no members intent), never a mention."""
+        if guild is None or user_id is None:
+            return FORMER_MEMBER
+        member = guild.get_member(user_id)
+        if member is None:
+            try:
+                member = await guild.fetch_member(user_id)
+            except discord.HTTPException:
+                return FORMER_MEMBER
+        return member.display_name
+
+    # ------------------------------------------------------------------ ratings
+
+    async def rate(self, interaction: discord.Interaction, film: str | None, stars: float, take: str | None) -> str:
+        guild = require_guild(interaction)
+        stars_x2 = rules.validate_stars(stars)
+        text = rules.validate_take(take)
+        scope = await self.film(guild.id, film)
+        replaced = await self.store.rate(guild.id, int(scope.key), interaction.user.id, stars_x2, text,
+                                         iso(self.bot.now()))
+        verb = "Updated your rating of" if replaced else "Rated"
+        extra = " with your take" if text else ""
+        return f"{verb} *{inert(scope.label or '', 150)}*: {rules.stars_text(stars_x2)}{extra}."
+
+    async def ratings(self, interaction: discord.Interaction, film: str | None) -> None:
+        """Average, count, the distribution as a PNG (text bars without Attach Files or on failure), three takes."""
+        guild = require_guild(interaction)
+        scope = await self.film(guild.id, film)
+        all_ratings = await self.store.ratings(guild.id, int(scope.key))
+        summary = rules.summarise([r.stars_x2 for r in all_ratings])
+        takes = [(await self.name_of(guild, r.user_id), r) for r in rules.pick_takes(all_ratings)]
+        label = scope.label or ""
+        png: bytes | None = None
+        if summary.count and interaction.app_permissions.attach_files:
+            try:
+                png = await asyncio.to_thread(chart_png, summary, f"The club on {label}")
+            except Exception:
+                log.warning("rendering the ratings chart failed; sending text bars", exc_info=True)
+        embed = ratings_embed(label, summary, takes, bars=png is None)
+        if png is not None:
+            embed.set_image(url="attachment://ratings.png")
+            await interaction.response.send_message(
+                embed=embed, file=discord.File(io.BytesIO(png), "ratings.png"), allowed_mentions=NO_MENTIONS
+            )
+        else:
+            await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
+
+    async def compare(self, interaction: discord.Interaction, film: str | None) -> discord.Embed:
+        """Critics' themes (passage counts) beside the themes the members' takes talk about."""
+        guild = require_guild(interaction)
+        scope = await self.film(guild.id, film)
+        critic_counts = await self.bot.store.quotes.theme_counts(scope.key)
+        club_counts: dict[str, int] = {}
+        takes = [r.take for r in await self.store.ratings(guild.id, int(scope.key)) if r.take]
+        for take in takes:
+            for key in tag_passage(take, self.bot.themes):
+                club_counts[key] = club_counts.get(key, 0) + 1
+        critic_total = sum(critic_counts.get(k, 0) for k in self.bot.themes) or 1
+        club_total = sum(club_counts.values()) or 1
+        lines = []
+        for key, theme in self.bot.themes.items():
+            critics, club = critic_counts.get(key, 0), club_counts.get(key, 0)
+            if critics or club:
+                lines.append(
+                    f"**{inert(theme.name, 60)}** — critics {critics} ({round(critics * 100 / critic_total)}%)"
+                    f" · club {club} ({round(club * 100 / club_total)}%)"
+                )
+        description = "\n".join(lines) or "No themes yet on either side."
+        description += f"\n\n{len(takes)} take{'s' if len(takes) != 1 else ''} from the club."
+        if not takes:
+            description += " Add yours: `/rate film stars take`."
+        return discord.Embed(title=clip(f"🎬 Critics vs club: {inert(scope.label or '')}", 256),
+                             description=clip(description, 4096), colour=FILM_CLUB_COLOUR)
+
+    # ------------------------------------------------------------------ the game
+
+    async def start_game(self, interaction: discord.Interaction, rounds: int | None) -> None:
+        guild = require_guild(interaction)
+        channel_id = require_channel_id(interaction)
+        count = rules.validate_rounds(rounds)
+        if await self.store.running_game(channel_id) is not None:
+            raise UserError("A game is already running in this channel: answer its round first.")
+        club = await self.store.club_picks(guild.id, count)
+        if not club:
+            raise UserError("The game needs takes from members who agreed with `/rate consent on`. None yet.")
+        critics = await self.store.critic_picks(count)
+        if not critics:
+            raise UserError("There are no critic passages to quote yet.")
+        rng = random.Random()
+        picks: list[Pick] = []
+        for _ in range(count):
+            pool = club if (rng.random() < 0.5 or not critics) and club else critics
+            if not pool:
+                break
+            picks.append(pool.pop())
+        ids = await self.store.create_game(guild.id, channel_id, picks)
+        first = await self.store.get_round(ids[0])
+        assert first is not None
+        deadline = self.bot.now() + timedelta(seconds=rules.GAME_SECONDS)
+        try:
+            await interaction.response.send_message(
+                embed=round_embed(1, first.rounds, first.quote, int(deadline.timestamp())),
+                view=game_view(first.id), allowed_mentions=NO_MENTIONS,
+            )
+            message = await interaction.original_response()
+        except BaseException:
+            await self.store.delete_game(first.game_id)
+            raise
+        await self.store.open_round(first.id, message.id, iso(deadline))
+        self.bot.scheduler.wake()
+
+    async def answer(self, interaction: discord.Interaction, round_id: int, answer: str) -> None:
+        outcome = await self.store.answer(round_id, interaction.user.id, rules.parse_answer(answer),
+                                          iso(self.bot.now()))
+        if outcome == "missing":
+            raise UserError("This round no longer exists.")
+        if outcome == "closed":
+            self.bot.scheduler.wake()
+            raise UserError("This round is over: answers are closed.")
+        if outcome == "again":
+            raise UserError("You already answered this round.")
+        await interaction.response.send_message(
+            f"Answer recorded: **{answer}**. The reveal comes when the time is up.", ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+    async def run_due_rounds(self, now: datetime) -> None:
+        for game_round in await self.store.due_rounds(iso(now)):
+            try:
+                if game_round.status == "open":
+                    await self.reveal(game_round, now)
+                else:
+                    await self.post_round(game_round, now)
+            except Exception:
+                log.exception("game round %s failed", game_round.id)
+
+    async def reveal(self, game_round: Round, now: datetime) -> None:
+        if not await self.store.claim_reveal(game_round.id, iso(now)):
+            return
+        channel: Any = self.bot.get_channel(game_round.channel_id)
+        guild = self.bot.get_guild(game_round.guild_id)
+        answered, right = await self.store.answer_counts(game_round.id)
+        if game_round.kind == "critic":
+            found = await self.store.critic_of(game_round.passage_id)
+            who = (
+                "a **critic**: " + attribution_line(found[0] or "an unattributed critic", found[1],
+                                                     f"{found[2]} ({found[3]})" if found[3] else found[2])
+                if found else "a **critic**"
+            )
+        else:
+            film = await self.store.film_label(game_round.film_id)
+            who = f"a **club member**: {inert(await self.name_of(guild, game_round.author_id), 80)}"
+            if film:
+                who += f" on *{inert(film, 150)}*"
+        text = (f"🎭 Round {game_round.number}/{game_round.rounds}: it was {who}.\n"
+                f"{right} of {answered} got it right.")
+        if game_round.number == game_round.rounds and guild is not None:
+            board = await self.store.leaderboard(guild.id, 5)
+            text += "\n\n**Leaderboard**\n" + rules.leaderboard_lines(
+                [(await self.name_of(guild, user), points, played) for user, points, played in board]
+            )
+        if channel is None:
+            return
+        try:
+            if game_round.message_id:
+                await channel.get_partial_message(game_round.message_id).edit(
+                    view=game_view(game_round.id, disabled=True), allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException:
+            log.warning("could not disable the buttons of round %s", game_round.id)
+        try:
+            await channel.send(clip(text, 2000), allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException:
+            log.warning("could not post the reveal of round %s", game_round.id)
+        self.bot.scheduler.wake()
+
+    async def post_round(self, game_round: Round, now: datetime) -> None:
+        if not await self.store.claim_post(game_round.id):
+            return
+        channel: Any = self.bot.get_channel(game_round.channel_id)
+        deadline = now + timedelta(seconds=rules.GAME_SECONDS)
+        if channel is None:
+            await self.store.fail_round(game_round.id, iso(now))
+            return
+        try:
+            message = await channel.send(
+                embed=round_embed(game_round.number, game_round.rounds, game_round.quote, int(deadline.timestamp())),
+                view=game_view(game_round.id), allowed_mentions=NO_MENTIONS,
+            )
+        except discord.HTTPException:
+            log.warning("could not post game round %s; the game ends", game_round.id)
+            await self.store.fail_round(game_round.id, iso(now))
+            return
+        await self.store.open_round(game_round.id, message.id, iso(deadline))
+        self.bot.scheduler.wake()
+
+    async def leaderboard(self, interaction: discord.Interaction) -> discord.Embed:
+        guild = require_guild(interaction)
+        board = await self.store.leaderboard(guild.id)
+        return discord.Embed(
+            title="🎭 Critic or club? Leaderboard",
+            description=rules.leaderboard_lines(
+                [(await self.name_of(guild, user), points, played) for user, points, played in board]),
+            colour=FILM_CLUB_COLOUR,
+        )
+
+    # ------------------------------------------------------------------ digests
+
+    async def prompt_posted(self, guild_id: int, message_id: int, thread_id: int | None,
+                            passage_id: int | None) -> None:
+        """A discussion prompt opened a thread: its digest becomes due after the server's hours (0 = off)."""
+        if thread_id is None:
+            return
+        hours = await self.store.digest_hours(guild_id)
+        if not hours:
+            return
+        due = self.bot.now() + timedelta(hours=hours)
+        await self.store.add_digest(thread_id, guild_id, message_id, passage_id, iso(due))
+        self.bot.scheduler.wake()
+
+    async def run_due_digests(self, now: datetime) -> None:
+        for digest in await self.store.due_digests(iso(now)):
+            if not await self.store.claim_digest(digest.thread_id):
+                continue
+            status = "failed"
+            try:
+                status = "posted" if await self.post_digest(digest.thread_id, digest.guild_id,
+                                                            digest.passage_id) else "failed"
+            except Exception:
+                log.exception("the digest of thread %s failed", digest.thread_id)
+            await self.store.finish_digest(digest.thread_id, status, iso(self.bot.now()))
+
+    async def post_digest(self, thread_id: int, guild_id: int, passage_id: int | None) -> bool:
+        """Counts, authors and reactions only: no message content is read (no privileged intent needed)."""
+        thread: Any = self.bot.get_channel(thread_id)
+        try:
+            if thread is None:
+                thread = await self.bot.fetch_channel(thread_id)
+            replies = 0
+            authors: set[int] = set()
+            top: tuple[int, str] | None = None
+            me = self.bot.user.id if self.bot.user else 0
+            async for message in thread.history(limit=1000, oldest_first=True):
+                if message.author.id == me or message.author.bot:
+                    continue
+                if message.type not in (discord.MessageType.default, discord.MessageType.reply):
+                    continue
+                replies += 1
+                authors.add(message.author.id)
+                reactions = sum(reaction.count for reaction in message.reactions)
+                if reactions and (top is None or reactions > top[0]):
+                    top = (reactions, message.jump_url)
+            stats = rules.ThreadStats(replies, len(authors), top[1] if top else None, top[0] if top else 0)
+            hours = await self.store.digest_hours(guild_id) or rules.DEFAULT_DIGEST_HOURS
+            text = rules.digest_text(stats, await self.store.passage_text(passage_id), hours)
+            await thread.send(text, allowed_mentions=NO_MENTIONS, suppress_embeds=True)
+        except discord.HTTPException:
+            log.warning("could not post the digest of thread %s", thread_id, exc_info=True)
+            return False
+        return True
+
+
+async def critics_vs_club_fields(bot: FilmBot, poll: Poll, counts: tuple[int, ...]) -> list[tuple[str, str]]:
+    """Embed fields for a closed theme poll: the club's split beside the critics' split on the same question.
+
+    Critic passages of the poll's theme are placed on a side by contrast_side; empty when the poll has no
+    theme (or nothing to compare). Never raises: a poll's results must post anyway."""
+    try:
+        theme = bot.themes.get(poll.theme or "")
+        if theme is None or len(counts) < 2:
+            return []
+        passages = await bot.store.club.theme_passages(theme.key)
+        if not passages:
+            return []
+        split = rules.critic_split([(contrast_side(text, theme), text) for text in passages], len(poll.options))
+        club_total, critic_total = sum(counts), sum(split.counts)
+        club = "\n".join(rules.split_line(label, counts[i], club_total) for i, label in enumerate(poll.options))
+        critics = "\n".join(
+            rules.split_line(label, split.counts[i], critic_total, split.examples[i])
+            for i, label in enumerate(poll.options)
+        )
+        fields = [("The club", clip(club, 1024)), ("The critics", clip(critics or "—", 1024))]
+        gap = rules.biggest_gap(poll.options, counts, split.counts)
+        if gap:
+            fields.append(("Where they disagree", clip(gap, 1024)))
+        return fields
+    except Exception:
+        log.exception("critics vs club for poll %s failed", poll.id)
+        return []

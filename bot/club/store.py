@@ -1,0 +1,411 @@
+"""ClubStore: all the SQL of ratings and takes, consent, the critic-or-club game and thread digests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.club.rules import DEFAULT_DIGEST_HOURS, Rating
+from bot.core.db import Database, inserted_id
+from bot.core.store import AuditStore
+
+
+@dataclass(frozen=True)
+class Round:
+    id: int
+    guild_id: int
+    channel_id: int
+    game_id: int
+    number: int
+    rounds: int
+    kind: str
+    quote: str | None
+    passage_id: int | None
+    author_id: int | None
+    film_id: int | None
+    message_id: int | None
+    deadline: str | None
+    revealed_at: str | None
+    status: str
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A quote for one round: a critic passage or a consenting member's take."""
+
+    kind: str
+    quote: str
+    passage_id: int | None = None
+    author_id: int | None = None
+    film_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Digest:
+    thread_id: int
+    guild_id: int
+    message_id: int
+    passage_id: int | None
+    due_at: str
+    status: str
+
+
+_ROUND_COLUMNS = (
+    "id, guild_id, channel_id, game_id, number, rounds, kind, quote, passage_id, author_id, film_id,"
+    " message_id, deadline, revealed_at, status"
+)
+
+
+class ClubStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # ------------------------------------------------------------------ ratings and takes
+
+    async def rate(
+        self, guild_id: int, film_id: int, user_id: int, stars_x2: int, take: str | None, at: str
+    ) -> bool:
+        """Insert or replace the member's rating of the film; True when it replaced an earlier one."""
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT 1 FROM club_ratings WHERE guild_id = ? AND film_id = ? AND user_id = ?",
+                (guild_id, film_id, user_id),
+            ) as cur:
+                existed = await cur.fetchone() is not None
+            await conn.execute(
+                "INSERT INTO club_ratings(guild_id, film_id, user_id, stars_x2, take, rated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, film_id, user_id) DO UPDATE SET"
+                " stars_x2 = excluded.stars_x2, take = excluded.take, rated_at = excluded.rated_at",
+                (guild_id, film_id, user_id, stars_x2, take, at),
+            )
+        return existed
+
+    async def remove(self, guild_id: int, film_id: int, user_id: int) -> bool:
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "DELETE FROM club_ratings WHERE guild_id = ? AND film_id = ? AND user_id = ?",
+                (guild_id, film_id, user_id),
+            )
+            return cur.rowcount > 0
+
+    async def remove_take(self, guild_id: int, film_id: int, user_id: int, actor_id: int) -> bool:
+        """A moderator (or the author) removes a take, keeping the stars; audited without the words."""
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT length(take) FROM club_ratings WHERE guild_id = ? AND film_id = ? AND user_id = ?"
+                " AND take IS NOT NULL",
+                (guild_id, film_id, user_id),
+            ) as cur:
+                row = await cur.fetchone()
+            if row is None:
+                return False
+            await conn.execute(
+                "UPDATE club_ratings SET take = NULL WHERE guild_id = ? AND film_id = ? AND user_id = ?",
+                (guild_id, film_id, user_id),
+            )
+            await AuditStore.record(
+                conn, guild_id=guild_id, actor_id=actor_id, action="take-remove", target_type="take",
+                target_id=user_id, before={"film_id": film_id, "user_id": user_id, "take_chars": row[0]},
+                after=None,
+            )
+        return True
+
+    async def ratings(self, guild_id: int, film_id: int) -> list[Rating]:
+        rows = await self.db.fetchall(
+            "SELECT user_id, film_id, stars_x2, take, rated_at FROM club_ratings"
+            " WHERE guild_id = ? AND film_id = ? ORDER BY rated_at, user_id",
+            (guild_id, film_id),
+        )
+        return [Rating(*row) for row in rows]
+
+    async def rating_of(self, guild_id: int, film_id: int, user_id: int) -> Rating | None:
+        row = await self.db.fetchone(
+            "SELECT user_id, film_id, stars_x2, take, rated_at FROM club_ratings"
+            " WHERE guild_id = ? AND film_id = ? AND user_id = ?",
+            (guild_id, film_id, user_id),
+        )
+        return Rating(*row) if row else None
+
+    async def set_consent(self, guild_id: int, user_id: int, consent: bool, at: str) -> None:
+        await self.db.execute(
+            "INSERT INTO club_consent(guild_id, user_id, consent, at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (guild_id, user_id) DO UPDATE SET consent = excluded.consent, at = excluded.at",
+            (guild_id, user_id, int(consent), at),
+        )
+
+    async def consents(self, guild_id: int, user_id: int) -> bool:
+        return bool(await self.db.fetchval(
+            "SELECT consent FROM club_consent WHERE guild_id = ? AND user_id = ?", (guild_id, user_id), default=0
+        ))
+
+    async def export(self, guild_id: int) -> list[dict[str, object]]:
+        """Every rating of the server; the take only where its author consented."""
+        rows = await self.db.fetchall(
+            "SELECT r.film_id, f.title, f.year, r.user_id, r.stars_x2, r.rated_at,"
+            " CASE WHEN c.consent = 1 THEN r.take END"
+            " FROM club_ratings r JOIN films f ON f.id = r.film_id"
+            " LEFT JOIN club_consent c ON c.guild_id = r.guild_id AND c.user_id = r.user_id"
+            " WHERE r.guild_id = ? ORDER BY r.film_id, r.rated_at",
+            (guild_id,),
+        )
+        return [
+            {"film": row[1], "year": row[2], "user_id": row[3], "stars": row[4] / 2, "rated_at": row[5],
+             **({"take": row[6]} if row[6] else {})}
+            for row in rows
+        ]
+
+    async def forget(self, user_id: int, guild_id: int | None) -> dict[str, int]:
+        """Every rating, take, consent and game answer of the member, in every server, in one transaction.
+
+        Game rounds that quoted one of their takes keep their place (other players' points) but lose the
+        words and the author."""
+        counts: dict[str, int] = {}
+        async with self.db.transaction() as conn:
+            for table in ("club_ratings", "club_consent", "club_game_answers"):
+                cur = await conn.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
+                counts[table] = cur.rowcount
+            cur = await conn.execute(
+                "UPDATE club_game_rounds SET quote = NULL, author_id = NULL WHERE author_id = ?", (user_id,)
+            )
+            counts["club_game_rounds"] = cur.rowcount
+            await AuditStore.record(
+                conn, guild_id=guild_id, actor_id=user_id, action="forget-me", target_type="member",
+                target_id=user_id, before=None, after=counts,
+            )
+        return counts
+
+    # ------------------------------------------------------------------ the game
+
+    async def critic_picks(self, count: int) -> list[Pick]:
+        rows = await self.db.fetchall(
+            "SELECT p.id, p.text, r.film_id FROM passages p JOIN reviews r ON r.id = p.review_id"
+            " WHERE p.quotable = 1 AND length(p.text) BETWEEN 40 AND 300 ORDER BY random() LIMIT ?",
+            (count,),
+        )
+        return [Pick("critic", row[1], passage_id=row[0], film_id=row[2]) for row in rows]
+
+    async def club_picks(self, guild_id: int, count: int) -> list[Pick]:
+        """Takes whose authors consented, at random."""
+        rows = await self.db.fetchall(
+            "SELECT r.user_id, r.take, r.film_id FROM club_ratings r JOIN club_consent c"
+            " ON c.guild_id = r.guild_id AND c.user_id = r.user_id AND c.consent = 1"
+            " WHERE r.guild_id = ? AND r.take IS NOT NULL ORDER BY random() LIMIT ?",
+            (guild_id, count),
+        )
+        return [Pick("club", row[1], author_id=row[0], film_id=row[2]) for row in rows]
+
+    async def create_game(self, guild_id: int, channel_id: int, picks: list[Pick]) -> list[int]:
+        ids: list[int] = []
+        async with self.db.transaction() as conn:
+            for number, pick in enumerate(picks, start=1):
+                cur = await conn.execute(
+                    "INSERT INTO club_game_rounds(guild_id, channel_id, game_id, number, rounds, kind, quote,"
+                    " passage_id, author_id, film_id) VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?)",
+                    (guild_id, channel_id, number, len(picks), pick.kind, pick.quote, pick.passage_id,
+                     pick.author_id, pick.film_id),
+                )
+                ids.append(inserted_id(cur))
+            await conn.execute(
+                f"UPDATE club_game_rounds SET game_id = ? WHERE id IN ({','.join('?' * len(ids))})",
+                (ids[0], *ids),
+            )
+        return ids
+
+    async def delete_game(self, game_id: int) -> None:
+        await self.db.execute("DELETE FROM club_game_rounds WHERE game_id = ?", (game_id,))
+
+    async def open_round(self, round_id: int, message_id: int, deadline: str) -> None:
+        await self.db.execute(
+            "UPDATE club_game_rounds SET message_id = ?, deadline = ?, status = 'open' WHERE id = ?",
+            (message_id, deadline, round_id),
+        )
+
+    async def fail_round(self, round_id: int, at: str) -> None:
+        """A round that could not be posted ends the game (the later rounds are dropped)."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE club_game_rounds SET status = 'failed', revealed_at = ? WHERE id = ?", (at, round_id)
+            )
+            await conn.execute(
+                "UPDATE club_game_rounds SET status = 'failed', revealed_at = ?"
+                " WHERE game_id = (SELECT game_id FROM club_game_rounds WHERE id = ?) AND status = 'waiting'",
+                (at, round_id),
+            )
+
+    async def get_round(self, round_id: int) -> Round | None:
+        row = await self.db.fetchone(f"SELECT {_ROUND_COLUMNS} FROM club_game_rounds WHERE id = ?", (round_id,))
+        return Round(*row) if row else None
+
+    async def answer(self, round_id: int, user_id: int, answer: str, now: str) -> str:
+        """'ok', 'again' (already answered), 'closed' or 'missing'; one row per member per round."""
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT kind, status, deadline FROM club_game_rounds WHERE id = ?", (round_id,)
+            ) as cur:
+                row = await cur.fetchone()
+            if row is None:
+                return "missing"
+            if row[1] != "open" or row[2] is None or now >= row[2]:
+                return "closed"
+            cur = await conn.execute(
+                "INSERT OR IGNORE INTO club_game_answers(round_id, user_id, answer, correct, at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (round_id, user_id, answer, int(answer == row[0]), now),
+            )
+            return "ok" if cur.rowcount else "again"
+
+    async def answer_counts(self, round_id: int) -> tuple[int, int]:
+        """(answers, correct answers) of a round."""
+        row = await self.db.fetchone(
+            "SELECT count(*), coalesce(sum(correct), 0) FROM club_game_answers WHERE round_id = ?", (round_id,)
+        )
+        return (row[0], row[1]) if row else (0, 0)
+
+    async def winners(self, round_id: int) -> list[int]:
+        rows = await self.db.fetchall(
+            "SELECT user_id FROM club_game_answers WHERE round_id = ? AND correct = 1 ORDER BY at", (round_id,)
+        )
+        return [row[0] for row in rows]
+
+    async def next_game_moment(self) -> str | None:
+        return await self.db.fetchval(
+            "SELECT min(deadline) FROM club_game_rounds WHERE status IN ('open', 'waiting') AND deadline IS NOT NULL"
+        )
+
+    async def due_rounds(self, now: str) -> list[Round]:
+        """Open rounds past their deadline (to reveal) and waiting rounds whose turn came (to post)."""
+        rows = await self.db.fetchall(
+            f"SELECT {_ROUND_COLUMNS} FROM club_game_rounds WHERE status IN ('open', 'waiting')"
+            " AND deadline IS NOT NULL AND deadline <= ? ORDER BY deadline, id",
+            (now,),
+        )
+        return [Round(*row) for row in rows]
+
+    async def claim_reveal(self, round_id: int, now: str) -> bool:
+        """Reveal at most once; the game's next round becomes due to post in the same transaction."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE club_game_rounds SET status = 'revealed', revealed_at = ? WHERE id = ? AND status = 'open'",
+                (now, round_id),
+            )
+            if not cur.rowcount:
+                return False
+            await conn.execute(
+                "UPDATE club_game_rounds SET deadline = ? WHERE status = 'waiting' AND (game_id, number) ="
+                " (SELECT game_id, number + 1 FROM club_game_rounds WHERE id = ?)",
+                (now, round_id),
+            )
+        return True
+
+    async def claim_post(self, round_id: int) -> bool:
+        """Take a waiting round off the queue before posting it (no double post)."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE club_game_rounds SET deadline = NULL WHERE id = ? AND status = 'waiting'"
+                " AND deadline IS NOT NULL", (round_id,),
+            )
+            return cur.rowcount > 0
+
+    async def running_game(self, channel_id: int) -> int | None:
+        return await self.db.fetchval(
+            "SELECT game_id FROM club_game_rounds WHERE channel_id = ? AND status IN ('open', 'waiting') LIMIT 1",
+            (channel_id,),
+        )
+
+    async def leaderboard(self, guild_id: int, limit: int = 10) -> list[tuple[int, int, int]]:
+        rows = await self.db.fetchall(
+            "SELECT a.user_id, sum(a.correct), count(*) FROM club_game_answers a"
+            " JOIN club_game_rounds r ON r.id = a.round_id WHERE r.guild_id = ? AND r.status = 'revealed'"
+            " GROUP BY a.user_id ORDER BY 2 DESC, 3, a.user_id LIMIT ?",
+            (guild_id, limit),
+        )
+        return [(row[0], row[1], row[2]) for row in rows]
+
+    async def critic_of(self, passage_id: int | None) -> tuple[str | None, str | None, str, int | None] | None:
+        """(critic, outlet, film title, year) of a passage."""
+        if passage_id is None:
+            return None
+        row = await self.db.fetchone(
+            "SELECT r.critic, r.outlet, f.title, f.year FROM passages p JOIN reviews r ON r.id = p.review_id"
+            " JOIN films f ON f.id = r.film_id WHERE p.id = ?",
+            (passage_id,),
+        )
+        return (row[0], row[1], row[2], row[3]) if row else None
+
+    async def film_label(self, film_id: int | None) -> str | None:
+        if film_id is None:
+            return None
+        row = await self.db.fetchone("SELECT title, year FROM films WHERE id = ?", (film_id,))
+        return None if row is None else (f"{row[0]} ({row[1]})" if row[1] else row[0])
+
+    # ------------------------------------------------------------------ critics vs club
+
+    async def theme_passages(self, theme: str, film_id: int | None = None) -> list[str]:
+        rows = await self.db.fetchall(
+            "SELECT p.text FROM passage_themes t JOIN passages p ON p.id = t.passage_id"
+            " JOIN reviews r ON r.id = p.review_id WHERE t.theme = ? AND p.quotable = 1"
+            " AND (? IS NULL OR r.film_id = ?) ORDER BY p.id",
+            (theme, film_id, film_id),
+        )
+        return [row[0] for row in rows]
+
+    # ------------------------------------------------------------------ digests
+
+    async def digest_hours(self, guild_id: int) -> int:
+        return int(await self.db.fetchval(
+            "SELECT digest_hours FROM club_settings WHERE guild_id = ?", (guild_id,), default=DEFAULT_DIGEST_HOURS
+        ))
+
+    async def set_digest_hours(self, guild_id: int, hours: int, actor_id: int) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO club_settings(guild_id, digest_hours) VALUES (?, ?)"
+                " ON CONFLICT (guild_id) DO UPDATE SET digest_hours = excluded.digest_hours",
+                (guild_id, hours),
+            )
+            await AuditStore.record(
+                conn, guild_id=guild_id, actor_id=actor_id, action="config", target_type="guild",
+                target_id=guild_id, after={"digest_hours": hours},
+            )
+
+    async def add_digest(
+        self, thread_id: int, guild_id: int, message_id: int, passage_id: int | None, due_at: str
+    ) -> None:
+        await self.db.execute(
+            "INSERT OR IGNORE INTO club_digests(thread_id, guild_id, message_id, passage_id, due_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (thread_id, guild_id, message_id, passage_id, due_at),
+        )
+
+    async def next_digest(self) -> str | None:
+        return await self.db.fetchval("SELECT min(due_at) FROM club_digests WHERE status = 'due'")
+
+    async def due_digests(self, now: str) -> list[Digest]:
+        rows = await self.db.fetchall(
+            "SELECT thread_id, guild_id, message_id, passage_id, due_at, status FROM club_digests"
+            " WHERE status = 'due' AND due_at <= ? ORDER BY due_at",
+            (now,),
+        )
+        return [Digest(*row) for row in rows]
+
+    async def claim_digest(self, thread_id: int) -> bool:
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE club_digests SET status = 'posting' WHERE thread_id = ? AND status = 'due'", (thread_id,)
+            )
+            return cur.rowcount > 0
+
+    async def finish_digest(self, thread_id: int, status: str, at: str) -> None:
+        await self.db.execute(
+            "UPDATE club_digests SET status = ?, posted_at = ? WHERE thread_id = ?", (status, at, thread_id)
+        )
+
+    async def passage_text(self, passage_id: int | None) -> str | None:
+        if passage_id is None:
+            return None
+        return await self.db.fetchval("SELECT text FROM passages WHERE id = ?", (passage_id,))
+
+    async def prompt_passage(self, message_id: int) -> int | None:
+        return await self.db.fetchval(
+            "SELECT passage_id FROM posted_prompts WHERE message_id = ? ORDER BY id LIMIT 1", (message_id,)
+        )
+

@@ -1,0 +1,91 @@
+"""The game's answer buttons and the forget-me confirmation: DynamicItems, state in SQLite, restart-proof."""
+
+from __future__ import annotations
+
+import re
+
+import discord
+
+from bot.core.checks import client_of
+from bot.core.errors import user_errors
+from bot.core.refusals import UserError
+from bot.core.render import NO_MENTIONS
+
+
+class GameAnswer(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"filmbot:game:answer:(?P<round>\d{1,18}):(?P<answer>critic|club)",
+):
+    """One answer of a round; one per member per round (the PRIMARY KEY decides under concurrent clicks)."""
+
+    def __init__(self, round_id: int, answer: str, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="A critic" if answer == "critic" else "A club member",
+                emoji="🖋️" if answer == "critic" else "🍿",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"filmbot:game:answer:{round_id}:{answer}",
+                disabled=disabled,
+            )
+        )
+        self.round_id = round_id
+        self.answer = answer
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+        return cls(int(match["round"]), match["answer"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        from bot.club.service import ClubService  # the service imports this module for game_view
+
+        async with user_errors(interaction):
+            await ClubService(client_of(interaction)).answer(interaction, self.round_id, self.answer)
+
+
+def game_view(round_id: int, disabled: bool = False) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(GameAnswer(round_id, "critic", disabled))
+    view.add_item(GameAnswer(round_id, "club", disabled))
+    return view
+
+
+class ForgetConfirm(discord.ui.DynamicItem[discord.ui.Button], template=r"filmbot:club:forget:(?P<user>\d{1,20})"):
+    """The button that confirms /rate forget-me; only the member it was shown to can press it."""
+
+    def __init__(self, user_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(label="Yes, forget my ratings, takes and answers", style=discord.ButtonStyle.danger,
+                              custom_id=f"filmbot:club:forget:{user_id}")
+        )
+        self.user_id = user_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+        return cls(int(match["user"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        async with user_errors(interaction):
+            if interaction.user.id != self.user_id:
+                raise UserError("This button belongs to someone else's request.")
+            text = await forget(interaction)
+            await interaction.response.edit_message(content=text, view=None, allowed_mentions=NO_MENTIONS)
+
+
+async def forget(interaction: discord.Interaction) -> str:
+    counts = await client_of(interaction).store.club.forget(
+        interaction.user.id, interaction.guild.id if interaction.guild else None
+    )
+    return (
+        f"Done: removed {counts['club_ratings']} rating(s) and their takes, {counts['club_game_answers']} game"
+        f" answer(s) and your consent, in every server; {counts['club_game_rounds']} game round(s) no longer"
+        " show your words."
+    )
+
+
+def forget_view(user_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(ForgetConfirm(user_id))
+    return view
+
+
+DYNAMIC_ITEMS = (GameAnswer, ForgetConfirm)

@@ -1,0 +1,255 @@
+"""The club's own voice through simcord: /rate, /ratings, forget-me, the game, digests, critics vs club."""
+
+from __future__ import annotations
+
+import discord
+
+from tests.helpers import (
+    DAY,
+    assert_ephemeral_reply,
+    assert_no_pings,
+    burst,
+    buttons,
+    check_all_payloads,
+    embed_text,
+    msgs,
+    results_messages,
+    text_of,
+)
+
+FILM = "La La Land"
+
+
+def members(world, n: int, prefix: str = "fan"):
+    return [world.guild.add_member(world.env.create_user(f"{prefix}{i}")) for i in range(n)]
+
+
+async def rate(who, world, stars, take=None, film=FILM):
+    options = {"film": film, "stars": stars}
+    if take is not None:
+        options["take"] = take
+    return await who.slash(world.channel, "rate film", **options)
+
+
+async def test_twenty_members_rating_at_once_give_the_exact_average(world):
+    """20 concurrent /rate film → 20 rows and the exact average in /ratings."""
+    crowd = members(world, 20)
+    values = [0.5 + (i % 10) / 2 for i in range(20)]  # 0.5 … 5, twice each
+    await burst(world.env, [lambda m=m, v=v: rate(m, world, v) for m, v in zip(crowd, values, strict=True)])
+    assert world.count("club_ratings") == 20
+    assert world.q("SELECT sum(stars_x2) FROM club_ratings")[0][0] == sum(int(v * 2) for v in values)
+    result = await world.alice.slash(world.channel, "ratings", film=FILM)
+    text = text_of(result)
+    assert f"{sum(values) / 20:.2f}★" in text and "20 ratings" in text
+    assert not world.env.errors
+
+
+async def test_rerating_replaces_the_rating_and_take(world):
+    """One row per member per film: a second /rate replaces stars and take."""
+    await rate(world.alice, world, 2, "Too sweet.")
+    result = await rate(world.alice, world, 4.5, "Grew on me.")
+    assert_ephemeral_reply(result, "Updated your rating")
+    assert [tuple(r) for r in world.q("SELECT stars_x2, take FROM club_ratings")] == [(9, "Grew on me.")]
+
+
+async def test_invalid_stars_and_takes_are_refused_and_nothing_is_written(world):
+    """Out of range, not a half step, mentions, markdown links, 10k characters, NUL: refused, no row."""
+    for stars in (0, 5.5, 3.3, -1, 99):
+        assert_ephemeral_reply(await rate(world.alice, world, stars), "stars")
+    for take in ("@everyone look", "hi <@123456789012345678>", "see [this](http://x.y)", "x" * 10_000,
+                 "a\x00b", "<@&123456789012345678>"):
+        assert_ephemeral_reply(await rate(world.alice, world, 3, take))
+    assert world.count("club_ratings") == 0
+
+
+async def test_ratings_shows_a_png_chart_and_three_takes_by_display_name(world):
+    """/ratings attaches a PNG chart, shows three takes with display names, pings nobody."""
+    crowd = members(world, 4)
+    for m, (stars, take) in zip(crowd, [(5, "A dream ||spoiler||"), (1, "**Loud** and hollow"), (3, "Fine."),
+                                        (4, "Lovely")], strict=True):
+        await rate(m, world, stars, take)
+    result = await world.bob.slash(world.channel, "ratings", film=FILM)
+    [message] = msgs(result)
+    assert not message.ephemeral
+    [attachment] = message.attachments
+    assert attachment.filename == "ratings.png"
+    text = embed_text(message.embeds[0])
+    assert "fan0" in text and "fan1" in text and len(message.embeds[0].fields) == 3
+    assert "\\|\\|spoiler" in text  # markdown made inert
+    assert_no_pings(world.env)
+    check_all_payloads(world.env)
+
+
+async def test_ratings_fall_back_to_text_bars_without_attach_files(world):
+    """Without Attach Files the distribution is drawn with █ bars and no file is sent."""
+    room = world.guild.create_text_channel(
+        "no-files", overwrites={world.guild.me: discord.PermissionOverwrite(attach_files=False)}
+    )
+    await rate(world.alice, world, 4)
+    result = await world.bob.slash(room, "ratings", film=FILM)
+    [message] = msgs(result)
+    assert not message.attachments
+    assert "█" in message.embeds[0].description
+
+
+async def test_moderator_removes_a_take_audited_and_members_cannot(world):
+    """Only moderators remove another member's take; the stars stay; the audit keeps no words."""
+    await rate(world.alice, world, 4, "Secret words")
+    refused = await world.bob.slash(world.channel, "rate remove", film=FILM, member=world.alice)
+    assert_ephemeral_reply(refused, "moderators")
+    assert world.q("SELECT take FROM club_ratings")[0][0] == "Secret words"
+    done = await world.mod.slash(world.channel, "rate remove", film=FILM, member=world.alice)
+    assert_ephemeral_reply(done, "Removed")
+    assert [tuple(r) for r in world.q("SELECT stars_x2, take FROM club_ratings")] == [(8, None)]
+    [audit] = world.q("SELECT actor_id, action, before_json FROM audit_log WHERE action = 'take-remove'")
+    assert audit["actor_id"] == world.mod.id and "Secret" not in audit["before_json"]
+    own = await world.alice.slash(world.channel, "rate remove", film=FILM)
+    assert_ephemeral_reply(own, "Removed your rating")
+    assert world.count("club_ratings") == 0
+
+
+async def start_game(world, takes: int = 3, rounds: int = 1):
+    authors = members(world, takes, "critic-fan")
+    for i, m in enumerate(authors):
+        await rate(m, world, 4, f"My take number {i}: the colours sing and the ending stings.")
+        await m.slash(world.channel, "rate consent", state="on")
+    result = await world.mod.slash(world.channel, "game critic-or-club", rounds=rounds)
+    return result, authors
+
+
+async def test_forget_me_removes_every_trace_of_ratings_takes_and_answers(world):
+    """forget-me (button) deletes ratings, takes, consent, answers and the words in game rounds."""
+    await rate(world.alice, world, 4, "Alice's own words")
+    await world.alice.slash(world.channel, "rate consent", state="on")
+    await rate(world.bob, world, 2, "Bob stays")
+    result = await world.mod.slash(world.channel, "game critic-or-club", rounds=3)
+    [message] = msgs(result)
+    await world.alice.click(message, custom_id=buttons(message)[0]["custom_id"])
+    assert world.count("club_game_answers", "user_id = ?", world.alice.id) == 1
+    shown = await world.alice.slash(world.channel, "rate forget-me")
+    assert world.count("club_ratings", "user_id = ?", world.alice.id) == 1  # nothing before the button
+    await world.alice.click(msgs(shown)[0], custom_id=f"filmbot:club:forget:{world.alice.id}")
+    for table in ("club_ratings", "club_consent", "club_game_answers"):
+        assert world.count(table, "user_id = ?", world.alice.id) == 0, table
+    assert world.count("club_game_rounds", "author_id = ? OR quote LIKE '%Alice''s own%'", world.alice.id) == 0
+    assert world.count("club_ratings") == 1  # bob's stays
+    assert not world.env.errors
+
+
+async def test_game_round_with_fifteen_players_survives_a_restart(world):
+    """15 players answer at once, the bot restarts mid-round, the reveal counts every answer once."""
+    result, _ = await start_game(world, rounds=2)
+    [message] = msgs(result)
+    [round_id] = [r[0] for r in world.q("SELECT id FROM club_game_rounds WHERE number = 1")]
+    kind = world.q("SELECT kind FROM club_game_rounds WHERE id = ?", round_id)[0][0]
+    players = members(world, 15, "player")
+    ids = {b["custom_id"] for b in buttons(message)}
+    assert ids == {f"filmbot:game:answer:{round_id}:critic", f"filmbot:game:answer:{round_id}:club"}
+    right = f"filmbot:game:answer:{round_id}:{kind}"
+    clicks = [lambda p=p: p.click(message, custom_id=right) for p in players[:10]]
+    clicks += [lambda p=p: p.click(message, custom_id=right) for p in players[:3]]  # double clicks
+    await burst(world.env, clicks)
+    await world.env.restart_bot()
+    wrong = right.replace(kind, "club" if kind == "critic" else "critic")
+    for p in players[10:]:
+        await p.click(message, custom_id=wrong)
+    assert world.count("club_game_answers", "round_id = ?", round_id) == 15
+    await world.env.advance_time(61)
+    reveal = [m for m in world.bot_messages() if "Round 1/2" in (m.content or "")]
+    assert len(reveal) == 1 and "10 of 15 got it right" in reveal[0].content
+    assert world.q("SELECT status FROM club_game_rounds WHERE id = ?", round_id)[0][0] == "revealed"
+    await world.env.advance_time(61)  # round 2 was posted and revealed in turn
+    assert world.count("club_game_rounds", "status = 'revealed'") == 2
+    board = await world.alice.slash(world.channel, "game leaderboard")
+    assert "player0" in text_of(board) and "1 point" in text_of(board)
+    [edited] = [m for m in world.channel.history() if m.id == message.id]
+    assert all(b["disabled"] for b in buttons(edited))  # no answers after the reveal
+    assert_no_pings(world.env)
+    assert not world.env.errors
+
+
+async def test_game_needs_consenting_takes(world):
+    """Takes without consent are never quoted: the game refuses to start."""
+    await rate(world.alice, world, 4, "Not for the game")
+    assert_ephemeral_reply(await world.mod.slash(world.channel, "game critic-or-club"), "consent")
+    assert world.count("club_game_rounds") == 0
+
+
+async def test_digest_posts_once_after_24_hours_with_the_right_counts(world):
+    """24 h after /discuss, the thread gets one digest: replies, participants, the most-reacted reply."""
+    await world.alice.slash(world.channel, "discuss", theme="nostalgia")
+    [thread] = world.channel.threads
+    first = await world.alice.send(thread, "one")
+    await world.bob.send(thread, "two")
+    top = await world.alice.send(thread, "three")
+    await world.bob.react(top, "👍")
+    await world.mod.react(top, "🔥")
+    await world.bob.react(first, "👍")
+    await world.env.advance_time(DAY - 60)
+    assert world.count("club_digests", "status = 'posted'") == 0
+    await world.env.advance_time(120)
+    digests = [m for m in thread.history() if "Thread digest" in (m.content or "")]
+    assert len(digests) == 1
+    text = digests[0].content
+    assert "3 replies from 2 participants" in text and str(top.id) in text and "Started from" in text
+    await world.env.restart_bot()
+    await world.env.advance_time(DAY)
+    assert len([m for m in thread.history() if "Thread digest" in (m.content or "")]) == 1
+    assert_no_pings(world.env)
+
+
+async def test_digest_hours_zero_turns_digests_off(world):
+    """/config digest-hours 0: no digest row, nothing posted."""
+    assert_ephemeral_reply(await world.mod.slash(world.channel, "config digest-hours", hours=0), "off")
+    assert_ephemeral_reply(await world.alice.slash(world.channel, "config digest-hours", hours=3))
+    await world.alice.slash(world.channel, "discuss", theme="nostalgia")
+    await world.env.advance_time(2 * DAY)
+    assert world.count("club_digests") == 0
+
+
+async def test_theme_poll_results_show_critics_beside_the_club(world):
+    """Closing a /poll theme poll posts the club's split, the critics' split and where they disagree."""
+    await world.alice.slash(world.channel, "poll theme", theme="ending")
+    poll_message = [m for m in world.bot_messages() if m.poll][-1]
+    await world.alice.vote(poll_message, answer=1)
+    await world.bob.vote(poll_message, answer=1)
+    [poll_id] = [r[0] for r in world.q("SELECT id FROM polls")]
+    await world.alice.slash(world.channel, "poll close", poll=str(poll_id))
+    [results] = results_messages(world)
+    names = [f.name for f in results.embeds[0].fields]
+    assert "The club" in names and "The critics" in names
+    text = embed_text(results.embeds[0])
+    assert "**Happy**: 2 (100%)" in text and "Where they disagree" in names
+    check_all_payloads(world.env)
+
+
+async def test_compare_shows_critic_themes_beside_take_themes(world):
+    """/compare lists critics' theme counts and the themes the club's takes talk about."""
+    await rate(world.alice, world, 4, "The final scene, the epilogue of what might have been, is a bittersweet ending.")
+    result = await world.bob.slash(world.channel, "compare", film=FILM)
+    text = text_of(result)
+    assert "Critics vs club" in text and "club 1" in text and "1 take" in text
+
+
+async def test_export_includes_takes_only_with_consent(world):
+    """The ratings export carries a take only when its author said /rate consent on."""
+    await rate(world.alice, world, 4, "Alice agrees to share")
+    await rate(world.bob, world, 3, "Bob keeps this private")
+    await world.alice.slash(world.channel, "rate consent", state="on")
+    exported = await world.bot.store.club.export(world.guild.id)
+    takes = {row["user_id"]: row.get("take") for row in exported}
+    assert takes == {world.alice.id: "Alice agrees to share", world.bob.id: None}
+
+
+async def test_after_the_screening_the_spoiler_thread_invites_ratings(world):
+    """When a screening ends, its after-screening thread carries the invitation to /rate."""
+    from tests.helpers import advance_to
+
+    await world.mod.slash(world.channel, "watchlist add", film="La La Land", year=2016)
+    await world.mod.slash(world.channel, "filmnight schedule", film="La La Land", when="2026-01-05 20:00",
+                          where="Club room")
+    await advance_to(world, 2026, 1, 6, 6)
+    [thread] = [t for t in world.channel.threads if "Spoilers" in t.name]
+    invites = [m for m in thread.history() if "/rate film" in (m.content or "")]
+    assert len(invites) == 1 and "La La Land" in invites[0].content
+    assert_no_pings(world.env)
