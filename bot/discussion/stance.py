@@ -31,17 +31,23 @@ GENERAL_WEIGHT = 0.5
 EARLIER_CLAUSE = 0.5  # weight of what comes before "but"/"yet"
 
 _WORD = re.compile(r"[a-z]+(?:[-'][a-z]+)*")
-_NEGATORS = frozenset(
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_NEGATORS = _words(
     "not no never nor without hardly barely scarcely nothing isn't wasn't aren't weren't doesn't didn't don't"
-    " can't cannot couldn't won't wouldn't shouldn't lacks lacking".split()
+    " can't cannot couldn't won't wouldn't shouldn't lacks lacking"
 )
 _NEGATION_REACH = 3  # a negator affects the next few words ("not at all sad", "never once stiff")
-_INTENSIFIERS = frozenset(
+_INTENSIFIERS = _words(
     "very so too utterly deeply truly most pure purely profoundly absolutely really thoroughly"
-    " extraordinarily wholly genuinely remarkably achingly unbearably overwhelmingly".split()
+    " extraordinarily wholly genuinely remarkably achingly unbearably overwhelmingly"
 )
-_DOWNTONERS = frozenset("slightly somewhat mildly faintly rather fairly oddly almost partly".split())
-_TURNS = frozenset("but yet however instead though although".split())
+_DOWNTONERS = _words("slightly somewhat mildly faintly rather fairly oddly almost partly")
+_TURNS = _words("but yet however instead though although")
 
 # General valence words, used on the side whose contrast words share the valence.
 _UPLIFT = (
@@ -60,9 +66,9 @@ _DOWNCAST = (
 )
 
 # Words of a question that are never one of its two sides ("the film or …").
-_NOT_A_SIDE = frozenset(
+_NOT_A_SIDE = _words(
     "the a an of to it its film movie story past you them who which what pick side make case right wrong"
-    " is are was were does do did and or".split()
+    " is are was were does do did and or"
 )
 _QUESTION_SIDES = re.compile(r"\b([a-z][a-z-]+) or (?:an? |the )?([a-z][a-z-]+)\b")
 
