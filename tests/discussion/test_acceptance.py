@@ -133,7 +133,10 @@ async def test_debate_two_excerpts_from_two_reviews(world: World):
     assert len(excerpts) >= 2, f"two spoiler-tagged excerpts expected: {text}"
     labels = re.findall(r"Unattributed review #(\d+)", text)
     assert len(set(labels)) >= 2, f"excerpts not from two different reviews: {labels}"
-    assert spec["debate_question"] in text
+    question = spec["debate_question"].split("?")[0] + "?"
+    assert question in text, "the theme's question, without its own instruction"
+    instructions = re.findall(r"(?:pick|take) a side|make the case|where you stand", text, re.IGNORECASE)
+    assert len(instructions) == 1, f"one instruction line, not {instructions}"
     assert [t for t in world.channel.threads if t.id == new[0].id], "debate thread missing"
     assert world.count("posted_prompts", "kind='debate'") >= 1
 
