@@ -212,6 +212,8 @@ def standalone_problem(text: str) -> str | None:
     """Why the passage cannot be offered alone as the critic's words, or None."""
     checks = (
         ("unbalanced quotation marks", not quotes_balanced(text)),
+        # Shown alone, "But for all its numbers…" reads as half of an argument.
+        ("opens with a reply to an earlier sentence", bool(re.match(r"(?:But|And)\b", text.lstrip(_OPENERS)))),
         ("opens with someone else's words", opens_with_quote(text)),
         ("mostly someone else's words", quoted_fraction(text) > MAX_QUOTED),
         ("dialogue recap", len(_SPEECH_TAG.findall(text)) >= 2),

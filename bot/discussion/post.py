@@ -184,6 +184,7 @@ async def post_prompt(
             kind=kind,
             themes=bot.themes,
             mention_role_id=mention_role_id,
+            disagree=choice.disagree,
         )
         if marker:
             # Proof of what this message is, readable back from channel history after a crash

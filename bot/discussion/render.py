@@ -19,6 +19,7 @@ from bot.core.text import (
     quote_block,
 )
 from bot.corpus import Theme
+from bot.discussion.question import debate_question
 from bot.quotes.render import is_spoiler
 from bot.quotes.rules import Quote
 
@@ -61,6 +62,33 @@ def _excerpt(quote: Quote, hidden: bool, limit: int) -> str:
     return quote_block(quote.text, hidden=hidden, limit=limit) + "\n" + line
 
 
+def _shared_film(quotes: Sequence[Quote]) -> str | None:
+    """The film both excerpts are about, if they are about the same one."""
+    titles = {q.film_title for q in quotes if q.film_title}
+    return titles.pop() if len(titles) == 1 else None
+
+
+def _debate_wording(theme: Theme, disagree: bool) -> tuple[str, tuple[str, str], str, str]:
+    """(title, excerpt labels, the one closing instruction, headline) of a debate or of two takes."""
+    name = inert(theme.name, 100)
+    if disagree:
+        return (
+            f"⚖️ Debate: {theme.name}",
+            ("**One critic:**", "**Another critic:**"),
+            "Take a side in the thread.",
+            f"⚖️ Debate on **{name}**: which critic is right?",
+        )
+    return (
+        f"🔍 Two takes on {theme.name}",
+        ("**One take:**", "**Another take:**"),
+        (
+            "No two excerpts on this theme take opposite sides yet, so here are the two most different"
+            " views. Say where you stand in the thread."
+        ),
+        f"🔍 Two takes on **{name}**: no critic disagrees yet, where do you stand?",
+    )
+
+
 def render_prompt(
     theme: Theme,
     quotes: Sequence[Quote],
@@ -68,20 +96,24 @@ def render_prompt(
     kind: str,
     themes: dict[str, Theme],
     mention_role_id: int | None = None,
+    disagree: bool = True,
 ) -> RenderedPrompt:
-    """Message content, embed and thread name for a prompt on `theme` quoting `quotes` (1, or 2 to debate)."""
+    """Message content, embed and thread name for a prompt on `theme` quoting `quotes` (1, or 2 to debate).
+
+    A debate whose excerpts do not take opposite sides (`disagree=False`) is offered as "two takes".
+    """
     question = prompt_question(theme, quotes, kind)
+    if kind == "debate":
+        question = debate_question(question, [q.text for q in quotes], _shared_film(quotes), disagree=disagree)
     hidden = [is_hidden(q, theme, themes) for q in quotes]
     shown_question = f"**{inert(question, QUESTION_MAX)}**"
     if kind == "debate":
-        title = f"⚖️ Debate: {theme.name}"
-        labels = ("**One critic:**", "**Another critic:**")
+        title, labels, close, headline = _debate_wording(theme, disagree)
         excerpts = [
             f"{label}\n{_excerpt(q, h, DEBATE_EXCERPT_MAX)}"
             for label, q, h in zip(labels, quotes, hidden, strict=False)
         ]
-        description = "\n\n".join([*excerpts, shown_question + "\nTake a side in the thread."])
-        headline = f"⚖️ Debate on **{inert(theme.name, 100)}**: which critic is right?"
+        description = "\n\n".join([*excerpts, f"{shown_question}\n{close}"])
     else:
         title = f"💬 Discuss: {theme.name}"
         description = f"{shown_question}\n\n{_excerpt(quotes[0], hidden[0], DISCUSS_EXCERPT_MAX)}"

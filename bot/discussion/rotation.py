@@ -2,7 +2,8 @@
 
 Rules: a passage is not used again in a (guild, theme, film) rotation until every other one was
 used (a cycle); the critic of the last prompt is avoided when another critic has passages left;
-a debate pairs two different reviews, preferring excerpts whose wording leans opposite ways.
+a debate pairs two different reviews whose excerpts take opposite sides of the theme's question
+(bot.discussion.stance); when no such pair exists, the two most different views ("two takes").
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.corpus import Theme, contrast_side
+from bot.corpus import Theme
+from bot.discussion.stance import disagree, side_of, stance
 from bot.quotes.rules import Quote
 
 
@@ -41,6 +43,9 @@ class Choice:
     theme: Theme
     picks: tuple[tuple[Quote, int], ...]  # (passage, cycle it is recorded in), in display order
     cycle_restarted: bool
+    # A debate only: the two excerpts take opposite sides. False = no disagreeing pair exists, so
+    # the prompt offers the two most different views ("two takes") instead of claiming a debate.
+    disagree: bool = False
 
 
 def critic_key(quote: Quote) -> str:
@@ -71,16 +76,9 @@ def pick_one(
 # hundreds of thousands of passages, and a random sample this size still finds contrasting pairs.
 MAX_CANDIDATES = 200
 
-# Pair quality, best first: (first side, second side) combinations and whether the first excerpt's
-# critic must differ from the last prompt's. Opposite wording beats two leaning excerpts, which
-# beat one, which beats none; within each, avoiding the last critic comes first.
+# Pair quality, best first: opposite sides of the theme's question (a real debate), first avoiding
+# the last prompt's critic; then, with no disagreeing pair, the two most different views.
 _OPPOSITE = ((-1, 1), (1, -1))
-_SAME = ((-1, -1), (1, 1))
-_ONE = ((-1, 0), (1, 0), (0, -1), (0, 1))
-_NONE = ((0, 0),)
-_TIERS = tuple(
-    (sides, avoid_critic) for sides in (_OPPOSITE, _SAME, _ONE, _NONE) for avoid_critic in (True, False)
-)
 
 
 def _bounded(quotes: Sequence[Quote], rng: random.Random) -> list[Quote]:
@@ -99,49 +97,71 @@ def pick_pair(
     last_critic: str | None,
     rng: random.Random,
 ) -> tuple[Quote, Quote] | None:
-    """The most contrasting pair from two different reviews, or None when no such pair exists.
+    """A pair from two different reviews taking opposite sides, else the two most different views.
 
-    Linear: each candidate's side is scored once, and the second excerpt of a pair is looked up by
-    side (the first of its side from another review) instead of trying every pair.
+    None only when no pair from two different reviews exists. Linear: each candidate's stance is
+    scored once, and the second excerpt is looked up among a few kept per side / per extreme
+    instead of trying every pair.
     """
     firsts, seconds = _bounded(firsts, rng), _bounded(seconds, rng)
-    sides: dict[int, int] = {}
+    scores: dict[int, float] = {}
 
-    def side(quote: Quote) -> int:
-        if quote.passage_id not in sides:
-            sides[quote.passage_id] = contrast_side(quote.text, theme)
-        return sides[quote.passage_id]
+    def score(quote: Quote) -> float:
+        if quote.passage_id not in scores:
+            scores[quote.passage_id] = stance(quote.text, theme)
+        return scores[quote.passage_id]
 
-    # Per side: the first candidate, and the first one from a different review than it — so for
-    # any first excerpt, one of the two is a partner from another review if the side has one.
+    def two_reviews(quotes: Sequence[Quote]) -> list[Quote]:
+        """The first quote, and the first one from a different review than it: for any first
+        excerpt, one of the two comes from another review if any does."""
+        kept: list[Quote] = []
+        for quote in quotes:
+            if not kept or (len(kept) == 1 and kept[0].review_id != quote.review_id):
+                kept.append(quote)
+        return kept
+
     partners: dict[int, list[Quote]] = {}
     for quote in seconds:
-        group = partners.setdefault(side(quote), [])
-        if not group or (len(group) == 1 and group[0].review_id != quote.review_id):
-            group.append(quote)
+        partners.setdefault(side_of(score(quote)), []).append(quote)
+    partners = {s: two_reviews(group) for s, group in partners.items()}
+    by_score = sorted(seconds, key=score)
+    extremes = two_reviews(by_score) + two_reviews(by_score[::-1])
 
-    def partner(first: Quote, wanted: int) -> Quote | None:
-        return next((q for q in partners.get(wanted, ()) if q.review_id != first.review_id), None)
-
-    for combos, avoid_critic in _TIERS:
+    for avoid_critic in (True, False):
         for first in firsts:
             if avoid_critic and critic_key(first) == last_critic:
                 continue
-            wanted = [b for a, b in combos if a == side(first)]
-            rng.shuffle(wanted)
+            wanted = [b for a, b in _OPPOSITE if a == side_of(score(first))]
             for other in wanted:
-                second = partner(first, other)
+                second = next((q for q in partners.get(other, ()) if q.review_id != first.review_id), None)
                 if second is not None:
                     return first, second
+    for avoid_critic in (True, False):
+        best: tuple[float, Quote, Quote] | None = None
+        for first in firsts:
+            if avoid_critic and critic_key(first) == last_critic:
+                continue
+            for second in extremes:
+                gap = abs(score(first) - score(second))
+                if second.review_id != first.review_id and (best is None or gap > best[0]):
+                    best = (gap, first, second)
+        if best is not None:
+            return best[1], best[2]
     return None
 
 
 def _ordered(pair: tuple[Quote, Quote], theme: Theme) -> tuple[Quote, Quote]:
     """Show the side of contrasts[0] first, so the debate reads "one view … the other"."""
     first, second = pair
-    if contrast_side(first.text, theme) > contrast_side(second.text, theme):
+    if stance(first.text, theme) > stance(second.text, theme):
         return second, first
     return first, second
+
+
+def _debate(pair: tuple[Quote, Quote], theme: Theme, cycles: dict[int, int], restarted: bool) -> Choice:
+    first, second = _ordered(pair, theme)
+    picks = ((first, cycles[first.passage_id]), (second, cycles[second.passage_id]))
+    return Choice(theme, picks, restarted, disagree=disagree(first.text, second.text, theme))
 
 
 def choose_passages(
@@ -164,12 +184,14 @@ def choose_passages(
     if count == 1:
         return Choice(theme, ((pick_one(unused, state.last_critic, rng, state.recent), cycle),), restarted)
     fresh = [q for q in unused if q.passage_id not in state.recent]
-    pair = pick_pair(fresh, fresh, theme, state.last_critic, rng) or pick_pair(
-        unused, unused, theme, state.last_critic, rng
-    )
+    pair = pick_pair(fresh, fresh, theme, state.last_critic, rng)
+    if pair is None or (len(fresh) < len(unused) and not disagree(pair[0].text, pair[1].text, theme)):
+        # A real debate among passages the server just saw beats two takes among fresh ones.
+        wider = pick_pair(unused, unused, theme, state.last_critic, rng)
+        if wider is not None and (pair is None or disagree(wider[0].text, wider[1].text, theme)):
+            pair = wider
     if pair is not None:
-        first, second = _ordered(pair, theme)
-        return Choice(theme, ((first, cycle), (second, cycle)), restarted)
+        return _debate(pair, theme, {pair[0].passage_id: cycle, pair[1].passage_id: cycle}, restarted)
     if restarted:
         return None  # even the whole pool has no two reviews
     # The cycle's leftovers all come from one review: finish the cycle with one of them and take
@@ -177,6 +199,4 @@ def choose_passages(
     pair = pick_pair(unused, list(pool), theme, state.last_critic, rng)
     if pair is None:
         return None
-    cycles = {pair[0].passage_id: cycle, pair[1].passage_id: cycle + 1}
-    first, second = _ordered(pair, theme)
-    return Choice(theme, ((first, cycles[first.passage_id]), (second, cycles[second.passage_id])), True)
+    return _debate(pair, theme, {pair[0].passage_id: cycle, pair[1].passage_id: cycle + 1}, True)

@@ -83,7 +83,7 @@ async def test_added_phrase_raises_existing_theme_count(world, settings, data_co
     toml = (data_copy / "themes.toml").read_text(encoding="utf-8")
     start = toml.index("[films.la-la-land.themes.los-angeles]")
     at = toml.index("phrases = [", start) + len("phrases = [")
-    toml = toml[:at] + "\n  { pattern = '\\b(city|hollywood)\\b', weight = 5 }," + toml[at:]
+    toml = toml[:at] + "\n  { pattern = '\\b(city|hollywood|backlot|observatory)\\b', weight = 5 }," + toml[at:]
     (data_copy / "themes.toml").write_text(toml, encoding="utf-8")
     ids_before = rows(settings.database, "SELECT id FROM passages ORDER BY id")
     await restart(data_copy)

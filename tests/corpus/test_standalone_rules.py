@@ -152,3 +152,10 @@ def test_sentence_over_1000_chars_is_still_cut_and_not_quotable() -> None:
     passages = segment([sentence])
     assert len(passages) > 1 and not any(p.quotable for p in passages)
     assert all(len(p.text) <= MAX_PASSAGE for p in passages)
+
+
+def test_passage_opening_with_but_or_and_is_not_offered_alone() -> None:
+    """"But for all its numbers…" answers an earlier sentence: never the first words of a quote."""
+    assert standalone_problem("But for all its colorful numbers, La La Land distrusts nostalgia.") is not None
+    assert standalone_problem("And the ending of La La Land still lands.") is not None
+    assert standalone_problem("Butterflies open La La Land.") is None

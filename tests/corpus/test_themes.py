@@ -58,7 +58,7 @@ EXPECTED_ENDING = {
 EXPECTED_NOSTALGIA = {
     ("000", "The film is literally inscribed with Hollywood's mythic past"),
     ("001", "La La Land is a movie about a romance"),  # "the romance of old Hollywood"
-    ("002", "But for all its colorful musical numbers"),  # "an uncomfortable relationship with nostalgia"
+    # ("002", "But for all its colorful musical numbers…"): opens with "But", so not offered alone
     ("002", "Sebastian might encourage Mia’s backward gaze"),
     ("002", "La La Land delights in its throwbacks"),  # "clinging to the past"
     ("002", "To Keith, the best way"),  # "You hold onto the past"

@@ -133,7 +133,10 @@ async def test_debate_two_excerpts_from_two_reviews(world: World):
     assert len(excerpts) >= 2, f"two spoiler-tagged excerpts expected: {text}"
     labels = re.findall(r"Unattributed review #(\d+)", text)
     assert len(set(labels)) >= 2, f"excerpts not from two different reviews: {labels}"
-    assert spec["debate_question"] in text
+    question = spec["debate_question"].split("?")[0] + "?"
+    assert question in text, "the theme's question, without its own instruction"
+    instructions = re.findall(r"(?:pick|take) a side|make the case|where you stand", text, re.IGNORECASE)
+    assert len(instructions) == 1, f"one instruction line, not {instructions}"
     assert [t for t in world.channel.threads if t.id == new[0].id], "debate thread missing"
     assert world.count("posted_prompts", "kind='debate'") >= 1
 
@@ -208,3 +211,23 @@ async def test_discuss_autocomplete_is_film_specific(world: World):
         "SELECT DISTINCT t.theme FROM passage_themes t JOIN passages p ON p.id=t.passage_id "
         "JOIN reviews r ON r.id=p.review_id JOIN films f ON f.id=r.film_id WHERE f.title='Whiplash'")}
     assert "music" in values and values == whiplash_themes, (values, whiplash_themes)
+
+
+async def test_debate_ending_question_names_no_one_absent_from_its_excerpts(world: World):
+    """/debate theme:ending: two excerpts from two reviews, one instruction, and no absent character named."""
+    before = {m.id for m in prompt_messages(world)}
+    await world.alice.slash(world.channel, "debate", theme="ending")
+    [message] = [m for m in prompt_messages(world) if m.id not in before]
+    embed = message.embeds[0]
+    description = embed.description or ""
+    assert len(set(re.findall(r"Unattributed review #(\d+)", description))) == 2
+    excerpts = " ".join(re.findall(r"^> (.+)$", description, re.MULTILINE))
+    question = re.findall(r"^\*\*(.+)\*\*$", description, re.MULTILINE)[-1]
+    for name in ("Keith", "Mia", "Sebastian", "Seb", "Stone", "Gosling"):
+        if re.search(rf"\b{name}\b", question):
+            assert re.search(rf"\b{name}\b", excerpts), f"{name} is named but absent: {question}"
+    heading = embed.title or ""
+    assert heading.startswith(("⚖️ Debate", "🔍 Two takes on")), heading
+    shown = (message.content or "") + description
+    assert len(re.findall(r"(?:pick|take) a side|where you stand", shown, re.IGNORECASE)) == 1
+    assert world.env.errors == []

@@ -7,8 +7,9 @@ import re
 
 import discord
 
-from bot.corpus import contrast_side
 from bot.discussion.post import AUTO_ARCHIVE_MINUTES, post_prompt
+from bot.discussion.question import strip_instructions
+from bot.discussion.stance import side_of, stance
 from bot.quotes.rules import QuoteFilters
 from tests.helpers import assert_no_pings, rows, table_digest
 
@@ -135,19 +136,21 @@ async def test_same_critic_not_twice_in_a_row_while_another_has_passages_left(wo
 
 
 async def test_debate_ending_shows_two_contrasting_reviews(world, settings):
-    """/debate theme:ending quotes two different reviews whose wording leans opposite ways."""
+    """/debate theme:ending quotes two different reviews that take opposite sides of the question."""
     result = await world.alice.slash(world.channel, "debate", theme="ending")
     [message] = bot_prompts(world)
     description = message.embeds[0].description
     labels = re.findall(r"Unattributed review #(\d+)", description)
     assert len(labels) == 2 and labels[0] != labels[1]
     assert description.count("||") == 4
-    assert world.bot.themes["ending"].debate_question in description
+    assert strip_instructions(world.bot.themes["ending"].debate_question) in description
+    assert "Pick a side" not in description and description.count("Take a side") == 1
     used = [r["passage_id"] for r in prompt_rows(settings)]
     quotes = [await world.bot.store.quotes.get(p) for p in used]
     assert len({q.review_id for q in quotes}) == 2
-    sides = {contrast_side(q.text, world.bot.themes["ending"]) for q in quotes}
+    sides = {side_of(stance(q.text, world.bot.themes["ending"])) for q in quotes}
     assert sides == {-1, 1}
+    assert "⚖️ Debate: The ending" == message.embeds[0].title
     assert "debate" in result.response.content and world.channel.threads
 
 

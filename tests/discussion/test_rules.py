@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.corpus import load_themes
+from bot.discussion.question import absent_names, strip_instructions
 from bot.discussion.render import render_prompt, thread_name
 from bot.discussion.rotation import RotationState, choose_passages, critic_key
 from bot.quotes.rules import Quote
@@ -142,7 +143,39 @@ def test_debate_render_shows_both_excerpts_and_the_side_question():
     rendered = render_prompt(ENDING, [quote(1, 1), quote(2, 2)], kind="debate", themes=THEMES)
     description = rendered.embed.description
     assert "Unattributed review #1" in description and "Unattributed review #2" in description
-    assert ENDING.debate_question in description and rendered.question == ENDING.debate_question
+    question = strip_instructions(ENDING.debate_question)
+    assert question in description and rendered.question == question
+    assert rendered.embed.title == "⚖️ Debate: The ending"
+    assert description.endswith("Take a side in the thread.") and "Pick a side" not in description
+
+
+def test_debate_without_disagreement_is_offered_as_two_takes():
+    """With no disagreeing pair, the prompt says so and never calls itself a debate."""
+    rendered = render_prompt(ENDING, [quote(1, 1), quote(2, 2)], kind="debate", themes=THEMES, disagree=False)
+    assert rendered.embed.title == "🔍 Two takes on The ending"
+    shown = rendered.content + rendered.embed.description
+    assert "debate" not in shown.casefold() and "opposite sides" in shown
+    assert "**One take:**" in shown and "**Another take:**" in shown
+
+
+def test_debate_question_naming_someone_absent_falls_back_to_the_film():
+    """A question naming Keith when neither excerpt mentions him becomes a generic one naming the film."""
+    jazz = THEMES["jazz"]
+    absent = render_prompt(jazz, [quote(1, 1, "Sebastian loves jazz."), quote(2, 2)], kind="debate", themes=THEMES)
+    assert "Keith" not in absent.question and "La La Land" in absent.question
+    assert "Keith" not in absent.embed.description and "Keith" not in absent.thread_name
+    present = render_prompt(
+        jazz, [quote(1, 1, "Sebastian loves jazz."), quote(2, 2, "Keith's band is slick.")], kind="debate", themes=THEMES
+    )
+    assert present.question == strip_instructions(jazz.debate_question)
+
+
+def test_question_names_are_checked_against_the_excerpts():
+    """Capitalised names count as mentioned when an excerpt names them; question words never count."""
+    question = "Stone or Gosling: who gives the better performance? Pick a side."
+    assert strip_instructions(question) == "Stone or Gosling: who gives the better performance?"
+    assert absent_names(question, ["Emma Stone sings."], "La La Land") == ["Gosling"]
+    assert absent_names("Is the ending of La La Land cruel?", ["x"], "La La Land") == []
 
 
 def test_long_excerpts_stay_within_discord_limits():

@@ -11,6 +11,7 @@ import pytest
 from bot.corpus import load_themes
 from bot.discussion import rotation
 from bot.discussion.rotation import MAX_CANDIDATES, RotationState, choose_passages
+from bot.discussion.stance import side_of
 from bot.quotes.rules import Quote
 
 THEMES = load_themes(Path(__file__).resolve().parents[2] / "data" / "themes.toml")
@@ -24,14 +25,14 @@ def quote(pid: int, review: int, critic: str | None = None) -> Quote:
 
 def test_debate_scores_each_candidate_once_and_bounds_them(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = 0
-    real = rotation.contrast_side
+    real = rotation.stance
 
-    def counting(text: str, theme: object) -> int:
+    def counting(text: str, theme: object) -> float:
         nonlocal calls
         calls += 1
         return real(text, theme)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(rotation, "contrast_side", counting)
+    monkeypatch.setattr(rotation, "stance", counting)
     pool = [quote(i, i // 5, f"critic {i % 40}") for i in range(20_000)]
     start = time.perf_counter()
     choice = choose_passages(pool, RotationState(0, frozenset(), None), theme=ENDING, count=2,
@@ -52,4 +53,5 @@ def test_debate_still_prefers_opposite_wording_from_different_reviews() -> None:
         assert choice is not None
         a, b = (q for q, _ in choice.picks)
         assert a.review_id != b.review_id
-        assert rotation.contrast_side(a.text, ENDING) * rotation.contrast_side(b.text, ENDING) == -1
+        assert side_of(rotation.stance(a.text, ENDING)) * side_of(rotation.stance(b.text, ENDING)) == -1
+        assert choice.disagree
