@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from bot.client import FilmBot
 from bot.core.config import DEFAULT_DATA_DIR, Settings
 from bot.corpus.bundle import import_bundled
 from bot.corpus.hostile import run_pipeline, time_ms, worst_case_ms_per_100kb
+from tests.cross.test_event_loop import longest_gap_while  # the one ticker, shared with the suite
 
 from . import corpus_gen
 
@@ -26,25 +26,9 @@ def segmentation(repeat: int = 3) -> tuple[str, float, float]:
 
 
 async def _max_gap_ms(work: Awaitable[object]) -> float:
-    """The longest gap between ticks of a 10 ms ticker while `work` runs on the same loop."""
-    gaps: list[float] = []
-    done = asyncio.Event()
-
-    async def ticker() -> None:
-        last = time.perf_counter()
-        while not done.is_set():
-            await asyncio.sleep(0.01)
-            now = time.perf_counter()
-            gaps.append(now - last)
-            last = now
-
-    task = asyncio.create_task(ticker())
-    try:
-        await work
-    finally:
-        done.set()
-        await task
-    return max(gaps, default=0.0) * 1000
+    """The longest gap between ticks of a 10 ms ticker while `work` runs on the same loop, in ms."""
+    gap, _ = await longest_gap_while(work)
+    return gap * 1000
 
 
 async def loop_lag(tmp: Path, cache: Path) -> tuple[float, float, int]:
