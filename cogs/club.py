@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 import logging
 from typing import TYPE_CHECKING
 
@@ -12,7 +14,7 @@ from discord.ext import commands
 from bot.club.job import DigestJob, GameJob
 from bot.club.service import ClubService
 from bot.club.views import DYNAMIC_ITEMS, forget, forget_view
-from bot.core.checks import is_moderator, require_guild
+from bot.core.checks import is_moderator, require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.lookup import film_choices
 from bot.core.refusals import UserError
@@ -107,6 +109,24 @@ class Rate(commands.GroupCog, group_name="rate", group_description="Rate films a
             await interaction.response.send_message(
                 "This deletes every rating, take, consent and game answer of yours, in every server. Sure?",
                 view=forget_view(interaction.user.id), ephemeral=True, allowed_mentions=NO_MENTIONS,
+            )
+
+    @app_commands.command(name="export", description="Download this server's ratings as JSON (moderators).")
+    async def export(self, interaction: discord.Interaction) -> None:
+        """This server's ratings as a JSON file; a take is included only if its author consented."""
+        async with user_errors(interaction):
+            guild = require_guild(interaction)
+            await require_moderator(interaction, "export the club's ratings")
+            items = await self.bot.store.club.export(guild.id)
+            data = json.dumps({"format": "filmbot-ratings", "version": 1, "ratings": items},
+                              ensure_ascii=False, indent=1).encode()
+            if len(data) > guild.filesize_limit:
+                raise UserError(f"The export is {len(data):,} bytes, over this server's upload limit.")
+            takes = sum(1 for item in items if "take" in item)
+            await interaction.response.send_message(
+                f"{len(items)} ratings; {takes} takes whose authors agreed to share them (`/rate consent`).",
+                file=discord.File(io.BytesIO(data), filename="filmbot-ratings.json"),
+                ephemeral=True, allowed_mentions=NO_MENTIONS,
             )
 
     @rate.autocomplete("film")

@@ -241,6 +241,23 @@ async def test_export_includes_takes_only_with_consent(world):
     assert takes == {world.alice.id: "Alice agrees to share", world.bob.id: None}
 
 
+async def test_rate_export_command_gives_moderators_consented_takes_only(world):
+    """/rate export is a private JSON file for moderators, with only consented takes; members are refused."""
+    import json
+
+    await rate(world.alice, world, 4, "Alice agrees to share")
+    await rate(world.bob, world, 3, "Bob keeps this private")
+    await world.alice.slash(world.channel, "rate consent", state="on")
+    refused = await world.alice.slash(world.channel, "rate export")
+    assert refused.response.ephemeral and not refused.response.attachments
+    result = await world.mod.slash(world.channel, "rate export")
+    assert result.response.ephemeral
+    (attachment,) = result.response.attachments
+    document = json.loads(await attachment.read())
+    takes = sorted(item.get("take", "") for item in document["ratings"])
+    assert takes == ["", "Alice agrees to share"] and "Bob keeps this private" not in json.dumps(document)
+
+
 async def test_after_the_screening_the_spoiler_thread_invites_ratings(world):
     """When a screening ends, its after-screening thread carries the invitation to /rate."""
     from tests.helpers import advance_to
