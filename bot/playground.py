@@ -6,12 +6,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import signal
 import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -171,7 +172,43 @@ async def command_from_page(url: str, viewer_id: int, invocation: str, **options
         return await page.run_command(invocation, **options)
 
 
-def reply_text(state: dict[str, Any]) -> str:
+_TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
+_CHANNEL = re.compile(r"<#(\d+)>")
+_MARKS = re.compile(r"\*\*|\|\||__|~~")
+_ESCAPE = re.compile(r"\\([\\*_~`|>#\[\]()<@:.-])")
+
+
+def plain(text: str, channel_names: Callable[[int], str | None] = lambda _id: None,
+          now: datetime | None = None) -> str:
+    """Discord markdown as a person reads it: no ** or || marks, no escaping backslashes, readable
+    times for <t:…> and #names for <#…> (the id when the name is unknown)."""
+    def when(match: re.Match[str]) -> str:
+        moment = datetime.fromtimestamp(int(match.group(1)), UTC)
+        if match.group(2) == "R" and now is not None:
+            return relative(moment - now)
+        return f"{moment:%A %d %B %Y, %H:%M} UTC"
+
+    text = _TIMESTAMP.sub(when, text)
+    text = _CHANNEL.sub(lambda m: f"#{channel_names(int(m.group(1))) or m.group(1)}", text)
+    return _ESCAPE.sub(r"\1", _MARKS.sub("", text))
+
+
+def relative(delta: timedelta) -> str:
+    """"in 3 hours" / "2 days ago", like Discord's <t:…:R>."""
+    seconds = int(delta.total_seconds())
+    size = abs(seconds)
+    for unit, length in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if size >= length:
+            count = round(size / length)
+            break
+    else:
+        unit, count = "second", size
+    amount = f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"in {amount}" if seconds >= 0 else f"{amount} ago"
+
+
+def reply_text(state: dict[str, Any], channel_names: Callable[[int], str | None] = lambda _id: None,
+               now: datetime | None = None) -> str:
     """The bot's reply as the page shows it, as plain text for the terminal."""
     parts = []
     for message_id in state.get("reply_ids", []):
@@ -179,13 +216,17 @@ def reply_text(state: dict[str, Any]) -> str:
         parts.append(message.get("content") or "")
         for embed in message.get("embeds") or []:
             parts += [embed.get("title") or "", embed.get("description") or ""]
-    return "\n".join(part for part in parts if part) or "(no reply on the page)"
+            parts += [f"{f.get('name', '')}: {f.get('value', '')}" for f in embed.get("fields") or []]
+            parts.append((embed.get("footer") or {}).get("text") or "")
+    text = "\n".join(part for part in parts if part)
+    return plain(text, channel_names, now) if text else "(no reply on the page)"
 
 
 async def check_page(world: PlaygroundWorld, preview: Any, out: Callable[[str], None]) -> int:
     """--check: run /quote from the page as alice, print the reply and the URL."""
     state = await command_from_page(preview.url, world.alice.id, "quote")
-    text = reply_text(state)
+    text = reply_text(state, lambda channel_id: getattr(world.env.backend.channels.get(channel_id), "name", None),
+                      world.env.now())
     out(f"/quote run from the page as alice; the page now shows:\n{text}")
     out(f"Preview served at {preview.url}")
     return 0 if state["reply_ids"] else 1

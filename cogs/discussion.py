@@ -27,10 +27,11 @@ log = logging.getLogger(__name__)
 def posted_reply(posted: PostedPrompt, theme_name: str, kind: Kind) -> str:
     """The invoker's private reply: where the conversation lives, and whether the rotation restarted."""
     what = "debate" if kind == "debate" else "discussion"
-    link = posted.thread.jump_url if posted.thread else posted.message.jump_url
-    text = f"Started a {what} on **{inert(theme_name, 100)}**: {link}"
+    # A mention renders as the thread's (or channel's) name in Discord; a raw URL reads as noise.
+    link = posted.thread.mention if posted.thread else f"<#{posted.message.channel.id}>"
+    text = f"Started a {what} on **{inert(theme_name, 100)}** in {link}."
     if posted.thread_error:
-        text = (f"Posted the {what} on **{inert(theme_name, 100)}** ({link}), but the thread could not be"
+        text = (f"Posted the {what} on **{inert(theme_name, 100)}** in {link}, but the thread could not be"
                 f" opened ({posted.thread_error}). Members can reply in the channel.")
     if posted.cycle_restarted:
         text += (

@@ -7,7 +7,6 @@ members see only the schedules of channels they can view), answered privately.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
@@ -16,12 +15,12 @@ from discord.ext import commands
 from bot.core.channels import visible_to
 from bot.core.checks import is_moderator, require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
-from bot.core.lookup import autocomplete_matches, film_choices, film_scope, resolve_theme
+from bot.core.lookup import film_choices, film_scope, resolve_theme, theme_choices
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.core.time import from_iso, zone_suggestions
-from bot.discussion.post import check_bot_permissions, post_prompt
+from bot.discussion.post import PostedPrompt, check_bot_permissions, post_prompt
 from bot.schedules.job import ScheduleJob, unusable
 from bot.schedules.rules import Cadence, ScheduleInputError, discord_timestamp
 from bot.schedules.store import Schedule
@@ -111,8 +110,12 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
 
     @set_.autocomplete("theme")
     async def theme_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice]:
-        names = [ROTATION, *self.bot.themes]
-        return [app_commands.Choice(name=n, value=v) for n, v in autocomplete_matches(current, names)]
+        """rotation, then the themes labelled "(N quotes)" exactly as /discuss and /quote label them."""
+        film = getattr(interaction.namespace, "film", None)
+        themes = await theme_choices(self.bot.store, self.bot.themes, current, film)
+        rotation = [app_commands.Choice(name=ROTATION, value=ROTATION)] if ROTATION.startswith(
+            (current or "").casefold().strip()) else []
+        return [*rotation, *themes][:25]
 
     @set_.autocomplete("film")
     async def film_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice]:
@@ -134,9 +137,11 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
             since = f" (since {discord_timestamp(from_iso(schedule.paused_at), 'R')})" if schedule.paused_at else ""
             return f"{head}\n⏸️ **Paused**{since}: {schedule.paused_reason or 'no reason given'}"
         upcoming = await self.bot.store.schedules.upcoming(schedule, self.bot.now(), 3)
-        zone = ZoneInfo(server_zone)
-        runs = [f"{discord_timestamp(s)} ({s.astimezone(zone):%a %d %b %H:%M} {server_zone})"
-                for s, skipped in upcoming if not skipped]
+        # One time format: Discord shows <t:…> in each reader's own zone and language.
+        slots = [slot for slot, skipped in upcoming if not skipped]
+        runs = [discord_timestamp(slot) for slot in slots]
+        if runs:
+            runs[0] += f" ({discord_timestamp(slots[0], 'R')})"
         skipped = [discord_timestamp(s) for s, was_skipped in upcoming if was_skipped]
         text = f"{head}\nNext: " + "; ".join(runs)
         if skipped:
@@ -248,9 +253,10 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
             check_bot_permissions(channel, make_thread=schedule.make_thread)
             await interaction.response.defer(ephemeral=True, thinking=True)
             posted = await self._post_test(channel, schedule)
-            await send_ephemeral(interaction, f"Test prompt posted: {posted.jump_url}")
+            where = posted.thread.mention if posted.thread else channel.mention
+            await send_ephemeral(interaction, f"Test prompt posted in {where}.")
 
-    async def _post_test(self, channel: discord.TextChannel, schedule: Schedule) -> discord.Message:
+    async def _post_test(self, channel: discord.TextChannel, schedule: Schedule) -> PostedPrompt:
         try:
             posted = await post_prompt(
                 self.bot, channel, guild_id=schedule.guild_id, theme=schedule.theme, film=schedule.film,
@@ -258,7 +264,32 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
             )
         except discord.HTTPException as error:
             raise UserError(f"Discord refused the test post (HTTP {error.status}); nothing was posted.") from None
-        return posted.message
+        return posted
+
+    @pause.autocomplete("id")
+    @resume.autocomplete("id")
+    @remove.autocomplete("id")
+    @skip.autocomplete("id")
+    @test.autocomplete("id")
+    async def id_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice]:
+        """This server's schedules as "#id · cadence · #channel"; a member sees only channels they can view."""
+        if interaction.guild is None:
+            return []
+        schedules = await self.bot.store.schedules.for_guild(interaction.guild.id)
+        if not await is_moderator(interaction):
+            schedules = await visible_to(self.bot, interaction.user, schedules, lambda s: s.channel_id)
+        typed = str(current or "").strip().lstrip("#").casefold()
+        choices = []
+        for schedule in schedules:
+            channel = interaction.guild.get_channel(schedule.channel_id)
+            where = f"#{channel.name}" if channel is not None else "deleted channel"
+            what = schedule.cadence.describe() if unusable(schedule) is None else schedule.time_of_day
+            label = f"#{schedule.id} · {what} · {where} · {schedule.theme or ROTATION}"
+            if schedule.paused:
+                label += " · paused"
+            if typed in label.casefold():
+                choices.append(app_commands.Choice(name=clip(label, 100), value=schedule.id))
+        return choices[:25]
 
 
 async def setup(bot: FilmBot) -> None:

@@ -114,3 +114,8 @@ def _context_piece(text: str, own: bool, hidden: bool, limit: int) -> str:
     piece = inert(text, max(limit - 8, 1))  # room for ** ** and || ||
     piece = f"**{piece}**" if own else piece
     return spoiler(piece) if hidden else piece
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """"1 film", "3 films": one way to count things in every message."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"

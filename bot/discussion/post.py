@@ -197,7 +197,7 @@ async def post_prompt(
                 everyone=False, users=False, roles=[discord.Object(mention_role_id)]
             )
         message = await channel.send(
-            content=rendered.content, embed=rendered.embed, allowed_mentions=mentions
+            content=rendered.content or None, embed=rendered.embed, allowed_mentions=mentions
         )
         thread = None
         thread_error = None

@@ -117,9 +117,9 @@ def render_prompt(
     else:
         title = f"💬 Discuss: {theme.name}"
         description = f"{shown_question}\n\n{_excerpt(quotes[0], hidden[0], DISCUSS_EXCERPT_MAX)}"
-        headline = f"💬 Discussion prompt on **{inert(theme.name, 100)}**"
+        headline = ""  # the embed title is the one heading; content only carries a role ping
     if mention_role_id is not None:
-        headline = f"<@&{mention_role_id}> {headline}"
+        headline = f"<@&{mention_role_id}> {headline}".rstrip()
     embed = discord.Embed(
         title=clip(title, 256),
         description=clip(description, EMBED_DESCRIPTION_MAX),

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.films import OPTION_MAX, TITLE_YEAR
 from bot.core.refusals import UserError
-from bot.core.text import inert
+from bot.core.text import counted, inert
 
 # Limits, each with a private refusal when crossed.
 NOTE_MAX = 300
@@ -231,7 +231,7 @@ def check_pick(candidates: int, hours: int, available: int) -> None:
         raise UserError(f"A pick runs between {MIN_HOURS} and {MAX_HOURS} hours; you asked for {hours}.")
     if available < MIN_CANDIDATES:
         raise UserError(
-            f"The watchlist has {available} film(s) to choose from: add more with `/watchlist add` first."
+            f"The watchlist has {counted(available, 'film')} to choose from: add more with `/watchlist add` first."
         )
 
 

@@ -252,9 +252,10 @@ def jump_url(poll: Poll) -> str:
 
 
 def list_line(poll: Poll) -> str:
-    """One /poll list line: id, question, kind, relative deadline and a link (user text stays outside it)."""
+    """One /poll list line: the id (linking to the poll; user text stays outside the link), question, kind
+    and relative deadline."""
     kind = "anonymous button poll" if poll.anonymous else "button poll"
     kind = "Discord poll" if poll.kind == "native" else kind
     deadline = int(datetime.fromisoformat(poll.deadline).timestamp())
     question = inert(poll.question, 120)
-    return f"`#{poll.id}` {question} · {kind} · closes <t:{deadline}:R> · [open]({jump_url(poll)})"
+    return f"[`#{poll.id}`]({jump_url(poll)}) {question} · {kind} · closes <t:{deadline}:R>"

@@ -16,6 +16,7 @@ from bot.core.text import (
     EMBED_DESCRIPTION_MAX,
     EMBED_FIELD_VALUE_MAX,
     clip,
+    counted,
     film_label,
     inert,
     spoiler,
@@ -171,10 +172,10 @@ def history_text(entries: list[AuditEntry], total: int, review_id: int | None) -
 def import_summary(added: int, duplicates: list[str], rejected: list[str]) -> str:
     """Added / duplicate / rejected counts with reasons; a rejection means nothing was added."""
     head = (
-        f"**Import refused: nothing was added** because {len(rejected)} item(s) were rejected."
+        f"**Import refused: nothing was added** because {counted(len(rejected), 'item was', 'items were')} rejected."
         " Fix them and import the file again."
         if rejected
-        else f"**Imported {added} review(s).**"
+        else f"**Imported {counted(added, 'review')}.**"
     )
     lines = [
         head,

@@ -90,3 +90,14 @@ async def test_check_mode_runs_quote_and_prints_the_url(tmp_path):
     assert "Preview served at http://127.0.0.1:" in output
     with sqlite3.connect(settings.database) as conn:
         assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 3
+
+
+def test_check_output_is_plain_text():
+    """--check prints what a person reads: no markdown marks or escapes, times and channels by name."""
+    from datetime import UTC, datetime
+
+    from bot.playground import plain
+
+    text = plain(r"Started **a** \*take\* on ||the ending|| <t:1767254400:F> (<t:1767254400:R>) in <#7>.",
+                 {7: "film-club"}.get, datetime(2026, 1, 1, tzinfo=UTC))
+    assert text == "Started a *take* on the ending Thursday 01 January 2026, 08:00 UTC (in 8 hours) in #film-club."

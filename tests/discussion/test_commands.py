@@ -59,7 +59,7 @@ async def test_discuss_ending_posts_spoiler_tagged_excerpt_with_a_thread(world, 
     [thread] = world.channel.threads
     assert thread.id == message.id and thread.name.startswith("⚠️ Spoilers")
     assert len(thread.name) <= 100
-    assert result.ephemeral and thread_link(thread) in result.response.content
+    assert result.ephemeral and result.response.content == f"Started a discussion on **The ending** in {thread_link(thread)}."
     [row] = prompt_rows(settings)
     assert row["passage_id"] in {q.passage_id for q in await passages(world, "ending")}
     assert (row["theme"], row["message_id"], row["thread_id"], row["source"]) == (
@@ -71,7 +71,7 @@ async def test_discuss_ending_posts_spoiler_tagged_excerpt_with_a_thread(world, 
 
 
 def thread_link(thread) -> str:
-    return f"/{thread.id}"
+    return f"<#{thread.id}>"
 
 
 async def test_thread_has_auto_archive_set(world):

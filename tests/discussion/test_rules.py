@@ -187,9 +187,15 @@ def test_long_excerpts_stay_within_discord_limits():
 
 
 def test_role_mention_leads_the_content():
-    """With a role to ping, the content starts with that role's mention."""
+    """With a role to ping, the content is that role's mention: the embed title is the only heading."""
     rendered = render_prompt(NOSTALGIA, [quote(1, 1)], kind="discuss", themes=THEMES, mention_role_id=42)
-    assert rendered.content.startswith("<@&42> ")
+    assert rendered.content == "<@&42>"
+
+
+def test_discuss_prompt_has_one_heading():
+    """Without a ping a /discuss prompt has no content line repeating the embed title."""
+    rendered = render_prompt(NOSTALGIA, [quote(1, 1)], kind="discuss", themes=THEMES)
+    assert rendered.content == "" and rendered.embed.title == f"💬 Discuss: {NOSTALGIA.name}"
 
 
 def test_passage_just_shown_under_another_theme_is_avoided():

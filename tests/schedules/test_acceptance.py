@@ -262,7 +262,7 @@ async def test_list_shows_next_three_in_server_zone(world: World):
     assert world.q("SELECT timezone FROM schedules")[0][0] == "Europe/Paris"
     r = await world.alice.slash(world.channel, "schedule list")
     text = assert_ephemeral_reply(r)
-    stamps = [int(x) for x in re.findall(r"<t:(\d+)(?::[tTdDfFR])?>", text)]
+    stamps = [int(x) for x in re.findall(r"<t:(\d+):F>", text)]
     expected = [int((EPOCH + timedelta(days=d, hours=8)).timestamp()) for d in range(3)]
     assert stamps[:3] == expected, (stamps, text)
     assert "09:00" in text

@@ -206,7 +206,8 @@ async def test_list_shows_next_three_runs_in_server_zone(world):
     assert result.ephemeral and "20:30 fri (Europe/Paris)" in content
     fridays = [datetime(2026, 1, d, 19, 30, tzinfo=UTC) for d in (2, 9, 16)]
     assert all(f"<t:{int(f.timestamp())}:F>" in content for f in fridays)
-    assert "Fri 02 Jan 20:30 Europe/Paris" in content
+    assert f"<t:{int(fridays[0].timestamp())}:R>" in content  # the first run also says how soon
+    assert content.count("Europe/Paris") == 1, "each run is shown once, as a Discord timestamp"
 
 
 async def test_skip_skips_only_the_next_slot(world, settings):
@@ -246,3 +247,31 @@ async def test_remove_stops_posting(world, settings):
     await world.mod.slash(world.channel, "schedule remove", id=1)
     await advance_to(world, 2026, 1, 1, 9)
     assert prompts(world) == [] and rows(settings, "SELECT * FROM schedules") == []
+
+
+async def test_id_autocomplete_lists_schedules_by_cadence_and_channel(world):
+    """/schedule pause|resume|remove|skip|test id autocomplete: "#id · cadence · #channel · theme"."""
+    await daily_paris(world)
+    for command in ("schedule pause", "schedule resume", "schedule remove", "schedule skip", "schedule test"):
+        choices = await world.mod.autocomplete(world.channel, command, "id", "")
+        assert [(c["name"], c["value"]) for c in choices] == [
+            ("#1 · 09:00 daily (Europe/Paris) · #film-club · rotation", 1)], command
+
+
+async def test_id_autocomplete_hides_schedules_of_channels_a_member_cannot_see(world):
+    """A member (not a moderator) is offered only schedules of channels they can view."""
+    staff = world.guild.create_text_channel("staff")
+    await daily_paris(world, channel=staff)
+    world.env.backend.set_overwrite(staff.id, Overwrite(
+        world.alice.user.id, OverwriteType.MEMBER, deny=discord.Permissions(view_channel=True).value))
+    assert await world.alice.autocomplete(world.channel, "schedule pause", "id", "") == []
+    assert len(await world.bob.autocomplete(world.channel, "schedule pause", "id", "")) == 1
+
+
+async def test_set_theme_autocomplete_counts_quotes_like_discuss(world):
+    """/schedule set's theme autocomplete offers rotation, then themes labelled "(N quotes)" as /discuss does."""
+    scheduled = await world.mod.autocomplete(world.channel, "schedule set", "theme", "")
+    discuss = await world.mod.autocomplete(world.channel, "discuss", "theme", "")
+    assert (scheduled[0]["name"], scheduled[0]["value"]) == ("rotation", "rotation")
+    assert [c["name"] for c in scheduled[1:]] == [c["name"] for c in discuss][:24]
+    assert all(c["name"].endswith(" quotes)") for c in scheduled[1:])
