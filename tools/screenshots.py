@@ -80,6 +80,17 @@ STEPS: list[Step] = [
     Step("filmnight unlock", "mod"),
     Step("filmnight history", "alice"),
     Step("filmnight cancel", "mod"),
+    Step("rate film", "alice", {"film": "La La Land", "stars": "4.5", "take": "The epilogue wrecked me."}),
+    Step("rate film", "bob", {"film": "La La Land", "stars": "3"}),
+    Step("rate consent", "alice", {"state": "on"}),
+    Step("ratings", "alice", {"film": "La La Land"}),
+    Step("compare", "alice", {"film": "La La Land"}),
+    Step("rate export", "mod"),
+    Step("game critic-or-club", "alice", {"rounds": "1"}),
+    Step("game leaderboard", "alice"),
+    Step("config digest-hours", "mod", {"hours": "24"}),
+    Step("rate remove", "bob", {"film": "La La Land"}),
+    Step("rate forget-me", "bob", {"confirm": "true"}),
 ]
 
 # Commands the page cannot run (it has no file picker): covered by the test suite instead.
