@@ -40,7 +40,7 @@ def ratings_embed(label: str, summary: Summary, takes: list[tuple[str, rules.Rat
     if summary.count:
         head = f"**{summary.average:.2f}★** average from {summary.count} rating{'s' if summary.count != 1 else ''}"
     else:
-        head = "No ratings yet. Be the first: `/rate`."
+        head = "No ratings yet. Be the first: `/rate film`."
     description = head + ("\n\n" + rules.text_bars(summary) if bars and summary.count else "")
     embed = discord.Embed(title=clip(f"⭐ The club on {inert(label)}", 256), description=description,
                           colour=FILM_CLUB_COLOUR)
