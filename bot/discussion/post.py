@@ -21,7 +21,7 @@ from bot.core.refusals import MissingBotPermission, UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.corpus import Theme
-from bot.discussion.render import RenderedPrompt, render_prompt
+from bot.discussion.render import QuestionEdits, RenderedPrompt, quotes_film, render_prompt
 from bot.discussion.rotation import Choice, PromptUse, choose_passages, critic_key
 from bot.quotes.rules import QuoteFilters
 
@@ -147,6 +147,19 @@ async def _try_theme(bot: Any, guild_id: int, theme: Theme, scope: FilmScope, ki
     return choose_passages(pool, state, theme=theme, count=2 if kind == "debate" else 1, rng=random.Random())
 
 
+async def question_edits(bot: Any, guild_id: int, theme: str, scope: FilmScope, quotes: list) -> QuestionEdits:
+    """This server's added and hidden questions for the theme and the quotes' film (or every film)."""
+    title, year = (scope.title, scope.year) if scope.title else quotes_film(quotes)
+    film_key = scope.key
+    if not film_key and title:
+        film_key = next((str(f[0]) for f in await bot.store.quotes.films() if (f[1], f[2]) == (title, year)), "")
+    rows = await bot.store.questions.rows(guild_id, theme, film_key)
+    return QuestionEdits(
+        added=tuple(r.question for r in rows if r.action == "add"),
+        removed=frozenset(r.question.casefold() for r in rows if r.action == "remove"),
+    )
+
+
 async def _discard(*items: discord.Message | discord.Thread | None) -> bool:
     """Best-effort cleanup of what was already posted; True if nothing of it is left visible."""
     removed = True
@@ -187,12 +200,14 @@ async def post_prompt(
     scope = await film_scope(bot.store, film)
     async with _guild_lock(bot, guild_id):
         choice = await _choose(bot, guild_id, theme, scope, kind, exclude_spoilers)
+        quotes = [quote for quote, _ in choice.picks]
         rendered = render_prompt(
             choice.theme,
-            [quote for quote, _ in choice.picks],
+            quotes,
             kind=kind,
             themes=bot.themes,
             mention_role_id=mention_role_id,
+            edits=await question_edits(bot, guild_id, choice.theme.key, scope, quotes),
         )
         if marker:
             # Proof of what this message is, readable back from channel history after a crash
