@@ -174,12 +174,16 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
     @theme.autocomplete("theme")
     async def theme_autocomplete(self, interaction: discord.Interaction, current: str):
         typed = (current or "").casefold()
-        return [
-            app_commands.Choice(name=clip(f"{t.name}: {t.poll_question}", 100), value=key)
-            for key, t in self.bot.themes.items()
-            if t.poll_question and (typed in key or typed in t.name.casefold())
-        ][:25]
-
+        try:  # the film chosen so far picks the themes and names the poll
+            scope = await film_scope(self.bot.store, getattr(interaction.namespace, "film", None))
+        except UserError:
+            scope = await film_scope(self.bot.store, None)
+        choices = []
+        for key, t in scope_themes(self.bot.themes, scope).items():
+            poll = t.poll_for(scope.title)
+            if poll and (typed in key or typed in t.name.casefold()):
+                choices.append(app_commands.Choice(name=clip(f"{t.name}: {poll[0]}", 100), value=key))
+        return choices[:25]
 
 async def setup(bot: FilmBot) -> None:
     await bot.add_cog(Polls(bot))

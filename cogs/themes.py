@@ -17,7 +17,15 @@ from discord.ext import commands
 from bot.core.checks import require_guild, require_moderator
 from bot.core.errors import user_errors
 from bot.core.films import option
-from bot.core.lookup import FilmScope, film_choices, film_scope, resolve_theme, scope_themes, theme_list
+from bot.core.lookup import (
+    FilmScope,
+    autocomplete_matches,
+    film_choices,
+    film_scope,
+    resolve_theme,
+    scope_themes,
+    theme_list,
+)
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.text import SPOILER_WARNING, clip, inert
@@ -216,6 +224,22 @@ class ThemeAdmin(commands.Cog):
             for key, t in self.bot.themes.items()
             if typed in key or typed in t.name.casefold()
         ][:25]
+
+    @question_remove.autocomplete("question")
+    async def question_autocomplete(self, interaction: discord.Interaction, current: str):
+        """The questions the theme (for the film chosen so far) asks: bundled as shown, then added ones."""
+        guild = interaction.guild
+        try:
+            scope = await film_scope(self.bot.store, option(getattr(interaction.namespace, "film", None)))
+            theme = resolve_theme(scope_themes(self.bot.themes, scope), getattr(interaction.namespace, "theme", None))
+        except UserError:
+            return []
+        if theme is None or guild is None:
+            return []
+        rows = await self.bot.store.questions.rows(guild.id, theme.key, scope.key)
+        names = [shown for _, shown in _bundled(theme, scope)]
+        names += [r.question for r in rows if r.action == "add" and r.film_key == scope.key]
+        return [app_commands.Choice(name=n, value=v) for n, v in autocomplete_matches(current, names)]
 
     @list_themes.autocomplete("film")
     @question_add.autocomplete("film")

@@ -85,3 +85,14 @@ async def test_poll_theme_for_a_film_names_it(world: World):
     [poll] = [m for m in world.bot_messages() if m.poll is not None]
     assert "Parasite" in poll.poll.question and not LA_LA_NAMES.search(poll.poll.question)
     assert ENDING_SENTENCE[:20] in "".join(msg_text(m) for m in world.bot_messages())
+
+
+async def test_schedule_and_poll_theme_offer_only_the_films_themes(world: World):
+    """A schedule for another film refuses La La Land's own theme; /poll theme autocomplete names the film."""
+    await add_by(world, "file")
+    reply = text_of(await world.mod.slash(world.channel, "schedule set", channel=world.channel, time="09:00",
+                                          theme="jazz", film="Parasite"))
+    assert "no theme called" in reply.casefold(), reply
+    choices = await world.alice.autocomplete(world.channel, "poll theme", "theme", "", film="Parasite")
+    assert choices and all("jazz" != c["value"] for c in choices)
+    assert any("Parasite" in c["name"] for c in choices), choices

@@ -108,3 +108,11 @@ async def test_passage_tag_refuses_another_films_theme(world: World, settings):
     before = table_digest(settings.database)
     r = await world.mod.slash(world.channel, "passage tag", passage=f"{review}/1", theme="jazz")
     assert "no theme called" in text_of(r).casefold() and table_digest(settings.database) == before
+
+
+async def test_remove_autocompletes_the_themes_questions(world: World):
+    """/theme question remove offers the theme's questions as shown, and added ones."""
+    await world.mod.slash(world.channel, "theme question add", theme="look", question="Is {film} too pretty?")
+    choices = await world.mod.autocomplete(world.channel, "theme question remove", "question", "", theme="look")
+    values = [c["value"] for c in choices]
+    assert "Is {film} too pretty?" in values and world.bot.themes["look"].questions[0] in values
