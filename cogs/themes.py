@@ -36,14 +36,14 @@ from bot.discussion.render import QUESTION_MAX
 if TYPE_CHECKING:
     from bot.client import FilmBot
 
-_FOOTER = re.compile(r"^\D*?(\d+)\D+?(\d+)\D*$")  # "Review #12 · passage 3", "12/3", "12 3"
+_FOOTER = re.compile(r"^\D*?(\d{1,15})\D+?(\d{1,15})\D*$")  # "Review #12 · passage 3", "12/3", "12 3"
 QUESTION_MIN = 5
 
 
 def _parse_passage(text: str) -> tuple[int, int] | int:
     """(review id, 0-based ordinal) from a quote footer, or a bare passage id."""
     value = (text or "").strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit() and len(value) <= 15:
         return int(value)
     match = _FOOTER.match(value)
     if match is None or int(match[2]) < 1:
