@@ -6,6 +6,7 @@ from bot.club.store import ClubStore
 from bot.core.db import Database
 from bot.core.store import AuditStore, GuildStore, MetaStore
 from bot.corpus.store import CorpusWriter
+from bot.discussion.questions_store import QuestionStore
 from bot.discussion.store import PromptStore
 from bot.filmnight.store import FilmNightStore
 from bot.polls.store import PollStore
@@ -27,6 +28,7 @@ class Store:
         self.quotes = QuoteStore(db)
         self.queries = QueryStore(db)
         self.prompts = PromptStore(db)
+        self.questions = QuestionStore(db)
         self.polls = PollStore(db)
         self.drafts = DraftStore(db)
         self.schedules = ScheduleStore(db)

@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.core.errors import message_for, user_errors
 from bot.core.films import option
-from bot.core.lookup import film_choices, film_scope, resolve_theme, theme_choices
+from bot.core.lookup import film_choices, film_scope, resolve_theme, scope_themes, theme_choices
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.text import SPOILER_WARNING, clip, inert
@@ -120,7 +120,7 @@ class Discussion(commands.Cog):
             scope = await film_scope(self.bot.store, option(film))
             counts = await self.bot.store.quotes.theme_counts(scope.key or None)
             lines = []
-            for key, theme in self.bot.themes.items():
+            for key, theme in scope_themes(self.bot.themes, scope).items():  # a film's own themes only
                 flag = f" · {SPOILER_WARNING}" if theme.spoiler else ""
                 lines.append(
                     f"• **{inert(theme.name, 100)}** (`{key}`): {counts.get(key, 0)} passages{flag}\n"

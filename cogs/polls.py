@@ -12,10 +12,11 @@ from discord.ext import commands
 from bot.core.channels import visible_to
 from bot.core.checks import is_moderator, require_guild
 from bot.core.errors import user_errors
-from bot.core.lookup import check_film, resolve_theme, theme_list
+from bot.core.lookup import film_scope, resolve_theme, scope_themes, theme_list
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.text import clip, inert
+from bot.corpus import themes_for_film
 from bot.filmnight.gate import film_or_current, refuse_spoilers
 from bot.polls import rules as logic
 from bot.polls.job import PollDeadlineJob
@@ -73,24 +74,29 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
         """Post one critic excerpt on a theme, with that theme's ready-made poll below it."""
         async with user_errors(interaction):
             require_guild(interaction)
-            found = resolve_theme(self.bot.themes, theme)
+            film, locked = await film_or_current(self.bot.store, require_guild(interaction).id, film)
+            scope = await film_scope(self.bot.store, film)
+            offered = scope_themes(self.bot.themes, scope)  # a film's own polls, or the generic ones
+            found = resolve_theme(offered, theme)
             if found is None:
-                raise UserError(f"Pick a theme for the poll. Themes: {theme_list(self.bot.themes)}.")
-            if not found.poll_question or not found.poll_answers:
-                with_polls = ", ".join(f"`{k}`" for k, t in self.bot.themes.items() if t.poll_question)
+                raise UserError(f"Pick a theme for the poll. Themes: {theme_list(offered)}.")
+            if found.poll_for(scope.title) is None:
+                with_polls = ", ".join(f"`{k}`" for k, t in offered.items() if t.poll_for(scope.title))
                 raise UserError(
                     f"The theme “{inert(found.name)}” has no ready-made poll. "
                     f"Themes with one: {with_polls or 'none'}."
                 )
-            film, locked = await film_or_current(self.bot.store, require_guild(interaction).id, film)
             if locked:  # film night: the current film's spoiler themes wait for the screening to end
                 await refuse_spoilers(self.bot.store, require_guild(interaction).id, film, found)
-            film = await check_film(self.bot.store, film)
+            film = scope.label
             quote = await self.bot.store.quotes.pick(QuoteFilters(theme=found.key, film=film))
             if quote is None:
                 raise UserError(f"No critic excerpt on “{inert(found.name)}”"
                                 + (f" for {inert(film, 100)}" if film else "") + " to put above the poll.")
-            spec = logic.validate_parts(found.poll_question, [a.strip() for a in found.poll_answers],
+            # The quote's film names the poll (and picks its own wording): never another film's.
+            bound = themes_for_film(self.bot.themes, quote.film_title, quote.film_year).get(found.key, found)
+            question, answers = bound.poll_for(quote.film_title) or found.poll_for(scope.title) or ("", ())
+            spec = logic.validate_parts(question, [a.strip() for a in answers],
                                         logic.DEFAULT_HOURS, False, False, False)
             await interaction.response.send_message(embed=quote_embed(quote, self.bot.themes),
                                                     allowed_mentions=NO_MENTIONS)
@@ -168,12 +174,16 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
     @theme.autocomplete("theme")
     async def theme_autocomplete(self, interaction: discord.Interaction, current: str):
         typed = (current or "").casefold()
-        return [
-            app_commands.Choice(name=clip(f"{t.name}: {t.poll_question}", 100), value=key)
-            for key, t in self.bot.themes.items()
-            if t.poll_question and (typed in key or typed in t.name.casefold())
-        ][:25]
-
+        try:  # the film chosen so far picks the themes and names the poll
+            scope = await film_scope(self.bot.store, getattr(interaction.namespace, "film", None))
+        except UserError:
+            scope = await film_scope(self.bot.store, None)
+        choices = []
+        for key, t in scope_themes(self.bot.themes, scope).items():
+            poll = t.poll_for(scope.title)
+            if poll and (typed in key or typed in t.name.casefold()):
+                choices.append(app_commands.Choice(name=clip(f"{t.name}: {poll[0]}", 100), value=key))
+        return choices[:25]
 
 async def setup(bot: FilmBot) -> None:
     await bot.add_cog(Polls(bot))

@@ -15,7 +15,7 @@ from discord.ext import commands
 from bot.core.channels import visible_to
 from bot.core.checks import is_moderator, require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
-from bot.core.lookup import film_choices, film_scope, resolve_theme, theme_choices
+from bot.core.lookup import film_choices, film_scope, resolve_theme, scope_themes, theme_choices
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
@@ -85,10 +85,11 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
             except ScheduleInputError as error:
                 raise input_error(error) from None
             theme_key = None
+            scope = await film_scope(self.bot.store, film)
             if theme and theme.strip() and theme.strip().casefold() != ROTATION:
-                resolved = resolve_theme(self.bot.themes, theme[:100])
+                resolved = resolve_theme(scope_themes(self.bot.themes, scope), theme[:100])  # the film's themes
                 theme_key = resolved.key if resolved else None
-            film_label = (await film_scope(self.bot.store, film)).label
+            film_label = scope.label
             if ping_role is not None and ping_role.is_default():
                 raise UserError("Pick a specific role to ping, not @everyone.")
             check_bot_permissions(channel, make_thread=thread)

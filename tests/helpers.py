@@ -354,6 +354,14 @@ def themes_toml() -> dict:
     return {**{k: v for k, v in film_only.items() if k not in data["themes"]}, **data["themes"]}
 
 
+def film_theme(bot, key: str, title: str = "La La Land", year: int | None = 2016):
+    """The theme as prompts use it for one film (the bundled corpus is La La Land): call its
+    questions_for(title) / debate_question_for(title) / poll_for(title)."""
+    from bot.corpus import themes_for_film
+
+    return themes_for_film(bot.themes, title, year)[key]
+
+
 # -------------------- Discord's limits
 
 

@@ -91,6 +91,11 @@ STEPS: list[Step] = [
     Step("config digest-hours", "mod", {"hours": "24"}),
     Step("rate remove", "bob", {"film": "La La Land"}),
     Step("rate forget-me", "bob", {"confirm": "true"}),
+    Step("theme list", "alice"),
+    Step("theme question add", "mod", {"theme": "ending", "question": "Did {film} earn its last scene?"}),
+    Step("theme question remove", "mod", {"theme": "ending", "question": "Did {film} earn its last scene?"}),
+    Step("passage tag", "mod", {"passage": "1", "theme": "music"}),
+    Step("passage untag", "mod", {"passage": "1", "theme": "music"}),
 ]
 
 # Commands the page cannot run (it has no file picker): covered by the test suite instead.

@@ -10,7 +10,7 @@ from discord import app_commands
 from bot.core.films import TITLE_YEAR, option
 from bot.core.refusals import UserError
 from bot.core.text import clip, film_label, inert
-from bot.corpus import Theme
+from bot.corpus import Theme, themes_for_film
 
 if TYPE_CHECKING:  # types only: core never imports a feature at run time
     from bot.stores import Store
@@ -22,6 +22,8 @@ class FilmScope:
 
     key: str  # films.id as text, '' = every film (the rotation key)
     label: str | None  # 'Title (Year)' shown and stored, None = every film
+    title: str | None = None  # the film's own title and year (which themes and questions apply)
+    year: int | None = None
 
 
 def resolve_theme(themes: dict[str, Theme], value: str | None) -> Theme | None:
@@ -37,6 +39,11 @@ def resolve_theme(themes: dict[str, Theme], value: str | None) -> Theme | None:
 
 def theme_list(themes: dict[str, Theme]) -> str:
     return ", ".join(f"`{key}`" for key in themes)
+
+
+def scope_themes(themes: dict[str, Theme], scope: FilmScope) -> dict[str, Theme]:
+    """The themes offered for the scope: every theme, or those of its film (themes_for_film)."""
+    return themes_for_film(themes, scope.title, scope.year) if scope.title else themes
 
 
 async def film_names(store: Store) -> list[str]:
@@ -55,7 +62,7 @@ async def film_scope(store: Store, value: str | None) -> FilmScope:
         if text.casefold() in {title.casefold(), label.casefold(), str(film_id)} or (
             match and match["title"].casefold() == title.casefold() and int(match["year"]) == year
         ):
-            return FilmScope(str(film_id), label)
+            return FilmScope(str(film_id), label, title, year)
     names = ", ".join(film_label(t, y) for _, t, y, _ in films) or "none yet"
     raise UserError(f"No reviews of a film called “{inert(text, 80)}”. Films: {clip(names, 900)}.")
 
@@ -99,6 +106,6 @@ async def theme_choices(
     typed = (current or "").casefold().strip()
     return [
         app_commands.Choice(name=clip(f"{t.name} ({counts[key]} quotes)", 100), value=key)
-        for key, t in themes.items()
+        for key, t in scope_themes(themes, scope).items()
         if counts.get(key) and (typed in key or typed in t.name.casefold())
     ][:25]

@@ -175,6 +175,7 @@ async def import_bundled(
         await sql.insert_fresh(conn, fresh, result)
         result.reviews_removed = await sql.remove_missing(conn, {e.file for e in manifest})
         await sql.retag_moderator_reviews(conn, retagged)
+        await store.corpus.apply_overrides(conn)  # moderators' tag corrections win over every retag
         await sql.set_meta(conn, BUNDLE_HASH_KEY, current)
         await sql.set_meta(conn, BUNDLE_STAMP_KEY, stamp)
     result.write_seconds = time.perf_counter() - started

@@ -56,6 +56,7 @@ async def insert_fresh(conn: aiosqlite.Connection, fresh: list, result: ImportRe
         passage_rows,
     )
     await conn.executemany("INSERT INTO passage_themes(passage_id, theme, score) VALUES (?, ?, ?)", theme_rows)
+    await CorpusWriter.apply_overrides(conn)
     result.reviews_added += len(fresh)
     result.passages_added += len(passage_rows)
 

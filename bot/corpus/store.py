@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.core.db import Database, inserted_id
+from bot.core.store import AuditStore
 from bot.core.time import utc_now_iso
 from bot.corpus import TaggedPassage
 
@@ -27,6 +28,11 @@ class NewReview:
     spoiler: bool = False
     source_key: str | None = None
     added_by: int | None = None
+
+
+MANUAL_SCORE = 2.0  # the score of a theme a moderator put on a passage by hand
+
+_OVERRIDDEN = "SELECT o.passage_id, o.theme FROM passage_theme_overrides o JOIN passages p ON p.id = o.passage_id"
 
 
 class CorpusWriter:
@@ -82,6 +88,59 @@ class CorpusWriter:
                 "INSERT INTO passage_themes(passage_id, theme, score) VALUES (?, ?, ?)",
                 [(inserted_id(cur), theme, score) for theme, score in passage.themes.items()],
             )
+        await CorpusWriter.apply_overrides(conn, review_id)
+
+    @staticmethod
+    async def apply_overrides(conn: aiosqlite.Connection, review_id: int | None = None) -> None:
+        """Moderators' tag corrections win over the tagger: run after every (re)tag (one review, or all)."""
+        scope, params = (" AND p.review_id = ?", (review_id,)) if review_id is not None else ("", ())
+        await conn.execute(
+            f"DELETE FROM passage_themes WHERE (passage_id, theme) IN ({_OVERRIDDEN}"
+            f" WHERE o.action = 'remove'{scope})",
+            params,
+        )
+        await conn.execute(
+            f"INSERT OR IGNORE INTO passage_themes(passage_id, theme, score) SELECT o.passage_id, o.theme, ?"
+            f" FROM passage_theme_overrides o JOIN passages p ON p.id = o.passage_id"
+            f" WHERE o.action = 'add' AND p.quotable = 1{scope}",
+            (MANUAL_SCORE, *params),
+        )
+
+    async def passage_at(self, review_id: int, ordinal: int) -> int | None:
+        """The id of a review's passage by its 0-based ordinal ("Review #N · passage M" is ordinal M-1)."""
+        return await self.db.fetchval(
+            "SELECT id FROM passages WHERE review_id = ? AND ordinal = ?", (review_id, ordinal), default=None
+        )
+
+    async def passage_tags(self, passage_id: int) -> set[str]:
+        rows = await self.db.fetchall("SELECT theme FROM passage_themes WHERE passage_id = ?", (passage_id,))
+        return {row[0] for row in rows}
+
+    async def override(
+        self, *, passage_id: int, theme: str, action: str, actor_id: int, guild_id: int | None
+    ) -> bool:
+        """Record a moderator's tag/untag of a passage (it survives retags) and apply it; False if nothing changed."""
+        async with self.db.corpus_transaction() as conn:
+            async with conn.execute(
+                "SELECT 1 FROM passage_themes WHERE passage_id = ? AND theme = ?", (passage_id, theme)
+            ) as cur:
+                tagged = await cur.fetchone() is not None
+            await conn.execute(
+                "INSERT INTO passage_theme_overrides(passage_id, theme, action, actor_id, at) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT(passage_id, theme) DO UPDATE SET action = excluded.action,"
+                " actor_id = excluded.actor_id, at = excluded.at",
+                (passage_id, theme, action, actor_id, utc_now_iso()),
+            )
+            async with conn.execute("SELECT review_id FROM passages WHERE id = ?", (passage_id,)) as cur:
+                row = await cur.fetchone()
+            await CorpusWriter.apply_overrides(conn, row[0] if row else None)
+            changed = tagged != (action == "add")
+            await AuditStore.record(
+                conn, guild_id=guild_id, actor_id=actor_id, action=f"passage.{'tag' if action == 'add' else 'untag'}",
+                target_type="passage", target_id=passage_id,
+                before={"theme": theme, "tagged": tagged}, after={"theme": theme, "tagged": action == "add"},
+            )
+        return changed
 
     @staticmethod
     async def replace_passages(
@@ -112,3 +171,4 @@ class CorpusWriter:
         await conn.executemany(
             "INSERT INTO passage_themes(passage_id, theme, score) VALUES (?, ?, ?)", rows
         )
+        await CorpusWriter.apply_overrides(conn, review_id)

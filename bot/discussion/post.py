@@ -16,12 +16,12 @@ from typing import Any, Literal
 
 import discord
 
-from bot.core.lookup import FilmScope, film_scope, resolve_theme
+from bot.core.lookup import FilmScope, film_scope, resolve_theme, scope_themes
 from bot.core.refusals import MissingBotPermission, UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.corpus import Theme
-from bot.discussion.render import RenderedPrompt, render_prompt
+from bot.discussion.render import QuestionEdits, RenderedPrompt, quotes_film, render_prompt
 from bot.discussion.rotation import Choice, PromptUse, choose_passages, critic_key
 from bot.quotes.rules import QuoteFilters
 
@@ -83,8 +83,9 @@ def check_bot_permissions(channel: discord.abc.GuildChannel, *, make_thread: boo
 
 
 async def _themes_on_offer(bot: Any, scope: FilmScope) -> dict[str, int]:
+    """Themes of the scope's film (themes_for_film; every theme for no film) that have passages."""
     counts = await bot.store.quotes.theme_counts(scope.key or None)
-    return {key: counts[key] for key in bot.themes if counts.get(key)}
+    return {key: counts[key] for key in scope_themes(bot.themes, scope) if counts.get(key)}
 
 
 def _what_exists(offer: dict[str, int], scope: FilmScope) -> str:
@@ -101,7 +102,7 @@ async def _theme_order(
     if exclude_spoilers and theme is None:  # film night: spoiler themes wait until the screening ends
         offer = {key: count for key, count in offer.items() if not bot.themes[key].spoiler}
     if theme is not None:
-        resolved = resolve_theme(bot.themes, theme)
+        resolved = resolve_theme(scope_themes(bot.themes, scope), theme)
         if resolved is None:
             raise UserError("Name a theme, e.g. `ending`.")
         if resolved.key not in offer:
@@ -123,19 +124,40 @@ async def _choose(
     """The first theme in rotation order that can make this kind of prompt, and its passages."""
     order = await _theme_order(bot, guild_id, theme, scope, exclude_spoilers)
     for candidate in order:
-        state = await bot.store.prompts.rotation(guild_id, candidate.key, scope.key)
-        pool = await bot.store.quotes.rotation_pool(
-            QuoteFilters(theme=candidate.key, film=scope.key or None), state.used
-        )
-        choice = choose_passages(pool, state, theme=candidate, count=2 if kind == "debate" else 1, rng=random.Random())
+        choice = await _try_theme(bot, guild_id, candidate, scope, kind)
         if choice is not None:
             return choice
     if theme is not None:
+        where = f" for *{inert(scope.label, 120)}*" if scope.label else ""
+        instead = "Try `/discuss` instead."
+        for key in await _themes_on_offer(bot, scope):  # suggest a theme that has enough for a debate
+            if key != order[0].key and await _try_theme(bot, guild_id, bot.themes[key], scope, kind):
+                instead = f"Try `/debate theme:{key}`, or `/discuss` on this one."
+                break
         raise UserError(
-            f"A debate needs excerpts from two different reviews, and every passage on"
-            f" **{inert(order[0].name, 100)}** comes from one review. Try `/discuss` instead."
+            f"Too few passages on **{inert(order[0].name, 100)}**{where} for a debate: it needs excerpts"
+            f" from two different reviews, and every passage on it comes from one review. {instead}"
         )
     raise UserError("No theme has passages from two different reviews yet, so there is nothing to debate.")
+
+
+async def _try_theme(bot: Any, guild_id: int, theme: Theme, scope: FilmScope, kind: Kind) -> Choice | None:
+    state = await bot.store.prompts.rotation(guild_id, theme.key, scope.key)
+    pool = await bot.store.quotes.rotation_pool(QuoteFilters(theme=theme.key, film=scope.key or None), state.used)
+    return choose_passages(pool, state, theme=theme, count=2 if kind == "debate" else 1, rng=random.Random())
+
+
+async def question_edits(bot: Any, guild_id: int, theme: str, scope: FilmScope, quotes: list) -> QuestionEdits:
+    """This server's added and hidden questions for the theme and the quotes' film (or every film)."""
+    title, year = (scope.title, scope.year) if scope.title else quotes_film(quotes)
+    film_key = scope.key
+    if not film_key and title:
+        film_key = next((str(f[0]) for f in await bot.store.quotes.films() if (f[1], f[2]) == (title, year)), "")
+    rows = await bot.store.questions.rows(guild_id, theme, film_key)
+    return QuestionEdits(
+        added=tuple(r.question for r in rows if r.action == "add"),
+        removed=frozenset(r.question.casefold() for r in rows if r.action == "remove"),
+    )
 
 
 async def _discard(*items: discord.Message | discord.Thread | None) -> bool:
@@ -178,13 +200,15 @@ async def post_prompt(
     scope = await film_scope(bot.store, film)
     async with _guild_lock(bot, guild_id):
         choice = await _choose(bot, guild_id, theme, scope, kind, exclude_spoilers)
+        quotes = [quote for quote, _ in choice.picks]
         rendered = render_prompt(
             choice.theme,
-            [quote for quote, _ in choice.picks],
+            quotes,
             kind=kind,
             themes=bot.themes,
             mention_role_id=mention_role_id,
             disagree=choice.disagree,
+            edits=await question_edits(bot, guild_id, choice.theme.key, scope, quotes),
         )
         if marker:
             # Proof of what this message is, readable back from channel history after a crash

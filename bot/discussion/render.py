@@ -18,7 +18,8 @@ from bot.core.text import (
     inert,
     quote_block,
 )
-from bot.corpus import Theme
+from bot.corpus import Theme, themes_for_film
+from bot.corpus.themes_model import render as fill_film
 from bot.discussion.question import debate_question
 from bot.quotes.render import is_spoiler
 from bot.quotes.rules import Quote
@@ -41,11 +42,47 @@ def is_hidden(quote: Quote, theme: Theme, themes: dict[str, Theme]) -> bool:
     return theme.spoiler or is_spoiler(quote, themes)
 
 
-def prompt_question(theme: Theme, quotes: Sequence[Quote], kind: str) -> str:
-    """The debate question, or one of the theme's open questions (varies with the passage, stably)."""
+@dataclass(frozen=True)
+class QuestionEdits:
+    """A server's moderator edits to a theme's questions: extra ones ({film} allowed), hidden ones."""
+
+    added: tuple[str, ...] = ()
+    removed: frozenset[str] = frozenset()  # casefolded, as written or as shown
+
+
+def quotes_film(quotes: Sequence[Quote]) -> tuple[str | None, int | None]:
+    """The film every quote is about, or (None, None) when they differ (a debate across films)."""
+    films = {(q.film_title, q.film_year) for q in quotes}
+    return films.pop() if len(films) == 1 else (None, None)
+
+
+def question_choices(
+    theme: Theme, title: str | None, year: int | None, kind: str,
+    themes: dict[str, Theme] | None = None, edits: QuestionEdits = QuestionEdits(),
+) -> list[str]:
+    """The questions a prompt may ask: the film's own (or the generic templates) naming the film, minus
+    the hidden ones, plus the moderators' — never another film's characters."""
+    bound = themes_for_film(themes, title, year).get(theme.key, theme) if themes is not None else theme
+    asked = [bound.debate_question_for(title)] if kind == "debate" else list(bound.questions_for(title))
+    templates = bound.templates
+    written = ([templates.debate_question] if kind == "debate" else list(templates.questions)) if templates else asked
+    kept = [q for q, t in zip(asked, written, strict=False)
+            if q.casefold() not in edits.removed and t.casefold() not in edits.removed]
+    added = [fill_film(q, title) for q in edits.added]
     if kind == "debate":
-        return theme.debate_question
-    return theme.questions[sum(q.passage_id for q in quotes) % len(theme.questions)]
+        return kept or added or asked
+    return kept + added or asked
+
+
+def prompt_question(
+    theme: Theme, quotes: Sequence[Quote], kind: str,
+    themes: dict[str, Theme] | None = None, edits: QuestionEdits = QuestionEdits(),
+) -> str:
+    """The debate question, or one of the theme's open questions (varies with the passage, stably),
+    naming the quotes' film."""
+    title, year = quotes_film(quotes)
+    options = question_choices(theme, title, year, kind, themes, edits)
+    return options[sum(q.passage_id for q in quotes) % len(options)]
 
 
 def thread_name(theme: Theme, question: str) -> str:
@@ -97,12 +134,13 @@ def render_prompt(
     themes: dict[str, Theme],
     mention_role_id: int | None = None,
     disagree: bool = True,
+    edits: QuestionEdits = QuestionEdits(),
 ) -> RenderedPrompt:
     """Message content, embed and thread name for a prompt on `theme` quoting `quotes` (1, or 2 to debate).
 
     A debate whose excerpts do not take opposite sides (`disagree=False`) is offered as "two takes".
     """
-    question = prompt_question(theme, quotes, kind)
+    question = prompt_question(theme, quotes, kind, themes, edits)
     if kind == "debate":
         question = debate_question(question, [q.text for q in quotes], _shared_film(quotes), disagree=disagree)
     hidden = [is_hidden(q, theme, themes) for q in quotes]

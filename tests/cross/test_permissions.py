@@ -36,6 +36,10 @@ MODERATOR_ONLY = [
     ("schedule remove", {"id": 1}),
     ("schedule skip", {"id": 1}),
     ("schedule test", {"id": 1}),
+    ("theme question add", {"theme": "ending", "question": "Would {film} work without its last scene?"}),
+    ("theme question remove", {"theme": "ending", "question": "How did you feel about the way the film ends?"}),
+    ("passage tag", {"passage": "Review #1 · passage 1", "theme": "look"}),
+    ("passage untag", {"passage": "1/1", "theme": "ending"}),
 ]
 
 

@@ -7,6 +7,7 @@ import re
 import discord
 import pytest
 
+from bot.discussion.question import strip_instructions
 from tests.helpers import (
     ENDING_WORDS,
     SPOILER_RE,
@@ -15,6 +16,7 @@ from tests.helpers import (
     assert_ephemeral_reply,
     burst,
     discuss_and_get_prompt,
+    film_theme,
     msg_text,
     msgs,
     prompt_messages,
@@ -38,7 +40,7 @@ async def test_discuss_posts_prompt_with_excerpt_question_and_thread(world: Worl
     prompt = new[0]
     text = msg_text(prompt)
     assert spec["name"] in text, "the theme's name is shown"
-    question = next((q for q in spec["questions"] if q in text), None)
+    question = next((q for q in film_theme(world.bot, theme).questions_for("La La Land") if q in text), None)
     assert question, f"no question from themes.toml in {text!r}"
     assert "Unattributed review #" in text and "La La Land" in text, "attribution shown"
     spoilers = SPOILER_RE.findall(text)
@@ -123,7 +125,6 @@ async def test_nostalgia_rotation_no_repeats_across_restart(world: World):
 
 async def test_debate_two_excerpts_from_two_reviews(world: World):
     """Debate two excerpts from two reviews."""
-    spec = themes_toml()["ending"]
     before = {m.id for m in prompt_messages(world)}
     r = await world.alice.slash(world.channel, "debate", theme="ending")
     new = [m for m in prompt_messages(world) if m.id not in before]
@@ -133,8 +134,8 @@ async def test_debate_two_excerpts_from_two_reviews(world: World):
     assert len(excerpts) >= 2, f"two spoiler-tagged excerpts expected: {text}"
     labels = re.findall(r"Unattributed review #(\d+)", text)
     assert len(set(labels)) >= 2, f"excerpts not from two different reviews: {labels}"
-    question = spec["debate_question"].split("?")[0] + "?"
-    assert question in text, "the theme's question, without its own instruction"
+    question = strip_instructions(film_theme(world.bot, "ending").debate_question_for("La La Land"))
+    assert question in text, "the film's question, without its own instruction"
     instructions = re.findall(r"(?:pick|take) a side|make the case|where you stand", text, re.IGNORECASE)
     assert len(instructions) == 1, f"one instruction line, not {instructions}"
     assert [t for t in world.channel.threads if t.id == new[0].id], "debate thread missing"

@@ -11,7 +11,7 @@ from bot.discussion.post import AUTO_ARCHIVE_MINUTES, post_prompt
 from bot.discussion.question import strip_instructions
 from bot.discussion.stance import side_of, stance
 from bot.quotes.rules import QuoteFilters
-from tests.helpers import assert_no_pings, rows, table_digest
+from tests.helpers import assert_no_pings, film_theme, rows, table_digest
 
 # Every seed passage tagged `ending` uses one of these (the tagger's phrases, incl. its continuation rule).
 ENDING_WORDS = (
@@ -92,7 +92,7 @@ async def test_discuss_nostalgia_posts_a_nostalgia_excerpt_with_a_thread(world, 
     assert discord.utils.escape_markdown(quote.text[:40], as_needed=False) in message.embeds[0].description
     assert "Nostalgia" in message.embeds[0].title
     [thread] = world.channel.threads
-    assert thread.id == message.id and thread.name in world.bot.themes["nostalgia"].questions
+    assert thread.id == message.id and thread.name in film_theme(world.bot, "nostalgia").questions_for("La La Land")
 
 
 async def test_each_nostalgia_passage_once_before_a_new_cycle(world, settings):
@@ -143,7 +143,7 @@ async def test_debate_ending_shows_two_contrasting_reviews(world, settings):
     labels = re.findall(r"Unattributed review #(\d+)", description)
     assert len(labels) == 2 and labels[0] != labels[1]
     assert description.count("||") == 4
-    assert strip_instructions(world.bot.themes["ending"].debate_question) in description
+    assert strip_instructions(film_theme(world.bot, "ending").debate_question_for("La La Land")) in description
     assert "Pick a side" not in description and description.count("Take a side") == 1
     used = [r["passage_id"] for r in prompt_rows(settings)]
     quotes = [await world.bot.store.quotes.get(p) for p in used]

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from pathlib import Path
 
 import pytest
 
-from bot.corpus import load_themes
+from bot.corpus import load_themes, themes_for_film
 from bot.discussion.question import absent_names, strip_instructions
-from bot.discussion.render import render_prompt, thread_name
+from bot.discussion.render import QuestionEdits, render_prompt, thread_name
 from bot.discussion.rotation import RotationState, choose_passages, critic_key
 from bot.quotes.rules import Quote
 
@@ -123,7 +124,8 @@ def test_spoiler_theme_excerpt_is_hidden_and_mentions_are_inert():
         ENDING, [quote(1, 1, "@everyone the ending **wins**")], kind="discuss", themes=THEMES
     )
     assert "||" in rendered.embed.description and "@everyone" not in rendered.embed.description
-    assert rendered.thread_name.startswith("⚠️ Spoilers") and rendered.question in ENDING.questions
+    lala = themes_for_film(THEMES, "La La Land", 2016)["ending"]
+    assert rendered.thread_name.startswith("⚠️ Spoilers") and rendered.question in lala.questions_for("La La Land")
 
 
 @pytest.mark.parametrize("spoiler_review", [False, True])
@@ -143,7 +145,7 @@ def test_debate_render_shows_both_excerpts_and_the_side_question():
     rendered = render_prompt(ENDING, [quote(1, 1), quote(2, 2)], kind="debate", themes=THEMES)
     description = rendered.embed.description
     assert "Unattributed review #1" in description and "Unattributed review #2" in description
-    question = strip_instructions(ENDING.debate_question)
+    question = strip_instructions(themes_for_film(THEMES, "La La Land", 2016)["ending"].debate_question_for("La La Land"))
     assert question in description and rendered.question == question
     assert rendered.embed.title == "⚖️ Debate: The ending"
     assert description.endswith("Take a side in the thread.") and "Pick a side" not in description
@@ -205,3 +207,27 @@ def test_passage_just_shown_under_another_theme_is_avoided():
     for seed in range(20):
         choice = choose_passages([first, second], rotation, theme=NOSTALGIA, rng=random.Random(seed))
         assert choice.picks[0][0].passage_id == 2
+
+
+def whiplash(pid: int, review: int) -> Quote:
+    return dataclasses.replace(quote(pid, review), film_title="Whiplash", film_year=2014)
+
+
+@pytest.mark.parametrize("kind", ["discuss", "debate"])
+@pytest.mark.parametrize("pid", range(6))
+def test_another_films_prompt_names_it_and_no_la_la_land_character(kind, pid):
+    """A Whiplash prompt asks the generic question naming Whiplash, never Mia, Sebastian or Keith."""
+    quotes = [whiplash(pid, 1)] + ([whiplash(pid + 10, 2)] if kind == "debate" else [])
+    question = render_prompt(ENDING, quotes, kind=kind, themes=THEMES).question
+    assert "Whiplash" in question
+    assert not {"Mia", "Sebastian", "Keith", "La La Land"} & set(question.replace("?", " ").split())
+
+
+def test_moderator_questions_join_and_hidden_ones_leave():
+    """Added questions are asked (naming the film); a hidden TOML question never is."""
+    generic = ENDING.templates.questions
+    edits = QuestionEdits(added=("Would {film} work without its last scene?",),
+                          removed=frozenset(q.casefold() for q in generic[1:]))
+    asked = {render_prompt(ENDING, [whiplash(pid, 1)], kind="discuss", themes=THEMES, edits=edits).question
+             for pid in range(8)}
+    assert asked == {ENDING.questions_for("Whiplash")[0], "Would Whiplash work without its last scene?"}

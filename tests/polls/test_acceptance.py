@@ -7,6 +7,7 @@ import re
 import discord
 import pytest
 
+from bot.corpus import themes_for_film
 from tests.helpers import (
     HOUR,
     SPOILER_RE,
@@ -22,7 +23,6 @@ from tests.helpers import (
     results_messages,
     selects,
     text_of,
-    themes_toml,
 )
 
 
@@ -196,19 +196,21 @@ async def test_everyone_option_shown_but_pings_nobody(world: World):
 
 async def test_poll_theme_has_excerpt_above_native_poll(world: World):
     """Poll theme has excerpt above native poll."""
-    spec = themes_toml()["ending"]
+    lala = themes_for_film(world.env.bot.themes, "La La Land", 2016)  # the bundled excerpts' film
+    question, answers = lala["ending"].poll_for("La La Land")
     before = {m.id for m in world.bot_messages()}
     await world.alice.slash(world.channel, "poll theme", theme="ending")
     new = [m for m in world.bot_messages() if m.id not in before]
     polls = [m for m in new if m.poll is not None]
     assert len(polls) == 1
-    assert polls[0].poll.question == spec["poll_question"]
-    assert [a.text for a in polls[0].poll.answers] == spec["poll_answers"]
+    assert polls[0].poll.question == question
+    assert [a.text for a in polls[0].poll.answers] == list(answers)
     excerpt = [m for m in new if m.id < polls[0].id and "Unattributed review #" in msg_text(m)]
     assert excerpt, "no critic excerpt above the poll"
     assert SPOILER_RE.search(msg_text(excerpt[0])), "ending excerpt not spoiler-tagged"
     await world.alice.slash(world.channel, "poll theme", theme="nostalgia", film="La La Land")
-    assert any(m.poll and m.poll.question == themes_toml()["nostalgia"]["poll_question"] for m in world.bot_messages())
+    nostalgia = lala["nostalgia"].poll_for("La La Land")
+    assert any(m.poll and m.poll.question == nostalgia[0] for m in world.bot_messages())
 
 
 async def test_close_permissions_and_native_early_close(world: World):

@@ -8,6 +8,7 @@ from simcord.backend import serializers as sim_serializers
 from simcord.enums import ComponentType, InteractionType
 from simcord.results import InteractionResult
 
+from bot.corpus import themes_for_film
 from tests.helpers import assert_no_pings, buttons, message_payloads, results_messages, rows, table_digest
 
 HOUR = 3600
@@ -269,8 +270,10 @@ async def test_theme_poll_posts_excerpt_above_native_poll(world, settings):
     excerpt = result.response.embeds[0].description
     assert "||" in excerpt and "Unattributed review #" in excerpt
     poll_message = world.channel.history()[-1]
-    assert poll_message.poll.question == "How does the film end for you?"  # generic; no film yet
-    assert [a.text for a in poll_message.poll.answers] == ["Happy", "Sad", "Both"]
+    # No film given: the excerpt's film (La La Land) picks the poll's wording.
+    question, answers = themes_for_film(world.env.bot.themes, "La La Land", 2016)["ending"].poll_for("La La Land")
+    assert poll_message.poll.question == question
+    assert [a.text for a in poll_message.poll.answers] == list(answers)
     assert rows(settings, "SELECT kind, theme, message_id FROM polls") == [
         ("native", "ending", poll_message.id)
     ]

@@ -1,0 +1,70 @@
+"""theme_questions: a server's own discussion questions per theme, and the bundled ones it hid."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.db import Database
+from bot.core.store import AuditStore
+from bot.core.time import utc_now_iso
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    theme: str
+    film_key: str  # films.id as text, '' = every film
+    question: str
+    action: str  # 'add' (an extra question) or 'remove' (a hidden bundled one)
+
+
+class QuestionStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def rows(self, guild_id: int, theme: str | None = None, film_key: str | None = None) -> list[QuestionRow]:
+        """The server's edits, for one theme and/or one film (its own and those for every film)."""
+        sql = "SELECT theme, film_key, question, action FROM theme_questions WHERE guild_id = ?"
+        params: list[object] = [guild_id]
+        if theme is not None:
+            sql += " AND theme = ?"
+            params.append(theme)
+        if film_key is not None:
+            sql += " AND film_key IN ('', ?)"
+            params.append(film_key)
+        rows = await self.db.fetchall(sql + " ORDER BY id", params)
+        return [QuestionRow(row[0], row[1], row[2], row[3]) for row in rows]
+
+    async def change(
+        self, *, guild_id: int, theme: str, film_key: str, question: str, action: str, actor_id: int,
+        bundled: bool = False,
+    ) -> str:
+        """Add or remove one question, audited; returns what happened.
+
+        add: 'restored' (it was a hidden bundled one), 'added' or 'exists'.
+        remove: 'removed' (an added one), 'hidden' (bundled: kept as a suppression), 'exists' or 'unknown'.
+        """
+        opposite = "remove" if action == "add" else "add"
+        async with self.db.transaction() as conn:
+            where = "guild_id = ? AND theme = ? AND film_key = ? AND question = ? COLLATE NOCASE AND action = ?"
+            cur = await conn.execute(
+                f"DELETE FROM theme_questions WHERE {where}", (guild_id, theme, film_key, question, opposite)
+            )
+            if cur.rowcount:
+                outcome = "restored" if action == "add" else "removed"
+            elif action == "remove" and not bundled:
+                return "unknown"
+            else:
+                cur = await conn.execute(
+                    "INSERT OR IGNORE INTO theme_questions(guild_id, theme, film_key, question, action, actor_id, at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (guild_id, theme, film_key, question, action, actor_id, utc_now_iso()),
+                )
+                if not cur.rowcount:
+                    return "exists"
+                outcome = "added" if action == "add" else "hidden"
+            await AuditStore.record(
+                conn, guild_id=guild_id, actor_id=actor_id, action=f"theme.question.{action}",
+                target_type="theme", target_id=None,
+                after={"theme": theme, "film": film_key or None, "question": question, "outcome": outcome},
+            )
+        return outcome

@@ -1,0 +1,252 @@
+"""/theme and /passage: moderators own the discussion themes' questions and passage tags by command.
+
+data/themes.toml stays the bundled default; what moderators change lives in SQLite (theme_questions,
+passage_theme_overrides) and wins over it, across re-imports and restarts. `/themes` (the member's
+list) is a different command, in cogs/discussion.py.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core.checks import require_guild, require_moderator
+from bot.core.errors import user_errors
+from bot.core.films import option
+from bot.core.lookup import (
+    FilmScope,
+    autocomplete_matches,
+    film_choices,
+    film_scope,
+    resolve_theme,
+    scope_themes,
+    theme_list,
+)
+from bot.core.refusals import UserError
+from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
+from bot.core.text import SPOILER_WARNING, clip, inert
+from bot.corpus import Theme, themes_for_film
+from bot.discussion.questions_store import QuestionRow
+from bot.discussion.render import QUESTION_MAX
+
+if TYPE_CHECKING:
+    from bot.client import FilmBot
+
+_FOOTER = re.compile(r"^\D*?(\d{1,15})\D+?(\d{1,15})\D*$")  # "Review #12 · passage 3", "12/3", "12 3"
+QUESTION_MIN = 5
+
+
+def _parse_passage(text: str) -> tuple[int, int] | int:
+    """(review id, 0-based ordinal) from a quote footer, or a bare passage id."""
+    value = (text or "").strip()
+    if value.isascii() and value.isdigit() and len(value) <= 15:
+        return int(value)
+    match = _FOOTER.match(value)
+    if match is None or int(match[2]) < 1:
+        raise UserError("Name the passage as its quote footer shows it, e.g. `Review #12 · passage 3` (or `12/3`).")
+    return int(match[1]), int(match[2]) - 1
+
+
+def _bundled(theme: Theme, scope: FilmScope) -> list[tuple[str, str]]:
+    """(as written in themes.toml, as shown) for the theme's open and debate questions."""
+    t = theme.templates
+    written = [*(t.questions if t else theme.questions), t.debate_question if t else theme.debate_question]
+    shown = [*theme.questions_for(scope.title), theme.debate_question_for(scope.title)]
+    return list(zip(written, shown, strict=True))
+
+
+def _question_lines(theme: Theme, scope: FilmScope, edits: list[QuestionRow], films: dict[str, str]) -> list[str]:
+    hidden = {r.question.casefold() for r in edits
+              if r.action == "remove" and r.theme == theme.key and r.film_key in {"", scope.key}}
+    lines = []
+    for written, shown in _bundled(theme, scope):
+        mark = "~~" if written.casefold() in hidden or shown.casefold() in hidden else ""
+        lines.append(f"  ◦ {mark}{inert(shown, 200)}{mark}")
+    for row in edits:
+        if row.action == "add" and row.theme == theme.key:
+            where = f" *(only {inert(films.get(row.film_key, '?'), 60)})*" if row.film_key else ""
+            lines.append(f"  ◦ ➕ {inert(row.question, 200)}{where}")
+    return lines
+
+
+@app_commands.guild_only()
+class ThemeAdmin(commands.Cog):
+    """Themes' questions and passages' tags, owned by the moderators."""
+
+    theme_group = app_commands.Group(name="theme", description="Discussion themes and their questions.")
+    question_group = app_commands.Group(name="question", description="A theme's questions.", parent=theme_group)
+    passage_group = app_commands.Group(name="passage", description="Correct a passage's themes.")
+
+    def __init__(self, bot: FilmBot) -> None:
+        self.bot = bot
+
+    async def _theme(self, theme: str, scope: FilmScope) -> Theme:
+        found = resolve_theme(scope_themes(self.bot.themes, scope), theme)
+        if found is None:
+            raise UserError(f"Name a theme. Themes: {theme_list(scope_themes(self.bot.themes, scope))}.")
+        return found
+
+    async def _films(self) -> dict[str, str]:
+        return {str(f[0]): f"{f[1]} ({f[2]})" if f[2] else f[1] for f in await self.bot.store.quotes.films()}
+
+    # ------------------------------------------------------------------ /theme
+
+    @theme_group.command(name="list", description="Themes (for a film or all), their passages and questions.")
+    @app_commands.describe(film="Only this film's themes and passages, e.g. La La Land")
+    async def list_themes(self, interaction: discord.Interaction, film: str | None = None) -> None:
+        """Every theme that applies (to the film), with its passage count and every question prompts may ask."""
+        async with user_errors(interaction):
+            guild = require_guild(interaction)
+            scope = await film_scope(self.bot.store, option(film))
+            counts = await self.bot.store.quotes.theme_counts(scope.key or None)
+            edits = await self.bot.store.questions.rows(guild.id, film_key=scope.key or None)
+            films = await self._films()
+            blocks = []
+            for key, theme in scope_themes(self.bot.themes, scope).items():
+                flag = f" · {SPOILER_WARNING}" if theme.spoiler else ""
+                head = f"• **{inert(theme.name, 100)}** (`{key}`): {counts.get(key, 0)} passages{flag}"
+                blocks.append("\n".join([head, *_question_lines(theme, scope, edits, films)]))
+            where = f" for {scope.label}" if scope.label else ""
+            embed = discord.Embed(
+                title=clip(f"Themes and questions{where}", 256),
+                description=clip("\n".join(blocks) or "No themes configured.", 4000),
+                colour=FILM_CLUB_COLOUR,
+            )
+            embed.set_footer(text="➕ added by moderators · struck out: hidden. /theme question add|remove changes them.")
+            await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    async def _change_question(
+        self, interaction: discord.Interaction, theme: str, question: str, film: str | None, action: str
+    ) -> None:
+        member = await require_moderator(interaction, "change the themes' questions")
+        scope = await film_scope(self.bot.store, option(film))
+        found = await self._theme(theme, scope)
+        text = " ".join((question or "").split())
+        if not QUESTION_MIN <= len(text) <= QUESTION_MAX:
+            raise UserError(f"A question is {QUESTION_MIN} to {QUESTION_MAX} characters long.")
+        bundled = next(
+            (w for w, s in _bundled(found, scope) if text.casefold() in {w.casefold(), s.casefold()}), None
+        )
+        outcome = await self.bot.store.questions.change(
+            guild_id=member.guild.id, theme=found.key, film_key=scope.key, question=bundled or text,
+            action=action, actor_id=member.id, bundled=bundled is not None,
+        )
+        where = f" for *{inert(scope.label, 100)}*" if scope.label else ""
+        name = f"**{inert(found.name, 100)}**{where}"
+        replies = {
+            "added": f"Added a question to {name}: “{inert(text, QUESTION_MAX)}”. Prompts may ask it from now on.",
+            "restored": f"The bundled question is asked again on {name}: “{inert(text, QUESTION_MAX)}”.",
+            "removed": f"Removed the question from {name}: “{inert(text, QUESTION_MAX)}”.",
+            "hidden": f"Prompts on {name} will no longer ask the bundled question “{inert(text, QUESTION_MAX)}”.",
+        }
+        if outcome == "exists":
+            raise UserError(f"Nothing to change: {name} already {'has' if action == 'add' else 'hides'} that question.")
+        if outcome == "unknown":
+            raise UserError(f"{name} has no such question. `/theme list` shows them.")
+        await interaction.response.send_message(replies[outcome], ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @question_group.command(name="add", description="Add a discussion question to a theme (moderators).")
+    @app_commands.describe(
+        theme="The theme, e.g. ending", question="The question; {film} becomes the film's title",
+        film="Only for this film (default: every film)",
+    )
+    async def question_add(
+        self, interaction: discord.Interaction, theme: str, question: str, film: str | None = None
+    ) -> None:
+        """Add a question prompts on this theme may ask, besides the bundled ones."""
+        async with user_errors(interaction):
+            await self._change_question(interaction, theme, question, film, "add")
+
+    @question_group.command(name="remove", description="Remove an added question, or hide a bundled one (moderators).")
+    @app_commands.describe(theme="The theme, e.g. ending", question="The question, as /theme list shows it",
+                           film="Only for this film (default: every film)")
+    async def question_remove(
+        self, interaction: discord.Interaction, theme: str, question: str, film: str | None = None
+    ) -> None:
+        """Remove a question a moderator added; a bundled question is hidden (kept as a suppression)."""
+        async with user_errors(interaction):
+            await self._change_question(interaction, theme, question, film, "remove")
+
+    # ------------------------------------------------------------------ /passage
+
+    async def _retag(self, interaction: discord.Interaction, passage: str, theme: str, action: str) -> None:
+        member = await require_moderator(interaction, "correct a passage's themes")
+        parsed = _parse_passage(passage)
+        passage_id = (
+            parsed if isinstance(parsed, int) else await self.bot.store.corpus.passage_at(*parsed)
+        )
+        quote = await self.bot.store.quotes.get(passage_id) if passage_id is not None else None
+        if quote is None or passage_id is None:
+            raise UserError(f"There is no quotable passage “{inert(passage, 60)}”.")
+        applying = themes_for_film(self.bot.themes, quote.film_title, quote.film_year)
+        found = resolve_theme(applying if action == "add" else self.bot.themes, theme)
+        if found is None:
+            raise UserError(f"Name a theme. Themes: {theme_list(applying)}.")
+        changed = await self.bot.store.corpus.override(
+            passage_id=passage_id, theme=found.key, action=action, actor_id=member.id, guild_id=member.guild.id,
+        )
+        label = f"review #{quote.review_id} · passage {quote.ordinal + 1}"
+        verb = "now tagged" if action == "add" else "no longer tagged"
+        note = "" if changed else " (it already was; the correction is kept)"
+        await interaction.response.send_message(
+            f"Passage {label} is {verb} **{inert(found.name, 100)}**{note}. This survives re-imports.",
+            ephemeral=True, allowed_mentions=NO_MENTIONS,
+        )
+
+    @passage_group.command(name="tag", description="Tag a passage with a theme (moderators).")
+    @app_commands.describe(passage="As its quote footer shows it, e.g. Review #12 · passage 3", theme="e.g. ending")
+    async def passage_tag(self, interaction: discord.Interaction, passage: str, theme: str) -> None:
+        """Put a theme on a passage the tagger missed; wins over every later retag."""
+        async with user_errors(interaction):
+            await self._retag(interaction, passage, theme, "add")
+
+    @passage_group.command(name="untag", description="Remove a wrong theme from a passage (moderators).")
+    @app_commands.describe(passage="As its quote footer shows it, e.g. Review #12 · passage 3", theme="e.g. ending")
+    async def passage_untag(self, interaction: discord.Interaction, passage: str, theme: str) -> None:
+        """Take a wrong theme off a passage; it stays off after re-imports and restarts."""
+        async with user_errors(interaction):
+            await self._retag(interaction, passage, theme, "remove")
+
+    # ------------------------------------------------------------------ autocomplete
+
+    @question_add.autocomplete("theme")
+    @question_remove.autocomplete("theme")
+    @passage_tag.autocomplete("theme")
+    @passage_untag.autocomplete("theme")
+    async def theme_autocomplete(self, interaction: discord.Interaction, current: str):
+        typed = (current or "").casefold().strip()
+        return [
+            app_commands.Choice(name=clip(t.name, 100), value=key)
+            for key, t in self.bot.themes.items()
+            if typed in key or typed in t.name.casefold()
+        ][:25]
+
+    @question_remove.autocomplete("question")
+    async def question_autocomplete(self, interaction: discord.Interaction, current: str):
+        """The questions the theme (for the film chosen so far) asks: bundled as shown, then added ones."""
+        guild = interaction.guild
+        try:
+            scope = await film_scope(self.bot.store, option(getattr(interaction.namespace, "film", None)))
+            theme = resolve_theme(scope_themes(self.bot.themes, scope), getattr(interaction.namespace, "theme", None))
+        except UserError:
+            return []
+        if theme is None or guild is None:
+            return []
+        rows = await self.bot.store.questions.rows(guild.id, theme.key, scope.key)
+        names = [shown for _, shown in _bundled(theme, scope)]
+        names += [r.question for r in rows if r.action == "add" and r.film_key == scope.key]
+        return [app_commands.Choice(name=n, value=v) for n, v in autocomplete_matches(current, names)]
+
+    @list_themes.autocomplete("film")
+    @question_add.autocomplete("film")
+    @question_remove.autocomplete("film")
+    async def film_autocomplete(self, interaction: discord.Interaction, current: str):
+        return await film_choices(self.bot.store, current)
+
+
+async def setup(bot: FilmBot) -> None:
+    await bot.add_cog(ThemeAdmin(bot))

@@ -1,0 +1,118 @@
+"""/theme list, /theme question add|remove, /passage tag|untag: moderators own themes, in SQLite."""
+
+from __future__ import annotations
+
+import re
+
+from bot.corpus.bundle import import_bundled
+from tests.helpers import (
+    FOOTER,
+    World,
+    assert_ephemeral_reply,
+    embed_of,
+    film_theme,
+    msgs,
+    rows,
+    table_digest,
+    text_of,
+)
+
+NEW_QUESTION = "Would {film} still work if the last scene were cut?"
+
+
+def prompt_questions(world: World) -> list[str]:
+    found = []
+    for m in world.bot_messages():
+        if m.embeds and (m.embeds[0].title or "").startswith(("💬 Discuss", "⚖️ Debate")):
+            found.append(re.search(r"\*\*(.+?)\*\*", m.embeds[0].description)[1])
+    return found
+
+
+async def test_theme_list_shows_counts_and_questions_for_a_film(world: World, settings):
+    """/theme list film:La La Land shows its themes (jazz too), counts and their questions naming the film."""
+    text = text_of(await world.alice.slash(world.channel, "theme list", film="La La Land"))
+    (count,) = rows(settings, "SELECT count(*) FROM passage_themes WHERE theme = 'jazz'")[0]
+    assert f"(`jazz`): {count} passages" in text
+    assert film_theme(world.bot, "ending").questions_for("La La Land")[0][:60] in text
+
+
+async def test_added_question_is_asked_and_hidden_bundled_ones_never_are(world: World, settings):
+    """After add + hiding every bundled ending question, /discuss asks only the moderator's question."""
+    r = await world.mod.slash(world.channel, "theme question add", theme="ending", question=NEW_QUESTION)
+    assert_ephemeral_reply(r, "Added")
+    lala = film_theme(world.bot, "ending")
+    for question in lala.questions_for("La La Land"):
+        r = await world.mod.slash(world.channel, "theme question remove", theme="ending", question=question,
+                                  film="La La Land")
+        assert "no longer ask" in text_of(r), text_of(r)
+    for _ in range(3):
+        await world.alice.slash(world.channel, "discuss", theme="ending", film="La La Land")
+    assert set(prompt_questions(world)) == {"Would La La Land still work if the last scene were cut?"}
+    assert rows(settings, "SELECT count(*) FROM audit_log WHERE action LIKE 'theme.question.%'") == [
+        (1 + len(lala.questions_for("La La Land")),)
+    ]
+    listed = text_of(await world.alice.slash(world.channel, "theme list", film="La La Land"))
+    assert "➕ Would {film} still work" in listed and "~~" in listed
+
+
+async def test_removing_an_added_question_deletes_it(world: World, settings):
+    """remove of a moderator's own question deletes it; an unknown question is refused."""
+    await world.mod.slash(world.channel, "theme question add", theme="nostalgia", question="Is {film} sentimental?")
+    r = await world.mod.slash(world.channel, "theme question remove", theme="nostalgia", question="is {FILM} sentimental?")
+    assert "Removed" in text_of(r)
+    assert rows(settings, "SELECT count(*) FROM theme_questions") == [(0,)]
+    r = await world.mod.slash(world.channel, "theme question remove", theme="nostalgia", question="Never asked?")
+    assert "no such question" in text_of(r)
+
+
+async def test_untag_stays_removed_after_forced_reimport_and_restart(world: World, settings):
+    """/passage untag takes a wrong tag off; neither `import --force` nor a restart brings it back."""
+    quoted = await world.alice.slash(world.channel, "quote", theme="ending")
+    footer = embed_of(msgs(quoted)[0]).footer.text
+    review, ordinal = (int(x) for x in FOOTER.search(footer).groups())
+    [(pid,)] = rows(settings, "SELECT id FROM passages WHERE review_id = ? AND ordinal = ?", (review, ordinal - 1))
+    tagged = "SELECT count(*) FROM passage_themes WHERE passage_id = ? AND theme = 'ending'"
+    r = await world.mod.slash(world.channel, "passage untag", passage=footer, theme="ending")
+    assert_ephemeral_reply(r, "no longer tagged")
+    assert rows(settings, tagged, (pid,)) == [(0,)]
+    await world.env.restart_bot()
+    bot = world.bot
+    await import_bundled(bot.store, settings.data_dir, bot.themes, settings.themes_file, force=True)
+    assert rows(settings, tagged, (pid,)) == [(0,)]
+    assert rows(settings, "SELECT actor_id, action FROM audit_log WHERE target_id = ? AND target_type = 'passage'",
+                (pid,)) == [(world.mod.id, "passage.untag")]
+    await world.mod.slash(world.channel, "passage tag", passage=f"{review}/{ordinal}", theme="ending")
+    await world.env.restart_bot()
+    await import_bundled(world.bot.store, settings.data_dir, world.bot.themes, settings.themes_file, force=True)
+    assert rows(settings, tagged, (pid,)) == [(1,)]
+
+
+async def test_tag_adds_a_theme_the_tagger_missed_and_quote_finds_it(world: World, settings):
+    """/passage tag puts a theme on a passage; /quote on that theme can now return it."""
+    [(pid, review, ordinal)] = rows(
+        settings,
+        "SELECT p.id, p.review_id, p.ordinal FROM passages p WHERE p.quotable = 1 AND NOT EXISTS"
+        " (SELECT 1 FROM passage_themes t WHERE t.passage_id = p.id AND t.theme = 'look') ORDER BY p.id LIMIT 1",
+    )
+    r = await world.mod.slash(world.channel, "passage tag", passage=f"Review #{review} · passage {ordinal + 1}",
+                              theme="look")
+    assert_ephemeral_reply(r, "now tagged")
+    assert rows(settings, "SELECT score FROM passage_themes WHERE passage_id = ? AND theme = 'look'", (pid,))
+
+
+async def test_passage_tag_refuses_another_films_theme(world: World, settings):
+    """La La Land's own theme cannot be put on another film's passage."""
+    await world.mod.slash(world.channel, "review add", film="Whiplash (2014)",
+                          file=("w.txt", b"Whiplash is a loud, precise film about a drummer and his teacher."))
+    [(review,)] = rows(settings, "SELECT id FROM reviews WHERE source = 'moderator'")
+    before = table_digest(settings.database)
+    r = await world.mod.slash(world.channel, "passage tag", passage=f"{review}/1", theme="jazz")
+    assert "no theme called" in text_of(r).casefold() and table_digest(settings.database) == before
+
+
+async def test_remove_autocompletes_the_themes_questions(world: World):
+    """/theme question remove offers the theme's questions as shown, and added ones."""
+    await world.mod.slash(world.channel, "theme question add", theme="look", question="Is {film} too pretty?")
+    choices = await world.mod.autocomplete(world.channel, "theme question remove", "question", "", theme="look")
+    values = [c["value"] for c in choices]
+    assert "Is {film} too pretty?" in values and world.bot.themes["look"].questions[0] in values
