@@ -259,3 +259,8 @@ def list_line(poll: Poll) -> str:
     deadline = int(datetime.fromisoformat(poll.deadline).timestamp())
     question = inert(poll.question, 120)
     return f"[`#{poll.id}`]({jump_url(poll)}) {question} · {kind} · closes <t:{deadline}:R>"
+
+
+def results_marker(poll_id: int) -> str:
+    """The results message's footer: tells readers which poll, and proves after a crash that it was posted."""
+    return f"Results of poll #{poll_id}"

@@ -20,7 +20,7 @@ from bot.core.checks import require_channel_id, require_guild
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
-from bot.core.time import iso
+from bot.core.time import from_iso, iso
 from bot.polls import rules as logic
 from bot.polls.rules import Poll
 from bot.polls.views import poll_embed, poll_view
@@ -212,30 +212,35 @@ class PollService:
         tally = await self.bot.store.polls.close(poll_id, iso(self.bot.now()), closed_by, retry_at=lease)
         if tally is None:
             return False
-        await self.announce(poll_id)
+        await self.announce(poll_id, first_attempt=True)
         return True
 
-    async def announce(self, poll_id: int) -> bool:
+    async def announce(self, poll_id: int, *, first_attempt: bool = False) -> bool:
         """One attempt to finish closing: disable the buttons or end the native poll, post the results.
 
         On failure the poll stays 'closing' with a back-off for the next try; after the last one it is
-        'abandoned' and the moderators are told. True once the results are posted.
+        'abandoned' and the moderators are told. True once the results are posted. Any attempt but the
+        first looks for an earlier attempt's results first: the post may have gone out before recording
+        its id failed (a locked database) or the process died, and one poll gets one results message.
         """
         poll = await self.bot.store.polls.get(poll_id)
         if poll is None or poll.is_open:
             return False
         try:
-            await self._announce_once(poll)
+            await self._announce_once(poll, look_for_earlier=not first_attempt)
         except (discord.HTTPException, sqlite3.OperationalError, AnnounceError) as error:
             log.warning("announcing the results of poll %s failed: %s", poll_id, error)
             await self._announce_failed(poll, describe_error(error))
             return False
         return True
 
-    async def _announce_once(self, poll: Poll) -> None:
+    async def _announce_once(self, poll: Poll, *, look_for_earlier: bool) -> None:
         channel = await resolve_channel(self.bot, poll.channel_id)
         if channel is None:
             raise AnnounceError(f"its channel <#{poll.channel_id}> is gone or I can no longer see it")
+        if look_for_earlier and (earlier := await self._earlier_results(channel, poll)) is not None:
+            await self.bot.store.polls.set_results_message(poll.id, earlier)
+            return
         voters: int | None = None
         if poll.kind == "native":
             counts = await self._read_native(channel, poll, end=True)
@@ -249,8 +254,26 @@ class PollService:
             embed.add_field(name="Poll", value=f"[Jump to the poll]({logic.jump_url(poll)})")
         for name, value in await critics_vs_club_fields(self.bot, poll, counts):  # theme polls only
             embed.add_field(name=name, value=value, inline=False)
+        embed.set_footer(text=logic.results_marker(poll.id))
         message = await channel.send(embed=embed, allowed_mentions=NO_MENTIONS)
         await self.bot.store.polls.set_results_message(poll.id, message.id)
+
+    async def _earlier_results(self, channel: Any, poll: Poll) -> int | None:
+        """The id of this poll's results message if an earlier attempt posted it, else None.
+
+        Only this poll's own footer marker is proof; other bot messages since the close say nothing.
+        """
+        marker = logic.results_marker(poll.id)
+        since = from_iso(poll.closed_at or iso(self.bot.now())) - timedelta(seconds=1)
+        me = self.bot.user
+        try:
+            async for message in channel.history(after=since, limit=200, oldest_first=True):
+                if me is not None and message.author.id == me.id and any(e.footer.text == marker for e in message.embeds):
+                    return message.id
+        except discord.Forbidden:
+            # Without Read Message History nothing can be proven; announcing (rarely twice) beats never.
+            log.warning("cannot read the history of channel %s to check poll %s", poll.channel_id, poll.id)
+        return None
 
     async def _announce_failed(self, poll: Poll, reason: str) -> None:
         attempts = await self.bot.store.polls.close_attempts(poll.id) + 1

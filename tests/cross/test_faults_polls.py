@@ -68,6 +68,35 @@ async def test_after_the_last_attempt_moderators_are_told_in_the_log_channel(wor
     assert any(f"Poll #{poll_id}" in n and "could not post its results" in n for n in notices), notices
 
 
+async def test_results_posted_but_not_recorded_are_not_posted_again(world, settings, monkeypatch):
+    """The results go out, recording their id hits a locked database: the retry finds them, posts nothing."""
+    failed = db_fault(monkeypatch, world.bot.store.polls, "set_results_message", times=1)
+    poll_id = await make_poll(world)
+    await world.env.advance_time(HOUR + 1)
+    assert failed == [1] and state(settings, poll_id) == "closing"
+    [posted] = results(world, world.channel)
+    await world.env.advance_time(10 * 60)
+    assert results(world, world.channel) == [posted]
+    assert posted.embeds[0].footer.text == f"Results of poll #{poll_id}"
+    assert db(settings, "SELECT close_state, results_message_id FROM polls WHERE id = ?", (poll_id,)) == [
+        ("announced", posted.id)
+    ]
+
+
+async def test_results_of_another_poll_are_no_proof(world, settings, monkeypatch):
+    """Poll B's retry must not take poll A's results (or any other bot message) for its own."""
+    first = await make_poll(world)
+    await world.env.advance_time(30 * 60)
+    second = await make_poll(world)
+    discord_fault(world.env, "POST", f"/channels/{world.channel.id}/messages", 503, times=1)
+    await world.env.advance_time(30 * 60 + 1)  # A's deadline: its post fails once
+    await world.env.advance_time(30 * 60)  # B closes and posts; A's retry then posts A's own results
+    await world.env.advance_time(10 * 60)
+    footers = sorted(m.embeds[0].footer.text for m in results(world, world.channel))
+    assert footers == [f"Results of poll #{first}", f"Results of poll #{second}"]
+    assert {state(settings, first), state(settings, second)} == {"announced"}
+
+
 async def test_a_locked_database_when_recording_the_message_does_not_lose_the_poll(world, settings, monkeypatch):
     db_fault(monkeypatch, world.bot.store.polls, "set_message", times=1)
     poll_id = await make_poll(world)
