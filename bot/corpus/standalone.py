@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from bot.corpus.quotes import opens_with_quote, quoted_fraction, quotes_balanced
+from bot.corpus.run_on import run_on
 
 _OPENERS = "\"“‘'([¿¡「『"
 
@@ -186,6 +187,8 @@ def _run_on(text: str) -> bool:
     precede such a clause are exempt.
     """
     if _RUN_ON_OBJECT.search(text) or _RUN_ON_NAME.search(text) or _RUN_ON_PARTICLE.search(text):
+        return True
+    if run_on(text):  # no apostrophe to hint: "…the rules he cares less about the feelings"
         return True
     return any(m.group(1).lower() not in _CLAUSE_INTRODUCERS for m in _RUN_ON_CLAUSE.finditer(text))
 
