@@ -74,7 +74,8 @@ def markdown_table() -> str:
         for label in (STANDS, "needs context", NEVER):
             lines.append(f"| {name} | {label} | {counts[(label, True)]} | {counts[(label, False)]} |")
         quotable = sum(n for (_, quoted), n in counts.items() if quoted)
-        lines.append(f"| {name} | precision | {counts[(STANDS, True)]}/{quotable} = {precision(counts):.1%} | |")
+        share = f"{precision(counts):.1%}" if quotable else "n/a"
+        lines.append(f"| {name} | precision | {counts[(STANDS, True)]}/{quotable} = {share} | |")
     lines.append(f"\nseed passages quotable: {sum(seed_passages().values())} of {len(seed_passages())}")
     return "\n".join(lines)
 
