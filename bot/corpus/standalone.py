@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from bot.corpus.quotes import opens_with_quote, quoted_fraction, quotes_balanced
+from bot.corpus.run_on import run_on
 
 _OPENERS = "\"“‘'([¿¡「『"
 
@@ -30,7 +31,13 @@ _HARD_CONNECTIVE = re.compile(
     r"(?:Also|However|Still|Instead|Neither|Nor|Then|Thus|Therefore|Hence|Meanwhile|Besides|Moreover|"
     r"Furthermore|Likewise|Similarly|Otherwise|Together|Even so|Rather|In turn|Afterwards?|"
     r"By contrast|In contrast|On the other hand|As a result|For that reason|That said|Again|Both|Such|"
-    r"By then|By now|Even then|After that|Before that|Since then|Until then|At that point)\b"
+    r"By then|By now|Even then|After that|Before that|Since then|Until then|At that point|"
+    # A rephrasing, an example or a ranking of something already said.
+    r"Not that|For example|For instance|In other words|Which|What['’]s more|Worse still|Better still|"
+    r"More importantly|Most importantly|Conversely|Only (?:then|later|now)|At the same time|In the same way|"
+    r"So too|Here too|There,|Worse,|Second(?:ly)?,|Third(?:ly)?,|Lastly|"
+    # "Another reason the film works…" counts on a first one; "Another Day of Sun" is a title.
+    r"Another (?=[a-z]))\b"
 )
 # "But"/"And"/"Yet"/"So" only join two thoughts; the rest of the sentence decides
 # ("But the real star in La La Land is the movie itself" stands alone).
@@ -71,6 +78,12 @@ _CLAUSE_DEMONSTRATIVE = re.compile(r"^[^,]{1,60}, (?:this|that|these|those) (?!(
 # "At this point…", "By that time…": a demonstrative in the opening phrase.
 _PHRASE_DEMONSTRATIVE = re.compile(r"^\w+ (?:this|that|these|those) (?!(?:film|movie)\b)[a-z]")
 _EARLY_WORDS = 8
+_EARLY_IT_WORDS = 4
+# Words that can come before a referring "it" without giving it anything to refer to.
+_IT_LEAD_INS = _words(
+    "what how why when where whatever whether if because though although while all that once as even so and but "
+    "yet still now then until unless since"
+)
 # More than half in quotation marks: someone else's words, not the critic's.
 MAX_QUOTED = 0.5
 # A quotation followed by "he says"/"Fletcher asks": the passage retells dialogue.
@@ -78,9 +91,16 @@ _SPEECH_TAG = re.compile(
     r"[,.!?…—]” (?:he|she|they|[A-Z][a-z]+) (?:says|said|asks|asked|replies|assures|tells|lectures|shouts)\b"
 )
 _TEASER = re.compile(
-    r"^(?:Here['’]s|Here is|Here are) (?:what|why|how)\b|^\d+ (?:reasons|things|ways)\b|, explained\.$"
-    r"|^(?:Everything|What) you need to know\b"
+    r"^(?:Here['’]s|Here is|Here are) (?:what|why|how|\d+|(?:some|a few|the) )"
+    r"|^\d+ (?:reasons|things|ways|details|moments|scenes|facts|questions|films|movies)\b"
+    r"|, [Ee]xplained(?:\.$|:)|^(?:Everything|What) you need to know\b|\b(?:Read on|Keep reading|Scroll down)\b"
 )
+# Title Case run-in headings without a comma ("The Shark That Changed Hollywood
+# Jaws invented…"): a capitalised verb or relative inside the run marks a headline.
+_HEADLINE_WORDS = _words("That Is Are Was Were Why How What Who Won Made Makes Became Broke Still Ever Never Explained")
+_MIN_HEADLINE_RUN = 5
+# "In the final scene of Brief Encounter (1945), Laura…": a setting that is another film.
+_OTHER_FILM_SETTING = re.compile(r"^(?:In|At|During|Throughout)\b[^,]{0,60}\((?:1[89]|20)\d\d\),")
 _RUN_ON_OBJECT = re.compile(r"\b(?:her|him|them|us|me) [A-Z][a-z]+['’]s\b")
 # "…never to come back he obeys…": a verb particle closes one clause, a subject opens the next.
 _RUN_ON_PARTICLE = re.compile(r"\b(?:back|away|out|off|home|again) (?:he|she|they|it|we) [a-z]+(?:s|ed)\b")
@@ -174,7 +194,24 @@ def dangling(sentence: str) -> bool:
         found = pattern.search(text)
         if found and found.start() < early_end:
             return True
-    return _pronoun_before_name(text)
+    return _pronoun_before_name(text) or _early_it(text)
+
+
+def _early_it(text: str) -> bool:
+    """"What it says about ambition…": a referring "it" among the first words, before any name.
+
+    Only function words may come before it ("The city is almost its own…" has its referent); a
+    dummy "it" ("It's hard to…") refers to nothing.
+    """
+    words = text.split(maxsplit=_EARLY_IT_WORDS)[:_EARLY_IT_WORDS]
+    for position, raw in enumerate(words):
+        word = _bare_word(raw).lower()
+        if word == "it":
+            rest = " ".join(text.split(maxsplit=position + _EARLY_WORDS)[position:position + _EARLY_WORDS])
+            return not _DUMMY_IT.match("I" + rest[1:])
+        if word not in _IT_LEAD_INS:
+            return False  # a noun first ("The city is almost its own…"): "it" may point to it
+    return False
 
 
 def _run_on(text: str) -> bool:
@@ -186,6 +223,8 @@ def _run_on(text: str) -> bool:
     precede such a clause are exempt.
     """
     if _RUN_ON_OBJECT.search(text) or _RUN_ON_NAME.search(text) or _RUN_ON_PARTICLE.search(text):
+        return True
+    if run_on(text):  # no apostrophe to hint: "…the rules he cares less about the feelings"
         return True
     return any(m.group(1).lower() not in _CLAUSE_INTRODUCERS for m in _RUN_ON_CLAUSE.finditer(text))
 
@@ -200,6 +239,21 @@ def _fused_heading(text: str) -> bool:
         return False  # "Writing for MTV News, …" is a participial phrase
     capitalised = [w for w in words[1:] if w[:1].isupper()]
     return len(capitalised) >= 2 and all(w[:1].isupper() or w in _HEADING_SMALL for w in words)
+
+
+def _headline_run(text: str) -> bool:
+    """A run of 5+ Title Case words holding a capitalised verb or relative, then a lower-case word."""
+    run: list[str] = []
+    for raw in text.split(maxsplit=_BACK_REFERENCE_WORDS * 2)[: _BACK_REFERENCE_WORDS * 2]:
+        word = raw.strip(_OPENERS + "”’)")
+        if word[:1].isupper() or (run and word in _HEADING_SMALL):
+            run.append(word)
+            continue
+        break
+    else:
+        return False
+    marked = any(w in _HEADLINE_WORDS or (w[:1].isupper() and w.endswith(("ed", "ing"))) for w in run[1:])
+    return len(run) >= _MIN_HEADLINE_RUN and marked
 
 
 def _unintroduced_pair(text: str) -> bool:
@@ -218,7 +272,8 @@ def standalone_problem(text: str) -> str | None:
         ("mostly someone else's words", quoted_fraction(text) > MAX_QUOTED),
         ("dialogue recap", len(_SPEECH_TAG.findall(text)) >= 2),
         ("listicle teaser", bool(_TEASER.search(text))),
-        ("heading fused into a sentence", _fused_heading(text)),
+        ("heading fused into a sentence", _fused_heading(text) or _headline_run(text)),
+        ("describes another film", bool(_OTHER_FILM_SETTING.match(text))),
         ("run-on from lost punctuation", _run_on(text)),
         ("pair never introduced", _unintroduced_pair(text)),
     )

@@ -3,8 +3,13 @@
 Labels live in tests/corpus/data/standalone_labels.json: "stands alone",
 "needs context" or "never show", written by an editor before the rules were
 tuned on them.  "dev" holds the seed passages as the pipeline cuts them plus
-passages the rules were tuned on (including two held-out sets already scored
-once and then retired to dev); "test" is the current held-out set.
+passages the rules were tuned on (including three held-out sets already scored
+once and then retired to dev, the third marked "retired": "v3"); "test" is the
+current blind held-out set, empty until a new one is written by someone who has
+not seen the rules: its tests skip while it is empty.
+
+`pytest -s` prints one Markdown table (dev and test, label x quotable) to paste
+into a note.
 """
 
 from __future__ import annotations
@@ -50,18 +55,36 @@ def marked_quotable(item: dict[str, str]) -> bool:
 
 
 def table(part: str) -> Counter[tuple[str, bool]]:
-    """(label, marked quotable) -> count, printed for the report (pytest -s)."""
-    counts = Counter((item["label"], marked_quotable(item)) for item in labels()[part])
-    print(f"\n{part}: label x quotable")
-    for label in (STANDS, "needs context", NEVER):
-        print(f"  {label:14} quotable={counts[(label, True)]:3}  not={counts[(label, False)]:3}")
-    return counts
+    """(label, marked quotable) -> count for one part of the labelled set."""
+    return Counter((item["label"], marked_quotable(item)) for item in labels()[part])
 
 
 def precision(counts: Counter[tuple[str, bool]]) -> float:
     """Share of quotable passages labelled "stands alone"."""
     quotable = sum(n for (_, quoted), n in counts.items() if quoted)
     return counts[(STANDS, True)] / quotable if quotable else 1.0
+
+
+def markdown_table() -> str:
+    """Both parts as one Markdown table (label x quotable, then precision), ready to paste."""
+    lines = ["| part | label | quotable | not quotable |", "|---|---|---:|---:|"]
+    for part in ("dev", "test"):
+        counts = table(part)
+        name = f"{part} ({sum(counts.values())})"
+        for label in (STANDS, "needs context", NEVER):
+            lines.append(f"| {name} | {label} | {counts[(label, True)]} | {counts[(label, False)]} |")
+        quotable = sum(n for (_, quoted), n in counts.items() if quoted)
+        share = f"{precision(counts):.1%}" if quotable else "n/a"
+        lines.append(f"| {name} | precision | {counts[(STANDS, True)]}/{quotable} = {share} | |")
+    lines.append(f"\nseed passages quotable: {sum(seed_passages().values())} of {len(seed_passages())}")
+    return "\n".join(lines)
+
+
+def held_out() -> Counter[tuple[str, bool]]:
+    """The held-out counts; skips the calling test while no blind set has been written."""
+    if not labels()["test"]:
+        pytest.skip('no blind held-out set yet ("test" is empty; the last one was retired to dev as v3)')
+    return table("test")
 
 
 def test_every_seed_passage_is_labelled() -> None:
@@ -75,26 +98,34 @@ def test_seeds_still_yield_enough_quotes() -> None:
     assert sum(seed_passages().values()) >= MIN_SEED_QUOTABLE
 
 
-def test_held_out_set_is_big_enough_and_other_films() -> None:
-    """At least 30 passages of other films overall, 20 held out."""
-    others = [i for part in ("dev", "test") for i in labels()[part] if i["film"] != "La La Land"]
-    assert len(others) >= 30 and len(labels()["test"]) >= 20
-
-
 def test_dev_quotes_stand_alone() -> None:
     """Dev: >= 95 % of quotable passages stand alone, no "never show" is quotable."""
+    print("\n" + markdown_table())
     counts = table("dev")
     assert precision(counts) >= MIN_PRECISION and counts[(NEVER, True)] == 0
 
 
+def test_dev_has_other_films() -> None:
+    """The rules are tuned on more than the seed film: 8+ other films, 60+ of their passages."""
+    others = [i["film"] for i in labels()["dev"] if i["film"] != "La La Land"]
+    assert len(set(others)) >= 8 and len(others) >= 60
+
+
+def test_held_out_set_is_big_enough_and_other_films() -> None:
+    """A blind held-out set has at least 20 passages, none of the seed film."""
+    items = labels()["test"]
+    if not items:
+        pytest.skip("no blind held-out set yet")
+    assert len(items) >= 20 and all(i["film"] != "La La Land" for i in items)
+
+
 def test_held_out_floor() -> None:
-    """Held-out: the level measured when the set was first scored must not regress."""
-    counts = table("test")
-    assert precision(counts) >= 10 / 13 and counts[(NEVER, True)] <= 2
+    """Held-out: no "never show" passage is quotable, and something is (refusing all is no pass)."""
+    counts = held_out()
+    assert counts[(NEVER, True)] == 0 and sum(n for (_, quoted), n in counts.items() if quoted) > 0
 
 
-@pytest.mark.xfail(strict=True, reason="held-out misses run-ons without an apostrophe ('…rules he cares…')")
 def test_held_out_meets_the_target() -> None:
-    """Held-out: the same targets as dev.  Not met yet; strict xfail flags the day it is."""
-    counts = table("test")
+    """Held-out: the same target as dev, >= 95 % of quotable passages stand alone."""
+    counts = held_out()
     assert precision(counts) >= MIN_PRECISION and counts[(NEVER, True)] == 0

@@ -159,3 +159,75 @@ def test_passage_opening_with_but_or_and_is_not_offered_alone() -> None:
     assert standalone_problem("But for all its colorful numbers, La La Land distrusts nostalgia.") is not None
     assert standalone_problem("And the ending of La La Land still lands.") is not None
     assert standalone_problem("Butterflies open La La Land.") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nolan keeps explaining the rules he cares less about the feelings.",
+        "The boy grows up, leaves and becomes famous it is the town that stays behind.",
+        "Calum dances alone on the balcony at night he cries with his back to the camera.",
+        "Vertigo flopped in 1958 it now tops critics' polls.",
+        "Marianne paints Héloïse from memory at first she has to steal every look.",
+        "Furiosa drives the war rig off the road the wives climb down into the sand.",
+        "Sophie is eleven the holiday is the last one she will remember clearly.",
+        "Scottie dresses Judy in the grey suit he remembers she lets him do it because she wants to be loved.",
+    ],
+)
+def test_run_on_without_an_apostrophe_is_never_show(text: str) -> None:
+    """A complete clause fused onto a content word, no punctuation left: refused as a run-on."""
+    assert standalone_problem(text) == "run-on from lost punctuation"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Daniel Kaluuya does most of his acting with his eyes, and the film he carries would collapse without them.",
+        "The loneliness she brings to Charlotte feels lived rather than performed, thanks to Scarlett Johansson.",
+        "Amy Adams carries Arrival, and the twist she reveals in the last act works because we believed her.",
+        "Mrs. Chan and Mr. Chow rehearse the confrontation they dread, and Wong Kar-wai makes it unbearable.",
+        "Nora and Hae Sung talk in a Korean that Arthur cannot follow, in the bar Past Lives ends in.",
+        "The Graduate ends on a bus, where Hoffman and Ross realise that escaping a life is not choosing one.",
+        "Spielberg makes the audience laugh at the wrong moments in Jaws, which is the point.",
+    ],
+)
+def test_reduced_relatives_are_not_run_ons(text: str) -> None:
+    """"The film he carries", "the city he lives in": a clause with a gap is ordinary English."""
+    assert standalone_problem(text) is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "What it says about ambition is harder to shake than the music.",
+        "Not that Hitchcock would ever let Scottie off the hook.",
+        "For example, the heptapods write in circles with no beginning or end.",
+        "Another reason the film works is the choral score.",
+        "Which is why the Uber scene hurts so much.",
+        "In other words, Past Lives is a film about the person you would have been.",
+        "Only then does Brody pick up the rifle.",
+    ],
+)
+def test_more_openings_that_lean_back(sentence: str) -> None:
+    """Rephrasings, examples, "another", an early referring "it": they need the sentence before."""
+    assert dangling(sentence)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("The Shark That Changed Hollywood Jaws invented the summer blockbuster.", "heading fused into a sentence"),
+        ("Here are 10 details you missed in Get Out.", "listicle teaser"),
+        ("Arrival, Explained: What the Heptapods' Gift Really Means.", "listicle teaser"),
+        ("In the final scene of Brief Encounter (1945), Laura goes home to her husband.", "describes another film"),
+    ],
+)
+def test_headlines_teasers_and_other_films(text: str, reason: str) -> None:
+    """Headlines without a comma, teasers and another film's scene are never the critic's view of this film."""
+    assert standalone_problem(text) == reason
+
+
+def test_it_after_a_noun_or_dummy_it_does_not_lean_back() -> None:
+    """"The city is almost its own character" and "It's very difficult not to…" stand on their own."""
+    assert not dangling("The city is almost its own character in this film.")
+    assert not dangling("Whatever else happens, it's hard not to love Amy Adams in Arrival.")

@@ -1,0 +1,286 @@
+"""Two clauses fused where a scrape lost the punctuation between them.
+
+"Nolan keeps explaining the rules he cares less about the feelings." reads as
+one sentence to a machine and as nonsense to a person.  The same surface shape
+is ordinary English when the second clause is a reduced relative with a gap
+("the rules he cares about", "the film she made in 1999", "the road the wives
+climb down"), so the test here is the gap: a new subject and finite verb right
+after a content word, with no punctuation or conjunction between, is a run-on
+only when the clause it opens is complete (its object or complement is there).
+
+Simple tokenisation and a few word lists; no regex over the text, one pass
+over the tokens with a bounded look-ahead, so linear time on any input.  When
+unsure the answer is "run-on": a refused quote costs less than a garbled one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+def _words(text: str) -> frozenset[str]:
+    """A word list written as one string."""
+    return frozenset(text.split())
+
+
+_NOMINATIVE = _words("he she they we i")
+_BE = _words("is was are were 's 're 'm")
+_AUX = _words(
+    "has had have does did do can could will would shall should may might must cannot can't won't isn't wasn't "
+    "doesn't didn't hasn't hadn't couldn't wouldn't shouldn't 'll 'd 've"
+)
+# Where one clause hands over to the next: the fused clause ends there.
+_CONJUNCTIONS = _words(
+    "and but or nor because while when where although though which who whom that whereas until since as if unless"
+)
+_CONTRACTED = _words("he she it they we i you")
+_DETERMINERS = _words("the a an his her their its my your our every each this these those no")
+_OBJECT_START = _DETERMINERS | _words("him them it us me her")
+_ADVERBS = _words(
+    "never always still barely just only now finally really even also already less more much then often rarely "
+    "hardly soon again not once simply almost nearly suddenly quietly slowly far today tonight later earlier "
+    "ago anymore here there too either"
+)
+_PLURAL = _words("them us both all two three")
+# Words after which a new subject is ordinary English: conjunctions, relatives,
+# "the way/moment/reason …" nouns, and verbs that take a clause without "that".
+_INTRODUCERS = _words(
+    "that and but or nor so because if when where while what how why who which whether though although as than "
+    "since until till once unless now then here there even yet still also just only whom whose whereas lest "
+    "before after say think know feel sure clear obvious hope believe guess suspect suppose realise realize "
+    "admit seem mean wish fear worry assume expect imagine dream sense see hear find show prove tell learn "
+    "notice remember forget pretend promise swear doubt understand agree reckon figure note suggest explain "
+    "announce confess complain warn insist argue claim decide discover bet hint reveal recall joke sing write "
+    "everything something anything nothing everyone someone anyone nobody everybody somebody anybody all one "
+    "us me them him her you it so too such enough"
+)
+# "the night she arrives", "the way he looks": a relative clause without "that" or
+# "when".  Straight after a preposition ("at night he cries") they are no head.
+_HEAD_NOUNS = _words(
+    "way time moment day night morning evening week month year years summer hour minute instant era age "
+    "reason place point kind sort sign proof news fact idea notion thing"
+)
+# Verbs with two objects ("the answer he gives the students") or a named result
+# ("the name she calls him"): an object after them does not fill the gap.
+_DITRANSITIVE = _words(
+    "give tell show offer hand send teach owe promise ask pay lend sell buy bring cost deny grant call name make "
+    "consider find leave get keep wish charge"
+)
+# Verbs taking "object + bare verb" ("makes the audience laugh"): the noun after
+# them is an object, not a new subject.
+_CAUSATIVE = _words("make let help have watch see hear feel notice bid")
+# Mostly intransitive or prepositional verbs: once they have a subject, the
+# clause is complete unless it ends on a stranded preposition ("the city he lives in").
+_INTRANSITIVE = _words(
+    "care live talk speak look go come work wait sleep die listen laugh smile cry weep dance walk run sit stand "
+    "stay return belong depend rely happen climb fall rise arrive leave disappear vanish float drift swim fly "
+    "drive sing stop matter exist grow shrink turn"
+)
+# "wants to touch": the verb after "to" carries the object.
+_CATENATIVE = _words(
+    "want need try hope seem begin start refuse decide plan learn fail manage have used ought continue choose"
+)
+_PREPOSITIONS = _words(
+    "in at on for to with by from of about into onto over under through across around down up out off away back "
+    "after before behind beside between against toward towards without within upon along past"
+)
+_CLAUSE_END = ",;:.!?—–)”\"…"
+_IRREGULAR_PAST = _words(
+    "made said went came took gave got found knew thought told became left felt brought began kept held wrote "
+    "stood heard let meant set met ran paid sat spoke lay led grew lost fell sent built understood drew broke "
+    "spent cut rose drove bought wore chose won sang threw caught fought taught sought forgot hid shot struck "
+    "fled saw did had was were is are"
+)
+_LOOK_AHEAD = 8
+
+
+@dataclass(frozen=True)
+class _Token:
+    word: str  # lower case, outer punctuation stripped
+    raw: str
+    ends_clause: bool  # trailing punctuation (comma, dash, stop...)
+    opens: bool  # leading quote or bracket
+
+
+def _tokens(text: str) -> list[_Token]:
+    """Whitespace tokens with their punctuation noted; "it's" becomes "it" + "'s"."""
+    out = []
+    for raw in text.split():
+        word = raw.strip("\"“”‘’'()[]{},;:.!?—–…*_").lower().replace("’", "'")
+        ends, opens = raw[-1] in _CLAUSE_END, raw[0] in "\"“‘'([—–"
+        head, apostrophe, tail = word.partition("'")
+        if apostrophe and head in _CONTRACTED and tail in ("s", "re", "m", "ll", "d", "ve"):
+            out += [_Token(head, raw, False, opens), _Token("'" + tail, raw, ends, False)]
+        else:
+            out.append(_Token(word, raw, ends, opens))
+    return out
+
+
+def _stems(word: str) -> tuple[str, ...]:
+    """Candidate base forms of a verb form ("cares" -> care, "cried" -> cry)."""
+    forms = [word]
+    for suffix, repl in (("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""), ("d", ""), ("ing", "")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 1:
+            forms.append(word[: -len(suffix)] + repl)
+    return tuple(forms)
+
+
+def _in(word: str, lexicon: frozenset[str]) -> bool:
+    """Whether any base form of `word` is in `lexicon`."""
+    return any(stem in lexicon for stem in _stems(word))
+
+
+def _finite_3sg(word: str) -> bool:
+    """A verb form that agrees with he/she/it or a singular noun: -s, -ed, past, be/have/modal."""
+    if word in _BE or word in _AUX or word in _IRREGULAR_PAST:
+        return True
+    if word.endswith("ed") and len(word) > 3:
+        return True
+    return word.endswith("s") and not word.endswith(("ss", "us", "is", "'s")) and len(word) > 2
+
+
+class _Clause:
+    """The clause opened at a fusion point: its tokens up to the next clause end."""
+
+    def __init__(self, tokens: list[_Token], start: int) -> None:
+        end = start
+        while end < len(tokens) and end - start < _LOOK_AHEAD * 2:
+            if end > start and (tokens[end].opens or tokens[end].word in _CONJUNCTIONS):
+                break
+            end += 1
+            if tokens[end - 1].ends_clause:
+                break
+        self.toks = tokens[start:end]
+
+    def skip_adverbs(self, i: int) -> int:
+        """Index of the first token from i on that is not an adverb.
+
+        A clause-final "more"/"less" is an object ("it deserved far more"), not an adverb.
+        """
+        toks = self.toks
+        while i < len(toks) and (toks[i].word in _ADVERBS or toks[i].word.endswith("ly")):
+            if i == len(toks) - 1 and toks[i].word in ("more", "less"):
+                break
+            i += 1
+        return i
+
+    def complete_after_verb(self, i: int, verb: str, loose: bool = False) -> bool:
+        """Whether the predicate from token i (the verb) on has no gap."""
+        toks = self.toks
+        if verb == "to" or _in(verb, _CATENATIVE) and i + 1 < len(toks) and toks[i + 1].word == "to":
+            i = i + 2 if verb != "to" else i + 1
+            if i >= len(toks):
+                return False
+            verb = toks[i].word
+        nxt = self.skip_adverbs(i + 1)
+        rest = toks[nxt:]
+        if verb in _BE or verb in ("'s", "'re"):
+            return bool(rest) and (rest[0].word in _DETERMINERS or rest[0].word.isdigit())
+        if verb in _words("do does did have has had") and rest and rest[0].word in _OBJECT_START:
+            return rest[-1].word not in _PREPOSITIONS  # a main verb: "do it", not "the film he has a soft spot for"
+        if verb in _AUX:  # "has won again", "has to steal every look", "cannot follow"
+            if nxt < len(toks) and toks[nxt].word == "to":
+                return self.complete_after_verb(nxt, "to")
+            return nxt < len(toks) and self.complete_after_verb(nxt, toks[nxt].word)
+        if not rest:
+            return False  # "the film she made": the gap is the object
+        if _in(verb, _INTRANSITIVE):
+            return rest[-1].word not in _PREPOSITIONS  # "lives in" strands the preposition
+        if _in(verb, _DITRANSITIVE):
+            return False
+        first = rest[0]
+        if _in(verb, _CAUSATIVE) and len(rest) > 1 and first.word in _OBJECT_START - _DETERMINERS:
+            return self.complete_after_verb(nxt + 1, rest[1].word)  # "lets him do it": does "do" have its object?
+        if _in(verb, _INTRODUCERS) or _in(verb, _CAUSATIVE):
+            # "we never hear it and": an object, then the clause ends; "hears her sing"
+            # or "says is great" may still hide the gap.
+            return len(rest) == 1 and first.word in _OBJECT_START
+        if loose:  # "it now tops critics' polls": "it" opens relatives less often than he/she
+            return first.word not in _PREPOSITIONS
+        # Transitive: an object straight after the verb.
+        return first.word in _OBJECT_START or first.raw[:1].isupper()
+
+
+def _new_clause_at(tokens: list[_Token], i: int) -> bool:
+    """Whether tokens[i+1:] open a complete clause fused onto tokens[i]."""
+    clause = _Clause(tokens, i + 1)
+    toks = clause.toks
+    if len(toks) < 2:
+        return False
+    subject = toks[0].word
+    if subject in _NOMINATIVE or subject == "it":
+        verb_at = clause.skip_adverbs(1)
+        if verb_at >= len(toks):
+            return False
+        verb = toks[verb_at].word
+        if subject in ("he", "she", "it") and not _finite_3sg(verb):
+            return False
+        if subject == "it" and verb in _PREPOSITIONS | _DETERMINERS:
+            return False
+        if _in(verb, _INTRODUCERS) and verb_at + 1 < len(toks) and toks[verb_at + 1].word in _NOMINATIVE:
+            return _new_clause_at(toks, verb_at)  # "he remembers she lets him do it"
+        return clause.complete_after_verb(verb_at, verb, loose=subject == "it")
+    if subject not in _DETERMINERS or subject in ("this", "that", "these", "those") or tokens[i].word.endswith("ing"):
+        return False  # "escaping a life is…": a gerund and its object
+    # A noun phrase subject: determiner, up to three words, then a verb we can recognise.
+    for j in range(2, min(len(toks), 6)):
+        word = toks[j].word
+        if word in _NOMINATIVE and j + 1 < len(toks):  # "every guest he meets wants"
+            continue
+        if toks[j - 1].word in _NOMINATIVE or word == "of" or toks[j - 1].word == "of":
+            continue  # "the two of them talk"
+        known = word in _BE or (word in _AUX and word != "do") or _in(word, _INTRANSITIVE) or (
+            _in(word, _CATENATIVE) and j + 1 < len(toks) and toks[j + 1].word == "to")
+        if known:
+            base_form = not _finite_3sg(word)
+            plural = toks[j - 1].word.endswith("s") or toks[j - 1].word in _PLURAL
+            if base_form and (_in(tokens[i].word, _CAUSATIVE) or not plural):
+                return False  # "makes the audience laugh", not a plural subject
+            return clause.complete_after_verb(j, word)
+        if word in _PREPOSITIONS or word in _DETERMINERS or toks[j].ends_clause or toks[j].opens:
+            return False
+    return False
+
+
+def _looks_finite(tokens: list[_Token], i: int) -> bool:
+    """A token that may be the verb of the clause before a fusion point ("keeps", "dances")."""
+    word = tokens[i].word
+    if word in _BE or word in _AUX or word in _IRREGULAR_PAST:
+        return True
+    if word in _PREPOSITIONS or word in _DETERMINERS or word in _CONJUNCTIONS or word in _ADVERBS:
+        return False
+    before = tokens[i - 1] if i else None
+    if before is not None and before.raw[:1].isupper() and word[:1].islower() and not before.ends_clause:
+        return True  # "Nora and Hae Sung sit": a lower-case word after a name
+    after_determiner = before is not None and (before.word in _DETERMINERS or before.word.endswith("'s"))
+    return not after_determiner and (word.endswith("ed") or _finite_3sg(word))
+
+
+def run_on(text: str) -> bool:
+    """Whether a clause is fused onto a complete one with the punctuation lost (see module doc)."""
+    tokens = _tokens(text)
+    since_break, verb_seen = 0, False
+    for i, token in enumerate(tokens[:-1]):
+        if token.opens:
+            since_break, verb_seen = 0, False
+        since_break += 1
+        fusion = (
+            verb_seen  # the clause before the fusion point has a verb: "In the end he wins" is fine
+            and since_break >= 2
+            and not token.ends_clause
+            and not tokens[i + 1].opens
+            and (token.word[:1].isalpha() or token.word[:1].isdigit())
+            and token.word not in _PREPOSITIONS
+            and token.word not in _DETERMINERS
+            and not _in(token.word, _INTRODUCERS)
+            and not (token.word in _HEAD_NOUNS and not (i and tokens[i - 1].word in _PREPOSITIONS))
+            and not (i and tokens[i - 1].word in _words("so too such as how"))
+        )
+        if fusion and _new_clause_at(tokens, i):
+            return True
+        verb_seen = verb_seen or _looks_finite(tokens, i)
+        if token.word in _CONJUNCTIONS:  # "…, where Hoffman and Ross realise that escaping a life is…"
+            since_break, verb_seen = 0, False
+        if token.ends_clause:
+            since_break, verb_seen = 0, False
+    return False
