@@ -167,6 +167,7 @@ class ThreadedPreview(Preview):
             return None
         projected["allowed_actions"] = []  # shown for reading; act on it in its own channel
         projected["components"] = []
+        projected["thread"] = None  # the page is that thread already
         return {"message": projected, "channel": parent.name or "", "key": self.link(parent.id, page.viewer.id)}
 
 

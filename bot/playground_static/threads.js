@@ -91,33 +91,42 @@ function renderStarter() {
   }
 }
 
-// The chip under a prompt ("<thread name> · N messages") is simcord's plain label: make it a link.
-function threadKey(chip) {
-  const message = chip.closest("[data-message-id]");
-  const id = message?.dataset.messageId;  // a thread opened from a message has the message's id
-  return (navigation?.channels || []).find((channel) => channel.thread && channel.id === id)?.key;
+// simcord draws the chip under a prompt ("<thread name> · N messages") and a <#channel> mention as
+// plain labels: make those naming a listed channel links to it.
+const LINKABLE = ".thread-summary, .mention";
+
+function keyFor(label) {
+  const channels = navigation?.channels || [];
+  if (label.classList.contains("thread-summary")) {
+    const id = label.closest("[data-message-id]")?.dataset.messageId;  // a thread opened from a message has its id
+    return channels.find((channel) => channel.thread && channel.id === id)?.key;
+  }
+  const text = label.textContent || "";  // mentions carry only their label: "#name", newest channel first
+  return text.startsWith("#") ? channels.find((channel) => `#${channel.name}` === text)?.key : undefined;
 }
 
 function markChips() {
-  for (const chip of document.querySelectorAll(".thread-summary")) {
-    const key = threadKey(chip);
-    chip.classList.toggle("filmbot-thread-link", Boolean(key));
+  for (const label of document.querySelectorAll(LINKABLE)) {
+    const key = keyFor(label);
+    if (Boolean(key) === label.classList.contains("filmbot-thread-link")) continue;
+    label.classList.toggle("filmbot-thread-link", Boolean(key));
     if (key) {
-      chip.setAttribute("role", "link");
-      chip.tabIndex = 0;
-      chip.title = "Open the thread";
+      label.setAttribute("role", "link");
+      label.tabIndex = 0;
+      label.title = "Open the channel";
     }
   }
 }
 
-document.addEventListener("click", (event) => {
-  const chip = event.target instanceof Element ? event.target.closest(".thread-summary") : null;
-  if (chip) open(threadKey(chip));
-});
-document.addEventListener("keydown", (event) => {
-  const chip = event.target instanceof Element ? event.target.closest(".thread-summary") : null;
-  if (chip && (event.key === "Enter" || event.key === " ")) { event.preventDefault(); open(threadKey(chip)); }
-});
+function activate(event) {
+  const label = event.target instanceof Element ? event.target.closest(LINKABLE) : null;
+  const key = label ? keyFor(label) : undefined;
+  if (!key) return;
+  event.preventDefault();
+  open(key);
+}
+document.addEventListener("click", activate);
+document.addEventListener("keydown", (event) => { if (event.key === "Enter" || event.key === " ") activate(event); });
 // simcord re-renders messages as states arrive; mark the chips it draws.
 new MutationObserver(() => { if (navigation) markChips(); })
   .observe(document.documentElement, { childList: true, subtree: true });
