@@ -283,6 +283,7 @@ def instructions(url: str, world: PlaygroundWorld, settings: Settings, speed: fl
         "  (the part after # is this session's key; anyone with the URL can drive it)",
         f"  Server 'Film Club', channel #{world.channel.name}; viewers: mod (Manage Server), alice, bob.",
         "  Switch viewer in the page header; type / in the composer, e.g. /quote theme:ending.",
+        "  Open a prompt's thread from the chip under it, or from Channels in the sidebar.",
         f"  Database: {settings.database}   Virtual clock: {speed:g}x wall time.",
         "  Ctrl+C to stop.",
     ])
