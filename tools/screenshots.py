@@ -91,7 +91,7 @@ STEPS: list[Step] = [
     Step("game leaderboard", "alice"),
     Step("config digest-hours", "mod", {"hours": "24"}),
     Step("rate remove", "bob", {"film": "La La Land"}),
-    Step("rate forget-me", "bob", {"confirm": "true"}),
+    Step("rate forget-me", "bob", {"confirm": True}),  # a boolean option takes JSON true, not "true"
     Step("theme list", "alice"),
     Step("theme question add", "mod", {"theme": "ending", "question": "Did {film} earn its last scene?"}),
     Step("theme question remove", "mod", {"theme": "ending", "question": "Did {film} earn its last scene?"}),
