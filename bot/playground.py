@@ -54,11 +54,14 @@ def build_world(env: Any) -> PlaygroundWorld:
     return PlaygroundWorld(env, guild, channel, mod, alice, bob)
 
 
-def open_preview(world: PlaygroundWorld, *, port: int = 0) -> Any:
-    """The preview context manager: channel history, a real composer, viewers to switch between."""
-    return world.env.preview(
-        world.channel, viewers=world.viewers, layout="channel", port=port, width=1280, height=860
-    )
+def open_preview(world: PlaygroundWorld, *, port: int = 0, viewers: list[Any] | None = None) -> Any:
+    """The preview context manager: channel history, a real composer, viewers to switch between, and
+    the channel's threads (bot/playground_threads.py). The page opens as the first viewer."""
+    from bot.playground_threads import ThreadedPreview
+
+    return ThreadedPreview.adopt(world.env.preview(
+        world.channel, viewers=viewers or world.viewers, layout="channel", port=port, width=1280, height=860
+    ))
 
 
 class Clock:
@@ -146,20 +149,31 @@ class PageClient:
         """Run a slash command from the composer; returns the page state with `reply_ids` added."""
         catalog = await self.request("GET", "/api/commands")
         entry = next(e for e in catalog["entries"] if e["invocation"] == invocation)
-        current = await self.request("GET", "/api/state")  # act on the revision the page shows now
+        return await self.act(f"/{invocation}", kind="run_command", command_id=entry["commandId"],
+                              path=entry["path"], schema_fingerprint=entry["schemaFingerprint"], options=options)
+
+    async def send_message(self, content: str) -> dict[str, Any]:
+        """Type a message in the composer and send it; returns the page state with `reply_ids`."""
+        return await self.act("the message", kind="send_message", content=content)
+
+    async def act(self, what: str, **fields: Any) -> dict[str, Any]:
+        """Send one action as the page does, on the revision it shows now; the page state after it."""
+        current = await self.request("GET", "/api/state")
         self.sequence += 1
         result = await self.request("POST", "/api/action", {
             "protocol_version": 3, "sequence": self.sequence, "request_id": f"cli-{self.sequence}",
             "generation": current["context"]["generation"], "bot_generation": current["botGeneration"],
-            "published_revision": current["publishedRevision"], "kind": "run_command",
-            "command_id": entry["commandId"], "path": entry["path"],
-            "schema_fingerprint": entry["schemaFingerprint"], "options": options,
+            "published_revision": current["publishedRevision"], **fields,
         })
         if result.get("rejected") or result.get("settlement") != "settled":
-            raise RuntimeError(f"the page refused /{invocation}: {result.get('diagnostics')}")
+            raise RuntimeError(f"the page refused {what}: {result.get('diagnostics')}")
         state = await self.request("GET", "/api/state")
         state["reply_ids"] = [o["messageId"] for o in result.get("outcomes", []) if o.get("messageId")]
         return state
+
+    def channel_page(self, key: str) -> PageClient:
+        """A client for the page bound to another channel, by the key the page lists for it."""
+        return PageClient(f"{self.base}/#{key}", self.http)
 
 
 async def command_from_page(url: str, viewer_id: int, invocation: str, **options: Any) -> dict[str, Any]:
@@ -269,6 +283,7 @@ def instructions(url: str, world: PlaygroundWorld, settings: Settings, speed: fl
         "  (the part after # is this session's key; anyone with the URL can drive it)",
         f"  Server 'Film Club', channel #{world.channel.name}; viewers: mod (Manage Server), alice, bob.",
         "  Switch viewer in the page header; type / in the composer, e.g. /quote theme:ending.",
+        "  Open a prompt's thread from the chip under it, or from Channels in the sidebar.",
         f"  Database: {settings.database}   Virtual clock: {speed:g}x wall time.",
         "  Ctrl+C to stop.",
     ])

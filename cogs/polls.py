@@ -153,17 +153,29 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
             await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @close.autocomplete("poll")
+    async def close_autocomplete(self, interaction: discord.Interaction, current: str):
+        """Open polls only: a closed one cannot be closed again."""
+        return await self.poll_choices(interaction, current, closed=False)
+
     @results.autocomplete("poll")
-    async def poll_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def results_autocomplete(self, interaction: discord.Interaction, current: str):
+        """Open polls, then closed ones (their final results), most recently closed first."""
+        return await self.poll_choices(interaction, current, closed=True)
+
+    async def poll_choices(self, interaction: discord.Interaction, current: str, *, closed: bool):
         if interaction.guild is None:
             return []
         typed = (current or "").strip().lstrip("#").casefold()
-        matching = [
-            poll for poll in await self.bot.store.polls.open_polls(interaction.guild.id)
-            if typed in poll.question.casefold() or typed == str(poll.id)
-        ]
+        polls = await self.bot.store.polls.open_polls(interaction.guild.id)
+        if closed:
+            polls += await self.bot.store.polls.closed_polls(interaction.guild.id)
+        matching = [poll for poll in polls if typed in poll.question.casefold() or typed == str(poll.id)]
         return [
-            app_commands.Choice(name=clip(f"#{poll.id} · {poll.question}", 100), value=str(poll.id))
+            app_commands.Choice(
+                name=clip(f"#{poll.id} · {poll.question}", 100 - len(" (closed)"))
+                + ("" if poll.is_open else " (closed)"),
+                value=str(poll.id),
+            )
             for poll in await self.visible_polls(interaction, matching)
         ][:25]
 

@@ -10,7 +10,8 @@ checks that STEPS below covers every registered command.
 
 The preview page opens as the first viewer of the session (its URL's #fragment is only the session
 key, it cannot choose a viewer), so each step gets a session with its viewer first: private
-(ephemeral) replies are then the ones that viewer sees.
+(ephemeral) replies are then the ones that viewer sees. After /discuss, one more PNG shows the
+prompt's thread opened from the page, with a member's reply in it.
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ STEPS: list[Step] = [
     Step("game leaderboard", "alice"),
     Step("config digest-hours", "mod", {"hours": "24"}),
     Step("rate remove", "bob", {"film": "La La Land"}),
-    Step("rate forget-me", "bob", {"confirm": "true"}),
+    Step("rate forget-me", "bob", {"confirm": True}),  # a boolean option takes JSON true, not "true"
     Step("theme list", "alice"),
     Step("theme question add", "mod", {"theme": "ending", "question": "Did {film} earn its last scene?"}),
     Step("theme question remove", "mod", {"theme": "ending", "question": "Did {film} earn its last scene?"}),
@@ -106,9 +107,33 @@ SKIPPED: dict[str, str] = {
 
 
 def open_as(env: Any, world: Any, viewers: list[Any]) -> Any:
-    """A preview session whose page opens as viewers[0]."""
-    return env.preview(world.channel, viewers=viewers, layout="channel", port=free_port(), width=1280,
-                       height=900)
+    """A preview session whose page opens as viewers[0] (the playground's: threads can be opened)."""
+    from bot.playground import open_preview
+
+    return open_preview(world, port=free_port(), viewers=viewers)
+
+
+THREAD_REPLY = "The epilogue is the film arguing with itself. Anyone else read it that way?"
+
+
+async def thread_shot(env: Any, world: Any, out: Path, chromium: str) -> str:
+    """The thread of the newest prompt, opened from its chip: alice replies in it, then the page
+    bound to the thread (the prompt on top, the reply below) is photographed."""
+    import aiohttp
+
+    from bot.playground import PageClient
+
+    viewers = [world.alice, world.mod, world.bob]
+    async with open_as(env, world, viewers) as preview, aiohttp.ClientSession() as http:
+        club = PageClient(preview.url, http)
+        state = await club.open(world.alice.id)
+        prompt = max((m for m in state["messages"].values() if m.get("thread")), key=lambda m: int(m["id"]))
+        key = next(c["key"] for c in state["filmbot"]["channels"] if c["id"] == prompt["thread"]["id"])
+        thread = club.channel_page(key)
+        await thread.open(world.alice.id)
+        await thread.send_message(THREAD_REPLY)
+        await screenshot(chromium, f"{club.base}/#{key}", out)
+    return f"thread '{prompt['thread']['name']}' with alice's reply"
 
 
 def slug(index: int, step: Step) -> str:
@@ -180,6 +205,14 @@ async def take_all(out_dir: Path, chromium: str, only: set[str] | None) -> int:
                         target = out_dir / slug(index, step)
                         await screenshot(chromium, preview.url, target)
                     print(f"{target.name}: /{step.invocation} as {step.viewer}: {said}")
+                    if step.invocation == "discuss":  # the prompt's thread, opened from the page
+                        target = out_dir / f"{index:02d}-alice-discuss-thread.png"
+                        try:
+                            said = await thread_shot(env, world, target, chromium)
+                        except Exception as error:  # noqa: BLE001 - one refusal must not stop the tour
+                            failures += 1
+                            said = f"FAILED: {error}"[:300]
+                        print(f"{target.name}: {said}")
         finally:
             await bot.close_store()
     return 1 if failures else 0

@@ -105,15 +105,13 @@ def _shared_film(quotes: Sequence[Quote]) -> str | None:
     return titles.pop() if len(titles) == 1 else None
 
 
-def _debate_wording(theme: Theme, disagree: bool) -> tuple[str, tuple[str, str], str, str]:
-    """(title, excerpt labels, the one closing instruction, headline) of a debate or of two takes."""
-    name = inert(theme.name, 100)
+def _debate_wording(theme: Theme, disagree: bool) -> tuple[str, tuple[str, str], str]:
+    """(title, excerpt labels, the one closing instruction) of a debate or of two takes."""
     if disagree:
         return (
             f"⚖️ Debate: {theme.name}",
             ("**One critic:**", "**Another critic:**"),
             "Take a side in the thread.",
-            f"⚖️ Debate on **{name}**: which critic is right?",
         )
     return (
         f"🔍 Two takes on {theme.name}",
@@ -122,7 +120,6 @@ def _debate_wording(theme: Theme, disagree: bool) -> tuple[str, tuple[str, str],
             "No two excerpts on this theme take opposite sides yet, so here are the two most different"
             " views. Say where you stand in the thread."
         ),
-        f"🔍 Two takes on **{name}**: no critic disagrees yet, where do you stand?",
     )
 
 
@@ -146,7 +143,7 @@ def render_prompt(
     hidden = [is_hidden(q, theme, themes) for q in quotes]
     shown_question = f"**{inert(question, QUESTION_MAX)}**"
     if kind == "debate":
-        title, labels, close, headline = _debate_wording(theme, disagree)
+        title, labels, close = _debate_wording(theme, disagree)
         excerpts = [
             f"{label}\n{_excerpt(q, h, DEBATE_EXCERPT_MAX)}"
             for label, q, h in zip(labels, quotes, hidden, strict=False)
@@ -155,9 +152,8 @@ def render_prompt(
     else:
         title = f"💬 Discuss: {theme.name}"
         description = f"{shown_question}\n\n{_excerpt(quotes[0], hidden[0], DISCUSS_EXCERPT_MAX)}"
-        headline = ""  # the embed title is the one heading; content only carries a role ping
-    if mention_role_id is not None:
-        headline = f"<@&{mention_role_id}> {headline}".rstrip()
+    # The embed title is the one heading (a /discuss or /debate prompt alike): content only pings a role.
+    content = f"<@&{mention_role_id}>" if mention_role_id is not None else ""
     embed = discord.Embed(
         title=clip(title, 256),
         description=clip(description, EMBED_DESCRIPTION_MAX),
@@ -170,5 +166,5 @@ def render_prompt(
     reviews = " · ".join(f"review #{q.review_id}, passage {q.ordinal + 1}" for q in quotes)
     embed.set_footer(text=clip(f"Reply in the thread · {reviews}", 2048))
     return RenderedPrompt(
-        content=headline, embed=embed, thread_name=thread_name(theme, question), question=question
+        content=content, embed=embed, thread_name=thread_name(theme, question), question=question
     )

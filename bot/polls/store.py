@@ -99,6 +99,15 @@ class PollStore:
         )
         return [_poll(row, ()) for row in rows]
 
+    async def closed_polls(self, guild_id: int, limit: int = 200) -> list[Poll]:
+        """This server's closed polls, most recently closed first (the newest `limit` of them)."""
+        rows = await self.db.fetchall(
+            f"SELECT {_POLL_COLUMNS} FROM polls WHERE guild_id = ? AND closed_at IS NOT NULL"
+            " AND message_id IS NOT NULL ORDER BY closed_at DESC, id DESC LIMIT ?",
+            (guild_id, limit),
+        )
+        return [_poll(row, ()) for row in rows]
+
     async def next_deadline(self) -> str | None:
         return await self.db.fetchval("SELECT MIN(deadline) FROM polls WHERE closed_at IS NULL")
 

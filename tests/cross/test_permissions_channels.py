@@ -45,6 +45,22 @@ async def test_staff_channel_polls_stay_out_of_members_view(world, settings):
     assert result.response.embeds and str(world.mod.user.id) in str(result.response.embeds[0].fields)
 
 
+async def test_closed_staff_channel_polls_stay_out_of_members_results_autocomplete(world, settings):
+    """A closed poll of #staff is offered to /poll results for the moderator, never for a member."""
+    staff = staff_channel(world)
+    await world.mod.slash(staff, "poll create", question="Secret staff vote?", options="Yes | No")
+    await world.alice.slash(world.channel, "poll create", question="Public vote?", options="Yes | No")
+    for (poll_id,) in db(settings, "SELECT id FROM polls"):
+        await world.mod.slash(world.channel, "poll close", poll=str(poll_id))
+    assert db(settings, "SELECT count(*) FROM polls WHERE closed_at IS NULL") == [(0,)]
+
+    for_alice = [c["name"] for c in await world.alice.autocomplete(world.channel, "poll results", "poll", "")]
+    for_mod = [c["name"] for c in await world.mod.autocomplete(world.channel, "poll results", "poll", "")]
+    assert any("Public vote?" in name for name in for_alice)
+    assert not any("Secret" in name for name in for_alice)
+    assert any("Secret staff vote?" in name for name in for_mod)
+
+
 async def test_staff_channel_schedules_and_their_role_stay_out_of_members_view(world):
     staff = staff_channel(world)
     role = world.guild.create_role("Staff ping")

@@ -154,6 +154,14 @@ async def test_debate_ending_shows_two_contrasting_reviews(world, settings):
     assert "debate" in result.response.content and world.channel.threads
 
 
+async def test_debate_prompt_reads_with_one_heading(world):
+    """/debate posts its embed alone: no "Debate on …" content line repeating the embed's title."""
+    await world.alice.slash(world.channel, "debate", theme="ending")
+    [message] = bot_prompts(world)
+    assert message.content == ""
+    assert message.embeds[0].title == "⚖️ Debate: The ending"
+
+
 async def test_debate_and_discuss_share_the_rotation(world, settings):
     """Passages a debate used are not handed out again by /discuss in the same cycle."""
     pool = await passages(world, "ending")

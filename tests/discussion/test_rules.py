@@ -200,6 +200,14 @@ def test_discuss_prompt_has_one_heading():
     assert rendered.content == "" and rendered.embed.title == f"💬 Discuss: {NOSTALGIA.name}"
 
 
+@pytest.mark.parametrize("disagree", [True, False])
+def test_debate_prompt_has_one_heading(disagree):
+    """A debate (or two takes) has no content line above its embed: the embed title is the one heading."""
+    rendered = render_prompt(ENDING, [quote(1, 1), quote(2, 2)], kind="debate", themes=THEMES, disagree=disagree)
+    assert rendered.content == ""
+    assert rendered.embed.title in ("⚖️ Debate: The ending", "🔍 Two takes on The ending")
+
+
 def test_passage_just_shown_under_another_theme_is_avoided():
     """A passage tagged with two themes is not picked again right after it appeared under the other one."""
     first, second = quote(1, review=1), quote(2, review=2)

@@ -288,3 +288,26 @@ async def test_list_and_autocomplete_show_open_polls(world, settings):
     assert listed.ephemeral and "Happy ending?" in listed.response.embeds[0].description
     choices = await world.bob.autocomplete(world.channel, "poll close", "poll", "happy")
     assert [(c["name"], c["value"]) for c in choices] == [(f"#{poll_id} · Happy ending?", str(poll_id))]
+
+
+async def test_results_autocomplete_offers_closed_polls_newest_closed_first(world, settings):
+    """/poll results offers open polls, then closed ones by most recent close; /poll close only open ones."""
+    for question in ("First ending?", "Second ending?", "Still open?"):
+        await world.alice.slash(world.channel, "poll create", question=question, options="Yes | No")
+    ids = dict(rows(settings, "SELECT question, id FROM polls"))
+    await world.alice.slash(world.channel, "poll close", poll=str(ids["First ending?"]))
+    await world.env.advance_time(60)
+    await world.alice.slash(world.channel, "poll close", poll=str(ids["Second ending?"]))
+
+    choices = await world.bob.autocomplete(world.channel, "poll results", "poll", "")
+    assert [(c["name"], c["value"]) for c in choices] == [
+        (f"#{ids['Still open?']} · Still open?", str(ids["Still open?"])),
+        (f"#{ids['Second ending?']} · Second ending? (closed)", str(ids["Second ending?"])),
+        (f"#{ids['First ending?']} · First ending? (closed)", str(ids["First ending?"])),
+    ]
+    typed = await world.bob.autocomplete(world.channel, "poll results", "poll", "first")
+    assert [c["value"] for c in typed] == [str(ids["First ending?"])]
+    closable = await world.bob.autocomplete(world.channel, "poll close", "poll", "")
+    assert [c["value"] for c in closable] == [str(ids["Still open?"])]
+    shown = await world.bob.slash(world.channel, "poll results", poll=typed[0]["value"])
+    assert shown.ephemeral and shown.response.embeds, "the closed poll's results open from the choice"
