@@ -14,7 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.checks import require_guild, require_moderator
+from bot.core.checks import is_moderator, require_guild, require_moderator
 from bot.core.errors import user_errors
 from bot.core.films import option
 from bot.core.lookup import (
@@ -32,6 +32,8 @@ from bot.core.text import SPOILER_WARNING, clip, inert
 from bot.corpus import Theme, themes_for_film
 from bot.discussion.questions_store import QuestionRow
 from bot.discussion.render import QUESTION_MAX
+from bot.quotes.render import is_spoiler
+from bot.quotes.rules import Quote
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -224,6 +226,31 @@ class ThemeAdmin(commands.Cog):
             for key, t in self.bot.themes.items()
             if typed in key or typed in t.name.casefold()
         ][:25]
+
+    @passage_tag.autocomplete("passage")
+    @passage_untag.autocomplete("passage")
+    async def passage_autocomplete(self, interaction: discord.Interaction, current: str):
+        """Moderators pick a passage by review number ("12", "Review #12") or by words in it.
+
+        Each choice reads as the quote footer does, with the start of the passage, or [spoiler]
+        where the quote would be hidden: an autocomplete line cannot carry a spoiler tag.
+        """
+        if not await is_moderator(interaction):
+            return []
+        typed = (current or "").strip()[:200]
+        review = re.match(r"\D{0,10}?(\d{1,15})\b", typed)
+        if review is not None:
+            quotes = await self.bot.store.quotes.of_review(int(review[1]))
+        elif len(typed) >= 2:
+            quotes = [quote for quote, _ in await self.bot.store.quotes.search(typed, limit=25)]
+        else:
+            return []
+        return [app_commands.Choice(name=self._passage_choice(q), value=f"{q.review_id}/{q.ordinal + 1}")
+                for q in quotes[:25]]
+
+    def _passage_choice(self, quote: Quote) -> str:
+        shown = "[spoiler]" if is_spoiler(quote, self.bot.themes) else " ".join(quote.text.split())
+        return clip(f"Review #{quote.review_id} · passage {quote.ordinal + 1} — {shown}", 100)
 
     @question_remove.autocomplete("question")
     async def question_autocomplete(self, interaction: discord.Interaction, current: str):

@@ -271,6 +271,14 @@ class QuoteStore:
         row = await self.db.fetchone(f"SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE p.id = ?", (passage_id,))
         return None if row is None else self._quote(row)
 
+    async def of_review(self, review_id: int, *, limit: int = 25) -> list[Quote]:
+        """A review's quotable passages in reading order (the /passage autocomplete)."""
+        rows = await self.db.fetchall(
+            f"SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE p.review_id = ? AND p.quotable = 1 ORDER BY p.ordinal"
+            " LIMIT ?", (review_id, limit),
+        )
+        return [self._quote(row) for row in rows]
+
     async def passages_for(self, filters: QuoteFilters) -> list[Quote]:
         """Every quotable passage matching the filters, in corpus order (for rotations)."""
         clauses, params = self._where(filters)

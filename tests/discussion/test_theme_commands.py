@@ -116,3 +116,28 @@ async def test_remove_autocompletes_the_themes_questions(world: World):
     choices = await world.mod.autocomplete(world.channel, "theme question remove", "question", "", theme="look")
     values = [c["value"] for c in choices]
     assert "Is {film} too pretty?" in values and world.bot.themes["look"].questions[0] in values
+
+
+async def test_passage_autocomplete_by_review_and_by_words_hides_spoilers(world: World, settings):
+    """Moderators find a passage by its review number or by words in it; spoilers never show in clear."""
+    [(review,)] = rows(settings, "SELECT MIN(review_id) FROM passages WHERE quotable = 1")
+    quotable = rows(settings, "SELECT ordinal FROM passages WHERE review_id = ? AND quotable = 1 ORDER BY ordinal",
+                    (review,))
+    choices = await world.mod.autocomplete(world.channel, "passage tag", "passage", f"Review #{review}")
+    assert [c["value"] for c in choices] == [f"{review}/{o + 1}" for (o,) in quotable][:25]
+    assert all(c["name"].startswith(f"Review #{review} · passage ") and len(c["name"]) <= 100 for c in choices)
+    # A passage with a spoiler theme, or from a review marked spoiler, is offered as [spoiler], never its words.
+    spoilers = {key for key, theme in world.bot.themes.items() if theme.spoiler}
+    hidden = {f"{r}/{o + 1}" for r, o, t, whole in rows(
+        settings, "SELECT p.review_id, p.ordinal, t.theme, r.spoiler FROM passages p JOIN reviews r"
+        " ON r.id = p.review_id LEFT JOIN passage_themes t ON t.passage_id = p.id"
+    ) if t in spoilers or whole}
+    by_words = await world.mod.autocomplete(world.channel, "passage untag", "passage", "ending")
+    assert by_words, "the seed reviews talk about the ending"
+    for choice in choices + by_words:
+        assert ("[spoiler]" in choice["name"]) == (choice["value"] in hidden), choice
+    # The value is accepted as typed by /passage tag.
+    r = await world.mod.slash(world.channel, "passage tag", passage=choices[0]["value"], theme="look")
+    assert_ephemeral_reply(r, "tagged")
+    # Members cannot use /passage, so they get no suggestions at all.
+    assert await world.alice.autocomplete(world.channel, "passage tag", "passage", f"{review}") == []
