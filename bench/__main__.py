@@ -110,6 +110,7 @@ def main() -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    out.with_suffix(".md").write_text(scale.markdown(report), encoding="utf-8")
     print(f"\nwritten {out}")
     return 0
 

@@ -101,3 +101,14 @@ async def run(args: Any, large_data_dir: Path, large_reviews: int, row: Row, wor
     await startup(large, large_data_dir, large_reviews, args.startup_runs, row, work)
     await scheduler(500 if args.quick else 5000, 1000 if args.quick else 10_000, 200 if args.quick else 2000,
                     row, work)
+
+
+def markdown(report: dict) -> str:
+    """The results as a markdown table (bench/out/results.md), for the README."""
+    lines = ["| figure | value | baseline | ratio | unit / target |", "|---|---:|---:|---:|---|"]
+    for r in report["rows"]:
+        ratio = f"{r['ratio']:.2f}×" if r["ratio"] is not None else "-"
+        target = r["target"].replace("MISSED", "**MISSED**")
+        lines.append(f"| {r['figure'].strip()} | {r['value']:.3f} | {r['baseline']:.3f} | {ratio} |"
+                     f" {r['unit']} / {target} |")
+    return "\n".join(lines) + "\n"
