@@ -6,34 +6,16 @@ import argparse
 import asyncio
 import json
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from bot.core.config import DEFAULT_DATA_DIR
 
-from . import corpus_gen, hostile_bench, import_bench, pick_bench, roundtrip, store_bench
+from . import corpus_gen, hostile_bench, import_bench, roundtrip, scale, store_bench
 
 ROOT = Path(__file__).resolve().parent
 SIZES = {"full": {"mid": 1_000, "large": 10_000}, "quick": {"mid": 100, "large": 300}}
-
-
-def startup_seconds(database: Path, data_dir: Path, bare: bool, runs: int) -> float:
-    """Median wall time from spawning a process to the bot being ready under simcord."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        child = subprocess.run(
-            [sys.executable, "-m", "bench.startup_probe", str(database), str(data_dir), "bare" if bare else "bot"],
-            capture_output=True, text=True, check=True, cwd=ROOT.parent,
-        )
-        times.append(time.perf_counter() - start)
-        if not bare and "unchanged True" not in child.stdout:
-            raise RuntimeError(f"startup probe re-imported the corpus: {child.stdout} {child.stderr}")
-    return statistics.median(times)
 
 
 async def run(args: argparse.Namespace) -> dict:
@@ -90,37 +72,9 @@ async def run(args: argparse.Namespace) -> dict:
                     reviews / raw_seconds, "reviews/s", "≥ 0.5× raw")
                 row(f"import {reviews} reviews, database phase (reviews/s)", reviews / write_seconds,
                     reviews / raw_seconds, "reviews/s", "≥ 0.5× raw")
-                bare = startup_seconds(database, data_dir, True, args.startup_runs)
-                warm = startup_seconds(database, data_dir, False, args.startup_runs)
-                row(f"startup with {reviews} reviews imported", warm, bare, "s", "< 1 s")
-        # Picks, counts and rotations at the large size, each against a rowid seek; votes; scheduler.
+        # Every command at 64 / ~92k / ~1M passages, 200 servers, startup, scheduler (bench/scale.py).
         large = max(sizes.values())
-        bot = await pick_bench.cached_bot(corpora["large"], f"v2-{large}")
-        figures = await pick_bench.picks(bot, args.repeat * 5)
-        floor = figures["floor: rowid seek"]
-        for name, values in figures.items():
-            if name in ("passages", "floor: rowid seek"):
-                continue
-            if name.startswith(("/discuss", "/debate")):
-                target, limit = "< 50 ms", 50.0
-            elif name.startswith(("autocomplete", "theme counts")):
-                target, limit = "< 2 ms", 2.0
-            else:
-                target, limit = "p99 < 5 ms", 5.0
-            row(f"{name} @ {figures['passages']} passages (p99)", values["p99_ms"], floor["p99_ms"], "ms",
-                f"{target} {'met' if values['p99_ms'] < limit else 'MISSED'}")
-        votes = await pick_bench.votes(bot, 300 if args.quick else 3000)
-        row("poll votes through PollStore.vote", votes["store"], votes["floor"], "votes/s",
-            f"≥ 3,000/s {'met' if votes['store'] >= 3000 else 'MISSED'}")
-        await bot.close_store()
-        bot = await pick_bench.cached_bot(DEFAULT_DATA_DIR, "seeds")
-        schedules = 500 if args.quick else 5000
-        passes = await pick_bench.scheduler_pass(bot, schedules)
-        row(f"scheduler pass, {schedules} schedules (s)", passes["steady_s"], passes["first_s"], "s (vs first pass)",
-            f"< 0.5 s {'met' if passes['steady_s'] < 0.5 else 'MISSED'}")
-        row(f"  scheduler pass, {schedules} schedules (DB hops)", passes["steady_hops"], schedules, "hops",
-            "(context: O(due), not O(schedules))")
-        await bot.close_store()
+        await scale.run(args, corpora["large"], large, row, tmp_path)
     return report
 
 
@@ -156,6 +110,7 @@ def main() -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    out.with_suffix(".md").write_text(scale.markdown(report), encoding="utf-8")
     print(f"\nwritten {out}")
     return 0
 

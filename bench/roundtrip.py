@@ -21,8 +21,8 @@ def rss_kib() -> int:
     return 0
 
 
-def make_bot(database: Path):
-    bot = create_bot(Settings(database=database))
+def make_bot(database: Path, data_dir: Path | None = None):
+    bot = create_bot(Settings(database=database) if data_dir is None else Settings(database=database, data_dir=data_dir))
 
     @bot.tree.command(name="ping", description="Benchmark baseline: answers pong.")
     async def ping(interaction: discord.Interaction) -> None:

@@ -58,6 +58,7 @@ POOL_SAMPLE = 200
 # A film/critic scope of more reviews than this is first tried SCOPE_TRIES random reviews at a time.
 SCOPE_WHOLE = 24
 SCOPE_TRIES = 6
+PASSAGES_PER_REVIEW = 10  # about what a review segments into: sizes a scope against a theme's tag count
 
 
 @dataclass
@@ -171,7 +172,7 @@ class QuoteStore:
         return sorted(allowed or ())
 
     def _seek_parts(
-        self, filters: QuoteFilters, any_word: bool, scope: list[int] | None
+        self, filters: QuoteFilters, any_word: bool, scope: list[int] | None, scope_by_theme: bool = False
     ) -> tuple[str, str, list[str], list[Any]] | None:
         """(id column, source table, conditions, params) for a rowid seek; None when nothing can match.
 
@@ -185,7 +186,15 @@ class QuoteStore:
             expression = expression or '""'  # no searchable word at all: match nothing
         conds: list[str] = []
         params: list[Any] = []
-        if scope is not None:
+        if scope is not None and filters.theme and scope_by_theme:
+            # The theme has fewer passages than the scope: walk the theme's tags, checking the scope.
+            column, source = "t.passage_id", "passage_themes t JOIN passages p ON p.id = t.passage_id"
+            conds += ["t.theme = ?", "p.review_id IN (SELECT value FROM json_each(?))"]
+            params += [filters.theme, json.dumps(scope)]
+            if expression is not None:
+                conds.append("EXISTS (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? AND rowid = t.passage_id)")
+                params.append(expression)
+        elif scope is not None:
             # +p.id: walk the scope through the review index, never the whole table by rowid.
             column, source = "+p.id", "passages p"
             conds += ["p.review_id IN (SELECT value FROM json_each(?))", "p.quotable = 1"]
@@ -221,6 +230,14 @@ class QuoteStore:
         uniform. `exclude` (the passage on screen) is only returned when it is the only match.
         """
         scope = await self._scope(filters)
+        by_theme = False
+        if scope is not None and filters.theme:
+            # A theme rarer than the scope (say a film's own theme asked of a prolific critic) is the
+            # smaller side to walk; one with no passage at all matches nothing.
+            tagged = (await self.theme_counts()).get(filters.theme, 0)
+            if not tagged:
+                return None
+            by_theme = tagged < len(scope) * PASSAGES_PER_REVIEW
         for any_word in (False, True) if filters.about else (False,):
             if scope is not None and len(scope) > SCOPE_WHOLE:
                 # A big film/critic scope: a few of its reviews at random first, each a tiny seek;
@@ -229,17 +246,17 @@ class QuoteStore:
                     quote = await self._seek(filters, any_word, [review_id], exclude, last_resort=False)
                     if quote is not None:
                         return quote
-            quote = await self._seek(filters, any_word, scope, exclude, last_resort=True)
+            quote = await self._seek(filters, any_word, scope, exclude, last_resort=True, by_theme=by_theme)
             if quote is not None:
                 return quote
         return None
 
     async def _seek(
         self, filters: QuoteFilters, any_word: bool, scope: list[int] | None, exclude: int | None,
-        *, last_resort: bool,
+        *, last_resort: bool, by_theme: bool = False,
     ) -> Quote | None:
         """One seek statement; `exclude` comes back only as the last resort (when it is the only match)."""
-        parts = self._seek_parts(filters, any_word, scope)
+        parts = self._seek_parts(filters, any_word, scope, by_theme)
         if parts is None:
             return None
         column, source, conds, params = parts

@@ -105,15 +105,20 @@ class ScheduleJob:
         for schedule_id in await self.store.due_ids(now):  # only what is due: one indexed query
             # Each row on its own: one that cannot be read or claimed must not stop the others.
             await self._guarded(self._claim(schedule_id, now, grace, claims), f"schedule {schedule_id}")
-        # Due posts go out together, at most POST_CONCURRENCY at a time and one at a time per channel.
+        # Due posts go out together, at most POST_CONCURRENCY at a time, one at a time per server
+        # (so per channel too). Per server, because post_prompt holds the server's lock while it
+        # posts: eight slots given to one server's posts would wait on each other, not on Discord.
         gate = asyncio.Semaphore(POST_CONCURRENCY)
-        channels: dict[int, asyncio.Lock] = {}
+        by_guild: dict[int, list[Claim]] = {}
+        for claim in claims:
+            by_guild.setdefault(claim.schedule.guild_id, []).append(claim)
 
-        async def send(claim: Claim) -> None:
-            async with gate, channels.setdefault(claim.schedule.channel_id, asyncio.Lock()):
-                await self._guarded(self.post(claim), f"schedule {claim.schedule.id}")
+        async def send(queue: list[Claim]) -> None:
+            for claim in queue:
+                async with gate:
+                    await self._guarded(self.post(claim), f"schedule {claim.schedule.id}")
 
-        await asyncio.gather(*(send(claim) for claim in claims))
+        await asyncio.gather(*(send(queue) for queue in by_guild.values()))
 
     async def _claim(self, schedule_id: int, now: datetime, grace: timedelta, claims: list[Claim]) -> None:
         schedule = await self.store.get(schedule_id)

@@ -75,3 +75,15 @@ async def test_big_scopes_try_random_reviews_and_keep_exclusion(world, monkeypat
     monkeypatch.setattr(quotes_store, "SCOPE_WHOLE", 1)
     monkeypatch.setattr(quotes_store, "SCOPE_TRIES", 2)
     await test_every_filter_combination_picks_a_match_and_excludes(world)
+
+
+async def test_a_theme_rarer_than_the_scope_is_walked_instead(world, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A scope pick with a theme walks the theme's tags when they are fewer than the scope's passages
+    (still only matches, exclusion kept), and a theme without any passage answers None at once."""
+    import bot.quotes.store as quotes_store
+
+    monkeypatch.setattr(quotes_store, "PASSAGES_PER_REVIEW", 10**6)  # every theme counts as the rarer side
+    await test_every_filter_combination_picks_a_match_and_excludes(world)
+    store = world.bot.store.quotes
+    critic = (await store.critic_names())[0]
+    assert await store.pick(QuoteFilters(critic=critic, theme="no-such-theme")) is None
