@@ -1,7 +1,8 @@
-"""`python -m bench.import_probe DATA_DIR DATABASE`: one bundled import in a fresh process.
+"""`python -m bench.import_probe DATA_DIR DATABASE [bare]`: one bundled import in a fresh process.
 
-Prints one JSON line: seconds, reviews, and peak RSS in MB of this process and of its children (the
-text-processing pool). A process of its own, so the peak is the import's and nothing else's.
+Prints one JSON line: seconds, reviews, and peak RSS in MB of this process and of its largest child
+(a text-processing worker). A process of its own, so the peak is the import's and nothing else's.
+`bare` opens the same store without importing: the baseline.
 """
 
 from __future__ import annotations
@@ -22,21 +23,21 @@ def peak_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
 
 
-async def main(data_dir: Path, database: Path) -> dict:
+async def main(data_dir: Path, database: Path, bare: bool) -> dict:
     bot = FilmBot(Settings(database=database, data_dir=data_dir))
     store = await bot.open_store()
     try:
         start = time.perf_counter()
-        result = await import_bundled(store, data_dir, bot.themes, bot.settings.themes_file)
+        added = 0 if bare else (await import_bundled(store, data_dir, bot.themes, bot.settings.themes_file)).reviews_added
         seconds = time.perf_counter() - start
         reviews = await store.db.fetchval("SELECT count(*) FROM reviews")
     finally:
         await bot.close_store()
     return {
-        "seconds": seconds, "reviews": reviews, "added": result.reviews_added,
+        "seconds": seconds, "reviews": reviews, "added": added,
         "rss_mb": peak_mb(resource.RUSAGE_SELF), "children_rss_mb": peak_mb(resource.RUSAGE_CHILDREN),
     }
 
 
 if __name__ == "__main__":
-    print(json.dumps(asyncio.run(main(Path(sys.argv[1]), Path(sys.argv[2])))))
+    print(json.dumps(asyncio.run(main(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3:] == ["bare"]))))
