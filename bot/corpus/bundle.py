@@ -72,6 +72,11 @@ def read_manifest(data_dir: Path) -> list[ManifestEntry]:
     return entries
 
 
+def count_entries(data_dir: Path) -> int:
+    """About how many reviews the manifest lists, without parsing it (sizes the worker pool)."""
+    return (data_dir / "manifest.toml").read_bytes().count(b"[[review]]")
+
+
 def bundle_hash(data_dir: Path, themes_file: Path) -> str:
     """Hash of everything an import depends on: manifest, review files, themes and the pipeline code."""
     digest = hashlib.sha256()
@@ -144,13 +149,16 @@ async def import_bundled(
             await sql.set_meta(conn, BUNDLE_STAMP_KEY, stamp)
         return ImportResult(unchanged=True)
     result = ImportResult()
-    manifest = await asyncio.to_thread(read_manifest, data_dir)
-    suppressed = await sql.suppressed_keys(store.db)
     # Same bundle: the committed chunks are up to date. A changed one starts over (each entry is
     # matched by its file, so what the interrupted run wrote is updated, never doubled).
     start = resume.done if resume is not None and resume.bundle == current else 0
     moderator_ids = await sql.moderator_review_ids(store.db)
-    async with TextPool(themes, len(manifest) - start + len(moderator_ids)) as pool:
+    # The workers fork before the manifest is parsed: they need none of it, and each would count
+    # (and could copy) every page the parent holds at that moment.
+    listed = await asyncio.to_thread(count_entries, data_dir)
+    async with TextPool(themes, listed - start + len(moderator_ids)) as pool:
+        manifest = await asyncio.to_thread(read_manifest, data_dir)
+        suppressed = await sql.suppressed_keys(store.db)
 
         async def prepare(first: int) -> tuple[list[ManifestEntry], list[str], list[Processed]]:
             entries = [e for e in manifest[first : first + chunk] if e.file not in suppressed]

@@ -61,6 +61,7 @@ class TextPool:
                 max_workers=workers, mp_context=multiprocessing.get_context("fork"),
                 initializer=_init, initargs=(themes,),
             )
+            self._pool.submit(int)  # fork every worker now, while the parent is small (else: at first use)
 
     async def process(self, items: list[Item]) -> list[Processed]:
         """Every item's passages and hash, in order; the event loop keeps running meanwhile."""
