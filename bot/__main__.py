@@ -8,11 +8,14 @@ import dataclasses
 import logging
 import sqlite3
 import sys
+import time
 from pathlib import Path
+from typing import TextIO
 
 import aiohttp
 import discord
 from dotenv import load_dotenv
+from tqdm import tqdm
 
 from bot.core.config import ConfigError, Settings
 from bot.core.db import DatabaseTooNew
@@ -39,6 +42,36 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+class ImportProgress:
+    """`filmbot import`'s progress: a tqdm bar (count, rate, ETA) on a terminal, else a plain line
+    every `every` seconds (logs and CI capture no carriage returns)."""
+
+    def __init__(self, stream: TextIO, every: float = 10.0) -> None:
+        self.stream, self.every = stream, every
+        self.bar: tqdm | None = None
+        self.first: tuple[int, float] | None = None  # (done, time) when this run started
+        self.last_line = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if self.first is None:
+            self.first = (done, now)  # a resumed import starts past the chunks already committed
+            if self.stream.isatty():
+                self.bar = tqdm(total=total, initial=done, unit=" reviews", file=self.stream, desc="Importing")
+            return
+        if self.bar is not None:
+            self.bar.update(done - self.bar.n)
+        elif now - self.last_line >= self.every or done == total:
+            self.last_line = now
+            rate = (done - self.first[0]) / max(now - self.first[1], 1e-9)
+            left = f", about {round((total - done) / rate)} s left" if rate and done < total else ""
+            print(f"Imported {done:,} / {total:,} reviews ({rate:,.0f}/s{left})", file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     settings = _settings(args)
 
@@ -49,9 +82,13 @@ def cmd_import(args: argparse.Namespace) -> int:
         bot = FilmBot(settings)
         store = await bot.open_store()
         try:
-            result = await import_bundled(
-                store, settings.data_dir, bot.themes, settings.themes_file, force=args.force
-            )
+            progress = ImportProgress(sys.stderr)
+            try:
+                result = await import_bundled(
+                    store, settings.data_dir, bot.themes, settings.themes_file, force=args.force, progress=progress
+                )
+            finally:
+                progress.close()
             print(result.summary())
             reviews, passages = await store.corpus.totals()
             print(f"Database {settings.database}: {reviews} reviews, {passages} passages in total.")

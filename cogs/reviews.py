@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -17,7 +20,14 @@ from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.quotes.rules import QuoteFilters
-from bot.reviews.render import changes_text, history_text, import_summary, review_label, show_embed
+from bot.reviews.render import (
+    changes_text,
+    history_text,
+    import_progress,
+    import_summary,
+    review_label,
+    show_embed,
+)
 from bot.reviews.rules import (
     CLEAR,
     NAME_MAX,
@@ -49,7 +59,48 @@ from bot.reviews.views import (
 if TYPE_CHECKING:
     from bot.client import FilmBot
 
+log = logging.getLogger(__name__)
+
 FILTER_MAX = 200
+PROGRESS_EVERY = 2.0  # seconds between progress edits of a long /review import's reply (tests shorten it)
+
+
+class ReplyProgress:
+    """Edits a deferred reply with the import's progress, at most every PROGRESS_EVERY seconds.
+
+    Driven by the work itself (`checked` is called from the worker thread after each item), not by a
+    timer: no edit is due while nothing moves, and a short import makes none.
+    """
+
+    def __init__(self, interaction: discord.Interaction, total: int) -> None:
+        self.interaction, self.total = interaction, total
+        self.loop = asyncio.get_running_loop()
+        self.last = time.perf_counter()  # real time (simcord makes time.monotonic virtual)
+        self.editing: asyncio.Future[None] | None = None
+
+    def checked(self, done: int) -> None:
+        now = time.perf_counter()
+        if now - self.last >= PROGRESS_EVERY:
+            self.last = now
+            self.loop.call_soon_threadsafe(self._edit, done)
+
+    def _edit(self, done: int) -> None:
+        if self.editing is None or self.editing.done():  # one edit in flight at a time
+            self.editing = asyncio.ensure_future(edit_reply(self.interaction, import_progress(done, self.total)))
+
+    async def finish(self, summary: str) -> None:
+        """The summary replaces the progress, after any edit still in flight (never under it)."""
+        if self.editing is not None:
+            await self.editing
+        await edit_reply(self.interaction, summary)
+
+
+async def edit_reply(interaction: discord.Interaction, content: str) -> None:
+    """Replace the deferred reply's text; a failed edit (expired token) is logged, never raised."""
+    try:
+        await interaction.edit_original_response(content=clip(content, 2000), allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException:
+        log.warning("could not edit the /review import reply", exc_info=True)
 
 
 @app_commands.guild_only()
@@ -278,10 +329,13 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
             # event loop keeps the heartbeat and every other server's commands flowing.
             raw_items = await asyncio.to_thread(parse_import, data)
             await interaction.response.defer(ephemeral=True, thinking=True)
-            await send_ephemeral(interaction, await self.run_import(interaction, raw_items))
+            progress = ReplyProgress(interaction, len(raw_items))
+            await progress.finish(await self.run_import(interaction, raw_items, progress.checked))
 
-    async def run_import(self, interaction: discord.Interaction, raw_items: list[Any]) -> str:
-        prepared, rejected = await asyncio.to_thread(check_items, raw_items, self.bot.themes)
+    async def run_import(
+        self, interaction: discord.Interaction, raw_items: list[Any], checked: Callable[[int], None]
+    ) -> str:
+        prepared, rejected = await asyncio.to_thread(check_items, raw_items, self.bot.themes, checked)
         if rejected:
             existing = await self.bot.store.reviews.existing_hashes([p.body_hash for p in prepared])
             seen: set[str] = set()

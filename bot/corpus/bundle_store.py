@@ -1,7 +1,9 @@
 """The SQL of the bundled-corpus import: batched inserts, in-place retags, removals.
 
-Called by bot.corpus.bundle inside one `Database.transaction()`; the text processing happens
-before, outside the write lock.
+Called by bot.corpus.bundle once per chunk of reviews, each chunk in its own
+`Database.corpus_transaction()`; the text processing happens before, outside the write lock.
+Every query here reads only the chunk's rows (never every review), so a chunk costs the same
+whatever the corpus's size.
 """
 
 from __future__ import annotations
@@ -17,6 +19,48 @@ from bot.corpus.store import CorpusWriter
 
 if TYPE_CHECKING:
     from bot.corpus.bundle import ImportResult, ManifestEntry
+    from bot.corpus.pool import Processed
+
+
+def _marks(values: list | set) -> str:
+    return ",".join("?" * len(values))
+
+
+async def write_chunk(
+    conn: aiosqlite.Connection, entries: list[ManifestEntry], bodies: list[str], processed: list[Processed],
+    result: ImportResult,
+) -> None:
+    """One chunk of bundled entries: update the stored ones, insert the new, skip texts already stored."""
+    keys = [entry.file for entry in entries]
+    existing, known = await chunk_state(conn, keys, [body_hash for _, body_hash in processed])
+    fresh = []
+    for entry, body, (passages, body_hash) in zip(entries, bodies, processed, strict=True):
+        if entry.file in existing:
+            await update_entry(conn, existing[entry.file], entry, body, body_hash, passages)
+            result.reviews_updated += 1
+        elif body_hash in known:
+            result.skipped.append(entry.file)  # a moderator (or another file) already added the same text
+        else:
+            known.add(body_hash)
+            fresh.append((entry, body, body_hash, passages))
+    await insert_fresh(conn, fresh, result)
+
+
+async def chunk_state(
+    conn: aiosqlite.Connection, keys: list[str], hashes: list[str]
+) -> tuple[dict[str, tuple], set[str]]:
+    """source_key → (id, body_hash, attribution_locked) of the chunk's stored bundled reviews, and which
+    of the chunk's body hashes are stored already (both columns are UNIQUE, so indexed)."""
+    if not keys:
+        return {}, set()
+    async with conn.execute(
+        f"SELECT source_key, id, body_hash, attribution_locked FROM reviews WHERE source_key IN ({_marks(keys)})",
+        keys,
+    ) as cur:
+        existing = {row[0]: tuple(row[1:]) for row in await cur.fetchall()}
+    async with conn.execute(f"SELECT body_hash FROM reviews WHERE body_hash IN ({_marks(hashes)})", hashes) as cur:
+        known = {row[0] for row in await cur.fetchall()}
+    return existing, known
 
 
 async def insert_fresh(conn: aiosqlite.Connection, fresh: list, result: ImportResult) -> None:
@@ -34,7 +78,8 @@ async def insert_fresh(conn: aiosqlite.Connection, fresh: list, result: ImportRe
             for e, body, body_hash, _ in fresh
         ],
     )
-    async with conn.execute("SELECT source_key, id FROM reviews WHERE source = 'bundled'") as cur:
+    keys = [entry.file for entry, *_ in fresh]
+    async with conn.execute(f"SELECT source_key, id FROM reviews WHERE source_key IN ({_marks(keys)})", keys) as cur:
         review_ids = {row[0]: row[1] for row in await cur.fetchall()}
     # Past the highest id ever used (AUTOINCREMENT's counter too), so no removed passage's id returns.
     async with conn.execute(
@@ -63,7 +108,10 @@ async def insert_fresh(conn: aiosqlite.Connection, fresh: list, result: ImportRe
 
 async def film_ids(conn: aiosqlite.Connection, wanted: set[tuple[str, int | None]]) -> dict:
     """(title, year) → film id for every wanted film, creating the missing ones in one batch."""
-    async with conn.execute("SELECT id, title, year FROM films") as cur:
+    titles = sorted({title for title, _ in wanted})
+    # COLLATE NOCASE: the same comparison as the films(title, year) unique index, which serves it.
+    select = f"SELECT id, title, year FROM films WHERE title COLLATE NOCASE IN ({_marks(titles)})"
+    async with conn.execute(select, titles) as cur:
         known = {(row[1].casefold(), row[2]): row[0] for row in await cur.fetchall()}
     missing = sorted({key for key in wanted if (key[0].casefold(), key[1]) not in known}, key=str)
     seen: set[tuple[str, int | None]] = set()
@@ -74,7 +122,7 @@ async def film_ids(conn: aiosqlite.Connection, wanted: set[tuple[str, int | None
             rows.append((title, year))
     await conn.executemany("INSERT INTO films(title, year) VALUES (?, ?)", rows)
     if rows:
-        async with conn.execute("SELECT id, title, year FROM films") as cur:
+        async with conn.execute(select, titles) as cur:
             known = {(row[1].casefold(), row[2]): row[0] for row in await cur.fetchall()}
     return {key: known[(key[0].casefold(), key[1])] for key in wanted}
 
@@ -120,11 +168,17 @@ async def remove_missing(conn: aiosqlite.Connection, keys: set[str]) -> int:
     return len(gone)
 
 
-async def moderator_bodies(db: Database) -> list[tuple[int, str, str, int | None]]:
-    """(review id, body, film title, year) of every review a moderator added: re-tagged, never rewritten."""
+async def moderator_review_ids(db: Database) -> list[int]:
+    """Ids of every review a moderator added: re-tagged by each import, never rewritten."""
+    return [row[0] for row in await db.fetchall("SELECT id FROM reviews WHERE source = 'moderator' ORDER BY id")]
+
+
+async def moderator_bodies(db: Database, ids: list[int]) -> list[tuple[int, str, str, int | None]]:
+    """(review id, body, film title, year) of these moderator reviews (a chunk: bodies can be big)."""
     rows = await db.fetchall(
         "SELECT r.id, r.body, f.title, f.year FROM reviews r JOIN films f ON f.id = r.film_id"
-        " WHERE r.source = 'moderator'"
+        f" WHERE r.id IN ({_marks(ids)}) ORDER BY r.id",
+        ids,
     )
     return [(row[0], row[1], row[2], row[3]) for row in rows]
 
@@ -132,17 +186,6 @@ async def moderator_bodies(db: Database) -> list[tuple[int, str, str, int | None
 async def suppressed_keys(db: Database) -> set[str]:
     """Bundled files a moderator removed: never imported again."""
     return {row[0] for row in await db.fetchall("SELECT source_key FROM bundled_suppressed")}
-
-
-async def existing_bundled(conn: aiosqlite.Connection) -> tuple[dict[str, tuple], set[str]]:
-    """source_key → (id, body_hash, attribution_locked) of bundled reviews, and every stored body hash."""
-    async with conn.execute(
-        "SELECT source_key, id, body_hash, attribution_locked FROM reviews WHERE source_key IS NOT NULL"
-    ) as cur:
-        existing = {row[0]: tuple(row[1:]) for row in await cur.fetchall()}
-    async with conn.execute("SELECT body_hash FROM reviews") as cur:
-        known = {row[0] for row in await cur.fetchall()}
-    return existing, known
 
 
 async def retag_moderator_reviews(
@@ -159,3 +202,7 @@ async def set_meta(conn: aiosqlite.Connection, key: str, value: str) -> None:
         "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         (key, value),
     )
+
+
+async def delete_meta(conn: aiosqlite.Connection, key: str) -> None:
+    await conn.execute("DELETE FROM meta WHERE key = ?", (key,))

@@ -169,6 +169,13 @@ def history_text(entries: list[AuditEntry], total: int, review_id: int | None) -
     return clip("\n".join(lines), CONTENT_MAX)
 
 
+def import_progress(checked: int, total: int) -> str:
+    """The deferred reply while an import runs (nothing is stored before the end: all or nothing)."""
+    if checked < total:
+        return f"Importing… {checked:,} / {total:,} reviews processed."
+    return f"Importing… {total:,} / {total:,} reviews processed; storing them."
+
+
 def import_summary(added: int, duplicates: list[str], rejected: list[str]) -> str:
     """Added / duplicate / rejected counts with reasons; a rejection means nothing was added."""
     head = (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date as Date
 from typing import Any
@@ -276,8 +277,11 @@ def check_item(item: Any, themes: dict[str, Theme]) -> Prepared:
     return prepare(meta, item["text"], themes)
 
 
-def check_items(raw_items: list[Any], themes: dict[str, Theme]) -> tuple[list[Prepared], list[str]]:
-    """Every item of an import file: (prepared reviews, one line per rejected item).
+def check_items(
+    raw_items: list[Any], themes: dict[str, Theme], checked: Callable[[int], None] | None = None
+) -> tuple[list[Prepared], list[str]]:
+    """Every item of an import file: (prepared reviews, one line per rejected item); `checked` hears
+    how many items are done after each one (progress).
 
     Pure CPU work (cleaning, segmenting, tagging up to IMPORT_MAX_BYTES): callers run it off the
     event loop, in a thread.
@@ -290,6 +294,8 @@ def check_items(raw_items: list[Any], themes: dict[str, Theme]) -> tuple[list[Pr
             film = item.get("film") if isinstance(item, dict) else None
             film = film if isinstance(film, str) else "?"
             rejected.append(clip(f"item {number} ({inert(film, 60)}): {error.message}", 300))
+        if checked is not None:
+            checked(number)
     return prepared, rejected
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import random
 import shutil
+import sys
 
 import pytest
 
+from bench.corpus_gen import review_text, seed_sentences
 from bot import Settings, create_bot
 from bot.core.config import DEFAULT_DATA_DIR
 from bot.corpus.bundle import import_bundled
@@ -336,3 +339,22 @@ async def test_add_autocompletes_existing_films_and_critics(world):
     critics = await world.mod.autocomplete(world.channel, "review add", "critic", "jane")
     assert films == [{"name": "Whiplash (2014)", "value": "Whiplash (2014)"}]
     assert critics == [{"name": CRITIC, "value": CRITIC}]
+
+
+async def test_long_import_edits_its_reply_with_progress_then_the_summary(world, monkeypatch):
+    """A long /review import edits its deferred reply with "n / total processed" as it goes, and
+    the same reply ends with the summary (no progress message is left behind)."""
+    monkeypatch.setattr(sys.modules["cogs.reviews"], "PROGRESS_EVERY", 0.01)  # as loaded by the bot
+    world.env.settle_timeout = 60.0  # honest CPU work on a shared, busy machine
+    rng, sentences = random.Random(5), seed_sentences()
+    items = [{"film": f"Film {n}", "year": 2000 + n, "critic": "Tester",
+              "text": "\n\n".join(review_text(rng, sentences) for _ in range(4))} for n in range(20)]
+    data = json.dumps({"format": "filmbot-reviews", "version": 1, "reviews": items}).encode()
+    result = await world.mod.slash(world.channel, "review import", file=("big.json", data))
+    edits = [r.json["content"] for r in world.env.http_requests
+             if r.method == "PATCH" and r.path.endswith("/messages/@original")]
+    progress = [text for text in edits if "reviews processed" in text]
+    assert progress and all(" / 20 reviews processed" in text for text in progress)
+    assert edits[-1].startswith("**Imported 20 reviews.**")
+    assert result.response.content == edits[-1] and result.ephemeral and not result.followups
+    assert world.count("reviews", "source = 'moderator'") == 20

@@ -1,0 +1,87 @@
+"""Text processing (clean → segment → tag, and the duplicate hash) of many reviews, batch by batch.
+
+A big import streams through `TextPool`: its worker processes start once per import and are reused
+for every chunk; each chunk is cut into small batches whose results come back as they finish, so no
+single result is large to unpickle (the pool's result thread holds the GIL while it unpickles, and
+the event loop needs the GIL to tick).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from types import TracebackType
+from typing import Self
+
+from bot.corpus import TaggedPassage, Theme, content_hash, process_review
+
+Item = tuple[str, str | None, int | None]  # (body, film title, film year): the film selects its own themes
+Processed = tuple[list[TaggedPassage], str]  # (passages, body hash)
+
+PARALLEL_FROM = 400  # reviews: below this, starting worker processes costs more than it saves
+BATCH = 16  # reviews per task sent to a worker: small results, quick to unpickle
+WORKER_NICE = 10
+
+_themes: dict[str, Theme] = {}  # set once per worker by _init: not pickled again with every task
+
+
+def _init(themes: dict[str, Theme]) -> None:
+    global _themes
+    _themes = themes
+    # Batch work yields the CPU to the bot's own process: on a machine with few cores the event loop
+    # thread would otherwise wait its turn behind every busy worker (gaps of tens of ms).
+    os.nice(WORKER_NICE)
+
+
+def process_items(items: list[Item], themes: dict[str, Theme]) -> list[Processed]:
+    return [(process_review(body, themes, title, year), content_hash(body)) for body, title, year in items]
+
+
+def _process_batch(items: list[Item]) -> list[Processed]:
+    return process_items(items, _themes)
+
+
+class TextPool:
+    """Worker processes for one import (or the calling thread when the work is small)."""
+
+    def __init__(self, themes: dict[str, Theme], expected: int) -> None:
+        self.themes = themes
+        workers = min(os.cpu_count() or 1, 8)
+        self._pool: ProcessPoolExecutor | None = None
+        if expected >= PARALLEL_FROM and workers >= 2:
+            # Freeze what exists now: the parent's full collections then skip it (a gen-2 pass over
+            # the whole bot holds the GIL for tens of ms), and forked children do not copy it by
+            # touching reference counts. Workers run only pure text code (no locks, no logging),
+            # so fork is safe and needs no __main__ guard.
+            gc.freeze()
+            self._pool = ProcessPoolExecutor(
+                max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                initializer=_init, initargs=(themes,),
+            )
+            self._pool.submit(int)  # fork every worker now, while the parent is small (else: at first use)
+
+    async def process(self, items: list[Item]) -> list[Processed]:
+        """Every item's passages and hash, in order; the event loop keeps running meanwhile."""
+        if self._pool is None:
+            return await asyncio.to_thread(process_items, items, self.themes)
+        loop = asyncio.get_running_loop()
+        batches = [items[i : i + BATCH] for i in range(0, len(items), BATCH)]
+        done = await asyncio.gather(*(loop.run_in_executor(self._pool, _process_batch, b) for b in batches))
+        return [result for batch in done for result in batch]
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            await asyncio.to_thread(pool.shutdown, wait=True)  # joining workers blocks: not on the loop
+            gc.unfreeze()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        await self.close()
