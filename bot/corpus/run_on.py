@@ -39,7 +39,7 @@ _OBJECT_START = _DETERMINERS | _words("him them it us me her")
 _ADVERBS = _words(
     "never always still barely just only now finally really even also already less more much then often rarely "
     "hardly soon again not once simply almost nearly suddenly quietly slowly far today tonight later earlier "
-    "ago anymore here there too either rather perhaps probably actually"
+    "ago anymore here there too either rather perhaps probably actually yet ever"
 )
 _PLURAL = _words("them us both all two three")
 # Words after which a new subject is ordinary English: conjunctions, relatives,
@@ -95,6 +95,7 @@ _IRREGULAR_PAST = _words(
     "fled saw did had was were is are"
 )
 _LOOK_AHEAD = 8
+IRREGULAR_PAST = _IRREGULAR_PAST  # for headline detection in standalone ("A Love Story Told in Glances")
 # "is about to / going to / able to": the verb after "to" carries the clause.
 _BE_TO = _words("about going able unable willing ready set supposed bound due happy glad afraid determined")
 # "the director Bong Joon-ho", "the song City of Stars": a name in apposition to a role, not a new subject.
@@ -234,7 +235,8 @@ class _Clause:
             # "would rather write music than talk to him": an object and no later verb that could hide
             # a gap ("say the ending ruins"), so nothing is missing.
             plain = first.word in _OBJECT_START or (first.word.isalpha() and first.raw[:1].islower()
-                                                    and first.word not in _PREPOSITIONS | _ADVERBS)
+                                                    and first.word not in _PREPOSITIONS | _ADVERBS
+                                                    and first.word not in _INTRODUCERS)  # "learned how to ask"
             return plain and rest[-1].word not in _PREPOSITIONS and not any(
                 _finite_3sg(t.word) or _is_subject(t) for t in rest[1:])
         if loose:  # "it now tops critics' polls": "it" opens relatives less often than he/she

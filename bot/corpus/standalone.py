@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 
-from bot.corpus.quotes import opens_with_quote, quoted_fraction, quotes_balanced
-from bot.corpus.run_on import run_on
+from bot.corpus.quotes import opens_with_quote, quote_spans, quoted_fraction, quotes_balanced
+from bot.corpus.run_on import IRREGULAR_PAST, run_on
 
 _OPENERS = "\"“‘'([¿¡「『"
 
@@ -99,6 +99,14 @@ _TEASER = re.compile(
 # Jaws invented…"): a capitalised verb or relative inside the run marks a headline.
 _HEADLINE_WORDS = _words("That Is Are Was Were Why How What Who Won Made Makes Became Broke Still Ever Never Explained")
 _MIN_HEADLINE_RUN = 5
+# Words that label an article: "Oppenheimer Review:", "Aftersun Explained".
+_HEADING_LABELS = _words("Review Reviews Recap Interview Explained Analysis Verdict Essay Retrospective Spoilers")
+# Irregular pasts that are also common names or title words ("Will", "Saw", "Drive" is no past anyway).
+_NAME_LIKE_PAST = _words("saw let set led lay met won had did is are was were")
+_ROLE_TITLES = _words("Director Filmmaker Writer Writer-director Writer-Director Actor Actress Star Composer Producer")
+_POSSESSIVE = ("’s", "'s", "s’", "s'")
+_MIN_HEADLINE_NAME = 4  # a possessive this far into a capitalised run: heading + name
+_MAX_TITLE_CAPITALS = 6
 # "In the final scene of Brief Encounter (1945), Laura…": a setting that is another film.
 _OTHER_FILM_SETTING = re.compile(r"^(?:In|At|During|Throughout)\b[^,]{0,60}\((?:1[89]|20)\d\d\),")
 _RUN_ON_OBJECT = re.compile(r"\b(?:her|him|them|us|me) [A-Z][a-z]+['’]s\b")
@@ -242,7 +250,16 @@ def _fused_heading(text: str) -> bool:
 
 
 def _headline_run(text: str) -> bool:
-    """A run of 5+ Title Case words holding a capitalised verb or relative, then a lower-case word."""
+    """A Title Case heading run into the sentence without a comma.
+
+    The run of capitalised (and small) words that opens the passage is a heading when:
+    - it holds a word only a headline capitalises: a verb or relative ("That", "Told", "Changed"),
+      or a heading label ("Oppenheimer Review: Nolan’s…");
+    - a possessive comes 4th or later in one name ("A Love Story Told in Glances Céline Sciamma’s",
+      "Past Lives Celine Song’s"), where a name has at most three words ("Paul Thomas Anderson’s");
+    - six capitalised words follow one another without a possessive or "and" to split them ("The
+      Quiet Genius of Tokyo Story Ozu never…"): longer than a film title plus its director.
+    """
     run: list[str] = []
     for raw in text.split(maxsplit=_BACK_REFERENCE_WORDS * 2)[: _BACK_REFERENCE_WORDS * 2]:
         word = raw.strip(_OPENERS + "”’)")
@@ -252,8 +269,31 @@ def _headline_run(text: str) -> bool:
         break
     else:
         return False
-    marked = any(w in _HEADLINE_WORDS or (w[:1].isupper() and w.endswith(("ed", "ing"))) for w in run[1:])
-    return len(run) >= _MIN_HEADLINE_RUN and marked
+    bare = [w.rstrip(":;,—–-") for w in run]
+    # After a possessive a title begins ("Sofia Coppola’s Lost in Translation"): no marker there.
+    before_possessive = next((k for k, w in enumerate(bare) if w.endswith(_POSSESSIVE)), len(bare))
+    marked = any(
+        w in _HEADLINE_WORDS or w in _HEADING_LABELS or (w[:1].isupper() and w.endswith(("ed", "ing")))
+        or (w[:1].isupper() and w.lower() in IRREGULAR_PAST and w.lower() not in _NAME_LIKE_PAST)
+        for w in bare[1:before_possessive]
+    )
+    if marked and len(run) >= _MIN_HEADLINE_RUN or any(w in _HEADING_LABELS for w in bare[1:]):
+        return True
+    capitals = 0
+    for raw, word in zip(run, bare, strict=True):
+        if word in ("and", "&") or word in _ROLE_TITLES or raw.endswith(","):
+            # "Martin Scorsese and Robert De Niro’s", "Director Paul Thomas Anderson’s",
+            # "Throughout La La Land, Gosling’s": a new name starts.
+            capitals = 0
+            continue
+        capitals += word[:1].isupper()
+        if word.endswith(_POSSESSIVE):
+            if capitals >= _MIN_HEADLINE_NAME:
+                return True
+            capitals = 0
+        elif capitals >= _MAX_TITLE_CAPITALS:
+            return True
+    return False
 
 
 def _unintroduced_pair(text: str) -> bool:
