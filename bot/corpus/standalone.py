@@ -50,6 +50,11 @@ _DUMMY_IT = re.compile(
     r"It(?:['’]s| is| was| seems| feels| would be)(?: (?!(?:a|an|the|this|that|his|her|their)\b)[\w-]+){1,2}"
     r" (?:not )?(?:to|that)\b"
 )
+# "It’s the quietest sequence in Spirited Away…: the train gliding…": a superlative, then the colon
+# names what "it" is, in the same sentence.
+_CATAPHORIC_IT = re.compile(
+    r"It(?:['’]s| is| was) the (?:\w+est|most \w+|only|first|last|best|worst)\b[^:.;!?]{0,150}: \S"
+)
 _PRONOUN = _words("he she they him her them his their hers theirs himself herself themselves")
 # Singular person pronouns always need a named person before them in the quote.
 _SINGULAR = _words("he she him her his hers himself herself")
@@ -107,6 +112,29 @@ _ROLE_TITLES = _words("Director Filmmaker Writer Writer-director Writer-Director
 _POSSESSIVE = ("’s", "'s", "s’", "s'")
 _MIN_HEADLINE_NAME = 4  # a possessive this far into a capitalised run: heading + name
 _MAX_TITLE_CAPITALS = 6
+# Sentence ends, for counting sentences (linear: one character class, one space run).
+_SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][”\"’)])) +(?=[“\"A-Z])")
+_SPEECH_VERBS = (
+    r"(?:asks|asked|says|said|tells|told|replies|replied|answers|answered|insists|insisted|admits|admitted|"
+    r"explains|explained|wonders|wondered|jokes|joked|warns|warned|promises|promised|confesses|confessed|"
+    r"agrees|agreed|adds|added|whispers|whispered|shouts|shouted|responds|responded|snaps|snapped|"
+    r"protests|protested|begs|begged|assures|assured|lies|lied)"
+)
+# "She says no", "Chris asks Rose…", "Oliver quietly says…": a speaker and a speech verb open the sentence.
+_SPEECH_OPENING = re.compile(
+    rf"(?:He|She|They|I|We|[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)?) (?:\w+ly )?{_SPEECH_VERBS}\b"
+)
+# The maker's first person: "I wanted to make a film about…", "I made this film", "my actors", "we shot".
+_MAKER = re.compile(
+    r"\bI (?:\w+ )?(?:wanted|want|set out|tried|decided|needed|hoped|meant|chose|had) to "
+    r"(?:make|tell|shoot|film|write|direct|cast|adapt|remake)\b"
+    r"|\bI (?:made|wrote|shot|directed|cast|edited|filmed|adapted) (?:this|the|my|a) "
+    r"(?:film|movie|picture|script|screenplay|story|short|feature)\b"
+    r"|\b(?:[Mm]y|[Oo]ur) (?:film|movie|script|screenplay|cast|crew|actors|actor|actress|cinematographer|"
+    r"editor|producers?|shoot|set|characters?)\b(?! of the (?:year|decade|festival|week|month|century))"
+    r"|\b(?:[Ww]e|I) (?:shot|filmed|cast|rehearsed|edited|storyboarded)\b"
+    r"|\bwhen (?:I|we) (?:was |were )?(?:making|shooting|writing|casting|editing|filming)\b"
+)
 # "In the final scene of Brief Encounter (1945), Laura…": a setting that is another film.
 _OTHER_FILM_SETTING = re.compile(r"^(?:In|At|During|Throughout)\b[^,]{0,60}\((?:1[89]|20)\d\d\),")
 _RUN_ON_OBJECT = re.compile(r"\b(?:her|him|them|us|me) [A-Z][a-z]+['’]s\b")
@@ -193,7 +221,7 @@ def dangling(sentence: str) -> bool:
     text = _strip_openers(sentence)
     if _LEANS_BACK.match(text):
         return True
-    if _PRONOUN_START.match(text) and not _DUMMY_IT.match(text):
+    if _PRONOUN_START.match(text) and not _DUMMY_IT.match(text) and not _CATAPHORIC_IT.match(text):
         return True
     # Searched in the whole text (lookaheads need the words after), counted only when early.
     words = text.split(maxsplit=_BACK_REFERENCE_WORDS)
@@ -202,7 +230,7 @@ def dangling(sentence: str) -> bool:
         found = pattern.search(text)
         if found and found.start() < early_end:
             return True
-    return _pronoun_before_name(text) or _early_it(text)
+    return _pronoun_before_name(text) or (_early_it(text) and not _CATAPHORIC_IT.match(text))
 
 
 def _early_it(text: str) -> bool:
@@ -296,6 +324,31 @@ def _headline_run(text: str) -> bool:
     return False
 
 
+def _reported_speech_recap(text: str) -> bool:
+    """Two or more sentences that open "<someone> asks/says/tells…": a retelling of a conversation.
+
+    "Chris asks Rose whether… She says no, and asks if they should. She tells him…" is plot, in
+    indirect speech; one such sentence ("Mr. Perlman tells his son to hold on to the pain, and…")
+    may carry the critic's view, two in a row are the script.
+    """
+    sentences = _SENTENCE_BREAK.split(text)
+    opened = sum(bool(_SPEECH_OPENING.match(sentence.lstrip(_OPENERS))) for sentence in sentences)
+    return opened >= 2 and 2 * opened >= len(sentences)
+
+
+def _maker_speaks(text: str) -> bool:
+    """First person of the film's maker outside quotation marks ("I wanted to make a film about…").
+
+    Unattributed, the director's words read as the critic's.  A critic's own "I" ("I haven't stopped
+    thinking about it", "I wanted to dislike it") is not about making the film.
+    """
+    spans = quote_spans(text)
+    for match in _MAKER.finditer(text):
+        if not any(start < match.start() < end for start, end in spans):
+            return True
+    return False
+
+
 def _unintroduced_pair(text: str) -> bool:
     """"The couple"/"the two" without two different names before it in the passage."""
     match = _PAIR.search(text)
@@ -310,7 +363,8 @@ def standalone_problem(text: str) -> str | None:
         ("opens with a reply to an earlier sentence", bool(re.match(r"(?:But|And)\b", text.lstrip(_OPENERS)))),
         ("opens with someone else's words", opens_with_quote(text)),
         ("mostly someone else's words", quoted_fraction(text) > MAX_QUOTED),
-        ("dialogue recap", len(_SPEECH_TAG.findall(text)) >= 2),
+        ("dialogue recap", len(_SPEECH_TAG.findall(text)) >= 2 or _reported_speech_recap(text)),
+        ("the film-maker's words, unattributed", _maker_speaks(text)),
         ("listicle teaser", bool(_TEASER.search(text))),
         ("heading fused into a sentence", _fused_heading(text) or _headline_run(text)),
         ("describes another film", bool(_OTHER_FILM_SETTING.match(text))),
