@@ -35,7 +35,8 @@ _CONJUNCTIONS = _words(
 )
 _CONTRACTED = _words("he she it they we i you")
 _DETERMINERS = _words("the a an his her their its my your our every each this these those no")
-_OBJECT_START = _DETERMINERS | _words("him them it us me her")
+_REFLEXIVES = _words("himself herself themselves itself myself ourselves yourself")
+_OBJECT_START = _DETERMINERS | _REFLEXIVES | _words("him them it us me her")
 _ADVERBS = _words(
     "never always still barely just only now finally really even also already less more much then often rarely "
     "hardly soon again not once simply almost nearly suddenly quietly slowly far today tonight later earlier "
@@ -106,7 +107,7 @@ _ROLE_NOUNS = _words(
     "boyfriend girlfriend partner named called titled dubbed"
 )
 _TIME_NOUNS = _words("years months weeks days hours minutes seconds decades moments nights mornings")
-_PERSONAL_OBJECTS = _words("it him them me us")
+_PERSONAL_OBJECTS = _words("it him them me us") | _REFLEXIVES
 _TIME_AFTER = _words("later earlier ago after before on in afterwards")
 # An unlisted verb is trusted only right after a short noun phrase ("the Kims exploit", "the old witch takes").
 _MAX_UNKNOWN_VERB_AT = 3
@@ -216,7 +217,9 @@ class _Clause:
         if _in(verb, _INTRANSITIVE):
             return rest[-1].word not in _PREPOSITIONS  # "lives in" strands the preposition
         if _in(verb, _DITRANSITIVE):
-            return False
+            # Both objects there ("promises her a kingdom") or none missing; one object may hide a gap
+            # ("the answer he gives the students").
+            return len(rest) > 1 and rest[0].word in _PERSONAL_OBJECTS | {"her"} and _opens_object(rest, 1)
         first = rest[0]
         if _in(verb, _CAUSATIVE) and len(rest) > 1 and first.word in _PERSONAL_OBJECTS | {"her"}:
             return self.complete_after_verb(nxt + 1, rest[1].word)  # "lets him do it": does "do" have its object?
@@ -299,6 +302,8 @@ def _opens_object(toks: list[_Token], k: int) -> bool:
     """Whether toks[k:] open a noun phrase object: "the door", "him", "Mia", "most of", "that trust"."""
     first = toks[k]
     following = toks[k + 1] if k + 1 < len(toks) else None
+    if first.word in _REFLEXIVES:  # "the intimacy they allow themselves" may still have its gap
+        return following is not None
     if first.word in _OBJECT_START or _is_name(first):
         return True
     if first.word in _QUANTIFIERS:
@@ -375,6 +380,9 @@ def _name_clause(tokens: list[_Token], i: int, clause: _Clause) -> bool:
     return clause.complete_after_verb(verb_at, verb)
 
 
+_FUNCTION_WORDS = _DETERMINERS | _PREPOSITIONS | _CONJUNCTIONS | _ADVERBS
+
+
 def _looks_finite(tokens: list[_Token], i: int) -> bool:
     """A token that may be the verb of the clause before a fusion point ("keeps", "dances")."""
     word = tokens[i].word
@@ -386,7 +394,8 @@ def _looks_finite(tokens: list[_Token], i: int) -> bool:
         return False  # "and years later Sebastian owns a club": a time phrase, not a verb
     before = tokens[i - 1] if i else None
     raw = tokens[i].raw.lstrip("\"“‘'([")
-    if before is not None and before.raw[:1].isupper() and raw[:1].islower() and not before.ends_clause:
+    name_before = before is not None and before.raw[:1].isupper() and before.word not in _FUNCTION_WORDS
+    if name_before and raw[:1].islower() and not before.ends_clause:
         return True  # "Nora and Hae Sung sit": a lower-case word after a name
     after_determiner = before is not None and (before.word in _DETERMINERS or before.word.endswith("'s"))
     return not after_determiner and (word.endswith("ed") or _finite_3sg(word))
@@ -411,7 +420,14 @@ def _time_phrase_ends(tokens: list[_Token], i: int) -> bool:
     close the clause before.  "every time he drives" stays a subordinate clause.
     """
     before = tokens[i - 1].word if i else ""
-    return before in _PREPOSITIONS or (before in _words("every each last next") and tokens[i].word in _PERIODS)
+    if before in _PREPOSITIONS:
+        return True
+    if tokens[i].word not in _PERIODS:
+        return False
+    # "for a week Nora introduces him": an indefinite duration is no head for a relative clause
+    # ("on the day she arrives" is).
+    indefinite = before in ("a", "one") and i > 1 and tokens[i - 2].word in _PREPOSITIONS
+    return before in _words("every each last next") or indefinite
 
 
 def run_on(text: str) -> bool:
@@ -432,6 +448,8 @@ def run_on(text: str) -> bool:
             and token.word not in _DETERMINERS
             and not token.word.endswith(("'s", "s'"))  # "James Stewart's Scottie": a possessive ends nothing
             and (not _in(token.word, _INTRODUCERS) or _object_closes(tokens, i))
+            # "Colm tells Pádraic he doesn't like him": an object, then the clause the verb takes.
+            and not (i and _in(tokens[i - 1].word, _OBJECT_CLAUSE) and _is_name(token))
             and not (token.word in _HEAD_NOUNS and not _time_phrase_ends(tokens, i))
             and not (i and tokens[i - 1].word in _words("so too such as how"))
         )

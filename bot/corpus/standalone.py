@@ -49,6 +49,8 @@ _PRONOUN_START = re.compile(r"(?:He|She|It|They|His|Her|Their|Its|Them|Him|Hers|
 _DUMMY_IT = re.compile(
     r"It(?:['’]s| is| was| seems| feels| would be)(?: (?!(?:a|an|the|this|that|his|her|their)\b)[\w-]+){1,2}"
     r" (?:not )?(?:to|that)\b"
+    # "It's no wonder Chihiro stays silent": the clause after is what "it" stands for.
+    r"|It(?:['’]s| is| was) (?:no|small|little) (?:wonder|surprise|accident|coincidence)\b"
 )
 # "It’s the quietest sequence in Spirited Away…: the train gliding…": a superlative, then the colon
 # names what "it" is, in the same sentence.
