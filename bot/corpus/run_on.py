@@ -7,6 +7,11 @@ is ordinary English when the second clause is a reduced relative with a gap
 climb down"), so the test here is the gap: a new subject and finite verb right
 after a content word, with no punctuation or conjunction between, is a run-on
 only when the clause it opens is complete (its object or complement is there).
+The new subject may be a pronoun, a name ("…his operating system Samantha
+laughs at his jokes") or a short noun phrase with any verb that agrees with it
+and takes an object ("…a recommendation the Kims exploit that trust").  Right
+after a verb there is no noun for a relative clause to hang on, so a name and a
+second finite verb ("…every time he drives Misaki notices…") are two clauses.
 
 Simple tokenisation and a few word lists; no regex over the text, one pass
 over the tokens with a bounded look-ahead, so linear time on any input.  When
@@ -172,9 +177,10 @@ class _Clause:
     def __init__(self, tokens: list[_Token], start: int) -> None:
         end = start
         while end < len(tokens) and end - start < _LOOK_AHEAD * 2:
-            if end > start and (tokens[end].opens or tokens[end].word in _CONJUNCTIONS):
-                if not (tokens[end].word == "that" and _opens_object(tokens, end)):
-                    break  # "exploit that trust": a demonstrative, the clause goes on
+            boundary = end > start and (tokens[end].opens or tokens[end].word in _CONJUNCTIONS)
+            # "exploit that trust": a demonstrative, the clause goes on.
+            if boundary and not (tokens[end].word == "that" and _opens_object(tokens, end)):
+                break
             end += 1
             if tokens[end - 1].ends_clause:
                 break
@@ -394,8 +400,8 @@ def _looks_finite(tokens: list[_Token], i: int) -> bool:
         return False  # "and years later Sebastian owns a club": a time phrase, not a verb
     before = tokens[i - 1] if i else None
     raw = tokens[i].raw.lstrip("\"“‘'([")
-    name_before = before is not None and before.raw[:1].isupper() and before.word not in _FUNCTION_WORDS
-    if name_before and raw[:1].islower() and not before.ends_clause:
+    if before is not None and before.raw[:1].isupper() and before.word not in _FUNCTION_WORDS and (
+            raw[:1].islower() and not before.ends_clause):
         return True  # "Nora and Hae Sung sit": a lower-case word after a name
     after_determiner = before is not None and (before.word in _DETERMINERS or before.word.endswith("'s"))
     return not after_determiner and (word.endswith("ed") or _finite_3sg(word))

@@ -7,7 +7,9 @@ no preceding sentence.  These rules decide, from the text alone:
   one of its paragraph, and a passage still opening with one is not quotable;
 - standalone_problem(text): why a whole passage must never be offered as the
   critic's view (run-on from lost punctuation, a heading fused into a
-  sentence, a listicle teaser, mostly someone else's words...), or None.
+  sentence, a listicle teaser, mostly someone else's words, a conversation
+  retold in reported speech, the film-maker's unattributed first person...),
+  or None.
 Pure functions, standard library only, linear time.
 """
 
