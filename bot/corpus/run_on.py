@@ -7,6 +7,11 @@ is ordinary English when the second clause is a reduced relative with a gap
 climb down"), so the test here is the gap: a new subject and finite verb right
 after a content word, with no punctuation or conjunction between, is a run-on
 only when the clause it opens is complete (its object or complement is there).
+The new subject may be a pronoun, a name ("…his operating system Samantha
+laughs at his jokes") or a short noun phrase with any verb that agrees with it
+and takes an object ("…a recommendation the Kims exploit that trust").  Right
+after a verb there is no noun for a relative clause to hang on, so a name and a
+second finite verb ("…every time he drives Misaki notices…") are two clauses.
 
 Simple tokenisation and a few word lists; no regex over the text, one pass
 over the tokens with a bounded look-ahead, so linear time on any input.  When
@@ -35,11 +40,12 @@ _CONJUNCTIONS = _words(
 )
 _CONTRACTED = _words("he she it they we i you")
 _DETERMINERS = _words("the a an his her their its my your our every each this these those no")
-_OBJECT_START = _DETERMINERS | _words("him them it us me her")
+_REFLEXIVES = _words("himself herself themselves itself myself ourselves yourself")
+_OBJECT_START = _DETERMINERS | _REFLEXIVES | _words("him them it us me her")
 _ADVERBS = _words(
     "never always still barely just only now finally really even also already less more much then often rarely "
     "hardly soon again not once simply almost nearly suddenly quietly slowly far today tonight later earlier "
-    "ago anymore here there too either"
+    "ago anymore here there too either rather perhaps probably actually yet ever"
 )
 _PLURAL = _words("them us both all two three")
 # Words after which a new subject is ordinary English: conjunctions, relatives,
@@ -52,7 +58,10 @@ _INTRODUCERS = _words(
     "notice remember forget pretend promise swear doubt understand agree reckon figure note suggest explain "
     "announce confess complain warn insist argue claim decide discover bet hint reveal recall joke sing write "
     "everything something anything nothing everyone someone anyone nobody everybody somebody anybody all one "
-    "us me them him her you it so too such enough"
+    "us me them him her you it so too such enough "
+    # Irregular pasts of the verbs above, and nouns that take a clause without "that" ("no wonder Mia leaves").
+    "said thought knew felt saw heard found meant told understood forgot swore confirm accept "
+    "wonder surprise accident shame pity chance coincidence"
 )
 # "the night she arrives", "the way he looks": a relative clause without "that" or
 # "when".  Straight after a preposition ("at night he cries") they are no head.
@@ -92,6 +101,29 @@ _IRREGULAR_PAST = _words(
     "fled saw did had was were is are"
 )
 _LOOK_AHEAD = 8
+IRREGULAR_PAST = _IRREGULAR_PAST  # for headline detection in standalone ("A Love Story Told in Glances")
+# "is about to / going to / able to": the verb after "to" carries the clause.
+_BE_TO = _words("about going able unable willing ready set supposed bound due happy glad afraid determined")
+# "the director Bong Joon-ho", "the song City of Stars": a name in apposition to a role, not a new subject.
+_ROLE_NOUNS = _words(
+    "director filmmaker writer screenwriter actor actress star co-star newcomer composer cinematographer "
+    "editor producer critic novelist author character protagonist hero heroine villain film movie title song "
+    "album novel book play series show character daughter son wife husband mother father brother sister friend "
+    "boyfriend girlfriend partner named called titled dubbed"
+)
+_TIME_NOUNS = _words("years months weeks days hours minutes seconds decades moments nights mornings")
+_PERSONAL_OBJECTS = _words("it him them me us") | _REFLEXIVES
+_TIME_AFTER = _words("later earlier ago after before on in afterwards")
+# An unlisted verb is trusted only right after a short noun phrase ("the Kims exploit", "the old witch takes").
+_MAX_UNKNOWN_VERB_AT = 3
+# Verbs taking an object and then a clause: "convinces him the court wants…" is one sentence.
+_OBJECT_CLAUSE = _words("convince persuade assure remind warn inform promise tell teach show bet")
+_PERIODS = _words("morning evening night day week month year summer winter spring autumn weekend")
+# Particles that close a verb phrase rather than open a prepositional one ("wants his friend back Colm has…").
+_PARTICLES = _words("back away home apart together")
+_SUPERLATIVE_ADVERBS = _words("most least best worst first last")
+# Object-like words that can open an object: "takes most of her name", "exploit that trust".
+_QUANTIFIERS = _words("most all some much many both half none several each every any")
 
 
 @dataclass(frozen=True)
@@ -145,7 +177,9 @@ class _Clause:
     def __init__(self, tokens: list[_Token], start: int) -> None:
         end = start
         while end < len(tokens) and end - start < _LOOK_AHEAD * 2:
-            if end > start and (tokens[end].opens or tokens[end].word in _CONJUNCTIONS):
+            boundary = end > start and (tokens[end].opens or tokens[end].word in _CONJUNCTIONS)
+            # "exploit that trust": a demonstrative, the clause goes on.
+            if boundary and not (tokens[end].word == "that" and _opens_object(tokens, end)):
                 break
             end += 1
             if tokens[end - 1].ends_clause:
@@ -175,6 +209,8 @@ class _Clause:
         nxt = self.skip_adverbs(i + 1)
         rest = toks[nxt:]
         if verb in _BE or verb in ("'s", "'re"):
+            if len(rest) > 1 and rest[0].word in _BE_TO and rest[1].word == "to":
+                return self.complete_after_verb(nxt + 1, "to")  # "she's about to apologise for it"
             return bool(rest) and (rest[0].word in _DETERMINERS or rest[0].word.isdigit())
         if verb in _words("do does did have has had") and rest and rest[0].word in _OBJECT_START:
             return rest[-1].word not in _PREPOSITIONS  # a main verb: "do it", not "the film he has a soft spot for"
@@ -187,18 +223,38 @@ class _Clause:
         if _in(verb, _INTRANSITIVE):
             return rest[-1].word not in _PREPOSITIONS  # "lives in" strands the preposition
         if _in(verb, _DITRANSITIVE):
-            return False
+            # Both objects there ("promises her a kingdom") or none missing; one object may hide a gap
+            # ("the answer he gives the students").
+            return len(rest) > 1 and rest[0].word in _PERSONAL_OBJECTS | {"her"} and _opens_object(rest, 1)
         first = rest[0]
-        if _in(verb, _CAUSATIVE) and len(rest) > 1 and first.word in _OBJECT_START - _DETERMINERS:
+        if _in(verb, _CAUSATIVE) and len(rest) > 1 and first.word in _PERSONAL_OBJECTS | {"her"}:
             return self.complete_after_verb(nxt + 1, rest[1].word)  # "lets him do it": does "do" have its object?
+        if _in(verb, _CAUSATIVE) and first.word in _DETERMINERS and len(rest) > 3 and not _finite_3sg(rest[2].word):
+            # "watches the door close on her": object and bare verb given, the clause goes on.
+            return rest[-1].word not in _PREPOSITIONS and rest[2].word not in _PREPOSITIONS | _DETERMINERS
         if _in(verb, _INTRODUCERS) or _in(verb, _CAUSATIVE):
-            # "we never hear it and": an object, then the clause ends; "hears her sing"
-            # or "says is great" may still hide the gap.
-            return len(rest) == 1 and first.word in _OBJECT_START
+            if _is_subject(first) and len(rest) > 2:
+                return _new_clause_at(self.toks, nxt - 1)  # "has decided he would rather write music"
+            # "we never hear it and", "lets her believe it for two hours": an object, nothing stranded;
+            # "hears her sing" or "says is great" may still hide the gap.
+            if first.word in _PERSONAL_OBJECTS and rest[-1].word not in _PREPOSITIONS:
+                return len(rest) == 1 or rest[1].word in _PREPOSITIONS or rest[1].word in _ADVERBS
+            if len(rest) == 1:
+                return first.word in _OBJECT_START
+            # "would rather write music than talk to him": an object and no later verb that could hide
+            # a gap ("say the ending ruins"), so nothing is missing.
+            plain = first.word in _OBJECT_START or (first.word.isalpha() and first.raw[:1].islower()
+                                                    and first.word not in _PREPOSITIONS | _ADVERBS
+                                                    and first.word not in _INTRODUCERS)  # "learned how to ask"
+            return plain and rest[-1].word not in _PREPOSITIONS and not any(
+                _finite_3sg(t.word) or _is_subject(t) for t in rest[1:])
         if loose:  # "it now tops critics' polls": "it" opens relatives less often than he/she
             return first.word not in _PREPOSITIONS
-        # Transitive: an object straight after the verb.
-        return first.word in _OBJECT_START or first.raw[:1].isupper()
+        # Transitive: an object straight after the verb ("most of her name", "that trust" are objects too;
+        # "apologise for it" has its object after the preposition).
+        if first.word in _PREPOSITIONS:
+            return len(rest) > 1 and rest[1].word in _PERSONAL_OBJECTS
+        return _opens_object(rest, 0)
 
 
 def _new_clause_at(tokens: list[_Token], i: int) -> bool:
@@ -220,8 +276,12 @@ def _new_clause_at(tokens: list[_Token], i: int) -> bool:
         if _in(verb, _INTRODUCERS) and verb_at + 1 < len(toks) and toks[verb_at + 1].word in _NOMINATIVE:
             return _new_clause_at(toks, verb_at)  # "he remembers she lets him do it"
         return clause.complete_after_verb(verb_at, verb, loose=subject == "it")
+    if _is_name(toks[0]) and tokens[i].word not in _ROLE_NOUNS and not _is_name(tokens[i]):
+        return _name_clause(tokens, i, clause)
     if subject not in _DETERMINERS or subject in ("this", "that", "these", "those") or tokens[i].word.endswith("ing"):
         return False  # "escaping a life is…": a gerund and its object
+    if toks[1].word in _HEAD_NOUNS:
+        return False  # "…a drum solo the way other directors edit a car chase": an adverbial
     # A noun phrase subject: determiner, up to three words, then a verb we can recognise.
     for j in range(2, min(len(toks), 6)):
         word = toks[j].word
@@ -237,9 +297,96 @@ def _new_clause_at(tokens: list[_Token], i: int) -> bool:
             if base_form and (_in(tokens[i].word, _CAUSATIVE) or not plural):
                 return False  # "makes the audience laugh", not a plural subject
             return clause.complete_after_verb(j, word)
+        if j <= _MAX_UNKNOWN_VERB_AT and _unknown_verb_with_object(toks, j):
+            return clause.complete_after_verb(j, word)  # "the Kims exploit that trust", "the witch takes most of"
         if word in _PREPOSITIONS or word in _DETERMINERS or toks[j].ends_clause or toks[j].opens:
             return False
     return False
+
+
+def _opens_object(toks: list[_Token], k: int) -> bool:
+    """Whether toks[k:] open a noun phrase object: "the door", "him", "Mia", "most of", "that trust"."""
+    first = toks[k]
+    following = toks[k + 1] if k + 1 < len(toks) else None
+    if first.word in _REFLEXIVES:  # "the intimacy they allow themselves" may still have its gap
+        return following is not None
+    if first.word in _OBJECT_START or _is_name(first):
+        return True
+    if first.word in _QUANTIFIERS:
+        return following is not None and following.word == "of"
+    if first.word != "that" or following is None or first.ends_clause:
+        return False
+    # A demonstrative before a plain noun that ends the phrase ("exploit that trust with…"), not a
+    # relative or complement ("the thing that ever happened", "that he knows").
+    plain = following.word.isalpha() and following.raw[:1].islower() and not (
+        _is_subject(following) or following.word in _DETERMINERS or following.word in _ADVERBS
+        or following.word.endswith("ly"))
+    after = toks[k + 2] if k + 2 < len(toks) else None
+    return plain and (following.ends_clause or after is None or after.word in _PREPOSITIONS | _CONJUNCTIONS)
+
+
+def _is_subject(token: _Token) -> bool:
+    """A subject pronoun or a name."""
+    return token.word in _NOMINATIVE or _is_name(token)
+
+
+def _is_name(token: _Token) -> bool:
+    """A capitalised word inside a sentence, not "I" and not a possessive ("Mia’s" is no subject)."""
+    raw = token.raw.lstrip("\"“‘'([")
+    return raw[:1].isupper() and token.word not in ("i", "i'm", "i've", "i'd", "i'll") and not (
+        token.word.endswith(("'s", "s'")))
+
+
+def _unknown_verb_with_object(toks: list[_Token], j: int) -> bool:
+    """toks[j] agrees with the noun before it as a finite verb and an object follows it.
+
+    Any verb, not only the listed ones: "the Kims exploit that trust", "the witch takes most of her
+    name".  A plural head takes a base form, a singular one an -s form; the past fits both.  "the
+    most/best" after the verb is an adverb ("the film the critics love the most"), not an object.
+    """
+    if j + 1 >= len(toks) or toks[j - 1].ends_clause or toks[j].opens or toks[j + 1].opens:
+        return False
+    head, word, after = toks[j - 1], toks[j].word, toks[j + 1]
+    if not word.isalpha() or word in _PREPOSITIONS | _DETERMINERS | _CONJUNCTIONS | _ADVERBS | _QUANTIFIERS:
+        return False
+    plural = head.word.endswith("s") and not head.word.endswith("ss") or head.word in _PLURAL
+    past = word in _IRREGULAR_PAST or word.endswith("ed")
+    agrees = past or (not _finite_3sg(word) if plural else _finite_3sg(word))
+    if not agrees or word.endswith("ing"):
+        return False
+    if after.word == "the" and j + 2 < len(toks) and toks[j + 2].word in _SUPERLATIVE_ADVERBS:
+        return False
+    return _opens_object(toks, j + 1)
+
+
+def _name_clause(tokens: list[_Token], i: int, clause: _Clause) -> bool:
+    """A name (1–3 capitalised words) opening a complete clause fused onto tokens[i].
+
+    "…a recommendation Mrs. Park trusts…" is a relative with a gap, so the clause must be complete
+    ("…his operating system Samantha laughs at his jokes…").  Straight after a verb there is no
+    noun for a relative clause to hang on: "every time he drives Misaki notices" is two clauses as
+    soon as a finite verb follows the name (verbs with two objects excepted: "buys Mia flowers").
+    """
+    toks = clause.toks
+    k = 1
+    while k < min(len(toks), 3) and _is_name(toks[k]) and not toks[k - 1].ends_clause:
+        k += 1
+    if toks[k - 1].ends_clause:
+        return False
+    verb_at = clause.skip_adverbs(k)
+    if verb_at >= len(toks):
+        return False
+    verb = toks[verb_at].word
+    if not _finite_3sg(verb) or toks[verb_at].opens or verb in _PREPOSITIONS | _DETERMINERS | _CONJUNCTIONS:
+        return False
+    before = tokens[i - 1] if i else None
+    after_verb = before is not None and (before.word in _NOMINATIVE or before.word == "it") and not before.ends_clause
+    if after_verb and not _in(tokens[i].word, _DITRANSITIVE) and not verb.endswith("ed"):
+        return True
+    return clause.complete_after_verb(verb_at, verb)
+
+
+_FUNCTION_WORDS = _DETERMINERS | _PREPOSITIONS | _CONJUNCTIONS | _ADVERBS
 
 
 def _looks_finite(tokens: list[_Token], i: int) -> bool:
@@ -249,11 +396,44 @@ def _looks_finite(tokens: list[_Token], i: int) -> bool:
         return True
     if word in _PREPOSITIONS or word in _DETERMINERS or word in _CONJUNCTIONS or word in _ADVERBS:
         return False
+    if word in _TIME_NOUNS and i + 1 < len(tokens) and tokens[i + 1].word in _TIME_AFTER:
+        return False  # "and years later Sebastian owns a club": a time phrase, not a verb
     before = tokens[i - 1] if i else None
-    if before is not None and before.raw[:1].isupper() and word[:1].islower() and not before.ends_clause:
+    raw = tokens[i].raw.lstrip("\"“‘'([")
+    if before is not None and before.raw[:1].isupper() and before.word not in _FUNCTION_WORDS and (
+            raw[:1].islower() and not before.ends_clause):
         return True  # "Nora and Hae Sung sit": a lower-case word after a name
     after_determiner = before is not None and (before.word in _DETERMINERS or before.word.endswith("'s"))
     return not after_determiner and (word.endswith("ed") or _finite_3sg(word))
+
+
+def _object_closes(tokens: list[_Token], i: int) -> bool:
+    """ "…did not push him the court wants…": an object pronoun that ends its clause.
+
+    After verbs with two objects or a clause ("gives him the ring", "tells him the film is…",
+    "lets him go") the pronoun does not end anything.
+    """
+    before = tokens[i - 1] if i else None
+    if tokens[i].word not in _PERSONAL_OBJECTS or before is None or before.ends_clause or not before.word.isalpha():
+        return False
+    return not any(_in(before.word, lexicon) for lexicon in (_DITRANSITIVE, _CAUSATIVE, _INTRODUCERS, _OBJECT_CLAUSE))
+
+
+def _time_phrase_ends(tokens: list[_Token], i: int) -> bool:
+    """Whether a head noun ends a time phrase ("at night", "every morning") instead of heading a relative.
+
+    "the night she arrives" is a relative; "…at night he cries", "…every morning Takashi turns up"
+    close the clause before.  "every time he drives" stays a subordinate clause.
+    """
+    before = tokens[i - 1].word if i else ""
+    if before in _PREPOSITIONS:
+        return True
+    if tokens[i].word not in _PERIODS:
+        return False
+    # "for a week Nora introduces him": an indefinite duration is no head for a relative clause
+    # ("on the day she arrives" is).
+    indefinite = before in ("a", "one") and i > 1 and tokens[i - 2].word in _PREPOSITIONS
+    return before in _words("every each last next") or indefinite
 
 
 def run_on(text: str) -> bool:
@@ -270,10 +450,13 @@ def run_on(text: str) -> bool:
             and not token.ends_clause
             and not tokens[i + 1].opens
             and (token.word[:1].isalpha() or token.word[:1].isdigit())
-            and token.word not in _PREPOSITIONS
+            and (token.word not in _PREPOSITIONS or token.word in _PARTICLES)
             and token.word not in _DETERMINERS
-            and not _in(token.word, _INTRODUCERS)
-            and not (token.word in _HEAD_NOUNS and not (i and tokens[i - 1].word in _PREPOSITIONS))
+            and not token.word.endswith(("'s", "s'"))  # "James Stewart's Scottie": a possessive ends nothing
+            and (not _in(token.word, _INTRODUCERS) or _object_closes(tokens, i))
+            # "Colm tells Pádraic he doesn't like him": an object, then the clause the verb takes.
+            and not (i and _in(tokens[i - 1].word, _OBJECT_CLAUSE) and _is_name(token))
+            and not (token.word in _HEAD_NOUNS and not _time_phrase_ends(tokens, i))
             and not (i and tokens[i - 1].word in _words("so too such as how"))
         )
         if fusion and _new_clause_at(tokens, i):

@@ -7,7 +7,9 @@ no preceding sentence.  These rules decide, from the text alone:
   one of its paragraph, and a passage still opening with one is not quotable;
 - standalone_problem(text): why a whole passage must never be offered as the
   critic's view (run-on from lost punctuation, a heading fused into a
-  sentence, a listicle teaser, mostly someone else's words...), or None.
+  sentence, a listicle teaser, mostly someone else's words, a conversation
+  retold in reported speech, the film-maker's unattributed first person...),
+  or None.
 Pure functions, standard library only, linear time.
 """
 
@@ -15,8 +17,8 @@ from __future__ import annotations
 
 import re
 
-from bot.corpus.quotes import opens_with_quote, quoted_fraction, quotes_balanced
-from bot.corpus.run_on import run_on
+from bot.corpus.quotes import opens_with_quote, quote_spans, quoted_fraction, quotes_balanced
+from bot.corpus.run_on import IRREGULAR_PAST, run_on
 
 _OPENERS = "\"“‘'([¿¡「『"
 
@@ -49,6 +51,13 @@ _PRONOUN_START = re.compile(r"(?:He|She|It|They|His|Her|Their|Its|Them|Him|Hers|
 _DUMMY_IT = re.compile(
     r"It(?:['’]s| is| was| seems| feels| would be)(?: (?!(?:a|an|the|this|that|his|her|their)\b)[\w-]+){1,2}"
     r" (?:not )?(?:to|that)\b"
+    # "It's no wonder Chihiro stays silent": the clause after is what "it" stands for.
+    r"|It(?:['’]s| is| was) (?:no|small|little) (?:wonder|surprise|accident|coincidence)\b"
+)
+# "It’s the quietest sequence in Spirited Away…: the train gliding…": a superlative, then the colon
+# names what "it" is, in the same sentence.
+_CATAPHORIC_IT = re.compile(
+    r"It(?:['’]s| is| was) the (?:\w+est|most \w+|only|first|last|best|worst)\b[^:.;!?]{0,150}: \S"
 )
 _PRONOUN = _words("he she they him her them his their hers theirs himself herself themselves")
 # Singular person pronouns always need a named person before them in the quote.
@@ -99,6 +108,37 @@ _TEASER = re.compile(
 # Jaws invented…"): a capitalised verb or relative inside the run marks a headline.
 _HEADLINE_WORDS = _words("That Is Are Was Were Why How What Who Won Made Makes Became Broke Still Ever Never Explained")
 _MIN_HEADLINE_RUN = 5
+# Words that label an article: "Oppenheimer Review:", "Aftersun Explained".
+_HEADING_LABELS = _words("Review Reviews Recap Interview Explained Analysis Verdict Essay Retrospective Spoilers")
+# Irregular pasts that are also common names or title words ("Will", "Saw", "Drive" is no past anyway).
+_NAME_LIKE_PAST = _words("saw let set led lay met won had did is are was were")
+_ROLE_TITLES = _words("Director Filmmaker Writer Writer-director Writer-Director Actor Actress Star Composer Producer")
+_POSSESSIVE = ("’s", "'s", "s’", "s'")
+_MIN_HEADLINE_NAME = 4  # a possessive this far into a capitalised run: heading + name
+_MAX_TITLE_CAPITALS = 6
+# Sentence ends, for counting sentences (linear: one character class, one space run).
+_SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][”\"’)])) +(?=[“\"A-Z])")
+_SPEECH_VERBS = (
+    r"(?:asks|asked|says|said|tells|told|replies|replied|answers|answered|insists|insisted|admits|admitted|"
+    r"explains|explained|wonders|wondered|jokes|joked|warns|warned|promises|promised|confesses|confessed|"
+    r"agrees|agreed|adds|added|whispers|whispered|shouts|shouted|responds|responded|snaps|snapped|"
+    r"protests|protested|begs|begged|assures|assured|lies|lied)"
+)
+# "She says no", "Chris asks Rose…", "Oliver quietly says…": a speaker and a speech verb open the sentence.
+_SPEECH_OPENING = re.compile(
+    rf"(?:He|She|They|I|We|[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)?) (?:\w+ly )?{_SPEECH_VERBS}\b"
+)
+# The maker's first person: "I wanted to make a film about…", "I made this film", "my actors", "we shot".
+_MAKER = re.compile(
+    r"\bI (?:\w+ )?(?:wanted|want|set out|tried|decided|needed|hoped|meant|chose|had) to "
+    r"(?:make|tell|shoot|film|write|direct|cast|adapt|remake)\b"
+    r"|\bI (?:made|wrote|shot|directed|cast|edited|filmed|adapted) (?:this|the|my|a) "
+    r"(?:film|movie|picture|script|screenplay|story|short|feature)\b"
+    r"|\b(?:[Mm]y|[Oo]ur) (?:film|movie|script|screenplay|cast|crew|actors|actor|actress|cinematographer|"
+    r"editor|producers?|shoot|set|characters?)\b(?! of the (?:year|decade|festival|week|month|century))"
+    r"|\b(?:[Ww]e|I) (?:shot|filmed|cast|rehearsed|edited|storyboarded)\b"
+    r"|\bwhen (?:I|we) (?:was |were )?(?:making|shooting|writing|casting|editing|filming)\b"
+)
 # "In the final scene of Brief Encounter (1945), Laura…": a setting that is another film.
 _OTHER_FILM_SETTING = re.compile(r"^(?:In|At|During|Throughout)\b[^,]{0,60}\((?:1[89]|20)\d\d\),")
 _RUN_ON_OBJECT = re.compile(r"\b(?:her|him|them|us|me) [A-Z][a-z]+['’]s\b")
@@ -185,7 +225,7 @@ def dangling(sentence: str) -> bool:
     text = _strip_openers(sentence)
     if _LEANS_BACK.match(text):
         return True
-    if _PRONOUN_START.match(text) and not _DUMMY_IT.match(text):
+    if _PRONOUN_START.match(text) and not _DUMMY_IT.match(text) and not _CATAPHORIC_IT.match(text):
         return True
     # Searched in the whole text (lookaheads need the words after), counted only when early.
     words = text.split(maxsplit=_BACK_REFERENCE_WORDS)
@@ -194,7 +234,7 @@ def dangling(sentence: str) -> bool:
         found = pattern.search(text)
         if found and found.start() < early_end:
             return True
-    return _pronoun_before_name(text) or _early_it(text)
+    return _pronoun_before_name(text) or (_early_it(text) and not _CATAPHORIC_IT.match(text))
 
 
 def _early_it(text: str) -> bool:
@@ -242,7 +282,16 @@ def _fused_heading(text: str) -> bool:
 
 
 def _headline_run(text: str) -> bool:
-    """A run of 5+ Title Case words holding a capitalised verb or relative, then a lower-case word."""
+    """A Title Case heading run into the sentence without a comma.
+
+    The run of capitalised (and small) words that opens the passage is a heading when:
+    - it holds a word only a headline capitalises: a verb or relative ("That", "Told", "Changed"),
+      or a heading label ("Oppenheimer Review: Nolan’s…");
+    - a possessive comes 4th or later in one name ("A Love Story Told in Glances Céline Sciamma’s",
+      "Past Lives Celine Song’s"), where a name has at most three words ("Paul Thomas Anderson’s");
+    - six capitalised words follow one another without a possessive or "and" to split them ("The
+      Quiet Genius of Tokyo Story Ozu never…"): longer than a film title plus its director.
+    """
     run: list[str] = []
     for raw in text.split(maxsplit=_BACK_REFERENCE_WORDS * 2)[: _BACK_REFERENCE_WORDS * 2]:
         word = raw.strip(_OPENERS + "”’)")
@@ -252,8 +301,56 @@ def _headline_run(text: str) -> bool:
         break
     else:
         return False
-    marked = any(w in _HEADLINE_WORDS or (w[:1].isupper() and w.endswith(("ed", "ing"))) for w in run[1:])
-    return len(run) >= _MIN_HEADLINE_RUN and marked
+    bare = [w.rstrip(":;,—–-") for w in run]
+    # After a possessive a title begins ("Sofia Coppola’s Lost in Translation"): no marker there.
+    before_possessive = next((k for k, w in enumerate(bare) if w.endswith(_POSSESSIVE)), len(bare))
+    marked = any(
+        w in _HEADLINE_WORDS or w in _HEADING_LABELS or (w[:1].isupper() and w.endswith(("ed", "ing")))
+        or (w[:1].isupper() and w.lower() in IRREGULAR_PAST and w.lower() not in _NAME_LIKE_PAST)
+        for w in bare[1:before_possessive]
+    )
+    if marked and len(run) >= _MIN_HEADLINE_RUN or any(w in _HEADING_LABELS for w in bare[1:]):
+        return True
+    capitals = 0
+    for raw, word in zip(run, bare, strict=True):
+        if word in ("and", "&") or word in _ROLE_TITLES or raw.endswith(","):
+            # "Martin Scorsese and Robert De Niro’s", "Director Paul Thomas Anderson’s",
+            # "Throughout La La Land, Gosling’s": a new name starts.
+            capitals = 0
+            continue
+        capitals += word[:1].isupper()
+        if word.endswith(_POSSESSIVE):
+            if capitals >= _MIN_HEADLINE_NAME:
+                return True
+            capitals = 0
+        elif capitals >= _MAX_TITLE_CAPITALS:
+            return True
+    return False
+
+
+def _reported_speech_recap(text: str) -> bool:
+    """Two or more sentences that open "<someone> asks/says/tells…": a retelling of a conversation.
+
+    "Chris asks Rose whether… She says no, and asks if they should. She tells him…" is plot, in
+    indirect speech; one such sentence ("Mr. Perlman tells his son to hold on to the pain, and…")
+    may carry the critic's view, two in a row are the script.
+    """
+    sentences = _SENTENCE_BREAK.split(text)
+    opened = sum(bool(_SPEECH_OPENING.match(sentence.lstrip(_OPENERS))) for sentence in sentences)
+    return opened >= 2 and 2 * opened >= len(sentences)
+
+
+def _maker_speaks(text: str) -> bool:
+    """First person of the film's maker outside quotation marks ("I wanted to make a film about…").
+
+    Unattributed, the director's words read as the critic's.  A critic's own "I" ("I haven't stopped
+    thinking about it", "I wanted to dislike it") is not about making the film.
+    """
+    spans = quote_spans(text)
+    for match in _MAKER.finditer(text):
+        if not any(start < match.start() < end for start, end in spans):
+            return True
+    return False
 
 
 def _unintroduced_pair(text: str) -> bool:
@@ -270,7 +367,8 @@ def standalone_problem(text: str) -> str | None:
         ("opens with a reply to an earlier sentence", bool(re.match(r"(?:But|And)\b", text.lstrip(_OPENERS)))),
         ("opens with someone else's words", opens_with_quote(text)),
         ("mostly someone else's words", quoted_fraction(text) > MAX_QUOTED),
-        ("dialogue recap", len(_SPEECH_TAG.findall(text)) >= 2),
+        ("dialogue recap", len(_SPEECH_TAG.findall(text)) >= 2 or _reported_speech_recap(text)),
+        ("the film-maker's words, unattributed", _maker_speaks(text)),
         ("listicle teaser", bool(_TEASER.search(text))),
         ("heading fused into a sentence", _fused_heading(text) or _headline_run(text)),
         ("describes another film", bool(_OTHER_FILM_SETTING.match(text))),

@@ -231,3 +231,150 @@ def test_it_after_a_noun_or_dummy_it_does_not_lean_back() -> None:
     """"The city is almost its own character" and "It's very difficult not to…" stand on their own."""
     assert not dangling("The city is almost its own character in this film.")
     assert not dangling("Whatever else happens, it's hard not to love Amy Adams in Arrival.")
+
+
+# Round 2: rules written to generalise from the v4 held-out leaks, each with traps both ways.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A name or a short noun phrase, any finite verb, an object: a complete clause fused on.
+        "Mrs. Park trusts anyone who comes with a recommendation the Kims exploit that trust with care.",
+        "Chihiro signs her contract with Yubaba the witch takes most of her name and leaves her only Sen.",
+        "Theodore falls in love with his operating system Samantha laughs at his jokes and reads his email.",
+        "Cleo works for a family in Colonia Roma the father leaves them for another woman.",
+        # Straight after a verb, a name and a second finite verb: two clauses.
+        "Kafuku listens to Oto’s voice on the cassette every time he drives Misaki notices and says nothing.",
+        # Curly apostrophe, a multi-word place name, "be about to".
+        "Nora has built a life in New York she’s not about to apologise for it to a boy she last saw at twelve.",
+        # An object pronoun or a particle closing the clause before the fusion.
+        "Sandra insists she did not push him the court wants a simpler story than the one she tells.",
+        "Pádraic wants his friend back Colm has decided he would rather write music than talk to him.",
+        # Both objects of a two-object verb, a reflexive object, an indefinite duration.
+        "Ofelia finds a labyrinth behind the mill the faun promises her a kingdom.",
+        "Lady Bird fights with her mother in the car she throws herself out of it to end the argument.",
+        "Hae Sung flies to New York for a week Nora introduces him to her husband.",
+        "Hirayama cleans the toilets of Shibuya every morning Takashi turns up late and talks about money.",
+    ],
+)
+def test_run_on_before_a_name_or_noun_phrase(text: str) -> None:
+    """The lost full stop sits after a proper noun or noun phrase, and a new subject + verb follows."""
+    assert standalone_problem(text) == "run-on from lost punctuation"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Reduced relatives: the clause after the name has its gap.
+        "The film Bong made after Okja is sharper, funnier and far more cruel.",
+        "Every line Hamaguchi writes sounds like something a real person would say.",
+        "Every room Rudolf Höss walks through in The Zone of Interest is bright, tidy and horribly ordinary.",
+        "Villeneuve gives Louise a gift the heptapods meant for all of us.",
+        "The only comfort the film allows itself is a song on the radio.",
+        "Mrs. Chan and Mr. Chow rehearse the scene they dread, and it is the only intimacy they allow themselves.",
+        # A name as an object, then the clause the verb takes ("tell X (that) …"), or a causative.
+        "Colm tells Pádraic he just doesn't like him anymore, and McDonagh plays it as a joke until it isn't.",
+        "Nolan lets Cillian Murphy carry the weight of the film on his face.",
+        "Marianne watches Héloïse walk to the cliff edge, and the film holds its breath with her.",
+        # Time phrases, adverbials and appositions.
+        "Mia leaves for Paris and five years later Sebastian owns the club he always wanted.",
+        "Ryan Gosling steals Barbie the way Ken steals every scene he is in.",
+        "The night Oppenheimer watches the Trinity test is the film's loudest silence.",
+        "The director Céline Sciamma writes every scene as a negotiation of looks.",
+        "It's no wonder Chihiro stays silent for most of the first act.",
+        "The Kims exploit every weakness the Parks have, and the film never asks us to forgive them.",
+        "Everything Louise thinks she knows about the heptapods turns out to be a question she hadn't yet learned.",
+        "Ryusuke Hamaguchi’s Drive My Car runs three hours and doesn’t put up its opening credits for forty minutes.",
+    ],
+)
+def test_names_and_noun_phrases_in_ordinary_sentences_are_not_run_ons(text: str) -> None:
+    """A name mid-sentence is usually an object, a relative's subject or an apposition: no problem."""
+    assert standalone_problem(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A Love Story Told in Glances Céline Sciamma’s fourth feature is set almost entirely on an island.",
+        "Oppenheimer Review: Nolan’s Biggest Gamble Pays Off Cillian Murphy carries three hours on his face.",
+        "The Quiet Genius of Tokyo Story Ozu never moves the camera, and he never needs to.",
+        "Why Roma Matters Alfonso Cuarón’s memory piece turns a maid into the centre of a world.",
+        "Past Lives Celine Song’s debut is a film about the person you would have been.",
+    ],
+)
+def test_fused_title_case_headlines(text: str) -> None:
+    """A heading label, a capitalised past tense, a possessive deep in a capitalised run, six capitals."""
+    assert standalone_problem(text) == "heading fused into a sentence"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Portrait of a Lady on Fire is a film about looking, and about being looked at.",
+        "Sofia Coppola's Lost in Translation is a film about jet lag as a state of mind.",
+        "Paul Thomas Anderson’s Phantom Thread is a romance about control disguised as a film about dresses.",
+        "Wes Anderson's The Grand Budapest Hotel is a confection with a dark centre.",
+        "The Curious Case of Benjamin Button is too long by an hour.",
+        "Once Upon a Time in Hollywood rewrites a real atrocity into a fairy tale.",
+        "Throughout La La Land, Gosling's character bemoans the state of jazz.",
+        "Martin Scorsese and Robert De Niro’s tenth film together is their saddest.",
+    ],
+)
+def test_titles_and_names_at_the_start_are_not_headlines(text: str) -> None:
+    """A film title, a director's possessive, a name list: ordinary openings."""
+    assert standalone_problem(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chris asks Rose whether her parents know he’s black. She says no, and asks if they should.",
+        "Elio asks Oliver if he minds. Oliver says he doesn’t. Elio tells him it’s the best day of his life.",
+    ],
+)
+def test_reported_speech_recap(text: str) -> None:
+    """Two sentences opening "<someone> asks/says/tells…" retell a conversation."""
+    assert standalone_problem(text) == "dialogue recap"
+
+
+def test_one_reported_speech_sentence_is_not_a_recap() -> None:
+    """One "X tells Y…" sentence can carry the critic's view; "His speech… says" is no speaker."""
+    assert standalone_problem(
+        "Mr. Perlman tells his son to hold on to the pain, and it is the most generous speech in years.") is None
+    assert standalone_problem("Mr. Perlman says little for most of the film. His speech at the end says it all.") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I wanted to make a film about the way memory fills in the gaps. Aftersun does exactly that.",
+        "We shot most of it in a single house over six weeks, and the result feels lived in.",
+        "I cast my own daughter because she was not acting, and the film is better for it.",
+    ],
+)
+def test_unattributed_maker_first_person(text: str) -> None:
+    """The film-maker's "I made/I wanted to make/my actors/we shot", outside quotation marks."""
+    assert standalone_problem(text) == "the film-maker's words, unattributed"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I haven't stopped thinking about Aftersun since the credits rolled.",
+        "I wanted to love Oppenheimer, and for two hours I did.",
+        "My favourite film of the year is a three-hour drive.",
+        "My film of the year is a three-hour drive through Hiroshima.",
+        "Wells told an interviewer, “I wanted to make a film about memory,” and Aftersun is exactly that film.",
+    ],
+)
+def test_the_critics_own_first_person_is_not_the_maker(text: str) -> None:
+    """A critic's own "I", and a maker's words inside quotation marks, are fine."""
+    assert standalone_problem(text) is None
+
+
+def test_it_named_after_a_colon_in_the_same_sentence() -> None:
+    """ "It's the quietest sequence…: the train…" names its referent; "It's the best thing…, and" does not."""
+    assert not dangling("It’s the quietest sequence in Spirited Away and the one people remember most: the train.")
+    assert dangling("It’s the best thing in the film, and it lasts under a minute.")
+    assert dangling("It's the key: the smell is what gives them away.")
