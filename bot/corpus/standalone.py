@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from bot.corpus.quotes import opens_with_quote, quote_spans, quoted_fraction, quotes_balanced
-from bot.corpus.run_on import IRREGULAR_PAST, run_on
+from bot.corpus.run_on import IRREGULAR_PAST, object_fusion, run_on
 
 _OPENERS = "\"“‘'([¿¡「『"
 
@@ -129,7 +129,7 @@ _TEASER = re.compile(
     # Clickbait addresses the reader and withholds: "— here's the one scene that saved his job (and it's
     # not the one you think)", "You won't believe which…", "…the detail you probably missed".
     r"|[—–:] [Hh]ere['’]s (?:the|what|why|how|who)\b"
-    r"|\bnot (?:the one|what|who|where|how) you(?:['’]d| might| would)? (?:think|expect|imagine)\b"
+    r"|\b(?:it['’]s|it is|and it['’]s) not (?:the one|what|who|where|how) you(?:['’]d| might| would)? (?:think|expect|imagine)\b"
     r"|\b[Yy]ou won['’]t believe\b|\byou (?:probably |might have |may have )?(?:missed|never noticed|didn['’]t notice)\b"
 )
 # Title Case run-in headings without a comma ("The Shark That Changed Hollywood
@@ -306,17 +306,19 @@ def _run_on(text: str) -> bool:
     """
     if _RUN_ON_OBJECT.search(text) or _RUN_ON_NAME.search(text) or _RUN_ON_PARTICLE.search(text):
         return True
-    if run_on(text):  # no apostrophe to hint: "…the rules he cares less about the feelings"
+    if run_on(text) or object_fusion(text):  # no apostrophe: "…the rules he cares less about the feelings"
         return True
     return any(m.group(1).lower() not in _CLAUSE_INTRODUCERS for m in _RUN_ON_CLAUSE.finditer(text))
 
 
 def _fused_heading(text: str) -> bool:
     """A Title Case heading run into the first sentence ("The Novelty and Nostalgia of X, Mia’s…")."""
-    head, comma, _ = text.partition(", ")
+    head, comma, rest = text.partition(", ")
     words = head.split()
     if not comma or len(words) < 4 or words[0].lower() in _PREPOSITIONS:
         return False
+    if rest.startswith(("who ", "whose ", "which ")):
+        return False  # "Jack Lemmon’s C.C. Baxter, who lends…": a name and its relative clause
     if words[0].endswith("ing") and words[1] in _HEADING_SMALL:
         return False  # "Writing for MTV News, …" is a participial phrase
     capitalised = [w for w in words[1:] if w[:1].isupper()]
