@@ -426,10 +426,10 @@ def test_round3_not_dangling(sentence: str) -> None:
         "Mann never cuts away from Al Pacino De Niro barely blinks through the whole exchange.",
         "Rooney Mara Cate Blanchett gives the performance of her career.",
         "The film keeps its eyes on Ben Jong-su’s suspicion grows in every scene until it has nowhere to go.",
-        "Cuarón fills the frame with the courtyard and the family’s enormous car Sofía’s attempts to park it "
-        "become a running joke.",
-        "Gyllenhaal plays Graysmith as a boy scout who never grows up Mark Ruffalo's Toschi wears the case "
-        "on his face.",
+        ("Cuarón fills the frame with the courtyard and the family’s enormous car Sofía’s attempts to park it "
+        "become a running joke."),
+        ("Gyllenhaal plays Graysmith as a boy scout who never grows up Mark Ruffalo's Toschi wears the case "
+        "on his face."),
         "Ridley Scott takes his time with the corridors of the Nostromo the crew wake one by one to the sound.",
         "Ofelia disobeys the faun Vidal's men close in on the mill with every scene.",
     ],
@@ -460,8 +460,8 @@ def test_round3_names_and_possessives_in_ordinary_sentences(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("Coppola almost got fired from The Godfather — here’s the one scene that saved his job (and it’s not the "
-         "one you think).", "listicle teaser"),
+        (("Coppola almost got fired from The Godfather — here’s the one scene that saved his job (and it’s not the "
+         "one you think)."), "listicle teaser"),
         ("You won't believe which Pixar classic almost had a different ending, and why Brad Bird threw it out.",
          "listicle teaser"),
         ("I’d been keeping notebooks of little things for twenty years, and Amélie was my chance to use them all.",
