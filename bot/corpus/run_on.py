@@ -253,7 +253,9 @@ class _Clause:
         # Transitive: an object straight after the verb ("most of her name", "that trust" are objects too;
         # "apologise for it" has its object after the preposition).
         if first.word in _PREPOSITIONS:
-            return len(rest) > 1 and rest[1].word in _PERSONAL_OBJECTS
+            # "close in on the mill", "catch up with him": a particle, then the preposition's object.
+            phrasal = len(rest) > 2 and rest[1].word in _PREPOSITIONS - _PARTICLES and _opens_object(rest, 2)
+            return len(rest) > 1 and rest[1].word in _PERSONAL_OBJECTS or phrasal
         return _opens_object(rest, 0)
 
 
@@ -299,9 +301,32 @@ def _new_clause_at(tokens: list[_Token], i: int) -> bool:
             return clause.complete_after_verb(j, word)
         if j <= _MAX_UNKNOWN_VERB_AT and _unknown_verb_with_object(toks, j):
             return clause.complete_after_verb(j, word)  # "the Kims exploit that trust", "the witch takes most of"
+        if j <= _MAX_UNKNOWN_VERB_AT and _after_bare_name(tokens, i) and _agrees(toks, j) and len(toks) > j + 1:
+            # "…the corridors of the Nostromo the crew wake one by one…": a relative clause without
+            # "that" never hangs on a name, so after one a subject and its verb open a new sentence.
+            return toks[-1].word not in _PREPOSITIONS
         if word in _PREPOSITIONS or word in _DETERMINERS or toks[j].ends_clause or toks[j].opens:
             return False
     return False
+
+
+def _after_bare_name(tokens: list[_Token], i: int) -> bool:
+    """tokens[i] is a name that no verb with two objects or a clause governs ("gives Mia the ring")."""
+    if not _is_name(tokens[i]) or not i or tokens[i - 1].ends_clause:
+        return False
+    before = tokens[i - 1].word
+    return not any(_in(before, lexicon) for lexicon in (_DITRANSITIVE, _CAUSATIVE, _INTRODUCERS, _OBJECT_CLAUSE))
+
+
+def _agrees(toks: list[_Token], j: int) -> bool:
+    """toks[j] is a plain word that agrees as a finite verb with the noun before it."""
+    word, head = toks[j].word, toks[j - 1]
+    if not word.isalpha() or toks[j].raw[:1].isupper() or word in _FUNCTION_WORDS or word.endswith("ing"):
+        return False
+    plural = head.word.endswith("s") and not head.word.endswith("ss") or head.word in _PLURAL | _words(
+        "crew family team cast police people men women children")
+    past = word in _IRREGULAR_PAST or word.endswith("ed")
+    return past or (not _finite_3sg(word) if plural else _finite_3sg(word))
 
 
 def _opens_object(toks: list[_Token], k: int) -> bool:
@@ -466,4 +491,161 @@ def run_on(text: str) -> bool:
             since_break, verb_seen = 0, False
         if token.ends_clause:
             since_break, verb_seen = 0, False
+    return False
+
+
+# Words that open a clause which cannot be the main one: a verb seen after them is no main verb.
+_SUBORDINATORS = _CONJUNCTIONS - _words("and but or nor")
+# "What happens to Hae-mi haunts…", "How Mia sings to him says…": a clause that is the subject.
+_SUBJECT_CLAUSE = _words("what whatever whoever how why whether")
+_IRREGULAR_PLURALS = _words("men women children people police feet teeth mice")
+_MIN_FUSED_NAMES = 4  # "Al Pacino De Niro": longer than one name ("Paul Thomas Anderson")
+_MAX_NAME_RUN = 4
+_MAX_POSSESSED = 3  # "Sofía's attempts", "Mia's older sister", "Mark Ruffalo's Toschi"
+_NAME_RUN_STARTS = _DETERMINERS | _words("i")
+_NAME_PARTICLES = _words("de del della da di van von der den la le du dos das bin ibn al el")
+
+
+def _name_run(tokens: list[_Token], k: int) -> int:
+    """How many names (no possessive) follow one another from tokens[k], up to a bounded few."""
+    n = 0
+    while k + n < len(tokens) and n < _MAX_NAME_RUN + 1 and _is_name(tokens[k + n]) and not tokens[k + n].opens:
+        n += 1
+        if tokens[k + n - 1].ends_clause:
+            return 0  # "…to Al Pacino, De Niro…": the comma is the boundary
+    return n
+
+
+def _plural(token: _Token) -> bool:
+    return (token.word.endswith("s") and not token.word.endswith("ss")) or token.word in _IRREGULAR_PLURALS
+
+
+def _finite_after(tokens: list[_Token], k: int, head: _Token | None = None) -> tuple[int, bool] | None:
+    """(index, adverb before it) of a finite verb at tokens[k] after optional adverbs, agreeing with `head`."""
+    j, adverb = k, False
+    while j < len(tokens) and j - k < 2 and (tokens[j].word in _ADVERBS or tokens[j].word.endswith("ly")) and (
+            tokens[j].raw[:1].islower()):
+        j, adverb = j + 1, True
+    if j >= len(tokens) or tokens[j].opens or not tokens[j].raw[:1].islower():
+        return None
+    word = tokens[j].word
+    if not word.isalpha() or word in _FUNCTION_WORDS or word in _TIME_NOUNS or word.endswith("ing"):
+        return None
+    if head is not None and _plural(head):
+        return (j, adverb) if not _finite_3sg(word) or word.endswith("ed") or word in _IRREGULAR_PAST else None
+    return (j, adverb) if _finite_3sg(word) else None
+
+
+def _fused_names(tokens: list[_Token], k: int) -> bool:
+    """ "Rooney Mara Cate Blanchett gives…", "…from Al Pacino De Niro barely blinks…": two full names
+    back to back, then a finite verb; one name has at most three words."""
+    if k and (_is_name(tokens[k - 1]) or tokens[k - 1].word in _NAME_RUN_STARTS and tokens[k - 1].raw[:1].isupper()):
+        return False  # not the start of the run; "The Grand Budapest Hotel is" is a title
+    if tokens[k].word in _NAME_RUN_STARTS:
+        return False
+    n = _name_run(tokens, k)
+    if not _MIN_FUSED_NAMES <= n <= _MAX_NAME_RUN:
+        return False
+    found = _finite_after(tokens, k + n)
+    return found is not None and tokens[found[0]].word not in _BE | _AUX
+
+
+def _prepositional_name_then_verb(tokens: list[_Token], i: int) -> bool:
+    """ "Mann never cuts away from Pacino De Niro barely blinks…": a name that is the object of a
+    preposition, then a finite verb.  Only after a main verb (a caller's check): "What happens to
+    Hae-mi haunts…" and "The soldier she meets in Paris is…" have their subject there."""
+    n = _name_run(tokens, i + 1)
+    if not 1 <= n <= _MAX_NAME_RUN:
+        return False
+    found = _finite_after(tokens, i + 1 + n)
+    if found is None or tokens[found[0]].word in _BE | _AUX:
+        return False
+    j, adverb = found
+    after = tokens[j + 1] if j + 1 < len(tokens) else None
+    # "…leans on Hitchcock films the way…" is a plural noun: an object must open right after the verb.
+    obj = after is not None and not tokens[j].ends_clause and (after.word in _OBJECT_START or after.word in _words(
+        "everything nothing something everyone nobody")) and not (
+        j + 2 < len(tokens) and tokens[j + 2].word in _HEAD_NOUNS)
+    return adverb or obj
+
+
+def _possessive_subject(tokens: list[_Token], i: int) -> bool:
+    """ "…the family's enormous car Sofía's attempts to park it become a running joke…": a possessive
+    name opening a new subject right after a noun, with its own finite verb and a complete predicate.
+    "the car Sofía's husband drives" is a relative clause: its verb lacks the object."""
+    k = i + 1
+    k += _name_run(tokens, k) if _name_run(tokens, k) <= _MAX_NAME_RUN - 1 else 0
+    if k >= len(tokens) or not tokens[k].raw.lstrip("\"“‘'([")[:1].isupper() or not tokens[k].word.endswith(
+            ("'s", "s'")) or tokens[k].ends_clause:
+        return False
+    for p in range(k + 2, min(len(tokens), k + 2 + _MAX_POSSESSED)):
+        if tokens[p - 1].ends_clause or tokens[p - 1].word in _FUNCTION_WORDS:
+            return False
+        head, v = tokens[p - 1], p
+        if tokens[v].word == "to" and v + 1 < len(tokens):  # "attempts to park it become"
+            v += 2
+            if v < len(tokens) and tokens[v].word in _PERSONAL_OBJECTS:
+                v += 1
+            if tokens[v - 1].ends_clause:
+                return False
+        found = _finite_after(tokens, v, head) if v < len(tokens) else None
+        if found is not None and tokens[found[0]].word not in _AUX:
+            clause = _Clause(tokens, found[0])
+            if clause.complete_after_verb(0, tokens[found[0]].word):
+                return True
+    return False
+
+
+def _opens_possessive_run(tokens: list[_Token], i: int) -> bool:
+    """tokens[i] may end a clause before a possessive name: a lower-case content word, not a conjunction,
+    a determiner, a name, nor a particle inside one ("Benicio del Toro's")."""
+    token = tokens[i]
+    if not token.word.isalpha() or not token.raw[:1].islower() or token.word in _DETERMINERS | _CONJUNCTIONS:
+        return False
+    return not (i and _is_name(tokens[i - 1]) and token.word in _NAME_PARTICLES)
+
+
+def object_fusion(text: str) -> bool:
+    """Two sentences fused where the first ends on an object: names back to back, a prepositional
+    object followed by a finite verb, or a possessive name opening a new subject after a noun.
+
+    One pass with bounded look-ahead.  The main verb of the clause must have been seen with a plain
+    subject ("Mann never cuts…"), so a subject holding a relative clause or a prepositional phrase
+    ("the soldier she meets in Paris is…", "what happens to Hae-mi haunts…") is not read as two.
+    """
+    tokens = _tokens(text)
+    main_verb = clause_verb = False
+    subordinate, plain_subject, noun_seen, start = False, True, False, True
+    for i, token in enumerate(tokens[:-1]):
+        if start:
+            subordinate = token.word in _SUBJECT_CLAUSE or subordinate
+            start = False
+        if _fused_names(tokens, i):
+            return True
+        if main_verb and not token.ends_clause and not tokens[i + 1].opens:
+            if clause_verb and token.word in _PREPOSITIONS and _prepositional_name_then_verb(tokens, i):
+                return True
+            # Any clause of the sentence ("…with the courtyard and the family's car Sofía's attempts…");
+            # "and Sofía's attempts" is a conjunction, not a fusion.
+            if _opens_possessive_run(tokens, i) and not _in(
+                    token.word, _OBJECT_CLAUSE) and _possessive_subject(tokens, i):
+                return True
+        after_possessive = i and tokens[i - 1].word.endswith(("'s", "s'"))  # "Zimmer's score": a noun
+        if not clause_verb and _looks_finite(tokens, i) and token.raw[:1].islower() and not after_possessive:
+            clause_verb = True
+            # An -ed form after a noun may be a participle ("the film shot in Rome is…").
+            participle = token.word.endswith("ed") or token.word in _IRREGULAR_PAST
+            after_noun = i and tokens[i - 1].raw[:1].islower() and tokens[i - 1].word not in _ADVERBS
+            if not subordinate and plain_subject and not (participle and after_noun):
+                main_verb = True
+        elif not clause_verb:
+            # "the soldier she meets": a subject after a noun, before any verb, is a relative clause.
+            if _is_subject(token) and noun_seen:
+                plain_subject = False
+            noun_seen = noun_seen or (token.raw[:1].islower() and token.word not in _FUNCTION_WORDS)
+        if token.word in _CONJUNCTIONS or token.ends_clause:
+            clause_verb, noun_seen, plain_subject, start = False, False, True, True
+            subordinate = token.word in _SUBORDINATORS
+            if token.raw.endswith((".", "!", "?", ".”", "?”", "!”", ".\"")):
+                main_verb, subordinate = False, False
     return False

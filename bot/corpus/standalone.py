@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from bot.corpus.quotes import opens_with_quote, quote_spans, quoted_fraction, quotes_balanced
-from bot.corpus.run_on import IRREGULAR_PAST, run_on
+from bot.corpus.run_on import IRREGULAR_PAST, object_fusion, run_on
 
 _OPENERS = "\"“‘'([¿¡「『"
 
@@ -37,9 +37,18 @@ _HARD_CONNECTIVE = re.compile(
     # A rephrasing, an example or a ranking of something already said.
     r"Not that|For example|For instance|In other words|Which|What['’]s more|Worse still|Better still|"
     r"More importantly|Most importantly|Conversely|Only (?:then|later|now)|At the same time|In the same way|"
-    r"So too|Here too|There,|Worse,|Second(?:ly)?,|Third(?:ly)?,|Lastly|"
+    r"So too|Here too|Lastly|In short|After all|Then again|In fact|As for|So does|So did|Which is to say|"
     # "Another reason the film works…" counts on a first one; "Another Day of Sun" is a title.
     r"Another (?=[a-z]))\b"
+    # Ordinals and other comma-marked links: one item of a list or a reply ("Second, there is the
+    # prison", "Fourth, and most important, …"); "First Man" and "Last Night in Soho" are titles, so
+    # only with the comma.  (No \b after a comma: it would need a word character next.)
+    r"|(?:There|Worse|First(?:ly)?|Second(?:ly)?|Third(?:ly)?|Fourth(?:ly)?|Fifth(?:ly)?|Sixth|Seventh|"
+    r"Next|Last|Finally|Even so|And yet|Again),"
+    # "Here the camera finally moves in": a place in the film the reader was not shown; "Here's what…"
+    # is a teaser (refused elsewhere) and "There is/are…" is existential.
+    r"|Here (?!(?:is|are|was|were|comes?)\b)(?=[a-zA-Z])"
+    r"|There (?=(?:the|a|an|his|her|their|its|we|he|she|they)\b)"
 )
 # "But"/"And"/"Yet"/"So" only join two thoughts; the rest of the sentence decides
 # ("But the real star in La La Land is the movie itself" stands alone).
@@ -53,6 +62,8 @@ _DUMMY_IT = re.compile(
     r" (?:not )?(?:to|that)\b"
     # "It's no wonder Chihiro stays silent": the clause after is what "it" stands for.
     r"|It(?:['’]s| is| was) (?:no|small|little) (?:wonder|surprise|accident|coincidence)\b"
+    # "It took me three viewings to see that…": the time it takes, "it" points at the clause after.
+    r"|It (?:takes|took|has taken|had taken)(?: [\w’'-]+){1,4} (?:to|before)\b"
 )
 # "It’s the quietest sequence in Spirited Away…: the train gliding…": a superlative, then the colon
 # names what "it" is, in the same sentence.
@@ -68,7 +79,8 @@ _SETTING_PHRASE = re.compile(
 # "Mia, on the other hand, …", "Mia and Sebastian are trapped in amber, too, …".
 _PARENTHETICAL_LINK = re.compile(
     r"^[^,.;:]{1,60}, (?:on the other hand|however|though|too|meanwhile|instead|in turn|by contrast|"
-    r"in contrast|then|also|still|as well|likewise)[,.;]"
+    r"in contrast|then|also|still|as well|likewise|in other words|in short|after all|for example|"
+    r"for instance|then again|even so|therefore|thus|again|in fact|that is)[,.;]"
 )
 # "…don’t see the ending that darkly": a degree measured against an earlier sentence.
 _DEGREE_THAT = re.compile(r"\bthat (?!only\b|early\b)\w{3,}ly\b(?=[,.;:]| but\b| and\b|$)")
@@ -78,6 +90,17 @@ _SHELL_NOUN = re.compile(
     r"The (?:moment|song|scene|subtext|result|effect|answer|point|idea|problem|reason|twist|difference|"
     r"irony|upshot|trouble|catch|same|latter|former|rest|sequence|line|shot|gesture|image)\b(?! of\b)"
 )
+# "What makes the character bearable…": one of many characters/scenes, never named before.  "The
+# character of Mia", "the scene where…", "the sequence in the diner" introduce themselves; "the
+# ending" or "the score" is this film's one ending or score, named by the film shown with the quote.
+_UNNAMED_DEFINITE = re.compile(
+    r"\b[Tt]he (?:character|scene|sequence|twist|shot|moment|gesture|line)\b"
+    r"(?! (?:of|where|in|at|on|with|from|between|after|before|when|that|which|who|whose|for)\b)(?![\w’'-])"
+    r"(?! [A-Z“\"(])"
+)
+# "The tennis racquet, the spaghetti, the gin rummy — none of it…": a list of things the reader was
+# never shown, summed up by a dash or colon.
+_DEFINITE_LIST = re.compile(r"The [\w’'-]+(?: [\w’'-]+){0,3}, the [\w’'-]+(?: [\w’'-]+){0,3}(?:,| and)")
 # "those who/not/of…" introduces its own referent; "those songs" points back.
 _BACK_REFERENCE = re.compile(
     r"\b(?:these|those(?! (?:who|not|of|that|with|in)\b)|the two|the pair|the couple|the duo)\b", re.IGNORECASE
@@ -103,6 +126,11 @@ _TEASER = re.compile(
     r"^(?:Here['’]s|Here is|Here are) (?:what|why|how|\d+|(?:some|a few|the) )"
     r"|^\d+ (?:reasons|things|ways|details|moments|scenes|facts|questions|films|movies)\b"
     r"|, [Ee]xplained(?:\.$|:)|^(?:Everything|What) you need to know\b|\b(?:Read on|Keep reading|Scroll down)\b"
+    # Clickbait addresses the reader and withholds: "— here's the one scene that saved his job (and it's
+    # not the one you think)", "You won't believe which…", "…the detail you probably missed".
+    r"|[—–:] [Hh]ere['’]s (?:the|what|why|how|who)\b"
+    r"|\b(?:it['’]s|it is|and it['’]s) not (?:the one|what|who|where|how) you(?:['’]d| might| would)? (?:think|expect|imagine)\b"
+    r"|\b[Yy]ou won['’]t believe\b|\byou (?:probably |might have |may have )?(?:missed|never noticed|didn['’]t notice)\b"
 )
 # Title Case run-in headings without a comma ("The Shark That Changed Hollywood
 # Jaws invented…"): a capitalised verb or relative inside the run marks a headline.
@@ -138,6 +166,9 @@ _MAKER = re.compile(
     r"editor|producers?|shoot|set|characters?)\b(?! of the (?:year|decade|festival|week|month|century))"
     r"|\b(?:[Ww]e|I) (?:shot|filmed|cast|rehearsed|edited|storyboarded)\b"
     r"|\bwhen (?:I|we) (?:was |were )?(?:making|shooting|writing|casting|editing|filming)\b"
+    # "…and Amélie was my chance to finally use them all": a film that was the speaker's chance to do
+    # something is the maker speaking; a critic's film is "my favourite", not "my chance to".
+    r"|\b(?:was|is|became|would be) (?:my|our) (?:chance|attempt|way|excuse|opportunity) to\b"
 )
 # "In the final scene of Brief Encounter (1945), Laura…": a setting that is another film.
 _OTHER_FILM_SETTING = re.compile(r"^(?:In|At|During|Throughout)\b[^,]{0,60}\((?:1[89]|20)\d\d\),")
@@ -234,7 +265,18 @@ def dangling(sentence: str) -> bool:
         found = pattern.search(text)
         if found and found.start() < early_end:
             return True
+    if _DEFINITE_LIST.match(text):
+        return True
+    unnamed = _UNNAMED_DEFINITE.search(text)
+    if unnamed and unnamed.start() < early_end and not _NAME_INSIDE.search(text, 0, unnamed.start()) and not _starts_with_name(text, unnamed.start()):
+        return True
     return _pronoun_before_name(text) or (_early_it(text) and not _CATAPHORIC_IT.match(text))
+
+
+def _starts_with_name(text: str, end: int) -> bool:
+    """Whether the sentence opens with a name before `end` ("Weaver makes the character…")."""
+    first = _bare_word(text.split(maxsplit=1)[0]) if text.strip() else ""
+    return text.find(" ", 0, end) > 0 and first[:1].isupper() and first.lower() not in _COMMON_STARTERS
 
 
 def _early_it(text: str) -> bool:
@@ -264,17 +306,19 @@ def _run_on(text: str) -> bool:
     """
     if _RUN_ON_OBJECT.search(text) or _RUN_ON_NAME.search(text) or _RUN_ON_PARTICLE.search(text):
         return True
-    if run_on(text):  # no apostrophe to hint: "…the rules he cares less about the feelings"
+    if run_on(text) or object_fusion(text):  # no apostrophe: "…the rules he cares less about the feelings"
         return True
     return any(m.group(1).lower() not in _CLAUSE_INTRODUCERS for m in _RUN_ON_CLAUSE.finditer(text))
 
 
 def _fused_heading(text: str) -> bool:
     """A Title Case heading run into the first sentence ("The Novelty and Nostalgia of X, Mia’s…")."""
-    head, comma, _ = text.partition(", ")
+    head, comma, rest = text.partition(", ")
     words = head.split()
     if not comma or len(words) < 4 or words[0].lower() in _PREPOSITIONS:
         return False
+    if rest.startswith(("who ", "whose ", "which ")):
+        return False  # "Jack Lemmon’s C.C. Baxter, who lends…": a name and its relative clause
     if words[0].endswith("ing") and words[1] in _HEADING_SMALL:
         return False  # "Writing for MTV News, …" is a participial phrase
     capitalised = [w for w in words[1:] if w[:1].isupper()]

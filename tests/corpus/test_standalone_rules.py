@@ -378,3 +378,107 @@ def test_it_named_after_a_colon_in_the_same_sentence() -> None:
     assert not dangling("It’s the quietest sequence in Spirited Away and the one people remember most: the train.")
     assert dangling("It’s the best thing in the film, and it lasts under a minute.")
     assert dangling("It's the key: the smell is what gives them away.")
+
+
+# --- round 3: rules from the v5 leaks, each with must-not-flag cases -------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Second, there is the prison, which Paddington turns pink.",
+        "Fourth, and most important, there is Williams’s score.",
+        "Finally, Mia gets her audition.",
+        "Even so, the tunnel sequence is a marvel of sound design.",
+        "Glazer, in other words, has made the opposite of Schindler’s List.",
+        "Here the camera finally moves in, and for once we are not watching Cleo from the doorway.",
+        "There the camera waits for him.",
+        "What makes the character bearable is that Weaver never asks us to like her.",
+        "What makes the twist devastating is how little Leonard wants to know it.",
+        "The tennis racquet, the spaghetti, the gin rummy — none of it should work.",
+        "In short, the hotel is a memory of a memory.",
+    ],
+)
+def test_round3_dangling_openers(sentence: str) -> None:
+    assert dangling(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "First Man is Chazelle's most austere film.",
+        "There is a moment when the music stops.",
+        "Here is a film that trusts its audience.",
+        "It took me three viewings to see that Heat is less a heist film than a portrait of men.",
+        "The character of Ripley was written as a man.",
+        "Weaver makes the character bearable by never asking us to like her.",
+        "The ending of La La Land is bittersweet.",
+        "The baby's cry stops the fighting for a few seconds.",
+    ],
+)
+def test_round3_not_dangling(sentence: str) -> None:
+    assert not dangling(sentence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mann never cuts away from Al Pacino De Niro barely blinks through the whole exchange.",
+        "Rooney Mara Cate Blanchett gives the performance of her career.",
+        "The film keeps its eyes on Ben Jong-su’s suspicion grows in every scene until it has nowhere to go.",
+        ("Cuarón fills the frame with the courtyard and the family’s enormous car Sofía’s attempts to park it "
+        "become a running joke."),
+        ("Gyllenhaal plays Graysmith as a boy scout who never grows up Mark Ruffalo's Toschi wears the case "
+        "on his face."),
+        "Ridley Scott takes his time with the corridors of the Nostromo the crew wake one by one to the sound.",
+        "Ofelia disobeys the faun Vidal's men close in on the mill with every scene.",
+    ],
+)
+def test_round3_object_fusion_is_a_run_on(text: str) -> None:
+    assert standalone_problem(text) == "run-on from lost punctuation"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What happens to Hae-mi haunts the film long after it ends.",
+        "The soldier she meets in Paris barely speaks, and Cléo listens.",
+        "The Grand Budapest Hotel is a pastry box with a war inside it.",
+        "Paul Thomas Anderson makes films about fathers and the sons who leave them.",
+        "The car Sofía's husband drives is too big for the courtyard.",
+        "Hans Zimmer's score for Inception slows a few notes of Edith Piaf into a foghorn.",
+        "Casablanca survives every rewatch because Humphrey Bogart's Rick is a cynic who behaves like an idealist.",
+        "Emily Blunt's Kate is a witness; Benicio del Toro's Alejandro is the film's real subject.",
+        "Todd Haynes shoots Cate Blanchett through rain-streaked windows and department store glass.",
+        "Jack Lemmon’s C.C. Baxter, who lends his apartment to his bosses, is one of Wilder’s great creations.",
+    ],
+)
+def test_round3_names_and_possessives_in_ordinary_sentences(text: str) -> None:
+    assert standalone_problem(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (("Coppola almost got fired from The Godfather — here’s the one scene that saved his job (and it’s not the "
+         "one you think)."), "listicle teaser"),
+        ("You won't believe which Pixar classic almost had a different ending, and why Brad Bird threw it out.",
+         "listicle teaser"),
+        ("I’d been keeping notebooks of little things for twenty years, and Amélie was my chance to use them all.",
+         "the film-maker's words, unattributed"),
+    ],
+)
+def test_round3_teasers_and_the_makers_voice(text: str, reason: str) -> None:
+    assert standalone_problem(text) == reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Amélie is my favourite film of the decade, and I have seen it eleven times.",
+        "Shyamalan's twist is not what you think it is going to be, and he knows it.",
+        "I wanted to dislike Paddington 2 and lasted about four minutes.",
+    ],
+)
+def test_round3_not_teasers_nor_the_maker(text: str) -> None:
+    assert standalone_problem(text) is None
