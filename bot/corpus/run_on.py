@@ -20,7 +20,9 @@ unsure the answer is "run-on": a refused quote costs less than a garbled one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 def _words(text: str) -> frozenset[str]:
@@ -134,9 +136,10 @@ class _Token:
     opens: bool  # leading quote or bracket
 
 
-def _tokens(text: str) -> list[_Token]:
+@lru_cache(maxsize=8)  # run_on and object_fusion read the same passage one after the other
+def _tokens(text: str) -> tuple[_Token, ...]:
     """Whitespace tokens with their punctuation noted; "it's" becomes "it" + "'s"."""
-    out = []
+    out: list[_Token] = []
     for raw in text.split():
         word = raw.strip("\"“”‘’'()[]{},;:.!?—–…*_").lower().replace("’", "'")
         ends, opens = raw[-1] in _CLAUSE_END, raw[0] in "\"“‘'([—–"
@@ -145,9 +148,10 @@ def _tokens(text: str) -> list[_Token]:
             out += [_Token(head, raw, False, opens), _Token("'" + tail, raw, ends, False)]
         else:
             out.append(_Token(word, raw, ends, opens))
-    return out
+    return tuple(out)
 
 
+@lru_cache(maxsize=4096)  # a review repeats its verbs; bounded, so hostile input cannot grow it
 def _stems(word: str) -> tuple[str, ...]:
     """Candidate base forms of a verb form ("cares" -> care, "cried" -> cry)."""
     forms = [word]
@@ -174,7 +178,7 @@ def _finite_3sg(word: str) -> bool:
 class _Clause:
     """The clause opened at a fusion point: its tokens up to the next clause end."""
 
-    def __init__(self, tokens: list[_Token], start: int) -> None:
+    def __init__(self, tokens: Sequence[_Token], start: int) -> None:
         end = start
         while end < len(tokens) and end - start < _LOOK_AHEAD * 2:
             boundary = end > start and (tokens[end].opens or tokens[end].word in _CONJUNCTIONS)
@@ -259,7 +263,7 @@ class _Clause:
         return _opens_object(rest, 0)
 
 
-def _new_clause_at(tokens: list[_Token], i: int) -> bool:
+def _new_clause_at(tokens: Sequence[_Token], i: int) -> bool:
     """Whether tokens[i+1:] open a complete clause fused onto tokens[i]."""
     clause = _Clause(tokens, i + 1)
     toks = clause.toks
@@ -310,7 +314,7 @@ def _new_clause_at(tokens: list[_Token], i: int) -> bool:
     return False
 
 
-def _after_bare_name(tokens: list[_Token], i: int) -> bool:
+def _after_bare_name(tokens: Sequence[_Token], i: int) -> bool:
     """tokens[i] is a name that no verb with two objects or a clause governs ("gives Mia the ring")."""
     if not _is_name(tokens[i]) or not i or tokens[i - 1].ends_clause:
         return False
@@ -318,7 +322,7 @@ def _after_bare_name(tokens: list[_Token], i: int) -> bool:
     return not any(_in(before, lexicon) for lexicon in (_DITRANSITIVE, _CAUSATIVE, _INTRODUCERS, _OBJECT_CLAUSE))
 
 
-def _agrees(toks: list[_Token], j: int) -> bool:
+def _agrees(toks: Sequence[_Token], j: int) -> bool:
     """toks[j] is a plain word that agrees as a finite verb with the noun before it."""
     word, head = toks[j].word, toks[j - 1]
     if not word.isalpha() or toks[j].raw[:1].isupper() or word in _FUNCTION_WORDS or word.endswith("ing"):
@@ -329,7 +333,7 @@ def _agrees(toks: list[_Token], j: int) -> bool:
     return past or (not _finite_3sg(word) if plural else _finite_3sg(word))
 
 
-def _opens_object(toks: list[_Token], k: int) -> bool:
+def _opens_object(toks: Sequence[_Token], k: int) -> bool:
     """Whether toks[k:] open a noun phrase object: "the door", "him", "Mia", "most of", "that trust"."""
     first = toks[k]
     following = toks[k + 1] if k + 1 < len(toks) else None
@@ -362,7 +366,7 @@ def _is_name(token: _Token) -> bool:
         token.word.endswith(("'s", "s'")))
 
 
-def _unknown_verb_with_object(toks: list[_Token], j: int) -> bool:
+def _unknown_verb_with_object(toks: Sequence[_Token], j: int) -> bool:
     """toks[j] agrees with the noun before it as a finite verb and an object follows it.
 
     Any verb, not only the listed ones: "the Kims exploit that trust", "the witch takes most of her
@@ -384,7 +388,7 @@ def _unknown_verb_with_object(toks: list[_Token], j: int) -> bool:
     return _opens_object(toks, j + 1)
 
 
-def _name_clause(tokens: list[_Token], i: int, clause: _Clause) -> bool:
+def _name_clause(tokens: Sequence[_Token], i: int, clause: _Clause) -> bool:
     """A name (1–3 capitalised words) opening a complete clause fused onto tokens[i].
 
     "…a recommendation Mrs. Park trusts…" is a relative with a gap, so the clause must be complete
@@ -414,7 +418,7 @@ def _name_clause(tokens: list[_Token], i: int, clause: _Clause) -> bool:
 _FUNCTION_WORDS = _DETERMINERS | _PREPOSITIONS | _CONJUNCTIONS | _ADVERBS
 
 
-def _looks_finite(tokens: list[_Token], i: int) -> bool:
+def _looks_finite(tokens: Sequence[_Token], i: int) -> bool:
     """A token that may be the verb of the clause before a fusion point ("keeps", "dances")."""
     word = tokens[i].word
     if word in _BE or word in _AUX or word in _IRREGULAR_PAST:
@@ -432,7 +436,7 @@ def _looks_finite(tokens: list[_Token], i: int) -> bool:
     return not after_determiner and (word.endswith("ed") or _finite_3sg(word))
 
 
-def _object_closes(tokens: list[_Token], i: int) -> bool:
+def _object_closes(tokens: Sequence[_Token], i: int) -> bool:
     """ "…did not push him the court wants…": an object pronoun that ends its clause.
 
     After verbs with two objects or a clause ("gives him the ring", "tells him the film is…",
@@ -444,7 +448,7 @@ def _object_closes(tokens: list[_Token], i: int) -> bool:
     return not any(_in(before.word, lexicon) for lexicon in (_DITRANSITIVE, _CAUSATIVE, _INTRODUCERS, _OBJECT_CLAUSE))
 
 
-def _time_phrase_ends(tokens: list[_Token], i: int) -> bool:
+def _time_phrase_ends(tokens: Sequence[_Token], i: int) -> bool:
     """Whether a head noun ends a time phrase ("at night", "every morning") instead of heading a relative.
 
     "the night she arrives" is a relative; "…at night he cries", "…every morning Takashi turns up"
@@ -506,7 +510,7 @@ _NAME_RUN_STARTS = _DETERMINERS | _words("i")
 _NAME_PARTICLES = _words("de del della da di van von der den la le du dos das bin ibn al el")
 
 
-def _name_run(tokens: list[_Token], k: int) -> int:
+def _name_run(tokens: Sequence[_Token], k: int) -> int:
     """How many names (no possessive) follow one another from tokens[k], up to a bounded few."""
     n = 0
     while k + n < len(tokens) and n < _MAX_NAME_RUN + 1 and _is_name(tokens[k + n]) and not tokens[k + n].opens:
@@ -520,7 +524,7 @@ def _plural(token: _Token) -> bool:
     return (token.word.endswith("s") and not token.word.endswith("ss")) or token.word in _IRREGULAR_PLURALS
 
 
-def _finite_after(tokens: list[_Token], k: int, head: _Token | None = None) -> tuple[int, bool] | None:
+def _finite_after(tokens: Sequence[_Token], k: int, head: _Token | None = None) -> tuple[int, bool] | None:
     """(index, adverb before it) of a finite verb at tokens[k] after optional adverbs, agreeing with `head`."""
     j, adverb = k, False
     while j < len(tokens) and j - k < 2 and (tokens[j].word in _ADVERBS or tokens[j].word.endswith("ly")) and (
@@ -536,7 +540,7 @@ def _finite_after(tokens: list[_Token], k: int, head: _Token | None = None) -> t
     return (j, adverb) if _finite_3sg(word) else None
 
 
-def _fused_names(tokens: list[_Token], k: int) -> bool:
+def _fused_names(tokens: Sequence[_Token], k: int) -> bool:
     """ "Rooney Mara Cate Blanchett gives…", "…from Al Pacino De Niro barely blinks…": two full names
     back to back, then a finite verb; one name has at most three words."""
     if k and (_is_name(tokens[k - 1]) or tokens[k - 1].word in _NAME_RUN_STARTS and tokens[k - 1].raw[:1].isupper()):
@@ -550,7 +554,7 @@ def _fused_names(tokens: list[_Token], k: int) -> bool:
     return found is not None and tokens[found[0]].word not in _BE | _AUX
 
 
-def _prepositional_name_then_verb(tokens: list[_Token], i: int) -> bool:
+def _prepositional_name_then_verb(tokens: Sequence[_Token], i: int) -> bool:
     """ "Mann never cuts away from Pacino De Niro barely blinks…": a name that is the object of a
     preposition, then a finite verb.  Only after a main verb (a caller's check): "What happens to
     Hae-mi haunts…" and "The soldier she meets in Paris is…" have their subject there."""
@@ -569,7 +573,7 @@ def _prepositional_name_then_verb(tokens: list[_Token], i: int) -> bool:
     return adverb or obj
 
 
-def _possessive_subject(tokens: list[_Token], i: int) -> bool:
+def _possessive_subject(tokens: Sequence[_Token], i: int) -> bool:
     """ "…the family's enormous car Sofía's attempts to park it become a running joke…": a possessive
     name opening a new subject right after a noun, with its own finite verb and a complete predicate.
     "the car Sofía's husband drives" is a relative clause: its verb lacks the object."""
@@ -596,7 +600,7 @@ def _possessive_subject(tokens: list[_Token], i: int) -> bool:
     return False
 
 
-def _opens_possessive_run(tokens: list[_Token], i: int) -> bool:
+def _opens_possessive_run(tokens: Sequence[_Token], i: int) -> bool:
     """tokens[i] may end a clause before a possessive name: a lower-case content word, not a conjunction,
     a determiner, a name, nor a particle inside one ("Benicio del Toro's")."""
     token = tokens[i]
