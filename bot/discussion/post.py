@@ -22,7 +22,7 @@ from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.corpus import Theme
 from bot.discussion.render import QuestionEdits, RenderedPrompt, quotes_film, render_prompt
-from bot.discussion.rotation import Choice, PromptUse, choose_passages, critic_key
+from bot.discussion.rotation import Choice, PromptUse, RotationKey, choose_passages, critic_key
 from bot.quotes.rules import QuoteFilters
 
 log = logging.getLogger(__name__)
@@ -147,9 +147,22 @@ _RNG = random.Random()
 
 
 async def _try_theme(bot: Any, guild_id: int, theme: Theme, scope: FilmScope, kind: Kind) -> Choice | None:
+    filters = QuoteFilters(theme=theme.key, film=scope.key or None)
+    if kind == "discuss":
+        # One passage: chosen by the database (QuoteStore.rotation_pick), the pool is never loaded.
+        state = await bot.store.prompts.rotation(guild_id, theme.key, scope.key, with_used=False)
+        cycle = max(state.cycle, 1)
+        found = await bot.store.quotes.rotation_pick(
+            filters, RotationKey(guild_id, theme.key, scope.key, cycle),
+            last_critic=state.last_critic, recent=state.recent,
+        )
+        if found is None:
+            return None
+        quote, restarted = found
+        return Choice(theme, ((quote, cycle + 1 if restarted else cycle),), restarted)
     state = await bot.store.prompts.rotation(guild_id, theme.key, scope.key)
-    pool = await bot.store.quotes.rotation_pool(QuoteFilters(theme=theme.key, film=scope.key or None), state.used)
-    return choose_passages(pool, state, theme=theme, count=2 if kind == "debate" else 1, rng=_RNG)
+    pool = await bot.store.quotes.rotation_pool(filters, state.used)
+    return choose_passages(pool, state, theme=theme, count=2, rng=_RNG)
 
 
 async def question_edits(bot: Any, guild_id: int, theme: str, scope: FilmScope, quotes: list) -> QuestionEdits:

@@ -48,9 +48,24 @@ class Choice:
     disagree: bool = False
 
 
+@dataclass(frozen=True)
+class RotationKey:
+    """Which rotation a /discuss pick draws from: its rows in posted_prompts for this cycle are "used"."""
+
+    guild_id: int
+    theme: str
+    film_key: str  # films.id as text, '' = every film
+    cycle: int  # the cycle the pick counts for (≥ 1)
+
+
+def critic_key_of(critic: str | None, review_id: int) -> str:
+    """Who wrote it: a named critic across their reviews, else each unattributed review on its own."""
+    return critic.strip().casefold() if critic else f"review:{review_id}"
+
+
 def critic_key(quote: Quote) -> str:
     """Who wrote it: a named critic across their reviews, else each unattributed review on its own."""
-    return quote.critic.strip().casefold() if quote.critic else f"review:{quote.review_id}"
+    return critic_key_of(quote.critic, quote.review_id)
 
 
 def pick_one(

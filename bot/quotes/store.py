@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.core.db import Database, one_row
 from bot.core.films import TITLE_YEAR, unattributed_label, unattributed_target
+from bot.discussion.rotation import RotationKey, critic_key_of
 from bot.quotes import fts
 from bot.quotes.rules import Quote, QuoteFilters
 
@@ -76,6 +77,8 @@ class _Summary:
     reviews_by_film: dict[int, list[int]] | None = None
     reviews_by_name: dict[str, list[int]] | None = None
     unattributed: list[int] | None = None
+    # review ids by the rotation's critic key (bot.discussion.rotation.critic_key_of)
+    reviews_by_critic_key: dict[str, list[int]] | None = None
 
 
 class QuoteStore:
@@ -115,9 +118,11 @@ class QuoteStore:
             rows = await self.db.fetchall("SELECT id, film_id, critic, outlet FROM reviews ORDER BY id")
             by_film: dict[int, list[int]] = {}
             by_name: dict[str, list[int]] = {}
+            by_critic_key: dict[str, list[int]] = {}
             unattributed: list[int] = []
             for review_id, film_id, critic, outlet in rows:
                 by_film.setdefault(film_id, []).append(review_id)
+                by_critic_key.setdefault(critic_key_of(critic, review_id), []).append(review_id)
                 if critic is None:
                     unattributed.append(review_id)
                 names = {name.strip().casefold() for name in (critic, outlet) if name}
@@ -125,7 +130,9 @@ class QuoteStore:
                     by_name.setdefault(name, []).append(review_id)
             if version == self.db.corpus_version:
                 cache.reviews_by_film, cache.reviews_by_name, cache.unattributed = by_film, by_name, unattributed
-            return _Summary(version, reviews_by_film=by_film, reviews_by_name=by_name, unattributed=unattributed)
+                cache.reviews_by_critic_key = by_critic_key
+            return _Summary(version, reviews_by_film=by_film, reviews_by_name=by_name, unattributed=unattributed,
+                            reviews_by_critic_key=by_critic_key)
         return cache
 
     async def _film_ids(self, film: str) -> set[int]:
@@ -280,7 +287,7 @@ class QuoteStore:
 
     @staticmethod
     def _quote(row: Any) -> Quote:
-        data = {k: row[k] for k in row.keys() if k not in ("theme_list", "snip")}
+        data = {k: row[k] for k in row.keys() if k not in ("theme_list", "snip", "used_before")}
         themes = tuple(row["theme_list"].split(",")) if row["theme_list"] else ()
         return Quote(**data, themes=themes)
 
@@ -415,6 +422,89 @@ class QuoteStore:
                 return names
             cache.named_critics = names
         return list(cache.named_critics)
+
+    async def rotation_pick(
+        self, filters: QuoteFilters, key: RotationKey, *, last_critic: str | None = None,
+        recent: frozenset[int] = frozenset(),
+    ) -> tuple[Quote, bool] | None:
+        """The next /discuss passage of a rotation, chosen in SQL: (passage, True if the cycle restarted).
+
+        A passage of the pool (`filters`: theme, film) not used in `key`'s cycle (its posted_prompts
+        rows); among those, preferably one by another critic than `last_critic` (a rotation critic
+        key), then one the server has not just seen (`recent`), relaxed in that order, as
+        rotation.pick_one does. With no unused passage left, the same choice over the whole pool,
+        for the next cycle. Each passage is equally likely (up to id gaps), so a critic with many
+        passages is interleaved with the others in expectation; pick_one's "critic with most passages
+        left first" would need a count over the whole pool.
+
+        One statement: a random point in the pool's id range, then the first passage at or after it
+        meeting each level's conditions, wrapping round: O(log n) plus the rows skipped (passages
+        used this cycle are skipped by their UNIQUE index). The pool is never loaded.
+        """
+        scope = await self._scope(filters)
+        by_theme = False
+        if scope is not None and filters.theme:
+            tagged = (await self.theme_counts()).get(filters.theme, 0)
+            if not tagged:
+                return None
+            by_theme = tagged < len(scope) * PASSAGES_PER_REVIEW
+        avoid: list[int] = []
+        if last_critic is not None:
+            index = await self._review_index()
+            avoid = (index.reviews_by_critic_key or {}).get(last_critic, [])
+        if scope is not None and len(scope) > SCOPE_WHOLE:
+            # A big film scope: a few of its reviews at random for the strictest level first.
+            for review_id in random.sample(scope, SCOPE_TRIES):
+                found = await self._rotation_seek(filters, [review_id], False, key, avoid, recent, strict=True)
+                if found is not None:
+                    return found
+        return await self._rotation_seek(filters, scope, by_theme, key, avoid, recent, strict=False)
+
+    async def _rotation_seek(
+        self, filters: QuoteFilters, scope: list[int] | None, by_theme: bool, key: RotationKey,
+        avoid: list[int], recent: frozenset[int], *, strict: bool,
+    ) -> tuple[Quote, bool] | None:
+        parts = self._seek_parts(filters, False, scope, by_theme)
+        if parts is None:
+            return None
+        column, source, conds, params = parts
+        bare = column.lstrip("+")
+        seek = f"SELECT {column} FROM {source} WHERE {' AND '.join(conds)}"
+        used_sql = (
+            "EXISTS (SELECT 1 FROM posted_prompts u WHERE u.guild_id = ? AND u.theme = ? AND u.film_key = ?"
+            " AND u.cycle = ? AND u.passage_id = {id})"
+        )
+        used_params = [key.guild_id, key.theme, key.film_key, key.cycle]
+        unused = (f"NOT {used_sql.format(id=bare)}", used_params)
+        critic_sql = (f"NOT EXISTS (SELECT 1 FROM passages x WHERE x.id = {bare}"
+                      " AND x.review_id IN (SELECT value FROM json_each(?)))")
+        other_critic = (critic_sql, [json.dumps(avoid)])
+        fresh = (f"{bare} NOT IN (SELECT value FROM json_each(?))", [json.dumps(sorted(recent))])
+        preferences = [c for c, wanted in ((other_critic, bool(avoid)), (fresh, bool(recent))) if wanted]
+        # Strictest first: every preference, then dropping the later ones first (critic over recent).
+        levels = [[unused, *preferences]]
+        if not strict:
+            subsets = [preferences[:n] for n in range(len(preferences), -1, -1)]
+            if len(preferences) == 2:
+                subsets = [preferences, [preferences[0]], [preferences[1]], []]
+            levels = [[unused, *subset] for subset in subsets] + subsets
+        branches: list[str] = []
+        values: list[Any] = []
+        for level in levels:
+            extra = "".join(f" AND {sql}" for sql, _ in level)
+            extra_params = [v for _, vs in level for v in vs]
+            branches.append(f"({seek}{extra} AND {bare} >= (SELECT at FROM point) ORDER BY {column} LIMIT 1)")
+            branches.append(f"({seek}{extra} ORDER BY {column} LIMIT 1)")
+            values += [*params, *extra_params, *params, *extra_params]
+        sql = (
+            f"WITH bounds(lo, hi) AS (SELECT ({seek} ORDER BY {column} LIMIT 1),"
+            f" ({seek} ORDER BY {column} DESC LIMIT 1)),"
+            f" point(at) AS (SELECT lo + CAST(? * (hi - lo + 1) AS INTEGER) FROM bounds)"
+            f" SELECT {_QUOTE_COLUMNS}, {used_sql.format(id='p.id')} AS used_before {_QUOTE_FROM}"
+            f" WHERE p.id = coalesce({', '.join(branches)})"
+        )
+        row = await self.db.fetchone(sql, [*params, *params, random.random(), *used_params, *values])
+        return None if row is None else (self._quote(row), bool(row["used_before"]))
 
     async def rotation_pool(self, filters: QuoteFilters, used: frozenset[int]) -> list[Quote]:
         """The passages a /discuss or /debate rotation chooses from, bounded in size.

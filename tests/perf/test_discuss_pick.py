@@ -1,0 +1,126 @@
+"""/discuss picks its passage in SQL: the theme's pool is never loaded, and a cycle still visits every
+passage once before any repeats (bot.quotes.store.QuoteStore.rotation_pick)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.corpus import TaggedPassage
+from bot.corpus.store import CorpusWriter, NewReview
+from bot.discussion.rotation import PromptUse, RotationKey, critic_key
+from bot.quotes.rules import QuoteFilters
+from bot.quotes.store import QuoteStore
+from tests.helpers import rows
+
+THEME = "nostalgia"
+
+
+async def add_pool(store, *, reviews: int, per_review: int, theme: str = THEME, critics: int = 7) -> set[int]:
+    """Synthetic reviews of the first film, every passage tagged `theme`; their passage ids."""
+    film_id = (await store.quotes.films())[0][0]
+    async with store.db.corpus_transaction() as conn:
+        for number in range(reviews):
+            review = NewReview(film_id=film_id, body=f"synthetic {number}", body_hash=f"synthetic-{number}",
+                               source="moderator", critic=f"Critic {number % critics}")
+            passages = [TaggedPassage(i, 0, f"Synthetic passage {number}.{i} about memory.", True, {theme: 1.0})
+                        for i in range(per_review)]
+            await CorpusWriter.insert_review(conn, review, passages)
+    found = await store.db.fetchall(
+        "SELECT p.id FROM passages p JOIN reviews r ON r.id = p.review_id WHERE r.body_hash LIKE 'synthetic-%'")
+    return {row[0] for row in found}
+
+
+def count_rows(monkeypatch: pytest.MonkeyPatch, db) -> list[int]:
+    """Rows each read statement of the database returns, in order (fetchone/fetchall/fetchval)."""
+    counts: list[int] = []
+    real = type(db).fetchall
+
+    async def fetchall(self, sql, params=()):
+        result = await real(self, sql, params)
+        counts.append(len(result))
+        return result
+
+    monkeypatch.setattr(type(db), "fetchall", fetchall)
+    return counts
+
+
+async def test_discuss_never_loads_the_pool(world, settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """/discuss on a 4,000-passage theme posts a prompt while no read returns more than a handful of rows,
+    and neither the pool loader nor the whole-pool query runs."""
+    store = world.bot.store
+    pool = await add_pool(store, reviews=200, per_review=20)
+    assert len(pool) == 4000
+
+    def forbidden(*_: object, **__: object) -> None:
+        raise AssertionError("/discuss loaded the pool")
+
+    monkeypatch.setattr(QuoteStore, "rotation_pool", forbidden)
+    monkeypatch.setattr(QuoteStore, "passages_for", forbidden)
+    for _ in range(2):  # fills the corpus summaries (the review index: one read of every review, then kept)
+        await world.alice.slash(world.channel, "discuss", theme=THEME)
+    counts = count_rows(monkeypatch, store.db)
+    for _ in range(4):
+        result = await world.alice.slash(world.channel, "discuss", theme=THEME)
+        assert "Started a discussion" in result.response.content
+    assert counts and max(counts) <= 1  # one row per read: the rotation's state, the passage
+    posted = [row[0] for row in rows(settings, "SELECT passage_id FROM posted_prompts ORDER BY id")]
+    assert len(posted) == 6 == len(set(posted))
+
+
+async def test_cycle_visits_every_passage_once_before_repeating(world) -> None:
+    """Over a 300-passage pool, 300 picks use each passage exactly once; pick 301 starts cycle 2."""
+    store = world.bot.store
+    await add_pool(store, reviews=30, per_review=10, theme="jazz", critics=4)
+    filters = QuoteFilters(theme="jazz")
+    pool = {q.passage_id for q in await store.quotes.passages_for(filters)}
+    assert len(pool) >= 300
+    seen: list[int] = []
+    for number in range(len(pool) + 1):
+        state = await store.prompts.rotation(1, "jazz", "", with_used=False)
+        cycle = max(state.cycle, 1)
+        found = await store.quotes.rotation_pick(filters, RotationKey(1, "jazz", "", cycle),
+                                                 last_critic=state.last_critic, recent=state.recent)
+        assert found is not None
+        quote, restarted = found
+        assert restarted == (number == len(pool)), number
+        if restarted:
+            cycle += 1
+        else:
+            seen.append(quote.passage_id)
+        await store.prompts.record(guild_id=1, channel_id=1, message_id=number, thread_id=None, kind="discuss",
+                                   theme="jazz", film_key="", film=None,
+                                   uses=[PromptUse(quote.passage_id, critic_key(quote), cycle)], source="test")
+    assert len(seen) == len(set(seen)) and set(seen) == pool
+
+
+async def test_last_critic_and_recent_passages_are_avoided(world) -> None:
+    """The pick skips the last prompt's critic and the server's recent passages while others are left,
+    and falls back to them (still unused) when nothing else is."""
+    store = world.bot.store
+    ids = sorted(await add_pool(store, reviews=3, per_review=2, theme="jazz", critics=3))  # critics 0, 1, 2
+    by_critic = {}
+    for passage_id in ids:
+        quote = await store.quotes.get(passage_id)
+        assert quote is not None
+        by_critic.setdefault(critic_key(quote), set()).add(passage_id)
+    film = str((await store.quotes.films())[0][0])
+    filters = QuoteFilters(theme="jazz", film=film)
+    # Use every seed jazz passage of the film, so only the synthetic ones are left in cycle 1.
+    seeds = {q.passage_id for q in await store.quotes.passages_for(filters)} - set(ids)
+    await store.prompts.record(guild_id=2, channel_id=1, message_id=1, thread_id=None, kind="discuss", theme="jazz",
+                               film_key=film, film=None, source="test",
+                               uses=[PromptUse(pid, "seed", 1) for pid in seeds])
+    key = RotationKey(2, "jazz", film, 1)
+    critic_zero = by_critic["critic 0"]
+    recent = frozenset(by_critic["critic 1"])
+    for _ in range(20):
+        found = await store.quotes.rotation_pick(filters, key, last_critic="critic 0", recent=recent)
+        assert found is not None and not found[1]
+        assert found[0].passage_id in by_critic["critic 2"]
+    # Only critic 0's passages unused: they come (critic avoidance gives way), still no restart.
+    await store.prompts.record(guild_id=2, channel_id=1, message_id=2, thread_id=None, kind="discuss", theme="jazz",
+                               film_key=film, film=None, source="test",
+                               uses=[PromptUse(pid, "x", 1) for pid in set(ids) - critic_zero])
+    for _ in range(10):
+        found = await store.quotes.rotation_pick(filters, key, last_critic="critic 0", recent=recent)
+        assert found is not None and not found[1] and found[0].passage_id in critic_zero
