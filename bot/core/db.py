@@ -191,7 +191,7 @@ class Database:
 
     # execute_fetchall runs, reads and closes in one hop to aiosqlite's thread (instead of three):
     # each hop is a loop round trip, and they dominate a simple command's latency.
-    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
+    async def fetchone(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> aiosqlite.Row | None:
         rows = list(await self.conn.execute_fetchall(sql, params))
         return rows[0] if rows else None
 

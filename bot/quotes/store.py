@@ -475,14 +475,15 @@ class QuoteStore:
             " AND u.cycle = ? AND u.passage_id = {id})"
         )
         used_params = [key.guild_id, key.theme, key.film_key, key.cycle]
-        unused = (f"NOT {used_sql.format(id=bare)}", used_params)
+        Condition = tuple[str, list[Any]]
+        unused: Condition = (f"NOT {used_sql.format(id=bare)}", list(used_params))
         critic_sql = (f"NOT EXISTS (SELECT 1 FROM passages x WHERE x.id = {bare}"
                       " AND x.review_id IN (SELECT value FROM json_each(?)))")
-        other_critic = (critic_sql, [json.dumps(avoid)])
-        fresh = (f"{bare} NOT IN (SELECT value FROM json_each(?))", [json.dumps(sorted(recent))])
+        other_critic: Condition = (critic_sql, [json.dumps(avoid)])
+        fresh: Condition = (f"{bare} NOT IN (SELECT value FROM json_each(?))", [json.dumps(sorted(recent))])
         preferences = [c for c, wanted in ((other_critic, bool(avoid)), (fresh, bool(recent))) if wanted]
         # Strictest first: every preference, then dropping the later ones first (critic over recent).
-        levels = [[unused, *preferences]]
+        levels: list[list[Condition]] = [[unused, *preferences]]
         if not strict:
             subsets = [preferences[:n] for n in range(len(preferences), -1, -1)]
             if len(preferences) == 2:
