@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import discord
 from discord import app_commands
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from bot.client import FilmBot
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def posted_reply(posted: PostedPrompt, theme_name: str, kind: Kind) -> str:
@@ -39,6 +41,27 @@ def posted_reply(posted: PostedPrompt, theme_name: str, kind: Kind) -> str:
             " new cycle: excerpts may repeat from here on."
         )
     return text
+
+
+# Discord wants a first response within 3 s. A prompt usually posts in milliseconds, so the invoker's
+# reply is that first response (one Discord call fewer than defer + follow-up); when posting takes
+# longer than this (queued behind other prompts of the server, rate limited), it is deferred then.
+DEFER_AFTER_S = 1.5
+
+
+async def acknowledge_if_slow(interaction: discord.Interaction, work: asyncio.Future[T]) -> T:
+    """`work`'s result; the interaction is deferred (ephemeral, "thinking") if it runs past DEFER_AFTER_S."""
+    try:
+        return await asyncio.wait_for(asyncio.shield(work), DEFER_AFTER_S)
+    except TimeoutError:
+        try:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        except discord.HTTPException as error:  # the reply will try again once the work is done
+            log.warning("could not defer a slow prompt: %s", error)
+        return await work
+    except asyncio.CancelledError:
+        work.cancel()
+        raise
 
 
 @app_commands.guild_only()
@@ -59,28 +82,29 @@ class Discussion(commands.Cog):
         film, locked = await film_or_current(self.bot.store, interaction.guild.id, option(film))
         if locked:  # the club hasn't screened it yet: its spoiler themes wait (bot/filmnight/gate.py)
             await refuse_spoilers(self.bot.store, interaction.guild.id, film, resolve_theme(self.bot.themes, theme))
-        # Posting and opening the thread can queue behind other prompts in this server: acknowledge first.
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        posting = asyncio.ensure_future(post_prompt(
+            self.bot,
+            channel,
+            guild_id=interaction.guild.id,
+            theme=option(theme),
+            film=film,
+            kind=kind,
+            source="command",
+            exclude_spoilers=locked,
+        ))
         try:
-            posted = await post_prompt(
-                self.bot,
-                channel,
-                guild_id=interaction.guild.id,
-                theme=option(theme),
-                film=film,
-                kind=kind,
-                source="command",
-                exclude_spoilers=locked,
-            )
+            posted = await acknowledge_if_slow(interaction, posting)
         except discord.HTTPException as error:
             # post_prompt already removed anything half-posted and recorded nothing.
             log.warning("posting a %s prompt failed: %s", kind, error)
             reason = message_for(error) or "Discord refused the request."
             raise UserError(f"{reason} Nothing was posted and the rotation is unchanged.") from error
         theme_name = self.bot.themes[posted.theme_key].name
-        await interaction.followup.send(
-            posted_reply(posted, theme_name, kind), ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
+        reply = posted_reply(posted, theme_name, kind)
+        if interaction.response.is_done():
+            await interaction.followup.send(reply, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(reply, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(
         name="discuss", description="Post a discussion prompt with a critic's excerpt, in a new thread."

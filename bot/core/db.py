@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from bot.core.films import critic_key
+
 log = logging.getLogger(__name__)
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})-[\w-]+\.sql$")
@@ -49,6 +51,7 @@ async def connect(path: Path | str) -> aiosqlite.Connection:
     conn.row_factory = aiosqlite.Row
     # WAL keeps readers unblocked while a write runs; foreign keys make deletes cascade.
     await conn.create_function("casefold", 1, _casefold, deterministic=True)
+    await conn.create_function("critic_key", 2, _critic_key, deterministic=True)
     for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=5000"):
         # Close each cursor: journal_mode returns a row, and an unread row keeps a statement
         # open, which makes the next COMMIT fail.
@@ -59,6 +62,13 @@ async def connect(path: Path | str) -> aiosqlite.Connection:
 def _casefold(value: object) -> object:
     """SQL casefold(): Unicode-aware case folding (NOCASE only folds A-Z)."""
     return value.casefold() if isinstance(value, str) else value
+
+
+def _critic_key(critic: object, review_id: object) -> object:
+    """SQL critic_key(critic, review id): bot.core.films.critic_key, so SQL and Python agree exactly."""
+    if critic is not None and not isinstance(critic, str) or not isinstance(review_id, int):
+        return None
+    return critic_key(critic, review_id)
 
 
 def inserted_id(cursor: aiosqlite.Cursor) -> int:

@@ -12,6 +12,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.core.films import critic_key as critic_key_of
 from bot.corpus import Theme
 from bot.discussion.stance import disagree, side_of, stance
 from bot.quotes.rules import Quote
@@ -56,11 +57,6 @@ class RotationKey:
     theme: str
     film_key: str  # films.id as text, '' = every film
     cycle: int  # the cycle the pick counts for (≥ 1)
-
-
-def critic_key_of(critic: str | None, review_id: int) -> str:
-    """Who wrote it: a named critic across their reviews, else each unattributed review on its own."""
-    return critic.strip().casefold() if critic else f"review:{review_id}"
 
 
 def critic_key(quote: Quote) -> str:

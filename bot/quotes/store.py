@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.core.db import Database, one_row
 from bot.core.films import TITLE_YEAR, unattributed_label, unattributed_target
-from bot.discussion.rotation import RotationKey, critic_key_of
+from bot.discussion.rotation import RotationKey
 from bot.quotes import fts
 from bot.quotes.rules import Quote, QuoteFilters
 
@@ -77,8 +77,6 @@ class _Summary:
     reviews_by_film: dict[int, list[int]] | None = None
     reviews_by_name: dict[str, list[int]] | None = None
     unattributed: list[int] | None = None
-    # review ids by the rotation's critic key (bot.discussion.rotation.critic_key_of)
-    reviews_by_critic_key: dict[str, list[int]] | None = None
 
 
 class QuoteStore:
@@ -118,11 +116,9 @@ class QuoteStore:
             rows = await self.db.fetchall("SELECT id, film_id, critic, outlet FROM reviews ORDER BY id")
             by_film: dict[int, list[int]] = {}
             by_name: dict[str, list[int]] = {}
-            by_critic_key: dict[str, list[int]] = {}
             unattributed: list[int] = []
             for review_id, film_id, critic, outlet in rows:
                 by_film.setdefault(film_id, []).append(review_id)
-                by_critic_key.setdefault(critic_key_of(critic, review_id), []).append(review_id)
                 if critic is None:
                     unattributed.append(review_id)
                 names = {name.strip().casefold() for name in (critic, outlet) if name}
@@ -130,9 +126,7 @@ class QuoteStore:
                     by_name.setdefault(name, []).append(review_id)
             if version == self.db.corpus_version:
                 cache.reviews_by_film, cache.reviews_by_name, cache.unattributed = by_film, by_name, unattributed
-                cache.reviews_by_critic_key = by_critic_key
-            return _Summary(version, reviews_by_film=by_film, reviews_by_name=by_name, unattributed=unattributed,
-                            reviews_by_critic_key=by_critic_key)
+            return _Summary(version, reviews_by_film=by_film, reviews_by_name=by_name, unattributed=unattributed)
         return cache
 
     async def _film_ids(self, film: str) -> set[int]:
@@ -448,21 +442,18 @@ class QuoteStore:
             if not tagged:
                 return None
             by_theme = tagged < len(scope) * PASSAGES_PER_REVIEW
-        avoid: list[int] = []
-        if last_critic is not None:
-            index = await self._review_index()
-            avoid = (index.reviews_by_critic_key or {}).get(last_critic, [])
         if scope is not None and len(scope) > SCOPE_WHOLE:
             # A big film scope: a few of its reviews at random for the strictest level first.
             for review_id in random.sample(scope, SCOPE_TRIES):
-                found = await self._rotation_seek(filters, [review_id], False, key, avoid, recent, strict=True)
+                found = await self._rotation_seek(filters, [review_id], False, key, last_critic, recent,
+                                                  strict=True)
                 if found is not None:
                     return found
-        return await self._rotation_seek(filters, scope, by_theme, key, avoid, recent, strict=False)
+        return await self._rotation_seek(filters, scope, by_theme, key, last_critic, recent, strict=False)
 
     async def _rotation_seek(
         self, filters: QuoteFilters, scope: list[int] | None, by_theme: bool, key: RotationKey,
-        avoid: list[int], recent: frozenset[int], *, strict: bool,
+        last_critic: str | None, recent: frozenset[int], *, strict: bool,
     ) -> tuple[Quote, bool] | None:
         parts = self._seek_parts(filters, False, scope, by_theme)
         if parts is None:
@@ -477,11 +468,12 @@ class QuoteStore:
         used_params = [key.guild_id, key.theme, key.film_key, key.cycle]
         Condition = tuple[str, list[Any]]
         unused: Condition = (f"NOT {used_sql.format(id=bare)}", list(used_params))
-        critic_sql = (f"NOT EXISTS (SELECT 1 FROM passages x WHERE x.id = {bare}"
-                      " AND x.review_id IN (SELECT value FROM json_each(?)))")
-        other_critic: Condition = (critic_sql, [json.dumps(avoid)])
+        # critic_key(): the SQL function of bot.core.db, the rotation's own key (a few rows per pick).
+        critic_sql = (f"(SELECT critic_key(y.critic, y.id) FROM passages x JOIN reviews y ON y.id = x.review_id"
+                      f" WHERE x.id = {bare}) IS NOT ?")
+        other_critic: Condition = (critic_sql, [last_critic])
         fresh: Condition = (f"{bare} NOT IN (SELECT value FROM json_each(?))", [json.dumps(sorted(recent))])
-        preferences = [c for c, wanted in ((other_critic, bool(avoid)), (fresh, bool(recent))) if wanted]
+        preferences = [c for c, wanted in ((other_critic, last_critic is not None), (fresh, bool(recent))) if wanted]
         # Strictest first: every preference, then dropping the later ones first (critic over recent).
         levels: list[list[Condition]] = [[unused, *preferences]]
         if not strict:
