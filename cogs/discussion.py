@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -16,14 +15,13 @@ from bot.core.lookup import film_choices, film_scope, resolve_theme, scope_theme
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.text import SPOILER_WARNING, clip, inert
-from bot.discussion.post import Kind, PostedPrompt, post_prompt
+from bot.discussion.post import Kind, PostedPrompt, post_prompt, prompt_queued
 from bot.filmnight.gate import film_or_current, refuse_spoilers
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 def posted_reply(posted: PostedPrompt, theme_name: str, kind: Kind) -> str:
@@ -41,27 +39,6 @@ def posted_reply(posted: PostedPrompt, theme_name: str, kind: Kind) -> str:
             " new cycle: excerpts may repeat from here on."
         )
     return text
-
-
-# Discord wants a first response within 3 s. A prompt usually posts in milliseconds, so the invoker's
-# reply is that first response (one Discord call fewer than defer + follow-up); when posting takes
-# longer than this (queued behind other prompts of the server, rate limited), it is deferred then.
-DEFER_AFTER_S = 1.5
-
-
-async def acknowledge_if_slow(interaction: discord.Interaction, work: asyncio.Future[T]) -> T:
-    """`work`'s result; the interaction is deferred (ephemeral, "thinking") if it runs past DEFER_AFTER_S."""
-    try:
-        return await asyncio.wait_for(asyncio.shield(work), DEFER_AFTER_S)
-    except TimeoutError:
-        try:
-            await interaction.response.defer(ephemeral=True, thinking=True)
-        except discord.HTTPException as error:  # the reply will try again once the work is done
-            log.warning("could not defer a slow prompt: %s", error)
-        return await work
-    except asyncio.CancelledError:
-        work.cancel()
-        raise
 
 
 @app_commands.guild_only()
@@ -82,18 +59,22 @@ class Discussion(commands.Cog):
         film, locked = await film_or_current(self.bot.store, interaction.guild.id, option(film))
         if locked:  # the club hasn't screened it yet: its spoiler themes wait (bot/filmnight/gate.py)
             await refuse_spoilers(self.bot.store, interaction.guild.id, film, resolve_theme(self.bot.themes, theme))
-        posting = asyncio.ensure_future(post_prompt(
-            self.bot,
-            channel,
-            guild_id=interaction.guild.id,
-            theme=option(theme),
-            film=film,
-            kind=kind,
-            source="command",
-            exclude_spoilers=locked,
-        ))
+        # Discord wants a first response within 3 s. A prompt posts in milliseconds plus two Discord
+        # calls, so the invoker's reply is that first response (one call fewer than defer + follow-up);
+        # one queued behind another prompt of this server may wait, so it acknowledges first.
+        if prompt_queued(self.bot, interaction.guild.id):
+            await interaction.response.defer(ephemeral=True, thinking=True)
         try:
-            posted = await acknowledge_if_slow(interaction, posting)
+            posted = await post_prompt(
+                self.bot,
+                channel,
+                guild_id=interaction.guild.id,
+                theme=option(theme),
+                film=film,
+                kind=kind,
+                source="command",
+                exclude_spoilers=locked,
+            )
         except discord.HTTPException as error:
             # post_prompt already removed anything half-posted and recorded nothing.
             log.warning("posting a %s prompt failed: %s", kind, error)

@@ -214,3 +214,31 @@ class Database:
 
     async def close(self) -> None:
         await self.conn.close()
+
+
+class GuildsWith:
+    """The guilds that have at least one row of one kind, read once, then grown by the owning store.
+
+    A store asks `may_have(guild)` before a per-command read: for a guild outside the set the answer is
+    "no rows" without a database round trip. The store calls `add(guild)` before every insert of such
+    a row (a failed insert only leaves a guild that then gets queried). Deleted rows never take a guild
+    out: it is then just queried as before.
+    """
+
+    def __init__(self, db: Database, sql: str) -> None:
+        self.db = db
+        self.sql = sql  # SELECT DISTINCT guild_id FROM …
+        self._guilds: set[int] | None = None
+        self._added: set[int] = set()
+
+    async def may_have(self, guild_id: int) -> bool:
+        if self._guilds is None:
+            found = {row[0] for row in await self.db.fetchall(self.sql)}
+            if self._guilds is None:
+                self._guilds = found | self._added  # an add() during the read is kept
+        return guild_id in self._guilds
+
+    def add(self, guild_id: int) -> None:
+        self._added.add(guild_id)
+        if self._guilds is not None:
+            self._guilds.add(guild_id)

@@ -48,6 +48,7 @@ __all__ = [
     "RenderedPrompt",
     "check_bot_permissions",
     "post_prompt",
+    "prompt_queued",
     "render_prompt",
 ]
 
@@ -71,6 +72,12 @@ _LOCKS: weakref.WeakKeyDictionary[Any, dict[int, asyncio.Lock]] = weakref.WeakKe
 
 def _guild_lock(bot: Any, guild_id: int) -> asyncio.Lock:
     return _LOCKS.setdefault(bot, {}).setdefault(guild_id, asyncio.Lock())
+
+
+def prompt_queued(bot: Any, guild_id: int) -> bool:
+    """True while another prompt of this server is being posted: a new one would wait behind it."""
+    lock = _LOCKS.get(bot, {}).get(guild_id)
+    return lock is not None and lock.locked()
 
 
 def check_bot_permissions(channel: discord.abc.GuildChannel, *, make_thread: bool = True) -> None:
@@ -170,7 +177,8 @@ async def question_edits(bot: Any, guild_id: int, theme: str, scope: FilmScope, 
     title, year = (scope.title, scope.year) if scope.title else quotes_film(quotes)
     film_key = scope.key
     if not film_key and title:
-        film_key = next((str(f[0]) for f in await bot.store.quotes.films() if (f[1], f[2]) == (title, year)), "")
+        film_id = await bot.store.quotes.film_id(title, year)
+        film_key = "" if film_id is None else str(film_id)
     rows = await bot.store.questions.rows(guild_id, theme, film_key)
     return QuestionEdits(
         added=tuple(r.question for r in rows if r.action == "add"),

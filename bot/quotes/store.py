@@ -129,20 +129,29 @@ class QuoteStore:
             return _Summary(version, reviews_by_film=by_film, reviews_by_name=by_name, unattributed=unattributed)
         return cache
 
+    async def _film_index(self) -> dict[Any, set[int]]:
+        """Film ids by casefolded title, by (casefolded title, year) and by id; kept until a corpus write."""
+        cache = self._cache()
+        if cache.film_index is not None:
+            return cache.film_index
+        version = self.db.corpus_version
+        index: dict[Any, set[int]] = {}
+        for film_id, title, year, _ in await self.films():
+            index.setdefault(title.casefold(), set()).add(film_id)
+            index.setdefault((title.casefold(), year), set()).add(film_id)
+            index.setdefault(film_id, set()).add(film_id)
+        if version == self.db.corpus_version:
+            cache.film_index = index
+        return index
+
+    async def film_id(self, title: str, year: int | None) -> int | None:
+        """The id of the film with this title (any case) and year, if it has reviews."""
+        found = (await self._film_index()).get((title.casefold(), year), set())
+        return min(found) if found else None
+
     async def _film_ids(self, film: str) -> set[int]:
         """The film(s) a film filter names: by id (autocomplete value), 'Title (Year)' or title."""
-        cache = self._cache()
-        if cache.film_index is None:
-            version = self.db.corpus_version
-            index: dict[Any, set[int]] = {}
-            for film_id, title, year, _ in await self.films():
-                index.setdefault(title.casefold(), set()).add(film_id)
-                index.setdefault((title.casefold(), year), set()).add(film_id)
-                index.setdefault(film_id, set()).add(film_id)
-            if version == self.db.corpus_version:
-                cache.film_index = index
-        else:
-            index = cache.film_index
+        index = await self._film_index()
         text = film.strip()
         match = TITLE_YEAR.match(text)
         if re.fullmatch(r"[0-9]{1,18}", text):  # an id, or a title made of digits

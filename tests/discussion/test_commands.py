@@ -317,9 +317,13 @@ async def test_fast_prompt_answers_without_defer(world):
     assert interaction_calls(world) == ["reply"]
 
 
-async def test_slow_prompt_is_deferred_then_followed_up(world, monkeypatch):
-    """When posting runs past the defer threshold, the command defers first and follows up with the link."""
-    monkeypatch.setattr(world.bot.extensions["cogs.discussion"], "DEFER_AFTER_S", 0.0)
+async def test_prompt_queued_behind_another_is_deferred_then_followed_up(world):
+    """A prompt that must wait for another prompt of the server defers first and follows up with the link."""
+    from bot.discussion.post import _guild_lock
+
+    lock = _guild_lock(world.bot, world.guild.id)
+    await lock.acquire()  # another prompt of this server is being posted
+    world.bot.loop.call_later(0.3, lock.release)
     world.env.backend.http_requests.clear()
     result = await world.alice.slash(world.channel, "discuss", theme="nostalgia")
     assert interaction_calls(world) == ["defer", "followup"]
