@@ -157,16 +157,10 @@ async def _try_theme(bot: Any, guild_id: int, theme: Theme, scope: FilmScope, ki
     filters = QuoteFilters(theme=theme.key, film=scope.key or None)
     if kind == "discuss":
         # One passage: chosen by the database (QuoteStore.rotation_pick), the pool is never loaded.
-        state = await bot.store.prompts.rotation(guild_id, theme.key, scope.key, with_used=False)
-        cycle = max(state.cycle, 1)
-        found = await bot.store.quotes.rotation_pick(
-            filters, RotationKey(guild_id, theme.key, scope.key, cycle),
-            last_critic=state.last_critic, recent=state.recent,
-        )
-        if found is None:
+        pick = await bot.store.quotes.rotation_pick(filters, RotationKey(guild_id, theme.key, scope.key))
+        if pick is None:
             return None
-        quote, restarted = found
-        return Choice(theme, ((quote, cycle + 1 if restarted else cycle),), restarted)
+        return Choice(theme, ((pick.quote, pick.cycle),), pick.cycle_restarted)
     state = await bot.store.prompts.rotation(guild_id, theme.key, scope.key)
     pool = await bot.store.quotes.rotation_pool(filters, state.used)
     return choose_passages(pool, state, theme=theme, count=2, rng=_RNG)

@@ -49,14 +49,26 @@ class Choice:
     disagree: bool = False
 
 
+# How many of a server's latest prompts count as "just seen" (RotationState.recent).
+RECENT_PROMPTS = 30
+
+
 @dataclass(frozen=True)
 class RotationKey:
-    """Which rotation a /discuss pick draws from: its rows in posted_prompts for this cycle are "used"."""
+    """One rotation: a server's prompts on one theme for one film scope (its posted_prompts rows)."""
 
     guild_id: int
     theme: str
     film_key: str  # films.id as text, '' = every film
-    cycle: int  # the cycle the pick counts for (≥ 1)
+
+
+@dataclass(frozen=True)
+class RotationPick:
+    """A /discuss passage chosen by the store, and the cycle it is recorded in."""
+
+    quote: Quote
+    cycle: int
+    cycle_restarted: bool
 
 
 def critic_key(quote: Quote) -> str:

@@ -8,9 +8,7 @@ from collections.abc import Sequence
 
 from bot.core.db import Database
 from bot.core.time import utc_now_iso
-from bot.discussion.rotation import PromptUse, RotationState
-
-RECENT_PROMPTS = 30
+from bot.discussion.rotation import RECENT_PROMPTS, PromptUse, RotationState
 
 
 class PromptStore:

@@ -67,6 +67,11 @@ async def test_discuss_never_loads_the_pool(world, settings, monkeypatch: pytest
     assert len(posted) == 6 == len(set(posted))
 
 
+async def record(store, guild_id: int, theme: str, film_key: str, uses: list[PromptUse]) -> None:
+    await store.prompts.record(guild_id=guild_id, channel_id=1, message_id=1, thread_id=None, kind="discuss",
+                               theme=theme, film_key=film_key, film=None, uses=uses, source="test")
+
+
 async def test_cycle_visits_every_passage_once_before_repeating(world) -> None:
     """Over a 300-passage pool, 300 picks use each passage exactly once; pick 301 starts cycle 2."""
     store = world.bot.store
@@ -76,51 +81,44 @@ async def test_cycle_visits_every_passage_once_before_repeating(world) -> None:
     assert len(pool) >= 300
     seen: list[int] = []
     for number in range(len(pool) + 1):
-        state = await store.prompts.rotation(1, "jazz", "", with_used=False)
-        cycle = max(state.cycle, 1)
-        found = await store.quotes.rotation_pick(filters, RotationKey(1, "jazz", "", cycle),
-                                                 last_critic=state.last_critic, recent=state.recent)
-        assert found is not None
-        quote, restarted = found
-        assert restarted == (number == len(pool)), number
-        if restarted:
-            cycle += 1
-        else:
-            seen.append(quote.passage_id)
-        await store.prompts.record(guild_id=1, channel_id=1, message_id=number, thread_id=None, kind="discuss",
-                                   theme="jazz", film_key="", film=None,
-                                   uses=[PromptUse(quote.passage_id, critic_key(quote), cycle)], source="test")
+        pick = await store.quotes.rotation_pick(filters, RotationKey(1, "jazz", ""))
+        assert pick is not None
+        assert pick.cycle_restarted == (number == len(pool)), number
+        assert pick.cycle == (2 if pick.cycle_restarted else 1)
+        if not pick.cycle_restarted:
+            seen.append(pick.quote.passage_id)
+        await record(store, 1, "jazz", "", [PromptUse(pick.quote.passage_id, critic_key(pick.quote), pick.cycle)])
     assert len(seen) == len(set(seen)) and set(seen) == pool
+    pick = await store.quotes.rotation_pick(filters, RotationKey(1, "jazz", ""))
+    assert pick is not None and pick.cycle == 2 and not pick.cycle_restarted
 
 
 async def test_last_critic_and_recent_passages_are_avoided(world) -> None:
     """The pick skips the last prompt's critic and the server's recent passages while others are left,
-    and falls back to them (still unused) when nothing else is."""
+    and falls back to them (still unused, no restart) when nothing else is."""
     store = world.bot.store
-    ids = sorted(await add_pool(store, reviews=3, per_review=2, theme="jazz", critics=3))  # critics 0, 1, 2
-    by_critic = {}
+    ids = await add_pool(store, reviews=3, per_review=2, theme="jazz", critics=3)  # critics 0, 1, 2
+    by_critic: dict[str, set[int]] = {}
     for passage_id in ids:
         quote = await store.quotes.get(passage_id)
         assert quote is not None
         by_critic.setdefault(critic_key(quote), set()).add(passage_id)
     film = str((await store.quotes.films())[0][0])
     filters = QuoteFilters(theme="jazz", film=film)
-    # Use every seed jazz passage of the film, so only the synthetic ones are left in cycle 1.
-    seeds = {q.passage_id for q in await store.quotes.passages_for(filters)} - set(ids)
-    await store.prompts.record(guild_id=2, channel_id=1, message_id=1, thread_id=None, kind="discuss", theme="jazz",
-                               film_key=film, film=None, source="test",
-                               uses=[PromptUse(pid, "seed", 1) for pid in seeds])
-    key = RotationKey(2, "jazz", film, 1)
-    critic_zero = by_critic["critic 0"]
-    recent = frozenset(by_critic["critic 1"])
+    rotation = RotationKey(2, "jazz", film)
+    # Cycle 1 has used every seed jazz passage of the film; critic 1's passages were just shown under
+    # another theme; the last jazz prompt was critic 0's.
+    seeds = sorted({q.passage_id for q in await store.quotes.passages_for(filters)} - ids)
+    await record(store, 2, "jazz", film, [PromptUse(pid, "seed", 1) for pid in seeds[:-1]])
+    await record(store, 2, "nostalgia", film, [PromptUse(pid, "critic 1", 1) for pid in by_critic["critic 1"]])
+    await record(store, 2, "jazz", film, [PromptUse(seeds[-1], "critic 0", 1)])
     for _ in range(20):
-        found = await store.quotes.rotation_pick(filters, key, last_critic="critic 0", recent=recent)
-        assert found is not None and not found[1]
-        assert found[0].passage_id in by_critic["critic 2"]
-    # Only critic 0's passages unused: they come (critic avoidance gives way), still no restart.
-    await store.prompts.record(guild_id=2, channel_id=1, message_id=2, thread_id=None, kind="discuss", theme="jazz",
-                               film_key=film, film=None, source="test",
-                               uses=[PromptUse(pid, "x", 1) for pid in set(ids) - critic_zero])
+        pick = await store.quotes.rotation_pick(filters, rotation)
+        assert pick is not None and not pick.cycle_restarted and pick.cycle == 1
+        assert pick.quote.passage_id in by_critic["critic 2"]
+    # Only critic 0's passages left unused: they come (critic avoidance gives way), still cycle 1.
+    await record(store, 2, "jazz", film, [PromptUse(pid, "critic 0", 1) for pid in ids - by_critic["critic 0"]])
     for _ in range(10):
-        found = await store.quotes.rotation_pick(filters, key, last_critic="critic 0", recent=recent)
-        assert found is not None and not found[1] and found[0].passage_id in critic_zero
+        pick = await store.quotes.rotation_pick(filters, rotation)
+        assert pick is not None and not pick.cycle_restarted
+        assert pick.quote.passage_id in by_critic["critic 0"]
