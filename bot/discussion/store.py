@@ -15,14 +15,10 @@ class PromptStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def rotation(self, guild_id: int, theme: str, film_key: str, *, with_used: bool = True) -> RotationState:
-        """Where a rotation stands, in one statement. `with_used=False` leaves the used set empty: a
-        /discuss pick reads it inside its own query (QuoteStore.rotation_pick), never as a list."""
+    async def rotation(self, guild_id: int, theme: str, film_key: str) -> RotationState:
+        """Where a rotation stands (its used set as a list: /debate's pool needs it), in one statement."""
         mine = "guild_id = :guild AND theme = :theme AND film_key = :film"
-        used = (
-            f"(SELECT json_group_array(passage_id) FROM posted_prompts WHERE {mine} AND cycle = (SELECT now FROM c))"
-            if with_used else "'[]'"
-        )
+        used = f"(SELECT json_group_array(passage_id) FROM posted_prompts WHERE {mine} AND cycle = (SELECT now FROM c))"
         row = await self.db.fetchone(
             f"WITH c(now) AS (SELECT coalesce(max(cycle), 0) FROM posted_prompts WHERE {mine})"
             f" SELECT (SELECT now FROM c), {used},"
