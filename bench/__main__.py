@@ -34,7 +34,8 @@ async def run(args: argparse.Namespace) -> dict:
         if args.only:  # a few sections while iterating: --only import,hostile
             large = corpus_gen.write_data_dir(cache / f"data-v2-{sizes['large']}", sizes["large"])
             sections = {"hostile": lambda: hostile_bench.rows(row, tmp_path, cache),
-                        "import": lambda: import_bench.rows(row, tmp_path, large)}
+                        "import": lambda: import_bench.rows(row, tmp_path, large),
+                        **scale.sections(args, large, sizes["large"], row, tmp_path)}
             for name in args.only.split(","):
                 await sections[name]()
             return report
@@ -104,7 +105,7 @@ def main() -> int:
     parser.add_argument("--startup-runs", type=int, default=5)
     parser.add_argument("--cache", default=str(ROOT / ".cache"), help="where generated corpora are kept")
     parser.add_argument("--out", default=str(ROOT / "out" / "results.json"))
-    parser.add_argument("--only", help="comma-separated sections to run alone: hostile, import")
+    parser.add_argument("--only", help="comma-separated sections to run alone: hostile, import, sizes, concurrency, startup, scheduler")
     args = parser.parse_args()
     if args.quick:
         args.repeat, args.interactions, args.startup_runs = 5, 300, 1

@@ -17,7 +17,7 @@ from typing import Any
 from bot.client import FilmBot
 from bot.core.config import Settings
 from bot.corpus.bundle import import_bundled
-from bot.discussion.rotation import RotationState, choose_passages
+from bot.discussion.rotation import RotationKey, RotationState, choose_passages
 from bot.quotes.rules import QuoteFilters
 
 from . import corpus_1m
@@ -92,13 +92,17 @@ async def picks(bot: FilmBot, repeat: int) -> dict[str, Any]:
     for name, run in cases.items():
         out[name] = stats(await sample_ms(run, repeat))
 
-    for kind, count in (("/discuss", 1), ("/debate", 2)):
-        async def rotation(count: int = count) -> Any:
-            theme = rng.choice(THEMES)
-            pool = await store.quotes.rotation_pool(QuoteFilters(theme=theme), frozenset())
-            return choose_passages(pool, RotationState(0, frozenset(), None), theme=bot.themes[theme],
-                                   count=count, rng=rng)
-        out[f"{kind} (pool + choice)"] = stats(await sample_ms(rotation, max(5, repeat // 4)))
+    async def discuss() -> Any:  # the passage chosen in SQL, state read in the same statement
+        theme = rng.choice(THEMES)
+        return await store.quotes.rotation_pick(QuoteFilters(theme=theme), RotationKey(rng.randint(1, 50), theme, ""))
+
+    async def debate() -> Any:
+        theme = rng.choice(THEMES)
+        pool = await store.quotes.rotation_pool(QuoteFilters(theme=theme), frozenset())
+        return choose_passages(pool, RotationState(0, frozenset(), None), theme=bot.themes[theme], count=2, rng=rng)
+
+    out["/discuss (rotation pick)"] = stats(await sample_ms(discuss, repeat))
+    out["/debate (pool + choice)"] = stats(await sample_ms(debate, max(5, repeat // 4)))
     return out
 
 

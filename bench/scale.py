@@ -10,7 +10,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -88,19 +88,38 @@ async def scheduler(schedules: int, polls: int, due: int, row: Row, work: Path) 
         f"0 {verdict(burst['duplicates'] == 0)}")
 
 
+def sections(args: Any, large_data_dir: Path, large_reviews: int, row: Row,
+             work: Path) -> dict[str, Callable[[], Awaitable[None]]]:
+    """Every at-size section by name (`--only sizes,concurrency`); `--quick` skips the 1M corpus and
+    shrinks the figures."""
+
+    async def large() -> Path:
+        return await pick_bench.cached_database(large_data_dir, f"v2-{large_reviews}")
+
+    async def run_sizes() -> None:
+        corpora = {"seeds": (await pick_bench.cached_database(DEFAULT_DATA_DIR, "seeds"), DEFAULT_DATA_DIR),
+                   "large": (await large(), large_data_dir)}
+        if not args.quick:
+            corpora["1m"] = (corpus_1m.ensure(), corpus_1m.data_dir())
+        await sizes(corpora, 10 if args.quick else 100, 300 if args.quick else 3000, row, work)
+
+    async def run_servers() -> None:
+        await servers(await large(), large_data_dir, 50 if args.quick else 200, 1 if args.quick else 3, row, work)
+
+    async def run_startup() -> None:
+        await startup(await large(), large_data_dir, large_reviews, args.startup_runs, row, work)
+
+    async def run_scheduler() -> None:
+        await scheduler(500 if args.quick else 5000, 1000 if args.quick else 10_000, 200 if args.quick else 2000,
+                        row, work)
+
+    return {"sizes": run_sizes, "concurrency": run_servers, "startup": run_startup, "scheduler": run_scheduler}
+
+
 async def run(args: Any, large_data_dir: Path, large_reviews: int, row: Row, work: Path) -> None:
-    """Every at-size section; `--quick` skips the 1M corpus and shrinks the scheduler figures."""
-    large = await pick_bench.cached_database(large_data_dir, f"v2-{large_reviews}")
-    corpora = {"seeds": (await pick_bench.cached_database(DEFAULT_DATA_DIR, "seeds"), DEFAULT_DATA_DIR),
-               "large": (large, large_data_dir)}
-    if not args.quick:
-        corpora["1m"] = (corpus_1m.ensure(), corpus_1m.data_dir())
-    repeat = 10 if args.quick else 100
-    await sizes(corpora, repeat, 300 if args.quick else 3000, row, work)
-    await servers(large, large_data_dir, 50 if args.quick else 200, 1 if args.quick else 3, row, work)
-    await startup(large, large_data_dir, large_reviews, args.startup_runs, row, work)
-    await scheduler(500 if args.quick else 5000, 1000 if args.quick else 10_000, 200 if args.quick else 2000,
-                    row, work)
+    """Every at-size section, in order."""
+    for section in sections(args, large_data_dir, large_reviews, row, work).values():
+        await section()
 
 
 def markdown(report: dict) -> str:

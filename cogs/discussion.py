@@ -15,7 +15,7 @@ from bot.core.lookup import film_choices, film_scope, resolve_theme, scope_theme
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.text import SPOILER_WARNING, clip, inert
-from bot.discussion.post import Kind, PostedPrompt, post_prompt
+from bot.discussion.post import Kind, PostedPrompt, post_prompt, prompt_queued
 from bot.filmnight.gate import film_or_current, refuse_spoilers
 
 if TYPE_CHECKING:
@@ -59,8 +59,11 @@ class Discussion(commands.Cog):
         film, locked = await film_or_current(self.bot.store, interaction.guild.id, option(film))
         if locked:  # the club hasn't screened it yet: its spoiler themes wait (bot/filmnight/gate.py)
             await refuse_spoilers(self.bot.store, interaction.guild.id, film, resolve_theme(self.bot.themes, theme))
-        # Posting and opening the thread can queue behind other prompts in this server: acknowledge first.
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        # Discord wants a first response within 3 s. A prompt posts in milliseconds plus two Discord
+        # calls, so the invoker's reply is that first response (one call fewer than defer + follow-up);
+        # one queued behind another prompt of this server may wait, so it acknowledges first.
+        if prompt_queued(self.bot, interaction.guild.id):
+            await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             posted = await post_prompt(
                 self.bot,
@@ -78,9 +81,11 @@ class Discussion(commands.Cog):
             reason = message_for(error) or "Discord refused the request."
             raise UserError(f"{reason} Nothing was posted and the rotation is unchanged.") from error
         theme_name = self.bot.themes[posted.theme_key].name
-        await interaction.followup.send(
-            posted_reply(posted, theme_name, kind), ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
+        reply = posted_reply(posted, theme_name, kind)
+        if interaction.response.is_done():
+            await interaction.followup.send(reply, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(reply, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(
         name="discuss", description="Post a discussion prompt with a critic's excerpt, in a new thread."

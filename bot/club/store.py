@@ -58,6 +58,8 @@ _ROUND_COLUMNS = (
 class ClubStore:
     def __init__(self, db: Database) -> None:
         self.db = db
+        # digest_hours per guild as last read or written (every prompt reads it; only this store writes it)
+        self._digest_hours: dict[int, int] = {}
 
     # ------------------------------------------------------------------ ratings and takes
 
@@ -351,9 +353,12 @@ class ClubStore:
     # ------------------------------------------------------------------ digests
 
     async def digest_hours(self, guild_id: int) -> int:
-        return int(await self.db.fetchval(
+        if guild_id in self._digest_hours:
+            return self._digest_hours[guild_id]
+        hours = int(await self.db.fetchval(
             "SELECT digest_hours FROM club_settings WHERE guild_id = ?", (guild_id,), default=DEFAULT_DIGEST_HOURS
         ))
+        return self._digest_hours.setdefault(guild_id, hours)  # a write during the read wins
 
     async def set_digest_hours(self, guild_id: int, hours: int, actor_id: int) -> None:
         async with self.db.transaction() as conn:
@@ -366,6 +371,7 @@ class ClubStore:
                 conn, guild_id=guild_id, actor_id=actor_id, action="config", target_type="guild",
                 target_id=guild_id, after={"digest_hours": hours},
             )
+        self._digest_hours[guild_id] = hours  # committed
 
     async def add_digest(
         self, thread_id: int, guild_id: int, message_id: int, passage_id: int | None, due_at: str

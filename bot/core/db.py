@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from bot.core.films import critic_key
+
 log = logging.getLogger(__name__)
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})-[\w-]+\.sql$")
@@ -49,6 +51,7 @@ async def connect(path: Path | str) -> aiosqlite.Connection:
     conn.row_factory = aiosqlite.Row
     # WAL keeps readers unblocked while a write runs; foreign keys make deletes cascade.
     await conn.create_function("casefold", 1, _casefold, deterministic=True)
+    await conn.create_function("critic_key", 2, _critic_key, deterministic=True)
     for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=5000"):
         # Close each cursor: journal_mode returns a row, and an unread row keeps a statement
         # open, which makes the next COMMIT fail.
@@ -59,6 +62,13 @@ async def connect(path: Path | str) -> aiosqlite.Connection:
 def _casefold(value: object) -> object:
     """SQL casefold(): Unicode-aware case folding (NOCASE only folds A-Z)."""
     return value.casefold() if isinstance(value, str) else value
+
+
+def _critic_key(critic: object, review_id: object) -> object:
+    """SQL critic_key(critic, review id): bot.core.films.critic_key, so SQL and Python agree exactly."""
+    if critic is not None and not isinstance(critic, str) or not isinstance(review_id, int):
+        return None
+    return critic_key(critic, review_id)
 
 
 def inserted_id(cursor: aiosqlite.Cursor) -> int:
@@ -191,7 +201,7 @@ class Database:
 
     # execute_fetchall runs, reads and closes in one hop to aiosqlite's thread (instead of three):
     # each hop is a loop round trip, and they dominate a simple command's latency.
-    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
+    async def fetchone(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> aiosqlite.Row | None:
         rows = list(await self.conn.execute_fetchall(sql, params))
         return rows[0] if rows else None
 
@@ -204,3 +214,31 @@ class Database:
 
     async def close(self) -> None:
         await self.conn.close()
+
+
+class GuildsWith:
+    """The guilds that have at least one row of one kind, read once, then grown by the owning store.
+
+    A store asks `may_have(guild)` before a per-command read: for a guild outside the set the answer is
+    "no rows" without a database round trip. The store calls `add(guild)` before every insert of such
+    a row (a failed insert only leaves a guild that then gets queried). Deleted rows never take a guild
+    out: it is then just queried as before.
+    """
+
+    def __init__(self, db: Database, sql: str) -> None:
+        self.db = db
+        self.sql = sql  # SELECT DISTINCT guild_id FROM …
+        self._guilds: set[int] | None = None
+        self._added: set[int] = set()
+
+    async def may_have(self, guild_id: int) -> bool:
+        if self._guilds is None:
+            found = {row[0] for row in await self.db.fetchall(self.sql)}
+            if self._guilds is None:
+                self._guilds = found | self._added  # an add() during the read is kept
+        return guild_id in self._guilds
+
+    def add(self, guild_id: int) -> None:
+        self._added.add(guild_id)
+        if self._guilds is not None:
+            self._guilds.add(guild_id)

@@ -19,6 +19,12 @@ def option(value: str | None) -> str | None:
     return value.strip()[:OPTION_MAX]
 
 
+def critic_key(critic: str | None, review_id: int) -> str:
+    """Who wrote a review, for rotations: a named critic across their reviews (case and spacing
+    ignored), else each unattributed review on its own. Also the SQL function critic_key(critic, id)."""
+    return critic.strip().casefold() if critic else f"review:{review_id}"
+
+
 def unattributed_label(review_id: int) -> str:
     """How a review without a byline is named everywhere: stable (its id), never an invented critic."""
     return f"Unattributed review #{review_id}"

@@ -63,7 +63,7 @@ def names_another_film(text: str, own_title: str | None) -> bool:
     )
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=2048)  # one per film a prompt or tag is bound to: a corpus can hold thousands
 def title_anchor(title: str | None) -> re.Pattern[str] | None:
     """The film's own title as a pattern ('the' optional, any punctuation between words)."""
     words = normalise_title(title or "").removeprefix("the ").split()

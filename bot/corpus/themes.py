@@ -37,6 +37,7 @@ __all__ = [
     "load_themes",
     "tag_bound",
     "tag_passage",
+    "theme_for_film",
     "theme_score",
     "themes_for_film",
 ]
@@ -150,3 +151,26 @@ def contrast_side(text: str, theme: Theme) -> int:
     first = len(_word_pattern(theme.contrasts[0]).findall(folded))
     second = len(_word_pattern(theme.contrasts[1]).findall(folded))
     return (second > first) - (first > second)
+
+
+def theme_for_film(all_themes: dict[str, Theme], key: str, title: str | None, year: int | None = None) -> Theme | None:
+    """`themes_for_film(all_themes, title, year).get(key)`, binding that one theme only (a prompt needs
+    one). Cached per film and theme on a ThemeSet."""
+    film_key = (normalise_title(title or ""), year)
+    bound = getattr(all_themes, "bound", None)
+    if bound is not None and film_key in bound:
+        return bound[film_key].get(key)
+    cache = getattr(all_themes, "bound_one", None)
+    cache_key = (*film_key, key)
+    if cache is not None and cache_key in cache:
+        return cache[cache_key]
+    film = all_themes.film(title, year) if isinstance(all_themes, ThemeSet) else None
+    theme = all_themes.get(key)
+    result = None
+    if theme is not None and not (theme.film is not None and (film is None or theme.film != film.key)):
+        if film is not None and key in film.extensions:
+            theme = _extend(theme, film.extensions[key])
+        result = _bind(theme, film, title)
+    if cache is not None:
+        cache[cache_key] = result
+    return result

@@ -22,7 +22,7 @@ from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.corpus import Theme
 from bot.discussion.render import QuestionEdits, RenderedPrompt, quotes_film, render_prompt
-from bot.discussion.rotation import Choice, PromptUse, choose_passages, critic_key
+from bot.discussion.rotation import Choice, PromptUse, RotationKey, choose_passages, critic_key
 from bot.quotes.rules import QuoteFilters
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,7 @@ __all__ = [
     "RenderedPrompt",
     "check_bot_permissions",
     "post_prompt",
+    "prompt_queued",
     "render_prompt",
 ]
 
@@ -71,6 +72,12 @@ _LOCKS: weakref.WeakKeyDictionary[Any, dict[int, asyncio.Lock]] = weakref.WeakKe
 
 def _guild_lock(bot: Any, guild_id: int) -> asyncio.Lock:
     return _LOCKS.setdefault(bot, {}).setdefault(guild_id, asyncio.Lock())
+
+
+def prompt_queued(bot: Any, guild_id: int) -> bool:
+    """True while another prompt of this server is being posted: a new one would wait behind it."""
+    lock = _LOCKS.get(bot, {}).get(guild_id)
+    return lock is not None and lock.locked()
 
 
 def check_bot_permissions(channel: discord.abc.GuildChannel, *, make_thread: bool = True) -> None:
@@ -147,9 +154,16 @@ _RNG = random.Random()
 
 
 async def _try_theme(bot: Any, guild_id: int, theme: Theme, scope: FilmScope, kind: Kind) -> Choice | None:
+    filters = QuoteFilters(theme=theme.key, film=scope.key or None)
+    if kind == "discuss":
+        # One passage: chosen by the database (QuoteStore.rotation_pick), the pool is never loaded.
+        pick = await bot.store.quotes.rotation_pick(filters, RotationKey(guild_id, theme.key, scope.key))
+        if pick is None:
+            return None
+        return Choice(theme, ((pick.quote, pick.cycle),), pick.cycle_restarted)
     state = await bot.store.prompts.rotation(guild_id, theme.key, scope.key)
-    pool = await bot.store.quotes.rotation_pool(QuoteFilters(theme=theme.key, film=scope.key or None), state.used)
-    return choose_passages(pool, state, theme=theme, count=2 if kind == "debate" else 1, rng=_RNG)
+    pool = await bot.store.quotes.rotation_pool(filters, state.used)
+    return choose_passages(pool, state, theme=theme, count=2, rng=_RNG)
 
 
 async def question_edits(bot: Any, guild_id: int, theme: str, scope: FilmScope, quotes: list) -> QuestionEdits:
@@ -157,7 +171,8 @@ async def question_edits(bot: Any, guild_id: int, theme: str, scope: FilmScope, 
     title, year = (scope.title, scope.year) if scope.title else quotes_film(quotes)
     film_key = scope.key
     if not film_key and title:
-        film_key = next((str(f[0]) for f in await bot.store.quotes.films() if (f[1], f[2]) == (title, year)), "")
+        film_id = await bot.store.quotes.film_id(title, year)
+        film_key = "" if film_id is None else str(film_id)
     rows = await bot.store.questions.rows(guild_id, theme, film_key)
     return QuestionEdits(
         added=tuple(r.question for r in rows if r.action == "add"),

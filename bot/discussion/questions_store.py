@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.db import Database
+from bot.core.db import Database, GuildsWith
 from bot.core.store import AuditStore
 from bot.core.time import utc_now_iso
 
@@ -20,9 +20,13 @@ class QuestionRow:
 class QuestionStore:
     def __init__(self, db: Database) -> None:
         self.db = db
+        # Every prompt reads its server's edits: most servers have none.
+        self._edited = GuildsWith(db, "SELECT DISTINCT guild_id FROM theme_questions")
 
     async def rows(self, guild_id: int, theme: str | None = None, film_key: str | None = None) -> list[QuestionRow]:
         """The server's edits, for one theme and/or one film (its own and those for every film)."""
+        if not await self._edited.may_have(guild_id):
+            return []
         sql = "SELECT theme, film_key, question, action FROM theme_questions WHERE guild_id = ?"
         params: list[object] = [guild_id]
         if theme is not None:
@@ -44,6 +48,7 @@ class QuestionStore:
         remove: 'removed' (an added one), 'hidden' (bundled: kept as a suppression), 'exists' or 'unknown'.
         """
         opposite = "remove" if action == "add" else "add"
+        self._edited.add(guild_id)
         async with self.db.transaction() as conn:
             where = "guild_id = ? AND theme = ? AND film_key = ? AND question = ? COLLATE NOCASE AND action = ?"
             cur = await conn.execute(

@@ -18,7 +18,8 @@ from bot.core.text import (
     inert,
     quote_block,
 )
-from bot.corpus import Theme, themes_for_film
+from bot.corpus import Theme
+from bot.corpus.themes import theme_for_film
 from bot.corpus.themes_model import render as fill_film
 from bot.discussion.question import debate_question
 from bot.quotes.render import is_spoiler
@@ -62,7 +63,7 @@ def question_choices(
 ) -> list[str]:
     """The questions a prompt may ask: the film's own (or the generic templates) naming the film, minus
     the hidden ones, plus the moderators' — never another film's characters."""
-    bound = themes_for_film(themes, title, year).get(theme.key, theme) if themes is not None else theme
+    bound = (theme_for_film(themes, theme.key, title, year) or theme) if themes is not None else theme
     asked = [bound.debate_question_for(title)] if kind == "debate" else list(bound.questions_for(title))
     templates = bound.templates
     written = ([templates.debate_question] if kind == "debate" else list(templates.questions)) if templates else asked

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections.abc import Sequence
 
 from bot.core.db import Database
 from bot.core.time import utc_now_iso
-from bot.discussion.rotation import PromptUse, RotationState
-
-RECENT_PROMPTS = 30
+from bot.discussion.rotation import RECENT_PROMPTS, PromptUse, RotationState
 
 
 class PromptStore:
@@ -16,29 +16,20 @@ class PromptStore:
         self.db = db
 
     async def rotation(self, guild_id: int, theme: str, film_key: str) -> RotationState:
-        cycle = (
-            await self.db.fetchval(
-                "SELECT max(cycle) FROM posted_prompts WHERE guild_id = ? AND theme = ? AND film_key = ?",
-                (guild_id, theme, film_key),
-                default=None,
-            )
-            or 0
+        """Where a rotation stands (its used set as a list: /debate's pool needs it), in one statement."""
+        mine = "guild_id = :guild AND theme = :theme AND film_key = :film"
+        used = f"(SELECT json_group_array(passage_id) FROM posted_prompts WHERE {mine} AND cycle = (SELECT now FROM c))"
+        row = await self.db.fetchone(
+            f"WITH c(now) AS (SELECT coalesce(max(cycle), 0) FROM posted_prompts WHERE {mine})"
+            f" SELECT (SELECT now FROM c), {used},"
+            f" (SELECT critic_key FROM posted_prompts WHERE {mine} ORDER BY id DESC LIMIT 1),"
+            " (SELECT json_group_array(passage_id) FROM (SELECT passage_id FROM posted_prompts"
+            "  WHERE guild_id = :guild ORDER BY id DESC LIMIT :recent))",
+            {"guild": guild_id, "theme": theme, "film": film_key, "recent": RECENT_PROMPTS},
         )
-        rows = await self.db.fetchall(
-            "SELECT passage_id FROM posted_prompts"
-            " WHERE guild_id = ? AND theme = ? AND film_key = ? AND cycle = ?",
-            (guild_id, theme, film_key, cycle),
-        )
-        last = await self.db.fetchval(
-            "SELECT critic_key FROM posted_prompts WHERE guild_id = ? AND theme = ? AND film_key = ?"
-            " ORDER BY id DESC LIMIT 1",
-            (guild_id, theme, film_key),
-        )
-        recent = await self.db.fetchall(
-            "SELECT passage_id FROM posted_prompts WHERE guild_id = ? ORDER BY id DESC LIMIT ?",
-            (guild_id, RECENT_PROMPTS),
-        )
-        return RotationState(cycle, frozenset(r[0] for r in rows), last, frozenset(r[0] for r in recent))
+        assert row is not None
+        cycle, used_ids, last, recent = row
+        return RotationState(cycle, frozenset(json.loads(used_ids)), last, frozenset(json.loads(recent)))
 
     async def last_theme(self, guild_id: int, film_key: str) -> str | None:
         """The theme of this server's most recent prompt for that film scope."""
@@ -64,11 +55,15 @@ class PromptStore:
         """Every passage of one prompt, in one transaction (all or nothing)."""
         at = utc_now_iso()
         shared = (guild_id, channel_id, message_id, thread_id, kind, theme, film_key, film)
-        async with self.db.transaction() as conn:
-            await conn.executemany(
+        rows = [(*shared, use.cycle, use.passage_id, use.critic_key, source, at) for use in uses]
+
+        def insert(conn: sqlite3.Connection) -> None:
+            conn.executemany(
                 "INSERT INTO posted_prompts(guild_id, channel_id, message_id, thread_id, kind, theme,"
                 " film_key, film, cycle, passage_id, critic_key, source, at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(*shared, use.cycle, use.passage_id, use.critic_key, source, at) for use in uses],
+                rows,
             )
+
+        await self.db.in_one_hop(insert)  # BEGIN … COMMIT in one trip to the database thread
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.core.db import Database, inserted_id
+from bot.core.db import Database, GuildsWith, inserted_id
 from bot.core.refusals import UserError
 from bot.core.store import AuditStore
 from bot.core.time import iso
@@ -46,6 +46,8 @@ async def _audit(conn: aiosqlite.Connection, guild_id: int, actor_id: int | None
 class FilmNightStore:
     def __init__(self, db: Database) -> None:
         self.db = db
+        # /quote and /discuss ask for the current screening on every command: most servers have none.
+        self._screening_guilds = GuildsWith(db, "SELECT DISTINCT guild_id FROM screenings")
 
     # ------------------------------------------------------------------ settings
 
@@ -251,6 +253,7 @@ class FilmNightStore:
         self, *, guild_id: int, film_id: int, channel_id: int, event_id: int, start: datetime, end: datetime,
         location: str | None, actor_id: int, now: datetime, reminders: list[tuple[str, datetime]],
     ) -> int:
+        self._screening_guilds.add(guild_id)
         try:
             async with self.db.transaction() as conn:
                 cur = await conn.execute(
@@ -284,11 +287,15 @@ class FilmNightStore:
         return _screening(row) if row else None
 
     async def upcoming(self, guild_id: int) -> Screening | None:
+        if not await self._screening_guilds.may_have(guild_id):
+            return None
         row = await self.db.fetchone(_SCREENING + " WHERE s.guild_id = ? AND s.status = 'scheduled'", (guild_id,))
         return _screening(row) if row else None
 
     async def current(self, guild_id: int) -> Screening | None:
         """The upcoming (or running) screening, else the last one that ended."""
+        if not await self._screening_guilds.may_have(guild_id):
+            return None
         row = await self.db.fetchone(
             _SCREENING + " WHERE s.guild_id = ? AND s.status IN ('scheduled', 'ended')"
             " ORDER BY s.status = 'scheduled' DESC, s.starts_at DESC, s.id DESC",

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.core.db import Database, one_row
 from bot.core.films import TITLE_YEAR, unattributed_label, unattributed_target
+from bot.discussion.rotation import RECENT_PROMPTS, RotationKey, RotationPick
 from bot.quotes import fts
 from bot.quotes.rules import Quote, QuoteFilters
 
@@ -128,20 +129,29 @@ class QuoteStore:
             return _Summary(version, reviews_by_film=by_film, reviews_by_name=by_name, unattributed=unattributed)
         return cache
 
+    async def _film_index(self) -> dict[Any, set[int]]:
+        """Film ids by casefolded title, by (casefolded title, year) and by id; kept until a corpus write."""
+        cache = self._cache()
+        if cache.film_index is not None:
+            return cache.film_index
+        version = self.db.corpus_version
+        index: dict[Any, set[int]] = {}
+        for film_id, title, year, _ in await self.films():
+            index.setdefault(title.casefold(), set()).add(film_id)
+            index.setdefault((title.casefold(), year), set()).add(film_id)
+            index.setdefault(film_id, set()).add(film_id)
+        if version == self.db.corpus_version:
+            cache.film_index = index
+        return index
+
+    async def film_id(self, title: str, year: int | None) -> int | None:
+        """The id of the film with this title (any case) and year, if it has reviews."""
+        found = (await self._film_index()).get((title.casefold(), year), set())
+        return min(found) if found else None
+
     async def _film_ids(self, film: str) -> set[int]:
         """The film(s) a film filter names: by id (autocomplete value), 'Title (Year)' or title."""
-        cache = self._cache()
-        if cache.film_index is None:
-            version = self.db.corpus_version
-            index: dict[Any, set[int]] = {}
-            for film_id, title, year, _ in await self.films():
-                index.setdefault(title.casefold(), set()).add(film_id)
-                index.setdefault((title.casefold(), year), set()).add(film_id)
-                index.setdefault(film_id, set()).add(film_id)
-            if version == self.db.corpus_version:
-                cache.film_index = index
-        else:
-            index = cache.film_index
+        index = await self._film_index()
         text = film.strip()
         match = TITLE_YEAR.match(text)
         if re.fullmatch(r"[0-9]{1,18}", text):  # an id, or a title made of digits
@@ -280,7 +290,7 @@ class QuoteStore:
 
     @staticmethod
     def _quote(row: Any) -> Quote:
-        data = {k: row[k] for k in row.keys() if k not in ("theme_list", "snip")}
+        data = {k: row[k] for k in row.keys() if k not in ("theme_list", "snip", "used_before", "cycle")}
         themes = tuple(row["theme_list"].split(",")) if row["theme_list"] else ()
         return Quote(**data, themes=themes)
 
@@ -415,6 +425,89 @@ class QuoteStore:
                 return names
             cache.named_critics = names
         return list(cache.named_critics)
+
+    async def rotation_pick(self, filters: QuoteFilters, rotation: RotationKey) -> RotationPick | None:
+        """The next /discuss passage of a rotation, chosen by the database in one statement.
+
+        The rotation's state comes from its posted_prompts rows in the same statement: its cycle,
+        the critic of its last prompt, the server's 30 latest passages. A passage of the pool
+        (`filters`: theme, film) not used in the cycle; among those, preferably one by another critic
+        than the last prompt's, then one the server has not just seen, relaxed in that order, as
+        rotation.pick_one does. With no unused passage left, the same choice over the whole pool,
+        for the next cycle. Each passage is equally likely (up to id gaps), so a critic with many
+        passages is interleaved with the others in expectation; pick_one's "critic with most passages
+        left first" would need a count over the whole pool.
+
+        A random point in the pool's id range, then the first passage at or after it meeting each
+        level's conditions, wrapping round: O(log n) plus the rows skipped (passages used this cycle
+        are skipped by their UNIQUE index). The pool is never loaded.
+        """
+        scope = await self._scope(filters)
+        by_theme = False
+        if scope is not None and filters.theme:
+            tagged = (await self.theme_counts()).get(filters.theme, 0)
+            if not tagged:
+                return None
+            by_theme = tagged < len(scope) * PASSAGES_PER_REVIEW
+        if scope is not None and len(scope) > SCOPE_WHOLE:
+            # A big film scope: a few of its reviews at random for the strictest level first.
+            for review_id in random.sample(scope, SCOPE_TRIES):
+                found = await self._rotation_seek(filters, [review_id], False, rotation, strict=True)
+                if found is not None:
+                    return found
+        return await self._rotation_seek(filters, scope, by_theme, rotation, strict=False)
+
+    async def _rotation_seek(
+        self, filters: QuoteFilters, scope: list[int] | None, by_theme: bool, rotation: RotationKey,
+        *, strict: bool,
+    ) -> RotationPick | None:
+        parts = self._seek_parts(filters, False, scope, by_theme)
+        if parts is None:
+            return None
+        column, source, conds, params = parts
+        bare = column.lstrip("+")
+        seek = f"SELECT {column} FROM {source} WHERE {' AND '.join(conds)}"
+        mine = "guild_id = ? AND theme = ? AND film_key = ?"
+        key = [rotation.guild_id, rotation.theme, rotation.film_key]
+        used_sql = ("EXISTS (SELECT 1 FROM posted_prompts u WHERE u.guild_id = ? AND u.theme = ? AND u.film_key = ?"
+                    " AND u.cycle = (SELECT cycle FROM st) AND u.passage_id = {id})")
+        Condition = tuple[str, list[Any]]
+        unused: Condition = (f"NOT {used_sql.format(id=bare)}", key)
+        # critic_key(): the SQL function of bot.core.db, the rotation's own key (a few rows per pick).
+        # No last critic (NULL) or no recent passage: those conditions hold for every passage.
+        critic_sql = (f"(SELECT critic_key(y.critic, y.id) FROM passages x JOIN reviews y ON y.id = x.review_id"
+                      f" WHERE x.id = {bare}) IS NOT (SELECT last FROM st)")
+        other_critic: Condition = (critic_sql, [])
+        fresh: Condition = (f"{bare} NOT IN (SELECT id FROM recent)", [])
+        # Strictest first; the critic rule outranks the recent one, and unused passages come first.
+        preferences: list[list[Condition]] = [[other_critic, fresh], [other_critic], [fresh], []]
+        levels: list[list[Condition]] = [[unused, *p] for p in preferences[:1 if strict else 4]]
+        levels += [] if strict else preferences
+        branches: list[str] = []
+        values: list[Any] = []
+        for level in levels:
+            extra = "".join(f" AND {sql}" for sql, _ in level)
+            extra_params = [v for _, vs in level for v in vs]
+            branches.append(f"({seek}{extra} AND {bare} >= (SELECT at FROM point) ORDER BY {column} LIMIT 1)")
+            branches.append(f"({seek}{extra} ORDER BY {column} LIMIT 1)")
+            values += [*params, *extra_params, *params, *extra_params]
+        sql = (
+            f"WITH st(cycle, last) AS (SELECT max(1, coalesce((SELECT max(cycle) FROM posted_prompts WHERE {mine}),"
+            f" 0)), (SELECT critic_key FROM posted_prompts WHERE {mine} ORDER BY id DESC LIMIT 1)),"
+            f" recent(id) AS (SELECT passage_id FROM posted_prompts WHERE guild_id = ? ORDER BY id DESC LIMIT ?),"
+            f" bounds(lo, hi) AS (SELECT ({seek} ORDER BY {column} LIMIT 1),"
+            f" ({seek} ORDER BY {column} DESC LIMIT 1)),"
+            f" point(at) AS (SELECT lo + CAST(? * (hi - lo + 1) AS INTEGER) FROM bounds)"
+            f" SELECT {_QUOTE_COLUMNS}, (SELECT cycle FROM st) AS cycle, {used_sql.format(id='p.id')} AS used_before"
+            f" {_QUOTE_FROM} WHERE p.id = coalesce({', '.join(branches)})"
+        )
+        row = await self.db.fetchone(sql, [
+            *key, *key, rotation.guild_id, RECENT_PROMPTS, *params, *params, random.random(), *key, *values,
+        ])
+        if row is None:
+            return None
+        restarted = bool(row["used_before"])
+        return RotationPick(self._quote(row), row["cycle"] + 1 if restarted else row["cycle"], restarted)
 
     async def rotation_pool(self, filters: QuoteFilters, used: frozenset[int]) -> list[Quote]:
         """The passages a /discuss or /debate rotation chooses from, bounded in size.

@@ -11,6 +11,7 @@ import pytest
 
 from bot.corpus import ThemeSet, load_themes, process_review, tag_passage, themes_for_film
 from bot.corpus.film_refs import names_another_film
+from bot.corpus.themes import theme_for_film
 
 ROOT = Path(__file__).resolve().parents[2]
 GENERIC = {"ending", "nostalgia", "performances", "music", "look"}
@@ -36,6 +37,15 @@ def test_themes_for_film_picks_generic_plus_own(title: str | None, year: int | N
     """Generic themes apply to every film; La La Land's own only to it (title case/year suffix ignored)."""
     keys = set(themes_for_film(themes(), title, year))
     assert keys == (GENERIC | LA_LA_LAND_ONLY if has_own else GENERIC)
+
+
+@pytest.mark.parametrize(("title", "year"), [("La La Land", 2016), ("Whiplash", 2014), (None, None)])
+def test_theme_for_film_is_the_same_theme_themes_for_film_binds(title: str | None, year: int | None) -> None:
+    """One theme bound on its own equals that theme of the whole film's set (None for another film's own)."""
+    fresh = load_themes(ROOT / "data" / "themes.toml")  # its caches start empty: each path really binds
+    one = {key: theme_for_film(fresh, key, title, year) for key in fresh}
+    whole = themes_for_film(load_themes(ROOT / "data" / "themes.toml"), title, year)
+    assert {k: t for k, t in one.items() if t is not None} == whole
 
 
 def test_film_specific_theme_only_tags_its_film() -> None:

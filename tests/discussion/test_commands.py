@@ -296,3 +296,36 @@ async def test_debate_without_theme_picks_one_with_two_reviews(world, settings):
     assert "Started a debate" in result.response.content
     used = prompt_rows(settings)
     assert len(used) == 2 and used[0]["theme"] == used[1]["theme"] and used[0]["kind"] == "debate"
+
+
+def interaction_calls(world) -> list[str]:
+    """The bot's interaction responses and follow-ups, in order: 'defer', 'reply' or 'followup'."""
+    calls = []
+    for entry in world.env.backend.http_requests:
+        if entry.path.endswith("/callback"):
+            calls.append("defer" if entry.json and entry.json.get("type") == 5 else "reply")
+        elif entry.path.startswith("/webhooks/"):
+            calls.append("followup")
+    return calls
+
+
+async def test_fast_prompt_answers_without_defer(world):
+    """A prompt that posts at once is answered with one reply: no defer and follow-up pair."""
+    world.env.backend.http_requests.clear()
+    result = await world.alice.slash(world.channel, "discuss", theme="nostalgia")
+    assert result.ephemeral and "Started a discussion" in result.response.content
+    assert interaction_calls(world) == ["reply"]
+
+
+async def test_prompt_queued_behind_another_is_deferred_then_followed_up(world):
+    """A prompt that must wait for another prompt of the server defers first and follows up with the link."""
+    from bot.discussion.post import _guild_lock
+
+    lock = _guild_lock(world.bot, world.guild.id)
+    await lock.acquire()  # another prompt of this server is being posted
+    world.bot.loop.call_later(0.3, lock.release)
+    world.env.backend.http_requests.clear()
+    result = await world.alice.slash(world.channel, "discuss", theme="nostalgia")
+    assert interaction_calls(world) == ["defer", "followup"]
+    assert result.ephemeral and "Started a discussion" in result.response.content
+    assert len(bot_prompts(world)) == 1 and len(world.channel.threads) == 1

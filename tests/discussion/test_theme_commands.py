@@ -141,3 +141,17 @@ async def test_passage_autocomplete_by_review_and_by_words_hides_spoilers(world:
     assert_ephemeral_reply(r, "tagged")
     # Members cannot use /passage, so they get no suggestions at all.
     assert await world.alice.autocomplete(world.channel, "passage tag", "passage", f"{review}") == []
+
+
+async def test_question_added_after_prompts_is_asked_by_the_next_one(world: World):
+    """Edits read into memory stay exact: a question added after the server's first prompts is asked next."""
+    for _ in range(2):
+        await world.alice.slash(world.channel, "discuss", theme="ending", film="La La Land")
+    assert "Would La La Land still work if the last scene were cut?" not in prompt_questions(world)
+    await world.mod.slash(world.channel, "theme question add", theme="ending", question=NEW_QUESTION)
+    for question in film_theme(world.bot, "ending").questions_for("La La Land"):
+        await world.mod.slash(world.channel, "theme question remove", theme="ending", question=question,
+                              film="La La Land")
+    await world.alice.slash(world.channel, "discuss", theme="ending", film="La La Land")
+    asked = prompt_questions(world)
+    assert len(asked) == 3 and asked.count("Would La La Land still work if the last scene were cut?") == 1
