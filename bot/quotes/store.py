@@ -59,6 +59,7 @@ POOL_SAMPLE = 200
 # A film/critic scope of more reviews than this is first tried SCOPE_TRIES random reviews at a time.
 SCOPE_WHOLE = 24
 SCOPE_TRIES = 6
+SCOPE_SAMPLE = 64  # reviews a big scope's second try looks at in one statement (/quote)
 PASSAGES_PER_REVIEW = 10  # about what a review segments into: sizes a scope against a theme's tag count
 
 
@@ -250,10 +251,12 @@ class QuoteStore:
             by_theme = tagged < len(scope) * PASSAGES_PER_REVIEW
         for any_word in (False, True) if filters.about else (False,):
             if scope is not None and len(scope) > SCOPE_WHOLE:
-                # A big film/critic scope: a few of its reviews at random first, each a tiny seek;
-                # the whole scope only when none of them has a match.
-                for review_id in random.sample(scope, SCOPE_TRIES):
-                    quote = await self._seek(filters, any_word, [review_id], exclude, last_resort=False)
+                # A big film/critic scope: one review at random (one tiny seek, enough for a plain
+                # critic: filter), then a random sample of its reviews in one statement (a theme or
+                # keywords that most reviews lack); the whole scope only when the sample has no match.
+                tries = [random.sample(scope, 1), sorted(random.sample(scope, min(SCOPE_SAMPLE, len(scope))))]
+                for reviews in tries:
+                    quote = await self._seek(filters, any_word, reviews, exclude, last_resort=False)
                     if quote is not None:
                         return quote
             quote = await self._seek(filters, any_word, scope, exclude, last_resort=True, by_theme=by_theme)
