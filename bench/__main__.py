@@ -44,7 +44,10 @@ async def run(args: argparse.Namespace) -> dict:
         for name, ms in trips.items():
             if name != "ping" and not name.endswith(":rest"):
                 calls = trips[f"{name}:rest"]
-                row(f"round trip /{name} ({calls:g} Discord calls)", ms, trips["ping"], "ms median", "≤ 2.0× /ping")
+                # Wall time of member.slash, which includes simcord's settle wait (up to 50 ms after a
+                # thread or follow-up): context only; the bot-time rows (bench/size_bench.py) carry targets.
+                row(f"round trip /{name} ({calls:g} Discord calls)", ms, trips["ping"], "ms median (wall)",
+                    "(context)")
                 row(f"  per Discord call /{name}", ms / calls, trips["ping"] / trips["ping:rest"], "ms",
                     "(context)")
         # Hostile input: segmentation stays linear, and a big import never stalls the loop.
@@ -52,7 +55,7 @@ async def run(args: argparse.Namespace) -> dict:
         mem = await roundtrip.memory(tmp_path / "mem.db", args.interactions)
         report["memory"] = mem
         row(f"RSS growth over {args.interactions} /quote", mem["quote"]["growth_pct"], mem["ping"]["growth_pct"],
-            "% growth", "≤ 5 %")
+            "% growth", f"≤ 5 % {scale.verdict(mem['quote']['growth_pct'] <= 5)}")
 
         # Store lookups at three corpus sizes; the large import doubles as the import benchmark.
         corpora = {"seeds": DEFAULT_DATA_DIR}
@@ -65,16 +68,18 @@ async def run(args: argparse.Namespace) -> dict:
             await bot.close_store()
             raw = figures["raw_fts"]
             for kind in ("about", "theme"):
-                row(f"store /quote {kind}: @ {raw['passages']} passages (median)", figures[kind]["median_ms"],
-                    raw["median_ms"], "ms", "≤ 3× raw")
-                row(f"store /quote {kind}: @ {raw['passages']} passages (p99)", figures[kind]["p99_ms"],
-                    raw["p99_ms"], "ms", "p99 < 10 ms at 100k")
+                median, p99 = figures[kind]["median_ms"], figures[kind]["p99_ms"]
+                row(f"store /quote {kind}: @ {raw['passages']} passages (median)", median, raw["median_ms"], "ms",
+                    f"≤ 3× raw {scale.verdict(median <= 3 * raw['median_ms'])}")
+                row(f"store /quote {kind}: @ {raw['passages']} passages (p99)", p99, raw["p99_ms"], "ms",
+                    f"p99 < 10 ms {scale.verdict(p99 < 10)}")
             if label == "large":
                 raw_seconds = await import_bench.raw_executemany(database, tmp_path / "raw.db", data_dir)
+                # End to end includes cleaning, segmenting and tagging, which the raw floor skips: context.
                 row(f"import {reviews} reviews, end to end (reviews/s)", reviews / import_seconds,
-                    reviews / raw_seconds, "reviews/s", "≥ 0.5× raw")
+                    reviews / raw_seconds, "reviews/s", "(context: text processing included)")
                 row(f"import {reviews} reviews, database phase (reviews/s)", reviews / write_seconds,
-                    reviews / raw_seconds, "reviews/s", "≥ 0.5× raw")
+                    reviews / raw_seconds, "reviews/s", f"≥ 0.5× raw {scale.verdict(raw_seconds >= 0.5 * write_seconds)}")
                 await import_bench.rows(row, tmp_path, data_dir)  # peak memory and rate, own process
         # Every command at 64 / ~92k / ~1M passages, 200 servers, startup, scheduler (bench/scale.py).
         large = max(sizes.values())
