@@ -229,7 +229,7 @@ def poll_text(
     """(title, description) of a poll embed: the question, then bars, or only the voter count if hidden."""
     kind = "anonymous poll" if poll.anonymous else "poll"
     if announce:
-        title = f"📊 Results of {kind} #{poll.id}"
+        title = results_title(poll)
     else:
         title = f"📊 {kind.capitalize()} #{poll.id}" + (" · closed" if closed else "")
     if poll.hide_results and not closed:
@@ -261,6 +261,7 @@ def list_line(poll: Poll) -> str:
     return f"[`#{poll.id}`]({jump_url(poll)}) {question} · {kind} · closes <t:{deadline}:R>"
 
 
-def results_marker(poll_id: int) -> str:
-    """The results message's footer: tells readers which poll, and proves after a crash that it was posted."""
-    return f"Results of poll #{poll_id}"
+def results_title(poll: Poll) -> str:
+    """The results message's title: names the poll for readers, and is the proof after a crash or a failed
+    save that this poll's results went out (no other message carries it)."""
+    return f"📊 Results of {'anonymous poll' if poll.anonymous else 'poll'} #{poll.id}"

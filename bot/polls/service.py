@@ -254,21 +254,20 @@ class PollService:
             embed.add_field(name="Poll", value=f"[Jump to the poll]({logic.jump_url(poll)})")
         for name, value in await critics_vs_club_fields(self.bot, poll, counts):  # theme polls only
             embed.add_field(name=name, value=value, inline=False)
-        embed.set_footer(text=logic.results_marker(poll.id))
         message = await channel.send(embed=embed, allowed_mentions=NO_MENTIONS)
         await self.bot.store.polls.set_results_message(poll.id, message.id)
 
     async def _earlier_results(self, channel: Any, poll: Poll) -> int | None:
         """The id of this poll's results message if an earlier attempt posted it, else None.
 
-        Only this poll's own footer marker is proof; other bot messages since the close say nothing.
+        Only this poll's own results title is proof; other bot messages since the close say nothing.
         """
-        marker = logic.results_marker(poll.id)
+        marker = logic.results_title(poll)
         since = from_iso(poll.closed_at or iso(self.bot.now())) - timedelta(seconds=1)
         me = self.bot.user
         try:
             async for message in channel.history(after=since, limit=200, oldest_first=True):
-                if me is not None and message.author.id == me.id and any(e.footer.text == marker for e in message.embeds):
+                if me is not None and message.author.id == me.id and any(e.title == marker for e in message.embeds):
                     return message.id
         except discord.Forbidden:
             # Without Read Message History nothing can be proven; announcing (rarely twice) beats never.

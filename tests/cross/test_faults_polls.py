@@ -77,7 +77,7 @@ async def test_results_posted_but_not_recorded_are_not_posted_again(world, setti
     [posted] = results(world, world.channel)
     await world.env.advance_time(10 * 60)
     assert results(world, world.channel) == [posted]
-    assert posted.embeds[0].footer.text == f"Results of poll #{poll_id}"
+    assert posted.embeds[0].title == f"📊 Results of poll #{poll_id}"
     assert db(settings, "SELECT close_state, results_message_id FROM polls WHERE id = ?", (poll_id,)) == [
         ("announced", posted.id)
     ]
@@ -92,8 +92,8 @@ async def test_results_of_another_poll_are_no_proof(world, settings, monkeypatch
     await world.env.advance_time(30 * 60 + 1)  # A's deadline: its post fails once
     await world.env.advance_time(30 * 60)  # B closes and posts; A's retry then posts A's own results
     await world.env.advance_time(10 * 60)
-    footers = sorted(m.embeds[0].footer.text for m in results(world, world.channel))
-    assert footers == [f"Results of poll #{first}", f"Results of poll #{second}"]
+    titles = sorted(m.embeds[0].title for m in results(world, world.channel))
+    assert titles == [f"📊 Results of poll #{first}", f"📊 Results of poll #{second}"]
     assert {state(settings, first), state(settings, second)} == {"announced"}
 
 
