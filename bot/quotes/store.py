@@ -232,6 +232,20 @@ class QuoteStore:
             conds.append("p.quotable = 1")
         return column, source, conds, params
 
+    async def _sized_scope(self, filters: QuoteFilters) -> tuple[list[int] | None, bool] | None:
+        """(the film/critic scope, walk the theme's tags instead of the scope), or None: nothing can match.
+
+        A theme rarer than the scope (say a film's own theme asked of a prolific critic) is the smaller
+        side to walk; one with no passage at all matches nothing.
+        """
+        scope = await self._scope(filters)
+        if scope is None or not filters.theme:
+            return scope, False
+        tagged = (await self.theme_counts()).get(filters.theme, 0)
+        if not tagged:
+            return None
+        return scope, tagged < len(scope) * PASSAGES_PER_REVIEW
+
     async def pick(self, filters: QuoteFilters, *, exclude: int | None = None) -> Quote | None:
         """A random quotable passage matching every filter (keywords: all words, then any word).
 
@@ -240,15 +254,10 @@ class QuoteStore:
         proportional to the id gap before it, which over a corpus imported review by review is near
         uniform. `exclude` (the passage on screen) is only returned when it is the only match.
         """
-        scope = await self._scope(filters)
-        by_theme = False
-        if scope is not None and filters.theme:
-            # A theme rarer than the scope (say a film's own theme asked of a prolific critic) is the
-            # smaller side to walk; one with no passage at all matches nothing.
-            tagged = (await self.theme_counts()).get(filters.theme, 0)
-            if not tagged:
-                return None
-            by_theme = tagged < len(scope) * PASSAGES_PER_REVIEW
+        sized = await self._sized_scope(filters)
+        if sized is None:
+            return None
+        scope, by_theme = sized
         for any_word in (False, True) if filters.about else (False,):
             if scope is not None and len(scope) > SCOPE_WHOLE:
                 # A big film/critic scope: one review at random (one tiny seek, enough for a plain
@@ -445,13 +454,10 @@ class QuoteStore:
         level's conditions, wrapping round: O(log n) plus the rows skipped (passages used this cycle
         are skipped by their UNIQUE index). The pool is never loaded.
         """
-        scope = await self._scope(filters)
-        by_theme = False
-        if scope is not None and filters.theme:
-            tagged = (await self.theme_counts()).get(filters.theme, 0)
-            if not tagged:
-                return None
-            by_theme = tagged < len(scope) * PASSAGES_PER_REVIEW
+        sized = await self._sized_scope(filters)
+        if sized is None:
+            return None
+        scope, by_theme = sized
         if scope is not None and len(scope) > SCOPE_WHOLE:
             # A big film scope: a few of its reviews at random for the strictest level first.
             for review_id in random.sample(scope, SCOPE_TRIES):
