@@ -39,7 +39,8 @@ async def test_every_autocomplete_respects_discord_limits_with_long_names(world)
         ("debate", "theme", ""), ("debate", "film", ""), ("themes", "film", ""),
         ("poll theme", "theme", ""), ("poll close", "poll", ""),
         ("poll results", "poll", ""), ("schedule set", "timezone", "a"), ("schedule set", "theme", ""),
-        ("schedule set", "film", ""), ("config timezone", "zone", "a"),
+        ("schedule set", "film", ""), ("config timezone", "zone", "a"), ("passage tag", "passage", "1"),
+        ("passage untag", "passage", "film"),
     ]
     failures = []
     for command, option, typed in cases:
