@@ -112,7 +112,7 @@ class ReviewStore:
         actor_id: int | None,
         guild_id: int | None,
         action: str,
-    ) -> int:
+    ) -> ReviewRow:
         meta = item.meta
         film_id = await resolve_film(conn, meta.film, meta.year)
         review = NewReview(
@@ -139,7 +139,7 @@ class ReviewStore:
             target_id=review_id,
             after=added.snapshot(),
         )
-        return review_id
+        return added
 
     async def add(self, item: Prepared, *, actor_id: int, guild_id: int | None) -> ReviewRow:
         """Store one review with its passages and audit row in one transaction; duplicates refused."""
@@ -147,10 +147,8 @@ class ReviewStore:
             existing = await self.existing_hashes([item.body_hash])
             if existing:
                 raise DuplicateReview(existing[item.body_hash])
-            review_id = await self._insert(conn, item, actor_id, guild_id, "add")
-        row = await self.get(review_id)
-        assert row is not None
-        return row
+            # The row as stored, read once inside the transaction (it also fills the audit snapshot).
+            return await self._insert(conn, item, actor_id, guild_id, "add")
 
     async def edit(
         self, review_id: int, changes: dict[str, Any], *, actor_id: int, guild_id: int | None
@@ -284,7 +282,7 @@ class ReviewStore:
                     duplicates.append(index)
                     continue
                 seen.add(item.body_hash)
-                added.append(await self._insert(conn, item, actor_id, guild_id, "import"))
+                added.append((await self._insert(conn, item, actor_id, guild_id, "import")).id)
             await AuditStore.record(
                 conn,
                 guild_id=guild_id,
