@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from bot.core.refusals import UserError
-from bot.core.text import clip, inert
+from bot.core.text import clip, has_control_chars, inert
 
 TAKE_MAX = 280
 GAME_ROUNDS_MAX = 10
@@ -22,7 +22,6 @@ BAR = "█"
 
 _MENTION = re.compile(r"@(everyone|here)\b|<@[!&]?\d+>|<#\d+>", re.IGNORECASE)
 _LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,7 @@ def validate_take(take: str | None) -> str | None:
     """A take: ≤ 280 characters, no mentions, no masked links, no control characters; blank → None."""
     if take is None:
         return None
-    if "\x00" in take or _CONTROL.search(take):
+    if has_control_chars(take):
         raise UserError("Your take contains control characters; please type it again as plain text.")
     text = " ".join(take.split())
     if not text:

@@ -23,6 +23,8 @@ _URL = r"(?P<url><[^: >]+:\/[^ >]+>|(?:https?|steam):\/\/[^\s<]+[^<.,:;\"\'\]\s]
 _MARKDOWN = r"(?P<markdown>[_\\~|\*`]|^>(?:>>)?\s|\[.+\]\(.+\)|^#{1,3}|^\s*-)"
 _ESCAPE = re.compile(f"(?:{_URL}|{_MARKDOWN})", re.MULTILINE)
 _MENTION = re.compile(r"@(everyone|here|[!&]?[0-9]{17,20})")
+# C0 controls and DEL, except tab, newline and carriage return: never part of what a member means to type.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def escape_markdown(text: str) -> str:
@@ -119,3 +121,8 @@ def _context_piece(text: str, own: bool, hidden: bool, limit: int) -> str:
 def counted(count: int, noun: str, plural: str | None = None) -> str:
     """"1 film", "3 films": one way to count things in every message."""
     return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
+def has_control_chars(text: str) -> bool:
+    """True when typed text carries a control character (NUL included) other than tab or a line break."""
+    return _CONTROL.search(text) is not None

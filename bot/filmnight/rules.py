@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.films import OPTION_MAX, TITLE_YEAR
 from bot.core.refusals import UserError
-from bot.core.text import counted, inert
+from bot.core.text import counted, has_control_chars, inert
 
 # Limits, each with a private refusal when crossed.
 NOTE_MAX = 300
@@ -35,7 +35,6 @@ LOCATION_MAX = 100  # Discord's limit for an external event's location
 YEAR_MIN, YEAR_MAX = 1870, 2100
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 # ---------------------------------------------------------------------------- films typed by members
@@ -64,7 +63,7 @@ def title_problem(title: str) -> str | None:
         return f"the title is longer than {OPTION_MAX} characters"
     if title.startswith(_FORMULA):
         return "the title starts with a spreadsheet formula character (= + - @)"
-    if _CONTROL.search(title):
+    if has_control_chars(title):
         return "the title contains control characters"
     return None
 
