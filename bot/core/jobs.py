@@ -106,7 +106,11 @@ class Scheduler:
             except asyncio.CancelledError:
                 if not self._woken or self._stopping:
                     raise
-                asyncio.current_task().uncancel()  # type: ignore[union-attr]
+                # Our own wake-up, unless someone else cancelled too (a loop shutting down cancels every
+                # task): then one request is left after taking back ours, and the task must end, or
+                # whoever awaits it waits forever.
+                if asyncio.current_task().uncancel():  # type: ignore[union-attr]
+                    raise
             finally:
                 self._sleeping = False
                 self._woken = False

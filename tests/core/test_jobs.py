@@ -1,0 +1,56 @@
+"""The timed-work loop: woken early by wake(), and still ending when its task is cancelled."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from bot.core.jobs import Scheduler
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+class CountingJob:
+    """Due an hour from now, forever; counts its passes."""
+
+    name = "counting"
+
+    def __init__(self) -> None:
+        self.runs = 0
+
+    async def next_due(self) -> datetime | None:
+        return NOW + timedelta(hours=1)
+
+    async def run_due(self, now: datetime) -> None:
+        self.runs += 1
+
+
+async def sleeping_scheduler() -> tuple[Scheduler, CountingJob, asyncio.Task[None]]:
+    scheduler = Scheduler(lambda: NOW)
+    job = CountingJob()
+    scheduler.register(job)
+    scheduler.start()
+    for _ in range(20):  # a few loop turns: one pass, then the hour-long sleep
+        await asyncio.sleep(0)
+    assert scheduler._task is not None and job.runs == 1
+    return scheduler, job, scheduler._task
+
+
+async def test_wake_runs_the_jobs_again_without_ending_the_loop() -> None:
+    scheduler, job, task = await sleeping_scheduler()
+    scheduler.wake()
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert job.runs == 2 and not task.done()
+    await scheduler.stop()
+    assert task.done()
+
+
+async def test_a_cancel_arriving_with_a_wake_still_ends_the_loop() -> None:
+    """A loop shutting down cancels every task; a wake() just before must not swallow that cancel
+    (the task slept on, and whoever awaited it — a test's teardown — waited forever)."""
+    scheduler, _, task = await sleeping_scheduler()
+    scheduler.wake()
+    task.cancel()  # not stop(): someone else's cancel, before the loop has seen the wake
+    done, _ = await asyncio.wait({task}, timeout=2)
+    assert task in done and task.cancelled()
