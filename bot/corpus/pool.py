@@ -9,9 +9,12 @@ the event loop needs the GIL to tick).
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import gc
 import multiprocessing
 import os
+import signal
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from types import TracebackType
 from typing import Self
@@ -24,13 +27,27 @@ Processed = tuple[list[TaggedPassage], str]  # (passages, body hash)
 PARALLEL_FROM = 400  # reviews: below this, starting worker processes costs more than it saves
 BATCH = 16  # reviews per task sent to a worker: small results, quick to unpickle
 WORKER_NICE = 10
+_PR_SET_PDEATHSIG = 1  # prctl(2)
 
 _themes: dict[str, Theme] = {}  # set once per worker by _init: not pickled again with every task
 
 
-def _init(themes: dict[str, Theme]) -> None:
+def _die_with(parent: int) -> None:
+    """Linux: end this worker when the bot's process dies (kill -9, the OOM killer), instead of leaving
+    it orphaned; elsewhere a worker notices only at its next task."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        except (OSError, AttributeError):
+            return
+    if os.getppid() != parent:  # the parent died before the request was in place
+        os._exit(0)
+
+
+def _init(themes: dict[str, Theme], parent: int) -> None:
     global _themes
     _themes = themes
+    _die_with(parent)
     # Batch work yields the CPU to the bot's own process: on a machine with few cores the event loop
     # thread would otherwise wait its turn behind every busy worker (gaps of tens of ms).
     os.nice(WORKER_NICE)
@@ -59,7 +76,7 @@ class TextPool:
             gc.freeze()
             self._pool = ProcessPoolExecutor(
                 max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                initializer=_init, initargs=(themes,),
+                initializer=_init, initargs=(themes, os.getpid()),
             )
             self._pool.submit(int)  # fork every worker now, while the parent is small (else: at first use)
 

@@ -42,12 +42,37 @@ def committed(database: Path) -> int:
     return int(row[0].split()[1]) if row else 0
 
 
+def children(pid: int) -> set[int]:
+    """The process's child processes (Linux /proc; empty elsewhere)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found |= {int(c) for c in (task / "children").read_text().split()}
+        except OSError:
+            pass
+    return found
+
+
+def gone(pids: set[int], timeout: float = 10.0) -> bool:
+    """Whether every process in `pids` has exited within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not any(Path(f"/proc/{pid}").exists() for pid in pids):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+KILLED_WORKERS: list[set[int]] = []  # the text workers of each killed import, for the orphan check
+
+
 def kill_when_writing(process: subprocess.Popen, database: Path, timeout: float = 120.0) -> bool:
     """SIGKILL once the import has committed its first chunk, in the middle of the next ones;
     False if it finished first."""
     deadline = time.monotonic() + timeout
     while process.poll() is None and time.monotonic() < deadline:
         if committed(database) >= CHUNK:
+            KILLED_WORKERS.append(children(process.pid))
             process.send_signal(signal.SIGKILL)
             process.wait()
             return True
@@ -93,6 +118,8 @@ def test_killed_import_keeps_whole_chunks_and_resumes(big_data_dir, tmp_path):
     assert after["integrity"] == "ok"
     assert after["orphans"] == 0 and after["indexed"] == after["quotable"]
     assert killed, "the import finished before it could be killed mid-write"
+    if sys.platform.startswith("linux"):  # the killed bot's text workers end with it, none left orphaned
+        assert KILLED_WORKERS[-1] and gone(KILLED_WORKERS[-1])
     assert after["imported_mark"] == 0 and after["reviews"] < REVIEWS
     done = int(after["progress"][0].split()[1]) if after["progress"] else 0
     assert after["reviews"] == done and done % CHUNK == 0  # what is kept is what was committed
