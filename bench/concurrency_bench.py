@@ -78,7 +78,8 @@ async def servers(database: Path, data_dir: Path, guilds: int, rounds: int) -> d
                 guild = env.create_guild(name=f"Club {number}")
                 members.append((guild.create_text_channel("film-club"),
                                 guild.add_member(env.create_user(f"member{number}"))))
-            cases = {"ping": {}, "quote": {}, "discuss": {"theme": lambda: rng.choice(THEMES)}}
+            cases = {"ping": {}, "quote": {}, "discuss": {"theme": lambda: rng.choice(THEMES)},
+                     "discuss-floor": {}}
             results = {}
             for name, options in cases.items():
                 await burst(env, members, name, options, clock)  # warm-up burst

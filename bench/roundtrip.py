@@ -28,6 +28,16 @@ def make_bot(database: Path, data_dir: Path | None = None):
     async def ping(interaction: discord.Interaction) -> None:
         await interaction.response.send_message("pong")
 
+    @bot.tree.command(name="discuss-floor", description="Benchmark floor: /discuss's three Discord calls, no bot work.")
+    async def discuss_floor(interaction: discord.Interaction) -> None:
+        # What /discuss cannot do without: post the prompt, open its thread, tell the invoker where.
+        channel = interaction.channel
+        assert isinstance(channel, discord.TextChannel)
+        embed = discord.Embed(title="Ending", description="> An excerpt of about two hundred characters. " * 4)
+        message = await channel.send(embed=embed)
+        thread = await message.create_thread(name="What did the ending do to you?", auto_archive_duration=4320)
+        await interaction.response.send_message(f"Started a discussion in {thread.mention}.", ephemeral=True)
+
     # setup_hook unloads cogs but keeps tree commands added here, so /ping is synced with the rest.
     return bot
 

@@ -8,6 +8,7 @@ import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -145,6 +146,23 @@ def _transact(raw: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) 
     return result
 
 
+@dataclass(frozen=True)
+class Executed:
+    """What a write statement reports once its cursor is closed."""
+
+    rowcount: int
+    lastrowid: int | None
+
+
+def _execute_closed(raw: sqlite3.Connection, sql: str, params: Sequence[Any]) -> Executed:
+    """The body of `Database.execute`, on aiosqlite's thread: an open cursor would block the next COMMIT."""
+    cursor = raw.execute(sql, params)
+    try:
+        return Executed(cursor.rowcount, cursor.lastrowid)
+    finally:
+        cursor.close()
+
+
 class Database:
     """One aiosqlite connection shared by every store.
 
@@ -192,12 +210,10 @@ class Database:
         async with self._write_lock:
             return await self.conn._execute(_transact, self.conn._conn, work)
 
-    async def execute(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Cursor:
-        """One autocommitted write statement."""
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> Executed:
+        """One autocommitted write statement, run and closed in one hop to aiosqlite's thread."""
         async with self._write_lock:
-            cursor = await self.conn.execute(sql, params)
-            await cursor.close()  # an open cursor would block the next COMMIT
-            return cursor
+            return await self.conn._execute(_execute_closed, self.conn._conn, sql, params)
 
     # execute_fetchall runs, reads and closes in one hop to aiosqlite's thread (instead of three):
     # each hop is a loop round trip, and they dominate a simple command's latency.
