@@ -27,7 +27,6 @@ from pathlib import Path
 
 from bot.core import db as database
 from bot.core.config import DEFAULT_DATA_DIR
-from bot.core.films import named_critic_key
 from bot.core.time import utc_now_iso
 from bot.corpus import content_hash, load_themes, process_review
 
@@ -80,7 +79,7 @@ def _review_rows(first: int, last: int, bodies: list[str], added_at: str) -> lis
         critic = f"Critic {number % 397:03d}" if number % 3 else None
         outlet = f"Outlet {number % 23:02d}" if number % 3 else None
         body = bodies[number - first]
-        rows.append((number + 1, number // 10 + 1, critic, named_critic_key(critic), outlet, body, content_hash(body),
+        rows.append((number + 1, number // 10 + 1, critic, outlet, body, content_hash(body),
                      f"corpus/generated/review_{number:06d}.txt", added_at))
     return rows
 
@@ -125,8 +124,8 @@ def write(target: Path, reviews: int = REVIEWS, template_count: int = TEMPLATES)
                                  SERIAL.sub(serial, passage.text), int(passage.quotable)))
                 tags += [(passage_id, theme, score) for theme, score in passage.themes.items()]
         conn.executemany(
-            "INSERT INTO reviews(id, film_id, critic, critic_key, outlet, spoiler, body, body_hash, source,"
-            " source_key, added_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, 'bundled', ?, ?)",
+            "INSERT INTO reviews(id, film_id, critic, outlet, spoiler, body, body_hash, source, source_key,"
+            " added_at) VALUES (?, ?, ?, ?, 0, ?, ?, 'bundled', ?, ?)",
             _review_rows(first, last, bodies, added_at),
         )
         conn.executemany(

@@ -21,16 +21,8 @@ def option(value: str | None) -> str | None:
 
 def critic_key(critic: str | None, review_id: int) -> str:
     """Who wrote a review, for rotations: a named critic across their reviews (case and spacing
-    ignored), else each unattributed review on its own. Also the SQL function critic_key(critic, id),
-    and in SQL `coalesce(reviews.critic_key, 'review:' || reviews.id)` (named_critic_key stored)."""
-    named = named_critic_key(critic)
-    return f"review:{review_id}" if named is None else named
-
-
-def named_critic_key(critic: str | None) -> str | None:
-    """critic_key of a named critic, None without a byline: what reviews.critic_key stores (an id is
-    not known before the INSERT, so an unattributed review's key is made from its id when read)."""
-    return critic.strip().casefold() if critic else None
+    ignored), else each unattributed review on its own. Also the SQL function critic_key(critic, id)."""
+    return critic.strip().casefold() if critic else f"review:{review_id}"
 
 
 def unattributed_label(review_id: int) -> str:

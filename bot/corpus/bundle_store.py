@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 import aiosqlite
 
 from bot.core.db import Database, one_row
-from bot.core.films import named_critic_key
 from bot.core.time import utc_now_iso
 from bot.corpus import TaggedPassage
 from bot.corpus.store import CorpusWriter
@@ -71,10 +70,10 @@ async def insert_fresh(conn: aiosqlite.Connection, fresh: list, result: ImportRe
     films = await film_ids(conn, {(entry.film, entry.year) for entry, *_ in fresh})
     added_at = utc_now_iso()
     await conn.executemany(
-        "INSERT INTO reviews(film_id, critic, critic_key, outlet, url, published, spoiler, body, body_hash,"
-        " source, source_key, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'bundled', ?, ?)",
+        "INSERT INTO reviews(film_id, critic, outlet, url, published, spoiler, body, body_hash, source,"
+        " source_key, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'bundled', ?, ?)",
         [
-            (films[(e.film, e.year)], e.critic, named_critic_key(e.critic), e.outlet, e.url, e.date, int(e.spoiler), body, body_hash,
+            (films[(e.film, e.year)], e.critic, e.outlet, e.url, e.date, int(e.spoiler), body, body_hash,
              e.file, added_at)
             for e, body, body_hash, _ in fresh
         ],
@@ -136,9 +135,9 @@ async def update_entry(
     if not locked:
         film_id = await CorpusWriter.film_id(conn, entry.film, entry.year)
         await conn.execute(
-            "UPDATE reviews SET film_id = ?, critic = ?, critic_key = ?, outlet = ?, url = ?, published = ?,"
-            " spoiler = ? WHERE id = ?",
-            (film_id, entry.critic, named_critic_key(entry.critic), entry.outlet, entry.url, entry.date, int(entry.spoiler), review_id),
+            "UPDATE reviews SET film_id = ?, critic = ?, outlet = ?, url = ?, published = ?, spoiler = ?"
+            " WHERE id = ?",
+            (film_id, entry.critic, entry.outlet, entry.url, entry.date, int(entry.spoiler), review_id),
         )
     if old_hash != body_hash:
         await conn.execute("UPDATE reviews SET body = ?, body_hash = ? WHERE id = ?", (body, body_hash, review_id))

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.core.db import Database, inserted_id
-from bot.core.films import named_critic_key
 from bot.core.store import AuditStore
 from bot.core.time import utc_now_iso
 from bot.corpus import TaggedPassage
@@ -64,10 +63,10 @@ class CorpusWriter:
         conn: aiosqlite.Connection, review: NewReview, passages: Iterable[TaggedPassage]
     ) -> int:
         cur = await conn.execute(
-            "INSERT INTO reviews(film_id, critic, critic_key, outlet, url, published, spoiler, body, body_hash,"
-            " source, source_key, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO reviews(film_id, critic, outlet, url, published, spoiler, body, body_hash, source,"
+            " source_key, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                review.film_id, review.critic, named_critic_key(review.critic), review.outlet, review.url, review.published,
+                review.film_id, review.critic, review.outlet, review.url, review.published,
                 int(review.spoiler), review.body, review.body_hash, review.source, review.source_key,
                 review.added_by, utc_now_iso(),
             ),

@@ -592,11 +592,9 @@ def _rotation_sql(column: str, source: str, conds: tuple[str, ...], strict: bool
     mine = "guild_id = ? AND theme = ? AND film_key = ?"
     used_sql = ("EXISTS (SELECT 1 FROM posted_prompts u WHERE u.guild_id = ? AND u.theme = ? AND u.film_key = ?"
                 " AND u.cycle = (SELECT cycle FROM st) AND u.passage_id = {id})")
-    # bot.core.films.critic_key from the stored column (migration 021), not the critic_key() SQL function:
-    # SQLite would call back into Python per candidate row, and each call waits for the GIL that a busy
-    # event loop holds (a pick took ~1.2 ms instead of ~0.3 ms with 200 servers asking at once).
+    # critic_key(): the SQL function of bot.core.db, the rotation's own key (a few rows per pick).
     # No last critic (NULL) or no recent passage: those conditions hold for every passage.
-    critic_sql = (f"(SELECT coalesce(y.critic_key, 'review:' || y.id) FROM passages x JOIN reviews y ON y.id = x.review_id"
+    critic_sql = (f"(SELECT critic_key(y.critic, y.id) FROM passages x JOIN reviews y ON y.id = x.review_id"
                   f" WHERE x.id = {bare}) IS NOT (SELECT last FROM st)")
     fresh_sql = f"{bare} NOT IN (SELECT id FROM recent)"
     levels = _LEVELS[:1] if strict else _LEVELS

@@ -9,7 +9,6 @@ from typing import Any
 import aiosqlite
 
 from bot.core.db import Database
-from bot.core.films import named_critic_key
 from bot.core.store import AuditEntry, AuditStore
 from bot.core.time import utc_now_iso
 from bot.corpus.store import CorpusWriter, NewReview
@@ -167,9 +166,9 @@ class ReviewStore:
             }
             # attribution_locked: bundled re-imports must keep what the moderator set.
             await conn.execute(
-                "UPDATE reviews SET film_id = ?, critic = ?, critic_key = ?, outlet = ?, url = ?, published = ?,"
-                " spoiler = ?, attribution_locked = 1 WHERE id = ?",
-                (film_id, values["critic"], named_critic_key(values["critic"]), values["outlet"], values["url"], values["published"],
+                "UPDATE reviews SET film_id = ?, critic = ?, outlet = ?, url = ?, published = ?, spoiler = ?,"
+                " attribution_locked = 1 WHERE id = ?",
+                (film_id, values["critic"], values["outlet"], values["url"], values["published"],
                  int(values["spoiler"]), review_id),
             )
             after = await self.get(review_id)

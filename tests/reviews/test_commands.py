@@ -359,16 +359,3 @@ async def test_long_import_edits_its_reply_with_progress_then_the_summary(world,
     assert result.response.content == edits[-1] and result.ephemeral and not result.followups
     assert world.count("reviews", "source = 'moderator'") == 20
 
-
-async def test_stored_critic_key_follows_every_write(world, settings):
-    """reviews.critic_key (what the /discuss rotation compares) is critic_key() of the critic after the
-    bundled import, /review add and /review edit; NULL for a review without a byline."""
-    from bot.core.films import named_critic_key
-
-    await add_whiplash(world)
-    review_id = rows(settings, "SELECT id FROM reviews WHERE critic = ?", (CRITIC,))[0][0]
-    await world.mod.slash(world.channel, "review edit", review=str(review_id), critic="  ÉMILE Zola  ")
-    stored = rows(settings, "SELECT critic, critic_key FROM reviews")
-    assert len(stored) >= 4  # the three bundled seeds and the one added
-    assert all(key == named_critic_key(critic) for critic, key in stored)
-    assert "émile zola" in [key for _, key in stored]
