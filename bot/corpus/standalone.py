@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from bot.corpus.quotes import opens_with_quote, quote_spans, quoted_fraction, quotes_balanced
-from bot.corpus.run_on import IRREGULAR_PAST, object_fusion, run_on
+from bot.corpus.run_on import IRREGULAR_PAST, object_fusion, run_on, unintroduced_subject
 
 _OPENERS = "\"“‘'([¿¡「『"
 
@@ -306,7 +306,7 @@ def _run_on(text: str) -> bool:
     """
     if _RUN_ON_OBJECT.search(text) or _RUN_ON_NAME.search(text) or _RUN_ON_PARTICLE.search(text):
         return True
-    if run_on(text) or object_fusion(text):  # no apostrophe: "…the rules he cares less about the feelings"
+    if run_on(text) or object_fusion(text) or unintroduced_subject(text):  # no apostrophe: "…the rules he cares less about the feelings"
         return True
     return any(m.group(1).lower() not in _CLAUSE_INTRODUCERS for m in _RUN_ON_CLAUSE.finditer(text))
 

@@ -482,3 +482,44 @@ def test_round3_teasers_and_the_makers_voice(text: str, reason: str) -> None:
 )
 def test_round3_not_teasers_nor_the_maker(text: str) -> None:
     assert standalone_problem(text) is None
+
+
+# --- round 4: families of shapes, not the v6 sentences (each rule with traps both ways) -------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A name (or subject pronoun) after a complete clause, an aside, then its own finite verb.
+        "Villeneuve keeps the camera low Amy Adams, in a parka, walks into the shell.",
+        "The film never leaves the house Sandra (Sandra Hüller) insists on speaking English to everyone.",
+        "Hitchcock loved blondes Novak, he said, was the coldest of them all.",
+        "The camera looks up at the sky he, for once, is allowed simply to be still.",
+        # A pronoun subject and a bare "be" close the clause: "…which they are Mia…".
+        "The songs sound improvised, which in a sense they are Chazelle lets the actors find the tune.",
+    ],
+)
+def test_round4_unintroduced_subject_is_a_run_on(text: str) -> None:
+    """A clause whose subject nothing introduces (no punctuation, conjunction or verb of saying)."""
+    assert standalone_problem(text) == "run-on from lost punctuation"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Greta Gerwig directs with real confidence, and Margot Robbie, never better, carries the film.",
+        "The film belongs to Margot Robbie, who, against the odds, makes Barbie a person.",
+        "Nolan casts Cillian Murphy, gaunt and haunted, as a man who cannot look away.",
+        "When the war ends Ofelia, alone in the woods, finds the labyrinth again.",
+        "The film opens in a Paris bar where Sebastian, a jazz pianist, plays for tips.",
+        "The director Bong Joon-ho, never one for subtlety, lets the rain do the talking.",
+        "The town Fern, like everyone else, left behind in 2011 is a ghost.",
+        "The role Novak, at twenty-four, was asked to play would break most actors.",
+        "The film is so quiet she, for once, can hear herself think.",
+        "Mia and Sebastian dance in the planetarium and Chazelle, never subtle, lifts them into the stars.",
+        "The family Michael swore he would never join swallows him whole by the last reel.",
+    ],
+)
+def test_round4_interrupted_subjects_that_are_introduced(text: str) -> None:
+    """A conjunction, relative, fronted clause, role noun or a relative's gap: ordinary English."""
+    assert standalone_problem(text) is None
