@@ -131,7 +131,17 @@ _TEASER = re.compile(
     r"|[—–:] [Hh]ere['’]s (?:the|what|why|how|who)\b"
     r"|\b(?:it['’]s|it is|and it['’]s) not (?:the one|what|who|where|how) you(?:['’]d| might| would)? (?:think|expect|imagine)\b"
     r"|\b[Yy]ou won['’]t believe\b|\byou (?:probably |might have |may have )?(?:missed|never noticed|didn['’]t notice)\b"
+    # A counted list the article promises: "these 15 Easter eggs" (in digits: "these two women" is prose).
+    r"|\b[Tt]hese \d+ "
+    r"(?!(?:minutes|hours|years|days|weeks|months|decades|seconds)\b)[\w-]+"
+    # The teaser's promise to the reader: "will make you want to rewatch it", "you'll never see … the same".
+    r"|\b(?:will|['’]ll) (?:make|have) you (?:want(?:ing)? to )?(?:rewatch|re-watch|watch it again|"
+    r"see it again|look at|rethink|reconsider)\b|\byou['’]ll never (?:see|watch|look at|hear) \w+(?: \w+){0,4} the same\b"
 )
+# "Pan's Labyrinth review – a fairy tale…", "'Barbie' review: …", "Aftersun — review": the page's headline.
+_REVIEW_HEADLINE = re.compile(r"^(?:[^\s.!?]+ ){1,10}?(?:[Rr]eview|REVIEW)(?: [–—|-]|:) ")
+# A star rating scraped with the headline: "★★★★☆", "Rating: 4/5".
+_STAR_RATING = re.compile(r"[★☆✩✪⭐]|\b[Rr]ating: ?\d")
 # Title Case run-in headings without a comma ("The Shark That Changed Hollywood
 # Jaws invented…"): a capitalised verb or relative inside the run marks a headline.
 _HEADLINE_WORDS = _words("That Is Are Was Were Why How What Who Won Made Makes Became Broke Still Ever Never Explained")
@@ -169,6 +179,19 @@ _MAKER = re.compile(
     # "…and Amélie was my chance to finally use them all": a film that was the speaker's chance to do
     # something is the maker speaking; a critic's film is "my favourite", not "my chance to".
     r"|\b(?:was|is|became|would be) (?:my|our) (?:chance|attempt|way|excuse|opportunity) to\b"
+    # "my last film", "our new picture": an adjective of sequence before the maker's own work.
+    r"|\b(?:[Mm]y|[Oo]ur) (?:last|first|next|new|latest|previous|final|debut|second|third|fourth|only) "
+    r"(?:film|movie|picture|feature|script|screenplay|shoot)\b(?! of the (?:year|decade|festival|week|month|century))"
+    # The maker's schedule: "when we started", "when I began shooting", "by the time we wrapped".
+    r"|\b(?:[Ww]hen|[Bb]efore|[Aa]fter|[Uu]ntil|[Bb]y the time) we (?:first )?(?:started|began|wrapped|finished|got to)\b"
+    r"|\b(?:[Ww]hen|[Bb]efore|[Aa]fter|[Uu]ntil|[Bb]y the time) I (?:first )?(?:started|began|wrapped|finished) "
+    r"(?:shooting|writing|filming|making|casting|cutting|editing|rehearsing|the (?:shoot|script|film|movie))\b"
+    # The interview voice: the speaker is the one asked about the film ("I've been asked about that
+    # scene for years", "Nobody asks me about…"); "asked whether it is worth seeing" is any critic's.
+    r"|\bI(?:['’]ve| have| had)? (?:\w+ )?been asked about\b"
+    r"|\b(?:[Pp]eople|[Ee]veryone|[Nn]obody|[Nn]o one|[Jj]ournalists|[Cc]ritics|[Ff]ans|[Tt]hey) "
+    r"(?:\w+ )?asks? me about\b"
+    r"|\b(?:[Oo]n|[Oo]ff) (?:the )?set,? (?:I|we)\b|\b(?:I|we) (?:\w+ )?(?:on|off) (?:the )?set\b"
 )
 # "In the final scene of Brief Encounter (1945), Laura…": a setting that is another film.
 _OTHER_FILM_SETTING = re.compile(r"^(?:In|At|During|Throughout)\b[^,]{0,60}\((?:1[89]|20)\d\d\),")
@@ -414,7 +437,8 @@ def standalone_problem(text: str) -> str | None:
         ("dialogue recap", len(_SPEECH_TAG.findall(text)) >= 2 or _reported_speech_recap(text)),
         ("the film-maker's words, unattributed", _maker_speaks(text)),
         ("listicle teaser", bool(_TEASER.search(text))),
-        ("heading fused into a sentence", _fused_heading(text) or _headline_run(text)),
+        ("heading fused into a sentence", _fused_heading(text) or _headline_run(text)
+         or bool(_REVIEW_HEADLINE.match(text) or _STAR_RATING.search(text))),
         ("describes another film", bool(_OTHER_FILM_SETTING.match(text))),
         ("run-on from lost punctuation", _run_on(text)),
         ("pair never introduced", _unintroduced_pair(text)),

@@ -523,3 +523,50 @@ def test_round4_unintroduced_subject_is_a_run_on(text: str) -> None:
 def test_round4_interrupted_subjects_that_are_introduced(text: str) -> None:
     """A conjunction, relative, fronted clause, role noun or a relative's gap: ordinary English."""
     assert standalone_problem(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Journalists ask me about the dinner scene every single time, and I still don't have an answer.",
+         "the film-maker's words, unattributed"),
+        ("I have been asked about that final shot ever since Cannes, and it was an accident of the light.",
+         "the film-maker's words, unattributed"),
+        ("It was going to be my final picture, and I treated every day of it like a farewell.",
+         "the film-maker's words, unattributed"),
+        ("By the time we wrapped, the river had frozen and nobody wanted to go home.",
+         "the film-maker's words, unattributed"),
+        ("Off set, I barely spoke to the other actors, because the character would not have.",
+         "the film-maker's words, unattributed"),
+        ("Aftersun review – a father, a daughter and a holiday that hurts Charlotte Wells’s debut is tender.",
+         "heading fused into a sentence"),
+        ("'Barbie' review: Greta Gerwig plays with her dolls and makes something unexpectedly moving.",
+         "heading fused into a sentence"),
+        ("★★★★☆ Gerwig’s film is funnier than it has any right to be.", "heading fused into a sentence"),
+        ("Even die-hard fans missed these 9 hidden details in Spirited Away's bathhouse.", "listicle teaser"),
+        ("Once you know where to look, the final scene will make you want to rewatch the whole film.",
+         "listicle teaser"),
+    ],
+)
+def test_round4_makers_voice_headlines_and_teasers(text: str, reason: str) -> None:
+    """The interview voice, the maker's schedule, a "Title review –" headline, a counted list."""
+    assert standalone_problem(text) == reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have seen Aftersun three times, and the last shot still undoes me.",
+        "I laughed harder at Barbie than at any comedy this year, and I was not alone.",
+        "I’ve been asked whether Oppenheimer is worth three hours, and the answer is yes.",
+        "My first film of the festival was also my favourite.",
+        "Reports of tension on set are hard to square with how easy Stone and Gosling look together.",
+        "Anton Ego's review of the restaurant is the best thing Pixar has written about critics.",
+        "The film keeps these two women apart for most of its running time.",
+        "These three hours pass faster than most ninety-minute comedies.",
+        "The film will make you laugh and then make you feel bad for laughing.",
+    ],
+)
+def test_round4_critics_voice_and_ordinary_counts(text: str) -> None:
+    """The critic's own first person, "review" as a noun, "these two women", a promise that is praise."""
+    assert standalone_problem(text) is None
