@@ -19,6 +19,7 @@ import re
 
 from bot.corpus.quotes import opens_with_quote, quote_spans, quoted_fraction, quotes_balanced
 from bot.corpus.run_on import IRREGULAR_PAST, object_fusion, run_on, unintroduced_subject
+from bot.corpus.themes_model import normalise_title
 
 _OPENERS = "\"“‘'([¿¡「『"
 
@@ -192,6 +193,17 @@ _MAKER = re.compile(
     r"|\b(?:[Pp]eople|[Ee]veryone|[Nn]obody|[Nn]o one|[Jj]ournalists|[Cc]ritics|[Ff]ans|[Tt]hey) "
     r"(?:\w+ )?asks? me about\b"
     r"|\b(?:[Oo]n|[Oo]ff) (?:the )?set,? (?:I|we)\b|\b(?:I|we) (?:\w+ )?(?:on|off) (?:the )?set\b"
+)
+# A passage that narrates an ending or sums up a plot: "In the end the survivors ride out…", "At the
+# end of the film, he…", "The story could hardly be simpler: a refugee…".  Critics retell other films'
+# endings and plots to compare; unless it names this film, a reader takes it for this one.  "The story"
+# counts only when it introduces a summary (a colon, "is about", "follows"): "The story is slight" is a
+# verdict, not a recap.
+_RECAP = re.compile(
+    r"(?:(?:But|And|Yet|So),? )?(?:(?:In|At|By|During) the (?:very )?(?:end\b|(?:final|last|closing|dying) "
+    r"(?:act|scene|shot|reel|moments?|minutes|sequence|stretch|frames?|image)\b)|It ends\b|The film (?:ends|closes)\b"
+    r"|The (?:story|plot|premise|set-?up|synopsis)\b(?=[^.!?:;]{0,80}(?::|\b(?:is about|follows|concerns|"
+    r"centres on|centers on|revolves around)\b)))"
 )
 # "In the final scene of Brief Encounter (1945), Laura…": a setting that is another film.
 _OTHER_FILM_SETTING = re.compile(r"^(?:In|At|During|Throughout)\b[^,]{0,60}\((?:1[89]|20)\d\d\),")
@@ -426,8 +438,30 @@ def _unintroduced_pair(text: str) -> bool:
     return match is not None and len(set(_NAME_INSIDE.findall(text, 0, match.start()))) < 2
 
 
-def standalone_problem(text: str) -> str | None:
-    """Why the passage cannot be offered alone as the critic's words, or None."""
+def names_film(text: str, film: str) -> bool:
+    """Whether the passage names the film ("Pan's Labyrinth", "pan’s labyrinth", "Worst Person in the World")."""
+    title = normalise_title(film)
+    haystack = f" {normalise_title(text)} "
+    short = title.removeprefix("the ").removeprefix("a ").removeprefix("an ")
+    return bool(title) and (f" {title} " in haystack or f" {short} " in haystack)
+
+
+def _untied_recap(text: str, film: str | None) -> bool:
+    """An ending or plot retold without this film's title: it may well be another film's (see _RECAP).
+
+    film None (the title is unknown): nothing ties the recap to this film, so it is not offered.
+    """
+    if not _RECAP.match(text.lstrip(_OPENERS)):
+        return False
+    return film is None or not names_film(text, film)
+
+
+def standalone_problem(text: str, film: str | None = None) -> str | None:
+    """Why the passage cannot be offered alone as the critic's words, or None.
+
+    film: the title of the film the review is about, when known; a recap of an ending or plot must
+    name it to be offered.
+    """
     checks = (
         ("unbalanced quotation marks", not quotes_balanced(text)),
         # Shown alone, "But for all its numbers…" reads as half of an argument.
@@ -439,8 +473,8 @@ def standalone_problem(text: str) -> str | None:
         ("listicle teaser", bool(_TEASER.search(text))),
         ("heading fused into a sentence", _fused_heading(text) or _headline_run(text)
          or bool(_REVIEW_HEADLINE.match(text) or _STAR_RATING.search(text))),
-        ("describes another film", bool(_OTHER_FILM_SETTING.match(text))),
         ("run-on from lost punctuation", _run_on(text)),
+        ("describes another film", bool(_OTHER_FILM_SETTING.match(text)) or _untied_recap(text, film)),
         ("pair never introduced", _unintroduced_pair(text)),
     )
     return next((reason for reason, failed in checks if failed), None)

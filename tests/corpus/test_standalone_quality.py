@@ -26,6 +26,7 @@ from bot.corpus import clean_review, segment
 ROOT = Path(__file__).resolve().parents[2]
 LABELS = Path(__file__).resolve().parent / "data" / "standalone_labels.json"
 SEED_DIR = ROOT / "data" / "corpus" / "la-la-land"
+SEED_FILM = "La La Land"
 STANDS, NEVER = "stands alone", "never show"
 MIN_PRECISION = 0.95
 MIN_SEED_QUOTABLE = 45
@@ -42,16 +43,20 @@ def seed_passages() -> dict[str, bool]:
     """Every seed passage as the pipeline cuts it -> quotable."""
     out: dict[str, bool] = {}
     for path in sorted(SEED_DIR.glob("*.txt")):
-        for passage in segment(clean_review(path.read_text(encoding="utf-8"))):
+        # As process_review cuts an imported review: the film is known.
+        for passage in segment(clean_review(path.read_text(encoding="utf-8")), SEED_FILM):
             out[passage.text] = passage.quotable
     return out
 
 
 def marked_quotable(item: dict[str, str]) -> bool:
-    """Seed passages as cut in their review; other texts as a paragraph of their own."""
+    """Seed passages as cut in their review; other texts as a paragraph of their own.
+
+    Both with their film's title, as the import and `/review add` pass it to process_review.
+    """
     if "seed" in item:
         return seed_passages()[item["text"]]
-    return any(p.quotable for p in segment([item["text"]]))
+    return any(p.quotable for p in segment([item["text"]], item["film"]))
 
 
 def table(part: str) -> Counter[tuple[str, bool]]:

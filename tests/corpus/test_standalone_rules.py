@@ -570,3 +570,44 @@ def test_round4_makers_voice_headlines_and_teasers(text: str, reason: str) -> No
 def test_round4_critics_voice_and_ordinary_counts(text: str) -> None:
     """The critic's own first person, "review" as a noun, "these two women", a promise that is praise."""
     assert standalone_problem(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In the end the three brothers bury the fourth under the bridge and walk back to town without him.",
+        "At the end of the film, the girl lets the balloon go and the camera follows it over the rooftops.",
+        "By the final reel, the widow has married the banker, and the letter she never sent is burning in the grate.",
+        "The plot is simple enough: a projectionist falls for the usherette and robs the box office for her.",
+        "The premise follows a widow who rents out her late husband’s boat to tourists.",
+        "In the last scene he walks into the sea, still wearing his uniform.",
+    ],
+)
+def test_round4_an_ending_or_plot_that_names_no_film_is_another_films(text: str) -> None:
+    """A retold ending or plot summary that never names this film: a comparison the reader can't place."""
+    assert standalone_problem(text, film="Harbour Lights") == "describes another film"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In the end Harbour Lights lets its widow keep the boat, and the film is better for that mercy.",
+        "The plot of Harbour Lights is simple enough: a widow rents out her late husband’s boat.",
+        "The story is slight, but the performances carry it across two hours.",
+        "The ending is the best thing in the film, and the least explained.",
+        "Endings are hard, and this one lands.",
+    ],
+)
+def test_round4_recaps_that_name_the_film_and_verdicts_on_the_story(text: str) -> None:
+    """The film's own title ties a recap to it; a verdict on "the story" is no recap."""
+    assert standalone_problem(text, film="Harbour Lights") is None
+
+
+def test_round4_the_film_title_reaches_the_rule_through_process_review() -> None:
+    """The import and `/review add` pass the film to process_review; the recap rule sees it there."""
+    from bot.corpus import process_review
+
+    text = "In the end Harbour Lights lets its widow keep the boat, and the film is better for that mercy."
+    assert [p.quotable for p in process_review(text, {}, "Harbour Lights", 2024)] == [True]
+    assert [p.quotable for p in process_review(text, {}, "Another Film", 2024)] == [False]
+    assert [p.quotable for p in segment([text], "Harbour Lights")] == [True]
