@@ -54,6 +54,14 @@ _HARD_CONNECTIVE = re.compile(
 # "But"/"And"/"Yet"/"So" only join two thoughts; the rest of the sentence decides
 # ("But the real star in La La Land is the movie itself" stands alone).
 _SOFT_CONNECTIVE = re.compile(r"(?:But|And|Yet|Or|So|Plus|Now)\b,? ")
+# "The second is subtler.", "The other was cut.", "The last one is the best": an item of a list the
+# reader never saw, the ordinal standing for its noun.  "The second half drags" names its noun.
+_ORDINAL_ITEM = re.compile(
+    r"The (?:first|second|third|fourth|fifth|sixth|last|final|latter|former|other|next|remaining|rest)"
+    r"(?: (?:one|ones|two|three|four|five))?,? (?:(?:is|was|are|were|has|had|does|did|comes?|came|goes|went|"
+    r"involves?|concerns?|belongs?|works?|feels?|seems?|remains?|plays?|lands?|hurts?|matters?|takes?|makes?)\b|"
+    r"(?:is|was)n['’]t\b)"
+)
 _DEMONSTRATIVE_START = re.compile(r"(?:This|That|These|Those)\b(?! (?:film|movie)\b)")
 _PRONOUN_START = re.compile(r"(?:He|She|It|They|His|Her|Their|Its|Them|Him|Hers|Theirs)\b")
 # Dummy "it" ("It's difficult not to…", "It's immediately established that…")
@@ -70,6 +78,15 @@ _DUMMY_IT = re.compile(
 # names what "it" is, in the same sentence.
 _CATAPHORIC_IT = re.compile(
     r"It(?:['’]s| is| was) the (?:\w+est|most \w+|only|first|last|best|worst)\b[^:.;!?]{0,150}: \S"
+)
+# "Galoup hates him on sight": a name, its verb, then "him"/"her" as the object.  The object of a verb
+# is never its own subject (that would be "himself"), so the pronoun is someone the sentence never
+# names.  "her" only as an object (before a preposition, an article or punctuation): "Stone gives her
+# best performance" is a possessive that may be Stone's.
+_BOUND_OBJECT = re.compile(
+    r"(?P<name>[A-Z][\w’'-]+(?: [A-Z][\w’'-]+){0,2}) (?:[a-z]+ly )?[a-z]+(?:s|ed) "
+    r"(?:him\b|her(?=[,.;:!?—]| (?:on|in|at|to|for|with|from|as|like|and|but|the|a|an|into|out|off|up|down|"
+    r"away|back|again|so|too|whole|alone)\b))"
 )
 _PRONOUN = _words("he she they him her them his their hers theirs himself herself themselves")
 # Singular person pronouns always need a named person before them in the quote.
@@ -303,9 +320,24 @@ def dangling(sentence: str) -> bool:
     if _DEFINITE_LIST.match(text):
         return True
     unnamed = _UNNAMED_DEFINITE.search(text)
-    if unnamed and unnamed.start() < early_end and not _NAME_INSIDE.search(text, 0, unnamed.start()) and not _starts_with_name(text, unnamed.start()):
+    # "Weaver makes the character bearable": a name first says whose character (or twist).  A name
+    # does not say which scene: "Kurosawa stages the scene as one long rush" is one of many.
+    named_by_subject = unnamed is not None and unnamed.group(0)[4:] in ("character", "twist") and _starts_with_name(
+        text, unnamed.start())
+    if unnamed and unnamed.start() < early_end and not _NAME_INSIDE.search(text, 0, unnamed.start()) and not (
+            named_by_subject):
         return True
-    return _pronoun_before_name(text) or (_early_it(text) and not _CATAPHORIC_IT.match(text))
+    return _pronoun_before_name(text) or (_early_it(text) and not _CATAPHORIC_IT.match(text)) or _bound_object(text)
+
+
+def _bound_object(text: str) -> bool:
+    """A sentence opening "<Name> <verb> him/her": the object is someone not named (see _BOUND_OBJECT)."""
+    setting = _SETTING_PHRASE.match(text)
+    found = _BOUND_OBJECT.match(text, setting.end() if setting else 0)
+    if found is None:
+        return False
+    first = found.group("name").split()[0]
+    return first.lower() not in _COMMON_STARTERS and first not in ("I", "It")
 
 
 def _starts_with_name(text: str, end: int) -> bool:
@@ -383,10 +415,13 @@ def _headline_run(text: str) -> bool:
     bare = [w.rstrip(":;,—–-") for w in run]
     # After a possessive a title begins ("Sofia Coppola’s Lost in Translation"): no marker there.
     before_possessive = next((k for k, w in enumerate(bare) if w.endswith(_POSSESSIVE)), len(bare))
+    # A capitalised -ed/-ing word marks a headline only inside the run ("The Shark That Changed
+    # Hollywood"); at its end it is a surname before the sentence's verb ("…and Ryan Gosling have").
     marked = any(
-        w in _HEADLINE_WORDS or w in _HEADING_LABELS or (w[:1].isupper() and w.endswith(("ed", "ing")))
+        w in _HEADLINE_WORDS or w in _HEADING_LABELS
+        or (w[:1].isupper() and w.endswith(("ed", "ing")) and k + 1 < len(bare))
         or (w[:1].isupper() and w.lower() in IRREGULAR_PAST and w.lower() not in _NAME_LIKE_PAST)
-        for w in bare[1:before_possessive]
+        for k, w in enumerate(bare[1:before_possessive], start=1)
     )
     if marked and len(run) >= _MIN_HEADLINE_RUN or any(w in _HEADING_LABELS for w in bare[1:]):
         return True
@@ -485,7 +520,7 @@ def standalone_problem(text: str, film: str | None = None) -> str | None:
 _LEANS_BACK = re.compile(
     "|".join(
         f"(?:{p.pattern.removeprefix('^')})"
-        for p in (_HARD_CONNECTIVE, _DEMONSTRATIVE_START, _SHELL_NOUN, _CLAUSE_DEMONSTRATIVE,
+        for p in (_HARD_CONNECTIVE, _ORDINAL_ITEM, _DEMONSTRATIVE_START, _SHELL_NOUN, _CLAUSE_DEMONSTRATIVE,
                   _PHRASE_DEMONSTRATIVE, _PARENTHETICAL_LINK)
     )
 )

@@ -611,3 +611,63 @@ def test_round4_the_film_title_reaches_the_rule_through_process_review() -> None
     assert [p.quotable for p in process_review(text, {}, "Harbour Lights", 2024)] == [True]
     assert [p.quotable for p in process_review(text, {}, "Another Film", 2024)] == [False]
     assert [p.quotable for p in segment([text], "Harbour Lights")] == [True]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # An item of a list the reader never saw.
+        "The second is louder, and it is the one audiences remember.",
+        "The other was cut for time, which is a shame.",
+        "The last one isn't a song at all but a long held breath.",
+        # "The scene" with only its director or actor named: which scene?
+        "Sirk shoots the scene through a rain-streaked window.",
+        "Gosling plays the moment as slapstick and gets away with it.",
+        # The object of a named subject's verb is someone else, never named.
+        "Amélie follows him across Paris with a camera and a map.",
+        "Fern visits her in the hospital and says almost nothing.",
+    ],
+)
+def test_round4_list_items_unnamed_scenes_and_unnamed_objects_lean_back(sentence: str) -> None:
+    """Ordinal items, "the scene" of many, "him" that cannot be the subject: need the sentence before."""
+    assert dangling(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The second half of Oppenheimer is a courtroom drama in all but name.",
+        "The first time we see the shark, it is already too late.",
+        "Weaver makes the character bearable by never asking us to like her.",
+        "When Mia finally sings, the scene stops the film dead.",
+        "Stone gives her best performance in La La Land.",
+        "Mia tells Sebastian she loves him, and the film believes her.",
+        "Frances McDormand finds herself in every silence of Nomadland.",
+    ],
+)
+def test_round4_named_items_and_resolvable_pronouns_stand(sentence: str) -> None:
+    """An ordinal with its noun, a scene identified by its clause, a possessive, two names, a reflexive."""
+    assert not dangling(sentence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Barbie is a bright, funny film. Greta Gerwig directs with real confidence.",
+        "Oppenheimer is three hours long and never drags for a minute of them.",
+        "Paul Mescal gives the performance of the year as a young father on holiday in Turkey.",
+        "The score by Mica Levi is as frightening as anything on screen.",
+        "Celine Song’s debut is quiet, patient and devastating in its final ten minutes.",
+        "Wes Anderson’s new film looks like a pop-up book and plays like a shaggy-dog story.",
+        "Sandra Hüller is extraordinary as a writer accused of killing her husband.",
+        "Killers of the Flower Moon is the rare epic that earns every one of its 206 minutes.",
+        "I have seen Past Lives three times, and the ending wrecks me every time.",
+        "Spirited Away remains the best introduction to Miyazaki for children and adults alike.",
+        "Poor Things is a gorgeous, grotesque and very funny fairy tale for grown-ups.",
+        "Emma Stone and Ryan Gosling have never been better than they are in La La Land.",
+    ],
+)
+def test_round4_clean_ordinary_reviews_stay_quotable(text: str) -> None:
+    """What a moderator pastes for a film nobody has seen must be quotable at once (recall guard)."""
+    (passage,) = segment([text])
+    assert passage.quotable, standalone_problem(text)
