@@ -507,6 +507,15 @@ _MIN_FUSED_NAMES = 4  # "Al Pacino De Niro": longer than one name ("Paul Thomas 
 _MAX_NAME_RUN = 4
 _MAX_POSSESSED = 3  # "Sofía's attempts", "Mia's older sister", "Mark Ruffalo's Toschi"
 _NAME_RUN_STARTS = _DETERMINERS | _words("i")
+# Prepositions that always take the following noun phrase as their object (never verb particles).
+_PLAIN_PREPOSITIONS = _words(
+    "in at on of for to with by from into onto about through across under within without upon toward towards "
+    "among between beside behind against during despite like unlike"
+)
+# Introducers that are no verb or adjective taking a clause: pronouns, quantifiers, degree words.
+_EMBEDDING_NOT = _PERSONAL_OBJECTS | _words(
+    "us me them him her you it its so too such enough all one even yet still also just only now then here there"
+)
 _NAME_PARTICLES = _words("de del della da di van von der den la le du dos das bin ibn al el")
 
 
@@ -606,7 +615,18 @@ def _opens_possessive_run(tokens: Sequence[_Token], i: int) -> bool:
     token = tokens[i]
     if not token.word.isalpha() or not token.raw[:1].islower() or token.word in _DETERMINERS | _CONJUNCTIONS:
         return False
+    if token.word in _SUBJECT_CLAUSE or (token.word in _HEAD_NOUNS and not _time_phrase_ends(tokens, i)):
+        # "what Zhao's pic offers", "by the time Radio Raheem's boombox falls": a subject clause or a
+        # relative on "the time", never a new sentence.
+        return False
     return not (i and _is_name(tokens[i - 1]) and token.word in _NAME_PARTICLES)
+
+
+def _embeds_clause(token: _Token) -> bool:
+    """A verb or adjective that takes a clause without "that" ("makes sure", "knows", "says")."""
+    word = token.word
+    return token.raw[:1].islower() and word not in _FUNCTION_WORDS and word not in _EMBEDDING_NOT and _in(
+        word, _INTRODUCERS)
 
 
 def object_fusion(text: str) -> bool:
@@ -618,7 +638,7 @@ def object_fusion(text: str) -> bool:
     ("the soldier she meets in Paris is…", "what happens to Hae-mi haunts…") is not read as two.
     """
     tokens = _tokens(text)
-    main_verb = clause_verb = False
+    main_verb = clause_verb = clause_main = False
     subordinate, plain_subject, noun_seen, start = False, True, False, True
     for i, token in enumerate(tokens[:-1]):
         if start:
@@ -631,8 +651,12 @@ def object_fusion(text: str) -> bool:
                 return True
             # Any clause of the sentence ("…with the courtyard and the family's car Sofía's attempts…");
             # "and Sofía's attempts" is a conjunction, not a fusion.
-            if _opens_possessive_run(tokens, i) and not _in(
-                    token.word, _OBJECT_CLAUSE) and _possessive_subject(tokens, i):
+            # After a plain preposition ("in Sid's house lands…") the possessive is the preposition's
+            # object, and the verb after it may be the clause's own: only when this clause's main verb
+            # was already seen ("The film keeps its eyes on Ben Jong-su's suspicion grows…").
+            prepositional = token.word in _PLAIN_PREPOSITIONS
+            if _opens_possessive_run(tokens, i) and not _in(token.word, _OBJECT_CLAUSE) and (
+                    clause_main or not prepositional) and _possessive_subject(tokens, i):
                 return True
         after_possessive = i and tokens[i - 1].word.endswith(("'s", "s'"))  # "Zimmer's score": a noun
         if not clause_verb and _looks_finite(tokens, i) and token.raw[:1].islower() and not after_possessive:
@@ -641,14 +665,16 @@ def object_fusion(text: str) -> bool:
             participle = token.word.endswith("ed") or token.word in _IRREGULAR_PAST
             after_noun = i and tokens[i - 1].raw[:1].islower() and tokens[i - 1].word not in _ADVERBS
             if not subordinate and plain_subject and not (participle and after_noun):
-                main_verb = True
+                main_verb = clause_main = True
         elif not clause_verb:
             # "the soldier she meets": a subject after a noun, before any verb, is a relative clause.
             if _is_subject(token) and noun_seen:
                 plain_subject = False
             noun_seen = noun_seen or (token.raw[:1].islower() and token.word not in _FUNCTION_WORDS)
+        if clause_main and _embeds_clause(token):
+            clause_main = False  # "makes sure the monster in Pan's Labyrinth is…": an embedded clause begins
         if token.word in _CONJUNCTIONS or token.ends_clause:
-            clause_verb, noun_seen, plain_subject, start = False, False, True, True
+            clause_verb, noun_seen, plain_subject, start, clause_main = False, False, True, True, False
             subordinate = token.word in _SUBORDINATORS
             if token.raw.endswith((".", "!", "?", ".”", "?”", "!”", ".\"")):
                 main_verb, subordinate = False, False

@@ -671,3 +671,18 @@ def test_round4_clean_ordinary_reviews_stay_quotable(text: str) -> None:
     """What a moderator pastes for a film nobody has seen must be quotable at once (recall guard)."""
     (passage,) = segment([text])
     assert passage.quotable, standalone_problem(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The scariest thing in the film is the clock in Vidal’s study, and del Toro makes sure the sound in Ofelia’s room is worse.",
+        "Pixar knows the saddest place in Andy’s room is the toy box.",
+        "What Kelly Reichardt's camera notices is the weather, and what Michelle Williams's face notices is the money.",
+        "By the time Radio Raheem’s music stops, the street has already turned.",
+        "The moment she sees the photograph in Carol’s apartment lands like a blow.",
+    ],
+)
+def test_round4_possessives_after_prepositions_and_subject_clauses(text: str) -> None:
+    """ "in Sid's house", "what Zhao's pic offers", "the time Raheem's music stops": no new sentence there."""
+    assert standalone_problem(text) is None
