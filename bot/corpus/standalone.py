@@ -5,11 +5,17 @@ no preceding sentence.  These rules decide, from the text alone:
 - dangling(sentence): it leans on what came before ("Neither is…", "His life…",
   "But at this point…"); the segmenter glues such a sentence to the previous
   one of its paragraph, and a passage still opening with one is not quotable;
-- standalone_problem(text): why a whole passage must never be offered as the
-  critic's view (run-on from lost punctuation, a heading fused into a
+- standalone_problem(text, film): why a whole passage must never be offered as
+  the critic's view (run-on from lost punctuation, a heading fused into a
   sentence, a listicle teaser, mostly someone else's words, a conversation
-  retold in reported speech, the film-maker's unattributed first person...),
-  or None.
+  retold in reported speech, the film-maker's unattributed first person, an
+  ending or plot retold without naming `film`...), or None.
+
+Round 4 aims at families of shapes rather than sentences: a subject that no
+word or punctuation introduces (run_on.unintroduced_subject), the maker's
+interview voice and schedule, "Title review –" headlines, counted listicles,
+untied recaps, ordinal list items, "the scene" named by nobody, and a named
+subject's "him/her".
 Pure functions, standard library only, linear time.
 """
 
