@@ -163,7 +163,9 @@ _TEASER = re.compile(
     r"see it again|look at|rethink|reconsider)\b|\byou['’]ll never (?:see|watch|look at|hear) \w+(?: \w+){0,4} the same\b"
 )
 # "Pan's Labyrinth review – a fairy tale…", "'Barbie' review: …", "Aftersun — review": the page's headline.
-_REVIEW_HEADLINE = re.compile(r"^(?:[^\s.!?]+ ){1,10}?(?:[Rr]eview|REVIEW)(?: [–—|-]|:) ")
+_REVIEW_HEADLINE = re.compile(
+    r"^(?:(?:[^\s.!?]+ ){1,10}?(?:[Rr]eview|REVIEW)(?: [–—|-]|:)|(?:Film |Movie )?(?:Review|REVIEW):) "
+)
 # A star rating scraped with the headline: "★★★★☆", "Rating: 4/5".
 _STAR_RATING = re.compile(r"[★☆✩✪⭐]|\b[Rr]ating: ?\d")
 # Title Case run-in headings without a comma ("The Shark That Changed Hollywood
@@ -216,6 +218,9 @@ _MAKER = re.compile(
     r"|\b(?:[Pp]eople|[Ee]veryone|[Nn]obody|[Nn]o one|[Jj]ournalists|[Cc]ritics|[Ff]ans|[Tt]hey) "
     r"(?:\w+ )?asks? me about\b"
     r"|\b(?:[Oo]n|[Oo]ff) (?:the )?set,? (?:I|we)\b|\b(?:I|we) (?:\w+ )?(?:on|off) (?:the )?set\b"
+    # The actor's voice: the part was given to the speaker ("when they cast me", "offered me the role").
+    r"|\b(?:cast|casting|hired|hiring) me\b|\b(?:offered|gave|sent) me the (?:part|role|script)\b"
+    r"|\b[Mm]y (?:role|co-stars?|director)\b(?! (?:as|of) (?:a |the )?(?:critic|reviewer|viewer))"
 )
 # A passage that narrates an ending or sums up a plot: "In the end the survivors ride out…", "At the
 # end of the film, he…", "The story could hardly be simpler: a refugee…".  Critics retell other films'

@@ -686,3 +686,22 @@ def test_round4_clean_ordinary_reviews_stay_quotable(text: str) -> None:
 def test_round4_possessives_after_prepositions_and_subject_clauses(text: str) -> None:
     """ "in Sid's house", "what Zhao's pic offers", "the time Raheem's music stops": no new sentence there."""
     assert standalone_problem(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("When they cast me, I had never ridden a horse, and I learned on the first day of the shoot.",
+         "the film-maker's words, unattributed"),
+        ("My co-star and I barely spoke between takes, which the film needed.", "the film-maker's words, unattributed"),
+        ("Review: Past Lives is the most patient love story of the year.", "heading fused into a sentence"),
+    ],
+)
+def test_round4_the_actors_voice_and_a_bare_review_label(text: str, reason: str) -> None:
+    """An actor speaking of being cast, and a "Review:" label before the first sentence."""
+    assert standalone_problem(text) == reason
+
+
+def test_round4_the_critics_role_is_not_an_actors() -> None:
+    """ "my role as a critic" and a review quoted in the text are the critic's own."""
+    assert standalone_problem("My role as a critic is to say when a film like Past Lives is this good.") is None
