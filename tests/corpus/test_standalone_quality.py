@@ -132,16 +132,16 @@ def test_held_out_set_is_big_enough_and_other_films() -> None:
 
 
 def test_held_out_floor() -> None:
-    """Held-out v6: the level measured when it was scored once (29/42 = 69 %, 10 "never show" quotable).
+    """Held-out v7: the level measured when it was scored once (30/38 = 78.9 %, 7 "never show" quotable).
 
     A regression guard only; the target below is not met (see held_out_meets_the_target).
     """
     counts = held_out()
     quotable = sum(n for (_, quoted), n in counts.items() if quoted)
-    assert quotable > 0 and precision(counts) >= 29 / 42 and counts[(NEVER, True)] <= 10
+    assert quotable > 0 and precision(counts) >= 30 / 38 and counts[(NEVER, True)] <= 7
 
 
-@pytest.mark.xfail(strict=True, reason="blind held-out sets score 80.5 %, 72.3 %, 69.0 % (v4-v6): the rules do not transfer")
+@pytest.mark.xfail(strict=True, reason="blind held-out sets score 80.5 %, 72.3 %, 69.0 %, 78.9 % (v4-v7): the rules do not transfer")
 def test_held_out_meets_the_target() -> None:
     """Held-out: the same target as dev, >= 95 % of quotable passages stand alone, 0 "never show"."""
     counts = held_out()
