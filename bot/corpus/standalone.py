@@ -233,6 +233,8 @@ _RECAP = re.compile(
     r"|The (?:story|plot|premise|set-?up|synopsis)\b(?=[^.!?:;]{0,80}(?::|\b(?:is about|follows|concerns|"
     r"centres on|centers on|revolves around)\b)))"
 )
+_OF_THE_FILM = re.compile(r"^ of (?:the|this) (?:film|movie)\b")
+_THIS_FILM = re.compile(r"\b(?:[Tt]he|[Tt]his) (?:film|movie)\b(?! (?:of|by|that|which|he|she|they)\b)")
 # "In the final scene of Brief Encounter (1945), Laura…": a setting that is another film.
 _OTHER_FILM_SETTING = re.compile(r"^(?:In|At|During|Throughout)\b[^,]{0,60}\((?:1[89]|20)\d\d\),")
 _RUN_ON_OBJECT = re.compile(r"\b(?:her|him|them|us|me) [A-Z][a-z]+['’]s\b")
@@ -497,7 +499,14 @@ def _untied_recap(text: str, film: str | None) -> bool:
 
     film None (the title is unknown): nothing ties the recap to this film, so it is not offered.
     """
-    if not _RECAP.match(text.lstrip(_OPENERS)):
+    opened = _RECAP.match(text.lstrip(_OPENERS))
+    if not opened:
+        return False
+    # "In the end, the film refuses easy answers": the critic points at the film under review, so the
+    # ending and verdict are this film's (a recap of another film names that film, not "the film").
+    # ("At the end of the film, the girl…" is the opener itself, no pointer.)
+    rest = _OF_THE_FILM.sub("", opened.string[opened.end():], count=1)
+    if _THIS_FILM.search(rest):
         return False
     return film is None or not names_film(text, film)
 

@@ -603,11 +603,25 @@ def test_round4_recaps_that_name_the_film_and_verdicts_on_the_story(text: str) -
     assert standalone_problem(text, film="Harbour Lights") is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In the end, the film refuses easy answers about grief, and it is braver for it.",
+        "By the end, this movie has earned every one of its tears.",
+        "In the final act the film slows to a walk, and the silence does the work.",
+    ],
+)
+def test_an_ending_said_of_the_film_itself_is_this_films(text: str) -> None:
+    """"The film"/"this movie" after the opener points at the film under review (a comparison names the
+    other film): endings of films nobody has labelled stay quotable for /discuss theme:ending."""
+    assert standalone_problem(text, film="Harbour Lights") is None
+
+
 def test_round4_the_film_title_reaches_the_rule_through_process_review() -> None:
     """The import and `/review add` pass the film to process_review; the recap rule sees it there."""
     from bot.corpus import process_review
 
-    text = "In the end Harbour Lights lets its widow keep the boat, and the film is better for that mercy."
+    text = "In the end Harbour Lights lets its widow keep the boat, and the story is better for that mercy."
     assert [p.quotable for p in process_review(text, {}, "Harbour Lights", 2024)] == [True]
     assert [p.quotable for p in process_review(text, {}, "Another Film", 2024)] == [False]
     assert [p.quotable for p in segment([text], "Harbour Lights")] == [True]
