@@ -104,7 +104,7 @@ def process_review(
     result: list[TaggedPassage] = []
     previous: Passage | None = None
     prev_tags: dict[str, float] = {}
-    for passage in segment(clean_review(raw)):
+    for passage in segment(clean_review(raw), film):
         if previous is not None and previous.paragraph != passage.paragraph:
             previous, prev_tags = None, {}
         tags = _context_tags(passage, previous, prev_tags, themes) if passage.quotable else {}

@@ -507,6 +507,15 @@ _MIN_FUSED_NAMES = 4  # "Al Pacino De Niro": longer than one name ("Paul Thomas 
 _MAX_NAME_RUN = 4
 _MAX_POSSESSED = 3  # "Sofía's attempts", "Mia's older sister", "Mark Ruffalo's Toschi"
 _NAME_RUN_STARTS = _DETERMINERS | _words("i")
+# Prepositions that always take the following noun phrase as their object (never verb particles).
+_PLAIN_PREPOSITIONS = _words(
+    "in at on of for to with by from into onto about through across under within without upon toward towards "
+    "among between beside behind against during despite like unlike"
+)
+# Introducers that are no verb or adjective taking a clause: pronouns, quantifiers, degree words.
+_EMBEDDING_NOT = _PERSONAL_OBJECTS | _words(
+    "us me them him her you it its so too such enough all one even yet still also just only now then here there"
+)
 _NAME_PARTICLES = _words("de del della da di van von der den la le du dos das bin ibn al el")
 
 
@@ -606,7 +615,18 @@ def _opens_possessive_run(tokens: Sequence[_Token], i: int) -> bool:
     token = tokens[i]
     if not token.word.isalpha() or not token.raw[:1].islower() or token.word in _DETERMINERS | _CONJUNCTIONS:
         return False
+    if token.word in _SUBJECT_CLAUSE or (token.word in _HEAD_NOUNS and not _time_phrase_ends(tokens, i)):
+        # "what Zhao's pic offers", "by the time Radio Raheem's boombox falls": a subject clause or a
+        # relative on "the time", never a new sentence.
+        return False
     return not (i and _is_name(tokens[i - 1]) and token.word in _NAME_PARTICLES)
+
+
+def _embeds_clause(token: _Token) -> bool:
+    """A verb or adjective that takes a clause without "that" ("makes sure", "knows", "says")."""
+    word = token.word
+    return token.raw[:1].islower() and word not in _FUNCTION_WORDS and word not in _EMBEDDING_NOT and _in(
+        word, _INTRODUCERS)
 
 
 def object_fusion(text: str) -> bool:
@@ -618,7 +638,7 @@ def object_fusion(text: str) -> bool:
     ("the soldier she meets in Paris is…", "what happens to Hae-mi haunts…") is not read as two.
     """
     tokens = _tokens(text)
-    main_verb = clause_verb = False
+    main_verb = clause_verb = clause_main = False
     subordinate, plain_subject, noun_seen, start = False, True, False, True
     for i, token in enumerate(tokens[:-1]):
         if start:
@@ -631,8 +651,12 @@ def object_fusion(text: str) -> bool:
                 return True
             # Any clause of the sentence ("…with the courtyard and the family's car Sofía's attempts…");
             # "and Sofía's attempts" is a conjunction, not a fusion.
-            if _opens_possessive_run(tokens, i) and not _in(
-                    token.word, _OBJECT_CLAUSE) and _possessive_subject(tokens, i):
+            # After a plain preposition ("in Sid's house lands…") the possessive is the preposition's
+            # object, and the verb after it may be the clause's own: only when this clause's main verb
+            # was already seen ("The film keeps its eyes on Ben Jong-su's suspicion grows…").
+            prepositional = token.word in _PLAIN_PREPOSITIONS
+            if _opens_possessive_run(tokens, i) and not _in(token.word, _OBJECT_CLAUSE) and (
+                    clause_main or not prepositional) and _possessive_subject(tokens, i):
                 return True
         after_possessive = i and tokens[i - 1].word.endswith(("'s", "s'"))  # "Zimmer's score": a noun
         if not clause_verb and _looks_finite(tokens, i) and token.raw[:1].islower() and not after_possessive:
@@ -641,15 +665,163 @@ def object_fusion(text: str) -> bool:
             participle = token.word.endswith("ed") or token.word in _IRREGULAR_PAST
             after_noun = i and tokens[i - 1].raw[:1].islower() and tokens[i - 1].word not in _ADVERBS
             if not subordinate and plain_subject and not (participle and after_noun):
-                main_verb = True
+                main_verb = clause_main = True
         elif not clause_verb:
             # "the soldier she meets": a subject after a noun, before any verb, is a relative clause.
             if _is_subject(token) and noun_seen:
                 plain_subject = False
             noun_seen = noun_seen or (token.raw[:1].islower() and token.word not in _FUNCTION_WORDS)
+        if clause_main and _embeds_clause(token):
+            clause_main = False  # "makes sure the monster in Pan's Labyrinth is…": an embedded clause begins
         if token.word in _CONJUNCTIONS or token.ends_clause:
-            clause_verb, noun_seen, plain_subject, start = False, False, True, True
+            clause_verb, noun_seen, plain_subject, start, clause_main = False, False, True, True, False
             subordinate = token.word in _SUBORDINATORS
             if token.raw.endswith((".", "!", "?", ".”", "?”", "!”", ".\"")):
                 main_verb, subordinate = False, False
+    return False
+
+
+# --- round 4: a name opening a clause that nothing introduces ---------------------------------------
+
+# A comma or bracket interruption between a subject and its verb: at most this many words.
+_MAX_INTERRUPTION = 8
+# Words that open a relative or subordinate clause: after "Mia, who…" the name is no new subject.
+_INTERRUPTION_NOT = _CONJUNCTIONS | _words("whose if so yet")
+_SUBJECT_PRONOUNS = _NOMINATIVE | _words("it you")
+
+
+def _interruption_end(tokens: Sequence[_Token], k: int) -> int | None:
+    """Index after a comma-delimited appositive or a bracketed aside opening at tokens[k].
+
+    "Novak, twenty-four at the time, is…", "Fern, widowed and in her sixties, packs…", "Fern (widowed)
+    packs…".  tokens[k - 1] is the name: it ends with the comma, or tokens[k] opens the bracket.
+    """
+    bracket = tokens[k].raw.startswith("(")
+    if not bracket and not tokens[k - 1].raw.endswith(","):
+        return None
+    if tokens[k].word in _INTERRUPTION_NOT:
+        return None  # "Mia, who…", "Mia, and then…": a relative or a second clause, not an aside
+    for j in range(k, min(len(tokens), k + _MAX_INTERRUPTION)):
+        raw = tokens[j].raw.rstrip("”’\"'")
+        if raw.endswith((".", "!", "?", ";", ":", "…")):
+            return None
+        if raw.endswith(")" if bracket else ","):
+            return j + 1
+    return None
+
+
+def _clause_has_gap(tokens: Sequence[_Token], verb_at: int) -> bool:
+    """A transitive verb with nothing after it, or a stranded preposition: a relative clause's gap.
+
+    "the town Fern, like everyone else, left behind in the end" keeps its gap ("left … behind" has no
+    object of its own); only clear gaps count, so the check stays cheap and conservative.
+    """
+    clause = _Clause(tokens, verb_at)
+    rest = clause.toks[1:]
+    return not rest or rest[-1].word in _PREPOSITIONS and rest[-1].ends_clause
+
+
+def _name_subject_at(tokens: Sequence[_Token], k: int) -> int | None:
+    """Index of the finite verb of a clause whose subject is the name (1–3 words) at tokens[k].
+
+    An optional comma appositive or bracketed aside may sit between the name and the verb ("Jim
+    Carrey, for once, is allowed").  None when no such verb follows.
+    """
+    n = 0
+    if tokens[k].word in _NOMINATIVE and tokens[k].word != "i" and not tokens[k].opens:
+        n = 1  # "…at the sky he, for once, is allowed…": a subject pronoun, interrupted
+    while k + n < len(tokens) and n < 3 and _is_name(tokens[k + n]) and not tokens[k + n].opens:
+        n += 1
+        if tokens[k + n - 1].ends_clause:
+            break
+    if not n or k + n >= len(tokens) or tokens[k + n - 1].raw.endswith(("’s", "'s")):
+        return None
+    last = tokens[k + n - 1]
+    after = k + n
+    if last.ends_clause or tokens[after].opens:
+        end = _interruption_end(tokens, after)
+        if end is None or end >= len(tokens):
+            return None
+        after = end
+    found = _finite_after(tokens, after)  # a name is singular, whatever its last letter ("Denis keeps")
+    return None if found is None else found[0]
+
+
+def _may_end_clause(tokens: Sequence[_Token], i: int) -> bool:
+    """tokens[i] can be the last word of a complete clause rather than lead into a new one.
+
+    Not punctuation-ended (that boundary is real), not a word that introduces or heads a clause
+    ("says", "that", "the moment"), not a preposition, determiner or role noun ("the pianist Mia").
+    """
+    token = tokens[i]
+    if token.ends_clause or not token.word.isalpha() or not token.raw[:1].islower():
+        return False
+    word = token.word
+    if word in _PREPOSITIONS and word not in _PARTICLES or word in _DETERMINERS | _CONJUNCTIONS:
+        return False
+    if word in _ROLE_NOUNS or word in _words("as than like so such too how") or word.endswith(("'s", "s'")):
+        return False
+    if i and tokens[i - 1].word in _words("so such too how"):
+        return False  # "so quiet she can hear herself think": "that" left out after a degree
+    if word in _HEAD_NOUNS and not _time_phrase_ends(tokens, i):
+        return False
+    if _in(word, _INTRODUCERS) or _in(word, _OBJECT_CLAUSE):
+        return _object_closes(tokens, i)  # "…every year of it Novak…": an object pronoun may end it
+    return True
+
+
+def _elliptical_be(tokens: Sequence[_Token], i: int) -> bool:
+    """ "…which they essentially are": a pronoun subject and a bare "be" that closes the clause."""
+    if tokens[i].word not in _BE or tokens[i].word.startswith("'"):
+        return False
+    j = i - 1
+    while j >= 0 and i - j <= 3 and (tokens[j].word in _ADVERBS or tokens[j].word.endswith("ly")):
+        j -= 1
+    return j >= 0 and tokens[j].word in _SUBJECT_PRONOUNS and not tokens[j].ends_clause
+
+
+def unintroduced_subject(text: str) -> bool:
+    """A name that is the subject of a new clause nothing introduces: a full stop was lost before it.
+
+    "…makes use of every year of it Novak, twenty-four at the time, is asked…", "…look up at the sky
+    Jim Carrey, for once, is allowed…", "…had been discontinued Fern, widowed, packs…", "…which they
+    essentially are Denis keeps Galoup…".  A clause needs something to open it: punctuation, a
+    conjunction or relative, a verb of saying or thinking, "than"/"as".  Where the clause before
+    already has its verb and ends on a word that can close it, a name followed (after an optional
+    comma appositive or bracketed aside) by a finite verb starts a sentence the scrape fused on.
+
+    Without an interruption the shape is also a reduced relative ("the family Michael swore he would
+    never join", "the dorm Zuckerberg types in"), which run_on() decides by the clause's gap; here
+    only the interrupted subject and a bare "be" that closes its clause ("they are Denis keeps") count,
+    and a clause that visibly keeps its gap (a stranded preposition) is left alone.
+    """
+    tokens = _tokens(text)
+    verb_seen = fronted = False
+    for i, token in enumerate(tokens[:-1]):
+        nxt = tokens[i + 1]
+        if (token.word in _SUBORDINATORS or token.word in _SUBJECT_CLAUSE) and (
+                not i or tokens[i - 1].raw.endswith((".", "!", "?"))):
+            # "Whatever they are Mia likes them", "When she was young Mia sang": a fronted subordinate
+            # clause may end without its comma, and the main clause's subject follows.
+            verb_seen, fronted = False, True
+        if fronted:
+            fronted = not token.ends_clause
+            continue
+        if token.opens and not token.raw.startswith("("):
+            verb_seen = False
+        elliptical = _elliptical_be(tokens, i)  # the "be" is the clause's verb
+        subject = _is_name(nxt) or nxt.word in _NOMINATIVE
+        if (verb_seen or elliptical) and subject and not nxt.opens and _may_end_clause(tokens, i):
+            verb_at = _name_subject_at(tokens, i + 1)
+            interrupted = verb_at is not None and verb_at > i + 2 and (
+                tokens[verb_at - 1].ends_clause or tokens[verb_at - 1].raw.endswith(")"))
+            if verb_at is not None and (interrupted or elliptical) and not _clause_has_gap(tokens, verb_at):
+                return True
+        if token.word in _CONJUNCTIONS or token.ends_clause:
+            # "…and look up at the sky": a bare verb straight after "and" continues the subject.
+            verb_seen = token.word in _words("and or but") and nxt.raw[:1].islower() and (
+                nxt.word not in _FUNCTION_WORDS and nxt.word not in _TIME_NOUNS and nxt.word.isalpha()
+                and not token.ends_clause)
+            continue
+        verb_seen = verb_seen or _looks_finite(tokens, i)
     return False

@@ -224,7 +224,7 @@ def _merge_short_tail(groups: list[tuple[list[str], bool]]) -> list[tuple[list[s
     return groups
 
 
-def _is_quotable(sentences: list[str], whole: bool) -> bool:
+def _is_quotable(sentences: list[str], whole: bool, film: str | None = None) -> bool:
     """Apply the quotability rules documented on Passage."""
     text = join_sentences(sentences)
     limit = MAX_SENTENCE if len(sentences) == 1 else MAX_GLUED
@@ -235,14 +235,16 @@ def _is_quotable(sentences: list[str], whole: bool) -> bool:
     mostly_questions = 2 * sum(bool(_QUESTION_END.search(s)) for s in sentences) > len(sentences)
     if not shaped or mostly_questions or text.count(_GAP_MARK) > _MAX_GAPS_QUOTABLE:
         return False
-    return not dangling(sentences[0]) and standalone_problem(text) is None
+    return not dangling(sentences[0]) and standalone_problem(text, film) is None
 
 
-def segment(paragraphs: list[str]) -> list[Passage]:
+def segment(paragraphs: list[str], film: str | None = None) -> list[Passage]:
     """Group whole sentences of each paragraph into passages of 1-3 sentences.
 
     Passages never cross paragraphs (a paragraph is the critic's own unit of
     thought) and never cut a sentence unless it alone exceeds MAX_PASSAGE.
+    film: the review's film title when known (process_review passes it); only
+    quotability uses it (a retold ending must name the film), never the cut.
     """
     passages: list[Passage] = []
     for p_index, paragraph in enumerate(paragraphs):
@@ -252,7 +254,7 @@ def segment(paragraphs: list[str]) -> list[Passage]:
                     ordinal=len(passages),
                     paragraph=p_index,
                     text=join_sentences(sentences),
-                    quotable=_is_quotable(sentences, whole),
+                    quotable=_is_quotable(sentences, whole, film),
                 )
             )
     return passages

@@ -5,11 +5,17 @@ no preceding sentence.  These rules decide, from the text alone:
 - dangling(sentence): it leans on what came before ("Neither is…", "His life…",
   "But at this point…"); the segmenter glues such a sentence to the previous
   one of its paragraph, and a passage still opening with one is not quotable;
-- standalone_problem(text): why a whole passage must never be offered as the
-  critic's view (run-on from lost punctuation, a heading fused into a
+- standalone_problem(text, film): why a whole passage must never be offered as
+  the critic's view (run-on from lost punctuation, a heading fused into a
   sentence, a listicle teaser, mostly someone else's words, a conversation
-  retold in reported speech, the film-maker's unattributed first person...),
-  or None.
+  retold in reported speech, the film-maker's unattributed first person, an
+  ending or plot retold without naming `film`...), or None.
+
+Round 4 aims at families of shapes rather than sentences: a subject that no
+word or punctuation introduces (run_on.unintroduced_subject), the maker's
+interview voice and schedule, "Title review –" headlines, counted listicles,
+untied recaps, ordinal list items, "the scene" named by nobody, and a named
+subject's "him/her".
 Pure functions, standard library only, linear time.
 """
 
@@ -18,7 +24,8 @@ from __future__ import annotations
 import re
 
 from bot.corpus.quotes import opens_with_quote, quote_spans, quoted_fraction, quotes_balanced
-from bot.corpus.run_on import IRREGULAR_PAST, object_fusion, run_on
+from bot.corpus.run_on import IRREGULAR_PAST, object_fusion, run_on, unintroduced_subject
+from bot.corpus.themes_model import normalise_title
 
 _OPENERS = "\"“‘'([¿¡「『"
 
@@ -53,6 +60,14 @@ _HARD_CONNECTIVE = re.compile(
 # "But"/"And"/"Yet"/"So" only join two thoughts; the rest of the sentence decides
 # ("But the real star in La La Land is the movie itself" stands alone).
 _SOFT_CONNECTIVE = re.compile(r"(?:But|And|Yet|Or|So|Plus|Now)\b,? ")
+# "The second is subtler.", "The other was cut.", "The last one is the best": an item of a list the
+# reader never saw, the ordinal standing for its noun.  "The second half drags" names its noun.
+_ORDINAL_ITEM = re.compile(
+    r"The (?:first|second|third|fourth|fifth|sixth|last|final|latter|former|other|next|remaining|rest)"
+    r"(?: (?:one|ones|two|three|four|five))?,? (?:(?:is|was|are|were|has|had|does|did|comes?|came|goes|went|"
+    r"involves?|concerns?|belongs?|works?|feels?|seems?|remains?|plays?|lands?|hurts?|matters?|takes?|makes?)\b|"
+    r"(?:is|was)n['’]t\b)"
+)
 _DEMONSTRATIVE_START = re.compile(r"(?:This|That|These|Those)\b(?! (?:film|movie)\b)")
 _PRONOUN_START = re.compile(r"(?:He|She|It|They|His|Her|Their|Its|Them|Him|Hers|Theirs)\b")
 # Dummy "it" ("It's difficult not to…", "It's immediately established that…")
@@ -69,6 +84,15 @@ _DUMMY_IT = re.compile(
 # names what "it" is, in the same sentence.
 _CATAPHORIC_IT = re.compile(
     r"It(?:['’]s| is| was) the (?:\w+est|most \w+|only|first|last|best|worst)\b[^:.;!?]{0,150}: \S"
+)
+# "Galoup hates him on sight": a name, its verb, then "him"/"her" as the object.  The object of a verb
+# is never its own subject (that would be "himself"), so the pronoun is someone the sentence never
+# names.  "her" only as an object (before a preposition, an article or punctuation): "Stone gives her
+# best performance" is a possessive that may be Stone's.
+_BOUND_OBJECT = re.compile(
+    r"(?P<name>[A-Z][\w’'-]+(?: [A-Z][\w’'-]+){0,2}) (?:[a-z]+ly )?[a-z]+(?:s|ed) "
+    r"(?:him\b|her(?=[,.;:!?—]| (?:on|in|at|to|for|with|from|as|like|and|but|the|a|an|into|out|off|up|down|"
+    r"away|back|again|so|too|whole|alone)\b))"
 )
 _PRONOUN = _words("he she they him her them his their hers theirs himself herself themselves")
 # Singular person pronouns always need a named person before them in the quote.
@@ -131,7 +155,19 @@ _TEASER = re.compile(
     r"|[—–:] [Hh]ere['’]s (?:the|what|why|how|who)\b"
     r"|\b(?:it['’]s|it is|and it['’]s) not (?:the one|what|who|where|how) you(?:['’]d| might| would)? (?:think|expect|imagine)\b"
     r"|\b[Yy]ou won['’]t believe\b|\byou (?:probably |might have |may have )?(?:missed|never noticed|didn['’]t notice)\b"
+    # A counted list the article promises: "these 15 Easter eggs" (in digits: "these two women" is prose).
+    r"|\b[Tt]hese \d+ "
+    r"(?!(?:minutes|hours|years|days|weeks|months|decades|seconds)\b)[\w-]+"
+    # The teaser's promise to the reader: "will make you want to rewatch it", "you'll never see … the same".
+    r"|\b(?:will|['’]ll) (?:make|have) you (?:want(?:ing)? to )?(?:rewatch|re-watch|watch it again|"
+    r"see it again|look at|rethink|reconsider)\b|\byou['’]ll never (?:see|watch|look at|hear) \w+(?: \w+){0,4} the same\b"
 )
+# "Pan's Labyrinth review – a fairy tale…", "'Barbie' review: …", "Aftersun — review": the page's headline.
+_REVIEW_HEADLINE = re.compile(
+    r"^(?:(?:[^\s.!?]+ ){1,10}?(?:[Rr]eview|REVIEW)(?: [–—|-]|:)|(?:Film |Movie )?(?:Review|REVIEW):) "
+)
+# A star rating scraped with the headline: "★★★★☆", "Rating: 4/5".
+_STAR_RATING = re.compile(r"[★☆✩✪⭐]|\b[Rr]ating: ?\d")
 # Title Case run-in headings without a comma ("The Shark That Changed Hollywood
 # Jaws invented…"): a capitalised verb or relative inside the run marks a headline.
 _HEADLINE_WORDS = _words("That Is Are Was Were Why How What Who Won Made Makes Became Broke Still Ever Never Explained")
@@ -169,7 +205,36 @@ _MAKER = re.compile(
     # "…and Amélie was my chance to finally use them all": a film that was the speaker's chance to do
     # something is the maker speaking; a critic's film is "my favourite", not "my chance to".
     r"|\b(?:was|is|became|would be) (?:my|our) (?:chance|attempt|way|excuse|opportunity) to\b"
+    # "my last film", "our new picture": an adjective of sequence before the maker's own work.
+    r"|\b(?:[Mm]y|[Oo]ur) (?:last|first|next|new|latest|previous|final|debut|second|third|fourth|only) "
+    r"(?:film|movie|picture|feature|script|screenplay|shoot)\b(?! of the (?:year|decade|festival|week|month|century))"
+    # The maker's schedule: "when we started", "when I began shooting", "by the time we wrapped".
+    r"|\b(?:[Ww]hen|[Bb]efore|[Aa]fter|[Uu]ntil|[Bb]y the time) we (?:first )?(?:started|began|wrapped|finished|got to)\b"
+    r"|\b(?:[Ww]hen|[Bb]efore|[Aa]fter|[Uu]ntil|[Bb]y the time) I (?:first )?(?:started|began|wrapped|finished) "
+    r"(?:shooting|writing|filming|making|casting|cutting|editing|rehearsing|the (?:shoot|script|film|movie))\b"
+    # The interview voice: the speaker is the one asked about the film ("I've been asked about that
+    # scene for years", "Nobody asks me about…"); "asked whether it is worth seeing" is any critic's.
+    r"|\bI(?:['’]ve| have| had)? (?:\w+ )?been asked about\b"
+    r"|\b(?:[Pp]eople|[Ee]veryone|[Nn]obody|[Nn]o one|[Jj]ournalists|[Cc]ritics|[Ff]ans|[Tt]hey) "
+    r"(?:\w+ )?asks? me about\b"
+    r"|\b(?:[Oo]n|[Oo]ff) (?:the )?set,? (?:I|we)\b|\b(?:I|we) (?:\w+ )?(?:on|off) (?:the )?set\b"
+    # The actor's voice: the part was given to the speaker ("when they cast me", "offered me the role").
+    r"|\b(?:cast|casting|hired|hiring) me\b|\b(?:offered|gave|sent) me the (?:part|role|script)\b"
+    r"|\b[Mm]y (?:role|co-stars?|director)\b(?! (?:as|of) (?:a |the )?(?:critic|reviewer|viewer))"
 )
+# A passage that narrates an ending or sums up a plot: "In the end the survivors ride out…", "At the
+# end of the film, he…", "The story could hardly be simpler: a refugee…".  Critics retell other films'
+# endings and plots to compare; unless it names this film, a reader takes it for this one.  "The story"
+# counts only when it introduces a summary (a colon, "is about", "follows"): "The story is slight" is a
+# verdict, not a recap.
+_RECAP = re.compile(
+    r"(?:(?:But|And|Yet|So),? )?(?:(?:In|At|By|During) the (?:very )?(?:end\b|(?:final|last|closing|dying) "
+    r"(?:act|scene|shot|reel|moments?|minutes|sequence|stretch|frames?|image)\b)|It ends\b|The film (?:ends|closes)\b"
+    r"|The (?:story|plot|premise|set-?up|synopsis)\b(?=[^.!?:;]{0,80}(?::|\b(?:is about|follows|concerns|"
+    r"centres on|centers on|revolves around)\b)))"
+)
+_OF_THE_FILM = re.compile(r"^ of (?:the|this) (?:film|movie)\b")
+_THIS_FILM = re.compile(r"\b(?:[Tt]he|[Tt]his) (?:film|movie)\b(?! (?:of|by|that|which|he|she|they)\b)")
 # "In the final scene of Brief Encounter (1945), Laura…": a setting that is another film.
 _OTHER_FILM_SETTING = re.compile(r"^(?:In|At|During|Throughout)\b[^,]{0,60}\((?:1[89]|20)\d\d\),")
 _RUN_ON_OBJECT = re.compile(r"\b(?:her|him|them|us|me) [A-Z][a-z]+['’]s\b")
@@ -268,9 +333,24 @@ def dangling(sentence: str) -> bool:
     if _DEFINITE_LIST.match(text):
         return True
     unnamed = _UNNAMED_DEFINITE.search(text)
-    if unnamed and unnamed.start() < early_end and not _NAME_INSIDE.search(text, 0, unnamed.start()) and not _starts_with_name(text, unnamed.start()):
+    # "Weaver makes the character bearable": a name first says whose character (or twist).  A name
+    # does not say which scene: "Kurosawa stages the scene as one long rush" is one of many.
+    named_by_subject = unnamed is not None and unnamed.group(0)[4:] in ("character", "twist") and _starts_with_name(
+        text, unnamed.start())
+    if unnamed and unnamed.start() < early_end and not _NAME_INSIDE.search(text, 0, unnamed.start()) and not (
+            named_by_subject):
         return True
-    return _pronoun_before_name(text) or (_early_it(text) and not _CATAPHORIC_IT.match(text))
+    return _pronoun_before_name(text) or (_early_it(text) and not _CATAPHORIC_IT.match(text)) or _bound_object(text)
+
+
+def _bound_object(text: str) -> bool:
+    """A sentence opening "<Name> <verb> him/her": the object is someone not named (see _BOUND_OBJECT)."""
+    setting = _SETTING_PHRASE.match(text)
+    found = _BOUND_OBJECT.match(text, setting.end() if setting else 0)
+    if found is None:
+        return False
+    first = found.group("name").split()[0]
+    return first.lower() not in _COMMON_STARTERS and first not in ("I", "It")
 
 
 def _starts_with_name(text: str, end: int) -> bool:
@@ -306,7 +386,7 @@ def _run_on(text: str) -> bool:
     """
     if _RUN_ON_OBJECT.search(text) or _RUN_ON_NAME.search(text) or _RUN_ON_PARTICLE.search(text):
         return True
-    if run_on(text) or object_fusion(text):  # no apostrophe: "…the rules he cares less about the feelings"
+    if run_on(text) or object_fusion(text) or unintroduced_subject(text):  # no apostrophe: "…the rules he cares less about the feelings"
         return True
     return any(m.group(1).lower() not in _CLAUSE_INTRODUCERS for m in _RUN_ON_CLAUSE.finditer(text))
 
@@ -348,10 +428,13 @@ def _headline_run(text: str) -> bool:
     bare = [w.rstrip(":;,—–-") for w in run]
     # After a possessive a title begins ("Sofia Coppola’s Lost in Translation"): no marker there.
     before_possessive = next((k for k, w in enumerate(bare) if w.endswith(_POSSESSIVE)), len(bare))
+    # A capitalised -ed/-ing word marks a headline only inside the run ("The Shark That Changed
+    # Hollywood"); at its end it is a surname before the sentence's verb ("…and Ryan Gosling have").
     marked = any(
-        w in _HEADLINE_WORDS or w in _HEADING_LABELS or (w[:1].isupper() and w.endswith(("ed", "ing")))
+        w in _HEADLINE_WORDS or w in _HEADING_LABELS
+        or (w[:1].isupper() and w.endswith(("ed", "ing")) and k + 1 < len(bare))
         or (w[:1].isupper() and w.lower() in IRREGULAR_PAST and w.lower() not in _NAME_LIKE_PAST)
-        for w in bare[1:before_possessive]
+        for k, w in enumerate(bare[1:before_possessive], start=1)
     )
     if marked and len(run) >= _MIN_HEADLINE_RUN or any(w in _HEADING_LABELS for w in bare[1:]):
         return True
@@ -403,8 +486,37 @@ def _unintroduced_pair(text: str) -> bool:
     return match is not None and len(set(_NAME_INSIDE.findall(text, 0, match.start()))) < 2
 
 
-def standalone_problem(text: str) -> str | None:
-    """Why the passage cannot be offered alone as the critic's words, or None."""
+def names_film(text: str, film: str) -> bool:
+    """Whether the passage names the film ("Pan's Labyrinth", "pan’s labyrinth", "Worst Person in the World")."""
+    title = normalise_title(film)
+    haystack = f" {normalise_title(text)} "
+    short = title.removeprefix("the ").removeprefix("a ").removeprefix("an ")
+    return bool(title) and (f" {title} " in haystack or f" {short} " in haystack)
+
+
+def _untied_recap(text: str, film: str | None) -> bool:
+    """An ending or plot retold without this film's title: it may well be another film's (see _RECAP).
+
+    film None (the title is unknown): nothing ties the recap to this film, so it is not offered.
+    """
+    opened = _RECAP.match(text.lstrip(_OPENERS))
+    if not opened:
+        return False
+    # "In the end, the film refuses easy answers": the critic points at the film under review, so the
+    # ending and verdict are this film's (a recap of another film names that film, not "the film").
+    # ("At the end of the film, the girl…" is the opener itself, no pointer.)
+    rest = _OF_THE_FILM.sub("", opened.string[opened.end():], count=1)
+    if _THIS_FILM.search(rest):
+        return False
+    return film is None or not names_film(text, film)
+
+
+def standalone_problem(text: str, film: str | None = None) -> str | None:
+    """Why the passage cannot be offered alone as the critic's words, or None.
+
+    film: the title of the film the review is about, when known; a recap of an ending or plot must
+    name it to be offered.
+    """
     checks = (
         ("unbalanced quotation marks", not quotes_balanced(text)),
         # Shown alone, "But for all its numbers…" reads as half of an argument.
@@ -414,9 +526,10 @@ def standalone_problem(text: str) -> str | None:
         ("dialogue recap", len(_SPEECH_TAG.findall(text)) >= 2 or _reported_speech_recap(text)),
         ("the film-maker's words, unattributed", _maker_speaks(text)),
         ("listicle teaser", bool(_TEASER.search(text))),
-        ("heading fused into a sentence", _fused_heading(text) or _headline_run(text)),
-        ("describes another film", bool(_OTHER_FILM_SETTING.match(text))),
+        ("heading fused into a sentence", _fused_heading(text) or _headline_run(text)
+         or bool(_REVIEW_HEADLINE.match(text) or _STAR_RATING.search(text))),
         ("run-on from lost punctuation", _run_on(text)),
+        ("describes another film", bool(_OTHER_FILM_SETTING.match(text)) or _untied_recap(text, film)),
         ("pair never introduced", _unintroduced_pair(text)),
     )
     return next((reason for reason, failed in checks if failed), None)
@@ -427,7 +540,7 @@ def standalone_problem(text: str) -> str | None:
 _LEANS_BACK = re.compile(
     "|".join(
         f"(?:{p.pattern.removeprefix('^')})"
-        for p in (_HARD_CONNECTIVE, _DEMONSTRATIVE_START, _SHELL_NOUN, _CLAUSE_DEMONSTRATIVE,
+        for p in (_HARD_CONNECTIVE, _ORDINAL_ITEM, _DEMONSTRATIVE_START, _SHELL_NOUN, _CLAUSE_DEMONSTRATIVE,
                   _PHRASE_DEMONSTRATIVE, _PARENTHETICAL_LINK)
     )
 )

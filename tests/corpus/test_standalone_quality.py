@@ -3,8 +3,8 @@
 Labels live in tests/corpus/data/standalone_labels.json: "stands alone",
 "needs context" or "never show", written by an editor before the rules were
 tuned on them.  "dev" holds the seed passages as the pipeline cuts them plus
-passages the rules were tuned on (including three held-out sets already scored
-once and then retired to dev, the third marked "retired": "v3"); "test" is the
+passages the rules were tuned on (including held-out sets already scored
+once and then retired to dev, marked "retired": "v3" … "v6"); "test" is the
 current blind held-out set, empty until a new one is written by someone who has
 not seen the rules: its tests skip while it is empty.
 
@@ -26,6 +26,7 @@ from bot.corpus import clean_review, segment
 ROOT = Path(__file__).resolve().parents[2]
 LABELS = Path(__file__).resolve().parent / "data" / "standalone_labels.json"
 SEED_DIR = ROOT / "data" / "corpus" / "la-la-land"
+SEED_FILM = "La La Land"
 STANDS, NEVER = "stands alone", "never show"
 MIN_PRECISION = 0.95
 MIN_SEED_QUOTABLE = 45
@@ -42,16 +43,20 @@ def seed_passages() -> dict[str, bool]:
     """Every seed passage as the pipeline cuts it -> quotable."""
     out: dict[str, bool] = {}
     for path in sorted(SEED_DIR.glob("*.txt")):
-        for passage in segment(clean_review(path.read_text(encoding="utf-8"))):
+        # As process_review cuts an imported review: the film is known.
+        for passage in segment(clean_review(path.read_text(encoding="utf-8")), SEED_FILM):
             out[passage.text] = passage.quotable
     return out
 
 
 def marked_quotable(item: dict[str, str]) -> bool:
-    """Seed passages as cut in their review; other texts as a paragraph of their own."""
+    """Seed passages as cut in their review; other texts as a paragraph of their own.
+
+    Both with their film's title, as the import and `/review add` pass it to process_review.
+    """
     if "seed" in item:
         return seed_passages()[item["text"]]
-    return any(p.quotable for p in segment([item["text"]]))
+    return any(p.quotable for p in segment([item["text"]], item["film"]))
 
 
 def table(part: str) -> Counter[tuple[str, bool]]:
@@ -101,9 +106,11 @@ def test_seeds_still_yield_enough_quotes() -> None:
 def test_dev_quotes_stand_alone() -> None:
     """Dev: >= 95 % of quotable passages stand alone; at most the one known "never show" is quotable.
 
-    The one: "…to the Harvard dorm Zuckerberg types faster than anyone can follow him." is a run-on only
-    because "types" has no object here; "the dorm Zuckerberg types in" would be grammatical, and no rule
-    tells the two apart without a parser. A second leak fails this test.
+    Round 4 (v6 retired to dev) measures 259/264 = 98.1 %, one "never show" quotable.  The one: "…to the
+    Harvard dorm Zuckerberg types faster than anyone can follow him." is a run-on only because "types"
+    has no object here; "the dorm Zuckerberg types in" would be grammatical, and no rule tells the two
+    apart without a parser. A second leak fails this test.  Dev is what the rules were tuned on: only a
+    blind held-out set says whether they transfer.
     """
     print("\n" + markdown_table())
     counts = table("dev")
@@ -125,16 +132,16 @@ def test_held_out_set_is_big_enough_and_other_films() -> None:
 
 
 def test_held_out_floor() -> None:
-    """Held-out v6: the level measured when it was scored once (29/42 = 69 %, 10 "never show" quotable).
+    """Held-out v7: the level measured when it was scored once (30/38 = 78.9 %, 7 "never show" quotable).
 
     A regression guard only; the target below is not met (see held_out_meets_the_target).
     """
     counts = held_out()
     quotable = sum(n for (_, quoted), n in counts.items() if quoted)
-    assert quotable > 0 and precision(counts) >= 29 / 42 and counts[(NEVER, True)] <= 10
+    assert quotable > 0 and precision(counts) >= 30 / 38 and counts[(NEVER, True)] <= 7
 
 
-@pytest.mark.xfail(strict=True, reason="blind held-out sets score 80.5 %, 72.3 %, 69.0 % (v4-v6): the rules do not transfer")
+@pytest.mark.xfail(strict=True, reason="blind held-out sets score 80.5 %, 72.3 %, 69.0 %, 78.9 % (v4-v7): the rules do not transfer")
 def test_held_out_meets_the_target() -> None:
     """Held-out: the same target as dev, >= 95 % of quotable passages stand alone, 0 "never show"."""
     counts = held_out()

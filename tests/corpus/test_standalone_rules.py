@@ -482,3 +482,240 @@ def test_round3_teasers_and_the_makers_voice(text: str, reason: str) -> None:
 )
 def test_round3_not_teasers_nor_the_maker(text: str) -> None:
     assert standalone_problem(text) is None
+
+
+# --- round 4: families of shapes, not the v6 sentences (each rule with traps both ways) -------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A name (or subject pronoun) after a complete clause, an aside, then its own finite verb.
+        "Villeneuve keeps the camera low Amy Adams, in a parka, walks into the shell.",
+        "The film never leaves the house Sandra (Sandra Hüller) insists on speaking English to everyone.",
+        "Hitchcock loved blondes Novak, he said, was the coldest of them all.",
+        "The camera looks up at the sky he, for once, is allowed simply to be still.",
+        # A pronoun subject and a bare "be" close the clause: "…which they are Mia…".
+        "The songs sound improvised, which in a sense they are Chazelle lets the actors find the tune.",
+    ],
+)
+def test_round4_unintroduced_subject_is_a_run_on(text: str) -> None:
+    """A clause whose subject nothing introduces (no punctuation, conjunction or verb of saying)."""
+    assert standalone_problem(text) == "run-on from lost punctuation"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Greta Gerwig directs with real confidence, and Margot Robbie, never better, carries the film.",
+        "The film belongs to Margot Robbie, who, against the odds, makes Barbie a person.",
+        "Nolan casts Cillian Murphy, gaunt and haunted, as a man who cannot look away.",
+        "When the war ends Ofelia, alone in the woods, finds the labyrinth again.",
+        "The film opens in a Paris bar where Sebastian, a jazz pianist, plays for tips.",
+        "The director Bong Joon-ho, never one for subtlety, lets the rain do the talking.",
+        "The town Fern, like everyone else, left behind in 2011 is a ghost.",
+        "The role Novak, at twenty-four, was asked to play would break most actors.",
+        "The film is so quiet she, for once, can hear herself think.",
+        "Mia and Sebastian dance in the planetarium and Chazelle, never subtle, lifts them into the stars.",
+        "The family Michael swore he would never join swallows him whole by the last reel.",
+    ],
+)
+def test_round4_interrupted_subjects_that_are_introduced(text: str) -> None:
+    """A conjunction, relative, fronted clause, role noun or a relative's gap: ordinary English."""
+    assert standalone_problem(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Journalists ask me about the dinner scene every single time, and I still don't have an answer.",
+         "the film-maker's words, unattributed"),
+        ("I have been asked about that final shot ever since Cannes, and it was an accident of the light.",
+         "the film-maker's words, unattributed"),
+        ("It was going to be my final picture, and I treated every day of it like a farewell.",
+         "the film-maker's words, unattributed"),
+        ("By the time we wrapped, the river had frozen and nobody wanted to go home.",
+         "the film-maker's words, unattributed"),
+        ("Off set, I barely spoke to the other actors, because the character would not have.",
+         "the film-maker's words, unattributed"),
+        ("Aftersun review – a father, a daughter and a holiday that hurts Charlotte Wells’s debut is tender.",
+         "heading fused into a sentence"),
+        ("'Barbie' review: Greta Gerwig plays with her dolls and makes something unexpectedly moving.",
+         "heading fused into a sentence"),
+        ("★★★★☆ Gerwig’s film is funnier than it has any right to be.", "heading fused into a sentence"),
+        ("Even die-hard fans missed these 9 hidden details in Spirited Away's bathhouse.", "listicle teaser"),
+        ("Once you know where to look, the final scene will make you want to rewatch the whole film.",
+         "listicle teaser"),
+    ],
+)
+def test_round4_makers_voice_headlines_and_teasers(text: str, reason: str) -> None:
+    """The interview voice, the maker's schedule, a "Title review –" headline, a counted list."""
+    assert standalone_problem(text) == reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have seen Aftersun three times, and the last shot still undoes me.",
+        "I laughed harder at Barbie than at any comedy this year, and I was not alone.",
+        "I’ve been asked whether Oppenheimer is worth three hours, and the answer is yes.",
+        "My first film of the festival was also my favourite.",
+        "Reports of tension on set are hard to square with how easy Stone and Gosling look together.",
+        "Anton Ego's review of the restaurant is the best thing Pixar has written about critics.",
+        "The film keeps these two women apart for most of its running time.",
+        "These three hours pass faster than most ninety-minute comedies.",
+        "The film will make you laugh and then make you feel bad for laughing.",
+    ],
+)
+def test_round4_critics_voice_and_ordinary_counts(text: str) -> None:
+    """The critic's own first person, "review" as a noun, "these two women", a promise that is praise."""
+    assert standalone_problem(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In the end the three brothers bury the fourth under the bridge and walk back to town without him.",
+        "At the end of the film, the girl lets the balloon go and the camera follows it over the rooftops.",
+        "By the final reel, the widow has married the banker, and the letter she never sent is burning in the grate.",
+        "The plot is simple enough: a projectionist falls for the usherette and robs the box office for her.",
+        "The premise follows a widow who rents out her late husband’s boat to tourists.",
+        "In the last scene he walks into the sea, still wearing his uniform.",
+    ],
+)
+def test_round4_an_ending_or_plot_that_names_no_film_is_another_films(text: str) -> None:
+    """A retold ending or plot summary that never names this film: a comparison the reader can't place."""
+    assert standalone_problem(text, film="Harbour Lights") == "describes another film"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In the end Harbour Lights lets its widow keep the boat, and the film is better for that mercy.",
+        "The plot of Harbour Lights is simple enough: a widow rents out her late husband’s boat.",
+        "The story is slight, but the performances carry it across two hours.",
+        "The ending is the best thing in the film, and the least explained.",
+        "Endings are hard, and this one lands.",
+    ],
+)
+def test_round4_recaps_that_name_the_film_and_verdicts_on_the_story(text: str) -> None:
+    """The film's own title ties a recap to it; a verdict on "the story" is no recap."""
+    assert standalone_problem(text, film="Harbour Lights") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In the end, the film refuses easy answers about grief, and it is braver for it.",
+        "By the end, this movie has earned every one of its tears.",
+        "In the final act the film slows to a walk, and the silence does the work.",
+    ],
+)
+def test_an_ending_said_of_the_film_itself_is_this_films(text: str) -> None:
+    """"The film"/"this movie" after the opener points at the film under review (a comparison names the
+    other film): endings of films nobody has labelled stay quotable for /discuss theme:ending."""
+    assert standalone_problem(text, film="Harbour Lights") is None
+
+
+def test_round4_the_film_title_reaches_the_rule_through_process_review() -> None:
+    """The import and `/review add` pass the film to process_review; the recap rule sees it there."""
+    from bot.corpus import process_review
+
+    text = "In the end Harbour Lights lets its widow keep the boat, and the story is better for that mercy."
+    assert [p.quotable for p in process_review(text, {}, "Harbour Lights", 2024)] == [True]
+    assert [p.quotable for p in process_review(text, {}, "Another Film", 2024)] == [False]
+    assert [p.quotable for p in segment([text], "Harbour Lights")] == [True]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # An item of a list the reader never saw.
+        "The second is louder, and it is the one audiences remember.",
+        "The other was cut for time, which is a shame.",
+        "The last one isn't a song at all but a long held breath.",
+        # "The scene" with only its director or actor named: which scene?
+        "Sirk shoots the scene through a rain-streaked window.",
+        "Gosling plays the moment as slapstick and gets away with it.",
+        # The object of a named subject's verb is someone else, never named.
+        "Amélie follows him across Paris with a camera and a map.",
+        "Fern visits her in the hospital and says almost nothing.",
+    ],
+)
+def test_round4_list_items_unnamed_scenes_and_unnamed_objects_lean_back(sentence: str) -> None:
+    """Ordinal items, "the scene" of many, "him" that cannot be the subject: need the sentence before."""
+    assert dangling(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The second half of Oppenheimer is a courtroom drama in all but name.",
+        "The first time we see the shark, it is already too late.",
+        "Weaver makes the character bearable by never asking us to like her.",
+        "When Mia finally sings, the scene stops the film dead.",
+        "Stone gives her best performance in La La Land.",
+        "Mia tells Sebastian she loves him, and the film believes her.",
+        "Frances McDormand finds herself in every silence of Nomadland.",
+    ],
+)
+def test_round4_named_items_and_resolvable_pronouns_stand(sentence: str) -> None:
+    """An ordinal with its noun, a scene identified by its clause, a possessive, two names, a reflexive."""
+    assert not dangling(sentence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Barbie is a bright, funny film. Greta Gerwig directs with real confidence.",
+        "Oppenheimer is three hours long and never drags for a minute of them.",
+        "Paul Mescal gives the performance of the year as a young father on holiday in Turkey.",
+        "The score by Mica Levi is as frightening as anything on screen.",
+        "Celine Song’s debut is quiet, patient and devastating in its final ten minutes.",
+        "Wes Anderson’s new film looks like a pop-up book and plays like a shaggy-dog story.",
+        "Sandra Hüller is extraordinary as a writer accused of killing her husband.",
+        "Killers of the Flower Moon is the rare epic that earns every one of its 206 minutes.",
+        "I have seen Past Lives three times, and the ending wrecks me every time.",
+        "Spirited Away remains the best introduction to Miyazaki for children and adults alike.",
+        "Poor Things is a gorgeous, grotesque and very funny fairy tale for grown-ups.",
+        "Emma Stone and Ryan Gosling have never been better than they are in La La Land.",
+    ],
+)
+def test_round4_clean_ordinary_reviews_stay_quotable(text: str) -> None:
+    """What a moderator pastes for a film nobody has seen must be quotable at once (recall guard)."""
+    (passage,) = segment([text])
+    assert passage.quotable, standalone_problem(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The scariest thing in the film is the clock in Vidal’s study, and del Toro makes sure the sound in Ofelia’s room is worse.",
+        "Pixar knows the saddest place in Andy’s room is the toy box.",
+        "What Kelly Reichardt's camera notices is the weather, and what Michelle Williams's face notices is the money.",
+        "By the time Radio Raheem’s music stops, the street has already turned.",
+        "The moment she sees the photograph in Carol’s apartment lands like a blow.",
+    ],
+)
+def test_round4_possessives_after_prepositions_and_subject_clauses(text: str) -> None:
+    """ "in Sid's house", "what Zhao's pic offers", "the time Raheem's music stops": no new sentence there."""
+    assert standalone_problem(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("When they cast me, I had never ridden a horse, and I learned on the first day of the shoot.",
+         "the film-maker's words, unattributed"),
+        ("My co-star and I barely spoke between takes, which the film needed.", "the film-maker's words, unattributed"),
+        ("Review: Past Lives is the most patient love story of the year.", "heading fused into a sentence"),
+    ],
+)
+def test_round4_the_actors_voice_and_a_bare_review_label(text: str, reason: str) -> None:
+    """An actor speaking of being cast, and a "Review:" label before the first sentence."""
+    assert standalone_problem(text) == reason
+
+
+def test_round4_the_critics_role_is_not_an_actors() -> None:
+    """ "my role as a critic" and a review quoted in the text are the critic's own."""
+    assert standalone_problem("My role as a critic is to say when a film like Past Lives is this good.") is None
