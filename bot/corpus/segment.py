@@ -34,7 +34,10 @@ MAX_SENTENCES = 3
 # and may only start where the run starts (the lookbehinds), so a 100 KB run
 # of "!" is scanned once instead of once per character (ReDoS, O(n²)).
 _BOUNDARY = re.compile(
-    r"(?:(?<![.?!])[.?!]++|(?<![\[…])…++|—(?=[\"”’]))[\"”’')\]]*+( ++)"
+    # A period after a lone capital ("J. K. Rowling", "Plan A. Then") is an initial (_is_abbreviation
+    # says so too): skipped by the pattern itself, because hostile text repeats it tens of thousands of times.
+    r"(?:(?<![.?!])(?:\.(?<![ \"“‘'(\[¿¡][A-Z]\.)(?<!^[A-Z]\.)|[?!])[.?!]*+|(?<![\[…])…++|—(?=[\"”’]))"
+    r"[\"”’')\]]*+( ++)"
     # Chinese/Japanese full stops end a sentence with no space after them.
     r"|(?<![。！？])[。！？]++[」』\"”’')\]]*+( *+)"
 )
@@ -85,13 +88,15 @@ def _word_before(text: str, end: int) -> str:
 
 def _is_abbreviation(token: str) -> bool:
     """Whether a period after `token` is an abbreviation/initial, not a full stop."""
-    bare = token.rstrip(".").lower()
-    if bare in _ABBREVIATIONS:
+    stem = token.rstrip(".")
+    if stem.lower() in _ABBREVIATIONS:
         return True
+    if len(stem) > 1 and "." not in stem:
+        return False  # neither one initial nor dotted ones: skip the pattern (once per boundary)
     # Single initials ("L. A.", "J. K.") and dotted acronyms ("U.S", "L.A").
     # Trade-off: "in the U.S. The" stays one sentence, which is harmless;
     # splitting "L. A. traffic" would produce two non-sentences.
-    return bool(_INITIALS.fullmatch(token.rstrip(".")))
+    return bool(_INITIALS.fullmatch(stem))
 
 
 def _starts_sentence(text: str, pos: int) -> bool:

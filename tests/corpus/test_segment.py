@@ -171,3 +171,13 @@ def test_ten_thousand_chars_without_breaks_are_capped(raw: str) -> None:
     """A 10k-char blob with few or no sentence ends is still cut under the cap."""
     passages = segment(clean_review(raw))
     assert all(len(p.text) <= MAX_SENTENCE and "  " not in p.text for p in passages)
+
+
+def test_a_lone_capital_before_a_period_is_an_initial_but_not_before_a_question_mark() -> None:
+    """The boundary pattern skips "A." itself (hostile text repeats it); "I?" still ends a sentence."""
+    from bot.corpus.segment import split_sentences
+
+    assert split_sentences("J. K. Rowling wrote it. Then A. B. Smith read it.") == [
+        "J. K. Rowling wrote it.", "Then A. B. Smith read it."]
+    assert split_sentences("Was it I? Yes, it was.") == ["Was it I?", "Yes, it was."]
+    assert split_sentences("“A. Smith said so. He left.") == ["“A. Smith said so.", "He left."]
