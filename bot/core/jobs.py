@@ -17,6 +17,7 @@ from typing import Protocol
 log = logging.getLogger(__name__)
 
 MIN_SLEEP = 1.0  # seconds: a job that keeps reporting past-due rows must not spin the loop
+STUCK_SLEEP_MAX = 60.0  # seconds: a row still due after pass after pass is retried ever more slowly, up to this
 MAX_SLEEP = 6 * 3600.0  # re-check every 6 h anyway: a job that forgot to wake() is late by at most that
 
 
@@ -39,6 +40,7 @@ class Scheduler:
         self._sleeping = False
         self._woken = False
         self._stopping = False
+        self._stuck = 0  # passes in a row after which something was still due (a row no job moved forward)
 
     def register(self, job: Job) -> None:
         self._jobs[job.name] = job
@@ -50,6 +52,7 @@ class Scheduler:
     def wake(self) -> None:
         """Something changed (a schedule was set, a poll created): re-read due times now."""
         self._dirty = True
+        self._stuck = 0
         if self._sleeping and not self._woken and self._task is not None and not self._task.done():
             # The loop sleeps with asyncio.sleep (a plain timer, which simcord's virtual clock
             # understands); waking it early means cancelling that sleep — once: a second cancel
@@ -99,7 +102,13 @@ class Scheduler:
             delay = await self.run_once()
             if self._dirty:
                 continue
-            timeout = MAX_SLEEP if delay is None else min(max(delay, MIN_SLEEP), MAX_SLEEP)
+            # Still due right after a pass: some row could not be handled (or a job forgot to move it). Retry
+            # it after 1, 2, 4 … 60 s rather than every second forever; any wake() or progress resets this.
+            self._stuck = self._stuck + 1 if delay is not None and delay <= 0 else 0
+            if self._stuck == 3:
+                log.warning("timed work stays due after %d passes; retrying with back-off", self._stuck)
+            floor = min(MIN_SLEEP * 2 ** max(self._stuck - 1, 0), STUCK_SLEEP_MAX)
+            timeout = MAX_SLEEP if delay is None else min(max(delay, floor), MAX_SLEEP)
             self._sleeping = True
             try:
                 await asyncio.sleep(timeout)

@@ -54,3 +54,39 @@ async def test_a_cancel_arriving_with_a_wake_still_ends_the_loop() -> None:
     task.cancel()  # not stop(): someone else's cancel, before the loop has seen the wake
     done, _ = await asyncio.wait({task}, timeout=2)
     assert task in done and task.cancelled()
+
+
+class StuckJob:
+    """A row due in the past that run_due never moves forward (a row it cannot handle)."""
+
+    name = "stuck"
+
+    def __init__(self) -> None:
+        self.runs = 0
+
+    async def next_due(self) -> datetime | None:
+        return NOW - timedelta(minutes=1)
+
+    async def run_due(self, now: datetime) -> None:
+        self.runs += 1
+
+
+async def test_a_row_that_stays_due_is_retried_with_back_off(monkeypatch) -> None:
+    """1, 2, 4, 8 … 60 s between passes, not a pass every second forever."""
+    slept: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def recorded(delay: float, *args: object) -> None:
+        slept.append(delay)
+        await real_sleep(0)
+
+    monkeypatch.setattr("bot.core.jobs.asyncio.sleep", recorded)
+    scheduler = Scheduler(lambda: NOW)
+    scheduler.register(StuckJob())
+    scheduler.start()
+    for _ in range(200):
+        await real_sleep(0)
+        if len(slept) >= 9:
+            break
+    await scheduler.stop()
+    assert slept[:9] == [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 60.0, 60.0]
