@@ -50,6 +50,15 @@ _ADVERBS = _words(
     "ago anymore here there too either rather perhaps probably actually yet ever"
 )
 _PLURAL = _words("them us both all two three")
+# Word lists the token loops below ask about, built once (not a frozenset per token).
+_PLURAL_HEADS = _PLURAL | _words("crew family team cast police people men women children")
+_DO_HAVE = _words("do does did have has had")
+_EVERY_NEXT = _words("every each last next")
+_INDEFINITE_PRONOUNS = _words("everything nothing something everyone nobody")
+_AND_OR_BUT = _words("and or but")
+_DEGREE = _words("so such too how")  # "so quiet she can hear herself think": "that" left out after them
+_DEGREE_OR_AS = _DEGREE | _words("as")
+_DEGREE_OR_COMPARING = _DEGREE | _words("as than like")
 # Words after which a new subject is ordinary English: conjunctions, relatives,
 # "the way/moment/reason …" nouns, and verbs that take a clause without "that".
 _INTRODUCERS = _words(
@@ -216,7 +225,7 @@ class _Clause:
             if len(rest) > 1 and rest[0].word in _BE_TO and rest[1].word == "to":
                 return self.complete_after_verb(nxt + 1, "to")  # "she's about to apologise for it"
             return bool(rest) and (rest[0].word in _DETERMINERS or rest[0].word.isdigit())
-        if verb in _words("do does did have has had") and rest and rest[0].word in _OBJECT_START:
+        if verb in _DO_HAVE and rest and rest[0].word in _OBJECT_START:
             return rest[-1].word not in _PREPOSITIONS  # a main verb: "do it", not "the film he has a soft spot for"
         if verb in _AUX:  # "has won again", "has to steal every look", "cannot follow"
             if nxt < len(toks) and toks[nxt].word == "to":
@@ -327,8 +336,7 @@ def _agrees(toks: Sequence[_Token], j: int) -> bool:
     word, head = toks[j].word, toks[j - 1]
     if not word.isalpha() or toks[j].raw[:1].isupper() or word in _FUNCTION_WORDS or word.endswith("ing"):
         return False
-    plural = head.word.endswith("s") and not head.word.endswith("ss") or head.word in _PLURAL | _words(
-        "crew family team cast police people men women children")
+    plural = head.word.endswith("s") and not head.word.endswith("ss") or head.word in _PLURAL_HEADS
     past = word in _IRREGULAR_PAST or word.endswith("ed")
     return past or (not _finite_3sg(word) if plural else _finite_3sg(word))
 
@@ -462,7 +470,7 @@ def _time_phrase_ends(tokens: Sequence[_Token], i: int) -> bool:
     # "for a week Nora introduces him": an indefinite duration is no head for a relative clause
     # ("on the day she arrives" is).
     indefinite = before in ("a", "one") and i > 1 and tokens[i - 2].word in _PREPOSITIONS
-    return before in _words("every each last next") or indefinite
+    return before in _EVERY_NEXT or indefinite
 
 
 def run_on(text: str) -> bool:
@@ -486,7 +494,7 @@ def run_on(text: str) -> bool:
             # "Colm tells Pádraic he doesn't like him": an object, then the clause the verb takes.
             and not (i and _in(tokens[i - 1].word, _OBJECT_CLAUSE) and _is_name(token))
             and not (token.word in _HEAD_NOUNS and not _time_phrase_ends(tokens, i))
-            and not (i and tokens[i - 1].word in _words("so too such as how"))
+            and not (i and tokens[i - 1].word in _DEGREE_OR_AS)
         )
         if fusion and _new_clause_at(tokens, i):
             return True
@@ -576,8 +584,7 @@ def _prepositional_name_then_verb(tokens: Sequence[_Token], i: int) -> bool:
     j, adverb = found
     after = tokens[j + 1] if j + 1 < len(tokens) else None
     # "…leans on Hitchcock films the way…" is a plural noun: an object must open right after the verb.
-    obj = after is not None and not tokens[j].ends_clause and (after.word in _OBJECT_START or after.word in _words(
-        "everything nothing something everyone nobody")) and not (
+    obj = after is not None and not tokens[j].ends_clause and (after.word in _OBJECT_START or after.word in _INDEFINITE_PRONOUNS) and not (
         j + 2 < len(tokens) and tokens[j + 2].word in _HEAD_NOUNS)
     return adverb or obj
 
@@ -759,9 +766,9 @@ def _may_end_clause(tokens: Sequence[_Token], i: int) -> bool:
     word = token.word
     if word in _PREPOSITIONS and word not in _PARTICLES or word in _DETERMINERS | _CONJUNCTIONS:
         return False
-    if word in _ROLE_NOUNS or word in _words("as than like so such too how") or word.endswith(("'s", "s'")):
+    if word in _ROLE_NOUNS or word in _DEGREE_OR_COMPARING or word.endswith(("'s", "s'")):
         return False
-    if i and tokens[i - 1].word in _words("so such too how"):
+    if i and tokens[i - 1].word in _DEGREE:
         return False  # "so quiet she can hear herself think": "that" left out after a degree
     if word in _HEAD_NOUNS and not _time_phrase_ends(tokens, i):
         return False
@@ -819,7 +826,7 @@ def unintroduced_subject(text: str) -> bool:
                 return True
         if token.word in _CONJUNCTIONS or token.ends_clause:
             # "…and look up at the sky": a bare verb straight after "and" continues the subject.
-            verb_seen = token.word in _words("and or but") and nxt.raw[:1].islower() and (
+            verb_seen = token.word in _AND_OR_BUT and nxt.raw[:1].islower() and (
                 nxt.word not in _FUNCTION_WORDS and nxt.word not in _TIME_NOUNS and nxt.word.isalpha()
                 and not token.ends_clause)
             continue
