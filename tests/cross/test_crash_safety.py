@@ -63,22 +63,19 @@ def gone(pids: set[int], timeout: float = 10.0) -> bool:
     return False
 
 
-KILLED_WORKERS: list[set[int]] = []  # the text workers of each killed import, for the orphan check
-
-
-def kill_when_writing(process: subprocess.Popen, database: Path, timeout: float = 120.0) -> bool:
-    """SIGKILL once the import has committed its first chunk, in the middle of the next ones;
-    False if it finished first."""
+def kill_when_writing(process: subprocess.Popen, database: Path, timeout: float = 120.0) -> set[int] | None:
+    """SIGKILL once the import has committed its first chunk, in the middle of the next ones; the
+    killed process's children (its text workers) then, None if it finished first."""
     deadline = time.monotonic() + timeout
     while process.poll() is None and time.monotonic() < deadline:
         if committed(database) >= CHUNK:
-            KILLED_WORKERS.append(children(process.pid))
+            workers = children(process.pid)
             process.send_signal(signal.SIGKILL)
             process.wait()
-            return True
+            return workers
         time.sleep(0.005)
     process.wait()
-    return False
+    return None
 
 
 def state(database: Path) -> dict[str, object]:
@@ -113,13 +110,13 @@ def test_killed_import_keeps_whole_chunks_and_resumes(big_data_dir, tmp_path):
     """integrity_check passes, the import holds whole committed chunks (its progress row says how
     many), the FTS index agrees with passages; the rerun ends where a clean import does."""
     database = tmp_path / "crash.db"
-    killed = kill_when_writing(start_import(database, big_data_dir), database)
+    workers = kill_when_writing(start_import(database, big_data_dir), database)
     after = state(database)
     assert after["integrity"] == "ok"
     assert after["orphans"] == 0 and after["indexed"] == after["quotable"]
-    assert killed, "the import finished before it could be killed mid-write"
+    assert workers is not None, "the import finished before it could be killed mid-write"
     if sys.platform.startswith("linux"):  # the killed bot's text workers end with it, none left orphaned
-        assert KILLED_WORKERS[-1] and gone(KILLED_WORKERS[-1])
+        assert workers and gone(workers)
     assert after["imported_mark"] == 0 and after["reviews"] < REVIEWS
     done = int(after["progress"][0].split()[1]) if after["progress"] else 0
     assert after["reviews"] == done and done % CHUNK == 0  # what is kept is what was committed
