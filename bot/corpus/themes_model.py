@@ -150,7 +150,7 @@ class ThemeSet(dict[str, Theme]):
         super().__init__(themes)
         self.films = films
         self.bound: dict[tuple[str, int | None], dict[str, Theme]] = {}  # themes_for_film cache
-        self.bound_one: dict[tuple[str, int | None, str], Theme | None] = {}  # theme_for_film cache
+        self.bound_one: dict[tuple[str, int | None, str, bool], Theme | None] = {}  # theme_for_film cache
 
     def __reduce__(self) -> tuple[type, tuple[dict[str, Theme], dict[str, Film]]]:  # for worker processes; no cache
         return (ThemeSet, (dict(self), self.films))

@@ -63,7 +63,7 @@ def question_choices(
 ) -> list[str]:
     """The questions a prompt may ask: the film's own (or the generic templates) naming the film, minus
     the hidden ones, plus the moderators' — never another film's characters."""
-    bound = (theme_for_film(themes, theme.key, title, year) or theme) if themes is not None else theme
+    bound = (theme_for_film(themes, theme.key, title, year, bind=False) or theme) if themes is not None else theme
     asked = [bound.debate_question_for(title)] if kind == "debate" else list(bound.questions_for(title))
     templates = bound.templates
     written = ([templates.debate_question] if kind == "debate" else list(templates.questions)) if templates else asked

@@ -206,3 +206,18 @@ def test_unknown_placeholder_is_rejected(tmp_path: Path) -> None:
     )
     with pytest.raises(ValueError, match=r"unknown placeholder \{title\}"):
         load_themes(path)
+
+
+@pytest.mark.parametrize(("title", "year"), [("La La Land", 2016), ("Whiplash", 2014), (None, None)])
+def test_unbound_theme_asks_the_bound_themes_questions(title: str | None, year: int | None) -> None:
+    """A prompt's questions come from the theme without its anchors: the same questions, no title pattern."""
+    fresh = load_themes(ROOT / "data" / "themes.toml")
+    for key in fresh:
+        bound = theme_for_film(fresh, key, title, year)
+        unbound = theme_for_film(fresh, key, title, year, bind=False)
+        assert (bound is None) == (unbound is None)
+        if bound is None or unbound is None:
+            continue
+        assert unbound.questions_for(title) == bound.questions_for(title)
+        assert unbound.debate_question_for(title) == bound.debate_question_for(title)
+        assert unbound.anchors == fresh[key].anchors  # nothing compiled for the film
