@@ -24,44 +24,40 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.corpus.themes_model import word_set
 
-def _words(text: str) -> frozenset[str]:
-    """A word list written as one string."""
-    return frozenset(text.split())
-
-
-_NOMINATIVE = _words("he she they we i")
-_BE = _words("is was are were 's 're 'm")
-_AUX = _words(
+_NOMINATIVE = word_set("he she they we i")
+_BE = word_set("is was are were 's 're 'm")
+_AUX = word_set(
     "has had have does did do can could will would shall should may might must cannot can't won't isn't wasn't "
     "doesn't didn't hasn't hadn't couldn't wouldn't shouldn't 'll 'd 've"
 )
 # Where one clause hands over to the next: the fused clause ends there.
-_CONJUNCTIONS = _words(
+_CONJUNCTIONS = word_set(
     "and but or nor because while when where although though which who whom that whereas until since as if unless"
 )
-_CONTRACTED = _words("he she it they we i you")
-_DETERMINERS = _words("the a an his her their its my your our every each this these those no")
-_REFLEXIVES = _words("himself herself themselves itself myself ourselves yourself")
-_OBJECT_START = _DETERMINERS | _REFLEXIVES | _words("him them it us me her")
-_ADVERBS = _words(
+_CONTRACTED = word_set("he she it they we i you")
+_DETERMINERS = word_set("the a an his her their its my your our every each this these those no")
+_REFLEXIVES = word_set("himself herself themselves itself myself ourselves yourself")
+_OBJECT_START = _DETERMINERS | _REFLEXIVES | word_set("him them it us me her")
+_ADVERBS = word_set(
     "never always still barely just only now finally really even also already less more much then often rarely "
     "hardly soon again not once simply almost nearly suddenly quietly slowly far today tonight later earlier "
     "ago anymore here there too either rather perhaps probably actually yet ever"
 )
-_PLURAL = _words("them us both all two three")
+_PLURAL = word_set("them us both all two three")
 # Word lists the token loops below ask about, built once (not a frozenset per token).
-_PLURAL_HEADS = _PLURAL | _words("crew family team cast police people men women children")
-_DO_HAVE = _words("do does did have has had")
-_EVERY_NEXT = _words("every each last next")
-_INDEFINITE_PRONOUNS = _words("everything nothing something everyone nobody")
-_AND_OR_BUT = _words("and or but")
-_DEGREE = _words("so such too how")  # "so quiet she can hear herself think": "that" left out after them
-_DEGREE_OR_AS = _DEGREE | _words("as")
-_DEGREE_OR_COMPARING = _DEGREE | _words("as than like")
+_PLURAL_HEADS = _PLURAL | word_set("crew family team cast police people men women children")
+_DO_HAVE = word_set("do does did have has had")
+_EVERY_NEXT = word_set("every each last next")
+_INDEFINITE_PRONOUNS = word_set("everything nothing something everyone nobody")
+_AND_OR_BUT = word_set("and or but")
+_DEGREE = word_set("so such too how")  # "so quiet she can hear herself think": "that" left out after them
+_DEGREE_OR_AS = _DEGREE | word_set("as")
+_DEGREE_OR_COMPARING = _DEGREE | word_set("as than like")
 # Words after which a new subject is ordinary English: conjunctions, relatives,
 # "the way/moment/reason …" nouns, and verbs that take a clause without "that".
-_INTRODUCERS = _words(
+_INTRODUCERS = word_set(
     "that and but or nor so because if when where while what how why who which whether though although as than "
     "since until till once unless now then here there even yet still also just only whom whose whereas lest "
     "before after say think know feel sure clear obvious hope believe guess suspect suppose realise realize "
@@ -76,36 +72,36 @@ _INTRODUCERS = _words(
 )
 # "the night she arrives", "the way he looks": a relative clause without "that" or
 # "when".  Straight after a preposition ("at night he cries") they are no head.
-_HEAD_NOUNS = _words(
+_HEAD_NOUNS = word_set(
     "way time moment day night morning evening week month year years summer hour minute instant era age "
     "reason place point kind sort sign proof news fact idea notion thing"
 )
 # Verbs with two objects ("the answer he gives the students") or a named result
 # ("the name she calls him"): an object after them does not fill the gap.
-_DITRANSITIVE = _words(
+_DITRANSITIVE = word_set(
     "give tell show offer hand send teach owe promise ask pay lend sell buy bring cost deny grant call name make "
     "consider find leave get keep wish charge"
 )
 # Verbs taking "object + bare verb" ("makes the audience laugh"): the noun after
 # them is an object, not a new subject.
-_CAUSATIVE = _words("make let help have watch see hear feel notice bid")
+_CAUSATIVE = word_set("make let help have watch see hear feel notice bid")
 # Mostly intransitive or prepositional verbs: once they have a subject, the
 # clause is complete unless it ends on a stranded preposition ("the city he lives in").
-_INTRANSITIVE = _words(
+_INTRANSITIVE = word_set(
     "care live talk speak look go come work wait sleep die listen laugh smile cry weep dance walk run sit stand "
     "stay return belong depend rely happen climb fall rise arrive leave disappear vanish float drift swim fly "
     "drive sing stop matter exist grow shrink turn"
 )
 # "wants to touch": the verb after "to" carries the object.
-_CATENATIVE = _words(
+_CATENATIVE = word_set(
     "want need try hope seem begin start refuse decide plan learn fail manage have used ought continue choose"
 )
-_PREPOSITIONS = _words(
+_PREPOSITIONS = word_set(
     "in at on for to with by from of about into onto over under through across around down up out off away back "
     "after before behind beside between against toward towards without within upon along past"
 )
 _CLAUSE_END = ",;:.!?—–)”\"…"
-_IRREGULAR_PAST = _words(
+_IRREGULAR_PAST = word_set(
     "made said went came took gave got found knew thought told became left felt brought began kept held wrote "
     "stood heard let meant set met ran paid sat spoke lay led grew lost fell sent built understood drew broke "
     "spent cut rose drove bought wore chose won sang threw caught fought taught sought forgot hid shot struck "
@@ -114,27 +110,27 @@ _IRREGULAR_PAST = _words(
 _LOOK_AHEAD = 8
 IRREGULAR_PAST = _IRREGULAR_PAST  # for headline detection in standalone ("A Love Story Told in Glances")
 # "is about to / going to / able to": the verb after "to" carries the clause.
-_BE_TO = _words("about going able unable willing ready set supposed bound due happy glad afraid determined")
+_BE_TO = word_set("about going able unable willing ready set supposed bound due happy glad afraid determined")
 # "the director Bong Joon-ho", "the song City of Stars": a name in apposition to a role, not a new subject.
-_ROLE_NOUNS = _words(
+_ROLE_NOUNS = word_set(
     "director filmmaker writer screenwriter actor actress star co-star newcomer composer cinematographer "
     "editor producer critic novelist author character protagonist hero heroine villain film movie title song "
     "album novel book play series show character daughter son wife husband mother father brother sister friend "
     "boyfriend girlfriend partner named called titled dubbed"
 )
-_TIME_NOUNS = _words("years months weeks days hours minutes seconds decades moments nights mornings")
-_PERSONAL_OBJECTS = _words("it him them me us") | _REFLEXIVES
-_TIME_AFTER = _words("later earlier ago after before on in afterwards")
+_TIME_NOUNS = word_set("years months weeks days hours minutes seconds decades moments nights mornings")
+_PERSONAL_OBJECTS = word_set("it him them me us") | _REFLEXIVES
+_TIME_AFTER = word_set("later earlier ago after before on in afterwards")
 # An unlisted verb is trusted only right after a short noun phrase ("the Kims exploit", "the old witch takes").
 _MAX_UNKNOWN_VERB_AT = 3
 # Verbs taking an object and then a clause: "convinces him the court wants…" is one sentence.
-_OBJECT_CLAUSE = _words("convince persuade assure remind warn inform promise tell teach show bet")
-_PERIODS = _words("morning evening night day week month year summer winter spring autumn weekend")
+_OBJECT_CLAUSE = word_set("convince persuade assure remind warn inform promise tell teach show bet")
+_PERIODS = word_set("morning evening night day week month year summer winter spring autumn weekend")
 # Particles that close a verb phrase rather than open a prepositional one ("wants his friend back Colm has…").
-_PARTICLES = _words("back away home apart together")
-_SUPERLATIVE_ADVERBS = _words("most least best worst first last")
+_PARTICLES = word_set("back away home apart together")
+_SUPERLATIVE_ADVERBS = word_set("most least best worst first last")
 # Object-like words that can open an object: "takes most of her name", "exploit that trust".
-_QUANTIFIERS = _words("most all some much many both half none several each every any")
+_QUANTIFIERS = word_set("most all some much many both half none several each every any")
 
 
 @dataclass(frozen=True)
@@ -507,24 +503,24 @@ def run_on(text: str) -> bool:
 
 
 # Words that open a clause which cannot be the main one: a verb seen after them is no main verb.
-_SUBORDINATORS = _CONJUNCTIONS - _words("and but or nor")
+_SUBORDINATORS = _CONJUNCTIONS - word_set("and but or nor")
 # "What happens to Hae-mi haunts…", "How Mia sings to him says…": a clause that is the subject.
-_SUBJECT_CLAUSE = _words("what whatever whoever how why whether")
-_IRREGULAR_PLURALS = _words("men women children people police feet teeth mice")
+_SUBJECT_CLAUSE = word_set("what whatever whoever how why whether")
+_IRREGULAR_PLURALS = word_set("men women children people police feet teeth mice")
 _MIN_FUSED_NAMES = 4  # "Al Pacino De Niro": longer than one name ("Paul Thomas Anderson")
 _MAX_NAME_RUN = 4
 _MAX_POSSESSED = 3  # "Sofía's attempts", "Mia's older sister", "Mark Ruffalo's Toschi"
-_NAME_RUN_STARTS = _DETERMINERS | _words("i")
+_NAME_RUN_STARTS = _DETERMINERS | word_set("i")
 # Prepositions that always take the following noun phrase as their object (never verb particles).
-_PLAIN_PREPOSITIONS = _words(
+_PLAIN_PREPOSITIONS = word_set(
     "in at on of for to with by from into onto about through across under within without upon toward towards "
     "among between beside behind against during despite like unlike"
 )
 # Introducers that are no verb or adjective taking a clause: pronouns, quantifiers, degree words.
-_EMBEDDING_NOT = _PERSONAL_OBJECTS | _words(
+_EMBEDDING_NOT = _PERSONAL_OBJECTS | word_set(
     "us me them him her you it its so too such enough all one even yet still also just only now then here there"
 )
-_NAME_PARTICLES = _words("de del della da di van von der den la le du dos das bin ibn al el")
+_NAME_PARTICLES = word_set("de del della da di van von der den la le du dos das bin ibn al el")
 
 
 def _name_run(tokens: Sequence[_Token], k: int) -> int:
@@ -693,8 +689,8 @@ def object_fusion(text: str) -> bool:
 # A comma or bracket interruption between a subject and its verb: at most this many words.
 _MAX_INTERRUPTION = 8
 # Words that open a relative or subordinate clause: after "Mia, who…" the name is no new subject.
-_INTERRUPTION_NOT = _CONJUNCTIONS | _words("whose if so yet")
-_SUBJECT_PRONOUNS = _NOMINATIVE | _words("it you")
+_INTERRUPTION_NOT = _CONJUNCTIONS | word_set("whose if so yet")
+_SUBJECT_PRONOUNS = _NOMINATIVE | word_set("it you")
 
 
 def _interruption_end(tokens: Sequence[_Token], k: int) -> int | None:

@@ -25,14 +25,11 @@ import re
 
 from bot.corpus.quotes import opens_with_quote, quote_spans, quoted_fraction, quotes_balanced
 from bot.corpus.run_on import IRREGULAR_PAST, object_fusion, run_on, unintroduced_subject
-from bot.corpus.themes_model import normalise_title
+from bot.corpus.themes_model import normalise_title, word_set
 
 _OPENERS = "\"“‘'([¿¡「『"
 
 
-def _words(text: str) -> frozenset[str]:
-    """A word list written as one string, for readability."""
-    return frozenset(text.split())
 
 
 # Connectives that always point back at an earlier sentence.
@@ -94,9 +91,9 @@ _BOUND_OBJECT = re.compile(
     r"(?:him\b|her(?=[,.;:!?—]| (?:on|in|at|to|for|with|from|as|like|and|but|the|a|an|into|out|off|up|down|"
     r"away|back|again|so|too|whole|alone)\b))"
 )
-_PRONOUN = _words("he she they him her them his their hers theirs himself herself themselves")
+_PRONOUN = word_set("he she they him her them his their hers theirs himself herself themselves")
 # Singular person pronouns always need a named person before them in the quote.
-_SINGULAR = _words("he she him her his hers himself herself")
+_SINGULAR = word_set("he she him her his hers himself herself")
 _SETTING_PHRASE = re.compile(
     r"^(?:In|Throughout|At|During|After|Before|Within|Across|Since|From|Through|Over|Midway through)\b[^,]{1,50}, "
 )
@@ -136,7 +133,7 @@ _PHRASE_DEMONSTRATIVE = re.compile(r"^\w+ (?:this|that|these|those) (?!(?:film|m
 _EARLY_WORDS = 8
 _EARLY_IT_WORDS = 4
 # Words that can come before a referring "it" without giving it anything to refer to.
-_IT_LEAD_INS = _words(
+_IT_LEAD_INS = word_set(
     "what how why when where whatever whether if because though although while all that once as even so and but "
     "yet still now then until unless since"
 )
@@ -170,13 +167,13 @@ _REVIEW_HEADLINE = re.compile(
 _STAR_RATING = re.compile(r"[★☆✩✪⭐]|\b[Rr]ating: ?\d")
 # Title Case run-in headings without a comma ("The Shark That Changed Hollywood
 # Jaws invented…"): a capitalised verb or relative inside the run marks a headline.
-_HEADLINE_WORDS = _words("That Is Are Was Were Why How What Who Won Made Makes Became Broke Still Ever Never Explained")
+_HEADLINE_WORDS = word_set("That Is Are Was Were Why How What Who Won Made Makes Became Broke Still Ever Never Explained")
 _MIN_HEADLINE_RUN = 5
 # Words that label an article: "Oppenheimer Review:", "Aftersun Explained".
-_HEADING_LABELS = _words("Review Reviews Recap Interview Explained Analysis Verdict Essay Retrospective Spoilers")
+_HEADING_LABELS = word_set("Review Reviews Recap Interview Explained Analysis Verdict Essay Retrospective Spoilers")
 # Irregular pasts that are also common names or title words ("Will", "Saw", "Drive" is no past anyway).
-_NAME_LIKE_PAST = _words("saw let set led lay met won had did is are was were")
-_ROLE_TITLES = _words("Director Filmmaker Writer Writer-director Writer-Director Actor Actress Star Composer Producer")
+_NAME_LIKE_PAST = word_set("saw let set led lay met won had did is are was were")
+_ROLE_TITLES = word_set("Director Filmmaker Writer Writer-director Writer-Director Actor Actress Star Composer Producer")
 _POSSESSIVE = ("’s", "'s", "s’", "s'")
 _MIN_HEADLINE_NAME = 4  # a possessive this far into a capitalised run: heading + name
 _MAX_TITLE_CAPITALS = 6
@@ -246,7 +243,7 @@ _RUN_ON_NAME = re.compile(r"\b[a-z]+ [A-Z][a-z]+ (?:he|she|it|they|we)['’](?:s
 _RUN_ON_CLAUSE = re.compile(
     r"\b([a-z]+) (?:it|he|she)(?:['’]s| has| had) (?:\w+(?:ed|en|ing)|given|got|made|done|been|become|won|lost|left)\b"
 )
-_CLAUSE_INTRODUCERS = _words(
+_CLAUSE_INTRODUCERS = word_set(
     "that and but or so because if when where while what how why who which whether though although as than "
     "since until once unless now then here there even yet still also just only say says said think thinks "
     "thought know knows knew feel feels felt sure clear obvious hope believe guess suspect suppose realise "
@@ -254,18 +251,18 @@ _CLAUSE_INTRODUCERS = _words(
     "anything nothing all one reason place point year years sense kind sort proof sign news fact idea notion "
     "whom whose whereas us me them him her you"
 )
-_PREPOSITIONS = _words(
+_PREPOSITIONS = word_set(
     "in throughout at on for during after before with like unlike as between among despite since until from "
     "under over beyond through to by of when while although though if because according"
 )
-_HEADING_SMALL = _words("of and the a an in on for to with at by or vs from")
+_HEADING_SMALL = word_set("of and the a an in on for to with at by or vs from")
 _PAIR = re.compile(r"\bthe (?:couple|two|pair|duo)\b", re.IGNORECASE)
 # A capitalised word that does not open a sentence: most likely a name.
 _NAME_INSIDE = re.compile(r"(?<=[a-z,;:—–(] )[A-Z][a-z]+")
 _BACK_REFERENCE_WORDS = 10
 _MAX_PRONOUN_WORDS = 200
 # Capitalised only because they open the sentence: not a name a pronoun could point to.
-_COMMON_STARTERS = _words(
+_COMMON_STARTERS = word_set(
     "the a an in on at as when while after before according between throughout though although if because "
     "since for with without by from of to during once until what how why where who one many some every each "
     "most all no not perhaps even despite unlike like later earlier far getting working writing being "

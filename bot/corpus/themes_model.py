@@ -28,6 +28,11 @@ def fold_quotes(text: str) -> str:
     return text.translate(_QUOTE_FOLD)
 
 
+def word_set(text: str) -> frozenset[str]:
+    """A word list written as one string, for readability: `word_set("but yet however")`."""
+    return frozenset(text.split())
+
+
 def normalise_title(title: str) -> str:
     """'La La Land (2016)', 'la-la land' -> 'la la land': how film titles are compared."""
     title = _YEAR_SUFFIX.sub("", fold_quotes(title))

@@ -22,7 +22,7 @@ import re
 from functools import lru_cache
 
 from bot.corpus import Theme
-from bot.corpus.themes_model import fold_quotes
+from bot.corpus.themes_model import fold_quotes, word_set
 
 # An excerpt needs at least this much lean to count as taking a side.
 MIN_LEAN = 0.5
@@ -33,21 +33,19 @@ EARLIER_CLAUSE = 0.5  # weight of what comes before "but"/"yet"
 _WORD = re.compile(r"[a-z]+(?:[-'][a-z]+)*")
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
-_NEGATORS = _words(
+_NEGATORS = word_set(
     "not no never nor without hardly barely scarcely nothing isn't wasn't aren't weren't doesn't didn't don't"
     " can't cannot couldn't won't wouldn't shouldn't lacks lacking"
 )
 _NEGATION_REACH = 3  # a negator affects the next few words ("not at all sad", "never once stiff")
-_INTENSIFIERS = _words(
+_INTENSIFIERS = word_set(
     "very so too utterly deeply truly most pure purely profoundly absolutely really thoroughly"
     " extraordinarily wholly genuinely remarkably achingly unbearably overwhelmingly"
 )
-_DOWNTONERS = _words("slightly somewhat mildly faintly rather fairly oddly almost partly")
-_TURNS = _words("but yet however instead though although")
+_DOWNTONERS = word_set("slightly somewhat mildly faintly rather fairly oddly almost partly")
+_TURNS = word_set("but yet however instead though although")
 
 # General valence words, used on the side whose contrast words share the valence.
 _UPLIFT = (
@@ -66,7 +64,7 @@ _DOWNCAST = (
 )
 
 # Words of a question that are never one of its two sides ("the film or …").
-_NOT_A_SIDE = _words(
+_NOT_A_SIDE = word_set(
     "the a an of to it its film movie story past you them who which what pick side make case right wrong"
     " is are was were does do did and or"
 )
