@@ -63,10 +63,18 @@ def names_another_film(text: str, own_title: str | None) -> bool:
     )
 
 
+def _without_article(title: str) -> str:
+    for article in ("the ", "a ", "an "):
+        if title.startswith(article) and len(title) > len(article):
+            return title[len(article):]
+    return title
+
+
 @lru_cache(maxsize=2048)  # one per film a prompt or tag is bound to: a corpus can hold thousands
 def title_anchor(title: str | None) -> re.Pattern[str] | None:
-    """The film's own title as a pattern ('the' optional, any punctuation between words)."""
-    words = normalise_title(title or "").removeprefix("the ").split()
+    """The film's own title as a pattern (a leading 'the', 'a' or 'an' optional, any punctuation between
+    words): "Pan’s Labyrinth", "pan's labyrinth", "Worst Person in the World", "Star Is Born"."""
+    words = _without_article(normalise_title(title or "")).split()
     if not words:
         return None
     return re.compile(r"\b" + r"\W{1,3}".join(re.escape(w) for w in words) + r"\b", re.IGNORECASE)

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import re
 
+from bot.corpus.film_refs import title_anchor
 from bot.corpus.quotes import opens_with_quote, quote_spans, quoted_fraction, quotes_balanced
 from bot.corpus.run_on import IRREGULAR_PAST, object_fusion, run_on, unintroduced_subject
-from bot.corpus.themes_model import normalise_title, word_set
+from bot.corpus.themes_model import word_set
 
 _OPENERS = "\"“‘'([¿¡「『"
 
@@ -483,14 +484,6 @@ def _unintroduced_pair(text: str) -> bool:
     return match is not None and len(set(_NAME_INSIDE.findall(text, 0, match.start()))) < 2
 
 
-def names_film(text: str, film: str) -> bool:
-    """Whether the passage names the film ("Pan's Labyrinth", "pan’s labyrinth", "Worst Person in the World")."""
-    title = normalise_title(film)
-    haystack = f" {normalise_title(text)} "
-    short = title.removeprefix("the ").removeprefix("a ").removeprefix("an ")
-    return bool(title) and (f" {title} " in haystack or f" {short} " in haystack)
-
-
 def _untied_recap(text: str, film: str | None) -> bool:
     """An ending or plot retold without this film's title: it may well be another film's (see _RECAP).
 
@@ -505,7 +498,8 @@ def _untied_recap(text: str, film: str | None) -> bool:
     rest = _OF_THE_FILM.sub("", opened.string[opened.end():], count=1)
     if _THIS_FILM.search(rest):
         return False
-    return film is None or not names_film(text, film)
+    anchor = title_anchor(film) if film is not None else None
+    return anchor is None or anchor.search(text) is None
 
 
 def standalone_problem(text: str, film: str | None = None) -> str | None:
