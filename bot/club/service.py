@@ -277,7 +277,7 @@ class ClubService:
             return
         due = self.bot.now() + timedelta(hours=hours)
         await self.store.add_digest(thread_id, guild_id, message_id, passage_id, iso(due))
-        self.bot.scheduler.wake()
+        self.bot.scheduler.wake(due)
 
     async def run_due_digests(self, now: datetime) -> None:
         for digest in await self.store.due_digests(iso(now)):

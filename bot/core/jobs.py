@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ class Scheduler:
         self._woken = False
         self._stopping = False
         self._stuck = 0  # passes in a row after which something was still due (a row no job moved forward)
+        self._sleep_until: datetime | None = None  # when the current sleep ends, by self.clock
 
     def register(self, job: Job) -> None:
         self._jobs[job.name] = job
@@ -49,8 +50,16 @@ class Scheduler:
     def unregister(self, name: str) -> None:
         self._jobs.pop(name, None)
 
-    def wake(self) -> None:
-        """Something changed (a schedule was set, a poll created): re-read due times now."""
+    def wake(self, due: datetime | None = None) -> None:
+        """Something changed (a schedule was set, a poll created): re-read due times now.
+
+        due: when the new or changed row falls due, if that is all that changed. A loop asleep until
+        no later than that is left alone: it re-reads everything when it wakes anyway (a digest due in
+        a day, added by each of 200 servers' prompts, is not 200 passes over every job).
+        """
+        if due is not None and self._sleeping and not self._woken and self._sleep_until is not None \
+                and self._sleep_until <= due:
+            return
         self._dirty = True
         self._stuck = 0
         if self._sleeping and not self._woken and self._task is not None and not self._task.done():
@@ -109,6 +118,7 @@ class Scheduler:
                 log.warning("timed work stays due after %d passes; retrying with back-off", self._stuck)
             floor = min(MIN_SLEEP * 2 ** max(self._stuck - 1, 0), STUCK_SLEEP_MAX)
             timeout = MAX_SLEEP if delay is None else min(max(delay, floor), MAX_SLEEP)
+            self._sleep_until = self.clock() + timedelta(seconds=timeout)
             self._sleeping = True
             try:
                 await asyncio.sleep(timeout)

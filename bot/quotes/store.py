@@ -481,7 +481,7 @@ class QuoteStore:
         for level in levels:  # each level is two branches (from the random point, then wrapping round)
             extra = key if level.unused else []
             values += [*params, *extra, *params, *extra]
-        row = await self.db.fetchone(sql, [
+        row = await self.db.seek_one(sql, [
             *key, *key, rotation.guild_id, RECENT_PROMPTS, *params, *params, random.random(), *key, *values,
         ])
         if row is None:

@@ -90,3 +90,22 @@ async def test_a_row_that_stays_due_is_retried_with_back_off(monkeypatch) -> Non
             break
     await scheduler.stop()
     assert slept[:9] == [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 60.0, 60.0]
+
+
+async def test_a_wake_for_a_row_due_after_the_sleep_ends_leaves_the_loop_asleep() -> None:
+    """The loop sleeps until its job's row an hour away: a new row due in a day changes nothing now, one
+    due in a minute (or a wake without a due time) makes it re-read at once."""
+    scheduler, job, task = await sleeping_scheduler()
+    scheduler.wake(NOW + timedelta(days=1))
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert job.runs == 1
+    scheduler.wake(NOW + timedelta(minutes=1))
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert job.runs == 2
+    scheduler.wake()
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert job.runs == 3 and not task.done()
+    await scheduler.stop()
