@@ -32,7 +32,13 @@ class FilmBot(commands.Bot):
     """Opens the database, migrates, imports the corpus and loads every cog in `setup_hook`."""
 
     def __init__(self, settings: Settings, **options: Any) -> None:
-        intents = discord.Intents.default()  # no privileged intents: slash commands need none
+        # Only the events the bot uses: servers, channels, threads and roles (permissions), and scheduled
+        # events (film nights). Everything else it reads over REST when it needs it (a thread's replies,
+        # a native poll's counts), so no message, reaction or typing event is sent to it for nothing:
+        # a busy server's chatter would otherwise cost a parse and a cache entry per message.
+        intents = discord.Intents.none()
+        intents.guilds = True
+        intents.guild_scheduled_events = True
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,

@@ -296,7 +296,8 @@ class QuoteStore:
             f" ({seek} AND {bare} != ? ORDER BY {column} LIMIT 1),"
             f" ({seek} AND {bare} = ? AND ?))"
         )
-        row = await self.db.fetchone(
+        # On the loop's thread (Database.seek_one): an index seek, and one that runs long goes to the thread.
+        row = await self.db.seek_one(
             sql, [*params, *params, random.random(), *params, ex, *params, ex, *params, ex, int(last_resort)]
         )
         return None if row is None else self._quote(row)

@@ -31,16 +31,22 @@ async def add_pool(store, *, reviews: int, per_review: int, theme: str = THEME, 
 
 
 def count_rows(monkeypatch: pytest.MonkeyPatch, db) -> list[int]:
-    """Rows each read statement of the database returns, in order (fetchone/fetchall/fetchval)."""
+    """Rows each read statement of the database returns, in order (fetchone/fetchall/fetchval, seek_one)."""
     counts: list[int] = []
-    real = type(db).fetchall
+    real, real_seek = type(db).fetchall, type(db).seek_one
 
     async def fetchall(self, sql, params=()):
         result = await real(self, sql, params)
         counts.append(len(result))
         return result
 
+    async def seek_one(self, sql, params=()):
+        row = await real_seek(self, sql, params)
+        counts.append(0 if row is None else 1)
+        return row
+
     monkeypatch.setattr(type(db), "fetchall", fetchall)
+    monkeypatch.setattr(type(db), "seek_one", seek_one)
     return counts
 
 
