@@ -79,7 +79,7 @@ async def servers(database: Path, data_dir: Path, guilds: int, rounds: int) -> d
                 members.append((guild.create_text_channel("film-club"),
                                 guild.add_member(env.create_user(f"member{number}"))))
             cases = {"ping": {}, "quote": {}, "discuss": {"theme": lambda: rng.choice(THEMES)},
-                     "discuss-floor": {}}
+                     "quote-floor": {}, "discuss-floor": {}}
             results = {}
             for name, options in cases.items():
                 await burst(env, members, name, options, clock)  # warm-up burst
