@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
 import json
 import random
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.core.db import Database, one_row
 from bot.core.films import TITLE_YEAR, unattributed_label, unattributed_target
@@ -81,15 +83,39 @@ class _Summary:
     unattributed: list[int] | None = None
 
 
+T = TypeVar("T")
+
+
 class QuoteStore:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._summary = _Summary(-1)
+        self._loads: dict[tuple[int, str], asyncio.Future[Any]] = {}
 
     def _cache(self) -> _Summary:
         if self._summary.version != self.db.corpus_version:
             self._summary = _Summary(self.db.corpus_version)
         return self._summary
+
+    async def _load_once(self, name: str, load: Callable[[], Awaitable[T]]) -> T:
+        """Run `load` once for every caller waiting on the same cold summary.
+
+        After a corpus write every summary is cold; 200 servers' commands arriving then would each read
+        all reviews (or films, critics) and build the same index: one read, shared, instead. A failed
+        load is not kept: the next caller tries again. One waiter's cancel does not cancel the others'.
+        """
+        key = (self.db.corpus_version, name)
+        running = self._loads.get(key)
+        if running is None:
+            running = asyncio.ensure_future(load())
+            self._loads[key] = running
+            running.add_done_callback(lambda done: self._forget_load(key, done))
+        return await asyncio.shield(running)
+
+    def _forget_load(self, key: tuple[int, str], done: asyncio.Future[Any]) -> None:
+        self._loads.pop(key, None)
+        if not done.cancelled():
+            done.exception()  # seen here too: every waiter may have gone (no "never retrieved" warning)
 
     def _where(self, filters: QuoteFilters, *, any_word: bool = False) -> tuple[list[str], list[Any]]:
         clauses, params = ["p.quotable = 1"], []
@@ -114,29 +140,35 @@ class QuoteStore:
     async def _review_index(self) -> _Summary:
         cache = self._cache()
         if cache.reviews_by_film is None:
-            version = self.db.corpus_version
-            rows = await self.db.fetchall("SELECT id, film_id, critic, outlet FROM reviews ORDER BY id")
-            by_film: dict[int, list[int]] = {}
-            by_name: dict[str, list[int]] = {}
-            unattributed: list[int] = []
-            for review_id, film_id, critic, outlet in rows:
-                by_film.setdefault(film_id, []).append(review_id)
-                if critic is None:
-                    unattributed.append(review_id)
-                names = {name.strip().casefold() for name in (critic, outlet) if name}
-                for name in names:
-                    by_name.setdefault(name, []).append(review_id)
-            if version == self.db.corpus_version:
-                cache.reviews_by_film, cache.reviews_by_name, cache.unattributed = by_film, by_name, unattributed
-            return _Summary(version, reviews_by_film=by_film, reviews_by_name=by_name, unattributed=unattributed)
+            return await self._load_once("reviews", self._load_review_index)
         return cache
+
+    async def _load_review_index(self) -> _Summary:
+        cache, version = self._cache(), self.db.corpus_version
+        rows = await self.db.fetchall("SELECT id, film_id, critic, outlet FROM reviews ORDER BY id")
+        by_film: dict[int, list[int]] = {}
+        by_name: dict[str, list[int]] = {}
+        unattributed: list[int] = []
+        for review_id, film_id, critic, outlet in rows:
+            by_film.setdefault(film_id, []).append(review_id)
+            if critic is None:
+                unattributed.append(review_id)
+            names = {name.strip().casefold() for name in (critic, outlet) if name}
+            for name in names:
+                by_name.setdefault(name, []).append(review_id)
+        if version == self.db.corpus_version:
+            cache.reviews_by_film, cache.reviews_by_name, cache.unattributed = by_film, by_name, unattributed
+        return _Summary(version, reviews_by_film=by_film, reviews_by_name=by_name, unattributed=unattributed)
 
     async def _film_index(self) -> dict[Any, set[int]]:
         """Film ids by casefolded title, by (casefolded title, year) and by id; kept until a corpus write."""
         cache = self._cache()
         if cache.film_index is not None:
             return cache.film_index
-        version = self.db.corpus_version
+        return await self._load_once("film_index", self._load_film_index)
+
+    async def _load_film_index(self) -> dict[Any, set[int]]:
+        cache, version = self._cache(), self.db.corpus_version
         index: dict[Any, set[int]] = {}
         for film_id, title, year, _ in await self.films():
             index.setdefault(title.casefold(), set()).add(film_id)
@@ -364,12 +396,15 @@ class QuoteStore:
         key = film.strip() if film else None
         if key in cache.theme_counts:
             return dict(cache.theme_counts[key])
-        version = self.db.corpus_version
+        return dict(await self._load_once(f"theme_counts:{key}", lambda: self._load_theme_counts(key)))
+
+    async def _load_theme_counts(self, key: str | None) -> dict[str, int]:
+        cache, version = self._cache(), self.db.corpus_version
         if key is None:
             # passage_themes holds quotable passages only: one pass over its index, no join.
             rows = await self.db.fetchall("SELECT theme, count(*) FROM passage_themes GROUP BY theme")
         else:
-            clauses, params = self._where(QuoteFilters(film=film))
+            clauses, params = self._where(QuoteFilters(film=key))
             rows = await self.db.fetchall(
                 f"SELECT t.theme, count(*) {_QUOTE_FROM} JOIN passage_themes t ON t.passage_id = p.id"
                 f" WHERE {' AND '.join(clauses)} GROUP BY t.theme",
@@ -378,14 +413,17 @@ class QuoteStore:
         counts = {row[0]: row[1] for row in rows}
         if version == self.db.corpus_version:
             cache.theme_counts[key] = counts
-        return dict(counts)
+        return counts
 
     async def films(self) -> list[tuple[int, str, int | None, int]]:
         """(id, title, year, review count) for every film with a review."""
         cache = self._cache()
         if cache.films is not None:
             return list(cache.films)
-        version = self.db.corpus_version
+        return list(await self._load_once("films", self._load_films))
+
+    async def _load_films(self) -> list[tuple[int, str, int | None, int]]:
+        cache, version = self._cache(), self.db.corpus_version
         rows = await self.db.fetchall(
             "SELECT f.id, f.title, f.year, count(r.id) FROM films f JOIN reviews r ON r.film_id = f.id"
             " GROUP BY f.id ORDER BY f.title COLLATE NOCASE"
@@ -393,14 +431,17 @@ class QuoteStore:
         films = [tuple(row) for row in rows]
         if version == self.db.corpus_version:
             cache.films = films
-        return list(films)
+        return films
 
     async def critics(self) -> list[dict[str, Any]]:
         """One row per review author: named critics grouped, unattributed reviews one by one."""
         cache = self._cache()
         if cache.critics is not None:
             return list(cache.critics)  # rows are shared: callers only read them
-        version = self.db.corpus_version
+        return list(await self._load_once("critics", self._load_critics))
+
+    async def _load_critics(self) -> list[dict[str, Any]]:
+        cache, version = self._cache(), self.db.corpus_version
         rows = await self.db.fetchall(
             "SELECT r.id, r.critic, r.outlet, f.title, f.year,"
             " (SELECT count(*) FROM passages p WHERE p.review_id = r.id AND p.quotable = 1) AS passages"
@@ -409,7 +450,7 @@ class QuoteStore:
         critics = [dict(zip(row.keys(), tuple(row), strict=True)) for row in rows]
         if version == self.db.corpus_version:
             cache.critics = critics
-        return list(critics)
+        return critics
 
     async def critic_names(self) -> list[str]:
         """Named critics and outlets once each, then each unattributed review by its stable label."""

@@ -3,6 +3,8 @@ in-memory corpus summaries stay exact across corpus writes."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.quotes.rules import QuoteFilters
@@ -52,6 +54,34 @@ async def test_summaries_follow_corpus_writes(world) -> None:
     assert await store.quotes.theme_counts() == {row[0]: row[1] for row in fresh} != before
     assert sum(f[3] for f in await store.quotes.films()) == sum(f[3] for f in films) - 1
     assert all(row["id"] != review_id for row in await store.quotes.critics())
+
+
+async def test_a_cold_summary_is_read_once_by_everyone_waiting(world, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a corpus write, 50 commands asking at once share one read of each summary (not 50), one
+    waiter's cancel leaves the others their answer, and the next write makes them cold again."""
+    store = world.bot.store
+    reads: list[str] = []
+    real = type(store.db).fetchall
+
+    async def fetchall(self, sql, params=()):
+        reads.append(sql)
+        return await real(self, sql, params)
+
+    monkeypatch.setattr(type(store.db), "fetchall", fetchall)
+    review_id = await store.db.fetchval("SELECT id FROM reviews ORDER BY id LIMIT 1")
+    await store.reviews.remove(review_id, actor_id=1, guild_id=None)  # every summary is cold now
+    reads.clear()
+    asked = [asyncio.ensure_future(store.quotes.films()) for _ in range(25)]
+    asked += [asyncio.ensure_future(store.quotes.film_id("La La Land", 2016)) for _ in range(25)]
+    asked += [asyncio.ensure_future(store.quotes.critics()) for _ in range(25)]
+    asked[0].cancel()
+    done = await asyncio.gather(*asked[1:])
+    assert all(films == done[0] for films in done[1:24])
+    assert len({str(answer) for answer in done[24:49]}) == 1 and done[24] is not None
+    assert sum("FROM films" in sql for sql in reads) == 1
+    assert sum("FROM reviews r JOIN films" in sql for sql in reads) == 1  # the critics summary
+    await store.quotes.films()
+    assert sum("FROM films" in sql for sql in reads) == 1  # kept
 
 
 async def test_big_pool_is_sampled_with_unused_passages(world, monkeypatch: pytest.MonkeyPatch) -> None:
