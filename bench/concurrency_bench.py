@@ -9,6 +9,7 @@ carrying its token (the reply, or the last follow-up of a /discuss).
 from __future__ import annotations
 
 import asyncio
+import gc
 import random
 import time
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 
 import simcord
 
-from .roundtrip import make_bot
+from .roundtrip import make_bot, trim_simulated_discord
 from .size_bench import THEMES, open_store
 from .timing import median, percentile
 
@@ -81,7 +82,15 @@ async def servers(database: Path, data_dir: Path, guilds: int, rounds: int) -> d
             cases = {"ping": {}, "quote": {}, "discuss": {"theme": lambda: rng.choice(THEMES)},
                      "quote-floor": {}, "discuss-floor": {}}
             results = {}
+            # The bursts run with everything built so far (corpus caches, 200 servers) frozen out of the
+            # garbage collector: otherwise a full collection of that heap lands in whichever burst happens
+            # to trigger it (seen as /ping's p99 doubling from run to run) instead of measuring the commands.
+            gc.collect()
+            gc.freeze()
             for name, options in cases.items():
+                # Each case starts from the same simulated Discord: what earlier bursts stored (messages,
+                # the request log) would make every later case slower than the one before it.
+                trim_simulated_discord(env)
                 await burst(env, members, name, options, clock)  # warm-up burst
                 latencies: list[float] = []
                 seconds = 0.0
@@ -92,6 +101,7 @@ async def servers(database: Path, data_dir: Path, guilds: int, rounds: int) -> d
                     seconds += took
                 results[name] = {"p50_ms": median(latencies), "p99_ms": percentile(latencies, 0.99),
                                  "per_s": len(latencies) / seconds}
+            gc.unfreeze()
             return results
     finally:
         await bot.close_store()
