@@ -56,12 +56,16 @@ class _Write:
     future: asyncio.Future[Any]
 
 
+def _run_one(raw: sqlite3.Connection, work: Callable[[sqlite3.Connection], T], in_transaction: bool) -> T:
+    return transact(raw, work) if in_transaction else work(raw)
+
+
 def _run_writes(raw: sqlite3.Connection, writes: list[_Write]) -> list[tuple[bool, Any]]:
     """A batch, one write after another on aiosqlite's thread: (True, result) or (False, error) each."""
     outcomes: list[tuple[bool, Any]] = []
     for write in writes:
         try:
-            outcomes.append((True, transact(raw, write.work) if write.transact else write.work(raw)))
+            outcomes.append((True, _run_one(raw, write.work, write.transact)))
         except BaseException as error:  # noqa: BLE001 - handed to the write's own caller
             outcomes.append((False, error))
     return outcomes
@@ -78,6 +82,12 @@ class WriteQueue:
 
     async def submit(self, work: Callable[[sqlite3.Connection], T], *, in_transaction: bool) -> T:
         """Run `work` on the database thread with whatever else is queued; its result or its error."""
+        if not self._queued and not self.lock.locked() and (self._flusher is None or self._flusher.done()):
+            # Nothing else in flight: straight to the thread, as one write alone always went (a queue and a
+            # flusher task cost a lone write ~15 %: 6,100 -> 5,200 votes/s). Writes arriving meanwhile
+            # queue behind the lock and leave together.
+            async with self.lock:
+                return await self.conn._execute(_run_one, self.conn._conn, work, in_transaction)
         loop = asyncio.get_running_loop()
         write = _Write(work, in_transaction, loop.create_future())
         self._queued.append(write)

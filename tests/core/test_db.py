@@ -158,3 +158,12 @@ async def test_a_seek_past_its_budget_is_stopped_and_rerun_on_the_thread(db: Dat
     row = await db.seek_one(slow)
     assert row is not None and row["c"] == 3_000_000
     assert trips[0] == 1  # interrupted on the loop, answered by the thread
+
+
+async def test_a_lone_write_goes_straight_to_the_thread(db: Database) -> None:
+    """No queue and no flusher task for a write with nothing else in flight (serial writes stay as fast
+    as before group commit)."""
+    trips = count_trips(db)
+    for n in range(3):
+        await db.execute("INSERT INTO t(v) VALUES (?)", (f"s{n}",))
+    assert trips[0] == 3 and db._writes._flusher is None
