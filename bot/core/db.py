@@ -53,9 +53,9 @@ async def connect(path: Path | str) -> aiosqlite.Connection:
     pending._thread.daemon = True
     conn = await pending
     conn.row_factory = aiosqlite.Row
+    for name, arity, function in _SQL_FUNCTIONS:
+        await conn.create_function(name, arity, function, deterministic=True)
     # WAL keeps readers unblocked while a write runs; foreign keys make deletes cascade.
-    await conn.create_function("casefold", 1, _casefold, deterministic=True)
-    await conn.create_function("critic_key", 2, _critic_key, deterministic=True)
     for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=5000"):
         # Close each cursor: journal_mode returns a row, and an unread row keeps a statement
         # open, which makes the next COMMIT fail.
@@ -70,10 +70,9 @@ def open_reader(path: str, over_budget: Callable[[], bool]) -> sqlite3.Connectio
     reader = sqlite3.connect(path, isolation_level=None, timeout=0)
     reader.set_progress_handler(over_budget, 2000)
     reader.row_factory = sqlite3.Row
-    reader.create_function("casefold", 1, _casefold, deterministic=True)
-    reader.create_function("critic_key", 2, _critic_key, deterministic=True)
-    for pragma in ("query_only=ON",):
-        reader.execute(f"PRAGMA {pragma}").close()
+    for name, arity, function in _SQL_FUNCTIONS:
+        reader.create_function(name, arity, function, deterministic=True)
+    reader.execute("PRAGMA query_only=ON").close()
     return reader
 
 
@@ -87,6 +86,10 @@ def _critic_key(critic: object, review_id: object) -> Any:
     if critic is not None and not isinstance(critic, str) or not isinstance(review_id, int):
         return None
     return critic_key(critic, review_id)
+
+
+# The Python functions every connection (aiosqlite's and seek_one's reader) offers SQL: (name, arity, function).
+_SQL_FUNCTIONS: tuple[tuple[str, int, Callable[..., Any]], ...] = (("casefold", 1, _casefold), ("critic_key", 2, _critic_key))
 
 
 def inserted_id(cursor: aiosqlite.Cursor) -> int:

@@ -52,7 +52,7 @@ def execute_closed(raw: sqlite3.Connection, sql: str, params: Sequence[Any]) -> 
 @dataclass
 class _Write:
     work: Callable[[sqlite3.Connection], Any]
-    transact: bool  # in its own BEGIN IMMEDIATE … COMMIT (else one autocommitted statement)
+    in_transaction: bool  # in its own BEGIN IMMEDIATE … COMMIT (else one autocommitted statement)
     future: asyncio.Future[Any]
 
 
@@ -65,7 +65,7 @@ def _run_writes(raw: sqlite3.Connection, writes: list[_Write]) -> list[tuple[boo
     outcomes: list[tuple[bool, Any]] = []
     for write in writes:
         try:
-            outcomes.append((True, _run_one(raw, write.work, write.transact)))
+            outcomes.append((True, _run_one(raw, write.work, write.in_transaction)))
         except BaseException as error:  # noqa: BLE001 - handed to the write's own caller
             outcomes.append((False, error))
     return outcomes

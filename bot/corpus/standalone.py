@@ -31,8 +31,6 @@ from bot.corpus.themes_model import word_set
 _OPENERS = "\"“‘'([¿¡「『"
 
 
-
-
 # Connectives that always point back at an earlier sentence.
 _HARD_CONNECTIVE = re.compile(
     r"(?:Also|However|Still|Instead|Neither|Nor|Then|Thus|Therefore|Hence|Meanwhile|Besides|Moreover|"

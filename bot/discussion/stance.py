@@ -33,8 +33,6 @@ EARLIER_CLAUSE = 0.5  # weight of what comes before "but"/"yet"
 _WORD = re.compile(r"[a-z]+(?:[-'][a-z]+)*")
 
 
-
-
 _NEGATORS = word_set(
     "not no never nor without hardly barely scarcely nothing isn't wasn't aren't weren't doesn't didn't don't"
     " can't cannot couldn't won't wouldn't shouldn't lacks lacking"
