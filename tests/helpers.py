@@ -26,6 +26,19 @@ from bot import Settings, create_bot
 # -------------------- The demo server and the database
 
 
+
+def count_db_trips(monkeypatch: Any, conn: Any) -> list[int]:
+    """Count trips to aiosqlite's thread on `conn` from now on (read `trips[0]`; set it to 0 to restart)."""
+    trips = [0]
+    real = conn._execute
+
+    async def counting(fn: Any, *args: Any, **kwargs: Any) -> Any:
+        trips[0] += 1
+        return await real(fn, *args, **kwargs)
+
+    monkeypatch.setattr(conn, "_execute", counting)
+    return trips
+
 class World:
     """A demo server: #film-club, a moderator (Manage Server) and two members."""
 

@@ -6,11 +6,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from bot.schedules.job import ScheduleJob
 from bot.schedules.rules import Cadence, parse_days, parse_time
+from tests.helpers import count_db_trips
 
 
-async def test_steady_pass_is_constant_in_schedules(world) -> None:
+async def test_steady_pass_is_constant_in_schedules(world, monkeypatch: pytest.MonkeyPatch) -> None:
     bot = world.bot
     now = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
     for i in range(120):
@@ -22,21 +25,10 @@ async def test_steady_pass_is_constant_in_schedules(world) -> None:
     job = ScheduleJob(bot)
     first = await job.next_due()
     assert first is not None and first > now
-    conn = bot.store.db.conn
-    real, hops = conn._execute, 0
-
-    async def counting(fn: Any, *args: Any, **kwargs: Any) -> Any:
-        nonlocal hops
-        hops += 1
-        return await real(fn, *args, **kwargs)
-
-    conn._execute = counting
-    try:
-        await job.run_due(now)
-        assert await job.next_due() == first
-    finally:
-        conn._execute = real
-    assert hops <= 10  # was two queries per schedule
+    hops = count_db_trips(monkeypatch, bot.store.db.conn)
+    await job.run_due(now)
+    assert await job.next_due() == first
+    assert hops[0] <= 10  # was two queries per schedule
 
 
 async def test_claimed_schedule_moves_to_its_next_slot(world) -> None:
