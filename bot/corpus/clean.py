@@ -110,12 +110,26 @@ _RATING = re.compile(r"[★☆✩✪⭐]|\b\d{1,2}(?:\.\d)? ?(?:/|out of) ?(?:4|
 _MAX_JUNK_WORDS = 30
 _MAX_RATING_WORDS = 8
 # Worth a closer look (a sentence split) only when one of these is in the line: most lines skip it.
-_HINT = re.compile(
-    r"spoil|read|continue|click|sign up|subscri|newsletter|inbox|advert|showtime|ticket|cinemas|theaters|theatres"
-    r"|stream|out now|available now|related|mpaa|rated|certificate|running time|pipeline|review|follow us|share this"
-    r"|affiliate|stop reading|what follows|[★☆✩✪⭐]|out of|/",
-    re.IGNORECASE,
+# Plain substring tests on the lowercased line: a C scan each, far cheaper than one regex alternation.
+_HINTS = (
+    "spoil", "read", "continue", "click", "sign up", "subscri", "newsletter", "inbox", "advert", "showtime",
+    "ticket", "cinemas", "theaters", "theatres", "stream", "out now", "available now", "related", "mpaa",
+    "rated", "certificate", "running time", "pipeline", "review", "follow us", "share this", "affiliate",
+    "stop reading", "what follows", "★", "☆", "✩", "✪", "⭐", "out of", "/",
 )
+
+
+def _hints_in(text: str) -> tuple[str, ...]:
+    """The hints present anywhere in the review: lines are only checked for these (often none)."""
+    low = text.lower()
+    return tuple(hint for hint in _HINTS if hint in low)
+
+
+def _worth_a_look(line: str, hints: tuple[str, ...]) -> bool:
+    if not hints:
+        return False
+    low = line.lower()
+    return any(hint in low for hint in hints)
 
 
 @dataclass(frozen=True)
@@ -143,9 +157,9 @@ def sentence_kind(sentence: str) -> str:
     return "prose"
 
 
-def _split_meta(line: str, zone: bool) -> tuple[list[Paragraph], bool]:
+def _split_meta(line: str, zone: bool, hints: tuple[str, ...]) -> tuple[list[Paragraph], bool]:
     """The line's prose as paragraphs (a warning cuts it: the rest is in the zone), and the zone after it."""
-    if not _HINT.search(line):
+    if not _worth_a_look(line, hints):
         return [Paragraph(line, zone)], zone
     out: list[Paragraph] = []
     kept: list[str] = []
@@ -219,12 +233,15 @@ def clean_paragraphs(raw: str) -> list[Paragraph]:
     """
     paragraphs: list[Paragraph] = []
     zone = False
-    for raw_line in strip_control(raw).split("\n"):
+    text = strip_control(raw)
+    hints = _hints_in(text)
+    spoil = "spoil" in hints
+    for raw_line in text.split("\n"):
         if not raw_line or raw_line.isspace():  # cheap skip: 10,000 blank lines cost nothing
             continue
         line = _normalise_line(raw_line)
         if is_boilerplate(line):
-            if line and _SPOIL.search(line) and sentence_kind(line) in ("warning", "warning_end"):
+            if spoil and line and _SPOIL.search(line) and sentence_kind(line) in ("warning", "warning_end"):
                 zone = sentence_kind(line) == "warning"  # a "Spoilers" heading: short and unpunctuated
             continue
         disclaimer = _DISCLAIMER.match(line)
@@ -232,7 +249,7 @@ def clean_paragraphs(raw: str) -> list[Paragraph]:
             zone = zone or bool(_SPOIL.search(disclaimer.group(1)))
             line = line[disclaimer.end():].strip()
         if line:
-            kept, zone = _split_meta(line, zone)
+            kept, zone = _split_meta(line, zone, hints)
             paragraphs += kept
     return paragraphs
 
