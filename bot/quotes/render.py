@@ -12,8 +12,13 @@ from bot.quotes.rules import Quote
 
 
 def is_spoiler(quote: Quote, themes: dict[str, Theme]) -> bool:
-    """Hidden when the review spoils throughout or the passage carries a spoiler theme."""
-    return quote.review_spoiler or any(themes[t].spoiler for t in quote.themes if t in themes)
+    """Hidden when the review spoils throughout, the passage's text was found to give the ending away
+    (its stored spoiler reason), or it carries a spoiler theme."""
+    return (
+        quote.review_spoiler
+        or quote.spoiler_reason is not None
+        or any(themes[t].spoiler for t in quote.themes if t in themes)
+    )
 
 
 def quote_embed(quote: Quote, themes: dict[str, Theme]) -> discord.Embed:

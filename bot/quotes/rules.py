@@ -30,6 +30,8 @@ class Quote:
     film_title: str
     film_year: int | None
     themes: tuple[str, ...]
+    # Why the passage's own text is a spoiler (bot/corpus/reasons.py SpoilerReason key), None if it is not.
+    spoiler_reason: str | None = None
 
     @property
     def attribution(self) -> str:

@@ -20,11 +20,13 @@ from bot.quotes.rules import Quote, QuoteFilters
 
 _QUOTE_COLUMNS = """
     p.id AS passage_id, p.review_id, p.text, p.paragraph, p.ordinal, r.critic, r.outlet, r.url,
-    r.published, r.spoiler AS review_spoiler, f.title AS film_title, f.year AS film_year,
+    r.published, r.spoiler AS review_spoiler, f.title AS film_title, f.year AS film_year, p.spoiler_reason,
     (SELECT group_concat(theme, ',') FROM (SELECT theme FROM passage_themes t
         WHERE t.passage_id = p.id ORDER BY score DESC)) AS theme_list
 """
 _THEME_CLAUSE = "p.id IN (SELECT passage_id FROM passage_themes WHERE theme = ?)"
+# A tag of a quotable passage (passage_themes holds every passage's tags since issue 28).
+_QUOTABLE_TAG = "EXISTS (SELECT 1 FROM passages q WHERE q.id = t.passage_id AND q.quotable = 1)"
 _FTS_CLAUSE = "p.id IN (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?)"
 _QUOTE_FROM = "FROM passages p JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id"
 
@@ -233,7 +235,7 @@ class QuoteStore:
         if scope is not None and filters.theme and scope_by_theme:
             # The theme has fewer passages than the scope: walk the theme's tags, checking the scope.
             column, source = "t.passage_id", "passage_themes t JOIN passages p ON p.id = t.passage_id"
-            conds += ["t.theme = ?", "p.review_id IN (SELECT value FROM json_each(?))"]
+            conds += ["t.theme = ?", "p.review_id IN (SELECT value FROM json_each(?))", "p.quotable = 1"]
             params += [filters.theme, json.dumps(scope)]
             if expression is not None:
                 conds.append("EXISTS (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? AND rowid = t.passage_id)")
@@ -250,8 +252,9 @@ class QuoteStore:
                 conds.append("EXISTS (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? AND rowid = p.id)")
                 params.append(expression)
         elif filters.theme:
+            # Every passage is tagged (issue 28), only quotable ones are offered: one primary-key probe a row.
             column, source = "t.passage_id", "passage_themes t"
-            conds.append("t.theme = ?")
+            conds += ["t.theme = ?", _QUOTABLE_TAG]
             params.append(filters.theme)
             if expression is not None:
                 conds.append("EXISTS (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? AND rowid = t.passage_id)")
@@ -401,8 +404,10 @@ class QuoteStore:
     async def _load_theme_counts(self, key: str | None) -> dict[str, int]:
         cache, version = self._cache(), self.db.corpus_version
         if key is None:
-            # passage_themes holds quotable passages only: one pass over its index, no join.
-            rows = await self.db.fetchall("SELECT theme, count(*) FROM passage_themes GROUP BY theme")
+            # Every passage is tagged; the counts are of quotable ones (what prompts and quotes can use).
+            rows = await self.db.fetchall(
+                f"SELECT t.theme, count(*) FROM passage_themes t WHERE {_QUOTABLE_TAG} GROUP BY t.theme"
+            )
         else:
             clauses, params = self._where(QuoteFilters(film=key))
             rows = await self.db.fetchall(
@@ -556,7 +561,7 @@ class QuoteStore:
                 [*params, used_json, POOL_SAMPLE, *params, POOL_SAMPLE],
             )
             return [self._quote(row) for row in rows]
-        seek = "SELECT passage_id FROM passage_themes WHERE theme = :theme"
+        seek = f"SELECT passage_id FROM passage_themes t WHERE theme = :theme AND {_QUOTABLE_TAG}"
         unused = f"{seek} AND passage_id NOT IN (SELECT value FROM json_each(:used))"
         rows = await self.db.fetchall(
             f"WITH RECURSIVE bounds(lo, span) AS (SELECT lo, hi - lo + 1 FROM (SELECT"
