@@ -90,11 +90,17 @@ _NO_SPOILERS = re.compile(
     re.IGNORECASE,
 )
 _SPOIL = re.compile(r"spoil", re.IGNORECASE)
+# "Spoiler warning: Scottie drags Judy…": the label opens the sentence that spoils; the rest is kept.
+_WARNING_PREFIX = re.compile(
+    r"\W{0,3}(?:spoilers?(?: (?:warning|alert|ahead))?|warning: spoilers?|major spoilers)\W{0,3}[:—–-]\W{0,2} *",
+    re.IGNORECASE,
+)
+_MIN_AFTER_PREFIX = 20
 _MAX_META_WORDS = 12  # a sentence this short that talks about spoilers is about the article
 
 # Promotions, listings and navigation: never a passage. Checked on short sentences only.
 _JUNK = re.compile(
-    r"\bread more\b(?! into)|\bread (?:the|our) (?:full|rest|whole|original|complete) (?:review|article|piece|story)\b"
+    r"(?:^|[:|–—-] ?)read more\b|\bread more (?:at|here|about|on|from)\b|\bread (?:the|our) (?:full|rest|whole|original|complete) (?:review|article|piece|story)\b"
     r"|\bread the rest\b|\bcontinue reading\b|\bkeep reading\b|\bclick here\b|\b(?:sign up|subscribe) (?:to|for|now)\b"
     r"|\bnewsletters?\b|\binbox\b|^advertisement\b|\bshowtimes\b|\bbuy tickets\b|\bbook (?:your )?tickets\b"
     r"|\bin (?:uk |us |irish |australian |select |selected )?(?:cinemas|theaters|theatres) (?:from|on|now|nationwide|everywhere|this|today)\b"
@@ -164,6 +170,12 @@ def _split_meta(line: str, zone: bool, hints: tuple[str, ...]) -> tuple[list[Par
     out: list[Paragraph] = []
     kept: list[str] = []
     for sentence in split_sentences(line):
+        prefix = _WARNING_PREFIX.match(sentence)
+        if prefix and len(sentence) - prefix.end() >= _MIN_AFTER_PREFIX:  # "Spoiler warning: Scottie drags…"
+            if kept:
+                out.append(Paragraph(join_sentences(kept), zone))
+            kept, zone = [], True
+            sentence = sentence[prefix.end():]
         kind = sentence_kind(sentence)
         if kind == "prose":
             kept.append(sentence)

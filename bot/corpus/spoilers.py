@@ -36,6 +36,9 @@ _REVEAL = re.compile(
     r"|\b(?:finally|eventually) (?:[a-z]+s|got|was|were|did|came|went|found|made|killed)\b"
     r"|\b(?:in|at|by|towards|near) the (?:very )?end\b(?! of (?:the|a|an|his|her|their|its) (?:day|road|line|"
     r"rope|tether|first|second|life|career|decade|century|year))"
+    # "In the end, though, it is a minor Allen": the idiom ("ultimately") before a verdict is no reveal.
+    r"(?!,? (?:though,? |however,? )?(?:it|that|this|what|there|the (?:film|movie)|[A-Z][\w'’-]+['’]s "
+    r"(?:film|movie))\b)"
     r"|\bcredits roll\b|\bcuts? to black\b|\bfades? (?:to black|out)\b",
     re.IGNORECASE,
 )
@@ -44,7 +47,7 @@ _ENDING_TALK = re.compile(
     r"\b(?:final|last|closing|concluding) (?:scenes?|shots?|images?|moments?|minutes|sequences?|frames?|reel|act|"
     r"twist|showdown|line|words|seconds|stretch|chapter)\b(?! at\b)"
     r"|\btwist(?:s|ed)?\b|\bclimax\w*|\bclimactic\b|\bfinale\b|\bepilogue\b|\bcoda\b|\bd[eé]nouement\b"
-    r"|\b(?:film|movie|story|picture|it) (?:ends|closes|concludes)\b|\bendings?\b|\bthe end of the (?:film|movie|story)\b",
+    r"|\b(?:film|movie|story|picture|it) (?:ends|closes|concludes)\b(?! up\b)|\bendings?\b|\bthe end of the (?:film|movie|story)\b",
     re.IGNORECASE,
 )
 
