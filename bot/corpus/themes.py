@@ -117,8 +117,10 @@ def _any_phrase(patterns: tuple[tuple[re.Pattern[str], float], ...]) -> re.Patte
 def theme_score(text: str, theme: Theme) -> float:
     """Sum of the weights of the distinct phrases found (each counts once)."""
     folded = fold_quotes(text)
-    # No phrase at all means a score of 0 whatever the weights: skip the per-phrase searches.
-    if not theme.patterns or not _any_phrase(theme.patterns).search(folded) or not theme.cued(text):
+    # No cue word or no phrase at all means a score of 0 whatever the weights: skip the per-phrase
+    # searches. The cue (a plain word list) first: ~5x cheaper than the phrases' alternation, and every
+    # passage is tagged now, refused ones included.
+    if not theme.patterns or not theme.cued(text) or not _any_phrase(theme.patterns).search(folded):
         return 0.0
     if theme.this_film_only and is_about_other_film(text, theme):
         return 0.0
