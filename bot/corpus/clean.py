@@ -110,7 +110,10 @@ _JUNK = re.compile(
     r"|\brelated articles?\b|\brelated (?:stories|reading|content)\b|\bmpaa\b|(?-i:^Rated (?:G|PG|PG-13|R|NC-17)\b)"
     r"|\b(?:bbfc )?certificate\b|^running time\b|\breview pipeline\b|\b(?:return|go back|back) to (?:the|our) review\b"
     r"|^(?:synopsis|plot summary|starring|cast|directed by|director|writers?|screenplay|genre|release date|"
-    r"running time|runtime|rating|certificate)\s?:|\bfollow us on\b|\bshare this (?:article|review|story)\b|\baffiliate links?\b",
+    r"running time|runtime|rating|certificate)\s?:"
+    r"|\bsubscrib(?:ed|ing)\b|\b(?:not |now )?(?:currently )?(?:in|playing in|showing in) (?:theaters|theatres|cinemas)\.?$"
+    r"|\bfound this (?:review )?helpful\b|\bwas this review helpful\b|\bsign in to vote\b|^permalink\b"
+    r"|\bfollow us on\b|\bshare this (?:article|review|story)\b|\baffiliate links?\b",
     re.IGNORECASE,
 )
 _RATING = re.compile(r"[★☆✩✪⭐]|\b\d{1,2}(?:\.\d)? ?(?:/|out of) ?(?:4|5|10|100)\b", re.IGNORECASE)
@@ -122,7 +125,7 @@ _HINTS = (
     "spoil", "read", "continue", "click", "sign up", "subscri", "newsletter", "inbox", "advert", "showtime",
     "ticket", "cinemas", "theaters", "theatres", "stream", "out now", "available now", "related", "mpaa",
     "rated", "certificate", "running time", "pipeline", "review", "follow us", "share this", "affiliate",
-    "stop reading", "what follows", "synopsis", "starring", "cast:", "director", "writer", "genre", "runtime", "★", "☆", "✩", "✪", "⭐", "out of", "/",
+    "stop reading", "what follows", "helpful", "sign in", "permalink", "synopsis", "starring", "cast:", "director", "writer", "genre", "runtime", "★", "☆", "✩", "✪", "⭐", "out of", "/",
 )
 
 

@@ -39,7 +39,8 @@ _REVEAL = re.compile(
     # "In the end, though, it is a minor Allen": the idiom ("ultimately") before a verdict is no reveal.
     r"(?!,? (?:though,? |however,? )?(?:it|that|this|what|there|the (?:film|movie)|[A-Z][\w'’-]+['’]s "
     r"(?:film|movie))\b)"
-    r"|\bcredits roll\b|\bcuts? to black\b|\bfades? (?:to black|out)\b",
+    r"|\bcredits roll\b|\bcuts? to black\b|\bfades? (?:to black|out)\b"
+    r"|\b(?:ends|ended|ending) (?:with|on)\b",
     re.IGNORECASE,
 )
 # The paragraph is about the ending: every passage of it is hidden.
@@ -47,7 +48,8 @@ _ENDING_TALK = re.compile(
     r"\b(?:final|last|closing|concluding) (?:scenes?|shots?|images?|moments?|minutes|sequences?|frames?|reel|act|"
     r"twist|showdown|line|words|seconds|stretch|chapter)\b(?! at\b)"
     r"|\btwist(?:s|ed)?\b|\bclimax\w*|\bclimactic\b|\bfinale\b|\bepilogue\b|\bcoda\b|\bd[eé]nouement\b"
-    r"|\b(?:film|movie|story|picture|it) (?:ends|closes|concludes)\b(?! up\b)|\bendings?\b|\bthe end of the (?:film|movie|story)\b",
+    r"|\b(?:film|movie|story|picture|it) (?:ends|closes|concludes)\b(?! up\b)|\b(?:ends?|ended) (?:badly|happily|"
+    r"tragically|poorly|abruptly|on a)\b|\bending (?:a|the) (?:movie|film|story)\b|\bways? (?:of|to) end\b|\bendings?\b|\bthe end of the (?:film|movie|story)\b",
     re.IGNORECASE,
 )
 
