@@ -40,6 +40,8 @@ SETS = {
            Path(os.environ.get("FILMBOT_REAL_HELDOUT", "/work/wt/corpus-heldout/real_v1.md"))),
     "v2": (DATA / "real_heldout_v2.json",
            Path(os.environ.get("FILMBOT_REAL_HELDOUT_V2", "/work/wt/corpus-heldout/real_v2.md"))),
+    "v3": (DATA / "real_heldout_v3.json",
+           Path(os.environ.get("FILMBOT_REAL_HELDOUT_V3", "/work/wt/corpus-heldout/real_v3.md"))),
 }
 THEMES = ("ending", "nostalgia", "performances", "music", "look")
 GOAL_THEMES = ("ending", "nostalgia", "performances")
