@@ -40,7 +40,7 @@ _REVEAL = re.compile(
     r"(?!,? (?:though,? |however,? )?(?:it|that|this|what|there|the (?:film|movie)|[A-Z][\w'’-]+['’]s "
     r"(?:film|movie))\b)"
     r"|\bcredits roll\b|\bcuts? to black\b|\bfades? (?:to black|out)\b"
-    r"|\b(?:ends|ended|ending) (?:with|on)\b",
+    r"|\b(?:ends|ended|ending) (?:with|on)\b|\b(?:ends|ended) (?:in|as) (?!(?:a|an|the) (?:draw|tie)\b)\w+",
     re.IGNORECASE,
 )
 # The paragraph is about the ending: every passage of it is hidden.

@@ -53,8 +53,9 @@ FLOOR_SPOILER_RECALL = 0.95
 FLOORS = {
     "v1": {"ending": (0.85, 0.75), "nostalgia": (0.85, 0.80), "performances": (0.85, 0.90)},
     "v2": {"ending": (0.85, 0.85), "nostalgia": (0.85, 0.66), "performances": (0.85, 0.66), "look": (0.85, 0.80)},
+    "v3": {"nostalgia": (0.85, 0.75), "performances": (0.85, 0.85)},
 }
-MAX_JUNK_KEPT = {"v1": 3, "v2": 1}
+MAX_JUNK_KEPT = {"v1": 3, "v2": 1, "v3": 2}
 
 
 @cache
@@ -226,12 +227,12 @@ def needs(name: str) -> pytest.MarkDecorator:
 
 
 def test_labels_cover_real_reviews_of_other_films() -> None:
-    """29 reviews, 45 ending-revealing sentences and 28 junk lines labelled, every theme a known one."""
+    """36 reviews, 46 ending-revealing sentences and 37 junk lines labelled, every theme a known one."""
     labels = {key: review for path, _ in SETS.values()
               for key, review in json.loads(path.read_text(encoding="utf-8"))["reviews"].items()}
-    assert len(labels) >= 29
-    assert sum(len(p.get("ending", [])) for r in labels.values() for p in r) >= 45
-    assert sum(bool(p.get("junk")) for r in labels.values() for p in r) >= 28
+    assert len(labels) >= 36
+    assert sum(len(p.get("ending", [])) for r in labels.values() for p in r) >= 46
+    assert sum(bool(p.get("junk")) for r in labels.values() for p in r) >= 37
     assert all(set(p["themes"]) <= set(THEMES) for r in labels.values() for p in r)
 
 
