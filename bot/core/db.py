@@ -110,6 +110,10 @@ async def one_row(cursor: aiosqlite.Cursor) -> aiosqlite.Row:
 # The table that records every applied migration by number. Created by the runner itself, not by a
 # migration file, so a database of any age can be read before anything is applied to it.
 _LEDGER = "schema_migrations"
+_LEDGER_DDL = (
+    f"CREATE TABLE IF NOT EXISTS {_LEDGER} (number INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+    " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));"
+)
 _CREATES = re.compile(r"\bCREATE\s+(?:VIRTUAL\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", re.IGNORECASE)
 _ADDS = re.compile(r"\bALTER\s+TABLE\s+(\w+)\s+ADD\s+(?:COLUMN\s+)?(\w+)", re.IGNORECASE)
 
@@ -138,8 +142,7 @@ async def migrate(conn: aiosqlite.Connection) -> int:
     for _, name, _ in pending:
         log.info("applying migration %s", name)
     # One script, one transaction: every pending migration lands with its ledger row and the version, or none.
-    parts = ["BEGIN IMMEDIATE;", f"CREATE TABLE IF NOT EXISTS {_LEDGER} (number INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-             " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));"]
+    parts = ["BEGIN IMMEDIATE;", _LEDGER_DDL]
     if not ledger:  # a database from before the ledger: record what its schema shows it already has
         parts += [_record(number, name) for number, name, _ in files if number in applied]
     for number, name, sql in pending:
