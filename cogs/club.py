@@ -95,7 +95,7 @@ class Rate(commands.GroupCog, group_name="rate", group_description="Rate films a
             )
 
     @consent.autocomplete("state")
-    async def state_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def state_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=v, value=v) for v in ("on", "off")]
 
     @app_commands.command(name="forget-me", description="Delete every rating, take and game answer of yours.")
@@ -131,7 +131,7 @@ class Rate(commands.GroupCog, group_name="rate", group_description="Rate films a
 
     @rate.autocomplete("film")
     @remove.autocomplete("film")
-    async def film_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def film_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return await film_choices(self.bot.store, current)
 
 
@@ -158,7 +158,7 @@ class Club(commands.Cog):
 
     @ratings.autocomplete("film")
     @compare.autocomplete("film")
-    async def film_autocomplete_top(self, interaction: discord.Interaction, current: str):
+    async def film_autocomplete_top(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return await film_choices(self.bot.store, current)
 
     # ------------------------------------------------------------------ digests

@@ -142,7 +142,7 @@ class Discussion(commands.Cog):
 
     @discuss.autocomplete("theme")
     @debate.autocomplete("theme")
-    async def theme_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def theme_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         """Themes that have passages for the film chosen so far (all films when none)."""
         film = getattr(interaction.namespace, "film", None)
         return await theme_choices(self.bot.store, self.bot.themes, current, film)
@@ -150,7 +150,7 @@ class Discussion(commands.Cog):
     @discuss.autocomplete("film")
     @debate.autocomplete("film")
     @themes.autocomplete("film")
-    async def film_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def film_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return await film_choices(self.bot.store, current)
 
 

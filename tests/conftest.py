@@ -14,7 +14,6 @@ from bot.core.config import DEFAULT_DATA_DIR
 from tests.faults import realistic_http_errors  # noqa: F401
 from tests.helpers import World
 
-
 # Tests that boot a whole simulated bot, or are slow by nature, carry the `slow` marker, so the inner loop
 # `pytest -m "not slow"` runs the pure and store tests alone. Marked here, by what a test uses, so a new
 # test is classified the day it is written.

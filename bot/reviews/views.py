@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import asdict
-from typing import Any
+from typing import Any, Self
 
 import discord
 
@@ -106,7 +106,9 @@ class RemoveButton(
         self.review_id = review_id
 
     @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
         return cls(int(match["id"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -148,7 +150,9 @@ class ListPageButton(
         self.query_id, self.page = query_id, page
 
     @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
         return cls(int(match["query"]), int(match["page"]), match["dir"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
