@@ -16,7 +16,7 @@ from bot.club.service import ClubService
 from bot.club.views import DYNAMIC_ITEMS, forget, forget_view
 from bot.core.checks import is_moderator, require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
-from bot.core.lookup import film_choices
+from bot.corpus.lookup import film_choices
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import inert

@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.core.errors import message_for, user_errors
 from bot.core.films import option
-from bot.core.lookup import film_choices, film_scope, resolve_theme, scope_themes, theme_choices
+from bot.corpus.lookup import film_choices, film_scope, resolve_theme, scope_themes, theme_choices
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.text import SPOILER_WARNING, clip, inert

@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.core.errors import user_errors
 from bot.core.films import option
-from bot.core.lookup import (
+from bot.corpus.lookup import (
     check_film,
     choices,
     critic_names,

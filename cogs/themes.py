@@ -17,7 +17,7 @@ from discord.ext import commands
 from bot.core.checks import is_moderator, require_guild, require_moderator
 from bot.core.errors import user_errors
 from bot.core.films import option
-from bot.core.lookup import (
+from bot.corpus.lookup import (
     FilmScope,
     autocomplete_matches,
     film_choices,

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 
-from bot.core.lookup import FilmScope, film_scope, resolve_theme, scope_themes
 from bot.core.refusals import MissingBotPermission, UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.corpus import Theme
+from bot.corpus.lookup import FilmScope, film_scope, resolve_theme, scope_themes
 from bot.discussion.render import QuestionEdits, RenderedPrompt, quotes_film, render_prompt
 from bot.discussion.rotation import Choice, PromptUse, RotationKey, choose_passages, critic_key
 from bot.quotes.rules import QuoteFilters

@@ -13,10 +13,10 @@ import discord
 
 from bot.core.checks import client_of
 from bot.core.errors import user_errors
-from bot.core.lookup import film_names
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, context_window, film_label, inert, spoiler
+from bot.corpus.lookup import film_names
 from bot.quotes.render import is_spoiler, quote_embed
 from bot.quotes.rules import QuoteFilters
 
