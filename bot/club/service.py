@@ -102,7 +102,9 @@ class ClubService:
         if png is not None:
             embed.set_image(url="attachment://ratings.png")
             await interaction.response.send_message(
-                embed=embed, file=discord.File(io.BytesIO(png), "ratings.png"), allowed_mentions=NO_MENTIONS
+                embed=embed,
+                file=discord.File(io.BytesIO(png), "ratings.png", description=rules.chart_alt_text(summary, label)),
+                allowed_mentions=NO_MENTIONS,
             )
         else:
             await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
