@@ -17,6 +17,10 @@ from discord.ext import commands
 from bot.core.checks import is_moderator, require_guild, require_moderator
 from bot.core.errors import user_errors
 from bot.core.films import option
+from bot.core.refusals import UserError
+from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
+from bot.core.text import SPOILER_WARNING, clip, inert
+from bot.corpus import Theme, themes_for_film
 from bot.corpus.lookup import (
     FilmScope,
     autocomplete_matches,
@@ -26,10 +30,6 @@ from bot.corpus.lookup import (
     scope_themes,
     theme_list,
 )
-from bot.core.refusals import UserError
-from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
-from bot.core.text import SPOILER_WARNING, clip, inert
-from bot.corpus import Theme, themes_for_film
 from bot.discussion.questions_store import QuestionRow
 from bot.discussion.render import QUESTION_MAX
 from bot.quotes.render import is_spoiler

@@ -11,7 +11,6 @@ from bot.club.rules import Summary
 from bot.core.render import FILM_CLUB_COLOUR
 from bot.core.text import clip, inert
 
-
 # Charts are cards with their own dark background: a transparent chart loses its text on one of Discord's
 # two themes, and a white one glares on the dark theme most members use. The bar colours come from the
 # Okabe-Ito palette, told apart with every common colour-vision deficiency.
