@@ -32,6 +32,7 @@ from bot.corpus.lookup import (
 )
 from bot.discussion.questions_store import QuestionRow
 from bot.discussion.render import QUESTION_MAX
+from bot.discussion.suggestion_rules import ANY_THEME
 from bot.quotes.render import is_spoiler
 from bot.quotes.rules import Quote
 
@@ -112,6 +113,10 @@ class ThemeAdmin(commands.Cog):
                 flag = f" · {SPOILER_WARNING}" if theme.spoiler else ""
                 head = f"• **{inert(theme.name, 100)}** (`{key}`): {counts.get(key, 0)} passages{flag}"
                 blocks.append("\n".join([head, *_question_lines(theme, scope, edits, films)]))
+            anywhere = [row for row in edits if row.action == "add" and row.theme == ANY_THEME]
+            if anywhere:
+                lines = [f"  ◦ 💬 {inert(row.question, 200)}" for row in anywhere]
+                blocks.append("\n".join(["• **Members' questions** (any theme without spoilers)", *lines]))
             where = f" for {scope.label}" if scope.label else ""
             embed = discord.Embed(
                 title=clip(f"Themes and questions{where}", 256),

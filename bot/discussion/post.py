@@ -176,7 +176,9 @@ async def question_edits(bot: FilmBot, guild_id: int, theme: str, scope: FilmSco
     if not film_key and title:
         film_id = await bot.store.quotes.film_id(title, year)
         film_key = "" if film_id is None else str(film_id)
-    rows = await bot.store.questions.rows(guild_id, theme, film_key)
+    spoiler = theme in bot.themes and bot.themes[theme].spoiler
+    # Members' approved questions for any theme join every theme but the spoiler ones.
+    rows = await bot.store.questions.rows(guild_id, theme, film_key, any_theme=not spoiler)
     return QuestionEdits(
         added=tuple(r.question for r in rows if r.action == "add"),
         removed=frozenset(r.question.casefold() for r in rows if r.action == "remove"),
