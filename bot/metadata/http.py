@@ -1,6 +1,10 @@
 """The one small HTTP client metadata providers share: JSON over aiohttp with a User-Agent, a total
 timeout, a size cap, bounded concurrency, a request-rate limit and a pause after 429 or a dead network.
 
+The exchanges run on an event loop of their own, in one background thread (IoThread): the bot's loop
+only waits for a worker thread that waits for the answer, so no socket, timer or JSON decoding of a
+provider ever runs on it, and a test harness that tracks the bot's threads sees the work.
+
 Every failure (timeout, refused connection, 4xx/5xx, malformed JSON, an oversized body) comes back as
 None with one log line; nothing here raises to a caller. A 404 is an ordinary "not there": logged at DEBUG.
 """
@@ -8,11 +12,14 @@ None with one log line; nothing here raises to a caller. A 404 is an ordinary "n
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import logging
 import math
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata as package_metadata
 from typing import Any
 
@@ -59,13 +66,66 @@ class RateLimiter:
             await asyncio.sleep(delay)
 
 
+class IoThread:
+    """One background thread running the event loop the providers' HTTP sessions live on."""
+
+    def __init__(self, workers: int = 6) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        # Threads that wait for an exchange on behalf of the bot's loop (one per request in flight).
+        self.waiters = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="filmbot-metadata")
+
+    def loop(self) -> asyncio.AbstractEventLoop:
+        with self._lock:
+            if self._loop is None or self._loop.is_closed():
+                loop = asyncio.new_event_loop()
+                ready = threading.Event()
+                self._thread = threading.Thread(target=self._run, args=(loop, ready), name="filmbot-http",
+                                                daemon=True)
+                self._thread.start()
+                ready.wait()
+                self._loop = loop
+            return self._loop
+
+    @staticmethod
+    def _run(loop: asyncio.AbstractEventLoop, ready: threading.Event) -> None:
+        asyncio.set_event_loop(loop)
+        loop.call_soon(ready.set)
+        loop.run_forever()
+        loop.close()
+
+    def call(self, coro: Coroutine[Any, Any, Any], timeout: float) -> Any:
+        """Run `coro` on the I/O loop and wait for it (blocking: call from a worker thread)."""
+        # An empty context: the I/O loop's timers must use the real clock, whatever the caller's context.
+        future = contextvars.Context().run(asyncio.run_coroutine_threadsafe, coro, self.loop())
+        return future.result(timeout)
+
+    async def run(self, coro: Coroutine[Any, Any, Any], timeout: float) -> Any:
+        """Await `coro` run on the I/O loop from the bot's loop, which stays free meanwhile."""
+        return await asyncio.get_running_loop().run_in_executor(self.waiters, self.call, coro, timeout)
+
+    def running(self) -> bool:
+        return self._loop is not None and not self._loop.is_closed()
+
+    def stop(self) -> None:
+        with self._lock:
+            loop, thread, self._loop = self._loop, self._thread, None
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(loop.stop)
+        if thread is not None:
+            thread.join(5)
+
+
 class JsonClient:
     """GET JSON from one service: shared by a provider's calls, closed with the bot."""
 
     def __init__(self, name: str, base_url: str, *, rate: float, concurrency: int = 4, timeout: float = 5.0,
                  headers: Mapping[str, str] | None = None, contact: str | None = None,
-                 clock: Callable[[], float] = monotonic) -> None:
+                 clock: Callable[[], float] = monotonic, io: IoThread | None = None) -> None:
         self.name = name
+        self._own_io = io is None
+        self.io = io or IoThread()
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.headers = {"User-Agent": user_agent(contact), "Accept": "application/json", **(headers or {})}
@@ -90,6 +150,15 @@ class JsonClient:
 
     async def get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any | None:
         """The JSON answer of GET base_url + path, or None (logged) on any failure or a 404."""
+        try:
+            # The limiter's waits and the timeout run on the I/O loop; this bound only frees the worker.
+            return await self.io.run(self._get(path, params), self.timeout * 4 + 60)
+        except Exception:
+            self.failures += 1
+            log.warning("%s: the request for %s was lost", self.name, path, exc_info=True)
+            return None
+
+    async def _get(self, path: str, params: Mapping[str, str | int] | None) -> Any | None:
         if self.paused():
             self.failures += 1
             return None
@@ -140,6 +209,16 @@ class JsonClient:
             return True, json.loads(b"".join(chunks).decode("utf-8"))
 
     async def close(self) -> None:
+        """Close the session on the I/O loop, then stop that loop's thread."""
+        if self._session is not None and self.io.running():
+            try:
+                await self.io.run(self._close_session(), 10)
+            except Exception:
+                log.debug("closing the %s session failed", self.name, exc_info=True)
+        if self._own_io:
+            self.io.stop()
+
+    async def _close_session(self) -> None:
         if self._session is not None and not self._session.closed:
             await self._session.close()
         self._session = None

@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from bot.metadata import rules
+from bot.metadata.http import IoThread
 from bot.metadata.rules import FilmMetadata
 from bot.metadata.store import MISSING, MetadataStore
 from bot.metadata.tmdb import TmdbProvider
@@ -46,10 +47,11 @@ class MetadataService:
     def __init__(self, bot: FilmBot, providers: list[Provider] | None = None) -> None:
         self.bot = bot
         settings = bot.settings
+        self.io = IoThread()  # the one thread both providers' HTTP runs on
         if providers is None:
             providers = []
             if settings.metadata:
-                common = {"contact": settings.metadata_contact}
+                common = {"contact": settings.metadata_contact, "io": self.io}
                 if settings.tmdb_api_key:
                     providers.append(TmdbProvider(settings.tmdb_api_key, settings.tmdb_base_url, **common))
                 providers.append(WikidataProvider(settings.wikidata_base_url, **common))
@@ -142,3 +144,4 @@ class MetadataService:
     async def close(self) -> None:
         for provider in self.providers:
             await provider.close()
+        self.io.stop()
