@@ -153,3 +153,16 @@ async def test_autocomplete_offers_the_clubs_films(world, recorded):
 async def test_without_a_film_and_no_screening_the_member_is_asked_to_name_one(world, recorded):
     """No film typed and no current film: a private hint."""
     assert_ephemeral_reply(await world.alice.slash(world.channel, "film info"), "Name a film")
+
+
+@pytest.mark.metadata("wikidata")
+async def test_no_key_and_no_network_gives_the_plain_card(world, recorded):
+    """Wikidata unreachable (connection refused): the plain card, then no new attempt for a while."""
+    recorded.close()
+    _, embed = await card(world, film=FILM)
+    assert embed.title == "La La Land (2016)" and [f.name for f in embed.fields] == ["The club", "Critics"]
+    [provider] = world.bot.metadata.providers
+    assert provider.client.paused() and world.count("metadata_cache") == 0  # a failure is not cached
+    await card(world, film=FILM)
+    assert provider.client.requests == 1
+    assert not world.env.errors

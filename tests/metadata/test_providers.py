@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from bot import Settings, create_bot
 from bot.metadata.http import RETRY_AFTER_MAX, JsonClient
 from bot.metadata.tmdb import TmdbProvider
 from bot.metadata.wikidata import WikidataProvider
@@ -150,3 +151,17 @@ async def test_requests_are_spaced_under_the_rate_limit(recorded):
     finally:
         await client.close()
     assert recorded.count("/3/x") == 11 and took >= 0.49
+
+
+@pytest.mark.parametrize(("options", "says"), [
+    ({}, "film metadata off"),
+    ({"metadata": True}, "from Wikidata (no TMDB_API_KEY"),
+    ({"metadata": True, "tmdb_api_key": KEY}, "from TMDB"),
+])
+async def test_one_log_line_at_start_says_where_film_data_comes_from(tmp_path, caplog, options, says):
+    """Building the bot logs exactly one metadata line, and never the key."""
+    with caplog.at_level(logging.INFO, logger="bot.metadata"):
+        bot = create_bot(Settings(database=tmp_path / "f.db", **options))
+    await bot.metadata.close()
+    [record] = caplog.records
+    assert says in record.getMessage() and KEY not in record.getMessage()
