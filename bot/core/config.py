@@ -90,7 +90,8 @@ class Settings:
             tmdb_api_key=(env.get("TMDB_API_KEY") or "").strip() or None,
             tmdb_base_url=(env.get("FILMBOT_TMDB_URL") or "").strip() or TMDB_BASE_URL,
             wikidata_base_url=(env.get("FILMBOT_WIKIDATA_URL") or "").strip() or WIKIDATA_BASE_URL,
-            metadata_contact=(env.get("FILMBOT_CONTACT") or "").strip()[:200] or None,
+            metadata_contact="".join(c for c in env.get("FILMBOT_CONTACT") or "" if c.isprintable()).strip()[:200]
+            or None,
         )
 
     def require_token(self) -> str:

@@ -130,8 +130,10 @@ class JsonClient:
         self.timeout = timeout
         self.headers = {"User-Agent": user_agent(contact), "Accept": "application/json", **(headers or {})}
         self.clock = clock
+        self.rate, self.slots = rate, concurrency
         self.limiter = RateLimiter(rate, clock)
         self.concurrency = asyncio.Semaphore(concurrency)
+        self._bound: asyncio.AbstractEventLoop | None = None  # the I/O loop the primitives belong to
         self.paused_until = 0.0
         self.requests = 0  # sent, for tests and the log
         self.failures = 0  # answers lost to an error (not a 404): a "not found" after one is not cached
@@ -158,7 +160,16 @@ class JsonClient:
             log.warning("%s: the request for %s was lost", self.name, path, exc_info=True)
             return None
 
+    def _bind(self) -> None:
+        """Fresh lock, semaphore and session when the I/O loop is new (the bot was closed and started again)."""
+        loop = asyncio.get_running_loop()
+        if self._bound is not loop:
+            self._bound, self._session = loop, None
+            self.limiter = RateLimiter(self.rate, self.clock)
+            self.concurrency = asyncio.Semaphore(self.slots)
+
     async def _get(self, path: str, params: Mapping[str, str | int] | None) -> Any | None:
+        self._bind()
         if self.paused():
             self.failures += 1
             return None

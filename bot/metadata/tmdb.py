@@ -1,8 +1,9 @@
 """TMDB (themoviedb.org, API v3): search/movie, then movie/{id} with credits and external ids appended.
 
 Used when TMDB_API_KEY is set: a v3 API key goes in the `api_key` parameter, a v4 read access token
-(a JWT, "eyJ…") in an Authorization header. TMDB's published limit is ~50 requests a second per IP
-(it was 40 per 10 s); we stay at 20 a second and 4 at once. Neither the key nor a URL carrying it is logged.
+(a JWT, "eyJ…") in an Authorization header. TMDB documents its ceiling as roughly 40-50 requests a
+second per IP (the old rule, retired in 2019, was 40 per 10 s); we stay at 20 a second, 4 at once, and a
+card costs two. Neither the key nor a URL carrying it is logged (log lines name the path only).
 """
 
 from __future__ import annotations

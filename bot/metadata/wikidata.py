@@ -3,7 +3,8 @@
 A candidate counts only if it is an instance of film (Q11424) or one of its common subclasses. Read:
 publication date P577 (the earliest year), duration P2047 (in minutes, hours or seconds), director P57 and
 genre P136 (labels fetched in one more call), IMDb P345, Letterboxd P6127. Wikimedia asks API clients to
-identify themselves and to go easy: here two calls at once at most, five a second.
+identify themselves and to send requests one after another, not in parallel: one at a time here, five a
+second at most.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ class WikidataProvider:
     name = rules.WIKIDATA
 
     def __init__(self, base_url: str = WIKIDATA_BASE_URL, **client: Any) -> None:
-        self.client = JsonClient("Wikidata", base_url, rate=WIKIDATA_RATE, concurrency=2, **client)
+        self.client = JsonClient("Wikidata", base_url, rate=WIKIDATA_RATE, concurrency=1, **client)
 
     async def search(self, title: str, year: int | None) -> list[FilmMetadata]:
         """Films whose label or alias matches the search, as partial records (no director/genre labels)."""

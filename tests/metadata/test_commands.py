@@ -166,3 +166,15 @@ async def test_no_key_and_no_network_gives_the_plain_card(world, recorded):
     await card(world, film=FILM)
     assert provider.client.requests == 1
     assert not world.env.errors
+
+
+async def test_lookups_work_again_after_the_bot_is_closed_and_started(world, recorded, monkeypatch):
+    """bot.close() stops the HTTP thread; the next lookup starts a new one with fresh locks and session."""
+    monkeypatch.setattr(service, "FOUND_TTL", timedelta(minutes=1))
+    await card(world, film=FILM)
+    await world.bot.metadata.close()
+    await world.env.advance_time(120)
+    asked = recorded.count()
+    _, embed = await card(world, film=FILM)
+    assert recorded.count() > asked and embed.thumbnail.url
+    assert not world.env.errors
