@@ -178,3 +178,15 @@ async def test_lookups_work_again_after_the_bot_is_closed_and_started(world, rec
     _, embed = await card(world, film=FILM)
     assert recorded.count() > asked and embed.thumbnail.url
     assert not world.env.errors
+
+
+async def test_a_film_only_the_provider_knows_gets_a_private_card(world, recorded):
+    """Not among the club's films but found by TMDB (details 404): a private card from the search answer."""
+    result = await world.alice.slash(world.channel, "film info", film="La La Land: Behind the Scenes (2017)")
+    [message] = msgs(result)
+    embed = embed_of(message)
+    assert message.ephemeral and embed.title == "La La Land: Behind the Scenes (2017)"
+    fields = {f.name: f.value for f in embed.fields}
+    assert "No critic reviews yet" in fields["Critics"] and "themoviedb.org/movie/441130" in fields["Links"]
+    assert recorded.count("/3/movie/441130") == 1 and TMDB_ATTRIBUTION in embed.footer.text
+    assert not world.env.errors
