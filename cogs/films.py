@@ -92,7 +92,9 @@ class Films(commands.GroupCog, group_name="film", group_description="What the cl
                 await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
 
     @info.autocomplete("film")
-    async def film_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def film_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
         return await film_choices(self.bot.store, current)
 
 
