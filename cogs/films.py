@@ -14,9 +14,9 @@ from bot.club.rules import summarise
 from bot.core.checks import require_guild
 from bot.core.errors import user_errors
 from bot.core.films import TITLE_YEAR, option
-from bot.core.lookup import film_choices, film_scope
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
+from bot.corpus.lookup import film_choices, film_scope
 from bot.filmnight.gate import current_film
 from bot.metadata.render import film_card
 from bot.metadata.rules import YEAR_MAX, YEAR_MIN
