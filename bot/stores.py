@@ -9,6 +9,7 @@ from bot.corpus.store import CorpusWriter
 from bot.discussion.questions_store import QuestionStore
 from bot.discussion.store import PromptStore
 from bot.filmnight.store import FilmNightStore
+from bot.flags.store import FlagStore
 from bot.polls.store import PollStore
 from bot.quotes.store import QueryStore, QuoteStore
 from bot.reviews.draft_store import DraftStore
@@ -35,3 +36,4 @@ class Store:
         self.reviews = ReviewStore(db)
         self.filmnight = FilmNightStore(db)
         self.club = ClubStore(db)
+        self.flags = FlagStore(db)
