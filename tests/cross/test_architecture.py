@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-FEATURES = ("quotes", "discussion", "polls", "schedules", "reviews", "corpus", "filmnight", "club")
+FEATURES = ("quotes", "discussion", "polls", "schedules", "reviews", "corpus", "filmnight", "club", "flags")
 # Pure modules: text processing, poll rules, time maths, rotation picking, domain types.
 PURE = (
     "bot.corpus", "bot.corpus.clean", "bot.corpus.segment", "bot.corpus.themes", "bot.corpus.standalone",
@@ -20,7 +20,7 @@ PURE = (
     "bot.core.films", "bot.core.time", "bot.core.text", "bot.core.refusals", "bot.core.config",
     "bot.core.jobs", "bot.quotes.fts", "bot.quotes.rules", "bot.polls.rules", "bot.schedules.rules",
     "bot.discussion.rotation", "bot.discussion.stance", "bot.discussion.question", "bot.reviews.rules",
-    "bot.filmnight.rules", "bot.club.rules",
+    "bot.filmnight.rules", "bot.club.rules", "bot.flags.rules",
 )
 SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE)\s")
 
