@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 
 from bot.core.db import Database, one_row
 from bot.core.films import TITLE_YEAR, unattributed_label, unattributed_target
-from bot.corpus.store import HIDDEN_IDS
 from bot.discussion.rotation import RECENT_PROMPTS, RotationKey, RotationPick
 from bot.quotes import fts
 from bot.quotes.rules import Quote, QuoteFilters
@@ -31,7 +30,9 @@ _THEME_CLAUSE = "p.id IN (SELECT passage_id FROM passage_themes WHERE theme = ?)
 _FTS_CLAUSE = "p.id IN (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?)"
 _MARKS = "LEFT JOIN passage_marks m ON m.passage_id = p.id"
 _QUOTE_FROM = f"FROM passages p JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id {_MARKS}"
-_VISIBLE = f"NOT IN ({HIDDEN_IDS})"  # "<passage id> NOT IN (…)": not hidden by a moderator
+def _visible(column: str) -> str:
+    """Not hidden by a moderator: one primary-key probe of passage_marks per candidate row."""
+    return f"NOT EXISTS (SELECT 1 FROM passage_marks h WHERE h.passage_id = {column} AND h.hidden = 1)"
 
 
 # Case-insensitive for every script: `casefold` is registered on the connection (bot/db.py), because
@@ -123,7 +124,7 @@ class QuoteStore:
             done.exception()  # seen here too: every waiter may have gone (no "never retrieved" warning)
 
     def _where(self, filters: QuoteFilters, *, any_word: bool = False) -> tuple[list[str], list[Any]]:
-        clauses, params = ["p.quotable = 1", f"p.id {_VISIBLE}"], []
+        clauses, params = ["p.quotable = 1", _visible("p.id")], []
         if filters.film:
             clause, values = film_clause(filters.film)
             clauses.append(clause)
@@ -238,7 +239,7 @@ class QuoteStore:
         if scope is not None and filters.theme and scope_by_theme:
             # The theme has fewer passages than the scope: walk the theme's tags, checking the scope.
             column, source = "t.passage_id", "passage_themes t JOIN passages p ON p.id = t.passage_id"
-            conds += ["t.theme = ?", "p.review_id IN (SELECT value FROM json_each(?))", f"t.passage_id {_VISIBLE}"]
+            conds += ["t.theme = ?", "p.review_id IN (SELECT value FROM json_each(?))", _visible("t.passage_id")]
             params += [filters.theme, json.dumps(scope)]
             if expression is not None:
                 conds.append("EXISTS (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? AND rowid = t.passage_id)")
@@ -246,7 +247,7 @@ class QuoteStore:
         elif scope is not None:
             # +p.id: walk the scope through the review index, never the whole table by rowid.
             column, source = "+p.id", "passages p"
-            conds += ["p.review_id IN (SELECT value FROM json_each(?))", "p.quotable = 1", f"p.id {_VISIBLE}"]
+            conds += ["p.review_id IN (SELECT value FROM json_each(?))", "p.quotable = 1", _visible("p.id")]
             params.append(json.dumps(scope))
             if filters.theme:
                 conds.append("EXISTS (SELECT 1 FROM passage_themes t WHERE t.passage_id = p.id AND t.theme = ?)")
@@ -256,18 +257,18 @@ class QuoteStore:
                 params.append(expression)
         elif filters.theme:
             column, source = "t.passage_id", "passage_themes t"
-            conds += ["t.theme = ?", f"t.passage_id {_VISIBLE}"]
+            conds += ["t.theme = ?", _visible("t.passage_id")]
             params.append(filters.theme)
             if expression is not None:
                 conds.append("EXISTS (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? AND rowid = t.passage_id)")
                 params.append(expression)
         elif expression is not None:
             column, source = "rowid", "passages_fts"
-            conds += ["passages_fts MATCH ?", f"rowid {_VISIBLE}"]
+            conds += ["passages_fts MATCH ?", _visible("passages_fts.rowid")]
             params.append(expression)
         else:
             column, source = "p.id", "passages p"
-            conds += ["p.quotable = 1", f"p.id {_VISIBLE}"]
+            conds += ["p.quotable = 1", _visible("p.id")]
         return column, source, conds, params
 
     async def _sized_scope(self, filters: QuoteFilters) -> tuple[list[int] | None, bool] | None:
@@ -393,7 +394,7 @@ class QuoteStore:
                 f" coalesce(m.trimmed, snippet(passages_fts, 0, char(2), char(3), '…', 24)) AS snip"
                 f" FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid"
                 f" JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id {_MARKS}"
-                f" WHERE passages_fts MATCH ? AND p.quotable = 1 AND p.id {_VISIBLE}"
+                f" WHERE passages_fts MATCH ? AND p.quotable = 1 AND {_visible('p.id')}"
                 f" ORDER BY bm25(passages_fts) LIMIT ?",
                 (candidate, limit),
             )
@@ -414,7 +415,7 @@ class QuoteStore:
         if key is None:
             # passage_themes holds quotable passages only: one pass over its index, no join.
             rows = await self.db.fetchall(
-                f"SELECT theme, count(*) FROM passage_themes WHERE passage_id {_VISIBLE} GROUP BY theme"
+                f"SELECT theme, count(*) FROM passage_themes WHERE {_visible('passage_themes.passage_id')} GROUP BY theme"
             )
         else:
             clauses, params = self._where(QuoteFilters(film=key))
@@ -457,7 +458,7 @@ class QuoteStore:
         cache, version = self._cache(), self.db.corpus_version
         rows = await self.db.fetchall(
             "SELECT r.id, r.critic, r.outlet, f.title, f.year,"
-            f" (SELECT count(*) FROM passages p WHERE p.review_id = r.id AND p.quotable = 1 AND p.id {_VISIBLE})"
+            f" (SELECT count(*) FROM passages p WHERE p.review_id = r.id AND p.quotable = 1 AND {_visible('p.id')})"
             " AS passages"
             " FROM reviews r JOIN films f ON f.id = r.film_id ORDER BY r.critic IS NULL, r.critic, r.id"
         )
@@ -570,7 +571,7 @@ class QuoteStore:
                 [*params, used_json, POOL_SAMPLE, *params, POOL_SAMPLE],
             )
             return [self._quote(row) for row in rows]
-        seek = f"SELECT passage_id FROM passage_themes WHERE theme = :theme AND passage_id {_VISIBLE}"
+        seek = f"SELECT passage_id FROM passage_themes WHERE theme = :theme AND {_visible('passage_themes.passage_id')}"
         unused = f"{seek} AND passage_id NOT IN (SELECT value FROM json_each(:used))"
         rows = await self.db.fetchall(
             f"WITH RECURSIVE bounds(lo, span) AS (SELECT lo, hi - lo + 1 FROM (SELECT"
