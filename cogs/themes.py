@@ -1,4 +1,5 @@
-"""/theme and /passage: moderators own the discussion themes' questions and passage tags by command.
+"""/theme and /passage: moderators own the discussion themes' questions and passage tags by command,
+and decide on passages members flagged (`/passage flagged|hide|show`, bot/flags/).
 
 data/themes.toml stays the bundled default; what moderators change lives in SQLite (theme_questions,
 passage_theme_overrides) and wins over it, across re-imports and restarts. `/themes` (the member's

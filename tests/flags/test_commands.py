@@ -138,6 +138,28 @@ async def test_hide_from_the_queue_and_the_passage_is_never_quoted_again(world):
     assert text[:60] not in text_of(found)
     context = await world.bob.click(message, label="More context")
     assert_ephemeral_reply(context, "hid")
+    check_all_payloads(world.env)
+
+
+async def test_queue_pages_four_passages_at_a_time(world):
+    """Five flagged passages: two pages, four rows of four buttons and a page row; Next shows the fifth."""
+    ids = [r[0] for r in rows(world.bot.settings, "SELECT id FROM passages WHERE quotable = 1 ORDER BY id LIMIT 5")]
+    for n, passage_id in enumerate(ids):
+        for who in (world.alice, world.bob)[: 2 if n == 0 else 1]:  # the first is the most flagged
+            await world.bot.store.flags.flag(
+                passage_id=passage_id, user_id=who.id, guild_id=world.guild.id, reason=Reason.SPOILER
+            )
+    shown = await queue(world)
+    first = embed_of(shown.response)
+    assert first.title == "Flagged passages (5)" and "Page 1 of 2" in first.footer.text
+    assert "2 flags" in first.fields[0].name and len(first.fields) == 4
+    labels = [b["label"] for b in buttons(shown.response)]
+    assert len(labels) == 18 and labels[-2:] == ["Prev", "Next"]
+    second = await world.mod.click(shown.response, label="Next")
+    page = embed_of(second.response)
+    assert "Page 2 of 2" in page.footer.text and len(page.fields) == 1
+    assert [b["label"] for b in buttons(second.response)][:4] == ["Hide 1", "Keep 1", "Mark spoiler 1", "Trim 1"]
+    check_all_payloads(world.env)
 
 
 async def test_mark_spoiler_puts_the_passage_behind_spoiler_bars(world):
@@ -175,6 +197,7 @@ async def test_trim_keeps_the_chosen_sentence(world):
     assert kept in full and len(kept) < len(full)
     got = await world.bot.store.quotes.get(passage)
     assert got is not None and got.text == kept and got.trimmed
+    check_all_payloads(world.env)
 
 
 async def test_hide_and_show_by_command(world):
