@@ -10,6 +10,7 @@ from bot.discussion.questions_store import QuestionStore
 from bot.discussion.store import PromptStore
 from bot.discussion.suggestions_store import SuggestionStore
 from bot.filmnight.store import FilmNightStore
+from bot.flags.store import FlagStore
 from bot.metadata.store import MetadataStore
 from bot.polls.store import PollStore
 from bot.quotes.store import QueryStore, QuoteStore
@@ -39,3 +40,4 @@ class Store:
         self.filmnight = FilmNightStore(db)
         self.club = ClubStore(db)
         self.metadata = MetadataStore(db)
+        self.flags = FlagStore(db)

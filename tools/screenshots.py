@@ -97,6 +97,9 @@ STEPS: list[Step] = [
     Step("theme question remove", "mod", {"theme": "ending", "question": "Did {film} earn its last scene?"}),
     Step("passage tag", "mod", {"passage": "1", "theme": "music"}),
     Step("passage untag", "mod", {"passage": "1", "theme": "music"}),
+    Step("passage flagged", "mod"),
+    Step("passage hide", "mod", {"passage": "1"}),
+    Step("passage show", "mod", {"passage": "1"}),
 ]
 
 # Commands the page cannot run (it has no file picker): covered by the test suite instead.
