@@ -100,6 +100,8 @@ STEPS: list[Step] = [
     Step("passage flagged", "mod"),
     Step("passage hide", "mod", {"passage": "1"}),
     Step("passage show", "mod", {"passage": "1"}),
+    Step("film info", "alice", {"film": "La La Land"}),
+    Step("suggest question", "alice", {"text": "Which song is still in your head a week later?", "theme": "music"}),
 ]
 
 # Commands the page cannot run (it has no file picker): covered by the test suite instead.
