@@ -39,9 +39,11 @@ def reason_values(passage: TaggedPassage) -> tuple[str | None, str | None]:
     )
 
 
-# A passage's spoiler reason as read: its own, else the review's flag. (SQL over `p` and `r`.)
+# A passage's spoiler reason as read: a moderator's mark (flags' passage_marks), else its text's, else
+# the review's flag. (SQL over `p` and `r`.)
 SPOILER_REASON_SQL = (
-    f"coalesce(p.spoiler_reason, CASE WHEN r.spoiler THEN '{SpoilerReason.REVIEW_MARKED.value}' END)"
+    f"coalesce((SELECT '{SpoilerReason.MODERATOR.value}' FROM passage_marks sm WHERE sm.passage_id = p.id"
+    f" AND sm.spoiler = 1), p.spoiler_reason, CASE WHEN r.spoiler THEN '{SpoilerReason.REVIEW_MARKED.value}' END)"
 )
 
 MANUAL_SCORE = 2.0  # the score of a theme a moderator put on a passage by hand

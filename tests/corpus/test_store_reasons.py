@@ -11,7 +11,7 @@ from bot.core.config import Settings
 from bot.corpus import process_review
 from bot.corpus.bundle import import_bundled
 from bot.corpus.reasons import Refusal, SpoilerReason
-from bot.corpus.store import CorpusWriter
+from bot.corpus.store import SPOILER_REASON_SQL, CorpusWriter
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
@@ -71,3 +71,25 @@ async def test_retag_updates_quotability_and_reasons_and_keeps_a_moderators_mark
     word = max(text.split(), key=len).strip(".,;:!?“”\"'’()")
     assert query(database, "SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ? AND rowid = ?",
                  (f'"{word}"', pid)) == [(0,)]
+
+
+async def test_spoiler_reason_as_read_puts_a_moderator_mark_first_then_the_text_then_the_review(tmp_path):
+    """SPOILER_REASON_SQL: a moderator's mark (passage_marks), else the text's reason, else 'review_marked'."""
+    database = tmp_path / "s.db"
+    bot = FilmBot(Settings(database=database, data_dir=DATA))
+    store = await bot.open_store()
+    try:
+        await import_bundled(store, DATA, bot.themes, bot.settings.themes_file)
+    finally:
+        await bot.close_store()
+    with sqlite3.connect(database) as conn:
+        review_id, pid = conn.execute(
+            "SELECT p.review_id, p.id FROM passages p WHERE p.spoiler_reason IS NULL ORDER BY p.id LIMIT 1"
+        ).fetchone()
+        conn.execute("UPDATE reviews SET spoiler = 1 WHERE id = ?", (review_id,))
+        other = conn.execute("SELECT id FROM passages WHERE review_id = ? AND id != ? AND spoiler_reason IS NULL"
+                             " LIMIT 1", (review_id, pid)).fetchone()[0]
+        conn.execute("INSERT INTO passage_marks(passage_id, spoiler) VALUES (?, 1)", (pid,))
+    read = f"SELECT {SPOILER_REASON_SQL} FROM passages p JOIN reviews r ON r.id = p.review_id WHERE p.id = ?"
+    assert query(database, read, (pid,)) == [("moderator",)]
+    assert query(database, read, (other,)) == [("review_marked",)]
