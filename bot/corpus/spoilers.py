@@ -6,8 +6,9 @@ on the safe side. In order:
 - ending_theme: it carries a spoiler theme (the ending);
 - reveal: it tells what happens (a death or a survival, a twist or a reveal, who ends up with whom,
   "finally leaves", "at the very end");
-- ending_paragraph: its paragraph talks about the ending (the last shot, the climax, the twist…), or
-  an earlier passage of the paragraph revealed something: a retelling goes on to its end.
+- ending_paragraph: it talks about the ending (the last shot, the climax, the twist…), or an earlier
+  passage of its paragraph did or revealed something: a retelling goes on to the paragraph's end. What
+  comes before in the paragraph (the set-up) stays in clear.
 review_marked and moderator are set outside the text pipeline (the review's flag, a moderator's mark).
 Pure, standard library only; each pattern is one linear scan (bounded repeats, no nested ones).
 """
@@ -40,14 +41,14 @@ _REVEAL = re.compile(
     r"(?!,? (?:though,? |however,? )?(?:it|that|this|what|there|the (?:film|movie)|[A-Z][\w'’-]+['’]s "
     r"(?:film|movie))\b)"
     r"|\bcredits roll\b|\bcuts? to black\b|\bfades? (?:to black|out)\b"
-    r"|\b(?:ends|ended|ending) (?:with|on)\b|\b(?:ends|ended) (?:in|as) (?!(?:a|an|the) (?:draw|tie)\b)\w+",
+    r"|\b(?:ends|ended|ending) (?:with|on|by)\b|\b(?:ends|ended) (?:in|as) (?!(?:a|an|the) (?:draw|tie)\b)\w+",
     re.IGNORECASE,
 )
 # The paragraph is about the ending: every passage of it is hidden.
 _ENDING_TALK = re.compile(
     r"\b(?:final|last|closing|concluding) (?:scenes?|shots?|images?|moments?|minutes|sequences?|frames?|reel|act|"
     r"twist|showdown|line|words|seconds|stretch|chapter)\b(?! at\b)"
-    r"|\btwist(?:s|ed)?\b|\bclimax\w*|\bclimactic\b|\bfinale\b|\bepilogue\b|\bcoda\b|\bd[eé]nouement\b"
+    r"|\btwist(?:s|ed)?\b|\bclimax\w*|\bclimactic\b|\bfinales?\b|\bepilogue\b|\bcoda\b|\bd[eé]nouement\b"
     r"|\b(?:film|movie|story|picture|it) (?:ends|closes|concludes)\b(?! up\b)|\b(?:ends?|ended) (?:badly|happily|"
     r"tragically|poorly|abruptly|on a)\b|\bending (?:a|the) (?:movie|film|story)\b|\bways? (?:of|to) end\b|\bendings?\b|\bthe end of the (?:film|movie|story)\b",
     re.IGNORECASE,
@@ -63,12 +64,10 @@ def spoiler_reasons(
     after a warning, whether it carries a spoiler theme.
     """
     reasons: list[SpoilerReason | None] = []
-    talk_paragraphs = {p for text, p, tagged in zip(texts, paragraphs, ending_tagged, strict=True)
-                       if tagged or _ENDING_TALK.search(text)}
-    revealed_in: int | None = None
+    spoiling: int | None = None  # the paragraph whose ending talk or reveal has begun
     for text, paragraph, zone, tagged in zip(texts, paragraphs, zones, ending_tagged, strict=True):
-        if revealed_in != paragraph:
-            revealed_in = None
+        if spoiling != paragraph:
+            spoiling = None
         reason: SpoilerReason | None = None
         if zone:
             reason = SpoilerReason.AFTER_WARNING
@@ -76,9 +75,9 @@ def spoiler_reasons(
             reason = SpoilerReason.ENDING_THEME
         elif _REVEAL.search(text):
             reason = SpoilerReason.REVEAL
-        elif paragraph in talk_paragraphs or revealed_in == paragraph:
+        elif spoiling == paragraph or _ENDING_TALK.search(text):
             reason = SpoilerReason.ENDING_PARAGRAPH
-        if reason in (SpoilerReason.REVEAL, SpoilerReason.ENDING_THEME):
-            revealed_in = paragraph
+        if reason in (SpoilerReason.REVEAL, SpoilerReason.ENDING_THEME, SpoilerReason.ENDING_PARAGRAPH):
+            spoiling = paragraph
         reasons.append(reason)
     return reasons
