@@ -32,6 +32,10 @@ class Settings:
     shards: str | None = None
     # Commands are synced when their signature changes; tests and the playground keep this on.
     auto_sync: bool = True
+    # host:port pairs `/review add-link` may fetch from despite the address rules (tests, intranets).
+    # Only from the environment: never changeable from Discord.
+    fetch_allow: tuple[str, ...] = ()
+    fetch_timeout: float = 15.0  # seconds for one whole page fetch, redirects included
 
     def __post_init__(self) -> None:
         # Accept str paths from callers and keep the object frozen.
@@ -49,6 +53,13 @@ class Settings:
                 f"FILMBOT_CATCHUP_GRACE_HOURS={self.catchup_grace_hours:g} must be a number of hours"
                 f" from 0 to {MAX_CATCHUP_GRACE_HOURS:g}"
             )
+        object.__setattr__(self, "fetch_allow", tuple(self.fetch_allow))
+        for entry in self.fetch_allow:
+            host, sep, port = entry.rpartition(":")
+            if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+                raise ConfigError(f"FILMBOT_FETCH_ALLOW entry {entry!r} must be host:port, e.g. 127.0.0.1:8080")
+        if not 0 < self.fetch_timeout <= 60:
+            raise ConfigError(f"fetch_timeout={self.fetch_timeout:g} must be from 0 to 60 seconds")
         try:
             ZoneInfo(self.default_timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -73,6 +84,7 @@ class Settings:
             catchup_grace_hours=_float(env, "FILMBOT_CATCHUP_GRACE_HOURS", 6.0),
             log_level=(env.get("FILMBOT_LOG_LEVEL") or "INFO").upper(),
             shards=env.get("FILMBOT_SHARDS") or None,
+            fetch_allow=tuple(e for e in (env.get("FILMBOT_FETCH_ALLOW") or "").replace(",", " ").split() if e),
         )
 
     def require_token(self) -> str:
