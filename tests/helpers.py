@@ -724,6 +724,7 @@ class ReviewSite:
         return (f"127.0.0.1:{self.port}",)
 
     def start(self) -> ReviewSite:
+        gzip_bomb()  # built now: building it while a test measures loop lag would compete for the GIL
         self._thread.start()
         self._ready.wait(10)
         return self
@@ -872,6 +873,19 @@ def gzip_bomb() -> bytes:
         block = b" " * (1024 * 1024)
         _BOMB = b"".join(packer.compress(block) for _ in range(100)) + packer.flush()
     return _BOMB
+
+
+async def least_loop_gap(make_work: Callable[[], Awaitable[Any]], tries: int = 3, limit: float = 0.1):
+    """(gap, result) of `make_work()` under `longest_loop_gap`, retried while the gap is over `limit`:
+    on a shared, loaded machine the process itself is sometimes descheduled for 100+ ms; a stall our
+    code causes shows on every try."""
+    best: tuple[float, Any] = (float("inf"), None)
+    for _ in range(tries):
+        gap, result = await longest_loop_gap(make_work())
+        best = min(best, (gap, result), key=lambda pair: pair[0])
+        if gap < limit:
+            break
+    return best
 
 
 async def longest_loop_gap(work: Awaitable[Any]) -> tuple[float, Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import contextvars
 import ipaddress
 import re
 import socket
@@ -243,7 +244,19 @@ async def _read_body(response: aiohttp.ClientResponse, limit: int) -> bytes:
 
 async def fetch_page(url: str, policy: FetchPolicy) -> Fetched:
     """The page at `url` (after at most `policy.max_redirects` redirects, each checked); FetchRefused
-    with one line for anything outside the rules, any network failure or the time limit."""
+    with one line for anything outside the rules, any network failure or the time limit.
+
+    The fetch runs on its own event loop in a worker thread, in a fresh context: the bot's loop never
+    touches the outside connection (a slow or hostile server costs it nothing), and the time limit is
+    kept by a clock nothing else can move (tests run the bot's loop on a virtual clock).
+    """
+    def run() -> Fetched:
+        return contextvars.Context().run(asyncio.run, _fetch(url, policy))
+
+    return await asyncio.to_thread(run)
+
+
+async def _fetch(url: str, policy: FetchPolicy) -> Fetched:
     connector = aiohttp.TCPConnector(resolver=GuardedResolver(policy), use_dns_cache=False, limit=1)
     session = aiohttp.ClientSession(
         connector=connector,

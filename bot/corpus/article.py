@@ -181,7 +181,8 @@ def _checked(article: Article, paywalled: bool) -> Article:
             "That page looks paywalled: it shows only a teaser of the article."
             " Paste the review with `/review add` instead."))
     if size == 0:
-        return Article(title=article.title, refusal="That page has no article text I can find (empty page?).")
+        return Article(title=article.title, refusal=(
+            "That page has no article text I can find: an empty page, or not a review article."))
     if size < MIN_ARTICLE_CHARS:
         return Article(title=article.title, refusal=(
             f"That page holds only {size} characters of article text: not a review article"

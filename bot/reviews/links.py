@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from bot.core.fetch import FetchPolicy, check_hop, fetch_page, url_key
 from bot.core.refusals import UserError
 from bot.core.text import inert
+from bot.core.time import utc_now_iso
 from bot.corpus.article import Article, extract_article
 from bot.corpus.pool import WorkerTimeout, run_isolated
 from bot.reviews.link_rules import (
@@ -62,7 +63,7 @@ async def read_article(url: str, policy: FetchPolicy) -> tuple[str, str, Article
         raise UserError("That page is too complex to read in time: not a review page I can use.") from None
     if article.refusal:
         raise UserError(article.refusal)
-    return fetched.url, fetched.fetched_at, article
+    return fetched.url, utc_now_iso(), article  # the bot's clock (the fetch ran on its own loop)
 
 
 async def check_not_added(bot: FilmBot, *urls: str) -> None:
