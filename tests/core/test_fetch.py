@@ -152,7 +152,7 @@ async def test_hostile_links_are_refused_with_one_line_and_the_loop_keeps_tickin
     """Redirects to private addresses, private names, 50 MB, a gzip bomb, a drip, an image, 10 redirects."""
     policy = policy_for(review_site)
     for url, needle in hostile(review_site):
-        gap, result = await least_loop_gap(lambda: fetch_page(url, policy))
+        gap, result = await least_loop_gap(lambda url=url: fetch_page(url, policy))
         assert isinstance(result, FetchRefused), (url, result)
         assert needle in result.message and "\n" not in result.message, (url, result.message)
         assert gap < 0.1, f"{url}: the event loop stalled for {gap * 1000:.0f} ms"

@@ -16,7 +16,7 @@ PURE = (
     "bot.corpus", "bot.corpus.clean", "bot.corpus.segment", "bot.corpus.themes", "bot.corpus.standalone",
     "bot.corpus.quotes", "bot.corpus.context", "bot.corpus.hostile", "bot.corpus.film_refs",
     "bot.corpus.themes_model", "bot.corpus.themes_load", "bot.corpus.preview", "bot.corpus.run_on",
-    "bot.corpus.pool",
+    "bot.corpus.pool", "bot.corpus.article", "bot.reviews.link_rules",
     "bot.core.films", "bot.core.time", "bot.core.text", "bot.core.refusals", "bot.core.config",
     "bot.core.jobs", "bot.quotes.fts", "bot.quotes.rules", "bot.polls.rules", "bot.schedules.rules",
     "bot.discussion.rotation", "bot.discussion.stance", "bot.discussion.question", "bot.reviews.rules",

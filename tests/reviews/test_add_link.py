@@ -210,7 +210,7 @@ async def test_hostile_links_are_refused_with_one_line_nothing_stored_loop_never
     await add_link(world, review_site.url("/page/blog"))  # warm the worker: fork + import are not the case
     before = table_digest(world.db_path)
     for url, needle in hostile(review_site):
-        gap, result = await least_loop_gap(lambda: add_link(world, url))
+        gap, result = await least_loop_gap(lambda url=url: add_link(world, url))
         assert not isinstance(result, Exception), (url, result)
         text = assert_ephemeral_reply(result, needle)
         assert "\n" not in text.strip(), (url, text)
