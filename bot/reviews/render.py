@@ -217,16 +217,20 @@ def link_preview_text(
     hidden = [meta.spoiler or bool(hidden_keys & set(p.themes)) for p in passages]
     quotable = [(p, h) for p, h in zip(passages, hidden, strict=True) if p.quotable]
     critic = inert(meta.critic, 100) if meta.critic else "none on the page (stored unattributed)"
+    url = meta.url or "?"
+    link = f"<{clip(url, 300)}>" if not set(url) & set("<>|`*_~ ") and len(url) <= 300 else inert(url, 300)
     lines = [
         "**Preview: nothing is stored until you press Save.**",
-        f"Link: <{inert(meta.url or '?', 300)}> (fetched {fetched_at[:10]})",
+        f"Link: {link} (fetched {fetched_at[:10]})",
         f"Critic: {critic} · Outlet: {_value(meta.outlet)} · Date: {_value(meta.date)}",
         f"Film: *{inert(film_label(meta.film, meta.year), 150)}* ({_HOW.get(how, how)})",
         f"Passages: {len(passages)}, quotable: {len(quotable)} · spoiler passages: {sum(hidden)}"
         + (" (the whole review is marked as a spoiler)" if meta.spoiler else ""),
-        f"Themes found: {theme_summary(themes_found(passages), themes)}",
+        clip(f"Themes found: {theme_summary(themes_found(passages), themes)}", 600),
     ]
-    if quotable:
-        first, first_hidden = quotable[0]
-        lines += ["First quotable passage:", quote_block(first.text, hidden=first_hidden, limit=700)]
-    return clip("\n".join(lines), CONTENT_MAX)
+    head = "\n".join(lines)
+    if not quotable:
+        return clip(head, CONTENT_MAX)
+    first, first_hidden = quotable[0]
+    room = CONTENT_MAX - len(head) - 40  # the passage is sized to fit whole: a cut never drops a closing ||
+    return head + "\nFirst quotable passage:\n" + quote_block(first.text, hidden=first_hidden, limit=min(700, room))

@@ -216,3 +216,12 @@ async def test_hostile_links_are_refused_with_one_line_nothing_stored_loop_never
         assert "\n" not in text.strip(), (url, text)
         assert table_digest(world.db_path) == before, url
         assert gap < 0.1, f"{url}: the event loop stalled for {gap * 1000:.0f} ms"
+
+
+async def test_spoiler_review_preview_hides_its_first_passage(world, review_site):
+    """spoiler:True: the preview's first quotable passage is behind spoiler tags, and so are its quotes."""
+    result = await add_link(world, review_site.url("/page/blog"), spoiler=True)
+    content = preview_message(result).content
+    assert "> ||" in content and content.rstrip().endswith("||") and "marked as a spoiler" in content
+    await save(world, result)
+    assert world.q("SELECT spoiler FROM reviews WHERE url_key IS NOT NULL") == [(1,)]
