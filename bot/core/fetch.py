@@ -271,7 +271,7 @@ async def _fetch(url: str, policy: FetchPolicy) -> Fetched:
         async with asyncio.timeout(policy.timeout), session:
             return await _follow(session, url, policy)
     except TimeoutError:
-        raise FetchRefused(f"The site did not send the page within {policy.timeout:g} seconds.") from None
+        raise FetchRefused(f"The site did not send the page within {policy.timeout:g} s.") from None
     except aiohttp.ClientConnectorError as error:
         if isinstance(error.os_error, FetchRefused):
             raise error.os_error from None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any
+from typing import Any, Self
 
 import discord
 
@@ -42,7 +42,9 @@ class LinkButton(
         self.draft_id, self.action = draft_id, action
 
     @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
         return cls(int(match["id"]), match["action"])
 
     async def callback(self, interaction: discord.Interaction) -> None:

@@ -193,7 +193,7 @@ def hostile(site) -> list[tuple[str, str]]:
         (f"http://localhost:{site.port}/page/blog", "resolves to"),
         (site.url("/big"), "larger than 2 MB"),
         (site.url("/bomb"), "larger than 2 MB"),
-        (site.url("/drip"), "within 3 seconds"),
+        (site.url("/drip"), "within 3 s"),
         (site.url("/image"), "not a web page"),
         (site.url("/hop/10"), "more than 5 times"),
         (site.url("/nested"), "no article text"),
