@@ -20,6 +20,7 @@ from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.corpus.lookup import autocomplete_matches, film_choices
 from bot.quotes.rules import QuoteFilters
+from bot.reviews.link_views import LINK_EDIT_ID, LinkButton, start_link_preview, submit_edit_form
 from bot.reviews.render import (
     changes_text,
     history_text,
@@ -112,19 +113,21 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(RemoveButton, ListPageButton)
+        self.bot.add_dynamic_items(RemoveButton, ListPageButton, LinkButton)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(RemoveButton, ListPageButton)
+        self.bot.remove_dynamic_items(RemoveButton, ListPageButton, LinkButton)
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """/review add forms: handled from their saved draft, so they survive restarts."""
+        """/review add forms and add-link's Edit details: handled from their saved draft (restarts)."""
         if interaction.type is not discord.InteractionType.modal_submit:
             return
-        match = DRAFT_ID.match(str(interaction_data(interaction).get("custom_id", "")))
-        if match:
+        custom_id = str(interaction_data(interaction).get("custom_id", ""))
+        if match := DRAFT_ID.match(custom_id):
             await submit_draft(interaction, int(match.group(1)))
+        elif match := LINK_EDIT_ID.match(custom_id):
+            await submit_edit_form(interaction, int(match.group(1)))
 
     async def find(self, value: str) -> ReviewRow:
         review_id = parse_review_id(value)
@@ -168,6 +171,28 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
                 return
             check_upload(file.filename, file.size)
             await store_review(interaction, meta, decode_upload(file.filename, await file.read()))
+
+    @app_commands.command(
+        name="add-link", description="Add a review from its web page: see a private preview, then Save."
+    )
+    @app_commands.describe(
+        url="The review's page (http/https); only public web pages are fetched",
+        film="The film, if the page title does not name it (new films are created)",
+        year="Release year, e.g. 2014",
+        spoiler="The whole review gives the ending away: every quote from it is hidden behind a spoiler tag",
+    )
+    async def add_link(
+        self,
+        interaction: discord.Interaction,
+        url: str,
+        film: str | None = None,
+        year: int | None = None,
+        spoiler: bool = False,
+    ) -> None:
+        """Fetch a review page, show privately what would be stored, then Save, Edit details or Cancel."""
+        async with user_errors(interaction):
+            await require_moderator(interaction, "add reviews")
+            await start_link_preview(interaction, url, film, year, spoiler)
 
     @app_commands.command(
         name="edit", description="Fix a review's film, critic, outlet, link or date (- clears)."
@@ -376,6 +401,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         return choices
 
     @add.autocomplete("film")
+    @add_link.autocomplete("film")
     @edit.autocomplete("film")
     @list_reviews.autocomplete("film")
     async def film_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

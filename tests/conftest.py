@@ -57,3 +57,14 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DEFAULT_DATA_DIR, target, ignore=shutil.ignore_patterns("*.db", "*.db-*"))
     return target
+
+
+@pytest.fixture(scope="session")
+def review_site():
+    """The loopback review website (tests.helpers.ReviewSite), one per test session."""
+    from tests.helpers import ReviewSite
+
+    site = ReviewSite().start()
+    yield site
+    site.stop()
+

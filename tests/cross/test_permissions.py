@@ -25,6 +25,7 @@ MODERATOR_ONLY = [
     ("config log-channel", {}),
     ("review add", {"film": "Whiplash", "file": ("w.txt", b"Whiplash is loud. It is also a very precise film.")}),
     ("review add", {"film": "Whiplash"}),
+    ("review add-link", {"url": "http://127.0.0.1:9/review"}),
     ("review edit", {"review": "1", "critic": "Somebody"}),
     ("review remove", {"review": "1"}),
     ("review export", {}),
