@@ -38,6 +38,11 @@ def preview(text: str, themes: dict[str, Theme], film: str | None, year: int | N
     ]
 
 
+def shown(path: str | Path) -> str:
+    """A path as printable text: bytes of a file name that are not UTF-8 appear as \\xNN, not as a crash."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def read_review(path: Path) -> str:
     """The file's text, or InputError saying in one line why it cannot be a review."""
     if not path.exists():
@@ -65,7 +70,7 @@ def read_review(path: Path) -> str:
 
 def _listing(path: str, passages: list[dict[str, Any]], out: TextIO) -> None:
     """Readable per-passage listing of one file."""
-    print(f"== {path}: {len(passages)} passages", file=out)
+    print(f"== {shown(path)}: {len(passages)} passages", file=out)
     for p in passages:
         flags = "quotable" if p["quotable"] else "not quotable"
         tags = ", ".join(p["themes"]) or "-"
@@ -95,7 +100,7 @@ def run_parsed(args: argparse.Namespace) -> int:
     try:  # every file is checked before anything is printed: --json output is all or nothing
         texts = [(path, read_review(Path(path))) for path in args.paths]
     except (InputError, OSError) as exc:
-        print(f"filmbot preview: {exc}".splitlines()[0], file=sys.stderr)
+        print(shown(f"filmbot preview: {exc}".splitlines()[0]), file=sys.stderr)
         return 2
     results = [(path, preview(text, themes, args.film, args.year)) for path, text in texts]
     if args.json:
