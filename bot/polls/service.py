@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.club.service import critics_vs_club_fields
+from bot.core import closing
 from bot.core.channels import member_can_view, resolve_channel
 from bot.core.checks import require_channel_id, require_guild
+from bot.core.closing import CLOSE_LEASE, AnnounceError
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
@@ -30,25 +32,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Announcing a closed poll is retried this long after each failure; then moderators are told.
-CLOSE_BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(hours=1),
-                 timedelta(hours=6))
-CLOSE_LEASE = timedelta(minutes=2)  # the closer's own attempt; the job takes over after (e.g. a crash)
 RECORD_RETRY = (0.5, 2.0)  # seconds between attempts to store a posted poll's message id
 
 # What the bot needs in a channel to run a poll there to the end (results are posted as embeds).
 _POLL_PERMISSIONS = (("view_channel", "View Channel"), ("send_messages", "Send Messages"),
                      ("embed_links", "Embed Links"), ("read_message_history", "Read Message History"))
-
-
-class AnnounceError(Exception):
-    """A closed poll's results cannot be posted for a reason that is not a Discord error."""
-
-
-def describe_error(error: BaseException) -> str:
-    if isinstance(error, discord.HTTPException):
-        return f"Discord error HTTP {error.status} ({clip(error.text or type(error).__name__, 120)})"
-    return clip(str(error), 200)
 
 
 def check_can_post_here(interaction: discord.Interaction) -> None:
@@ -226,19 +214,22 @@ class PollService:
         poll = await self.bot.store.polls.get(poll_id)
         if poll is None or poll.is_open:
             return False
-        try:
-            await self._announce_once(poll, look_for_earlier=not first_attempt)
-        except (discord.HTTPException, sqlite3.OperationalError, AnnounceError) as error:
-            log.warning("announcing the results of poll %s failed: %s", poll_id, error)
-            await self._announce_failed(poll, describe_error(error))
-            return False
-        return True
+        return await closing.finish(
+            self.bot, self.bot.store.polls.closing, poll.id,
+            lambda: self._announce_once(poll, look_for_earlier=not first_attempt),
+            what=f"the results of poll {poll.id}", guild_id=poll.guild_id, channel_id=poll.channel_id,
+            notice=lambda attempts, reason: (
+                f"⚠️ Poll #{poll.id} (“{inert(poll.question, 100)}”) closed, but I could not post its results"
+                f" after {attempts} attempts: {reason}. `/poll results poll:{poll.id}` still shows them."),
+        )
 
     async def _announce_once(self, poll: Poll, *, look_for_earlier: bool) -> None:
         channel = await resolve_channel(self.bot, poll.channel_id)
         if channel is None:
             raise AnnounceError(f"its channel <#{poll.channel_id}> is gone or I can no longer see it")
-        if look_for_earlier and (earlier := await self._earlier_results(channel, poll)) is not None:
+        since = from_iso(poll.closed_at or iso(self.bot.now()))
+        if look_for_earlier and (earlier := await closing.earlier_post(
+                self.bot, channel, since, logic.results_title(poll))) is not None:
             await self.bot.store.polls.set_results_message(poll.id, earlier)
             return
         voters: int | None = None
@@ -256,52 +247,6 @@ class PollService:
             embed.add_field(name=name, value=value, inline=False)
         message = await channel.send(embed=embed, allowed_mentions=NO_MENTIONS)
         await self.bot.store.polls.set_results_message(poll.id, message.id)
-
-    async def _earlier_results(self, channel: Any, poll: Poll) -> int | None:
-        """The id of this poll's results message if an earlier attempt posted it, else None.
-
-        Only this poll's own results title is proof; other bot messages since the close say nothing.
-        """
-        marker = logic.results_title(poll)
-        since = from_iso(poll.closed_at or iso(self.bot.now())) - timedelta(seconds=1)
-        me = self.bot.user
-        try:
-            async for message in channel.history(after=since, limit=200, oldest_first=True):
-                if me is not None and message.author.id == me.id and any(e.title == marker for e in message.embeds):
-                    return message.id
-        except discord.Forbidden:
-            # Without Read Message History nothing can be proven; announcing (rarely twice) beats never.
-            log.warning("cannot read the history of channel %s to check poll %s", poll.channel_id, poll.id)
-        return None
-
-    async def _announce_failed(self, poll: Poll, reason: str) -> None:
-        attempts = await self.bot.store.polls.close_attempts(poll.id) + 1
-        if attempts <= len(CLOSE_BACKOFF):
-            next_at = iso(self.bot.now() + CLOSE_BACKOFF[attempts - 1])
-            await self.bot.store.polls.closing_failed(poll.id, reason, next_at)
-            self.bot.scheduler.wake()
-            return
-        await self.bot.store.polls.closing_failed(poll.id, reason, None)
-        await self.tell_moderators(
-            poll,
-            f"⚠️ Poll #{poll.id} (“{inert(poll.question, 100)}”) closed, but I could not post its results after"
-            f" {attempts} attempts: {reason}. `/poll results poll:{poll.id}` still shows them.",
-        )
-
-    async def tell_moderators(self, poll: Poll, text: str) -> None:
-        """The server's log channel if one is set, else the poll's own channel, else only the log."""
-        settings = await self.bot.store.guilds.get(poll.guild_id)
-        for channel_id in (settings.log_channel_id, poll.channel_id):
-            if channel_id is None:
-                continue
-            try:
-                channel = await resolve_channel(self.bot, channel_id)
-                if channel is not None:
-                    await channel.send(clip(text, 2000), allowed_mentions=NO_MENTIONS)
-                    return
-            except discord.HTTPException:
-                log.warning("could not tell the moderators in channel %s", channel_id, exc_info=True)
-        log.error("moderator notice for guild %s: %s", poll.guild_id, text)
 
     async def native_counts(self, poll: Poll, *, end: bool) -> tuple[int, ...] | None:
         """Vote counts straight from Discord (None if unreadable); with end=True an unfinished poll is ended."""
