@@ -230,6 +230,16 @@ def reminder_times(start: datetime, now: datetime) -> list[tuple[str, datetime]]
     return [(kind, start - before) for kind, before in REMINDERS if start - before > now]
 
 
+def reminder_stale(kind: str, start: datetime, now: datetime) -> bool:
+    """A reminder reached late (downtime, retries) is sent only while it still tells the truth: "tomorrow"
+    until the next reminder's moment, "in an hour" until the start. The end step is never stale."""
+    ahead = dict(REMINDERS).get(kind)
+    if ahead is None:
+        return False
+    limit = max((start - before for _, before in REMINDERS if before < ahead), default=start)
+    return now >= limit
+
+
 def clean_location(where: str | None) -> str | None:
     text = " ".join((where or "").split())
     if not text:
