@@ -32,7 +32,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RECORD_RETRY = (0.5, 2.0)  # seconds between attempts to store a posted poll's message id
+# Seconds between attempts to store a posted poll's message id: another process holding the write lock for
+# tens of seconds is waited out (each attempt also waits SQLite's busy timeout); after that the message
+# is withdrawn, never left live and unknown.
+RECORD_RETRY = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
 
 # What the bot needs in a channel to run a poll there to the end (results are posted as embeds).
 _POLL_PERMISSIONS = (("view_channel", "View Channel"), ("send_messages", "Send Messages"),
@@ -112,8 +115,30 @@ class PollService:
             if not sent:
                 await self.bot.store.polls.delete(poll.id)
             raise
-        await self._record_message(poll.id, message.id)
+        try:
+            await self._record_message(poll.id, message.id)
+        except sqlite3.OperationalError as error:
+            await self._withdraw(interaction, message, poll.id)
+            raise UserError(
+                "I could not save this poll (the database stayed busy), so I withdrew its message. Please try again."
+            ) from error
         self.bot.scheduler.wake()
+
+    async def _withdraw(self, interaction: discord.Interaction, message: discord.Message, poll_id: int) -> None:
+        """A posted poll the database cannot record: delete its message, then (if it can) its row. A row left
+        behind has no message id; the deadline job finds no message of it and forgets it (see close_poll)."""
+        try:
+            await message.delete()
+        except discord.HTTPException:
+            try:
+                await interaction.delete_original_response()
+            except discord.HTTPException:
+                log.error("poll %s: its message %s could not be recorded nor withdrawn", poll_id, message.id)
+        try:
+            await self.bot.store.polls.delete(poll_id)
+        except sqlite3.OperationalError:
+            log.warning("poll %s: its withdrawn row stays until its deadline", poll_id)
+            self.bot.scheduler.wake()
 
     async def _record_message(self, poll_id: int, message_id: int) -> None:
         """The message exists: its id must be stored (a locked database is waited out, not fatal)."""
@@ -196,12 +221,40 @@ class PollService:
         The poll is now 'closing' in the database: if announcing fails here, or the process dies before
         it, the deadline job finishes it (see announce).
         """
+        poll = await self.bot.store.polls.get(poll_id)
+        if poll is not None and poll.message_id is None and poll.is_open and not await self._adopt_message(poll):
+            await self.bot.store.polls.delete(poll_id)  # never shown, or withdrawn: nothing to close or announce
+            return False
         lease = iso(self.bot.now() + CLOSE_LEASE)  # the job leaves this attempt alone meanwhile
         tally = await self.bot.store.polls.close(poll_id, iso(self.bot.now()), closed_by, retry_at=lease)
         if tally is None:
             return False
         await self.announce(poll_id, first_attempt=True)
         return True
+
+    async def _adopt_message(self, poll: Poll) -> bool:
+        """A poll reaching its deadline with no message id: find its message (recording the id failed, or
+        fetching it after posting did) and record it. False when no such message exists (the post failed,
+        or the message was withdrawn); True too when the channel cannot be read (announcing beats losing)."""
+        mine = (f"filmbot:poll:vote:{poll.id}:", f"filmbot:poll:select:{poll.id}")
+        try:
+            channel = await resolve_channel(self.bot, poll.channel_id)
+            if channel is None:
+                return True
+            since = from_iso(poll.created_at) - timedelta(seconds=1)
+            async for message in channel.history(after=since, limit=200, oldest_first=True):
+                if self.bot.user is None or message.author.id != self.bot.user.id:
+                    continue
+                ids = [getattr(c, "custom_id", None) or "" for row in message.components
+                       for c in getattr(row, "children", [row])]
+                native = message.poll is not None and message.poll.question == poll.question
+                if native or any(i.startswith(mine) for i in ids):
+                    await self.bot.store.polls.set_message(poll.id, message.id)
+                    return True
+        except discord.HTTPException:
+            log.warning("could not look for the message of poll %s", poll.id, exc_info=True)
+            return True
+        return False
 
     async def announce(self, poll_id: int, *, first_attempt: bool = False) -> bool:
         """One attempt to finish closing: disable the buttons or end the native poll, post the results.
