@@ -431,6 +431,19 @@ class FilmNightStore:
         return int(await self.db.fetchval(
             "SELECT attempts FROM screening_reminders WHERE screening_id = ? AND kind = ?", (screening_id, kind), 0))
 
+    async def orphan_claims(self) -> list[tuple[int, str, str]]:
+        """(screening, kind, due_at) claimed by a process that died before settling them (read at start)."""
+        rows = await self.db.fetchall(
+            "SELECT screening_id, kind, due_at FROM screening_reminders WHERE status = 'claimed' ORDER BY due_at")
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    async def release_claim(self, screening_id: int, kind: str) -> None:
+        """An orphaned claim that was not sent: due again (the job sends it, or skips it if stale)."""
+        await self.db.execute(
+            "UPDATE screening_reminders SET status = 'due' WHERE screening_id = ? AND kind = ? AND status = 'claimed'",
+            (screening_id, kind),
+        )
+
     async def reminder_attempts(self, screening_id: int, kind: str) -> int:
         return int(await self.db.fetchval(
             "SELECT attempts FROM screening_reminders WHERE screening_id = ? AND kind = ?", (screening_id, kind), 0))

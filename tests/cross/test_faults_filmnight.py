@@ -209,3 +209,35 @@ async def test_one_5xx_at_a_reminder_is_retried(world, settings):
     await world.env.advance_time(60)
     assert len(reminders(world)) == 2 and "in an hour" in reminders(world)[0] + reminders(world)[1]
     assert db(settings, "SELECT status FROM screening_reminders WHERE kind = '1h'") == [("sent",)]
+
+
+async def test_an_end_step_claimed_before_a_crash_runs_after_restart(world, settings):
+    """The process dies between claiming the end step and running it: after restart it runs, once."""
+    await schedule(world)
+    await advance_to(world, 2026, 1, 5, 22, 50)
+    await world.bot.scheduler.stop()
+    with sqlite3.connect(settings.database) as con:
+        con.execute("UPDATE screening_reminders SET status = 'claimed' WHERE kind = 'end'")
+    con.close()
+    await advance_to(world, 2026, 1, 5, 23, 5)
+    await world.env.restart_bot()
+    await world.env.advance_time(60)
+    assert len([t for t in world.channel.threads if "Spoilers" in t.name]) == 1
+    assert db(settings, "SELECT status FROM screenings") == [("ended",)]
+    assert db(settings, "SELECT status FROM screening_reminders WHERE kind = 'end'") == [("sent",)]
+
+
+async def test_a_reminder_posted_just_before_a_crash_is_not_posted_again(world, settings):
+    """Posted, then the process died before settling it: the channel proves it, nothing is re-sent."""
+    await schedule(world)
+    await advance_to(world, 2026, 1, 5, 19, 1)
+    assert len(reminders(world)) == 2
+    await world.bot.scheduler.stop()
+    with sqlite3.connect(settings.database) as con:
+        con.execute("UPDATE screening_reminders SET status = 'claimed', message_id = NULL WHERE kind = '1h'")
+    con.close()
+    await world.env.restart_bot()
+    await world.env.advance_time(60)
+    assert len(reminders(world)) == 2
+    assert db(settings, "SELECT status, message_id IS NOT NULL FROM screening_reminders WHERE kind = '1h'") == [
+        ("sent", 1)]
