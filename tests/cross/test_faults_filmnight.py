@@ -241,3 +241,16 @@ async def test_a_reminder_posted_just_before_a_crash_is_not_posted_again(world, 
     assert len(reminders(world)) == 2
     assert db(settings, "SELECT status, message_id IS NOT NULL FROM screening_reminders WHERE kind = '1h'") == [
         ("sent", 1)]
+
+
+async def test_a_reminder_discord_refuses_for_good_is_reported_to_moderators(world, settings):
+    """403 on the 1 h reminder: not retried, 'failed', and the log channel says which reminder and why."""
+    logs = world.guild.create_text_channel("mod-log")
+    await world.mod.slash(world.channel, "config log-channel", channel=logs)
+    await schedule(world)
+    await advance_to(world, 2026, 1, 5, 18, 59)
+    discord_fault(world.env, "POST", f"/channels/{world.channel.id}/messages", 403)
+    await world.env.advance_time(2 * 60)
+    assert db(settings, "SELECT status, attempts FROM screening_reminders WHERE kind = '1h'") == [("failed", 1)]
+    notices = [m.content for m in logs.history() if m.author.bot]
+    assert any("1h reminder" in n and "La La Land" in n and "403" in n for n in notices), notices
