@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.core.time import iso
+from bot.filmnight.reconcile import reconcile
 
 if TYPE_CHECKING:
     from bot.filmnight.service import FilmNightService
@@ -36,7 +37,7 @@ class FilmNightJob:
     async def run_due(self, now: datetime) -> None:
         if not self.reconciled:  # before any reminder: one for a deleted or moved event must not go out
             try:
-                self.reconciled = await self.service.reconcile()
+                self.reconciled = await reconcile(self.service)
             except Exception:
                 log.exception("reconciling screenings with Discord's events failed")
         for pick_id in await self.service.store.due_picks(now):

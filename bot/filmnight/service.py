@@ -261,60 +261,6 @@ class FilmNightService:
         assert moved is not None
         return moved
 
-    async def reconcile(self) -> bool:
-        """At start: every screening still to come follows its Discord event as it is now (moved, cancelled,
-        deleted or ended while the bot was offline). True when each one could be checked."""
-        checked = True
-        await self.recover_claims()
-        for screening in await self.store.scheduled():
-            guild = self.bot.get_guild(screening.guild_id)
-            if guild is None:
-                continue  # not in this server (any more): nothing to compare with
-            try:
-                event = await guild.fetch_scheduled_event(screening.event_id)
-            except discord.NotFound:
-                await self.event_gone(screening.event_id, "event deleted in Discord while the bot was offline")
-                continue
-            except discord.HTTPException:
-                log.warning("could not check the event of screening %s; trying again later", screening.id,
-                            exc_info=True)
-                checked = False
-                continue
-            await self.follow_event(screening, event)
-        return checked
-
-    async def recover_claims(self) -> None:
-        """At start: reminders claimed by a process that died before settling them. One the channel proves
-        was posted is 'sent'; any other is due again (and skipped there if its moment has passed)."""
-        for screening_id, kind, due_at in await self.store.orphan_claims():
-            screening = await self.store.screening(screening_id)
-            posted = await self._posted(screening, kind, from_iso(due_at)) if screening is not None else None
-            if posted is not None:
-                log.info("reminder %s of screening %s was in fact posted (message %s)", kind, screening_id, posted)
-                await self.store.settle_reminder(screening_id, kind, "sent", posted)
-            else:
-                await self.store.release_claim(screening_id, kind)
-
-    async def _posted(self, screening: Screening, kind: str, since: datetime) -> int | None:
-        """The id of this reminder's (or end step's) message if an earlier process posted it, else None."""
-        if kind == "end":  # post_prompt records its prompt under this source
-            recorded = await self.bot.store.schedules.recorded_message(f"screening:{screening.id}")
-            if recorded is not None:
-                return int(recorded)
-        channel = self.bot.get_channel(screening.channel_id)
-        if not isinstance(channel, discord.TextChannel) or self.bot.user is None:
-            return None
-        needle = {"end": "🎬 Film night is over: ", "24h": "⏰ Film night tomorrow", "1h": "⏰ Film night in an hour"}[kind]
-        label = f"**{inert(screening.label, 150)}**"
-        try:
-            async for message in channel.history(after=since - timedelta(seconds=1), limit=100, oldest_first=True):
-                content = message.content or ""
-                if message.author.id == self.bot.user.id and needle in content and label in content:
-                    return int(message.id)
-        except discord.HTTPException:
-            log.warning("could not read channel %s to check reminder %s", channel.id, kind, exc_info=True)
-        return None
-
     async def follow_event(self, screening: Screening, event: discord.ScheduledEvent) -> None:
         """Bring a scheduled screening in line with its event as Discord has it now."""
         if event.status is discord.EventStatus.cancelled:
