@@ -184,7 +184,8 @@ class FilmNightService:
         location = rules.clean_location(where)
         if place is None and location is None:
             raise UserError("Say where: `where:` a place or link, or `channel:` a voice or stage channel.")
-        if await self.store.upcoming(guild.id) is not None:
+        upcoming = await self.store.upcoming(guild.id)
+        if upcoming is not None and await self.has_event(guild, upcoming):
             raise UserError("This server already has an upcoming screening: `/filmnight move` or cancel it first.")
         name = clip(f"Film night: {entry.label}", 100)
         description = clip(f"The club watches {entry.label}. Press Interested to be reminded.", 1000)
@@ -260,6 +261,20 @@ class FilmNightService:
         moved = await self.store.screening(screening.id)
         assert moved is not None
         return moved
+
+    async def has_event(self, guild: discord.Guild, screening: Screening) -> bool:
+        """False (and the screening cancelled) when Discord says its event is gone; True when it is there
+        or Discord cannot say (the reconciliation at start then decides)."""
+        if guild.get_scheduled_event(screening.event_id) is not None:
+            return True
+        try:
+            await guild.fetch_scheduled_event(screening.event_id)
+        except discord.NotFound:
+            await self.event_gone(screening.event_id, "event deleted in Discord (found when scheduling another)")
+            return False
+        except discord.HTTPException:
+            return True
+        return True
 
     async def follow_event(self, screening: Screening, event: discord.ScheduledEvent) -> None:
         """Bring a scheduled screening in line with its event as Discord has it now."""

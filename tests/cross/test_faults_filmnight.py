@@ -254,3 +254,22 @@ async def test_a_reminder_discord_refuses_for_good_is_reported_to_moderators(wor
     assert db(settings, "SELECT status, attempts FROM screening_reminders WHERE kind = '1h'") == [("failed", 1)]
     notices = [m.content for m in logs.history() if m.author.bot]
     assert any("1h reminder" in n and "La La Land" in n and "403" in n for n in notices), notices
+
+
+async def test_schedule_right_after_restart_sees_the_deleted_event(world, settings, monkeypatch):
+    """Scheduling before the start-up check ran: the fetch says the old event is gone, so the new one goes in."""
+    from bot.filmnight import job
+
+    async def not_yet(service) -> bool:
+        return True
+
+    monkeypatch.setattr(job, "reconcile", not_yet)  # the start-up check has not run yet
+    await schedule(world)
+    [event] = events(world)
+    await world.env.shutdown()
+    world.env.backend.delete_scheduled_event(world.guild.id, event.id)
+    await world.env.start()
+    again = await world.mod.slash(world.channel, "filmnight schedule", film="La La Land", when="2026-01-09 20:00",
+                                  where="Club room")
+    assert "is scheduled" in text(again), text(again)
+    assert db(settings, "SELECT status FROM screenings ORDER BY id") == [("cancelled",), ("scheduled",)]
