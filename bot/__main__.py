@@ -176,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("target", help="file to write")
     backup.set_defaults(func=cmd_backup)
 
-    add_preview_arguments(sub.add_parser("preview", help="show how review files are cut into passages and tagged"))
+    add_preview_arguments(sub.add_parser("preview", help="show how review files or pages (URL) are cut into passages and tagged"))
     return parser
 
 

@@ -12,10 +12,10 @@ from discord.ext import commands
 from bot.core.checks import is_moderator, require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.films import TITLE_YEAR, option
-from bot.core.lookup import film_scope
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
+from bot.corpus.lookup import film_scope
 from bot.filmnight import rules
 from bot.filmnight.job import FilmNightJob
 from bot.filmnight.render import (
@@ -74,7 +74,7 @@ class FilmNight(commands.Cog):
                 return entry
         raise UserError(f"“{inert(text, 80)}” is not on this server's watchlist. `/watchlist list` shows it.")
 
-    async def entry_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def entry_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         if interaction.guild is None:
             return []
         typed = (current or "").casefold()
@@ -294,11 +294,11 @@ class FilmNight(commands.Cog):
             await send_ephemeral(interaction, f"Reminders ping {role.mention}." if role else "Reminders ping nobody.")
 
     @pick.autocomplete("method")
-    async def method_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def method_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=v, value=v) for v in ("ranked", "single")]
 
     @schedule.autocomplete("film")
-    async def schedule_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def schedule_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return await self.entry_autocomplete(interaction, current)
 
     # ------------------------------------------------------------------ Discord's own event UI

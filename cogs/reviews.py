@@ -15,11 +15,12 @@ from discord.ext import commands
 
 from bot.core.checks import interaction_data, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
-from bot.core.lookup import autocomplete_matches, film_choices
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
+from bot.corpus.lookup import autocomplete_matches, film_choices
 from bot.quotes.rules import QuoteFilters
+from bot.reviews.link_views import LINK_EDIT_ID, LinkButton, start_link_preview, submit_edit_form
 from bot.reviews.render import (
     changes_text,
     history_text,
@@ -112,19 +113,21 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(RemoveButton, ListPageButton)
+        self.bot.add_dynamic_items(RemoveButton, ListPageButton, LinkButton)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(RemoveButton, ListPageButton)
+        self.bot.remove_dynamic_items(RemoveButton, ListPageButton, LinkButton)
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """/review add forms: handled from their saved draft, so they survive restarts."""
+        """/review add forms and add-link's Edit details: handled from their saved draft (restarts)."""
         if interaction.type is not discord.InteractionType.modal_submit:
             return
-        match = DRAFT_ID.match(str(interaction_data(interaction).get("custom_id", "")))
-        if match:
+        custom_id = str(interaction_data(interaction).get("custom_id", ""))
+        if match := DRAFT_ID.match(custom_id):
             await submit_draft(interaction, int(match.group(1)))
+        elif match := LINK_EDIT_ID.match(custom_id):
+            await submit_edit_form(interaction, int(match.group(1)))
 
     async def find(self, value: str) -> ReviewRow:
         review_id = parse_review_id(value)
@@ -168,6 +171,28 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
                 return
             check_upload(file.filename, file.size)
             await store_review(interaction, meta, decode_upload(file.filename, await file.read()))
+
+    @app_commands.command(
+        name="add-link", description="Add a review from its web page: see a private preview, then Save."
+    )
+    @app_commands.describe(
+        url="The review's page (http/https); only public web pages are fetched",
+        film="The film, if the page title does not name it (new films are created)",
+        year="Release year, e.g. 2014",
+        spoiler="The whole review gives the ending away: every quote from it is hidden behind a spoiler tag",
+    )
+    async def add_link(
+        self,
+        interaction: discord.Interaction,
+        url: str,
+        film: str | None = None,
+        year: int | None = None,
+        spoiler: bool = False,
+    ) -> None:
+        """Fetch a review page, show privately what would be stored, then Save, Edit details or Cancel."""
+        async with user_errors(interaction):
+            await require_moderator(interaction, "add reviews")
+            await start_link_preview(interaction, url, film, year, spoiler)
 
     @app_commands.command(
         name="edit", description="Fix a review's film, critic, outlet, link or date (- clears)."
@@ -364,7 +389,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
     @remove.autocomplete("review")
     @show.autocomplete("review")
     @history.autocomplete("review")
-    async def review_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def review_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         typed = (current or "").casefold().strip()
         choices = []
         for review_id, critic, title, year in await self.bot.store.reviews.labels():
@@ -376,15 +401,16 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         return choices
 
     @add.autocomplete("film")
+    @add_link.autocomplete("film")
     @edit.autocomplete("film")
     @list_reviews.autocomplete("film")
-    async def film_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def film_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return await film_choices(self.bot.store, current)
 
     @add.autocomplete("critic")
     @edit.autocomplete("critic")
     @list_reviews.autocomplete("critic")
-    async def critic_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def critic_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         names = await self.bot.store.quotes.named_critics()
         return [app_commands.Choice(name=n, value=v) for n, v in autocomplete_matches(current, names)]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any, Self
 
 import discord
 
@@ -32,7 +33,9 @@ class GameAnswer(
         self.answer = answer
 
     @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
         return cls(int(match["round"]), match["answer"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -60,7 +63,9 @@ class ForgetConfirm(discord.ui.DynamicItem[discord.ui.Button], template=r"filmbo
         self.user_id = user_id
 
     @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
         return cls(int(match["user"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -77,7 +82,8 @@ async def forget(interaction: discord.Interaction) -> str:
     )
     return (
         f"Done: removed {counts['club_ratings']} rating(s) and their takes, {counts['club_game_answers']} game"
-        f" answer(s) and your consent, in every server; {counts['club_game_rounds']} game round(s) no longer"
+        f" answer(s), {counts['passage_flags']} passage flag(s) and your consent, in every server;"
+        f" {counts['club_game_rounds']} game round(s) no longer"
         " show your words."
     )
 

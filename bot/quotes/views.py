@@ -7,16 +7,17 @@ read from SQLite by id, so they keep working after a restart.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Self
 
 import discord
 
 from bot.core.checks import client_of
 from bot.core.errors import user_errors
-from bot.core.lookup import film_names
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, context_window, film_label, inert, spoiler
+from bot.corpus.lookup import film_names
+from bot.flags.views import flag_view
 from bot.quotes.render import is_spoiler, quote_embed
 from bot.quotes.rules import QuoteFilters
 
@@ -43,7 +44,9 @@ class AnotherQuoteButton(
         self.passage_id = passage_id
 
     @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
         return cls(int(match["query"]), int(match["passage"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -71,7 +74,9 @@ class ContextButton(
         self.passage_id = passage_id
 
     @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
         return cls(int(match["passage"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -81,6 +86,8 @@ class ContextButton(
             paragraph = await bot.store.quotes.context(self.passage_id)
             if quote is None or paragraph is None:
                 raise UserError("That passage was removed from the corpus.")
+            if quote.hidden:
+                raise UserError("A moderator hid that passage: it is no longer quoted.")
             themes = bot.themes
             spoiler_keys = {key for key, theme in themes.items() if theme.spoiler}
             if is_spoiler(quote, themes):  # the whole context goes behind one set of spoiler tags
@@ -98,7 +105,7 @@ def quote_view(query_id: int, passage_id: int) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     view.add_item(AnotherQuoteButton(query_id, passage_id))
     view.add_item(ContextButton(passage_id))
-    return view
+    return flag_view([passage_id], view)
 
 
 async def send_quote(

@@ -19,9 +19,11 @@ from bot.core.text import (
     counted,
     film_label,
     inert,
+    quote_block,
     spoiler,
 )
-from bot.corpus import Theme
+from bot.corpus import TaggedPassage, Theme, themes_for_film
+from bot.reviews.rules import ReviewMeta, themes_found
 from bot.reviews.store import ReviewRow
 
 PER_PAGE = 10
@@ -195,3 +197,40 @@ def import_summary(added: int, duplicates: list[str], rejected: list[str]) -> st
     if len(rejected) > 15:
         lines.append(f"…and {len(rejected) - 15} more.")
     return clip("\n".join(lines), CONTENT_MAX)
+
+
+_HOW = {
+    "chosen": "as you chose it",
+    "catalogue": "matched from the page title",
+    "page data": "named in the page's data: check it",
+    "headline": "guessed from the headline: check it",
+}
+
+
+def link_preview_text(
+    meta: ReviewMeta, passages: list[TaggedPassage], themes: dict[str, Theme], *, how: str, fetched_at: str
+) -> str:
+    """What `/review add-link` would store, privately, before Save: byline, film, counts, themes,
+    spoilers and the first quotable passage (behind a spoiler tag when it is a spoiler passage)."""
+    applying = themes_for_film(themes, meta.film, meta.year)
+    hidden_keys = {key for key, theme in applying.items() if theme.spoiler}
+    hidden = [meta.spoiler or bool(hidden_keys & set(p.themes)) for p in passages]
+    quotable = [(p, h) for p, h in zip(passages, hidden, strict=True) if p.quotable]
+    critic = inert(meta.critic, 100) if meta.critic else "none on the page (stored unattributed)"
+    url = meta.url or "?"
+    link = f"<{clip(url, 300)}>" if not set(url) & set("<>|`*_~ ") and len(url) <= 300 else inert(url, 300)
+    lines = [
+        "**Preview: nothing is stored until you press Save.**",
+        f"Link: {link} (fetched {fetched_at[:10]})",
+        f"Critic: {critic} · Outlet: {_value(meta.outlet)} · Date: {_value(meta.date)}",
+        f"Film: *{inert(film_label(meta.film, meta.year), 150)}* ({_HOW.get(how, how)})",
+        f"Passages: {len(passages)}, quotable: {len(quotable)} · spoiler passages: {sum(hidden)}"
+        + (" (the whole review is marked as a spoiler)" if meta.spoiler else ""),
+        clip(f"Themes found: {theme_summary(themes_found(passages), themes)}", 600),
+    ]
+    head = "\n".join(lines)
+    if not quotable:
+        return clip(head, CONTENT_MAX)
+    first, first_hidden = quotable[0]
+    room = CONTENT_MAX - len(head) - 40  # the passage is sized to fit whole: a cut never drops a closing ||
+    return head + "\nFirst quotable passage:\n" + quote_block(first.text, hidden=first_hidden, limit=min(700, room))

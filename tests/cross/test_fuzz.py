@@ -65,6 +65,8 @@ FUZZ_TARGETS = [
     ("poll close", ["poll"], {}),
     ("poll results", ["poll"], {}),
     ("review add", ["film", "critic", "outlet", "url", "date"], {"film": "F"}),
+    ("review add-link", ["url"], {}),
+    ("review add-link", ["film"], {"url": "http://127.0.0.1:9/not-allowed"}),
     ("review edit", ["review", "film", "critic", "outlet", "url", "date"], {"review": "1"}),
     ("review remove", ["review"], {}),
     ("review list", ["film", "critic"], {}),

@@ -25,6 +25,7 @@ MODERATOR_ONLY = [
     ("config log-channel", {}),
     ("review add", {"film": "Whiplash", "file": ("w.txt", b"Whiplash is loud. It is also a very precise film.")}),
     ("review add", {"film": "Whiplash"}),
+    ("review add-link", {"url": "http://127.0.0.1:9/review"}),
     ("review edit", {"review": "1", "critic": "Somebody"}),
     ("review remove", {"review": "1"}),
     ("review export", {}),
@@ -40,6 +41,9 @@ MODERATOR_ONLY = [
     ("theme question remove", {"theme": "ending", "question": "How did you feel about the way the film ends?"}),
     ("passage tag", {"passage": "Review #1 · passage 1", "theme": "look"}),
     ("passage untag", {"passage": "1/1", "theme": "ending"}),
+    ("passage flagged", {}),
+    ("passage hide", {"passage": "Review #1 · passage 1"}),
+    ("passage show", {"passage": "1/1"}),
 ]
 
 
