@@ -306,15 +306,12 @@ class FilmNight(commands.Cog):
     @commands.Cog.listener()
     async def on_scheduled_event_update(self, before: discord.ScheduledEvent, after: discord.ScheduledEvent) -> None:
         screening = await self.store.by_event(after.id)
-        if screening is None or screening.status != "scheduled":
-            return
-        if after.status in (discord.EventStatus.cancelled,):
-            await self.bot.filmnight.event_gone(after.id, "event cancelled in Discord")
-        elif after.status is discord.EventStatus.completed:
-            if await self.store.claim_reminder(screening.id, "end"):
-                await self.bot.filmnight.end(screening, self.bot.get_channel(screening.channel_id))
-        elif after.status is discord.EventStatus.scheduled:
-            await self.bot.filmnight.follow_times(screening, after.start_time, after.end_time, None)
+        if screening is not None and screening.status == "scheduled":
+            await self.bot.filmnight.follow_event(screening, after)  # an early end runs through the job
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        self.job.reconcile_soon()  # events changed or deleted while the bot was offline
 
     @commands.Cog.listener()
     async def on_scheduled_event_delete(self, event: discord.ScheduledEvent) -> None:

@@ -170,13 +170,15 @@ class ThreadStats:
     participants: int
     top_url: str | None
     top_reactions: int
+    more: bool = False  # the thread is longer than the digest reads: the counts are "over"
 
 
 def digest_text(stats: ThreadStats, critic_line: str | None, hours: int) -> str:
     """The digest posted in a prompt's thread: counts, the most-reacted reply, the opening critic line."""
     lines = [f"🧵 **Thread digest** — the first {hours} h"]
     lines.append(
-        f"{stats.replies} repl{'y' if stats.replies == 1 else 'ies'} from {stats.participants}"
+        f"{'over ' if stats.more else ''}{stats.replies} repl{'y' if stats.replies == 1 else 'ies'}"
+        f" from {stats.participants}"
         f" participant{'s' if stats.participants != 1 else ''}."
     )
     if stats.top_url and stats.top_reactions:

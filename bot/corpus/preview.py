@@ -40,6 +40,11 @@ def preview(text: str, themes: dict[str, Theme], film: str | None, year: int | N
     ]
 
 
+def shown(path: str | Path) -> str:
+    """A path as printable text: bytes of a file name that are not UTF-8 appear as \\xNN, not as a crash."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def read_review(path: Path) -> str:
     """The file's text, or InputError saying in one line why it cannot be a review."""
     if not path.exists():
@@ -95,7 +100,7 @@ def read_page(url: str) -> tuple[str, str]:
 
 def _listing(path: str, passages: list[dict[str, Any]], out: TextIO, stated: str | None = None) -> None:
     """Readable per-passage listing of one file (or page)."""
-    print(f"== {path}: {len(passages)} passages", file=out)
+    print(f"== {shown(path)}: {len(passages)} passages", file=out)
     if stated:
         print(f"   {stated}", file=out)
     for p in passages:
@@ -133,7 +138,7 @@ def run_parsed(args: argparse.Namespace) -> int:
         texts = [(path, *(read_page(path) if is_url(path) else (read_review(Path(path)), None)))
                  for path in args.paths]
     except (InputError, OSError) as exc:
-        print(f"filmbot preview: {exc}".splitlines()[0], file=sys.stderr)
+        print(shown(f"filmbot preview: {exc}".splitlines()[0]), file=sys.stderr)
         return 2
     results = [(path, preview(text, themes, args.film, args.year), stated) for path, text, stated in texts]
     if args.json:

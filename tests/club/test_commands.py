@@ -198,6 +198,29 @@ async def test_digest_posts_once_after_24_hours_with_the_right_counts(world):
     assert_no_pings(world.env)
 
 
+async def test_digest_of_a_long_thread_counts_every_reply(world, monkeypatch):
+    """A thread of 2,500 replies (Discord's oldest-first pages, tests/faults.py) is counted to the end;
+    one past the digest's read cap says "over N" instead of a wrong exact number."""
+    from bot.club import service as club_service
+
+    await world.alice.slash(world.channel, "discuss", theme="nostalgia")
+    [thread] = world.channel.threads
+    backend = world.env.backend
+    for n in range(2_500):
+        backend.create_message(thread.id, (world.alice if n % 2 else world.bob).id, f"reply {n}", broadcast=False)
+    await world.env.advance_time(DAY + 60)
+    [digest] = [m for m in thread.history() if "Thread digest" in (m.content or "")]
+    assert "2500 replies from 2 participants" in digest.content, digest.content
+    monkeypatch.setattr(club_service, "DIGEST_READ_MAX", 1_000)
+    await world.bob.slash(world.channel, "discuss", theme="jazz")
+    second = next(t for t in world.channel.threads if t.id != thread.id)
+    for n in range(1_200):
+        backend.create_message(second.id, world.alice.id, f"reply {n}", broadcast=False)
+    await world.env.advance_time(DAY + 60)
+    [digest] = [m for m in second.history() if "Thread digest" in (m.content or "")]
+    assert "over 1000 replies" in digest.content, digest.content
+
+
 async def test_digest_hours_zero_turns_digests_off(world):
     """/config digest-hours 0: no digest row, nothing posted."""
     assert_ephemeral_reply(await world.mod.slash(world.channel, "config digest-hours", hours=0), "off")

@@ -148,3 +148,18 @@ def test_cli_refuses_a_private_or_non_web_url_with_one_line(url, needle) -> None
     )
     assert result.returncode == 2 and result.stdout == ""
     assert needle in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cli_file_name_not_utf8_under_strict_terminal(tmp_path: Path) -> None:
+    """A file named in Latin-1 bytes is listed (name shown escaped) under a strict UTF-8 stdout: no traceback."""
+    name = os.fsdecode(b"caf\xe9-review.txt")
+    (tmp_path / name).write_text(REVIEW, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8:strict", "LC_ALL": "C.UTF-8"}
+    for args in ([name], [name, "missing.txt"]):
+        done = subprocess.run([sys.executable, "-m", "bot", "preview", *args], check=False, capture_output=True,
+                              cwd=tmp_path, env=env, timeout=120)
+        assert b"Traceback" not in done.stderr, done.stderr.decode("utf-8", "replace")
+        if len(args) == 1:
+            assert done.returncode == 0 and b"== caf\\xe9-review.txt: 3 passages" in done.stdout
+        else:
+            assert done.returncode == 2 and done.stderr.count(b"\n") == 1 and b"missing.txt" in done.stderr
