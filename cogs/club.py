@@ -14,7 +14,7 @@ from discord.ext import commands
 from bot.club.job import DigestJob, GameJob
 from bot.club.service import ClubService
 from bot.club.views import DYNAMIC_ITEMS, forget, forget_view
-from bot.core.checks import is_moderator, require_guild, require_moderator
+from bot.core.checks import is_moderator, moderator_only, require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.lookup import film_choices
 from bot.core.refusals import UserError
@@ -111,6 +111,7 @@ class Rate(commands.GroupCog, group_name="rate", group_description="Rate films a
                 view=forget_view(interaction.user.id), ephemeral=True, allowed_mentions=NO_MENTIONS,
             )
 
+    @moderator_only
     @app_commands.command(name="export", description="Download this server's ratings as JSON (moderators).")
     async def export(self, interaction: discord.Interaction) -> None:
         """This server's ratings as a JSON file; a take is included only if its author consented."""

@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.club.rules import validate_digest_hours
-from bot.core.checks import require_guild, require_moderator
+from bot.core.checks import moderator_only, require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.refusals import UserError
 from bot.core.text import inert
@@ -38,6 +38,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
         self.bot = bot
         super().__init__()
 
+    @moderator_only
     @app_commands.command(name="moderator-role", description="Members with this role can manage reviews and schedules.")
     @app_commands.describe(role="The role; leave empty to rely on Manage Server only")
     async def moderator_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
@@ -51,6 +52,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
             text = f"Moderator role set to {role.mention}." if role else "Moderator role cleared: only Manage Server counts."
             await send_ephemeral(interaction, text)
 
+    @moderator_only
     @app_commands.command(name="timezone", description="The server's time zone for schedules, e.g. Europe/Paris.")
     @app_commands.describe(zone="IANA time zone name, e.g. Europe/Paris")
     async def timezone(self, interaction: discord.Interaction, zone: str) -> None:
@@ -66,6 +68,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
     async def zone_autocomplete(self, interaction: discord.Interaction, current: str):
         return [app_commands.Choice(name=z, value=z) for z in zone_suggestions(current)]
 
+    @moderator_only
     @app_commands.command(name="log-channel", description="Where filmbot tells moderators about problems.")
     @app_commands.describe(channel="A text channel; leave empty to clear")
     async def log_channel(
@@ -78,6 +81,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
                 require_guild(interaction).id, actor_id=interaction.user.id, log_channel_id=channel.id if channel else None)
             await send_ephemeral(interaction, f"Log channel set to {channel.mention}." if channel else "Log channel cleared.")
 
+    @moderator_only
     @app_commands.command(name="watchlist-approval", description="Whether moderators approve watchlist suggestions.")
     @app_commands.describe(state="on: members' suggestions wait for a moderator in the log channel")
     async def watchlist_approval(self, interaction: discord.Interaction, state: str) -> None:
@@ -95,6 +99,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
     async def state_autocomplete(self, interaction: discord.Interaction, current: str):
         return [app_commands.Choice(name=v, value=v) for v in ("on", "off")]
 
+    @moderator_only
     @app_commands.command(name="digest-hours", description="Hours after a discussion prompt for its thread digest.")
     @app_commands.describe(hours="0 turns digests off; 1 to 168 hours after the prompt (default 24)")
     async def digest_hours(self, interaction: discord.Interaction, hours: int) -> None:

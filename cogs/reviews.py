@@ -13,7 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.checks import interaction_data, require_moderator
+from bot.core.checks import interaction_data, moderator_only, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.lookup import autocomplete_matches, film_choices
 from bot.core.refusals import UserError
@@ -133,6 +133,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
             raise UserError(f"There is no review #{review_id}. `/review list` shows them all.")
         return row
 
+    @moderator_only
     @app_commands.command(
         name="add", description="Add a review: attach a .txt/.md file, or paste up to 4,000 characters."
     )
@@ -169,6 +170,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
             check_upload(file.filename, file.size)
             await store_review(interaction, meta, decode_upload(file.filename, await file.read()))
 
+    @moderator_only
     @app_commands.command(
         name="edit", description="Fix a review's film, critic, outlet, link or date (- clears)."
     )
@@ -236,6 +238,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
             )
         return changes
 
+    @moderator_only
     @app_commands.command(name="remove", description="Remove a review and its passages (asks to confirm).")
     @app_commands.describe(review="The review (id)")
     async def remove(self, interaction: discord.Interaction, review: str) -> None:
@@ -294,6 +297,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
                 allowed_mentions=NO_MENTIONS,
             )
 
+    @moderator_only
     @app_commands.command(name="export", description="Download the whole corpus as a JSON file (moderators).")
     async def export(self, interaction: discord.Interaction) -> None:
         """Download the whole corpus as a JSON file, the format /review import reads."""
@@ -315,6 +319,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
                 allowed_mentions=NO_MENTIONS,
             )
 
+    @moderator_only
     @app_commands.command(
         name="import", description="Add reviews from a /review export file (all or nothing)."
     )
@@ -350,6 +355,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         )
         return import_summary(len(added), [inert(prepared[i].meta.film, 60) for i in dup_indexes], [])
 
+    @moderator_only
     @app_commands.command(name="history", description="Who changed which review, and when (moderators).")
     @app_commands.describe(review="Only this review's history (id)")
     async def history(self, interaction: discord.Interaction, review: str | None = None) -> None:

@@ -14,7 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.checks import is_moderator, require_guild, require_moderator
+from bot.core.checks import is_moderator, moderator_only, require_guild, require_moderator
 from bot.core.errors import user_errors
 from bot.core.films import option
 from bot.core.lookup import (
@@ -151,6 +151,7 @@ class ThemeAdmin(commands.Cog):
             raise UserError(f"{name} has no such question. `/theme list` shows them.")
         await interaction.response.send_message(replies[outcome], ephemeral=True, allowed_mentions=NO_MENTIONS)
 
+    @moderator_only
     @question_group.command(name="add", description="Add a discussion question to a theme (moderators).")
     @app_commands.describe(
         theme="The theme, e.g. ending", question="The question; {film} becomes the film's title",
@@ -163,6 +164,7 @@ class ThemeAdmin(commands.Cog):
         async with user_errors(interaction):
             await self._change_question(interaction, theme, question, film, "add")
 
+    @moderator_only
     @question_group.command(name="remove", description="Remove an added question, or hide a bundled one (moderators).")
     @app_commands.describe(theme="The theme, e.g. ending", question="The question, as /theme list shows it",
                            film="Only for this film (default: every film)")
@@ -199,6 +201,7 @@ class ThemeAdmin(commands.Cog):
             ephemeral=True, allowed_mentions=NO_MENTIONS,
         )
 
+    @moderator_only
     @passage_group.command(name="tag", description="Tag a passage with a theme (moderators).")
     @app_commands.describe(passage="As its quote footer shows it, e.g. Review #12 · passage 3", theme="e.g. ending")
     async def passage_tag(self, interaction: discord.Interaction, passage: str, theme: str) -> None:
@@ -206,6 +209,7 @@ class ThemeAdmin(commands.Cog):
         async with user_errors(interaction):
             await self._retag(interaction, passage, theme, "add")
 
+    @moderator_only
     @passage_group.command(name="untag", description="Remove a wrong theme from a passage (moderators).")
     @app_commands.describe(passage="As its quote footer shows it, e.g. Review #12 · passage 3", theme="e.g. ending")
     async def passage_untag(self, interaction: discord.Interaction, passage: str, theme: str) -> None:
