@@ -38,6 +38,7 @@ class Step:
 
 # In order: what a club does on a first evening. Options naming a channel take "{channel}".
 STEPS: list[Step] = [
+    Step("help", "alice"),
     Step("config show", "mod"),
     Step("config timezone", "mod", {"zone": "Europe/Paris"}),
     Step("config moderator-role", "mod"),
