@@ -19,7 +19,7 @@ from bot.core.errors import send_ephemeral, user_errors
 from bot.core.lookup import film_choices
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
-from bot.core.text import inert
+from bot.core.text import counted, inert
 from bot.core.time import iso
 
 if TYPE_CHECKING:
@@ -125,7 +125,7 @@ class Rate(commands.GroupCog, group_name="rate", group_description="Rate films a
                 raise UserError(f"The export is {len(data):,} bytes, over this server's upload limit.")
             takes = sum(1 for item in items if "take" in item)
             await interaction.response.send_message(
-                f"{len(items)} ratings; {takes} takes whose authors agreed to share them (`/rate consent`).",
+                f"{counted(len(items), 'rating')}; {counted(takes, 'take')} whose authors agreed to share them (`/rate consent`).",
                 file=discord.File(io.BytesIO(data), filename="filmbot-ratings.json"),
                 ephemeral=True, allowed_mentions=NO_MENTIONS,
             )

@@ -12,8 +12,8 @@ from bot.club.rules import validate_digest_hours
 from bot.core.checks import moderator_only, require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.refusals import UserError
-from bot.core.text import inert
-from bot.core.time import canonical_zone, zone_suggestions
+from bot.core.text import counted, inert
+from bot.core.time import abbreviation_hint, canonical_zone, zone_suggestions
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 def parse_timezone(value: str) -> str:
     """The canonical IANA zone name, or UserError naming the bad value with an example."""
     name = canonical_zone(value)
+    if name is None and (hint := abbreviation_hint(value)):
+        raise UserError(hint)
     if name is None:
         raise UserError(
             f"“{inert((value or '').strip(), 64)}” is not a time zone I know. Use an IANA name such as"
@@ -113,11 +115,23 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
     @app_commands.command(name="show", description="Show this server's filmbot settings.")
     async def show(self, interaction: discord.Interaction) -> None:
         """Show this server's filmbot settings."""
-        settings = await self.bot.store.guilds.get(require_guild(interaction).id)
+        guild_id = require_guild(interaction).id
+        settings = await self.bot.store.guilds.get(guild_id)
+        approval, reminder_role_id = await self.bot.store.filmnight.settings(guild_id)
+        hours = await self.bot.store.club.digest_hours(guild_id)
         role = f"<@&{settings.moderator_role_id}>" if settings.moderator_role_id else "none (Manage Server only)"
         channel = f"<#{settings.log_channel_id}>" if settings.log_channel_id else "none"
         zone = settings.timezone or f"{self.bot.settings.default_timezone} (default)"
-        await send_ephemeral(interaction, f"**Moderator role:** {role}\n**Time zone:** `{zone}`\n**Log channel:** {channel}")
+        digests = f"{counted(hours, 'hour')} after a prompt" if hours else "off"
+        reminders = f"<@&{reminder_role_id}>" if reminder_role_id else "none"
+        await send_ephemeral(interaction, "\n".join([
+            f"**Moderator role:** {role}",
+            f"**Time zone:** `{zone}`",
+            f"**Log channel:** {channel}",
+            f"**Watchlist approval:** {'on' if approval else 'off'} (`/config watchlist-approval`)",
+            f"**Thread digests:** {digests} (`/config digest-hours`)",
+            f"**Film-night reminder role:** {reminders} (`/filmnight reminder-role`)",
+        ]))
 
 
 async def setup(bot: FilmBot) -> None:

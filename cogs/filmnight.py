@@ -15,7 +15,7 @@ from bot.core.films import TITLE_YEAR, option
 from bot.core.lookup import film_scope
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
-from bot.core.text import clip, inert
+from bot.core.text import clip, counted, inert
 from bot.filmnight import rules
 from bot.filmnight.job import FilmNightJob
 from bot.filmnight.render import (
@@ -165,13 +165,13 @@ class FilmNight(commands.Cog):
                 shown = "\n".join(f"line {n}: {inert(why, 150)}" for n, why in plan.rejected[:10])
                 more = f"\n… and {len(plan.rejected) - 10} more." if len(plan.rejected) > 10 else ""
                 raise UserError(
-                    clip(f"Nothing was imported: {len(plan.rejected)} row(s) rejected.\n{shown}{more}", 1900)
+                    clip(f"Nothing was imported: {counted(len(plan.rejected), 'row')} rejected.\n{shown}{more}", 1900)
                 )
             added, duplicates = await self.store.import_films(
                 require_guild(interaction).id, plan.films, moderator.id, self.bot.now()
             )
             await send_ephemeral(
-                interaction, f"Imported the watchlist: {added} added, {duplicates + plan.repeated} duplicate(s), 0 rejected."
+                interaction, f"Imported the watchlist: {added} added, {counted(duplicates + plan.repeated, 'duplicate')}, 0 rejected."
             )
 
     support.autocomplete("film")(entry_autocomplete)

@@ -18,7 +18,7 @@ from bot.core.errors import send_ephemeral, user_errors
 from bot.core.lookup import autocomplete_matches, film_choices
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
-from bot.core.text import clip, inert
+from bot.core.text import clip, counted, inert
 from bot.quotes.rules import QuoteFilters
 from bot.reviews.render import (
     changes_text,
@@ -256,7 +256,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
             await interaction.response.send_message(
                 clip(
                     f"Remove review #{row.id} ({inert(row.critic or 'Unattributed', 100)} on"
-                    f" *{inert(row.film_title, 150)}*) and its {row.passages} passages?"
+                    f" *{inert(row.film_title, 150)}*) and its {counted(row.passages, 'passage')}?"
                     f" Its theme tags and rotation history go too.{bundled}\n"
                     "Dismiss this message to keep it.",
                     2000,
@@ -312,7 +312,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
                 )
             stamp = self.bot.now().strftime("%Y%m%d-%H%M")
             await interaction.response.send_message(
-                f"The corpus: {len(items)} reviews (format filmbot-reviews, version 1)."
+                f"The corpus: {counted(len(items), 'review')} (format filmbot-reviews, version 1)."
                 " `/review import` reads it back.",
                 file=discord.File(io.BytesIO(data), filename=f"filmbot-reviews-{stamp}.json"),
                 ephemeral=True,

@@ -28,7 +28,7 @@ from bot.core.lookup import (
 )
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
-from bot.core.text import SPOILER_WARNING, clip, inert
+from bot.core.text import SPOILER_WARNING, clip, counted, inert
 from bot.corpus import Theme, themes_for_film
 from bot.discussion.questions_store import QuestionRow
 from bot.discussion.render import QUESTION_MAX
@@ -110,7 +110,7 @@ class ThemeAdmin(commands.Cog):
             blocks = []
             for key, theme in scope_themes(self.bot.themes, scope).items():
                 flag = f" · {SPOILER_WARNING}" if theme.spoiler else ""
-                head = f"• **{inert(theme.name, 100)}** (`{key}`): {counts.get(key, 0)} passages{flag}"
+                head = f"• **{inert(theme.name, 100)}** (`{key}`): {counted(counts.get(key, 0), 'passage')}{flag}"
                 blocks.append("\n".join([head, *_question_lines(theme, scope, edits, films)]))
             where = f" for {scope.label}" if scope.label else ""
             embed = discord.Embed(

@@ -10,6 +10,7 @@ from bot.core.checks import client_of
 from bot.core.errors import user_errors
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
+from bot.core.text import counted
 
 
 class GameAnswer(
@@ -76,9 +77,9 @@ async def forget(interaction: discord.Interaction) -> str:
         interaction.user.id, interaction.guild.id if interaction.guild else None
     )
     return (
-        f"Done: removed {counts['club_ratings']} rating(s) and their takes, {counts['club_game_answers']} game"
-        f" answer(s) and your consent, in every server; {counts['club_game_rounds']} game round(s) no longer"
-        " show your words."
+        f"Done: removed {counted(counts['club_ratings'], 'rating')} and their takes,"
+        f" {counted(counts['club_game_answers'], 'game answer')} and your consent, in every server;"
+        f" your words no longer show in {counted(counts['club_game_rounds'], 'game round')}."
     )
 
 

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.core.text import counted
 from bot.corpus import process_review
 from bot.corpus.themes import Theme, load_themes, themes_for_film
 
@@ -65,7 +66,7 @@ def read_review(path: Path) -> str:
 
 def _listing(path: str, passages: list[dict[str, Any]], out: TextIO) -> None:
     """Readable per-passage listing of one file."""
-    print(f"== {path}: {len(passages)} passages", file=out)
+    print(f"== {path}: {counted(len(passages), 'passage')}", file=out)
     for p in passages:
         flags = "quotable" if p["quotable"] else "not quotable"
         tags = ", ".join(p["themes"]) or "-"

@@ -19,6 +19,7 @@ from bot.core.text import (
     counted,
     film_label,
     inert,
+    plural,
     spoiler,
 )
 from bot.corpus import Theme
@@ -63,6 +64,10 @@ def _value(value: Any) -> str:
     return "—" if value is None or value == "" else inert(str(value), 150)
 
 
+def _passages(count: Any) -> str:
+    return counted(count, "passage") if isinstance(count, int) else "? passages"
+
+
 def changes_text(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
     """'critic: — → Jane Doe; url: …' for an edit, or the key fields of an added/removed review."""
     if before and after:
@@ -76,7 +81,7 @@ def changes_text(before: dict[str, Any] | None, after: dict[str, Any] | None) ->
     if "added" in data:  # an import summary
         return f"{len(data['added'])} added, {data.get('duplicates', 0)} duplicates"
     return (
-        f"{_value(data.get('critic'))} on {_value(data.get('film'))} ({data.get('passages', '?')} passages)"
+        f"{_value(data.get('critic'))} on {_value(data.get('film'))} ({_passages(data.get('passages'))})"
     )
 
 
@@ -137,14 +142,14 @@ def show_embed(
 
 def list_embed(rows: list[ReviewRow], total: int, page: int, filters: str) -> discord.Embed:
     pages = max(1, math.ceil(total / PER_PAGE))
-    lines = [f"**#{row.id}** · {byline(row)} · {row.quotable} passages" for row in rows]
+    lines = [f"**#{row.id}** · {byline(row)} · {counted(row.quotable, 'passage')}" for row in rows]
     embed = discord.Embed(
         title=clip(f"Reviews{' — ' + filters if filters else ''}", 256),
         description=clip("\n".join(lines) or "No review matches.", EMBED_DESCRIPTION_MAX),
         colour=FILM_CLUB_COLOUR,
     )
     embed.set_footer(
-        text=f"Page {page + 1} of {pages} · {total} reviews · /review show review:<id> for details"
+        text=f"Page {page + 1} of {pages} · {counted(total, 'review')} · /review show review:<id> for details"
     )
     return embed
 
@@ -172,8 +177,8 @@ def history_text(entries: list[AuditEntry], total: int, review_id: int | None) -
 def import_progress(checked: int, total: int) -> str:
     """The deferred reply while an import runs (nothing is stored before the end: all or nothing)."""
     if checked < total:
-        return f"Importing… {checked:,} / {total:,} reviews processed."
-    return f"Importing… {total:,} / {total:,} reviews processed; storing them."
+        return f"Importing… {checked:,} / {total:,} {plural(total, 'review')} processed."
+    return f"Importing… {total:,} / {total:,} {plural(total, 'review')} processed; storing them."
 
 
 def import_summary(added: int, duplicates: list[str], rejected: list[str]) -> str:
