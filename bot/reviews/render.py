@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 import discord
+from discord.utils import format_dt
 
 from bot.core.films import unattributed_label
 from bot.core.render import FILM_CLUB_COLOUR
@@ -22,6 +23,7 @@ from bot.core.text import (
     plural,
     spoiler,
 )
+from bot.core.time import from_iso
 from bot.corpus import Theme
 from bot.reviews.store import ReviewRow
 
@@ -134,9 +136,13 @@ def show_embed(
     embed.add_field(
         name="Themes", value=clip(theme_summary(counts, themes), EMBED_FIELD_VALUE_MAX), inline=False
     )
-    source = "bundled corpus" if row.source == "bundled" else f"added by user {row.added_by or '?'}"
+    # Who and when in a field: Discord renders mentions and <t:…> timestamps (each reader's own zone) there,
+    # never in a footer.
+    who = "the bundled corpus" if row.source == "bundled" else f"<@{row.added_by}>" if row.added_by else "someone"
+    embed.add_field(name="Added", value=f"{format_dt(from_iso(row.added_at), 'f')} by {who}", inline=False)
+    source = "bundled corpus" if row.source == "bundled" else "added by a member"
     locked = " · attribution edited by a moderator" if row.attribution_locked else ""
-    embed.set_footer(text=clip(f"Source: {source}{locked} · {row.added_at}", 2048))
+    embed.set_footer(text=clip(f"Source: {source}{locked}", 2048))
     return embed
 
 
@@ -164,7 +170,7 @@ def history_text(entries: list[AuditEntry], total: int, review_id: int | None) -
         who = f"<@{entry.actor_id}>" if entry.actor_id else "someone"
         lines.append(
             clip(
-                f"• `{entry.at}` {who} **{entry.action}** {target}:"
+                f"• {format_dt(from_iso(entry.at), 'f')} {who} **{entry.action}** {target}:"
                 f" {changes_text(entry.before, entry.after)}",
                 115,  # 15 entries, the header and the note fit Discord's 2,000 characters
             )
