@@ -110,7 +110,8 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
             await require_moderator(interaction, "change server settings")
             hours = validate_digest_hours(hours)
             await self.bot.store.club.set_digest_hours(require_guild(interaction).id, hours, interaction.user.id)
-            await send_ephemeral(interaction, f"Thread digests {'are off' if not hours else f'come {hours} h after a prompt'}.")
+            when = f"come {counted(hours, 'hour')} after a prompt" if hours else "are off"
+            await send_ephemeral(interaction, f"Thread digests {when}.")
 
     @app_commands.command(name="show", description="Show this server's filmbot settings.")
     async def show(self, interaction: discord.Interaction) -> None:

@@ -44,7 +44,8 @@ async def test_config_show_lists_every_setting(world):
     assert "**Film-night reminder role:** none" in shown
     fans = world.guild.create_role("Film fans")
     await world.mod.slash(world.channel, "config watchlist-approval", state="on")
-    await world.mod.slash(world.channel, "config digest-hours", hours=1)
+    set_hours = await world.mod.slash(world.channel, "config digest-hours", hours=1)
+    assert set_hours.response.content == "Thread digests come 1 hour after a prompt."
     await world.mod.slash(world.channel, "filmnight reminder-role", role=fans)
     shown = (await world.alice.slash(world.channel, "config show")).response.content
     assert "**Watchlist approval:** on" in shown and "**Thread digests:** 1 hour after a prompt" in shown
