@@ -54,6 +54,6 @@ def round_embed(number: int, rounds: int, quote: str | None, deadline_ts: int) -
     body = "> " + inert(quote, 900) if quote else "*(this quote was withdrawn by its author)*"
     return discord.Embed(
         title=f"🎭 Critic or club? Round {number}/{rounds}",
-        description=f"{body}\n\nA critic's passage, or a club member's take? Answers close <t:{deadline_ts}:R>.",
+        description=f"{body}\n\nA critic's passage, or a club member's take? Time's up <t:{deadline_ts}:R>.",
         colour=FILM_CLUB_COLOUR,
     )

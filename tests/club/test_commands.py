@@ -147,10 +147,10 @@ async def test_forget_me_counts_in_plain_english(world):
 
 
 async def test_game_round_says_when_answers_close(world):
-    """A round reads "Answers close in …" (Discord's relative time), never "Answer before in …"."""
+    """A round reads "Time's up in 59 seconds" (later "… 2 minutes ago"), never "Answer before in 59 seconds"."""
     result, _ = await start_game(world)
     description = msgs(result)[0].embeds[0].description
-    assert "Answers close <t:" in description and "before <t:" not in description
+    assert "Time's up <t:" in description and description.endswith(":R>.") and "before <t:" not in description
 
 
 async def test_one_rating_and_one_take_are_singular(world):
