@@ -626,6 +626,15 @@ def leaf_commands(tree: app_commands.CommandTree) -> list[tuple[str, app_command
     return found
 
 
+def grant_hidden_commands(world: World, target: Any) -> None:
+    """What a server admin does under Server Settings → Integrations → filmbot: let `target` (a role or a member)
+    see every command hidden from members by its default member permissions. The bot's own check still decides."""
+    for command in world.bot.tree.get_commands():
+        if command.default_permissions is not None:
+            registered = world.env.backend.find_command(command.name, None)
+            world.guild.set_command_permissions(int(registered["id"]), {target: True})
+
+
 class Scenario(World):
     """The World of one hypothesis example (a fixture would be shared by every example), plus valid options."""
 

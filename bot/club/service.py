@@ -22,7 +22,7 @@ from bot.club.views import game_view
 from bot.core.checks import require_channel_id, require_guild
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
-from bot.core.text import attribution_line, clip, inert
+from bot.core.text import attribution_line, clip, counted, inert
 from bot.core.time import iso
 from bot.corpus import contrast_side, tag_passage
 from bot.corpus.lookup import FilmScope, film_scope
@@ -132,7 +132,7 @@ class ClubService:
                     f" · club {club} ({round(club * 100 / club_total)}%)"
                 )
         description = "\n".join(lines) or "No themes yet on either side."
-        description += f"\n\n{len(takes)} take{'s' if len(takes) != 1 else ''} from the club."
+        description += f"\n\n{counted(len(takes), 'take')} from the club."
         if not takes:
             description += " Add yours: `/rate film stars take`."
         return discord.Embed(title=clip(f"🎬 Critics vs club: {inert(scope.label or '')}", 256),

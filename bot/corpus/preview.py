@@ -100,7 +100,8 @@ def read_page(url: str) -> tuple[str, str]:
 
 def _listing(path: str, passages: list[dict[str, Any]], out: TextIO, stated: str | None = None) -> None:
     """Readable per-passage listing of one file (or page)."""
-    print(f"== {shown(path)}: {len(passages)} passages", file=out)
+    # "1 passage": bot.core.text.counted's rule, written out here since bot.corpus imports only the stdlib.
+    print(f"== {shown(path)}: {len(passages)} passage{'' if len(passages) == 1 else 's'}", file=out)
     if stated:
         print(f"   {stated}", file=out)
     for p in passages:

@@ -136,6 +136,32 @@ async def test_forget_me_removes_every_trace_of_ratings_takes_and_answers(world)
     assert not world.env.errors
 
 
+async def test_forget_me_counts_in_plain_english(world):
+    """The forget-me receipt says "1 rating", "0 game answers": no "rating(s)"."""
+    await rate(world.alice, world, 4)
+    shown = await world.alice.slash(world.channel, "rate forget-me")
+    done = await world.alice.click(msgs(shown)[0], custom_id=f"filmbot:club:forget:{world.alice.id}")
+    text = text_of(done)
+    assert "removed 1 rating and" in text and "0 game answers" in text and "0 game rounds" in text
+    assert "(s)" not in text
+
+
+async def test_game_round_says_when_answers_close(world):
+    """A round reads "Time's up in 59 seconds" (later "… 2 minutes ago"), never "Answer before in 59 seconds"."""
+    result, _ = await start_game(world)
+    description = msgs(result)[0].embeds[0].description
+    assert "Time's up <t:" in description and description.endswith(":R>.") and "before <t:" not in description
+
+
+async def test_one_rating_and_one_take_are_singular(world):
+    """/rate export and /compare with one rating and one take say "1 rating", "1 take"."""
+    await rate(world.alice, world, 4, "The final scene, the epilogue of what might have been, is a bittersweet ending.")
+    await world.alice.slash(world.channel, "rate consent", state="on")
+    exported = assert_ephemeral_reply(await world.mod.slash(world.channel, "rate export"))
+    assert exported.startswith("1 rating; 1 take whose")
+    assert "1 take from the club." in text_of(await world.bob.slash(world.channel, "compare", film=FILM))
+
+
 async def test_game_round_with_fifteen_players_survives_a_restart(world):
     """15 players answer at once, the bot restarts mid-round, the reveal counts every answer once."""
     result, _ = await start_game(world, rounds=2)
