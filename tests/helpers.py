@@ -355,7 +355,10 @@ def passage_id_of(settings, message) -> int:
 
 
 def theme_ids(settings, theme: str) -> set[int]:
-    return {r[0] for r in rows(settings, "SELECT passage_id FROM passage_themes WHERE theme = ?", (theme,))}
+    """The quotable passages tagged `theme` (every passage is tagged; only quotable ones are offered)."""
+    return {r[0] for r in rows(
+        settings, "SELECT t.passage_id FROM passage_themes t JOIN passages p ON p.id = t.passage_id"
+        " WHERE t.theme = ? AND p.quotable = 1", (theme,))}
 
 
 def themes_toml() -> dict:

@@ -15,7 +15,7 @@ import aiosqlite
 from bot.core.db import Database, one_row
 from bot.core.time import utc_now_iso
 from bot.corpus import TaggedPassage
-from bot.corpus.store import CorpusWriter
+from bot.corpus.store import CorpusWriter, reason_values
 
 if TYPE_CHECKING:
     from bot.corpus.bundle import ImportResult, ManifestEntry
@@ -93,11 +93,12 @@ async def insert_fresh(conn: aiosqlite.Connection, fresh: list, result: ImportRe
             next_id += 1
             passage_rows.append(
                 (next_id, review_ids[entry.file], passage.ordinal, passage.paragraph, passage.text,
-                 int(passage.quotable))
+                 int(passage.quotable), *reason_values(passage))
             )
             theme_rows += [(next_id, theme, score) for theme, score in passage.themes.items()]
     await conn.executemany(
-        "INSERT INTO passages(id, review_id, ordinal, paragraph, text, quotable) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO passages(id, review_id, ordinal, paragraph, text, quotable, refusal, spoiler_reason)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         passage_rows,
     )
     await conn.executemany("INSERT INTO passage_themes(passage_id, theme, score) VALUES (?, ?, ?)", theme_rows)

@@ -15,7 +15,8 @@ from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from bot.corpus import process_review
-from bot.corpus.themes import Theme, load_themes, themes_for_film
+from bot.corpus.reasons import Refusal, SpoilerReason
+from bot.corpus.themes import Theme, load_themes
 
 DEFAULT_THEMES = Path(__file__).resolve().parents[2] / "data" / "themes.toml"
 MAX_BYTES = 1024 * 1024  # a review is a few KB; a bigger file is the wrong file
@@ -25,19 +26,26 @@ class InputError(Exception):
     """A file that cannot be previewed; the message is one line for stderr."""
 
 
-def preview(text: str, themes: dict[str, Theme], film: str | None, year: int | None) -> list[dict[str, Any]]:
-    """One dict per passage: paragraph (0-based, as stored), text, quotable, theme keys, spoiler."""
-    applying = themes_for_film(themes, film, year)
-    return [
-        {
+def preview(
+    text: str, themes: dict[str, Theme], film: str | None, year: int | None, *, review_spoiler: bool = False
+) -> list[dict[str, Any]]:
+    """One dict per passage: paragraph (0-based, as stored), text, quotable, refusal (why not quotable:
+    a bot/corpus/reasons.py Refusal key, None when quotable), theme keys, spoiler and spoiler_reason (a
+    SpoilerReason key, None when not a spoiler). Every passage has its themes, quotable or not."""
+    marked = SpoilerReason.REVIEW_MARKED.value if review_spoiler else None
+    out = []
+    for p in process_review(text, themes, film, year):
+        reason = p.spoiler.value if p.spoiler is not None else marked
+        out.append({
             "paragraph": p.paragraph,
             "text": p.text,
             "quotable": p.quotable,
+            "refusal": p.refusal.value if p.refusal is not None else None,
             "themes": list(p.themes),
-            "spoiler": any(applying[key].spoiler for key in p.themes if key in applying),
-        }
-        for p in process_review(text, themes, film, year)
-    ]
+            "spoiler": reason is not None,
+            "spoiler_reason": reason,
+        })
+    return out
 
 
 def shown(path: str | Path) -> str:
@@ -105,9 +113,9 @@ def _listing(path: str, passages: list[dict[str, Any]], out: TextIO, stated: str
     if stated:
         print(f"   {stated}", file=out)
     for p in passages:
-        flags = "quotable" if p["quotable"] else "not quotable"
+        flags = "quotable" if p["quotable"] else f"not quotable: {Refusal(p['refusal']).label}"
         tags = ", ".join(p["themes"]) or "-"
-        spoiler = "  [spoiler]" if p["spoiler"] else ""
+        spoiler = f"  [spoiler: {SpoilerReason(p['spoiler_reason']).label}]" if p["spoiler_reason"] else ""
         print(f"[paragraph {p['paragraph'] + 1}] {flags}; themes: {tags}{spoiler}", file=out)
         print(f"    {p['text']}", file=out)
 
@@ -119,6 +127,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--film", help="the film the reviews are about (its own themes apply)")
     parser.add_argument("--year", type=int, help="the film's year, when titles are shared")
     parser.add_argument("--json", action="store_true", help="print one JSON array of passages")
+    parser.add_argument(
+        "--spoiler", action="store_true", help="the reviews are marked spoiler throughout (as /review add spoiler)"
+    )
     parser.add_argument("--themes", type=Path, default=DEFAULT_THEMES, help="themes file (default: data/themes.toml)")
     parser.set_defaults(func=run_parsed)
     return parser
@@ -141,7 +152,10 @@ def run_parsed(args: argparse.Namespace) -> int:
     except (InputError, OSError) as exc:
         print(shown(f"filmbot preview: {exc}".splitlines()[0]), file=sys.stderr)
         return 2
-    results = [(path, preview(text, themes, args.film, args.year), stated) for path, text, stated in texts]
+    results = [
+        (path, preview(text, themes, args.film, args.year, review_spoiler=args.spoiler), stated)
+        for path, text, stated in texts
+    ]
     if args.json:
         json.dump([p for _, passages, _ in results for p in passages], sys.stdout)
         sys.stdout.write("\n")
@@ -152,6 +166,6 @@ def run_parsed(args: argparse.Namespace) -> int:
 
 
 def run_preview(argv: list[str]) -> int:
-    """`filmbot preview PATH... [--film TITLE] [--year YEAR] [--json] [--themes FILE]`."""
+    """`filmbot preview PATH... [--film TITLE] [--year YEAR] [--json] [--spoiler] [--themes FILE]`."""
     parser = add_arguments(argparse.ArgumentParser(prog="filmbot preview", description=__doc__.splitlines()[0]))
     return run_parsed(parser.parse_args(argv))

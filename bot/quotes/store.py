@@ -22,11 +22,14 @@ from bot.quotes.rules import Quote, QuoteFilters
 _QUOTE_COLUMNS = """
     p.id AS passage_id, p.review_id, coalesce(m.trimmed, p.text) AS text, p.paragraph, p.ordinal, r.critic,
     r.outlet, r.url, r.published, r.spoiler AS review_spoiler, f.title AS film_title, f.year AS film_year,
+    p.spoiler_reason,
     (SELECT group_concat(theme, ',') FROM (SELECT theme FROM passage_themes t
         WHERE t.passage_id = p.id ORDER BY score DESC)) AS theme_list,
     coalesce(m.spoiler, 0) AS marked_spoiler, coalesce(m.hidden, 0) AS hidden, m.trimmed IS NOT NULL AS trimmed
 """
 _THEME_CLAUSE = "p.id IN (SELECT passage_id FROM passage_themes WHERE theme = ?)"
+# A tag of a quotable passage (passage_themes holds every passage's tags since issue 28).
+_QUOTABLE_TAG = "EXISTS (SELECT 1 FROM passages q WHERE q.id = t.passage_id AND q.quotable = 1)"
 _FTS_CLAUSE = "p.id IN (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?)"
 _MARKS = "LEFT JOIN passage_marks m ON m.passage_id = p.id"
 _QUOTE_FROM = f"FROM passages p JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id {_MARKS}"
@@ -239,7 +242,8 @@ class QuoteStore:
         if scope is not None and filters.theme and scope_by_theme:
             # The theme has fewer passages than the scope: walk the theme's tags, checking the scope.
             column, source = "t.passage_id", "passage_themes t JOIN passages p ON p.id = t.passage_id"
-            conds += ["t.theme = ?", "p.review_id IN (SELECT value FROM json_each(?))", _visible("t.passage_id")]
+            conds += ["t.theme = ?", "p.review_id IN (SELECT value FROM json_each(?))", "p.quotable = 1",
+                      _visible("t.passage_id")]
             params += [filters.theme, json.dumps(scope)]
             if expression is not None:
                 conds.append("EXISTS (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? AND rowid = t.passage_id)")
@@ -256,8 +260,9 @@ class QuoteStore:
                 conds.append("EXISTS (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? AND rowid = p.id)")
                 params.append(expression)
         elif filters.theme:
+            # Every passage is tagged (issue 28), only quotable ones are offered: one primary-key probe a row.
             column, source = "t.passage_id", "passage_themes t"
-            conds += ["t.theme = ?", _visible("t.passage_id")]
+            conds += ["t.theme = ?", _QUOTABLE_TAG, _visible("t.passage_id")]
             params.append(filters.theme)
             if expression is not None:
                 conds.append("EXISTS (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? AND rowid = t.passage_id)")
@@ -413,9 +418,10 @@ class QuoteStore:
     async def _load_theme_counts(self, key: str | None) -> dict[str, int]:
         cache, version = self._cache(), self.db.corpus_version
         if key is None:
-            # passage_themes holds quotable passages only: one pass over its index, no join.
+            # Every passage is tagged; the counts are of quotable ones (what prompts and quotes can use).
             rows = await self.db.fetchall(
-                f"SELECT theme, count(*) FROM passage_themes WHERE {_visible('passage_themes.passage_id')} GROUP BY theme"
+                f"SELECT t.theme, count(*) FROM passage_themes t WHERE {_QUOTABLE_TAG}"
+                f" AND {_visible('t.passage_id')} GROUP BY t.theme"
             )
         else:
             clauses, params = self._where(QuoteFilters(film=key))
@@ -571,7 +577,8 @@ class QuoteStore:
                 [*params, used_json, POOL_SAMPLE, *params, POOL_SAMPLE],
             )
             return [self._quote(row) for row in rows]
-        seek = f"SELECT passage_id FROM passage_themes WHERE theme = :theme AND {_visible('passage_themes.passage_id')}"
+        seek = (f"SELECT passage_id FROM passage_themes t WHERE theme = :theme AND {_QUOTABLE_TAG}"
+                f" AND {_visible('t.passage_id')}")
         unused = f"{seek} AND passage_id NOT IN (SELECT value FROM json_each(:used))"
         rows = await self.db.fetchall(
             f"WITH RECURSIVE bounds(lo, span) AS (SELECT lo, hi - lo + 1 FROM (SELECT"

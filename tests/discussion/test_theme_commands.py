@@ -32,7 +32,8 @@ def prompt_questions(world: World) -> list[str]:
 async def test_theme_list_shows_counts_and_questions_for_a_film(world: World, settings):
     """/theme list film:La La Land shows its themes (jazz too), counts and their questions naming the film."""
     text = text_of(await world.alice.slash(world.channel, "theme list", film="La La Land"))
-    (count,) = rows(settings, "SELECT count(*) FROM passage_themes WHERE theme = 'jazz'")[0]
+    (count,) = rows(settings, "SELECT count(*) FROM passage_themes t JOIN passages p ON p.id = t.passage_id"
+                              " WHERE theme = 'jazz' AND p.quotable = 1")[0]  # every passage is tagged; quotable counted
     assert f"(`jazz`): {count} passages" in text
     assert film_theme(world.bot, "ending").questions_for("La La Land")[0][:60] in text
 

@@ -50,7 +50,10 @@ async def test_summaries_follow_corpus_writes(world) -> None:
     films = await store.quotes.films()
     review_id = await store.db.fetchval("SELECT id FROM reviews ORDER BY id LIMIT 1")
     await store.reviews.remove(review_id, actor_id=1, guild_id=None)
-    fresh = await store.db.fetchall("SELECT theme, count(*) FROM passage_themes GROUP BY theme")
+    fresh = await store.db.fetchall(  # every passage is tagged; the counts are of quotable ones
+        "SELECT t.theme, count(*) FROM passage_themes t JOIN passages p ON p.id = t.passage_id"
+        " WHERE p.quotable = 1 GROUP BY t.theme"
+    )
     assert await store.quotes.theme_counts() == {row[0]: row[1] for row in fresh} != before
     assert sum(f[3] for f in await store.quotes.films()) == sum(f[3] for f in films) - 1
     assert all(row["id"] != review_id for row in await store.quotes.critics())

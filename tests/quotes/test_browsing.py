@@ -69,14 +69,14 @@ async def test_quote_ending_30_calls(world, settings):
 
 
 async def test_themes_counts_match_db(world, settings):
-    """Themes counts match database."""
+    """Themes counts match the database's quotable passages (every passage is tagged; /themes counts what can be quoted)."""
     result = await world.alice.slash(world.channel, "themes", film="La La Land")
     description = embed_of(result.response).description
     expected = dict(rows(
         settings,
         "SELECT t.theme, count(*) FROM passage_themes t JOIN passages p ON p.id = t.passage_id"
         " JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id"
-        " WHERE f.title = 'La La Land' GROUP BY t.theme",
+        " WHERE f.title = 'La La Land' AND p.quotable = 1 GROUP BY t.theme",
     ))
     shown = {m[0]: int(m[1]) for m in re.findall(r"\(`([^`]+)`\): (\d+) passages", description)}
     assert shown, description
