@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.flags.rules import Reason
-from tests.helpers import grant_hidden_commands, (
+from tests.helpers import (
     World,
     advance_to,
     assert_ephemeral_reply,
@@ -13,6 +13,7 @@ from tests.helpers import grant_hidden_commands, (
     check_all_payloads,
     embed_of,
     embed_text,
+    grant_hidden_commands,
     passage_id_of,
     prompt_messages,
     rows,
