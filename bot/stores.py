@@ -9,6 +9,7 @@ from bot.corpus.store import CorpusWriter
 from bot.discussion.questions_store import QuestionStore
 from bot.discussion.store import PromptStore
 from bot.filmnight.store import FilmNightStore
+from bot.films.store import FilmStore
 from bot.polls.store import PollStore
 from bot.quotes.store import QueryStore, QuoteStore
 from bot.reviews.draft_store import DraftStore
@@ -24,6 +25,7 @@ class Store:
         self.meta = MetaStore(db)
         self.guilds = GuildStore(db)
         self.audit = AuditStore(db)
+        self.films = FilmStore(db)
         self.corpus = CorpusWriter(db)
         self.quotes = QuoteStore(db)
         self.queries = QueryStore(db)

@@ -131,7 +131,7 @@ class Quotes(commands.Cog):
 
     @quote.autocomplete("film")
     async def film_autocomplete(self, interaction: discord.Interaction, current: str):
-        return await film_choices(self.bot.store, current)
+        return await film_choices(self.bot.store, current, interaction.guild_id)
 
     @quote.autocomplete("critic")
     async def critic_autocomplete(self, interaction: discord.Interaction, current: str):

@@ -91,7 +91,7 @@ def check_bot_permissions(channel: discord.abc.GuildChannel, *, make_thread: boo
 
 async def _themes_on_offer(bot: Any, scope: FilmScope) -> dict[str, int]:
     """Themes of the scope's film (themes_for_film; every theme for no film) that have passages."""
-    counts = await bot.store.quotes.theme_counts(scope.key or None)
+    counts = await bot.store.quotes.theme_counts(scope.ref)
     return {key: counts[key] for key in scope_themes(bot.themes, scope) if counts.get(key)}
 
 
@@ -154,7 +154,7 @@ _RNG = random.Random()
 
 
 async def _try_theme(bot: Any, guild_id: int, theme: Theme, scope: FilmScope, kind: Kind) -> Choice | None:
-    filters = QuoteFilters(theme=theme.key, film=scope.key or None)
+    filters = QuoteFilters(theme=theme.key, film=scope.ref)
     if kind == "discuss":
         # One passage: chosen by the database (QuoteStore.rotation_pick), the pool is never loaded.
         pick = await bot.store.quotes.rotation_pick(filters, RotationKey(guild_id, theme.key, scope.key))

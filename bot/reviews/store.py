@@ -69,11 +69,6 @@ def _row(row: aiosqlite.Row) -> ReviewRow:
 
 async def resolve_film(conn: aiosqlite.Connection, title: str, year: int | None) -> int:
     """The film's id; a title without a year names the one existing film of that title, if unique."""
-    if year is None:
-        async with conn.execute("SELECT id FROM films WHERE title = ? COLLATE NOCASE", (title,)) as cur:
-            rows = list(await cur.fetchall())
-        if len(rows) == 1:
-            return rows[0][0]
     return await CorpusWriter.film_id(conn, title, year)
 
 
