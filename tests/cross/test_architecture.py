@@ -20,7 +20,7 @@ PURE = (
     "bot.core.films", "bot.core.time", "bot.core.text", "bot.core.refusals", "bot.core.config",
     "bot.core.jobs", "bot.quotes.fts", "bot.quotes.rules", "bot.polls.rules", "bot.schedules.rules",
     "bot.discussion.rotation", "bot.discussion.stance", "bot.discussion.question", "bot.reviews.rules",
-    "bot.filmnight.rules", "bot.club.rules",
+    "bot.filmnight.rules", "bot.club.rules", "bot.films.rules",
 )
 SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE)\s")
 
