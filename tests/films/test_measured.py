@@ -125,3 +125,22 @@ async def test_an_unknown_runtime_keeps_three_hours(world, settings):
     await world.mod.slash(world.channel, "filmnight schedule", film="La La Land (2016)", when=WHEN, where="Club room")
     (event,) = events(world)
     assert datetime.fromisoformat(event.scheduled_end_time) == START + timedelta(hours=3)
+
+
+async def test_a_film_without_reviews_is_discussed_with_the_generic_questions(world, settings):
+    """/discuss of a watchlisted film no critic reviewed posts the theme's generic question naming
+    it (no excerpt); during its screening it is /discuss's default and spoiler themes stay held back."""
+    await world.mod.slash(world.channel, "watchlist add", film="Whiplash", year=2014)
+    asked = await world.alice.slash(world.channel, "discuss", film="Whiplash", theme="nostalgia")
+    assert "Started a discussion" in text_of(asked), text_of(asked)
+    (prompt,) = [m for m in world.channel.history() if m.author.bot and m.embeds]
+    assert "Whiplash (2014)" in prompt.embeds[0].description and "No critic review" in prompt.embeds[0].description
+    assert world.q("SELECT count(*) FROM posted_prompts") == [(0,)]
+    await world.mod.slash(world.channel, "filmnight schedule", film="Whiplash", when=WHEN, where="Club room")
+    held = await world.bob.slash(world.channel, "discuss", theme="ending")
+    assert held.ephemeral and "spoiler theme" in text_of(held) and "Whiplash (2014)" in text_of(held)
+    for _ in range(5):  # the default is the current film, and never one of its spoiler themes
+        assert "Started a discussion" in text_of(await world.bob.slash(world.channel, "discuss"))
+    prompts = [m for m in world.channel.history() if m.author.bot and m.embeds and "Discuss" in (m.embeds[0].title or "")]
+    assert len(prompts) == 6 and all("Whiplash" in p.embeds[0].description for p in prompts)
+    assert not any(t.name.startswith("⚠️") for t in world.channel.threads)
