@@ -118,3 +118,16 @@ async def test_rtl_and_emoji_titles_are_added_and_found_again(world, settings, f
     assert "You now support" in text_of(again)
     assert world.q("SELECT count(*) FROM watchlist") == [(1,)]
     assert_no_pings(world.env)
+
+
+async def test_a_review_of_an_ambiguous_title_asks_which_film(world, settings):
+    """/review add film:Dune with two Dunes known: refused, nothing stored; with the year it attaches."""
+    await world.mod.slash(world.channel, "watchlist add", film="Dune", year=1984)
+    await world.mod.slash(world.channel, "watchlist add", film="Dune", year=2021)
+    body = ("Dune is a long, strange desert epic. The sandworms are the best special effect of the year, and the "
+            "score hums under every scene like wind over dunes.").encode()
+    before = table_digest(settings.database)
+    refused = await world.mod.slash(world.channel, "review add", film="Dune", file=("d.txt", body))
+    assert "Several films are called" in text_of(refused) and table_digest(settings.database) == before
+    added = await world.mod.slash(world.channel, "review add", film="Dune (1984)", file=("d.txt", body))
+    assert world.q("SELECT film_id FROM reviews WHERE added_by IS NOT NULL") == [(film_id(world, "Dune", 1984),)], text_of(added)
