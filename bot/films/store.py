@@ -54,7 +54,7 @@ class FilmStore:
 
     async def get(self, film_id: int) -> Film | None:
         """Every column of one film (the seam for the metadata provider and film cards)."""
-        row = await self.db.fetchone(_SELECT + " WHERE id = ?", (film_id,))
+        row = await self.db.seek_one(_SELECT + " WHERE id = ?", (film_id,))  # a rowid seek
         return _film(row) if row else None
 
     async def by_key(self, key: str) -> list[Film]:
@@ -87,6 +87,9 @@ class FilmStore:
                 await self.db.execute(f"UPDATE films SET {columns} WHERE id = ?", (*values.values(), film_id))
             except sqlite3.IntegrityError as error:
                 raise ValueError(f"film {film_id}: {error}") from error
+            finally:
+                if "year" in values:
+                    self.db.corpus_version += 1  # labels ('Title (Year)') cached from the corpus change
         return await self.get(film_id)
 
     async def choices(self, guild_id: int | None, typed: str, limit: int = 25) -> list[Film]:
@@ -94,7 +97,7 @@ class FilmStore:
         key = norm_key(typed) if (typed or "").strip() else ""
         folded = (typed or "").strip().casefold()
         rows = await self.db.fetchall(
-            _SELECT + " f WHERE " + _KNOWN + " AND (instr(f.norm_key, :key) > 0 OR instr(casefold(f.title), :folded) > 0)"
+            _SELECT + " f WHERE (instr(f.norm_key, :key) > 0 OR instr(casefold(f.title), :folded) > 0) AND " + _KNOWN +
             " ORDER BY instr(f.norm_key, :key) != 1, f.norm_key, f.year, f.id LIMIT :limit",
             {"guild": guild_id or 0, "key": key, "folded": folded, "limit": limit},
         )
