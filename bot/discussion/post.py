@@ -240,12 +240,13 @@ async def post_prompt(
     check_bot_permissions(channel, make_thread=make_thread)
     scope = await film_scope(bot.store, film)
     async with _guild_lock(bot, guild_id):
-        if kind == "discuss" and scope.title and not await _themes_on_offer(bot, scope):
+        if kind == "discuss" and scope.film_id and not await _themes_on_offer(bot, scope) \
+                and await bot.store.films.known_in(guild_id, scope.film_id):
             # A film the club knows that no critic has reviewed: the generic questions, no excerpt.
             open_theme = _open_theme(bot, scope, theme, exclude_spoilers)
             choice = Choice(open_theme, (), False)
             rendered = render_open_prompt(
-                open_theme, scope.title, scope.year, themes=bot.themes, pick=_RNG.randrange(1 << 16),
+                open_theme, scope.title or "", scope.year, themes=bot.themes, pick=_RNG.randrange(1 << 16),
                 mention_role_id=mention_role_id,
                 edits=await question_edits(bot, guild_id, open_theme.key, scope, []),
             )

@@ -92,6 +92,13 @@ class FilmStore:
                     self.db.corpus_version += 1  # labels ('Title (Year)') cached from the corpus change
         return await self.get(film_id)
 
+    async def known_in(self, guild_id: int, film_id: int) -> bool:
+        """True when this server knows the film: reviewed, or on its watchlist, screened or rated there."""
+        row = await self.db.fetchone(
+            "SELECT 1 FROM films f WHERE f.id = :film AND " + _KNOWN, {"film": film_id, "guild": guild_id}
+        )
+        return row is not None
+
     async def choices(self, guild_id: int | None, typed: str, limit: int = 25) -> list[Film]:
         """Films this server knows whose title contains what was typed: prefix matches first."""
         key = norm_key(typed) if (typed or "").strip() else ""
