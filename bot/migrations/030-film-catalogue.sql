@@ -106,6 +106,14 @@ WHERE film_id IN (SELECT old_id FROM film_merge);
 
 DELETE FROM films WHERE id IN (SELECT old_id FROM film_merge);
 
+-- Scheduled prompts named their film by label: from now on by id (`film:<id>`, bot/films/rules.py ref).
+-- A label no film matches stays as typed (resolved when the schedule runs, as before).
+UPDATE schedules SET film = coalesce(
+    (SELECT 'film:' || f.id FROM films f WHERE f.year IS NOT NULL AND f.norm_key || f.year = film_key(schedules.film)),
+    (SELECT 'film:' || min(f.id) FROM films f WHERE f.norm_key = film_key(schedules.film) HAVING count(*) = 1),
+    film)
+WHERE film IS NOT NULL AND film NOT LIKE 'film:%';
+
 DROP TABLE film_merge;
 DROP TABLE entry_film;
 DROP TABLE entry_merge;

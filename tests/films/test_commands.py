@@ -131,3 +131,12 @@ async def test_a_review_of_an_ambiguous_title_asks_which_film(world, settings):
     assert "Several films are called" in text_of(refused) and table_digest(settings.database) == before
     added = await world.mod.slash(world.channel, "review add", film="Dune (1984)", file=("d.txt", body))
     assert world.q("SELECT film_id FROM reviews WHERE added_by IS NOT NULL") == [(film_id(world, "Dune", 1984),)], text_of(added)
+
+
+async def test_a_schedule_names_its_film_by_id_and_shows_its_label(world, settings):
+    """/schedule set film:La La Land stores `film:<id>` and lists the film as 'La La Land (2016)'."""
+    made = await world.mod.slash(world.channel, "schedule set", channel=world.channel, time="09:00", film="la la land")
+    (reviewed,) = world.q("SELECT DISTINCT film_id FROM reviews")
+    assert world.q("SELECT film FROM schedules") == [(f"film:{reviewed[0]}",)]
+    assert "La La Land (2016)" in text_of(made)
+    assert "La La Land (2016)" in text_of(await world.mod.slash(world.channel, "schedule list"))

@@ -71,6 +71,11 @@ def build_020(path: Path) -> None:
         "INSERT INTO club_game_rounds(guild_id, channel_id, game_id, number, rounds, kind, film_id)"
         " VALUES (?, 100, 1, 1, 1, 'club', 3)", (G,),
     )
+    conn.executemany(
+        "INSERT INTO schedules(guild_id, channel_id, time_of_day, days, timezone, film, created_by, created_at,"
+        " active_since) VALUES (?, 100, '20:00', 'daily', 'UTC', ?, ?, ?, ?)",
+        [(G, film, ALICE, T1, T1) for film in ("La La Land", "heat (1995)", "Dune", None, "Unknown Film")],
+    )
     conn.commit()
     conn.close()
 
@@ -131,3 +136,10 @@ async def test_one_film_per_key_and_year_from_now_on(tmp_path):
         except sqlite3.IntegrityError:
             continue
         raise AssertionError(f"{title} ({year}) was stored twice")
+
+
+async def test_schedules_name_their_film_by_id(tmp_path):
+    """A schedule's film label becomes `film:<id>` when it names one film; otherwise it stays as typed."""
+    db = await migrated(tmp_path)
+    assert db.execute("SELECT film FROM schedules ORDER BY id").fetchall() == [
+        ("film:1",), ("film:9",), ("Dune",), (None,), ("Unknown Film",)]
