@@ -94,7 +94,7 @@ class FilmNight(commands.Cog):
             return []
         typed = (current or "").casefold()
         return [
-            app_commands.Choice(name=clip(e.label, 100), value=ref(e.film_id))
+            app_commands.Choice(name=clip(e.choice_name, 100), value=ref(e.film_id))
             for e in await self.store.entries(interaction.guild.id, ("pending", "active"))
             if typed in e.label.casefold()
         ][:25]

@@ -312,10 +312,16 @@ class Entry:
     suggested_by: int
     status: str  # pending | active | watched
     support: int = 0
+    director: str | None = None  # from the catalogue, when the metadata provider filled it
 
     @property
     def label(self) -> str:
         return f"{self.title} ({self.year})" if self.year else self.title
+
+    @property
+    def choice_name(self) -> str:
+        """'Title (Year) — Director' (autocomplete), or the label while the director is unknown."""
+        return f"{self.label} — {self.director}" if self.director else self.label
 
 
 @dataclass(frozen=True)

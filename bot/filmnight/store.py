@@ -18,7 +18,7 @@ from bot.films.store import FilmStore
 
 _ENTRY = (
     "SELECT w.id, w.guild_id, w.film_id, f.title, f.year, w.note, w.suggested_by, w.status,"
-    " (SELECT count(*) FROM watchlist_support s WHERE s.entry_id = w.id) AS support"
+    " (SELECT count(*) FROM watchlist_support s WHERE s.entry_id = w.id) AS support, f.director"
     " FROM watchlist w JOIN films f ON f.id = w.film_id"
 )
 _SCREENING = (

@@ -78,6 +78,9 @@ async def test_watchlist_autocomplete_values_are_film_references(world, settings
     await world.alice.slash(world.channel, "watchlist add", film="1984", year=1984)
     (choice,) = await world.alice.autocomplete(world.channel, "watchlist remove", "film", "198")
     assert choice == {"name": "1984 (1984)", "value": f"film:{film_id(world, '1984', 1984)}"}
+    await world.bot.store.films.set_metadata(film_id(world, "1984", 1984), director="Michael Radford")
+    assert await world.alice.autocomplete(world.channel, "watchlist remove", "film", "198") == [
+        {"name": "1984 (1984) — Michael Radford", "value": choice["value"]}]
     removed = await world.alice.slash(world.channel, "watchlist remove", film=choice["value"])
     assert "Removed **1984 (1984)**" in text_of(removed)
 
