@@ -8,6 +8,7 @@ from bot.core.store import AuditStore, GuildStore, MetaStore
 from bot.corpus.store import CorpusWriter
 from bot.discussion.questions_store import QuestionStore
 from bot.discussion.store import PromptStore
+from bot.discussion.suggestions_store import SuggestionStore
 from bot.filmnight.store import FilmNightStore
 from bot.films.store import FilmStore
 from bot.polls.store import PollStore
@@ -31,6 +32,7 @@ class Store:
         self.queries = QueryStore(db)
         self.prompts = PromptStore(db)
         self.questions = QuestionStore(db)
+        self.suggestions = SuggestionStore(db, self.questions)
         self.polls = PollStore(db)
         self.drafts = DraftStore(db)
         self.schedules = ScheduleStore(db)

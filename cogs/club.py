@@ -16,11 +16,11 @@ from bot.club.service import ClubService
 from bot.club.views import DYNAMIC_ITEMS, forget, forget_view
 from bot.core.checks import is_moderator, require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
-from bot.core.lookup import film_choices
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import inert
 from bot.core.time import iso
+from bot.corpus.lookup import film_choices
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -95,7 +95,7 @@ class Rate(commands.GroupCog, group_name="rate", group_description="Rate films a
             )
 
     @consent.autocomplete("state")
-    async def state_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def state_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=v, value=v) for v in ("on", "off")]
 
     @app_commands.command(name="forget-me", description="Delete every rating, take and game answer of yours.")
@@ -131,7 +131,7 @@ class Rate(commands.GroupCog, group_name="rate", group_description="Rate films a
 
     @rate.autocomplete("film")
     @remove.autocomplete("film")
-    async def film_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def film_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return await film_choices(self.bot.store, current, interaction.guild_id)
 
 
@@ -158,7 +158,7 @@ class Club(commands.Cog):
 
     @ratings.autocomplete("film")
     @compare.autocomplete("film")
-    async def film_autocomplete_top(self, interaction: discord.Interaction, current: str):
+    async def film_autocomplete_top(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return await film_choices(self.bot.store, current, interaction.guild_id)
 
     # ------------------------------------------------------------------ digests

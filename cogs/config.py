@@ -63,7 +63,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
             await send_ephemeral(interaction, f"Server time zone set to `{name}`.")
 
     @timezone.autocomplete("zone")
-    async def zone_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def zone_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=z, value=z) for z in zone_suggestions(current)]
 
     @app_commands.command(name="log-channel", description="Where filmbot tells moderators about problems.")
@@ -92,7 +92,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
             await send_ephemeral(interaction, f"Watchlist approval is {state}.")
 
     @watchlist_approval.autocomplete("state")
-    async def state_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def state_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=v, value=v) for v in ("on", "off")]
 
     @app_commands.command(name="digest-hours", description="Hours after a discussion prompt for its thread digest.")

@@ -11,10 +11,10 @@ from discord.ext import commands
 
 from bot.core.errors import message_for, user_errors
 from bot.core.films import option
-from bot.core.lookup import film_choices, film_scope, resolve_theme, scope_themes, theme_choices
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.text import SPOILER_WARNING, clip, inert
+from bot.corpus.lookup import film_choices, film_scope, resolve_theme, scope_themes, theme_choices
 from bot.discussion.post import Kind, PostedPrompt, post_prompt, prompt_queued
 from bot.filmnight.gate import film_or_current, refuse_spoilers
 
@@ -142,7 +142,7 @@ class Discussion(commands.Cog):
 
     @discuss.autocomplete("theme")
     @debate.autocomplete("theme")
-    async def theme_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def theme_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         """Themes that have passages for the film chosen so far (all films when none)."""
         film = getattr(interaction.namespace, "film", None)
         return await theme_choices(self.bot.store, self.bot.themes, current, film)
@@ -150,7 +150,7 @@ class Discussion(commands.Cog):
     @discuss.autocomplete("film")
     @debate.autocomplete("film")
     @themes.autocomplete("film")
-    async def film_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def film_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return await film_choices(self.bot.store, current, interaction.guild_id)
 
 

@@ -12,10 +12,10 @@ from discord.ext import commands
 from bot.core.checks import is_moderator, require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.films import option
-from bot.core.lookup import FilmScope, film_choices, film_scope
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
+from bot.corpus.lookup import FilmScope, film_choices, film_scope
 from bot.filmnight import rules
 from bot.filmnight.job import FilmNightJob
 from bot.filmnight.render import (
@@ -89,7 +89,7 @@ class FilmNight(commands.Cog):
             )
         return entry
 
-    async def entry_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def entry_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         if interaction.guild is None:
             return []
         typed = (current or "").casefold()
@@ -198,7 +198,7 @@ class FilmNight(commands.Cog):
     remove.autocomplete("film")(entry_autocomplete)
 
     @add.autocomplete("film")
-    async def add_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def add_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         """Films the club knows ('Title (Year) — Director'); a new title is typed as is."""
         return await film_choices(self.bot.store, current, interaction.guild_id)
 
@@ -317,11 +317,11 @@ class FilmNight(commands.Cog):
             await send_ephemeral(interaction, f"Reminders ping {role.mention}." if role else "Reminders ping nobody.")
 
     @pick.autocomplete("method")
-    async def method_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def method_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=v, value=v) for v in ("ranked", "single")]
 
     @schedule.autocomplete("film")
-    async def schedule_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def schedule_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         listed = await self.entry_autocomplete(interaction, current)
         others = [c for c in await film_choices(self.bot.store, current, interaction.guild_id)
                   if c.value not in {e.value for e in listed}]

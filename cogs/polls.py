@@ -12,11 +12,11 @@ from discord.ext import commands
 from bot.core.channels import visible_to
 from bot.core.checks import is_moderator, require_guild
 from bot.core.errors import user_errors
-from bot.core.lookup import film_scope, resolve_theme, scope_themes, theme_list
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.corpus import themes_for_film
+from bot.corpus.lookup import film_scope, resolve_theme, scope_themes, theme_list
 from bot.filmnight.gate import film_or_current, refuse_spoilers
 from bot.polls import rules as logic
 from bot.polls.job import PollDeadlineJob
@@ -153,16 +153,16 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
             await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @close.autocomplete("poll")
-    async def close_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def close_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         """Open polls only: a closed one cannot be closed again."""
         return await self.poll_choices(interaction, current, closed=False)
 
     @results.autocomplete("poll")
-    async def results_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def results_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         """Open polls, then closed ones (their final results), most recently closed first."""
         return await self.poll_choices(interaction, current, closed=True)
 
-    async def poll_choices(self, interaction: discord.Interaction, current: str, *, closed: bool):
+    async def poll_choices(self, interaction: discord.Interaction, current: str, *, closed: bool) -> list[app_commands.Choice[str]]:
         if interaction.guild is None:
             return []
         typed = (current or "").strip().lstrip("#").casefold()
@@ -184,7 +184,7 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
         return await visible_to(self.bot, interaction.user, polls, lambda poll: poll.channel_id)
 
     @theme.autocomplete("theme")
-    async def theme_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def theme_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         typed = (current or "").casefold()
         try:  # the film chosen so far picks the themes and names the poll
             scope = await film_scope(self.bot.store, getattr(interaction.namespace, "film", None))

@@ -15,10 +15,10 @@ from discord.ext import commands
 
 from bot.core.checks import interaction_data, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
-from bot.core.lookup import autocomplete_matches, film_choices, film_text
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
+from bot.corpus.lookup import autocomplete_matches, film_choices, film_text
 from bot.quotes.rules import QuoteFilters
 from bot.reviews.render import (
     changes_text,
@@ -365,7 +365,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
     @remove.autocomplete("review")
     @show.autocomplete("review")
     @history.autocomplete("review")
-    async def review_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def review_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         typed = (current or "").casefold().strip()
         choices = []
         for review_id, critic, title, year in await self.bot.store.reviews.labels():
@@ -379,13 +379,13 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
     @add.autocomplete("film")
     @edit.autocomplete("film")
     @list_reviews.autocomplete("film")
-    async def film_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def film_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return await film_choices(self.bot.store, current, interaction.guild_id)
 
     @add.autocomplete("critic")
     @edit.autocomplete("critic")
     @list_reviews.autocomplete("critic")
-    async def critic_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def critic_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         names = await self.bot.store.quotes.named_critics()
         return [app_commands.Choice(name=n, value=v) for n, v in autocomplete_matches(current, names)]
 

@@ -17,7 +17,11 @@ from discord.ext import commands
 from bot.core.checks import is_moderator, require_guild, require_moderator
 from bot.core.errors import user_errors
 from bot.core.films import option
-from bot.core.lookup import (
+from bot.core.refusals import UserError
+from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
+from bot.core.text import SPOILER_WARNING, clip, inert
+from bot.corpus import Theme, themes_for_film
+from bot.corpus.lookup import (
     FilmScope,
     autocomplete_matches,
     film_choices,
@@ -26,12 +30,9 @@ from bot.core.lookup import (
     scope_themes,
     theme_list,
 )
-from bot.core.refusals import UserError
-from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
-from bot.core.text import SPOILER_WARNING, clip, inert
-from bot.corpus import Theme, themes_for_film
 from bot.discussion.questions_store import QuestionRow
 from bot.discussion.render import QUESTION_MAX
+from bot.discussion.suggestion_rules import ANY_THEME
 from bot.quotes.render import is_spoiler
 from bot.quotes.rules import Quote
 
@@ -112,6 +113,10 @@ class ThemeAdmin(commands.Cog):
                 flag = f" · {SPOILER_WARNING}" if theme.spoiler else ""
                 head = f"• **{inert(theme.name, 100)}** (`{key}`): {counts.get(key, 0)} passages{flag}"
                 blocks.append("\n".join([head, *_question_lines(theme, scope, edits, films)]))
+            anywhere = [row for row in edits if row.action == "add" and row.theme == ANY_THEME]
+            if anywhere:
+                lines = [f"  ◦ 💬 {inert(row.question, 200)}" for row in anywhere]
+                blocks.append("\n".join(["• **Members' questions** (any theme without spoilers)", *lines]))
             where = f" for {scope.label}" if scope.label else ""
             embed = discord.Embed(
                 title=clip(f"Themes and questions{where}", 256),
@@ -219,7 +224,7 @@ class ThemeAdmin(commands.Cog):
     @question_remove.autocomplete("theme")
     @passage_tag.autocomplete("theme")
     @passage_untag.autocomplete("theme")
-    async def theme_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def theme_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         typed = (current or "").casefold().strip()
         return [
             app_commands.Choice(name=clip(t.name, 100), value=key)
@@ -229,7 +234,7 @@ class ThemeAdmin(commands.Cog):
 
     @passage_tag.autocomplete("passage")
     @passage_untag.autocomplete("passage")
-    async def passage_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def passage_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         """Moderators pick a passage by review number ("12", "Review #12") or by words in it.
 
         Each choice reads as the quote footer does, with the start of the passage, or [spoiler]
@@ -253,7 +258,7 @@ class ThemeAdmin(commands.Cog):
         return clip(f"Review #{quote.review_id} · passage {quote.ordinal + 1} — {shown}", 100)
 
     @question_remove.autocomplete("question")
-    async def question_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def question_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         """The questions the theme (for the film chosen so far) asks: bundled as shown, then added ones."""
         guild = interaction.guild
         try:
@@ -271,7 +276,7 @@ class ThemeAdmin(commands.Cog):
     @list_themes.autocomplete("film")
     @question_add.autocomplete("film")
     @question_remove.autocomplete("film")
-    async def film_autocomplete(self, interaction: discord.Interaction, current: str):
+    async def film_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return await film_choices(self.bot.store, current, interaction.guild_id)
 
 

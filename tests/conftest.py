@@ -14,6 +14,25 @@ from bot.core.config import DEFAULT_DATA_DIR
 from tests.faults import realistic_http_errors  # noqa: F401
 from tests.helpers import World
 
+# Tests that boot a whole simulated bot, or are slow by nature, carry the `slow` marker, so the inner loop
+# `pytest -m "not slow"` runs the pure and store tests alone. Marked here, by what a test uses, so a new
+# test is classified the day it is written.
+_BOT_FIXTURES = frozenset({"simcord_env", "simcord_bot", "world"})
+_SLOW_FOLDERS = frozenset({"perf"})
+# Whole-bot sweeps and subprocess tests that build their own bots or interpreters (seconds to minutes each).
+_SLOW_FILES = frozenset({"test_fuzz.py", "test_crash_safety.py", "test_architecture.py"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = Path(str(item.fspath))
+        if (
+            _BOT_FIXTURES & set(getattr(item, "fixturenames", ()))
+            or path.parent.name in _SLOW_FOLDERS
+            or path.name in _SLOW_FILES
+        ):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any, Self
 
 import discord
 
@@ -32,7 +33,9 @@ class GameAnswer(
         self.answer = answer
 
     @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
         return cls(int(match["round"]), match["answer"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -60,7 +63,9 @@ class ForgetConfirm(discord.ui.DynamicItem[discord.ui.Button], template=r"filmbo
         self.user_id = user_id
 
     @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
         return cls(int(match["user"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:

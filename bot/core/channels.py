@@ -14,7 +14,7 @@ import discord
 Messageable = discord.TextChannel | discord.Thread | discord.VoiceChannel | discord.StageChannel
 
 
-async def resolve_channel(bot: Any, channel_id: int) -> Any | None:
+async def resolve_channel(bot: discord.Client, channel_id: int) -> Any | None:
     """The channel or thread, from the cache or else fetched; None if it is gone or hidden from the bot.
 
     Other Discord errors (5xx) propagate: "could not look" is not "does not exist".
@@ -33,7 +33,7 @@ def permissions_channel(channel: Any) -> Any:
     return channel.parent if isinstance(channel, discord.Thread) else channel
 
 
-async def member_can_view(bot: Any, member: Any, channel_id: int, *, if_gone: bool = False) -> bool:
+async def member_can_view(bot: discord.Client, member: Any, channel_id: int, *, if_gone: bool = False) -> bool:
     """Whether this member may see the channel (threads: its parent).
 
     A channel that no longer exists hides nothing any more: `if_gone` says whether to show what was in
@@ -53,7 +53,7 @@ async def member_can_view(bot: Any, member: Any, channel_id: int, *, if_gone: bo
     return target.permissions_for(member).view_channel
 
 
-async def visible_to(bot: Any, member: Any, items: list[Any], channel_of: Any, *, if_gone: bool = False
+async def visible_to(bot: discord.Client, member: Any, items: list[Any], channel_of: Any, *, if_gone: bool = False
                      ) -> list[Any]:
     """The items whose channel the member may view, in order; each channel is checked once."""
     seen: dict[int, bool] = {}

@@ -16,8 +16,7 @@ from typing import Any, Literal, TypeVar
 import aiosqlite
 
 from bot.core.db_writes import Executed, WriteQueue, execute_closed
-from bot.core.films import critic_key
-from bot.films.rules import norm_key
+from bot.core.films import critic_key, norm_key
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +89,7 @@ def _critic_key(critic: object, review_id: object) -> Any:
 
 
 def _film_key(title: object) -> Any:
-    """SQL film_key(title): bot.films.rules.norm_key, the catalogue key (migration 030, its triggers)."""
+    """SQL film_key(title): bot.core.films.norm_key, the catalogue key (migration 030, its triggers)."""
     return norm_key(title) if isinstance(title, str) else None
 
 
@@ -115,26 +114,95 @@ async def one_row(cursor: aiosqlite.Cursor) -> aiosqlite.Row:
     return row
 
 
+# The table that records every applied migration by number. Created by the runner itself, not by a
+# migration file, so a database of any age can be read before anything is applied to it.
+_LEDGER = "schema_migrations"
+_LEDGER_DDL = (
+    f"CREATE TABLE IF NOT EXISTS {_LEDGER} (number INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+    " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));"
+)
+_CREATES = re.compile(r"\bCREATE\s+(?:VIRTUAL\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", re.IGNORECASE)
+_ADDS = re.compile(r"\bALTER\s+TABLE\s+(\w+)\s+ADD\s+(?:COLUMN\s+)?(\w+)", re.IGNORECASE)
+
+
 async def migrate(conn: aiosqlite.Connection) -> int:
-    """Apply every migration newer than PRAGMA user_version, all in one transaction."""
-    async with conn.execute("PRAGMA user_version") as cur:
-        (current,) = await one_row(cur)
+    """Apply every bundled migration not yet recorded in `schema_migrations`, in order, in one transaction.
+
+    Numbers are recorded one by one (not as a high-water mark), so a migration that lands after a
+    higher-numbered one is still applied to databases that upgraded in between. Returns the highest
+    applied number (also kept in PRAGMA user_version, which older filmbots read to refuse a newer database).
+    """
     files = migration_files()
-    check_version(current, files[-1][0] if files else 0)
-    pending = [m for m in files if m[0] > current]
-    if not pending:
-        return current
-    target = pending[-1][0]
+    known = {number for number, _, _ in files}
+    applied = await _applied_numbers(conn, files)
+    newer = sorted(applied - known)
+    if newer:
+        raise DatabaseTooNew(
+            f"the database has migration {newer[-1]}, which this filmbot does not know (it knows up to"
+            f" {max(known, default=0)}): run the newer filmbot, or restore a backup made by this version"
+        )
+    pending = [m for m in files if m[0] not in applied]
+    top = max(applied | {m[0] for m in pending}, default=0)
+    ledger = await _has_ledger(conn)
+    if not pending and ledger:
+        return top
     for _, name, _ in pending:
         log.info("applying migration %s", name)
-    # One script, one transaction: either every pending migration lands with the new version, or none.
-    script = "\n".join(sql for _, _, sql in pending)
+    # One script, one transaction: every pending migration lands with its ledger row and the version, or none.
+    parts = ["BEGIN IMMEDIATE;", _LEDGER_DDL]
+    if not ledger:  # a database from before the ledger: record what its schema shows it already has
+        parts += [_record(number, name) for number, name, _ in files if number in applied]
+    for number, name, sql in pending:
+        parts += [sql, ";", _record(number, name)]
+    parts += [f"PRAGMA user_version = {int(top)};", "COMMIT;"]
     try:
-        await conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {int(target)};\nCOMMIT;")
+        await conn.executescript("\n".join(parts))
     except BaseException:
         await rollback_quietly(conn)
         raise
-    return target
+    return top
+
+
+def _record(number: int, name: str) -> str:
+    return f"INSERT INTO {_LEDGER} (number, name) VALUES ({int(number)}, '{name.replace(chr(39), chr(39) * 2)}');"
+
+
+async def _has_ledger(conn: aiosqlite.Connection) -> bool:
+    async with conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (_LEDGER,)) as cur:
+        return await cur.fetchone() is not None
+
+
+async def _applied_numbers(conn: aiosqlite.Connection, files: list[tuple[int, str, str]]) -> set[int]:
+    """The migrations this database has: its ledger, or for a database from before the ledger, the files
+    up to its user_version whose tables and columns are all there (a file the old high-water-mark runner
+    skipped shows as missing tables, and is applied now)."""
+    if await _has_ledger(conn):
+        async with conn.execute(f"SELECT number FROM {_LEDGER}") as cur:
+            return {row[0] for row in await cur.fetchall()}
+    async with conn.execute("PRAGMA user_version") as cur:
+        (version,) = await one_row(cur)
+    check_version(version, files[-1][0] if files else 0)
+    if version == 0:
+        return set()
+    columns = await _schema_columns(conn)
+    return {number for number, _, sql in files if number <= version and _schema_has(columns, sql)}
+
+
+async def _schema_columns(conn: aiosqlite.Connection) -> dict[str, set[str]]:
+    async with conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cur:
+        tables = [row[0] for row in await cur.fetchall()]
+    columns: dict[str, set[str]] = {}
+    for table in tables:
+        async with conn.execute("SELECT name FROM pragma_table_info(?)", (table,)) as cur:
+            columns[table.casefold()] = {row[0].casefold() for row in await cur.fetchall()}
+    return columns
+
+
+def _schema_has(columns: dict[str, set[str]], sql: str) -> bool:
+    """True when every table the migration creates and every column it adds exist already."""
+    if any(table.casefold() not in columns for table in _CREATES.findall(sql)):
+        return False
+    return all(column.casefold() in columns.get(table.casefold(), set()) for table, column in _ADDS.findall(sql))
 
 
 def check_version(current: int, known: int) -> None:

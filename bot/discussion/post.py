@@ -12,15 +12,15 @@ import logging
 import random
 import weakref
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 
-from bot.core.lookup import FilmScope, film_scope, resolve_theme, scope_themes
 from bot.core.refusals import MissingBotPermission, UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.corpus import Theme
+from bot.corpus.lookup import FilmScope, film_scope, resolve_theme, scope_themes
 from bot.discussion.render import (
     QuestionEdits,
     RenderedPrompt,
@@ -30,6 +30,9 @@ from bot.discussion.render import (
 )
 from bot.discussion.rotation import Choice, PromptUse, RotationKey, choose_passages, critic_key
 from bot.quotes.rules import QuoteFilters
+
+if TYPE_CHECKING:
+    from bot.client import FilmBot
 
 log = logging.getLogger(__name__)
 
@@ -76,11 +79,11 @@ class PostedPrompt:
 _LOCKS: weakref.WeakKeyDictionary[Any, dict[int, asyncio.Lock]] = weakref.WeakKeyDictionary()
 
 
-def _guild_lock(bot: Any, guild_id: int) -> asyncio.Lock:
+def _guild_lock(bot: FilmBot, guild_id: int) -> asyncio.Lock:
     return _LOCKS.setdefault(bot, {}).setdefault(guild_id, asyncio.Lock())
 
 
-def prompt_queued(bot: Any, guild_id: int) -> bool:
+def prompt_queued(bot: FilmBot, guild_id: int) -> bool:
     """True while another prompt of this server is being posted: a new one would wait behind it."""
     lock = _LOCKS.get(bot, {}).get(guild_id)
     return lock is not None and lock.locked()
@@ -95,7 +98,7 @@ def check_bot_permissions(channel: discord.abc.GuildChannel, *, make_thread: boo
             raise MissingBotPermission(name, channel.mention)
 
 
-async def _themes_on_offer(bot: Any, scope: FilmScope) -> dict[str, int]:
+async def _themes_on_offer(bot: FilmBot, scope: FilmScope) -> dict[str, int]:
     """Themes of the scope's film (themes_for_film; every theme for no film) that have passages."""
     counts = await bot.store.quotes.theme_counts(scope.ref)
     return {key: counts[key] for key in scope_themes(bot.themes, scope) if counts.get(key)}
@@ -108,7 +111,7 @@ def _what_exists(offer: dict[str, int], scope: FilmScope) -> str:
 
 
 async def _theme_order(
-    bot: Any, guild_id: int, theme: str | None, scope: FilmScope, exclude_spoilers: bool = False
+    bot: FilmBot, guild_id: int, theme: str | None, scope: FilmScope, exclude_spoilers: bool = False
 ) -> list[Theme]:
     """The requested theme, or every theme with passages in rotation order after the last one used."""
     offer = await _themes_on_offer(bot, scope)
@@ -147,7 +150,7 @@ def _open_theme(bot: Any, scope: FilmScope, theme: str | None, exclude_spoilers:
 
 
 async def _choose(
-    bot: Any, guild_id: int, theme: str | None, scope: FilmScope, kind: Kind, exclude_spoilers: bool = False
+    bot: FilmBot, guild_id: int, theme: str | None, scope: FilmScope, kind: Kind, exclude_spoilers: bool = False
 ) -> Choice:
     """The first theme in rotation order that can make this kind of prompt, and its passages."""
     order = await _theme_order(bot, guild_id, theme, scope, exclude_spoilers)
@@ -174,7 +177,7 @@ async def _choose(
 _RNG = random.Random()
 
 
-async def _try_theme(bot: Any, guild_id: int, theme: Theme, scope: FilmScope, kind: Kind) -> Choice | None:
+async def _try_theme(bot: FilmBot, guild_id: int, theme: Theme, scope: FilmScope, kind: Kind) -> Choice | None:
     filters = QuoteFilters(theme=theme.key, film=scope.ref)
     if kind == "discuss":
         # One passage: chosen by the database (QuoteStore.rotation_pick), the pool is never loaded.
@@ -187,14 +190,16 @@ async def _try_theme(bot: Any, guild_id: int, theme: Theme, scope: FilmScope, ki
     return choose_passages(pool, state, theme=theme, count=2, rng=_RNG)
 
 
-async def question_edits(bot: Any, guild_id: int, theme: str, scope: FilmScope, quotes: list) -> QuestionEdits:
+async def question_edits(bot: FilmBot, guild_id: int, theme: str, scope: FilmScope, quotes: list) -> QuestionEdits:
     """This server's added and hidden questions for the theme and the quotes' film (or every film)."""
     title, year = (scope.title, scope.year) if scope.title else quotes_film(quotes)
     film_key = scope.key
     if not film_key and title:
         film_id = await bot.store.quotes.film_id(title, year)
         film_key = "" if film_id is None else str(film_id)
-    rows = await bot.store.questions.rows(guild_id, theme, film_key)
+    spoiler = theme in bot.themes and bot.themes[theme].spoiler
+    # Members' approved questions for any theme join every theme but the spoiler ones.
+    rows = await bot.store.questions.rows(guild_id, theme, film_key, any_theme=not spoiler)
     return QuestionEdits(
         added=tuple(r.question for r in rows if r.action == "add"),
         removed=frozenset(r.question.casefold() for r in rows if r.action == "remove"),
@@ -218,7 +223,7 @@ async def _discard(*items: discord.Message | discord.Thread | None) -> bool:
 
 
 async def post_prompt(
-    bot: Any,
+    bot: FilmBot,
     channel: discord.TextChannel,
     *,
     guild_id: int,

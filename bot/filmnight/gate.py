@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.core.lookup import FilmScope, film_scope
 from bot.core.refusals import UserError
 from bot.core.text import inert
+from bot.corpus.lookup import FilmScope, film_scope
 from bot.filmnight.rules import Screening
 
 if TYPE_CHECKING:

@@ -14,11 +14,11 @@ import discord
 
 from bot.club.rules import invite_line
 from bot.core.checks import require_channel_id, require_guild
-from bot.core.lookup import FilmScope
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.core.time import from_iso, iso
+from bot.corpus.lookup import FilmScope
 from bot.discussion.post import post_prompt  # the discussion feature's public posting helper
 from bot.filmnight import rules
 from bot.filmnight.render import pick_embed, reminder_text, result_embed

@@ -7,6 +7,7 @@ the state is read from SQLite, so they keep working after a restart.
 from __future__ import annotations
 
 import re
+from typing import Any, Self
 
 import discord
 
@@ -36,7 +37,9 @@ class PageButton(
         self.guild_id, self.page = guild_id, page
 
     @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
         return cls(int(match["guild"]), int(match["page"]), match["dir"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -74,7 +77,9 @@ class DecisionButton(
         self.action, self.entry_id = action, entry_id
 
     @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
         return cls(match["action"], int(match["entry"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -129,7 +134,9 @@ class RankSelect(
         self.pick_id, self.prefix = pick_id, prefix
 
     @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
         prefix = tuple(int(x) for x in match["prefix"].split("-")) if match["prefix"] else ()
         return cls(int(match["pick"]), prefix)
 

@@ -14,20 +14,44 @@ import re
 import unicodedata
 from dataclasses import dataclass, fields
 
-from bot.core.films import OPTION_MAX, TITLE_YEAR
+from bot.core.films import (  # the key rule lives in core (SQL film_key())
+    OPTION_MAX,
+    TITLE_YEAR,
+    key_char,
+    norm_key,
+)
 from bot.core.refusals import UserError
 from bot.core.text import has_control_chars, inert
+
+__all__ = [
+    "FILM_COLUMNS",
+    "METADATA_FIELDS",
+    "REF_PREFIX",
+    "YEARS_AHEAD",
+    "YEAR_MIN",
+    "Ambiguous",
+    "Film",
+    "Wanted",
+    "check_year",
+    "clean_title",
+    "label",
+    "new_film",
+    "norm_key",
+    "parse_ref",
+    "parse_typed",
+    "pick_one",
+    "ref",
+    "title_problem",
+    "year_range",
+]
 
 YEAR_MIN = 1870  # the first motion pictures
 YEARS_AHEAD = 5  # announced films: a year up to five years from now
 REF_PREFIX = "film:"
 _REF = re.compile(r"^film:([0-9]{1,18})$")
-_ARTICLE_FRONT = re.compile(r"^(?:the|a|an)\s+(?=\S)")
-_ARTICLE_BACK = re.compile(r",\s*(?:the|a|an)$")
 # Bidirectional embeddings, overrides and isolates: they make a label display as something else.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _FORMULA = ("=", "+", "-", "@")
-_KEPT = ("L", "N", "M", "S")  # Unicode categories a key keeps: letters, numbers, marks, symbols
 
 # Columns the metadata provider may fill (`FilmStore.set_metadata`); title and key never change there.
 METADATA_FIELDS = (
@@ -98,18 +122,6 @@ def parse_ref(text: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def norm_key(title: str) -> str:
-    """The catalogue key: NFC, casefold, no leading article, letters/digits/marks/symbols only."""
-    text = unicodedata.normalize("NFC", unicodedata.normalize("NFC", title or "").casefold())
-    text = " ".join(text.split())
-    kept = "".join(ch for ch in _ARTICLE_BACK.sub("", _ARTICLE_FRONT.sub("", text)) if _kept(ch))
-    return kept or text.replace(" ", "")  # a title of punctuation only (stored before 030) keeps its own key
-
-
-def _kept(ch: str) -> bool:
-    return unicodedata.category(ch)[0] in _KEPT
-
-
 def year_range(this_year: int) -> tuple[int, int]:
     return YEAR_MIN, this_year + YEARS_AHEAD
 
@@ -135,7 +147,7 @@ def title_problem(title: str) -> str | None:
         return "the title starts with a spreadsheet formula character (= + - @)"
     if has_control_chars(title) or _BIDI_CONTROLS.search(title):
         return "the title contains control characters"
-    if not any(_kept(ch) for ch in title):
+    if not any(key_char(ch) for ch in title):
         return "the title has no letters, digits or symbols"
     return None
 

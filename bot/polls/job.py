@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -35,7 +36,7 @@ class PollDeadlineJob:
         for poll_id in await store.closing_due(iso(now)):
             await self._guarded(self.service.announce(poll_id), poll_id)
 
-    async def _guarded(self, work, poll_id: int) -> None:
+    async def _guarded(self, work: Awaitable[object], poll_id: int) -> None:
         try:
             await work
         except Exception:  # one broken poll must not keep the others open

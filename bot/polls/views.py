@@ -7,6 +7,7 @@ buttons keep working after a restart. Votes go to the bot's PollService (`bot.po
 from __future__ import annotations
 
 import re
+from typing import Any, Self
 
 import discord
 
@@ -46,7 +47,9 @@ class VoteButton(
         self.option_id = option_id
 
     @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
         return cls(int(match["poll"]), int(match["option"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -75,7 +78,9 @@ class VoteSelect(
         self.poll_id = poll_id
 
     @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
         return cls(int(match["poll"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:

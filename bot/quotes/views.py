@@ -7,16 +7,16 @@ read from SQLite by id, so they keep working after a restart.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Self
 
 import discord
 
 from bot.core.checks import client_of
 from bot.core.errors import user_errors
-from bot.core.lookup import film_names
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, context_window, film_label, inert, spoiler
+from bot.corpus.lookup import film_names
 from bot.films.rules import parse_ref
 from bot.quotes.render import is_spoiler, quote_embed
 from bot.quotes.rules import QuoteFilters
@@ -44,7 +44,9 @@ class AnotherQuoteButton(
         self.passage_id = passage_id
 
     @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
         return cls(int(match["query"]), int(match["passage"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -72,7 +74,9 @@ class ContextButton(
         self.passage_id = passage_id
 
     @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
         return cls(int(match["passage"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
 
 import discord
 
@@ -18,7 +18,9 @@ from bot.core.text import TEXT_INPUT_VALUE_MAX, clip, inert
 from bot.quotes.rules import QuoteFilters
 from bot.reviews.render import PER_PAGE, added_text, list_embed
 from bot.reviews.rules import ReviewMeta, prepare
-from bot.stores import Store
+
+if TYPE_CHECKING:
+    from bot.stores import Store
 
 _REVIEW_ID = re.compile(r"^\s*#?\s*(\d{1,18})(?!\d)")
 
@@ -106,7 +108,9 @@ class RemoveButton(
         self.review_id = review_id
 
     @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
         return cls(int(match["id"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -148,7 +152,9 @@ class ListPageButton(
         self.query_id, self.page = query_id, page
 
     @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
         return cls(int(match["query"]), int(match["page"]), match["dir"])
 
     async def callback(self, interaction: discord.Interaction) -> None:

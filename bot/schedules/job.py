@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import discord
@@ -31,6 +31,9 @@ from bot.discussion.post import post_prompt
 from bot.filmnight.gate import film_or_current
 from bot.schedules.rules import ON_TIME_TOLERANCE, ScheduleInputError, discord_timestamp
 from bot.schedules.store import Claim, Schedule, SlotPost
+
+if TYPE_CHECKING:
+    from bot.client import FilmBot
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +69,7 @@ class ScheduleJob:
 
     name = "schedules"
 
-    def __init__(self, bot: Any) -> None:
+    def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
 
     @property
@@ -199,8 +202,9 @@ class ScheduleJob:
             # Only this slot's own marker is proof: any other bot message (a /discuss, a poll, another
             # schedule) posted since the claim says nothing about this slot.
             marker = slot_marker(post.id)
+            me = self.bot.user.id if self.bot.user is not None else None  # None only before login
             async for message in channel.history(after=since, limit=100, oldest_first=True):
-                if message.author.id == self.bot.user.id and carries_marker(message, marker):
+                if message.author.id == me and carries_marker(message, marker):
                     return message.id
         except (discord.HTTPException, UserError) as error:
             await self._give_up(schedule, post.id, f"could not check whether it was already posted ({error})")

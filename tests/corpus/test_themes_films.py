@@ -165,12 +165,12 @@ def test_tagging_hostile_text_is_fast() -> None:
     for film in ("La La Land", "Vertigo", None):
         bound = themes_for_film(themes(), film)
         for text in HOSTILE:
-            started = time.perf_counter()
+            started = time.thread_time()
             for theme in bound.values():
                 for pattern, _ in theme.patterns:
                     pattern.search(text)
             names_another_film(text, film)
-            assert time.perf_counter() - started < 1.5, text[:30]
+            assert time.thread_time() - started < 1.5, text[:30]
 
 
 @pytest.mark.parametrize(

@@ -23,15 +23,21 @@ def honest_text(size: int, salt: int) -> str:
 
 
 async def longest_gap_while(work) -> tuple[float, object]:
-    """Run `work` while a 10 ms ticker runs on the loop; the longest gap between ticks, in seconds."""
+    """Run `work` while a 10 ms ticker runs on the loop; the longest stretch of CPU the loop's thread
+    spent between two ticks, in seconds.
+
+    CPU time of the loop's thread, not wall time: on a loaded machine the OS may preempt the process for
+    hundreds of ms, which is no stall of ours (a wall-clock gap made this test fail under load), while
+    work done on the loop, the thing this guards against, is counted in full whatever the load.
+    """
     gaps: list[float] = []
     done = asyncio.Event()
 
     async def ticker() -> None:
-        last = time.perf_counter()
+        last = time.thread_time()
         while not done.is_set():
             await asyncio.sleep(0.01)
-            now = time.perf_counter()
+            now = time.thread_time()
             gaps.append(now - last)
             last = now
 
@@ -53,7 +59,7 @@ async def test_review_import_of_1_5_mb_keeps_the_loop_ticking(world):
     assert len(data) > 1_400_000
     gap, r = await longest_gap_while(world.mod.slash(world.channel, "review import", file=("big.json", data)))
     assert "Imported 16 review" in " ".join(m.content or "" for m in msgs(r))
-    assert gap < 0.3, f"the event loop stalled for {gap:.2f} s"
+    assert gap < 0.2, f"the event loop worked {gap:.2f} s without a tick"
 
 
 async def test_bundled_import_keeps_the_loop_ticking(world, tmp_path: Path):
@@ -67,4 +73,4 @@ async def test_bundled_import_keeps_the_loop_ticking(world, tmp_path: Path):
     bot = world.bot
     gap, result = await longest_gap_while(import_bundled(bot.store, tmp_path, bot.themes, bot.settings.themes_file))
     assert result.reviews_added == 16
-    assert gap < 0.3, f"the event loop stalled for {gap:.2f} s"
+    assert gap < 0.2, f"the event loop worked {gap:.2f} s without a tick"

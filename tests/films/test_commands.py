@@ -127,8 +127,8 @@ async def test_a_review_of_an_ambiguous_title_asks_which_film(world, settings):
     """/review add film:Dune with two Dunes known: refused, nothing stored; with the year it attaches."""
     await world.mod.slash(world.channel, "watchlist add", film="Dune", year=1984)
     await world.mod.slash(world.channel, "watchlist add", film="Dune", year=2021)
-    body = ("Dune is a long, strange desert epic. The sandworms are the best special effect of the year, and the "
-            "score hums under every scene like wind over dunes.").encode()
+    body = (b"Dune is a long, strange desert epic. The sandworms are the best special effect of the year, and the "
+            b"score hums under every scene like wind over dunes.")
     before = table_digest(settings.database)
     refused = await world.mod.slash(world.channel, "review add", film="Dune", file=("d.txt", body))
     assert "Several films are called" in text_of(refused) and table_digest(settings.database) == before

@@ -5,8 +5,8 @@ from __future__ import annotations
 import unicodedata
 from datetime import UTC, datetime, timedelta
 
-from tests.helpers import table_digest, text_of
 from tests.helpers import rows as db
+from tests.helpers import table_digest, text_of
 
 WHEN = "2026-01-05 20:00"
 START = datetime(2026, 1, 5, 20, 0, tzinfo=UTC)
