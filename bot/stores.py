@@ -11,6 +11,8 @@ from bot.discussion.store import PromptStore
 from bot.discussion.suggestions_store import SuggestionStore
 from bot.filmnight.store import FilmNightStore
 from bot.films.store import FilmStore
+from bot.flags.store import FlagStore
+from bot.metadata.store import MetadataStore
 from bot.polls.store import PollStore
 from bot.quotes.store import QueryStore, QuoteStore
 from bot.reviews.draft_store import DraftStore
@@ -39,3 +41,5 @@ class Store:
         self.reviews = ReviewStore(db)
         self.filmnight = FilmNightStore(db)
         self.club = ClubStore(db)
+        self.metadata = MetadataStore(db)
+        self.flags = FlagStore(db)

@@ -29,6 +29,7 @@ from bot.discussion.render import (
     render_prompt,
 )
 from bot.discussion.rotation import Choice, PromptUse, RotationKey, choose_passages, critic_key
+from bot.flags.views import flag_view
 from bot.quotes.rules import QuoteFilters
 
 if TYPE_CHECKING:
@@ -278,7 +279,8 @@ async def post_prompt(
                 everyone=False, users=False, roles=[discord.Object(mention_role_id)]
             )
         message = await channel.send(
-            content=rendered.content or None, embed=rendered.embed, allowed_mentions=mentions
+            content=rendered.content or None, embed=rendered.embed, allowed_mentions=mentions,
+            view=flag_view([quote.passage_id for quote in quotes]),  # members flag what reads badly
         )
         thread = None
         thread_error = None

@@ -18,6 +18,7 @@ from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, context_window, film_label, inert, spoiler
 from bot.corpus.lookup import film_names
 from bot.films.rules import parse_ref
+from bot.flags.views import flag_view
 from bot.quotes.render import is_spoiler, quote_embed
 from bot.quotes.rules import QuoteFilters
 
@@ -86,6 +87,8 @@ class ContextButton(
             paragraph = await bot.store.quotes.context(self.passage_id)
             if quote is None or paragraph is None:
                 raise UserError("That passage was removed from the corpus.")
+            if quote.hidden:
+                raise UserError("A moderator hid that passage: it is no longer quoted.")
             themes = bot.themes
             spoiler_keys = {key for key, theme in themes.items() if theme.spoiler}
             if is_spoiler(quote, themes):  # the whole context goes behind one set of spoiler tags
@@ -103,7 +106,7 @@ def quote_view(query_id: int, passage_id: int) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     view.add_item(AnotherQuoteButton(query_id, passage_id))
     view.add_item(ContextButton(passage_id))
-    return view
+    return flag_view([passage_id], view)
 
 
 async def send_quote(
