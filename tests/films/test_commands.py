@@ -4,11 +4,8 @@ and 20 members adding the same film at once."""
 from __future__ import annotations
 
 import pytest
-from simcord import actors as sim_actors
-from simcord import interactions as sim_interactions
-from simcord.enums import AppCommandType, InteractionType
 
-from tests.helpers import assert_no_pings, table_digest, text_of
+from tests.helpers import assert_no_pings, burst, table_digest, text_of
 
 
 def film_id(world, title: str, year: int | None) -> int:
@@ -16,34 +13,12 @@ def film_id(world, title: str, year: int | None) -> int:
     return row[0]
 
 
-async def slash_burst(env, calls) -> None:
-    """Deliver every (member, channel, command, options) before the bot handles any of them, as a
-    gateway delivers simultaneous commands: their handlers interleave (see tests/polls click_burst)."""
-    env._begin_operation("slash_burst")
-    try:
-        for member, channel, name, options in calls:
-            parts = name.split()
-            root = sim_actors._resolve_visible_command(member, channel.id, parts[0], AppCommandType.CHAT_INPUT)
-            leaf, nesting = sim_interactions.walk_to_subcommand(root, parts[1:])
-            leaf_options, _ = sim_interactions.build_options(member, name, leaf, options, channel_id=channel.id)
-            data = {"id": root["id"], "name": root["name"], "type": AppCommandType.CHAT_INPUT,
-                    "options": sim_interactions.nest_options(root, nesting, leaf_options)}
-            record, payload = sim_interactions.base_payload(
-                env.backend, type=InteractionType.APPLICATION_COMMAND, channel_id=channel.id,
-                guild_id=member.guild.id, user_id=member.id, data=data,
-            )
-            env._notify_dispatch_observers(record)
-            env.backend.emit("INTERACTION_CREATE", payload)
-        await env._settle_internal(dispatch="slash_burst")
-    finally:
-        env._end_operation()
-
-
 async def test_twenty_members_adding_one_film_at_once_make_one_entry(world, settings):
     """The same film added concurrently by 20 members: one film, one entry, 20 supporters."""
     members = [world.guild.add_member(world.env.create_user(f"fan{n}")) for n in range(20)]
-    await slash_burst(world.env, [
-        (m, world.channel, "watchlist add", {"film": "Paris, Texas" if n % 2 else "paris texas", "year": 1984})
+    await burst(world.env, [
+        lambda m=m, n=n: m.slash(world.channel, "watchlist add", film="Paris, Texas" if n % 2 else "paris texas",
+                                 year=1984)
         for n, m in enumerate(members)
     ])
     assert world.q("SELECT count(*) FROM films WHERE year = 1984") == [(1,)]
