@@ -30,7 +30,7 @@ from bot.discussion.render import (
 )
 from bot.discussion.rotation import Choice, PromptUse, RotationKey, choose_passages, critic_key
 from bot.flags.views import flag_view
-from bot.quotes.rules import QuoteFilters
+from bot.quotes.rules import Quote, QuoteFilters
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -251,6 +251,7 @@ async def post_prompt(
             # A film the club knows that no critic has reviewed: the generic questions, no excerpt.
             open_theme = _open_theme(bot, scope, theme, exclude_spoilers)
             choice = Choice(open_theme, (), False)
+            quotes: list[Quote] = []
             rendered = render_open_prompt(
                 open_theme, scope.title or "", scope.year, themes=bot.themes, pick=_RNG.randrange(1 << 16),
                 mention_role_id=mention_role_id,
