@@ -25,7 +25,7 @@ async def test_twenty_members_adding_one_film_at_once_make_one_entry(world, sett
     assert world.q("SELECT count(*) FROM watchlist") == [(1,)]
     assert world.q("SELECT count(*), count(DISTINCT user_id) FROM watchlist_support") == [(20, 20)]
     listed = await world.alice.slash(world.channel, "watchlist list")
-    assert "20 support" in text_of(listed)
+    assert "20 supporters" in text_of(listed)
 
 
 async def test_a_title_naming_two_films_asks_the_member_to_pick(world, settings):
