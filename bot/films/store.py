@@ -100,15 +100,23 @@ class FilmStore:
         return row is not None
 
     async def choices(self, guild_id: int | None, typed: str, limit: int = 25) -> list[Film]:
-        """Films this server knows whose title contains what was typed: prefix matches first."""
+        """Films this server knows whose title contains what was typed: key-prefix matches first (an
+        index range, enough on its own for most keystrokes), then any other match."""
         key = norm_key(typed) if (typed or "").strip() else ""
         folded = (typed or "").strip().casefold()
-        rows = await self.db.fetchall(
-            _SELECT + " f WHERE (instr(f.norm_key, :key) > 0 OR instr(casefold(f.title), :folded) > 0) AND " + _KNOWN +
-            " ORDER BY instr(f.norm_key, :key) != 1, f.norm_key, f.year, f.id LIMIT :limit",
-            {"guild": guild_id or 0, "key": key, "folded": folded, "limit": limit},
-        )
-        return [_film(r) for r in rows]
+        params = {"guild": guild_id or 0, "key": key, "end": key + "\U0010ffff", "folded": folded, "limit": limit}
+        prefix = "f.norm_key >= :key AND f.norm_key < :end"
+        found = [_film(r) for r in await self.db.fetchall(
+            _SELECT + f" f WHERE {prefix} AND {_KNOWN} ORDER BY f.norm_key, f.year, f.id LIMIT :limit", params
+        )]
+        if len(found) < limit:
+            rows = await self.db.fetchall(
+                _SELECT + f" f WHERE NOT ({prefix}) AND (instr(f.norm_key, :key) > 0"
+                f" OR instr(casefold(f.title), :folded) > 0) AND {_KNOWN} ORDER BY f.norm_key, f.year, f.id LIMIT :rest",
+                {**params, "rest": limit - len(found)},
+            )
+            found += [_film(r) for r in rows]
+        return found
 
     async def ensure_id(self, title: str, year: int | None, *, strict: bool = True) -> int:
         """`ensure` in its own transaction."""
