@@ -197,6 +197,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
             await require_moderator(interaction, "add reviews")
             await start_link_preview(interaction, url, film, year, spoiler)
 
+    @moderator_only
     @app_commands.command(
         name="edit", description="Fix a review's film, critic, outlet, link or date (- clears)."
     )

@@ -240,6 +240,7 @@ class ThemeAdmin(commands.Cog):
         async with user_errors(interaction):
             await self._retag(interaction, passage, theme, "remove")
 
+    @moderator_only
     @passage_group.command(name="flagged", description="Passages members flagged, with Hide/Keep/Spoiler/Trim (moderators).")
     async def passage_flagged(self, interaction: discord.Interaction) -> None:
         """The queue of passages this server's members flagged, counted by reason (never who), with decisions."""
@@ -257,6 +258,7 @@ class ThemeAdmin(commands.Cog):
         reply = await passage_reply(self.bot, member.guild.id, quote.passage_id, done)
         await interaction.response.send_message(reply, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
+    @moderator_only
     @passage_group.command(name="hide", description="Never quote or prompt a passage again, in every server (moderators).")
     @app_commands.describe(passage="As its quote footer shows it, e.g. Review #12 · passage 3")
     async def passage_hide(self, interaction: discord.Interaction, passage: str) -> None:
@@ -264,6 +266,7 @@ class ThemeAdmin(commands.Cog):
         async with user_errors(interaction):
             await self._hide_or_show(interaction, passage, Decision.HIDE)
 
+    @moderator_only
     @passage_group.command(name="show", description="Quote and prompt a hidden passage again; shows its flags (moderators).")
     @app_commands.describe(passage="As its quote footer shows it, e.g. Review #12 · passage 3")
     async def passage_show(self, interaction: discord.Interaction, passage: str) -> None:

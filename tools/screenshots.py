@@ -126,6 +126,7 @@ STEPS: list[Step] = [
 SKIPPED: dict[str, str] = {
     "watchlist import": "needs an uploaded file",
     "review import": "needs an uploaded file",
+    "review add-link": "needs a web page to fetch (tests/reviews/test_add_link.py serves them on loopback)",
 }
 
 
