@@ -133,7 +133,7 @@ class Rate(commands.GroupCog, group_name="rate", group_description="Rate films a
     @rate.autocomplete("film")
     @remove.autocomplete("film")
     async def film_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return await film_choices(self.bot.store, current)
+        return await film_choices(self.bot.store, current, interaction.guild_id)
 
 
 @app_commands.guild_only()
@@ -160,7 +160,7 @@ class Club(commands.Cog):
     @ratings.autocomplete("film")
     @compare.autocomplete("film")
     async def film_autocomplete_top(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return await film_choices(self.bot.store, current)
+        return await film_choices(self.bot.store, current, interaction.guild_id)
 
     # ------------------------------------------------------------------ digests
 

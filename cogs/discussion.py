@@ -123,7 +123,7 @@ class Discussion(commands.Cog):
         """List the discussion themes and how many critic passages each has."""
         async with user_errors(interaction):
             scope = await film_scope(self.bot.store, option(film))
-            counts = await self.bot.store.quotes.theme_counts(scope.key or None)
+            counts = await self.bot.store.quotes.theme_counts(scope.ref)
             lines = []
             offered = scope_themes(self.bot.themes, scope)  # a film's own themes only
             empty = [key for key in offered if not counts.get(key)]  # nothing to discuss: not suggested
@@ -157,7 +157,7 @@ class Discussion(commands.Cog):
     @debate.autocomplete("film")
     @themes.autocomplete("film")
     async def film_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return await film_choices(self.bot.store, current)
+        return await film_choices(self.bot.store, current, interaction.guild_id)
 
 
 async def setup(bot: FilmBot) -> None:

@@ -18,7 +18,7 @@ from bot.core.errors import send_ephemeral, user_errors
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, counted, inert
-from bot.corpus.lookup import autocomplete_matches, film_choices
+from bot.corpus.lookup import autocomplete_matches, film_choices, film_text
 from bot.quotes.rules import QuoteFilters
 from bot.reviews.link_views import LINK_EDIT_ID, LinkButton, start_link_preview, submit_edit_form
 from bot.reviews.render import (
@@ -166,7 +166,8 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         async with user_errors(interaction):
             await require_moderator(interaction, "add reviews")
             # Validated before the form opens: no typing in vain.
-            meta = check_meta(film, year, critic, outlet, url, date, spoiler=spoiler)
+            meta = check_meta(await film_text(self.bot.store, film) or film, year, critic, outlet, url, date,
+                              spoiler=spoiler)
             if file is None:
                 await open_draft_form(interaction, meta)
                 return
@@ -224,7 +225,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         async with user_errors(interaction):
             await require_moderator(interaction, "edit reviews")
             row = await self.find(review)
-            changes = self.edit_changes(film, critic, outlet, url, date, spoiler)
+            changes = self.edit_changes(await film_text(self.bot.store, film), critic, outlet, url, date, spoiler)
             result = await self.bot.store.reviews.edit(
                 row.id, changes, actor_id=interaction.user.id, guild_id=interaction.guild_id
             )
@@ -412,7 +413,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
     @edit.autocomplete("film")
     @list_reviews.autocomplete("film")
     async def film_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return await film_choices(self.bot.store, current)
+        return await film_choices(self.bot.store, current, interaction.guild_id)
 
     @add.autocomplete("critic")
     @edit.autocomplete("critic")

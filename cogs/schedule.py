@@ -21,6 +21,7 @@ from bot.core.text import clip, inert
 from bot.core.time import from_iso, zone_suggestions
 from bot.corpus.lookup import film_choices, film_scope, resolve_theme, scope_themes, theme_choices
 from bot.discussion.post import PostedPrompt, check_bot_permissions, post_prompt
+from bot.films.rules import parse_ref
 from bot.schedules.job import ScheduleJob, unusable
 from bot.schedules.rules import Cadence, ScheduleInputError, discord_timestamp
 from bot.schedules.store import Schedule
@@ -90,7 +91,7 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
             if theme and theme.strip() and theme.strip().casefold() != ROTATION:
                 resolved = resolve_theme(scope_themes(self.bot.themes, scope), theme[:100])  # the film's themes
                 theme_key = resolved.key if resolved else None
-            film_label = scope.label
+            film_ref = scope.ref  # the film by id (`film:<id>`), shown by its label
             if ping_role is not None and ping_role.is_default():
                 raise UserError("Pick a specific role to ping, not @everyone.")
             check_bot_permissions(channel, make_thread=thread)
@@ -99,7 +100,7 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
                                 " Remove one with `/schedule remove` first.")
             schedule = await self.bot.store.schedules.create(
                 guild_id=require_guild(interaction).id, channel_id=channel.id, cadence=cadence, theme=theme_key,
-                film=film_label, ping_role_id=ping_role.id if ping_role else None, make_thread=thread,
+                film=film_ref, ping_role_id=ping_role.id if ping_role else None, make_thread=thread,
                 actor_id=member.id, now=self.bot.now(),
             )
             self.bot.scheduler.wake()
@@ -121,7 +122,7 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
 
     @set_.autocomplete("film")
     async def film_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice]:
-        return await film_choices(self.bot.store, current)
+        return await film_choices(self.bot.store, current, interaction.guild_id)
 
     async def describe(self, schedule: Schedule, server_zone: str) -> str:
         """One schedule as shown by set and list: settings, state, next three runs, last outcome."""
@@ -129,8 +130,11 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
         cadence = (schedule.cadence.describe() if problem is None
                    else inert(f"{schedule.time_of_day} {schedule.days} ({schedule.timezone})", 120))
         theme = f"`{schedule.theme}`" if schedule.theme else "rotation"
+        film_id = parse_ref(schedule.film)
+        named = await self.bot.store.films.get(film_id) if film_id is not None else None
+        film = named.label if named else schedule.film
         head = (f"**#{schedule.id}** · {cadence} · <#{schedule.channel_id}> · theme {theme}"
-                + (f" · film *{inert(schedule.film, 100)}*" if schedule.film else "")
+                + (f" · film *{inert(film, 100)}*" if film else "")
                 + (f" · pings <@&{schedule.ping_role_id}>" if schedule.ping_role_id else "")
                 + ("" if schedule.make_thread else " · no thread"))
         if problem is not None and not schedule.paused:  # the job pauses it at its next run

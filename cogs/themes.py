@@ -117,7 +117,7 @@ class ThemeAdmin(commands.Cog):
         async with user_errors(interaction):
             guild = require_guild(interaction)
             scope = await film_scope(self.bot.store, option(film))
-            counts = await self.bot.store.quotes.theme_counts(scope.key or None)
+            counts = await self.bot.store.quotes.theme_counts(scope.ref)
             edits = await self.bot.store.questions.rows(guild.id, film_key=scope.key or None)
             films = await self._films()
             blocks = []
@@ -335,7 +335,7 @@ class ThemeAdmin(commands.Cog):
     @question_add.autocomplete("film")
     @question_remove.autocomplete("film")
     async def film_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return await film_choices(self.bot.store, current)
+        return await film_choices(self.bot.store, current, interaction.guild_id)
 
 
 async def setup(bot: FilmBot) -> None:

@@ -115,7 +115,8 @@ class ClubService:
         """Critics' themes (passage counts) beside the themes the members' takes talk about."""
         guild = require_guild(interaction)
         scope = await self.film(guild.id, film)
-        critic_counts = await self.bot.store.quotes.theme_counts(scope.key)
+        reviewed = any(film_id == scope.film_id for film_id, *_ in await self.bot.store.quotes.films())
+        critic_counts = await self.bot.store.quotes.theme_counts(scope.ref) if reviewed else {}
         club_counts: dict[str, int] = {}
         takes = [r.take for r in await self.store.ratings(guild.id, int(scope.key)) if r.take]
         for take in takes:
@@ -132,6 +133,8 @@ class ClubService:
                     f" · club {club} ({round(club * 100 / club_total)}%)"
                 )
         description = "\n".join(lines) or "No themes yet on either side."
+        if not reviewed:
+            description = "**Critics:** no critic reviews yet.\n" + description
         description += f"\n\n{counted(len(takes), 'take')} from the club."
         if not takes:
             description += " Add yours: `/rate film stars take`."

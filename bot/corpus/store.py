@@ -12,6 +12,7 @@ from bot.core.store import AuditStore
 from bot.core.time import utc_now_iso
 from bot.corpus import TaggedPassage
 from bot.corpus.reasons import SpoilerReason
+from bot.films.store import FilmStore
 
 
 @dataclass(frozen=True)
@@ -75,15 +76,9 @@ class CorpusWriter:
 
     @staticmethod
     async def film_id(conn: aiosqlite.Connection, title: str, year: int | None) -> int:
-        """The id of the film with this title (case-insensitive) and year, created on first use."""
-        async with conn.execute(
-            "SELECT id FROM films WHERE title = ? COLLATE NOCASE AND year IS ?", (title, year)
-        ) as cur:
-            row = await cur.fetchone()
-        if row is not None:
-            return row[0]
-        cur = await conn.execute("INSERT INTO films(title, year) VALUES (?, ?)", (title, year))
-        return inserted_id(cur)
+        """The catalogue's film for this title and year (FilmStore.ensure: a yearless title names the
+        only film of that title, else the yearless one), created on first use."""
+        return await FilmStore.ensure(conn, title, year, strict=False)
 
     @staticmethod
     async def insert_review(

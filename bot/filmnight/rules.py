@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core.films import OPTION_MAX, TITLE_YEAR
 from bot.core.refusals import UserError
-from bot.core.text import counted, has_control_chars, inert
+from bot.core.text import counted, inert
+from bot.films import rules as films
 
 # Limits, each with a private refusal when crossed.
 NOTE_MAX = 300
@@ -28,13 +28,11 @@ RANKS = 3  # members order their top 3
 IMPORT_MAX_BYTES = 256_000
 IMPORT_MAX_ROWS = 1_000
 PAGE_SIZE = 10
-DEFAULT_RUNTIME = timedelta(hours=3)
+DEFAULT_RUNTIME = timedelta(hours=3)  # the event's length when the film's runtime is unknown
+RUNTIME_MARGIN = timedelta(minutes=30)  # a known runtime plus settling in and the credits
 MAX_AHEAD = timedelta(days=366)
 REMINDERS = (("24h", timedelta(hours=24)), ("1h", timedelta(hours=1)))
 LOCATION_MAX = 100  # Discord's limit for an external event's location
-YEAR_MIN, YEAR_MAX = 1870, 2100
-
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 # ---------------------------------------------------------------------------- films typed by members
@@ -46,39 +44,13 @@ class FilmName:
     year: int | None
 
 
-def parse_year(value: int | str | None) -> int | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    text = str(value).strip()
-    if not text.isdigit() or not YEAR_MIN <= int(text) <= YEAR_MAX:
-        raise UserError(f"“{inert(text, 10)}” is not a film year: use four digits between {YEAR_MIN} and {YEAR_MAX}.")
-    return int(text)
-
-
-def title_problem(title: str) -> str | None:
-    """Why a title can't be stored, or None."""
-    if not title:
-        return "the title is empty"
-    if len(title) > OPTION_MAX:
-        return f"the title is longer than {OPTION_MAX} characters"
-    if title.startswith(_FORMULA):
-        return "the title starts with a spreadsheet formula character (= + - @)"
-    if has_control_chars(title):
-        return "the title contains control characters"
-    return None
-
-
-def film_name(title: str, year: int | str | None = None) -> FilmName:
-    """A suggested film: 'Title' plus an optional year, or 'Title (Year)' in one."""
-    text = " ".join((title or "").split())
-    parsed_year = parse_year(year)
-    match = TITLE_YEAR.match(text)
-    if match and parsed_year is None:
-        text, parsed_year = match["title"].strip(), parse_year(match["year"])
-    problem = title_problem(text)
-    if problem:
-        raise UserError(f"I can't add that film: {problem}.")
-    return FilmName(text, parsed_year)
+def film_name(title: str, year: int | str | None = None, this_year: int | None = None) -> FilmName:
+    """A suggested film: 'Title' plus an optional year, or 'Title (Year)' in one (bot/films rules:
+    control characters, 500 characters, punctuation only and years outside 1870..now+5 refused)."""
+    wanted = films.new_film(title, year, this_year or date.today().year)
+    if wanted.film_id is not None or wanted.title is None:
+        raise UserError("Name the film by its title, e.g. `La La Land` or `La La Land (2016)`.")
+    return FilmName(wanted.title, wanted.year)
 
 
 def clean_note(note: str | None) -> str | None:
@@ -155,7 +127,7 @@ def parse_import(data: bytes) -> ImportPlan:
         except UserError as error:
             plan.rejected.append((number, error.message))
             continue
-        key = (name.title.casefold(), name.year)
+        key = (films.norm_key(name.title), name.year)
         if key in seen:
             plan.repeated += 1
             continue
@@ -223,6 +195,13 @@ def parse_when(text: str, zone: str, now: datetime) -> datetime:
     if moment - now > MAX_AHEAD:
         raise UserError("Screenings can be scheduled at most a year ahead.")
     return moment
+
+
+def screening_length(runtime_minutes: int | None) -> timedelta:
+    """How long the server event lasts: the film's runtime plus a margin, else 3 hours."""
+    if runtime_minutes is None or runtime_minutes <= 0:
+        return DEFAULT_RUNTIME
+    return timedelta(minutes=runtime_minutes) + RUNTIME_MARGIN
 
 
 def reminder_times(start: datetime, now: datetime) -> list[tuple[str, datetime]]:
@@ -365,10 +344,16 @@ class Entry:
     suggested_by: int
     status: str  # pending | active | watched
     support: int = 0
+    director: str | None = None  # from the catalogue, when the metadata provider filled it
 
     @property
     def label(self) -> str:
         return f"{self.title} ({self.year})" if self.year else self.title
+
+    @property
+    def choice_name(self) -> str:
+        """'Title (Year) — Director' (autocomplete), or the label while the director is unknown."""
+        return f"{self.label} — {self.director}" if self.director else self.label
 
 
 @dataclass(frozen=True)

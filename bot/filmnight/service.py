@@ -22,11 +22,13 @@ from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.core.time import from_iso, iso
+from bot.corpus.lookup import FilmScope
 from bot.discussion.post import post_prompt  # the discussion feature's public posting helper
 from bot.filmnight import rules
 from bot.filmnight.render import pick_embed, reminder_text, result_embed
-from bot.filmnight.rules import Entry, Pick, Screening
+from bot.filmnight.rules import Pick, Screening
 from bot.filmnight.views import next_rank_view, ordinal, pick_view
+from bot.films.rules import ref
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -172,23 +174,32 @@ class FilmNightService:
 
     # ------------------------------------------------------------------ screenings
 
+    async def length(self, film_id: int) -> timedelta:
+        """The screening's length from the catalogue's runtime (filled by the metadata provider)."""
+        film = await self.bot.store.films.get(film_id)
+        return rules.screening_length(film.runtime_minutes if film else None)
+
     async def schedule(
-        self, interaction: discord.Interaction, entry: Entry, when: str, where: str | None,
+        self, interaction: discord.Interaction, film: FilmScope, when: str, where: str | None,
         place: discord.VoiceChannel | discord.StageChannel | None,
     ) -> Screening:
+        """Validate everything, create the event, then store the screening (and the film's watchlist
+        entry if it had none) in one transaction: a refusal stores nothing."""
         guild = require_guild(interaction)
         zone = await self.zone(guild.id)
         now = self.bot.now()
         start = rules.parse_when(when, zone, now)
-        end = start + rules.DEFAULT_RUNTIME
+        assert film.film_id is not None and film.label is not None
+        end = start + await self.length(film.film_id)
         location = rules.clean_location(where)
         if place is None and location is None:
             raise UserError("Say where: `where:` a place or link, or `channel:` a voice or stage channel.")
         upcoming = await self.store.upcoming(guild.id)
         if upcoming is not None and await self.has_event(guild, upcoming):
             raise UserError("This server already has an upcoming screening: `/filmnight move` or cancel it first.")
-        name = clip(f"Film night: {entry.label}", 100)
-        description = clip(f"The club watches {entry.label}. Press Interested to be reminded.", 1000)
+        label = film.label
+        name = clip(f"Film night: {label}", 100)
+        description = clip(f"The club watches {label}. Press Interested to be reminded.", 1000)
         try:
             event = await self._create_event(guild, name, description, start, end, place, location)
         except discord.HTTPException as error:
@@ -197,7 +208,7 @@ class FilmNightService:
             ) from error
         try:
             screening_id = await self.store.create_screening(
-                guild_id=guild.id, film_id=entry.film_id, channel_id=require_channel_id(interaction),
+                guild_id=guild.id, film_id=film.film_id, channel_id=require_channel_id(interaction),
                 event_id=event.id, start=start, end=end, location=place.mention if place else location,
                 actor_id=interaction.user.id, now=now, reminders=rules.reminder_times(start, now),
             )
@@ -245,7 +256,7 @@ class FilmNightService:
         guild = require_guild(interaction)
         now = self.bot.now()
         start = rules.parse_when(when, await self.zone(guild.id), now)
-        end = start + rules.DEFAULT_RUNTIME
+        end = start + await self.length(screening.film_id)
         try:  # Discord first: a refusal changes nothing here
             event = guild.get_scheduled_event(screening.event_id) or await guild.fetch_scheduled_event(screening.event_id)
             await event.edit(start_time=start, end_time=end)
@@ -287,7 +298,7 @@ class FilmNightService:
 
     async def follow_times(self, screening: Screening, start: datetime, end: datetime | None,
                            actor_id: int | None) -> None:
-        end = end or start + rules.DEFAULT_RUNTIME
+        end = end or start + await self.length(screening.film_id)
         if iso(start) == screening.starts_at and iso(end) == screening.ends_at:
             return
         await self.store.move(screening, start, end, rules.reminder_times(start, self.bot.now()), actor_id)
@@ -386,7 +397,7 @@ class FilmNightService:
         for theme in spoilers:
             try:
                 posted = await post_prompt(
-                    self.bot, channel, guild_id=screening.guild_id, theme=theme, film=str(screening.film_id),
+                    self.bot, channel, guild_id=screening.guild_id, theme=theme, film=ref(screening.film_id),
                     source=f"screening:{screening.id}",
                 )
             except UserError:

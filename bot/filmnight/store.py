@@ -13,12 +13,12 @@ from bot.core.db import Database, GuildsWith, inserted_id
 from bot.core.refusals import UserError
 from bot.core.store import AuditStore, CloseStates
 from bot.core.time import iso
-from bot.corpus.store import CorpusWriter
 from bot.filmnight.rules import Entry, FilmName, Pick, Screening
+from bot.films.store import FilmStore
 
 _ENTRY = (
     "SELECT w.id, w.guild_id, w.film_id, f.title, f.year, w.note, w.suggested_by, w.status,"
-    " (SELECT count(*) FROM watchlist_support s WHERE s.entry_id = w.id) AS support"
+    " (SELECT count(*) FROM watchlist_support s WHERE s.entry_id = w.id) AS support, f.director"
     " FROM watchlist w JOIN films f ON f.id = w.film_id"
 )
 _SCREENING = (
@@ -69,29 +69,40 @@ class FilmNightStore:
     # ------------------------------------------------------------------ watchlist
 
     async def add(
-        self, guild_id: int, film: FilmName, note: str | None, user_id: int, status: str, now: datetime
-    ) -> tuple[Entry, bool]:
-        """(the entry, True if it was new); an existing suggestion is returned unchanged."""
-        async with self.db.transaction() as conn:
-            film_id = await CorpusWriter.film_id(conn, film.title, film.year)
+        self, guild_id: int, film: FilmName | int, note: str | None, user_id: int, status: str, now: datetime
+    ) -> tuple[Entry, bool, bool]:
+        """(the entry, True if it was new, True if the member backs it from now on).
+
+        Suggesting a film is backing it: the member's support is stored with the entry, and a film
+        already listed (not yet watched) gets their support instead, so 20 members adding the same
+        film at once make one entry with 20 supporters. `film` is a typed name or a catalogue id.
+        """
+        async with self.db.corpus_transaction() as conn:  # ensure may give a reviewed film its year
+            film_id = film if isinstance(film, int) else await FilmStore.ensure(conn, film.title, film.year)
             cur = await conn.execute(
                 "INSERT OR IGNORE INTO watchlist(guild_id, film_id, note, suggested_by, status, added_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 (guild_id, film_id, note, user_id, status, iso(now)),
             )
             created = cur.rowcount == 1
+            cur = await conn.execute(
+                "INSERT OR IGNORE INTO watchlist_support(entry_id, user_id, at)"
+                " SELECT id, ?, ? FROM watchlist WHERE guild_id = ? AND film_id = ? AND status != 'watched'",
+                (user_id, iso(now), guild_id, film_id),
+            )
+            backed = cur.rowcount == 1
         entry = await self.entry_by_film(guild_id, film_id)
         assert entry is not None
-        return entry, created
+        return entry, created, backed
 
     async def import_films(
         self, guild_id: int, films: list[FilmName], actor_id: int, now: datetime
     ) -> tuple[int, int]:
         """(added, already listed), all in one transaction with one audit entry."""
         added = 0
-        async with self.db.transaction() as conn:
+        async with self.db.corpus_transaction() as conn:
             for film in films:
-                film_id = await CorpusWriter.film_id(conn, film.title, film.year)
+                film_id = await FilmStore.ensure(conn, film.title, film.year)
                 cur = await conn.execute(
                     "INSERT OR IGNORE INTO watchlist(guild_id, film_id, suggested_by, status, added_at)"
                     " VALUES (?, ?, ?, 'active', ?)",
@@ -263,6 +274,7 @@ class FilmNightStore:
         self, *, guild_id: int, film_id: int, channel_id: int, event_id: int, start: datetime, end: datetime,
         location: str | None, actor_id: int, now: datetime, reminders: list[tuple[str, datetime]],
     ) -> int:
+        """Store the screening, its reminders and (if missing) the film's watchlist entry, in one go."""
         self._screening_guilds.add(guild_id)
         try:
             async with self.db.transaction() as conn:
@@ -272,6 +284,11 @@ class FilmNightStore:
                     (guild_id, film_id, channel_id, event_id, iso(start), iso(end), location, actor_id, iso(now)),
                 )
                 screening_id = inserted_id(cur)
+                await conn.execute(
+                    "INSERT OR IGNORE INTO watchlist(guild_id, film_id, suggested_by, status, added_at)"
+                    " VALUES (?, ?, ?, 'active', ?)",
+                    (guild_id, film_id, actor_id, iso(now)),
+                )
                 await self._arm(conn, screening_id, reminders, end)
                 await _audit(conn, guild_id, actor_id, "filmnight.schedule", "screening", screening_id,
                              film_id=film_id, event_id=event_id, starts_at=iso(start), location=location)

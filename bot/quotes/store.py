@@ -7,7 +7,6 @@ import functools
 import hashlib
 import json
 import random
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -15,6 +14,7 @@ from typing import Any, TypeVar
 from bot.core.db import Database, one_row
 from bot.core.films import TITLE_YEAR, unattributed_label, unattributed_target
 from bot.discussion.rotation import RECENT_PROMPTS, RotationKey, RotationPick
+from bot.films.rules import norm_key, parse_ref
 from bot.quotes import fts
 from bot.quotes.rules import Quote, QuoteFilters
 
@@ -38,19 +38,19 @@ def _visible(column: str) -> str:
     return f"NOT EXISTS (SELECT 1 FROM passage_marks h WHERE h.passage_id = {column} AND h.hidden = 1)"
 
 
-# Case-insensitive for every script: `casefold` is registered on the connection (bot/db.py), because
-# SQLite's NOCASE only folds A-Z ("AMÉLIE" ≠ "Amélie"). The subqueries read the small films/reviews
-# tables once per query, not once per passage.
+# A film filter is the explicit `film:<id>` (bot/films/rules.py) or a typed 'Title (Year)' / title,
+# matched on the catalogue key (NFC, casefold, one article rule): digits alone are always a title.
 def film_clause(film: str) -> tuple[str, list[Any]]:
-    """Match a film by id (autocomplete value), 'Title (Year)' or title, case-insensitively."""
+    """Match a film by explicit reference, 'Title (Year)' or title (its catalogue key)."""
+    film_id = parse_ref(film)
+    if film_id is not None:
+        return "f.id = ?", [film_id]
     text = film.strip()
-    by_title = "f.id IN (SELECT id FROM films WHERE casefold(title) = ?"
-    if re.fullmatch(r"[0-9]{1,18}", text):  # an id fits SQLite's INTEGER; longer digit runs are titles
-        return f"(f.id = ? OR {by_title}))", [int(text), text.casefold()]
+    by_key = "f.id IN (SELECT id FROM films WHERE norm_key = ?"
     match = TITLE_YEAR.match(text)
     if match:
-        return f"{by_title} AND year = ?)", [match["title"].casefold(), int(match["year"])]
-    return f"{by_title})", [text.casefold()]
+        return f"{by_key} AND year = ?)", [norm_key(match["title"]), int(match["year"])]
+    return f"{by_key})", [norm_key(text)]
 
 
 def critic_clause(critic: str) -> tuple[str, list[Any]]:
@@ -180,28 +180,29 @@ class QuoteStore:
         cache, version = self._cache(), self.db.corpus_version
         index: dict[Any, set[int]] = {}
         for film_id, title, year, _ in await self.films():
-            index.setdefault(title.casefold(), set()).add(film_id)
-            index.setdefault((title.casefold(), year), set()).add(film_id)
+            index.setdefault(norm_key(title), set()).add(film_id)
+            index.setdefault((norm_key(title), year), set()).add(film_id)
             index.setdefault(film_id, set()).add(film_id)
         if version == self.db.corpus_version:
             cache.film_index = index
         return index
 
     async def film_id(self, title: str, year: int | None) -> int | None:
-        """The id of the film with this title (any case) and year, if it has reviews."""
-        found = (await self._film_index()).get((title.casefold(), year), set())
+        """The id of the film with this title (its catalogue key) and year, if it has reviews."""
+        found = (await self._film_index()).get((norm_key(title), year), set())
         return min(found) if found else None
 
     async def _film_ids(self, film: str) -> set[int]:
-        """The film(s) a film filter names: by id (autocomplete value), 'Title (Year)' or title."""
+        """The film(s) a film filter names: `film:<id>`, 'Title (Year)' or title (never digits as an id)."""
         index = await self._film_index()
+        film_id = parse_ref(film)
+        if film_id is not None:
+            return set(index.get(film_id, ()))
         text = film.strip()
         match = TITLE_YEAR.match(text)
-        if re.fullmatch(r"[0-9]{1,18}", text):  # an id, or a title made of digits
-            return index.get(int(text), set()) | index.get(text.casefold(), set())
         if match:
-            return set(index.get((match["title"].casefold(), int(match["year"])), ()))
-        return set(index.get(text.casefold(), ()))
+            return set(index.get((norm_key(match["title"]), int(match["year"])), ()))
+        return set(index.get(norm_key(text), ()))
 
     async def _scope(self, filters: QuoteFilters) -> list[int] | None:
         """Review ids the film and critic filters allow (sorted), or None when neither is given."""

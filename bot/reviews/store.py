@@ -12,6 +12,7 @@ from bot.core.db import Database
 from bot.core.store import AuditEntry, AuditStore
 from bot.core.time import utc_now_iso
 from bot.corpus.store import CorpusWriter, NewReview
+from bot.films.store import FilmStore
 from bot.quotes.store import critic_clause, film_clause
 from bot.reviews.rules import DuplicateLink, DuplicateReview, Prepared
 
@@ -69,13 +70,9 @@ def _row(row: aiosqlite.Row) -> ReviewRow:
 
 
 async def resolve_film(conn: aiosqlite.Connection, title: str, year: int | None) -> int:
-    """The film's id; a title without a year names the one existing film of that title, if unique."""
-    if year is None:
-        async with conn.execute("SELECT id FROM films WHERE title = ? COLLATE NOCASE", (title,)) as cur:
-            rows = list(await cur.fetchall())
-        if len(rows) == 1:
-            return rows[0][0]
-    return await CorpusWriter.film_id(conn, title, year)
+    """The film's id; a title without a year names the only film of that title; several → Ambiguous
+    (a UserError: the moderator picks one from the list or gives the year)."""
+    return await FilmStore.ensure(conn, title, year, strict=True)
 
 
 class ReviewStore:

@@ -15,13 +15,15 @@ async def test_add_support_list_and_remove(world, settings):
     assert r.ephemeral and "Added **Whiplash (2014)**" in text(r)
     await world.bob.slash(world.channel, "watchlist add", film="Paterson (2016)")
     again = await world.bob.slash(world.channel, "watchlist add", film="whiplash", year=2014)
-    assert "already on the watchlist" in text(again)
+    # Issue 24: adding a listed film backs it (20 members adding at once = one entry, 20 supporters).
+    assert "already on the watchlist" in text(again) and "you now back it (2 in all)" in text(again)
     # The same film record reviews use: one row in films, title matched without case.
     assert db(settings, "SELECT count(*) FROM films WHERE title = 'Whiplash' COLLATE NOCASE") == [(1,)]
     assert "support" in text(await world.bob.slash(world.channel, "watchlist support", film="Paterson"))
     assert "You now support" in text(await world.alice.slash(world.channel, "watchlist support", film="Paterson (2016)"))
     twice = await world.alice.slash(world.channel, "watchlist support", film="Paterson")
     assert "already support" in text(twice)
+    await world.mod.slash(world.channel, "watchlist support", film="Paterson")
     listed = await world.alice.slash(world.channel, "watchlist list")
     body = listed.response.embeds[0].description
     assert body.index("Paterson") < body.index("Whiplash") and "@\u200beveryone" in body

@@ -351,7 +351,9 @@ async def test_add_autocompletes_existing_films_and_critics(world):
     await add_whiplash(world)
     films = await world.mod.autocomplete(world.channel, "review add", "film", "whip")
     critics = await world.mod.autocomplete(world.channel, "review add", "critic", "jane")
-    assert films == [{"name": "Whiplash (2014)", "value": "Whiplash (2014)"}]
+    # Issue 24: an autocomplete value carries the film's id explicitly (`film:<id>`), never a bare number.
+    (film_id,) = world.q("SELECT id FROM films WHERE title = 'Whiplash'")[0]
+    assert films == [{"name": "Whiplash (2014)", "value": f"film:{film_id}"}]
     assert critics == [{"name": CRITIC, "value": CRITIC}]
 
 
