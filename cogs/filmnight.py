@@ -125,6 +125,10 @@ class FilmNight(commands.Cog):
                     f" you now back it ({entry.support} in all)."
                 )
                 return
+            if entry.director is None or entry.runtime_minutes is None:
+                # Year, runtime, director and ids from the film databases, in the background: the entry
+                # (and a yearless film) gets them once found; a different film is never attached.
+                self.bot.metadata.enrich_soon(entry.film_id, entry.title, entry.year)
             if not held:
                 await send_ephemeral(interaction, f"Added **{inert(entry.label, 150)}** to the watchlist.")
                 return
@@ -260,8 +264,10 @@ class FilmNight(commands.Cog):
             if screening is None:
                 raise UserError("No film night is scheduled. Moderators: `/filmnight schedule`.")
             where = inert(screening.location or "?", 100) if not (screening.location or "").startswith("<#") else screening.location or "?"
+            film = await self.bot.store.films.get(screening.film_id)
+            facts = rules.film_facts(film.runtime_minutes, film.director) if film else ""
             await interaction.response.send_message(
-                embed=next_embed(screening, where), ephemeral=True, allowed_mentions=NO_MENTIONS
+                embed=next_embed(screening, where, facts), ephemeral=True, allowed_mentions=NO_MENTIONS
             )
 
     @moderator_only

@@ -9,7 +9,7 @@ import discord
 from bot.core.render import FILM_CLUB_COLOUR
 from bot.core.text import EMBED_DESCRIPTION_MAX, clip, counted, inert
 from bot.core.time import from_iso
-from bot.filmnight.rules import PAGE_SIZE, TIE_RULE, Count, Entry, Pick, Screening, count_lines
+from bot.filmnight.rules import PAGE_SIZE, TIE_RULE, Count, Entry, Pick, Screening, count_lines, film_facts
 
 
 def stamp(moment_iso: str, style: str) -> str:
@@ -29,7 +29,9 @@ def watchlist_embed(entries: list[Entry], page: int) -> discord.Embed:
     shown = entries[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     lines = []
     for number, entry in enumerate(shown, start=page * PAGE_SIZE + 1):
-        line = f"**{number}. {inert(entry.label, 120)}** · {counted(entry.support, 'supporter')} · suggested by <@{entry.suggested_by}>"
+        facts = film_facts(entry.runtime_minutes, entry.director)
+        line = f"**{number}. {inert(entry.label, 120)}**" + (f" · {inert(facts, 120)}" if facts else "")
+        line += f" · {counted(entry.support, 'supporter')} · suggested by <@{entry.suggested_by}>"
         if entry.note:
             line += f"\n  {inert(entry.note, 200)}"
         lines.append(line)
@@ -83,10 +85,11 @@ def result_embed(pick: Pick, count: Count) -> discord.Embed:
     )
 
 
-def next_embed(screening: Screening, location: str) -> discord.Embed:
+def next_embed(screening: Screening, location: str, facts: str = "") -> discord.Embed:
+    film = f"{inert(facts, 200)}\n" if facts else ""
     embed = discord.Embed(
         title=clip(f"🎞️ Next film night: {screening.label}", 256),
-        description=f"{when_line(screening)}\nWhere: {location}\n"
+        description=f"{film}{when_line(screening)}\nWhere: {location}\n"
         "Press **Interested** on the server event to get Discord's reminder too.",
         colour=FILM_CLUB_COLOUR,
     )
