@@ -26,7 +26,7 @@ from bot.filmnight.gate import film_or_current
 from bot.quotes.fts import keywords
 from bot.quotes.render import critic_line, is_spoiler
 from bot.quotes.rules import QuoteFilters
-from bot.quotes.views import AnotherQuoteButton, ContextButton, send_quote
+from bot.quotes.views import AnotherQuoteButton, ContextButton, gate_here, send_quote
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -91,7 +91,8 @@ class Quotes(commands.Cog):
         async with user_errors(interaction):
             if not keywords(query):
                 raise UserError(f"There's nothing to search for in “{inert(query, 80)}”: try plain words.")
-            results = await self.bot.store.quotes.search(query)
+            gate = await gate_here(self.bot, interaction)
+            results = await self.bot.store.quotes.search(query, gate=gate)
             if not results:
                 raise UserError(
                     f"No passage mentions “{inert(query, 80)}”. Themes you could try: "
@@ -102,6 +103,7 @@ class Quotes(commands.Cog):
             )
             for quote, snippet in results:
                 film = film_label(quote.film_title, quote.film_year)
+                # The field name (attribution · film) cannot hide text; the snippet below can.
                 text = inert(snippet.replace("\x02", "STARTHL").replace("\x03", "ENDHL"), 900)
                 text = text.replace("STARTHL", "**").replace("ENDHL", "**")
                 if is_spoiler(quote, self.bot.themes):

@@ -30,6 +30,7 @@ class Quote:
     film_title: str
     film_year: int | None
     themes: tuple[str, ...]
+    film_id: int | None = None  # films.id: what the spoiler gate keys on
 
     @property
     def attribution(self) -> str:

@@ -16,7 +16,9 @@ from bot.core.errors import user_errors
 from bot.core.lookup import film_names
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
+from bot.core.spoilers import Gate
 from bot.core.text import clip, context_window, film_label, inert, spoiler
+from bot.filmnight.gate import spoiler_gate
 from bot.quotes.render import is_spoiler, quote_embed
 from bot.quotes.rules import QuoteFilters
 
@@ -81,11 +83,14 @@ class ContextButton(
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = client_of(interaction)
         async with user_errors(interaction):
+            gate = await gate_here(bot, interaction)
             quote = await bot.store.quotes.get(self.passage_id)
-            paragraph = await bot.store.quotes.context(self.passage_id)
+            paragraph = await bot.store.quotes.context(self.passage_id, gate)
             if quote is None or paragraph is None:
                 raise UserError("That passage was removed from the corpus.")
             themes = bot.themes
+            if gate is not None and gate.covers(quote.film_id) and is_spoiler(quote, themes):
+                raise UserError(gate.refusal("That passage"))
             spoiler_keys = {key for key, theme in themes.items() if theme.spoiler}
             if is_spoiler(quote, themes):  # the whole context goes behind one set of spoiler tags
                 body = spoiler(context_window([(text, own, False) for text, own, _ in paragraph], 1500))
@@ -110,8 +115,11 @@ async def send_quote(
 ) -> None:
     """Post a random quote matching `filters` (not `exclude`) with its Another / More context buttons."""
     bot = client_of(interaction)
-    quote = await bot.store.quotes.pick(filters, exclude=exclude)
+    gate = await gate_here(bot, interaction)
+    quote = await bot.store.quotes.pick(filters, exclude=exclude, gate=gate)
     if quote is None:
+        if gate is not None and filters.theme in gate.spoiler_themes:
+            raise UserError(gate.refusal("A quote on that theme"))
         raise UserError(await nothing_found(bot, filters))
     query_id = await bot.store.queries.save(filters)
     if exclude is not None and quote.passage_id == exclude:
@@ -122,6 +130,11 @@ async def send_quote(
         view=quote_view(query_id, quote.passage_id),
         allowed_mentions=NO_MENTIONS,
     )
+
+async def gate_here(bot: FilmBot, interaction: discord.Interaction) -> Gate | None:
+    """The spoiler gate of the server this interaction comes from (none in DMs)."""
+    return await spoiler_gate(bot.store, interaction.guild_id, bot.themes)
+
 
 async def nothing_found(bot: FilmBot, filters: QuoteFilters) -> str:
     searched = [

@@ -12,6 +12,7 @@ from tests.helpers import (
     embed_of,
     film_theme,
     msgs,
+    prompt_question,
     rows,
     table_digest,
     text_of,
@@ -24,7 +25,7 @@ def prompt_questions(world: World) -> list[str]:
     found = []
     for m in world.bot_messages():
         if m.embeds and (m.embeds[0].title or "").startswith(("💬 Discuss", "⚖️ Debate")):
-            found.append(re.search(r"\*\*(.+?)\*\*", m.embeds[0].description)[1])
+            found.append(prompt_question(m.embeds[0].description))
     return found
 
 
