@@ -27,7 +27,8 @@ _PIPES = re.compile(r"\|\|")
 
 
 class _Themed(Protocol):
-    spoiler: bool
+    @property
+    def spoiler(self) -> bool: ...
 
 
 @dataclass(frozen=True)

@@ -48,12 +48,12 @@ def film_clause(film: str) -> tuple[str, list[Any]]:
 def gate_clause(column: str, gate: Gate) -> tuple[str, list[Any]]:
     """Leave out the gated film's spoilers: passages of a review marked spoiler or tagged with a spoiler
     theme, and (safe side) its passages that were never tagged (not quotable), keyed on films.id."""
-    return (
+    sql = (
         f"{column} NOT IN (SELECT gp.id FROM passages gp JOIN reviews gr ON gr.id = gp.review_id"
         " WHERE gr.film_id = ? AND (gr.spoiler = 1 OR gp.quotable = 0 OR gp.id IN (SELECT gt.passage_id"
-        " FROM passage_themes gt WHERE gt.theme IN (SELECT value FROM json_each(?)))))",
-        [gate.film_id, json.dumps(list(gate.spoiler_themes))],
+        " FROM passage_themes gt WHERE gt.theme IN (SELECT value FROM json_each(?)))))"
     )
+    return sql, [gate.film_id, json.dumps(list(gate.spoiler_themes))]
 
 
 def critic_clause(critic: str) -> tuple[str, list[Any]]:

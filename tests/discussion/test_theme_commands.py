@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from bot.corpus.bundle import import_bundled
 from tests.helpers import (
     FOOTER,
@@ -53,7 +51,7 @@ async def test_added_question_is_asked_and_hidden_bundled_ones_never_are(world: 
         (1 + len(lala.questions_for("La La Land")),)
     ]
     listed = text_of(await world.alice.slash(world.channel, "theme list", film="La La Land"))
-    assert "➕ Would {film} still work" in listed and "~~" in listed
+    assert "➕ ||Would {film} still work" in listed and "~~||" in listed  # an ending question stays hidden
 
 
 async def test_removing_an_added_question_deletes_it(world: World, settings):
