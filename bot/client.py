@@ -22,6 +22,7 @@ from bot.core.render import NO_MENTIONS
 from bot.corpus import Theme, load_themes
 from bot.corpus.bundle import ImportResult, import_bundled
 from bot.filmnight.service import FilmNightService
+from bot.metadata.service import MetadataService
 from bot.polls.service import PollService
 from bot.stores import Store
 
@@ -58,6 +59,7 @@ class FilmBot(commands.Bot):
         self.scheduler = Scheduler(self.now)
         self.polls = PollService(self)  # the cog, the vote buttons and the deadline job share it
         self.filmnight = FilmNightService(self)  # film night's commands, ballots, listeners and job
+        self.metadata = MetadataService(self)  # film cards' poster, runtime, director (TMDB / Wikidata / off)
         self.tree.error(on_app_command_error)
 
     @staticmethod
@@ -146,6 +148,7 @@ class FilmBot(commands.Bot):
             for name in list(self.extensions):
                 await self.unload_extension(name)
         finally:
+            await self.metadata.close()
             await self.close_store()
             await super().close()
 

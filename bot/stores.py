@@ -8,7 +8,10 @@ from bot.core.store import AuditStore, GuildStore, MetaStore
 from bot.corpus.store import CorpusWriter
 from bot.discussion.questions_store import QuestionStore
 from bot.discussion.store import PromptStore
+from bot.discussion.suggestions_store import SuggestionStore
 from bot.filmnight.store import FilmNightStore
+from bot.flags.store import FlagStore
+from bot.metadata.store import MetadataStore
 from bot.polls.store import PollStore
 from bot.quotes.store import QueryStore, QuoteStore
 from bot.reviews.draft_store import DraftStore
@@ -29,9 +32,12 @@ class Store:
         self.queries = QueryStore(db)
         self.prompts = PromptStore(db)
         self.questions = QuestionStore(db)
+        self.suggestions = SuggestionStore(db, self.questions)
         self.polls = PollStore(db)
         self.drafts = DraftStore(db)
         self.schedules = ScheduleStore(db)
         self.reviews = ReviewStore(db)
         self.filmnight = FilmNightStore(db)
         self.club = ClubStore(db)
+        self.metadata = MetadataStore(db)
+        self.flags = FlagStore(db)

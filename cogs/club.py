@@ -16,11 +16,11 @@ from bot.club.service import ClubService
 from bot.club.views import DYNAMIC_ITEMS, forget, forget_view
 from bot.core.checks import is_moderator, require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
-from bot.core.lookup import film_choices
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import inert
 from bot.core.time import iso
+from bot.corpus.lookup import film_choices
 
 if TYPE_CHECKING:
     from bot.client import FilmBot

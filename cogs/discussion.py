@@ -11,11 +11,11 @@ from discord.ext import commands
 
 from bot.core.errors import message_for, user_errors
 from bot.core.films import option
-from bot.core.lookup import film_choices, film_scope, resolve_theme, scope_themes, theme_choices
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.spoilers import theme_text
 from bot.core.text import SPOILER_WARNING, clip, inert
+from bot.corpus.lookup import film_choices, film_scope, resolve_theme, scope_themes, theme_choices
 from bot.discussion.post import Kind, PostedPrompt, post_prompt, prompt_queued
 from bot.filmnight.gate import film_or_current, refuse_spoilers
 

@@ -12,10 +12,10 @@ from discord.ext import commands
 from bot.core.checks import is_moderator, require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.films import TITLE_YEAR, option
-from bot.core.lookup import film_scope
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
+from bot.corpus.lookup import film_scope
 from bot.filmnight import rules
 from bot.filmnight.job import FilmNightJob
 from bot.filmnight.render import (

@@ -12,11 +12,11 @@ from discord.ext import commands
 from bot.core.channels import visible_to
 from bot.core.checks import is_moderator, require_guild
 from bot.core.errors import user_errors
-from bot.core.lookup import film_scope, resolve_theme, scope_themes, theme_list
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.corpus import themes_for_film
+from bot.corpus.lookup import film_scope, resolve_theme, scope_themes, theme_list
 from bot.filmnight.gate import film_or_current, refuse_spoilers, spoiler_gate
 from bot.polls import rules as logic
 from bot.polls.job import PollDeadlineJob

@@ -10,7 +10,10 @@ from discord.ext import commands
 
 from bot.core.errors import user_errors
 from bot.core.films import option
-from bot.core.lookup import (
+from bot.core.refusals import UserError
+from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
+from bot.core.text import clip, film_label, inert, spoiler
+from bot.corpus.lookup import (
     check_film,
     choices,
     critic_names,
@@ -19,9 +22,6 @@ from bot.core.lookup import (
     theme_choices,
     theme_list,
 )
-from bot.core.refusals import UserError
-from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
-from bot.core.text import clip, film_label, inert, spoiler
 from bot.filmnight.gate import film_or_current
 from bot.quotes.fts import keywords
 from bot.quotes.render import critic_line, is_spoiler

@@ -15,10 +15,10 @@ from discord.ext import commands
 
 from bot.core.checks import interaction_data, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
-from bot.core.lookup import autocomplete_matches, film_choices
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
+from bot.corpus.lookup import autocomplete_matches, film_choices
 from bot.filmnight.gate import spoiler_gate
 from bot.quotes.rules import QuoteFilters
 from bot.reviews.render import (

@@ -15,11 +15,11 @@ from discord.ext import commands
 from bot.core.channels import visible_to
 from bot.core.checks import is_moderator, require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
-from bot.core.lookup import film_choices, film_scope, resolve_theme, scope_themes, theme_choices
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.core.time import from_iso, zone_suggestions
+from bot.corpus.lookup import film_choices, film_scope, resolve_theme, scope_themes, theme_choices
 from bot.discussion.post import PostedPrompt, check_bot_permissions, post_prompt
 from bot.schedules.job import ScheduleJob, unusable
 from bot.schedules.rules import Cadence, ScheduleInputError, discord_timestamp

@@ -1,4 +1,5 @@
-"""/theme and /passage: moderators own the discussion themes' questions and passage tags by command.
+"""/theme and /passage: moderators own the discussion themes' questions and passage tags by command,
+and decide on passages members flagged (`/passage flagged|hide|show`, bot/flags/).
 
 data/themes.toml stays the bundled default; what moderators change lives in SQLite (theme_questions,
 passage_theme_overrides) and wins over it, across re-imports and restarts. `/themes` (the member's
@@ -17,7 +18,12 @@ from discord.ext import commands
 from bot.core.checks import is_moderator, require_guild, require_moderator
 from bot.core.errors import user_errors
 from bot.core.films import option
-from bot.core.lookup import (
+from bot.core.refusals import UserError
+from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
+from bot.core.spoilers import UNSEEN, Gate, theme_text, unseen
+from bot.core.text import SPOILER_WARNING, clip, inert
+from bot.corpus import Theme, themes_for_film
+from bot.corpus.lookup import (
     FilmScope,
     autocomplete_matches,
     film_choices,
@@ -26,14 +32,13 @@ from bot.core.lookup import (
     scope_themes,
     theme_list,
 )
-from bot.core.refusals import UserError
-from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
-from bot.core.spoilers import UNSEEN, Gate, theme_text, unseen
-from bot.core.text import SPOILER_WARNING, clip, inert
-from bot.corpus import Theme, themes_for_film
 from bot.discussion.questions_store import QuestionRow
 from bot.discussion.render import QUESTION_MAX
+from bot.discussion.suggestion_rules import ANY_THEME
 from bot.filmnight.gate import spoiler_gate
+from bot.flags.rules import Decision
+from bot.flags.views import DYNAMIC_ITEMS as FLAG_ITEMS
+from bot.flags.views import decide, passage_reply, queue_page
 from bot.quotes.render import is_spoiler
 from bot.quotes.rules import Quote
 
@@ -88,10 +93,18 @@ class ThemeAdmin(commands.Cog):
 
     theme_group = app_commands.Group(name="theme", description="Discussion themes and their questions.")
     question_group = app_commands.Group(name="question", description="A theme's questions.", parent=theme_group)
-    passage_group = app_commands.Group(name="passage", description="Correct a passage's themes.")
+    passage_group = app_commands.Group(
+        name="passage", description="Correct a passage's themes; hide, show or review flagged passages."
+    )
 
     def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*FLAG_ITEMS)  # the Flag button and the flag queue's (bot/flags/views.py)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*FLAG_ITEMS)
 
     async def _theme(self, theme: str, scope: FilmScope) -> Theme:
         found = resolve_theme(scope_themes(self.bot.themes, scope), theme)
@@ -120,6 +133,10 @@ class ThemeAdmin(commands.Cog):
                 flag = f" · {SPOILER_WARNING}" if theme.spoiler else ""
                 head = f"• **{inert(theme.name, 100)}** (`{key}`): {counts.get(key, 0)} passages{flag}"
                 blocks.append("\n".join([head, *_question_lines(theme, scope, edits, films, gate)]))
+            anywhere = [row for row in edits if row.action == "add" and row.theme == ANY_THEME]
+            if anywhere:
+                lines = [f"  ◦ 💬 {inert(row.question, 200)}" for row in anywhere]
+                blocks.append("\n".join(["• **Members' questions** (any theme without spoilers)", *lines]))
             where = f" for {scope.label}" if scope.label else ""
             embed = discord.Embed(
                 title=clip(f"Themes and questions{where}", 256),
@@ -184,15 +201,21 @@ class ThemeAdmin(commands.Cog):
 
     # ------------------------------------------------------------------ /passage
 
-    async def _retag(self, interaction: discord.Interaction, passage: str, theme: str, action: str) -> None:
-        member = await require_moderator(interaction, "correct a passage's themes")
+    async def _passage(self, passage: str) -> Quote:
+        """The passage a moderator named (footer text, review/ordinal or id)."""
         parsed = _parse_passage(passage)
         passage_id = (
             parsed if isinstance(parsed, int) else await self.bot.store.corpus.passage_at(*parsed)
         )
         quote = await self.bot.store.quotes.get(passage_id) if passage_id is not None else None
-        if quote is None or passage_id is None:
+        if quote is None:
             raise UserError(f"There is no quotable passage “{inert(passage, 60)}”.")
+        return quote
+
+    async def _retag(self, interaction: discord.Interaction, passage: str, theme: str, action: str) -> None:
+        member = await require_moderator(interaction, "correct a passage's themes")
+        quote = await self._passage(passage)
+        passage_id = quote.passage_id
         applying = themes_for_film(self.bot.themes, quote.film_title, quote.film_year)
         found = resolve_theme(applying if action == "add" else self.bot.themes, theme)
         if found is None:
@@ -222,6 +245,37 @@ class ThemeAdmin(commands.Cog):
         async with user_errors(interaction):
             await self._retag(interaction, passage, theme, "remove")
 
+    @passage_group.command(name="flagged", description="Passages members flagged, with Hide/Keep/Spoiler/Trim (moderators).")
+    async def passage_flagged(self, interaction: discord.Interaction) -> None:
+        """The queue of passages this server's members flagged, counted by reason (never who), with decisions."""
+        async with user_errors(interaction):
+            member = await require_moderator(interaction, "see flagged passages")
+            embed, view = await queue_page(self.bot, member.guild.id, 0)
+            await interaction.response.send_message(
+                embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+
+    async def _hide_or_show(self, interaction: discord.Interaction, passage: str, decision: Decision) -> None:
+        member = await require_moderator(interaction, f"{decision.value} passages")
+        quote = await self._passage(passage)
+        done = await decide(self.bot, member, quote.passage_id, decision)
+        reply = await passage_reply(self.bot, member.guild.id, quote.passage_id, done)
+        await interaction.response.send_message(reply, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @passage_group.command(name="hide", description="Never quote or prompt a passage again, in every server (moderators).")
+    @app_commands.describe(passage="As its quote footer shows it, e.g. Review #12 · passage 3")
+    async def passage_hide(self, interaction: discord.Interaction, passage: str) -> None:
+        """Hide a passage from every quote, prompt, search and game; corpus-wide, kept across re-imports."""
+        async with user_errors(interaction):
+            await self._hide_or_show(interaction, passage, Decision.HIDE)
+
+    @passage_group.command(name="show", description="Quote and prompt a hidden passage again; shows its flags (moderators).")
+    @app_commands.describe(passage="As its quote footer shows it, e.g. Review #12 · passage 3")
+    async def passage_show(self, interaction: discord.Interaction, passage: str) -> None:
+        """Bring back a hidden passage (corpus-wide) and show it with its marks and this server's flags."""
+        async with user_errors(interaction):
+            await self._hide_or_show(interaction, passage, Decision.SHOW)
+
     # ------------------------------------------------------------------ autocomplete
 
     @question_add.autocomplete("theme")
@@ -238,6 +292,8 @@ class ThemeAdmin(commands.Cog):
 
     @passage_tag.autocomplete("passage")
     @passage_untag.autocomplete("passage")
+    @passage_hide.autocomplete("passage")
+    @passage_show.autocomplete("passage")
     async def passage_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         """Moderators pick a passage by review number ("12", "Review #12") or by words in it.
 

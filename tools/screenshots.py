@@ -97,6 +97,11 @@ STEPS: list[Step] = [
     Step("theme question remove", "mod", {"theme": "ending", "question": "Did {film} earn its last scene?"}),
     Step("passage tag", "mod", {"passage": "1", "theme": "music"}),
     Step("passage untag", "mod", {"passage": "1", "theme": "music"}),
+    Step("passage flagged", "mod"),
+    Step("passage hide", "mod", {"passage": "1"}),
+    Step("passage show", "mod", {"passage": "1"}),
+    Step("film info", "alice", {"film": "La La Land"}),
+    Step("suggest question", "alice", {"text": "Which song is still in your head a week later?", "theme": "music"}),
 ]
 
 # Commands the page cannot run (it has no file picker): covered by the test suite instead.

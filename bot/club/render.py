@@ -12,6 +12,14 @@ from bot.core.render import FILM_CLUB_COLOUR
 from bot.core.spoilers import take_text
 from bot.core.text import clip, inert
 
+# Charts are cards with their own dark background: a transparent chart loses its text on one of Discord's
+# two themes, and a white one glares on the dark theme most members use. The bar colours come from the
+# Okabe-Ito palette, told apart with every common colour-vision deficiency.
+CHART_BACKGROUND = "#2b2d31"  # Discord's own dark card colour: reads as a card on the light theme too
+CHART_TEXT = "#f2f3f5"
+CHART_GRID = "#4e5058"
+CHART_COLOURS = ("#56b4e9", "#e69f00", "#009e73", "#f0e442", "#cc79a7")  # club first, critics second
+
 
 def chart_png(summary: Summary, title: str) -> bytes:
     """The distribution as a bar chart. Blocking (matplotlib): call it through asyncio.to_thread.
@@ -21,18 +29,23 @@ def chart_png(summary: Summary, title: str) -> bytes:
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    figure = Figure(figsize=(6, 3), dpi=100)
+    figure = Figure(figsize=(6, 3), dpi=100, facecolor=CHART_BACKGROUND)
     FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
+    axes = figure.add_subplot(facecolor=CHART_BACKGROUND)
     labels = [rules.bucket_label(i) for i in range(10)]
-    axes.bar(labels, summary.distribution, color="#e85d75")
-    axes.set_xlabel("stars")
-    axes.set_ylabel("members")
-    axes.set_title(title[:80])
+    axes.bar(labels, summary.distribution, color=CHART_COLOURS[0], zorder=2)
+    axes.set_xlabel("stars", color=CHART_TEXT)
+    axes.set_ylabel("members", color=CHART_TEXT)
+    axes.set_title(title[:80], color=CHART_TEXT)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.tick_params(colors=CHART_TEXT)
+    axes.grid(axis="y", color=CHART_GRID, linewidth=0.6, zorder=1)
+    for side, spine in axes.spines.items():
+        spine.set_visible(side == "bottom")
+        spine.set_color(CHART_GRID)
     figure.tight_layout()
     out = io.BytesIO()
-    figure.savefig(out, format="png")
+    figure.savefig(out, format="png", facecolor=CHART_BACKGROUND)
     return out.getvalue()
 
 

@@ -91,6 +91,17 @@ def bucket_label(index: int) -> str:
     return f"{(index + 1) / 2:g}"
 
 
+def chart_alt_text(summary: Summary, label: str) -> str:
+    """The chart's alt text (the attachment description screen readers announce): every bar, in words."""
+    counted = ", ".join(
+        f"{bucket_label(index)} star{'' if bucket_label(index) == '1' else 's'}: {count}"
+        for index, count in enumerate(summary.distribution) if count
+    )
+    average = f"{summary.average:.2f}" if summary.average is not None else "none"
+    head = f"Bar chart of the club's {summary.count} rating{'s' if summary.count != 1 else ''} of {label}"
+    return f"{head}, average {average} stars. {counted or 'No ratings'}."[:1024]
+
+
 def text_bars(summary: Summary, width: int = 20) -> str:
     """The distribution as lines of █ (the fallback when no chart image can be sent)."""
     top = max(summary.distribution, default=0) or 1

@@ -20,13 +20,13 @@ from bot.club.render import chart_png, ratings_embed, round_embed
 from bot.club.store import ClubStore, Pick, Round
 from bot.club.views import game_view
 from bot.core.checks import require_channel_id, require_guild
-from bot.core.lookup import FilmScope, film_scope
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.spoilers import shown, spoiler_keys
 from bot.core.text import attribution_line, clip, inert
 from bot.core.time import iso
 from bot.corpus import contrast_side, tag_passage
+from bot.corpus.lookup import FilmScope, film_scope
 from bot.filmnight.gate import current_film, spoiler_gate
 
 if TYPE_CHECKING:
@@ -103,7 +103,9 @@ class ClubService:
         if png is not None:
             embed.set_image(url="attachment://ratings.png")
             await interaction.response.send_message(
-                embed=embed, file=discord.File(io.BytesIO(png), "ratings.png"), allowed_mentions=NO_MENTIONS
+                embed=embed,
+                file=discord.File(io.BytesIO(png), "ratings.png", description=rules.chart_alt_text(summary, label)),
+                allowed_mentions=NO_MENTIONS,
             )
         else:
             await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)

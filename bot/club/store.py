@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.club.rules import DEFAULT_DIGEST_HOURS, Rating
 from bot.core.db import Database, inserted_id
 from bot.core.store import AuditStore
+from bot.corpus.store import HIDDEN_IDS
 
 
 @dataclass(frozen=True)
@@ -157,13 +158,14 @@ class ClubStore:
         ]
 
     async def forget(self, user_id: int, guild_id: int | None) -> dict[str, int]:
-        """Every rating, take, consent and game answer of the member, in every server, in one transaction.
+        """Every rating, take, consent, game answer and passage flag of the member, in every server, in one
+        transaction.
 
         Game rounds that quoted one of their takes keep their place (other players' points) but lose the
         words and the author."""
         counts: dict[str, int] = {}
         async with self.db.transaction() as conn:
-            for table in ("club_ratings", "club_consent", "club_game_answers"):
+            for table in ("club_ratings", "club_consent", "club_game_answers", "passage_flags"):
                 cur = await conn.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
                 counts[table] = cur.rowcount
             cur = await conn.execute(
@@ -181,8 +183,10 @@ class ClubStore:
     async def critic_picks(self, count: int, spoiler_themes: tuple[str, ...] = ()) -> list[Pick]:
         """Passages for the game, never a spoiler (a round is a guess: it cannot be hidden and still played)."""
         rows = await self.db.fetchall(
-            "SELECT p.id, p.text, r.film_id FROM passages p JOIN reviews r ON r.id = p.review_id"
-            " WHERE p.quotable = 1 AND length(p.text) BETWEEN 40 AND 300 AND r.spoiler = 0"
+            "SELECT p.id, coalesce(m.trimmed, p.text) AS text, r.film_id FROM passages p"
+            " JOIN reviews r ON r.id = p.review_id LEFT JOIN passage_marks m ON m.passage_id = p.id"
+            f" WHERE p.quotable = 1 AND p.id NOT IN ({HIDDEN_IDS}) AND coalesce(m.spoiler, 0) = 0"
+            " AND length(coalesce(m.trimmed, p.text)) BETWEEN 40 AND 300 AND r.spoiler = 0"
             " AND NOT EXISTS (SELECT 1 FROM passage_themes s WHERE s.passage_id = p.id"
             " AND s.theme IN (SELECT value FROM json_each(?))) ORDER BY random() LIMIT ?",
             (json.dumps(list(spoiler_themes)), count),
@@ -350,10 +354,12 @@ class ClubStore:
     ) -> list[tuple[str, bool]]:
         """(text, is a spoiler) of the theme's quotable passages (of one film, if given)."""
         rows = await self.db.fetchall(
-            "SELECT p.text, r.spoiler = 1 OR EXISTS (SELECT 1 FROM passage_themes s WHERE s.passage_id = p.id"
+            "SELECT coalesce(m.trimmed, p.text), r.spoiler = 1 OR coalesce(m.spoiler, 0) = 1 OR EXISTS"
+            " (SELECT 1 FROM passage_themes s WHERE s.passage_id = p.id"
             " AND s.theme IN (SELECT value FROM json_each(?))) FROM passage_themes t"
             " JOIN passages p ON p.id = t.passage_id"
-            " JOIN reviews r ON r.id = p.review_id WHERE t.theme = ? AND p.quotable = 1"
+            " JOIN reviews r ON r.id = p.review_id LEFT JOIN passage_marks m ON m.passage_id = p.id"
+            f" WHERE t.theme = ? AND p.quotable = 1 AND p.id NOT IN ({HIDDEN_IDS})"
             " AND (? IS NULL OR r.film_id = ?) ORDER BY p.id",
             (json.dumps(list(spoiler_themes)), theme, film_id, film_id),
         )

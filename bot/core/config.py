@@ -12,6 +12,9 @@ DEFAULT_DATA_DIR = REPO_ROOT / "data"
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+TMDB_BASE_URL = "https://api.themoviedb.org/3"
+WIKIDATA_BASE_URL = "https://www.wikidata.org"
+_SWITCH = {"on": True, "true": True, "1": True, "yes": True, "off": False, "false": False, "0": False, "no": False}
 MAX_CATCHUP_GRACE_HOURS = 168.0  # a week: a prompt later than that is no longer the scheduled one
 
 
@@ -32,6 +35,13 @@ class Settings:
     shards: str | None = None
     # Commands are synced when their signature changes; tests and the playground keep this on.
     auto_sync: bool = True
+    # Film metadata (posters, runtime, director…): TMDB with a key, else Wikidata. Off unless asked for
+    # here, so tests and scripts never reach the internet; from_env turns it on unless FILMBOT_METADATA=off.
+    metadata: bool = False
+    tmdb_api_key: str | None = field(default=None, repr=False)
+    tmdb_base_url: str = TMDB_BASE_URL
+    wikidata_base_url: str = WIKIDATA_BASE_URL
+    metadata_contact: str | None = None  # put in the User-Agent: a URL or e-mail where you can be reached
 
     def __post_init__(self) -> None:
         # Accept str paths from callers and keep the object frozen.
@@ -49,6 +59,9 @@ class Settings:
                 f"FILMBOT_CATCHUP_GRACE_HOURS={self.catchup_grace_hours:g} must be a number of hours"
                 f" from 0 to {MAX_CATCHUP_GRACE_HOURS:g}"
             )
+        for name, url in (("FILMBOT_TMDB_URL", self.tmdb_base_url), ("FILMBOT_WIKIDATA_URL", self.wikidata_base_url)):
+            if not url.startswith(("https://", "http://")) or any(c.isspace() for c in url):
+                raise ConfigError(f"{name}={url!r} must be an http(s) URL, e.g. {TMDB_BASE_URL}")
         try:
             ZoneInfo(self.default_timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -73,6 +86,12 @@ class Settings:
             catchup_grace_hours=_float(env, "FILMBOT_CATCHUP_GRACE_HOURS", 6.0),
             log_level=(env.get("FILMBOT_LOG_LEVEL") or "INFO").upper(),
             shards=env.get("FILMBOT_SHARDS") or None,
+            metadata=_switch(env, "FILMBOT_METADATA", True),
+            tmdb_api_key=(env.get("TMDB_API_KEY") or "").strip() or None,
+            tmdb_base_url=(env.get("FILMBOT_TMDB_URL") or "").strip() or TMDB_BASE_URL,
+            wikidata_base_url=(env.get("FILMBOT_WIKIDATA_URL") or "").strip() or WIKIDATA_BASE_URL,
+            metadata_contact="".join(c for c in env.get("FILMBOT_CONTACT") or "" if c.isprintable()).strip()[:200]
+            or None,
         )
 
     def require_token(self) -> str:
@@ -101,3 +120,12 @@ def _float(env: os._Environ[str] | dict[str, str], name: str, default: float) ->
         return float(raw)
     except ValueError as exc:
         raise ConfigError(f"{name}={raw!r} must be a number") from exc
+
+
+def _switch(env: os._Environ[str] | dict[str, str], name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().casefold()
+    if not raw:
+        return default
+    if raw not in _SWITCH:
+        raise ConfigError(f"{name}={raw!r} must be on or off")
+    return _SWITCH[raw]

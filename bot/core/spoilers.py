@@ -18,9 +18,12 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.core.text import SPOILER_WARNING, THREAD_NAME_MAX, clip, inert, spoiler
+
+if TYPE_CHECKING:
+    from bot.stores import Store
 
 UNSEEN = "[spoiler]"  # what a place that cannot hide text shows instead of a spoiler
 _PIPES = re.compile(r"\|\|")
@@ -47,6 +50,15 @@ class Gate:
 
     def covers(self, film_id: int | None) -> bool:
         return film_id is not None and film_id == self.film_id
+
+    def held(self, film_id: int | None, hidden: bool) -> bool:
+        """True when a passage (of `film_id`, a spoiler or not) must not be shown at all, even hidden."""
+        return hidden and self.covers(film_id)
+
+    @property
+    def held_line(self) -> str:
+        """What stands where a held-back spoiler would be."""
+        return f"*A spoiler of {inert(self.label, 120)}, held back until the screening ends {self.unlocks}.*"
 
     def refusal(self, what: str) -> str:
         """A refusal naming what is held back and when it unlocks."""
@@ -113,3 +125,17 @@ def take_text(take: str, limit: int = 400) -> str:
         out += piece
     return out
 
+
+
+async def server_gate(store: Store, guild_id: int | None, themes: Mapping[str, _Themed]) -> Gate | None:
+    """The question every door asks first: which film's spoilers this server holds back, if any.
+
+    Reads the server's upcoming screening through the store (film night owns screenings); the one part
+    of this module that is not pure, so features reach the gate without importing film night.
+    """
+    if guild_id is None:
+        return None
+    screening = await store.filmnight.upcoming(guild_id)
+    if screening is None or not screening.locked:
+        return None
+    return Gate(screening.film_id, screening.label, screening.ends_at, tuple(sorted(spoiler_keys(themes))))

@@ -12,11 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.corpus import Theme
 from bot.corpus import bundle_store as sql
 from bot.corpus.pool import Processed, TextPool
-from bot.stores import Store
+
+if TYPE_CHECKING:
+    from bot.stores import Store
 
 log = logging.getLogger(__name__)
 BUNDLE_HASH_KEY = "bundled_corpus_hash"

@@ -34,6 +34,15 @@ MANUAL_SCORE = 2.0  # the score of a theme a moderator put on a passage by hand
 
 _OVERRIDDEN = "SELECT o.passage_id, o.theme FROM passage_theme_overrides o JOIN passages p ON p.id = o.passage_id"
 
+# Passages a moderator hid (/passage hide, the flag queue): no pick, search or prompt ever returns one.
+HIDDEN_IDS = "SELECT passage_id FROM passage_marks WHERE hidden = 1"
+# Today's passages that moderators' decisions (keyed by review body hash and passage text) apply to.
+_DECIDED = (
+    "SELECT p.id, d.hidden, d.spoiler, d.trimmed FROM passage_decisions d"
+    " JOIN reviews r ON r.body_hash = d.body_hash JOIN passages p ON p.review_id = r.id AND p.text = d.text"
+    " WHERE (d.hidden = 1 OR d.spoiler = 1 OR d.trimmed IS NOT NULL)"
+)
+
 
 class CorpusWriter:
     """Every statement that changes reviews or passages; call inside `Database.transaction()`."""
@@ -92,7 +101,8 @@ class CorpusWriter:
 
     @staticmethod
     async def apply_overrides(conn: aiosqlite.Connection, review_id: int | None = None) -> None:
-        """Moderators' tag corrections win over the tagger: run after every (re)tag (one review, or all)."""
+        """Moderators' tag corrections (and hide/spoiler/trim decisions) win over the tagger: run after
+        every (re)tag or re-insert of passages (one review, or all)."""
         scope, params = (" AND p.review_id = ?", (review_id,)) if review_id is not None else ("", ())
         await conn.execute(
             f"DELETE FROM passage_themes WHERE (passage_id, theme) IN ({_OVERRIDDEN}"
@@ -104,6 +114,27 @@ class CorpusWriter:
             f" FROM passage_theme_overrides o JOIN passages p ON p.id = o.passage_id"
             f" WHERE o.action = 'add' AND p.quotable = 1{scope}",
             (MANUAL_SCORE, *params),
+        )
+        await CorpusWriter.apply_decisions(conn, review_id)
+
+    @staticmethod
+    async def apply_decisions(conn: aiosqlite.Connection, review_id: int | None = None) -> None:
+        """Moderators' hide / spoiler / trim decisions reach today's passage ids (one review, or all).
+
+        Decisions are keyed by the review's body hash and the passage's text, so a re-import that
+        re-creates the passages of an unchanged review finds them again; the cost is one indexed
+        join per decision, whatever the corpus's size.
+        """
+        if review_id is None:
+            await conn.execute("DELETE FROM passage_marks")
+            await conn.execute(f"INSERT INTO passage_marks(passage_id, hidden, spoiler, trimmed) {_DECIDED}")
+            return
+        await conn.execute(
+            "DELETE FROM passage_marks WHERE passage_id IN (SELECT id FROM passages WHERE review_id = ?)",
+            (review_id,),
+        )
+        await conn.execute(
+            f"INSERT INTO passage_marks(passage_id, hidden, spoiler, trimmed) {_DECIDED} AND r.id = ?", (review_id,)
         )
 
     async def passage_at(self, review_id: int, ordinal: int) -> int | None:

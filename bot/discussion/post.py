@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 
-from bot.core.lookup import FilmScope, film_scope, resolve_theme, scope_themes
 from bot.core.refusals import MissingBotPermission, UserError
 from bot.core.render import NO_MENTIONS
-from bot.core.spoilers import Gate
+from bot.core.spoilers import Gate, server_gate
 from bot.core.text import clip, inert
 from bot.corpus import Theme
+from bot.corpus.lookup import FilmScope, film_scope, resolve_theme, scope_themes
 from bot.discussion.render import QuestionEdits, RenderedPrompt, quotes_film, render_prompt
 from bot.discussion.rotation import Choice, PromptUse, RotationKey, choose_passages, critic_key
-from bot.filmnight.gate import spoiler_gate
+from bot.flags.views import flag_view
 from bot.quotes.rules import QuoteFilters
 
 if TYPE_CHECKING:
@@ -183,7 +183,9 @@ async def question_edits(bot: FilmBot, guild_id: int, theme: str, scope: FilmSco
     if not film_key and title:
         film_id = await bot.store.quotes.film_id(title, year)
         film_key = "" if film_id is None else str(film_id)
-    rows = await bot.store.questions.rows(guild_id, theme, film_key)
+    spoiler = theme in bot.themes and bot.themes[theme].spoiler
+    # Members' approved questions for any theme join every theme but the spoiler ones.
+    rows = await bot.store.questions.rows(guild_id, theme, film_key, any_theme=not spoiler)
     return QuestionEdits(
         added=tuple(r.question for r in rows if r.action == "add"),
         removed=frozenset(r.question.casefold() for r in rows if r.action == "remove"),
@@ -230,7 +232,7 @@ async def post_prompt(
     scope = await film_scope(bot.store, film)
     # Every prompt (command, schedule, film night) passes the server's gate: the film it holds back
     # gives no spoiler passage to any theme, and its spoiler themes are skipped when none was asked.
-    gate = await spoiler_gate(bot.store, guild_id, bot.themes)
+    gate = await server_gate(bot.store, guild_id, bot.themes)
     exclude_spoilers = exclude_spoilers or (gate is not None and scope.key == str(gate.film_id))
     async with _guild_lock(bot, guild_id):
         choice = await _choose(bot, guild_id, theme, scope, kind, exclude_spoilers, gate)
@@ -255,7 +257,8 @@ async def post_prompt(
                 everyone=False, users=False, roles=[discord.Object(mention_role_id)]
             )
         message = await channel.send(
-            content=rendered.content or None, embed=rendered.embed, allowed_mentions=mentions
+            content=rendered.content or None, embed=rendered.embed, allowed_mentions=mentions,
+            view=flag_view([quote.passage_id for quote in quotes]),  # members flag what reads badly
         )
         thread = None
         thread_error = None

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from bot.core.lookup import FilmScope, film_scope
 from bot.core.refusals import UserError
-from bot.core.spoilers import Gate, spoiler_keys
+from bot.core.spoilers import Gate, server_gate
 from bot.core.text import inert
+from bot.corpus.lookup import FilmScope, film_scope
 from bot.filmnight.rules import Screening
 
 if TYPE_CHECKING:
@@ -44,12 +44,7 @@ async def locked_screening(store: Store, guild_id: int, film_id: int | None = No
 
 async def spoiler_gate(store: Store, guild_id: int | None, themes: Mapping[str, Theme]) -> Gate | None:
     """This server's gate: the film whose spoilers wait for its screening to end, or None (nothing held)."""
-    if guild_id is None:
-        return None
-    screening = await locked_screening(store, guild_id)
-    if screening is None:
-        return None
-    return Gate(screening.film_id, screening.label, screening.ends_at, tuple(sorted(spoiler_keys(themes))))
+    return await server_gate(store, guild_id, themes)
 
 
 async def refuse_spoilers(store: Store, guild_id: int, film: str | None, theme: Theme | None) -> None:

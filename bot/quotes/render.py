@@ -12,8 +12,8 @@ from bot.quotes.rules import Quote
 
 
 def is_spoiler(quote: Quote, themes: dict[str, Theme]) -> bool:
-    """Hidden when the review spoils throughout or the passage carries a spoiler theme."""
-    return quote.review_spoiler or any(themes[t].spoiler for t in quote.themes if t in themes)
+    """Hidden when the review spoils throughout, a moderator marked the passage, or it carries a spoiler theme."""
+    return quote.review_spoiler or quote.marked_spoiler or any(themes[t].spoiler for t in quote.themes if t in themes)
 
 
 def quote_embed(quote: Quote, themes: dict[str, Theme]) -> discord.Embed:
@@ -32,7 +32,11 @@ def quote_embed(quote: Quote, themes: dict[str, Theme]) -> discord.Embed:
         embed.add_field(name="Themes", value=clip(", ".join(names), 1024))
     if hidden:
         why = ", ".join(themes[t].name for t in quote.themes if t in themes and themes[t].spoiler)
-        reason = f"it is about {why.lower()}" if why else "its review discusses the whole plot"
+        reason = (
+            f"it is about {why.lower()}" if why
+            else "a moderator marked it as a spoiler" if quote.marked_spoiler
+            else "its review discusses the whole plot"
+        )
         embed.add_field(name="Spoilers", value=clip(f"Hidden because {reason}: click to reveal.", 1024))
     embed.set_footer(text=f"Review #{quote.review_id} · passage {quote.ordinal + 1}")
     return embed

@@ -30,6 +30,11 @@ class Quote:
     film_title: str
     film_year: int | None
     themes: tuple[str, ...]
+    # Moderators' corpus-wide decisions (passage_marks): shown behind spoiler bars, never picked,
+    # quoted as the one sentence kept (then `text` is that sentence).
+    marked_spoiler: bool = False
+    hidden: bool = False
+    trimmed: bool = False
     film_id: int | None = None  # films.id: what the spoiler gate keys on
 
     @property

@@ -19,15 +19,22 @@ from bot.discussion.rotation import RECENT_PROMPTS, RotationKey, RotationPick
 from bot.quotes import fts
 from bot.quotes.rules import Quote, QuoteFilters
 
+# A trimmed passage is quoted as the one sentence a moderator kept (m: its passage_marks row, if any).
 _QUOTE_COLUMNS = """
-    p.id AS passage_id, p.review_id, p.text, p.paragraph, p.ordinal, r.critic, r.outlet, r.url,
-    r.published, r.spoiler AS review_spoiler, f.id AS film_id, f.title AS film_title, f.year AS film_year,
+    p.id AS passage_id, p.review_id, coalesce(m.trimmed, p.text) AS text, p.paragraph, p.ordinal, r.critic,
+    r.outlet, r.url, r.published, r.spoiler AS review_spoiler, f.id AS film_id, f.title AS film_title,
+    f.year AS film_year,
     (SELECT group_concat(theme, ',') FROM (SELECT theme FROM passage_themes t
-        WHERE t.passage_id = p.id ORDER BY score DESC)) AS theme_list
+        WHERE t.passage_id = p.id ORDER BY score DESC)) AS theme_list,
+    coalesce(m.spoiler, 0) AS marked_spoiler, coalesce(m.hidden, 0) AS hidden, m.trimmed IS NOT NULL AS trimmed
 """
 _THEME_CLAUSE = "p.id IN (SELECT passage_id FROM passage_themes WHERE theme = ?)"
 _FTS_CLAUSE = "p.id IN (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?)"
-_QUOTE_FROM = "FROM passages p JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id"
+_MARKS = "LEFT JOIN passage_marks m ON m.passage_id = p.id"
+_QUOTE_FROM = f"FROM passages p JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id {_MARKS}"
+def _visible(column: str) -> str:
+    """Not hidden by a moderator: one primary-key probe of passage_marks per candidate row."""
+    return f"NOT EXISTS (SELECT 1 FROM passage_marks h WHERE h.passage_id = {column} AND h.hidden = 1)"
 
 
 # Case-insensitive for every script: `casefold` is registered on the connection (bot/db.py), because
@@ -46,12 +53,13 @@ def film_clause(film: str) -> tuple[str, list[Any]]:
 
 
 def gate_clause(column: str, gate: Gate) -> tuple[str, list[Any]]:
-    """Leave out the gated film's spoilers: passages of a review marked spoiler or tagged with a spoiler
-    theme, and (safe side) its passages that were never tagged (not quotable), keyed on films.id."""
+    """Leave out the gated film's spoilers: passages of a review marked spoiler, tagged with a spoiler theme
+    or marked spoiler by a moderator, and (safe side) its passages never tagged (not quotable); by films.id."""
     sql = (
         f"{column} NOT IN (SELECT gp.id FROM passages gp JOIN reviews gr ON gr.id = gp.review_id"
         " WHERE gr.film_id = ? AND (gr.spoiler = 1 OR gp.quotable = 0 OR gp.id IN (SELECT gt.passage_id"
-        " FROM passage_themes gt WHERE gt.theme IN (SELECT value FROM json_each(?)))))"
+        " FROM passage_themes gt WHERE gt.theme IN (SELECT value FROM json_each(?)))"
+        " OR gp.id IN (SELECT gm.passage_id FROM passage_marks gm WHERE gm.spoiler = 1)))"
     )
     return sql, [gate.film_id, json.dumps(list(gate.spoiler_themes))]
 
@@ -132,7 +140,7 @@ class QuoteStore:
     def _where(
         self, filters: QuoteFilters, *, any_word: bool = False, gate: Gate | None = None
     ) -> tuple[list[str], list[Any]]:
-        clauses, params = ["p.quotable = 1"], []
+        clauses, params = ["p.quotable = 1", _visible("p.id")], []
         if gate is not None:
             clause, values = gate_clause("p.id", gate)
             clauses.append(clause)
@@ -252,7 +260,7 @@ class QuoteStore:
         if scope is not None and filters.theme and scope_by_theme:
             # The theme has fewer passages than the scope: walk the theme's tags, checking the scope.
             column, source = "t.passage_id", "passage_themes t JOIN passages p ON p.id = t.passage_id"
-            conds += ["t.theme = ?", "p.review_id IN (SELECT value FROM json_each(?))"]
+            conds += ["t.theme = ?", "p.review_id IN (SELECT value FROM json_each(?))", _visible("t.passage_id")]
             params += [filters.theme, json.dumps(scope)]
             if expression is not None:
                 conds.append("EXISTS (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? AND rowid = t.passage_id)")
@@ -260,7 +268,7 @@ class QuoteStore:
         elif scope is not None:
             # +p.id: walk the scope through the review index, never the whole table by rowid.
             column, source = "+p.id", "passages p"
-            conds += ["p.review_id IN (SELECT value FROM json_each(?))", "p.quotable = 1"]
+            conds += ["p.review_id IN (SELECT value FROM json_each(?))", "p.quotable = 1", _visible("p.id")]
             params.append(json.dumps(scope))
             if filters.theme:
                 conds.append("EXISTS (SELECT 1 FROM passage_themes t WHERE t.passage_id = p.id AND t.theme = ?)")
@@ -270,18 +278,18 @@ class QuoteStore:
                 params.append(expression)
         elif filters.theme:
             column, source = "t.passage_id", "passage_themes t"
-            conds.append("t.theme = ?")
+            conds += ["t.theme = ?", _visible("t.passage_id")]
             params.append(filters.theme)
             if expression is not None:
                 conds.append("EXISTS (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? AND rowid = t.passage_id)")
                 params.append(expression)
         elif expression is not None:
             column, source = "rowid", "passages_fts"
-            conds.append("passages_fts MATCH ?")
+            conds += ["passages_fts MATCH ?", _visible("passages_fts.rowid")]
             params.append(expression)
         else:
             column, source = "p.id", "passages p"
-            conds.append("p.quotable = 1")
+            conds += ["p.quotable = 1", _visible("p.id")]
         if gate is not None:  # the gated film's spoilers are never candidates: "Another" never comes back empty
             clause, values = gate_clause(column.lstrip("+"), gate)
             conds.append(clause)
@@ -363,9 +371,13 @@ class QuoteStore:
 
     @staticmethod
     def _quote(row: Any) -> Quote:
-        data = {k: row[k] for k in row.keys() if k not in ("theme_list", "snip", "used_before", "cycle")}
+        flags = ("marked_spoiler", "hidden", "trimmed")
+        data = {k: row[k] for k in row.keys() if k not in ("theme_list", "snip", "used_before", "cycle", *flags)}
         themes = tuple(row["theme_list"].split(",")) if row["theme_list"] else ()
-        return Quote(**data, themes=themes)
+        return Quote(
+            **data, themes=themes, marked_spoiler=bool(row["marked_spoiler"]), hidden=bool(row["hidden"]),
+            trimmed=bool(row["trimmed"]),
+        )
 
     async def get(self, passage_id: int) -> Quote | None:
         row = await self.db.fetchone(f"SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE p.id = ?", (passage_id,))
@@ -415,10 +427,12 @@ class QuoteStore:
         gated, gate_params = gate_clause("p.id", gate) if gate is not None else ("1", [])
         for candidate in (expression, fts.match_expression(query, any_word=True)):
             rows = await self.db.fetchall(
-                f"SELECT {_QUOTE_COLUMNS}, snippet(passages_fts, 0, char(2), char(3), '…', 24) AS snip"
+                f"SELECT {_QUOTE_COLUMNS},"
+                f" coalesce(m.trimmed, snippet(passages_fts, 0, char(2), char(3), '…', 24)) AS snip"
                 f" FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid"
-                f" JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id"
-                f" WHERE passages_fts MATCH ? AND p.quotable = 1 AND {gated} ORDER BY bm25(passages_fts) LIMIT ?",
+                f" JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id {_MARKS}"
+                f" WHERE passages_fts MATCH ? AND p.quotable = 1 AND {_visible('p.id')} AND {gated}"
+                f" ORDER BY bm25(passages_fts) LIMIT ?",
                 (candidate, *gate_params, limit),
             )
             if rows:
@@ -437,7 +451,9 @@ class QuoteStore:
         cache, version = self._cache(), self.db.corpus_version
         if key is None:
             # passage_themes holds quotable passages only: one pass over its index, no join.
-            rows = await self.db.fetchall("SELECT theme, count(*) FROM passage_themes GROUP BY theme")
+            rows = await self.db.fetchall(
+                f"SELECT theme, count(*) FROM passage_themes WHERE {_visible('passage_themes.passage_id')} GROUP BY theme"
+            )
         else:
             clauses, params = self._where(QuoteFilters(film=key))
             rows = await self.db.fetchall(
@@ -479,7 +495,8 @@ class QuoteStore:
         cache, version = self._cache(), self.db.corpus_version
         rows = await self.db.fetchall(
             "SELECT r.id, r.critic, r.outlet, f.title, f.year,"
-            " (SELECT count(*) FROM passages p WHERE p.review_id = r.id AND p.quotable = 1) AS passages"
+            f" (SELECT count(*) FROM passages p WHERE p.review_id = r.id AND p.quotable = 1 AND {_visible('p.id')})"
+            " AS passages"
             " FROM reviews r JOIN films f ON f.id = r.film_id ORDER BY r.critic IS NULL, r.critic, r.id"
         )
         critics = [dict(zip(row.keys(), tuple(row), strict=True)) for row in rows]
@@ -595,7 +612,7 @@ class QuoteStore:
                 [*params, used_json, POOL_SAMPLE, *params, POOL_SAMPLE],
             )
             return [self._quote(row) for row in rows]
-        seek = "SELECT passage_id FROM passage_themes WHERE theme = :theme"
+        seek = f"SELECT passage_id FROM passage_themes WHERE theme = :theme AND {_visible('passage_themes.passage_id')}"
         unused = f"{seek} AND passage_id NOT IN (SELECT value FROM json_each(:used))"
         gated, gate_params = gate_clause("p.id", gate) if gate is not None else ("1", [])
         named = {"theme": theme, "used": used_json, "draws": POOL_SAMPLE, "gfilm": None, "gthemes": "[]"}

@@ -13,12 +13,12 @@ import discord
 
 from bot.core.checks import client_of
 from bot.core.errors import user_errors
-from bot.core.lookup import film_names
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
-from bot.core.spoilers import Gate
+from bot.core.spoilers import Gate, server_gate
 from bot.core.text import clip, context_window, film_label, inert, spoiler
-from bot.filmnight.gate import spoiler_gate
+from bot.corpus.lookup import film_names
+from bot.flags.views import flag_view
 from bot.quotes.render import is_spoiler, quote_embed
 from bot.quotes.rules import QuoteFilters
 
@@ -88,6 +88,8 @@ class ContextButton(
             paragraph = await bot.store.quotes.context(self.passage_id, gate)
             if quote is None or paragraph is None:
                 raise UserError("That passage was removed from the corpus.")
+            if quote.hidden:
+                raise UserError("A moderator hid that passage: it is no longer quoted.")
             themes = bot.themes
             if gate is not None and gate.covers(quote.film_id) and is_spoiler(quote, themes):
                 raise UserError(gate.refusal("That passage"))
@@ -107,7 +109,7 @@ def quote_view(query_id: int, passage_id: int) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     view.add_item(AnotherQuoteButton(query_id, passage_id))
     view.add_item(ContextButton(passage_id))
-    return view
+    return flag_view([passage_id], view)
 
 
 async def send_quote(
@@ -133,7 +135,7 @@ async def send_quote(
 
 async def gate_here(bot: FilmBot, interaction: discord.Interaction) -> Gate | None:
     """The spoiler gate of the server this interaction comes from (none in DMs)."""
-    return await spoiler_gate(bot.store, interaction.guild_id, bot.themes)
+    return await server_gate(bot.store, interaction.guild_id, bot.themes)
 
 
 async def nothing_found(bot: FilmBot, filters: QuoteFilters) -> str:

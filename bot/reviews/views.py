@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import asdict
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import discord
 
@@ -18,7 +18,9 @@ from bot.core.text import TEXT_INPUT_VALUE_MAX, clip, inert
 from bot.quotes.rules import QuoteFilters
 from bot.reviews.render import PER_PAGE, added_text, list_embed
 from bot.reviews.rules import ReviewMeta, prepare
-from bot.stores import Store
+
+if TYPE_CHECKING:
+    from bot.stores import Store
 
 _REVIEW_ID = re.compile(r"^\s*#?\s*(\d{1,18})(?!\d)")
 

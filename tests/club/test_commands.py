@@ -270,3 +270,20 @@ async def test_after_the_screening_the_spoiler_thread_invites_ratings(world):
     invites = [m for m in thread.history() if "/rate film" in (m.content or "")]
     assert len(invites) == 1 and "La La Land" in invites[0].content
     assert_no_pings(world.env)
+
+
+async def test_ratings_chart_is_a_dark_card_with_alt_text(world):
+    """The chart reads on both Discord themes (its own dark card, light text) and carries alt text."""
+    import io
+
+    from matplotlib.image import imread
+
+    for m, stars in zip(members(world, 3), (5, 4.5, 4.5), strict=True):
+        await rate(m, world, stars)
+    [message] = msgs(await world.bob.slash(world.channel, "ratings", film=FILM))
+    [attachment] = message.attachments
+    assert attachment.description.startswith("Bar chart of the club's 3 ratings of La La Land")
+    assert "4.5 stars: 2" in attachment.description and "5 stars: 1" in attachment.description
+    pixels = imread(io.BytesIO(await attachment.read()))
+    corner = tuple(round(float(c) * 255) for c in pixels[0][0][:3])
+    assert corner == (0x2B, 0x2D, 0x31)  # the card background, not matplotlib's white

@@ -40,6 +40,9 @@ MODERATOR_ONLY = [
     ("theme question remove", {"theme": "ending", "question": "How did you feel about the way the film ends?"}),
     ("passage tag", {"passage": "Review #1 · passage 1", "theme": "look"}),
     ("passage untag", {"passage": "1/1", "theme": "ending"}),
+    ("passage flagged", {}),
+    ("passage hide", {"passage": "Review #1 · passage 1"}),
+    ("passage show", {"passage": "1/1"}),
 ]
 
 

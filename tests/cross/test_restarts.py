@@ -24,6 +24,7 @@ from tests.helpers import (
     daily_paris,
     export_json,
     message_payloads,
+    passage_id_of,
     posted_slots,
     prompts,
     results_messages,
@@ -97,6 +98,30 @@ async def test_another_with_cached_filters_after_new_object(world, fresh, settin
     assert rows(settings, "SELECT COUNT(*) FROM quote_queries") == before
     clicked = await world.bob.click(again.response, label="Another")
     assert clicked.response.embeds[0].description
+    assert_no_errors(world)
+
+
+async def test_flag_then_hide_across_new_bot_objects(world, fresh, settings):
+    """Flag on a quote, new process, the moderator hides it from the queue, new process: never quoted again."""
+    first = await world.alice.slash(world.channel, "quote", about="Griffith Observatory")
+    message = first.response
+    passage = passage_id_of(settings, message)
+    asked = await world.alice.click(message, label="Flag")
+    await world.alice.click(asked.response, label="Wrong film")
+    await fresh()
+    asked = await world.bob.click(message, label="Flag")  # the button posted before the restart
+    done = await world.bob.click(asked.response, label="Spoiler")
+    assert "flagged as" in text_of(done)
+    shown = await world.mod.slash(world.channel, "passage flagged")
+    assert "2 flags" in text_of(shown)
+    await fresh()
+    hidden = await world.mod.click(shown.response, label="Hide 1")  # the queue opened before the restart
+    assert "every server" in text_of(hidden)
+    await fresh()
+    for _ in range(10):
+        again = await world.alice.slash(world.channel, "quote", about="Griffith Observatory")
+        assert again.ephemeral or passage_id_of(settings, again.response) != passage
+    assert rows(settings, "SELECT hidden FROM passage_marks WHERE passage_id = ?", (passage,)) == [(1,)]
     assert_no_errors(world)
 
 

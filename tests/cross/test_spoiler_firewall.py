@@ -226,8 +226,8 @@ TABLE: dict[str, list[tuple[str, Args]]] = {
                ("alice", {"query": "salt flats crash"}), ("alice", {"query": "guitar mile"})],
     "critics": [("alice", {})],
     "review add": [("mod", {"film": OTHER, "year": 2021, "critic": "Fay Lin",
-                            "file": ("r.txt", b"The Salt Road has a lovely score of slide guitar and the"
-                                     b" performances of the two leads are superb throughout the long drive.")})],
+                            "file": ("r.txt", (b"The Salt Road has a lovely score of slide guitar and the"
+                                     b" performances of the two leads are superb throughout the long drive."))})],
     "review edit": [("mod", lambda c: {"review": str(c.q("SELECT max(id) FROM reviews")[0][0]), "outlet": "Fay's"})],
     "review remove": [("mod", lambda c: {"review": str(c.q("SELECT max(id) FROM reviews")[0][0])})],
     "review list": [("alice", {"film": GATED}), ("alice", {})],
@@ -255,6 +255,12 @@ TABLE: dict[str, list[tuple[str, Args]]] = {
     "theme list": [("mod", {"film": GATED}), ("mod", {"film": OTHER}), ("alice", {})],
     "passage tag": [("mod", lambda c: {"passage": _passage(c), "theme": "music"})],
     "passage untag": [("mod", lambda c: {"passage": _passage(c), "theme": "music"})],
+    "passage flagged": [("mod", {})],
+    "passage hide": [("mod", lambda c: {"passage": _review_id(c) + "/2"})],
+    "passage show": [("mod", lambda c: {"passage": _review_id(c) + "/2"}),
+                     ("mod", lambda c: {"passage": _review_id(c) + "/5"})],
+    "film info": [("alice", {"film": GATED}), ("alice", {"film": OTHER})],
+    "suggest question": [("alice", {"text": "What did the lighthouse mean to you?", "film": GATED, "credit": True})],
 }
 LAST = ("filmnight move", "filmnight unlock", "filmnight cancel", "rate forget-me", "review remove",
         "schedule remove")
@@ -347,7 +353,7 @@ async def test_spoiler_firewall_every_command_button_and_job(world: World) -> No
     missing = sorted(set(leaves) - set(TABLE))
     assert not missing, f"commands with no row in the firewall's argument table: {missing}"
     assert not set(TABLE) - set(leaves), f"rows for commands that no longer exist: {set(TABLE) - set(leaves)}"
-    assert len(leaves) == 59, f"{len(leaves)} leaf commands: add the new ones to TABLE (and update this count)"
+    assert len(leaves) == 64, f"{len(leaves)} leaf commands: add the new ones to TABLE (and update this count)"
 
     gated = Club(env)
     await import_corpus(gated)

@@ -1,0 +1,92 @@
+"""The moderator queue of suggested questions: one log-channel message per suggestion, Approve / Reject.
+
+The buttons are DynamicItems (`filmbot:suggest:<approve|reject>:<id>`): they work after a restart, and
+what they decide is read from the database by id, never from the message.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Self
+
+import discord
+
+from bot.core.checks import client_of, require_moderator
+from bot.core.errors import user_errors
+from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
+from bot.core.text import clip, inert, spoiler
+from bot.discussion.suggestion_rules import Suggestion
+
+
+def suggestion_embed(
+    suggestion: Suggestion, *, theme_name: str | None, spoiler_theme: bool, film_label: str | None,
+    verdict: str | None = None,
+) -> discord.Embed:
+    """What moderators see: the question (behind spoiler bars under a spoiler theme), its theme and film."""
+    question = inert(suggestion.question, 400)
+    embed = discord.Embed(
+        title="💬 Suggested discussion question" + (f" — {verdict}" if verdict else ""),
+        description=spoiler(question) if spoiler_theme else question,
+        colour=FILM_CLUB_COLOUR,
+    )
+    embed.add_field(name="Theme", value=clip(inert(theme_name or "any theme without spoilers"), 200))
+    embed.add_field(name="Film", value=clip(inert(film_label or "any film"), 200))
+    credit = "named with the question" if suggestion.credit else "stays unnamed"
+    embed.add_field(name="Suggested by", value=f"<@{suggestion.user_id}> ({credit})", inline=False)
+    if verdict is None:
+        embed.set_footer(text="Approve adds it to this server's questions for /discuss and schedules.")
+    return embed
+
+
+class SuggestionButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"filmbot:suggest:(?P<action>approve|reject):(?P<id>\d{1,18})",
+):
+    """A moderator approves or rejects one suggested question."""
+
+    def __init__(self, action: str, suggestion_id: int, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Approve" if action == "approve" else "Reject",
+                style=discord.ButtonStyle.success if action == "approve" else discord.ButtonStyle.danger,
+                custom_id=f"filmbot:suggest:{action}:{suggestion_id}",
+                disabled=disabled,
+            )
+        )
+        self.action, self.suggestion_id = action, suggestion_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        return cls(match["action"], int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot = client_of(interaction)
+        async with user_errors(interaction):
+            moderator = await require_moderator(interaction, "decide on suggested questions")
+            decided = await bot.store.suggestions.decide(
+                self.suggestion_id, approve=self.action == "approve", moderator_id=moderator.id, now=bot.now()
+            )
+            if decided is None:
+                await interaction.response.send_message(
+                    "That suggestion was already decided.", ephemeral=True, allowed_mentions=NO_MENTIONS
+                )
+                return
+            theme = bot.themes.get(decided.theme or "")
+            film = await bot.store.suggestions.film_label(decided.film_id)
+            verdict = "approved ✅" if self.action == "approve" else "rejected ❌"
+            await interaction.response.edit_message(
+                embed=suggestion_embed(
+                    decided, theme_name=theme.name if theme else None, spoiler_theme=bool(theme and theme.spoiler),
+                    film_label=film, verdict=f"{verdict} by {moderator.display_name}",
+                ),
+                view=suggestion_view(self.suggestion_id, disabled=True), allowed_mentions=NO_MENTIONS,
+            )
+
+
+def suggestion_view(suggestion_id: int, *, disabled: bool = False) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(SuggestionButton("approve", suggestion_id, disabled))
+    view.add_item(SuggestionButton("reject", suggestion_id, disabled))
+    return view

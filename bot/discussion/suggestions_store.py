@@ -1,0 +1,102 @@
+"""question_suggestions: members' suggested questions, and their approval into theme_questions."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from bot.core.db import Database, inserted_id
+from bot.core.store import AuditStore
+from bot.core.text import film_label
+from bot.core.time import iso
+from bot.discussion.questions_store import QuestionStore
+from bot.discussion.suggestion_rules import ANY_THEME, SUGGEST_EVERY_S, Suggestion
+
+_COLUMNS = "id, guild_id, user_id, question, theme, film_id, credit, state, log_channel_id, log_message_id"
+
+
+def _suggestion(row: aiosqlite.Row) -> Suggestion:
+    return Suggestion(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), row[7], row[8], row[9])
+
+
+class SuggestionStore:
+    def __init__(self, db: Database, questions: QuestionStore) -> None:
+        self.db = db
+        self.questions = questions
+
+    async def create(
+        self, *, guild_id: int, user_id: int, question: str, theme: str | None, film_id: int | None,
+        credit: bool, now: datetime,
+    ) -> tuple[int | None, datetime | None]:
+        """(new id, None), or (None, when the member may suggest again) if they suggested within the hour.
+
+        The check and the insert are one transaction: two suggestions sent at once make one row."""
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT max(created_at) FROM question_suggestions WHERE guild_id = ? AND user_id = ?"
+                " AND created_at > ?",
+                (guild_id, user_id, iso(now - timedelta(seconds=SUGGEST_EVERY_S))),
+            ) as cur:
+                row = await cur.fetchone()
+            if row is not None and row[0] is not None:
+                return None, datetime.fromisoformat(row[0]) + timedelta(seconds=SUGGEST_EVERY_S)
+            cur = await conn.execute(
+                "INSERT INTO question_suggestions(guild_id, user_id, question, theme, film_id, credit, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (guild_id, user_id, question, theme, film_id, int(credit), iso(now)),
+            )
+            return inserted_id(cur), None
+
+    async def get(self, suggestion_id: int) -> Suggestion | None:
+        row = await self.db.fetchone(f"SELECT {_COLUMNS} FROM question_suggestions WHERE id = ?", (suggestion_id,))
+        return None if row is None else _suggestion(row)
+
+    async def film_label(self, film_id: int | None) -> str | None:
+        """'Title (Year)' of a suggestion's film, None for any film (or a film since removed)."""
+        if film_id is None:
+            return None
+        row = await self.db.fetchone("SELECT title, year FROM films WHERE id = ?", (film_id,))
+        return None if row is None else film_label(row[0], row[1])
+
+    async def set_log_message(self, suggestion_id: int, channel_id: int, message_id: int) -> None:
+        await self.db.execute(
+            "UPDATE question_suggestions SET log_channel_id = ?, log_message_id = ? WHERE id = ?",
+            (channel_id, message_id, suggestion_id),
+        )
+
+    async def withdraw(self, suggestion_id: int) -> None:
+        """Forget a suggestion no moderator could be shown (its log message failed): as if never sent."""
+        await self.db.execute("DELETE FROM question_suggestions WHERE id = ? AND state = 'pending'", (suggestion_id,))
+
+    async def decide(self, suggestion_id: int, *, approve: bool, moderator_id: int, now: datetime) -> Suggestion | None:
+        """Approve (the question joins the server's questions) or reject, once, audited; None if already decided."""
+        state = "approved" if approve else "rejected"
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE question_suggestions SET state = ?, decided_by = ?, decided_at = ?"
+                " WHERE id = ? AND state = 'pending'",
+                (state, moderator_id, iso(now), suggestion_id),
+            )
+            if not cur.rowcount:
+                return None
+            async with conn.execute(
+                f"SELECT {_COLUMNS} FROM question_suggestions WHERE id = ?", (suggestion_id,)
+            ) as read:
+                row = await read.fetchone()
+            assert row is not None  # just updated, inside this transaction
+            suggestion = _suggestion(row)
+            if approve:
+                await self.questions.add_in(
+                    conn, guild_id=suggestion.guild_id, theme=suggestion.theme or ANY_THEME,
+                    film_key="" if suggestion.film_id is None else str(suggestion.film_id),
+                    question=suggestion.question, actor_id=moderator_id,
+                    suggested_by=suggestion.user_id if suggestion.credit else None,
+                )
+            await AuditStore.record(
+                conn, guild_id=suggestion.guild_id, actor_id=moderator_id, action=f"suggestion.{state}",
+                target_type="suggestion", target_id=suggestion_id,
+                after={"question": suggestion.question, "theme": suggestion.theme, "film_id": suggestion.film_id,
+                       "by": suggestion.user_id},
+            )
+        return suggestion

@@ -1,0 +1,145 @@
+"""The SQL of flags and moderators' decisions: one flag per member per passage, the queue, the marks."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+from typing import Literal
+
+import aiosqlite
+
+from bot.core.db import Database
+from bot.core.store import AuditStore
+from bot.core.time import from_iso, iso, utc_now_iso
+from bot.corpus.store import HIDDEN_IDS, CorpusWriter
+from bot.flags.rules import FLAG_WINDOW_SECONDS, FLAGS_PER_HOUR, Decision, FlaggedPassage, Marks, Reason
+
+FlagOutcome = Literal["flagged", "duplicate", "limited", "gone"]
+
+# This server's open flags, one row per passage, hidden passages left out (nothing left to decide).
+_OPEN = f"FROM passage_flags WHERE guild_id = ? AND resolved_at IS NULL AND passage_id NOT IN ({HIDDEN_IDS})"
+
+
+class FlagStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def reason_of(self, passage_id: int, user_id: int) -> Reason | None:
+        """The reason this member flagged the passage with, if they did."""
+        value = await self.db.fetchval(
+            "SELECT reason FROM passage_flags WHERE passage_id = ? AND user_id = ?", (passage_id, user_id)
+        )
+        return None if value is None else Reason(value)
+
+    async def recent(self, user_id: int) -> int:
+        """The member's flags within the rate-limit window (every server)."""
+        return int(await self.db.fetchval(
+            "SELECT count(*) FROM passage_flags WHERE user_id = ? AND at > ?", (user_id, _window_start()), default=0
+        ))
+
+    async def flag(self, *, passage_id: int, user_id: int, guild_id: int, reason: Reason) -> FlagOutcome:
+        """Record one flag; refused when the member already flagged it or flagged too much this hour."""
+        async with self.db.transaction() as conn:
+            async with conn.execute("SELECT 1 FROM passages WHERE id = ?", (passage_id,)) as cur:
+                if await cur.fetchone() is None:
+                    return "gone"
+            async with conn.execute(
+                "SELECT count(*) FROM passage_flags WHERE user_id = ? AND at > ?", (user_id, _window_start())
+            ) as cur:
+                row = await cur.fetchone()
+            if row is not None and row[0] >= FLAGS_PER_HOUR:
+                return "limited"
+            try:
+                await conn.execute(
+                    "INSERT INTO passage_flags(passage_id, user_id, guild_id, reason, at) VALUES (?, ?, ?, ?, ?)",
+                    (passage_id, user_id, guild_id, reason.value, utc_now_iso()),
+                )
+            except sqlite3.IntegrityError:
+                return "duplicate"  # the PRIMARY KEY: one flag per member per passage
+        return "flagged"
+
+    async def queue(self, guild_id: int, page: int, size: int) -> tuple[int, list[FlaggedPassage]]:
+        """(passages with open flags in this server, one page of them: most flagged first, then oldest)."""
+        total = int(await self.db.fetchval(f"SELECT count(DISTINCT passage_id) {_OPEN}", (guild_id,), default=0))
+        rows = await self.db.fetchall(
+            f"SELECT passage_id, sum(reason = 'reads_badly'), sum(reason = 'wrong_film'), sum(reason = 'spoiler')"
+            f" {_OPEN} GROUP BY passage_id ORDER BY count(*) DESC, min(at), passage_id LIMIT ? OFFSET ?",
+            (guild_id, size, page * size),
+        )
+        return total, [
+            FlaggedPassage(row[0], {Reason.READS_BADLY: row[1], Reason.WRONG_FILM: row[2], Reason.SPOILER: row[3]})
+            for row in rows
+        ]
+
+    async def open_counts(self, guild_id: int, passage_id: int) -> dict[Reason, int]:
+        rows = await self.db.fetchall(
+            "SELECT reason, count(*) FROM passage_flags WHERE guild_id = ? AND passage_id = ? AND resolved_at IS NULL"
+            " GROUP BY reason",
+            (guild_id, passage_id),
+        )
+        counts = {reason: 0 for reason in Reason}
+        counts.update({Reason(row[0]): row[1] for row in rows})
+        return counts
+
+    async def original_text(self, passage_id: int) -> str | None:
+        """The passage as segmented (before any trim)."""
+        return await self.db.fetchval("SELECT text FROM passages WHERE id = ?", (passage_id,))
+
+    async def decide(
+        self, *, passage_id: int, decision: Decision, actor_id: int, guild_id: int, sentence: str | None = None
+    ) -> tuple[Marks, Marks] | None:
+        """Apply a moderator's decision (audited), resolve this server's open flags on the passage.
+
+        Returns (marks before, marks after), or None when the passage no longer exists. Hide, show,
+        spoiler and trim are stored by review body hash and passage text: corpus-wide, and kept
+        across restarts and re-imports of an unchanged review.
+        """
+        async with self.db.corpus_transaction() as conn:
+            async with conn.execute(
+                "SELECT r.body_hash, p.text, p.review_id FROM passages p JOIN reviews r ON r.id = p.review_id"
+                " WHERE p.id = ?", (passage_id,),
+            ) as cur:
+                found = await cur.fetchone()
+            if found is None:
+                return None
+            body_hash, text, review_id = found
+            before = await _marks(conn, body_hash, text)
+            after = before.after(decision, sentence)
+            if after != before:
+                await conn.execute(
+                    "INSERT INTO passage_decisions(body_hash, text, hidden, spoiler, trimmed, actor_id, at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(body_hash, text) DO UPDATE SET hidden = excluded.hidden,"
+                    " spoiler = excluded.spoiler, trimmed = excluded.trimmed, actor_id = excluded.actor_id,"
+                    " at = excluded.at",
+                    (body_hash, text, int(after.hidden), int(after.spoiler), after.trimmed, actor_id, utc_now_iso()),
+                )
+                await CorpusWriter.apply_decisions(conn, review_id)
+            cur = await conn.execute(
+                "UPDATE passage_flags SET resolved_at = ? WHERE passage_id = ? AND guild_id = ? AND resolved_at IS NULL",
+                (utc_now_iso(), passage_id, guild_id),
+            )
+            await AuditStore.record(
+                conn, guild_id=guild_id, actor_id=actor_id, action=f"passage.{decision.value}", target_type="passage",
+                target_id=passage_id, before=before.as_dict(), after={**after.as_dict(), "flags_resolved": cur.rowcount},
+            )
+        return before, after
+
+    async def marks(self, passage_id: int) -> Marks:
+        row = await self.db.fetchone(
+            "SELECT d.hidden, d.spoiler, d.trimmed FROM passages p JOIN reviews r ON r.id = p.review_id"
+            " JOIN passage_decisions d ON d.body_hash = r.body_hash AND d.text = p.text WHERE p.id = ?",
+            (passage_id,),
+        )
+        return Marks() if row is None else Marks(bool(row[0]), bool(row[1]), row[2])
+
+
+async def _marks(conn: aiosqlite.Connection, body_hash: str, text: str) -> Marks:
+    async with conn.execute(
+        "SELECT hidden, spoiler, trimmed FROM passage_decisions WHERE body_hash = ? AND text = ?", (body_hash, text)
+    ) as cur:
+        row = await cur.fetchone()
+    return Marks() if row is None else Marks(bool(row[0]), bool(row[1]), row[2])
+
+
+def _window_start() -> str:
+    return iso(from_iso(utc_now_iso()) - timedelta(seconds=FLAG_WINDOW_SECONDS))

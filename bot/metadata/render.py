@@ -1,0 +1,58 @@
+"""The film card: what the club and the providers know about one film, in one embed within Discord's limits.
+
+Every provider string goes through `inert` (a title or overview is not ours to format), links are built
+only from ids that passed their pattern, and TMDB's notice is in the footer whenever its data is shown.
+"""
+
+from __future__ import annotations
+
+import discord
+
+from bot.core.render import FILM_CLUB_COLOUR
+from bot.core.text import counted, film_label, inert
+from bot.metadata import rules
+from bot.metadata.rules import FilmMetadata
+
+OVERVIEW_MAX = 350
+TITLE_MAX = 256
+FOOTER_MAX = 2048
+
+
+def film_card(meta: FilmMetadata | None, title: str, year: int | None, club_avg: float | None,
+              club_count: int, critic_reviews: int, quotable_passages: int) -> discord.Embed:
+    """Poster, title and year, runtime, director, genres, a short overview, the club's and the critics'
+    numbers and links where known; with `meta` None, a bare card (title, year, counts)."""
+    shown_year = year if year is not None else meta.year if meta else None
+    links = rules.links(meta) if meta else []
+    embed = discord.Embed(title=inert(film_label(title, shown_year), TITLE_MAX), colour=FILM_CLUB_COLOUR,
+                          url=links[0][1] if links else None)
+    if meta is not None:
+        if meta.overview:
+            embed.description = inert(meta.overview, OVERVIEW_MAX)
+        if meta.poster_url:
+            embed.set_thumbnail(url=meta.poster_url)
+        if meta.runtime_minutes:
+            embed.add_field(name="Runtime", value=rules.runtime_text(meta.runtime_minutes))
+        if meta.director:
+            embed.add_field(name="Director", value=inert(meta.director, 200))
+        if meta.genres:
+            embed.add_field(name="Genres", value=inert(", ".join(meta.genres[:6]), 200))
+    embed.add_field(name="The club", value=club_text(club_avg, club_count), inline=False)
+    embed.add_field(name="Critics", value=critics_text(critic_reviews, quotable_passages), inline=False)
+    if links:
+        embed.add_field(name="Links", value=" · ".join(f"[{site}]({url})" for site, url in links), inline=False)
+    if meta is not None and meta.attribution:
+        embed.set_footer(text=meta.attribution[:FOOTER_MAX])
+    return embed
+
+
+def club_text(average: float | None, count: int) -> str:
+    if not count or average is None:
+        return "No ratings yet: `/rate film` to add yours."
+    return f"**{average:.2f}★** average from {counted(count, 'rating')}"
+
+
+def critics_text(reviews: int, passages: int) -> str:
+    if not reviews:
+        return "No critic reviews yet."
+    return f"{counted(reviews, 'critic review')} · {counted(passages, 'quotable passage')} (`/quote`)"

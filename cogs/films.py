@@ -1,0 +1,102 @@
+"""/film info: a film card from what the club knows (ratings, critic reviews) and, when configured,
+what TMDB or Wikidata know (poster, runtime, director, genres, links). bot/metadata does the work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.club.rules import summarise
+from bot.core.checks import require_guild
+from bot.core.errors import user_errors
+from bot.core.films import TITLE_YEAR, option
+from bot.core.refusals import UserError
+from bot.core.render import NO_MENTIONS
+from bot.corpus.lookup import film_choices, film_scope
+from bot.filmnight.gate import current_film
+from bot.metadata.render import film_card
+from bot.metadata.rules import YEAR_MAX, YEAR_MIN
+
+if TYPE_CHECKING:
+    from bot.client import FilmBot
+
+
+@dataclass(frozen=True)
+class FilmFacts:
+    """What the club knows of one film; film_id None = not among the club's films (counts are zero)."""
+
+    film_id: int | None
+    title: str
+    year: int | None
+    club_avg: float | None = None
+    club_count: int = 0
+    critic_reviews: int = 0
+    quotable_passages: int = 0
+    unknown: str = ""  # the refusal to show when neither the club nor a provider knows the film
+
+
+async def film_facts(bot: FilmBot, guild_id: int, typed: str | None) -> FilmFacts:
+    """The one lookup of the card: the film typed (or the current film) among the corpus's films, with
+    its counts. (When films become a catalogue, this is the one function to point at catalogue ids.)"""
+    if option(typed) is None:
+        scope = await current_film(bot.store, guild_id)
+        if scope is None:
+            raise UserError("Name a film, e.g. `/film info film:La La Land`.")
+    else:
+        try:
+            scope = await film_scope(bot.store, typed)
+        except UserError as refusal:
+            text = option(typed) or ""
+            found = TITLE_YEAR.match(text)
+            if found and YEAR_MIN <= int(found["year"]) <= YEAR_MAX:
+                return FilmFacts(None, found["title"], int(found["year"]), unknown=refusal.message)
+            return FilmFacts(None, text, None, unknown=refusal.message)
+    film_id = int(scope.key)
+    title, year = scope.title or scope.label or "", scope.year
+    reviews = next((n for i, _, _, n in await bot.store.quotes.films() if i == film_id), 0)
+    passages = sum(c["passages"] for c in await bot.store.quotes.critics()
+                   if c["title"] == title and c["year"] == year)
+    summary = summarise([r.stars_x2 for r in await bot.store.club.ratings(guild_id, film_id)])
+    return FilmFacts(film_id, title, year, summary.average, summary.count, reviews, passages)
+
+
+@app_commands.guild_only()
+class Films(commands.GroupCog, group_name="film", group_description="What the club and the film databases know."):
+    def __init__(self, bot: FilmBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="info", description="A film's card: poster, runtime, director, the club's ratings.")
+    @app_commands.describe(film="Film title, e.g. La La Land (default: the club's current film)")
+    async def info(self, interaction: discord.Interaction, film: str | None = None) -> None:
+        """Poster, title and year, runtime, director, genres, overview, ratings, critic counts and links."""
+        async with user_errors(interaction):
+            guild = require_guild(interaction)
+            facts = await film_facts(self.bot, guild.id, film)
+            meta = None
+            if self.bot.metadata.enabled:
+                # A provider may take seconds: acknowledge first (privately for a film the club doesn't know).
+                await interaction.response.defer(ephemeral=facts.film_id is None, thinking=True)
+                meta = await self.bot.metadata.lookup(facts.title, facts.year)
+            if facts.film_id is None and meta is None:
+                raise UserError(facts.unknown)
+            title = facts.title if facts.film_id is not None or meta is None else meta.title
+            embed = film_card(meta, title, facts.year, facts.club_avg, facts.club_count,
+                              facts.critic_reviews, facts.quotable_passages)
+            if interaction.response.is_done():
+                await interaction.followup.send(embed=embed, allowed_mentions=NO_MENTIONS)
+            else:
+                await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
+
+    @info.autocomplete("film")
+    async def film_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await film_choices(self.bot.store, current)
+
+
+async def setup(bot: FilmBot) -> None:
+    await bot.add_cog(Films(bot))

@@ -1,0 +1,101 @@
+"""/suggest question: members put a discussion question in the moderators' queue (bot/discussion does the work)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core.checks import require_guild
+from bot.core.errors import send_ephemeral, user_errors
+from bot.core.films import option
+from bot.core.refusals import UserError
+from bot.core.render import NO_MENTIONS
+from bot.core.text import inert
+from bot.corpus.lookup import film_choices, film_scope, resolve_theme, theme_choices
+from bot.discussion.suggestion_rules import clean_question
+from bot.discussion.suggestion_views import SuggestionButton, suggestion_embed, suggestion_view
+
+if TYPE_CHECKING:
+    from bot.client import FilmBot
+
+
+@app_commands.guild_only()
+class Suggest(commands.Cog):
+    """Members suggest; moderators approve or reject from the log channel."""
+
+    suggest = app_commands.Group(name="suggest", description="Suggest something to the club's moderators.")
+
+    def __init__(self, bot: FilmBot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(SuggestionButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(SuggestionButton)
+
+    @suggest.command(name="question", description="Suggest a discussion question; moderators approve it.")
+    @app_commands.describe(
+        text="Your question, e.g. Which song from the film is still in your head?",
+        theme="The theme it belongs to (empty: any theme without spoilers)",
+        film="Only for this film (empty: any film)",
+        credit="Name you with the question when moderators approve it",
+    )
+    async def question(
+        self, interaction: discord.Interaction, text: str, theme: str | None = None, film: str | None = None,
+        credit: bool = False,
+    ) -> None:
+        """Put a question in the moderators' queue: one suggestion per member per hour, no mentions or links."""
+        async with user_errors(interaction):
+            guild = require_guild(interaction)
+            question = clean_question(text)
+            scope = await film_scope(self.bot.store, option(film))
+            chosen = resolve_theme(self.bot.themes, option(theme))
+            log_id = (await self.bot.store.guilds.get(guild.id)).log_channel_id
+            channel = guild.get_channel(log_id) if log_id else None
+            if not isinstance(channel, discord.TextChannel):
+                raise UserError(
+                    "This server has no moderators' log channel yet, so suggestions have nowhere to go."
+                    " A moderator can set one with `/config log-channel`."
+                )
+            suggestion_id, again = await self.bot.store.suggestions.create(
+                guild_id=guild.id, user_id=interaction.user.id, question=question,
+                theme=chosen.key if chosen else None, film_id=int(scope.key) if scope.key else None,
+                credit=credit, now=self.bot.now(),
+            )
+            if suggestion_id is None:
+                assert again is not None
+                raise UserError(
+                    f"You can suggest one question an hour: your next one <t:{int(again.timestamp())}:R>."
+                )
+            suggestion = await self.bot.store.suggestions.get(suggestion_id)
+            assert suggestion is not None
+            embed = suggestion_embed(
+                suggestion, theme_name=chosen.name if chosen else None, spoiler_theme=bool(chosen and chosen.spoiler),
+                film_label=scope.label,
+            )
+            try:
+                posted = await channel.send(embed=embed, view=suggestion_view(suggestion_id), allowed_mentions=NO_MENTIONS)
+            except discord.HTTPException:
+                await self.bot.store.suggestions.withdraw(suggestion_id)  # never a suggestion nobody can see
+                raise UserError("Your suggestion couldn't reach the moderators just now; nothing was kept. Try again later.")
+            await self.bot.store.suggestions.set_log_message(suggestion_id, channel.id, posted.id)
+            await send_ephemeral(
+                interaction, f"Thanks! Your question is with the moderators: “{inert(question, 300)}”"
+            )
+
+    @question.autocomplete("film")
+    async def film_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await film_choices(self.bot.store, current)
+
+    @question.autocomplete("theme")
+    async def theme_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        film = getattr(interaction.namespace, "film", None)
+        return await theme_choices(self.bot.store, self.bot.themes, current, film)
+
+
+async def setup(bot: FilmBot) -> None:
+    await bot.add_cog(Suggest(bot))

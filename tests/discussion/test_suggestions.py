@@ -1,0 +1,126 @@
+"""/suggest question: members put questions in the moderators' queue; approved ones join the server's."""
+
+from __future__ import annotations
+
+from tests.helpers import assert_no_pings, burst, check_all_payloads, embed_text, msgs, table_digest, text_of
+
+QUESTION = "Which song from the film is still in your head a week later?"
+
+
+async def with_log_channel(world):
+    log = world.guild.create_text_channel("mod-log")
+    await world.mod.slash(world.channel, "config log-channel", channel=log)
+    return log
+
+
+def queue(log) -> list:
+    return [m for m in log.history() if m.embeds]
+
+
+async def test_a_suggestion_reaches_the_log_channel_and_approval_adds_it(world):
+    """Alice suggests; the log channel shows it with buttons; Approve adds it to the server's questions."""
+    log = await with_log_channel(world)
+    r = await world.alice.slash(world.channel, "suggest question", text=QUESTION, theme="music", credit=True)
+    assert r.ephemeral and "with the moderators" in text_of(r)
+    assert not world.bot_messages(world.channel), "nothing public in the channel"
+    (pending,) = queue(log)
+    assert QUESTION in embed_text(pending.embeds[0]) and "named with the question" in embed_text(pending.embeds[0])
+    await world.mod.click(pending, label="Approve")
+    assert world.q("SELECT state FROM question_suggestions") == [("approved",)]
+    assert world.q("SELECT theme, question, suggested_by FROM theme_questions") == [
+        ("music", QUESTION, world.alice.id)
+    ]
+    assert world.count("audit_log", "action = 'suggestion.approved'") == 1
+    (decided,) = queue(log)
+    assert "approved" in decided.embeds[0].title and all(b.disabled for b in decided.components[0].children)
+    listed = await world.mod.slash(world.channel, "theme list")
+    assert QUESTION in embed_text(msgs(listed)[0].embeds[0])
+    assert_no_pings(world.env)
+    check_all_payloads(world.env)
+
+
+async def test_a_question_for_any_theme_is_asked_under_non_spoiler_themes_only(world):
+    """Approved without a theme, it joins every theme's questions except the spoiler ones."""
+    log = await with_log_channel(world)
+    await world.alice.slash(world.channel, "suggest question", text=QUESTION)
+    await world.mod.click(queue(log)[0], label="Approve")
+    assert world.q("SELECT theme FROM theme_questions") == [("*",)]
+    store = world.bot.store.questions
+    guild = world.guild.id
+    assert [r.question for r in await store.rows(guild, "music", "", any_theme=True)] == [QUESTION]
+    assert await store.rows(guild, "ending", "", any_theme=False) == []
+
+
+async def test_reject_tells_nobody_in_public_and_adds_nothing(world):
+    """A rejected suggestion stays between the moderators: no public message, no question added."""
+    log = await with_log_channel(world)
+    await world.alice.slash(world.channel, "suggest question", text=QUESTION)
+    await world.mod.click(queue(log)[0], label="Reject")
+    assert world.q("SELECT state FROM question_suggestions") == [("rejected",)]
+    assert world.count("theme_questions") == 0
+    assert not world.bot_messages(world.channel)
+
+
+async def test_one_suggestion_per_member_per_hour(world):
+    """A second suggestion within the hour is refused with when the next one is possible."""
+    await with_log_channel(world)
+    await world.alice.slash(world.channel, "suggest question", text=QUESTION)
+    again = await world.alice.slash(world.channel, "suggest question", text="What did the colours say to you?")
+    assert again.ephemeral and "one question an hour" in text_of(again) and "<t:" in text_of(again)
+    assert world.count("question_suggestions") == 1
+    await world.env.advance_time(3601)
+    later = await world.alice.slash(world.channel, "suggest question", text="What did the colours say to you?")
+    assert "with the moderators" in text_of(later)
+    assert world.count("question_suggestions") == 2
+
+
+async def test_two_at_once_make_one_suggestion(world):
+    """A double send (two interactions before the bot handles either) stores one suggestion."""
+    await with_log_channel(world)
+    results = await burst(world.env, [
+        lambda: world.alice.slash(world.channel, "suggest question", text=QUESTION),
+        lambda: world.alice.slash(world.channel, "suggest question", text=QUESTION + " Really?"),
+    ])
+    assert world.count("question_suggestions") == 1
+    assert sum("one question an hour" in text_of(r) for r in results) == 1
+
+
+async def test_hostile_questions_are_refused_and_nothing_is_stored(world, settings):
+    """Mentions, links, 10,000 characters and too-short text: a private refusal, no row, no message."""
+    log = await with_log_channel(world)
+    before = table_digest(settings.database)
+    for bad, needle in [
+        ("Who agrees with @everyone here about the ending?", "mention"),
+        (f"Is <@{world.bob.id}> right about the ending of this one?", "mention"),
+        ("Did you read https://example.com/review before watching?", "links"),
+        ("Thoughts on [this](http://x.y) review of the film?", "links"),
+        ("x" * 10_000, "at most 300"),
+        ("Why?", "at least"),
+    ]:
+        r = await world.alice.slash(world.channel, "suggest question", text=bad)
+        assert r.ephemeral and needle in text_of(r), (bad[:40], text_of(r))
+    assert table_digest(settings.database) == before
+    assert queue(log) == []
+
+
+async def test_without_a_log_channel_suggestions_are_refused(world):
+    """No log channel: the member is told why, and nothing waits unseen."""
+    r = await world.alice.slash(world.channel, "suggest question", text=QUESTION)
+    assert r.ephemeral and "log channel" in text_of(r)
+    assert world.count("question_suggestions") == 0
+
+
+async def test_members_cannot_decide_and_buttons_survive_a_restart(world):
+    """Bob's Approve is refused with nothing written; after a restart the moderator's still works."""
+    log = await with_log_channel(world)
+    await world.alice.slash(world.channel, "suggest question", text=QUESTION)
+    (pending,) = queue(log)
+    refused = await world.bob.click(pending, label="Approve")
+    assert refused.ephemeral and "Only moderators" in text_of(refused)
+    assert world.q("SELECT state FROM question_suggestions") == [("pending",)]
+    await world.env.restart_bot()
+    await world.mod.click(pending, label="Approve")
+    assert world.q("SELECT state FROM question_suggestions") == [("approved",)]
+    assert world.count("theme_questions") == 1
+    (decided,) = queue(log)
+    assert all(button.disabled for button in decided.components[0].children)  # no second decision

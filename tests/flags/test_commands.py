@@ -1,0 +1,255 @@
+"""Members flag passages, moderators decide (issue 28, item 4), driven through simcord."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.flags.rules import Reason
+from tests.helpers import (
+    World,
+    advance_to,
+    assert_ephemeral_reply,
+    buttons,
+    check_all_payloads,
+    embed_of,
+    embed_text,
+    passage_id_of,
+    prompt_messages,
+    rows,
+    table_digest,
+    text_of,
+)
+
+ABOUT = "Griffith Observatory"  # one passage (a spoiler: it tells the ending)
+PLAIN = "showbiz jargon"  # a passage that is no spoiler
+
+
+async def quote(world: World, who=None, **options):
+    """A public /quote; its message and passage id."""
+    result = await (who or world.alice).slash(world.channel, "quote", **({"about": ABOUT} | options))
+    assert not result.ephemeral, text_of(result)
+    return result.response, passage_id_of(world.bot.settings, result.response)
+
+
+async def flag(world: World, who, message, reason: str = "Doesn't read well", label: str = "Flag"):
+    """Click Flag on a public message, then the reason: (first reply, second reply)."""
+    asked = await who.click(message, label=label)
+    if not asked.response or not buttons(asked.response):
+        return asked, None
+    return asked, await who.click(asked.response, label=reason)
+
+
+async def queue(world: World, who=None):
+    result = await (who or world.mod).slash(world.channel, "passage flagged")
+    assert result.ephemeral
+    return result
+
+
+def flags(world: World, passage_id: int | None = None) -> list:
+    where, args = ("WHERE passage_id = ?", (passage_id,)) if passage_id else ("", ())
+    return rows(world.bot.settings, f"SELECT passage_id, user_id, guild_id, reason, resolved_at FROM passage_flags {where}", args)
+
+
+async def test_quote_and_prompts_carry_a_flag_button_next_to_the_old_ones(world):
+    """/quote keeps Another and More context (same ids) and adds 🚩 Flag; /discuss and /debate excerpts too."""
+    message, passage = await quote(world)
+    ids = [b["custom_id"] for b in buttons(message)]
+    assert ids[1:] == [f"filmbot:quote:context:{passage}", f"filmbot:flag:{passage}"]
+    assert ids[0].startswith("filmbot:quote:another:") and ids[0].endswith(f":{passage}")
+    await world.alice.slash(world.channel, "discuss", theme="nostalgia")
+    await world.alice.slash(world.channel, "debate")
+    discuss, debate = prompt_messages(world)[-2:]
+    assert [b["label"] for b in buttons(discuss)] == ["Flag"]
+    assert [b["label"] for b in buttons(debate)] == ["Flag excerpt 1", "Flag excerpt 2"]
+    posted = rows(world.bot.settings, "SELECT passage_id FROM posted_prompts ORDER BY id")
+    flagged = [int(b["custom_id"].rsplit(":", 1)[1]) for m in (discuss, debate) for b in buttons(m)]
+    assert flagged == [row[0] for row in posted]
+    check_all_payloads(world.env)
+
+
+async def test_member_flags_privately_and_nobody_sees_who(world):
+    """The flag is a private exchange; the moderator's queue shows counts by reason, never the member."""
+    message, passage = await quote(world)
+    public = len(world.bot_messages())
+    asked, done = await flag(world, world.alice, message, "Wrong film")
+    assert_ephemeral_reply(asked, "never who")
+    assert done is not None and "flagged as “Wrong film”" in text_of(done)
+    assert done.response.ephemeral and not buttons(done.response)
+    assert len(world.bot_messages()) == public  # nothing public
+    assert [(r[0], r[1], r[3]) for r in flags(world)] == [(passage, world.alice.id, "wrong_film")]
+    shown = await queue(world)
+    text = text_of(shown)
+    assert "1 flag" in text and "1 wrong film" in text
+    assert "alice" not in text.lower() and str(world.alice.id) not in str(shown.response.components)
+    assert [b["label"] for b in buttons(shown.response)] == ["Hide 1", "Keep 1", "Mark spoiler 1", "Trim 1"]
+
+
+async def test_second_flag_on_the_same_passage_is_refused(world):
+    """One flag per member per passage: the button says so, a replayed reason writes nothing."""
+    message, passage = await quote(world)
+    first = await world.alice.click(message, label="Flag")
+    second = await world.alice.click(message, label="Flag")  # two private choices open at once
+    await world.alice.click(first.response, label="Doesn't read well")
+    replay = await world.alice.click(second.response, label="Spoiler")
+    assert_ephemeral_reply(replay, "already flagged")
+    again = await world.alice.click(message, label="Flag")
+    assert_ephemeral_reply(again, "already flagged")
+    assert len(flags(world)) == 1 and flags(world)[0]["reason"] == "reads_badly"
+    _, other = await flag(world, world.bob, message, "Spoiler")  # another member may
+    assert other is not None and len(flags(world, passage)) == 2
+
+
+async def test_flags_are_rate_limited_per_member_per_hour(world):
+    """Past ten flags in an hour a member is refused privately; others are not; an hour later it works."""
+    ids = [r[0] for r in rows(world.bot.settings, "SELECT id FROM passages WHERE quotable = 1 ORDER BY id LIMIT 10")]
+    for passage_id in ids:
+        assert await world.bot.store.flags.flag(
+            passage_id=passage_id, user_id=world.alice.id, guild_id=world.guild.id, reason=Reason.READS_BADLY
+        ) == "flagged"
+    message, _ = await quote(world)
+    before = len(flags(world))
+    refused = await world.alice.click(message, label="Flag")
+    assert_ephemeral_reply(refused, "last hour")
+    assert len(flags(world)) == before
+    _, bob = await flag(world, world.bob, message)
+    assert bob is not None and len(flags(world)) == before + 1
+    await advance_to(world, world.env.now() + timedelta(hours=1, seconds=1))
+    _, later = await flag(world, world.alice, message)
+    assert later is not None and "flagged as" in text_of(later)
+
+
+async def test_hide_from_the_queue_and_the_passage_is_never_quoted_again(world):
+    """Hide says it is corpus-wide, empties the queue, is audited; no /quote or /search shows it again."""
+    message, passage = await quote(world)
+    await flag(world, world.alice, message)
+    shown = await queue(world)
+    hidden = await world.mod.click(shown.response, label="Hide 1")
+    confirmation = text_of(hidden)
+    assert "every server" in confirmation and "shared" in confirmation
+    assert "No passage is waiting" in embed_text(embed_of(hidden.response))
+    assert rows(world.bot.settings, "SELECT action, target_id, actor_id FROM audit_log WHERE action LIKE 'passage.%'") \
+        == [("passage.hide", passage, world.mod.id)]
+    assert flags(world)[0]["resolved_at"] is not None
+    for _ in range(12):
+        again = await world.alice.slash(world.channel, "quote", about=ABOUT)
+        assert again.ephemeral or passage_id_of(world.bot.settings, again.response) != passage
+    found = await world.alice.slash(world.channel, "search", query=ABOUT)
+    text = rows(world.bot.settings, "SELECT text FROM passages WHERE id = ?", (passage,))[0][0]
+    assert text[:60] not in text_of(found)
+    context = await world.bob.click(message, label="More context")
+    assert_ephemeral_reply(context, "hid")
+    check_all_payloads(world.env)
+
+
+async def test_queue_pages_four_passages_at_a_time(world):
+    """Five flagged passages: two pages, four rows of four buttons and a page row; Next shows the fifth."""
+    ids = [r[0] for r in rows(world.bot.settings, "SELECT id FROM passages WHERE quotable = 1 ORDER BY id LIMIT 5")]
+    for n, passage_id in enumerate(ids):
+        for who in (world.alice, world.bob)[: 2 if n == 0 else 1]:  # the first is the most flagged
+            await world.bot.store.flags.flag(
+                passage_id=passage_id, user_id=who.id, guild_id=world.guild.id, reason=Reason.SPOILER
+            )
+    shown = await queue(world)
+    first = embed_of(shown.response)
+    assert first.title == "Flagged passages (5)" and "Page 1 of 2" in first.footer.text
+    assert "2 flags" in first.fields[0].name and len(first.fields) == 4
+    labels = [b["label"] for b in buttons(shown.response)]
+    assert len(labels) == 18 and labels[-2:] == ["Prev", "Next"]
+    second = await world.mod.click(shown.response, label="Next")
+    page = embed_of(second.response)
+    assert "Page 2 of 2" in page.footer.text and len(page.fields) == 1
+    assert [b["label"] for b in buttons(second.response)][:4] == ["Hide 1", "Keep 1", "Mark spoiler 1", "Trim 1"]
+    check_all_payloads(world.env)
+
+
+async def test_mark_spoiler_puts_the_passage_behind_spoiler_bars(world):
+    """Mark spoiler: the next quote of that passage is hidden behind || and says a moderator marked it."""
+    message, passage = await quote(world, about=PLAIN)
+    assert "||" not in embed_of(message).description
+    await flag(world, world.alice, message, "Spoiler")
+    shown = await queue(world)
+    assert "||" in embed_text(embed_of(shown.response))  # members said it spoils: hidden in the queue too
+    marked = await world.mod.click(shown.response, label="Mark spoiler 1")
+    assert "spoiler bars" in text_of(marked) and "every server" in text_of(marked)
+    for _ in range(20):
+        again = await world.alice.slash(world.channel, "quote", about=PLAIN)
+        if not again.ephemeral and passage_id_of(world.bot.settings, again.response) == passage:
+            embed = embed_of(again.response)
+            assert embed.description.startswith("> ||")
+            assert "moderator marked it" in embed_text(embed)
+            return
+    raise AssertionError("the marked passage never came back")
+
+
+async def test_trim_keeps_the_chosen_sentence(world):
+    """Trim opens a private menu of the passage's sentences; the one chosen is all that is quoted after."""
+    message, passage = await quote(world)
+    await flag(world, world.alice, message)
+    shown = await queue(world)
+    menu = await world.mod.click(shown.response, label="Trim 1")
+    assert menu.ephemeral
+    [select] = [c for row in menu.response.components for c in row["components"] if c["type"] == 3]
+    assert select["custom_id"] == f"filmbot:flag:trimto:{passage}" and len(select["options"]) >= 2
+    chosen = await world.mod.select(menu.response, ["1"], custom_id=select["custom_id"])
+    assert "one sentence" in text_of(chosen) and "every server" in text_of(chosen)
+    [(kept,)] = rows(world.bot.settings, "SELECT trimmed FROM passage_marks WHERE passage_id = ?", (passage,))
+    full = rows(world.bot.settings, "SELECT text FROM passages WHERE id = ?", (passage,))[0][0]
+    assert kept in full and len(kept) < len(full)
+    got = await world.bot.store.quotes.get(passage)
+    assert got is not None and got.text == kept and got.trimmed
+    check_all_payloads(world.env)
+
+
+async def test_hide_and_show_by_command(world):
+    """/passage hide and /passage show name the passage as its footer does; both audited, both corpus-wide."""
+    message, passage = await quote(world)
+    footer = embed_of(message).footer.text
+    hidden = await world.mod.slash(world.channel, "passage hide", passage=footer)
+    assert_ephemeral_reply(hidden, "never be quoted", "every server")
+    assert (await world.bot.store.quotes.get(passage)).hidden
+    shown = await world.mod.slash(world.channel, "passage show", passage=footer)
+    assert_ephemeral_reply(shown, "quoted and prompted again", "every server")
+    assert not (await world.bot.store.quotes.get(passage)).hidden
+    actions = rows(world.bot.settings, "SELECT action FROM audit_log WHERE target_id = ? ORDER BY id", (passage,))
+    assert [a[0] for a in actions] == ["passage.hide", "passage.show"]
+
+
+async def test_member_cannot_use_the_moderators_buttons(world):
+    """A moderator demoted after opening the queue and the trim menu is refused there; nothing is written."""
+    club_mods = world.guild.create_role("Club mods")
+    carol = world.guild.add_member(world.env.create_user("carol"), roles=[club_mods])
+    await world.mod.slash(world.channel, "config moderator-role", role=club_mods)
+    message, _ = await quote(world)
+    await flag(world, world.alice, message)
+    shown = await queue(world, carol)
+    menu = await carol.click(shown.response, label="Trim 1")
+    await world.mod.slash(world.channel, "config moderator-role")  # carol is a plain member again
+    before = table_digest(world.bot.settings.database)
+    for label in ("Hide 1", "Keep 1", "Mark spoiler 1", "Trim 1"):
+        refused = await carol.click(shown.response, label=label)
+        assert_ephemeral_reply(refused, "moderator")
+    select = next(c for row in menu.response.components for c in row["components"] if c["type"] == 3)
+    refused = await carol.select(menu.response, ["0"], custom_id=select["custom_id"])
+    assert_ephemeral_reply(refused, "moderator")
+    assert_ephemeral_reply(await carol.slash(world.channel, "passage flagged"), "moderator")
+    assert table_digest(world.bot.settings.database) == before
+
+
+async def test_flag_button_and_queue_survive_a_restart(world):
+    """A flag, a restart, the queue and Hide, another restart: the passage stays hidden, old buttons work."""
+    message, passage = await quote(world)
+    await flag(world, world.alice, message)
+    await world.env.restart_bot()
+    _, bob = await flag(world, world.bob, message, "Spoiler")  # the button posted before the restart
+    assert bob is not None and "flagged as" in text_of(bob)
+    shown = await queue(world)
+    assert "2 flags" in text_of(shown)
+    await world.env.restart_bot()
+    hidden = await world.mod.click(shown.response, label="Hide 1")  # the queue opened before the restart
+    assert "every server" in text_of(hidden)
+    await world.env.restart_bot()
+    for _ in range(12):
+        again = await world.alice.slash(world.channel, "quote", about=ABOUT)
+        assert again.ephemeral or passage_id_of(world.bot.settings, again.response) != passage
+    refused = await world.bob.click(message, label="Flag")
+    assert_ephemeral_reply(refused, "already hid")

@@ -1,0 +1,192 @@
+"""/film info through simcord, the providers played back from a loopback server."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.metadata import service
+from bot.metadata.rules import TMDB_ATTRIBUTION
+from tests.helpers import (
+    assert_ephemeral_reply,
+    assert_no_pings,
+    burst,
+    check_all_payloads,
+    embed_of,
+    msgs,
+)
+
+FILM = "La La Land"
+
+
+async def card(world, who=None, **options):
+    result = await (who or world.alice).slash(world.channel, "film info", **options)
+    [message] = msgs(result)
+    return message, embed_of(message)
+
+
+async def test_full_card_from_tmdb(world, recorded):
+    """With a TMDB key: poster, title and year, runtime, director, genres, overview, links, TMDB's notice."""
+    message, embed = await card(world, film=FILM)
+    assert not message.ephemeral
+    assert embed.title == "La La Land (2016)"
+    assert embed.thumbnail.url == "https://image.tmdb.org/t/p/w342/uDO8zWDhfWwoFdKS4fzkUJt0Rf0.jpg"
+    fields = {f.name: f.value for f in embed.fields}
+    assert fields["Runtime"] == "2 h 9 min"
+    assert fields["Director"] == "Damien Chazelle"
+    assert fields["Genres"] == "Comedy, Drama, Romance, Music"
+    assert "letterboxd.com/film/la-la-land/" in fields["Links"]
+    assert "imdb.com/title/tt3783958/" in fields["Links"] and "themoviedb.org/movie/313369" in fields["Links"]
+    assert embed.description.startswith("Mia, an aspiring actress")
+    assert TMDB_ATTRIBUTION in embed.footer.text
+    assert "critic review" in fields["Critics"] and "No ratings yet" in fields["The club"]
+    assert_no_pings(world.env)
+    check_all_payloads(world.env)
+    assert not world.env.errors
+
+
+@pytest.mark.metadata("wikidata")
+async def test_full_card_from_wikidata_without_a_key(world, recorded):
+    """No key: Wikidata's runtime, director, genres, IMDb and Letterboxd links, its credit; no poster."""
+    _, embed = await card(world, film=FILM)
+    fields = {f.name: f.value for f in embed.fields}
+    assert (fields["Runtime"], fields["Director"]) == ("2 h 8 min", "Damien Chazelle")
+    assert "letterboxd.com/film/la-la-land/" in fields["Links"] and "imdb.com/title/tt3783958/" in fields["Links"]
+    assert embed.thumbnail.url is None and "Wikidata" in embed.footer.text
+    assert recorded.count("/3/") == 0
+    assert not world.env.errors
+
+
+@pytest.mark.metadata("off")
+async def test_bare_card_when_metadata_is_off(world, recorded):
+    """FILMBOT_METADATA=off: title, year and counts, no request leaves the bot."""
+    message, embed = await card(world, film=FILM)
+    assert not message.ephemeral and embed.title == "La La Land (2016)"
+    assert [f.name for f in embed.fields] == ["The club", "Critics"]
+    assert recorded.count() == 0 and not world.bot.metadata.enabled
+    assert not world.env.errors
+
+
+FAILURES = {
+    "500": {"status": 500, "file": "tmdb/500.json"},
+    "malformed": {"file": "tmdb/malformed.json"},
+    "429": {"status": 429, "file": "tmdb/429.json", "headers": {"Retry-After": "30"}},
+    "404": {"status": 404, "file": "tmdb/404.json"},
+    "slow": {"file": "tmdb/search-la-la-land.json", "delay": 2},
+}
+
+
+@pytest.mark.parametrize("kind", list(FAILURES))
+async def test_a_failing_provider_leaves_a_plain_card_and_no_alarm(world, recorded, kind):
+    """Every provider failure: the public card with title, year and counts, no error wording, nothing raised."""
+    recorded.fail(**FAILURES[kind])
+    for provider in world.bot.metadata.providers:
+        provider.client.timeout = 0.3
+    message, embed = await card(world, film=FILM)
+    assert not message.ephemeral and embed.title == "La La Land (2016)"
+    assert [f.name for f in embed.fields] == ["The club", "Critics"]
+    text = (message.content or "") + str(embed.to_dict())
+    assert not any(word in text.casefold() for word in ("error", "wrong", "fail", "429", "500", "tmdb"))
+    assert not world.env.errors
+
+
+async def test_a_different_year_is_never_attached(world, recorded):
+    """Asked for La La Land (2017), both providers answer the 2016 film: nothing attached, a private refusal."""
+    result = await world.alice.slash(world.channel, "film info", film="La La Land (2017)")
+    [message] = msgs(result)
+    assert message.ephemeral and not message.embeds and "No reviews of a film called" in message.content
+    assert recorded.count("/3/search/movie") == 1  # the provider was asked, its answer refused
+    assert not world.env.errors
+
+
+async def test_answers_are_cached_until_they_expire(world, recorded, monkeypatch):
+    """A second card asks nobody; once the entry expires (the bot's clock) the providers are asked again."""
+    monkeypatch.setattr(service, "FOUND_TTL", timedelta(hours=1))  # 30 days in production
+    await card(world, film=FILM)
+    asked = recorded.count()
+    assert asked >= 2 and world.count("metadata_cache") == 1
+    await card(world, film=FILM)
+    assert recorded.count() == asked
+    await world.env.advance_time(59 * 60)
+    await card(world, film=FILM)
+    assert recorded.count() == asked
+    await world.env.advance_time(2 * 60)
+    _, embed = await card(world, film=FILM)
+    assert recorded.count() == 2 * asked and embed.thumbnail.url
+
+
+async def test_twenty_members_at_once_cause_one_lookup(world, recorded):
+    """20 concurrent /film info on one film: one search request, 20 full cards."""
+    crowd = [world.guild.add_member(world.env.create_user(f"fan{i}")) for i in range(20)]
+    results = await burst(world.env, [lambda m=m: m.slash(world.channel, "film info", film=FILM) for m in crowd])
+    assert recorded.count("/3/search/movie") == 1
+    assert all(embed_of(msgs(r)[0]).thumbnail.url for r in results)
+    assert not world.env.errors
+
+
+@pytest.mark.metadata("off")
+async def test_unknown_film_is_refused_privately_without_metadata(world, recorded):
+    """A film the club doesn't know, no provider: a private refusal naming the known films."""
+    result = await world.alice.slash(world.channel, "film info", film="Whiplash")
+    assert_ephemeral_reply(result, "No reviews of a film called", "La La Land")
+
+
+@pytest.mark.parametrize("typed", ["a\x00b", "x" * 500, "…!?", "\u202eدنيا\u202c", "🎬🍿", "Heat (99999)",
+                                   "@everyone", "La La Land (1800)"])
+async def test_hostile_titles_get_a_private_refusal(world, recorded, typed):
+    """Control characters, 500 characters, punctuation, RTL, emoji, absurd years: refused privately, no card."""
+    result = await world.alice.slash(world.channel, "film info", film=typed)
+    assert_ephemeral_reply(result, "No reviews of a film called")
+    assert not any(m.embeds for m in msgs(result))
+    assert_no_pings(world.env)
+    check_all_payloads(world.env)
+    assert not world.env.errors
+
+
+async def test_autocomplete_offers_the_clubs_films(world, recorded):
+    """Typing 'la' offers La La Land (2016)."""
+    choices = await world.alice.autocomplete(world.channel, "film info", "film", "la")
+    assert [c["name"] for c in choices] == ["La La Land (2016)"]
+
+
+async def test_without_a_film_and_no_screening_the_member_is_asked_to_name_one(world, recorded):
+    """No film typed and no current film: a private hint."""
+    assert_ephemeral_reply(await world.alice.slash(world.channel, "film info"), "Name a film")
+
+
+@pytest.mark.metadata("wikidata")
+async def test_no_key_and_no_network_gives_the_plain_card(world, recorded):
+    """Wikidata unreachable (connection refused): the plain card, then no new attempt for a while."""
+    recorded.close()
+    _, embed = await card(world, film=FILM)
+    assert embed.title == "La La Land (2016)" and [f.name for f in embed.fields] == ["The club", "Critics"]
+    [provider] = world.bot.metadata.providers
+    assert provider.client.paused() and world.count("metadata_cache") == 0  # a failure is not cached
+    await card(world, film=FILM)
+    assert provider.client.requests == 1
+    assert not world.env.errors
+
+
+async def test_lookups_work_again_after_the_bot_is_closed_and_started(world, recorded, monkeypatch):
+    """bot.close() stops the HTTP thread; the next lookup starts a new one with fresh locks and session."""
+    monkeypatch.setattr(service, "FOUND_TTL", timedelta(minutes=1))
+    await card(world, film=FILM)
+    await world.bot.metadata.close()
+    await world.env.advance_time(120)
+    asked = recorded.count()
+    _, embed = await card(world, film=FILM)
+    assert recorded.count() > asked and embed.thumbnail.url
+    assert not world.env.errors
+
+
+async def test_a_film_only_the_provider_knows_gets_a_private_card(world, recorded):
+    """Not among the club's films but found by TMDB (details 404): a private card from the search answer."""
+    result = await world.alice.slash(world.channel, "film info", film="La La Land: Behind the Scenes (2017)")
+    [message] = msgs(result)
+    embed = embed_of(message)
+    assert message.ephemeral and embed.title == "La La Land: Behind the Scenes (2017)"
+    fields = {f.name: f.value for f in embed.fields}
+    assert "No critic reviews yet" in fields["Critics"] and "themoviedb.org/movie/441130" in fields["Links"]
+    assert recorded.count("/3/movie/441130") == 1 and TMDB_ATTRIBUTION in embed.footer.text
+    assert not world.env.errors
