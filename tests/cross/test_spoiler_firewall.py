@@ -380,3 +380,152 @@ async def test_spoiler_firewall_every_command_button_and_job(world: World) -> No
     # the run did reach the spoilers: the free server saw them, hidden
     for film in (GATED, OTHER):
         assert leaks(env, LABELLED[film], stop, anywhere=True), f"{film}'s spoilers never shown, even hidden"
+
+
+# ---------------------------------------------------------------- one test per leak of issue 25
+
+
+async def gated_club(world: World, film: str = GATED) -> int:
+    """The labelled corpus imported and a screening of the gated film five days away: the request index."""
+    await import_corpus(world)
+    await world.mod.slash(world.channel, "filmnight schedule", film=film, when=_when(world, 5), where="The Pier")
+    return len(world.env.http_requests)
+
+
+def replies(result: Any) -> str:
+    return "\n".join(m.content or "" for m in msgs(result))
+
+
+async def test_discuss_ending_names_only_the_film_and_hides_question_and_theme(world: World) -> None:
+    """/discuss theme:ending: the thread says "⚠️ Spoilers: La La Land — the ending"; question, theme hidden."""
+    await world.alice.slash(world.channel, "discuss", theme="ending", film="La La Land")
+    [prompt] = [m for m in world.bot_messages() if m.embeds]
+    [thread] = world.channel.threads
+    assert thread.name == "⚠️ Spoilers: La La Land — the ending", thread.name
+    embed = prompt.embeds[0]
+    question = embed.description.split("\n\n")[0]
+    assert question.startswith("||") and question.endswith("||") and "**" not in question, question
+    theme = next(f.value for f in embed.fields if f.name == "Theme")
+    assert theme.startswith("||") and theme.endswith("||"), theme
+
+
+async def test_digest_hides_the_excerpt_the_prompt_hid(world: World) -> None:
+    """A thread digest quotes the prompt's ending excerpt behind spoiler bars, as the prompt did."""
+    await import_corpus(world)
+    await world.mod.slash(world.channel, "config digest-hours", hours=1)
+    start = len(world.env.http_requests)
+    await world.alice.slash(world.channel, "discuss", theme="ending", film=OTHER)
+    await advance_to(world, world.env.now() + timedelta(hours=1, minutes=5))
+    [thread] = world.channel.threads
+    assert any("Thread digest" in (m.content or "") for m in thread.history())
+    assert leaks(world.env, LABELLED[OTHER], start, anywhere=True), "the digest quoted nothing"
+    assert not leaks(world.env, LABELLED[OTHER], start), leaks(world.env, LABELLED[OTHER], start)
+
+
+async def test_poll_theme_results_quote_no_spoiler_and_only_the_polls_film(world: World) -> None:
+    """/poll theme results: critics of the poll's film only, never a spoiler passage as an example."""
+    await import_corpus(world)
+    posted = await world.alice.slash(world.channel, "poll theme", theme="ending", film=OTHER)
+    assert not posted.ephemeral, replies(posted)
+    poll_id = world.q("SELECT max(id) FROM polls")[0][0]
+    start = len(world.env.http_requests)
+    await world.alice.slash(world.channel, "poll close", poll=str(poll_id))
+    everything = [phrase for phrases in LABELLED.values() for phrase in phrases]
+    assert not leaks(world.env, everything, start), leaks(world.env, everything, start)
+    shown = " ".join(text for _, _, text in sent(world.env, start))
+    assert "The critics" in shown and "Harbour" not in shown and "Sebastian" not in shown, shown[:600]
+
+
+async def test_game_never_draws_a_spoiler_passage(world: World) -> None:
+    """/game critic-or-club never quotes a passage that is a spoiler (ending theme or review marked spoiler)."""
+    await import_corpus(world)
+    for who, take in ((world.alice, "Lovely light"), (world.bob, "Too long")):
+        await who.slash(world.channel, "rate film", stars=3, film=OTHER, take=take)
+        await who.slash(world.channel, "rate consent", state="on")
+    for n in range(6):  # a game per channel: 60 rounds, about half of them critics'
+        channel = world.guild.create_text_channel(f"game-{n}")
+        await world.alice.slash(channel, "game critic-or-club", rounds=10)
+    picked = {row[0] for row in world.q("SELECT passage_id FROM club_game_rounds WHERE kind = 'critic'")}
+    spoilers = {row[0] for row in world.q(
+        "SELECT p.id FROM passages p JOIN reviews r ON r.id = p.review_id WHERE r.spoiler = 1"
+        " OR p.id IN (SELECT passage_id FROM passage_themes WHERE theme = 'ending')")}
+    assert len(picked) > 10 and spoilers and not picked & spoilers, len(picked)
+
+
+async def test_a_members_own_spoiler_in_a_take_stays_a_spoiler(world: World) -> None:
+    """A /rate take's own ||…|| stays a spoiler on /ratings; the rest of the take stays escaped."""
+    await world.alice.slash(world.channel, "rate film", stars=4, film="La La Land", take="**Wow** ||Mia leaves||")
+    result = await world.bob.slash(world.channel, "ratings", film="La La Land")
+    value = result.response.embeds[0].fields[0].value
+    assert "||Mia leaves||" in value and "\\*\\*Wow\\*\\*" in value, value
+
+
+async def test_gate_quote_theme_ending_of_the_current_film_is_refused_with_when(world: World) -> None:
+    """While the screening waits, /quote theme:ending (the current film) is refused, saying when it unlocks."""
+    start = await gated_club(world)
+    result = await world.alice.slash(world.channel, "quote", theme="ending")
+    assert result.ephemeral and "<t:" in replies(result), replies(result)
+    assert not leaks(world.env, LABELLED[GATED], start, anywhere=True)
+
+
+async def test_gate_quote_about_words_of_the_ending_shows_none_of_it(world: World) -> None:
+    """/quote about: words of the ending never posts the gated film's ending, hidden or not."""
+    start = await gated_club(world)
+    for about in ("final scene", "lighthouse lamp", "fire mother"):
+        await world.alice.slash(world.channel, "quote", about=about, film=GATED)
+    assert not leaks(world.env, LABELLED[GATED], start, anywhere=True), leaks(world.env, LABELLED[GATED], start,
+                                                                              anywhere=True)
+
+
+async def test_gate_plain_quote_and_another_never_show_the_ending(world: World) -> None:
+    """Plain /quote (the current film) and its Another button never reach the gated film's ending."""
+    start = await gated_club(world)
+    result = await world.alice.slash(world.channel, "quote")
+    message = msgs(result)[0]
+    for _ in range(12):
+        again = await world.alice.click(message, label="Another")
+        message = msgs(again)[0] if msgs(again) and msgs(again)[0].embeds else message
+    assert not leaks(world.env, LABELLED[GATED], start, anywhere=True), leaks(world.env, LABELLED[GATED], start,
+                                                                              anywhere=True)
+
+
+async def test_gate_search_leaves_the_gated_films_ending_out(world: World) -> None:
+    """/search for words of the gated film's ending finds the other film's passages only."""
+    start = await gated_club(world)
+    await world.alice.slash(world.channel, "search", query="final scene")
+    await world.alice.slash(world.channel, "search", query="lighthouse lamp")
+    assert not leaks(world.env, LABELLED[GATED], start, anywhere=True), leaks(world.env, LABELLED[GATED], start,
+                                                                              anywhere=True)
+
+
+async def test_gate_discuss_other_themes_never_quote_the_ending(world: World) -> None:
+    """/discuss performances on the gated film never quotes its passage that also gives the ending away."""
+    start = await gated_club(world)
+    for _ in range(3):
+        await world.alice.slash(world.channel, "discuss", theme="performances", film=GATED)
+    assert not leaks(world.env, LABELLED[GATED], start, anywhere=True), leaks(world.env, LABELLED[GATED], start,
+                                                                              anywhere=True)
+
+
+async def test_gate_keys_on_the_film_not_its_title(world: World) -> None:
+    """Another film with the gated film's title is not held back; the gated one is, by id."""
+    item = {**REVIEWS[0], "year": 1990, "critic": "Old Critic",
+            "text": REVIEWS[0]["text"].replace("old Tomas", "young Piet")}
+    await world.mod.slash(world.channel, "review import", file=("older.json", export(item)))
+    await gated_club(world, f"{GATED} (2019)")
+    older = await world.alice.slash(world.channel, "discuss", theme="ending", film=f"{GATED} (1990)")
+    assert not older.ephemeral or "<t:" not in replies(older), replies(older)
+    gated = await world.alice.slash(world.channel, "discuss", theme="ending", film=f"{GATED} (2019)")
+    assert gated.ephemeral and "<t:" in replies(gated), replies(gated)
+
+
+async def test_spoiler_review_prompts_warn_in_the_thread_name(world: World) -> None:
+    """A prompt quoting a review marked spoiler = true starts its thread name with ⚠️ Spoilers (README)."""
+    await import_corpus(world)
+    for _ in range(4):  # the film's music passages, each once: one is the spoiler review's
+        await world.alice.slash(world.channel, "discuss", theme="music", film=OTHER)
+    spoiled = world.q("SELECT thread_id FROM posted_prompts p JOIN passages s ON s.id = p.passage_id"
+                      " JOIN reviews r ON r.id = s.review_id WHERE r.spoiler = 1")
+    assert spoiled, "the spoiler review's music passage was never prompted"
+    names = {t.id: t.name for t in world.channel.threads}
+    assert all(names[thread_id].startswith("⚠️ Spoilers") for (thread_id,) in spoiled), names
