@@ -54,12 +54,16 @@ def film_clause(film: str) -> tuple[str, list[Any]]:
 
 def gate_clause(column: str, gate: Gate) -> tuple[str, list[Any]]:
     """Leave out the gated film's spoilers: passages of a review marked spoiler, tagged with a spoiler theme
-    or marked spoiler by a moderator, and (safe side) its passages never tagged (not quotable); by films.id."""
+    or marked spoiler by a moderator, and (safe side) its passages never tagged (not quotable); by films.id.
+
+    A correlated probe per candidate (the passage's review by primary key, then its tags), so a pick stays
+    an index seek: a NOT IN over the film's spoiler set was built on every statement (0.3 ms a pick)."""
     sql = (
-        f"{column} NOT IN (SELECT gp.id FROM passages gp JOIN reviews gr ON gr.id = gp.review_id"
-        " WHERE gr.film_id = ? AND (gr.spoiler = 1 OR gp.quotable = 0 OR gp.id IN (SELECT gt.passage_id"
-        " FROM passage_themes gt WHERE gt.theme IN (SELECT value FROM json_each(?)))"
-        " OR gp.id IN (SELECT gm.passage_id FROM passage_marks gm WHERE gm.spoiler = 1)))"
+        f"NOT EXISTS (SELECT 1 FROM passages gp JOIN reviews gr ON gr.id = gp.review_id WHERE gp.id = {column}"
+        " AND gr.film_id = ? AND (gr.spoiler = 1 OR gp.quotable = 0"
+        " OR EXISTS (SELECT 1 FROM passage_themes gt WHERE gt.passage_id = gp.id"
+        " AND gt.theme IN (SELECT value FROM json_each(?)))"
+        " OR EXISTS (SELECT 1 FROM passage_marks gm WHERE gm.passage_id = gp.id AND gm.spoiler = 1)))"
     )
     return sql, [gate.film_id, json.dumps(list(gate.spoiler_themes))]
 
@@ -291,7 +295,7 @@ class QuoteStore:
             column, source = "p.id", "passages p"
             conds += ["p.quotable = 1", _visible("p.id")]
         if gate is not None:  # the gated film's spoilers are never candidates: "Another" never comes back empty
-            clause, values = gate_clause(column.lstrip("+"), gate)
+            clause, values = gate_clause("passages_fts.rowid" if column == "rowid" else column.lstrip("+"), gate)
             conds.append(clause)
             params += values
         return column, source, conds, params
