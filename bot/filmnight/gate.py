@@ -52,7 +52,7 @@ async def refuse_spoilers(store: Store, guild_id: int, film: str | None, theme: 
     if theme is None or not theme.spoiler or film is None:
         return
     scope = await film_scope(store, film)
-    screening = await locked_screening(store, guild_id, int(scope.key))
+    screening = await locked_screening(store, guild_id, int(scope.key)) if scope.key else None
     if screening is not None:
         gate = Gate(screening.film_id, screening.label, screening.ends_at, ())
         raise UserError(f"**{inert(theme.name, 80)}** is a spoiler theme: " + gate.refusal("It"))
@@ -68,5 +68,6 @@ async def film_or_current(store: Store, guild_id: int | None, film: str | None) 
     if film is None:
         return None, False
     scope = await film_scope(store, film)
-    locked = await locked_screening(store, guild_id, int(scope.key)) is not None
-    return film, locked
+    if not scope.key:  # a blank film option: every film
+        return film, False
+    return film, await locked_screening(store, guild_id, int(scope.key)) is not None
