@@ -96,7 +96,7 @@ class Quotes(commands.Cog):
             if not results:
                 raise UserError(
                     f"No passage mentions “{inert(query, 80)}”. Themes you could try: "
-                    f"{theme_list(self.bot.themes)}."
+                    f"{theme_list(self.bot.themes)}." + (f"\n{gate.note}" if gate is not None else "")
                 )
             embed = discord.Embed(
                 title=clip(f"Passages matching “{inert(query, 100)}”", 256), colour=FILM_CLUB_COLOUR

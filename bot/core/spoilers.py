@@ -60,6 +60,11 @@ class Gate:
         """What stands where a held-back spoiler would be."""
         return f"*A spoiler of {inert(self.label, 120)}, held back until the screening ends {self.unlocks}.*"
 
+    @property
+    def note(self) -> str:
+        """One line for a search that came back empty while the gate holds a film back."""
+        return f"Spoilers of *{inert(self.label, 120)}* are held back until the screening ends {self.unlocks}."
+
     def refusal(self, what: str) -> str:
         """A refusal naming what is held back and when it unlocks."""
         return (

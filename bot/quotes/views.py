@@ -122,7 +122,8 @@ async def send_quote(
     if quote is None:
         if gate is not None and filters.theme in gate.spoiler_themes:
             raise UserError(gate.refusal("A quote on that theme"))
-        raise UserError(await nothing_found(bot, filters))
+        found = await nothing_found(bot, filters)
+        raise UserError(found if gate is None else clip(f"{found}\n{gate.note}", 2000))
     query_id = await bot.store.queries.save(filters)
     if exclude is not None and quote.passage_id == exclude:
         # "Another" found nothing else: say so instead of silently repeating the same quote.
