@@ -23,7 +23,7 @@ from typing import Any
 
 import discord
 
-from tests.helpers import World, advance_to, buttons, leaf_commands, msgs, selects
+from tests.helpers import World, advance_to, buttons, film_theme, leaf_commands, msgs, selects
 
 GATED, OTHER = "Harbour Lights", "The Salt Road"
 
@@ -118,6 +118,8 @@ def sent(env: Any, start: int = 0, stop: int | None = None) -> list[tuple[str, b
             kind = body.get("type")
             body = body.get("data") or {}
         for path, text in strings(body):
+            if kind == 8 and path == ("choices", "value"):
+                continue  # what the bot receives back: Discord shows the choice's name
             # autocomplete choices (type 8) and modals (type 9) cannot hide text; messages can, in places
             hideable = kind not in (8, 9) and path in HIDEABLE and "/scheduled-events" not in request.path
             out.append((f"{request.method} {request.path} {'.'.join(path)}", hideable, text))
@@ -252,7 +254,8 @@ TABLE: dict[str, list[tuple[str, Args]]] = {
     "theme question add": [("mod", {"theme": "ending", "question": "Did {film} earn its last scene?", "film": GATED})],
     "theme question remove": [("mod", {"theme": "ending", "question": "Did {film} earn its last scene?",
                                        "film": GATED})],
-    "theme list": [("mod", {"film": GATED}), ("mod", {"film": OTHER}), ("alice", {})],
+    "theme list": [("mod", {"film": GATED}), ("mod", {"film": OTHER}), ("mod", {"film": "La La Land"}),
+                   ("alice", {})],
     "passage tag": [("mod", lambda c: {"passage": _passage(c), "theme": "music"})],
     "passage untag": [("mod", lambda c: {"passage": _passage(c), "theme": "music"})],
     "passage flagged": [("mod", {})],
@@ -375,6 +378,11 @@ async def test_spoiler_firewall_every_command_button_and_job(world: World) -> No
     assert sorted(exercised) == sorted(leaves), set(leaves) - set(exercised)
     every = [phrase for phrases in LABELLED.values() for phrase in phrases]
     assert not leaks(env, every), leaks(env, every)[:5]
+    # a spoiler theme's own questions (La La Land's name its epilogue) are spoilers too
+    ending = film_theme(world.bot, "ending")
+    questions = [q[:40] for q in (*ending.questions_for("La La Land"), ending.debate_question_for("La La Land"))]
+    assert leaks(env, questions, anywhere=True), "no ending question was ever asked"
+    assert not leaks(env, questions), leaks(env, questions)[:5]
     assert not leaks(env, LABELLED[GATED], start, stop, anywhere=True), leaks(env, LABELLED[GATED], start, stop,
                                                                               anywhere=True)[:5]
     # the run did reach the spoilers: the free server saw them, hidden
