@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from bot.core.refusals import UserError
+from bot.core.spoilers import take_text
 from bot.core.text import clip, counted, has_control_chars, inert
 
 TAKE_MAX = 280
@@ -123,8 +124,8 @@ def pick_takes(ratings: list[Rating], count: int = 3) -> list[Rating]:
 
 
 def take_line(name: str, rating: Rating) -> str:
-    """One take as shown: the member's display name, stars and their words, all made inert."""
-    return f"**{inert(name, 80)}** · {stars_text(rating.stars_x2)}\n> {inert(rating.take or '', 400)}"
+    """One take as shown: the member's display name, stars and their words (inert, their own ||…|| kept)."""
+    return f"**{inert(name, 80)}** · {stars_text(rating.stars_x2)}\n> {take_text(rating.take or '', 400)}"
 
 
 # -------------------- the game
@@ -182,8 +183,8 @@ def digest_text(stats: ThreadStats, critic_line: str | None, hours: int) -> str:
     )
     if stats.top_url and stats.top_reactions:
         lines.append(f"Most-reacted reply ({counted(stats.top_reactions, 'reaction')}): {stats.top_url}")
-    if critic_line:
-        lines.append(f"Started from: “{inert(critic_line, 300)}”")
+    if critic_line:  # already rendered (escaped, spoiler-tagged) by bot.core.spoilers
+        lines.append(f"Started from: “{critic_line}”")
     return clip("\n".join(lines), 2000)
 
 
@@ -207,7 +208,7 @@ def critic_split(sides: list[tuple[int, str]], answers: int) -> Split:
         if index is None:
             continue
         counts[index] += 1
-        if examples[index] is None or len(text) < len(examples[index] or ""):
+        if text and (examples[index] is None or len(text) < len(examples[index] or "")):
             examples[index] = text
     return Split(tuple(counts), tuple(examples))
 

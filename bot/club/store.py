@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from bot.club.rules import DEFAULT_DIGEST_HOURS, Rating
@@ -179,23 +180,26 @@ class ClubStore:
 
     # ------------------------------------------------------------------ the game
 
-    async def critic_picks(self, count: int) -> list[Pick]:
+    async def critic_picks(self, count: int, spoiler_themes: tuple[str, ...] = ()) -> list[Pick]:
+        """Passages for the game, never a spoiler (a round is a guess: it cannot be hidden and still played)."""
         rows = await self.db.fetchall(
             "SELECT p.id, coalesce(m.trimmed, p.text) AS text, r.film_id FROM passages p"
             " JOIN reviews r ON r.id = p.review_id LEFT JOIN passage_marks m ON m.passage_id = p.id"
             f" WHERE p.quotable = 1 AND p.id NOT IN ({HIDDEN_IDS}) AND coalesce(m.spoiler, 0) = 0"
-            " AND length(coalesce(m.trimmed, p.text)) BETWEEN 40 AND 300 ORDER BY random() LIMIT ?",
-            (count,),
+            " AND length(coalesce(m.trimmed, p.text)) BETWEEN 40 AND 300 AND r.spoiler = 0"
+            " AND NOT EXISTS (SELECT 1 FROM passage_themes s WHERE s.passage_id = p.id"
+            " AND s.theme IN (SELECT value FROM json_each(?))) ORDER BY random() LIMIT ?",
+            (json.dumps(list(spoiler_themes)), count),
         )
         return [Pick("critic", row[1], passage_id=row[0], film_id=row[2]) for row in rows]
 
-    async def club_picks(self, guild_id: int, count: int) -> list[Pick]:
-        """Takes whose authors consented, at random."""
+    async def club_picks(self, guild_id: int, count: int, held_film: int | None = None) -> list[Pick]:
+        """Takes whose authors consented, at random; none on `held_film` (the film the gate holds back)."""
         rows = await self.db.fetchall(
             "SELECT r.user_id, r.take, r.film_id FROM club_ratings r JOIN club_consent c"
             " ON c.guild_id = r.guild_id AND c.user_id = r.user_id AND c.consent = 1"
-            " WHERE r.guild_id = ? AND r.take IS NOT NULL ORDER BY random() LIMIT ?",
-            (guild_id, count),
+            " WHERE r.guild_id = ? AND r.take IS NOT NULL AND r.film_id IS NOT ? ORDER BY random() LIMIT ?",
+            (guild_id, held_film, count),
         )
         return [Pick("club", row[1], author_id=row[0], film_id=row[2]) for row in rows]
 
@@ -345,15 +349,21 @@ class ClubStore:
 
     # ------------------------------------------------------------------ critics vs club
 
-    async def theme_passages(self, theme: str, film_id: int | None = None) -> list[str]:
+    async def theme_passages(
+        self, theme: str, film_id: int | None = None, spoiler_themes: tuple[str, ...] = ()
+    ) -> list[tuple[str, bool]]:
+        """(text, is a spoiler) of the theme's quotable passages (of one film, if given)."""
         rows = await self.db.fetchall(
-            "SELECT coalesce(m.trimmed, p.text) FROM passage_themes t JOIN passages p ON p.id = t.passage_id"
+            "SELECT coalesce(m.trimmed, p.text), r.spoiler = 1 OR coalesce(m.spoiler, 0) = 1 OR EXISTS"
+            " (SELECT 1 FROM passage_themes s WHERE s.passage_id = p.id"
+            " AND s.theme IN (SELECT value FROM json_each(?))) FROM passage_themes t"
+            " JOIN passages p ON p.id = t.passage_id"
             " JOIN reviews r ON r.id = p.review_id LEFT JOIN passage_marks m ON m.passage_id = p.id"
             f" WHERE t.theme = ? AND p.quotable = 1 AND p.id NOT IN ({HIDDEN_IDS})"
             " AND (? IS NULL OR r.film_id = ?) ORDER BY p.id",
-            (theme, film_id, film_id),
+            (json.dumps(list(spoiler_themes)), theme, film_id, film_id),
         )
-        return [row[0] for row in rows]
+        return [(row[0], bool(row[1])) for row in rows]
 
     # ------------------------------------------------------------------ digests
 
@@ -410,10 +420,19 @@ class ClubStore:
             "UPDATE club_digests SET status = ?, posted_at = ? WHERE thread_id = ?", (status, at, thread_id)
         )
 
-    async def passage_text(self, passage_id: int | None) -> str | None:
+    async def passage_text(
+        self, passage_id: int | None, spoiler_themes: tuple[str, ...] = ()
+    ) -> tuple[str, bool, int] | None:
+        """(text, is a spoiler, film id) of a passage."""
         if passage_id is None:
             return None
-        return await self.db.fetchval("SELECT text FROM passages WHERE id = ?", (passage_id,))
+        row = await self.db.fetchone(
+            "SELECT p.text, r.spoiler = 1 OR EXISTS (SELECT 1 FROM passage_themes s WHERE s.passage_id = p.id"
+            " AND s.theme IN (SELECT value FROM json_each(?))), r.film_id FROM passages p"
+            " JOIN reviews r ON r.id = p.review_id WHERE p.id = ?",
+            (json.dumps(list(spoiler_themes)), passage_id),
+        )
+        return None if row is None else (row[0], bool(row[1]), row[2])
 
     async def prompt_passage(self, message_id: int) -> int | None:
         return await self.db.fetchval(

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from bot.core.db import Database, one_row
 from bot.core.films import TITLE_YEAR, unattributed_label, unattributed_target
+from bot.core.spoilers import Gate
 from bot.discussion.rotation import RECENT_PROMPTS, RotationKey, RotationPick
 from bot.films.rules import norm_key, parse_ref
 from bot.quotes import fts
@@ -21,8 +22,8 @@ from bot.quotes.rules import Quote, QuoteFilters
 # A trimmed passage is quoted as the one sentence a moderator kept (m: its passage_marks row, if any).
 _QUOTE_COLUMNS = """
     p.id AS passage_id, p.review_id, coalesce(m.trimmed, p.text) AS text, p.paragraph, p.ordinal, r.critic,
-    r.outlet, r.url, r.published, r.spoiler AS review_spoiler, f.title AS film_title, f.year AS film_year,
-    p.spoiler_reason,
+    r.outlet, r.url, r.published, r.spoiler AS review_spoiler, f.id AS film_id, f.title AS film_title,
+    f.year AS film_year, p.spoiler_reason,
     (SELECT group_concat(theme, ',') FROM (SELECT theme FROM passage_themes t
         WHERE t.passage_id = p.id ORDER BY score DESC)) AS theme_list,
     coalesce(m.spoiler, 0) AS marked_spoiler, coalesce(m.hidden, 0) AS hidden, m.trimmed IS NOT NULL AS trimmed
@@ -51,6 +52,22 @@ def film_clause(film: str) -> tuple[str, list[Any]]:
     if match:
         return f"{by_key} AND year = ?)", [norm_key(match["title"]), int(match["year"])]
     return f"{by_key})", [norm_key(text)]
+
+
+def gate_clause(column: str, gate: Gate) -> tuple[str, list[Any]]:
+    """Leave out the gated film's spoilers: passages of a review marked spoiler, tagged with a spoiler theme
+    or marked spoiler by a moderator, and (safe side) its passages never tagged (not quotable); by films.id.
+
+    A correlated probe per candidate (the passage's review by primary key, then its tags), so a pick stays
+    an index seek: a NOT IN over the film's spoiler set was built on every statement (0.3 ms a pick)."""
+    sql = (
+        f"NOT EXISTS (SELECT 1 FROM passages gp JOIN reviews gr ON gr.id = gp.review_id WHERE gp.id = {column}"
+        " AND gr.film_id = ? AND (gr.spoiler = 1 OR gp.quotable = 0"
+        " OR EXISTS (SELECT 1 FROM passage_themes gt WHERE gt.passage_id = gp.id"
+        " AND gt.theme IN (SELECT value FROM json_each(?)))"
+        " OR EXISTS (SELECT 1 FROM passage_marks gm WHERE gm.passage_id = gp.id AND gm.spoiler = 1)))"
+    )
+    return sql, [gate.film_id, json.dumps(list(gate.spoiler_themes))]
 
 
 def critic_clause(critic: str) -> tuple[str, list[Any]]:
@@ -126,8 +143,14 @@ class QuoteStore:
         if not done.cancelled():
             done.exception()  # seen here too: every waiter may have gone (no "never retrieved" warning)
 
-    def _where(self, filters: QuoteFilters, *, any_word: bool = False) -> tuple[list[str], list[Any]]:
+    def _where(
+        self, filters: QuoteFilters, *, any_word: bool = False, gate: Gate | None = None
+    ) -> tuple[list[str], list[Any]]:
         clauses, params = ["p.quotable = 1", _visible("p.id")], []
+        if gate is not None:
+            clause, values = gate_clause("p.id", gate)
+            clauses.append(clause)
+            params += values
         if filters.film:
             clause, values = film_clause(filters.film)
             clauses.append(clause)
@@ -226,7 +249,8 @@ class QuoteStore:
         return sorted(allowed or ())
 
     def _seek_parts(
-        self, filters: QuoteFilters, any_word: bool, scope: list[int] | None, scope_by_theme: bool = False
+        self, filters: QuoteFilters, any_word: bool, scope: list[int] | None, scope_by_theme: bool = False,
+        gate: Gate | None = None,
     ) -> tuple[str, str, list[str], list[Any]] | None:
         """(id column, source table, conditions, params) for a rowid seek; None when nothing can match.
 
@@ -275,6 +299,10 @@ class QuoteStore:
         else:
             column, source = "p.id", "passages p"
             conds += ["p.quotable = 1", _visible("p.id")]
+        if gate is not None:  # the gated film's spoilers are never candidates: "Another" never comes back empty
+            clause, values = gate_clause("passages_fts.rowid" if column == "rowid" else column.lstrip("+"), gate)
+            conds.append(clause)
+            params += values
         return column, source, conds, params
 
     async def _sized_scope(self, filters: QuoteFilters) -> tuple[list[int] | None, bool] | None:
@@ -291,7 +319,9 @@ class QuoteStore:
             return None
         return scope, tagged < len(scope) * PASSAGES_PER_REVIEW
 
-    async def pick(self, filters: QuoteFilters, *, exclude: int | None = None) -> Quote | None:
+    async def pick(
+        self, filters: QuoteFilters, *, exclude: int | None = None, gate: Gate | None = None
+    ) -> Quote | None:
         """A random quotable passage matching every filter (keywords: all words, then any word).
 
         O(log n): a random point between the lowest and highest matching id, then the first match at
@@ -310,20 +340,22 @@ class QuoteStore:
                 # keywords that most reviews lack); the whole scope only when the sample has no match.
                 tries = [random.sample(scope, 1), sorted(random.sample(scope, min(SCOPE_SAMPLE, len(scope))))]
                 for reviews in tries:
-                    quote = await self._seek(filters, any_word, reviews, exclude, last_resort=False)
+                    quote = await self._seek(filters, any_word, reviews, exclude, last_resort=False, gate=gate)
                     if quote is not None:
                         return quote
-            quote = await self._seek(filters, any_word, scope, exclude, last_resort=True, by_theme=by_theme)
+            quote = await self._seek(
+                filters, any_word, scope, exclude, last_resort=True, by_theme=by_theme, gate=gate
+            )
             if quote is not None:
                 return quote
         return None
 
     async def _seek(
         self, filters: QuoteFilters, any_word: bool, scope: list[int] | None, exclude: int | None,
-        *, last_resort: bool, by_theme: bool = False,
+        *, last_resort: bool, by_theme: bool = False, gate: Gate | None = None,
     ) -> Quote | None:
         """One seek statement; `exclude` comes back only as the last resort (when it is the only match)."""
-        parts = self._seek_parts(filters, any_word, scope, by_theme)
+        parts = self._seek_parts(filters, any_word, scope, by_theme, gate)
         if parts is None:
             return None
         column, source, conds, params = parts
@@ -368,41 +400,49 @@ class QuoteStore:
         )
         return [self._quote(row) for row in rows]
 
-    async def passages_for(self, filters: QuoteFilters) -> list[Quote]:
+    async def passages_for(self, filters: QuoteFilters, gate: Gate | None = None) -> list[Quote]:
         """Every quotable passage matching the filters, in corpus order (for rotations)."""
-        clauses, params = self._where(filters)
+        clauses, params = self._where(filters, gate=gate)
         rows = await self.db.fetchall(
             f"SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE {' AND '.join(clauses)} ORDER BY p.id", params
         )
         return [self._quote(row) for row in rows]
 
-    async def context(self, passage_id: int) -> list[tuple[str, bool, tuple[str, ...]]] | None:
+    async def context(
+        self, passage_id: int, gate: Gate | None = None
+    ) -> list[tuple[str, bool, tuple[str, ...]]] | None:
         """The passages of the paragraph the passage came from: (text, is the passage itself, theme keys).
 
-        The themes come along because a neighbour can be a spoiler when the passage itself is not.
+        The themes come along because a neighbour can be a spoiler when the passage itself is not. With a
+        gate, the gated film's spoiler neighbours are left out (the passage itself is the caller's check).
         """
+        where, params = "", [passage_id]
+        if gate is not None:
+            clause, values = gate_clause("q.id", gate)
+            where, params = f" AND (q.id = p.id OR {clause})", [*values, passage_id]
         rows = await self.db.fetchall(
             "SELECT q.text, q.id = p.id, (SELECT group_concat(t.theme, ' ') FROM passage_themes t"
             " WHERE t.passage_id = q.id) FROM passages p JOIN passages q ON q.review_id = p.review_id"
-            " AND q.paragraph = p.paragraph WHERE p.id = ? ORDER BY q.ordinal",
-            (passage_id,),
+            f" AND q.paragraph = p.paragraph{where} WHERE p.id = ? ORDER BY q.ordinal",
+            params,
         )
         return [(row[0], bool(row[1]), tuple((row[2] or "").split())) for row in rows] if rows else None
 
-    async def search(self, query: str, *, limit: int = 5) -> list[tuple[Quote, str]]:
+    async def search(self, query: str, *, limit: int = 5, gate: Gate | None = None) -> list[tuple[Quote, str]]:
         """Best-ranked passages for the keywords, each with a snippet marked by \\x02 … \\x03."""
         expression = fts.match_expression(query)
         if expression is None:
             return []
+        gated, gate_params = gate_clause("p.id", gate) if gate is not None else ("1", [])
         for candidate in (expression, fts.match_expression(query, any_word=True)):
             rows = await self.db.fetchall(
                 f"SELECT {_QUOTE_COLUMNS},"
                 f" coalesce(m.trimmed, snippet(passages_fts, 0, char(2), char(3), '…', 24)) AS snip"
                 f" FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid"
                 f" JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id {_MARKS}"
-                f" WHERE passages_fts MATCH ? AND p.quotable = 1 AND {_visible('p.id')}"
+                f" WHERE passages_fts MATCH ? AND p.quotable = 1 AND {_visible('p.id')} AND {gated}"
                 f" ORDER BY bm25(passages_fts) LIMIT ?",
-                (candidate, limit),
+                (candidate, *gate_params, limit),
             )
             if rows:
                 return [(self._quote(row), row["snip"]) for row in rows]
@@ -503,7 +543,9 @@ class QuoteStore:
             cache.named_critics = names
         return list(cache.named_critics)
 
-    async def rotation_pick(self, filters: QuoteFilters, rotation: RotationKey) -> RotationPick | None:
+    async def rotation_pick(
+        self, filters: QuoteFilters, rotation: RotationKey, gate: Gate | None = None
+    ) -> RotationPick | None:
         """The next /discuss passage of a rotation, chosen by the database in one statement.
 
         The rotation's state comes from its posted_prompts rows in the same statement: its cycle,
@@ -526,16 +568,16 @@ class QuoteStore:
         if scope is not None and len(scope) > SCOPE_WHOLE:
             # A big film scope: a few of its reviews at random for the strictest level first.
             for review_id in random.sample(scope, SCOPE_TRIES):
-                found = await self._rotation_seek(filters, [review_id], False, rotation, strict=True)
+                found = await self._rotation_seek(filters, [review_id], False, rotation, strict=True, gate=gate)
                 if found is not None:
                     return found
-        return await self._rotation_seek(filters, scope, by_theme, rotation, strict=False)
+        return await self._rotation_seek(filters, scope, by_theme, rotation, strict=False, gate=gate)
 
     async def _rotation_seek(
         self, filters: QuoteFilters, scope: list[int] | None, by_theme: bool, rotation: RotationKey,
-        *, strict: bool,
+        *, strict: bool, gate: Gate | None = None,
     ) -> RotationPick | None:
-        parts = self._seek_parts(filters, False, scope, by_theme)
+        parts = self._seek_parts(filters, False, scope, by_theme, gate)
         if parts is None:
             return None
         column, source, conds, params = parts
@@ -553,7 +595,9 @@ class QuoteStore:
         restarted = bool(row["used_before"])
         return RotationPick(self._quote(row), row["cycle"] + 1 if restarted else row["cycle"], restarted)
 
-    async def rotation_pool(self, filters: QuoteFilters, used: frozenset[int]) -> list[Quote]:
+    async def rotation_pool(
+        self, filters: QuoteFilters, used: frozenset[int], gate: Gate | None = None
+    ) -> list[Quote]:
         """The passages a /discuss or /debate rotation chooses from, bounded in size.
 
         A pool of up to POOL_EXACT passages comes whole (every rotation rule is then exact). A bigger
@@ -563,11 +607,11 @@ class QuoteStore:
         """
         theme = filters.theme
         if theme is None or (await self.theme_counts(filters.film)).get(theme, 0) <= POOL_EXACT:
-            return await self.passages_for(filters)
+            return await self.passages_for(filters, gate)
         used_json = json.dumps(sorted(used))
         if filters.film or filters.critic:
             # A scoped pool: bounded by the film's (or critic's) reviews, sampled there.
-            clauses, params = self._where(filters)
+            clauses, params = self._where(filters, gate=gate)
             where = " AND ".join(clauses)
             rows = await self.db.fetchall(
                 f"SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE p.id IN ("
@@ -581,6 +625,11 @@ class QuoteStore:
         seek = (f"SELECT passage_id FROM passage_themes t WHERE theme = :theme AND {_QUOTABLE_TAG}"
                 f" AND {_visible('t.passage_id')}")
         unused = f"{seek} AND passage_id NOT IN (SELECT value FROM json_each(:used))"
+        gated, gate_params = gate_clause("p.id", gate) if gate is not None else ("1", [])
+        named = {"theme": theme, "used": used_json, "draws": POOL_SAMPLE, "gfilm": None, "gthemes": "[]"}
+        if gate is not None:
+            gated = gated.replace("?", ":gfilm", 1).replace("?", ":gthemes", 1)
+            named["gfilm"], named["gthemes"] = gate_params
         rows = await self.db.fetchall(
             f"WITH RECURSIVE bounds(lo, span) AS (SELECT lo, hi - lo + 1 FROM (SELECT"
             f" ({seek} ORDER BY passage_id LIMIT 1) AS lo, ({seek} ORDER BY passage_id DESC LIMIT 1) AS hi)),"
@@ -589,8 +638,9 @@ class QuoteStore:
             f" picked(id) AS (SELECT coalesce(({unused} AND passage_id >= at ORDER BY passage_id LIMIT 1),"
             f" ({unused} ORDER BY passage_id LIMIT 1)) FROM draws"
             f" UNION SELECT ({seek} AND passage_id >= at ORDER BY passage_id LIMIT 1) FROM draws)"
-            f" SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE p.id IN (SELECT id FROM picked) ORDER BY p.id",
-            {"theme": theme, "used": used_json, "draws": POOL_SAMPLE},
+            f" SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE p.id IN (SELECT id FROM picked) AND {gated}"
+            f" ORDER BY p.id",
+            named,
         )
         return [self._quote(row) for row in rows]
 
