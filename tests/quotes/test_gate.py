@@ -28,8 +28,8 @@ async def test_gated_picks_never_return_the_gated_films_spoilers(world) -> None:
     store, gate = world.bot.store.quotes, await _gate(world)
     held = _held(world, gate)
     assert held
-    combos = [QuoteFilters(), QuoteFilters(film=str(gate.film_id)), QuoteFilters(theme="music"),
-              QuoteFilters(about="jazz"), QuoteFilters(film=str(gate.film_id), theme="performances"),
+    combos = [QuoteFilters(), QuoteFilters(film=f"film:{gate.film_id}"), QuoteFilters(theme="music"),
+              QuoteFilters(about="jazz"), QuoteFilters(film=f"film:{gate.film_id}", theme="performances"),
               QuoteFilters(theme="nostalgia", about="past")]
     for filters in combos:
         for _ in range(25):
@@ -50,8 +50,8 @@ async def test_gated_picks_never_return_the_gated_films_spoilers(world) -> None:
 async def test_a_gated_spoiler_theme_of_the_gated_film_has_no_candidate(world) -> None:
     """theme:ending of the gated film: nothing to pick (the command refuses, saying when it unlocks)."""
     store, gate = world.bot.store.quotes, await _gate(world)
-    assert await store.pick(QuoteFilters(theme="ending", film=str(gate.film_id)), gate=gate) is None
-    assert await store.pick(QuoteFilters(theme="ending", film=str(gate.film_id))) is not None
+    assert await store.pick(QuoteFilters(theme="ending", film=f"film:{gate.film_id}"), gate=gate) is None
+    assert await store.pick(QuoteFilters(theme="ending", film=f"film:{gate.film_id}")) is not None
 
 
 async def test_more_context_leaves_the_gated_films_spoiler_neighbours_out(world) -> None:
