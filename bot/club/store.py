@@ -189,13 +189,13 @@ class ClubStore:
         )
         return [Pick("critic", row[1], passage_id=row[0], film_id=row[2]) for row in rows]
 
-    async def club_picks(self, guild_id: int, count: int) -> list[Pick]:
-        """Takes whose authors consented, at random."""
+    async def club_picks(self, guild_id: int, count: int, not_by: int | None = None) -> list[Pick]:
+        """Takes whose authors consented, at random (never `not_by`'s own: the member starting the game)."""
         rows = await self.db.fetchall(
             "SELECT r.user_id, r.take, r.film_id FROM club_ratings r JOIN club_consent c"
             " ON c.guild_id = r.guild_id AND c.user_id = r.user_id AND c.consent = 1"
-            " WHERE r.guild_id = ? AND r.take IS NOT NULL ORDER BY random() LIMIT ?",
-            (guild_id, count),
+            " WHERE r.guild_id = ? AND r.take IS NOT NULL AND r.user_id IS NOT ? ORDER BY random() LIMIT ?",
+            (guild_id, not_by, count),
         )
         return [Pick("club", row[1], author_id=row[0], film_id=row[2]) for row in rows]
 
@@ -242,7 +242,7 @@ class ClubStore:
         return Round(*row) if row else None
 
     async def answer(self, round_id: int, user_id: int, answer: str, now: str) -> str:
-        """'ok', 'again' (already answered), 'closed' or 'missing'; one row per member per round."""
+        """'ok', 'again' (already answered), 'own' (the member's own take), 'closed' or 'missing'; one row each."""
         async with self.db.transaction() as conn:
             async with conn.execute(
                 "SELECT kind, status, deadline FROM club_game_rounds WHERE id = ?", (round_id,)
@@ -252,6 +252,10 @@ class ClubStore:
                 return "missing"
             if row[1] != "open" or row[2] is None or now >= row[2]:
                 return "closed"
+            async with conn.execute("SELECT author_id FROM club_game_rounds WHERE id = ?", (round_id,)) as cur:
+                author = await cur.fetchone()
+            if author is not None and author[0] == user_id:
+                return "own"
             cur = await conn.execute(
                 "INSERT OR IGNORE INTO club_game_answers(round_id, user_id, answer, correct, at)"
                 " VALUES (?, ?, ?, ?, ?)",
@@ -404,6 +408,13 @@ class ClubStore:
                 "UPDATE club_digests SET status = 'posting' WHERE thread_id = ? AND status = 'due'", (thread_id,)
             )
             return cur.rowcount > 0
+
+    async def set_digest_counts(self, thread_id: int, replies: int, participants: int) -> None:
+        """What the digest counted (0 replies: nothing was posted), kept for /club stats."""
+        await self.db.execute(
+            "UPDATE club_digests SET replies = ?, participants = ? WHERE thread_id = ?",
+            (replies, participants, thread_id),
+        )
 
     async def finish_digest(self, thread_id: int, status: str, at: str) -> None:
         await self.db.execute(

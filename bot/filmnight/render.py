@@ -100,10 +100,11 @@ def reminder_text(screening: Screening, kind: str, role_id: int | None) -> str:
     return f"{ping}⏰ Film night {soon}: **{inert(screening.label, 150)}**, {when_line(screening)}."
 
 
-def history_embed(screenings: list[Screening]) -> discord.Embed:
+def history_embed(screenings: list[Screening], watched: dict[int, int] | None = None) -> discord.Embed:
+    watched = watched or {}
     lines = [
         f"• **{inert(s.label, 150)}** · {stamp(s.starts_at, 'D')} · "
-        f"{s.interested if s.interested is not None else '?'} interested"
+        f"{s.interested if s.interested is not None else '?'} interested · {watched.get(s.id, 0)} watched"
         for s in screenings
     ]
     return discord.Embed(
