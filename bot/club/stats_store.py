@@ -13,11 +13,12 @@ class StatsStore:
         self.db = db
 
     async def year_films(self, guild_id: int, year: str) -> set[int]:
-        """Films the club watched this year: its ended film nights and the films members recorded."""
+        """Films the club watched this year: its ended film nights, the films members recorded or rated."""
         rows = await self.db.fetchall(
             "SELECT film_id FROM screenings WHERE guild_id = ? AND status = 'ended' AND substr(starts_at, 1, 4) = ?"
-            " UNION SELECT film_id FROM film_watches WHERE guild_id = ? AND substr(watched_on, 1, 4) = ?",
-            (guild_id, year, guild_id, year),
+            " UNION SELECT film_id FROM film_watches WHERE guild_id = ? AND substr(watched_on, 1, 4) = ?"
+            " UNION SELECT film_id FROM club_ratings WHERE guild_id = ? AND substr(rated_at, 1, 4) = ?",
+            (guild_id, year, guild_id, year, guild_id, year),
         )
         return {r[0] for r in rows}
 
