@@ -102,7 +102,7 @@ def stats_embed(stats: YearStats, *, chart: bool) -> discord.Embed:
         embed.add_field(name="Busiest discussions", value=clip("\n".join(
             f"<#{thread}> · {replies} repl{'y' if replies == 1 else 'ies'}, {people} people"
             for thread, replies, people in stats.threads), 1024), inline=True)
-    if not chart and len(stats.per_film) > 0:
+    if not chart and len(stats.per_film) > 1:
         embed.add_field(name="Averages", value=clip("\n".join(
             f"{s.average:.1f}★ *{inert(s.label, 80)}* ({s.ratings})" for s in stats.per_film[:10]), 1024),
             inline=False)
