@@ -157,14 +157,14 @@ class ClubStore:
         ]
 
     async def forget(self, user_id: int, guild_id: int | None) -> dict[str, int]:
-        """Every rating, take, consent, game answer and passage flag of the member, in every server, in one
-        transaction.
+        """Every rating, take, consent, game answer, passage flag and recorded watch of the member, in every
+        server, in one transaction.
 
         Game rounds that quoted one of their takes keep their place (other players' points) but lose the
         words and the author."""
         counts: dict[str, int] = {}
         async with self.db.transaction() as conn:
-            for table in ("club_ratings", "club_consent", "club_game_answers", "passage_flags"):
+            for table in ("club_ratings", "club_consent", "club_game_answers", "passage_flags", "film_watches"):
                 cur = await conn.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
                 counts[table] = cur.rowcount
             cur = await conn.execute(

@@ -82,7 +82,8 @@ async def forget(interaction: discord.Interaction) -> str:
     )
     return (
         f"Done: removed {counts['club_ratings']} rating(s) and their takes, {counts['club_game_answers']} game"
-        f" answer(s), {counts['passage_flags']} passage flag(s) and your consent, in every server;"
+        f" answer(s), {counts['passage_flags']} passage flag(s), {counts['film_watches']} watched film(s)"
+        " and your consent, in every server;"
         f" {counts['club_game_rounds']} game round(s) no longer"
         " show your words."
     )

@@ -7,7 +7,7 @@ import re
 import sqlite3
 from datetime import UTC, datetime
 
-from tests.helpers import advance_to, buttons, burst, embed_text, message_payloads, msgs, text_of
+from tests.helpers import advance_to, burst, buttons, embed_text, message_payloads, msgs, text_of
 
 START = "2026-01-05 20:00"
 DAY_BEFORE = datetime(2026, 1, 4, 20, 0, 30, tzinfo=UTC)
@@ -227,8 +227,17 @@ async def test_history_pages_when_long(world, settings):
         )
     shown = await world.alice.slash(world.channel, "history")
     assert "Page 1 of 2 · 20 films" in embed_text(msgs(shown)[0].embeds[0])
-    nxt = [b["custom_id"] for b in buttons(msgs(shown)[0]) if b["custom_id"].endswith(":n")][0]
+    nxt = next(b["custom_id"] for b in buttons(msgs(shown)[0]) if b["custom_id"].endswith(":n"))
     await world.env.restart_bot()
     turned = await world.alice.click(msgs(shown)[0], custom_id=nxt)
     page_two = embed_text(msgs(turned)[0].embeds[0])
     assert "Page 2 of 2" in page_two and page_two.count("• ") == 5
+
+
+async def test_forget_me_also_forgets_recorded_watches(world):
+    """/rate forget-me removes the member's watched films too; another member's stay."""
+    await world.alice.slash(world.channel, "watched", film="La La Land")
+    await world.bob.slash(world.channel, "watched", film="La La Land")
+    done = await world.alice.slash(world.channel, "rate forget-me", confirm=True)
+    assert "1 watched film(s)" in text_of(done)
+    assert world.q("SELECT user_id FROM film_watches") == [(world.bob.id,)]
