@@ -238,7 +238,7 @@ class FilmNight(commands.Cog):
             embed = next_embed(screening, where)
             interested = await self.bot.filmnight.interested(screening)
             if interested is not None:
-                embed.add_field(name="Interested", value=f"👥 {interested} member{'s' if interested != 1 else ''}")
+                embed.add_field(name="Who is coming", value=f"👥 {interested} interested on the server event")
             await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @filmnight.command(name="cancel", description="Moderators: cancel the upcoming film night.")

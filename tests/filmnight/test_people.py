@@ -60,7 +60,7 @@ async def test_whole_cycle_interested_reminders_watches_history_and_stats_after_
     for member in interested:
         await member.subscribe_event(event_of(world).id)
     shown = await world.alice.slash(world.channel, "filmnight next")
-    assert "5 members" in text_of(shown)
+    assert "5 interested" in embed_text(msgs(shown)[0].embeds[0])
     await env.restart_bot()
     await advance_to(world, DAY_BEFORE)
     await env.restart_bot()

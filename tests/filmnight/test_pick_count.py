@@ -32,9 +32,7 @@ async def test_ballot_count_follows_votes_with_at_most_one_edit_per_six_seconds(
     before = len(edits_of(env, pick.id))
     await env.advance_time(7)
     assert "Ballots so far: 30." in count_shown(world, pick.id)
-    assert len(edits_of(env, pick.id)) - before <= 2
-    times = [r for r in edits_of(env, pick.id)]
-    assert len(times) <= 3
+    assert len(edits_of(env, pick.id)) - before <= 2  # 29 votes, at most two edits
     assert not env.errors
 
 
