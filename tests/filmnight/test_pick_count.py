@@ -46,7 +46,7 @@ async def test_moderator_closes_a_pick_early_with_the_final_count(world):
     assert refused.ephemeral and "Only moderators" in text_of(refused)
     closed = await world.mod.slash(world.channel, "filmnight close-pick")
     assert closed.ephemeral and "Closed pick" in text_of(closed)
-    assert "Voting closed. Ballots so far: 2." in count_shown(world, pick.id)
+    assert "Voting closed: 2 ballots in all." in count_shown(world, pick.id)
     results = [m for m in world.channel.history() if m.embeds and m.embeds[0].title.startswith("Results")]
     assert len(results) == 1 and "Whiplash" in results[0].embeds[0].description
     again = await world.mod.slash(world.channel, "filmnight close-pick")
