@@ -9,12 +9,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.checks import is_moderator, require_guild, require_moderator
+from bot.core.checks import is_moderator, moderator_only, require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.films import TITLE_YEAR, option
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
-from bot.core.text import clip, inert
+from bot.core.text import clip, counted, inert
 from bot.corpus.lookup import film_scope
 from bot.filmnight import people_rules, rules
 from bot.filmnight.job import FilmNightJob
@@ -152,6 +152,7 @@ class FilmNight(commands.Cog):
             await self.store.remove(entry, interaction.user.id, audited=moderator)
             await send_ephemeral(interaction, f"Removed **{inert(entry.label, 150)}** from the watchlist.")
 
+    @moderator_only
     @watchlist.command(name="import", description="Moderators: import a Letterboxd export CSV or a one-title-per-line file.")
     @app_commands.describe(file="Letterboxd watchlist/list CSV (Date, Name, Year, Letterboxd URI) or plain text")
     async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
@@ -165,13 +166,13 @@ class FilmNight(commands.Cog):
                 shown = "\n".join(f"line {n}: {inert(why, 150)}" for n, why in plan.rejected[:10])
                 more = f"\n… and {len(plan.rejected) - 10} more." if len(plan.rejected) > 10 else ""
                 raise UserError(
-                    clip(f"Nothing was imported: {len(plan.rejected)} row(s) rejected.\n{shown}{more}", 1900)
+                    clip(f"Nothing was imported: {counted(len(plan.rejected), 'row')} rejected.\n{shown}{more}", 1900)
                 )
             added, duplicates = await self.store.import_films(
                 require_guild(interaction).id, plan.films, moderator.id, self.bot.now()
             )
             await send_ephemeral(
-                interaction, f"Imported the watchlist: {added} added, {duplicates + plan.repeated} duplicate(s), 0 rejected."
+                interaction, f"Imported the watchlist: {added} added, {counted(duplicates + plan.repeated, 'duplicate')}, 0 rejected."
             )
 
     support.autocomplete("film")(entry_autocomplete)
@@ -179,6 +180,7 @@ class FilmNight(commands.Cog):
 
     # ------------------------------------------------------------------ /filmnight
 
+    @moderator_only
     @filmnight.command(name="pick", description="Moderators: a vote over the top watchlist films.")
     @app_commands.describe(
         candidates=f"How many of the most supported films (default {rules.DEFAULT_CANDIDATES}, at most {rules.MAX_CANDIDATES})",
@@ -197,6 +199,7 @@ class FilmNight(commands.Cog):
                 raise UserError("The method is `ranked` (order your top 3) or `single` (one choice each).")
             await self.bot.filmnight.post_pick(interaction, candidates, hours, method)
 
+    @moderator_only
     @filmnight.command(name="schedule", description="Moderators: schedule the screening as a server event.")
     @app_commands.describe(
         film="A film on the watchlist (or with reviews)",
@@ -241,6 +244,7 @@ class FilmNight(commands.Cog):
                 embed.add_field(name="Who is coming", value=f"👥 {interested} interested on the server event")
             await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
+    @moderator_only
     @filmnight.command(name="cancel", description="Moderators: cancel the upcoming film night.")
     async def cancel(self, interaction: discord.Interaction) -> None:
         """Cancel the screening and delete its server event."""
@@ -252,6 +256,7 @@ class FilmNight(commands.Cog):
             await self.bot.filmnight.cancel(screening, moderator.id)
             await send_ephemeral(interaction, f"Cancelled the screening of **{inert(screening.label, 150)}**.")
 
+    @moderator_only
     @filmnight.command(name="move", description="Moderators: move the upcoming film night.")
     @app_commands.describe(when="Server time, e.g. 2026-12-04 20:00, tomorrow 20:00, fri 21:00")
     async def move(self, interaction: discord.Interaction, when: str) -> None:
@@ -264,6 +269,7 @@ class FilmNight(commands.Cog):
             moved = await self.bot.filmnight.move(interaction, screening, when)
             await send_ephemeral(interaction, f"Moved **{inert(moved.label, 150)}** to {when_line(moved)}.")
 
+    @moderator_only
     @filmnight.command(name="unlock", description="Moderators: open spoiler themes before the screening ends.")
     async def unlock(self, interaction: discord.Interaction) -> None:
         """Open the current film's spoiler themes early."""
@@ -285,6 +291,7 @@ class FilmNight(commands.Cog):
                 embed=history_embed(screenings, watched), ephemeral=True, allowed_mentions=NO_MENTIONS
             )
 
+    @moderator_only
     @filmnight.command(name="reminder-role", description="Moderators: the role pinged by screening reminders.")
     @app_commands.describe(role="The role; leave empty to ping nobody")
     async def reminder_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
@@ -341,15 +348,12 @@ class FilmNight(commands.Cog):
     @commands.Cog.listener()
     async def on_scheduled_event_update(self, before: discord.ScheduledEvent, after: discord.ScheduledEvent) -> None:
         screening = await self.store.by_event(after.id)
-        if screening is None or screening.status != "scheduled":
-            return
-        if after.status in (discord.EventStatus.cancelled,):
-            await self.bot.filmnight.event_gone(after.id, "event cancelled in Discord")
-        elif after.status is discord.EventStatus.completed:
-            if await self.store.claim_reminder(screening.id, "end"):
-                await self.bot.filmnight.end(screening, self.bot.get_channel(screening.channel_id))
-        elif after.status is discord.EventStatus.scheduled:
-            await self.bot.filmnight.follow_times(screening, after.start_time, after.end_time, None)
+        if screening is not None and screening.status == "scheduled":
+            await self.bot.filmnight.follow_event(screening, after)  # an early end runs through the job
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        self.job.reconcile_soon()  # events changed or deleted while the bot was offline
 
     @commands.Cog.listener()
     async def on_scheduled_event_delete(self, event: discord.ScheduledEvent) -> None:

@@ -13,7 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.channels import visible_to
-from bot.core.checks import is_moderator, require_guild, require_moderator
+from bot.core.checks import is_moderator, moderator_only, require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
@@ -62,6 +62,7 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
             raise UserError(f"There is no schedule #{schedule_id} on this server. See `/schedule list`.")
         return schedule
 
+    @moderator_only
     @app_commands.command(name="set", description="Post a discussion prompt on a schedule (moderators).")
     @app_commands.describe(
         channel="Where to post", time="Time of day, 24-hour HH:MM, e.g. 09:00",
@@ -176,6 +177,7 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
             for page in pages[1:]:
                 await interaction.followup.send(page, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
+    @moderator_only
     @app_commands.command(name="pause", description="Stop a schedule from posting until resumed (moderators).")
     @app_commands.describe(id="The schedule number from /schedule list")
     async def pause(self, interaction: discord.Interaction, id: int) -> None:
@@ -191,6 +193,7 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
             self.bot.scheduler.wake()
             await send_ephemeral(interaction, f"Schedule #{id} paused. `/schedule resume id:{id}` restarts it.")
 
+    @moderator_only
     @app_commands.command(name="resume", description="Restart a paused schedule from its next slot (moderators).")
     @app_commands.describe(id="The schedule number from /schedule list")
     async def resume(self, interaction: discord.Interaction, id: int) -> None:
@@ -212,6 +215,7 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
             text = await self.describe(resumed, await self.server_zone(require_guild(interaction).id))
             await send_ephemeral(interaction, f"Schedule resumed.\n{text}")
 
+    @moderator_only
     @app_commands.command(name="remove", description="Delete a schedule for good (moderators).")
     @app_commands.describe(id="The schedule number from /schedule list")
     async def remove(self, interaction: discord.Interaction, id: int) -> None:
@@ -223,6 +227,7 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
             self.bot.scheduler.wake()
             await send_ephemeral(interaction, f"Schedule #{id} removed.")
 
+    @moderator_only
     @app_commands.command(name="skip", description="Skip a schedule's next post (moderators).")
     @app_commands.describe(id="The schedule number from /schedule list")
     async def skip(self, interaction: discord.Interaction, id: int) -> None:
@@ -241,6 +246,7 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
             await send_ephemeral(interaction, f"Skipped schedule #{id}'s post of {discord_timestamp(slot)}."
                                               f" Next: {discord_timestamp(after) if after else 'none'}.")
 
+    @moderator_only
     @app_commands.command(name="test", description="Post one of a schedule's prompts now, as a try-out (moderators).")
     @app_commands.describe(id="The schedule number from /schedule list")
     async def test(self, interaction: discord.Interaction, id: int) -> None:

@@ -9,7 +9,7 @@ from discord import app_commands
 
 from bot.core.films import TITLE_YEAR, option
 from bot.core.refusals import UserError
-from bot.core.text import clip, film_label, inert
+from bot.core.text import clip, counted, film_label, inert
 from bot.corpus import Theme, themes_for_film
 
 if TYPE_CHECKING:  # types only: core never imports a feature at run time
@@ -39,6 +39,12 @@ def resolve_theme(themes: dict[str, Theme], value: str | None) -> Theme | None:
 
 def theme_list(themes: dict[str, Theme]) -> str:
     return ", ".join(f"`{key}`" for key in themes)
+
+
+async def themes_with_passages(store: Store, themes: dict[str, Theme], film_key: str | None = None) -> dict[str, Theme]:
+    """The themes worth suggesting: those with at least one quotable passage (of the film, when given)."""
+    counts = await store.quotes.theme_counts(film_key)
+    return {key: theme for key, theme in themes.items() if counts.get(key)}
 
 
 def scope_themes(themes: dict[str, Theme], scope: FilmScope) -> dict[str, Theme]:
@@ -105,7 +111,7 @@ async def theme_choices(
     counts = await store.quotes.theme_counts(scope.key or None)
     typed = (current or "").casefold().strip()
     return [
-        app_commands.Choice(name=clip(f"{t.name} ({counts[key]} quotes)", 100), value=key)
+        app_commands.Choice(name=clip(f"{t.name} ({counted(counts[key], 'quote')})", 100), value=key)
         for key, t in scope_themes(themes, scope).items()
         if counts.get(key) and (typed in key or typed in t.name.casefold())
     ][:25]

@@ -1,7 +1,8 @@
-"""`filmbot preview`: how review files would be cut into passages and tagged.
+"""`filmbot preview`: how review files (or review pages, by URL) would be cut into passages and tagged.
 
-Pure text work (no bot, no database), so moderators can check a review file,
-or a change to data/themes.toml, before importing anything.
+Pure text work (no bot, no database), so moderators can check a review file, a link before
+`/review add-link`, or a change to data/themes.toml, before importing anything. A URL is fetched
+with the bot's own rules (bot.core.fetch: public http/https pages only, FILMBOT_FETCH_ALLOW, limits).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import urlsplit
 
 from bot.corpus import process_review
 from bot.corpus.themes import Theme, load_themes, themes_for_film
@@ -38,6 +40,11 @@ def preview(text: str, themes: dict[str, Theme], film: str | None, year: int | N
     ]
 
 
+def shown(path: str | Path) -> str:
+    """A path as printable text: bytes of a file name that are not UTF-8 appear as \\xNN, not as a crash."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def read_review(path: Path) -> str:
     """The file's text, or InputError saying in one line why it cannot be a review."""
     if not path.exists():
@@ -63,9 +70,40 @@ def read_review(path: Path) -> str:
     return text
 
 
-def _listing(path: str, passages: list[dict[str, Any]], out: TextIO) -> None:
-    """Readable per-passage listing of one file."""
-    print(f"== {path}: {len(passages)} passages", file=out)
+def is_url(path: str) -> bool:
+    """A PATH that names a web address (any scheme://): fetched, never opened as a file."""
+    return "://" in path and bool(urlsplit(path).scheme)
+
+
+def read_page(url: str) -> tuple[str, str]:
+    """(text, one line of what the page states) of a review page, fetched and extracted with the bot's
+    rules; InputError with one line when it cannot be one."""
+    import asyncio
+
+    from bot.core.config import ConfigError, Settings
+    from bot.core.fetch import FetchPolicy, fetch_page
+    from bot.core.refusals import UserError
+    from bot.corpus.article import extract_article
+
+    try:
+        policy = FetchPolicy.from_settings(Settings.from_env())
+        fetched = asyncio.run(fetch_page(url, policy))
+    except (UserError, ConfigError) as exc:
+        raise InputError(f"{url}: {getattr(exc, 'message', exc)}") from exc
+    article = extract_article(fetched.body, fetched.content_type, fetched.charset, fetched.url)
+    if article.refusal:
+        raise InputError(f"{url}: {article.refusal}")
+    stated = (f"critic: {article.author or '- (unattributed)'}; outlet: {article.sitename or '-'};"
+              f" date: {article.date or '-'}; title: {article.title or '-'}")
+    return article.text, stated
+
+
+def _listing(path: str, passages: list[dict[str, Any]], out: TextIO, stated: str | None = None) -> None:
+    """Readable per-passage listing of one file (or page)."""
+    # "1 passage": bot.core.text.counted's rule, written out here since bot.corpus imports only the stdlib.
+    print(f"== {shown(path)}: {len(passages)} passage{'' if len(passages) == 1 else 's'}", file=out)
+    if stated:
+        print(f"   {stated}", file=out)
     for p in passages:
         flags = "quotable" if p["quotable"] else "not quotable"
         tags = ", ".join(p["themes"]) or "-"
@@ -76,7 +114,8 @@ def _listing(path: str, passages: list[dict[str, Any]], out: TextIO) -> None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Declare the preview options on `parser` (the `filmbot preview` subparser or a standalone one)."""
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="review text file(s), UTF-8")
+    parser.add_argument("paths", nargs="+", metavar="PATH",
+                        help="review text file(s), UTF-8, or review page URL(s) (http/https, fetched)")
     parser.add_argument("--film", help="the film the reviews are about (its own themes apply)")
     parser.add_argument("--year", type=int, help="the film's year, when titles are shared")
     parser.add_argument("--json", action="store_true", help="print one JSON array of passages")
@@ -92,18 +131,23 @@ def run_parsed(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         print(f"filmbot preview: cannot load themes from {args.themes}: {exc}".splitlines()[0], file=sys.stderr)
         return 2
+    if any(is_url(path) for path in args.paths) and getattr(args, "env_file", None):
+        from dotenv import load_dotenv
+
+        load_dotenv(args.env_file)  # FILMBOT_FETCH_ALLOW, as the bot reads it
     try:  # every file is checked before anything is printed: --json output is all or nothing
-        texts = [(path, read_review(Path(path))) for path in args.paths]
+        texts = [(path, *(read_page(path) if is_url(path) else (read_review(Path(path)), None)))
+                 for path in args.paths]
     except (InputError, OSError) as exc:
-        print(f"filmbot preview: {exc}".splitlines()[0], file=sys.stderr)
+        print(shown(f"filmbot preview: {exc}".splitlines()[0]), file=sys.stderr)
         return 2
-    results = [(path, preview(text, themes, args.film, args.year)) for path, text in texts]
+    results = [(path, preview(text, themes, args.film, args.year), stated) for path, text, stated in texts]
     if args.json:
-        json.dump([p for _, passages in results for p in passages], sys.stdout)
+        json.dump([p for _, passages, _ in results for p in passages], sys.stdout)
         sys.stdout.write("\n")
     else:
-        for path, passages in results:
-            _listing(path, passages, sys.stdout)
+        for path, passages, stated in results:
+            _listing(path, passages, sys.stdout, stated)
     return 0
 
 

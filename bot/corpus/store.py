@@ -28,6 +28,8 @@ class NewReview:
     spoiler: bool = False
     source_key: str | None = None
     added_by: int | None = None
+    fetched_at: str | None = None  # reviews added from a link: when the page was fetched
+    url_key: str | None = None  # ... and the normalised URL that article is known by (unique)
 
 
 MANUAL_SCORE = 2.0  # the score of a theme a moderator put on a passage by hand
@@ -73,11 +75,11 @@ class CorpusWriter:
     ) -> int:
         cur = await conn.execute(
             "INSERT INTO reviews(film_id, critic, outlet, url, published, spoiler, body, body_hash, source,"
-            " source_key, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " source_key, added_by, added_at, fetched_at, url_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 review.film_id, review.critic, review.outlet, review.url, review.published,
                 int(review.spoiler), review.body, review.body_hash, review.source, review.source_key,
-                review.added_by, utc_now_iso(),
+                review.added_by, utc_now_iso(), review.fetched_at, review.url_key,
             ),
         )
         review_id = inserted_id(cur)

@@ -100,6 +100,28 @@ class ImportPlan:
     repeated: int = 0  # the same film twice in the file
 
 
+def _csv_rows(text: str, columns: int, plan: ImportPlan) -> list[tuple[int, list[str]]]:
+    """(line number, cells) of each data row; a row that does not parse as the header's columns is rejected.
+
+    A quote never closed makes the csv module read the rest of the file as one cell: that row, and so the
+    file, is refused with the line the quote opens on, instead of becoming one garbage title.
+    """
+    reader = csv.reader(io.StringIO(text))
+    next(reader, None)
+    out: list[tuple[int, list[str]]] = []
+    number = reader.line_num + 1
+    for row in reader:
+        if reader.line_num > number or any("\n" in cell or "\r" in cell for cell in row):
+            plan.rejected.append((number, f"a quote opened here is never closed (the row runs on to line {reader.line_num})"))
+        elif len(row) > columns:
+            why = f"{len(row)} cells where the header has {columns} columns (a comma inside a title needs quotes)"
+            plan.rejected.append((number, why))
+        else:
+            out.append((number, row))
+        number = reader.line_num + 1
+    return out
+
+
 def parse_import(data: bytes) -> ImportPlan:
     """A Letterboxd export CSV (Date, Name, Year, Letterboxd URI) or one title per line."""
     if len(data) > IMPORT_MAX_BYTES:
@@ -116,15 +138,14 @@ def parse_import(data: bytes) -> ImportPlan:
     plan = ImportPlan()
     seen: set[tuple[str, int | None]] = set()
     if "name" in header and ("year" in header or "letterboxd uri" in header):
-        rows = list(csv.reader(io.StringIO(text)))[1:]
-        entries = [
-            (number, (row[header.index("name")] if len(row) > header.index("name") else ""),
-             (row[header.index("year")] if "year" in header and len(row) > header.index("year") else ""))
-            for number, row in enumerate(rows, start=2) if any(cell.strip() for cell in row)
-        ]
+        entries = []
+        for number, row in _csv_rows(text, len(header), plan):
+            if any(cell.strip() for cell in row):
+                entries.append((number, row[header.index("name")] if len(row) > header.index("name") else "",
+                                row[header.index("year")] if "year" in header and len(row) > header.index("year") else ""))
     else:
         entries = [(number, line, "") for number, line in enumerate(lines, start=1) if line.strip()]
-    if not entries:
+    if not entries and not plan.rejected:
         raise UserError("That file lists no films.")
     if len(entries) > IMPORT_MAX_ROWS:
         raise UserError(f"That file lists {len(entries)} films: imports are limited to {IMPORT_MAX_ROWS} at a time.")
@@ -140,6 +161,7 @@ def parse_import(data: bytes) -> ImportPlan:
             continue
         seen.add(key)
         plan.films.append(name)
+    plan.rejected.sort()
     return plan
 
 
@@ -206,6 +228,16 @@ def parse_when(text: str, zone: str, now: datetime) -> datetime:
 def reminder_times(start: datetime, now: datetime) -> list[tuple[str, datetime]]:
     """(kind, due) for every reminder still in the future; one already past is never sent late."""
     return [(kind, start - before) for kind, before in REMINDERS if start - before > now]
+
+
+def reminder_stale(kind: str, start: datetime, now: datetime) -> bool:
+    """A reminder reached late (downtime, retries) is sent only while it still tells the truth: "tomorrow"
+    until the next reminder's moment, "in an hour" until the start. The end step is never stale."""
+    ahead = dict(REMINDERS).get(kind)
+    if ahead is None:
+        return False
+    limit = max((start - before for _, before in REMINDERS if before < ahead), default=start)
+    return now >= limit
 
 
 def clean_location(where: str | None) -> str | None:

@@ -120,3 +120,46 @@ def test_cli_bad_themes_file_exits_2(tmp_path: Path) -> None:
     good.write_text(REVIEW, encoding="utf-8")
     bad.write_text("[themes.x]\nname = 1\n", encoding="utf-8")
     assert run_preview([str(good), "--themes", str(bad)]) == 2
+
+
+def test_cli_previews_a_review_page_by_url_with_the_bots_fetch_rules(review_site) -> None:
+    """`filmbot preview URL` fetches the page (allowed host:port), extracts it and lists its passages."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "FILMBOT_FETCH_ALLOW": review_site.allow[0]}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--env-file", "/nonexistent", "preview", review_site.url("/page/newspaper")],
+        check=False, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "critic: Maria Lopez; outlet: The Daily Frame" in result.stdout
+    assert "There are films about music" in result.stdout and "jazzcat77" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("url", "needle"),
+    [("http://127.0.0.1:9/review", "loopback"), ("ftp://example.com/r.txt", "Only http"),
+     ("http://169.254.169.254/latest/meta-data/", "link-local")],
+)
+def test_cli_refuses_a_private_or_non_web_url_with_one_line(url, needle) -> None:
+    """Same rules as the bot: no FILMBOT_FETCH_ALLOW, a private address is refused, exit status 2."""
+    env = {k: v for k, v in os.environ.items() if k != "FILMBOT_FETCH_ALLOW"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--env-file", "/nonexistent", "preview", url],
+        check=False, capture_output=True, text=True, cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)}, timeout=120,
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    assert needle in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cli_file_name_not_utf8_under_strict_terminal(tmp_path: Path) -> None:
+    """A file named in Latin-1 bytes is listed (name shown escaped) under a strict UTF-8 stdout: no traceback."""
+    name = os.fsdecode(b"caf\xe9-review.txt")
+    (tmp_path / name).write_text(REVIEW, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8:strict", "LC_ALL": "C.UTF-8"}
+    for args in ([name], [name, "missing.txt"]):
+        done = subprocess.run([sys.executable, "-m", "bot", "preview", *args], check=False, capture_output=True,
+                              cwd=tmp_path, env=env, timeout=120)
+        assert b"Traceback" not in done.stderr, done.stderr.decode("utf-8", "replace")
+        if len(args) == 1:
+            assert done.returncode == 0 and b"== caf\\xe9-review.txt: 3 passages" in done.stdout
+        else:
+            assert done.returncode == 2 and done.stderr.count(b"\n") == 1 and b"missing.txt" in done.stderr
