@@ -304,6 +304,7 @@ class FilmNight(commands.Cog):
             await self.store.set_setting(guild.id, moderator.id, "ping_role_id", role.id if role else None)
             await send_ephemeral(interaction, f"Reminders ping {role.mention}." if role else "Reminders ping nobody.")
 
+    @moderator_only
     @filmnight.command(name="reminder-mentions", description="Moderators: whom the 24 h and 1 h reminders mention.")
     @app_commands.describe(mode="interested: who pressed Interested on the event; role: the reminder role; off: nobody")
     async def reminder_mentions(self, interaction: discord.Interaction, mode: str) -> None:
@@ -322,6 +323,7 @@ class FilmNight(commands.Cog):
     async def mode_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=v, value=v) for v in people_rules.MENTION_MODES]
 
+    @moderator_only
     @filmnight.command(name="close-pick", description="Moderators: close the open pick now and count it.")
     async def close_pick(self, interaction: discord.Interaction) -> None:
         """Close the open pick early: the count and the result are posted as at the deadline."""
