@@ -137,6 +137,15 @@ def parse_answer(value: str) -> str:
     return value
 
 
+def round_seconds(clock_speed: float = 1.0) -> float:
+    """A round's length on the bot's (virtual) clock: GAME_SECONDS of wall time for the players.
+
+    At real speed that is 60 s. The playground's clock runs `--speed` times faster than the wall, so a
+    60-second round on the virtual clock would be over in one real second (every round "0 of 0"): the
+    round is lengthened by the speed, so it lasts at least 60 virtual seconds and 60 real seconds."""
+    return GAME_SECONDS * max(1.0, clock_speed)
+
+
 def validate_rounds(rounds: int | None) -> int:
     rounds = 5 if rounds is None else rounds
     if not 1 <= rounds <= GAME_ROUNDS_MAX:

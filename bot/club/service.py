@@ -151,7 +151,9 @@ class ClubService:
         if await self.store.running_game(channel_id) is not None:
             raise UserError("A game is already running in this channel: answer its round first.")
         gate = await spoiler_gate(self.bot.store, guild.id, self.bot.themes)
-        club = await self.store.club_picks(guild.id, count, gate.film_id if gate else None)
+        club = await self.store.club_picks(
+            guild.id, count, gate.film_id if gate else None, not_by=interaction.user.id
+        )
         if not club:
             raise UserError("The game needs takes from members who agreed with `/rate consent on`. None yet.")
         critics = await self.store.critic_picks(count, tuple(spoiler_keys(self.bot.themes)))
@@ -167,7 +169,7 @@ class ClubService:
         ids = await self.store.create_game(guild.id, channel_id, picks)
         first = await self.store.get_round(ids[0])
         assert first is not None
-        deadline = self.bot.now() + timedelta(seconds=rules.GAME_SECONDS)
+        deadline = self.bot.now() + timedelta(seconds=rules.round_seconds(self.bot.clock_speed))
         try:
             await interaction.response.send_message(
                 embed=round_embed(1, first.rounds, first.quote, int(deadline.timestamp()), first.kind),
@@ -190,6 +192,8 @@ class ClubService:
             raise UserError("This round is over: answers are closed.")
         if outcome == "again":
             raise UserError("You already answered this round.")
+        if outcome == "own":
+            raise UserError("That's your own take: this round is for the others (it doesn't count for you).")
         await interaction.response.send_message(
             f"Answer recorded: **{answer}**. The reveal comes when the time is up.", ephemeral=True,
             allowed_mentions=NO_MENTIONS,
@@ -248,7 +252,7 @@ class ClubService:
         if not await self.store.claim_post(game_round.id):
             return
         channel: Any = self.bot.get_channel(game_round.channel_id)
-        deadline = now + timedelta(seconds=rules.GAME_SECONDS)
+        deadline = now + timedelta(seconds=rules.round_seconds(self.bot.clock_speed))
         if channel is None:
             await self.store.fail_round(game_round.id, iso(now))
             return
@@ -339,6 +343,9 @@ class ClubService:
                     top = (reactions, message.jump_url)
             stats = rules.ThreadStats(replies, len(authors), top[1] if top else None, top[0] if top else 0,
                                       more=read > DIGEST_READ_MAX)
+            await self.store.set_digest_counts(thread_id, replies, len(authors))
+            if not replies:
+                return True  # nobody replied: no "0 replies from 0 participants" post
             hours = await self.store.digest_hours(guild_id) or rules.DEFAULT_DIGEST_HOURS
             text = rules.digest_text(stats, await self.digest_line(guild_id, passage_id), hours)
             await thread.send(text, allowed_mentions=NO_MENTIONS, suppress_embeds=True)

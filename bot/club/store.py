@@ -158,14 +158,14 @@ class ClubStore:
         ]
 
     async def forget(self, user_id: int, guild_id: int | None) -> dict[str, int]:
-        """Every rating, take, consent, game answer and passage flag of the member, in every server, in one
-        transaction.
+        """Every rating, take, consent, game answer, passage flag and recorded watch of the member, in every
+        server, in one transaction.
 
         Game rounds that quoted one of their takes keep their place (other players' points) but lose the
         words and the author."""
         counts: dict[str, int] = {}
         async with self.db.transaction() as conn:
-            for table in ("club_ratings", "club_consent", "club_game_answers", "passage_flags"):
+            for table in ("club_ratings", "club_consent", "club_game_answers", "passage_flags", "film_watches"):
                 cur = await conn.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
                 counts[table] = cur.rowcount
             cur = await conn.execute(
@@ -193,13 +193,17 @@ class ClubStore:
         )
         return [Pick("critic", row[1], passage_id=row[0], film_id=row[2]) for row in rows]
 
-    async def club_picks(self, guild_id: int, count: int, held_film: int | None = None) -> list[Pick]:
-        """Takes whose authors consented, at random; none on `held_film` (the film the gate holds back)."""
+    async def club_picks(
+        self, guild_id: int, count: int, held_film: int | None = None, not_by: int | None = None
+    ) -> list[Pick]:
+        """Takes whose authors consented, at random: none on `held_film` (the film the gate holds back),
+        never `not_by`'s own (the member starting the game)."""
         rows = await self.db.fetchall(
             "SELECT r.user_id, r.take, r.film_id FROM club_ratings r JOIN club_consent c"
             " ON c.guild_id = r.guild_id AND c.user_id = r.user_id AND c.consent = 1"
-            " WHERE r.guild_id = ? AND r.take IS NOT NULL AND r.film_id IS NOT ? ORDER BY random() LIMIT ?",
-            (guild_id, held_film, count),
+            " WHERE r.guild_id = ? AND r.take IS NOT NULL AND r.film_id IS NOT ? AND r.user_id IS NOT ?"
+            " ORDER BY random() LIMIT ?",
+            (guild_id, held_film, not_by, count),
         )
         return [Pick("club", row[1], author_id=row[0], film_id=row[2]) for row in rows]
 
@@ -246,7 +250,7 @@ class ClubStore:
         return Round(*row) if row else None
 
     async def answer(self, round_id: int, user_id: int, answer: str, now: str) -> str:
-        """'ok', 'again' (already answered), 'closed' or 'missing'; one row per member per round."""
+        """'ok', 'again' (already answered), 'own' (the member's own take), 'closed' or 'missing'; one row each."""
         async with self.db.transaction() as conn:
             async with conn.execute(
                 "SELECT kind, status, deadline FROM club_game_rounds WHERE id = ?", (round_id,)
@@ -256,6 +260,10 @@ class ClubStore:
                 return "missing"
             if row[1] != "open" or row[2] is None or now >= row[2]:
                 return "closed"
+            async with conn.execute("SELECT author_id FROM club_game_rounds WHERE id = ?", (round_id,)) as cur:
+                author = await cur.fetchone()
+            if author is not None and author[0] == user_id:
+                return "own"
             cur = await conn.execute(
                 "INSERT OR IGNORE INTO club_game_answers(round_id, user_id, answer, correct, at)"
                 " VALUES (?, ?, ?, ?, ?)",
@@ -414,6 +422,13 @@ class ClubStore:
                 "UPDATE club_digests SET status = 'posting' WHERE thread_id = ? AND status = 'due'", (thread_id,)
             )
             return cur.rowcount > 0
+
+    async def set_digest_counts(self, thread_id: int, replies: int, participants: int) -> None:
+        """What the digest counted (0 replies: nothing was posted), kept for /club stats."""
+        await self.db.execute(
+            "UPDATE club_digests SET replies = ?, participants = ? WHERE thread_id = ?",
+            (replies, participants, thread_id),
+        )
 
     async def finish_digest(self, thread_id: int, status: str, at: str) -> None:
         await self.db.execute(

@@ -61,10 +61,12 @@ def pick_embed(pick: Pick, ballots: int, *, closed: bool) -> discord.Embed:
         if pick.method == "ranked" else "Choose one film below; choose again to change your vote."
     )
     lines = [f"**{n}.** {inert(label, 150)}" for n, (_, label) in enumerate(pick.candidates, start=1)]
-    state = "Voting closed." if closed else f"Closes {stamp(pick.deadline, 'R')}."
+    noun = "ballot" if ballots == 1 else "ballots"
+    state = (f"Voting closed: {ballots} {noun} in all." if closed
+             else f"Closes {stamp(pick.deadline, 'R')}. Ballots so far: {ballots}.")
     embed = discord.Embed(
         title="🗳️ Pick the next film night" + (" (ranked choice)" if pick.method == "ranked" else ""),
-        description=clip("\n".join(lines) + f"\n\n{how}\n{state} Ballots so far: {ballots}.", EMBED_DESCRIPTION_MAX),
+        description=clip("\n".join(lines) + f"\n\n{how}\n{state}", EMBED_DESCRIPTION_MAX),
         colour=FILM_CLUB_COLOUR,
     )
     embed.set_footer(text=f"Pick #{pick.id}")
@@ -104,10 +106,11 @@ def reminder_text(screening: Screening, kind: str, role_id: int | None) -> str:
     return f"{ping}⏰ Film night {soon}: **{inert(screening.label, 150)}**, {when_line(screening)}."
 
 
-def history_embed(screenings: list[Screening]) -> discord.Embed:
+def history_embed(screenings: list[Screening], watched: dict[int, int] | None = None) -> discord.Embed:
+    watched = watched or {}
     lines = [
         f"• **{inert(s.label, 150)}** · {stamp(s.starts_at, 'D')} · "
-        f"{s.interested if s.interested is not None else '?'} interested"
+        f"{s.interested if s.interested is not None else '?'} interested · {watched.get(s.id, 0)} watched"
         for s in screenings
     ]
     return discord.Embed(

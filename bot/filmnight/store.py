@@ -62,8 +62,8 @@ class FilmNightStore:
         )
         return (bool(row[0]), row[1]) if row else (False, None)
 
-    async def set_setting(self, guild_id: int, actor_id: int, column: str, value: int | None) -> None:
-        if column not in ("watchlist_approval", "ping_role_id"):
+    async def set_setting(self, guild_id: int, actor_id: int, column: str, value: int | str | None) -> None:
+        if column not in ("watchlist_approval", "ping_role_id", "reminder_mentions"):
             raise KeyError(column)
         async with self.db.transaction() as conn:
             await conn.execute("INSERT OR IGNORE INTO filmnight_settings(guild_id) VALUES (?)", (guild_id,))
