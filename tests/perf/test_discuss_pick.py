@@ -110,7 +110,7 @@ async def test_last_critic_and_recent_passages_are_avoided(world) -> None:
         assert quote is not None
         by_critic.setdefault(critic_key(quote), set()).add(passage_id)
     film = str((await store.quotes.films())[0][0])
-    filters = QuoteFilters(theme="jazz", film=film)
+    filters = QuoteFilters(theme="jazz", film=f"film:{film}")
     rotation = RotationKey(2, "jazz", film)
     # Cycle 1 has used every seed jazz passage of the film; critic 1's passages were just shown under
     # another theme; the last jazz prompt was critic 0's.
