@@ -9,11 +9,12 @@ import json
 import random
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from bot.core.db import Database, one_row
 from bot.core.films import TITLE_YEAR, unattributed_label, unattributed_target
+from bot.core.sample import LIST_CAP, IdSet, pick_ids
 from bot.discussion.rotation import RECENT_PROMPTS, RotationKey, RotationPick
 from bot.quotes import fts
 from bot.quotes.rules import Quote, QuoteFilters
@@ -65,10 +66,10 @@ def critic_clause(critic: str) -> tuple[str, list[Any]]:
 # rotation is then exact); a bigger one is sampled (POOL_SAMPLE unused + POOL_SAMPLE from the pool).
 POOL_EXACT = 400
 POOL_SAMPLE = 200
-# A film/critic scope of more reviews than this is first tried SCOPE_TRIES random reviews at a time.
+# A film/critic scope of more reviews than this is first tried SCOPE_TRIES random reviews at a time (/discuss).
 SCOPE_WHOLE = 24
 SCOPE_TRIES = 6
-SCOPE_SAMPLE = 64  # reviews a big scope's second try looks at in one statement (/quote)
+SCOPES_KEPT = 256  # film/critic scopes kept in memory (review id lists), oldest dropped first
 PASSAGES_PER_REVIEW = 10  # about what a review segments into: sizes a scope against a theme's tag count
 
 
@@ -87,6 +88,9 @@ class _Summary:
     reviews_by_film: dict[int, list[int]] | None = None
     reviews_by_name: dict[str, list[int]] | None = None
     unattributed: list[int] | None = None
+    # one more than the highest passage ordinal of a (film, critic) scope's reviews: its picks' draws
+    ordinal_spans: dict[tuple[str | None, str | None], int] = field(default_factory=dict)
+    scopes: dict[tuple[str | None, str | None], list[int]] = field(default_factory=dict)  # _scope's answers
 
 
 T = TypeVar("T")
@@ -201,9 +205,24 @@ class QuoteStore:
         return set(index.get(text.casefold(), ()))
 
     async def _scope(self, filters: QuoteFilters) -> list[int] | None:
-        """Review ids the film and critic filters allow (sorted), or None when neither is given."""
+        """Review ids the film and critic filters allow (sorted; the same list until a corpus write),
+        or None when neither is given."""
         if not filters.film and not filters.critic:
             return None
+        key = (filters.film, filters.critic)
+        cached = self._cache().scopes.get(key)
+        if cached is not None:
+            return cached
+        version = self.db.corpus_version
+        scope = await self._load_scope(filters)
+        if version == self.db.corpus_version:
+            scopes = self._cache().scopes
+            if len(scopes) >= SCOPES_KEPT:
+                scopes.pop(next(iter(scopes)))
+            scopes[key] = scope
+        return scope
+
+    async def _load_scope(self, filters: QuoteFilters) -> list[int]:
         index = await self._review_index()
         assert index.reviews_by_film is not None and index.reviews_by_name is not None
         allowed: set[int] | None = None
@@ -288,57 +307,109 @@ class QuoteStore:
     async def pick(self, filters: QuoteFilters, *, exclude: int | None = None) -> Quote | None:
         """A random quotable passage matching every filter (keywords: all words, then any word).
 
-        O(log n): a random point between the lowest and highest matching id, then the first match at
-        or after it (wrapping round once) — never a sort of every match. Each match's chance is
-        proportional to the id gap before it, which over a corpus imported review by review is near
-        uniform. `exclude` (the passage on screen) is only returned when it is the only match.
+        Every match is equally likely, whatever the gaps between ids (bot/core/sample.py: random ids
+        kept when they match, or a bounded list of a small set) — never a count or a sort of every
+        match. `exclude` (the passage on screen) is only returned when it is the only match.
         """
         sized = await self._sized_scope(filters)
         if sized is None:
             return None
         scope, by_theme = sized
+        skip = frozenset(() if exclude is None else (exclude,))
         for any_word in (False, True) if filters.about else (False,):
-            if scope is not None and len(scope) > SCOPE_WHOLE:
-                # A big film/critic scope: one review at random (one tiny seek, enough for a plain
-                # critic: filter), then a random sample of its reviews in one statement (a theme or
-                # keywords that most reviews lack); the whole scope only when the sample has no match.
-                tries = [random.sample(scope, 1), sorted(random.sample(scope, min(SCOPE_SAMPLE, len(scope))))]
-                for reviews in tries:
-                    quote = await self._seek(filters, any_word, reviews, exclude, last_resort=False)
-                    if quote is not None:
-                        return quote
-            quote = await self._seek(filters, any_word, scope, exclude, last_resort=True, by_theme=by_theme)
-            if quote is not None:
-                return quote
+            ids = await self._id_set(filters, any_word, scope, by_theme)
+            if ids is None:
+                return None
+            found = await pick_ids(self.db, ids, exclude=skip, excluded_last=True)
+            if found:
+                # On the loop's thread (Database.seek_one): a primary-key lookup.
+                row = await self.db.seek_one(f"SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE p.id = ?", found)
+                if row is not None:
+                    return self._quote(row)
         return None
 
-    async def _seek(
-        self, filters: QuoteFilters, any_word: bool, scope: list[int] | None, exclude: int | None,
-        *, last_resort: bool, by_theme: bool = False,
-    ) -> Quote | None:
-        """One seek statement; `exclude` comes back only as the last resort (when it is the only match)."""
-        parts = self._seek_parts(filters, any_word, scope, by_theme)
-        if parts is None:
+    async def _id_set(
+        self, filters: QuoteFilters, any_word: bool, scope: list[int] | None, by_theme: bool = False
+    ) -> IdSet | None:
+        """The matching passage ids as bot/core/sample.py draws from them; None when nothing can match.
+
+        Draws: for a film or critic scope (its passages sit anywhere among the ids), a random review of
+        the scope and a random ordinal below the scope's longest review (each passage one pair);
+        otherwise random ids between the theme's tagged ids, the keywords' matches or every passage.
+        A scope is listed through its reviews; a draw is tested by its own row (never the scope's list).
+        """
+        if scope is not None and not scope:
             return None
+        parts = self._seek_parts(filters, any_word, None)
+        assert parts is not None
         column, source, conds, params = parts
-        where = " AND ".join(conds)
-        seek = f"SELECT {column} FROM {source} WHERE {where}"
-        bare = column.lstrip("+")
-        ex = exclude if exclude is not None else -1
-        sql = (
-            f"WITH bounds(lo, hi) AS (SELECT ({seek} ORDER BY {column} LIMIT 1),"
-            f" ({seek} ORDER BY {column} DESC LIMIT 1)),"
-            f" point(at) AS (SELECT lo + CAST(? * (hi - lo + 1) AS INTEGER) FROM bounds)"
-            f" SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE p.id = coalesce("
-            f"({seek} AND {bare} >= (SELECT at FROM point) AND {bare} != ? ORDER BY {column} LIMIT 1),"
-            f" ({seek} AND {bare} != ? ORDER BY {column} LIMIT 1),"
-            f" ({seek} AND {bare} = ? AND ?))"
-        )
-        # On the loop's thread (Database.seek_one): an index seek, and one that runs long goes to the thread.
-        row = await self.db.seek_one(
-            sql, [*params, *params, random.random(), *params, ex, *params, ex, *params, ex, int(last_resort)]
-        )
-        return None if row is None else self._quote(row)
+        column = "passages_fts.rowid" if column == "rowid" else column.lstrip("+")
+        if scope is not None:
+            where, values = await self._review_condition(filters)
+            review = f"EXISTS (SELECT 1 FROM passages sp JOIN reviews r ON r.id = sp.review_id WHERE sp.id = {column}"
+            conds = [*conds, f"{review} AND {where})"]
+            params = [*params, *values]
+        if source.startswith("passage_themes"):
+            ends = "(SELECT passage_id FROM passage_themes WHERE theme = ? ORDER BY passage_id {} LIMIT 1)"
+            bounds_params: tuple[Any, ...] = (filters.theme, filters.theme)
+        elif source == "passages_fts":
+            ends = "(SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rowid {} LIMIT 1)"
+            bounds_params = (params[0], params[0])
+        else:
+            ends, bounds_params = "(SELECT id FROM passages ORDER BY id {} LIMIT 1)", ()
+        bounds = f"SELECT {ends.format('ASC')}, {ends.format('DESC')}"
+        big = scope is None and not filters.about and bool(filters.theme) and (
+            await self.theme_counts()).get(filters.theme or "", 0) > LIST_CAP * 2
+        ids = IdSet.ranged(column, source, tuple(conds), tuple(params), bounds, bounds_params, big=big)
+        if scope is None:
+            return ids
+
+        def lister() -> tuple[str, list[Any]]:
+            found = self._seek_parts(filters, any_word, scope, by_theme)
+            assert found is not None
+            column, source, conds, params = found
+            return f"SELECT {column.lstrip('+')} FROM {source} WHERE {' AND '.join(conds)} LIMIT ?", params
+
+        ids = replace(ids, lister=lister)
+        # Draws through the scope's reviews even when the theme is the smaller side to list: a random
+        # (review, ordinal) is a passage of the scope most of the time, a random tagged id rarely.
+        span = await self._ordinal_span(filters, scope)
+        slot = ("(SELECT id FROM passages WHERE review_id = json_extract(j.value, '$[0]')"
+                " AND ordinal = json_extract(j.value, '$[1]'))")
+        return replace(ids, slot=slot, bounds="", bounds_params=(),
+                       point=lambda rng: [rng.choice(scope), int(rng.random() * span)])
+
+    async def _review_condition(self, filters: QuoteFilters) -> tuple[str, list[Any]]:
+        """The film and critic filters as a test of one review `r` (one row read per draw, not a list)."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if filters.film:
+            clauses.append("r.film_id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(sorted(await self._film_ids(filters.film))))
+        if filters.critic:
+            unattributed, review_id = unattributed_target(filters.critic)
+            if unattributed:
+                clauses.append("r.critic IS NULL" if review_id is None else "(r.critic IS NULL AND r.id = ?)")
+                params += [] if review_id is None else [review_id]
+            else:
+                clauses.append("(casefold(trim(r.critic)) = ? OR casefold(trim(r.outlet)) = ?)")
+                params += [filters.critic.strip().casefold()] * 2
+        return " AND ".join(clauses), params
+
+    async def _ordinal_span(self, filters: QuoteFilters, scope: list[int]) -> int:
+        """One more than the highest passage ordinal among the scope's reviews (kept until a corpus write)."""
+        cache = self._cache()
+        key = (filters.film, filters.critic)
+        if key not in cache.ordinal_spans:
+            version = self.db.corpus_version
+            top = await self.db.fetchval(
+                "SELECT max((SELECT max(ordinal) FROM passages WHERE review_id = j.value)) FROM json_each(?) j",
+                (json.dumps(scope),),
+            )
+            if version != self.db.corpus_version:
+                return int(top or 0) + 1
+            cache.ordinal_spans[key] = int(top or 0) + 1
+        return cache.ordinal_spans[key]
 
     @staticmethod
     def _quote(row: Any) -> Quote:
