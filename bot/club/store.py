@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from bot.club.rules import DEFAULT_DIGEST_HOURS, Rating
 from bot.core.db import Database, inserted_id
+from bot.core.sample import IdSet, pick_ids
 from bot.core.store import AuditStore
 from bot.corpus.store import HIDDEN_IDS
 
@@ -180,14 +182,23 @@ class ClubStore:
     # ------------------------------------------------------------------ the game
 
     async def critic_picks(self, count: int) -> list[Pick]:
-        rows = await self.db.fetchall(
-            "SELECT p.id, coalesce(m.trimmed, p.text) AS text, r.film_id FROM passages p"
-            " JOIN reviews r ON r.id = p.review_id LEFT JOIN passage_marks m ON m.passage_id = p.id"
-            f" WHERE p.quotable = 1 AND p.id NOT IN ({HIDDEN_IDS}) AND coalesce(m.spoiler, 0) = 0"
-            " AND length(coalesce(m.trimmed, p.text)) BETWEEN 40 AND 300 ORDER BY random() LIMIT ?",
-            (count,),
+        """Distinct critic passages, each equally likely (bot/core/sample.py: random ids kept when they
+        qualify, never a sort of every passage)."""
+        marks = "LEFT JOIN passage_marks m ON m.passage_id = p.id"
+        ids = IdSet.ranged(
+            "p.id", f"passages p {marks}",
+            ("p.quotable = 1", "coalesce(m.hidden, 0) = 0", "coalesce(m.spoiler, 0) = 0",
+             "length(coalesce(m.trimmed, p.text)) BETWEEN 40 AND 300"), (),
+            "SELECT (SELECT id FROM passages ORDER BY id LIMIT 1), (SELECT id FROM passages ORDER BY id DESC LIMIT 1)",
         )
-        return [Pick("critic", row[1], passage_id=row[0], film_id=row[2]) for row in rows]
+        chosen = await pick_ids(self.db, ids, count)
+        rows = await self.db.fetchall(
+            f"SELECT p.id, coalesce(m.trimmed, p.text) AS text, r.film_id FROM passages p"
+            f" JOIN reviews r ON r.id = p.review_id {marks} WHERE p.id IN (SELECT value FROM json_each(?))",
+            (json.dumps(chosen),),
+        )
+        by_id = {row[0]: row for row in rows}
+        return [Pick("critic", by_id[i][1], passage_id=i, film_id=by_id[i][2]) for i in chosen if i in by_id]
 
     async def club_picks(self, guild_id: int, count: int) -> list[Pick]:
         """Takes whose authors consented, at random."""

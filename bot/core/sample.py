@@ -29,6 +29,7 @@ LIST_CAP = 1024  # a set of at most this many ids is listed whole and chosen fro
 FIRST_DRAWS = 16  # random ids tried first: enough for a dense set
 SECOND_DRAWS = 128  # then these, before listing: a big sparse set is rarely listed
 ROUND_DRAWS = 512  # random ids per statement once the set is known to hold more than LIST_CAP
+MAX_DRAWS = 8192  # per statement, when many members are wanted at once
 MAX_ROUNDS = 16  # then (a set far sparser than its size said: not at the sizes benched) the listed ids are used
 
 
@@ -83,12 +84,13 @@ def _fraction(rng: Any) -> float:
 
 async def pick_ids(
     db: Database, ids: IdSet, count: int = 1, *, exclude: frozenset[int] = frozenset(),
-    excluded_last: bool = False, rng: random.Random | None = None,
+    excluded_last: bool = False, rng: random.Random | None = None, budget: int | None = None,
 ) -> list[int]:
     """Up to `count` distinct members, each subset equally likely, none of `exclude`.
 
     With `excluded_last`, an excluded member comes back when no other member is left to give
-    (the quote on screen, when it is the only match).
+    (the quote on screen, when it is the only match). With a `budget` of draws, a big sparse set
+    gives what those draws hit (still a uniform sample, maybe smaller than `count`).
     """
     gen: Any = rng or random  # the module's own generator by default: random.seed applies
     found: list[int] = []
@@ -104,10 +106,19 @@ async def pick_ids(
         if not found and excluded_last:
             found = [member for member in listed if member in exclude][:count]
         return found
+    spent = FIRST_DRAWS + SECOND_DRAWS
     for _ in range(MAX_ROUNDS):
-        found += await _draw(db, ids, ROUND_DRAWS, count - len(found), exclude | set(found), gen)
+        draws = min(MAX_DRAWS, max(ROUND_DRAWS, 32 * (count - len(found))))
+        if budget is not None:
+            draws = min(draws, budget - spent)
+            if draws <= 0:
+                break
+        spent += draws
+        found += await _draw(db, ids, draws, count - len(found), exclude | set(found), gen)
         if len(found) >= count:
             return found
+    if found and budget is not None:
+        return found
     listed = listed or await _list(db, ids)
     taken = set(found) | exclude  # not uniform, but never a wrong answer nor a miss when a member exists
     return found + [member for member in listed if member not in taken][: count - len(found)]

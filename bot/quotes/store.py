@@ -66,6 +66,7 @@ def critic_clause(critic: str) -> tuple[str, list[Any]]:
 # rotation is then exact); a bigger one is sampled (POOL_SAMPLE unused + POOL_SAMPLE from the pool).
 POOL_EXACT = 400
 POOL_SAMPLE = 200
+POOL_DRAWS = 2048  # random ids a big pool's sample may test per side: a sparse pool gives a smaller sample
 # A film/critic scope of more reviews than this is first tried SCOPE_TRIES random reviews at a time (/discuss).
 SCOPE_WHOLE = 24
 SCOPE_TRIES = 6
@@ -621,39 +622,23 @@ class QuoteStore:
         """The passages a /discuss or /debate rotation chooses from, bounded in size.
 
         A pool of up to POOL_EXACT passages comes whole (every rotation rule is then exact). A bigger
-        one is a random sample: up to POOL_SAMPLE passages not in `used` (so a cycle that has passages
-        left never looks finished) and up to POOL_SAMPLE from the whole pool (for a new cycle), each
-        found by an indexed seek — the pool is never read whole.
+        one is a uniform random sample: up to POOL_SAMPLE passages not in `used` (so a cycle that has
+        passages left never looks finished) and up to POOL_SAMPLE from the whole pool (for a new cycle),
+        drawn as picks are — the pool is never read whole nor sorted.
         """
         theme = filters.theme
         if theme is None or (await self.theme_counts(filters.film)).get(theme, 0) <= POOL_EXACT:
             return await self.passages_for(filters)
-        used_json = json.dumps(sorted(used))
-        if filters.film or filters.critic:
-            # A scoped pool: bounded by the film's (or critic's) reviews, sampled there.
-            clauses, params = self._where(filters)
-            where = " AND ".join(clauses)
-            rows = await self.db.fetchall(
-                f"SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE p.id IN ("
-                f"SELECT * FROM (SELECT p.id {_QUOTE_FROM} WHERE {where}"
-                f" AND p.id NOT IN (SELECT value FROM json_each(?)) ORDER BY random() LIMIT ?)"
-                f" UNION SELECT * FROM (SELECT p.id {_QUOTE_FROM} WHERE {where} ORDER BY random() LIMIT ?))"
-                f" ORDER BY p.id",
-                [*params, used_json, POOL_SAMPLE, *params, POOL_SAMPLE],
-            )
-            return [self._quote(row) for row in rows]
-        seek = f"SELECT passage_id FROM passage_themes WHERE theme = :theme AND {_visible('passage_themes.passage_id')}"
-        unused = f"{seek} AND passage_id NOT IN (SELECT value FROM json_each(:used))"
+        sized = await self._sized_scope(filters)
+        ids = None if sized is None else await self._id_set(filters, False, *sized)
+        if ids is None:
+            return []
+        # Each passage equally likely (bot/core/sample.py), by draws tested row by row: no sort of the pool.
+        chosen = set(await pick_ids(self.db, ids, POOL_SAMPLE, exclude=used, budget=POOL_DRAWS))
+        chosen |= set(await pick_ids(self.db, ids, POOL_SAMPLE, budget=POOL_DRAWS))
         rows = await self.db.fetchall(
-            f"WITH RECURSIVE bounds(lo, span) AS (SELECT lo, hi - lo + 1 FROM (SELECT"
-            f" ({seek} ORDER BY passage_id LIMIT 1) AS lo, ({seek} ORDER BY passage_id DESC LIMIT 1) AS hi)),"
-            f" draws(n, at, lo, span) AS (SELECT 1, lo + abs(random()) % span, lo, span FROM bounds UNION ALL"
-            f" SELECT n + 1, lo + abs(random()) % span, lo, span FROM draws WHERE n < :draws),"
-            f" picked(id) AS (SELECT coalesce(({unused} AND passage_id >= at ORDER BY passage_id LIMIT 1),"
-            f" ({unused} ORDER BY passage_id LIMIT 1)) FROM draws"
-            f" UNION SELECT ({seek} AND passage_id >= at ORDER BY passage_id LIMIT 1) FROM draws)"
-            f" SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE p.id IN (SELECT id FROM picked) ORDER BY p.id",
-            {"theme": theme, "used": used_json, "draws": POOL_SAMPLE},
+            f"SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id",
+            (json.dumps(sorted(chosen)),),
         )
         return [self._quote(row) for row in rows]
 
