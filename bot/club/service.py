@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+SPLIT_SAMPLE = 300  # critic passages a theme poll's critics-vs-club split scores at most (a uniform sample)
+
 FORMER_MEMBER = "a former member"
 
 
@@ -332,16 +334,21 @@ async def critics_vs_club_fields(bot: FilmBot, poll: Poll, counts: tuple[int, ..
         theme = bot.themes.get(poll.theme or "")
         if theme is None or len(counts) < 2:
             return []
-        passages = await bot.store.club.theme_passages(theme.key)
+        passages = await bot.store.club.theme_passages(theme.key, limit=SPLIT_SAMPLE)
         if not passages:
             return []
-        split = rules.critic_split([(contrast_side(text, theme), text) for text in passages], len(poll.options))
+        # Scored off the event loop: a few hundred regex passes.
+        sides = await asyncio.to_thread(lambda: [(contrast_side(text, theme), text) for text in passages])
+        split = rules.critic_split(sides, len(poll.options))
         club_total, critic_total = sum(counts), sum(split.counts)
         club = "\n".join(rules.split_line(label, counts[i], club_total) for i, label in enumerate(poll.options))
         critics = "\n".join(
             rules.split_line(label, split.counts[i], critic_total, split.examples[i])
             for i, label in enumerate(poll.options)
         )
+        tagged = (await bot.store.quotes.theme_counts()).get(theme.key, 0)
+        if len(passages) < tagged:  # a sample: say so (its shares estimate the theme's)
+            critics = f"{critics}\n-# {len(passages)} of the theme's {tagged:,} passages, at random."
         fields = [("The club", clip(club, 1024)), ("The critics", clip(critics or "—", 1024))]
         gap = rules.biggest_gap(poll.options, counts, split.counts)
         if gap:

@@ -7,9 +7,12 @@ from dataclasses import dataclass
 
 from bot.club.rules import DEFAULT_DIGEST_HOURS, Rating
 from bot.core.db import Database, inserted_id
-from bot.core.sample import IdSet, pick_ids
+from bot.core.sample import IdSet, pick_ids, theme_numbered
 from bot.core.store import AuditStore
 from bot.corpus.store import HIDDEN_IDS
+
+SAMPLE_DRAWS = 2048  # random ids a sampled read of a theme may test (about 10 ms of the database thread)
+_NOT_HIDDEN = "NOT EXISTS (SELECT 1 FROM passage_marks h WHERE h.passage_id = t.passage_id AND h.hidden = 1)"
 
 
 @dataclass(frozen=True)
@@ -356,13 +359,30 @@ class ClubStore:
 
     # ------------------------------------------------------------------ critics vs club
 
-    async def theme_passages(self, theme: str, film_id: int | None = None) -> list[str]:
+    async def theme_passages(self, theme: str, film_id: int | None = None, *, limit: int | None = None) -> list[str]:
+        """The theme's quotable passages (of one film, if given); with `limit`, a uniform random sample of
+        at most that many (every passage when the theme has no more), found by at most SAMPLE_DRAWS random
+        ids (bot/core/sample.py): the theme is never read whole."""
+        if limit is None:
+            rows = await self.db.fetchall(
+                "SELECT coalesce(m.trimmed, p.text) FROM passage_themes t JOIN passages p ON p.id = t.passage_id"
+                " JOIN reviews r ON r.id = p.review_id LEFT JOIN passage_marks m ON m.passage_id = p.id"
+                f" WHERE t.theme = ? AND p.quotable = 1 AND p.id NOT IN ({HIDDEN_IDS})"
+                " AND (? IS NULL OR r.film_id = ?) ORDER BY p.id",
+                (theme, film_id, film_id),
+            )
+            return [row[0] for row in rows]
+        ends = "(SELECT passage_id FROM passage_themes WHERE theme = ? ORDER BY passage_id {} LIMIT 1)"
+        ids = theme_numbered(IdSet.ranged(
+            "t.passage_id", "passage_themes t JOIN passages p ON p.id = t.passage_id JOIN reviews r ON r.id = p.review_id",
+            ("t.theme = ?", "p.quotable = 1", _NOT_HIDDEN, "(? IS NULL OR r.film_id = ?)"), (theme, film_id, film_id),
+            f"SELECT {ends.format('ASC')}, {ends.format('DESC')}", (theme, theme),
+        ), theme)
+        chosen = await pick_ids(self.db, ids, limit, budget=SAMPLE_DRAWS)
         rows = await self.db.fetchall(
-            "SELECT coalesce(m.trimmed, p.text) FROM passage_themes t JOIN passages p ON p.id = t.passage_id"
-            " JOIN reviews r ON r.id = p.review_id LEFT JOIN passage_marks m ON m.passage_id = p.id"
-            f" WHERE t.theme = ? AND p.quotable = 1 AND p.id NOT IN ({HIDDEN_IDS})"
-            " AND (? IS NULL OR r.film_id = ?) ORDER BY p.id",
-            (theme, film_id, film_id),
+            "SELECT coalesce(m.trimmed, p.text) FROM passages p LEFT JOIN passage_marks m ON m.passage_id = p.id"
+            " WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id",
+            (json.dumps(chosen),),
         )
         return [row[0] for row in rows]
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.core.db import Database
@@ -76,6 +76,17 @@ class IdSet:
             return sql, [*params, LIST_CAP + 1]
         return f"SELECT {self.column} FROM {self.source} WHERE {' AND '.join(self.conds) or '1'} LIMIT ?", [
             *self.params, LIST_CAP + 1]
+
+
+def theme_numbered(ids: IdSet, theme: str) -> IdSet:
+    """`ids` (a subset of the theme's tags) drawn by the tags' dense numbers (passage_themes.seq, migration
+    075): a random number up to the theme's highest is one index lookup, and almost always a tag."""
+    return replace(
+        ids, bounds="bounds(theme, top) AS (SELECT ?, (SELECT max(seq) FROM passage_themes WHERE theme = ?)),",
+        bounds_params=(theme, theme), point=_fraction,
+        slot="(SELECT s.passage_id FROM passage_themes s, bounds WHERE s.theme = bounds.theme"
+             " AND s.seq = 1 + CAST(j.value * bounds.top AS INTEGER))",
+    )
 
 
 def _fraction(rng: Any) -> float:

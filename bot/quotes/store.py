@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from bot.core.db import Database, one_row
 from bot.core.films import TITLE_YEAR, unattributed_label, unattributed_target
-from bot.core.sample import LIST_CAP, IdSet, pick_ids
+from bot.core.sample import LIST_CAP, IdSet, pick_ids, theme_numbered
 from bot.discussion.rotation import RECENT_PROMPTS, RotationKey, RotationPick
 from bot.quotes import fts
 from bot.quotes.rules import Quote, QuoteFilters
@@ -363,7 +363,7 @@ class QuoteStore:
             await self.theme_counts()).get(filters.theme or "", 0) > LIST_CAP * 2
         ids = IdSet.ranged(column, source, tuple(conds), tuple(params), bounds, bounds_params, big=big)
         if scope is None:
-            return ids
+            return theme_numbered(ids, filters.theme) if filters.theme and source.startswith("passage_themes") else ids
 
         def lister() -> tuple[str, list[Any]]:
             found = self._seek_parts(filters, any_word, scope, by_theme)
