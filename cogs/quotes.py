@@ -25,7 +25,7 @@ from bot.corpus.lookup import (
 from bot.filmnight.gate import film_or_current
 from bot.quotes.fts import keywords
 from bot.quotes.render import critic_line, is_spoiler
-from bot.quotes.rules import QuoteFilters
+from bot.quotes.rules import SEARCH_CANDIDATES, QuoteFilters
 from bot.quotes.views import AnotherQuoteButton, ContextButton, send_quote
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ class Quotes(commands.Cog):
         async with user_errors(interaction):
             if not keywords(query):
                 raise UserError(f"There's nothing to search for in “{inert(query, 80)}”: try plain words.")
-            results = await self.bot.store.quotes.search(query)
+            results, partial = await self.bot.store.quotes.search_bounded(query)
             if not results:
                 raise UserError(
                     f"No passage mentions “{inert(query, 80)}”. Themes you could try: "
@@ -109,6 +109,8 @@ class Quotes(commands.Cog):
                 embed.add_field(
                     name=inert(f"{quote.attribution} · {film}", 256), value=clip(text, 1024), inline=False
                 )
+            if partial:
+                embed.set_footer(text=f"Ranked among the first {SEARCH_CANDIDATES:,} matches: add words to narrow it.")
             await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="critics", description="List the critics and reviews in the corpus.")

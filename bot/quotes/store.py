@@ -17,7 +17,7 @@ from bot.core.films import TITLE_YEAR, unattributed_label, unattributed_target
 from bot.core.sample import LIST_CAP, IdSet, pick_ids, theme_numbered
 from bot.discussion.rotation import RECENT_PROMPTS, RotationKey, RotationPick
 from bot.quotes import fts
-from bot.quotes.rules import Quote, QuoteFilters
+from bot.quotes.rules import SEARCH_CANDIDATES, Quote, QuoteFilters
 
 # A trimmed passage is quoted as the one sentence a moderator kept (m: its passage_marks row, if any).
 _QUOTE_COLUMNS = """
@@ -457,22 +457,33 @@ class QuoteStore:
 
     async def search(self, query: str, *, limit: int = 5) -> list[tuple[Quote, str]]:
         """Best-ranked passages for the keywords, each with a snippet marked by \\x02 … \\x03."""
+        return (await self.search_bounded(query, limit=limit))[0]
+
+    async def search_bounded(self, query: str, *, limit: int = 5) -> tuple[list[tuple[Quote, str]], bool]:
+        """(best-ranked passages, whether the ranking stopped early): bm25 ranks at most SEARCH_CANDIDATES
+        matches, the earliest in corpus order (an index range: a common word's hundred thousand matches
+        are never all ranked on the database thread). True when more matched than were ranked."""
         expression = fts.match_expression(query)
         if expression is None:
-            return []
+            return [], False
         for candidate in (expression, fts.match_expression(query, any_word=True)):
+            # The match SEARCH_CANDIDATES places on (NULL when fewer match): ranking stops before it.
+            stop = await self.db.fetchval(
+                "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rowid LIMIT 1 OFFSET ?",
+                (candidate, SEARCH_CANDIDATES),
+            )
             rows = await self.db.fetchall(
                 f"SELECT {_QUOTE_COLUMNS},"
                 f" coalesce(m.trimmed, snippet(passages_fts, 0, char(2), char(3), '…', 24)) AS snip"
                 f" FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid"
                 f" JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id {_MARKS}"
-                f" WHERE passages_fts MATCH ? AND p.quotable = 1 AND {_visible('p.id')}"
+                f" WHERE passages_fts MATCH ? AND passages_fts.rowid < ? AND p.quotable = 1 AND {_visible('p.id')}"
                 f" ORDER BY bm25(passages_fts) LIMIT ?",
-                (candidate, limit),
+                (candidate, stop if stop is not None else 1 << 62, limit),
             )
             if rows:
-                return [(self._quote(row), row["snip"]) for row in rows]
-        return []
+                return [(self._quote(row), row["snip"]) for row in rows], stop is not None
+        return [], False
 
     async def theme_counts(self, film: str | None = None) -> dict[str, int]:
         """Quotable passages per theme (in a film's reviews, if given); from memory until a corpus write."""

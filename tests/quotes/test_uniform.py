@@ -124,3 +124,15 @@ async def test_another_never_repeats_the_quote_it_replaces(bot: FilmBot) -> None
     bot.store.db.corpus_version += 1
     quote = await bot.store.quotes.pick(QuoteFilters(theme="jazz"), exclude=only)
     assert quote is not None and quote.passage_id == only
+
+
+async def test_search_ranks_a_bounded_candidate_set_and_says_so(bot: FilmBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """/search ranks at most SEARCH_CANDIDATES matches (the earliest) and says when more matched."""
+    from bot.quotes import store as quotes_store
+
+    matches = sorted(await _matches(bot, QuoteFilters(about="jazz")))
+    results, partial = await bot.store.quotes.search_bounded("jazz", limit=50)
+    assert sorted(q.passage_id for q, _ in results) == matches and not partial
+    monkeypatch.setattr(quotes_store, "SEARCH_CANDIDATES", 3)
+    results, partial = await bot.store.quotes.search_bounded("jazz", limit=50)
+    assert sorted(q.passage_id for q, _ in results) == matches[:3] and partial
