@@ -51,8 +51,7 @@ class Quotes(commands.Cog):
         film = await check_film(store, film)
         resolved = resolve_theme(themes, option(theme))
         critic = option(critic)
-        if critic and not any(critic.casefold() == n.casefold() for n in await critic_names(store)) \
-                and critic.casefold() != "unattributed":
+        if critic and not await store.quotes.knows_critic(critic):
             names = ", ".join(await critic_names(store))
             raise UserError(f"No critic or outlet called “{inert(critic, 80)}”. Known: {clip(names, 900)}.")
         if about is not None and not keywords(about):

@@ -89,6 +89,7 @@ class _Summary:
     reviews_by_film: dict[int, list[int]] | None = None
     reviews_by_name: dict[str, list[int]] | None = None
     unattributed: list[int] | None = None
+    unattributed_ids: frozenset[int] | None = None  # the same, as a set (knows_critic)
     # one more than the highest passage ordinal of a (film, critic) scope's reviews: its picks' draws
     ordinal_spans: dict[tuple[str | None, str | None], int] = field(default_factory=dict)
     scopes: dict[tuple[str | None, str | None], list[int]] = field(default_factory=dict)  # _scope's answers
@@ -549,6 +550,23 @@ class QuoteStore:
         if version == self.db.corpus_version:
             cache.critics = critics
         return critics
+
+    async def knows_critic(self, name: str) -> bool:
+        """True when `name` is a critic or outlet (any case), "unattributed", or the label of a review without
+        a byline: set and dict lookups in the review index, never a pass over every name or label."""
+        wanted = name.strip().casefold()
+        if wanted == "unattributed":
+            return True
+        index = await self._review_index()
+        assert index.reviews_by_name is not None
+        if wanted in index.reviews_by_name:
+            return True
+        unattributed, review_id = unattributed_target(name.strip())
+        if not unattributed or review_id is None:
+            return False
+        if index.unattributed_ids is None:
+            index.unattributed_ids = frozenset(index.unattributed or ())
+        return review_id in index.unattributed_ids and unattributed_label(review_id).casefold() == wanted
 
     async def critic_names(self) -> list[str]:
         """Named critics and outlets once each, then each unattributed review by its stable label."""
