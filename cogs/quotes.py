@@ -15,7 +15,7 @@ from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.text import clip, film_label, inert, spoiler
 from bot.corpus.lookup import (
     check_film,
-    choices,
+    critic_choices,
     critic_names,
     film_choices,
     resolve_theme,
@@ -136,7 +136,7 @@ class Quotes(commands.Cog):
 
     @quote.autocomplete("critic")
     async def critic_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return choices(current, await critic_names(self.bot.store))
+        return await critic_choices(self.bot.store, current)
 
     @quote.autocomplete("theme")
     async def theme_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

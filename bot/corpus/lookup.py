@@ -83,7 +83,16 @@ def choices(current: str, names: list[str]) -> list[app_commands.Choice[str]]:
 
 
 async def film_choices(store: Store, current: str) -> list[app_commands.Choice[str]]:
-    return choices(current, await film_names(store))
+    return _named(await store.quotes.name_matches("films", current))
+
+
+async def critic_choices(store: Store, current: str, *, named_only: bool = False) -> list[app_commands.Choice[str]]:
+    """Critics, outlets and unattributed labels (or critics only) for what was typed, from a prefix index."""
+    return _named(await store.quotes.name_matches("named_critics" if named_only else "critics", current))
+
+
+def _named(names: list[str]) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=clip(n, 100), value=clip(n, 100)) for n in names]
 
 
 def autocomplete_matches(current: str, names: list[str]) -> list[tuple[str, str]]:

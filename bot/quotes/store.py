@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from bot.core.db import Database, one_row
 from bot.core.films import TITLE_YEAR, unattributed_label, unattributed_target
 from bot.core.sample import LIST_CAP, IdSet, pick_ids, theme_numbered
+from bot.core.text import NameIndex, film_label
 from bot.discussion.rotation import RECENT_PROMPTS, RotationKey, RotationPick
 from bot.quotes import fts
 from bot.quotes.rules import SEARCH_CANDIDATES, Quote, QuoteFilters
@@ -90,6 +91,7 @@ class _Summary:
     reviews_by_name: dict[str, list[int]] | None = None
     unattributed: list[int] | None = None
     unattributed_ids: frozenset[int] | None = None  # the same, as a set (knows_critic)
+    name_indexes: dict[str, NameIndex] = field(default_factory=dict)  # autocomplete (name_matches)
     # one more than the highest passage ordinal of a (film, critic) scope's reviews: its picks' draws
     ordinal_spans: dict[tuple[str | None, str | None], int] = field(default_factory=dict)
     scopes: dict[tuple[str | None, str | None], list[int]] = field(default_factory=dict)  # _scope's answers
@@ -550,6 +552,22 @@ class QuoteStore:
         if version == self.db.corpus_version:
             cache.critics = critics
         return critics
+
+    async def name_matches(self, kind: str, typed: str) -> list[str]:
+        """Up to 25 names for an autocomplete: kind "films" (film labels), "critics" (critic_names) or
+        "named_critics"; from a NameIndex built once per corpus version."""
+        cache = self._cache()
+        index = cache.name_indexes.get(kind)
+        if index is None:
+            version = self.db.corpus_version
+            if kind == "films":
+                names = [film_label(title, year) for _, title, year, _ in await self.films()]
+            else:
+                names = await (self.critic_names() if kind == "critics" else self.named_critics())
+            index = NameIndex(names)
+            if version == self.db.corpus_version:
+                self._cache().name_indexes[kind] = index
+        return index.matches(typed)
 
     async def knows_critic(self, name: str) -> bool:
         """True when `name` is a critic or outlet (any case), "unattributed", or the label of a review without
