@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 
 from bot.club.rules import DEFAULT_DIGEST_HOURS, Rating
@@ -72,28 +73,31 @@ class ClubStore:
     async def rate(
         self, guild_id: int, film_id: int, user_id: int, stars_x2: int, take: str | None, at: str
     ) -> bool:
-        """Insert or replace the member's rating of the film; True when it replaced an earlier one."""
-        async with self.db.transaction() as conn:
-            async with conn.execute(
+        """Insert or replace the member's rating of the film; True when it replaced an earlier one.
+
+        One transaction in one hop to the database thread (Database.in_one_hop), batched with the other
+        writes queued meanwhile: 1,000 members rating at once are not 4,000 loop round trips."""
+
+        def work(conn: sqlite3.Connection) -> bool:
+            existed = conn.execute(
                 "SELECT 1 FROM club_ratings WHERE guild_id = ? AND film_id = ? AND user_id = ?",
                 (guild_id, film_id, user_id),
-            ) as cur:
-                existed = await cur.fetchone() is not None
-            await conn.execute(
+            ).fetchone() is not None
+            conn.execute(
                 "INSERT INTO club_ratings(guild_id, film_id, user_id, stars_x2, take, rated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, film_id, user_id) DO UPDATE SET"
                 " stars_x2 = excluded.stars_x2, take = excluded.take, rated_at = excluded.rated_at",
                 (guild_id, film_id, user_id, stars_x2, take, at),
-            )
-        return existed
+            ).close()
+            return existed
+
+        return await self.db.in_one_hop(work)
 
     async def remove(self, guild_id: int, film_id: int, user_id: int) -> bool:
-        async with self.db.transaction() as conn:
-            cur = await conn.execute(
-                "DELETE FROM club_ratings WHERE guild_id = ? AND film_id = ? AND user_id = ?",
-                (guild_id, film_id, user_id),
-            )
-            return cur.rowcount > 0
+        done = await self.db.execute(
+            "DELETE FROM club_ratings WHERE guild_id = ? AND film_id = ? AND user_id = ?", (guild_id, film_id, user_id)
+        )
+        return done.rowcount > 0
 
     async def remove_take(self, guild_id: int, film_id: int, user_id: int, actor_id: int) -> bool:
         """A moderator (or the author) removes a take, keeping the stars; audited without the words."""

@@ -8,11 +8,13 @@ import hashlib
 import json
 import random
 import re
+import sqlite3
 from collections.abc import Awaitable, Callable
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
-from bot.core.db import Database, one_row
+from bot.core.db import Database
 from bot.core.films import TITLE_YEAR, unattributed_label, unattributed_target
 from bot.core.sample import LIST_CAP, IdSet, pick_ids, theme_numbered
 from bot.core.text import NameIndex, film_label
@@ -712,15 +714,20 @@ class QueryStore:
     async def _insert(self, filters: QuoteFilters) -> int:
         key = json.dumps([filters.film, filters.critic, filters.theme, filters.about], ensure_ascii=False)
         digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
-        async with self.db.transaction() as conn:
-            await conn.execute(
+
+        def work(conn: sqlite3.Connection) -> int:  # one transaction, one hop to the database thread
+            conn.execute(
                 "INSERT OR IGNORE INTO quote_queries(filters_hash, film, critic, theme, about)"
                 " VALUES (?, ?, ?, ?, ?)",
                 (digest, filters.film, filters.critic, filters.theme, filters.about),
-            )
-            async with conn.execute("SELECT id FROM quote_queries WHERE filters_hash = ?", (digest,)) as cur:
-                (query_id,) = await one_row(cur)
-        return query_id
+            ).close()
+            with closing(conn.execute("SELECT id FROM quote_queries WHERE filters_hash = ?", (digest,))) as cur:
+                row = cur.fetchone()
+            if row is None:
+                raise RuntimeError("the saved filters are missing right after their insert")
+            return int(row[0])
+
+        return await self.db.in_one_hop(work)
 
     async def load(self, query_id: int) -> QuoteFilters | None:
         row = await self.db.fetchone(
