@@ -119,7 +119,9 @@ async def pick_ids(
         return found
     spent = FIRST_DRAWS + SECOND_DRAWS
     for _ in range(MAX_ROUNDS):
-        draws = min(MAX_DRAWS, max(ROUND_DRAWS, 32 * (count - len(found))))
+        # Twice the draws the hit rate so far says the rest needs (how many hit, never which: still uniform).
+        rate = max(len(found), 1) / spent
+        draws = min(MAX_DRAWS, max(ROUND_DRAWS if not found else 64, int(2 * (count - len(found)) / rate) + 16))
         if budget is not None:
             draws = min(draws, budget - spent)
             if draws <= 0:
