@@ -27,7 +27,7 @@ from bot.core.db import Database
 
 LIST_CAP = 1024  # a set of at most this many ids is listed whole and chosen from exactly
 FIRST_DRAWS = 16  # random ids tried first: enough for a dense set
-SECOND_DRAWS = 128  # then these, before listing: a big sparse set is rarely listed
+SECOND_DRAWS = 512  # then these, before listing: a big sparse set is rarely listed (a list can walk far)
 ROUND_DRAWS = 512  # random ids per statement once the set is known to hold more than LIST_CAP
 MAX_DRAWS = 8192  # per statement, when many members are wanted at once
 MAX_ROUNDS = 16  # then (a set far sparser than its size said: not at the sizes benched) the listed ids are used

@@ -371,12 +371,13 @@ class QuoteStore:
             return theme_numbered(ids, filters.theme) if filters.theme and source.startswith("passage_themes") else ids
 
         def lister() -> tuple[str, list[Any]]:
-            found = self._seek_parts(filters, any_word, scope, by_theme)
+            found = self._seek_parts(filters, any_word, scope)
             assert found is not None
             column, source, conds, params = found
             return f"SELECT {column.lstrip('+')} FROM {source} WHERE {' AND '.join(conds)} LIMIT ?", params
 
-        ids = replace(ids, lister=lister)
+        if not by_theme:  # else the theme's tags, each tested by its own review, are the narrower walk
+            ids = replace(ids, lister=lister)
         # Draws through the scope's reviews even when the theme is the smaller side to list: a random
         # (review, ordinal) is a passage of the scope most of the time, a random tagged id rarely.
         span = await self._ordinal_span(filters, scope)
