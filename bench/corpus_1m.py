@@ -29,6 +29,7 @@ from bot.core import db as database
 from bot.core.config import DEFAULT_DATA_DIR
 from bot.core.time import utc_now_iso
 from bot.corpus import content_hash, load_themes, process_review
+from bot.films.rules import norm_key
 
 from . import corpus_gen
 
@@ -107,8 +108,9 @@ def write(target: Path, reviews: int = REVIEWS, template_count: int = TEMPLATES)
     conn.execute("BEGIN")
     conn.execute("DROP TRIGGER passages_ai")
     films = (reviews + 9) // 10
-    conn.executemany("INSERT INTO films(id, title, year) VALUES (?, ?, ?)",
-                     [(f + 1, f"Generated Film {f:05d}", 1990 + f % 35) for f in range(films)])
+    conn.executemany("INSERT INTO films(id, title, year, norm_key) VALUES (?, ?, ?, ?)",
+                     [(f + 1, f"Generated Film {f:05d}", 1990 + f % 35, norm_key(f"Generated Film {f:05d}"))
+                      for f in range(films)])
     added_at = utc_now_iso()
     passage_id = 0
     for first in range(0, reviews, CHUNK):

@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from bot.core.config import ConfigError, Settings
 from bot.core.db import DatabaseTooNew
+from bot.core.text import counted
 from bot.corpus.preview import add_arguments as add_preview_arguments
 
 
@@ -91,7 +92,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 progress.close()
             print(result.summary())
             reviews, passages = await store.corpus.totals()
-            print(f"Database {settings.database}: {reviews} reviews, {passages} passages in total.")
+            print(f"Database {settings.database}: {counted(reviews, 'review')}, {counted(passages, 'passage')} in total.")
         finally:
             await bot.close_store()
 
@@ -176,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("target", help="file to write")
     backup.set_defaults(func=cmd_backup)
 
-    add_preview_arguments(sub.add_parser("preview", help="show how review files are cut into passages and tagged"))
+    add_preview_arguments(sub.add_parser("preview", help="show how review files or pages (URL) are cut into passages and tagged"))
     return parser
 
 

@@ -16,7 +16,7 @@ from bot.core import db as database
 from bot.core.config import Settings
 from bot.core.db import Database
 from bot.core.errors import on_app_command_error
-from bot.core.inputs import FilmTree
+from bot.core.inputs import FilmTree, hide_moderator_commands
 from bot.core.jobs import Scheduler
 from bot.core.render import NO_MENTIONS
 from bot.corpus import Theme, load_themes
@@ -82,6 +82,7 @@ class FilmBot(commands.Bot):
         for command in self.tree.get_commands():
             if isinstance(command, app_commands.Command | app_commands.Group):
                 command.guild_only = True
+        hide_moderator_commands(self.tree)
         if self.settings.auto_sync:
             await self._sync_or_serve_as_registered()
 
@@ -162,6 +163,8 @@ def command_shapes(payloads: list[dict[str, Any]]) -> list[tuple]:
         return (
             item.get("type", 1), item["name"], item.get("description", ""), bool(item.get("required")),
             bool(item.get("autocomplete")), choices, options, tuple(item.get("contexts") or ()),
+            # Who sees it by default: Discord sends the permission bits as a string, or null.
+            str(item.get("default_member_permissions") or ""),
         )
 
     return sorted(shape(p) for p in payloads)

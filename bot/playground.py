@@ -189,6 +189,10 @@ async def command_from_page(url: str, viewer_id: int, invocation: str, **options
 _TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
 _CHANNEL = re.compile(r"<#(\d+)>")
 _MARKS = re.compile(r"\*\*|__|~~")
+# Unescaped *italics*, `code` and "> " / ">>> " quote marks at a line start: shown as the words they wrap.
+_ITALIC = re.compile(r"(?<![\\*])\*(?=\S)(.+?)(?<=[^\s\\])\*")
+_CODE = re.compile(r"(?<!\\)`([^`\n]+)(?<!\\)`")
+_QUOTE = re.compile(r"^(?:>>>|>) ?", re.MULTILINE)
 # A spoiler reads as a black bar until clicked: the terminal shows that it is there, never its text.
 _SPOILER = re.compile(r"(?<!\\)\|\|.*?(?<!\\)\|\|", re.DOTALL)
 _ESCAPE = re.compile(r"\\([\\*_~`|>#\[\]()<@:.-])")
@@ -196,7 +200,7 @@ _ESCAPE = re.compile(r"\\([\\*_~`|>#\[\]()<@:.-])")
 
 def plain(text: str, channel_names: Callable[[int], str | None] = lambda _id: None,
           now: datetime | None = None) -> str:
-    """Discord markdown as a person reads it: no ** marks, no escaping backslashes, spoilers still
+    """Discord markdown as a person reads it: no **, *, `, > marks, no escaping backslashes, spoilers still
     hidden, readable times for <t:…> and #names for <#…> (the id when the name is unknown)."""
     def when(match: re.Match[str]) -> str:
         moment = datetime.fromtimestamp(int(match.group(1)), UTC)
@@ -207,7 +211,8 @@ def plain(text: str, channel_names: Callable[[int], str | None] = lambda _id: No
     text = _TIMESTAMP.sub(when, text)
     text = _CHANNEL.sub(lambda m: f"#{channel_names(int(m.group(1))) or m.group(1)}", text)
     text = _SPOILER.sub("[spoiler]", text)
-    return _ESCAPE.sub(r"\1", _MARKS.sub("", text))
+    text = _QUOTE.sub("", _CODE.sub(r"\1", _ITALIC.sub(r"\1", _MARKS.sub("", text))))
+    return _ESCAPE.sub(r"\1", text)
 
 
 def relative(delta: timedelta) -> str:

@@ -10,6 +10,7 @@ from bot.discussion.questions_store import QuestionStore
 from bot.discussion.store import PromptStore
 from bot.discussion.suggestions_store import SuggestionStore
 from bot.filmnight.store import FilmNightStore
+from bot.films.store import FilmStore
 from bot.flags.store import FlagStore
 from bot.metadata.store import MetadataStore
 from bot.polls.store import PollStore
@@ -27,6 +28,7 @@ class Store:
         self.meta = MetaStore(db)
         self.guilds = GuildStore(db)
         self.audit = AuditStore(db)
+        self.films = FilmStore(db)
         self.corpus = CorpusWriter(db)
         self.quotes = QuoteStore(db)
         self.queries = QueryStore(db)

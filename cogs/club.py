@@ -14,11 +14,11 @@ from discord.ext import commands
 from bot.club.job import DigestJob, GameJob
 from bot.club.service import ClubService
 from bot.club.views import DYNAMIC_ITEMS, forget, forget_view
-from bot.core.checks import is_moderator, require_guild, require_moderator
+from bot.core.checks import is_moderator, moderator_only, require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
-from bot.core.text import inert
+from bot.core.text import counted, inert
 from bot.core.time import iso
 from bot.corpus.lookup import film_choices
 
@@ -111,6 +111,7 @@ class Rate(commands.GroupCog, group_name="rate", group_description="Rate films a
                 view=forget_view(interaction.user.id), ephemeral=True, allowed_mentions=NO_MENTIONS,
             )
 
+    @moderator_only
     @app_commands.command(name="export", description="Download this server's ratings as JSON (moderators).")
     async def export(self, interaction: discord.Interaction) -> None:
         """This server's ratings as a JSON file; a take is included only if its author consented."""
@@ -124,7 +125,7 @@ class Rate(commands.GroupCog, group_name="rate", group_description="Rate films a
                 raise UserError(f"The export is {len(data):,} bytes, over this server's upload limit.")
             takes = sum(1 for item in items if "take" in item)
             await interaction.response.send_message(
-                f"{len(items)} ratings; {takes} takes whose authors agreed to share them (`/rate consent`).",
+                f"{counted(len(items), 'rating')}; {counted(takes, 'take')} whose authors agreed to share them (`/rate consent`).",
                 file=discord.File(io.BytesIO(data), filename="filmbot-ratings.json"),
                 ephemeral=True, allowed_mentions=NO_MENTIONS,
             )
@@ -132,7 +133,7 @@ class Rate(commands.GroupCog, group_name="rate", group_description="Rate films a
     @rate.autocomplete("film")
     @remove.autocomplete("film")
     async def film_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return await film_choices(self.bot.store, current)
+        return await film_choices(self.bot.store, current, interaction.guild_id)
 
 
 @app_commands.guild_only()
@@ -159,7 +160,7 @@ class Club(commands.Cog):
     @ratings.autocomplete("film")
     @compare.autocomplete("film")
     async def film_autocomplete_top(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return await film_choices(self.bot.store, current)
+        return await film_choices(self.bot.store, current, interaction.guild_id)
 
     # ------------------------------------------------------------------ digests
 

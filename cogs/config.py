@@ -9,11 +9,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.club.rules import validate_digest_hours
-from bot.core.checks import require_guild, require_moderator
+from bot.core.checks import moderator_only, require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.refusals import UserError
-from bot.core.text import inert
-from bot.core.time import canonical_zone, zone_suggestions
+from bot.core.text import counted, inert
+from bot.core.time import abbreviation_hint, canonical_zone, zone_suggestions
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 def parse_timezone(value: str) -> str:
     """The canonical IANA zone name, or UserError naming the bad value with an example."""
     name = canonical_zone(value)
+    if name is None and (hint := abbreviation_hint(value)):
+        raise UserError(hint)
     if name is None:
         raise UserError(
             f"“{inert((value or '').strip(), 64)}” is not a time zone I know. Use an IANA name such as"
@@ -38,6 +40,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
         self.bot = bot
         super().__init__()
 
+    @moderator_only
     @app_commands.command(name="moderator-role", description="Members with this role can manage reviews and schedules.")
     @app_commands.describe(role="The role; leave empty to rely on Manage Server only")
     async def moderator_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
@@ -51,6 +54,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
             text = f"Moderator role set to {role.mention}." if role else "Moderator role cleared: only Manage Server counts."
             await send_ephemeral(interaction, text)
 
+    @moderator_only
     @app_commands.command(name="timezone", description="The server's time zone for schedules, e.g. Europe/Paris.")
     @app_commands.describe(zone="IANA time zone name, e.g. Europe/Paris")
     async def timezone(self, interaction: discord.Interaction, zone: str) -> None:
@@ -66,6 +70,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
     async def zone_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=z, value=z) for z in zone_suggestions(current)]
 
+    @moderator_only
     @app_commands.command(name="log-channel", description="Where filmbot tells moderators about problems.")
     @app_commands.describe(channel="A text channel; leave empty to clear")
     async def log_channel(
@@ -78,6 +83,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
                 require_guild(interaction).id, actor_id=interaction.user.id, log_channel_id=channel.id if channel else None)
             await send_ephemeral(interaction, f"Log channel set to {channel.mention}." if channel else "Log channel cleared.")
 
+    @moderator_only
     @app_commands.command(name="watchlist-approval", description="Whether moderators approve watchlist suggestions.")
     @app_commands.describe(state="on: members' suggestions wait for a moderator in the log channel")
     async def watchlist_approval(self, interaction: discord.Interaction, state: str) -> None:
@@ -95,6 +101,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
     async def state_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=v, value=v) for v in ("on", "off")]
 
+    @moderator_only
     @app_commands.command(name="digest-hours", description="Hours after a discussion prompt for its thread digest.")
     @app_commands.describe(hours="0 turns digests off; 1 to 168 hours after the prompt (default 24)")
     async def digest_hours(self, interaction: discord.Interaction, hours: int) -> None:
@@ -103,16 +110,29 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
             await require_moderator(interaction, "change server settings")
             hours = validate_digest_hours(hours)
             await self.bot.store.club.set_digest_hours(require_guild(interaction).id, hours, interaction.user.id)
-            await send_ephemeral(interaction, f"Thread digests {'are off' if not hours else f'come {hours} h after a prompt'}.")
+            when = f"come {counted(hours, 'hour')} after a prompt" if hours else "are off"
+            await send_ephemeral(interaction, f"Thread digests {when}.")
 
     @app_commands.command(name="show", description="Show this server's filmbot settings.")
     async def show(self, interaction: discord.Interaction) -> None:
         """Show this server's filmbot settings."""
-        settings = await self.bot.store.guilds.get(require_guild(interaction).id)
+        guild_id = require_guild(interaction).id
+        settings = await self.bot.store.guilds.get(guild_id)
+        approval, reminder_role_id = await self.bot.store.filmnight.settings(guild_id)
+        hours = await self.bot.store.club.digest_hours(guild_id)
         role = f"<@&{settings.moderator_role_id}>" if settings.moderator_role_id else "none (Manage Server only)"
         channel = f"<#{settings.log_channel_id}>" if settings.log_channel_id else "none"
         zone = settings.timezone or f"{self.bot.settings.default_timezone} (default)"
-        await send_ephemeral(interaction, f"**Moderator role:** {role}\n**Time zone:** `{zone}`\n**Log channel:** {channel}")
+        digests = f"{counted(hours, 'hour')} after a prompt" if hours else "off"
+        reminders = f"<@&{reminder_role_id}>" if reminder_role_id else "none"
+        await send_ephemeral(interaction, "\n".join([
+            f"**Moderator role:** {role}",
+            f"**Time zone:** `{zone}`",
+            f"**Log channel:** {channel}",
+            f"**Watchlist approval:** {'on' if approval else 'off'} (`/config watchlist-approval`)",
+            f"**Thread digests:** {digests} (`/config digest-hours`)",
+            f"**Film-night reminder role:** {reminders} (`/filmnight reminder-role`)",
+        ]))
 
 
 async def setup(bot: FilmBot) -> None:

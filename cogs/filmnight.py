@@ -9,13 +9,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.checks import is_moderator, require_guild, require_moderator
+from bot.core.checks import is_moderator, moderator_only, require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
-from bot.core.films import TITLE_YEAR, option
+from bot.core.films import option
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
-from bot.core.text import clip, inert
-from bot.corpus.lookup import film_scope
+from bot.core.text import clip, counted, inert
+from bot.corpus.lookup import FilmScope, film_choices, film_scope
 from bot.filmnight import rules
 from bot.filmnight.job import FilmNightJob
 from bot.filmnight.render import (
@@ -27,6 +27,7 @@ from bot.filmnight.render import (
 )
 from bot.filmnight.rules import Entry
 from bot.filmnight.views import DYNAMIC_ITEMS, decision_view, watchlist_view
+from bot.films.rules import Ambiguous, Wanted, norm_key, parse_ref, parse_typed, ref
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -35,12 +36,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def _matches(entry: Entry, text: str) -> bool:
-    typed = text.casefold()
-    if typed in {entry.title.casefold(), entry.label.casefold(), str(entry.id)}:
-        return True
-    match = TITLE_YEAR.match(text)
-    return bool(match and match["title"].casefold() == entry.title.casefold() and int(match["year"]) == entry.year)
+def _names(entry: Entry, wanted: Wanted) -> bool:
+    """True when what a member typed names this entry's film (explicit id, or key + optional year)."""
+    if wanted.film_id is not None:
+        return entry.film_id == wanted.film_id
+    return norm_key(entry.title) == norm_key(wanted.title or "") and wanted.year in (None, entry.year)
 
 
 @app_commands.guild_only()
@@ -65,21 +65,36 @@ class FilmNight(commands.Cog):
     def store(self) -> FilmNightStore:
         return self.bot.store.filmnight
 
-    async def find_entry(self, guild_id: int, value: str, statuses: tuple[str, ...] = ("pending", "active")) -> Entry:
+    async def listed(self, guild_id: int, value: str, statuses: tuple[str, ...]) -> Entry | None:
+        """The entry typed text names among this server's (explicit `film:<id>`, 'Title (Year)' or a
+        title naming one listed film; digits are a title, never an entry number); None if not listed."""
         text = option(value)
         if text is None:
             raise UserError("Name a film, e.g. `La La Land` or `La La Land (2016)`.")
-        for entry in await self.store.entries(guild_id, statuses):
-            if _matches(entry, text):
-                return entry
-        raise UserError(f"“{inert(text, 80)}” is not on this server's watchlist. `/watchlist list` shows it.")
+        wanted = parse_typed(text, None, self.bot.now().year)
+        found = [e for e in await self.store.entries(guild_id, statuses) if _names(e, wanted)]
+        if len(found) > 1 and wanted.year is None:
+            films = [await self.bot.store.films.get(e.film_id) for e in found]
+            raise Ambiguous([f for f in films if f is not None])
+        return found[0] if found else None
+
+    async def find_entry(self, guild_id: int, value: str, statuses: tuple[str, ...] = ("pending", "active")) -> Entry:
+        entry = await self.listed(guild_id, value, statuses)
+        if entry is None:
+            shown = option(value) or ""
+            film = await self.bot.store.films.get(parse_ref(shown) or 0) if parse_ref(shown) else None
+            raise UserError(
+                f"“{inert(film.label if film else shown, 80)}” is not on this server's watchlist."
+                " `/watchlist list` shows it."
+            )
+        return entry
 
     async def entry_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         if interaction.guild is None:
             return []
         typed = (current or "").casefold()
         return [
-            app_commands.Choice(name=clip(e.label, 100), value=clip(e.label, 100))
+            app_commands.Choice(name=clip(e.choice_name, 100), value=ref(e.film_id))
             for e in await self.store.entries(interaction.guild.id, ("pending", "active"))
             if typed in e.label.casefold()
         ][:25]
@@ -92,18 +107,24 @@ class FilmNight(commands.Cog):
         """Suggest a film; with approval on, moderators approve it from the log channel."""
         async with user_errors(interaction):
             guild = require_guild(interaction)
-            name = rules.film_name(film, year)
+            chosen = await film_scope(self.bot.store, film) if parse_ref(film) is not None else None
+            name = chosen.film_id if chosen and chosen.film_id else rules.film_name(film, year, self.bot.now().year)
             clean = rules.clean_note(note)
             approval, _ = await self.store.settings(guild.id)
             held = approval and not await is_moderator(interaction)
-            entry, created = await self.store.add(
+            entry, created, backed = await self.store.add(
                 guild.id, name, clean, interaction.user.id, "pending" if held else "active", self.bot.now()
             )
             if not created:
                 state = "awaiting approval" if entry.status == "pending" else entry.status
-                raise UserError(
-                    f"**{inert(entry.label, 150)}** is already on the watchlist ({state}). Back it with `/watchlist support`."
+                if not backed:
+                    why = "and you already back it" if entry.status != "watched" else "and the club has seen it"
+                    raise UserError(f"**{inert(entry.label, 150)}** is already on the watchlist ({state}) {why}.")
+                await send_ephemeral(
+                    interaction, f"**{inert(entry.label, 150)}** is already on the watchlist ({state}):"
+                    f" you now back it ({entry.support} in all)."
                 )
+                return
             if not held:
                 await send_ephemeral(interaction, f"Added **{inert(entry.label, 150)}** to the watchlist.")
                 return
@@ -151,6 +172,7 @@ class FilmNight(commands.Cog):
             await self.store.remove(entry, interaction.user.id, audited=moderator)
             await send_ephemeral(interaction, f"Removed **{inert(entry.label, 150)}** from the watchlist.")
 
+    @moderator_only
     @watchlist.command(name="import", description="Moderators: import a Letterboxd export CSV or a one-title-per-line file.")
     @app_commands.describe(file="Letterboxd watchlist/list CSV (Date, Name, Year, Letterboxd URI) or plain text")
     async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
@@ -164,20 +186,26 @@ class FilmNight(commands.Cog):
                 shown = "\n".join(f"line {n}: {inert(why, 150)}" for n, why in plan.rejected[:10])
                 more = f"\n… and {len(plan.rejected) - 10} more." if len(plan.rejected) > 10 else ""
                 raise UserError(
-                    clip(f"Nothing was imported: {len(plan.rejected)} row(s) rejected.\n{shown}{more}", 1900)
+                    clip(f"Nothing was imported: {counted(len(plan.rejected), 'row')} rejected.\n{shown}{more}", 1900)
                 )
             added, duplicates = await self.store.import_films(
                 require_guild(interaction).id, plan.films, moderator.id, self.bot.now()
             )
             await send_ephemeral(
-                interaction, f"Imported the watchlist: {added} added, {duplicates + plan.repeated} duplicate(s), 0 rejected."
+                interaction, f"Imported the watchlist: {added} added, {counted(duplicates + plan.repeated, 'duplicate')}, 0 rejected."
             )
 
     support.autocomplete("film")(entry_autocomplete)
     remove.autocomplete("film")(entry_autocomplete)
 
+    @add.autocomplete("film")
+    async def add_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        """Films the club knows ('Title (Year) — Director'); a new title is typed as is."""
+        return await film_choices(self.bot.store, current, interaction.guild_id)
+
     # ------------------------------------------------------------------ /filmnight
 
+    @moderator_only
     @filmnight.command(name="pick", description="Moderators: a vote over the top watchlist films.")
     @app_commands.describe(
         candidates=f"How many of the most supported films (default {rules.DEFAULT_CANDIDATES}, at most {rules.MAX_CANDIDATES})",
@@ -196,6 +224,7 @@ class FilmNight(commands.Cog):
                 raise UserError("The method is `ranked` (order your top 3) or `single` (one choice each).")
             await self.bot.filmnight.post_pick(interaction, candidates, hours, method)
 
+    @moderator_only
     @filmnight.command(name="schedule", description="Moderators: schedule the screening as a server event.")
     @app_commands.describe(
         film="A film on the watchlist (or with reviews)",
@@ -209,17 +238,14 @@ class FilmNight(commands.Cog):
     ) -> None:
         """Create the Discord event, arm the reminders, make it the current film."""
         async with user_errors(interaction):
-            moderator = await require_moderator(interaction, "schedule a film night")
+            await require_moderator(interaction, "schedule a film night")
             guild = require_guild(interaction)
-            try:
-                entry = await self.find_entry(guild.id, film, ("active", "watched", "pending"))
-            except UserError:
-                scope = await film_scope(self.bot.store, film)  # a reviewed film not on the watchlist
-                assert scope.label is not None
-                match = TITLE_YEAR.match(scope.label)
-                name = rules.film_name(match["title"], match["year"]) if match else rules.film_name(scope.label)
-                entry, _ = await self.store.add(guild.id, name, None, moderator.id, "active", self.bot.now())
-            screening = await self.bot.filmnight.schedule(interaction, entry, when, where, channel)
+            entry = await self.listed(guild.id, film, ("active", "watched", "pending"))
+            # Not listed: any film of the catalogue (reviewed, or listed in the past); it is listed
+            # with the screening, only once everything else was accepted.
+            scope = FilmScope(str(entry.film_id), entry.label, entry.title, entry.year) if entry \
+                else await film_scope(self.bot.store, film)
+            screening = await self.bot.filmnight.schedule(interaction, scope, when, where, channel)
             await interaction.response.send_message(
                 f"🎬 **{inert(screening.label, 150)}** is scheduled for {when_line(screening)}. It is now the"
                 " server's current film; its spoiler themes unlock when the screening ends.",
@@ -238,6 +264,7 @@ class FilmNight(commands.Cog):
                 embed=next_embed(screening, where), ephemeral=True, allowed_mentions=NO_MENTIONS
             )
 
+    @moderator_only
     @filmnight.command(name="cancel", description="Moderators: cancel the upcoming film night.")
     async def cancel(self, interaction: discord.Interaction) -> None:
         """Cancel the screening and delete its server event."""
@@ -249,6 +276,7 @@ class FilmNight(commands.Cog):
             await self.bot.filmnight.cancel(screening, moderator.id)
             await send_ephemeral(interaction, f"Cancelled the screening of **{inert(screening.label, 150)}**.")
 
+    @moderator_only
     @filmnight.command(name="move", description="Moderators: move the upcoming film night.")
     @app_commands.describe(when="Server time, e.g. 2026-12-04 20:00, tomorrow 20:00, fri 21:00")
     async def move(self, interaction: discord.Interaction, when: str) -> None:
@@ -261,6 +289,7 @@ class FilmNight(commands.Cog):
             moved = await self.bot.filmnight.move(interaction, screening, when)
             await send_ephemeral(interaction, f"Moved **{inert(moved.label, 150)}** to {when_line(moved)}.")
 
+    @moderator_only
     @filmnight.command(name="unlock", description="Moderators: open spoiler themes before the screening ends.")
     async def unlock(self, interaction: discord.Interaction) -> None:
         """Open the current film's spoiler themes early."""
@@ -281,6 +310,7 @@ class FilmNight(commands.Cog):
                 embed=history_embed(screenings), ephemeral=True, allowed_mentions=NO_MENTIONS
             )
 
+    @moderator_only
     @filmnight.command(name="reminder-role", description="Moderators: the role pinged by screening reminders.")
     @app_commands.describe(role="The role; leave empty to ping nobody")
     async def reminder_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
@@ -299,22 +329,22 @@ class FilmNight(commands.Cog):
 
     @schedule.autocomplete("film")
     async def schedule_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return await self.entry_autocomplete(interaction, current)
+        listed = await self.entry_autocomplete(interaction, current)
+        others = [c for c in await film_choices(self.bot.store, current, interaction.guild_id)
+                  if c.value not in {e.value for e in listed}]
+        return (listed + others)[:25]
 
     # ------------------------------------------------------------------ Discord's own event UI
 
     @commands.Cog.listener()
     async def on_scheduled_event_update(self, before: discord.ScheduledEvent, after: discord.ScheduledEvent) -> None:
         screening = await self.store.by_event(after.id)
-        if screening is None or screening.status != "scheduled":
-            return
-        if after.status in (discord.EventStatus.cancelled,):
-            await self.bot.filmnight.event_gone(after.id, "event cancelled in Discord")
-        elif after.status is discord.EventStatus.completed:
-            if await self.store.claim_reminder(screening.id, "end"):
-                await self.bot.filmnight.end(screening, self.bot.get_channel(screening.channel_id))
-        elif after.status is discord.EventStatus.scheduled:
-            await self.bot.filmnight.follow_times(screening, after.start_time, after.end_time, None)
+        if screening is not None and screening.status == "scheduled":
+            await self.bot.filmnight.follow_event(screening, after)  # an early end runs through the job
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        self.job.reconcile_soon()  # events changed or deleted while the bot was offline
 
     @commands.Cog.listener()
     async def on_scheduled_event_delete(self, event: discord.ScheduledEvent) -> None:

@@ -21,6 +21,7 @@ from bot.corpus.lookup import (
     resolve_theme,
     theme_choices,
     theme_list,
+    themes_with_passages,
 )
 from bot.filmnight.gate import film_or_current
 from bot.quotes.fts import keywords
@@ -92,9 +93,10 @@ class Quotes(commands.Cog):
                 raise UserError(f"There's nothing to search for in “{inert(query, 80)}”: try plain words.")
             results, partial = await self.bot.store.quotes.search_bounded(query)
             if not results:
+                with_passages = await themes_with_passages(self.bot.store, self.bot.themes)
                 raise UserError(
-                    f"No passage mentions “{inert(query, 80)}”. Themes you could try: "
-                    f"{theme_list(self.bot.themes)}."
+                    f"No passage mentions “{inert(query, 80)}”."
+                    + (f" Themes you could try: {theme_list(with_passages)}." if with_passages else "")
                 )
             embed = discord.Embed(
                 title=clip(f"Passages matching “{inert(query, 100)}”", 256), colour=FILM_CLUB_COLOUR
@@ -132,7 +134,7 @@ class Quotes(commands.Cog):
 
     @quote.autocomplete("film")
     async def film_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return await film_choices(self.bot.store, current)
+        return await film_choices(self.bot.store, current, interaction.guild_id)
 
     @quote.autocomplete("critic")
     async def critic_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

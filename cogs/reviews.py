@@ -13,13 +13,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.checks import interaction_data, require_moderator
+from bot.core.checks import interaction_data, moderator_only, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
-from bot.core.text import clip, inert
-from bot.corpus.lookup import critic_choices, film_choices
+from bot.core.text import clip, counted, inert
+from bot.corpus.lookup import critic_choices, film_choices, film_text
 from bot.quotes.rules import QuoteFilters
+from bot.reviews.link_views import LINK_EDIT_ID, LinkButton, start_link_preview, submit_edit_form
 from bot.reviews.render import (
     changes_text,
     history_text,
@@ -112,19 +113,21 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(RemoveButton, ListPageButton)
+        self.bot.add_dynamic_items(RemoveButton, ListPageButton, LinkButton)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(RemoveButton, ListPageButton)
+        self.bot.remove_dynamic_items(RemoveButton, ListPageButton, LinkButton)
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """/review add forms: handled from their saved draft, so they survive restarts."""
+        """/review add forms and add-link's Edit details: handled from their saved draft (restarts)."""
         if interaction.type is not discord.InteractionType.modal_submit:
             return
-        match = DRAFT_ID.match(str(interaction_data(interaction).get("custom_id", "")))
-        if match:
+        custom_id = str(interaction_data(interaction).get("custom_id", ""))
+        if match := DRAFT_ID.match(custom_id):
             await submit_draft(interaction, int(match.group(1)))
+        elif match := LINK_EDIT_ID.match(custom_id):
+            await submit_edit_form(interaction, int(match.group(1)))
 
     async def find(self, value: str) -> ReviewRow:
         review_id = parse_review_id(value)
@@ -133,6 +136,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
             raise UserError(f"There is no review #{review_id}. `/review list` shows them all.")
         return row
 
+    @moderator_only
     @app_commands.command(
         name="add", description="Add a review: attach a .txt/.md file, or paste up to 4,000 characters."
     )
@@ -162,13 +166,38 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         async with user_errors(interaction):
             await require_moderator(interaction, "add reviews")
             # Validated before the form opens: no typing in vain.
-            meta = check_meta(film, year, critic, outlet, url, date, spoiler=spoiler)
+            meta = check_meta(await film_text(self.bot.store, film) or film, year, critic, outlet, url, date,
+                              spoiler=spoiler)
             if file is None:
                 await open_draft_form(interaction, meta)
                 return
             check_upload(file.filename, file.size)
             await store_review(interaction, meta, decode_upload(file.filename, await file.read()))
 
+    @moderator_only
+    @app_commands.command(
+        name="add-link", description="Add a review from its web page: see a private preview, then Save."
+    )
+    @app_commands.describe(
+        url="The review's page (http/https); only public web pages are fetched",
+        film="The film, if the page title does not name it (new films are created)",
+        year="Release year, e.g. 2014",
+        spoiler="The whole review gives the ending away: every quote from it is hidden behind a spoiler tag",
+    )
+    async def add_link(
+        self,
+        interaction: discord.Interaction,
+        url: str,
+        film: str | None = None,
+        year: int | None = None,
+        spoiler: bool = False,
+    ) -> None:
+        """Fetch a review page, show privately what would be stored, then Save, Edit details or Cancel."""
+        async with user_errors(interaction):
+            await require_moderator(interaction, "add reviews")
+            await start_link_preview(interaction, url, film, year, spoiler)
+
+    @moderator_only
     @app_commands.command(
         name="edit", description="Fix a review's film, critic, outlet, link or date (- clears)."
     )
@@ -196,7 +225,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         async with user_errors(interaction):
             await require_moderator(interaction, "edit reviews")
             row = await self.find(review)
-            changes = self.edit_changes(film, critic, outlet, url, date, spoiler)
+            changes = self.edit_changes(await film_text(self.bot.store, film), critic, outlet, url, date, spoiler)
             result = await self.bot.store.reviews.edit(
                 row.id, changes, actor_id=interaction.user.id, guild_id=interaction.guild_id
             )
@@ -236,6 +265,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
             )
         return changes
 
+    @moderator_only
     @app_commands.command(name="remove", description="Remove a review and its passages (asks to confirm).")
     @app_commands.describe(review="The review (id)")
     async def remove(self, interaction: discord.Interaction, review: str) -> None:
@@ -253,7 +283,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
             await interaction.response.send_message(
                 clip(
                     f"Remove review #{row.id} ({inert(row.critic or 'Unattributed', 100)} on"
-                    f" *{inert(row.film_title, 150)}*) and its {row.passages} passages?"
+                    f" *{inert(row.film_title, 150)}*) and its {counted(row.passages, 'passage')}?"
                     f" Its theme tags and rotation history go too.{bundled}\n"
                     "Dismiss this message to keep it.",
                     2000,
@@ -294,6 +324,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
                 allowed_mentions=NO_MENTIONS,
             )
 
+    @moderator_only
     @app_commands.command(name="export", description="Download the whole corpus as a JSON file (moderators).")
     async def export(self, interaction: discord.Interaction) -> None:
         """Download the whole corpus as a JSON file, the format /review import reads."""
@@ -308,13 +339,14 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
                 )
             stamp = self.bot.now().strftime("%Y%m%d-%H%M")
             await interaction.response.send_message(
-                f"The corpus: {len(items)} reviews (format filmbot-reviews, version 1)."
+                f"The corpus: {counted(len(items), 'review')} (format filmbot-reviews, version 1)."
                 " `/review import` reads it back.",
                 file=discord.File(io.BytesIO(data), filename=f"filmbot-reviews-{stamp}.json"),
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
             )
 
+    @moderator_only
     @app_commands.command(
         name="import", description="Add reviews from a /review export file (all or nothing)."
     )
@@ -350,6 +382,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         )
         return import_summary(len(added), [inert(prepared[i].meta.film, 60) for i in dup_indexes], [])
 
+    @moderator_only
     @app_commands.command(name="history", description="Who changed which review, and when (moderators).")
     @app_commands.describe(review="Only this review's history (id)")
     async def history(self, interaction: discord.Interaction, review: str | None = None) -> None:
@@ -376,10 +409,11 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         return choices
 
     @add.autocomplete("film")
+    @add_link.autocomplete("film")
     @edit.autocomplete("film")
     @list_reviews.autocomplete("film")
     async def film_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return await film_choices(self.bot.store, current)
+        return await film_choices(self.bot.store, current, interaction.guild_id)
 
     @add.autocomplete("critic")
     @edit.autocomplete("critic")

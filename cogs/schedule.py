@@ -13,7 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.channels import visible_to
-from bot.core.checks import is_moderator, require_guild, require_moderator
+from bot.core.checks import is_moderator, moderator_only, require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
@@ -21,6 +21,7 @@ from bot.core.text import clip, inert
 from bot.core.time import from_iso, zone_suggestions
 from bot.corpus.lookup import film_choices, film_scope, resolve_theme, scope_themes, theme_choices
 from bot.discussion.post import PostedPrompt, check_bot_permissions, post_prompt
+from bot.films.rules import parse_ref
 from bot.schedules.job import ScheduleJob, unusable
 from bot.schedules.rules import Cadence, ScheduleInputError, discord_timestamp
 from bot.schedules.store import Schedule
@@ -62,6 +63,7 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
             raise UserError(f"There is no schedule #{schedule_id} on this server. See `/schedule list`.")
         return schedule
 
+    @moderator_only
     @app_commands.command(name="set", description="Post a discussion prompt on a schedule (moderators).")
     @app_commands.describe(
         channel="Where to post", time="Time of day, 24-hour HH:MM, e.g. 09:00",
@@ -89,7 +91,7 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
             if theme and theme.strip() and theme.strip().casefold() != ROTATION:
                 resolved = resolve_theme(scope_themes(self.bot.themes, scope), theme[:100])  # the film's themes
                 theme_key = resolved.key if resolved else None
-            film_label = scope.label
+            film_ref = scope.ref  # the film by id (`film:<id>`), shown by its label
             if ping_role is not None and ping_role.is_default():
                 raise UserError("Pick a specific role to ping, not @everyone.")
             check_bot_permissions(channel, make_thread=thread)
@@ -98,7 +100,7 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
                                 " Remove one with `/schedule remove` first.")
             schedule = await self.bot.store.schedules.create(
                 guild_id=require_guild(interaction).id, channel_id=channel.id, cadence=cadence, theme=theme_key,
-                film=film_label, ping_role_id=ping_role.id if ping_role else None, make_thread=thread,
+                film=film_ref, ping_role_id=ping_role.id if ping_role else None, make_thread=thread,
                 actor_id=member.id, now=self.bot.now(),
             )
             self.bot.scheduler.wake()
@@ -120,7 +122,7 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
 
     @set_.autocomplete("film")
     async def film_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice]:
-        return await film_choices(self.bot.store, current)
+        return await film_choices(self.bot.store, current, interaction.guild_id)
 
     async def describe(self, schedule: Schedule, server_zone: str) -> str:
         """One schedule as shown by set and list: settings, state, next three runs, last outcome."""
@@ -128,8 +130,11 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
         cadence = (schedule.cadence.describe() if problem is None
                    else inert(f"{schedule.time_of_day} {schedule.days} ({schedule.timezone})", 120))
         theme = f"`{schedule.theme}`" if schedule.theme else "rotation"
+        film_id = parse_ref(schedule.film)
+        named = await self.bot.store.films.get(film_id) if film_id is not None else None
+        film = named.label if named else schedule.film
         head = (f"**#{schedule.id}** · {cadence} · <#{schedule.channel_id}> · theme {theme}"
-                + (f" · film *{inert(schedule.film, 100)}*" if schedule.film else "")
+                + (f" · film *{inert(film, 100)}*" if film else "")
                 + (f" · pings <@&{schedule.ping_role_id}>" if schedule.ping_role_id else "")
                 + ("" if schedule.make_thread else " · no thread"))
         if problem is not None and not schedule.paused:  # the job pauses it at its next run
@@ -176,6 +181,7 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
             for page in pages[1:]:
                 await interaction.followup.send(page, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
+    @moderator_only
     @app_commands.command(name="pause", description="Stop a schedule from posting until resumed (moderators).")
     @app_commands.describe(id="The schedule number from /schedule list")
     async def pause(self, interaction: discord.Interaction, id: int) -> None:
@@ -191,6 +197,7 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
             self.bot.scheduler.wake()
             await send_ephemeral(interaction, f"Schedule #{id} paused. `/schedule resume id:{id}` restarts it.")
 
+    @moderator_only
     @app_commands.command(name="resume", description="Restart a paused schedule from its next slot (moderators).")
     @app_commands.describe(id="The schedule number from /schedule list")
     async def resume(self, interaction: discord.Interaction, id: int) -> None:
@@ -212,6 +219,7 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
             text = await self.describe(resumed, await self.server_zone(require_guild(interaction).id))
             await send_ephemeral(interaction, f"Schedule resumed.\n{text}")
 
+    @moderator_only
     @app_commands.command(name="remove", description="Delete a schedule for good (moderators).")
     @app_commands.describe(id="The schedule number from /schedule list")
     async def remove(self, interaction: discord.Interaction, id: int) -> None:
@@ -223,6 +231,7 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
             self.bot.scheduler.wake()
             await send_ephemeral(interaction, f"Schedule #{id} removed.")
 
+    @moderator_only
     @app_commands.command(name="skip", description="Skip a schedule's next post (moderators).")
     @app_commands.describe(id="The schedule number from /schedule list")
     async def skip(self, interaction: discord.Interaction, id: int) -> None:
@@ -241,6 +250,7 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
             await send_ephemeral(interaction, f"Skipped schedule #{id}'s post of {discord_timestamp(slot)}."
                                               f" Next: {discord_timestamp(after) if after else 'none'}.")
 
+    @moderator_only
     @app_commands.command(name="test", description="Post one of a schedule's prompts now, as a try-out (moderators).")
     @app_commands.describe(id="The schedule number from /schedule list")
     async def test(self, interaction: discord.Interaction, id: int) -> None:

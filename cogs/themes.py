@@ -15,12 +15,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.checks import is_moderator, require_guild, require_moderator
+from bot.core.checks import is_moderator, moderator_only, require_guild, require_moderator
 from bot.core.errors import user_errors
 from bot.core.films import option
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
-from bot.core.text import SPOILER_WARNING, clip, inert
+from bot.core.text import SPOILER_WARNING, clip, counted, inert
 from bot.corpus import Theme, themes_for_film
 from bot.corpus.lookup import (
     FilmScope,
@@ -117,13 +117,13 @@ class ThemeAdmin(commands.Cog):
         async with user_errors(interaction):
             guild = require_guild(interaction)
             scope = await film_scope(self.bot.store, option(film))
-            counts = await self.bot.store.quotes.theme_counts(scope.key or None)
+            counts = await self.bot.store.quotes.theme_counts(scope.ref)
             edits = await self.bot.store.questions.rows(guild.id, film_key=scope.key or None)
             films = await self._films()
             blocks = []
             for key, theme in scope_themes(self.bot.themes, scope).items():
                 flag = f" · {SPOILER_WARNING}" if theme.spoiler else ""
-                head = f"• **{inert(theme.name, 100)}** (`{key}`): {counts.get(key, 0)} passages{flag}"
+                head = f"• **{inert(theme.name, 100)}** (`{key}`): {counted(counts.get(key, 0), 'passage')}{flag}"
                 blocks.append("\n".join([head, *_question_lines(theme, scope, edits, films)]))
             anywhere = [row for row in edits if row.action == "add" and row.theme == ANY_THEME]
             if anywhere:
@@ -168,6 +168,7 @@ class ThemeAdmin(commands.Cog):
             raise UserError(f"{name} has no such question. `/theme list` shows them.")
         await interaction.response.send_message(replies[outcome], ephemeral=True, allowed_mentions=NO_MENTIONS)
 
+    @moderator_only
     @question_group.command(name="add", description="Add a discussion question to a theme (moderators).")
     @app_commands.describe(
         theme="The theme, e.g. ending", question="The question; {film} becomes the film's title",
@@ -180,6 +181,7 @@ class ThemeAdmin(commands.Cog):
         async with user_errors(interaction):
             await self._change_question(interaction, theme, question, film, "add")
 
+    @moderator_only
     @question_group.command(name="remove", description="Remove an added question, or hide a bundled one (moderators).")
     @app_commands.describe(theme="The theme, e.g. ending", question="The question, as /theme list shows it",
                            film="Only for this film (default: every film)")
@@ -222,6 +224,7 @@ class ThemeAdmin(commands.Cog):
             ephemeral=True, allowed_mentions=NO_MENTIONS,
         )
 
+    @moderator_only
     @passage_group.command(name="tag", description="Tag a passage with a theme (moderators).")
     @app_commands.describe(passage="As its quote footer shows it, e.g. Review #12 · passage 3", theme="e.g. ending")
     async def passage_tag(self, interaction: discord.Interaction, passage: str, theme: str) -> None:
@@ -229,6 +232,7 @@ class ThemeAdmin(commands.Cog):
         async with user_errors(interaction):
             await self._retag(interaction, passage, theme, "add")
 
+    @moderator_only
     @passage_group.command(name="untag", description="Remove a wrong theme from a passage (moderators).")
     @app_commands.describe(passage="As its quote footer shows it, e.g. Review #12 · passage 3", theme="e.g. ending")
     async def passage_untag(self, interaction: discord.Interaction, passage: str, theme: str) -> None:
@@ -236,6 +240,7 @@ class ThemeAdmin(commands.Cog):
         async with user_errors(interaction):
             await self._retag(interaction, passage, theme, "remove")
 
+    @moderator_only
     @passage_group.command(name="flagged", description="Passages members flagged, with Hide/Keep/Spoiler/Trim (moderators).")
     async def passage_flagged(self, interaction: discord.Interaction) -> None:
         """The queue of passages this server's members flagged, counted by reason (never who), with decisions."""
@@ -253,6 +258,7 @@ class ThemeAdmin(commands.Cog):
         reply = await passage_reply(self.bot, member.guild.id, quote.passage_id, done)
         await interaction.response.send_message(reply, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
+    @moderator_only
     @passage_group.command(name="hide", description="Never quote or prompt a passage again, in every server (moderators).")
     @app_commands.describe(passage="As its quote footer shows it, e.g. Review #12 · passage 3")
     async def passage_hide(self, interaction: discord.Interaction, passage: str) -> None:
@@ -260,6 +266,7 @@ class ThemeAdmin(commands.Cog):
         async with user_errors(interaction):
             await self._hide_or_show(interaction, passage, Decision.HIDE)
 
+    @moderator_only
     @passage_group.command(name="show", description="Quote and prompt a hidden passage again; shows its flags (moderators).")
     @app_commands.describe(passage="As its quote footer shows it, e.g. Review #12 · passage 3")
     async def passage_show(self, interaction: discord.Interaction, passage: str) -> None:
@@ -328,7 +335,7 @@ class ThemeAdmin(commands.Cog):
     @question_add.autocomplete("film")
     @question_remove.autocomplete("film")
     async def film_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return await film_choices(self.bot.store, current)
+        return await film_choices(self.bot.store, current, interaction.guild_id)
 
 
 async def setup(bot: FilmBot) -> None:

@@ -11,7 +11,7 @@ from bot import Settings, create_bot
 from bot.core.config import DEFAULT_DATA_DIR
 
 # Every test sees Discord errors as discord.py raises them (DiscordServerError for 5xx), see faults.py.
-from tests.faults import realistic_http_errors  # noqa: F401
+from tests.faults import discord_history_order, realistic_http_errors  # noqa: F401
 from tests.helpers import World
 
 # Tests that boot a whole simulated bot, or are slow by nature, carry the `slow` marker, so the inner loop
@@ -57,3 +57,14 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DEFAULT_DATA_DIR, target, ignore=shutil.ignore_patterns("*.db", "*.db-*"))
     return target
+
+
+@pytest.fixture(scope="session")
+def review_site():
+    """The loopback review website (tests.helpers.ReviewSite), one per test session."""
+    from tests.helpers import ReviewSite
+
+    site = ReviewSite().start()
+    yield site
+    site.stop()
+

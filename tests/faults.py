@@ -11,6 +11,10 @@ sees that: discord.py retries 5xx (and waits out 429s) itself, then raises `Disc
 
 `db_fault` makes a store method raise like a locked or full SQLite database.
 
+`discord_history_order` (autouse, like the errors): a history read with `after=` returns the *oldest*
+page after that message, as Discord does, where simcord returns the newest one (so discord.py's paging
+forward stopped after one page and a long thread looked 100 messages long).
+
 New tests inject faults only through `discord_fault` and `db_fault` (never `env.inject_error` directly).
 """
 
@@ -22,6 +26,8 @@ from typing import Any
 import discord
 import pytest
 from simcord.http import client as sim_client
+from simcord.http import router as sim_router
+from simcord.http.routes import messages as sim_messages
 
 
 class FakeResponse:
@@ -55,6 +61,26 @@ def _raise_like_discord_py(error: Any) -> None:
 def realistic_http_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     """Autouse for every test (tests/conftest.py imports it): simcord's backend errors surface as discord.py's."""
     monkeypatch.setattr(sim_client, "_raise_for", _raise_like_discord_py)
+
+
+@pytest.fixture(autouse=True)
+def discord_history_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Autouse (tests/conftest.py imports it): GET messages with `after=` answers Discord's oldest page first."""
+    original = sim_messages.get_history
+
+    def oldest_page_after(ctx: Any) -> Any:
+        params = ctx.params
+        if "after" in params and "before" not in params and "around" not in params:
+            after, limit = int(params["after"]), int(params.get("limit", 50))
+            newer = sorted(m.id for m in ctx.backend.messages[ctx.int_arg("channel_id")].values()
+                           if not m.is_ephemeral and m.id > after)
+            if len(newer) > limit:  # the page is the `limit` messages right after `after` (newest first within it)
+                ctx.params = {**params, "before": str(newer[limit])}
+        return original(ctx)
+
+    routes = [(template, oldest_page_after if handler is original else handler)
+              for template, handler in sim_router._ROUTES["GET"]]
+    monkeypatch.setitem(sim_router._ROUTES, "GET", routes)
 
 
 def discord_fault(env: Any, method: str, path: str, status: int, *, times: int | None = 1, code: int = 0) -> None:

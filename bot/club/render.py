@@ -9,7 +9,7 @@ import discord
 from bot.club import rules
 from bot.club.rules import Summary
 from bot.core.render import FILM_CLUB_COLOUR
-from bot.core.text import clip, inert
+from bot.core.text import clip, counted, inert
 
 # Charts are cards with their own dark background: a transparent chart loses its text on one of Discord's
 # two themes, and a white one glares on the dark theme most members use. The bar colours come from the
@@ -51,7 +51,7 @@ def chart_png(summary: Summary, title: str) -> bytes:
 def ratings_embed(label: str, summary: Summary, takes: list[tuple[str, rules.Rating]], *, bars: bool) -> discord.Embed:
     """Average, count, (text bars when no image) and up to three takes with their authors' names."""
     if summary.count:
-        head = f"**{summary.average:.2f}★** average from {summary.count} rating{'s' if summary.count != 1 else ''}"
+        head = f"**{summary.average:.2f}★** average from {counted(summary.count, 'rating')}"
     else:
         head = "No ratings yet. Be the first: `/rate film`."
     description = head + ("\n\n" + rules.text_bars(summary) if bars and summary.count else "")
@@ -67,6 +67,6 @@ def round_embed(number: int, rounds: int, quote: str | None, deadline_ts: int) -
     body = "> " + inert(quote, 900) if quote else "*(this quote was withdrawn by its author)*"
     return discord.Embed(
         title=f"🎭 Critic or club? Round {number}/{rounds}",
-        description=f"{body}\n\nA critic's passage, or a club member's take? Answer before <t:{deadline_ts}:R>.",
+        description=f"{body}\n\nA critic's passage, or a club member's take? Time's up <t:{deadline_ts}:R>.",
         colour=FILM_CLUB_COLOUR,
     )

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from bot.core.refusals import UserError
-from bot.core.text import clip, has_control_chars, inert
+from bot.core.text import clip, counted, has_control_chars, inert
 
 TAKE_MAX = 280
 GAME_ROUNDS_MAX = 10
@@ -149,7 +149,7 @@ def leaderboard_lines(rows: list[tuple[str, int, int]]) -> str:
         return "Nobody has played yet. Start a game with `/game critic-or-club`."
     medals = {1: "🥇", 2: "🥈", 3: "🥉"}
     return "\n".join(
-        f"{medals.get(n, f'{n}.')} **{inert(name, 80)}** — {points} point{'s' if points != 1 else ''}"
+        f"{medals.get(n, f'{n}.')} **{inert(name, 80)}** — {counted(points, 'point')}"
         f" ({answered} answered)"
         for n, (name, points, answered) in enumerate(rows, start=1)
     )
@@ -170,17 +170,18 @@ class ThreadStats:
     participants: int
     top_url: str | None
     top_reactions: int
+    more: bool = False  # the thread is longer than the digest reads: the counts are "over"
 
 
 def digest_text(stats: ThreadStats, critic_line: str | None, hours: int) -> str:
     """The digest posted in a prompt's thread: counts, the most-reacted reply, the opening critic line."""
-    lines = [f"🧵 **Thread digest** — the first {hours} h"]
+    lines = [f"🧵 **Thread digest** — the first {'hour' if hours == 1 else f'{hours} hours'}"]
     lines.append(
-        f"{stats.replies} repl{'y' if stats.replies == 1 else 'ies'} from {stats.participants}"
-        f" participant{'s' if stats.participants != 1 else ''}."
+        f"{'over ' if stats.more else ''}{counted(stats.replies, 'reply', 'replies')}"
+        f" from {counted(stats.participants, 'participant')}."
     )
     if stats.top_url and stats.top_reactions:
-        lines.append(f"Most-reacted reply ({stats.top_reactions} reactions): {stats.top_url}")
+        lines.append(f"Most-reacted reply ({counted(stats.top_reactions, 'reaction')}): {stats.top_url}")
     if critic_line:
         lines.append(f"Started from: “{inert(critic_line, 300)}”")
     return clip("\n".join(lines), 2000)

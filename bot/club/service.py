@@ -22,7 +22,7 @@ from bot.club.views import game_view
 from bot.core.checks import require_channel_id, require_guild
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
-from bot.core.text import attribution_line, clip, inert
+from bot.core.text import attribution_line, clip, counted, inert
 from bot.core.time import iso
 from bot.corpus import contrast_side, tag_passage
 from bot.corpus.lookup import FilmScope, film_scope
@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 SPLIT_SAMPLE = 300  # critic passages a theme poll's critics-vs-club split scores at most (a uniform sample)
 
 FORMER_MEMBER = "a former member"
+# A digest reads the whole thread, up to this many messages (100 a request); a longer one says "over N".
+DIGEST_READ_MAX = 20_000
 
 
 class ClubService:
@@ -115,7 +117,8 @@ class ClubService:
         """Critics' themes (passage counts) beside the themes the members' takes talk about."""
         guild = require_guild(interaction)
         scope = await self.film(guild.id, film)
-        critic_counts = await self.bot.store.quotes.theme_counts(scope.key)
+        reviewed = any(film_id == scope.film_id for film_id, *_ in await self.bot.store.quotes.films())
+        critic_counts = await self.bot.store.quotes.theme_counts(scope.ref) if reviewed else {}
         club_counts: dict[str, int] = {}
         takes = [r.take for r in await self.store.ratings(guild.id, int(scope.key)) if r.take]
         for take in takes:
@@ -132,7 +135,9 @@ class ClubService:
                     f" · club {club} ({round(club * 100 / club_total)}%)"
                 )
         description = "\n".join(lines) or "No themes yet on either side."
-        description += f"\n\n{len(takes)} take{'s' if len(takes) != 1 else ''} from the club."
+        if not reviewed:
+            description = "**Critics:** no critic reviews yet.\n" + description
+        description += f"\n\n{counted(len(takes), 'take')} from the club."
         if not takes:
             description += " Add yours: `/rate film stars take`."
         return discord.Embed(title=clip(f"🎬 Critics vs club: {inert(scope.label or '')}", 256),
@@ -305,7 +310,11 @@ class ClubService:
             authors: set[int] = set()
             top: tuple[int, str] | None = None
             me = self.bot.user.id if self.bot.user else 0
-            async for message in thread.history(limit=1000, oldest_first=True):
+            read = 0
+            async for message in thread.history(limit=DIGEST_READ_MAX + 1, oldest_first=True):
+                read += 1
+                if read > DIGEST_READ_MAX:  # one page past the cap: the counts are a floor, say so
+                    break
                 if message.author.id == me or message.author.bot:
                     continue
                 if message.type not in (discord.MessageType.default, discord.MessageType.reply):
@@ -315,7 +324,8 @@ class ClubService:
                 reactions = sum(reaction.count for reaction in message.reactions)
                 if reactions and (top is None or reactions > top[0]):
                     top = (reactions, message.jump_url)
-            stats = rules.ThreadStats(replies, len(authors), top[1] if top else None, top[0] if top else 0)
+            stats = rules.ThreadStats(replies, len(authors), top[1] if top else None, top[0] if top else 0,
+                                      more=read > DIGEST_READ_MAX)
             hours = await self.store.digest_hours(guild_id) or rules.DEFAULT_DIGEST_HOURS
             text = rules.digest_text(stats, await self.store.passage_text(passage_id), hours)
             await thread.send(text, allowed_mentions=NO_MENTIONS, suppress_embeds=True)

@@ -11,6 +11,7 @@ from bot.core.checks import client_of
 from bot.core.errors import user_errors
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
+from bot.core.text import counted
 
 
 class GameAnswer(
@@ -81,10 +82,10 @@ async def forget(interaction: discord.Interaction) -> str:
         interaction.user.id, interaction.guild.id if interaction.guild else None
     )
     return (
-        f"Done: removed {counts['club_ratings']} rating(s) and their takes, {counts['club_game_answers']} game"
-        f" answer(s), {counts['passage_flags']} passage flag(s) and your consent, in every server;"
-        f" {counts['club_game_rounds']} game round(s) no longer"
-        " show your words."
+        f"Done: removed {counted(counts['club_ratings'], 'rating')} and their takes,"
+        f" {counted(counts['club_game_answers'], 'game answer')}, {counted(counts['passage_flags'], 'passage flag')}"
+        f" and your consent, in every server; your words no longer show in"
+        f" {counted(counts['club_game_rounds'], 'game round')}."
     )
 
 

@@ -2,14 +2,40 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import discord
+from discord import app_commands
 
 from bot.core.refusals import NotModerator, UserError
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
+
+# What Discord's own permission check asks of a member to see a moderator-only command: the same Manage
+# Server that is_moderator accepts. A server re-grants the hidden commands to its moderator role under
+# Server Settings → Integrations → filmbot; the run-time check below stays the one that decides.
+MODERATOR_PERMISSIONS = discord.Permissions(manage_guild=True)
+_MODERATOR_ONLY = "filmbot:moderator_only"
+CommandT = TypeVar("CommandT", bound=app_commands.Command[Any, Any, Any])
+
+
+def moderator_only(command: CommandT) -> CommandT:
+    """Mark a command whose every use needs a moderator (put it above `@….command(...)`).
+
+    The mark hides it from members the Discord way (see inputs.hide_moderator_commands) and puts it in
+    /help's moderator part; the command still calls require_moderator itself.
+    """
+    command.extras[_MODERATOR_ONLY] = True
+    return command
+
+
+def is_moderator_only(command: app_commands.Command[Any, Any, Any] | app_commands.Group) -> bool:
+    """A command marked moderator_only, or a group whose every command is."""
+    if isinstance(command, app_commands.Group):
+        leaves = [c for c in command.walk_commands() if isinstance(c, app_commands.Command)]
+        return bool(leaves) and all(is_moderator_only(c) for c in leaves)
+    return bool(command.extras.get(_MODERATOR_ONLY))
 
 
 def client_of(interaction: discord.Interaction) -> FilmBot:

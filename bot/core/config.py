@@ -42,6 +42,10 @@ class Settings:
     tmdb_base_url: str = TMDB_BASE_URL
     wikidata_base_url: str = WIKIDATA_BASE_URL
     metadata_contact: str | None = None  # put in the User-Agent: a URL or e-mail where you can be reached
+    # host:port pairs `/review add-link` may fetch from despite the address rules (tests, intranets).
+    # Only from the environment: never changeable from Discord.
+    fetch_allow: tuple[str, ...] = ()
+    fetch_timeout: float = 15.0  # seconds for one whole page fetch, redirects included
 
     def __post_init__(self) -> None:
         # Accept str paths from callers and keep the object frozen.
@@ -62,6 +66,13 @@ class Settings:
         for name, url in (("FILMBOT_TMDB_URL", self.tmdb_base_url), ("FILMBOT_WIKIDATA_URL", self.wikidata_base_url)):
             if not url.startswith(("https://", "http://")) or any(c.isspace() for c in url):
                 raise ConfigError(f"{name}={url!r} must be an http(s) URL, e.g. {TMDB_BASE_URL}")
+        object.__setattr__(self, "fetch_allow", tuple(self.fetch_allow))
+        for entry in self.fetch_allow:
+            host, sep, port = entry.rpartition(":")
+            if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+                raise ConfigError(f"FILMBOT_FETCH_ALLOW entry {entry!r} must be host:port, e.g. 127.0.0.1:8080")
+        if not 0 < self.fetch_timeout <= 60:
+            raise ConfigError(f"fetch_timeout={self.fetch_timeout:g} must be from 0 to 60 seconds")
         try:
             ZoneInfo(self.default_timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -92,6 +103,7 @@ class Settings:
             wikidata_base_url=(env.get("FILMBOT_WIKIDATA_URL") or "").strip() or WIKIDATA_BASE_URL,
             metadata_contact="".join(c for c in env.get("FILMBOT_CONTACT") or "" if c.isprintable()).strip()[:200]
             or None,
+            fetch_allow=tuple(e for e in (env.get("FILMBOT_FETCH_ALLOW") or "").replace(",", " ").split() if e),
         )
 
     def require_token(self) -> str:

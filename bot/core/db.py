@@ -16,7 +16,7 @@ from typing import Any, Literal, TypeVar
 import aiosqlite
 
 from bot.core.db_writes import Executed, WriteQueue, execute_closed
-from bot.core.films import critic_key
+from bot.core.films import critic_key, norm_key
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +88,15 @@ def _critic_key(critic: object, review_id: object) -> Any:
     return critic_key(critic, review_id)
 
 
+def _film_key(title: object) -> Any:
+    """SQL film_key(title): bot.core.films.norm_key, the catalogue key (migration 030, its triggers)."""
+    return norm_key(title) if isinstance(title, str) else None
+
+
 # The Python functions every connection (aiosqlite's and seek_one's reader) offers SQL: (name, arity, function).
-_SQL_FUNCTIONS: tuple[tuple[str, int, Callable[..., Any]], ...] = (("casefold", 1, _casefold), ("critic_key", 2, _critic_key))
+_SQL_FUNCTIONS: tuple[tuple[str, int, Callable[..., Any]], ...] = (
+    ("casefold", 1, _casefold), ("critic_key", 2, _critic_key), ("film_key", 1, _film_key),
+)
 
 
 def inserted_id(cursor: aiosqlite.Cursor) -> int:

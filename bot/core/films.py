@@ -3,13 +3,31 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # The one cap on a typed name option (film, critic, theme): nothing real is longer, and a cap keeps
 # 10k-character input out of every query and message.
 OPTION_MAX = 200
 
 TITLE_YEAR = re.compile(r"^(?P<title>.+?)\s*\((?P<year>\d{4})\)\s*$")
+_ARTICLE_FRONT = re.compile(r"^(?:the|a|an)\s+(?=\S)")
+_ARTICLE_BACK = re.compile(r",\s*(?:the|a|an)$")
+_KEPT = ("L", "N", "M", "S")  # Unicode categories a film key keeps: letters, numbers, marks, symbols
 _UNATTRIBUTED = re.compile(r"^\s*unattributed(?:\s+review)?\s*#?\s*([0-9]{1,18})?\s*$", re.IGNORECASE)
+
+
+def norm_key(title: str) -> str:
+    """The film catalogue's key (bot/films): NFC, casefold, no leading English article (or trailing
+    ", The"), letters/digits/marks/symbols only. Also the SQL function film_key(title)."""
+    text = unicodedata.normalize("NFC", unicodedata.normalize("NFC", title or "").casefold())
+    text = " ".join(text.split())
+    kept = "".join(ch for ch in _ARTICLE_BACK.sub("", _ARTICLE_FRONT.sub("", text)) if key_char(ch))
+    return kept or text.replace(" ", "")  # a title of punctuation only (stored before 030) keeps its own key
+
+
+def key_char(ch: str) -> bool:
+    """A character the film key keeps."""
+    return unicodedata.category(ch)[0] in _KEPT
 
 
 def option(value: str | None) -> str | None:

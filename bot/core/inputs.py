@@ -8,7 +8,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.core.checks import interaction_data
+from bot.core.checks import MODERATOR_PERMISSIONS, interaction_data, is_moderator_only
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _STRING = discord.AppCommandOptionType.string.value
@@ -36,3 +36,18 @@ class FilmTree(app_commands.CommandTree):
         # Runs before options are parsed into the command's arguments, so cleaning here reaches them all.
         scrub_options(interaction_data(interaction).get("options") or [])
         return True
+
+
+def hide_moderator_commands(tree: app_commands.CommandTree) -> list[str]:
+    """Give Discord's default_member_permissions to every top-level command or group that only moderators
+    can use, so members do not see it; the names of those hidden.
+
+    Discord keeps these permissions per top-level command: a group mixing member and moderator commands
+    stays visible to all (its moderator commands refuse members at run time), and nothing is renamed.
+    """
+    hidden = []
+    for command in tree.get_commands():
+        if isinstance(command, app_commands.Command | app_commands.Group) and is_moderator_only(command):
+            command.default_permissions = MODERATOR_PERMISSIONS
+            hidden.append(command.name)
+    return hidden

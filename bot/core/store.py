@@ -126,3 +126,51 @@ class MetaStore:
     async def get(self, key: str) -> str | None:
         return await self.db.fetchval("SELECT value FROM meta WHERE key = ?", (key,))
 
+
+
+class CloseStates:
+    """The closing columns of one feature's table (close_state, close_attempts, next_close_at, close_error,
+    results_message_id; see migrations 006 and 055), for bot/core/closing.py and the feature's job."""
+
+    def __init__(self, db: Database, table: str) -> None:
+        if table not in ("polls", "filmnight_picks"):
+            raise ValueError(table)
+        self.db = db
+        self.table = table
+
+    async def due(self, now_iso: str) -> list[int]:
+        """Closed rows whose announcement is due (first try, a retry, or left over by a restart)."""
+        rows = await self.db.fetchall(
+            f"SELECT id FROM {self.table} WHERE close_state = 'closing' AND next_close_at <= ?"
+            " ORDER BY next_close_at, id", (now_iso,),
+        )
+        return [row[0] for row in rows]
+
+    async def next_at(self) -> str | None:
+        return await self.db.fetchval(f"SELECT MIN(next_close_at) FROM {self.table} WHERE close_state = 'closing'")
+
+    async def announced(self, row_id: int, message_id: int) -> None:
+        """The results are out: closing is finished."""
+        await self.db.execute(
+            f"UPDATE {self.table} SET results_message_id = ?, close_state = 'announced', next_close_at = NULL,"
+            " close_error = NULL WHERE id = ?", (message_id, row_id),
+        )
+
+    async def failed(self, row_id: int, error: str, next_iso: str | None) -> int:
+        """Record a failed announcement; next_iso None gives up ('abandoned'). Returns the attempts so far."""
+        state = "closing" if next_iso else "abandoned"
+        await self.db.execute(
+            f"UPDATE {self.table} SET close_attempts = close_attempts + 1, close_error = ?, next_close_at = ?,"
+            " close_state = ? WHERE id = ? AND close_state = 'closing'", (error, next_iso, state, row_id),
+        )
+        return await self.attempts(row_id)
+
+    async def attempts(self, row_id: int) -> int:
+        return await self.db.fetchval(f"SELECT close_attempts FROM {self.table} WHERE id = ?", (row_id,), 0)
+
+    async def state(self, row_id: int) -> str | None:
+        return await self.db.fetchval(f"SELECT close_state FROM {self.table} WHERE id = ?", (row_id,))
+
+    async def results_message(self, row_id: int) -> int | None:
+        """The id of the results message, None while none was posted."""
+        return await self.db.fetchval(f"SELECT results_message_id FROM {self.table} WHERE id = ?", (row_id,))

@@ -119,9 +119,14 @@ def _context_piece(text: str, own: bool, hidden: bool, limit: int) -> str:
     return spoiler(piece) if hidden else piece
 
 
-def counted(count: int, noun: str, plural: str | None = None) -> str:
-    """"1 film", "3 films": one way to count things in every message."""
-    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """The noun that goes with `count`: "film" for 1, "films" (or `many`) for 0 and 2 or more."""
+    return noun if count == 1 else many or noun + "s"
+
+
+def counted(count: int, noun: str, plural_form: str | None = None) -> str:
+    """"1 film", "0 films", "3 replies": one way to count things in every message."""
+    return f"{count} {plural(count, noun, plural_form)}"
 
 
 def has_control_chars(text: str) -> bool:

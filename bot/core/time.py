@@ -28,6 +28,44 @@ def from_iso(text: str) -> datetime:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
+# Abbreviations typed for a zone. The legacy tzdata names among them (EST, CET, EST5EDT, …) are a fixed offset
+# or old rules, not a place, and what they mean depends on the host's time-zone data (tzdata 2024b turned EST
+# into America/Panama, CET into Europe/Brussels): a club typing EST would be an hour off all summer without a
+# word. They are refused, as are the ones that are no zone at all (PST, CEST), with the place to name instead.
+_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "America/New_York": ("EST", "EDT", "ET", "EST5EDT"),
+    "America/Chicago": ("CST", "CDT", "CT", "CST6CDT"),
+    "America/Denver": ("MST", "MDT", "MT", "MST7MDT"),
+    "America/Los_Angeles": ("PST", "PDT", "PT", "PST8PDT"),
+    "Pacific/Honolulu": ("HST",),
+    "Europe/Paris": ("CET", "CEST", "MET", "MEST"),
+    "Europe/Athens": ("EET", "EEST"),
+    "Europe/Lisbon": ("WET", "WEST"),
+    "Europe/London": ("BST",),
+    "Asia/Kolkata": ("IST",),
+    "Asia/Tokyo": ("JST",),
+    "Australia/Sydney": ("AEST", "AEDT"),
+}
+_ABBREVIATION_ZONE = {short.casefold(): zone for zone, shorts in _ABBREVIATIONS.items() for short in shorts}
+
+
+def abbreviation_zone(name: str | None) -> str | None:
+    """For a time-zone abbreviation (EST, CET, PST8PDT…), the IANA zone of a place that uses it."""
+    return _ABBREVIATION_ZONE.get((name or "").strip().casefold())
+
+
+def abbreviation_hint(name: str | None) -> str | None:
+    """For a time-zone abbreviation, the sentence naming the IANA zone to use instead."""
+    text = (name or "").strip()
+    zone = abbreviation_zone(text)
+    if zone is None:
+        return None
+    return (
+        f"`{text.upper()}` is an abbreviation, not a place: it does not follow summer time the way the place"
+        f" does. Name the place instead, e.g. `{zone}` (or `UTC`)."
+    )
+
+
 @cache
 def _zone_names() -> dict[str, str]:
     """casefolded name → canonical IANA name, so `europe/paris` is stored as `Europe/Paris`."""
@@ -37,7 +75,7 @@ def _zone_names() -> dict[str, str]:
 def canonical_zone(name: str | None) -> str | None:
     """The canonical IANA name for what was typed, or None if it is not a zone this host can load."""
     text = (name or "").strip()
-    if not text or len(text) > 64:
+    if not text or len(text) > 64 or text.casefold() in _ABBREVIATION_ZONE:
         return None
     canonical = _zone_names().get(text.casefold())
     if canonical is None:
@@ -50,6 +88,9 @@ def canonical_zone(name: str | None) -> str | None:
 
 
 def zone_suggestions(current: str | None) -> list[str]:
-    """Up to 25 zone names containing what was typed, for autocomplete."""
-    typed = (current or "").casefold()
-    return sorted(name for name in _zone_names().values() if typed in name.casefold())[:25]
+    """Up to 25 zone names containing what was typed, for autocomplete (an abbreviation's place first)."""
+    typed = (current or "").strip().casefold()
+    hinted = [_ABBREVIATION_ZONE[typed]] if typed in _ABBREVIATION_ZONE else []
+    found = sorted(name for name in _zone_names().values()
+                   if typed in name.casefold() and name.casefold() not in _ABBREVIATION_ZONE)
+    return [*hinted, *(name for name in found if name not in hinted)][:25]

@@ -9,9 +9,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.corpus.clean import clean_review, content_hash, normalise_for_hash, strip_control
+from bot.corpus.clean import (
+    Paragraph,
+    clean_paragraphs,
+    clean_review,
+    content_hash,
+    normalise_for_hash,
+    strip_control,
+)
 from bot.corpus.context import context_window
+from bot.corpus.reasons import Refusal, SpoilerReason
 from bot.corpus.segment import Passage, segment, split_sentences
+from bot.corpus.spoilers import spoiler_reasons
 from bot.corpus.themes import (
     Film,
     Theme,
@@ -26,10 +35,14 @@ from bot.corpus.themes import (
 
 __all__ = [
     "Film",
+    "Paragraph",
     "Passage",
+    "Refusal",
+    "SpoilerReason",
     "TaggedPassage",
     "Theme",
     "ThemeSet",
+    "clean_paragraphs",
     "clean_review",
     "content_hash",
     "context_window",
@@ -51,13 +64,15 @@ _CONTINUATION = re.compile(r"^(?:But|Yet|Still|And|Even so|Ultimately|Instead)\b
 
 @dataclass(frozen=True)
 class TaggedPassage:
-    """A Passage plus its theme scores (theme key -> score)."""
+    """A Passage plus its theme scores (theme key -> score), why it is not quotable, why it is a spoiler."""
 
     ordinal: int
     paragraph: int
     text: str
     quotable: bool
     themes: dict[str, float] = field(default_factory=dict)
+    refusal: Refusal | None = None
+    spoiler: SpoilerReason | None = None
 
 
 def _context_tags(
@@ -94,20 +109,32 @@ def _context_tags(
 def process_review(
     raw: str, themes: dict[str, Theme], film: str | None = None, year: int | None = None
 ) -> list[TaggedPassage]:
-    """clean -> segment -> tag. Only quotable passages get themes.
+    """clean -> segment -> tag -> spoilers. Every passage gets its themes and its spoiler reason,
+    quotable or not (only quotable ones are ever quoted or prompted).
 
     film/year say which film the review is about: generic themes apply to every
     film, a film's own themes (La La Land's "jazz") only to its reviews.
     film None = unknown: generic themes only.
     """
     themes = themes_for_film(themes, film, year)
-    result: list[TaggedPassage] = []
+    paragraphs = clean_paragraphs(raw)
+    passages = segment([p.text for p in paragraphs], film)
+    tagged: list[dict[str, float]] = []
     previous: Passage | None = None
     prev_tags: dict[str, float] = {}
-    for passage in segment(clean_review(raw), film):
+    for passage in passages:
         if previous is not None and previous.paragraph != passage.paragraph:
             previous, prev_tags = None, {}
-        tags = _context_tags(passage, previous, prev_tags, themes) if passage.quotable else {}
-        result.append(TaggedPassage(passage.ordinal, passage.paragraph, passage.text, passage.quotable, tags))
+        tags = _context_tags(passage, previous, prev_tags, themes)
+        tagged.append(tags)
         previous, prev_tags = passage, tags
-    return result
+    reasons = spoiler_reasons(
+        [p.text for p in passages],
+        [p.paragraph for p in passages],
+        [paragraphs[p.paragraph].spoiler_zone for p in passages],
+        [any(themes[key].spoiler for key in tags) for tags in tagged],
+    )
+    return [
+        TaggedPassage(p.ordinal, p.paragraph, p.text, p.quotable, tags, p.refusal, reason)
+        for p, tags, reason in zip(passages, tagged, reasons, strict=True)
+    ]

@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.core.text import counted
 from bot.corpus import Theme
 from bot.corpus import bundle_store as sql
 from bot.corpus.pool import Processed, TextPool
@@ -52,7 +53,7 @@ class ImportResult:
         if self.unchanged:
             return "Bundled corpus unchanged: imported 0 reviews, 0 passages."
         return (
-            f"Imported {self.reviews_added} reviews, {self.passages_added} passages"
+            f"Imported {counted(self.reviews_added, 'review')}, {counted(self.passages_added, 'passage')}"
             f" ({self.reviews_updated} updated, {self.reviews_removed} removed)."
         )
 

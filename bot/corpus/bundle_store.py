@@ -15,7 +15,7 @@ import aiosqlite
 from bot.core.db import Database, one_row
 from bot.core.time import utc_now_iso
 from bot.corpus import TaggedPassage
-from bot.corpus.store import CorpusWriter
+from bot.corpus.store import CorpusWriter, reason_values
 
 if TYPE_CHECKING:
     from bot.corpus.bundle import ImportResult, ManifestEntry
@@ -93,11 +93,12 @@ async def insert_fresh(conn: aiosqlite.Connection, fresh: list, result: ImportRe
             next_id += 1
             passage_rows.append(
                 (next_id, review_ids[entry.file], passage.ordinal, passage.paragraph, passage.text,
-                 int(passage.quotable))
+                 int(passage.quotable), *reason_values(passage))
             )
             theme_rows += [(next_id, theme, score) for theme, score in passage.themes.items()]
     await conn.executemany(
-        "INSERT INTO passages(id, review_id, ordinal, paragraph, text, quotable) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO passages(id, review_id, ordinal, paragraph, text, quotable, refusal, spoiler_reason)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         passage_rows,
     )
     await conn.executemany("INSERT INTO passage_themes(passage_id, theme, score) VALUES (?, ?, ?)", theme_rows)
@@ -107,24 +108,13 @@ async def insert_fresh(conn: aiosqlite.Connection, fresh: list, result: ImportRe
 
 
 async def film_ids(conn: aiosqlite.Connection, wanted: set[tuple[str, int | None]]) -> dict:
-    """(title, year) → film id for every wanted film, creating the missing ones in one batch."""
-    titles = sorted({title for title, _ in wanted})
-    # COLLATE NOCASE: the same comparison as the films(title, year) unique index, which serves it.
-    select = f"SELECT id, title, year FROM films WHERE title COLLATE NOCASE IN ({_marks(titles)})"
-    async with conn.execute(select, titles) as cur:
-        known = {(row[1].casefold(), row[2]): row[0] for row in await cur.fetchall()}
-    missing = sorted({key for key in wanted if (key[0].casefold(), key[1]) not in known}, key=str)
-    seen: set[tuple[str, int | None]] = set()
-    rows = []
-    for title, year in missing:  # titles differing only in case are one film (films.title is NOCASE)
-        if (title.casefold(), year) not in seen:
-            seen.add((title.casefold(), year))
-            rows.append((title, year))
-    await conn.executemany("INSERT INTO films(title, year) VALUES (?, ?)", rows)
-    if rows:
-        async with conn.execute(select, titles) as cur:
-            known = {(row[1].casefold(), row[2]): row[0] for row in await cur.fetchall()}
-    return {key: known[(key[0].casefold(), key[1])] for key in wanted}
+    """(title, year) → film id for every wanted film, through the catalogue (created when missing).
+
+    Films with a year first: a yearless title then names the only film of its title."""
+    ids = {}
+    for title, year in sorted(wanted, key=lambda key: (key[1] is None, key[0], key[1] or 0)):
+        ids[(title, year)] = await CorpusWriter.film_id(conn, title, year)
+    return ids
 
 
 async def update_entry(

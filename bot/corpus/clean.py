@@ -11,6 +11,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from dataclasses import dataclass
+
+from bot.corpus.segment import join_sentences, split_sentences
 
 # Journalistic omission mark used wherever a word was lost in scraping.  We
 # never silently close such a gap: quoting "an actress" when the critic wrote
@@ -63,6 +66,133 @@ _DISCLAIMER_TOPIC = re.compile(r"spoiler|affiliate link", re.IGNORECASE)
 _MAX_HEADING_WORDS = 15
 
 
+# A review's own spoiler warning: everything after it is spoiler until the review says it is over.
+# Sentence-level, case-insensitive; bounded repeats only (linear on any input).
+_WARNING = re.compile(
+    r"\bspoilers? (?:ahead|below|follow|warning|alert|abound|galore|coming|zone)\b"
+    r"|\[ ?spoilers? ?\]|\( ?spoilers? ?\)|\*+ ?spoilers? ?\*+|^\W{0,5}spoilers?\W{0,5}$"
+    r"|\b(?:major|mild|heavy|massive|big|full|some|minor|plot|ending) spoilers\b|\bbeware (?:of )?spoilers\b"
+    r"|\bwarning:? (?:\w+ )?spoilers?\b|\bcontains? (?:\w+ )?spoilers\b|\bspoilers? for (?:the|this|its|all|every)"
+    r"|\bwhat follows (?:discusses|reveals|describes|gives away|spoils|gets into)\b"
+    r"|\bthe rest of (?:this|the|my) (?:review|piece|article|post) (?:discusses|reveals|describes|gives away|spoils|contains)\b"
+    r"|\bstop reading (?:now|here)\b|\bfrom here on(?: in| out)?,? (?:there (?:will be|are) )?spoilers\b",
+    re.IGNORECASE,
+)
+_WARNING_END = re.compile(
+    r"\bend (?:of )?(?:the )?spoilers?\b|\bspoilers? (?:end|ends|over|done|finished)\b|\[/ ?spoilers? ?\]"
+    r"|\bspoiler-free from here\b|\bno more spoilers\b",
+    re.IGNORECASE,
+)
+# "This review is spoiler-free", "no spoilers here", "without spoiling it": never starts a zone.
+_NO_SPOILERS = re.compile(
+    r"\b(?:no|without|free of|won['’]t|will not|wo not|don['’]t|not|avoid|avoiding|minimal|light on|zero) "
+    r"(?:\w+ ){0,2}spoil|\bspoiler-free\b|\bspoiler free\b",
+    re.IGNORECASE,
+)
+_SPOIL = re.compile(r"spoil", re.IGNORECASE)
+# "Spoiler warning: Scottie drags Judy…": the label opens the sentence that spoils; the rest is kept.
+_WARNING_PREFIX = re.compile(
+    r"\W{0,3}(?:spoilers?(?: (?:warning|alert|ahead))?|warning: spoilers?|major spoilers)\W{0,3}[:—–-]\W{0,2} *",
+    re.IGNORECASE,
+)
+_MIN_AFTER_PREFIX = 20
+_MAX_META_WORDS = 12  # a sentence this short that talks about spoilers is about the article
+
+# Promotions, listings and navigation: never a passage. Checked on short sentences only.
+_JUNK = re.compile(
+    r"(?:^|[:|–—-] ?)read more\b|\bread more (?:at|here|about|on|from)\b|\bread (?:the|our) (?:full|rest|whole|original|complete) (?:review|article|piece|story)\b"
+    r"|\bread the rest\b|\bcontinue reading\b|\bkeep reading\b|\bclick here\b|\b(?:sign up|subscribe) (?:to|for|now)\b"
+    r"|\bnewsletters?\b|\binbox\b|^advertisement\b|\bshowtimes\b|\bbuy tickets\b|\bbook (?:your )?tickets\b"
+    r"|\bin (?:uk |us |irish |australian |select |selected )?(?:cinemas|theaters|theatres) (?:from|on|now|nationwide|everywhere|this|today)\b"
+    r"|\b(?:showing|screening|playing|opens|arrives|released|out|is) (?:in|at) (?:[\w'’-]+ ){0,4}?"
+    r"(?:cinemas|theaters|theatres)\b[^.!?]{0,30}\b(?:from|now|nationwide|everywhere|this (?:week|friday|weekend)|today)\b"
+    r"|\b(?:streaming|available to stream|out now|available now) on\b|\bis (?:now )?streaming\b"
+    r"|\brelated articles?\b|\brelated (?:stories|reading|content)\b|\bmpaa\b|(?-i:^Rated (?:G|PG|PG-13|R|NC-17)\b)"
+    r"|\b(?:bbfc )?certificate\b|^running time\b|\breview pipeline\b|\b(?:return|go back|back) to (?:the|our) review\b"
+    r"|^(?:synopsis|plot summary|starring|cast|directed by|director|writers?|screenplay|genre|release date|"
+    r"running time|runtime|rating|certificate)\s?:"
+    r"|\bsubscrib(?:ed|ing)\b|\b(?:not |now )?(?:currently )?(?:in|playing in|showing in) (?:theaters|theatres|cinemas)\.?$"
+    r"|\bfound this (?:review )?helpful\b|\bwas this review helpful\b|\bsign in to vote\b|^permalink\b"
+    r"|\bfollow us on\b|\bshare this (?:article|review|story)\b|\baffiliate links?\b",
+    re.IGNORECASE,
+)
+_RATING = re.compile(r"[★☆✩✪⭐]|\b\d{1,2}(?:\.\d)? ?(?:/|out of) ?(?:4|5|10|100)\b", re.IGNORECASE)
+_MAX_JUNK_WORDS = 30
+_MAX_RATING_WORDS = 8
+# Worth a closer look (a sentence split) only when one of these is in the line: most lines skip it.
+# Plain substring tests on the lowercased line: a C scan each, far cheaper than one regex alternation.
+_HINTS = (
+    "spoil", "read", "continue", "click", "sign up", "subscri", "newsletter", "inbox", "advert", "showtime",
+    "ticket", "cinemas", "theaters", "theatres", "stream", "out now", "available now", "related", "mpaa",
+    "rated", "certificate", "running time", "pipeline", "review", "follow us", "share this", "affiliate",
+    "stop reading", "what follows", "helpful", "sign in", "permalink", "synopsis", "starring", "cast:", "director", "writer", "genre", "runtime", "★", "☆", "✩", "✪", "⭐", "out of", "/",
+)
+
+
+def _hints_in(text: str) -> tuple[str, ...]:
+    """The hints present anywhere in the review: lines are only checked for these (often none)."""
+    low = text.lower()
+    return tuple(hint for hint in _HINTS if hint in low)
+
+
+def _worth_a_look(line: str, hints: tuple[str, ...]) -> bool:
+    if not hints:
+        return False
+    low = line.lower()
+    return any(hint in low for hint in hints)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One clean paragraph; spoiler_zone = it comes after the review's own spoiler warning."""
+
+    text: str
+    spoiler_zone: bool = False
+
+
+def sentence_kind(sentence: str) -> str:
+    """'warning', 'warning_end', 'junk' (promotion, listing, navigation, spoiler meta-talk) or 'prose'."""
+    words = len(sentence.split(maxsplit=_MAX_JUNK_WORDS + 1))
+    if _SPOIL.search(sentence):
+        if _WARNING_END.search(sentence):
+            return "warning_end"
+        if _WARNING.search(sentence) and not _NO_SPOILERS.search(sentence):
+            return "warning"
+        if words <= _MAX_META_WORDS:
+            return "junk"  # "Avoiding spoilers?", "This review is spoiler-free."
+    if words <= _MAX_JUNK_WORDS and _JUNK.search(sentence):
+        return "junk"
+    if words <= _MAX_RATING_WORDS and _RATING.search(sentence):
+        return "junk"
+    return "prose"
+
+
+def _split_meta(line: str, zone: bool, hints: tuple[str, ...]) -> tuple[list[Paragraph], bool]:
+    """The line's prose as paragraphs (a warning cuts it: the rest is in the zone), and the zone after it."""
+    if not _worth_a_look(line, hints):
+        return [Paragraph(line, zone)], zone
+    out: list[Paragraph] = []
+    kept: list[str] = []
+    for sentence in split_sentences(line):
+        prefix = _WARNING_PREFIX.match(sentence)
+        if prefix and len(sentence) - prefix.end() >= _MIN_AFTER_PREFIX:  # "Spoiler warning: Scottie drags…"
+            if kept:
+                out.append(Paragraph(join_sentences(kept), zone))
+            kept, zone = [], True
+            sentence = sentence[prefix.end():]
+        kind = sentence_kind(sentence)
+        if kind == "prose":
+            kept.append(sentence)
+        elif kind in ("warning", "warning_end"):
+            if kept:
+                out.append(Paragraph(join_sentences(kept), zone))
+                kept = []
+            zone = kind == "warning"
+    if kept:
+        out.append(Paragraph(join_sentences(kept), zone))
+    return out, zone
+
+
 def strip_control(text: str) -> str:
     """Remove NUL and other control characters, keeping newlines and tabs.
 
@@ -109,25 +239,40 @@ def is_boilerplate(line: str) -> bool:
     return short and len(words) <= 12 and _is_title_case(words)
 
 
-def clean_review(raw: str) -> list[str]:
-    """Return the review's prose paragraphs, boilerplate dropped, gaps marked.
+def clean_paragraphs(raw: str) -> list[Paragraph]:
+    """The review's prose paragraphs, boilerplate, promotions and spoiler warnings dropped, gaps marked.
 
-    A paragraph is one non-empty line: the seeds use both single and blank-line
-    separators, and a scraped line never spans two paragraphs.
+    A paragraph is one non-empty line: the seeds use both single and blank-line separators, and a
+    scraped line never spans two paragraphs. A spoiler warning ("Spoilers ahead.", a "Spoilers"
+    heading, "This review contains spoilers") is never kept; every paragraph after it is in the
+    spoiler zone until the review says the spoilers are over ("End of spoilers").
     """
-    paragraphs: list[str] = []
-    for raw_line in strip_control(raw).split("\n"):
+    paragraphs: list[Paragraph] = []
+    zone = False
+    text = strip_control(raw)
+    hints = _hints_in(text)
+    spoil = "spoil" in hints
+    for raw_line in text.split("\n"):
         if not raw_line or raw_line.isspace():  # cheap skip: 10,000 blank lines cost nothing
             continue
         line = _normalise_line(raw_line)
         if is_boilerplate(line):
+            if spoil and line and _SPOIL.search(line) and sentence_kind(line) in ("warning", "warning_end"):
+                zone = sentence_kind(line) == "warning"  # a "Spoilers" heading: short and unpunctuated
             continue
         disclaimer = _DISCLAIMER.match(line)
         if disclaimer and _DISCLAIMER_TOPIC.search(disclaimer.group(1)):
+            zone = zone or bool(_SPOIL.search(disclaimer.group(1)))
             line = line[disclaimer.end():].strip()
         if line:
-            paragraphs.append(line)
+            kept, zone = _split_meta(line, zone, hints)
+            paragraphs += kept
     return paragraphs
+
+
+def clean_review(raw: str) -> list[str]:
+    """Return the review's prose paragraphs (clean_paragraphs without the spoiler zones)."""
+    return [paragraph.text for paragraph in clean_paragraphs(raw)]
 
 
 def normalise_for_hash(text: str) -> str:

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 from discord import app_commands
 
-from bot.core.films import TITLE_YEAR, option
+from bot.core.films import option
 from bot.core.refusals import UserError
-from bot.core.text import clip, film_label, inert
+from bot.core.text import clip, counted, film_label, inert
 from bot.corpus import Theme, themes_for_film
+from bot.films.rules import Film, parse_ref, ref
 
 if TYPE_CHECKING:  # types only: core never imports a feature at run time
     from bot.stores import Store
@@ -24,6 +25,19 @@ class FilmScope:
     label: str | None  # 'Title (Year)' shown and stored, None = every film
     title: str | None = None  # the film's own title and year (which themes and questions apply)
     year: int | None = None
+
+    @property
+    def ref(self) -> str | None:
+        """The explicit `film:<id>` filter for this film (quotes, theme counts); None = every film."""
+        return ref(int(self.key)) if self.key else None
+
+    @property
+    def film_id(self) -> int | None:
+        return int(self.key) if self.key else None
+
+
+def scope_of(film: Film) -> FilmScope:
+    return FilmScope(str(film.id), film.label, film.title, film.year)
 
 
 def resolve_theme(themes: dict[str, Theme], value: str | None) -> Theme | None:
@@ -41,35 +55,56 @@ def theme_list(themes: dict[str, Theme]) -> str:
     return ", ".join(f"`{key}`" for key in themes)
 
 
+async def themes_with_passages(store: Store, themes: dict[str, Theme], film_key: str | None = None) -> dict[str, Theme]:
+    """The themes worth suggesting: those with at least one quotable passage (of the film, when given)."""
+    counts = await store.quotes.theme_counts(film_key)
+    return {key: theme for key, theme in themes.items() if counts.get(key)}
+
+
 def scope_themes(themes: dict[str, Theme], scope: FilmScope) -> dict[str, Theme]:
     """The themes offered for the scope: every theme, or those of its film (themes_for_film)."""
     return themes_for_film(themes, scope.title, scope.year) if scope.title else themes
 
 
 async def film_names(store: Store) -> list[str]:
+    """The labels of the films with reviews (what /quote can quote)."""
     return [film_label(title, year) for _, title, year, _ in await store.quotes.films()]
 
 
 async def film_scope(store: Store, value: str | None) -> FilmScope:
-    """The one film matcher: by id, title or 'Title (Year)', case-insensitively; unknown → UserError."""
+    """The one film resolver for commands: the explicit `film:<id>` an autocomplete value carries, or
+    'Title (Year)', or a title naming exactly one film of the catalogue (reviewed or not).
+
+    Unknown → UserError; a title without a year that names several films → UserError listing them.
+    """
     text = option(value)
     if text is None:
         return FilmScope("", None)
-    films = await store.quotes.films()
-    match = TITLE_YEAR.match(text)
-    for film_id, title, year, _ in films:
-        label = film_label(title, year)
-        if text.casefold() in {title.casefold(), label.casefold(), str(film_id)} or (
-            match and match["title"].casefold() == title.casefold() and int(match["year"]) == year
-        ):
-            return FilmScope(str(film_id), label, title, year)
-    names = ", ".join(film_label(t, y) for _, t, y, _ in films) or "none yet"
-    raise UserError(f"No reviews of a film called “{inert(text, 80)}”. Films: {clip(names, 900)}.")
+    film = await store.films.lookup(text)
+    if film is None:
+        names = ", ".join(await film_names(store)) or "none yet"
+        raise UserError(
+            f"I don't know a film called “{inert(text, 80)}”: pick one from the list as you type, or add"
+            f" it with `/watchlist add`. Films with reviews: {clip(names, 900)}."
+        )
+    return scope_of(film)
+
+
+async def film_text(store: Store, value: str | None) -> str | None:
+    """Typed text with an explicit `film:<id>` replaced by that film's 'Title (Year)' (for commands
+    that take a title to create a film, e.g. /review add); an unknown id is refused."""
+    film_id = parse_ref(value)
+    if film_id is None:
+        return value
+    film = await store.films.get(film_id)
+    if film is None:
+        raise UserError("That film is no longer in the catalogue: pick it again from the list.")
+    return film.label
 
 
 async def check_film(store: Store, value: str | None) -> str | None:
-    """The film filter ('Title (Year)') if such a film exists; none given → None."""
-    return (await film_scope(store, value)).label
+    """The film filter (its explicit `film:<id>`) if such a film exists; none given → None."""
+    return (await film_scope(store, value)).ref
 
 
 async def critic_names(store: Store) -> list[str]:
@@ -82,8 +117,12 @@ def choices(current: str, names: list[str]) -> list[app_commands.Choice[str]]:
     return [app_commands.Choice(name=n, value=v) for n, v in autocomplete_matches(current, names)]
 
 
-async def film_choices(store: Store, current: str) -> list[app_commands.Choice[str]]:
-    return _named(await store.quotes.name_matches("films", current))
+async def film_choices(store: Store, current: str, guild_id: int | None = None) -> list[app_commands.Choice[str]]:
+    """Films this server knows: shown 'Title (Year) — Director', valued `film:<id>`."""
+    return [
+        app_commands.Choice(name=clip(film.choice_name, 100), value=film.ref)
+        for film in await store.films.choices(guild_id, current)
+    ]
 
 
 async def critic_choices(store: Store, current: str, *, named_only: bool = False) -> list[app_commands.Choice[str]]:
@@ -111,10 +150,10 @@ async def theme_choices(
         scope = await film_scope(store, film)
     except UserError:
         return []  # the film option is refused with a message when the command runs
-    counts = await store.quotes.theme_counts(scope.key or None)
+    counts = await store.quotes.theme_counts(scope.ref)
     typed = (current or "").casefold().strip()
     return [
-        app_commands.Choice(name=clip(f"{t.name} ({counts[key]} quotes)", 100), value=key)
+        app_commands.Choice(name=clip(f"{t.name} ({counted(counts[key], 'quote')})", 100), value=key)
         for key, t in scope_themes(themes, scope).items()
         if counts.get(key) and (typed in key or typed in t.name.casefold())
     ][:25]

@@ -16,8 +16,9 @@ import os
 import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
-from typing import Self
+from typing import Any, Self, TypeVar
 
 from bot.corpus import TaggedPassage, Theme, content_hash, process_review
 
@@ -30,6 +31,7 @@ WORKER_NICE = 10
 _PR_SET_PDEATHSIG = 1  # prctl(2)
 
 _themes: dict[str, Theme] = {}  # set once per worker by _init: not pickled again with every task
+T = TypeVar("T")
 
 
 def _die_with(parent: int) -> None:
@@ -102,3 +104,55 @@ class TextPool:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         await self.close()
+
+
+class WorkerTimeout(Exception):
+    """A job sent to `run_isolated` ran past its time; its worker process was killed."""
+
+
+_single: ProcessPoolExecutor | None = None  # the one long-lived worker for single jobs (a fetched page)
+
+
+def _init_single(parent: int) -> None:
+    _die_with(parent)
+    os.nice(WORKER_NICE)
+
+
+def _single_pool() -> ProcessPoolExecutor:
+    global _single
+    if _single is None:
+        _single = ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("fork"),
+            initializer=_init_single, initargs=(os.getpid(),),
+        )
+    return _single
+
+
+def _kill_single() -> None:
+    """End the single worker now (a runaway job): its process is killed, the next job forks a new one."""
+    global _single
+    pool, _single = _single, None
+    if pool is None:
+        return
+    for process in list(getattr(pool, "_processes", {}).values()):
+        process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+async def run_isolated(fn: Any, *args: Any, timeout: float) -> Any:
+    """`fn(*args)` in the long-lived worker process (forked on first use, reused after), so heavy
+    parsing of outside input never holds the bot's GIL; past `timeout` seconds the worker is killed
+    and WorkerTimeout raised. `fn` and its arguments must be picklable (module-level, plain data).
+
+    The future is awaited with `wrap_future`, not `loop.run_in_executor`: no wrapper around `fn`
+    has to cross the process boundary.
+    """
+    future = _single_pool().submit(fn, *args)
+    try:
+        return await asyncio.wait_for(asyncio.wrap_future(future), timeout)
+    except TimeoutError:
+        _kill_single()
+        raise WorkerTimeout(f"{getattr(fn, '__name__', 'job')} ran over {timeout:g} s") from None
+    except BrokenProcessPool:
+        _kill_single()
+        raise

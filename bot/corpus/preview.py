@@ -1,7 +1,8 @@
-"""`filmbot preview`: how review files would be cut into passages and tagged.
+"""`filmbot preview`: how review files (or review pages, by URL) would be cut into passages and tagged.
 
-Pure text work (no bot, no database), so moderators can check a review file,
-or a change to data/themes.toml, before importing anything.
+Pure text work (no bot, no database), so moderators can check a review file, a link before
+`/review add-link`, or a change to data/themes.toml, before importing anything. A URL is fetched
+with the bot's own rules (bot.core.fetch: public http/https pages only, FILMBOT_FETCH_ALLOW, limits).
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ import json
 import sys
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import urlsplit
 
 from bot.corpus import process_review
-from bot.corpus.themes import Theme, load_themes, themes_for_film
+from bot.corpus.reasons import Refusal, SpoilerReason
+from bot.corpus.themes import Theme, load_themes
 
 DEFAULT_THEMES = Path(__file__).resolve().parents[2] / "data" / "themes.toml"
 MAX_BYTES = 1024 * 1024  # a review is a few KB; a bigger file is the wrong file
@@ -23,19 +26,31 @@ class InputError(Exception):
     """A file that cannot be previewed; the message is one line for stderr."""
 
 
-def preview(text: str, themes: dict[str, Theme], film: str | None, year: int | None) -> list[dict[str, Any]]:
-    """One dict per passage: paragraph (0-based, as stored), text, quotable, theme keys, spoiler."""
-    applying = themes_for_film(themes, film, year)
-    return [
-        {
+def preview(
+    text: str, themes: dict[str, Theme], film: str | None, year: int | None, *, review_spoiler: bool = False
+) -> list[dict[str, Any]]:
+    """One dict per passage: paragraph (0-based, as stored), text, quotable, refusal (why not quotable:
+    a bot/corpus/reasons.py Refusal key, None when quotable), theme keys, spoiler and spoiler_reason (a
+    SpoilerReason key, None when not a spoiler). Every passage has its themes, quotable or not."""
+    marked = SpoilerReason.REVIEW_MARKED.value if review_spoiler else None
+    out = []
+    for p in process_review(text, themes, film, year):
+        reason = p.spoiler.value if p.spoiler is not None else marked
+        out.append({
             "paragraph": p.paragraph,
             "text": p.text,
             "quotable": p.quotable,
+            "refusal": p.refusal.value if p.refusal is not None else None,
             "themes": list(p.themes),
-            "spoiler": any(applying[key].spoiler for key in p.themes if key in applying),
-        }
-        for p in process_review(text, themes, film, year)
-    ]
+            "spoiler": reason is not None,
+            "spoiler_reason": reason,
+        })
+    return out
+
+
+def shown(path: str | Path) -> str:
+    """A path as printable text: bytes of a file name that are not UTF-8 appear as \\xNN, not as a crash."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def read_review(path: Path) -> str:
@@ -63,23 +78,58 @@ def read_review(path: Path) -> str:
     return text
 
 
-def _listing(path: str, passages: list[dict[str, Any]], out: TextIO) -> None:
-    """Readable per-passage listing of one file."""
-    print(f"== {path}: {len(passages)} passages", file=out)
+def is_url(path: str) -> bool:
+    """A PATH that names a web address (any scheme://): fetched, never opened as a file."""
+    return "://" in path and bool(urlsplit(path).scheme)
+
+
+def read_page(url: str) -> tuple[str, str]:
+    """(text, one line of what the page states) of a review page, fetched and extracted with the bot's
+    rules; InputError with one line when it cannot be one."""
+    import asyncio
+
+    from bot.core.config import ConfigError, Settings
+    from bot.core.fetch import FetchPolicy, fetch_page
+    from bot.core.refusals import UserError
+    from bot.corpus.article import extract_article
+
+    try:
+        policy = FetchPolicy.from_settings(Settings.from_env())
+        fetched = asyncio.run(fetch_page(url, policy))
+    except (UserError, ConfigError) as exc:
+        raise InputError(f"{url}: {getattr(exc, 'message', exc)}") from exc
+    article = extract_article(fetched.body, fetched.content_type, fetched.charset, fetched.url)
+    if article.refusal:
+        raise InputError(f"{url}: {article.refusal}")
+    stated = (f"critic: {article.author or '- (unattributed)'}; outlet: {article.sitename or '-'};"
+              f" date: {article.date or '-'}; title: {article.title or '-'}")
+    return article.text, stated
+
+
+def _listing(path: str, passages: list[dict[str, Any]], out: TextIO, stated: str | None = None) -> None:
+    """Readable per-passage listing of one file (or page)."""
+    # "1 passage": bot.core.text.counted's rule, written out here since bot.corpus imports only the stdlib.
+    print(f"== {shown(path)}: {len(passages)} passage{'' if len(passages) == 1 else 's'}", file=out)
+    if stated:
+        print(f"   {stated}", file=out)
     for p in passages:
-        flags = "quotable" if p["quotable"] else "not quotable"
+        flags = "quotable" if p["quotable"] else f"not quotable: {Refusal(p['refusal']).label}"
         tags = ", ".join(p["themes"]) or "-"
-        spoiler = "  [spoiler]" if p["spoiler"] else ""
+        spoiler = f"  [spoiler: {SpoilerReason(p['spoiler_reason']).label}]" if p["spoiler_reason"] else ""
         print(f"[paragraph {p['paragraph'] + 1}] {flags}; themes: {tags}{spoiler}", file=out)
         print(f"    {p['text']}", file=out)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Declare the preview options on `parser` (the `filmbot preview` subparser or a standalone one)."""
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="review text file(s), UTF-8")
+    parser.add_argument("paths", nargs="+", metavar="PATH",
+                        help="review text file(s), UTF-8, or review page URL(s) (http/https, fetched)")
     parser.add_argument("--film", help="the film the reviews are about (its own themes apply)")
     parser.add_argument("--year", type=int, help="the film's year, when titles are shared")
     parser.add_argument("--json", action="store_true", help="print one JSON array of passages")
+    parser.add_argument(
+        "--spoiler", action="store_true", help="the reviews are marked spoiler throughout (as /review add spoiler)"
+    )
     parser.add_argument("--themes", type=Path, default=DEFAULT_THEMES, help="themes file (default: data/themes.toml)")
     parser.set_defaults(func=run_parsed)
     return parser
@@ -92,22 +142,30 @@ def run_parsed(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         print(f"filmbot preview: cannot load themes from {args.themes}: {exc}".splitlines()[0], file=sys.stderr)
         return 2
+    if any(is_url(path) for path in args.paths) and getattr(args, "env_file", None):
+        from dotenv import load_dotenv
+
+        load_dotenv(args.env_file)  # FILMBOT_FETCH_ALLOW, as the bot reads it
     try:  # every file is checked before anything is printed: --json output is all or nothing
-        texts = [(path, read_review(Path(path))) for path in args.paths]
+        texts = [(path, *(read_page(path) if is_url(path) else (read_review(Path(path)), None)))
+                 for path in args.paths]
     except (InputError, OSError) as exc:
-        print(f"filmbot preview: {exc}".splitlines()[0], file=sys.stderr)
+        print(shown(f"filmbot preview: {exc}".splitlines()[0]), file=sys.stderr)
         return 2
-    results = [(path, preview(text, themes, args.film, args.year)) for path, text in texts]
+    results = [
+        (path, preview(text, themes, args.film, args.year, review_spoiler=args.spoiler), stated)
+        for path, text, stated in texts
+    ]
     if args.json:
-        json.dump([p for _, passages in results for p in passages], sys.stdout)
+        json.dump([p for _, passages, _ in results for p in passages], sys.stdout)
         sys.stdout.write("\n")
     else:
-        for path, passages in results:
-            _listing(path, passages, sys.stdout)
+        for path, passages, stated in results:
+            _listing(path, passages, sys.stdout, stated)
     return 0
 
 
 def run_preview(argv: list[str]) -> int:
-    """`filmbot preview PATH... [--film TITLE] [--year YEAR] [--json] [--themes FILE]`."""
+    """`filmbot preview PATH... [--film TITLE] [--year YEAR] [--json] [--spoiler] [--themes FILE]`."""
     parser = add_arguments(argparse.ArgumentParser(prog="filmbot preview", description=__doc__.splitlines()[0]))
     return run_parsed(parser.parse_args(argv))

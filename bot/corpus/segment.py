@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from bot.corpus.quotes import InsideQuote
+from bot.corpus.reasons import Refusal
 from bot.corpus.standalone import dangling, standalone_problem
 
 MIN_QUOTABLE = 40
@@ -49,7 +50,9 @@ _ABBREVIATIONS = frozenset(
 )
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)*[A-Z]")
 _TERMINAL_END = re.compile(r"[.?!…。！？][\"”’')\]」』]*$")
-_QUESTION_END = re.compile(r"[?？][\"”’')\]」』]*$")
+# The critic's own question: "?" at the very end, or before a bracket. A question inside quotation
+# marks ('…the film asks, "What if?"', a title like "Who's Afraid of Virginia Woolf?") is not theirs.
+_QUESTION_END = re.compile(r"[?？][')\]」』]*$")
 _GAP_MARK = "[…]"
 # More lost words than this and the excerpt misrepresents the critic.
 _MAX_GAPS_QUOTABLE = 2
@@ -76,6 +79,7 @@ class Passage:
     paragraph: int
     text: str
     quotable: bool
+    refusal: Refusal | None = None  # why it is not quotable (None when it is)
 
 
 def _word_before(text: str, end: int) -> str:
@@ -229,18 +233,26 @@ def _merge_short_tail(groups: list[tuple[list[str], bool]]) -> list[tuple[list[s
     return groups
 
 
-def _is_quotable(sentences: list[str], whole: bool, film: str | None = None) -> bool:
-    """Apply the quotability rules documented on Passage."""
+def _refusal(sentences: list[str], whole: bool, film: str | None = None) -> Refusal | None:
+    """Apply the quotability rules documented on Passage: the first that refuses, or None."""
     text = join_sentences(sentences)
     limit = MAX_SENTENCE if len(sentences) == 1 else MAX_GLUED
-    if not whole or not MIN_QUOTABLE <= len(text) <= limit:
-        return False
-    shaped = all(_starts_sentence(s, 0) and _TERMINAL_END.search(s) for s in sentences)
+    if not whole:
+        return Refusal.CUT_SENTENCE
+    if len(text) < MIN_QUOTABLE:
+        return Refusal.TOO_SHORT
+    if len(text) > limit:
+        return Refusal.TOO_LONG
+    if not all(_starts_sentence(s, 0) and _TERMINAL_END.search(s) for s in sentences):
+        return Refusal.NOT_SENTENCES
     # Mostly rhetorical questions is not the critic's view.
-    mostly_questions = 2 * sum(bool(_QUESTION_END.search(s)) for s in sentences) > len(sentences)
-    if not shaped or mostly_questions or text.count(_GAP_MARK) > _MAX_GAPS_QUOTABLE:
-        return False
-    return not dangling(sentences[0]) and standalone_problem(text, film) is None
+    if 2 * sum(bool(_QUESTION_END.search(s)) for s in sentences) > len(sentences):
+        return Refusal.QUESTIONS
+    if text.count(_GAP_MARK) > _MAX_GAPS_QUOTABLE:
+        return Refusal.GAPS
+    if dangling(sentences[0]):
+        return Refusal.LEANS_BACK
+    return standalone_problem(text, film)
 
 
 def segment(paragraphs: list[str], film: str | None = None) -> list[Passage]:
@@ -254,12 +266,8 @@ def segment(paragraphs: list[str], film: str | None = None) -> list[Passage]:
     passages: list[Passage] = []
     for p_index, paragraph in enumerate(paragraphs):
         for sentences, whole in _group(split_sentences(paragraph)):
+            refusal = _refusal(sentences, whole, film)
             passages.append(
-                Passage(
-                    ordinal=len(passages),
-                    paragraph=p_index,
-                    text=join_sentences(sentences),
-                    quotable=_is_quotable(sentences, whole, film),
-                )
+                Passage(len(passages), p_index, join_sentences(sentences), refusal is None, refusal)
             )
     return passages

@@ -25,6 +25,7 @@ import re
 
 from bot.corpus.film_refs import title_anchor
 from bot.corpus.quotes import opens_with_quote, quote_spans, quoted_fraction, quotes_balanced
+from bot.corpus.reasons import Refusal
 from bot.corpus.run_on import IRREGULAR_PAST, object_fusion, run_on, unintroduced_subject
 from bot.corpus.themes_model import word_set
 
@@ -230,6 +231,13 @@ _RECAP = re.compile(
     r"centres on|centers on|revolves around)\b)))"
 )
 _OF_THE_FILM = re.compile(r"^ of (?:the|this) (?:film|movie)\b")
+# "In the end, what stays with you is…", "At the end of the day, the director's film…": the idiom
+# ("ultimately"), then the critic's verdict, not a retold ending.
+_VERDICT_AFTER_END = re.compile(
+    r" of the day\b"
+    r"|,? (?:what|it['’]s|it is|this is|that['’]s|there['’]s|I|we|you|for all|the (?:film|movie)['’]s|"
+    r"[A-Z][\w-]+['’]s (?:film|movie|picture|direction|script)|(?:the|this) (?:film|movie) (?:is|was|feels|remains|works|belongs))\b"
+)
 _THIS_FILM = re.compile(r"\b(?:[Tt]he|[Tt]his) (?:film|movie)\b(?! (?:of|by|that|which|he|she|they)\b)")
 # "In the final scene of Brief Encounter (1945), Laura…": a setting that is another film.
 _OTHER_FILM_SETTING = re.compile(r"^(?:In|At|During|Throughout)\b[^,]{0,60}\((?:1[89]|20)\d\d\),")
@@ -256,6 +264,7 @@ _PREPOSITIONS = word_set(
 )
 _HEADING_SMALL = word_set("of and the a an in on for to with at by or vs from")
 _PAIR = re.compile(r"\bthe (?:couple|two|pair|duo)\b", re.IGNORECASE)
+_COUNTED_PAIR = re.compile(r"\b(?:two|both|a couple|a pair|a duo)\b", re.IGNORECASE)
 # A capitalised word that does not open a sentence: most likely a name.
 _NAME_INSIDE = re.compile(r"(?<=[a-z,;:—–(] )[A-Z][a-z]+")
 _BACK_REFERENCE_WORDS = 10
@@ -324,7 +333,7 @@ def dangling(sentence: str) -> bool:
     early_end = len(text) - len(words[-1]) if len(words) > _BACK_REFERENCE_WORDS else len(text)
     for pattern in (_BACK_REFERENCE, _DEGREE_THAT):
         found = pattern.search(text)
-        if found and found.start() < early_end:
+        if found and found.start() < early_end and not _pair_introduced(text, found):
             return True
     if _DEFINITE_LIST.match(text):
         return True
@@ -337,6 +346,19 @@ def dangling(sentence: str) -> bool:
             named_by_subject):
         return True
     return _pronoun_before_name(text) or (_early_it(text) and not _CATAPHORIC_IT.match(text)) or _bound_object(text)
+
+
+def _pair_introduced(text: str, found: re.Match[str]) -> bool:
+    """"When Jesse meets Céline, the two…", "Two strangers meet, and the pair…": the sentence itself
+    introduces who "the two" are (two names, or a counted noun before it)."""
+    if _PAIR.fullmatch(found.group(0)) is None:
+        return False
+    before = text[: found.start()]
+    first = _bare_word(before.split(maxsplit=1)[0]) if before.strip() else ""
+    names = set(_NAME_INSIDE.findall(before))
+    if first[:1].isupper() and first.lower() not in _COMMON_STARTERS:
+        names.add(first)
+    return len(names) >= 2 or _COUNTED_PAIR.search(before) is not None
 
 
 def _bound_object(text: str) -> bool:
@@ -479,7 +501,8 @@ def _maker_speaks(text: str) -> bool:
 def _unintroduced_pair(text: str) -> bool:
     """"The couple"/"the two" without two different names before it in the passage."""
     match = _PAIR.search(text)
-    return match is not None and len(set(_NAME_INSIDE.findall(text, 0, match.start()))) < 2
+    return match is not None and len(set(_NAME_INSIDE.findall(text, 0, match.start()))) < 2 and (
+        _COUNTED_PAIR.search(text, 0, match.start()) is None)
 
 
 def _untied_recap(text: str, film: str | None) -> bool:
@@ -488,7 +511,7 @@ def _untied_recap(text: str, film: str | None) -> bool:
     film None (the title is unknown): nothing ties the recap to this film, so it is not offered.
     """
     opened = _RECAP.match(text.lstrip(_OPENERS))
-    if not opened:
+    if not opened or _VERDICT_AFTER_END.match(opened.string, opened.end()):
         return False
     # "In the end, the film refuses easy answers": the critic points at the film under review, so the
     # ending and verdict are this film's (a recap of another film names that film, not "the film").
@@ -500,28 +523,49 @@ def _untied_recap(text: str, film: str | None) -> bool:
     return anchor is None or anchor.search(text) is None
 
 
-def standalone_problem(text: str, film: str | None = None) -> str | None:
-    """Why the passage cannot be offered alone as the critic's words, or None.
+# "In 7th Heaven, Gaynor's Diane falls in love with Farrell's Chico, who then dies…": a title as the
+# setting, then an actor's character ("Gaynor's Diane") or a plot turn: another film's story, told to
+# compare. A place ("In Paris, Mia…") has neither an actor's character nor a death.
+_TITLE_SETTING = re.compile(r"In (?P<title>[A-Z0-9][\w'’-]*+(?: (?:of|the|a|an|and|in|on) )?(?: ?[A-Z0-9][\w'’-]*+){0,5}), ")
+_ACTOR_CHARACTER = re.compile(r"\b[A-Z][a-z]+['’]s (?-i:[A-Z][a-z]+)\b(?:,| (?:falls|is|was|who|loves|dies|meets|marries))")
+_PLOT_TURN = re.compile(r"\b(?:then|later|eventually|finally) (?:dies|is killed|marries|returns|leaves|vanishes)\b")
+
+
+def _other_film_plot(text: str, film: str | None) -> bool:
+    """A passage set in a titled work that is not this film and retelling its plot (see _TITLE_SETTING)."""
+    setting = _TITLE_SETTING.match(text.lstrip(_OPENERS))
+    if setting is None:
+        return False
+    anchor = title_anchor(film) if film is not None else None
+    if anchor is not None and anchor.search(setting.group("title")):
+        return False
+    rest = setting.string[setting.end():]
+    return bool(_ACTOR_CHARACTER.search(rest) or _PLOT_TURN.search(rest))
+
+
+def standalone_problem(text: str, film: str | None = None) -> Refusal | None:
+    """Why the passage cannot be offered alone as the critic's words (one Refusal), or None.
 
     film: the title of the film the review is about, when known; a recap of an ending or plot must
     name it to be offered.
     """
     checks = (
-        ("unbalanced quotation marks", not quotes_balanced(text)),
+        (Refusal.UNBALANCED_QUOTES, lambda: not quotes_balanced(text)),
         # Shown alone, "But for all its numbers…" reads as half of an argument.
-        ("opens with a reply to an earlier sentence", bool(re.match(r"(?:But|And)\b", text.lstrip(_OPENERS)))),
-        ("opens with someone else's words", opens_with_quote(text)),
-        ("mostly someone else's words", quoted_fraction(text) > MAX_QUOTED),
-        ("dialogue recap", len(_SPEECH_TAG.findall(text)) >= 2 or _reported_speech_recap(text)),
-        ("the film-maker's words, unattributed", _maker_speaks(text)),
-        ("listicle teaser", bool(_TEASER.search(text))),
-        ("heading fused into a sentence", _fused_heading(text) or _headline_run(text)
+        (Refusal.REPLY_OPENER, lambda: bool(re.match(r"(?:But|And)\b", text.lstrip(_OPENERS)))),
+        (Refusal.OPENS_WITH_QUOTE, lambda: opens_with_quote(text)),
+        (Refusal.MOSTLY_QUOTED, lambda: quoted_fraction(text) > MAX_QUOTED),
+        (Refusal.DIALOGUE_RECAP, lambda: len(_SPEECH_TAG.findall(text)) >= 2 or _reported_speech_recap(text)),
+        (Refusal.MAKER_VOICE, lambda: _maker_speaks(text)),
+        (Refusal.TEASER, lambda: bool(_TEASER.search(text))),
+        (Refusal.HEADING, lambda: _fused_heading(text) or _headline_run(text)
          or bool(_REVIEW_HEADLINE.match(text) or _STAR_RATING.search(text))),
-        ("run-on from lost punctuation", _run_on(text)),
-        ("describes another film", bool(_OTHER_FILM_SETTING.match(text)) or _untied_recap(text, film)),
-        ("pair never introduced", _unintroduced_pair(text)),
+        (Refusal.RUN_ON, lambda: _run_on(text)),
+        (Refusal.OTHER_FILM, lambda: bool(_OTHER_FILM_SETTING.match(text)) or _untied_recap(text, film)
+         or _other_film_plot(text, film)),
+        (Refusal.PAIR_UNINTRODUCED, lambda: _unintroduced_pair(text)),
     )
-    return next((reason for reason, failed in checks if failed), None)
+    return next((reason for reason, failed in checks if failed()), None)
 
 
 # All start-anchored "leans back" patterns as one regex: dangling() runs once

@@ -11,6 +11,8 @@ from bot.core.db import Database, inserted_id
 from bot.core.store import AuditStore
 from bot.core.time import utc_now_iso
 from bot.corpus import TaggedPassage
+from bot.corpus.reasons import SpoilerReason
+from bot.films.store import FilmStore
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,24 @@ class NewReview:
     spoiler: bool = False
     source_key: str | None = None
     added_by: int | None = None
+    fetched_at: str | None = None  # reviews added from a link: when the page was fetched
+    url_key: str | None = None  # ... and the normalised URL that article is known by (unique)
 
+
+def reason_values(passage: TaggedPassage) -> tuple[str | None, str | None]:
+    """(refusal, spoiler_reason) as stored: the Enum keys, or NULL."""
+    return (
+        passage.refusal.value if passage.refusal is not None else None,
+        passage.spoiler.value if passage.spoiler is not None else None,
+    )
+
+
+# A passage's spoiler reason as read: a moderator's mark (flags' passage_marks), else its text's, else
+# the review's flag. (SQL over `p` and `r`.)
+SPOILER_REASON_SQL = (
+    f"coalesce((SELECT '{SpoilerReason.MODERATOR.value}' FROM passage_marks sm WHERE sm.passage_id = p.id"
+    f" AND sm.spoiler = 1), p.spoiler_reason, CASE WHEN r.spoiler THEN '{SpoilerReason.REVIEW_MARKED.value}' END)"
+)
 
 MANUAL_SCORE = 2.0  # the score of a theme a moderator put on a passage by hand
 
@@ -57,15 +76,9 @@ class CorpusWriter:
 
     @staticmethod
     async def film_id(conn: aiosqlite.Connection, title: str, year: int | None) -> int:
-        """The id of the film with this title (case-insensitive) and year, created on first use."""
-        async with conn.execute(
-            "SELECT id FROM films WHERE title = ? COLLATE NOCASE AND year IS ?", (title, year)
-        ) as cur:
-            row = await cur.fetchone()
-        if row is not None:
-            return row[0]
-        cur = await conn.execute("INSERT INTO films(title, year) VALUES (?, ?)", (title, year))
-        return inserted_id(cur)
+        """The catalogue's film for this title and year (FilmStore.ensure: a yearless title names the
+        only film of that title, else the yearless one), created on first use."""
+        return await FilmStore.ensure(conn, title, year, strict=False)
 
     @staticmethod
     async def insert_review(
@@ -73,11 +86,11 @@ class CorpusWriter:
     ) -> int:
         cur = await conn.execute(
             "INSERT INTO reviews(film_id, critic, outlet, url, published, spoiler, body, body_hash, source,"
-            " source_key, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " source_key, added_by, added_at, fetched_at, url_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 review.film_id, review.critic, review.outlet, review.url, review.published,
                 int(review.spoiler), review.body, review.body_hash, review.source, review.source_key,
-                review.added_by, utc_now_iso(),
+                review.added_by, utc_now_iso(), review.fetched_at, review.url_key,
             ),
         )
         review_id = inserted_id(cur)
@@ -90,8 +103,10 @@ class CorpusWriter:
     ) -> None:
         for passage in passages:
             cur = await conn.execute(
-                "INSERT INTO passages(review_id, ordinal, paragraph, text, quotable) VALUES (?, ?, ?, ?, ?)",
-                (review_id, passage.ordinal, passage.paragraph, passage.text, int(passage.quotable)),
+                "INSERT INTO passages(review_id, ordinal, paragraph, text, quotable, refusal, spoiler_reason)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (review_id, passage.ordinal, passage.paragraph, passage.text, int(passage.quotable),
+                 *reason_values(passage)),
             )
             await conn.executemany(
                 "INSERT INTO passage_themes(passage_id, theme, score) VALUES (?, ?, ?)",
@@ -184,7 +199,9 @@ class CorpusWriter:
     async def retag(
         conn: aiosqlite.Connection, review_id: int, passages: Iterable[TaggedPassage]
     ) -> None:
-        """Replace theme tags of a review's passages (same ordinals), keeping passage ids stable."""
+        """Replace theme tags, quotability and reasons of a review's passages (same ordinals), keeping
+        passage ids stable."""
+        passages = list(passages)
         async with conn.execute(
             "SELECT ordinal, id FROM passages WHERE review_id = ?", (review_id,)
         ) as cur:
@@ -201,5 +218,18 @@ class CorpusWriter:
         ]
         await conn.executemany(
             "INSERT INTO passage_themes(passage_id, theme, score) VALUES (?, ?, ?)", rows
+        )
+        # Quotability and the reasons follow the rules of the day (the text is the same, the verdict may
+        # not be); quotable is only written where it changed, so the full-text triggers fire only then.
+        # A moderator's spoiler mark survives every retag.
+        await conn.executemany(
+            "UPDATE passages SET quotable = ? WHERE id = ? AND quotable IS NOT ?",
+            [(int(p.quotable), ids[p.ordinal], int(p.quotable)) for p in passages if p.ordinal in ids],
+        )
+        await conn.executemany(
+            "UPDATE passages SET refusal = ?, spoiler_reason = CASE WHEN spoiler_reason = ? THEN spoiler_reason"
+            " ELSE ? END WHERE id = ?",
+            [(refusal, SpoilerReason.MODERATOR.value, spoiler, ids[p.ordinal])
+             for p in passages if p.ordinal in ids for refusal, spoiler in [reason_values(p)]],
         )
         await CorpusWriter.apply_overrides(conn, review_id)

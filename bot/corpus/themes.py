@@ -114,11 +114,30 @@ def _any_phrase(patterns: tuple[tuple[re.Pattern[str], float], ...]) -> re.Patte
     return re.compile("|".join(f"(?:{p.pattern})" for p, _ in patterns), re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
+def _title_baits(title: str, theme: Theme) -> re.Pattern[str] | None:
+    """The film's title as a pattern when the title itself would count for the theme (a film called
+    *Nostalgia*, *The End*, *Last Night in Soho*), else None."""
+    anchor = title_anchor(title)
+    if anchor is None or not theme.patterns:
+        return None
+    baits = theme.cued(title) or _any_phrase(theme.patterns).search(fold_quotes(title)) is not None
+    return anchor if baits else None
+
+
 def theme_score(text: str, theme: Theme) -> float:
-    """Sum of the weights of the distinct phrases found (each counts once)."""
+    """Sum of the weights of the distinct phrases found (each counts once).
+
+    The film's own title is read as "the film" when it holds the theme's words: "Nostalgia is a rough
+    sit" is about the film called Nostalgia, not about nostalgia.
+    """
+    if theme.film_title and (title := _title_baits(theme.film_title, theme)) is not None:
+        text = title.sub("the film", text)
     folded = fold_quotes(text)
-    # No phrase at all means a score of 0 whatever the weights: skip the per-phrase searches.
-    if not theme.patterns or not _any_phrase(theme.patterns).search(folded) or not theme.cued(text):
+    # No cue word or no phrase at all means a score of 0 whatever the weights: skip the per-phrase
+    # searches. The cue (a plain word list) first: ~5x cheaper than the phrases' alternation, and every
+    # passage is tagged now, refused ones included.
+    if not theme.patterns or not theme.cued(text) or not _any_phrase(theme.patterns).search(folded):
         return 0.0
     if theme.this_film_only and is_about_other_film(text, theme):
         return 0.0

@@ -21,10 +21,16 @@ from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.corpus import Theme
 from bot.corpus.lookup import FilmScope, film_scope, resolve_theme, scope_themes
-from bot.discussion.render import QuestionEdits, RenderedPrompt, quotes_film, render_prompt
+from bot.discussion.render import (
+    QuestionEdits,
+    RenderedPrompt,
+    quotes_film,
+    render_open_prompt,
+    render_prompt,
+)
 from bot.discussion.rotation import Choice, PromptUse, RotationKey, choose_passages, critic_key
 from bot.flags.views import flag_view
-from bot.quotes.rules import QuoteFilters
+from bot.quotes.rules import Quote, QuoteFilters
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -95,7 +101,7 @@ def check_bot_permissions(channel: discord.abc.GuildChannel, *, make_thread: boo
 
 async def _themes_on_offer(bot: FilmBot, scope: FilmScope) -> dict[str, int]:
     """Themes of the scope's film (themes_for_film; every theme for no film) that have passages."""
-    counts = await bot.store.quotes.theme_counts(scope.key or None)
+    counts = await bot.store.quotes.theme_counts(scope.ref)
     return {key: counts[key] for key in scope_themes(bot.themes, scope) if counts.get(key)}
 
 
@@ -129,6 +135,21 @@ async def _theme_order(
     return [bot.themes[k] for k in keys[start:] + keys[:start]]
 
 
+def _open_theme(bot: Any, scope: FilmScope, theme: str | None, exclude_spoilers: bool) -> Theme:
+    """The theme of a prompt without excerpts: the one asked for, else a random one of the film's
+    themes (spoiler themes left out while the film's screening holds them back)."""
+    offered = scope_themes(bot.themes, scope)
+    if theme is not None:
+        resolved = resolve_theme(offered, theme)
+        if resolved is None:
+            raise UserError("Name a theme, e.g. `ending`.")
+        return resolved
+    keys = [key for key, t in offered.items() if not (exclude_spoilers and t.spoiler)]
+    if not keys:
+        raise UserError(f"No theme to discuss{f' for *{inert(scope.label, 120)}*' if scope.label else ''} yet.")
+    return offered[_RNG.choice(keys)]
+
+
 async def _choose(
     bot: FilmBot, guild_id: int, theme: str | None, scope: FilmScope, kind: Kind, exclude_spoilers: bool = False
 ) -> Choice:
@@ -158,7 +179,7 @@ _RNG = random.Random()
 
 
 async def _try_theme(bot: FilmBot, guild_id: int, theme: Theme, scope: FilmScope, kind: Kind) -> Choice | None:
-    filters = QuoteFilters(theme=theme.key, film=scope.key or None)
+    filters = QuoteFilters(theme=theme.key, film=scope.ref)
     if kind == "discuss":
         # One passage: chosen by the database (QuoteStore.rotation_pick), the pool is never loaded.
         pick = await bot.store.quotes.rotation_pick(filters, RotationKey(guild_id, theme.key, scope.key))
@@ -225,17 +246,29 @@ async def post_prompt(
     check_bot_permissions(channel, make_thread=make_thread)
     scope = await film_scope(bot.store, film)
     async with _guild_lock(bot, guild_id):
-        choice = await _choose(bot, guild_id, theme, scope, kind, exclude_spoilers)
-        quotes = [quote for quote, _ in choice.picks]
-        rendered = render_prompt(
-            choice.theme,
-            quotes,
-            kind=kind,
-            themes=bot.themes,
-            mention_role_id=mention_role_id,
-            disagree=choice.disagree,
-            edits=await question_edits(bot, guild_id, choice.theme.key, scope, quotes),
-        )
+        if kind == "discuss" and scope.film_id and not await _themes_on_offer(bot, scope) \
+                and await bot.store.films.known_in(guild_id, scope.film_id):
+            # A film the club knows that no critic has reviewed: the generic questions, no excerpt.
+            open_theme = _open_theme(bot, scope, theme, exclude_spoilers)
+            choice = Choice(open_theme, (), False)
+            quotes: list[Quote] = []
+            rendered = render_open_prompt(
+                open_theme, scope.title or "", scope.year, themes=bot.themes, pick=_RNG.randrange(1 << 16),
+                mention_role_id=mention_role_id,
+                edits=await question_edits(bot, guild_id, open_theme.key, scope, []),
+            )
+        else:
+            choice = await _choose(bot, guild_id, theme, scope, kind, exclude_spoilers)
+            quotes = [quote for quote, _ in choice.picks]
+            rendered = render_prompt(
+                choice.theme,
+                quotes,
+                kind=kind,
+                themes=bot.themes,
+                mention_role_id=mention_role_id,
+                disagree=choice.disagree,
+                edits=await question_edits(bot, guild_id, choice.theme.key, scope, quotes),
+            )
         if marker:
             # Proof of what this message is, readable back from channel history after a crash
             # (first, so a long footer can never clip it away).
@@ -267,18 +300,19 @@ async def post_prompt(
                 raise
         uses = [PromptUse(quote.passage_id, critic_key(quote), cycle) for quote, cycle in choice.picks]
         try:
-            await bot.store.prompts.record(
-                guild_id=guild_id,
-                channel_id=channel.id,
-                message_id=message.id,
-                thread_id=thread.id if thread else None,
-                kind=kind,
-                theme=choice.theme.key,
-                film_key=scope.key,
-                film=scope.label,
-                uses=uses,
-                source=source,
-            )
+            if uses:  # a prompt without excerpts uses no passage: nothing to rotate
+                await bot.store.prompts.record(
+                    guild_id=guild_id,
+                    channel_id=channel.id,
+                    message_id=message.id,
+                    thread_id=thread.id if thread else None,
+                    kind=kind,
+                    theme=choice.theme.key,
+                    film_key=scope.key,
+                    film=scope.label,
+                    uses=uses,
+                    source=source,
+                )
         except BaseException:
             await _discard(thread, message)
             raise

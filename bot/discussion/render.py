@@ -169,3 +169,32 @@ def render_prompt(
     return RenderedPrompt(
         content=content, embed=embed, thread_name=thread_name(theme, question), question=question
     )
+
+
+def render_open_prompt(
+    theme: Theme,
+    title: str,
+    year: int | None,
+    *,
+    themes: dict[str, Theme],
+    pick: int,
+    mention_role_id: int | None = None,
+    edits: QuestionEdits = QuestionEdits(),
+) -> RenderedPrompt:
+    """A prompt for a film no critic has reviewed yet: the theme's generic question naming the film,
+    no excerpt (the club speaks first). `pick` chooses among the questions, stably."""
+    options = question_choices(theme, title, year, "discuss", themes, edits)
+    question = options[pick % len(options)]
+    film = film_label(title, year)
+    description = (
+        f"**{inert(question, QUESTION_MAX)}**\n\n"
+        f"No critic review of *{inert(film, 150)}* here yet: the club speaks first."
+    )
+    embed = discord.Embed(
+        title=clip(f"💬 Discuss: {theme.name}", 256), description=clip(description, EMBED_DESCRIPTION_MAX),
+        colour=FILM_CLUB_COLOUR,
+    )
+    embed.add_field(name="Theme", value=clip(inert(theme.description), 1024), inline=False)
+    embed.set_footer(text="Reply in the thread")
+    content = f"<@&{mention_role_id}>" if mention_role_id is not None else ""
+    return RenderedPrompt(content=content, embed=embed, thread_name=thread_name(theme, question), question=question)

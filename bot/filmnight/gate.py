@@ -23,19 +23,23 @@ async def current_film(store: Store, guild_id: int, now: datetime | None = None)
     screening = await store.filmnight.current(guild_id)
     if screening is None:
         return None
-    try:  # only a film with reviews can scope quotes and prompts; otherwise nothing changes
-        return await film_scope(store, str(screening.film_id))
-    except UserError:
-        return None
+    # The screened film itself, by id: any film of the catalogue, with critic reviews or without.
+    return FilmScope(str(screening.film_id), screening.label, screening.title, screening.year)
 
 
-async def locked_screening(store: Store, guild_id: int, film_label: str | None) -> Screening | None:
-    """The screening whose spoilers are still held back, if `film_label` (None = any) is its film."""
+async def locked_screening(store: Store, guild_id: int, film: str | None) -> Screening | None:
+    """The screening whose spoilers are still held back, if `film` (typed, a label or `film:<id>`;
+    None = any) names its film."""
     screening = await store.filmnight.upcoming(guild_id)
     if screening is None or not screening.locked:
         return None
-    if film_label is not None and film_label.casefold() not in {screening.label.casefold(), screening.title.casefold()}:
-        return None
+    if film is not None:
+        try:
+            scope = await film_scope(store, film)
+        except UserError:
+            return None
+        if scope.film_id != screening.film_id:
+            return None
     return screening
 
 
@@ -53,11 +57,11 @@ async def refuse_spoilers(store: Store, guild_id: int, film_label: str | None, t
 
 
 async def film_or_current(store: Store, guild_id: int | None, film: str | None) -> tuple[str | None, bool]:
-    """(the film typed, else the current film's label; True when spoiler themes of it are held back)."""
+    """(the film typed, else the current film's `film:<id>`; True when spoiler themes of it are held back)."""
     if guild_id is None:
         return film, False
     if film is None:
         current = await current_film(store, guild_id)
-        film = current.label if current else None
-    locked = film is not None and await locked_screening(store, guild_id, (await film_scope(store, film)).label) is not None
+        film = current.ref if current else None
+    locked = film is not None and await locked_screening(store, guild_id, (await film_scope(store, film)).ref) is not None
     return film, locked

@@ -6,6 +6,9 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.core.time import iso
+from bot.filmnight.reconcile import reconcile
+
 if TYPE_CHECKING:
     from bot.filmnight.service import FilmNightService
 
@@ -19,14 +22,33 @@ class FilmNightJob:
 
     def __init__(self, service: FilmNightService) -> None:
         self.service = service
+        self.reconciled = False  # screenings not yet compared with Discord's events since the gateway came up
+
+    def reconcile_soon(self) -> None:
+        """A new gateway session (start, or a reconnect that could not resume): events may have changed."""
+        self.reconciled = False
+        self.service.bot.scheduler.wake()
 
     async def next_due(self) -> datetime | None:
+        if not self.reconciled:
+            return self.service.bot.now()
         return await self.service.next_due()
 
     async def run_due(self, now: datetime) -> None:
+        if not self.reconciled:  # before any reminder: one for a deleted or moved event must not go out
+            try:
+                self.reconciled = await reconcile(self.service)
+            except Exception:
+                log.exception("reconciling screenings with Discord's events failed")
         for pick_id in await self.service.store.due_picks(now):
             try:
                 await self.service.close_pick(pick_id)
             except Exception:  # one broken pick must not keep the others open
                 log.exception("closing pick %s failed", pick_id)
+        # Closed but not announced: a failed attempt's back-off ended, or the bot died in between.
+        for pick_id in await self.service.store.closing.due(iso(now)):
+            try:
+                await self.service.announce_pick(pick_id)
+            except Exception:
+                log.exception("announcing pick %s failed", pick_id)
         await self.service.run_reminders(now)

@@ -7,7 +7,7 @@ import math
 import discord
 
 from bot.core.render import FILM_CLUB_COLOUR
-from bot.core.text import EMBED_DESCRIPTION_MAX, clip, inert
+from bot.core.text import EMBED_DESCRIPTION_MAX, clip, counted, inert
 from bot.core.time import from_iso
 from bot.filmnight.rules import PAGE_SIZE, TIE_RULE, Count, Entry, Pick, Screening, count_lines
 
@@ -29,7 +29,7 @@ def watchlist_embed(entries: list[Entry], page: int) -> discord.Embed:
     shown = entries[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     lines = []
     for number, entry in enumerate(shown, start=page * PAGE_SIZE + 1):
-        line = f"**{number}. {inert(entry.label, 120)}** · {entry.support} support · suggested by <@{entry.suggested_by}>"
+        line = f"**{number}. {inert(entry.label, 120)}** · {counted(entry.support, 'supporter')} · suggested by <@{entry.suggested_by}>"
         if entry.note:
             line += f"\n  {inert(entry.note, 200)}"
         lines.append(line)
@@ -38,13 +38,14 @@ def watchlist_embed(entries: list[Entry], page: int) -> discord.Embed:
         description=clip("\n".join(lines) or "Nothing yet: suggest a film with `/watchlist add`.", EMBED_DESCRIPTION_MAX),
         colour=FILM_CLUB_COLOUR,
     )
-    embed.set_footer(text=f"Page {page + 1} of {pages(len(entries))} · {len(entries)} films · back one with /watchlist support")
+    embed.set_footer(text=f"Page {page + 1} of {pages(len(entries))} · {counted(len(entries), 'film')} · back one with /watchlist support")
     return embed
 
 
-def pending_embed(entry: Entry) -> discord.Embed:
+def pending_embed(entry: Entry, verdict: str | None = None) -> discord.Embed:
+    """The suggestion in the log channel: awaiting approval, or (once decided) the verdict."""
     embed = discord.Embed(
-        title="Watchlist suggestion awaiting approval",
+        title=f"Watchlist suggestion {verdict}" if verdict else "Watchlist suggestion awaiting approval",
         description=f"**{inert(entry.label, 200)}** suggested by <@{entry.suggested_by}>"
         + (f"\n> {inert(entry.note, 300)}" if entry.note else ""),
         colour=FILM_CLUB_COLOUR,

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core.films import OPTION_MAX, TITLE_YEAR
 from bot.core.refusals import UserError
-from bot.core.text import counted, has_control_chars, inert
+from bot.core.text import counted, inert
+from bot.films import rules as films
 
 # Limits, each with a private refusal when crossed.
 NOTE_MAX = 300
@@ -28,13 +28,11 @@ RANKS = 3  # members order their top 3
 IMPORT_MAX_BYTES = 256_000
 IMPORT_MAX_ROWS = 1_000
 PAGE_SIZE = 10
-DEFAULT_RUNTIME = timedelta(hours=3)
+DEFAULT_RUNTIME = timedelta(hours=3)  # the event's length when the film's runtime is unknown
+RUNTIME_MARGIN = timedelta(minutes=30)  # a known runtime plus settling in and the credits
 MAX_AHEAD = timedelta(days=366)
 REMINDERS = (("24h", timedelta(hours=24)), ("1h", timedelta(hours=1)))
 LOCATION_MAX = 100  # Discord's limit for an external event's location
-YEAR_MIN, YEAR_MAX = 1870, 2100
-
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 # ---------------------------------------------------------------------------- films typed by members
@@ -46,39 +44,13 @@ class FilmName:
     year: int | None
 
 
-def parse_year(value: int | str | None) -> int | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    text = str(value).strip()
-    if not text.isdigit() or not YEAR_MIN <= int(text) <= YEAR_MAX:
-        raise UserError(f"“{inert(text, 10)}” is not a film year: use four digits between {YEAR_MIN} and {YEAR_MAX}.")
-    return int(text)
-
-
-def title_problem(title: str) -> str | None:
-    """Why a title can't be stored, or None."""
-    if not title:
-        return "the title is empty"
-    if len(title) > OPTION_MAX:
-        return f"the title is longer than {OPTION_MAX} characters"
-    if title.startswith(_FORMULA):
-        return "the title starts with a spreadsheet formula character (= + - @)"
-    if has_control_chars(title):
-        return "the title contains control characters"
-    return None
-
-
-def film_name(title: str, year: int | str | None = None) -> FilmName:
-    """A suggested film: 'Title' plus an optional year, or 'Title (Year)' in one."""
-    text = " ".join((title or "").split())
-    parsed_year = parse_year(year)
-    match = TITLE_YEAR.match(text)
-    if match and parsed_year is None:
-        text, parsed_year = match["title"].strip(), parse_year(match["year"])
-    problem = title_problem(text)
-    if problem:
-        raise UserError(f"I can't add that film: {problem}.")
-    return FilmName(text, parsed_year)
+def film_name(title: str, year: int | str | None = None, this_year: int | None = None) -> FilmName:
+    """A suggested film: 'Title' plus an optional year, or 'Title (Year)' in one (bot/films rules:
+    control characters, 500 characters, punctuation only and years outside 1870..now+5 refused)."""
+    wanted = films.new_film(title, year, this_year or date.today().year)
+    if wanted.film_id is not None or wanted.title is None:
+        raise UserError("Name the film by its title, e.g. `La La Land` or `La La Land (2016)`.")
+    return FilmName(wanted.title, wanted.year)
 
 
 def clean_note(note: str | None) -> str | None:
@@ -100,6 +72,28 @@ class ImportPlan:
     repeated: int = 0  # the same film twice in the file
 
 
+def _csv_rows(text: str, columns: int, plan: ImportPlan) -> list[tuple[int, list[str]]]:
+    """(line number, cells) of each data row; a row that does not parse as the header's columns is rejected.
+
+    A quote never closed makes the csv module read the rest of the file as one cell: that row, and so the
+    file, is refused with the line the quote opens on, instead of becoming one garbage title.
+    """
+    reader = csv.reader(io.StringIO(text))
+    next(reader, None)
+    out: list[tuple[int, list[str]]] = []
+    number = reader.line_num + 1
+    for row in reader:
+        if reader.line_num > number or any("\n" in cell or "\r" in cell for cell in row):
+            plan.rejected.append((number, f"a quote opened here is never closed (the row runs on to line {reader.line_num})"))
+        elif len(row) > columns:
+            why = f"{len(row)} cells where the header has {columns} columns (a comma inside a title needs quotes)"
+            plan.rejected.append((number, why))
+        else:
+            out.append((number, row))
+        number = reader.line_num + 1
+    return out
+
+
 def parse_import(data: bytes) -> ImportPlan:
     """A Letterboxd export CSV (Date, Name, Year, Letterboxd URI) or one title per line."""
     if len(data) > IMPORT_MAX_BYTES:
@@ -116,15 +110,14 @@ def parse_import(data: bytes) -> ImportPlan:
     plan = ImportPlan()
     seen: set[tuple[str, int | None]] = set()
     if "name" in header and ("year" in header or "letterboxd uri" in header):
-        rows = list(csv.reader(io.StringIO(text)))[1:]
-        entries = [
-            (number, (row[header.index("name")] if len(row) > header.index("name") else ""),
-             (row[header.index("year")] if "year" in header and len(row) > header.index("year") else ""))
-            for number, row in enumerate(rows, start=2) if any(cell.strip() for cell in row)
-        ]
+        entries = []
+        for number, row in _csv_rows(text, len(header), plan):
+            if any(cell.strip() for cell in row):
+                entries.append((number, row[header.index("name")] if len(row) > header.index("name") else "",
+                                row[header.index("year")] if "year" in header and len(row) > header.index("year") else ""))
     else:
         entries = [(number, line, "") for number, line in enumerate(lines, start=1) if line.strip()]
-    if not entries:
+    if not entries and not plan.rejected:
         raise UserError("That file lists no films.")
     if len(entries) > IMPORT_MAX_ROWS:
         raise UserError(f"That file lists {len(entries)} films: imports are limited to {IMPORT_MAX_ROWS} at a time.")
@@ -134,12 +127,13 @@ def parse_import(data: bytes) -> ImportPlan:
         except UserError as error:
             plan.rejected.append((number, error.message))
             continue
-        key = (name.title.casefold(), name.year)
+        key = (films.norm_key(name.title), name.year)
         if key in seen:
             plan.repeated += 1
             continue
         seen.add(key)
         plan.films.append(name)
+    plan.rejected.sort()
     return plan
 
 
@@ -203,9 +197,26 @@ def parse_when(text: str, zone: str, now: datetime) -> datetime:
     return moment
 
 
+def screening_length(runtime_minutes: int | None) -> timedelta:
+    """How long the server event lasts: the film's runtime plus a margin, else 3 hours."""
+    if runtime_minutes is None or runtime_minutes <= 0:
+        return DEFAULT_RUNTIME
+    return timedelta(minutes=runtime_minutes) + RUNTIME_MARGIN
+
+
 def reminder_times(start: datetime, now: datetime) -> list[tuple[str, datetime]]:
     """(kind, due) for every reminder still in the future; one already past is never sent late."""
     return [(kind, start - before) for kind, before in REMINDERS if start - before > now]
+
+
+def reminder_stale(kind: str, start: datetime, now: datetime) -> bool:
+    """A reminder reached late (downtime, retries) is sent only while it still tells the truth: "tomorrow"
+    until the next reminder's moment, "in an hour" until the start. The end step is never stale."""
+    ahead = dict(REMINDERS).get(kind)
+    if ahead is None:
+        return False
+    limit = max((start - before for _, before in REMINDERS if before < ahead), default=start)
+    return now >= limit
 
 
 def clean_location(where: str | None) -> str | None:
@@ -333,10 +344,16 @@ class Entry:
     suggested_by: int
     status: str  # pending | active | watched
     support: int = 0
+    director: str | None = None  # from the catalogue, when the metadata provider filled it
 
     @property
     def label(self) -> str:
         return f"{self.title} ({self.year})" if self.year else self.title
+
+    @property
+    def choice_name(self) -> str:
+        """'Title (Year) — Director' (autocomplete), or the label while the director is unknown."""
+        return f"{self.label} — {self.director}" if self.director else self.label
 
 
 @dataclass(frozen=True)

@@ -7,22 +7,28 @@ is undone, so a refused event never leaves a "now showing" behind.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import discord
 
 from bot.club.rules import invite_line
+from bot.core import closing
+from bot.core.channels import resolve_channel
 from bot.core.checks import require_channel_id, require_guild
+from bot.core.closing import CLOSE_BACKOFF, CLOSE_LEASE, AnnounceError
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.core.time import from_iso, iso
+from bot.corpus.lookup import FilmScope
 from bot.discussion.post import post_prompt  # the discussion feature's public posting helper
 from bot.filmnight import rules
 from bot.filmnight.render import pick_embed, reminder_text, result_embed
-from bot.filmnight.rules import Entry, Pick, Screening
+from bot.filmnight.rules import Pick, Screening
 from bot.filmnight.views import next_rank_view, ordinal, pick_view
+from bot.films.rules import ref
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -108,48 +114,92 @@ class FilmNightService:
             await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     async def close_pick(self, pick_id: int, actor_id: int | None = None) -> rules.Count | None:
-        """Count once (the caller whose UPDATE flipped closed_at), announce, disable the menu."""
-        ballots = await self.store.close_pick(pick_id, self.bot.now(), actor_id)
+        """Close once (only the caller whose UPDATE flipped closed_at gets the count), then try to announce.
+
+        The pick is 'closing' from that same UPDATE: if announcing fails here, or the process dies before
+        it, the film-night job finishes it (see announce_pick), as the poll job does for polls.
+        """
+        now = self.bot.now()
+        ballots = await self.store.close_pick(pick_id, now, actor_id, retry_at=now + CLOSE_LEASE)
         if ballots is None:
             return None
         pick = await self.store.pick(pick_id)
         assert pick is not None
+        await self.announce_pick(pick_id, first_attempt=True)
+        return rules.instant_runoff(ballots, len(pick.candidates))
+
+    async def announce_pick(self, pick_id: int, *, first_attempt: bool = False) -> bool:
+        """One attempt to finish a closed pick: store the count, disable the menu, post the result.
+
+        Failures are retried with back-off and end in a moderator notice (bot/core/closing.py). Any attempt
+        but the first looks for an earlier attempt's result first: one pick gets one result message.
+        """
+        pick = await self.store.pick(pick_id)
+        if pick is None or pick.closed_at is None:
+            return False
+        return await closing.finish(
+            self.bot, self.store.closing, pick.id, lambda: self._announce_pick(pick, not first_attempt),
+            what=f"the result of pick {pick.id}", guild_id=pick.guild_id, channel_id=pick.channel_id,
+            notice=lambda attempts, reason: (
+                f"⚠️ Pick #{pick.id} closed, but I could not post its result after {attempts} attempts:"
+                f" {reason}. Its winner is stored; schedule it with `/filmnight schedule`."),
+        )
+
+    async def _announce_pick(self, pick: Pick, look_for_earlier: bool) -> None:
+        # Ballots are frozen once closed_at is set: counting again gives the same result every attempt.
+        ballots = await self.store.ballots(pick.id)
         count = rules.instant_runoff(ballots, len(pick.candidates))
-        await self.store.set_result(pick_id, count.winner, {
+        await self.store.set_result(pick.id, count.winner, {
             "rounds": [{"counts": r.counts, "exhausted": r.exhausted, "eliminated": r.eliminated} for r in count.rounds],
             "ballots": len(ballots),
         })
-        channel = self.bot.get_channel(pick.channel_id)
-        if isinstance(channel, discord.abc.Messageable):
+        channel = await resolve_channel(self.bot, pick.channel_id)
+        if channel is None:
+            raise AnnounceError(f"its channel <#{pick.channel_id}> is gone or I can no longer see it")
+        result = result_embed(pick, count)
+        if look_for_earlier and (earlier := await closing.earlier_post(
+                self.bot, channel, from_iso(pick.closed_at or iso(self.bot.now())), result.title or "")) is not None:
+            await self.store.closing.announced(pick.id, earlier)
+            return
+        if pick.message_id:
             try:
-                if pick.message_id:
-                    await channel.get_partial_message(pick.message_id).edit(
-                        embed=pick_embed(pick, len(ballots), closed=True), view=pick_view(pick, disabled=True),
-                        allowed_mentions=NO_MENTIONS,
-                    )
-                await channel.send(embed=result_embed(pick, count), allowed_mentions=NO_MENTIONS)
-            except discord.HTTPException:
-                log.warning("could not announce the result of pick %s", pick_id, exc_info=True)
-        return count
+                await channel.get_partial_message(pick.message_id).edit(
+                    embed=pick_embed(pick, len(ballots), closed=True), view=pick_view(pick, disabled=True),
+                    allowed_mentions=NO_MENTIONS,
+                )
+            except discord.NotFound:
+                log.info("the message of pick %s was deleted", pick.id)
+        message = await channel.send(embed=result, allowed_mentions=NO_MENTIONS)
+        await self.store.closing.announced(pick.id, message.id)
 
     # ------------------------------------------------------------------ screenings
 
+    async def length(self, film_id: int) -> timedelta:
+        """The screening's length from the catalogue's runtime (filled by the metadata provider)."""
+        film = await self.bot.store.films.get(film_id)
+        return rules.screening_length(film.runtime_minutes if film else None)
+
     async def schedule(
-        self, interaction: discord.Interaction, entry: Entry, when: str, where: str | None,
+        self, interaction: discord.Interaction, film: FilmScope, when: str, where: str | None,
         place: discord.VoiceChannel | discord.StageChannel | None,
     ) -> Screening:
+        """Validate everything, create the event, then store the screening (and the film's watchlist
+        entry if it had none) in one transaction: a refusal stores nothing."""
         guild = require_guild(interaction)
         zone = await self.zone(guild.id)
         now = self.bot.now()
         start = rules.parse_when(when, zone, now)
-        end = start + rules.DEFAULT_RUNTIME
+        assert film.film_id is not None and film.label is not None
+        end = start + await self.length(film.film_id)
         location = rules.clean_location(where)
         if place is None and location is None:
             raise UserError("Say where: `where:` a place or link, or `channel:` a voice or stage channel.")
-        if await self.store.upcoming(guild.id) is not None:
+        upcoming = await self.store.upcoming(guild.id)
+        if upcoming is not None and await self.has_event(guild, upcoming):
             raise UserError("This server already has an upcoming screening: `/filmnight move` or cancel it first.")
-        name = clip(f"Film night: {entry.label}", 100)
-        description = clip(f"The club watches {entry.label}. Press Interested to be reminded.", 1000)
+        label = film.label
+        name = clip(f"Film night: {label}", 100)
+        description = clip(f"The club watches {label}. Press Interested to be reminded.", 1000)
         try:
             event = await self._create_event(guild, name, description, start, end, place, location)
         except discord.HTTPException as error:
@@ -158,7 +208,7 @@ class FilmNightService:
             ) from error
         try:
             screening_id = await self.store.create_screening(
-                guild_id=guild.id, film_id=entry.film_id, channel_id=require_channel_id(interaction),
+                guild_id=guild.id, film_id=film.film_id, channel_id=require_channel_id(interaction),
                 event_id=event.id, start=start, end=end, location=place.mention if place else location,
                 actor_id=interaction.user.id, now=now, reminders=rules.reminder_times(start, now),
             )
@@ -206,10 +256,16 @@ class FilmNightService:
         guild = require_guild(interaction)
         now = self.bot.now()
         start = rules.parse_when(when, await self.zone(guild.id), now)
-        end = start + rules.DEFAULT_RUNTIME
-        event = guild.get_scheduled_event(screening.event_id) or await guild.fetch_scheduled_event(screening.event_id)
+        end = start + await self.length(screening.film_id)
         try:  # Discord first: a refusal changes nothing here
+            event = guild.get_scheduled_event(screening.event_id) or await guild.fetch_scheduled_event(screening.event_id)
             await event.edit(start_time=start, end_time=end)
+        except discord.NotFound as error:  # deleted in Discord while nobody told us (offline, a missed event)
+            await self.event_gone(screening.event_id, "event deleted in Discord (found when moving it)")
+            raise UserError(
+                f"The server event of **{inert(screening.label, 150)}** was deleted in Discord, so that screening"
+                " is cancelled now. Schedule it again with `/filmnight schedule`."
+            ) from error
         except discord.HTTPException as error:
             raise UserError(f"Discord refused to move the server event ({refusal(error)}). Nothing changed.") from error
         await self.follow_times(screening, start, end, interaction.user.id)
@@ -217,9 +273,32 @@ class FilmNightService:
         assert moved is not None
         return moved
 
+    async def has_event(self, guild: discord.Guild, screening: Screening) -> bool:
+        """False (and the screening cancelled) when Discord says its event is gone; True when it is there
+        or Discord cannot say (the reconciliation at start then decides)."""
+        if guild.get_scheduled_event(screening.event_id) is not None:
+            return True
+        try:
+            await guild.fetch_scheduled_event(screening.event_id)
+        except discord.NotFound:
+            await self.event_gone(screening.event_id, "event deleted in Discord (found when scheduling another)")
+            return False
+        except discord.HTTPException:
+            return True
+        return True
+
+    async def follow_event(self, screening: Screening, event: discord.ScheduledEvent) -> None:
+        """Bring a scheduled screening in line with its event as Discord has it now."""
+        if event.status is discord.EventStatus.cancelled:
+            await self.event_gone(event.id, "event cancelled in Discord")
+        elif event.status is discord.EventStatus.completed:
+            await self.end_now(screening)
+        elif event.status is discord.EventStatus.scheduled:
+            await self.follow_times(screening, event.start_time, event.end_time, None)
+
     async def follow_times(self, screening: Screening, start: datetime, end: datetime | None,
                            actor_id: int | None) -> None:
-        end = end or start + rules.DEFAULT_RUNTIME
+        end = end or start + await self.length(screening.film_id)
         if iso(start) == screening.starts_at and iso(end) == screening.ends_at:
             return
         await self.store.move(screening, start, end, rules.reminder_times(start, self.bot.now()), actor_id)
@@ -237,35 +316,70 @@ class FilmNightService:
         for screening_id, kind in await self.store.claim_reminders(now):
             try:
                 await self.deliver(screening_id, kind)
-            except Exception:  # one broken reminder must not hold back the others
-                log.exception("reminder %s of screening %s failed", kind, screening_id)
-                await self.store.settle_reminder(screening_id, kind, "failed", None)
+            except Exception as error:  # noqa: BLE001  (one broken reminder must not hold back the others;
+                # _reminder_failed logs it and retries or reports it)
+                await self._reminder_failed(screening_id, kind, error)
+
+    async def _reminder_failed(self, screening_id: int, kind: str, error: Exception) -> None:
+        """A transient failure is tried again through the job loop (the closing back-off); anything else, or
+        the last attempt, leaves it 'failed' and tells the moderators."""
+        transient = isinstance(error, sqlite3.OperationalError) or (
+            isinstance(error, discord.HTTPException) and (error.status >= 500 or error.status == 429))
+        attempts = await self.store.reminder_attempts(screening_id, kind) + 1
+        reason = closing.describe_error(error)
+        if transient and attempts <= len(CLOSE_BACKOFF):
+            log.warning("reminder %s of screening %s failed (%s); retrying", kind, screening_id, reason)
+            await self.store.retry_reminder(screening_id, kind, reason, self.bot.now() + CLOSE_BACKOFF[attempts - 1])
+            self.bot.scheduler.wake()
+            return
+        log.error("reminder %s of screening %s failed for good: %s", kind, screening_id, reason, exc_info=error)
+        await self.store.retry_reminder(screening_id, kind, reason, None)
+        screening = await self.store.screening(screening_id)
+        if screening is not None:
+            what = "the after-screening thread" if kind == "end" else f"the {kind} reminder"
+            await closing.tell_moderators(
+                self.bot, screening.guild_id, screening.channel_id,
+                f"⚠️ I could not post {what} of **{inert(screening.label, 100)}** after {attempts} attempt(s): {reason}.",
+            )
 
     async def deliver(self, screening_id: int, kind: str) -> None:
+        """Send one claimed reminder (or run the end step); raises on failure (see _reminder_failed)."""
         screening = await self.store.screening(screening_id)
-        if screening is None or screening.status != "scheduled":
-            await self.store.settle_reminder(screening_id, kind, "failed", None)
+        ending = kind == "end" and screening is not None and screening.status == "ended"  # a retried end step
+        if screening is None or (screening.status != "scheduled" and not ending):
+            await self.store.settle_reminder(screening_id, kind, "skipped", None)
+            return
+        if rules.reminder_stale(kind, from_iso(screening.starts_at), self.bot.now()):
+            log.info("reminder %s of screening %s is past its moment: not sent late", kind, screening_id)
+            await self.store.settle_reminder(screening_id, kind, "skipped", None)
             return
         channel = self.bot.get_channel(screening.channel_id)
         if kind == "end":
             await self.end(screening, channel)
             return
         if not isinstance(channel, discord.TextChannel):
-            await self.store.settle_reminder(screening_id, kind, "failed", None)
-            return
+            raise AnnounceError(f"its channel <#{screening.channel_id}> is gone or I can no longer see it")
         _, role_id = await self.store.settings(screening.guild_id)
         mentions = discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(role_id)]) if role_id else NO_MENTIONS
         message = await channel.send(reminder_text(screening, kind, role_id), allowed_mentions=mentions)
         await self.store.settle_reminder(screening_id, kind, "sent", message.id)
 
+    async def end_now(self, screening: Screening) -> None:
+        """The event ended in Discord before its end time: the job runs the end step now (with its retries)."""
+        if await self.store.due_now(screening.id, "end", self.bot.now()):
+            self.bot.scheduler.wake()
+
     async def end(self, screening: Screening, channel: object) -> None:
-        """The screening ended: count who was interested, unlock, post the after-screening prompt."""
-        interested = await self.interested(screening)
-        await self.store.finish(screening, self.bot.now(), interested)
-        message_id = None
-        if isinstance(channel, discord.TextChannel):
-            message_id = await self.after_prompt(screening, channel)
-        await self.store.settle_reminder(screening.id, "end", "sent" if message_id else "failed", message_id)
+        """The screening ended: count who was interested, unlock, post the after-screening prompt.
+
+        Unlocking happens once; a retry (the post failed) only posts."""
+        if screening.status == "scheduled":
+            interested = await self.interested(screening)
+            await self.store.finish(screening, self.bot.now(), interested)
+        if not isinstance(channel, discord.TextChannel):
+            raise AnnounceError(f"its channel <#{screening.channel_id}> is gone or I can no longer see it")
+        message_id = await self.after_prompt(screening, channel)
+        await self.store.settle_reminder(screening.id, "end", "sent", message_id)
 
     async def interested(self, screening: Screening) -> int | None:
         guild = self.bot.get_guild(screening.guild_id)
@@ -277,29 +391,27 @@ class FilmNightService:
             return None
         return event.user_count
 
-    async def after_prompt(self, screening: Screening, channel: discord.TextChannel) -> int | None:
+    async def after_prompt(self, screening: Screening, channel: discord.TextChannel) -> int:
         """The ending question, in a thread named as containing spoilers (post_prompt does that)."""
         spoilers = [key for key, theme in self.bot.themes.items() if theme.spoiler]
         for theme in spoilers:
             try:
                 posted = await post_prompt(
-                    self.bot, channel, guild_id=screening.guild_id, theme=theme, film=str(screening.film_id),
+                    self.bot, channel, guild_id=screening.guild_id, theme=theme, film=ref(screening.film_id),
                     source=f"screening:{screening.id}",
                 )
             except UserError:
                 continue  # no passages on this theme for this film
             await invite_ratings(posted.thread or channel, screening.label)
             return posted.message.id
-        try:
-            message = await channel.send(
-                f"🎬 Film night is over: **{inert(screening.label, 150)}**. Spoiler talk is open now.",
-                allowed_mentions=NO_MENTIONS,
-            )
-        except discord.HTTPException:
-            return None
+        message = await channel.send(
+            f"🎬 Film night is over: **{inert(screening.label, 150)}**. Spoiler talk is open now.",
+            allowed_mentions=NO_MENTIONS,
+        )
         await invite_ratings(channel, screening.label)
         return message.id
 
     async def next_due(self) -> datetime | None:
-        moments = [m for m in (await self.store.next_reminder(), await self.store.next_pick_deadline()) if m]
+        moments = [m for m in (await self.store.next_reminder(), await self.store.next_pick_deadline(),
+                               await self.store.closing.next_at()) if m]
         return min((from_iso(m) for m in moments), default=None)

@@ -11,14 +11,14 @@ import aiosqlite
 
 from bot.core.db import Database, GuildsWith, inserted_id
 from bot.core.refusals import UserError
-from bot.core.store import AuditStore
+from bot.core.store import AuditStore, CloseStates
 from bot.core.time import iso
-from bot.corpus.store import CorpusWriter
 from bot.filmnight.rules import Entry, FilmName, Pick, Screening
+from bot.films.store import FilmStore
 
 _ENTRY = (
     "SELECT w.id, w.guild_id, w.film_id, f.title, f.year, w.note, w.suggested_by, w.status,"
-    " (SELECT count(*) FROM watchlist_support s WHERE s.entry_id = w.id) AS support"
+    " (SELECT count(*) FROM watchlist_support s WHERE s.entry_id = w.id) AS support, f.director"
     " FROM watchlist w JOIN films f ON f.id = w.film_id"
 )
 _SCREENING = (
@@ -46,6 +46,7 @@ async def _audit(conn: aiosqlite.Connection, guild_id: int, actor_id: int | None
 class FilmNightStore:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.closing = CloseStates(db, "filmnight_picks")  # closing → announced | abandoned (core/closing.py)
         # /quote and /discuss ask for the current screening on every command: most servers have none.
         self._screening_guilds = GuildsWith(db, "SELECT DISTINCT guild_id FROM screenings")
 
@@ -68,29 +69,40 @@ class FilmNightStore:
     # ------------------------------------------------------------------ watchlist
 
     async def add(
-        self, guild_id: int, film: FilmName, note: str | None, user_id: int, status: str, now: datetime
-    ) -> tuple[Entry, bool]:
-        """(the entry, True if it was new); an existing suggestion is returned unchanged."""
-        async with self.db.transaction() as conn:
-            film_id = await CorpusWriter.film_id(conn, film.title, film.year)
+        self, guild_id: int, film: FilmName | int, note: str | None, user_id: int, status: str, now: datetime
+    ) -> tuple[Entry, bool, bool]:
+        """(the entry, True if it was new, True if the member backs it from now on).
+
+        Suggesting a film is backing it: the member's support is stored with the entry, and a film
+        already listed (not yet watched) gets their support instead, so 20 members adding the same
+        film at once make one entry with 20 supporters. `film` is a typed name or a catalogue id.
+        """
+        async with self.db.corpus_transaction() as conn:  # ensure may give a reviewed film its year
+            film_id = film if isinstance(film, int) else await FilmStore.ensure(conn, film.title, film.year)
             cur = await conn.execute(
                 "INSERT OR IGNORE INTO watchlist(guild_id, film_id, note, suggested_by, status, added_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 (guild_id, film_id, note, user_id, status, iso(now)),
             )
             created = cur.rowcount == 1
+            cur = await conn.execute(
+                "INSERT OR IGNORE INTO watchlist_support(entry_id, user_id, at)"
+                " SELECT id, ?, ? FROM watchlist WHERE guild_id = ? AND film_id = ? AND status != 'watched'",
+                (user_id, iso(now), guild_id, film_id),
+            )
+            backed = cur.rowcount == 1
         entry = await self.entry_by_film(guild_id, film_id)
         assert entry is not None
-        return entry, created
+        return entry, created, backed
 
     async def import_films(
         self, guild_id: int, films: list[FilmName], actor_id: int, now: datetime
     ) -> tuple[int, int]:
         """(added, already listed), all in one transaction with one audit entry."""
         added = 0
-        async with self.db.transaction() as conn:
+        async with self.db.corpus_transaction() as conn:
             for film in films:
-                film_id = await CorpusWriter.film_id(conn, film.title, film.year)
+                film_id = await FilmStore.ensure(conn, film.title, film.year)
                 cur = await conn.execute(
                     "INSERT OR IGNORE INTO watchlist(guild_id, film_id, suggested_by, status, added_at)"
                     " VALUES (?, ?, ?, 'active', ?)",
@@ -218,11 +230,14 @@ class FilmNightStore:
         )
         return [r[0] for r in rows]
 
-    async def close_pick(self, pick_id: int, now: datetime, actor_id: int | None) -> list[tuple[int, ...]] | None:
-        """Flip closed_at once; the caller that flipped it gets the ballots, everyone else None."""
+    async def close_pick(self, pick_id: int, now: datetime, actor_id: int | None, retry_at: datetime | None = None
+                         ) -> list[tuple[int, ...]] | None:
+        """Flip closed_at once (and enter 'closing', announced from retry_at on if the closer's own attempt
+        does not finish it); the caller that flipped it gets the ballots, everyone else None."""
         async with self.db.transaction() as conn:
             cur = await conn.execute(
-                "UPDATE filmnight_picks SET closed_at = ? WHERE id = ? AND closed_at IS NULL", (iso(now), pick_id)
+                "UPDATE filmnight_picks SET closed_at = ?, close_state = 'closing', next_close_at = ?"
+                " WHERE id = ? AND closed_at IS NULL", (iso(now), iso(retry_at or now), pick_id)
             )
             if cur.rowcount != 1:
                 return None
@@ -235,6 +250,12 @@ class FilmNightStore:
                     guild = await g.fetchone()
                 await _audit(conn, guild[0] if guild else 0, actor_id, "filmnight.pick.close", "pick", pick_id)
         return ballots
+
+    async def ballots(self, pick_id: int) -> list[tuple[int, ...]]:
+        rows = await self.db.fetchall(
+            "SELECT ranking FROM filmnight_ballots WHERE pick_id = ? ORDER BY cast_at, user_id", (pick_id,)
+        )
+        return [tuple(int(x) for x in r[0].split(",")) for r in rows]
 
     async def set_result(self, pick_id: int, winner: int | None, result: dict[str, Any]) -> None:
         await self.db.execute(
@@ -253,6 +274,7 @@ class FilmNightStore:
         self, *, guild_id: int, film_id: int, channel_id: int, event_id: int, start: datetime, end: datetime,
         location: str | None, actor_id: int, now: datetime, reminders: list[tuple[str, datetime]],
     ) -> int:
+        """Store the screening, its reminders and (if missing) the film's watchlist entry, in one go."""
         self._screening_guilds.add(guild_id)
         try:
             async with self.db.transaction() as conn:
@@ -262,6 +284,11 @@ class FilmNightStore:
                     (guild_id, film_id, channel_id, event_id, iso(start), iso(end), location, actor_id, iso(now)),
                 )
                 screening_id = inserted_id(cur)
+                await conn.execute(
+                    "INSERT OR IGNORE INTO watchlist(guild_id, film_id, suggested_by, status, added_at)"
+                    " VALUES (?, ?, ?, 'active', ?)",
+                    (guild_id, film_id, actor_id, iso(now)),
+                )
                 await self._arm(conn, screening_id, reminders, end)
                 await _audit(conn, guild_id, actor_id, "filmnight.schedule", "screening", screening_id,
                              film_id=film_id, event_id=event_id, starts_at=iso(start), location=location)
@@ -374,6 +401,11 @@ class FilmNightStore:
 
     # ------------------------------------------------------------------ reminders
 
+    async def scheduled(self) -> list[Screening]:
+        """Every screening still to come (or running), in every server: checked against Discord at start."""
+        rows = await self.db.fetchall(_SCREENING + " WHERE s.status = 'scheduled' ORDER BY s.id")
+        return [_screening(r) for r in rows]
+
     async def next_reminder(self) -> str | None:
         return await self.db.fetchval("SELECT min(due_at) FROM screening_reminders WHERE status = 'due'")
 
@@ -397,6 +429,41 @@ class FilmNightStore:
             (screening_id, kind),
         )
         return cur.rowcount == 1
+
+    async def due_now(self, screening_id: int, kind: str, now: datetime) -> bool:
+        """Bring a reminder still 'due' forward to now (the event ended early in Discord); the job sends it."""
+        cur = await self.db.execute(
+            "UPDATE screening_reminders SET due_at = ? WHERE screening_id = ? AND kind = ? AND status = 'due'"
+            " AND due_at > ?", (iso(now), screening_id, kind, iso(now)),
+        )
+        return cur.rowcount == 1
+
+    async def retry_reminder(self, screening_id: int, kind: str, error: str, retry_at: datetime | None) -> int:
+        """A claimed reminder failed: 'due' again at retry_at, or 'failed' (None). Returns the attempts so far."""
+        await self.db.execute(
+            "UPDATE screening_reminders SET attempts = attempts + 1, error = ?, status = ?,"
+            " due_at = coalesce(?, due_at) WHERE screening_id = ? AND kind = ?",
+            (error, "due" if retry_at else "failed", iso(retry_at) if retry_at else None, screening_id, kind),
+        )
+        return int(await self.db.fetchval(
+            "SELECT attempts FROM screening_reminders WHERE screening_id = ? AND kind = ?", (screening_id, kind), 0))
+
+    async def orphan_claims(self) -> list[tuple[int, str, str]]:
+        """(screening, kind, due_at) claimed by a process that died before settling them (read at start)."""
+        rows = await self.db.fetchall(
+            "SELECT screening_id, kind, due_at FROM screening_reminders WHERE status = 'claimed' ORDER BY due_at")
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    async def release_claim(self, screening_id: int, kind: str) -> None:
+        """An orphaned claim that was not sent: due again (the job sends it, or skips it if stale)."""
+        await self.db.execute(
+            "UPDATE screening_reminders SET status = 'due' WHERE screening_id = ? AND kind = ? AND status = 'claimed'",
+            (screening_id, kind),
+        )
+
+    async def reminder_attempts(self, screening_id: int, kind: str) -> int:
+        return int(await self.db.fetchval(
+            "SELECT attempts FROM screening_reminders WHERE screening_id = ? AND kind = ?", (screening_id, kind), 0))
 
     async def settle_reminder(self, screening_id: int, kind: str, status: str, message_id: int | None) -> None:
         await self.db.execute(

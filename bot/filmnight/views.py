@@ -15,7 +15,7 @@ from bot.core.checks import client_of, require_moderator
 from bot.core.errors import user_errors
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
-from bot.filmnight.render import pages, watchlist_embed
+from bot.filmnight.render import pages, pending_embed, watchlist_embed
 from bot.filmnight.rules import RANKS, Pick
 
 
@@ -95,6 +95,7 @@ class DecisionButton(
             verdict = "approved ✅" if self.action == "approve" else "rejected ❌"
             await interaction.response.edit_message(
                 content=f"**{inert(entry.label, 150)}** {verdict} by {moderator.mention}.",
+                embed=pending_embed(entry, verdict),  # no longer "awaiting approval"
                 view=decision_view(self.entry_id, disabled=True), allowed_mentions=NO_MENTIONS,
             )
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core.refusals import UserError
-from bot.core.text import EMBED_DESCRIPTION_MAX, clip, inert
+from bot.core.text import EMBED_DESCRIPTION_MAX, clip, counted, inert
 
 MIN_OPTIONS = 2
 MAX_OPTIONS = 25  # a select menu holds at most 25 options
@@ -194,9 +194,9 @@ def results_body(
         for number, (label, line) in enumerate(result_lines(list(labels), list(counts)), start=1)
     ]
     votes = sum(counts)
-    summary = f"{votes} vote{'s' if votes != 1 else ''}"
+    summary = counted(votes, "vote")
     if voters is not None and (multiple or voters != votes):
-        summary += f" from {voters} member{'s' if voters != 1 else ''}"
+        summary += f" from {counted(voters, 'member')}"
     if multiple:
         summary += " · multiple choice: percentages are shares of all votes"
     return clip("\n".join(lines) + "\n\n" + summary, EMBED_DESCRIPTION_MAX - QUESTION_MAX * 2 - 20)

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.club.service import critics_vs_club_fields
+from bot.core import closing
 from bot.core.channels import member_can_view, resolve_channel
 from bot.core.checks import require_channel_id, require_guild
+from bot.core.closing import CLOSE_LEASE, AnnounceError
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
@@ -30,25 +32,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Announcing a closed poll is retried this long after each failure; then moderators are told.
-CLOSE_BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(hours=1),
-                 timedelta(hours=6))
-CLOSE_LEASE = timedelta(minutes=2)  # the closer's own attempt; the job takes over after (e.g. a crash)
-RECORD_RETRY = (0.5, 2.0)  # seconds between attempts to store a posted poll's message id
+# Seconds between attempts to store a posted poll's message id: another process holding the write lock for
+# tens of seconds is waited out (each attempt also waits SQLite's busy timeout); after that the message
+# is withdrawn, never left live and unknown.
+RECORD_RETRY = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
 
 # What the bot needs in a channel to run a poll there to the end (results are posted as embeds).
 _POLL_PERMISSIONS = (("view_channel", "View Channel"), ("send_messages", "Send Messages"),
                      ("embed_links", "Embed Links"), ("read_message_history", "Read Message History"))
-
-
-class AnnounceError(Exception):
-    """A closed poll's results cannot be posted for a reason that is not a Discord error."""
-
-
-def describe_error(error: BaseException) -> str:
-    if isinstance(error, discord.HTTPException):
-        return f"Discord error HTTP {error.status} ({clip(error.text or type(error).__name__, 120)})"
-    return clip(str(error), 200)
 
 
 def check_can_post_here(interaction: discord.Interaction) -> None:
@@ -124,8 +115,30 @@ class PollService:
             if not sent:
                 await self.bot.store.polls.delete(poll.id)
             raise
-        await self._record_message(poll.id, message.id)
+        try:
+            await self._record_message(poll.id, message.id)
+        except sqlite3.OperationalError as error:
+            await self._withdraw(interaction, message, poll.id)
+            raise UserError(
+                "I could not save this poll (the database stayed busy), so I withdrew its message. Please try again."
+            ) from error
         self.bot.scheduler.wake()
+
+    async def _withdraw(self, interaction: discord.Interaction, message: discord.Message, poll_id: int) -> None:
+        """A posted poll the database cannot record: delete its message, then (if it can) its row. A row left
+        behind has no message id; the deadline job finds no message of it and forgets it (see close_poll)."""
+        try:
+            await message.delete()
+        except discord.HTTPException:
+            try:
+                await interaction.delete_original_response()
+            except discord.HTTPException:
+                log.error("poll %s: its message %s could not be recorded nor withdrawn", poll_id, message.id)
+        try:
+            await self.bot.store.polls.delete(poll_id)
+        except sqlite3.OperationalError:
+            log.warning("poll %s: its withdrawn row stays until its deadline", poll_id)
+            self.bot.scheduler.wake()
 
     async def _record_message(self, poll_id: int, message_id: int) -> None:
         """The message exists: its id must be stored (a locked database is waited out, not fatal)."""
@@ -208,12 +221,40 @@ class PollService:
         The poll is now 'closing' in the database: if announcing fails here, or the process dies before
         it, the deadline job finishes it (see announce).
         """
+        poll = await self.bot.store.polls.get(poll_id)
+        if poll is not None and poll.message_id is None and poll.is_open and not await self._adopt_message(poll):
+            await self.bot.store.polls.delete(poll_id)  # never shown, or withdrawn: nothing to close or announce
+            return False
         lease = iso(self.bot.now() + CLOSE_LEASE)  # the job leaves this attempt alone meanwhile
         tally = await self.bot.store.polls.close(poll_id, iso(self.bot.now()), closed_by, retry_at=lease)
         if tally is None:
             return False
         await self.announce(poll_id, first_attempt=True)
         return True
+
+    async def _adopt_message(self, poll: Poll) -> bool:
+        """A poll reaching its deadline with no message id: find its message (recording the id failed, or
+        fetching it after posting did) and record it. False when no such message exists (the post failed,
+        or the message was withdrawn); True too when the channel cannot be read (announcing beats losing)."""
+        mine = (f"filmbot:poll:vote:{poll.id}:", f"filmbot:poll:select:{poll.id}")
+        try:
+            channel = await resolve_channel(self.bot, poll.channel_id)
+            if channel is None:
+                return True
+            since = from_iso(poll.created_at) - timedelta(seconds=1)
+            async for message in channel.history(after=since, limit=200, oldest_first=True):
+                if self.bot.user is None or message.author.id != self.bot.user.id:
+                    continue
+                ids = [getattr(c, "custom_id", None) or "" for row in message.components
+                       for c in getattr(row, "children", [row])]
+                native = message.poll is not None and message.poll.question == poll.question
+                if native or any(i.startswith(mine) for i in ids):
+                    await self.bot.store.polls.set_message(poll.id, message.id)
+                    return True
+        except discord.HTTPException:
+            log.warning("could not look for the message of poll %s", poll.id, exc_info=True)
+            return True
+        return False
 
     async def announce(self, poll_id: int, *, first_attempt: bool = False) -> bool:
         """One attempt to finish closing: disable the buttons or end the native poll, post the results.
@@ -226,19 +267,22 @@ class PollService:
         poll = await self.bot.store.polls.get(poll_id)
         if poll is None or poll.is_open:
             return False
-        try:
-            await self._announce_once(poll, look_for_earlier=not first_attempt)
-        except (discord.HTTPException, sqlite3.OperationalError, AnnounceError) as error:
-            log.warning("announcing the results of poll %s failed: %s", poll_id, error)
-            await self._announce_failed(poll, describe_error(error))
-            return False
-        return True
+        return await closing.finish(
+            self.bot, self.bot.store.polls.closing, poll.id,
+            lambda: self._announce_once(poll, look_for_earlier=not first_attempt),
+            what=f"the results of poll {poll.id}", guild_id=poll.guild_id, channel_id=poll.channel_id,
+            notice=lambda attempts, reason: (
+                f"⚠️ Poll #{poll.id} (“{inert(poll.question, 100)}”) closed, but I could not post its results"
+                f" after {attempts} attempts: {reason}. `/poll results poll:{poll.id}` still shows them."),
+        )
 
     async def _announce_once(self, poll: Poll, *, look_for_earlier: bool) -> None:
         channel = await resolve_channel(self.bot, poll.channel_id)
         if channel is None:
             raise AnnounceError(f"its channel <#{poll.channel_id}> is gone or I can no longer see it")
-        if look_for_earlier and (earlier := await self._earlier_results(channel, poll)) is not None:
+        since = from_iso(poll.closed_at or iso(self.bot.now()))
+        if look_for_earlier and (earlier := await closing.earlier_post(
+                self.bot, channel, since, logic.results_title(poll))) is not None:
             await self.bot.store.polls.set_results_message(poll.id, earlier)
             return
         voters: int | None = None
@@ -256,52 +300,6 @@ class PollService:
             embed.add_field(name=name, value=value, inline=False)
         message = await channel.send(embed=embed, allowed_mentions=NO_MENTIONS)
         await self.bot.store.polls.set_results_message(poll.id, message.id)
-
-    async def _earlier_results(self, channel: Any, poll: Poll) -> int | None:
-        """The id of this poll's results message if an earlier attempt posted it, else None.
-
-        Only this poll's own results title is proof; other bot messages since the close say nothing.
-        """
-        marker = logic.results_title(poll)
-        since = from_iso(poll.closed_at or iso(self.bot.now())) - timedelta(seconds=1)
-        me = self.bot.user
-        try:
-            async for message in channel.history(after=since, limit=200, oldest_first=True):
-                if me is not None and message.author.id == me.id and any(e.title == marker for e in message.embeds):
-                    return message.id
-        except discord.Forbidden:
-            # Without Read Message History nothing can be proven; announcing (rarely twice) beats never.
-            log.warning("cannot read the history of channel %s to check poll %s", poll.channel_id, poll.id)
-        return None
-
-    async def _announce_failed(self, poll: Poll, reason: str) -> None:
-        attempts = await self.bot.store.polls.close_attempts(poll.id) + 1
-        if attempts <= len(CLOSE_BACKOFF):
-            next_at = iso(self.bot.now() + CLOSE_BACKOFF[attempts - 1])
-            await self.bot.store.polls.closing_failed(poll.id, reason, next_at)
-            self.bot.scheduler.wake()
-            return
-        await self.bot.store.polls.closing_failed(poll.id, reason, None)
-        await self.tell_moderators(
-            poll,
-            f"⚠️ Poll #{poll.id} (“{inert(poll.question, 100)}”) closed, but I could not post its results after"
-            f" {attempts} attempts: {reason}. `/poll results poll:{poll.id}` still shows them.",
-        )
-
-    async def tell_moderators(self, poll: Poll, text: str) -> None:
-        """The server's log channel if one is set, else the poll's own channel, else only the log."""
-        settings = await self.bot.store.guilds.get(poll.guild_id)
-        for channel_id in (settings.log_channel_id, poll.channel_id):
-            if channel_id is None:
-                continue
-            try:
-                channel = await resolve_channel(self.bot, channel_id)
-                if channel is not None:
-                    await channel.send(clip(text, 2000), allowed_mentions=NO_MENTIONS)
-                    return
-            except discord.HTTPException:
-                log.warning("could not tell the moderators in channel %s", channel_id, exc_info=True)
-        log.error("moderator notice for guild %s: %s", poll.guild_id, text)
 
     async def native_counts(self, poll: Poll, *, end: bool) -> tuple[int, ...] | None:
         """Vote counts straight from Discord (None if unreadable); with end=True an unfinished poll is ended."""

@@ -8,6 +8,7 @@ from typing import Any
 import aiosqlite
 
 from bot.core.db import Database
+from bot.core.store import CloseStates
 from bot.polls.rules import Poll, Tally, VoteOutcome
 
 _POLL_COLUMNS = (
@@ -30,6 +31,7 @@ async def _rows(conn: aiosqlite.Connection, sql: str, params: tuple[Any, ...] = 
 class PollStore:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.closing = CloseStates(db, "polls")  # closing → announced | abandoned (bot/core/closing.py)
 
     async def create(
         self,
@@ -186,40 +188,21 @@ class PollStore:
 
     async def set_results_message(self, poll_id: int, message_id: int) -> None:
         """The results are out: the poll is announced, its closing finished."""
-        await self.db.execute(
-            "UPDATE polls SET results_message_id = ?, close_state = 'announced', next_close_at = NULL,"
-            " close_error = NULL WHERE id = ?", (message_id, poll_id),
-        )
+        await self.closing.announced(poll_id, message_id)
 
     async def closing_due(self, now_iso: str) -> list[int]:
         """Closed polls whose announcement is due (first try, a retry, or left over by a restart)."""
-        rows = await self.db.fetchall(
-            "SELECT id FROM polls WHERE close_state = 'closing' AND next_close_at <= ? ORDER BY next_close_at, id",
-            (now_iso,),
-        )
-        return [row[0] for row in rows]
+        return await self.closing.due(now_iso)
 
     async def next_closing_at(self) -> str | None:
-        return await self.db.fetchval("SELECT MIN(next_close_at) FROM polls WHERE close_state = 'closing'")
-
-    async def closing_failed(self, poll_id: int, error: str, next_iso: str | None) -> int:
-        """Record a failed announcement; next_iso None gives up ('abandoned'). Returns the attempts so far."""
-        state = "closing" if next_iso else "abandoned"
-        await self.db.execute(
-            "UPDATE polls SET close_attempts = close_attempts + 1, close_error = ?, next_close_at = ?,"
-            " close_state = ? WHERE id = ? AND close_state = 'closing'", (error, next_iso, state, poll_id),
-        )
-        return await self.db.fetchval("SELECT close_attempts FROM polls WHERE id = ?", (poll_id,), 0)
-
-    async def close_attempts(self, poll_id: int) -> int:
-        return await self.db.fetchval("SELECT close_attempts FROM polls WHERE id = ?", (poll_id,), 0)
+        return await self.closing.next_at()
 
     async def close_state(self, poll_id: int) -> str | None:
-        return await self.db.fetchval("SELECT close_state FROM polls WHERE id = ?", (poll_id,))
+        return await self.closing.state(poll_id)
 
     async def results_message(self, poll_id: int) -> int | None:
         """The id of the poll's results message, None while none was posted."""
-        return await self.db.fetchval("SELECT results_message_id FROM polls WHERE id = ?", (poll_id,))
+        return await self.closing.results_message(poll_id)
 
 
 async def _tally(conn: aiosqlite.Connection, poll_id: int) -> Tally:

@@ -10,10 +10,25 @@ from bot.core.text import attribution_line, clip, film_label, inert, quote_block
 from bot.corpus import Theme
 from bot.quotes.rules import Quote
 
+# Why the passage's own text was found to spoil (bot/corpus/reasons.py SpoilerReason keys), as the
+# embed says it: never the spoiler itself.
+_TEXT_REASONS = {
+    "reveal": "it tells what happens in the story",
+    "ending_paragraph": "it is part of the review's account of the ending",
+    "after_warning": "the review warned of spoilers before it",
+    "ending_theme": "it is about the ending",
+}
+
 
 def is_spoiler(quote: Quote, themes: dict[str, Theme]) -> bool:
-    """Hidden when the review spoils throughout, a moderator marked the passage, or it carries a spoiler theme."""
-    return quote.review_spoiler or quote.marked_spoiler or any(themes[t].spoiler for t in quote.themes if t in themes)
+    """Hidden when the review spoils throughout, a moderator marked the passage, the passage's text was
+    found to give the ending away (its stored spoiler reason), or it carries a spoiler theme."""
+    return (
+        quote.review_spoiler
+        or quote.marked_spoiler
+        or quote.spoiler_reason is not None
+        or any(themes[t].spoiler for t in quote.themes if t in themes)
+    )
 
 
 def quote_embed(quote: Quote, themes: dict[str, Theme]) -> discord.Embed:
@@ -35,7 +50,7 @@ def quote_embed(quote: Quote, themes: dict[str, Theme]) -> discord.Embed:
         reason = (
             f"it is about {why.lower()}" if why
             else "a moderator marked it as a spoiler" if quote.marked_spoiler
-            else "its review discusses the whole plot"
+            else _TEXT_REASONS.get(quote.spoiler_reason or "", "its review discusses the whole plot")
         )
         embed.add_field(name="Spoilers", value=clip(f"Hidden because {reason}: click to reveal.", 1024))
     embed.set_footer(text=f"Review #{quote.review_id} · passage {quote.ordinal + 1}")

@@ -35,6 +35,8 @@ class Quote:
     marked_spoiler: bool = False
     hidden: bool = False
     trimmed: bool = False
+    # Why the passage's own text is a spoiler (bot/corpus/reasons.py SpoilerReason key), None if it is not.
+    spoiler_reason: str | None = None
 
     @property
     def attribution(self) -> str:

@@ -7,7 +7,6 @@ import functools
 import hashlib
 import json
 import random
-import re
 import sqlite3
 from collections.abc import Awaitable, Callable
 from contextlib import closing
@@ -19,6 +18,7 @@ from bot.core.films import TITLE_YEAR, unattributed_label, unattributed_target
 from bot.core.sample import LIST_CAP, IdSet, pick_ids, theme_numbered
 from bot.core.text import NameIndex, film_label
 from bot.discussion.rotation import RECENT_PROMPTS, RotationKey, RotationPick
+from bot.films.rules import norm_key, parse_ref
 from bot.quotes import fts
 from bot.quotes.rules import SEARCH_CANDIDATES, Quote, QuoteFilters
 
@@ -26,11 +26,14 @@ from bot.quotes.rules import SEARCH_CANDIDATES, Quote, QuoteFilters
 _QUOTE_COLUMNS = """
     p.id AS passage_id, p.review_id, coalesce(m.trimmed, p.text) AS text, p.paragraph, p.ordinal, r.critic,
     r.outlet, r.url, r.published, r.spoiler AS review_spoiler, f.title AS film_title, f.year AS film_year,
+    p.spoiler_reason,
     (SELECT group_concat(theme, ',') FROM (SELECT theme FROM passage_themes t
         WHERE t.passage_id = p.id ORDER BY score DESC)) AS theme_list,
     coalesce(m.spoiler, 0) AS marked_spoiler, coalesce(m.hidden, 0) AS hidden, m.trimmed IS NOT NULL AS trimmed
 """
 _THEME_CLAUSE = "p.id IN (SELECT passage_id FROM passage_themes WHERE theme = ?)"
+# A tag of a quotable passage (passage_themes holds every passage's tags since issue 28).
+_QUOTABLE_TAG = "EXISTS (SELECT 1 FROM passages q WHERE q.id = t.passage_id AND q.quotable = 1)"
 _FTS_CLAUSE = "p.id IN (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?)"
 _MARKS = "LEFT JOIN passage_marks m ON m.passage_id = p.id"
 _QUOTE_FROM = f"FROM passages p JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id {_MARKS}"
@@ -39,19 +42,19 @@ def _visible(column: str) -> str:
     return f"NOT EXISTS (SELECT 1 FROM passage_marks h WHERE h.passage_id = {column} AND h.hidden = 1)"
 
 
-# Case-insensitive for every script: `casefold` is registered on the connection (bot/db.py), because
-# SQLite's NOCASE only folds A-Z ("AMÉLIE" ≠ "Amélie"). The subqueries read the small films/reviews
-# tables once per query, not once per passage.
+# A film filter is the explicit `film:<id>` (bot/films/rules.py) or a typed 'Title (Year)' / title,
+# matched on the catalogue key (NFC, casefold, one article rule): digits alone are always a title.
 def film_clause(film: str) -> tuple[str, list[Any]]:
-    """Match a film by id (autocomplete value), 'Title (Year)' or title, case-insensitively."""
+    """Match a film by explicit reference, 'Title (Year)' or title (its catalogue key)."""
+    film_id = parse_ref(film)
+    if film_id is not None:
+        return "f.id = ?", [film_id]
     text = film.strip()
-    by_title = "f.id IN (SELECT id FROM films WHERE casefold(title) = ?"
-    if re.fullmatch(r"[0-9]{1,18}", text):  # an id fits SQLite's INTEGER; longer digit runs are titles
-        return f"(f.id = ? OR {by_title}))", [int(text), text.casefold()]
+    by_key = "f.id IN (SELECT id FROM films WHERE norm_key = ?"
     match = TITLE_YEAR.match(text)
     if match:
-        return f"{by_title} AND year = ?)", [match["title"].casefold(), int(match["year"])]
-    return f"{by_title})", [text.casefold()]
+        return f"{by_key} AND year = ?)", [norm_key(match["title"]), int(match["year"])]
+    return f"{by_key})", [norm_key(text)]
 
 
 def critic_clause(critic: str) -> tuple[str, list[Any]]:
@@ -187,28 +190,29 @@ class QuoteStore:
         cache, version = self._cache(), self.db.corpus_version
         index: dict[Any, set[int]] = {}
         for film_id, title, year, _ in await self.films():
-            index.setdefault(title.casefold(), set()).add(film_id)
-            index.setdefault((title.casefold(), year), set()).add(film_id)
+            index.setdefault(norm_key(title), set()).add(film_id)
+            index.setdefault((norm_key(title), year), set()).add(film_id)
             index.setdefault(film_id, set()).add(film_id)
         if version == self.db.corpus_version:
             cache.film_index = index
         return index
 
     async def film_id(self, title: str, year: int | None) -> int | None:
-        """The id of the film with this title (any case) and year, if it has reviews."""
-        found = (await self._film_index()).get((title.casefold(), year), set())
+        """The id of the film with this title (its catalogue key) and year, if it has reviews."""
+        found = (await self._film_index()).get((norm_key(title), year), set())
         return min(found) if found else None
 
     async def _film_ids(self, film: str) -> set[int]:
-        """The film(s) a film filter names: by id (autocomplete value), 'Title (Year)' or title."""
+        """The film(s) a film filter names: `film:<id>`, 'Title (Year)' or title (never digits as an id)."""
         index = await self._film_index()
+        film_id = parse_ref(film)
+        if film_id is not None:
+            return set(index.get(film_id, ()))
         text = film.strip()
         match = TITLE_YEAR.match(text)
-        if re.fullmatch(r"[0-9]{1,18}", text):  # an id, or a title made of digits
-            return index.get(int(text), set()) | index.get(text.casefold(), set())
         if match:
-            return set(index.get((match["title"].casefold(), int(match["year"])), ()))
-        return set(index.get(text.casefold(), ()))
+            return set(index.get((norm_key(match["title"]), int(match["year"])), ()))
+        return set(index.get(norm_key(text), ()))
 
     async def _scope(self, filters: QuoteFilters) -> list[int] | None:
         """Review ids the film and critic filters allow (sorted; the same list until a corpus write),
@@ -264,7 +268,8 @@ class QuoteStore:
         if scope is not None and filters.theme and scope_by_theme:
             # The theme has fewer passages than the scope: walk the theme's tags, checking the scope.
             column, source = "t.passage_id", "passage_themes t JOIN passages p ON p.id = t.passage_id"
-            conds += ["t.theme = ?", "p.review_id IN (SELECT value FROM json_each(?))", _visible("t.passage_id")]
+            conds += ["t.theme = ?", "p.review_id IN (SELECT value FROM json_each(?))", "p.quotable = 1",
+                      _visible("t.passage_id")]
             params += [filters.theme, json.dumps(scope)]
             if expression is not None:
                 conds.append("EXISTS (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? AND rowid = t.passage_id)")
@@ -281,8 +286,9 @@ class QuoteStore:
                 conds.append("EXISTS (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? AND rowid = p.id)")
                 params.append(expression)
         elif filters.theme:
+            # Every passage is tagged (issue 28), only quotable ones are offered: one primary-key probe a row.
             column, source = "t.passage_id", "passage_themes t"
-            conds += ["t.theme = ?", _visible("t.passage_id")]
+            conds += ["t.theme = ?", _QUOTABLE_TAG, _visible("t.passage_id")]
             params.append(filters.theme)
             if expression is not None:
                 conds.append("EXISTS (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? AND rowid = t.passage_id)")
@@ -502,9 +508,10 @@ class QuoteStore:
     async def _load_theme_counts(self, key: str | None) -> dict[str, int]:
         cache, version = self._cache(), self.db.corpus_version
         if key is None:
-            # passage_themes holds quotable passages only: one pass over its index, no join.
+            # Every passage is tagged; the counts are of quotable ones (what prompts and quotes can use).
             rows = await self.db.fetchall(
-                f"SELECT theme, count(*) FROM passage_themes WHERE {_visible('passage_themes.passage_id')} GROUP BY theme"
+                f"SELECT t.theme, count(*) FROM passage_themes t WHERE {_QUOTABLE_TAG}"
+                f" AND {_visible('t.passage_id')} GROUP BY t.theme"
             )
         else:
             clauses, params = self._where(QuoteFilters(film=key))

@@ -17,6 +17,7 @@ from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, context_window, film_label, inert, spoiler
 from bot.corpus.lookup import film_names
+from bot.films.rules import parse_ref
 from bot.flags.views import flag_view
 from bot.quotes.render import is_spoiler, quote_embed
 from bot.quotes.rules import QuoteFilters
@@ -127,10 +128,12 @@ async def send_quote(
     )
 
 async def nothing_found(bot: FilmBot, filters: QuoteFilters) -> str:
+    film_id = parse_ref(filters.film)
+    film = await bot.store.films.get(film_id) if film_id is not None else None
     searched = [
         f"{label} “{inert(value, 80)}”"
         for label, value in (
-            ("film", filters.film), ("critic", filters.critic), ("theme", filters.theme),
+            ("film", film.label if film else filters.film), ("critic", filters.critic), ("theme", filters.theme),
             ("about", filters.about),
         )
         if value

@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 import discord
+from discord.utils import format_dt
 
 from bot.core.films import unattributed_label
 from bot.core.render import FILM_CLUB_COLOUR
@@ -19,9 +20,13 @@ from bot.core.text import (
     counted,
     film_label,
     inert,
+    plural,
+    quote_block,
     spoiler,
 )
-from bot.corpus import Theme
+from bot.core.time import from_iso
+from bot.corpus import TaggedPassage, Theme, themes_for_film
+from bot.reviews.rules import ReviewMeta, themes_found
 from bot.reviews.store import ReviewRow
 
 PER_PAGE = 10
@@ -63,6 +68,10 @@ def _value(value: Any) -> str:
     return "—" if value is None or value == "" else inert(str(value), 150)
 
 
+def _passages(count: Any) -> str:
+    return counted(count, "passage") if isinstance(count, int) else "? passages"
+
+
 def changes_text(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
     """'critic: — → Jane Doe; url: …' for an edit, or the key fields of an added/removed review."""
     if before and after:
@@ -76,7 +85,7 @@ def changes_text(before: dict[str, Any] | None, after: dict[str, Any] | None) ->
     if "added" in data:  # an import summary
         return f"{len(data['added'])} added, {data.get('duplicates', 0)} duplicates"
     return (
-        f"{_value(data.get('critic'))} on {_value(data.get('film'))} ({data.get('passages', '?')} passages)"
+        f"{_value(data.get('critic'))} on {_value(data.get('film'))} ({_passages(data.get('passages'))})"
     )
 
 
@@ -129,22 +138,26 @@ def show_embed(
     embed.add_field(
         name="Themes", value=clip(theme_summary(counts, themes), EMBED_FIELD_VALUE_MAX), inline=False
     )
-    source = "bundled corpus" if row.source == "bundled" else f"added by user {row.added_by or '?'}"
+    # Who and when in a field: Discord renders mentions and <t:…> timestamps (each reader's own zone) there,
+    # never in a footer.
+    who = "the bundled corpus" if row.source == "bundled" else f"<@{row.added_by}>" if row.added_by else "someone"
+    embed.add_field(name="Added", value=f"{format_dt(from_iso(row.added_at), 'f')} by {who}", inline=False)
+    source = "bundled corpus" if row.source == "bundled" else "added by a member"
     locked = " · attribution edited by a moderator" if row.attribution_locked else ""
-    embed.set_footer(text=clip(f"Source: {source}{locked} · {row.added_at}", 2048))
+    embed.set_footer(text=clip(f"Source: {source}{locked}", 2048))
     return embed
 
 
 def list_embed(rows: list[ReviewRow], total: int, page: int, filters: str) -> discord.Embed:
     pages = max(1, math.ceil(total / PER_PAGE))
-    lines = [f"**#{row.id}** · {byline(row)} · {row.quotable} passages" for row in rows]
+    lines = [f"**#{row.id}** · {byline(row)} · {counted(row.quotable, 'passage')}" for row in rows]
     embed = discord.Embed(
         title=clip(f"Reviews{' — ' + filters if filters else ''}", 256),
         description=clip("\n".join(lines) or "No review matches.", EMBED_DESCRIPTION_MAX),
         colour=FILM_CLUB_COLOUR,
     )
     embed.set_footer(
-        text=f"Page {page + 1} of {pages} · {total} reviews · /review show review:<id> for details"
+        text=f"Page {page + 1} of {pages} · {counted(total, 'review')} · /review show review:<id> for details"
     )
     return embed
 
@@ -159,7 +172,7 @@ def history_text(entries: list[AuditEntry], total: int, review_id: int | None) -
         who = f"<@{entry.actor_id}>" if entry.actor_id else "someone"
         lines.append(
             clip(
-                f"• `{entry.at}` {who} **{entry.action}** {target}:"
+                f"• {format_dt(from_iso(entry.at), 'f')} {who} **{entry.action}** {target}:"
                 f" {changes_text(entry.before, entry.after)}",
                 115,  # 15 entries, the header and the note fit Discord's 2,000 characters
             )
@@ -172,8 +185,8 @@ def history_text(entries: list[AuditEntry], total: int, review_id: int | None) -
 def import_progress(checked: int, total: int) -> str:
     """The deferred reply while an import runs (nothing is stored before the end: all or nothing)."""
     if checked < total:
-        return f"Importing… {checked:,} / {total:,} reviews processed."
-    return f"Importing… {total:,} / {total:,} reviews processed; storing them."
+        return f"Importing… {checked:,} / {total:,} {plural(total, 'review')} processed."
+    return f"Importing… {total:,} / {total:,} {plural(total, 'review')} processed; storing them."
 
 
 def import_summary(added: int, duplicates: list[str], rejected: list[str]) -> str:
@@ -195,3 +208,40 @@ def import_summary(added: int, duplicates: list[str], rejected: list[str]) -> st
     if len(rejected) > 15:
         lines.append(f"…and {len(rejected) - 15} more.")
     return clip("\n".join(lines), CONTENT_MAX)
+
+
+_HOW = {
+    "chosen": "as you chose it",
+    "catalogue": "matched from the page title",
+    "page data": "named in the page's data: check it",
+    "headline": "guessed from the headline: check it",
+}
+
+
+def link_preview_text(
+    meta: ReviewMeta, passages: list[TaggedPassage], themes: dict[str, Theme], *, how: str, fetched_at: str
+) -> str:
+    """What `/review add-link` would store, privately, before Save: byline, film, counts, themes,
+    spoilers and the first quotable passage (behind a spoiler tag when it is a spoiler passage)."""
+    applying = themes_for_film(themes, meta.film, meta.year)
+    hidden_keys = {key for key, theme in applying.items() if theme.spoiler}
+    hidden = [meta.spoiler or bool(hidden_keys & set(p.themes)) for p in passages]
+    quotable = [(p, h) for p, h in zip(passages, hidden, strict=True) if p.quotable]
+    critic = inert(meta.critic, 100) if meta.critic else "none on the page (stored unattributed)"
+    url = meta.url or "?"
+    link = f"<{clip(url, 300)}>" if not set(url) & set("<>|`*_~ ") and len(url) <= 300 else inert(url, 300)
+    lines = [
+        "**Preview: nothing is stored until you press Save.**",
+        f"Link: {link} (fetched {fetched_at[:10]})",
+        f"Critic: {critic} · Outlet: {_value(meta.outlet)} · Date: {_value(meta.date)}",
+        f"Film: *{inert(film_label(meta.film, meta.year), 150)}* ({_HOW.get(how, how)})",
+        f"Passages: {len(passages)}, quotable: {len(quotable)} · spoiler passages: {sum(hidden)}"
+        + (" (the whole review is marked as a spoiler)" if meta.spoiler else ""),
+        clip(f"Themes found: {theme_summary(themes_found(passages), themes)}", 600),
+    ]
+    head = "\n".join(lines)
+    if not quotable:
+        return clip(head, CONTENT_MAX)
+    first, first_hidden = quotable[0]
+    room = CONTENT_MAX - len(head) - 40  # the passage is sized to fit whole: a cut never drops a closing ||
+    return head + "\nFirst quotable passage:\n" + quote_block(first.text, hidden=first_hidden, limit=min(700, room))

@@ -308,3 +308,14 @@ class DuplicateReview(UserError):
             " punctuation and case). Nothing was added; use `/review edit` to fix its details."
         )
         self.review_id = review_id
+
+
+class DuplicateLink(UserError):
+    """The article at that URL (normalised) was already added from its link."""
+
+    def __init__(self, review_id: int) -> None:
+        super().__init__(
+            f"That article is already in the corpus as review #{review_id} (same link, ignoring http/https,"
+            " tracking parameters and a trailing slash). Nothing was added."
+        )
+        self.review_id = review_id

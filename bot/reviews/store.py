@@ -12,14 +12,15 @@ from bot.core.db import Database
 from bot.core.store import AuditEntry, AuditStore
 from bot.core.time import utc_now_iso
 from bot.corpus.store import CorpusWriter, NewReview
+from bot.films.store import FilmStore
 from bot.quotes.store import critic_clause, film_clause
-from bot.reviews.rules import DuplicateReview, Prepared
+from bot.reviews.rules import DuplicateLink, DuplicateReview, Prepared
 
 REVIEW_TARGETS = ("review", "review-import")
 
 _ROW_SQL = """
 SELECT r.id, r.film_id, f.title AS film_title, f.year AS film_year, r.critic, r.outlet, r.url, r.published,
-       r.spoiler, r.source, r.source_key, r.attribution_locked, r.added_by, r.added_at,
+       r.spoiler, r.source, r.source_key, r.attribution_locked, r.added_by, r.added_at, r.fetched_at,
        (SELECT count(*) FROM passages p WHERE p.review_id = r.id) AS passages,
        (SELECT count(*) FROM passages p WHERE p.review_id = r.id AND p.quotable = 1) AS quotable
 FROM reviews r JOIN films f ON f.id = r.film_id
@@ -42,6 +43,7 @@ class ReviewRow:
     attribution_locked: bool
     added_by: int | None
     added_at: str
+    fetched_at: str | None
     passages: int
     quotable: int
 
@@ -57,7 +59,7 @@ class ReviewRow:
             "spoiler": self.spoiler,
             "source": self.source,
             "passages": self.passages,
-        }
+        } | ({"fetched": self.fetched_at} if self.fetched_at else {})
 
 
 def _row(row: aiosqlite.Row) -> ReviewRow:
@@ -68,13 +70,9 @@ def _row(row: aiosqlite.Row) -> ReviewRow:
 
 
 async def resolve_film(conn: aiosqlite.Connection, title: str, year: int | None) -> int:
-    """The film's id; a title without a year names the one existing film of that title, if unique."""
-    if year is None:
-        async with conn.execute("SELECT id FROM films WHERE title = ? COLLATE NOCASE", (title,)) as cur:
-            rows = list(await cur.fetchall())
-        if len(rows) == 1:
-            return rows[0][0]
-    return await CorpusWriter.film_id(conn, title, year)
+    """The film's id; a title without a year names the only film of that title; several → Ambiguous
+    (a UserError: the moderator picks one from the list or gives the year)."""
+    return await FilmStore.ensure(conn, title, year, strict=True)
 
 
 class ReviewStore:
@@ -112,6 +110,7 @@ class ReviewStore:
         actor_id: int | None,
         guild_id: int | None,
         action: str,
+        link: tuple[str, str] | None = None,
     ) -> ReviewRow:
         meta = item.meta
         film_id = await resolve_film(conn, meta.film, meta.year)
@@ -126,6 +125,8 @@ class ReviewStore:
             published=meta.date,
             spoiler=meta.spoiler,
             added_by=actor_id,
+            fetched_at=link[0] if link else None,
+            url_key=link[1] if link else None,
         )
         review_id = await CorpusWriter.insert_review(conn, review, item.passages)
         added = await self.get(review_id)
@@ -141,14 +142,25 @@ class ReviewStore:
         )
         return added
 
-    async def add(self, item: Prepared, *, actor_id: int, guild_id: int | None) -> ReviewRow:
-        """Store one review with its passages and audit row in one transaction; duplicates refused."""
+    async def add(
+        self, item: Prepared, *, actor_id: int, guild_id: int | None, link: tuple[str, str] | None = None
+    ) -> ReviewRow:
+        """Store one review with its passages and audit row in one transaction; duplicates refused.
+
+        `link` = (fetched_at, url_key) for a review added from its page: the same article is refused.
+        """
         async with self.db.corpus_transaction() as conn:
+            if link is not None and (linked := await self.by_url_key(link[1])) is not None:
+                raise DuplicateLink(linked)
             existing = await self.existing_hashes([item.body_hash])
             if existing:
                 raise DuplicateReview(existing[item.body_hash])
             # The row as stored, read once inside the transaction (it also fills the audit snapshot).
-            return await self._insert(conn, item, actor_id, guild_id, "add")
+            return await self._insert(conn, item, actor_id, guild_id, "add-link" if link else "add", link)
+
+    async def by_url_key(self, key: str) -> int | None:
+        """The review added from the article known by this normalised URL, if any."""
+        return await self.db.fetchval("SELECT id FROM reviews WHERE url_key = ?", (key,))
 
     async def edit(
         self, review_id: int, changes: dict[str, Any], *, actor_id: int, guild_id: int | None

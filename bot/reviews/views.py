@@ -14,7 +14,7 @@ from bot.core.errors import send_ephemeral, user_errors
 from bot.core.inputs import scrub
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
-from bot.core.text import TEXT_INPUT_VALUE_MAX, clip, inert
+from bot.core.text import TEXT_INPUT_VALUE_MAX, clip, counted, inert
 from bot.quotes.rules import QuoteFilters
 from bot.reviews.render import PER_PAGE, added_text, list_embed
 from bot.reviews.rules import ReviewMeta, prepare
@@ -128,7 +128,7 @@ class RemoveButton(
                 " It won't come back with bundled-corpus re-imports." if removed.source == "bundled" else ""
             )
             await interaction.response.edit_message(
-                content=f"Removed review #{removed.id} and its {removed.passages} passages.{note}",
+                content=f"Removed review #{removed.id} and its {counted(removed.passages, 'passage')}.{note}",
                 view=None,
                 allowed_mentions=NO_MENTIONS,
             )

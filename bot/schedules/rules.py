@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core.time import canonical_zone, iso
+from bot.core.time import abbreviation_zone, canonical_zone, iso
 
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -91,6 +91,8 @@ def parse_zone(name: str) -> ZoneInfo:
     canonical = canonical_zone(name)
     if canonical is None:
         text = (name or "").strip()
+        if place := abbreviation_zone(text):  # EST, CET…: not a place, no summer time
+            raise ScheduleInputError("time zone", text[:64], f"`{place}`: name the place, not the abbreviation")
         raise ScheduleInputError("time zone", text[:64], "`Europe/Paris`, `America/New_York` or `UTC`")
     return ZoneInfo(canonical)
 

@@ -136,6 +136,32 @@ async def test_forget_me_removes_every_trace_of_ratings_takes_and_answers(world)
     assert not world.env.errors
 
 
+async def test_forget_me_counts_in_plain_english(world):
+    """The forget-me receipt says "1 rating", "0 game answers": no "rating(s)"."""
+    await rate(world.alice, world, 4)
+    shown = await world.alice.slash(world.channel, "rate forget-me")
+    done = await world.alice.click(msgs(shown)[0], custom_id=f"filmbot:club:forget:{world.alice.id}")
+    text = text_of(done)
+    assert "removed 1 rating and" in text and "0 game answers" in text and "0 game rounds" in text
+    assert "(s)" not in text
+
+
+async def test_game_round_says_when_answers_close(world):
+    """A round reads "Time's up in 59 seconds" (later "… 2 minutes ago"), never "Answer before in 59 seconds"."""
+    result, _ = await start_game(world)
+    description = msgs(result)[0].embeds[0].description
+    assert "Time's up <t:" in description and description.endswith(":R>.") and "before <t:" not in description
+
+
+async def test_one_rating_and_one_take_are_singular(world):
+    """/rate export and /compare with one rating and one take say "1 rating", "1 take"."""
+    await rate(world.alice, world, 4, "The final scene, the epilogue of what might have been, is a bittersweet ending.")
+    await world.alice.slash(world.channel, "rate consent", state="on")
+    exported = assert_ephemeral_reply(await world.mod.slash(world.channel, "rate export"))
+    assert exported.startswith("1 rating; 1 take whose")
+    assert "1 take from the club." in text_of(await world.bob.slash(world.channel, "compare", film=FILM))
+
+
 async def test_game_round_with_fifteen_players_survives_a_restart(world):
     """15 players answer at once, the bot restarts mid-round, the reveal counts every answer once."""
     result, _ = await start_game(world, rounds=2)
@@ -196,6 +222,29 @@ async def test_digest_posts_once_after_24_hours_with_the_right_counts(world):
     await world.env.advance_time(DAY)
     assert len([m for m in thread.history() if "Thread digest" in (m.content or "")]) == 1
     assert_no_pings(world.env)
+
+
+async def test_digest_of_a_long_thread_counts_every_reply(world, monkeypatch):
+    """A thread of 2,500 replies (Discord's oldest-first pages, tests/faults.py) is counted to the end;
+    one past the digest's read cap says "over N" instead of a wrong exact number."""
+    from bot.club import service as club_service
+
+    await world.alice.slash(world.channel, "discuss", theme="nostalgia")
+    [thread] = world.channel.threads
+    backend = world.env.backend
+    for n in range(2_500):
+        backend.create_message(thread.id, (world.alice if n % 2 else world.bob).id, f"reply {n}", broadcast=False)
+    await world.env.advance_time(DAY + 60)
+    [digest] = [m for m in thread.history() if "Thread digest" in (m.content or "")]
+    assert "2500 replies from 2 participants" in digest.content, digest.content
+    monkeypatch.setattr(club_service, "DIGEST_READ_MAX", 1_000)
+    await world.bob.slash(world.channel, "discuss", theme="jazz")
+    second = next(t for t in world.channel.threads if t.id != thread.id)
+    for n in range(1_200):
+        backend.create_message(second.id, world.alice.id, f"reply {n}", broadcast=False)
+    await world.env.advance_time(DAY + 60)
+    [digest] = [m for m in second.history() if "Thread digest" in (m.content or "")]
+    assert "over 1000 replies" in digest.content, digest.content
 
 
 async def test_digest_hours_zero_turns_digests_off(world):

@@ -54,3 +54,11 @@ def test_critic_split_maps_sides_to_answers_and_names_the_biggest_gap():
 def test_invite_line_is_inert():
     """The film title is escaped in the rating invitation."""
     assert "\\*\\*" in rules.invite_line("**Bold** film")
+
+
+def test_digest_of_one_hour_and_single_counts_read_as_english():
+    """A 1-hour digest says "the first hour", and one reply, participant or reaction is singular."""
+    stats = rules.ThreadStats(replies=1, participants=1, top_url="https://discord.com/x", top_reactions=1)
+    text = rules.digest_text(stats, None, 1)
+    assert "the first hour" in text and "1 reply from 1 participant." in text and "(1 reaction)" in text
+    assert "the first 24 hours" in rules.digest_text(stats, None, 24)

@@ -35,3 +35,35 @@ async def test_role_holder_counts_as_moderator(world):
     staff = world.guild.add_member(world.env.create_user("staff"), roles=[role])
     result = await staff.slash(world.channel, "config timezone", zone="Asia/Tokyo")
     assert "Asia/Tokyo" in result.response.content
+
+
+async def test_config_show_lists_every_setting(world):
+    """/config show names watchlist approval, digest hours and the reminder role beside the rest."""
+    shown = (await world.alice.slash(world.channel, "config show")).response.content
+    assert "**Watchlist approval:** off" in shown and "**Thread digests:** 24 hours after a prompt" in shown
+    assert "**Film-night reminder role:** none" in shown
+    fans = world.guild.create_role("Film fans")
+    await world.mod.slash(world.channel, "config watchlist-approval", state="on")
+    set_hours = await world.mod.slash(world.channel, "config digest-hours", hours=1)
+    assert set_hours.response.content == "Thread digests come 1 hour after a prompt."
+    await world.mod.slash(world.channel, "filmnight reminder-role", role=fans)
+    shown = (await world.alice.slash(world.channel, "config show")).response.content
+    assert "**Watchlist approval:** on" in shown and "**Thread digests:** 1 hour after a prompt" in shown
+    assert f"**Film-night reminder role:** <@&{fans.id}>" in shown
+
+
+async def test_timezone_abbreviations_are_refused_with_the_place_to_name(world, settings):
+    """EST, PST, CET, EET, MST, HST, EST5EDT: refused (no summer time, host-dependent), naming the IANA place."""
+    before = table_digest(settings.database)
+    for typed, place in [("EST", "America/New_York"), ("pst", "America/Los_Angeles"), ("CET", "Europe/Paris"),
+                         ("EET", "Europe/Athens"), ("MST", "America/Denver"), ("HST", "Pacific/Honolulu"),
+                         ("EST5EDT", "America/New_York")]:
+        result = await world.mod.slash(world.channel, "config timezone", zone=typed)
+        assert result.ephemeral and f"`{place}`" in result.response.content, result.response.content
+        assert "abbreviation" in result.response.content
+    refused = await world.mod.slash(world.channel, "schedule set", channel=world.channel, time="09:00", timezone="EST")
+    assert refused.ephemeral and "`America/New_York`" in refused.response.content
+    assert table_digest(settings.database) == before
+    assert (await world.mod.autocomplete(world.channel, "config timezone", "zone", "EST"))[0]["value"] == "America/New_York"
+    ok = await world.mod.slash(world.channel, "config timezone", zone="Etc/GMT+5")  # a fixed offset, said as one
+    assert "Etc/GMT+5" in ok.response.content

@@ -1,10 +1,17 @@
-"""bot/core/text.py's NameIndex: autocomplete from a prefix index."""
+"""bot/core/text: the one plural helper every message counts with; NameIndex (autocomplete from a prefix index)."""
 
 from __future__ import annotations
 
 import time
 
-from bot.core.text import NameIndex
+from bot.core.text import NameIndex, counted, plural
+
+
+def test_plural_agrees_with_the_count():
+    """1 takes the singular; 0 and 2+ the plural, regular or given."""
+    assert [counted(n, "film") for n in (0, 1, 2)] == ["0 films", "1 film", "2 films"]
+    assert counted(1, "reply", "replies") == "1 reply" and counted(3, "reply", "replies") == "3 replies"
+    assert plural(1, "supporter") == "supporter" and plural(0, "supporter") == "supporters"
 
 
 def test_prefix_matches_first_then_word_matches_in_order() -> None:

@@ -176,5 +176,6 @@ def test_corpus_package_imports_only_standard_library() -> None:
                 assert name.split(".")[0] in allowed or name.startswith("bot.corpus"), (path.name, name)
 
 
-IO_MODULES = {"store", "bundle", "bundle_store", "lookup"}  # the corpus SQL, the bundled import, and the
-# Discord-side lookup (autocomplete choices): not pure text
+# Not pure text: the corpus SQL, the bundled import, the Discord-side lookup (autocomplete choices), article
+# extraction (trafilatura, run in the worker) and the preview CLI (it fetches a URL with the bot's fetch rules).
+IO_MODULES = {"store", "bundle", "bundle_store", "lookup", "article", "preview"}

@@ -12,6 +12,7 @@ import pytest
 
 from bot.corpus import load_themes
 from bot.corpus.preview import DEFAULT_THEMES, preview, run_preview
+from bot.corpus.reasons import Refusal
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = next((ROOT / "data" / "corpus" / "la-la-land").glob("002_*.txt"))
@@ -20,7 +21,7 @@ REVIEW = (
     "The final scene, at the top of the bell tower, is one of the bleakest endings Hollywood ever made.\n\n"
     "At the end of the day, it is a thriller that rewards a second viewing and never outstays its welcome.\n"
 )
-KEYS = {"paragraph", "text", "quotable", "themes", "spoiler"}
+KEYS = {"paragraph", "text", "quotable", "refusal", "themes", "spoiler", "spoiler_reason"}
 
 
 def themes():
@@ -41,7 +42,36 @@ def test_preview_tags_passages_and_marks_spoilers() -> None:
     assert all(set(p) == KEYS for p in out) and [p["paragraph"] for p in out] == [0, 1, 2]
     assert out[0]["themes"] == ["performances"] and not out[0]["spoiler"]
     assert out[1]["themes"] == ["ending"] and out[1]["spoiler"] and out[1]["quotable"]
+    assert out[1]["spoiler_reason"] == "ending_theme" and out[0]["spoiler_reason"] is None
     assert out[2]["themes"] == [] and not out[2]["spoiler"]
+
+
+def test_preview_gives_a_reason_for_every_refused_passage() -> None:
+    """JSON: refusal is a Refusal key exactly when the passage is not quotable (issue 28 item 3)."""
+    out = preview(SEED.read_text(encoding="utf-8"), themes(), "La La Land", 2016)
+    assert any(not p["quotable"] for p in out)
+    assert all((p["refusal"] is None) == p["quotable"] for p in out)
+    assert {p["refusal"] for p in out if p["refusal"]} <= {r.value for r in Refusal}
+
+
+def test_preview_spoiler_reasons_after_a_warning_and_for_a_marked_review() -> None:
+    """A review's own warning makes what follows spoiler; --spoiler marks every passage (issue 25 item 5)."""
+    text = "Novak is superb in a double role, and Stewart is fine too.\n\nSpoilers ahead.\n\nThe tower scene is a shock."
+    out = preview(text, themes(), "Vertigo", 1958)
+    assert [p["spoiler_reason"] for p in out] == [None, "after_warning"]
+    assert all(p["spoiler_reason"] == "review_marked" for p in preview(text.split("\n")[0], themes(), "Vertigo", 1958,
+                                                                       review_spoiler=True))
+
+
+def test_cli_text_listing_names_the_reasons(tmp_path: Path) -> None:
+    """The text listing shows why a passage is refused and why it is a spoiler."""
+    path = tmp_path / "r.txt"
+    path.write_text("But it works. Spoilers ahead.\nThe final scene, at the top of the tower, is bleak and perfect.\n",
+                    encoding="utf-8")
+    result = cli(str(path), "--film", "Vertigo")
+    assert result.returncode == 0
+    assert "not quotable: shorter than 40 characters" in result.stdout
+    assert "[spoiler: after the review's own spoiler warning]" in result.stdout
 
 
 def test_preview_applies_film_specific_themes_only_to_their_film() -> None:
@@ -71,7 +101,8 @@ def test_cli_listing_is_readable(tmp_path: Path) -> None:
     path.write_text(REVIEW, encoding="utf-8")
     result = cli(str(path), "--film", "Vertigo")
     assert result.returncode == 0 and str(path) in result.stdout
-    assert "themes: ending  [spoiler]" in result.stdout and "themes: -" in result.stdout
+    assert "themes: ending  [spoiler: tagged with a spoiler theme (the ending)]" in result.stdout
+    assert "themes: -" in result.stdout
 
 
 def _bad_inputs(tmp: Path) -> dict[str, tuple[Path, str]]:
@@ -120,3 +151,46 @@ def test_cli_bad_themes_file_exits_2(tmp_path: Path) -> None:
     good.write_text(REVIEW, encoding="utf-8")
     bad.write_text("[themes.x]\nname = 1\n", encoding="utf-8")
     assert run_preview([str(good), "--themes", str(bad)]) == 2
+
+
+def test_cli_previews_a_review_page_by_url_with_the_bots_fetch_rules(review_site) -> None:
+    """`filmbot preview URL` fetches the page (allowed host:port), extracts it and lists its passages."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "FILMBOT_FETCH_ALLOW": review_site.allow[0]}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--env-file", "/nonexistent", "preview", review_site.url("/page/newspaper")],
+        check=False, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "critic: Maria Lopez; outlet: The Daily Frame" in result.stdout
+    assert "There are films about music" in result.stdout and "jazzcat77" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("url", "needle"),
+    [("http://127.0.0.1:9/review", "loopback"), ("ftp://example.com/r.txt", "Only http"),
+     ("http://169.254.169.254/latest/meta-data/", "link-local")],
+)
+def test_cli_refuses_a_private_or_non_web_url_with_one_line(url, needle) -> None:
+    """Same rules as the bot: no FILMBOT_FETCH_ALLOW, a private address is refused, exit status 2."""
+    env = {k: v for k, v in os.environ.items() if k != "FILMBOT_FETCH_ALLOW"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--env-file", "/nonexistent", "preview", url],
+        check=False, capture_output=True, text=True, cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)}, timeout=120,
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    assert needle in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cli_file_name_not_utf8_under_strict_terminal(tmp_path: Path) -> None:
+    """A file named in Latin-1 bytes is listed (name shown escaped) under a strict UTF-8 stdout: no traceback."""
+    name = os.fsdecode(b"caf\xe9-review.txt")
+    (tmp_path / name).write_text(REVIEW, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8:strict", "LC_ALL": "C.UTF-8"}
+    for args in ([name], [name, "missing.txt"]):
+        done = subprocess.run([sys.executable, "-m", "bot", "preview", *args], check=False, capture_output=True,
+                              cwd=tmp_path, env=env, timeout=120)
+        assert b"Traceback" not in done.stderr, done.stderr.decode("utf-8", "replace")
+        if len(args) == 1:
+            assert done.returncode == 0 and b"== caf\\xe9-review.txt: 3 passages" in done.stdout
+        else:
+            assert done.returncode == 2 and done.stderr.count(b"\n") == 1 and b"missing.txt" in done.stderr

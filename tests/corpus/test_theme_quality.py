@@ -89,13 +89,15 @@ def evaluate(name: str) -> Scores:
 
 
 def seed_precision(key: str) -> float:
-    """Precision of `key` on La La Land's seed reviews against the labelled passages."""
+    """Precision of `key` on La La Land's quotable seed passages against the labelled passages."""
     labels = json.loads((DATA / "la_la_land_seed_labels.json").read_text(encoding="utf-8"))[key]
     tp = fp = 0
     for path in sorted((ROOT / "data" / "corpus" / "la-la-land").glob("*.txt")):
         starts = [start for review, start in labels if review == path.name[:3]]
         for passage in process_review(path.read_text(encoding="utf-8"), themes(), "La La Land", 2016):
-            if key in passage.themes:
+            # The labels list the quotable passages (what prompts and quotes use); since every passage is
+            # tagged, the refused ones are left out here.
+            if key in passage.themes and passage.quotable:
                 good = any(passage.text.startswith(start) for start in starts)
                 tp, fp = tp + good, fp + (not good)
     return tp / (tp + fp) if tp + fp else 1.0

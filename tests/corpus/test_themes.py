@@ -33,7 +33,8 @@ def tagged() -> tuple[tuple[str, TaggedPassage], ...]:
 
 
 def with_theme(key: str) -> list[tuple[str, TaggedPassage]]:
-    return [(review, p) for review, p in tagged() if key in p.themes]
+    """The quotable passages tagged `key`: what quotes and prompts can show under the theme."""
+    return [(review, p) for review, p in tagged() if key in p.themes and p.quotable]
 
 
 def passage_containing(fragment: str) -> TaggedPassage:
@@ -146,9 +147,11 @@ def test_la_of_la_la_land_is_not_los_angeles() -> None:
     assert "los-angeles" not in tag_passage("Here's what makes La La Land the perfect love story.", themes())
 
 
-def test_non_quotable_passages_get_no_themes() -> None:
-    """Only quotable passages are tagged, e.g. not the split 486-char MGM sentence."""
-    assert all(not p.themes for _, p in tagged() if not p.quotable)
+def test_refused_passages_get_themes_too() -> None:
+    """Every passage is tagged, quotable or not (context, digests, spoiler handling use them all)."""
+    refused = passage_containing("But for all its colorful musical numbers")
+    assert not refused.quotable and "nostalgia" in refused.themes
+    assert refused.refusal is not None
 
 
 def test_contrast_side_reads_wording() -> None:

@@ -132,3 +132,53 @@ async def test_a_poll_where_the_bot_cannot_post_results_is_refused(world, settin
     r = await world.alice.slash(world.channel, "poll create", question="Q?", options="A | B")
     assert r.ephemeral and "I can't run a poll in this channel" in r.response.content
     assert db(settings, "SELECT count(*) FROM polls") == [(0,)]
+
+
+def locked_for(monkeypatch, world, seconds: float, *names: str) -> None:
+    """Another process holds the write lock for `seconds` of (virtual) time: these store writes fail meanwhile."""
+    from tests.faults import db_fault
+
+    until = world.bot.now().timestamp() + seconds
+    for name in names:
+        db_fault(monkeypatch, world.bot.store.polls, name, times=10**9)
+        failing = getattr(world.bot.store.polls, name)
+        original = getattr(type(world.bot.store.polls), name)
+
+        async def write(*args, _failing=failing, _original=original, **kwargs):
+            if world.bot.now().timestamp() < until:
+                return await _failing(*args, **kwargs)
+            return await _original(world.bot.store.polls, *args, **kwargs)
+
+        monkeypatch.setattr(world.bot.store.polls, name, write)
+
+
+async def test_a_poll_posted_during_a_17_s_write_lock_is_recorded(world, settings, monkeypatch):
+    """The lock outlasts the old 2.5 s of retries: the message id is still recorded, the poll is manageable."""
+    locked_for(monkeypatch, world, 17, "set_message")
+    poll_id = await make_poll(world)
+    await world.env.advance_time(30)
+    [(message_id,)] = db(settings, "SELECT message_id FROM polls WHERE id = ?", (poll_id,))
+    assert message_id is not None and any(m.id == message_id for m in world.channel.history())
+    shown = await world.alice.slash(world.channel, "poll list")
+    assert "Best ending?" in (shown.response.content or "") + str([e.to_dict() for e in shown.response.embeds])
+
+
+async def test_a_poll_that_cannot_be_recorded_is_withdrawn(world, settings, monkeypatch):
+    """The lock never ends: the poll's message is withdrawn (no live buttons the bot does not know)."""
+    locked_for(monkeypatch, world, 10**6, "set_message", "delete")
+    r = await world.alice.slash(world.channel, "poll create", question="Best ending?",
+                                options="La La Land | Whiplash", hours=1)
+    await world.env.advance_time(5 * 60)
+    assert not [m for m in world.channel.history() if m.author.bot and m.components]
+    assert "withdrew its message" in " ".join(m.content or "" for m in r.followups)
+    await world.env.advance_time(2 * HOUR)
+    assert results(world, world.channel) == []
+
+
+async def test_a_withdrawn_poll_left_in_the_database_is_forgotten_at_its_deadline(world, settings, monkeypatch):
+    """The lock ends after the message was withdrawn but before the row could go: no results for it, row gone."""
+    locked_for(monkeypatch, world, 90, "set_message", "delete")
+    await world.alice.slash(world.channel, "poll create", question="Best ending?", options="La La Land | Whiplash",
+                            hours=1)
+    await world.env.advance_time(2 * HOUR)
+    assert results(world, world.channel) == [] and db(settings, "SELECT count(*) FROM polls") == [(0,)]

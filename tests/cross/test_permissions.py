@@ -7,13 +7,18 @@ import re
 
 import discord
 import pytest
+from discord import app_commands
 
+from bot.core.checks import MODERATOR_PERMISSIONS, is_moderator_only
 from tests.helpers import (
+    VALID_STRINGS,
     WHIPLASH,
     World,
     add_review,
     assert_ephemeral_reply,
     create_poll,
+    grant_hidden_commands,
+    leaf_commands,
     msgs,
     set_schedule,
     table_digest,
@@ -25,6 +30,7 @@ MODERATOR_ONLY = [
     ("config log-channel", {}),
     ("review add", {"film": "Whiplash", "file": ("w.txt", b"Whiplash is loud. It is also a very precise film.")}),
     ("review add", {"film": "Whiplash"}),
+    ("review add-link", {"url": "http://127.0.0.1:9/review"}),
     ("review edit", {"review": "1", "critic": "Somebody"}),
     ("review remove", {"review": "1"}),
     ("review export", {}),
@@ -48,7 +54,9 @@ MODERATOR_ONLY = [
 
 @pytest.fixture
 async def prepared(world):
-    """A schedule and a poll exist, so the id-taking commands have a real target."""
+    """A schedule and a poll exist, so the id-taking commands have a real target; the server let alice see the
+    commands Discord hides from members, so what refuses her is the bot's own check."""
+    grant_hidden_commands(world, world.alice)
     await world.mod.slash(world.channel, "schedule set", channel=world.channel, time="09:00")
     await world.mod.slash(world.channel, "poll create", question="Best song?", options="City of Stars|Audition")
     return world
@@ -146,3 +154,80 @@ async def test_refusals_are_ephemeral_for_members(world: World):
         r = await world.alice.slash(world.channel, name, **opts)
         assert_ephemeral_reply(r)
         assert len(world.bot_messages()) == n, f"/{name} {opts} posted publicly"
+
+
+def _member_options(world: World, command: app_commands.Command) -> dict[str, object]:
+    """Valid values for a command's required options, files included."""
+    values: dict[str, object] = {}
+    for p in command.parameters:
+        if not p.required:
+            continue
+        if p.type is discord.AppCommandOptionType.attachment:
+            values[p.name] = ("x.txt", WHIPLASH.encode())
+        elif p.type is discord.AppCommandOptionType.channel:
+            values[p.name] = world.channel
+        elif p.type is discord.AppCommandOptionType.role:
+            values[p.name] = world.mod_role
+        elif p.type is discord.AppCommandOptionType.string:
+            values[p.name] = VALID_STRINGS.get(p.name, "x")
+        else:
+            values[p.name] = {discord.AppCommandOptionType.boolean: False}.get(p.type, 1)
+    return values
+
+
+def test_only_wholly_moderator_commands_are_hidden_from_members(simcord_env):
+    """Walking the registered tree: a top-level command or group carries Manage Server as its default member
+    permissions exactly when every command under it is moderator-only; mixed groups stay visible."""
+    tree = simcord_env.bot.tree
+    hidden = set()
+    for top in tree.get_commands():
+        leaves = [top] if isinstance(top, app_commands.Command) else [
+            c for c in top.walk_commands() if isinstance(c, app_commands.Command)]
+        payload = top.to_dict(tree)
+        if all(is_moderator_only(c) for c in leaves):
+            hidden.add(top.name)
+            assert top.default_permissions == MODERATOR_PERMISSIONS
+            assert payload["default_member_permissions"] == discord.Permissions(manage_guild=True).value
+        else:
+            assert payload["default_member_permissions"] is None, top.name
+    assert hidden == {"passage"}
+    marked = {name for name, c in leaf_commands(tree) if is_moderator_only(c)}
+    assert {"config timezone", "review history", "schedule set", "theme question add", "passage tag"} <= marked
+    assert not marked & {"config show", "review show", "schedule list", "theme list", "help", "quote"}
+
+
+async def test_the_moderator_mark_matches_the_run_time_check(world: World):
+    """Every command marked moderator-only refuses a member and writes nothing; no unmarked one refuses a
+    member as not a moderator (with valid options)."""
+    await add_review(world, critic="Jane Doe")
+    await set_schedule(world, time="09:00")
+    grant_hidden_commands(world, world.alice)  # so Discord lets her try the hidden ones
+    for name, command in leaf_commands(world.bot.tree):
+        before = world.digest()
+        result = await world.alice.slash(world.channel, name, **_member_options(world, command))
+        text = result.response.content if result.response and not result.modal else ""
+        refused = text.startswith("Only moderators can")
+        if is_moderator_only(command):
+            assert refused and result.ephemeral, f"/{name} did not refuse a member: {text!r}"
+            assert world.digest() == before, f"/{name}: the database changed"
+        else:
+            assert not refused, f"/{name} refuses members but is not marked moderator_only"
+
+
+async def test_members_do_not_see_hidden_commands_until_the_server_grants_them(world: World):
+    """Discord shows /passage to Manage Server only; granting it to the moderator role under Integrations shows
+    it to that role's members, and the bot still refuses a member it was granted to who is no moderator."""
+    carol = world.guild.add_member(world.env.create_user("carol"), roles=[club_mods := world.guild.create_role("Club mods")])
+    r = await world.mod.slash(world.channel, "config moderator-role", role=club_mods)
+    assert_ephemeral_reply(r, "Moderator role set")
+    assert "passage tag" in world.mod.available_commands(world.channel)
+    assert "passage tag" not in world.alice.available_commands(world.channel)
+    assert "passage tag" not in carol.available_commands(world.channel)
+    assert "review show" in world.alice.available_commands(world.channel)  # a mixed group stays visible
+    grant_hidden_commands(world, club_mods)
+    assert "passage tag" in carol.available_commands(world.channel)
+    tagged = await carol.slash(world.channel, "passage tag", passage="1/1", theme="look")
+    assert "Only moderators" not in assert_ephemeral_reply(tagged)
+    grant_hidden_commands(world, world.alice)
+    refused = await world.alice.slash(world.channel, "passage tag", passage="1/1", theme="look")
+    assert_ephemeral_reply(refused, "Only moderators")

@@ -103,3 +103,11 @@ def test_check_output_is_plain_text():
     text = plain(r"Started **a** \*take\* on ||the ending|| <t:1767254400:F> (<t:1767254400:R>) in <#7>.",
                  {7: "film-club"}.get, datetime(2026, 1, 1, tzinfo=UTC))
     assert text == "Started a *take* on [spoiler] Thursday 01 January 2026, 08:00 UTC (in 8 hours) in #film-club."
+
+
+def test_check_output_drops_quote_marks_italics_and_code():
+    """--check prints no "> " quote marks, *italics* or `code` marks; escaped ones stay as the characters."""
+    from bot.playground import plain
+
+    text = plain("> [quote]\n— Unattributed review #3 on *La La Land (2016)*\nTry `/quote` \\*now\\* \\> 2")
+    assert text == "[quote]\n— Unattributed review #3 on La La Land (2016)\nTry /quote *now* > 2"

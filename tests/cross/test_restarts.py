@@ -483,3 +483,16 @@ async def test_remove_confirmation_survives_restart(world):
     assert await world.bot.store.db.fetchval(
         "SELECT count(*) FROM passages WHERE review_id = 1"
     ) == 0
+
+
+async def test_commands_registered_without_hidden_permissions_are_resynced(world, fresh):
+    """A server still holding the commands as registered before /passage was hidden gets them synced again."""
+    registered = world.env.backend.commands[None]
+    for key, command in registered.items():
+        if command["name"] == "passage":
+            registered[key] = {**command, "default_member_permissions": None}
+    before = len(command_puts(world))
+    await fresh()
+    assert len(command_puts(world)) == before + 1
+    [passage] = [c for c in command_puts(world)[-1].json if c["name"] == "passage"]
+    assert int(passage["default_member_permissions"]) == discord.Permissions(manage_guild=True).value

@@ -143,14 +143,19 @@ async def test_debate_two_excerpts_from_two_reviews(world: World):
 
 
 async def test_themes_lists_counts(world: World):
-    """/themes lists every theme with its quotable passage count, also for one film."""
+    """/themes lists every theme that has quotable passages with their count (also for one film), and does
+    not suggest a theme with none."""
     r = await world.alice.slash(world.channel, "themes")
     text = text_of(r)
+    empty = 0
     for key, spec in themes_toml().items():
         n = world.count("passage_themes t JOIN passages p ON p.id=t.passage_id", "t.theme=? AND p.quotable=1", key)
-        assert spec["name"] in text
         if n:
             assert re.search(rf"{re.escape(spec['name'])}\W.*?\b{n}\b", text), (spec["name"], n, text)
+        else:
+            assert f"(`{key}`)" not in text and "0 passages" not in text
+            empty += 1
+    assert empty and f"{empty} more theme{'s' if empty > 1 else ''} with no passages yet" in text
     counts = await world.bot.store.quotes.theme_counts()
     r = await world.alice.slash(world.channel, "themes", film="La La Land")
     assert all(m.ephemeral for m in msgs(r))

@@ -70,3 +70,19 @@ def test_import_parsing():
     assert [n for n, _ in plan.rejected] == [2, 3] and plan.films[-1] == rules.FilmName("Ran", 1985)
     with pytest.raises(UserError, match="not UTF-8"):
         rules.parse_import(b"\xff\xfe\x00")
+
+
+def test_import_refuses_rows_that_do_not_parse_as_the_columns_say():
+    """An unclosed quote (the rest of the file swallowed into one title) or a row with extra cells: its line."""
+    swallowed = (b"Date,Name,Year,Letterboxd URI\n2024-01-01,Heat,1995,u\n2024-01-01,\"Ran,1985,u\n"
+                 b"2024-01-01,Alien,1979,u\n2024-01-01,Brazil,1985,u\n")
+    plan = rules.parse_import(swallowed)
+    assert [n for n, _ in plan.rejected] == [3] and "quote" in plan.rejected[0][1]
+    extra = b"Date,Name,Year,Letterboxd URI\n2024-01-01,Heat,1995,u\n2024-01-01,Heat, the,1995,u\n2024-01-01,Ran,1985,u\n"
+    plan = rules.parse_import(extra)
+    assert [n for n, _ in plan.rejected] == [3] and "5 cells" in plan.rejected[0][1]
+    # Line numbers stay those of the file after a quoted cell that holds a comma.
+    plan = rules.parse_import(b"Date,Name,Year,Letterboxd URI\n2024-01-01,\"Paris, Texas\",1984,u\n2024-01-01,,1995,u\n")
+    assert plan.films == [rules.FilmName("Paris, Texas", 1984)] and [n for n, _ in plan.rejected] == [3]
+    plan = rules.parse_import(b"Date,Name,Year,Letterboxd URI\n2024-01-01,\"Heat,1995,u\n2024-01-01,Ran,1985,u\n")
+    assert [n for n, _ in plan.rejected] == [2] and not plan.films  # the first row's quote swallowed them all

@@ -15,13 +15,15 @@ async def test_add_support_list_and_remove(world, settings):
     assert r.ephemeral and "Added **Whiplash (2014)**" in text(r)
     await world.bob.slash(world.channel, "watchlist add", film="Paterson (2016)")
     again = await world.bob.slash(world.channel, "watchlist add", film="whiplash", year=2014)
-    assert "already on the watchlist" in text(again)
+    # Issue 24: adding a listed film backs it (20 members adding at once = one entry, 20 supporters).
+    assert "already on the watchlist" in text(again) and "you now back it (2 in all)" in text(again)
     # The same film record reviews use: one row in films, title matched without case.
     assert db(settings, "SELECT count(*) FROM films WHERE title = 'Whiplash' COLLATE NOCASE") == [(1,)]
     assert "support" in text(await world.bob.slash(world.channel, "watchlist support", film="Paterson"))
     assert "You now support" in text(await world.alice.slash(world.channel, "watchlist support", film="Paterson (2016)"))
     twice = await world.alice.slash(world.channel, "watchlist support", film="Paterson")
     assert "already support" in text(twice)
+    await world.mod.slash(world.channel, "watchlist support", film="Paterson")
     listed = await world.alice.slash(world.channel, "watchlist list")
     body = listed.response.embeds[0].description
     assert body.index("Paterson") < body.index("Whiplash") and "@\u200beveryone" in body
@@ -61,6 +63,29 @@ async def test_approval_buttons_in_log_channel(world, settings):
     assert db(settings, "SELECT count(*) FROM audit_log WHERE action = 'watchlist.approve'") == [(1,)]
 
 
+async def test_decided_suggestion_in_the_log_channel_no_longer_awaits_approval(world):
+    """Approving or rejecting edits the log message's title to the verdict and disables the buttons."""
+    log = world.guild.create_text_channel("mod-log")
+    await world.mod.slash(world.channel, "config log-channel", channel=log)
+    await world.mod.slash(world.channel, "config watchlist-approval", state="on")
+    await world.alice.slash(world.channel, "watchlist add", film="Aftersun", year=2022)
+    await world.bob.slash(world.channel, "watchlist add", film="Tár", year=2022)
+    aftersun, tar = sorted((m for m in log.history() if m.embeds), key=lambda m: m.id)
+    await world.mod.click(aftersun, label="Approve")
+    await world.mod.click(tar, label="Reject")
+    titles = {m.id: m.embeds[0].title for m in log.history() if m.embeds}
+    assert titles == {aftersun.id: "Watchlist suggestion approved ✅", tar.id: "Watchlist suggestion rejected ❌"}
+    assert "Aftersun (2022)" in next(m for m in log.history() if m.id == aftersun.id).embeds[0].description
+
+
+async def test_watchlist_of_one_film_counts_in_plain_english(world):
+    """One film with no one backing it reads "1 film" and "0 supporters", not "1 films" and "0 support"."""
+    await world.alice.slash(world.channel, "watchlist add", film="Whiplash", year=2014)
+    embed = (await world.alice.slash(world.channel, "watchlist list")).response.embeds[0]
+    assert "· 1 film ·" in embed.footer.text
+    assert " support ·" not in embed.description and "supporter" in embed.description
+
+
 CSV = (
     "Date,Name,Year,Letterboxd URI\n"
     "2024-01-02,Past Lives,2023,https://boxd.it/a\n"
@@ -74,7 +99,7 @@ async def test_import_letterboxd_and_plain_all_or_nothing(world, settings):
     denied = await world.alice.slash(world.channel, "watchlist import", file=("w.csv", CSV.encode()))
     assert denied.ephemeral and "Only moderators" in text(denied)
     done = await world.mod.slash(world.channel, "watchlist import", file=("w.csv", CSV.encode()))
-    assert "1 added, 2 duplicate(s), 0 rejected" in text(done)
+    assert "1 added, 2 duplicates, 0 rejected" in text(done)
     plain = await world.mod.slash(world.channel, "watchlist import", file=("w.txt", b"Tampopo\nYi Yi (2000)\n"))
     assert "2 added" in text(plain)
     before = table_digest(settings.database)

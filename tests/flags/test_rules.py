@@ -35,7 +35,9 @@ async def decide(bot: FilmBot, passage_id: int, decision: Decision, sentence: st
 
 
 async def theme_passages(bot: FilmBot) -> list[int]:
-    rows = await bot.store.db.fetchall("SELECT passage_id FROM passage_themes WHERE theme = ? ORDER BY 1", (THEME,))
+    rows = await bot.store.db.fetchall(  # every passage is tagged; only quotable ones are picked
+        "SELECT t.passage_id FROM passage_themes t JOIN passages p ON p.id = t.passage_id"
+        " WHERE t.theme = ? AND p.quotable = 1 ORDER BY 1", (THEME,))
     return [row[0] for row in rows]
 
 

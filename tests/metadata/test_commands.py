@@ -95,7 +95,7 @@ async def test_a_different_year_is_never_attached(world, recorded):
     """Asked for La La Land (2017), both providers answer the 2016 film: nothing attached, a private refusal."""
     result = await world.alice.slash(world.channel, "film info", film="La La Land (2017)")
     [message] = msgs(result)
-    assert message.ephemeral and not message.embeds and "No reviews of a film called" in message.content
+    assert message.ephemeral and not message.embeds and "I don't know a film called" in message.content
     assert recorded.count("/3/search/movie") == 1  # the provider was asked, its answer refused
     assert not world.env.errors
 
@@ -129,7 +129,7 @@ async def test_twenty_members_at_once_cause_one_lookup(world, recorded):
 async def test_unknown_film_is_refused_privately_without_metadata(world, recorded):
     """A film the club doesn't know, no provider: a private refusal naming the known films."""
     result = await world.alice.slash(world.channel, "film info", film="Whiplash")
-    assert_ephemeral_reply(result, "No reviews of a film called", "La La Land")
+    assert_ephemeral_reply(result, "I don't know a film called", "La La Land")
 
 
 @pytest.mark.parametrize("typed", ["a\x00b", "x" * 500, "…!?", "\u202eدنيا\u202c", "🎬🍿", "Heat (99999)",
@@ -137,7 +137,8 @@ async def test_unknown_film_is_refused_privately_without_metadata(world, recorde
 async def test_hostile_titles_get_a_private_refusal(world, recorded, typed):
     """Control characters, 500 characters, punctuation, RTL, emoji, absurd years: refused privately, no card."""
     result = await world.alice.slash(world.channel, "film info", film=typed)
-    assert_ephemeral_reply(result, "No reviews of a film called")
+    text = assert_ephemeral_reply(result)  # issue 24: a year outside 1870..now+5 is refused as such
+    assert "I don't know a film called" in text or "is not a film year" in text
     assert not any(m.embeds for m in msgs(result))
     assert_no_pings(world.env)
     check_all_payloads(world.env)
@@ -190,3 +191,19 @@ async def test_a_film_only_the_provider_knows_gets_a_private_card(world, recorde
     assert "No critic reviews yet" in fields["Critics"] and "themoviedb.org/movie/441130" in fields["Links"]
     assert recorded.count("/3/movie/441130") == 1 and TMDB_ATTRIBUTION in embed.footer.text
     assert not world.env.errors
+
+
+async def test_a_card_fills_the_catalogue_and_the_screening_lasts_the_film(world, recorded):
+    """What /film info found is kept on the catalogue's film (bot/films set_metadata): the next
+    screening lasts its runtime (129 min) plus 30 min, and autocomplete names the director."""
+    from datetime import UTC, datetime
+
+    await card(world, film=FILM)
+    (row,) = world.q("SELECT runtime_minutes, director, tmdb_id, imdb_id FROM films WHERE title = ?", FILM)
+    assert tuple(row) == (129, "Damien Chazelle", 313369, "tt3783958")
+    choices = await world.alice.autocomplete(world.channel, "rate film", "film", "la la")
+    assert choices[0]["name"] == "La La Land (2016) — Damien Chazelle"
+    await world.mod.slash(world.channel, "filmnight schedule", film=FILM, when="2026-01-05 20:00", where="Club room")
+    (event,) = world.env.backend.get_guild(world.guild.id).scheduled_events.values()
+    start = datetime(2026, 1, 5, 20, 0, tzinfo=UTC)
+    assert datetime.fromisoformat(event.scheduled_end_time) == start + timedelta(minutes=159)

@@ -109,7 +109,7 @@ async def test_last_critic_and_recent_passages_are_avoided(world) -> None:
         quote = await store.quotes.get(passage_id)
         assert quote is not None
         by_critic.setdefault(critic_key(quote), set()).add(passage_id)
-    film = str((await store.quotes.films())[0][0])
+    film = f"film:{(await store.quotes.films())[0][0]}"  # digits alone are a title since the catalogue
     filters = QuoteFilters(theme="jazz", film=film)
     rotation = RotationKey(2, "jazz", film)
     # Cycle 1 has used every seed jazz passage of the film; critic 1's passages were just shown under

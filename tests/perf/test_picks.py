@@ -24,7 +24,7 @@ async def test_every_filter_combination_picks_a_match_and_excludes(world) -> Non
     store = world.bot.store.quotes
     names = await store.critic_names()
     critic = next((n for n in names if not n.startswith("Unattributed")), names[0])
-    film = str((await store.films())[0][0])
+    film = f"film:{(await store.films())[0][0]}"  # digits alone are a title since the catalogue
     combos = [QuoteFilters(), QuoteFilters(critic=critic), QuoteFilters(film=film), QuoteFilters(theme="ending"),
               QuoteFilters(theme="ending", film=film), QuoteFilters(critic=critic, theme="ending")]
     for filters in combos:
@@ -50,7 +50,10 @@ async def test_summaries_follow_corpus_writes(world) -> None:
     films = await store.quotes.films()
     review_id = await store.db.fetchval("SELECT id FROM reviews ORDER BY id LIMIT 1")
     await store.reviews.remove(review_id, actor_id=1, guild_id=None)
-    fresh = await store.db.fetchall("SELECT theme, count(*) FROM passage_themes GROUP BY theme")
+    fresh = await store.db.fetchall(  # every passage is tagged; the counts are of quotable ones
+        "SELECT t.theme, count(*) FROM passage_themes t JOIN passages p ON p.id = t.passage_id"
+        " WHERE p.quotable = 1 GROUP BY t.theme"
+    )
     assert await store.quotes.theme_counts() == {row[0]: row[1] for row in fresh} != before
     assert sum(f[3] for f in await store.quotes.films()) == sum(f[3] for f in films) - 1
     assert all(row["id"] != review_id for row in await store.quotes.critics())

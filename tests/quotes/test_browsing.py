@@ -69,14 +69,14 @@ async def test_quote_ending_30_calls(world, settings):
 
 
 async def test_themes_counts_match_db(world, settings):
-    """Themes counts match database."""
+    """Themes counts match the database's quotable passages (every passage is tagged; /themes counts what can be quoted)."""
     result = await world.alice.slash(world.channel, "themes", film="La La Land")
     description = embed_of(result.response).description
     expected = dict(rows(
         settings,
         "SELECT t.theme, count(*) FROM passage_themes t JOIN passages p ON p.id = t.passage_id"
         " JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id"
-        " WHERE f.title = 'La La Land' GROUP BY t.theme",
+        " WHERE f.title = 'La La Land' AND p.quotable = 1 GROUP BY t.theme",
     ))
     shown = {m[0]: int(m[1]) for m in re.findall(r"\(`([^`]+)`\): (\d+) passages", description)}
     assert shown, description
@@ -95,3 +95,12 @@ async def test_critics_lists_exactly_the_reviews(world, settings):
         label = critic or f"Unattributed review #{review_id}"
         [line] = [x for x in lines if label in x]
         assert f"({count} quotable passages)" in line, line
+
+
+async def test_search_without_hits_suggests_only_themes_with_passages(world):
+    """A search that finds nothing suggests themes to try, never one without passages (`look`)."""
+    counts = await world.bot.store.quotes.theme_counts()
+    assert counts.get("look", 0) == 0 and counts["ending"]
+    result = await world.alice.slash(world.channel, "search", query="zzzzqqqq")
+    text = result.response.content
+    assert result.ephemeral and "`ending`" in text and "`look`" not in text

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 import sys
+from datetime import datetime
 
 import pytest
 
@@ -13,7 +15,7 @@ from bench.corpus_gen import review_text, seed_sentences
 from bot import Settings, create_bot
 from bot.core.config import DEFAULT_DATA_DIR
 from bot.corpus.bundle import import_bundled
-from tests.helpers import assert_no_pings, export_json, rows, table_digest
+from tests.helpers import assert_no_pings, embed_text, export_json, rows, table_digest
 
 WHIPLASH = (
     "Whiplash is a ferocious film about a young drummer and the teacher who breaks him. Damien Chazelle"
@@ -310,6 +312,18 @@ async def test_history_records_who_did_what(world, settings):
     assert text.index("**remove**") < text.index("**edit**") < text.index("**add**")
 
 
+async def test_history_and_show_give_discord_timestamps_not_iso(world, settings):
+    """/review history and /review show say when as Discord timestamps (each reader's zone), never raw ISO."""
+    await add_whiplash(world)
+    review_id, added_at = rows(settings, "SELECT id, added_at FROM reviews WHERE critic = ?", (CRITIC,))[0]
+    stamp = f"<t:{int(datetime.fromisoformat(added_at).timestamp())}:f>"
+    history = content(await world.mod.slash(world.channel, "review history", review=str(review_id)))
+    assert f"• {stamp} <@{world.mod.id}> **add**" in history and added_at not in history
+    embed = (await world.alice.slash(world.channel, "review show", review=str(review_id))).response.embeds[0]
+    assert {f.name: f.value for f in embed.fields}["Added"] == f"{stamp} by <@{world.mod.id}>"
+    assert added_at not in embed_text(embed) and not re.search(r"\d{4}-\d\d-\d\dT", embed_text(embed))
+
+
 async def test_role_moderator_can_add(world, settings):
     """A member holding the configured moderator role may add a review."""
     role = world.guild.create_role("Club staff")
@@ -337,7 +351,9 @@ async def test_add_autocompletes_existing_films_and_critics(world):
     await add_whiplash(world)
     films = await world.mod.autocomplete(world.channel, "review add", "film", "whip")
     critics = await world.mod.autocomplete(world.channel, "review add", "critic", "jane")
-    assert films == [{"name": "Whiplash (2014)", "value": "Whiplash (2014)"}]
+    # Issue 24: an autocomplete value carries the film's id explicitly (`film:<id>`), never a bare number.
+    (film_id,) = world.q("SELECT id FROM films WHERE title = 'Whiplash'")[0]
+    assert films == [{"name": "Whiplash (2014)", "value": f"film:{film_id}"}]
     assert critics == [{"name": CRITIC, "value": CRITIC}]
 
 

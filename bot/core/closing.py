@@ -1,0 +1,99 @@
+"""Finishing what closed: the durable closing → announced (or abandoned) state machine of polls and picks.
+
+A feature's row becomes 'closing' in the same UPDATE that closes it (the at-most-once guard). `finish`
+then makes one attempt to announce it; a failure is written down with the time of the next try (the
+CLOSE_BACKOFF ladder), and after the last one the row is 'abandoned' and the moderators are told. The
+feature's job (through bot/core/jobs.py) calls `finish` again for rows whose next try is due: a failed
+attempt's back-off ended, or the process died between closing and announcing. The store side is
+`bot.core.store.CloseStates`, the same columns on each feature's table.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.core.channels import resolve_channel
+from bot.core.render import NO_MENTIONS
+from bot.core.text import clip
+from bot.core.time import iso
+
+if TYPE_CHECKING:
+    from bot.core.store import CloseStates
+
+log = logging.getLogger(__name__)
+
+# Announcing is retried this long after each failure; then moderators are told.
+CLOSE_BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(hours=1),
+                 timedelta(hours=6))
+CLOSE_LEASE = timedelta(minutes=2)  # the closer's own attempt; the job takes over after (e.g. a crash)
+# What one attempt may fail with and still be tried again later.
+RETRYABLE = (discord.HTTPException, sqlite3.OperationalError)
+
+
+class AnnounceError(Exception):
+    """Results cannot be posted for a reason that is not a Discord error (a channel gone, say)."""
+
+
+def describe_error(error: BaseException) -> str:
+    if isinstance(error, discord.HTTPException):
+        return f"Discord error HTTP {error.status} ({clip(error.text or type(error).__name__, 120)})"
+    return clip(str(error), 200)
+
+
+async def finish(bot: Any, states: CloseStates, row_id: int, attempt: Callable[[], Awaitable[None]], *,
+                 what: str, guild_id: int, channel_id: int, notice: Callable[[int, str], str]) -> bool:
+    """One attempt to announce row `row_id`; True once announced. A failure schedules the next try, or
+    after the last one abandons the row and posts `notice(attempts, reason)` for the moderators."""
+    try:
+        await attempt()
+    except (*RETRYABLE, AnnounceError) as error:
+        log.warning("announcing %s failed: %s", what, error)
+        reason = describe_error(error)
+        attempts = await states.attempts(row_id) + 1
+        if attempts <= len(CLOSE_BACKOFF):
+            await states.failed(row_id, reason, iso(bot.now() + CLOSE_BACKOFF[attempts - 1]))
+            bot.scheduler.wake()
+            return False
+        await states.failed(row_id, reason, None)
+        await tell_moderators(bot, guild_id, channel_id, notice(attempts, reason))
+        return False
+    return True
+
+
+async def tell_moderators(bot: Any, guild_id: int, channel_id: int | None, text: str) -> None:
+    """The server's log channel if one is set, else `channel_id` (where it happened), else only the log."""
+    settings = await bot.store.guilds.get(guild_id)
+    for target in (settings.log_channel_id, channel_id):
+        if target is None:
+            continue
+        try:
+            channel = await resolve_channel(bot, target)
+            if channel is not None:
+                await channel.send(clip(text, 2000), allowed_mentions=NO_MENTIONS)
+                return
+        except discord.HTTPException:
+            log.warning("could not tell the moderators in channel %s", target, exc_info=True)
+    log.error("moderator notice for guild %s: %s", guild_id, text)
+
+
+async def earlier_post(bot: Any, channel: Any, since: datetime, title: str) -> int | None:
+    """The id of the bot's message titled `title` posted in `channel` after `since`, else None.
+
+    An earlier attempt may have posted before recording the id failed (a locked database) or the process
+    died; only the row's own title is proof, other bot messages since say nothing.
+    """
+    me = bot.user
+    try:
+        async for message in channel.history(after=since - timedelta(seconds=1), limit=200, oldest_first=True):
+            if me is not None and message.author.id == me.id and any(e.title == title for e in message.embeds):
+                return int(message.id)
+    except discord.Forbidden:
+        # Without Read Message History nothing can be proven; announcing (rarely twice) beats never.
+        log.warning("cannot read the history of channel %s to look for %r", channel.id, title)
+    return None

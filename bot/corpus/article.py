@@ -1,0 +1,190 @@
+"""A fetched web page → the review article in it (main text and metadata), with trafilatura.
+
+Pure: bytes in, an `Article` out; no network (trafilatura only parses what it is given), no Discord,
+no database. It runs in a worker process (`bot.corpus.pool.run_isolated`): parsing outside HTML is
+CPU work on hostile input, and the bot's event loop must not wait on it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+MIN_ARTICLE_CHARS = 400  # less than this is a teaser, a stub or a page of links, not a review
+MAX_TREE_ELEMENTS = 60_000  # trafilatura's own guard against enormous documents
+MAX_BYTES_SCANNED = 2 * 1024 * 1024
+# schema.org's paywall markup (isAccessibleForFree: false) and the phrases of a subscription wall.
+_PAYWALL_MARKUP = re.compile(rb'"isAccessibleForFree"\s*:\s*"?(false|False|FALSE)"?')
+_PAYWALL_WORDS = re.compile(
+    r"(subscribe (now )?to (continue|keep) reading|to continue reading|subscribers only|for subscribers|"
+    r"already a subscriber|this (article|story|content) is (only )?(available|reserved) (to|for) (subscribers|members)|"
+    r"sign in to (continue|read)|log in to (continue|read)|start your (free )?trial)",
+    re.IGNORECASE,
+)
+# Tails trafilatura sometimes keeps from the page furniture: one-line promos, never a review's prose.
+_FURNITURE = re.compile(
+    r"^(read more|related|advertisement|sign up|subscribe|share( this)?|follow us|more from|"
+    r"newsletter|most (read|popular)|comments?)\b.{0,80}$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Article:
+    """What a page holds: text (paragraphs separated by blank lines) and the metadata it states.
+
+    `refusal` is set instead when the page holds no article to keep (empty, paywalled, not an article).
+    """
+
+    text: str = ""
+    title: str | None = None
+    author: str | None = None
+    sitename: str | None = None
+    date: str | None = None
+    film: str | None = None  # the film the page's structured data says it reviews
+    refusal: str | None = None
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.text.split("\n\n") if p.strip()]
+
+
+def decode(body: bytes, charset: str | None) -> str | bytes:
+    """The page as text when its charset was declared in the HTTP header; else the bytes, for
+    trafilatura to sniff (meta charset, then detection)."""
+    if charset:
+        try:
+            return body.decode(charset, errors="replace")
+        except LookupError:
+            return body
+    return body
+
+
+def extract_article(body: bytes, content_type: str, charset: str | None, url: str) -> Article:
+    """The article of a fetched page; an `Article` with `refusal` set when there is none to keep."""
+    if content_type == "text/plain":
+        text = body.decode(charset or "utf-8", errors="replace")
+        return _checked(Article(text=_paragraphs(text)), paywalled=False)
+    import trafilatura  # in the worker only: the bot's own process never loads it
+
+    document: Any
+    try:
+        document = trafilatura.bare_extraction(
+            decode(body, charset),
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            include_links=False,
+            favor_precision=True,
+            config=_config(),
+        )
+    except (ValueError, TypeError, RecursionError, MemoryError):  # pragma: no cover - parser gave up
+        document = None
+    paywalled = bool(_PAYWALL_MARKUP.search(body[:MAX_BYTES_SCANNED]))
+    if document is None:
+        return _checked(Article(), paywalled)
+    title = _one_line(document.title)
+    author, publisher, film = _json_ld_names(body)
+    return _checked(
+        Article(
+            text=_paragraphs(document.text or "", title),
+            title=title,
+            author=_one_line(document.author) or author,
+            sitename=_one_line(document.sitename) or publisher,
+            date=_one_line(document.date),
+            film=film,
+        ),
+        paywalled,
+    )
+
+
+_LD_SCRIPT = re.compile(
+    rb"<script[^>]*type\s*=\s*[\"']?application/ld\+json[\"']?[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL
+)
+_LD_TYPES = {"review", "criticreview", "article", "newsarticle", "blogposting", "reportagenewsarticle",
+             "opinionnewsarticle", "webpage"}
+
+
+def _json_ld_names(body: bytes) -> tuple[str | None, str | None, str | None]:
+    """(author, publisher, film reviewed) named in the page's JSON-LD (schema.org) when trafilatura found none there:
+    a byline that exists only in structured data is still the page's own statement."""
+    import json
+
+    for match in _LD_SCRIPT.finditer(body[:MAX_BYTES_SCANNED]):
+        try:
+            data = json.loads(match.group(1).decode("utf-8", errors="replace"))
+        except ValueError:
+            continue
+        items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            kinds = item.get("@type")
+            kinds = {str(k).lower() for k in (kinds if isinstance(kinds, list) else [kinds])}
+            if kinds & _LD_TYPES:
+                author, publisher = _ld_name(item.get("author")), _ld_name(item.get("publisher"))
+                reviewed = item.get("itemReviewed")
+                film = _ld_name(reviewed) if isinstance(reviewed, dict) and reviewed.get("@type") == "Movie" else None
+                if author or publisher or film:
+                    return author, publisher, film
+    return None, None, None
+
+
+def _ld_name(value: object) -> str | None:
+    if isinstance(value, list):
+        names = [n for n in (_ld_name(v) for v in value[:5]) if n]
+        return ", ".join(names) or None
+    if isinstance(value, dict):
+        value = value.get("name")
+    return _one_line(value) if isinstance(value, str) else None
+
+
+def _config() -> Any:
+    """trafilatura's settings (a ConfigParser), built once per worker."""
+    global _CONFIG
+    if _CONFIG is None:
+        from trafilatura.settings import use_config
+
+        _CONFIG = use_config()
+        _CONFIG.set("DEFAULT", "MAX_TREE_SIZE", str(MAX_TREE_ELEMENTS))
+        _CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # our worker has its own time limit
+        _CONFIG.set("DEFAULT", "EXTENSIVE_DATE_SEARCH", "off")  # a date the page states, not a guess
+    return _CONFIG
+
+
+_CONFIG: Any = None
+
+
+def _one_line(value: str | None) -> str | None:
+    text = " ".join((value or "").split())
+    return text or None
+
+
+def _paragraphs(text: str, title: str | None = None) -> str:
+    """One paragraph per non-empty line (trafilatura's text output), page furniture lines and a
+    heading that repeats the title dropped."""
+    lines = [" ".join(line.split()) for line in text.replace("\r", "\n").split("\n")]
+    kept = [line for line in lines if line and not _FURNITURE.match(line)]
+    if kept and title and kept[0].casefold() == title.casefold():
+        kept = kept[1:]
+    return "\n\n".join(kept)
+
+
+def _checked(article: Article, paywalled: bool) -> Article:
+    size = len(article.text)
+    teaser = bool(_PAYWALL_WORDS.search(article.text[-600:])) and size < 3 * MIN_ARTICLE_CHARS
+    if (paywalled or teaser) and size < 6 * MIN_ARTICLE_CHARS:
+        return Article(title=article.title, refusal=(
+            "That page looks paywalled: it shows only a teaser of the article."
+            " Paste the review with `/review add` instead."))
+    if size == 0:
+        return Article(title=article.title, refusal=(
+            "That page has no article text I can find: an empty page, or not a review article."))
+    if size < MIN_ARTICLE_CHARS:
+        return Article(title=article.title, refusal=(
+            f"That page holds only {size} characters of article text: not a review article"
+            " (a front page, a list of links or a teaser?)."))
+    return article

@@ -1,0 +1,209 @@
+"""The film catalogue, pure: what a film is, its normalised key, and how typed text names one.
+
+No discord, no store. One rule everywhere:
+- a film's key is its title in Unicode NFC, casefolded, without a leading English article (the/a/an,
+  or a trailing ", The") and keeping only letters, digits, marks and symbols (so "Spider-Man" ==
+  "spider man", and an emoji-only title still has a key);
+- typed text is "Title", "Title (Year)" or the explicit reference `film:<id>` an autocomplete value
+  carries. Digits alone are always a title (*1917*, *300*, *9*), never an id.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, fields
+
+from bot.core.films import (  # the key rule lives in core (SQL film_key())
+    OPTION_MAX,
+    TITLE_YEAR,
+    key_char,
+    norm_key,
+)
+from bot.core.refusals import UserError
+from bot.core.text import has_control_chars, inert
+
+__all__ = [
+    "FILM_COLUMNS",
+    "METADATA_FIELDS",
+    "REF_PREFIX",
+    "YEARS_AHEAD",
+    "YEAR_MIN",
+    "Ambiguous",
+    "Film",
+    "Wanted",
+    "check_year",
+    "clean_title",
+    "label",
+    "new_film",
+    "norm_key",
+    "parse_ref",
+    "parse_typed",
+    "pick_one",
+    "ref",
+    "title_problem",
+    "year_range",
+]
+
+YEAR_MIN = 1870  # the first motion pictures
+YEARS_AHEAD = 5  # announced films: a year up to five years from now
+REF_PREFIX = "film:"
+_REF = re.compile(r"^film:([0-9]{1,18})$")
+# Bidirectional embeddings, overrides and isolates: they make a label display as something else.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_FORMULA = ("=", "+", "-", "@")
+
+# Columns the metadata provider may fill (`FilmStore.set_metadata`); title and key never change there.
+METADATA_FIELDS = (
+    "year", "tmdb_id", "imdb_id", "wikidata_id", "letterboxd", "runtime_minutes", "director",
+    "poster_url", "genres", "overview", "metadata_source", "metadata_at",
+)
+
+
+@dataclass(frozen=True)
+class Film:
+    """One row of the catalogue, every column."""
+
+    id: int
+    title: str
+    year: int | None
+    norm_key: str
+    tmdb_id: int | None = None
+    imdb_id: str | None = None
+    wikidata_id: str | None = None
+    letterboxd: str | None = None
+    runtime_minutes: int | None = None
+    director: str | None = None
+    poster_url: str | None = None
+    genres: str | None = None
+    overview: str | None = None
+    metadata_source: str | None = None
+    metadata_at: str | None = None
+
+    @property
+    def label(self) -> str:
+        """'Title (Year)', or the title alone when the year is unknown."""
+        return label(self.title, self.year)
+
+    @property
+    def choice_name(self) -> str:
+        """What autocomplete shows: 'Title (Year) — Director' when the director is known."""
+        return f"{self.label} — {self.director}" if self.director else self.label
+
+    @property
+    def ref(self) -> str:
+        return ref(self.id)
+
+
+FILM_COLUMNS = tuple(f.name for f in fields(Film))
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What a member's text names: an explicit id, or a title with an optional year."""
+
+    film_id: int | None = None
+    title: str | None = None
+    year: int | None = None
+
+
+def label(title: str, year: int | None) -> str:
+    return f"{title} ({year})" if year else title
+
+
+def ref(film_id: int) -> str:
+    """The one explicit way to name a film by id (autocomplete values): `film:<id>`."""
+    return f"{REF_PREFIX}{film_id}"
+
+
+def parse_ref(text: str | None) -> int | None:
+    """The id of an explicit `film:<id>` reference, else None (a title, whatever its characters)."""
+    match = _REF.match((text or "").strip())
+    return int(match.group(1)) if match else None
+
+
+def year_range(this_year: int) -> tuple[int, int]:
+    return YEAR_MIN, this_year + YEARS_AHEAD
+
+
+def check_year(value: int | str | None, this_year: int) -> int | None:
+    """A film year within 1870..this year + 5; None when not given; anything else refused."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip()
+    low, high = year_range(this_year)
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise UserError(f"“{inert(text, 10)}” is not a film year: use four digits between {low} and {high}.")
+    return int(text)
+
+
+def title_problem(title: str) -> str | None:
+    """Why a title can't be stored in the catalogue, or None."""
+    if not title:
+        return "the title is empty"
+    if len(title) > OPTION_MAX:
+        return f"the title is longer than {OPTION_MAX} characters"
+    if title.startswith(_FORMULA):
+        return "the title starts with a spreadsheet formula character (= + - @)"
+    if has_control_chars(title) or _BIDI_CONTROLS.search(title):
+        return "the title contains control characters"
+    if not any(key_char(ch) for ch in title):
+        return "the title has no letters, digits or symbols"
+    return None
+
+
+def clean_title(title: str | None) -> str:
+    """A typed title with its spaces collapsed and in NFC (how the catalogue stores titles)."""
+    return unicodedata.normalize("NFC", " ".join((title or "").split()))
+
+
+def parse_typed(text: str | None, year: int | str | None, this_year: int) -> Wanted:
+    """What a member typed (plus the optional year option): an explicit ref, or title + year.
+
+    'Title (Year)' in one string reads the year from the brackets unless the year option is given.
+    """
+    film_id = parse_ref(text)
+    if film_id is not None:
+        return Wanted(film_id=film_id)
+    title = clean_title(text)
+    parsed_year = check_year(year, this_year)
+    match = TITLE_YEAR.match(title)
+    if match and parsed_year is None:
+        title, parsed_year = match["title"].strip(), check_year(match["year"], this_year)
+    return Wanted(title=title, year=parsed_year)
+
+
+def new_film(text: str | None, year: int | str | None, this_year: int) -> Wanted:
+    """A title + year a member wants to add: refused clearly when it can't be stored."""
+    wanted = parse_typed(text, year, this_year)
+    if wanted.film_id is None:
+        problem = title_problem(wanted.title or "")
+        if problem:
+            raise UserError(f"I can't add that film: {problem}.")
+    return wanted
+
+
+def pick_one(wanted: Wanted, candidates: list[Film]) -> Film | None:
+    """The film `wanted` names among the films sharing its key: the exact year, else the only one.
+
+    None when nothing matches; UserError listing them when a yearless title names two or more.
+    """
+    if wanted.year is not None:
+        return next((f for f in candidates if f.year == wanted.year), None)
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        return None
+    raise Ambiguous(candidates)
+
+
+class Ambiguous(UserError):
+    """A title without a year that names two or more films: the member picks one."""
+
+    def __init__(self, films: list[Film]) -> None:
+        self.films = sorted(films, key=lambda f: (f.year or 0, f.id))
+        listed = ", ".join(f"**{inert(f.choice_name, 120)}**" for f in self.films[:10])
+        super().__init__(
+            f"Several films are called “{inert(self.films[0].title, 100)}”: {listed}. Pick one from the"
+            " list as you type, or add the year, e.g. `Title (Year)`."
+        )

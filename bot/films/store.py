@@ -1,0 +1,164 @@
+"""Every SQL statement of the film catalogue: read a film, find what typed text names, add one, fill
+its metadata. The one place a row of `films` is created (`FilmStore.ensure`)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.core.db import Database, inserted_id
+from bot.films.rules import (
+    FILM_COLUMNS,
+    METADATA_FIELDS,
+    Ambiguous,
+    Film,
+    Wanted,
+    clean_title,
+    norm_key,
+    parse_typed,
+    pick_one,
+)
+
+_SELECT = f"SELECT {', '.join(FILM_COLUMNS)} FROM films"
+# A film "the club knows" in a server: reviewed (the shared corpus), or on its watchlist, screened or
+# rated there. Autocomplete lists only these, so one server's watchlist never shows in another's.
+_KNOWN = (
+    "(EXISTS (SELECT 1 FROM reviews r WHERE r.film_id = f.id)"
+    " OR EXISTS (SELECT 1 FROM watchlist w WHERE w.film_id = f.id AND w.guild_id = :guild)"
+    " OR EXISTS (SELECT 1 FROM screenings s WHERE s.film_id = f.id AND s.guild_id = :guild)"
+    " OR EXISTS (SELECT 1 FROM club_ratings c WHERE c.film_id = f.id AND c.guild_id = :guild))"
+)
+
+
+def _film(row: Any) -> Film:
+    return Film(*tuple(row))
+
+
+def this_year() -> int:
+    return datetime.now(UTC).year
+
+
+async def _rows(conn: aiosqlite.Connection, sql: str, params: Any) -> list[Film]:
+    async with conn.execute(sql, params) as cur:
+        return [_film(r) for r in await cur.fetchall()]
+
+
+class FilmStore:
+    """`bot.store.films`: the catalogue every feature points at by id."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, film_id: int) -> Film | None:
+        """Every column of one film (the seam for the metadata provider and film cards)."""
+        row = await self.db.seek_one(_SELECT + " WHERE id = ?", (film_id,))  # a rowid seek
+        return _film(row) if row else None
+
+    async def by_key(self, key: str) -> list[Film]:
+        rows = await self.db.fetchall(_SELECT + " WHERE norm_key = ? ORDER BY year IS NULL, year, id", (key,))
+        return [_film(r) for r in rows]
+
+    async def find(self, wanted: Wanted) -> Film | None:
+        """The film typed text names: the explicit id, else title + year, else the only film of that
+        title; None when the catalogue has none; `Ambiguous` (a UserError) when the title names several."""
+        if wanted.film_id is not None:
+            return await self.get(wanted.film_id)
+        return pick_one(wanted, await self.by_key(norm_key(wanted.title or "")))
+
+    async def lookup(self, text: str, year: int | str | None = None) -> Film | None:
+        """`find` for what a member typed (UserError for a year out of range or an ambiguous title)."""
+        return await self.find(parse_typed(text, year, this_year()))
+
+    async def set_metadata(self, film_id: int, **values: Any) -> Film | None:
+        """Fill what the metadata provider found (year, runtime_minutes, director, ids, …).
+
+        Unknown column names raise KeyError; a year that would make this film a duplicate of another
+        raises ValueError and changes nothing. Title and key never change here.
+        """
+        unknown = sorted(set(values) - set(METADATA_FIELDS))
+        if unknown:
+            raise KeyError(", ".join(unknown))
+        if values:
+            columns = ", ".join(f"{name} = ?" for name in values)
+            try:
+                await self.db.execute(f"UPDATE films SET {columns} WHERE id = ?", (*values.values(), film_id))
+            except sqlite3.IntegrityError as error:
+                raise ValueError(f"film {film_id}: {error}") from error
+            finally:
+                if "year" in values:
+                    self.db.corpus_version += 1  # labels ('Title (Year)') cached from the corpus change
+        return await self.get(film_id)
+
+    async def known_in(self, guild_id: int, film_id: int) -> bool:
+        """True when this server knows the film: reviewed, or on its watchlist, screened or rated there."""
+        row = await self.db.fetchone(
+            "SELECT 1 FROM films f WHERE f.id = :film AND " + _KNOWN, {"film": film_id, "guild": guild_id}
+        )
+        return row is not None
+
+    async def choices(self, guild_id: int | None, typed: str, limit: int = 25) -> list[Film]:
+        """Films this server knows whose title contains what was typed: key-prefix matches first (an
+        index range, enough on its own for most keystrokes), then any other match."""
+        key = norm_key(typed) if (typed or "").strip() else ""
+        folded = (typed or "").strip().casefold()
+        params = {"guild": guild_id or 0, "key": key, "end": key + "\U0010ffff", "folded": folded, "limit": limit}
+        prefix = "f.norm_key >= :key AND f.norm_key < :end"
+        found = [_film(r) for r in await self.db.fetchall(
+            _SELECT + f" f WHERE {prefix} AND {_KNOWN} ORDER BY f.norm_key, f.year, f.id LIMIT :limit", params
+        )]
+        if len(found) < limit:
+            rows = await self.db.fetchall(
+                _SELECT + f" f WHERE NOT ({prefix}) AND (instr(f.norm_key, :key) > 0"
+                f" OR instr(casefold(f.title), :folded) > 0) AND {_KNOWN} ORDER BY f.norm_key, f.year, f.id LIMIT :rest",
+                {**params, "rest": limit - len(found)},
+            )
+            found += [_film(r) for r in rows]
+        return found
+
+    async def ensure_id(self, title: str, year: int | None, *, strict: bool = True) -> int:
+        """`ensure` in its own transaction."""
+        async with self.db.transaction() as conn:
+            return await self.ensure(conn, title, year, strict=strict)
+
+    @staticmethod
+    async def ensure(conn: aiosqlite.Connection, title: str, year: int | None, *, strict: bool = True) -> int:
+        """The id of the film `title` (+ `year`) names, added to the catalogue when it has none.
+
+        With a year: that film; else the catalogue's only film of the title if it has no year yet (it
+        gets this one); else a new film. Without a year: the only film of that title; none → a new
+        yearless film; two or more → `Ambiguous` when `strict` (the member picks), else the yearless one.
+        Call inside a transaction; safe against concurrent adds (one row per key and year).
+        """
+        title = clean_title(title)
+        key = norm_key(title)
+        films = await _rows(conn, _SELECT + " WHERE norm_key = ? ORDER BY year IS NULL, year, id", (key,))
+        if year is not None:
+            exact = next((f for f in films if f.year == year), None)
+            if exact is not None:
+                return exact.id
+            if len(films) == 1 and films[0].year is None:
+                await conn.execute("UPDATE films SET year = ? WHERE id = ?", (year, films[0].id))
+                return films[0].id
+        elif len(films) == 1:
+            return films[0].id
+        elif films:
+            yearless = next((f for f in films if f.year is None), None)
+            if strict:
+                raise Ambiguous(films)
+            if yearless is not None:
+                return yearless.id
+        cur = await conn.execute(
+            "INSERT OR IGNORE INTO films(title, year, norm_key) VALUES (?, ?, ?)", (title, year, key)
+        )
+        if cur.rowcount == 1:
+            return inserted_id(cur)
+        async with conn.execute(
+            "SELECT id FROM films WHERE norm_key = ? AND coalesce(year, 0) = ?", (key, year or 0)
+        ) as found:
+            row = await found.fetchone()
+        if row is None:
+            raise RuntimeError("the film was neither inserted nor found")
+        return int(row[0])

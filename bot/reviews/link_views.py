@@ -1,0 +1,156 @@
+"""The Discord pieces of `/review add-link`: the private preview with Save / Edit details / Cancel and
+the Edit details form. Every click and submission is handled from the draft in SQLite (custom ids
+carry only the draft id), so a preview outlives a restart."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any, Self
+
+import discord
+
+from bot.core.checks import client_of, interaction_data, require_guild, require_moderator
+from bot.core.errors import user_errors
+from bot.core.inputs import scrub
+from bot.core.refusals import UserError
+from bot.core.render import NO_MENTIONS
+from bot.core.text import clip, film_label
+from bot.reviews.link_rules import draft_meta, edited_meta
+from bot.reviews.links import LinkDraft, load_draft, new_link_preview, prepared, preview
+from bot.reviews.render import added_text
+
+LINK_EDIT_ID = re.compile(r"^filmbot:review:linkedit:(\d{1,18})$")
+_FIELDS = ("film", "critic", "outlet", "date")
+_LABELS = {"save": "Save", "edit": "Edit details", "cancel": "Cancel"}
+_STYLES = {"save": discord.ButtonStyle.success, "edit": discord.ButtonStyle.secondary,
+           "cancel": discord.ButtonStyle.danger}
+
+
+class LinkButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"filmbot:review:link:(?P<id>\d{1,18}):(?P<action>save|edit|cancel)",
+):
+    """Save, Edit details or Cancel of one link preview; only its moderator, while still one."""
+
+    def __init__(self, draft_id: int, action: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=_LABELS[action], style=_STYLES[action], custom_id=f"filmbot:review:link:{draft_id}:{action}"
+            )
+        )
+        self.draft_id, self.action = draft_id, action
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        return cls(int(match["id"]), match["action"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        async with user_errors(interaction):
+            await require_moderator(interaction, "add reviews")
+            if self.action == "save":
+                await save_link(interaction, self.draft_id)
+            elif self.action == "edit":
+                await open_edit_form(interaction, self.draft_id)
+            else:
+                await cancel_link(interaction, self.draft_id)
+
+
+def preview_view(draft_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for action in ("save", "edit", "cancel"):
+        view.add_item(LinkButton(draft_id, action))
+    return view
+
+
+async def start_link_preview(
+    interaction: discord.Interaction, url: str, film: str | None, year: int | None, spoiler: bool
+) -> None:
+    """The command's work after the moderator check: fetch (deferred: it can take seconds), preview."""
+    bot = client_of(interaction)
+    guild = require_guild(interaction)
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    draft_id, text = await new_link_preview(bot, guild.id, interaction.user.id, url, film, year, spoiler)
+    await interaction.followup.send(
+        text, view=preview_view(draft_id), ephemeral=True, allowed_mentions=NO_MENTIONS
+    )
+
+
+async def save_link(interaction: discord.Interaction, draft_id: int) -> None:
+    """Store the previewed review (audited), then close the preview; a second Save finds nothing."""
+    bot = client_of(interaction)
+    draft = await load_draft(bot, draft_id, interaction.user.id)
+    item = await prepared(bot, draft)
+    row = await bot.store.reviews.add(
+        item, actor_id=interaction.user.id, guild_id=interaction.guild_id, link=(draft.fetched_at, draft.url_key)
+    )
+    await bot.store.drafts.discard(draft_id, interaction.user.id)
+    counts = await bot.store.reviews.themes(row.id)
+    await interaction.response.edit_message(
+        content=added_text(row, counts, bot.themes), view=None, allowed_mentions=NO_MENTIONS
+    )
+
+
+async def cancel_link(interaction: discord.Interaction, draft_id: int) -> None:
+    if not await client_of(interaction).store.drafts.discard(draft_id, interaction.user.id):
+        raise UserError("That preview was already saved or cancelled.")
+    await interaction.response.edit_message(content="Cancelled: nothing was stored.", view=None)
+
+
+class LinkEditModal(discord.ui.Modal):
+    """Edit details of a link preview: drawn here, handled by `submit_edit_form` from the draft."""
+
+    def __init__(self, draft_id: int, draft: LinkDraft) -> None:
+        super().__init__(title="Review details", timeout=None, custom_id=f"filmbot:review:linkedit:{draft_id}")
+        meta = draft.meta
+        values = {
+            "film": film_label(meta.film, meta.year),
+            "critic": meta.critic or "",
+            "outlet": meta.outlet or "",
+            "date": meta.date or "",
+        }
+        labels = {"film": "Film, e.g. Whiplash (2014)", "critic": "Critic (empty: unattributed)",
+                  "outlet": "Outlet (empty: none)", "date": "Date, YYYY-MM-DD (empty: none)"}
+        for key in _FIELDS:
+            self.add_item(discord.ui.TextInput(
+                label=labels[key], default=clip(values[key], 100) or None, required=key == "film",
+                max_length=100, custom_id=f"filmbot:review:linkedit:{key}",
+            ))
+
+
+async def open_edit_form(interaction: discord.Interaction, draft_id: int) -> None:
+    draft = await load_draft(client_of(interaction), draft_id, interaction.user.id)
+    modal = LinkEditModal(draft_id, draft)
+    await interaction.response.send_modal(modal)
+    modal.stop()  # every submission goes through submit_edit_form, restart or not
+
+
+def _submitted(components: list[dict[str, Any]], out: dict[str, str]) -> dict[str, str]:
+    for component in components:
+        custom_id = str(component.get("custom_id") or "")
+        if custom_id.startswith("filmbot:review:linkedit:"):
+            out[custom_id.rsplit(":", 1)[1]] = scrub(component.get("value") or "")
+        nested = component.get("components") or ([component["component"]] if "component" in component else [])
+        _submitted(nested, out)
+    return out
+
+
+async def submit_edit_form(interaction: discord.Interaction, draft_id: int) -> None:
+    """New details over the preview's; the preview is redrawn with them (film themes included)."""
+    bot = client_of(interaction)
+    async with user_errors(interaction):
+        await require_moderator(interaction, "add reviews")
+        draft = await load_draft(bot, draft_id, interaction.user.id)
+        fields = _submitted(interaction_data(interaction).get("components") or [], {})
+        meta = edited_meta(draft.meta, fields)
+        draft = replace(draft, meta=meta, how="chosen")
+        text = await preview(bot, draft)
+        data = draft_meta(meta, how="chosen", fetched_at=draft.fetched_at, url_key=draft.url_key,
+                          page_title=draft.page_title)
+        if not await bot.store.drafts.update_link(draft_id, interaction.user.id, data):
+            raise UserError("That preview was already saved or cancelled.")
+        await interaction.response.edit_message(
+            content=text, view=preview_view(draft_id), allowed_mentions=NO_MENTIONS
+        )

@@ -1,0 +1,60 @@
+"""bot/corpus/article.py: a fetched page's article and metadata (trafilatura), and the worker it runs in."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bot.corpus.article import extract_article
+from bot.corpus.pool import WorkerTimeout, run_isolated
+from tests.helpers import REVIEW_PAGES
+
+
+def page(name: str) -> bytes:
+    return (REVIEW_PAGES / f"{name}.html").read_bytes()
+
+
+def test_byline_only_in_json_ld_is_found_with_the_film_it_reviews():
+    """No byline in the HTML: the author, publisher and reviewed film come from schema.org JSON-LD."""
+    article = extract_article(page("jsonld"), "text/html", "utf-8", "http://site.test/moonlight")
+    assert (article.author, article.sitename, article.film) == ("Samuel Okafor", "Screen Notes Quarterly", "Moonlight")
+    assert not article.paragraphs[0].startswith("Moonlight is a quiet revolution"), "the headline is not a paragraph"
+
+
+def test_windows_1252_page_without_a_header_charset_is_decoded_from_its_meta():
+    """Accents survive: the page's meta charset is honoured when the header names none."""
+    article = extract_article(page("latin1"), "text/html", None, "http://site.test/lalaland")
+    assert article.author == "Élodie Marchand" and "embouteillage géant" in article.text
+
+
+def test_paywall_teaser_is_refused_as_paywalled():
+    """isAccessibleForFree: false and a subscription prompt over a teaser: refused, saying so."""
+    article = extract_article(page("paywall"), "text/html", "utf-8", "http://site.test/arrival")
+    assert article.refusal and "paywalled" in article.refusal and not article.text
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        (b"<html><head><title>x</title></head><body></body></html>", "no article text"),
+        (b"<html><body><p>Too short to be a review of anything at all, really.</p></body></html>", "article"),
+    ],
+)
+def test_empty_or_tiny_pages_are_refused(body, needle):
+    """An empty page or a stub holds no review."""
+    article = extract_article(body, "text/html", "utf-8", "http://site.test/")
+    assert article.refusal and needle in article.refusal
+
+
+def test_plain_text_keeps_its_paragraphs_and_states_no_byline():
+    """text/plain: the text as it is, one paragraph per line, no critic or outlet made up."""
+    article = extract_article((REVIEW_PAGES / "plain.txt").read_bytes(), "text/plain", "utf-8", "http://t/")
+    assert article.author is None and article.sitename is None and len(article.paragraphs) == 4
+
+
+async def test_worker_job_past_its_time_is_killed_and_the_next_job_runs():
+    """run_isolated: a runaway job ends in WorkerTimeout; the worker is replaced for the next one."""
+    with pytest.raises(WorkerTimeout):
+        await run_isolated(time.sleep, 30, timeout=0.5)
+    assert await run_isolated(sum, [1, 2, 3], timeout=30) == 6

@@ -1,0 +1,205 @@
+"""One test per rule of the corpus pipeline, with the example bot/corpus/README.md gives for it.
+
+Grouped by rule, not by tuning round: each Refusal (why a passage is never quoted), each
+SpoilerReason (why it is hidden), and the lines that are never a passage at all (promotions,
+listings, ratings, spoiler warnings). The README lists the same examples; a test checks that it names
+every rule.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from bot.corpus import load_themes, process_review
+from bot.corpus.clean import clean_paragraphs, clean_review
+from bot.corpus.reasons import Refusal, SpoilerReason
+from bot.corpus.segment import _refusal, segment
+from bot.corpus.standalone import standalone_problem
+
+ROOT = Path(__file__).resolve().parents[2]
+README = ROOT / "bot" / "corpus" / "README.md"
+
+
+@cache
+def themes():
+    return load_themes(ROOT / "data" / "themes.toml")
+
+
+# Refusals decided on the cut passage (segment), each with the example the README shows.
+SEGMENT_REFUSALS = {
+    Refusal.TOO_SHORT: "Sebastian shrugs.",
+    Refusal.NOT_SENTENCES: "the film opens on a freeway and never quite stops moving after that",
+    Refusal.QUESTIONS: "Is this the best musical of the decade? Who could seriously say otherwise?",
+    Refusal.GAPS: "The […] score and the […] sets make the […] film a pleasure to watch from start to end.",
+    Refusal.LEANS_BACK: "His performance is the best thing in La La Land, by some distance.",
+    Refusal.CUT_SENTENCE: "A" + " very" * 300 + " long sentence.",
+}
+# Refusals of standalone_problem: does the passage stand on its own as the critic's words?
+STANDALONE_REFUSALS = {
+    Refusal.UNBALANCED_QUOTES: "She calls it “a dream and means every word of the thing she says.",
+    Refusal.REPLY_OPENER: "But for all its colorful numbers, La La Land distrusts nostalgia.",
+    Refusal.OPENS_WITH_QUOTE: "“City of stars,” Sebastian sings, and La La Land lets the song carry the whole scene.",
+    Refusal.MOSTLY_QUOTED: "Mia says: “It feels really nostalgic to me, and that is the whole point of it, is it not?”",
+    Refusal.DIALOGUE_RECAP: "Chris asks Rose whether her parents know he’s black. She says no, and asks if they should.",
+    Refusal.MAKER_VOICE: "I wanted to make a film about dreamers who pay for their dreams.",
+    Refusal.TEASER: "Here's what makes La La Land the perfect love story.",
+    Refusal.HEADING: "The Novelty and Nostalgia of La La Land, Mia’s embrace of nostalgia shines through the most.",
+    Refusal.RUN_ON: "Nostalgia has propelled Mia to stardom it’s given Sebastian his integrity, but little else.",
+    Refusal.OTHER_FILM: "In 7th Heaven, Gaynor’s Diane falls in love with Charles Farrell’s Chico, who then dies on a"
+                        " World War I battlefield.",
+    Refusal.PAIR_UNINTRODUCED: "After a first act that shows the couple in love, circumstance directs them toward"
+                               " other partners.",
+}
+
+
+@pytest.mark.parametrize(("refusal", "text"), SEGMENT_REFUSALS.items(), ids=lambda v: str(v)[:20])
+def test_segment_refusal(refusal: Refusal, text: str) -> None:
+    """The passage is kept but not quotable, and says which rule refused it."""
+    first = segment([text], "La La Land")[0]
+    assert not first.quotable and first.refusal == refusal
+
+
+def test_too_long_refusal() -> None:
+    """Sentences glued past what a quote can hold (a guard: grouping keeps passages below it)."""
+    assert _refusal(["A sentence that is fine on its own."] + ["And another long one follows it here." * 20], True) \
+        == Refusal.TOO_LONG
+
+
+@pytest.mark.parametrize(("refusal", "text"), STANDALONE_REFUSALS.items(), ids=lambda v: str(v)[:20])
+def test_standalone_refusal(refusal: Refusal, text: str) -> None:
+    """standalone_problem names the one rule that refuses the passage."""
+    assert standalone_problem(text, "La La Land") == refusal
+
+
+def test_every_refusal_has_an_example() -> None:
+    """Each member of the closed set is exercised above."""
+    assert set(SEGMENT_REFUSALS) | set(STANDALONE_REFUSALS) | {Refusal.TOO_LONG} == set(Refusal)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In the end, what stays with you is the quiet grace of its two leads and the ache of the final song.",
+        "At the end of the day, the director's film is a love letter to the city of its birth.",
+        "When Jesse meets Céline on a train to Vienna, the two talk until dawn and the film lets them.",
+        "Two strangers meet on a train, and the two spend one night walking through Vienna.",
+        'Before Sunrise keeps asking, in every scene, the question its lovers never dare to pose: "What if?"',
+    ],
+)
+def test_wrong_reason_refusals_are_fixed(text: str) -> None:
+    """Issue 28 item 5: verdicts after "In the end"/"At the end of the day", "the two" introduced in the
+    same sentence and a question inside quotation marks are quotable."""
+    (passage,) = segment([text], "Before Sunrise")
+    assert passage.quotable, passage.refusal
+
+
+# ---------------------------------------------------------------- never a passage
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Sign up to our film newsletter and get the best reviews in your inbox.",
+        "Showing at cinemas from Friday.",
+        "In UK cinemas from 14 February.",
+        "Read more: the ten best musicals of the decade.",
+        "Read the full review at 100 Films.",
+        "Continue reading…",
+        "Advertisement",
+        "8 out of 10 stars (8 / 10)",
+        "Rating: 4/5.",
+        "★★★★☆",
+        "Rated PG-13 for some language.",
+        "MPAA rating: R for violence and language.",
+        "See the related articles section below for more.",
+        "Spoilers ahead.",
+        "Spoiler warning: what follows discusses the ending.",
+        "[Spoilers]",
+        "*** SPOILERS ***",
+        "This review is spoiler-free.",
+        "Avoiding spoilers? Return to the review.",
+    ],
+)
+def test_promotions_listings_and_warnings_are_never_passages(line: str) -> None:
+    """Issue 28 item 2: the line is dropped, whatever surrounds it."""
+    text = f"Vertigo is Hitchcock at his strangest and most beautiful.\n{line}\nNovak is superb in a double role."
+    passages = [p.text for p in process_review(text, themes(), "Vertigo", 1958)]
+    assert not any(line.rstrip(".…") in p for p in passages), passages
+    assert "Novak is superb in a double role." in passages
+
+
+def test_prose_that_mentions_cinemas_or_reading_stays() -> None:
+    """Ordinary sentences with the same words are prose: they stay."""
+    prose = "Few films of the decade read more like a novel, and it played in cinemas for a whole year in 1959."
+    assert clean_review(prose) == [prose]
+
+
+# ---------------------------------------------------------------- spoiler reasons
+def reasons(text: str, film: str = "Vertigo") -> list[SpoilerReason | None]:
+    return [p.spoiler for p in process_review(text, themes(), film, 1958)]
+
+
+def test_spoiler_ending_theme() -> None:
+    """A passage tagged with the ending theme."""
+    text = "The final scene, at the top of the bell tower, is one of the bleakest endings Hollywood ever made."
+    assert reasons(text) == [SpoilerReason.ENDING_THEME]
+
+
+def test_spoiler_reveal() -> None:
+    """A death, a survival, a twist, who ends up with whom: hidden even without an ending word."""
+    assert reasons("Judy dies in a fall from the bell tower, startled by a nun who climbs the stairs.") == [
+        SpoilerReason.REVEAL]
+    assert reasons("It turns out that Madeleine was Judy all along, paid to play a part for Elster.") == [
+        SpoilerReason.REVEAL]
+
+
+def test_spoiler_ending_paragraph() -> None:
+    """The rest of a paragraph that talks about the ending, or goes on after a reveal, is hidden too."""
+    text = ("Judy dies in a fall from the bell tower at San Juan Bautista, startled by a nun who climbs the stairs in the"
+            " dark of the chapel. Scottie stands on the ledge looking down, cured of his vertigo and of everything"
+            " else he had.")
+    assert reasons(text) == [SpoilerReason.REVEAL, SpoilerReason.ENDING_PARAGRAPH]
+
+
+def test_spoiler_after_warning_until_the_review_says_it_is_over() -> None:
+    """Issue 25: everything after a warning is spoiler until "end of spoilers"; the warning is no passage."""
+    text = ("Novak is superb in a double role, and Stewart has never been darker on screen.\n"
+            "Spoilers ahead.\n"
+            "Scottie drags Judy up the tower stairs to make her confess what happened there.\n"
+            "End of spoilers.\n"
+            "Bernard Herrmann's score circles and swells like the spirals of the title sequence.")
+    assert reasons(text) == [None, SpoilerReason.AFTER_WARNING, None]
+
+
+def test_no_spoilers_sentence_starts_no_zone() -> None:
+    """"No spoilers here" is dropped but does not hide what follows."""
+    text = ("I will say no more, no spoilers here.\n"
+            "Bernard Herrmann's score circles and swells like the spirals of the title sequence.")
+    assert reasons(text) == [None]
+
+
+def test_warning_mid_paragraph_hides_the_rest_of_it() -> None:
+    """A warning inside a paragraph cuts it: before stays clear, after is in the zone."""
+    text = ("Stewart has never been darker on screen, and Novak matches him. Spoiler warning: "
+            "Scottie drags Judy up the tower stairs to make her confess what happened there.")
+    assert reasons(text) == [None, SpoilerReason.AFTER_WARNING]
+
+
+@pytest.mark.parametrize("text", ["Spoilers ahead.\n[Spoilers]\nSPOILERS", "A fine film, well made.\nSpoilers ahead."])
+def test_all_warnings_or_a_last_line_warning(text: str) -> None:
+    """A review of nothing but warnings has no passage; a warning in the last line hides nothing before it."""
+    paragraphs = clean_paragraphs(text)
+    assert all(not p.spoiler_zone for p in paragraphs)
+    assert [p.text for p in paragraphs] in ([], ["A fine film, well made."])
+
+
+def test_review_marked_and_moderator_reasons_exist_outside_the_text() -> None:
+    """review_marked comes from the review's flag and moderator from a moderator's mark, never from text."""
+    assert {SpoilerReason.REVIEW_MARKED, SpoilerReason.MODERATOR} <= set(SpoilerReason)
+
+
+def test_readme_names_every_rule() -> None:
+    """bot/corpus/README.md maps every Refusal and SpoilerReason to its example and test."""
+    readme = README.read_text(encoding="utf-8")
+    assert all(f"`{member.value}`" in readme for member in (*Refusal, *SpoilerReason))

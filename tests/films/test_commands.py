@@ -1,0 +1,120 @@
+"""The one resolver through the commands: ambiguity, explicit references, autocomplete, bad input,
+and 20 members adding the same film at once."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import assert_no_pings, burst, table_digest, text_of
+
+
+def film_id(world, title: str, year: int | None) -> int:
+    (row,) = world.q("SELECT id FROM films WHERE title = ? AND year IS ?", title, year)
+    return row[0]
+
+
+async def test_twenty_members_adding_one_film_at_once_make_one_entry(world, settings):
+    """The same film added concurrently by 20 members: one film, one entry, 20 supporters."""
+    members = [world.guild.add_member(world.env.create_user(f"fan{n}")) for n in range(20)]
+    await burst(world.env, [
+        lambda m=m, n=n: m.slash(world.channel, "watchlist add", film="Paris, Texas" if n % 2 else "paris texas",
+                                 year=1984)
+        for n, m in enumerate(members)
+    ])
+    assert world.q("SELECT count(*) FROM films WHERE year = 1984") == [(1,)]
+    assert world.q("SELECT count(*) FROM watchlist") == [(1,)]
+    assert world.q("SELECT count(*), count(DISTINCT user_id) FROM watchlist_support") == [(20, 20)]
+    listed = await world.alice.slash(world.channel, "watchlist list")
+    assert "20 supporters" in text_of(listed)
+
+
+async def test_a_title_naming_two_films_asks_the_member_to_pick(world, settings):
+    """'Dune' with Dune (1984) and Dune (2021) known: refused listing both, with their directors;
+    the explicit `film:<id>` of the autocomplete, or the year, picks one."""
+    await world.mod.slash(world.channel, "watchlist add", film="Dune", year=1984)
+    await world.mod.slash(world.channel, "watchlist add", film="Dune (2021)")
+    await world.bot.store.films.set_metadata(film_id(world, "Dune", 2021), director="Denis Villeneuve")
+    before = table_digest(settings.database)
+    for command, options in (("watchlist add", {}), ("rate film", {"stars": 4.0}), ("watchlist remove", {})):
+        refused = await world.alice.slash(world.channel, command, film="dune", **options)
+        assert refused.ephemeral and "Several films are called" in text_of(refused), command
+        assert "Dune (1984)" in text_of(refused) and "Dune (2021) — Denis Villeneuve" in text_of(refused)
+    assert table_digest(settings.database) == before
+    choices = await world.alice.autocomplete(world.channel, "rate film", "film", "dune")
+    new = film_id(world, "Dune", 2021)
+    assert {"name": "Dune (2021) — Denis Villeneuve", "value": f"film:{new}"} in choices
+    rated = await world.alice.slash(world.channel, "rate film", film=f"film:{new}", stars=4.0)
+    assert "Dune (2021)" in text_of(rated)
+    assert "Dune (1984)" in text_of(await world.bob.slash(world.channel, "rate film", film="Dune (1984)", stars=2.0))
+
+
+async def test_watchlist_autocomplete_values_are_film_references(world, settings):
+    """Watchlist autocomplete names the film and carries `film:<id>`, which remove/support/schedule read."""
+    await world.alice.slash(world.channel, "watchlist add", film="1984", year=1984)
+    (choice,) = await world.alice.autocomplete(world.channel, "watchlist remove", "film", "198")
+    assert choice == {"name": "1984 (1984)", "value": f"film:{film_id(world, '1984', 1984)}"}
+    await world.bot.store.films.set_metadata(film_id(world, "1984", 1984), director="Michael Radford")
+    assert await world.alice.autocomplete(world.channel, "watchlist remove", "film", "198") == [
+        {"name": "1984 (1984) — Michael Radford", "value": choice["value"]}]
+    removed = await world.alice.slash(world.channel, "watchlist remove", film=choice["value"])
+    assert "Removed **1984 (1984)**" in text_of(removed)
+
+
+async def test_another_servers_watchlist_never_shows_in_autocomplete(world, settings):
+    """Autocomplete lists films this server knows (reviewed, or its own watchlist), not another's."""
+    other = world.env.create_guild(name="Other Club")
+    channel = other.create_text_channel("films")
+    member = other.add_member(world.env.create_user("stranger"))
+    await member.slash(channel, "watchlist add", film="Secret Title", year=2020)
+    assert await world.alice.autocomplete(world.channel, "rate film", "film", "secret") == []
+    assert [c["name"] for c in await member.autocomplete(channel, "rate film", "film", "secret")] == ["Secret Title (2020)"]
+
+
+@pytest.mark.parametrize("film, year, why", [
+    ("Bad\x07title", None, "control characters"),
+    ("x" * 500, None, "longer than 200"),
+    ("?!…", None, "no letters, digits or symbols"),
+    ("Metropolis", 1869, "between 1870 and 2031"),
+    ("Metropolis", 2032, "between 1870 and 2031"),
+    ("Metropolis (2099)", None, "between 1870 and 2031"),
+])
+async def test_bad_titles_and_years_are_refused_and_store_nothing(world, settings, film, year, why):
+    """Control characters, 500 characters, punctuation only, years out of range: refused privately."""
+    before = table_digest(settings.database)
+    options = {"film": film} | ({"year": year} if year is not None else {})
+    refused = await world.alice.slash(world.channel, "watchlist add", **options)
+    assert refused.ephemeral and why in text_of(refused)
+    assert table_digest(settings.database) == before
+
+
+@pytest.mark.parametrize("film", ["ليلة القدر", "הסרט הזה", "🎬🍿", "Film for @everyone"])
+async def test_rtl_and_emoji_titles_are_added_and_found_again(world, settings, film):
+    """Right-to-left and emoji titles are films: added once, found again by the same text, no pings."""
+    added = await world.alice.slash(world.channel, "watchlist add", film=film, year=2020)
+    assert added.ephemeral and "Added" in text_of(added)
+    again = await world.bob.slash(world.channel, "watchlist support", film=film)
+    assert "You now support" in text_of(again)
+    assert world.q("SELECT count(*) FROM watchlist") == [(1,)]
+    assert_no_pings(world.env)
+
+
+async def test_a_review_of_an_ambiguous_title_asks_which_film(world, settings):
+    """/review add film:Dune with two Dunes known: refused, nothing stored; with the year it attaches."""
+    await world.mod.slash(world.channel, "watchlist add", film="Dune", year=1984)
+    await world.mod.slash(world.channel, "watchlist add", film="Dune", year=2021)
+    body = (b"Dune is a long, strange desert epic. The sandworms are the best special effect of the year, and the "
+            b"score hums under every scene like wind over dunes.")
+    before = table_digest(settings.database)
+    refused = await world.mod.slash(world.channel, "review add", film="Dune", file=("d.txt", body))
+    assert "Several films are called" in text_of(refused) and table_digest(settings.database) == before
+    added = await world.mod.slash(world.channel, "review add", film="Dune (1984)", file=("d.txt", body))
+    assert world.q("SELECT film_id FROM reviews WHERE added_by IS NOT NULL") == [(film_id(world, "Dune", 1984),)], text_of(added)
+
+
+async def test_a_schedule_names_its_film_by_id_and_shows_its_label(world, settings):
+    """/schedule set film:La La Land stores `film:<id>` and lists the film as 'La La Land (2016)'."""
+    made = await world.mod.slash(world.channel, "schedule set", channel=world.channel, time="09:00", film="la la land")
+    (reviewed,) = world.q("SELECT DISTINCT film_id FROM reviews")
+    assert world.q("SELECT film FROM schedules") == [(f"film:{reviewed[0]}",)]
+    assert "La La Land (2016)" in text_of(made)
+    assert "La La Land (2016)" in text_of(await world.mod.slash(world.channel, "schedule list"))

@@ -1,0 +1,77 @@
+"""bot/films/rules.py: the catalogue key, explicit references, typed titles and years (pure)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from bot.core.refusals import UserError
+from bot.films.rules import Ambiguous, Film, Wanted, new_film, norm_key, parse_ref, parse_typed, pick_one, ref
+
+YEAR = 2026
+
+
+def test_nfd_and_nfc_titles_have_one_key():
+    """'Amélie' typed on a Mac (NFD) and imported from a CSV (NFC) are one film."""
+    assert norm_key(unicodedata.normalize("NFD", "Amélie")) == norm_key(unicodedata.normalize("NFC", "AMÉLIE"))
+
+
+def test_one_rule_for_articles_case_and_punctuation():
+    """Case, a leading/trailing English article, punctuation and spacing never split a film."""
+    assert norm_key("The Matrix") == norm_key("matrix") == norm_key("Matrix, The")
+    assert norm_key("Spider-Man") == norm_key("spider man") == norm_key("Spider Man!")
+    assert norm_key("La La Land") != norm_key("La Land")  # only English articles
+    assert norm_key("The") == "the"  # an article alone is a title
+
+
+def test_digits_are_titles_and_only_film_colon_id_is_an_id():
+    """'9', '1917', '300' are titles; `film:<id>` is the one explicit reference."""
+    for title in ("9", "1917", "300", "2046", "1984", "#9", "film 9", "film:9a"):
+        assert parse_ref(title) is None
+        assert parse_typed(title, None, YEAR).film_id is None
+    assert parse_ref(ref(9)) == 9 and parse_typed("film:9", None, YEAR) == Wanted(film_id=9)
+
+
+def test_title_year_in_one_string_and_the_year_option():
+    """'Title (Year)' reads the year unless the year option is given; the title is NFC."""
+    assert parse_typed(" La  La Land (2016) ", None, YEAR) == Wanted(title="La La Land", year=2016)
+    assert parse_typed("1917", 2019, YEAR) == Wanted(title="1917", year=2019)
+    assert parse_typed(unicodedata.normalize("NFD", "Amélie"), None, YEAR).title == "Amélie"
+
+
+@pytest.mark.parametrize("year", [1869, 0, YEAR + 6, 99999, "abcd"])
+def test_years_out_of_range_are_refused(year):
+    """Years outside 1870..this year + 5 are refused, saying the range."""
+    with pytest.raises(UserError, match=f"between 1870 and {YEAR + 5}"):
+        parse_typed("Metropolis", year, YEAR)
+
+
+@pytest.mark.parametrize("title, why", [
+    ("Bad\x00title", "control characters"), ("Bad\x07title", "control characters"),
+    ("evil\u202egnp.exe", "control characters"), ("x" * 500, "longer than 200"),
+    ("?!…--", "no letters, digits or symbols"), ("   ", "empty"), ("=HYPERLINK(1)", "formula"),
+])
+def test_titles_that_cannot_be_stored_are_refused(title, why):
+    """Control characters, 500 characters, punctuation only, formulas: a clear refusal."""
+    with pytest.raises(UserError, match=why):
+        new_film(title, None, YEAR)
+
+
+@pytest.mark.parametrize("title", ["ليلة القدر", "הסרט", "🎬🍿", "Amélie 🎠", "八月の狂詩曲"])
+def test_rtl_and_emoji_titles_are_films(title):
+    """Right-to-left scripts and emoji are titles with a key of their own."""
+    wanted = new_film(title, 2001, YEAR)
+    assert wanted.title == title and norm_key(title)
+
+
+def test_a_yearless_title_names_the_only_film_or_asks():
+    """A title without a year: the only film of that title; two or more → Ambiguous listing them."""
+    dune84 = Film(1, "Dune", 1984, "dune", director="David Lynch")
+    dune21 = Film(2, "Dune", 2021, "dune", director="Denis Villeneuve")
+    assert pick_one(Wanted(title="Dune"), [dune84]) is dune84
+    assert pick_one(Wanted(title="Dune", year=2021), [dune84, dune21]) is dune21
+    assert pick_one(Wanted(title="Dune", year=2000), [dune84, dune21]) is None
+    with pytest.raises(Ambiguous) as refused:
+        pick_one(Wanted(title="Dune"), [dune21, dune84])
+    assert "Dune (1984) — David Lynch" in refused.value.message and "Dune (2021) — Denis Villeneuve" in refused.value.message

@@ -1,0 +1,227 @@
+"""/review add-link through simcord: a loopback review site, the private preview, Save / Edit details /
+Cancel, duplicates, restarts, refusals (members, hostile links) with nothing stored."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+
+import pytest
+from lxml import html as lxml_html
+
+from bot import Settings
+from tests.helpers import (
+    REVIEW_PAGES,
+    assert_ephemeral_reply,
+    assert_no_pings,
+    buttons,
+    check_all_payloads,
+    least_loop_gap,
+    msgs,
+    table_digest,
+)
+
+LABELS = {k: v for k, v in json.loads((REVIEW_PAGES / "labels.json").read_text(encoding="utf-8")).items()
+          if not k.startswith("_")}
+
+
+@pytest.fixture
+def settings(tmp_path, review_site) -> Settings:
+    """The bot's fetcher may reach the loopback review site, nothing else private; a short timeout."""
+    return Settings(database=tmp_path / "filmbot.db", fetch_allow=review_site.allow, fetch_timeout=3.0)
+
+
+@pytest.fixture(autouse=True)
+def _patient(world):
+    world.env.settle_timeout = 60.0  # the first extraction forks the worker and imports trafilatura
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", "", unicodedata.normalize("NFKC", text).casefold())
+
+
+def labelled(name: str) -> tuple[list[str], list[str]]:
+    """(article paragraphs, furniture texts) of a page, from its XPath labels."""
+    label = LABELS[name]
+    path = REVIEW_PAGES / f"{name}.html"
+    tree = lxml_html.fromstring(path.read_bytes())
+    article = [" ".join(p.text_content().split()) for p in tree.xpath(label["article"])]
+    junk = [" ".join(e.text_content().split()) for xp in label["junk"] for e in tree.xpath(xp)]
+    return article, [j for j in junk if len(j) >= 20]
+
+
+async def add_link(world, url: str, who=None, **options):
+    return await (who or world.mod).slash(world.channel, "review add-link", url=url, **options)
+
+
+def preview_message(result):
+    return msgs(result)[-1]
+
+
+async def save(world, result, who=None):
+    message = preview_message(result)
+    assert [b["label"] for b in buttons(message)] == ["Save", "Edit details", "Cancel"]
+    return await (who or world.mod).click(message, label="Save")
+
+
+async def test_newspaper_page_previews_privately_then_saves_and_is_quotable_at_once(world, review_site):
+    """Preview shows critic, outlet, date, film, counts, themes, first passage; Save stores it, audited."""
+    url = review_site.url("/page/newspaper")
+    result = await add_link(world, url)
+    text = assert_ephemeral_reply(result, "Preview", "Maria Lopez", "The Daily Frame", "2014-10-16",
+                                  "Whiplash", "quotable", "Themes found", "First quotable passage")
+    assert world.count("reviews", "url = ?", url) == 0, "nothing is stored before Save"
+    saved = await save(world, result)
+    assert "Added review" in msgs(saved)[-1].content
+    ((review_id, critic, outlet, published, fetched_at, key, film),) = world.q(
+        "SELECT r.id, critic, outlet, published, fetched_at, url_key, f.title FROM reviews r"
+        " JOIN films f ON f.id = r.film_id WHERE url = ?", url)
+    assert (critic, outlet, published, film) == ("Maria Lopez", "The Daily Frame", "2014-10-16", "Whiplash")
+    assert fetched_at and key and "There are films about music" in text
+    assert world.count("audit_log", "target_id = ? AND action = 'add-link'", review_id) == 1
+    quote = await world.alice.slash(world.channel, "quote", film="Whiplash")
+    assert f"Review #{review_id}" in quote.response.embeds[0].footer.text
+    assert world.count("review_drafts") == 0
+    check_all_payloads(world.env)
+    assert_no_pings(world.env)
+
+
+@pytest.mark.parametrize("name", sorted(LABELS))
+async def test_stored_passages_hold_the_article_and_none_of_the_page_furniture(world, review_site, name):
+    """Per-page labels: ≥ 95 % of the article's paragraphs stored, no nav/ads/captions/promos/comments;
+    the page's own critic, outlet and date kept, and the right film found."""
+    label = LABELS[name]
+    result = await add_link(world, review_site.url(f"/page/{name}"))
+    await save(world, result)
+    ((review_id, critic, outlet, published, film, year),) = world.q(
+        "SELECT r.id, critic, outlet, published, f.title, f.year FROM reviews r JOIN films f ON f.id = r.film_id"
+        " WHERE r.url_key IS NOT NULL")
+    stored = _norm(" ".join(row[0] for row in world.q(
+        "SELECT text FROM passages WHERE review_id = ? ORDER BY ordinal", review_id)))
+    article, junk = labelled(name)
+    held = [p for p in article if _norm(p) in stored]
+    assert len(held) >= 0.95 * len(article), [p[:60] for p in article if p not in held]
+    assert [j[:60] for j in junk if _norm(j) in stored] == []
+    assert (critic, outlet, published) == (label["critic"], label["outlet"], label["date"])
+    assert (film, year) == (label["film"], label["year"])
+
+
+async def test_gzip_redirect_chain_and_plain_text_pages_are_read(world, review_site):
+    """A gzip page, a page three redirects away (stored under its final URL) and a text/plain review."""
+    for path, film in (("/page/newspaper?gz=1", "Whiplash"), ("/hop/3", "La La Land"), ("/text", "Paterson")):
+        options = {"film": film} if path == "/text" else {}
+        result = await add_link(world, review_site.url(path), **options)
+        assert "Preview" in preview_message(result).content, preview_message(result).content
+        await save(world, result)
+    urls = {row[0] for row in world.q("SELECT url FROM reviews WHERE url_key IS NOT NULL")}
+    assert review_site.url("/hop/0") in urls and review_site.url("/text") in urls
+    assert world.q("SELECT critic FROM reviews WHERE url = ?", review_site.url("/text"))[0][0] is None
+
+
+async def test_same_article_twice_is_refused_as_already_in_the_corpus(world, review_site):
+    """Tracking parameters, a trailing slash, a fragment or https do not make it a new article."""
+    await save(world, await add_link(world, review_site.url("/page/blog")))
+    before = table_digest(world.db_path)
+    for variant in ("/page/blog/?utm_source=newsletter&fbclid=x#comments", "/page/blog?gclid=1"):
+        result = await add_link(world, review_site.url(variant))
+        assert_ephemeral_reply(result, "already in the corpus as review #")
+    assert table_digest(world.db_path) == before
+
+
+async def test_page_without_a_byline_is_stored_unattributed(world, review_site):
+    """No author on the page: no critic invented (the text file's first line is not a byline)."""
+    result = await add_link(world, review_site.url("/text"), film="Paterson (2016)")
+    assert "none on the page" in preview_message(result).content
+    await save(world, result)
+    assert world.q("SELECT critic, outlet FROM reviews WHERE url_key IS NOT NULL") == [(None, None)]
+
+
+async def test_edit_details_changes_what_is_saved(world, review_site):
+    """Edit details: a new critic, outlet, date and film redraw the preview; Save stores them."""
+    result = await add_link(world, review_site.url("/page/jsonld"))
+    shown = await world.mod.click(preview_message(result), label="Edit details")
+    assert shown.modal is not None and len(shown.modal["title"]) <= 45
+    edited = await world.mod.submit_modal(shown, {
+        "filmbot:review:linkedit:film": "Moonlight (2016)",
+        "filmbot:review:linkedit:critic": "S. Okafor",
+        "filmbot:review:linkedit:outlet": "",
+        "filmbot:review:linkedit:date": "2016-10-22",
+    })
+    message = msgs(edited)[-1]
+    assert "S. Okafor" in message.content and "Moonlight (2016)" in message.content
+    await world.mod.click(message, label="Save")
+    assert world.q("SELECT critic, outlet, published, f.title, f.year FROM reviews r JOIN films f"
+                   " ON f.id = r.film_id WHERE url_key IS NOT NULL") == [
+        ("S. Okafor", None, "2016-10-22", "Moonlight", 2016)]
+
+
+async def test_cancel_stores_nothing_and_drops_the_preview(world, review_site):
+    """Cancel: the buttons go, the draft (with its text) is deleted, no review is stored."""
+    result = await add_link(world, review_site.url("/page/blog"))
+    cancelled = await world.mod.click(preview_message(result), label="Cancel")
+    assert "nothing was stored" in msgs(cancelled)[-1].content and not buttons(msgs(cancelled)[-1])
+    assert world.count("reviews", "url_key IS NOT NULL") == 0 and world.count("review_drafts") == 0
+
+
+async def test_preview_buttons_survive_a_restart(world, review_site):
+    """The preview's Save works after the bot restarts (the draft, text included, is in SQLite)."""
+    result = await add_link(world, review_site.url("/page/blog"))
+    message = preview_message(result)
+    await world.env.restart_bot()
+    await world.mod.click(message, label="Save")
+    assert world.count("reviews", "url_key IS NOT NULL") == 1
+
+
+async def test_member_is_refused_and_nothing_is_fetched(world, review_site):
+    """Only moderators add reviews: a member's link is not even requested."""
+    before, requests = table_digest(world.db_path), len(review_site.requests)
+    result = await add_link(world, review_site.url("/page/blog?member=1"), who=world.alice)
+    assert_ephemeral_reply(result, "Only moderators")
+    assert table_digest(world.db_path) == before
+    assert not any("member=1" in r["path"] for r in review_site.requests[requests:])
+
+
+def hostile(site) -> list[tuple[str, str]]:
+    to = site.url("/to?u=")
+    return [
+        (to + "http://127.0.0.1/", "loopback"),
+        (to + "http://[::1]/", "loopback"),
+        (to + "http://169.254.169.254/latest/meta-data/", "link-local"),
+        (to + "http://0.0.0.0/", "unspecified"),
+        (to + "http://2130706433/", "non-standard"),
+        (f"http://localhost:{site.port}/page/blog", "resolves to"),
+        (site.url("/big"), "larger than 2 MB"),
+        (site.url("/bomb"), "larger than 2 MB"),
+        (site.url("/drip"), "within 3 s"),
+        (site.url("/image"), "not a web page"),
+        (site.url("/hop/10"), "more than 5 times"),
+        (site.url("/nested"), "no article text"),
+        (site.url("/frontpage"), "not a review article"),
+        (site.url("/page/paywall"), "paywalled"),
+        ("http://user:pw@example.com/review", "password"),
+        ("file:///etc/passwd", "Only http"),
+        ("ftp://example.com/review.txt", "Only http"),
+    ]
+
+
+async def test_hostile_links_are_refused_with_one_line_nothing_stored_loop_never_stalls(world, review_site):
+    """Each hostile link: one clear private line, no row written, no loop gap over 100 ms."""
+    await add_link(world, review_site.url("/page/blog"))  # warm the worker: fork + import are not the case
+    before = table_digest(world.db_path)
+    for url, needle in hostile(review_site):
+        gap, result = await least_loop_gap(lambda url=url: add_link(world, url))
+        assert not isinstance(result, Exception), (url, result)
+        text = assert_ephemeral_reply(result, needle)
+        assert "\n" not in text.strip(), (url, text)
+        assert table_digest(world.db_path) == before, url
+        assert gap < 0.1, f"{url}: the event loop stalled for {gap * 1000:.0f} ms"
+
+
+async def test_spoiler_review_preview_hides_its_first_passage(world, review_site):
+    """spoiler:True: the preview's first quotable passage is behind spoiler tags, and so are its quotes."""
+    result = await add_link(world, review_site.url("/page/blog"), spoiler=True)
+    content = preview_message(result).content
+    assert "> ||" in content and content.rstrip().endswith("||") and "marked as a spoiler" in content
+    await save(world, result)
+    assert world.q("SELECT spoiler FROM reviews WHERE url_key IS NOT NULL") == [(1,)]

@@ -1,0 +1,50 @@
+"""bot/reviews/link_rules.py: which film a page reviews and which of its metadata is kept (never invented)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.corpus.article import Article
+from bot.reviews.link_rules import FilmGuess, edited_meta, film_from_page, link_meta
+
+CATALOGUE = [("La La Land", 2016), ("Her", 2013), ("Whiplash", 2014)]
+
+
+@pytest.mark.parametrize(
+    ("title", "film", "expected"),
+    [
+        ("La La Land (2016) ★★★★☆ – Reel Thoughts", None, ("La La Land", 2016, "catalogue")),
+        ("Critique : La La Land, l’élégance d’un rêve", None, ("La La Land", 2016, "catalogue")),
+        ("‘Arrival’ review: a first-contact film about grief | The Ledger", None, ("Arrival", None, "headline")),
+        ("Review: Paterson, a week of poems", None, ("Paterson", None, "headline")),
+        ("Moonlight (2016) review – tender and patient", None, ("Moonlight", 2016, "headline")),
+        ("A quiet revolution in three chapters", "Moonlight", ("Moonlight", None, "page data")),
+    ],
+)
+def test_film_is_found_from_the_catalogue_the_page_data_or_the_headline(title, film, expected):
+    """Catalogue first (longest title), then structured data, then a quoted or 'review' headline."""
+    guess = film_from_page(title, film, CATALOGUE)
+    assert guess is not None and (guess.title, guess.year, guess.how) == expected
+
+
+def test_short_catalogue_titles_match_whole_words_only():
+    """'Her' is not found inside 'Where the heart is'; no film there at all → None."""
+    assert film_from_page("Where the heart is: notes from a festival", None, CATALOGUE) is None
+
+
+def test_missing_or_unusable_metadata_is_left_empty_never_invented():
+    """No author → no critic; an 'Unattributed review #3' byline, a bad date or an overlong outlet → None."""
+    film = FilmGuess("Whiplash", 2014, "catalogue")
+    bare = link_meta(Article(text="x"), film, "https://a.test/r", year=None, spoiler=False)
+    assert (bare.critic, bare.outlet, bare.date) == (None, None, None)
+    odd = Article(text="x", author="Unattributed review #3", sitename="S" * 300, date="last Tuesday")
+    meta = link_meta(odd, film, "https://a.test/r", year=None, spoiler=True)
+    assert (meta.critic, meta.outlet, meta.date, meta.spoiler) == (None, None, None, True)
+
+
+def test_edit_details_clears_emptied_fields_and_reads_title_year():
+    """Edit details: 'Film (Year)' splits; an emptied critic, outlet or date is cleared."""
+    meta = link_meta(Article(text="x", author="A", sitename="B", date="2020-01-02"),
+                     FilmGuess("F", None, "headline"), "https://a.test/r", year=None, spoiler=False)
+    edited = edited_meta(meta, {"film": "Her (2013)", "critic": " ", "outlet": "", "date": ""})
+    assert (edited.film, edited.year, edited.critic, edited.outlet, edited.date) == ("Her", 2013, None, None, None)
