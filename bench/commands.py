@@ -23,16 +23,16 @@ ROWS: dict[str, tuple[str, ...]] = {
 # whose films are "Generated Film NNNNN", not the seeds' titles the screenshot tour uses).
 _TODO = "no size row yet (issue 30 item 2)"
 NO_ROW: dict[str, str] = {name: _TODO for name in (
-    "compare", "config digest-hours", "config log-channel", "config moderator-role", "config show",
-    "config timezone", "config watchlist-approval", "critics", "film info", "filmnight cancel",
-    "filmnight history", "filmnight move", "filmnight next", "filmnight pick", "filmnight reminder-role",
-    "filmnight schedule", "filmnight unlock", "game critic-or-club", "game leaderboard", "help", "passage flagged",
+    "club stats", "compare", "config digest-hours", "config log-channel", "config moderator-role", "config show",
+    "config timezone", "config watchlist-approval", "critics", "film info", "filmnight cancel", "filmnight close-pick",
+    "filmnight history", "filmnight move", "filmnight next", "filmnight pick", "filmnight reminder-mentions", "filmnight reminder-role",
+    "filmnight schedule", "filmnight unlock", "game critic-or-club", "game leaderboard", "help", "history", "passage flagged",
     "passage hide", "passage show", "passage tag", "passage untag", "poll close", "poll list", "poll results",
     "poll theme", "rate consent", "rate export", "rate film", "rate forget-me", "rate remove", "ratings",
     "review add", "review add-link", "review edit", "review export", "review history", "review import", "review list",
     "review remove", "review show", "schedule list", "schedule pause", "schedule remove", "schedule resume",
     "schedule set", "schedule skip", "schedule test", "search", "suggest question", "theme list",
-    "theme question add", "theme question remove", "watchlist add", "watchlist import", "watchlist list",
+    "theme question add", "theme question remove", "watched", "watchlist add", "watchlist import", "watchlist list",
     "watchlist remove", "watchlist support",
 )}
 

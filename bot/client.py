@@ -52,6 +52,9 @@ class FilmBot(commands.Bot):
             **options,
         )
         self.settings = settings
+        # How much faster than the wall the clock runs: 1 in production and tests, --speed in the playground
+        # (game rounds are lengthened by it so members get their 60 real seconds).
+        self.clock_speed = 1.0
         self.db: Database | None = None
         self.store: Store = None  # type: ignore[assignment]  # set in setup_hook
         self.themes: dict[str, Theme] = {}

@@ -302,6 +302,7 @@ async def serve(
     import simcord
 
     bot = FilmBot(settings)
+    bot.clock_speed = speed  # timed game rounds last their length in wall time (bot/club/rules.round_seconds)
     try:
         async with simcord.run(bot, check_errors=False) as env:
             world = build_world(env)  # before the catch-up: same ids every run, so a kept database fits

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.club.stats_store import StatsStore
 from bot.club.store import ClubStore
 from bot.core.db import Database
 from bot.core.store import AuditStore, GuildStore, MetaStore
@@ -10,6 +11,7 @@ from bot.discussion.questions_store import QuestionStore
 from bot.discussion.store import PromptStore
 from bot.discussion.suggestions_store import SuggestionStore
 from bot.filmnight.store import FilmNightStore
+from bot.filmnight.watch_store import WatchStore
 from bot.films.store import FilmStore
 from bot.flags.store import FlagStore
 from bot.metadata.store import MetadataStore
@@ -41,5 +43,7 @@ class Store:
         self.reviews = ReviewStore(db)
         self.filmnight = FilmNightStore(db)
         self.club = ClubStore(db)
+        self.stats = StatsStore(db)
+        self.watches = WatchStore(db)
         self.metadata = MetadataStore(db)
         self.flags = FlagStore(db)

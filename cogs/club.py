@@ -98,7 +98,7 @@ class Rate(commands.GroupCog, group_name="rate", group_description="Rate films a
     async def state_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=v, value=v) for v in ("on", "off")]
 
-    @app_commands.command(name="forget-me", description="Delete every rating, take and game answer of yours.")
+    @app_commands.command(name="forget-me", description="Delete every rating, take, game answer and watched film of yours.")
     @app_commands.describe(confirm="True: delete now, without the confirmation button")
     async def forget_me(self, interaction: discord.Interaction, confirm: bool = False) -> None:
         async with user_errors(interaction):
@@ -107,7 +107,7 @@ class Rate(commands.GroupCog, group_name="rate", group_description="Rate films a
                 await send_ephemeral(interaction, await forget(interaction))
                 return
             await interaction.response.send_message(
-                "This deletes every rating, take, consent and game answer of yours, in every server. Sure?",
+                "This deletes every rating, take, consent, game answer and watched film of yours, in every server. Sure?",
                 view=forget_view(interaction.user.id), ephemeral=True, allowed_mentions=NO_MENTIONS,
             )
 

@@ -13,6 +13,7 @@ from bot.core.errors import message_for, user_errors
 from bot.core.films import option
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
+from bot.core.spoilers import theme_text
 from bot.core.text import SPOILER_WARNING, clip, counted, inert
 from bot.corpus.lookup import film_choices, film_scope, resolve_theme, scope_themes, theme_choices
 from bot.discussion.post import Kind, PostedPrompt, post_prompt, prompt_queued
@@ -133,7 +134,7 @@ class Discussion(commands.Cog):
                 flag = f" · {SPOILER_WARNING}" if theme.spoiler else ""
                 lines.append(
                     f"• **{inert(theme.name, 100)}** (`{key}`): {counted(counts.get(key, 0), 'passage')}{flag}\n"
-                    f"  {inert(theme.description, 200)}"
+                    f"  {theme_text(theme.description, theme, 200)}"
                 )
             where = f" for {scope.label}" if scope.label else ""
             if empty and lines:

@@ -16,7 +16,7 @@ from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, counted, inert
 from bot.corpus.lookup import FilmScope, film_choices, film_scope
-from bot.filmnight import rules
+from bot.filmnight import people_rules, rules
 from bot.filmnight.job import FilmNightJob
 from bot.filmnight.render import (
     history_embed,
@@ -57,6 +57,7 @@ class FilmNight(commands.Cog):
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.scheduler.register(self.job)
+        self.bot.scheduler.register(self.bot.filmnight.ballots)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
@@ -125,6 +126,10 @@ class FilmNight(commands.Cog):
                     f" you now back it ({entry.support} in all)."
                 )
                 return
+            if entry.director is None or entry.runtime_minutes is None:
+                # Year, runtime, director and ids from the film databases, in the background: the entry
+                # (and a yearless film) gets them once found; a different film is never attached.
+                self.bot.metadata.enrich_soon(entry.film_id, entry.title, entry.year)
             if not held:
                 await send_ephemeral(interaction, f"Added **{inert(entry.label, 150)}** to the watchlist.")
                 return
@@ -260,9 +265,13 @@ class FilmNight(commands.Cog):
             if screening is None:
                 raise UserError("No film night is scheduled. Moderators: `/filmnight schedule`.")
             where = inert(screening.location or "?", 100) if not (screening.location or "").startswith("<#") else screening.location or "?"
-            await interaction.response.send_message(
-                embed=next_embed(screening, where), ephemeral=True, allowed_mentions=NO_MENTIONS
-            )
+            film = await self.bot.store.films.get(screening.film_id)
+            facts = rules.film_facts(film.runtime_minutes, film.director) if film else ""
+            embed = next_embed(screening, where, facts)
+            interested = await self.bot.filmnight.interested(screening)
+            if interested is not None:
+                embed.add_field(name="Who is coming", value=f"👥 {interested} interested on the server event")
+            await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @moderator_only
     @filmnight.command(name="cancel", description="Moderators: cancel the upcoming film night.")
@@ -306,8 +315,9 @@ class FilmNight(commands.Cog):
         """Films screened, when, and how many were interested."""
         async with user_errors(interaction):
             screenings = await self.store.history(require_guild(interaction).id)
+            watched = await self.bot.store.watches.watched_per_screening([s.id for s in screenings])
             await interaction.response.send_message(
-                embed=history_embed(screenings), ephemeral=True, allowed_mentions=NO_MENTIONS
+                embed=history_embed(screenings, watched), ephemeral=True, allowed_mentions=NO_MENTIONS
             )
 
     @moderator_only
@@ -322,6 +332,39 @@ class FilmNight(commands.Cog):
             guild = require_guild(interaction)
             await self.store.set_setting(guild.id, moderator.id, "ping_role_id", role.id if role else None)
             await send_ephemeral(interaction, f"Reminders ping {role.mention}." if role else "Reminders ping nobody.")
+
+    @moderator_only
+    @filmnight.command(name="reminder-mentions", description="Moderators: whom the 24 h and 1 h reminders mention.")
+    @app_commands.describe(mode="interested: who pressed Interested on the event; role: the reminder role; off: nobody")
+    async def reminder_mentions(self, interaction: discord.Interaction, mode: str) -> None:
+        """Mention the members who pressed Interested, the reminder role (as before), or nobody."""
+        async with user_errors(interaction):
+            moderator = await require_moderator(interaction, "change film-night settings")
+            chosen = people_rules.check_mode(mode)
+            await self.store.set_setting(require_guild(interaction).id, moderator.id, "reminder_mentions", chosen)
+            await send_ephemeral(interaction, {
+                "interested": "Reminders mention the members who pressed **Interested** on the server event.",
+                "role": "Reminders ping the reminder role (`/filmnight reminder-role`).",
+                "off": "Reminders mention nobody.",
+            }[chosen])
+
+    @reminder_mentions.autocomplete("mode")
+    async def mode_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=v, value=v) for v in people_rules.MENTION_MODES]
+
+    @moderator_only
+    @filmnight.command(name="close-pick", description="Moderators: close the open pick now and count it.")
+    async def close_pick(self, interaction: discord.Interaction) -> None:
+        """Close the open pick early: the count and the result are posted as at the deadline."""
+        async with user_errors(interaction):
+            moderator = await require_moderator(interaction, "close a film-night pick")
+            pick_id = await self.store.open_pick(require_guild(interaction).id)
+            if pick_id is None:
+                raise UserError("No pick is open in this server.")
+            count = await self.bot.filmnight.close_pick(pick_id, moderator.id)
+            if count is None:
+                raise UserError("That pick was closing already.")
+            await send_ephemeral(interaction, f"Closed pick #{pick_id}: the result is posted.")
 
     @pick.autocomplete("method")
     async def method_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

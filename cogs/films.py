@@ -17,12 +17,11 @@ from bot.core.errors import user_errors
 from bot.core.films import TITLE_YEAR, option
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
-from bot.core.time import iso
 from bot.corpus.lookup import film_choices, film_scope
 from bot.filmnight.gate import current_film
 from bot.films.rules import Ambiguous
 from bot.metadata.render import film_card
-from bot.metadata.rules import YEAR_MAX, YEAR_MIN, FilmMetadata
+from bot.metadata.rules import YEAR_MAX, YEAR_MIN
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -71,24 +70,6 @@ async def film_facts(bot: FilmBot, guild_id: int, typed: str | None) -> FilmFact
     return FilmFacts(film_id, title, year, summary.average, summary.count, reviews, passages)
 
 
-async def remember(bot: FilmBot, film_id: int, meta: FilmMetadata) -> None:
-    """What the provider found, kept on the catalogue's film (bot/films `set_metadata`): screenings then
-    last its runtime, autocomplete names its director. Best effort: the card never waits on it."""
-    runtime = meta.runtime_minutes if meta.runtime_minutes and 0 < meta.runtime_minutes <= 1000 else None
-    found = {
-        "runtime_minutes": runtime, "director": meta.director, "poster_url": meta.poster_url,
-        "tmdb_id": meta.tmdb_id, "imdb_id": meta.imdb_id, "wikidata_id": meta.wikidata_id,
-        "letterboxd": meta.letterboxd_id, "genres": ", ".join(meta.genres) or None, "overview": meta.overview,
-    }
-    values = {name: value for name, value in found.items() if value is not None}
-    if values:
-        try:
-            await bot.store.films.set_metadata(film_id, **values, metadata_source=meta.source or None,
-                                               metadata_at=iso(bot.now()))
-        except (KeyError, ValueError):
-            log.warning("could not keep the metadata of film %s", film_id, exc_info=True)
-
-
 @app_commands.guild_only()
 class Films(commands.GroupCog, group_name="film", group_description="What the club and the film databases know."):
     def __init__(self, bot: FilmBot) -> None:
@@ -107,7 +88,7 @@ class Films(commands.GroupCog, group_name="film", group_description="What the cl
                 await interaction.response.defer(ephemeral=facts.film_id is None, thinking=True)
                 meta = await self.bot.metadata.lookup(facts.title, facts.year)
                 if meta is not None and facts.film_id is not None:
-                    await remember(self.bot, facts.film_id, meta)
+                    await self.bot.metadata.remember(facts.film_id, meta)
             if facts.film_id is None and meta is None:
                 raise UserError(facts.unknown)
             title = facts.title if facts.film_id is not None or meta is None else meta.title

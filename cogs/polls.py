@@ -17,7 +17,7 @@ from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.corpus import themes_for_film
 from bot.corpus.lookup import film_scope, resolve_theme, scope_themes, theme_list
-from bot.filmnight.gate import film_or_current, refuse_spoilers
+from bot.filmnight.gate import film_or_current, refuse_spoilers, spoiler_gate
 from bot.polls import rules as logic
 from bot.polls.job import PollDeadlineJob
 from bot.polls.views import VoteButton, VoteSelect, poll_embed
@@ -89,7 +89,10 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
             if locked:  # film night: the current film's spoiler themes wait for the screening to end
                 await refuse_spoilers(self.bot.store, require_guild(interaction).id, film, found)
             film = scope.label
-            quote = await self.bot.store.quotes.pick(QuoteFilters(theme=found.key, film=film))
+            gate = await spoiler_gate(self.bot.store, interaction.guild_id, self.bot.themes)
+            quote = await self.bot.store.quotes.pick(QuoteFilters(theme=found.key, film=film), gate=gate)
+            if quote is None and gate is not None and found.spoiler:
+                raise UserError(f"**{inert(found.name, 80)}** is a spoiler theme: " + gate.refusal("It"))
             if quote is None:
                 raise UserError(f"No critic excerpt on “{inert(found.name)}”"
                                 + (f" for {inert(film, 100)}" if film else "") + " to put above the poll.")
@@ -100,7 +103,7 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
                                         logic.DEFAULT_HOURS, False, False, False)
             await interaction.response.send_message(embed=quote_embed(quote, self.bot.themes),
                                                     allowed_mentions=NO_MENTIONS)
-            await self.polls.post(interaction, spec, theme=found.key)
+            await self.polls.post(interaction, spec, theme=found.key, film_id=quote.film_id)
 
     @app_commands.command(name="close", description="Close a poll now and post its results.")
     @app_commands.describe(poll="The poll to close (its id, or pick it from the list)")

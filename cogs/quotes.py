@@ -27,7 +27,7 @@ from bot.filmnight.gate import film_or_current
 from bot.quotes.fts import keywords
 from bot.quotes.render import critic_line, is_spoiler
 from bot.quotes.rules import SEARCH_CANDIDATES, QuoteFilters
-from bot.quotes.views import AnotherQuoteButton, ContextButton, send_quote
+from bot.quotes.views import AnotherQuoteButton, ContextButton, gate_here, send_quote
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -91,18 +91,21 @@ class Quotes(commands.Cog):
         async with user_errors(interaction):
             if not keywords(query):
                 raise UserError(f"There's nothing to search for in “{inert(query, 80)}”: try plain words.")
-            results, partial = await self.bot.store.quotes.search_bounded(query)
+            gate = await gate_here(self.bot, interaction)
+            results, partial = await self.bot.store.quotes.search_bounded(query, gate=gate)
             if not results:
                 with_passages = await themes_with_passages(self.bot.store, self.bot.themes)
                 raise UserError(
                     f"No passage mentions “{inert(query, 80)}”."
                     + (f" Themes you could try: {theme_list(with_passages)}." if with_passages else "")
+                    + (f"\n{gate.note}" if gate is not None else "")
                 )
             embed = discord.Embed(
                 title=clip(f"Passages matching “{inert(query, 100)}”", 256), colour=FILM_CLUB_COLOUR
             )
             for quote, snippet in results:
                 film = film_label(quote.film_title, quote.film_year)
+                # The field name (attribution · film) cannot hide text; the snippet below can.
                 text = inert(snippet.replace("\x02", "STARTHL").replace("\x03", "ENDHL"), 900)
                 text = text.replace("STARTHL", "**").replace("ENDHL", "**")
                 if is_spoiler(quote, self.bot.themes):

@@ -19,6 +19,7 @@ from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, counted, inert
 from bot.corpus.lookup import critic_choices, film_choices, film_text
+from bot.filmnight.gate import spoiler_gate
 from bot.quotes.rules import QuoteFilters
 from bot.reviews.link_views import LINK_EDIT_ID, LinkButton, start_link_preview, submit_edit_form
 from bot.reviews.render import (
@@ -317,9 +318,20 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
             row = await self.find(review)
             counts = await self.bot.store.reviews.themes(row.id)
             body = await self.bot.store.reviews.body(row.id) or ""
-            passages = await self.bot.store.reviews.passages(row.id)
+            gate = await spoiler_gate(self.bot.store, interaction.guild_id, self.bot.themes)
+            held = None
+            if gate is not None and gate.covers(row.film_id):
+                # The film the club hasn't watched yet: its spoilers are left out, not merely hidden (the
+                # untagged passages too, on the safe side); a review that spoils throughout shows none.
+                kept = [p for p in await self.bot.store.reviews.passages(row.id, quotable_only=True)
+                        if not set(p[2]) & set(gate.spoiler_themes)]
+                passages = [] if row.spoiler else kept
+                if not passages:
+                    held = gate.refusal("Its opening")
+            else:
+                passages = await self.bot.store.reviews.passages(row.id)
             await interaction.response.send_message(
-                embed=show_embed(row, counts, body, self.bot.themes, passages),
+                embed=show_embed(row, counts, body, self.bot.themes, passages, held=held),
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
             )

@@ -20,6 +20,7 @@ from bot.core.errors import user_errors
 from bot.core.films import option
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
+from bot.core.spoilers import UNSEEN, Gate, theme_text, unseen
 from bot.core.text import SPOILER_WARNING, clip, counted, inert
 from bot.corpus import Theme, themes_for_film
 from bot.corpus.lookup import (
@@ -34,6 +35,7 @@ from bot.corpus.lookup import (
 from bot.discussion.questions_store import QuestionRow
 from bot.discussion.render import QUESTION_MAX
 from bot.discussion.suggestion_rules import ANY_THEME
+from bot.filmnight.gate import spoiler_gate
 from bot.flags.rules import Decision
 from bot.flags.views import DYNAMIC_ITEMS as FLAG_ITEMS
 from bot.flags.views import decide, passage_reply, queue_page
@@ -66,17 +68,22 @@ def _bundled(theme: Theme, scope: FilmScope) -> list[tuple[str, str]]:
     return list(zip(written, shown, strict=True))
 
 
-def _question_lines(theme: Theme, scope: FilmScope, edits: list[QuestionRow], films: dict[str, str]) -> list[str]:
+def _question_lines(
+    theme: Theme, scope: FilmScope, edits: list[QuestionRow], films: dict[str, str], gate: Gate | None = None
+) -> list[str]:
+    """The theme's questions, each behind spoiler tags for a spoiler theme; none while the gate holds the film."""
+    if theme.spoiler and gate is not None and scope.key == str(gate.film_id):
+        return [f"  ◦ *Held back: the questions unlock {gate.unlocks}, when the screening ends.*"]
     hidden = {r.question.casefold() for r in edits
               if r.action == "remove" and r.theme == theme.key and r.film_key in {"", scope.key}}
     lines = []
     for written, shown in _bundled(theme, scope):
         mark = "~~" if written.casefold() in hidden or shown.casefold() in hidden else ""
-        lines.append(f"  ◦ {mark}{inert(shown, 200)}{mark}")
+        lines.append(f"  ◦ {mark}{theme_text(shown, theme, 200)}{mark}")
     for row in edits:
         if row.action == "add" and row.theme == theme.key:
             where = f" *(only {inert(films.get(row.film_key, '?'), 60)})*" if row.film_key else ""
-            lines.append(f"  ◦ ➕ {inert(row.question, 200)}{where}")
+            lines.append(f"  ◦ ➕ {theme_text(row.question, theme, 200)}{where}")
     return lines
 
 
@@ -120,11 +127,12 @@ class ThemeAdmin(commands.Cog):
             counts = await self.bot.store.quotes.theme_counts(scope.ref)
             edits = await self.bot.store.questions.rows(guild.id, film_key=scope.key or None)
             films = await self._films()
+            gate = await spoiler_gate(self.bot.store, guild.id, self.bot.themes)
             blocks = []
             for key, theme in scope_themes(self.bot.themes, scope).items():
                 flag = f" · {SPOILER_WARNING}" if theme.spoiler else ""
                 head = f"• **{inert(theme.name, 100)}** (`{key}`): {counted(counts.get(key, 0), 'passage')}{flag}"
-                blocks.append("\n".join([head, *_question_lines(theme, scope, edits, films)]))
+                blocks.append("\n".join([head, *_question_lines(theme, scope, edits, films, gate)]))
             anywhere = [row for row in edits if row.action == "add" and row.theme == ANY_THEME]
             if anywhere:
                 lines = [f"  ◦ 💬 {inert(row.question, 200)}" for row in anywhere]
@@ -156,11 +164,12 @@ class ThemeAdmin(commands.Cog):
         )
         where = f" for *{inert(scope.label, 100)}*" if scope.label else ""
         name = f"**{inert(found.name, 100)}**{where}"
+        said = theme_text(text, found, QUESTION_MAX)  # a spoiler theme's question stays behind its tags
         replies = {
-            "added": f"Added a question to {name}: “{inert(text, QUESTION_MAX)}”. Prompts may ask it from now on.",
-            "restored": f"The bundled question is asked again on {name}: “{inert(text, QUESTION_MAX)}”.",
-            "removed": f"Removed the question from {name}: “{inert(text, QUESTION_MAX)}”.",
-            "hidden": f"Prompts on {name} will no longer ask the bundled question “{inert(text, QUESTION_MAX)}”.",
+            "added": f"Added a question to {name}: “{said}”. Prompts may ask it from now on.",
+            "restored": f"The bundled question is asked again on {name}: “{said}”.",
+            "removed": f"Removed the question from {name}: “{said}”.",
+            "hidden": f"Prompts on {name} will no longer ask the bundled question “{said}”.",
         }
         if outcome == "exists":
             raise UserError(f"Nothing to change: {name} already {'has' if action == 'add' else 'hides'} that question.")
@@ -312,7 +321,7 @@ class ThemeAdmin(commands.Cog):
                 for q in quotes[:25]]
 
     def _passage_choice(self, quote: Quote) -> str:
-        shown = "[spoiler]" if is_spoiler(quote, self.bot.themes) else " ".join(quote.text.split())
+        shown = unseen(quote.text, is_spoiler(quote, self.bot.themes), 100)
         return clip(f"Review #{quote.review_id} · passage {quote.ordinal + 1} — {shown}", 100)
 
     @question_remove.autocomplete("question")
@@ -329,6 +338,9 @@ class ThemeAdmin(commands.Cog):
         rows = await self.bot.store.questions.rows(guild.id, theme.key, scope.key)
         names = [shown for _, shown in _bundled(theme, scope)]
         names += [r.question for r in rows if r.action == "add" and r.film_key == scope.key]
+        if theme.spoiler:  # an autocomplete line cannot hide text: a spoiler theme's questions by number
+            return [app_commands.Choice(name=clip(f"{theme.name} · question {n} {UNSEEN}", 100), value=clip(q, 100))
+                    for n, q in enumerate(names, start=1)][:25]
         return [app_commands.Choice(name=n, value=v) for n, v in autocomplete_matches(current, names)]
 
     @list_themes.autocomplete("film")

@@ -327,6 +327,13 @@ def quote_passage(result) -> str:
     return m.group(1).replace("||", "").strip()
 
 
+def prompt_question(description: str) -> str:
+    """A prompt's question: its bold line, or its spoiler-tagged line (a spoiler theme's question)."""
+    m = re.search(r"^(?:\*\*(.+?)\*\*|\|\|(.+?)\|\|)$", description, re.MULTILINE)
+    assert m, description
+    return (m[1] or m[2]).replace("\\", "")
+
+
 def sentence_count(text: str) -> int:
     text = text.replace("[…]", "").replace("[...]", "")
     text = re.sub(r"\b(Mr|Mrs|Ms|Dr|St|vs|Jr|Sr|U\.S|L\.A|etc)\.", "X", text)

@@ -9,6 +9,7 @@ import discord
 from bot.club import rules
 from bot.club.rules import Summary
 from bot.core.render import FILM_CLUB_COLOUR
+from bot.core.spoilers import take_text
 from bot.core.text import clip, counted, inert
 
 # Charts are cards with their own dark background: a transparent chart loses its text on one of Discord's
@@ -59,12 +60,16 @@ def ratings_embed(label: str, summary: Summary, takes: list[tuple[str, rules.Rat
                           colour=FILM_CLUB_COLOUR)
     for name, rating in takes:
         embed.add_field(name=clip(f"{inert(name, 80)} · {rules.stars_text(rating.stars_x2)}", 256),
-                        value=clip("> " + inert(rating.take or "", 600), 1024), inline=False)
+                        value="> " + take_text(rating.take or "", 600), inline=False)
     return embed
 
 
-def round_embed(number: int, rounds: int, quote: str | None, deadline_ts: int) -> discord.Embed:
-    body = "> " + inert(quote, 900) if quote else "*(this quote was withdrawn by its author)*"
+def round_embed(number: int, rounds: int, quote: str | None, deadline_ts: int, kind: str = "critic") -> discord.Embed:
+    """A round: a critic's passage (never a spoiler one) or a member's take (their own ||…|| kept hidden)."""
+    if not quote:
+        body = "*(this quote was withdrawn by its author)*"
+    else:
+        body = "> " + (take_text(quote, 900) if kind == "club" else inert(quote, 900))
     return discord.Embed(
         title=f"🎭 Critic or club? Round {number}/{rounds}",
         description=f"{body}\n\nA critic's passage, or a club member's take? Time's up <t:{deadline_ts}:R>.",

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from bot.core.refusals import UserError
+from bot.core.spoilers import take_text
 from bot.core.text import clip, counted, has_control_chars, inert
 
 TAKE_MAX = 280
@@ -123,8 +124,8 @@ def pick_takes(ratings: list[Rating], count: int = 3) -> list[Rating]:
 
 
 def take_line(name: str, rating: Rating) -> str:
-    """One take as shown: the member's display name, stars and their words, all made inert."""
-    return f"**{inert(name, 80)}** · {stars_text(rating.stars_x2)}\n> {inert(rating.take or '', 400)}"
+    """One take as shown: the member's display name, stars and their words (inert, their own ||…|| kept)."""
+    return f"**{inert(name, 80)}** · {stars_text(rating.stars_x2)}\n> {take_text(rating.take or '', 400)}"
 
 
 # -------------------- the game
@@ -134,6 +135,15 @@ def parse_answer(value: str) -> str:
     if value not in ANSWERS:
         raise UserError("That answer isn't one of the buttons.")
     return value
+
+
+def round_seconds(clock_speed: float = 1.0) -> float:
+    """A round's length on the bot's (virtual) clock: GAME_SECONDS of wall time for the players.
+
+    At real speed that is 60 s. The playground's clock runs `--speed` times faster than the wall, so a
+    60-second round on the virtual clock would be over in one real second (every round "0 of 0"): the
+    round is lengthened by the speed, so it lasts at least 60 virtual seconds and 60 real seconds."""
+    return GAME_SECONDS * max(1.0, clock_speed)
 
 
 def validate_rounds(rounds: int | None) -> int:
@@ -182,8 +192,8 @@ def digest_text(stats: ThreadStats, critic_line: str | None, hours: int) -> str:
     )
     if stats.top_url and stats.top_reactions:
         lines.append(f"Most-reacted reply ({counted(stats.top_reactions, 'reaction')}): {stats.top_url}")
-    if critic_line:
-        lines.append(f"Started from: “{inert(critic_line, 300)}”")
+    if critic_line:  # already rendered (escaped, spoiler-tagged) by bot.core.spoilers
+        lines.append(f"Started from: “{critic_line}”")
     return clip("\n".join(lines), 2000)
 
 
@@ -207,7 +217,7 @@ def critic_split(sides: list[tuple[int, str]], answers: int) -> Split:
         if index is None:
             continue
         counts[index] += 1
-        if examples[index] is None or len(text) < len(examples[index] or ""):
+        if text and (examples[index] is None or len(text) < len(examples[index] or "")):
             examples[index] = text
     return Split(tuple(counts), tuple(examples))
 

@@ -22,11 +22,12 @@ from bot.club.views import game_view
 from bot.core.checks import require_channel_id, require_guild
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
+from bot.core.spoilers import shown, spoiler_keys
 from bot.core.text import attribution_line, clip, counted, inert
 from bot.core.time import iso
 from bot.corpus import contrast_side, tag_passage
 from bot.corpus.lookup import FilmScope, film_scope
-from bot.filmnight.gate import current_film
+from bot.filmnight.gate import current_film, spoiler_gate
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -151,10 +152,13 @@ class ClubService:
         count = rules.validate_rounds(rounds)
         if await self.store.running_game(channel_id) is not None:
             raise UserError("A game is already running in this channel: answer its round first.")
-        club = await self.store.club_picks(guild.id, count)
+        gate = await spoiler_gate(self.bot.store, guild.id, self.bot.themes)
+        club = await self.store.club_picks(
+            guild.id, count, gate.film_id if gate else None, not_by=interaction.user.id
+        )
         if not club:
             raise UserError("The game needs takes from members who agreed with `/rate consent on`. None yet.")
-        critics = await self.store.critic_picks(count)
+        critics = await self.store.critic_picks(count, tuple(spoiler_keys(self.bot.themes)))
         if not critics:
             raise UserError("There are no critic passages to quote yet.")
         rng = random.Random()
@@ -167,10 +171,10 @@ class ClubService:
         ids = await self.store.create_game(guild.id, channel_id, picks)
         first = await self.store.get_round(ids[0])
         assert first is not None
-        deadline = self.bot.now() + timedelta(seconds=rules.GAME_SECONDS)
+        deadline = self.bot.now() + timedelta(seconds=rules.round_seconds(self.bot.clock_speed))
         try:
             await interaction.response.send_message(
-                embed=round_embed(1, first.rounds, first.quote, int(deadline.timestamp())),
+                embed=round_embed(1, first.rounds, first.quote, int(deadline.timestamp()), first.kind),
                 view=game_view(first.id), allowed_mentions=NO_MENTIONS,
             )
             message = await interaction.original_response()
@@ -190,6 +194,8 @@ class ClubService:
             raise UserError("This round is over: answers are closed.")
         if outcome == "again":
             raise UserError("You already answered this round.")
+        if outcome == "own":
+            raise UserError("That's your own take: this round is for the others (it doesn't count for you).")
         await interaction.response.send_message(
             f"Answer recorded: **{answer}**. The reveal comes when the time is up.", ephemeral=True,
             allowed_mentions=NO_MENTIONS,
@@ -248,13 +254,14 @@ class ClubService:
         if not await self.store.claim_post(game_round.id):
             return
         channel: Any = self.bot.get_channel(game_round.channel_id)
-        deadline = now + timedelta(seconds=rules.GAME_SECONDS)
+        deadline = now + timedelta(seconds=rules.round_seconds(self.bot.clock_speed))
         if channel is None:
             await self.store.fail_round(game_round.id, iso(now))
             return
         try:
             message = await channel.send(
-                embed=round_embed(game_round.number, game_round.rounds, game_round.quote, int(deadline.timestamp())),
+                embed=round_embed(game_round.number, game_round.rounds, game_round.quote, int(deadline.timestamp()),
+                                  game_round.kind),
                 view=game_view(game_round.id), allowed_mentions=NO_MENTIONS,
             )
         except discord.HTTPException:
@@ -300,6 +307,18 @@ class ClubService:
                 log.exception("the digest of thread %s failed", digest.thread_id)
             await self.store.finish_digest(digest.thread_id, status, iso(self.bot.now()))
 
+    async def digest_line(self, guild_id: int, passage_id: int | None) -> str | None:
+        """The prompt's passage as the digest quotes it: hidden as the prompt hid it; left out while the
+        server's gate holds its film back (a prompt posted before the screening was set)."""
+        found = await self.store.passage_text(passage_id, tuple(spoiler_keys(self.bot.themes)))
+        if found is None:
+            return None
+        text, hidden, film_id = found
+        gate = await spoiler_gate(self.bot.store, guild_id, self.bot.themes)
+        if hidden and gate is not None and gate.covers(film_id):
+            return None
+        return shown(text, hidden, 300)
+
     async def post_digest(self, thread_id: int, guild_id: int, passage_id: int | None) -> bool:
         """Counts, authors and reactions only: no message content is read (no privileged intent needed)."""
         thread: Any = self.bot.get_channel(thread_id)
@@ -326,8 +345,11 @@ class ClubService:
                     top = (reactions, message.jump_url)
             stats = rules.ThreadStats(replies, len(authors), top[1] if top else None, top[0] if top else 0,
                                       more=read > DIGEST_READ_MAX)
+            await self.store.set_digest_counts(thread_id, replies, len(authors))
+            if not replies:
+                return True  # nobody replied: no "0 replies from 0 participants" post
             hours = await self.store.digest_hours(guild_id) or rules.DEFAULT_DIGEST_HOURS
-            text = rules.digest_text(stats, await self.store.passage_text(passage_id), hours)
+            text = rules.digest_text(stats, await self.digest_line(guild_id, passage_id), hours)
             await thread.send(text, allowed_mentions=NO_MENTIONS, suppress_embeds=True)
         except discord.HTTPException:
             log.warning("could not post the digest of thread %s", thread_id, exc_info=True)
@@ -344,11 +366,16 @@ async def critics_vs_club_fields(bot: FilmBot, poll: Poll, counts: tuple[int, ..
         theme = bot.themes.get(poll.theme or "")
         if theme is None or len(counts) < 2:
             return []
-        passages = await bot.store.club.theme_passages(theme.key, limit=SPLIT_SAMPLE)
+        # The poll's film only; a spoiler passage counts on its side but is never quoted as an example.
+        # A uniform sample of at most SPLIT_SAMPLE, scored off the event loop (a few hundred regex passes).
+        passages = await bot.store.club.theme_passages(
+            theme.key, poll.film_id, tuple(spoiler_keys(bot.themes)), limit=SPLIT_SAMPLE
+        )
         if not passages:
             return []
-        # Scored off the event loop: a few hundred regex passes.
-        sides = await asyncio.to_thread(lambda: [(contrast_side(text, theme), text) for text in passages])
+        sides = await asyncio.to_thread(
+            lambda: [(contrast_side(text, theme), "" if hidden else text) for text, hidden in passages]
+        )
         split = rules.critic_split(sides, len(poll.options))
         club_total, critic_total = sum(counts), sum(split.counts)
         club = "\n".join(rules.split_line(label, counts[i], club_total) for i, label in enumerate(poll.options))
@@ -356,7 +383,8 @@ async def critics_vs_club_fields(bot: FilmBot, poll: Poll, counts: tuple[int, ..
             rules.split_line(label, split.counts[i], critic_total, split.examples[i])
             for i, label in enumerate(poll.options)
         )
-        tagged = (await bot.store.quotes.theme_counts()).get(theme.key, 0)
+        film = f"film:{poll.film_id}" if poll.film_id is not None else None
+        tagged = (await bot.store.quotes.theme_counts(film)).get(theme.key, 0)
         if len(passages) < tagged:  # a sample: say so (its shares estimate the theme's)
             critics = f"{critics}\n-# {len(passages)} of the theme's {tagged:,} passages, at random."
         fields = [("The club", clip(club, 1024)), ("The critics", clip(critics or "—", 1024))]

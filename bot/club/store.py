@@ -13,6 +13,8 @@ from bot.core.store import AuditStore
 from bot.corpus.store import HIDDEN_IDS
 
 SAMPLE_DRAWS = 2048  # random ids a sampled read of a theme may test (about 10 ms of the database thread)
+_NO_SPOILER_THEME = ("NOT EXISTS (SELECT 1 FROM passage_themes s WHERE s.passage_id = p.id"
+                     " AND s.theme IN (SELECT value FROM json_each(?)))")
 _NOT_HIDDEN = "NOT EXISTS (SELECT 1 FROM passage_marks h WHERE h.passage_id = t.passage_id AND h.hidden = 1)"
 
 
@@ -166,14 +168,14 @@ class ClubStore:
         ]
 
     async def forget(self, user_id: int, guild_id: int | None) -> dict[str, int]:
-        """Every rating, take, consent, game answer and passage flag of the member, in every server, in one
-        transaction.
+        """Every rating, take, consent, game answer, passage flag and recorded watch of the member, in every
+        server, in one transaction.
 
         Game rounds that quoted one of their takes keep their place (other players' points) but lose the
         words and the author."""
         counts: dict[str, int] = {}
         async with self.db.transaction() as conn:
-            for table in ("club_ratings", "club_consent", "club_game_answers", "passage_flags"):
+            for table in ("club_ratings", "club_consent", "club_game_answers", "passage_flags", "film_watches"):
                 cur = await conn.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
                 counts[table] = cur.rowcount
             cur = await conn.execute(
@@ -188,32 +190,40 @@ class ClubStore:
 
     # ------------------------------------------------------------------ the game
 
-    async def critic_picks(self, count: int) -> list[Pick]:
-        """Distinct critic passages, each equally likely (bot/core/sample.py: random ids kept when they
-        qualify, never a sort of every passage)."""
-        marks = "LEFT JOIN passage_marks m ON m.passage_id = p.id"
+    async def critic_picks(self, count: int, spoiler_themes: tuple[str, ...] = ()) -> list[Pick]:
+        """Passages for the game, never a spoiler (a round is a guess: it cannot be hidden and still played);
+        distinct, each equally likely (bot/core/sample.py: random ids kept when they qualify, never a sort
+        of every passage)."""
+        source = ("passages p JOIN reviews r ON r.id = p.review_id"
+                  " LEFT JOIN passage_marks m ON m.passage_id = p.id")
         ids = IdSet.ranged(
-            "p.id", f"passages p {marks}",
+            "p.id", source,
             ("p.quotable = 1", "coalesce(m.hidden, 0) = 0", "coalesce(m.spoiler, 0) = 0",
-             "length(coalesce(m.trimmed, p.text)) BETWEEN 40 AND 300"), (),
+             "length(coalesce(m.trimmed, p.text)) BETWEEN 40 AND 300", "r.spoiler = 0",
+             _NO_SPOILER_THEME), (json.dumps(list(spoiler_themes)),),
             "SELECT (SELECT id FROM passages ORDER BY id LIMIT 1), (SELECT id FROM passages ORDER BY id DESC LIMIT 1)",
         )
         chosen = await pick_ids(self.db, ids, count)
         rows = await self.db.fetchall(
-            f"SELECT p.id, coalesce(m.trimmed, p.text) AS text, r.film_id FROM passages p"
-            f" JOIN reviews r ON r.id = p.review_id {marks} WHERE p.id IN (SELECT value FROM json_each(?))",
+            "SELECT p.id, coalesce(m.trimmed, p.text) AS text, r.film_id FROM passages p"
+            " JOIN reviews r ON r.id = p.review_id LEFT JOIN passage_marks m ON m.passage_id = p.id"
+            " WHERE p.id IN (SELECT value FROM json_each(?))",
             (json.dumps(chosen),),
         )
         by_id = {row[0]: row for row in rows}
         return [Pick("critic", by_id[i][1], passage_id=i, film_id=by_id[i][2]) for i in chosen if i in by_id]
 
-    async def club_picks(self, guild_id: int, count: int) -> list[Pick]:
-        """Takes whose authors consented, at random."""
+    async def club_picks(
+        self, guild_id: int, count: int, held_film: int | None = None, not_by: int | None = None
+    ) -> list[Pick]:
+        """Takes whose authors consented, at random: none on `held_film` (the film the gate holds back),
+        never `not_by`'s own (the member starting the game)."""
         rows = await self.db.fetchall(
             "SELECT r.user_id, r.take, r.film_id FROM club_ratings r JOIN club_consent c"
             " ON c.guild_id = r.guild_id AND c.user_id = r.user_id AND c.consent = 1"
-            " WHERE r.guild_id = ? AND r.take IS NOT NULL ORDER BY random() LIMIT ?",
-            (guild_id, count),
+            " WHERE r.guild_id = ? AND r.take IS NOT NULL AND r.film_id IS NOT ? AND r.user_id IS NOT ?"
+            " ORDER BY random() LIMIT ?",
+            (guild_id, held_film, not_by, count),
         )
         return [Pick("club", row[1], author_id=row[0], film_id=row[2]) for row in rows]
 
@@ -260,7 +270,7 @@ class ClubStore:
         return Round(*row) if row else None
 
     async def answer(self, round_id: int, user_id: int, answer: str, now: str) -> str:
-        """'ok', 'again' (already answered), 'closed' or 'missing'; one row per member per round."""
+        """'ok', 'again' (already answered), 'own' (the member's own take), 'closed' or 'missing'; one row each."""
         async with self.db.transaction() as conn:
             async with conn.execute(
                 "SELECT kind, status, deadline FROM club_game_rounds WHERE id = ?", (round_id,)
@@ -270,6 +280,10 @@ class ClubStore:
                 return "missing"
             if row[1] != "open" or row[2] is None or now >= row[2]:
                 return "closed"
+            async with conn.execute("SELECT author_id FROM club_game_rounds WHERE id = ?", (round_id,)) as cur:
+                author = await cur.fetchone()
+            if author is not None and author[0] == user_id:
+                return "own"
             cur = await conn.execute(
                 "INSERT OR IGNORE INTO club_game_answers(round_id, user_id, answer, correct, at)"
                 " VALUES (?, ?, ?, ?, ?)",
@@ -363,19 +377,25 @@ class ClubStore:
 
     # ------------------------------------------------------------------ critics vs club
 
-    async def theme_passages(self, theme: str, film_id: int | None = None, *, limit: int | None = None) -> list[str]:
-        """The theme's quotable passages (of one film, if given); with `limit`, a uniform random sample of
-        at most that many (every passage when the theme has no more), found by at most SAMPLE_DRAWS random
-        ids (bot/core/sample.py): the theme is never read whole."""
+    async def theme_passages(
+        self, theme: str, film_id: int | None = None, spoiler_themes: tuple[str, ...] = (), *,
+        limit: int | None = None,
+    ) -> list[tuple[str, bool]]:
+        """(text, is a spoiler) of the theme's quotable passages (of one film, if given); with `limit`, a
+        uniform random sample of at most that many (every passage when there are no more), found by at most
+        SAMPLE_DRAWS random draws over the theme's dense tag numbers (bot/core/sample.py)."""
+        spoiler = ("r.spoiler = 1 OR coalesce(m.spoiler, 0) = 1 OR EXISTS (SELECT 1 FROM passage_themes s"
+                   " WHERE s.passage_id = p.id AND s.theme IN (SELECT value FROM json_each(?)))")
         if limit is None:
             rows = await self.db.fetchall(
-                "SELECT coalesce(m.trimmed, p.text) FROM passage_themes t JOIN passages p ON p.id = t.passage_id"
+                f"SELECT coalesce(m.trimmed, p.text), {spoiler} FROM passage_themes t"
+                " JOIN passages p ON p.id = t.passage_id"
                 " JOIN reviews r ON r.id = p.review_id LEFT JOIN passage_marks m ON m.passage_id = p.id"
                 f" WHERE t.theme = ? AND p.quotable = 1 AND p.id NOT IN ({HIDDEN_IDS})"
                 " AND (? IS NULL OR r.film_id = ?) ORDER BY p.id",
-                (theme, film_id, film_id),
+                (json.dumps(list(spoiler_themes)), theme, film_id, film_id),
             )
-            return [row[0] for row in rows]
+            return [(row[0], bool(row[1])) for row in rows]
         ends = "(SELECT passage_id FROM passage_themes WHERE theme = ? ORDER BY passage_id {} LIMIT 1)"
         ids = theme_numbered(IdSet.ranged(
             "t.passage_id", "passage_themes t JOIN passages p ON p.id = t.passage_id JOIN reviews r ON r.id = p.review_id",
@@ -384,11 +404,12 @@ class ClubStore:
         ), theme)
         chosen = await pick_ids(self.db, ids, limit, budget=SAMPLE_DRAWS)
         rows = await self.db.fetchall(
-            "SELECT coalesce(m.trimmed, p.text) FROM passages p LEFT JOIN passage_marks m ON m.passage_id = p.id"
-            " WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id",
-            (json.dumps(chosen),),
+            f"SELECT coalesce(m.trimmed, p.text), {spoiler} FROM passages p JOIN reviews r ON r.id = p.review_id"
+            " LEFT JOIN passage_marks m ON m.passage_id = p.id WHERE p.id IN (SELECT value FROM json_each(?))"
+            " ORDER BY p.id",
+            (json.dumps(list(spoiler_themes)), json.dumps(chosen)),
         )
-        return [row[0] for row in rows]
+        return [(row[0], bool(row[1])) for row in rows]
 
     # ------------------------------------------------------------------ digests
 
@@ -440,15 +461,31 @@ class ClubStore:
             )
             return cur.rowcount > 0
 
+    async def set_digest_counts(self, thread_id: int, replies: int, participants: int) -> None:
+        """What the digest counted (0 replies: nothing was posted), kept for /club stats."""
+        await self.db.execute(
+            "UPDATE club_digests SET replies = ?, participants = ? WHERE thread_id = ?",
+            (replies, participants, thread_id),
+        )
+
     async def finish_digest(self, thread_id: int, status: str, at: str) -> None:
         await self.db.execute(
             "UPDATE club_digests SET status = ?, posted_at = ? WHERE thread_id = ?", (status, at, thread_id)
         )
 
-    async def passage_text(self, passage_id: int | None) -> str | None:
+    async def passage_text(
+        self, passage_id: int | None, spoiler_themes: tuple[str, ...] = ()
+    ) -> tuple[str, bool, int] | None:
+        """(text, is a spoiler, film id) of a passage."""
         if passage_id is None:
             return None
-        return await self.db.fetchval("SELECT text FROM passages WHERE id = ?", (passage_id,))
+        row = await self.db.fetchone(
+            "SELECT p.text, r.spoiler = 1 OR EXISTS (SELECT 1 FROM passage_themes s WHERE s.passage_id = p.id"
+            " AND s.theme IN (SELECT value FROM json_each(?))), r.film_id FROM passages p"
+            " JOIN reviews r ON r.id = p.review_id WHERE p.id = ?",
+            (json.dumps(list(spoiler_themes)), passage_id),
+        )
+        return None if row is None else (row[0], bool(row[1]), row[2])
 
     async def prompt_passage(self, message_id: int) -> int | None:
         return await self.db.fetchval(

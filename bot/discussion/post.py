@@ -18,6 +18,7 @@ import discord
 
 from bot.core.refusals import MissingBotPermission, UserError
 from bot.core.render import NO_MENTIONS
+from bot.core.spoilers import Gate, server_gate
 from bot.core.text import clip, inert
 from bot.corpus import Theme
 from bot.corpus.lookup import FilmScope, film_scope, resolve_theme, scope_themes
@@ -151,19 +152,22 @@ def _open_theme(bot: Any, scope: FilmScope, theme: str | None, exclude_spoilers:
 
 
 async def _choose(
-    bot: FilmBot, guild_id: int, theme: str | None, scope: FilmScope, kind: Kind, exclude_spoilers: bool = False
+    bot: FilmBot, guild_id: int, theme: str | None, scope: FilmScope, kind: Kind, exclude_spoilers: bool = False,
+    gate: Gate | None = None,
 ) -> Choice:
     """The first theme in rotation order that can make this kind of prompt, and its passages."""
     order = await _theme_order(bot, guild_id, theme, scope, exclude_spoilers)
     for candidate in order:
-        choice = await _try_theme(bot, guild_id, candidate, scope, kind)
+        choice = await _try_theme(bot, guild_id, candidate, scope, kind, gate)
         if choice is not None:
             return choice
+    if gate is not None and theme is not None and order[0].spoiler:
+        raise UserError(f"**{inert(order[0].name, 80)}** is a spoiler theme: " + gate.refusal("It"))
     if theme is not None:
         where = f" for *{inert(scope.label, 120)}*" if scope.label else ""
         instead = "Try `/discuss` instead."
         for key in await _themes_on_offer(bot, scope):  # suggest a theme that has enough for a debate
-            if key != order[0].key and await _try_theme(bot, guild_id, bot.themes[key], scope, kind):
+            if key != order[0].key and await _try_theme(bot, guild_id, bot.themes[key], scope, kind, gate):
                 instead = f"Try `/debate theme:{key}`, or `/discuss` on this one."
                 break
         raise UserError(
@@ -178,16 +182,18 @@ async def _choose(
 _RNG = random.Random()
 
 
-async def _try_theme(bot: FilmBot, guild_id: int, theme: Theme, scope: FilmScope, kind: Kind) -> Choice | None:
+async def _try_theme(
+    bot: FilmBot, guild_id: int, theme: Theme, scope: FilmScope, kind: Kind, gate: Gate | None = None
+) -> Choice | None:
     filters = QuoteFilters(theme=theme.key, film=scope.ref)
     if kind == "discuss":
         # One passage: chosen by the database (QuoteStore.rotation_pick), the pool is never loaded.
-        pick = await bot.store.quotes.rotation_pick(filters, RotationKey(guild_id, theme.key, scope.key))
+        pick = await bot.store.quotes.rotation_pick(filters, RotationKey(guild_id, theme.key, scope.key), gate)
         if pick is None:
             return None
         return Choice(theme, ((pick.quote, pick.cycle),), pick.cycle_restarted)
     state = await bot.store.prompts.rotation(guild_id, theme.key, scope.key)
-    pool = await bot.store.quotes.rotation_pool(filters, state.used)
+    pool = await bot.store.quotes.rotation_pool(filters, state.used, gate)
     return choose_passages(pool, state, theme=theme, count=2, rng=_RNG)
 
 
@@ -245,6 +251,10 @@ async def post_prompt(
     """
     check_bot_permissions(channel, make_thread=make_thread)
     scope = await film_scope(bot.store, film)
+    # Every prompt (command, schedule, film night) passes the server's gate: the film it holds back
+    # gives no spoiler passage to any theme, and its spoiler themes are skipped when none was asked.
+    gate = await server_gate(bot.store, guild_id, bot.themes)
+    exclude_spoilers = exclude_spoilers or (gate is not None and scope.key == str(gate.film_id))
     async with _guild_lock(bot, guild_id):
         if kind == "discuss" and scope.film_id and not await _themes_on_offer(bot, scope) \
                 and await bot.store.films.known_in(guild_id, scope.film_id):
@@ -258,7 +268,7 @@ async def post_prompt(
                 edits=await question_edits(bot, guild_id, open_theme.key, scope, []),
             )
         else:
-            choice = await _choose(bot, guild_id, theme, scope, kind, exclude_spoilers)
+            choice = await _choose(bot, guild_id, theme, scope, kind, exclude_spoilers, gate)
             quotes = [quote for quote, _ in choice.picks]
             rendered = render_prompt(
                 choice.theme,

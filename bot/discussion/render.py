@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import discord
 
 from bot.core.render import FILM_CLUB_COLOUR
+from bot.core.spoilers import spoiler_thread_name, theme_text
 from bot.core.text import (
     EMBED_DESCRIPTION_MAX,
     SPOILER_WARNING,
@@ -86,12 +87,13 @@ def prompt_question(
     return options[sum(q.passage_id for q in quotes) % len(options)]
 
 
-def thread_name(theme: Theme, question: str) -> str:
-    """The question, within Discord's 100 characters, behind a spoiler warning for spoiler themes."""
-    name = " ".join(question.split())
+def thread_name(theme: Theme, question: str, film_title: str | None = None, hidden: bool = False) -> str:
+    """The question, within Discord's 100 characters. A thread name cannot be hidden: a spoiler theme's
+    thread names only the film and the theme; a hidden excerpt on another theme puts the warning first."""
     if theme.spoiler:
-        name = f"{SPOILER_WARNING}: {name}"
-    return clip(name, THREAD_NAME_MAX)
+        return spoiler_thread_name(film_title, theme.name)
+    name = " ".join(question.split())
+    return clip(f"{SPOILER_WARNING}: {name}" if hidden else name, THREAD_NAME_MAX)
 
 
 def _excerpt(quote: Quote, hidden: bool, limit: int) -> str:
@@ -142,7 +144,8 @@ def render_prompt(
     if kind == "debate":
         question = debate_question(question, [q.text for q in quotes], _shared_film(quotes), disagree=disagree)
     hidden = [is_hidden(q, theme, themes) for q in quotes]
-    shown_question = f"**{inert(question, QUESTION_MAX)}**"
+    # A spoiler theme's question and description are spoilers too: behind tags, outside the bold.
+    shown_question = f"**{inert(question, QUESTION_MAX)}**" if not theme.spoiler else theme_text(question, theme, QUESTION_MAX)
     if kind == "debate":
         title, labels, close = _debate_wording(theme, disagree)
         excerpts = [
@@ -161,13 +164,16 @@ def render_prompt(
         colour=FILM_CLUB_COLOUR,
         url=(quotes[0].url or None) if kind != "debate" else None,
     )
-    embed.add_field(name="Theme", value=clip(inert(theme.description), 1024), inline=False)
+    embed.add_field(name="Theme", value=theme_text(theme.description, theme, 1024), inline=False)
     if any(hidden):
         embed.add_field(name=SPOILER_WARNING, value="Spoiler-tagged excerpt: click it to reveal.")
     reviews = " · ".join(f"review #{q.review_id}, passage {q.ordinal + 1}" for q in quotes)
     embed.set_footer(text=clip(f"Reply in the thread · {reviews}", 2048))
     return RenderedPrompt(
-        content=content, embed=embed, thread_name=thread_name(theme, question), question=question
+        content=content,
+        embed=embed,
+        thread_name=thread_name(theme, question, quotes_film(quotes)[0], any(hidden)),
+        question=question,
     )
 
 

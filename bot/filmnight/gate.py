@@ -1,14 +1,17 @@
-"""Now showing: the server's current film and the spoiler gate, for the cogs that default to it.
+"""Now showing: the server's current film and the spoiler gate, for every command, button and job.
 
-`/quote`, `/discuss`, `/debate`, `/poll theme` and schedules call these (no discord needed).
+The gate keys on the film's identity (films.id: the screening's film_id against reviews.film_id), never
+on a title. `spoiler_gate` is what every door asks before it shows corpus text in a server; the stores
+take the Gate and leave the film's spoiler passages out in SQL (bot/core/spoilers.py says what is hidden).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from bot.core.refusals import UserError
+from bot.core.spoilers import Gate, server_gate
 from bot.core.text import inert
 from bot.corpus.lookup import FilmScope, film_scope
 from bot.filmnight.rules import Screening
@@ -18,7 +21,7 @@ if TYPE_CHECKING:
     from bot.stores import Store
 
 
-async def current_film(store: Store, guild_id: int, now: datetime | None = None) -> FilmScope | None:
+async def current_film(store: Store, guild_id: int) -> FilmScope | None:
     """The film of the upcoming (or last ended) screening, as the film scope commands default to."""
     screening = await store.filmnight.current(guild_id)
     if screening is None:
@@ -27,33 +30,30 @@ async def current_film(store: Store, guild_id: int, now: datetime | None = None)
     return FilmScope(str(screening.film_id), screening.label, screening.title, screening.year)
 
 
-async def locked_screening(store: Store, guild_id: int, film: str | None) -> Screening | None:
-    """The screening whose spoilers are still held back, if `film` (typed, a label or `film:<id>`;
-    None = any) names its film."""
+async def locked_screening(store: Store, guild_id: int, film_id: int | None = None) -> Screening | None:
+    """The screening whose spoilers are still held back, if its film is `film_id` (None = any film)."""
     screening = await store.filmnight.upcoming(guild_id)
     if screening is None or not screening.locked:
         return None
-    if film is not None:
-        try:
-            scope = await film_scope(store, film)
-        except UserError:
-            return None
-        if scope.film_id != screening.film_id:
-            return None
+    if film_id is not None and film_id != screening.film_id:
+        return None
     return screening
 
 
-async def refuse_spoilers(store: Store, guild_id: int, film_label: str | None, theme: Theme | None) -> None:
-    """UserError when `theme` is a spoiler theme of the film still waiting to be screened."""
-    if theme is None or not theme.spoiler:
+async def spoiler_gate(store: Store, guild_id: int | None, themes: Mapping[str, Theme]) -> Gate | None:
+    """This server's gate: the film whose spoilers wait for its screening to end, or None (nothing held)."""
+    return await server_gate(store, guild_id, themes)
+
+
+async def refuse_spoilers(store: Store, guild_id: int, film: str | None, theme: Theme | None) -> None:
+    """UserError when `theme` is a spoiler theme of `film` (matched by id) and that film is held back."""
+    if theme is None or not theme.spoiler or film is None:
         return
-    screening = await locked_screening(store, guild_id, film_label)
+    scope = await film_scope(store, film)
+    screening = await locked_screening(store, guild_id, int(scope.key)) if scope.key else None
     if screening is not None:
-        ends = int(datetime.fromisoformat(screening.ends_at).timestamp())
-        raise UserError(
-            f"**{inert(theme.name, 80)}** is a spoiler theme and the club hasn't watched"
-            f" *{inert(screening.label, 120)}* yet: it unlocks <t:{ends}:R>, when the screening ends."
-        )
+        gate = Gate(screening.film_id, screening.label, screening.ends_at, ())
+        raise UserError(f"**{inert(theme.name, 80)}** is a spoiler theme: " + gate.refusal("It"))
 
 
 async def film_or_current(store: Store, guild_id: int | None, film: str | None) -> tuple[str | None, bool]:
@@ -63,5 +63,9 @@ async def film_or_current(store: Store, guild_id: int | None, film: str | None) 
     if film is None:
         current = await current_film(store, guild_id)
         film = current.ref if current else None
-    locked = film is not None and await locked_screening(store, guild_id, (await film_scope(store, film)).ref) is not None
-    return film, locked
+    if film is None:
+        return None, False
+    scope = await film_scope(store, film)
+    if not scope.key:  # a blank film option: every film
+        return film, False
+    return film, await locked_screening(store, guild_id, int(scope.key)) is not None

@@ -9,7 +9,7 @@ import discord
 from bot.core.render import FILM_CLUB_COLOUR
 from bot.core.text import EMBED_DESCRIPTION_MAX, clip, counted, inert
 from bot.core.time import from_iso
-from bot.filmnight.rules import PAGE_SIZE, TIE_RULE, Count, Entry, Pick, Screening, count_lines
+from bot.filmnight.rules import PAGE_SIZE, TIE_RULE, Count, Entry, Pick, Screening, count_lines, film_facts
 
 
 def stamp(moment_iso: str, style: str) -> str:
@@ -29,7 +29,9 @@ def watchlist_embed(entries: list[Entry], page: int) -> discord.Embed:
     shown = entries[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     lines = []
     for number, entry in enumerate(shown, start=page * PAGE_SIZE + 1):
-        line = f"**{number}. {inert(entry.label, 120)}** · {counted(entry.support, 'supporter')} · suggested by <@{entry.suggested_by}>"
+        facts = film_facts(entry.runtime_minutes, entry.director)
+        line = f"**{number}. {inert(entry.label, 120)}**" + (f" · {inert(facts, 120)}" if facts else "")
+        line += f" · {counted(entry.support, 'supporter')} · suggested by <@{entry.suggested_by}>"
         if entry.note:
             line += f"\n  {inert(entry.note, 200)}"
         lines.append(line)
@@ -59,10 +61,12 @@ def pick_embed(pick: Pick, ballots: int, *, closed: bool) -> discord.Embed:
         if pick.method == "ranked" else "Choose one film below; choose again to change your vote."
     )
     lines = [f"**{n}.** {inert(label, 150)}" for n, (_, label) in enumerate(pick.candidates, start=1)]
-    state = "Voting closed." if closed else f"Closes {stamp(pick.deadline, 'R')}."
+    noun = "ballot" if ballots == 1 else "ballots"
+    state = (f"Voting closed: {ballots} {noun} in all." if closed
+             else f"Closes {stamp(pick.deadline, 'R')}. Ballots so far: {ballots}.")
     embed = discord.Embed(
         title="🗳️ Pick the next film night" + (" (ranked choice)" if pick.method == "ranked" else ""),
-        description=clip("\n".join(lines) + f"\n\n{how}\n{state} Ballots so far: {ballots}.", EMBED_DESCRIPTION_MAX),
+        description=clip("\n".join(lines) + f"\n\n{how}\n{state}", EMBED_DESCRIPTION_MAX),
         colour=FILM_CLUB_COLOUR,
     )
     embed.set_footer(text=f"Pick #{pick.id}")
@@ -83,10 +87,11 @@ def result_embed(pick: Pick, count: Count) -> discord.Embed:
     )
 
 
-def next_embed(screening: Screening, location: str) -> discord.Embed:
+def next_embed(screening: Screening, location: str, facts: str = "") -> discord.Embed:
+    film = f"{inert(facts, 200)}\n" if facts else ""
     embed = discord.Embed(
         title=clip(f"🎞️ Next film night: {screening.label}", 256),
-        description=f"{when_line(screening)}\nWhere: {location}\n"
+        description=f"{film}{when_line(screening)}\nWhere: {location}\n"
         "Press **Interested** on the server event to get Discord's reminder too.",
         colour=FILM_CLUB_COLOUR,
     )
@@ -101,10 +106,11 @@ def reminder_text(screening: Screening, kind: str, role_id: int | None) -> str:
     return f"{ping}⏰ Film night {soon}: **{inert(screening.label, 150)}**, {when_line(screening)}."
 
 
-def history_embed(screenings: list[Screening]) -> discord.Embed:
+def history_embed(screenings: list[Screening], watched: dict[int, int] | None = None) -> discord.Embed:
+    watched = watched or {}
     lines = [
         f"• **{inert(s.label, 150)}** · {stamp(s.starts_at, 'D')} · "
-        f"{s.interested if s.interested is not None else '?'} interested"
+        f"{s.interested if s.interested is not None else '?'} interested · {watched.get(s.id, 0)} watched"
         for s in screenings
     ]
     return discord.Embed(

@@ -331,6 +331,17 @@ def count_lines(count: Count, labels: list[str]) -> list[str]:
 # ---------------------------------------------------------------------------- domain types
 
 
+def film_facts(runtime_minutes: int | None, director: str | None) -> str:
+    """'2 h 8 min · dir. Damien Chazelle', the parts known ('' when neither is)."""
+    parts = []
+    if runtime_minutes:
+        hours, minutes = divmod(runtime_minutes, 60)
+        parts.append(f"{hours} h {minutes:02d} min" if hours else f"{minutes} min")
+    if director:
+        parts.append(f"dir. {director}")
+    return " · ".join(parts)
+
+
 @dataclass(frozen=True)
 class Entry:
     """One film on a server's watchlist."""
@@ -345,10 +356,17 @@ class Entry:
     status: str  # pending | active | watched
     support: int = 0
     director: str | None = None  # from the catalogue, when the metadata provider filled it
+    runtime_minutes: int | None = None  # likewise
 
     @property
     def label(self) -> str:
         return f"{self.title} ({self.year})" if self.year else self.title
+
+    @property
+    def menu_label(self) -> str:
+        """What a pick shows of the film: its label, then runtime and director when known."""
+        facts = film_facts(self.runtime_minutes, self.director)
+        return f"{self.label} — {facts}" if facts else self.label
 
     @property
     def choice_name(self) -> str:

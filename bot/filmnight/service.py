@@ -25,9 +25,12 @@ from bot.core.time import from_iso, iso
 from bot.corpus.lookup import FilmScope
 from bot.discussion.post import post_prompt  # the discussion feature's public posting helper
 from bot.filmnight import rules
+from bot.filmnight.ballot_count import BallotCountJob
+from bot.filmnight.people import reminder_payload
 from bot.filmnight.render import pick_embed, reminder_text, result_embed
 from bot.filmnight.rules import Pick, Screening
 from bot.filmnight.views import next_rank_view, ordinal, pick_view
+from bot.filmnight.watch_views import watched_view
 from bot.films.rules import ref
 
 if TYPE_CHECKING:
@@ -37,10 +40,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-async def invite_ratings(where: discord.abc.Messageable, label: str) -> None:
-    """The club's rating invitation (bot/club) after the screening; best effort."""
+async def invite_ratings(where: discord.abc.Messageable, label: str, screening_id: int) -> None:
+    """The club's rating invitation (bot/club) after the screening, with "I've watched it"; best effort."""
     try:
-        await where.send(invite_line(label), allowed_mentions=NO_MENTIONS)
+        await where.send(invite_line(label) + "\nWatched it? Press the button: `/history` keeps your films.",
+                         view=watched_view(screening_id), allowed_mentions=NO_MENTIONS)
     except discord.HTTPException:
         log.warning("could not post the rating invitation")
 
@@ -55,6 +59,7 @@ def refusal(error: discord.HTTPException) -> str:
 class FilmNightService:
     def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
+        self.ballots = BallotCountJob(self)  # the pick message's live count (registered by the cog)
 
     @property
     def store(self) -> FilmNightStore:
@@ -102,6 +107,7 @@ class FilmNightService:
         if not await self.store.cast(pick_id, interaction.user.id, ballot, self.bot.now()):
             self.bot.scheduler.wake()
             raise UserError("This pick has closed: your ballot was not changed.")
+        self.ballots.touch(pick_id, self.bot.now())
         listed = "\n".join(
             f"{ordinal(n)}: {inert(pick.candidates[c - 1][1], 100)}" for n, c in enumerate(ballot, start=1)
         )
@@ -123,6 +129,7 @@ class FilmNightService:
         ballots = await self.store.close_pick(pick_id, now, actor_id, retry_at=now + CLOSE_LEASE)
         if ballots is None:
             return None
+        self.ballots.forget(pick_id)
         pick = await self.store.pick(pick_id)
         assert pick is not None
         await self.announce_pick(pick_id, first_attempt=True)
@@ -360,8 +367,13 @@ class FilmNightService:
         if not isinstance(channel, discord.TextChannel):
             raise AnnounceError(f"its channel <#{screening.channel_id}> is gone or I can no longer see it")
         _, role_id = await self.store.settings(screening.guild_id)
-        mentions = discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(role_id)]) if role_id else NO_MENTIONS
-        message = await channel.send(reminder_text(screening, kind, role_id), allowed_mentions=mentions)
+        payload = await reminder_payload(self.bot, screening, reminder_text(screening, kind, None), role_id)
+        if payload is None:  # the event is gone: the night is off, nobody is reminded
+            await self.store.settle_reminder(screening_id, kind, "failed", None)
+            await self.event_gone(screening.event_id, "event gone when a reminder was due")
+            return
+        content, mentions = payload
+        message = await channel.send(content, allowed_mentions=mentions)
         await self.store.settle_reminder(screening_id, kind, "sent", message.id)
 
     async def end_now(self, screening: Screening) -> None:
@@ -402,13 +414,13 @@ class FilmNightService:
                 )
             except UserError:
                 continue  # no passages on this theme for this film
-            await invite_ratings(posted.thread or channel, screening.label)
+            await invite_ratings(posted.thread or channel, screening.label, screening.id)
             return posted.message.id
         message = await channel.send(
             f"🎬 Film night is over: **{inert(screening.label, 150)}**. Spoiler talk is open now.",
             allowed_mentions=NO_MENTIONS,
         )
-        await invite_ratings(channel, screening.label)
+        await invite_ratings(channel, screening.label, screening.id)
         return message.id
 
     async def next_due(self) -> datetime | None:

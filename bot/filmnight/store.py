@@ -12,13 +12,17 @@ import aiosqlite
 from bot.core.db import Database, GuildsWith, inserted_id
 from bot.core.refusals import UserError
 from bot.core.store import AuditStore, CloseStates
+from bot.core.text import clip
 from bot.core.time import iso
 from bot.filmnight.rules import Entry, FilmName, Pick, Screening
+
+SELECT_LABEL_MAX = 100  # Discord's limit on a select option's label: what a pick's menus show
 from bot.films.store import FilmStore
 
 _ENTRY = (
     "SELECT w.id, w.guild_id, w.film_id, f.title, f.year, w.note, w.suggested_by, w.status,"
-    " (SELECT count(*) FROM watchlist_support s WHERE s.entry_id = w.id) AS support, f.director"
+    " (SELECT count(*) FROM watchlist_support s WHERE s.entry_id = w.id) AS support, f.director,"
+    " f.runtime_minutes"
     " FROM watchlist w JOIN films f ON f.id = w.film_id"
 )
 _SCREENING = (
@@ -58,8 +62,8 @@ class FilmNightStore:
         )
         return (bool(row[0]), row[1]) if row else (False, None)
 
-    async def set_setting(self, guild_id: int, actor_id: int, column: str, value: int | None) -> None:
-        if column not in ("watchlist_approval", "ping_role_id"):
+    async def set_setting(self, guild_id: int, actor_id: int, column: str, value: int | str | None) -> None:
+        if column not in ("watchlist_approval", "ping_role_id", "reminder_mentions"):
             raise KeyError(column)
         async with self.db.transaction() as conn:
             await conn.execute("INSERT OR IGNORE INTO filmnight_settings(guild_id) VALUES (?)", (guild_id,))
@@ -175,7 +179,7 @@ class FilmNightStore:
             pick_id = inserted_id(cur)
             await conn.executemany(
                 "INSERT INTO filmnight_candidates(pick_id, position, film_id, label) VALUES (?, ?, ?, ?)",
-                [(pick_id, n, e.film_id, e.label) for n, e in enumerate(candidates, start=1)],
+                [(pick_id, n, e.film_id, clip(e.menu_label, SELECT_LABEL_MAX)) for n, e in enumerate(candidates, start=1)],
             )
             await _audit(conn, guild_id, creator_id, "filmnight.pick", "pick", pick_id, method=method,
                          candidates=[e.label for e in candidates], deadline=iso(deadline))

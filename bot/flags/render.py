@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.core.render import FILM_CLUB_COLOUR
+from bot.core.spoilers import Gate
 from bot.core.text import attribution_line, clip, film_label, inert, quote_block
 from bot.corpus import Theme
 from bot.flags.rules import CORPUS_WIDE, Decision, FlaggedPassage, Marks, Reason, count_line, pages
@@ -28,8 +29,16 @@ def _state(quote: Quote) -> str:
     return f"\n*Now: {', '.join(marks)} (every server).*" if marks else ""
 
 
+def _block(quote: Quote, hidden: bool, limit: int, gate: Gate | None) -> str:
+    """The passage as a quote block; the gated film's spoilers not at all while its screening waits."""
+    if gate is not None and gate.held(quote.film_id, hidden):
+        return "> " + gate.held_line
+    return quote_block(quote.text, hidden=hidden, limit=limit)
+
+
 def queue_embed(
-    total: int, page: int, entries: list[tuple[FlaggedPassage, Quote]], themes: dict[str, Theme]
+    total: int, page: int, entries: list[tuple[FlaggedPassage, Quote]], themes: dict[str, Theme],
+    gate: Gate | None = None,
 ) -> discord.Embed:
     """One page of this server's flagged passages, counted by reason: never who flagged."""
     embed = discord.Embed(
@@ -44,7 +53,7 @@ def queue_embed(
     for number, (flagged, quote) in enumerate(entries, start=1):
         film = film_label(quote.film_title, quote.film_year)
         value = (
-            quote_block(quote.text, hidden=_hidden(quote, themes, flagged.counts), limit=600)
+            _block(quote, _hidden(quote, themes, flagged.counts), 600, gate)
             + "\n" + attribution_line(quote.attribution, quote.outlet, film)
             + f"\n🚩 {count_line(flagged.counts)}" + _state(quote)
         )
@@ -54,12 +63,14 @@ def queue_embed(
     return embed
 
 
-def passage_card(quote: Quote, counts: dict[Reason, int], themes: dict[str, Theme], headline: str) -> str:
+def passage_card(
+    quote: Quote, counts: dict[Reason, int], themes: dict[str, Theme], headline: str, gate: Gate | None = None
+) -> str:
     """/passage hide|show's reply: what changed, the passage (spoilers hidden), its flags here."""
     film = film_label(quote.film_title, quote.film_year)
     return clip(
         f"{headline}\n"
-        + quote_block(quote.text, hidden=_hidden(quote, themes, counts), limit=1000)
+        + _block(quote, _hidden(quote, themes, counts), 1000, gate)
         + "\n" + attribution_line(quote.attribution, quote.outlet, film)
         + f"\n🚩 Open flags in this server: {count_line(counts)}" + _state(quote),
         2000,

@@ -17,6 +17,7 @@ from bot.core.checks import client_of, interaction_data, require_guild, require_
 from bot.core.errors import user_errors
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
+from bot.core.spoilers import server_gate
 from bot.flags.render import decision_text, passage_card, passage_label, queue_embed, trim_option, trim_prompt
 from bot.flags.rules import FLAGS_PER_HOUR, QUEUE_PAGE, Decision, Reason, pages, trim_choices
 from bot.quotes.render import is_spoiler
@@ -140,7 +141,7 @@ async def queue_page(bot: FilmBot, guild_id: int, page: int) -> tuple[discord.Em
     if pages(total) > 1:
         view.add_item(PageButton(page - 1, "Prev", disabled=page == 0))
         view.add_item(PageButton(page + 1, "Next", disabled=page + 1 >= pages(total)))
-    return queue_embed(total, page, entries, bot.themes), view
+    return queue_embed(total, page, entries, bot.themes, await server_gate(bot.store, guild_id, bot.themes)), view
 
 
 _DECIDE_LABELS = {Decision.HIDE: "Hide", Decision.KEEP: "Keep", Decision.SPOILER: "Mark spoiler", Decision.TRIM: "Trim"}
@@ -214,6 +215,9 @@ async def open_trim(interaction: discord.Interaction, passage_id: int) -> None:
         raise UserError(f"**{passage_label(quote)}** is a single sentence already: Hide or Keep it instead.")
     hidden = is_spoiler(quote, bot.themes) or bool((await bot.store.flags.open_counts(
         require_guild(interaction).id, passage_id))[Reason.SPOILER])
+    gate = await server_gate(bot.store, interaction.guild_id, bot.themes)
+    if gate is not None and gate.held(quote.film_id, hidden):
+        raise UserError(gate.refusal(f"Trimming **{passage_label(quote)}**"))
     select = TrimSelect(passage_id, [
         discord.SelectOption(label=trim_option(n, s, hidden), value=str(n - 1)) for n, s in enumerate(sentences, 1)
     ])
@@ -268,7 +272,8 @@ async def decide(
 async def passage_reply(bot: FilmBot, guild_id: int, passage_id: int, headline: str) -> str:
     """A passage as moderators see it after /passage hide|show: its text, marks and this server's flags."""
     quote = await _quote(bot, passage_id)
-    return passage_card(quote, await bot.store.flags.open_counts(guild_id, passage_id), bot.themes, headline)
+    gate = await server_gate(bot.store, guild_id, bot.themes)
+    return passage_card(quote, await bot.store.flags.open_counts(guild_id, passage_id), bot.themes, headline, gate)
 
 
 DYNAMIC_ITEMS = (FlagButton, ReasonButton, DecideButton, PageButton, TrimSelect)

@@ -12,6 +12,8 @@ import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
+from bot.core.refusals import UserError
+from bot.core.time import iso
 from bot.metadata import rules
 from bot.metadata.http import IoThread
 from bot.metadata.rules import FilmMetadata
@@ -57,6 +59,7 @@ class MetadataService:
                 providers.append(WikidataProvider(settings.wikidata_base_url, **common))
         self.providers = providers
         self._pending: dict[str, asyncio.Future[FilmMetadata | None]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()  # background enrichments, kept so none is collected
         log.info("%s", self.describe())
 
     @property
@@ -141,7 +144,51 @@ class MetadataService:
         # The full record must still be the film asked for; if it drifted, keep what the search said.
         return full if full is not None and rules.match([full], title, year) else candidate
 
+    async def remember(self, film_id: int, meta: FilmMetadata) -> None:
+        """What the provider found, kept on the catalogue's film (bot/films `set_metadata`): screenings then
+        last its runtime, lists and autocomplete name its director, a yearless film gets its year. Best
+        effort: nobody waits on it, and a value the catalogue refuses is logged, not raised."""
+        film = await self.bot.store.films.get(film_id)
+        if film is None:
+            return
+        runtime = meta.runtime_minutes if meta.runtime_minutes and 0 < meta.runtime_minutes <= 1000 else None
+        found = {
+            "runtime_minutes": runtime, "director": meta.director, "poster_url": meta.poster_url,
+            "tmdb_id": meta.tmdb_id, "imdb_id": meta.imdb_id, "wikidata_id": meta.wikidata_id,
+            "letterboxd": meta.letterboxd_id, "genres": ", ".join(meta.genres) or None, "overview": meta.overview,
+            # Only a film that had no year takes the provider's; lookup matched the title, and a year the
+            # catalogue already holds is never replaced.
+            "year": meta.year if film.year is None else None,
+        }
+        values = {name: value for name, value in found.items() if value is not None}
+        if values:
+            try:
+                await self.bot.store.films.set_metadata(
+                    film_id, **values, metadata_source=meta.source or None, metadata_at=iso(self.bot.now())
+                )
+            except (KeyError, ValueError, UserError):
+                log.warning("could not keep the metadata of film %s", film_id, exc_info=True)
+
+    def enrich_soon(self, film_id: int, title: str, year: int | None) -> None:
+        """Look the film up and keep what is found, in the background (a watchlist add never waits on
+        the network); nothing happens when metadata is off."""
+        if not self.enabled:
+            return
+        task = asyncio.get_running_loop().create_task(self._enrich(film_id, title, year), name="filmbot-enrich")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _enrich(self, film_id: int, title: str, year: int | None) -> None:
+        try:
+            meta = await self.lookup(title, year)
+            if meta is not None:
+                await self.remember(film_id, meta)
+        except Exception:
+            log.warning("could not enrich film %s with metadata", film_id, exc_info=True)
+
     async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
         for provider in self.providers:
             await provider.close()
         self.io.stop()

@@ -42,6 +42,7 @@ class Poll:
     deadline: str
     closed_at: str | None
     options: tuple[str, ...]  # option_id n is options[n - 1]
+    film_id: int | None = None  # a theme poll's film (the excerpt's): its results compare that film's critics
 
     @property
     def is_open(self) -> bool:

@@ -66,7 +66,7 @@ class PollService:
     # ------------------------------------------------------------------ posting
 
     async def store_poll(
-        self, interaction: discord.Interaction, spec: logic.PollSpec, theme: str | None
+        self, interaction: discord.Interaction, spec: logic.PollSpec, theme: str | None, film_id: int | None = None
     ) -> Poll:
         guild = require_guild(interaction)
         now = self.bot.now()
@@ -74,18 +74,19 @@ class PollService:
             guild_id=guild.id, channel_id=require_channel_id(interaction), creator_id=interaction.user.id,
             kind="native" if spec.native else "buttons", question=spec.question, options=spec.options,
             multiple=spec.multiple, anonymous=spec.anonymous, hide_results=spec.hide_results,
-            created_at=iso(now), deadline=iso(now + timedelta(hours=spec.hours)), theme=theme,
+            created_at=iso(now), deadline=iso(now + timedelta(hours=spec.hours)), theme=theme, film_id=film_id,
         )
         poll = await self.bot.store.polls.get(poll_id)
         assert poll is not None
         return poll
 
     async def post(
-        self, interaction: discord.Interaction, spec: logic.PollSpec, theme: str | None = None
+        self, interaction: discord.Interaction, spec: logic.PollSpec, theme: str | None = None,
+        film_id: int | None = None,
     ) -> None:
         """Store, then post (the button custom ids need the poll id), then record the message id."""
         check_can_post_here(interaction)
-        poll = await self.store_poll(interaction, spec, theme)
+        poll = await self.store_poll(interaction, spec, theme, film_id)
         sent = False
         try:
             if spec.native:

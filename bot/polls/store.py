@@ -13,7 +13,7 @@ from bot.polls.rules import Poll, Tally, VoteOutcome
 
 _POLL_COLUMNS = (
     "id, guild_id, channel_id, message_id, creator_id, kind, question, multiple, anonymous, hide_results,"
-    " theme, created_at, deadline, closed_at"
+    " theme, created_at, deadline, closed_at, film_id"
 )
 
 
@@ -48,12 +48,13 @@ class PollStore:
         created_at: str,
         deadline: str,
         theme: str | None = None,
+        film_id: int | None = None,
     ) -> int:
         """Store a poll and its options in one transaction; the message id comes once it is posted."""
         async with self.db.transaction() as conn:
             async with conn.execute(
                 "INSERT INTO polls(guild_id, channel_id, creator_id, kind, question, multiple, anonymous,"
-                " hide_results, theme, created_at, deadline) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                " hide_results, theme, created_at, deadline, film_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     guild_id,
                     channel_id,
@@ -66,6 +67,7 @@ class PollStore:
                     theme,
                     created_at,
                     deadline,
+                    film_id,
                 ),
             ) as cur:
                 poll_id = cur.lastrowid
@@ -234,4 +236,5 @@ def _poll(row: Any, options: tuple[str, ...]) -> Poll:
         deadline=row[12],
         closed_at=row[13],
         options=options,
+        film_id=row[14],
     )

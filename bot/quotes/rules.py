@@ -37,6 +37,7 @@ class Quote:
     trimmed: bool = False
     # Why the passage's own text is a spoiler (bot/corpus/reasons.py SpoilerReason key), None if it is not.
     spoiler_reason: str | None = None
+    film_id: int | None = None  # films.id: what the spoiler gate keys on
 
     @property
     def attribution(self) -> str:

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from bot.core.db import Database
 from bot.core.films import TITLE_YEAR, unattributed_label, unattributed_target
 from bot.core.sample import LIST_CAP, IdSet, pick_ids, theme_numbered
+from bot.core.spoilers import Gate
 from bot.core.text import NameIndex, film_label
 from bot.discussion.rotation import RECENT_PROMPTS, RotationKey, RotationPick
 from bot.films.rules import norm_key, parse_ref
@@ -25,8 +26,8 @@ from bot.quotes.rules import SEARCH_CANDIDATES, Quote, QuoteFilters
 # A trimmed passage is quoted as the one sentence a moderator kept (m: its passage_marks row, if any).
 _QUOTE_COLUMNS = """
     p.id AS passage_id, p.review_id, coalesce(m.trimmed, p.text) AS text, p.paragraph, p.ordinal, r.critic,
-    r.outlet, r.url, r.published, r.spoiler AS review_spoiler, f.title AS film_title, f.year AS film_year,
-    p.spoiler_reason,
+    r.outlet, r.url, r.published, r.spoiler AS review_spoiler, f.id AS film_id, f.title AS film_title,
+    f.year AS film_year, p.spoiler_reason,
     (SELECT group_concat(theme, ',') FROM (SELECT theme FROM passage_themes t
         WHERE t.passage_id = p.id ORDER BY score DESC)) AS theme_list,
     coalesce(m.spoiler, 0) AS marked_spoiler, coalesce(m.hidden, 0) AS hidden, m.trimmed IS NOT NULL AS trimmed
@@ -55,6 +56,22 @@ def film_clause(film: str) -> tuple[str, list[Any]]:
     if match:
         return f"{by_key} AND year = ?)", [norm_key(match["title"]), int(match["year"])]
     return f"{by_key})", [norm_key(text)]
+
+
+def gate_clause(column: str, gate: Gate) -> tuple[str, list[Any]]:
+    """Leave out the gated film's spoilers: passages of a review marked spoiler, tagged with a spoiler theme
+    or marked spoiler by a moderator, and (safe side) its passages never tagged (not quotable); by films.id.
+
+    A correlated probe per candidate (the passage's review by primary key, then its tags), so a pick stays
+    an index seek: a NOT IN over the film's spoiler set was built on every statement (0.3 ms a pick)."""
+    sql = (
+        f"NOT EXISTS (SELECT 1 FROM passages gp JOIN reviews gr ON gr.id = gp.review_id WHERE gp.id = {column}"
+        " AND gr.film_id = ? AND (gr.spoiler = 1 OR gp.quotable = 0"
+        " OR EXISTS (SELECT 1 FROM passage_themes gt WHERE gt.passage_id = gp.id"
+        " AND gt.theme IN (SELECT value FROM json_each(?)))"
+        " OR EXISTS (SELECT 1 FROM passage_marks gm WHERE gm.passage_id = gp.id AND gm.spoiler = 1)))"
+    )
+    return sql, [gate.film_id, json.dumps(list(gate.spoiler_themes))]
 
 
 def critic_clause(critic: str) -> tuple[str, list[Any]]:
@@ -136,8 +153,14 @@ class QuoteStore:
         if not done.cancelled():
             done.exception()  # seen here too: every waiter may have gone (no "never retrieved" warning)
 
-    def _where(self, filters: QuoteFilters, *, any_word: bool = False) -> tuple[list[str], list[Any]]:
+    def _where(
+        self, filters: QuoteFilters, *, any_word: bool = False, gate: Gate | None = None
+    ) -> tuple[list[str], list[Any]]:
         clauses, params = ["p.quotable = 1", _visible("p.id")], []
+        if gate is not None:
+            clause, values = gate_clause("p.id", gate)
+            clauses.append(clause)
+            params += values
         if filters.film:
             clause, values = film_clause(filters.film)
             clauses.append(clause)
@@ -251,7 +274,8 @@ class QuoteStore:
         return sorted(allowed or ())
 
     def _seek_parts(
-        self, filters: QuoteFilters, any_word: bool, scope: list[int] | None, scope_by_theme: bool = False
+        self, filters: QuoteFilters, any_word: bool, scope: list[int] | None, scope_by_theme: bool = False,
+        gate: Gate | None = None,
     ) -> tuple[str, str, list[str], list[Any]] | None:
         """(id column, source table, conditions, params) for a rowid seek; None when nothing can match.
 
@@ -300,6 +324,10 @@ class QuoteStore:
         else:
             column, source = "p.id", "passages p"
             conds += ["p.quotable = 1", _visible("p.id")]
+        if gate is not None:  # the gated film's spoilers are never candidates: "Another" never comes back empty
+            clause, values = gate_clause("passages_fts.rowid" if column == "rowid" else column.lstrip("+"), gate)
+            conds.append(clause)
+            params += values
         return column, source, conds, params
 
     async def _sized_scope(self, filters: QuoteFilters) -> tuple[list[int] | None, bool] | None:
@@ -316,7 +344,9 @@ class QuoteStore:
             return None
         return scope, tagged < len(scope) * PASSAGES_PER_REVIEW
 
-    async def pick(self, filters: QuoteFilters, *, exclude: int | None = None) -> Quote | None:
+    async def pick(
+        self, filters: QuoteFilters, *, exclude: int | None = None, gate: Gate | None = None
+    ) -> Quote | None:
         """A random quotable passage matching every filter (keywords: all words, then any word).
 
         Every match is equally likely, whatever the gaps between ids (bot/core/sample.py: random ids
@@ -329,7 +359,7 @@ class QuoteStore:
         scope, by_theme = sized
         skip = frozenset(() if exclude is None else (exclude,))
         for any_word in (False, True) if filters.about else (False,):
-            ids = await self._id_set(filters, any_word, scope, by_theme)
+            ids = await self._id_set(filters, any_word, scope, by_theme, gate)
             if ids is None:
                 return None
             found = await pick_ids(self.db, ids, exclude=skip, excluded_last=True)
@@ -341,7 +371,8 @@ class QuoteStore:
         return None
 
     async def _id_set(
-        self, filters: QuoteFilters, any_word: bool, scope: list[int] | None, by_theme: bool = False
+        self, filters: QuoteFilters, any_word: bool, scope: list[int] | None, by_theme: bool = False,
+        gate: Gate | None = None,
     ) -> IdSet | None:
         """The matching passage ids as bot/core/sample.py draws from them; None when nothing can match.
 
@@ -352,7 +383,7 @@ class QuoteStore:
         """
         if scope is not None and not scope:
             return None
-        parts = self._seek_parts(filters, any_word, None)
+        parts = self._seek_parts(filters, any_word, None, False, gate)
         assert parts is not None
         column, source, conds, params = parts
         column = "passages_fts.rowid" if column == "rowid" else column.lstrip("+")
@@ -377,7 +408,7 @@ class QuoteStore:
             return theme_numbered(ids, filters.theme) if filters.theme and source.startswith("passage_themes") else ids
 
         def lister() -> tuple[str, list[Any]]:
-            found = self._seek_parts(filters, any_word, scope)
+            found = self._seek_parts(filters, any_word, scope, False, gate)
             assert found is not None
             column, source, conds, params = found
             return f"SELECT {column.lstrip('+')} FROM {source} WHERE {' AND '.join(conds)} LIMIT ?", params
@@ -446,38 +477,48 @@ class QuoteStore:
         )
         return [self._quote(row) for row in rows]
 
-    async def passages_for(self, filters: QuoteFilters) -> list[Quote]:
+    async def passages_for(self, filters: QuoteFilters, gate: Gate | None = None) -> list[Quote]:
         """Every quotable passage matching the filters, in corpus order (for rotations)."""
-        clauses, params = self._where(filters)
+        clauses, params = self._where(filters, gate=gate)
         rows = await self.db.fetchall(
             f"SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE {' AND '.join(clauses)} ORDER BY p.id", params
         )
         return [self._quote(row) for row in rows]
 
-    async def context(self, passage_id: int) -> list[tuple[str, bool, tuple[str, ...]]] | None:
+    async def context(
+        self, passage_id: int, gate: Gate | None = None
+    ) -> list[tuple[str, bool, tuple[str, ...]]] | None:
         """The passages of the paragraph the passage came from: (text, is the passage itself, theme keys).
 
-        The themes come along because a neighbour can be a spoiler when the passage itself is not.
+        The themes come along because a neighbour can be a spoiler when the passage itself is not. With a
+        gate, the gated film's spoiler neighbours are left out (the passage itself is the caller's check).
         """
+        where, params = "", [passage_id]
+        if gate is not None:
+            clause, values = gate_clause("q.id", gate)
+            where, params = f" AND (q.id = p.id OR {clause})", [*values, passage_id]
         rows = await self.db.fetchall(
             "SELECT q.text, q.id = p.id, (SELECT group_concat(t.theme, ' ') FROM passage_themes t"
             " WHERE t.passage_id = q.id) FROM passages p JOIN passages q ON q.review_id = p.review_id"
-            " AND q.paragraph = p.paragraph WHERE p.id = ? ORDER BY q.ordinal",
-            (passage_id,),
+            f" AND q.paragraph = p.paragraph{where} WHERE p.id = ? ORDER BY q.ordinal",
+            params,
         )
         return [(row[0], bool(row[1]), tuple((row[2] or "").split())) for row in rows] if rows else None
 
-    async def search(self, query: str, *, limit: int = 5) -> list[tuple[Quote, str]]:
+    async def search(self, query: str, *, limit: int = 5, gate: Gate | None = None) -> list[tuple[Quote, str]]:
         """Best-ranked passages for the keywords, each with a snippet marked by \\x02 … \\x03."""
-        return (await self.search_bounded(query, limit=limit))[0]
+        return (await self.search_bounded(query, limit=limit, gate=gate))[0]
 
-    async def search_bounded(self, query: str, *, limit: int = 5) -> tuple[list[tuple[Quote, str]], bool]:
+    async def search_bounded(
+        self, query: str, *, limit: int = 5, gate: Gate | None = None
+    ) -> tuple[list[tuple[Quote, str]], bool]:
         """(best-ranked passages, whether the ranking stopped early): bm25 ranks at most SEARCH_CANDIDATES
         matches, the earliest in corpus order (an index range: a common word's hundred thousand matches
         are never all ranked on the database thread). True when more matched than were ranked."""
         expression = fts.match_expression(query)
         if expression is None:
             return [], False
+        gated, gate_params = gate_clause("p.id", gate) if gate is not None else ("1", [])
         for candidate in (expression, fts.match_expression(query, any_word=True)):
             # The match SEARCH_CANDIDATES places on (NULL when fewer match): ranking stops before it.
             stop = await self.db.fetchval(
@@ -490,8 +531,8 @@ class QuoteStore:
                 f" FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid"
                 f" JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id {_MARKS}"
                 f" WHERE passages_fts MATCH ? AND passages_fts.rowid < ? AND p.quotable = 1 AND {_visible('p.id')}"
-                f" ORDER BY bm25(passages_fts) LIMIT ?",
-                (candidate, stop if stop is not None else 1 << 62, limit),
+                f" AND {gated} ORDER BY bm25(passages_fts) LIMIT ?",
+                (candidate, stop if stop is not None else 1 << 62, *gate_params, limit),
             )
             if rows:
                 return [(self._quote(row), row["snip"]) for row in rows], stop is not None
@@ -625,7 +666,9 @@ class QuoteStore:
             cache.named_critics = names
         return list(cache.named_critics)
 
-    async def rotation_pick(self, filters: QuoteFilters, rotation: RotationKey) -> RotationPick | None:
+    async def rotation_pick(
+        self, filters: QuoteFilters, rotation: RotationKey, gate: Gate | None = None
+    ) -> RotationPick | None:
         """The next /discuss passage of a rotation, chosen by the database in one statement.
 
         The rotation's state comes from its posted_prompts rows in the same statement: its cycle,
@@ -648,16 +691,16 @@ class QuoteStore:
         if scope is not None and len(scope) > SCOPE_WHOLE:
             # A big film scope: a few of its reviews at random for the strictest level first.
             for review_id in random.sample(scope, SCOPE_TRIES):
-                found = await self._rotation_seek(filters, [review_id], False, rotation, strict=True)
+                found = await self._rotation_seek(filters, [review_id], False, rotation, strict=True, gate=gate)
                 if found is not None:
                     return found
-        return await self._rotation_seek(filters, scope, by_theme, rotation, strict=False)
+        return await self._rotation_seek(filters, scope, by_theme, rotation, strict=False, gate=gate)
 
     async def _rotation_seek(
         self, filters: QuoteFilters, scope: list[int] | None, by_theme: bool, rotation: RotationKey,
-        *, strict: bool,
+        *, strict: bool, gate: Gate | None = None,
     ) -> RotationPick | None:
-        parts = self._seek_parts(filters, False, scope, by_theme)
+        parts = self._seek_parts(filters, False, scope, by_theme, gate)
         if parts is None:
             return None
         column, source, conds, params = parts
@@ -675,7 +718,9 @@ class QuoteStore:
         restarted = bool(row["used_before"])
         return RotationPick(self._quote(row), row["cycle"] + 1 if restarted else row["cycle"], restarted)
 
-    async def rotation_pool(self, filters: QuoteFilters, used: frozenset[int]) -> list[Quote]:
+    async def rotation_pool(
+        self, filters: QuoteFilters, used: frozenset[int], gate: Gate | None = None
+    ) -> list[Quote]:
         """The passages a /discuss or /debate rotation chooses from, bounded in size.
 
         A pool of up to POOL_EXACT passages comes whole (every rotation rule is then exact). A bigger
@@ -685,9 +730,9 @@ class QuoteStore:
         """
         theme = filters.theme
         if theme is None or (await self.theme_counts(filters.film)).get(theme, 0) <= POOL_EXACT:
-            return await self.passages_for(filters)
+            return await self.passages_for(filters, gate)
         sized = await self._sized_scope(filters)
-        ids = None if sized is None else await self._id_set(filters, False, *sized)
+        ids = None if sized is None else await self._id_set(filters, False, *sized, gate=gate)
         if ids is None:
             return []
         # Each passage equally likely (bot/core/sample.py), by draws tested row by row: no sort of the pool.

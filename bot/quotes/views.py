@@ -15,6 +15,7 @@ from bot.core.checks import client_of
 from bot.core.errors import user_errors
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
+from bot.core.spoilers import Gate, server_gate
 from bot.core.text import clip, context_window, film_label, inert, spoiler
 from bot.corpus.lookup import film_names
 from bot.films.rules import parse_ref
@@ -83,13 +84,16 @@ class ContextButton(
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = client_of(interaction)
         async with user_errors(interaction):
+            gate = await gate_here(bot, interaction)
             quote = await bot.store.quotes.get(self.passage_id)
-            paragraph = await bot.store.quotes.context(self.passage_id)
+            paragraph = await bot.store.quotes.context(self.passage_id, gate)
             if quote is None or paragraph is None:
                 raise UserError("That passage was removed from the corpus.")
             if quote.hidden:
                 raise UserError("A moderator hid that passage: it is no longer quoted.")
             themes = bot.themes
+            if gate is not None and gate.covers(quote.film_id) and is_spoiler(quote, themes):
+                raise UserError(gate.refusal("That passage"))
             spoiler_keys = {key for key, theme in themes.items() if theme.spoiler}
             if is_spoiler(quote, themes):  # the whole context goes behind one set of spoiler tags
                 body = spoiler(context_window([(text, own, False) for text, own, _ in paragraph], 1500))
@@ -114,9 +118,13 @@ async def send_quote(
 ) -> None:
     """Post a random quote matching `filters` (not `exclude`) with its Another / More context buttons."""
     bot = client_of(interaction)
-    quote = await bot.store.quotes.pick(filters, exclude=exclude)
+    gate = await gate_here(bot, interaction)
+    quote = await bot.store.quotes.pick(filters, exclude=exclude, gate=gate)
     if quote is None:
-        raise UserError(await nothing_found(bot, filters))
+        if gate is not None and filters.theme in gate.spoiler_themes:
+            raise UserError(gate.refusal("A quote on that theme"))
+        found = await nothing_found(bot, filters)
+        raise UserError(found if gate is None else clip(f"{found}\n{gate.note}", 2000))
     query_id = await bot.store.queries.save(filters)
     if exclude is not None and quote.passage_id == exclude:
         # "Another" found nothing else: say so instead of silently repeating the same quote.
@@ -126,6 +134,11 @@ async def send_quote(
         view=quote_view(query_id, quote.passage_id),
         allowed_mentions=NO_MENTIONS,
     )
+
+async def gate_here(bot: FilmBot, interaction: discord.Interaction) -> Gate | None:
+    """The spoiler gate of the server this interaction comes from (none in DMs)."""
+    return await server_gate(bot.store, interaction.guild_id, bot.themes)
+
 
 async def nothing_found(bot: FilmBot, filters: QuoteFilters) -> str:
     film_id = parse_ref(filters.film)

@@ -120,16 +120,16 @@ def opening_excerpt(
 
 def show_embed(
     row: ReviewRow, counts: dict[str, int], body: str, themes: dict[str, Theme],
-    passages: list[tuple[int, str, tuple[str, ...]]] | None = None,
+    passages: list[tuple[int, str, tuple[str, ...]]] | None = None, *, held: str | None = None,
 ) -> discord.Embed:
+    """`held`: the spoiler gate's line, shown instead of an opening that has nothing left to show."""
     # One block quote: paragraphs joined, so the excerpt cannot break out of the quote or the spoiler tag.
     # A review that spoils throughout is hidden whole below (one set of tags: they cannot nest).
     excerpt = opening_excerpt(passages or [], body, {} if row.spoiler else themes)
+    shown = held if held is not None else f"> {spoiler(excerpt) if row.spoiler else excerpt}"
     embed = discord.Embed(
         title=clip(f"Review #{row.id}", 256),
-        description=clip(
-            f"{byline(row)}\n\n> {spoiler(excerpt) if row.spoiler else excerpt}", EMBED_DESCRIPTION_MAX
-        ),
+        description=clip(f"{byline(row)}\n\n{shown}", EMBED_DESCRIPTION_MAX),
         colour=FILM_CLUB_COLOUR,
     )
     embed.add_field(name="Published", value=_value(row.published))

@@ -91,12 +91,14 @@ class ReviewStore:
         )
         return {row[0]: row[1] for row in rows}
 
-    async def passages(self, review_id: int) -> list[tuple[int, str, tuple[str, ...]]]:
-        """(paragraph, text, theme keys) of every passage, in order: what /review show quotes from."""
+    async def passages(self, review_id: int, quotable_only: bool = False) -> list[tuple[int, str, tuple[str, ...]]]:
+        """(paragraph, text, theme keys) of every passage (or every quotable one), in order: what /review
+        show quotes from."""
         rows = await self.db.fetchall(
             "SELECT p.paragraph, p.text, (SELECT group_concat(t.theme, ' ') FROM passage_themes t"
-            " WHERE t.passage_id = p.id) FROM passages p WHERE p.review_id = ? ORDER BY p.ordinal",
-            (review_id,),
+            " WHERE t.passage_id = p.id) FROM passages p WHERE p.review_id = ? AND (p.quotable = 1 OR NOT ?)"
+            " ORDER BY p.ordinal",
+            (review_id, int(quotable_only)),
         )
         return [(row[0], row[1], tuple((row[2] or "").split())) for row in rows]
 

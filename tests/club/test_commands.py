@@ -75,7 +75,7 @@ async def test_ratings_shows_a_png_chart_and_three_takes_by_display_name(world):
     assert attachment.filename == "ratings.png"
     text = embed_text(message.embeds[0])
     assert "fan0" in text and "fan1" in text and len(message.embeds[0].fields) == 3
-    assert "\\|\\|spoiler" in text  # markdown made inert
+    assert "> A dream ||spoiler||" in text and "\\*\\*Loud\\*\\*" in text  # their spoiler kept, markdown inert
     assert_no_pings(world.env)
     check_all_payloads(world.env)
 

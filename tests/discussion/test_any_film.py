@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.helpers import SPOILER_RE, World, embed_of, msg_text, msgs, text_of
+from tests.helpers import SPOILER_RE, World, embed_of, msg_text, msgs, prompt_question, text_of
 
 LA_LA_NAMES = re.compile(r"\b(Mia|Sebastian|Seb|Keith|La La Land)\b")
 
@@ -46,7 +46,7 @@ async def test_added_film_ending_is_quoted_spoiler_tagged_and_discussed_by_name(
     assert "Parasite" in text and ("final scene" in text or "closing moments" in text)
     await world.alice.slash(world.channel, "discuss", film="Parasite", theme="ending")
     prompt = prompt_of(world)
-    question = re.search(r"\*\*(.+?)\*\*", embed_of(prompt).description)[1]
+    question = prompt_question(embed_of(prompt).description)
     assert "Parasite" in question, question
     assert not LA_LA_NAMES.search(msg_text(prompt)), msg_text(prompt)
     [thread] = [t for t in world.channel.threads if t.id == prompt.id]

@@ -43,8 +43,9 @@ def prompt_rows(settings) -> list:
 
 
 def spoiler_body(description: str) -> str:
-    assert "||" in description, "expected the excerpt behind spoiler tags"
-    return description.split("||")[1].lower()
+    found = re.search(r"> \|\|(.+?)\|\|", description, re.DOTALL)  # the excerpt (the question is hidden too)
+    assert found, "expected the excerpt behind spoiler tags"
+    return found[1].lower()
 
 
 async def passages(world, theme: str) -> list:
@@ -92,7 +93,9 @@ async def test_discuss_nostalgia_posts_a_nostalgia_excerpt_with_a_thread(world, 
     assert discord.utils.escape_markdown(quote.text[:40], as_needed=False) in message.embeds[0].description
     assert "Nostalgia" in message.embeds[0].title
     [thread] = world.channel.threads
-    assert thread.id == message.id and thread.name in film_theme(world.bot, "nostalgia").questions_for("La La Land")
+    # a nostalgia passage that also tells the ending is hidden, and its thread warns first
+    name = thread.name.removeprefix("⚠️ Spoilers: ")
+    assert thread.id == message.id and name in film_theme(world.bot, "nostalgia").questions_for("La La Land")
 
 
 async def test_each_nostalgia_passage_once_before_a_new_cycle(world, settings):
@@ -142,7 +145,7 @@ async def test_debate_ending_shows_two_contrasting_reviews(world, settings):
     description = message.embeds[0].description
     labels = re.findall(r"Unattributed review #(\d+)", description)
     assert len(labels) == 2 and labels[0] != labels[1]
-    assert description.count("||") == 4
+    assert description.count("||") == 6  # both excerpts and the ending question
     assert strip_instructions(film_theme(world.bot, "ending").debate_question_for("La La Land")) in description
     assert "Pick a side" not in description and description.count("Take a side") == 1
     used = [r["passage_id"] for r in prompt_rows(settings)]

@@ -185,7 +185,7 @@ def test_long_excerpts_stay_within_discord_limits():
     long = "word " * 2000
     rendered = render_prompt(ENDING, [quote(1, 1, long), quote(2, 2, long)], kind="debate", themes=THEMES)
     assert len(rendered.embed.description) <= 4096 and len(rendered.embed) <= 6000
-    assert rendered.embed.description.count("||") == 4
+    assert rendered.embed.description.count("||") == 6  # both excerpts and the ending question
 
 
 def test_role_mention_leads_the_content():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from bot.corpus.bundle import import_bundled
 from tests.helpers import (
     FOOTER,
@@ -13,6 +11,7 @@ from tests.helpers import (
     film_theme,
     grant_hidden_commands,
     msgs,
+    prompt_question,
     rows,
     table_digest,
     text_of,
@@ -25,7 +24,7 @@ def prompt_questions(world: World) -> list[str]:
     found = []
     for m in world.bot_messages():
         if m.embeds and (m.embeds[0].title or "").startswith(("💬 Discuss", "⚖️ Debate")):
-            found.append(re.search(r"\*\*(.+?)\*\*", m.embeds[0].description)[1])
+            found.append(prompt_question(m.embeds[0].description))
     return found
 
 
@@ -54,7 +53,7 @@ async def test_added_question_is_asked_and_hidden_bundled_ones_never_are(world: 
         (1 + len(lala.questions_for("La La Land")),)
     ]
     listed = text_of(await world.alice.slash(world.channel, "theme list", film="La La Land"))
-    assert "➕ Would {film} still work" in listed and "~~" in listed
+    assert "➕ ||Would {film} still work" in listed and "~~||" in listed  # an ending question stays hidden
 
 
 async def test_removing_an_added_question_deletes_it(world: World, settings):

@@ -207,3 +207,22 @@ async def test_a_card_fills_the_catalogue_and_the_screening_lasts_the_film(world
     (event,) = world.env.backend.get_guild(world.guild.id).scheduled_events.values()
     start = datetime(2026, 1, 5, 20, 0, tzinfo=UTC)
     assert datetime.fromisoformat(event.scheduled_end_time) == start + timedelta(minutes=159)
+
+
+async def test_a_watchlist_add_fills_year_runtime_and_director_for_lists_picks_and_next(world, recorded):
+    """/watchlist add looks the film up in the background: the watchlist, the pick's menu and /filmnight
+    next then show its runtime and director (issue 24 item 4)."""
+    await world.alice.slash(world.channel, "watchlist add", film=FILM)
+    await world.bob.slash(world.channel, "watchlist add", film="Whiplash", year=2014)
+    await world.env.settle()
+    (row,) = world.q("SELECT runtime_minutes, director FROM films WHERE title = ?", FILM)
+    assert tuple(row) == (129, "Damien Chazelle")
+    listed = embed_of(msgs(await world.alice.slash(world.channel, "watchlist list"))[0])
+    assert "La La Land (2016)** · 2 h 09 min · dir. Damien Chazelle" in listed.description
+    await world.mod.slash(world.channel, "filmnight pick", candidates=2)
+    assert world.q("SELECT label FROM filmnight_candidates WHERE film_id IN (SELECT id FROM films WHERE title = ?)",
+                   FILM)[0][0] == "La La Land (2016) — 2 h 09 min · dir. Damien Chazelle"
+    await world.mod.slash(world.channel, "filmnight schedule", film=FILM, when="2026-01-05 20:00", where="Club room")
+    shown = embed_of(msgs(await world.alice.slash(world.channel, "filmnight next"))[0])
+    assert shown.description.startswith("2 h 09 min · dir. Damien Chazelle")
+    assert not world.env.errors

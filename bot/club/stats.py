@@ -1,0 +1,158 @@
+"""/club stats: the club's year (films, members, ratings, the most divisive film, where the club and the
+critics differ most, the most quoted critics, the busiest threads) as an embed and a chart.
+
+Critics' star ratings are not in the corpus, so "the club and the critics disagree" uses the comparison
+`/compare` makes: the themes the critics' passages are tagged with beside the themes of the members' takes
+on the same film; the film with the largest difference in theme shares is named.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.club import stats_rules
+from bot.club.render import CHART_BACKGROUND, CHART_COLOURS, CHART_GRID, CHART_TEXT
+from bot.club.stats_rules import Gap, YearStats
+from bot.core.render import FILM_CLUB_COLOUR
+from bot.core.text import clip, film_label, inert
+from bot.corpus import tag_passage
+
+if TYPE_CHECKING:
+    from bot.client import FilmBot
+
+log = logging.getLogger(__name__)
+
+
+async def year_stats(bot: FilmBot, guild_id: int, year: int) -> YearStats:
+    store, text_year = bot.store.stats, str(year)
+    rows = await store.year_ratings(guild_id, text_year)
+    scores = stats_rules.film_scores([(f, film_label(t, y), s) for f, t, y, s, _ in rows])
+    stars = [s for *_, s, _ in rows]
+    stats = YearStats(
+        year=year, films=len(await store.year_films(guild_id, text_year)),
+        members=len(await store.year_members(guild_id, text_year)), ratings=len(rows),
+        average=sum(stars) / 2 / len(stars) if stars else None, per_film=scores,
+    )
+    stats.divisive = stats_rules.most_divisive(scores)
+    stats.gap = await _biggest_gap(bot, rows)
+    stats.critics = await store.quoted_critics(guild_id, text_year)
+    stats.threads = await store.busiest_threads(guild_id, text_year)
+    return stats
+
+
+async def _biggest_gap(bot: FilmBot, rows: list[tuple[int, str, int | None, int, str | None]]) -> Gap | None:
+    takes: dict[int, list[str]] = {}
+    labels: dict[int, str] = {}
+    for film_id, title, year, _, take in rows:
+        labels[film_id] = film_label(title, year)
+        if take:
+            takes.setdefault(film_id, []).append(take)
+    themes = bot.themes
+
+    def club_counts() -> dict[int, dict[str, int]]:  # tagging is CPU work: off the event loop
+        out: dict[int, dict[str, int]] = {}
+        for film_id, texts in takes.items():
+            counts: dict[str, int] = {}
+            for text in texts:
+                for key in tag_passage(text, themes):
+                    counts[key] = counts.get(key, 0) + 1
+            out[film_id] = counts
+        return out
+
+    best: Gap | None = None
+    for film_id, club in (await asyncio.to_thread(club_counts)).items():
+        critics = {k: v for k, v in (await bot.store.quotes.theme_counts(str(film_id))).items() if k in themes}
+        distance = stats_rules.theme_distance(club, critics)
+        if distance is not None and (best is None or distance > best.distance):
+            name = {k: t.name for k, t in themes.items()}
+            club_top, critics_top = stats_rules.top_theme(club), stats_rules.top_theme(critics)
+            best = Gap(labels[film_id], distance, name.get(club_top or ""), name.get(critics_top or ""))
+    return best
+
+
+def stats_embed(stats: YearStats, *, chart: bool) -> discord.Embed:
+    average = f"{stats.average:.2f}★ from {stats.ratings}" if stats.average is not None else "no ratings yet"
+    embed = discord.Embed(
+        title=f"📊 The club in {stats.year}",
+        description=f"**{stats.films}** film{'s' if stats.films != 1 else ''} watched · **{stats.members}**"
+                    f" member{'s' if stats.members != 1 else ''} took part · average rating **{average}**",
+        colour=FILM_CLUB_COLOUR,
+    )
+    if stats.divisive:
+        d = stats.divisive
+        embed.add_field(name="Most divisive", value=clip(
+            f"*{inert(d.label, 150)}*: ratings spread ±{d.spread:.2f}★ around {d.average:.2f}★ ({d.ratings} ratings)",
+            1024), inline=False)
+    if stats.gap:
+        g = stats.gap
+        value = f"*{inert(g.label, 150)}*: {round(g.distance * 100)}% of the talk differs (themes, as `/compare`)"
+        if g.club_top and g.critics_top and g.club_top != g.critics_top:
+            value += f"; the club talks most about **{inert(g.club_top, 60)}**, the critics about **{inert(g.critics_top, 60)}**"
+        embed.add_field(name="Club vs critics: most different", value=clip(value, 1024), inline=False)
+    if stats.critics:
+        embed.add_field(name="Most quoted critics", value=clip("\n".join(
+            f"{n}. {inert(name, 80)} · {count} prompt{'s' if count != 1 else ''}"
+            for n, (name, count) in enumerate(stats.critics, start=1)), 1024), inline=True)
+    if stats.threads:
+        embed.add_field(name="Busiest discussions", value=clip("\n".join(
+            f"<#{thread}> · {replies} repl{'y' if replies == 1 else 'ies'}, {people} people"
+            for thread, replies, people in stats.threads), 1024), inline=True)
+    if not chart and len(stats.per_film) > 1:
+        embed.add_field(name="Averages", value=clip("\n".join(
+            f"{s.average:.1f}★ *{inert(s.label, 80)}* ({s.ratings})" for s in stats.per_film[:10]), 1024),
+            inline=False)
+    if not stats.films and not stats.ratings:
+        embed.description = (embed.description or "") + "\n\nNothing recorded this year yet: `/watched`, `/rate film`."
+    return embed
+
+
+def chart_png(stats: YearStats) -> bytes:
+    """Average rating per film, one horizontal bar each (the house chart style). Blocking: use to_thread."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    films = stats.per_film[:12][::-1]
+    figure = Figure(figsize=(7, 0.45 * len(films) + 1.2), dpi=100, facecolor=CHART_BACKGROUND)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot(facecolor=CHART_BACKGROUND)
+    labels = [s.label if len(s.label) <= 32 else s.label[:31] + "…" for s in films]
+    axes.barh(labels, [s.average for s in films], color=CHART_COLOURS[0], zorder=2)
+    for y, score in enumerate(films):
+        axes.text(score.average + 0.05, y, f"{score.average:.1f} ({score.ratings})", va="center",
+                  color=CHART_TEXT, fontsize=8)
+    axes.set_xlim(0, 5.6)
+    axes.set_xlabel("average stars (ratings)", color=CHART_TEXT)
+    axes.set_title(f"The club's films in {stats.year}", color=CHART_TEXT)
+    axes.tick_params(colors=CHART_TEXT)
+    axes.grid(axis="x", color=CHART_GRID, linewidth=0.6, zorder=1)
+    for side, spine in axes.spines.items():
+        spine.set_visible(side == "left")
+        spine.set_color(CHART_GRID)
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format="png", facecolor=CHART_BACKGROUND)
+    return out.getvalue()
+
+
+async def send_stats(interaction: discord.Interaction, bot: FilmBot, guild_id: int, year: int) -> None:
+    stats = await year_stats(bot, guild_id, year)
+    png: bytes | None = None
+    if len(stats.per_film) >= 2 and interaction.app_permissions.attach_files:
+        try:
+            png = await asyncio.to_thread(chart_png, stats)
+        except Exception:
+            log.warning("rendering the stats chart failed; sending text", exc_info=True)
+    embed = stats_embed(stats, chart=png is not None)
+    if png is None:
+        await interaction.response.send_message(embed=embed, allowed_mentions=discord.AllowedMentions.none())
+        return
+    embed.set_image(url="attachment://club-stats.png")
+    await interaction.response.send_message(
+        embed=embed, file=discord.File(io.BytesIO(png), "club-stats.png", description=stats_rules.alt_text(stats)),
+        allowed_mentions=discord.AllowedMentions.none(),
+    )

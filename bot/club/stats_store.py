@@ -1,0 +1,61 @@
+"""The SQL of /club stats: the club's year in numbers, read across ratings, watches, prompts and digests.
+
+Read-only; each query is bounded by the server and the year.
+"""
+
+from __future__ import annotations
+
+from bot.core.db import Database
+
+
+class StatsStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def year_films(self, guild_id: int, year: str) -> set[int]:
+        """Films the club watched this year: its ended film nights, the films members recorded or rated."""
+        rows = await self.db.fetchall(
+            "SELECT film_id FROM screenings WHERE guild_id = ? AND status = 'ended' AND substr(starts_at, 1, 4) = ?"
+            " UNION SELECT film_id FROM film_watches WHERE guild_id = ? AND substr(watched_on, 1, 4) = ?"
+            " UNION SELECT film_id FROM club_ratings WHERE guild_id = ? AND substr(rated_at, 1, 4) = ?",
+            (guild_id, year, guild_id, year, guild_id, year),
+        )
+        return {r[0] for r in rows}
+
+    async def year_members(self, guild_id: int, year: str) -> set[int]:
+        """Members who took part this year: recorded a watch or rated a film."""
+        rows = await self.db.fetchall(
+            "SELECT user_id FROM film_watches WHERE guild_id = ? AND substr(watched_on, 1, 4) = ?"
+            " UNION SELECT user_id FROM club_ratings WHERE guild_id = ? AND substr(rated_at, 1, 4) = ?",
+            (guild_id, year, guild_id, year),
+        )
+        return {r[0] for r in rows}
+
+    async def year_ratings(self, guild_id: int, year: str) -> list[tuple[int, str, int | None, int, str | None]]:
+        """(film id, title, year, half stars, take) of every rating given this year."""
+        rows = await self.db.fetchall(
+            "SELECT r.film_id, f.title, f.year, r.stars_x2, r.take FROM club_ratings r JOIN films f ON f.id = r.film_id"
+            " WHERE r.guild_id = ? AND substr(r.rated_at, 1, 4) = ? ORDER BY r.film_id",
+            (guild_id, year),
+        )
+        return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+    async def quoted_critics(self, guild_id: int, year: str, limit: int = 5) -> list[tuple[str, int]]:
+        """Named critics most often quoted in this server's posted prompts this year (never an invented name)."""
+        rows = await self.db.fetchall(
+            "SELECT r.critic, count(*) AS n FROM posted_prompts pp JOIN passages p ON p.id = pp.passage_id"
+            " JOIN reviews r ON r.id = p.review_id WHERE pp.guild_id = ? AND substr(pp.at, 1, 4) = ?"
+            " AND r.critic IS NOT NULL AND trim(r.critic) != '' GROUP BY r.critic COLLATE NOCASE"
+            " ORDER BY n DESC, r.critic LIMIT ?",
+            (guild_id, year, limit),
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    async def busiest_threads(self, guild_id: int, year: str, limit: int = 3) -> list[tuple[int, int, int]]:
+        """(thread id, replies, participants) of this year's prompt threads, most replies first (digest counts)."""
+        rows = await self.db.fetchall(
+            "SELECT thread_id, replies, participants FROM club_digests WHERE guild_id = ? AND replies > 0"
+            " AND substr(due_at, 1, 4) = ? ORDER BY replies DESC, participants DESC LIMIT ?",
+            (guild_id, year, limit),
+        )
+        return [(r[0], r[1], r[2] or 0) for r in rows]

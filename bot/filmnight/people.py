@@ -1,0 +1,151 @@
+"""Film night's people on Discord's side: who pressed Interested on the event, who says they watched.
+
+`interested_ids` pages through the event's subscribers itself (100 a request, `after` the last id, each id
+once) with `with_member=1`: Discord then says who is still a member, which `ScheduledEvent.users()` (it
+asks without members) cannot tell without the privileged members intent.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import discord
+
+from bot.core.checks import client_of, require_guild
+from bot.core.refusals import UserError
+from bot.core.render import FILM_CLUB_COLOUR
+from bot.core.text import attribution_line, clip, inert, spoiler
+from bot.core.time import iso
+from bot.filmnight import people_rules
+
+if TYPE_CHECKING:
+    from bot.client import FilmBot
+    from bot.filmnight.rules import Screening
+
+log = logging.getLogger(__name__)
+
+PAGE = 100  # Discord's page size for event subscribers
+MAX_PAGES = 200  # 20,000 subscribers: a bound on the work, far above any club
+
+
+async def interested_ids(bot: FilmBot, guild_id: int, event_id: int) -> list[int] | None:
+    """Members (not bots, not people who left) who pressed Interested, by id; None when the event is gone."""
+    members: list[int] = []
+    seen: set[int] = set()
+    after = 0
+    for _ in range(MAX_PAGES):
+        try:
+            page: list[Any] = list(await bot.http.get_scheduled_event_users(
+                guild_id, event_id, limit=PAGE, with_member=True, after=after or None,
+            ))
+        except discord.NotFound:
+            return None
+        fresh = [e for e in page if int(e["user"]["id"]) > after and int(e["user"]["id"]) not in seen]
+        for entry in sorted(fresh, key=lambda e: int(e["user"]["id"])):
+            user_id = int(entry["user"]["id"])
+            seen.add(user_id)
+            if entry.get("member") is not None and not entry["user"].get("bot"):
+                members.append(user_id)
+        if len(page) < PAGE or not fresh:
+            break
+        after = max(int(e["user"]["id"]) for e in fresh)
+    return members
+
+
+async def event_exists(bot: FilmBot, guild_id: int, event_id: int) -> bool:
+    """False only when Discord says the event is gone (deleted while the bot was away)."""
+    guild = bot.get_guild(guild_id)
+    if guild is None:
+        return False
+    if guild.get_scheduled_event(event_id) is not None:
+        return True
+    try:
+        await guild.fetch_scheduled_event(event_id)
+    except discord.NotFound:
+        return False
+    except discord.HTTPException:
+        return True  # Discord is unwell: not proof that the event is gone
+    return True
+
+
+async def reminder_payload(bot: FilmBot, screening: Screening, text: str,
+                           role_id: int | None) -> tuple[str, discord.AllowedMentions] | None:
+    """The reminder's content and exactly whom it may ping, computed at send time; None = send nothing."""
+    mode = await bot.store.watches.reminder_mode(screening.guild_id)
+    if mode == "interested":
+        ids = await interested_ids(bot, screening.guild_id, screening.event_id)
+        if ids is None:
+            return None
+        content, shown = people_rules.fit_mentions(text, ids)
+        users = [discord.Object(u) for u in shown]
+        return content, discord.AllowedMentions(everyone=False, roles=False, users=users, replied_user=False)
+    if not await event_exists(bot, screening.guild_id, screening.event_id):
+        return None
+    if mode == "role" and role_id:
+        return f"<@&{role_id}> {text}", discord.AllowedMentions(
+            everyone=False, users=False, roles=[discord.Object(role_id)], replied_user=False)
+    return text, discord.AllowedMentions.none()
+
+
+async def today(bot: FilmBot, guild_id: int) -> date:
+    zone = (await bot.store.guilds.get(guild_id)).timezone or bot.settings.default_timezone
+    return bot.now().astimezone(ZoneInfo(zone)).date()
+
+
+async def spoiler_text(bot: FilmBot, film_id: int, label: str) -> str:
+    """The film's spoiler passages, for one member who has watched it (sent privately, behind spoiler bars)."""
+    themes = [key for key, theme in bot.themes.items() if theme.spoiler]
+    passages = await bot.store.watches.spoiler_passages(film_id, themes, people_rules.SPOILER_PASSAGES)
+    if not passages:
+        raise UserError(f"There are no spoiler passages of *{inert(label, 150)}* in the corpus.")
+    blocks = []
+    budget = (1900 - 100) // len(passages)
+    for passage in passages:
+        who = passage.critic or f"an unattributed review (#{passage.review_id})"
+        blocks.append("> " + spoiler(inert(passage.text, budget - 120)) + "\n"
+                      + attribution_line(who, passage.outlet, label))
+    head = f"🔓 Spoilers of *{inert(label, 150)}*, for you only (you recorded it as watched):\n\n"
+    return clip(head + "\n\n".join(blocks), 2000)
+
+
+async def record_watch(interaction: discord.Interaction, film_id: int, label: str, day: date,
+                       screening_id: int | None) -> tuple[str, bool]:
+    """Record the presser's watch (once per member per film); (the private reply, True if newly recorded)."""
+    bot = client_of(interaction)
+    guild = require_guild(interaction)
+    if screening_id is None:
+        screening_id = await bot.store.watches.screening_on(guild.id, film_id, day.isoformat())
+    new = await bot.store.watches.record(guild.id, film_id, interaction.user.id, day.isoformat(), screening_id,
+                                         iso(bot.now()))
+    film = f"*{inert(label, 150)}*"
+    if new:
+        return f"🎬 Recorded: you watched {film} on {day.isoformat()}. `/history` lists your films.", True
+    return f"You had already recorded {film}: it counts once. `/history` lists your films.", False
+
+
+async def history_embed(bot: FilmBot, guild: discord.Guild, user: discord.abc.User, page: int
+                        ) -> tuple[discord.Embed, int, int]:
+    """One page of a member's films with dates and their own ratings; (embed, page shown, pages)."""
+    watches = await bot.store.watches.of_member(guild.id, user.id)
+    pages = people_rules.history_pages(len(watches))
+    page = max(0, min(page, pages - 1))
+    shown = watches[page * people_rules.HISTORY_PAGE:(page + 1) * people_rules.HISTORY_PAGE]
+    lines = []
+    for watch in shown:
+        rating = await bot.store.club.rating_of(guild.id, watch.film_id, user.id)
+        rated = f" · {'★' * (rating.stars_x2 // 2)}{'½' if rating.stars_x2 % 2 else ''} ({rating.stars_x2 / 2:g})" \
+            if rating else " · not rated"
+        night = " · 🎟️ film night" if watch.screening_id else ""
+        lines.append(f"• **{inert(watch.label, 120)}** · {watch.watched_on}{rated}{night}")
+    name = inert(getattr(user, "display_name", None) or user.name, 80)
+    embed = discord.Embed(
+        title=clip(f"🎞️ {name}'s films", 256),
+        description=clip("\n".join(lines) or "No films recorded yet: press **I've watched it** after a film night,"
+                         " or `/watched film`.", 4096),
+        colour=FILM_CLUB_COLOUR,
+    )
+    embed.set_footer(text=f"Page {page + 1} of {pages} · {len(watches)} film{'s' if len(watches) != 1 else ''}")
+    return embed, page, pages

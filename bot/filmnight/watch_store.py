@@ -1,0 +1,102 @@
+"""The SQL of who has watched what (`film_watches`), of reminder mentions, and of the club's year in numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.db import Database
+from bot.corpus.store import HIDDEN_IDS
+
+
+@dataclass(frozen=True)
+class Watch:
+    film_id: int
+    title: str
+    year: int | None
+    watched_on: str
+    screening_id: int | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+
+@dataclass(frozen=True)
+class SpoilerPassage:
+    text: str
+    critic: str | None
+    outlet: str | None
+    review_id: int
+
+
+class WatchStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # ------------------------------------------------------------------ reminder mentions
+
+    async def reminder_mode(self, guild_id: int) -> str:
+        mode = await self.db.fetchval(
+            "SELECT reminder_mentions FROM filmnight_settings WHERE guild_id = ?", (guild_id,)
+        )
+        return str(mode or "role")
+
+    # ------------------------------------------------------------------ watches
+
+    async def record(self, guild_id: int, film_id: int, user_id: int, watched_on: str,
+                     screening_id: int | None, now: str) -> bool:
+        """One row per member per film: True when this call recorded it, False when it was already there."""
+        cur = await self.db.execute(
+            "INSERT OR IGNORE INTO film_watches(guild_id, film_id, user_id, watched_on, screening_id, recorded_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (guild_id, film_id, user_id, watched_on, screening_id, now),
+        )
+        return cur.rowcount == 1
+
+    async def has_watched(self, guild_id: int, film_id: int, user_id: int) -> bool:
+        found = await self.db.fetchval(
+            "SELECT 1 FROM film_watches WHERE guild_id = ? AND film_id = ? AND user_id = ?",
+            (guild_id, film_id, user_id),
+        )
+        return found is not None
+
+    async def of_member(self, guild_id: int, user_id: int) -> list[Watch]:
+        rows = await self.db.fetchall(
+            "SELECT w.film_id, f.title, f.year, w.watched_on, w.screening_id FROM film_watches w"
+            " JOIN films f ON f.id = w.film_id WHERE w.guild_id = ? AND w.user_id = ?"
+            " ORDER BY w.watched_on DESC, f.title",
+            (guild_id, user_id),
+        )
+        return [Watch(*tuple(r)) for r in rows]
+
+    async def screening_on(self, guild_id: int, film_id: int, day: str) -> int | None:
+        """The film night of this film that started on this (UTC) day, if there was one."""
+        return await self.db.fetchval(
+            "SELECT id FROM screenings WHERE guild_id = ? AND film_id = ? AND status = 'ended'"
+            " AND substr(starts_at, 1, 10) = ? ORDER BY id DESC",
+            (guild_id, film_id, day),
+        )
+
+    async def watched_per_screening(self, screening_ids: list[int]) -> dict[int, int]:
+        if not screening_ids:
+            return {}
+        marks = ",".join("?" * len(screening_ids))
+        rows = await self.db.fetchall(
+            f"SELECT screening_id, count(*) FROM film_watches WHERE screening_id IN ({marks}) GROUP BY screening_id",
+            screening_ids,
+        )
+        return {r[0]: r[1] for r in rows}
+
+    async def spoiler_passages(self, film_id: int, themes: list[str], limit: int = 5) -> list[SpoilerPassage]:
+        """Quotable, not hidden passages of this film tagged with a spoiler theme, or from a review marked spoiler."""
+        marks = ",".join("?" * len(themes)) or "NULL"
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT coalesce(m.trimmed, p.text), r.critic, r.outlet, r.id, p.id FROM passages p"
+            " JOIN reviews r ON r.id = p.review_id LEFT JOIN passage_marks m ON m.passage_id = p.id"
+            " LEFT JOIN passage_themes t ON t.passage_id = p.id"
+            f" WHERE r.film_id = ? AND p.quotable = 1 AND p.id NOT IN ({HIDDEN_IDS})"
+            f" AND (t.theme IN ({marks}) OR r.spoiler = 1 OR coalesce(m.spoiler, 0) = 1)"
+            " ORDER BY p.id LIMIT ?",
+            (film_id, *themes, limit),
+        )
+        return [SpoilerPassage(r[0], r[1], r[2], r[3]) for r in rows]
