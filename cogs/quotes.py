@@ -15,7 +15,7 @@ from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.text import clip, film_label, inert, spoiler
 from bot.corpus.lookup import (
     check_film,
-    choices,
+    critic_choices,
     critic_names,
     film_choices,
     resolve_theme,
@@ -26,7 +26,7 @@ from bot.corpus.lookup import (
 from bot.filmnight.gate import film_or_current
 from bot.quotes.fts import keywords
 from bot.quotes.render import critic_line, is_spoiler
-from bot.quotes.rules import QuoteFilters
+from bot.quotes.rules import SEARCH_CANDIDATES, QuoteFilters
 from bot.quotes.views import AnotherQuoteButton, ContextButton, gate_here, send_quote
 
 if TYPE_CHECKING:
@@ -52,8 +52,7 @@ class Quotes(commands.Cog):
         film = await check_film(store, film)
         resolved = resolve_theme(themes, option(theme))
         critic = option(critic)
-        if critic and not any(critic.casefold() == n.casefold() for n in await critic_names(store)) \
-                and critic.casefold() != "unattributed":
+        if critic and not await store.quotes.knows_critic(critic):
             names = ", ".join(await critic_names(store))
             raise UserError(f"No critic or outlet called “{inert(critic, 80)}”. Known: {clip(names, 900)}.")
         if about is not None and not keywords(about):
@@ -93,7 +92,7 @@ class Quotes(commands.Cog):
             if not keywords(query):
                 raise UserError(f"There's nothing to search for in “{inert(query, 80)}”: try plain words.")
             gate = await gate_here(self.bot, interaction)
-            results = await self.bot.store.quotes.search(query, gate=gate)
+            results, partial = await self.bot.store.quotes.search_bounded(query, gate=gate)
             if not results:
                 with_passages = await themes_with_passages(self.bot.store, self.bot.themes)
                 raise UserError(
@@ -114,6 +113,8 @@ class Quotes(commands.Cog):
                 embed.add_field(
                     name=inert(f"{quote.attribution} · {film}", 256), value=clip(text, 1024), inline=False
                 )
+            if partial:
+                embed.set_footer(text=f"Ranked among the first {SEARCH_CANDIDATES:,} matches: add words to narrow it.")
             await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="critics", description="List the critics and reviews in the corpus.")
@@ -140,7 +141,7 @@ class Quotes(commands.Cog):
 
     @quote.autocomplete("critic")
     async def critic_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return choices(current, await critic_names(self.bot.store))
+        return await critic_choices(self.bot.store, current)
 
     @quote.autocomplete("theme")
     async def theme_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

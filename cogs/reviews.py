@@ -18,7 +18,7 @@ from bot.core.errors import send_ephemeral, user_errors
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, counted, inert
-from bot.corpus.lookup import autocomplete_matches, film_choices, film_text
+from bot.corpus.lookup import critic_choices, film_choices, film_text
 from bot.filmnight.gate import spoiler_gate
 from bot.quotes.rules import QuoteFilters
 from bot.reviews.link_views import LINK_EDIT_ID, LinkButton, start_link_preview, submit_edit_form
@@ -431,8 +431,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
     @edit.autocomplete("critic")
     @list_reviews.autocomplete("critic")
     async def critic_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        names = await self.bot.store.quotes.named_critics()
-        return [app_commands.Choice(name=n, value=v) for n, v in autocomplete_matches(current, names)]
+        return await critic_choices(self.bot.store, current, named_only=True)
 
 
 async def setup(bot: FilmBot) -> None:

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+SPLIT_SAMPLE = 300  # critic passages a theme poll's critics-vs-club split scores at most (a uniform sample)
+
 FORMER_MEMBER = "a former member"
 # A digest reads the whole thread, up to this many messages (100 a request); a longer one says "over N".
 DIGEST_READ_MAX = 20_000
@@ -365,10 +367,15 @@ async def critics_vs_club_fields(bot: FilmBot, poll: Poll, counts: tuple[int, ..
         if theme is None or len(counts) < 2:
             return []
         # The poll's film only; a spoiler passage counts on its side but is never quoted as an example.
-        passages = await bot.store.club.theme_passages(theme.key, poll.film_id, tuple(spoiler_keys(bot.themes)))
+        # A uniform sample of at most SPLIT_SAMPLE, scored off the event loop (a few hundred regex passes).
+        passages = await bot.store.club.theme_passages(
+            theme.key, poll.film_id, tuple(spoiler_keys(bot.themes)), limit=SPLIT_SAMPLE
+        )
         if not passages:
             return []
-        sides = [(contrast_side(text, theme), "" if hidden else text) for text, hidden in passages]
+        sides = await asyncio.to_thread(
+            lambda: [(contrast_side(text, theme), "" if hidden else text) for text, hidden in passages]
+        )
         split = rules.critic_split(sides, len(poll.options))
         club_total, critic_total = sum(counts), sum(split.counts)
         club = "\n".join(rules.split_line(label, counts[i], club_total) for i, label in enumerate(poll.options))
@@ -376,6 +383,10 @@ async def critics_vs_club_fields(bot: FilmBot, poll: Poll, counts: tuple[int, ..
             rules.split_line(label, split.counts[i], critic_total, split.examples[i])
             for i, label in enumerate(poll.options)
         )
+        film = f"film:{poll.film_id}" if poll.film_id is not None else None
+        tagged = (await bot.store.quotes.theme_counts(film)).get(theme.key, 0)
+        if len(passages) < tagged:  # a sample: say so (its shares estimate the theme's)
+            critics = f"{critics}\n-# {len(passages)} of the theme's {tagged:,} passages, at random."
         fields = [("The club", clip(club, 1024)), ("The critics", clip(critics or "—", 1024))]
         gap = rules.biggest_gap(poll.options, counts, split.counts)
         if gap:

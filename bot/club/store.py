@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 
 from bot.club.rules import DEFAULT_DIGEST_HOURS, Rating
 from bot.core.db import Database, inserted_id
+from bot.core.sample import IdSet, pick_ids, theme_numbered
 from bot.core.store import AuditStore
 from bot.corpus.store import HIDDEN_IDS
+
+SAMPLE_DRAWS = 2048  # random ids a sampled read of a theme may test (about 10 ms of the database thread)
+_NO_SPOILER_THEME = ("NOT EXISTS (SELECT 1 FROM passage_themes s WHERE s.passage_id = p.id"
+                     " AND s.theme IN (SELECT value FROM json_each(?)))")
+_NOT_HIDDEN = "NOT EXISTS (SELECT 1 FROM passage_marks h WHERE h.passage_id = t.passage_id AND h.hidden = 1)"
 
 
 @dataclass(frozen=True)
@@ -68,28 +75,31 @@ class ClubStore:
     async def rate(
         self, guild_id: int, film_id: int, user_id: int, stars_x2: int, take: str | None, at: str
     ) -> bool:
-        """Insert or replace the member's rating of the film; True when it replaced an earlier one."""
-        async with self.db.transaction() as conn:
-            async with conn.execute(
+        """Insert or replace the member's rating of the film; True when it replaced an earlier one.
+
+        One transaction in one hop to the database thread (Database.in_one_hop), batched with the other
+        writes queued meanwhile: 1,000 members rating at once are not 4,000 loop round trips."""
+
+        def work(conn: sqlite3.Connection) -> bool:
+            existed = conn.execute(
                 "SELECT 1 FROM club_ratings WHERE guild_id = ? AND film_id = ? AND user_id = ?",
                 (guild_id, film_id, user_id),
-            ) as cur:
-                existed = await cur.fetchone() is not None
-            await conn.execute(
+            ).fetchone() is not None
+            conn.execute(
                 "INSERT INTO club_ratings(guild_id, film_id, user_id, stars_x2, take, rated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, film_id, user_id) DO UPDATE SET"
                 " stars_x2 = excluded.stars_x2, take = excluded.take, rated_at = excluded.rated_at",
                 (guild_id, film_id, user_id, stars_x2, take, at),
-            )
-        return existed
+            ).close()
+            return existed
+
+        return await self.db.in_one_hop(work)
 
     async def remove(self, guild_id: int, film_id: int, user_id: int) -> bool:
-        async with self.db.transaction() as conn:
-            cur = await conn.execute(
-                "DELETE FROM club_ratings WHERE guild_id = ? AND film_id = ? AND user_id = ?",
-                (guild_id, film_id, user_id),
-            )
-            return cur.rowcount > 0
+        done = await self.db.execute(
+            "DELETE FROM club_ratings WHERE guild_id = ? AND film_id = ? AND user_id = ?", (guild_id, film_id, user_id)
+        )
+        return done.rowcount > 0
 
     async def remove_take(self, guild_id: int, film_id: int, user_id: int, actor_id: int) -> bool:
         """A moderator (or the author) removes a take, keeping the stars; audited without the words."""
@@ -181,17 +191,27 @@ class ClubStore:
     # ------------------------------------------------------------------ the game
 
     async def critic_picks(self, count: int, spoiler_themes: tuple[str, ...] = ()) -> list[Pick]:
-        """Passages for the game, never a spoiler (a round is a guess: it cannot be hidden and still played)."""
+        """Passages for the game, never a spoiler (a round is a guess: it cannot be hidden and still played);
+        distinct, each equally likely (bot/core/sample.py: random ids kept when they qualify, never a sort
+        of every passage)."""
+        source = ("passages p JOIN reviews r ON r.id = p.review_id"
+                  " LEFT JOIN passage_marks m ON m.passage_id = p.id")
+        ids = IdSet.ranged(
+            "p.id", source,
+            ("p.quotable = 1", "coalesce(m.hidden, 0) = 0", "coalesce(m.spoiler, 0) = 0",
+             "length(coalesce(m.trimmed, p.text)) BETWEEN 40 AND 300", "r.spoiler = 0",
+             _NO_SPOILER_THEME), (json.dumps(list(spoiler_themes)),),
+            "SELECT (SELECT id FROM passages ORDER BY id LIMIT 1), (SELECT id FROM passages ORDER BY id DESC LIMIT 1)",
+        )
+        chosen = await pick_ids(self.db, ids, count)
         rows = await self.db.fetchall(
             "SELECT p.id, coalesce(m.trimmed, p.text) AS text, r.film_id FROM passages p"
             " JOIN reviews r ON r.id = p.review_id LEFT JOIN passage_marks m ON m.passage_id = p.id"
-            f" WHERE p.quotable = 1 AND p.id NOT IN ({HIDDEN_IDS}) AND coalesce(m.spoiler, 0) = 0"
-            " AND length(coalesce(m.trimmed, p.text)) BETWEEN 40 AND 300 AND r.spoiler = 0"
-            " AND NOT EXISTS (SELECT 1 FROM passage_themes s WHERE s.passage_id = p.id"
-            " AND s.theme IN (SELECT value FROM json_each(?))) ORDER BY random() LIMIT ?",
-            (json.dumps(list(spoiler_themes)), count),
+            " WHERE p.id IN (SELECT value FROM json_each(?))",
+            (json.dumps(chosen),),
         )
-        return [Pick("critic", row[1], passage_id=row[0], film_id=row[2]) for row in rows]
+        by_id = {row[0]: row for row in rows}
+        return [Pick("critic", by_id[i][1], passage_id=i, film_id=by_id[i][2]) for i in chosen if i in by_id]
 
     async def club_picks(
         self, guild_id: int, count: int, held_film: int | None = None, not_by: int | None = None
@@ -358,18 +378,36 @@ class ClubStore:
     # ------------------------------------------------------------------ critics vs club
 
     async def theme_passages(
-        self, theme: str, film_id: int | None = None, spoiler_themes: tuple[str, ...] = ()
+        self, theme: str, film_id: int | None = None, spoiler_themes: tuple[str, ...] = (), *,
+        limit: int | None = None,
     ) -> list[tuple[str, bool]]:
-        """(text, is a spoiler) of the theme's quotable passages (of one film, if given)."""
+        """(text, is a spoiler) of the theme's quotable passages (of one film, if given); with `limit`, a
+        uniform random sample of at most that many (every passage when there are no more), found by at most
+        SAMPLE_DRAWS random draws over the theme's dense tag numbers (bot/core/sample.py)."""
+        spoiler = ("r.spoiler = 1 OR coalesce(m.spoiler, 0) = 1 OR EXISTS (SELECT 1 FROM passage_themes s"
+                   " WHERE s.passage_id = p.id AND s.theme IN (SELECT value FROM json_each(?)))")
+        if limit is None:
+            rows = await self.db.fetchall(
+                f"SELECT coalesce(m.trimmed, p.text), {spoiler} FROM passage_themes t"
+                " JOIN passages p ON p.id = t.passage_id"
+                " JOIN reviews r ON r.id = p.review_id LEFT JOIN passage_marks m ON m.passage_id = p.id"
+                f" WHERE t.theme = ? AND p.quotable = 1 AND p.id NOT IN ({HIDDEN_IDS})"
+                " AND (? IS NULL OR r.film_id = ?) ORDER BY p.id",
+                (json.dumps(list(spoiler_themes)), theme, film_id, film_id),
+            )
+            return [(row[0], bool(row[1])) for row in rows]
+        ends = "(SELECT passage_id FROM passage_themes WHERE theme = ? ORDER BY passage_id {} LIMIT 1)"
+        ids = theme_numbered(IdSet.ranged(
+            "t.passage_id", "passage_themes t JOIN passages p ON p.id = t.passage_id JOIN reviews r ON r.id = p.review_id",
+            ("t.theme = ?", "p.quotable = 1", _NOT_HIDDEN, "(? IS NULL OR r.film_id = ?)"), (theme, film_id, film_id),
+            f"SELECT {ends.format('ASC')}, {ends.format('DESC')}", (theme, theme),
+        ), theme)
+        chosen = await pick_ids(self.db, ids, limit, budget=SAMPLE_DRAWS)
         rows = await self.db.fetchall(
-            "SELECT coalesce(m.trimmed, p.text), r.spoiler = 1 OR coalesce(m.spoiler, 0) = 1 OR EXISTS"
-            " (SELECT 1 FROM passage_themes s WHERE s.passage_id = p.id"
-            " AND s.theme IN (SELECT value FROM json_each(?))) FROM passage_themes t"
-            " JOIN passages p ON p.id = t.passage_id"
-            " JOIN reviews r ON r.id = p.review_id LEFT JOIN passage_marks m ON m.passage_id = p.id"
-            f" WHERE t.theme = ? AND p.quotable = 1 AND p.id NOT IN ({HIDDEN_IDS})"
-            " AND (? IS NULL OR r.film_id = ?) ORDER BY p.id",
-            (json.dumps(list(spoiler_themes)), theme, film_id, film_id),
+            f"SELECT coalesce(m.trimmed, p.text), {spoiler} FROM passages p JOIN reviews r ON r.id = p.review_id"
+            " LEFT JOIN passage_marks m ON m.passage_id = p.id WHERE p.id IN (SELECT value FROM json_each(?))"
+            " ORDER BY p.id",
+            (json.dumps(list(spoiler_themes)), json.dumps(chosen)),
         )
         return [(row[0], bool(row[1])) for row in rows]
 

@@ -316,6 +316,20 @@ class Database:
                     raise
         return await self.fetchone(sql, params)
 
+    async def seek_rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row] | list[aiosqlite.Row]:
+        """Every row of a bounded read (a LIMIT an index reaches quickly), as `seek_one` reads: on the
+        loop's thread within SEEK_BUDGET, else rerun on the database thread."""
+        reader = await self._reader()
+        if reader is not None:
+            self._seek_deadline = time.perf_counter() + SEEK_BUDGET
+            try:
+                with closing(reader.execute(sql, params)) as cursor:
+                    return cursor.fetchall()
+            except sqlite3.OperationalError as error:
+                if not any(word in str(error) for word in ("interrupted", "locked", "busy")):
+                    raise
+        return await self.fetchall(sql, params)
+
     def _seek_over_budget(self) -> bool:
         """SQLite's progress handler on the reader: a seek running past its budget is stopped (and rerun
         on the database thread), so the loop is never held longer than that, whatever the data."""

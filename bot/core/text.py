@@ -6,6 +6,7 @@ Rendering modules build embeds from these; rules modules use them for text witho
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits …).
 CONTENT_MAX = 2000
@@ -131,3 +132,42 @@ def counted(count: int, noun: str, plural_form: str | None = None) -> str:
 def has_control_chars(text: str) -> bool:
     """True when typed text carries a control character (NUL included) other than tab or a line break."""
     return _CONTROL.search(text) is not None
+
+
+_WORD_START = re.compile(r"(?<=\W)\w")
+
+
+class NameIndex:
+    """Names found by what a member types, per keystroke in O(log n + 25): built once per list of names
+    (kept with the summary it comes from), never a casefold or sort of every name per keystroke.
+
+    Names starting with the typed text come first, in order; then names with a word starting with it
+    (at most WORD_HITS looked at), in order.
+    """
+
+    WORD_HITS = 200
+
+    def __init__(self, names: list[str]) -> None:
+        keyed = sorted({(name.casefold(), name) for name in names})
+        self._keys = [key for key, _ in keyed]
+        self._names = [name for _, name in keyed]
+        words = sorted((key[m.start():], name) for key, name in keyed for m in _WORD_START.finditer(key))
+        self._word_keys = [key for key, _ in words]
+        self._word_names = [name for _, name in words]
+
+    def matches(self, typed: str, limit: int = 25) -> list[str]:
+        wanted = (typed or "").casefold().strip()
+        start = bisect_left(self._keys, wanted)
+        found = self._names[start:start + limit]
+        found = [name for name in found if name.casefold().startswith(wanted)]
+        if len(found) < limit and wanted:
+            start = bisect_left(self._word_keys, wanted)
+            more: dict[str, None] = {}
+            for key, name in zip(self._word_keys[start:start + self.WORD_HITS],
+                                 self._word_names[start:start + self.WORD_HITS], strict=True):
+                if not key.startswith(wanted):
+                    break
+                more.setdefault(name)
+            taken = set(found)
+            found += sorted((name for name in more if name not in taken), key=str.casefold)[: limit - len(found)]
+        return found

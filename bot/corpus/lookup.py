@@ -125,6 +125,15 @@ async def film_choices(store: Store, current: str, guild_id: int | None = None) 
     ]
 
 
+async def critic_choices(store: Store, current: str, *, named_only: bool = False) -> list[app_commands.Choice[str]]:
+    """Critics, outlets and unattributed labels (or critics only) for what was typed, from a prefix index."""
+    return _named(await store.quotes.name_matches("named_critics" if named_only else "critics", current))
+
+
+def _named(names: list[str]) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=clip(n, 100), value=clip(n, 100)) for n in names]
+
+
 def autocomplete_matches(current: str, names: list[str]) -> list[tuple[str, str]]:
     """Up to 25 (name, value) pairs whose name contains what was typed, prefix matches first."""
     typed = (current or "").casefold().strip()

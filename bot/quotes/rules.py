@@ -43,3 +43,6 @@ class Quote:
     def attribution(self) -> str:
         """The critic's name, or a stable honest label when the review has no byline."""
         return self.critic or unattributed_label(self.review_id)
+
+
+SEARCH_CANDIDATES = 2000  # matches /search ranks at most (the earliest in corpus order)

@@ -7,17 +7,21 @@ import functools
 import hashlib
 import json
 import random
+import sqlite3
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from contextlib import closing
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
-from bot.core.db import Database, one_row
+from bot.core.db import Database
 from bot.core.films import TITLE_YEAR, unattributed_label, unattributed_target
+from bot.core.sample import LIST_CAP, IdSet, pick_ids, theme_numbered
 from bot.core.spoilers import Gate
+from bot.core.text import NameIndex, film_label
 from bot.discussion.rotation import RECENT_PROMPTS, RotationKey, RotationPick
 from bot.films.rules import norm_key, parse_ref
 from bot.quotes import fts
-from bot.quotes.rules import Quote, QuoteFilters
+from bot.quotes.rules import SEARCH_CANDIDATES, Quote, QuoteFilters
 
 # A trimmed passage is quoted as the one sentence a moderator kept (m: its passage_marks row, if any).
 _QUOTE_COLUMNS = """
@@ -85,10 +89,11 @@ def critic_clause(critic: str) -> tuple[str, list[Any]]:
 # rotation is then exact); a bigger one is sampled (POOL_SAMPLE unused + POOL_SAMPLE from the pool).
 POOL_EXACT = 400
 POOL_SAMPLE = 200
-# A film/critic scope of more reviews than this is first tried SCOPE_TRIES random reviews at a time.
+POOL_DRAWS = 2048  # random ids a big pool's sample may test per side: a sparse pool gives a smaller sample
+# A film/critic scope of more reviews than this is first tried SCOPE_TRIES random reviews at a time (/discuss).
 SCOPE_WHOLE = 24
 SCOPE_TRIES = 6
-SCOPE_SAMPLE = 64  # reviews a big scope's second try looks at in one statement (/quote)
+SCOPES_KEPT = 256  # film/critic scopes kept in memory (review id lists), oldest dropped first
 PASSAGES_PER_REVIEW = 10  # about what a review segments into: sizes a scope against a theme's tag count
 
 
@@ -107,6 +112,11 @@ class _Summary:
     reviews_by_film: dict[int, list[int]] | None = None
     reviews_by_name: dict[str, list[int]] | None = None
     unattributed: list[int] | None = None
+    unattributed_ids: frozenset[int] | None = None  # the same, as a set (knows_critic)
+    name_indexes: dict[str, NameIndex] = field(default_factory=dict)  # autocomplete (name_matches)
+    # one more than the highest passage ordinal of a (film, critic) scope's reviews: its picks' draws
+    ordinal_spans: dict[tuple[str | None, str | None], int] = field(default_factory=dict)
+    scopes: dict[tuple[str | None, str | None], list[int]] = field(default_factory=dict)  # _scope's answers
 
 
 T = TypeVar("T")
@@ -228,9 +238,24 @@ class QuoteStore:
         return set(index.get(norm_key(text), ()))
 
     async def _scope(self, filters: QuoteFilters) -> list[int] | None:
-        """Review ids the film and critic filters allow (sorted), or None when neither is given."""
+        """Review ids the film and critic filters allow (sorted; the same list until a corpus write),
+        or None when neither is given."""
         if not filters.film and not filters.critic:
             return None
+        key = (filters.film, filters.critic)
+        cached = self._cache().scopes.get(key)
+        if cached is not None:
+            return cached
+        version = self.db.corpus_version
+        scope = await self._load_scope(filters)
+        if version == self.db.corpus_version:
+            scopes = self._cache().scopes
+            if len(scopes) >= SCOPES_KEPT:
+                scopes.pop(next(iter(scopes)))
+            scopes[key] = scope
+        return scope
+
+    async def _load_scope(self, filters: QuoteFilters) -> list[int]:
         index = await self._review_index()
         assert index.reviews_by_film is not None and index.reviews_by_name is not None
         allowed: set[int] | None = None
@@ -324,59 +349,111 @@ class QuoteStore:
     ) -> Quote | None:
         """A random quotable passage matching every filter (keywords: all words, then any word).
 
-        O(log n): a random point between the lowest and highest matching id, then the first match at
-        or after it (wrapping round once) — never a sort of every match. Each match's chance is
-        proportional to the id gap before it, which over a corpus imported review by review is near
-        uniform. `exclude` (the passage on screen) is only returned when it is the only match.
+        Every match is equally likely, whatever the gaps between ids (bot/core/sample.py: random ids
+        kept when they match, or a bounded list of a small set) — never a count or a sort of every
+        match. `exclude` (the passage on screen) is only returned when it is the only match.
         """
         sized = await self._sized_scope(filters)
         if sized is None:
             return None
         scope, by_theme = sized
+        skip = frozenset(() if exclude is None else (exclude,))
         for any_word in (False, True) if filters.about else (False,):
-            if scope is not None and len(scope) > SCOPE_WHOLE:
-                # A big film/critic scope: one review at random (one tiny seek, enough for a plain
-                # critic: filter), then a random sample of its reviews in one statement (a theme or
-                # keywords that most reviews lack); the whole scope only when the sample has no match.
-                tries = [random.sample(scope, 1), sorted(random.sample(scope, min(SCOPE_SAMPLE, len(scope))))]
-                for reviews in tries:
-                    quote = await self._seek(filters, any_word, reviews, exclude, last_resort=False, gate=gate)
-                    if quote is not None:
-                        return quote
-            quote = await self._seek(
-                filters, any_word, scope, exclude, last_resort=True, by_theme=by_theme, gate=gate
-            )
-            if quote is not None:
-                return quote
+            ids = await self._id_set(filters, any_word, scope, by_theme, gate)
+            if ids is None:
+                return None
+            found = await pick_ids(self.db, ids, exclude=skip, excluded_last=True)
+            if found:
+                # On the loop's thread (Database.seek_one): a primary-key lookup.
+                row = await self.db.seek_one(f"SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE p.id = ?", found)
+                if row is not None:
+                    return self._quote(row)
         return None
 
-    async def _seek(
-        self, filters: QuoteFilters, any_word: bool, scope: list[int] | None, exclude: int | None,
-        *, last_resort: bool, by_theme: bool = False, gate: Gate | None = None,
-    ) -> Quote | None:
-        """One seek statement; `exclude` comes back only as the last resort (when it is the only match)."""
-        parts = self._seek_parts(filters, any_word, scope, by_theme, gate)
-        if parts is None:
+    async def _id_set(
+        self, filters: QuoteFilters, any_word: bool, scope: list[int] | None, by_theme: bool = False,
+        gate: Gate | None = None,
+    ) -> IdSet | None:
+        """The matching passage ids as bot/core/sample.py draws from them; None when nothing can match.
+
+        Draws: for a film or critic scope (its passages sit anywhere among the ids), a random review of
+        the scope and a random ordinal below the scope's longest review (each passage one pair);
+        otherwise random ids between the theme's tagged ids, the keywords' matches or every passage.
+        A scope is listed through its reviews; a draw is tested by its own row (never the scope's list).
+        """
+        if scope is not None and not scope:
             return None
+        parts = self._seek_parts(filters, any_word, None, False, gate)
+        assert parts is not None
         column, source, conds, params = parts
-        where = " AND ".join(conds)
-        seek = f"SELECT {column} FROM {source} WHERE {where}"
-        bare = column.lstrip("+")
-        ex = exclude if exclude is not None else -1
-        sql = (
-            f"WITH bounds(lo, hi) AS (SELECT ({seek} ORDER BY {column} LIMIT 1),"
-            f" ({seek} ORDER BY {column} DESC LIMIT 1)),"
-            f" point(at) AS (SELECT lo + CAST(? * (hi - lo + 1) AS INTEGER) FROM bounds)"
-            f" SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE p.id = coalesce("
-            f"({seek} AND {bare} >= (SELECT at FROM point) AND {bare} != ? ORDER BY {column} LIMIT 1),"
-            f" ({seek} AND {bare} != ? ORDER BY {column} LIMIT 1),"
-            f" ({seek} AND {bare} = ? AND ?))"
-        )
-        # On the loop's thread (Database.seek_one): an index seek, and one that runs long goes to the thread.
-        row = await self.db.seek_one(
-            sql, [*params, *params, random.random(), *params, ex, *params, ex, *params, ex, int(last_resort)]
-        )
-        return None if row is None else self._quote(row)
+        column = "passages_fts.rowid" if column == "rowid" else column.lstrip("+")
+        if scope is not None:
+            where, values = await self._review_condition(filters)
+            review = f"EXISTS (SELECT 1 FROM passages sp JOIN reviews r ON r.id = sp.review_id WHERE sp.id = {column}"
+            conds = [*conds, f"{review} AND {where})"]
+            params = [*params, *values]
+        if source.startswith("passage_themes"):
+            ends = "(SELECT passage_id FROM passage_themes WHERE theme = ? ORDER BY passage_id {} LIMIT 1)"
+            bounds_params: tuple[Any, ...] = (filters.theme, filters.theme)
+        elif source == "passages_fts":
+            ends = "(SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rowid {} LIMIT 1)"
+            bounds_params = (params[0], params[0])
+        else:
+            ends, bounds_params = "(SELECT id FROM passages ORDER BY id {} LIMIT 1)", ()
+        bounds = f"SELECT {ends.format('ASC')}, {ends.format('DESC')}"
+        big = scope is None and not filters.about and bool(filters.theme) and (
+            await self.theme_counts()).get(filters.theme or "", 0) > LIST_CAP * 2
+        ids = IdSet.ranged(column, source, tuple(conds), tuple(params), bounds, bounds_params, big=big)
+        if scope is None:
+            return theme_numbered(ids, filters.theme) if filters.theme and source.startswith("passage_themes") else ids
+
+        def lister() -> tuple[str, list[Any]]:
+            found = self._seek_parts(filters, any_word, scope, False, gate)
+            assert found is not None
+            column, source, conds, params = found
+            return f"SELECT {column.lstrip('+')} FROM {source} WHERE {' AND '.join(conds)} LIMIT ?", params
+
+        if not by_theme:  # else the theme's tags, each tested by its own review, are the narrower walk
+            ids = replace(ids, lister=lister)
+        # Draws through the scope's reviews even when the theme is the smaller side to list: a random
+        # (review, ordinal) is a passage of the scope most of the time, a random tagged id rarely.
+        span = await self._ordinal_span(filters, scope)
+        slot = ("(SELECT id FROM passages WHERE review_id = json_extract(j.value, '$[0]')"
+                " AND ordinal = json_extract(j.value, '$[1]'))")
+        return replace(ids, slot=slot, bounds="", bounds_params=(),
+                       point=lambda rng: [rng.choice(scope), int(rng.random() * span)])
+
+    async def _review_condition(self, filters: QuoteFilters) -> tuple[str, list[Any]]:
+        """The film and critic filters as a test of one review `r` (one row read per draw, not a list)."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if filters.film:
+            clauses.append("r.film_id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(sorted(await self._film_ids(filters.film))))
+        if filters.critic:
+            unattributed, review_id = unattributed_target(filters.critic)
+            if unattributed:
+                clauses.append("r.critic IS NULL" if review_id is None else "(r.critic IS NULL AND r.id = ?)")
+                params += [] if review_id is None else [review_id]
+            else:
+                clauses.append("(casefold(trim(r.critic)) = ? OR casefold(trim(r.outlet)) = ?)")
+                params += [filters.critic.strip().casefold()] * 2
+        return " AND ".join(clauses), params
+
+    async def _ordinal_span(self, filters: QuoteFilters, scope: list[int]) -> int:
+        """One more than the highest passage ordinal among the scope's reviews (kept until a corpus write)."""
+        cache = self._cache()
+        key = (filters.film, filters.critic)
+        if key not in cache.ordinal_spans:
+            version = self.db.corpus_version
+            top = await self.db.fetchval(
+                "SELECT max((SELECT max(ordinal) FROM passages WHERE review_id = j.value)) FROM json_each(?) j",
+                (json.dumps(scope),),
+            )
+            if version != self.db.corpus_version:
+                return int(top or 0) + 1
+            cache.ordinal_spans[key] = int(top or 0) + 1
+        return cache.ordinal_spans[key]
 
     @staticmethod
     def _quote(row: Any) -> Quote:
@@ -430,23 +507,36 @@ class QuoteStore:
 
     async def search(self, query: str, *, limit: int = 5, gate: Gate | None = None) -> list[tuple[Quote, str]]:
         """Best-ranked passages for the keywords, each with a snippet marked by \\x02 … \\x03."""
+        return (await self.search_bounded(query, limit=limit, gate=gate))[0]
+
+    async def search_bounded(
+        self, query: str, *, limit: int = 5, gate: Gate | None = None
+    ) -> tuple[list[tuple[Quote, str]], bool]:
+        """(best-ranked passages, whether the ranking stopped early): bm25 ranks at most SEARCH_CANDIDATES
+        matches, the earliest in corpus order (an index range: a common word's hundred thousand matches
+        are never all ranked on the database thread). True when more matched than were ranked."""
         expression = fts.match_expression(query)
         if expression is None:
-            return []
+            return [], False
         gated, gate_params = gate_clause("p.id", gate) if gate is not None else ("1", [])
         for candidate in (expression, fts.match_expression(query, any_word=True)):
+            # The match SEARCH_CANDIDATES places on (NULL when fewer match): ranking stops before it.
+            stop = await self.db.fetchval(
+                "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rowid LIMIT 1 OFFSET ?",
+                (candidate, SEARCH_CANDIDATES),
+            )
             rows = await self.db.fetchall(
                 f"SELECT {_QUOTE_COLUMNS},"
                 f" coalesce(m.trimmed, snippet(passages_fts, 0, char(2), char(3), '…', 24)) AS snip"
                 f" FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid"
                 f" JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id {_MARKS}"
-                f" WHERE passages_fts MATCH ? AND p.quotable = 1 AND {_visible('p.id')} AND {gated}"
-                f" ORDER BY bm25(passages_fts) LIMIT ?",
-                (candidate, *gate_params, limit),
+                f" WHERE passages_fts MATCH ? AND passages_fts.rowid < ? AND p.quotable = 1 AND {_visible('p.id')}"
+                f" AND {gated} ORDER BY bm25(passages_fts) LIMIT ?",
+                (candidate, stop if stop is not None else 1 << 62, *gate_params, limit),
             )
             if rows:
-                return [(self._quote(row), row["snip"]) for row in rows]
-        return []
+                return [(self._quote(row), row["snip"]) for row in rows], stop is not None
+        return [], False
 
     async def theme_counts(self, film: str | None = None) -> dict[str, int]:
         """Quotable passages per theme (in a film's reviews, if given); from memory until a corpus write."""
@@ -513,6 +603,39 @@ class QuoteStore:
         if version == self.db.corpus_version:
             cache.critics = critics
         return critics
+
+    async def name_matches(self, kind: str, typed: str) -> list[str]:
+        """Up to 25 names for an autocomplete: kind "films" (film labels), "critics" (critic_names) or
+        "named_critics"; from a NameIndex built once per corpus version."""
+        cache = self._cache()
+        index = cache.name_indexes.get(kind)
+        if index is None:
+            version = self.db.corpus_version
+            if kind == "films":
+                names = [film_label(title, year) for _, title, year, _ in await self.films()]
+            else:
+                names = await (self.critic_names() if kind == "critics" else self.named_critics())
+            index = NameIndex(names)
+            if version == self.db.corpus_version:
+                self._cache().name_indexes[kind] = index
+        return index.matches(typed)
+
+    async def knows_critic(self, name: str) -> bool:
+        """True when `name` is a critic or outlet (any case), "unattributed", or the label of a review without
+        a byline: set and dict lookups in the review index, never a pass over every name or label."""
+        wanted = name.strip().casefold()
+        if wanted == "unattributed":
+            return True
+        index = await self._review_index()
+        assert index.reviews_by_name is not None
+        if wanted in index.reviews_by_name:
+            return True
+        unattributed, review_id = unattributed_target(name.strip())
+        if not unattributed or review_id is None:
+            return False
+        if index.unattributed_ids is None:
+            index.unattributed_ids = frozenset(index.unattributed or ())
+        return review_id in index.unattributed_ids and unattributed_label(review_id).casefold() == wanted
 
     async def critic_names(self) -> list[str]:
         """Named critics and outlets once each, then each unattributed review by its stable label."""
@@ -601,46 +724,23 @@ class QuoteStore:
         """The passages a /discuss or /debate rotation chooses from, bounded in size.
 
         A pool of up to POOL_EXACT passages comes whole (every rotation rule is then exact). A bigger
-        one is a random sample: up to POOL_SAMPLE passages not in `used` (so a cycle that has passages
-        left never looks finished) and up to POOL_SAMPLE from the whole pool (for a new cycle), each
-        found by an indexed seek — the pool is never read whole.
+        one is a uniform random sample: up to POOL_SAMPLE passages not in `used` (so a cycle that has
+        passages left never looks finished) and up to POOL_SAMPLE from the whole pool (for a new cycle),
+        drawn as picks are — the pool is never read whole nor sorted.
         """
         theme = filters.theme
         if theme is None or (await self.theme_counts(filters.film)).get(theme, 0) <= POOL_EXACT:
             return await self.passages_for(filters, gate)
-        used_json = json.dumps(sorted(used))
-        if filters.film or filters.critic:
-            # A scoped pool: bounded by the film's (or critic's) reviews, sampled there.
-            clauses, params = self._where(filters, gate=gate)
-            where = " AND ".join(clauses)
-            rows = await self.db.fetchall(
-                f"SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE p.id IN ("
-                f"SELECT * FROM (SELECT p.id {_QUOTE_FROM} WHERE {where}"
-                f" AND p.id NOT IN (SELECT value FROM json_each(?)) ORDER BY random() LIMIT ?)"
-                f" UNION SELECT * FROM (SELECT p.id {_QUOTE_FROM} WHERE {where} ORDER BY random() LIMIT ?))"
-                f" ORDER BY p.id",
-                [*params, used_json, POOL_SAMPLE, *params, POOL_SAMPLE],
-            )
-            return [self._quote(row) for row in rows]
-        seek = (f"SELECT passage_id FROM passage_themes t WHERE theme = :theme AND {_QUOTABLE_TAG}"
-                f" AND {_visible('t.passage_id')}")
-        unused = f"{seek} AND passage_id NOT IN (SELECT value FROM json_each(:used))"
-        gated, gate_params = gate_clause("p.id", gate) if gate is not None else ("1", [])
-        named = {"theme": theme, "used": used_json, "draws": POOL_SAMPLE, "gfilm": None, "gthemes": "[]"}
-        if gate is not None:
-            gated = gated.replace("?", ":gfilm", 1).replace("?", ":gthemes", 1)
-            named["gfilm"], named["gthemes"] = gate_params
+        sized = await self._sized_scope(filters)
+        ids = None if sized is None else await self._id_set(filters, False, *sized, gate=gate)
+        if ids is None:
+            return []
+        # Each passage equally likely (bot/core/sample.py), by draws tested row by row: no sort of the pool.
+        chosen = set(await pick_ids(self.db, ids, POOL_SAMPLE, exclude=used, budget=POOL_DRAWS))
+        chosen |= set(await pick_ids(self.db, ids, POOL_SAMPLE, budget=POOL_DRAWS))
         rows = await self.db.fetchall(
-            f"WITH RECURSIVE bounds(lo, span) AS (SELECT lo, hi - lo + 1 FROM (SELECT"
-            f" ({seek} ORDER BY passage_id LIMIT 1) AS lo, ({seek} ORDER BY passage_id DESC LIMIT 1) AS hi)),"
-            f" draws(n, at, lo, span) AS (SELECT 1, lo + abs(random()) % span, lo, span FROM bounds UNION ALL"
-            f" SELECT n + 1, lo + abs(random()) % span, lo, span FROM draws WHERE n < :draws),"
-            f" picked(id) AS (SELECT coalesce(({unused} AND passage_id >= at ORDER BY passage_id LIMIT 1),"
-            f" ({unused} ORDER BY passage_id LIMIT 1)) FROM draws"
-            f" UNION SELECT ({seek} AND passage_id >= at ORDER BY passage_id LIMIT 1) FROM draws)"
-            f" SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE p.id IN (SELECT id FROM picked) AND {gated}"
-            f" ORDER BY p.id",
-            named,
+            f"SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id",
+            (json.dumps(sorted(chosen)),),
         )
         return [self._quote(row) for row in rows]
 
@@ -667,15 +767,20 @@ class QueryStore:
     async def _insert(self, filters: QuoteFilters) -> int:
         key = json.dumps([filters.film, filters.critic, filters.theme, filters.about], ensure_ascii=False)
         digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
-        async with self.db.transaction() as conn:
-            await conn.execute(
+
+        def work(conn: sqlite3.Connection) -> int:  # one transaction, one hop to the database thread
+            conn.execute(
                 "INSERT OR IGNORE INTO quote_queries(filters_hash, film, critic, theme, about)"
                 " VALUES (?, ?, ?, ?, ?)",
                 (digest, filters.film, filters.critic, filters.theme, filters.about),
-            )
-            async with conn.execute("SELECT id FROM quote_queries WHERE filters_hash = ?", (digest,)) as cur:
-                (query_id,) = await one_row(cur)
-        return query_id
+            ).close()
+            with closing(conn.execute("SELECT id FROM quote_queries WHERE filters_hash = ?", (digest,))) as cur:
+                row = cur.fetchone()
+            if row is None:
+                raise RuntimeError("the saved filters are missing right after their insert")
+            return int(row[0])
+
+        return await self.db.in_one_hop(work)
 
     async def load(self, query_id: int) -> QuoteFilters | None:
         row = await self.db.fetchone(

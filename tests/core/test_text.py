@@ -1,8 +1,10 @@
-"""bot/core/text: the one plural helper every message counts with."""
+"""bot/core/text: the one plural helper every message counts with; NameIndex (autocomplete from a prefix index)."""
 
 from __future__ import annotations
 
-from bot.core.text import counted, plural
+import time
+
+from bot.core.text import NameIndex, counted, plural
 
 
 def test_plural_agrees_with_the_count():
@@ -10,3 +12,27 @@ def test_plural_agrees_with_the_count():
     assert [counted(n, "film") for n in (0, 1, 2)] == ["0 films", "1 film", "2 films"]
     assert counted(1, "reply", "replies") == "1 reply" and counted(3, "reply", "replies") == "3 replies"
     assert plural(1, "supporter") == "supporter" and plural(0, "supporter") == "supporters"
+
+
+def test_prefix_matches_first_then_word_matches_in_order() -> None:
+    """Names starting with the typed text (any case) come first, then names with a word starting with it."""
+    index = NameIndex(["The Land", "La La Land (2016)", "Whiplash (2014)", "landscape", "Critic 001"])
+    assert index.matches("LA") == ["La La Land (2016)", "landscape", "The Land"]
+    assert index.matches("land") == ["landscape", "La La Land (2016)", "The Land"]
+    assert index.matches("") == ["Critic 001", "La La Land (2016)", "landscape", "The Land", "Whiplash (2014)"]
+    assert index.matches("zz") == []
+
+
+def test_at_most_25_and_cost_independent_of_the_number_of_names() -> None:
+    """25 answers at most; a keystroke over 200,000 names costs about what it costs over 2,000."""
+    small = NameIndex([f"Critic {n:06d}" for n in range(2_000)])
+    big = NameIndex([f"Critic {n:06d}" for n in range(200_000)])
+    assert len(big.matches("crit")) == 25 and big.matches("critic 1999")[0] == "Critic 199900"
+
+    def cost(index: NameIndex) -> float:
+        start = time.thread_time()
+        for _ in range(2_000):
+            index.matches("critic 00")
+        return time.thread_time() - start
+
+    assert cost(big) < 3 * cost(small) + 0.05

@@ -24,7 +24,7 @@ async def test_every_filter_combination_picks_a_match_and_excludes(world) -> Non
     store = world.bot.store.quotes
     names = await store.critic_names()
     critic = next((n for n in names if not n.startswith("Unattributed")), names[0])
-    film = str((await store.films())[0][0])
+    film = f"film:{(await store.films())[0][0]}"  # digits alone are a title since the catalogue
     combos = [QuoteFilters(), QuoteFilters(critic=critic), QuoteFilters(film=film), QuoteFilters(theme="ending"),
               QuoteFilters(theme="ending", film=film), QuoteFilters(critic=critic, theme="ending")]
     for filters in combos:
