@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from bot.club.rules import DEFAULT_DIGEST_HOURS, Rating
 from bot.core.db import Database, inserted_id
-from bot.core.sample import IdSet, pick_ids, theme_numbered
+from bot.core.sample_store import IdSet, pick_ids, theme_numbered
 from bot.core.store import AuditStore
 from bot.corpus.store import HIDDEN_IDS
 
@@ -192,7 +192,7 @@ class ClubStore:
 
     async def critic_picks(self, count: int, spoiler_themes: tuple[str, ...] = ()) -> list[Pick]:
         """Passages for the game, never a spoiler (a round is a guess: it cannot be hidden and still played);
-        distinct, each equally likely (bot/core/sample.py: random ids kept when they qualify, never a sort
+        distinct, each equally likely (bot/core/sample_store.py: random ids kept when they qualify, never a sort
         of every passage)."""
         source = ("passages p JOIN reviews r ON r.id = p.review_id"
                   " LEFT JOIN passage_marks m ON m.passage_id = p.id")
@@ -383,7 +383,7 @@ class ClubStore:
     ) -> list[tuple[str, bool]]:
         """(text, is a spoiler) of the theme's quotable passages (of one film, if given); with `limit`, a
         uniform random sample of at most that many (every passage when there are no more), found by at most
-        SAMPLE_DRAWS random draws over the theme's dense tag numbers (bot/core/sample.py)."""
+        SAMPLE_DRAWS random draws over the theme's dense tag numbers (bot/core/sample_store.py)."""
         spoiler = ("r.spoiler = 1 OR coalesce(m.spoiler, 0) = 1 OR EXISTS (SELECT 1 FROM passage_themes s"
                    " WHERE s.passage_id = p.id AND s.theme IN (SELECT value FROM json_each(?)))")
         if limit is None:

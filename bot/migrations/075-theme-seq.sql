@@ -1,6 +1,6 @@
 -- A dense number per theme for every tag (1, 2, 3 … in the order tags were written), so a uniform random
 -- passage of a theme is one index lookup: a random number up to the theme's highest, kept when its tag
--- still exists (bot/core/sample.py). A removed tag leaves a hole: a miss, never a bias.
+-- still exists (bot/core/sample_store.py). A removed tag leaves a hole: a miss, never a bias.
 ALTER TABLE passage_themes ADD COLUMN seq INTEGER;
 UPDATE passage_themes SET seq = (
     SELECT n FROM (SELECT rowid AS id, row_number() OVER (PARTITION BY theme ORDER BY passage_id) AS n

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from bot.core.db import Database
 from bot.core.films import TITLE_YEAR, unattributed_label, unattributed_target
-from bot.core.sample import LIST_CAP, IdSet, pick_ids, theme_numbered
+from bot.core.sample_store import LIST_CAP, IdSet, pick_ids, theme_numbered
 from bot.core.spoilers import Gate
 from bot.core.text import NameIndex, film_label
 from bot.discussion.rotation import RECENT_PROMPTS, RotationKey, RotationPick
@@ -349,7 +349,7 @@ class QuoteStore:
     ) -> Quote | None:
         """A random quotable passage matching every filter (keywords: all words, then any word).
 
-        Every match is equally likely, whatever the gaps between ids (bot/core/sample.py: random ids
+        Every match is equally likely, whatever the gaps between ids (bot/core/sample_store.py: random ids
         kept when they match, or a bounded list of a small set) — never a count or a sort of every
         match. `exclude` (the passage on screen) is only returned when it is the only match.
         """
@@ -374,7 +374,7 @@ class QuoteStore:
         self, filters: QuoteFilters, any_word: bool, scope: list[int] | None, by_theme: bool = False,
         gate: Gate | None = None,
     ) -> IdSet | None:
-        """The matching passage ids as bot/core/sample.py draws from them; None when nothing can match.
+        """The matching passage ids as bot/core/sample_store.py draws from them; None when nothing can match.
 
         Draws: for a film or critic scope (its passages sit anywhere among the ids), a random review of
         the scope and a random ordinal below the scope's longest review (each passage one pair);
@@ -735,7 +735,7 @@ class QuoteStore:
         ids = None if sized is None else await self._id_set(filters, False, *sized, gate=gate)
         if ids is None:
             return []
-        # Each passage equally likely (bot/core/sample.py), by draws tested row by row: no sort of the pool.
+        # Each passage equally likely (bot/core/sample_store.py), by draws tested row by row: no sort of the pool.
         chosen = set(await pick_ids(self.db, ids, POOL_SAMPLE, exclude=used, budget=POOL_DRAWS))
         chosen |= set(await pick_ids(self.db, ids, POOL_SAMPLE, budget=POOL_DRAWS))
         rows = await self.db.fetchall(

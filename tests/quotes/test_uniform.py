@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.client import FilmBot
-from bot.core import sample
+from bot.core import sample_store as sample
 from bot.core.config import Settings
 from bot.core.films import unattributed_label
 from bot.quotes.rules import QuoteFilters
