@@ -12,6 +12,7 @@ from typing import Any, Self
 import discord
 
 from bot.core.checks import client_of, require_moderator
+from bot.core.decisions import VERDICTS, decision_button, decision_view
 from bot.core.errors import user_errors
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.text import clip, inert, spoiler
@@ -45,14 +46,7 @@ class SuggestionButton(
     """A moderator approves or rejects one suggested question."""
 
     def __init__(self, action: str, suggestion_id: int, disabled: bool = False) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Approve" if action == "approve" else "Reject",
-                style=discord.ButtonStyle.success if action == "approve" else discord.ButtonStyle.danger,
-                custom_id=f"filmbot:suggest:{action}:{suggestion_id}",
-                disabled=disabled,
-            )
-        )
+        super().__init__(decision_button("suggest", action, suggestion_id, disabled))
         self.action, self.suggestion_id = action, suggestion_id
 
     @classmethod
@@ -75,7 +69,7 @@ class SuggestionButton(
                 return
             theme = bot.themes.get(decided.theme or "")
             film = await bot.store.suggestions.film_label(decided.film_id)
-            verdict = "approved ✅" if self.action == "approve" else "rejected ❌"
+            verdict = VERDICTS[self.action]
             await interaction.response.edit_message(
                 embed=suggestion_embed(
                     decided, theme_name=theme.name if theme else None, spoiler_theme=bool(theme and theme.spoiler),
@@ -86,7 +80,4 @@ class SuggestionButton(
 
 
 def suggestion_view(suggestion_id: int, *, disabled: bool = False) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(SuggestionButton("approve", suggestion_id, disabled))
-    view.add_item(SuggestionButton("reject", suggestion_id, disabled))
-    return view
+    return decision_view(SuggestionButton, suggestion_id, disabled=disabled)

@@ -12,6 +12,8 @@ from typing import Any, Self
 import discord
 
 from bot.core.checks import client_of, require_moderator
+from bot.core.decisions import VERDICTS, decision_button
+from bot.core.decisions import decision_view as shared_decision_view
 from bot.core.errors import user_errors
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
@@ -66,14 +68,7 @@ class DecisionButton(
     """A moderator approves or rejects a pending watchlist suggestion (in the log channel)."""
 
     def __init__(self, action: str, entry_id: int, disabled: bool = False) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Approve" if action == "approve" else "Reject",
-                style=discord.ButtonStyle.success if action == "approve" else discord.ButtonStyle.danger,
-                custom_id=f"filmbot:filmnight:{action}:{entry_id}",
-                disabled=disabled,
-            )
-        )
+        super().__init__(decision_button("filmnight", action, entry_id, disabled))
         self.action, self.entry_id = action, entry_id
 
     @classmethod
@@ -92,7 +87,7 @@ class DecisionButton(
                     "That suggestion was already decided.", ephemeral=True, allowed_mentions=NO_MENTIONS
                 )
                 return
-            verdict = "approved ✅" if self.action == "approve" else "rejected ❌"
+            verdict = VERDICTS[self.action]
             await interaction.response.edit_message(
                 content=f"**{inert(entry.label, 150)}** {verdict} by {moderator.mention}.",
                 embed=pending_embed(entry, verdict),  # no longer "awaiting approval"
@@ -101,10 +96,7 @@ class DecisionButton(
 
 
 def decision_view(entry_id: int, *, disabled: bool = False) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(DecisionButton("approve", entry_id, disabled))
-    view.add_item(DecisionButton("reject", entry_id, disabled))
-    return view
+    return shared_decision_view(DecisionButton, entry_id, disabled=disabled)
 
 
 class RankSelect(
