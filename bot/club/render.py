@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import discord
 
@@ -21,32 +22,42 @@ CHART_GRID = "#4e5058"
 CHART_COLOURS = ("#56b4e9", "#e69f00", "#009e73", "#f0e442", "#cc79a7")  # club first, critics second
 
 
-def chart_png(summary: Summary, title: str) -> bytes:
-    """The distribution as a bar chart. Blocking (matplotlib): call it through asyncio.to_thread.
-
-    A bare Figure with the Agg canvas, never pyplot: no global state, safe off the event loop."""
+def chart_card(width: float, height: float) -> tuple[Any, Any]:
+    """(figure, axes) on the house card background. A bare Figure with the Agg canvas, never pyplot: no
+    global state, safe off the event loop (every chart is drawn through asyncio.to_thread)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
 
-    figure = Figure(figsize=(6, 3), dpi=100, facecolor=CHART_BACKGROUND)
+    figure = Figure(figsize=(width, height), dpi=100, facecolor=CHART_BACKGROUND)
     FigureCanvasAgg(figure)
-    axes = figure.add_subplot(facecolor=CHART_BACKGROUND)
-    labels = [rules.bucket_label(i) for i in range(10)]
-    axes.bar(labels, summary.distribution, color=CHART_COLOURS[0], zorder=2)
-    axes.set_xlabel("stars", color=CHART_TEXT)
-    axes.set_ylabel("members", color=CHART_TEXT)
+    return figure, figure.add_subplot(facecolor=CHART_BACKGROUND)
+
+
+def card_png(figure: Any, axes: Any, *, title: str, grid: str, base: str) -> bytes:
+    """The house style finished (light text, a faint `grid` axis, only the `base` spine) and the PNG bytes."""
     axes.set_title(title[:80], color=CHART_TEXT)
-    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.tick_params(colors=CHART_TEXT)
-    axes.grid(axis="y", color=CHART_GRID, linewidth=0.6, zorder=1)
+    axes.grid(axis=grid, color=CHART_GRID, linewidth=0.6, zorder=1)
     for side, spine in axes.spines.items():
-        spine.set_visible(side == "bottom")
+        spine.set_visible(side == base)
         spine.set_color(CHART_GRID)
     figure.tight_layout()
     out = io.BytesIO()
     figure.savefig(out, format="png", facecolor=CHART_BACKGROUND)
     return out.getvalue()
+
+
+def chart_png(summary: Summary, title: str) -> bytes:
+    """The distribution as a bar chart. Blocking (matplotlib): call it through asyncio.to_thread."""
+    from matplotlib.ticker import MaxNLocator
+
+    figure, axes = chart_card(6, 3)
+    labels = [rules.bucket_label(i) for i in range(10)]
+    axes.bar(labels, summary.distribution, color=CHART_COLOURS[0], zorder=2)
+    axes.set_xlabel("stars", color=CHART_TEXT)
+    axes.set_ylabel("members", color=CHART_TEXT)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    return card_png(figure, axes, title=title, grid="y", base="bottom")
 
 
 def ratings_embed(label: str, summary: Summary, takes: list[tuple[str, rules.Rating]], *, bars: bool) -> discord.Embed:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.club import stats_rules
-from bot.club.render import CHART_BACKGROUND, CHART_COLOURS, CHART_GRID, CHART_TEXT
+from bot.club.render import CHART_COLOURS, CHART_TEXT, card_png, chart_card
 from bot.club.stats_rules import Gap, YearStats
 from bot.core.render import FILM_CLUB_COLOUR
 from bot.core.text import clip, film_label, inert
@@ -113,13 +113,8 @@ def stats_embed(stats: YearStats, *, chart: bool) -> discord.Embed:
 
 def chart_png(stats: YearStats) -> bytes:
     """Average rating per film, one horizontal bar each (the house chart style). Blocking: use to_thread."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     films = stats.per_film[:12][::-1]
-    figure = Figure(figsize=(7, 0.45 * len(films) + 1.2), dpi=100, facecolor=CHART_BACKGROUND)
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot(facecolor=CHART_BACKGROUND)
+    figure, axes = chart_card(7, 0.45 * len(films) + 1.2)
     labels = [s.label if len(s.label) <= 32 else s.label[:31] + "…" for s in films]
     axes.barh(labels, [s.average for s in films], color=CHART_COLOURS[0], zorder=2)
     for y, score in enumerate(films):
@@ -127,16 +122,7 @@ def chart_png(stats: YearStats) -> bytes:
                   color=CHART_TEXT, fontsize=8)
     axes.set_xlim(0, 5.6)
     axes.set_xlabel("average stars (ratings)", color=CHART_TEXT)
-    axes.set_title(f"The club's films in {stats.year}", color=CHART_TEXT)
-    axes.tick_params(colors=CHART_TEXT)
-    axes.grid(axis="x", color=CHART_GRID, linewidth=0.6, zorder=1)
-    for side, spine in axes.spines.items():
-        spine.set_visible(side == "left")
-        spine.set_color(CHART_GRID)
-    figure.tight_layout()
-    out = io.BytesIO()
-    figure.savefig(out, format="png", facecolor=CHART_BACKGROUND)
-    return out.getvalue()
+    return card_png(figure, axes, title=f"The club's films in {stats.year}", grid="x", base="left")
 
 
 async def send_stats(interaction: discord.Interaction, bot: FilmBot, guild_id: int, year: int) -> None:
