@@ -17,7 +17,8 @@ import discord
 from bot.core.checks import client_of, require_guild
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR
-from bot.core.text import attribution_line, clip, inert, spoiler
+from bot.core.spoilers import shown
+from bot.core.text import attribution_line, clip, inert
 from bot.core.time import iso
 from bot.filmnight import people_rules
 
@@ -105,10 +106,16 @@ async def spoiler_text(bot: FilmBot, film_id: int, label: str) -> str:
     budget = (1900 - 100) // len(passages)
     for passage in passages:
         who = passage.critic or f"an unattributed review (#{passage.review_id})"
-        blocks.append("> " + spoiler(inert(passage.text, budget - 120)) + "\n"
+        blocks.append("> " + shown(passage.text, True, budget - 120) + "\n"
                       + attribution_line(who, passage.outlet, label))
     head = f"🔓 Spoilers of *{inert(label, 150)}*, for you only (you recorded it as watched):\n\n"
-    return clip(head + "\n\n".join(blocks), 2000)
+    # Whole blocks only, within Discord's 2,000 characters: a cut inside `||…||` would show the rest.
+    text = head.rstrip("\n")
+    for block in blocks:
+        if len(text) + 2 + len(block) > 2000:
+            break
+        text += "\n\n" + block
+    return text
 
 
 async def record_watch(interaction: discord.Interaction, film_id: int, label: str, day: date,
