@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.client import FilmBot
 from bot.core.config import Settings
 from bot.corpus.bundle import import_bundled
-from bot.quotes.rules import QuoteFilters
+from bot.corpus.passage import QuoteFilters
 
 from .timing import median, percentile, sample_ms
 

@@ -17,12 +17,12 @@ from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.corpus import themes_for_film
 from bot.corpus.lookup import film_scope, resolve_theme, scope_themes, theme_list
+from bot.corpus.passage import QuoteFilters
 from bot.filmnight.gate import film_or_current, refuse_spoilers, spoiler_gate
 from bot.polls import rules as logic
 from bot.polls.job import PollDeadlineJob
 from bot.polls.views import VoteButton, VoteSelect, poll_embed
 from bot.quotes.render import quote_embed
-from bot.quotes.rules import QuoteFilters
 
 if TYPE_CHECKING:
     from bot.client import FilmBot

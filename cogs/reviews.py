@@ -19,8 +19,8 @@ from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, counted, inert
 from bot.corpus.lookup import critic_choices, film_choices, film_text
+from bot.corpus.passage import QuoteFilters
 from bot.filmnight.gate import spoiler_gate
-from bot.quotes.rules import QuoteFilters
 from bot.reviews.link_views import LINK_EDIT_ID, LinkButton, start_link_preview, submit_edit_form
 from bot.reviews.render import (
     changes_text,

@@ -22,6 +22,7 @@ from bot.core.spoilers import Gate, server_gate
 from bot.core.text import clip, inert
 from bot.corpus import Theme
 from bot.corpus.lookup import FilmScope, film_scope, resolve_theme, scope_themes
+from bot.corpus.passage import Quote, QuoteFilters
 from bot.discussion.render import (
     QuestionEdits,
     RenderedPrompt,
@@ -31,7 +32,6 @@ from bot.discussion.render import (
 )
 from bot.discussion.rotation import Choice, PromptUse, RotationKey, choose_passages, critic_key
 from bot.flags.views import flag_view
-from bot.quotes.rules import Quote, QuoteFilters
 
 if TYPE_CHECKING:
     from bot.client import FilmBot

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from bot.core.films import critic_key as critic_key_of
 from bot.corpus import Theme
+from bot.corpus.passage import Quote
 from bot.discussion.stance import disagree, side_of, stance
-from bot.quotes.rules import Quote
 
 
 @dataclass(frozen=True)

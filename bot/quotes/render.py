@@ -8,7 +8,7 @@ from bot.core.films import unattributed_label
 from bot.core.render import FILM_CLUB_COLOUR
 from bot.core.text import attribution_line, clip, film_label, inert, quote_block
 from bot.corpus import Theme
-from bot.quotes.rules import Quote
+from bot.corpus.passage import Quote
 
 # Why the passage's own text was found to spoil (bot/corpus/reasons.py SpoilerReason keys), as the
 # embed says it: never the spoiler itself.

@@ -18,10 +18,10 @@ from bot.core.render import NO_MENTIONS
 from bot.core.spoilers import Gate, server_gate
 from bot.core.text import clip, context_window, film_label, inert, spoiler
 from bot.corpus.lookup import film_names
+from bot.corpus.passage import QuoteFilters
 from bot.films.rules import parse_ref
 from bot.flags.views import flag_view
 from bot.quotes.render import is_spoiler, quote_embed
-from bot.quotes.rules import QuoteFilters
 
 if TYPE_CHECKING:
     from bot.client import FilmBot

@@ -15,7 +15,7 @@ from bot.core.inputs import scrub
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import TEXT_INPUT_VALUE_MAX, clip, counted, inert
-from bot.quotes.rules import QuoteFilters
+from bot.corpus.passage import QuoteFilters
 from bot.reviews.render import PER_PAGE, added_text, list_embed
 from bot.reviews.rules import ReviewMeta, prepare
 

@@ -177,5 +177,6 @@ def test_corpus_package_imports_only_standard_library() -> None:
 
 
 # Not pure text: the corpus SQL, the bundled import, the Discord-side lookup (autocomplete choices), article
-# extraction (trafilatura, run in the worker) and the preview CLI (it fetches a URL with the bot's fetch rules).
-IO_MODULES = {"store", "bundle", "bundle_store", "lookup", "article", "preview"}
+# extraction (trafilatura, run in the worker), the preview CLI (it fetches a URL with the bot's fetch rules) and
+# passage (the Quote type every feature shares; pure, but it names core.films' label for unattributed reviews).
+IO_MODULES = {"store", "bundle", "bundle_store", "lookup", "article", "preview", "passage"}

@@ -311,7 +311,7 @@ async def test_schedule_set_after_new_object_restart_is_used(world, settings, fr
 
 async def test_discuss_rotation_continues_across_new_objects(world, settings, fresh):
     """No nostalgia passage repeats until the theme is used up, with new-process restarts in between."""
-    from bot.quotes.rules import QuoteFilters
+    from bot.corpus.passage import QuoteFilters
 
     pool = await world.bot.store.quotes.passages_for(QuoteFilters(theme="nostalgia"))
     assert len(pool) >= 3

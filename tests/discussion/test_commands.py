@@ -7,10 +7,10 @@ import re
 
 import discord
 
+from bot.corpus.passage import QuoteFilters
 from bot.discussion.post import AUTO_ARCHIVE_MINUTES, post_prompt
 from bot.discussion.question import strip_instructions
 from bot.discussion.stance import side_of, stance
-from bot.quotes.rules import QuoteFilters
 from tests.helpers import assert_no_pings, film_theme, rows, table_digest
 
 # Every seed passage tagged `ending` uses one of these (the tagger's phrases, incl. its continuation rule).

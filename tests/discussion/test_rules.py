@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from bot.corpus import load_themes, themes_for_film
+from bot.corpus.passage import Quote
 from bot.discussion.question import absent_names, strip_instructions
 from bot.discussion.render import QuestionEdits, render_prompt, thread_name
 from bot.discussion.rotation import RotationState, choose_passages, critic_key
-from bot.quotes.rules import Quote
 
 THEMES = load_themes(Path(__file__).resolve().parents[2] / "data" / "themes.toml")
 ENDING, NOSTALGIA = THEMES["ending"], THEMES["nostalgia"]

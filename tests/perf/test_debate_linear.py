@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from bot.corpus import load_themes
+from bot.corpus.passage import Quote
 from bot.discussion import rotation
 from bot.discussion.rotation import MAX_CANDIDATES, RotationState, choose_passages
 from bot.discussion.stance import side_of
-from bot.quotes.rules import Quote
 
 THEMES = load_themes(Path(__file__).resolve().parents[2] / "data" / "themes.toml")
 ENDING = THEMES["ending"]

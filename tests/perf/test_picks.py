@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from bot.quotes.rules import QuoteFilters
+from bot.corpus.passage import QuoteFilters
 from bot.quotes.store import POOL_EXACT
 
 

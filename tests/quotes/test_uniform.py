@@ -13,7 +13,7 @@ from bot.client import FilmBot
 from bot.core import sample_store as sample
 from bot.core.config import Settings
 from bot.core.films import unattributed_label
-from bot.quotes.rules import QuoteFilters
+from bot.corpus.passage import QuoteFilters
 
 PICKS = 3000
 # (film, critic) of each review; each review's passages: quotable ones between runs of unquotable ones,

@@ -1,4 +1,5 @@
-"""What a quote is and what a member can filter quotes by: pure domain types."""
+"""What a quote is (a corpus passage with its attribution) and what a member can filter quotes by: pure
+domain types every feature that shows passages shares (quotes, discussion, flags, reviews)."""
 
 from __future__ import annotations
 
