@@ -907,23 +907,27 @@ async def least_loop_gap(make_work: Callable[[], Awaitable[Any]], tries: int = 3
     return best
 
 
-async def longest_loop_gap(work: Awaitable[Any]) -> tuple[float, Any]:
-    """Run `work` while a 5 ms ticker runs on the loop: (the longest gap between ticks in s, its result
-    or the exception it raised)."""
+async def longest_loop_gap(
+    work: Awaitable[Any], clock: Callable[[], float] | None = None, tick: float = 0.005
+) -> tuple[float, Any]:
+    """Run `work` while a `tick` ticker runs on the loop: (the longest gap between ticks in s, its result
+    or the exception it raised). The default clock is wall time, which also catches blocking waits;
+    `time.thread_time` counts only the CPU the loop's thread spent, which a loaded machine cannot inflate."""
     import time
 
+    read = clock or time.perf_counter
     gaps = [0.0]
     done = asyncio.Event()
 
     async def ticker() -> None:
-        last = time.perf_counter()
+        last = read()
         while not done.is_set():
-            await asyncio.sleep(0.005)
-            now = time.perf_counter()
+            await asyncio.sleep(tick)
+            now = read()
             gaps.append(now - last)
             last = now
 
-    tick = asyncio.create_task(ticker())
+    ticking = asyncio.create_task(ticker())
     await asyncio.sleep(0.01)
     try:
         result: Any = await work
@@ -931,5 +935,5 @@ async def longest_loop_gap(work: Awaitable[Any]) -> tuple[float, Any]:
         result = error
     finally:
         done.set()
-        await tick
+        await ticking
     return max(gaps), result

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from bot.core.refusals import UserError
 from bot.core.spoilers import take_text
-from bot.core.text import clip, counted, has_control_chars, inert
+from bot.core.text import PING, clip, counted, has_control_chars, inert
 
 TAKE_MAX = 280
 GAME_ROUNDS_MAX = 10
@@ -21,7 +21,6 @@ DIGEST_HOURS_MAX = 168
 ANSWERS = ("critic", "club")
 BAR = "█"
 
-_MENTION = re.compile(r"@(everyone|here)\b|<@[!&]?\d+>|<#\d+>", re.IGNORECASE)
 _LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")
 
 
@@ -66,7 +65,7 @@ def validate_take(take: str | None) -> str | None:
         return None
     if len(text) > TAKE_MAX:
         raise UserError(f"A take is at most {TAKE_MAX} characters (yours has {len(text)}).")
-    if _MENTION.search(text):
+    if PING.search(text):
         raise UserError("Takes can't mention anyone (@everyone, @here, members, roles or channels).")
     if _LINK.search(text):
         raise UserError("Takes can't contain markdown links; paste the plain address instead.")

@@ -24,6 +24,9 @@ _URL = r"(?P<url><[^: >]+:\/[^ >]+>|(?:https?|steam):\/\/[^\s<]+[^<.,:;\"\'\]\s]
 _MARKDOWN = r"(?P<markdown>[_\\~|\*`]|^>(?:>>)?\s|\[.+\]\(.+\)|^#{1,3}|^\s*-)"
 _ESCAPE = re.compile(f"(?:{_URL}|{_MARKDOWN})", re.MULTILINE)
 _MENTION = re.compile(r"@(everyone|here|[!&]?[0-9]{17,20})")
+# A ping in any spelling Discord parses: a user, role or channel mention, @everyone or @here. Members'
+# text that is shown to a whole server (takes, suggested questions) may carry none.
+PING = re.compile(r"<[@#][!&]?\d+>|@(?:everyone|here)\b", re.IGNORECASE)
 # C0 controls and DEL, except tab, newline and carriage return: never part of what a member means to type.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

@@ -6,15 +6,14 @@ import re
 from dataclasses import dataclass
 
 from bot.core.refusals import UserError
+from bot.core.text import PING
 
 QUESTION_MIN = 10
 QUESTION_MAX = 300  # what a prompt shows of a question (discussion/render.QUESTION_MAX)
 SUGGEST_EVERY_S = 3600  # one suggestion per member per hour, whatever became of the last one
 ANY_THEME = "*"  # theme_questions.theme of an approved question offered under every non-spoiler theme
 
-# Pings in every spelling Discord parses (users, roles, channels, @everyone/@here), and links of any kind:
-# a question is shown to the whole server, so it may carry neither.
-_MENTION = re.compile(r"<[@#][!&]?\d+>|@(?:everyone|here)\b", re.IGNORECASE)
+# A question is shown to the whole server: it may carry no ping (core.text.PING) and no link of any kind.
 _LINK = re.compile(r"\b(?:https?://|www\.|discord\.gg/|discord(?:app)?\.com/invite)|\]\(", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -40,7 +39,7 @@ def clean_question(text: str) -> str:
         raise UserError(f"A question needs at least {QUESTION_MIN} characters.")
     if len(question) > QUESTION_MAX:
         raise UserError(f"A question can be at most {QUESTION_MAX} characters (this one has {len(question):,}).")
-    if _MENTION.search(question):
+    if PING.search(question):
         raise UserError("A suggested question can't mention members, roles, channels, @everyone or @here.")
     if _LINK.search(question):
         raise UserError("A suggested question can't contain links.")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
+from collections.abc import Awaitable
 from pathlib import Path
+from typing import Any
 
 from bot.core.config import DEFAULT_DATA_DIR
 from bot.corpus.bundle import import_bundled
-from tests.helpers import msgs
+from tests.helpers import longest_loop_gap, msgs
 
 
 def honest_text(size: int, salt: int) -> str:
@@ -22,33 +23,14 @@ def honest_text(size: int, salt: int) -> str:
     return body
 
 
-async def longest_gap_while(work) -> tuple[float, object]:
-    """Run `work` while a 10 ms ticker runs on the loop; the longest stretch of CPU the loop's thread
-    spent between two ticks, in seconds.
+async def longest_gap_while(work: Awaitable[Any]) -> tuple[float, Any]:
+    """The longest stretch of CPU the loop's thread spent between two 10 ms ticks while `work` ran.
 
     CPU time of the loop's thread, not wall time: on a loaded machine the OS may preempt the process for
     hundreds of ms, which is no stall of ours (a wall-clock gap made this test fail under load), while
     work done on the loop, the thing this guards against, is counted in full whatever the load.
     """
-    gaps: list[float] = []
-    done = asyncio.Event()
-
-    async def ticker() -> None:
-        last = time.thread_time()
-        while not done.is_set():
-            await asyncio.sleep(0.01)
-            now = time.thread_time()
-            gaps.append(now - last)
-            last = now
-
-    tick = asyncio.create_task(ticker())
-    await asyncio.sleep(0.02)
-    try:
-        result = await work
-    finally:
-        done.set()
-        await tick
-    return max(gaps), result
+    return await longest_loop_gap(work, clock=time.thread_time, tick=0.01)
 
 
 async def test_review_import_of_1_5_mb_keeps_the_loop_ticking(world):
