@@ -102,6 +102,8 @@ def write(target: Path, reviews: int = REVIEWS, template_count: int = TEMPLATES)
     pool = templates(template_count)
     processed = time.perf_counter() - started
     conn = sqlite3.connect(building, isolation_level=None)
+    for name, arity, function in database._SQL_FUNCTIONS:  # the triggers' SQL functions (film_key …)
+        conn.create_function(name, arity, function, deterministic=True)
     conn.execute("PRAGMA synchronous=OFF")
     # The FTS rows are written in one statement at the end (as the trigger would, quotable only).
     (trigger,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'passages_ai'").fetchone()

@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.core.config import DEFAULT_DATA_DIR
 
-from . import concurrency_bench, corpus_1m, pick_bench, scheduler_bench, size_bench
+from . import concurrency_bench, corpus_1m, every_command, pick_bench, scheduler_bench, size_bench
 
 Row = Callable[..., None]
 
@@ -32,6 +32,27 @@ async def sizes(corpora: dict[str, tuple[Path, Path]], repeat: int, votes: int, 
         await size_bench.measure(label, copy, data_dir, repeat, row, votes=votes)
         for stale in copy.parent.glob(copy.name + "*"):
             stale.unlink()
+
+
+async def commands(corpora: dict[str, tuple[Path, Path]], repeat: int, row: Row, work: Path) -> None:
+    """Every registered command (bench/every_command.py) at each size, with its exact-replay floor."""
+    for label, (database, data_dir) in corpora.items():
+        copy = size_bench.work_copy(database, work / f"commands-{label}.db")
+        passages = _passages(copy)
+        results = await every_command.measure(copy, data_dir, repeat)
+        every_command.rows(results, passages, row)
+        for stale in copy.parent.glob(copy.name + "*"):
+            stale.unlink()
+
+
+def _passages(database: Path) -> int:
+    import sqlite3
+
+    conn = sqlite3.connect(database)
+    try:
+        return int(conn.execute("SELECT max(id) FROM passages").fetchone()[0] or 0)
+    finally:
+        conn.close()
 
 
 async def servers(database: Path, data_dir: Path, guilds: int, rounds: int, row: Row, work: Path) -> None:
@@ -113,6 +134,13 @@ def sections(args: Any, large_data_dir: Path, large_reviews: int, row: Row,
             corpora["1m"] = (corpus_1m.ensure(), corpus_1m.data_dir())
         await sizes(corpora, 10 if args.quick else 100, 300 if args.quick else 3000, row, work)
 
+    async def run_commands() -> None:
+        corpora = {"seeds": (await pick_bench.cached_database(DEFAULT_DATA_DIR, "seeds"), DEFAULT_DATA_DIR),
+                   "large": (await large(), large_data_dir)}
+        if not args.quick:
+            corpora["1m"] = (corpus_1m.ensure(), corpus_1m.data_dir())
+        await commands(corpora, 3 if args.quick else 20, row, work)
+
     async def run_servers() -> None:
         await servers(await large(), large_data_dir, 50 if args.quick else 200, 1 if args.quick else 3, row, work)
 
@@ -123,7 +151,7 @@ def sections(args: Any, large_data_dir: Path, large_reviews: int, row: Row,
         await scheduler(500 if args.quick else 5000, 1000 if args.quick else 10_000, 200 if args.quick else 2000,
                         row, work)
 
-    return {"sizes": run_sizes, "concurrency": run_servers, "startup": run_startup, "scheduler": run_scheduler}
+    return {"sizes": run_sizes, "commands": run_commands, "concurrency": run_servers, "startup": run_startup, "scheduler": run_scheduler}
 
 
 async def run(args: Any, large_data_dir: Path, large_reviews: int, row: Row, work: Path) -> None:
