@@ -32,6 +32,8 @@ from bot.quotes.views import AnotherQuoteButton, ContextButton, gate_here, send_
 if TYPE_CHECKING:
     from bot.client import FilmBot
 
+CRITICS_READ = 120  # /critics reads this many reviews: more lines than one embed description holds
+
 
 class Quotes(commands.Cog):
     """Quote critics by film, critic, theme or keywords."""
@@ -120,15 +122,20 @@ class Quotes(commands.Cog):
     @app_commands.command(name="critics", description="List the critics and reviews in the corpus.")
     async def critics(self, interaction: discord.Interaction) -> None:
         """List the critics and reviews in the corpus."""
-        rows = await self.bot.store.quotes.critics()
+        # The first reviews only (no line is shorter than ~35 characters: 120 fill the message), and the total.
+        rows = await self.bot.store.quotes.critics(limit=CRITICS_READ)
+        total = await self.bot.store.quotes.reviews_count()
         lines: list[str] = []
         budget = 3_900  # of the description's 4,096, leaving room for the "and N more" line
         for shown, row in enumerate(rows):
             line = critic_line(row)
             if sum(len(x) + 1 for x in lines) + len(line) > budget:
-                lines.append(f"…and {len(rows) - shown} more reviews: `/review list` pages through them all.")
+                lines.append(f"…and {total - shown} more reviews: `/review list` pages through them all.")
                 break
             lines.append(line)
+        else:
+            if total > len(rows):
+                lines.append(f"…and {total - len(rows)} more reviews: `/review list` pages through them all.")
         embed = discord.Embed(
             title="Critics in the corpus", description="\n".join(lines) or "No reviews yet.", colour=FILM_CLUB_COLOUR
         )

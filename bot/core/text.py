@@ -140,6 +140,14 @@ def has_control_chars(text: str) -> bool:
 _WORD_START = re.compile(r"(?<=\W)\w")
 
 
+def _position(keys: list[str], names: list[str], key: str, name: str) -> int:
+    """Where (key, name) goes in the parallel sorted lists (sorted by key, then name)."""
+    at = bisect_left(keys, key)
+    while at < len(keys) and keys[at] == key and names[at] < name:
+        at += 1
+    return at
+
+
 class NameIndex:
     """Names found by what a member types, per keystroke in O(log n + 25): built once per list of names
     (kept with the summary it comes from), never a casefold or sort of every name per keystroke.
@@ -157,6 +165,40 @@ class NameIndex:
         words = sorted((key[m.start():], name) for key, name in keyed for m in _WORD_START.finditer(key))
         self._word_keys = [key for key, _ in words]
         self._word_names = [name for _, name in words]
+
+    def add(self, name: str) -> None:
+        """One more name (a corpus write's new critic or film): O(log n) to find, one list insert each."""
+        key = name.casefold()
+        at = bisect_left(self._keys, key)
+        while at < len(self._keys) and self._keys[at] == key:
+            if self._names[at] == name:
+                return
+            at += 1
+        self._insert(self._keys, self._names, key, name)
+        for match in _WORD_START.finditer(key):
+            self._insert(self._word_keys, self._word_names, key[match.start():], name)
+
+    def remove(self, name: str) -> None:
+        """The name no longer listed (its last review removed)."""
+        key = name.casefold()
+        self._delete(self._keys, self._names, key, name)
+        for match in _WORD_START.finditer(key):
+            self._delete(self._word_keys, self._word_names, key[match.start():], name)
+
+    @staticmethod
+    def _insert(keys: list[str], names: list[str], key: str, name: str) -> None:
+        at = _position(keys, names, key, name)
+        keys.insert(at, key)
+        names.insert(at, name)
+
+    @staticmethod
+    def _delete(keys: list[str], names: list[str], key: str, name: str) -> None:
+        at = bisect_left(keys, key)
+        while at < len(keys) and keys[at] == key:
+            if names[at] == name:
+                del keys[at], names[at]
+                return
+            at += 1
 
     def matches(self, typed: str, limit: int = 25) -> list[str]:
         wanted = (typed or "").casefold().strip()

@@ -11,6 +11,7 @@ from bot.core.db import Database, inserted_id
 from bot.core.store import AuditStore
 from bot.core.time import utc_now_iso
 from bot.corpus import TaggedPassage
+from bot.corpus.changes_store import corpus_write
 from bot.corpus.reasons import SpoilerReason
 from bot.films.store import FilmStore
 
@@ -166,7 +167,8 @@ class CorpusWriter:
         self, *, passage_id: int, theme: str, action: str, actor_id: int, guild_id: int | None
     ) -> bool:
         """Record a moderator's tag/untag of a passage (it survives retags) and apply it; False if nothing changed."""
-        async with self.db.corpus_transaction() as conn:
+        async with corpus_write(self.db) as write:  # the summaries follow the review's new tags
+            conn = write.conn
             async with conn.execute(
                 "SELECT 1 FROM passage_themes WHERE passage_id = ? AND theme = ?", (passage_id, theme)
             ) as cur:
@@ -179,6 +181,8 @@ class CorpusWriter:
             )
             async with conn.execute("SELECT review_id FROM passages WHERE id = ?", (passage_id,)) as cur:
                 row = await cur.fetchone()
+            if row is not None:
+                await write.touching(row[0])
             await CorpusWriter.apply_overrides(conn, row[0] if row else None)
             changed = tagged != (action == "add")
             await AuditStore.record(

@@ -14,6 +14,7 @@ from bot.core.refusals import UserError
 from bot.core.store import AuditStore, CloseStates
 from bot.core.text import clip
 from bot.core.time import iso
+from bot.corpus.changes_store import corpus_write
 from bot.filmnight.rules import Entry, FilmName, Pick, Screening
 
 SELECT_LABEL_MAX = 100  # Discord's limit on a select option's label: what a pick's menus show
@@ -81,8 +82,10 @@ class FilmNightStore:
         already listed (not yet watched) gets their support instead, so 20 members adding the same
         film at once make one entry with 20 supporters. `film` is a typed name or a catalogue id.
         """
-        async with self.db.corpus_transaction() as conn:  # ensure may give a reviewed film its year
+        async with corpus_write(self.db) as write:  # ensure may give a reviewed film its year
+            conn = write.conn
             film_id = film if isinstance(film, int) else await FilmStore.ensure(conn, film.title, film.year)
+            await write.film(film_id)
             cur = await conn.execute(
                 "INSERT OR IGNORE INTO watchlist(guild_id, film_id, note, suggested_by, status, added_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
@@ -104,9 +107,11 @@ class FilmNightStore:
     ) -> tuple[int, int]:
         """(added, already listed), all in one transaction with one audit entry."""
         added = 0
-        async with self.db.corpus_transaction() as conn:
+        async with corpus_write(self.db) as write:
+            conn = write.conn
             for film in films:
                 film_id = await FilmStore.ensure(conn, film.title, film.year)
+                await write.film(film_id)
                 cur = await conn.execute(
                     "INSERT OR IGNORE INTO watchlist(guild_id, film_id, suggested_by, status, added_at)"
                     " VALUES (?, ?, ?, 'active', ?)",

@@ -11,6 +11,7 @@ import aiosqlite
 from bot.core.db import Database
 from bot.core.store import AuditStore
 from bot.core.time import from_iso, iso, utc_now_iso
+from bot.corpus.changes_store import corpus_write
 from bot.corpus.store import HIDDEN_IDS, CorpusWriter
 from bot.flags.rules import FLAG_WINDOW_SECONDS, FLAGS_PER_HOUR, Decision, FlaggedPassage, Marks, Reason
 
@@ -94,7 +95,8 @@ class FlagStore:
         spoiler and trim are stored by review body hash and passage text: corpus-wide, and kept
         across restarts and re-imports of an unchanged review.
         """
-        async with self.db.corpus_transaction() as conn:
+        async with corpus_write(self.db) as write:  # the summaries follow what is hidden
+            conn = write.conn
             async with conn.execute(
                 "SELECT r.body_hash, p.text, p.review_id FROM passages p JOIN reviews r ON r.id = p.review_id"
                 " WHERE p.id = ?", (passage_id,),
@@ -103,6 +105,7 @@ class FlagStore:
             if found is None:
                 return None
             body_hash, text, review_id = found
+            await write.touching(review_id)
             before = await _marks(conn, body_hash, text)
             after = before.after(decision, sentence)
             if after != before:

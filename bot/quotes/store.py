@@ -10,7 +10,7 @@ import random
 import sqlite3
 from collections.abc import Awaitable, Callable
 from contextlib import closing
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from bot.core.db import Database
@@ -18,10 +18,12 @@ from bot.core.films import TITLE_YEAR, unattributed_label, unattributed_target
 from bot.core.sample_store import LIST_CAP, IdSet, pick_ids, theme_numbered
 from bot.core.spoilers import Gate
 from bot.core.text import NameIndex, film_label
+from bot.corpus.changes_store import log_of
 from bot.corpus.passage import SEARCH_CANDIDATES, Quote, QuoteFilters
 from bot.discussion.rotation import RECENT_PROMPTS, RotationKey, RotationPick
 from bot.films.rules import norm_key, parse_ref
 from bot.quotes import fts
+from bot.quotes.summary import Summary, film_order
 
 # A trimmed passage is quoted as the one sentence a moderator kept (m: its passage_marks row, if any).
 _QUOTE_COLUMNS = """
@@ -97,41 +99,40 @@ SCOPES_KEPT = 256  # film/critic scopes kept in memory (review id lists), oldest
 PASSAGES_PER_REVIEW = 10  # about what a review segments into: sizes a scope against a theme's tag count
 
 
-@dataclass
-class _Summary:
-    """Corpus summaries kept in memory; exact until the next corpus write (Database.corpus_version)."""
-
-    version: int
-    films: list[tuple[int, str, int | None, int]] | None = None
-    critics: list[dict[str, Any]] | None = None
-    critic_names: list[str] | None = None
-    named_critics: list[str] | None = None
-    film_index: dict[Any, set[int]] | None = None
-    theme_counts: dict[str | None, dict[str, int]] = field(default_factory=dict)
-    # review ids by film id, by casefolded critic or outlet, and the unattributed ones
-    reviews_by_film: dict[int, list[int]] | None = None
-    reviews_by_name: dict[str, list[int]] | None = None
-    unattributed: list[int] | None = None
-    unattributed_ids: frozenset[int] | None = None  # the same, as a set (knows_critic)
-    name_indexes: dict[str, NameIndex] = field(default_factory=dict)  # autocomplete (name_matches)
-    # one more than the highest passage ordinal of a (film, critic) scope's reviews: its picks' draws
-    ordinal_spans: dict[tuple[str | None, str | None], int] = field(default_factory=dict)
-    scopes: dict[tuple[str | None, str | None], list[int]] = field(default_factory=dict)  # _scope's answers
-
-
 T = TypeVar("T")
 
 
 class QuoteStore:
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._summary = _Summary(-1)
+        self._summary = Summary(-1)
         self._loads: dict[tuple[int, str], asyncio.Future[Any]] = {}
 
-    def _cache(self) -> _Summary:
-        if self._summary.version != self.db.corpus_version:
-            self._summary = _Summary(self.db.corpus_version)
+    def _cache(self) -> Summary:
+        """The summaries, brought up to the corpus version by the writes' recorded changes
+        (bot/corpus/changes_store.py); rebuilt field by field on use only after a write that recorded none.
+
+        While a recorded write is open, its uncommitted rows are not the corpus yet: the summaries as they
+        were answer (fields missing then are read but not kept: `_fresh`)."""
+        summary, current = self._summary, self.db.corpus_version
+        if summary.version == current:
+            return summary
+        log = log_of(self.db)
+        changes = log.since(summary.version, current) if summary.version >= 0 else None
+        if changes is None and log.open and summary.version >= 0:
+            pending = log.since(summary.version, current - 1)  # up to the open write's start
+            if pending is not None:
+                summary.apply(pending, current - 1)
+                return summary
+        if changes is not None:
+            summary.apply(changes, current)
+        else:
+            self._summary = Summary(current)
         return self._summary
+
+    def _fresh(self, cache: Summary) -> bool:
+        """True when what is read now may be kept in `cache` (it is at the corpus version)."""
+        return cache.version == self.db.corpus_version
 
     async def _load_once(self, name: str, load: Callable[[], Awaitable[T]]) -> T:
         """Run `load` once for every caller waiting on the same cold summary.
@@ -179,14 +180,15 @@ class QuoteStore:
             params.append(expression or '""')
         return clauses, params
 
-    async def _review_index(self) -> _Summary:
+    async def _review_index(self) -> Summary:
         cache = self._cache()
         if cache.reviews_by_film is None:
             return await self._load_once("reviews", self._load_review_index)
         return cache
 
-    async def _load_review_index(self) -> _Summary:
-        cache, version = self._cache(), self.db.corpus_version
+    async def _load_review_index(self) -> Summary:
+        cache = self._cache()
+        version = cache.version
         rows = await self.db.fetchall("SELECT id, film_id, critic, outlet FROM reviews ORDER BY id")
         by_film: dict[int, list[int]] = {}
         by_name: dict[str, list[int]] = {}
@@ -200,7 +202,7 @@ class QuoteStore:
                 by_name.setdefault(name, []).append(review_id)
         if version == self.db.corpus_version:
             cache.reviews_by_film, cache.reviews_by_name, cache.unattributed = by_film, by_name, unattributed
-        return _Summary(version, reviews_by_film=by_film, reviews_by_name=by_name, unattributed=unattributed)
+        return Summary(version, reviews_by_film=by_film, reviews_by_name=by_name, unattributed=unattributed)
 
     async def _film_index(self) -> dict[Any, set[int]]:
         """Film ids by casefolded title, by (casefolded title, year) and by id; kept until a corpus write."""
@@ -210,7 +212,8 @@ class QuoteStore:
         return await self._load_once("film_index", self._load_film_index)
 
     async def _load_film_index(self) -> dict[Any, set[int]]:
-        cache, version = self._cache(), self.db.corpus_version
+        cache = self._cache()
+        version = cache.version
         index: dict[Any, set[int]] = {}
         for film_id, title, year, _ in await self.films():
             index.setdefault(norm_key(title), set()).add(film_id)
@@ -243,13 +246,14 @@ class QuoteStore:
         if not filters.film and not filters.critic:
             return None
         key = (filters.film, filters.critic)
-        cached = self._cache().scopes.get(key)
+        cache = self._cache()
+        cached = cache.scopes.get(key)
         if cached is not None:
             return cached
-        version = self.db.corpus_version
+        version = cache.version
         scope = await self._load_scope(filters)
-        if version == self.db.corpus_version:
-            scopes = self._cache().scopes
+        if version == self.db.corpus_version and self._fresh(cache):
+            scopes = cache.scopes
             if len(scopes) >= SCOPES_KEPT:
                 scopes.pop(next(iter(scopes)))
             scopes[key] = scope
@@ -445,7 +449,7 @@ class QuoteStore:
         cache = self._cache()
         key = (filters.film, filters.critic)
         if key not in cache.ordinal_spans:
-            version = self.db.corpus_version
+            version = cache.version
             top = await self.db.fetchval(
                 "SELECT max((SELECT max(ordinal) FROM passages WHERE review_id = j.value)) FROM json_each(?) j",
                 (json.dumps(scope),),
@@ -547,7 +551,8 @@ class QuoteStore:
         return dict(await self._load_once(f"theme_counts:{key}", lambda: self._load_theme_counts(key)))
 
     async def _load_theme_counts(self, key: str | None) -> dict[str, int]:
-        cache, version = self._cache(), self.db.corpus_version
+        cache = self._cache()
+        version = cache.version
         if key is None:
             # Every passage is tagged; the counts are of quotable ones (what prompts and quotes can use).
             rows = await self.db.fetchall(
@@ -574,50 +579,84 @@ class QuoteStore:
         return list(await self._load_once("films", self._load_films))
 
     async def _load_films(self) -> list[tuple[int, str, int | None, int]]:
-        cache, version = self._cache(), self.db.corpus_version
+        cache = self._cache()
+        version = cache.version
         rows = await self.db.fetchall(
             "SELECT f.id, f.title, f.year, count(r.id) FROM films f JOIN reviews r ON r.film_id = f.id"
             " GROUP BY f.id ORDER BY f.title COLLATE NOCASE"
         )
-        films = [tuple(row) for row in rows]
+        films = sorted((tuple(row) for row in rows), key=film_order)  # ties by id: the order writes keep
         if version == self.db.corpus_version:
             cache.films = films
         return films
 
-    async def critics(self) -> list[dict[str, Any]]:
-        """One row per review author: named critics grouped, unattributed reviews one by one."""
-        cache = self._cache()
-        if cache.critics is not None:
-            return list(cache.critics)  # rows are shared: callers only read them
-        return list(await self._load_once("critics", self._load_critics))
+    async def critics(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """Review authors, one row per review: named critics (by name, then review), then unattributed
+        reviews; the first `limit` of them (None: all, for tests), read when asked, never kept: the
+        /critics list shows what fits in one message."""
+        named = await self.db.fetchall(self._critics_sql("r.critic IS NOT NULL", "r.critic COLLATE NOCASE, r.id"),
+                                       (-1 if limit is None else limit,))
+        rest = -1 if limit is None else max(0, limit - len(named))
+        unnamed = await self.db.fetchall(self._critics_sql("r.critic IS NULL", "r.id"), (rest,)) if rest else []
+        return [dict(zip(row.keys(), tuple(row), strict=True)) for row in [*named, *unnamed]]
 
-    async def _load_critics(self) -> list[dict[str, Any]]:
-        cache, version = self._cache(), self.db.corpus_version
-        rows = await self.db.fetchall(
+    @staticmethod
+    def _critics_sql(where: str, order: str) -> str:
+        return (
             "SELECT r.id, r.critic, r.outlet, f.title, f.year,"
             f" (SELECT count(*) FROM passages p WHERE p.review_id = r.id AND p.quotable = 1 AND {_visible('p.id')})"
-            " AS passages"
-            " FROM reviews r JOIN films f ON f.id = r.film_id ORDER BY r.critic IS NULL, r.critic, r.id"
+            f" AS passages FROM reviews r JOIN films f ON f.id = r.film_id WHERE {where} ORDER BY {order} LIMIT ?"
         )
-        critics = [dict(zip(row.keys(), tuple(row), strict=True)) for row in rows]
+
+    async def reviews_count(self) -> int:
+        """How many reviews the corpus holds (the films summary's counts)."""
+        return sum(count for *_, count in await self.films())
+
+    async def film_passages(self, film_id: int) -> int:
+        """Quotable, visible passages of one film's reviews (its reviews' rows only)."""
+        return int(await self.db.fetchval(
+            "SELECT count(*) FROM reviews r JOIN passages p ON p.review_id = r.id"
+            f" WHERE r.film_id = ? AND p.quotable = 1 AND {_visible('p.id')}", (film_id,),
+        ) or 0)
+
+    async def _bylines(self) -> Summary:
+        """Reviews per critic name and per outlet name (one grouped read, then kept by the writes)."""
+        cache = self._cache()
+        if cache.critic_reviews is None or cache.outlet_reviews is None:
+            return await self._load_once("bylines", self._load_bylines)
+        return cache
+
+    async def _load_bylines(self) -> Summary:
+        cache = self._cache()
+        version = cache.version
+        rows = await self.db.fetchall(
+            "SELECT critic, outlet, count(*) FROM reviews WHERE critic IS NOT NULL OR outlet IS NOT NULL"
+            " GROUP BY critic, outlet"
+        )
+        critics: dict[str, int] = {}
+        outlets: dict[str, int] = {}
+        for critic, outlet, count in rows:
+            for counts, name in ((critics, critic), (outlets, outlet)):
+                if name:
+                    counts[name] = counts.get(name, 0) + count
         if version == self.db.corpus_version:
-            cache.critics = critics
-        return critics
+            cache.critic_reviews, cache.outlet_reviews = critics, outlets
+        return Summary(version, critic_reviews=critics, outlet_reviews=outlets)
 
     async def name_matches(self, kind: str, typed: str) -> list[str]:
         """Up to 25 names for an autocomplete: kind "films" (film labels), "critics" (critic_names) or
-        "named_critics"; from a NameIndex built once per corpus version."""
+        "named_critics"; from a NameIndex built once, then kept by the corpus writes (Summary.apply)."""
         cache = self._cache()
         index = cache.name_indexes.get(kind)
         if index is None:
-            version = self.db.corpus_version
+            version = cache.version
             if kind == "films":
                 names = [film_label(title, year) for _, title, year, _ in await self.films()]
             else:
                 names = await (self.critic_names() if kind == "critics" else self.named_critics())
             index = NameIndex(names)
             if version == self.db.corpus_version:
-                self._cache().name_indexes[kind] = index
+                cache.name_indexes[kind] = index
         return index.matches(typed)
 
     async def knows_critic(self, name: str) -> bool:
@@ -638,29 +677,31 @@ class QuoteStore:
         return review_id in index.unattributed_ids and unattributed_label(review_id).casefold() == wanted
 
     async def critic_names(self) -> list[str]:
-        """Named critics and outlets once each, then each unattributed review by its stable label."""
+        """Named critics, then outlets not already named, once each (sorted); then each unattributed
+        review by its stable label."""
         cache = self._cache()
         if cache.critic_names is not None:
             return list(cache.critic_names)
-        version = self.db.corpus_version
-        names: dict[str, None] = {}
-        for row in await self.critics():
-            for name in (row["critic"], row["outlet"]):
-                if name:
-                    names.setdefault(name)
-            if not row["critic"]:
-                names.setdefault(unattributed_label(row["id"]))
+        version = cache.version
+        bylines = await self._bylines()
+        index = await self._review_index()
+        assert bylines.critic_reviews is not None and bylines.outlet_reviews is not None
+        names = dict.fromkeys(sorted(bylines.critic_reviews, key=str.casefold))
+        names.update(dict.fromkeys(sorted(bylines.outlet_reviews, key=str.casefold)))
+        names.update(dict.fromkeys(unattributed_label(review_id) for review_id in index.unattributed or ()))
         result = list(names)
         if version == self.db.corpus_version:
-            self._cache().critic_names = result
+            cache.critic_names = result
         return list(result)
 
     async def named_critics(self) -> list[str]:
         """Every critic name once, sorted (the /review critic autocomplete)."""
         cache = self._cache()
         if cache.named_critics is None:
-            version = self.db.corpus_version
-            names = sorted({row["critic"] for row in await self.critics() if row["critic"]})
+            version = cache.version
+            bylines = await self._bylines()
+            assert bylines.critic_reviews is not None
+            names = sorted(bylines.critic_reviews)
             if version != self.db.corpus_version:
                 return names
             cache.named_critics = names

@@ -11,6 +11,7 @@ import aiosqlite
 from bot.core.db import Database
 from bot.core.store import AuditEntry, AuditStore
 from bot.core.time import utc_now_iso
+from bot.corpus.changes_store import corpus_write
 from bot.corpus.store import CorpusWriter, NewReview
 from bot.films.store import FilmStore
 from bot.quotes.store import critic_clause, film_clause
@@ -151,14 +152,16 @@ class ReviewStore:
 
         `link` = (fetched_at, url_key) for a review added from its page: the same article is refused.
         """
-        async with self.db.corpus_transaction() as conn:
+        async with corpus_write(self.db) as write:  # the summaries follow the new review (changes_store)
             if link is not None and (linked := await self.by_url_key(link[1])) is not None:
                 raise DuplicateLink(linked)
             existing = await self.existing_hashes([item.body_hash])
             if existing:
                 raise DuplicateReview(existing[item.body_hash])
             # The row as stored, read once inside the transaction (it also fills the audit snapshot).
-            return await self._insert(conn, item, actor_id, guild_id, "add-link" if link else "add", link)
+            added = await self._insert(write.conn, item, actor_id, guild_id, "add-link" if link else "add", link)
+            write.added(added.id)
+        return added
 
     async def by_url_key(self, key: str) -> int | None:
         """The review added from the article known by this normalised URL, if any."""
@@ -168,10 +171,12 @@ class ReviewStore:
         self, review_id: int, changes: dict[str, Any], *, actor_id: int, guild_id: int | None
     ) -> tuple[ReviewRow, ReviewRow] | None:
         """Change metadata (keys: film=(title, year), critic, outlet, url, published, spoiler); locks attribution."""
-        async with self.db.corpus_transaction() as conn:
+        async with corpus_write(self.db) as write:
+            conn = write.conn
             before = await self.get(review_id)
             if before is None:
                 return None
+            await write.touching(review_id)
             film_id = before.film_id
             if "film" in changes:
                 film_id = await resolve_film(conn, *changes["film"])
@@ -201,10 +206,12 @@ class ReviewStore:
 
     async def remove(self, review_id: int, *, actor_id: int, guild_id: int | None) -> ReviewRow | None:
         """Delete a review (passages, tags and rotation rows cascade); bundled ones stay suppressed."""
-        async with self.db.corpus_transaction() as conn:
+        async with corpus_write(self.db) as write:
+            conn = write.conn
             before = await self.get(review_id)
             if before is None:
                 return None
+            await write.touching(review_id)
             if before.source == "bundled" and before.source_key:
                 await conn.execute(
                     "INSERT OR IGNORE INTO bundled_suppressed(source_key, removed_by, removed_at)"
@@ -289,7 +296,8 @@ class ReviewStore:
         """Add every item not already stored, in one transaction: (new review ids, indexes of duplicates)."""
         added: list[int] = []
         duplicates: list[int] = []
-        async with self.db.corpus_transaction() as conn:
+        async with corpus_write(self.db) as write:
+            conn = write.conn
             seen = set(await self.existing_hashes([item.body_hash for item in items]))
             for index, item in enumerate(items):
                 if item.body_hash in seen:
@@ -297,6 +305,7 @@ class ReviewStore:
                     continue
                 seen.add(item.body_hash)
                 added.append((await self._insert(conn, item, actor_id, guild_id, "import")).id)
+                write.added(added[-1])
             await AuditStore.record(
                 conn,
                 guild_id=guild_id,

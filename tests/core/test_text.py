@@ -36,3 +36,18 @@ def test_at_most_25_and_cost_independent_of_the_number_of_names() -> None:
         return time.thread_time() - start
 
     assert cost(big) < 3 * cost(small) + 0.05
+
+
+def test_names_added_and_removed_answer_as_a_fresh_index() -> None:
+    """add and remove (a corpus write's new or last critic or film) leave the index as one built anew."""
+    names = ["The Land", "La La Land (2016)", "Whiplash (2014)", "landscape", "Critic 001"]
+    index = NameIndex(names)
+    index.add("Land of Mine (2015)")
+    index.add("the land")
+    index.add("The Land")  # already there: nothing changes
+    index.remove("landscape")
+    index.remove("Not There")
+    fresh = NameIndex(["The Land", "La La Land (2016)", "Whiplash (2014)", "Critic 001", "Land of Mine (2015)",
+                       "the land"])
+    for typed in ("", "la", "land", "the", "mine", "x"):
+        assert index.matches(typed) == fresh.matches(typed)

@@ -1,0 +1,155 @@
+"""The corpus summaries follow each corpus write incrementally (bot/corpus/changes_store.py, bot/quotes/summary.py):
+after a review is added, edited, removed or imported, a passage tagged or hidden, a film given its year,
+every summary equals what a fresh read gives, and no summary is read whole again."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from bot.core.config import DEFAULT_DATA_DIR
+from bot.corpus import load_themes
+from bot.filmnight.rules import FilmName
+from bot.flags.rules import Decision
+from bot.quotes.store import QuoteStore
+from bot.reviews.rules import DuplicateReview, check_meta, prepare
+
+THEMES = load_themes(DEFAULT_DATA_DIR / "themes.toml")
+PROSE = ("The music of this film is a battlefield, not a refuge, and the ending stays with you for days."
+         " The performances are warm and the nostalgia for old Hollywood is everywhere in it.")
+# What a full read of a summary looks like (bot/quotes/store.py's loaders).
+WHOLE_READS = ("FROM reviews ORDER BY id", "GROUP BY f.id", "GROUP BY critic, outlet", "GROUP BY t.theme")
+
+
+async def snapshot(store: QuoteStore) -> dict[str, Any]:
+    """Every kept summary, as the store answers it."""
+    index = await store._review_index()
+    return {
+        "films": await store.films(),
+        "themes": await store.theme_counts(),
+        "names": await store.critic_names(),
+        "named": await store.named_critics(),
+        "film ac": await store.name_matches("films", ""),
+        "film ac typed": await store.name_matches("films", "wh"),
+        "critic ac": await store.name_matches("critics", "un"),
+        "critic ac typed": await store.name_matches("critics", "jane"),
+        "named ac": await store.name_matches("named_critics", ""),
+        "by film": index.reviews_by_film, "by name": index.reviews_by_name, "unattributed": index.unattributed,
+        "whiplash": await store.film_id("Whiplash", 2014),
+        "knows jane": await store.knows_critic("jane doe"),
+    }
+
+
+@pytest.fixture
+async def warm(world, monkeypatch: pytest.MonkeyPatch):
+    """The bot's store with every summary read once, and a list collecting whole-summary reads from now on."""
+    store = world.bot.store
+    await snapshot(store.quotes)
+    reads: list[str] = []
+    real = type(store.db).fetchall
+
+    async def fetchall(self, sql, params=()):
+        if any(marker in sql for marker in WHOLE_READS) and "r.film_id = ?" not in sql:
+            reads.append(sql)
+        return await real(self, sql, params)
+
+    monkeypatch.setattr(type(store.db), "fetchall", fetchall)
+    return store, reads
+
+
+async def assert_exact(store, reads: list[str]) -> None:
+    kept = await snapshot(store.quotes)
+    assert not reads, f"a summary was read whole after the write: {reads}"
+    fresh = await snapshot(QuoteStore(store.db))  # a store with nothing in memory reads everything
+    reads.clear()
+    assert kept == fresh
+
+
+async def add(store, film: str = "Whiplash", critic: str | None = "Jane Doe", outlet: str | None = None,
+              year: int | None = 2014, text: str = PROSE):
+    prepared = prepare(check_meta(film, year, critic, outlet), text, THEMES)
+    return await store.reviews.add(prepared, actor_id=1, guild_id=None)
+
+
+async def test_a_review_added_to_a_new_film_by_a_new_critic(warm) -> None:
+    """Films, names, counts, the review index and both autocompletes gain the review without a whole read."""
+    store, reads = warm
+    await add(store)
+    await assert_exact(store, reads)
+
+
+async def test_an_unattributed_review_added_then_removed(warm) -> None:
+    """An unattributed review's label comes and goes in the critic names and their autocomplete."""
+    store, reads = warm
+    added = await add(store, critic=None, outlet="Club zine", text=PROSE + " Unattributed.")
+    await assert_exact(store, reads)
+    await store.reviews.remove(added.id, actor_id=1, guild_id=None)
+    await assert_exact(store, reads)
+
+
+async def test_a_review_edited_to_another_film_and_critic(warm) -> None:
+    """An edit moves the review's counts from its old film and byline to the new ones."""
+    store, reads = warm
+    added = await add(store)
+    await store.reviews.edit(added.id, {"film": ("La La Land", 2016), "critic": "Ann Other", "outlet": "Zine"},
+                             actor_id=1, guild_id=None)
+    await assert_exact(store, reads)
+
+
+async def test_the_last_review_of_a_film_and_a_seed_review_removed(warm) -> None:
+    """A film without reviews leaves the films list, its label the autocomplete; a seed review's removal
+    lowers its film's count and its themes'."""
+    store, reads = warm
+    added = await add(store)
+    await store.reviews.remove(added.id, actor_id=1, guild_id=None)
+    first = await store.db.fetchval("SELECT min(id) FROM reviews")
+    await store.reviews.remove(first, actor_id=1, guild_id=None)
+    await assert_exact(store, reads)
+
+
+async def test_an_import_of_several_reviews(warm) -> None:
+    store, reads = warm
+    items = [prepare(check_meta(film, 2001, critic), PROSE + f" Number {n}.", THEMES)
+             for n, (film, critic) in enumerate([("Heat", "Jane Doe"), ("Heat", None), ("Alien", "Bo Li")])]
+    await store.reviews.import_reviews(items, actor_id=1, guild_id=None)
+    await assert_exact(store, reads)
+
+
+async def test_a_tag_an_untag_and_a_hidden_passage(warm) -> None:
+    """Theme counts follow a moderator's tag and untag, and a hidden passage leaves them."""
+    store, reads = warm
+    passage = await store.db.fetchval("SELECT min(id) FROM passages WHERE quotable = 1")
+    await store.corpus.override(passage_id=passage, theme="music", action="add", actor_id=1, guild_id=None)
+    await assert_exact(store, reads)
+    await store.corpus.override(passage_id=passage, theme="music", action="remove", actor_id=1, guild_id=None)
+    await assert_exact(store, reads)
+    await store.flags.decide(passage_id=passage, decision=Decision.HIDE, actor_id=1, guild_id=1)
+    await assert_exact(store, reads)
+    await store.flags.decide(passage_id=passage, decision=Decision.SHOW, actor_id=1, guild_id=1)
+    await assert_exact(store, reads)
+
+
+async def test_a_reviewed_film_given_its_year_by_the_watchlist(warm) -> None:
+    """The catalogue's ensure may give a yearless reviewed film its year: its label follows."""
+    store, reads = warm
+    await add(store, film="Yearless Wonder", year=None)
+    await assert_exact(store, reads)
+    await store.filmnight.add(1, FilmName("Yearless Wonder", 1999), None, 1, "active", datetime.now(UTC))
+    await assert_exact(store, reads)
+
+
+async def test_a_failed_write_and_an_unrecorded_one_rebuild(warm) -> None:
+    """A write that rolls back, or one that records nothing (a bundle import), leaves summaries that are
+    read again: still exact."""
+    store, reads = warm
+    with pytest.raises(DuplicateReview):
+        await add(store)
+        await add(store)
+    store.db.corpus_version += 1  # as a bundle import or a film's metadata year does
+    await store.db.execute("DELETE FROM reviews WHERE id = (SELECT max(id) FROM reviews)")
+    store.db.corpus_version += 1
+    kept = await snapshot(store.quotes)
+    assert reads  # read whole again
+    assert kept == await snapshot(QuoteStore(store.db))
