@@ -139,6 +139,11 @@ async def _hidden(c: Ctx, i: int) -> None:
     await c.run("mod", "passage hide", passage=f"{i + 1}/1")
 
 
+async def _corpus_write(c: Ctx, i: int) -> None:
+    """A corpus write before the timed run: the summaries' first use after it is what is timed."""
+    await c.run("mod", "review edit", review=str(1 + i * 11), outlet=f"Bench Outlet {i}")
+
+
 async def _question(c: Ctx, i: int) -> None:
     await c.run("mod", "theme question add", theme="ending", question=f"Bench question {i} about {{film}}?")
 
@@ -159,6 +164,11 @@ CASES: dict[str, Case] = {
     "quote theme:": Case("member", lambda c, i: {"theme": ("ending", "nostalgia", "performances")[i % 3]}, command="quote"),
     "quote theme: critic:Unattributed": Case("member", _fixed(theme="nostalgia", critic="Unattributed"), command="quote"),
     "quote about:": Case("member", lambda c, i: {"about": ("love", "music", "dream", "city")[i % 4]}, command="quote"),
+    "quote critic: after a corpus write": Case("member", lambda c, i: {"critic": c.critics[i % len(c.critics)]},
+                                               before=_corpus_write, command="quote"),
+    "autocomplete critic after a corpus write": Case("member", _fixed(), before=_corpus_write,
+                                                      kind="autocomplete:quote:critic:bench", command="quote"),
+    "themes after a corpus write": Case("member", _fixed(), before=_corpus_write, command="themes"),
     "quote Another": Case("member", lambda c, i: {"message": c.messages["quote"], "label": "Another"}, kind="click", command="quote"),
     "autocomplete film": Case("member", _fixed(), kind="autocomplete:quote:film:Generated Film 01", command="quote"),
     "autocomplete critic": Case("member", _fixed(), kind="autocomplete:quote:critic:crit", command="quote"),
@@ -505,7 +515,7 @@ async def measure(database: Path, data_dir: Path, repeat: int) -> dict[str, Any]
 
 def label(name: str) -> str:
     """A case's row name: a slash command with its slash, a button or an autocomplete as it is."""
-    return name if name.startswith("autocomplete") or name in ("poll vote", "quote Another") else f"/{name}"
+    return name if name.startswith(("autocomplete", "poll vote", "quote Another")) else f"/{name}"
 
 
 def rows(results: dict[str, Any], passages: int, row: Callable[..., None]) -> None:

@@ -32,7 +32,7 @@ from bot.quotes.views import AnotherQuoteButton, ContextButton, gate_here, send_
 if TYPE_CHECKING:
     from bot.client import FilmBot
 
-CRITICS_READ = 120  # /critics reads this many reviews: more lines than one embed description holds
+CRITICS_READ = 80  # /critics reads this many reviews: more lines (50+ characters each) than 3,900 characters hold
 
 
 class Quotes(commands.Cog):
@@ -122,7 +122,7 @@ class Quotes(commands.Cog):
     @app_commands.command(name="critics", description="List the critics and reviews in the corpus.")
     async def critics(self, interaction: discord.Interaction) -> None:
         """List the critics and reviews in the corpus."""
-        # The first reviews only (no line is shorter than ~35 characters: 120 fill the message), and the total.
+        # The first reviews only (CRITICS_READ fill the message), and how many there are in all.
         rows = await self.bot.store.quotes.critics(limit=CRITICS_READ)
         total = await self.bot.store.quotes.reviews_count()
         lines: list[str] = []

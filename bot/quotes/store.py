@@ -35,6 +35,7 @@ _QUOTE_COLUMNS = """
     coalesce(m.spoiler, 0) AS marked_spoiler, coalesce(m.hidden, 0) AS hidden, m.trimmed IS NOT NULL AS trimmed
 """
 _THEME_CLAUSE = "p.id IN (SELECT passage_id FROM passage_themes WHERE theme = ?)"
+_THEME_PROBE = "EXISTS (SELECT 1 FROM passage_themes pt WHERE pt.passage_id = p.id AND pt.theme = ?)"
 # A tag of a quotable passage (passage_themes holds every passage's tags since issue 28).
 _QUOTABLE_TAG = "EXISTS (SELECT 1 FROM passages q WHERE q.id = t.passage_id AND q.quotable = 1)"
 _FTS_CLAUSE = "p.id IN (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?)"
@@ -89,8 +90,10 @@ def critic_clause(critic: str) -> tuple[str, list[Any]]:
 
 # How many passages /discuss and /debate look at: a pool up to POOL_EXACT is loaded whole (the
 # rotation is then exact); a bigger one is sampled (POOL_SAMPLE unused + POOL_SAMPLE from the pool).
-POOL_EXACT = 400
-POOL_SAMPLE = 200
+# Small: a debate's pair comes from stance scores of every passage looked at, on the event loop (400
+# passages took 20-90 ms at 1M); 64 uniformly drawn still hold opposite sides (tests/discussion).
+POOL_EXACT = 64
+POOL_SAMPLE = 32
 POOL_DRAWS = 2048  # random ids a big pool's sample may test per side: a sparse pool gives a smaller sample
 # A film/critic scope of more reviews than this is first tried SCOPE_TRIES random reviews at a time (/discuss).
 SCOPE_WHOLE = 24
@@ -171,7 +174,10 @@ class QuoteStore:
             clauses.append(clause)
             params += values
         if filters.theme:
-            clauses.append(_THEME_CLAUSE)
+            # With a film or critic, their reviews are the narrower walk: the theme is then a probe per
+            # passage, not the theme's whole tag list (a film's debate pool read 300k tags at 1M: 315 ms).
+            scoped = bool(filters.film or filters.critic)
+            clauses.append(_THEME_PROBE if scoped else _THEME_CLAUSE)
             params.append(filters.theme)
         if filters.about:
             expression = fts.match_expression(filters.about, any_word=any_word)
@@ -594,7 +600,8 @@ class QuoteStore:
         """Review authors, one row per review: named critics (by name, then review), then unattributed
         reviews; the first `limit` of them (None: all, for tests), read when asked, never kept: the
         /critics list shows what fits in one message."""
-        named = await self.db.fetchall(self._critics_sql("r.critic IS NOT NULL", "r.critic COLLATE NOCASE, r.id"),
+        # ">= ''" seeks past the unattributed reviews (NULLs first in reviews_critic) instead of stepping over them.
+        named = await self.db.fetchall(self._critics_sql("r.critic COLLATE NOCASE >= ''", "r.critic COLLATE NOCASE, r.id"),
                                        (-1 if limit is None else limit,))
         rest = -1 if limit is None else max(0, limit - len(named))
         unnamed = await self.db.fetchall(self._critics_sql("r.critic IS NULL", "r.id"), (rest,)) if rest else []
@@ -765,9 +772,9 @@ class QuoteStore:
         """The passages a /discuss or /debate rotation chooses from, bounded in size.
 
         A pool of up to POOL_EXACT passages comes whole (every rotation rule is then exact). A bigger
-        one is a uniform random sample: up to POOL_SAMPLE passages not in `used` (so a cycle that has
-        passages left never looks finished) and up to POOL_SAMPLE from the whole pool (for a new cycle),
-        drawn as picks are — the pool is never read whole nor sorted.
+        one is a uniform random sample of up to POOL_SAMPLE passages, and when fewer than half of them are
+        unused, up to POOL_SAMPLE more not in `used` (so a cycle that has passages left never looks
+        finished), drawn as picks are — the pool is never read whole nor sorted.
         """
         theme = filters.theme
         if theme is None or (await self.theme_counts(filters.film)).get(theme, 0) <= POOL_EXACT:
@@ -777,8 +784,11 @@ class QuoteStore:
         if ids is None:
             return []
         # Each passage equally likely (bot/core/sample_store.py), by draws tested row by row: no sort of the pool.
-        chosen = set(await pick_ids(self.db, ids, POOL_SAMPLE, exclude=used, budget=POOL_DRAWS))
-        chosen |= set(await pick_ids(self.db, ids, POOL_SAMPLE, budget=POOL_DRAWS))
+        # A uniform sample of the pool; its unused members are a uniform sample of the unused ones. Only
+        # when few of them are unused (a cycle near its end) is a sample of the unused drawn as well.
+        chosen = set(await pick_ids(self.db, ids, POOL_SAMPLE, budget=POOL_DRAWS))
+        if used and len(chosen - used) < POOL_SAMPLE // 2:
+            chosen |= set(await pick_ids(self.db, ids, POOL_SAMPLE, exclude=used, budget=POOL_DRAWS))
         rows = await self.db.fetchall(
             f"SELECT {_QUOTE_COLUMNS} {_QUOTE_FROM} WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id",
             (json.dumps(sorted(chosen)),),
