@@ -270,26 +270,29 @@ class ClubStore:
         return Round(*row) if row else None
 
     async def answer(self, round_id: int, user_id: int, answer: str, now: str) -> str:
-        """'ok', 'again' (already answered), 'own' (the member's own take), 'closed' or 'missing'; one row each."""
-        async with self.db.transaction() as conn:
-            async with conn.execute(
-                "SELECT kind, status, deadline FROM club_game_rounds WHERE id = ?", (round_id,)
-            ) as cur:
-                row = await cur.fetchone()
+        """'ok', 'again' (already answered), 'own' (the member's own take), 'closed' or 'missing'; one row each.
+
+        One transaction in one hop to the database thread (Database.in_one_hop): a round's burst of
+        answers is not four loop round trips each under the write lock."""
+
+        def work(raw: sqlite3.Connection) -> str:
+            row = raw.execute(
+                "SELECT kind, status, deadline, author_id FROM club_game_rounds WHERE id = ?", (round_id,)
+            ).fetchone()
             if row is None:
                 return "missing"
             if row[1] != "open" or row[2] is None or now >= row[2]:
                 return "closed"
-            async with conn.execute("SELECT author_id FROM club_game_rounds WHERE id = ?", (round_id,)) as cur:
-                author = await cur.fetchone()
-            if author is not None and author[0] == user_id:
+            if row[3] == user_id:
                 return "own"
-            cur = await conn.execute(
-                "INSERT OR IGNORE INTO club_game_answers(round_id, user_id, answer, correct, at)"
-                " VALUES (?, ?, ?, ?, ?)",
+            done = raw.execute(
+                "INSERT INTO club_game_answers(round_id, user_id, answer, correct, at) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
                 (round_id, user_id, answer, int(answer == row[0]), now),
             )
-            return "ok" if cur.rowcount else "again"
+            return "ok" if done.rowcount else "again"
+
+        return await self.db.in_one_hop(work)
 
     async def answer_counts(self, round_id: int) -> tuple[int, int]:
         """(answers, correct answers) of a round."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, timedelta
 
 import aiosqlite
 
-from bot.core.db import Database, inserted_id
+from bot.core.db import Database
 from bot.core.store import AuditStore
 from bot.core.text import film_label
 from bot.core.time import iso
@@ -31,22 +32,27 @@ class SuggestionStore:
     ) -> tuple[int | None, datetime | None]:
         """(new id, None), or (None, when the member may suggest again) if they suggested within the hour.
 
-        The check and the insert are one transaction: two suggestions sent at once make one row."""
-        async with self.db.transaction() as conn:
-            async with conn.execute(
+        The check and the insert are one transaction (two suggestions sent at once make one row), in one
+        hop to the database thread (Database.in_one_hop)."""
+
+        def work(raw: sqlite3.Connection) -> tuple[int | None, datetime | None]:
+            row = raw.execute(
                 "SELECT max(created_at) FROM question_suggestions WHERE guild_id = ? AND user_id = ?"
                 " AND created_at > ?",
                 (guild_id, user_id, iso(now - timedelta(seconds=SUGGEST_EVERY_S))),
-            ) as cur:
-                row = await cur.fetchone()
+            ).fetchone()
             if row is not None and row[0] is not None:
                 return None, datetime.fromisoformat(row[0]) + timedelta(seconds=SUGGEST_EVERY_S)
-            cur = await conn.execute(
+            done = raw.execute(
                 "INSERT INTO question_suggestions(guild_id, user_id, question, theme, film_id, credit, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (guild_id, user_id, question, theme, film_id, int(credit), iso(now)),
             )
-            return inserted_id(cur), None
+            if done.lastrowid is None:
+                raise RuntimeError("the INSERT created no row")
+            return int(done.lastrowid), None
+
+        return await self.db.in_one_hop(work)
 
     async def get(self, suggestion_id: int) -> Suggestion | None:
         row = await self.db.fetchone(f"SELECT {_COLUMNS} FROM question_suggestions WHERE id = ?", (suggestion_id,))

@@ -39,25 +39,27 @@ class FlagStore:
         ))
 
     async def flag(self, *, passage_id: int, user_id: int, guild_id: int, reason: Reason) -> FlagOutcome:
-        """Record one flag; refused when the member already flagged it or flagged too much this hour."""
-        async with self.db.transaction() as conn:
-            async with conn.execute("SELECT 1 FROM passages WHERE id = ?", (passage_id,)) as cur:
-                if await cur.fetchone() is None:
-                    return "gone"
-            async with conn.execute(
-                "SELECT count(*) FROM passage_flags WHERE user_id = ? AND at > ?", (user_id, _window_start())
-            ) as cur:
-                row = await cur.fetchone()
+        """Record one flag; refused when the member already flagged it or flagged too much this hour.
+
+        One transaction in one hop to the database thread (Database.in_one_hop)."""
+        since, at = _window_start(), utc_now_iso()
+
+        def work(raw: sqlite3.Connection) -> FlagOutcome:
+            if raw.execute("SELECT 1 FROM passages WHERE id = ?", (passage_id,)).fetchone() is None:
+                return "gone"
+            row = raw.execute(
+                "SELECT count(*) FROM passage_flags WHERE user_id = ? AND at > ?", (user_id, since)
+            ).fetchone()
             if row is not None and row[0] >= FLAGS_PER_HOUR:
                 return "limited"
-            try:
-                await conn.execute(
-                    "INSERT INTO passage_flags(passage_id, user_id, guild_id, reason, at) VALUES (?, ?, ?, ?, ?)",
-                    (passage_id, user_id, guild_id, reason.value, utc_now_iso()),
-                )
-            except sqlite3.IntegrityError:
-                return "duplicate"  # the PRIMARY KEY: one flag per member per passage
-        return "flagged"
+            done = raw.execute(  # the PRIMARY KEY: one flag per member per passage
+                "INSERT INTO passage_flags(passage_id, user_id, guild_id, reason, at) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                (passage_id, user_id, guild_id, reason.value, at),
+            )
+            return "flagged" if done.rowcount else "duplicate"
+
+        return await self.db.in_one_hop(work)
 
     async def queue(self, guild_id: int, page: int, size: int) -> tuple[int, list[FlaggedPassage]]:
         """(passages with open flags in this server, one page of them: most flagged first, then oldest)."""
