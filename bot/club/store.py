@@ -90,7 +90,7 @@ class ClubStore:
                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, film_id, user_id) DO UPDATE SET"
                 " stars_x2 = excluded.stars_x2, take = excluded.take, rated_at = excluded.rated_at",
                 (guild_id, film_id, user_id, stars_x2, take, at),
-            ).close()
+            )
             return existed
 
         return await self.db.in_one_hop(work)

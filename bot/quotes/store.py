@@ -9,7 +9,6 @@ import json
 import random
 import sqlite3
 from collections.abc import Awaitable, Callable
-from contextlib import closing
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
@@ -827,12 +826,11 @@ class QueryStore:
 
         def work(conn: sqlite3.Connection) -> int:  # one transaction, one hop to the database thread
             conn.execute(
-                "INSERT OR IGNORE INTO quote_queries(filters_hash, film, critic, theme, about)"
-                " VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO quote_queries(filters_hash, film, critic, theme, about) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
                 (digest, filters.film, filters.critic, filters.theme, filters.about),
-            ).close()
-            with closing(conn.execute("SELECT id FROM quote_queries WHERE filters_hash = ?", (digest,))) as cur:
-                row = cur.fetchone()
+            )
+            row = conn.execute("SELECT id FROM quote_queries WHERE filters_hash = ?", (digest,)).fetchone()
             if row is None:
                 raise RuntimeError("the saved filters are missing right after their insert")
             return int(row[0])
