@@ -42,7 +42,9 @@ class Case:
     who: str  # "mod" or "member"
     args: Args
     before: Before | None = None
-    kind: str = "slash"  # "slash", "autocomplete:<option>:<typed>", or "click" (args gives the message + label)
+    # "slash", "autocomplete:<option>:<typed>", "click" (args gives the message + label) or "job:<seconds>"
+    # (a timed job: the clock moves that far after `before` set it up; bot time runs to its last call)
+    kind: str = "slash"
     command: str | None = None  # the leaf command a variant row times (None: the row's own name)
 
 
@@ -137,6 +139,26 @@ async def _tagged(c: Ctx, i: int) -> None:
 
 async def _hidden(c: Ctx, i: int) -> None:
     await c.run("mod", "passage hide", passage=f"{i + 1}/1")
+
+
+async def _poll_ending(c: Ctx, i: int) -> None:
+    await c.run("mod", "poll create", question=f"Bench ending poll {i}?", options="Yes|No", hours=1)
+
+
+async def _pick_ending(c: Ctx, i: int) -> None:
+    await c.run("mod", "config watchlist-approval", state="off")
+    for side in "ab":  # a pick needs two films on the watchlist (a closed pick's winner leaves it)
+        await c.run("mod", "watchlist add", film=f"Bench Pick {i}{side}", year=2000)
+    await c.run("mod", "filmnight close-pick")
+    await c.env.advance_time(1)  # the close above announces before the next pick opens
+    await c.run("mod", "filmnight pick", candidates=2, hours=1)
+
+
+async def _game_round(c: Ctx, i: int) -> None:
+    # Another member's consented take (a member's own take is never a round for them).
+    await c.run("mod", "rate film", film=c.film(i), stars=4, take=f"A take to guess, number {i}.")
+    await c.run("mod", "rate consent", state="on")
+    await c.run("member", "game critic-or-club", rounds=1)
 
 
 async def _corpus_write(c: Ctx, i: int) -> None:
@@ -244,6 +266,11 @@ CASES: dict[str, Case] = {
     "rate remove": Case("member", lambda c, i: {"film": c.film(0)}, before=_rated),
     "rate forget-me": Case("member", _fixed(confirm=False)),
     "review remove": Case("mod", lambda c, i: {"review": _top_review(c, 0)}),
+    # Timed jobs last: each moves the clock.
+    "poll close (job)": Case("mod", _fixed(), before=_poll_ending, kind="job:3601", command="poll create"),
+    "pick close (job)": Case("mod", _fixed(), before=_pick_ending, kind="job:3601", command="filmnight pick"),
+    "game round reveal (job)": Case("member", _fixed(), before=_game_round, kind="job:600",
+                                    command="game critic-or-club"),
 }
 
 
@@ -307,14 +334,16 @@ def _ids(answer: Any) -> list[str]:
     return []
 
 
-async def replay(interaction: discord.Interaction, calls: list[dict[str, Any]]) -> None:
+async def replay(interaction: discord.Interaction | None, client: Any, calls: list[dict[str, Any]]) -> None:
     """Send `calls` again: the same routes and payloads, the original interaction's id and token (and
     the ids of what the original created, a message before its thread) swapped for this run's."""
-    http = interaction.client.http
+    http = client.http
     swap: dict[str, str] = {}
     for call in calls:
         parts = call["path"].split("/")
-        if "interactions" in parts and "callback" in parts:
+        if interaction is None:
+            pass
+        elif "interactions" in parts and "callback" in parts:
             at = parts.index("interactions")
             swap[parts[at + 1]], swap[parts[at + 2]] = str(interaction.id), interaction.token
         elif "webhooks" in parts and len(parts) > parts.index("webhooks") + 2:
@@ -352,14 +381,14 @@ def add_replay(bot: Any) -> None:
         interaction.response._response_type = kind  # answered by the replay: discord.py sends nothing more
 
     async def typed(interaction: discord.Interaction, current: str) -> list[discord.app_commands.Choice[str]]:
-        await replay(interaction, bot.bench_calls)
+        await replay(interaction, bot, bot.bench_calls)
         done(interaction, discord.InteractionResponseType.autocomplete_result)
         return []
 
     @bot.tree.command(name="bench-replay", description="Benchmark floor: the last case's requests, sent again.")
     @discord.app_commands.autocomplete(text=typed)
     async def bench_replay(interaction: discord.Interaction, text: str = "") -> None:
-        await replay(interaction, bot.bench_calls)
+        await replay(interaction, bot, bot.bench_calls)
         done(interaction, discord.InteractionResponseType.channel_message)
 
     class ReplayButton(discord.ui.View):
@@ -368,7 +397,7 @@ def add_replay(bot: Any) -> None:
 
         @discord.ui.button(label="Replay", custom_id="bench:replay")
         async def again(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
-            await replay(interaction, bot.bench_calls)
+            await replay(interaction, bot, bot.bench_calls)
             done(interaction, discord.InteractionResponseType.message_update)
 
     @bot.tree.command(name="bench-button", description="Benchmark: posts the Replay button.")
@@ -407,6 +436,8 @@ class Runner:
         if case.kind.startswith("autocomplete:"):
             _, command, option, typed = case.kind.split(":", 3)
             return await actor.autocomplete(c.channel, command, option, typed)
+        if case.kind.startswith("job:"):
+            return await c.env.advance_time(float(case.kind.split(":")[1]))
         return await actor.slash(c.channel, case.command or name, **args)
 
     async def series(self, run: Callable[[int], Awaitable[Any]], before: Callable[[int], Awaitable[Any]] | None,
@@ -446,7 +477,9 @@ class Runner:
         mine = await self.series(lambda i: self.invoke(name, case, i), before, repeat)
         c.env.bot.bench_calls = mine.calls
         actor = getattr(c, case.who)
-        if case.kind == "click":
+        if case.kind.startswith("job:"):  # no interaction: the job's calls sent again by the bench itself
+            floor = await self.series(lambda i: replay(None, c.env.bot, mine.calls), None, repeat)
+        elif case.kind == "click":
             button = c.messages["replay"]
             floor = await self.series(lambda i: actor.click(button, label="Replay"), None, repeat)
         elif case.kind.startswith("autocomplete:"):
