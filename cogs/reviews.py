@@ -43,6 +43,7 @@ from bot.reviews.rules import (
     clean_field,
     decode_upload,
     export_document,
+    export_size,
     parse_import,
     split_film,
 )
@@ -64,6 +65,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FILTER_MAX = 200
+EXPORT_PAGE = 500  # reviews read per page by /review export: short holds of the database thread
 PROGRESS_EVERY = 2.0  # seconds between progress edits of a long /review import's reply (tests shorten it)
 
 
@@ -342,9 +344,22 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         """Download the whole corpus as a JSON file, the format /review import reads."""
         async with user_errors(interaction):
             await require_moderator(interaction, "export the corpus")
-            items = await self.bot.store.reviews.export_items()
-            data = export_document(items)
             limit = interaction.guild.filesize_limit if interaction.guild else 8 * 1024 * 1024
+            # Page by page, each page's JSON sized off the event loop, stopping once past the upload limit:
+            # the work is bounded by what one file can carry, not by the corpus (1.1M passages: 13 s frozen).
+            items: list[dict[str, Any]] = []
+            size, after = 0, 0
+            while page := await self.bot.store.reviews.export_items(after, EXPORT_PAGE):
+                after = page[-1][0]
+                chunk = [item for _, item in page]
+                items += chunk
+                size += await asyncio.to_thread(export_size, chunk)
+                if size > limit:
+                    raise UserError(
+                        f"The export is over this server's upload limit of {limit:,} bytes (passed at review"
+                        f" #{after}): `/review list` pages through the corpus instead."
+                    )
+            data = await asyncio.to_thread(export_document, items)
             if len(data) > limit:
                 raise UserError(
                     f"The export is {len(data):,} bytes, over this server's upload limit of {limit:,}."

@@ -220,6 +220,11 @@ def export_document(items: list[dict[str, Any]]) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 
 
+def export_size(items: list[dict[str, Any]]) -> int:
+    """About how many bytes these items add to an export file (their JSON as export_document writes it)."""
+    return len(json.dumps(items, ensure_ascii=False, indent=2).encode("utf-8"))
+
+
 def check_import_size(size: int) -> None:
     if size > IMPORT_MAX_BYTES:
         raise UserError(

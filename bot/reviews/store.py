@@ -257,14 +257,16 @@ class ReviewStore:
         )
         return [tuple(row) for row in rows]
 
-    async def export_items(self) -> list[dict[str, Any]]:
-        """Every review in the export format's item shape, oldest first."""
+    async def export_items(self, after: int = 0, limit: int = 1 << 62) -> list[tuple[int, dict[str, Any]]]:
+        """(review id, the review in the export format's item shape), oldest first: the reviews after id
+        `after`, at most `limit` of them (a page: /review export reads the corpus page by page)."""
         rows = await self.db.fetchall(
-            "SELECT f.title, f.year, r.critic, r.outlet, r.url, r.published, r.spoiler, r.body, r.source"
-            " FROM reviews r JOIN films f ON f.id = r.film_id ORDER BY r.id"
+            "SELECT f.title, f.year, r.critic, r.outlet, r.url, r.published, r.spoiler, r.body, r.source, r.id"
+            " FROM reviews r JOIN films f ON f.id = r.film_id WHERE r.id > ? ORDER BY r.id LIMIT ?",
+            (after, limit),
         )
         return [
-            {
+            (r[9], {
                 "film": r[0],
                 "year": r[1],
                 "critic": r[2],
@@ -274,7 +276,7 @@ class ReviewStore:
                 "spoiler": bool(r[6]),
                 "text": r[7],
                 "source": r[8],
-            }
+            })
             for r in rows
         ]
 
