@@ -173,9 +173,13 @@ class Connection:
         text, args, ids_table = self.db.prepare_text(sql, params)
         if ids_table is not None:
             self._explicit_ids.add(ids_table)
-        statement = await self._statement(text)
-        args = [_coerce(arg, t.name) for arg, t in zip(args, statement.get_parameters(), strict=True)]
-        rows = await statement.fetch(*args)
+        try:
+            statement = await self._statement(text)
+            args = [_coerce(arg, t.name) for arg, t in zip(args, statement.get_parameters(), strict=True)]
+            rows = await statement.fetch(*args)
+        except asyncpg.PostgresError as error:
+            error.add_note("as PostgreSQL read it: " + " ".join(text.split()))  # the statement in the log, not its values
+            raise
         status = statement.get_statusmsg() or ""
         found = _STATUS_COUNT.search(status)
         rowcount = int(found.group(1)) if found and not status.startswith("SELECT") else -1
@@ -207,6 +211,26 @@ class Connection:
                 f" (SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
             )
         self._explicit_ids.clear()
+
+
+class _Reads:
+    """`db.conn` outside a transaction: each statement on whichever pooled connection is free."""
+
+    dialect = "postgresql"
+    in_transaction = False
+
+    def __init__(self, db: PostgresDatabase) -> None:
+        self.db = db
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> _Pending:
+        async def run() -> Cursor:
+            rows = await self.db.fetchall(sql, params)
+            return Cursor(rows, -1, None)
+
+        return _Pending(run)
+
+    async def execute_fetchall(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[asyncpg.Record]:
+        return await self.db.fetchall(sql, params)
 
 
 class SyncConnection:
@@ -263,7 +287,7 @@ class PostgresDatabase:
         self._columns = columns  # table -> its columns: which INSERTs can report the id they made
         self._write_lock = asyncio.Lock()
         self.corpus_version = 0
-        self.conn = None  # SQLite's aiosqlite connection; none here
+        self.conn = _Reads(self)  # what SQLite's shared aiosqlite connection offers outside transactions
 
     # -- opening
 

@@ -25,8 +25,12 @@ _INSERT_OR_IGNORE = re.compile(r"\bINSERT\s+OR\s+IGNORE\s+INTO\b", re.IGNORECASE
 _RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 _NULL_SAFE = re.compile(r"\bIS\s+(NOT\s+)?(?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b|NOT\b)(?=[\w?:$(])", re.IGNORECASE)
 _PARAM_IS_NULL = re.compile(r"(\?|(?<![:\w]):\w+)\s+IS\s+(NOT\s+)?NULL\b", re.IGNORECASE)
+# NOCASE (ASCII case folding) as PostgreSQL says it: a comparison folds both sides, an ORDER BY its key.
+_EQUALS_NOCASE = re.compile(r"([\w.]+)\s*=\s*(\?|:\w+|[\w.]+)\s+COLLATE\s+NOCASE\b", re.IGNORECASE)
+_NOCASE = re.compile(r"([\w.]+)\s+COLLATE\s+NOCASE\b", re.IGNORECASE)
 _LIKE = re.compile(r"(?<!I)\bLIKE\b", re.IGNORECASE)
 _ROWID = re.compile(r"\browid\b", re.IGNORECASE)
+_WHERE_ONE = re.compile(r"\b(WHERE|AND|OR)\s+1\b(?!\s*[=<>!])", re.IGNORECASE)  # SQLite's 1 is true
 _LIMIT_ALL = re.compile(r"\bLIMIT\s+-1\b", re.IGNORECASE)
 _IN_JSON_EACH = re.compile(
     r"\bIN\s*\(\s*SELECT\s+value\s+FROM\s+json_each\(\s*(\?|:\w+)\s*\)\s*\)", re.IGNORECASE
@@ -43,7 +47,7 @@ _AS_TYPE = re.compile(r"^(.*)\s+AS\s+(\w+)$", re.IGNORECASE | re.DOTALL)
 _JSON_INDEX = re.compile(r"^'\$\[(\d+)\]'$")
 
 
-_SUBQUERY_SOURCE = re.compile(r"\b(?:FROM|JOIN)\s*\(\s*(?=SELECT\b|WITH\b|VALUES\b)", re.IGNORECASE)
+_SUBQUERY_SOURCE = re.compile(r"(?<!DISTINCT )\b(?:FROM|JOIN)\s*\(\s*(?=SELECT\b|WITH\b|VALUES\b)", re.IGNORECASE)
 _ALIAS_AFTER = re.compile(
     r"\s*(?:AS\s+)?(?!(?:WHERE|ORDER|GROUP|LIMIT|JOIN|LEFT|INNER|CROSS|ON|UNION|EXCEPT|INTERSECT|HAVING|"
     r"WINDOW|OFFSET|USING)\b)[A-Za-z_]\w*", re.IGNORECASE,
@@ -81,9 +85,12 @@ def to_postgres(sql: str) -> Statement:
     # `? IS NULL` alone gives PostgreSQL no type for the parameter: only its null-ness matters.
     code = _PARAM_IS_NULL.sub(lambda m: f"CAST({m.group(1)} AS TEXT) IS {m.group(2) or ''}NULL", code)
     code = _NULL_SAFE.sub(lambda m: "IS DISTINCT FROM " if m.group(1) else "IS NOT DISTINCT FROM ", code)
+    code = _EQUALS_NOCASE.sub(r"lower(\1) = lower(\2)", code)
+    code = _NOCASE.sub(r"lower(\1)", code)
     code = _LIKE.sub("ILIKE", code)
     code = _ROWID.sub("id", code)
     code = _LIMIT_ALL.sub("LIMIT ALL", code)
+    code = _WHERE_ONE.sub(r"\1 TRUE", code)
     code = _functions(code, kept)
     code = _alias_subqueries(code)
     code, names = _number_placeholders(code)
