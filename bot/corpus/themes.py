@@ -38,6 +38,8 @@ __all__ = [
     "tag_bound",
     "tag_passage",
     "theme_for_film",
+    "cast_names",
+    "with_cast",
     "theme_score",
     "themes_for_film",
 ]
@@ -204,3 +206,63 @@ def theme_for_film(
             cache.clear()
         cache[cache_key] = result
     return result
+
+
+# An actor's name as reviews print it: "Paul Newman", "Kristin Scott Thomas", "Richard E. Grant",
+# "Robert De Niro", "Catherine O'Hara", "Benoît Magimel".
+_NAME_WORD = r"(?:[A-ZÀ-Þ][a-zß-ÿ]+(?:['’-][A-ZÀ-Þ]?[a-zß-ÿ]+)?|[A-Z][a-z]?[A-Z][a-z]+|[A-Z]\.)"
+_FULL_NAME = rf"{_NAME_WORD}(?: (?:de |De |van |von |del |da |di |le |La )?{_NAME_WORD}){{1,3}}"
+# Where a review names a film's actors: "(Kristin Scott Thomas)" after a role, "Isabelle Huppert plays
+# Erika", "played by Simon Pegg", "starring Paul Newman", "the actress Sheila Vand".
+_CAST = re.compile(
+    rf"\(({_FULL_NAME})\)"
+    rf"|\b({_FULL_NAME}),? (?:plays|played|co-stars|stars|portrays|voices)\b(?! by\b)"
+    rf"|\b(?:played|portrayed|voiced) by ({_FULL_NAME})"
+    rf"|\b(?:starring|actor|actress) ({_FULL_NAME})"
+)
+
+
+_INTRO_VERB = r"(?:plays|played|co-stars|stars|portrays|voices)"
+
+
+def cast_names(text: str) -> tuple[tuple[str, str], ...]:
+    """(given names, surname) of the actors a review names as cast, in order of first mention, once each:
+    "Kristin Scott Thomas" -> ("Kristin Scott", "Thomas")."""
+    names: dict[str, str] = {}
+    for match in _CAST.finditer(fold_quotes(text)):
+        *given, surname = next(group for group in match.groups() if group).split()
+        if len(surname) > 2 and not surname.endswith("."):
+            names.setdefault(surname, " ".join(given))
+    return tuple((given, surname) for surname, given in names.items())
+
+
+def _mention(given: str, surname: str) -> str:
+    """The surname on its own, as critics write about the acting ("Huppert is extraordinary"), not where
+    the review introduces the actor ("Isabelle Huppert plays Erika", "(Paul Newman)", "played by…")."""
+    return rf"(?<!{re.escape(given)} )\b{re.escape(surname)}\b(?!\)|,? {_INTRO_VERB}\b)"
+
+
+def with_cast(applying: dict[str, Theme], text: str) -> dict[str, Theme]:
+    """The themes for one review whose themes weigh actors' names (cast_weight > 0) count a mention of
+    an actor the review itself names, as La La Land's own section counts "Stone" and "Gosling": a critic
+    who has said "Isabelle Huppert plays Erika" and then writes "Huppert alone is worth the price of
+    admission" is talking about her performance. Names the theme already counts are left to it."""
+    weighted = {key: theme for key, theme in applying.items() if theme.cast_weight > 0}
+    if not weighted:
+        return applying
+    names = cast_names(text)
+    if not names:
+        return applying
+    out = dict(applying)
+    for key, theme in weighted.items():
+        phrases = _any_phrase(theme.patterns)
+        mine = [_mention(given, surname) for given, surname in names if not phrases.search(surname)]
+        if not mine:
+            continue
+        pattern = re.compile("|".join(mine))  # case-sensitive: "Stone" the actress, not "stone"
+        requires = theme.requires
+        if requires is not None:
+            requires = re.compile(f"(?:{requires.pattern})|(?-i:{pattern.pattern})", re.IGNORECASE)
+        out[key] = dataclasses.replace(theme, patterns=(*theme.patterns, (pattern, theme.cast_weight)),
+                                       requires=requires)
+    return out

@@ -83,6 +83,9 @@ class Theme:
     requires: re.Pattern[str] | None = None
     # A passage that names another film (and nothing of this one) never gets this theme.
     this_film_only: bool = False
+    # Weight of a mention of an actor the review itself names ("Isabelle Huppert plays Erika", "(Paul
+    # Newman)"): 0 = actors' names mean nothing to this theme. See themes.with_cast.
+    cast_weight: float = 0.0
     # Key of the [films.<key>] section for a film-only theme; None = every film.
     film: str | None = None
     # Title of the film this copy was bound to (None = unknown film).
