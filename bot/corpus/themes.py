@@ -31,6 +31,7 @@ __all__ = [
     "Film",
     "Theme",
     "ThemeSet",
+    "cast_names",
     "contrast_side",
     "fold_quotes",
     "is_about_other_film",
@@ -38,10 +39,9 @@ __all__ = [
     "tag_bound",
     "tag_passage",
     "theme_for_film",
-    "cast_names",
-    "with_cast",
     "theme_score",
     "themes_for_film",
+    "with_cast",
 ]
 
 
@@ -139,11 +139,13 @@ def theme_score(text: str, theme: Theme) -> float:
     # No cue word or no phrase at all means a score of 0 whatever the weights: skip the per-phrase
     # searches. The cue (a plain word list) first: ~5x cheaper than the phrases' alternation, and every
     # passage is tagged now, refused ones included.
-    if not theme.patterns or not theme.cued(text) or not _any_phrase(theme.patterns).search(folded):
+    cast = theme.cast is not None and theme.cast.search(folded) is not None
+    if not theme.patterns or not theme.cued(text) or not (cast or _any_phrase(theme.patterns).search(folded)):
         return 0.0
     if theme.this_film_only and is_about_other_film(text, theme):
         return 0.0
-    return round(sum(weight for pattern, weight in theme.patterns if pattern.search(folded)), 2)
+    score = sum(weight for pattern, weight in theme.patterns if pattern.search(folded))
+    return round(score + (theme.cast_weight if cast else 0.0), 2)
 
 
 def tag_passage(
@@ -257,12 +259,6 @@ def with_cast(applying: dict[str, Theme], text: str) -> dict[str, Theme]:
     for key, theme in weighted.items():
         phrases = _any_phrase(theme.patterns)
         mine = [_mention(given, surname) for given, surname in names if not phrases.search(surname)]
-        if not mine:
-            continue
-        pattern = re.compile("|".join(mine))  # case-sensitive: "Stone" the actress, not "stone"
-        requires = theme.requires
-        if requires is not None:
-            requires = re.compile(f"(?:{requires.pattern})|(?-i:{pattern.pattern})", re.IGNORECASE)
-        out[key] = dataclasses.replace(theme, patterns=(*theme.patterns, (pattern, theme.cast_weight)),
-                                       requires=requires)
+        if mine:  # case-sensitive: "Stone" the actress, not "stone"
+            out[key] = dataclasses.replace(theme, cast=re.compile("|".join(mine)))
     return out
