@@ -33,9 +33,14 @@ SETS = {
     "blind": (DATA / "themes_real_blind.json", Path(os.environ.get("FILMBOT_THEMES_BLIND", HELDOUT / "blind.md"))),
 }
 GOAL_THEMES = ("ending", "nostalgia", "performances")
-# set -> theme -> (precision floor, recall floor): the figures measured (data/themes_real_v4.md).
-FLOORS: dict[str, dict[str, tuple[float, float]]] = {"tune": {}, "blind": {}}
-MAX_TRAPS = {"tune": 10, "blind": 7}
+# set -> theme -> (precision floor, recall floor): the figures measured at commit d9ce1ca, the blind set's
+# from its one scoring run (data/themes_real_v4.md). Blind misses the goal on nostalgia (4 of 6) and
+# performances (14 of 27); the floors guard what was reached, they do not claim the goal.
+FLOORS = {
+    "tune": {"ending": (1.00, 0.90), "nostalgia": (1.00, 1.00), "performances": (0.88, 0.94), "look": (1.00, 0.71)},
+    "blind": {"ending": (1.00, 0.77), "nostalgia": (1.00, 0.66), "performances": (0.87, 0.51)},
+}
+MAX_TRAPS = {"tune": 1, "blind": 0}
 
 
 @cache
