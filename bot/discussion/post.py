@@ -22,7 +22,7 @@ from bot.core.spoilers import Gate, server_gate
 from bot.core.text import clip, inert
 from bot.corpus import Theme
 from bot.corpus.lookup import FilmScope, film_scope, resolve_theme, scope_themes
-from bot.corpus.passage import Quote, QuoteFilters
+from bot.corpus.passage import Quote, QuoteFilters, RotationKey
 from bot.discussion.render import (
     QuestionEdits,
     RenderedPrompt,
@@ -30,7 +30,7 @@ from bot.discussion.render import (
     render_open_prompt,
     render_prompt,
 )
-from bot.discussion.rotation import Choice, PromptUse, RotationKey, choose_passages, critic_key
+from bot.discussion.rotation import Choice, PromptUse, choose_passages, critic_key
 from bot.flags.views import flag_view
 
 if TYPE_CHECKING:

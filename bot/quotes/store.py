@@ -18,8 +18,14 @@ from bot.core.films import TITLE_YEAR, unattributed_label, unattributed_target
 from bot.core.sample_store import LIST_CAP, IdSet, pick_ids, theme_numbered
 from bot.core.spoilers import Gate
 from bot.core.text import NameIndex, film_label
-from bot.corpus.passage import SEARCH_CANDIDATES, Quote, QuoteFilters
-from bot.discussion.rotation import RECENT_PROMPTS, RotationKey, RotationPick
+from bot.corpus.passage import (
+    RECENT_PROMPTS,
+    SEARCH_CANDIDATES,
+    Quote,
+    QuoteFilters,
+    RotationKey,
+    RotationPick,
+)
 from bot.films.rules import norm_key, parse_ref
 from bot.quotes import fts
 
