@@ -19,9 +19,11 @@ from bot.core.errors import on_app_command_error
 from bot.core.inputs import FilmTree, hide_moderator_commands
 from bot.core.jobs import Scheduler
 from bot.core.render import NO_MENTIONS
+from bot.core.services import PassageFlags
 from bot.corpus import Theme, load_themes
 from bot.corpus.bundle import ImportResult, import_bundled
 from bot.filmnight.service import FilmNightService
+from bot.flags.service import FlagService
 from bot.metadata.service import MetadataService
 from bot.polls.service import PollService
 from bot.stores import Store
@@ -63,6 +65,8 @@ class FilmBot(commands.Bot):
         self.polls = PollService(self)  # the cog, the vote buttons and the deadline job share it
         self.filmnight = FilmNightService(self)  # film night's commands, ballots, listeners and job
         self.metadata = MetadataService(self)  # film cards' poster, runtime, director (TMDB / Wikidata / off)
+        # What features ask of each other, typed by bot/core/services.py's Protocols (no feature imports another).
+        self.flags: PassageFlags = FlagService()  # the Flag buttons under quotes and prompts
         self.tree.error(on_app_command_error)
 
     @staticmethod
