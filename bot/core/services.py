@@ -6,7 +6,7 @@ one and hangs it on the bot), or it listens to an event the other dispatches (`p
 
 | on the bot  | Protocol       | implemented by                   | asked by                       |
 |-------------|----------------|----------------------------------|--------------------------------|
-| `bot.flags` | `PassageFlags` | `flags.service.FlagService`      | quotes (/quote), discussion    |
+| `bot.flags` | `PassageFlags` | `flags.service.FlagService`      | quotes (/quote), discussion (prompts) |
 """
 
 from __future__ import annotations

@@ -31,7 +31,6 @@ from bot.discussion.render import (
     render_prompt,
 )
 from bot.discussion.rotation import Choice, PromptUse, choose_passages, critic_key
-from bot.flags.views import flag_view
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -291,7 +290,7 @@ async def post_prompt(
             )
         message = await channel.send(
             content=rendered.content or None, embed=rendered.embed, allowed_mentions=mentions,
-            view=flag_view([quote.passage_id for quote in quotes]),  # members flag what reads badly
+            view=bot.flags.flag_view([quote.passage_id for quote in quotes]),  # members flag what reads badly
         )
         thread = None
         thread_error = None
