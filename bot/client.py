@@ -19,9 +19,10 @@ from bot.core.errors import on_app_command_error
 from bot.core.inputs import FilmTree, hide_moderator_commands
 from bot.core.jobs import Scheduler
 from bot.core.render import NO_MENTIONS
-from bot.core.services import PassageFlags
+from bot.core.services import PassageFlags, Prompts
 from bot.corpus import Theme, load_themes
 from bot.corpus.bundle import ImportResult, import_bundled
+from bot.discussion.service import PromptService
 from bot.filmnight.service import FilmNightService
 from bot.flags.service import FlagService
 from bot.metadata.service import MetadataService
@@ -67,6 +68,7 @@ class FilmBot(commands.Bot):
         self.metadata = MetadataService(self)  # film cards' poster, runtime, director (TMDB / Wikidata / off)
         # What features ask of each other, typed by bot/core/services.py's Protocols (no feature imports another).
         self.flags: PassageFlags = FlagService()  # the Flag buttons under quotes and prompts
+        self.prompts: Prompts = PromptService(self)  # a discussion prompt, for film night and schedules
         self.tree.error(on_app_command_error)
 
     @staticmethod

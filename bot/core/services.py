@@ -7,11 +7,13 @@ one and hangs it on the bot), or it listens to an event the other dispatches (`p
 | on the bot  | Protocol       | implemented by                   | asked by                       |
 |-------------|----------------|----------------------------------|--------------------------------|
 | `bot.flags` | `PassageFlags` | `flags.service.FlagService`      | quotes (/quote), discussion (prompts) |
+| `bot.prompts` | `Prompts`    | `discussion.service.PromptService` | film night (after a screening), schedules |
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 import discord
@@ -22,4 +24,38 @@ class PassageFlags(Protocol):
 
     def flag_view(self, passage_ids: Sequence[int], view: discord.ui.View | None = None) -> discord.ui.View:
         """Flag buttons for these passages, added to `view` (or a new persistent view), which is returned."""
+        ...
+
+
+@dataclass(frozen=True)
+class PostedPrompt:
+    """A discussion prompt as posted (`Prompts.post`, /discuss, /debate; the `prompt_posted` event)."""
+
+    message: discord.Message
+    thread: discord.Thread | None
+    theme_key: str
+    passage_ids: tuple[int, ...]
+    cycle_restarted: bool
+    # Set when the thread could not be opened and the message could not be taken back either: the
+    # prompt is visible (and recorded), without its thread.
+    thread_error: str | None = None
+
+
+class Prompts(Protocol):
+    """The discussion feature: post a prompt (excerpts by the server's rotation, a question, its thread)."""
+
+    async def post(
+        self,
+        channel: discord.TextChannel,
+        *,
+        guild_id: int,
+        theme: str | None = None,
+        film: str | None = None,
+        make_thread: bool = True,
+        mention_role_id: int | None = None,
+        source: str = "command",
+        exclude_spoilers: bool = False,
+        marker: str | None = None,
+    ) -> PostedPrompt:
+        """Post one prompt in `channel` exactly as /discuss does (discussion.post.post_prompt says how)."""
         ...

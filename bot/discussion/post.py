@@ -11,13 +11,13 @@ import asyncio
 import logging
 import random
 import weakref
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 
 from bot.core.refusals import MissingBotPermission, UserError
 from bot.core.render import NO_MENTIONS
+from bot.core.services import PostedPrompt
 from bot.core.spoilers import Gate, server_gate
 from bot.core.text import clip, inert
 from bot.corpus import Theme
@@ -61,18 +61,6 @@ __all__ = [
     "prompt_queued",
     "render_prompt",
 ]
-
-
-@dataclass(frozen=True)
-class PostedPrompt:
-    message: discord.Message
-    thread: discord.Thread | None
-    theme_key: str
-    passage_ids: tuple[int, ...]
-    cycle_restarted: bool
-    # Set when the thread could not be opened and the message could not be taken back either: the
-    # prompt is visible (and recorded), without its thread.
-    thread_error: str | None = None
 
 
 # One lock per guild per bot: choose + post + record must not interleave within a server, or two

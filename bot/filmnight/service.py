@@ -23,7 +23,6 @@ from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.core.time import from_iso, iso
 from bot.corpus.lookup import FilmScope
-from bot.discussion.post import post_prompt  # the discussion feature's public posting helper
 from bot.filmnight import rules
 from bot.filmnight.ballot_count import BallotCountJob
 from bot.filmnight.people import reminder_payload
@@ -404,12 +403,12 @@ class FilmNightService:
         return event.user_count
 
     async def after_prompt(self, screening: Screening, channel: discord.TextChannel) -> int:
-        """The ending question, in a thread named as containing spoilers (post_prompt does that)."""
+        """The ending question, in a thread named as containing spoilers (bot.prompts does that)."""
         spoilers = [key for key, theme in self.bot.themes.items() if theme.spoiler]
         for theme in spoilers:
             try:
-                posted = await post_prompt(
-                    self.bot, channel, guild_id=screening.guild_id, theme=theme, film=ref(screening.film_id),
+                posted = await self.bot.prompts.post(
+                    channel, guild_id=screening.guild_id, theme=theme, film=ref(screening.film_id),
                     source=f"screening:{screening.id}",
                 )
             except UserError:
