@@ -12,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 import cogs
+from bot.club.service import ClubService
 from bot.core import db as database
 from bot.core.config import Settings
 from bot.core.db import Database
@@ -19,7 +20,7 @@ from bot.core.errors import on_app_command_error
 from bot.core.inputs import FilmTree, hide_moderator_commands
 from bot.core.jobs import Scheduler
 from bot.core.render import NO_MENTIONS
-from bot.core.services import PassageFlags, Prompts
+from bot.core.services import ClubRatings, PassageFlags, Prompts
 from bot.corpus import Theme, load_themes
 from bot.corpus.bundle import ImportResult, import_bundled
 from bot.discussion.service import PromptService
@@ -69,6 +70,7 @@ class FilmBot(commands.Bot):
         # What features ask of each other, typed by bot/core/services.py's Protocols (no feature imports another).
         self.flags: PassageFlags = FlagService()  # the Flag buttons under quotes and prompts
         self.prompts: Prompts = PromptService(self)  # a discussion prompt, for film night and schedules
+        self.club: ClubRatings = ClubService(self)  # critics vs club in poll results, the invitation to rate
         self.tree.error(on_app_command_error)
 
     @staticmethod

@@ -1,7 +1,8 @@
 """What /rate, /ratings, /compare and /game do, and the timed work of games and digests.
 
 A ClubService is cheap and stateless (the truth is in SQLite): the cog, the buttons and the jobs each
-make one from the bot.
+make one from the bot. The bot holds one as `bot.club` for other features (core.services.ClubRatings:
+the critics-vs-club fields of a poll's results, the invitation to rate after a screening).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from bot.filmnight.gate import current_film, spoiler_gate
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
-    from bot.polls.rules import Poll
+    from bot.core.services import ThemePoll
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,14 @@ class ClubService:
     @property
     def store(self) -> ClubStore:
         return self.bot.store.club
+
+    # ------------------------------------------------------------------ for other features (bot.club)
+
+    def rating_invite(self, film_label: str) -> str:
+        return rules.invite_line(film_label)
+
+    async def critics_vs_club_fields(self, poll: ThemePoll, counts: tuple[int, ...]) -> list[tuple[str, str]]:
+        return await critics_vs_club_fields(self.bot, poll, counts)
 
     # ------------------------------------------------------------------ films and names
 
@@ -357,7 +366,7 @@ class ClubService:
         return True
 
 
-async def critics_vs_club_fields(bot: FilmBot, poll: Poll, counts: tuple[int, ...]) -> list[tuple[str, str]]:
+async def critics_vs_club_fields(bot: FilmBot, poll: ThemePoll, counts: tuple[int, ...]) -> list[tuple[str, str]]:
     """Embed fields for a closed theme poll: the club's split beside the critics' split on the same question.
 
     Critic passages of the poll's theme are placed on a side by contrast_side; empty when the poll has no

@@ -8,6 +8,7 @@ one and hangs it on the bot), or it listens to an event the other dispatches (`p
 |-------------|----------------|----------------------------------|--------------------------------|
 | `bot.flags` | `PassageFlags` | `flags.service.FlagService`      | quotes (/quote), discussion (prompts) |
 | `bot.prompts` | `Prompts`    | `discussion.service.PromptService` | film night (after a screening), schedules |
+| `bot.club`  | `ClubRatings`  | `club.service.ClubService`       | polls (results), film night (after a screening) |
 """
 
 from __future__ import annotations
@@ -58,4 +59,29 @@ class Prompts(Protocol):
         marker: str | None = None,
     ) -> PostedPrompt:
         """Post one prompt in `channel` exactly as /discuss does (discussion.post.post_prompt says how)."""
+        ...
+
+
+class ThemePoll(Protocol):
+    """What the club reads of a closed poll (polls.rules.Poll) to set the critics' split beside the club's."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def theme(self) -> str | None: ...
+    @property
+    def film_id(self) -> int | None: ...
+    @property
+    def options(self) -> tuple[str, ...]: ...
+
+
+class ClubRatings(Protocol):
+    """The club feature (/rate, /ratings): its invitation to rate a film, and critics vs club on a poll."""
+
+    def rating_invite(self, film_label: str) -> str:
+        """The invitation to rate a film just screened (one line, inert)."""
+        ...
+
+    async def critics_vs_club_fields(self, poll: ThemePoll, counts: tuple[int, ...]) -> list[tuple[str, str]]:
+        """Embed fields for a closed theme poll's results (empty when there is nothing to compare); never raises."""
         ...
