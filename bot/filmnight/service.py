@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.club.rules import invite_line
 from bot.core import closing
 from bot.core.channels import resolve_channel
 from bot.core.checks import require_channel_id, require_guild
@@ -39,10 +38,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-async def invite_ratings(where: discord.abc.Messageable, label: str, screening_id: int) -> None:
-    """The club's rating invitation (bot/club) after the screening, with "I've watched it"; best effort."""
+async def invite_ratings(where: discord.abc.Messageable, invite: str, screening_id: int) -> None:
+    """The club's rating invitation (`bot.club.rating_invite`) after the screening, with "I've watched it";
+    best effort."""
     try:
-        await where.send(invite_line(label) + "\nWatched it? Press the button: `/history` keeps your films.",
+        await where.send(invite + "\nWatched it? Press the button: `/history` keeps your films.",
                          view=watched_view(screening_id), allowed_mentions=NO_MENTIONS)
     except discord.HTTPException:
         log.warning("could not post the rating invitation")
@@ -413,13 +413,13 @@ class FilmNightService:
                 )
             except UserError:
                 continue  # no passages on this theme for this film
-            await invite_ratings(posted.thread or channel, screening.label, screening.id)
+            await invite_ratings(posted.thread or channel, self.bot.club.rating_invite(screening.label), screening.id)
             return posted.message.id
         message = await channel.send(
             f"🎬 Film night is over: **{inert(screening.label, 150)}**. Spoiler talk is open now.",
             allowed_mentions=NO_MENTIONS,
         )
-        await invite_ratings(channel, screening.label, screening.id)
+        await invite_ratings(channel, self.bot.club.rating_invite(screening.label), screening.id)
         return message.id
 
     async def next_due(self) -> datetime | None:
