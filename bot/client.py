@@ -20,7 +20,7 @@ from bot.core.errors import on_app_command_error
 from bot.core.inputs import FilmTree, hide_moderator_commands
 from bot.core.jobs import Scheduler
 from bot.core.render import NO_MENTIONS
-from bot.core.services import ClubRatings, PassageFlags, Prompts
+from bot.core.services import ClubRatings, NowShowing, PassageFlags, Prompts
 from bot.corpus import Theme, load_themes
 from bot.corpus.bundle import ImportResult, import_bundled
 from bot.discussion.service import PromptService
@@ -71,6 +71,7 @@ class FilmBot(commands.Bot):
         self.flags: PassageFlags = FlagService()  # the Flag buttons under quotes and prompts
         self.prompts: Prompts = PromptService(self)  # a discussion prompt, for film night and schedules
         self.club: ClubRatings = ClubService(self)  # critics vs club in poll results, the invitation to rate
+        self.now_showing: NowShowing = self.filmnight  # the current film: the default of the club and schedules
         self.tree.error(on_app_command_error)
 
     @staticmethod

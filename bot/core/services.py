@@ -9,15 +9,19 @@ one and hangs it on the bot), or it listens to an event the other dispatches (`p
 | `bot.flags` | `PassageFlags` | `flags.service.FlagService`      | quotes (/quote), discussion (prompts) |
 | `bot.prompts` | `Prompts`    | `discussion.service.PromptService` | film night (after a screening), schedules |
 | `bot.club`  | `ClubRatings`  | `club.service.ClubService`       | polls (results), film night (after a screening) |
+| `bot.now_showing` | `NowShowing` | `filmnight.service.FilmNightService` (`bot.filmnight`) | club (default film), schedules |
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import discord
+
+if TYPE_CHECKING:
+    from bot.corpus.lookup import FilmScope
 
 
 class PassageFlags(Protocol):
@@ -84,4 +88,17 @@ class ClubRatings(Protocol):
 
     async def critics_vs_club_fields(self, poll: ThemePoll, counts: tuple[int, ...]) -> list[tuple[str, str]]:
         """Embed fields for a closed theme poll's results (empty when there is nothing to compare); never raises."""
+        ...
+
+
+class NowShowing(Protocol):
+    """Film night: the server's current film (its upcoming, else last ended, screening), the film commands
+    and schedules default to, and whether that film's spoiler themes are held back."""
+
+    async def current_film(self, guild_id: int) -> FilmScope | None:
+        """The current film's scope, None when the server has no screening."""
+        ...
+
+    async def film_or_current(self, guild_id: int | None, film: str | None) -> tuple[str | None, bool]:
+        """(the film typed, else the current film's `film:<id>`; True when its spoiler themes are held back)."""
         ...

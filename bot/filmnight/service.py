@@ -22,7 +22,7 @@ from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.core.time import from_iso, iso
 from bot.corpus.lookup import FilmScope
-from bot.filmnight import rules
+from bot.filmnight import gate, rules
 from bot.filmnight.ballot_count import BallotCountJob
 from bot.filmnight.people import reminder_payload
 from bot.filmnight.render import pick_embed, reminder_text, result_embed
@@ -66,6 +66,14 @@ class FilmNightService:
 
     async def zone(self, guild_id: int) -> str:
         return (await self.bot.store.guilds.get(guild_id)).timezone or self.bot.settings.default_timezone
+
+    # ------------------------------------------------------------------ now showing (bot.now_showing)
+
+    async def current_film(self, guild_id: int) -> FilmScope | None:
+        return await gate.current_film(self.bot.store, guild_id)
+
+    async def film_or_current(self, guild_id: int | None, film: str | None) -> tuple[str | None, bool]:
+        return await gate.film_or_current(self.bot.store, guild_id, film)
 
     # ------------------------------------------------------------------ picks
 
