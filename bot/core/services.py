@@ -4,12 +4,12 @@ A feature never imports another feature. When it needs another's behaviour it ca
 holds, typed by a Protocol here and implemented by the owning feature's service (bot/client.py builds each
 one and hangs it on the bot), or it listens to an event the other dispatches (`prompt_posted`).
 
-| on the bot  | Protocol       | implemented by                   | asked by                       |
-|-------------|----------------|----------------------------------|--------------------------------|
-| `bot.flags` | `PassageFlags` | `flags.service.FlagService`      | quotes (/quote), discussion (prompts) |
-| `bot.prompts` | `Prompts`    | `discussion.service.PromptService` | film night (after a screening), schedules |
-| `bot.club`  | `ClubRatings`  | `club.service.ClubService`       | polls (results), film night (after a screening) |
-| `bot.now_showing` | `NowShowing` | `filmnight.service.FilmNightService` (`bot.filmnight`) | club (default film), schedules |
+- `bot.flags` (`PassageFlags`, flags.service.FlagService): the Flag buttons under /quote and prompts.
+- `bot.prompts` (`Prompts`, discussion.service.PromptService): a prompt, for film night and schedules.
+- `bot.club` (`ClubRatings`, club.service.ClubService): critics vs club in poll results; the invitation
+  to rate after a screening.
+- `bot.now_showing` (`NowShowing`, film night's service, also `bot.filmnight`): the current film, the
+  default of the club's commands and of schedules.
 """
 
 from __future__ import annotations
