@@ -140,6 +140,19 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_copy_db(args: argparse.Namespace) -> int:
+    from bot.core.copy_db import CopyRefused, copy_database
+
+    load_dotenv(args.env_file)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    try:
+        copied = asyncio.run(copy_database(args.source, args.target))
+    except CopyRefused as error:
+        raise ConfigError(str(error)) from None
+    print(f"Copied {copied.rows:,} rows in {copied.tables} tables; every table's row count matches the source.")
+    return 0
+
+
 def cmd_playground(args: argparse.Namespace) -> int:
     from bot.playground import DEFAULT_DATABASE, run_playground
 
@@ -178,6 +191,11 @@ def build_parser() -> argparse.ArgumentParser:
     backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
     backup.add_argument("target", help="file to write")
     backup.set_defaults(func=cmd_backup)
+
+    copy = sub.add_parser("copy-db", help="copy every row into a new, empty database: SQLite <-> PostgreSQL")
+    copy.add_argument("source", help="a SQLite file or a postgresql:// URL (only read)")
+    copy.add_argument("target", help="a new SQLite file or an empty PostgreSQL database's URL")
+    copy.set_defaults(func=cmd_copy_db)
 
     add_preview_arguments(sub.add_parser("preview", help="show how review files or pages (URL) are cut into passages and tagged"))
     return parser
