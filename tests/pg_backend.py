@@ -53,9 +53,17 @@ async def _admin(sql: str) -> None:
         await conn.close()
 
 
-def fresh_database() -> str:
-    """The URL of a new, migrated, empty filmbot database."""
+def url_of(name: str) -> str:
+    return _database_url(name)
+
+
+def fresh_database(template: str | None = None) -> str:
+    """The URL of a new, migrated, empty filmbot database (or a copy of `template`: "template0" is bare)."""
     global _template
+    if template is not None:
+        name = f"filmbot_t{os.getpid()}_{next(_names)}"
+        _run(_admin(f"CREATE DATABASE {name} TEMPLATE {template}"))
+        return _database_url(name)
     if not SERVER:
         raise RuntimeError("FILMBOT_TEST_DATABASE=postgresql needs FILMBOT_TEST_POSTGRES (a server DSN)")
     if _template is None:
@@ -119,6 +127,27 @@ def _named(record: Any) -> _Named:
     row = _Named(tuple(record.values()))
     row.names = tuple(record.keys())
     return row
+
+
+def execute(url: str, sql: str) -> None:
+    """A write the bot did not make (a test's set-up): plain PostgreSQL SQL."""
+    import asyncpg
+
+    async def run() -> None:
+        conn = await asyncpg.connect(url)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    _run(run())
+
+
+def terminate_connections(url: str) -> None:
+    """Cut every connection to the test's database, as a server restart does."""
+    name = urlsplit(url).path.lstrip("/")
+    _run(_admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+                " AND pid <> pg_backend_pid()"))
 
 
 def tables(url: str) -> list[str]:

@@ -83,6 +83,13 @@ def _coerce(value: Any, pg_type: str) -> Any:
     return value
 
 
+# A connection the server (or the network) dropped: the statement never ran, or ran and was rolled back.
+_LOST = (asyncpg.exceptions.ConnectionDoesNotExistError, asyncpg.exceptions.InterfaceError, ConnectionError,
+         asyncpg.exceptions.AdminShutdownError, asyncpg.exceptions.InvalidCachedStatementError,
+         asyncpg.exceptions.InternalClientError)
+_BEGIN = f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})"
+
+
 class Cursor:
     """What a statement returned, read the way the stores read an aiosqlite cursor."""
 
@@ -340,21 +347,25 @@ class PostgresDatabase:
                 link.raw = await _connect(self.dsn)
                 link.statements.clear()
             yield link
+        except _LOST:
+            link.raw.terminate()  # never reuse a connection in an unknown state: reopened on its next use
+            raise
         finally:
             self._idle.put_nowait(link)
 
     # -- reads
 
     async def fetchall(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[asyncpg.Record]:
-        for attempt in (1, 2):
+        # A read is safe to repeat: on a lost connection it is retried on the next one (each dead
+        # connection is met once and reopened on its next use), so a server restart costs no read.
+        for attempt in range(len(self._links) + 1):
             try:
                 async with self._link() as link:
                     return (await Connection(self, link).run(sql, params)).fetchall_now()
-            except (asyncpg.exceptions.ConnectionDoesNotExistError, ConnectionError,
-                    asyncpg.exceptions.InvalidCachedStatementError):
-                if attempt == 2:
+            except _LOST as error:
+                if attempt == len(self._links):
                     raise
-                log.warning("PostgreSQL connection lost during a read; reconnecting once")
+                log.warning("PostgreSQL connection lost during a read (%s); retrying", type(error).__name__)
         raise AssertionError("unreachable")
 
     async def fetchone(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> asyncpg.Record | None:
@@ -375,7 +386,12 @@ class PostgresDatabase:
         """One write transaction at a time, across every process (the advisory lock)."""
         async with self._write_lock, self._link() as link:
             conn = Connection(self, link)
-            await link.raw.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+            try:
+                await link.raw.execute(_BEGIN)
+            except _LOST:  # nothing was sent yet: a connection the server dropped is reopened, once
+                link.raw = await _connect(self.dsn)
+                link.statements.clear()
+                await link.raw.execute(_BEGIN)
             conn.in_transaction = True
             try:
                 yield conn
