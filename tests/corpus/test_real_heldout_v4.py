@@ -35,7 +35,7 @@ SETS = {
               Path(os.environ.get("FILMBOT_REAL_HELDOUT_V4", "/work/wt/corpus-heldout/real_v4.md"))),
 }
 # Floors: the figures measured (data/real_heldout_v4.md); a change that drops below fails.
-FLOOR_RECALL = {"tune": 1.0, "blind": 0.0}
+FLOOR_RECALL = {"tune": 1.0, "blind": 0.77}
 # Hiding a harmless sentence is the cheap error, but past a third of them quotes become useless.
 CEILING_HIDDEN = {"tune": 0.35, "blind": 0.35}
 
