@@ -3,7 +3,7 @@
 The issue-25 goal: at least 95 % of the sentences that give an ending away sit in a spoiler passage, on
 reviews the rules were never tuned on. Labels: tests/corpus/data/real_heldout_v4_tune.json (TUNE half: the
 rules may be tuned on it) and real_heldout_v4.json (BLIND half: scored once after tuning, figures in
-data/real_heldout_v4.md). The texts are third-party and not committed: FILMBOT_REAL_HELDOUT_V4_TUNE /
+data/real_heldout_v4.md; retired into tuning since, like v1-v3). The texts are third-party and not committed: FILMBOT_REAL_HELDOUT_V4_TUNE /
 FILMBOT_REAL_HELDOUT_V4 (default /work/wt/corpus-heldout/real_v4_tune.md, real_v4.md); the tests skip
 without them.
 
@@ -11,7 +11,7 @@ Two figures per half, by sentence (in the format of test_real_heldout.py):
 - recall: labelled sentences inside a spoiler passage (or in no passage at all);
 - hidden share: unlabelled sentences inside a spoiler passage (what hiding costs: quotes lost).
 
-Run as a script for the tables: python tests/corpus/test_real_heldout_v4.py [tune|blind]
+Run for the tables: python -m tests.corpus.test_real_heldout_v4 [tune] [blind]
 """
 
 from __future__ import annotations
@@ -138,5 +138,4 @@ if __name__ == "__main__":
         if SETS[name][1].exists():
             result = evaluate(name)
             print(result.table(f"\n## set v4 {name}"))
-            if name == "tune":
-                print("\n".join(["SHOWN " + s for s in result.shown] + ["HIDDEN " + s for s in result.hidden]))
+            print("\n".join(["SHOWN " + s for s in result.shown] + ["HIDDEN " + s for s in result.hidden]))
