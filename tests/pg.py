@@ -24,6 +24,7 @@ import pytest
 from tools import pgserver
 
 ENV = "FILMBOT_TEST_POSTGRES"
+BASELINE = Path(__file__).resolve().parents[1] / "bot" / "migrations" / "postgresql" / "075-baseline.sql"
 T = TypeVar("T")
 
 
@@ -77,6 +78,12 @@ async def _admin(dsn: str, sql: str) -> None:
         await conn.execute(sql)
     finally:
         await conn.close()
+
+
+async def apply_baseline(conn: Any) -> None:
+    """The PostgreSQL schema (075-baseline.sql) on an asyncpg connection, in one transaction."""
+    async with conn.transaction():
+        await conn.execute(BASELINE.read_text(encoding="utf-8"))
 
 
 @pytest.fixture
