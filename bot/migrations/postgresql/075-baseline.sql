@@ -1684,6 +1684,21 @@ CREATE TABLE passages (
 );
 CREATE INDEX passages_search ON passages USING gin (search);
 
+-- PostgreSQL only: snippet(passages_fts, 0, char(2), char(3), '…', 24) for bot/quotes/fts_pg.py. One
+-- fragment of at most 24 words around the matches, each match between chr(2) and chr(3), and '…' on a
+-- side where the passage goes on past the fragment with more words (punctuation alone is kept as it is).
+CREATE FUNCTION passage_snippet(body text, query tsquery) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+    SELECT CASE WHEN pos < 2 THEN '' WHEN left(body, pos - 1) ~ '\w' THEN '…' ELSE left(body, pos - 1) END
+        || marked || CASE WHEN pos = 0 THEN '' WHEN substr(body, pos + length(plain)) ~ '\w' THEN '…'
+                          ELSE substr(body, pos + length(plain)) END
+    FROM (SELECT marked, plain, strpos(body, plain) AS pos
+          FROM (SELECT marked, translate(marked, chr(2) || chr(3), '') AS plain
+                FROM (SELECT ts_headline('filmbot_english'::regconfig, body, query,
+                          'StartSel=' || chr(2) || ', StopSel=' || chr(3)
+                          || ', MaxFragments=1, MaxWords=24, MinWords=12, ShortWord=0') AS marked) AS h) AS p) AS c
+$fn$;
+
 CREATE TABLE passage_themes (
     passage_id BIGINT NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
     theme      TEXT NOT NULL,
