@@ -20,7 +20,12 @@
 --     had remove_diacritics;
 --   * SQLite's AFTER triggers that UPDATE the new row are BEFORE ROW triggers that set NEW.*;
 --   * pg_trgm GIN indexes on casefold(films.title) and casefold(reviews.critic) serve fuzzy autocomplete
---     (casefold(x) LIKE '%…%', casefold(x) % casefold($1)).
+--     (casefold(x) LIKE '%…%', casefold(x) % casefold($1));
+--   * PostgreSQL-only objects: passages.search, passage_snippet() (FTS5's snippet()), filmbot_english;
+--     casefold/film_key/critic_key are the functions bot/core/db.py registers on SQLite connections.
+--     PostgreSQL 18 has a pg_catalog.casefold() of its own, found before public's unless the connection's
+--     search_path lists pg_catalog after public ('public, pg_catalog'). Indexes on casefold() must be
+--     rebuilt (REINDEX) if a later migration regenerates it for a newer Unicode.
 
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE EXTENSION IF NOT EXISTS unaccent;
