@@ -18,7 +18,7 @@ from dotenv import load_dotenv
 from tqdm import tqdm
 
 from bot.core.config import ConfigError, Settings
-from bot.core.db import DatabaseTooNew
+from bot.core.db import DatabaseTooNew, DatabaseUnavailable
 from bot.core.text import counted
 from bot.corpus.preview import add_arguments as add_preview_arguments
 
@@ -27,7 +27,9 @@ def _settings(args: argparse.Namespace) -> Settings:
     load_dotenv(args.env_file)  # the entry point reads .env; importing the package never does
     settings = Settings.from_env()
     if getattr(args, "database", None):
-        settings = dataclasses.replace(settings, database=Path(args.database))
+        url = args.database if args.database.startswith(("postgresql://", "postgres://")) else None
+        settings = dataclasses.replace(settings, database_url=url) if url else dataclasses.replace(
+            settings, database=Path(args.database), database_url=None)
     return settings
 
 
@@ -188,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"filmbot: {error}", file=sys.stderr)
         return 2
-    except DatabaseTooNew as error:
+    except (DatabaseTooNew, DatabaseUnavailable) as error:
         print(f"filmbot: {error}", file=sys.stderr)
         return 2
     except sqlite3.DatabaseError as error:  # corrupt, not a database, disk full, locked

@@ -96,9 +96,7 @@ class FilmBot(commands.Bot):
     async def open_store(self) -> Store:
         """Open and migrate the database, load themes; used by the bot and by the CLI."""
         self.themes = load_themes(self.settings.themes_file)
-        conn = await database.connect(self.settings.database)
-        await database.migrate(conn)
-        self.db = Database(conn)
+        self.db = await database.open_database(self.settings.database, self.settings.database_url)
         self.store = Store(self.db)
         return self.store
 

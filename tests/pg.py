@@ -71,7 +71,7 @@ def pg_server_dsn() -> Iterator[str]:
 
 
 async def _admin(dsn: str, sql: str) -> None:
-    import asyncpg  # type: ignore[import-untyped]
+    import asyncpg
 
     conn = await asyncpg.connect(dsn)
     try:

@@ -418,8 +418,8 @@ class QuoteStore:
         # Draws through the scope's reviews even when the theme is the smaller side to list: a random
         # (review, ordinal) is a passage of the scope most of the time, a random tagged id rarely.
         span = await self._ordinal_span(filters, scope)
-        slot = ("(SELECT id FROM passages WHERE review_id = json_extract(j.value, '$[0]')"
-                " AND ordinal = json_extract(j.value, '$[1]'))")
+        slot = ("(SELECT id FROM passages WHERE review_id = CAST(json_extract(j.value, '$[0]') AS INTEGER)"
+                " AND ordinal = CAST(json_extract(j.value, '$[1]') AS INTEGER))")
         return replace(ids, slot=slot, bounds="", bounds_params=(),
                        point=lambda rng: [rng.choice(scope), int(rng.random() * span)])
 
@@ -447,7 +447,8 @@ class QuoteStore:
         if key not in cache.ordinal_spans:
             version = self.db.corpus_version
             top = await self.db.fetchval(
-                "SELECT max((SELECT max(ordinal) FROM passages WHERE review_id = j.value)) FROM json_each(?) j",
+                "SELECT max((SELECT max(ordinal) FROM passages WHERE review_id = CAST(j.value AS INTEGER)))"
+                " FROM json_each(?) j",
                 (json.dumps(scope),),
             )
             if version != self.db.corpus_version:
@@ -832,7 +833,7 @@ def _rotation_sql(column: str, source: str, conds: tuple[str, ...], strict: bool
         f" recent(id) AS (SELECT passage_id FROM posted_prompts WHERE guild_id = ? ORDER BY id DESC LIMIT ?),"
         f" bounds(lo, hi) AS (SELECT ({seek} ORDER BY {column} LIMIT 1),"
         f" ({seek} ORDER BY {column} DESC LIMIT 1)),"
-        f" point(at) AS (SELECT lo + CAST(? * (hi - lo + 1) AS INTEGER) FROM bounds)"
+        f" point(at) AS (SELECT lo + CAST(CAST(? AS REAL) * (hi - lo + 1) AS INTEGER) FROM bounds)"
         f" SELECT {_QUOTE_COLUMNS}, (SELECT cycle FROM st) AS cycle, {used_sql.format(id='p.id')} AS used_before"
         f" {_QUOTE_FROM} WHERE p.id = coalesce({', '.join(branches)})"
     )
