@@ -14,6 +14,7 @@ from tests import pg_backend
 # Every test sees Discord errors as discord.py raises them (DiscordServerError for 5xx), see faults.py.
 from tests.faults import discord_history_order, realistic_http_errors  # noqa: F401
 from tests.helpers import World
+from tests.pg import pg_database, pg_server_dsn  # noqa: F401  (a PostgreSQL per session, a database per test)
 
 # Tests that boot a whole simulated bot, or are slow by nature, carry the `slow` marker, so the inner loop
 # `pytest -m "not slow"` runs the pure and store tests alone. Marked here, by what a test uses, so a new
