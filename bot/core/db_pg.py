@@ -14,6 +14,7 @@ processes can never both post one scheduled prompt. Reads need no lock (MVCC).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import logging
 import re
@@ -88,6 +89,12 @@ _LOST = (asyncpg.exceptions.ConnectionDoesNotExistError, asyncpg.exceptions.Inte
          asyncpg.exceptions.AdminShutdownError, asyncpg.exceptions.InvalidCachedStatementError,
          asyncpg.exceptions.InternalClientError)
 _BEGIN = f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})"
+
+
+# The transaction this task is inside (if any): its reads go through the transaction's connection, so
+# they see its uncommitted writes as SQLite's one shared connection does (a store may read back a row
+# it just inserted through `db.fetchone` before COMMIT).
+_IN_TRANSACTION: contextvars.ContextVar[Connection | None] = contextvars.ContextVar("filmbot_pg_tx", default=None)
 
 
 class Cursor:
@@ -358,6 +365,9 @@ class PostgresDatabase:
     async def fetchall(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[asyncpg.Record]:
         # A read is safe to repeat: on a lost connection it is retried on the next one (each dead
         # connection is met once and reopened on its next use), so a server restart costs no read.
+        current = _IN_TRANSACTION.get()
+        if current is not None and current.db is self and current.in_transaction:
+            return (await current.run(sql, params)).fetchall_now()
         for attempt in range(len(self._links) + 1):
             try:
                 async with self._link() as link:
@@ -393,6 +403,7 @@ class PostgresDatabase:
                 link.statements.clear()
                 await link.raw.execute(_BEGIN)
             conn.in_transaction = True
+            token = _IN_TRANSACTION.set(conn)
             try:
                 yield conn
                 await conn.resync_ids()
@@ -406,6 +417,7 @@ class PostgresDatabase:
                 raise
             finally:
                 conn.in_transaction = False
+                _IN_TRANSACTION.reset(token)
 
     @asynccontextmanager
     async def corpus_transaction(self) -> AsyncIterator[Connection]:
@@ -434,7 +446,8 @@ class PostgresDatabase:
 
 async def _connect(dsn: str) -> asyncpg.Connection:
     try:
-        raw = await asyncpg.connect(dsn, statement_cache_size=0)
+        # Our casefold() before PostgreSQL 18's own pg_catalog.casefold() (a different folding).
+        raw = await asyncpg.connect(dsn, statement_cache_size=0, server_settings={"search_path": "public, pg_catalog"})
     except (asyncpg.InvalidPasswordError, asyncpg.InvalidAuthorizationSpecificationError) as error:
         raise DatabaseUnavailable(f"PostgreSQL refused the login in FILMBOT_DATABASE: {error}") from None
     except asyncpg.InvalidCatalogNameError as error:
