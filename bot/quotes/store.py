@@ -29,6 +29,7 @@ from bot.corpus.passage import (
 )
 from bot.films.rules import norm_key, parse_ref
 from bot.quotes import fts
+from bot.quotes.search_store import BY_DIALECT
 
 # A trimmed passage is quoted as the one sentence a moderator kept (m: its passage_marks row, if any).
 _QUOTE_COLUMNS = """
@@ -42,7 +43,6 @@ _QUOTE_COLUMNS = """
 _THEME_CLAUSE = "p.id IN (SELECT passage_id FROM passage_themes WHERE theme = ?)"
 # A tag of a quotable passage (passage_themes holds every passage's tags since issue 28).
 _QUOTABLE_TAG = "EXISTS (SELECT 1 FROM passages q WHERE q.id = t.passage_id AND q.quotable = 1)"
-_FTS_CLAUSE = "p.id IN (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?)"
 _MARKS = "LEFT JOIN passage_marks m ON m.passage_id = p.id"
 _QUOTE_FROM = f"FROM passages p JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id {_MARKS}"
 def _visible(column: str) -> str:
@@ -106,6 +106,7 @@ T = TypeVar("T")
 class QuoteStore:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._search = BY_DIALECT[db.dialect]  # full text: FTS5 or tsvector (search_store.py)
         self._summary = _Summary(-1)
         self._loads: dict[tuple[int, str], asyncio.Future[Any]] = {}
 
@@ -154,10 +155,9 @@ class QuoteStore:
             clauses.append(_THEME_CLAUSE)
             params.append(filters.theme)
         if filters.about:
-            expression = fts.match_expression(filters.about, any_word=any_word)
-            # No searchable word at all: match nothing rather than everything.
-            clauses.append(_FTS_CLAUSE)
-            params.append(expression or '""')
+            # No searchable word at all: match nothing rather than everything (SearchSql.keywords).
+            clauses.append(self._search.member("p.id"))
+            params.append(self._search.keywords(filters.about, any_word=any_word))
         return clauses, params
 
     async def _review_index(self) -> _Summary:
@@ -265,9 +265,8 @@ class QuoteStore:
         """
         if scope is not None and not scope:
             return None
-        expression = fts.match_expression(filters.about, any_word=any_word) if filters.about else None
-        if filters.about:
-            expression = expression or '""'  # no searchable word at all: match nothing
+        # No searchable word at all: match nothing (SearchSql.keywords).
+        expression = self._search.keywords(filters.about, any_word=any_word) if filters.about else None
         conds: list[str] = []
         params: list[Any] = []
         if scope is not None and filters.theme and scope_by_theme:
@@ -277,7 +276,7 @@ class QuoteStore:
                       _visible("t.passage_id")]
             params += [filters.theme, json.dumps(scope)]
             if expression is not None:
-                conds.append("EXISTS (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? AND rowid = t.passage_id)")
+                conds.append(self._search.member("t.passage_id"))
                 params.append(expression)
         elif scope is not None:
             # +p.id: walk the scope through the review index, never the whole table by rowid.
@@ -288,7 +287,7 @@ class QuoteStore:
                 conds.append("EXISTS (SELECT 1 FROM passage_themes t WHERE t.passage_id = p.id AND t.theme = ?)")
                 params.append(filters.theme)
             if expression is not None:
-                conds.append("EXISTS (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? AND rowid = p.id)")
+                conds.append(self._search.member("p.id"))
                 params.append(expression)
         elif filters.theme:
             # Every passage is tagged (issue 28), only quotable ones are offered: one primary-key probe a row.
@@ -296,17 +295,18 @@ class QuoteStore:
             conds += ["t.theme = ?", _QUOTABLE_TAG, _visible("t.passage_id")]
             params.append(filters.theme)
             if expression is not None:
-                conds.append("EXISTS (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? AND rowid = t.passage_id)")
+                conds.append(self._search.member("t.passage_id"))
                 params.append(expression)
         elif expression is not None:
-            column, source = "rowid", "passages_fts"
-            conds += ["passages_fts MATCH ?", _visible("passages_fts.rowid")]
+            column, source = self._search.walk_column, self._search.walk_source
+            conds += [self._search.walk_condition, _visible(self._search.walk_visible_column)]
             params.append(expression)
         else:
             column, source = "p.id", "passages p"
             conds += ["p.quotable = 1", _visible("p.id")]
         if gate is not None:  # the gated film's spoilers are never candidates: "Another" never comes back empty
-            clause, values = gate_clause("passages_fts.rowid" if column == "rowid" else column.lstrip("+"), gate)
+            clause, values = gate_clause(
+                self._search.walk_visible_column if column == self._search.walk_column else column.lstrip("+"), gate)
             conds.append(clause)
             params += values
         return column, source, conds, params
@@ -367,7 +367,7 @@ class QuoteStore:
         parts = self._seek_parts(filters, any_word, None, False, gate)
         assert parts is not None
         column, source, conds, params = parts
-        column = "passages_fts.rowid" if column == "rowid" else column.lstrip("+")
+        column = self._search.walk_visible_column if column == self._search.walk_column else column.lstrip("+")
         if scope is not None:
             where, values = await self._review_condition(filters)
             review = f"EXISTS (SELECT 1 FROM passages sp JOIN reviews r ON r.id = sp.review_id WHERE sp.id = {column}"
@@ -376,8 +376,8 @@ class QuoteStore:
         if source.startswith("passage_themes"):
             ends = "(SELECT passage_id FROM passage_themes WHERE theme = ? ORDER BY passage_id {} LIMIT 1)"
             bounds_params: tuple[Any, ...] = (filters.theme, filters.theme)
-        elif source == "passages_fts":
-            ends = "(SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rowid {} LIMIT 1)"
+        elif source == self._search.walk_source:
+            ends = self._search.ends
             bounds_params = (params[0], params[0])
         else:
             ends, bounds_params = "(SELECT id FROM passages ORDER BY id {} LIMIT 1)", ()
@@ -497,23 +497,15 @@ class QuoteStore:
         """(best-ranked passages, whether the ranking stopped early): bm25 ranks at most SEARCH_CANDIDATES
         matches, the earliest in corpus order (an index range: a common word's hundred thousand matches
         are never all ranked on the database thread). True when more matched than were ranked."""
-        expression = fts.match_expression(query)
-        if expression is None:
+        if not fts.keywords(query):
             return [], False
         gated, gate_params = gate_clause("p.id", gate) if gate is not None else ("1", [])
-        for candidate in (expression, fts.match_expression(query, any_word=True)):
+        search = self._search
+        for candidate in (search.keywords(query), search.keywords(query, any_word=True)):
             # The match SEARCH_CANDIDATES places on (NULL when fewer match): ranking stops before it.
-            stop = await self.db.fetchval(
-                "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rowid LIMIT 1 OFFSET ?",
-                (candidate, SEARCH_CANDIDATES),
-            )
+            stop = await self.db.fetchval(search.stop, (candidate, SEARCH_CANDIDATES))
             rows = await self.db.fetchall(
-                f"SELECT {_QUOTE_COLUMNS},"
-                f" coalesce(m.trimmed, snippet(passages_fts, 0, char(2), char(3), '…', 24)) AS snip"
-                f" FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid"
-                f" JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id {_MARKS}"
-                f" WHERE passages_fts MATCH ? AND passages_fts.rowid < ? AND p.quotable = 1 AND {_visible('p.id')}"
-                f" AND {gated} ORDER BY bm25(passages_fts) LIMIT ?",
+                search.ranked.format(columns=_QUOTE_COLUMNS, marks=_MARKS, visible=_visible("p.id"), gated=gated),
                 (candidate, stop if stop is not None else 1 << 62, *gate_params, limit),
             )
             if rows:
