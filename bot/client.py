@@ -19,6 +19,7 @@ from bot.core.errors import on_app_command_error
 from bot.core.inputs import FilmTree, hide_moderator_commands
 from bot.core.jobs import Scheduler
 from bot.core.render import NO_MENTIONS
+from bot.core.shards import Shards, scope
 from bot.corpus import Theme, load_themes
 from bot.corpus.bundle import ImportResult, import_bundled
 from bot.filmnight.service import FilmNightService
@@ -64,6 +65,14 @@ class FilmBot(commands.Bot):
         self.filmnight = FilmNightService(self)  # film night's commands, ballots, listeners and job
         self.metadata = MetadataService(self)  # film cards' poster, runtime, director (TMDB / Wikidata / off)
         self.tree.error(on_app_command_error)
+
+    @property
+    def shards(self) -> Shards | None:
+        """The shards whose servers' timed work this process runs; None: every server it can see (one process,
+        or all of FILMBOT_SHARDS). Jobs filter their due rows with `bot.core.shards.owned(bot.shards)`."""
+        settings = self.settings
+        count = int(settings.shards) if settings.shards is not None and settings.shards.isdigit() else None
+        return scope(count, settings.shard_ids)
 
     @staticmethod
     def now() -> datetime:
@@ -180,6 +189,8 @@ def create_bot(settings: Settings | None = None) -> FilmBot:
         return FilmBot(settings)
     # "auto": Discord's recommended shard count, asked at login; a number: exactly that many.
     count = None if settings.shards == "auto" else int(settings.shards)
+    if settings.shard_ids is not None:  # one process of several: these shards only (FILMBOT_SHARD_IDS)
+        return ShardedFilmBot(settings, shard_count=count, shard_ids=list(settings.shard_ids))
     return ShardedFilmBot(settings, shard_count=count)
 
 
