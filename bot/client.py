@@ -13,6 +13,7 @@ from discord.ext import commands
 
 import cogs
 from bot.core import db as database
+from bot.core.claims import new_holder
 from bot.core.config import Settings
 from bot.core.db import Database
 from bot.core.errors import on_app_command_error
@@ -56,6 +57,8 @@ class FilmBot(commands.Bot):
         # How much faster than the wall the clock runs: 1 in production and tests, --speed in the playground
         # (game rounds are lengthened by it so members get their 60 real seconds).
         self.clock_speed = 1.0
+        # Who holds a claim (screening_reminders.claimed_by): this host, process and bot object (core/claims).
+        self.instance = new_holder()
         self.db: Database | None = None
         self.store: Store = None  # type: ignore[assignment]  # set in setup_hook
         self.themes: dict[str, Theme] = {}
@@ -67,9 +70,9 @@ class FilmBot(commands.Bot):
         self.tree.error(on_app_command_error)
 
     @property
-    def shards(self) -> Shards | None:
+    def own_shards(self) -> Shards | None:
         """The shards whose servers' timed work this process runs; None: every server it can see (one process,
-        or all of FILMBOT_SHARDS). Jobs filter their due rows with `bot.core.shards.owned(bot.shards)`."""
+        or all of FILMBOT_SHARDS). Jobs filter their due rows with `bot.core.shards.owned(bot.own_shards)`."""
         settings = self.settings
         count = int(settings.shards) if settings.shards is not None and settings.shards.isdigit() else None
         return scope(count, settings.shard_ids)
@@ -83,6 +86,7 @@ class FilmBot(commands.Bot):
         # simcord's restart_bot() logs the same object in again: start from a clean slate,
         # exactly as a new process would.
         await self._unload_everything()
+        self.instance = new_holder()  # a restarted bot is a new holder: its predecessor's claims are orphans
         await self.open_store()
         self.last_import = await import_bundled(
             self.store, self.settings.data_dir, self.themes, self.settings.themes_file

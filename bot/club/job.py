@@ -22,7 +22,7 @@ class GameJob:
         self.bot = bot
 
     async def next_due(self) -> datetime | None:
-        due = await self.bot.store.club.next_game_moment()
+        due = await self.bot.store.club.next_game_moment(self.bot.own_shards)
         return from_iso(due) if due else None
 
     async def run_due(self, now: datetime) -> None:
@@ -36,7 +36,7 @@ class DigestJob:
         self.bot = bot
 
     async def next_due(self) -> datetime | None:
-        due = await self.bot.store.club.next_digest()
+        due = await self.bot.store.club.next_digest(self.bot.own_shards)
         return from_iso(due) if due else None
 
     async def run_due(self, now: datetime) -> None:

@@ -202,7 +202,7 @@ class ClubService:
         )
 
     async def run_due_rounds(self, now: datetime) -> None:
-        for game_round in await self.store.due_rounds(iso(now)):
+        for game_round in await self.store.due_rounds(iso(now), self.bot.own_shards):
             try:
                 if game_round.status == "open":
                     await self.reveal(game_round, now)
@@ -296,7 +296,7 @@ class ClubService:
         self.bot.scheduler.wake(due)
 
     async def run_due_digests(self, now: datetime) -> None:
-        for digest in await self.store.due_digests(iso(now)):
+        for digest in await self.store.due_digests(iso(now), self.bot.own_shards):
             if not await self.store.claim_digest(digest.thread_id):
                 continue
             status = "failed"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot.club.rules import DEFAULT_DIGEST_HOURS, Rating
 from bot.core.db import Database, inserted_id
+from bot.core.shards import Shards, owned
 from bot.core.sample_store import IdSet, pick_ids, theme_numbered
 from bot.core.store import AuditStore
 from bot.corpus.store import HIDDEN_IDS
@@ -304,17 +305,20 @@ class ClubStore:
         )
         return [row[0] for row in rows]
 
-    async def next_game_moment(self) -> str | None:
+    async def next_game_moment(self, shards: Shards | None = None) -> str | None:
+        mine, params = owned(shards)
         return await self.db.fetchval(
             "SELECT min(deadline) FROM club_game_rounds WHERE status IN ('open', 'waiting') AND deadline IS NOT NULL"
+            f" AND {mine}", params,
         )
 
-    async def due_rounds(self, now: str) -> list[Round]:
+    async def due_rounds(self, now: str, shards: Shards | None = None) -> list[Round]:
         """Open rounds past their deadline (to reveal) and waiting rounds whose turn came (to post)."""
+        mine, params = owned(shards)
         rows = await self.db.fetchall(
             f"SELECT {_ROUND_COLUMNS} FROM club_game_rounds WHERE status IN ('open', 'waiting')"
-            " AND deadline IS NOT NULL AND deadline <= ? ORDER BY deadline, id",
-            (now,),
+            f" AND deadline IS NOT NULL AND deadline <= ? AND {mine} ORDER BY deadline, id",
+            (now, *params),
         )
         return [Round(*row) for row in rows]
 
@@ -443,14 +447,16 @@ class ClubStore:
             (thread_id, guild_id, message_id, passage_id, due_at),
         )
 
-    async def next_digest(self) -> str | None:
-        return await self.db.fetchval("SELECT min(due_at) FROM club_digests WHERE status = 'due'")
+    async def next_digest(self, shards: Shards | None = None) -> str | None:
+        mine, params = owned(shards)
+        return await self.db.fetchval(f"SELECT min(due_at) FROM club_digests WHERE status = 'due' AND {mine}", params)
 
-    async def due_digests(self, now: str) -> list[Digest]:
+    async def due_digests(self, now: str, shards: Shards | None = None) -> list[Digest]:
+        mine, params = owned(shards)
         rows = await self.db.fetchall(
             "SELECT thread_id, guild_id, message_id, passage_id, due_at, status FROM club_digests"
-            " WHERE status = 'due' AND due_at <= ? ORDER BY due_at",
-            (now,),
+            f" WHERE status = 'due' AND due_at <= ? AND {mine} ORDER BY due_at",
+            (now, *params),
         )
         return [Digest(*row) for row in rows]
 
