@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from bot.club.rules import DEFAULT_DIGEST_HOURS, Rating
 from bot.core.db import Database, inserted_id
-from bot.core.shards import Shards, owned
 from bot.core.sample_store import IdSet, pick_ids, theme_numbered
+from bot.core.shards import Shards, owned
 from bot.core.store import AuditStore
 from bot.corpus.store import HIDDEN_IDS
 
