@@ -63,7 +63,7 @@ class FilmBot(commands.Bot):
         self.store: Store = None  # type: ignore[assignment]  # set in setup_hook
         self.themes: dict[str, Theme] = {}
         self.last_import: ImportResult | None = None
-        self.scheduler = Scheduler(self.now)
+        self.scheduler = Scheduler(self.now, before=self.follow_corpus)
         self.polls = PollService(self)  # the cog, the vote buttons and the deadline job share it
         self.filmnight = FilmNightService(self)  # film night's commands, ballots, listeners and job
         self.metadata = MetadataService(self)  # film cards' poster, runtime, director (TMDB / Wikidata / off)
@@ -91,7 +91,7 @@ class FilmBot(commands.Bot):
         self.last_import = await import_bundled(
             self.store, self.settings.data_dir, self.themes, self.settings.themes_file
         )
-        self.scheduler = Scheduler(self.now)
+        self.scheduler = Scheduler(self.now, before=self.follow_corpus)
         for module in sorted(m.name for m in pkgutil.iter_modules(cogs.__path__)):
             await self.load_extension(f"cogs.{module}")  # cogs register their scheduler jobs in cog_load
         # Every feature is per server (settings, rotations, polls): hide all commands in DMs.
@@ -105,6 +105,16 @@ class FilmBot(commands.Bot):
     async def on_ready(self) -> None:
         # Timed work starts once the gateway is up, so jobs can reach channels from the cache.
         self.scheduler.start()
+
+    async def follow_corpus(self) -> None:
+        """Drop this process's corpus caches if another process wrote the corpus (checked at most every
+        second: core/generation_store); a database hiccup here never stops a command or a job pass."""
+        if self.store is None:
+            return
+        try:
+            await self.store.generation.follow()
+        except Exception:
+            log.warning("could not read the corpus generation", exc_info=True)
 
     async def open_store(self) -> Store:
         """Open and migrate the database, load themes; used by the bot and by the CLI."""

@@ -10,6 +10,7 @@ from typing import Any
 import aiosqlite
 
 from bot.core.db import Database, GuildsWith, inserted_id
+from bot.core.generation_store import CorpusGeneration
 from bot.core.refusals import UserError
 from bot.core.shards import Shards, owned
 from bot.core.store import AuditStore, CloseStates
@@ -87,6 +88,7 @@ class FilmNightStore:
         film at once make one entry with 20 supporters. `film` is a typed name or a catalogue id.
         """
         async with self.db.corpus_transaction() as conn:  # ensure may give a reviewed film its year
+            await CorpusGeneration.bump(conn)  # other processes' corpus caches follow
             film_id = film if isinstance(film, int) else await FilmStore.ensure(conn, film.title, film.year)
             cur = await conn.execute(
                 "INSERT OR IGNORE INTO watchlist(guild_id, film_id, note, suggested_by, status, added_at)"
@@ -110,6 +112,7 @@ class FilmNightStore:
         """(added, already listed), all in one transaction with one audit entry."""
         added = 0
         async with self.db.corpus_transaction() as conn:
+            await CorpusGeneration.bump(conn)  # other processes' corpus caches follow
             for film in films:
                 film_id = await FilmStore.ensure(conn, film.title, film.year)
                 cur = await conn.execute(
