@@ -13,3 +13,11 @@ CREATE TABLE corpus_generation (
     generation BIGINT NOT NULL
 );
 INSERT INTO corpus_generation(id, generation) VALUES (1, 0);
+
+-- The same for the club's claims: a thread digest being posted ('posting') and a game round taken off the
+-- queue to be posted (waiting, deadline cleared). A holder gone leaves the digest due again (unless the
+-- thread shows it was posted) and ends the game whose round never appeared, so the channel is free again.
+ALTER TABLE club_digests ADD COLUMN claimed_at TEXT;
+ALTER TABLE club_digests ADD COLUMN claimed_by TEXT;
+ALTER TABLE club_game_rounds ADD COLUMN claimed_at TEXT;
+ALTER TABLE club_game_rounds ADD COLUMN claimed_by TEXT;
