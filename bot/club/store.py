@@ -343,12 +343,12 @@ class ClubStore:
             )
         return True
 
-    async def claim_post(self, round_id: int, now: str = "", by: str | None = None) -> bool:
+    async def claim_post(self, round_id: int, now: str, by: str) -> bool:
         """Take a waiting round off the queue before posting it (no double post), noting when and by whom."""
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 "UPDATE club_game_rounds SET deadline = NULL, claimed_at = ?, claimed_by = ? WHERE id = ?"
-                " AND status = 'waiting' AND deadline IS NOT NULL", (now or None, by, round_id),
+                " AND status = 'waiting' AND deadline IS NOT NULL", (now, by, round_id),
             )
             return cur.rowcount > 0
 
@@ -479,12 +479,12 @@ class ClubStore:
         )
         return [Digest(*row) for row in rows]
 
-    async def claim_digest(self, thread_id: int, now: str = "", by: str | None = None) -> bool:
+    async def claim_digest(self, thread_id: int, now: str, by: str) -> bool:
         """Take a due digest (one process of several gets it), noting when and by whom."""
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 "UPDATE club_digests SET status = 'posting', claimed_at = ?, claimed_by = ? WHERE thread_id = ?"
-                " AND status = 'due'", (now or None, by, thread_id),
+                " AND status = 'due'", (now, by, thread_id),
             )
             return cur.rowcount > 0
 

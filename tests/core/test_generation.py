@@ -86,3 +86,18 @@ async def test_follow_costs_little(two):
     read = (time.thread_time() - started) / reads
     print(f"follow: {throttled * 1e6:.2f} us throttled, {read * 1e6:.1f} us with the read")
     assert throttled < 20e-6 and read < 500e-6
+
+
+def test_every_corpus_transaction_bumps_the_generation_first():
+    """The statement after each `corpus_transaction()` opens is the generation bump: no corpus write is
+    invisible to other processes (a new corpus write path that forgets it fails here)."""
+    from tests.helpers import ROOT
+
+    found = 0
+    for path in sorted((ROOT / "bot").rglob("*.py")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines):
+            if "corpus_transaction() as conn:" in line:
+                found += 1
+                assert "CorpusGeneration.bump(conn)" in lines[number + 1], f"{path}:{number + 1}"
+    assert found >= 10
