@@ -38,12 +38,14 @@ WAIT = 60.0  # seconds a child may take for one step before the test fails
 class Child:
     """One bot process; its JSON lines are read on a thread so the test can wait for one with a timeout."""
 
-    def __init__(self, database: str, shard_ids: str, **args: Any) -> None:
+    def __init__(self, logs: Path, database: str, shard_ids: str, **args: Any) -> None:
+        # stderr to a file, not a pipe: a pipe nobody reads fills up (64 KB of warnings) and stalls the child.
+        self.log = logs / f"child-{time.monotonic_ns()}.log"
         env = {**os.environ, "FILMBOT_DATABASE": database, "FILMBOT_SHARDS": "2", "FILMBOT_SHARD_IDS": shard_ids,
                "FILMBOT_METADATA": "off", "FILMBOT_LOG_LEVEL": "WARNING", "DISCORD_TOKEN": ""}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tests.cluster.child", json.dumps(args)], cwd=ROOT, env=env,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.PIPE, stderr=self.log.open("w"), text=True,
         )
         self.lines: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self.seen: list[dict[str, Any]] = []
@@ -65,10 +67,10 @@ class Child:
             except queue.Empty:
                 self.process.kill()
                 raise AssertionError(f"no {key!r} from the child in {WAIT:g} s; it printed {self.seen[-5:]}"
-                                     f" and {self.process.communicate()[1][-3000:]}") from None
+                                     f" and logged {self.log.read_text()[-3000:]}") from None
             if line is None:
                 self.process.wait()
-                raise AssertionError(f"child ended before {key!r}: {self.process.stderr.read()[-3000:]}")
+                raise AssertionError(f"child ended before {key!r}: {self.log.read_text()[-3000:]}")
             self.seen.append(line)
             if key in line:
                 return line
@@ -108,9 +110,9 @@ def test_two_processes_post_each_schedule_exactly_once(database: str, tmp_path: 
     """Disjoint shards, then overlapping shards, then one process killed mid-run and restarted: each of the
     100 servers' prompts is posted exactly once per day, and a dead process's servers wait for it."""
     # 1. Shard 0 and shard 1: each process sets and posts its own 50 servers' schedules, nothing else.
-    first = Child(database, "0", setup=True, go=str(tmp_path / "go1"), until="2026-01-01T09:01:00+00:00")
+    first = Child(tmp_path, database, "0", setup=True, go=str(tmp_path / "go1"), until="2026-01-01T09:01:00+00:00")
     first.wait_for("ready")  # the first start migrates and imports the bundled corpus; the second finds it done
-    second = Child(database, "1", setup=True, go=str(tmp_path / "go1"), until="2026-01-01T09:01:00+00:00")
+    second = Child(tmp_path, database, "1", setup=True, go=str(tmp_path / "go1"), until="2026-01-01T09:01:00+00:00")
     start_together([first, second], tmp_path / "go1", "set")
     first.finish()
     second.finish()
@@ -120,7 +122,7 @@ def test_two_processes_post_each_schedule_exactly_once(database: str, tmp_path: 
     assert Counter(first.posts(DAY1) + second.posts(DAY1)) == Counter(GUILDS)
 
     # 2. Both processes think they own every server: the database's claims still let each prompt out once.
-    both = [Child(database, "0-1", go=str(tmp_path / "go2"), until="2026-01-02T09:01:00+00:00") for _ in range(2)]
+    both = [Child(tmp_path, database, "0-1", go=str(tmp_path / "go2"), until="2026-01-02T09:01:00+00:00") for _ in range(2)]
     start_together(both, tmp_path / "go2", "ready")
     for child in both:
         child.finish()
@@ -129,18 +131,18 @@ def test_two_processes_post_each_schedule_exactly_once(database: str, tmp_path: 
         assert sorted(child.posts(DAY2)) == child.world()
 
     # 3. Shard 0's process hangs after 10 posts of day 3, holding its other claims, and is killed (SIGKILL).
-    stuck = Child(database, "0", until="2026-01-03T09:20:00+00:00", hang_after=10)
+    stuck = Child(tmp_path, database, "0", until="2026-01-03T09:20:00+00:00", hang_after=10)
     stuck.wait_for("hung")
     time.sleep(1.0)  # posts already in flight finish (and are printed); then the process dies
     stuck.kill()
     before = stuck.posts(DAY3)
     assert 10 <= len(before) < 50 and {SHARD[g] for g in before} == {0}
     # Shard 1's process runs past the claims' lease: it posts its own 50 and takes over none of shard 0's.
-    other = Child(database, "1", until="2026-01-03T09:20:00+00:00")
+    other = Child(tmp_path, database, "1", until="2026-01-03T09:20:00+00:00")
     other.finish()
     assert Counter(other.posts(DAY3)) == Counter(g for g in GUILDS if SHARD[g] == 1)
     # Shard 0's process restarts: the claims its predecessor left are recovered and posted, each once.
-    again = Child(database, "0", until="2026-01-03T09:20:00+00:00")
+    again = Child(tmp_path, database, "0", until="2026-01-03T09:20:00+00:00")
     again.finish()
     assert Counter(before + again.posts(DAY3) + other.posts(DAY3)) == Counter(GUILDS)
     assert not set(before) & set(again.posts(DAY3))
