@@ -52,8 +52,9 @@ async def reconcile(service: FilmNightService) -> bool:
 
 async def recover_claims(service: FilmNightService) -> None:
     """Reminders claimed by a process that died before settling them (core/claims.abandoned: its holder is
-    gone, or its lease ended), in this process's servers. One the channel proves was posted is 'sent'; any other is due again (and
-    skipped there if its moment has passed). Run on every job pass: a claim ages into an orphan at any time."""
+    gone, or its lease ended), in this process's servers. One the channel proves was posted is 'sent'; any
+    other is due again (and skipped there if its moment has passed). Run on every job pass: a claim ages
+    into an orphan at any time."""
     now = service.bot.now()
     for screening_id, kind, due_at, claimed_at, holder in await service.store.claims(service.bot.own_shards):
         if not abandoned(holder, claimed_at, now, REMINDER_LEASE, service.bot.instance):
