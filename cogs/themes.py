@@ -32,7 +32,7 @@ from bot.corpus.lookup import (
     scope_themes,
     theme_list,
 )
-from bot.corpus.passage import Quote
+from bot.corpus.passage import Quote, is_spoiler
 from bot.discussion.questions_store import QuestionRow
 from bot.discussion.render import QUESTION_MAX
 from bot.discussion.suggestion_rules import ANY_THEME
@@ -40,7 +40,6 @@ from bot.filmnight.gate import spoiler_gate
 from bot.flags.rules import Decision
 from bot.flags.views import DYNAMIC_ITEMS as FLAG_ITEMS
 from bot.flags.views import decide, passage_reply, queue_page
-from bot.quotes.render import is_spoiler
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
