@@ -10,9 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.core import db as database
 from bot.core.claims import abandoned, new_holder
-from bot.core.db import Database
+from bot.core.db import open_database
 from bot.core.shards import Shards
 from bot.core.time import iso
 from bot.films.store import FilmStore
@@ -25,12 +24,9 @@ SHARD0, SHARD1 = 2 << 22, 3 << 22  # guild ids on shard 0 and shard 1 of 2
 
 
 @pytest.fixture
-async def two(tmp_path):
-    stores = []
-    for _ in range(2):
-        conn = await database.connect(tmp_path / "shared.db")
-        await database.migrate(conn)
-        stores.append(Store(Database(conn)))
+async def two(settings):
+    """Two processes' stores on one database (SQLite file, or PostgreSQL under FILMBOT_TEST_DATABASE)."""
+    stores = [Store(await open_database(settings.database, settings.database_url)) for _ in range(2)]
     yield stores
     for store in stores:
         await store.db.close()

@@ -1,6 +1,6 @@
 """Corpus caches follow corpus writes made by another process (core/generation_store, migration 085).
 
-Two Database objects on one SQLite file stand for two processes: each has its own connection and its own
+Two Database objects on one database stand for two processes: each has its own connection and its own
 in-memory caches, exactly what a second process has.
 """
 
@@ -10,9 +10,8 @@ import time
 
 import pytest
 
-from bot.core import db as database
 from bot.core.config import DEFAULT_DATA_DIR
-from bot.core.db import Database
+from bot.core.db import open_database
 from bot.corpus import load_themes
 from bot.reviews.rules import check_meta, prepare
 from bot.stores import Store
@@ -22,13 +21,9 @@ THEMES = load_themes(DEFAULT_DATA_DIR / "themes.toml")
 
 
 @pytest.fixture
-async def two(tmp_path):
-    """Two processes' stores on one database file."""
-    stores = []
-    for _ in range(2):
-        conn = await database.connect(tmp_path / "shared.db")
-        await database.migrate(conn)
-        stores.append(Store(Database(conn)))
+async def two(settings):
+    """Two processes' stores on one database (SQLite file, or PostgreSQL under FILMBOT_TEST_DATABASE)."""
+    stores = [Store(await open_database(settings.database, settings.database_url)) for _ in range(2)]
     yield stores
     for store in stores:
         await store.db.close()
