@@ -182,9 +182,12 @@ class ThreadStats:
     more: bool = False  # the thread is longer than the digest reads: the counts are "over"
 
 
+DIGEST_OPENING = "🧵 **Thread digest**"  # how every digest starts: the proof one was posted (service.recover_digests)
+
+
 def digest_text(stats: ThreadStats, critic_line: str | None, hours: int) -> str:
     """The digest posted in a prompt's thread: counts, the most-reacted reply, the opening critic line."""
-    lines = [f"🧵 **Thread digest** — the first {'hour' if hours == 1 else f'{hours} hours'}"]
+    lines = [f"{DIGEST_OPENING} — the first {'hour' if hours == 1 else f'{hours} hours'}"]
     lines.append(
         f"{'over ' if stats.more else ''}{counted(stats.replies, 'reply', 'replies')}"
         f" from {counted(stats.participants, 'participant')}."

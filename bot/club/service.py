@@ -18,14 +18,16 @@ import discord
 
 from bot.club import rules
 from bot.club.render import chart_png, ratings_embed, round_embed
-from bot.club.store import ClubStore, Pick, Round
+from bot.club.rules import DIGEST_OPENING
+from bot.club.store import CLAIM_LEASE, ClubStore, Pick, Round
 from bot.club.views import game_view
 from bot.core.checks import require_channel_id, require_guild
+from bot.core.claims import abandoned
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.spoilers import server_gate, shown, spoiler_keys
 from bot.core.text import attribution_line, clip, counted, inert
-from bot.core.time import iso
+from bot.core.time import from_iso, iso
 from bot.corpus import contrast_side, tag_passage
 from bot.corpus.lookup import FilmScope, film_scope
 
@@ -210,7 +212,7 @@ class ClubService:
         )
 
     async def run_due_rounds(self, now: datetime) -> None:
-        for game_round in await self.store.due_rounds(iso(now)):
+        for game_round in await self.store.due_rounds(iso(now), self.bot.own_shards):
             try:
                 if game_round.status == "open":
                     await self.reveal(game_round, now)
@@ -259,7 +261,7 @@ class ClubService:
         self.bot.scheduler.wake()
 
     async def post_round(self, game_round: Round, now: datetime) -> None:
-        if not await self.store.claim_post(game_round.id):
+        if not await self.store.claim_post(game_round.id, iso(now), self.bot.instance):
             return
         channel: Any = self.bot.get_channel(game_round.channel_id)
         deadline = now + timedelta(seconds=rules.round_seconds(self.bot.clock_speed))
@@ -304,8 +306,8 @@ class ClubService:
         self.bot.scheduler.wake(due)
 
     async def run_due_digests(self, now: datetime) -> None:
-        for digest in await self.store.due_digests(iso(now)):
-            if not await self.store.claim_digest(digest.thread_id):
+        for digest in await self.store.due_digests(iso(now), self.bot.own_shards):
+            if not await self.store.claim_digest(digest.thread_id, iso(now), self.bot.instance):
                 continue
             status = "failed"
             try:
@@ -314,6 +316,36 @@ class ClubService:
             except Exception:
                 log.exception("the digest of thread %s failed", digest.thread_id)
             await self.store.finish_digest(digest.thread_id, status, iso(self.bot.now()))
+
+    async def recover_rounds(self, now: datetime) -> None:
+        """Rounds a process took off the queue and never opened, its holder gone (core/claims): the game ends
+        (its round may or may not have appeared; a second one would be a duplicate), the channel is free."""
+        for round_id, claimed_at, holder in await self.store.claimed_rounds(self.bot.own_shards):
+            if abandoned(holder, claimed_at, now, CLAIM_LEASE, self.bot.instance):
+                log.warning("game round %s was claimed by %s, which is gone; the game ends", round_id, holder)
+                await self.store.fail_round(round_id, iso(now))
+
+    async def recover_digests(self, now: datetime) -> None:
+        """Digests a process was posting when it died (core/claims): settled as posted when the thread shows
+        the bot's digest since the claim, due again when it shows none, failed when it cannot be read."""
+        for thread_id, claimed_at, holder in await self.store.posting_digests(self.bot.own_shards):
+            if not abandoned(holder, claimed_at, now, CLAIM_LEASE, self.bot.instance):
+                continue
+            since = from_iso(claimed_at) - timedelta(seconds=1) if claimed_at else None  # stamps drop the ms
+            try:
+                thread: Any = self.bot.get_channel(thread_id) or await self.bot.fetch_channel(thread_id)
+                me = self.bot.user.id if self.bot.user else 0
+                posted = False
+                async for message in thread.history(after=since, limit=100, oldest_first=True):
+                    posted = posted or (message.author.id == me and message.content.startswith(DIGEST_OPENING))
+            except discord.HTTPException:
+                log.warning("could not read thread %s to settle its orphaned digest", thread_id, exc_info=True)
+                await self.store.finish_digest(thread_id, "failed", iso(now))
+                continue
+            if posted:
+                await self.store.finish_digest(thread_id, "posted", iso(now))
+            else:
+                await self.store.release_digest(thread_id, claimed_at)
 
     async def digest_line(self, guild_id: int, passage_id: int | None) -> str | None:
         """The prompt's passage as the digest quotes it: hidden as the prompt hid it; left out while the

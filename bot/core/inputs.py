@@ -35,6 +35,10 @@ class FilmTree(app_commands.CommandTree):
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         # Runs before options are parsed into the command's arguments, so cleaning here reaches them all.
         scrub_options(interaction_data(interaction).get("options") or [])
+        # Corpus caches follow writes made by other processes before a command or autocomplete uses them.
+        follow = getattr(interaction.client, "follow_corpus", None)
+        if follow is not None:
+            await follow()
         return True
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.core.db import Database, inserted_id
+from bot.core.generation_store import CorpusGeneration
 from bot.core.store import AuditStore
 from bot.core.time import utc_now_iso
 from bot.corpus import TaggedPassage
@@ -167,6 +168,7 @@ class CorpusWriter:
     ) -> bool:
         """Record a moderator's tag/untag of a passage (it survives retags) and apply it; False if nothing changed."""
         async with self.db.corpus_transaction() as conn:
+            await CorpusGeneration.bump(conn)  # other processes' corpus caches follow
             async with conn.execute(
                 "SELECT 1 FROM passage_themes WHERE passage_id = ? AND theme = ?", (passage_id, theme)
             ) as cur:

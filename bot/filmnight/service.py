@@ -327,7 +327,7 @@ class FilmNightService:
     # ------------------------------------------------------------------ reminders and the end
 
     async def run_reminders(self, now: datetime) -> None:
-        for screening_id, kind in await self.store.claim_reminders(now):
+        for screening_id, kind in await self.store.claim_reminders(now, self.bot.instance, self.bot.own_shards):
             try:
                 await self.deliver(screening_id, kind)
             except Exception as error:  # noqa: BLE001  (one broken reminder must not hold back the others;
@@ -431,6 +431,7 @@ class FilmNightService:
         return message.id
 
     async def next_due(self) -> datetime | None:
-        moments = [m for m in (await self.store.next_reminder(), await self.store.next_pick_deadline(),
-                               await self.store.closing.next_at()) if m]
+        shards = self.bot.own_shards  # this process's servers only (FILMBOT_SHARD_IDS)
+        moments = [m for m in (await self.store.next_reminder(shards), await self.store.next_pick_deadline(shards),
+                               await self.store.closing.next_at(shards)) if m]
         return min((from_iso(m) for m in moments), default=None)

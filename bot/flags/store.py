@@ -9,6 +9,7 @@ from typing import Literal
 import aiosqlite
 
 from bot.core.db import Database
+from bot.core.generation_store import CorpusGeneration
 from bot.core.store import AuditStore
 from bot.core.time import from_iso, iso, utc_now_iso
 from bot.corpus.store import HIDDEN_IDS, CorpusWriter
@@ -96,6 +97,7 @@ class FlagStore:
         across restarts and re-imports of an unchanged review.
         """
         async with self.db.corpus_transaction() as conn:
+            await CorpusGeneration.bump(conn)  # other processes' corpus caches follow
             async with conn.execute(
                 "SELECT r.body_hash, p.text, p.review_id FROM passages p JOIN reviews r ON r.id = p.review_id"
                 " WHERE p.id = ?", (passage_id,),

@@ -9,6 +9,7 @@ from typing import Any
 import aiosqlite
 
 from bot.core.db import Database
+from bot.core.generation_store import CorpusGeneration
 from bot.core.store import AuditEntry, AuditStore
 from bot.core.time import utc_now_iso
 from bot.corpus.filter_store import critic_clause, film_clause
@@ -152,6 +153,7 @@ class ReviewStore:
         `link` = (fetched_at, url_key) for a review added from its page: the same article is refused.
         """
         async with self.db.corpus_transaction() as conn:
+            await CorpusGeneration.bump(conn)  # other processes' corpus caches follow
             if link is not None and (linked := await self.by_url_key(link[1])) is not None:
                 raise DuplicateLink(linked)
             existing = await self.existing_hashes([item.body_hash])
@@ -169,6 +171,7 @@ class ReviewStore:
     ) -> tuple[ReviewRow, ReviewRow] | None:
         """Change metadata (keys: film=(title, year), critic, outlet, url, published, spoiler); locks attribution."""
         async with self.db.corpus_transaction() as conn:
+            await CorpusGeneration.bump(conn)  # other processes' corpus caches follow
             before = await self.get(review_id)
             if before is None:
                 return None
@@ -202,6 +205,7 @@ class ReviewStore:
     async def remove(self, review_id: int, *, actor_id: int, guild_id: int | None) -> ReviewRow | None:
         """Delete a review (passages, tags and rotation rows cascade); bundled ones stay suppressed."""
         async with self.db.corpus_transaction() as conn:
+            await CorpusGeneration.bump(conn)  # other processes' corpus caches follow
             before = await self.get(review_id)
             if before is None:
                 return None
@@ -290,6 +294,7 @@ class ReviewStore:
         added: list[int] = []
         duplicates: list[int] = []
         async with self.db.corpus_transaction() as conn:
+            await CorpusGeneration.bump(conn)  # other processes' corpus caches follow
             seen = set(await self.existing_hashes([item.body_hash for item in items]))
             for index, item in enumerate(items):
                 if item.body_hash in seen:
