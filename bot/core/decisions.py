@@ -14,12 +14,12 @@ import discord
 VERDICTS = {"approve": "approved ✅", "reject": "rejected ❌"}
 
 
-def decision_button(queue: str, action: str, record_id: int, disabled: bool) -> discord.ui.Button[discord.ui.View]:
-    """The Approve (green) or Reject (red) button of one record of `queue`."""
+def decision_button(action: str, custom_id: str, disabled: bool) -> discord.ui.Button[discord.ui.View]:
+    """The Approve (green) or Reject (red) button, with its item's id (`filmbot:<queue>:<action>:<id>`)."""
     return discord.ui.Button(
         label="Approve" if action == "approve" else "Reject",
         style=discord.ButtonStyle.success if action == "approve" else discord.ButtonStyle.danger,
-        custom_id=f"filmbot:{queue}:{action}:{record_id}",
+        custom_id=custom_id,
         disabled=disabled,
     )
 

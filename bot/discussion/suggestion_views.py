@@ -6,14 +6,12 @@ what they decide is read from the database by id, never from the message.
 
 from __future__ import annotations
 
-import re
-from typing import Any, Self
-
 import discord
 
 from bot.core.checks import client_of, require_moderator
 from bot.core.decisions import VERDICTS, decision_button, decision_view
 from bot.core.errors import user_errors
+from bot.core.persistent import Persistent
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.text import clip, inert, spoiler
 from bot.discussion.suggestion_rules import Suggestion
@@ -40,20 +38,15 @@ def suggestion_embed(
 
 
 class SuggestionButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    Persistent[discord.ui.Button],
     template=r"filmbot:suggest:(?P<action>approve|reject):(?P<id>\d{1,18})",
+    parse={"action": str},
 ):
     """A moderator approves or rejects one suggested question."""
 
     def __init__(self, action: str, suggestion_id: int, disabled: bool = False) -> None:
-        super().__init__(decision_button("suggest", action, suggestion_id, disabled))
+        super().__init__(decision_button(action, self.id_for(action, suggestion_id), disabled))
         self.action, self.suggestion_id = action, suggestion_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(match["action"], int(match["id"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = client_of(interaction)

@@ -11,10 +11,12 @@ from typing import Any, Self
 
 import discord
 
+from bot.core import paging as core_paging
 from bot.core.checks import client_of, require_moderator
 from bot.core.decisions import VERDICTS, decision_button
 from bot.core.decisions import decision_view as shared_decision_view
 from bot.core.errors import user_errors
+from bot.core.persistent import Persistent
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.filmnight.render import pages, pending_embed, watchlist_embed
@@ -22,60 +24,34 @@ from bot.filmnight.rules import RANKS, Pick
 
 
 class PageButton(
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"filmbot:filmnight:wl:(?P<guild>\d{1,20}):(?P<page>\d{1,4}):(?P<dir>[pn])",
+    core_paging.PageButton, template=r"filmbot:filmnight:wl:(?P<guild>\d{1,20}):(?P<page>\d{1,4}):(?P<dir>[pn])"
 ):
-    """Previous / next page of the watchlist (read fresh from SQLite on every click)."""
-
-    def __init__(self, guild_id: int, page: int, direction: str, disabled: bool = False) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="◀ Previous" if direction == "p" else "Next ▶",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"filmbot:filmnight:wl:{guild_id}:{page}:{direction}",
-                disabled=disabled,
-            )
-        )
-        self.guild_id, self.page = guild_id, page
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["guild"]), int(match["page"]), match["dir"])
+    """Previous / next page of the watchlist (read fresh from SQLite on every click); the key is the server."""
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = client_of(interaction)
-        entries = await bot.store.filmnight.entries(self.guild_id)
+        entries = await bot.store.filmnight.entries(self.key)
         page = min(self.page, pages(len(entries)) - 1)
         await interaction.response.edit_message(
-            embed=watchlist_embed(entries, page), view=watchlist_view(self.guild_id, page, len(entries)),
+            embed=watchlist_embed(entries, page), view=watchlist_view(self.key, page, len(entries)),
             allowed_mentions=NO_MENTIONS,
         )
 
 
 def watchlist_view(guild_id: int, page: int, total: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(PageButton(guild_id, max(0, page - 1), "p", disabled=page <= 0))
-    view.add_item(PageButton(guild_id, page + 1, "n", disabled=page + 1 >= pages(total)))
-    return view
+    return PageButton.pager(guild_id, page, pages(total))
 
 
 class DecisionButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    Persistent[discord.ui.Button],
     template=r"filmbot:filmnight:(?P<action>approve|reject):(?P<entry>\d{1,18})",
+    parse={"action": str},
 ):
     """A moderator approves or rejects a pending watchlist suggestion (in the log channel)."""
 
     def __init__(self, action: str, entry_id: int, disabled: bool = False) -> None:
-        super().__init__(decision_button("filmnight", action, entry_id, disabled))
+        super().__init__(decision_button(action, self.id_for(action, entry_id), disabled))
         self.action, self.entry_id = action, entry_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(match["action"], int(match["entry"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = client_of(interaction)
@@ -100,8 +76,9 @@ def decision_view(entry_id: int, *, disabled: bool = False) -> discord.ui.View:
 
 
 class RankSelect(
-    discord.ui.DynamicItem[discord.ui.Select],
+    Persistent[discord.ui.Select],
     template=r"filmbot:filmnight:rank:(?P<pick>\d{1,18})(?::(?P<prefix>\d{1,2}(?:-\d{1,2})?))?",
+    parse={"prefix": lambda text: tuple(int(x) for x in text.split("-"))},
 ):
     """One step of a ballot: the public menu picks the 1st choice, private follow-ups the 2nd and 3rd.
 
@@ -111,14 +88,13 @@ class RankSelect(
 
     def __init__(self, pick_id: int, prefix: tuple[int, ...] = (), labels: tuple[str, ...] = ("?",),
                  disabled: bool = False) -> None:
-        suffix = (":" + "-".join(map(str, prefix))) if prefix else ""
         options = [
             discord.SelectOption(label=clip(label, 100), value=str(n))
             for n, label in enumerate(labels, start=1) if n not in prefix
         ][:25]
         super().__init__(
             discord.ui.Select(
-                custom_id=f"filmbot:filmnight:rank:{pick_id}{suffix}",
+                custom_id=self.id_for(pick_id, "-".join(map(str, prefix))),
                 placeholder=("Your 1st choice" if not prefix else f"Your {ordinal(len(prefix) + 1)} choice (optional)"),
                 options=options or [discord.SelectOption(label="?", value="0")],
                 disabled=disabled,
