@@ -393,9 +393,6 @@ class FilmNightStore:
                 (iso(now), screening.guild_id, screening.film_id),
             )
 
-    async def set_interested(self, screening_id: int, interested: int) -> None:
-        await self.db.execute("UPDATE screenings SET interested = ? WHERE id = ?", (interested, screening_id))
-
     async def history(self, guild_id: int, limit: int = 25) -> list[Screening]:
         rows = await self.db.fetchall(
             _SCREENING + " WHERE s.guild_id = ? AND s.status = 'ended' ORDER BY s.starts_at DESC LIMIT ?",
@@ -425,14 +422,6 @@ class FilmNightStore:
                 "UPDATE screening_reminders SET status = 'claimed' WHERE status = 'due' AND due_at <= ?", (iso(now),)
             )
         return due
-
-    async def claim_reminder(self, screening_id: int, kind: str) -> bool:
-        """Claim one reminder now (an event Discord completed early); False if it was claimed already."""
-        cur = await self.db.execute(
-            "UPDATE screening_reminders SET status = 'claimed' WHERE screening_id = ? AND kind = ? AND status = 'due'",
-            (screening_id, kind),
-        )
-        return cur.rowcount == 1
 
     async def due_now(self, screening_id: int, kind: str, now: datetime) -> bool:
         """Bring a reminder still 'due' forward to now (the event ended early in Discord); the job sends it."""
