@@ -24,9 +24,9 @@ from __future__ import annotations
 import re
 
 from bot.corpus.film_refs import title_anchor
+from bot.corpus.fusion import IRREGULAR_PAST, object_fusion, run_on, unintroduced_subject
 from bot.corpus.quotes import opens_with_quote, quote_spans, quoted_fraction, quotes_balanced
 from bot.corpus.reasons import Refusal
-from bot.corpus.run_on import IRREGULAR_PAST, object_fusion, run_on, unintroduced_subject
 from bot.corpus.themes_model import word_set
 
 _OPENERS = "\"“‘'([¿¡「『"

@@ -1,0 +1,307 @@
+"""Is the clause opened at a fusion point complete? The gap test `run_on` decides by.
+
+"Nolan keeps explaining the rules he cares less about the feelings." is two clauses; "the rules he cares
+about" is a reduced relative whose object is missing (the gap). So a new subject and a finite verb after a
+content word make a run-on only when the clause they open is complete: `new_clause_at` finds the subject
+(a pronoun, a name, a short noun phrase) and its verb, and `Clause.complete_after_verb` asks, rule by rule
+(`PREDICATE_RULES`, first that applies), whether the verb has its object or complement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.corpus.fusion.tokens import Token, finite_3sg, in_lexicon, is_name, is_subject
+from bot.corpus.fusion.words import (
+    ADVERBS,
+    AUX,
+    BE,
+    BE_TO,
+    CATENATIVE,
+    CAUSATIVE,
+    CONJUNCTIONS,
+    DETERMINERS,
+    DITRANSITIVE,
+    DO_HAVE,
+    EVERY_NEXT,
+    FUNCTION_WORDS,
+    HEAD_NOUNS,
+    INTRANSITIVE,
+    INTRODUCERS,
+    IRREGULAR_PAST,
+    NOMINATIVE,
+    OBJECT_CLAUSE,
+    OBJECT_START,
+    PARTICLES,
+    PERIODS,
+    PERSONAL_OBJECTS,
+    PLURAL,
+    PLURAL_HEADS,
+    PREPOSITIONS,
+    QUANTIFIERS,
+    REFLEXIVES,
+    ROLE_NOUNS,
+    SUPERLATIVE_ADVERBS,
+)
+
+_LOOK_AHEAD = 8
+
+
+# An unlisted verb is trusted only right after a short noun phrase ("the Kims exploit", "the old witch takes").
+_MAX_UNKNOWN_VERB_AT = 3
+
+
+class Clause:
+    """The clause opened at a fusion point: its tokens up to the next clause end."""
+
+    def __init__(self, tokens: Sequence[Token], start: int) -> None:
+        end = start
+        while end < len(tokens) and end - start < _LOOK_AHEAD * 2:
+            boundary = end > start and (tokens[end].opens or tokens[end].word in CONJUNCTIONS)
+            # "exploit that trust": a demonstrative, the clause goes on.
+            if boundary and not (tokens[end].word == "that" and opens_object(tokens, end)):
+                break
+            end += 1
+            if tokens[end - 1].ends_clause:
+                break
+        self.toks = tokens[start:end]
+
+    def skip_adverbs(self, i: int) -> int:
+        """Index of the first token from i on that is not an adverb.
+
+        A clause-final "more"/"less" is an object ("it deserved far more"), not an adverb.
+        """
+        toks = self.toks
+        while i < len(toks) and (toks[i].word in ADVERBS or toks[i].word.endswith("ly")):
+            if i == len(toks) - 1 and toks[i].word in ("more", "less"):
+                break
+            i += 1
+        return i
+
+    def complete_after_verb(self, i: int, verb: str, loose: bool = False) -> bool:
+        """Whether the predicate from token i (the verb) on has no gap."""
+        toks = self.toks
+        if verb == "to" or in_lexicon(verb, CATENATIVE) and i + 1 < len(toks) and toks[i + 1].word == "to":
+            i = i + 2 if verb != "to" else i + 1
+            if i >= len(toks):
+                return False
+            verb = toks[i].word
+        nxt = self.skip_adverbs(i + 1)
+        rest = toks[nxt:]
+        if verb in BE or verb in ("'s", "'re"):
+            if len(rest) > 1 and rest[0].word in BE_TO and rest[1].word == "to":
+                return self.complete_after_verb(nxt + 1, "to")  # "she's about to apologise for it"
+            return bool(rest) and (rest[0].word in DETERMINERS or rest[0].word.isdigit())
+        if verb in DO_HAVE and rest and rest[0].word in OBJECT_START:
+            return rest[-1].word not in PREPOSITIONS  # a main verb: "do it", not "the film he has a soft spot for"
+        if verb in AUX:  # "has won again", "has to steal every look", "cannot follow"
+            if nxt < len(toks) and toks[nxt].word == "to":
+                return self.complete_after_verb(nxt, "to")
+            return nxt < len(toks) and self.complete_after_verb(nxt, toks[nxt].word)
+        if not rest:
+            return False  # "the film she made": the gap is the object
+        if in_lexicon(verb, INTRANSITIVE):
+            return rest[-1].word not in PREPOSITIONS  # "lives in" strands the preposition
+        if in_lexicon(verb, DITRANSITIVE):
+            # Both objects there ("promises her a kingdom") or none missing; one object may hide a gap
+            # ("the answer he gives the students").
+            return len(rest) > 1 and rest[0].word in PERSONAL_OBJECTS | {"her"} and opens_object(rest, 1)
+        first = rest[0]
+        if in_lexicon(verb, CAUSATIVE) and len(rest) > 1 and first.word in PERSONAL_OBJECTS | {"her"}:
+            return self.complete_after_verb(nxt + 1, rest[1].word)  # "lets him do it": does "do" have its object?
+        if in_lexicon(verb, CAUSATIVE) and first.word in DETERMINERS and len(rest) > 3 and not finite_3sg(rest[2].word):
+            # "watches the door close on her": object and bare verb given, the clause goes on.
+            return rest[-1].word not in PREPOSITIONS and rest[2].word not in PREPOSITIONS | DETERMINERS
+        if in_lexicon(verb, INTRODUCERS) or in_lexicon(verb, CAUSATIVE):
+            if is_subject(first) and len(rest) > 2:
+                return new_clause_at(self.toks, nxt - 1)  # "has decided he would rather write music"
+            # "we never hear it and", "lets her believe it for two hours": an object, nothing stranded;
+            # "hears her sing" or "says is great" may still hide the gap.
+            if first.word in PERSONAL_OBJECTS and rest[-1].word not in PREPOSITIONS:
+                return len(rest) == 1 or rest[1].word in PREPOSITIONS or rest[1].word in ADVERBS
+            if len(rest) == 1:
+                return first.word in OBJECT_START
+            # "would rather write music than talk to him": an object and no later verb that could hide
+            # a gap ("say the ending ruins"), so nothing is missing.
+            plain = first.word in OBJECT_START or (first.word.isalpha() and first.raw[:1].islower()
+                                                    and first.word not in PREPOSITIONS | ADVERBS
+                                                    and first.word not in INTRODUCERS)  # "learned how to ask"
+            return plain and rest[-1].word not in PREPOSITIONS and not any(
+                finite_3sg(t.word) or is_subject(t) for t in rest[1:])
+        if loose:  # "it now tops critics' polls": "it" opens relatives less often than he/she
+            return first.word not in PREPOSITIONS
+        # Transitive: an object straight after the verb ("most of her name", "that trust" are objects too;
+        # "apologise for it" has its object after the preposition).
+        if first.word in PREPOSITIONS:
+            # "close in on the mill", "catch up with him": a particle, then the preposition's object.
+            phrasal = len(rest) > 2 and rest[1].word in PREPOSITIONS - PARTICLES and opens_object(rest, 2)
+            return len(rest) > 1 and rest[1].word in PERSONAL_OBJECTS or phrasal
+        return opens_object(rest, 0)
+
+
+def new_clause_at(tokens: Sequence[Token], i: int) -> bool:
+    """Whether tokens[i+1:] open a complete clause fused onto tokens[i]."""
+    clause = Clause(tokens, i + 1)
+    toks = clause.toks
+    if len(toks) < 2:
+        return False
+    subject = toks[0].word
+    if subject in NOMINATIVE or subject == "it":
+        verb_at = clause.skip_adverbs(1)
+        if verb_at >= len(toks):
+            return False
+        verb = toks[verb_at].word
+        if subject in ("he", "she", "it") and not finite_3sg(verb):
+            return False
+        if subject == "it" and verb in PREPOSITIONS | DETERMINERS:
+            return False
+        if in_lexicon(verb, INTRODUCERS) and verb_at + 1 < len(toks) and toks[verb_at + 1].word in NOMINATIVE:
+            return new_clause_at(toks, verb_at)  # "he remembers she lets him do it"
+        return clause.complete_after_verb(verb_at, verb, loose=subject == "it")
+    if is_name(toks[0]) and tokens[i].word not in ROLE_NOUNS and not is_name(tokens[i]):
+        return _name_clause(tokens, i, clause)
+    if subject not in DETERMINERS or subject in ("this", "that", "these", "those") or tokens[i].word.endswith("ing"):
+        return False  # "escaping a life is…": a gerund and its object
+    if toks[1].word in HEAD_NOUNS:
+        return False  # "…a drum solo the way other directors edit a car chase": an adverbial
+    # A noun phrase subject: determiner, up to three words, then a verb we can recognise.
+    for j in range(2, min(len(toks), 6)):
+        word = toks[j].word
+        if word in NOMINATIVE and j + 1 < len(toks):  # "every guest he meets wants"
+            continue
+        if toks[j - 1].word in NOMINATIVE or word == "of" or toks[j - 1].word == "of":
+            continue  # "the two of them talk"
+        known = word in BE or (word in AUX and word != "do") or in_lexicon(word, INTRANSITIVE) or (
+            in_lexicon(word, CATENATIVE) and j + 1 < len(toks) and toks[j + 1].word == "to")
+        if known:
+            base_form = not finite_3sg(word)
+            plural = toks[j - 1].word.endswith("s") or toks[j - 1].word in PLURAL
+            if base_form and (in_lexicon(tokens[i].word, CAUSATIVE) or not plural):
+                return False  # "makes the audience laugh", not a plural subject
+            return clause.complete_after_verb(j, word)
+        if j <= _MAX_UNKNOWN_VERB_AT and _unknown_verb_with_object(toks, j):
+            return clause.complete_after_verb(j, word)  # "the Kims exploit that trust", "the witch takes most of"
+        if j <= _MAX_UNKNOWN_VERB_AT and _after_bare_name(tokens, i) and _agrees(toks, j) and len(toks) > j + 1:
+            # "…the corridors of the Nostromo the crew wake one by one…": a relative clause without
+            # "that" never hangs on a name, so after one a subject and its verb open a new sentence.
+            return toks[-1].word not in PREPOSITIONS
+        if word in PREPOSITIONS or word in DETERMINERS or toks[j].ends_clause or toks[j].opens:
+            return False
+    return False
+
+
+def _after_bare_name(tokens: Sequence[Token], i: int) -> bool:
+    """tokens[i] is a name that no verb with two objects or a clause governs ("gives Mia the ring")."""
+    if not is_name(tokens[i]) or not i or tokens[i - 1].ends_clause:
+        return False
+    before = tokens[i - 1].word
+    return not any(in_lexicon(before, lexicon) for lexicon in (DITRANSITIVE, CAUSATIVE, INTRODUCERS, OBJECT_CLAUSE))
+
+
+def _agrees(toks: Sequence[Token], j: int) -> bool:
+    """toks[j] is a plain word that agrees as a finite verb with the noun before it."""
+    word, head = toks[j].word, toks[j - 1]
+    if not word.isalpha() or toks[j].raw[:1].isupper() or word in FUNCTION_WORDS or word.endswith("ing"):
+        return False
+    plural = head.word.endswith("s") and not head.word.endswith("ss") or head.word in PLURAL_HEADS
+    past = word in IRREGULAR_PAST or word.endswith("ed")
+    return past or (not finite_3sg(word) if plural else finite_3sg(word))
+
+
+def opens_object(toks: Sequence[Token], k: int) -> bool:
+    """Whether toks[k:] open a noun phrase object: "the door", "him", "Mia", "most of", "that trust"."""
+    first = toks[k]
+    following = toks[k + 1] if k + 1 < len(toks) else None
+    if first.word in REFLEXIVES:  # "the intimacy they allow themselves" may still have its gap
+        return following is not None
+    if first.word in OBJECT_START or is_name(first):
+        return True
+    if first.word in QUANTIFIERS:
+        return following is not None and following.word == "of"
+    if first.word != "that" or following is None or first.ends_clause:
+        return False
+    # A demonstrative before a plain noun that ends the phrase ("exploit that trust with…"), not a
+    # relative or complement ("the thing that ever happened", "that he knows").
+    plain = following.word.isalpha() and following.raw[:1].islower() and not (
+        is_subject(following) or following.word in DETERMINERS or following.word in ADVERBS
+        or following.word.endswith("ly"))
+    after = toks[k + 2] if k + 2 < len(toks) else None
+    return plain and (following.ends_clause or after is None or after.word in PREPOSITIONS | CONJUNCTIONS)
+
+
+def _unknown_verb_with_object(toks: Sequence[Token], j: int) -> bool:
+    """toks[j] agrees with the noun before it as a finite verb and an object follows it.
+
+    Any verb, not only the listed ones: "the Kims exploit that trust", "the witch takes most of her
+    name".  A plural head takes a base form, a singular one an -s form; the past fits both.  "the
+    most/best" after the verb is an adverb ("the film the critics love the most"), not an object.
+    """
+    if j + 1 >= len(toks) or toks[j - 1].ends_clause or toks[j].opens or toks[j + 1].opens:
+        return False
+    head, word, after = toks[j - 1], toks[j].word, toks[j + 1]
+    if not word.isalpha() or word in PREPOSITIONS | DETERMINERS | CONJUNCTIONS | ADVERBS | QUANTIFIERS:
+        return False
+    plural = head.word.endswith("s") and not head.word.endswith("ss") or head.word in PLURAL
+    past = word in IRREGULAR_PAST or word.endswith("ed")
+    agrees = past or (not finite_3sg(word) if plural else finite_3sg(word))
+    if not agrees or word.endswith("ing"):
+        return False
+    if after.word == "the" and j + 2 < len(toks) and toks[j + 2].word in SUPERLATIVE_ADVERBS:
+        return False
+    return opens_object(toks, j + 1)
+
+
+def _name_clause(tokens: Sequence[Token], i: int, clause: Clause) -> bool:
+    """A name (1–3 capitalised words) opening a complete clause fused onto tokens[i].
+
+    "…a recommendation Mrs. Park trusts…" is a relative with a gap, so the clause must be complete
+    ("…his operating system Samantha laughs at his jokes…").  Straight after a verb there is no
+    noun for a relative clause to hang on: "every time he drives Misaki notices" is two clauses as
+    soon as a finite verb follows the name (verbs with two objects excepted: "buys Mia flowers").
+    """
+    toks = clause.toks
+    k = 1
+    while k < min(len(toks), 3) and is_name(toks[k]) and not toks[k - 1].ends_clause:
+        k += 1
+    if toks[k - 1].ends_clause:
+        return False
+    verb_at = clause.skip_adverbs(k)
+    if verb_at >= len(toks):
+        return False
+    verb = toks[verb_at].word
+    if not finite_3sg(verb) or toks[verb_at].opens or verb in PREPOSITIONS | DETERMINERS | CONJUNCTIONS:
+        return False
+    before = tokens[i - 1] if i else None
+    after_verb = before is not None and (before.word in NOMINATIVE or before.word == "it") and not before.ends_clause
+    if after_verb and not in_lexicon(tokens[i].word, DITRANSITIVE) and not verb.endswith("ed"):
+        return True
+    return clause.complete_after_verb(verb_at, verb)
+
+
+def object_closes(tokens: Sequence[Token], i: int) -> bool:
+    """ "…did not push him the court wants…": an object pronoun that ends its clause.
+
+    After verbs with two objects or a clause ("gives him the ring", "tells him the film is…",
+    "lets him go") the pronoun does not end anything.
+    """
+    before = tokens[i - 1] if i else None
+    if tokens[i].word not in PERSONAL_OBJECTS or before is None or before.ends_clause or not before.word.isalpha():
+        return False
+    return not any(in_lexicon(before.word, lexicon) for lexicon in (DITRANSITIVE, CAUSATIVE, INTRODUCERS, OBJECT_CLAUSE))
+
+
+def time_phrase_ends(tokens: Sequence[Token], i: int) -> bool:
+    """Whether a head noun ends a time phrase ("at night", "every morning") instead of heading a relative.
+
+    "the night she arrives" is a relative; "…at night he cries", "…every morning Takashi turns up"
+    close the clause before.  "every time he drives" stays a subordinate clause.
+    """
+    before = tokens[i - 1].word if i else ""
+    if before in PREPOSITIONS:
+        return True
+    if tokens[i].word not in PERIODS:
+        return False
+    # "for a week Nora introduces him": an indefinite duration is no head for a relative clause
+    # ("on the day she arrives" is).
+    indefinite = before in ("a", "one") and i > 1 and tokens[i - 2].word in PREPOSITIONS
+    return before in EVERY_NEXT or indefinite
