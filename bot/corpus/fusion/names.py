@@ -144,30 +144,47 @@ def unintroduced_subject(text: str) -> bool:
     tokens = tokenize(text)
     verb_seen = fronted = False
     for i, token in enumerate(tokens[:-1]):
-        nxt = tokens[i + 1]
-        if (token.word in SUBORDINATORS or token.word in SUBJECT_CLAUSE) and (
-                not i or tokens[i - 1].raw.endswith((".", "!", "?"))):
-            # "Whatever they are Mia likes them", "When she was young Mia sang": a fronted subordinate
-            # clause may end without its comma, and the main clause's subject follows.
+        if _opens_fronted_clause(tokens, i):
             verb_seen, fronted = False, True
         if fronted:
             fronted = not token.ends_clause
             continue
         if token.opens and not token.raw.startswith("("):
             verb_seen = False
-        elliptical = _elliptical_be(tokens, i)  # the "be" is the clause's verb
-        subject = is_name(nxt) or nxt.word in NOMINATIVE
-        if (verb_seen or elliptical) and subject and not nxt.opens and _may_end_clause(tokens, i):
-            verb_at = _name_subject_at(tokens, i + 1)
-            interrupted = verb_at is not None and verb_at > i + 2 and (
-                tokens[verb_at - 1].ends_clause or tokens[verb_at - 1].raw.endswith(")"))
-            if verb_at is not None and (interrupted or elliptical) and not _clause_has_gap(tokens, verb_at):
-                return True
+        if _subject_fused_after(tokens, i, verb_seen):
+            return True
         if token.word in CONJUNCTIONS or token.ends_clause:
-            # "…and look up at the sky": a bare verb straight after "and" continues the subject.
-            verb_seen = token.word in AND_OR_BUT and nxt.raw[:1].islower() and (
-                nxt.word not in FUNCTION_WORDS and nxt.word not in TIME_NOUNS and nxt.word.isalpha()
-                and not token.ends_clause)
+            verb_seen = _verb_carries_over(token, tokens[i + 1])
             continue
         verb_seen = verb_seen or looks_finite(tokens, i)
     return False
+
+
+def _opens_fronted_clause(tokens: Sequence[Token], i: int) -> bool:
+    """"Whatever they are Mia likes them", "When she was young Mia sang": a fronted subordinate clause may
+    end without its comma, and the main clause's subject follows (skipped up to its punctuation)."""
+    token = tokens[i]
+    return (token.word in SUBORDINATORS or token.word in SUBJECT_CLAUSE) and (
+        not i or tokens[i - 1].raw.endswith((".", "!", "?")))
+
+
+def _subject_fused_after(tokens: Sequence[Token], i: int, verb_seen: bool) -> bool:
+    """After tokens[i], which can close a clause that has its verb (or a bare "be"), a name or pronoun is the
+    subject of a new clause: interrupted before its verb, or after the elliptical "be", with no visible gap."""
+    nxt = tokens[i + 1]
+    elliptical = _elliptical_be(tokens, i)  # the "be" is the clause's verb
+    subject = is_name(nxt) or nxt.word in NOMINATIVE
+    if not ((verb_seen or elliptical) and subject and not nxt.opens and _may_end_clause(tokens, i)):
+        return False
+    verb_at = _name_subject_at(tokens, i + 1)
+    if verb_at is None:
+        return False
+    interrupted = verb_at > i + 2 and (tokens[verb_at - 1].ends_clause or tokens[verb_at - 1].raw.endswith(")"))
+    return (interrupted or elliptical) and not _clause_has_gap(tokens, verb_at)
+
+
+def _verb_carries_over(token: Token, nxt: Token) -> bool:
+    """"…and look up at the sky": a bare verb straight after "and" continues the subject (and its verb)."""
+    return token.word in AND_OR_BUT and nxt.raw[:1].islower() and (
+        nxt.word not in FUNCTION_WORDS and nxt.word not in TIME_NOUNS and nxt.word.isalpha()
+        and not token.ends_clause)

@@ -8,6 +8,7 @@ noun ("…the family's enormous car Sofía's attempts to park it become…").
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bot.corpus.fusion.clause import Clause, time_phrase_ends
 from bot.corpus.fusion.tokens import (
@@ -149,44 +150,75 @@ def object_fusion(text: str) -> bool:
     ("the soldier she meets in Paris is…", "what happens to Hae-mi haunts…") is not read as two.
     """
     tokens = tokenize(text)
-    main_verb = clause_verb = clause_main = False
-    subordinate, plain_subject, noun_seen, start = False, True, False, True
+    scan = _Scan()
     for i, token in enumerate(tokens[:-1]):
-        if start:
-            subordinate = token.word in SUBJECT_CLAUSE or subordinate
-            start = False
-        if _fused_names(tokens, i):
+        if scan.start:
+            scan.subordinate = token.word in SUBJECT_CLAUSE or scan.subordinate
+            scan.start = False
+        if _fused_names(tokens, i) or scan.fused_after(tokens, i):
             return True
-        if main_verb and not token.ends_clause and not tokens[i + 1].opens:
-            if clause_verb and token.word in PREPOSITIONS and _prepositional_name_then_verb(tokens, i):
-                return True
-            # Any clause of the sentence ("…with the courtyard and the family's car Sofía's attempts…");
-            # "and Sofía's attempts" is a conjunction, not a fusion.
-            # After a plain preposition ("in Sid's house lands…") the possessive is the preposition's
-            # object, and the verb after it may be the clause's own: only when this clause's main verb
-            # was already seen ("The film keeps its eyes on Ben Jong-su's suspicion grows…").
-            prepositional = token.word in PLAIN_PREPOSITIONS
-            if _opens_possessive_run(tokens, i) and not in_lexicon(token.word, OBJECT_CLAUSE) and (
-                    clause_main or not prepositional) and _possessive_subject(tokens, i):
-                return True
-        after_possessive = i and tokens[i - 1].word.endswith(("'s", "s'"))  # "Zimmer's score": a noun
-        if not clause_verb and looks_finite(tokens, i) and token.raw[:1].islower() and not after_possessive:
-            clause_verb = True
-            # An -ed form after a noun may be a participle ("the film shot in Rome is…").
-            participle = token.word.endswith("ed") or token.word in IRREGULAR_PAST
-            after_noun = i and tokens[i - 1].raw[:1].islower() and tokens[i - 1].word not in ADVERBS
-            if not subordinate and plain_subject and not (participle and after_noun):
-                main_verb = clause_main = True
-        elif not clause_verb:
-            # "the soldier she meets": a subject after a noun, before any verb, is a relative clause.
-            if is_subject(token) and noun_seen:
-                plain_subject = False
-            noun_seen = noun_seen or (token.raw[:1].islower() and token.word not in FUNCTION_WORDS)
-        if clause_main and _embeds_clause(token):
-            clause_main = False  # "makes sure the monster in Pan's Labyrinth is…": an embedded clause begins
-        if token.word in CONJUNCTIONS or token.ends_clause:
-            clause_verb, noun_seen, plain_subject, start, clause_main = False, False, True, True, False
-            subordinate = token.word in SUBORDINATORS
-            if token.raw.endswith((".", "!", "?", ".”", "?”", "!”", ".\"")):
-                main_verb, subordinate = False, False
+        scan.read(tokens, i)
     return False
+
+
+@dataclass
+class _Scan:
+    """What `object_fusion` knows of the sentence so far, token by token."""
+
+    main_verb: bool = False  # the sentence's main verb was seen (with a plain subject)
+    clause_verb: bool = False  # this clause's verb was seen
+    clause_main: bool = False  # this clause is the main one and its verb was seen
+    subordinate: bool = False  # this clause opened with a subordinator or a subject clause ("what happens…")
+    plain_subject: bool = True  # no relative clause inside this clause's subject ("the soldier she meets")
+    noun_seen: bool = False
+    start: bool = True  # the next token opens a clause
+
+    def fused_after(self, tokens: Sequence[Token], i: int) -> bool:
+        """A new sentence opens after tokens[i], which ends on an object of the main clause."""
+        token = tokens[i]
+        if not self.main_verb or token.ends_clause or tokens[i + 1].opens:
+            return False
+        if self.clause_verb and token.word in PREPOSITIONS and _prepositional_name_then_verb(tokens, i):
+            return True
+        # Any clause of the sentence ("…with the courtyard and the family's car Sofía's attempts…");
+        # "and Sofía's attempts" is a conjunction, not a fusion.
+        # After a plain preposition ("in Sid's house lands…") the possessive is the preposition's
+        # object, and the verb after it may be the clause's own: only when this clause's main verb
+        # was already seen ("The film keeps its eyes on Ben Jong-su's suspicion grows…").
+        prepositional = token.word in PLAIN_PREPOSITIONS
+        return bool(_opens_possessive_run(tokens, i) and not in_lexicon(token.word, OBJECT_CLAUSE) and (
+            self.clause_main or not prepositional) and _possessive_subject(tokens, i))
+
+    def read(self, tokens: Sequence[Token], i: int) -> None:
+        """Take tokens[i] in: its verb, its subject, the clause it embeds or ends."""
+        token = tokens[i]
+        after_possessive = i and tokens[i - 1].word.endswith(("'s", "s'"))  # "Zimmer's score": a noun
+        if not self.clause_verb and looks_finite(tokens, i) and token.raw[:1].islower() and not after_possessive:
+            self._verb(tokens, i)
+        elif not self.clause_verb:
+            # "the soldier she meets": a subject after a noun, before any verb, is a relative clause.
+            if is_subject(token) and self.noun_seen:
+                self.plain_subject = False
+            self.noun_seen = self.noun_seen or (token.raw[:1].islower() and token.word not in FUNCTION_WORDS)
+        if self.clause_main and _embeds_clause(token):
+            self.clause_main = False  # "makes sure the monster in Pan's Labyrinth is…": an embedded clause begins
+        if token.word in CONJUNCTIONS or token.ends_clause:
+            self._boundary(token)
+
+    def _verb(self, tokens: Sequence[Token], i: int) -> None:
+        """This clause's verb; the main one when nothing subordinates the clause or its subject."""
+        token = tokens[i]
+        self.clause_verb = True
+        # An -ed form after a noun may be a participle ("the film shot in Rome is…").
+        participle = token.word.endswith("ed") or token.word in IRREGULAR_PAST
+        after_noun = i and tokens[i - 1].raw[:1].islower() and tokens[i - 1].word not in ADVERBS
+        if not self.subordinate and self.plain_subject and not (participle and after_noun):
+            self.main_verb = self.clause_main = True
+
+    def _boundary(self, token: Token) -> None:
+        """A conjunction or punctuation ends the clause; a full stop ends the sentence."""
+        self.clause_verb, self.noun_seen, self.plain_subject, self.start, self.clause_main = (
+            False, False, True, True, False)
+        self.subordinate = token.word in SUBORDINATORS
+        if token.raw.endswith((".", "!", "?", ".”", "?”", "!”", ".\"")):
+            self.main_verb, self.subordinate = False, False
