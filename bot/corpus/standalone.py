@@ -12,7 +12,7 @@ no preceding sentence.  These rules decide, from the text alone:
   ending or plot retold without naming `film`...), or None.
 
 Round 4 aims at families of shapes rather than sentences: a subject that no
-word or punctuation introduces (run_on.unintroduced_subject), the maker's
+word or punctuation introduces (fusion.unintroduced_subject), the maker's
 interview voice and schedule, "Title review –" headlines, counted listicles,
 untied recaps, ordinal list items, "the scene" named by nobody, and a named
 subject's "him/her".

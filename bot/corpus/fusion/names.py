@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.corpus.fusion.clause import Clause, object_closes, time_phrase_ends
+from bot.corpus.fusion.clause import Clause
+from bot.corpus.fusion.phrases import object_closes, time_phrase_ends
 from bot.corpus.fusion.tokens import Token, finite_after, in_lexicon, is_name, looks_finite, tokenize
 from bot.corpus.fusion.words import (
     ADVERBS,

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.corpus.fusion.clause import Clause, time_phrase_ends
+from bot.corpus.fusion.clause import Clause
+from bot.corpus.fusion.phrases import time_phrase_ends
 from bot.corpus.fusion.tokens import (
     Token,
     finite_after,

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.corpus.fusion.clause import new_clause_at, object_closes, time_phrase_ends
+from bot.corpus.fusion.clause import new_clause_at
+from bot.corpus.fusion.phrases import object_closes, time_phrase_ends
 from bot.corpus.fusion.tokens import Token, in_lexicon, is_name, looks_finite, tokenize
 from bot.corpus.fusion.words import (
     CONJUNCTIONS,
