@@ -292,14 +292,20 @@ def _known_verb(toks: Sequence[Token], j: int) -> bool:
         in_lexicon(word, CATENATIVE) and j + 1 < len(toks) and toks[j + 1].word == "to")
 
 
+def _inside_subject(toks: Sequence[Token], j: int) -> bool:
+    """toks[j] still belongs to the subject: "every guest he meets wants", "the two of them talk"."""
+    word = toks[j].word
+    if word in NOMINATIVE and j + 1 < len(toks):
+        return True
+    return toks[j - 1].word in NOMINATIVE or word == "of" or toks[j - 1].word == "of"
+
+
 def _noun_phrase_verb(tokens: Sequence[Token], i: int, clause: Clause, j: int) -> bool | None:
     """Whether toks[j], the verb of the noun phrase subject, completes a clause; None: look one word further."""
     toks = clause.toks
     word = toks[j].word
-    if word in NOMINATIVE and j + 1 < len(toks):  # "every guest he meets wants"
+    if _inside_subject(toks, j):
         return None
-    if toks[j - 1].word in NOMINATIVE or word == "of" or toks[j - 1].word == "of":
-        return None  # "the two of them talk"
     if _known_verb(toks, j):
         base_form = not finite_3sg(word)
         plural = toks[j - 1].word.endswith("s") or toks[j - 1].word in PLURAL

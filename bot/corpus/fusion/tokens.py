@@ -14,14 +14,12 @@ from bot.corpus.fusion.words import (
     ADVERBS,
     AUX,
     BE,
-    CONJUNCTIONS,
     CONTRACTED,
     DETERMINERS,
     FUNCTION_WORDS,
     IRREGULAR_PAST,
     IRREGULAR_PLURALS,
     NOMINATIVE,
-    PREPOSITIONS,
     TIME_AFTER,
     TIME_NOUNS,
 )
@@ -91,19 +89,26 @@ def is_name(token: Token) -> bool:
 def looks_finite(tokens: Sequence[Token], i: int) -> bool:
     """A token that may be the verb of the clause before a fusion point ("keeps", "dances")."""
     word = tokens[i].word
-    if word in BE or word in AUX or word in IRREGULAR_PAST:
+    if word in _SURE_VERBS:
         return True
-    if word in PREPOSITIONS or word in DETERMINERS or word in CONJUNCTIONS or word in ADVERBS:
+    if word in FUNCTION_WORDS:
         return False
     if word in TIME_NOUNS and i + 1 < len(tokens) and tokens[i + 1].word in TIME_AFTER:
         return False  # "and years later Sebastian owns a club": a time phrase, not a verb
     before = tokens[i - 1] if i else None
-    raw = tokens[i].raw.lstrip("\"“‘'([")
-    if before is not None and before.raw[:1].isupper() and before.word not in FUNCTION_WORDS and (
-            raw[:1].islower() and not before.ends_clause):
+    if before is not None and _lower_case_after_name(before, tokens[i]):
         return True  # "Nora and Hae Sung sit": a lower-case word after a name
     after_determiner = before is not None and (before.word in DETERMINERS or before.word.endswith("'s"))
     return not after_determiner and (word.endswith("ed") or finite_3sg(word))
+
+
+_SURE_VERBS = BE | AUX | IRREGULAR_PAST
+
+
+def _lower_case_after_name(before: Token, token: Token) -> bool:
+    raw = token.raw.lstrip("\"“‘'([")
+    return before.raw[:1].isupper() and before.word not in FUNCTION_WORDS and (
+        raw[:1].islower() and not before.ends_clause)
 
 
 def is_plural(token: Token) -> bool:
