@@ -6,21 +6,24 @@ the state is read from SQLite, so they keep working after a restart.
 
 from __future__ import annotations
 
-import re
-from typing import Any, Self
+from typing import TYPE_CHECKING
 
 import discord
 
+from bot.core import decisions as core_decisions
 from bot.core import paging as core_paging
-from bot.core.checks import client_of, require_moderator
-from bot.core.decisions import VERDICTS, decision_button
+from bot.core.checks import client_of
+from bot.core.decisions import VERDICTS
 from bot.core.decisions import decision_view as shared_decision_view
 from bot.core.errors import user_errors
 from bot.core.persistent import Persistent
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.filmnight.render import pages, pending_embed, watchlist_embed
-from bot.filmnight.rules import RANKS, Pick
+from bot.filmnight.rules import RANKS, Entry, Pick
+
+if TYPE_CHECKING:
+    from bot.client import FilmBot
 
 
 class PageButton(
@@ -43,32 +46,22 @@ def watchlist_view(guild_id: int, page: int, total: int) -> discord.ui.View:
 
 
 class DecisionButton(
-    Persistent[discord.ui.Button],
-    template=r"filmbot:filmnight:(?P<action>approve|reject):(?P<entry>\d{1,18})",
-    parse={"action": str},
+    core_decisions.DecisionButton, template=r"filmbot:filmnight:(?P<action>approve|reject):(?P<entry>\d{1,18})"
 ):
     """A moderator approves or rejects a pending watchlist suggestion (in the log channel)."""
 
-    def __init__(self, action: str, entry_id: int, disabled: bool = False) -> None:
-        super().__init__(decision_button(action, self.id_for(action, entry_id), disabled))
-        self.action, self.entry_id = action, entry_id
+    ACTING = "approve watchlist suggestions"
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        bot = client_of(interaction)
-        async with user_errors(interaction):
-            moderator = await require_moderator(interaction, "approve watchlist suggestions")
-            entry = await bot.store.filmnight.decide(self.entry_id, self.action == "approve", moderator.id)
-            if entry is None:
-                await interaction.response.send_message(
-                    "That suggestion was already decided.", ephemeral=True, allowed_mentions=NO_MENTIONS
-                )
-                return
-            verdict = VERDICTS[self.action]
-            await interaction.response.edit_message(
-                content=f"**{inert(entry.label, 150)}** {verdict} by {moderator.mention}.",
-                embed=pending_embed(entry, verdict),  # no longer "awaiting approval"
-                view=decision_view(self.entry_id, disabled=True), allowed_mentions=NO_MENTIONS,
-            )
+    async def decide(self, bot: FilmBot, moderator: discord.Member) -> Entry | None:
+        return await bot.store.filmnight.decide(self.record_id, self.action == "approve", moderator.id)
+
+    async def show(self, interaction: discord.Interaction, moderator: discord.Member, decided: Entry) -> None:
+        verdict = VERDICTS[self.action]
+        await interaction.response.edit_message(
+            content=f"**{inert(decided.label, 150)}** {verdict} by {moderator.mention}.",
+            embed=pending_embed(decided, verdict),  # no longer "awaiting approval"
+            view=decision_view(self.record_id, disabled=True), allowed_mentions=NO_MENTIONS,
+        )
 
 
 def decision_view(entry_id: int, *, disabled: bool = False) -> discord.ui.View:
@@ -101,13 +94,6 @@ class RankSelect(
             )
         )
         self.pick_id, self.prefix = pick_id, prefix
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        prefix = tuple(int(x) for x in match["prefix"].split("-")) if match["prefix"] else ()
-        return cls(int(match["pick"]), prefix)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = client_of(interaction)
