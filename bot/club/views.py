@@ -6,7 +6,7 @@ import discord
 
 from bot.core.checks import client_of
 from bot.core.errors import user_errors
-from bot.core.persistent import Persistent
+from bot.core.persistent import Persistent, persistent_view
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import counted
@@ -40,10 +40,7 @@ class GameAnswer(
 
 
 def game_view(round_id: int, disabled: bool = False) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(GameAnswer(round_id, "critic", disabled))
-    view.add_item(GameAnswer(round_id, "club", disabled))
-    return view
+    return persistent_view(GameAnswer(round_id, "critic", disabled), GameAnswer(round_id, "club", disabled))
 
 
 class ForgetConfirm(Persistent[discord.ui.Button], template=r"filmbot:club:forget:(?P<user>\d{1,20})"):
@@ -78,9 +75,7 @@ async def forget(interaction: discord.Interaction) -> str:
 
 
 def forget_view(user_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(ForgetConfirm(user_id))
-    return view
+    return persistent_view(ForgetConfirm(user_id))
 
 
 DYNAMIC_ITEMS = (GameAnswer, ForgetConfirm)

@@ -14,7 +14,7 @@ import discord
 
 from bot.core.checks import client_of, require_moderator
 from bot.core.errors import user_errors
-from bot.core.persistent import Persistent
+from bot.core.persistent import Persistent, persistent_view
 from bot.core.render import NO_MENTIONS
 
 if TYPE_CHECKING:
@@ -66,7 +66,4 @@ def decision_view(
     item: Callable[[str, int, bool], discord.ui.Item[Any]], record_id: int, *, disabled: bool = False
 ) -> discord.ui.View:
     """A persistent view with the record's Approve and Reject items (disabled once decided)."""
-    view = discord.ui.View(timeout=None)
-    view.add_item(item("approve", record_id, disabled))
-    view.add_item(item("reject", record_id, disabled))
-    return view
+    return persistent_view(item("approve", record_id, disabled), item("reject", record_id, disabled))

@@ -13,7 +13,7 @@ from typing import Any, ClassVar, TypeVar
 
 import discord
 
-from bot.core.persistent import Persistent
+from bot.core.persistent import Persistent, persistent_view
 
 ItemT = TypeVar("ItemT", bound="discord.ui.Item[Any]")
 
@@ -42,7 +42,4 @@ class PageButton(Persistent[discord.ui.Button[discord.ui.View]], template=r"(?!)
     @classmethod
     def pager(cls, key: int, page: int, pages: int) -> discord.ui.View:
         """A persistent view holding the Prev and Next buttons of page `page` of `pages`."""
-        view = discord.ui.View(timeout=None)
-        for button in prev_next(lambda target, direction, disabled: cls(key, target, direction, disabled), page, pages):
-            view.add_item(button)
-        return view
+        return persistent_view(*prev_next(lambda target, way, disabled: cls(key, target, way, disabled), page, pages))

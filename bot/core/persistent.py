@@ -74,6 +74,14 @@ def fill(pattern: str, values: Sequence[object]) -> str:
     return _filled(pattern, iter([_text(v) for v in values]))
 
 
+def persistent_view(*items: discord.ui.Item[Any]) -> discord.ui.View:
+    """A view that never times out holding `items` (DynamicItems: they work after a restart)."""
+    view = discord.ui.View(timeout=None)
+    for item in items:
+        view.add_item(item)
+    return view
+
+
 class Persistent(discord.ui.DynamicItem[ItemT_co], template=_NEVER):
     """A DynamicItem whose custom id is built from, and parsed by, its one template."""
 

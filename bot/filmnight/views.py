@@ -16,7 +16,7 @@ from bot.core.checks import client_of
 from bot.core.decisions import VERDICTS
 from bot.core.decisions import decision_view as shared_decision_view
 from bot.core.errors import user_errors
-from bot.core.persistent import Persistent
+from bot.core.persistent import Persistent, persistent_view
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.filmnight.render import pages, pending_embed, watchlist_embed
@@ -108,18 +108,14 @@ def ordinal(n: int) -> str:
 
 
 def pick_view(pick: Pick, *, disabled: bool) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(RankSelect(pick.id, (), tuple(label for _, label in pick.candidates), disabled))
-    return view
+    return persistent_view(RankSelect(pick.id, (), tuple(label for _, label in pick.candidates), disabled))
 
 
 def next_rank_view(pick: Pick, prefix: tuple[int, ...]) -> discord.ui.View | None:
     """The private menu for the next choice, or None when the ballot is full."""
     if len(prefix) >= min(RANKS, pick.ranks, len(pick.candidates)):
         return None
-    view = discord.ui.View(timeout=None)
-    view.add_item(RankSelect(pick.id, prefix, tuple(label for _, label in pick.candidates)))
-    return view
+    return persistent_view(RankSelect(pick.id, prefix, tuple(label for _, label in pick.candidates)))
 
 
 DYNAMIC_ITEMS = (PageButton, DecisionButton, RankSelect)

@@ -11,7 +11,7 @@ import discord
 from bot.core.checks import client_of, require_guild
 from bot.core.errors import user_errors
 from bot.core.paging import PageButton
-from bot.core.persistent import Persistent
+from bot.core.persistent import Persistent, persistent_view
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.time import from_iso
@@ -63,15 +63,11 @@ class SpoilersButton(Persistent[discord.ui.Button],
 
 
 def watched_view(screening_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(WatchedButton(screening_id))
-    return view
+    return persistent_view(WatchedButton(screening_id))
 
 
 def spoilers_view(film_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(SpoilersButton(film_id))
-    return view
+    return persistent_view(SpoilersButton(film_id))
 
 
 class HistoryPage(PageButton, template=r"filmbot:history:(?P<user>\d{1,20}):(?P<page>\d{1,4}):(?P<dir>[pn])"):

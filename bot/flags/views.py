@@ -15,7 +15,7 @@ import discord
 from bot.core.checks import client_of, interaction_data, require_guild, require_moderator
 from bot.core.errors import user_errors
 from bot.core.paging import prev_next
-from bot.core.persistent import Persistent
+from bot.core.persistent import Persistent, persistent_view
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.spoilers import server_gate
@@ -62,9 +62,7 @@ class FlagButton(Persistent[discord.ui.Button], template=r"filmbot:flag:(?P<pass
                 )
             if await bot.store.flags.recent(interaction.user.id) >= FLAGS_PER_HOUR:
                 raise UserError(LIMITED)
-            view = discord.ui.View(timeout=None)
-            for choice in Reason:
-                view.add_item(ReasonButton(self.passage_id, choice))
+            view = persistent_view(*(ReasonButton(self.passage_id, choice) for choice in Reason))
             await interaction.response.send_message(
                 f"What is wrong with **{passage_label(quote)}**? {_ANONYMOUS}",
                 view=view, ephemeral=True, allowed_mentions=NO_MENTIONS,
@@ -201,8 +199,7 @@ async def open_trim(interaction: discord.Interaction, passage_id: int) -> None:
     select = TrimSelect(passage_id, [
         discord.SelectOption(label=trim_option(n, s, hidden), value=str(n - 1)) for n, s in enumerate(sentences, 1)
     ])
-    view = discord.ui.View(timeout=None)
-    view.add_item(select)
+    view = persistent_view(select)
     await interaction.response.send_message(
         trim_prompt(passage_label(quote), sentences, hidden), view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
     )

@@ -12,7 +12,7 @@ import discord
 
 from bot.core.checks import client_of
 from bot.core.errors import user_errors
-from bot.core.persistent import Persistent
+from bot.core.persistent import Persistent, persistent_view
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.spoilers import Gate, server_gate
@@ -95,10 +95,7 @@ class ContextButton(
 
 
 def quote_view(query_id: int, passage_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(AnotherQuoteButton(query_id, passage_id))
-    view.add_item(ContextButton(passage_id))
-    return flag_view([passage_id], view)
+    return flag_view([passage_id], persistent_view(AnotherQuoteButton(query_id, passage_id), ContextButton(passage_id)))
 
 
 async def send_quote(

@@ -13,7 +13,7 @@ import discord
 from bot.core.checks import client_of, interaction_data, require_guild, require_moderator
 from bot.core.errors import user_errors
 from bot.core.inputs import scrub
-from bot.core.persistent import Persistent
+from bot.core.persistent import Persistent, persistent_view
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, film_label
@@ -55,10 +55,7 @@ class LinkButton(
 
 
 def preview_view(draft_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for action in ("save", "edit", "cancel"):
-        view.add_item(LinkButton(draft_id, action))
-    return view
+    return persistent_view(*(LinkButton(draft_id, action) for action in ("save", "edit", "cancel")))
 
 
 async def start_link_preview(
