@@ -12,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 import cogs
+from bot.club.service import ClubService
 from bot.core import db as database
 from bot.core.config import Settings
 from bot.core.db import Database
@@ -19,9 +20,12 @@ from bot.core.errors import on_app_command_error
 from bot.core.inputs import FilmTree, hide_moderator_commands
 from bot.core.jobs import Scheduler
 from bot.core.render import NO_MENTIONS
+from bot.core.services import ClubRatings, NowShowing, PassageFlags, Prompts
 from bot.corpus import Theme, load_themes
 from bot.corpus.bundle import ImportResult, import_bundled
+from bot.discussion.service import PromptService
 from bot.filmnight.service import FilmNightService
+from bot.flags.service import FlagService
 from bot.metadata.service import MetadataService
 from bot.polls.service import PollService
 from bot.stores import Store
@@ -63,6 +67,11 @@ class FilmBot(commands.Bot):
         self.polls = PollService(self)  # the cog, the vote buttons and the deadline job share it
         self.filmnight = FilmNightService(self)  # film night's commands, ballots, listeners and job
         self.metadata = MetadataService(self)  # film cards' poster, runtime, director (TMDB / Wikidata / off)
+        # What features ask of each other, typed by bot/core/services.py's Protocols (no feature imports another).
+        self.flags: PassageFlags = FlagService()  # the Flag buttons under quotes and prompts
+        self.prompts: Prompts = PromptService(self)  # a discussion prompt, for film night and schedules
+        self.club: ClubRatings = ClubService(self)  # critics vs club in poll results, the invitation to rate
+        self.now_showing: NowShowing = self.filmnight  # the current film: the default of the club and schedules
         self.tree.error(on_app_command_error)
 
     @staticmethod
@@ -96,9 +105,7 @@ class FilmBot(commands.Bot):
     async def open_store(self) -> Store:
         """Open and migrate the database, load themes; used by the bot and by the CLI."""
         self.themes = load_themes(self.settings.themes_file)
-        conn = await database.connect(self.settings.database)
-        await database.migrate(conn)
-        self.db = Database(conn)
+        self.db = await database.open_database(self.settings.database, self.settings.database_url)
         self.store = Store(self.db)
         return self.store
 

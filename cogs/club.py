@@ -25,7 +25,7 @@ from bot.corpus.lookup import film_choices
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
-    from bot.discussion.post import PostedPrompt
+    from bot.core.services import PostedPrompt
 
 log = logging.getLogger(__name__)
 

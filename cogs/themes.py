@@ -32,13 +32,12 @@ from bot.corpus.lookup import (
     scope_themes,
     theme_list,
 )
-from bot.corpus.passage import Quote
+from bot.corpus.passage import Quote, is_spoiler
 from bot.discussion.render import QUESTION_MAX
 from bot.discussion.theme_list import bundled_questions, themes_embed
 from bot.flags.rules import Decision
 from bot.flags.views import DYNAMIC_ITEMS as FLAG_ITEMS
 from bot.flags.views import decide, passage_reply, queue_page
-from bot.quotes.render import is_spoiler
 
 if TYPE_CHECKING:
     from bot.client import FilmBot

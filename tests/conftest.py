@@ -9,10 +9,12 @@ import pytest
 
 from bot import Settings, create_bot
 from bot.core.config import DEFAULT_DATA_DIR
+from tests import pg_backend
 
 # Every test sees Discord errors as discord.py raises them (DiscordServerError for 5xx), see faults.py.
 from tests.faults import discord_history_order, realistic_http_errors  # noqa: F401
 from tests.helpers import World
+from tests.pg import pg_database, pg_server_dsn  # noqa: F401  (a PostgreSQL per session, a database per test)
 
 # Tests that boot a whole simulated bot, or are slow by nature, carry the `slow` marker, so the inner loop
 # `pytest -m "not slow"` runs the pure and store tests alone. Marked here, by what a test uses, so a new
@@ -35,8 +37,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(database=tmp_path / "filmbot.db")
+def settings(tmp_path: Path):
+    """A fresh database: a SQLite file, or with FILMBOT_TEST_DATABASE=postgresql a new PostgreSQL database
+    (tests/pg_backend.py) — the same test body checks both backends."""
+    if not pg_backend.on_postgres():
+        yield Settings(database=tmp_path / "filmbot.db")
+        return
+    url = pg_backend.fresh_database()
+    yield Settings(database=tmp_path / "filmbot.db", database_url=url)
+    pg_backend.drop_database(url)
 
 
 @pytest.fixture

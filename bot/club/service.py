@@ -1,7 +1,8 @@
 """What /rate, /ratings, /compare and /game do, and the timed work of games and digests.
 
 A ClubService is cheap and stateless (the truth is in SQLite): the cog, the buttons and the jobs each
-make one from the bot.
+make one from the bot. The bot holds one as `bot.club` for other features (core.services.ClubRatings:
+the critics-vs-club fields of a poll's results, the invitation to rate after a screening).
 """
 
 from __future__ import annotations
@@ -22,16 +23,15 @@ from bot.club.views import game_view
 from bot.core.checks import require_channel_id, require_guild
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
-from bot.core.spoilers import shown, spoiler_keys
+from bot.core.spoilers import server_gate, shown, spoiler_keys
 from bot.core.text import attribution_line, clip, counted, inert
 from bot.core.time import iso
 from bot.corpus import contrast_side, tag_passage
 from bot.corpus.lookup import FilmScope, film_scope
-from bot.filmnight.gate import current_film, spoiler_gate
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
-    from bot.polls.rules import Poll
+    from bot.core.services import ThemePoll
 
 log = logging.getLogger(__name__)
 
@@ -50,12 +50,20 @@ class ClubService:
     def store(self) -> ClubStore:
         return self.bot.store.club
 
+    # ------------------------------------------------------------------ for other features (bot.club)
+
+    def rating_invite(self, film_label: str) -> str:
+        return rules.invite_line(film_label)
+
+    async def critics_vs_club_fields(self, poll: ThemePoll, counts: tuple[int, ...]) -> list[tuple[str, str]]:
+        return await critics_vs_club_fields(self.bot, poll, counts)
+
     # ------------------------------------------------------------------ films and names
 
     async def film(self, guild_id: int, value: str | None) -> FilmScope:
         """The film typed, else the club's current film; refused when neither names one."""
         if value is None or not value.strip():
-            current = await current_film(self.bot.store, guild_id)
+            current = await self.bot.now_showing.current_film(guild_id)
             if current is None:
                 raise UserError("Name a film, e.g. `La La Land`.")
             return current
@@ -152,7 +160,7 @@ class ClubService:
         count = rules.validate_rounds(rounds)
         if await self.store.running_game(channel_id) is not None:
             raise UserError("A game is already running in this channel: answer its round first.")
-        gate = await spoiler_gate(self.bot.store, guild.id, self.bot.themes)
+        gate = await server_gate(self.bot.store, guild.id, self.bot.themes)
         club = await self.store.club_picks(
             guild.id, count, gate.film_id if gate else None, not_by=interaction.user.id
         )
@@ -314,7 +322,7 @@ class ClubService:
         if found is None:
             return None
         text, hidden, film_id = found
-        gate = await spoiler_gate(self.bot.store, guild_id, self.bot.themes)
+        gate = await server_gate(self.bot.store, guild_id, self.bot.themes)
         if hidden and gate is not None and gate.covers(film_id):
             return None
         return shown(text, hidden, 300)
@@ -357,7 +365,7 @@ class ClubService:
         return True
 
 
-async def critics_vs_club_fields(bot: FilmBot, poll: Poll, counts: tuple[int, ...]) -> list[tuple[str, str]]:
+async def critics_vs_club_fields(bot: FilmBot, poll: ThemePoll, counts: tuple[int, ...]) -> list[tuple[str, str]]:
     """Embed fields for a closed theme poll: the club's split beside the critics' split on the same question.
 
     Critic passages of the poll's theme are placed on a side by contrast_side; empty when the poll has no

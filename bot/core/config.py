@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -18,6 +19,14 @@ _SWITCH = {"on": True, "true": True, "1": True, "yes": True, "off": False, "fals
 MAX_CATCHUP_GRACE_HOURS = 168.0  # a week: a prompt later than that is no longer the scheduled one
 
 
+def _database(env: Mapping[str, str]) -> tuple[Path, str | None]:
+    """FILMBOT_DATABASE: a file path (SQLite, the default), or a postgresql:// URL (the file then unused)."""
+    value = (env.get("FILMBOT_DATABASE") or "").strip()
+    if value.startswith(("postgresql://", "postgres://")):
+        return DEFAULT_DATA_DIR / "filmbot.db", value
+    return (Path(value) if value else DEFAULT_DATA_DIR / "filmbot.db"), None
+
+
 class ConfigError(ValueError):
     """A setting is missing or malformed; the message says what to set and where."""
 
@@ -26,6 +35,9 @@ class ConfigError(ValueError):
 class Settings:
     token: str | None = field(default=None, repr=False)
     database: Path = DEFAULT_DATA_DIR / "filmbot.db"
+    # FILMBOT_DATABASE=postgresql://… runs every store on PostgreSQL (bot/core/db_pg.py); kept out of
+    # repr (it may hold a password). None: the SQLite file `database`.
+    database_url: str | None = field(default=None, repr=False)
     data_dir: Path = DEFAULT_DATA_DIR
     dev_guild_id: int | None = None
     default_timezone: str = "UTC"
@@ -48,7 +60,11 @@ class Settings:
     fetch_timeout: float = 15.0  # seconds for one whole page fetch, redirects included
 
     def __post_init__(self) -> None:
-        # Accept str paths from callers and keep the object frozen.
+        # Accept str paths from callers and keep the object frozen; a PostgreSQL URL given as the
+        # database is the URL, not a file name.
+        if isinstance(self.database, str) and self.database.startswith(("postgresql://", "postgres://")):
+            object.__setattr__(self, "database_url", self.database)
+            object.__setattr__(self, "database", DEFAULT_DATA_DIR / "filmbot.db")
         object.__setattr__(self, "database", Path(self.database))
         object.__setattr__(self, "data_dir", Path(self.data_dir))
         shards = (self.shards or "").strip().lower() or None
@@ -90,7 +106,8 @@ class Settings:
         env = os.environ if environ is None else environ
         return cls(
             token=env.get("DISCORD_TOKEN") or None,
-            database=Path(env.get("FILMBOT_DATABASE") or DEFAULT_DATA_DIR / "filmbot.db"),
+            database=_database(env)[0],
+            database_url=_database(env)[1],
             data_dir=Path(env.get("FILMBOT_DATA_DIR") or DEFAULT_DATA_DIR),
             dev_guild_id=_optional_int(env, "FILMBOT_DEV_GUILD_ID"),
             default_timezone=env.get("FILMBOT_DEFAULT_TIMEZONE") or "UTC",

@@ -62,7 +62,7 @@ class IdSet:
         bounds_params: tuple[Any, ...] = (), *, big: bool = False,
     ) -> IdSet:
         """Draws: uniform ids between `bounds`' (lo, hi), a statement of one row holding every member."""
-        slot = "(SELECT lo + CAST(j.value * (hi - lo + 1) AS INTEGER) FROM bounds)"
+        slot = "(SELECT lo + CAST(CAST(j.value AS REAL) * (hi - lo + 1) AS INTEGER) FROM bounds)"
         return cls(column, source, conds, params, slot, _fraction, f"bounds(lo, hi) AS ({bounds}),",
                    bounds_params, big)
 
@@ -85,7 +85,7 @@ def theme_numbered(ids: IdSet, theme: str) -> IdSet:
         ids, bounds="bounds(theme, top) AS (SELECT ?, (SELECT max(seq) FROM passage_themes WHERE theme = ?)),",
         bounds_params=(theme, theme), point=_fraction,
         slot="(SELECT s.passage_id FROM passage_themes s, bounds WHERE s.theme = bounds.theme"
-             " AND s.seq = 1 + CAST(j.value * bounds.top AS INTEGER))",
+             " AND s.seq = 1 + CAST(CAST(j.value AS REAL) * bounds.top AS INTEGER))",
     )
 
 

@@ -30,6 +30,7 @@ from bot.corpus.themes import (
     tag_bound,
     tag_passage,
     themes_for_film,
+    with_cast,
 )
 
 __all__ = [
@@ -116,6 +117,7 @@ def process_review(
     """
     themes = themes_for_film(themes, film, year)
     paragraphs = clean_paragraphs(raw)
+    themes = with_cast(themes, "\n".join(p.text for p in paragraphs))
     passages = segment([p.text for p in paragraphs], film)
     tagged: list[dict[str, float]] = []
     previous: Passage | None = None

@@ -19,10 +19,9 @@ from bot.core.persistent import Persistent, persistent_view
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.spoilers import server_gate
-from bot.corpus.passage import Quote
+from bot.corpus.passage import Quote, is_spoiler
 from bot.flags.render import decision_text, passage_card, passage_label, queue_embed, trim_option, trim_prompt
 from bot.flags.rules import FLAGS_PER_HOUR, QUEUE_PAGE, Decision, Reason, pages, trim_choices
-from bot.quotes.render import is_spoiler
 
 if TYPE_CHECKING:
     from bot.client import FilmBot

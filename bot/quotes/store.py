@@ -18,8 +18,15 @@ from bot.core.films import TITLE_YEAR, unattributed_label, unattributed_target
 from bot.core.sample_store import LIST_CAP, IdSet, pick_ids, theme_numbered
 from bot.core.spoilers import Gate
 from bot.core.text import NameIndex, film_label
-from bot.corpus.passage import SEARCH_CANDIDATES, Quote, QuoteFilters
-from bot.discussion.rotation import RECENT_PROMPTS, RotationKey, RotationPick
+from bot.corpus.filter_store import critic_clause, film_clause
+from bot.corpus.passage import (
+    RECENT_PROMPTS,
+    SEARCH_CANDIDATES,
+    Quote,
+    QuoteFilters,
+    RotationKey,
+    RotationPick,
+)
 from bot.films.rules import norm_key, parse_ref
 from bot.quotes import fts
 
@@ -43,21 +50,6 @@ def _visible(column: str) -> str:
     return f"NOT EXISTS (SELECT 1 FROM passage_marks h WHERE h.passage_id = {column} AND h.hidden = 1)"
 
 
-# A film filter is the explicit `film:<id>` (bot/films/rules.py) or a typed 'Title (Year)' / title,
-# matched on the catalogue key (NFC, casefold, one article rule): digits alone are always a title.
-def film_clause(film: str) -> tuple[str, list[Any]]:
-    """Match a film by explicit reference, 'Title (Year)' or title (its catalogue key)."""
-    film_id = parse_ref(film)
-    if film_id is not None:
-        return "f.id = ?", [film_id]
-    text = film.strip()
-    by_key = "f.id IN (SELECT id FROM films WHERE norm_key = ?"
-    match = TITLE_YEAR.match(text)
-    if match:
-        return f"{by_key} AND year = ?)", [norm_key(match["title"]), int(match["year"])]
-    return f"{by_key})", [norm_key(text)]
-
-
 def gate_clause(column: str, gate: Gate) -> tuple[str, list[Any]]:
     """Leave out the gated film's spoilers: passages of a review marked spoiler, tagged with a spoiler theme
     or marked spoiler by a moderator, and (safe side) its passages never tagged (not quotable); by films.id.
@@ -72,17 +64,6 @@ def gate_clause(column: str, gate: Gate) -> tuple[str, list[Any]]:
         " OR EXISTS (SELECT 1 FROM passage_marks gm WHERE gm.passage_id = gp.id AND gm.spoiler = 1)))"
     )
     return sql, [gate.film_id, json.dumps(list(gate.spoiler_themes))]
-
-
-def critic_clause(critic: str) -> tuple[str, list[Any]]:
-    """Match a critic or outlet by name, or an unattributed review by its label."""
-    unattributed, review_id = unattributed_target(critic)
-    if unattributed:
-        if review_id is not None:
-            return "(r.critic IS NULL AND r.id = ?)", [review_id]
-        return "r.critic IS NULL", []
-    name = critic.strip().casefold()
-    return "r.id IN (SELECT id FROM reviews WHERE casefold(critic) = ? OR casefold(outlet) = ?)", [name, name]
 
 
 # How many passages /discuss and /debate look at: a pool up to POOL_EXACT is loaded whole (the
@@ -418,8 +399,8 @@ class QuoteStore:
         # Draws through the scope's reviews even when the theme is the smaller side to list: a random
         # (review, ordinal) is a passage of the scope most of the time, a random tagged id rarely.
         span = await self._ordinal_span(filters, scope)
-        slot = ("(SELECT id FROM passages WHERE review_id = json_extract(j.value, '$[0]')"
-                " AND ordinal = json_extract(j.value, '$[1]'))")
+        slot = ("(SELECT id FROM passages WHERE review_id = CAST(json_extract(j.value, '$[0]') AS INTEGER)"
+                " AND ordinal = CAST(json_extract(j.value, '$[1]') AS INTEGER))")
         return replace(ids, slot=slot, bounds="", bounds_params=(),
                        point=lambda rng: [rng.choice(scope), int(rng.random() * span)])
 
@@ -447,7 +428,8 @@ class QuoteStore:
         if key not in cache.ordinal_spans:
             version = self.db.corpus_version
             top = await self.db.fetchval(
-                "SELECT max((SELECT max(ordinal) FROM passages WHERE review_id = j.value)) FROM json_each(?) j",
+                "SELECT max((SELECT max(ordinal) FROM passages WHERE review_id = CAST(j.value AS INTEGER)))"
+                " FROM json_each(?) j",
                 (json.dumps(scope),),
             )
             if version != self.db.corpus_version:
@@ -832,7 +814,7 @@ def _rotation_sql(column: str, source: str, conds: tuple[str, ...], strict: bool
         f" recent(id) AS (SELECT passage_id FROM posted_prompts WHERE guild_id = ? ORDER BY id DESC LIMIT ?),"
         f" bounds(lo, hi) AS (SELECT ({seek} ORDER BY {column} LIMIT 1),"
         f" ({seek} ORDER BY {column} DESC LIMIT 1)),"
-        f" point(at) AS (SELECT lo + CAST(? * (hi - lo + 1) AS INTEGER) FROM bounds)"
+        f" point(at) AS (SELECT lo + CAST(CAST(? AS REAL) * (hi - lo + 1) AS INTEGER) FROM bounds)"
         f" SELECT {_QUOTE_COLUMNS}, (SELECT cycle FROM st) AS cycle, {used_sql.format(id='p.id')} AS used_before"
         f" {_QUOTE_FROM} WHERE p.id = coalesce({', '.join(branches)})"
     )

@@ -20,7 +20,6 @@ from bot.core.text import clip, context_window, film_label, inert, spoiler
 from bot.corpus.lookup import film_names
 from bot.corpus.passage import QuoteFilters
 from bot.films.rules import parse_ref
-from bot.flags.views import flag_view
 from bot.quotes.render import is_spoiler, quote_embed
 
 if TYPE_CHECKING:
@@ -94,8 +93,10 @@ class ContextButton(
             await interaction.response.send_message(clip(text, 2000), ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
-def quote_view(query_id: int, passage_id: int) -> discord.ui.View:
-    return flag_view([passage_id], persistent_view(AnotherQuoteButton(query_id, passage_id), ContextButton(passage_id)))
+def quote_view(bot: FilmBot, query_id: int, passage_id: int) -> discord.ui.View:
+    return bot.flags.flag_view(
+        [passage_id], persistent_view(AnotherQuoteButton(query_id, passage_id), ContextButton(passage_id))
+    )
 
 
 async def send_quote(
@@ -116,7 +117,7 @@ async def send_quote(
         raise UserError("That is the only passage matching these filters: try `/quote` with fewer of them.")
     await interaction.response.send_message(
         embed=quote_embed(quote, bot.themes),
-        view=quote_view(query_id, quote.passage_id),
+        view=quote_view(bot, query_id, quote.passage_id),
         allowed_mentions=NO_MENTIONS,
     )
 

@@ -27,8 +27,6 @@ from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip
 from bot.core.time import from_iso
-from bot.discussion.post import post_prompt
-from bot.filmnight.gate import film_or_current
 from bot.schedules.rules import ON_TIME_TOLERANCE, ScheduleInputError, discord_timestamp
 from bot.schedules.store import Claim, Schedule, SlotPost
 
@@ -225,12 +223,12 @@ class ScheduleJob:
         try:
             channel = await self._channel(schedule)
             # Film night: no film → the current film, and its spoiler themes wait for the screening's end.
-            film, locked = await film_or_current(self.bot.store, schedule.guild_id, schedule.film)
+            film, locked = await self.bot.now_showing.film_or_current(schedule.guild_id, schedule.film)
             theme = schedule.theme
             if locked and theme in self.bot.themes and self.bot.themes[theme].spoiler:
                 theme = None  # held back until the screening ends: this slot rotates through the others
-            posted = await post_prompt(
-                self.bot, channel, guild_id=schedule.guild_id, theme=theme, film=film,
+            posted = await self.bot.prompts.post(
+                channel, guild_id=schedule.guild_id, theme=theme, film=film,
                 make_thread=schedule.make_thread, mention_role_id=schedule.ping_role_id,
                 source=f"schedule:{claim.post_id}", exclude_spoilers=locked, marker=slot_marker(claim.post_id),
             )

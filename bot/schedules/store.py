@@ -325,7 +325,7 @@ class ScheduleStore:
                 return None
             async with conn.execute(
                 "UPDATE schedule_posts SET status = 'claimed', attempts = attempts + 1, claimed_at = ?,"
-                " next_attempt_at = NULL, recovered = recovered OR ?, updated_at = ?"
+                " next_attempt_at = NULL, recovered = max(recovered, ?), updated_at = ?"
                 " WHERE id = ? AND status = ? AND claimed_at IS ?",
                 (iso(now), int(recovered), iso(now), post.id, post.status, post.claimed_at),
             ) as cur:
