@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 
 from bot.core.refusals import UserError
-from bot.core.spoilers import take_text
 from bot.core.text import PING, clip, counted, has_control_chars, inert
 
 TAKE_MAX = 280
@@ -120,11 +119,6 @@ def pick_takes(ratings: list[Rating], count: int = 3) -> list[Rating]:
     chosen = [by_stars[0], by_stars[-1]]
     rest = sorted((r for r in with_take if r not in chosen), key=lambda r: r.rated_at, reverse=True)
     return sorted(chosen + rest[: count - 2], key=lambda r: -r.stars_x2)
-
-
-def take_line(name: str, rating: Rating) -> str:
-    """One take as shown: the member's display name, stars and their words (inert, their own ||…|| kept)."""
-    return f"**{inert(name, 80)}** · {stars_text(rating.stars_x2)}\n> {take_text(rating.take or '', 400)}"
 
 
 # -------------------- the game

@@ -152,11 +152,6 @@ class ClubStore:
             (guild_id, user_id, int(consent), at),
         )
 
-    async def consents(self, guild_id: int, user_id: int) -> bool:
-        return bool(await self.db.fetchval(
-            "SELECT consent FROM club_consent WHERE guild_id = ? AND user_id = ?", (guild_id, user_id), default=0
-        ))
-
     async def export(self, guild_id: int) -> list[dict[str, object]]:
         """Every rating of the server; the take only where its author consented."""
         rows = await self.db.fetchall(
@@ -303,12 +298,6 @@ class ClubStore:
             "SELECT count(*), coalesce(sum(correct), 0) FROM club_game_answers WHERE round_id = ?", (round_id,)
         )
         return (row[0], row[1]) if row else (0, 0)
-
-    async def winners(self, round_id: int) -> list[int]:
-        rows = await self.db.fetchall(
-            "SELECT user_id FROM club_game_answers WHERE round_id = ? AND correct = 1 ORDER BY at", (round_id,)
-        )
-        return [row[0] for row in rows]
 
     async def next_game_moment(self, shards: Shards | None = None) -> str | None:
         mine, params = owned(shards)
@@ -532,9 +521,4 @@ class ClubStore:
             (json.dumps(list(spoiler_themes)), passage_id),
         )
         return None if row is None else (row[0], bool(row[1]), row[2])
-
-    async def prompt_passage(self, message_id: int) -> int | None:
-        return await self.db.fetchval(
-            "SELECT passage_id FROM posted_prompts WHERE message_id = ? ORDER BY id LIMIT 1", (message_id,)
-        )
 

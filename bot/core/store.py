@@ -182,9 +182,6 @@ class CloseStates:
     async def attempts(self, row_id: int) -> int:
         return await self.db.fetchval(f"SELECT close_attempts FROM {self.table} WHERE id = ?", (row_id,), 0)
 
-    async def state(self, row_id: int) -> str | None:
-        return await self.db.fetchval(f"SELECT close_state FROM {self.table} WHERE id = ?", (row_id,))
-
     async def results_message(self, row_id: int) -> int | None:
         """The id of the results message, None while none was posted."""
         return await self.db.fetchval(f"SELECT results_message_id FROM {self.table} WHERE id = ?", (row_id,))

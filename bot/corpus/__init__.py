@@ -17,7 +17,6 @@ from bot.corpus.clean import (
     normalise_for_hash,
     strip_control,
 )
-from bot.corpus.context import context_window
 from bot.corpus.reasons import Refusal, SpoilerReason
 from bot.corpus.segment import Passage, segment, split_sentences
 from bot.corpus.spoilers import spoiler_reasons
@@ -46,7 +45,6 @@ __all__ = [
     "clean_paragraphs",
     "clean_review",
     "content_hash",
-    "context_window",
     "contrast_side",
     "load_themes",
     "normalise_for_hash",

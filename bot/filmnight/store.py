@@ -405,9 +405,6 @@ class FilmNightStore:
                 (iso(now), screening.guild_id, screening.film_id),
             )
 
-    async def set_interested(self, screening_id: int, interested: int) -> None:
-        await self.db.execute("UPDATE screenings SET interested = ? WHERE id = ?", (interested, screening_id))
-
     async def history(self, guild_id: int, limit: int = 25) -> list[Screening]:
         rows = await self.db.fetchall(
             _SCREENING + " WHERE s.guild_id = ? AND s.status = 'ended' ORDER BY s.starts_at DESC LIMIT ?",

@@ -124,11 +124,6 @@ class FilmStore:
             found += [_film(r) for r in rows]
         return found
 
-    async def ensure_id(self, title: str, year: int | None, *, strict: bool = True) -> int:
-        """`ensure` in its own transaction."""
-        async with self.db.transaction() as conn:
-            return await self.ensure(conn, title, year, strict=strict)
-
     @staticmethod
     async def ensure(conn: aiosqlite.Connection, title: str, year: int | None, *, strict: bool = True) -> int:
         """The id of the film `title` (+ `year`) names, added to the catalogue when it has none.

@@ -203,9 +203,6 @@ class PollStore:
     async def next_closing_at(self, shards: Shards | None = None) -> str | None:
         return await self.closing.next_at(shards)
 
-    async def close_state(self, poll_id: int) -> str | None:
-        return await self.closing.state(poll_id)
-
     async def results_message(self, poll_id: int) -> int | None:
         """The id of the poll's results message, None while none was posted."""
         return await self.closing.results_message(poll_id)

@@ -6,13 +6,13 @@ read from SQLite by id, so they keep working after a restart.
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING
 
 import discord
 
 from bot.core.checks import client_of
 from bot.core.errors import user_errors
+from bot.core.persistent import Persistent, persistent_view
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.spoilers import Gate, server_gate
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 
 class AnotherQuoteButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    Persistent[discord.ui.Button],
     template=r"filmbot:quote:another:(?P<query>\d{1,18}):(?P<passage>\d{1,18})",
 ):
     """Another quote with the same filters; the filters live in SQLite so this survives restarts."""
@@ -38,17 +38,11 @@ class AnotherQuoteButton(
                 label="Another",
                 emoji="🎲",
                 style=discord.ButtonStyle.primary,
-                custom_id=f"filmbot:quote:another:{query_id}:{passage_id}",
+                custom_id=self.id_for(query_id, passage_id),
             )
         )
         self.query_id = query_id
         self.passage_id = passage_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["query"]), int(match["passage"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         async with user_errors(interaction):
@@ -59,7 +53,7 @@ class AnotherQuoteButton(
 
 
 class ContextButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=r"filmbot:quote:context:(?P<passage>\d{1,18})"
+    Persistent[discord.ui.Button], template=r"filmbot:quote:context:(?P<passage>\d{1,18})"
 ):
     """The whole paragraph around a quote, shown only to whoever asked."""
 
@@ -69,16 +63,10 @@ class ContextButton(
                 label="More context",
                 emoji="📖",
                 style=discord.ButtonStyle.secondary,
-                custom_id=f"filmbot:quote:context:{passage_id}",
+                custom_id=self.id_for(passage_id),
             )
         )
         self.passage_id = passage_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["passage"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = client_of(interaction)
@@ -106,10 +94,9 @@ class ContextButton(
 
 
 def quote_view(bot: FilmBot, query_id: int, passage_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(AnotherQuoteButton(query_id, passage_id))
-    view.add_item(ContextButton(passage_id))
-    return bot.flags.flag_view([passage_id], view)
+    return bot.flags.flag_view(
+        [passage_id], persistent_view(AnotherQuoteButton(query_id, passage_id), ContextButton(passage_id))
+    )
 
 
 async def send_quote(

@@ -136,9 +136,6 @@ class ScheduleStore:
         rows = await self.db.fetchall("SELECT * FROM schedules WHERE guild_id = ? ORDER BY id", (guild_id,))
         return [_schedule(r) for r in rows]
 
-    async def active(self) -> list[Schedule]:
-        return [_schedule(r) for r in await self.db.fetchall("SELECT * FROM schedules WHERE paused = 0 ORDER BY id")]
-
     async def set_paused(
         self, schedule_id: int, *, paused: bool, reason: str | None, actor_id: int | None, now: datetime
     ) -> bool:
