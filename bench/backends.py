@@ -50,7 +50,6 @@ async def rows(row: Row, work: Path, cache: Path, *, quick: bool = False, dsn: s
                sizes: dict[str, int] | None = None) -> None:
     """The section: rows for both backends, or one line saying why PostgreSQL is skipped."""
     size = sizes or SIZES["quick" if quick else "full"]
-    data_dir = corpus_gen.write_data_dir(cache / f"data-v2-{size['reviews']}", size["reviews"])
     server = dsn or os.environ.get(ENV) or None
     folder = work / "pg"
     started = False
@@ -65,6 +64,7 @@ async def rows(row: Row, work: Path, cache: Path, *, quick: bool = False, dsn: s
         server = pgserver.start(folder)
         started = True
     try:
+        data_dir = corpus_gen.write_data_dir(cache / f"data-v2-{size['reviews']}", size["reviews"])
         name = f"filmbot_bench_{uuid.uuid4().hex[:12]}"
         await _admin(server, f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
         try:
