@@ -25,9 +25,22 @@ _SLOW_FOLDERS = frozenset({"perf"})
 _SLOW_FILES = frozenset({"test_fuzz.py", "test_crash_safety.py", "test_architecture.py"})
 
 
+# The PostgreSQL lane (`FILMBOT_TEST_DATABASE=postgresql pytest -m postgres_lane`, run by .ci/run): the
+# same tests on the second backend, for the folders whose stores and features run on it. Files left out
+# read SQLite itself (its files, FTS5 tables, the legacy runner) and say so in _SQLITE_ONLY.
+_POSTGRES_LANE = frozenset({"core", "schedules", "polls", "quotes", "flags", "films", "cluster", "club", "filmnight"})
+_SQLITE_ONLY = frozenset({
+    "test_migrations.py",  # upgrades legacy SQLite files (PostgreSQL starts at the 075 baseline)
+    "test_db_writes.py",  # the SQLite writer thread's group commit
+    "test_sample_store.py",  # seek_one's read-only SQLite reader
+})
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         path = Path(str(item.fspath))
+        if path.parent.name in _POSTGRES_LANE and path.name not in _SQLITE_ONLY:
+            item.add_marker(pytest.mark.postgres_lane)
         if (
             _BOT_FIXTURES & set(getattr(item, "fixturenames", ()))
             or path.parent.name in _SLOW_FOLDERS

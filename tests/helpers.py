@@ -134,6 +134,17 @@ def rows(where, sql: str, params: tuple = ()) -> list[Row]:
         con.close()
 
 
+def write(where, sql: str, *params) -> None:
+    """A test's own set-up write (SQLite's dialect, on either backend): what the bot would not do itself."""
+    url = getattr(where, "database_url", None)
+    if url:
+        pg_backend.execute(url, sql, params)
+        return
+    with sqlite3.connect(getattr(where, "database", where)) as conn:
+        conn.execute(sql, params)
+    conn.close()
+
+
 def table_digest(path: Path | Settings) -> str:
     """A hash of every row of every table: proves a refused command wrote nothing."""
     digest = hashlib.sha256()

@@ -129,14 +129,18 @@ def _named(record: Any) -> _Named:
     return row
 
 
-def execute(url: str, sql: str) -> None:
-    """A write the bot did not make (a test's set-up): plain PostgreSQL SQL."""
+def execute(url: str, sql: str, params: tuple[Any, ...] = ()) -> None:
+    """A write the bot did not make (a test's set-up), in SQLite's dialect like the stores' SQL."""
     import asyncpg
+
+    from bot.core.db_pg import _coerce
+    from bot.core.dialect import to_postgres
 
     async def run() -> None:
         conn = await asyncpg.connect(url)
         try:
-            await conn.execute(sql)
+            prepared = await conn.prepare(to_postgres(sql).sql)
+            await prepared.fetch(*[_coerce(a, t.name) for a, t in zip(params, prepared.get_parameters(), strict=True)])
         finally:
             await conn.close()
 

@@ -18,6 +18,7 @@ import contextvars
 import json
 import logging
 import re
+import sqlite3
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -95,6 +96,10 @@ _BEGIN = f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})"
 # they see its uncommitted writes as SQLite's one shared connection does (a store may read back a row
 # it just inserted through `db.fetchone` before COMMIT).
 _IN_TRANSACTION: contextvars.ContextVar[Connection | None] = contextvars.ContextVar("filmbot_pg_tx", default=None)
+
+
+class IntegrityError(sqlite3.IntegrityError):
+    """A constraint PostgreSQL enforced (unique, foreign key, check), as the stores already catch it."""
 
 
 class Cursor:
@@ -191,6 +196,10 @@ class Connection:
             statement = await self._statement(text)
             args = [_coerce(arg, t.name) for arg, t in zip(args, statement.get_parameters(), strict=True)]
             rows = await statement.fetch(*args)
+        except asyncpg.IntegrityConstraintViolationError as error:
+            # The stores catch sqlite3.IntegrityError (a duplicate flag, a film taken meanwhile): the same
+            # error, whichever backend said it.
+            raise IntegrityError(f"{type(error).__name__}: {error}") from error
         except asyncpg.PostgresError as error:
             error.add_note("as PostgreSQL read it: " + " ".join(text.split()))  # the statement in the log, not its values
             raise

@@ -26,7 +26,7 @@ _RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 _NULL_SAFE = re.compile(r"\bIS\s+(NOT\s+)?(?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b|NOT\b)(?=[\w?:$(])", re.IGNORECASE)
 _PARAM_IS_NULL = re.compile(r"(\?|(?<![:\w]):\w+)\s+IS\s+(NOT\s+)?NULL\b", re.IGNORECASE)
 # NOCASE (ASCII case folding) as PostgreSQL says it: a comparison folds both sides, an ORDER BY its key.
-_EQUALS_NOCASE = re.compile(r"([\w.]+)\s*=\s*(\?|:\w+|[\w.]+)\s+COLLATE\s+NOCASE\b", re.IGNORECASE)
+_EQUALS_NOCASE = re.compile(r"([\w.]+)\s*=\s*(\?|:\w+|[\w.]+|\x00\d+\x00)\s+COLLATE\s+NOCASE\b", re.IGNORECASE)
 _NOCASE = re.compile(r"([\w.]+)\s+COLLATE\s+NOCASE\b", re.IGNORECASE)
 _LIKE = re.compile(r"(?<!I)\bLIKE\b", re.IGNORECASE)
 _ROWID = re.compile(r"\browid\b", re.IGNORECASE)
@@ -74,7 +74,7 @@ def to_postgres(sql: str) -> Statement:
     code = _LITERAL.sub(hide, sql).strip().rstrip(";")
     code = _NOT_IN_JSON_EACH.sub(r"<> ALL(\1)", code)
     code = _IN_JSON_EACH.sub(r"= ANY(\1)", code)
-    code = _JSON_EACH_TABLE.sub(r"jsonb_array_elements(CAST(\1 AS jsonb)) AS \2(value)", code)
+    code = _JSON_EACH_TABLE.sub(r"jsonb_array_elements(CAST(\1 AS jsonb)) WITH ORDINALITY AS \2(value, key)", code)
     if _INSERT_OR_IGNORE.search(code):
         code = _INSERT_OR_IGNORE.sub("INSERT INTO", code)
         returning = _RETURNING.search(code)

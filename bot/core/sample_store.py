@@ -147,11 +147,13 @@ async def _draw(
 ) -> list[int]:
     """Members hit by `draws` uniform random ids in the range, first `count` distinct hits, in one seek."""
     points = json.dumps([ids.point(rng) for _ in range(draws)])
-    sql = (
-        f"WITH {ids.bounds} draws(at) AS (SELECT {ids.slot} FROM json_each(?) j)"
-        f" SELECT DISTINCT at FROM draws WHERE at IS NOT NULL AND at NOT IN (SELECT value FROM json_each(?))"
-        f" AND {ids.member_sql('draws.at')} LIMIT ?"
-    )
+    # The first hits in draw order: SQLite's DISTINCT keeps it and stops at `count` hits; PostgreSQL's may
+    # sort (the smallest ids would always win), so there the hits are ordered by their first draw.
+    first_hits = "SELECT DISTINCT at FROM draws WHERE {where} LIMIT ?" if db.dialect == "sqlite" else (
+        "SELECT at FROM draws WHERE {where} GROUP BY at ORDER BY min(n) LIMIT ?")
+    where = f"at IS NOT NULL AND at NOT IN (SELECT value FROM json_each(?)) AND {ids.member_sql('draws.at')}"
+    sql = f"WITH {ids.bounds} draws(at, n) AS (SELECT {ids.slot}, j.key FROM json_each(?) j) " + first_hits.format(
+        where=where)
     params = [*ids.bounds_params, points, json.dumps(sorted(exclude)), *ids.params, count]
     if count == 1:
         row = await db.seek_one(sql, params)

@@ -3,9 +3,7 @@ posted is posted once after all, a game round taken off the queue never blocks i
 
 from __future__ import annotations
 
-import sqlite3
-
-from tests.helpers import DAY, assert_no_pings
+from tests.helpers import DAY, assert_no_pings, write
 
 GONE = "another-host:1:dead"  # a holder on another machine: its claim is an orphan once the lease ended
 
@@ -15,9 +13,7 @@ def digests(thread) -> list:
 
 
 def set_rows(world, sql: str, *args) -> None:
-    with sqlite3.connect(world.db_path) as con:
-        con.execute(sql, args)
-    con.close()
+    write(world.bot.settings, sql, *args)
 
 
 async def thread_with_replies(world):

@@ -21,7 +21,7 @@ from bot.core.dialect import to_postgres
     ("SELECT id FROM t WHERE id IN (SELECT value FROM json_each(?))", "SELECT id FROM t WHERE id = ANY($1)"),
     ("SELECT id FROM t WHERE id NOT IN (SELECT value FROM json_each(?))", "SELECT id FROM t WHERE id <> ALL($1)"),
     ("SELECT CAST(j.value AS INTEGER) FROM json_each(?) j",
-     "SELECT CAST(trunc(CAST(j.value AS numeric)) AS BIGINT) FROM jsonb_array_elements(CAST($1 AS jsonb)) AS j(value)"),
+     "SELECT CAST(trunc(CAST(j.value AS numeric)) AS BIGINT) FROM jsonb_array_elements(CAST($1 AS jsonb)) WITH ORDINALITY AS j(value, key)"),
     ("SELECT json_extract(j.value, '$[1]') FROM x", "SELECT (j.value -> 1) FROM x"),
     ("SELECT a FROM (SELECT 1 AS a) ORDER BY a", "SELECT a FROM (SELECT 1 AS a) AS _sub0 ORDER BY a"),
     ("SELECT a FROM (SELECT 1 AS a) x", "SELECT a FROM (SELECT 1 AS a) x"),

@@ -13,6 +13,7 @@ import pytest
 
 from bot.core import db as core_db
 from bot.core.db import connect, migrate
+from bot.core.db_pg import migrate_postgres
 from tests.pg import BASELINE, apply_baseline
 from tools import pg_unicode
 
@@ -74,7 +75,7 @@ async def test_tables_and_columns_match_sqlite(pg_database):
     sqlite_tables, sqlite_indexes, sqlite_triggers = await _sqlite_schema()
     conn = await asyncpg.connect(pg_database)
     try:
-        await apply_baseline(conn)
+        await migrate_postgres(conn)  # the baseline and every later PostgreSQL migration, as the bot runs them
         pg_tables, pg_indexes, pg_triggers = await _pg_schema(conn)
     finally:
         await conn.close()
