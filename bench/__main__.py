@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.core.config import DEFAULT_DATA_DIR
 
-from . import corpus_gen, hostile_bench, import_bench, roundtrip, scale, store_bench
+from . import backends, corpus_gen, hostile_bench, import_bench, roundtrip, scale, store_bench
 
 ROOT = Path(__file__).resolve().parent
 SIZES = {"full": {"mid": 1_000, "large": 10_000}, "quick": {"mid": 100, "large": 300}}
@@ -35,6 +35,7 @@ async def run(args: argparse.Namespace) -> dict:
             large = corpus_gen.write_data_dir(cache / f"data-v2-{sizes['large']}", sizes["large"])
             sections = {"hostile": lambda: hostile_bench.rows(row, tmp_path, cache),
                         "import": lambda: import_bench.rows(row, tmp_path, large),
+                        "backends": lambda: backends.rows(row, tmp_path, cache, quick=args.quick),
                         **scale.sections(args, large, sizes["large"], row, tmp_path)}
             for name in args.only.split(","):
                 await sections[name]()
@@ -84,6 +85,8 @@ async def run(args: argparse.Namespace) -> dict:
         # Every command at 64 / ~92k / ~1M passages, 200 servers, startup, scheduler (bench/scale.py).
         large = max(sizes.values())
         await scale.run(args, corpora["large"], large, row, tmp_path)
+        # The store figures on SQLite and PostgreSQL side by side (skipped, one line, without PostgreSQL).
+        await backends.rows(row, tmp_path, cache, quick=args.quick)
     return report
 
 
@@ -110,7 +113,7 @@ def main() -> int:
     parser.add_argument("--startup-runs", type=int, default=5)
     parser.add_argument("--cache", default=str(ROOT / ".cache"), help="where generated corpora are kept")
     parser.add_argument("--out", default=str(ROOT / "out" / "results.json"))
-    parser.add_argument("--only", help="comma-separated sections to run alone: hostile, import, sizes, concurrency, startup, scheduler")
+    parser.add_argument("--only", help="comma-separated sections to run alone: hostile, import, sizes, concurrency, startup, scheduler, backends")
     args = parser.parse_args()
     if args.quick:
         args.repeat, args.interactions, args.startup_runs = 5, 300, 1

@@ -17,8 +17,8 @@ from typing import Any
 from bot.client import FilmBot
 from bot.core.config import Settings
 from bot.corpus.bundle import import_bundled
-from bot.corpus.passage import QuoteFilters
-from bot.discussion.rotation import RotationKey, RotationState, choose_passages
+from bot.corpus.passage import QuoteFilters, RotationKey
+from bot.discussion.rotation import RotationState, choose_passages
 
 from . import corpus_1m
 from .timing import median, percentile, sample_ms

@@ -18,7 +18,7 @@ from dotenv import load_dotenv
 from tqdm import tqdm
 
 from bot.core.config import ConfigError, Settings
-from bot.core.db import DatabaseTooNew
+from bot.core.db import DatabaseTooNew, DatabaseUnavailable
 from bot.core.text import counted
 from bot.corpus.preview import add_arguments as add_preview_arguments
 
@@ -27,7 +27,9 @@ def _settings(args: argparse.Namespace) -> Settings:
     load_dotenv(args.env_file)  # the entry point reads .env; importing the package never does
     settings = Settings.from_env()
     if getattr(args, "database", None):
-        settings = dataclasses.replace(settings, database=Path(args.database))
+        url = args.database if args.database.startswith(("postgresql://", "postgres://")) else None
+        settings = dataclasses.replace(settings, database_url=url) if url else dataclasses.replace(
+            settings, database=Path(args.database), database_url=None)
     return settings
 
 
@@ -138,6 +140,19 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_copy_db(args: argparse.Namespace) -> int:
+    from bot.core.copy_db import CopyRefused, copy_database
+
+    load_dotenv(args.env_file)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    try:
+        copied = asyncio.run(copy_database(args.source, args.target))
+    except CopyRefused as error:
+        raise ConfigError(str(error)) from None
+    print(f"Copied {copied.rows:,} rows in {copied.tables} tables; every table's row count matches the source.")
+    return 0
+
+
 def cmd_playground(args: argparse.Namespace) -> int:
     from bot.playground import DEFAULT_DATABASE, run_playground
 
@@ -177,6 +192,11 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("target", help="file to write")
     backup.set_defaults(func=cmd_backup)
 
+    copy = sub.add_parser("copy-db", help="copy every row into a new, empty database: SQLite <-> PostgreSQL")
+    copy.add_argument("source", help="a SQLite file or a postgresql:// URL (only read)")
+    copy.add_argument("target", help="a new SQLite file or an empty PostgreSQL database's URL")
+    copy.set_defaults(func=cmd_copy_db)
+
     add_preview_arguments(sub.add_parser("preview", help="show how review files or pages (URL) are cut into passages and tagged"))
     return parser
 
@@ -188,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"filmbot: {error}", file=sys.stderr)
         return 2
-    except DatabaseTooNew as error:
+    except (DatabaseTooNew, DatabaseUnavailable) as error:
         print(f"filmbot: {error}", file=sys.stderr)
         return 2
     except sqlite3.DatabaseError as error:  # corrupt, not a database, disk full, locked

@@ -12,16 +12,22 @@ from discord import app_commands
 from discord.ext import commands
 
 import cogs
+from bot.club.service import ClubService
 from bot.core import db as database
+from bot.core.claims import new_holder
 from bot.core.config import Settings
 from bot.core.db import Database
 from bot.core.errors import on_app_command_error
 from bot.core.inputs import FilmTree, hide_moderator_commands
 from bot.core.jobs import Scheduler
 from bot.core.render import NO_MENTIONS
+from bot.core.services import ClubRatings, NowShowing, PassageFlags, Prompts
+from bot.core.shards import Shards, scope
 from bot.corpus import Theme, load_themes
 from bot.corpus.bundle import ImportResult, import_bundled
+from bot.discussion.service import PromptService
 from bot.filmnight.service import FilmNightService
+from bot.flags.service import FlagService
 from bot.metadata.service import MetadataService
 from bot.polls.service import PollService
 from bot.stores import Store
@@ -55,15 +61,30 @@ class FilmBot(commands.Bot):
         # How much faster than the wall the clock runs: 1 in production and tests, --speed in the playground
         # (game rounds are lengthened by it so members get their 60 real seconds).
         self.clock_speed = 1.0
+        # Who holds a claim (screening_reminders.claimed_by): this host, process and bot object (core/claims).
+        self.instance = new_holder()
         self.db: Database | None = None
         self.store: Store = None  # type: ignore[assignment]  # set in setup_hook
         self.themes: dict[str, Theme] = {}
         self.last_import: ImportResult | None = None
-        self.scheduler = Scheduler(self.now)
+        self.scheduler = Scheduler(self.now, before=self.follow_corpus)
         self.polls = PollService(self)  # the cog, the vote buttons and the deadline job share it
         self.filmnight = FilmNightService(self)  # film night's commands, ballots, listeners and job
         self.metadata = MetadataService(self)  # film cards' poster, runtime, director (TMDB / Wikidata / off)
+        # What features ask of each other, typed by bot/core/services.py's Protocols (no feature imports another).
+        self.flags: PassageFlags = FlagService()  # the Flag buttons under quotes and prompts
+        self.prompts: Prompts = PromptService(self)  # a discussion prompt, for film night and schedules
+        self.club: ClubRatings = ClubService(self)  # critics vs club in poll results, the invitation to rate
+        self.now_showing: NowShowing = self.filmnight  # the current film: the default of the club and schedules
         self.tree.error(on_app_command_error)
+
+    @property
+    def own_shards(self) -> Shards | None:
+        """The shards whose servers' timed work this process runs; None: every server it can see (one process,
+        or all of FILMBOT_SHARDS). Jobs filter their due rows with `bot.core.shards.owned(bot.own_shards)`."""
+        settings = self.settings
+        count = int(settings.shards) if settings.shards is not None and settings.shards.isdigit() else None
+        return scope(count, settings.shard_ids)
 
     @staticmethod
     def now() -> datetime:
@@ -74,11 +95,12 @@ class FilmBot(commands.Bot):
         # simcord's restart_bot() logs the same object in again: start from a clean slate,
         # exactly as a new process would.
         await self._unload_everything()
+        self.instance = new_holder()  # a restarted bot is a new holder: its predecessor's claims are orphans
         await self.open_store()
         self.last_import = await import_bundled(
             self.store, self.settings.data_dir, self.themes, self.settings.themes_file
         )
-        self.scheduler = Scheduler(self.now)
+        self.scheduler = Scheduler(self.now, before=self.follow_corpus)
         for module in sorted(m.name for m in pkgutil.iter_modules(cogs.__path__)):
             await self.load_extension(f"cogs.{module}")  # cogs register their scheduler jobs in cog_load
         # Every feature is per server (settings, rotations, polls): hide all commands in DMs.
@@ -93,12 +115,20 @@ class FilmBot(commands.Bot):
         # Timed work starts once the gateway is up, so jobs can reach channels from the cache.
         self.scheduler.start()
 
+    async def follow_corpus(self) -> None:
+        """Drop this process's corpus caches if another process wrote the corpus (checked at most every
+        second: core/generation_store); a database hiccup here never stops a command or a job pass."""
+        if self.store is None:
+            return
+        try:
+            await self.store.generation.follow()
+        except Exception:
+            log.warning("could not read the corpus generation", exc_info=True)
+
     async def open_store(self) -> Store:
         """Open and migrate the database, load themes; used by the bot and by the CLI."""
         self.themes = load_themes(self.settings.themes_file)
-        conn = await database.connect(self.settings.database)
-        await database.migrate(conn)
-        self.db = Database(conn)
+        self.db = await database.open_database(self.settings.database, self.settings.database_url)
         self.store = Store(self.db)
         return self.store
 
@@ -180,6 +210,8 @@ def create_bot(settings: Settings | None = None) -> FilmBot:
         return FilmBot(settings)
     # "auto": Discord's recommended shard count, asked at login; a number: exactly that many.
     count = None if settings.shards == "auto" else int(settings.shards)
+    if settings.shard_ids is not None:  # one process of several: these shards only (FILMBOT_SHARD_IDS)
+        return ShardedFilmBot(settings, shard_count=count, shard_ids=list(settings.shard_ids))
     return ShardedFilmBot(settings, shard_count=count)
 
 

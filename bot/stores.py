@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.club.stats_store import StatsStore
 from bot.club.store import ClubStore
 from bot.core.db import Database
+from bot.core.generation_store import CorpusGeneration
 from bot.core.store import AuditStore, GuildStore, MetaStore
 from bot.corpus.store import CorpusWriter
 from bot.discussion.questions_store import QuestionStore
@@ -47,3 +48,4 @@ class Store:
         self.watches = WatchStore(db)
         self.metadata = MetadataStore(db)
         self.flags = FlagStore(db)
+        self.generation = CorpusGeneration(db)  # corpus caches follow other processes' writes

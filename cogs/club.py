@@ -16,6 +16,7 @@ from bot.club.service import ClubService
 from bot.club.views import DYNAMIC_ITEMS, forget, forget_view
 from bot.core.checks import is_moderator, moderator_only, require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
+from bot.core.inputs import ON_OFF, one_of, suggest
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import counted, inert
@@ -24,7 +25,7 @@ from bot.corpus.lookup import film_choices
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
-    from bot.discussion.post import PostedPrompt
+    from bot.core.services import PostedPrompt
 
 log = logging.getLogger(__name__)
 
@@ -83,9 +84,7 @@ class Rate(commands.GroupCog, group_name="rate", group_description="Rate films a
     async def consent(self, interaction: discord.Interaction, state: str) -> None:
         async with user_errors(interaction):
             guild = require_guild(interaction)
-            state = state.strip().casefold()
-            if state not in ("on", "off"):
-                raise UserError("Say `on` or `off`.")
+            state = one_of(state, ON_OFF, "Say `on` or `off`.")
             await self.bot.store.club.set_consent(guild.id, interaction.user.id, state == "on",
                                                   iso(self.bot.now()))
             await send_ephemeral(
@@ -96,7 +95,7 @@ class Rate(commands.GroupCog, group_name="rate", group_description="Rate films a
 
     @consent.autocomplete("state")
     async def state_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=v, value=v) for v in ("on", "off")]
+        return suggest(ON_OFF)
 
     @app_commands.command(name="forget-me", description="Delete every rating, take, game answer and watched film of yours.")
     @app_commands.describe(confirm="True: delete now, without the confirmation button")

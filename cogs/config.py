@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.club.rules import validate_digest_hours
 from bot.core.checks import moderator_only, require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
+from bot.core.inputs import ON_OFF, one_of, suggest
 from bot.core.refusals import UserError
 from bot.core.text import counted, inert
 from bot.core.time import abbreviation_hint, canonical_zone, zone_suggestions
@@ -90,16 +91,14 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
         """Whether members' /watchlist add suggestions wait for a moderator's approval."""
         async with user_errors(interaction):
             await require_moderator(interaction, "change server settings")
-            state = state.strip().casefold()
-            if state not in ("on", "off"):
-                raise UserError("Say `on` or `off`.")
+            state = one_of(state, ON_OFF, "Say `on` or `off`.")
             await self.bot.store.filmnight.set_setting(
                 require_guild(interaction).id, interaction.user.id, "watchlist_approval", int(state == "on"))
             await send_ephemeral(interaction, f"Watchlist approval is {state}.")
 
     @watchlist_approval.autocomplete("state")
     async def state_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=v, value=v) for v in ("on", "off")]
+        return suggest(ON_OFF)
 
     @moderator_only
     @app_commands.command(name="digest-hours", description="Hours after a discussion prompt for its thread digest.")

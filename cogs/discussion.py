@@ -12,11 +12,11 @@ from discord.ext import commands
 from bot.core.errors import message_for, user_errors
 from bot.core.films import option
 from bot.core.refusals import UserError
-from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
-from bot.core.spoilers import theme_text
-from bot.core.text import SPOILER_WARNING, clip, counted, inert
-from bot.corpus.lookup import film_choices, film_scope, resolve_theme, scope_themes, theme_choices
+from bot.core.render import NO_MENTIONS
+from bot.core.text import inert
+from bot.corpus.lookup import film_choices, resolve_theme, theme_choices
 from bot.discussion.post import Kind, PostedPrompt, post_prompt, prompt_queued
+from bot.discussion.theme_list import themes_embed
 from bot.filmnight.gate import film_or_current, refuse_spoilers
 
 if TYPE_CHECKING:
@@ -123,28 +123,7 @@ class Discussion(commands.Cog):
     async def themes(self, interaction: discord.Interaction, film: str | None = None) -> None:
         """List the discussion themes and how many critic passages each has."""
         async with user_errors(interaction):
-            scope = await film_scope(self.bot.store, option(film))
-            counts = await self.bot.store.quotes.theme_counts(scope.ref)
-            lines = []
-            offered = scope_themes(self.bot.themes, scope)  # a film's own themes only
-            empty = [key for key in offered if not counts.get(key)]  # nothing to discuss: not suggested
-            for key, theme in offered.items():
-                if key in empty:
-                    continue
-                flag = f" · {SPOILER_WARNING}" if theme.spoiler else ""
-                lines.append(
-                    f"• **{inert(theme.name, 100)}** (`{key}`): {counted(counts.get(key, 0), 'passage')}{flag}\n"
-                    f"  {theme_text(theme.description, theme, 200)}"
-                )
-            where = f" for {scope.label}" if scope.label else ""
-            if empty and lines:
-                lines.append(f"*{counted(len(empty), 'more theme')} with no passages{where} yet.*")
-            embed = discord.Embed(
-                title=clip(f"Discussion themes{where}", 256),
-                description=clip("\n".join(lines) or f"No theme has passages{where} yet.", 4000),
-                colour=FILM_CLUB_COLOUR,
-            )
-            embed.set_footer(text="Start one with /discuss theme:<name> or /debate theme:<name>.")
+            embed = await themes_embed(self.bot.store, self.bot.themes, film)
             await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @discuss.autocomplete("theme")

@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.core.checks import is_moderator, moderator_only, require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.films import option
+from bot.core.inputs import one_of, suggest
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, counted, inert
@@ -224,9 +225,7 @@ class FilmNight(commands.Cog):
         """Open a pick over the top watchlist films."""
         async with user_errors(interaction):
             await require_moderator(interaction, "start a film-night pick")
-            method = method.strip().casefold()
-            if method not in ("ranked", "single"):
-                raise UserError("The method is `ranked` (order your top 3) or `single` (one choice each).")
+            method = one_of(method, rules.PICK_METHODS, "The method is `ranked` (order your top 3) or `single` (one choice each).")
             await self.bot.filmnight.post_pick(interaction, candidates, hours, method)
 
     @moderator_only
@@ -350,7 +349,7 @@ class FilmNight(commands.Cog):
 
     @reminder_mentions.autocomplete("mode")
     async def mode_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=v, value=v) for v in people_rules.MENTION_MODES]
+        return suggest(people_rules.MENTION_MODES)
 
     @moderator_only
     @filmnight.command(name="close-pick", description="Moderators: close the open pick now and count it.")
@@ -368,7 +367,7 @@ class FilmNight(commands.Cog):
 
     @pick.autocomplete("method")
     async def method_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=v, value=v) for v in ("ranked", "single")]
+        return suggest(rules.PICK_METHODS)
 
     @schedule.autocomplete("film")
     async def schedule_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

@@ -23,10 +23,10 @@ from bot.corpus.lookup import (
     theme_list,
     themes_with_passages,
 )
-from bot.corpus.passage import SEARCH_CANDIDATES, QuoteFilters
+from bot.corpus.passage import SEARCH_CANDIDATES, QuoteFilters, is_spoiler
 from bot.filmnight.gate import film_or_current
 from bot.quotes.fts import keywords
-from bot.quotes.render import critic_line, is_spoiler
+from bot.quotes.render import critic_line
 from bot.quotes.views import AnotherQuoteButton, ContextButton, gate_here, send_quote
 
 if TYPE_CHECKING:

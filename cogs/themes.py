@@ -2,8 +2,8 @@
 and decide on passages members flagged (`/passage flagged|hide|show`, bot/flags/).
 
 data/themes.toml stays the bundled default; what moderators change lives in SQLite (theme_questions,
-passage_theme_overrides) and wins over it, across re-imports and restarts. `/themes` (the member's
-list) is a different command, in cogs/discussion.py.
+passage_theme_overrides) and wins over it, across re-imports and restarts. `/theme list` and `/themes`
+(the members' list, in cogs/discussion.py) share bot/discussion/theme_list.py.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from bot.core.checks import is_moderator, moderator_only, require_guild, require
 from bot.core.errors import user_errors
 from bot.core.films import option
 from bot.core.refusals import UserError
-from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
-from bot.core.spoilers import UNSEEN, Gate, theme_text, unseen
-from bot.core.text import SPOILER_WARNING, clip, counted, inert
+from bot.core.render import NO_MENTIONS
+from bot.core.spoilers import UNSEEN, theme_text, unseen
+from bot.core.text import clip, inert
 from bot.corpus import Theme, themes_for_film
 from bot.corpus.lookup import (
     FilmScope,
@@ -32,15 +32,12 @@ from bot.corpus.lookup import (
     scope_themes,
     theme_list,
 )
-from bot.corpus.passage import Quote
-from bot.discussion.questions_store import QuestionRow
+from bot.corpus.passage import Quote, is_spoiler
 from bot.discussion.render import QUESTION_MAX
-from bot.discussion.suggestion_rules import ANY_THEME
-from bot.filmnight.gate import spoiler_gate
+from bot.discussion.theme_list import bundled_questions, themes_embed
 from bot.flags.rules import Decision
 from bot.flags.views import DYNAMIC_ITEMS as FLAG_ITEMS
 from bot.flags.views import decide, passage_reply, queue_page
-from bot.quotes.render import is_spoiler
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -58,33 +55,6 @@ def _parse_passage(text: str) -> tuple[int, int] | int:
     if match is None or int(match[2]) < 1:
         raise UserError("Name the passage as its quote footer shows it, e.g. `Review #12 · passage 3` (or `12/3`).")
     return int(match[1]), int(match[2]) - 1
-
-
-def _bundled(theme: Theme, scope: FilmScope) -> list[tuple[str, str]]:
-    """(as written in themes.toml, as shown) for the theme's open and debate questions."""
-    t = theme.templates
-    written = [*(t.questions if t else theme.questions), t.debate_question if t else theme.debate_question]
-    shown = [*theme.questions_for(scope.title), theme.debate_question_for(scope.title)]
-    return list(zip(written, shown, strict=True))
-
-
-def _question_lines(
-    theme: Theme, scope: FilmScope, edits: list[QuestionRow], films: dict[str, str], gate: Gate | None = None
-) -> list[str]:
-    """The theme's questions, each behind spoiler tags for a spoiler theme; none while the gate holds the film."""
-    if theme.spoiler and gate is not None and scope.key == str(gate.film_id):
-        return [f"  ◦ *Held back: the questions unlock {gate.unlocks}, when the screening ends.*"]
-    hidden = {r.question.casefold() for r in edits
-              if r.action == "remove" and r.theme == theme.key and r.film_key in {"", scope.key}}
-    lines = []
-    for written, shown in _bundled(theme, scope):
-        mark = "~~" if written.casefold() in hidden or shown.casefold() in hidden else ""
-        lines.append(f"  ◦ {mark}{theme_text(shown, theme, 200)}{mark}")
-    for row in edits:
-        if row.action == "add" and row.theme == theme.key:
-            where = f" *(only {inert(films.get(row.film_key, '?'), 60)})*" if row.film_key else ""
-            lines.append(f"  ◦ ➕ {theme_text(row.question, theme, 200)}{where}")
-    return lines
 
 
 @app_commands.guild_only()
@@ -112,9 +82,6 @@ class ThemeAdmin(commands.Cog):
             raise UserError(f"Name a theme. Themes: {theme_list(scope_themes(self.bot.themes, scope))}.")
         return found
 
-    async def _films(self) -> dict[str, str]:
-        return {str(f[0]): f"{f[1]} ({f[2]})" if f[2] else f[1] for f in await self.bot.store.quotes.films()}
-
     # ------------------------------------------------------------------ /theme
 
     @theme_group.command(name="list", description="Themes (for a film or all), their passages and questions.")
@@ -123,27 +90,7 @@ class ThemeAdmin(commands.Cog):
         """Every theme that applies (to the film), with its passage count and every question prompts may ask."""
         async with user_errors(interaction):
             guild = require_guild(interaction)
-            scope = await film_scope(self.bot.store, option(film))
-            counts = await self.bot.store.quotes.theme_counts(scope.ref)
-            edits = await self.bot.store.questions.rows(guild.id, film_key=scope.key or None)
-            films = await self._films()
-            gate = await spoiler_gate(self.bot.store, guild.id, self.bot.themes)
-            blocks = []
-            for key, theme in scope_themes(self.bot.themes, scope).items():
-                flag = f" · {SPOILER_WARNING}" if theme.spoiler else ""
-                head = f"• **{inert(theme.name, 100)}** (`{key}`): {counted(counts.get(key, 0), 'passage')}{flag}"
-                blocks.append("\n".join([head, *_question_lines(theme, scope, edits, films, gate)]))
-            anywhere = [row for row in edits if row.action == "add" and row.theme == ANY_THEME]
-            if anywhere:
-                lines = [f"  ◦ 💬 {inert(row.question, 200)}" for row in anywhere]
-                blocks.append("\n".join(["• **Members' questions** (any theme without spoilers)", *lines]))
-            where = f" for {scope.label}" if scope.label else ""
-            embed = discord.Embed(
-                title=clip(f"Themes and questions{where}", 256),
-                description=clip("\n".join(blocks) or "No themes configured.", 4000),
-                colour=FILM_CLUB_COLOUR,
-            )
-            embed.set_footer(text="➕ added by moderators · struck out: hidden. /theme question add|remove changes them.")
+            embed = await themes_embed(self.bot.store, self.bot.themes, film, moderators_of=guild.id)
             await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     async def _change_question(
@@ -156,7 +103,7 @@ class ThemeAdmin(commands.Cog):
         if not QUESTION_MIN <= len(text) <= QUESTION_MAX:
             raise UserError(f"A question is {QUESTION_MIN} to {QUESTION_MAX} characters long.")
         bundled = next(
-            (w for w, s in _bundled(found, scope) if text.casefold() in {w.casefold(), s.casefold()}), None
+            (w for w, s in bundled_questions(found, scope) if text.casefold() in {w.casefold(), s.casefold()}), None
         )
         outcome = await self.bot.store.questions.change(
             guild_id=member.guild.id, theme=found.key, film_key=scope.key, question=bundled or text,
@@ -336,7 +283,7 @@ class ThemeAdmin(commands.Cog):
         if theme is None or guild is None:
             return []
         rows = await self.bot.store.questions.rows(guild.id, theme.key, scope.key)
-        names = [shown for _, shown in _bundled(theme, scope)]
+        names = [shown for _, shown in bundled_questions(theme, scope)]
         names += [r.question for r in rows if r.action == "add" and r.film_key == scope.key]
         if theme.spoiler:  # an autocomplete line cannot hide text: a spoiler theme's questions by number
             return [app_commands.Choice(name=clip(f"{theme.name} · question {n} {UNSEEN}", 100), value=clip(q, 100))

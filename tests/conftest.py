@@ -9,10 +9,12 @@ import pytest
 
 from bot import Settings, create_bot
 from bot.core.config import DEFAULT_DATA_DIR
+from tests import pg_backend
 
 # Every test sees Discord errors as discord.py raises them (DiscordServerError for 5xx), see faults.py.
 from tests.faults import discord_history_order, realistic_http_errors  # noqa: F401
 from tests.helpers import World
+from tests.pg import pg_database, pg_server_dsn  # noqa: F401  (a PostgreSQL per session, a database per test)
 
 # Tests that boot a whole simulated bot, or are slow by nature, carry the `slow` marker, so the inner loop
 # `pytest -m "not slow"` runs the pure and store tests alone. Marked here, by what a test uses, so a new
@@ -23,9 +25,22 @@ _SLOW_FOLDERS = frozenset({"perf"})
 _SLOW_FILES = frozenset({"test_fuzz.py", "test_crash_safety.py", "test_architecture.py"})
 
 
+# The PostgreSQL lane (`FILMBOT_TEST_DATABASE=postgresql pytest -m postgres_lane`, run by .ci/run): the
+# same tests on the second backend, for the folders whose stores and features run on it. Files left out
+# read SQLite itself (its files, FTS5 tables, the legacy runner) and say so in _SQLITE_ONLY.
+_POSTGRES_LANE = frozenset({"core", "schedules", "polls", "quotes", "flags", "films", "cluster", "club", "filmnight"})
+_SQLITE_ONLY = frozenset({
+    "test_migrations.py",  # upgrades legacy SQLite files (PostgreSQL starts at the 075 baseline)
+    "test_db_writes.py",  # the SQLite writer thread's group commit
+    "test_sample_store.py",  # seek_one's read-only SQLite reader
+})
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         path = Path(str(item.fspath))
+        if path.parent.name in _POSTGRES_LANE and path.name not in _SQLITE_ONLY:
+            item.add_marker(pytest.mark.postgres_lane)
         if (
             _BOT_FIXTURES & set(getattr(item, "fixturenames", ()))
             or path.parent.name in _SLOW_FOLDERS
@@ -35,8 +50,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(database=tmp_path / "filmbot.db")
+def settings(tmp_path: Path):
+    """A fresh database: a SQLite file, or with FILMBOT_TEST_DATABASE=postgresql a new PostgreSQL database
+    (tests/pg_backend.py) — the same test body checks both backends."""
+    if not pg_backend.on_postgres():
+        yield Settings(database=tmp_path / "filmbot.db")
+        return
+    url = pg_backend.fresh_database()
+    yield Settings(database=tmp_path / "filmbot.db", database_url=url)
+    pg_backend.drop_database(url)
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from simcord.env import Env
 
 from bot import Settings, create_bot
+from tests import pg_backend
 
 # -------------------- The demo server and the database
 
@@ -65,17 +66,24 @@ class World:
 
     # -- the database, read only
     def q(self, sql: str, *args):
-        return rows(self.db_path, sql, args)
+        return rows(self.env.bot.settings, sql, args)
 
     def count(self, table: str, where: str = "1", *args) -> int:
         return self.q(f"SELECT COUNT(*) FROM {table} WHERE {where}", *args)[0][0]
 
     def tables(self) -> list[str]:
+        if self.env.bot.settings.database_url:
+            return pg_backend.tables(self.env.bot.settings.database_url)
         return [r[0] for r in self.q("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
 
     def digest(self) -> str:
         """Row counts + a hash of every row of every (non-FTS-shadow) table."""
         h = hashlib.sha256()
+        if self.env.bot.settings.database_url:
+            for t in self.tables():  # rows sorted whole: ORDER BY 1 leaves ties in any order on PostgreSQL
+                found = sorted(repr(tuple(r)) for r in self.q(f"SELECT * FROM {t}"))
+                h.update(repr((t, len(found), found)).encode())
+            return h.hexdigest()
         con = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
         try:
             for t in self.tables():
@@ -115,6 +123,9 @@ def rows(where, sql: str, params: tuple = ()) -> list[Row]:
     """Rows of a read-only query on the test's database (what the bot stored, not what it says).
 
     `where` is the test's Settings or a database path."""
+    url = getattr(where, "database_url", None)
+    if url:
+        return pg_backend.query(url, sql, tuple(params))  # type: ignore[return-value]
     con = sqlite3.connect(f"file:{getattr(where, 'database', where)}?mode=ro", uri=True)
     con.row_factory = Row
     try:
@@ -123,9 +134,27 @@ def rows(where, sql: str, params: tuple = ()) -> list[Row]:
         con.close()
 
 
-def table_digest(path: Path) -> str:
+def write(where, sql: str, *params) -> None:
+    """A test's own set-up write (SQLite's dialect, on either backend): what the bot would not do itself."""
+    url = getattr(where, "database_url", None)
+    if url:
+        pg_backend.execute(url, sql, params)
+        return
+    with sqlite3.connect(getattr(where, "database", where)) as conn:
+        conn.execute(sql, params)
+    conn.close()
+
+
+def table_digest(path: Path | Settings) -> str:
     """A hash of every row of every table: proves a refused command wrote nothing."""
     digest = hashlib.sha256()
+    url = getattr(path, "database_url", None)
+    if url:
+        for table in pg_backend.tables(url):  # rows sorted whole: ORDER BY 1 leaves ties in any order
+            for text in sorted(repr(tuple(row)) for row in pg_backend.query(url, f"SELECT * FROM {table}")):
+                digest.update(repr((table, text)).encode())
+        return digest.hexdigest()
+    path = getattr(path, "database", path)
     with sqlite3.connect(path) as conn:
         tables = [r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'passages_fts%' ORDER BY name"

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.club.service import ClubService
+from bot.club.store import CLAIM_LEASE
 from bot.core.time import from_iso
 
 if TYPE_CHECKING:
@@ -22,11 +23,16 @@ class GameJob:
         self.bot = bot
 
     async def next_due(self) -> datetime | None:
-        due = await self.bot.store.club.next_game_moment()
-        return from_iso(due) if due else None
+        store, shards = self.bot.store.club, self.bot.own_shards
+        due = await store.next_game_moment(shards)
+        # A claimed round never opened turns orphan when its lease ends (sooner if its holder is seen gone).
+        orphans = [from_iso(at) + CLAIM_LEASE for _, at, _ in await store.claimed_rounds(shards) if at]
+        return min(([from_iso(due)] if due else []) + orphans, default=None)
 
     async def run_due(self, now: datetime) -> None:
-        await ClubService(self.bot).run_due_rounds(now)
+        service = ClubService(self.bot)
+        await service.recover_rounds(now)  # rounds claimed by a process that died: the game ends
+        await service.run_due_rounds(now)
 
 
 class DigestJob:
@@ -36,8 +42,10 @@ class DigestJob:
         self.bot = bot
 
     async def next_due(self) -> datetime | None:
-        due = await self.bot.store.club.next_digest()
+        due = await self.bot.store.club.next_digest(self.bot.own_shards)
         return from_iso(due) if due else None
 
     async def run_due(self, now: datetime) -> None:
-        await ClubService(self.bot).run_due_digests(now)
+        service = ClubService(self.bot)
+        await service.recover_digests(now)  # digests a process died posting: posted, or due again
+        await service.run_due_digests(now)

@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 
 from bot.core.refusals import UserError
-from bot.core.spoilers import take_text
 from bot.core.text import PING, clip, counted, has_control_chars, inert
 
 TAKE_MAX = 280
@@ -122,11 +121,6 @@ def pick_takes(ratings: list[Rating], count: int = 3) -> list[Rating]:
     return sorted(chosen + rest[: count - 2], key=lambda r: -r.stars_x2)
 
 
-def take_line(name: str, rating: Rating) -> str:
-    """One take as shown: the member's display name, stars and their words (inert, their own ||…|| kept)."""
-    return f"**{inert(name, 80)}** · {stars_text(rating.stars_x2)}\n> {take_text(rating.take or '', 400)}"
-
-
 # -------------------- the game
 
 
@@ -182,9 +176,12 @@ class ThreadStats:
     more: bool = False  # the thread is longer than the digest reads: the counts are "over"
 
 
+DIGEST_OPENING = "🧵 **Thread digest**"  # how every digest starts: the proof one was posted (service.recover_digests)
+
+
 def digest_text(stats: ThreadStats, critic_line: str | None, hours: int) -> str:
     """The digest posted in a prompt's thread: counts, the most-reacted reply, the opening critic line."""
-    lines = [f"🧵 **Thread digest** — the first {'hour' if hours == 1 else f'{hours} hours'}"]
+    lines = [f"{DIGEST_OPENING} — the first {'hour' if hours == 1 else f'{hours} hours'}"]
     lines.append(
         f"{'over ' if stats.more else ''}{counted(stats.replies, 'reply', 'replies')}"
         f" from {counted(stats.participants, 'participant')}."

@@ -1,7 +1,8 @@
 """What /rate, /ratings, /compare and /game do, and the timed work of games and digests.
 
 A ClubService is cheap and stateless (the truth is in SQLite): the cog, the buttons and the jobs each
-make one from the bot.
+make one from the bot. The bot holds one as `bot.club` for other features (core.services.ClubRatings:
+the critics-vs-club fields of a poll's results, the invitation to rate after a screening).
 """
 
 from __future__ import annotations
@@ -17,21 +18,22 @@ import discord
 
 from bot.club import rules
 from bot.club.render import chart_png, ratings_embed, round_embed
-from bot.club.store import ClubStore, Pick, Round
+from bot.club.rules import DIGEST_OPENING
+from bot.club.store import CLAIM_LEASE, ClubStore, Pick, Round
 from bot.club.views import game_view
 from bot.core.checks import require_channel_id, require_guild
+from bot.core.claims import abandoned
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
-from bot.core.spoilers import shown, spoiler_keys
+from bot.core.spoilers import server_gate, shown, spoiler_keys
 from bot.core.text import attribution_line, clip, counted, inert
-from bot.core.time import iso
+from bot.core.time import from_iso, iso
 from bot.corpus import contrast_side, tag_passage
 from bot.corpus.lookup import FilmScope, film_scope
-from bot.filmnight.gate import current_film, spoiler_gate
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
-    from bot.polls.rules import Poll
+    from bot.core.services import ThemePoll
 
 log = logging.getLogger(__name__)
 
@@ -50,12 +52,20 @@ class ClubService:
     def store(self) -> ClubStore:
         return self.bot.store.club
 
+    # ------------------------------------------------------------------ for other features (bot.club)
+
+    def rating_invite(self, film_label: str) -> str:
+        return rules.invite_line(film_label)
+
+    async def critics_vs_club_fields(self, poll: ThemePoll, counts: tuple[int, ...]) -> list[tuple[str, str]]:
+        return await critics_vs_club_fields(self.bot, poll, counts)
+
     # ------------------------------------------------------------------ films and names
 
     async def film(self, guild_id: int, value: str | None) -> FilmScope:
         """The film typed, else the club's current film; refused when neither names one."""
         if value is None or not value.strip():
-            current = await current_film(self.bot.store, guild_id)
+            current = await self.bot.now_showing.current_film(guild_id)
             if current is None:
                 raise UserError("Name a film, e.g. `La La Land`.")
             return current
@@ -152,7 +162,7 @@ class ClubService:
         count = rules.validate_rounds(rounds)
         if await self.store.running_game(channel_id) is not None:
             raise UserError("A game is already running in this channel: answer its round first.")
-        gate = await spoiler_gate(self.bot.store, guild.id, self.bot.themes)
+        gate = await server_gate(self.bot.store, guild.id, self.bot.themes)
         club = await self.store.club_picks(
             guild.id, count, gate.film_id if gate else None, not_by=interaction.user.id
         )
@@ -202,7 +212,7 @@ class ClubService:
         )
 
     async def run_due_rounds(self, now: datetime) -> None:
-        for game_round in await self.store.due_rounds(iso(now)):
+        for game_round in await self.store.due_rounds(iso(now), self.bot.own_shards):
             try:
                 if game_round.status == "open":
                     await self.reveal(game_round, now)
@@ -251,7 +261,7 @@ class ClubService:
         self.bot.scheduler.wake()
 
     async def post_round(self, game_round: Round, now: datetime) -> None:
-        if not await self.store.claim_post(game_round.id):
+        if not await self.store.claim_post(game_round.id, iso(now), self.bot.instance):
             return
         channel: Any = self.bot.get_channel(game_round.channel_id)
         deadline = now + timedelta(seconds=rules.round_seconds(self.bot.clock_speed))
@@ -296,8 +306,8 @@ class ClubService:
         self.bot.scheduler.wake(due)
 
     async def run_due_digests(self, now: datetime) -> None:
-        for digest in await self.store.due_digests(iso(now)):
-            if not await self.store.claim_digest(digest.thread_id):
+        for digest in await self.store.due_digests(iso(now), self.bot.own_shards):
+            if not await self.store.claim_digest(digest.thread_id, iso(now), self.bot.instance):
                 continue
             status = "failed"
             try:
@@ -307,6 +317,36 @@ class ClubService:
                 log.exception("the digest of thread %s failed", digest.thread_id)
             await self.store.finish_digest(digest.thread_id, status, iso(self.bot.now()))
 
+    async def recover_rounds(self, now: datetime) -> None:
+        """Rounds a process took off the queue and never opened, its holder gone (core/claims): the game ends
+        (its round may or may not have appeared; a second one would be a duplicate), the channel is free."""
+        for round_id, claimed_at, holder in await self.store.claimed_rounds(self.bot.own_shards):
+            if abandoned(holder, claimed_at, now, CLAIM_LEASE, self.bot.instance):
+                log.warning("game round %s was claimed by %s, which is gone; the game ends", round_id, holder)
+                await self.store.fail_round(round_id, iso(now))
+
+    async def recover_digests(self, now: datetime) -> None:
+        """Digests a process was posting when it died (core/claims): settled as posted when the thread shows
+        the bot's digest since the claim, due again when it shows none, failed when it cannot be read."""
+        for thread_id, claimed_at, holder in await self.store.posting_digests(self.bot.own_shards):
+            if not abandoned(holder, claimed_at, now, CLAIM_LEASE, self.bot.instance):
+                continue
+            since = from_iso(claimed_at) - timedelta(seconds=1) if claimed_at else None  # stamps drop the ms
+            try:
+                thread: Any = self.bot.get_channel(thread_id) or await self.bot.fetch_channel(thread_id)
+                me = self.bot.user.id if self.bot.user else 0
+                posted = False
+                async for message in thread.history(after=since, limit=100, oldest_first=True):
+                    posted = posted or (message.author.id == me and message.content.startswith(DIGEST_OPENING))
+            except discord.HTTPException:
+                log.warning("could not read thread %s to settle its orphaned digest", thread_id, exc_info=True)
+                await self.store.finish_digest(thread_id, "failed", iso(now))
+                continue
+            if posted:
+                await self.store.finish_digest(thread_id, "posted", iso(now))
+            else:
+                await self.store.release_digest(thread_id, claimed_at)
+
     async def digest_line(self, guild_id: int, passage_id: int | None) -> str | None:
         """The prompt's passage as the digest quotes it: hidden as the prompt hid it; left out while the
         server's gate holds its film back (a prompt posted before the screening was set)."""
@@ -314,7 +354,7 @@ class ClubService:
         if found is None:
             return None
         text, hidden, film_id = found
-        gate = await spoiler_gate(self.bot.store, guild_id, self.bot.themes)
+        gate = await server_gate(self.bot.store, guild_id, self.bot.themes)
         if hidden and gate is not None and gate.covers(film_id):
             return None
         return shown(text, hidden, 300)
@@ -357,7 +397,7 @@ class ClubService:
         return True
 
 
-async def critics_vs_club_fields(bot: FilmBot, poll: Poll, counts: tuple[int, ...]) -> list[tuple[str, str]]:
+async def critics_vs_club_fields(bot: FilmBot, poll: ThemePoll, counts: tuple[int, ...]) -> list[tuple[str, str]]:
     """Embed fields for a closed theme poll: the club's split beside the critics' split on the same question.
 
     Critic passages of the poll's theme are placed on a side by contrast_side; empty when the poll has no

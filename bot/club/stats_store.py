@@ -43,10 +43,10 @@ class StatsStore:
     async def quoted_critics(self, guild_id: int, year: str, limit: int = 5) -> list[tuple[str, int]]:
         """Named critics most often quoted in this server's posted prompts this year (never an invented name)."""
         rows = await self.db.fetchall(
-            "SELECT r.critic, count(*) AS n FROM posted_prompts pp JOIN passages p ON p.id = pp.passage_id"
+            "SELECT min(r.critic) AS critic, count(*) AS n FROM posted_prompts pp JOIN passages p ON p.id = pp.passage_id"
             " JOIN reviews r ON r.id = p.review_id WHERE pp.guild_id = ? AND substr(pp.at, 1, 4) = ?"
-            " AND r.critic IS NOT NULL AND trim(r.critic) != '' GROUP BY r.critic COLLATE NOCASE"
-            " ORDER BY n DESC, r.critic LIMIT ?",
+            " AND r.critic IS NOT NULL AND trim(r.critic) != '' GROUP BY lower(r.critic)"
+            " ORDER BY n DESC, critic LIMIT ?",
             (guild_id, year, limit),
         )
         return [(r[0], r[1]) for r in rows]

@@ -5,13 +5,19 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.club.rules import DEFAULT_DIGEST_HOURS, Rating
 from bot.core.db import Database, inserted_id
 from bot.core.sample_store import IdSet, pick_ids, theme_numbered
+from bot.core.shards import Shards, owned
 from bot.core.store import AuditStore
+from bot.core.time import from_iso, iso
 from bot.corpus.store import HIDDEN_IDS
 
+# A digest or a game round claimed longer ago than this by a process that is not seen dying is an orphan
+# (core/claims.abandoned); a live process posts one within seconds.
+CLAIM_LEASE = timedelta(minutes=5)
 SAMPLE_DRAWS = 2048  # random ids a sampled read of a theme may test (about 10 ms of the database thread)
 _NO_SPOILER_THEME = ("NOT EXISTS (SELECT 1 FROM passage_themes s WHERE s.passage_id = p.id"
                      " AND s.theme IN (SELECT value FROM json_each(?)))")
@@ -145,11 +151,6 @@ class ClubStore:
             " ON CONFLICT (guild_id, user_id) DO UPDATE SET consent = excluded.consent, at = excluded.at",
             (guild_id, user_id, int(consent), at),
         )
-
-    async def consents(self, guild_id: int, user_id: int) -> bool:
-        return bool(await self.db.fetchval(
-            "SELECT consent FROM club_consent WHERE guild_id = ? AND user_id = ?", (guild_id, user_id), default=0
-        ))
 
     async def export(self, guild_id: int) -> list[dict[str, object]]:
         """Every rating of the server; the take only where its author consented."""
@@ -301,23 +302,20 @@ class ClubStore:
         )
         return (row[0], row[1]) if row else (0, 0)
 
-    async def winners(self, round_id: int) -> list[int]:
-        rows = await self.db.fetchall(
-            "SELECT user_id FROM club_game_answers WHERE round_id = ? AND correct = 1 ORDER BY at", (round_id,)
-        )
-        return [row[0] for row in rows]
-
-    async def next_game_moment(self) -> str | None:
+    async def next_game_moment(self, shards: Shards | None = None) -> str | None:
+        mine, params = owned(shards)
         return await self.db.fetchval(
             "SELECT min(deadline) FROM club_game_rounds WHERE status IN ('open', 'waiting') AND deadline IS NOT NULL"
+            f" AND {mine}", params,
         )
 
-    async def due_rounds(self, now: str) -> list[Round]:
+    async def due_rounds(self, now: str, shards: Shards | None = None) -> list[Round]:
         """Open rounds past their deadline (to reveal) and waiting rounds whose turn came (to post)."""
+        mine, params = owned(shards)
         rows = await self.db.fetchall(
             f"SELECT {_ROUND_COLUMNS} FROM club_game_rounds WHERE status IN ('open', 'waiting')"
-            " AND deadline IS NOT NULL AND deadline <= ? ORDER BY deadline, id",
-            (now,),
+            f" AND deadline IS NOT NULL AND deadline <= ? AND {mine} ORDER BY deadline, id",
+            (now, *params),
         )
         return [Round(*row) for row in rows]
 
@@ -337,14 +335,23 @@ class ClubStore:
             )
         return True
 
-    async def claim_post(self, round_id: int) -> bool:
-        """Take a waiting round off the queue before posting it (no double post)."""
+    async def claim_post(self, round_id: int, now: str, by: str) -> bool:
+        """Take a waiting round off the queue before posting it (no double post), noting when and by whom."""
         async with self.db.transaction() as conn:
             cur = await conn.execute(
-                "UPDATE club_game_rounds SET deadline = NULL WHERE id = ? AND status = 'waiting'"
-                " AND deadline IS NOT NULL", (round_id,),
+                "UPDATE club_game_rounds SET deadline = NULL, claimed_at = ?, claimed_by = ? WHERE id = ?"
+                " AND status = 'waiting' AND deadline IS NOT NULL", (now, by, round_id),
             )
             return cur.rowcount > 0
+
+    async def claimed_rounds(self, shards: Shards | None = None) -> list[tuple[int, str, str | None]]:
+        """(round, claimed_at, holder) of rounds taken off the queue and not opened yet (this process's servers)."""
+        mine, params = owned(shards)
+        rows = await self.db.fetchall(
+            "SELECT id, claimed_at, claimed_by FROM club_game_rounds WHERE status = 'waiting' AND deadline IS NULL"
+            f" AND claimed_at IS NOT NULL AND {mine} ORDER BY id", params,
+        )
+        return [(row[0], row[1], row[2]) for row in rows]
 
     async def running_game(self, channel_id: int) -> int | None:
         return await self.db.fetchval(
@@ -446,23 +453,51 @@ class ClubStore:
             (thread_id, guild_id, message_id, passage_id, due_at),
         )
 
-    async def next_digest(self) -> str | None:
-        return await self.db.fetchval("SELECT min(due_at) FROM club_digests WHERE status = 'due'")
+    async def next_digest(self, shards: Shards | None = None) -> str | None:
+        """The next due digest, or the moment the oldest claim being posted turns orphan (claimed_at + lease)."""
+        mine, params = owned(shards)
+        due = await self.db.fetchval(f"SELECT min(due_at) FROM club_digests WHERE status = 'due' AND {mine}", params)
+        claimed = await self.db.fetchval(
+            f"SELECT min(claimed_at) FROM club_digests WHERE status = 'posting' AND {mine}", params)
+        orphaned = iso(from_iso(claimed) + CLAIM_LEASE) if claimed else None
+        return min((m for m in (due, orphaned) if m), default=None)
 
-    async def due_digests(self, now: str) -> list[Digest]:
+    async def due_digests(self, now: str, shards: Shards | None = None) -> list[Digest]:
+        mine, params = owned(shards)
         rows = await self.db.fetchall(
             "SELECT thread_id, guild_id, message_id, passage_id, due_at, status FROM club_digests"
-            " WHERE status = 'due' AND due_at <= ? ORDER BY due_at",
-            (now,),
+            f" WHERE status = 'due' AND due_at <= ? AND {mine} ORDER BY due_at",
+            (now, *params),
         )
         return [Digest(*row) for row in rows]
 
-    async def claim_digest(self, thread_id: int) -> bool:
+    async def claim_digest(self, thread_id: int, now: str, by: str) -> bool:
+        """Take a due digest (one process of several gets it), noting when and by whom."""
         async with self.db.transaction() as conn:
             cur = await conn.execute(
-                "UPDATE club_digests SET status = 'posting' WHERE thread_id = ? AND status = 'due'", (thread_id,)
+                "UPDATE club_digests SET status = 'posting', claimed_at = ?, claimed_by = ? WHERE thread_id = ?"
+                " AND status = 'due'", (now, by, thread_id),
             )
             return cur.rowcount > 0
+
+    async def posting_digests(self, shards: Shards | None = None) -> list[tuple[int, str | None, str | None]]:
+        """(thread, claimed_at, holder) of the digests being posted in this process's servers."""
+        mine, params = owned(shards)
+        rows = await self.db.fetchall(
+            f"SELECT thread_id, claimed_at, claimed_by FROM club_digests WHERE status = 'posting' AND {mine}"
+            " ORDER BY thread_id", params,
+        )
+        return [(row[0], row[1], row[2]) for row in rows]
+
+    async def release_digest(self, thread_id: int, claimed_at: str | None) -> bool:
+        """An orphaned digest claim that was not posted: due again (only the claim found orphaned)."""
+        same = "claimed_at IS NULL" if claimed_at is None else "claimed_at = ?"
+        cur = await self.db.execute(
+            "UPDATE club_digests SET status = 'due', claimed_at = NULL, claimed_by = NULL"
+            f" WHERE thread_id = ? AND status = 'posting' AND {same}",
+            (thread_id,) + (() if claimed_at is None else (claimed_at,)),
+        )
+        return cur.rowcount == 1
 
     async def set_digest_counts(self, thread_id: int, replies: int, participants: int) -> None:
         """What the digest counted (0 replies: nothing was posted), kept for /club stats."""
@@ -489,9 +524,4 @@ class ClubStore:
             (json.dumps(list(spoiler_themes)), passage_id),
         )
         return None if row is None else (row[0], bool(row[1]), row[2])
-
-    async def prompt_passage(self, message_id: int) -> int | None:
-        return await self.db.fetchval(
-            "SELECT passage_id FROM posted_prompts WHERE message_id = ? ORDER BY id LIMIT 1", (message_id,)
-        )
 

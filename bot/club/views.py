@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import re
-from typing import Any, Self
-
 import discord
 
 from bot.core.checks import client_of
 from bot.core.errors import user_errors
+from bot.core.persistent import Persistent, persistent_view
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import counted
 
 
 class GameAnswer(
-    discord.ui.DynamicItem[discord.ui.Button],
+    Persistent[discord.ui.Button],
     template=r"filmbot:game:answer:(?P<round>\d{1,18}):(?P<answer>critic|club)",
+    parse={"answer": str},
 ):
     """One answer of a round; one per member per round (the PRIMARY KEY decides under concurrent clicks)."""
 
@@ -26,18 +25,12 @@ class GameAnswer(
                 label="A critic" if answer == "critic" else "A club member",
                 emoji="🖋️" if answer == "critic" else "🍿",
                 style=discord.ButtonStyle.primary,
-                custom_id=f"filmbot:game:answer:{round_id}:{answer}",
+                custom_id=self.id_for(round_id, answer),
                 disabled=disabled,
             )
         )
         self.round_id = round_id
         self.answer = answer
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["round"]), match["answer"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
         from bot.club.service import ClubService  # the service imports this module for game_view
@@ -47,27 +40,18 @@ class GameAnswer(
 
 
 def game_view(round_id: int, disabled: bool = False) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(GameAnswer(round_id, "critic", disabled))
-    view.add_item(GameAnswer(round_id, "club", disabled))
-    return view
+    return persistent_view(GameAnswer(round_id, "critic", disabled), GameAnswer(round_id, "club", disabled))
 
 
-class ForgetConfirm(discord.ui.DynamicItem[discord.ui.Button], template=r"filmbot:club:forget:(?P<user>\d{1,20})"):
+class ForgetConfirm(Persistent[discord.ui.Button], template=r"filmbot:club:forget:(?P<user>\d{1,20})"):
     """The button that confirms /rate forget-me; only the member it was shown to can press it."""
 
     def __init__(self, user_id: int) -> None:
         super().__init__(
             discord.ui.Button(label="Yes, forget my ratings, takes and answers", style=discord.ButtonStyle.danger,
-                              custom_id=f"filmbot:club:forget:{user_id}")
+                              custom_id=self.id_for(user_id))
         )
         self.user_id = user_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["user"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         async with user_errors(interaction):
@@ -91,9 +75,7 @@ async def forget(interaction: discord.Interaction) -> str:
 
 
 def forget_view(user_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(ForgetConfirm(user_id))
-    return view
+    return persistent_view(ForgetConfirm(user_id))
 
 
 DYNAMIC_ITEMS = (GameAnswer, ForgetConfirm)

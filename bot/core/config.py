@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -15,7 +16,16 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 TMDB_BASE_URL = "https://api.themoviedb.org/3"
 WIKIDATA_BASE_URL = "https://www.wikidata.org"
 _SWITCH = {"on": True, "true": True, "1": True, "yes": True, "off": False, "false": False, "0": False, "no": False}
+MAX_SHARD_ID = 65535  # far past any bot's shard count; bounds a typed range like 0-99999999
 MAX_CATCHUP_GRACE_HOURS = 168.0  # a week: a prompt later than that is no longer the scheduled one
+
+
+def _database(env: Mapping[str, str]) -> tuple[Path, str | None]:
+    """FILMBOT_DATABASE: a file path (SQLite, the default), or a postgresql:// URL (the file then unused)."""
+    value = (env.get("FILMBOT_DATABASE") or "").strip()
+    if value.startswith(("postgresql://", "postgres://")):
+        return DEFAULT_DATA_DIR / "filmbot.db", value
+    return (Path(value) if value else DEFAULT_DATA_DIR / "filmbot.db"), None
 
 
 class ConfigError(ValueError):
@@ -26,6 +36,9 @@ class ConfigError(ValueError):
 class Settings:
     token: str | None = field(default=None, repr=False)
     database: Path = DEFAULT_DATA_DIR / "filmbot.db"
+    # FILMBOT_DATABASE=postgresql://… runs every store on PostgreSQL (bot/core/db_pg.py); kept out of
+    # repr (it may hold a password). None: the SQLite file `database`.
+    database_url: str | None = field(default=None, repr=False)
     data_dir: Path = DEFAULT_DATA_DIR
     dev_guild_id: int | None = None
     default_timezone: str = "UTC"
@@ -33,6 +46,9 @@ class Settings:
     log_level: str = "INFO"
     # None: one shard (a plain commands.Bot). A number of shards, or "auto" to ask Discord.
     shards: str | None = None
+    # The shard ids this process serves (FILMBOT_SHARD_IDS, e.g. "0,1" or "0-3"); None: all of them. Needs a
+    # number of shards: each process of a cluster runs the timed jobs of its own shards' servers only.
+    shard_ids: tuple[int, ...] | None = None
     # Commands are synced when their signature changes; tests and the playground keep this on.
     auto_sync: bool = True
     # Film metadata (posters, runtime, director…): TMDB with a key, else Wikidata. Off unless asked for
@@ -48,13 +64,27 @@ class Settings:
     fetch_timeout: float = 15.0  # seconds for one whole page fetch, redirects included
 
     def __post_init__(self) -> None:
-        # Accept str paths from callers and keep the object frozen.
+        # Accept str paths from callers and keep the object frozen; a PostgreSQL URL given as the
+        # database is the URL, not a file name.
+        if isinstance(self.database, str) and self.database.startswith(("postgresql://", "postgres://")):
+            object.__setattr__(self, "database_url", self.database)
+            object.__setattr__(self, "database", DEFAULT_DATA_DIR / "filmbot.db")
         object.__setattr__(self, "database", Path(self.database))
         object.__setattr__(self, "data_dir", Path(self.data_dir))
         shards = (self.shards or "").strip().lower() or None
         object.__setattr__(self, "shards", shards)
         if shards is not None and shards != "auto" and not (shards.isdigit() and int(shards) >= 1):
             raise ConfigError(f"FILMBOT_SHARDS={self.shards!r} must be a number of shards (1 or more) or auto")
+        if self.shard_ids is not None:
+            object.__setattr__(self, "shard_ids", tuple(sorted(set(self.shard_ids))))
+            if shards is None or not shards.isdigit():
+                raise ConfigError("FILMBOT_SHARD_IDS needs FILMBOT_SHARDS set to the total number of shards (not auto)")
+            bad = [i for i in self.shard_ids if not 0 <= i < int(shards)]
+            if bad or not self.shard_ids:
+                raise ConfigError(
+                    f"FILMBOT_SHARD_IDS {bad or 'is empty'}: each id must be from 0 to {int(shards) - 1}"
+                    f" (FILMBOT_SHARDS={shards})"
+                )
         if self.log_level not in LOG_LEVELS:
             raise ConfigError(f"FILMBOT_LOG_LEVEL={self.log_level!r} must be one of {', '.join(LOG_LEVELS)}")
         # `not (0 <= x <= max)` also refuses nan, which compares false with everything.
@@ -90,13 +120,15 @@ class Settings:
         env = os.environ if environ is None else environ
         return cls(
             token=env.get("DISCORD_TOKEN") or None,
-            database=Path(env.get("FILMBOT_DATABASE") or DEFAULT_DATA_DIR / "filmbot.db"),
+            database=_database(env)[0],
+            database_url=_database(env)[1],
             data_dir=Path(env.get("FILMBOT_DATA_DIR") or DEFAULT_DATA_DIR),
             dev_guild_id=_optional_int(env, "FILMBOT_DEV_GUILD_ID"),
             default_timezone=env.get("FILMBOT_DEFAULT_TIMEZONE") or "UTC",
             catchup_grace_hours=_float(env, "FILMBOT_CATCHUP_GRACE_HOURS", 6.0),
             log_level=(env.get("FILMBOT_LOG_LEVEL") or "INFO").upper(),
             shards=env.get("FILMBOT_SHARDS") or None,
+            shard_ids=parse_shard_ids(env.get("FILMBOT_SHARD_IDS") or ""),
             metadata=_switch(env, "FILMBOT_METADATA", True),
             tmdb_api_key=(env.get("TMDB_API_KEY") or "").strip() or None,
             tmdb_base_url=(env.get("FILMBOT_TMDB_URL") or "").strip() or TMDB_BASE_URL,
@@ -113,6 +145,21 @@ class Settings:
                 "(copy .env.example) or export it in your shell."
             )
         return self.token
+
+
+def parse_shard_ids(raw: str) -> tuple[int, ...] | None:
+    """'0,1', '0-3', '0, 2-3' → the ids; empty → None (every shard of FILMBOT_SHARDS)."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    ids: set[int] = set()
+    for part in raw.replace(" ", "").split(","):
+        low, dash, high = part.partition("-")
+        if not low.isdigit() or (dash and not high.isdigit()) or len(part) > 11 \
+                or int(high if dash else low) > MAX_SHARD_ID or (dash and int(high) < int(low)):
+            raise ConfigError(f"FILMBOT_SHARD_IDS={raw!r} must be shard ids and ranges, e.g. 0,1 or 0-3")
+        ids.update(range(int(low), int(high if dash else low) + 1))
+    return tuple(sorted(ids))
 
 
 def _optional_int(env: os._Environ[str] | dict[str, str], name: str) -> int | None:

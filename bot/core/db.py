@@ -29,6 +29,10 @@ class DatabaseTooNew(RuntimeError):
     """The database's schema is newer than this code's migrations."""
 
 
+class DatabaseUnavailable(RuntimeError):
+    """The PostgreSQL server refused us (wrong password, unknown database, too old): one line, exit 2."""
+
+
 def migration_files() -> list[tuple[int, str, str]]:
     """(number, name, sql) for every bundled migration, in order."""
     found = []
@@ -241,6 +245,8 @@ class Database:
     bounded index seeks (`seek_one`) read on the loop's thread through a second, read-only connection.
     """
 
+    dialect = "sqlite"
+
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
         self._write_lock = asyncio.Lock()
@@ -353,6 +359,21 @@ class Database:
             self._read_conn.close()
         self._read_conn = None
         await self.conn.close()
+
+
+async def open_database(database: Path | str, url: str | None = None) -> Database:
+    """The database the settings name, migrated: PostgreSQL for a `postgresql://` URL, else the SQLite file."""
+    if url:
+        from bot.core.db_pg import PostgresDatabase  # asyncpg is only imported by a bot that uses it
+
+        return await PostgresDatabase.open(url)  # type: ignore[return-value]  # the same API (db_pg.py)
+    conn = await connect(database)
+    try:
+        await migrate(conn)
+    except BaseException:
+        await conn.close()
+        raise
+    return Database(conn)
 
 
 class GuildsWith:

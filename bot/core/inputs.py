@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import discord
 from discord import app_commands
 
 from bot.core.checks import MODERATOR_PERMISSIONS, interaction_data, is_moderator_only
+from bot.core.refusals import UserError
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _STRING = discord.AppCommandOptionType.string.value
@@ -31,10 +33,33 @@ def scrub_options(options: list[dict[str, Any]]) -> None:
         scrub_options(option.get("options") or [])
 
 
+# Options with a fixed set of values ("on"/"off", a mode) are string options that autocomplete their values
+# and are checked here, not Discord choices: Discord (and simcord) refuse a value outside the choices before
+# the bot sees it, so a member typing "ON " or "yes" would never get the bot's clear private answer.
+ON_OFF = ("on", "off")
+
+
+def suggest(values: Sequence[str]) -> list[app_commands.Choice[str]]:
+    """The autocomplete of a fixed-value option: every value it takes."""
+    return [app_commands.Choice(name=value, value=value) for value in values]
+
+
+def one_of(typed: str, values: Sequence[str], refusal: str) -> str:
+    """The value a fixed-value option names (any case, spaces around ignored); UserError(refusal) otherwise."""
+    value = (typed or "").strip().casefold()
+    if value not in values:
+        raise UserError(refusal)
+    return value
+
+
 class FilmTree(app_commands.CommandTree):
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         # Runs before options are parsed into the command's arguments, so cleaning here reaches them all.
         scrub_options(interaction_data(interaction).get("options") or [])
+        # Corpus caches follow writes made by other processes before a command or autocomplete uses them.
+        follow = getattr(interaction.client, "follow_corpus", None)
+        if follow is not None:
+            await follow()
         return True
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -32,8 +32,9 @@ class Job(Protocol):
 
 
 class Scheduler:
-    def __init__(self, clock: Callable[[], datetime]) -> None:
+    def __init__(self, clock: Callable[[], datetime], before: Callable[[], Awaitable[None]] | None = None) -> None:
         self.clock = clock
+        self.before = before  # awaited before each pass (the bot: corpus caches follow other processes)
         self._jobs: dict[str, Job] = {}
         self._task: asyncio.Task[None] | None = None
         self._dirty = False  # a wake() arrived while jobs were running
@@ -88,6 +89,8 @@ class Scheduler:
     async def run_once(self) -> float | None:
         """Run every due job once; return seconds until the next due time (None: nothing scheduled)."""
         self._dirty = False
+        if self.before is not None:
+            await self.before()
         for job in list(self._jobs.values()):
             try:
                 await job.run_due(self.clock())

@@ -62,7 +62,7 @@ class IdSet:
         bounds_params: tuple[Any, ...] = (), *, big: bool = False,
     ) -> IdSet:
         """Draws: uniform ids between `bounds`' (lo, hi), a statement of one row holding every member."""
-        slot = "(SELECT lo + CAST(j.value * (hi - lo + 1) AS INTEGER) FROM bounds)"
+        slot = "(SELECT lo + CAST(CAST(j.value AS REAL) * (hi - lo + 1) AS INTEGER) FROM bounds)"
         return cls(column, source, conds, params, slot, _fraction, f"bounds(lo, hi) AS ({bounds}),",
                    bounds_params, big)
 
@@ -85,7 +85,7 @@ def theme_numbered(ids: IdSet, theme: str) -> IdSet:
         ids, bounds="bounds(theme, top) AS (SELECT ?, (SELECT max(seq) FROM passage_themes WHERE theme = ?)),",
         bounds_params=(theme, theme), point=_fraction,
         slot="(SELECT s.passage_id FROM passage_themes s, bounds WHERE s.theme = bounds.theme"
-             " AND s.seq = 1 + CAST(j.value * bounds.top AS INTEGER))",
+             " AND s.seq = 1 + CAST(CAST(j.value AS REAL) * bounds.top AS INTEGER))",
     )
 
 
@@ -147,11 +147,13 @@ async def _draw(
 ) -> list[int]:
     """Members hit by `draws` uniform random ids in the range, first `count` distinct hits, in one seek."""
     points = json.dumps([ids.point(rng) for _ in range(draws)])
-    sql = (
-        f"WITH {ids.bounds} draws(at) AS (SELECT {ids.slot} FROM json_each(?) j)"
-        f" SELECT DISTINCT at FROM draws WHERE at IS NOT NULL AND at NOT IN (SELECT value FROM json_each(?))"
-        f" AND {ids.member_sql('draws.at')} LIMIT ?"
-    )
+    # The first hits in draw order: SQLite's DISTINCT keeps it and stops at `count` hits; PostgreSQL's may
+    # sort (the smallest ids would always win), so there the hits are ordered by their first draw.
+    first_hits = "SELECT DISTINCT at FROM draws WHERE {where} LIMIT ?" if db.dialect == "sqlite" else (
+        "SELECT at FROM draws WHERE {where} GROUP BY at ORDER BY min(n) LIMIT ?")
+    where = f"at IS NOT NULL AND at NOT IN (SELECT value FROM json_each(?)) AND {ids.member_sql('draws.at')}"
+    sql = f"WITH {ids.bounds} draws(at, n) AS (SELECT {ids.slot}, j.key FROM json_each(?) j) " + first_hits.format(
+        where=where)
     params = [*ids.bounds_params, points, json.dumps(sorted(exclude)), *ids.params, count]
     if count == 1:
         row = await db.seek_one(sql, params)

@@ -9,6 +9,7 @@ from typing import Any
 import aiosqlite
 
 from bot.core.db import Database
+from bot.core.shards import Shards, owned
 from bot.core.time import utc_now_iso
 
 
@@ -138,16 +139,29 @@ class CloseStates:
         self.db = db
         self.table = table
 
-    async def due(self, now_iso: str) -> list[int]:
+    async def due(self, now_iso: str, shards: Shards | None = None) -> list[int]:
         """Closed rows whose announcement is due (first try, a retry, or left over by a restart)."""
+        mine, params = owned(shards)
         rows = await self.db.fetchall(
-            f"SELECT id FROM {self.table} WHERE close_state = 'closing' AND next_close_at <= ?"
-            " ORDER BY next_close_at, id", (now_iso,),
+            f"SELECT id FROM {self.table} WHERE close_state = 'closing' AND next_close_at <= ? AND {mine}"
+            " ORDER BY next_close_at, id", (now_iso, *params),
         )
         return [row[0] for row in rows]
 
-    async def next_at(self) -> str | None:
-        return await self.db.fetchval(f"SELECT MIN(next_close_at) FROM {self.table} WHERE close_state = 'closing'")
+    async def take(self, row_id: int, now_iso: str, lease_iso: str) -> bool:
+        """Claim one due announcement for this process until `lease_iso` (compare-and-swap on its due time):
+        True for exactly one of several processes that saw it due. A claimer that dies leaves the row due
+        again once the lease ends; the next attempt looks for an earlier post before posting."""
+        done = await self.db.execute(
+            f"UPDATE {self.table} SET next_close_at = ? WHERE id = ? AND close_state = 'closing'"
+            " AND next_close_at <= ?", (lease_iso, row_id, now_iso),
+        )
+        return done.rowcount == 1
+
+    async def next_at(self, shards: Shards | None = None) -> str | None:
+        mine, params = owned(shards)
+        return await self.db.fetchval(
+            f"SELECT MIN(next_close_at) FROM {self.table} WHERE close_state = 'closing' AND {mine}", params)
 
     async def announced(self, row_id: int, message_id: int) -> None:
         """The results are out: closing is finished."""
@@ -167,9 +181,6 @@ class CloseStates:
 
     async def attempts(self, row_id: int) -> int:
         return await self.db.fetchval(f"SELECT close_attempts FROM {self.table} WHERE id = ?", (row_id,), 0)
-
-    async def state(self, row_id: int) -> str | None:
-        return await self.db.fetchval(f"SELECT close_state FROM {self.table} WHERE id = ?", (row_id,))
 
     async def results_message(self, row_id: int) -> int | None:
         """The id of the results message, None while none was posted."""

@@ -17,7 +17,6 @@ from bot.corpus.clean import (
     normalise_for_hash,
     strip_control,
 )
-from bot.corpus.context import context_window
 from bot.corpus.reasons import Refusal, SpoilerReason
 from bot.corpus.segment import Passage, segment, split_sentences
 from bot.corpus.spoilers import spoiler_reasons
@@ -31,6 +30,7 @@ from bot.corpus.themes import (
     tag_bound,
     tag_passage,
     themes_for_film,
+    with_cast,
 )
 
 __all__ = [
@@ -45,7 +45,6 @@ __all__ = [
     "clean_paragraphs",
     "clean_review",
     "content_hash",
-    "context_window",
     "contrast_side",
     "load_themes",
     "normalise_for_hash",
@@ -118,6 +117,7 @@ def process_review(
     """
     themes = themes_for_film(themes, film, year)
     paragraphs = clean_paragraphs(raw)
+    themes = with_cast(themes, "\n".join(p.text for p in paragraphs))
     passages = segment([p.text for p in paragraphs], film)
     tagged: list[dict[str, float]] = []
     previous: Passage | None = None

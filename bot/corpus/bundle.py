@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.core.generation_store import CorpusGeneration
 from bot.core.text import counted
 from bot.corpus import Theme
 from bot.corpus import bundle_store as sql
@@ -196,6 +197,7 @@ async def import_bundled(
                 upcoming = asyncio.ensure_future(prepare(following)) if following < len(manifest) else None
                 started = time.perf_counter()
                 async with store.db.corpus_transaction() as conn:
+                    await CorpusGeneration.bump(conn)  # other processes' corpus caches follow
                     await sql.write_chunk(conn, entries, bodies, processed, result)
                     await sql.set_meta(conn, PROGRESS_KEY, str(Resume(current, min(following, len(manifest)))))
                 result.write_seconds += time.perf_counter() - started
@@ -209,9 +211,11 @@ async def import_bundled(
             rows = await sql.moderator_bodies(store.db, moderator_ids[first : first + chunk])
             retagged = await pool.process([(row[1], row[2], row[3]) for row in rows])
             async with store.db.corpus_transaction() as conn:
+                await CorpusGeneration.bump(conn)  # other processes' corpus caches follow
                 await sql.retag_moderator_reviews(conn, [(row[0], passages) for row, (passages, _) in zip(rows, retagged)])
     started = time.perf_counter()
     async with store.db.corpus_transaction() as conn:
+        await CorpusGeneration.bump(conn)  # other processes' corpus caches follow
         result.reviews_removed = await sql.remove_missing(conn, {e.file for e in manifest})
         await store.corpus.apply_overrides(conn)  # moderators' tag corrections win over every retag
         await sql.set_meta(conn, BUNDLE_HASH_KEY, current)

@@ -63,6 +63,16 @@ async def chunk_state(
     return existing, known
 
 
+# Past the highest passage id ever used, removed ones included (their ids never return): SQLite's
+# AUTOINCREMENT counter, PostgreSQL's identity sequence.
+_HIGHEST_PASSAGE_ID = {
+    "sqlite": "SELECT max(coalesce((SELECT max(id) FROM passages), 0),"
+              " coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'passages'), 0))",
+    "postgresql": "SELECT greatest(coalesce((SELECT max(id) FROM passages), 0),"
+                  " (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM passages_id_seq))",
+}
+
+
 async def insert_fresh(conn: aiosqlite.Connection, fresh: list, result: ImportResult) -> None:
     """New bundled reviews in a few executemany batches (ids assigned here) instead of row by row."""
     if not fresh:
@@ -82,10 +92,7 @@ async def insert_fresh(conn: aiosqlite.Connection, fresh: list, result: ImportRe
     async with conn.execute(f"SELECT source_key, id FROM reviews WHERE source_key IN ({_marks(keys)})", keys) as cur:
         review_ids = {row[0]: row[1] for row in await cur.fetchall()}
     # Past the highest id ever used (AUTOINCREMENT's counter too), so no removed passage's id returns.
-    async with conn.execute(
-        "SELECT max(coalesce((SELECT max(id) FROM passages), 0),"
-        " coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'passages'), 0))"
-    ) as cur:
+    async with conn.execute(_HIGHEST_PASSAGE_ID[getattr(conn, "dialect", "sqlite")]) as cur:
         (next_id,) = await one_row(cur)
     passage_rows, theme_rows = [], []
     for entry, _, _, passages in fresh:

@@ -19,6 +19,7 @@ from weakref import WeakKeyDictionary
 import aiosqlite
 
 from bot.core.db import Database
+from bot.core.generation_store import CorpusGeneration
 
 KEPT = 64  # recorded writes kept per database: a summary further behind is rebuilt
 
@@ -158,14 +159,20 @@ async def corpus_write(db: Database) -> AsyncIterator[CorpusWrite]:
     summaries once it has committed."""
     log = log_of(db)
     log.open += 1
+    generation: int | None = None
     try:
         async with db.corpus_transaction() as conn:
+            generation = await CorpusGeneration.bump_own(db, conn)  # other processes' caches follow; ours apply
             start = db.corpus_version - 1  # corpus_transaction moved it once on the way in
             write = CorpusWrite(conn)
             yield write
             changes = await write.finish()
         log.entries.append((start, db.corpus_version, changes))
         del log.entries[:-KEPT]
+    except BaseException:
+        if generation is not None:
+            CorpusGeneration.disown(db, generation)
+        raise
     finally:
         log.open -= 1
 

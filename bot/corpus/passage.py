@@ -4,8 +4,12 @@ domain types every feature that shows passages shares (quotes, discussion, flags
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.core.films import unattributed_label
+
+if TYPE_CHECKING:
+    from bot.corpus.themes_model import Theme
 
 
 @dataclass(frozen=True)
@@ -47,3 +51,39 @@ class Quote:
 
 
 SEARCH_CANDIDATES = 2000  # matches /search ranks at most (the earliest in corpus order)
+
+
+# A server's discussion rotation, as the quote store picks from it in SQL (quotes/store rotation_pick) and
+# the discussion feature records and reads it (discussion/rotation, discussion/store).
+
+# How many of a server's latest prompts count as "just seen" (discussion/rotation RotationState.recent).
+RECENT_PROMPTS = 30
+
+
+@dataclass(frozen=True)
+class RotationKey:
+    """One rotation: a server's prompts on one theme for one film scope (its posted_prompts rows)."""
+
+    guild_id: int
+    theme: str
+    film_key: str  # films.id as text, '' = every film
+
+
+@dataclass(frozen=True)
+class RotationPick:
+    """A /discuss passage chosen by the store, and the cycle it is recorded in."""
+
+    quote: Quote
+    cycle: int
+    cycle_restarted: bool
+
+
+def is_spoiler(quote: Quote, themes: dict[str, Theme]) -> bool:
+    """Hidden when the review spoils throughout, a moderator marked the passage, the passage's text was
+    found to give the ending away (its stored spoiler reason), or it carries a spoiler theme."""
+    return (
+        quote.review_spoiler
+        or quote.marked_spoiler
+        or quote.spoiler_reason is not None
+        or any(themes[t].spoiler for t in quote.themes if t in themes)
+    )

@@ -163,9 +163,3 @@ def run_parsed(args: argparse.Namespace) -> int:
         for path, passages, stated in results:
             _listing(path, passages, sys.stdout, stated)
     return 0
-
-
-def run_preview(argv: list[str]) -> int:
-    """`filmbot preview PATH... [--film TITLE] [--year YEAR] [--json] [--spoiler] [--themes FILE]`."""
-    parser = add_arguments(argparse.ArgumentParser(prog="filmbot preview", description=__doc__.splitlines()[0]))
-    return run_parsed(parser.parse_args(argv))

@@ -4,11 +4,13 @@ Hiding a harmless sentence is the cheap error, showing an ending the expensive o
 on the safe side. In order:
 - after_warning: the passage follows the review's own spoiler warning (clean.clean_paragraphs);
 - ending_theme: it carries a spoiler theme (the ending);
-- reveal: it tells what happens (a death or a survival, a twist or a reveal, who ends up with whom,
-  "finally leaves", "at the very end");
-- ending_paragraph: it talks about the ending (the last shot, the climax, the twist…), or an earlier
-  passage of its paragraph did or revealed something: a retelling goes on to the paragraph's end. What
-  comes before in the paragraph (the set-up) stays in clear.
+- reveal: it tells what happens (a death or a survival, a fate told outright, a twist or a reveal, who was
+  behind the crime, who ends up with whom, "finally leaves", "at the very end", "until the very end");
+- ending_paragraph: it talks about the ending (the last shot, the climax, the twist…), or it follows a
+  passage of its paragraph that did or revealed something: the next passage is hidden, and the retelling
+  goes on while characters still act in the present tense ("he asks", "Starling receives"); a critic's
+  aside after it is shown again. What comes before in the paragraph (the set-up) stays in clear, except
+  the plot's turn told just before a reveal ("But then Anne tells her…", "Later…").
 review_marked and moderator are set outside the text pipeline (the review's flag, a moderator's mark).
 Pure, standard library only; each pattern is one linear scan (bounded repeats, no nested ones).
 """
@@ -34,8 +36,25 @@ _REVEAL = re.compile(
     r"|\b(?:ends? up|ended up) (?:with|together|alone|married|dead|back|in|as|on)\b|\bget(?:s)? together\b"
     r"|\bmarr(?:ies|ied) (?!into)|\breunit(?:e|es|ed|ing)\b|\bwalks? (?:away|out)\b|\bleaves (?:him|her|them) "
     r"(?:for|behind)\b|\b(?:breaks?|split) up\b|\bquits\b"
-    r"|\b(?:finally|eventually) (?:[a-z]+s|got|was|were|did|came|went|found|made|killed)\b"
-    r"|\b(?:in|at|by|towards|near) the (?:very )?end\b(?! of (?:the|a|an|his|her|their|its) (?:day|road|line|"
+    r"|\b(?:finally|eventually|at last) (?:[a-z]+s|got|was|were|did|came|went|found|made|killed)\b"
+    # A fate told outright: "does not die", "meets her fate", "he's doomed", "stabs to death", "a dead man walking".
+    r"|\b(?:does|did|will|would|must|to|not|never|n't|n’t) (?:die|survive)\b(?! for\b)|\b(?:lies|lay|left) dying\b"
+    r"|\bmeets? (?:his|her|their|its) (?:fate|end|death|maker|doom|demise)\b"
+    r"|\b(?:is|was|are|were|be|he[’']s|she[’']s|they[’']re) (?:already |ultimately |finally )?doomed\b"
+    r"|\bdead (?:man|woman|men) walking\b"
+    r"|\b(?:stabs?|stabbed|beats?|beaten|bludgeon(?:s|ed)?|strangles?|strangled|burns?|burned|burnt|hacks?|hacked|"
+    r"crushe[sd]|starve[sd]|tortured?|poisoned|shoots?|shot)(?: (?:him|her|them|himself|herself|themselves|it))? "
+    r"to death\b"
+    # Whodunnit: who was behind it all.
+    r"|\bresponsible for (?:the|his|her|their|its) (?:[a-z]+ )?(?:crimes?|murders?|killings?|deaths?|"
+    r"disappearances?|massacre)\b|\b(?:real|true|actual) (?:killer|culprit|murderer|informer|traitor|mastermind)\b"
+    r"|\bbehind (?:the|his|her|their|all the) (?:murders?|killings?|crimes?|disappearances?|attacks?)\b"
+    r"|\bconfess(?:es|ed|ing)? to (?:the|his|her|their|a) (?:crime|murder|killing)s?\b"
+    # How it comes out: "the denunciation of Quinlan", "ends up confessing", "until the very end".
+    r"|\bthe (?:denunciation|exposure|downfall|unmasking|undoing|comeuppance|demise|arrest|capture|execution) of\b"
+    r"|\b(?:ends?|ended) up [a-z]+ing\b|\buntil (?:after|the (?:final|last|closing) )"
+    r"|\b(?:last|final) (?:\d{1,3} |few )?(?:hours|days|weeks|months|night|day|summer|year)\b[^.;!?]{0,40}\btogether\b"
+    r"|\b(?:in|at|by|towards|near|until) the (?:very )?(?:end|close)\b(?! of (?:the|a|an|his|her|their|its) (?:day|road|line|"
     r"rope|tether|first|second|life|career|decade|century|year))"
     # "In the end, though, it is a minor Allen": the idiom ("ultimately") before a verdict is no reveal.
     r"(?!,? (?:though,? |however,? )?(?:it|that|this|what|there|the (?:film|movie)|[A-Z][\w'’-]+['’]s "
@@ -55,6 +74,22 @@ _ENDING_TALK = re.compile(
 )
 
 
+# After a reveal or ending talk, the next passage of the paragraph is hidden too (the retelling goes on), and
+# the one after that while a character is still acting in the present tense; a critic's aside that follows
+# (the director, the book, the box office) is shown again.
+_CARRY = 1
+# The plot's next turn, told as a sequence ("But then…", "Later…", "Eventually…"): when the very next passage
+# reveals the outcome, this one leads into it.
+_NEXT_TURN = re.compile(
+    r"(?:^|[.!?][’”'\")\]]?\s)(?:(?:But|And) )?(?:[Tt]hen|[Ll]ater|[Ee]ventually|[Ff]inally|[Aa]fterwards?|[Ss]oon after)\b"
+)
+# A retelling goes on: a character still acting in the present tense ("he asks", "she learns").
+_RETELLING = re.compile(
+    r"(?:\b(?:[Hh]e|[Ss]he|who)|\b(?!(?:The|This|That|These|Those|Its?|In|As|An?|But|And|Or|So|If|When|While|What|"
+    r"There|Here|One|All|Each|Both)\b)[A-Z][a-z]{2,20}) (?!is\b|was\b|has\b|does\b|seems\b)[a-z]{2,20}s\b"
+)
+
+
 def spoiler_reasons(
     texts: Sequence[str], paragraphs: Sequence[int], zones: Sequence[bool], ending_tagged: Sequence[bool]
 ) -> list[SpoilerReason | None]:
@@ -65,9 +100,10 @@ def spoiler_reasons(
     """
     reasons: list[SpoilerReason | None] = []
     spoiling: int | None = None  # the paragraph whose ending talk or reveal has begun
+    left = 0  # passages the retelling still covers
     for text, paragraph, zone, tagged in zip(texts, paragraphs, zones, ending_tagged, strict=True):
         if spoiling != paragraph:
-            spoiling = None
+            spoiling, left = None, 0
         reason: SpoilerReason | None = None
         if zone:
             reason = SpoilerReason.AFTER_WARNING
@@ -75,9 +111,15 @@ def spoiler_reasons(
             reason = SpoilerReason.ENDING_THEME
         elif _REVEAL.search(text):
             reason = SpoilerReason.REVEAL
-        elif spoiling == paragraph or _ENDING_TALK.search(text):
+        elif _ENDING_TALK.search(text) or (spoiling == paragraph and left > 0):
             reason = SpoilerReason.ENDING_PARAGRAPH
-        if reason in (SpoilerReason.REVEAL, SpoilerReason.ENDING_THEME, SpoilerReason.ENDING_PARAGRAPH):
-            spoiling = paragraph
+        if (reason is SpoilerReason.REVEAL and reasons and reasons[-1] is None and spoiling != paragraph
+                and paragraphs[len(reasons) - 1] == paragraph and _NEXT_TURN.search(texts[len(reasons) - 1])):
+            reasons[-1] = SpoilerReason.ENDING_PARAGRAPH  # "But then Anne tells her…": the turn that leads to it
+        if reason in (SpoilerReason.REVEAL, SpoilerReason.ENDING_THEME) or (
+                reason is SpoilerReason.ENDING_PARAGRAPH and _ENDING_TALK.search(text)):
+            spoiling, left = paragraph, _CARRY
+        elif reason is SpoilerReason.ENDING_PARAGRAPH and not _RETELLING.search(text):
+            left -= 1
         reasons.append(reason)
     return reasons

@@ -12,7 +12,7 @@ no preceding sentence.  These rules decide, from the text alone:
   ending or plot retold without naming `film`...), or None.
 
 Round 4 aims at families of shapes rather than sentences: a subject that no
-word or punctuation introduces (run_on.unintroduced_subject), the maker's
+word or punctuation introduces (fusion.unintroduced_subject), the maker's
 interview voice and schedule, "Title review –" headlines, counted listicles,
 untied recaps, ordinal list items, "the scene" named by nobody, and a named
 subject's "him/her".
@@ -24,9 +24,9 @@ from __future__ import annotations
 import re
 
 from bot.corpus.film_refs import title_anchor
+from bot.corpus.fusion import IRREGULAR_PAST, object_fusion, run_on, unintroduced_subject
 from bot.corpus.quotes import opens_with_quote, quote_spans, quoted_fraction, quotes_balanced
 from bot.corpus.reasons import Refusal
-from bot.corpus.run_on import IRREGULAR_PAST, object_fusion, run_on, unintroduced_subject
 from bot.corpus.themes_model import word_set
 
 _OPENERS = "\"“‘'([¿¡「『"
@@ -331,21 +331,28 @@ def dangling(sentence: str) -> bool:
     # Searched in the whole text (lookaheads need the words after), counted only when early.
     words = text.split(maxsplit=_BACK_REFERENCE_WORDS)
     early_end = len(text) - len(words[-1]) if len(words) > _BACK_REFERENCE_WORDS else len(text)
+    if _early_back_reference(text, early_end) or _DEFINITE_LIST.match(text) or _early_unnamed(text, early_end):
+        return True
+    return _pronoun_before_name(text) or (_early_it(text) and not _CATAPHORIC_IT.match(text)) or _bound_object(text)
+
+
+def _early_back_reference(text: str, early_end: int) -> bool:
+    """"the two", "such a …" in the first words, pointing back at something the passage never introduced."""
     for pattern in (_BACK_REFERENCE, _DEGREE_THAT):
         found = pattern.search(text)
         if found and found.start() < early_end and not _pair_introduced(text, found):
             return True
-    if _DEFINITE_LIST.match(text):
-        return True
+    return False
+
+
+def _early_unnamed(text: str, early_end: int) -> bool:
+    """"the scene", "the character" in the first words, with no name before it to say which one."""
     unnamed = _UNNAMED_DEFINITE.search(text)
+    if unnamed is None or unnamed.start() >= early_end or _NAME_INSIDE.search(text, 0, unnamed.start()):
+        return False
     # "Weaver makes the character bearable": a name first says whose character (or twist).  A name
     # does not say which scene: "Kurosawa stages the scene as one long rush" is one of many.
-    named_by_subject = unnamed is not None and unnamed.group(0)[4:] in ("character", "twist") and _starts_with_name(
-        text, unnamed.start())
-    if unnamed and unnamed.start() < early_end and not _NAME_INSIDE.search(text, 0, unnamed.start()) and not (
-            named_by_subject):
-        return True
-    return _pronoun_before_name(text) or (_early_it(text) and not _CATAPHORIC_IT.match(text)) or _bound_object(text)
+    return not (unnamed.group(0)[4:] in ("character", "twist") and _starts_with_name(text, unnamed.start()))
 
 
 def _pair_introduced(text: str, found: re.Match[str]) -> bool:
@@ -434,28 +441,43 @@ def _headline_run(text: str) -> bool:
     - six capitalised words follow one another without a possessive or "and" to split them ("The
       Quiet Genius of Tokyo Story Ozu never…"): longer than a film title plus its director.
     """
+    run = _opening_run(text)
+    if run is None:
+        return False
+    bare = [w.rstrip(":;,—–-") for w in run]
+    if _headline_marked(bare) and len(run) >= _MIN_HEADLINE_RUN or any(w in _HEADING_LABELS for w in bare[1:]):
+        return True
+    return _too_many_capitals(run, bare)
+
+
+def _opening_run(text: str) -> list[str] | None:
+    """The capitalised (and small) words the passage opens with; None when they run past the words looked at."""
     run: list[str] = []
     for raw in text.split(maxsplit=_BACK_REFERENCE_WORDS * 2)[: _BACK_REFERENCE_WORDS * 2]:
         word = raw.strip(_OPENERS + "”’)")
         if word[:1].isupper() or (run and word in _HEADING_SMALL):
             run.append(word)
             continue
-        break
-    else:
-        return False
-    bare = [w.rstrip(":;,—–-") for w in run]
-    # After a possessive a title begins ("Sofia Coppola’s Lost in Translation"): no marker there.
+        return run
+    return None
+
+
+def _headline_marked(bare: list[str]) -> bool:
+    """A word only a headline capitalises, before any possessive (after one a title begins: "Sofia
+    Coppola’s Lost in Translation")."""
     before_possessive = next((k for k, w in enumerate(bare) if w.endswith(_POSSESSIVE)), len(bare))
     # A capitalised -ed/-ing word marks a headline only inside the run ("The Shark That Changed
     # Hollywood"); at its end it is a surname before the sentence's verb ("…and Ryan Gosling have").
-    marked = any(
+    return any(
         w in _HEADLINE_WORDS or w in _HEADING_LABELS
         or (w[:1].isupper() and w.endswith(("ed", "ing")) and k + 1 < len(bare))
         or (w[:1].isupper() and w.lower() in IRREGULAR_PAST and w.lower() not in _NAME_LIKE_PAST)
         for k, w in enumerate(bare[1:before_possessive], start=1)
     )
-    if marked and len(run) >= _MIN_HEADLINE_RUN or any(w in _HEADING_LABELS for w in bare[1:]):
-        return True
+
+
+def _too_many_capitals(run: list[str], bare: list[str]) -> bool:
+    """One name of four or more words before a possessive, or six capitalised words in a row."""
     capitals = 0
     for raw, word in zip(run, bare, strict=True):
         if word in ("and", "&") or word in _ROLE_TITLES or raw.endswith(","):

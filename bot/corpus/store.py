@@ -159,10 +159,6 @@ class CorpusWriter:
             "SELECT id FROM passages WHERE review_id = ? AND ordinal = ?", (review_id, ordinal), default=None
         )
 
-    async def passage_tags(self, passage_id: int) -> set[str]:
-        rows = await self.db.fetchall("SELECT theme FROM passage_themes WHERE passage_id = ?", (passage_id,))
-        return {row[0] for row in rows}
-
     async def override(
         self, *, passage_id: int, theme: str, action: str, actor_id: int, guild_id: int | None
     ) -> bool:

@@ -31,6 +31,7 @@ __all__ = [
     "Film",
     "Theme",
     "ThemeSet",
+    "cast_names",
     "contrast_side",
     "fold_quotes",
     "is_about_other_film",
@@ -40,6 +41,7 @@ __all__ = [
     "theme_for_film",
     "theme_score",
     "themes_for_film",
+    "with_cast",
 ]
 
 
@@ -137,11 +139,13 @@ def theme_score(text: str, theme: Theme) -> float:
     # No cue word or no phrase at all means a score of 0 whatever the weights: skip the per-phrase
     # searches. The cue (a plain word list) first: ~5x cheaper than the phrases' alternation, and every
     # passage is tagged now, refused ones included.
-    if not theme.patterns or not theme.cued(text) or not _any_phrase(theme.patterns).search(folded):
+    cast = theme.cast is not None and theme.cast.search(folded) is not None
+    if not theme.patterns or not theme.cued(text) or not (cast or _any_phrase(theme.patterns).search(folded)):
         return 0.0
     if theme.this_film_only and is_about_other_film(text, theme):
         return 0.0
-    return round(sum(weight for pattern, weight in theme.patterns if pattern.search(folded)), 2)
+    score = sum(weight for pattern, weight in theme.patterns if pattern.search(folded))
+    return round(score + (theme.cast_weight if cast else 0.0), 2)
 
 
 def tag_passage(
@@ -204,3 +208,57 @@ def theme_for_film(
             cache.clear()
         cache[cache_key] = result
     return result
+
+
+# An actor's name as reviews print it: "Paul Newman", "Kristin Scott Thomas", "Richard E. Grant",
+# "Robert De Niro", "Catherine O'Hara", "Benoît Magimel".
+_NAME_WORD = r"(?:[A-ZÀ-Þ][a-zß-ÿ]+(?:['’-][A-ZÀ-Þ]?[a-zß-ÿ]+)?|[A-Z][a-z]?[A-Z][a-z]+|[A-Z]\.)"
+_FULL_NAME = rf"{_NAME_WORD}(?: (?:de |De |van |von |del |da |di |le |La )?{_NAME_WORD}){{1,3}}"
+# Where a review names a film's actors: "(Kristin Scott Thomas)" after a role, "Isabelle Huppert plays
+# Erika", "played by Simon Pegg", "starring Paul Newman", "the actress Sheila Vand".
+_CAST = re.compile(
+    rf"\(({_FULL_NAME})\)"
+    rf"|\b({_FULL_NAME}),? (?:plays|played|co-stars|stars|portrays|voices)\b(?! by\b)"
+    rf"|\b(?:played|portrayed|voiced) by ({_FULL_NAME})"
+    rf"|\b(?:starring|actor|actress) ({_FULL_NAME})"
+)
+
+
+_INTRO_VERB = r"(?:plays|played|co-stars|stars|portrays|voices)"
+
+
+def cast_names(text: str) -> tuple[tuple[str, str], ...]:
+    """(given names, surname) of the actors a review names as cast, in order of first mention, once each:
+    "Kristin Scott Thomas" -> ("Kristin Scott", "Thomas")."""
+    names: dict[str, str] = {}
+    for match in _CAST.finditer(fold_quotes(text)):
+        *given, surname = next(group for group in match.groups() if group).split()
+        if len(surname) > 2 and not surname.endswith("."):
+            names.setdefault(surname, " ".join(given))
+    return tuple((given, surname) for surname, given in names.items())
+
+
+def _mention(given: str, surname: str) -> str:
+    """The surname on its own, as critics write about the acting ("Huppert is extraordinary"), not where
+    the review introduces the actor ("Isabelle Huppert plays Erika", "(Paul Newman)", "played by…")."""
+    return rf"(?<!{re.escape(given)} )\b{re.escape(surname)}\b(?!\)|,? {_INTRO_VERB}\b)"
+
+
+def with_cast(applying: dict[str, Theme], text: str) -> dict[str, Theme]:
+    """The themes for one review whose themes weigh actors' names (cast_weight > 0) count a mention of
+    an actor the review itself names, as La La Land's own section counts "Stone" and "Gosling": a critic
+    who has said "Isabelle Huppert plays Erika" and then writes "Huppert alone is worth the price of
+    admission" is talking about her performance. Names the theme already counts are left to it."""
+    weighted = {key: theme for key, theme in applying.items() if theme.cast_weight > 0}
+    if not weighted:
+        return applying
+    names = cast_names(text)
+    if not names:
+        return applying
+    out = dict(applying)
+    for key, theme in weighted.items():
+        phrases = _any_phrase(theme.patterns)
+        mine = [_mention(given, surname) for given, surname in names if not phrases.search(surname)]
+        if mine:  # case-sensitive: "Stone" the actress, not "stone"
+            out[key] = dataclasses.replace(theme, cast=re.compile("|".join(mine)))
+    return out

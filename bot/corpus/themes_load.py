@@ -27,7 +27,7 @@ from bot.corpus.themes_model import (
 
 _KEY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _REQUIRED = {"name", "description", "spoiler", "phrases", "questions", "debate_question", "contrasts"}
-_OPTIONAL = {"poll_question", "poll_answers", "threshold", "this_film_only", "requires"}
+_OPTIONAL = {"poll_question", "poll_answers", "threshold", "this_film_only", "requires", "cast_weight"}
 _EXTENSION = {"phrases", "questions", "debate_question", "poll_question", "poll_answers", "requires", "description"}
 _FILM_KEYS = {"title", "year", "anchors", "other_films", "themes"}
 _QUOTE_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
@@ -121,6 +121,9 @@ def _build_theme(where: str, key: str, table: Any, film: str | None = None) -> T
     threshold = table.get("threshold", DEFAULT_THRESHOLD)
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or threshold <= 0:
         raise _fail(where, "'threshold' must be a positive number")
+    cast_weight = table.get("cast_weight", 0.0)
+    if isinstance(cast_weight, bool) or not isinstance(cast_weight, (int, float)) or cast_weight < 0:
+        raise _fail(where, "'cast_weight' must be a number of 0 or more")
     poll_question, poll_answers = _poll(where, table)
     templates = Templates(
         _strings(where, "questions", table["questions"], minimum=2),
@@ -142,6 +145,7 @@ def _build_theme(where: str, key: str, table: Any, film: str | None = None) -> T
         threshold=float(threshold),
         requires=_compile(where, table["requires"]) if "requires" in table else None,
         this_film_only=table.get("this_film_only", False) is True,
+        cast_weight=float(cast_weight),
         film=film,
         templates=templates,
     )

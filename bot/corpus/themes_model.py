@@ -83,6 +83,11 @@ class Theme:
     requires: re.Pattern[str] | None = None
     # A passage that names another film (and nothing of this one) never gets this theme.
     this_film_only: bool = False
+    # Weight of a mention of an actor the review itself names ("Isabelle Huppert plays Erika", "(Paul
+    # Newman)"): 0 = actors' names mean nothing to this theme. See themes.with_cast.
+    cast_weight: float = 0.0
+    # Bound per review by themes.with_cast: the surnames of the actors that review names.
+    cast: re.Pattern[str] | None = None
     # Key of the [films.<key>] section for a film-only theme; None = every film.
     film: str | None = None
     # Title of the film this copy was bound to (None = unknown film).
@@ -90,8 +95,11 @@ class Theme:
     templates: Templates | None = field(default=None, compare=False)
 
     def cued(self, text: str) -> bool:
-        """True when the passage contains the theme's required cue word (or none is required)."""
-        return self.requires is None or bool(self.requires.search(fold_quotes(text)))
+        """True when the passage contains the theme's required cue word (or none is required); an actor
+        the review names is a cue for a theme that weighs actors' names."""
+        folded = fold_quotes(text)
+        return (self.requires is None or bool(self.requires.search(folded))
+                or (self.cast is not None and bool(self.cast.search(folded))))
 
     def _templates(self) -> Templates:
         return self.templates or Templates(

@@ -11,18 +11,18 @@ import asyncio
 import logging
 import random
 import weakref
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 
 from bot.core.refusals import MissingBotPermission, UserError
 from bot.core.render import NO_MENTIONS
+from bot.core.services import PostedPrompt
 from bot.core.spoilers import Gate, server_gate
 from bot.core.text import clip, inert
 from bot.corpus import Theme
 from bot.corpus.lookup import FilmScope, film_scope, resolve_theme, scope_themes
-from bot.corpus.passage import Quote, QuoteFilters
+from bot.corpus.passage import Quote, QuoteFilters, RotationKey
 from bot.discussion.render import (
     QuestionEdits,
     RenderedPrompt,
@@ -30,8 +30,7 @@ from bot.discussion.render import (
     render_open_prompt,
     render_prompt,
 )
-from bot.discussion.rotation import Choice, PromptUse, RotationKey, choose_passages, critic_key
-from bot.flags.views import flag_view
+from bot.discussion.rotation import Choice, PromptUse, choose_passages, critic_key
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -62,18 +61,6 @@ __all__ = [
     "prompt_queued",
     "render_prompt",
 ]
-
-
-@dataclass(frozen=True)
-class PostedPrompt:
-    message: discord.Message
-    thread: discord.Thread | None
-    theme_key: str
-    passage_ids: tuple[int, ...]
-    cycle_restarted: bool
-    # Set when the thread could not be opened and the message could not be taken back either: the
-    # prompt is visible (and recorded), without its thread.
-    thread_error: str | None = None
 
 
 # One lock per guild per bot: choose + post + record must not interleave within a server, or two
@@ -291,7 +278,7 @@ async def post_prompt(
             )
         message = await channel.send(
             content=rendered.content or None, embed=rendered.embed, allowed_mentions=mentions,
-            view=flag_view([quote.passage_id for quote in quotes]),  # members flag what reads badly
+            view=bot.flags.flag_view([quote.passage_id for quote in quotes]),  # members flag what reads badly
         )
         thread = None
         thread_error = None

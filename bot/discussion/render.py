@@ -20,11 +20,10 @@ from bot.core.text import (
     quote_block,
 )
 from bot.corpus import Theme
-from bot.corpus.passage import Quote
+from bot.corpus.passage import Quote, is_spoiler
 from bot.corpus.themes import theme_for_film
 from bot.corpus.themes_model import render as fill_film
 from bot.discussion.question import debate_question
-from bot.quotes.render import is_spoiler
 
 QUESTION_MAX = 300
 DISCUSS_EXCERPT_MAX = 1800

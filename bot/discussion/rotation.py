@@ -49,28 +49,6 @@ class Choice:
     disagree: bool = False
 
 
-# How many of a server's latest prompts count as "just seen" (RotationState.recent).
-RECENT_PROMPTS = 30
-
-
-@dataclass(frozen=True)
-class RotationKey:
-    """One rotation: a server's prompts on one theme for one film scope (its posted_prompts rows)."""
-
-    guild_id: int
-    theme: str
-    film_key: str  # films.id as text, '' = every film
-
-
-@dataclass(frozen=True)
-class RotationPick:
-    """A /discuss passage chosen by the store, and the cycle it is recorded in."""
-
-    quote: Quote
-    cycle: int
-    cycle_restarted: bool
-
-
 def critic_key(quote: Quote) -> str:
     """Who wrote it: a named critic across their reviews, else each unattributed review on its own."""
     return critic_key_of(quote.critic, quote.review_id)

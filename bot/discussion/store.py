@@ -8,7 +8,8 @@ from collections.abc import Sequence
 
 from bot.core.db import Database
 from bot.core.time import utc_now_iso
-from bot.discussion.rotation import RECENT_PROMPTS, PromptUse, RotationState
+from bot.corpus.passage import RECENT_PROMPTS
+from bot.discussion.rotation import PromptUse, RotationState
 
 
 class PromptStore:

@@ -6,17 +6,18 @@ what they decide is read from the database by id, never from the message.
 
 from __future__ import annotations
 
-import re
-from typing import Any, Self
+from typing import TYPE_CHECKING
 
 import discord
 
-from bot.core.checks import client_of, require_moderator
-from bot.core.decisions import VERDICTS, decision_button, decision_view
-from bot.core.errors import user_errors
+from bot.core.checks import client_of
+from bot.core.decisions import VERDICTS, DecisionButton, decision_view
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.text import clip, inert, spoiler
 from bot.discussion.suggestion_rules import Suggestion
+
+if TYPE_CHECKING:
+    from bot.client import FilmBot
 
 
 def suggestion_embed(
@@ -39,44 +40,28 @@ def suggestion_embed(
     return embed
 
 
-class SuggestionButton(
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"filmbot:suggest:(?P<action>approve|reject):(?P<id>\d{1,18})",
-):
+class SuggestionButton(DecisionButton, template=r"filmbot:suggest:(?P<action>approve|reject):(?P<id>\d{1,18})"):
     """A moderator approves or rejects one suggested question."""
 
-    def __init__(self, action: str, suggestion_id: int, disabled: bool = False) -> None:
-        super().__init__(decision_button("suggest", action, suggestion_id, disabled))
-        self.action, self.suggestion_id = action, suggestion_id
+    ACTING = "decide on suggested questions"
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(match["action"], int(match["id"]))
+    async def decide(self, bot: FilmBot, moderator: discord.Member) -> Suggestion | None:
+        return await bot.store.suggestions.decide(
+            self.record_id, approve=self.action == "approve", moderator_id=moderator.id, now=bot.now()
+        )
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def show(self, interaction: discord.Interaction, moderator: discord.Member, decided: Suggestion) -> None:
         bot = client_of(interaction)
-        async with user_errors(interaction):
-            moderator = await require_moderator(interaction, "decide on suggested questions")
-            decided = await bot.store.suggestions.decide(
-                self.suggestion_id, approve=self.action == "approve", moderator_id=moderator.id, now=bot.now()
-            )
-            if decided is None:
-                await interaction.response.send_message(
-                    "That suggestion was already decided.", ephemeral=True, allowed_mentions=NO_MENTIONS
-                )
-                return
-            theme = bot.themes.get(decided.theme or "")
-            film = await bot.store.suggestions.film_label(decided.film_id)
-            verdict = VERDICTS[self.action]
-            await interaction.response.edit_message(
-                embed=suggestion_embed(
-                    decided, theme_name=theme.name if theme else None, spoiler_theme=bool(theme and theme.spoiler),
-                    film_label=film, verdict=f"{verdict} by {moderator.display_name}",
-                ),
-                view=suggestion_view(self.suggestion_id, disabled=True), allowed_mentions=NO_MENTIONS,
-            )
+        theme = bot.themes.get(decided.theme or "")
+        film = await bot.store.suggestions.film_label(decided.film_id)
+        verdict = VERDICTS[self.action]
+        await interaction.response.edit_message(
+            embed=suggestion_embed(
+                decided, theme_name=theme.name if theme else None, spoiler_theme=bool(theme and theme.spoiler),
+                film_label=film, verdict=f"{verdict} by {moderator.display_name}",
+            ),
+            view=suggestion_view(self.record_id, disabled=True), allowed_mentions=NO_MENTIONS,
+        )
 
 
 def suggestion_view(suggestion_id: int, *, disabled: bool = False) -> discord.ui.View:

@@ -6,8 +6,9 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.core.closing import CLOSE_LEASE
 from bot.core.time import iso
-from bot.filmnight.reconcile import reconcile
+from bot.filmnight.reconcile import reconcile, recover_claims
 
 if TYPE_CHECKING:
     from bot.filmnight.service import FilmNightService
@@ -40,13 +41,21 @@ class FilmNightJob:
                 self.reconciled = await reconcile(self.service)
             except Exception:
                 log.exception("reconciling screenings with Discord's events failed")
-        for pick_id in await self.service.store.due_picks(now):
+        else:
+            try:  # claims whose lease ended since (their process died): proven sent, or due again
+                await recover_claims(self.service)
+            except Exception:
+                log.exception("recovering orphaned reminder claims failed")
+        shards = self.service.bot.own_shards  # this process's servers only (FILMBOT_SHARD_IDS)
+        for pick_id in await self.service.store.due_picks(now, shards):
             try:
                 await self.service.close_pick(pick_id)
             except Exception:  # one broken pick must not keep the others open
                 log.exception("closing pick %s failed", pick_id)
         # Closed but not announced: a failed attempt's back-off ended, or the bot died in between.
-        for pick_id in await self.service.store.closing.due(iso(now)):
+        for pick_id in await self.service.store.closing.due(iso(now), shards):
+            if not await self.service.store.closing.take(pick_id, iso(now), iso(now + CLOSE_LEASE)):
+                continue  # another process took it first
             try:
                 await self.service.announce_pick(pick_id)
             except Exception:

@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.core.claims import abandoned
 from bot.core.text import inert
 from bot.core.time import from_iso
 from bot.filmnight.rules import Screening
+from bot.filmnight.store import REMINDER_LEASE
 
 if TYPE_CHECKING:
     from bot.filmnight.service import FilmNightService
@@ -31,7 +33,7 @@ async def reconcile(service: FilmNightService) -> bool:
     bot was offline); orphaned claims are settled first. True when each screening could be checked."""
     await recover_claims(service)
     checked = True
-    for screening in await service.store.scheduled():
+    for screening in await service.store.scheduled(service.bot.own_shards):
         guild = service.bot.get_guild(screening.guild_id)
         if guild is None:
             continue  # not in this server (any more): nothing to compare with
@@ -49,16 +51,21 @@ async def reconcile(service: FilmNightService) -> bool:
 
 
 async def recover_claims(service: FilmNightService) -> None:
-    """Reminders claimed by a process that died before settling them. One the channel proves was posted
-    is 'sent'; any other is due again (and skipped there if its moment has passed)."""
-    for screening_id, kind, due_at in await service.store.orphan_claims():
+    """Reminders claimed by a process that died before settling them (core/claims.abandoned: its holder is
+    gone, or its lease ended), in this process's servers. One the channel proves was posted is 'sent'; any
+    other is due again (and skipped there if its moment has passed). Run on every job pass: a claim ages
+    into an orphan at any time."""
+    now = service.bot.now()
+    for screening_id, kind, due_at, claimed_at, holder in await service.store.claims(service.bot.own_shards):
+        if not abandoned(holder, claimed_at, now, REMINDER_LEASE, service.bot.instance):
+            continue  # a live process is sending it
         screening = await service.store.screening(screening_id)
         posted = await _posted(service, screening, kind, from_iso(due_at)) if screening is not None else None
         if posted is not None:
             log.info("reminder %s of screening %s was in fact posted (message %s)", kind, screening_id, posted)
             await service.store.settle_reminder(screening_id, kind, "sent", posted)
         else:
-            await service.store.release_claim(screening_id, kind)
+            await service.store.release_claim(screening_id, kind, claimed_at)
 
 
 async def _posted(service: FilmNightService, screening: Screening, kind: str, since: datetime) -> int | None:

@@ -22,6 +22,7 @@ MIN_CANDIDATES = 2
 MAX_CANDIDATES = 25  # a select menu holds at most 25 options
 DEFAULT_CANDIDATES = 5
 MIN_HOURS = 1
+PICK_METHODS = ("ranked", "single")  # ranked: top 3, instant runoff; single: one choice each
 MAX_HOURS = 168
 DEFAULT_HOURS = 24
 RANKS = 3  # members order their top 3

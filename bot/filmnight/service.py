@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.club.rules import invite_line
 from bot.core import closing
 from bot.core.channels import resolve_channel
 from bot.core.checks import require_channel_id, require_guild
@@ -23,8 +22,7 @@ from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.core.time import from_iso, iso
 from bot.corpus.lookup import FilmScope
-from bot.discussion.post import post_prompt  # the discussion feature's public posting helper
-from bot.filmnight import rules
+from bot.filmnight import gate, rules
 from bot.filmnight.ballot_count import BallotCountJob
 from bot.filmnight.people import reminder_payload
 from bot.filmnight.render import pick_embed, reminder_text, result_embed
@@ -40,10 +38,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-async def invite_ratings(where: discord.abc.Messageable, label: str, screening_id: int) -> None:
-    """The club's rating invitation (bot/club) after the screening, with "I've watched it"; best effort."""
+async def invite_ratings(where: discord.abc.Messageable, invite: str, screening_id: int) -> None:
+    """The club's rating invitation (`bot.club.rating_invite`) after the screening, with "I've watched it";
+    best effort."""
     try:
-        await where.send(invite_line(label) + "\nWatched it? Press the button: `/history` keeps your films.",
+        await where.send(invite + "\nWatched it? Press the button: `/history` keeps your films.",
                          view=watched_view(screening_id), allowed_mentions=NO_MENTIONS)
     except discord.HTTPException:
         log.warning("could not post the rating invitation")
@@ -67,6 +66,14 @@ class FilmNightService:
 
     async def zone(self, guild_id: int) -> str:
         return (await self.bot.store.guilds.get(guild_id)).timezone or self.bot.settings.default_timezone
+
+    # ------------------------------------------------------------------ now showing (bot.now_showing)
+
+    async def current_film(self, guild_id: int) -> FilmScope | None:
+        return await gate.current_film(self.bot.store, guild_id)
+
+    async def film_or_current(self, guild_id: int | None, film: str | None) -> tuple[str | None, bool]:
+        return await gate.film_or_current(self.bot.store, guild_id, film)
 
     # ------------------------------------------------------------------ picks
 
@@ -320,7 +327,7 @@ class FilmNightService:
     # ------------------------------------------------------------------ reminders and the end
 
     async def run_reminders(self, now: datetime) -> None:
-        for screening_id, kind in await self.store.claim_reminders(now):
+        for screening_id, kind in await self.store.claim_reminders(now, self.bot.instance, self.bot.own_shards):
             try:
                 await self.deliver(screening_id, kind)
             except Exception as error:  # noqa: BLE001  (one broken reminder must not hold back the others;
@@ -404,26 +411,27 @@ class FilmNightService:
         return event.user_count
 
     async def after_prompt(self, screening: Screening, channel: discord.TextChannel) -> int:
-        """The ending question, in a thread named as containing spoilers (post_prompt does that)."""
+        """The ending question, in a thread named as containing spoilers (bot.prompts does that)."""
         spoilers = [key for key, theme in self.bot.themes.items() if theme.spoiler]
         for theme in spoilers:
             try:
-                posted = await post_prompt(
-                    self.bot, channel, guild_id=screening.guild_id, theme=theme, film=ref(screening.film_id),
+                posted = await self.bot.prompts.post(
+                    channel, guild_id=screening.guild_id, theme=theme, film=ref(screening.film_id),
                     source=f"screening:{screening.id}",
                 )
             except UserError:
                 continue  # no passages on this theme for this film
-            await invite_ratings(posted.thread or channel, screening.label, screening.id)
+            await invite_ratings(posted.thread or channel, self.bot.club.rating_invite(screening.label), screening.id)
             return posted.message.id
         message = await channel.send(
             f"🎬 Film night is over: **{inert(screening.label, 150)}**. Spoiler talk is open now.",
             allowed_mentions=NO_MENTIONS,
         )
-        await invite_ratings(channel, screening.label, screening.id)
+        await invite_ratings(channel, self.bot.club.rating_invite(screening.label), screening.id)
         return message.id
 
     async def next_due(self) -> datetime | None:
-        moments = [m for m in (await self.store.next_reminder(), await self.store.next_pick_deadline(),
-                               await self.store.closing.next_at()) if m]
+        shards = self.bot.own_shards  # this process's servers only (FILMBOT_SHARD_IDS)
+        moments = [m for m in (await self.store.next_reminder(shards), await self.store.next_pick_deadline(shards),
+                               await self.store.closing.next_at(shards)) if m]
         return min((from_iso(m) for m in moments), default=None)

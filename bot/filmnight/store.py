@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiosqlite
 
 from bot.core.db import Database, GuildsWith, inserted_id
 from bot.core.refusals import UserError
+from bot.core.shards import Shards, owned
 from bot.core.store import AuditStore, CloseStates
 from bot.core.text import clip
-from bot.core.time import iso
+from bot.core.time import from_iso, iso
 from bot.corpus.changes_store import corpus_write
 from bot.filmnight.rules import Entry, FilmName, Pick, Screening
 
+# A claimed reminder not settled this long after its claim was left by a process that died (or hangs): it is
+# then checked against the channel and sent again if it was not (reconcile.recover_claims). A live process
+# settles one within seconds; a holder on this machine that is gone is recognised at once (core/claims).
+REMINDER_LEASE = timedelta(minutes=5)
 SELECT_LABEL_MAX = 100  # Discord's limit on a select option's label: what a pick's menus show
 from bot.films.store import FilmStore
 
@@ -234,12 +239,16 @@ class FilmNightStore:
     async def ballot_count(self, pick_id: int) -> int:
         return int(await self.db.fetchval("SELECT count(*) FROM filmnight_ballots WHERE pick_id = ?", (pick_id,), 0))
 
-    async def next_pick_deadline(self) -> str | None:
-        return await self.db.fetchval("SELECT min(deadline) FROM filmnight_picks WHERE closed_at IS NULL")
+    async def next_pick_deadline(self, shards: Shards | None = None) -> str | None:
+        mine, params = owned(shards)
+        return await self.db.fetchval(
+            f"SELECT min(deadline) FROM filmnight_picks WHERE closed_at IS NULL AND {mine}", params)
 
-    async def due_picks(self, now: datetime) -> list[int]:
+    async def due_picks(self, now: datetime, shards: Shards | None = None) -> list[int]:
+        mine, params = owned(shards)
         rows = await self.db.fetchall(
-            "SELECT id FROM filmnight_picks WHERE closed_at IS NULL AND deadline <= ? ORDER BY deadline", (iso(now),)
+            f"SELECT id FROM filmnight_picks WHERE closed_at IS NULL AND deadline <= ? AND {mine} ORDER BY deadline",
+            (iso(now), *params),
         )
         return [r[0] for r in rows]
 
@@ -402,9 +411,6 @@ class FilmNightStore:
                 (iso(now), screening.guild_id, screening.film_id),
             )
 
-    async def set_interested(self, screening_id: int, interested: int) -> None:
-        await self.db.execute("UPDATE screenings SET interested = ? WHERE id = ?", (interested, screening_id))
-
     async def history(self, guild_id: int, limit: int = 25) -> list[Screening]:
         rows = await self.db.fetchall(
             _SCREENING + " WHERE s.guild_id = ? AND s.status = 'ended' ORDER BY s.starts_at DESC LIMIT ?",
@@ -414,32 +420,40 @@ class FilmNightStore:
 
     # ------------------------------------------------------------------ reminders
 
-    async def scheduled(self) -> list[Screening]:
-        """Every screening still to come (or running), in every server: checked against Discord at start."""
-        rows = await self.db.fetchall(_SCREENING + " WHERE s.status = 'scheduled' ORDER BY s.id")
+    async def scheduled(self, shards: Shards | None = None) -> list[Screening]:
+        """Every screening still to come (or running), in this process's servers: checked against Discord at start."""
+        mine, params = owned(shards, "s.guild_id")
+        rows = await self.db.fetchall(_SCREENING + f" WHERE s.status = 'scheduled' AND {mine} ORDER BY s.id", params)
         return [_screening(r) for r in rows]
 
-    async def next_reminder(self) -> str | None:
-        return await self.db.fetchval("SELECT min(due_at) FROM screening_reminders WHERE status = 'due'")
+    async def next_reminder(self, shards: Shards | None = None) -> str | None:
+        """The next due reminder, or the moment the oldest claim becomes an orphan (claimed_at + lease)."""
+        mine, params = owned(shards, "s.guild_id")
+        due = await self.db.fetchval(
+            "SELECT min(r.due_at) FROM screening_reminders r JOIN screenings s ON s.id = r.screening_id"
+            f" WHERE r.status = 'due' AND {mine}", params)
+        claimed = await self.db.fetchval(
+            "SELECT min(r.claimed_at) FROM screening_reminders r JOIN screenings s ON s.id = r.screening_id"
+            f" WHERE r.status = 'claimed' AND {mine}", params)
+        orphaned = iso(from_iso(claimed) + REMINDER_LEASE) if claimed else None
+        return min((m for m in (due, orphaned) if m), default=None)
 
-    async def claim_reminders(self, now: datetime) -> list[tuple[int, str]]:
-        """Mark every due reminder claimed before anything is sent: a crash can't make one post twice."""
-        async with self.db.transaction() as conn:
-            async with conn.execute(
-                "SELECT screening_id, kind FROM screening_reminders WHERE status = 'due' AND due_at <= ?"
-                " ORDER BY due_at", (iso(now),),
-            ) as cur:
-                due = [(r[0], r[1]) for r in await cur.fetchall()]
-            await conn.execute(
-                "UPDATE screening_reminders SET status = 'claimed' WHERE status = 'due' AND due_at <= ?", (iso(now),)
-            )
-        return due
+    async def claim_reminders(self, now: datetime, by: str, shards: Shards | None = None) -> list[tuple[int, str]]:
+        """Claim each due reminder of this process's servers before anything is sent, one compare-and-swap
+        per row: of two processes that see it due, exactly one gets it, and a crash can't make it post twice."""
+        mine, params = owned(shards, "s.guild_id")
+        rows = await self.db.fetchall(
+            "SELECT r.screening_id, r.kind FROM screening_reminders r JOIN screenings s ON s.id = r.screening_id"
+            f" WHERE r.status = 'due' AND r.due_at <= ? AND {mine} ORDER BY r.due_at", (iso(now), *params),
+        )
+        return [(row[0], row[1]) for row in rows if await self.claim_reminder(row[0], row[1], now, by)]
 
-    async def claim_reminder(self, screening_id: int, kind: str) -> bool:
-        """Claim one reminder now (an event Discord completed early); False if it was claimed already."""
+    async def claim_reminder(self, screening_id: int, kind: str, now: datetime, by: str) -> bool:
+        """Claim one reminder (claimed_at starts its lease); False if another claim got it first."""
         cur = await self.db.execute(
-            "UPDATE screening_reminders SET status = 'claimed' WHERE screening_id = ? AND kind = ? AND status = 'due'",
-            (screening_id, kind),
+            "UPDATE screening_reminders SET status = 'claimed', claimed_at = ?, claimed_by = ?"
+            " WHERE screening_id = ? AND kind = ? AND status = 'due' AND due_at <= ?",
+            (iso(now), by, screening_id, kind, iso(now)),
         )
         return cur.rowcount == 1
 
@@ -461,18 +475,27 @@ class FilmNightStore:
         return int(await self.db.fetchval(
             "SELECT attempts FROM screening_reminders WHERE screening_id = ? AND kind = ?", (screening_id, kind), 0))
 
-    async def orphan_claims(self) -> list[tuple[int, str, str]]:
-        """(screening, kind, due_at) claimed by a process that died before settling them (read at start)."""
+    async def claims(self, shards: Shards | None = None) -> list[tuple[int, str, str, str | None, str | None]]:
+        """(screening, kind, due_at, claimed_at, claimed_by) of every claimed reminder of this process's
+        servers: reconcile.recover_claims settles those whose holder is gone (core/claims.abandoned)."""
+        mine, params = owned(shards, "s.guild_id")
         rows = await self.db.fetchall(
-            "SELECT screening_id, kind, due_at FROM screening_reminders WHERE status = 'claimed' ORDER BY due_at")
-        return [(r[0], r[1], r[2]) for r in rows]
-
-    async def release_claim(self, screening_id: int, kind: str) -> None:
-        """An orphaned claim that was not sent: due again (the job sends it, or skips it if stale)."""
-        await self.db.execute(
-            "UPDATE screening_reminders SET status = 'due' WHERE screening_id = ? AND kind = ? AND status = 'claimed'",
-            (screening_id, kind),
+            "SELECT r.screening_id, r.kind, r.due_at, r.claimed_at, r.claimed_by FROM screening_reminders r"
+            f" JOIN screenings s ON s.id = r.screening_id WHERE r.status = 'claimed' AND {mine} ORDER BY r.due_at",
+            params,
         )
+        return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+    async def release_claim(self, screening_id: int, kind: str, claimed_at: str | None = None) -> bool:
+        """An orphaned claim that was not sent: due again (the job sends it, or skips it if stale). Only the
+        claim that was found orphaned (same claim time): one a live process made since is left alone."""
+        same = "claimed_at IS NULL" if claimed_at is None else "claimed_at = ?"
+        cur = await self.db.execute(
+            "UPDATE screening_reminders SET status = 'due', claimed_at = NULL, claimed_by = NULL"
+            f" WHERE screening_id = ? AND kind = ? AND status = 'claimed' AND {same}",
+            (screening_id, kind) + (() if claimed_at is None else (claimed_at,)),
+        )
+        return cur.rowcount == 1
 
     async def reminder_attempts(self, screening_id: int, kind: str) -> int:
         return int(await self.db.fetchval(

@@ -6,93 +6,62 @@ the state is read from SQLite, so they keep working after a restart.
 
 from __future__ import annotations
 
-import re
-from typing import Any, Self
+from typing import TYPE_CHECKING
 
 import discord
 
-from bot.core.checks import client_of, require_moderator
-from bot.core.decisions import VERDICTS, decision_button
+from bot.core import decisions as core_decisions
+from bot.core import paging as core_paging
+from bot.core.checks import client_of
+from bot.core.decisions import VERDICTS
 from bot.core.decisions import decision_view as shared_decision_view
 from bot.core.errors import user_errors
+from bot.core.persistent import Persistent, persistent_view
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.filmnight.render import pages, pending_embed, watchlist_embed
-from bot.filmnight.rules import RANKS, Pick
+from bot.filmnight.rules import RANKS, Entry, Pick
+
+if TYPE_CHECKING:
+    from bot.client import FilmBot
 
 
 class PageButton(
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"filmbot:filmnight:wl:(?P<guild>\d{1,20}):(?P<page>\d{1,4}):(?P<dir>[pn])",
+    core_paging.PageButton, template=r"filmbot:filmnight:wl:(?P<guild>\d{1,20}):(?P<page>\d{1,4}):(?P<dir>[pn])"
 ):
-    """Previous / next page of the watchlist (read fresh from SQLite on every click)."""
-
-    def __init__(self, guild_id: int, page: int, direction: str, disabled: bool = False) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="◀ Previous" if direction == "p" else "Next ▶",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"filmbot:filmnight:wl:{guild_id}:{page}:{direction}",
-                disabled=disabled,
-            )
-        )
-        self.guild_id, self.page = guild_id, page
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["guild"]), int(match["page"]), match["dir"])
+    """Previous / next page of the watchlist (read fresh from SQLite on every click); the key is the server."""
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = client_of(interaction)
-        entries = await bot.store.filmnight.entries(self.guild_id)
+        entries = await bot.store.filmnight.entries(self.key)
         page = min(self.page, pages(len(entries)) - 1)
         await interaction.response.edit_message(
-            embed=watchlist_embed(entries, page), view=watchlist_view(self.guild_id, page, len(entries)),
+            embed=watchlist_embed(entries, page), view=watchlist_view(self.key, page, len(entries)),
             allowed_mentions=NO_MENTIONS,
         )
 
 
 def watchlist_view(guild_id: int, page: int, total: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(PageButton(guild_id, max(0, page - 1), "p", disabled=page <= 0))
-    view.add_item(PageButton(guild_id, page + 1, "n", disabled=page + 1 >= pages(total)))
-    return view
+    return PageButton.pager(guild_id, page, pages(total))
 
 
 class DecisionButton(
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"filmbot:filmnight:(?P<action>approve|reject):(?P<entry>\d{1,18})",
+    core_decisions.DecisionButton, template=r"filmbot:filmnight:(?P<action>approve|reject):(?P<entry>\d{1,18})"
 ):
     """A moderator approves or rejects a pending watchlist suggestion (in the log channel)."""
 
-    def __init__(self, action: str, entry_id: int, disabled: bool = False) -> None:
-        super().__init__(decision_button("filmnight", action, entry_id, disabled))
-        self.action, self.entry_id = action, entry_id
+    ACTING = "approve watchlist suggestions"
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(match["action"], int(match["entry"]))
+    async def decide(self, bot: FilmBot, moderator: discord.Member) -> Entry | None:
+        return await bot.store.filmnight.decide(self.record_id, self.action == "approve", moderator.id)
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        bot = client_of(interaction)
-        async with user_errors(interaction):
-            moderator = await require_moderator(interaction, "approve watchlist suggestions")
-            entry = await bot.store.filmnight.decide(self.entry_id, self.action == "approve", moderator.id)
-            if entry is None:
-                await interaction.response.send_message(
-                    "That suggestion was already decided.", ephemeral=True, allowed_mentions=NO_MENTIONS
-                )
-                return
-            verdict = VERDICTS[self.action]
-            await interaction.response.edit_message(
-                content=f"**{inert(entry.label, 150)}** {verdict} by {moderator.mention}.",
-                embed=pending_embed(entry, verdict),  # no longer "awaiting approval"
-                view=decision_view(self.entry_id, disabled=True), allowed_mentions=NO_MENTIONS,
-            )
+    async def show(self, interaction: discord.Interaction, moderator: discord.Member, decided: Entry) -> None:
+        verdict = VERDICTS[self.action]
+        await interaction.response.edit_message(
+            content=f"**{inert(decided.label, 150)}** {verdict} by {moderator.mention}.",
+            embed=pending_embed(decided, verdict),  # no longer "awaiting approval"
+            view=decision_view(self.record_id, disabled=True), allowed_mentions=NO_MENTIONS,
+        )
 
 
 def decision_view(entry_id: int, *, disabled: bool = False) -> discord.ui.View:
@@ -100,8 +69,9 @@ def decision_view(entry_id: int, *, disabled: bool = False) -> discord.ui.View:
 
 
 class RankSelect(
-    discord.ui.DynamicItem[discord.ui.Select],
+    Persistent[discord.ui.Select],
     template=r"filmbot:filmnight:rank:(?P<pick>\d{1,18})(?::(?P<prefix>\d{1,2}(?:-\d{1,2})?))?",
+    parse={"prefix": lambda text: tuple(int(x) for x in text.split("-"))},
 ):
     """One step of a ballot: the public menu picks the 1st choice, private follow-ups the 2nd and 3rd.
 
@@ -111,27 +81,19 @@ class RankSelect(
 
     def __init__(self, pick_id: int, prefix: tuple[int, ...] = (), labels: tuple[str, ...] = ("?",),
                  disabled: bool = False) -> None:
-        suffix = (":" + "-".join(map(str, prefix))) if prefix else ""
         options = [
             discord.SelectOption(label=clip(label, 100), value=str(n))
             for n, label in enumerate(labels, start=1) if n not in prefix
         ][:25]
         super().__init__(
             discord.ui.Select(
-                custom_id=f"filmbot:filmnight:rank:{pick_id}{suffix}",
+                custom_id=self.id_for(pick_id, "-".join(map(str, prefix))),
                 placeholder=("Your 1st choice" if not prefix else f"Your {ordinal(len(prefix) + 1)} choice (optional)"),
                 options=options or [discord.SelectOption(label="?", value="0")],
                 disabled=disabled,
             )
         )
         self.pick_id, self.prefix = pick_id, prefix
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        prefix = tuple(int(x) for x in match["prefix"].split("-")) if match["prefix"] else ()
-        return cls(int(match["pick"]), prefix)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = client_of(interaction)
@@ -146,18 +108,14 @@ def ordinal(n: int) -> str:
 
 
 def pick_view(pick: Pick, *, disabled: bool) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(RankSelect(pick.id, (), tuple(label for _, label in pick.candidates), disabled))
-    return view
+    return persistent_view(RankSelect(pick.id, (), tuple(label for _, label in pick.candidates), disabled))
 
 
 def next_rank_view(pick: Pick, prefix: tuple[int, ...]) -> discord.ui.View | None:
     """The private menu for the next choice, or None when the ballot is full."""
     if len(prefix) >= min(RANKS, pick.ranks, len(pick.candidates)):
         return None
-    view = discord.ui.View(timeout=None)
-    view.add_item(RankSelect(pick.id, prefix, tuple(label for _, label in pick.candidates)))
-    return view
+    return persistent_view(RankSelect(pick.id, prefix, tuple(label for _, label in pick.candidates)))
 
 
 DYNAMIC_ITEMS = (PageButton, DecisionButton, RankSelect)

@@ -6,34 +6,27 @@ Custom ids carry only ids (`filmbot:watched:<screening>`, `filmbot:watched:spoil
 
 from __future__ import annotations
 
-import re
-from typing import Any, Self
-
 import discord
 
 from bot.core.checks import client_of, require_guild
 from bot.core.errors import user_errors
+from bot.core.paging import PageButton
+from bot.core.persistent import Persistent, persistent_view
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.time import from_iso
 from bot.filmnight.people import history_embed, record_watch, spoiler_text
 
 
-class WatchedButton(discord.ui.DynamicItem[discord.ui.Button], template=r"filmbot:watched:(?P<screening>\d{1,18})"):
+class WatchedButton(Persistent[discord.ui.Button], template=r"filmbot:watched:(?P<screening>\d{1,18})"):
     """Under the after-screening post: the presser watched this film night's film (counted once)."""
 
     def __init__(self, screening_id: int) -> None:
         super().__init__(discord.ui.Button(
             label="I've watched it", emoji="🎬", style=discord.ButtonStyle.success,
-            custom_id=f"filmbot:watched:{screening_id}",
+            custom_id=self.id_for(screening_id),
         ))
         self.screening_id = screening_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["screening"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = client_of(interaction)
@@ -47,22 +40,16 @@ class WatchedButton(discord.ui.DynamicItem[discord.ui.Button], template=r"filmbo
                 text, view=spoilers_view(screening.film_id), ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
-class SpoilersButton(discord.ui.DynamicItem[discord.ui.Button],
+class SpoilersButton(Persistent[discord.ui.Button],
                      template=r"filmbot:watched:spoilers:(?P<film>\d{1,18})"):
     """Only for a member who recorded the film: its spoiler passages, privately, whatever the club's gate."""
 
     def __init__(self, film_id: int) -> None:
         super().__init__(discord.ui.Button(
             label="Show me its spoilers", emoji="🔓", style=discord.ButtonStyle.secondary,
-            custom_id=f"filmbot:watched:spoilers:{film_id}",
+            custom_id=self.id_for(film_id),
         ))
         self.film_id = film_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["film"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = client_of(interaction)
@@ -76,51 +63,30 @@ class SpoilersButton(discord.ui.DynamicItem[discord.ui.Button],
 
 
 def watched_view(screening_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(WatchedButton(screening_id))
-    return view
+    return persistent_view(WatchedButton(screening_id))
 
 
 def spoilers_view(film_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(SpoilersButton(film_id))
-    return view
+    return persistent_view(SpoilersButton(film_id))
 
 
-class HistoryPage(discord.ui.DynamicItem[discord.ui.Button],
-                  template=r"filmbot:history:(?P<user>\d{1,20}):(?P<page>\d{1,4}):(?P<dir>[pn])"):
-    """Previous / next page of a member's /history (read fresh on every press)."""
-
-    def __init__(self, user_id: int, page: int, direction: str, disabled: bool = False) -> None:
-        super().__init__(discord.ui.Button(
-            label="◀ Previous" if direction == "p" else "Next ▶", style=discord.ButtonStyle.secondary,
-            custom_id=f"filmbot:history:{user_id}:{page}:{direction}", disabled=disabled,
-        ))
-        self.user_id, self.page = user_id, page
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["user"]), int(match["page"]), match["dir"])
+class HistoryPage(PageButton, template=r"filmbot:history:(?P<user>\d{1,20}):(?P<page>\d{1,4}):(?P<dir>[pn])"):
+    """Previous / next page of a member's /history (read fresh on every press); the key is the member."""
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = client_of(interaction)
         async with user_errors(interaction):
             guild = require_guild(interaction)
-            user = guild.get_member(self.user_id) or await bot.fetch_user(self.user_id)
+            user = guild.get_member(self.key) or await bot.fetch_user(self.key)
             embed, page, pages = await history_embed(bot, guild, user, self.page)
             await interaction.response.edit_message(
-                embed=embed, view=history_view(self.user_id, page, pages), allowed_mentions=NO_MENTIONS)
+                embed=embed, view=history_view(self.key, page, pages), allowed_mentions=NO_MENTIONS)
 
 
 def history_view(user_id: int, page: int, pages: int) -> discord.ui.View | None:
     if pages <= 1:
         return None
-    view = discord.ui.View(timeout=None)
-    view.add_item(HistoryPage(user_id, max(0, page - 1), "p", disabled=page <= 0))
-    view.add_item(HistoryPage(user_id, page + 1, "n", disabled=page + 1 >= pages))
-    return view
+    return HistoryPage.pager(user_id, page, pages)
 
 
 DYNAMIC_ITEMS = (WatchedButton, SpoilersButton, HistoryPage)

@@ -10,6 +10,7 @@ from typing import Any
 import aiosqlite
 
 from bot.core.db import Database, inserted_id
+from bot.core.generation_store import CorpusGeneration
 from bot.films.rules import (
     FILM_COLUMNS,
     METADATA_FIELDS,
@@ -84,7 +85,12 @@ class FilmStore:
         if values:
             columns = ", ".join(f"{name} = ?" for name in values)
             try:
-                await self.db.execute(f"UPDATE films SET {columns} WHERE id = ?", (*values.values(), film_id))
+                if "year" in values:  # a label ('Title (Year)') changes: other processes' caches must follow
+                    async with self.db.transaction() as conn:
+                        await CorpusGeneration.bump(conn)
+                        await conn.execute(f"UPDATE films SET {columns} WHERE id = ?", (*values.values(), film_id))
+                else:
+                    await self.db.execute(f"UPDATE films SET {columns} WHERE id = ?", (*values.values(), film_id))
             except sqlite3.IntegrityError as error:
                 raise ValueError(f"film {film_id}: {error}") from error
             finally:
@@ -117,11 +123,6 @@ class FilmStore:
             )
             found += [_film(r) for r in rows]
         return found
-
-    async def ensure_id(self, title: str, year: int | None, *, strict: bool = True) -> int:
-        """`ensure` in its own transaction."""
-        async with self.db.transaction() as conn:
-            return await self.ensure(conn, title, year, strict=strict)
 
     @staticmethod
     async def ensure(conn: aiosqlite.Connection, title: str, year: int | None, *, strict: bool = True) -> int:

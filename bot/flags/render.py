@@ -8,9 +8,8 @@ from bot.core.render import FILM_CLUB_COLOUR
 from bot.core.spoilers import Gate
 from bot.core.text import attribution_line, clip, film_label, inert, quote_block
 from bot.corpus import Theme
-from bot.corpus.passage import Quote
+from bot.corpus.passage import Quote, is_spoiler
 from bot.flags.rules import CORPUS_WIDE, Decision, FlaggedPassage, Marks, Reason, count_line, pages
-from bot.quotes.render import is_spoiler
 
 
 def passage_label(quote: Quote) -> str:

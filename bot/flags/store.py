@@ -65,7 +65,8 @@ class FlagStore:
         """(passages with open flags in this server, one page of them: most flagged first, then oldest)."""
         total = int(await self.db.fetchval(f"SELECT count(DISTINCT passage_id) {_OPEN}", (guild_id,), default=0))
         rows = await self.db.fetchall(
-            f"SELECT passage_id, sum(reason = 'reads_badly'), sum(reason = 'wrong_film'), sum(reason = 'spoiler')"
+            "SELECT passage_id, count(CASE WHEN reason = 'reads_badly' THEN 1 END),"
+            " count(CASE WHEN reason = 'wrong_film' THEN 1 END), count(CASE WHEN reason = 'spoiler' THEN 1 END)"
             f" {_OPEN} GROUP BY passage_id ORDER BY count(*) DESC, min(at), passage_id LIMIT ? OFFSET ?",
             (guild_id, size, page * size),
         )

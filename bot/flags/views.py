@@ -8,20 +8,20 @@ time: a member who crafts a moderator's custom id is refused and nothing is writ
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING
 
 import discord
 
 from bot.core.checks import client_of, interaction_data, require_guild, require_moderator
 from bot.core.errors import user_errors
+from bot.core.paging import prev_next
+from bot.core.persistent import Persistent, persistent_view
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.spoilers import server_gate
-from bot.corpus.passage import Quote
+from bot.corpus.passage import Quote, is_spoiler
 from bot.flags.render import decision_text, passage_card, passage_label, queue_embed, trim_option, trim_prompt
 from bot.flags.rules import FLAGS_PER_HOUR, QUEUE_PAGE, Decision, Reason, pages, trim_choices
-from bot.quotes.render import is_spoiler
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -37,20 +37,14 @@ async def _quote(bot: FilmBot, passage_id: int) -> Quote:
     return quote
 
 
-class FlagButton(discord.ui.DynamicItem[discord.ui.Button], template=r"filmbot:flag:(?P<passage>\d{1,18})"):
+class FlagButton(Persistent[discord.ui.Button], template=r"filmbot:flag:(?P<passage>\d{1,18})"):
     """🚩 Flag: a member tells the moderators a passage reads badly, names the wrong film or spoils."""
 
     def __init__(self, passage_id: int, label: str = "Flag") -> None:
         super().__init__(discord.ui.Button(
-            label=label, emoji="🚩", style=discord.ButtonStyle.secondary, custom_id=f"filmbot:flag:{passage_id}",
+            label=label, emoji="🚩", style=discord.ButtonStyle.secondary, custom_id=self.id_for(passage_id),
         ))
         self.passage_id = passage_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["passage"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = client_of(interaction)
@@ -67,9 +61,7 @@ class FlagButton(discord.ui.DynamicItem[discord.ui.Button], template=r"filmbot:f
                 )
             if await bot.store.flags.recent(interaction.user.id) >= FLAGS_PER_HOUR:
                 raise UserError(LIMITED)
-            view = discord.ui.View(timeout=None)
-            for choice in Reason:
-                view.add_item(ReasonButton(self.passage_id, choice))
+            view = persistent_view(*(ReasonButton(self.passage_id, choice) for choice in Reason))
             await interaction.response.send_message(
                 f"What is wrong with **{passage_label(quote)}**? {_ANONYMOUS}",
                 view=view, ephemeral=True, allowed_mentions=NO_MENTIONS,
@@ -77,24 +69,19 @@ class FlagButton(discord.ui.DynamicItem[discord.ui.Button], template=r"filmbot:f
 
 
 class ReasonButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    Persistent[discord.ui.Button],
     template=r"filmbot:flag:reason:(?P<passage>\d{1,18}):(?P<reason>reads_badly|wrong_film|spoiler)",
+    parse={"reason": Reason},
 ):
     """One of the private reasons; the flag is written only here, once per member per passage."""
 
     def __init__(self, passage_id: int, reason: Reason) -> None:
         super().__init__(discord.ui.Button(
             label=reason.label, style=discord.ButtonStyle.danger if reason is Reason.SPOILER
-            else discord.ButtonStyle.secondary, custom_id=f"filmbot:flag:reason:{passage_id}:{reason.value}",
+            else discord.ButtonStyle.secondary, custom_id=self.id_for(passage_id, reason),
         ))
         self.passage_id = passage_id
         self.reason = reason
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["passage"]), Reason(match["reason"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = client_of(interaction)
@@ -139,8 +126,9 @@ async def queue_page(bot: FilmBot, guild_id: int, page: int) -> tuple[discord.Em
         for decision in (Decision.HIDE, Decision.KEEP, Decision.SPOILER, Decision.TRIM):
             view.add_item(DecideButton(decision, entry.passage_id, page, number=row + 1, row=row))
     if pages(total) > 1:
-        view.add_item(PageButton(page - 1, "Prev", disabled=page == 0))
-        view.add_item(PageButton(page + 1, "Next", disabled=page + 1 >= pages(total)))
+        for button in prev_next(lambda target, way, off: PageButton(target, "Next" if way == "n" else "Prev", disabled=off),
+                                page, pages(total)):
+            view.add_item(button)
     return queue_embed(total, page, entries, bot.themes, await server_gate(bot.store, guild_id, bot.themes)), view
 
 
@@ -149,8 +137,9 @@ _DECIDE_STYLES = {Decision.HIDE: discord.ButtonStyle.danger, Decision.KEEP: disc
 
 
 class DecideButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    Persistent[discord.ui.Button],
     template=r"filmbot:flag:decide:(?P<decision>hide|keep|spoiler|trim):(?P<passage>\d{1,18}):(?P<page>\d{1,6})",
+    parse={"decision": Decision},
 ):
     """Hide / Keep / Mark spoiler / Trim for one queued passage (moderators only, checked on click)."""
 
@@ -158,15 +147,9 @@ class DecideButton(
         label = _DECIDE_LABELS[decision] + (f" {number}" if number else "")
         super().__init__(discord.ui.Button(
             label=label, style=_DECIDE_STYLES.get(decision, discord.ButtonStyle.secondary),
-            custom_id=f"filmbot:flag:decide:{decision.value}:{passage_id}:{page}",
+            custom_id=self.id_for(decision, passage_id, page),
         ), row=row)
         self.decision, self.passage_id, self.page = decision, passage_id, page
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(Decision(match["decision"]), int(match["passage"]), int(match["page"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = client_of(interaction)
@@ -181,21 +164,15 @@ class DecideButton(
             await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
-class PageButton(discord.ui.DynamicItem[discord.ui.Button], template=r"filmbot:flag:page:(?P<page>-?\d{1,6})"):
+class PageButton(Persistent[discord.ui.Button], template=r"filmbot:flag:page:(?P<page>-?\d{1,6})"):
     """Prev / Next through the queue (moderators only)."""
 
     def __init__(self, page: int, label: str = "Next", *, disabled: bool = False) -> None:
         super().__init__(discord.ui.Button(
             label=label, style=discord.ButtonStyle.secondary, disabled=disabled,
-            custom_id=f"filmbot:flag:page:{page}",
+            custom_id=self.id_for(page),
         ), row=4)
         self.page = page
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["page"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = client_of(interaction)
@@ -221,27 +198,20 @@ async def open_trim(interaction: discord.Interaction, passage_id: int) -> None:
     select = TrimSelect(passage_id, [
         discord.SelectOption(label=trim_option(n, s, hidden), value=str(n - 1)) for n, s in enumerate(sentences, 1)
     ])
-    view = discord.ui.View(timeout=None)
-    view.add_item(select)
+    view = persistent_view(select)
     await interaction.response.send_message(
         trim_prompt(passage_label(quote), sentences, hidden), view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
     )
 
 
-class TrimSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"filmbot:flag:trimto:(?P<passage>\d{1,18})"):
+class TrimSelect(Persistent[discord.ui.Select], template=r"filmbot:flag:trimto:(?P<passage>\d{1,18})"):
     """Keep one sentence of a passage (moderators only); the choice is re-read from the passage's text."""
 
     def __init__(self, passage_id: int, options: list[discord.SelectOption] | None = None) -> None:
         super().__init__(discord.ui.Select(
-            placeholder="Keep this sentence…", custom_id=f"filmbot:flag:trimto:{passage_id}", options=options or [],
+            placeholder="Keep this sentence…", custom_id=self.id_for(passage_id), options=options or [],
         ))
         self.passage_id = passage_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["passage"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = client_of(interaction)

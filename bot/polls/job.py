@@ -7,6 +7,7 @@ from collections.abc import Awaitable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.core.closing import CLOSE_LEASE
 from bot.core.time import iso
 
 if TYPE_CHECKING:
@@ -24,17 +25,20 @@ class PollDeadlineJob:
         self.service = service
 
     async def next_due(self) -> datetime | None:
-        store = self.service.bot.store.polls
-        times = [datetime.fromisoformat(t) for t in (await store.next_deadline(), await store.next_closing_at()) if t]
+        store, shards = self.service.bot.store.polls, self.service.bot.own_shards
+        times = [datetime.fromisoformat(t) for t in (await store.next_deadline(shards),
+                                                       await store.next_closing_at(shards)) if t]
         return min(times, default=None)
 
     async def run_due(self, now: datetime) -> None:
-        store = self.service.bot.store.polls
-        for poll_id in await store.due(iso(now)):
-            await self._guarded(self.service.close_poll(poll_id, closed_by=None), poll_id)
-        # Closed but not announced: a failed attempt's back-off ended, or the bot died in between.
-        for poll_id in await store.closing_due(iso(now)):
-            await self._guarded(self.service.announce(poll_id), poll_id)
+        store, shards = self.service.bot.store.polls, self.service.bot.own_shards  # this process's servers
+        for poll_id in await store.due(iso(now), shards):
+            await self._guarded(self.service.close_poll(poll_id, closed_by=None), poll_id)  # closes at most once
+        # Closed but not announced: a failed attempt's back-off ended, or the bot died in between. Each is
+        # taken (a lease in the database) first, so of two processes that see it due only one announces.
+        for poll_id in await store.closing_due(iso(now), shards):
+            if await store.closing.take(poll_id, iso(now), iso(now + CLOSE_LEASE)):
+                await self._guarded(self.service.announce(poll_id), poll_id)
 
     async def _guarded(self, work: Awaitable[object], poll_id: int) -> None:
         try:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.club.service import critics_vs_club_fields
 from bot.core import closing
 from bot.core.channels import member_can_view, resolve_channel
 from bot.core.checks import require_channel_id, require_guild
@@ -297,7 +296,7 @@ class PollService:
         embed = poll_embed(poll, counts, voters, closed=True, announce=True)
         if poll.message_id:
             embed.add_field(name="Poll", value=f"[Jump to the poll]({logic.jump_url(poll)})")
-        for name, value in await critics_vs_club_fields(self.bot, poll, counts):  # theme polls only
+        for name, value in await self.bot.club.critics_vs_club_fields(poll, counts):  # theme polls only
             embed.add_field(name=name, value=value, inline=False)
         message = await channel.send(embed=embed, allowed_mentions=NO_MENTIONS)
         await self.bot.store.polls.set_results_message(poll.id, message.id)

@@ -8,6 +8,7 @@ from typing import Any
 import aiosqlite
 
 from bot.core.db import Database
+from bot.core.shards import Shards, owned
 from bot.core.store import CloseStates
 from bot.polls.rules import Poll, Tally, VoteOutcome
 
@@ -112,12 +113,15 @@ class PollStore:
         )
         return [_poll(row, ()) for row in rows]
 
-    async def next_deadline(self) -> str | None:
-        return await self.db.fetchval("SELECT MIN(deadline) FROM polls WHERE closed_at IS NULL")
+    async def next_deadline(self, shards: Shards | None = None) -> str | None:
+        mine, params = owned(shards)
+        return await self.db.fetchval(f"SELECT MIN(deadline) FROM polls WHERE closed_at IS NULL AND {mine}", params)
 
-    async def due(self, now_iso: str) -> list[int]:
+    async def due(self, now_iso: str, shards: Shards | None = None) -> list[int]:
+        mine, params = owned(shards)
         rows = await self.db.fetchall(
-            "SELECT id FROM polls WHERE closed_at IS NULL AND deadline <= ? ORDER BY deadline, id", (now_iso,)
+            f"SELECT id FROM polls WHERE closed_at IS NULL AND deadline <= ? AND {mine} ORDER BY deadline, id",
+            (now_iso, *params),
         )
         return [row[0] for row in rows]
 
@@ -192,15 +196,12 @@ class PollStore:
         """The results are out: the poll is announced, its closing finished."""
         await self.closing.announced(poll_id, message_id)
 
-    async def closing_due(self, now_iso: str) -> list[int]:
+    async def closing_due(self, now_iso: str, shards: Shards | None = None) -> list[int]:
         """Closed polls whose announcement is due (first try, a retry, or left over by a restart)."""
-        return await self.closing.due(now_iso)
+        return await self.closing.due(now_iso, shards)
 
-    async def next_closing_at(self) -> str | None:
-        return await self.closing.next_at()
-
-    async def close_state(self, poll_id: int) -> str | None:
-        return await self.closing.state(poll_id)
+    async def next_closing_at(self, shards: Shards | None = None) -> str | None:
+        return await self.closing.next_at(shards)
 
     async def results_message(self, poll_id: int) -> int | None:
         """The id of the poll's results message, None while none was posted."""

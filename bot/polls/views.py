@@ -6,13 +6,11 @@ buttons keep working after a restart. Votes go to the bot's PollService (`bot.po
 
 from __future__ import annotations
 
-import re
-from typing import Any, Self
-
 import discord
 
 from bot.core.checks import client_of
 from bot.core.errors import user_errors
+from bot.core.persistent import Persistent
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR
 from bot.core.text import clip
@@ -29,7 +27,7 @@ def poll_embed(
 
 
 class VoteButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    Persistent[discord.ui.Button],
     template=r"filmbot:poll:vote:(?P<poll>\d{1,18}):(?P<option>\d{1,2})",
 ):
     """One option of a button poll (≤ 5 options); votes live in SQLite, so restarts change nothing."""
@@ -39,18 +37,12 @@ class VoteButton(
             discord.ui.Button(
                 label=clip(label, logic.BUTTON_OPTION_MAX),
                 style=discord.ButtonStyle.secondary,
-                custom_id=f"filmbot:poll:vote:{poll_id}:{option_id}",
+                custom_id=self.id_for(poll_id, option_id),
                 disabled=disabled,
             )
         )
         self.poll_id = poll_id
         self.option_id = option_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["poll"]), int(match["option"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = client_of(interaction)
@@ -59,14 +51,14 @@ class VoteButton(
 
 
 class VoteSelect(
-    discord.ui.DynamicItem[discord.ui.Select], template=r"filmbot:poll:select:(?P<poll>\d{1,18})"
+    Persistent[discord.ui.Select], template=r"filmbot:poll:select:(?P<poll>\d{1,18})"
 ):
     """A button poll with more than 5 options: each pick acts exactly like clicking that option."""
 
     def __init__(self, poll_id: int, options: tuple[str, ...] = ("?",), disabled: bool = False) -> None:
         super().__init__(
             discord.ui.Select(
-                custom_id=f"filmbot:poll:select:{poll_id}",
+                custom_id=self.id_for(poll_id),
                 placeholder="Vote: pick an option (pick your choice again to remove it)",
                 options=[
                     discord.SelectOption(label=clip(label, logic.BUTTON_OPTION_MAX), value=str(number))
@@ -76,12 +68,6 @@ class VoteSelect(
             )
         )
         self.poll_id = poll_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["poll"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = client_of(interaction)

@@ -8,7 +8,7 @@ from bot.core.films import unattributed_label
 from bot.core.render import FILM_CLUB_COLOUR
 from bot.core.text import attribution_line, clip, film_label, inert, quote_block
 from bot.corpus import Theme
-from bot.corpus.passage import Quote
+from bot.corpus.passage import Quote, is_spoiler
 
 # Why the passage's own text was found to spoil (bot/corpus/reasons.py SpoilerReason keys), as the
 # embed says it: never the spoiler itself.
@@ -18,17 +18,6 @@ _TEXT_REASONS = {
     "after_warning": "the review warned of spoilers before it",
     "ending_theme": "it is about the ending",
 }
-
-
-def is_spoiler(quote: Quote, themes: dict[str, Theme]) -> bool:
-    """Hidden when the review spoils throughout, a moderator marked the passage, the passage's text was
-    found to give the ending away (its stored spoiler reason), or it carries a spoiler theme."""
-    return (
-        quote.review_spoiler
-        or quote.marked_spoiler
-        or quote.spoiler_reason is not None
-        or any(themes[t].spoiler for t in quote.themes if t in themes)
-    )
 
 
 def quote_embed(quote: Quote, themes: dict[str, Theme]) -> discord.Embed:

@@ -18,10 +18,18 @@ from bot.core.sample_store import LIST_CAP, IdSet, pick_ids, theme_numbered
 from bot.core.spoilers import Gate
 from bot.core.text import NameIndex, film_label
 from bot.corpus.changes_store import log_of
-from bot.corpus.passage import SEARCH_CANDIDATES, Quote, QuoteFilters
-from bot.discussion.rotation import RECENT_PROMPTS, RotationKey, RotationPick
+from bot.corpus.filter_store import critic_clause, film_clause
+from bot.corpus.passage import (
+    RECENT_PROMPTS,
+    SEARCH_CANDIDATES,
+    Quote,
+    QuoteFilters,
+    RotationKey,
+    RotationPick,
+)
 from bot.films.rules import norm_key, parse_ref
 from bot.quotes import fts
+from bot.quotes.search_store import BY_DIALECT
 from bot.quotes.summary import Summary, film_order
 
 # A trimmed passage is quoted as the one sentence a moderator kept (m: its passage_marks row, if any).
@@ -37,27 +45,11 @@ _THEME_CLAUSE = "p.id IN (SELECT passage_id FROM passage_themes WHERE theme = ?)
 _THEME_PROBE = "EXISTS (SELECT 1 FROM passage_themes pt WHERE pt.passage_id = p.id AND pt.theme = ?)"
 # A tag of a quotable passage (passage_themes holds every passage's tags since issue 28).
 _QUOTABLE_TAG = "EXISTS (SELECT 1 FROM passages q WHERE q.id = t.passage_id AND q.quotable = 1)"
-_FTS_CLAUSE = "p.id IN (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?)"
 _MARKS = "LEFT JOIN passage_marks m ON m.passage_id = p.id"
 _QUOTE_FROM = f"FROM passages p JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id {_MARKS}"
 def _visible(column: str) -> str:
     """Not hidden by a moderator: one primary-key probe of passage_marks per candidate row."""
     return f"NOT EXISTS (SELECT 1 FROM passage_marks h WHERE h.passage_id = {column} AND h.hidden = 1)"
-
-
-# A film filter is the explicit `film:<id>` (bot/films/rules.py) or a typed 'Title (Year)' / title,
-# matched on the catalogue key (NFC, casefold, one article rule): digits alone are always a title.
-def film_clause(film: str) -> tuple[str, list[Any]]:
-    """Match a film by explicit reference, 'Title (Year)' or title (its catalogue key)."""
-    film_id = parse_ref(film)
-    if film_id is not None:
-        return "f.id = ?", [film_id]
-    text = film.strip()
-    by_key = "f.id IN (SELECT id FROM films WHERE norm_key = ?"
-    match = TITLE_YEAR.match(text)
-    if match:
-        return f"{by_key} AND year = ?)", [norm_key(match["title"]), int(match["year"])]
-    return f"{by_key})", [norm_key(text)]
 
 
 def gate_clause(column: str, gate: Gate) -> tuple[str, list[Any]]:
@@ -74,17 +66,6 @@ def gate_clause(column: str, gate: Gate) -> tuple[str, list[Any]]:
         " OR EXISTS (SELECT 1 FROM passage_marks gm WHERE gm.passage_id = gp.id AND gm.spoiler = 1)))"
     )
     return sql, [gate.film_id, json.dumps(list(gate.spoiler_themes))]
-
-
-def critic_clause(critic: str) -> tuple[str, list[Any]]:
-    """Match a critic or outlet by name, or an unattributed review by its label."""
-    unattributed, review_id = unattributed_target(critic)
-    if unattributed:
-        if review_id is not None:
-            return "(r.critic IS NULL AND r.id = ?)", [review_id]
-        return "r.critic IS NULL", []
-    name = critic.strip().casefold()
-    return "r.id IN (SELECT id FROM reviews WHERE casefold(critic) = ? OR casefold(outlet) = ?)", [name, name]
 
 
 # How many passages /discuss and /debate look at: a pool up to POOL_EXACT is loaded whole (the
@@ -107,6 +88,7 @@ T = TypeVar("T")
 class QuoteStore:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._search = BY_DIALECT[db.dialect]  # full text: FTS5 or tsvector (search_store.py)
         self._summary = Summary(-1)
         self._loads: dict[tuple[int, str], asyncio.Future[Any]] = {}
 
@@ -179,10 +161,9 @@ class QuoteStore:
             clauses.append(_THEME_PROBE if scoped else _THEME_CLAUSE)
             params.append(filters.theme)
         if filters.about:
-            expression = fts.match_expression(filters.about, any_word=any_word)
-            # No searchable word at all: match nothing rather than everything.
-            clauses.append(_FTS_CLAUSE)
-            params.append(expression or '""')
+            # No searchable word at all: match nothing rather than everything (SearchSql.keywords).
+            clauses.append(self._search.member("p.id"))
+            params.append(self._search.keywords(filters.about, any_word=any_word))
         return clauses, params
 
     async def _review_index(self) -> Summary:
@@ -293,9 +274,8 @@ class QuoteStore:
         """
         if scope is not None and not scope:
             return None
-        expression = fts.match_expression(filters.about, any_word=any_word) if filters.about else None
-        if filters.about:
-            expression = expression or '""'  # no searchable word at all: match nothing
+        # No searchable word at all: match nothing (SearchSql.keywords).
+        expression = self._search.keywords(filters.about, any_word=any_word) if filters.about else None
         conds: list[str] = []
         params: list[Any] = []
         if scope is not None and filters.theme and scope_by_theme:
@@ -305,7 +285,7 @@ class QuoteStore:
                       _visible("t.passage_id")]
             params += [filters.theme, json.dumps(scope)]
             if expression is not None:
-                conds.append("EXISTS (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? AND rowid = t.passage_id)")
+                conds.append(self._search.member("t.passage_id"))
                 params.append(expression)
         elif scope is not None:
             # +p.id: walk the scope through the review index, never the whole table by rowid.
@@ -316,7 +296,7 @@ class QuoteStore:
                 conds.append("EXISTS (SELECT 1 FROM passage_themes t WHERE t.passage_id = p.id AND t.theme = ?)")
                 params.append(filters.theme)
             if expression is not None:
-                conds.append("EXISTS (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? AND rowid = p.id)")
+                conds.append(self._search.member("p.id"))
                 params.append(expression)
         elif filters.theme:
             # Every passage is tagged (issue 28), only quotable ones are offered: one primary-key probe a row.
@@ -324,17 +304,18 @@ class QuoteStore:
             conds += ["t.theme = ?", _QUOTABLE_TAG, _visible("t.passage_id")]
             params.append(filters.theme)
             if expression is not None:
-                conds.append("EXISTS (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? AND rowid = t.passage_id)")
+                conds.append(self._search.member("t.passage_id"))
                 params.append(expression)
         elif expression is not None:
-            column, source = "rowid", "passages_fts"
-            conds += ["passages_fts MATCH ?", _visible("passages_fts.rowid")]
+            column, source = self._search.walk_column, self._search.walk_source
+            conds += [self._search.walk_condition, _visible(self._search.walk_visible_column)]
             params.append(expression)
         else:
             column, source = "p.id", "passages p"
             conds += ["p.quotable = 1", _visible("p.id")]
         if gate is not None:  # the gated film's spoilers are never candidates: "Another" never comes back empty
-            clause, values = gate_clause("passages_fts.rowid" if column == "rowid" else column.lstrip("+"), gate)
+            clause, values = gate_clause(
+                self._search.walk_visible_column if column == self._search.walk_column else column.lstrip("+"), gate)
             conds.append(clause)
             params += values
         return column, source, conds, params
@@ -395,7 +376,7 @@ class QuoteStore:
         parts = self._seek_parts(filters, any_word, None, False, gate)
         assert parts is not None
         column, source, conds, params = parts
-        column = "passages_fts.rowid" if column == "rowid" else column.lstrip("+")
+        column = self._search.walk_visible_column if column == self._search.walk_column else column.lstrip("+")
         if scope is not None:
             where, values = await self._review_condition(filters)
             review = f"EXISTS (SELECT 1 FROM passages sp JOIN reviews r ON r.id = sp.review_id WHERE sp.id = {column}"
@@ -404,8 +385,8 @@ class QuoteStore:
         if source.startswith("passage_themes"):
             ends = "(SELECT passage_id FROM passage_themes WHERE theme = ? ORDER BY passage_id {} LIMIT 1)"
             bounds_params: tuple[Any, ...] = (filters.theme, filters.theme)
-        elif source == "passages_fts":
-            ends = "(SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rowid {} LIMIT 1)"
+        elif source == self._search.walk_source:
+            ends = self._search.ends
             bounds_params = (params[0], params[0])
         else:
             ends, bounds_params = "(SELECT id FROM passages ORDER BY id {} LIMIT 1)", ()
@@ -433,8 +414,8 @@ class QuoteStore:
         # Draws through the scope's reviews: a random (review, ordinal) is a passage of the scope most of
         # the time, a random tagged id rarely (the scope is a small share of the reviews).
         span = await self._ordinal_span(filters, scope)
-        slot = ("(SELECT id FROM passages WHERE review_id = json_extract(j.value, '$[0]')"
-                " AND ordinal = json_extract(j.value, '$[1]'))")
+        slot = ("(SELECT id FROM passages WHERE review_id = CAST(json_extract(j.value, '$[0]') AS INTEGER)"
+                " AND ordinal = CAST(json_extract(j.value, '$[1]') AS INTEGER))")
         return replace(ids, slot=slot, bounds="", bounds_params=(),
                        point=lambda rng: [rng.choice(scope), int(rng.random() * span)])
 
@@ -462,7 +443,8 @@ class QuoteStore:
         if key not in cache.ordinal_spans:
             version = cache.version
             top = await self.db.fetchval(
-                "SELECT max((SELECT max(ordinal) FROM passages WHERE review_id = j.value)) FROM json_each(?) j",
+                "SELECT max((SELECT max(ordinal) FROM passages WHERE review_id = CAST(j.value AS INTEGER)))"
+                " FROM json_each(?) j",
                 (json.dumps(scope),),
             )
             if version != self.db.corpus_version:
@@ -530,23 +512,15 @@ class QuoteStore:
         """(best-ranked passages, whether the ranking stopped early): bm25 ranks at most SEARCH_CANDIDATES
         matches, the earliest in corpus order (an index range: a common word's hundred thousand matches
         are never all ranked on the database thread). True when more matched than were ranked."""
-        expression = fts.match_expression(query)
-        if expression is None:
+        if not fts.keywords(query):
             return [], False
         gated, gate_params = gate_clause("p.id", gate) if gate is not None else ("1", [])
-        for candidate in (expression, fts.match_expression(query, any_word=True)):
+        search = self._search
+        for candidate in (search.keywords(query), search.keywords(query, any_word=True)):
             # The match SEARCH_CANDIDATES places on (NULL when fewer match): ranking stops before it.
-            stop = await self.db.fetchval(
-                "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rowid LIMIT 1 OFFSET ?",
-                (candidate, SEARCH_CANDIDATES),
-            )
+            stop = await self.db.fetchval(search.stop, (candidate, SEARCH_CANDIDATES))
             rows = await self.db.fetchall(
-                f"SELECT {_QUOTE_COLUMNS},"
-                f" coalesce(m.trimmed, snippet(passages_fts, 0, char(2), char(3), '…', 24)) AS snip"
-                f" FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid"
-                f" JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id {_MARKS}"
-                f" WHERE passages_fts MATCH ? AND passages_fts.rowid < ? AND p.quotable = 1 AND {_visible('p.id')}"
-                f" AND {gated} ORDER BY bm25(passages_fts) LIMIT ?",
+                search.ranked.format(columns=_QUOTE_COLUMNS, marks=_MARKS, visible=_visible("p.id"), gated=gated),
                 (candidate, stop if stop is not None else 1 << 62, *gate_params, limit),
             )
             if rows:
@@ -887,7 +861,7 @@ def _rotation_sql(column: str, source: str, conds: tuple[str, ...], strict: bool
         f" recent(id) AS (SELECT passage_id FROM posted_prompts WHERE guild_id = ? ORDER BY id DESC LIMIT ?),"
         f" bounds(lo, hi) AS (SELECT ({seek} ORDER BY {column} LIMIT 1),"
         f" ({seek} ORDER BY {column} DESC LIMIT 1)),"
-        f" point(at) AS (SELECT lo + CAST(? * (hi - lo + 1) AS INTEGER) FROM bounds)"
+        f" point(at) AS (SELECT lo + CAST(CAST(? AS REAL) * (hi - lo + 1) AS INTEGER) FROM bounds)"
         f" SELECT {_QUOTE_COLUMNS}, (SELECT cycle FROM st) AS cycle, {used_sql.format(id='p.id')} AS used_before"
         f" {_QUOTE_FROM} WHERE p.id = coalesce({', '.join(branches)})"
     )

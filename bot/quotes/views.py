@@ -6,13 +6,13 @@ read from SQLite by id, so they keep working after a restart.
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING
 
 import discord
 
 from bot.core.checks import client_of
 from bot.core.errors import user_errors
+from bot.core.persistent import Persistent, persistent_view
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.spoilers import Gate, server_gate
@@ -20,7 +20,6 @@ from bot.core.text import clip, context_window, film_label, inert, spoiler
 from bot.corpus.lookup import film_names
 from bot.corpus.passage import QuoteFilters
 from bot.films.rules import parse_ref
-from bot.flags.views import flag_view
 from bot.quotes.render import is_spoiler, quote_embed
 
 if TYPE_CHECKING:
@@ -28,7 +27,7 @@ if TYPE_CHECKING:
 
 
 class AnotherQuoteButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    Persistent[discord.ui.Button],
     template=r"filmbot:quote:another:(?P<query>\d{1,18}):(?P<passage>\d{1,18})",
 ):
     """Another quote with the same filters; the filters live in SQLite so this survives restarts."""
@@ -39,17 +38,11 @@ class AnotherQuoteButton(
                 label="Another",
                 emoji="🎲",
                 style=discord.ButtonStyle.primary,
-                custom_id=f"filmbot:quote:another:{query_id}:{passage_id}",
+                custom_id=self.id_for(query_id, passage_id),
             )
         )
         self.query_id = query_id
         self.passage_id = passage_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["query"]), int(match["passage"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         async with user_errors(interaction):
@@ -60,7 +53,7 @@ class AnotherQuoteButton(
 
 
 class ContextButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=r"filmbot:quote:context:(?P<passage>\d{1,18})"
+    Persistent[discord.ui.Button], template=r"filmbot:quote:context:(?P<passage>\d{1,18})"
 ):
     """The whole paragraph around a quote, shown only to whoever asked."""
 
@@ -70,16 +63,10 @@ class ContextButton(
                 label="More context",
                 emoji="📖",
                 style=discord.ButtonStyle.secondary,
-                custom_id=f"filmbot:quote:context:{passage_id}",
+                custom_id=self.id_for(passage_id),
             )
         )
         self.passage_id = passage_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["passage"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = client_of(interaction)
@@ -106,11 +93,10 @@ class ContextButton(
             await interaction.response.send_message(clip(text, 2000), ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
-def quote_view(query_id: int, passage_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(AnotherQuoteButton(query_id, passage_id))
-    view.add_item(ContextButton(passage_id))
-    return flag_view([passage_id], view)
+def quote_view(bot: FilmBot, query_id: int, passage_id: int) -> discord.ui.View:
+    return bot.flags.flag_view(
+        [passage_id], persistent_view(AnotherQuoteButton(query_id, passage_id), ContextButton(passage_id))
+    )
 
 
 async def send_quote(
@@ -131,7 +117,7 @@ async def send_quote(
         raise UserError("That is the only passage matching these filters: try `/quote` with fewer of them.")
     await interaction.response.send_message(
         embed=quote_embed(quote, bot.themes),
-        view=quote_view(query_id, quote.passage_id),
+        view=quote_view(bot, query_id, quote.passage_id),
         allowed_mentions=NO_MENTIONS,
     )
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any, Self
+from typing import Any
 
 import discord
 
 from bot.core.checks import client_of, interaction_data, require_guild, require_moderator
 from bot.core.errors import user_errors
 from bot.core.inputs import scrub
+from bot.core.persistent import Persistent, persistent_view
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, film_label
@@ -28,24 +29,19 @@ _STYLES = {"save": discord.ButtonStyle.success, "edit": discord.ButtonStyle.seco
 
 
 class LinkButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    Persistent[discord.ui.Button],
     template=r"filmbot:review:link:(?P<id>\d{1,18}):(?P<action>save|edit|cancel)",
+    parse={"action": str},
 ):
     """Save, Edit details or Cancel of one link preview; only its moderator, while still one."""
 
     def __init__(self, draft_id: int, action: str) -> None:
         super().__init__(
             discord.ui.Button(
-                label=_LABELS[action], style=_STYLES[action], custom_id=f"filmbot:review:link:{draft_id}:{action}"
+                label=_LABELS[action], style=_STYLES[action], custom_id=self.id_for(draft_id, action)
             )
         )
         self.draft_id, self.action = draft_id, action
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["id"]), match["action"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
         async with user_errors(interaction):
@@ -59,10 +55,7 @@ class LinkButton(
 
 
 def preview_view(draft_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for action in ("save", "edit", "cancel"):
-        view.add_item(LinkButton(draft_id, action))
-    return view
+    return persistent_view(*(LinkButton(draft_id, action) for action in ("save", "edit", "cancel")))
 
 
 async def start_link_preview(

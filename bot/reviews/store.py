@@ -12,9 +12,9 @@ from bot.core.db import Database
 from bot.core.store import AuditEntry, AuditStore
 from bot.core.time import utc_now_iso
 from bot.corpus.changes_store import corpus_write
+from bot.corpus.filter_store import critic_clause, film_clause
 from bot.corpus.store import CorpusWriter, NewReview
 from bot.films.store import FilmStore
-from bot.quotes.store import critic_clause, film_clause
 from bot.reviews.rules import DuplicateLink, DuplicateReview, Prepared
 
 REVIEW_TARGETS = ("review", "review-import")

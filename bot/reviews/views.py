@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.core.checks import client_of, interaction_data, require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.inputs import scrub
+from bot.core.paging import PageButton
+from bot.core.persistent import Persistent
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import TEXT_INPUT_VALUE_MAX, clip, counted, inert
@@ -93,7 +95,7 @@ async def submit_draft(interaction: discord.Interaction, draft_id: int) -> None:
 
 
 class RemoveButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=r"filmbot:review:remove:(?P<id>\d{1,18})"
+    Persistent[discord.ui.Button], template=r"filmbot:review:remove:(?P<id>\d{1,18})"
 ):
     """Confirms `/review remove`; only the moderator who asked, and only while still a moderator."""
 
@@ -102,16 +104,10 @@ class RemoveButton(
             discord.ui.Button(
                 label=f"Remove review #{review_id}",
                 style=discord.ButtonStyle.danger,
-                custom_id=f"filmbot:review:remove:{review_id}",
+                custom_id=self.id_for(review_id),
             )
         )
         self.review_id = review_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["id"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         async with user_errors(interaction):
@@ -135,35 +131,19 @@ class RemoveButton(
 
 
 class ListPageButton(
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"filmbot:review:list:(?P<query>\d{1,18}):(?P<page>\d{1,9}):(?P<dir>[pn])",
+    PageButton, template=r"filmbot:review:list:(?P<query>\d{1,18}):(?P<page>\d{1,9}):(?P<dir>[pn])"
 ):
     """Prev/Next of `/review list`; the filters live in SQLite (quote_queries) so the id stays short."""
 
-    def __init__(self, query_id: int, page: int, direction: str, *, disabled: bool = False) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Prev" if direction == "p" else "Next",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"filmbot:review:list:{query_id}:{page}:{direction}",
-                disabled=disabled,
-            )
-        )
-        self.query_id, self.page = query_id, page
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["query"]), int(match["page"]), match["dir"])
+    LABELS = ("Prev", "Next")
 
     async def callback(self, interaction: discord.Interaction) -> None:
         store = client_of(interaction).store
         async with user_errors(interaction):
-            filters = await store.queries.load(self.query_id)
+            filters = await store.queries.load(self.key)
             if filters is None:
                 raise UserError("This list is no longer available; run /review list again.")
-            embed, view = await list_page(store, self.query_id, filters, self.page)
+            embed, view = await list_page(store, self.key, filters, self.page)
             await interaction.response.edit_message(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
 
 
@@ -191,7 +171,4 @@ async def list_page(
             film=filters.film, critic=filters.critic, page=page, per_page=PER_PAGE
         )
     described = ", ".join(f"{k}: {v}" for k, v in (("film", filters.film), ("critic", filters.critic)) if v)
-    view = discord.ui.View(timeout=None)
-    view.add_item(ListPageButton(query_id, max(page - 1, 0), "p", disabled=page == 0))
-    view.add_item(ListPageButton(query_id, min(page + 1, last), "n", disabled=page >= last))
-    return list_embed(rows, total, page, inert(described, 150)), view
+    return list_embed(rows, total, page, inert(described, 150)), ListPageButton.pager(query_id, page, last + 1)

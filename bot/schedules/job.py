@@ -27,8 +27,6 @@ from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip
 from bot.core.time import from_iso
-from bot.discussion.post import post_prompt
-from bot.filmnight.gate import film_or_current
 from bot.schedules.rules import ON_TIME_TOLERANCE, ScheduleInputError, discord_timestamp
 from bot.schedules.store import Claim, Schedule, SlotPost
 
@@ -79,13 +77,15 @@ class ScheduleJob:
     async def next_due(self) -> datetime | None:
         now = self.bot.now()
         await self._refresh(now)
-        times = [t for t in (await self.store.next_pending_at(), await self.store.earliest_due()) if t is not None]
+        shards = self.bot.own_shards  # this process's servers only (FILMBOT_SHARD_IDS)
+        times = [t for t in (await self.store.next_pending_at(shards), await self.store.earliest_due(shards))
+                 if t is not None]
         return min(times, default=None)
 
     async def _refresh(self, now: datetime) -> None:
         """Compute and store the next slot of the schedules whose one is unknown (only those)."""
         values = []
-        for schedule in await self.store.unknown_due():
+        for schedule in await self.store.unknown_due(self.bot.own_shards):
             try:
                 slot = now if unusable(schedule) is not None else await self.next_slot(schedule, now)
             except Exception:  # one unreadable row: due now, so run_due pauses it and tells moderators
@@ -100,12 +100,12 @@ class ScheduleJob:
         return next((slot for slot, skipped in await self.store.upcoming(schedule, now, 1) if not skipped), None)
 
     async def run_due(self, now: datetime) -> None:
-        for post in await self.store.pending(now):
+        for post in await self.store.pending(now, self.bot.own_shards):
             await self._guarded(self._resume_post(post), f"slot {post.id}")
         grace = timedelta(hours=self.bot.settings.catchup_grace_hours)
         await self._refresh(now)
         claims: list[Claim] = []
-        for schedule_id in await self.store.due_ids(now):  # only what is due: one indexed query
+        for schedule_id in await self.store.due_ids(now, self.bot.own_shards):  # only what is due: one indexed query
             # Each row on its own: one that cannot be read or claimed must not stop the others.
             await self._guarded(self._claim(schedule_id, now, grace, claims), f"schedule {schedule_id}")
         # Due posts go out together, at most POST_CONCURRENCY at a time, one at a time per server
@@ -225,12 +225,12 @@ class ScheduleJob:
         try:
             channel = await self._channel(schedule)
             # Film night: no film → the current film, and its spoiler themes wait for the screening's end.
-            film, locked = await film_or_current(self.bot.store, schedule.guild_id, schedule.film)
+            film, locked = await self.bot.now_showing.film_or_current(schedule.guild_id, schedule.film)
             theme = schedule.theme
             if locked and theme in self.bot.themes and self.bot.themes[theme].spoiler:
                 theme = None  # held back until the screening ends: this slot rotates through the others
-            posted = await post_prompt(
-                self.bot, channel, guild_id=schedule.guild_id, theme=theme, film=film,
+            posted = await self.bot.prompts.post(
+                channel, guild_id=schedule.guild_id, theme=theme, film=film,
                 make_thread=schedule.make_thread, mention_role_id=schedule.ping_role_id,
                 source=f"schedule:{claim.post_id}", exclude_spoilers=locked, marker=slot_marker(claim.post_id),
             )

@@ -15,6 +15,7 @@ from typing import Any
 import aiosqlite
 
 from bot.core.db import Database, inserted_id, one_row
+from bot.core.shards import Shards, owned
 from bot.core.store import AuditStore
 from bot.core.time import from_iso, iso
 from bot.schedules.rules import Cadence, format_days, parse_days, parse_time, plan_due
@@ -135,9 +136,6 @@ class ScheduleStore:
         rows = await self.db.fetchall("SELECT * FROM schedules WHERE guild_id = ? ORDER BY id", (guild_id,))
         return [_schedule(r) for r in rows]
 
-    async def active(self) -> list[Schedule]:
-        return [_schedule(r) for r in await self.db.fetchall("SELECT * FROM schedules WHERE paused = 0 ORDER BY id")]
-
     async def set_paused(
         self, schedule_id: int, *, paused: bool, reason: str | None, actor_id: int | None, now: datetime
     ) -> bool:
@@ -181,9 +179,11 @@ class ScheduleStore:
         return True
 
     # ---- next due slot (migration 012) ---------------------------------------------------------
-    async def unknown_due(self) -> list[Schedule]:
+    async def unknown_due(self, shards: Shards | None = None) -> list[Schedule]:
         """Active schedules whose next slot is not stored (new, resumed, just claimed or skipped)."""
-        rows = await self.db.fetchall("SELECT * FROM schedules WHERE paused = 0 AND next_due IS NULL ORDER BY id")
+        mine, params = owned(shards)
+        rows = await self.db.fetchall(
+            f"SELECT * FROM schedules WHERE paused = 0 AND next_due IS NULL AND {mine} ORDER BY id", params)
         return [_schedule(r) for r in rows]
 
     async def set_next_due(self, values: list[tuple[datetime, int]]) -> None:
@@ -195,15 +195,18 @@ class ScheduleStore:
                     [(iso(slot), schedule_id) for slot, schedule_id in values],
                 )
 
-    async def due_ids(self, now: datetime) -> list[int]:
+    async def due_ids(self, now: datetime, shards: Shards | None = None) -> list[int]:
         """Active schedules whose stored next slot is at or before `now` (one indexed range read)."""
+        mine, params = owned(shards)
         rows = await self.db.fetchall(
-            "SELECT id FROM schedules WHERE paused = 0 AND next_due <= ? ORDER BY next_due, id", (iso(now),)
+            f"SELECT id FROM schedules WHERE paused = 0 AND next_due <= ? AND {mine} ORDER BY next_due, id",
+            (iso(now), *params),
         )
         return [r[0] for r in rows]
 
-    async def earliest_due(self) -> datetime | None:
-        value = await self.db.fetchval("SELECT MIN(next_due) FROM schedules WHERE paused = 0")
+    async def earliest_due(self, shards: Shards | None = None) -> datetime | None:
+        mine, params = owned(shards)
+        value = await self.db.fetchval(f"SELECT MIN(next_due) FROM schedules WHERE paused = 0 AND {mine}", params)
         return None if value is None else from_iso(value)
 
     # ---- slots -----------------------------------------------------------------------------
@@ -298,21 +301,24 @@ class ScheduleStore:
         """The message post_prompt recorded under this source (its posted_prompts table): proof of a post."""
         return await self.db.fetchval("SELECT message_id FROM posted_prompts WHERE source = ? LIMIT 1", (source,))
 
-    async def pending(self, now: datetime) -> list[SlotPost]:
+    async def pending(self, now: datetime, shards: Shards | None = None) -> list[SlotPost]:
         """Retries whose back-off ended and orphaned claims, on schedules that are not paused."""
+        mine, params = owned(shards, "s.guild_id")
         rows = await self.db.fetchall(
             "SELECT p.* FROM schedule_posts p JOIN schedules s ON s.id = p.schedule_id WHERE s.paused = 0 AND ("
             " (p.status = 'retrying' AND p.next_attempt_at <= ?) OR (p.status = 'claimed' AND p.claimed_at <= ?))"
-            " ORDER BY p.slot_utc",
-            (iso(now), iso(now - STALE_CLAIM)),
+            f" AND {mine} ORDER BY p.slot_utc",
+            (iso(now), iso(now - STALE_CLAIM), *params),
         )
         return [_post(r) for r in rows]
 
-    async def next_pending_at(self) -> datetime | None:
+    async def next_pending_at(self, shards: Shards | None = None) -> datetime | None:
         """When the earliest retry or orphan check falls due (DB truth, for the scheduler)."""
+        mine, params = owned(shards, "s.guild_id")
         rows = await self.db.fetchall(
             "SELECT p.status, p.next_attempt_at, p.claimed_at FROM schedule_posts p"
             " JOIN schedules s ON s.id = p.schedule_id WHERE s.paused = 0 AND p.status IN ('retrying', 'claimed')"
+            f" AND {mine}", params,
         )
         times = [
             from_iso(r[1]) if r[0] == "retrying" else from_iso(r[2]) + STALE_CLAIM
@@ -328,7 +334,7 @@ class ScheduleStore:
                 return None
             async with conn.execute(
                 "UPDATE schedule_posts SET status = 'claimed', attempts = attempts + 1, claimed_at = ?,"
-                " next_attempt_at = NULL, recovered = recovered OR ?, updated_at = ?"
+                " next_attempt_at = NULL, recovered = max(recovered, ?), updated_at = ?"
                 " WHERE id = ? AND status = ? AND claimed_at IS ?",
                 (iso(now), int(recovered), iso(now), post.id, post.status, post.claimed_at),
             ) as cur:

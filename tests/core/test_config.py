@@ -22,10 +22,10 @@ async def test_bad_timezone_is_named_with_an_example(world):
 
 async def test_member_cannot_change_settings(world, settings):
     """A plain member is refused and nothing is written."""
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     result = await world.alice.slash(world.channel, "config timezone", zone="Europe/Paris")
     assert result.ephemeral and "moderators" in result.response.content.lower()
-    assert table_digest(settings.database) == before
+    assert table_digest(settings) == before
 
 
 async def test_role_holder_counts_as_moderator(world):
@@ -54,7 +54,7 @@ async def test_config_show_lists_every_setting(world):
 
 async def test_timezone_abbreviations_are_refused_with_the_place_to_name(world, settings):
     """EST, PST, CET, EET, MST, HST, EST5EDT: refused (no summer time, host-dependent), naming the IANA place."""
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     for typed, place in [("EST", "America/New_York"), ("pst", "America/Los_Angeles"), ("CET", "Europe/Paris"),
                          ("EET", "Europe/Athens"), ("MST", "America/Denver"), ("HST", "Pacific/Honolulu"),
                          ("EST5EDT", "America/New_York")]:
@@ -63,7 +63,7 @@ async def test_timezone_abbreviations_are_refused_with_the_place_to_name(world, 
         assert "abbreviation" in result.response.content
     refused = await world.mod.slash(world.channel, "schedule set", channel=world.channel, time="09:00", timezone="EST")
     assert refused.ephemeral and "`America/New_York`" in refused.response.content
-    assert table_digest(settings.database) == before
+    assert table_digest(settings) == before
     assert (await world.mod.autocomplete(world.channel, "config timezone", "zone", "EST"))[0]["value"] == "America/New_York"
     ok = await world.mod.slash(world.channel, "config timezone", zone="Etc/GMT+5")  # a fixed offset, said as one
     assert "Etc/GMT+5" in ok.response.content

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from bot.core.inputs import scrub, scrub_options
+import pytest
+
+from bot.core.inputs import ON_OFF, one_of, scrub, scrub_options, suggest
+from bot.core.refusals import UserError
 
 
 def test_lone_surrogates_become_replacement_characters():
@@ -28,3 +31,11 @@ async def test_poll_with_lone_surrogate_is_stored(world):
     assert not world.env.errors
     assert await world.bot.store.db.fetchval("SELECT question FROM polls") == "\ufffdlone"
     assert result.response is not None
+
+
+def test_a_fixed_value_option_takes_its_values_in_any_case():
+    """`one_of` reads " ON " as "on" and refuses anything else with the command's own message."""
+    assert one_of(" ON ", ON_OFF, "Say `on` or `off`.") == "on"
+    with pytest.raises(UserError, match="Say `on` or `off`"):
+        one_of("yes", ON_OFF, "Say `on` or `off`.")
+    assert [c.value for c in suggest(ON_OFF)] == ["on", "off"]

@@ -1,10 +1,11 @@
-"""bot/core/text: the one plural helper every message counts with; NameIndex (autocomplete from a prefix index)."""
+"""bot/core/text: the one plural helper every message counts with; NameIndex (autocomplete from a prefix index);
+context_window (what the More context button shows)."""
 
 from __future__ import annotations
 
 import time
 
-from bot.core.text import NameIndex, counted, plural
+from bot.core.text import NameIndex, context_window, counted, plural
 
 
 def test_plural_agrees_with_the_count():
@@ -51,3 +52,24 @@ def test_names_added_and_removed_answer_as_a_fresh_index() -> None:
                        "the land"])
     for typed in ("", "la", "land", "the", "mine", "x"):
         assert index.matches(typed) == fresh.matches(typed)
+
+
+# context_window serves More context (bot/quotes/views.py); these replace the tests of the unused
+# sentence-level window that lived in bot/corpus/context.py (issue 23 item 4).
+PARAGRAPH = [("One is short.", False, False), ("Two follows.", False, False), ("Three is the passage.", True, False),
+             ("Four is a spoiler.", False, True), ("Five ends it.", False, False)]
+
+
+def test_context_window_shows_the_passage_in_bold_among_its_neighbours() -> None:
+    """The quoted passage is bold; a spoiler neighbour sits behind its own bars; nothing is cut when it fits."""
+    assert context_window(PARAGRAPH) == (
+        "One is short. Two follows. **Three is the passage.** ||Four is a spoiler.|| Five ends it."
+    )
+
+
+def test_context_window_stays_within_the_limit_and_marks_what_it_left_out() -> None:
+    """Neighbours that would overflow are left out whole, nearest first, and the cut is marked with an ellipsis."""
+    parts = [("A" * 300 + ".", False, False), ("Short one.", False, False), ("Middle passage here.", True, False),
+             ("B" * 300 + ".", False, False)]
+    window = context_window(parts, 60)
+    assert window == "… Short one. **Middle passage here.** …" and len(window) <= 60

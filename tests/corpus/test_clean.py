@@ -176,8 +176,10 @@ def test_corpus_package_imports_only_standard_library() -> None:
                 assert name.split(".")[0] in allowed or name.startswith("bot.corpus"), (path.name, name)
 
 
-# Not pure text: the corpus SQL, the bundled import, the Discord-side lookup (autocomplete choices), article
-# extraction (trafilatura, run in the worker), the preview CLI (it fetches a URL with the bot's fetch rules) and
-# passage (the Quote type every feature shares; pure, but it names core.films' label for unattributed reviews)
-# and changes_store (what a corpus write changed, read inside its transaction for the summaries).
-IO_MODULES = {"store", "bundle", "bundle_store", "lookup", "article", "preview", "passage", "changes_store"}
+# Not pure text: the corpus SQL (and `filter_store`, the SQL of a film or critic filter), the bundled import,
+# the Discord-side lookup (autocomplete choices), article extraction (trafilatura, run in the worker), the
+# preview CLI (it fetches a URL with the bot's fetch rules) and passage (the Quote type every feature shares;
+# pure, but it names core.films' label for unattributed reviews) and changes_store (what a corpus write changed,
+# read inside its transaction for the summaries).
+IO_MODULES = {"store", "bundle", "bundle_store", "filter_store", "lookup", "article", "preview", "passage",
+              "changes_store"}

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.__main__ import main
 from bot.corpus import load_themes
-from bot.corpus.preview import DEFAULT_THEMES, preview, run_preview
+from bot.corpus.preview import DEFAULT_THEMES, preview
 from bot.corpus.reasons import Refusal
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -130,7 +131,7 @@ def test_run_preview_rejects_bad_input_with_one_line_and_status_2(
 ) -> None:
     """Each bad file: exit status 2, nothing on stdout, one stderr line naming the file and the problem."""
     path, needle = _bad_inputs(tmp_path)[case]
-    assert run_preview([str(path), "--json"]) == 2
+    assert main(["preview", str(path), "--json"]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and len(captured.err.strip().splitlines()) == 1
     assert needle in captured.err and str(path) in captured.err
@@ -150,7 +151,7 @@ def test_cli_bad_themes_file_exits_2(tmp_path: Path) -> None:
     good, bad = tmp_path / "good.txt", tmp_path / "themes.toml"
     good.write_text(REVIEW, encoding="utf-8")
     bad.write_text("[themes.x]\nname = 1\n", encoding="utf-8")
-    assert run_preview([str(good), "--themes", str(bad)]) == 2
+    assert main(["preview", str(good), "--themes", str(bad)]) == 2
 
 
 def test_cli_previews_a_review_page_by_url_with_the_bots_fetch_rules(review_site) -> None:

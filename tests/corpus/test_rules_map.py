@@ -162,6 +162,67 @@ def test_spoiler_ending_paragraph() -> None:
     assert reasons(text) == [SpoilerReason.REVEAL, SpoilerReason.ENDING_PARAGRAPH]
 
 
+
+@pytest.mark.parametrize("text", [
+    "In the novel the heroine does not die, and one wonders why the film made that change for the worse.",
+    "A flying hubcap takes care of the lover, and the hero is doomed from the moment he opens his mouth.",
+    "The husband is a barber who stabs to death the department-store boss who has been cuckolding him.",
+    "Dekker is splendid as the gang leader directly responsible for the major crime of the whole picture.",
+    "The quiet clerk ends up confessing to the crime, which seems to justify the inspector's methods.",
+    "The lovers will not be reunited until the very end of the film, in a station buffet after midnight.",
+    "It is the story of the last 24 hours three friends would spend together on the estate outside town.",
+    "There is a startling scene where the younger sister at last gives herself to him in a rented room.",
+    "Its centrepiece is the denunciation of the sheriff for framing the suspects he could not convict.",
+])
+def test_spoiler_reveal_general_phrasings(text: str) -> None:
+    """Issue 25 (set v4 TUNE): fates told outright, who was behind it, how it comes out, in any film."""
+    assert reasons(text) == [SpoilerReason.REVEAL]
+
+
+def test_spoiler_paragraph_carries_one_passage_then_the_critic_aside_shows() -> None:
+    """After a reveal the next passage is hidden; an aside about the making after it is shown again."""
+    text = ("Muriel storms away from the house in a rage, and Anne dies of tuberculosis soon afterwards in the grey "
+            "house on the cliff where the sisters grew up together. Truffaut was seldom so explicit in anything he "
+            "made, and over the years that scene in the bedroom has become more painful to watch than it was at the "
+            "premiere. The film's commercial reception was so poor that the producers persuaded Truffaut to cut it "
+            "down by twenty minutes for its release in the provinces.")
+    assert reasons(text) == [SpoilerReason.REVEAL, SpoilerReason.ENDING_PARAGRAPH, None]
+
+
+def test_spoiler_retelling_goes_on_while_characters_act() -> None:
+    """A retelling in the present tense stays hidden to its end, however many passages it takes."""
+    text = ("The novel ended with the cadet becoming a full-fledged agent and receiving a telegram from the doctor. "
+            "The film wisely changes that conversation to a long distance telephone call at the party. "
+            "During the graduation party, Starling receives a call from the doctor, sitting at an airport. "
+            "Catching up on her oldest childhood trauma, he asks if the lambs have stopped screaming at night.")
+    assert all(reasons(text))
+
+
+def test_spoiler_the_turn_just_before_a_reveal_is_hidden() -> None:
+    """"But then…" right before a reveal leads into it: hidden; the set-up before stays clear."""
+    text = ("Anne arrives in Paris to be a sculptor, and the two of them begin an affair that lasts the whole of one "
+            "long and happy summer in the city. Muriel comes to Paris to see them both. But then Anne tells her "
+            "sister about her own affair with the young man, in a letter she never meant to send. Muriel storms "
+            "away from the house in a rage, and Anne dies of tuberculosis soon afterwards in the grey house on the "
+            "cliff where the sisters grew up together.")
+    assert reasons(text) == [None, SpoilerReason.ENDING_PARAGRAPH, SpoilerReason.REVEAL]
+
+
+def test_spoiler_patterns_are_linear_on_hostile_text() -> None:
+    """Review text is untrusted: the spoiler patterns scan long pathological inputs in well under a second."""
+    import time
+
+    from bot.corpus import spoilers
+    from tests.corpus.test_themes_films import HOSTILE
+
+    hostile = [*HOSTILE, "he " * 10_000, "Then " * 8_000, "last days " * 4_000 + "x", "stabs him " * 5_000]
+    for text in hostile:
+        started = time.thread_time()
+        for pattern in (spoilers._REVEAL, spoilers._ENDING_TALK, spoilers._RETELLING, spoilers._NEXT_TURN):
+            pattern.search(text)
+            pattern.findall(text)
+        assert time.thread_time() - started < 1.5, text[:30]
+
 def test_spoiler_after_warning_until_the_review_says_it_is_over() -> None:
     """Issue 25: everything after a warning is spoiler until "end of spoilers"; the warning is no passage."""
     text = ("Novak is superb in a double role, and Stewart has never been darker on screen.\n"

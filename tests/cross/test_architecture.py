@@ -20,9 +20,13 @@ def _modules() -> list[str]:
     return found
 
 
+# The database itself: the connection and runner, the PostgreSQL backend, its dialect rewrite, copy-db.
+_DATABASE_MODULES = frozenset({"bot/core/db.py", "bot/core/db_pg.py", "bot/core/dialect.py", "bot/core/copy_db.py"})
+
+
 def _is_store(path: Path) -> bool:
     relative = path.relative_to(ROOT).as_posix()
-    return path.stem == "store" or path.stem.endswith("_store") or relative == "bot/core/db.py"
+    return path.stem == "store" or path.stem.endswith("_store") or relative in _DATABASE_MODULES
 
 
 def _runtime_imports(path: Path) -> list[str]:

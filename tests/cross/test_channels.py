@@ -44,11 +44,11 @@ async def test_prompts_outside_a_text_channel_are_refused_and_use_nothing(world,
         channel = guild.create_voice_channel("screening-room")
     else:
         channel = guild.create_stage_channel("stage")
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     sent_before = len(message_payloads(env))
     r = await world.alice.slash(channel, command, theme="ending")
     assert_ephemeral_reply(r, "text channel")
-    assert table_digest(settings.database) == before
+    assert table_digest(settings) == before
     assert len(message_payloads(env)) == sent_before + 1  # only the refusal
     assert not env.errors
 
@@ -76,10 +76,10 @@ async def test_channel_options_only_accept_text_and_announcement_channels(world,
         "stage": lambda: guild.create_stage_channel("stage"),
         "category": lambda: guild.create_category("Films"),
     }[kind]()
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     with pytest.raises(OptionError, match=r"only allows channel types \[0, 5\]"):
         await world.mod.slash(world.channel, command, channel=channel, **options)
-    assert table_digest(settings.database) == before
+    assert table_digest(settings) == before
 
 
 async def test_schedule_in_an_announcement_channel_is_accepted(world, settings):
@@ -103,9 +103,9 @@ async def test_quote_is_an_interaction_reply_so_it_works_without_send_messages(w
 async def test_prompt_without_send_messages_names_the_permission(world, settings):
     """Prompt without send messages names the permission."""
     muted = _muted_channel(world)
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     assert_ephemeral_reply(await world.alice.slash(muted, "discuss"), "Send Messages")
-    assert table_digest(settings.database) == before and channel_posts(world, muted) == []
+    assert table_digest(settings) == before and channel_posts(world, muted) == []
 
 
 async def test_poll_without_send_messages_is_refused_since_its_results_could_never_be_posted(world, settings):

@@ -95,13 +95,13 @@ async def test_polls_are_seen_and_closed_only_in_their_own_server(world, other, 
     choices = await other.mod.autocomplete(other.channel, "poll results", "poll", str(one_native))
     assert choices == []
 
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     posted_before = len(message_payloads(world.env))
     for poll_id in (one_native, one_buttons):
         # Even a moderator (Manage Server) of server 2 cannot see or close server 1's polls.
         assert_ephemeral_reply(await other.mod.slash(other.channel, "poll results", poll=str(poll_id)), "no poll")
         assert_ephemeral_reply(await other.mod.slash(other.channel, "poll close", poll=f"#{poll_id}"), "no poll")
-    assert table_digest(settings.database) == before, "a refused cross-server close changed the database"
+    assert table_digest(settings) == before, "a refused cross-server close changed the database"
     assert not any(m.embeds and "Results" in (m.embeds[0].title or "") for m in channel_posts(world, world.channel))
     assert len(message_payloads(world.env)) == posted_before + 4  # the four refusals, nothing else
 
@@ -117,12 +117,12 @@ async def test_schedules_are_managed_only_in_their_own_server(world, other, sett
     assert_ephemeral_reply(r, "Schedule set")
     (schedule_id,) = rows(settings, "SELECT id FROM schedules")[0]
 
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     for command in ("pause", "resume", "remove", "skip", "test"):
         r = await other.mod.slash(other.channel, f"schedule {command}", id=schedule_id)
         assert_ephemeral_reply(r, f"no schedule #{schedule_id} on this server")
     assert_ephemeral_reply(await other.carol.slash(other.channel, "schedule list"), "No schedules yet")
-    assert table_digest(settings.database) == before
+    assert table_digest(settings) == before
     assert channel_posts(world, world.channel) == [] and channel_posts(world, other.channel) == []
 
     # Server 1's schedule still lists and pauses normally.
@@ -146,10 +146,10 @@ async def test_config_of_one_server_does_not_apply_to_another(world, other, sett
 
     # The staff role makes `both` a moderator in server 1 only.
     assert_ephemeral_reply(await in_one.slash(world.channel, "schedule set", channel=world.channel, time="21:00"), "Schedule set")
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     r = await in_two.slash(other.channel, "schedule set", channel=other.channel, time="21:00")
     assert_ephemeral_reply(r, "Only moderators")
-    assert table_digest(settings.database) == before
+    assert table_digest(settings) == before
 
     # Server 2's schedules default to its own zone (UTC), server 1's to Europe/Paris.
     r = await other.mod.slash(other.channel, "schedule set", channel=other.channel, time="21:00")

@@ -68,20 +68,20 @@ async def test_member_is_refused_and_nothing_changes(prepared, settings, command
     world = prepared
     if command == "schedule set":
         options = {**options, "channel": world.channel}
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     result = await world.alice.slash(world.channel, command, **options)
     assert result.ephemeral
     assert "moderator" in result.response.content.lower()
-    assert table_digest(settings.database) == before
+    assert table_digest(settings) == before
 
 
 async def test_member_cannot_close_someone_elses_poll(prepared, settings):
     """Only the creator or a moderator may close a poll."""
     world = prepared
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     result = await world.bob.slash(world.channel, "poll close", poll="1")
     assert result.ephemeral
-    assert table_digest(settings.database) == before
+    assert table_digest(settings) == before
 
 
 def moderator_only_calls(world: World, who, review_id: int = 1, schedule_id: int = 1, poll_id: int = 1):

@@ -180,11 +180,11 @@ async def test_thread_creation_denied_leaves_nothing_behind(world, settings):
     channel = world.guild.create_text_channel(
         "no-threads", overwrites={world.guild.me: discord.PermissionOverwrite(create_public_threads=False)}
     )
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     result = await world.alice.slash(channel, "discuss", theme="nostalgia")
     assert result.ephemeral and "Create Public Threads" in result.response.content
     assert not [m for m in channel.history() if not m.flags.ephemeral] and not channel.threads
-    assert table_digest(settings.database) == before
+    assert table_digest(settings) == before
 
 
 async def test_send_denied_names_send_messages(world, settings):
@@ -192,20 +192,20 @@ async def test_send_denied_names_send_messages(world, settings):
     channel = world.guild.create_text_channel(
         "read-only", overwrites={world.guild.me: discord.PermissionOverwrite(send_messages=False)}
     )
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     result = await world.alice.slash(channel, "debate", theme="ending")
     assert result.ephemeral and "Send Messages" in result.response.content
-    assert table_digest(settings.database) == before
+    assert table_digest(settings) == before
 
 
 async def test_thread_failure_removes_the_prompt_and_consumes_nothing(world, settings):
     """A Discord 5xx while opening the thread deletes the posted prompt and records no rotation use."""
     world.env.inject_error("POST", "/channels/*/messages/*/threads", status=503, times=None)
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     result = await world.alice.slash(world.channel, "discuss", theme="nostalgia")
     assert result.ephemeral and "Nothing was posted" in result.response.content
     assert bot_prompts(world) == [] and world.channel.threads == []
-    assert table_digest(settings.database) == before
+    assert table_digest(settings) == before
 
 
 async def test_twenty_concurrent_prompts_never_hand_out_a_passage_twice(world, settings):
@@ -233,10 +233,10 @@ async def test_discuss_without_theme_rotates_through_themes(world, settings):
 
 async def test_unknown_theme_is_refused_with_the_list(world, settings):
     """An unknown theme gets an ephemeral list of themes and posts nothing."""
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     result = await world.alice.slash(world.channel, "discuss", theme="car chases")
     assert result.ephemeral and "`nostalgia`" in result.response.content
-    assert bot_prompts(world) == [] and table_digest(settings.database) == before
+    assert bot_prompts(world) == [] and table_digest(settings) == before
 
 
 async def test_unknown_film_is_refused_with_the_films(world):
@@ -287,10 +287,10 @@ async def test_discuss_inside_a_thread_is_refused(world, settings):
     """Prompts start threads, so /discuss inside a thread is refused with a reason."""
     await world.alice.slash(world.channel, "discuss", theme="jazz")
     [thread] = world.channel.threads
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     result = await world.alice.slash(thread, "discuss", theme="ending")
     assert result.ephemeral and "text channel" in result.response.content
-    assert table_digest(settings.database) == before
+    assert table_digest(settings) == before
 
 
 async def test_debate_without_theme_picks_one_with_two_reviews(world, settings):

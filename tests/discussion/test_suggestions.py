@@ -88,7 +88,7 @@ async def test_two_at_once_make_one_suggestion(world):
 async def test_hostile_questions_are_refused_and_nothing_is_stored(world, settings):
     """Mentions, links, 10,000 characters and too-short text: a private refusal, no row, no message."""
     log = await with_log_channel(world)
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     for bad, needle in [
         ("Who agrees with @everyone here about the ending?", "mention"),
         (f"Is <@{world.bob.id}> right about the ending of this one?", "mention"),
@@ -99,7 +99,7 @@ async def test_hostile_questions_are_refused_and_nothing_is_stored(world, settin
     ]:
         r = await world.alice.slash(world.channel, "suggest question", text=bad)
         assert r.ephemeral and needle in text_of(r), (bad[:40], text_of(r))
-    assert table_digest(settings.database) == before
+    assert table_digest(settings) == before
     assert queue(log) == []
 
 

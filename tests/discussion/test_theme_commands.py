@@ -106,9 +106,9 @@ async def test_passage_tag_refuses_another_films_theme(world: World, settings):
     await world.mod.slash(world.channel, "review add", film="Whiplash (2014)",
                           file=("w.txt", b"Whiplash is a loud, precise film about a drummer and his teacher."))
     [(review,)] = rows(settings, "SELECT id FROM reviews WHERE source = 'moderator'")
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     r = await world.mod.slash(world.channel, "passage tag", passage=f"{review}/1", theme="jazz")
-    assert "no theme called" in text_of(r).casefold() and table_digest(settings.database) == before
+    assert "no theme called" in text_of(r).casefold() and table_digest(settings) == before
 
 
 async def test_remove_autocompletes_the_themes_questions(world: World):

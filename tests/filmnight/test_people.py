@@ -4,10 +4,9 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import UTC, datetime
 
-from tests.helpers import advance_to, burst, buttons, embed_text, message_payloads, msgs, text_of
+from tests.helpers import advance_to, burst, buttons, embed_text, message_payloads, msgs, rows, text_of, write
 
 START = "2026-01-05 20:00"
 DAY_BEFORE = datetime(2026, 1, 4, 20, 0, 30, tzinfo=UTC)
@@ -219,12 +218,11 @@ async def test_history_pages_when_long(world, settings):
     """A member with 20 films gets two pages; Next shows the rest (films added through the watchlist)."""
     for n in range(20):
         await world.mod.slash(world.channel, "watchlist add", film=f"Film number {n}", year=2000 + n)
-    with sqlite3.connect(settings.database) as conn:  # watches of films without reviews, set up directly
-        conn.executemany(
-            "INSERT INTO film_watches(guild_id, film_id, user_id, watched_on, recorded_at) VALUES (?, ?, ?, ?, ?)",
-            [(world.guild.id, film_id, world.alice.id, f"2025-01-{n + 1:02d}", "2025-01-01T00:00:00+00:00")
-             for n, (film_id,) in enumerate(conn.execute("SELECT id FROM films WHERE title LIKE 'Film number %'"))],
-        )
+    # Watches of films without reviews, set up directly.
+    for n, (film_id,) in enumerate(rows(settings, "SELECT id FROM films WHERE title LIKE 'Film number %' ORDER BY id")):
+        write(settings, "INSERT INTO film_watches(guild_id, film_id, user_id, watched_on, recorded_at)"
+              " VALUES (?, ?, ?, ?, ?)",
+              world.guild.id, film_id, world.alice.id, f"2025-01-{n + 1:02d}", "2025-01-01T00:00:00+00:00")
     shown = await world.alice.slash(world.channel, "history")
     assert "Page 1 of 2 · 20 films" in embed_text(msgs(shown)[0].embeds[0])
     nxt = next(b["custom_id"] for b in buttons(msgs(shown)[0]) if b["custom_id"].endswith(":n"))

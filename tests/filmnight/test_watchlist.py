@@ -102,7 +102,7 @@ async def test_import_letterboxd_and_plain_all_or_nothing(world, settings):
     assert "1 added, 2 duplicates, 0 rejected" in text(done)
     plain = await world.mod.slash(world.channel, "watchlist import", file=("w.txt", b"Tampopo\nYi Yi (2000)\n"))
     assert "2 added" in text(plain)
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     for bad, why in (
         (b"Fine film\n=cmd|' /C calc'!A0\n", "formula"),
         ("Café".encode("latin-1"), "not UTF-8"),
@@ -111,4 +111,4 @@ async def test_import_letterboxd_and_plain_all_or_nothing(world, settings):
     ):
         result = await world.mod.slash(world.channel, "watchlist import", file=("bad.txt", bad))
         assert result.ephemeral and why in text(result), text(result)
-    assert table_digest(settings.database) == before
+    assert table_digest(settings) == before

@@ -34,12 +34,12 @@ async def test_a_title_naming_two_films_asks_the_member_to_pick(world, settings)
     await world.mod.slash(world.channel, "watchlist add", film="Dune", year=1984)
     await world.mod.slash(world.channel, "watchlist add", film="Dune (2021)")
     await world.bot.store.films.set_metadata(film_id(world, "Dune", 2021), director="Denis Villeneuve")
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     for command, options in (("watchlist add", {}), ("rate film", {"stars": 4.0}), ("watchlist remove", {})):
         refused = await world.alice.slash(world.channel, command, film="dune", **options)
         assert refused.ephemeral and "Several films are called" in text_of(refused), command
         assert "Dune (1984)" in text_of(refused) and "Dune (2021) — Denis Villeneuve" in text_of(refused)
-    assert table_digest(settings.database) == before
+    assert table_digest(settings) == before
     choices = await world.alice.autocomplete(world.channel, "rate film", "film", "dune")
     new = film_id(world, "Dune", 2021)
     assert {"name": "Dune (2021) — Denis Villeneuve", "value": f"film:{new}"} in choices
@@ -80,11 +80,11 @@ async def test_another_servers_watchlist_never_shows_in_autocomplete(world, sett
 ])
 async def test_bad_titles_and_years_are_refused_and_store_nothing(world, settings, film, year, why):
     """Control characters, 500 characters, punctuation only, years out of range: refused privately."""
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     options = {"film": film} | ({"year": year} if year is not None else {})
     refused = await world.alice.slash(world.channel, "watchlist add", **options)
     assert refused.ephemeral and why in text_of(refused)
-    assert table_digest(settings.database) == before
+    assert table_digest(settings) == before
 
 
 @pytest.mark.parametrize("film", ["ليلة القدر", "הסרט הזה", "🎬🍿", "Film for @everyone"])
@@ -104,9 +104,9 @@ async def test_a_review_of_an_ambiguous_title_asks_which_film(world, settings):
     await world.mod.slash(world.channel, "watchlist add", film="Dune", year=2021)
     body = (b"Dune is a long, strange desert epic. The sandworms are the best special effect of the year, and the "
             b"score hums under every scene like wind over dunes.")
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     refused = await world.mod.slash(world.channel, "review add", film="Dune", file=("d.txt", body))
-    assert "Several films are called" in text_of(refused) and table_digest(settings.database) == before
+    assert "Several films are called" in text_of(refused) and table_digest(settings) == before
     added = await world.mod.slash(world.channel, "review add", film="Dune (1984)", file=("d.txt", body))
     assert world.q("SELECT film_id FROM reviews WHERE added_by IS NOT NULL") == [(film_id(world, "Dune", 1984),)], text_of(added)
 

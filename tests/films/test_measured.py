@@ -97,13 +97,13 @@ async def test_the_current_film_is_the_default_without_reviews(world, settings):
 
 async def test_a_refused_schedule_stores_nothing(world, settings):
     """A refused /filmnight schedule (bad `when`, missing `where`) adds nothing, not even a watchlist entry."""
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     bad_when = await world.mod.slash(world.channel, "filmnight schedule", film="La La Land", when="someday",
                                      where="Club room")
     assert bad_when.ephemeral and "can't read" in text_of(bad_when)
     nowhere = await world.mod.slash(world.channel, "filmnight schedule", film="La La Land", when=WHEN)
     assert nowhere.ephemeral and "Say where" in text_of(nowhere)
-    assert table_digest(settings.database) == before and events(world) == []
+    assert table_digest(settings) == before and events(world) == []
 
 
 async def test_the_event_lasts_the_runtime_plus_a_margin(world, settings):

@@ -10,8 +10,7 @@ import pytest
 from bot.client import FilmBot
 from bot.core.config import Settings
 from bot.corpus.bundle import import_bundled
-from bot.corpus.passage import QuoteFilters
-from bot.discussion.rotation import RotationKey
+from bot.corpus.passage import QuoteFilters, RotationKey
 from bot.flags.rules import Decision, Marks, Reason, count_line, pages, trim_choices
 
 THEME = "jazz"

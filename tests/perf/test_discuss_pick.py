@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from bot.corpus import TaggedPassage
-from bot.corpus.passage import QuoteFilters
+from bot.corpus.passage import QuoteFilters, RotationKey
 from bot.corpus.store import CorpusWriter, NewReview
-from bot.discussion.rotation import PromptUse, RotationKey, critic_key
+from bot.discussion.rotation import PromptUse, critic_key
 from bot.quotes.store import QuoteStore
 from tests.helpers import rows
 

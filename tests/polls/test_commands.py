@@ -235,11 +235,11 @@ async def test_limit_violations_are_ephemeral_and_store_nothing(world, settings)
         ({"options": "A | a"}, "repeats option 1"),
         ({"options": "A | B", "question": "q" * 301}, "at most 300 characters; yours has 301"),
     ]
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     for options, expected in cases:
         result = await world.alice.slash(world.channel, "poll create", **{"question": "Q?", **options})
         assert result.ephemeral and expected in result.response.content, result.response.content
-    assert table_digest(settings.database) == before
+    assert table_digest(settings) == before
     assert not [m for m in world.channel.history() if not m.flags.ephemeral]
 
 

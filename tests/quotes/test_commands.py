@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
-
-from tests.helpers import assert_no_pings, embed_of
+from tests.helpers import assert_no_pings, embed_of, rows
 
 ENDING_WORDS = ("ending", "epilogue", "the end", "final", "last", "reunite", "part ways", "climax")
 
@@ -84,12 +82,10 @@ async def test_everyone_in_about_pings_nobody(world):
 
 async def test_import_is_idempotent_on_restart(world, settings):
     """A restart with unchanged files imports nothing and keeps passage ids."""
-    with sqlite3.connect(settings.database) as conn:
-        before = conn.execute("SELECT id, text FROM passages ORDER BY id").fetchall()
+    before = [tuple(r) for r in rows(settings, "SELECT id, text FROM passages ORDER BY id")]
     await world.env.restart_bot()
     assert world.bot.last_import.unchanged
-    with sqlite3.connect(settings.database) as conn:
-        assert conn.execute("SELECT id, text FROM passages ORDER BY id").fetchall() == before
+    assert [tuple(r) for r in rows(settings, "SELECT id, text FROM passages ORDER BY id")] == before
 
 
 async def test_another_with_a_single_match_says_so(world):

@@ -4,8 +4,7 @@ with other passages left never comes back empty."""
 from __future__ import annotations
 
 from bot.core.spoilers import Gate, spoiler_keys
-from bot.corpus.passage import QuoteFilters
-from bot.discussion.rotation import RotationKey
+from bot.corpus.passage import QuoteFilters, RotationKey
 
 
 async def _gate(world) -> Gate:

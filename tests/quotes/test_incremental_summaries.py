@@ -153,3 +153,18 @@ async def test_a_failed_write_and_an_unrecorded_one_rebuild(warm) -> None:
     kept = await snapshot(store.quotes)
     assert reads  # read whole again
     assert kept == await snapshot(QuoteStore(store.db))
+
+
+async def test_own_writes_keep_the_summaries_and_another_process_write_drops_them(warm) -> None:
+    """The corpus generation (core/generation_store): this process's recorded write is not taken for another
+    process's, so the summaries stay warm; a bump it did not make (another process) drops them."""
+    store, reads = warm
+    store.generation.check_every = 0
+    await store.generation.follow()
+    await add(store)
+    assert await store.generation.follow() is False
+    await assert_exact(store, reads)
+    await store.db.execute("UPDATE corpus_generation SET generation = generation + 1 WHERE id = 1")
+    assert await store.generation.follow() is True
+    await snapshot(store.quotes)
+    assert reads  # read whole again: another process's write is not known change by change

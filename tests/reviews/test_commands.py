@@ -98,11 +98,11 @@ async def test_modal_add_stores_review_and_points_to_file_for_long_text(world, s
 )
 async def test_member_is_refused_every_moderator_command(world, settings, command, options):
     """A member without Manage Server or the role is refused and the database is unchanged."""
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     result = await world.alice.slash(world.channel, command, **options)
     assert result.ephemeral and "Only moderators" in content(result)
     assert result.modal is None
-    assert table_digest(settings.database) == before
+    assert table_digest(settings) == before
 
 
 LONG = ("This sentence about the film is long enough to count as prose. " * 1700).encode()
@@ -124,29 +124,29 @@ LONG = ("This sentence about the film is long enough to count as prose. " * 1700
 )
 async def test_bad_input_is_refused_with_reason_and_nothing_stored(world, settings, options, reason):
     """Each refusal names its reason ephemerally and writes nothing."""
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     result = await world.mod.slash(world.channel, "review add", film="Whiplash", **options)
     assert result.ephemeral and reason in content(result)
-    assert table_digest(settings.database) == before
+    assert table_digest(settings) == before
 
 
 async def test_whitespace_only_modal_text_is_refused(world, settings):
     """A form submitted with only spaces is refused and the whole flow leaves the database as it was."""
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     shown = await world.mod.slash(world.channel, "review add", film="Whiplash")
     result = await world.mod.submit_modal(shown, {"filmbot:review:text": "   \n   "})
     assert result.ephemeral and "empty" in content(result)
-    assert table_digest(settings.database) == before
+    assert table_digest(settings) == before
 
 
 async def test_duplicate_text_is_refused(world, settings):
     """The same review again, re-spaced and re-punctuated, is refused as a duplicate."""
     await add_whiplash(world)
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     respaced = WHIPLASH.replace(". ", ".   ").replace(",", " ,").upper().encode()
     result = await world.mod.slash(world.channel, "review add", film="Whiplash", file=("again.md", respaced))
     assert result.ephemeral and "already in the corpus as review #" in content(result)
-    assert table_digest(settings.database) == before
+    assert table_digest(settings) == before
 
 
 async def test_edit_critic_shows_in_next_quote_and_survives_reimport(world, settings):
@@ -197,10 +197,10 @@ async def test_remove_confirmation_rechecks_moderator(world, settings):
     staff = world.guild.add_member(world.env.create_user("staff"), roles=[role])
     asked = await staff.slash(world.channel, "review remove", review="1")
     await world.mod.slash(world.channel, "config moderator-role")
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     result = await staff.click(asked.response, label="Remove review #1")
     assert result.ephemeral and "Only moderators" in content(result)
-    assert table_digest(settings.database) == before
+    assert table_digest(settings) == before
 
 
 
@@ -242,13 +242,13 @@ async def test_import_with_a_bad_item_adds_nothing(world, settings):
     """One rejected item means nothing is added, and the summary says why."""
     document = json.loads(export_json(2))
     document["reviews"].append({"film": "Bad", "text": "Fine prose here.", "url": "mailto:x@y.z"})
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     result = await world.mod.slash(
         world.channel, "review import", file=("r.json", json.dumps(document).encode())
     )
     text = content(result)
     assert "nothing was added" in text and "item 3 (Bad)" in text and "http" in text
-    assert table_digest(settings.database) == before
+    assert table_digest(settings) == before
 
 
 async def test_import_counts_duplicates(world, settings):

@@ -49,10 +49,10 @@ def remove_button(result) -> str:
 
 async def test_film_titles_over_90_characters_are_refused_naming_the_limit(world, settings):
     """'Title (Year)' must fit a 100-character autocomplete value, so titles stop at 90 characters."""
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     r = await add_review_file(world, film=LONG_FILM + " Ever", year=2014, critic="Jane Doe")
     assert "limit is 90" in text_of(r)
-    assert table_digest(settings.database) == before
+    assert table_digest(settings) == before
 
 
 async def test_autocomplete_film_choice_for_a_long_title_can_be_used(world):

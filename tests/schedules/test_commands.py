@@ -179,10 +179,10 @@ async def test_orphaned_claim_is_posted_once_after_restart(world, settings):
 
 async def test_member_cannot_set_a_schedule(world, settings):
     """A non-moderator's /schedule set is refused and nothing is stored."""
-    before = table_digest(settings.database)
+    before = table_digest(settings)
     result = await world.alice.slash(world.channel, "schedule set", channel=world.channel, time="09:00")
     assert result.ephemeral and "moderators" in result.response.content.lower()
-    assert table_digest(settings.database) == before
+    assert table_digest(settings) == before
 
 
 @pytest.mark.parametrize("options, bad, example", [

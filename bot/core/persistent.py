@@ -1,0 +1,109 @@
+"""Persistent components: one template per DynamicItem both builds its custom id and parses it back.
+
+A subclass gives its template (`filmbot:<feature>:<action>:(?P<id>\\d{1,18})…`) and a constructor whose
+leading positional parameters are the template's groups, in order. `id_for(*values)` builds the id from
+the template (so the two can never disagree), and `from_custom_id` turns the groups back into those
+arguments: `int` by default, or the converter given in the class's `parse=` (`parse={"reason": Reason}`). A group
+that did not match (an optional tail) is left to the parameter's default, so optional groups come last.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from enum import Enum
+from typing import Any, ClassVar, Self, TypeVar
+
+import discord
+
+ItemT_co = TypeVar("ItemT_co", bound="discord.ui.Item[Any]", covariant=True)
+
+_NEVER = r"(?!)"  # the base class's own template: matches nothing, the base is never registered
+_SPECIAL = set(".^$*+?{}[]|()\\")
+
+
+def _closing(pattern: str, start: int) -> int:
+    """The index just after the parenthesis that closes the group opened at `start`."""
+    depth, i = 0, start
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        depth += (char == "(") - (char == ")")
+        i += 1
+        if depth == 0:
+            return i
+    raise ValueError(f"unbalanced template {pattern!r}")
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value.value if isinstance(value, Enum) else value)
+
+
+def _filled(pattern: str, values: Iterator[str]) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("(?P<", i):  # a named group: the next value
+            i = _closing(pattern, i)
+            out.append(next(values))
+        elif pattern.startswith("(?:", i):  # an optional tail `(?:…(?P<x>…)…)?`: kept when its value is
+            end = _closing(pattern, i)
+            inner = pattern[i + 3:end - 1]
+            wanted = re.findall(r"\(\?P<", inner)
+            taken = [next(values) for _ in wanted]
+            if pattern[end:end + 1] != "?":
+                raise ValueError(f"only optional (?:…)? groups are supported in {pattern!r}")
+            if all(taken):
+                out.append(_filled(inner, iter(taken)))
+            i = end + 1
+        elif pattern[i] == "\\" and pattern[i + 1:i + 2] and not pattern[i + 1].isalnum():
+            out.append(pattern[i + 1])
+            i += 2
+        elif pattern[i] in _SPECIAL:
+            raise ValueError(f"template {pattern!r} has a pattern outside its groups at {i}")
+        else:
+            out.append(pattern[i])
+            i += 1
+    return "".join(out)
+
+
+def fill(pattern: str, values: Sequence[object]) -> str:
+    """The text of `pattern` with each named group replaced by the next value (enums by their value)."""
+    return _filled(pattern, iter([_text(v) for v in values]))
+
+
+def persistent_view(*items: discord.ui.Item[Any]) -> discord.ui.View:
+    """A view that never times out holding `items` (DynamicItems: they work after a restart)."""
+    view = discord.ui.View(timeout=None)
+    for item in items:
+        view.add_item(item)
+    return view
+
+
+class Persistent(discord.ui.DynamicItem[ItemT_co], template=_NEVER):
+    """A DynamicItem whose custom id is built from, and parsed by, its one template."""
+
+    parse: ClassVar[Mapping[str, Callable[[str], Any]]] = {}
+
+    def __init_subclass__(cls, *, template: str, parse: Mapping[str, Callable[[str], Any]] | None = None) -> None:
+        super().__init_subclass__(template=template)
+        cls.parse = {**cls.parse, **(parse or {})}
+
+    @classmethod
+    def id_for(cls, *values: object) -> str:
+        """The custom id carrying `values` (one per template group, in order); refused if it would not parse."""
+        template = cls.__discord_ui_compiled_template__
+        custom_id = fill(template.pattern, values)
+        if template.fullmatch(custom_id) is None or len(custom_id) > 100:
+            raise ValueError(f"{custom_id!r} does not fit {cls.__name__}'s template {template.pattern!r}")
+        return custom_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        groups = sorted(match.re.groupindex.items(), key=lambda pair: pair[1])
+        args = [cls.parse.get(name, int)(match[index]) for name, index in groups if match[index] is not None]
+        return cls(*args)

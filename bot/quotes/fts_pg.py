@@ -1,0 +1,60 @@
+"""Full-text search on PostgreSQL: what fts.py and FTS5's MATCH, bm25() and snippet() are on SQLite.
+
+Untrusted keywords become the input of `websearch_to_tsquery` through the same `fts.keywords` (word
+characters only, at most 8 words of 40 characters, FTS keywords dropped), so operators, quotes, `*`,
+`NEAR(`, `-` and NUL never reach SQL: they are not in the words. Matching, ranking and highlighting are
+SQL fragments over `passages.search`, the generated tsvector of a quotable passage (NULL for the others,
+as FTS5 indexed quotable passages only; bot/migrations/postgresql/075-baseline.sql), for a store to
+compose, the query parsed once as `q`:
+
+    f"... {rank()} AS rank, {headline()} AS snip FROM passages p CROSS JOIN {QUERY_SOURCE} AS q"
+    f" WHERE {match()} ORDER BY rank DESC, p.id LIMIT ?"       # first ?: query_text(keywords)
+
+or, inside an EXISTS, `match(tsquery())` with its own `?`. Placeholders are `?` like every store's SQL
+(the PostgreSQL adapter numbers them); pass `param="$1"` to `tsquery` for raw asyncpg.
+"""
+
+from __future__ import annotations
+
+from bot.quotes import fts
+
+CONFIG = "filmbot_english"  # english stemming + unaccent (FTS5 had porter and remove_diacritics 2)
+
+
+def query_text(text: str, *, any_word: bool = False) -> str | None:
+    """The keywords of `text` as websearch_to_tsquery input: every word required (default) or any of
+    them (words joined by `or`, its OR operator); None when there is no searchable word at all.
+
+    The words are letters and digits only, so the only operator websearch_to_tsquery can see is the
+    `or` placed here (fts.keywords drops the word "or" itself, as it drops "and", "not", "near")."""
+    words = fts.keywords(text)
+    if not words:
+        return None
+    return (" or " if any_word else " ").join(words)
+
+
+def tsquery(param: str = "?") -> str:
+    """The tsquery of one query_text() parameter (websearch_to_tsquery never raises a syntax error)."""
+    return f"websearch_to_tsquery('{CONFIG}', {param})"
+
+
+# FROM … CROSS JOIN {QUERY_SOURCE} AS q: the query parsed once, then `q` in the fragments below.
+QUERY_SOURCE = tsquery()
+
+
+def match(query: str = "q", column: str = "p.search") -> str:
+    """WHERE fragment: the passage matches (a non-quotable passage's NULL search never does)."""
+    return f"{column} @@ {query}"
+
+
+def rank(query: str = "q", column: str = "p.search") -> str:
+    """Relevance, higher is better (ORDER BY … DESC, where bm25() sorted ascending): cover density
+    divided by 1 + log(length), so a long passage does not win by its length alone."""
+    return f"ts_rank_cd({column}, {query}, 1)"
+
+
+def headline(text: str = "p.text", query: str = "q") -> str:
+    """snippet(passages_fts, 0, char(2), char(3), '…', 24): the baseline's passage_snippet(), one
+    ts_headline fragment of at most 24 words with every match between chr(2) and chr(3) (what
+    cogs/quotes.py reads), and '…' on a side where the passage goes on past the fragment."""
+    return f"passage_snippet({text}, {query})"

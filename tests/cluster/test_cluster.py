@@ -1,0 +1,165 @@
+"""Issue 31: two bot processes on one database, each serving its own shards (FILMBOT_SHARD_IDS).
+
+Real OS processes (tests/cluster/child.py), each with its own simulated Discord holding the same 100 servers,
+over one database: a SQLite file in WAL mode, or a new PostgreSQL database with FILMBOT_TEST_DATABASE=postgresql
+as the rest of the suite (or CLUSTER_DATABASE: a path or a postgresql:// URL of a new, empty database). The
+checks read what the children print, and one query of the slot rows (measured: 34 s on SQLite, 54 s on a
+local PostgreSQL 15). 100 servers' schedules
+fall due in the same minute. Asserted: each is posted exactly once in total (the sum of both processes'
+posts per server), with disjoint shard ids and with both processes claiming every server; and when one
+process is killed mid-run (SIGKILL while posting, its claims left behind) the other does not take its
+servers over, and its restart posts each of its missing prompts exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests import pg_backend
+from tests.cluster.child import GUILDS
+from tests.helpers import ROOT, rows
+
+pytestmark = pytest.mark.slow
+
+DAY1, DAY2, DAY3 = "2026-01-01T09:00:00+00:00", "2026-01-02T09:00:00+00:00", "2026-01-03T09:00:00+00:00"
+SHARD = {guild: (guild >> 22) % 2 for guild in GUILDS}
+WAIT = 60.0  # seconds a child may take for one step before the test fails
+
+
+class Child:
+    """One bot process; its JSON lines are read on a thread so the test can wait for one with a timeout."""
+
+    def __init__(self, logs: Path, database: str, shard_ids: str, **args: Any) -> None:
+        # stderr to a file, not a pipe: a pipe nobody reads fills up (64 KB of warnings) and stalls the child.
+        self.log = logs / f"child-{time.monotonic_ns()}.log"
+        env = {**os.environ, "FILMBOT_DATABASE": database, "FILMBOT_SHARDS": "2", "FILMBOT_SHARD_IDS": shard_ids,
+               "FILMBOT_METADATA": "off", "FILMBOT_LOG_LEVEL": "WARNING", "DISCORD_TOKEN": ""}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.cluster.child", json.dumps(args)], cwd=ROOT, env=env,
+            stdout=subprocess.PIPE, stderr=self.log.open("w"), text=True,
+        )
+        self.lines: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self.seen: list[dict[str, Any]] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            if line.startswith("{"):
+                self.lines.put(json.loads(line))
+        self.lines.put(None)
+
+    def wait_for(self, key: str) -> dict[str, Any]:
+        """Every line up to the first carrying `key` (the line itself last)."""
+        deadline = time.monotonic() + WAIT
+        while True:
+            try:
+                line = self.lines.get(timeout=max(deadline - time.monotonic(), 0.1))
+            except queue.Empty:
+                self.process.kill()
+                raise AssertionError(f"no {key!r} from the child in {WAIT:g} s; it printed {self.seen[-5:]}"
+                                     f" and logged {self.log.read_text()[-3000:]}") from None
+            if line is None:
+                self.process.wait()
+                raise AssertionError(f"child ended before {key!r}: {self.log.read_text()[-3000:]}")
+            self.seen.append(line)
+            if key in line:
+                return line
+
+    def finish(self) -> None:
+        self.wait_for("done")
+        assert self.process.wait(timeout=WAIT) == 0
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=WAIT)
+        while (line := self.lines.get(timeout=WAIT)) is not None:  # what it printed before dying
+            self.seen.append(line)
+
+    def posts(self, slot: str) -> list[int]:
+        return [line["post"]["guild"] for line in self.seen if "post" in line and line["post"]["slot"] == slot]
+
+    def world(self) -> list[int]:
+        return next(sorted(p["guild"] for p in line["world"]) for line in self.seen if "world" in line)
+
+
+def start_together(children: list[Child], go: Path, ready: str) -> None:
+    """Each child is up (and has set its schedules), then all move their clocks at once."""
+    for child in children:
+        child.wait_for(ready)
+    channels = [next(line["ready"]["channels"] for line in child.seen if "ready" in line) for child in children]
+    assert all(c == channels[0] for c in channels), "the children's worlds must hold the same channel ids"
+    go.touch()
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[str]:
+    """CLUSTER_DATABASE if set; with FILMBOT_TEST_DATABASE=postgresql a new PostgreSQL database (the suite's
+    tests/pg_backend.py); else a SQLite file."""
+    if os.environ.get("CLUSTER_DATABASE"):
+        yield os.environ["CLUSTER_DATABASE"]
+    elif pg_backend.on_postgres():
+        url = pg_backend.fresh_database()
+        yield url
+        pg_backend.drop_database(url)
+    else:
+        yield str(tmp_path / "cluster.db")
+
+
+def test_two_processes_post_each_schedule_exactly_once(database: str, tmp_path: Path) -> None:
+    """Disjoint shards, then overlapping shards, then one process killed mid-run and restarted: each of the
+    100 servers' prompts is posted exactly once per day, and a dead process's servers wait for it."""
+    # 1. Shard 0 and shard 1: each process sets and posts its own 50 servers' schedules, nothing else.
+    first = Child(tmp_path, database, "0", setup=True, go=str(tmp_path / "go1"), until="2026-01-01T09:01:00+00:00")
+    first.wait_for("ready")  # the first start migrates and imports the bundled corpus; the second finds it done
+    second = Child(tmp_path, database, "1", setup=True, go=str(tmp_path / "go1"), until="2026-01-01T09:01:00+00:00")
+    start_together([first, second], tmp_path / "go1", "set")
+    first.finish()
+    second.finish()
+    for child, shard in ((first, 0), (second, 1)):
+        assert {SHARD[g] for g in child.posts(DAY1)} == {shard}, "a process posted outside its shards"
+        assert sorted(child.posts(DAY1)) == child.world(), "what it says it posted is what Discord holds"
+    assert Counter(first.posts(DAY1) + second.posts(DAY1)) == Counter(GUILDS)
+
+    # 2. Both processes think they own every server: the database's claims still let each prompt out once.
+    both = [Child(tmp_path, database, "0-1", go=str(tmp_path / "go2"), until="2026-01-02T09:01:00+00:00") for _ in range(2)]
+    start_together(both, tmp_path / "go2", "ready")
+    for child in both:
+        child.finish()
+    assert Counter(both[0].posts(DAY2) + both[1].posts(DAY2)) == Counter(GUILDS)
+    for child in both:
+        assert sorted(child.posts(DAY2)) == child.world()
+
+    # 3. Shard 0's process hangs after 10 posts of day 3, holding its other claims, and is killed (SIGKILL).
+    stuck = Child(tmp_path, database, "0", until="2026-01-03T09:20:00+00:00", hang_after=10)
+    stuck.wait_for("hung")
+    time.sleep(1.0)  # posts already in flight finish (and are printed); then the process dies
+    stuck.kill()
+    before = stuck.posts(DAY3)
+    assert 10 <= len(before) < 50 and {SHARD[g] for g in before} == {0}
+    # Shard 1's process runs past the claims' lease: it posts its own 50 and takes over none of shard 0's.
+    other = Child(tmp_path, database, "1", until="2026-01-03T09:20:00+00:00")
+    other.finish()
+    assert Counter(other.posts(DAY3)) == Counter(g for g in GUILDS if SHARD[g] == 1)
+    # Shard 0's process restarts: the claims its predecessor left are recovered and posted, each once.
+    again = Child(tmp_path, database, "0", until="2026-01-03T09:20:00+00:00")
+    again.finish()
+    assert Counter(before + again.posts(DAY3) + other.posts(DAY3)) == Counter(GUILDS)
+    assert not set(before) & set(again.posts(DAY3))
+    # The slot rows agree: 100 posted, the ones the restart recovered marked so.
+    read = pg_backend.query if "://" in database else rows
+    assert [tuple(r) for r in read(database, "SELECT status, count(*), sum(recovered) FROM schedule_posts"
+                                   " WHERE slot_utc = ? GROUP BY status", (DAY3,))] == [("posted", 100, 50 - len(before))]

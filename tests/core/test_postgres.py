@@ -1,0 +1,140 @@
+"""PostgreSQL as a backend, against a real server (FILMBOT_TEST_POSTGRES; `.ci/run` starts a throwaway one):
+the migration runner, copy-db both ways, faults (a dropped connection, an unknown database, a newer schema)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+from bot.core import copy_db
+from bot.core.db import DatabaseTooNew, DatabaseUnavailable, open_database
+from tests import pg_backend
+
+pytestmark = pytest.mark.skipif(not pg_backend.SERVER, reason="needs FILMBOT_TEST_POSTGRES (a PostgreSQL server)")
+
+
+@pytest.fixture
+def pg_url():
+    url = pg_backend.fresh_database()
+    yield url
+    pg_backend.drop_database(url)
+
+
+@pytest.fixture
+def empty_pg_url():
+    """A database with nothing in it, not even the schema."""
+    url = pg_backend.fresh_database(template="template0")
+    yield url
+    pg_backend.drop_database(url)
+
+
+def sqlite_counts(path: Path) -> dict[str, int]:
+    with sqlite3.connect(path) as conn:
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in copy_db.table_order()}
+
+
+def pg_counts(url: str) -> dict[str, int]:
+    return {t: pg_backend.query(url, f"SELECT count(*) FROM {t}")[0][0] for t in copy_db.table_order()}
+
+
+def sqlite_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with sqlite3.connect(path) as conn:
+        for table in copy_db.table_order():
+            rows = sorted(repr(r) for r in conn.execute(f"SELECT * FROM {table}"))
+            digest.update(repr((table, rows)).encode())
+    return digest.hexdigest()
+
+
+def test_copy_db_sqlite_to_postgres_and_back_keeps_every_row(tmp_path: Path, empty_pg_url: str, capsys) -> None:
+    source, back = tmp_path / "club.db", tmp_path / "back.db"
+    assert main(["--env-file", "/nonexistent", "import", "--database", str(source)]) == 0
+    assert main(["--env-file", "/nonexistent", "copy-db", str(source), empty_pg_url]) == 0
+    assert "every table's row count matches" in capsys.readouterr().out
+    counts = sqlite_counts(source)
+    assert counts["passages"] > 50 and pg_counts(empty_pg_url) == counts
+    assert main(["--env-file", "/nonexistent", "copy-db", empty_pg_url, str(back)]) == 0
+    assert sqlite_counts(back) == counts
+    assert sqlite_digest(back) == sqlite_digest(source)  # the same rows, ids and numbers included
+
+
+def test_copy_db_refuses_a_target_that_has_rows(tmp_path: Path, empty_pg_url: str, capsys) -> None:
+    source = tmp_path / "club.db"
+    assert main(["--env-file", "/nonexistent", "import", "--database", str(source)]) == 0
+    assert main(["--env-file", "/nonexistent", "copy-db", str(source), empty_pg_url]) == 0
+    before = pg_counts(empty_pg_url)
+    capsys.readouterr()
+    assert main(["--env-file", "/nonexistent", "copy-db", str(source), empty_pg_url]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "not empty" in err
+    assert pg_counts(empty_pg_url) == before
+
+
+def test_copy_interrupted_half_way_leaves_the_target_empty(tmp_path: Path, empty_pg_url: str, monkeypatch) -> None:
+    source = tmp_path / "club.db"
+    assert main(["--env-file", "/nonexistent", "import", "--database", str(source)]) == 0
+    calls = {"n": 0}
+    real = copy_db._plain
+
+    def dies_half_way(value: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 400:
+            raise KeyboardInterrupt  # the operator's Ctrl-C in the middle of the passages
+        return real(value)
+
+    monkeypatch.setattr(copy_db, "_plain", dies_half_way)
+    with pytest.raises(KeyboardInterrupt):
+        asyncio.run(copy_db.copy_database(str(source), empty_pg_url))
+    assert set(pg_counts(empty_pg_url).values()) == {0}
+
+
+async def test_processes_started_together_migrate_once(empty_pg_url: str) -> None:
+    first, second = await asyncio.gather(open_database(Path("unused"), empty_pg_url),
+                                         open_database(Path("unused"), empty_pg_url))
+    try:
+        numbers = [r[0] for r in await first.fetchall("SELECT number FROM schema_migrations ORDER BY number")]
+        assert numbers == sorted(set(numbers)) and 75 in numbers
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_a_database_newer_than_the_code_is_refused(pg_url: str) -> None:
+    pg_backend.query(pg_url, "SELECT 1")  # the template is migrated: record a migration from the future
+    await asyncio.to_thread(pg_backend.execute, pg_url, "INSERT INTO schema_migrations(number, name) VALUES (999, 'x')")
+    with pytest.raises(DatabaseTooNew, match="999"):
+        await open_database(Path("unused"), pg_url)
+
+
+@pytest.mark.parametrize("what", ["unknown database", "nothing listening"])
+def test_a_bad_url_is_one_line_and_exit_2(what: str, capsys, tmp_path: Path) -> None:
+    url = pg_backend.url_of("no_such_database") if what == "unknown database" else "postgresql://x@127.0.0.1:1/x"
+    assert main(["--env-file", "/nonexistent", "import", "--database", url]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("filmbot: ") and err.count("\n") == 0
+
+
+async def test_the_server_cutting_every_connection_loses_no_statement(pg_url: str) -> None:
+    """A server restart under the bot: every pooled connection is dead; the next reads and writes reopen them."""
+    db = await open_database(Path("unused"), pg_url)
+    try:
+        assert await db.fetchval("SELECT count(*) FROM films") == 0
+        await asyncio.to_thread(pg_backend.terminate_connections, pg_url)
+        for n in range(12):  # more than the pool holds: each dead connection is met once
+            await db.execute("INSERT INTO films(title, year) VALUES (?, ?)", (f"Heat {n}", 1995))
+            assert await db.fetchval("SELECT count(*) FROM films") == n + 1
+        await asyncio.to_thread(pg_backend.terminate_connections, pg_url)
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO films(title, year) VALUES (?, ?)", ("Ran", 1985))
+        assert await db.fetchval("SELECT count(*) FROM films") == 13
+    finally:
+        await db.close()
+
+
+def test_unavailable_is_the_error_the_cli_reports() -> None:
+    assert issubclass(DatabaseUnavailable, RuntimeError)
