@@ -87,9 +87,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         try:
             progress = ImportProgress(sys.stderr)
             try:
-                result = await import_bundled(
-                    store, settings.data_dir, bot.themes, settings.themes_file, force=args.force, progress=progress
-                )
+                async with store.db.exclusive():  # not while a bot on the same PostgreSQL database imports
+                    result = await import_bundled(
+                        store, settings.data_dir, bot.themes, settings.themes_file, force=args.force,
+                        progress=progress,
+                    )
             finally:
                 progress.close()
             print(result.summary())

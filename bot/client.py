@@ -97,9 +97,10 @@ class FilmBot(commands.Bot):
         await self._unload_everything()
         self.instance = new_holder()  # a restarted bot is a new holder: its predecessor's claims are orphans
         await self.open_store()
-        self.last_import = await import_bundled(
-            self.store, self.settings.data_dir, self.themes, self.settings.themes_file
-        )
+        async with self.store.db.exclusive():  # processes started together import once (PostgreSQL)
+            self.last_import = await import_bundled(
+                self.store, self.settings.data_dir, self.themes, self.settings.themes_file
+            )
         self.scheduler = Scheduler(self.now, before=self.follow_corpus)
         for module in sorted(m.name for m in pkgutil.iter_modules(cogs.__path__)):
             await self.load_extension(f"cogs.{module}")  # cogs register their scheduler jobs in cog_load

@@ -258,6 +258,13 @@ class Database:
         self.corpus_version = 0
 
     @asynccontextmanager
+    async def exclusive(self) -> AsyncIterator[None]:
+        """Work only one process may do at a time (the bundled import at start). One SQLite file serves one
+        machine, where the import's own transactions and resume point already keep it whole; PostgreSQL
+        (db_pg.py) holds an advisory lock, so processes started together import once."""
+        yield
+
+    @asynccontextmanager
     async def corpus_transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """A transaction that writes the corpus: every corpus cache is invalid once it ends.
 

@@ -429,6 +429,18 @@ class PostgresDatabase:
                 _IN_TRANSACTION.reset(token)
 
     @asynccontextmanager
+    async def exclusive(self) -> AsyncIterator[None]:
+        """One process at a time across the database (the bundled import at start): an advisory lock held
+        on a pooled connection while the work runs on the others."""
+        async with self._link() as link:
+            await link.raw.execute(f"SELECT pg_advisory_lock({MIGRATE_LOCK_KEY})")
+            try:
+                yield
+            finally:
+                if not link.raw.is_closed():
+                    await link.raw.execute(f"SELECT pg_advisory_unlock({MIGRATE_LOCK_KEY})")
+
+    @asynccontextmanager
     async def corpus_transaction(self) -> AsyncIterator[Connection]:
         try:
             async with self.transaction() as conn:

@@ -138,3 +138,27 @@ async def test_the_server_cutting_every_connection_loses_no_statement(pg_url: st
 
 def test_unavailable_is_the_error_the_cli_reports() -> None:
     assert issubclass(DatabaseUnavailable, RuntimeError)
+
+
+async def test_processes_started_together_import_the_bundle_once(pg_url: str, tmp_path: Path) -> None:
+    """Two bots opening one fresh database at once: one imports the bundled corpus, the other finds it done."""
+    from bot.core.config import DEFAULT_DATA_DIR
+    from bot.corpus import load_themes
+    from bot.corpus.bundle import import_bundled
+    from bot.stores import Store
+
+    themes_file = DEFAULT_DATA_DIR / "themes.toml"
+    themes = load_themes(themes_file)
+
+    async def start() -> object:
+        db = await open_database(tmp_path / "unused.db", pg_url)
+        try:
+            async with db.exclusive():
+                return await import_bundled(Store(db), DEFAULT_DATA_DIR, themes, themes_file)
+        finally:
+            await db.close()
+
+    first, second = await asyncio.gather(start(), start())
+    assert sorted([first.unchanged, second.unchanged]) == [False, True]  # type: ignore[attr-defined]
+    reviews = pg_backend.query(pg_url, "SELECT count(*), count(DISTINCT source_key) FROM reviews")[0]
+    assert reviews[0] == reviews[1] == 3
