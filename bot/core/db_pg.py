@@ -499,14 +499,16 @@ async def _table_columns(raw: asyncpg.Connection) -> dict[str, set[str]]:
 # -------------------- migrations
 
 def postgres_migration_files() -> list[tuple[int, str, str]]:
-    """(number, name, sql) of bot/migrations/postgresql/, in order."""
-    found = []
+    """(number, name, sql) of every migration PostgreSQL runs, in order: the baseline, then each later
+    number's file in bot/migrations/postgresql/ when its SQL must differ, else the one written portably
+    for both (bot/migrations/NNN-*.sql: plain tables, columns and ON CONFLICT, no SQLite-only syntax)."""
+    own = {}
     for entry in resources.files("bot").joinpath("migrations", "postgresql").iterdir():
         match = _MIGRATION_NAME.match(entry.name)
         if match:
-            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
-    found.sort()
-    return found
+            own[int(match.group(1))] = (int(match.group(1)), entry.name, entry.read_text(encoding="utf-8"))
+    shared = {number: (number, name, sql) for number, name, sql in migration_files() if number > _BASELINE}
+    return sorted({**shared, **own}.values())
 
 
 async def migrate_postgres(raw: asyncpg.Connection) -> int:

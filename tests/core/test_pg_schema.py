@@ -98,16 +98,18 @@ def test_baseline_holds_the_generated_functions():
     assert block == pg_unicode.functions_sql()
 
 
-def test_later_migrations_come_in_pairs():
-    """Every migration above 075 has a PostgreSQL file of the same number in bot/migrations/postgresql."""
+def test_later_migrations_run_on_postgresql_too():
+    """Every migration above 075 runs on PostgreSQL: its own file in bot/migrations/postgresql, or the SQLite
+    file itself (written portably); the schema test above proves the result. No PostgreSQL file without its
+    SQLite number."""
+    from bot.core.db_pg import postgres_migration_files
+
     pattern = re.compile(r"^(\d{3})-[\w-]+\.sql$")
     sqlite = {int(m.group(1)) for f in resources.files("bot").joinpath("migrations").iterdir()
               if (m := pattern.match(f.name))}
-    postgres = {int(m.group(1)) for f in resources.files("bot").joinpath("migrations", "postgresql").iterdir()
-                if (m := pattern.match(f.name))}
-    assert min(postgres) == 75
-    assert {n for n in sqlite if n > 75} <= postgres, sorted({n for n in sqlite if n > 75} - postgres)
-    assert postgres <= sqlite | {75}
+    postgres = [number for number, _, _ in postgres_migration_files()]
+    assert postgres[0] == 75 and postgres == sorted(set(postgres))
+    assert {n for n in sqlite if n > 75} == set(postgres[1:])
 
 
 # --- the SQL functions: PostgreSQL's must equal the Python ones SQLite connections register ----------------
