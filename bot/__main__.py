@@ -125,6 +125,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     settings = _settings(args)
     target = Path(args.target)
+    if settings.database_url:
+        raise ConfigError("`filmbot backup` copies a SQLite file; on PostgreSQL use pg_dump, or"
+                          " `filmbot copy-db` into a new SQLite file")
     if not settings.database.is_file():
         raise ConfigError(f"there is no database at {settings.database} yet: run `filmbot import` or start the bot first")
     if target.is_dir() or not target.parent.is_dir():

@@ -47,6 +47,9 @@ _THEME_PROBE = "EXISTS (SELECT 1 FROM passage_themes pt WHERE pt.passage_id = p.
 _QUOTABLE_TAG = "EXISTS (SELECT 1 FROM passages q WHERE q.id = t.passage_id AND q.quotable = 1)"
 _MARKS = "LEFT JOIN passage_marks m ON m.passage_id = p.id"
 _QUOTE_FROM = f"FROM passages p JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id {_MARKS}"
+_ALL = 1 << 62  # LIMIT for "every row" (SQLite's -1 is an error on PostgreSQL)
+
+
 def _visible(column: str) -> str:
     """Not hidden by a moderator: one primary-key probe of passage_marks per candidate row."""
     return f"NOT EXISTS (SELECT 1 FROM passage_marks h WHERE h.passage_id = {column} AND h.hidden = 1)"
@@ -581,8 +584,8 @@ class QuoteStore:
         /critics list shows what fits in one message."""
         # ">= ''" seeks past the unattributed reviews (NULLs first in reviews_critic) instead of stepping over them.
         named = await self.db.fetchall(self._critics_sql("r.critic COLLATE NOCASE >= ''", "r.critic COLLATE NOCASE, r.id"),
-                                       (-1 if limit is None else limit,))
-        rest = -1 if limit is None else max(0, limit - len(named))
+                                       (_ALL if limit is None else limit,))
+        rest = _ALL if limit is None else max(0, limit - len(named))
         unnamed = await self.db.fetchall(self._critics_sql("r.critic IS NULL", "r.id"), (rest,)) if rest else []
         return [dict(zip(row.keys(), tuple(row), strict=True)) for row in [*named, *unnamed]]
 
