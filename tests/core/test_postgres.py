@@ -111,9 +111,18 @@ async def test_a_database_newer_than_the_code_is_refused(pg_url: str) -> None:
         await open_database(Path("unused"), pg_url)
 
 
-@pytest.mark.parametrize("what", ["unknown database", "nothing listening"])
+@pytest.mark.parametrize("what", ["unknown database", "nothing listening", "login refused"])
 def test_a_bad_url_is_one_line_and_exit_2(what: str, capsys, tmp_path: Path) -> None:
-    url = pg_backend.url_of("no_such_database") if what == "unknown database" else "postgresql://x@127.0.0.1:1/x"
+    """The login branch is the wrong password's too (the test server trusts loopback, so a role it does not
+    know is how it refuses a login here)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    server = urlsplit(pg_backend.url_of("postgres"))
+    url = {
+        "unknown database": pg_backend.url_of("no_such_database"),
+        "nothing listening": "postgresql://x@127.0.0.1:1/x",
+        "login refused": urlunsplit(server._replace(netloc=f"no_such_role:wrong@{server.hostname}:{server.port}")),
+    }[what]
     assert main(["--env-file", "/nonexistent", "import", "--database", url]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("filmbot: ") and err.count("\n") == 0
