@@ -18,7 +18,7 @@ from bot.core.db import Database, migration_files, open_database
 
 log = logging.getLogger(__name__)
 
-BATCH = 2000
+BATCH = 20_000
 # Kept by the runner or by SQLite itself, never copied: the target has its own.
 # corpus_generation: one counter row the migration creates (a new database's caches start from it).
 _NOT_COPIED = frozenset({"schema_migrations", "sqlite_sequence", "corpus_generation"})
@@ -123,7 +123,11 @@ async def _copy(src: Database, dst: Database) -> Copied:
                     " LIMIT ? OFFSET ?", (BATCH, offset))
                 if not rows:
                     break
-                await conn.executemany(insert, [tuple(_plain(v) for v in row) for row in rows])
+                values = [tuple(_plain(v) for v in row) for row in rows]
+                if dst.dialect == "postgresql":  # COPY: one round trip a batch, not one a row
+                    await conn.copy_rows(table, columns, values)  # type: ignore[attr-defined]
+                else:
+                    await conn.executemany(insert, values)
                 copied += len(rows)
                 offset += len(rows)
             expected = await _count(src, table)

@@ -225,6 +225,19 @@ class Connection:
             cache.move_to_end(text)
         return statement
 
+    async def copy_rows(self, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+        """Many rows at once with PostgreSQL's COPY (copy-db: a million passages in minutes, not hours),
+        each value in its column's type, inside this transaction."""
+        types = await self.link.raw.fetch(
+            "SELECT column_name, udt_name FROM information_schema.columns WHERE table_schema = current_schema()"
+            " AND table_name = $1", table)
+        kind = {row[0]: row[1] for row in types}
+        records = [tuple(_coerce(value, kind.get(column, "text")) for value, column in zip(row, columns, strict=True))
+                   for row in rows]
+        await self.link.raw.copy_records_to_table(table, records=records, columns=columns)
+        if "id" in columns:
+            self._explicit_ids.add(table)
+
     async def resync_ids(self) -> None:
         """Rows inserted with explicit ids (the bundled import numbers its own) leave the identity
         sequence behind: move it past them before the transaction ends."""
