@@ -36,6 +36,7 @@ async def run(args: argparse.Namespace) -> dict:
             sections = {"hostile": lambda: hostile_bench.rows(row, tmp_path, cache),
                         "import": lambda: import_bench.rows(row, tmp_path, large),
                         "backends": lambda: backends.rows(row, tmp_path, cache, quick=args.quick),
+                        "backends-1m": lambda: backends.rows_1m(row, tmp_path),
                         **scale.sections(args, large, sizes["large"], row, tmp_path)}
             for name in args.only.split(","):
                 await sections[name]()
@@ -113,7 +114,7 @@ def main() -> int:
     parser.add_argument("--startup-runs", type=int, default=5)
     parser.add_argument("--cache", default=str(ROOT / ".cache"), help="where generated corpora are kept")
     parser.add_argument("--out", default=str(ROOT / "out" / "results.json"))
-    parser.add_argument("--only", help="comma-separated sections to run alone: hostile, import, sizes, concurrency, startup, scheduler, backends")
+    parser.add_argument("--only", help="comma-separated sections to run alone: hostile, import, sizes, concurrency, startup, scheduler, backends, backends-1m")
     args = parser.parse_args()
     if args.quick:
         args.repeat, args.interactions, args.startup_runs = 5, 300, 1

@@ -225,3 +225,55 @@ async def _admin(dsn: str, sql: str) -> None:
         await conn.execute(sql)
     finally:
         await conn.close()
+
+
+async def rows_1m(row: Row, work: Path, *, dsn: str | None = None, repeat: int = 300) -> None:
+    """`--only backends-1m`: picks at ~1.1M passages on both backends. The cached 1M SQLite corpus
+    (bench/corpus_1m.py, built on first use) is copied into a PostgreSQL database with `filmbot copy-db`
+    (COPY; ~1.9M rows in about 100 s here), then the same picks run on both."""
+    from bot.core.copy_db import copy_database
+
+    from . import corpus_1m
+
+    source = corpus_1m.ensure()
+    server = dsn or os.environ.get(ENV) or None
+    folder = work / "pg1m"
+    started = False
+    if server is None:
+        from tools import pgserver
+
+        if pgserver.binaries() is None:
+            print(f"backends-1m: skipped, no PostgreSQL (no binaries and ${ENV} not set)", flush=True)
+            return
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        folder.parent.chmod(0o711)
+        server = pgserver.start(folder)
+        started = True
+    name = f"filmbot_bench1m_{uuid.uuid4().hex[:12]}"
+    try:
+        await _admin(server, f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
+        url = _with_database(server, name)
+        start = time.perf_counter()
+        copied = await copy_database(str(source), url)
+        print(f"backends-1m: copied {copied.rows:,} rows into PostgreSQL in {time.perf_counter() - start:.0f} s",
+              flush=True)
+        data_dir = corpus_1m.data_dir()
+        figures = {}
+        for backend, settings in (("sqlite", Settings(database=source, data_dir=data_dir)),
+                                  ("postgresql", Settings(database_url=url, data_dir=data_dir))):
+            bot = FilmBot(settings)
+            store = await bot.open_store()
+            try:
+                passages = int(await store.db.fetchval("SELECT count(*) FROM passages"))
+                counts = await store.quotes.theme_counts()
+                themes = sorted(theme for theme in THEMES if counts.get(theme))
+                figures[backend] = await picks(bot, passages, themes, repeat)
+            finally:
+                await bot.close_store()
+        emit(row, figures)
+    finally:
+        await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if started:
+            from tools import pgserver
+
+            pgserver.stop(folder)
