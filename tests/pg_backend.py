@@ -14,7 +14,10 @@ import os
 import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from tests.pg import _admin as admin
+from tests.pg import with_database
 
 T = TypeVar("T")
 
@@ -30,8 +33,7 @@ def on_postgres() -> bool:
 
 
 def _database_url(name: str) -> str:
-    parts = urlsplit(SERVER)
-    return urlunsplit(parts._replace(path=f"/{name}"))
+    return with_database(SERVER, name)
 
 
 def _run(coro: Coroutine[Any, Any, T]) -> T:
@@ -44,13 +46,7 @@ def _run(coro: Coroutine[Any, Any, T]) -> T:
 
 
 async def _admin(sql: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(SERVER)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
+    await admin(SERVER, sql)
 
 
 def url_of(name: str) -> str:
