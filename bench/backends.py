@@ -21,10 +21,10 @@ import os
 import random
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from bot.client import FilmBot
 from bot.core.config import Settings
@@ -46,38 +46,46 @@ SIZES = {"full": {"reviews": 1_500, "picks": 300, "voters": 2_000, "schedules": 
          "quick": {"reviews": 30, "picks": 20, "voters": 50, "schedules": 100, "servers": 20}}
 
 
-async def rows(row: Row, work: Path, cache: Path, *, quick: bool = False, dsn: str | None = None,
-               sizes: dict[str, int] | None = None) -> None:
-    """The section: rows for both backends, or one line saying why PostgreSQL is skipped."""
-    size = sizes or SIZES["quick" if quick else "full"]
+@asynccontextmanager
+async def _fresh_database(section: str, work: Path, dsn: str | None) -> AsyncIterator[str | None]:
+    """A new, empty database for one section on $FILMBOT_BENCH_POSTGRES (or `dsn`), else on a throwaway
+    server started in `work` and stopped after; None (said in one line) when neither can be had."""
+    from tools import pgserver
+
     server = dsn or os.environ.get(ENV) or None
-    folder = work / "pg"
+    folder = work / f"pg-{section}"
     started = False
     if server is None:
-        from tools import pgserver
-
         if pgserver.binaries() is None:
-            print(f"backends: skipped, no PostgreSQL (no initdb/pg_ctl binaries and ${ENV} not set)", flush=True)
+            print(f"{section}: skipped, no PostgreSQL (no initdb/pg_ctl binaries and ${ENV} not set)", flush=True)
+            yield None
             return
         folder.parent.mkdir(parents=True, exist_ok=True)
         folder.parent.chmod(0o711)  # as root the server runs as another user, who must get through
         server = pgserver.start(folder)
         started = True
+    name = f"filmbot_bench_{uuid.uuid4().hex[:12]}"
     try:
-        data_dir = corpus_gen.write_data_dir(cache / f"data-v2-{size['reviews']}", size["reviews"])
-        name = f"filmbot_bench_{uuid.uuid4().hex[:12]}"
-        await _admin(server, f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
+        await pgserver.admin(server, f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
         try:
-            figures = {"sqlite": await measure(Settings(database=work / "backends.db", data_dir=data_dir), size),
-                       "postgresql": await measure(Settings(database_url=_with_database(server, name),
-                                                            data_dir=data_dir), size)}
+            yield pgserver.with_database(server, name)
         finally:
-            await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await pgserver.admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         if started:
-            from tools import pgserver
-
             pgserver.stop(folder)
+
+
+async def rows(row: Row, work: Path, cache: Path, *, quick: bool = False, dsn: str | None = None,
+               sizes: dict[str, int] | None = None) -> None:
+    """The section: rows for both backends, or one line saying why PostgreSQL is skipped."""
+    size = sizes or SIZES["quick" if quick else "full"]
+    async with _fresh_database("backends", work, dsn) as url:
+        if url is None:
+            return
+        data_dir = corpus_gen.write_data_dir(cache / f"data-v2-{size['reviews']}", size["reviews"])
+        figures = {"sqlite": await measure(Settings(database=work / "backends.db", data_dir=data_dir), size),
+                   "postgresql": await measure(Settings(database_url=url, data_dir=data_dir), size)}
     emit(row, figures)
 
 
@@ -212,20 +220,6 @@ async def servers(bot: FilmBot, themes: list[str], count: int) -> dict[str, tupl
             f"{count} servers at once: p99 per server": (percentile(each, 0.99), "ms")}
 
 
-def _with_database(dsn: str, name: str) -> str:
-    parts = urlsplit(dsn)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-async def _admin(dsn: str, sql: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(dsn)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
 
 async def rows_1m(row: Row, work: Path, *, dsn: str | None = None, repeat: int = 300) -> None:
     """`--only backends-1m`: picks at ~1.1M passages on both backends. The cached 1M SQLite corpus
@@ -236,23 +230,9 @@ async def rows_1m(row: Row, work: Path, *, dsn: str | None = None, repeat: int =
     from . import corpus_1m
 
     source = corpus_1m.ensure()
-    server = dsn or os.environ.get(ENV) or None
-    folder = work / "pg1m"
-    started = False
-    if server is None:
-        from tools import pgserver
-
-        if pgserver.binaries() is None:
-            print(f"backends-1m: skipped, no PostgreSQL (no binaries and ${ENV} not set)", flush=True)
+    async with _fresh_database("backends-1m", work, dsn) as url:
+        if url is None:
             return
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        folder.parent.chmod(0o711)
-        server = pgserver.start(folder)
-        started = True
-    name = f"filmbot_bench1m_{uuid.uuid4().hex[:12]}"
-    try:
-        await _admin(server, f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
-        url = _with_database(server, name)
         start = time.perf_counter()
         copied = await copy_database(str(source), url)
         print(f"backends-1m: copied {copied.rows:,} rows into PostgreSQL in {time.perf_counter() - start:.0f} s",
@@ -270,10 +250,4 @@ async def rows_1m(row: Row, work: Path, *, dsn: str | None = None, repeat: int =
                 figures[backend] = await picks(bot, passages, themes, repeat)
             finally:
                 await bot.close_store()
-        emit(row, figures)
-    finally:
-        await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if started:
-            from tools import pgserver
-
-            pgserver.stop(folder)
+    emit(row, figures)

@@ -17,11 +17,12 @@ import uuid
 from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from tools import pgserver
+from tools.pgserver import admin as _admin
+from tools.pgserver import with_database
 
 ENV = "FILMBOT_TEST_POSTGRES"
 BASELINE = Path(__file__).resolve().parents[1] / "bot" / "migrations" / "postgresql" / "075-baseline.sql"
@@ -46,12 +47,6 @@ def run_sync(work: Coroutine[Any, Any, T]) -> T:
     return box["value"]
 
 
-def with_database(dsn: str, name: str) -> str:
-    """The same server's DSN naming another database."""
-    parts = urlsplit(dsn)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-
-
 @pytest.fixture(scope="session")
 def pg_server_dsn() -> Iterator[str]:
     """A PostgreSQL server's DSN for the whole session (see the module docstring)."""
@@ -68,16 +63,6 @@ def pg_server_dsn() -> Iterator[str]:
     finally:
         pgserver.stop(folder / "data")
         shutil.rmtree(folder, ignore_errors=True)
-
-
-async def _admin(dsn: str, sql: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(dsn)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
 
 
 async def apply_baseline(conn: Any) -> None:

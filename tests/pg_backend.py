@@ -16,8 +16,7 @@ from collections.abc import Coroutine
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from tests.pg import _admin as admin
-from tests.pg import with_database
+from tools.pgserver import admin, with_database
 
 T = TypeVar("T")
 

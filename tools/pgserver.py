@@ -26,6 +26,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 SUPERUSER = "postgres"  # the cluster's superuser (initdb -U), the DSN's user
 _OS_USERS = ("postgres", "filmbot-pg")  # who runs the server when we are root: the first that exists
@@ -199,6 +200,23 @@ def _log_tail(folder: Path) -> str:
         return "\n".join((folder / "server.log").read_text(encoding="utf-8", errors="replace").splitlines()[-5:])
     except OSError:
         return ""
+
+
+def with_database(dsn: str, name: str) -> str:
+    """The same server's DSN naming another database."""
+    parts = urlsplit(dsn)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
+async def admin(dsn: str, sql: str) -> None:
+    """One statement on its own connection (CREATE/DROP DATABASE cannot run inside a transaction)."""
+    import asyncpg  # only callers that have a server need the driver
+
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
 
 
 def stop(folder: Path) -> None:

@@ -139,12 +139,7 @@ async def migrate(conn: aiosqlite.Connection) -> int:
     files = migration_files()
     known = {number for number, _, _ in files}
     applied = await _applied_numbers(conn, files)
-    newer = sorted(applied - known)
-    if newer:
-        raise DatabaseTooNew(
-            f"the database has migration {newer[-1]}, which this filmbot does not know (it knows up to"
-            f" {max(known, default=0)}): run the newer filmbot, or restore a backup made by this version"
-        )
+    refuse_unknown_migrations(applied, known)
     pending = [m for m in files if m[0] not in applied]
     top = max(applied | {m[0] for m in pending}, default=0)
     ledger = await _has_ledger(conn)
@@ -165,6 +160,16 @@ async def migrate(conn: aiosqlite.Connection) -> int:
         await rollback_quietly(conn)
         raise
     return top
+
+
+def refuse_unknown_migrations(applied: set[int], known: set[int]) -> None:
+    """A database holding a migration this code does not have was written by a newer filmbot (both backends)."""
+    newer = sorted(applied - known)
+    if newer:
+        raise DatabaseTooNew(
+            f"the database has migration {newer[-1]}, which this filmbot does not know (it knows up to"
+            f" {max(known, default=0)}): run the newer filmbot, or restore a backup made by this version"
+        )
 
 
 def _record(number: int, name: str) -> str:

@@ -28,7 +28,8 @@ from typing import Any, TypeVar
 
 import asyncpg
 
-from bot.core.db import DatabaseTooNew, DatabaseUnavailable, migration_files
+from bot.core.db import DatabaseUnavailable, migration_files, refuse_unknown_migrations
+from bot.core.db_writes import Executed
 from bot.core.dialect import to_postgres
 
 log = logging.getLogger(__name__)
@@ -303,12 +304,6 @@ class SyncCursor:
         return None
 
 
-@dataclass(frozen=True)
-class Executed:
-    rowcount: int
-    lastrowid: int | None
-
-
 class PostgresDatabase:
     """A small pool of asyncpg connections behind the stores' `Database` API (see bot/core/db.py)."""
 
@@ -540,12 +535,7 @@ async def migrate_postgres(raw: asyncpg.Connection) -> int:
             " 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'))"
         )
         applied = {row[0] for row in await raw.fetch("SELECT number FROM schema_migrations")}
-        newer = sorted(applied - known)
-        if newer:
-            raise DatabaseTooNew(
-                f"the database has migration {newer[-1]}, which this filmbot does not know (it knows up to"
-                f" {max(known, default=0)}): run the newer filmbot"
-            )
+        refuse_unknown_migrations(applied, known)
         pending = [m for m in files if m[0] not in applied]
         if not pending:
             return max(applied, default=0)
