@@ -250,26 +250,6 @@ class Connection:
         self._explicit_ids.clear()
 
 
-class _Reads:
-    """`db.conn` outside a transaction: each statement on whichever pooled connection is free."""
-
-    dialect = "postgresql"
-    in_transaction = False
-
-    def __init__(self, db: PostgresDatabase) -> None:
-        self.db = db
-
-    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> _Pending:
-        async def run() -> Cursor:
-            rows = await self.db.fetchall(sql, params)
-            return Cursor(rows, -1, None)
-
-        return _Pending(run)
-
-    async def execute_fetchall(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[asyncpg.Record]:
-        return await self.db.fetchall(sql, params)
-
-
 class SyncConnection:
     """A transaction's connection for `in_one_hop` work written against sqlite3 (raw.execute(...).fetchone()):
     the work runs on a worker thread and each statement is run on the loop, which stays free meanwhile."""
@@ -318,7 +298,7 @@ class PostgresDatabase:
         self._columns = columns  # table -> its columns: which INSERTs can report the id they made
         self._write_lock = asyncio.Lock()
         self.corpus_version = 0
-        self.conn = _Reads(self)  # what SQLite's shared aiosqlite connection offers outside transactions
+        self.conn = None  # SQLite's shared aiosqlite connection: stores read through fetchone/fetchall here
 
     # -- opening
 

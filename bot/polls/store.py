@@ -24,11 +24,6 @@ async def _run(conn: aiosqlite.Connection, sql: str, params: tuple[Any, ...] = (
         return cur.rowcount
 
 
-async def _rows(conn: aiosqlite.Connection, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
-    async with conn.execute(sql, params) as cur:
-        return list(await cur.fetchall())
-
-
 class PollStore:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -126,7 +121,7 @@ class PollStore:
         return [row[0] for row in rows]
 
     async def tally(self, poll_id: int) -> Tally:
-        return await _tally(self.db.conn, poll_id)
+        return await _tally(self.db, poll_id)
 
     async def voters_by_option(self, poll_id: int) -> dict[int, list[int]]:
         """Who chose what; callers must never use it for anonymous polls."""
@@ -190,7 +185,7 @@ class PollStore:
             if flipped != 1:
                 return None
             # Read inside the same transaction: no vote can land between closing and counting.
-            return await _tally(conn, poll_id)
+            return await _tally(self.db, poll_id)  # inside the transaction: its own writes are read
 
     async def set_results_message(self, poll_id: int, message_id: int) -> None:
         """The results are out: the poll is announced, its closing finished."""
@@ -208,15 +203,16 @@ class PollStore:
         return await self.closing.results_message(poll_id)
 
 
-async def _tally(conn: aiosqlite.Connection, poll_id: int) -> Tally:
-    counts = await _rows(
-        conn,
+async def _tally(db: Database, poll_id: int) -> Tally:
+    """The counts per option and the voters. Inside a transaction `db` reads what it wrote (SQLite's one
+    connection; PostgreSQL's reads follow the task's transaction)."""
+    counts = await db.fetchall(
         "SELECT o.option_id, COUNT(v.user_id) FROM poll_options o LEFT JOIN poll_votes v"
         " ON v.poll_id = o.poll_id AND v.option_id = o.option_id WHERE o.poll_id = ?"
         " GROUP BY o.option_id ORDER BY o.option_id",
         (poll_id,),
     )
-    voters = await _rows(conn, "SELECT COUNT(DISTINCT user_id) FROM poll_votes WHERE poll_id = ?", (poll_id,))
+    voters = await db.fetchall("SELECT COUNT(DISTINCT user_id) FROM poll_votes WHERE poll_id = ?", (poll_id,))
     return Tally(tuple(r[1] for r in counts), voters[0][0])
 
 
