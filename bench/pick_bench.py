@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import random
 import shutil
+import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC
 from pathlib import Path
 from typing import Any
@@ -122,8 +125,7 @@ async def votes(bot: FilmBot, count: int) -> dict[str, float]:
         await store.polls.vote(poll_id, 1000 + i, 1 + i % 3, now)
     through_store = count / (time.perf_counter() - start)
 
-    def one_hop(user: int) -> None:
-        raw = db.conn._conn
+    def one_hop(raw: sqlite3.Connection, user: int) -> None:
         raw.execute("BEGIN IMMEDIATE")
         raw.execute("SELECT multiple FROM polls WHERE id = ?", (poll_id,)).fetchall()
         raw.execute("DELETE FROM poll_votes WHERE poll_id = ? AND user_id = ? AND option_id = ?", (poll_id, user, 2))
@@ -136,7 +138,7 @@ async def votes(bot: FilmBot, count: int) -> dict[str, float]:
     db = store.db
     start = time.perf_counter()
     for i in range(count):
-        await db.conn._execute(one_hop, 10**6 + i)
+        await db._on_writer(one_hop, 10**6 + i)  # the same statements, straight to the writer thread
     floor = count / (time.perf_counter() - start)
     return {"store": through_store, "floor": floor}
 
@@ -161,26 +163,37 @@ async def scheduler_pass(bot: FilmBot, schedules: int) -> dict[str, float]:
             make_thread=False, actor_id=1, now=now - timedelta(seconds=30),
         )
     job = ScheduleJob(bot)
-    conn = bot.store.db.conn
-    hops = 0
-    real = conn._execute
-
-    async def counting(fn: Any, *args: Any, **kwargs: Any) -> Any:
-        nonlocal hops
-        hops += 1
-        return await real(fn, *args, **kwargs)
-
-    conn._execute = counting  # type: ignore[method-assign]
-    try:
+    hops = [0]
+    with counting_trips(bot.store.db, hops):
         start = time.perf_counter()
         await job.run_due(now)
         await job.next_due()
         first = time.perf_counter() - start
-        hops = 0
+        hops[0] = 0
         start = time.perf_counter()
         await job.run_due(now)
         await job.next_due()
         steady = time.perf_counter() - start
+    return {"first_s": first, "steady_s": steady, "steady_hops": hops[0]}
+
+
+@contextmanager
+def counting_trips(db: Any, hops: list[int]) -> Iterator[None]:
+    """Count trips from the loop to the database's threads into hops[0]: each call of aiosqlite's connection
+    methods (its public API) and each batch sent to the writer thread."""
+    def counted(real: Any) -> Any:
+        async def counting(*args: Any, **kwargs: Any) -> Any:
+            hops[0] += 1
+            return await real(*args, **kwargs)
+        return counting
+
+    targets = [(db.conn, name) for name in ("execute", "execute_fetchall", "execute_insert", "executemany",
+                                            "executescript", "commit", "rollback")] + [(db._writes, "run")]
+    saved = [(target, name, getattr(target, name)) for target, name in targets]
+    for target, name, real in saved:
+        setattr(target, name, counted(real))
+    try:
+        yield
     finally:
-        conn._execute = real  # type: ignore[method-assign]
-    return {"first_s": first, "steady_s": steady, "steady_hops": hops}
+        for target, name, real in saved:
+            setattr(target, name, real)

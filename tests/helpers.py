@@ -28,16 +28,21 @@ from tests import pg_backend
 
 
 
-def count_db_trips(monkeypatch: Any, conn: Any) -> list[int]:
-    """Count trips to aiosqlite's thread on `conn` from now on (read `trips[0]`; set it to 0 to restart)."""
+def count_db_trips(monkeypatch: Any, db: Any) -> list[int]:
+    """Count trips from the loop to `db`'s threads from now on (read `trips[0]`; set it to 0 to restart):
+    each call of aiosqlite's connection methods and each batch sent to the writer thread."""
     trips = [0]
-    real = conn._execute
 
-    async def counting(fn: Any, *args: Any, **kwargs: Any) -> Any:
-        trips[0] += 1
-        return await real(fn, *args, **kwargs)
+    def counted(real: Any) -> Any:
+        async def counting(*args: Any, **kwargs: Any) -> Any:
+            trips[0] += 1
+            return await real(*args, **kwargs)
+        return counting
 
-    monkeypatch.setattr(conn, "_execute", counting)
+    for name in ("execute", "execute_fetchall", "execute_insert", "executemany", "executescript", "commit",
+                 "rollback"):
+        monkeypatch.setattr(db.conn, name, counted(getattr(db.conn, name)))
+    monkeypatch.setattr(db._writes, "run", counted(db._writes.run))
     return trips
 
 class World:

@@ -5,8 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import shutil
 import sqlite3
+import tempfile
+import threading
 import time
+import weakref
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager, closing
 from importlib import resources
@@ -17,10 +21,13 @@ import aiosqlite
 
 from bot.core.db_writes import Executed, WriteQueue, execute_closed
 from bot.core.films import critic_key, norm_key
+from bot.core.writer_thread import WriterThread
 
 log = logging.getLogger(__name__)
 
 SEEK_BUDGET = 0.005  # seconds a seek may hold the event loop before it is rerun on the database thread
+
+T = TypeVar("T")
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})-[\w-]+\.sql$")
 
@@ -48,23 +55,62 @@ def migration_files() -> list[tuple[int, str, str]]:
 
 
 async def connect(path: Path | str) -> aiosqlite.Connection:
-    """Open the database with the pragmas every connection needs."""
-    if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    pending = aiosqlite.connect(str(path), isolation_level=None)
-    # A bot that is never closed (a crashed test, a killed playground) must not keep the
-    # interpreter alive through aiosqlite's worker thread.
-    pending._thread.daemon = True
+    """Open the database with the pragmas every connection needs.
+
+    ":memory:" opens a throwaway file instead (removed once the connection is collected): the writer
+    thread and seek_one's reader are connections of their own, and no second connection sees an
+    in-memory database.
+    """
+    throwaway = None
+    if str(path) == ":memory:":
+        throwaway = tempfile.mkdtemp(prefix="filmbot-memory-")
+        path = Path(throwaway) / "memory.sqlite"
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    # A bot that is never closed (a crashed test, a killed playground) must not keep the interpreter
+    # alive through aiosqlite's worker thread: a thread is a daemon when the thread that creates it is
+    # (threading's documented default), and aiosqlite creates its worker when the connection is made.
+    pending = _made_on_a_daemon_thread(lambda: aiosqlite.connect(str(path), isolation_level=None))
     conn = await pending
+    _PATHS[conn] = str(Path(path).resolve())
+    if throwaway is not None:
+        weakref.finalize(conn, shutil.rmtree, throwaway, True)
     conn.row_factory = aiosqlite.Row
     for name, arity, function in _SQL_FUNCTIONS:
         await conn.create_function(name, arity, function, deterministic=True)
-    # WAL keeps readers unblocked while a write runs; foreign keys make deletes cascade.
-    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=5000"):
+    for pragma in _PRAGMAS:
         # Close each cursor: journal_mode returns a row, and an unread row keeps a statement
         # open, which makes the next COMMIT fail.
         await (await conn.execute(f"PRAGMA {pragma}")).close()
     return conn
+
+
+# The file each connection `connect` made opened: the writer and the reader open the same one without a trip.
+_PATHS: weakref.WeakKeyDictionary[aiosqlite.Connection, str] = weakref.WeakKeyDictionary()
+
+# WAL keeps readers unblocked while a write runs; foreign keys make deletes cascade.
+_PRAGMAS = ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=5000")
+
+
+def _made_on_a_daemon_thread(make: Callable[[], T]) -> T:
+    made: list[T] = []
+    maker = threading.Thread(target=lambda: made.append(make()), name="filmbot-db-open", daemon=True)
+    maker.start()
+    maker.join()
+    if not made:
+        raise RuntimeError("the database connection could not be created")
+    return made[0]
+
+
+def open_writer(path: str) -> sqlite3.Connection:
+    """The writer thread's connection (writer_thread.py), opened on that thread: the same SQL functions and
+    pragmas as `connect`'s."""
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.row_factory = sqlite3.Row
+    for name, arity, function in _SQL_FUNCTIONS:
+        writer.create_function(name, arity, function, deterministic=True)
+    for pragma in _PRAGMAS:
+        writer.execute(f"PRAGMA {pragma}").close()
+    return writer
 
 
 def open_reader(path: str, over_budget: Callable[[], bool]) -> sqlite3.Connection:
@@ -237,8 +283,6 @@ async def rollback_quietly(conn: aiosqlite.Connection) -> None:
         log.warning("rollback after a failed transaction failed too", exc_info=True)
 
 
-T = TypeVar("T")
-
 
 class Database:
     """One aiosqlite connection shared by every store.
@@ -246,8 +290,9 @@ class Database:
     aiosqlite runs statements in order on one thread, but coroutines interleave between
     them: a write issued while another coroutine is inside BEGIN…COMMIT would silently join
     (and could be rolled back with) that transaction. So every write takes `_write_lock`.
-    One-hop writes (`in_one_hop`, `execute`) are sent in batches, each still its own transaction;
-    bounded index seeks (`seek_one`) read on the loop's thread through a second, read-only connection.
+    One-hop writes (`in_one_hop`, `execute`) are sent in batches, each still its own transaction, to the
+    writer thread's own connection (writer_thread.py); bounded index seeks (`seek_one`) read on the loop's
+    thread through a third, read-only connection.
     """
 
     dialect = "sqlite"
@@ -255,7 +300,11 @@ class Database:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
         self._write_lock = asyncio.Lock()
-        self._writes = WriteQueue(conn, self._write_lock)  # one-hop writes, sent in batches (db_writes.py)
+        self._writes = WriteQueue(self._on_writer, self._write_lock)  # one-hop writes, in batches (db_writes.py)
+        self._writer: WriterThread | None = None
+        self._writer_starting: asyncio.Future[WriterThread] | None = None
+        self._path: str | None = None
+        self._closed = False
         self._read_conn: sqlite3.Connection | None | Literal[False] = None  # seek_one's; False: none can be had
         self._seek_deadline = 0.0
         # Bumped after every write to films/reviews/passages/themes (corpus_transaction): caches of
@@ -296,13 +345,13 @@ class Database:
                 raise
 
     async def in_one_hop(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """Run `work` inside BEGIN IMMEDIATE … COMMIT on aiosqlite's thread: the whole transaction
+        """Run `work` inside BEGIN IMMEDIATE … COMMIT on the writer thread: the whole transaction
         is one hop from the event loop (each statement through aiosqlite is one loop round trip),
         shared with the other writes queued meanwhile (group commit, bot/core/db_writes.py)."""
         return await self._writes.submit(work, in_transaction=True)
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> Executed:
-        """One autocommitted write statement, run and closed in one hop to aiosqlite's thread."""
+        """One autocommitted write statement, run and closed in one hop to the writer thread."""
         return await self._writes.submit(lambda raw: execute_closed(raw, sql, params), in_transaction=False)
 
     # execute_fetchall runs, reads and closes in one hop to aiosqlite's thread (instead of three):
@@ -353,10 +402,41 @@ class Database:
         on the database thread), so the loop is never held longer than that, whatever the data."""
         return time.perf_counter() > self._seek_deadline
 
+    async def _main_path(self) -> str:
+        """The database file's path ("" for an in-memory database, which `connect` never opens)."""
+        if self._path is None and self.conn in _PATHS:
+            self._path = _PATHS[self.conn]
+        if self._path is None:
+            main = await self.fetchone("PRAGMA database_list")
+            self._path = main[2] if main is not None else ""
+        return self._path
+
+    async def _on_writer(self, work: Callable[..., T], *args: Any) -> T:
+        """Run `work(connection, *args)` on the writer thread, started at the first write."""
+        if self._closed:
+            raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+        writer = self._writer
+        if writer is None:
+            if self._writer_starting is None:
+                self._writer_starting = asyncio.ensure_future(self._start_writer())
+            writer = await asyncio.shield(self._writer_starting)
+        return await writer.run(work, *args)
+
+    async def _start_writer(self) -> WriterThread:
+        path = await self._main_path()
+        if not path:
+            raise sqlite3.ProgrammingError("an in-memory database has no second connection: open it with connect()")
+        self._writer = await WriterThread.start(lambda: open_writer(path))
+        return self._writer
+
+    @property
+    def writer_trips(self) -> int:
+        """Trips taken to the writer thread so far (tests count hops with it)."""
+        return self._writer.runs if self._writer is not None else 0
+
     async def _reader(self) -> sqlite3.Connection | None:
         if self._read_conn is None:
-            main = await self.fetchone("PRAGMA database_list")
-            path = main[2] if main is not None else ""
+            path = await self._main_path()
             if self._read_conn is None:  # another caller may have opened it meanwhile
                 self._read_conn = open_reader(path, self._seek_over_budget) if path else False
         return self._read_conn or None
@@ -367,6 +447,11 @@ class Database:
 
     async def close(self) -> None:
         await self._writes.drain()  # queued writes finish (or fail) before the connection goes
+        self._closed = True
+        if self._writer_starting is not None and self._writer is None:
+            await asyncio.wait([self._writer_starting])
+        if self._writer is not None:
+            await self._writer.close()
         if self._read_conn:
             self._read_conn.close()
         self._read_conn = None

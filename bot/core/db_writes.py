@@ -1,4 +1,4 @@
-"""Group commit: one-hop writes queue up and go to aiosqlite's thread in batches, each its own transaction.
+"""Group commit: one-hop writes queue up and go to the writer thread (writer_thread.py) in batches, each its own transaction.
 
 Under load a trip to the database thread costs a loop round trip and a GIL hand-over, and a write lock
 held across the trip made every queued write wait for the one before it to come back: 200 servers'
@@ -12,15 +12,19 @@ import asyncio
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
-
-import aiosqlite
+from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
 
 
+class RunOnWriter(Protocol):
+    """Runs `work(connection, *args)` on the thread that owns the write connection."""
+
+    async def __call__(self, work: Callable[..., T], *args: Any) -> T: ...
+
+
 def transact(raw: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
-    """`work` inside BEGIN IMMEDIATE … COMMIT, on aiosqlite's thread; rolled back on any error."""
+    """`work` inside BEGIN IMMEDIATE … COMMIT, on the writer thread; rolled back on any error."""
     raw.execute("BEGIN IMMEDIATE")
     try:
         result = work(raw)
@@ -61,7 +65,7 @@ def _run_one(raw: sqlite3.Connection, work: Callable[[sqlite3.Connection], T], i
 
 
 def _run_writes(raw: sqlite3.Connection, writes: list[_Write]) -> list[tuple[bool, Any]]:
-    """A batch, one write after another on aiosqlite's thread: (True, result) or (False, error) each."""
+    """A batch, one write after another on the writer thread: (True, result) or (False, error) each."""
     outcomes: list[tuple[bool, Any]] = []
     for write in writes:
         try:
@@ -74,8 +78,8 @@ def _run_writes(raw: sqlite3.Connection, writes: list[_Write]) -> list[tuple[boo
 class WriteQueue:
     """The writes waiting for the database thread, and the one task that sends them."""
 
-    def __init__(self, conn: aiosqlite.Connection, lock: asyncio.Lock) -> None:
-        self.conn = conn
+    def __init__(self, run: RunOnWriter, lock: asyncio.Lock) -> None:
+        self.run = run
         self.lock = lock  # Database's write lock: multi-hop transactions never interleave with a batch
         self._queued: list[_Write] = []
         self._flusher: asyncio.Task[None] | None = None
@@ -87,7 +91,7 @@ class WriteQueue:
             # flusher task cost a lone write ~15 %: 6,100 -> 5,200 votes/s). Writes arriving meanwhile
             # queue behind the lock and leave together.
             async with self.lock:
-                return await self.conn._execute(_run_one, self.conn._conn, work, in_transaction)
+                return await self.run(_run_one, work, in_transaction)
         loop = asyncio.get_running_loop()
         write = _Write(work, in_transaction, loop.create_future())
         self._queued.append(write)
@@ -111,7 +115,7 @@ class WriteQueue:
                     batch, self._queued = [w for w in self._queued if not w.future.done()], []
                     if not batch:
                         continue
-                    outcomes = await self.conn._execute(_run_writes, self.conn._conn, batch)
+                    outcomes = await self.run(_run_writes, batch)
                 for write, (ok, value) in zip(batch, outcomes, strict=True):
                     if write.future.done():
                         continue

@@ -25,7 +25,7 @@ async def db(tmp_path: Path):
 
 async def test_concurrent_writes_all_commit_in_a_few_trips(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     """100 writes at once: each gets its own result, all are committed, in far fewer than 100 trips."""
-    trips = count_db_trips(monkeypatch, db.conn)
+    trips = count_db_trips(monkeypatch, db)
 
     def insert_pair(n: int):
         def work(raw: sqlite3.Connection) -> int:
@@ -98,7 +98,7 @@ async def test_a_write_after_close_fails_instead_of_hanging(tmp_path: Path) -> N
 
 
 async def test_seek_one_reads_on_the_loop_thread_and_sees_committed_writes(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    trips = count_db_trips(monkeypatch, db.conn)
+    trips = count_db_trips(monkeypatch, db)
     await db.seek_one("SELECT 1")  # opens the reader (one trip to learn the file's path)
     trips[0] = 0
     for n in range(5):
@@ -138,7 +138,7 @@ async def test_seek_one_falls_back_to_the_thread_when_busy_or_in_memory(db: Data
 async def test_a_seek_past_its_budget_is_stopped_and_rerun_on_the_thread(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     """Whatever the data, seek_one holds the loop at most about SEEK_BUDGET: a long statement is
     interrupted on the loop's thread and answered from the database thread instead."""
-    trips = count_db_trips(monkeypatch, db.conn)
+    trips = count_db_trips(monkeypatch, db)
     await db.seek_one("SELECT 1")
     trips[0] = 0
     slow = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000)"
@@ -151,7 +151,7 @@ async def test_a_seek_past_its_budget_is_stopped_and_rerun_on_the_thread(db: Dat
 async def test_a_lone_write_goes_straight_to_the_thread(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     """No queue and no flusher task for a write with nothing else in flight (serial writes stay as fast
     as before group commit)."""
-    trips = count_db_trips(monkeypatch, db.conn)
+    trips = count_db_trips(monkeypatch, db)
     for n in range(3):
         await db.execute("INSERT INTO t(v) VALUES (?)", (f"s{n}",))
     assert trips[0] == 3 and db._writes._flusher is None

@@ -60,7 +60,7 @@ async def test_disk_full_is_reported_as_disk_full_not_a_failed_rollback(tmp_path
     db = database.Database(conn)
     try:
         await db.execute("CREATE TABLE t(x)")
-        await db.execute("PRAGMA max_page_count = 20")  # the disk is "full" at 20 pages
+        await conn.execute("PRAGMA max_page_count = 20")  # the disk is "full" at 20 pages (this connection's)
         with pytest.raises(sqlite3.OperationalError, match="full"):
             async with db.transaction() as c:
                 for _ in range(100):
@@ -68,5 +68,25 @@ async def test_disk_full_is_reported_as_disk_full_not_a_failed_rollback(tmp_path
         assert not conn.in_transaction
         async with db.transaction() as c:  # and the connection is usable afterwards
             await c.execute("INSERT INTO t VALUES (1)")
+    finally:
+        await db.close()
+
+
+async def test_disk_full_in_a_one_hop_write_fails_that_write_and_the_writer_goes_on(tmp_path: Path):
+    """The writer thread's connection (group commit) reports a full disk the same way and stays usable."""
+    db = database.Database(await database.connect(tmp_path / "small.db"))
+    try:
+        await db.execute("CREATE TABLE t(x)")
+        await db.in_one_hop(lambda raw: raw.execute("PRAGMA max_page_count = 20").close())
+
+        def fill(raw: sqlite3.Connection) -> None:
+            for _ in range(100):
+                raw.execute("INSERT INTO t VALUES (randomblob(4000))")
+
+        with pytest.raises(sqlite3.OperationalError, match="full"):
+            await db.in_one_hop(fill)
+        assert await db.fetchval("SELECT count(*) FROM t") == 0  # rolled back whole
+        await db.execute("INSERT INTO t VALUES (1)")
+        assert await db.fetchval("SELECT count(*) FROM t") == 1
     finally:
         await db.close()

@@ -18,7 +18,7 @@ async def test_a_game_answer_is_one_hop(world, monkeypatch) -> None:
         "INSERT INTO club_game_rounds(id, guild_id, channel_id, game_id, number, rounds, kind, quote, author_id,"
         " deadline, status) VALUES (900, 1, 1, 900, 1, 1, 'critic', 'x', 7, '2999-01-01T00:00:00+00:00', 'open')"
     )
-    trips = count_db_trips(monkeypatch, store.db.conn)
+    trips = count_db_trips(monkeypatch, store.db)
     now = NOW.isoformat()
     assert await store.club.answer(900, 5, "critic", now) == "ok"
     assert trips[0] == 1
@@ -36,7 +36,7 @@ async def test_a_ballot_is_one_hop(world, monkeypatch) -> None:
         "INSERT INTO filmnight_picks(id, guild_id, channel_id, creator_id, method, created_at, deadline)"
         " VALUES (900, 1, 1, 1, 'single', ?, ?)", (NOW.isoformat(), (NOW + timedelta(hours=1)).isoformat()),
     )
-    trips = count_db_trips(monkeypatch, store.db.conn)
+    trips = count_db_trips(monkeypatch, store.db)
     assert await store.filmnight.cast(900, 5, (1,), NOW) is True
     assert trips[0] == 1
     assert await store.filmnight.cast(900, 5, (2,), NOW) is True  # replaced, not added
@@ -47,7 +47,7 @@ async def test_a_ballot_is_one_hop(world, monkeypatch) -> None:
 async def test_a_flag_is_one_hop(world, monkeypatch) -> None:
     store = world.bot.store
     passage = await store.db.fetchval("SELECT min(id) FROM passages")
-    trips = count_db_trips(monkeypatch, store.db.conn)
+    trips = count_db_trips(monkeypatch, store.db)
     assert await store.flags.flag(passage_id=passage, user_id=5, guild_id=1, reason=Reason.SPOILER) == "flagged"
     assert trips[0] == 1
     assert await store.flags.flag(passage_id=passage, user_id=5, guild_id=1, reason=Reason.SPOILER) == "duplicate"
@@ -56,7 +56,7 @@ async def test_a_flag_is_one_hop(world, monkeypatch) -> None:
 
 async def test_a_suggestion_is_one_hop(world, monkeypatch) -> None:
     store = world.bot.store
-    trips = count_db_trips(monkeypatch, store.db.conn)
+    trips = count_db_trips(monkeypatch, store.db)
     new_id, _ = await store.suggestions.create(guild_id=1, user_id=5, question="Why?", theme=None, film_id=None,
                                                credit=True, now=NOW)
     assert new_id is not None and trips[0] == 1

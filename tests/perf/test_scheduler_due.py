@@ -25,7 +25,7 @@ async def test_steady_pass_is_constant_in_schedules(world, monkeypatch: pytest.M
     job = ScheduleJob(bot)
     first = await job.next_due()
     assert first is not None and first > now
-    hops = count_db_trips(monkeypatch, bot.store.db.conn)
+    hops = count_db_trips(monkeypatch, bot.store.db)
     await job.run_due(now)
     assert await job.next_due() == first
     assert hops[0] <= 10  # was two queries per schedule
