@@ -46,17 +46,17 @@ async def test_every_filter_combination_picks_a_match_and_excludes(world) -> Non
 
 async def test_summaries_follow_corpus_writes(world) -> None:
     store = world.bot.store
-    before = await store.quotes.theme_counts()
-    films = await store.quotes.films()
+    before = await store.catalogue.theme_counts()
+    films = await store.catalogue.films()
     review_id = await store.db.fetchval("SELECT id FROM reviews ORDER BY id LIMIT 1")
     await store.reviews.remove(review_id, actor_id=1, guild_id=None)
     fresh = await store.db.fetchall(  # every passage is tagged; the counts are of quotable ones
         "SELECT t.theme, count(*) FROM passage_themes t JOIN passages p ON p.id = t.passage_id"
         " WHERE p.quotable = 1 GROUP BY t.theme"
     )
-    assert await store.quotes.theme_counts() == {row[0]: row[1] for row in fresh} != before
-    assert sum(f[3] for f in await store.quotes.films()) == sum(f[3] for f in films) - 1
-    assert all(row["id"] != review_id for row in await store.quotes.critics())
+    assert await store.catalogue.theme_counts() == {row[0]: row[1] for row in fresh} != before
+    assert sum(f[3] for f in await store.catalogue.films()) == sum(f[3] for f in films) - 1
+    assert all(row["id"] != review_id for row in await store.catalogue.critics())
 
 
 async def test_a_cold_summary_is_read_once_by_everyone_waiting(world, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -72,12 +72,12 @@ async def test_a_cold_summary_is_read_once_by_everyone_waiting(world, monkeypatc
         return await real(self, sql, params)
 
     monkeypatch.setattr(type(store.db), "fetchall", fetchall)
-    await store.quotes.films()
+    await store.catalogue.films()
     store.db.corpus_version += 1  # an unrecorded corpus write: every summary is cold now
     reads.clear()
-    asked = [asyncio.ensure_future(store.quotes.films()) for _ in range(25)]
-    asked += [asyncio.ensure_future(store.quotes.film_id("La La Land", 2016)) for _ in range(25)]
-    asked += [asyncio.ensure_future(store.quotes.critic_names()) for _ in range(25)]
+    asked = [asyncio.ensure_future(store.catalogue.films()) for _ in range(25)]
+    asked += [asyncio.ensure_future(store.catalogue.film_id("La La Land", 2016)) for _ in range(25)]
+    asked += [asyncio.ensure_future(store.catalogue.critic_names()) for _ in range(25)]
     asked[0].cancel()
     done = await asyncio.gather(*asked[1:])
     assert all(films == done[0] for films in done[1:24])
@@ -85,7 +85,7 @@ async def test_a_cold_summary_is_read_once_by_everyone_waiting(world, monkeypatc
     assert sum("FROM films" in sql for sql in reads) == 1
     assert sum("GROUP BY critic, outlet" in sql for sql in reads) == 1  # the bylines summary
     assert sum("FROM reviews ORDER BY id" in sql for sql in reads) == 1  # the review index
-    await store.quotes.films()
+    await store.catalogue.films()
     assert sum("FROM films" in sql for sql in reads) == 1  # kept
 
 

@@ -8,7 +8,7 @@ from bot.corpus.passage import QuoteFilters, RotationKey
 
 
 async def _gate(world) -> Gate:
-    film_id = await world.bot.store.quotes.film_id("La La Land", 2016)
+    film_id = await world.bot.store.catalogue.film_id("La La Land", 2016)
     return Gate(film_id, "La La Land (2016)", "2030-01-01T00:00:00+00:00", tuple(sorted(spoiler_keys(world.bot.themes))))
 
 
