@@ -4,7 +4,7 @@ same generated corpus, each PostgreSQL figure against the SQLite one measured in
 1. picks: `store.quotes.pick` p50/p99, plain, theme: and film: filters;
 2. votes per second: N members voting at once on one poll (`store.polls.vote`);
 3. a scheduler pass (due-read and next slot: `ScheduleJob.run_due` + `next_due`) over 5,000 schedules;
-4. 200 servers at once: each a /discuss store path (`quotes.rotation_pick` + `prompts.record`), all
+4. 200 servers at once: each a /discuss store path (`rotation.pick` + `prompts.record`), all
    started together: wall time of the burst and p99 per server.
 
 PostgreSQL: $FILMBOT_BENCH_POSTGRES (a DSN whose user may create databases) when set, else a throwaway

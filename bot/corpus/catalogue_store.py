@@ -110,7 +110,7 @@ class CatalogueStore:
                 f" AND {visible('t.passage_id')} GROUP BY t.theme"
             )
         else:
-            # The quote picks' WHERE for a film filter (QuoteStore._where(QuoteFilters(film=key))).
+            # The quote picks' WHERE for a film filter (bot/quotes/store.py QuoteStore._where(QuoteFilters(film=key))).
             clause, values = film_clause(key)
             clauses = ["p.quotable = 1", visible("p.id"), clause]
             rows = await self.db.fetchall(

@@ -174,7 +174,7 @@ async def _try_theme(
 ) -> Choice | None:
     filters = QuoteFilters(theme=theme.key, film=scope.ref)
     if kind == "discuss":
-        # One passage: chosen by the database (QuoteStore.rotation_pick), the pool is never loaded.
+        # One passage: chosen by the database (RotationStore.pick), the pool is never loaded.
         pick = await bot.store.rotation.pick(filters, RotationKey(guild_id, theme.key, scope.key), gate)
         if pick is None:
             return None

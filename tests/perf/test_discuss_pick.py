@@ -1,5 +1,5 @@
 """/discuss picks its passage in SQL: the theme's pool is never loaded, and a cycle still visits every
-passage once before any repeats (bot.quotes.store.QuoteStore.rotation_pick)."""
+passage once before any repeats (bot.discussion.rotation_store.RotationStore.pick)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from bot.corpus import TaggedPassage
 from bot.corpus.passage import QuoteFilters, RotationKey
 from bot.corpus.store import CorpusWriter, NewReview
 from bot.discussion.rotation import PromptUse, critic_key
+from bot.discussion.rotation_store import RotationStore
 from bot.quotes.store import QuoteStore
 from tests.helpers import rows
 
@@ -60,7 +61,7 @@ async def test_discuss_never_loads_the_pool(world, settings, monkeypatch: pytest
     def forbidden(*_: object, **__: object) -> None:
         raise AssertionError("/discuss loaded the pool")
 
-    monkeypatch.setattr(QuoteStore, "rotation_pool", forbidden)
+    monkeypatch.setattr(RotationStore, "pool", forbidden)
     monkeypatch.setattr(QuoteStore, "passages_for", forbidden)
     for _ in range(2):  # fills the corpus summaries (the review index: one read of every review, then kept)
         await world.alice.slash(world.channel, "discuss", theme=THEME)
