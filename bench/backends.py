@@ -4,7 +4,7 @@ same generated corpus, each PostgreSQL figure against the SQLite one measured in
 1. picks: `store.quotes.pick` p50/p99, plain, theme: and film: filters;
 2. votes per second: N members voting at once on one poll (`store.polls.vote`);
 3. a scheduler pass (due-read and next slot: `ScheduleJob.run_due` + `next_due`) over 5,000 schedules;
-4. 200 servers at once: each a /discuss store path (`quotes.rotation_pick` + `prompts.record`), all
+4. 200 servers at once: each a /discuss store path (`rotation.pick` + `prompts.record`), all
    started together: wall time of the burst and p99 per server.
 
 PostgreSQL: $FILMBOT_BENCH_POSTGRES (a DSN whose user may create databases) when set, else a throwaway
@@ -108,7 +108,7 @@ async def measure(settings: Settings, size: dict[str, int]) -> dict[str, tuple[f
         seconds = time.perf_counter() - start
         passages = int(await store.db.fetchval("SELECT count(*) FROM passages"))
         out[f"import {size['reviews']} reviews ({passages} passages)"] = (size["reviews"] / seconds, "reviews/s")
-        counts = await store.quotes.theme_counts()
+        counts = await store.catalogue.theme_counts()
         themes = sorted(theme for theme in THEMES if counts.get(theme))  # the ones this corpus has
         out.update(await picks(bot, passages, themes, size["picks"]))
         out.update(await votes(bot, size["voters"]))
@@ -122,7 +122,7 @@ async def measure(settings: Settings, size: dict[str, int]) -> dict[str, tuple[f
 async def picks(bot: FilmBot, passages: int, themes: list[str], repeat: int) -> dict[str, tuple[float, str]]:
     rng = random.Random(11)
     store = bot.store
-    films = [f[1] for f in await store.quotes.films()]  # titles, as /quote film: takes them
+    films = [f[1] for f in await store.catalogue.films()]  # titles, as /quote film: takes them
     cases: dict[str, Callable[[], Awaitable[object]]] = {
         "plain": lambda: store.quotes.pick(QuoteFilters()),
         "theme:": lambda: store.quotes.pick(QuoteFilters(theme=rng.choice(themes))),
@@ -199,7 +199,7 @@ async def servers(bot: FilmBot, themes: list[str], count: int) -> dict[str, tupl
     async def discuss(guild: int, round_: int) -> None:
         theme = themes[guild % len(themes)]
         begin = time.perf_counter()
-        pick = await store.quotes.rotation_pick(QuoteFilters(theme=theme), RotationKey(guild, theme, ""))
+        pick = await store.rotation.pick(QuoteFilters(theme=theme), RotationKey(guild, theme, ""))
         if pick is None:
             raise RuntimeError(f"bench /discuss found no passage on {theme}")
         await store.prompts.record(
@@ -245,7 +245,7 @@ async def rows_1m(row: Row, work: Path, *, dsn: str | None = None, repeat: int =
             store = await bot.open_store()
             try:
                 passages = int(await store.db.fetchval("SELECT count(*) FROM passages"))
-                counts = await store.quotes.theme_counts()
+                counts = await store.catalogue.theme_counts()
                 themes = sorted(theme for theme in THEMES if counts.get(theme))
                 figures[backend] = await picks(bot, passages, themes, repeat)
             finally:

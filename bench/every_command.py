@@ -529,7 +529,7 @@ async def measure(database: Path, data_dir: Path, repeat: int) -> dict[str, Any]
         async with simcord.run(bot) as env:
             channel, mod, member = world(env)
             log = env.backend.http_requests = TimedRequests(env.backend.http_requests)
-            store = bot.store.quotes
+            store = bot.store.catalogue
             critics = [n for n in await store.named_critics()][:60] or ["Unattributed"]
             ctx = Ctx(env, channel, mod, member, database, film_labels(await store.films()), critics)
             holds = Holds(store.db)

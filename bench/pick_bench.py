@@ -70,8 +70,8 @@ async def picks(bot: FilmBot, repeat: int) -> dict[str, Any]:
     store = bot.store
     db = store.db
     lo, hi = await db.fetchone("SELECT min(id), max(id) FROM passages")  # type: ignore[misc]
-    films = [str(f[0]) for f in await store.quotes.films()]
-    names = await store.quotes.critic_names()
+    films = [str(f[0]) for f in await store.catalogue.films()]
+    names = await store.catalogue.critic_names()
     critics = [n for n in names if not n.startswith("Unattributed")] or names  # the seeds have no bylines
     out: dict[str, Any] = {"passages": await db.fetchval("SELECT count(*) FROM passages")}
 
@@ -88,20 +88,20 @@ async def picks(bot: FilmBot, repeat: int) -> dict[str, Any]:
         "/quote about:": lambda: store.quotes.pick(QuoteFilters(about=rng.choice(WORDS))),
         "/quote theme: critic:": lambda: store.quotes.pick(
             QuoteFilters(theme=rng.choice(THEMES), critic=rng.choice(critics))),
-        "autocomplete film": lambda: store.quotes.films(),
-        "autocomplete critic": lambda: store.quotes.critic_names(),
-        "theme counts": lambda: store.quotes.theme_counts(),
+        "autocomplete film": lambda: store.catalogue.films(),
+        "autocomplete critic": lambda: store.catalogue.critic_names(),
+        "theme counts": lambda: store.catalogue.theme_counts(),
     }
     for name, run in cases.items():
         out[name] = stats(await sample_ms(run, repeat))
 
     async def discuss() -> Any:  # the passage chosen in SQL, state read in the same statement
         theme = rng.choice(THEMES)
-        return await store.quotes.rotation_pick(QuoteFilters(theme=theme), RotationKey(rng.randint(1, 50), theme, ""))
+        return await store.rotation.pick(QuoteFilters(theme=theme), RotationKey(rng.randint(1, 50), theme, ""))
 
     async def debate() -> Any:
         theme = rng.choice(THEMES)
-        pool = await store.quotes.rotation_pool(QuoteFilters(theme=theme), frozenset())
+        pool = await store.rotation.pool(QuoteFilters(theme=theme), frozenset())
         return choose_passages(pool, RotationState(0, frozenset(), None), theme=bot.themes[theme], count=2, rng=rng)
 
     out["/discuss (rotation pick)"] = stats(await sample_ms(discuss, repeat))

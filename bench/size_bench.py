@@ -107,7 +107,7 @@ async def round_trips(database: Path, data_dir: Path, repeat: int) -> dict[str, 
                 raise RuntimeError(f"the bot re-imported the benchmark corpus: {bot.last_import}")
             channel, mod, member = world(env)
             log = env.backend.http_requests = TimedRequests(env.backend.http_requests)
-            store = bot.store.quotes
+            store = bot.store.catalogue
             films = [str(f[0]) for f in await store.films()]
             names = await store.critic_names()
             critics = [n for n in names if not n.startswith("Unattributed")] or names  # seeds: no bylines

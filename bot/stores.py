@@ -7,8 +7,10 @@ from bot.club.store import ClubStore
 from bot.core.db import Database
 from bot.core.generation_store import CorpusGeneration
 from bot.core.store import AuditStore, GuildStore, MetaStore
+from bot.corpus.catalogue_store import CatalogueStore
 from bot.corpus.store import CorpusWriter
 from bot.discussion.questions_store import QuestionStore
+from bot.discussion.rotation_store import RotationStore
 from bot.discussion.store import PromptStore
 from bot.discussion.suggestions_store import SuggestionStore
 from bot.filmnight.store import FilmNightStore
@@ -33,7 +35,10 @@ class Store:
         self.audit = AuditStore(db)
         self.films = FilmStore(db)
         self.corpus = CorpusWriter(db)
-        self.quotes = QuoteStore(db)
+        # One catalogue (and its in-memory summaries) shared by the quote picks and the discussion rotation.
+        self.catalogue = CatalogueStore(db)
+        self.quotes = QuoteStore(db, self.catalogue)
+        self.rotation = RotationStore(db, self.quotes, self.catalogue)  # walks the picks' seeks (PassageSeeks)
         self.queries = QueryStore(db)
         self.prompts = PromptStore(db)
         self.questions = QuestionStore(db)

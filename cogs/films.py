@@ -63,8 +63,8 @@ async def film_facts(bot: FilmBot, guild_id: int, typed: str | None) -> FilmFact
             return FilmFacts(None, text, None, unknown=refusal.message)
     film_id = int(scope.key)
     title, year = scope.title or scope.label or "", scope.year
-    reviews = next((n for i, _, _, n in await bot.store.quotes.films() if i == film_id), 0)
-    passages = await bot.store.quotes.film_passages(film_id)
+    reviews = next((n for i, _, _, n in await bot.store.catalogue.films() if i == film_id), 0)
+    passages = await bot.store.catalogue.film_passages(film_id)
     summary = summarise([r.stars_x2 for r in await bot.store.club.ratings(guild_id, film_id)])
     return FilmFacts(film_id, title, year, summary.average, summary.count, reviews, passages)
 

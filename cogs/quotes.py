@@ -54,7 +54,7 @@ class Quotes(commands.Cog):
         film = await check_film(store, film)
         resolved = resolve_theme(themes, option(theme))
         critic = option(critic)
-        if critic and not await store.quotes.knows_critic(critic):
+        if critic and not await store.catalogue.knows_critic(critic):
             names = ", ".join(await critic_names(store))
             raise UserError(f"No critic or outlet called “{inert(critic, 80)}”. Known: {clip(names, 900)}.")
         if about is not None and not keywords(about):
@@ -123,8 +123,8 @@ class Quotes(commands.Cog):
     async def critics(self, interaction: discord.Interaction) -> None:
         """List the critics and reviews in the corpus."""
         # The first reviews only (CRITICS_READ fill the message), and how many there are in all.
-        rows = await self.bot.store.quotes.critics(limit=CRITICS_READ)
-        total = await self.bot.store.quotes.reviews_count()
+        rows = await self.bot.store.catalogue.critics(limit=CRITICS_READ)
+        total = await self.bot.store.catalogue.reviews_count()
         lines: list[str] = []
         budget = 3_900  # of the description's 4,096, leaving room for the "and N more" line
         for shown, row in enumerate(rows):

@@ -402,6 +402,33 @@ def theme_ids(settings, theme: str) -> set[int]:
         " WHERE t.theme = ? AND p.quotable = 1", (theme,))}
 
 
+async def passage_matches(store, filters) -> set[int]:
+    """Every passage a quote filter allows, by the picks' own WHERE (bot/quotes/store.py `_where`)."""
+    clauses, params = store.quotes._where(filters)
+    found = await store.db.fetchall(
+        "SELECT p.id FROM passages p JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id"
+        f" WHERE {' AND '.join(clauses)}", params)
+    return {row[0] for row in found}
+
+
+async def la_la_land_gate(world):
+    """The spoiler gate of a La La Land screening far ahead (bot/core/spoilers.py `Gate`)."""
+    from bot.core.spoilers import Gate, spoiler_keys
+
+    film_id = await world.bot.store.catalogue.film_id("La La Land", 2016)
+    return Gate(film_id, "La La Land (2016)", "2030-01-01T00:00:00+00:00", tuple(sorted(spoiler_keys(world.bot.themes))))
+
+
+def held_passages(world, gate) -> set[int]:
+    """The gated film's spoiler passages (and its untagged ones), read independently of the stores."""
+    marks = ",".join("?" * len(gate.spoiler_themes))
+    found = world.q(
+        "SELECT p.id FROM passages p JOIN reviews r ON r.id = p.review_id WHERE r.film_id = ? AND (r.spoiler = 1"
+        f" OR p.quotable = 0 OR p.id IN (SELECT passage_id FROM passage_themes WHERE theme IN ({marks})))",
+        gate.film_id, *gate.spoiler_themes)
+    return {row[0] for row in found}
+
+
 def themes_toml() -> dict:
     """Generic and film-only theme tables, {film} read as the bot shows it for an unnamed film."""
     import tomllib

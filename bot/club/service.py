@@ -128,8 +128,8 @@ class ClubService:
         """Critics' themes (passage counts) beside the themes the members' takes talk about."""
         guild = require_guild(interaction)
         scope = await self.film(guild.id, film)
-        reviewed = any(film_id == scope.film_id for film_id, *_ in await self.bot.store.quotes.films())
-        critic_counts = await self.bot.store.quotes.theme_counts(scope.ref) if reviewed else {}
+        reviewed = any(film_id == scope.film_id for film_id, *_ in await self.bot.store.catalogue.films())
+        critic_counts = await self.bot.store.catalogue.theme_counts(scope.ref) if reviewed else {}
         club_counts: dict[str, int] = {}
         takes = [r.take for r in await self.store.ratings(guild.id, int(scope.key)) if r.take]
         for take in takes:
@@ -424,7 +424,7 @@ async def critics_vs_club_fields(bot: FilmBot, poll: ThemePoll, counts: tuple[in
             for i, label in enumerate(poll.options)
         )
         film = f"film:{poll.film_id}" if poll.film_id is not None else None
-        tagged = (await bot.store.quotes.theme_counts(film)).get(theme.key, 0)
+        tagged = (await bot.store.catalogue.theme_counts(film)).get(theme.key, 0)
         if len(passages) < tagged:  # a sample: say so (its shares estimate the theme's)
             critics = f"{critics}\n-# {len(passages)} of the theme's {tagged:,} passages, at random."
         fields = [("The club", clip(club, 1024)), ("The critics", clip(critics or "—", 1024))]

@@ -66,7 +66,7 @@ async def _biggest_gap(bot: FilmBot, rows: list[tuple[int, str, int | None, int,
 
     best: Gap | None = None
     for film_id, club in (await asyncio.to_thread(club_counts)).items():
-        critics = {k: v for k, v in (await bot.store.quotes.theme_counts(str(film_id))).items() if k in themes}
+        critics = {k: v for k, v in (await bot.store.catalogue.theme_counts(str(film_id))).items() if k in themes}
         distance = stats_rules.theme_distance(club, critics)
         if distance is not None and (best is None or distance > best.distance):
             name = {k: t.name for k, t in themes.items()}

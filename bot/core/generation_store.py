@@ -1,7 +1,7 @@
 """The corpus generation: how in-memory corpus caches follow corpus writes made by other processes.
 
 `Database.corpus_version` is bumped by this process's corpus writes, and every cache of corpus summaries
-(quotes/store: film and critic lists, counts, scopes, name indexes) is kept only while it is unchanged. With
+(corpus/summary: film and critic lists, counts, scopes, name indexes) is kept only while it is unchanged. With
 several processes on one database (FILMBOT_SHARD_IDS) another process's write must invalidate them too: every
 corpus write bumps the one-row `corpus_generation` counter (migration 085) in its own transaction
 (`bump`, the first statement of every `corpus_transaction`), and `follow` reads that row — one primary-key

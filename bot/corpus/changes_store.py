@@ -1,4 +1,4 @@
-"""What a corpus write changed, so the in-memory corpus summaries (bot/quotes/store.py) follow it.
+"""What a corpus write changed, so the in-memory corpus summaries (bot/corpus/summary.py) follow it.
 
 `Database.corpus_version` moves on every corpus write; a summary built at an older version used to be
 dropped whole and rebuilt by the next command (981 ms at 1M passages). A write made through

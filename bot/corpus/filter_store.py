@@ -1,5 +1,6 @@
 """The SQL a film or critic filter becomes: WHERE clauses over `films f` and `reviews r`, shared by every
-store that filters reviews by film or critic (quotes/store's picks and searches, reviews/store's pages)."""
+store that filters reviews by film or critic (quotes/store's picks and searches,
+corpus/catalogue_store's per-film theme counts, reviews/store's pages)."""
 
 from __future__ import annotations
 

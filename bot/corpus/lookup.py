@@ -57,7 +57,7 @@ def theme_list(themes: dict[str, Theme]) -> str:
 
 async def themes_with_passages(store: Store, themes: dict[str, Theme], film_key: str | None = None) -> dict[str, Theme]:
     """The themes worth suggesting: those with at least one quotable passage (of the film, when given)."""
-    counts = await store.quotes.theme_counts(film_key)
+    counts = await store.catalogue.theme_counts(film_key)
     return {key: theme for key, theme in themes.items() if counts.get(key)}
 
 
@@ -68,7 +68,7 @@ def scope_themes(themes: dict[str, Theme], scope: FilmScope) -> dict[str, Theme]
 
 async def film_names(store: Store) -> list[str]:
     """The labels of the films with reviews (what /quote can quote)."""
-    return [film_label(title, year) for _, title, year, _ in await store.quotes.films()]
+    return [film_label(title, year) for _, title, year, _ in await store.catalogue.films()]
 
 
 async def film_scope(store: Store, value: str | None) -> FilmScope:
@@ -109,7 +109,7 @@ async def check_film(store: Store, value: str | None) -> str | None:
 
 async def critic_names(store: Store) -> list[str]:
     """Named critics and outlets once each, then each unattributed review by its stable label."""
-    return await store.quotes.critic_names()
+    return await store.catalogue.critic_names()
 
 
 def choices(current: str, names: list[str]) -> list[app_commands.Choice[str]]:
@@ -127,7 +127,7 @@ async def film_choices(store: Store, current: str, guild_id: int | None = None) 
 
 async def critic_choices(store: Store, current: str, *, named_only: bool = False) -> list[app_commands.Choice[str]]:
     """Critics, outlets and unattributed labels (or critics only) for what was typed, from a prefix index."""
-    return _named(await store.quotes.name_matches("named_critics" if named_only else "critics", current))
+    return _named(await store.catalogue.name_matches("named_critics" if named_only else "critics", current))
 
 
 def _named(names: list[str]) -> list[app_commands.Choice[str]]:
@@ -150,7 +150,7 @@ async def theme_choices(
         scope = await film_scope(store, film)
     except UserError:
         return []  # the film option is refused with a message when the command runs
-    counts = await store.quotes.theme_counts(scope.ref)
+    counts = await store.catalogue.theme_counts(scope.ref)
     typed = (current or "").casefold().strip()
     return [
         app_commands.Choice(name=clip(f"{t.name} ({counted(counts[key], 'quote')})", 100), value=key)

@@ -53,8 +53,8 @@ class Quote:
 SEARCH_CANDIDATES = 2000  # matches /search ranks at most (the earliest in corpus order)
 
 
-# A server's discussion rotation, as the quote store picks from it in SQL (quotes/store rotation_pick) and
-# the discussion feature records and reads it (discussion/rotation, discussion/store).
+# A server's discussion rotation, as the discussion feature picks from it in SQL (discussion/rotation_store
+# pick), records and reads it (discussion/rotation, discussion/store).
 
 # How many of a server's latest prompts count as "just seen" (discussion/rotation RotationState.recent).
 RECENT_PROMPTS = 30

@@ -89,7 +89,7 @@ def check_bot_permissions(channel: discord.abc.GuildChannel, *, make_thread: boo
 
 async def _themes_on_offer(bot: FilmBot, scope: FilmScope) -> dict[str, int]:
     """Themes of the scope's film (themes_for_film; every theme for no film) that have passages."""
-    counts = await bot.store.quotes.theme_counts(scope.ref)
+    counts = await bot.store.catalogue.theme_counts(scope.ref)
     return {key: counts[key] for key in scope_themes(bot.themes, scope) if counts.get(key)}
 
 
@@ -174,13 +174,13 @@ async def _try_theme(
 ) -> Choice | None:
     filters = QuoteFilters(theme=theme.key, film=scope.ref)
     if kind == "discuss":
-        # One passage: chosen by the database (QuoteStore.rotation_pick), the pool is never loaded.
-        pick = await bot.store.quotes.rotation_pick(filters, RotationKey(guild_id, theme.key, scope.key), gate)
+        # One passage: chosen by the database (RotationStore.pick), the pool is never loaded.
+        pick = await bot.store.rotation.pick(filters, RotationKey(guild_id, theme.key, scope.key), gate)
         if pick is None:
             return None
         return Choice(theme, ((pick.quote, pick.cycle),), pick.cycle_restarted)
     state = await bot.store.prompts.rotation(guild_id, theme.key, scope.key)
-    pool = await bot.store.quotes.rotation_pool(filters, state.used, gate)
+    pool = await bot.store.rotation.pool(filters, state.used, gate)
     return choose_passages(pool, state, theme=theme, count=2, rng=_RNG)
 
 
@@ -189,7 +189,7 @@ async def question_edits(bot: FilmBot, guild_id: int, theme: str, scope: FilmSco
     title, year = (scope.title, scope.year) if scope.title else quotes_film(quotes)
     film_key = scope.key
     if not film_key and title:
-        film_id = await bot.store.quotes.film_id(title, year)
+        film_id = await bot.store.catalogue.film_id(title, year)
         film_key = "" if film_id is None else str(film_id)
     spoiler = theme in bot.themes and bot.themes[theme].spoiler
     # Members' approved questions for any theme join every theme but the spoiler ones.

@@ -76,7 +76,7 @@ async def _moderators_blocks(
 ) -> list[str]:
     """`/theme list`: every theme with its questions, then the members' questions for any theme."""
     edits = await store.questions.rows(guild_id, film_key=scope.key or None)
-    films = {str(f[0]): f"{f[1]} ({f[2]})" if f[2] else f[1] for f in await store.quotes.films()}
+    films = {str(f[0]): f"{f[1]} ({f[2]})" if f[2] else f[1] for f in await store.catalogue.films()}
     gate = await server_gate(store, guild_id, themes)
     blocks = ["\n".join([_head(key, theme, counts), *_question_lines(theme, scope, edits, films, gate)])
               for key, theme in scope_themes(themes, scope).items()]
@@ -93,7 +93,7 @@ async def themes_embed(
     """The themes (of `film`, or all) with their passage counts: the members' list, or with `moderators_of`
     (a server id) the moderators' list of that server's questions."""
     scope = await film_scope(store, option(film))
-    counts = await store.quotes.theme_counts(scope.ref)
+    counts = await store.catalogue.theme_counts(scope.ref)
     where = f" for {scope.label}" if scope.label else ""
     if moderators_of is not None:
         blocks = await _moderators_blocks(store, themes, moderators_of, scope, counts)

@@ -137,7 +137,7 @@ async def nothing_found(bot: FilmBot, filters: QuoteFilters) -> str:
         )
         if value
     ]
-    counts = await bot.store.quotes.theme_counts(filters.film)
+    counts = await bot.store.catalogue.theme_counts(filters.film)
     themes = ", ".join(f"`{k}` ({n})" for k, n in sorted(counts.items())) or "none"
     films = ", ".join(await film_names(bot.store)) or "none yet"
     return clip(

@@ -76,7 +76,7 @@ async def check_not_added(bot: FilmBot, *urls: str) -> None:
 async def film_for(bot: FilmBot, article: Article, film: str | None, year: int | None) -> FilmGuess:
     if film is not None:
         return chosen_film(film, year)
-    catalogue = [(title, film_year) for _, title, film_year, _ in await bot.store.quotes.films()]
+    catalogue = [(title, film_year) for _, title, film_year, _ in await bot.store.catalogue.films()]
     guess = film_from_page(article.title, article.film, catalogue)
     if guess is None:
         raise UserError(

@@ -39,11 +39,11 @@ async def test_a_corpus_write_in_another_process_reaches_this_ones_cache(two):
     a, b = two
     a.generation.check_every = 0
     await a.generation.follow()
-    assert await a.quotes.films() == []  # cached now
+    assert await a.catalogue.films() == []  # cached now
     await add_review(b, "Whiplash")
-    assert await a.quotes.films() == []  # the cache alone cannot know
+    assert await a.catalogue.films() == []  # the cache alone cannot know
     assert await a.generation.follow() is True
-    assert [film[1] for film in await a.quotes.films()] == ["Whiplash"]
+    assert [film[1] for film in await a.catalogue.films()] == ["Whiplash"]
 
 
 async def test_no_write_keeps_the_cache(two):

@@ -179,7 +179,9 @@ def test_corpus_package_imports_only_standard_library() -> None:
 # Not pure text: the corpus SQL (and `filter_store`, the SQL of a film or critic filter), the bundled import,
 # the Discord-side lookup (autocomplete choices), article extraction (trafilatura, run in the worker), the
 # preview CLI (it fetches a URL with the bot's fetch rules) and passage (the Quote type every feature shares;
-# pure, but it names core.films' label for unattributed reviews) and changes_store (what a corpus write changed,
-# read inside its transaction for the summaries).
+# pure, but it names core.films' label for unattributed reviews), changes_store (what a corpus write changed,
+# read inside its transaction for the summaries), summary (those summaries in memory, kept at the database's
+# corpus version), catalogue_store (the films, critics and theme counts every feature reads) and
+# quote_rows_store (a passage read as a Quote).
 IO_MODULES = {"store", "bundle", "bundle_store", "filter_store", "lookup", "article", "preview", "passage",
-              "changes_store"}
+              "changes_store", "summary", "catalogue_store", "quote_rows_store"}

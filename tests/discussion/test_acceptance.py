@@ -157,7 +157,7 @@ async def test_themes_lists_counts(world: World):
             assert f"(`{key}`)" not in text and "0 passages" not in text
             empty += 1
     assert empty and f"{empty} more theme{'s' if empty > 1 else ''} with no passages yet" in text
-    counts = await world.bot.store.quotes.theme_counts()
+    counts = await world.bot.store.catalogue.theme_counts()
     r = await world.alice.slash(world.channel, "themes", film="La La Land")
     assert all(m.ephemeral for m in msgs(r))
     assert "Nostalgia" in text_of(r)

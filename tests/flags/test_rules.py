@@ -79,17 +79,17 @@ async def test_hidden_passages_are_skipped_by_every_pick_path(bot: FilmBot) -> N
         assert (await quotes.pick(filters)).passage_id == kept
         assert (await quotes.pick(QuoteFilters(theme=THEME, film="La La Land"), exclude=kept)).passage_id == kept
         assert (await quotes.pick(QuoteFilters(theme=THEME, about="jazz"))).passage_id == kept
-    pick = await quotes.rotation_pick(filters, RotationKey(GUILD, THEME, ""))
+    pick = await bot.store.rotation.pick(filters, RotationKey(GUILD, THEME, ""))
     assert pick is not None and pick.quote.passage_id == kept
-    assert [q.passage_id for q in await quotes.rotation_pool(filters, frozenset())] == [kept]
+    assert [q.passage_id for q in await bot.store.rotation.pool(filters, frozenset())] == [kept]
     assert [q.passage_id for q in await quotes.passages_for(filters)] == [kept]
     assert not {q.passage_id for q, _ in await quotes.search("jazz", limit=50)} & set(hidden)
-    assert (await quotes.theme_counts())[THEME] == 1
-    assert (await quotes.theme_counts("La La Land"))[THEME] == 1
+    assert (await bot.store.catalogue.theme_counts())[THEME] == 1
+    assert (await bot.store.catalogue.theme_counts("La La Land"))[THEME] == 1
     assert not {pick.passage_id for pick in await bot.store.club.critic_picks(500)} & set(hidden)
     assert len(await bot.store.club.theme_passages(THEME)) == 1
     await decide(bot, kept, Decision.HIDE)
-    assert await quotes.pick(filters) is None and THEME not in await quotes.theme_counts()
+    assert await quotes.pick(filters) is None and THEME not in await bot.store.catalogue.theme_counts()
 
 
 async def test_a_hide_survives_reimports_of_an_unchanged_review(bot: FilmBot) -> None:

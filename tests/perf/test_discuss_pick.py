@@ -1,5 +1,5 @@
 """/discuss picks its passage in SQL: the theme's pool is never loaded, and a cycle still visits every
-passage once before any repeats (bot.quotes.store.QuoteStore.rotation_pick)."""
+passage once before any repeats (bot.discussion.rotation_store.RotationStore.pick)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from bot.corpus import TaggedPassage
 from bot.corpus.passage import QuoteFilters, RotationKey
 from bot.corpus.store import CorpusWriter, NewReview
 from bot.discussion.rotation import PromptUse, critic_key
+from bot.discussion.rotation_store import RotationStore
 from bot.quotes.store import QuoteStore
 from tests.helpers import rows
 
@@ -17,7 +18,7 @@ THEME = "nostalgia"
 
 async def add_pool(store, *, reviews: int, per_review: int, theme: str = THEME, critics: int = 7) -> set[int]:
     """Synthetic reviews of the first film, every passage tagged `theme`; their passage ids."""
-    film_id = (await store.quotes.films())[0][0]
+    film_id = (await store.catalogue.films())[0][0]
     async with store.db.corpus_transaction() as conn:
         for number in range(reviews):
             review = NewReview(film_id=film_id, body=f"synthetic {number}", body_hash=f"synthetic-{number}",
@@ -60,7 +61,7 @@ async def test_discuss_never_loads_the_pool(world, settings, monkeypatch: pytest
     def forbidden(*_: object, **__: object) -> None:
         raise AssertionError("/discuss loaded the pool")
 
-    monkeypatch.setattr(QuoteStore, "rotation_pool", forbidden)
+    monkeypatch.setattr(RotationStore, "pool", forbidden)
     monkeypatch.setattr(QuoteStore, "passages_for", forbidden)
     for _ in range(2):  # fills the corpus summaries (the review index: one read of every review, then kept)
         await world.alice.slash(world.channel, "discuss", theme=THEME)
@@ -87,7 +88,7 @@ async def test_cycle_visits_every_passage_once_before_repeating(world) -> None:
     assert len(pool) >= 300
     seen: list[int] = []
     for number in range(len(pool) + 1):
-        pick = await store.quotes.rotation_pick(filters, RotationKey(1, "jazz", ""))
+        pick = await store.rotation.pick(filters, RotationKey(1, "jazz", ""))
         assert pick is not None
         assert pick.cycle_restarted == (number == len(pool)), number
         assert pick.cycle == (2 if pick.cycle_restarted else 1)
@@ -95,7 +96,7 @@ async def test_cycle_visits_every_passage_once_before_repeating(world) -> None:
             seen.append(pick.quote.passage_id)
         await record(store, 1, "jazz", "", [PromptUse(pick.quote.passage_id, critic_key(pick.quote), pick.cycle)])
     assert len(seen) == len(set(seen)) and set(seen) == pool
-    pick = await store.quotes.rotation_pick(filters, RotationKey(1, "jazz", ""))
+    pick = await store.rotation.pick(filters, RotationKey(1, "jazz", ""))
     assert pick is not None and pick.cycle == 2 and not pick.cycle_restarted
 
 
@@ -109,7 +110,7 @@ async def test_last_critic_and_recent_passages_are_avoided(world) -> None:
         quote = await store.quotes.get(passage_id)
         assert quote is not None
         by_critic.setdefault(critic_key(quote), set()).add(passage_id)
-    film = str((await store.quotes.films())[0][0])
+    film = str((await store.catalogue.films())[0][0])
     filters = QuoteFilters(theme="jazz", film=f"film:{film}")
     rotation = RotationKey(2, "jazz", film)
     # Cycle 1 has used every seed jazz passage of the film; critic 1's passages were just shown under
@@ -119,12 +120,12 @@ async def test_last_critic_and_recent_passages_are_avoided(world) -> None:
     await record(store, 2, "nostalgia", film, [PromptUse(pid, "critic 1", 1) for pid in by_critic["critic 1"]])
     await record(store, 2, "jazz", film, [PromptUse(seeds[-1], "critic 0", 1)])
     for _ in range(20):
-        pick = await store.quotes.rotation_pick(filters, rotation)
+        pick = await store.rotation.pick(filters, rotation)
         assert pick is not None and not pick.cycle_restarted and pick.cycle == 1
         assert pick.quote.passage_id in by_critic["critic 2"]
     # Only critic 0's passages left unused: they come (critic avoidance gives way), still cycle 1.
     await record(store, 2, "jazz", film, [PromptUse(pid, "critic 0", 1) for pid in ids - by_critic["critic 0"]])
     for _ in range(10):
-        pick = await store.quotes.rotation_pick(filters, rotation)
+        pick = await store.rotation.pick(filters, rotation)
         assert pick is not None and not pick.cycle_restarted
         assert pick.quote.passage_id in by_critic["critic 0"]

@@ -99,7 +99,7 @@ async def test_critics_lists_exactly_the_reviews(world, settings):
 
 async def test_search_without_hits_suggests_only_themes_with_passages(world):
     """A search that finds nothing suggests themes to try, never one without passages (`look`)."""
-    counts = await world.bot.store.quotes.theme_counts()
+    counts = await world.bot.store.catalogue.theme_counts()
     assert counts.get("look", 0) == 0 and counts["ending"]
     result = await world.alice.slash(world.channel, "search", query="zzzzqqqq")
     text = result.response.content

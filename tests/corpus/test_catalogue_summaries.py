@@ -1,9 +1,11 @@
-"""The corpus summaries follow each corpus write incrementally (bot/corpus/changes_store.py, bot/quotes/summary.py):
-after a review is added, edited, removed or imported, a passage tagged or hidden, a film given its year,
-every summary equals what a fresh read gives, and no summary is read whole again."""
+"""The catalogue (bot/corpus/catalogue_store.py) and its corpus summaries (bot/corpus/summary.py) follow each
+corpus write incrementally (bot/corpus/changes_store.py): after a review is added, edited, removed or
+imported, a passage tagged or hidden, a film given its year, every summary equals what a fresh read gives,
+and no summary is read whole again; a cold summary is read once by every caller waiting on it."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,21 +13,21 @@ import pytest
 
 from bot.core.config import DEFAULT_DATA_DIR
 from bot.corpus import load_themes
+from bot.corpus.catalogue_store import CatalogueStore
 from bot.filmnight.rules import FilmName
 from bot.flags.rules import Decision
-from bot.quotes.store import QuoteStore
 from bot.reviews.rules import DuplicateReview, check_meta, prepare
 
 THEMES = load_themes(DEFAULT_DATA_DIR / "themes.toml")
 PROSE = ("The music of this film is a battlefield, not a refuge, and the ending stays with you for days."
          " The performances are warm and the nostalgia for old Hollywood is everywhere in it.")
-# What a full read of a summary looks like (bot/quotes/store.py's loaders).
+# What a full read of a summary looks like (bot/corpus/catalogue_store.py's loaders).
 WHOLE_READS = ("FROM reviews ORDER BY id", "GROUP BY f.id", "GROUP BY critic, outlet", "GROUP BY t.theme")
 
 
-async def snapshot(store: QuoteStore) -> dict[str, Any]:
+async def snapshot(store: CatalogueStore) -> dict[str, Any]:
     """Every kept summary, as the store answers it."""
-    index = await store._review_index()
+    index = await store.review_index()
     return {
         "films": await store.films(),
         "themes": await store.theme_counts(),
@@ -46,7 +48,7 @@ async def snapshot(store: QuoteStore) -> dict[str, Any]:
 async def warm(world, monkeypatch: pytest.MonkeyPatch):
     """The bot's store with every summary read once, and a list collecting whole-summary reads from now on."""
     store = world.bot.store
-    await snapshot(store.quotes)
+    await snapshot(store.catalogue)
     reads: list[str] = []
     real = type(store.db).fetchall
 
@@ -60,9 +62,9 @@ async def warm(world, monkeypatch: pytest.MonkeyPatch):
 
 
 async def assert_exact(store, reads: list[str]) -> None:
-    kept = await snapshot(store.quotes)
+    kept = await snapshot(store.catalogue)
     assert not reads, f"a summary was read whole after the write: {reads}"
-    fresh = await snapshot(QuoteStore(store.db))  # a store with nothing in memory reads everything
+    fresh = await snapshot(CatalogueStore(store.db))  # a store with nothing in memory reads everything
     reads.clear()
     assert kept == fresh
 
@@ -150,9 +152,9 @@ async def test_a_failed_write_and_an_unrecorded_one_rebuild(warm) -> None:
     store.db.corpus_version += 1  # as a bundle import or a film's metadata year does
     await store.db.execute("DELETE FROM reviews WHERE id = (SELECT max(id) FROM reviews)")
     store.db.corpus_version += 1
-    kept = await snapshot(store.quotes)
+    kept = await snapshot(store.catalogue)
     assert reads  # read whole again
-    assert kept == await snapshot(QuoteStore(store.db))
+    assert kept == await snapshot(CatalogueStore(store.db))
 
 
 async def test_own_writes_keep_the_summaries_and_another_process_write_drops_them(warm) -> None:
@@ -166,5 +168,51 @@ async def test_own_writes_keep_the_summaries_and_another_process_write_drops_the
     await assert_exact(store, reads)
     await store.db.execute("UPDATE corpus_generation SET generation = generation + 1 WHERE id = 1")
     assert await store.generation.follow() is True
-    await snapshot(store.quotes)
+    await snapshot(store.catalogue)
     assert reads  # read whole again: another process's write is not known change by change
+
+
+async def test_summaries_follow_corpus_writes(world) -> None:
+    """A review removed: theme counts, films and /critics' rows say so at once (bot.store.catalogue)."""
+    store = world.bot.store
+    before = await store.catalogue.theme_counts()
+    films = await store.catalogue.films()
+    review_id = await store.db.fetchval("SELECT id FROM reviews ORDER BY id LIMIT 1")
+    await store.reviews.remove(review_id, actor_id=1, guild_id=None)
+    fresh = await store.db.fetchall(  # every passage is tagged; the counts are of quotable ones
+        "SELECT t.theme, count(*) FROM passage_themes t JOIN passages p ON p.id = t.passage_id"
+        " WHERE p.quotable = 1 GROUP BY t.theme"
+    )
+    assert await store.catalogue.theme_counts() == {row[0]: row[1] for row in fresh} != before
+    assert sum(f[3] for f in await store.catalogue.films()) == sum(f[3] for f in films) - 1
+    assert all(row["id"] != review_id for row in await store.catalogue.critics())
+
+
+async def test_a_cold_summary_is_read_once_by_everyone_waiting(world, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a corpus write that recorded no change (a bundle import: recorded writes keep the summaries
+    warm, above), 50 commands asking at once share one read of each
+    summary (not 50), one waiter's cancel leaves the others their answer, and the answer is kept."""
+    store = world.bot.store
+    reads: list[str] = []
+    real = type(store.db).fetchall
+
+    async def fetchall(self, sql, params=()):
+        reads.append(sql)
+        return await real(self, sql, params)
+
+    monkeypatch.setattr(type(store.db), "fetchall", fetchall)
+    await store.catalogue.films()
+    store.db.corpus_version += 1  # an unrecorded corpus write: every summary is cold now
+    reads.clear()
+    asked = [asyncio.ensure_future(store.catalogue.films()) for _ in range(25)]
+    asked += [asyncio.ensure_future(store.catalogue.film_id("La La Land", 2016)) for _ in range(25)]
+    asked += [asyncio.ensure_future(store.catalogue.critic_names()) for _ in range(25)]
+    asked[0].cancel()
+    done = await asyncio.gather(*asked[1:])
+    assert all(films == done[0] for films in done[1:24])
+    assert len({str(answer) for answer in done[24:49]}) == 1 and done[24] is not None
+    assert sum("FROM films" in sql for sql in reads) == 1
+    assert sum("GROUP BY critic, outlet" in sql for sql in reads) == 1  # the bylines summary
+    assert sum("FROM reviews ORDER BY id" in sql for sql in reads) == 1  # the review index
+    await store.catalogue.films()
+    assert sum("FROM films" in sql for sql in reads) == 1  # kept

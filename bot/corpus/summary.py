@@ -1,7 +1,9 @@
-"""The corpus summaries QuoteStore keeps in memory, and how a recorded corpus write updates them.
+"""The corpus summaries kept in memory, and how a recorded corpus write updates them.
 
-Each field is filled on first use by a read of the database (bot/quotes/store.py) and from then on kept
-exact by the writes' recorded changes (bot/corpus/changes_store.py): a review added, removed or changed
+One `Summaries` per database (bot/stores.py), shared by the catalogue (bot/corpus/catalogue_store.py:
+films, bylines, theme counts, the review and film indexes, autocomplete) and the quote picks
+(bot/quotes/store.py: their film/critic scopes and ordinal spans). Each field is filled on first use by a
+read of the database (in those stores) and from then on kept exact by the writes' recorded changes (bot/corpus/changes_store.py): a review added, removed or changed
 moves its film's count, its byline's counts and its themes' counts; a film's new title or year moves its
 label. Work per change is bounded by the review and the names it touches, never by the corpus. Memory is
 O(films + names) plus the review ids per film and byline (the scopes' index), never one row per review.
@@ -9,17 +11,21 @@ O(films + names) plus the review ids per film and byline (the scopes' index), ne
 
 from __future__ import annotations
 
+import asyncio
 from bisect import bisect_left, insort
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+from bot.core.db import Database
 from bot.core.films import unattributed_label
 from bot.core.text import NameIndex, film_label
-from bot.corpus.changes_store import Change, FilmSync, ReviewChange, ReviewState
+from bot.corpus.changes_store import Change, FilmSync, ReviewChange, ReviewState, log_of
 from bot.films.rules import norm_key
 
 FilmRow = tuple[int, str, int | None, int]  # (id, title, year, review count)
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+T = TypeVar("T")
 
 
 def film_order(row: FilmRow) -> tuple[str, int]:
@@ -196,3 +202,59 @@ class Summary:
         index = self.name_indexes.get("films")
         if index is not None and not any(film_label(t, y) == film_label(title, year) for _, t, y, _ in self.films):
             index.remove(film_label(title, year))
+
+
+class Summaries:
+    """The one in-memory `Summary` of a database's corpus, brought up to its version on use, and the loads
+    every caller waiting on a cold field shares (the catalogue's and the picks' reads)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._summary = Summary(-1)
+        self._loads: dict[tuple[int, str], asyncio.Future[Any]] = {}
+
+    def current(self) -> Summary:
+        """The summaries, brought up to the corpus version by the writes' recorded changes
+        (bot/corpus/changes_store.py); rebuilt field by field on use only after a write that recorded none.
+
+        While a recorded write is open, its uncommitted rows are not the corpus yet: the summaries as they
+        were answer (fields missing then are read but not kept: `fresh`)."""
+        summary, current = self._summary, self.db.corpus_version
+        if summary.version == current:
+            return summary
+        log = log_of(self.db)
+        changes = log.since(summary.version, current) if summary.version >= 0 else None
+        if changes is None and log.open and summary.version >= 0:
+            pending = log.since(summary.version, current - 1)  # up to the open write's start
+            if pending is not None:
+                summary.apply(pending, current - 1)
+                return summary
+        if changes is not None:
+            summary.apply(changes, current)
+        else:
+            self._summary = Summary(current)
+        return self._summary
+
+    def fresh(self, cache: Summary) -> bool:
+        """True when what is read now may be kept in `cache` (it is at the corpus version)."""
+        return cache.version == self.db.corpus_version
+
+    async def load_once(self, name: str, load: Callable[[], Awaitable[T]]) -> T:
+        """Run `load` once for every caller waiting on the same cold summary.
+
+        After a corpus write every summary is cold; 200 servers' commands arriving then would each read
+        all reviews (or films, critics) and build the same index: one read, shared, instead. A failed
+        load is not kept: the next caller tries again. One waiter's cancel does not cancel the others'.
+        """
+        key = (self.db.corpus_version, name)
+        running = self._loads.get(key)
+        if running is None:
+            running = asyncio.ensure_future(load())
+            self._loads[key] = running
+            running.add_done_callback(lambda done: self._forget_load(key, done))
+        return await asyncio.shield(running)
+
+    def _forget_load(self, key: tuple[int, str], done: asyncio.Future[Any]) -> None:
+        self._loads.pop(key, None)
+        if not done.cancelled():
+            done.exception()  # seen here too: every waiter may have gone (no "never retrieved" warning)

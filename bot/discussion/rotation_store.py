@@ -1,0 +1,172 @@
+"""The discussion rotation's SQL: /discuss's next passage chosen by the database in one statement
+(`pick`), and the bounded pool /debate and the pure rotation (bot/discussion/rotation.py) choose from
+(`pool`); `bot.store.rotation`.
+
+It walks the quote picks' seek machinery (`PassageSeeks`, bot/corpus/quote_rows_store.py: the
+film/critic scope, the narrowest indexed walk, the id set draws come from), which bot/stores.py hands it
+(QuoteStore), and reads theme counts from the catalogue (bot/corpus/catalogue_store.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.db import Database
+from bot.core.sample_store import pick_ids
+from bot.core.spoilers import Gate
+from bot.corpus.catalogue_store import CatalogueStore
+from bot.corpus.passage import RECENT_PROMPTS, Quote, QuoteFilters, RotationKey, RotationPick
+from bot.corpus.quote_rows_store import QUOTE_COLUMNS, QUOTE_FROM, PassageSeeks, quote_of
+
+# How many passages /discuss and /debate look at: a pool up to POOL_EXACT is loaded whole (the
+# rotation is then exact); a bigger one is sampled (POOL_SAMPLE unused + POOL_SAMPLE from the pool).
+# Small: a debate's pair comes from stance scores of every passage looked at, on the event loop (400
+# passages took 20-90 ms at 1M); 64 uniformly drawn still hold opposite sides (tests/discussion).
+POOL_EXACT = 64
+POOL_SAMPLE = 32
+POOL_DRAWS = 2048  # random ids a big pool's sample may test per side: a sparse pool gives a smaller sample
+# A film/critic scope of more reviews than this is first tried SCOPE_TRIES random reviews at a time (/discuss).
+SCOPE_WHOLE = 24
+SCOPE_TRIES = 6
+
+
+class RotationStore:
+    def __init__(self, db: Database, picks: PassageSeeks, catalogue: CatalogueStore) -> None:
+        self.db = db
+        self.picks = picks
+        self.catalogue = catalogue
+
+    async def pick(
+        self, filters: QuoteFilters, rotation: RotationKey, gate: Gate | None = None
+    ) -> RotationPick | None:
+        """The next /discuss passage of a rotation, chosen by the database in one statement.
+
+        The rotation's state comes from its posted_prompts rows in the same statement: its cycle,
+        the critic of its last prompt, the server's 30 latest passages. A passage of the pool
+        (`filters`: theme, film) not used in the cycle; among those, preferably one by another critic
+        than the last prompt's, then one the server has not just seen, relaxed in that order, as
+        rotation.pick_one does. With no unused passage left, the same choice over the whole pool,
+        for the next cycle. Each passage is equally likely (up to id gaps), so a critic with many
+        passages is interleaved with the others in expectation; pick_one's "critic with most passages
+        left first" would need a count over the whole pool.
+
+        A random point in the pool's id range, then the first passage at or after it meeting each
+        level's conditions, wrapping round: O(log n) plus the rows skipped (passages used this cycle
+        are skipped by their UNIQUE index). The pool is never loaded.
+        """
+        sized = await self.picks.sized_scope(filters)
+        if sized is None:
+            return None
+        scope, by_theme = sized
+        if scope is not None and len(scope) > SCOPE_WHOLE:
+            # A big film scope: a few of its reviews at random for the strictest level first.
+            for review_id in random.sample(scope, SCOPE_TRIES):
+                found = await self._seek(filters, [review_id], False, rotation, strict=True, gate=gate)
+                if found is not None:
+                    return found
+        return await self._seek(filters, scope, by_theme, rotation, strict=False, gate=gate)
+
+    async def _seek(
+        self, filters: QuoteFilters, scope: list[int] | None, by_theme: bool, rotation: RotationKey,
+        *, strict: bool, gate: Gate | None = None,
+    ) -> RotationPick | None:
+        parts = self.picks.seek_parts(filters, False, scope, by_theme, gate)
+        if parts is None:
+            return None
+        column, source, conds, params = parts
+        sql, levels = _rotation_sql(column, source, tuple(conds), strict)
+        key = [rotation.guild_id, rotation.theme, rotation.film_key]
+        values: list[Any] = []
+        for level in levels:  # each level is two branches (from the random point, then wrapping round)
+            extra = key if level.unused else []
+            values += [*params, *extra, *params, *extra]
+        row = await self.db.seek_one(sql, [
+            *key, *key, rotation.guild_id, RECENT_PROMPTS, *params, *params, random.random(), *key, *values,
+        ])
+        if row is None:
+            return None
+        restarted = bool(row["used_before"])
+        return RotationPick(quote_of(row), row["cycle"] + 1 if restarted else row["cycle"], restarted)
+
+    async def pool(
+        self, filters: QuoteFilters, used: frozenset[int], gate: Gate | None = None
+    ) -> list[Quote]:
+        """The passages a /discuss or /debate rotation chooses from, bounded in size.
+
+        A pool of up to POOL_EXACT passages comes whole (every rotation rule is then exact). A bigger
+        one is a uniform random sample of up to POOL_SAMPLE passages, and when fewer than half of them are
+        unused, up to POOL_SAMPLE more not in `used` (so a cycle that has passages left never looks
+        finished), drawn as picks are — the pool is never read whole nor sorted.
+        """
+        theme = filters.theme
+        if theme is None or (await self.catalogue.theme_counts(filters.film)).get(theme, 0) <= POOL_EXACT:
+            return await self.picks.passages_for(filters, gate)
+        sized = await self.picks.sized_scope(filters)
+        ids = None if sized is None else await self.picks.id_set(filters, False, *sized, gate=gate)
+        if ids is None:
+            return []
+        # Each passage equally likely (bot/core/sample_store.py), by draws tested row by row: no sort of the pool.
+        # A uniform sample of the pool; its unused members are a uniform sample of the unused ones. Only
+        # when few of them are unused (a cycle near its end) is a sample of the unused drawn as well.
+        chosen = set(await pick_ids(self.db, ids, POOL_SAMPLE, budget=POOL_DRAWS))
+        if used and len(chosen - used) < POOL_SAMPLE // 2:
+            chosen |= set(await pick_ids(self.db, ids, POOL_SAMPLE, exclude=used, budget=POOL_DRAWS))
+        rows = await self.db.fetchall(
+            f"SELECT {QUOTE_COLUMNS} {QUOTE_FROM} WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id",
+            (json.dumps(sorted(chosen)),),
+        )
+        return [quote_of(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class _Level:
+    """One preference level of a rotation seek: which of its conditions apply."""
+
+    unused: bool
+    other_critic: bool
+    fresh: bool
+
+
+# Strictest first; the critic rule outranks the recent one, and unused passages come first.
+_PREFERENCES = ((True, True), (True, False), (False, True), (False, False))
+_LEVELS = tuple(_Level(True, c, f) for c, f in _PREFERENCES) + tuple(_Level(False, c, f) for c, f in _PREFERENCES)
+
+
+@functools.lru_cache(maxsize=256)
+def _rotation_sql(column: str, source: str, conds: tuple[str, ...], strict: bool) -> tuple[str, tuple[_Level, ...]]:
+    """The rotation seek's statement for one shape of scope (built once: a few hundred characters of
+    f-strings per /discuss add up when 200 servers ask at once) and the levels its branches follow."""
+    bare = column.lstrip("+")
+    seek = f"SELECT {column} FROM {source} WHERE {' AND '.join(conds)}"
+    mine = "guild_id = ? AND theme = ? AND film_key = ?"
+    used_sql = ("EXISTS (SELECT 1 FROM posted_prompts u WHERE u.guild_id = ? AND u.theme = ? AND u.film_key = ?"
+                " AND u.cycle = (SELECT cycle FROM st) AND u.passage_id = {id})")
+    # critic_key(): the SQL function of bot.core.db, the rotation's own key (a few rows per pick).
+    # No last critic (NULL) or no recent passage: those conditions hold for every passage.
+    critic_sql = (f"(SELECT critic_key(y.critic, y.id) FROM passages x JOIN reviews y ON y.id = x.review_id"
+                  f" WHERE x.id = {bare}) IS NOT (SELECT last FROM st)")
+    fresh_sql = f"{bare} NOT IN (SELECT id FROM recent)"
+    levels = _LEVELS[:1] if strict else _LEVELS
+    branches: list[str] = []
+    for level in levels:
+        extra = "".join(
+            f" AND {sql}" for sql, on in ((f"NOT {used_sql.format(id=bare)}", level.unused),
+                                          (critic_sql, level.other_critic), (fresh_sql, level.fresh)) if on
+        )
+        branches.append(f"({seek}{extra} AND {bare} >= (SELECT at FROM point) ORDER BY {column} LIMIT 1)")
+        branches.append(f"({seek}{extra} ORDER BY {column} LIMIT 1)")
+    sql = (
+        f"WITH st(cycle, last) AS (SELECT max(1, coalesce((SELECT max(cycle) FROM posted_prompts WHERE {mine}),"
+        f" 0)), (SELECT critic_key FROM posted_prompts WHERE {mine} ORDER BY id DESC LIMIT 1)),"
+        f" recent(id) AS (SELECT passage_id FROM posted_prompts WHERE guild_id = ? ORDER BY id DESC LIMIT ?),"
+        f" bounds(lo, hi) AS (SELECT ({seek} ORDER BY {column} LIMIT 1),"
+        f" ({seek} ORDER BY {column} DESC LIMIT 1)),"
+        f" point(at) AS (SELECT lo + CAST(CAST(? AS REAL) * (hi - lo + 1) AS INTEGER) FROM bounds)"
+        f" SELECT {QUOTE_COLUMNS}, (SELECT cycle FROM st) AS cycle, {used_sql.format(id='p.id')} AS used_before"
+        f" {QUOTE_FROM} WHERE p.id = coalesce({', '.join(branches)})"
+    )
+    return sql, levels
