@@ -8,6 +8,7 @@ command keeps its one direct reply: deferring always would cost every command a 
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
@@ -19,14 +20,27 @@ T = TypeVar("T")
 
 
 async def in_time(interaction: discord.Interaction, work: Awaitable[T], *, ephemeral: bool = False) -> T:
-    """`work`'s result; the interaction is deferred first if `work` takes more than ACK_AFTER seconds."""
+    """`work`'s result; the interaction is deferred first if `work` takes more than ACK_AFTER seconds.
+
+    The ACK_AFTER wait is timed by a thread, in real time: Discord's 3 s are wall-clock seconds, and a
+    loop timer would not fire under simcord, whose virtual clock stands still while the bot waits on a
+    worker process.
+    """
+    loop = asyncio.get_running_loop()
     task = asyncio.ensure_future(work)
+    late = asyncio.Event()
+    timer = threading.Timer(ACK_AFTER, loop.call_soon_threadsafe, (late.set,))
+    timer.daemon = True
+    timer.start()
     try:
-        done, _ = await asyncio.wait({task}, timeout=ACK_AFTER)
-        if not done and not interaction.response.is_done():
+        waiting = asyncio.ensure_future(late.wait())
+        await asyncio.wait({task, waiting}, return_when=asyncio.FIRST_COMPLETED)
+        waiting.cancel()
+        if not task.done() and not interaction.response.is_done():
             await interaction.response.defer(ephemeral=ephemeral, thinking=True)
         return await task
     finally:
+        timer.cancel()
         if not task.done():  # this command was cancelled (or the defer failed): the work goes too
             task.cancel()
 
