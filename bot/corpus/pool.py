@@ -117,28 +117,34 @@ class WorkerTimeout(Exception):
 _lanes: dict[str, ProcessPoolExecutor] = {}
 
 
-def _init_single(parent: int, warm: Any) -> None:
+def _init_single(parent: int, warm: Any, nice: int) -> None:
     _die_with(parent)
-    os.nice(WORKER_NICE)
+    os.nice(nice)
     if warm is not None:
         warm()  # in the worker, once: its first job does not pay for it
 
 
-def _single_pool(lane: str = "pages", warm: Any = None) -> ProcessPoolExecutor:
+_lane_setup: dict[str, tuple[Any, int]] = {}  # lane -> (warm, nice), kept for the worker a kill replaces
+
+
+def _single_pool(lane: str = "pages") -> ProcessPoolExecutor:
     pool = _lanes.get(lane)
     if pool is None:
+        warm, nice = _lane_setup.get(lane, (None, WORKER_NICE))
         pool = _lanes[lane] = ProcessPoolExecutor(
             max_workers=1, mp_context=multiprocessing.get_context("fork"),
-            initializer=_init_single, initargs=(os.getpid(), warm),
+            initializer=_init_single, initargs=(os.getpid(), warm, nice),
         )
     return pool
 
 
-def start_lane(lane: str, warm: Any = None) -> None:
+def start_lane(lane: str, warm: Any = None, nice: int = WORKER_NICE) -> None:
     """Fork `lane`'s worker now (the bot still small: a fork copies its page tables on the calling
-    thread) and run `warm()` in it once; nothing if the lane already has a worker."""
+    thread), at `nice`, and run `warm()` in it once (and in every worker that replaces a killed one);
+    nothing if the lane already has a worker."""
+    _lane_setup[lane] = (warm, nice)
     if lane not in _lanes:
-        _single_pool(lane, warm).submit(int)  # the executor forks its worker at the first submit
+        _single_pool(lane).submit(int)  # the executor forks its worker at the first submit
 
 
 def _kill_single(lane: str = "pages") -> None:
