@@ -171,9 +171,16 @@ def test_good_import_item_keeps_its_metadata():
     )
 
 
+def _storable(text: str) -> bool:
+    return not any("\ud800" <= c <= "\udfff" for c in text)  # a database's UTF-8 holds no lone surrogate
+
+
+_stored_text = nasty_text.filter(_storable)
+
+
 @settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")), deadline=None)
-@given(st.lists(st.fixed_dictionaries({"film": nasty_text, "year": st.none() | st.integers(1870, 2030),
-                                       "text": nasty_text, "spoiler": st.booleans()}), max_size=6),
+@given(st.lists(st.fixed_dictionaries({"film": _stored_text, "year": st.none() | st.integers(1870, 2030),
+                                       "text": _stored_text, "spoiler": st.booleans()}), max_size=6),
        st.integers(1, 4))
 def test_an_export_joined_from_chunks_is_byte_for_byte_export_document(items, per_chunk):
     """export_join of export_chunk pages equals export_document of the same items, for any text and paging."""
