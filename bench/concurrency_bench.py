@@ -139,7 +139,8 @@ async def servers(database: Path, data_dir: Path, guilds: int, rounds: int) -> d
                     recorder.on = False
                     if recorder.calls:  # the floor that follows replays what each server's command sent
                         bot.bench_calls_by_channel = by_channel(recorder.calls, tokens)
-                    figures: dict[str, list[float]] = {k: [] for k in ("p50_ms", "p99_ms", "per_s", "span_s", "cpu_ms")}
+                    figures: dict[str, list[float]] = {
+                        k: [] for k in ("p50_ms", "p99_ms", "per_s", "span_s", "cpu_ms", "calls")}
                     for _ in range(rounds):
                         clock.clear()
                         done, took, cpu = await burst(env, members, command, options, clock)
@@ -148,6 +149,7 @@ async def servers(database: Path, data_dir: Path, guilds: int, rounds: int) -> d
                         figures["per_s"].append(len(done) / took)
                         figures["span_s"].append(took)
                         figures["cpu_ms"].append(cpu * 1000 / len(done))
+                        figures["calls"].append(len(clock) / len(done))  # Discord requests per interaction
                     results[name] = figures
             gc.unfreeze()
             return results

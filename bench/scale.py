@@ -76,7 +76,8 @@ async def servers(database: Path, data_dir: Path, guilds: int, rounds: int, row:
         row(f"{guilds} servers at once: /{name} CPU per interaction", statistics.median(mine["cpu_ms"]),
             statistics.median(floor["cpu_ms"]), "ms (vs exact-replay floor)",
             f"{_range(ratios, '.2f')}× floor over {len(ratios)} bursts (mine {_range(mine['cpu_ms'], '.2f')} ms,"
-            f" floor {_range(floor['cpu_ms'], '.2f')} ms) · ≤ {CPU_FLOOR_RATIO}× {verdict(ratio <= CPU_FLOOR_RATIO)}")
+            f" floor {_range(floor['cpu_ms'], '.2f')} ms; Discord calls per interaction {_range(mine['calls'], '.1f')},"
+            f" floor {_range(floor['calls'], '.1f')}) · ≤ {CPU_FLOOR_RATIO}× {verdict(ratio <= CPU_FLOOR_RATIO)}")
         row(f"{guilds} servers at once: /{name} burst span", statistics.median(mine["span_s"]),
             statistics.median(ping["span_s"]), "s (vs /ping's span)",
             f"(context) {_range(mine['span_s'], '.2f')} s vs /ping {_range(ping['span_s'], '.2f')} s,"
