@@ -29,18 +29,25 @@ async def in_time(interaction: discord.Interaction, work: Awaitable[T], *, ephem
     loop = asyncio.get_running_loop()
     task = asyncio.ensure_future(work)
     late = asyncio.Event()
-    timer = threading.Timer(ACK_AFTER, loop.call_soon_threadsafe, (late.set,))
+
+    def wake() -> None:
+        try:
+            loop.call_soon_threadsafe(late.set)
+        except RuntimeError:  # the loop closed meanwhile (the bot shut down): nobody is waiting
+            pass
+
+    timer = threading.Timer(ACK_AFTER, wake)
     timer.daemon = True
     timer.start()
+    waiting = asyncio.ensure_future(late.wait())
     try:
-        waiting = asyncio.ensure_future(late.wait())
         await asyncio.wait({task, waiting}, return_when=asyncio.FIRST_COMPLETED)
-        waiting.cancel()
         if not task.done() and not interaction.response.is_done():
             await interaction.response.defer(ephemeral=ephemeral, thinking=True)
         return await task
     finally:
         timer.cancel()
+        waiting.cancel()
         if not task.done():  # this command was cancelled (or the defer failed): the work goes too
             task.cancel()
 
