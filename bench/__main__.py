@@ -115,6 +115,8 @@ def main() -> int:
     parser.add_argument("--cache", default=str(ROOT / ".cache"), help="where generated corpora are kept")
     parser.add_argument("--out", default=str(ROOT / "out" / "results.json"))
     parser.add_argument("--only", help="comma-separated sections to run alone: hostile, import, sizes, concurrency, startup, scheduler, backends, backends-1m")
+    parser.add_argument("--cases", help="--only commands: comma-separated case names (bench/every_command.py CASES)")
+    parser.add_argument("--sizes", help="--only commands: comma-separated corpora to time: seeds, large, 1m")
     args = parser.parse_args()
     if args.quick:
         args.repeat, args.interactions, args.startup_runs = 5, 300, 1

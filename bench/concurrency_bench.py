@@ -1,4 +1,11 @@
-"""200 servers at once: bursts of /quote and /discuss from 200 guilds, against /ping under the same load.
+"""200 servers at once: bursts of /quote and /discuss from 200 guilds, against their exact-replay floors and
+/ping under the same load.
+
+Each command's floor (issue 30) is exact: the requests each server's command sent in the warm-up burst
+(same routes, same payloads, DynamicItems' custom ids included) are sent again, in a burst from the same
+200 servers, by a handler doing nothing else (bench/every_command.py's /bench-replay). What a command
+costs above its floor, in CPU per interaction, is the bot's share. Every figure is kept per burst, so the
+rows give ranges over bursts (and `--only concurrency` run several times, ranges over runs).
 
 simcord runs one operation at a time, so a burst is dispatched with settling held back: every
 guild's interaction is emitted first, then the bot serves them all concurrently (the burst's
@@ -36,8 +43,10 @@ class TokenClock(list):
         super().append(entry)
 
 
-async def burst(env: Any, members: list, command: str, options: dict[str, Any], clock: TokenClock) -> tuple:
-    """Dispatch one interaction per guild without settling, then settle; (latencies ms, seconds)."""
+async def burst(env: Any, members: list, command: str, options: dict[str, Any], clock: TokenClock,
+                tokens: dict[str, int] | None = None) -> tuple:
+    """Dispatch one interaction per guild without settling, then settle; (latencies ms, seconds, CPU
+    seconds of the whole burst). `tokens`, if given, receives each interaction's token → channel id."""
     real = env._settle_internal
 
     async def later(**_: Any) -> None:
@@ -45,12 +54,15 @@ async def burst(env: Any, members: list, command: str, options: dict[str, Any], 
 
     env._settle_internal = later  # each slash returns once emitted; the bot runs them together
     started: dict[str, float] = {}
+    cpu = time.process_time()
     try:
         begin = time.perf_counter()
         for channel, member in members:
             chosen = {k: (v() if callable(v) else v) for k, v in options.items()}
             result = await member.slash(channel, command, **chosen)
             started[result._interaction.token] = time.perf_counter()
+            if tokens is not None:
+                tokens[result._interaction.token] = channel.id
     finally:
         env._settle_internal = real
     # Wait for the command handlers themselves: simcord's settle loop re-inspects every pending
@@ -59,17 +71,45 @@ async def burst(env: Any, members: list, command: str, options: dict[str, Any], 
     if invokers:
         await asyncio.wait(invokers, timeout=600)
     await env.settle(timeout=600)
+    cpu = time.process_time() - cpu
     missing = [token for token in started if token not in clock.last]
     if missing:
         raise RuntimeError(f"{len(missing)} /{command} interactions got no answer")
     latencies = [(clock.last[token] - at) * 1000 for token, at in started.items()]
-    return latencies, max(clock.last[token] for token in started) - begin
+    return latencies, max(clock.last[token] for token in started) - begin, cpu
 
 
-async def servers(database: Path, data_dir: Path, guilds: int, rounds: int) -> dict[str, dict[str, float]]:
-    """p50, p99 (ms) and throughput (/s) of /ping, /quote and /discuss in bursts from `guilds` guilds."""
+def by_channel(calls: list[dict[str, Any]], tokens: dict[str, int]) -> dict[int, list[dict[str, Any]]]:
+    """A burst's recorded requests, per server channel: an interaction's callback and webhooks by its
+    token, a channel's (and its new threads') requests by the channel id."""
+    grouped: dict[int, list[dict[str, Any]]] = {}
+    parent: dict[str, int] = {str(channel): channel for channel in tokens.values()}
+    for call in calls:
+        parts = call["path"].split("/")
+        channel = None
+        if "interactions" in parts:
+            channel = tokens.get(parts[parts.index("interactions") + 2])
+        elif "webhooks" in parts and len(parts) > parts.index("webhooks") + 2:
+            channel = tokens.get(parts[parts.index("webhooks") + 2])
+        elif "channels" in parts:
+            channel = parent.get(parts[parts.index("channels") + 1])
+        if channel is None:
+            raise RuntimeError(f"a request of no server's command: {call['method']} {call['path']}")
+        answer = call["answer"]
+        if isinstance(answer, dict) and "id" in answer:  # a thread (or message) made here belongs here
+            parent[str(answer["id"])] = channel
+        grouped.setdefault(channel, []).append(call)
+    return grouped
+
+
+async def servers(database: Path, data_dir: Path, guilds: int, rounds: int) -> dict[str, dict[str, list[float]]]:
+    """Per burst: p50, p99 (ms), throughput (/s), span (s) and CPU per interaction (ms) of /ping, /quote,
+    /discuss and the two commands' exact-replay floors, in bursts from `guilds` guilds."""
+    from .every_command import Recorder, add_replay
+
     await (await open_store(database, data_dir)).close_store()  # adopt the corpus: no re-import at start
     bot = make_bot(database, data_dir)
+    add_replay(bot)
     rng = random.Random(3)
     try:
         async with simcord.run(bot) as env:
@@ -79,28 +119,38 @@ async def servers(database: Path, data_dir: Path, guilds: int, rounds: int) -> d
                 guild = env.create_guild(name=f"Club {number}")
                 members.append((guild.create_text_channel("film-club"),
                                 guild.add_member(env.create_user(f"member{number}"))))
-            cases = {"ping": {}, "quote": {}, "discuss": {"theme": lambda: rng.choice(THEMES)},
-                     "quote-floor": {}, "discuss-floor": {}}
-            results = {}
+            cases = {"ping": ("ping", {}), "quote": ("quote", {}), "quote-floor": ("bench-replay", {}),
+                     "discuss": ("discuss", {"theme": lambda: rng.choice(THEMES)}),
+                     "discuss-floor": ("bench-replay", {})}
+            results: dict[str, dict[str, list[float]]] = {}
             # The bursts run with everything built so far (corpus caches, 200 servers) frozen out of the
             # garbage collector: otherwise a full collection of that heap lands in whichever burst happens
             # to trigger it (seen as /ping's p99 doubling from run to run) instead of measuring the commands.
             gc.collect()
             gc.freeze()
-            for name, options in cases.items():
-                # Each case starts from the same simulated Discord: what earlier bursts stored (messages,
-                # the request log) would make every later case slower than the one before it.
-                trim_simulated_discord(env)
-                await burst(env, members, name, options, clock)  # warm-up burst
-                latencies: list[float] = []
-                seconds = 0.0
-                for _ in range(rounds):
-                    clock.clear()
-                    done, took = await burst(env, members, name, options, clock)
-                    latencies += done
-                    seconds += took
-                results[name] = {"p50_ms": median(latencies), "p99_ms": percentile(latencies, 0.99),
-                                 "per_s": len(latencies) / seconds}
+            with Recorder() as recorder:
+                for name, (command, options) in cases.items():
+                    # Each case starts from the same simulated Discord: what earlier bursts stored (messages,
+                    # the request log) would make every later case slower than the one before it.
+                    trim_simulated_discord(env)
+                    tokens: dict[str, int] = {}
+                    recorder.calls, recorder.on = [], command not in ("ping", "bench-replay")
+                    await burst(env, members, command, options, clock, tokens)  # warm-up burst
+                    recorder.on = False
+                    if recorder.calls:  # the floor that follows replays what each server's command sent
+                        bot.bench_calls_by_channel = by_channel(recorder.calls, tokens)
+                    figures: dict[str, list[float]] = {
+                        k: [] for k in ("p50_ms", "p99_ms", "per_s", "span_s", "cpu_ms", "calls")}
+                    for _ in range(rounds):
+                        clock.clear()
+                        done, took, cpu = await burst(env, members, command, options, clock)
+                        figures["p50_ms"].append(median(done))
+                        figures["p99_ms"].append(percentile(done, 0.99))
+                        figures["per_s"].append(len(done) / took)
+                        figures["span_s"].append(took)
+                        figures["cpu_ms"].append(cpu * 1000 / len(done))
+                        figures["calls"].append(len(clock) / len(done))  # Discord requests per interaction
+                    results[name] = figures
             gc.unfreeze()
             return results
     finally:

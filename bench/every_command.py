@@ -46,6 +46,9 @@ class Case:
     # (a timed job: the clock moves that far after `before` set it up; bot time runs to its last call)
     kind: str = "slash"
     command: str | None = None  # the leaf command a variant row times (None: the row's own name)
+    # Draw the club's chart in a thread of the bot's process, as before session 7 (bot/club/charts.py
+    # draws it in a worker process): the same run's before/after of issue 30's chart rows.
+    chart_in_thread: bool = False
 
 
 class Ctx:
@@ -259,6 +262,10 @@ CASES: dict[str, Case] = {
     "history": Case("member", _fixed()),
     "club stats": Case("member", _fixed()),
     "ratings": Case("member", lambda c, i: {"film": c.film(i)}),
+    "club stats (chart in a thread: before session 7)": Case("member", _fixed(), command="club stats",
+                                                              chart_in_thread=True),
+    "ratings (chart in a thread: before session 7)": Case("member", lambda c, i: {"film": c.film(i)},
+                                                          command="ratings", chart_in_thread=True),
     "compare": Case("member", lambda c, i: {"film": c.film(i)}),
     "rate export": Case("member", _fixed()),
     "game critic-or-club": Case("member", _fixed(rounds=1)),
@@ -391,19 +398,23 @@ def add_replay(bot: Any) -> None:
     """/bench-replay (a slash command with an autocomplete option) and a Replay button: each sends again
     the calls in `bot.bench_calls` (the exact-replay floor of the last case, as the same interaction kind)."""
     bot.bench_calls = []
+    bot.bench_calls_by_channel = {}  # a burst's floor: each server replays what its own command sent
+
+    def calls(interaction: discord.Interaction) -> list[dict[str, Any]]:
+        return bot.bench_calls_by_channel.get(interaction.channel_id, bot.bench_calls)
 
     def done(interaction: discord.Interaction, kind: discord.InteractionResponseType) -> None:
         interaction.response._response_type = kind  # answered by the replay: discord.py sends nothing more
 
     async def typed(interaction: discord.Interaction, current: str) -> list[discord.app_commands.Choice[str]]:
-        await replay(interaction, bot, bot.bench_calls)
+        await replay(interaction, bot, calls(interaction))
         done(interaction, discord.InteractionResponseType.autocomplete_result)
         return []
 
     @bot.tree.command(name="bench-replay", description="Benchmark floor: the last case's requests, sent again.")
     @discord.app_commands.autocomplete(text=typed)
     async def bench_replay(interaction: discord.Interaction, text: str = "") -> None:
-        await replay(interaction, bot, bot.bench_calls)
+        await replay(interaction, bot, calls(interaction))
         done(interaction, discord.InteractionResponseType.channel_message)
 
     class ReplayButton(discord.ui.View):
@@ -412,7 +423,7 @@ def add_replay(bot: Any) -> None:
 
         @discord.ui.button(label="Replay", custom_id="bench:replay")
         async def again(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
-            await replay(interaction, bot, bot.bench_calls)
+            await replay(interaction, bot, calls(interaction))
             done(interaction, discord.InteractionResponseType.message_update)
 
     @bot.tree.command(name="bench-button", description="Benchmark: posts the Replay button.")
@@ -487,6 +498,23 @@ class Runner:
 
     async def case(self, name: str, case: Case, repeat: int) -> tuple[Figures, Figures]:
         """(the case's figures, its exact-replay floor's)."""
+        if not case.chart_in_thread:
+            return await self._case(name, case, repeat)
+        import asyncio
+
+        from bot.club import charts
+
+        async def in_thread(fn: Any, *args: Any, timeout: float, lane: str) -> Any:
+            return await asyncio.to_thread(fn, *args)
+
+        drawn_by = charts.run_isolated
+        charts.run_isolated = in_thread  # type: ignore[assignment]
+        try:
+            return await self._case(name, case, repeat)
+        finally:
+            charts.run_isolated = drawn_by
+
+    async def _case(self, name: str, case: Case, repeat: int) -> tuple[Figures, Figures]:
         c = self.ctx
         before = None if case.before is None else (lambda i: case.before(c, i))  # type: ignore[misc]
         mine = await self.series(lambda i: self.invoke(name, case, i), before, repeat)
@@ -512,8 +540,9 @@ def film_labels(rows: list[tuple[int, str, int | None, int]], count: int = 60) -
     return [f"{title} ({year})" if year else title for _, title, year, _ in rows[:count]]
 
 
-async def measure(database: Path, data_dir: Path, repeat: int) -> dict[str, Any]:
-    """Every case on `database` (a work copy: written), with /ping's figures as the baseline."""
+async def measure(database: Path, data_dir: Path, repeat: int, only: set[str] | None = None) -> dict[str, Any]:
+    """Every case on `database` (a work copy: written), with /ping's figures as the baseline; `only`: just
+    the cases so named (`--cases`)."""
     import asyncio
 
     import simcord
@@ -547,6 +576,8 @@ async def measure(database: Path, data_dir: Path, repeat: int) -> dict[str, Any]
                     ping = await runner.series(lambda i: member.slash(channel, "ping"), None, repeat)
                     results["/ping"] = {"mine": ping.summary()}
                     for name, case in CASES.items():
+                        if only is not None and name not in only:
+                            continue
                         try:
                             mine, floor = await runner.case(name, case, repeat)
                         except Exception as error:  # noqa: BLE001 - one broken case is a row saying so

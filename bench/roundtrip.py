@@ -28,27 +28,6 @@ def make_bot(database: Path, data_dir: Path | None = None):
     async def ping(interaction: discord.Interaction) -> None:
         await interaction.response.send_message("pong")
 
-    @bot.tree.command(name="discuss-floor", description="Benchmark floor: /discuss's three Discord calls, no bot work.")
-    async def discuss_floor(interaction: discord.Interaction) -> None:
-        # What /discuss cannot do without: post the prompt, open its thread, tell the invoker where.
-        channel = interaction.channel
-        assert isinstance(channel, discord.TextChannel)
-        embed = discord.Embed(title="Ending", description="> An excerpt of about two hundred characters. " * 4)
-        message = await channel.send(embed=embed)
-        thread = await message.create_thread(name="What did the ending do to you?", auto_archive_duration=4320)
-        await interaction.response.send_message(f"Started a discussion in {thread.mention}.", ephemeral=True)
-
-    @bot.tree.command(name="quote-floor", description="Benchmark floor: a /quote reply's payload, no bot work.")
-    async def quote_floor(interaction: discord.Interaction) -> None:
-        # What /quote cannot do without: one reply carrying an embed (text, a field, a footer) and two buttons.
-        embed = discord.Embed(title="From a review of A Film (2016)", description="> An excerpt. " * 20)
-        embed.add_field(name="Themes", value="Nostalgia, Ending")
-        embed.set_footer(text="Review #1 · passage 1")
-        view = discord.ui.View(timeout=None)
-        view.add_item(discord.ui.Button(label="Another", custom_id="floor:another"))
-        view.add_item(discord.ui.Button(label="More context", custom_id="floor:context"))
-        await interaction.response.send_message(embed=embed, view=view)
-
     # setup_hook unloads cogs but keeps tree commands added here, so /ping is synced with the rest.
     return bot
 

@@ -34,12 +34,13 @@ async def sizes(corpora: dict[str, tuple[Path, Path]], repeat: int, votes: int, 
             stale.unlink()
 
 
-async def commands(corpora: dict[str, tuple[Path, Path]], repeat: int, row: Row, work: Path) -> None:
+async def commands(corpora: dict[str, tuple[Path, Path]], repeat: int, row: Row, work: Path,
+                   only: set[str] | None = None) -> None:
     """Every registered command (bench/every_command.py) at each size, with its exact-replay floor."""
     for label, (database, data_dir) in corpora.items():
         copy = size_bench.work_copy(database, work / f"commands-{label}.db")
         passages = _passages(copy)
-        results = await every_command.measure(copy, data_dir, repeat)
+        results = await every_command.measure(copy, data_dir, repeat, only)
         every_command.rows(results, passages, row)
         for stale in copy.parent.glob(copy.name + "*"):
             stale.unlink()
@@ -55,27 +56,36 @@ def _passages(database: Path) -> int:
         conn.close()
 
 
+CPU_FLOOR_RATIO = 1.25  # issue 30: CPU per interaction ≤ 1.25× the command's exact-replay floor
+
+
+def _range(values: list[float], fmt: str = ".1f") -> str:
+    return f"{min(values):{fmt}}–{max(values):{fmt}}" if len(values) > 1 else f"{values[0]:{fmt}}"
+
+
 async def servers(database: Path, data_dir: Path, guilds: int, rounds: int, row: Row, work: Path) -> None:
+    """Each command's CPU per interaction against its exact-replay floor (the target), its span against
+    /ping's span and its latencies (context); values are medians over the bursts, ranges in the text."""
     copy = size_bench.work_copy(database, work / "servers.db")
     figures = await concurrency_bench.servers(copy, data_dir, guilds, rounds)
     ping = figures["ping"]
     for name in ("quote", "discuss"):
-        mine = figures[name]
-        row(f"{guilds} servers at once: /{name} p50", mine["p50_ms"], ping["p50_ms"], "ms (vs /ping)", "(context)")
-        row(f"{guilds} servers at once: /{name} p99", mine["p99_ms"], ping["p99_ms"], "ms (vs /ping)",
-            f"≤ 3× /ping {verdict(mine['p99_ms'] <= 3 * ping['p99_ms'])}")
-        row(f"{guilds} servers at once: /{name} throughput", mine["per_s"], ping["per_s"], "per s (vs /ping)",
-            "(context)")
-    # Each command's floor: the Discord calls it cannot do without, with the same payloads, and no bot work
-    # (/quote: one reply with an embed and two buttons; /discuss: post, thread, private reply). Under
-    # simcord a burst is CPU-bound and the simulated Discord's work per call grows with the payload, so
-    # what a command adds on top of its floor is the bot's share.
-    for name, calls in (("quote", "1 call"), ("discuss", "3 calls")):
-        floor = figures[f"{name}-floor"]
-        row(f"{guilds} servers at once: /{name} floor p99 ({calls}, no bot work)", floor["p99_ms"], ping["p99_ms"],
-            "ms (vs /ping)", "(context)")
-        row(f"{guilds} servers at once: /{name} p99 vs its floor", figures[name]["p99_ms"], floor["p99_ms"],
-            "ms (vs floor)", "(context)")
+        mine, floor = figures[name], figures[f"{name}-floor"]
+        ratios = [m / f for m, f in zip(mine["cpu_ms"], floor["cpu_ms"], strict=True)]
+        ratio = statistics.median(ratios)
+        row(f"{guilds} servers at once: /{name} CPU per interaction", statistics.median(mine["cpu_ms"]),
+            statistics.median(floor["cpu_ms"]), "ms (vs exact-replay floor)",
+            f"{_range(ratios, '.2f')}× floor over {len(ratios)} bursts (mine {_range(mine['cpu_ms'], '.2f')} ms,"
+            f" floor {_range(floor['cpu_ms'], '.2f')} ms; Discord calls per interaction {_range(mine['calls'], '.1f')},"
+            f" floor {_range(floor['calls'], '.1f')}) · ≤ {CPU_FLOOR_RATIO}× {verdict(ratio <= CPU_FLOOR_RATIO)}")
+        row(f"{guilds} servers at once: /{name} burst span", statistics.median(mine["span_s"]),
+            statistics.median(ping["span_s"]), "s (vs /ping's span)",
+            f"(context) {_range(mine['span_s'], '.2f')} s vs /ping {_range(ping['span_s'], '.2f')} s,"
+            f" floor {_range(floor['span_s'], '.2f')} s")
+        row(f"{guilds} servers at once: /{name} p99", statistics.median(mine["p99_ms"]),
+            statistics.median(ping["p99_ms"]), "ms (vs /ping)",
+            f"(context) {_range(mine['p99_ms'], '.0f')} ms, floor {_range(floor['p99_ms'], '.0f')} ms,"
+            f" /ping {_range(ping['p99_ms'], '.0f')} ms; p50 {_range(mine['p50_ms'], '.0f')} ms")
 
 
 def startup_seconds(database: Path, data_dir: Path, runs: int) -> float:
@@ -135,11 +145,16 @@ def sections(args: Any, large_data_dir: Path, large_reviews: int, row: Row,
         await sizes(corpora, 10 if args.quick else 100, 300 if args.quick else 3000, row, work)
 
     async def run_commands() -> None:
-        corpora = {"seeds": (await pick_bench.cached_database(DEFAULT_DATA_DIR, "seeds"), DEFAULT_DATA_DIR),
-                   "large": (await large(), large_data_dir)}
-        if not args.quick:
+        wanted = set(args.sizes.split(",")) if getattr(args, "sizes", None) else {"seeds", "large", "1m"}
+        corpora = {}
+        if "seeds" in wanted:
+            corpora["seeds"] = (await pick_bench.cached_database(DEFAULT_DATA_DIR, "seeds"), DEFAULT_DATA_DIR)
+        if "large" in wanted:
+            corpora["large"] = (await large(), large_data_dir)
+        if not args.quick and "1m" in wanted:
             corpora["1m"] = (corpus_1m.ensure(), corpus_1m.data_dir())
-        await commands(corpora, 3 if args.quick else 20, row, work)
+        only = set(args.cases.split(",")) if getattr(args, "cases", None) else None
+        await commands(corpora, 3 if args.quick else 20, row, work, only)
 
     async def run_servers() -> None:
         await servers(await large(), large_data_dir, 50 if args.quick else 200, 1 if args.quick else 3, row, work)

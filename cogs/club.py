@@ -11,6 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.club import charts
 from bot.club.job import DigestJob, GameJob
 from bot.club.service import ClubService
 from bot.club.views import DYNAMIC_ITEMS, forget, forget_view
@@ -41,6 +42,7 @@ class Rate(commands.GroupCog, group_name="rate", group_description="Rate films a
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        charts.start()  # the chart worker, forked and warmed while the bot starts
         for job in self.jobs:
             self.bot.scheduler.register(job)
 

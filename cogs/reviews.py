@@ -21,6 +21,7 @@ from bot.core.text import clip, counted, inert
 from bot.corpus.lookup import critic_choices, film_choices, film_text
 from bot.corpus.passage import QuoteFilters
 from bot.filmnight.gate import spoiler_gate
+from bot.reviews.export import build_export
 from bot.reviews.link_views import LINK_EDIT_ID, LinkButton, start_link_preview, submit_edit_form
 from bot.reviews.render import (
     changes_text,
@@ -42,8 +43,6 @@ from bot.reviews.rules import (
     check_url,
     clean_field,
     decode_upload,
-    export_document,
-    export_size,
     parse_import,
     split_film,
 )
@@ -65,7 +64,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FILTER_MAX = 200
-EXPORT_PAGE = 500  # reviews read per page by /review export: short holds of the database thread
 PROGRESS_EVERY = 2.0  # seconds between progress edits of a long /review import's reply (tests shorten it)
 
 
@@ -345,28 +343,12 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         async with user_errors(interaction):
             await require_moderator(interaction, "export the corpus")
             limit = interaction.guild.filesize_limit if interaction.guild else 8 * 1024 * 1024
-            # Page by page, each page's JSON sized off the event loop, stopping once past the upload limit:
-            # the work is bounded by what one file can carry, not by the corpus (1.1M passages: 13 s frozen).
-            items: list[dict[str, Any]] = []
-            size, after = 0, 0
-            while page := await self.bot.store.reviews.export_items(after, EXPORT_PAGE):
-                after = page[-1][0]
-                chunk = [item for _, item in page]
-                items += chunk
-                size += await asyncio.to_thread(export_size, chunk)
-                if size > limit:
-                    raise UserError(
-                        f"The export is over this server's upload limit of {limit:,} bytes (passed at review"
-                        f" #{after}): `/review list` pages through the corpus instead."
-                    )
-            data = await asyncio.to_thread(export_document, items)
-            if len(data) > limit:
-                raise UserError(
-                    f"The export is {len(data):,} bytes, over this server's upload limit of {limit:,}."
-                )
+            # Bounded steps (bot/reviews/export.py): the work is bounded by what one file can carry, not
+            # by the corpus (1.1M passages: 13 s frozen when read whole), and no step holds the loop long.
+            data, count = await build_export(self.bot.store.reviews, limit)
             stamp = self.bot.now().strftime("%Y%m%d-%H%M")
             await interaction.response.send_message(
-                f"The corpus: {counted(len(items), 'review')} (format filmbot-reviews, version 1)."
+                f"The corpus: {counted(count, 'review')} (format filmbot-reviews, version 1)."
                 " `/review import` reads it back.",
                 file=discord.File(io.BytesIO(data), filename=f"filmbot-reviews-{stamp}.json"),
                 ephemeral=True,

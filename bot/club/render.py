@@ -24,7 +24,7 @@ CHART_COLOURS = ("#56b4e9", "#e69f00", "#009e73", "#f0e442", "#cc79a7")  # club 
 
 def chart_card(width: float, height: float) -> tuple[Any, Any]:
     """(figure, axes) on the house card background. A bare Figure with the Agg canvas, never pyplot: no
-    global state, safe off the event loop (every chart is drawn through asyncio.to_thread)."""
+    global state, safe in any thread (every chart is drawn in the chart worker: bot/club/charts.py)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -48,7 +48,7 @@ def card_png(figure: Any, axes: Any, *, title: str, grid: str, base: str) -> byt
 
 
 def chart_png(summary: Summary, title: str) -> bytes:
-    """The distribution as a bar chart. Blocking (matplotlib): call it through asyncio.to_thread."""
+    """The distribution as a bar chart. Blocking (matplotlib): drawn through bot/club/charts.py."""
     from matplotlib.ticker import MaxNLocator
 
     figure, axes = chart_card(6, 3)

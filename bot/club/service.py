@@ -16,15 +16,17 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.club import rules
+from bot.club import charts, rules
 from bot.club.render import chart_png, ratings_embed, round_embed
 from bot.club.rules import DIGEST_OPENING
 from bot.club.store import CLAIM_LEASE, ClubStore, Pick, Round
 from bot.club.views import game_view
 from bot.core.checks import require_channel_id, require_guild
 from bot.core.claims import abandoned
+from bot.core.errors import send_ephemeral
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
+from bot.core.slow import in_time, reply
 from bot.core.spoilers import server_gate, shown, spoiler_keys
 from bot.core.text import attribution_line, clip, counted, inert
 from bot.core.time import from_iso, iso
@@ -108,21 +110,21 @@ class ClubService:
         takes = [(await self.name_of(guild, r.user_id), r) for r in rules.pick_takes(all_ratings)]
         label = scope.label or ""
         png: bytes | None = None
-        if summary.count and interaction.app_permissions.attach_files:
-            try:
-                png = await asyncio.to_thread(chart_png, summary, f"The club on {label}")
-            except Exception:
-                log.warning("rendering the ratings chart failed; sending text bars", exc_info=True)
+        drawn = bool(summary.count and interaction.app_permissions.attach_files)
+        if drawn:  # in the chart worker; a slow one is acknowledged first (Discord's 3 s)
+            png = await in_time(interaction, charts.draw(chart_png, summary, f"The club on {label}"))
         embed = ratings_embed(label, summary, takes, bars=png is None)
         if png is not None:
             embed.set_image(url="attachment://ratings.png")
-            await interaction.response.send_message(
-                embed=embed,
+            await reply(
+                interaction, embed=embed,
                 file=discord.File(io.BytesIO(png), "ratings.png", description=rules.chart_alt_text(summary, label)),
                 allowed_mentions=NO_MENTIONS,
             )
         else:
-            await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
+            await reply(interaction, embed=embed, allowed_mentions=NO_MENTIONS)
+            if drawn:
+                await send_ephemeral(interaction, charts.FALLBACK_NOTE)
 
     async def compare(self, interaction: discord.Interaction, film: str | None) -> discord.Embed:
         """Critics' themes (passage counts) beside the themes the members' takes talk about."""

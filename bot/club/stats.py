@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.club import stats_rules
+from bot.club import charts, stats_rules
 from bot.club.render import CHART_COLOURS, CHART_TEXT, card_png, chart_card
 from bot.club.stats_rules import Gap, YearStats
+from bot.core.errors import send_ephemeral
 from bot.core.render import FILM_CLUB_COLOUR
+from bot.core.slow import in_time, reply
 from bot.core.text import clip, film_label, inert
 from bot.corpus import tag_passage
 
@@ -112,7 +114,7 @@ def stats_embed(stats: YearStats, *, chart: bool) -> discord.Embed:
 
 
 def chart_png(stats: YearStats) -> bytes:
-    """Average rating per film, one horizontal bar each (the house chart style). Blocking: use to_thread."""
+    """Average rating per film, one horizontal bar each (the house chart style). Blocking: bot/club/charts.py."""
     films = stats.per_film[:12][::-1]
     figure, axes = chart_card(7, 0.45 * len(films) + 1.2)
     labels = [s.label if len(s.label) <= 32 else s.label[:31] + "…" for s in films]
@@ -128,17 +130,18 @@ def chart_png(stats: YearStats) -> bytes:
 async def send_stats(interaction: discord.Interaction, bot: FilmBot, guild_id: int, year: int) -> None:
     stats = await year_stats(bot, guild_id, year)
     png: bytes | None = None
-    if len(stats.per_film) >= 2 and interaction.app_permissions.attach_files:
-        try:
-            png = await asyncio.to_thread(chart_png, stats)
-        except Exception:
-            log.warning("rendering the stats chart failed; sending text", exc_info=True)
+    drawn = len(stats.per_film) >= 2 and interaction.app_permissions.attach_files
+    if drawn:  # in the chart worker; a slow one is acknowledged first (Discord's 3 s)
+        png = await in_time(interaction, charts.draw(chart_png, stats))
     embed = stats_embed(stats, chart=png is not None)
     if png is None:
-        await interaction.response.send_message(embed=embed, allowed_mentions=discord.AllowedMentions.none())
+        await reply(interaction, embed=embed, allowed_mentions=discord.AllowedMentions.none())
+        if drawn:
+            await send_ephemeral(interaction, charts.FALLBACK_NOTE)
         return
     embed.set_image(url="attachment://club-stats.png")
-    await interaction.response.send_message(
+    await reply(
+        interaction,
         embed=embed, file=discord.File(io.BytesIO(png), "club-stats.png", description=stats_rules.alt_text(stats)),
         allowed_mentions=discord.AllowedMentions.none(),
     )

@@ -110,28 +110,46 @@ class WorkerTimeout(Exception):
     """A job sent to `run_isolated` ran past its time; its worker process was killed."""
 
 
-_single: ProcessPoolExecutor | None = None  # the one long-lived worker for single jobs (a fetched page)
+# The long-lived single workers, one per lane: "pages" parses fetched pages (bot/corpus/article.py),
+# "charts" draws the club's matplotlib charts (bot/club/charts.py). A lane is forked on first use (or by
+# `start_lane`, with a warm-up run once in the new process, e.g. an import), reused after, and killed
+# alone: a runaway chart never ends a page being parsed, nor queues behind one.
+_lanes: dict[str, ProcessPoolExecutor] = {}
 
 
-def _init_single(parent: int) -> None:
+def _init_single(parent: int, warm: Any, nice: int) -> None:
     _die_with(parent)
-    os.nice(WORKER_NICE)
+    os.nice(nice)
+    if warm is not None:
+        warm()  # in the worker, once: its first job does not pay for it
 
 
-def _single_pool() -> ProcessPoolExecutor:
-    global _single
-    if _single is None:
-        _single = ProcessPoolExecutor(
+_lane_setup: dict[str, tuple[Any, int]] = {}  # lane -> (warm, nice), kept for the worker a kill replaces
+
+
+def _single_pool(lane: str = "pages") -> ProcessPoolExecutor:
+    pool = _lanes.get(lane)
+    if pool is None:
+        warm, nice = _lane_setup.get(lane, (None, WORKER_NICE))
+        pool = _lanes[lane] = ProcessPoolExecutor(
             max_workers=1, mp_context=multiprocessing.get_context("fork"),
-            initializer=_init_single, initargs=(os.getpid(),),
+            initializer=_init_single, initargs=(os.getpid(), warm, nice),
         )
-    return _single
+    return pool
 
 
-def _kill_single() -> None:
-    """End the single worker now (a runaway job): its process is killed, the next job forks a new one."""
-    global _single
-    pool, _single = _single, None
+def start_lane(lane: str, warm: Any = None, nice: int = WORKER_NICE) -> None:
+    """Fork `lane`'s worker now (the bot still small: a fork copies its page tables on the calling
+    thread), at `nice`, and run `warm()` in it once (and in every worker that replaces a killed one);
+    nothing if the lane already has a worker."""
+    _lane_setup[lane] = (warm, nice)
+    if lane not in _lanes:
+        _single_pool(lane).submit(int)  # the executor forks its worker at the first submit
+
+
+def _kill_single(lane: str = "pages") -> None:
+    """End a lane's worker now (a runaway job): its process is killed, the next job forks a new one."""
+    pool = _lanes.pop(lane, None)
     if pool is None:
         return
     for process in list(getattr(pool, "_processes", {}).values()):
@@ -139,20 +157,28 @@ def _kill_single() -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
-async def run_isolated(fn: Any, *args: Any, timeout: float) -> Any:
-    """`fn(*args)` in the long-lived worker process (forked on first use, reused after), so heavy
-    parsing of outside input never holds the bot's GIL; past `timeout` seconds the worker is killed
-    and WorkerTimeout raised. `fn` and its arguments must be picklable (module-level, plain data).
+async def run_isolated(fn: Any, *args: Any, timeout: float, lane: str = "pages") -> Any:
+    """`fn(*args)` in `lane`'s long-lived worker process (forked on first use, reused after), so heavy
+    work never holds the bot's GIL; past `timeout` seconds the worker is killed and WorkerTimeout
+    raised (a crashed worker: BrokenProcessPool, and the next job forks a new one). `fn` and its
+    arguments must be picklable (module-level, plain data).
 
     The future is awaited with `wrap_future`, not `loop.run_in_executor`: no wrapper around `fn`
     has to cross the process boundary.
     """
-    future = _single_pool().submit(fn, *args)
+    future = _single_pool(lane).submit(fn, *args)
     try:
         return await asyncio.wait_for(asyncio.wrap_future(future), timeout)
     except TimeoutError:
-        _kill_single()
+        _kill_single(lane)
         raise WorkerTimeout(f"{getattr(fn, '__name__', 'job')} ran over {timeout:g} s") from None
     except BrokenProcessPool:
-        _kill_single()
+        _kill_single(lane)
+        raise
+    except asyncio.CancelledError:
+        task = asyncio.current_task()
+        if future.cancelled() and not (task is not None and task.cancelling()):
+            # Not this caller's cancellation: the job was still queued when another job's timeout
+            # killed the lane (shutdown cancels what is queued). Said as the crash it is for this job.
+            raise BrokenProcessPool("the worker was replaced before this job ran") from None
         raise

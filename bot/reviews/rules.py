@@ -225,6 +225,41 @@ def export_size(items: list[dict[str, Any]]) -> int:
     return len(json.dumps(items, ensure_ascii=False, indent=2).encode("utf-8"))
 
 
+def export_chunk(items: list[dict[str, Any]]) -> bytes:
+    """These items exactly as export_document writes them inside its "reviews" list (two levels in,
+    joined by ",\n"): a file built chunk by chunk with `export_join` is byte for byte export_document's.
+    JSON strings hold no raw newline (json escapes it), so re-indenting line by line is safe."""
+    return ",\n".join(
+        "    " + json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ") for item in items
+    ).encode("utf-8")
+
+
+def _export_frame() -> tuple[bytes, bytes]:
+    """export_document's bytes before its first item and after its last."""
+    marker = "    0"
+    framed = json.dumps({"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "reviews": [0]},
+                        ensure_ascii=False, indent=2)
+    head, tail = framed.split(marker)
+    return head.encode("utf-8"), tail.encode("utf-8")
+
+
+EXPORT_HEAD, EXPORT_TAIL = _export_frame()
+EXPORT_JOIN = b",\n"
+
+
+def export_join(chunks: list[bytes]) -> bytes:
+    """The export file from its non-empty chunks (export_chunk), identical to export_document of their items."""
+    if not chunks:
+        return export_document([])
+    return EXPORT_HEAD + EXPORT_JOIN.join(chunks) + EXPORT_TAIL
+
+
+def export_file_size(chunk_sizes: int, chunks: int) -> int:
+    """The exact size of export_join's file from the chunks' total size and their number."""
+    return len(export_document([])) if not chunks else \
+        len(EXPORT_HEAD) + chunk_sizes + len(EXPORT_JOIN) * (chunks - 1) + len(EXPORT_TAIL)
+
+
 def check_import_size(size: int) -> None:
     if size > IMPORT_MAX_BYTES:
         raise UserError(

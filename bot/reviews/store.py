@@ -280,6 +280,17 @@ class ReviewStore:
             for r in rows
         ]
 
+    async def export_lengths(self, after: int, limit: int) -> tuple[int, int] | None:
+        """(the last review id, the characters of their texts) of the `limit` reviews after id `after`,
+        oldest first; None past the last. A floor of their export's size read without their other columns:
+        a corpus over the upload limit is refused before any review is encoded."""
+        row = await self.db.fetchone(
+            "SELECT max(id), sum(n) FROM (SELECT id, length(body) AS n FROM reviews WHERE id > ?"
+            " ORDER BY id LIMIT ?) page",
+            (after, limit),
+        )
+        return None if row is None or row[0] is None else (int(row[0]), int(row[1] or 0))
+
     async def existing_hashes(self, hashes: list[str]) -> dict[str, int]:
         """body_hash → review id for those of `hashes` already stored."""
         found: dict[str, int] = {}

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.core.config import DEFAULT_DATA_DIR
 from bot.core.refusals import UserError
@@ -17,12 +20,15 @@ from bot.reviews.rules import (
     check_url,
     clean_field,
     decode_upload,
+    export_chunk,
     export_document,
+    export_join,
     parse_import,
     prepare,
     split_film,
     themes_found,
 )
+from tests.helpers import nasty_text
 
 THEMES = load_themes(DEFAULT_DATA_DIR / "themes.toml")
 PROSE = "The jazz in this film is a battlefield, not a refuge. Every missed beat is treated as a betrayal."
@@ -163,3 +169,20 @@ def test_good_import_item_keeps_its_metadata():
         "2014-10-10",
         True,
     )
+
+
+def _storable(text: str) -> bool:
+    return not any("\ud800" <= c <= "\udfff" for c in text)  # a database's UTF-8 holds no lone surrogate
+
+
+_stored_text = nasty_text.filter(_storable)
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")), deadline=None)
+@given(st.lists(st.fixed_dictionaries({"film": _stored_text, "year": st.none() | st.integers(1870, 2030),
+                                       "text": _stored_text, "spoiler": st.booleans()}), max_size=6),
+       st.integers(1, 4))
+def test_an_export_joined_from_chunks_is_byte_for_byte_export_document(items, per_chunk):
+    """export_join of export_chunk pages equals export_document of the same items, for any text and paging."""
+    chunks = [export_chunk(items[i : i + per_chunk]) for i in range(0, len(items), per_chunk)]
+    assert export_join(chunks) == export_document(items)
