@@ -59,6 +59,25 @@ _REVEAL = re.compile(
     # "In the end, though, it is a minor Allen": the idiom ("ultimately") before a verdict is no reveal.
     r"(?!,? (?:though,? |however,? )?(?:it|that|this|what|there|the (?:film|movie)|[A-Z][\w'’-]+['’]s "
     r"(?:film|movie))\b)"
+    # Found dead, gunned down: a death told without "dies".
+    r"|\b(?:found|turns? up|turned up|lies|lay|lying|drops?|dropped|left for|play(?:s|ing)?) dead\b"
+    r"|\b(?:gunned|shot|cut|struck|mowed|mown) down\b"
+    # "at the story's end", "by the film's close", "the picture's final scene": the film's own end.
+    r"|\b(?:story|film|movie|picture|tale|narrative|plot|novel|play)['’]s (?:very )?(?:end|close|conclusion|"
+    r"climax|finale|resolution|final|last|closing)\b"
+    # An arc told to its outcome: "drawn to the mystery, only to withdraw", "only to find him gone".
+    r"|(?:,|–|—|\s-) only to [a-z]+\b|\bonly to (?:be|find|discover|learn|lose|die|see|return|realis\w*|realiz\w*|"
+    r"end|wind)\b"
+    # A fate: "condemned to re-enact", "doomed to repeat" (not "destined to become a classic").
+    r"|\b(?:condemned|doomed|fated) to\b|\bdestined to (?!(?:be|become) (?:a|an|the|one)\b)"
+    # The investigation's outcome: "discover the role that she played", "learns the truth", "finds out who".
+    r"|\b(?:discover|uncover|learn|find out|finds out|found out|unravel|figure out|work out)(?:s|ed|ing)? "
+    r"(?:the truth|who (?:really|killed|was|is)|what really|the (?:role|identity|secret|real|true)\b)"
+    # How it comes out for the characters: caught, convicted, gets away with it, goes to prison.
+    r"|\b(?:is|are|was|were|gets?|got|be|being) (?:finally |eventually |ultimately |later )?(?:arrested|caught|"
+    r"captured|exposed|convicted|acquitted|hanged|jailed|imprisoned|rescued|redeemed|punished|avenged)\b"
+    r"|\bgo(?:es)? (?:free|to (?:jail|prison))\b|\bgets? away with\b|\bescapes? (?:unpunished|justice)\b"
+    r"|\b(?:we|the audience) (?:last|finally) see\b|\bthe last (?:we see|time we see)\b"
     r"|\bcredits roll\b|\bcuts? to black\b|\bfades? (?:to black|out)\b"
     r"|\b(?:ends|ended|ending) (?:with|on|by)\b|\b(?:ends|ended) (?:in|as) (?!(?:a|an|the) (?:draw|tie)\b)\w+",
     re.IGNORECASE,
@@ -66,7 +85,8 @@ _REVEAL = re.compile(
 # The paragraph is about the ending: every passage of it is hidden.
 _ENDING_TALK = re.compile(
     r"\b(?:final|last|closing|concluding) (?:scenes?|shots?|images?|moments?|minutes|sequences?|frames?|reel|act|"
-    r"twist|showdown|line|words|seconds|stretch|chapter)\b(?! at\b)"
+    r"twist|showdown|line|words|seconds|stretch|chapter|reveal|revelation|confrontation|reckoning|shoot-?out|battle|"
+    r"duel|turn)\b(?! at\b)|\bthird act\b"
     r"|\btwist(?:s|ed)?\b|\bclimax\w*|\bclimactic\b|\bfinales?\b|\bepilogue\b|\bcoda\b|\bd[eé]nouement\b"
     r"|\b(?:film|movie|story|picture|it) (?:ends|closes|concludes)\b(?! up\b)|\b(?:ends?|ended) (?:badly|happily|"
     r"tragically|poorly|abruptly|on a)\b|\bending (?:a|the) (?:movie|film|story)\b|\bways? (?:of|to) end\b|\bendings?\b|\bthe end of the (?:film|movie|story)\b",
@@ -78,6 +98,17 @@ _ENDING_TALK = re.compile(
 # the one after that while a character is still acting in the present tense; a critic's aside that follows
 # (the director, the book, the box office) is shown again.
 _CARRY = 1
+# A paragraph that ends while its retelling is still hidden spills into the next one: its first passage is
+# hidden too (and on while characters act), as a retelling goes on across a paragraph break.
+_SPILLS = (SpoilerReason.REVEAL,)
+# ... unless that passage turns to the critic's aside: the making, the film as a film, the critic's "I".
+_ASIDE = re.compile(
+    r"\b(?:films?|movies?|pictures?|cinema|director|directed|directing|film-?makers?|screenplay|script\w*|camera|"
+    r"cinematograph\w*|photography|mise[- ]en[- ]sc[eè]ne|stylistic\w*|audiences?|viewers?|critics?|box[- ]office|"
+    r"premiere|studio|producers?|genre|noirs?|adaptation|actors?|actress(?:es)?|casting|performances?)\b"
+    r"|\bI\b|^(?:(?:Yet|But|Still|And) )?(?:[Ii]t|[Tt]his) (?:is|was)\b",
+    re.IGNORECASE,
+)
 # The plot's next turn, told as a sequence ("But then…", "Later…", "Eventually…"): when the very next passage
 # reveals the outcome, this one leads into it.
 _NEXT_TURN = re.compile(
@@ -104,6 +135,9 @@ def spoiler_reasons(
     for text, paragraph, zone, tagged in zip(texts, paragraphs, zones, ending_tagged, strict=True):
         if spoiling != paragraph:
             spoiling, left = None, 0
+            if (reasons and paragraphs[len(reasons) - 1] != paragraph and reasons[-1] in _SPILLS
+                    and not _ASIDE.search(text)):
+                spoiling, left = paragraph, _CARRY  # the retelling ran to the paragraph's end: it goes on
         reason: SpoilerReason | None = None
         if zone:
             reason = SpoilerReason.AFTER_WARNING
