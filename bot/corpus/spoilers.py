@@ -57,7 +57,7 @@ _REVEAL = re.compile(
     r"|\b(?:in|at|by|towards|near|until) the (?:very )?(?:end|close)\b(?! of (?:the|a|an|his|her|their|its) (?:day|road|line|"
     r"rope|tether|first|second|life|career|decade|century|year))"
     # "In the end, though, it is a minor Allen": the idiom ("ultimately") before a verdict is no reveal.
-    r"(?!,? (?:though,? |however,? )?(?:it|that|this|what|there|the (?:film|movie)|[A-Z][\w'’-]+['’]s "
+    r"(?!,? (?:though,? |however,? )?(?:I|we|you|it|that|this|what|there|the (?:film|movie)|[A-Z][\w'’-]+['’]s "
     r"(?:film|movie))\b)"
     # Found dead, gunned down: a death told without "dies".
     r"|\b(?:found|turns? up|turned up|lies|lay|lying|drops?|dropped|left for|play(?:s|ing)?) dead\b"
@@ -74,11 +74,36 @@ _REVEAL = re.compile(
     r"|\b(?:discover|uncover|learn|find out|finds out|found out|unravel|figure out|work out)(?:s|ed|ing)? "
     r"(?:the truth|who (?:really|killed|was|is)|what really|the (?:role|identity|secret|real|true)\b)"
     # How it comes out for the characters: caught, convicted, gets away with it, goes to prison.
-    r"|\b(?:is|are|was|were|gets?|got|be|being) (?:finally |eventually |ultimately |later )?(?:arrested|caught|"
-    r"captured|exposed|convicted|acquitted|hanged|jailed|imprisoned|rescued|redeemed|punished|avenged)\b"
+    r"|\b(?:is|are|was|were|gets?|got|be|being) (?:finally |eventually |ultimately |later )?(?:arrested|caught(?! up| in)|"
+    r"captured(?! (?:by|on) (?:the )?(?:camera|film|lens))|exposed|convicted|acquitted|hanged|jailed|imprisoned|rescued|redeemed|punished|avenged)\b"
     r"|\bgo(?:es)? (?:free|to (?:jail|prison))\b|\bgets? away with\b|\bescapes? (?:unpunished|justice)\b"
     r"|\b(?:we|the audience) (?:last|finally) see\b|\bthe last (?:we see|time we see)\b"
-    r"|\bcredits roll\b|\bcuts? to black\b|\bfades? (?:to black|out)\b"
+    # Killed in other words: "shot by his oldest friend", "it costs him his life", "goes down with the ship".
+    r"|\b(?:shot|stabbed|strangled|poisoned|murdered|killed|ambushed|executed|run over|gunned down) by\b"
+    r"|\bcosts? (?:him|her|them) (?:his|her|their) (?:life|lives)\b|\b(?:his|her|their) (?:self-)?sacrifice\b"
+    r"|\bgoes? down with\b|\bburns? (?:down|to the ground)\b|\b(?:swept|sent|led|dragged|hauled|carted) (?:away|off)\b"
+    r"|\b(?:last (?:man|woman|one)|only one [^.;!?]{0,30}) (?:left )?standing\b"
+    r"|\b(?:never )?makes? it (?:home|out|back|alive|through)\b|\bnone of them (?:make|makes|survive)\b"
+    # How the plan or the chase comes out: "the plan succeeds", "their escape fails", "wins … but loses",
+    # "chooses the convent over the captain", "lets him go", "walks off into the fog".
+    r"|\b(?:plan|scheme|escape|experiment|heist|mission|attempt|gambit|ruse|con|revenge|plot) (?:\w+ )?(?:succeeds|fails|"
+    r"backfires|works|pays off)\b|\bwins? [^.;!?]{0,30}\bbut (?:loses|lost)\b|\bchooses? [^.;!?]{0,30}\bover\b"
+    r"|\blets? (?:him|her|them) (?:go|escape|live|die|walk|off|get away)\b|\bspares? (?:him|her|them|the [a-z]+)\b"
+    r"|\b(?:rides?|sails?|drives?|walks?|flies|fly|heads?|wanders?|limps?|disappears?|vanish(?:es)?)(?: off| away)? "
+    r"into the (?:sunset|fog|night|distance|snow|desert|dawn|darkness|horizon|sea|mist|crowd)\b"
+    r"|\b(?:returned|found|rescued) (?:unharmed|alive|safe)\b|\breconciled\b|\bgrows? up to (?:be|become)\b"
+    # Who it really was: "it emerges", "it was all a dream", "has been a ghost", "it is the daughter, not the
+    # stranger, who…", "the murderer is the vicar", "the whole time".
+    r"|\bit (?:emerges|is revealed|was revealed)\b|\bwas (?:all )?(?:just )?a dream\b|\b(?:has|had) been (?:dead|a ghost)\b"
+    r"|\b(?:is|was) a ghost\b|\bit (?:is|was) [^.;!?]{1,40}, not [^.;!?]{1,40}, who\b|\bthe whole time\b"
+    r"|\bthe (?:murderer|killer|culprit|villain|traitor|thief|informer|mole|kidnapper|stalker|blackmailer) (?:is|was|turns)\b"
+    # The film's last moments: "she finishes the film alone", "before the credits", "a closing title card".
+    r"|\b(?:finish(?:es)?|ends?|leaves?) the (?:film|movie|picture|story)\b|\bbefore the (?:end )?credits\b"
+    r"|\btitle cards?\b|\bclosing (?:titles?|captions?|text)\b|\bflash-?forward\b"
+    # The outcome told after "ultimately": a character acting, not a verdict on the film.
+    r"|\b(?:ultimately|eventually|in the end),? (?!(?:the |this |it )?(?:film|movie|picture|story|it|this|that|there)\b)"
+    r"(?:the |his |her |their )?[a-z]+ (?!is\b|was\b|has\b|does\b|seems\b|feels\b|remains\b|looks\b)[a-z]+s\b"
+    r"|(?<!end )\bcredits roll\b|\bcuts? to black\b|\bfades? (?:to black|out)\b"
     r"|\b(?:ends|ended|ending) (?:with|on|by)\b|\b(?:ends|ended) (?:in|as) (?!(?:a|an|the) (?:draw|tie)\b)\w+",
     re.IGNORECASE,
 )
@@ -105,7 +130,8 @@ _SPILLS = (SpoilerReason.REVEAL,)
 _ASIDE = re.compile(
     r"\b(?:films?|movies?|pictures?|cinema|director|directed|directing|film-?makers?|screenplay|script\w*|camera|"
     r"cinematograph\w*|photography|mise[- ]en[- ]sc[eè]ne|stylistic\w*|audiences?|viewers?|critics?|box[- ]office|"
-    r"premiere|studio|producers?|genre|noirs?|adaptation|actors?|actress(?:es)?|casting|performances?)\b"
+    r"premiere|studio|producers?|genre|noirs?|adaptation|actors?|actress(?:es)?|cast|casting|performances?|roles?|"
+    r"characters?|characteri[sz]ation)\b"
     r"|\bI\b|^(?:(?:Yet|But|Still|And) )?(?:[Ii]t|[Tt]his) (?:is|was)\b",
     re.IGNORECASE,
 )
@@ -122,13 +148,16 @@ _RETELLING = re.compile(
 
 
 def spoiler_reasons(
-    texts: Sequence[str], paragraphs: Sequence[int], zones: Sequence[bool], ending_tagged: Sequence[bool]
+    texts: Sequence[str], paragraphs: Sequence[int], zones: Sequence[bool], ending_tagged: Sequence[bool],
+    film: str | None = None,
 ) -> list[SpoilerReason | None]:
     """One reason (or None) per passage, in reading order (see the module doc).
 
     texts, paragraphs, zones, ending_tagged: per passage, its text, paragraph index, whether it is
-    after a warning, whether it carries a spoiler theme.
+    after a warning, whether it carries a spoiler theme. film: the review's film, if known (a passage
+    naming it by its title is the critic's talk about the film).
     """
+    title = film.casefold() if film and len(film) >= 3 else None
     reasons: list[SpoilerReason | None] = []
     spoiling: int | None = None  # the paragraph whose ending talk or reveal has begun
     left = 0  # passages the retelling still covers
@@ -136,7 +165,7 @@ def spoiler_reasons(
         if spoiling != paragraph:
             spoiling, left = None, 0
             if (reasons and paragraphs[len(reasons) - 1] != paragraph and reasons[-1] in _SPILLS
-                    and not _ASIDE.search(text)):
+                    and not _ASIDE.search(text) and not (title and title in text.casefold())):
                 spoiling, left = paragraph, _CARRY  # the retelling ran to the paragraph's end: it goes on
         reason: SpoilerReason | None = None
         if zone:
