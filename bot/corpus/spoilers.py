@@ -59,8 +59,18 @@ _REVEAL = re.compile(
     # "In the end, though, it is a minor Allen": the idiom ("ultimately") before a verdict is no reveal.
     r"(?!,? (?:though,? |however,? )?(?:I|we|you|it|that|this|what|there|the (?:film|movie)|[A-Z][\w'’-]+['’]s "
     r"(?:film|movie))\b)"
-    # Found dead, gunned down: a death told without "dies".
+    # Found dead, gunned down, alive after all: a death or a survival told without "dies".
     r"|\b(?:found|turns? up|turned up|lies|lay|lying|drops?|dropped|left for|play(?:s|ing)?) dead\b"
+    r"|\bfound (?:hanged|hanging|drowned|murdered|stabbed|shot|strangled|alive)\b|\bsurvivors?\b"
+    r"|\b(?:is|are|was|were) (?:still |actually |very much |in fact )?alive\b(?! (?:with|to)\b)"
+    # The trial's outcome: "the verdict goes against them", "found guilty".
+    r"|\b(?:the|a|its) verdict (?:goes|is|was|comes)\b|\b(?:found|pronounced|declared|proved|proven) (?:not )?"
+    r"(?:guilty|innocent)\b|\bthe real [a-z]+ (?:confesses|is|was|turns)\b"
+    # The reveal announced: "the truth, when it comes", "what the film withholds until", "what happens next".
+    r"|\b(?:the truth|the secret|the answer)(?:, when it (?:comes|arrives|emerges),| (?:comes out|emerges|is revealed|"
+    r"finally))|\bwhat (?:the film|the story|it) (?:withholds|hides|keeps back|does next)\b|\bwhat happens next\b"
+    r"|\b(?:is|was) (?:the )?[A-Z]?[a-z]+['’]s (?:real |true |long-lost )?(?:father|mother|son|daughter|brother|"
+    r"sister|twin|lover|killer)\b|\bgiven up for adoption\b"
     r"|\b(?:gunned|shot|cut|struck|mowed|mown) down\b"
     # "at the story's end", "by the film's close", "the picture's final scene": the film's own end.
     r"|\b(?:story|film|movie|picture|tale|narrative|plot|novel|play)['’]s (?:very )?(?:end|close|conclusion|"
@@ -111,7 +121,7 @@ _REVEAL = re.compile(
 _ENDING_TALK = re.compile(
     r"\b(?:final|last|closing|concluding) (?:scenes?|shots?|images?|moments?|minutes|sequences?|frames?|reel|act|"
     r"twist|showdown|line|words|seconds|stretch|chapter|reveal|revelation|confrontation|reckoning|shoot-?out|battle|"
-    r"duel|turn)\b(?! at\b)|\bthird act\b"
+    r"duel|turn|take|tableau|fade|beat|note|pages?)\b(?! at\b)|\bthird act\b"
     r"|\btwist(?:s|ed)?\b|\bclimax\w*|\bclimactic\b|\bfinales?\b|\bepilogue\b|\bcoda\b|\bd[eé]nouement\b"
     r"|\b(?:film|movie|story|picture|it) (?:ends|closes|concludes)\b(?! up\b)|\b(?:ends?|ended) (?:badly|happily|"
     r"tragically|poorly|abruptly|on a)\b|\bending (?:a|the) (?:movie|film|story)\b|\bways? (?:of|to) end\b|\bendings?\b|\bthe end of the (?:film|movie|story)\b",
@@ -131,10 +141,12 @@ _ASIDE = re.compile(
     r"\b(?:films?|movies?|pictures?|cinema|director|directed|directing|film-?makers?|screenplay|script\w*|camera|"
     r"cinematograph\w*|photography|mise[- ]en[- ]sc[eè]ne|stylistic\w*|audiences?|viewers?|critics?|box[- ]office|"
     r"premiere|studio|producers?|genre|noirs?|adaptation|actors?|actress(?:es)?|cast|casting|performances?|roles?|"
-    r"characters?|characteri[sz]ation)\b"
+    r"characters?|characteri[sz]ation|effects|sound design|soundtrack|musical score|editing|pacing|budget|dialogue|"
+    r"screenwriters?|lens|costumes?|running time)\b"
     r"|\bI\b|^(?:(?:Yet|But|Still|And) )?(?:[Ii]t|[Tt]his) (?:is|was)\b",
     re.IGNORECASE,
 )
+_SENTENCES = re.compile(r"(?<=[.!?])[’”'\")\]]?\s+(?=[A-Z‘“'\"])")
 # The plot's next turn, told as a sequence ("But then…", "Later…", "Eventually…"): when the very next passage
 # reveals the outcome, this one leads into it.
 _NEXT_TURN = re.compile(
@@ -158,14 +170,19 @@ def spoiler_reasons(
     naming it by its title is the critic's talk about the film).
     """
     title = film.casefold() if film and len(film) >= 3 else None
+
+    def aside(text: str) -> bool:
+        """It opens on the film as a film (its making, its cast, its title) or on the critic's own voice."""
+        first = _SENTENCES.split(text, maxsplit=1)[0]
+        return bool(_ASIDE.search(first)) or bool(title and title in first.casefold())
+
     reasons: list[SpoilerReason | None] = []
     spoiling: int | None = None  # the paragraph whose ending talk or reveal has begun
     left = 0  # passages the retelling still covers
     for text, paragraph, zone, tagged in zip(texts, paragraphs, zones, ending_tagged, strict=True):
         if spoiling != paragraph:
             spoiling, left = None, 0
-            if (reasons and paragraphs[len(reasons) - 1] != paragraph and reasons[-1] in _SPILLS
-                    and not _ASIDE.search(text) and not (title and title in text.casefold())):
+            if reasons and paragraphs[len(reasons) - 1] != paragraph and reasons[-1] in _SPILLS and not aside(text):
                 spoiling, left = paragraph, _CARRY  # the retelling ran to the paragraph's end: it goes on
         reason: SpoilerReason | None = None
         if zone:
@@ -174,8 +191,13 @@ def spoiler_reasons(
             reason = SpoilerReason.ENDING_THEME
         elif _REVEAL.search(text):
             reason = SpoilerReason.REVEAL
-        elif _ENDING_TALK.search(text) or (spoiling == paragraph and left > 0):
+        elif _ENDING_TALK.search(text):
             reason = SpoilerReason.ENDING_PARAGRAPH
+        elif spoiling == paragraph and left > 0:
+            if _RETELLING.search(text) or not aside(text):
+                reason = SpoilerReason.ENDING_PARAGRAPH
+            else:
+                left = 0  # the critic's aside: the retelling is over
         if (reason is SpoilerReason.REVEAL and reasons and reasons[-1] is None and spoiling != paragraph
                 and paragraphs[len(reasons) - 1] == paragraph and _NEXT_TURN.search(texts[len(reasons) - 1])):
             reasons[-1] = SpoilerReason.ENDING_PARAGRAPH  # "But then Anne tells her…": the turn that leads to it

@@ -182,11 +182,26 @@ def test_spoiler_reveal_general_phrasings(text: str) -> None:
 def test_spoiler_paragraph_carries_one_passage_then_the_critic_aside_shows() -> None:
     """After a reveal the next passage is hidden; an aside about the making after it is shown again."""
     text = ("Muriel storms away from the house in a rage, and Anne dies of tuberculosis soon afterwards in the grey "
-            "house on the cliff where the sisters grew up together. Truffaut was seldom so explicit in anything he "
-            "made, and over the years that scene in the bedroom has become more painful to watch than it was at the "
-            "premiere. The film's commercial reception was so poor that the producers persuaded Truffaut to cut it "
-            "down by twenty minutes for its release in the provinces.")
+            "house on the cliff where the sisters grew up together. Muriel is left alone in the bedroom upstairs, and "
+            "over the years that scene has become more painful to watch than any other of its decade. The film's "
+            "commercial reception was so poor that the producers persuaded Truffaut to cut it down by twenty minutes "
+            "for its release in the provinces.")
     assert reasons(text) == [SpoilerReason.REVEAL, SpoilerReason.ENDING_PARAGRAPH, None]
+
+
+@pytest.mark.parametrize("aside", [
+    "Truffaut was seldom so explicit in anything he made, and the premiere audience in Paris was openly shocked.",
+    "The cinematography by Nestor Almendros is the real star here, all greys and greens and candlelight.",
+    "I have seen it four times now, and that scene has never once become easier to sit through.",
+])
+def test_spoiler_carry_stops_at_once_for_the_critic_aside(aside: str) -> None:
+    """Issue 25: right after a reveal, a passage opening on the film as a film (its making, its cast, its title)
+    or on the critic's "I" is shown; a passage still telling the plot stays hidden."""
+    reveal = ("Muriel storms away from the house in a rage, and Anne dies of tuberculosis soon afterwards in the grey "
+              "house on the cliff where the sisters grew up together.")
+    assert reasons(f"{reveal} {aside}") == [SpoilerReason.REVEAL, None]
+    plot = "Muriel burns the letters in the grate one by one, and then she takes the night boat back to England."
+    assert reasons(f"{reveal} {plot}") == [SpoilerReason.REVEAL, SpoilerReason.ENDING_PARAGRAPH]
 
 
 def test_spoiler_retelling_goes_on_while_characters_act() -> None:
@@ -218,7 +233,8 @@ def test_spoiler_patterns_are_linear_on_hostile_text() -> None:
     hostile = [*HOSTILE, "he " * 10_000, "Then " * 8_000, "last days " * 4_000 + "x", "stabs him " * 5_000]
     for text in hostile:
         started = time.thread_time()
-        for pattern in (spoilers._REVEAL, spoilers._ENDING_TALK, spoilers._RETELLING, spoilers._NEXT_TURN):
+        for pattern in (spoilers._REVEAL, spoilers._ENDING_TALK, spoilers._RETELLING, spoilers._NEXT_TURN,
+                        spoilers._ASIDE, spoilers._SENTENCES):
             pattern.search(text)
             pattern.findall(text)
         assert time.thread_time() - started < 1.5, text[:30]
