@@ -63,6 +63,9 @@ _REVEAL = re.compile(
     r"|\b(?:found|turns? up|turned up|lies|lay|lying|drops?|dropped|left for|play(?:s|ing)?) dead\b"
     r"|\bfound (?:hanged|hanging|drowned|murdered|stabbed|shot|strangled|alive)\b|\bsurvivors?\b"
     r"|\b(?:is|are|was|were) (?:still |actually |very much |in fact )?alive\b(?! (?:with|to)\b)"
+    r"|\b(?:not|never|n't|n’t) live to\b|\blives? to (?:see|tell)\b|\b(?:his|her|their) (?:deathbed|funeral|grave)\b"
+    # The solution given: "the payoff is that…", "the solution, delivered by the butler, is…".
+    r"|\bthe (?:payoff|pay-off|solution|explanation|upshot|answer to the (?:mystery|riddle|puzzle))(?: is|,)"
     # The trial's outcome: "the verdict goes against them", "found guilty".
     r"|\b(?:the|a|its) verdict (?:goes|is|was|comes)\b|\b(?:found|pronounced|declared|proved|proven) (?:not )?"
     r"(?:guilty|innocent)\b|\bthe real [a-z]+ (?:confesses|is|was|turns)\b"
@@ -85,7 +88,7 @@ _REVEAL = re.compile(
     r"(?:the truth|who (?:really|killed|was|is)|what really|the (?:role|identity|secret|real|true)\b)"
     # How it comes out for the characters: caught, convicted, gets away with it, goes to prison.
     r"|\b(?:is|are|was|were|gets?|got|be|being) (?:finally |eventually |ultimately |later )?(?:arrested|caught(?! up| in)|"
-    r"captured(?! (?:by|on) (?:the )?(?:camera|film|lens))|exposed|convicted|acquitted|hanged|jailed|imprisoned|rescued|redeemed|punished|avenged)\b"
+    r"captured(?! (?:by|on) (?:the )?(?:camera|film|lens))|exposed|convicted|cleared|pardoned|exonerated|freed|acquitted|hanged|jailed|imprisoned|rescued|redeemed|punished|avenged)\b"
     r"|\bgo(?:es)? (?:free|to (?:jail|prison))\b|\bgets? away with\b|\bescapes? (?:unpunished|justice)\b"
     r"|\b(?:we|the audience) (?:last|finally) see\b|\bthe last (?:we see|time we see)\b"
     # Killed in other words: "shot by his oldest friend", "it costs him his life", "goes down with the ship".
@@ -122,6 +125,9 @@ _ENDING_TALK = re.compile(
     r"\b(?:final|last|closing|concluding) (?:scenes?|shots?|images?|moments?|minutes|sequences?|frames?|reel|act|"
     r"twist|showdown|line|words|seconds|stretch|chapter|reveal|revelation|confrontation|reckoning|shoot-?out|battle|"
     r"duel|turn|take|tableau|fade|beat|note|pages?)\b(?! at\b)|\bthird act\b"
+    # "the last third of the film", "the final half-hour": the stretch where the ending happens.
+    r"|\b(?:final|last|closing|concluding) (?:third|quarter|half|half-hour|half hour|hour|(?:ten|fifteen|twenty|"
+    r"thirty) minutes)\b"
     r"|\btwist(?:s|ed)?\b|\bclimax\w*|\bclimactic\b|\bfinales?\b|\bepilogue\b|\bcoda\b|\bd[eé]nouement\b"
     r"|\b(?:film|movie|story|picture|it) (?:ends|closes|concludes)\b(?! up\b)|\b(?:ends?|ended) (?:badly|happily|"
     r"tragically|poorly|abruptly|on a)\b|\bending (?:a|the) (?:movie|film|story)\b|\bways? (?:of|to) end\b|\bendings?\b|\bthe end of the (?:film|movie|story)\b",
