@@ -69,6 +69,11 @@ _REVEAL = re.compile(
     # The trial's outcome: "the verdict goes against them", "found guilty".
     r"|\b(?:the|a|its) verdict (?:goes|is|was|comes)\b|\b(?:found|pronounced|declared|proved|proven) (?:not )?"
     r"(?:guilty|innocent)\b|\bthe real [a-z]+ (?:confesses|is|was|turns)\b"
+    # Understanding comes late: "we come to understand", "by the time he grasps this the trap has closed".
+    r"|\bwe (?:come to |finally |eventually )?(?:learn|discover|understand|realise|realize|find out)\b|\bby the time\b"
+    r"|\bthe trap (?:closes|has closed|shuts|springs)\b|\bsuffice (?:it )?to say\b|\bfrom the end\b"
+    r"|\b(?:falls?|fell|plunges?|plunged|tumbles?|tumbled|jumps?|jumped|leaps?|leapt) (?:from|off|to (?:his|her|their) "
+    r"death)\b(?! grace)"
     # The reveal announced: "the truth, when it comes", "what the film withholds until", "what happens next".
     r"|\b(?:the truth|the secret|the answer)(?:, when it (?:comes|arrives|emerges),| (?:comes out|emerges|is revealed|"
     r"finally))|\bwhat (?:the film|the story|it) (?:withholds|hides|keeps back|does next)\b|\bwhat happens next\b"
@@ -92,7 +97,8 @@ _REVEAL = re.compile(
     r"|\bgo(?:es)? (?:free|to (?:jail|prison))\b|\bgets? away with\b|\bescapes? (?:unpunished|justice)\b"
     r"|\b(?:we|the audience) (?:last|finally) see\b|\bthe last (?:we see|time we see)\b"
     # Killed in other words: "shot by his oldest friend", "it costs him his life", "goes down with the ship".
-    r"|\b(?:shot|stabbed|strangled|poisoned|murdered|killed|ambushed|executed|run over|gunned down) by\b"
+    r"|\b(?:shot|stabbed|strangled|poisoned|murdered|killed|ambushed|executed|run over|gunned down) by (?:his|her|their|"
+    r"the|a|an|one|its)\b"
     r"|\bcosts? (?:him|her|them) (?:his|her|their) (?:life|lives)\b|\b(?:his|her|their) (?:self-)?sacrifice\b"
     r"|\bgoes? down with\b|\bburns? (?:down|to the ground)\b|\b(?:swept|sent|led|dragged|hauled|carted) (?:away|off)\b"
     r"|\b(?:last (?:man|woman|one)|only one [^.;!?]{0,30}) (?:left )?standing\b"
