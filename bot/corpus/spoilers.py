@@ -110,6 +110,8 @@ _REVEAL = re.compile(
     r"|\blets? (?:him|her|them) (?:go|escape|live|die|walk|off|get away)\b|\bspares? (?:him|her|them|the [a-z]+)\b"
     r"|\b(?:rides?|sails?|drives?|walks?|flies|fly|heads?|wanders?|limps?|disappears?|vanish(?:es)?)(?: off| away)? "
     r"into the (?:sunset|fog|night|distance|snow|desert|dawn|darkness|horizon|sea|mist|crowd)\b"
+    r"|\b(?:rides?|rode|sails?|sailed|drives?|drove|limps?|limped) (?:off|out|away)\b"
+    r"|\bbur(?:y|ies|ied) (?:him|her|them|his|her|their|the body)\b|(?<=[a-z] )after all\b(?![,])"
     r"|\b(?:returned|found|rescued) (?:unharmed|alive|safe)\b|\breconciled\b|\bgrows? up to (?:be|become)\b"
     # Who it really was: "it emerges", "it was all a dream", "has been a ghost", "it is the daughter, not the
     # stranger, who…", "the murderer is the vicar", "the whole time".
