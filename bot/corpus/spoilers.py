@@ -74,6 +74,9 @@ _REVEAL = re.compile(
     r"|\bthe trap (?:closes|has closed|shuts|springs)\b|\bsuffice (?:it )?to say\b|\bfrom the end\b"
     r"|\b(?:falls?|fell|plunges?|plunged|tumbles?|tumbled|jumps?|jumped|leaps?|leapt) (?:from|off|to (?:his|her|their) "
     r"death)\b(?! grace)"
+    # The surprise owned up to: "I was not ready for the part where…", "nothing prepares you for", "saw it coming".
+    r"|\b(?:not|n't|n’t) (?:ready|prepared) for\b|\bnothing (?:could (?:have )?)?prepares? (?:you|me|us) for\b"
+    r"|\bsee (?:it|that|this) coming\b|\bsaw (?:it|that|this) coming\b"
     # The reveal announced: "the truth, when it comes", "what the film withholds until", "what happens next".
     r"|\b(?:the truth|the secret|the answer)(?:, when it (?:comes|arrives|emerges),| (?:comes out|emerges|is revealed|"
     r"finally))|\bwhat (?:the film|the story|it) (?:withholds|hides|keeps back|does next)\b|\bwhat happens next\b"
@@ -132,7 +135,10 @@ _REVEAL = re.compile(
 _ENDING_TALK = re.compile(
     r"\b(?:final|last|closing|concluding) (?:scenes?|shots?|images?|moments?|minutes|sequences?|frames?|reel|act|"
     r"twist|showdown|line|words|seconds|stretch|chapter|reveal|revelation|confrontation|reckoning|shoot-?out|battle|"
-    r"duel|turn|take|tableau|fade|beat|note|pages?)\b(?! at\b)|\bthird act\b"
+    r"duel|turn|take|tableau|fade|beat|note|pages?|bit|part|section|stretch)\b(?! at\b)"
+    # not the last part of a series: "the final part of the Dollars trilogy"
+    r"(?! (?:of|in) (?:the |a |an |his |her |their )?(?:[\w'’-]+ ){0,2}(?:trilogy|series|saga|franchise|anthology|cycle))"
+    r"|\bthird act\b"
     # "the last third of the film", "the final half-hour": the stretch where the ending happens.
     r"|\b(?:final|last|closing|concluding) (?:third|quarter|half|half-hour|half hour|hour|(?:ten|fifteen|twenty|"
     r"thirty) minutes)\b"
