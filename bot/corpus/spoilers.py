@@ -4,13 +4,15 @@ Hiding a harmless sentence is the cheap error, showing an ending the expensive o
 on the safe side. In order:
 - after_warning: the passage follows the review's own spoiler warning (clean.clean_paragraphs);
 - ending_theme: it carries a spoiler theme (the ending);
-- reveal: it tells what happens (a death or a survival, a fate told outright, a twist or a reveal, who was
-  behind the crime, who ends up with whom, "finally leaves", "at the very end", "until the very end");
-- ending_paragraph: it talks about the ending (the last shot, the climax, the twist…), or it follows a
-  passage of its paragraph that did or revealed something: the next passage is hidden, and the retelling
-  goes on while characters still act in the present tense ("he asks", "Starling receives"); a critic's
-  aside after it is shown again. What comes before in the paragraph (the set-up) stays in clear, except
-  the plot's turn told just before a reveal ("But then Anne tells her…", "Later…").
+- reveal: it tells what happens (a death or a survival, also in other words, a fate told outright, a twist
+  or who it really was, who was behind the crime, who ends up with whom, how the arc comes out, caught or
+  cleared, the film's own end: "at the story's end", "finally leaves", "at the very end");
+- ending_paragraph: it talks about the ending (the last shot, the climax, the twist, the last third…), or it
+  follows a passage of its paragraph that did or revealed something: the next passage is hidden, and the
+  retelling goes on while characters still act in the present tense ("he asks", "Starling receives"); a
+  passage opening on the film as a film or the critic's "I" ends it (the aside is shown). A reveal closing a
+  paragraph carries into the next paragraph's first passage the same way. What comes before in the paragraph
+  (the set-up) stays in clear, except the plot's turn told just before a reveal ("But then Anne tells her…").
 review_marked and moderator are set outside the text pipeline (the review's flag, a moderator's mark).
 Pure, standard library only; each pattern is one linear scan (bounded repeats, no nested ones).
 """
