@@ -73,7 +73,7 @@ _REVEAL = re.compile(
     r"(?:guilty|innocent)\b|\bfinds? (?:[\w'’-]+ ){1,3}(?:not )?guilty\b"
     r"|\bthe real [a-z]+ confesses\b"
     # Understanding comes late: "we come to understand", "by the time he grasps this the trap has closed".
-    r"|\bwe (?:come to |finally |eventually )?(?:learn|discover|understand|realise|realize|find out)\b|\bby the time\b"
+    r"|\bwe (?:[a-z]+ly )?(?:come to )?(?:learn|discover|understand|realise|realize|find out|grasp)\b|\bby the time\b"
     r"|\bthe trap (?:closes|has closed|shuts|springs)\b|\bsuffice (?:it )?to say\b|\bfrom the end\b"
     r"|\b(?:falls?|fell|plunges?|plunged|tumbles?|tumbled|jumps?|jumped|leaps?|leapt) (?:from|off|to (?:his|her|their) "
     r"death)\b(?! grace)"
@@ -124,7 +124,8 @@ _REVEAL = re.compile(
     r"|\bit (?:emerges|is revealed|was revealed)\b|\bwas (?:all )?(?:just )?a dream\b|\b(?:has|had) been (?:dead|a ghost)\b"
     r"|\b(?:is|was) a ghost\b|\bit (?:is|was) [^.;!?]{1,40}, not [^.;!?]{1,40}, who\b|\bthe whole time\b"
     r"|\bthe (?:murderer|killer|culprit|villain|traitor|thief|informer|mole|kidnapper|stalker|blackmailer|poisoner|"
-    r"arsonist|strangler|assassin|saboteur|impostor|imposter) (?:is|was|turns)\b"
+    r"arsonist|strangler|assassin|saboteur|impostor|imposter)(?:, [^,.;!?]{1,60},)? (?:is|was|turns)\b"
+    r"|\bwhen the (?:film|movie|story|plot) (?:gets|comes) (?:round|around) to\b"
     # The film's last moments: "she finishes the film alone", "before the credits", "a closing title card".
     r"|\b(?:finish(?:es)?|ends?|leaves?) the (?:film|movie|picture|story)\b|\bbefore the (?:end )?credits\b"
     r"|\btitle cards?\b|\bclosing (?:titles?|captions?|text)\b|\bflash-?forward\b"
