@@ -73,7 +73,13 @@ _REVEAL = re.compile(
     r"(?:guilty|innocent)\b|\bfinds? (?:[\w'’-]+ ){1,3}(?:not )?guilty\b"
     r"|\bthe real [a-z]+ confesses\b"
     # Understanding comes late: "we come to understand", "by the time he grasps this the trap has closed".
-    r"|\bwe (?:[a-z]+ly )?(?:come to )?(?:learn|discover|understand|realise|realize|find out|grasp)\b|\bby the time\b"
+    r"|\bwe (?:[a-z]+ly )?(?:come to )?(?:learn|discover|understand|realise|realize|find out|grasp|sense|gather)\b"
+    r"|\bby the time\b|\bit (?:[a-z]+ly )?(?:becomes|became|is made|was made) (?:[a-z]+ly )?clear\b"
+    # Resolved, settled, chosen: "it is resolved in the most Simenon-like way", "she chooses to stay", "for good".
+    r"|\b(?:is|are|was|were|gets?|got) (?:[a-z]+ly )?resolved\b|\bresolves? itself\b|\bcomes? to a head\b"
+    r"|\bchooses? to (?:stay|leave|die|return|go|remain|forgive|let|give)\b|\bgets? out(?=[;,.]| alive\b)"
+    r"|\bfor good\b(?! (?:reason|measure|cause)\b)|\bends it\b|\bgo(?:es)? (?:their|his|her) separate ways\b"
+    r"|\bpart(?:s|ed)? ways\b|\bone (?:last|final) time\b"
     r"|\bthe trap (?:closes|has closed|shuts|springs)\b|\bsuffice (?:it )?to say\b|\bfrom the end\b"
     r"|\b(?:falls?|fell|plunges?|plunged|tumbles?|tumbled|jumps?|jumped|leaps?|leapt) (?:from|off|to (?:his|her|their) "
     r"death)\b(?! grace)"
@@ -146,7 +152,7 @@ _ENDING_TALK = re.compile(
     r"|\bthird act\b"
     # "the last third of the film", "the final half-hour": the stretch where the ending happens.
     r"|\b(?:final|last|closing|concluding) (?:third|quarter|half|half-hour|half hour|hour|(?:ten|fifteen|twenty|"
-    r"thirty) minutes)\b"
+    r"thirty) minutes)\b|\b(?:second|latter|back) half\b"
     r"|\btwist(?:s|ed)?\b|\bclimax\w*|\bclimactic\b|\bfinales?\b|\bepilogue\b|\bcoda\b|\bd[eé]nouement\b"
     r"|\b(?:film|movie|story|picture|it) (?:ends|closes|concludes)\b(?! up\b)|\b(?:ends?|ended) (?:badly|happily|"
     r"tragically|poorly|abruptly|on a)\b|\bending (?:a|the) (?:movie|film|story)\b|\bways? (?:of|to) end\b|\bendings?\b|\bthe end of the (?:film|movie|story)\b",

@@ -219,6 +219,12 @@ REVEAL_SHAPES = {
         "The accused schoolmaster is cleared in the end, but the town never takes him back.",
         "The two con men get away with it, and the film seems perfectly happy that they do.",
     ],
+    "resolved, settled, chosen": [
+        "The feud between the two farms is resolved at the county show, when the old men finally shake hands.",
+        "The nurse chooses to stay with the dying patient rather than board the last evacuation flight.",
+        "It becomes painfully clear that the friendly neighbour has been reading every letter she posts.",
+        "The lodger leaves the boarding house for good on the morning of the coronation, without a word to anyone.",
+    ],
     "the surprise owned up to": [
         "I was not ready for the moment the phone rings in the empty kitchen, and I doubt you will be.",
         "Nothing prepares you for what the sisters find at the bottom of the well in the garden.",
@@ -239,6 +245,7 @@ def test_spoiler_reveal_shapes_of_any_film(text: str) -> None:
     "The third act belongs entirely to the grandmother, who has said almost nothing until then.",
     "The last third of the film slows to a crawl as the family gathers around the hospital bed.",
     "The long final take, the camera rising slowly above the wedding party, is the film's best idea.",
+    "The second half of the film becomes a courtroom drama, and a far less interesting one than the first.",
 ])
 def test_spoiler_ending_talk_of_the_last_stretch(text: str) -> None:
     """Ending talk: the final confrontation, the third act, the last third, the final take."""
