@@ -133,6 +133,7 @@ def process_review(
         [p.paragraph for p in passages],
         [paragraphs[p.paragraph].spoiler_zone for p in passages],
         [any(themes[key].spoiler for key in tags) for tags in tagged],
+        film,
     )
     return [
         TaggedPassage(p.ordinal, p.paragraph, p.text, p.quotable, tags, p.refusal, reason)

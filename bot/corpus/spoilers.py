@@ -4,13 +4,15 @@ Hiding a harmless sentence is the cheap error, showing an ending the expensive o
 on the safe side. In order:
 - after_warning: the passage follows the review's own spoiler warning (clean.clean_paragraphs);
 - ending_theme: it carries a spoiler theme (the ending);
-- reveal: it tells what happens (a death or a survival, a fate told outright, a twist or a reveal, who was
-  behind the crime, who ends up with whom, "finally leaves", "at the very end", "until the very end");
-- ending_paragraph: it talks about the ending (the last shot, the climax, the twist…), or it follows a
-  passage of its paragraph that did or revealed something: the next passage is hidden, and the retelling
-  goes on while characters still act in the present tense ("he asks", "Starling receives"); a critic's
-  aside after it is shown again. What comes before in the paragraph (the set-up) stays in clear, except
-  the plot's turn told just before a reveal ("But then Anne tells her…", "Later…").
+- reveal: it tells what happens (a death or a survival, also in other words, a fate told outright, a twist
+  or who it really was, who was behind the crime, who ends up with whom, how the arc comes out, caught or
+  cleared, the film's own end: "at the story's end", "finally leaves", "at the very end");
+- ending_paragraph: it talks about the ending (the last shot, the climax, the twist, the last third…), or it
+  follows a passage of its paragraph that did or revealed something: the next passage is hidden, and the
+  retelling goes on while characters still act in the present tense ("he asks", "Starling receives"); a
+  passage opening on the film as a film or the critic's "I" ends it (the aside is shown). A reveal closing a
+  paragraph carries into the next paragraph's first passage the same way. What comes before in the paragraph
+  (the set-up) stays in clear, except the plot's turn told just before a reveal ("But then Anne tells her…").
 review_marked and moderator are set outside the text pipeline (the review's flag, a moderator's mark).
 Pure, standard library only; each pattern is one linear scan (bounded repeats, no nested ones).
 """
@@ -57,16 +59,100 @@ _REVEAL = re.compile(
     r"|\b(?:in|at|by|towards|near|until) the (?:very )?(?:end|close)\b(?! of (?:the|a|an|his|her|their|its) (?:day|road|line|"
     r"rope|tether|first|second|life|career|decade|century|year))"
     # "In the end, though, it is a minor Allen": the idiom ("ultimately") before a verdict is no reveal.
-    r"(?!,? (?:though,? |however,? )?(?:it|that|this|what|there|the (?:film|movie)|[A-Z][\w'’-]+['’]s "
+    r"(?!,? (?:though,? |however,? )?(?:I|we|you|it|that|this|what|there|the (?:film|movie)|[A-Z][\w'’-]+['’]s "
     r"(?:film|movie))\b)"
-    r"|\bcredits roll\b|\bcuts? to black\b|\bfades? (?:to black|out)\b"
+    # Found dead, gunned down, alive after all: a death or a survival told without "dies".
+    r"|\b(?:found|turns? up|turned up|lies|lay|lying|drops?|dropped|left for|play(?:s|ing)?) dead\b"
+    r"|\bfound (?:hanged|hanging|drowned|murdered|stabbed|shot|strangled|alive)\b|\bsurvivors?\b"
+    r"|\b(?:is|are|was|were) (?:still |actually |very much |in fact )?alive\b(?! (?:with|to)\b)"
+    r"|\b(?:not|never|n't|n’t) live to\b|\blives? to (?:see|tell)\b|\b(?:his|her|their) (?:deathbed|funeral|grave)\b"
+    # The solution given: "the payoff is that…", "the solution, delivered by the butler, is…".
+    r"|\bthe (?:payoff|pay-off|solution|explanation|upshot|answer to the (?:mystery|riddle|puzzle))(?: is|,)"
+    # The trial's outcome: "the verdict goes against them", "found guilty".
+    r"|\b(?:the|a|its) verdict (?:goes|is|was|comes)\b|\b(?:found|pronounced|declared|proved|proven) (?:not )?"
+    r"(?:guilty|innocent)\b|\bfinds? (?:[\w'’-]+ ){1,3}(?:not )?guilty\b"
+    r"|\bthe real [a-z]+ confesses\b"
+    # Understanding comes late: "we come to understand", "by the time he grasps this the trap has closed".
+    r"|\bwe (?:[a-z]+ly )?(?:come to )?(?:learn|discover|understand|realise|realize|find out|grasp|sense|gather)\b"
+    r"|\bby the time\b|\bit (?:[a-z]+ly )?(?:becomes|became|is made|was made) (?:[a-z]+ly )?clear\b"
+    # Resolved, settled, chosen: "it is resolved in the most Simenon-like way", "she chooses to stay", "for good".
+    r"|\b(?:is|are|was|were|gets?|got) (?:[a-z]+ly )?resolved\b|\bresolves? itself\b|\bcomes? to a head\b"
+    r"|\bchooses? to (?:stay|leave|die|return|go|remain|forgive|let|give)\b|\bgets? out(?=[;,.]| alive\b)"
+    r"|\bfor good\b(?! (?:reason|measure|cause)\b)|\bends it\b|\bgo(?:es)? (?:their|his|her) separate ways\b"
+    r"|\bpart(?:s|ed)? ways\b|\bone (?:last|final) time\b"
+    r"|\bthe trap (?:closes|has closed|shuts|springs)\b|\bsuffice (?:it )?to say\b|\bfrom the end\b"
+    r"|\b(?:falls?|fell|plunges?|plunged|tumbles?|tumbled|jumps?|jumped|leaps?|leapt) (?:from|off|to (?:his|her|their) "
+    r"death)\b(?! grace)"
+    # The surprise owned up to: "I was not ready for the part where…", "nothing prepares you for", "saw it coming".
+    r"|\b(?:not|n't|n’t) (?:ready|prepared) for\b|\bnothing (?:could (?:have )?)?prepares? (?:you|me|us) for\b"
+    r"|\bsee (?:it|that|this) coming\b|\bsaw (?:it|that|this) coming\b"
+    # The reveal announced: "the truth, when it comes", "what the film withholds until", "what happens next".
+    r"|\b(?:the truth|the secret|the answer)(?:, when it (?:comes|arrives|emerges),| (?:comes out|emerges|is revealed|"
+    r"finally))|\bwhat (?:the film|the story|it) (?:withholds|hides|keeps back|does next)\b|\bwhat happens next\b"
+    r"|\b(?:is|was) (?:the )?[A-Z]?[a-z]+['’]s (?:real |true |long-lost )?(?:father|mother|son|daughter|brother|"
+    r"sister|twin|lover|killer)\b|\bgiven up for adoption\b"
+    r"|\b(?:gunned|shot|cut|struck|mowed|mown) down\b"
+    # "at the story's end", "by the film's close", "the picture's final scene": the film's own end.
+    r"|\b(?:story|film|movie|picture|tale|narrative|plot|novel|play)['’]s (?:very )?(?:end|close|conclusion|"
+    r"climax|finale|resolution|final|last|closing)\b"
+    # An arc told to its outcome: "drawn to the mystery, only to withdraw", "only to find him gone".
+    r"|(?:,|–|—|\s-) only to [a-z]+\b|\bonly to (?:be|find|discover|learn|lose|die|see|return|realis\w*|realiz\w*|"
+    r"end|wind)\b"
+    # A fate: "condemned to re-enact", "doomed to repeat" (not "destined to become a classic").
+    r"|\b(?:condemned|doomed|fated) to\b|\bdestined to (?!(?:be|become) (?:a|an|the|one)\b)"
+    # The investigation's outcome: "discover the role that she played", "learns the truth", "finds out who".
+    r"|\b(?:discover|uncover|learn|find out|finds out|found out|unravel|figure out|work out)(?:s|ed|ing)? "
+    r"(?:the truth|who (?:really|killed|was|is)|what really|the (?:role|identity|secret|real|true)\b)"
+    # How it comes out for the characters: caught, convicted, gets away with it, goes to prison.
+    r"|\b(?:is|are|was|were|gets?|got|be|being) (?:finally |eventually |ultimately |later )?(?:arrested|caught(?! up| in)|"
+    r"captured(?! (?:by|on) (?:the )?(?:camera|film|lens))|exposed|convicted|cleared|pardoned|exonerated|freed|acquitted|hanged|jailed|imprisoned|rescued|redeemed|punished|avenged)\b"
+    r"|\bgo(?:es)? (?:free|to (?:jail|prison))\b|\bgets? away with\b|\bescapes? (?:unpunished|justice)\b"
+    r"|\b(?:we|the audience) (?:last|finally) see\b|\bthe last (?:we see|time we see)\b"
+    # Killed in other words: "shot by his oldest friend", "it costs him his life", "goes down with the ship".
+    r"|\b(?:shot|stabbed|strangled|poisoned|murdered|killed|ambushed|executed|run over|gunned down) by (?:his|her|their|"
+    r"the|a|an|one|its)\b"
+    r"|\bcosts? (?:him|her|them) (?:his|her|their) (?:life|lives)\b|\b(?:his|her|their) (?:self-)?sacrifice\b"
+    r"|\bgoes? down with\b|\bburns? (?:down|to the ground)\b|\b(?:swept|sent|led|dragged|hauled|carted) (?:away|off)\b"
+    r"|\b(?:last (?:man|woman|one)|only one [^.;!?]{0,30}) (?:left )?standing\b"
+    r"|\b(?:never )?makes? it (?:home|out|back|alive|through)\b|\bnone of them (?:make|makes|survive)\b"
+    # How the plan or the chase comes out: "the plan succeeds", "their escape fails", "wins … but loses",
+    # "chooses the convent over the captain", "lets him go", "walks off into the fog".
+    r"|\b(?:plan|scheme|escape|experiment|heist|mission|attempt|gambit|ruse|con|revenge|plot) (?:\w+ )?(?:succeeds|fails|"
+    r"backfires|works|pays off)\b|\bwins? [^.;!?]{0,30}\bbut (?:loses|lost)\b|\bchooses? [^.;!?]{0,30}\bover\b"
+    r"|\blets? (?:him|her|them) (?:go|escape|live|die|walk|off|get away)\b|\bspares? (?:him|her|them|the [a-z]+)\b"
+    r"|\b(?:rides?|sails?|drives?|walks?|flies|fly|heads?|wanders?|limps?|disappears?|vanish(?:es)?)(?: off| away)? "
+    r"into the (?:sunset|fog|night|distance|snow|desert|dawn|darkness|horizon|sea|mist|crowd)\b"
+    r"|\b(?:rides?|rode|sails?|sailed|drives?|drove|limps?|limped) (?:off|out|away)\b"
+    r"|\bbur(?:y|ies|ied) (?:him|her|them|his|her|their|the body)\b|(?<=[a-z] )after all\b(?![,])"
+    r"|\b(?:returned|found|rescued) (?:unharmed|alive|safe)\b|\breconciled\b|\bgrows? up to (?:be|become)\b"
+    # Who it really was: "it emerges", "it was all a dream", "has been a ghost", "it is the daughter, not the
+    # stranger, who…", "the murderer is the vicar", "the whole time".
+    r"|\bit (?:emerges|is revealed|was revealed)\b|\bwas (?:all )?(?:just )?a dream\b|\b(?:has|had) been (?:dead|a ghost)\b"
+    r"|\b(?:is|was) a ghost\b|\bit (?:is|was) [^.;!?]{1,40}, not [^.;!?]{1,40}, who\b|\bthe whole time\b"
+    r"|\bthe (?:murderer|killer|culprit|villain|traitor|thief|informer|mole|kidnapper|stalker|blackmailer|poisoner|"
+    r"arsonist|strangler|assassin|saboteur|impostor|imposter)(?:, [^,.;!?]{1,60},)? (?:is|was|turns)\b"
+    r"|\bwhen the (?:film|movie|story|plot) (?:gets|comes) (?:round|around) to\b"
+    # The film's last moments: "she finishes the film alone", "before the credits", "a closing title card".
+    r"|\b(?:finish(?:es)?|ends?|leaves?) the (?:film|movie|picture|story)\b|\bbefore the (?:end )?credits\b"
+    r"|\btitle cards?\b|\bclosing (?:titles?|captions?|text)\b|\bflash-?forward\b"
+    # The outcome told after "ultimately": a character acting, not a verdict on the film.
+    r"|\b(?:ultimately|eventually|in the end),? (?!(?:the |this |it )?(?:film|movie|picture|story|it|this|that|there)\b)"
+    r"(?:the |his |her |their )?[a-z]+ (?!is\b|was\b|has\b|does\b|seems\b|feels\b|remains\b|looks\b)[a-z]+s\b"
+    r"|(?<!end )\bcredits roll\b|\bcuts? to black\b|\bfades? (?:to black|out)\b"
     r"|\b(?:ends|ended|ending) (?:with|on|by)\b|\b(?:ends|ended) (?:in|as) (?!(?:a|an|the) (?:draw|tie)\b)\w+",
     re.IGNORECASE,
 )
 # The paragraph is about the ending: every passage of it is hidden.
 _ENDING_TALK = re.compile(
     r"\b(?:final|last|closing|concluding) (?:scenes?|shots?|images?|moments?|minutes|sequences?|frames?|reel|act|"
-    r"twist|showdown|line|words|seconds|stretch|chapter)\b(?! at\b)"
+    r"twist|showdown|line|words|seconds|stretch|chapter|reveal|revelation|confrontation|reckoning|shoot-?out|battle|"
+    r"duel|turn|take|tableau|fade|beat|note|pages?|bit|part|section|stretch)\b(?! at\b)"
+    # not the last part of a series: "the final part of the Dollars trilogy"
+    r"(?! (?:of|in) (?:the |a |an |his |her |their )?(?:[\w'’-]+ ){0,2}(?:trilogy|series|saga|franchise|anthology|cycle))"
+    r"|\bthird act\b"
+    # "the last third of the film", "the final half-hour": the stretch where the ending happens.
+    r"|\b(?:final|last|closing|concluding) (?:third|quarter|half|half-hour|half hour|hour|(?:ten|fifteen|twenty|"
+    r"thirty) minutes)\b|\b(?:second|latter|back) half\b"
     r"|\btwist(?:s|ed)?\b|\bclimax\w*|\bclimactic\b|\bfinales?\b|\bepilogue\b|\bcoda\b|\bd[eé]nouement\b"
     r"|\b(?:film|movie|story|picture|it) (?:ends|closes|concludes)\b(?! up\b)|\b(?:ends?|ended) (?:badly|happily|"
     r"tragically|poorly|abruptly|on a)\b|\bending (?:a|the) (?:movie|film|story)\b|\bways? (?:of|to) end\b|\bendings?\b|\bthe end of the (?:film|movie|story)\b",
@@ -78,6 +164,20 @@ _ENDING_TALK = re.compile(
 # the one after that while a character is still acting in the present tense; a critic's aside that follows
 # (the director, the book, the box office) is shown again.
 _CARRY = 1
+# A paragraph that ends while its retelling is still hidden spills into the next one: its first passage is
+# hidden too (and on while characters act), as a retelling goes on across a paragraph break.
+_SPILLS = (SpoilerReason.REVEAL,)
+# ... unless that passage turns to the critic's aside: the making, the film as a film, the critic's "I".
+_ASIDE = re.compile(
+    r"\b(?:films?|movies?|pictures?|cinema|director|directed|directing|film-?makers?|screenplay|script\w*|camera|"
+    r"cinematograph\w*|photography|mise[- ]en[- ]sc[eè]ne|stylistic\w*|audiences?|viewers?|critics?|box[- ]office|"
+    r"premiere|studio|producers?|genre|noirs?|adaptation|actors?|actress(?:es)?|cast|casting|performances?|roles?|"
+    r"characters?|characteri[sz]ation|effects|sound design|soundtrack|musical score|editing|pacing|budget|dialogue|"
+    r"screenwriters?|lens|costumes?|running time)\b"
+    r"|\bI\b|^(?:(?:Yet|But|Still|And) )?(?:[Ii]t|[Tt]his) (?:is|was)\b",
+    re.IGNORECASE,
+)
+_SENTENCES = re.compile(r"(?<=[.!?])[’”'\")\]]?\s+(?=[A-Z‘“'\"])")
 # The plot's next turn, told as a sequence ("But then…", "Later…", "Eventually…"): when the very next passage
 # reveals the outcome, this one leads into it.
 _NEXT_TURN = re.compile(
@@ -91,19 +191,30 @@ _RETELLING = re.compile(
 
 
 def spoiler_reasons(
-    texts: Sequence[str], paragraphs: Sequence[int], zones: Sequence[bool], ending_tagged: Sequence[bool]
+    texts: Sequence[str], paragraphs: Sequence[int], zones: Sequence[bool], ending_tagged: Sequence[bool],
+    film: str | None = None,
 ) -> list[SpoilerReason | None]:
     """One reason (or None) per passage, in reading order (see the module doc).
 
     texts, paragraphs, zones, ending_tagged: per passage, its text, paragraph index, whether it is
-    after a warning, whether it carries a spoiler theme.
+    after a warning, whether it carries a spoiler theme. film: the review's film, if known (a passage
+    naming it by its title is the critic's talk about the film).
     """
+    title = film.casefold() if film and len(film) >= 3 else None
+
+    def aside(text: str) -> bool:
+        """It opens on the film as a film (its making, its cast, its title) or on the critic's own voice."""
+        first = _SENTENCES.split(text, maxsplit=1)[0]
+        return bool(_ASIDE.search(first)) or bool(title and title in first.casefold())
+
     reasons: list[SpoilerReason | None] = []
     spoiling: int | None = None  # the paragraph whose ending talk or reveal has begun
     left = 0  # passages the retelling still covers
     for text, paragraph, zone, tagged in zip(texts, paragraphs, zones, ending_tagged, strict=True):
         if spoiling != paragraph:
             spoiling, left = None, 0
+            if reasons and paragraphs[len(reasons) - 1] != paragraph and reasons[-1] in _SPILLS and not aside(text):
+                spoiling, left = paragraph, _CARRY  # the retelling ran to the paragraph's end: it goes on
         reason: SpoilerReason | None = None
         if zone:
             reason = SpoilerReason.AFTER_WARNING
@@ -111,8 +222,13 @@ def spoiler_reasons(
             reason = SpoilerReason.ENDING_THEME
         elif _REVEAL.search(text):
             reason = SpoilerReason.REVEAL
-        elif _ENDING_TALK.search(text) or (spoiling == paragraph and left > 0):
+        elif _ENDING_TALK.search(text):
             reason = SpoilerReason.ENDING_PARAGRAPH
+        elif spoiling == paragraph and left > 0:
+            if _RETELLING.search(text) or not aside(text):
+                reason = SpoilerReason.ENDING_PARAGRAPH
+            else:
+                left = 0  # the critic's aside: the retelling is over
         if (reason is SpoilerReason.REVEAL and reasons and reasons[-1] is None and spoiling != paragraph
                 and paragraphs[len(reasons) - 1] == paragraph and _NEXT_TURN.search(texts[len(reasons) - 1])):
             reasons[-1] = SpoilerReason.ENDING_PARAGRAPH  # "But then Anne tells her…": the turn that leads to it

@@ -48,7 +48,7 @@ GOAL_THEMES = ("ending", "nostalgia", "performances")
 
 # Floors: the level reached (data/real_heldout_v*.md record the once-scored figures; both sets are
 # retired into tuning since); a change that drops below fails.
-FLOOR_SPOILER_RECALL = 0.95
+FLOOR_SPOILER_RECALL = 1.0  # every set at 30/30, 15/15, 1/1 since issue 25 round 3
 # set -> theme -> (precision floor, recall floor), and the most junk lines kept as passages.
 FLOORS = {
     "v1": {"ending": (0.85, 0.75), "nostalgia": (0.85, 0.80), "performances": (0.85, 0.90)},

@@ -11,7 +11,7 @@ Two figures per half, by sentence (in the format of test_real_heldout.py):
 - recall: labelled sentences inside a spoiler passage (or in no passage at all);
 - hidden share: unlabelled sentences inside a spoiler passage (what hiding costs: quotes lost).
 
-Run for the tables: python -m tests.corpus.test_real_heldout_v4 [tune] [blind]
+Run for the tables: python -m tests.corpus.test_real_heldout_v4 [tune] [blind] [v1] [v2] [v3]
 """
 
 from __future__ import annotations
@@ -25,19 +25,25 @@ from pathlib import Path
 
 import pytest
 
-from bot.corpus import process_review
+from bot.corpus import SpoilerReason, process_review
 from tests.corpus.test_real_heldout import DATA, _flat, read_texts, themes
+from tests.corpus.test_real_heldout import SETS as OLDER_SETS
 
 SETS = {
     "tune": (DATA / "real_heldout_v4_tune.json",
              Path(os.environ.get("FILMBOT_REAL_HELDOUT_V4_TUNE", "/work/wt/corpus-heldout/real_v4_tune.md"))),
     "blind": (DATA / "real_heldout_v4.json",
               Path(os.environ.get("FILMBOT_REAL_HELDOUT_V4", "/work/wt/corpus-heldout/real_v4.md"))),
+    # The retired sets v1-v3 scored the same way, by sentence (their labels name sentence openings too).
+    **OLDER_SETS,
 }
 # Floors: the figures measured (data/real_heldout_v4.md); a change that drops below fails.
-FLOOR_RECALL = {"tune": 1.0, "blind": 0.77}
-# Hiding a harmless sentence is the cheap error, but past a third of them quotes become useless.
-CEILING_HIDDEN = {"tune": 0.35, "blind": 0.35}
+FLOOR_RECALL = {"tune": 1.0, "blind": 1.0, "v1": 1.0, "v2": 1.0, "v3": 1.0}
+# Hiding a harmless sentence is the cheap error, but past a third of them quotes become useless. v2 is over
+# that line whatever the text rules do: most of its hidden sentences sit under a review's own spoiler warning
+# or in reviews that are about endings from start to finish (a piece on film finales, a rant about one);
+# its ceiling is the figure measured (0.48 before issue 25 round 3, 0.43 after).
+CEILING_HIDDEN = {"tune": 0.35, "blind": 0.35, "v1": 0.35, "v2": 0.43, "v3": 0.35}
 
 # A sentence ends at . ! ? (and a closing quote or bracket) before a capital or an opening quote.
 _SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bSt)(?<!\b[A-Z])[.!?][’”'\")\]]?\s+(?=[A-Z‘“'\"])")
@@ -53,6 +59,7 @@ class SpoilerScores:
     revealing_hidden: int = 0
     harmless: int = 0
     harmless_hidden: int = 0
+    harmless_warned: int = 0  # of the hidden ones, those under the review's own spoiler warning
     shown: list[str] = field(default_factory=list)
     hidden: list[str] = field(default_factory=list)
 
@@ -62,11 +69,18 @@ class SpoilerScores:
     def hidden_share(self) -> float:
         return self.harmless_hidden / self.harmless if self.harmless else 0.0
 
+    def hidden_share_unwarned(self) -> float:
+        """The hidden share outside the reviews' own spoiler warnings (what the text rules decide)."""
+        harmless = self.harmless - self.harmless_warned
+        return (self.harmless_hidden - self.harmless_warned) / harmless if harmless else 0.0
+
     def table(self, title: str) -> str:
         return "\n".join([
             title, "| sentences | labelled | in spoiler passages | share |", "| --- | --- | --- | --- |",
             f"| ending-revealing (recall) | {self.revealing} | {self.revealing_hidden} | {self.recall():.2f} |",
             f"| harmless (hidden share) | {self.harmless} | {self.harmless_hidden} | {self.hidden_share():.2f} |",
+            (f"| harmless, outside the critic's own warning | {self.harmless - self.harmless_warned} | "
+             f"{self.harmless_hidden - self.harmless_warned} | {self.hidden_share_unwarned():.2f} |"),
         ])
 
 
@@ -80,13 +94,14 @@ def evaluate(name: str) -> SpoilerScores:
         review = texts[key]
         assert len(review.paragraphs) == len(paragraphs), key
         passages = process_review("\n\n".join(review.paragraphs), themes(), review.film, review.year)
-        flat_passages = [(_flat(p.text), p.spoiler is not None) for p in passages]
+        flat_passages = [(_flat(p.text), p.spoiler) for p in passages]
         for text, label in zip(review.paragraphs, paragraphs, strict=True):
             assert _flat(text).startswith(_flat(label["starts"])), (key, label["starts"])
             starts = [_flat(s) for s in label.get("ending", [])]
             for sentence in sentences(text):
                 flat = _flat(sentence)
-                holders = [hidden for passage, hidden in flat_passages if flat[:80] in passage]
+                reasons = [reason for passage, reason in flat_passages if flat[:80] in passage]
+                holders = [reason is not None for reason in reasons]
                 where = f"[{key}] {sentence[:90]}"
                 if any(flat.startswith(s) or s.startswith(flat[:60]) for s in starts):
                     scores.revealing += 1
@@ -98,6 +113,7 @@ def evaluate(name: str) -> SpoilerScores:
                     scores.harmless += 1
                     if holders and all(holders):
                         scores.harmless_hidden += 1
+                        scores.harmless_warned += all(r is SpoilerReason.AFTER_WARNING for r in reasons)
                         scores.hidden.append(where)
             assert sum(any(_flat(s).startswith(x) or x.startswith(_flat(s)[:60]) for s in sentences(text))
                        for x in starts) == len(starts), (key, starts)
@@ -111,7 +127,7 @@ def needs(name: str) -> pytest.MarkDecorator:
 
 def test_v4_labels_were_written_for_both_halves() -> None:
     """13 pieces of 12 films, 27 + 22 ending-revealing sentences labelled, TUNE and BLIND apart."""
-    halves = {name: json.loads(path.read_text(encoding="utf-8"))["reviews"] for name, (path, _) in SETS.items()}
+    halves = {name: json.loads(SETS[name][0].read_text(encoding="utf-8"))["reviews"] for name in ("tune", "blind")}
     assert not set(halves["tune"]) & set(halves["blind"])
     assert len(halves["tune"]) + len(halves["blind"]) == 13
     counts = {name: sum(len(p.get("ending", [])) for r in reviews.values() for p in r) for name, reviews in halves.items()}
@@ -120,14 +136,15 @@ def test_v4_labels_were_written_for_both_halves() -> None:
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=needs(n)) for n in SETS])
 def test_v4_spoiler_recall_floor(name: str) -> None:
-    """Ending-revealing sentences in spoiler passages: at least the figure measured (issue 25 item 1)."""
+    """Ending-revealing sentences in spoiler passages: at least the figure measured (issue 25 item 1); v1-v3
+    scored by sentence the same way."""
     scores = evaluate(name)
     assert scores.recall() >= FLOOR_RECALL[name], scores.shown
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=needs(n)) for n in SETS])
 def test_v4_harmless_sentences_mostly_stay_quotable(name: str) -> None:
-    """At most a third of the harmless sentences are hidden."""
+    """At most about a third of the harmless sentences are hidden (v2: see CEILING_HIDDEN)."""
     assert evaluate(name).hidden_share() <= CEILING_HIDDEN[name], evaluate(name).hidden
 
 
@@ -137,5 +154,5 @@ if __name__ == "__main__":
     for name in sys.argv[1:] or ["tune"]:
         if SETS[name][1].exists():
             result = evaluate(name)
-            print(result.table(f"\n## set v4 {name}"))
+            print(result.table(f"\n## set {'v4 ' if name in ('tune', 'blind') else ''}{name}"))
             print("\n".join(["SHOWN " + s for s in result.shown] + ["HIDDEN " + s for s in result.hidden]))

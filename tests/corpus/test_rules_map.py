@@ -179,14 +179,133 @@ def test_spoiler_reveal_general_phrasings(text: str) -> None:
     assert reasons(text) == [SpoilerReason.REVEAL]
 
 
+# Issue 25, round 3: general shapes of ending-revealing prose, each with new sentences of other films.
+REVEAL_SHAPES = {
+    "a death or a survival told without 'dies'": [
+        "The old smuggler is found dead on the beach the next morning, and nobody in the village will say a word.",
+        "The informer is gunned down by his own brother on the steps of the church in the last reel.",
+        "Her loyalty to the resistance costs her her life, and the letters are never delivered.",
+        "The crooked banker plunges from the roof of his own building while the crowd below looks on.",
+        "He does not live to see the bridge finished, and his son cuts the ribbon in his place.",
+        "Against all odds the navigator is alive, washed up on an island with a broken leg and a radio.",
+        "Of the six climbers who set out, only two survivors reach the monastery before the snow comes.",
+    ],
+    "the film's own end": [
+        "The teacher gives up her post at the story's end and goes back to the city she came from.",
+        "By the film's close the two rival families have merged their shops under one sign.",
+        "A title card before the credits tells us that the real smuggler died in prison in 1971.",
+        "The last we see of the boxer, he is sweeping the floor of the gym he once owned.",
+        "The director saves a flash-forward of the twins as old women for the very last moments.",
+    ],
+    "how the arc comes out": [
+        "The young priest fights the bishop for the whole winter, only to be sent to a parish in the mountains.",
+        "The ambitious clerk is condemned to repeat his father's life in the same dusty office.",
+        "The forgery scheme works, and the three friends retire to a villa on the Amalfi coast.",
+        "She wins the election but loses her daughter, who never forgives her for the campaign.",
+        "In the final reckoning the colonel lets the deserter go and reports him dead.",
+        "The sheriff rides off alone at dawn, leaving the badge on the saloon counter.",
+    ],
+    "who it really was": [
+        "The kindly landlady, it emerges, has been poisoning her lodgers for their pensions.",
+        "The journalist's investigation uncovers the role her own editor played in the cover-up.",
+        "The poisoner is the housekeeper, who had been mentioned only once, in passing, in the first scene.",
+        "It was the younger brother, not the drifter, who set the fire that killed their parents.",
+        "The solution, explained in a flashback, is that the victim staged his own kidnapping.",
+        "We come to understand that the mother has been writing the anonymous letters herself.",
+    ],
+    "caught, punished or cleared": [
+        "The bent accountant is finally arrested at the border with the ledgers in the boot of his car.",
+        "The jury finds the farmhand guilty, and the real thief watches the sentencing from the gallery.",
+        "The accused schoolmaster is cleared in the end, but the town never takes him back.",
+        "The two con men get away with it, and the film seems perfectly happy that they do.",
+    ],
+    "resolved, settled, chosen": [
+        "The feud between the two farms is resolved at the county show, when the old men finally shake hands.",
+        "The nurse chooses to stay with the dying patient rather than board the last evacuation flight.",
+        "It becomes painfully clear that the friendly neighbour has been reading every letter she posts.",
+        "The lodger leaves the boarding house for good on the morning of the coronation, without a word to anyone.",
+    ],
+    "the surprise owned up to": [
+        "I was not ready for the moment the phone rings in the empty kitchen, and I doubt you will be.",
+        "Nothing prepares you for what the sisters find at the bottom of the well in the garden.",
+    ],
+}
+
+
+@pytest.mark.parametrize("text", [pytest.param(t, id=f"{shape}-{i}") for shape, texts in REVEAL_SHAPES.items()
+                                  for i, t in enumerate(texts)])
+def test_spoiler_reveal_shapes_of_any_film(text: str) -> None:
+    """Issue 25 round 3 (set v4 BLIND retired): the shapes ending-revealing prose takes in reviews of any film."""
+    assert reasons(text, film="Some Other Film") in ([SpoilerReason.REVEAL], [SpoilerReason.ENDING_PARAGRAPH],
+                                                    [SpoilerReason.ENDING_THEME])
+
+
+@pytest.mark.parametrize("text", [
+    "The final confrontation between the two brothers takes place in a flooded quarry at night.",
+    "The third act belongs entirely to the grandmother, who has said almost nothing until then.",
+    "The last third of the film slows to a crawl as the family gathers around the hospital bed.",
+    "The long final take, the camera rising slowly above the wedding party, is the film's best idea.",
+    "The second half of the film becomes a courtroom drama, and a far less interesting one than the first.",
+])
+def test_spoiler_ending_talk_of_the_last_stretch(text: str) -> None:
+    """Ending talk: the final confrontation, the third act, the last third, the final take."""
+    assert reasons(text, film="Some Other Film") in ([SpoilerReason.ENDING_PARAGRAPH], [SpoilerReason.ENDING_THEME])
+
+
+@pytest.mark.parametrize("text", [
+    "At the end of the day, this is a film about friendship, and a very charming one.",
+    "The end credits roll over a lovely old recording of the song by the lead actress herself.",
+    "The film marks the end of an era for the studio, which closed its gates the following spring.",
+    "But by the end I was caught up in it all over again, the songs and the silliness included.",
+    "The harbour at dusk is shot by Robby Müller in colours you will not forget in a hurry.",
+    "It is destined to become a classic of the genre, and deserves to be seen on a big screen.",
+    "The street is alive with colour and noise, and the camera drinks it all in like a tourist.",
+    "The final part of the Dollars trilogy is the longest, the funniest and the most expensive.",
+])
+def test_spoiler_idioms_stay_clear(text: str) -> None:
+    """The idioms and film-making talk that share words with endings are no spoiler."""
+    assert reasons(text, film="Some Other Film") == [None]
+
+
+def test_spoiler_reveal_at_a_paragraph_end_spills_into_the_next_one() -> None:
+    """A reveal closing a paragraph hides the next paragraph's first passage, unless it turns to the film as a
+    film (its making, cast, title) or to the critic's voice."""
+    reveal = ("The detective follows the councilman to the reservoir night after night, and the councilman is shortly "
+              "afterwards found dead in the outflow channel.")
+    plot_on = ("Within this story of greed and water rights the detective is only ever a pawn, moved around the board "
+               "by the old man who owns the valley.")
+    aside = ("The cinematography by John Alonzo gives the city a bleached, exhausted look that no other film of the "
+             "decade quite matched.")
+    titled = "Some Other Film is the rare thriller that rewards a second viewing as much as the first one."
+    assert reasons(f"{reveal}\n\n{plot_on}", film="Some Other Film") == [
+        SpoilerReason.REVEAL, SpoilerReason.ENDING_PARAGRAPH]
+    assert reasons(f"{reveal}\n\n{aside}", film="Some Other Film") == [SpoilerReason.REVEAL, None]
+    assert reasons(f"{reveal}\n\n{titled}", film="Some Other Film") == [SpoilerReason.REVEAL, None]
+
+
 def test_spoiler_paragraph_carries_one_passage_then_the_critic_aside_shows() -> None:
     """After a reveal the next passage is hidden; an aside about the making after it is shown again."""
     text = ("Muriel storms away from the house in a rage, and Anne dies of tuberculosis soon afterwards in the grey "
-            "house on the cliff where the sisters grew up together. Truffaut was seldom so explicit in anything he "
-            "made, and over the years that scene in the bedroom has become more painful to watch than it was at the "
-            "premiere. The film's commercial reception was so poor that the producers persuaded Truffaut to cut it "
-            "down by twenty minutes for its release in the provinces.")
+            "house on the cliff where the sisters grew up together. Muriel is left alone in the bedroom upstairs, and "
+            "over the years that scene has become more painful to watch than any other of its decade. The film's "
+            "commercial reception was so poor that the producers persuaded Truffaut to cut it down by twenty minutes "
+            "for its release in the provinces.")
     assert reasons(text) == [SpoilerReason.REVEAL, SpoilerReason.ENDING_PARAGRAPH, None]
+
+
+@pytest.mark.parametrize("aside", [
+    "Truffaut was seldom so explicit in anything he made, and the premiere audience in Paris was openly shocked.",
+    "The cinematography by Nestor Almendros is the real star here, all greys and greens and candlelight.",
+    "I have seen it four times now, and that scene has never once become easier to sit through.",
+])
+def test_spoiler_carry_stops_at_once_for_the_critic_aside(aside: str) -> None:
+    """Issue 25: right after a reveal, a passage opening on the film as a film (its making, its cast, its title)
+    or on the critic's "I" is shown; a passage still telling the plot stays hidden."""
+    reveal = ("Muriel storms away from the house in a rage, and Anne dies of tuberculosis soon afterwards in the grey "
+              "house on the cliff where the sisters grew up together.")
+    assert reasons(f"{reveal} {aside}") == [SpoilerReason.REVEAL, None]
+    plot = "Muriel burns the letters in the grate one by one, and then she takes the night boat back to England."
+    assert reasons(f"{reveal} {plot}") == [SpoilerReason.REVEAL, SpoilerReason.ENDING_PARAGRAPH]
 
 
 def test_spoiler_retelling_goes_on_while_characters_act() -> None:
@@ -218,7 +337,8 @@ def test_spoiler_patterns_are_linear_on_hostile_text() -> None:
     hostile = [*HOSTILE, "he " * 10_000, "Then " * 8_000, "last days " * 4_000 + "x", "stabs him " * 5_000]
     for text in hostile:
         started = time.thread_time()
-        for pattern in (spoilers._REVEAL, spoilers._ENDING_TALK, spoilers._RETELLING, spoilers._NEXT_TURN):
+        for pattern in (spoilers._REVEAL, spoilers._ENDING_TALK, spoilers._RETELLING, spoilers._NEXT_TURN,
+                        spoilers._ASIDE, spoilers._SENTENCES):
             pattern.search(text)
             pattern.findall(text)
         assert time.thread_time() - started < 1.5, text[:30]

@@ -127,12 +127,13 @@ async def test_passage_autocomplete_by_review_and_by_words_hides_spoilers(world:
     choices = await world.mod.autocomplete(world.channel, "passage tag", "passage", f"Review #{review}")
     assert [c["value"] for c in choices] == [f"{review}/{o + 1}" for (o,) in quotable][:25]
     assert all(c["name"].startswith(f"Review #{review} · passage ") and len(c["name"]) <= 100 for c in choices)
-    # A passage with a spoiler theme, or from a review marked spoiler, is offered as [spoiler], never its words.
+    # A passage with a spoiler theme or a spoiler reason (its text gives the ending away), or from a review marked
+    # spoiler, is offered as [spoiler], never its words.
     spoilers = {key for key, theme in world.bot.themes.items() if theme.spoiler}
-    hidden = {f"{r}/{o + 1}" for r, o, t, whole in rows(
-        settings, "SELECT p.review_id, p.ordinal, t.theme, r.spoiler FROM passages p JOIN reviews r"
+    hidden = {f"{r}/{o + 1}" for r, o, t, whole, reason in rows(
+        settings, "SELECT p.review_id, p.ordinal, t.theme, r.spoiler, p.spoiler_reason FROM passages p JOIN reviews r"
         " ON r.id = p.review_id LEFT JOIN passage_themes t ON t.passage_id = p.id"
-    ) if t in spoilers or whole}
+    ) if t in spoilers or whole or reason is not None}
     by_words = await world.mod.autocomplete(world.channel, "passage untag", "passage", "ending")
     assert by_words, "the seed reviews talk about the ending"
     for choice in choices + by_words:
