@@ -1,0 +1,163 @@
+"""Probe sentences per theme, written the way ordinary critics write (issue 28 item 1).
+
+Each generic theme gets sentences that must carry it and idiom traps that must not. They were written
+before the rules they test, in words none of the labelled sets uses, so they check that a rule reads a
+way of talking about the acting, the past, the music or the look, not one review's words. Every sentence
+is tagged as a passage of its own, of a film the rules have no section for.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from bot.corpus import load_themes, process_review
+from bot.corpus.themes_model import ThemeSet
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@cache
+def themes() -> ThemeSet:
+    return load_themes(ROOT / "data" / "themes.toml")
+
+
+def tagged(text: str, film: str = "The Long Field") -> set[str]:
+    """The themes of a one-passage review (all its passages' themes)."""
+    return {key for p in process_review(text, themes(), film, 2011) for key in p.themes}
+
+
+PERFORMANCES = [
+    "Olivia Colman is quietly devastating as a woman who has stopped expecting anything from anyone.",
+    "Ruth Negga gives the performance of her career, all stillness and sidelong glances.",
+    "Brendan Gleeson plays the priest with a weariness that never tips into self-pity.",
+    "Hoffman is superb as the cult leader, charming one minute and frightening the next.",
+    "The cast is uniformly excellent, but it is the children who break your heart.",
+    "Stellan Skarsgard, in a small turn as the father, says more with a shrug than most actors manage with a monologue.",
+    "Frances McDormand, never better, makes the mother's rage both funny and frightening.",
+    "It's a wonderfully lived-in ensemble, and nobody hogs the frame.",
+    "Kidman was never more convincing than she is here, as a mother coming apart by degrees.",
+    "Tilda Swinton's turn as the bureaucrat is a marvel of comic timing.",
+    "Dern overplays the villainy, mugging through scenes that needed a lighter touch.",
+    "As the younger brother, Paul Dano is heartbreaking.",
+    "Even the bit players feel like real people, which is a credit to the casting director.",
+    "Michael Shannon brings a coiled menace to the role that keeps every scene on edge.",
+    "Nobody else could have played Hal with such wounded dignity, and Broadbent knows it.",
+    "Watts underplays everything, and the effect is quietly shattering.",
+    "The supporting players are a joy, particularly Toni Collette as the exhausted neighbour.",
+]
+PERFORMANCES_TRAPS = [
+    "The story plays out over a single weekend in a seaside town.",
+    "At the end of the day, the script simply has too little to say.",
+    "The picture is a muddle of half-finished ideas.",
+    "The plot turns on a stolen letter and a missed train.",
+    "The film plays like a rough draft of a better movie.",
+    "Politics plays a part in every decision the town council makes.",
+    "London is magnificent in the spring, and the film knows it.",
+]
+
+NOSTALGIA = [
+    "It is a film about a time when the whole street knew your name, and it aches for it.",
+    "They don't make them like this any more, and watching it you feel the loss.",
+    "The film is steeped in memories of a childhood spent on the beach at Margate.",
+    "Looking back on his own boyhood, the director finds more sorrow than sweetness.",
+    "The film evokes the fifties so lovingly that it becomes a lament for a world that has gone.",
+    "Anyone who grew up in the eighties will feel a pang of recognition at the video shop scenes.",
+    "It plays like a memory piece, the summers longer and the colours warmer than they ever were.",
+    "The film mourns a vanished England of seaside piers and brass bands.",
+    "There is a melancholy ache for the lost certainties of youth in every scene.",
+    "Watching it again after twenty years, I was a teenager once more.",
+    "It's an elegy for the small-town cinemas that used to dot the American midwest.",
+    "Her film remembers the Dublin of her girlhood with tenderness and no sentimentality.",
+]
+NOSTALGIA_TRAPS = [
+    "The past tense of the narration is a clever touch.",
+    "He is a blast from the past for the detective, an old informer with a grudge.",
+    "For old times' sake, the brothers rob one last bank.",
+    "The plot moves at a brisk pace and never looks back.",
+    "The gun is in the drawer, where it has been all along.",
+    "Past the halfway mark, the film loses its grip.",
+]
+
+MUSIC = [
+    "Jonny Greenwood's score scrapes and swoons, unsettling every scene it touches.",
+    "The soundtrack is a wall of sixties soul that does half the storytelling.",
+    "A Bowie needle drop over the closing credits lands with a real jolt.",
+    "The composer keeps the strings low and insistent, like a held breath.",
+    "The songs are catchy enough, but none of them moves the story on.",
+    "The music swells whenever the film wants us to cry, and it gets tiresome.",
+    "Morricone's theme, all whistles and twanging guitar, is the film's real star.",
+    "The Velvet Underground's \"Heroin\" plays over the overdose scene, and it is almost too much.",
+]
+MUSIC_TRAPS = [
+    "That news is music to my ears, says the landlord, rubbing his hands.",
+    "On that score, the film has nothing to add.",
+    "The brothers have an old score to settle with the sheriff.",
+    "The dialogue sounds like it was written by committee.",
+    "He faces the music at last when the police arrive.",
+]
+
+LOOK = [
+    "Roger Deakins shoots the prairie in long, patient takes that make the sky a character.",
+    "The cinematography is all smeared neon and wet tarmac.",
+    "Every frame looks like a Hopper painting, lonely and lit from the side.",
+    "The production design crams each room with the clutter of a life.",
+    "Visually, the film is a feast, all ochres and deep greens.",
+    "The camera hovers at a child's eye level, so the adults are mostly knees and voices.",
+    "Lubezki's camera prowls the battlefield in one unbroken take.",
+    "The compositions are so precise that the actors sometimes look like furniture.",
+    "The lighting is harsh and fluorescent, and nobody looks good under it.",
+    "The opening shot, a slow push through fog towards a lit window, sets the tone.",
+    "Shot on grainy 16mm, the film has the texture of an old home movie.",
+    "The colour drains out of the film as the marriage sours, until everything is grey.",
+]
+LOOK_TRAPS = [
+    "It looks like the studio lost its nerve in the edit.",
+    "He takes one last shot at the title before retiring.",
+    "The heist is a long shot, and everyone in the crew knows it.",
+    "She is shot dead in the second reel.",
+    "In light of the recent scandal, the film's timing is unfortunate.",
+    "The picture is far too long for what it has to say.",
+]
+
+
+@pytest.mark.parametrize("text", PERFORMANCES)
+def test_performance_talk_is_performances(text: str) -> None:
+    assert "performances" in tagged(text)
+
+
+@pytest.mark.parametrize("text", PERFORMANCES_TRAPS)
+def test_performance_idioms_are_not_performances(text: str) -> None:
+    assert "performances" not in tagged(text)
+
+
+@pytest.mark.parametrize("text", NOSTALGIA)
+def test_longing_for_the_past_is_nostalgia(text: str) -> None:
+    assert "nostalgia" in tagged(text)
+
+
+@pytest.mark.parametrize("text", NOSTALGIA_TRAPS)
+def test_past_idioms_are_not_nostalgia(text: str) -> None:
+    assert "nostalgia" not in tagged(text)
+
+
+@pytest.mark.parametrize("text", MUSIC)
+def test_music_talk_is_music(text: str) -> None:
+    assert "music" in tagged(text)
+
+
+@pytest.mark.parametrize("text", MUSIC_TRAPS)
+def test_music_idioms_are_not_music(text: str) -> None:
+    assert "music" not in tagged(text)
+
+
+@pytest.mark.parametrize("text", LOOK)
+def test_look_talk_is_the_look(text: str) -> None:
+    assert "look" in tagged(text)
+
+
+@pytest.mark.parametrize("text", LOOK_TRAPS)
+def test_look_idioms_are_not_the_look(text: str) -> None:
+    assert "look" not in tagged(text)
