@@ -139,13 +139,25 @@ def theme_score(text: str, theme: Theme) -> float:
     # No cue word or no phrase at all means a score of 0 whatever the weights: skip the per-phrase
     # searches. The cue (a plain word list) first: ~5x cheaper than the phrases' alternation, and every
     # passage is tagged now, refused ones included.
-    cast = theme.cast is not None and theme.cast.search(folded) is not None
-    if not theme.patterns or not theme.cued(text) or not (cast or _any_phrase(theme.patterns).search(folded)):
+    actors = _actors_named(folded, theme.cast)
+    if not theme.patterns or not theme.cued(text) or not (actors or _any_phrase(theme.patterns).search(folded)):
         return 0.0
     if theme.this_film_only and is_about_other_film(text, theme):
         return 0.0
     score = sum(weight for pattern, weight in theme.patterns if pattern.search(folded))
-    return round(score + (theme.cast_weight if cast else 0.0), 2)
+    return round(score + theme.cast_weight * actors, 2)
+
+
+CAST_COUNTED = 2  # most actors a passage's score counts: two named side by side is a comparison of the acting
+
+
+def _actors_named(folded: str, cast: re.Pattern[str] | None) -> int:
+    """How many different actors of the review's cast the passage names (up to CAST_COUNTED): critics name the
+    actors to talk about the acting ("Coburn was forty-five. Kristofferson was thirty-seven."), the story goes
+    by the characters' names."""
+    if cast is None:
+        return 0
+    return min(CAST_COUNTED, len({match.group(0) for match in cast.finditer(folded)}))
 
 
 def tag_passage(

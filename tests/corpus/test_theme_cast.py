@@ -109,3 +109,13 @@ def test_ending_idioms_are_not_the_ending(text: str) -> None:
 def test_going_back_home_is_nostalgia() -> None:
     """ "desperate to recreate his life's crowning achievement … in his hometown" looks back."""
     assert "nostalgia" in tags("A man-child desperate to recreate his youth's glory in his hometown.")[0]
+
+
+def test_two_named_actors_side_by_side_are_performance_talk() -> None:
+    """Each actor of the review's cast named counts once (up to two): "Coburn was forty-five. Kristofferson was
+    thirty-seven." compares the actors; one name alone, with nothing about acting, is not enough."""
+    intro = "James Coburn plays Garrett. Kris Kristofferson plays Billy.\n\n"
+    both = tags(intro + "Coburn was forty-five. Kristofferson was thirty-seven. The gap shows.")
+    one = tags(intro + "Coburn rides into town on a grey horse, and the town watches him.")
+    assert "performances" in both[-1]
+    assert "performances" not in one[-1]

@@ -47,6 +47,16 @@ PERFORMANCES = [
     "Nobody else could have played Hal with such wounded dignity, and Broadbent knows it.",
     "Watts underplays everything, and the effect is quietly shattering.",
     "The supporting players are a joy, particularly Toni Collette as the exhausted neighbour.",
+    'Cate Blanchett does some of the finest work of her career here.',
+    'The always reliable Richard Jenkins makes the most of a thinly written father.',
+    'Gosling and Mulligan have an easy chemistry that the script never quite earns.',
+    'Saoirse Ronan holds the whole thing together with a performance of enormous poise.',
+    'Adam Driver, all coiled limbs and sudden gentleness, is a delight.',
+    "Huppert's face registers every humiliation without a flicker of self-pity.",
+    'It is the best screen acting I have seen this year.',
+    'Newcomer Lily James is a revelation as the doomed heiress.',
+    'The two leads spark off each other beautifully.',
+    'Jeff Bridges mumbles his way through the part with shambling charm.',
 ]
 PERFORMANCES_TRAPS = [
     "The story plays out over a single weekend in a seaside town.",
@@ -56,6 +66,11 @@ PERFORMANCES_TRAPS = [
     "The film plays like a rough draft of a better movie.",
     "Politics plays a part in every decision the town council makes.",
     "London is magnificent in the spring, and the film knows it.",
+    'The story plays out across three decades.',
+    'Politics plays a role in every decision.',
+    'The film turns on a single lie.',
+    'Nobody acts on the warning until it is too late.',
+    'The picture is a mess.',
 ]
 
 NOSTALGIA = [
@@ -71,6 +86,12 @@ NOSTALGIA = [
     "Watching it again after twenty years, I was a teenager once more.",
     "It's an elegy for the small-town cinemas that used to dot the American midwest.",
     "Her film remembers the Dublin of her girlhood with tenderness and no sentimentality.",
+    'For anyone who remembers Saturday matinees, the film is a warm bath of recollection.',
+    'It is a wistful look at the summer before everything changed.',
+    "The film longs for the Belfast of the director's childhood even as it counts the cost.",
+    'The period detail is lovingly done, but the film is sentimental about a past that was hard.',
+    'It made me miss the video rental shops of my youth.',
+    "It's a fond backward glance at a neighbourhood that no longer exists.",
 ]
 NOSTALGIA_TRAPS = [
     "The past tense of the narration is a clever touch.",
@@ -79,6 +100,10 @@ NOSTALGIA_TRAPS = [
     "The plot moves at a brisk pace and never looks back.",
     "The gun is in the drawer, where it has been all along.",
     "Past the halfway mark, the film loses its grip.",
+    'He used to be a cop, and it shows.',
+    'The old man across the street watches everything.',
+    'Back at the farm, the harvest has failed.',
+    'Years later, she is a lawyer in Chicago.',
 ]
 
 MUSIC = [
@@ -90,6 +115,12 @@ MUSIC = [
     "The music swells whenever the film wants us to cry, and it gets tiresome.",
     "Morricone's theme, all whistles and twanging guitar, is the film's real star.",
     "The Velvet Underground's \"Heroin\" plays over the overdose scene, and it is almost too much.",
+    "Hildur Gudnadottir's cello-heavy score sounds like grief given a voice.",
+    'The needle drops are relentless, a jukebox of seventies hits.',
+    "The songs, written by the director's brother, are the best thing in it.",
+    'Every time the brass section blares, the film tells you how to feel.',
+    'A lone piano carries the final twenty minutes.',
+    'The soundtrack leans on Nick Drake, which is a cheat but an effective one.',
 ]
 MUSIC_TRAPS = [
     "That news is music to my ears, says the landlord, rubbing his hands.",
@@ -97,6 +128,9 @@ MUSIC_TRAPS = [
     "The brothers have an old score to settle with the sheriff.",
     "The dialogue sounds like it was written by committee.",
     "He faces the music at last when the police arrive.",
+    'The plot sounds ridiculous on paper.',
+    'He plays the fool to get close to the gang.',
+    'Their romance hits all the right notes.',
 ]
 
 LOOK = [
@@ -112,6 +146,13 @@ LOOK = [
     "The opening shot, a slow push through fog towards a lit window, sets the tone.",
     "Shot on grainy 16mm, the film has the texture of an old home movie.",
     "The colour drains out of the film as the marriage sours, until everything is grey.",
+    "Greig Fraser's photography turns the desert into an abstract of ochre and shadow.",
+    'Each image is composed like a Vermeer, lit by a single window.',
+    'The film was shot in Academy ratio, which boxes the characters in.',
+    'The palette is all bruised purples and sodium orange.',
+    'The camera barely moves, and when it does, it matters.',
+    'Handsomely mounted and beautifully lit, it is never less than easy on the eye.',
+    'The widescreen frame is used to isolate her against empty streets.',
 ]
 LOOK_TRAPS = [
     "It looks like the studio lost its nerve in the edit.",
@@ -120,6 +161,10 @@ LOOK_TRAPS = [
     "She is shot dead in the second reel.",
     "In light of the recent scandal, the film's timing is unfortunate.",
     "The picture is far too long for what it has to say.",
+    'It looks like a TV movie.',
+    'He looks back at the house one last time.',
+    'She sees the light at last and leaves him.',
+    'He gets a shot at redemption.',
 ]
 
 
