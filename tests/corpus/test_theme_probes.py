@@ -57,6 +57,14 @@ PERFORMANCES = [
     'Newcomer Lily James is a revelation as the doomed heiress.',
     'The two leads spark off each other beautifully.',
     'Jeff Bridges mumbles his way through the part with shambling charm.',
+    'Keaton has never been more likeable, or more sad.',
+    'Glenn Close chews through the role of the matriarch with relish.',
+    'Javier Bardem, with his terrible haircut, is terrifying.',
+    'Nobody in the cast puts a foot wrong.',
+    'Pacino and De Niro share only two scenes, and the film comes alive in both.',
+    'She is wonderful in it, funny and furious at once.',
+    'Rylance gives a masterclass in doing almost nothing.',
+    "Kristen Stewart's Diana is a nervy, brittle creation.",
 ]
 PERFORMANCES_TRAPS = [
     "The story plays out over a single weekend in a seaside town.",
@@ -71,6 +79,19 @@ PERFORMANCES_TRAPS = [
     'The film turns on a single lie.',
     'Nobody acts on the warning until it is too late.',
     'The picture is a mess.',
+    'Jack, a retired cop, is brilliant at crosswords but hopeless with his daughter.',
+    'Tom is great at his job, until the day a client turns up dead.',
+    "The town's new sheriff, Walt Bragg, is a good man in a bad place.",
+    "When Eddie plays the tables in Vegas, he plays them with a gambler's arrogance.",
+    'Anna is a delight to her neighbours and a mystery to her husband.',
+    'Frank is perfect as a husband on paper, which is exactly the problem.',
+    'The film turns in circles for its last half hour.',
+    'Sarah works as a nurse and spends her nights caring for her father.',
+    'Mr. Kane is a powerful man, used to getting his way.',
+    'As the storm closes in, Martha is terrified.',
+    'Critics have cast the film as a comedy, but it is something stranger.',
+    'Her career is in ruins and her marriage is not much better.',
+    'Stone plays a small part in the story of the town.',
 ]
 
 NOSTALGIA = [
@@ -92,6 +113,10 @@ NOSTALGIA = [
     'The period detail is lovingly done, but the film is sentimental about a past that was hard.',
     'It made me miss the video rental shops of my youth.',
     "It's a fond backward glance at a neighbourhood that no longer exists.",
+    "It's a film that remembers how it felt to be fifteen and bored in the suburbs.",
+    "Linklater's film is soaked in the golden light of a Texas summer long gone.",
+    "The film looks back at the miners' strike with anger and affection.",
+    'A glow of remembered happiness hangs over the early scenes.',
 ]
 NOSTALGIA_TRAPS = [
     "The past tense of the narration is a clever touch.",
@@ -104,6 +129,13 @@ NOSTALGIA_TRAPS = [
     'The old man across the street watches everything.',
     'Back at the farm, the harvest has failed.',
     'Years later, she is a lawyer in Chicago.',
+    'In 1985, a young lawyer takes on the biggest case of her life.',
+    'The children find a dead body in the woods behind the school.',
+    'She used to work at the plant, before it closed.',
+    "Years later, the two brothers meet at their father's funeral.",
+    'The film is set in the sixties, in a small Ohio town.',
+    'He remembers the code just in time.',
+    "It's a period piece with modern dialogue.",
 ]
 
 MUSIC = [
@@ -121,6 +153,10 @@ MUSIC = [
     'Every time the brass section blares, the film tells you how to feel.',
     'A lone piano carries the final twenty minutes.',
     'The soundtrack leans on Nick Drake, which is a cheat but an effective one.',
+    "Clint Mansell's pulsing electronic score keeps the tension high.",
+    'The film is wall-to-wall pop hits, and most of them land.',
+    'The musical numbers are staged with real wit.',
+    'Even the incidental music sounds like it was written with care.',
 ]
 MUSIC_TRAPS = [
     "That news is music to my ears, says the landlord, rubbing his hands.",
@@ -131,6 +167,10 @@ MUSIC_TRAPS = [
     'The plot sounds ridiculous on paper.',
     'He plays the fool to get close to the gang.',
     'Their romance hits all the right notes.',
+    'The title is a pun, and the film plays on it.',
+    'The sound of the rain on the roof is the only thing you hear.',
+    'He plays over the rules and wins anyway.',
+    'She has a voice that could cut glass, and she uses it on her boss.',
 ]
 
 LOOK = [
@@ -153,6 +193,10 @@ LOOK = [
     'The camera barely moves, and when it does, it matters.',
     'Handsomely mounted and beautifully lit, it is never less than easy on the eye.',
     'The widescreen frame is used to isolate her against empty streets.',
+    'The cinematographer lights every interior like a Rembrandt.',
+    'It is a beautiful-looking film, all mist and long shadows.',
+    'Shot mostly at magic hour, the film glows.',
+    'The framing is boxy and claustrophobic, as if the walls were closing in.',
 ]
 LOOK_TRAPS = [
     "It looks like the studio lost its nerve in the edit.",
@@ -165,6 +209,13 @@ LOOK_TRAPS = [
     'He looks back at the house one last time.',
     'She sees the light at last and leaves him.',
     'He gets a shot at redemption.',
+    'He looks at her for a long moment and then leaves.',
+    'The script frames the story as a confession.',
+    'There is a lot of colour in the supporting characters.',
+    'The frame-up is clumsy and the detective sees through it at once.',
+    'It is a film about people who never quite see each other.',
+    'The opening shot is fired from the rooftop.',
+    'The camera crew follow the family for a year.',
 ]
 
 
