@@ -65,6 +65,18 @@ PERFORMANCES = [
     'She is wonderful in it, funny and furious at once.',
     'Rylance gives a masterclass in doing almost nothing.',
     "Kristen Stewart's Diana is a nervy, brittle creation.",
+    'Denzel Washington is at his most ferocious here.',
+    "Viola Davis brings a volcanic intensity to every scene she's in.",
+    'The actors seem to be having a great time, and so do we.',
+    'Benedict Cumberbatch plays Turing as a man walled in by his own brilliance.',
+    'The young actors are uniformly natural, never stagey.',
+    'Laura Dern is a hoot as the divorce lawyer.',
+    'McConaughey lost forty pounds for the part, and it shows in every scene.',
+    'Both leads are miscast, and the film never recovers.',
+    'Joaquin Phoenix disappears into the role.',
+    "In a film full of big performances, it's the quiet one from Lesley Manville that lingers.",
+    'The performances are broad, pitched at the back row.',
+    'Day-Lewis is mesmerising.',
 ]
 PERFORMANCES_TRAPS = [
     "The story plays out over a single weekend in a seaside town.",
@@ -117,6 +129,12 @@ NOSTALGIA = [
     "Linklater's film is soaked in the golden light of a Texas summer long gone.",
     "The film looks back at the miners' strike with anger and affection.",
     'A glow of remembered happiness hangs over the early scenes.',
+    'The film is a time capsule of a New York that has since been gentrified out of existence.',
+    'It captures the innocence of a childhood before smartphones.',
+    "Spielberg's suburbia is viewed through the haze of memory.",
+    'This is a film for anyone who misses the multiplex blockbusters of their youth.',
+    'Belfast is seen through the eyes of a nine-year-old, in a soft-focus black and white that feels like memory itself.',
+    'The film yearns for the certainties of an older Hollywood.',
 ]
 NOSTALGIA_TRAPS = [
     "The past tense of the narration is a clever touch.",
@@ -157,6 +175,11 @@ MUSIC = [
     'The film is wall-to-wall pop hits, and most of them land.',
     'The musical numbers are staged with real wit.',
     'Even the incidental music sounds like it was written with care.',
+    "Hans Zimmer's thunderous score leaves no room for silence.",
+    'The songs by Lin-Manuel Miranda are catchy but forgettable.',
+    "There's a terrific use of Bowie's 'Modern Love' as Greta runs down the street.",
+    'The score is minimal, a few notes of piano and a lot of silence.',
+    'The soundtrack of eighties synth-pop does a lot of heavy lifting.',
 ]
 MUSIC_TRAPS = [
     "That news is music to my ears, says the landlord, rubbing his hands.",
@@ -197,6 +220,13 @@ LOOK = [
     'It is a beautiful-looking film, all mist and long shadows.',
     'Shot mostly at magic hour, the film glows.',
     'The framing is boxy and claustrophobic, as if the walls were closing in.',
+    "Hoyte van Hoytema's images have a grainy, tactile beauty.",
+    'The film is shot in a washed-out palette of greys and browns.',
+    "Wes Anderson's symmetrical compositions are as fussy as ever.",
+    "The night scenes are so dark you can barely see what's happening.",
+    'Emmanuel Lubezki uses natural light throughout, and the forest glows.',
+    'The film is a visual marvel.',
+    'The CGI looks cheap, especially in the climax.',
 ]
 LOOK_TRAPS = [
     "It looks like the studio lost its nerve in the edit.",
@@ -216,6 +246,31 @@ LOOK_TRAPS = [
     'It is a film about people who never quite see each other.',
     'The opening shot is fired from the rooftop.',
     'The camera crew follow the family for a year.',
+]
+
+
+# Plot summary: characters' names with judgements of the character, not of an actor.
+STORY = [
+    'Ray is brilliant with engines and useless with people, which is why his wife leaves him.',
+    'Helen, who runs the bakery, is a powerful presence in the village and knows it.',
+    'Danny plays the piano in a hotel bar, and every night the same woman asks for the same song.',
+    'Marcus is excellent at lying, and the first half hour is a catalogue of his cons.',
+    'The boy is terrified of his father, and with good reason.',
+    'After the accident, Claire is wasted on painkillers most of the day.',
+    'Joe Kowalski is a decent man in a town that has stopped rewarding decency.',
+    'Ellen plays along with the kidnappers until she finds a way out.',
+    'Tom Ripley is charming, and that is the most frightening thing about him.',
+    'Nina, a ballerina, is desperate to dance the lead in Swan Lake.',
+    'The lead detective, Morse, is convinced the husband did it.',
+    "The gang's leader, Vic, has a voice like gravel and a temper to match.",
+    'The script gives each of the three sisters a secret and a reason to keep it.',
+    "Anna's role in the conspiracy is revealed in the second act.",
+    "The film's politics play a part in how you will feel about the ending.",
+    'Sam is in every scene, and the film never lets him rest.',
+    'It is a film about actors, and about the lies they tell offstage.',
+    'Grace, a young widow, is fine until her brother-in-law moves in.',
+    'The first act is strong; the second is a mess.',
+    'Bill is great at his job and terrible at everything else.',
 ]
 
 
@@ -257,3 +312,17 @@ def test_look_talk_is_the_look(text: str) -> None:
 @pytest.mark.parametrize("text", LOOK_TRAPS)
 def test_look_idioms_are_not_the_look(text: str) -> None:
     assert "look" not in tagged(text)
+
+
+@pytest.mark.parametrize("text", STORY)
+def test_plot_summary_is_not_performances(text: str) -> None:
+    assert "performances" not in tagged(text)
+
+
+def test_a_single_name_judged_needs_the_review_to_name_the_actor() -> None:
+    """ "Streep, as ever, is impeccable" could be said of a character; once the review has named Meryl Streep
+    as cast, it is about her acting."""
+    judged = "Streep, as ever, is impeccable, and the film rests on her shoulders."
+    assert "performances" not in tagged(judged)
+    review = "A music teacher (Meryl Streep) takes on a class in Harlem.\n\n" + judged
+    assert [("performances" in p.themes) for p in process_review(review, themes(), "Music of the Heart", 1999)][-1]
