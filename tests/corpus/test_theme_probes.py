@@ -326,3 +326,11 @@ def test_a_single_name_judged_needs_the_review_to_name_the_actor() -> None:
     assert "performances" not in tagged(judged)
     review = "A music teacher (Meryl Streep) takes on a class in Harlem.\n\n" + judged
     assert [("performances" in p.themes) for p in process_review(review, themes(), "Music of the Heart", 1999)][-1]
+
+
+def test_readme_maps_every_generic_theme() -> None:
+    """bot/corpus/README.md's theme map has a row for every generic theme but the ending, and names this file."""
+    readme = (ROOT / "bot" / "corpus" / "README.md").read_text(encoding="utf-8")
+    generic = [key for key, theme in themes().items() if theme.film is None and key != "ending"]
+    assert generic and all(f"| `{key}` |" in readme for key in generic)
+    assert "test_theme_probes.py" in readme
