@@ -233,6 +233,8 @@ _CAST = re.compile(
     rf"|\b({_FULL_NAME}),? (?:plays|played|co-stars|stars|portrays|voices)\b(?! by\b)"
     rf"|\b(?:played|portrayed|voiced) by ({_FULL_NAME})"
     rf"|\b(?:starring|actor|actress) ({_FULL_NAME})"
+    # "Burt Lancaster as Swede", "Edmond O'Brien as the insurance agent": a full name given a part
+    rf"|\b({_FULL_NAME}),? as (?:the |a |an |young |old |older )?(?:[a-z-]+ ){{0,2}}?(?:[A-Z][a-z]+|[a-z]+ (?:agent|detective|mother|father|wife|husband|son|daughter|brother|sister|girl|boy|man|woman|villain|hero|cop|killer|priest|teacher))\b"
 )
 
 

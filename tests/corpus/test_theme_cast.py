@@ -40,10 +40,13 @@ def tags(text: str, film: str = "Some Film") -> list[set[str]]:
         ("the actor Robert De Niro is here; starring Paul Newman", [("Robert De", "Niro"), ("Paul", "Newman")]),
         ("Richard E. Grant plays Withnail.", [("Richard E.", "Grant")]),
         ("A film (Start the Revolution Without Me) in New York.", []),
+        ("Burt Lancaster as Swede and Ava Gardner as the girl.", [("Burt", "Lancaster"), ("Ava", "Gardner")]),
+        ("Joseph Cotten, as the hack writer Holly Martins, arrives.", [("Joseph", "Cotten")]),
+        ("I first saw Pump Up the Volume as a teenager.", []),
     ],
 )
 def test_cast_names_reads_how_reviews_name_actors(text: str, names: list[tuple[str, str]]) -> None:
-    """Parenthesised names, "X plays", "played by X", "starring X", "the actress X"; not titles."""
+    """Parenthesised names, "X plays", "played by X", "starring X", "the actress X", "X as Swede"; not titles."""
     assert list(cast_names(text)) == names
 
 
