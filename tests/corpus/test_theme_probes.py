@@ -77,6 +77,14 @@ PERFORMANCES = [
     "In a film full of big performances, it's the quiet one from Lesley Manville that lingers.",
     'The performances are broad, pitched at the back row.',
     'Day-Lewis is mesmerising.',
+    'What holds it together is Emily Watson. She does not so much act the part as live inside it, and when she finally breaks down in the kitchen, it is almost unbearable to watch.',
+    'Ian McKellen, twinkly and dangerous by turns, gets the best lines and knows exactly what to do with them.',
+    'Affleck, mumbling and hunched, gives Lee a grief so dense that it seems to bend the light around him.',
+    "There isn't a weak link in the cast, from the leads down to the tiniest speaking part.",
+    'Sutherland lends the old man a dry, flinty humour that keeps sentiment at bay.',
+    'Mulligan has rarely been better, and she has been very good indeed.',
+    "Caine's delivery of the final monologue is a small miracle of understatement.",
+    'As the father, Kyle Chandler is a model of decency under pressure.',
 ]
 PERFORMANCES_TRAPS = [
     "The story plays out over a single weekend in a seaside town.",
@@ -104,6 +112,10 @@ PERFORMANCES_TRAPS = [
     'Critics have cast the film as a comedy, but it is something stranger.',
     'Her career is in ruins and her marriage is not much better.',
     'Stone plays a small part in the story of the town.',
+    'Harriet, a widowed schoolteacher, is wonderful with the children and hopeless with her own son.',
+    'Then the police arrive, and everything Walter has built starts to fall apart.',
+    'The script is the weak link, forever explaining what we can already see.',
+    "Kate turns up at her sister's wedding drunk, and the evening goes downhill from there.",
 ]
 
 NOSTALGIA = [
@@ -135,6 +147,12 @@ NOSTALGIA = [
     'This is a film for anyone who misses the multiplex blockbusters of their youth.',
     'Belfast is seen through the eyes of a nine-year-old, in a soft-focus black and white that feels like memory itself.',
     'The film yearns for the certainties of an older Hollywood.',
+    'Like the best coming-of-age films, it understands that the summer you are living through is already becoming a memory.',
+    'The film conjures the Dublin of 1985, with its dole queues and its pirate radio, so precisely that I could smell it.',
+    'It is hard to watch without a lump in the throat for the cinemas we have lost.',
+    'This is the world our grandparents knew, and the film treats it with the tenderness of a family album.',
+    "The film's heart belongs to another age, when men wore hats and trains ran on time.",
+    'Those of us who came of age with these songs will find it hard to be objective.',
 ]
 NOSTALGIA_TRAPS = [
     "The past tense of the narration is a clever touch.",
@@ -154,6 +172,8 @@ NOSTALGIA_TRAPS = [
     'The film is set in the sixties, in a small Ohio town.',
     'He remembers the code just in time.',
     "It's a period piece with modern dialogue.",
+    "The heist happens in 1974, but the film's concerns are entirely modern.",
+    'He spends the film trying to remember where he hid the money.',
 ]
 
 MUSIC = [
@@ -180,6 +200,9 @@ MUSIC = [
     "There's a terrific use of Bowie's 'Modern Love' as Greta runs down the street.",
     'The score is minimal, a few notes of piano and a lot of silence.',
     'The soundtrack of eighties synth-pop does a lot of heavy lifting.',
+    'The score, by Mica Levi, is a swarm of strings that never settles.',
+    'What sticks is the soundtrack: Motown, mostly, and a couple of surprising Bowie cuts.',
+    'The film is scored almost entirely with period jazz, which gives it a loose, improvised feel.',
 ]
 MUSIC_TRAPS = [
     "That news is music to my ears, says the landlord, rubbing his hands.",
@@ -227,6 +250,10 @@ LOOK = [
     'Emmanuel Lubezki uses natural light throughout, and the forest glows.',
     'The film is a visual marvel.',
     'The CGI looks cheap, especially in the climax.',
+    "Sean Bobbitt's cinematography keeps the faces in tight close-up, so we are never allowed to look away.",
+    'Nearly every shot is composed like a still life, with the characters tucked into the corners.',
+    "The film's world is all sodium-lit car parks and rain-slick tarmac.",
+    'The images have the hazy, sun-flared look of an old Polaroid.',
 ]
 LOOK_TRAPS = [
     "It looks like the studio lost its nerve in the edit.",
@@ -246,6 +273,8 @@ LOOK_TRAPS = [
     'It is a film about people who never quite see each other.',
     'The opening shot is fired from the rooftop.',
     'The camera crew follow the family for a year.',
+    'The story is told in flashback, which drains it of suspense.',
+    "She looks like she hasn't slept in a week, and the film makes sure we notice.",
 ]
 
 
