@@ -85,6 +85,14 @@ PERFORMANCES = [
     'Mulligan has rarely been better, and she has been very good indeed.',
     "Caine's delivery of the final monologue is a small miracle of understatement.",
     'As the father, Kyle Chandler is a model of decency under pressure.',
+    'Florence Pugh is simply astonishing here, raw and funny and frightened all at once.',
+    'Hopkins, at 83, has never been so exposed on screen.',
+    'Every member of the family is played with total conviction.',
+    "Without Anya Taylor-Joy's steely, watchful presence the whole thing would collapse.",
+    'Barry Keoghan, unsettling as ever, is a live wire.',
+    'I could watch Cate Blanchett read a phone book, and here she gets something far better.',
+    'The performers never oversell it, and that restraint is what makes it devastating.',
+    "Paul Mescal's quietly shattering work as the father is the reason to see it.",
 ]
 PERFORMANCES_TRAPS = [
     "The story plays out over a single weekend in a seaside town.",
@@ -116,6 +124,10 @@ PERFORMANCES_TRAPS = [
     'Then the police arrive, and everything Walter has built starts to fall apart.',
     'The script is the weak link, forever explaining what we can already see.',
     "Kate turns up at her sister's wedding drunk, and the evening goes downhill from there.",
+    'The mayor, played for laughs in the first act, becomes the villain of the second.',
+    'Alice is a brilliant surgeon whose marriage is falling apart.',
+    'The story turns on a bet between two brothers.',
+    'Every member of the family has a secret, and the film reveals them one by one.',
 ]
 
 NOSTALGIA = [
@@ -153,6 +165,10 @@ NOSTALGIA = [
     'This is the world our grandparents knew, and the film treats it with the tenderness of a family album.',
     "The film's heart belongs to another age, when men wore hats and trains ran on time.",
     'Those of us who came of age with these songs will find it hard to be objective.',
+    "It is steeped in a longing for the Ireland of the director's youth.",
+    'The film remembers a Los Angeles of drive-ins and orange groves that has long since been paved over.',
+    'Richard Linklater captures the lazy, aimless last day of school in 1976 with the fondness of someone who was there.',
+    "There's a rueful, backward-looking quality to the whole film, as if it knew these places were about to disappear.",
 ]
 NOSTALGIA_TRAPS = [
     "The past tense of the narration is a clever touch.",
@@ -174,6 +190,8 @@ NOSTALGIA_TRAPS = [
     "It's a period piece with modern dialogue.",
     "The heist happens in 1974, but the film's concerns are entirely modern.",
     'He spends the film trying to remember where he hid the money.',
+    "It's 1976, and the school year is ending.",
+    "The detective used to be married to the victim's sister.",
 ]
 
 MUSIC = [
@@ -203,6 +221,9 @@ MUSIC = [
     'The score, by Mica Levi, is a swarm of strings that never settles.',
     'What sticks is the soundtrack: Motown, mostly, and a couple of surprising Bowie cuts.',
     'The film is scored almost entirely with period jazz, which gives it a loose, improvised feel.',
+    "Ennio Morricone's music does half the work.",
+    "The film's best moments are wordless, carried by Ryuichi Sakamoto's piano.",
+    'The songs are diegetic, sung in kitchens and pubs, and all the better for it.',
 ]
 MUSIC_TRAPS = [
     "That news is music to my ears, says the landlord, rubbing his hands.",
@@ -217,6 +238,8 @@ MUSIC_TRAPS = [
     'The sound of the rain on the roof is the only thing you hear.',
     'He plays over the rules and wins anyway.',
     'She has a voice that could cut glass, and she uses it on her boss.',
+    'The scene plays out over a single take.',
+    'She sings her daughter to sleep every night.',
 ]
 
 LOOK = [
@@ -254,6 +277,11 @@ LOOK = [
     'Nearly every shot is composed like a still life, with the characters tucked into the corners.',
     "The film's world is all sodium-lit car parks and rain-slick tarmac.",
     'The images have the hazy, sun-flared look of an old Polaroid.',
+    'The photography by Robbie Ryan is all grainy textures and blown-out skies.',
+    'The film is framed in a narrow 4:3 that makes the rooms feel like cells.',
+    'Bright, flat lighting gives everything the look of a sitcom set.',
+    'Its images of the flooded town will stay with you.',
+    'The film is handsomely shot but oddly lifeless.',
 ]
 LOOK_TRAPS = [
     "It looks like the studio lost its nerve in the edit.",
@@ -275,6 +303,8 @@ LOOK_TRAPS = [
     'The camera crew follow the family for a year.',
     'The story is told in flashback, which drains it of suspense.',
     "She looks like she hasn't slept in a week, and the film makes sure we notice.",
+    'He shoots the intruder and runs.',
+    'The look on her face says everything.',
 ]
 
 
