@@ -40,10 +40,13 @@ def tags(text: str, film: str = "Some Film") -> list[set[str]]:
         ("the actor Robert De Niro is here; starring Paul Newman", [("Robert De", "Niro"), ("Paul", "Newman")]),
         ("Richard E. Grant plays Withnail.", [("Richard E.", "Grant")]),
         ("A film (Start the Revolution Without Me) in New York.", []),
+        ("Burt Lancaster as Swede and Ava Gardner as the girl.", [("Burt", "Lancaster"), ("Ava", "Gardner")]),
+        ("Joseph Cotten, as the hack writer Holly Martins, arrives.", [("Joseph", "Cotten")]),
+        ("I first saw Pump Up the Volume as a teenager.", []),
     ],
 )
 def test_cast_names_reads_how_reviews_name_actors(text: str, names: list[tuple[str, str]]) -> None:
-    """Parenthesised names, "X plays", "played by X", "starring X", "the actress X"; not titles."""
+    """Parenthesised names, "X plays", "played by X", "starring X", "the actress X", "X as Swede"; not titles."""
     assert list(cast_names(text)) == names
 
 
@@ -109,3 +112,13 @@ def test_ending_idioms_are_not_the_ending(text: str) -> None:
 def test_going_back_home_is_nostalgia() -> None:
     """ "desperate to recreate his life's crowning achievement … in his hometown" looks back."""
     assert "nostalgia" in tags("A man-child desperate to recreate his youth's glory in his hometown.")[0]
+
+
+def test_two_named_actors_side_by_side_are_performance_talk() -> None:
+    """Each actor of the review's cast named counts once (up to two): "Coburn was forty-five. Kristofferson was
+    thirty-seven." compares the actors; one name alone, with nothing about acting, is not enough."""
+    intro = "James Coburn plays Garrett. Kris Kristofferson plays Billy.\n\n"
+    both = tags(intro + "Coburn was forty-five. Kristofferson was thirty-seven. The gap shows.")
+    one = tags(intro + "Coburn rides into town on a grey horse, and the town watches him.")
+    assert "performances" in both[-1]
+    assert "performances" not in one[-1]

@@ -1,0 +1,395 @@
+"""Probe sentences per theme, written the way ordinary critics write (issue 28 item 1).
+
+Each generic theme gets sentences that must carry it and idiom traps that must not. They were written
+before the rules they test, in words none of the labelled sets uses, so they check that a rule reads a
+way of talking about the acting, the past, the music or the look, not one review's words. Every sentence
+is tagged as a passage of its own, of a film the rules have no section for.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from bot.corpus import load_themes, process_review
+from bot.corpus.themes_model import ThemeSet
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@cache
+def themes() -> ThemeSet:
+    return load_themes(ROOT / "data" / "themes.toml")
+
+
+def tagged(text: str, film: str = "The Long Field") -> set[str]:
+    """The themes of a one-passage review (all its passages' themes)."""
+    return {key for p in process_review(text, themes(), film, 2011) for key in p.themes}
+
+
+PERFORMANCES = [
+    "Olivia Colman is quietly devastating as a woman who has stopped expecting anything from anyone.",
+    "Ruth Negga gives the performance of her career, all stillness and sidelong glances.",
+    "Brendan Gleeson plays the priest with a weariness that never tips into self-pity.",
+    "Hoffman is superb as the cult leader, charming one minute and frightening the next.",
+    "The cast is uniformly excellent, but it is the children who break your heart.",
+    "Stellan Skarsgard, in a small turn as the father, says more with a shrug than most actors manage with a monologue.",
+    "Frances McDormand, never better, makes the mother's rage both funny and frightening.",
+    "It's a wonderfully lived-in ensemble, and nobody hogs the frame.",
+    "Kidman was never more convincing than she is here, as a mother coming apart by degrees.",
+    "Tilda Swinton's turn as the bureaucrat is a marvel of comic timing.",
+    "Dern overplays the villainy, mugging through scenes that needed a lighter touch.",
+    "As the younger brother, Paul Dano is heartbreaking.",
+    "Even the bit players feel like real people, which is a credit to the casting director.",
+    "Michael Shannon brings a coiled menace to the role that keeps every scene on edge.",
+    "Nobody else could have played Hal with such wounded dignity, and Broadbent knows it.",
+    "Watts underplays everything, and the effect is quietly shattering.",
+    "The supporting players are a joy, particularly Toni Collette as the exhausted neighbour.",
+    'Cate Blanchett does some of the finest work of her career here.',
+    'The always reliable Richard Jenkins makes the most of a thinly written father.',
+    'Gosling and Mulligan have an easy chemistry that the script never quite earns.',
+    'Saoirse Ronan holds the whole thing together with a performance of enormous poise.',
+    'Adam Driver, all coiled limbs and sudden gentleness, is a delight.',
+    "Huppert's face registers every humiliation without a flicker of self-pity.",
+    'It is the best screen acting I have seen this year.',
+    'Newcomer Lily James is a revelation as the doomed heiress.',
+    'The two leads spark off each other beautifully.',
+    'Jeff Bridges mumbles his way through the part with shambling charm.',
+    'Keaton has never been more likeable, or more sad.',
+    'Glenn Close chews through the role of the matriarch with relish.',
+    'Javier Bardem, with his terrible haircut, is terrifying.',
+    'Nobody in the cast puts a foot wrong.',
+    'Pacino and De Niro share only two scenes, and the film comes alive in both.',
+    'She is wonderful in it, funny and furious at once.',
+    'Rylance gives a masterclass in doing almost nothing.',
+    "Kristen Stewart's Diana is a nervy, brittle creation.",
+    'Denzel Washington is at his most ferocious here.',
+    "Viola Davis brings a volcanic intensity to every scene she's in.",
+    'The actors seem to be having a great time, and so do we.',
+    'Benedict Cumberbatch plays Turing as a man walled in by his own brilliance.',
+    'The young actors are uniformly natural, never stagey.',
+    'Laura Dern is a hoot as the divorce lawyer.',
+    'McConaughey lost forty pounds for the part, and it shows in every scene.',
+    'Both leads are miscast, and the film never recovers.',
+    'Joaquin Phoenix disappears into the role.',
+    "In a film full of big performances, it's the quiet one from Lesley Manville that lingers.",
+    'The performances are broad, pitched at the back row.',
+    'Day-Lewis is mesmerising.',
+    'What holds it together is Emily Watson. She does not so much act the part as live inside it, and when she finally breaks down in the kitchen, it is almost unbearable to watch.',
+    'Ian McKellen, twinkly and dangerous by turns, gets the best lines and knows exactly what to do with them.',
+    'Affleck, mumbling and hunched, gives Lee a grief so dense that it seems to bend the light around him.',
+    "There isn't a weak link in the cast, from the leads down to the tiniest speaking part.",
+    'Sutherland lends the old man a dry, flinty humour that keeps sentiment at bay.',
+    'Mulligan has rarely been better, and she has been very good indeed.',
+    "Caine's delivery of the final monologue is a small miracle of understatement.",
+    'As the father, Kyle Chandler is a model of decency under pressure.',
+    'Florence Pugh is simply astonishing here, raw and funny and frightened all at once.',
+    'Hopkins, at 83, has never been so exposed on screen.',
+    'Every member of the family is played with total conviction.',
+    "Without Anya Taylor-Joy's steely, watchful presence the whole thing would collapse.",
+    'Barry Keoghan, unsettling as ever, is a live wire.',
+    'I could watch Cate Blanchett read a phone book, and here she gets something far better.',
+    'The performers never oversell it, and that restraint is what makes it devastating.',
+    "Paul Mescal's quietly shattering work as the father is the reason to see it.",
+]
+PERFORMANCES_TRAPS = [
+    "The story plays out over a single weekend in a seaside town.",
+    "At the end of the day, the script simply has too little to say.",
+    "The picture is a muddle of half-finished ideas.",
+    "The plot turns on a stolen letter and a missed train.",
+    "The film plays like a rough draft of a better movie.",
+    "Politics plays a part in every decision the town council makes.",
+    "London is magnificent in the spring, and the film knows it.",
+    'The story plays out across three decades.',
+    'Politics plays a role in every decision.',
+    'The film turns on a single lie.',
+    'Nobody acts on the warning until it is too late.',
+    'The picture is a mess.',
+    'Jack, a retired cop, is brilliant at crosswords but hopeless with his daughter.',
+    'Tom is great at his job, until the day a client turns up dead.',
+    "The town's new sheriff, Walt Bragg, is a good man in a bad place.",
+    "When Eddie plays the tables in Vegas, he plays them with a gambler's arrogance.",
+    'Anna is a delight to her neighbours and a mystery to her husband.',
+    'Frank is perfect as a husband on paper, which is exactly the problem.',
+    'The film turns in circles for its last half hour.',
+    'Sarah works as a nurse and spends her nights caring for her father.',
+    'Mr. Kane is a powerful man, used to getting his way.',
+    'As the storm closes in, Martha is terrified.',
+    'Critics have cast the film as a comedy, but it is something stranger.',
+    'Her career is in ruins and her marriage is not much better.',
+    'Stone plays a small part in the story of the town.',
+    'Harriet, a widowed schoolteacher, is wonderful with the children and hopeless with her own son.',
+    'Then the police arrive, and everything Walter has built starts to fall apart.',
+    'The script is the weak link, forever explaining what we can already see.',
+    "Kate turns up at her sister's wedding drunk, and the evening goes downhill from there.",
+    'The mayor, played for laughs in the first act, becomes the villain of the second.',
+    'Alice is a brilliant surgeon whose marriage is falling apart.',
+    'The story turns on a bet between two brothers.',
+    'Every member of the family has a secret, and the film reveals them one by one.',
+]
+
+NOSTALGIA = [
+    "It is a film about a time when the whole street knew your name, and it aches for it.",
+    "They don't make them like this any more, and watching it you feel the loss.",
+    "The film is steeped in memories of a childhood spent on the beach at Margate.",
+    "Looking back on his own boyhood, the director finds more sorrow than sweetness.",
+    "The film evokes the fifties so lovingly that it becomes a lament for a world that has gone.",
+    "Anyone who grew up in the eighties will feel a pang of recognition at the video shop scenes.",
+    "It plays like a memory piece, the summers longer and the colours warmer than they ever were.",
+    "The film mourns a vanished England of seaside piers and brass bands.",
+    "There is a melancholy ache for the lost certainties of youth in every scene.",
+    "Watching it again after twenty years, I was a teenager once more.",
+    "It's an elegy for the small-town cinemas that used to dot the American midwest.",
+    "Her film remembers the Dublin of her girlhood with tenderness and no sentimentality.",
+    'For anyone who remembers Saturday matinees, the film is a warm bath of recollection.',
+    'It is a wistful look at the summer before everything changed.',
+    "The film longs for the Belfast of the director's childhood even as it counts the cost.",
+    'The period detail is lovingly done, but the film is sentimental about a past that was hard.',
+    'It made me miss the video rental shops of my youth.',
+    "It's a fond backward glance at a neighbourhood that no longer exists.",
+    "It's a film that remembers how it felt to be fifteen and bored in the suburbs.",
+    "Linklater's film is soaked in the golden light of a Texas summer long gone.",
+    "The film looks back at the miners' strike with anger and affection.",
+    'A glow of remembered happiness hangs over the early scenes.',
+    'The film is a time capsule of a New York that has since been gentrified out of existence.',
+    'It captures the innocence of a childhood before smartphones.',
+    "Spielberg's suburbia is viewed through the haze of memory.",
+    'This is a film for anyone who misses the multiplex blockbusters of their youth.',
+    'Belfast is seen through the eyes of a nine-year-old, in a soft-focus black and white that feels like memory itself.',
+    'The film yearns for the certainties of an older Hollywood.',
+    'Like the best coming-of-age films, it understands that the summer you are living through is already becoming a memory.',
+    'The film conjures the Dublin of 1985, with its dole queues and its pirate radio, so precisely that I could smell it.',
+    'It is hard to watch without a lump in the throat for the cinemas we have lost.',
+    'This is the world our grandparents knew, and the film treats it with the tenderness of a family album.',
+    "The film's heart belongs to another age, when men wore hats and trains ran on time.",
+    'Those of us who came of age with these songs will find it hard to be objective.',
+    "It is steeped in a longing for the Ireland of the director's youth.",
+    'The film remembers a Los Angeles of drive-ins and orange groves that has long since been paved over.',
+    'Richard Linklater captures the lazy, aimless last day of school in 1976 with the fondness of someone who was there.',
+    "There's a rueful, backward-looking quality to the whole film, as if it knew these places were about to disappear.",
+]
+NOSTALGIA_TRAPS = [
+    "The past tense of the narration is a clever touch.",
+    "He is a blast from the past for the detective, an old informer with a grudge.",
+    "For old times' sake, the brothers rob one last bank.",
+    "The plot moves at a brisk pace and never looks back.",
+    "The gun is in the drawer, where it has been all along.",
+    "Past the halfway mark, the film loses its grip.",
+    'He used to be a cop, and it shows.',
+    'The old man across the street watches everything.',
+    'Back at the farm, the harvest has failed.',
+    'Years later, she is a lawyer in Chicago.',
+    'In 1985, a young lawyer takes on the biggest case of her life.',
+    'The children find a dead body in the woods behind the school.',
+    'She used to work at the plant, before it closed.',
+    "Years later, the two brothers meet at their father's funeral.",
+    'The film is set in the sixties, in a small Ohio town.',
+    'He remembers the code just in time.',
+    "It's a period piece with modern dialogue.",
+    "The heist happens in 1974, but the film's concerns are entirely modern.",
+    'He spends the film trying to remember where he hid the money.',
+    "It's 1976, and the school year is ending.",
+    "The detective used to be married to the victim's sister.",
+]
+
+MUSIC = [
+    "Jonny Greenwood's score scrapes and swoons, unsettling every scene it touches.",
+    "The soundtrack is a wall of sixties soul that does half the storytelling.",
+    "A Bowie needle drop over the closing credits lands with a real jolt.",
+    "The composer keeps the strings low and insistent, like a held breath.",
+    "The songs are catchy enough, but none of them moves the story on.",
+    "The music swells whenever the film wants us to cry, and it gets tiresome.",
+    "Morricone's theme, all whistles and twanging guitar, is the film's real star.",
+    "The Velvet Underground's \"Heroin\" plays over the overdose scene, and it is almost too much.",
+    "Hildur Gudnadottir's cello-heavy score sounds like grief given a voice.",
+    'The needle drops are relentless, a jukebox of seventies hits.',
+    "The songs, written by the director's brother, are the best thing in it.",
+    'Every time the brass section blares, the film tells you how to feel.',
+    'A lone piano carries the final twenty minutes.',
+    'The soundtrack leans on Nick Drake, which is a cheat but an effective one.',
+    "Clint Mansell's pulsing electronic score keeps the tension high.",
+    'The film is wall-to-wall pop hits, and most of them land.',
+    'The musical numbers are staged with real wit.',
+    'Even the incidental music sounds like it was written with care.',
+    "Hans Zimmer's thunderous score leaves no room for silence.",
+    'The songs by Lin-Manuel Miranda are catchy but forgettable.',
+    "There's a terrific use of Bowie's 'Modern Love' as Greta runs down the street.",
+    'The score is minimal, a few notes of piano and a lot of silence.',
+    'The soundtrack of eighties synth-pop does a lot of heavy lifting.',
+    'The score, by Mica Levi, is a swarm of strings that never settles.',
+    'What sticks is the soundtrack: Motown, mostly, and a couple of surprising Bowie cuts.',
+    'The film is scored almost entirely with period jazz, which gives it a loose, improvised feel.',
+    "Ennio Morricone's music does half the work.",
+    "The film's best moments are wordless, carried by Ryuichi Sakamoto's piano.",
+    'The songs are diegetic, sung in kitchens and pubs, and all the better for it.',
+]
+MUSIC_TRAPS = [
+    "That news is music to my ears, says the landlord, rubbing his hands.",
+    "On that score, the film has nothing to add.",
+    "The brothers have an old score to settle with the sheriff.",
+    "The dialogue sounds like it was written by committee.",
+    "He faces the music at last when the police arrive.",
+    'The plot sounds ridiculous on paper.',
+    'He plays the fool to get close to the gang.',
+    'Their romance hits all the right notes.',
+    'The title is a pun, and the film plays on it.',
+    'The sound of the rain on the roof is the only thing you hear.',
+    'He plays over the rules and wins anyway.',
+    'She has a voice that could cut glass, and she uses it on her boss.',
+    'The scene plays out over a single take.',
+    'She sings her daughter to sleep every night.',
+]
+
+LOOK = [
+    "Roger Deakins shoots the prairie in long, patient takes that make the sky a character.",
+    "The cinematography is all smeared neon and wet tarmac.",
+    "Every frame looks like a Hopper painting, lonely and lit from the side.",
+    "The production design crams each room with the clutter of a life.",
+    "Visually, the film is a feast, all ochres and deep greens.",
+    "The camera hovers at a child's eye level, so the adults are mostly knees and voices.",
+    "Lubezki's camera prowls the battlefield in one unbroken take.",
+    "The compositions are so precise that the actors sometimes look like furniture.",
+    "The lighting is harsh and fluorescent, and nobody looks good under it.",
+    "The opening shot, a slow push through fog towards a lit window, sets the tone.",
+    "Shot on grainy 16mm, the film has the texture of an old home movie.",
+    "The colour drains out of the film as the marriage sours, until everything is grey.",
+    "Greig Fraser's photography turns the desert into an abstract of ochre and shadow.",
+    'Each image is composed like a Vermeer, lit by a single window.',
+    'The film was shot in Academy ratio, which boxes the characters in.',
+    'The palette is all bruised purples and sodium orange.',
+    'The camera barely moves, and when it does, it matters.',
+    'Handsomely mounted and beautifully lit, it is never less than easy on the eye.',
+    'The widescreen frame is used to isolate her against empty streets.',
+    'The cinematographer lights every interior like a Rembrandt.',
+    'It is a beautiful-looking film, all mist and long shadows.',
+    'Shot mostly at magic hour, the film glows.',
+    'The framing is boxy and claustrophobic, as if the walls were closing in.',
+    "Hoyte van Hoytema's images have a grainy, tactile beauty.",
+    'The film is shot in a washed-out palette of greys and browns.',
+    "Wes Anderson's symmetrical compositions are as fussy as ever.",
+    "The night scenes are so dark you can barely see what's happening.",
+    'Emmanuel Lubezki uses natural light throughout, and the forest glows.',
+    'The film is a visual marvel.',
+    'The CGI looks cheap, especially in the climax.',
+    "Sean Bobbitt's cinematography keeps the faces in tight close-up, so we are never allowed to look away.",
+    'Nearly every shot is composed like a still life, with the characters tucked into the corners.',
+    "The film's world is all sodium-lit car parks and rain-slick tarmac.",
+    'The images have the hazy, sun-flared look of an old Polaroid.',
+    'The photography by Robbie Ryan is all grainy textures and blown-out skies.',
+    'The film is framed in a narrow 4:3 that makes the rooms feel like cells.',
+    'Bright, flat lighting gives everything the look of a sitcom set.',
+    'Its images of the flooded town will stay with you.',
+    'The film is handsomely shot but oddly lifeless.',
+]
+LOOK_TRAPS = [
+    "It looks like the studio lost its nerve in the edit.",
+    "He takes one last shot at the title before retiring.",
+    "The heist is a long shot, and everyone in the crew knows it.",
+    "She is shot dead in the second reel.",
+    "In light of the recent scandal, the film's timing is unfortunate.",
+    "The picture is far too long for what it has to say.",
+    'It looks like a TV movie.',
+    'He looks back at the house one last time.',
+    'She sees the light at last and leaves him.',
+    'He gets a shot at redemption.',
+    'He looks at her for a long moment and then leaves.',
+    'The script frames the story as a confession.',
+    'There is a lot of colour in the supporting characters.',
+    'The frame-up is clumsy and the detective sees through it at once.',
+    'It is a film about people who never quite see each other.',
+    'The opening shot is fired from the rooftop.',
+    'The camera crew follow the family for a year.',
+    'The story is told in flashback, which drains it of suspense.',
+    "She looks like she hasn't slept in a week, and the film makes sure we notice.",
+    'He shoots the intruder and runs.',
+    'The look on her face says everything.',
+]
+
+
+# Plot summary: characters' names with judgements of the character, not of an actor.
+STORY = [
+    'Ray is brilliant with engines and useless with people, which is why his wife leaves him.',
+    'Helen, who runs the bakery, is a powerful presence in the village and knows it.',
+    'Danny plays the piano in a hotel bar, and every night the same woman asks for the same song.',
+    'Marcus is excellent at lying, and the first half hour is a catalogue of his cons.',
+    'The boy is terrified of his father, and with good reason.',
+    'After the accident, Claire is wasted on painkillers most of the day.',
+    'Joe Kowalski is a decent man in a town that has stopped rewarding decency.',
+    'Ellen plays along with the kidnappers until she finds a way out.',
+    'Tom Ripley is charming, and that is the most frightening thing about him.',
+    'Nina, a ballerina, is desperate to dance the lead in Swan Lake.',
+    'The lead detective, Morse, is convinced the husband did it.',
+    "The gang's leader, Vic, has a voice like gravel and a temper to match.",
+    'The script gives each of the three sisters a secret and a reason to keep it.',
+    "Anna's role in the conspiracy is revealed in the second act.",
+    "The film's politics play a part in how you will feel about the ending.",
+    'Sam is in every scene, and the film never lets him rest.',
+    'It is a film about actors, and about the lies they tell offstage.',
+    'Grace, a young widow, is fine until her brother-in-law moves in.',
+    'The first act is strong; the second is a mess.',
+    'Bill is great at his job and terrible at everything else.',
+]
+
+
+@pytest.mark.parametrize("text", PERFORMANCES)
+def test_performance_talk_is_performances(text: str) -> None:
+    assert "performances" in tagged(text)
+
+
+@pytest.mark.parametrize("text", PERFORMANCES_TRAPS)
+def test_performance_idioms_are_not_performances(text: str) -> None:
+    assert "performances" not in tagged(text)
+
+
+@pytest.mark.parametrize("text", NOSTALGIA)
+def test_longing_for_the_past_is_nostalgia(text: str) -> None:
+    assert "nostalgia" in tagged(text)
+
+
+@pytest.mark.parametrize("text", NOSTALGIA_TRAPS)
+def test_past_idioms_are_not_nostalgia(text: str) -> None:
+    assert "nostalgia" not in tagged(text)
+
+
+@pytest.mark.parametrize("text", MUSIC)
+def test_music_talk_is_music(text: str) -> None:
+    assert "music" in tagged(text)
+
+
+@pytest.mark.parametrize("text", MUSIC_TRAPS)
+def test_music_idioms_are_not_music(text: str) -> None:
+    assert "music" not in tagged(text)
+
+
+@pytest.mark.parametrize("text", LOOK)
+def test_look_talk_is_the_look(text: str) -> None:
+    assert "look" in tagged(text)
+
+
+@pytest.mark.parametrize("text", LOOK_TRAPS)
+def test_look_idioms_are_not_the_look(text: str) -> None:
+    assert "look" not in tagged(text)
+
+
+@pytest.mark.parametrize("text", STORY)
+def test_plot_summary_is_not_performances(text: str) -> None:
+    assert "performances" not in tagged(text)
+
+
+def test_a_single_name_judged_needs_the_review_to_name_the_actor() -> None:
+    """ "Streep, as ever, is impeccable" could be said of a character; once the review has named Meryl Streep
+    as cast, it is about her acting."""
+    judged = "Streep, as ever, is impeccable, and the film rests on her shoulders."
+    assert "performances" not in tagged(judged)
+    review = "A music teacher (Meryl Streep) takes on a class in Harlem.\n\n" + judged
+    assert [("performances" in p.themes) for p in process_review(review, themes(), "Music of the Heart", 1999)][-1]
+
+
+def test_readme_maps_every_generic_theme() -> None:
+    """bot/corpus/README.md's theme map has a row for every generic theme but the ending, and names this file."""
+    readme = (ROOT / "bot" / "corpus" / "README.md").read_text(encoding="utf-8")
+    generic = [key for key, theme in themes().items() if theme.film is None and key != "ending"]
+    assert generic and all(f"| `{key}` |" in readme for key in generic)
+    assert "test_theme_probes.py" in readme
