@@ -86,8 +86,12 @@ class SpoilerScores:
 
 @cache
 def evaluate(name: str) -> SpoilerScores:
+    return score_spoilers(*SETS[name])
+
+
+def score_spoilers(labels_path: Path, texts_path: Path) -> SpoilerScores:
+    """Score one set: its labels file and its texts file."""
     scores = SpoilerScores()
-    labels_path, texts_path = SETS[name]
     labels = json.loads(labels_path.read_text(encoding="utf-8"))["reviews"]
     texts = read_texts(texts_path)
     for key, paragraphs in labels.items():

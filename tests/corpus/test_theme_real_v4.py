@@ -48,8 +48,12 @@ MAX_TRAPS = {"tune": 1, "blind": 0}
 
 @cache
 def evaluate(name: str) -> Scores:
+    return score_themes(*SETS[name])
+
+
+def score_themes(labels_path: Path, texts_path: Path) -> Scores:
+    """Score one set: its labels file and its texts file."""
     scores = Scores()
-    labels_path, texts_path = SETS[name]
     labels = json.loads(labels_path.read_text(encoding="utf-8"))["reviews"]
     texts = read_texts(texts_path)
     for key, paragraphs in labels.items():

@@ -1,0 +1,66 @@
+"""Set v5: real reviews of 12 films, labelled by hand before any run by a helper who never saw the rules.
+
+Both goals on one blind set (issues 25 and 28): ending-revealing sentences inside spoiler passages (goal
+>= 95 %), and themes per paragraph (ending, nostalgia, performances recall >= 0.75 at precision >= 0.85; idiom
+traps <= 1 in 14; music and look reported). Labels: data/real_heldout_v5.json; sources, counts and method:
+data/real_heldout_v5.md. Scored ONCE, after the session-7 tuning landed (commit a743b9e); the figures of that run are the floors below
+and are in data/real_heldout_v5.md. Retired into tuning after that run, like every set before it.
+The texts are third-party and not committed: FILMBOT_REAL_HELDOUT_V5 (default
+/work/wt/corpus-heldout/real_v5.md); the tests skip without them.
+
+Run for the tables: python -m tests.corpus.test_real_heldout_v5
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.corpus.test_real_heldout import DATA
+from tests.corpus.test_real_heldout_v4 import score_spoilers
+from tests.corpus.test_theme_real_v4 import score_themes
+
+LABELS = DATA / "real_heldout_v5.json"
+TEXTS = Path(os.environ.get("FILMBOT_REAL_HELDOUT_V5", "/work/wt/corpus-heldout/real_v5.md"))
+needs_texts = pytest.mark.skipif(not TEXTS.exists(), reason=f"review texts of set v5 not here ({TEXTS})")
+
+
+# The one blind run (commit a743b9e, session 7), now the floors: a change that drops below fails. Spoiler
+# recall 39/51 = 0.76 (goal 0.95: missed), harmless sentences hidden 176/406 = 0.43 (two of the twelve pieces
+# are alternate-ending essays whose every paragraph retells an ending). Themes: see data/real_heldout_v5.md.
+FLOOR_RECALL = 0.76
+CEILING_HIDDEN = 0.43
+FLOOR_THEME_RECALL = {"ending": 0.46, "look": 0.50}
+
+
+def test_v5_labels() -> None:
+    """12 reviews of 12 films, 136 paragraphs, 51 ending-revealing sentences, labelled before any run."""
+    reviews = json.loads(LABELS.read_text(encoding="utf-8"))["reviews"]
+    assert len(reviews) == 12
+    assert sum(len(paragraphs) for paragraphs in reviews.values()) == 136
+    assert sum(len(p.get("ending", [])) for paragraphs in reviews.values() for p in paragraphs) == 51
+
+
+if __name__ == "__main__":
+    spoilers = score_spoilers(LABELS, TEXTS)
+    print(spoilers.table("\n## set v5 (blind): spoilers"))
+    print("\n".join(["SHOWN " + s for s in spoilers.shown] + ["HIDDEN " + s for s in spoilers.hidden]))
+    found = score_themes(LABELS, TEXTS)
+    print(found.table("\n## set v5 (blind): themes"))
+    print("\n".join(found.errors + found.traps_tagged))
+
+
+@needs_texts
+def test_v5_spoiler_floors() -> None:
+    scores = score_spoilers(LABELS, TEXTS)
+    assert scores.recall() >= FLOOR_RECALL, scores.shown
+    assert scores.hidden_share() <= CEILING_HIDDEN, scores.hidden
+
+
+@needs_texts
+def test_v5_theme_floors() -> None:
+    found = score_themes(LABELS, TEXTS)
+    assert all(found.recall(key) >= floor for key, floor in FLOOR_THEME_RECALL.items()), found.errors
