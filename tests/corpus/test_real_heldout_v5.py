@@ -32,7 +32,7 @@ needs_texts = pytest.mark.skipif(not TEXTS.exists(), reason=f"review texts of se
 # recall 39/51 = 0.76 (goal 0.95: missed), harmless sentences hidden 176/406 = 0.43 (two of the twelve pieces
 # are alternate-ending essays whose every paragraph retells an ending). Themes: see data/real_heldout_v5.md.
 FLOOR_RECALL = 0.76
-CEILING_HIDDEN = 0.43
+CEILING_HIDDEN = 0.44  # 0.434 measured
 FLOOR_THEME_RECALL = {"ending": 0.46, "look": 0.50}
 
 
