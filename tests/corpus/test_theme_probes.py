@@ -415,6 +415,10 @@ CAST_LIST_TRAPS = [
     "The cast continued...",
     "The players of the home side took the field to a roar from the crowd.",
     "She was 15 minutes late to the screening and missed the opening credits.",
+    "Stage Fright - the best of the late British films, perfectly paced and very funny.",
+    "Final Destination - not the best film of the decade, but a star-studded riot.",
+    "Santa Fe was charming, and the festival even better.",
+    "Stage Fright was perfectly paced, and the theatre chase is a joy.",
 ]
 LOOK_CLOSE_READING = [
     "The camerawork keeps the sisters apart, each in her own doorway.",
@@ -457,6 +461,16 @@ def test_past_selves_are_nostalgia(text: str) -> None:
 @pytest.mark.parametrize("text", MUSIC_NAME_TRAPS)
 def test_a_person_called_song_is_not_music(text: str) -> None:
     assert "music" not in tagged(text)
+
+
+@pytest.mark.parametrize(
+    ("film", "text"),
+    [("Rear Window", "Rear Window was superb, and it still holds up."),
+     ("Stage Fright", "Stage Fright was simply wonderful, from the first scene to the last.")],
+)
+def test_the_films_own_title_judged_is_not_an_actor(film: str, text: str) -> None:
+    """A two-word title reads like an actor's full name; in a review of that film it is the film."""
+    assert "performances" not in tagged(text, film)
 
 
 def test_a_cast_list_opener_is_a_passage_not_a_heading() -> None:
