@@ -64,6 +64,10 @@ _DISCLAIMER = re.compile(
 )
 _DISCLAIMER_TOPIC = re.compile(r"spoiler|affiliate link", re.IGNORECASE)
 _MAX_HEADING_WORDS = 15
+# A short line that ends a sentence inside it and opens a list with a colon is prose, not a heading: "The
+# cast! Every single one of them was perfect:". An IMDb-style title ("Had potential. But a lazy ending") has
+# no colon and stays a heading; "Mr. Smith Goes…" is caught as title case; "Dr." has two letters.
+_LIST_OPENER = re.compile(r"(?:[!?]|(?<=[a-z]{3})\.)\s+[A-Z][a-z][^:]*:$")
 
 
 # A review's own spoiler warning: everything after it is spoiler until the review says it is over.
@@ -234,7 +238,7 @@ def is_boilerplate(line: str) -> bool:
         return True
     if len(words) == 1 and not _TERMINAL_END.search(line):  # slugs, file names, a bare studio name
         return True  # (Chinese/Japanese prose has no spaces, but it does end in 。！？)
-    if short and not _TERMINAL_END.search(line):  # heading or caption
+    if short and not _TERMINAL_END.search(line) and not _LIST_OPENER.search(line):  # heading or caption
         return True
     return short and len(words) <= 12 and _is_title_case(words)
 

@@ -119,11 +119,13 @@ def _any_phrase(patterns: tuple[tuple[re.Pattern[str], float], ...]) -> re.Patte
 @lru_cache(maxsize=4096)
 def _title_baits(title: str, theme: Theme) -> re.Pattern[str] | None:
     """The film's title as a pattern when the title itself would count for the theme (a film called
-    *Nostalgia*, *The End*, *Last Night in Soho*), else None."""
+    *Nostalgia*, *The End*, *Last Night in Soho*), else None. For a theme that weighs actors' names, always:
+    a title is two capitalised words as often as an actor is ("Rear Window was superb" is the film)."""
     anchor = title_anchor(title)
     if anchor is None or not theme.patterns:
         return None
-    baits = theme.cued(title) or _any_phrase(theme.patterns).search(fold_quotes(title)) is not None
+    baits = (theme.cast_weight > 0 or theme.cued(title)
+             or _any_phrase(theme.patterns).search(fold_quotes(title)) is not None)
     return anchor if baits else None
 
 

@@ -393,3 +393,90 @@ def test_readme_maps_every_generic_theme() -> None:
     generic = [key for key, theme in themes().items() if theme.film is None and key != "ending"]
     assert generic and all(f"| `{key}` |" in readme for key in generic)
     assert "test_theme_probes.py" in readme
+
+
+# --- round 2 (issue 28 item 1, after set v5): a critic's cast list of short judgement lines, the camera in a close
+# reading, the characters' past selves. Written in words set v5 does not use.
+CAST_LIST = [
+    "Toni Collette was superb, and played it straight down the line until the last reel.",
+    "Bill Nighy - stealing every scene he wanders into, as ever.",
+    "Emma Thompson: the best thing in it by a mile.",
+    "Kenneth Branagh was suitably pompous.",
+    "Dev Patel plays Jamal beautifully, never asking for our pity.",
+    "Everyone in it was perfect! The whole cast deserved a prize:",
+    "The two leads played it to perfection, especially in the quarrel on the stairs.",
+    "It is written and acted with a tenderness that never curdles.",
+    "Most of the story is told through her facial expressions rather than her lines.",
+]
+CAST_LIST_TRAPS = [
+    "Tom Ripley is charming, and that is the most frightening thing about him.",
+    "Buenos Aires was lovely in the spring, the critic adds, but the festival was a mess.",
+    "The band played it perfectly, note for note, the night we saw them.",
+    "The cast continued...",
+    "The players of the home side took the field to a roar from the crowd.",
+    "She was 15 minutes late to the screening and missed the opening credits.",
+    "Stage Fright - the best of the late British films, perfectly paced and very funny.",
+    "Final Destination - not the best film of the decade, but a star-studded riot.",
+    "Santa Fe was charming, and the festival even better.",
+    "Stage Fright was perfectly paced, and the theatre chase is a joy.",
+]
+LOOK_CLOSE_READING = [
+    "The camerawork keeps the sisters apart, each in her own doorway.",
+    "The camera cuts to a tight frame of his hands, and we know before he does.",
+    "When the stranger steps into the frame, the room seems to shrink.",
+    "Both men are held in a single frame for the whole argument, and neither can leave it.",
+]
+NOSTALGIA_PAST_SELVES = [
+    "He is still in love with a teenage version of her, and the film knows it.",
+    "Watching her bury her childhood dreams one by one is the saddest thing in the film.",
+    "We remember watching it on a rented tape every Christmas, and it still works.",
+    "The reunion is an idealized memory of a summer that never quite happened.",
+]
+MUSIC_NAME_TRAPS = [
+    "Writer-director Kogonada and producer Celine Song both came up through the same workshop.",
+    "The direction by Celine Song is patient and sure.",
+]
+
+
+@pytest.mark.parametrize("text", CAST_LIST)
+def test_cast_list_lines_are_performances(text: str) -> None:
+    assert "performances" in tagged(text)
+
+
+@pytest.mark.parametrize("text", CAST_LIST_TRAPS)
+def test_cast_list_traps_are_not_performances_nor_nostalgia(text: str) -> None:
+    assert not {"performances", "nostalgia"} & tagged(text)
+
+
+@pytest.mark.parametrize("text", LOOK_CLOSE_READING)
+def test_camera_in_a_close_reading_is_the_look(text: str) -> None:
+    assert "look" in tagged(text)
+
+
+@pytest.mark.parametrize("text", NOSTALGIA_PAST_SELVES)
+def test_past_selves_are_nostalgia(text: str) -> None:
+    assert "nostalgia" in tagged(text)
+
+
+@pytest.mark.parametrize("text", MUSIC_NAME_TRAPS)
+def test_a_person_called_song_is_not_music(text: str) -> None:
+    assert "music" not in tagged(text)
+
+
+@pytest.mark.parametrize(
+    ("film", "text"),
+    [("Rear Window", "Rear Window was superb, and it still holds up."),
+     ("Stage Fright", "Stage Fright was simply wonderful, from the first scene to the last.")],
+)
+def test_the_films_own_title_judged_is_not_an_actor(film: str, text: str) -> None:
+    """A two-word title reads like an actor's full name; in a review of that film it is the film."""
+    assert "performances" not in tagged(text, film)
+
+
+def test_a_cast_list_opener_is_a_passage_not_a_heading() -> None:
+    """A short line ending in a colon after a sentence of its own opens a list: it is prose and gets its themes
+    (a paragraph dropped as a heading gets none). A bare title-like line stays a heading."""
+    review = "The cast! Every single one of them was perfect:\n\nMy Favourite Scenes\n\nHad potential. But a lazy ending"
+    passages = process_review(review, themes(), "The Long Field", 2011)
+    assert [p.text for p in passages] == ["The cast! Every single one of them was perfect:"]
+    assert "performances" in passages[0].themes
