@@ -104,7 +104,7 @@ _REVEAL = re.compile(
     r"|\b(?:discover|uncover|learn|find out|finds out|found out|unravel|figure out|work out)(?:s|ed|ing)? "
     r"(?:the truth|who (?:really|killed|was|is)|what really|the (?:role|identity|secret|real|true)\b)"
     # How it comes out for the characters: caught, convicted, gets away with it, goes to prison.
-    r"|\b(?:is|are|was|were|gets?|got|be|being) (?:finally |eventually |ultimately |later )?(?:arrested|caught(?! up| in)|"
+    r"|\b(?:is|are|was|were|gets?|got|getting|be|being) (?:finally |eventually |ultimately |later )?(?:arrested|caught(?! up| in)|"
     r"captured(?! (?:by|on) (?:the )?(?:camera|film|lens))|exposed|convicted|cleared|pardoned|exonerated|freed|acquitted|hanged|jailed|imprisoned|rescued|redeemed|punished|avenged)\b"
     r"|\bgo(?:es)? (?:free|to (?:jail|prison))\b|\bgets? away with\b|\bescapes? (?:unpunished|justice)\b"
     r"|\b(?:we|the audience) (?:last|finally) see\b|\bthe last (?:we see|time we see)\b"
@@ -139,6 +139,12 @@ _REVEAL = re.compile(
     r"|\b(?:ultimately|eventually|in the end),? (?!(?:the |this |it )?(?:film|movie|picture|story|it|this|that|there)\b)"
     r"(?:the |his |her |their )?[a-z]+ (?!is\b|was\b|has\b|does\b|seems\b|feels\b|remains\b|looks\b)[a-z]+s\b"
     r"|(?<!end )\bcredits roll\b|\bcuts? to black\b|\bfades? (?:to black|out)\b"
+    # The climax retold: "the Shredder always defeats them", "they attack once again and defeat him", "a
+    # dying man", "instead of Julia surviving", "gets to stay partners", "while Julia moves on".
+    r"|\b(?:defeats?|defeated|defeating|overpowers?|overpowered|vanquish(?:es|ed)?|outwits?|outwitted) (?:him|her|them|"
+    r"it|the [a-z]+|(?-i:[A-Z][a-z]+))\b|\b(?:is|was|are|were|lies|lay) dying\b|(?-i:\b[A-Z][a-z]+) surviv(?:ing|al)\b"
+    r"|\bgets? to (?:stay|keep|live|go home|be together|walk free|leave)\b"
+    r"|(?<!\bfilm )(?<!\bstory )(?<!\bplot )(?<!\bmovie )(?<!\bit )(?<!\bwe )(?<!\bI )(?<!\bone )(?-i:\b[A-Z][a-z]+|\b[Hh]e|\b[Ss]he) moves on\b"
     r"|\b(?:ends|ended|ending) (?:with|on|by)\b|\b(?:ends|ended) (?:in|as) (?!(?:a|an|the) (?:draw|tie)\b)\w+",
     re.IGNORECASE,
 )
