@@ -183,6 +183,21 @@ _ASIDE = re.compile(
     r"|\bI\b|^(?:(?:Yet|But|Still|And) )?(?:[Ii]t|[Tt]his) (?:is|was)\b",
     re.IGNORECASE,
 )
+# Endings in general, no plot: "Endings can be ambiguous", "we remember the endings", "our thirst for a satisfying
+# ending", "twists are a cheap trick". A passage whose only ending words are these talks about endings, not this
+# film's: it is shown (unless a warning or a heading zone covers it, or it follows a retelling).
+_GENERIC_ENDING = re.compile(
+    r"(?<!\bthe )(?<!\bits )(?<!\bhis )(?<!\bher )(?<!\btheir )(?<!\bfilm['’]s )(?<!\bmovie['’]s )(?<!\bthese )"
+    r"(?<!\bboth )\b(?:endings|twists|climaxes|finales)\b"
+    r"|\b(?:for|need|needs|want|wants|crave|craves|about|like) an? (?:[\w-]+ ){0,2}(?:ending|twist|climax|finale)\b",
+    re.IGNORECASE,
+)
+# What, left over, still points at this film's end: any ending word at all.
+_ENDING_WORD = re.compile(
+    r"\b(?:end|ends|ended|ending|endings|final\w*|last|climax\w*|closing|closes|close|conclu\w+|resol\w+|epilogue|coda|"
+    r"twists?|reveal\w*|outcome)\b",
+    re.IGNORECASE,
+)
 _SENTENCES = re.compile(r"(?<=[.!?])[’”'\")\]]?\s+(?=[A-Z‘“'\"])")
 # The plot's next turn, told as a sequence ("But then…", "Later…", "Eventually…"): when the very next passage
 # reveals the outcome, this one leads into it.
@@ -194,6 +209,14 @@ _RETELLING = re.compile(
     r"(?:\b(?:[Hh]e|[Ss]he|who)|\b(?!(?:The|This|That|These|Those|Its?|In|As|An?|But|And|Or|So|If|When|While|What|"
     r"There|Here|One|All|Each|Both)\b)[A-Z][a-z]{2,20}) (?!is\b|was\b|has\b|does\b|seems\b)[a-z]{2,20}s\b"
 )
+
+
+def _general_talk(text: str) -> bool:
+    """It talks about endings in general ("Endings can be ambiguous"): no other ending word, no reveal."""
+    if not _GENERIC_ENDING.search(text):
+        return False
+    rest = _GENERIC_ENDING.sub(" ", text)
+    return not (_ENDING_WORD.search(rest) or _REVEAL.search(rest))
 
 
 def spoiler_reasons(
@@ -222,8 +245,11 @@ def spoiler_reasons(
             if reasons and paragraphs[len(reasons) - 1] != paragraph and reasons[-1] in _SPILLS and not aside(text):
                 spoiling, left = paragraph, _CARRY  # the retelling ran to the paragraph's end: it goes on
         reason: SpoilerReason | None = None
+        general = _general_talk(text)
         if zone:
             reason = SpoilerReason.AFTER_WARNING
+        elif general:
+            pass
         elif tagged:
             reason = SpoilerReason.ENDING_THEME
         elif _REVEAL.search(text):
