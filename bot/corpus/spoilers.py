@@ -36,7 +36,7 @@ _REVEAL = re.compile(
     r"realiz(?:es|ed) (?:that )?(?:he|she|they|it) (?:was|were|is|are|had|has)|"
     r"(?:is|was) (?:his|her|their) (?:real |true |long-lost )?(?:father|mother|son|daughter|brother|sister|twin))\b"
     r"|\b(?:ends? up|ended up) (?:with|together|alone|married|dead|back|in|as|on)\b|\bget(?:s)? together\b"
-    r"|\bmarr(?:ies|ied) (?!into)|\breunit(?:e|es|ed|ing)\b|\bwalks? (?:away|out)\b|\bleaves (?:him|her|them) "
+    r"|\bmarr(?:ies|ied) (?!into)|\breunit(?:e|es|ed|ing)\b|(?<!\bI )(?<!\bwe )\bwalks? (?:away|out)\b|\bleaves (?:him|her|them) "
     r"(?:for|behind)\b|\b(?:breaks?|split) up\b|\bquits\b"
     r"|\b(?:finally|eventually|at last) (?:[a-z]+s|got|was|were|did|came|went|found|made|killed)\b"
     # A fate told outright: "does not die", "meets her fate", "he's doomed", "stabs to death", "a dead man walking".
@@ -80,7 +80,7 @@ _REVEAL = re.compile(
     r"|\bchooses? to (?:stay|leave|die|return|go|remain|forgive|let|give)\b|\bgets? out(?=[;,.]| alive\b)"
     r"|\bfor good\b(?! (?:reason|measure|cause)\b)|\bends it\b|\bgo(?:es)? (?:their|his|her) separate ways\b"
     r"|\bpart(?:s|ed)? ways\b|\bone (?:last|final) time\b"
-    r"|\bthe trap (?:closes|has closed|shuts|springs)\b|\bsuffice (?:it )?to say\b|\bfrom the end\b"
+    r"|\bthe trap (?:closes|has closed|shuts|springs)\b|\bsuffice (?:it )?to say\b(?!,? (?:I|we)\b)|\bfrom the end\b"
     r"|\b(?:falls?|fell|plunges?|plunged|tumbles?|tumbled|jumps?|jumped|leaps?|leapt) (?:from|off|to (?:his|her|their) "
     r"death)\b(?! grace)"
     # The surprise owned up to: "I was not ready for the part where…", "nothing prepares you for", "saw it coming".
@@ -230,6 +230,9 @@ def spoiler_reasons(
     naming it by its title is the critic's talk about the film).
     """
     title = film.casefold() if film and len(film) >= 3 else None
+    # A title with an ending word in it ("I'm Thinking of Ending Things", "The Last Picture Show") is no ending
+    # talk: the rules read the passage without it, and its theme tag counts only if an ending word is left.
+    masked = re.compile(re.escape(film), re.IGNORECASE) if film and title and _ENDING_WORD.search(film) else None
 
     def aside(text: str) -> bool:
         """It opens on the film as a film (its making, its cast, its title) or on the critic's own voice."""
@@ -240,6 +243,9 @@ def spoiler_reasons(
     spoiling: int | None = None  # the paragraph whose ending talk or reveal has begun
     left = 0  # passages the retelling still covers
     for text, paragraph, zone, tagged in zip(texts, paragraphs, zones, ending_tagged, strict=True):
+        if masked and masked.search(text):
+            text = masked.sub("the film", text)
+            tagged = tagged and bool(_ENDING_WORD.search(text))
         if spoiling != paragraph:
             spoiling, left = None, 0
             if reasons and paragraphs[len(reasons) - 1] != paragraph and reasons[-1] in _SPILLS and not aside(text):
