@@ -133,11 +133,11 @@ _JUNK = re.compile(
 # A reader's call to comment: "Leave a comment and let me know!", "What are your thoughts on this…?"; the
 # questions to the reader around it ("Is this something you'd prefer?") go with it. Never a passage.
 _READER_CALL = re.compile(
-    r"\bleave (?:a|your) comments?\b|\b(?:in|to) the comments\b|\blet (?:me|us) know\b(?! (?:that|if the)\b)"
+    r"\bleave (?:a|your) comments?\b|\b(?:in|to) the comments\b|(?<!\bto )\blet (?:me|us) know(?: (?:what you think|your thoughts|in the comments|below|down below))?\W{0,3}$"
     r"|^(?:(?:so|and|now|or),? )?what (?:are|were) your thoughts\b|^(?:(?:so|and|now|or),? )?what do you (?:all )?think\b",
     re.IGNORECASE,
 )
-_TO_READER = re.compile(r"\b(?:you|your|you['’][a-z]{1,2})\b[^?]*\?[’”'\")]*$", re.IGNORECASE)
+_TO_READER = re.compile(r"\byou", re.IGNORECASE)
 _RATING = re.compile(r"[★☆✩✪⭐]|\b\d{1,2}(?:\.\d)? ?(?:/|out of) ?(?:4|5|10|100)\b", re.IGNORECASE)
 _MAX_JUNK_WORDS = 30
 _MAX_RATING_WORDS = 8
@@ -198,7 +198,8 @@ def _split_meta(line: str, zone: bool, hints: tuple[str, ...]) -> tuple[list[Par
     kept: list[str] = []
     call = bool(_READER_CALL.search(line))  # the reader's questions around a call to comment go with it
     for sentence in split_sentences(line):
-        if call and _TO_READER.search(sentence) and len(sentence.split()) <= _MAX_JUNK_WORDS:
+        if (call and sentence.rstrip("’”'\")").endswith("?") and len(sentence.split()) <= _MAX_JUNK_WORDS
+                and _TO_READER.search(sentence)):
             continue
         prefix = _WARNING_PREFIX.match(sentence)
         if prefix and len(sentence) - prefix.end() >= _MIN_AFTER_PREFIX:  # "Spoiler warning: Scottie drags…"
