@@ -286,7 +286,7 @@ def test_spoiler_reveal_at_a_paragraph_end_spills_into_the_next_one() -> None:
 def test_spoiler_paragraph_carries_one_passage_then_the_critic_aside_shows() -> None:
     """After a reveal the next passage is hidden; an aside about the making after it is shown again."""
     text = ("Muriel storms away from the house in a rage, and Anne dies of tuberculosis soon afterwards in the grey "
-            "house on the cliff where the sisters grew up together. Muriel is left alone in the bedroom upstairs, and "
+            "house on the cliff where the sisters grew up together. Muriel sits alone in the bedroom upstairs, and "
             "over the years that scene has become more painful to watch than any other of its decade. The film's "
             "commercial reception was so poor that the producers persuaded Truffaut to cut it down by twenty minutes "
             "for its release in the provinces.")
@@ -484,3 +484,50 @@ def test_reader_call_to_comment_is_never_a_passage(call: str) -> None:
 def test_let_me_know_inside_the_plot_stays() -> None:
     prose = "The doctor promises to let me know if the results change, Ruth says, in the film's funniest scene."
     assert clean_review(prose) == [prose]
+
+
+@pytest.mark.parametrize("text", [
+    # who wins or loses, what blows up or sinks, who is beaten or left behind
+    "Mara wins the race, but her brother does not speak to her for the rest of the summer.",
+    "He loses the election by eleven votes and goes back to running the hardware store.",
+    "The hero loses his arm in the duel on the bridge, a price the film makes him pay in full.",
+    "The aliens are beaten back, not by the army, but by a common cold caught from a child.",
+    "The shark is blown up with an oxygen tank in a shower of water and meat.",
+    "The plane explodes over the runway while the three of them watch from the terminal.",
+    "Jack lets go of the door and sinks into the dark water without a word.",
+    "The heist goes wrong: the money burns in the van and the brothers start shooting.",
+    "The revolution fails, and Pablo is exiled to a small island off the coast.",
+    "Frank is left alone in the empty bar, the phone ringing unanswered.",
+    # who did it, what was never real, who gives up
+    "It is the quiet accountant who poisoned the wine at the engagement party.",
+    "The cop was in on it from the start, which explains the missing files.",
+    "The mole inside the embassy is the ambassador's own secretary.",
+    "The treasure was never real, and the map is a forgery his grandfather drew for a joke.",
+    "Max wakes up in the hospital, and the whole adventure was a fever dream brought on by the fall.",
+    "The lighthouse keeper hands himself in to the police the morning after the storm.",
+    # departures, the jump to the epilogue, the last we hear
+    "Elena accepts the job in Paris and leaves Tom at the station with the flowers.",
+    "Rick puts Ilsa on the plane and walks off into the airfield with the captain.",
+    "The film jumps forward twenty years to a wedding none of them could have pictured.",
+    "She takes the pills, and the screen goes white for a very long time.",
+    "He never makes it to the wedding: the car skids off the mountain road in the rain.",
+    "The last we hear of Ruth she is running a diner in Reno with her second husband.",
+    "The villain escapes on a helicopter, setting up a sequel nobody asked for.",
+])
+def test_spoiler_outcome_told_plainly(text: str) -> None:
+    """An outcome with no word of dying or ending: the contest won or lost, what blows up, who did it, who leaves."""
+    assert reasons(text, film="Some Other Film") == [SpoilerReason.REVEAL]
+
+
+@pytest.mark.parametrize("text", [
+    "I will never watch this film again, and I mean that as a compliment to its cruelty.",
+    "Chastain wins the battle of the accents, though only just.",
+    "It is a film that lets go of logic early and is all the better for it.",
+    "The production design was a fantasy of seventies excess, all chrome and shag carpet.",
+    "The director jumps forward and back in time with a confidence that the editing does not always earn.",
+    "The house explodes with colour whenever the sisters start to sing.",
+    "Every frame was a test of the lighting crew's patience, and they pass with honours.",
+])
+def test_spoiler_outcome_idioms_stay_clear(text: str) -> None:
+    """The same words in the critic's talk about the film: no spoiler."""
+    assert reasons(text, film="Some Other Film") == [None]
