@@ -31,11 +31,11 @@ needs_texts = pytest.mark.skipif(not TEXTS.exists(), reason=f"review texts of se
 # The one blind run (commit a743b9e, session 7), now the floors: a change that drops below fails. Spoiler
 # recall 39/51 = 0.76 (goal 0.95: missed), harmless sentences hidden 176/406 = 0.43 (two of the twelve pieces
 # are alternate-ending essays whose every paragraph retells an ending). Themes: see data/real_heldout_v5.md.
-# Issue 25 round 2 (tuned on v5, retired): recall 51/51 = 1.00, hidden 155/406 = 0.382 (0.34 outside the critic's
+# Issue 25 round 2 (tuned on v5, retired): recall 51/51 = 1.00, hidden 156/406 = 0.384 (0.35 outside the critic's
 # own warning): a heading naming the ending opens a zone, climax narration, endings in general shown, a reader's
 # call to comment dropped.
 FLOOR_RECALL = 1.0
-CEILING_HIDDEN = 0.39  # 0.382 measured
+CEILING_HIDDEN = 0.39  # 0.384 measured
 FLOOR_THEME_RECALL = {"ending": 0.46, "look": 0.50}
 
 
