@@ -94,6 +94,20 @@ _NO_SPOILERS = re.compile(
     re.IGNORECASE,
 )
 _SPOIL = re.compile(r"spoil", re.IGNORECASE)
+# ... but the critic's own invention is not the film's ending: "An Alternate Ending", "My Ending", "A Better Ending".
+_INVENTED_ENDING = re.compile(r"\b(?:alternate|alternative|my|our|a better|a different|my own|an? (?:new|fan))\b[^.!?]{0,20}\bending", re.IGNORECASE)
+# A section heading that names the ending ("The Real Ending", "The Twist", "Ending explained", "How it ends",
+# "The End"): what follows retells it, so it opens a spoiler zone like a warning, until the next heading (a
+# "Conclusion", "Verdict"…) or the review says it is over. Checked on short unpunctuated lines only (headings);
+# not "Conclusion" (the critic's), not "The End of an Era" (the whole line must be the heading).
+_ENDING_HEADING = re.compile(
+    r"^\W{0,5}(?:\d{1,2}[.)] )?(?:(?:about|on|explaining|understanding|so|and) )?"
+    r"(?:(?:the|that|this|an?|its|my|our|their) )?(?:[\w'’-]+ ){0,2}(?:endings?|twists?|finale|climax|d[eé]nouement)"
+    r"(?:,? (?:explained|revealed|spoilers?|\(spoilers?\)))?\W{0,5}$"
+    r"|^\W{0,5}(?:the )?(?:very )?end\W{0,5}$|^\W{0,5}(?:the )?ending,? explained\b"
+    r"|^\W{0,5}how (?:it|(?:the|this) (?:film|movie|story|book)|[\w'’-]+) (?:all )?ends\W{0,5}$",
+    re.IGNORECASE,
+)
 # "Spoiler warning: Scottie drags Judy…": the label opens the sentence that spoils; the rest is kept.
 _WARNING_PREFIX = re.compile(
     r"\W{0,3}(?:spoilers?(?: (?:warning|alert|ahead))?|warning: spoilers?|major spoilers)\W{0,3}[:—–-]\W{0,2} *",
@@ -120,6 +134,14 @@ _JUNK = re.compile(
     r"|\bfollow us on\b|\bshare this (?:article|review|story)\b|\baffiliate links?\b",
     re.IGNORECASE,
 )
+# A reader's call to comment: "Leave a comment and let me know!", "What are your thoughts on this…?"; the
+# questions to the reader around it ("Is this something you'd prefer?") go with it. Never a passage.
+_READER_CALL = re.compile(
+    r"\bleave (?:a|your) comments?\b|\b(?:in|to) the comments\b|(?<!\bto )\blet (?:me|us) know(?: (?:what you think|your thoughts|in the comments|below|down below))?\W{0,3}$"
+    r"|^(?:(?:so|and|now|or),? )?what (?:are|were) your thoughts\b|^(?:(?:so|and|now|or),? )?what do you (?:all )?think\b",
+    re.IGNORECASE,
+)
+_TO_READER = re.compile(r"\byou", re.IGNORECASE)
 _RATING = re.compile(r"[★☆✩✪⭐]|\b\d{1,2}(?:\.\d)? ?(?:/|out of) ?(?:4|5|10|100)\b", re.IGNORECASE)
 _MAX_JUNK_WORDS = 30
 _MAX_RATING_WORDS = 8
@@ -129,7 +151,8 @@ _HINTS = (
     "spoil", "read", "continue", "click", "sign up", "subscri", "newsletter", "inbox", "advert", "showtime",
     "ticket", "cinemas", "theaters", "theatres", "stream", "out now", "available now", "related", "mpaa",
     "rated", "certificate", "running time", "pipeline", "review", "follow us", "share this", "affiliate",
-    "stop reading", "what follows", "helpful", "sign in", "permalink", "synopsis", "starring", "cast:", "director", "writer", "genre", "runtime", "★", "☆", "✩", "✪", "⭐", "out of", "/",
+    "stop reading", "what follows", "helpful", "sign in", "permalink", "comment", "let me know",
+    "let us know", "your thoughts", "do you think", "synopsis", "starring", "cast:", "director", "writer", "genre", "runtime", "★", "☆", "✩", "✪", "⭐", "out of", "/",
 )
 
 
@@ -164,7 +187,7 @@ def sentence_kind(sentence: str) -> str:
             return "warning"
         if words <= _MAX_META_WORDS:
             return "junk"  # "Avoiding spoilers?", "This review is spoiler-free."
-    if words <= _MAX_JUNK_WORDS and _JUNK.search(sentence):
+    if words <= _MAX_JUNK_WORDS and (_JUNK.search(sentence) or _READER_CALL.search(sentence)):
         return "junk"
     if words <= _MAX_RATING_WORDS and _RATING.search(sentence):
         return "junk"
@@ -177,7 +200,11 @@ def _split_meta(line: str, zone: bool, hints: tuple[str, ...]) -> tuple[list[Par
         return [Paragraph(line, zone)], zone
     out: list[Paragraph] = []
     kept: list[str] = []
+    call = bool(_READER_CALL.search(line))  # the reader's questions around a call to comment go with it
     for sentence in split_sentences(line):
+        if (call and sentence.rstrip("’”'\")").endswith("?") and len(sentence.split()) <= _MAX_JUNK_WORDS
+                and _TO_READER.search(sentence)):
+            continue
         prefix = _WARNING_PREFIX.match(sentence)
         if prefix and len(sentence) - prefix.end() >= _MIN_AFTER_PREFIX:  # "Spoiler warning: Scottie drags…"
             if kept:
@@ -253,6 +280,7 @@ def clean_paragraphs(raw: str) -> list[Paragraph]:
     """
     paragraphs: list[Paragraph] = []
     zone = False
+    by_heading = False  # the zone was opened by a heading naming the ending: the next heading closes it
     text = strip_control(raw)
     hints = _hints_in(text)
     spoil = "spoil" in hints
@@ -263,13 +291,20 @@ def clean_paragraphs(raw: str) -> list[Paragraph]:
         if is_boilerplate(line):
             if spoil and line and _SPOIL.search(line) and sentence_kind(line) in ("warning", "warning_end"):
                 zone = sentence_kind(line) == "warning"  # a "Spoilers" heading: short and unpunctuated
+                by_heading = False
+            elif _ENDING_HEADING.search(line) and not _INVENTED_ENDING.search(line):
+                by_heading, zone = by_heading or not zone, True  # a warning's zone stays a warning's
+            elif by_heading and not _TERMINAL_END.search(line):  # (an "Alternate Ending" heading too)
+                zone = by_heading = False  # the next section
             continue
         disclaimer = _DISCLAIMER.match(line)
         if disclaimer and _DISCLAIMER_TOPIC.search(disclaimer.group(1)):
             zone = zone or bool(_SPOIL.search(disclaimer.group(1)))
             line = line[disclaimer.end():].strip()
         if line:
-            kept, zone = _split_meta(line, zone, hints)
+            kept, after = _split_meta(line, zone, hints)
+            by_heading = by_heading and after == zone
+            zone = after
             paragraphs += kept
     return paragraphs
 

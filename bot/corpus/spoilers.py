@@ -36,7 +36,7 @@ _REVEAL = re.compile(
     r"realiz(?:es|ed) (?:that )?(?:he|she|they|it) (?:was|were|is|are|had|has)|"
     r"(?:is|was) (?:his|her|their) (?:real |true |long-lost )?(?:father|mother|son|daughter|brother|sister|twin))\b"
     r"|\b(?:ends? up|ended up) (?:with|together|alone|married|dead|back|in|as|on)\b|\bget(?:s)? together\b"
-    r"|\bmarr(?:ies|ied) (?!into)|\breunit(?:e|es|ed|ing)\b|\bwalks? (?:away|out)\b|\bleaves (?:him|her|them) "
+    r"|\bmarr(?:ies|ied) (?!into)|\breunit(?:e|es|ed|ing)\b|\bwalk(?<!\bI walk)(?<!\bwe walk)s? (?:away|out)\b|\bleaves (?:him|her|them) "
     r"(?:for|behind)\b|\b(?:breaks?|split) up\b|\bquits\b"
     r"|\b(?:finally|eventually|at last) (?:[a-z]+s|got|was|were|did|came|went|found|made|killed)\b"
     # A fate told outright: "does not die", "meets her fate", "he's doomed", "stabs to death", "a dead man walking".
@@ -80,7 +80,7 @@ _REVEAL = re.compile(
     r"|\bchooses? to (?:stay|leave|die|return|go|remain|forgive|let|give)\b|\bgets? out(?=[;,.]| alive\b)"
     r"|\bfor good\b(?! (?:reason|measure|cause)\b)|\bends it\b|\bgo(?:es)? (?:their|his|her) separate ways\b"
     r"|\bpart(?:s|ed)? ways\b|\bone (?:last|final) time\b"
-    r"|\bthe trap (?:closes|has closed|shuts|springs)\b|\bsuffice (?:it )?to say\b|\bfrom the end\b"
+    r"|\bthe trap (?:closes|has closed|shuts|springs)\b|\bsuffice (?:it )?to say\b(?!,? (?:I|we)\b)|\bfrom the end\b"
     r"|\b(?:falls?|fell|plunges?|plunged|tumbles?|tumbled|jumps?|jumped|leaps?|leapt) (?:from|off|to (?:his|her|their) "
     r"death)\b(?! grace)"
     # The surprise owned up to: "I was not ready for the part where…", "nothing prepares you for", "saw it coming".
@@ -104,21 +104,33 @@ _REVEAL = re.compile(
     r"|\b(?:discover|uncover|learn|find out|finds out|found out|unravel|figure out|work out)(?:s|ed|ing)? "
     r"(?:the truth|who (?:really|killed|was|is)|what really|the (?:role|identity|secret|real|true)\b)"
     # How it comes out for the characters: caught, convicted, gets away with it, goes to prison.
-    r"|\b(?:is|are|was|were|gets?|got|be|being) (?:finally |eventually |ultimately |later )?(?:arrested|caught(?! up| in)|"
-    r"captured(?! (?:by|on) (?:the )?(?:camera|film|lens))|exposed|convicted|cleared|pardoned|exonerated|freed|acquitted|hanged|jailed|imprisoned|rescued|redeemed|punished|avenged)\b"
+    r"|\b(?:is|are|was|were|gets?|got|getting|be|being) (?:finally |eventually |ultimately |later )?(?:arrested|caught(?! up| in)|"
+    r"captured(?! (?:by|on) (?:the )?(?:camera|film|lens))|exposed|convicted|cleared|pardoned|exonerated|freed|acquitted|hanged|jailed|imprisoned|rescued|redeemed|punished|avenged|exiled|banished|deported|"
+    r"executed|sentenced)\b"
+    # Who did it and how it comes out for them: "it is the quiet accountant who poisoned the wine", "was in on it",
+    # "hands himself in", "signs the confession", "the car skids off the road", "is left alone in the bar".
+    r"|\bit (?:is|was) (?:the|his|her|their) (?:[\w'’-]+ ){0,2}[a-z]+ who (?:[a-z]+ed|did|stole|shot|took|set|wrote|sent|"
+    r"made|began|started|fired|let|hid|sold|told|slew|drove|threw|pushed)\b"
+    r"|\b(?:was|were|is|are|had been) in on (?:it|the (?:plan|scheme|plot|con|heist|murder|crime|robbery))\b"
+    r"|\b(?:hands?|turns?|gives?) (?:himself|herself|themselves) (?:in|over|up)\b|\bsigns? (?:a|the|his|her) confession\b"
+    r"|\b(?:skids|skidded|veers|veered|plunges|careens|spins|goes|went) off (?:the|a) (?:[a-z]+ ){0,2}(?:road|cliff|bridge|"
+    r"edge|pier|roof|rails)\b"
+    r"|\b(?:is|are|was|were) left (?:alone|behind|with nothing|for dead|holding|to (?:die|rot|fend))\b"
+    r"|\bcollapse(?<!\bfilm collapse)(?<!\bplot collapse)(?<!\bstory collapse)(?<!\bit collapse)s? (?:at|on|in|into) (?:the|his|her|their) (?!(?:third|second|last|final) )"
     r"|\bgo(?:es)? (?:free|to (?:jail|prison))\b|\bgets? away with\b|\bescapes? (?:unpunished|justice)\b"
-    r"|\b(?:we|the audience) (?:last|finally) see\b|\bthe last (?:we see|time we see)\b"
+    r"|\b(?:we|the audience) (?:last|finally) see\b|\bthe last (?:we see|time we see|(?:we|you) (?:hear|see|saw|heard) of)\b"
     # Killed in other words: "shot by his oldest friend", "it costs him his life", "goes down with the ship".
     r"|\b(?:shot|stabbed|strangled|poisoned|murdered|killed|ambushed|executed|run over|gunned down) by (?:his|her|their|"
     r"the|a|an|one|its)\b"
     r"|\bcosts? (?:him|her|them) (?:his|her|their) (?:life|lives)\b|\b(?:his|her|their) (?:self-)?sacrifice\b"
     r"|\bgoes? down with\b|\bburns? (?:down|to the ground)\b|\b(?:swept|sent|led|dragged|hauled|carted) (?:away|off)\b"
     r"|\b(?:last (?:man|woman|one)|only one [^.;!?]{0,30}) (?:left )?standing\b"
-    r"|\b(?:never )?makes? it (?:home|out|back|alive|through)\b|\bnone of them (?:make|makes|survive)\b"
+    r"|\b(?:never )?makes? it (?:home|out|back|alive|through)\b|\bnever makes? it\b|\bnone of them (?:make|makes|survive)\b"
     # How the plan or the chase comes out: "the plan succeeds", "their escape fails", "wins … but loses",
     # "chooses the convent over the captain", "lets him go", "walks off into the fog".
-    r"|\b(?:plan|scheme|escape|experiment|heist|mission|attempt|gambit|ruse|con|revenge|plot) (?:\w+ )?(?:succeeds|fails|"
-    r"backfires|works|pays off)\b|\bwins? [^.;!?]{0,30}\bbut (?:loses|lost)\b|\bchooses? [^.;!?]{0,30}\bover\b"
+    r"|\b(?:plan|scheme|escape|experiment|heist|mission|attempt|gambit|ruse|con|revenge|plot|revolution|uprising|rebellion|"
+    r"coup|strike|invasion|rescue|search|hunt|expedition|investigation|operation) (?:\w+ )?(?:succeeds|fails|"
+    r"backfires|works|pays off|goes wrong|falls apart|unravels)\b|\bwins? [^.;!?]{0,30}\bbut (?:loses|lost)\b|\bchooses? [^.;!?]{0,30}\bover\b"
     r"|\blets? (?:him|her|them) (?:go|escape|live|die|walk|off|get away)\b|\bspares? (?:him|her|them|the [a-z]+)\b"
     r"|\b(?:rides?|sails?|drives?|walks?|flies|fly|heads?|wanders?|limps?|disappears?|vanish(?:es)?)(?: off| away)? "
     r"into the (?:sunset|fog|night|distance|snow|desert|dawn|darkness|horizon|sea|mist|crowd)\b"
@@ -130,7 +142,8 @@ _REVEAL = re.compile(
     r"|\bit (?:emerges|is revealed|was revealed)\b|\bwas (?:all )?(?:just )?a dream\b|\b(?:has|had) been (?:dead|a ghost)\b"
     r"|\b(?:is|was) a ghost\b|\bit (?:is|was) [^.;!?]{1,40}, not [^.;!?]{1,40}, who\b|\bthe whole time\b"
     r"|\bthe (?:murderer|killer|culprit|villain|traitor|thief|informer|mole|kidnapper|stalker|blackmailer|poisoner|"
-    r"arsonist|strangler|assassin|saboteur|impostor|imposter)(?:, [^,.;!?]{1,60},)? (?:is|was|turns)\b"
+    r"arsonist|strangler|assassin|saboteur|impostor|imposter)(?:, [^,.;!?]{1,60},| (?:in|inside|at|on|within|among|behind) "
+    r"(?:the|his|her|their) [a-z]+)? (?:is|was|turns)\b"
     r"|\bwhen the (?:film|movie|story|plot) (?:gets|comes) (?:round|around) to\b"
     # The film's last moments: "she finishes the film alone", "before the credits", "a closing title card".
     r"|\b(?:finish(?:es)?|ends?|leaves?) the (?:film|movie|picture|story)\b|\bbefore the (?:end )?credits\b"
@@ -139,6 +152,36 @@ _REVEAL = re.compile(
     r"|\b(?:ultimately|eventually|in the end),? (?!(?:the |this |it )?(?:film|movie|picture|story|it|this|that|there)\b)"
     r"(?:the |his |her |their )?[a-z]+ (?!is\b|was\b|has\b|does\b|seems\b|feels\b|remains\b|looks\b)[a-z]+s\b"
     r"|(?<!end )\bcredits roll\b|\bcuts? to black\b|\bfades? (?:to black|out)\b"
+    # The climax retold: "the Shredder always defeats them", "they attack once again and defeat him", "a
+    # dying man", "instead of Julia surviving", "gets to stay partners", "while Julia moves on".
+    r"|\b(?:defeats?|defeated|defeating|overpowers?|overpowered|vanquish(?:es|ed)?|outwits?|outwitted) (?:him|her|them|"
+    r"it|the [a-z]+|(?-i:[A-Z][a-z]+))\b|\b(?:is|was|are|were|lies|lay) dying\b|(?-i:\b[A-Z][a-z]+) surviv(?:ing|al)\b"
+    r"|\bgets? to (?:stay|keep|live|go home|be together|walk free|leave)\b"
+    # An outcome told plainly, with no word of dying or ending: who wins or loses the contest, what blows up or
+    # sinks, who is beaten, what was never real, who never sees whom again, the jump forward to the epilogue.
+    r"|\b(?:wins?|won|loses) (?:the|her|his|their) (?:[a-z]+ )?(?:race|duel|fight|election|case|war|battle|title|match|"
+    r"tournament|championship|trial|bet|contest|bout|final|custody|lottery|vote|showdown|game)\b(?! of\b)"
+    r"|\bloses (?:his|her|their) (?:arm|arms|leg|legs|hand|hands|eye|eyes|sight|life|lives|mind)\b"
+    r"|\b(?:is|are|was|were|gets?|got) (?:[a-z]+ly )?(?:blown up|blown to (?:bits|pieces)|destroyed|defeated|beaten back|"
+    r"driven (?:off|back|out)|wiped out|eaten|devoured|adopted by)\b"
+    r"|\b(?:plane|car|ship|bomb|house|building|station|bus|truck|van|rocket|reactor|boat|tower|bridge|dam) "
+    r"(?:explodes|exploded|blows up|blew up|goes off|went off|sinks|sank|goes down|went down|crashes|collapses)\b"
+    r"(?! (?:with|into|in) (?:colou?r|song|laughter|life|energy|light|noise|excitement)\b)"
+    r"|\bsinks? (?:into|beneath|below|under) the (?:[a-z]+ )?(?:water|waves|sea|surface|ice|river|lake|ocean)\b"
+    r"|\bfalls? (?:in)?to (?:the|his|her|their) (?:[a-z]+ )?(?:death|river|sea|abyss|water|canyon|chasm|flames|pit|depths)\b"
+    r"|\blets? go of (?:the|his|her|their|him|them|(?-i:[A-Z]))|\bthe others are (?:gone|dead)\b"
+    r"|(?-i:\bleaves [A-Z][a-z]+) (?:at|on|behind|for|standing|alone|waiting)\b|\bwalks? off\b"
+    r"|\b(?:villain|killer|monster|culprit|murderer|thief|kidnapper) (?:escapes|gets away)\b|\bbut (?:he|she|they|it) escapes?\b"
+    r"|\bonly (?:[\w'’-]+ ){1,4}(?:is|are|remains?) (?:left|alive)\b"
+    r"|\bnever(?<!\bI never)(?<!\bwe never)(?<!\byou never)(?<!\bwill never)(?<!ll never)(?<!\bwould never)(?<!\bcould never) "
+    r"(?:[a-z]+ ){1,5}?again\b|\bnever (?:find|finds|found|recover|recovers) (?:the|his|her|their) (?:body|bodies|remains)\b"
+    r"|\b(?:was|were|is|had been) (?:never|not) (?:really )?real\b|\bthe (?:whole|entire) [a-z]+ (?:was|had been) "
+    r"(?:a|an|all|never|just|only)\b|\bwas (?:a|an) (?:fever )?(?:dream|hallucination|test|set-?up|simulation|fantasy|"
+    r"lie|hoax|fake|forgery|trick|trap|con)\b(?! (?:of|on|for|to)\b)"
+    r"|\b(?:jumps|flashes|skips|leaps) (?:forward|ahead) (?:(?:some|about|another|a few) )?(?:[a-z]+ |\d{1,3} )?(?:years|decades)\b|\bscreen (?:goes|turns|fades|cuts) (?:to )?(?:white|black|dark)\b"
+    r"|\bthe (?:war|siege|strike|trial|race|battle|affair|marriage) (?:ends|is over|is won|is lost)\b"
+    r"|\b(?:goes|comes|returns|gets) (?:back )?home to (?:find|discover)\b"
+    r"|(?-i:\b(?!(?:It|We|One|This|That|There|Life|Time|Everyone|Everybody)\b)[A-Z][a-z]+|\b[Hh]e|\b[Ss]he) moves on\b"
     r"|\b(?:ends|ended|ending) (?:with|on|by)\b|\b(?:ends|ended) (?:in|as) (?!(?:a|an|the) (?:draw|tie)\b)\w+",
     re.IGNORECASE,
 )
@@ -177,6 +220,22 @@ _ASIDE = re.compile(
     r"|\bI\b|^(?:(?:Yet|But|Still|And) )?(?:[Ii]t|[Tt]his) (?:is|was)\b",
     re.IGNORECASE,
 )
+# Endings in general, no plot: "Endings can be ambiguous", "we remember the endings", "our thirst for a satisfying
+# ending", "twists are a cheap trick". A passage whose only ending words are these talks about endings, not this
+# film's: it is shown (unless a warning or a heading zone covers it, or it follows a retelling).
+_GENERIC_ENDING = re.compile(
+    r"(?<!\bthe )(?<!\bits )(?<!\bhis )(?<!\bher )(?<!\btheir )(?<!\bfilm['’]s )(?<!\bmovie['’]s )(?<!\bthese )"
+    r"(?<!\bboth )\b(?:endings|twists|climaxes|finales)\b"
+    r"|\b(?:for|need|needs|want|wants|crave|craves|about|like) an? (?:[\w-]+ ){0,2}(?:ending|twist|climax|finale)\b",
+    re.IGNORECASE,
+)
+_GENERIC_WORDS = ("ending", "twist", "climax", "finale")
+# What, left over, still points at this film's end: any ending word at all.
+_ENDING_WORD = re.compile(
+    r"\b(?:end|ends|ended|ending|endings|final\w*|last|climax\w*|closing|closes|close|conclu\w+|resol\w+|epilogue|coda|"
+    r"twists?|reveal\w*|outcome)\b",
+    re.IGNORECASE,
+)
 _SENTENCES = re.compile(r"(?<=[.!?])[’”'\")\]]?\s+(?=[A-Z‘“'\"])")
 # The plot's next turn, told as a sequence ("But then…", "Later…", "Eventually…"): when the very next passage
 # reveals the outcome, this one leads into it.
@@ -190,6 +249,15 @@ _RETELLING = re.compile(
 )
 
 
+def _general_talk(text: str) -> bool:
+    """It talks about endings in general ("Endings can be ambiguous"): no other ending word, no reveal."""
+    low = text.lower()
+    if not any(word in low for word in _GENERIC_WORDS) or not _GENERIC_ENDING.search(text):  # a C scan first
+        return False
+    rest = _GENERIC_ENDING.sub(" ", text)
+    return not (_ENDING_WORD.search(rest) or _REVEAL.search(rest))
+
+
 def spoiler_reasons(
     texts: Sequence[str], paragraphs: Sequence[int], zones: Sequence[bool], ending_tagged: Sequence[bool],
     film: str | None = None,
@@ -201,6 +269,9 @@ def spoiler_reasons(
     naming it by its title is the critic's talk about the film).
     """
     title = film.casefold() if film and len(film) >= 3 else None
+    # A title with an ending word in it ("I'm Thinking of Ending Things", "The Last Picture Show") is no ending
+    # talk: the rules read the passage without it, and its theme tag counts only if an ending word is left.
+    masked = re.compile(re.escape(film), re.IGNORECASE) if film and title and _ENDING_WORD.search(film) else None
 
     def aside(text: str) -> bool:
         """It opens on the film as a film (its making, its cast, its title) or on the critic's own voice."""
@@ -211,13 +282,19 @@ def spoiler_reasons(
     spoiling: int | None = None  # the paragraph whose ending talk or reveal has begun
     left = 0  # passages the retelling still covers
     for text, paragraph, zone, tagged in zip(texts, paragraphs, zones, ending_tagged, strict=True):
+        if masked and masked.search(text):
+            text = masked.sub("the film", text)
+            tagged = tagged and bool(_ENDING_WORD.search(text))
         if spoiling != paragraph:
             spoiling, left = None, 0
             if reasons and paragraphs[len(reasons) - 1] != paragraph and reasons[-1] in _SPILLS and not aside(text):
                 spoiling, left = paragraph, _CARRY  # the retelling ran to the paragraph's end: it goes on
         reason: SpoilerReason | None = None
+        general = _general_talk(text)
         if zone:
             reason = SpoilerReason.AFTER_WARNING
+        elif general:
+            pass
         elif tagged:
             reason = SpoilerReason.ENDING_THEME
         elif _REVEAL.search(text):

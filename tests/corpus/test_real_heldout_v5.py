@@ -31,8 +31,11 @@ needs_texts = pytest.mark.skipif(not TEXTS.exists(), reason=f"review texts of se
 # The one blind run (commit a743b9e, session 7), now the floors: a change that drops below fails. Spoiler
 # recall 39/51 = 0.76 (goal 0.95: missed), harmless sentences hidden 176/406 = 0.43 (two of the twelve pieces
 # are alternate-ending essays whose every paragraph retells an ending). Themes: see data/real_heldout_v5.md.
-FLOOR_RECALL = 0.76
-CEILING_HIDDEN = 0.44  # 0.434 measured
+# Issue 25 round 2 (tuned on v5, retired): recall 51/51 = 1.00, hidden 156/406 = 0.384 (0.35 outside the critic's
+# own warning): a heading naming the ending opens a zone, climax narration, endings in general shown, a reader's
+# call to comment dropped.
+FLOOR_RECALL = 1.0
+CEILING_HIDDEN = 0.39  # 0.384 measured
 FLOOR_THEME_RECALL = {"ending": 0.46, "look": 0.50}
 # The generic themes after round 2 of issue 28 item 1 (branch theme2, tuned on v5 once it was retired): theme ->
 # (precision, recall). The blind run had performances 0.25/0.08, nostalgia 0.00/0.00 (3 gold), music 0.25/1.00,
