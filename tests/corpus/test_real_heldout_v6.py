@@ -1,0 +1,73 @@
+"""Set v6: real reviews of 14 films (12 from the student newspaper Felix, 2 from Films Folded), labelled
+by hand before any run by a helper who never saw the rules.
+
+Both goals on one blind set (issues 25 and 28): ending-revealing sentences inside spoiler passages (goal
+>= 95 %), and themes per paragraph (ending, nostalgia, performances recall >= 0.75 at precision >= 0.85; idiom
+traps <= 1 in 14; music and look reported). Labels: data/real_heldout_v6.json; sources, counts and method:
+data/real_heldout_v6.md. Scored ONCE, after the session-7 second tuning round (on v5) landed (commit
+06a207e); the figures of that run are the floors below and are in data/real_heldout_v6.md. Retired into
+tuning after that run, like every set before it.
+The texts are third-party and not committed: FILMBOT_REAL_HELDOUT_V6 (default
+/work/wt/corpus-heldout/real_v6.md); the tests skip without them.
+
+Run for the tables: python -m tests.corpus.test_real_heldout_v6
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.corpus.test_real_heldout import DATA
+from tests.corpus.test_real_heldout_v4 import score_spoilers
+from tests.corpus.test_theme_real_v4 import score_themes
+
+LABELS = DATA / "real_heldout_v6.json"
+TEXTS = Path(os.environ.get("FILMBOT_REAL_HELDOUT_V6", "/work/wt/corpus-heldout/real_v6.md"))
+needs_texts = pytest.mark.skipif(not TEXTS.exists(), reason=f"review texts of set v6 not here ({TEXTS})")
+
+
+# The one blind run (commit 06a207e, session 7), now the floors: a change that drops below fails. Spoiler
+# recall 32/47 = 0.68 (goal 0.95: missed), harmless sentences hidden 120/443 = 0.27. Themes (goal missed):
+# (precision, recall) per theme as measured; data/real_heldout_v6.md has the table.
+FLOOR_RECALL = 0.68
+CEILING_HIDDEN = 0.28  # 0.271 measured
+FLOOR_THEMES = {"ending": (0.70, 0.50), "nostalgia": (0.33, 0.16), "performances": (0.76, 0.69),
+                "music": (0.85, 0.75), "look": (0.61, 0.53)}
+MAX_TRAPS = 7
+
+
+def test_v6_labels() -> None:
+    """14 reviews of 14 films, 124 paragraphs, 47 ending-revealing sentences, labelled before any run."""
+    reviews = json.loads(LABELS.read_text(encoding="utf-8"))["reviews"]
+    assert len(reviews) == 14
+    assert sum(len(paragraphs) for paragraphs in reviews.values()) == 124
+    assert sum(len(p.get("ending", [])) for paragraphs in reviews.values() for p in paragraphs) == 47
+
+
+
+@needs_texts
+def test_v6_spoiler_floors() -> None:
+    scores = score_spoilers(LABELS, TEXTS)
+    assert scores.recall() >= FLOOR_RECALL, scores.shown
+    assert scores.hidden_share() <= CEILING_HIDDEN, scores.hidden
+
+
+@needs_texts
+def test_v6_theme_floors() -> None:
+    found = score_themes(LABELS, TEXTS)
+    for key, (precision, recall) in FLOOR_THEMES.items():
+        assert found.precision(key) >= precision and found.recall(key) >= recall, (key, found.errors)
+    assert len(found.traps_tagged) <= MAX_TRAPS, found.traps_tagged
+
+
+if __name__ == "__main__":
+    spoilers = score_spoilers(LABELS, TEXTS)
+    print(spoilers.table("\n## set v6 (blind): spoilers"))
+    print("\n".join(["SHOWN " + s for s in spoilers.shown] + ["HIDDEN " + s for s in spoilers.hidden]))
+    found = score_themes(LABELS, TEXTS)
+    print(found.table("\n## set v6 (blind): themes"))
+    print("\n".join(found.errors + found.traps_tagged))
