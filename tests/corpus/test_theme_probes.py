@@ -496,6 +496,7 @@ PERFORMANCES_IN_PASSING_TRAPS = [
     "The crew lowered a plaster statue over the cast while the cameras rolled.",
     "At the centre of the ensemble drama sits a wedding that nobody wants.",
     "The screen technology of the day could not yet do what the script asked.",
+    "The night nurse, played by actor Ines Moreau, finds the letter on the second day.",
 ]
 NOSTALGIA_MAKERS_PAST = [
     "Built from the director's own boyhood on a Cork housing estate, it never tips into sentiment.",
