@@ -516,6 +516,10 @@ LOOK_IN_PASSING = [
     "Mostly hand-held camera, so the kitchen feels like a documentary.",
     "Archival footage of the strike is cut against the actors' faces.",
 ]
+LOOK_IN_PASSING_TRAPS = [
+    "In the opening shot we see the boy steal a bicycle, and from there the plot barely pauses.",
+    "Whenever the sisters are in the same frame, the quarrel picks up where it left off.",
+]
 MUSIC_IN_PASSING = [
     "The dinner party is soundtracked to a Vivaldi concerto, which only makes it stranger.",
     "Every karaoke scene is a small triumph.",
@@ -548,6 +552,11 @@ def test_a_person_gone_and_childhood_memories_alone_are_not_nostalgia(text: str)
 @pytest.mark.parametrize("text", LOOK_IN_PASSING)
 def test_the_image_judged_in_passing_is_the_look(text: str) -> None:
     assert "look" in tagged(text)
+
+
+@pytest.mark.parametrize("text", LOOK_IN_PASSING_TRAPS)
+def test_the_opening_shot_as_a_point_in_the_story_is_not_the_look(text: str) -> None:
+    assert "look" not in tagged(text)
 
 
 @pytest.mark.parametrize("text", MUSIC_IN_PASSING)
