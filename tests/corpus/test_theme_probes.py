@@ -497,6 +497,7 @@ PERFORMANCES_IN_PASSING_TRAPS = [
     "At the centre of the ensemble drama sits a wedding that nobody wants.",
     "The screen technology of the day could not yet do what the script asked.",
     "The night nurse, played by actor Ines Moreau, finds the letter on the second day.",
+    "For all the talk of film acting, its playing with chronology is the only thing anyone will remember.",
 ]
 NOSTALGIA_MAKERS_PAST = [
     "Built from the director's own boyhood on a Cork housing estate, it never tips into sentiment.",
