@@ -480,3 +480,91 @@ def test_a_cast_list_opener_is_a_passage_not_a_heading() -> None:
     passages = process_review(review, themes(), "The Long Field", 2011)
     assert [p.text for p in passages] == ["The cast! Every single one of them was perfect:"]
     assert "performances" in passages[0].themes
+
+
+# --- round 3 (issue 28 item 1, after set v6): the praise tucked into the clause that names the actor or the
+# image, a film made of its maker's past, music named in passing. Written in words set v6 does not use.
+PERFORMANCES_IN_PASSING = [
+    "The landlady, played with sly relish by Julie Walters, steals the second act.",
+    "His brother, portrayed by the always reliable Paddy Considine, gets the only laugh.",
+    "The grandmother fires off one-liners that land every time.",
+    "Grant's screen persona, all stammer and charm, is turned inside out here.",
+    "A superlative cast keeps a thin script afloat.",
+    "Not one of the ensemble puts a foot wrong.",
+]
+PERFORMANCES_IN_PASSING_TRAPS = [
+    "The crew lowered a plaster statue over the cast while the cameras rolled.",
+    "At the centre of the ensemble drama sits a wedding that nobody wants.",
+    "The screen technology of the day could not yet do what the script asked.",
+    "The night nurse, played by actor Ines Moreau, finds the letter on the second day.",
+    "For all the talk of film acting, its playing with chronology is the only thing anyone will remember.",
+]
+NOSTALGIA_MAKERS_PAST = [
+    "Built from the director's own boyhood on a Cork housing estate, it never tips into sentiment.",
+    "It is a tribute to a specific time, the summer the mills closed.",
+    "What it does best is an evocation of the seventies, down to the wallpaper.",
+    "Back in the days when there was no mobile phone to call home, a missed bus meant a night in the cold.",
+    "The last scene marks the end of their innocent summer, and the film mourns it without a word.",
+]
+NOSTALGIA_MAKERS_PAST_TRAPS = [
+    "Her husband is gone for good, and the film is about the paperwork that follows.",
+    "She keeps her childhood memories to herself and gets on with the job.",
+    "By the standards of the time, the plan is reckless.",
+]
+LOOK_IN_PASSING = [
+    "The muddy, pedestrian camerawork flattens every hill into a backdrop.",
+    "It opens with a single overhead shot of a car park at dawn.",
+    "Mostly hand-held camera, so the kitchen feels like a documentary.",
+    "Archival footage of the strike is cut against the actors' faces.",
+]
+LOOK_IN_PASSING_TRAPS = [
+    "In the opening shot we see the boy steal a bicycle, and from there the plot barely pauses.",
+    "Whenever the sisters are in the same frame, the quarrel picks up where it left off.",
+]
+MUSIC_IN_PASSING = [
+    "The dinner party is soundtracked to a Vivaldi concerto, which only makes it stranger.",
+    "Every karaoke scene is a small triumph.",
+]
+MUSIC_IN_PASSING_TRAPS = [
+    "She teaches at a school of music in Leeds and hates every minute of it.",
+]
+
+
+@pytest.mark.parametrize("text", PERFORMANCES_IN_PASSING)
+def test_praise_in_the_clause_naming_the_actor_is_performances(text: str) -> None:
+    assert "performances" in tagged(text)
+
+
+@pytest.mark.parametrize("text", PERFORMANCES_IN_PASSING_TRAPS)
+def test_the_cast_or_an_ensemble_bare_is_not_performances(text: str) -> None:
+    assert "performances" not in tagged(text)
+
+
+@pytest.mark.parametrize("text", NOSTALGIA_MAKERS_PAST)
+def test_a_makers_past_and_a_time_paid_tribute_are_nostalgia(text: str) -> None:
+    assert "nostalgia" in tagged(text)
+
+
+@pytest.mark.parametrize("text", NOSTALGIA_MAKERS_PAST_TRAPS)
+def test_a_person_gone_and_childhood_memories_alone_are_not_nostalgia(text: str) -> None:
+    assert "nostalgia" not in tagged(text)
+
+
+@pytest.mark.parametrize("text", LOOK_IN_PASSING)
+def test_the_image_judged_in_passing_is_the_look(text: str) -> None:
+    assert "look" in tagged(text)
+
+
+@pytest.mark.parametrize("text", LOOK_IN_PASSING_TRAPS)
+def test_the_opening_shot_as_a_point_in_the_story_is_not_the_look(text: str) -> None:
+    assert "look" not in tagged(text)
+
+
+@pytest.mark.parametrize("text", MUSIC_IN_PASSING)
+def test_music_named_in_passing_is_music(text: str) -> None:
+    assert "music" in tagged(text)
+
+
+@pytest.mark.parametrize("text", MUSIC_IN_PASSING_TRAPS)
+def test_a_school_of_music_is_not_music(text: str) -> None:
+    assert "music" not in tagged(text)
