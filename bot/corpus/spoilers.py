@@ -188,18 +188,22 @@ _REVEAL = re.compile(
     # is going to choose"), the arc read for its meaning ("only when he lands … that he gains the catharsis",
     # "finds peace", "would end up isolated", "leaving the couple alone", "the only solution"), a killing named.
     r"|\b(?:is|was|are|were) (?:all |entirely |completely |simply |just )?(?:invented|imaginary|imagined|fabricated|"
-    r"made up|self-delusional|a delusion|a figment)\b"
+    r"made up|a figment)\b"
     r"|(?-i:\b[A-Z][a-z]+ (?:was|were|had) never (?:really |actually )?(?:been )?(?:an?|the|his|her|their)\b)"
     r"|\b(?:and|but) then ?(?:…|\.\.\.)|\bguess (?:who|what|which|how|whether)\b(?! (?:I|we)\b)"
     r"|\bit (?:is|was) only (?:when|after|once|as) [^.;!?]{5,140}\bthat (?:he|she|they|[A-Z][a-z]+)\b"
-    r"|\b(?:finds?|found|gains?|gained|achieves?|achieved|reaches?|reached) (?:the |some |a |his |her |their )?"
+    r"|(?:\b(?:he|she|they|who)|(?-i:\b(?!(?:It|This|That|The|There)\b)[A-Z][a-z]+)|\bthe (?!(?:film|movie|production|"
+    r"picture|story|script|director|cast|score|camera|edit|ending)\b)(?:[a-z]+ )?[a-z]+) (?:finally |eventually |at last )?"
+    r"(?:finds?|found|gains?|gained|achieves?|achieved|reaches?|reached) (?:the |some |a |his |her |their )?"
     r"(?:[a-z]+ )?(?:peace|closure|catharsis|redemption|forgiveness|absolution)\b"
     r"|\b(?:end|ends|ended) up (?:[a-z]+ )?(?:isolated|broke|ruined|penniless|destitute|divorced|homeless|abandoned|"
     r"alone|dead|childless|forgotten)\b"
     r"|\bleav(?:es|ing) (?:the|his|her|their|him|them) (?:[\w'’-]+ ){0,3}?(?:alone|to (?:his|her|their) (?:husband|wife|"
     r"fiancée?|new|fate|own))\b"
+    r"|\b(?:loss|death|suicide|murder) of (?:his|her|their|the [\w'’-]+['’]s?|(?-i:[A-Z][a-z]+['’]s)) (?:only |young |infant |"
+    r"little |baby )?(?:daughter|son|child|wife|husband|mother|father|brother|sister|partner|fiancée?|twin)\b"
     r"|\bonly one (?:solution|way out|possible (?:outcome|end|ending)|outcome)\b|\bwhose endpoint\b"
-    r"|(?-i:\b[A-Z][a-z]+ (?:standing|stands|sitting|sits|left) alone\b)"
+    r"|(?-i:\b[A-Z][a-z]+ (?:standing|stands|left) alone\b)"
     r"|(?-i:\b(?:justify |ends up |after )?(?:killing|murdering|shooting|poisoning) [A-Z][a-z]+\b(?! (?:[A-Z]|of\b)))",
     re.IGNORECASE,
 )

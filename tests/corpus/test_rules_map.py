@@ -531,3 +531,39 @@ def test_spoiler_outcome_told_plainly(text: str) -> None:
 def test_spoiler_outcome_idioms_stay_clear(text: str) -> None:
     """The same words in the critic's talk about the film: no spoiler."""
     assert reasons(text, film="Some Other Film") == [None]
+
+
+# Essay-style outcomes (issue 25 round 3, set v6): probe sentences written for the rule, none of v6's words.
+@pytest.mark.parametrize("text", [
+    # the twist stated as the critic's argument
+    "Read closely, the stalker is invented, a projection of the narrator's own guilt.",
+    "The whole point is that Marcus was never a soldier, and every medal on his wall is borrowed.",
+    "Put plainly, the sister who writes the letters is imaginary from the first reel.",
+    # the outcome by ellipsis or a wink
+    "They sign the lease, adopt a dog, plan a wedding, and then... a phone call from the hospital changes it all.",
+    "With a title like that, guess who walks through the door of the wedding party.",
+    # the arc read for its meaning
+    "It is only after she buries the letters in the garden that Maria is able to forgive her brother.",
+    "Years of silence later, the old fisherman finds a fragile peace with the son he abandoned.",
+    "Anyone who chases the inheritance, the script argues, would end up broke and utterly friendless.",
+    "There is a bitter dignity in leaving the young widow to her new fiancé rather than fighting for her.",
+    "Whatever the brothers try, there is only one way out of the debt their father left them.",
+    "The image of Tomas standing alone in the flooded church stays with you long after the lights come up.",
+    "The grief that drives him is the death of his only daughter, which the script holds back for an hour.",
+    "He spends the middle act gathering the courage that will justify killing Viktor in cold blood.",
+])
+def test_spoiler_essay_style_outcomes(text: str) -> None:
+    """A twist argued, an outcome by ellipsis or a wink, an arc read for its meaning: the ending is given away."""
+    assert reasons(text, film="Some Other Film") == [SpoilerReason.REVEAL]
+
+
+@pytest.mark.parametrize("text", [
+    "Watching thrillers is self-delusional fun, and this one knows it from its very first frame.",
+    "The director was never a stylist, and the flat lighting of every scene shows it here again.",
+    "Guess what I thought of the dialogue, which lands with a thud in nearly every single scene.",
+    "The sets look invented by a committee that never visited a real hospital or met a nurse.",
+    "The production found a strange peace with its tiny budget, and the grainy film stock suits it.",
+])
+def test_spoiler_essay_style_idioms_stay_clear(text: str) -> None:
+    """The same shapes in the critic's own talk about the film as a film: no spoiler."""
+    assert reasons(text, film="Some Other Film") == [None]
