@@ -190,7 +190,7 @@ _REVEAL = re.compile(
     r"|\b(?:is|was|are|were) (?:all |entirely |completely |simply |just )?(?:invented|imaginary|imagined|fabricated|"
     r"made up|a figment)\b"
     r"|(?-i:\b[A-Z][a-z]+ (?:was|were|had) never (?:really |actually )?(?:been )?(?:an?|the|his|her|their)\b)"
-    r"|\b(?:and|but) then ?(?:…|\.\.\.)|\bguess (?:who|what|which|how|whether)\b(?! (?:I|we)\b)"
+    r"|\b(?:and|but) then ?(?:…|\.\.\.)|(?<![A-Za-z’'] )(?<![A-Za-z])guess (?:who|what|which|how|whether)\b(?! (?:I|we)\b)"
     r"|\bit (?:is|was) only (?:when|after|once|as) [^.;!?]{5,140}\bthat (?:he|she|they|[A-Z][a-z]+)\b"
     r"|(?:\b(?:he|she|they|who)|(?-i:\b(?!(?:It|This|That|The|There)\b)[A-Z][a-z]+)|\bthe (?!(?:film|movie|production|"
     r"picture|story|script|director|cast|score|camera|edit|ending)\b)(?:[a-z]+ )?[a-z]+) (?:finally |eventually |at last )?"
@@ -238,7 +238,7 @@ _ASIDE = re.compile(
     r"cinematograph\w*|photography|mise[- ]en[- ]sc[eè]ne|stylistic\w*|audiences?|viewers?|critics?|box[- ]office|"
     r"premiere|studio|producers?|genre|noirs?|adaptation|actors?|actress(?:es)?|cast|casting|performances?|roles?|"
     r"characters?|characteri[sz]ation|effects|sound design|soundtrack|musical score|editing|pacing|budget|dialogue|"
-    r"screenwriters?|lens|costumes?|running time)\b"
+    r"screenwriters?|lens|costumes?|running time|predictab\w*|in real life)\b"
     r"|\bI\b|^(?:(?:Yet|But|Still|And) )?(?:[Ii]t|[Tt]his) (?:is|was)\b",
     re.IGNORECASE,
 )
@@ -267,7 +267,8 @@ _NEXT_TURN = re.compile(
 # A retelling goes on: a character still acting in the present tense ("he asks", "she learns").
 _RETELLING = re.compile(
     r"(?:\b(?:[Hh]e|[Ss]he|who)|\b(?!(?:The|This|That|These|Those|Its?|In|As|An?|But|And|Or|So|If|When|While|What|"
-    r"There|Here|One|All|Each|Both)\b)[A-Z][a-z]{2,20}) (?!is\b|was\b|has\b|does\b|seems\b)[a-z]{2,20}s\b"
+    r"There|Here|One|All|Each|Both)\b)[A-Z][a-z]{2,20}) (?!(?:is|was|has|does|seems|his|this|its|hers|theirs|us|as|"
+    r"thus|plus|less|unless|across|always|perhaps|yes)\b)[a-z]{2,20}s\b"
 )
 
 
