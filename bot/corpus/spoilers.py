@@ -294,7 +294,11 @@ def spoiler_reasons(
     title = film.casefold() if film and len(film) >= 3 else None
     # A title with an ending word in it ("I'm Thinking of Ending Things", "The Last Picture Show") is no ending
     # talk: the rules read the passage without it, and its theme tag counts only if an ending word is left.
-    masked = re.compile(re.escape(film), re.IGNORECASE) if film and title and _ENDING_WORD.search(film) else None
+    # So is a title with a reveal's words in it ("The Killing of a Sacred Deer", "Dead Man Walking"): named, it is
+    # the film, not a death.
+    ending_title = bool(film and _ENDING_WORD.search(film))
+    masked = (re.compile(re.escape(film), re.IGNORECASE)
+              if film and title and (ending_title or _REVEAL.search(film)) else None)
 
     def aside(text: str) -> bool:
         """It opens on the film as a film (its making, its cast, its title) or on the critic's own voice."""
@@ -307,7 +311,7 @@ def spoiler_reasons(
     for text, paragraph, zone, tagged in zip(texts, paragraphs, zones, ending_tagged, strict=True):
         if masked and masked.search(text):
             text = masked.sub("the film", text)
-            tagged = tagged and bool(_ENDING_WORD.search(text))
+            tagged = tagged and (not ending_title or bool(_ENDING_WORD.search(text)))
         if spoiling != paragraph:
             spoiling, left = None, 0
             if reasons and paragraphs[len(reasons) - 1] != paragraph and reasons[-1] in _SPILLS and not aside(text):

@@ -469,6 +469,17 @@ def test_spoiler_title_with_an_ending_word_is_no_ending_talk() -> None:
                    film=film) != [None]
 
 
+def test_spoiler_title_with_a_reveal_word_is_the_film() -> None:
+    """A title holding a reveal's words ("The Killing of…", "Dead Man…") named by the critic is the film."""
+    film = "The Killing of a Sacred Deer"
+    assert reasons("In The Killing of a Sacred Deer, Lanthimos draws on a darker wellspring than ever before.",
+                   film=film) == [None]
+    assert reasons("Dead Man Walking is the rare prison drama that trusts its actors to carry every scene.",
+                   film="Dead Man Walking") == [None]
+    assert reasons("In Dead Man Walking, Poncelet is executed at dawn while Sister Helen watches.",
+                   film="Dead Man Walking") == [SpoilerReason.REVEAL]
+
+
 @pytest.mark.parametrize("call", [
     "What are your thoughts on this ending? Did you see it coming? Leave a comment and let me know!",
     "So what do you think of the twist? Let us know in the comments.",
