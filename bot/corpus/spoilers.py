@@ -40,7 +40,8 @@ _REVEAL = re.compile(
     r"(?:for|behind)\b|\b(?:breaks?|split) up\b|\bquits\b"
     r"|\b(?:finally|eventually|at last) (?:[a-z]+s|got|was|were|did|came|went|found|made|killed)\b"
     # A fate told outright: "does not die", "meets her fate", "he's doomed", "stabs to death", "a dead man walking".
-    r"|\b(?:does|did|will|would|must|to|not|never|n't|n’t) (?:die|survive)\b(?! for\b)|\b(?:lies|lay|left) dying\b"
+    r"|(?<!trying )(?<!attempting )(?<!struggling )(?<!struggle )(?<!fighting )(?<!fight )(?<!order )(?<!enough )"
+    r"\b(?:does|did|will|would|must|to|not|never|n't|n’t) (?:die|survive)\b(?! for\b)|\b(?:lies|lay|left) dying\b"
     r"|\bmeets? (?:his|her|their|its) (?:fate|end|death|maker|doom|demise)\b"
     r"|\b(?:is|was|are|were|be|he[’']s|she[’']s|they[’']re) (?:already |ultimately |finally )?doomed\b"
     r"|\bdead (?:man|woman|men) walking\b"
@@ -56,7 +57,7 @@ _REVEAL = re.compile(
     r"|\bthe (?:denunciation|exposure|downfall|unmasking|undoing|comeuppance|demise|arrest|capture|execution) of\b"
     r"|\b(?:ends?|ended) up [a-z]+ing\b|\buntil (?:after|the (?:final|last|closing) )"
     r"|\b(?:last|final) (?:\d{1,3} |few )?(?:hours|days|weeks|months|night|day|summer|year)\b[^.;!?]{0,40}\btogether\b"
-    r"|\b(?:in|at|by|towards|near|until) the (?:very )?(?:end|close)\b(?! of (?:the|a|an|his|her|their|its) (?:day|road|line|"
+    r"|\b(?:in|at|by|towards|near|until) the (?:very )?(?:end|close)\b(?![-‐]| credits)(?! of (?:the|a|an|his|her|their|its) (?:day|road|line|"
     r"rope|tether|first|second|life|career|decade|century|year))"
     # "In the end, though, it is a minor Allen": the idiom ("ultimately") before a verdict is no reveal.
     r"(?!,? (?:though,? |however,? )?(?:I|we|you|it|that|this|what|there|the (?:film|movie)|[A-Z][\w'’-]+['’]s "

@@ -33,9 +33,9 @@ needs_texts = pytest.mark.skipif(not TEXTS.exists(), reason=f"review texts of se
 # The one blind run (commit 06a207e, session 7), now the floors: a change that drops below fails. Spoiler
 # recall 32/47 = 0.68 (goal 0.95: missed), harmless sentences hidden 120/443 = 0.27. Themes (goal missed):
 # (precision, recall) per theme as measured; data/real_heldout_v6.md has the table.
-# Issue 25 round 3 (v6 retired into tuning): essay-style outcomes, recall 45/47 = 0.957, hidden 135/443 = 0.305.
+# Issue 25 round 3 (v6 retired into tuning): essay-style outcomes, recall 45/47 = 0.957, hidden 123/443 = 0.278.
 FLOOR_RECALL = 0.95
-CEILING_HIDDEN = 0.31  # 0.305 measured
+CEILING_HIDDEN = 0.28  # 0.278 measured (0.271 at the blind run)
 FLOOR_THEMES = {"ending": (0.70, 0.50), "nostalgia": (0.33, 0.16), "performances": (0.76, 0.69),
                 "music": (0.85, 0.75), "look": (0.61, 0.53)}
 MAX_TRAPS = 7

@@ -572,6 +572,8 @@ def test_spoiler_essay_style_outcomes(text: str) -> None:
     "Watching thrillers is self-delusional fun, and this one knows it from its very first frame.",
     "The director was never a stylist, and the flat lighting of every scene shows it here again.",
     "Halfway through I started to guess what would happen next, and the film did nothing to stop me.",
+    "The hero lies and cheats only when trying to survive, and the narrator never lets us forget it.",
+    "The theme song was heard in the end-credits scene of a dozen tributes that year alone.",
     "Guess what I thought of the dialogue, which lands with a thud in nearly every single scene.",
     "The sets look invented by a committee that never visited a real hospital or met a nurse.",
     "The production found a strange peace with its tiny budget, and the grainy film stock suits it.",
