@@ -581,3 +581,13 @@ def test_spoiler_essay_style_outcomes(text: str) -> None:
 def test_spoiler_essay_style_idioms_stay_clear(text: str) -> None:
     """The same shapes in the critic's own talk about the film as a film: no spoiler."""
     assert reasons(text, film="Some Other Film") == [None]
+
+
+def test_spoiler_carry_reads_no_retelling_from_a_possessive_and_stops_at_predictability() -> None:
+    """"Remembering his…" is no character acting ("his" is no verb); predictability is the critic's aside."""
+    reveal = "Halfway through, Mara is shot dead by her own brother on the steps of the old courthouse at dawn."
+    text = (reveal + " Her brother drags the body to the river and sits there until the police arrive with their dogs. "
+            "Remembering his childhood gives the film its ache, and the director knows exactly how to use it.")
+    assert reasons(text, film="Some Other Film") == [SpoilerReason.REVEAL, None]
+    text = reveal + "\n\nIn all fairness, predictability matters little when the plot carries every scene this well."
+    assert reasons(text, film="Some Other Film") == [SpoilerReason.REVEAL, None]
