@@ -6,7 +6,9 @@ on the safe side. In order:
 - ending_theme: it carries a spoiler theme (the ending);
 - reveal: it tells what happens (a death or a survival, also in other words, a fate told outright, a twist
   or who it really was, who was behind the crime, who ends up with whom, how the arc comes out, caught or
-  cleared, the film's own end: "at the story's end", "finally leaves", "at the very end");
+  cleared, the film's own end: "at the story's end", "finally leaves", "at the very end"; essay-style: the twist
+  argued ("the condition is invented"), an outcome by ellipsis or a wink ("and then…", ", guess who"), the arc read
+  for its meaning ("it is only when … that he", "finds peace"); a title holding such words is read as "the film");
 - ending_paragraph: it talks about the ending (the last shot, the climax, the twist, the last third…), or it
   follows a passage of its paragraph that did or revealed something: the next passage is hidden, and the
   retelling goes on while characters still act in the present tense ("he asks", "Starling receives"); a
