@@ -469,6 +469,17 @@ def test_spoiler_title_with_an_ending_word_is_no_ending_talk() -> None:
                    film=film) != [None]
 
 
+def test_spoiler_title_with_a_reveal_word_is_the_film() -> None:
+    """A title holding a reveal's words ("The Killing of…", "Dead Man…") named by the critic is the film."""
+    film = "The Killing of a Sacred Deer"
+    assert reasons("In The Killing of a Sacred Deer, Lanthimos draws on a darker wellspring than ever before.",
+                   film=film) == [None]
+    assert reasons("Dead Man Walking is the rare prison drama that trusts its actors to carry every scene.",
+                   film="Dead Man Walking") == [None]
+    assert reasons("In Dead Man Walking, Poncelet is executed at dawn while Sister Helen watches.",
+                   film="Dead Man Walking") == [SpoilerReason.REVEAL]
+
+
 @pytest.mark.parametrize("call", [
     "What are your thoughts on this ending? Did you see it coming? Leave a comment and let me know!",
     "So what do you think of the twist? Let us know in the comments.",
@@ -531,3 +542,52 @@ def test_spoiler_outcome_told_plainly(text: str) -> None:
 def test_spoiler_outcome_idioms_stay_clear(text: str) -> None:
     """The same words in the critic's talk about the film: no spoiler."""
     assert reasons(text, film="Some Other Film") == [None]
+
+
+# Essay-style outcomes (issue 25 round 3, set v6): probe sentences written for the rule, none of v6's words.
+@pytest.mark.parametrize("text", [
+    # the twist stated as the critic's argument
+    "Read closely, the stalker is invented, a projection of the narrator's own guilt.",
+    "The whole point is that Marcus was never a soldier, and every medal on his wall is borrowed.",
+    "Put plainly, the sister who writes the letters is imaginary from the first reel.",
+    # the outcome by ellipsis or a wink
+    "They sign the lease, adopt a dog, plan a wedding, and then... a phone call from the hospital changes it all.",
+    "With a title like that, guess who walks through the door of the wedding party.",
+    # the arc read for its meaning
+    "It is only after she buries the letters in the garden that Maria is able to forgive her brother.",
+    "Years of silence later, the old fisherman finds a fragile peace with the son he abandoned.",
+    "Anyone who chases the inheritance, the script argues, would end up broke and utterly friendless.",
+    "There is a bitter dignity in leaving the young widow to her new fiancé rather than fighting for her.",
+    "Whatever the brothers try, there is only one way out of the debt their father left them.",
+    "The image of Tomas standing alone in the flooded church stays with you long after the lights come up.",
+    "The grief that drives him is the death of his only daughter, which the script holds back for an hour.",
+    "He spends the middle act gathering the courage that will justify killing Viktor in cold blood.",
+])
+def test_spoiler_essay_style_outcomes(text: str) -> None:
+    """A twist argued, an outcome by ellipsis or a wink, an arc read for its meaning: the ending is given away."""
+    assert reasons(text, film="Some Other Film") == [SpoilerReason.REVEAL]
+
+
+@pytest.mark.parametrize("text", [
+    "Watching thrillers is self-delusional fun, and this one knows it from its very first frame.",
+    "The director was never a stylist, and the flat lighting of every scene shows it here again.",
+    "Halfway through I started to guess what would happen next, and the film did nothing to stop me.",
+    "The hero lies and cheats only when trying to survive, and the narrator never lets us forget it.",
+    "The theme song was heard in the end-credits scene of a dozen tributes that year alone.",
+    "Guess what I thought of the dialogue, which lands with a thud in nearly every single scene.",
+    "The sets look invented by a committee that never visited a real hospital or met a nurse.",
+    "The production found a strange peace with its tiny budget, and the grainy film stock suits it.",
+])
+def test_spoiler_essay_style_idioms_stay_clear(text: str) -> None:
+    """The same shapes in the critic's own talk about the film as a film: no spoiler."""
+    assert reasons(text, film="Some Other Film") == [None]
+
+
+def test_spoiler_carry_reads_no_retelling_from_a_possessive_and_stops_at_predictability() -> None:
+    """"Remembering his…" is no character acting ("his" is no verb); predictability is the critic's aside."""
+    reveal = "Halfway through, Mara is shot dead by her own brother on the steps of the old courthouse at dawn."
+    text = (reveal + " Her brother drags the body to the river and sits there until the police arrive with their dogs. "
+            "Remembering his childhood gives the film its ache, and the director knows exactly how to use it.")
+    assert reasons(text, film="Some Other Film") == [SpoilerReason.REVEAL, None]
+    text = reveal + "\n\nIn all fairness, predictability matters little when the plot carries every scene this well."
+    assert reasons(text, film="Some Other Film") == [SpoilerReason.REVEAL, None]
