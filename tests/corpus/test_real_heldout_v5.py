@@ -56,10 +56,10 @@ def test_v5_labels() -> None:
 
 if __name__ == "__main__":
     spoilers = score_spoilers(LABELS, TEXTS)
-    print(spoilers.table("\n## set v5 (blind): spoilers"))
+    print(spoilers.table("\n## set v5 (blind run once, retired): spoilers"))
     print("\n".join(["SHOWN " + s for s in spoilers.shown] + ["HIDDEN " + s for s in spoilers.hidden]))
     found = score_themes(LABELS, TEXTS)
-    print(found.table("\n## set v5 (blind): themes"))
+    print(found.table("\n## set v5 (blind run once, retired): themes"))
     print("\n".join(found.errors + found.traps_tagged))
 
 
