@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import signal
 import sys
+from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
@@ -56,7 +57,31 @@ def _init(themes: dict[str, Theme], parent: int) -> None:
 
 
 def process_items(items: list[Item], themes: dict[str, Theme]) -> list[Processed]:
-    return [(process_review(body, themes, title, year), content_hash(body)) for body, title, year in items]
+    return [_processed(body, themes, title, year) for body, title, year in items]
+
+
+# What this process already cut, by (theme file's hash, body hash, film, year): the rules are pure, so the
+# same text under the same theme file gives the same passages (frozen). A bot started again in the same
+# process (the test suite boots ~1,000 bots on the bundled reviews; the playground's restarts) re-imports
+# for free. Bounded: the oldest entries go first.
+_MEMO: OrderedDict[tuple[str, str, str | None, int | None], list[TaggedPassage]] = OrderedDict()
+MEMO_SIZE = 256
+
+
+def _processed(body: str, themes: dict[str, Theme], title: str | None, year: int | None) -> Processed:
+    body_hash = content_hash(body)
+    source = getattr(themes, "source", None)
+    if source is None:
+        return process_review(body, themes, title, year), body_hash
+    key = (source, body_hash, title, year)
+    passages = _MEMO.get(key)
+    if passages is None:
+        passages = _MEMO[key] = process_review(body, themes, title, year)
+        while len(_MEMO) > MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    else:
+        _MEMO.move_to_end(key)
+    return list(passages), body_hash
 
 
 def _process_batch(items: list[Item]) -> list[Processed]:

@@ -8,6 +8,7 @@ define a theme only that film has.  Any mistake raises ValueError naming it.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from pathlib import Path
@@ -195,8 +196,9 @@ def _film(key: str, table: Any, generic: dict[str, Theme], out: dict[str, Theme]
 
 def load_themes(path: Path) -> ThemeSet:
     """Load and validate the theme file; any mistake raises ValueError."""
+    text = Path(path).read_text(encoding="utf-8")
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"themes.toml is not valid TOML: {exc}") from exc
     if "film" in data:
@@ -216,4 +218,4 @@ def load_themes(path: Path) -> ThemeSet:
         if not _KEY_RE.match(key):
             raise _fail(f"films.{key}", "film keys must be lowercase words joined by '-'")
         films[key] = _film(key, table, generic, film_only)
-    return ThemeSet({**generic, **film_only}, films)
+    return ThemeSet({**generic, **film_only}, films, hashlib.sha256(text.encode()).hexdigest())

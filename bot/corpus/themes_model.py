@@ -159,9 +159,10 @@ class ThemeSet(dict[str, Theme]):
     working; themes_for_film picks the ones that apply to one film.
     """
 
-    def __init__(self, themes: dict[str, Theme], films: dict[str, Film]) -> None:
+    def __init__(self, themes: dict[str, Theme], films: dict[str, Film], source: str | None = None) -> None:
         super().__init__(themes)
         self.films = films
+        self.source = source  # the theme file's content hash (load_themes): what a memo of cut reviews keys on
         self.bound: dict[tuple[str, int | None], dict[str, Theme]] = {}  # themes_for_film cache
         self.bound_one: dict[tuple[str, int | None, str, bool], Theme | None] = {}  # theme_for_film cache
 
