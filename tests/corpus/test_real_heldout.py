@@ -24,9 +24,11 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -96,6 +98,22 @@ def read_texts(path: Path) -> dict[str, Review]:
             current.paragraphs.append(block.strip())
     return reviews
 
+
+
+def labelled_paragraphs(
+    labels_path: Path, texts_path: Path
+) -> Iterator[tuple[str, str, dict[str, Any], list[TaggedPassage]]]:
+    """(review key, paragraph, its label, every passage of its review) for a set's labels and texts; checks that
+    each label sits on its paragraph."""
+    labels = json.loads(labels_path.read_text(encoding="utf-8"))["reviews"]
+    texts = read_texts(texts_path)
+    for key, paragraphs in labels.items():
+        review = texts[key]
+        assert len(review.paragraphs) == len(paragraphs), key
+        passages = process_review("\n\n".join(review.paragraphs), themes(), review.film, review.year)
+        for text, label in zip(review.paragraphs, paragraphs, strict=True):
+            assert _flat(text).startswith(_flat(label["starts"])), (key, label["starts"])
+            yield key, text, label, passages
 
 @dataclass
 class Scores:

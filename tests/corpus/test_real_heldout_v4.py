@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.corpus import SpoilerReason, process_review
-from tests.corpus.test_real_heldout import DATA, _flat, read_texts, themes
+from bot.corpus import SpoilerReason
+from tests.corpus.test_real_heldout import DATA, _flat, labelled_paragraphs
 from tests.corpus.test_real_heldout import SETS as OLDER_SETS
 
 SETS = {
@@ -92,35 +92,28 @@ def evaluate(name: str) -> SpoilerScores:
 def score_spoilers(labels_path: Path, texts_path: Path) -> SpoilerScores:
     """Score one set: its labels file and its texts file."""
     scores = SpoilerScores()
-    labels = json.loads(labels_path.read_text(encoding="utf-8"))["reviews"]
-    texts = read_texts(texts_path)
-    for key, paragraphs in labels.items():
-        review = texts[key]
-        assert len(review.paragraphs) == len(paragraphs), key
-        passages = process_review("\n\n".join(review.paragraphs), themes(), review.film, review.year)
+    for key, text, label, passages in labelled_paragraphs(labels_path, texts_path):
         flat_passages = [(_flat(p.text), p.spoiler) for p in passages]
-        for text, label in zip(review.paragraphs, paragraphs, strict=True):
-            assert _flat(text).startswith(_flat(label["starts"])), (key, label["starts"])
-            starts = [_flat(s) for s in label.get("ending", [])]
-            for sentence in sentences(text):
-                flat = _flat(sentence)
-                reasons = [reason for passage, reason in flat_passages if flat[:80] in passage]
-                holders = [reason is not None for reason in reasons]
-                where = f"[{key}] {sentence[:90]}"
-                if any(flat.startswith(s) or s.startswith(flat[:60]) for s in starts):
-                    scores.revealing += 1
-                    if all(holders):  # in spoiler passages, or in none (dropped)
-                        scores.revealing_hidden += 1
-                    else:
-                        scores.shown.append(where)
+        starts = [_flat(s) for s in label.get("ending", [])]
+        for sentence in sentences(text):
+            flat = _flat(sentence)
+            reasons = [reason for passage, reason in flat_passages if flat[:80] in passage]
+            holders = [reason is not None for reason in reasons]
+            where = f"[{key}] {sentence[:90]}"
+            if any(flat.startswith(s) or s.startswith(flat[:60]) for s in starts):
+                scores.revealing += 1
+                if all(holders):  # in spoiler passages, or in none (dropped)
+                    scores.revealing_hidden += 1
                 else:
-                    scores.harmless += 1
-                    if holders and all(holders):
-                        scores.harmless_hidden += 1
-                        scores.harmless_warned += all(r is SpoilerReason.AFTER_WARNING for r in reasons)
-                        scores.hidden.append(where)
-            assert sum(any(_flat(s).startswith(x) or x.startswith(_flat(s)[:60]) for s in sentences(text))
-                       for x in starts) == len(starts), (key, starts)
+                    scores.shown.append(where)
+            else:
+                scores.harmless += 1
+                if holders and all(holders):
+                    scores.harmless_hidden += 1
+                    scores.harmless_warned += all(r is SpoilerReason.AFTER_WARNING for r in reasons)
+                    scores.hidden.append(where)
+        assert sum(any(_flat(s).startswith(x) or x.startswith(_flat(s)[:60]) for s in sentences(text))
+                   for x in starts) == len(starts), (key, starts)
     return scores
 
 

@@ -23,8 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.corpus import process_review
-from tests.corpus.test_real_heldout import THEMES, Scores, _flat, _in_paragraph, read_texts, themes
+from tests.corpus.test_real_heldout import THEMES, Scores, _in_paragraph, labelled_paragraphs
 
 DATA = Path(__file__).resolve().parent / "data"
 HELDOUT = Path("/work/wt/corpus-heldout/themes")
@@ -54,16 +53,9 @@ def evaluate(name: str) -> Scores:
 def score_themes(labels_path: Path, texts_path: Path) -> Scores:
     """Score one set: its labels file and its texts file."""
     scores = Scores()
-    labels = json.loads(labels_path.read_text(encoding="utf-8"))["reviews"]
-    texts = read_texts(texts_path)
-    for key, paragraphs in labels.items():
-        review = texts[key]
-        assert len(review.paragraphs) == len(paragraphs), key
-        passages = process_review("\n\n".join(review.paragraphs), themes(), review.film, review.year)
-        for text, label in zip(review.paragraphs, paragraphs, strict=True):
-            assert _flat(text).startswith(_flat(label["starts"])), (key, label["starts"])
-            got = {theme for p in _in_paragraph(passages, text) for theme in p.themes}
-            scores.count_themes(got, set(label["themes"]), label.get("traps", []), f"[{key}] {text[:60]}")
+    for key, text, label, passages in labelled_paragraphs(labels_path, texts_path):
+        got = {theme for p in _in_paragraph(passages, text) for theme in p.themes}
+        scores.count_themes(got, set(label["themes"]), label.get("traps", []), f"[{key}] {text[:60]}")
     return scores
 
 
