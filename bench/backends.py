@@ -35,7 +35,7 @@ from bot.schedules.job import ScheduleJob
 from bot.schedules.rules import Cadence, parse_days, parse_time
 
 from . import corpus_gen
-from .pick_bench import THEMES
+from .pick_bench import THEMES, open_poll
 from .timing import median, percentile, sample_ms
 
 Row = Callable[..., None]
@@ -141,11 +141,7 @@ async def picks(bot: FilmBot, passages: int, themes: list[str], repeat: int) -> 
 async def votes(bot: FilmBot, voters: int) -> dict[str, tuple[float, str]]:
     """`voters` members clicking at once on one poll: votes per second over the burst, p99 per vote."""
     store = bot.store
-    poll_id = await store.polls.create(
-        guild_id=1, channel_id=1, creator_id=1, kind="buttons", question="Bench?", options=("a", "b", "c"),
-        multiple=False, anonymous=False, hide_results=False, created_at="2000-01-01T00:00:00+00:00",
-        deadline="2999-01-01T00:00:00+00:00",
-    )
+    poll_id = await open_poll(store)
     now = "2001-01-01T00:00:00+00:00"
     for i in range(20):  # warm-up: first statements prepared, pool connections opened
         await store.polls.vote(poll_id, 10**7 + i, 1 + i % 3, now)

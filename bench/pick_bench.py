@@ -109,14 +109,20 @@ async def picks(bot: FilmBot, repeat: int) -> dict[str, Any]:
     return out
 
 
-async def votes(bot: FilmBot, count: int) -> dict[str, float]:
-    """Votes per second through PollStore.vote, against the same statements in one hop."""
-    store = bot.store
-    poll_id = await store.polls.create(
+async def open_poll(store: Any) -> int:
+    """A three-option button poll open until 2999: what the vote benches click on."""
+    poll_id: int = await store.polls.create(
         guild_id=1, channel_id=1, creator_id=1, kind="buttons", question="Bench?", options=("a", "b", "c"),
         multiple=False, anonymous=False, hide_results=False, created_at="2000-01-01T00:00:00+00:00",
         deadline="2999-01-01T00:00:00+00:00",
     )
+    return poll_id
+
+
+async def votes(bot: FilmBot, count: int) -> dict[str, float]:
+    """Votes per second through PollStore.vote, against the same statements in one hop."""
+    store = bot.store
+    poll_id = await open_poll(store)
     now = "2001-01-01T00:00:00+00:00"
     for i in range(200):  # warm-up: a fresh copy of a big database is slow to take its first writes
         await store.polls.vote(poll_id, 10**7 + i, 1 + i % 3, now)
@@ -177,21 +183,31 @@ async def scheduler_pass(bot: FilmBot, schedules: int) -> dict[str, float]:
     return {"first_s": first, "steady_s": steady, "steady_hops": hops[0]}
 
 
+# Where the loop hands work to a database thread: aiosqlite's connection methods (its public API) and the batches
+# sent to the writer thread. The bench and tests/helpers.count_db_trips count trips at these points.
+_AIOSQLITE_TRIPS = ("execute", "execute_fetchall", "execute_insert", "executemany", "executescript", "commit",
+                    "rollback")
+
+
+def trip_points(db: Any) -> list[tuple[Any, str]]:
+    """(object, method name) of every place a trip from the loop to `db`'s threads starts."""
+    return [(db.conn, name) for name in _AIOSQLITE_TRIPS] + [(db._writes, "run")]
+
+
+def counted(real: Any, hops: list[int]) -> Any:
+    """`real` (a coroutine function) that adds one to hops[0] per call."""
+    async def counting(*args: Any, **kwargs: Any) -> Any:
+        hops[0] += 1
+        return await real(*args, **kwargs)
+    return counting
+
+
 @contextmanager
 def counting_trips(db: Any, hops: list[int]) -> Iterator[None]:
-    """Count trips from the loop to the database's threads into hops[0]: each call of aiosqlite's connection
-    methods (its public API) and each batch sent to the writer thread."""
-    def counted(real: Any) -> Any:
-        async def counting(*args: Any, **kwargs: Any) -> Any:
-            hops[0] += 1
-            return await real(*args, **kwargs)
-        return counting
-
-    targets = [(db.conn, name) for name in ("execute", "execute_fetchall", "execute_insert", "executemany",
-                                            "executescript", "commit", "rollback")] + [(db._writes, "run")]
-    saved = [(target, name, getattr(target, name)) for target, name in targets]
+    """Count trips from the loop to the database's threads into hops[0] while the block runs."""
+    saved = [(target, name, getattr(target, name)) for target, name in trip_points(db)]
     for target, name, real in saved:
-        setattr(target, name, counted(real))
+        setattr(target, name, counted(real, hops))
     try:
         yield
     finally:

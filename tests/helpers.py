@@ -21,6 +21,7 @@ from discord import app_commands
 from hypothesis import strategies as st
 from simcord.env import Env
 
+from bench.pick_bench import counted, trip_points
 from bot import Settings, create_bot
 from tests import pg_backend
 
@@ -29,20 +30,11 @@ from tests import pg_backend
 
 
 def count_db_trips(monkeypatch: Any, db: Any) -> list[int]:
-    """Count trips from the loop to `db`'s threads from now on (read `trips[0]`; set it to 0 to restart):
-    each call of aiosqlite's connection methods and each batch sent to the writer thread."""
+    """Count trips from the loop to `db`'s threads from now on (read `trips[0]`; set it to 0 to restart): the
+    bench's trip points (bench/pick_bench.py), undone with the test's monkeypatch."""
     trips = [0]
-
-    def counted(real: Any) -> Any:
-        async def counting(*args: Any, **kwargs: Any) -> Any:
-            trips[0] += 1
-            return await real(*args, **kwargs)
-        return counting
-
-    for name in ("execute", "execute_fetchall", "execute_insert", "executemany", "executescript", "commit",
-                 "rollback"):
-        monkeypatch.setattr(db.conn, name, counted(getattr(db.conn, name)))
-    monkeypatch.setattr(db._writes, "run", counted(db._writes.run))
+    for target, name in trip_points(db):
+        monkeypatch.setattr(target, name, counted(getattr(target, name), trips))
     return trips
 
 class World:
