@@ -267,7 +267,7 @@ CASES: dict[str, Case] = {
     "ratings": Case("member", lambda c, i: {"film": c.film(i)}),
     # /club stats' chart is the same every run (kept after the first: bot/club/charts.py); this row draws it
     # every time. /ratings draws every run: each run names another film.
-    "club stats (chart drawn, none kept)": Case("member", _fixed(), command="club stats", before=_charts_forgotten),
+    "club stats (chart drawn: none kept)": Case("member", _fixed(), command="club stats", before=_charts_forgotten),
     "compare": Case("member", lambda c, i: {"film": c.film(i)}),
     "rate export": Case("member", _fixed()),
     "game critic-or-club": Case("member", _fixed(rounds=1)),
