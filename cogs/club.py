@@ -42,7 +42,7 @@ class Rate(commands.GroupCog, group_name="rate", group_description="Rate films a
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
-        charts.start()  # the chart worker, forked and warmed while the bot starts
+        charts.start()  # the chart thread, warmed (fonts, one chart) while the bot starts
         for job in self.jobs:
             self.bot.scheduler.register(job)
 

@@ -111,7 +111,7 @@ class ClubService:
         label = scope.label or ""
         png: bytes | None = None
         drawn = bool(summary.count and interaction.app_permissions.attach_files)
-        if drawn:  # in the chart worker; a slow one is acknowledged first (Discord's 3 s)
+        if drawn:  # in the chart thread; a slow one is acknowledged first (Discord's 3 s)
             png = await in_time(interaction, charts.draw(chart_png, summary, f"The club on {label}"))
         embed = ratings_embed(label, summary, takes, bars=png is None)
         if png is not None:

@@ -135,10 +135,10 @@ class WorkerTimeout(Exception):
     """A job sent to `run_isolated` ran past its time; its worker process was killed."""
 
 
-# The long-lived single workers, one per lane: "pages" parses fetched pages (bot/corpus/article.py),
-# "charts" draws the club's matplotlib charts (bot/club/charts.py). A lane is forked on first use (or by
-# `start_lane`, with a warm-up run once in the new process, e.g. an import), reused after, and killed
-# alone: a runaway chart never ends a page being parsed, nor queues behind one.
+# The long-lived single workers, one per lane: "pages" parses fetched pages (bot/corpus/article.py). A
+# lane is forked on first use (or by `start_lane`, with a warm-up run once in the new process, e.g. an
+# import), reused after, and killed alone: a runaway job of one lane never ends another lane's. (The
+# club's charts had a lane until session 8; they are now drawn with Pillow in a thread: bot/club/charts.py.)
 _lanes: dict[str, ProcessPoolExecutor] = {}
 
 
