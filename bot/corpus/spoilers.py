@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.corpus.narration import narration_reasons
 from bot.corpus.reasons import SpoilerReason
 
 # What happens: a death or a survival, a twist, who ends up with whom, the plot's last turn.
@@ -345,4 +346,4 @@ def spoiler_reasons(
         elif reason is SpoilerReason.ENDING_PARAGRAPH and not _RETELLING.search(text):
             left -= 1
         reasons.append(reason)
-    return reasons
+    return narration_reasons(texts, paragraphs, reasons, film)

@@ -1,0 +1,165 @@
+"""Structural spoiler signals: a passage that retells the plot past the review's set-up is hidden.
+
+Phrase lists plateau on unseen prose: an outcome told as plain plot narration ("Cobb spins the totem but then
+forgets about it when he sees his children's faces") has no word of dying, ending or revealing. What it does
+have is a shape: characters as the subjects of action verbs, and none of the critic's own register (the film,
+the director, the cast, "I"). This module reads that shape, without any list of outcomes:
+
+- characters: the review's own character names are learned from the review (capitalised names used more
+  than once in mid-sentence), less the people who made it (a name next to "director", "directed by",
+  "performance", "plays", "as <Character>", "(<Actor>)", a possessive of craft: "Nolan's script") and
+  the film's title;
+- narration: a sentence whose subject is a character (a learned name, he/she/they, "the <role>") acting,
+  with none of the critic's words; a passage is narration when most of its sentences are;
+- position: the review's set-up is its first narration paragraph (up to `_SETUP_PASSAGES` narration
+  passages); narration after that tells how the story goes on and is hidden;
+- propagation: after a spoiler passage the rest of its paragraph's narration is hidden too;
+- essay-type reviews (the ending, the finale or the last scene named in the review's first paragraphs, or an
+  "ending explained" piece): every narration passage is hidden, the set-up too.
+
+Pure, standard library only; every pattern is one linear scan (bounded repeats, no nested quantifiers).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from bot.corpus.reasons import SpoilerReason
+
+# A capitalised word in mid-sentence: after a lowercase word, a comma or a connective (not a sentence start).
+_MID_NAME = re.compile(r"(?<=[a-z,;:] )(?-i:[A-Z][a-z]{1,20})\b")
+_ANY_NAME = re.compile(r"\b(?-i:[A-Z][a-z]{1,20})\b")
+# Capitalised words that are not names of characters (months, days, nationalities, film-world nouns…).
+_NOT_NAMES = frozenset("""
+I The A An And But Or So Yet If When While As In On At By For Of To From With Without After Before Then This That
+These Those It Its He She They His Her Their Him Them We Our You Your My Me Mr Mrs Ms Dr Sir Lady Lord Saint St
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August
+September October November December Christmas Easter God Hollywood Oscar Oscars Academy Award Awards Netflix
+American British English French German Italian Spanish Japanese Chinese Korean Russian Indian European Irish
+Scottish Welsh Australian Canadian Mexican Jewish Catholic Christian Muslim Western Eastern Northern Southern
+New York London Paris Los Angeles America England France Germany Italy Spain Japan China Europe Africa
+Part Act Chapter Scene Episode Season Volume Book Film Movie Review Blu Ray Festival Cannes Venice Sundance
+Rotten Tomatoes IMDb Twitter Facebook Instagram Youtube YouTube Amazon Prime Disney Marvel Warner Universal
+Paramount Columbia Fox Pixar Guardian Times Variety Empire Sight Sound Criterion Ending Spoilers Spoiler
+Mother Father Mom Mum Dad Uncle Aunt Grandma Grandpa King Queen Prince Princess Captain Doctor Professor
+""".split())
+# The people who made the film, named next to their craft: "director Sofia Coppola", "directed by X",
+# "X's performance", "X plays", "X as Mia", "(X)", "X's script". The name caught is the maker, not a character.
+_MAKER = re.compile(
+    r"\b(?:director|directed by|written by|writer|screenwriter|filmmaker|film-maker|auteur|co-?stars?|starring|"
+    r"stars?|actor|actress|composer|cinematographer|editor|producer|novelist|author|critic|by)"
+    r" (?:[A-Z][a-z]{1,20} ){0,2}(?-i:([A-Z][a-z]{1,20}))\b"
+    r"|(?-i:\b([A-Z][a-z]{1,20}))['’]s? (?:[a-z]+ ){0,1}(?:performance|direction|script|screenplay|film|movie|"
+    r"camera|score|career|work|debut|turn|portrayal|acting|filmography|oeuvre|style|take|adaptation|novel|book)\b"
+    r"|(?-i:\b([A-Z][a-z]{1,20})) (?:plays|played|portrays|portrayed|stars|starred|is cast|was cast|directs|directed|"
+    r"wrote|writes|co-stars|shines|excels|delivers|gives|brings|nails|steals)\b"
+    r"|(?-i:\b([A-Z][a-z]{1,20})) as (?:the )?(?-i:[A-Z])"
+    r"|\((?-i:(?:[A-Z][a-z]{1,20} ){0,2}([A-Z][a-z]{1,20}))\)",
+    re.IGNORECASE,
+)
+# The critic's register: the film as a film, its making, its audience, the critic's own voice, a judgement.
+# (Scene words are not in it: "the camera stays a few steps ahead of him" still retells.)
+_CRITIC = re.compile(
+    r"\b(?:films?|movies?|cinema\w*|director\w*|directed|film-?makers?|screenplay|script\w*|"
+    r"cinematograph\w*|audiences?|viewers?|critics?|genre|adaptation|actors?|actress(?:es)?|cast|casting|"
+    r"performances?|performer|roles?|characters?|storytelling|narrative|dialogue|played by|plays? (?:the|a|an)|"
+    r"brilliant\w*|superb\w*|wonderful\w*|masterpiece|masterful\w*|compelling|impressive\w*|memorable|"
+    r"disappointing|boring|convincing\w*|believable|arguably|metaphor\w*|symbol\w*|allegor\w*|"
+    r"theme\w*|I|my|me)\b|\?",
+)
+# A character acting: a learned name or a pronoun as a clause's subject, then a verb (a lowercase word ending in
+# -s/-ed, after an adverb or an auxiliary or two).
+_ACTION = re.compile(
+    r"(?:^|(?<=[,;:–—] )|(?<=\band )|(?<=\bbut )|(?<=\bthen )|(?<=\bwhen )|(?<=\bas )|(?<=\bwhile )|"
+    r"(?<=\bbefore )|(?<=\bafter )|(?<=\buntil )|(?<=\bso )|(?<=\bwho )|(?<=^But )|(?<=^And )|(?<=^Then )|"
+    r"(?<=^When )|(?<=^As )|(?<=^Once )|(?<=^After )|(?<=^Later )|(?<=^Soon )|(?<=^Finally )|(?<=^Eventually ))"
+    r"(?:([Hh]e|[Ss]he|[Tt]hey|(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir) (?:man|woman|boy|girl|couple|pair|family|husband|"
+    r"wife|son|daughter|mother|father|brother|sister|friend|lover|partner|killer|detective|hero|heroine|"
+    r"protagonist|villain|gang|police|kid|child|children|stranger|group|team)s?)|([A-Z][a-z]{1,20}))"
+    r"(?:['’]s [a-z]{2,20})? (?:[a-z]{2,20}ly )?(?:(?:has|had|is|was|are|were|will|can|could|would|must|does|did|"
+    r"then|also|still|soon|finally|eventually|even|never|not|n't|just|only|again) ){0,2}"
+    r"(?!(?:is|was|are|were|has|had|does|seems|seemed|feels|felt|looks|looked|this|thus|his|its|us|as)\b)"
+    r"[a-z]{2,20}(?:s|ed)\b"
+)
+_SENTENCE = re.compile(r"(?<=[.!?])[’”'\")\]]?\s+(?=[A-Z‘“'\"])")
+# The review says it is about the ending from its first paragraphs: "ending explained", "the finale", "the
+# last scene", "the twist".
+_ESSAY = re.compile(
+    r"\b(?:ending|endings|finale|twist|last scene|final scene|final act|explained|alternate|alternative)\b",
+    re.IGNORECASE,
+)
+_ESSAY_PARAGRAPHS = 2
+# How many narration passages of the first narration paragraph are the set-up.
+_SETUP_PASSAGES = 2
+_HIDING = (SpoilerReason.REVEAL, SpoilerReason.ENDING_THEME, SpoilerReason.ENDING_PARAGRAPH, SpoilerReason.NARRATION)
+
+
+def character_names(texts: Sequence[str], film: str | None = None) -> frozenset[str]:
+    """The review's own characters: names used in mid-sentence, more than once in all, not its makers."""
+    review = "\n".join(texts)
+    mid = Counter(_MID_NAME.findall(review))
+    every = Counter(_ANY_NAME.findall(review))
+    makers = {name for groups in _MAKER.findall(review) for name in groups if name}
+    return frozenset(
+        name for name, count in every.items()
+        if count >= 2 and mid[name] and name not in _NOT_NAMES and name not in makers
+    )
+
+
+def is_narration_sentence(sentence: str, names: frozenset[str], film: str | None = None) -> bool:
+    """A character is the subject of an action verb, and nothing in the sentence is the critic's register (a
+    title that is a character's name, "Anne and Muriel", is the film when the whole title is the subject)."""
+    if _CRITIC.search(sentence):
+        return False
+    for match in _ACTION.finditer(sentence):
+        name = match.group(2)
+        if name is None:
+            return True
+        if name in names and not (film and sentence[match.start(2):].startswith(film)):
+            return True
+    return False
+
+
+def is_narration(text: str, names: frozenset[str], film: str | None = None) -> bool:
+    """The passage retells the plot: it has a sentence of narration, and no more of the critic's sentences."""
+    sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+    told = sum(is_narration_sentence(s, names, film) for s in sentences)
+    critic = sum(bool(_CRITIC.search(s)) for s in sentences)
+    return told > 0 and told >= critic
+
+
+def narration_reasons(
+    texts: Sequence[str], paragraphs: Sequence[int], reasons: Sequence[SpoilerReason | None], film: str | None = None,
+) -> list[SpoilerReason | None]:
+    """The reasons given by the text rules, with NARRATION added on passages that retell the plot past the set-up,
+    follow a spoiler in their paragraph, or retell anything in an essay about the ending."""
+    out = list(reasons)
+    if not texts:
+        return out
+    names = character_names(texts, film)
+    narrated = [is_narration(text, names, film) for text in texts]
+    first_paragraphs = {p for p in sorted(set(paragraphs))[:_ESSAY_PARAGRAPHS]}
+    essay = any(_ESSAY.search(text) for text, p in zip(texts, paragraphs, strict=True) if p in first_paragraphs)
+    setup_paragraph: int | None = None
+    setup_left = _SETUP_PASSAGES
+    hidden_in: int | None = None  # a paragraph where a spoiler passage has been met
+    for i, (paragraph, told) in enumerate(zip(paragraphs, narrated, strict=True)):
+        if out[i] in _HIDING:
+            hidden_in = paragraph
+            continue
+        if out[i] is not None or not told:
+            continue
+        if essay:
+            out[i] = SpoilerReason.NARRATION
+        elif hidden_in == paragraph:
+            out[i] = SpoilerReason.NARRATION
+        elif setup_paragraph is None or (setup_paragraph == paragraph and setup_left > 0):
+            setup_paragraph = paragraph
+            setup_left -= 1
+        else:
+            out[i] = SpoilerReason.NARRATION
+        if out[i] is SpoilerReason.NARRATION:
+            hidden_in = paragraph
+    return out
