@@ -62,13 +62,15 @@ _MAKER = re.compile(
 # The critic's register: the film as a film, its making, its audience, the critic's own voice, a judgement.
 # (Scene words are not in it: "the camera stays a few steps ahead of him" still retells.)
 _CRITIC = re.compile(
-    r"\b(?:films?|movies?|cinema\w*|director\w*|directed|film-?makers?|screenplay|script\w*|"
-    r"cinematograph\w*|audiences?|viewers?|critics?|genre|adaptation|actors?|actress(?:es)?|cast|casting|"
+    r"(?<!\bin the )(?<!\bof the )\b(?:films?|movies?|cinema\w*|director\w*|directed|film-?makers?|screenplay|"
+    r"script\w*|cinematograph\w*|audiences?|viewers?|critics?|genre|adaptation|actors?|actress(?:es)?|cast|casting|"
     r"performances?|performer|roles?|characters?|storytelling|narrative|dialogue|played by|plays? (?:the|a|an)|"
     r"brilliant\w*|superb\w*|wonderful\w*|masterpiece|masterful\w*|compelling|impressive\w*|memorable|"
     r"disappointing|boring|convincing\w*|believable|arguably|metaphor\w*|symbol\w*|allegor\w*|"
-    r"theme\w*|I|my|me)\b|\?",
+    r"theme\w*)\b",
 )
+# The critic's own voice: a sentence holding it is never narration.
+_VOICE = re.compile(r"\b(?:I|my|me|I['’]m|I['’]d|I['’]ve)\b|\?")
 # A character acting: a learned name or a pronoun as a clause's subject, then a verb (a lowercase word ending in
 # -s/-ed, after an adverb or an auxiliary or two).
 _ACTION = re.compile(
@@ -77,11 +79,16 @@ _ACTION = re.compile(
     r"(?<=^When )|(?<=^As )|(?<=^Once )|(?<=^After )|(?<=^Later )|(?<=^Soon )|(?<=^Finally )|(?<=^Eventually ))"
     r"(?:([Hh]e|[Ss]he|[Tt]hey|(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir) (?:man|woman|boy|girl|couple|pair|family|husband|"
     r"wife|son|daughter|mother|father|brother|sister|friend|lover|partner|killer|detective|hero|heroine|"
-    r"protagonist|villain|gang|police|kid|child|children|stranger|group|team)s?)|([A-Z][a-z]{1,20}))"
+    r"protagonist|villain|gang|police|kid|child|children|stranger|group|team)s?)|(?:[Tt]he )?([A-Z][a-z]{1,20}))"
     r"(?:['’]s [a-z]{2,20})? (?:[a-z]{2,20}ly )?(?:(?:has|had|is|was|are|were|will|can|could|would|must|does|did|"
     r"then|also|still|soon|finally|eventually|even|never|not|n't|just|only|again) ){0,2}"
     r"(?!(?:is|was|are|were|has|had|does|seems|seemed|feels|felt|looks|looked|this|thus|his|its|us|as)\b)"
     r"[a-z]{2,20}(?:s|ed)\b"
+    # "they fight", "Nick and Roy get": a plural subject with its bare verb.
+    r"|(?:^|(?<=[,;:–—] )|(?<=\band )|(?<=\bbut )|(?<=\bthen )|(?<=\bwhen )|(?<=^Then )|(?<=^But )|(?<=^And ))"
+    r"(?:([Tt]hey)|[A-Z][a-z]{1,20} and ([A-Z][a-z]{1,20})) (?:[a-z]{2,20}ly )?(?:(?:then|also|still|soon|finally|"
+    r"eventually|even|never|just|only|again) )?(?!(?:are|were|have|had|do|did|seem|feel|look|may|might|can|could|"
+    r"would|should|will|must|all|both|too|also|not)\b)[a-z]{2,20}\b"
 )
 _SENTENCE = re.compile(r"(?<=[.!?])[’”'\")\]]?\s+(?=[A-Z‘“'\"])")
 # The review says it is about the ending from its first paragraphs: "ending explained", "the finale", "the
@@ -93,6 +100,8 @@ _ESSAY = re.compile(
 _ESSAY_PARAGRAPHS = 2
 # How many narration passages of the first narration paragraph are the set-up.
 _SETUP_PASSAGES = 2
+# ... and at most this many narration passages in all in a longer review's set-up paragraphs.
+_SETUP_MAX = 6
 _HIDING = (SpoilerReason.REVEAL, SpoilerReason.ENDING_THEME, SpoilerReason.ENDING_PARAGRAPH, SpoilerReason.NARRATION)
 
 
@@ -111,12 +120,12 @@ def character_names(texts: Sequence[str], film: str | None = None) -> frozenset[
 def is_narration_sentence(sentence: str, names: frozenset[str], film: str | None = None) -> bool:
     """A character is the subject of an action verb, and nothing in the sentence is the critic's register (a
     title that is a character's name, "Anne and Muriel", is the film when the whole title is the subject)."""
-    if _CRITIC.search(sentence):
+    if _VOICE.search(sentence) or _CRITIC.search(sentence):
         return False
     for match in _ACTION.finditer(sentence):
-        name = match.group(2)
-        if name is None:
+        if match.group(1) or match.group(3):
             return True
+        name = match.group(2) or match.group(4)
         if name in names and not (film and sentence[match.start(2):].startswith(film)):
             return True
     return False
@@ -126,7 +135,7 @@ def is_narration(text: str, names: frozenset[str], film: str | None = None) -> b
     """The passage retells the plot: it has a sentence of narration, and no more of the critic's sentences."""
     sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()]
     told = sum(is_narration_sentence(s, names, film) for s in sentences)
-    critic = sum(bool(_CRITIC.search(s)) for s in sentences)
+    critic = sum(bool(_CRITIC.search(s) or _VOICE.search(s)) for s in sentences)
     return told > 0 and told >= critic
 
 
@@ -142,8 +151,19 @@ def narration_reasons(
     narrated = [is_narration(text, names, film) for text in texts]
     first_paragraphs = {p for p in sorted(set(paragraphs))[:_ESSAY_PARAGRAPHS]}
     essay = any(_ESSAY.search(text) for text, p in zip(texts, paragraphs, strict=True) if p in first_paragraphs)
-    setup_paragraph: int | None = None
+    # The set-up: narration up to the end of the first paragraph that is mostly narration (or of the first
+    # paragraph with any); in a review of one or two paragraphs, its first `_SETUP_PASSAGES` narration passages.
+    setup_end = -1
     setup_left = _SETUP_PASSAGES
+    if len(set(paragraphs)) >= 3:
+        setup_left = 0
+        told_in: dict[int, list[bool]] = {}
+        for paragraph, told in zip(paragraphs, narrated, strict=True):
+            told_in.setdefault(paragraph, []).append(told)
+        mostly = [p for p, told in told_in.items() if sum(told) * 2 >= len(told) and any(told)]
+        some = [p for p, told in told_in.items() if any(told)]
+        setup_end = min(mostly or some or [-1])
+    setup_cap = _SETUP_MAX
     hidden_in: int | None = None  # a paragraph where a spoiler passage has been met
     for i, (paragraph, told) in enumerate(zip(paragraphs, narrated, strict=True)):
         if out[i] in _HIDING:
@@ -151,12 +171,11 @@ def narration_reasons(
             continue
         if out[i] is not None or not told:
             continue
-        if essay:
+        if essay or hidden_in == paragraph:
             out[i] = SpoilerReason.NARRATION
-        elif hidden_in == paragraph:
-            out[i] = SpoilerReason.NARRATION
-        elif setup_paragraph is None or (setup_paragraph == paragraph and setup_left > 0):
-            setup_paragraph = paragraph
+        elif paragraph <= setup_end and setup_cap > 0:
+            setup_cap -= 1
+        elif paragraph > setup_end and setup_left > 0:
             setup_left -= 1
         else:
             out[i] = SpoilerReason.NARRATION
