@@ -32,7 +32,8 @@ from bot.corpus.reasons import SpoilerReason
 _MID_NAME = re.compile(r"(?<=[a-z,;:] )(?-i:[A-Z][a-z]{1,20})\b")
 _ANY_NAME = re.compile(r"\b(?-i:[A-Z][a-z]{1,20})\b")
 # Capitalised words that are not names of characters (months, days, nationalities, film-world nouns…).
-_NOT_NAMES = frozenset("""
+_NOT_NAMES = frozenset(
+    """
 I The A An And But Or So Yet If When While As In On At By For Of To From With Without After Before Then This That
 These Those It Its He She They His Her Their Him Them We Our You Your My Me Mr Mrs Ms Dr Sir Lady Lord Saint St
 Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August
@@ -44,7 +45,8 @@ Part Act Chapter Scene Episode Season Volume Book Film Movie Review Blu Ray Fest
 Rotten Tomatoes IMDb Twitter Facebook Instagram Youtube YouTube Amazon Prime Disney Marvel Warner Universal
 Paramount Columbia Fox Pixar Guardian Times Variety Empire Sight Sound Criterion Ending Spoilers Spoiler
 Mother Father Mom Mum Dad Uncle Aunt Grandma Grandpa King Queen Prince Princess Captain Doctor Professor
-""".split())
+""".split()  # noqa: SIM905 - a word list reads better as text
+)
 # The people who made the film, named next to their craft: "director Sofia Coppola", "directed by X",
 # "X's performance", "X plays", "X as Mia", "(X)", "X's script". The name caught is the maker, not a character.
 _MAKER = re.compile(
@@ -126,7 +128,8 @@ def is_narration_sentence(sentence: str, names: frozenset[str], film: str | None
         if match.group(1) or match.group(3):
             return True
         name = match.group(2) or match.group(4)
-        if name in names and not (film and sentence[match.start(2):].startswith(film)):
+        subject = match.start(2) if match.group(2) else match.start()
+        if name in names and not (film and sentence[subject:].startswith(film)):
             return True
     return False
 

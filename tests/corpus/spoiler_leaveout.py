@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import bot.corpus as corpus
+from bot import corpus
 from bot.corpus.narration import narration_reasons
 from tests.corpus.spoiler_sets import SETS, table
 from tests.corpus.test_real_heldout_v4 import SpoilerScores, score_spoilers
@@ -48,7 +48,7 @@ def rules_at(commit: str, structural: bool) -> Iterator[None]:
         return narration_reasons(texts, paragraphs, found, film) if structural else found
 
     saved = corpus.spoiler_reasons, corpus.clean_paragraphs
-    corpus.spoiler_reasons, corpus.clean_paragraphs = reasons, clean.clean_paragraphs
+    corpus.spoiler_reasons, corpus.clean_paragraphs = reasons, clean.clean_paragraphs  # type: ignore[assignment]
     try:
         yield
     finally:
