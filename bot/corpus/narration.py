@@ -51,7 +51,7 @@ Mother Father Mom Mum Dad Uncle Aunt Grandma Grandpa King Queen Prince Princess 
 # "X's performance", "X plays", "X as Mia", "(X)", "X's script". The name caught is the maker, not a character.
 _MAKER = re.compile(
     r"\b(?:director|directed by|written by|writer|screenwriter|filmmaker|film-maker|auteur|co-?stars?|starring|"
-    r"stars?|actor|actress|composer|cinematographer|editor|producer|novelist|author|critic|by)"
+    r"stars?|actor|actress|composer|cinematographer|editor|producer|novelist|author|critic)"
     r" (?:[A-Z][a-z]{1,20} ){0,2}(?-i:([A-Z][a-z]{1,20}))\b"
     r"|(?-i:\b([A-Z][a-z]{1,20}))['’]s? (?:[a-z]+ ){0,1}(?:performance|direction|script|screenplay|film|movie|"
     r"camera|score|career|work|debut|turn|portrayal|acting|filmography|oeuvre|style|take|adaptation|novel|book)\b"
@@ -64,7 +64,7 @@ _MAKER = re.compile(
 # The critic's register: the film as a film, its making, its audience, the critic's own voice, a judgement.
 # (Scene words are not in it: "the camera stays a few steps ahead of him" still retells.)
 _CRITIC = re.compile(
-    r"(?<!\bin the )(?<!\bof the )\b(?:films?|movies?|cinema\w*|director\w*|directed|film-?makers?|screenplay|"
+    r"(?<!\bin the )(?<!\bof the )(?<!\bthroughout the )\b(?:films?|movies?|cinema\w*|director\w*|directed|film-?makers?|screenplay|"
     r"script\w*|cinematograph\w*|audiences?|viewers?|critics?|genre|adaptation|actors?|actress(?:es)?|cast|casting|"
     r"performances?|performer|roles?|characters?|storytelling|narrative|dialogue|played by|plays? (?:the|a|an)|"
     r"brilliant\w*|superb\w*|wonderful\w*|masterpiece|masterful\w*|compelling|impressive\w*|memorable|"
@@ -84,8 +84,9 @@ _ACTION = re.compile(
     r"protagonist|villain|gang|police|kid|child|children|stranger|group|team)s?)|(?:[Tt]he )?([A-Z][a-z]{1,20}))"
     r"(?:['’]s [a-z]{2,20})? (?:[a-z]{2,20}ly )?(?:(?:has|had|is|was|are|were|will|can|could|would|must|does|did|"
     r"then|also|still|soon|finally|eventually|even|never|not|n't|just|only|again) ){0,2}"
-    r"(?!(?:is|was|are|were|has|had|does|seems|seemed|feels|felt|looks|looked|this|thus|his|its|us|as)\b)"
-    r"[a-z]{2,20}(?:s|ed)\b"
+    r"(?:(?!(?:is|was|are|were|has|had|does|seems|seemed|feels|felt|looks|looked|this|thus|his|its|us|as)\b)"
+    r"[a-z]{2,20}(?:s|ed)\b|(?:will|can|can't|cannot|could|would|must|does|did|about to|going to|tries to|wants to|"
+    r"has to|had to|decides to|needs to|manages to|refuses to) (?:not )?[a-z]{2,20}\b)"
     # "they fight", "Nick and Roy get": a plural subject with its bare verb.
     r"|(?:^|(?<=[,;:–—] )|(?<=\band )|(?<=\bbut )|(?<=\bthen )|(?<=\bwhen )|(?<=^Then )|(?<=^But )|(?<=^And ))"
     r"(?:([Tt]hey)|[A-Z][a-z]{1,20} and ([A-Z][a-z]{1,20})) (?:[a-z]{2,20}ly )?(?:(?:then|also|still|soon|finally|"
@@ -165,7 +166,8 @@ def narration_reasons(
             told_in.setdefault(paragraph, []).append(told)
         mostly = [p for p, told in told_in.items() if sum(told) * 2 >= len(told) and any(told)]
         some = [p for p, told in told_in.items() if any(told)]
-        setup_end = min(mostly or some or [-1])
+        # ... but no later than the paragraph after the first one with any narration (a maker's life told first).
+        setup_end = min(min(mostly or some or [-1]), min(some or [-1]) + 1)
     setup_cap = _SETUP_MAX
     hidden_in: int | None = None  # a paragraph where a spoiler passage has been met
     for i, (paragraph, told) in enumerate(zip(paragraphs, narrated, strict=True)):
