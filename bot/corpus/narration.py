@@ -193,4 +193,12 @@ def narration_reasons(
             out[i] = SpoilerReason.NARRATION
         if out[i] is SpoilerReason.NARRATION:
             hidden_in = paragraph
+    # A paragraph that is mostly spoiler retells the whole story: its narration before the first spoiler goes too.
+    spoiled: dict[int, list[bool]] = {}
+    for paragraph, reason in zip(paragraphs, out, strict=True):
+        spoiled.setdefault(paragraph, []).append(reason is not None)
+    for i, (paragraph, told) in enumerate(zip(paragraphs, narrated, strict=True)):
+        marks = spoiled[paragraph]
+        if told and out[i] is None and sum(marks) * 2 > len(marks) and len(marks) >= 3:
+            out[i] = SpoilerReason.NARRATION
     return out
