@@ -69,4 +69,4 @@ if __name__ == "__main__":
         if SETS[name][1].exists():
             before, after = leave_out(name)
             print(f"\n## {name}, text rules of its blind run ({BLIND_RUNS[name]}): alone, then + structural layer")
-            print(table({f"{name} blind-run rules": before, f"{name} + structural": after}))
+            print(table({f"{name} blind-run rules": before, f"{name} + structural": after}, total_row=False))

@@ -36,7 +36,7 @@ def score_all(names: list[str]) -> dict[str, SpoilerScores]:
     return {name: score_spoilers(*SETS[name]) for name in names if SETS[name][1].exists()}
 
 
-def table(scores: dict[str, SpoilerScores]) -> str:
+def table(scores: dict[str, SpoilerScores], total_row: bool = True) -> str:
     lines = ["| set | ending sentences hidden | recall | harmless hidden | hidden share |",
              "| --- | --- | --- | --- | --- |"]
     total = SpoilerScores()
@@ -47,8 +47,9 @@ def table(scores: dict[str, SpoilerScores]) -> str:
         total.revealing_hidden += s.revealing_hidden
         total.harmless += s.harmless
         total.harmless_hidden += s.harmless_hidden
-    lines.append(f"| total | {total.revealing_hidden}/{total.revealing} | {total.recall():.2f} | "
-                 f"{total.harmless_hidden}/{total.harmless} | {total.hidden_share():.2f} |")
+    if total_row:
+        lines.append(f"| total | {total.revealing_hidden}/{total.revealing} | {total.recall():.2f} | "
+                     f"{total.harmless_hidden}/{total.harmless} | {total.hidden_share():.2f} |")
     return "\n".join(lines)
 
 

@@ -23,6 +23,7 @@ from bot.corpus.narration import (
     narration_reasons,
 )
 from bot.corpus.reasons import SpoilerReason
+from tests.corpus.test_themes_films import HOSTILE
 
 ROOT = Path(__file__).resolve().parents[2]
 N = SpoilerReason.NARRATION
@@ -139,6 +140,16 @@ def test_a_spoiler_passage_hides_the_rest_of_its_paragraphs_narration() -> None:
     assert out[3] is None  # the critic's aside is shown
 
 
+def test_a_paragraph_mostly_of_spoilers_loses_its_narration_before_them() -> None:
+    texts = ["Marta meets Tomas.", "Tomas robs the bank with Marta.", "Marta dies.", "Tomas is arrested.", "Tomas hangs."]
+    given = [None, None, SpoilerReason.REVEAL, SpoilerReason.REVEAL, SpoilerReason.ENDING_PARAGRAPH]
+    out = narration_reasons(texts, [0, 1, 1, 1, 1], given)
+    assert out[1] is N  # the retelling's start, in a paragraph of four passages, three of them spoilers
+    assert out[0] is None  # the set-up paragraph
+    short = narration_reasons(texts[1:4], [1, 1, 1], given[1:4])
+    assert short[0] is None  # three passages: the set-up before the reveal stays clear (spoilers.py's rule)
+
+
 # ------------------------------------------------------------------ essay-type reviews
 def test_a_review_about_its_ending_hides_all_its_narration() -> None:
     texts = ["The ending of Harbour Lights is the reason to write about it.", "Marta runs a ferry with Tomas.",
@@ -162,6 +173,7 @@ def test_an_all_names_paragraph() -> None:
 
 
 @pytest.mark.parametrize("text", [
+    *HOSTILE,
     "Marta " * 2_000,  # 12k characters of one name
     "x" * 10_000,
     "Marta runs\x00 the ferry. Tomas\x00 takes it.",
@@ -183,3 +195,20 @@ def test_bad_input_is_read_quickly_and_safely(text: str) -> None:
 def test_narration_reason_is_stored_and_labelled() -> None:
     assert N.value == "narration"
     assert "set-up" in N.label
+
+
+# ------------------------------------------------------------------ generalisation (needs git history and the texts)
+def test_the_layer_lifts_recall_on_the_rules_of_each_blind_run() -> None:
+    """On the text rules as they stood at v5's and v6's one blind run, the layer adds ending sentences (48/51 and
+    37/47 measured, from 39 and 32) for a handful of harmless ones (181 and 125 measured, from 176 and 120)."""
+    from tests.corpus import spoiler_leaveout
+
+    for name, (recall, hidden) in {"v5": (48, 186), "v6": (37, 130)}.items():
+        if not spoiler_leaveout.SETS[name][1].exists():
+            pytest.skip(f"texts of set {name} not here")
+        try:
+            before, after = spoiler_leaveout.leave_out(name)
+        except Exception as error:  # noqa: BLE001 - a shallow clone has no blind-run commit
+            pytest.skip(f"blind-run rules of {name} not in this checkout: {error}")
+        assert after.revealing_hidden >= recall > before.revealing_hidden, after.shown
+        assert after.harmless_hidden <= hidden
