@@ -18,7 +18,7 @@ on the safe side. In order:
 - narration (bot/corpus/narration.py, run last on what the rules above left clear): it retells the plot
   past the review's set-up, with no outcome word at all: characters (learned from the review) acting, none of the
   critic's register, after the first narration paragraph, or after a spoiler in its paragraph, or anywhere in an
-  essay about the ending.
+  essay about the ending; or it goes on with a reveal's topic (two topic words shared, two passages on at most).
 review_marked and moderator are set outside the text pipeline (the review's flag, a moderator's mark).
 Pure, standard library only; each pattern is one linear scan (bounded repeats, no nested ones).
 """

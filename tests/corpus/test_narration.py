@@ -150,6 +150,27 @@ def test_a_paragraph_mostly_of_spoilers_loses_its_narration_before_them() -> Non
     assert short[0] is None  # three passages: the set-up before the reveal stays clear (spoilers.py's rule)
 
 
+# ------------------------------------------------------------------ topic continuity
+def test_a_passage_going_on_with_a_reveals_topic_is_hidden() -> None:
+    texts = ["The lighthouse keeper is drowned, and the lantern goes out over the harbour for good.",
+             "Something else entirely: the costumes are period-perfect.",
+             "The lantern and the harbour return in the coda, relit by a stranger.",
+             "The costumes are by a designer who worked on three period films before."]
+    given = [SpoilerReason.REVEAL, None, None, None]
+    out = narration_reasons(texts, [0, 1, 2, 3], given)
+    assert out[2] is N  # "lantern", "harbour" again, two passages after the reveal
+    assert out[1] is None and out[3] is None  # other topics; too far, or shared with no reveal
+
+
+def test_topic_words_are_stemmed_and_the_reviews_common_words_do_not_count() -> None:
+    from bot.corpus.narration import _topics
+
+    topics = _topics(["The brackets return.", "A bracket returned.", "Nothing here."])
+    assert {"bracket", "return"} <= topics[0] & topics[1]
+    spread = _topics(["Marta sails."] * 8 + ["Marta waits."])
+    assert "marta" not in spread[-1]  # in every passage: the review's own common word
+
+
 # ------------------------------------------------------------------ essay-type reviews
 def test_a_review_about_its_ending_hides_all_its_narration() -> None:
     texts = ["The ending of Harbour Lights is the reason to write about it.", "Marta runs a ferry with Tomas.",
@@ -200,10 +221,10 @@ def test_narration_reason_is_stored_and_labelled() -> None:
 # ------------------------------------------------------------------ generalisation (needs git history and the texts)
 def test_the_layer_lifts_recall_on_the_rules_of_each_blind_run() -> None:
     """On the text rules as they stood at v5's and v6's one blind run, the layer adds ending sentences (48/51 and
-    37/47 measured, from 39 and 32) for a handful of harmless ones (181 and 125 measured, from 176 and 120)."""
+    38/47 measured, from 39 and 32) for a handful of harmless ones (181 and 132 measured, from 176 and 120)."""
     from tests.corpus import spoiler_leaveout
 
-    for name, (recall, hidden) in {"v5": (48, 186), "v6": (37, 130)}.items():
+    for name, (recall, hidden) in {"v5": (48, 186), "v6": (38, 136)}.items():
         if not spoiler_leaveout.SETS[name][1].exists():
             pytest.skip(f"texts of set {name} not here")
         try:
