@@ -221,10 +221,10 @@ def test_narration_reason_is_stored_and_labelled() -> None:
 # ------------------------------------------------------------------ generalisation (needs git history and the texts)
 def test_the_layer_lifts_recall_on_the_rules_of_each_blind_run() -> None:
     """On the text rules as they stood at v5's and v6's one blind run, the layer adds ending sentences (48/51 and
-    38/47 measured, from 39 and 32) for a handful of harmless ones (181 and 132 measured, from 176 and 120)."""
+    38/47 measured, from 39 and 32) for a handful of harmless ones (181 and 130 measured, from 176 and 120)."""
     from tests.corpus import spoiler_leaveout
 
-    for name, (recall, hidden) in {"v5": (48, 186), "v6": (38, 136)}.items():
+    for name, (recall, hidden) in {"v5": (48, 186), "v6": (38, 134)}.items():
         if not spoiler_leaveout.SETS[name][1].exists():
             pytest.skip(f"texts of set {name} not here")
         try:
