@@ -55,7 +55,7 @@ def review_reasons(paragraphs: list[str], film: str | None = "Harbour Lights") -
 def test_character_names_are_names_used_mid_sentence_more_than_once() -> None:
     names = character_names(REVIEW, "Harbour Lights")
     assert {"Marta", "Tomas"} <= names
-    assert "Harbour" not in names  # the title, used once mid-sentence? no: never mid-sentence
+    assert "Harbour" not in names  # the title opens a sentence once, never in mid-sentence
 
 
 def test_makers_are_not_characters() -> None:
