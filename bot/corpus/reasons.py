@@ -67,6 +67,7 @@ class SpoilerReason(StrEnum):
     ENDING_THEME = "ending_theme"
     REVEAL = "reveal"
     ENDING_PARAGRAPH = "ending_paragraph"
+    NARRATION = "narration"
     AFTER_WARNING = "after_warning"
     REVIEW_MARKED = "review_marked"
     MODERATOR = "moderator"
@@ -80,6 +81,7 @@ _SPOILER_LABELS = {
     SpoilerReason.ENDING_THEME: "tagged with a spoiler theme (the ending)",
     SpoilerReason.REVEAL: "tells what happens: a death, a survival, a twist, who ends up with whom",
     SpoilerReason.ENDING_PARAGRAPH: "in a paragraph that discusses or retells the ending",
+    SpoilerReason.NARRATION: "retells the plot past the review's set-up",
     SpoilerReason.AFTER_WARNING: "after the review's own spoiler warning",
     SpoilerReason.REVIEW_MARKED: "the whole review is marked spoiler",
     SpoilerReason.MODERATOR: "marked spoiler by a moderator",

@@ -15,6 +15,10 @@ on the safe side. In order:
   passage opening on the film as a film or the critic's "I" ends it (the aside is shown). A reveal closing a
   paragraph carries into the next paragraph's first passage the same way. What comes before in the paragraph
   (the set-up) stays in clear, except the plot's turn told just before a reveal ("But then Anne tells her…").
+- narration (bot/corpus/narration.py, run last on what the rules above left clear): it retells the plot
+  past the review's set-up, with no outcome word at all: characters (learned from the review) acting, none of the
+  critic's register, after the first narration paragraph, or after a spoiler in its paragraph, or anywhere in an
+  essay about the ending; or it goes on with a reveal's topic (two topic words shared, two passages on at most).
 review_marked and moderator are set outside the text pipeline (the review's flag, a moderator's mark).
 Pure, standard library only; each pattern is one linear scan (bounded repeats, no nested ones).
 """
@@ -24,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.corpus.narration import narration_reasons
 from bot.corpus.reasons import SpoilerReason
 
 # What happens: a death or a survival, a twist, who ends up with whom, the plot's last turn.
@@ -345,4 +350,4 @@ def spoiler_reasons(
         elif reason is SpoilerReason.ENDING_PARAGRAPH and not _RETELLING.search(text):
             left -= 1
         reasons.append(reason)
-    return reasons
+    return narration_reasons(texts, paragraphs, reasons, film)

@@ -15,6 +15,7 @@ from bot.corpus.passage import Quote, is_spoiler
 _TEXT_REASONS = {
     "reveal": "it tells what happens in the story",
     "ending_paragraph": "it is part of the review's account of the ending",
+    "narration": "it retells the story past the review's set-up",
     "after_warning": "the review warned of spoilers before it",
     "ending_theme": "it is about the ending",
 }

@@ -34,8 +34,12 @@ needs_texts = pytest.mark.skipif(not TEXTS.exists(), reason=f"review texts of se
 # recall 32/47 = 0.68 (goal 0.95: missed), harmless sentences hidden 120/443 = 0.27. Themes (goal missed):
 # (precision, recall) per theme as measured; data/real_heldout_v6.md has the table.
 # Issue 25 round 3 (v6 retired into tuning): essay-style outcomes, recall 45/47 = 0.957, hidden 123/443 = 0.278.
-FLOOR_RECALL = 0.95
-CEILING_HIDDEN = 0.28  # 0.278 measured (0.271 at the blind run)
+# Issue 25 structural layer (branch spoil4, bot/corpus/narration.py): plot narration past the set-up, and a passage
+# going on with a reveal's topic, are hidden too: recall 45 -> 46/47 = 0.979 (the Cast Away "bracket" of the return
+# home, caught by topic continuity), hidden 123 -> 128/443 = 0.278 -> 0.289. On the text rules of v6's blind run the
+# layer lifts recall 32 -> 33/47 as first written (on v1-v4 only, before v6's misses were read), 38/47 once tuned on all.
+FLOOR_RECALL = 0.97
+CEILING_HIDDEN = 0.29  # 0.289 measured (0.271 at the blind run, 0.278 before the structural layer)
 # Raised after the themes' tuning round 3 on v6 (branch theme3): nostalgia 1.00/0.83 (was 0.33/0.17), performances
 # 0.92/0.96 (0.76/0.70), music 1.00/1.00 (0.86/0.75), look 0.88/0.93 (0.62/0.53), traps 5 (7), all five the ending's.
 FLOOR_THEMES = {"ending": (0.70, 0.50), "nostalgia": (1.00, 0.83), "performances": (0.91, 0.95),
