@@ -568,3 +568,65 @@ def test_music_named_in_passing_is_music(text: str) -> None:
 @pytest.mark.parametrize("text", MUSIC_IN_PASSING_TRAPS)
 def test_a_school_of_music_is_not_music(text: str) -> None:
     assert "music" not in tagged(text)
+
+
+# --- round 4 (issue 28 item 1): the ending as ordinary critics name it, written before the rules that read it and
+# scored first (11 of 22 tagged, 16 of 18 traps clear before; all after): a stretch of running time ("the last half
+# hour", "its final twenty minutes", "the final third"), the maker ending the film ("ends the film with", "closes the
+# picture on"), "by the end", "how it ends", the film's resolution; the idioms and the critic keeping the ending back.
+ENDING = [
+    'The last half hour pulls every thread together with real grace.',
+    'In its final twenty minutes the film turns into a different, darker movie.',
+    'Kore-eda ends the film with the family eating in silence, and it is devastating.',
+    'The closing stretch is where the film finally earns its tears.',
+    'By the end, the brothers are no longer speaking, and the film lets that silence stand.',
+    'The final reel belongs to the mother, who at last says what she has been holding back.',
+    "The film's last image, a door left open, is its best.",
+    'The denouement ties things up too neatly for my taste.',
+    'The climax on the frozen lake is staged with terrific tension.',
+    'It all builds to a final showdown in the rain that is worth the wait.',
+    'When the credits finally roll, the film has earned every bit of its sadness.',
+    'The last act loses its nerve.',
+    'Its final moments are almost unbearably tender.',
+    'In the closing minutes, the boy walks back into the sea.',
+    'The ending lands like a slap.',
+    'Bigelow closes the picture on a single frozen face.',
+    'The final third is a letdown after such a patient build.',
+    'Its last thirty seconds reframe everything that came before.',
+    "The movie's resolution feels rushed, as if the money ran out.",
+    'How it ends is the one thing everyone will argue about on the way home.',
+    'The twist in the last scene is telegraphed from the first.',
+    'Nolan does not end the story where you expect.',
+]
+ENDING_TRAPS = [
+    'In the end, the film is more interesting than it is good.',
+    'At the end of the day, this is a crowd-pleaser and knows it.',
+    'The critics had the last word, and it was not kind.',
+    'He is at the end of his tether when we meet him.',
+    'Without giving away the ending, I can say that the first hour is a slow burn.',
+    'This is the final film in the trilogy, and the weakest.',
+    'The last time Scorsese made a comedy, it was a disaster.',
+    'There is no end to the invention in the first half.',
+    'One last thing: bring tissues.',
+    'At the end of the corridor, a door opens onto the sea.',
+    'The film ends up being about grief more than crime.',
+    'It finally gets going in the second act.',
+    'At last, a thriller that trusts its audience.',
+    'Her career was at an end by 1950, and the documentary shows why.',
+    'His last film was a flop, and this one is a return to form.',
+    'The two friends meet again at the end of the first act.',
+    "I won't spoil how it ends; the journey is the point.",
+    'It is the end of an era for the family business, and the film knows what that costs.',
+    'Long after the credits roll, the questions it raises stay with you.',
+    'By the end it was impossible not to be swept along.',
+]
+
+
+@pytest.mark.parametrize("text", ENDING)
+def test_ending_talk_is_the_ending(text: str) -> None:
+    assert "ending" in tagged(text)
+
+
+@pytest.mark.parametrize("text", ENDING_TRAPS)
+def test_ending_idioms_are_not_the_ending(text: str) -> None:
+    assert "ending" not in tagged(text)
