@@ -3,6 +3,10 @@
 Issue 28 item 1 (themes for every passage, on films the rules never saw). The sets and their scorers are
 the test files' own (test_real_heldout*.py, test_theme_real_v4.py); sets whose texts are absent are left
 out (v4 and v4-tune carry spoiler labels only). Run: python -m tests.corpus.theme_sets [set ...] [--errors]
+[--themes PATH]
+
+--themes scores with another theme file, for a leave-out check: the rules as they stood before a set was tuned on
+(`git show <commit>:data/themes.toml > /tmp/old.toml`) tell what a change does on text it never saw.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.corpus import load_themes
 from tests.corpus import test_real_heldout as v1_3
 from tests.corpus.test_real_heldout import DATA, THEMES, Scores, evaluate_tuning
 from tests.corpus.test_theme_real_v4 import HELDOUT, score_themes
@@ -41,6 +46,11 @@ def row(name: str, scores: Scores) -> str:
 
 def main(argv: list[str]) -> None:
     show_errors = "--errors" in argv
+    if "--themes" in argv:
+        at = argv.index("--themes")
+        other = load_themes(Path(argv[at + 1]))
+        v1_3.themes = lambda: other  # every scorer reads the theme file through this one function
+        argv = argv[:at] + argv[at + 2:]
     names = [a for a in argv if not a.startswith("--")] or list(SETS)
     total = Scores()
     print(f"{'set':<16} " + " ".join(f"{k + ' P/R (gold)':<16}" for k in THEMES))
