@@ -619,6 +619,8 @@ ENDING_TRAPS = [
     'It is the end of an era for the family business, and the film knows what that costs.',
     'Long after the credits roll, the questions it raises stay with you.',
     'By the end it was impossible not to be swept along.',
+    "Let's see if I can come up with a better ending than the one they shot.",
+    'Gordon Jackson, as the gamekeeper, is a stand-out; his final scenes are brilliantly done.',
 ]
 
 
