@@ -739,3 +739,102 @@ def test_fresh_batch_is_tagged(key: str, text: str) -> None:
                          + [("look", t) for t in LOOK_4_TRAPS])
 def test_fresh_batch_traps_are_not(key: str, text: str) -> None:
     assert key not in tagged(text)
+
+
+# --- round 4, second fresh batch: written after the first batch's rules and scored once before any change (the blind
+# read of round 4): performances 4 of 10 tagged, nostalgia 6 of 10, music 7 of 10, look 7 of 10, the 20 traps clear.
+# Then read: an acting noun judged in one clause ("acting badly", "a terrifying presence", "the young lead holds his
+# own", "line readings so flat", "a prickly double act"), "brings back memories", "a recreation of 1970s Melbourne",
+# "have all but disappeared", a choir "sings over", a four-note motif, a song "over the opening titles", a boxy frame,
+# "so dark you can barely make out", "framed with a painter's eye". After: 10/10 each, traps clear.
+PERFORMANCES_5 = [
+    'Jessie Buckley is astonishing, switching from fury to tenderness within a single line.',
+    'The performances are so natural you forget there is a script.',
+    'Sandler, cast against type, gives the best work of his career.',
+    'Nobody in this film is acting badly, but nobody is acting together either.',
+    'Bardem is a terrifying presence, all dead eyes and soft voice.',
+    'The young lead holds his own against a cast of veterans.',
+    'Dafoe chews the scenery with obvious delight.',
+    'Her line readings are so flat that every joke dies on arrival.',
+    'Streep and Hanks make a lovely, prickly double act.',
+    'The ensemble works like a good band, everyone listening to everyone else.',
+]
+PERFORMANCES_5_TRAPS = [
+    'The plan plays out over a single night in Marseille.',
+    'Chance plays a bigger role than skill in the heist.',
+    'The star of the show is the house itself, all creaking stairs and locked doors.',
+    'The villain turns up halfway through and the tone shifts.',
+    'He delivers pizzas for a living and dreams of something better.',
+]
+NOSTALGIA_5 = [
+    'It is a film soaked in the nostalgia of a small-town childhood.',
+    'The film is a fond farewell to the seaside holidays of the sixties.',
+    'Watching it feels like opening a box of old letters in the attic.',
+    'The director looks back at his youth in Belfast with both tenderness and anger.',
+    'Its longing for a simpler time never curdles into sentimentality.',
+    "It's an elegy for the corner shops and working men's clubs that have all but disappeared.",
+    'Those of us who grew up with these cartoons will recognise every detail.',
+    'It brings back memories of Saturday mornings in front of the television.',
+    'Everything about it, from the cars to the haircuts, is a loving recreation of 1970s Melbourne.',
+    'It yearns for the days when a summer could last forever.',
+]
+NOSTALGIA_5_TRAPS = [
+    'The memory card is wiped before the police arrive.',
+    'She remembers to lock the door, which saves her life.',
+    'Those were the days of the week when he worked nights.',
+    'Back in the office, the boss is furious.',
+    'He used to be a cop, and it shows in how he reads a room.',
+    'The dog brings back the ball, again and again.',
+]
+MUSIC_5 = [
+    "Hildur Guðnadóttir's cello score is the film's real voice.",
+    'The soundtrack leans too hard on eighties synth-pop.',
+    'A choir sings over the final images, and it is almost too much.',
+    'The songs, written for the film, are instantly hummable.',
+    'Without the brooding music the chase would fall flat.',
+    'The composer uses silence as well as sound, letting whole scenes play without a note.',
+    'An old jazz record crackles on the turntable in every scene at the bar.',
+    'The musical numbers are staged with real verve.',
+    'The main theme, a simple four-note motif, gets under your skin.',
+    'The use of Nina Simone over the opening titles is inspired.',
+]
+MUSIC_5_TRAPS = [
+    'The argument strikes a chord with anyone who has ever been in debt.',
+    'Their marriage is out of tune from the first scene.',
+    'He plays second fiddle to his older brother for the whole film.',
+    'The sound of traffic never lets up.',
+    'It scores a direct hit on the hypocrisy of the rich.',
+]
+LOOK_5 = [
+    'The cinematography is so beautiful it almost distracts from the story.',
+    'Every shot is lit like a Caravaggio, faces glowing out of the dark.',
+    'The camera prowls the corridors like a predator.',
+    'The palette is all greys and browns until the red dress appears.',
+    'The film is shot in a boxy four-by-three frame that traps the characters.',
+    'The aerial shots of the desert are breathtaking.',
+    'It looks cheap, with flat lighting and muddy colours.',
+    'The night scenes are so dark you can barely make out the faces.',
+    'Its visual style owes a lot to Wong Kar-wai.',
+    "Each image is framed with a painter's eye.",
+]
+LOOK_5_TRAPS = [
+    "The detective looks into the husband's alibi.",
+    'It is a long shot that the plan will work.',
+    'The scandal comes to light in the third act.',
+    'She looks forward to a quiet retirement that never comes.',
+    'The picture he paints of his father is far from flattering.',
+    "She has a painter's eye for other people's weaknesses.",
+]
+
+
+@pytest.mark.parametrize(("key", "text"), [("performances", t) for t in PERFORMANCES_5] + [("nostalgia", t) for t in NOSTALGIA_5]
+                         + [("music", t) for t in MUSIC_5] + [("look", t) for t in LOOK_5])
+def test_second_fresh_batch_is_tagged(key: str, text: str) -> None:
+    assert key in tagged(text)
+
+
+@pytest.mark.parametrize(("key", "text"), [("performances", t) for t in PERFORMANCES_5_TRAPS]
+                         + [("nostalgia", t) for t in NOSTALGIA_5_TRAPS] + [("music", t) for t in MUSIC_5_TRAPS]
+                         + [("look", t) for t in LOOK_5_TRAPS])
+def test_second_fresh_batch_traps_are_not(key: str, text: str) -> None:
+    assert key not in tagged(text)
