@@ -42,9 +42,11 @@ FLOOR_RECALL = 0.97
 CEILING_HIDDEN = 0.29  # 0.289 measured (0.271 at the blind run, 0.278 before the structural layer)
 # Raised after the themes' tuning round 3 on v6 (branch theme3): nostalgia 1.00/0.83 (was 0.33/0.17), performances
 # 0.92/0.96 (0.76/0.70), music 1.00/1.00 (0.86/0.75), look 0.88/0.93 (0.62/0.53), traps 5 (7), all five the ending's.
-FLOOR_THEMES = {"ending": (0.70, 0.50), "nostalgia": (1.00, 0.83), "performances": (0.91, 0.95),
+FLOOR_THEMES = {"ending": (0.80, 0.66), "nostalgia": (1.00, 0.83), "performances": (0.91, 0.95),
                 "music": (1.00, 1.00), "look": (0.87, 0.93)}
-MAX_TRAPS = 5
+# Theme round 4 (branch theme4): the ending as a stretch of running time, the maker ending the film, "By the end,",
+# "how it ends", the critic keeping the ending back: ending 0.71/0.50 -> 0.80/0.67, traps 5 -> 4.
+MAX_TRAPS = 4
 
 
 def test_v6_labels() -> None:
