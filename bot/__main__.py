@@ -23,9 +23,9 @@ from bot.core.text import counted
 from bot.corpus.preview import add_arguments as add_preview_arguments
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def _settings(args: argparse.Namespace, one_bot_process: bool = False) -> Settings:
     load_dotenv(args.env_file)  # the entry point reads .env; importing the package never does
-    settings = Settings.from_env()
+    settings = Settings.from_env(one_bot_process=one_bot_process)
     if getattr(args, "database", None):
         url = args.database if args.database.startswith(("postgresql://", "postgres://")) else None
         settings = dataclasses.replace(settings, database_url=url) if url else dataclasses.replace(
@@ -34,7 +34,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    settings = _settings(args, one_bot_process=True)
     token = settings.require_token()
     from bot import create_bot
 

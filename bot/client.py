@@ -18,6 +18,7 @@ from bot.core.claims import new_holder
 from bot.core.config import Settings
 from bot.core.db import Database
 from bot.core.errors import on_app_command_error
+from bot.core.heap import freeze_startup_heap
 from bot.core.inputs import FilmTree, hide_moderator_commands
 from bot.core.jobs import Scheduler
 from bot.core.render import NO_MENTIONS
@@ -111,6 +112,8 @@ class FilmBot(commands.Bot):
         hide_moderator_commands(self.tree)
         if self.settings.auto_sync:
             await self._sync_or_serve_as_registered()
+        if self.settings.freeze_heap:
+            log.info("start-up heap frozen out of the GC: %d objects", freeze_startup_heap())
 
     async def on_ready(self) -> None:
         # Timed work starts once the gateway is up, so jobs can reach channels from the cache.

@@ -62,6 +62,10 @@ class Settings:
     # Only from the environment: never changeable from Discord.
     fetch_allow: tuple[str, ...] = ()
     fetch_timeout: float = 15.0  # seconds for one whole page fetch, redirects included
+    # Freeze the start-up heap out of the cyclic GC once the bot is set up (bot/core/heap.py): off unless asked,
+    # so a process making many bots (tests) never pins a dropped one; `filmbot run` turns it on unless
+    # FILMBOT_GC_FREEZE=off.
+    freeze_heap: bool = False
 
     def __post_init__(self) -> None:
         # Accept str paths from callers and keep the object frozen; a PostgreSQL URL given as the
@@ -115,8 +119,9 @@ class Settings:
         return self.data_dir / "themes.toml"
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
-        """Build settings from environment variables (the CLI loads `.env` first)."""
+    def from_env(cls, environ: dict[str, str] | None = None, *, one_bot_process: bool = False) -> Settings:
+        """Build settings from environment variables (the CLI loads `.env` first). `one_bot_process`: the
+        process runs this one bot for its life (`filmbot run`), so its start-up heap is frozen by default."""
         env = os.environ if environ is None else environ
         return cls(
             token=env.get("DISCORD_TOKEN") or None,
@@ -130,6 +135,7 @@ class Settings:
             shards=env.get("FILMBOT_SHARDS") or None,
             shard_ids=parse_shard_ids(env.get("FILMBOT_SHARD_IDS") or ""),
             metadata=_switch(env, "FILMBOT_METADATA", True),
+            freeze_heap=_switch(env, "FILMBOT_GC_FREEZE", one_bot_process),
             tmdb_api_key=(env.get("TMDB_API_KEY") or "").strip() or None,
             tmdb_base_url=(env.get("FILMBOT_TMDB_URL") or "").strip() or TMDB_BASE_URL,
             wikidata_base_url=(env.get("FILMBOT_WIKIDATA_URL") or "").strip() or WIKIDATA_BASE_URL,

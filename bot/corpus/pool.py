@@ -95,11 +95,13 @@ class TextPool:
         self.themes = themes
         workers = min(os.cpu_count() or 1, 8)
         self._pool: ProcessPoolExecutor | None = None
+        self._was_frozen = False
         if expected >= PARALLEL_FROM and workers >= 2:
             # Freeze what exists now: the parent's full collections then skip it (a gen-2 pass over
             # the whole bot holds the GIL for tens of ms), and forked children do not copy it by
             # touching reference counts. Workers run only pure text code (no locks, no logging),
-            # so fork is safe and needs no __main__ guard.
+            # so fork is safe and needs no __main__ guard. A heap frozen at start-up (core/heap.py) stays frozen.
+            self._was_frozen = gc.get_freeze_count() > 0
             gc.freeze()
             self._pool = ProcessPoolExecutor(
                 max_workers=workers, mp_context=multiprocessing.get_context("fork"),
@@ -120,7 +122,8 @@ class TextPool:
         if self._pool is not None:
             pool, self._pool = self._pool, None
             await asyncio.to_thread(pool.shutdown, wait=True)  # joining workers blocks: not on the loop
-            gc.unfreeze()
+            if not self._was_frozen:
+                gc.unfreeze()
 
     async def __aenter__(self) -> Self:
         return self
