@@ -72,7 +72,8 @@ async def burst(env: Any, members: list, command: str, options: dict[str, Any], 
     Every burst starts with what earlier bursts left collected and frozen out of the collector: a full
     collection scans every object not frozen, 40–60 ms here, and before this it fell in whichever burst
     crossed the threshold (half the bursts, command or floor alike: a floor of 0.78 ms per interaction
-    read 1.00–1.10 with one). Each burst now pays the young collections of its own allocations only."""
+    read 1.00–1.10 with one). Each burst now pays the collections its own allocations set off, over
+    its own objects only: the same rule for a command and its floor."""
     gc.collect()
     gc.freeze()
     real = env._settle_internal
