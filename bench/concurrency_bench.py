@@ -20,7 +20,7 @@ import gc
 import random
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import simcord
 
@@ -43,10 +43,39 @@ class TokenClock(list):
         super().append(entry)
 
 
+class GcClock:
+    """CPU seconds spent in the garbage collector (every generation) while on."""
+
+    def __init__(self) -> None:
+        self.seconds, self._start = 0.0, 0.0
+
+    def __enter__(self) -> Self:
+        gc.callbacks.append(self._tick)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        gc.callbacks.remove(self._tick)
+
+    def _tick(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._start = time.process_time()
+        else:
+            self.seconds += time.process_time() - self._start
+
+
 async def burst(env: Any, members: list, command: str, options: dict[str, Any], clock: TokenClock,
                 tokens: dict[str, int] | None = None) -> tuple:
     """Dispatch one interaction per guild without settling, then settle; (latencies ms, seconds, CPU
-    seconds of the whole burst). `tokens`, if given, receives each interaction's token → channel id."""
+    seconds of the whole burst, CPU seconds of it in the garbage collector). `tokens`, if given, receives
+    each interaction's token → channel id.
+
+    Every burst starts with what earlier bursts left collected and frozen out of the collector: a full
+    collection scans every object not frozen, 40–60 ms here, and before this it fell in whichever burst
+    crossed the threshold (half the bursts, command or floor alike: a floor of 0.78 ms per interaction
+    read 1.00–1.10 with one). Each burst now pays the collections its own allocations set off, over
+    its own objects only: the same rule for a command and its floor."""
+    gc.collect()
+    gc.freeze()
     real = env._settle_internal
 
     async def later(**_: Any) -> None:
@@ -54,29 +83,30 @@ async def burst(env: Any, members: list, command: str, options: dict[str, Any], 
 
     env._settle_internal = later  # each slash returns once emitted; the bot runs them together
     started: dict[str, float] = {}
-    cpu = time.process_time()
-    try:
-        begin = time.perf_counter()
-        for channel, member in members:
-            chosen = {k: (v() if callable(v) else v) for k, v in options.items()}
-            result = await member.slash(channel, command, **chosen)
-            started[result._interaction.token] = time.perf_counter()
-            if tokens is not None:
-                tokens[result._interaction.token] = channel.id
-    finally:
-        env._settle_internal = real
-    # Wait for the command handlers themselves: simcord's settle loop re-inspects every pending
-    # task each time one finishes, which with 200 in flight costs more than the bot does.
-    invokers = [t for t in asyncio.all_tasks() if t.get_name() == "CommandTree-invoker" and not t.done()]
-    if invokers:
-        await asyncio.wait(invokers, timeout=600)
-    await env.settle(timeout=600)
-    cpu = time.process_time() - cpu
+    with GcClock() as collector:
+        cpu = time.process_time()
+        try:
+            begin = time.perf_counter()
+            for channel, member in members:
+                chosen = {k: (v() if callable(v) else v) for k, v in options.items()}
+                result = await member.slash(channel, command, **chosen)
+                started[result._interaction.token] = time.perf_counter()
+                if tokens is not None:
+                    tokens[result._interaction.token] = channel.id
+        finally:
+            env._settle_internal = real
+        # Wait for the command handlers themselves: simcord's settle loop re-inspects every pending
+        # task each time one finishes, which with 200 in flight costs more than the bot does.
+        invokers = [t for t in asyncio.all_tasks() if t.get_name() == "CommandTree-invoker" and not t.done()]
+        if invokers:
+            await asyncio.wait(invokers, timeout=600)
+        await env.settle(timeout=600)
+        cpu = time.process_time() - cpu
     missing = [token for token in started if token not in clock.last]
     if missing:
         raise RuntimeError(f"{len(missing)} /{command} interactions got no answer")
     latencies = [(clock.last[token] - at) * 1000 for token, at in started.items()]
-    return latencies, max(clock.last[token] for token in started) - begin, cpu
+    return latencies, max(clock.last[token] for token in started) - begin, cpu, collector.seconds
 
 
 def by_channel(calls: list[dict[str, Any]], tokens: dict[str, int]) -> dict[int, list[dict[str, Any]]]:
@@ -119,38 +149,42 @@ async def servers(database: Path, data_dir: Path, guilds: int, rounds: int) -> d
                 guild = env.create_guild(name=f"Club {number}")
                 members.append((guild.create_text_channel("film-club"),
                                 guild.add_member(env.create_user(f"member{number}"))))
-            cases = {"ping": ("ping", {}), "quote": ("quote", {}), "quote-floor": ("bench-replay", {}),
-                     "discuss": ("discuss", {"theme": lambda: rng.choice(THEMES)}),
-                     "discuss-floor": ("bench-replay", {})}
+            cases = {"ping": ("ping", {}), "quote": ("quote", {}),
+                     "discuss": ("discuss", {"theme": lambda: rng.choice(THEMES)})}
             results: dict[str, dict[str, list[float]]] = {}
-            # The bursts run with everything built so far (corpus caches, 200 servers) frozen out of the
-            # garbage collector: otherwise a full collection of that heap lands in whichever burst happens
-            # to trigger it (seen as /ping's p99 doubling from run to run) instead of measuring the commands.
-            gc.collect()
-            gc.freeze()
+            # Each burst runs with everything built before it (corpus caches, 200 servers, earlier bursts)
+            # frozen out of the garbage collector (see burst()).
             with Recorder() as recorder:
                 for name, (command, options) in cases.items():
-                    # Each case starts from the same simulated Discord: what earlier bursts stored (messages,
-                    # the request log) would make every later case slower than the one before it.
+                    # Every burst starts from the same simulated Discord: what earlier bursts stored (messages,
+                    # the request log) would make every later burst slower than the one before it.
                     trim_simulated_discord(env)
                     tokens: dict[str, int] = {}
-                    recorder.calls, recorder.on = [], command not in ("ping", "bench-replay")
+                    recorder.calls, recorder.on = [], command != "ping"
                     await burst(env, members, command, options, clock, tokens)  # warm-up burst
                     recorder.on = False
-                    if recorder.calls:  # the floor that follows replays what each server's command sent
+                    paired = [(name, command, options)]
+                    if recorder.calls:  # the floor replays what each server's command sent in the warm-up
                         bot.bench_calls_by_channel = by_channel(recorder.calls, tokens)
-                    figures: dict[str, list[float]] = {
-                        k: [] for k in ("p50_ms", "p99_ms", "per_s", "span_s", "cpu_ms", "calls")}
-                    for _ in range(rounds):
-                        clock.clear()
-                        done, took, cpu = await burst(env, members, command, options, clock)
-                        figures["p50_ms"].append(median(done))
-                        figures["p99_ms"].append(percentile(done, 0.99))
-                        figures["per_s"].append(len(done) / took)
-                        figures["span_s"].append(took)
-                        figures["cpu_ms"].append(cpu * 1000 / len(done))
-                        figures["calls"].append(len(clock) / len(done))  # Discord requests per interaction
-                    results[name] = figures
+                        trim_simulated_discord(env)
+                        await burst(env, members, "bench-replay", {}, clock)  # the floor's own warm-up
+                        paired.append((f"{name}-floor", "bench-replay", {}))
+                    # The command's bursts and its floor's alternate (A B B A …), so a change in the shared
+                    # machine's load between bursts falls on both alike; each ratio is of a pair of bursts.
+                    for number in range(rounds):
+                        for key, cmd, opts in paired if number % 2 == 0 else paired[::-1]:
+                            trim_simulated_discord(env)
+                            clock.clear()
+                            done, took, cpu, collecting = await burst(env, members, cmd, opts, clock)
+                            figures = results.setdefault(key, {k: [] for k in (
+                                "p50_ms", "p99_ms", "per_s", "span_s", "cpu_ms", "gc_ms", "calls")})
+                            figures["p50_ms"].append(median(done))
+                            figures["p99_ms"].append(percentile(done, 0.99))
+                            figures["per_s"].append(len(done) / took)
+                            figures["span_s"].append(took)
+                            figures["cpu_ms"].append(cpu * 1000 / len(done))
+                            figures["gc_ms"].append(collecting * 1000 / len(done))  # of cpu_ms
+                            figures["calls"].append(len(clock) / len(done))  # Discord requests per interaction
             gc.unfreeze()
             return results
     finally:

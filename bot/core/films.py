@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # The one cap on a typed name option (film, critic, theme): nothing real is longer, and a cap keeps
 # 10k-character input out of every query and message.
@@ -16,6 +17,7 @@ _KEPT = ("L", "N", "M", "S")  # Unicode categories a film key keeps: letters, nu
 _UNATTRIBUTED = re.compile(r"^\s*unattributed(?:\s+review)?\s*#?\s*([0-9]{1,18})?\s*$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)  # pure; a prompt or a film lookup keys the same few titles again and again
 def norm_key(title: str) -> str:
     """The film catalogue's key (bot/films): NFC, casefold, no leading English article (or trailing
     ", The"), letters/digits/marks/symbols only. Also the SQL function film_key(title)."""

@@ -9,6 +9,7 @@ that did not match (an optional tail) is left to the parameter's default, so opt
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from enum import Enum
@@ -41,22 +42,25 @@ def _text(value: object) -> str:
     return "" if value is None else str(value.value if isinstance(value, Enum) else value)
 
 
-def _filled(pattern: str, values: Iterator[str]) -> str:
-    out: list[str] = []
+# A template's plan, read once per template: its literal text, None for each named group's value, and
+# (values taken, plan inside) for each optional tail. Every button of every message fills one.
+_Plan = tuple["str | None | tuple[int, _Plan]", ...]
+
+
+@functools.cache
+def _plan(pattern: str) -> _Plan:
+    out: list[str | None | tuple[int, _Plan]] = []
     i = 0
     while i < len(pattern):
         if pattern.startswith("(?P<", i):  # a named group: the next value
             i = _closing(pattern, i)
-            out.append(next(values))
+            out.append(None)
         elif pattern.startswith("(?:", i):  # an optional tail `(?:…(?P<x>…)…)?`: kept when its value is
             end = _closing(pattern, i)
             inner = pattern[i + 3:end - 1]
-            wanted = re.findall(r"\(\?P<", inner)
-            taken = [next(values) for _ in wanted]
             if pattern[end:end + 1] != "?":
                 raise ValueError(f"only optional (?:…)? groups are supported in {pattern!r}")
-            if all(taken):
-                out.append(_filled(inner, iter(taken)))
+            out.append((len(re.findall(r"\(\?P<", inner)), _plan(inner)))
             i = end + 1
         elif pattern[i] == "\\" and pattern[i + 1:i + 2] and not pattern[i + 1].isalnum():
             out.append(pattern[i + 1])
@@ -66,12 +70,32 @@ def _filled(pattern: str, values: Iterator[str]) -> str:
         else:
             out.append(pattern[i])
             i += 1
+    merged: list[str | None | tuple[int, _Plan]] = []  # runs of literal characters as one string
+    for part in out:
+        if isinstance(part, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += part
+        else:
+            merged.append(part)
+    return tuple(merged)
+
+
+def _filled(plan: _Plan, values: Iterator[str]) -> str:
+    out: list[str] = []
+    for part in plan:
+        if part is None:
+            out.append(next(values))
+        elif isinstance(part, str):
+            out.append(part)
+        else:
+            taken = [next(values) for _ in range(part[0])]
+            if all(taken):
+                out.append(_filled(part[1], iter(taken)))
     return "".join(out)
 
 
 def fill(pattern: str, values: Sequence[object]) -> str:
     """The text of `pattern` with each named group replaced by the next value (enums by their value)."""
-    return _filled(pattern, iter([_text(v) for v in values]))
+    return _filled(_plan(pattern), iter([_text(v) for v in values]))
 
 
 def persistent_view(*items: discord.ui.Item[Any]) -> discord.ui.View:

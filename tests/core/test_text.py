@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import time
 
-from bot.core.text import NameIndex, context_window, counted, plural
+import discord
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.core.text import NameIndex, context_window, counted, escape_markdown, plural
 
 
 def test_plural_agrees_with_the_count():
@@ -73,3 +77,11 @@ def test_context_window_stays_within_the_limit_and_marks_what_it_left_out() -> N
              ("B" * 300 + ".", False, False)]
     window = context_window(parts, 60)
     assert window == "… Short one. **Middle passage here.** …" and len(window) <= 60
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab _\\~|*`>#-[]()<:/.hps \n\t@é"), max_size=40) | st.text(max_size=40))
+def test_escape_markdown_is_discords_with_or_without_the_quick_look(text: str) -> None:
+    """escape_markdown skips text where no markdown can match (most passages): the result is still, for
+    any text, discord.py's escape_markdown(as_needed=False)."""
+    assert escape_markdown(text) == discord.utils.escape_markdown(text, as_needed=False)
