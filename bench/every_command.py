@@ -18,6 +18,7 @@ The names here are bench/commands.py's ROWS keys (tests/cross/test_bench_rows.py
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import sqlite3
@@ -536,7 +537,7 @@ async def measure(database: Path, data_dir: Path, repeat: int, only: set[str] | 
     from .size_bench import TimedRequests, open_store
 
     await (await open_store(database, data_dir)).close_store()  # adopt the corpus: no re-import at start
-    bot = make_bot(database, data_dir)
+    bot = make_bot(database, data_dir, freeze_heap=True)  # as `filmbot run` runs it (bot/core/heap.py)
     add_replay(bot)
     results: dict[str, Any] = {}
     try:
@@ -574,6 +575,7 @@ async def measure(database: Path, data_dir: Path, repeat: int, only: set[str] | 
                     await ticking
     finally:
         await bot.close_store()
+        gc.unfreeze()  # the bench's next section starts with Python's default collector
     return results
 
 

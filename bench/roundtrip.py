@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from dataclasses import replace
 from pathlib import Path
 
 import discord
@@ -21,8 +22,10 @@ def rss_kib() -> int:
     return 0
 
 
-def make_bot(database: Path, data_dir: Path | None = None):
-    bot = create_bot(Settings(database=database) if data_dir is None else Settings(database=database, data_dir=data_dir))
+def make_bot(database: Path, data_dir: Path | None = None, freeze_heap: bool = False):
+    """The real bot plus /ping; `freeze_heap` as `filmbot run` sets it (the caller thaws the heap when done)."""
+    settings = Settings(database=database, freeze_heap=freeze_heap)
+    bot = create_bot(settings if data_dir is None else replace(settings, data_dir=data_dir))
 
     @bot.tree.command(name="ping", description="Benchmark baseline: answers pong.")
     async def ping(interaction: discord.Interaction) -> None:
