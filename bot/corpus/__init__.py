@@ -18,6 +18,7 @@ from bot.corpus.clean import (
     strip_control,
 )
 from bot.corpus.reasons import Refusal, SpoilerReason
+from bot.corpus.reveal_zone import reveal_zone
 from bot.corpus.segment import Passage, segment, split_sentences
 from bot.corpus.spoilers import spoiler_reasons
 from bot.corpus.themes import (
@@ -106,10 +107,13 @@ def _context_tags(
 
 
 def process_review(
-    raw: str, themes: dict[str, Theme], film: str | None = None, year: int | None = None
+    raw: str, themes: dict[str, Theme], film: str | None = None, year: int | None = None, *, zone: bool = True
 ) -> list[TaggedPassage]:
     """clean -> segment -> tag -> spoilers. Every passage gets its themes and its spoiler reason,
     quotable or not (only quotable ones are ever quoted or prompted).
+
+    zone False: the rules' own spoiler reasons, without the reveal zone (the tests of each rule; the bot always
+    hides the rest of a review after its first reveal).
 
     film/year say which film the review is about: generic themes apply to every
     film, a film's own themes (La La Land's "jazz") only to its reviews.
@@ -128,6 +132,7 @@ def process_review(
         tags = _context_tags(passage, previous, prev_tags, themes)
         tagged.append(tags)
         previous, prev_tags = passage, tags
+    # The rules' reasons, then the safe side: the rest of a review after its first reveal (reveal_zone.py).
     reasons = spoiler_reasons(
         [p.text for p in passages],
         [p.paragraph for p in passages],
@@ -135,6 +140,8 @@ def process_review(
         [any(themes[key].spoiler for key in tags) for tags in tagged],
         film,
     )
+    if zone:
+        reasons = reveal_zone(reasons)
     return [
         TaggedPassage(p.ordinal, p.paragraph, p.text, p.quotable, tags, p.refusal, reason)
         for p, tags, reason in zip(passages, tagged, reasons, strict=True)

@@ -69,6 +69,7 @@ class SpoilerReason(StrEnum):
     ENDING_PARAGRAPH = "ending_paragraph"
     NARRATION = "narration"
     AFTER_WARNING = "after_warning"
+    AFTER_REVEAL = "after_reveal"
     REVIEW_MARKED = "review_marked"
     MODERATOR = "moderator"
 
@@ -83,6 +84,7 @@ _SPOILER_LABELS = {
     SpoilerReason.ENDING_PARAGRAPH: "in a paragraph that discusses or retells the ending",
     SpoilerReason.NARRATION: "retells the plot past the review's set-up",
     SpoilerReason.AFTER_WARNING: "after the review's own spoiler warning",
+    SpoilerReason.AFTER_REVEAL: "after the review's first reveal (the rest of a review that gave something away)",
     SpoilerReason.REVIEW_MARKED: "the whole review is marked spoiler",
     SpoilerReason.MODERATOR: "marked spoiler by a moderator",
 }

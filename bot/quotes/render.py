@@ -17,6 +17,7 @@ _TEXT_REASONS = {
     "ending_paragraph": "it is part of the review's account of the ending",
     "narration": "it retells the story past the review's set-up",
     "after_warning": "the review warned of spoilers before it",
+    "after_reveal": "the review gave part of the story away before it",
     "ending_theme": "it is about the ending",
 }
 

@@ -47,12 +47,14 @@ def rules_at(commit: str, structural: bool) -> Iterator[None]:
         found = old(texts, paragraphs, zones, tagged, film)
         return narration_reasons(texts, paragraphs, found, film) if structural else found
 
-    saved = corpus.spoiler_reasons, corpus.clean_paragraphs
+    # The reveal zone (reveal_zone.py) is left out: this measures the structural layer alone, as it was measured.
+    saved = corpus.spoiler_reasons, corpus.clean_paragraphs, corpus.reveal_zone
     corpus.spoiler_reasons, corpus.clean_paragraphs = reasons, clean.clean_paragraphs  # type: ignore[assignment]
+    corpus.reveal_zone = list  # type: ignore[assignment]
     try:
         yield
     finally:
-        corpus.spoiler_reasons, corpus.clean_paragraphs = saved
+        corpus.spoiler_reasons, corpus.clean_paragraphs, corpus.reveal_zone = saved
 
 
 def leave_out(name: str) -> tuple[SpoilerScores, SpoilerScores]:

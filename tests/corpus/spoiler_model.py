@@ -167,7 +167,7 @@ def extract(name: str) -> list[ReviewRow]:
     for key, paragraphs in labels.items():
         review = texts[key]
         starts = [_flat(s) for p in paragraphs for s in p.get("ending", [])]
-        passages = process_review("\n\n".join(review.paragraphs), themes(), review.film, review.year)
+        passages = process_review("\n\n".join(review.paragraphs), themes(), review.film, review.year, zone=False)
         ptexts, reasons = [p.text for p in passages], [p.spoiler for p in passages]
         features = review_features(ptexts, [p.paragraph for p in passages], reasons, review.film)
         row = ReviewRow(key, [])

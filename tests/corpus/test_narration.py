@@ -48,7 +48,7 @@ REVIEW = [
 
 
 def review_reasons(paragraphs: list[str], film: str | None = "Harbour Lights") -> list[SpoilerReason | None]:
-    return [p.spoiler for p in process_review("\n\n".join(paragraphs), themes(), film, 2026)]
+    return [p.spoiler for p in process_review("\n\n".join(paragraphs), themes(), film, 2026, zone=False)]
 
 
 # ------------------------------------------------------------------ characters learned from the review
