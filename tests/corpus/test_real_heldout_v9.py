@@ -1,0 +1,72 @@
+"""Set v9: 16 real reviews of 16 films from 5 writers' sites (Thomas Midena's blog, Christian Arbelaez's Movie
+Blog, Dear Cast & Crew, Dan's Blog, Solitude), labelled by hand before any run by a helper who never saw the rules.
+
+Both goals on one blind set (issues 25 and 28): ending-revealing sentences inside spoiler passages (goal
+>= 95 %), and themes per paragraph (ending, nostalgia, performances recall >= 0.75 at precision >= 0.85; idiom
+traps <= 1 in 14; music and look reported). Labels: data/real_heldout_v9.json (committed before any run);
+sources, counts and method: data/real_heldout_v9.md. Scored ONCE, after session 8's reveal zone (bot/corpus/reveal_zone.py) landed
+(commit b644448); the figures of that run are the floors below. Retired into tuning after that run, like every set before it.
+The texts are third-party and not committed: FILMBOT_REAL_HELDOUT_V9 (default
+/work/wt/corpus-heldout/real_v9.md); the tests skip without them.
+
+Run for the tables: python -m tests.corpus.test_real_heldout_v9
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.corpus.test_real_heldout import DATA
+from tests.corpus.test_real_heldout_v4 import score_spoilers
+from tests.corpus.test_theme_real_v4 import score_themes
+
+LABELS = DATA / "real_heldout_v9.json"
+TEXTS = Path(os.environ.get("FILMBOT_REAL_HELDOUT_V9", "/work/wt/corpus-heldout/real_v9.md"))
+needs_texts = pytest.mark.skipif(not TEXTS.exists(), reason=f"review texts of set v9 not here ({TEXTS})")
+
+
+# The one blind run (commit b644448, session 8), now the floors: a change that drops below fails. Spoiler
+# recall 42/42 = 1.00 (goal 0.95: met; the rules alone, zone off in the same run: 32/42 = 0.76), harmless sentences
+# hidden 273/416 = 0.66 (rules alone 0.22). Themes (goal missed): (precision, recall) per theme as measured.
+FLOOR_RECALL = 1.0
+CEILING_HIDDEN = 0.66  # 0.656 measured
+FLOOR_THEMES = {"ending": (0.60, 0.42), "nostalgia": (0.71, 0.55), "performances": (0.55, 0.41),
+                "music": (0.60, 0.85), "look": (0.58, 0.77)}  # measured, rounded down
+MAX_TRAPS = 14
+
+
+def test_v9_labels() -> None:
+    """16 reviews of 16 films, 112 paragraphs, 42 ending-revealing sentences, labelled before any run."""
+    reviews = json.loads(LABELS.read_text(encoding="utf-8"))["reviews"]
+    assert len(reviews) == 16
+    assert sum(len(paragraphs) for paragraphs in reviews.values()) == 112
+    assert sum(len(p.get("ending", [])) for paragraphs in reviews.values() for p in paragraphs) == 42
+
+
+
+@needs_texts
+def test_v9_spoiler_floors() -> None:
+    scores = score_spoilers(LABELS, TEXTS)
+    assert scores.recall() >= FLOOR_RECALL, scores.shown
+    assert scores.hidden_share() <= CEILING_HIDDEN, scores.hidden
+
+
+@needs_texts
+def test_v9_theme_floors() -> None:
+    found = score_themes(LABELS, TEXTS)
+    for key, (precision, recall) in FLOOR_THEMES.items():
+        assert found.precision(key) >= precision and found.recall(key) >= recall, (key, found.errors)
+    assert len(found.traps_tagged) <= MAX_TRAPS, found.traps_tagged
+
+
+if __name__ == "__main__":
+    spoilers = score_spoilers(LABELS, TEXTS)
+    print(spoilers.table("\n## set v9 (blind run once, retired): spoilers"))
+    print("\n".join(["SHOWN " + s for s in spoilers.shown] + ["HIDDEN " + s for s in spoilers.hidden]))
+    found = score_themes(LABELS, TEXTS)
+    print(found.table("\n## set v9 (blind run once, retired): themes"))
+    print("\n".join(found.errors + found.traps_tagged))
