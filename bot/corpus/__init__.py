@@ -141,7 +141,7 @@ def process_review(
         film,
     )
     if zone:
-        reasons = reveal_zone(reasons)
+        reasons = reveal_zone(reasons, [p.text for p in passages], tagged, film)
     return [
         TaggedPassage(p.ordinal, p.paragraph, p.text, p.quotable, tags, p.refusal, reason)
         for p, tags, reason in zip(passages, tagged, reasons, strict=True)

@@ -39,7 +39,7 @@ needs_texts = pytest.mark.skipif(not TEXTS.exists(), reason=f"review texts of se
 # home, caught by topic continuity), hidden 123 -> 128/443 = 0.278 -> 0.289. On the text rules of v6's blind run the
 # layer lifts recall 32 -> 33/47 as first written (on v1-v4 only, before v6's misses were read), 38/47 once tuned on all.
 FLOOR_RECALL = 1.0  # 47/47 with the reveal zone (0.979 without)
-CEILING_HIDDEN = 0.77  # 0.763 with the reveal zone (reveal_zone.py; 0.289 without it, 0.271 at the blind run)
+CEILING_HIDDEN = 0.62  # 0.614 with the reveal zone (reveal_zone.py; 0.289 without it, 0.271 at the blind run)
 # Raised after the themes' tuning round 3 on v6 (branch theme3): nostalgia 1.00/0.83 (was 0.33/0.17), performances
 # 0.92/0.96 (0.76/0.70), music 1.00/1.00 (0.86/0.75), look 0.88/0.93 (0.62/0.53), traps 5 (7), all five the ending's.
 FLOOR_THEMES = {"ending": (0.80, 0.66), "nostalgia": (1.00, 0.83), "performances": (0.91, 0.95),

@@ -35,7 +35,7 @@ needs_texts = pytest.mark.skipif(not TEXTS.exists(), reason=f"review texts of se
 # hidden 100/343 = 0.29 (0.25 outside the critic's own warning). Themes (goal missed):
 # (precision, recall) per theme as measured.
 FLOOR_RECALL = 0.95  # 46/48 = 0.958 with the reveal zone (0.79 at the blind run)
-CEILING_HIDDEN = 0.59  # 0.580 with the reveal zone (reveal_zone.py), recall 46/48; 0.292 at the blind run
+CEILING_HIDDEN = 0.47  # 0.464 with the reveal zone (reveal_zone.py), recall 46/48; 0.292 at the blind run
 FLOOR_THEMES = {"ending": (0.91, 0.40), "nostalgia": (0.66, 0.36), "performances": (0.75, 0.75),
                 "music": (0.55, 1.00), "look": (0.60, 0.85)}  # measured, rounded down
 MAX_TRAPS = 7

@@ -33,7 +33,7 @@ needs_texts = pytest.mark.skipif(not TEXTS.exists(), reason=f"review texts of se
 # recall 42/42 = 1.00 (goal 0.95: met; the rules alone, zone off in the same run: 32/42 = 0.76), harmless sentences
 # hidden 273/416 = 0.66 (rules alone 0.22). Themes (goal missed): (precision, recall) per theme as measured.
 FLOOR_RECALL = 1.0
-CEILING_HIDDEN = 0.66  # 0.656 measured
+CEILING_HIDDEN = 0.49  # 0.481 with the reveal zone as refined after its blind run (0.656 at the blind run)
 FLOOR_THEMES = {"ending": (0.60, 0.42), "nostalgia": (0.71, 0.55), "performances": (0.55, 0.41),
                 "music": (0.60, 0.85), "look": (0.58, 0.77)}  # measured, rounded down
 MAX_TRAPS = 14

@@ -56,3 +56,28 @@ def test_hostile_text_stays_linear() -> None:
     passages = process_review(text, themes(), "Harbour Lights", 2026)
     assert time.process_time() - started < 2.0
     assert passages[0].spoiler is not None and all(p.spoiler is not None for p in passages[1:])
+
+
+# ---------------------------------------------------------------- what stays clear inside the zone: the film, not its story
+def test_craft_talk_after_the_reveal_stays_clear() -> None:
+    texts = ["Marta runs the ferry for Tomas.", "In the end Marta drowns.", "The cinematography is all grey light.",
+             "Marta's ferry sinks with Tomas watching."]
+    out = reveal_zone([None, R.REVEAL, None, None], texts, [set(), {"ending"}, {"look"}, set()], "Harbour Lights")
+    assert out == [None, R.REVEAL, None, Z]  # the look stays; a passage naming a character does not
+
+
+def test_the_critics_impersonal_verdict_stays_clear_but_an_impersonal_outcome_does_not() -> None:
+    texts = ["Marta runs the ferry for Tomas.", "In the end Marta drowns.",
+             "I think the film is the best thing its director has made.",
+             "It has that shot of the harbour erupting with joy as the boat comes home.",
+             "We are told nobody there ever gets what they deserve."]
+    themes: list[set[str]] = [set(), {"ending"}, set(), set(), set()]
+    out = reveal_zone([None, R.REVEAL, None, None, None], texts, themes, "Harbour Lights")
+    assert out[2] is None  # the critic's voice, no character, no he/she/they
+    assert out[3] is Z  # no critic's voice: it may be the story's outcome
+    assert out[4] is Z  # "they": the story's people
+
+
+def test_craft_talk_that_is_about_the_ending_is_hidden() -> None:
+    texts = ["In the end Marta drowns.", "The final shot is framed like a painting."]
+    assert reveal_zone([R.REVEAL, None], texts, [{"ending"}, {"look", "ending"}]) == [R.REVEAL, Z]
