@@ -200,7 +200,7 @@ class ClubStore:
         ids = IdSet.ranged(
             "p.id", source,
             ("p.quotable = 1", "coalesce(m.hidden, 0) = 0", "coalesce(m.spoiler, 0) = 0",
-             "length(coalesce(m.trimmed, p.text)) BETWEEN 40 AND 300", "r.spoiler = 0",
+             "length(coalesce(m.trimmed, p.text)) BETWEEN 40 AND 300", "r.spoiler = 0", "p.spoiler_reason IS NULL",
              _NO_SPOILER_THEME), (json.dumps(list(spoiler_themes)),),
             "SELECT (SELECT id FROM passages ORDER BY id LIMIT 1), (SELECT id FROM passages ORDER BY id DESC LIMIT 1)",
         )
@@ -394,7 +394,10 @@ class ClubStore:
         """(text, is a spoiler) of the theme's quotable passages (of one film, if given); with `limit`, a
         uniform random sample of at most that many (every passage when there are no more), found by at most
         SAMPLE_DRAWS random draws over the theme's dense tag numbers (bot/core/sample_store.py)."""
-        spoiler = ("r.spoiler = 1 OR coalesce(m.spoiler, 0) = 1 OR EXISTS (SELECT 1 FROM passage_themes s"
+        # A spoiler as everywhere (passage.is_spoiler): the review's flag, a moderator's mark, the text rules' reason
+        # or a spoiler theme.
+        spoiler = ("r.spoiler = 1 OR coalesce(m.spoiler, 0) = 1 OR p.spoiler_reason IS NOT NULL"
+                   " OR EXISTS (SELECT 1 FROM passage_themes s"
                    " WHERE s.passage_id = p.id AND s.theme IN (SELECT value FROM json_each(?)))")
         if limit is None:
             rows = await self.db.fetchall(
@@ -518,7 +521,9 @@ class ClubStore:
         if passage_id is None:
             return None
         row = await self.db.fetchone(
-            "SELECT p.text, r.spoiler = 1 OR EXISTS (SELECT 1 FROM passage_themes s WHERE s.passage_id = p.id"
+            "SELECT p.text, r.spoiler = 1 OR p.spoiler_reason IS NOT NULL"
+            " OR EXISTS (SELECT 1 FROM passage_marks m WHERE m.passage_id = p.id AND m.spoiler = 1)"
+            " OR EXISTS (SELECT 1 FROM passage_themes s WHERE s.passage_id = p.id"
             " AND s.theme IN (SELECT value FROM json_each(?))), r.film_id FROM passages p"
             " JOIN reviews r ON r.id = p.review_id WHERE p.id = ?",
             (json.dumps(list(spoiler_themes)), passage_id),

@@ -38,14 +38,15 @@ def visible(column: str) -> str:
 
 
 def gate_clause(column: str, gate: Gate) -> tuple[str, list[Any]]:
-    """Leave out the gated film's spoilers: passages of a review marked spoiler, tagged with a spoiler theme
-    or marked spoiler by a moderator, and (safe side) its passages never tagged (not quotable); by films.id.
+    """Leave out the gated film's spoilers: passages of a review marked spoiler, hidden by the text rules (any
+    spoiler reason: a reveal, after the review's warning or its first reveal…), tagged with a spoiler theme or
+    marked spoiler by a moderator, and (safe side) its passages never tagged (not quotable); by films.id.
 
     A correlated probe per candidate (the passage's review by primary key, then its tags), so a pick stays
     an index seek: a NOT IN over the film's spoiler set was built on every statement (0.3 ms a pick)."""
     sql = (
         f"NOT EXISTS (SELECT 1 FROM passages gp JOIN reviews gr ON gr.id = gp.review_id WHERE gp.id = {column}"
-        " AND gr.film_id = ? AND (gr.spoiler = 1 OR gp.quotable = 0"
+        " AND gr.film_id = ? AND (gr.spoiler = 1 OR gp.quotable = 0 OR gp.spoiler_reason IS NOT NULL"
         " OR EXISTS (SELECT 1 FROM passage_themes gt WHERE gt.passage_id = gp.id"
         " AND gt.theme IN (SELECT value FROM json_each(?)))"
         " OR EXISTS (SELECT 1 FROM passage_marks gm WHERE gm.passage_id = gp.id AND gm.spoiler = 1)))"

@@ -88,14 +88,15 @@ class WatchStore:
         return {r[0]: r[1] for r in rows}
 
     async def spoiler_passages(self, film_id: int, themes: list[str], limit: int = 5) -> list[SpoilerPassage]:
-        """Quotable, not hidden passages of this film tagged with a spoiler theme, or from a review marked spoiler."""
+        """Quotable, not hidden passages of this film that are spoilers: a spoiler theme, the text rules' reason, a
+        moderator's mark or a review marked spoiler."""
         marks = ",".join("?" * len(themes)) or "NULL"
         rows = await self.db.fetchall(
             "SELECT DISTINCT coalesce(m.trimmed, p.text), r.critic, r.outlet, r.id, p.id FROM passages p"
             " JOIN reviews r ON r.id = p.review_id LEFT JOIN passage_marks m ON m.passage_id = p.id"
             " LEFT JOIN passage_themes t ON t.passage_id = p.id"
             f" WHERE r.film_id = ? AND p.quotable = 1 AND p.id NOT IN ({HIDDEN_IDS})"
-            f" AND (t.theme IN ({marks}) OR r.spoiler = 1 OR coalesce(m.spoiler, 0) = 1)"
+            f" AND (t.theme IN ({marks}) OR r.spoiler = 1 OR coalesce(m.spoiler, 0) = 1 OR p.spoiler_reason IS NOT NULL)"
             " ORDER BY p.id LIMIT ?",
             (film_id, *themes, limit),
         )

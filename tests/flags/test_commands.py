@@ -22,7 +22,7 @@ from tests.helpers import (
 )
 
 ABOUT = "Griffith Observatory"  # one passage (a spoiler: it tells the ending)
-PLAIN = "showbiz jargon"  # a passage that is no spoiler
+PLAIN = "absurd pursuit of stardom"  # a passage that is no spoiler (before review #1's first reveal)
 
 
 async def quote(world: World, who=None, **options):

@@ -22,8 +22,9 @@ async def test_more_context_on_spoiler_quote_keeps_spoiler_tags(world, settings)
 
 
 async def test_more_context_on_plain_quote_has_no_spoiler_tags(world, settings):
-    """A quote shown without spoiler tags (review 3 spoils throughout, so pick from review 1)."""
-    first = await world.alice.slash(world.channel, "quote", critic="Unattributed review #1", theme="jazz")
+    """A quote shown without spoiler tags (review 3 spoils throughout, and the rest of review 1 after its first
+    reveal is hidden, so pick review 1's opening)."""
+    first = await world.alice.slash(world.channel, "quote", critic="Unattributed review #1", about="out-of-work actress")
     assert "||" not in embed_of(first.response).description
     pid = passage_id_of(settings, first.response)
     [(text,)] = rows(settings, "SELECT text FROM passages WHERE id = ?", (pid,))
