@@ -453,7 +453,8 @@ async def test_poll_theme_results_quote_no_spoiler_and_only_the_polls_film(world
 
 
 async def test_game_never_draws_a_spoiler_passage(world: World) -> None:
-    """/game critic-or-club never quotes a passage that is a spoiler (ending theme or review marked spoiler)."""
+    """/game critic-or-club never quotes a passage that is a spoiler (ending theme, the text rules' reason or a
+    review marked spoiler)."""
     await import_corpus(world)
     for who, take in ((world.alice, "Lovely light"), (world.bob, "Too long")):
         await who.slash(world.channel, "rate film", stars=3, film=OTHER, take=take)
@@ -464,6 +465,7 @@ async def test_game_never_draws_a_spoiler_passage(world: World) -> None:
     picked = {row[0] for row in world.q("SELECT passage_id FROM club_game_rounds WHERE kind = 'critic'")}
     spoilers = {row[0] for row in world.q(
         "SELECT p.id FROM passages p JOIN reviews r ON r.id = p.review_id WHERE r.spoiler = 1"
+        " OR p.spoiler_reason IS NOT NULL"  # the text rules' own reasons too: a reveal, a warning, the reveal zone
         " OR p.id IN (SELECT passage_id FROM passage_themes WHERE theme = 'ending')")}
     assert len(picked) > 10 and spoilers and not picked & spoilers, len(picked)
 
@@ -521,6 +523,31 @@ async def test_gate_discuss_other_themes_never_quote_the_ending(world: World) ->
         await world.alice.slash(world.channel, "discuss", theme="performances", film=GATED)
     assert not leaks(world.env, LABELLED[GATED], start, anywhere=True), leaks(world.env, LABELLED[GATED], start,
                                                                               anywhere=True)
+
+
+async def test_gate_holds_back_every_passage_the_text_rules_hide_not_only_the_ending_theme(world: World) -> None:
+    """While the screening waits, no passage of the gated film with any spoiler reason (a reveal, after a warning, the
+    rest of a review after its first reveal) reaches any message: plain /quote, Another, /discuss on other themes."""
+    item = {"film": GATED, "year": 2019, "critic": "Fay Lund", "text": (
+        "Harbour Lights takes its time, and the village it builds is worth the wait: ferries, fish markets, a pier in"
+        " the fog.\n\nHalfway through, the keeper's brother is found dead in the harbour, and nobody in the village"
+        " will say who was with him that night.\n\nI left thinking about the baker, the schoolteacher and the"
+        " ferryman, each hiding a different version of the same night.")}
+    await world.mod.slash(world.channel, "review import", file=("lund.json", export(item)))
+    start = await gated_club(world)
+    hidden = [text[:60] for (text,) in world.q(
+        "SELECT p.text FROM passages p JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id"
+        " WHERE f.title = ? AND p.quotable = 1 AND p.spoiler_reason IS NOT NULL"
+        " AND p.id NOT IN (SELECT passage_id FROM passage_themes WHERE theme = 'ending')", GATED)]
+    assert any("found dead" in text for text in hidden)  # a reveal the ending theme does not carry
+    result = await world.alice.slash(world.channel, "quote", film=GATED)
+    message = msgs(result)[0]
+    for _ in range(10):
+        again = await world.alice.click(message, label="Another")
+        message = msgs(again)[0] if msgs(again) and msgs(again)[0].embeds else message
+    for theme in ("performances", "nostalgia", "look"):
+        await world.alice.slash(world.channel, "discuss", theme=theme, film=GATED)
+    assert not leaks(world.env, hidden, start, anywhere=True), leaks(world.env, hidden, start, anywhere=True)
 
 
 async def test_gate_keys_on_the_film_not_its_title(world: World) -> None:
