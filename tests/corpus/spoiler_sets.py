@@ -29,12 +29,15 @@ from tests.corpus.test_real_heldout_v8 import LABELS as V8_LABELS
 from tests.corpus.test_real_heldout_v8 import TEXTS as V8_TEXTS
 from tests.corpus.test_real_heldout_v9 import LABELS as V9_LABELS
 from tests.corpus.test_real_heldout_v9 import TEXTS as V9_TEXTS
+from tests.corpus.test_real_heldout_v10 import LABELS as V10_LABELS
+from tests.corpus.test_real_heldout_v10 import TEXTS as V10_TEXTS
 
 SETS: dict[str, tuple[Path, Path]] = {
     "v1": V4_SETS["v1"], "v2": V4_SETS["v2"], "v3": V4_SETS["v3"],
     "v4tune": V4_SETS["tune"], "v4blind": V4_SETS["blind"],
     "v5": (V5_LABELS, V5_TEXTS), "v6": (V6_LABELS, V6_TEXTS),
     "v7": (V7_LABELS, V7_TEXTS), "v8": (V8_LABELS, V8_TEXTS), "v9": (V9_LABELS, V9_TEXTS),
+    "v10": (V10_LABELS, V10_TEXTS),
 }
 assert DATA.exists()
 

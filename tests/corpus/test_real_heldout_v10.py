@@ -1,0 +1,72 @@
+"""Set v10: 16 real reviews of 16 films from 5 sources (a film journal in mas-4's dotfiles, grilborzer.github.io,
+Snarkflix, rjbs.github.io, the LateNite Films blog), labelled by hand before any run by a helper who never saw the rules.
+
+Both goals on one blind set (issues 25 and 28): ending-revealing sentences inside spoiler passages (goal
+>= 95 %), and themes per paragraph (ending, nostalgia, performances recall >= 0.75 at precision >= 0.85; idiom
+traps <= 1 in 14; music and look reported). Labels: data/real_heldout_v10.json (committed before any run);
+sources, counts and method: data/real_heldout_v10.md. Scored ONCE, after the reveal zone's refinement (craft talk and the critic's
+impersonal verdict left clear, commit 2c9862e); the figures of that run are the floors below. Retired into tuning after that run, like every set before it.
+The texts are third-party and not committed: FILMBOT_REAL_HELDOUT_V10 (default
+/work/wt/corpus-heldout/real_v10.md); the tests skip without them.
+
+Run for the tables: python -m tests.corpus.test_real_heldout_v10
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.corpus.test_real_heldout import DATA
+from tests.corpus.test_real_heldout_v4 import score_spoilers
+from tests.corpus.test_theme_real_v4 import score_themes
+
+LABELS = DATA / "real_heldout_v10.json"
+TEXTS = Path(os.environ.get("FILMBOT_REAL_HELDOUT_V10", "/work/wt/corpus-heldout/real_v10.md"))
+needs_texts = pytest.mark.skipif(not TEXTS.exists(), reason=f"review texts of set v10 not here ({TEXTS})")
+
+
+# The one blind run (commit 2c9862e, session 8), now the floors: a change that drops below fails. Spoiler
+# recall 54/59 = 0.92 (goal 0.95: missed; the zone without its refinement 55/59, the rules alone 46/59 = 0.78 in the
+# same run), harmless sentences hidden 342/588 = 0.58 (rules alone 0.27). Themes (goal missed): (precision, recall).
+FLOOR_RECALL = 0.91
+CEILING_HIDDEN = 0.59  # 0.582 measured
+FLOOR_THEMES = {"ending": (0.60, 0.12), "nostalgia": (0.57, 0.40), "performances": (0.46, 0.50),
+                "music": (0.36, 0.66), "look": (0.66, 0.48)}  # measured, rounded down
+MAX_TRAPS = 18
+
+
+def test_v10_labels() -> None:
+    """16 reviews of 16 films, 177 paragraphs, 59 ending-revealing sentences, labelled before any run."""
+    reviews = json.loads(LABELS.read_text(encoding="utf-8"))["reviews"]
+    assert len(reviews) == 16
+    assert sum(len(paragraphs) for paragraphs in reviews.values()) == 177
+    assert sum(len(p.get("ending", [])) for paragraphs in reviews.values() for p in paragraphs) == 59
+
+
+
+@needs_texts
+def test_v10_spoiler_floors() -> None:
+    scores = score_spoilers(LABELS, TEXTS)
+    assert scores.recall() >= FLOOR_RECALL, scores.shown
+    assert scores.hidden_share() <= CEILING_HIDDEN, scores.hidden
+
+
+@needs_texts
+def test_v10_theme_floors() -> None:
+    found = score_themes(LABELS, TEXTS)
+    for key, (precision, recall) in FLOOR_THEMES.items():
+        assert found.precision(key) >= precision and found.recall(key) >= recall, (key, found.errors)
+    assert len(found.traps_tagged) <= MAX_TRAPS, found.traps_tagged
+
+
+if __name__ == "__main__":
+    spoilers = score_spoilers(LABELS, TEXTS)
+    print(spoilers.table("\n## set v10 (blind run once, retired): spoilers"))
+    print("\n".join(["SHOWN " + s for s in spoilers.shown] + ["HIDDEN " + s for s in spoilers.hidden]))
+    found = score_themes(LABELS, TEXTS)
+    print(found.table("\n## set v10 (blind run once, retired): themes"))
+    print("\n".join(found.errors + found.traps_tagged))
