@@ -522,6 +522,12 @@ class Runner:
                 await self.ctx.env.advance_time(early)
         return run
 
+    async def replay_and_move(self, calls: list[dict[str, Any]]) -> None:
+        """A job row's floor: its calls sent again, and the clock moved the same JOB_LEAD s (simcord's clock
+        machinery costs CPU in the row too; the bot's scheduler pass, its job's work, only in the row)."""
+        await replay(None, self.ctx.env.bot, calls)
+        await self.ctx.env.advance_time(JOB_LEAD)
+
     async def case(self, name: str, case: Case, repeat: int) -> tuple[Figures, Figures]:
         """(the case's figures, its exact-replay floor's)."""
         c = self.ctx
@@ -532,7 +538,7 @@ class Runner:
         c.env.bot.bench_calls = mine.calls
         actor = getattr(c, case.who)
         if case.kind.startswith("job:"):  # no interaction: the job's calls sent again by the bench itself
-            floor = await self.series(lambda i: replay(None, c.env.bot, mine.calls), None, repeat)
+            floor = await self.series(lambda i: self.replay_and_move(mine.calls), None, repeat)
         elif case.kind == "click":
             button = c.messages["replay"]
             floor = await self.series(lambda i: actor.click(button, label="Replay"), None, repeat)
