@@ -15,15 +15,13 @@ Run for the tables: python -m tests.corpus.test_real_heldout_v8
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import pytest
 
+from tests.corpus.blind_set import BlindSet
 from tests.corpus.test_real_heldout import DATA
-from tests.corpus.test_real_heldout_v4 import score_spoilers
-from tests.corpus.test_theme_real_v4 import score_themes
 
 LABELS = DATA / "real_heldout_v8.json"
 TEXTS = Path(os.environ.get("FILMBOT_REAL_HELDOUT_V8", "/work/wt/corpus-heldout/real_v8.md"))
@@ -41,34 +39,23 @@ FLOOR_THEMES = {"ending": (0.91, 0.40), "nostalgia": (0.66, 0.36), "performances
 MAX_TRAPS = 7
 
 
+SET = BlindSet("v8", LABELS, TEXTS, (16, 99, 48), FLOOR_RECALL, CEILING_HIDDEN, FLOOR_THEMES, MAX_TRAPS)
+
+
 def test_v8_labels() -> None:
     """16 reviews of 16 films, 99 paragraphs, 48 ending-revealing sentences, labelled before any run."""
-    reviews = json.loads(LABELS.read_text(encoding="utf-8"))["reviews"]
-    assert len(reviews) == 16
-    assert sum(len(paragraphs) for paragraphs in reviews.values()) == 99
-    assert sum(len(p.get("ending", [])) for paragraphs in reviews.values() for p in paragraphs) == 48
-
+    SET.check_labels()
 
 
 @needs_texts
 def test_v8_spoiler_floors() -> None:
-    scores = score_spoilers(LABELS, TEXTS)
-    assert scores.recall() >= FLOOR_RECALL, scores.shown
-    assert scores.hidden_share() <= CEILING_HIDDEN, scores.hidden
+    SET.check_spoilers()
 
 
 @needs_texts
 def test_v8_theme_floors() -> None:
-    found = score_themes(LABELS, TEXTS)
-    for key, (precision, recall) in FLOOR_THEMES.items():
-        assert found.precision(key) >= precision and found.recall(key) >= recall, (key, found.errors)
-    assert len(found.traps_tagged) <= MAX_TRAPS, found.traps_tagged
+    SET.check_themes()
 
 
 if __name__ == "__main__":
-    spoilers = score_spoilers(LABELS, TEXTS)
-    print(spoilers.table("\n## set v8 (blind run once, retired): spoilers"))
-    print("\n".join(["SHOWN " + s for s in spoilers.shown] + ["HIDDEN " + s for s in spoilers.hidden]))
-    found = score_themes(LABELS, TEXTS)
-    print(found.table("\n## set v8 (blind run once, retired): themes"))
-    print("\n".join(found.errors + found.traps_tagged))
+    SET.print_tables()
