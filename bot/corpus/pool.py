@@ -139,40 +139,24 @@ class WorkerTimeout(Exception):
 
 
 # The long-lived single workers, one per lane: "pages" parses fetched pages (bot/corpus/article.py). A
-# lane is forked on first use (or by `start_lane`, with a warm-up run once in the new process, e.g. an
-# import), reused after, and killed alone: a runaway job of one lane never ends another lane's. (The
+# lane is forked on first use, reused after, and killed alone: a runaway job of one lane never ends another lane's. (The
 # club's charts had a lane until session 8; they are now drawn with Pillow in a thread: bot/club/charts.py.)
 _lanes: dict[str, ProcessPoolExecutor] = {}
 
 
-def _init_single(parent: int, warm: Any, nice: int) -> None:
+def _init_single(parent: int) -> None:
     _die_with(parent)
-    os.nice(nice)
-    if warm is not None:
-        warm()  # in the worker, once: its first job does not pay for it
-
-
-_lane_setup: dict[str, tuple[Any, int]] = {}  # lane -> (warm, nice), kept for the worker a kill replaces
+    os.nice(WORKER_NICE)
 
 
 def _single_pool(lane: str = "pages") -> ProcessPoolExecutor:
     pool = _lanes.get(lane)
     if pool is None:
-        warm, nice = _lane_setup.get(lane, (None, WORKER_NICE))
         pool = _lanes[lane] = ProcessPoolExecutor(
             max_workers=1, mp_context=multiprocessing.get_context("fork"),
-            initializer=_init_single, initargs=(os.getpid(), warm, nice),
+            initializer=_init_single, initargs=(os.getpid(),),
         )
     return pool
-
-
-def start_lane(lane: str, warm: Any = None, nice: int = WORKER_NICE) -> None:
-    """Fork `lane`'s worker now (the bot still small: a fork copies its page tables on the calling
-    thread), at `nice`, and run `warm()` in it once (and in every worker that replaces a killed one);
-    nothing if the lane already has a worker."""
-    _lane_setup[lane] = (warm, nice)
-    if lane not in _lanes:
-        _single_pool(lane).submit(int)  # the executor forks its worker at the first submit
 
 
 def _kill_single(lane: str = "pages") -> None:
