@@ -27,6 +27,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +132,15 @@ class Scores:
     junk_kept: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
+    def add_counts(self, part: Scores) -> None:
+        """Add another set's theme counts and traps (a total over sets); errors are the caller's to word."""
+        for key in THEMES:
+            self.tp[key] += part.tp[key]
+            self.fp[key] += part.fp[key]
+            self.fn[key] += part.fn[key]
+        self.traps += part.traps
+        self.traps_tagged += part.traps_tagged
+
     def precision(self, key: str) -> float:
         found = self.tp[key] + self.fp[key]
         return self.tp[key] / found if found else 1.0
@@ -181,16 +192,10 @@ def _in_paragraph(passages: list[TaggedPassage], paragraph: str) -> list[TaggedP
 @cache
 def evaluate_real(name: str = "v1") -> Scores:
     scores = Scores()
-    labels_path, texts_path = SETS[name]
-    labels = json.loads(labels_path.read_text(encoding="utf-8"))["reviews"]
-    texts = read_texts(texts_path)
-    for key, paragraphs in labels.items():
-        review = texts[key]
-        assert len(review.paragraphs) == len(paragraphs), key
-        passages = process_review("\n\n".join(review.paragraphs), themes(), review.film, review.year)
+    for key, review in groupby(labelled_paragraphs(*SETS[name]), key=itemgetter(0)):
         revealing: list[str] = []
-        for text, label in zip(review.paragraphs, paragraphs, strict=True):
-            assert _flat(text).startswith(_flat(label["starts"])), (key, label["starts"])
+        passages: list[TaggedPassage] = []
+        for _, text, label, passages in review:
             mine = _in_paragraph(passages, text)
             where = f"[{key}] {text[:60]}"
             if label.get("junk"):

@@ -254,12 +254,7 @@ def score(data: SetData, tags: list[set[str]]) -> Scores:
 
 
 def add(total: Scores, part: Scores) -> None:
-    for key in THEMES:
-        total.tp[key] += part.tp[key]
-        total.fp[key] += part.fp[key]
-        total.fn[key] += part.fn[key]
-    total.traps += part.traps
-    total.traps_tagged += part.traps_tagged
+    total.add_counts(part)
     total.errors += part.errors
 
 

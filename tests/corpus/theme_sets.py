@@ -65,12 +65,7 @@ def main(argv: list[str]) -> None:
             continue
         scores = SETS[name]()
         print(row(name, scores))
-        for key in THEMES:
-            total.tp[key] += scores.tp[key]
-            total.fp[key] += scores.fp[key]
-            total.fn[key] += scores.fn[key]
-        total.traps += scores.traps
-        total.traps_tagged += scores.traps_tagged
+        total.add_counts(scores)
         total.errors += [f"{name} {e}" for e in scores.errors + scores.traps_tagged]
     print(row("TOTAL", total))
     if show_errors:
