@@ -148,6 +148,17 @@ async def _hidden(c: Ctx, i: int) -> None:
     await c.run("mod", "passage hide", passage=f"{i + 1}/1")
 
 
+def _text_spoiler(c: Ctx, i: int) -> str:
+    """The i-th passage hidden by the text rules alone (what /passage not-spoiler can show in clear)."""
+    row = c.q(
+        "SELECT p.review_id, p.ordinal FROM passages p JOIN reviews r ON r.id = p.review_id"
+        " WHERE p.spoiler_reason IS NOT NULL AND p.quotable = 1 AND r.spoiler = 0"
+        " AND NOT EXISTS (SELECT 1 FROM passage_themes t WHERE t.passage_id = p.id AND t.theme = 'ending')"
+        " ORDER BY p.id LIMIT 1 OFFSET ?", i,
+    )
+    return f"{row[0]}/{row[1] + 1}" if row else "1/1"
+
+
 async def _poll_ending(c: Ctx, i: int) -> None:
     await c.run("mod", "poll create", question=f"Bench ending poll {i}?", options="Yes|No", hours=1)
 
@@ -242,6 +253,7 @@ CASES: dict[str, Case] = {
     "passage untag": Case("mod", lambda c, i: {"passage": f"{i + 1}/1", "theme": "music"}, before=_tagged),
     "passage hide": Case("mod", lambda c, i: {"passage": f"{i + 1}/3"}),
     "passage show": Case("mod", lambda c, i: {"passage": f"{i + 1}/1"}, before=_hidden),
+    "passage not-spoiler": Case("mod", lambda c, i: {"passage": _text_spoiler(c, i)}),
     "passage flagged": Case("mod", _fixed()),
     "schedule set": Case("mod", lambda c, i: {"channel": c.channel, "time": "20:30", "days": "fri"}),
     "schedule list": Case("member", _fixed()),

@@ -35,6 +35,7 @@ from bot.corpus.lookup import (
 from bot.corpus.passage import Quote, is_spoiler
 from bot.discussion.render import QUESTION_MAX
 from bot.discussion.theme_list import bundled_questions, themes_embed
+from bot.flags.render import not_spoiler_refusal
 from bot.flags.rules import Decision
 from bot.flags.views import DYNAMIC_ITEMS as FLAG_ITEMS
 from bot.flags.views import decide, passage_reply, queue_page
@@ -230,6 +231,24 @@ class ThemeAdmin(commands.Cog):
         async with user_errors(interaction):
             await self._hide_or_show(interaction, passage, Decision.SHOW)
 
+    @moderator_only
+    @passage_group.command(
+        name="not-spoiler", description="Show a passage the spoiler rules hid in clear, in every server (moderators)."
+    )
+    @app_commands.describe(passage="As its quote footer shows it, e.g. Review #12 · passage 3")
+    async def passage_not_spoiler(self, interaction: discord.Interaction, passage: str) -> None:
+        """Undo the text rules' (or a moderator's) spoiler verdict on one passage; corpus-wide, audited, kept across
+        restarts and re-imports of an unchanged review. The rules hide on the safe side; this is the way back."""
+        async with user_errors(interaction):
+            member = await require_moderator(interaction, "show passages in clear")
+            quote = await self._passage(passage)
+            refusal = not_spoiler_refusal(quote, self.bot.themes)
+            if refusal is not None:
+                raise UserError(refusal)
+            done = await decide(self.bot, member, quote.passage_id, Decision.NOT_SPOILER)
+            reply = await passage_reply(self.bot, member.guild.id, quote.passage_id, done)
+            await interaction.response.send_message(reply, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
     # ------------------------------------------------------------------ autocomplete
 
     @question_add.autocomplete("theme")
@@ -248,6 +267,7 @@ class ThemeAdmin(commands.Cog):
     @passage_untag.autocomplete("passage")
     @passage_hide.autocomplete("passage")
     @passage_show.autocomplete("passage")
+    @passage_not_spoiler.autocomplete("passage")
     async def passage_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         """Moderators pick a passage by review number ("12", "Review #12") or by words in it.
 

@@ -123,6 +123,7 @@ STEPS: list[Step] = [
     Step("passage flagged", "mod"),
     Step("passage hide", "mod", {"passage": "1"}),
     Step("passage show", "mod", {"passage": "1"}),
+    Step("passage not-spoiler", "mod", {"passage": "1/7"}),  # hidden only as "after the review's first reveal"
     Step("film info", "alice", {"film": "La La Land"}),
     Step("suggest question", "alice", {"text": "Which song is still in your head a week later?", "theme": "music"}),
 ]

@@ -62,6 +62,13 @@ _DECIDED = (
     " JOIN reviews r ON r.body_hash = d.body_hash JOIN passages p ON p.review_id = r.id AND p.text = d.text"
     " WHERE (d.hidden = 1 OR d.spoiler = 1 OR d.trimmed IS NOT NULL)"
 )
+# Today's passages a moderator said are not spoilers (/passage not-spoiler): their text rules' spoiler reason is
+# dropped after every (re)write, so every reader of passages.spoiler_reason shows them in clear. A spoiler theme
+# tag or a review marked spoiler still hides them (the command refuses those, and says how to undo them).
+_CLEARED = (
+    "SELECT p.id FROM passage_decisions d JOIN reviews r ON r.body_hash = d.body_hash"
+    " JOIN passages p ON p.review_id = r.id AND p.text = d.text WHERE d.cleared = 1"
+)
 
 
 class CorpusWriter:
@@ -135,7 +142,7 @@ class CorpusWriter:
 
     @staticmethod
     async def apply_decisions(conn: aiosqlite.Connection, review_id: int | None = None) -> None:
-        """Moderators' hide / spoiler / trim decisions reach today's passage ids (one review, or all).
+        """Moderators' hide / spoiler / trim / not-a-spoiler decisions reach today's passage ids (one review, or all).
 
         Decisions are keyed by the review's body hash and the passage's text, so a re-import that
         re-creates the passages of an unchanged review finds them again; the cost is one indexed
@@ -144,6 +151,7 @@ class CorpusWriter:
         if review_id is None:
             await conn.execute("DELETE FROM passage_marks")
             await conn.execute(f"INSERT INTO passage_marks(passage_id, hidden, spoiler, trimmed) {_DECIDED}")
+            await conn.execute(f"UPDATE passages SET spoiler_reason = NULL WHERE id IN ({_CLEARED})")
             return
         await conn.execute(
             "DELETE FROM passage_marks WHERE passage_id IN (SELECT id FROM passages WHERE review_id = ?)",
@@ -151,6 +159,9 @@ class CorpusWriter:
         )
         await conn.execute(
             f"INSERT INTO passage_marks(passage_id, hidden, spoiler, trimmed) {_DECIDED} AND r.id = ?", (review_id,)
+        )
+        await conn.execute(
+            f"UPDATE passages SET spoiler_reason = NULL WHERE id IN ({_CLEARED} AND r.id = ?)", (review_id,)
         )
 
     async def passage_at(self, review_id: int, ordinal: int) -> int | None:

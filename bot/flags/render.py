@@ -84,12 +84,17 @@ def decision_text(decision: Decision, label: str, before: Marks, after: Marks) -
         unchanged = {
             Decision.HIDE: "was already hidden", Decision.SHOW: "was not hidden",
             Decision.SPOILER: "was already marked as a spoiler", Decision.TRIM: "was already trimmed to that sentence",
+            Decision.NOT_SPOILER: "was already shown in clear",
         }[decision]
         return f"**{label}** {unchanged}: nothing changed. Its flags in this server are cleared."
     done = {
         Decision.HIDE: "is hidden: it will never be quoted or prompted again (`/passage show` brings it back)",
         Decision.SHOW: "can be quoted and prompted again",
         Decision.SPOILER: "is now shown behind spoiler bars",
+        Decision.NOT_SPOILER: (
+            "is no longer a spoiler: it is quoted in clear, also while a screening of its film is upcoming"
+            " (the flag queue's *Mark spoiler* hides it again)"
+        ),
         Decision.TRIM: f"is now quoted as one sentence: “{inert(after.trimmed or '', 300)}”",
     }[decision]
     return f"**{label}** {done}. {CORPUS_WIDE}"
@@ -104,3 +109,19 @@ def trim_prompt(label: str, sentences: list[str], hidden: bool) -> str:
 def trim_option(number: int, sentence: str, hidden: bool) -> str:
     """A select label: the sentence's start, or only its number when it may spoil."""
     return f"Sentence {number}" if hidden else clip(f"{number}. {' '.join(sentence.split())}", 100)
+
+
+def not_spoiler_refusal(quote: Quote, themes: dict[str, Theme]) -> str | None:
+    """Why /passage not-spoiler cannot show this passage in clear (None: it can). Only the text rules' verdict and
+    a moderator's mark are undone by it; a spoiler theme and a review marked spoiler have their own undo."""
+    label = passage_label(quote)
+    if not is_spoiler(quote, themes):
+        return f"**{label}** is not a spoiler: it is already quoted in clear."
+    if quote.review_spoiler:
+        return (f"**{label}** is hidden because its whole review is marked spoiler: "
+                f"`/review edit review:{quote.review_id} spoiler:False` shows the review in clear.")
+    tagged = [themes[t].name for t in quote.themes if t in themes and themes[t].spoiler]
+    if tagged:
+        return (f"**{label}** is tagged **{inert(tagged[0], 100)}**, a spoiler theme: `/passage untag` it first, "
+                f"then run this again if its text is still hidden.")
+    return None

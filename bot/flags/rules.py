@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from bot.corpus.segment import split_sentences
@@ -37,6 +37,7 @@ class Decision(StrEnum):
     KEEP = "keep"
     SPOILER = "spoiler"
     TRIM = "trim"
+    NOT_SPOILER = "not_spoiler"
 
 
 @dataclass(frozen=True)
@@ -46,20 +47,24 @@ class Marks:
     hidden: bool = False
     spoiler: bool = False
     trimmed: str | None = None
+    cleared: bool = False  # a moderator said "not a spoiler": the text rules' spoiler reason is dropped
 
     def as_dict(self) -> dict[str, object]:
-        return {"hidden": self.hidden, "spoiler": self.spoiler, "trimmed": self.trimmed}
+        return {"hidden": self.hidden, "spoiler": self.spoiler, "trimmed": self.trimmed, "cleared": self.cleared}
 
     def after(self, decision: Decision, sentence: str | None = None) -> Marks:
-        """The marks once `decision` is applied (keep changes nothing)."""
+        """The marks once `decision` is applied (keep changes nothing); a spoiler mark and "not a spoiler"
+        undo each other."""
         if decision is Decision.HIDE:
-            return Marks(True, self.spoiler, self.trimmed)
+            return replace(self, hidden=True)
         if decision is Decision.SHOW:
-            return Marks(False, self.spoiler, self.trimmed)
+            return replace(self, hidden=False)
         if decision is Decision.SPOILER:
-            return Marks(self.hidden, True, self.trimmed)
+            return replace(self, spoiler=True, cleared=False)
+        if decision is Decision.NOT_SPOILER:
+            return replace(self, spoiler=False, cleared=True)
         if decision is Decision.TRIM:
-            return Marks(self.hidden, self.spoiler, sentence)
+            return replace(self, trimmed=sentence)
         return self
 
 

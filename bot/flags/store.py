@@ -113,11 +113,12 @@ class FlagStore:
             after = before.after(decision, sentence)
             if after != before:
                 await conn.execute(
-                    "INSERT INTO passage_decisions(body_hash, text, hidden, spoiler, trimmed, actor_id, at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(body_hash, text) DO UPDATE SET hidden = excluded.hidden,"
-                    " spoiler = excluded.spoiler, trimmed = excluded.trimmed, actor_id = excluded.actor_id,"
-                    " at = excluded.at",
-                    (body_hash, text, int(after.hidden), int(after.spoiler), after.trimmed, actor_id, utc_now_iso()),
+                    "INSERT INTO passage_decisions(body_hash, text, hidden, spoiler, trimmed, cleared, actor_id, at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(body_hash, text) DO UPDATE SET hidden = excluded.hidden,"
+                    " spoiler = excluded.spoiler, trimmed = excluded.trimmed, cleared = excluded.cleared,"
+                    " actor_id = excluded.actor_id, at = excluded.at",
+                    (body_hash, text, int(after.hidden), int(after.spoiler), after.trimmed, int(after.cleared),
+                     actor_id, utc_now_iso()),
                 )
                 await CorpusWriter.apply_decisions(conn, review_id)
             cur = await conn.execute(
@@ -132,19 +133,20 @@ class FlagStore:
 
     async def marks(self, passage_id: int) -> Marks:
         row = await self.db.fetchone(
-            "SELECT d.hidden, d.spoiler, d.trimmed FROM passages p JOIN reviews r ON r.id = p.review_id"
+            "SELECT d.hidden, d.spoiler, d.trimmed, d.cleared FROM passages p JOIN reviews r ON r.id = p.review_id"
             " JOIN passage_decisions d ON d.body_hash = r.body_hash AND d.text = p.text WHERE p.id = ?",
             (passage_id,),
         )
-        return Marks() if row is None else Marks(bool(row[0]), bool(row[1]), row[2])
+        return Marks() if row is None else Marks(bool(row[0]), bool(row[1]), row[2], bool(row[3]))
 
 
 async def _marks(conn: aiosqlite.Connection, body_hash: str, text: str) -> Marks:
     async with conn.execute(
-        "SELECT hidden, spoiler, trimmed FROM passage_decisions WHERE body_hash = ? AND text = ?", (body_hash, text)
+        "SELECT hidden, spoiler, trimmed, cleared FROM passage_decisions WHERE body_hash = ? AND text = ?",
+        (body_hash, text),
     ) as cur:
         row = await cur.fetchone()
-    return Marks() if row is None else Marks(bool(row[0]), bool(row[1]), row[2])
+    return Marks() if row is None else Marks(bool(row[0]), bool(row[1]), row[2], bool(row[3]))
 
 
 def _window_start() -> str:

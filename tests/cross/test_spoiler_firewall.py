@@ -262,6 +262,10 @@ TABLE: dict[str, list[tuple[str, Args]]] = {
     "passage hide": [("mod", lambda c: {"passage": _review_id(c) + "/2"})],
     "passage show": [("mod", lambda c: {"passage": _review_id(c) + "/2"}),
                      ("mod", lambda c: {"passage": _review_id(c) + "/5"})],
+    # A moderator showing a labelled ending in clear would be a choice, not a leak: both runs are refused (the
+    # ending theme's passage; a passage that is no spoiler), and the refusals must not leak either.
+    "passage not-spoiler": [("mod", lambda c: {"passage": _review_id(c) + "/3"}),
+                            ("mod", lambda c: {"passage": _review_id(c) + "/1"})],
     "film info": [("alice", {"film": GATED}), ("alice", {"film": OTHER})],
     "help": [("alice", {}), ("mod", {})],
     "review add-link": [("mod", {"url": "http://127.0.0.1:9/review", "film": OTHER})],  # refused: no fetch here
@@ -363,7 +367,7 @@ async def test_spoiler_firewall_every_command_button_and_job(world: World) -> No
     missing = sorted(set(leaves) - set(TABLE))
     assert not missing, f"commands with no row in the firewall's argument table: {missing}"
     assert not set(TABLE) - set(leaves), f"rows for commands that no longer exist: {set(TABLE) - set(leaves)}"
-    assert len(leaves) == 71, f"{len(leaves)} leaf commands: add the new ones to TABLE (and update this count)"
+    assert len(leaves) == 72, f"{len(leaves)} leaf commands: add the new ones to TABLE (and update this count)"
 
     gated = Club(env)
     await import_corpus(gated)

@@ -256,3 +256,43 @@ async def test_flag_button_and_queue_survive_a_restart(world):
         assert again.ephemeral or passage_id_of(world.bot.settings, again.response) != passage
     refused = await world.bob.click(message, label="Flag")
     assert_ephemeral_reply(refused, "already hid")
+
+
+JARGON = "showbiz jargon"  # a harmless passage the rules hide only as "after the review's first reveal"
+
+
+async def test_not_spoiler_shows_a_passage_the_rules_hid_in_clear_and_survives_a_restart(world):
+    """/passage not-spoiler: the passage's quotes lose their spoiler bars in every server, audited; after a restart
+    too. (Members do not see /passage at all: tests/cross/test_permissions.py.)"""
+    message, passage = await quote(world, about=JARGON)
+    assert embed_of(message).description.startswith("> ||")
+    footer = embed_of(message).footer.text
+    done = await world.mod.slash(world.channel, "passage not-spoiler", passage=footer)
+    assert_ephemeral_reply(done, "no longer a spoiler", "every server")
+    assert "||" not in text_of(done).split("\n", 1)[1]  # the card below the headline quotes it in clear
+    await world.env.restart_bot()
+    again, same = await quote(world, about=JARGON)
+    assert same == passage and "||" not in embed_of(again).description
+    actions = rows(world.bot.settings, "SELECT action FROM audit_log WHERE target_id = ?", (passage,))
+    assert [a[0] for a in actions] == ["passage.not_spoiler"]
+    check_all_payloads(world.env)
+
+
+async def test_not_spoiler_refuses_what_it_cannot_undo_and_says_how(world):
+    """The ending theme (untag first), a review marked spoiler (edit the review), a passage already in clear:
+    each refused privately, nothing written."""
+    ending = rows(world.bot.settings, "SELECT p.review_id, p.ordinal FROM passages p JOIN passage_themes t"
+                  " ON t.passage_id = p.id WHERE t.theme = 'ending' AND p.quotable = 1 ORDER BY p.id")[0]
+    _, plain = await quote(world, about=PLAIN)
+    plain_at = rows(world.bot.settings, "SELECT review_id, ordinal FROM passages WHERE id = ?", (plain,))[0]
+    before = table_digest(world.bot.settings.database)
+    refused = await world.mod.slash(world.channel, "passage not-spoiler", passage=f"{ending[0]}/{ending[1] + 1}")
+    assert_ephemeral_reply(refused, "spoiler theme", "/passage untag")
+    refused = await world.mod.slash(world.channel, "passage not-spoiler", passage=f"{plain_at[0]}/{plain_at[1] + 1}")
+    assert_ephemeral_reply(refused, "already quoted in clear")
+    assert table_digest(world.bot.settings.database) == before
+    _, jargon = await quote(world, about=JARGON)
+    review = rows(world.bot.settings, "SELECT review_id, ordinal FROM passages WHERE id = ?", (jargon,))[0]
+    await world.mod.slash(world.channel, "review edit", review=str(review[0]), spoiler=True)
+    refused = await world.mod.slash(world.channel, "passage not-spoiler", passage=f"{review[0]}/{review[1] + 1}")
+    assert_ephemeral_reply(refused, "whole review is marked spoiler", "spoiler:False")

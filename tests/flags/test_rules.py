@@ -139,3 +139,44 @@ async def test_one_flag_per_member_per_passage_and_ten_an_hour(bot: FilmBot) -> 
     assert await flag(passage_id=ids[10], user_id=5, guild_id=GUILD, reason=Reason.SPOILER) == "limited"
     assert await flag(passage_id=10**12, user_id=6, guild_id=GUILD, reason=Reason.SPOILER) == "gone"
     assert await bot.store.db.fetchval("SELECT count(*) FROM passage_flags") == 10
+
+
+def test_not_a_spoiler_and_a_spoiler_mark_undo_each_other() -> None:
+    """"Not a spoiler" drops a moderator's spoiler mark and is dropped by one; hide, show and trim keep it."""
+    cleared = Marks(spoiler=True).after(Decision.NOT_SPOILER)
+    assert cleared == Marks(cleared=True)
+    assert cleared.after(Decision.HIDE).after(Decision.SHOW).after(Decision.TRIM, "One.") == Marks(
+        trimmed="One.", cleared=True
+    )
+    assert cleared.after(Decision.SPOILER) == Marks(spoiler=True)
+
+
+async def test_not_a_spoiler_survives_retags_and_reimports(bot: FilmBot) -> None:
+    """A passage the text rules hid, shown in clear by a moderator: stays clear through forced re-imports (in place
+    and re-created under new ids); a later spoiler mark hides it again."""
+    passage_id, review_id, text = await bot.store.db.fetchone(
+        "SELECT p.id, p.review_id, p.text FROM passages p WHERE p.spoiler_reason = 'after_reveal' AND p.quotable = 1"
+        " AND p.id NOT IN (SELECT passage_id FROM passage_themes) ORDER BY p.id LIMIT 1"
+    )
+    assert (await bot.store.quotes.get(passage_id)).spoiler_reason == "after_reveal"
+    before, after = await decide(bot, passage_id, Decision.NOT_SPOILER)
+    assert before == Marks() and after == Marks(cleared=True)
+    assert (await bot.store.quotes.get(passage_id)).spoiler_reason is None
+    settings = bot.settings
+    await import_bundled(bot.store, settings.data_dir, bot.themes, settings.themes_file, force=True)
+    assert (await bot.store.quotes.get(passage_id)).spoiler_reason is None  # retagged in place
+    async with bot.store.db.corpus_transaction() as conn:  # an older cut on record: every passage re-created
+        await conn.execute("UPDATE passages SET text = text || ' (old cut)' WHERE review_id = ? AND id != ?",
+                           (review_id, passage_id))
+    await import_bundled(bot.store, settings.data_dir, bot.themes, settings.themes_file, force=True)
+    new_id = await bot.store.db.fetchval("SELECT id FROM passages WHERE review_id = ? AND text = ?", (review_id, text))
+    assert new_id != passage_id and (await bot.store.quotes.get(new_id)).spoiler_reason is None
+    others = await bot.store.db.fetchval(
+        "SELECT count(*) FROM passages WHERE review_id = ? AND spoiler_reason = 'after_reveal'", (review_id,)
+    )
+    assert others > 0  # only that one passage was cleared
+    await decide(bot, new_id, Decision.SPOILER)
+    quote = await bot.store.quotes.get(new_id)
+    assert quote.marked_spoiler
+    audit = await bot.store.db.fetchall("SELECT action FROM audit_log ORDER BY id")
+    assert [row[0] for row in audit] == ["passage.not_spoiler", "passage.spoiler"]
