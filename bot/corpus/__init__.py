@@ -17,6 +17,7 @@ from bot.corpus.clean import (
     normalise_for_hash,
     strip_control,
 )
+from bot.corpus.narration import read_review
 from bot.corpus.reasons import Refusal, SpoilerReason
 from bot.corpus.reveal_zone import reveal_zone
 from bot.corpus.segment import Passage, segment, split_sentences
@@ -132,16 +133,20 @@ def process_review(
         tags = _context_tags(passage, previous, prev_tags, themes)
         tagged.append(tags)
         previous, prev_tags = passage, tags
-    # The rules' reasons, then the safe side: the rest of a review after its first reveal (reveal_zone.py).
+    # The rules' reasons, then the safe side: the rest of a review after its first reveal (reveal_zone.py). The
+    # review's characters and narration flags are read once and shared by both (narration.read_review).
+    texts = [p.text for p in passages]
+    reading = read_review(texts, film)
     reasons = spoiler_reasons(
-        [p.text for p in passages],
+        texts,
         [p.paragraph for p in passages],
         [paragraphs[p.paragraph].spoiler_zone for p in passages],
         [any(themes[key].spoiler for key in tags) for tags in tagged],
         film,
+        reading=reading,
     )
     if zone:
-        reasons = reveal_zone(reasons, [p.text for p in passages], tagged, film)
+        reasons = reveal_zone(reasons, texts, tagged, film, reading)
     return [
         TaggedPassage(p.ordinal, p.paragraph, p.text, p.quotable, tags, p.refusal, reason)
         for p, tags, reason in zip(passages, tagged, reasons, strict=True)

@@ -40,6 +40,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bot.corpus.reasons import SpoilerReason
 
@@ -159,6 +160,21 @@ def character_names(texts: Sequence[str], film: str | None = None) -> frozenset[
     )
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What the structural layer reads of a review once, shared with the reveal zone (reveal_zone.py): its
+    characters and which passages retell the plot."""
+
+    names: frozenset[str]
+    narrated: tuple[bool, ...]
+
+
+def read_review(texts: Sequence[str], film: str | None = None) -> Reading:
+    """The review's characters and, per passage, whether it is narration (computed once per review)."""
+    names = character_names(texts, film)
+    return Reading(names, tuple(is_narration(text, names, film) for text in texts))
+
+
 def is_narration_sentence(sentence: str, names: frozenset[str], film: str | None = None) -> bool:
     """A character is the subject of an action verb, and nothing in the sentence is the critic's register (a
     title that is a character's name, "Anne and Muriel", is the film when the whole title is the subject)."""
@@ -193,14 +209,15 @@ def _topics(texts: Sequence[str]) -> list[set[str]]:
 
 def narration_reasons(
     texts: Sequence[str], paragraphs: Sequence[int], reasons: Sequence[SpoilerReason | None], film: str | None = None,
+    reading: Reading | None = None,
 ) -> list[SpoilerReason | None]:
     """The reasons given by the text rules, with NARRATION added on passages that retell the plot past the set-up,
-    follow a spoiler in their paragraph, or retell anything in an essay about the ending."""
+    follow a spoiler in their paragraph, or retell anything in an essay about the ending. `reading`: the review's
+    read_review, when the caller already has it."""
     out = list(reasons)
     if not texts:
         return out
-    names = character_names(texts, film)
-    narrated = [is_narration(text, names, film) for text in texts]
+    narrated = (reading or read_review(texts, film)).narrated
     first_paragraphs = {p for p in sorted(set(paragraphs))[:_ESSAY_PARAGRAPHS]}
     essay = any(_ESSAY.search(text) for text, p in zip(texts, paragraphs, strict=True) if p in first_paragraphs)
     # The set-up: narration up to the end of the first paragraph that is mostly narration (or of the first

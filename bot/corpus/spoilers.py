@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.corpus.narration import narration_reasons
+from bot.corpus.narration import Reading, narration_reasons
 from bot.corpus.reasons import SpoilerReason
 
 # What happens: a death or a survival, a twist, who ends up with whom, the plot's last turn.
@@ -291,13 +291,14 @@ def _general_talk(text: str) -> bool:
 
 def spoiler_reasons(
     texts: Sequence[str], paragraphs: Sequence[int], zones: Sequence[bool], ending_tagged: Sequence[bool],
-    film: str | None = None,
+    film: str | None = None, reading: Reading | None = None,
 ) -> list[SpoilerReason | None]:
     """One reason (or None) per passage, in reading order (see the module doc).
 
     texts, paragraphs, zones, ending_tagged: per passage, its text, paragraph index, whether it is
     after a warning, whether it carries a spoiler theme. film: the review's film, if known (a passage
-    naming it by its title is the critic's talk about the film).
+    naming it by its title is the critic's talk about the film). reading: narration.read_review of the texts, when
+    the caller has it (process_review shares it with the reveal zone).
     """
     title = film.casefold() if film and len(film) >= 3 else None
     # A title with an ending word in it ("I'm Thinking of Ending Things", "The Last Picture Show") is no ending
@@ -350,4 +351,4 @@ def spoiler_reasons(
         elif reason is SpoilerReason.ENDING_PARAGRAPH and not _RETELLING.search(text):
             left -= 1
         reasons.append(reason)
-    return narration_reasons(texts, paragraphs, reasons, film)
+    return narration_reasons(texts, paragraphs, reasons, film, reading)

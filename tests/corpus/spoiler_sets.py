@@ -7,7 +7,7 @@ missing is skipped.
 
 Run: python -m tests.corpus.spoiler_sets [set ...] [--misses] [--time]
   --misses   list the ending sentences shown (and, with --hidden, the harmless ones hidden)
-  --time     time process_review on the bundled corpus (La La Land)
+  --time     time process_review on the bundled corpus (La La Land), and count its quotable passages left in clear
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from tests.corpus.test_real_heldout import DATA
 from tests.corpus.test_real_heldout_v4 import SETS as V4_SETS
@@ -63,14 +64,30 @@ def table(scores: dict[str, SpoilerScores], total_row: bool = True) -> str:
     return "\n".join(lines)
 
 
-def time_bundled(rounds: int = 5) -> float:
-    """Milliseconds for process_review over the bundled La La Land corpus (best of `rounds`)."""
-    from bot.corpus import load_themes, process_review
+def _bundled() -> tuple[dict[str, Any], list[tuple[Any, str]]]:
+    from bot.corpus import load_themes
     from bot.corpus.bundle import read_manifest
 
     data = Path(__file__).resolve().parents[2] / "data"
-    themes = load_themes(data / "themes.toml")
-    reviews = [(e, (data / e.file).read_text(encoding="utf-8")) for e in read_manifest(data)]
+    return load_themes(data / "themes.toml"), [(e, (data / e.file).read_text(encoding="utf-8"))
+                                                for e in read_manifest(data)]
+
+
+def bundled_clear() -> tuple[int, int]:
+    """(quotable passages of the bundled La La Land corpus with no spoiler reason, quotable passages): what a
+    member can still read in clear (a bot that hides everything is useless)."""
+    from bot.corpus import process_review
+
+    themes, reviews = _bundled()
+    quotable = [p for entry, text in reviews for p in process_review(text, themes, entry.film, entry.year) if p.quotable]
+    return sum(p.spoiler is None for p in quotable), len(quotable)
+
+
+def time_bundled(rounds: int = 5) -> float:
+    """Milliseconds for process_review over the bundled La La Land corpus (best of `rounds`)."""
+    from bot.corpus import process_review
+
+    themes, reviews = _bundled()
     best = float("inf")
     for _ in range(rounds):
         start = time.perf_counter()
@@ -92,4 +109,5 @@ if __name__ == "__main__":
         for name, s in scores.items():
             print("\n".join(f"HIDDEN {name} {line}" for line in s.hidden))
     if "--time" in args:
-        print(f"process_review on the bundled corpus: {time_bundled():.0f} ms")
+        print(f"process_review on the bundled corpus: {time_bundled():.0f} ms; quotable passages in clear: "
+              "{} of {}".format(*bundled_clear()))

@@ -30,8 +30,10 @@ needs_texts = pytest.mark.skipif(not TEXTS.exists(), reason=f"review texts of se
 # The one blind run (commit 2c9862e, session 8), now the floors: a change that drops below fails. Spoiler
 # recall 54/59 = 0.92 (goal 0.95: missed; the zone without its refinement 55/59, the rules alone 46/59 = 0.78 in the
 # same run), harmless sentences hidden 342/588 = 0.58 (rules alone 0.27). Themes (goal missed): (precision, recall).
-FLOOR_RECALL = 0.91
-CEILING_HIDDEN = 0.59  # 0.582 measured
+# Branch spoil5 (a fate named past the set-up opens the zone): 54 -> 57/59 = 0.966 at 0.582 -> 0.617 hidden; the
+# floor raised, the ceiling raised with it (the price of the recall, inside the issue's 0.62 total).
+FLOOR_RECALL = 0.96
+CEILING_HIDDEN = 0.62  # 0.582 measured at the blind run, 0.617 after spoil5
 FLOOR_THEMES = {"ending": (0.60, 0.12), "nostalgia": (0.57, 0.40), "performances": (0.46, 0.50),
                 "music": (0.36, 0.66), "look": (0.66, 0.48)}  # measured, rounded down
 MAX_TRAPS = 18

@@ -38,7 +38,8 @@ FLOOR_RECALL = 1.0
 # Issue 25 structural layer (branch spoil4, bot/corpus/narration.py): plot narration past the set-up is hidden too;
 # hidden 156 -> 160/406 = 0.384 -> 0.394 (recall unchanged at 1.00). On the text rules of v5's blind run the layer
 # lifts recall 39 -> 42/51 as first written (on v1-v4 only, before v5's misses were read), 48/51 once tuned on all.
-CEILING_HIDDEN = 0.57  # 0.559 with the reveal zone (reveal_zone.py; 0.394 without it)
+# Raised 0.57 -> 0.58 for the zone's earlier start (a fate named past the set-up, branch spoil5): 0.571 measured.
+CEILING_HIDDEN = 0.58  # 0.559 with the reveal zone (reveal_zone.py; 0.394 without it)
 FLOOR_THEME_RECALL = {"ending": 0.46, "look": 0.50}
 # The generic themes after round 2 of issue 28 item 1 (branch theme2, tuned on v5 once it was retired): theme ->
 # (precision, recall). The blind run had performances 0.25/0.08, nostalgia 0.00/0.00 (3 gold), music 0.25/1.00,

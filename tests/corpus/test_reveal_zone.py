@@ -5,8 +5,11 @@ from __future__ import annotations
 import time
 from functools import cache
 
+import pytest
+
 from bot.core.config import DEFAULT_DATA_DIR
 from bot.corpus import Theme, load_themes, process_review
+from bot.corpus.narration import Reading, character_names, is_narration, read_review
 from bot.corpus.reasons import SpoilerReason as R
 from bot.corpus.reveal_zone import reveal_zone
 
@@ -81,3 +84,55 @@ def test_the_critics_impersonal_verdict_stays_clear_but_an_impersonal_outcome_do
 def test_craft_talk_that_is_about_the_ending_is_hidden() -> None:
     texts = ["In the end Marta drowns.", "The final shot is framed like a painting."]
     assert reveal_zone([R.REVEAL, None], texts, [{"ending"}, {"look", "ending"}]) == [R.REVEAL, Z]
+
+
+# ---------------------------------------------------------------- a fate named past the set-up opens the zone
+FATE_REVIEW = [
+    "Harbour Lights is a quiet film about a ferry town in winter.",
+    "Marta pilots the ferry, and her brother Tomas keeps the books.",
+    "The photography is all slate and fog.",
+    "There is a long shot of the quay as the two of them bury their dead father, framed like a church painting.",
+    "Tomas leaves the town the next spring.",
+]
+
+
+def test_a_fate_named_past_the_set_up_is_the_reveal_and_opens_the_zone() -> None:
+    """No rule caught it (a shot described, a death in passing): the first fate past the set-up opens the zone."""
+    out = reveal_zone([None] * 5, FATE_REVIEW, [set(), set(), {"look"}, {"look"}, set()], "Harbour Lights")
+    assert out == [None, None, None, R.REVEAL, Z]
+
+
+def test_a_fate_in_the_set_up_opens_nothing() -> None:
+    """The first fifth of the review is its premise: "a widow", "after his wife died" are no outcome."""
+    texts = ["Marta has run the ferry alone since her husband died.", *FATE_REVIEW[1:3], "The pace is slow.",
+             "Tomas keeps the books.", "The score is strings.", "I liked it."]
+    assert reveal_zone([None] * 7, texts, [set()] * 7, "Harbour Lights") == [None] * 7
+
+
+def test_a_fate_after_a_rules_reveal_changes_nothing_and_the_rules_reason_stays() -> None:
+    texts = [*FATE_REVIEW[:2], "In the end Marta sails away.", FATE_REVIEW[3], FATE_REVIEW[4]]
+    out = reveal_zone([None, None, R.REVEAL, None, None], texts, [set()] * 5, "Harbour Lights")
+    assert out == [None, None, R.REVEAL, Z, Z]
+
+
+@pytest.mark.parametrize("text", [
+    "The soundtrack is to die for, all brass and drums.",
+    "The cast are dead serious about every line of it.",
+    "Some say this is the death of cinema; I say it is a fine matinee.",
+    "Dead Calm is the rare thriller that trusts its quiet.",  # the film's own title
+])
+def test_the_critics_idioms_and_a_title_holding_a_fate_open_nothing(text: str) -> None:
+    texts = [*FATE_REVIEW[:3], text, FATE_REVIEW[4]]
+    assert reveal_zone([None] * 5, texts, [set()] * 5, "Dead Calm") == [None] * 5
+
+
+def test_the_zone_reads_the_reading_it_is_given() -> None:
+    """process_review reads the characters and the narration flags once (narration.read_review) and shares them: the
+    zone uses what it is given instead of reading the review again."""
+    texts = ["In the end Marta drowns.", "The photography is grey."]
+    marked = [R.REVEAL, None]
+    assert reveal_zone(marked, texts, [{"ending"}, {"look"}]) == [R.REVEAL, None]
+    told = Reading(frozenset(), (False, True))  # a reading that says the second passage retells the plot
+    assert reveal_zone(marked, texts, [{"ending"}, {"look"}], None, told) == [R.REVEAL, Z]
+    reading = read_review(texts)
+    assert reading == Reading(character_names(texts), tuple(is_narration(t, reading.names) for t in texts))
