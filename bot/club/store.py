@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from bot.club.rules import DEFAULT_DIGEST_HOURS, Rating
@@ -22,6 +22,13 @@ SAMPLE_DRAWS = 2048  # random ids a sampled read of a theme may test (about 10 m
 _NO_SPOILER_THEME = ("NOT EXISTS (SELECT 1 FROM passage_themes s WHERE s.passage_id = p.id"
                      " AND s.theme IN (SELECT value FROM json_each(?)))")
 _NOT_HIDDEN = "NOT EXISTS (SELECT 1 FROM passage_marks h WHERE h.passage_id = t.passage_id AND h.hidden = 1)"
+# A film's passages of a theme, listed from the film's reviews (reviews_film, then each review's passages and
+# their tag): bounded by the film. Listed from the theme's index instead (SQLite's choice for a plain JOIN), a
+# film's dozen tags took a walk over every tag of the theme: ~110 ms of the database thread per theme poll
+# closed at 1.1M passages. CROSS JOIN fixes SQLite's order; PostgreSQL reads it as the same inner join.
+_FILM_THEME_IDS = ("SELECT t.passage_id FROM reviews r CROSS JOIN passages p CROSS JOIN passage_themes t"
+                   " WHERE r.film_id = ? AND p.review_id = r.id AND t.passage_id = p.id AND t.theme = ?"
+                   f" AND p.quotable = 1 AND {_NOT_HIDDEN} LIMIT ?")
 
 
 @dataclass(frozen=True)
@@ -415,6 +422,8 @@ class ClubStore:
             ("t.theme = ?", "p.quotable = 1", _NOT_HIDDEN, "(? IS NULL OR r.film_id = ?)"), (theme, film_id, film_id),
             f"SELECT {ends.format('ASC')}, {ends.format('DESC')}", (theme, theme),
         ), theme)
+        if film_id is not None:
+            ids = replace(ids, lister=lambda: (_FILM_THEME_IDS, [film_id, theme]))
         chosen = await pick_ids(self.db, ids, limit, budget=SAMPLE_DRAWS)
         rows = await self.db.fetchall(
             f"SELECT coalesce(m.trimmed, p.text), {spoiler} FROM passages p JOIN reviews r ON r.id = p.review_id"
