@@ -70,3 +70,13 @@ async def test_a_films_tags_are_listed_from_its_reviews(bot: FilmBot) -> None:
         "EXPLAIN QUERY PLAN " + club_store._FILM_THEME_IDS, (1, "music", 1025)))
     assert plan.startswith("SEARCH r USING COVERING INDEX reviews_film"), plan
     assert "passage_themes_theme" not in plan, plan
+
+
+async def test_a_film_with_more_tags_than_the_list_bound_is_drawn_and_still_its_own(bot: FilmBot, monkeypatch) -> None:
+    """Past the list's bound (lowered here) a film is sampled by draws over the theme: its passages only."""
+    monkeypatch.setattr(club_store, "LIST_CAP", 1)
+    film_id = (await bot.store.db.fetchall(
+        "SELECT film_id FROM reviews GROUP BY film_id ORDER BY count(*) DESC LIMIT 1"))[0][0]
+    for theme in [row[0] for row in await bot.store.db.fetchall("SELECT DISTINCT theme FROM passage_themes")]:
+        got = sorted(text for text, _ in await bot.store.club.theme_passages(theme, film_id, limit=300))
+        assert got == await _expected(bot, theme, film_id), theme
