@@ -75,6 +75,8 @@ async def main(args: argparse.Namespace) -> None:
             probe.case = "(between)"
 
     every_command.Runner.case = case  # type: ignore[method-assign]
+    summary = every_command.Figures.summary
+    every_command.Figures.summary = lambda self: {**summary(self), "times": [round(t, 1) for t in self.times]}  # type: ignore[method-assign]
     gc.callbacks.append(probe.on_gc)
     sampler = threading.Thread(target=probe.sample, daemon=True)
     sampler.start()
@@ -102,6 +104,8 @@ async def main(args: argparse.Namespace) -> None:
                 full = [f"{ms:.0f}ms@{where}" for gen, ms, where in gcs if gen == 2]
                 print(f"{name}: gap {mine['loop_gap_ms']:.1f} ms (sampler {probe.longest[name] * 1000:.0f}) cpu"
                       f" {mine['cpu_ms']:.1f} · gen1 {sum(1 for g in gcs if g[0] == 1)} · full {full}")
+                if args.times:
+                    print(f"  times (ms): {mine['times']}")
                 if args.show and (name in (only or ()) or mine["loop_gap_ms"] >= args.threshold):
                     for stack, count in probe.stacks[name].most_common(args.show):
                         print(f"  -- {count} samples\n{stack}")
@@ -117,4 +121,5 @@ if __name__ == "__main__":
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--show", type=int, default=3)
     parser.add_argument("--threshold", type=float, default=40.0)
+    parser.add_argument("--times", action="store_true", help="print every timed run's bot time")
     asyncio.run(main(parser.parse_args()))
