@@ -163,6 +163,11 @@ async def _poll_ending(c: Ctx, i: int) -> None:
     await c.run("mod", "poll create", question=f"Bench ending poll {i}?", options="Yes|No", hours=1)
 
 
+async def _theme_poll(c: Ctx, i: int) -> None:
+    """A theme poll of one film (its deadline: 24 h); closing it posts the critics-vs-club fields."""
+    await c.run("member", "poll theme", theme=("ending", "nostalgia")[i % 2], film=c.film(i * 3))
+
+
 async def _pick_ending(c: Ctx, i: int) -> None:
     await c.run("mod", "config watchlist-approval", state="off")
     for side in "ab":  # a pick needs two films on the watchlist (a closed pick's winner leaves it)
@@ -296,6 +301,8 @@ CASES: dict[str, Case] = {
     "review remove": Case("mod", lambda c, i: {"review": _top_review(c, 0)}),
     # Timed jobs last: each moves the clock.
     "poll close (job)": Case("mod", _fixed(), before=_poll_ending, kind="job:3601", command="poll create"),
+    # A /poll theme poll closing (the critics-vs-club split of its film's passages), across its 24 h deadline.
+    "poll theme close (job)": Case("member", _fixed(), before=_theme_poll, kind="job:86401", command="poll theme"),
     "pick close (job)": Case("mod", _fixed(), before=_pick_ending, kind="job:3601", command="filmnight pick"),
     "game round reveal (job)": Case("member", _fixed(), before=_game_round, kind="job:61",  # a round: 60 s
                                     command="game critic-or-club"),

@@ -15,6 +15,7 @@ from discord.ext import commands
 
 from bot.core.checks import interaction_data, moderator_only, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
+from bot.core.persistent import persistent_view
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, counted, inert
@@ -274,8 +275,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         async with user_errors(interaction):
             await require_moderator(interaction, "remove reviews")
             row = await self.find(review)
-            view = discord.ui.View(timeout=None)
-            view.add_item(RemoveButton(row.id))
+            view = persistent_view(RemoveButton(row.id))
             bundled = (
                 "\nIt is from the bundled corpus: it will stay removed after re-imports."
                 if row.source == "bundled"

@@ -98,9 +98,32 @@ def fill(pattern: str, values: Sequence[object]) -> str:
     return _filled(_plan(pattern), iter([_text(v) for v in values]))
 
 
+class PersistentView(discord.ui.View):
+    """A view that never times out and that discord.py keeps nowhere: it only carries its components.
+
+    Its buttons and menus are DynamicItems, which the cogs register when they load: a press is dispatched
+    through that registration (after a restart too), never through this object. discord.py keeps every view
+    it sends that is not finished, and gives one sent in an ephemeral message a 15-minute timeout task even
+    at `timeout=None` (its token's life): one pending task and one kept view per confirmation shown (`/review
+    remove`, `/rate forget-me`, every private page), to do nothing when it ends. So the view reports itself
+    finished as long as every item is a DynamicItem or needs no listener (a link), and discord.py sends its
+    components and keeps nothing. An item with a callback of its own makes it an ordinary view again.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(timeout=None)
+
+    def is_finished(self) -> bool:
+        if all(isinstance(item, discord.ui.DynamicItem) or not item.is_dispatchable()
+               for item in self.walk_children()):
+            return True
+        return super().is_finished()
+
+
 def persistent_view(*items: discord.ui.Item[Any]) -> discord.ui.View:
-    """A view that never times out holding `items` (DynamicItems: they work after a restart)."""
-    view = discord.ui.View(timeout=None)
+    """A view that never times out holding `items` (DynamicItems: they work after a restart), kept by nobody
+    (`PersistentView`)."""
+    view = PersistentView()
     for item in items:
         view.add_item(item)
     return view

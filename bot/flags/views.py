@@ -105,7 +105,7 @@ class ReasonButton(
 
 def flag_view(passage_ids: list[int] | tuple[int, ...], view: discord.ui.View | None = None) -> discord.ui.View:
     """Flag buttons for the passages a public message shows (added to `view`, or a new persistent one)."""
-    view = view or discord.ui.View(timeout=None)
+    view = view or persistent_view()
     for number, passage_id in enumerate(passage_ids, start=1):
         view.add_item(FlagButton(passage_id, "Flag" if len(passage_ids) == 1 else f"Flag excerpt {number}"))
     return view
@@ -121,7 +121,7 @@ async def queue_page(bot: FilmBot, guild_id: int, page: int) -> tuple[discord.Em
         page = max(0, pages(total) - 1)
         total, flagged = await bot.store.flags.queue(guild_id, page, QUEUE_PAGE)
     entries = [(f, q) for f in flagged if (q := await bot.store.quotes.get(f.passage_id)) is not None]
-    view = discord.ui.View(timeout=None)
+    view = persistent_view()
     for row, (entry, _) in enumerate(entries):
         for decision in (Decision.HIDE, Decision.KEEP, Decision.SPOILER, Decision.TRIM):
             view.add_item(DecideButton(decision, entry.passage_id, page, number=row + 1, row=row))

@@ -10,7 +10,7 @@ import discord
 
 from bot.core.checks import client_of
 from bot.core.errors import user_errors
-from bot.core.persistent import Persistent
+from bot.core.persistent import Persistent, persistent_view
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR
 from bot.core.text import clip
@@ -79,7 +79,7 @@ class VoteSelect(
 
 
 def poll_view(poll: Poll, *, disabled: bool) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
+    view = persistent_view()
     if len(poll.options) <= logic.MAX_BUTTONS:
         for number, label in enumerate(poll.options, start=1):
             view.add_item(VoteButton(poll.id, number, label, disabled))

@@ -275,6 +275,19 @@ async def test_theme_poll_results_show_critics_beside_the_club(world):
     check_all_payloads(world.env)
 
 
+async def test_a_theme_poll_of_one_film_weighs_every_critic_passage_of_that_film(world):
+    """A film's theme poll closes with the critics' split of all of that film's passages on the theme
+    (listed from its reviews: no "at random" sample note)."""
+    await world.alice.slash(world.channel, "poll theme", theme="ending", film=FILM)
+    [poll_id] = [r[0] for r in world.q("SELECT id FROM polls")]
+    assert world.q("SELECT film_id FROM polls WHERE id = ?", poll_id)[0][0] is not None
+    await world.alice.slash(world.channel, "poll close", poll=str(poll_id))
+    [results] = results_messages(world)
+    assert "The critics" in [f.name for f in results.embeds[0].fields]
+    assert "at random" not in embed_text(results.embeds[0])
+    assert not world.env.errors
+
+
 async def test_compare_shows_critic_themes_beside_take_themes(world):
     """/compare lists critics' theme counts and the themes the club's takes talk about."""
     await rate(world.alice, world, 4, "The final scene, the epilogue of what might have been, is a bittersweet ending.")

@@ -12,3 +12,13 @@ def test_the_bench_command_list_is_the_registered_command_tree(simcord_env):
     assert set(ROWS) == registered, (
         f"without a bench row: {sorted(registered - set(ROWS))}; rows of no command: {sorted(set(ROWS) - registered)}"
     )
+
+
+def test_a_theme_poll_closing_has_its_own_job_row_across_its_deadline():
+    """`/poll theme`'s poll (DEFAULT_HOURS) is closed by a job row timed across that deadline only."""
+    from bench.every_command import CASES, JOB_LEAD, job_seconds
+    from bot.polls.rules import DEFAULT_HOURS
+
+    case = CASES["poll theme close (job)"]
+    assert case.kind.startswith("job:") and case.command == "poll theme" and case.before is not None
+    assert DEFAULT_HOURS * 3600 < job_seconds(case) < DEFAULT_HOURS * 3600 + JOB_LEAD
