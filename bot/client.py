@@ -113,6 +113,7 @@ class FilmBot(commands.Bot):
         if self.settings.auto_sync:
             await self._sync_or_serve_as_registered()
         if self.settings.freeze_heap:
+            await self.store.catalogue.warm()  # the corpus summaries are start-up heap too
             log.info("start-up heap frozen out of the GC: %d objects", freeze_startup_heap())
 
     async def on_ready(self) -> None:

@@ -46,6 +46,17 @@ async def test_a_bot_set_up_with_freeze_heap_has_its_heap_frozen_and_works(world
     assert_ephemeral_reply(await world.alice.slash(world.channel, "schedule pause", id=1), "Only moderators")
 
 
+async def test_the_corpus_summaries_are_filled_before_the_freeze(world) -> None:
+    """Filled after it, they would be young objects every full collection walks (bot/core/heap.py)."""
+    summary = world.bot.store.catalogue.summaries.current()
+    assert summary.films and summary.reviews_by_film and summary.critic_reviews is not None
+    assert None in summary.theme_counts and summary.film_index
+    frozen = gc.get_freeze_count()
+    assert "Review #" in public_reply(await world.alice.slash(world.channel, "quote"))
+    assert world.bot.store.catalogue.summaries.current() is summary  # used as filled, not rebuilt
+    assert gc.get_freeze_count() == frozen
+
+
 async def test_an_import_pool_leaves_a_frozen_heap_frozen(thawed: None) -> None:
     gc.freeze()
     before = gc.get_freeze_count()
