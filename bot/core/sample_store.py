@@ -17,6 +17,7 @@ are Python floats (`random`), so tests can seed them; SQL turns them into ids.
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 from collections.abc import Callable
@@ -67,8 +68,12 @@ class IdSet:
                    bounds_params, big)
 
     def member_sql(self, at: str) -> str:
-        where = " AND ".join((*self.conds, f"{self.column} = {at}"))
-        return f"EXISTS (SELECT 1 FROM {self.source} WHERE {where})"
+        return self.member_sql_of(self.source, self.conds, self.column, at)
+
+    @staticmethod
+    def member_sql_of(source: str, conds: tuple[str, ...], column: str, at: str) -> str:
+        where = " AND ".join((*conds, f"{column} = {at}"))
+        return f"EXISTS (SELECT 1 FROM {source} WHERE {where})"
 
     def list_sql(self) -> tuple[str, list[Any]]:
         if self.lister is not None:
@@ -147,15 +152,21 @@ async def _draw(
 ) -> list[int]:
     """Members hit by `draws` uniform random ids in the range, first `count` distinct hits, in one seek."""
     points = json.dumps([ids.point(rng) for _ in range(draws)])
-    # The first hits in draw order: SQLite's DISTINCT keeps it and stops at `count` hits; PostgreSQL's may
-    # sort (the smallest ids would always win), so there the hits are ordered by their first draw.
-    first_hits = "SELECT DISTINCT at FROM draws WHERE {where} LIMIT ?" if db.dialect == "sqlite" else (
-        "SELECT at FROM draws WHERE {where} GROUP BY at ORDER BY min(n) LIMIT ?")
-    where = f"at IS NOT NULL AND at NOT IN (SELECT value FROM json_each(?)) AND {ids.member_sql('draws.at')}"
-    sql = f"WITH {ids.bounds} draws(at, n) AS (SELECT {ids.slot}, j.key FROM json_each(?) j) " + first_hits.format(
-        where=where)
-    params = [*ids.bounds_params, points, json.dumps(sorted(exclude)), *ids.params, count]
+    sql = _draw_sql(db.dialect, ids.bounds, ids.slot, ids.source, ids.conds, ids.column)
+    params = [*ids.bounds_params, points, json.dumps(sorted(exclude)) if exclude else "[]", *ids.params, count]
     if count == 1:
         row = await db.seek_one(sql, params)
         return [] if row is None else [row[0]]
     return [row[0] for row in await db.seek_rows(sql, params)]
+
+
+@functools.lru_cache(maxsize=512)
+def _draw_sql(dialect: str, bounds: str, slot: str, source: str, conds: tuple[str, ...], column: str) -> str:
+    """`_draw`'s statement for one shape of set (built once per shape: every /quote and /discuss draws)."""
+    # The first hits in draw order: SQLite's DISTINCT keeps it and stops at `count` hits; PostgreSQL's may
+    # sort (the smallest ids would always win), so there the hits are ordered by their first draw.
+    first_hits = "SELECT DISTINCT at FROM draws WHERE {where} LIMIT ?" if dialect == "sqlite" else (
+        "SELECT at FROM draws WHERE {where} GROUP BY at ORDER BY min(n) LIMIT ?")
+    member = IdSet.member_sql_of(source, conds, column, "draws.at")
+    where = f"at IS NOT NULL AND at NOT IN (SELECT value FROM json_each(?)) AND {member}"
+    return f"WITH {bounds} draws(at, n) AS (SELECT {slot}, j.key FROM json_each(?) j) " + first_hits.format(where=where)

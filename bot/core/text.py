@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import lru_cache
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits …).
 CONTENT_MAX = 2000
@@ -65,12 +66,26 @@ def inert(text: str, limit: int | None = None) -> str:
     allowed_mentions already stops pings; escaping also stops `@everyone` from *looking* live
     and stops `**`/`||`/backticks from breaking our layout.
     """
+    if text and len(text) <= _INERT_CACHED_LENGTH:
+        return _inert_short(text, limit)
+    return _inert(text, limit)
+
+
+# Names, titles, labels and theme names come back on every prompt and quote (5-7 calls a /discuss): the
+# short ones are kept (a pure function of its arguments, so nothing to invalidate); long passages are not.
+_INERT_CACHED_LENGTH = 200
+
+
+def _inert(text: str, limit: int | None) -> str:
     text = (text or "").replace("\x00", "")
     text = escape_markdown(text)
     # escape_markdown leaves brackets alone, and "](" would let user text plant a masked link.
     text = text.replace("[", "\\[").replace("]", "\\]")
     text = escape_mentions(text)
     return clip(text, limit) if limit else text
+
+
+_inert_short = lru_cache(maxsize=4096)(_inert)
 
 
 def spoiler(text: str) -> str:

@@ -33,6 +33,7 @@ def word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+@lru_cache(maxsize=4096)  # pure; a prompt and a pick compare the same few titles (2-3 calls a /discuss)
 def normalise_title(title: str) -> str:
     """'La La Land (2016)', 'la-la land' -> 'la la land': how film titles are compared."""
     title = _YEAR_SUFFIX.sub("", fold_quotes(title))

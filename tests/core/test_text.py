@@ -9,7 +9,7 @@ import discord
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.text import NameIndex, context_window, counted, escape_markdown, plural
+from bot.core.text import NameIndex, clip, context_window, counted, escape_markdown, inert, plural
 
 
 def test_plural_agrees_with_the_count():
@@ -85,3 +85,15 @@ def test_escape_markdown_is_discords_with_or_without_the_quick_look(text: str) -
     """escape_markdown skips text where no markdown can match (most passages): the result is still, for
     any text, discord.py's escape_markdown(as_needed=False)."""
     assert escape_markdown(text) == discord.utils.escape_markdown(text, as_needed=False)
+
+
+@given(st.text(alphabet=st.sampled_from("ab _*`|[]@\x00#-é\n"), max_size=260) | st.text(max_size=260),
+       st.none() | st.integers(min_value=1, max_value=300))
+def test_inert_is_the_same_text_cached_or_not(text: str, limit: int | None) -> None:
+    """inert keeps its results for short text (names, titles repeat on every quote and prompt): asked twice,
+    short or long, it answers what escaping, bracket-quoting, mention-breaking and clipping give."""
+    clean = escape_markdown(text.replace("\x00", "")).replace("[", "\\[").replace("]", "\\]")
+    expected = discord.utils.escape_mentions(clean)
+    expected = clip(expected, limit) if limit else expected
+    assert inert(text, limit) == expected
+    assert inert(text, limit) == expected  # the second answer comes from the cache for short text
