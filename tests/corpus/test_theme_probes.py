@@ -856,6 +856,7 @@ ROUND5: dict[str, list[str]] = {
         "It's a fitting conclusion to a story about people who never say what they mean.",
         "The story wraps up a bit too quickly for all the patience that went before.",
         "A rushed resolution undoes much of the good work of the first hour.",
+        "The final twist is so obvious you can see it from the first scene.",
     ],
     "performances": [
         "Ana Torrent is wonderful as the girl who believes in monsters.",
@@ -888,6 +889,7 @@ ROUND5_TRAPS: dict[str, list[str]] = {
         "In the final minutes, I found myself holding my breath.",
         "In the end, Tom is right to distrust his father.",
         "At the end of the day, the film is a crowd-pleaser.",
+        "The script adds a clever twist on the old formula.",
     ],
     "performances": [
         "The actors are lit from below, like figures in a Caravaggio.",
