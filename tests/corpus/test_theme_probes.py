@@ -890,6 +890,7 @@ ROUND5_TRAPS: dict[str, list[str]] = {
         "In the end, Tom is right to distrust his father.",
         "At the end of the day, the film is a crowd-pleaser.",
         "The script adds a clever twist on the old formula.",
+        "At the end of a series of Bond reviews, this one deserves a kinder word.",
     ],
     "performances": [
         "The actors are lit from below, like figures in a Caravaggio.",
