@@ -857,6 +857,8 @@ ROUND5: dict[str, list[str]] = {
         "The story wraps up a bit too quickly for all the patience that went before.",
         "A rushed resolution undoes much of the good work of the first hour.",
         "The final twist is so obvious you can see it from the first scene.",
+        "We all know how things will turn out for the lovers.",
+        "The end is where the film finally earns its tears.",
     ],
     "performances": [
         "Ana Torrent is wonderful as the girl who believes in monsters.",
@@ -891,6 +893,8 @@ ROUND5_TRAPS: dict[str, list[str]] = {
         "At the end of the day, the film is a crowd-pleaser.",
         "The script adds a clever twist on the old formula.",
         "At the end of a series of Bond reviews, this one deserves a kinder word.",
+        "It turns out the butler did it.",
+        "The story plays out over one long night.",
     ],
     "performances": [
         "The actors are lit from below, like figures in a Caravaggio.",
