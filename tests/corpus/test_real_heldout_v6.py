@@ -45,6 +45,8 @@ FLOOR_THEMES = {"ending": (0.80, 0.66), "nostalgia": (1.00, 0.83), "performances
 # Theme round 4 (branch theme4): the ending as a stretch of running time, the maker ending the film, "By the end,",
 # "how it ends", the critic keeping the ending back: ending 0.71/0.50 -> 0.80/0.67, traps 5 -> 4.
 MAX_TRAPS = 4
+# Theme round 5 (branch theme5, issue 28 item 1: kinds read from the v9/v10 misses): floors raised to the figures then.
+FLOOR_THEMES["ending"] = (0.81, 0.75)
 
 
 SET = BlindSet("v6", LABELS, TEXTS, (14, 124, 47), FLOOR_RECALL, CEILING_HIDDEN, FLOOR_THEMES, MAX_TRAPS)

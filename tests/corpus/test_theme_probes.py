@@ -838,3 +838,88 @@ def test_second_fresh_batch_is_tagged(key: str, text: str) -> None:
                          + [("look", t) for t in LOOK_5_TRAPS])
 def test_second_fresh_batch_traps_are_not(key: str, text: str) -> None:
     assert key not in tagged(text)
+
+
+# --- round 5 (issue 28 item 1): kinds read from the v9/v10 misses (a character's fate "In the end…", the ending judged
+# with a word between, "a fitting conclusion"; a part judged in plain words, "does a lovely job as", "is, as ever,
+# magnetic", "sells every scene", "can't act"; the critic's own past called up, "reminds me of my teenage summers",
+# "saw it as a kid", "pre-smartphone"; the film's music, not the word "music" in passing). Written after those rules,
+# in words none of the labelled sets uses, and scored once before any further change: 19 of 23 tagged (missed: "can't
+# act" - a pattern that read "cann't" -, "what it was like to be eleven" and "reminded me of when we rode" - not past
+# the nostalgia cue -, "halcyon pre-smartphone days" - two clues in one phrase, counted once), traps 2 of 15 ("played
+# really well by the band", "the game is played well"). After: 23 of 23, traps clear.
+ROUND5: dict[str, list[str]] = {
+    "ending": [
+        "In the end, Maria walks out of the courthouse alone and never looks back.",
+        "In the end her brother takes the money and leaves town.",
+        "The film ends rather too neatly, with every thread tied in a bow.",
+        "It's a fitting conclusion to a story about people who never say what they mean.",
+        "The story wraps up a bit too quickly for all the patience that went before.",
+        "A rushed resolution undoes much of the good work of the first hour.",
+        "The final twist is so obvious you can see it from the first scene.",
+        "We all know how things will turn out for the lovers.",
+        "The end is where the film finally earns its tears.",
+    ],
+    "performances": [
+        "Ana Torrent is wonderful as the girl who believes in monsters.",
+        "Jim Broadbent does a lovely job as the widowed father.",
+        "Keitel is, as ever, magnetic.",
+        "Rosamund Pike makes a chilling villain as the perfect wife.",
+        "The lead actress sells every scene with a glance.",
+        "The young cast seem to be having a ball.",
+        "The grandmother is played really well.",
+        "He can't act, and the camera knows it.",
+    ],
+    "nostalgia": [
+        "The soundtrack reminds me of my own teenage summers.",
+        "It captures what it was like to be eleven and bored in the suburbs.",
+        "I first saw it as a kid, on a borrowed tape.",
+        "When I was a boy, my father took me to see films like this every Saturday.",
+        "It's set in those halcyon pre-smartphone days when kids roamed free.",
+        "Watching it reminded me of when we rode our bikes to the corner shop.",
+    ],
+    "music": [
+        "The music is wonderful, all brass and heartbreak.",
+        "Once the song kicks in, you know exactly how you are meant to feel.",
+        "Its songs are catchy enough to hum on the way home.",
+    ],
+}
+ROUND5_TRAPS: dict[str, list[str]] = {
+    "ending": [
+        "In the end, it is a film about how families forgive.",
+        "By the end of the film I was exhausted, in a good way.",
+        "In the final minutes, I found myself holding my breath.",
+        "In the end, Tom is right to distrust his father.",
+        "At the end of the day, the film is a crowd-pleaser.",
+        "The script adds a clever twist on the old formula.",
+        "At the end of a series of Bond reviews, this one deserves a kinder word.",
+        "It turns out the butler did it.",
+        "The story plays out over one long night.",
+    ],
+    "performances": [
+        "The actors are lit from below, like figures in a Caravaggio.",
+        "There's a ghostly presence in the house that nobody mentions.",
+        "The song is played really well by the band at the wedding.",
+        "The game is played well by both teams until the last quarter.",
+    ],
+    "nostalgia": [
+        "The drone footage is used to show the scale of the flood.",
+        "She reminds him of his duty to the family.",
+        "It's a film about what it is like to be a refugee.",
+        "He was a kid when the war started, and the film never lets us forget it.",
+    ],
+    "music": [
+        "She likes music more than she likes people.",
+        "Through music, the brothers learn to forgive each other.",
+    ],
+}
+
+
+@pytest.mark.parametrize(("key", "text"), [(key, text) for key, texts in ROUND5.items() for text in texts])
+def test_round5_kinds_are_tagged(key: str, text: str) -> None:
+    assert key in tagged(text)
+
+
+@pytest.mark.parametrize(("key", "text"), [(key, text) for key, texts in ROUND5_TRAPS.items() for text in texts])
+def test_round5_traps_are_not(key: str, text: str) -> None:
+    assert key not in tagged(text)
