@@ -32,6 +32,10 @@ from tests.corpus.test_real_heldout_v9 import LABELS as V9_LABELS
 from tests.corpus.test_real_heldout_v9 import TEXTS as V9_TEXTS
 from tests.corpus.test_real_heldout_v10 import LABELS as V10_LABELS
 from tests.corpus.test_real_heldout_v10 import TEXTS as V10_TEXTS
+from tests.corpus.test_real_heldout_v11 import LABELS as V11_LABELS
+from tests.corpus.test_real_heldout_v11 import TEXTS as V11_TEXTS
+from tests.corpus.test_real_heldout_v12 import LABELS as V12_LABELS
+from tests.corpus.test_real_heldout_v12 import TEXTS as V12_TEXTS
 
 SETS: dict[str, tuple[Path, Path]] = {
     "v1": V4_SETS["v1"], "v2": V4_SETS["v2"], "v3": V4_SETS["v3"],
@@ -39,6 +43,8 @@ SETS: dict[str, tuple[Path, Path]] = {
     "v5": (V5_LABELS, V5_TEXTS), "v6": (V6_LABELS, V6_TEXTS),
     "v7": (V7_LABELS, V7_TEXTS), "v8": (V8_LABELS, V8_TEXTS), "v9": (V9_LABELS, V9_TEXTS),
     "v10": (V10_LABELS, V10_TEXTS),
+    "v11": (V11_LABELS, V11_TEXTS),
+    "v12": (V12_LABELS, V12_TEXTS),
 }
 assert DATA.exists()
 

@@ -1,0 +1,58 @@
+"""Set v12: 16 real reviews of 16 films from 8 sources (EskimoTV, niklasblog.com, 3N4N, writingaboutthings.com, edelgrace.me, dosisod, mpardalos.com, midgleyc), labelled by hand before any run by a helper who never saw the rules (nostalgia 2, music 3 paragraphs only).
+
+Both goals on one blind set (issues 25 and 28): ending-revealing sentences inside spoiler passages (goal
+>= 95 %), and themes per paragraph (ending, nostalgia, performances recall >= 0.75 at precision >= 0.85; idiom
+traps <= 1 in 14; music and look reported). Labels: data/real_heldout_v12.json (committed before any run, 8395312);
+sources, counts and method: data/real_heldout_v12.md. Scored ONCE, on commit 2fe5809 (session 9: the fate opener of
+the reveal zone, theme rules round 5), with v11 and v12 together; the figures of that run are the floors below.
+Retired into tuning after that run, like every set before it.
+The texts are third-party and not committed: FILMBOT_REAL_HELDOUT_V12 (default
+/work/wt/corpus-heldout/real_v12.md); the tests skip without them.
+
+Run for the tables: python -m tests.corpus.test_real_heldout_v12
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.corpus.blind_set import BlindSet
+from tests.corpus.test_real_heldout import DATA
+
+LABELS = DATA / "real_heldout_v12.json"
+TEXTS = Path(os.environ.get("FILMBOT_REAL_HELDOUT_V12", "/work/wt/corpus-heldout/real_v12.md"))
+needs_texts = pytest.mark.skipif(not TEXTS.exists(), reason=f"review texts of set v12 not here ({TEXTS})")
+
+
+# The one blind run (commit 2fe5809, session 9), now the floors: a change that drops below fails. Spoiler recall
+# 52/55 = 0.945 (goal 0.95: missed; the text rules alone, same run: 44/55 = 0.80, 0.53 hidden), harmless sentences hidden
+# 471/660 = 0.714. Themes (goal missed): (precision, recall), measured, rounded down.
+FLOOR_RECALL = 0.94
+CEILING_HIDDEN = 0.72  # 0.714 measured
+FLOOR_THEMES = {"ending": (0.73, 0.31), "nostalgia": (0.25, 0.50), "performances": (0.88, 0.72), "music": (0.50, 1.00), "look": (0.75, 0.50)}
+MAX_TRAPS = 9
+
+
+SET = BlindSet("v12", LABELS, TEXTS, (16, 184, 55), FLOOR_RECALL, CEILING_HIDDEN, FLOOR_THEMES, MAX_TRAPS)
+
+
+def test_v12_labels() -> None:
+    """16 reviews, their paragraphs and ending-revealing sentences, labelled before any run."""
+    SET.check_labels()
+
+
+@needs_texts
+def test_v12_spoiler_floors() -> None:
+    SET.check_spoilers()
+
+
+@needs_texts
+def test_v12_theme_floors() -> None:
+    SET.check_themes()
+
+
+if __name__ == "__main__":
+    SET.print_tables()
