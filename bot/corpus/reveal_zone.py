@@ -42,6 +42,8 @@ from bot.corpus.reasons import SpoilerReason
 _OPENS_ZONE = frozenset({SpoilerReason.ENDING_THEME, SpoilerReason.REVEAL, SpoilerReason.ENDING_PARAGRAPH,
                          SpoilerReason.NARRATION})
 
+# Passages that tell the story itself (not talk about its ending): the next passage of their paragraph reacts to it.
+_REACTS_TO = frozenset({SpoilerReason.REVEAL, SpoilerReason.NARRATION})
 
 _CRAFT = frozenset({"look", "music", "performances"})
 _WORD = re.compile(r"\b[A-Z][a-z]{1,20}\b")
@@ -67,7 +69,7 @@ _SETUP_SHARE = 0.2
 
 def reveal_zone(
     reasons: Sequence[SpoilerReason | None], texts: Sequence[str] = (), themes: Sequence[Collection[str]] = (),
-    film: str | None = None, reading: Reading | None = None,
+    film: str | None = None, reading: Reading | None = None, paragraphs: Sequence[int] = (),
 ) -> list[SpoilerReason | None]:
     """`reasons` (one per passage, in review order) with AFTER_REVEAL on every clear passage after the first that
     opens the zone, except craft talk and the critic's impersonal verdict (when `texts` and their `themes` are
@@ -83,8 +85,11 @@ def reveal_zone(
     if texts and reading is None:
         reading = read_review(texts, film)
     for i in range(first + 1, len(out)):
-        if out[i] is None and not (reading and _about_the_film(texts[i], themes[i], reading.names,
-                                                                reading.narrated[i])):
+        # The critic's reaction to a reveal, in the reveal's own paragraph, is no verdict on the film: it goes on
+        # with what was just given away ("I guess there was one, of sorts", "we cannot force its return").
+        reacting = out[i - 1] in _REACTS_TO and bool(paragraphs) and paragraphs[i] == paragraphs[i - 1]
+        if out[i] is None and (reacting or not (reading and _about_the_film(texts[i], themes[i], reading.names,
+                                                                            reading.narrated[i]))):
             out[i] = SpoilerReason.AFTER_REVEAL
     return out
 
