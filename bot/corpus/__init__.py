@@ -146,7 +146,7 @@ def process_review(
         reading=reading,
     )
     if zone:
-        reasons = reveal_zone(reasons, texts, tagged, film, reading)
+        reasons = reveal_zone(reasons, texts, tagged, film, reading, [p.paragraph for p in passages])
     return [
         TaggedPassage(p.ordinal, p.paragraph, p.text, p.quotable, tags, p.refusal, reason)
         for p, tags, reason in zip(passages, tagged, reasons, strict=True)

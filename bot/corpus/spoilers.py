@@ -212,7 +212,21 @@ _REVEAL = re.compile(
     r"little |baby )?(?:daughter|son|child|wife|husband|mother|father|brother|sister|partner|fiancée?|twin)\b"
     r"|\bonly one (?:solution|way out|possible (?:outcome|end|ending)|outcome)\b|\bwhose endpoint\b"
     r"|(?-i:\b[A-Z][a-z]+ (?:standing|stands|left) alone\b)"
-    r"|(?-i:\b(?:justify |ends up |after )?(?:killing|murdering|shooting|poisoning) [A-Z][a-z]+\b(?! (?:[A-Z]|of\b)))",
+    r"|(?-i:\b(?:justify |ends up |after )?(?:killing|murdering|shooting|poisoning) [A-Z][a-z]+\b(?! (?:[A-Z]|of\b)))"
+    # Spoiler round 6 (sets v11/v12 retired into tuning): the twist as a thing ("it was all a lie", beside the
+    # existing "was a lie", "was all a dream"); a fate named ahead of time ("before his eventual fall", "her eventual
+    # death"); a person made up by a character, the imagined-companion twist ("comforted by imagining her", "a
+    # figment of his imagination", "an imaginary persona", "he creates Tyler").
+    r"|\b(?:was|were|is|it['’]s) (?:all|just|only|merely|nothing but) (?:a|an) (?:fever )?(?:dream|hallucination|"
+    r"simulation|fantasy|lie|hoax|fake|trick|trap|con|illusion|ruse|set-?up)\b(?! (?:of|on|for|to)\b)"
+    r"|\beventual (?:fall|death|downfall|demise|betrayal|fate|descent|defeat|capture|arrest|reunion|break-?up|"
+    r"separation|murder|suicide|corruption|collapse|undoing|redemption|escape|return|reconciliation)\b"
+    r"|\bimagin(?:ing|es|ed) (?:him|her|them)\b(?! (?:as|to be|that|in|doing|being|saying)\b)"
+    r"|\b(?:figment|fragment|product|creation) of (?:his|her|their|(?-i:[A-Z][a-z]+)['’]s?) (?:own )?"
+    r"(?:imagination|mind|psyche|fantasy|delusions?)\b"
+    r"|\bimaginary (?:persona|companion|person|girlfriend|boyfriend|wife|husband|lover|figure|double|alter ego)\b"
+    r"|(?-i:\b(?:[Hh]e|[Ss]he|[Tt]hey) (?:creates|created|invents|invented|conjures|conjured|imagines|imagined|"
+    r"dreams up|dreamed up) [A-Z][a-z]+)",
     re.IGNORECASE,
 )
 # The paragraph is about the ending: every passage of it is hidden.

@@ -46,7 +46,9 @@ FLOOR_RECALL = {"tune": 1.0, "blind": 1.0, "v1": 1.0, "v2": 1.0, "v3": 1.0}
 # 0.27 -> 0.58, blind 0.26 -> 0.62, v1 0.23 -> 0.25, v2 0.43 -> 0.51, v3 0.27 -> 0.38). Raised for the zone's
 # earlier start (a fate named past the set-up opens it, branch spoil5: recall on unseen reviews, leave-one-set-out
 # 275 -> 284/288): tune 0.58 -> 0.625 ("the fathers are dead" in a set-up aside opens it), v1 0.25 -> 0.26.
-CEILING_HIDDEN = {"tune": 0.63, "blind": 0.62, "v1": 0.27, "v2": 0.52, "v3": 0.39}
+# Raised for spoiler round 6 (the critic's reaction right after a told reveal, in its paragraph, is hidden too;
+# leave-one-set-out 386 -> 388/396): tune 0.625 -> 0.664, blind 0.617 -> 0.630, v2 0.510 -> 0.531.
+CEILING_HIDDEN = {"tune": 0.67, "blind": 0.63, "v1": 0.27, "v2": 0.54, "v3": 0.39}
 
 # A sentence ends at . ! ? (and a closing quote or bracket) before a capital or an opening quote.
 _SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bSt)(?<!\b[A-Z])[.!?][’”'\")\]]?\s+(?=[A-Z‘“'\"])")

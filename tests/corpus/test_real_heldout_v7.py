@@ -32,7 +32,7 @@ needs_texts = pytest.mark.skipif(not TEXTS.exists(), reason=f"review texts of se
 # recall 32/41 = 0.78 (goal 0.95: missed; 0.73 on the rules before session 8's round), harmless sentences
 # hidden 163/411 = 0.40 (0.31 outside the critic's own warning). Themes (goal missed):
 # (precision, recall) per theme as measured.
-FLOOR_RECALL = 0.97  # 40/41 with the reveal zone and its clear film talk (41/41 without it; 0.78 at the blind run)
+FLOOR_RECALL = 1.0  # 41/41 after spoiler round 6 (the reaction to a told reveal, in its paragraph, is hidden); 40/41 with the reveal zone and its clear film talk (41/41 without it; 0.78 at the blind run)
 CEILING_HIDDEN = 0.64  # 0.630 with the reveal zone (reveal_zone.py); 0.397 at the blind run
 FLOOR_THEMES = {"ending": (0.83, 0.45), "nostalgia": (1.00, 0.45), "performances": (0.88, 0.66),
                 "music": (0.33, 0.50), "look": (0.88, 0.50)}  # measured, rounded down

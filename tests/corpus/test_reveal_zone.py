@@ -136,3 +136,24 @@ def test_the_zone_reads_the_reading_it_is_given() -> None:
     assert reveal_zone(marked, texts, [{"ending"}, {"look"}], None, told) == [R.REVEAL, Z]
     reading = read_review(texts)
     assert reading == Reading(character_names(texts), tuple(is_narration(t, reading.names) for t in texts))
+
+
+# ---------------------------------------------------------------- the critic's reaction to a reveal, in its paragraph
+def test_the_critics_reaction_right_after_a_reveal_in_its_paragraph_is_hidden() -> None:
+    """Spoiler round 6: "I guess there was one, of sorts" answers the reveal just made; in the reveal's paragraph it is
+    no verdict on the film, so the impersonal-verdict exemption does not apply. In the next paragraph it does."""
+    texts = ["Marta runs the ferry for Tomas.", "In the end Marta drowns.", "I suppose we saw it coming, of sorts.",
+             "I think the film is the best thing its director has made."]
+    themes: list[set[str]] = [set()] * 4
+    out = reveal_zone([None, R.REVEAL, None, None], texts, themes, "Harbour Lights", None, [0, 1, 1, 2])
+    assert out == [None, R.REVEAL, Z, None]
+    # Another paragraph: the critic's verdict, shown as before; so without paragraphs (the old call).
+    assert reveal_zone([None, R.REVEAL, None, None], texts, themes, "Harbour Lights", None, [0, 1, 2, 3])[2] is None
+    assert reveal_zone([None, R.REVEAL, None, None], texts, themes, "Harbour Lights")[2] is None
+
+
+def test_only_a_told_story_calls_for_the_reaction_not_talk_about_the_ending() -> None:
+    """After ending talk (ENDING_PARAGRAPH: "the last shot is long") the critic's own verdict stays clear."""
+    texts = ["Marta runs the ferry for Tomas.", "The last shot is long and grey.", "I think it earns its length."]
+    out = reveal_zone([None, R.ENDING_PARAGRAPH, None], texts, [set()] * 3, "Harbour Lights", None, [0, 1, 1])
+    assert out == [None, R.ENDING_PARAGRAPH, None]
