@@ -34,8 +34,9 @@ FLOOR_RECALL = 0.94
 CEILING_HIDDEN = 0.61  # 0.607 measured
 FLOOR_THEMES = {"ending": (0.78, 0.29), "performances": (0.85, 0.70), "look": (0.62, 0.55)}
 MAX_TRAPS = 6
-# Theme round 6 (branch theme6): a roll call of crafts with one stock verdict is not scored (bot/corpus/roll_call.py).
-FLOOR_THEMES = {"ending": (0.84, 0.29), "performances": (0.85, 0.70), "look": (0.71, 0.55)}
+# Theme round 6 (branch theme6): a roll call of crafts with one stock verdict is not scored (bot/corpus/roll_call.py);
+# the ending told in plain words (data/themes.toml, round 6).
+FLOOR_THEMES = {"ending": (0.87, 0.37), "performances": (0.85, 0.70), "look": (0.71, 0.55)}
 MAX_TRAPS = 4
 
 
