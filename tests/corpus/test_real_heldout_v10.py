@@ -43,7 +43,7 @@ FLOOR_THEMES = {"ending": (1.00, 0.28), "nostalgia": (0.77, 0.70), "performances
 MAX_TRAPS = 13
 # Theme round 6 (branch theme6): a roll call of crafts with one stock verdict is not scored (bot/corpus/roll_call.py);
 # the ending told in plain words (data/themes.toml, round 6).
-FLOOR_THEMES = {"ending": (1.00, 0.32), "nostalgia": (0.77, 0.70), "performances": (0.66, 0.66),
+FLOOR_THEMES = {"ending": (1.00, 0.36), "nostalgia": (0.77, 0.70), "performances": (0.66, 0.66),
                 "music": (0.50, 0.66), "look": (0.73, 0.56)}
 MAX_TRAPS = 10
 

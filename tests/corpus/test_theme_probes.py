@@ -939,6 +939,9 @@ ENDING_R6 = [
     "The big final battle is a blur of grey armour and shouting.",
     "It all comes down to one last big fight on the rooftop.",
     "What moved me most about the end of the film is how little anyone explains.",
+    "The youngest brother is the last man standing, and he has nothing left to win.",
+    "The final girl here is no screamer: she plans, and she waits.",
+    "Every one of the conspirators ends in disgrace or in prison.",
 ]
 ENDING_R6_TRAPS = [
     "I was furious when the movie ended, because I had missed my last train.",
@@ -946,6 +949,7 @@ ENDING_R6_TRAPS = [
     "The sequel was doomed no matter how it ended, and the studio knew it.",
     "I sat there until the end of the film, hoping it would get better.",
     "The film ends up feeling like two movies stitched together.",
+    "The film ends up in a strange place tonally, half farce and half sermon.",
 ]
 
 
