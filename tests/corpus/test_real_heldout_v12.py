@@ -36,7 +36,7 @@ FLOOR_THEMES = {"ending": (0.73, 0.31), "nostalgia": (0.25, 0.50), "performances
 MAX_TRAPS = 9
 # Theme round 6 (branch theme6): a roll call of crafts with one stock verdict is not scored (bot/corpus/roll_call.py);
 # the ending told in plain words (data/themes.toml, round 6).
-FLOOR_THEMES = {"ending": (0.80, 0.48), "nostalgia": (0.25, 0.50), "performances": (0.88, 0.72), "music": (0.60, 1.00),
+FLOOR_THEMES = {"ending": (0.80, 0.48), "nostalgia": (0.25, 0.50), "performances": (0.90, 0.81), "music": (0.60, 1.00),
                 "look": (1.00, 0.50)}
 MAX_TRAPS = 7
 

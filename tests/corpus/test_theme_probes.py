@@ -961,3 +961,27 @@ def test_the_ending_in_plain_words_is_the_ending(text: str) -> None:
 @pytest.mark.parametrize("text", ENDING_R6_TRAPS)
 def test_the_critics_evening_is_not_the_ending(text: str) -> None:
     assert "ending" not in tagged(text)
+
+
+# --- round 6 (issue 28 item 1): performances in passing (kinds from the v11/v12 misses, sentences written here): the
+# acting named as one actor's, a part praised in the breath that names its actor, the critic liking an actor in a part;
+# and the same words about the film or a character, which are not the acting.
+PERFORMANCES_R6 = [
+    "Honestly, I mostly went for Tilda Swinton's acting, and she did not disappoint.",
+    "The landlord, deliciously played by Toby Jones, steals every scene he wanders into.",
+    "I really enjoyed Paul Mescal as the brother who never says what he means.",
+]
+PERFORMANCES_R6_TRAPS = [
+    "The film's turn toward horror in the last act is badly judged.",
+    "Marguerite's turn to leave comes too late in the story.",
+]
+
+
+@pytest.mark.parametrize("text", PERFORMANCES_R6)
+def test_performances_in_passing_are_performances(text: str) -> None:
+    assert "performances" in tagged(text)
+
+
+@pytest.mark.parametrize("text", PERFORMANCES_R6_TRAPS)
+def test_a_films_turn_is_not_a_performance(text: str) -> None:
+    assert "performances" not in tagged(text)
