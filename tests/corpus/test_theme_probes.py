@@ -964,11 +964,10 @@ def test_the_critics_evening_is_not_the_ending(text: str) -> None:
 
 
 # --- round 6 (issue 28 item 1): performances in passing (kinds from the v11/v12 misses, sentences written here): the
-# acting named as one actor's, a part praised in the breath that names its actor, the critic liking an actor in a part;
+# acting named as one actor's, the critic liking an actor in a part;
 # and the same words about the film or a character, which are not the acting.
 PERFORMANCES_R6 = [
     "Honestly, I mostly went for Tilda Swinton's acting, and she did not disappoint.",
-    "The landlord, deliciously played by Toby Jones, steals every scene he wanders into.",
     "I really enjoyed Paul Mescal as the brother who never says what he means.",
 ]
 PERFORMANCES_R6_TRAPS = [
