@@ -15,6 +15,7 @@ import re
 from functools import lru_cache
 
 from bot.corpus.film_refs import DEIXIS, names_another_film, title_anchor
+from bot.corpus.roll_call import without_roll_calls
 from bot.corpus.themes_load import load_themes
 from bot.corpus.themes_model import (
     DEFAULT_THRESHOLD,
@@ -172,7 +173,9 @@ def tag_passage(
 
 
 def tag_bound(text: str, applying: dict[str, Theme]) -> dict[str, float]:
-    """tag_passage for themes already picked by themes_for_film (no second filtering)."""
+    """tag_passage for themes already picked by themes_for_film (no second filtering). A roll call of crafts with
+    one stock verdict ("The music, visuals, and acting are all on point.") is not scored (roll_call.py)."""
+    text = without_roll_calls(text)
     scores = {key: theme_score(text, theme) for key, theme in applying.items()}
     return {key: score for key, score in scores.items() if score >= applying[key].threshold}
 

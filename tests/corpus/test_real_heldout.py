@@ -59,7 +59,8 @@ FLOORS = {
            "look": (1.00, 1.00)},
     "v2": {"ending": (0.85, 0.85), "nostalgia": (1.00, 1.00), "performances": (1.00, 1.00), "music": (1.00, 1.00),
            "look": (1.00, 1.00)},
-    "v3": {"ending": (1.00, 0.50), "nostalgia": (1.00, 1.00), "performances": (1.00, 1.00), "music": (1.00, 1.00), "look": (1.00, 1.00)},
+    "v3": {"ending": (1.00, 1.00),  # 0.50 -> 1.00: theme round 6 ("ends in disgrace")
+           "nostalgia": (1.00, 1.00), "performances": (1.00, 1.00), "music": (1.00, 1.00), "look": (1.00, 1.00)},
 }
 # The tuning sets (themes dev + test together): theme -> (precision floor, recall floor), the level reached
 # by the themetune branch (issue 28 item 1).

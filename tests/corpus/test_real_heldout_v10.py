@@ -41,6 +41,11 @@ MAX_TRAPS = 18
 FLOOR_THEMES = {"ending": (1.00, 0.28), "nostalgia": (0.77, 0.70), "performances": (0.61, 0.66),
                 "music": (0.44, 0.66), "look": (0.70, 0.56)}
 MAX_TRAPS = 13
+# Theme round 6 (branch theme6): a roll call of crafts with one stock verdict is not scored (bot/corpus/roll_call.py);
+# the ending told in plain words (data/themes.toml, round 6).
+FLOOR_THEMES = {"ending": (1.00, 0.36), "nostalgia": (0.77, 0.70), "performances": (0.66, 0.66),
+                "music": (0.50, 0.66), "look": (0.73, 0.56)}
+MAX_TRAPS = 10
 
 
 SET = BlindSet("v10", LABELS, TEXTS, (16, 177, 59), FLOOR_RECALL, CEILING_HIDDEN, FLOOR_THEMES, MAX_TRAPS)

@@ -923,3 +923,64 @@ def test_round5_kinds_are_tagged(key: str, text: str) -> None:
 @pytest.mark.parametrize(("key", "text"), [(key, text) for key, texts in ROUND5_TRAPS.items() for text in texts])
 def test_round5_traps_are_not(key: str, text: str) -> None:
     assert key not in tagged(text)
+
+
+# --- round 6 (issue 28 item 1): the ending told in plain words (from the kinds of the v9-v12 misses, sentences written
+# here, not taken from any set): the film as the subject of "ends" in the story's present, where or how it ends, the
+# climactic fight, "the end of the film" as a noun phrase; and the critic's own evening, a character's last fight,
+# a hypothetical "no matter how it ends", sitting "until the end of the film".
+ENDING_R6 = [
+    "The story ends when the daughter finally burns the letters, and nobody says a word.",
+    "When the movie ends, the two rivals are sharing a cigarette on the pier.",
+    "Just as the sisters make peace, the film ends.",
+    "I was not happy with where it ended, on a shrug instead of a reckoning.",
+    "Nobody involved seems to know how to end a story this sprawling.",
+    "They should have made it end at the wedding, before the epilogue nobody asked for.",
+    "The big final battle is a blur of grey armour and shouting.",
+    "It all comes down to one last big fight on the rooftop.",
+    "What moved me most about the end of the film is how little anyone explains.",
+    "The youngest brother is the last man standing, and he has nothing left to win.",
+    "The final girl here is no screamer: she plans, and she waits.",
+    "Every one of the conspirators ends in disgrace or in prison.",
+]
+ENDING_R6_TRAPS = [
+    "I was furious when the movie ended, because I had missed my last train.",
+    "Baldwin is a delight in his final fight scene against the younger champion.",
+    "The sequel was doomed no matter how it ended, and the studio knew it.",
+    "I sat there until the end of the film, hoping it would get better.",
+    "The film ends up feeling like two movies stitched together.",
+    "The film ends up in a strange place tonally, half farce and half sermon.",
+]
+
+
+@pytest.mark.parametrize("text", ENDING_R6)
+def test_the_ending_in_plain_words_is_the_ending(text: str) -> None:
+    assert "ending" in tagged(text)
+
+
+@pytest.mark.parametrize("text", ENDING_R6_TRAPS)
+def test_the_critics_evening_is_not_the_ending(text: str) -> None:
+    assert "ending" not in tagged(text)
+
+
+# --- round 6 (issue 28 item 1): performances in passing (kinds from the v11/v12 misses, sentences written here): the
+# acting named as one actor's, the critic liking an actor in a part;
+# and the same words about the film or a character, which are not the acting.
+PERFORMANCES_R6 = [
+    "Honestly, I mostly went for Tilda Swinton's acting, and she did not disappoint.",
+    "I really enjoyed Paul Mescal as the brother who never says what he means.",
+]
+PERFORMANCES_R6_TRAPS = [
+    "The film's turn toward horror in the last act is badly judged.",
+    "Marguerite's turn to leave comes too late in the story.",
+]
+
+
+@pytest.mark.parametrize("text", PERFORMANCES_R6)
+def test_performances_in_passing_are_performances(text: str) -> None:
+    assert "performances" in tagged(text)
+
+
+@pytest.mark.parametrize("text", PERFORMANCES_R6_TRAPS)
+def test_a_films_turn_is_not_a_performance(text: str) -> None:
+    assert "performances" not in tagged(text)

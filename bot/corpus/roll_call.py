@@ -1,0 +1,39 @@
+"""A roll call of crafts is the critic's overall verdict, not a discussion of any one of them.
+
+"The music, visuals, and acting are all on point." / "The plot, the pacing, the cinematography, the everything was
+just superb." / "Everything from his storybook cinematography, to his bold production design, to his soundtracks…":
+three or more crafts named in one list with one stock verdict (or "Everything from … to …") say the film is good,
+and nothing about its music, look or acting. Such a sentence is left out of theme scoring (the idiom traps of the
+retired blind sets v10-v12, issue 28 item 1, theme round 6). A list that says something of the crafts ("The
+cinematography, performances, and story reveal new details with every look") is kept: it has no stock verdict.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CRAFT = (
+    r"(?:plot|story|pacing|cinematography|photography|camerawork|camera work|lighting|visuals|visual effects|"
+    r"special effects|effects|music|score|songs|soundtracks?|sound design|sound|acting|performances|cast|casting|"
+    r"script|screenplay|writing|dialogue|direction|directing|editing|production design|art direction|design|"
+    r"costumes|make-?up|sets|ending|characters|action|humou?r|jokes|everything)"
+)
+# one item of the list, with up to three words before the craft ("his bold production design") and its own short
+# verdict ("the plot is great")
+_ITEM = rf"(?:(?:the|his|her|its|their)\s+)?(?:[\w-]+\s+){{0,3}}?{_CRAFT}(?:\s+(?:is|are|was|were)\s+(?:\w+\s+){{0,2}}?\w+)?"
+_LIST = re.compile(rf"\b{_ITEM},\s+{_ITEM},?\s+(?:and\s+|to\s+|,\s*)?{_ITEM}\b", re.IGNORECASE)
+_VERDICT = re.compile(
+    r"\b(?:is|are|was|were)\s+(?:(?:all|just|also|really|pretty|so|very)\s+)*(?:great|good|superb|fine|excellent|"
+    r"amazing|solid|awesome|incredible|fantastic|top-notch|on point|spot on|brilliant|wonderful|terrific|perfect|bad|"
+    r"terrible|awful|decent|ok|okay)\b|^\s*Everything from\b",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+
+
+def without_roll_calls(text: str) -> str:
+    """The text without its roll-call sentences (unchanged when it has none)."""
+    if "," not in text or not _LIST.search(text):
+        return text
+    kept = [s for s in _SENTENCE.findall(text) if not (_LIST.search(s) and _VERDICT.search(s))]
+    return " ".join(s.strip() for s in kept)
