@@ -30,7 +30,11 @@ needs_texts = pytest.mark.skipif(not TEXTS.exists(), reason=f"review texts of se
 # The one blind run (commit 2fe5809, session 9), now the floors: a change that drops below fails. Spoiler recall
 # 50/53 = 0.943 (goal 0.95: missed; the text rules alone, same run: 31/53 = 0.58, 0.29 hidden), harmless sentences hidden
 # 367/605 = 0.607. Themes (goal missed): (precision, recall), measured, rounded down.
-FLOOR_RECALL = 1.0  # 53/53 after spoiler round 6 (tuned on this set: no longer a blind figure)
+# 53/53 after spoiler round 6 alone (tuned on this set: no longer a blind figure); 52/53 once theme round 6 landed
+# beside it: "I am okay with where it ended" now tags the ending theme, so that passage's reason is ending_theme,
+# and the reaction rule (the next passage of a reveal's paragraph) follows reveals and retellings only, so "I guess
+# there was one, of sorts" is shown again. Following ending talk too costs +57 harmless and 2 La La Land quotes.
+FLOOR_RECALL = 0.98
 CEILING_HIDDEN = 0.68  # 0.674 after spoiler round 6; 0.607 measured at the blind run
 FLOOR_THEMES = {"ending": (0.78, 0.29), "performances": (0.85, 0.70), "look": (0.62, 0.55)}
 MAX_TRAPS = 6
