@@ -36,6 +36,8 @@ from tests.corpus.test_real_heldout_v11 import LABELS as V11_LABELS
 from tests.corpus.test_real_heldout_v11 import TEXTS as V11_TEXTS
 from tests.corpus.test_real_heldout_v12 import LABELS as V12_LABELS
 from tests.corpus.test_real_heldout_v12 import TEXTS as V12_TEXTS
+from tests.corpus.test_real_heldout_v13 import LABELS as V13_LABELS
+from tests.corpus.test_real_heldout_v13 import TEXTS as V13_TEXTS
 
 SETS: dict[str, tuple[Path, Path]] = {
     "v1": V4_SETS["v1"], "v2": V4_SETS["v2"], "v3": V4_SETS["v3"],
@@ -45,6 +47,7 @@ SETS: dict[str, tuple[Path, Path]] = {
     "v10": (V10_LABELS, V10_TEXTS),
     "v11": (V11_LABELS, V11_TEXTS),
     "v12": (V12_LABELS, V12_TEXTS),
+    "v13": (V13_LABELS, V13_TEXTS),
 }
 assert DATA.exists()
 
