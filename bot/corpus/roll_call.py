@@ -6,6 +6,9 @@ three or more crafts named in one list with one stock verdict (or "Everything fr
 and nothing about its music, look or acting. Such a sentence is left out of theme scoring (the idiom traps of the
 retired blind sets v10-v12, issue 28 item 1, theme round 6). A list that says something of the crafts ("The
 cinematography, performances, and story reveal new details with every look") is kept: it has no stock verdict.
+Nor is a list whose items each get a verdict of their own ("March is excellent, the rest of cast is strong, the
+camerawork is interesting, and the story compelling": blind set v13, theme round 7): the critic weighed each craft
+apart, where "The special effects are great, the plot is great, and the ending is great" says one word three times.
 """
 
 from __future__ import annotations
@@ -29,11 +32,21 @@ _VERDICT = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+# each verdict a list item is given: "is excellent", "are all on point" -> its last word
+_PREDICATE = re.compile(
+    r"\b(?:is|are|was|were)\s+(?:(?:all|just|also|really|pretty|so|very|quite)\s+)*(?:on\s+|spot\s+)?([\w-]+)",
+    re.IGNORECASE,
+)
+
+
+def _one_verdict(sentence: str) -> bool:
+    """The list's verdict is one word, said once or repeated; two or more different verdicts weigh each craft."""
+    return len({word.lower() for word in _PREDICATE.findall(sentence)}) <= 1
 
 
 def without_roll_calls(text: str) -> str:
     """The text without its roll-call sentences (unchanged when it has none)."""
     if "," not in text or not _LIST.search(text):
         return text
-    kept = [s for s in _SENTENCE.findall(text) if not (_LIST.search(s) and _VERDICT.search(s))]
+    kept = [s for s in _SENTENCE.findall(text) if not (_LIST.search(s) and _VERDICT.search(s) and _one_verdict(s))]
     return " ".join(s.strip() for s in kept)

@@ -31,9 +31,12 @@ needs_texts = pytest.mark.skipif(not TEXTS.exists(), reason=f"review texts of se
 # 48/48 = 1.00 (goal 0.95: met; the text rules alone, same run: 41/48 = 0.85 at 0.28 hidden; the code at the
 # session's start, f8c49b5, also 48/48 at 0.54), harmless sentences hidden 226/401 = 0.564. Themes (goal missed):
 # (precision, recall), measured, rounded down; no look paragraph was found (0/12) and no nostalgia one (0/2).
+# Theme round 7 (after retirement) won back the two paragraphs rounds 5/6 had lost against f8c49b5: a list of crafts
+# each given its own verdict is no roll call (roll_call.py), the actors' manner of acting told is performances
+# (themes.toml): performances .50/.60 -> .57/.80, look .00/.00 -> .50/.08 (floors raised).
 FLOOR_RECALL = 1.0
 CEILING_HIDDEN = 0.57  # 0.564 measured
-FLOOR_THEMES = {"ending": (0.76, 0.33), "performances": (0.50, 0.60), "music": (0.50, 0.50)}
+FLOOR_THEMES = {"ending": (0.76, 0.33), "performances": (0.57, 0.80), "music": (0.50, 0.50), "look": (0.50, 0.08)}
 MAX_TRAPS = 4
 
 

@@ -17,12 +17,16 @@ ROLL_CALLS = [
     "The dialogue, the cinematography, and the performances are pretty solid across the board.",
     "The script is fine, the soundtrack is fine, and the acting is fine.",
     "Everything from the lighting, to the costumes, to the songs feels carefully chosen.",
+    # round 7: one verdict said again for each craft is still one verdict
+    "The editing is solid, the songs are solid, and the cast is solid.",
 ]
 
 KEPT = [
     "The cinematography, the editing and the score all push against the story, and the film is richer for it.",
     "The music is great: a single cello carries every scene in which the sisters cannot speak.",
     "Visually it is stunning, with the cinematography turning the salt flats into a white page.",
+    # round 7 (the kind blind set v13 showed): each craft weighed apart, a verdict of its own
+    "The acting is superb, the photography is cold, and the score is intrusive.",
 ]
 
 

@@ -984,3 +984,24 @@ def test_performances_in_passing_are_performances(text: str) -> None:
 @pytest.mark.parametrize("text", PERFORMANCES_R6_TRAPS)
 def test_a_films_turn_is_not_a_performance(text: str) -> None:
     assert "performances" not in tagged(text)
+
+
+# --- round 7 (issue 28 item 1; the kind of a v13 paragraph rounds 5/6 lost, sentences written here): the actors'
+# manner of acting told without a word of quality; actors who are only people in the story are not the acting.
+PERFORMANCES_R7 = [
+    "The actors play it broadly, as if the camera were a balcony at the back of a theatre.",
+    "Its actors emote as though every line were their last.",
+]
+PERFORMANCES_R7_TRAPS = [
+    "A troupe of actors arrives in the village, and the villagers act as though nothing were wrong.",
+]
+
+
+@pytest.mark.parametrize("text", PERFORMANCES_R7)
+def test_the_actors_manner_told_is_performances(text: str) -> None:
+    assert "performances" in tagged(text)
+
+
+@pytest.mark.parametrize("text", PERFORMANCES_R7_TRAPS)
+def test_actors_in_the_story_are_not_performances(text: str) -> None:
+    assert "performances" not in tagged(text)
