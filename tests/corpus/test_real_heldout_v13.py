@@ -33,10 +33,11 @@ needs_texts = pytest.mark.skipif(not TEXTS.exists(), reason=f"review texts of se
 # (precision, recall), measured, rounded down; no look paragraph was found (0/12) and no nostalgia one (0/2).
 # Theme round 7 (after retirement) won back the two paragraphs rounds 5/6 had lost against f8c49b5: a list of crafts
 # each given its own verdict is no roll call (roll_call.py), the actors' manner of acting told is performances
-# (themes.toml): performances .50/.60 -> .57/.80, look .00/.00 -> .50/.08 (floors raised).
+# (themes.toml), the critic's guess at the outcome voiced in the final moments is no longer read as the critic's state
+# (themes.toml): performances .50/.60 -> .57/.80, look .00/.00 -> .50/.08, ending .77/.33 -> .79/.37 (floors raised).
 FLOOR_RECALL = 1.0
 CEILING_HIDDEN = 0.57  # 0.564 measured
-FLOOR_THEMES = {"ending": (0.76, 0.33), "performances": (0.57, 0.80), "music": (0.50, 0.50), "look": (0.50, 0.08)}
+FLOOR_THEMES = {"ending": (0.78, 0.36), "performances": (0.57, 0.80), "music": (0.50, 0.50), "look": (0.50, 0.08)}
 MAX_TRAPS = 4
 
 

@@ -1005,3 +1005,23 @@ def test_the_actors_manner_told_is_performances(text: str) -> None:
 @pytest.mark.parametrize("text", PERFORMANCES_R7_TRAPS)
 def test_actors_in_the_story_are_not_performances(text: str) -> None:
     assert "performances" not in tagged(text)
+
+
+# the critic's guess at what is about to happen, voiced in the final moments, is the story's end, not the critic's state
+ENDING_R7 = [
+    'In the closing minutes, I was like, "the sister is going to walk back through the door." And she did.',
+]
+ENDING_R7_TRAPS = [
+    "At the end, I was like, wow, what a ride.",
+    "By the end I thought, this is going to stay with me for weeks.",
+]
+
+
+@pytest.mark.parametrize("text", ENDING_R7)
+def test_the_critics_guess_at_the_end_is_the_ending(text: str) -> None:
+    assert "ending" in tagged(text)
+
+
+@pytest.mark.parametrize("text", ENDING_R7_TRAPS)
+def test_the_critics_state_at_the_end_is_not_the_ending(text: str) -> None:
+    assert "ending" not in tagged(text)
