@@ -46,6 +46,10 @@ MAX_TRAPS = 13
 FLOOR_THEMES = {"ending": (1.00, 0.36), "nostalgia": (0.77, 0.70), "performances": (0.66, 0.66),
                 "music": (0.50, 0.66), "look": (0.73, 0.56)}
 MAX_TRAPS = 10
+# Theme round 7 (branch theme7): the performer named as such ("Haley Lu Richardson, the actress, …"), lost by round 5's
+# cut of "the actress" alone: performances .66/.66 -> .69/.75.
+FLOOR_THEMES = {"ending": (1.00, 0.36), "nostalgia": (0.77, 0.70), "performances": (0.69, 0.75),
+                "music": (0.50, 0.66), "look": (0.73, 0.56)}
 
 
 SET = BlindSet("v10", LABELS, TEXTS, (16, 177, 59), FLOOR_RECALL, CEILING_HIDDEN, FLOOR_THEMES, MAX_TRAPS)

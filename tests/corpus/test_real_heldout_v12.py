@@ -39,6 +39,10 @@ MAX_TRAPS = 9
 FLOOR_THEMES = {"ending": (0.80, 0.48), "nostalgia": (0.25, 0.50), "performances": (0.90, 0.81), "music": (0.60, 1.00),
                 "look": (1.00, 0.50)}
 MAX_TRAPS = 7
+# Theme round 7 (branch theme7): "taking its extreme premise to a logical conclusion" is an idiom, not the film's end
+# (round 5's "a logical conclusion" had tagged it): ending P .81 -> .85.
+FLOOR_THEMES = {"ending": (0.85, 0.48), "nostalgia": (0.25, 0.50), "performances": (0.90, 0.81), "music": (0.60, 1.00),
+                "look": (1.00, 0.50)}
 
 
 SET = BlindSet("v12", LABELS, TEXTS, (16, 184, 55), FLOOR_RECALL, CEILING_HIDDEN, FLOOR_THEMES, MAX_TRAPS)

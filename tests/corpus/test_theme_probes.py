@@ -990,6 +990,7 @@ def test_a_films_turn_is_not_a_performance(text: str) -> None:
 # manner of acting told without a word of quality; actors who are only people in the story are not the acting.
 PERFORMANCES_R7 = [
     "The actors play it broadly, as if the camera were a balcony at the back of a theatre.",
+    "Rosa Lindqvist, the actress, trained as a figure skater, and you see it in how she crosses a room.",
     "Its actors emote as though every line were their last.",
 ]
 PERFORMANCES_R7_TRAPS = [
@@ -1012,6 +1013,7 @@ ENDING_R7 = [
     'In the closing minutes, I was like, "the sister is going to walk back through the door." And she did.',
 ]
 ENDING_R7_TRAPS = [
+    "It pushes its one absurd idea to a logical conclusion, and the satire bites.",
     "At the end, I was like, wow, what a ride.",
     "By the end I thought, this is going to stay with me for weeks.",
 ]
