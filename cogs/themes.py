@@ -208,9 +208,13 @@ class ThemeAdmin(commands.Cog):
                 embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
             )
 
-    async def _hide_or_show(self, interaction: discord.Interaction, passage: str, decision: Decision) -> None:
-        member = await require_moderator(interaction, f"{decision.value} passages")
+    async def _decide(self, interaction: discord.Interaction, passage: str, decision: Decision, doing: str) -> None:
+        """/passage hide | show | not-spoiler: one moderator's decision on the passage named, and its card."""
+        member = await require_moderator(interaction, doing)
         quote = await self._passage(passage)
+        refusal = not_spoiler_refusal(quote, self.bot.themes) if decision is Decision.NOT_SPOILER else None
+        if refusal is not None:
+            raise UserError(refusal)
         done = await decide(self.bot, member, quote.passage_id, decision)
         reply = await passage_reply(self.bot, member.guild.id, quote.passage_id, done)
         await interaction.response.send_message(reply, ephemeral=True, allowed_mentions=NO_MENTIONS)
@@ -221,7 +225,7 @@ class ThemeAdmin(commands.Cog):
     async def passage_hide(self, interaction: discord.Interaction, passage: str) -> None:
         """Hide a passage from every quote, prompt, search and game; corpus-wide, kept across re-imports."""
         async with user_errors(interaction):
-            await self._hide_or_show(interaction, passage, Decision.HIDE)
+            await self._decide(interaction, passage, Decision.HIDE, "hide passages")
 
     @moderator_only
     @passage_group.command(name="show", description="Quote and prompt a hidden passage again; shows its flags (moderators).")
@@ -229,7 +233,7 @@ class ThemeAdmin(commands.Cog):
     async def passage_show(self, interaction: discord.Interaction, passage: str) -> None:
         """Bring back a hidden passage (corpus-wide) and show it with its marks and this server's flags."""
         async with user_errors(interaction):
-            await self._hide_or_show(interaction, passage, Decision.SHOW)
+            await self._decide(interaction, passage, Decision.SHOW, "show passages")
 
     @moderator_only
     @passage_group.command(
@@ -240,14 +244,7 @@ class ThemeAdmin(commands.Cog):
         """Undo the text rules' (or a moderator's) spoiler verdict on one passage; corpus-wide, audited, kept across
         restarts and re-imports of an unchanged review. The rules hide on the safe side; this is the way back."""
         async with user_errors(interaction):
-            member = await require_moderator(interaction, "show passages in clear")
-            quote = await self._passage(passage)
-            refusal = not_spoiler_refusal(quote, self.bot.themes)
-            if refusal is not None:
-                raise UserError(refusal)
-            done = await decide(self.bot, member, quote.passage_id, Decision.NOT_SPOILER)
-            reply = await passage_reply(self.bot, member.guild.id, quote.passage_id, done)
-            await interaction.response.send_message(reply, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await self._decide(interaction, passage, Decision.NOT_SPOILER, "show passages in clear")
 
     # ------------------------------------------------------------------ autocomplete
 

@@ -22,6 +22,12 @@ CLAIM_LEASE = timedelta(minutes=5)
 SAMPLE_DRAWS = 2048  # random ids a sampled read of a theme may test (about 10 ms of the database thread)
 _NO_SPOILER_THEME = ("NOT EXISTS (SELECT 1 FROM passage_themes s WHERE s.passage_id = p.id"
                      " AND s.theme IN (SELECT value FROM json_each(?)))")
+# A passage is a spoiler as everywhere (passage.is_spoiler): its review's flag, its text rules' reason, a moderator's
+# mark or a spoiler theme (the themes as one JSON parameter). SQL over `p` and `r`.
+_IS_SPOILER = ("(r.spoiler = 1 OR p.spoiler_reason IS NOT NULL"
+               " OR EXISTS (SELECT 1 FROM passage_marks sm WHERE sm.passage_id = p.id AND sm.spoiler = 1)"
+               " OR EXISTS (SELECT 1 FROM passage_themes s WHERE s.passage_id = p.id"
+               " AND s.theme IN (SELECT value FROM json_each(?))))")
 _NOT_HIDDEN = "NOT EXISTS (SELECT 1 FROM passage_marks h WHERE h.passage_id = t.passage_id AND h.hidden = 1)"
 # A film's passages of a theme, listed from the film's reviews (reviews_film, then each review's passages and
 # their tag): bounded by the film. Listed from the theme's index instead (SQLite's choice for a plain JOIN), a
@@ -403,11 +409,7 @@ class ClubStore:
         uniform random sample of at most that many (every passage when there are no more): a film's listed from
         its reviews when it has at most LIST_CAP, else found by at most SAMPLE_DRAWS random draws over the
         theme's dense tag numbers (bot/core/sample_store.py)."""
-        # A spoiler as everywhere (passage.is_spoiler): the review's flag, a moderator's mark, the text rules' reason
-        # or a spoiler theme.
-        spoiler = ("r.spoiler = 1 OR coalesce(m.spoiler, 0) = 1 OR p.spoiler_reason IS NOT NULL"
-                   " OR EXISTS (SELECT 1 FROM passage_themes s"
-                   " WHERE s.passage_id = p.id AND s.theme IN (SELECT value FROM json_each(?)))")
+        spoiler = _IS_SPOILER
         if limit is None:
             rows = await self.db.fetchall(
                 f"SELECT coalesce(m.trimmed, p.text), {spoiler} FROM passage_themes t"
@@ -539,10 +541,7 @@ class ClubStore:
         if passage_id is None:
             return None
         row = await self.db.fetchone(
-            "SELECT p.text, r.spoiler = 1 OR p.spoiler_reason IS NOT NULL"
-            " OR EXISTS (SELECT 1 FROM passage_marks m WHERE m.passage_id = p.id AND m.spoiler = 1)"
-            " OR EXISTS (SELECT 1 FROM passage_themes s WHERE s.passage_id = p.id"
-            " AND s.theme IN (SELECT value FROM json_each(?))), r.film_id FROM passages p"
+            f"SELECT p.text, {_IS_SPOILER}, r.film_id FROM passages p"
             " JOIN reviews r ON r.id = p.review_id WHERE p.id = ?",
             (json.dumps(list(spoiler_themes)), passage_id),
         )
