@@ -1035,11 +1035,13 @@ def test_the_critics_state_at_the_end_is_not_the_ending(text: str) -> None:
 PERFORMANCES_R8 = [
     "There are no weak performances anywhere in this cast, down to the smallest speaking part.",
     "The lighthouse keeper, voiced by Ian Hart with a dry rasp, is the best thing in it.",
+    "Moving on from her role as the nun, Marta Kowalski gives a performance of real bite and wit here.",
 ]
 PERFORMANCES_R8_TRAPS = [
     "Don't expect award-season performances; this is a heist picture and it knows it.",
     "There are no performances here to speak of, only a plot that keeps moving.",
     "The lighthouse keeper (voiced by Ian Hart) keeps a log of every ship that passes.",
+    "With Marta Kowalski said to be stepping away from the cape, Dana Pryce is clearly being lined up next.",
 ]
 NOSTALGIA_R8_TRAPS = [
     "The studio wants the profits of nostalgia without doing any of the work.",
