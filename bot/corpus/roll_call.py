@@ -9,6 +9,8 @@ cinematography, performances, and story reveal new details with every look") is 
 Nor is a list whose items each get a verdict of their own ("March is excellent, the rest of cast is strong, the
 camerawork is interesting, and the story compelling": blind set v13, theme round 7): the critic weighed each craft
 apart, where "The special effects are great, the plot is great, and the ending is great" says one word three times.
+A roll call of stock participles is one too: "It's well constructed, well directed, and has excellent acting" (blind
+set v13, theme round 8), "Well shot, well acted and well written".
 """
 
 from __future__ import annotations
@@ -31,6 +33,16 @@ _VERDICT = re.compile(
     r"terrible|awful|decent|ok|okay)\b|^\s*Everything from\b",
     re.IGNORECASE,
 )
+# "well constructed, well directed, and has excellent acting": three stock participles, or two and a craft with an
+# adjective, in one list (the verdict is in every item)
+_STOCK = (
+    r"(?:well|nicely|beautifully|expertly|competently|superbly|wonderfully|brilliantly|poorly|badly)[- ]"
+    r"(?:[a-z]{2,15}(?:ed|en|ot|wn|ht)|lit|cut|cast|set|made|done|told|sung)\b"
+)
+_PARTICIPLES = re.compile(
+    rf"\b{_STOCK},\s+{_STOCK},?\s+(?:and\s+)?(?:{_STOCK}|(?:has|with|boasts)\s+(?:[\w-]+\s+){{0,2}}?{_CRAFT})\b",
+    re.IGNORECASE,
+)
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 # each verdict a list item is given: "is excellent", "are all on point" -> its last word
 _PREDICATE = re.compile(
@@ -46,7 +58,8 @@ def _one_verdict(sentence: str) -> bool:
 
 def without_roll_calls(text: str) -> str:
     """The text without its roll-call sentences (unchanged when it has none)."""
-    if "," not in text or not _LIST.search(text):
+    if "," not in text or not (_LIST.search(text) or _PARTICIPLES.search(text)):
         return text
-    kept = [s for s in _SENTENCE.findall(text) if not (_LIST.search(s) and _VERDICT.search(s) and _one_verdict(s))]
+    kept = [s for s in _SENTENCE.findall(text)
+            if not ((_LIST.search(s) and _VERDICT.search(s) and _one_verdict(s)) or _PARTICIPLES.search(s))]
     return " ".join(s.strip() for s in kept)

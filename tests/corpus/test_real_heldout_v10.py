@@ -50,6 +50,10 @@ MAX_TRAPS = 10
 # cut of "the actress" alone: performances .66/.66 -> .69/.75.
 FLOOR_THEMES = {"ending": (1.00, 0.36), "nostalgia": (0.77, 0.70), "performances": (0.69, 0.75),
                 "music": (0.50, 0.66), "look": (0.73, 0.56)}
+# Theme round 8 (branch theme8): performances said to be absent ("no lines or performances that caused one to sit
+# up") push the tag away: performances .69/.75 -> .75/.75, traps 10 -> 9.
+FLOOR_THEMES["performances"] = (0.75, 0.75)
+MAX_TRAPS = 9
 
 
 SET = BlindSet("v10", LABELS, TEXTS, (16, 177, 59), FLOOR_RECALL, CEILING_HIDDEN, FLOOR_THEMES, MAX_TRAPS)

@@ -42,6 +42,10 @@ MAX_TRAPS = 6
 # the ending told in plain words (data/themes.toml, round 6).
 FLOOR_THEMES = {"ending": (0.87, 0.37), "performances": (0.86, 0.76), "look": (0.71, 0.55)}
 MAX_TRAPS = 4
+# Theme round 8 (branch theme8): an actor's tenure in a franchise part is casting news ("Johansson is probably moving
+# on from her role"): performances .87/.76 -> .93/.76, traps 4 -> 3.
+FLOOR_THEMES["performances"] = (0.92, 0.76)
+MAX_TRAPS = 3
 
 
 SET = BlindSet("v11", LABELS, TEXTS, (16, 238, 53), FLOOR_RECALL, CEILING_HIDDEN, FLOOR_THEMES, MAX_TRAPS)

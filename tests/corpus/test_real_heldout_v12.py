@@ -43,6 +43,10 @@ MAX_TRAPS = 7
 # (round 5's "a logical conclusion" had tagged it): ending P .81 -> .85.
 FLOOR_THEMES = {"ending": (0.85, 0.48), "nostalgia": (0.25, 0.50), "performances": (0.90, 0.81), "music": (0.60, 1.00),
                 "look": (1.00, 0.50)}
+# Theme round 8 (branch theme8): nostalgia as a commodity ("the profits of nostalgia") pushes the tag away:
+# nostalgia .25/.50 -> .33/.50, traps 7 -> 6.
+FLOOR_THEMES["nostalgia"] = (0.33, 0.50)
+MAX_TRAPS = 6
 
 
 SET = BlindSet("v12", LABELS, TEXTS, (16, 184, 55), FLOOR_RECALL, CEILING_HIDDEN, FLOOR_THEMES, MAX_TRAPS)

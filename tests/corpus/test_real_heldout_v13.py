@@ -39,6 +39,10 @@ FLOOR_RECALL = 1.0
 CEILING_HIDDEN = 0.57  # 0.564 measured
 FLOOR_THEMES = {"ending": (0.78, 0.36), "performances": (0.57, 0.80), "music": (0.50, 0.50), "look": (0.50, 0.08)}
 MAX_TRAPS = 4
+# Theme round 8 (branch theme8): a roll call of stock participles ("well constructed, well directed, and has excellent
+# acting") is not scored (roll_call.py): performances .57/.80 -> .61/.80, traps 4 -> 3.
+FLOOR_THEMES["performances"] = (0.61, 0.80)
+MAX_TRAPS = 3
 
 
 SET = BlindSet("v13", LABELS, TEXTS, (16, 168, 48), FLOOR_RECALL, CEILING_HIDDEN, FLOOR_THEMES, MAX_TRAPS)

@@ -42,6 +42,10 @@ MAX_TRAPS = 7
 FLOOR_THEMES = {"ending": (0.91, 0.44), "nostalgia": (0.66, 0.36), "performances": (0.76, 0.83),
                 "music": (0.62, 1.00), "look": (0.60, 0.85)}
 MAX_TRAPS = 6
+# Theme round 8 (branch theme8): a bracketed voice credit "(voiced by Kevin Spacey)" is no comment on the acting:
+# performances .77/.83 -> .83/.83, traps 6 -> 5.
+FLOOR_THEMES["performances"] = (0.83, 0.83)
+MAX_TRAPS = 5
 
 
 SET = BlindSet("v8", LABELS, TEXTS, (16, 99, 48), FLOOR_RECALL, CEILING_HIDDEN, FLOOR_THEMES, MAX_TRAPS)

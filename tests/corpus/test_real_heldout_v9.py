@@ -39,6 +39,10 @@ MAX_TRAPS = 14
 FLOOR_THEMES = {"ending": (0.64, 0.52), "nostalgia": (0.80, 0.88), "performances": (0.90, 0.75),
                 "music": (0.75, 0.85), "look": (0.58, 0.77)}
 MAX_TRAPS = 12
+# Theme round 8 (branch theme8): nostalgia as a style label ("shabby nostalgia chic") pushes the tag away:
+# nostalgia .80/.89 -> .89/.89, traps 12 -> 11.
+FLOOR_THEMES["nostalgia"] = (0.88, 0.88)
+MAX_TRAPS = 11
 # Theme round 6 (branch theme6): ending floor raised (0.62, 0.47) -> (0.64, 0.52): the ending told in plain words.
 
 

@@ -19,6 +19,9 @@ ROLL_CALLS = [
     "Everything from the lighting, to the costumes, to the songs feels carefully chosen.",
     # round 7: one verdict said again for each craft is still one verdict
     "The editing is solid, the songs are solid, and the cast is solid.",
+    # round 8: stock participles, each its own verdict of nothing in particular
+    "Well shot, well acted and well written, the debut earns its festival prizes.",
+    "The picture is nicely lit, expertly cut, and has superb acting throughout.",
 ]
 
 KEPT = [
@@ -27,6 +30,8 @@ KEPT = [
     "Visually it is stunning, with the cinematography turning the salt flats into a white page.",
     # round 7 (the kind blind set v13 showed): each craft weighed apart, a verdict of its own
     "The acting is superb, the photography is cold, and the score is intrusive.",
+    # round 8: one stock participle is no list
+    "It is well acted, and Delphine Roux is a marvel as the widowed baker.",
 ]
 
 

@@ -46,3 +46,17 @@ def test_hostile_text_is_read_in_linear_time() -> None:
     for text in ("a" * 200_000, "Ab " * 50_000, "- " * 50_000, "’" * 100_000):
         features(text, Context())
     assert time.process_time() - start < 1.0
+
+
+def test_structure_reads_reasons_position_narration_and_tense() -> None:
+    texts = [
+        "The film opens in a quiet village. It is a gentle, funny drama.",
+        "Later Anna walked away from the farm and finally married Tom. Tom had waited for years.",
+        "The ending is the best thing in it.",
+    ]
+    got = leaveout.structure(texts, [0, 1, 2], [set(), set(), {"ending"}], [None, "narration", "ending_theme"],
+                             frozenset({"Anna", "Tom"}), "Harvest")
+    assert {"SR:none", "POS:first", "POS:opens", "NARR:0", "TENSE:present"} <= got[0]
+    assert {"SR:narration", "PSR:narration", "NARR:2", "PNARR:2", "OUTCOME", "P:OUTCOME", "TENSE:past"} <= got[1]
+    assert {"SR:ending_theme", "PR:ending", "POS:last", "POS:t2"} <= got[2]
+    assert "QR:ending" not in got[1] and "PR:ending" not in got[1]

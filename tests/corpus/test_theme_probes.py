@@ -1027,3 +1027,38 @@ def test_the_critics_guess_at_the_end_is_the_ending(text: str) -> None:
 @pytest.mark.parametrize("text", ENDING_R7_TRAPS)
 def test_the_critics_state_at_the_end_is_not_the_ending(text: str) -> None:
     assert "ending" not in tagged(text)
+
+
+# --- round 8 (issue 28 item 1, branch theme8; sentences written here): performances the critic says are not there,
+# and a voice credit in brackets, are no comment on the acting; praise that there is no weak performance is. Nostalgia
+# as a commodity or a style label is not the film's longing.
+PERFORMANCES_R8 = [
+    "There are no weak performances anywhere in this cast, down to the smallest speaking part.",
+    "The lighthouse keeper, voiced by Ian Hart with a dry rasp, is the best thing in it.",
+    "Moving on from her role as the nun, Marta Kowalski gives a performance of real bite and wit here.",
+]
+PERFORMANCES_R8_TRAPS = [
+    "Don't expect award-season performances; this is a heist picture and it knows it.",
+    "There are no performances here to speak of, only a plot that keeps moving.",
+    "The lighthouse keeper (voiced by Ian Hart) keeps a log of every ship that passes.",
+    "With Marta Kowalski said to be stepping away from the cape, Dana Pryce is clearly being lined up next.",
+]
+NOSTALGIA_R8_TRAPS = [
+    "The studio wants the profits of nostalgia without doing any of the work.",
+    "The flat is done up in a kind of thrift-shop nostalgia chic that the couple can barely afford.",
+]
+
+
+@pytest.mark.parametrize("text", PERFORMANCES_R8)
+def test_no_weak_performance_and_a_voice_told_are_performances(text: str) -> None:
+    assert "performances" in tagged(text)
+
+
+@pytest.mark.parametrize("text", PERFORMANCES_R8_TRAPS)
+def test_performances_said_absent_or_credited_are_not_performances(text: str) -> None:
+    assert "performances" not in tagged(text)
+
+
+@pytest.mark.parametrize("text", NOSTALGIA_R8_TRAPS)
+def test_nostalgia_sold_or_worn_is_not_nostalgia(text: str) -> None:
+    assert "nostalgia" not in tagged(text)
