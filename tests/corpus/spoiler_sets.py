@@ -38,6 +38,8 @@ from tests.corpus.test_real_heldout_v12 import LABELS as V12_LABELS
 from tests.corpus.test_real_heldout_v12 import TEXTS as V12_TEXTS
 from tests.corpus.test_real_heldout_v13 import LABELS as V13_LABELS
 from tests.corpus.test_real_heldout_v13 import TEXTS as V13_TEXTS
+from tests.corpus.test_real_heldout_v14 import LABELS as V14_LABELS
+from tests.corpus.test_real_heldout_v14 import TEXTS as V14_TEXTS
 
 SETS: dict[str, tuple[Path, Path]] = {
     "v1": V4_SETS["v1"], "v2": V4_SETS["v2"], "v3": V4_SETS["v3"],
@@ -48,6 +50,7 @@ SETS: dict[str, tuple[Path, Path]] = {
     "v11": (V11_LABELS, V11_TEXTS),
     "v12": (V12_LABELS, V12_TEXTS),
     "v13": (V13_LABELS, V13_TEXTS),
+    "v14": (V14_LABELS, V14_TEXTS),
 }
 assert DATA.exists()
 
