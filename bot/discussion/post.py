@@ -200,6 +200,22 @@ async def question_edits(bot: FilmBot, guild_id: int, theme: str, scope: FilmSco
     )
 
 
+async def _thread_made_anyway(bot: FilmBot, message: discord.Message,
+                              error: discord.HTTPException) -> discord.Thread | None:
+    """The message's thread when Discord made it and then answered 5xx (a thread opened on a message has
+    the message's id); deleting the message then would leave the thread orphaned and a retry make another."""
+    if error.status < 500:
+        return None
+    found = message.guild.get_thread(message.id) if message.guild is not None else None
+    if found is not None:
+        return found
+    try:
+        fetched = await bot.fetch_channel(message.id)
+    except discord.HTTPException:
+        return None
+    return fetched if isinstance(fetched, discord.Thread) else None
+
+
 async def _discard(*items: discord.Message | discord.Thread | None) -> bool:
     """Best-effort cleanup of what was already posted; True if nothing of it is left visible."""
     removed = True
@@ -288,10 +304,12 @@ async def post_prompt(
                     name=rendered.thread_name, auto_archive_duration=AUTO_ARCHIVE_MINUTES
                 )
             except discord.HTTPException as error:
-                if await _discard(message):
-                    raise  # nothing is left: the whole prompt failed
-                # The prompt stays visible: it counts as posted (never post it twice), without thread.
-                thread_error = f"HTTP {error.status}: {clip(error.text or type(error).__name__, 120)}"
+                thread = await _thread_made_anyway(bot, message, error)
+                if thread is None:
+                    if await _discard(message):
+                        raise  # nothing is left: the whole prompt failed
+                    # The prompt stays visible: it counts as posted (never post it twice), without thread.
+                    thread_error = f"HTTP {error.status}: {clip(error.text or type(error).__name__, 120)}"
             except BaseException:
                 await _discard(message)
                 raise

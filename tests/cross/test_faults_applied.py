@@ -1,0 +1,109 @@
+"""A 5xx after Discord applied the call (`discord_fault(..., applied=True)`): every timed post and the
+screening's event are made once, never twice, whatever the retry that follows."""
+
+from __future__ import annotations
+
+from tests.cross.test_faults_filmnight import events, open_pick, reminders, results, schedule, text
+from tests.cross.test_faults_polls import make_poll, results_posted
+from tests.faults import discord_fault
+from tests.helpers import advance_to, prompts, slot_rows
+from tests.helpers import rows as db
+
+HOUR = 3600
+
+
+def posts(world) -> str:
+    return f"/channels/{world.channel.id}/messages"
+
+
+async def test_a_scheduled_prompt_posted_before_a_5xx_is_not_posted_again(world, settings):
+    """The post is made, then 503: the retry finds the slot's marker and settles it, one prompt."""
+    await world.mod.slash(world.channel, "schedule set", channel=world.channel, time="08:00", timezone="UTC")
+    discord_fault(world.env, "POST", posts(world), 503, applied=True)
+    await advance_to(world, 2026, 1, 1, 9)
+    assert len(prompts(world)) == 1, "the scheduled prompt was posted twice"
+    assert slot_rows(settings) == [("2026-01-01T08:00:00+00:00", "posted")]
+
+
+async def test_a_scheduled_prompt_still_failing_after_being_made_is_posted_once(world, settings):
+    """Made then 503, and the retry's channel read failing too: still one prompt, the slot settled posted."""
+    await world.mod.slash(world.channel, "schedule set", channel=world.channel, time="08:00", timezone="UTC")
+    discord_fault(world.env, "POST", posts(world), 503, applied=True)
+    await advance_to(world, 2026, 1, 1, 8, 0, 10)
+    discord_fault(world.env, "GET", posts(world), 503, times=1)
+    await advance_to(world, 2026, 1, 1, 9)
+    assert len(prompts(world)) == 1
+    assert slot_rows(settings) == [("2026-01-01T08:00:00+00:00", "posted")]
+
+
+async def test_a_prompt_thread_made_before_a_5xx_is_kept(world, settings):
+    """The thread is opened, then 503: the prompt keeps it (no orphan thread, no second prompt on retry)."""
+    await world.mod.slash(world.channel, "schedule set", channel=world.channel, time="08:00", timezone="UTC")
+    discord_fault(world.env, "POST", f"{posts(world)}/*/threads", 503, applied=True)
+    await advance_to(world, 2026, 1, 1, 9)
+    [prompt] = prompts(world)
+    assert [t.id for t in world.channel.threads] == [prompt.id]
+    assert slot_rows(settings) == [("2026-01-01T08:00:00+00:00", "posted")]
+    assert db(settings, "SELECT thread_id FROM posted_prompts GROUP BY message_id") == [(prompt.id,)]
+
+
+async def test_poll_results_posted_before_a_5xx_are_posted_once(world, settings):
+    """Results made, then 503: the retry finds them by their footer (held before: checks the fault model)."""
+    poll_id = await make_poll(world)
+    discord_fault(world.env, "POST", posts(world), 503, applied=True)
+    await world.env.advance_time(3 * HOUR)
+    assert await results_posted(world, settings, poll_id) == 1
+
+
+async def test_pick_results_posted_before_a_5xx_are_posted_once(world, settings):
+    """A pick's results made, then 503: announced once."""
+    await open_pick(world)
+    discord_fault(world.env, "POST", posts(world), 503, applied=True)
+    await world.env.advance_time(3 * HOUR)
+    assert len(results(world)) == 1
+
+
+async def test_a_reminder_posted_before_a_5xx_is_not_sent_again(world, settings):
+    """The 1 h reminder is made, then 503: the retry finds it and settles it 'sent', one reminder."""
+    await schedule(world)
+    await advance_to(world, 2026, 1, 5, 18, 59)
+    assert len(reminders(world)) == 1
+    discord_fault(world.env, "POST", posts(world), 503, applied=True)
+    await world.env.advance_time(HOUR)
+    assert len(reminders(world)) == 2, reminders(world)
+    [(status, message_id)] = db(settings, "SELECT status, message_id FROM screening_reminders WHERE kind = '1h'")
+    assert status == "sent" and message_id == max(m.id for m in world.channel.history() if "⏰" in (m.content or ""))
+
+
+async def test_the_after_screening_prompt_posted_before_a_5xx_is_not_posted_again(world, settings):
+    """The end step's prompt is made, then 503: the retry finds it by its screening marker, one prompt."""
+    await schedule(world)
+    await advance_to(world, 2026, 1, 5, 22, 59)
+    discord_fault(world.env, "POST", posts(world), 503, applied=True)
+    await world.env.advance_time(HOUR)
+    after = [m for m in world.channel.history() if m.author.bot and m.embeds]
+    assert len(after) == 1, [m.embeds[0].footer.text for m in after]
+    assert db(settings, "SELECT status, message_id FROM screening_reminders WHERE kind = 'end'") == [
+        ("sent", after[0].id)]
+    assert db(settings, "SELECT status FROM screenings") == [("ended",)]
+
+
+async def test_the_after_screening_thread_made_before_a_5xx_is_the_only_one(world, settings):
+    """The end step's thread is opened, then 503: one spoiler thread, the step settled."""
+    await schedule(world)
+    await advance_to(world, 2026, 1, 5, 22, 59)
+    discord_fault(world.env, "POST", f"{posts(world)}/*/threads", 503, applied=True)
+    await world.env.advance_time(HOUR)
+    assert len([t for t in world.channel.threads if "Spoilers" in t.name]) == 1
+    assert db(settings, "SELECT status FROM screening_reminders WHERE kind = 'end'") == [("sent",)]
+
+
+async def test_an_event_made_before_a_5xx_becomes_the_screening(world, settings):
+    """The server event is made, then 503: the screening is scheduled on it, no orphan event, no second one."""
+    await world.mod.slash(world.channel, "watchlist add", film="La La Land", year=2016)
+    discord_fault(world.env, "POST", f"/guilds/{world.guild.id}/scheduled-events", 503, applied=True)
+    result = await world.mod.slash(world.channel, "filmnight schedule", film="La La Land", when="2026-01-05 20:00",
+                                   where="Club room")
+    assert "is scheduled" in text(result), text(result)
+    [event] = events(world)
+    assert db(settings, "SELECT event_id, status FROM screenings") == [(event.id, "scheduled")]
