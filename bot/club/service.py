@@ -23,6 +23,7 @@ from bot.club.store import CLAIM_LEASE, ClubStore, Pick, Round
 from bot.club.views import game_view
 from bot.core.checks import require_channel_id, require_guild
 from bot.core.claims import abandoned
+from bot.core.closing import CLOSE_BACKOFF
 from bot.core.errors import send_ephemeral
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
     from bot.core.services import ThemePoll
 
 log = logging.getLogger(__name__)
+
+GAME_BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))  # a round's post or reveal
 
 SPLIT_SAMPLE = 300  # critic passages a theme poll's critics-vs-club split scores at most (a uniform sample)
 
@@ -222,11 +225,60 @@ class ClubService:
                     await self.post_round(game_round, now)
             except Exception:
                 log.exception("game round %s failed", game_round.id)
+        for game_round in await self.store.due_reveals(iso(now), self.bot.own_shards):
+            try:
+                if await self.store.take_reveal(game_round.id, iso(now)):
+                    await self.post_reveal(game_round, now, retry=True)
+            except Exception:
+                log.exception("the reveal of game round %s failed", game_round.id)
 
     async def reveal(self, game_round: Round, now: datetime) -> None:
         if not await self.store.claim_reveal(game_round.id, iso(now)):
             return
         channel: Any = self.bot.get_channel(game_round.channel_id)
+        if channel is None:
+            return
+        try:
+            if game_round.message_id:
+                await channel.get_partial_message(game_round.message_id).edit(
+                    view=game_view(game_round.id, disabled=True), allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException:
+            log.warning("could not disable the buttons of round %s", game_round.id)
+        await self.post_reveal(game_round, now)
+        self.bot.scheduler.wake()
+
+    async def post_reveal(self, game_round: Round, now: datetime, *, retry: bool = False) -> None:
+        """The reveal message; a 5xx is tried again with the back-off (a retry first looks for the message
+        the failed attempt may have made all the same)."""
+        channel: Any = self.bot.get_channel(game_round.channel_id)
+        if channel is None:
+            return
+        opening = f"🎭 Round {game_round.number}/{game_round.rounds}: it was "
+        try:
+            if retry and await self._recent_post(channel, lambda m: (m.content or "").startswith(opening),
+                                                 from_iso(game_round.revealed_at or iso(now))) is not None:
+                return
+            await channel.send(clip(await self._reveal_text(game_round), 2000), allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as error:
+            attempts = await self.store.round_attempts(game_round.id)
+            if error.status >= 500 and attempts < len(GAME_BACKOFF):
+                log.warning("could not post the reveal of round %s (HTTP %s); retrying", game_round.id, error.status)
+                await self.store.retry_reveal(game_round.id, iso(now + GAME_BACKOFF[attempts]))
+                self.bot.scheduler.wake()
+            else:
+                log.warning("could not post the reveal of round %s (HTTP %s)", game_round.id, error.status)
+
+    async def _recent_post(self, channel: Any, matches: Any, since: datetime) -> discord.Message | None:
+        """The bot's newest message in `channel` since `since` that `matches` (what a failed attempt made)."""
+        me = self.bot.user.id if self.bot.user else 0
+        async for message in channel.history(limit=50):
+            if message.created_at < since - timedelta(seconds=1):
+                break
+            if message.author.id == me and matches(message):
+                return message
+        return None
+
+    async def _reveal_text(self, game_round: Round) -> str:
         guild = self.bot.get_guild(game_round.guild_id)
         answered, right = await self.store.answer_counts(game_round.id)
         if game_round.kind == "critic":
@@ -248,19 +300,7 @@ class ClubService:
             text += "\n\n**Leaderboard**\n" + rules.leaderboard_lines(
                 [(await self.name_of(guild, user), points, played) for user, points, played in board]
             )
-        if channel is None:
-            return
-        try:
-            if game_round.message_id:
-                await channel.get_partial_message(game_round.message_id).edit(
-                    view=game_view(game_round.id, disabled=True), allowed_mentions=NO_MENTIONS)
-        except discord.HTTPException:
-            log.warning("could not disable the buttons of round %s", game_round.id)
-        try:
-            await channel.send(clip(text, 2000), allowed_mentions=NO_MENTIONS)
-        except discord.HTTPException:
-            log.warning("could not post the reveal of round %s", game_round.id)
-        self.bot.scheduler.wake()
+        return text
 
     async def post_round(self, game_round: Round, now: datetime) -> None:
         if not await self.store.claim_post(game_round.id, iso(now), self.bot.instance):
@@ -270,18 +310,42 @@ class ClubService:
         if channel is None:
             await self.store.fail_round(game_round.id, iso(now))
             return
+        embed = round_embed(game_round.number, game_round.rounds, game_round.quote, int(deadline.timestamp()),
+                            game_round.kind)
+        attempts = await self.store.round_attempts(game_round.id)
         try:
-            message = await channel.send(
-                embed=round_embed(game_round.number, game_round.rounds, game_round.quote, int(deadline.timestamp()),
-                                  game_round.kind),
-                view=game_view(game_round.id), allowed_mentions=NO_MENTIONS,
-            )
-        except discord.HTTPException:
+            message = await self._made_round(channel, game_round, embed, now) if attempts else None
+            if message is None:
+                message = await channel.send(embed=embed, view=game_view(game_round.id), allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as error:
+            if error.status >= 500 and attempts < len(GAME_BACKOFF):  # Discord is down for now: not the end
+                log.warning("could not post game round %s (HTTP %s); retrying", game_round.id, error.status)
+                await self.store.requeue_round(game_round.id, iso(now + GAME_BACKOFF[attempts]))
+                self.bot.scheduler.wake()
+                return
             log.warning("could not post game round %s; the game ends", game_round.id)
             await self.store.fail_round(game_round.id, iso(now))
             return
         await self.store.open_round(game_round.id, message.id, iso(deadline))
         self.bot.scheduler.wake()
+
+    async def _made_round(self, channel: Any, game_round: Round, embed: discord.Embed,
+                          now: datetime) -> discord.Message | None:
+        """A retried round's message if the failed attempt made it all the same (its answer buttons carry the
+        round's id), its deadline brought up to this attempt's."""
+        prefix = f"filmbot:game:answer:{game_round.id}:"
+
+        def is_round(message: discord.Message) -> bool:
+            return any(str(getattr(item, "custom_id", "") or "").startswith(prefix)
+                       for row in message.components for item in getattr(row, "children", ()))
+
+        found = await self._recent_post(channel, is_round, now - sum(GAME_BACKOFF, timedelta()))
+        if found is not None:
+            try:
+                await found.edit(embed=embed, allowed_mentions=NO_MENTIONS)
+            except discord.HTTPException:
+                log.warning("could not update the deadline shown by round %s", game_round.id)
+        return found
 
     async def leaderboard(self, interaction: discord.Interaction) -> discord.Embed:
         guild = require_guild(interaction)
@@ -315,6 +379,13 @@ class ClubService:
             try:
                 status = "posted" if await self.post_digest(digest.thread_id, digest.guild_id,
                                                             digest.passage_id) else "failed"
+            except discord.DiscordServerError as error:  # Discord is down for now: tried again with the back-off
+                attempts = await self.store.digest_attempts(digest.thread_id)
+                if attempts < len(CLOSE_BACKOFF):
+                    log.warning("the digest of thread %s failed (HTTP %s); retrying", digest.thread_id, error.status)
+                    await self.store.retry_digest(digest.thread_id, iso(self.bot.now() + CLOSE_BACKOFF[attempts]))
+                    continue
+                log.warning("the digest of thread %s failed %d times; given up", digest.thread_id, attempts + 1)
             except Exception:
                 log.exception("the digest of thread %s failed", digest.thread_id)
             await self.store.finish_digest(digest.thread_id, status, iso(self.bot.now()))
@@ -392,7 +463,13 @@ class ClubService:
                 return True  # nobody replied: no "0 replies from 0 participants" post
             hours = await self.store.digest_hours(guild_id) or rules.DEFAULT_DIGEST_HOURS
             text = rules.digest_text(stats, await self.digest_line(guild_id, passage_id), hours)
+            if await self.store.digest_attempts(thread_id) and await self._recent_post(
+                    thread, lambda m: (m.content or "").startswith(DIGEST_OPENING),
+                    self.bot.now() - sum(CLOSE_BACKOFF, timedelta())) is not None:
+                return True  # a failed attempt posted it all the same (a 5xx after Discord made the message)
             await thread.send(text, allowed_mentions=NO_MENTIONS, suppress_embeds=True)
+        except discord.DiscordServerError:
+            raise  # tried again by run_due_digests
         except discord.HTTPException:
             log.warning("could not post the digest of thread %s", thread_id, exc_info=True)
             return False

@@ -318,10 +318,44 @@ class ClubStore:
 
     async def next_game_moment(self, shards: Shards | None = None) -> str | None:
         mine, params = owned(shards)
-        return await self.db.fetchval(
+        due = await self.db.fetchval(
             "SELECT min(deadline) FROM club_game_rounds WHERE status IN ('open', 'waiting') AND deadline IS NOT NULL"
             f" AND {mine}", params,
         )
+        reveal = await self.db.fetchval(
+            f"SELECT min(reveal_due) FROM club_game_rounds WHERE reveal_due IS NOT NULL AND {mine}", params)
+        return min((m for m in (due, reveal) if m), default=None)
+
+    async def round_attempts(self, round_id: int) -> int:
+        return int(await self.db.fetchval("SELECT attempts FROM club_game_rounds WHERE id = ?", (round_id,), 0))
+
+    async def requeue_round(self, round_id: int, at: str) -> None:
+        """A round whose post failed for now: waiting again, due at `at` (its claim cleared), one attempt more."""
+        await self.db.execute(
+            "UPDATE club_game_rounds SET deadline = ?, claimed_at = NULL, claimed_by = NULL, attempts = attempts + 1"
+            " WHERE id = ? AND status = 'waiting'", (at, round_id),
+        )
+
+    async def retry_reveal(self, round_id: int, at: str | None) -> None:
+        """A revealed round whose reveal message failed: posted again at `at` (None: given up), one attempt more."""
+        await self.db.execute(
+            "UPDATE club_game_rounds SET reveal_due = ?, attempts = attempts + 1 WHERE id = ?", (at, round_id))
+
+    async def due_reveals(self, now: str, shards: Shards | None = None) -> list[Round]:
+        mine, params = owned(shards)
+        rows = await self.db.fetchall(
+            f"SELECT {_ROUND_COLUMNS} FROM club_game_rounds WHERE reveal_due IS NOT NULL AND reveal_due <= ?"
+            f" AND {mine} ORDER BY reveal_due, id", (now, *params),
+        )
+        return [Round(*row) for row in rows]
+
+    async def take_reveal(self, round_id: int, now: str) -> bool:
+        """Take a reveal to post again (of two processes one gets it)."""
+        cur = await self.db.execute(
+            "UPDATE club_game_rounds SET reveal_due = NULL WHERE id = ? AND reveal_due IS NOT NULL"
+            " AND reveal_due <= ?", (round_id, now),
+        )
+        return cur.rowcount == 1
 
     async def due_rounds(self, now: str, shards: Shards | None = None) -> list[Round]:
         """Open rounds past their deadline (to reveal) and waiting rounds whose turn came (to post)."""
@@ -528,6 +562,17 @@ class ClubStore:
             "UPDATE club_digests SET replies = ?, participants = ? WHERE thread_id = ?",
             (replies, participants, thread_id),
         )
+
+    async def retry_digest(self, thread_id: int, at: str) -> int:
+        """A digest whose post failed for now: due again at `at`; returns its failed attempts so far."""
+        await self.db.execute(
+            "UPDATE club_digests SET status = 'due', due_at = ?, claimed_at = NULL, claimed_by = NULL,"
+            " attempts = attempts + 1 WHERE thread_id = ? AND status = 'posting'", (at, thread_id),
+        )
+        return await self.digest_attempts(thread_id)
+
+    async def digest_attempts(self, thread_id: int) -> int:
+        return int(await self.db.fetchval("SELECT attempts FROM club_digests WHERE thread_id = ?", (thread_id,), 0))
 
     async def finish_digest(self, thread_id: int, status: str, at: str) -> None:
         await self.db.execute(
