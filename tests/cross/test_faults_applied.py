@@ -3,6 +3,8 @@ screening's event are made once, never twice, whatever the retry that follows.""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.cross.test_faults_filmnight import events, open_pick, reminders, results, schedule, text
 from tests.cross.test_faults_polls import make_poll, results_posted
 from tests.faults import discord_fault
@@ -107,3 +109,43 @@ async def test_an_event_made_before_a_5xx_becomes_the_screening(world, settings)
     assert "is scheduled" in text(result), text(result)
     [event] = events(world)
     assert db(settings, "SELECT event_id, status FROM screenings") == [(event.id, "scheduled")]
+
+
+# ---------------------------------------------------------------- a reply lost after the write: the retry
+
+
+def polls_shown(world) -> list:
+    return [m for m in world.channel.history() if m.author.id == world.bot.user.id and (m.poll or m.components)]
+
+
+@pytest.mark.parametrize("native", [True, False])
+async def test_a_poll_posted_before_a_5xx_is_kept_and_closed(world, settings, native):
+    """/poll create's message is made, then 503: the poll is recorded on that message and closed once."""
+    discord_fault(world.env, "POST", "/interactions/*/callback", 503, applied=True)
+    options = {} if native else {"anonymous": True}
+    await world.alice.slash(world.channel, "poll create", question="Best ending?", options="Yes|No", hours=1,
+                            **options)
+    [shown] = polls_shown(world)
+    assert db(settings, "SELECT message_id FROM polls") == [(shown.id,)]
+    await world.env.advance_time(HOUR + 60)
+    assert db(settings, "SELECT close_state FROM polls") == [("announced",)]
+    assert len(polls_shown(world)) == 1
+
+
+async def test_a_theme_poll_posted_before_a_5xx_is_kept(world, settings):
+    """/poll theme's poll (a follow-up) is made, then 503: recorded on that message, not left orphaned."""
+    discord_fault(world.env, "POST", "/webhooks/*", 503, applied=True)
+    await world.alice.slash(world.channel, "poll theme", theme="ending")
+    [shown] = polls_shown(world)
+    assert db(settings, "SELECT message_id FROM polls") == [(shown.id,)]
+
+
+async def test_a_schedule_set_whose_reply_was_lost_is_not_doubled_by_the_retry(world, settings):
+    """The schedule is stored, the reply fails; the moderator runs it again: one schedule, one prompt a slot."""
+    discord_fault(world.env, "POST", "/interactions/*/callback", 503)
+    await world.mod.slash(world.channel, "schedule set", channel=world.channel, time="08:00", timezone="UTC")
+    again = await world.mod.slash(world.channel, "schedule set", channel=world.channel, time="08:00", timezone="UTC")
+    assert again.ephemeral and "already existed" in text(again), text(again)
+    assert len(db(settings, "SELECT id FROM schedules")) == 1
+    await advance_to(world, 2026, 1, 1, 9)
+    assert len(prompts(world)) == 1
