@@ -227,16 +227,17 @@ class ClubService:
                 log.exception("game round %s failed", game_round.id)
         for game_round in await self.store.due_reveals(iso(now), self.bot.own_shards):
             try:
-                if await self.store.take_reveal(game_round.id, iso(now)):
+                if await self.store.take_reveal(game_round.id, iso(now), iso(now + CLAIM_LEASE)):
                     await self.post_reveal(game_round, now, retry=True)
             except Exception:
                 log.exception("the reveal of game round %s failed", game_round.id)
 
     async def reveal(self, game_round: Round, now: datetime) -> None:
-        if not await self.store.claim_reveal(game_round.id, iso(now)):
+        if not await self.store.claim_reveal(game_round.id, iso(now), iso(now + CLAIM_LEASE)):
             return
         channel: Any = self.bot.get_channel(game_round.channel_id)
         if channel is None:
+            await self.store.reveal_posted(game_round.id)  # nowhere to reveal: nothing to retry
             return
         try:
             if game_round.message_id:
@@ -251,22 +252,22 @@ class ClubService:
         """The reveal message; a 5xx is tried again with the back-off (a retry first looks for the message
         the failed attempt may have made all the same)."""
         channel: Any = self.bot.get_channel(game_round.channel_id)
-        if channel is None:
-            return
         opening = f"🎭 Round {game_round.number}/{game_round.rounds}: it was "
         try:
-            if retry and await self._recent_post(channel, lambda m: (m.content or "").startswith(opening),
-                                                 from_iso(game_round.revealed_at or iso(now))) is not None:
-                return
-            await channel.send(clip(await self._reveal_text(game_round), 2000), allowed_mentions=NO_MENTIONS)
+            if channel is None:
+                log.warning("the channel of round %s is gone: no reveal", game_round.id)
+            elif not retry or await self._recent_post(channel, lambda m: (m.content or "").startswith(opening),
+                                                      from_iso(game_round.revealed_at or iso(now))) is None:
+                await channel.send(clip(await self._reveal_text(game_round), 2000), allowed_mentions=NO_MENTIONS)
         except discord.HTTPException as error:
             attempts = await self.store.round_attempts(game_round.id)
             if error.status >= 500 and attempts < len(GAME_BACKOFF):
                 log.warning("could not post the reveal of round %s (HTTP %s); retrying", game_round.id, error.status)
                 await self.store.retry_reveal(game_round.id, iso(now + GAME_BACKOFF[attempts]))
                 self.bot.scheduler.wake()
-            else:
-                log.warning("could not post the reveal of round %s (HTTP %s)", game_round.id, error.status)
+                return
+            log.warning("could not post the reveal of round %s (HTTP %s)", game_round.id, error.status)
+        await self.store.reveal_posted(game_round.id)
 
     async def _recent_post(self, channel: Any, matches: Any, since: datetime) -> discord.Message | None:
         """The bot's newest message in `channel` since `since` that `matches` (what a failed attempt made)."""

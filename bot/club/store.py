@@ -349,13 +349,16 @@ class ClubStore:
         )
         return [Round(*row) for row in rows]
 
-    async def take_reveal(self, round_id: int, now: str) -> bool:
-        """Take a reveal to post again (of two processes one gets it)."""
+    async def take_reveal(self, round_id: int, now: str, lease_until: str) -> bool:
+        """Take a reveal to post again (of two processes one gets it; due again at lease_until if it dies)."""
         cur = await self.db.execute(
-            "UPDATE club_game_rounds SET reveal_due = NULL WHERE id = ? AND reveal_due IS NOT NULL"
-            " AND reveal_due <= ?", (round_id, now),
+            "UPDATE club_game_rounds SET reveal_due = ? WHERE id = ? AND reveal_due IS NOT NULL"
+            " AND reveal_due <= ?", (lease_until, round_id, now),
         )
         return cur.rowcount == 1
+
+    async def reveal_posted(self, round_id: int) -> None:
+        await self.db.execute("UPDATE club_game_rounds SET reveal_due = NULL WHERE id = ?", (round_id,))
 
     async def due_rounds(self, now: str, shards: Shards | None = None) -> list[Round]:
         """Open rounds past their deadline (to reveal) and waiting rounds whose turn came (to post)."""
@@ -367,12 +370,13 @@ class ClubStore:
         )
         return [Round(*row) for row in rows]
 
-    async def claim_reveal(self, round_id: int, now: str) -> bool:
-        """Reveal at most once; the game's next round becomes due to post in the same transaction."""
+    async def claim_reveal(self, round_id: int, now: str, lease_until: str | None = None) -> bool:
+        """Reveal at most once; the game's next round becomes due to post in the same transaction. The reveal
+        message is due again at lease_until unless `reveal_posted` says it went out (a crash in between)."""
         async with self.db.transaction() as conn:
             cur = await conn.execute(
-                "UPDATE club_game_rounds SET status = 'revealed', revealed_at = ? WHERE id = ? AND status = 'open'",
-                (now, round_id),
+                "UPDATE club_game_rounds SET status = 'revealed', revealed_at = ?, reveal_due = ?"
+                " WHERE id = ? AND status = 'open'", (now, lease_until, round_id),
             )
             if not cur.rowcount:
                 return False

@@ -4,10 +4,12 @@ Discord made the message."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.club.test_claims import digests, thread_with_replies
 from tests.club.test_commands import start_game
 from tests.faults import discord_fault
-from tests.helpers import DAY
+from tests.helpers import DAY, write
 
 
 def posts(world) -> str:
@@ -91,3 +93,32 @@ async def test_a_digest_made_before_a_5xx_is_not_posted_again(world):
     await world.env.advance_time(3600 + 120)
     assert len(digests(thread)) == 1
     assert world.q("SELECT status FROM club_digests") == [("posted",)]
+
+
+async def test_a_reveal_claimed_before_a_crash_is_posted_after_restart(world):
+    """The round is marked revealed, then the process dies before the reveal: after its lease it is posted once."""
+    await start_game(world, rounds=1)
+    await world.bot.scheduler.stop()
+    await world.env.advance_time(61)
+    now = world.env.now().isoformat()
+    assert await world.bot.store.club.claim_reveal(world.q("SELECT id FROM club_game_rounds")[0][0], now,
+                                                   (world.env.now() + timedelta(minutes=5)).isoformat())
+    await world.env.restart_bot()
+    await world.env.advance_time(60)
+    assert reveals(world, 1, 1) == []  # its lease still runs: the process might be alive
+    await world.env.advance_time(600)
+    assert len(reveals(world, 1, 1)) == 1
+    assert world.q("SELECT status, reveal_due FROM club_game_rounds") == [("revealed", None)]
+
+
+async def test_a_reveal_posted_before_a_crash_is_not_posted_again(world):
+    """Revealed and posted, then the process died before noting it: the channel proves it, one reveal."""
+    await start_game(world, rounds=1)
+    await world.env.advance_time(61)
+    assert len(reveals(world, 1, 1)) == 1
+    await world.bot.scheduler.stop()
+    write(world.bot.settings, "UPDATE club_game_rounds SET reveal_due = ?", world.env.now().isoformat())
+    await world.env.restart_bot()
+    await world.env.advance_time(600)
+    assert len(reveals(world, 1, 1)) == 1
+    assert world.q("SELECT reveal_due FROM club_game_rounds") == [(None,)]
