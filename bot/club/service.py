@@ -24,7 +24,7 @@ from bot.club.views import game_view
 from bot.core.checks import require_channel_id, require_guild
 from bot.core.claims import abandoned
 from bot.core.closing import CLOSE_BACKOFF
-from bot.core.errors import send_ephemeral
+from bot.core.errors import answer_with_message, send_ephemeral
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.slow import in_time, reply
@@ -188,11 +188,10 @@ class ClubService:
         assert first is not None
         deadline = self.bot.now() + timedelta(seconds=rules.round_seconds(self.bot.clock_speed))
         try:
-            await interaction.response.send_message(
-                embed=round_embed(1, first.rounds, first.quote, int(deadline.timestamp()), first.kind),
+            message = await answer_with_message(
+                interaction, embed=round_embed(1, first.rounds, first.quote, int(deadline.timestamp()), first.kind),
                 view=game_view(first.id), allowed_mentions=NO_MENTIONS,
             )
-            message = await interaction.original_response()
         except BaseException:
             await self.store.delete_game(first.game_id)
             raise

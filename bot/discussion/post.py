@@ -11,6 +11,7 @@ import asyncio
 import logging
 import random
 import weakref
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 import discord
@@ -200,6 +201,23 @@ async def question_edits(bot: FilmBot, guild_id: int, theme: str, scope: FilmSco
     )
 
 
+async def _sent_anyway(bot: FilmBot, channel: discord.TextChannel, embed: discord.Embed,
+                       since: datetime) -> discord.Message | None:
+    """After a 5xx, the prompt if Discord posted it all the same: the bot's newest message in the channel,
+    sent since `since`, with this very embed (the held guild lock keeps other prompts of the server out)."""
+    me = bot.user.id if bot.user is not None else 0
+    try:
+        async for message in channel.history(limit=10):
+            if message.created_at < since - timedelta(seconds=1):
+                break
+            if message.author.id == me and message.embeds and message.embeds[0].description == embed.description \
+                    and message.embeds[0].footer.text == embed.footer.text:
+                return message
+    except discord.HTTPException:
+        return None
+    return None
+
+
 async def _thread_made_anyway(bot: FilmBot, message: discord.Message,
                               error: discord.HTTPException) -> discord.Thread | None:
     """The message's thread when Discord made it and then answered 5xx (a thread opened on a message has
@@ -292,10 +310,17 @@ async def post_prompt(
             mentions = discord.AllowedMentions(
                 everyone=False, users=False, roles=[discord.Object(mention_role_id)]
             )
-        message = await channel.send(
-            content=rendered.content or None, embed=rendered.embed, allowed_mentions=mentions,
-            view=bot.flags.flag_view([quote.passage_id for quote in quotes]),  # members flag what reads badly
-        )
+        started = bot.now()
+        try:
+            message = await channel.send(
+                content=rendered.content or None, embed=rendered.embed, allowed_mentions=mentions,
+                view=bot.flags.flag_view([quote.passage_id for quote in quotes]),  # members flag what reads badly
+            )
+        except discord.DiscordServerError:
+            made = await _sent_anyway(bot, channel, rendered.embed, started)
+            if made is None:
+                raise
+            message = made  # Discord made it, then answered 5xx: it is the prompt (a retry would double it)
         thread = None
         thread_error = None
         if make_thread:

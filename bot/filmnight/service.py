@@ -17,6 +17,7 @@ from bot.core import closing
 from bot.core.channels import resolve_channel
 from bot.core.checks import require_channel_id, require_guild
 from bot.core.closing import CLOSE_BACKOFF, CLOSE_LEASE, AnnounceError
+from bot.core.errors import answer_with_message
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
@@ -93,11 +94,10 @@ class FilmNightService:
         pick = await self.store.pick(pick_id)
         assert pick is not None
         try:
-            await interaction.response.send_message(
-                embed=pick_embed(pick, 0, closed=False), view=pick_view(pick, disabled=False),
+            message = await answer_with_message(
+                interaction, embed=pick_embed(pick, 0, closed=False), view=pick_view(pick, disabled=False),
                 allowed_mentions=NO_MENTIONS,
             )
-            message = await interaction.original_response()
         except BaseException:
             await self.store.delete_pick(pick_id)
             raise

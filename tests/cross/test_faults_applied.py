@@ -149,3 +149,43 @@ async def test_a_schedule_set_whose_reply_was_lost_is_not_doubled_by_the_retry(w
     assert len(db(settings, "SELECT id FROM schedules")) == 1
     await advance_to(world, 2026, 1, 1, 9)
     assert len(prompts(world)) == 1
+
+
+async def test_a_discuss_prompt_posted_before_a_5xx_is_the_prompt(world, settings):
+    """/discuss's message is made, then 503: the member is told it was posted, its thread opened, recorded once."""
+    discord_fault(world.env, "POST", posts(world), 503, applied=True)
+    r = await world.alice.slash(world.channel, "discuss", theme="nostalgia")
+    assert "Nothing was posted" not in text(r), text(r)
+    [prompt] = prompts(world)
+    assert [t.id for t in world.channel.threads] == [prompt.id]
+    assert db(settings, "SELECT DISTINCT message_id FROM posted_prompts") == [(prompt.id,)]
+
+
+async def test_a_pick_posted_before_a_5xx_is_kept_and_closed(world, settings):
+    """/filmnight pick's ballot is made, then 503: the pick is kept on that message and closes at its deadline."""
+    for film in ("Heat", "Ran", "Alien"):
+        await world.mod.slash(world.channel, "watchlist add", film=film)
+    discord_fault(world.env, "POST", "/interactions/*/callback", 503, applied=True)
+    await world.mod.slash(world.channel, "filmnight pick", candidates=3, hours=1, method="single")
+    [ballot] = [m for m in world.bot_messages() if m.components]
+    assert db(settings, "SELECT message_id FROM filmnight_picks") == [(ballot.id,)]
+    await world.alice.select(ballot, ["2"])
+    await world.env.advance_time(HOUR + 60)
+    assert db(settings, "SELECT close_state FROM filmnight_picks") == [("announced",)]
+    assert len(results(world)) == 1
+
+
+async def test_a_game_round_posted_before_a_5xx_is_kept(world, settings):
+    """/game's first round is made, then 503: the game runs on that message and is revealed once."""
+    from tests.club.test_commands import members, rate
+
+    for i, member in enumerate(members(world, 3, "critic-fan")):
+        await rate(member, world, 4, f"My take number {i}: the colours sing and the ending stings.")
+        await member.slash(world.channel, "rate consent", state="on")
+    discord_fault(world.env, "POST", "/interactions/*/callback", 503, applied=True)
+    await world.mod.slash(world.channel, "game critic-or-club", rounds=1)
+    [shown] = [m for m in world.bot_messages() if m.components]
+    assert db(settings, "SELECT message_id, status FROM club_game_rounds") == [(shown.id, "open")]
+    await world.env.advance_time(120)
+    assert db(settings, "SELECT status FROM club_game_rounds") == [("revealed",)]
+    assert len([m for m in world.bot_messages() if (m.content or "").startswith("🎭 Round 1/1: it was")]) == 1
