@@ -302,11 +302,26 @@ class FilmNightService:
                 " is cancelled now. Schedule it again with `/filmnight schedule`."
             ) from error
         except discord.HTTPException as error:
-            raise UserError(f"Discord refused to move the server event ({refusal(error)}). Nothing changed.") from error
+            if not await self._moved_anyway(guild, screening, start, error):
+                raise UserError(
+                    f"Discord refused to move the server event ({refusal(error)}). Nothing changed.") from error
         await self.follow_times(screening, start, end, interaction.user.id)
         moved = await self.store.screening(screening.id)
         assert moved is not None
         return moved
+
+    @staticmethod
+    async def _moved_anyway(guild: discord.Guild, screening: Screening, start: datetime,
+                            error: discord.HTTPException) -> bool:
+        """After a 5xx, whether Discord moved the event all the same (the screening must then follow it, or its
+        reminders go out at the old time)."""
+        if error.status < 500:
+            return False
+        try:
+            event = await guild.fetch_scheduled_event(screening.event_id)
+        except discord.HTTPException:
+            return False
+        return event.start_time == start
 
     async def has_event(self, guild: discord.Guild, screening: Screening) -> bool:
         """False (and the screening cancelled) when Discord says its event is gone; True when it is there

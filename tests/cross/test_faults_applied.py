@@ -189,3 +189,15 @@ async def test_a_game_round_posted_before_a_5xx_is_kept(world, settings):
     await world.env.advance_time(120)
     assert db(settings, "SELECT status FROM club_game_rounds") == [("revealed",)]
     assert len([m for m in world.bot_messages() if (m.content or "").startswith("🎭 Round 1/1: it was")]) == 1
+
+
+async def test_an_event_moved_before_a_5xx_moves_the_screening(world, settings):
+    """/filmnight move: Discord moves the event, then 503: the screening and its reminders follow the event."""
+    await schedule(world)
+    discord_fault(world.env, "PATCH", f"/guilds/{world.guild.id}/scheduled-events/*", 503, applied=True)
+    moved = await world.mod.slash(world.channel, "filmnight move", when="2026-01-07 21:00")
+    assert "Nothing changed" not in text(moved), text(moved)
+    [event] = events(world)
+    assert str(event.scheduled_start_time).startswith("2026-01-07T21:00")
+    assert db(settings, "SELECT starts_at FROM screenings") == [("2026-01-07T21:00:00+00:00",)]
+    assert db(settings, "SELECT due_at FROM screening_reminders WHERE kind = '1h'") == [("2026-01-07T20:00:00+00:00",)]
