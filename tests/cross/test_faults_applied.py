@@ -46,7 +46,7 @@ async def test_a_prompt_thread_made_before_a_5xx_is_kept(world, settings):
     [prompt] = prompts(world)
     assert [t.id for t in world.channel.threads] == [prompt.id]
     assert slot_rows(settings) == [("2026-01-01T08:00:00+00:00", "posted")]
-    assert db(settings, "SELECT thread_id FROM posted_prompts GROUP BY message_id") == [(prompt.id,)]
+    assert db(settings, "SELECT DISTINCT thread_id FROM posted_prompts") == [(prompt.id,)]
 
 
 async def test_poll_results_posted_before_a_5xx_are_posted_once(world, settings):
