@@ -333,19 +333,21 @@ class ClubService:
                           now: datetime) -> discord.Message | None:
         """A retried round's message if the failed attempt made it all the same (its answer buttons carry the
         round's id), its deadline brought up to this attempt's."""
-        prefix = f"filmbot:game:answer:{game_round.id}:"
-
-        def is_round(message: discord.Message) -> bool:
-            return any(str(getattr(item, "custom_id", "") or "").startswith(prefix)
-                       for row in message.components for item in getattr(row, "children", ()))
-
-        found = await self._recent_post(channel, is_round, now - sum(GAME_BACKOFF, timedelta()))
+        found = await self._recent_post(channel, _is_round(game_round.id), now - sum(GAME_BACKOFF, timedelta()))
         if found is not None:
             try:
                 await found.edit(embed=embed, allowed_mentions=NO_MENTIONS)
             except discord.HTTPException:
                 log.warning("could not update the deadline shown by round %s", game_round.id)
         return found
+
+    async def _show_deadline(self, message: discord.Message, game_round: Round, deadline: datetime) -> None:
+        embed = round_embed(game_round.number, game_round.rounds, game_round.quote, int(deadline.timestamp()),
+                            game_round.kind)
+        try:
+            await message.edit(embed=embed, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException:
+            log.warning("could not update the deadline shown by round %s", game_round.id)
 
     async def leaderboard(self, interaction: discord.Interaction) -> discord.Embed:
         guild = require_guild(interaction)
@@ -391,12 +393,32 @@ class ClubService:
             await self.store.finish_digest(digest.thread_id, status, iso(self.bot.now()))
 
     async def recover_rounds(self, now: datetime) -> None:
-        """Rounds a process took off the queue and never opened, its holder gone (core/claims): the game ends
-        (its round may or may not have appeared; a second one would be a duplicate), the channel is free."""
+        """Rounds a process took off the queue and never opened, its holder gone (core/claims): the round's
+        message in the channel (its buttons carry the round's id) opens it; with none it is due again; only
+        when the channel cannot be read does the game end (a second message would be a duplicate)."""
         for round_id, claimed_at, holder in await self.store.claimed_rounds(self.bot.own_shards):
-            if abandoned(holder, claimed_at, now, CLAIM_LEASE, self.bot.instance):
-                log.warning("game round %s was claimed by %s, which is gone; the game ends", round_id, holder)
+            if not abandoned(holder, claimed_at, now, CLAIM_LEASE, self.bot.instance):
+                continue
+            game_round = await self.store.get_round(round_id)
+            channel: Any = self.bot.get_channel(game_round.channel_id) if game_round else None
+            try:
+                if game_round is None or channel is None:
+                    raise LookupError("its channel is gone")
+                found = await self._recent_post(channel, _is_round(round_id), from_iso(claimed_at or iso(now)))
+            except (discord.HTTPException, LookupError) as error:
+                log.warning("game round %s was claimed by %s, which is gone, and %s; the game ends", round_id,
+                            holder, error)
                 await self.store.fail_round(round_id, iso(now))
+                continue
+            if found is None:
+                log.warning("game round %s was claimed by %s, which is gone, before posting; due again", round_id,
+                            holder)
+                await self.store.requeue_round(round_id, iso(now))
+                continue
+            deadline = now + timedelta(seconds=rules.round_seconds(self.bot.clock_speed))
+            assert game_round is not None
+            await self._show_deadline(found, game_round, deadline)
+            await self.store.open_round(round_id, found.id, iso(deadline))
 
     async def recover_digests(self, now: datetime) -> None:
         """Digests a process was posting when it died (core/claims): settled as posted when the thread shows
@@ -474,6 +496,17 @@ class ClubService:
             log.warning("could not post the digest of thread %s", thread_id, exc_info=True)
             return False
         return True
+
+
+def _is_round(round_id: int) -> Any:
+    """Whether a message is this game round's (its answer buttons carry the round's id)."""
+    prefix = f"filmbot:game:answer:{round_id}:"
+
+    def is_round(message: discord.Message) -> bool:
+        return any(str(getattr(item, "custom_id", "") or "").startswith(prefix)
+                   for row in message.components for item in getattr(row, "children", ()))
+
+    return is_round
 
 
 async def critics_vs_club_fields(bot: FilmBot, poll: ThemePoll, counts: tuple[int, ...]) -> list[tuple[str, str]]:
