@@ -95,7 +95,15 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
             if ping_role is not None and ping_role.is_default():
                 raise UserError("Pick a specific role to ping, not @everyone.")
             check_bot_permissions(channel, make_thread=thread)
-            if len(await self.bot.store.schedules.for_guild(require_guild(interaction).id)) >= MAX_SCHEDULES:
+            existing = await self.bot.store.schedules.for_guild(require_guild(interaction).id)
+            wanted = (channel.id, cadence, theme_key, film_ref, ping_role.id if ping_role else None, thread)
+            same = next((s for s in existing if not s.paused and (
+                s.channel_id, s.cadence, s.theme, s.film, s.ping_role_id, s.make_thread) == wanted), None)
+            if same is not None:  # a retry after a lost reply, or a repeat: one schedule, never two posts a slot
+                lines = await self.describe(same, await self.server_zone(require_guild(interaction).id))
+                await send_ephemeral(interaction, f"Schedule set (it already existed).\n{lines}")
+                return
+            if len(existing) >= MAX_SCHEDULES:
                 raise UserError(f"This server already has {MAX_SCHEDULES} schedules, the most allowed."
                                 " Remove one with `/schedule remove` first.")
             schedule = await self.bot.store.schedules.create(

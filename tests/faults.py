@@ -9,6 +9,10 @@ sees that: discord.py retries 5xx (and waits out 429s) itself, then raises `Disc
   `discord.HTTPException`. 429 is never raised for ordinary routes: discord.py waits, so inject a
   5xx to model "Discord is down".
 
+`discord_fault(..., applied=True)` models the worst 5xx: Discord applied the call (the message exists)
+and then answered with an error (a gateway timeout, a dropped connection), so a retry must not double it.
+`applied_then_error` (autouse) is what makes simcord honour those.
+
 `db_fault` makes a store method raise like a locked or full SQLite database.
 
 `discord_history_order` (autouse, like the errors): a history read with `after=` returns the *oldest*
@@ -20,11 +24,13 @@ New tests inject faults only through `discord_fault` and `db_fault` (never `env.
 
 from __future__ import annotations
 
+import fnmatch
 import sqlite3
 from typing import Any
 
 import discord
 import pytest
+from simcord.backend.errors import BackendError
 from simcord.http import client as sim_client
 from simcord.http import router as sim_router
 from simcord.http.routes import messages as sim_messages
@@ -83,8 +89,38 @@ def discord_history_order(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sim_router._ROUTES, "GET", routes)
 
 
-def discord_fault(env: Any, method: str, path: str, status: int, *, times: int | None = 1, code: int = 0) -> None:
-    """Make matching REST calls fail `times` times (None: for the rest of the test)."""
+@pytest.fixture(autouse=True)
+def applied_then_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Autouse (tests/conftest.py imports it): faults marked `applied` fail only after simcord applied the call."""
+    original = sim_router.dispatch
+
+    def dispatch(backend: Any, method: str, path: str, **kwargs: Any) -> Any:
+        result = original(backend, method, path, **kwargs)
+        for fault in list(getattr(backend, "applied_faults", ())):
+            if fault["method"] in (method, "*") and fnmatch.fnmatch(path, fault["path"]):
+                if fault["times"] is not None:
+                    fault["times"] -= 1
+                    if fault["times"] <= 0:
+                        backend.applied_faults.remove(fault)
+                raise BackendError(fault["status"], fault["code"], fault["message"])
+        return result
+
+    monkeypatch.setattr(sim_router, "dispatch", dispatch)
+
+
+def discord_fault(env: Any, method: str, path: str, status: int, *, times: int | None = 1, code: int = 0,
+                  applied: bool = False) -> None:
+    """Make matching REST calls fail `times` times (None: for the rest of the test).
+
+    applied: the call takes effect in Discord first (a 5xx after the post was made), then fails.
+    """
+    if applied:
+        if status < 500:
+            raise ValueError("only a 5xx can arrive after Discord applied the call")
+        faults = env.backend.__dict__.setdefault("applied_faults", [])
+        faults.append({"method": method, "path": path, "status": status, "code": code,
+                       "message": "applied, then failed (injected by test)", "times": times})
+        return
     if status == 429:
         raise ValueError("discord.py waits out 429s on ordinary routes; inject a 5xx instead")
     if status == 403 and not code:

@@ -23,7 +23,8 @@ from bot.club.store import CLAIM_LEASE, ClubStore, Pick, Round
 from bot.club.views import game_view
 from bot.core.checks import require_channel_id, require_guild
 from bot.core.claims import abandoned
-from bot.core.errors import send_ephemeral
+from bot.core.closing import CLOSE_BACKOFF
+from bot.core.errors import answer_with_message, send_ephemeral
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.slow import in_time, reply
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
     from bot.core.services import ThemePoll
 
 log = logging.getLogger(__name__)
+
+GAME_BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))  # a round's post or reveal
 
 SPLIT_SAMPLE = 300  # critic passages a theme poll's critics-vs-club split scores at most (a uniform sample)
 
@@ -185,11 +188,10 @@ class ClubService:
         assert first is not None
         deadline = self.bot.now() + timedelta(seconds=rules.round_seconds(self.bot.clock_speed))
         try:
-            await interaction.response.send_message(
-                embed=round_embed(1, first.rounds, first.quote, int(deadline.timestamp()), first.kind),
+            message = await answer_with_message(
+                interaction, embed=round_embed(1, first.rounds, first.quote, int(deadline.timestamp()), first.kind),
                 view=game_view(first.id), allowed_mentions=NO_MENTIONS,
             )
-            message = await interaction.original_response()
         except BaseException:
             await self.store.delete_game(first.game_id)
             raise
@@ -222,11 +224,61 @@ class ClubService:
                     await self.post_round(game_round, now)
             except Exception:
                 log.exception("game round %s failed", game_round.id)
+        for game_round in await self.store.due_reveals(iso(now), self.bot.own_shards):
+            try:
+                if await self.store.take_reveal(game_round.id, iso(now), iso(now + CLAIM_LEASE)):
+                    await self.post_reveal(game_round, now, retry=True)
+            except Exception:
+                log.exception("the reveal of game round %s failed", game_round.id)
 
     async def reveal(self, game_round: Round, now: datetime) -> None:
-        if not await self.store.claim_reveal(game_round.id, iso(now)):
+        if not await self.store.claim_reveal(game_round.id, iso(now), iso(now + CLAIM_LEASE)):
             return
         channel: Any = self.bot.get_channel(game_round.channel_id)
+        if channel is None:
+            await self.store.reveal_posted(game_round.id)  # nowhere to reveal: nothing to retry
+            return
+        try:
+            if game_round.message_id:
+                await channel.get_partial_message(game_round.message_id).edit(
+                    view=game_view(game_round.id, disabled=True), allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException:
+            log.warning("could not disable the buttons of round %s", game_round.id)
+        await self.post_reveal(game_round, now)
+        self.bot.scheduler.wake()
+
+    async def post_reveal(self, game_round: Round, now: datetime, *, retry: bool = False) -> None:
+        """The reveal message; a 5xx is tried again with the back-off (a retry first looks for the message
+        the failed attempt may have made all the same)."""
+        channel: Any = self.bot.get_channel(game_round.channel_id)
+        opening = f"🎭 Round {game_round.number}/{game_round.rounds}: it was "
+        try:
+            if channel is None:
+                log.warning("the channel of round %s is gone: no reveal", game_round.id)
+            elif not retry or await self._recent_post(channel, lambda m: (m.content or "").startswith(opening),
+                                                      from_iso(game_round.revealed_at or iso(now))) is None:
+                await channel.send(clip(await self._reveal_text(game_round), 2000), allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as error:
+            attempts = await self.store.round_attempts(game_round.id)
+            if error.status >= 500 and attempts < len(GAME_BACKOFF):
+                log.warning("could not post the reveal of round %s (HTTP %s); retrying", game_round.id, error.status)
+                await self.store.retry_reveal(game_round.id, iso(now + GAME_BACKOFF[attempts]))
+                self.bot.scheduler.wake()
+                return
+            log.warning("could not post the reveal of round %s (HTTP %s)", game_round.id, error.status)
+        await self.store.reveal_posted(game_round.id)
+
+    async def _recent_post(self, channel: Any, matches: Any, since: datetime) -> discord.Message | None:
+        """The bot's newest message in `channel` since `since` that `matches` (what a failed attempt made)."""
+        me = self.bot.user.id if self.bot.user else 0
+        async for message in channel.history(limit=50):
+            if message.created_at < since - timedelta(seconds=1):
+                break
+            if message.author.id == me and matches(message):
+                return message
+        return None
+
+    async def _reveal_text(self, game_round: Round) -> str:
         guild = self.bot.get_guild(game_round.guild_id)
         answered, right = await self.store.answer_counts(game_round.id)
         if game_round.kind == "critic":
@@ -248,19 +300,7 @@ class ClubService:
             text += "\n\n**Leaderboard**\n" + rules.leaderboard_lines(
                 [(await self.name_of(guild, user), points, played) for user, points, played in board]
             )
-        if channel is None:
-            return
-        try:
-            if game_round.message_id:
-                await channel.get_partial_message(game_round.message_id).edit(
-                    view=game_view(game_round.id, disabled=True), allowed_mentions=NO_MENTIONS)
-        except discord.HTTPException:
-            log.warning("could not disable the buttons of round %s", game_round.id)
-        try:
-            await channel.send(clip(text, 2000), allowed_mentions=NO_MENTIONS)
-        except discord.HTTPException:
-            log.warning("could not post the reveal of round %s", game_round.id)
-        self.bot.scheduler.wake()
+        return text
 
     async def post_round(self, game_round: Round, now: datetime) -> None:
         if not await self.store.claim_post(game_round.id, iso(now), self.bot.instance):
@@ -270,18 +310,44 @@ class ClubService:
         if channel is None:
             await self.store.fail_round(game_round.id, iso(now))
             return
+        embed = round_embed(game_round.number, game_round.rounds, game_round.quote, int(deadline.timestamp()),
+                            game_round.kind)
+        attempts = await self.store.round_attempts(game_round.id)
         try:
-            message = await channel.send(
-                embed=round_embed(game_round.number, game_round.rounds, game_round.quote, int(deadline.timestamp()),
-                                  game_round.kind),
-                view=game_view(game_round.id), allowed_mentions=NO_MENTIONS,
-            )
-        except discord.HTTPException:
+            message = await self._made_round(channel, game_round, embed, now) if attempts else None
+            if message is None:
+                message = await channel.send(embed=embed, view=game_view(game_round.id), allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as error:
+            if error.status >= 500 and attempts < len(GAME_BACKOFF):  # Discord is down for now: not the end
+                log.warning("could not post game round %s (HTTP %s); retrying", game_round.id, error.status)
+                await self.store.requeue_round(game_round.id, iso(now + GAME_BACKOFF[attempts]))
+                self.bot.scheduler.wake()
+                return
             log.warning("could not post game round %s; the game ends", game_round.id)
             await self.store.fail_round(game_round.id, iso(now))
             return
         await self.store.open_round(game_round.id, message.id, iso(deadline))
         self.bot.scheduler.wake()
+
+    async def _made_round(self, channel: Any, game_round: Round, embed: discord.Embed,
+                          now: datetime) -> discord.Message | None:
+        """A retried round's message if the failed attempt made it all the same (its answer buttons carry the
+        round's id), its deadline brought up to this attempt's."""
+        found = await self._recent_post(channel, _is_round(game_round.id), now - sum(GAME_BACKOFF, timedelta()))
+        if found is not None:
+            try:
+                await found.edit(embed=embed, allowed_mentions=NO_MENTIONS)
+            except discord.HTTPException:
+                log.warning("could not update the deadline shown by round %s", game_round.id)
+        return found
+
+    async def _show_deadline(self, message: discord.Message, game_round: Round, deadline: datetime) -> None:
+        embed = round_embed(game_round.number, game_round.rounds, game_round.quote, int(deadline.timestamp()),
+                            game_round.kind)
+        try:
+            await message.edit(embed=embed, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException:
+            log.warning("could not update the deadline shown by round %s", game_round.id)
 
     async def leaderboard(self, interaction: discord.Interaction) -> discord.Embed:
         guild = require_guild(interaction)
@@ -315,17 +381,44 @@ class ClubService:
             try:
                 status = "posted" if await self.post_digest(digest.thread_id, digest.guild_id,
                                                             digest.passage_id) else "failed"
+            except discord.DiscordServerError as error:  # Discord is down for now: tried again with the back-off
+                attempts = await self.store.digest_attempts(digest.thread_id)
+                if attempts < len(CLOSE_BACKOFF):
+                    log.warning("the digest of thread %s failed (HTTP %s); retrying", digest.thread_id, error.status)
+                    await self.store.retry_digest(digest.thread_id, iso(self.bot.now() + CLOSE_BACKOFF[attempts]))
+                    continue
+                log.warning("the digest of thread %s failed %d times; given up", digest.thread_id, attempts + 1)
             except Exception:
                 log.exception("the digest of thread %s failed", digest.thread_id)
             await self.store.finish_digest(digest.thread_id, status, iso(self.bot.now()))
 
     async def recover_rounds(self, now: datetime) -> None:
-        """Rounds a process took off the queue and never opened, its holder gone (core/claims): the game ends
-        (its round may or may not have appeared; a second one would be a duplicate), the channel is free."""
+        """Rounds a process took off the queue and never opened, its holder gone (core/claims): the round's
+        message in the channel (its buttons carry the round's id) opens it; with none it is due again; only
+        when the channel cannot be read does the game end (a second message would be a duplicate)."""
         for round_id, claimed_at, holder in await self.store.claimed_rounds(self.bot.own_shards):
-            if abandoned(holder, claimed_at, now, CLAIM_LEASE, self.bot.instance):
-                log.warning("game round %s was claimed by %s, which is gone; the game ends", round_id, holder)
+            if not abandoned(holder, claimed_at, now, CLAIM_LEASE, self.bot.instance):
+                continue
+            game_round = await self.store.get_round(round_id)
+            channel: Any = self.bot.get_channel(game_round.channel_id) if game_round else None
+            try:
+                if game_round is None or channel is None:
+                    raise LookupError("its channel is gone")
+                found = await self._recent_post(channel, _is_round(round_id), from_iso(claimed_at or iso(now)))
+            except (discord.HTTPException, LookupError) as error:
+                log.warning("game round %s was claimed by %s, which is gone, and %s; the game ends", round_id,
+                            holder, error)
                 await self.store.fail_round(round_id, iso(now))
+                continue
+            if found is None:
+                log.warning("game round %s was claimed by %s, which is gone, before posting; due again", round_id,
+                            holder)
+                await self.store.requeue_round(round_id, iso(now))
+                continue
+            deadline = now + timedelta(seconds=rules.round_seconds(self.bot.clock_speed))
+            assert game_round is not None
+            await self._show_deadline(found, game_round, deadline)
+            await self.store.open_round(round_id, found.id, iso(deadline))
 
     async def recover_digests(self, now: datetime) -> None:
         """Digests a process was posting when it died (core/claims): settled as posted when the thread shows
@@ -392,11 +485,28 @@ class ClubService:
                 return True  # nobody replied: no "0 replies from 0 participants" post
             hours = await self.store.digest_hours(guild_id) or rules.DEFAULT_DIGEST_HOURS
             text = rules.digest_text(stats, await self.digest_line(guild_id, passage_id), hours)
+            if await self.store.digest_attempts(thread_id) and await self._recent_post(
+                    thread, lambda m: (m.content or "").startswith(DIGEST_OPENING),
+                    self.bot.now() - sum(CLOSE_BACKOFF, timedelta())) is not None:
+                return True  # a failed attempt posted it all the same (a 5xx after Discord made the message)
             await thread.send(text, allowed_mentions=NO_MENTIONS, suppress_embeds=True)
+        except discord.DiscordServerError:
+            raise  # tried again by run_due_digests
         except discord.HTTPException:
             log.warning("could not post the digest of thread %s", thread_id, exc_info=True)
             return False
         return True
+
+
+def _is_round(round_id: int) -> Any:
+    """Whether a message is this game round's (its answer buttons carry the round's id)."""
+    prefix = f"filmbot:game:answer:{round_id}:"
+
+    def is_round(message: discord.Message) -> bool:
+        return any(str(getattr(item, "custom_id", "") or "").startswith(prefix)
+                   for row in message.components for item in getattr(row, "children", ()))
+
+    return is_round
 
 
 async def critics_vs_club_fields(bot: FilmBot, poll: ThemePoll, counts: tuple[int, ...]) -> list[tuple[str, str]]:

@@ -318,10 +318,47 @@ class ClubStore:
 
     async def next_game_moment(self, shards: Shards | None = None) -> str | None:
         mine, params = owned(shards)
-        return await self.db.fetchval(
+        due = await self.db.fetchval(
             "SELECT min(deadline) FROM club_game_rounds WHERE status IN ('open', 'waiting') AND deadline IS NOT NULL"
             f" AND {mine}", params,
         )
+        reveal = await self.db.fetchval(
+            f"SELECT min(reveal_due) FROM club_game_rounds WHERE reveal_due IS NOT NULL AND {mine}", params)
+        return min((m for m in (due, reveal) if m), default=None)
+
+    async def round_attempts(self, round_id: int) -> int:
+        return int(await self.db.fetchval("SELECT attempts FROM club_game_rounds WHERE id = ?", (round_id,), 0))
+
+    async def requeue_round(self, round_id: int, at: str) -> None:
+        """A round whose post failed for now: waiting again, due at `at` (its claim cleared), one attempt more."""
+        await self.db.execute(
+            "UPDATE club_game_rounds SET deadline = ?, claimed_at = NULL, claimed_by = NULL, attempts = attempts + 1"
+            " WHERE id = ? AND status = 'waiting'", (at, round_id),
+        )
+
+    async def retry_reveal(self, round_id: int, at: str | None) -> None:
+        """A revealed round whose reveal message failed: posted again at `at` (None: given up), one attempt more."""
+        await self.db.execute(
+            "UPDATE club_game_rounds SET reveal_due = ?, attempts = attempts + 1 WHERE id = ?", (at, round_id))
+
+    async def due_reveals(self, now: str, shards: Shards | None = None) -> list[Round]:
+        mine, params = owned(shards)
+        rows = await self.db.fetchall(
+            f"SELECT {_ROUND_COLUMNS} FROM club_game_rounds WHERE reveal_due IS NOT NULL AND reveal_due <= ?"
+            f" AND {mine} ORDER BY reveal_due, id", (now, *params),
+        )
+        return [Round(*row) for row in rows]
+
+    async def take_reveal(self, round_id: int, now: str, lease_until: str) -> bool:
+        """Take a reveal to post again (of two processes one gets it; due again at lease_until if it dies)."""
+        cur = await self.db.execute(
+            "UPDATE club_game_rounds SET reveal_due = ? WHERE id = ? AND reveal_due IS NOT NULL"
+            " AND reveal_due <= ?", (lease_until, round_id, now),
+        )
+        return cur.rowcount == 1
+
+    async def reveal_posted(self, round_id: int) -> None:
+        await self.db.execute("UPDATE club_game_rounds SET reveal_due = NULL WHERE id = ?", (round_id,))
 
     async def due_rounds(self, now: str, shards: Shards | None = None) -> list[Round]:
         """Open rounds past their deadline (to reveal) and waiting rounds whose turn came (to post)."""
@@ -333,12 +370,13 @@ class ClubStore:
         )
         return [Round(*row) for row in rows]
 
-    async def claim_reveal(self, round_id: int, now: str) -> bool:
-        """Reveal at most once; the game's next round becomes due to post in the same transaction."""
+    async def claim_reveal(self, round_id: int, now: str, lease_until: str | None = None) -> bool:
+        """Reveal at most once; the game's next round becomes due to post in the same transaction. The reveal
+        message is due again at lease_until unless `reveal_posted` says it went out (a crash in between)."""
         async with self.db.transaction() as conn:
             cur = await conn.execute(
-                "UPDATE club_game_rounds SET status = 'revealed', revealed_at = ? WHERE id = ? AND status = 'open'",
-                (now, round_id),
+                "UPDATE club_game_rounds SET status = 'revealed', revealed_at = ?, reveal_due = ?"
+                " WHERE id = ? AND status = 'open'", (now, lease_until, round_id),
             )
             if not cur.rowcount:
                 return False
@@ -528,6 +566,17 @@ class ClubStore:
             "UPDATE club_digests SET replies = ?, participants = ? WHERE thread_id = ?",
             (replies, participants, thread_id),
         )
+
+    async def retry_digest(self, thread_id: int, at: str) -> int:
+        """A digest whose post failed for now: due again at `at`; returns its failed attempts so far."""
+        await self.db.execute(
+            "UPDATE club_digests SET status = 'due', due_at = ?, claimed_at = NULL, claimed_by = NULL,"
+            " attempts = attempts + 1 WHERE thread_id = ? AND status = 'posting'", (at, thread_id),
+        )
+        return await self.digest_attempts(thread_id)
+
+    async def digest_attempts(self, thread_id: int) -> int:
+        return int(await self.db.fetchval("SELECT attempts FROM club_digests WHERE thread_id = ?", (thread_id,), 0))
 
     async def finish_digest(self, thread_id: int, status: str, at: str) -> None:
         await self.db.execute(

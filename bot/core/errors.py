@@ -12,6 +12,7 @@ import logging
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -57,6 +58,19 @@ async def send_ephemeral(interaction: discord.Interaction, content: str) -> None
     except discord.HTTPException:
         # The interaction token may have expired; the log is all that is left.
         log.warning("could not deliver an error message to the user", exc_info=True)
+
+
+async def answer_with_message(interaction: discord.Interaction, **kwargs: Any) -> discord.Message:
+    """Answer the interaction and return the message: a 5xx after Discord made the answer (its original
+    response exists) is not a failure, or the caller would forget a message members can see and click."""
+    try:
+        await interaction.response.send_message(**kwargs)
+    except discord.DiscordServerError as error:
+        try:
+            return await interaction.original_response()
+        except discord.HTTPException:
+            raise error from None
+    return await interaction.original_response()
 
 
 @asynccontextmanager

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import random
 import weakref
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 import discord
@@ -200,6 +201,39 @@ async def question_edits(bot: FilmBot, guild_id: int, theme: str, scope: FilmSco
     )
 
 
+async def _sent_anyway(bot: FilmBot, channel: discord.TextChannel, embed: discord.Embed,
+                       since: datetime) -> discord.Message | None:
+    """After a 5xx, the prompt if Discord posted it all the same: the bot's newest message in the channel,
+    sent since `since`, with this very embed (the held guild lock keeps other prompts of the server out)."""
+    me = bot.user.id if bot.user is not None else 0
+    try:
+        async for message in channel.history(limit=10):
+            if message.created_at < since - timedelta(seconds=1):
+                break
+            if message.author.id == me and message.embeds and message.embeds[0].description == embed.description \
+                    and message.embeds[0].footer.text == embed.footer.text:
+                return message
+    except discord.HTTPException:
+        return None
+    return None
+
+
+async def _thread_made_anyway(bot: FilmBot, message: discord.Message,
+                              error: discord.HTTPException) -> discord.Thread | None:
+    """The message's thread when Discord made it and then answered 5xx (a thread opened on a message has
+    the message's id); deleting the message then would leave the thread orphaned and a retry make another."""
+    if error.status < 500:
+        return None
+    found = message.guild.get_thread(message.id) if message.guild is not None else None
+    if found is not None:
+        return found
+    try:
+        fetched = await bot.fetch_channel(message.id)
+    except discord.HTTPException:
+        return None
+    return fetched if isinstance(fetched, discord.Thread) else None
+
+
 async def _discard(*items: discord.Message | discord.Thread | None) -> bool:
     """Best-effort cleanup of what was already posted; True if nothing of it is left visible."""
     removed = True
@@ -276,10 +310,17 @@ async def post_prompt(
             mentions = discord.AllowedMentions(
                 everyone=False, users=False, roles=[discord.Object(mention_role_id)]
             )
-        message = await channel.send(
-            content=rendered.content or None, embed=rendered.embed, allowed_mentions=mentions,
-            view=bot.flags.flag_view([quote.passage_id for quote in quotes]),  # members flag what reads badly
-        )
+        started = bot.now()
+        try:
+            message = await channel.send(
+                content=rendered.content or None, embed=rendered.embed, allowed_mentions=mentions,
+                view=bot.flags.flag_view([quote.passage_id for quote in quotes]),  # members flag what reads badly
+            )
+        except discord.DiscordServerError:
+            made = await _sent_anyway(bot, channel, rendered.embed, started)
+            if made is None:
+                raise
+            message = made  # Discord made it, then answered 5xx: it is the prompt (a retry would double it)
         thread = None
         thread_error = None
         if make_thread:
@@ -288,10 +329,12 @@ async def post_prompt(
                     name=rendered.thread_name, auto_archive_duration=AUTO_ARCHIVE_MINUTES
                 )
             except discord.HTTPException as error:
-                if await _discard(message):
-                    raise  # nothing is left: the whole prompt failed
-                # The prompt stays visible: it counts as posted (never post it twice), without thread.
-                thread_error = f"HTTP {error.status}: {clip(error.text or type(error).__name__, 120)}"
+                thread = await _thread_made_anyway(bot, message, error)
+                if thread is None:
+                    if await _discard(message):
+                        raise  # nothing is left: the whole prompt failed
+                    # The prompt stays visible: it counts as posted (never post it twice), without thread.
+                    thread_error = f"HTTP {error.status}: {clip(error.text or type(error).__name__, 120)}"
             except BaseException:
                 await _discard(message)
                 raise

@@ -60,6 +60,9 @@ class BallotCountJob:
             self.last_edit[pick_id] = now
             try:
                 await self.refresh(pick_id)
+            except discord.DiscordServerError:  # Discord is down for now: the count is tried again, not left stale
+                log.warning("could not refresh the ballot count of pick %s; retrying", pick_id)
+                self.due.setdefault(pick_id, now + EDIT_EVERY)
             except Exception:  # a count that can't be shown must not stop the loop
                 log.warning("could not refresh the ballot count of pick %s", pick_id, exc_info=True)
 

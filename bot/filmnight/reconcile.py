@@ -16,7 +16,7 @@ import discord
 from bot.core.claims import abandoned
 from bot.core.text import inert
 from bot.core.time import from_iso
-from bot.filmnight.rules import Screening
+from bot.filmnight.rules import Screening, end_marker
 from bot.filmnight.store import REMINDER_LEASE
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ async def recover_claims(service: FilmNightService) -> None:
         if not abandoned(holder, claimed_at, now, REMINDER_LEASE, service.bot.instance):
             continue  # a live process is sending it
         screening = await service.store.screening(screening_id)
-        posted = await _posted(service, screening, kind, from_iso(due_at)) if screening is not None else None
+        posted = await posted_since(service, screening, kind, from_iso(due_at)) if screening is not None else None
         if posted is not None:
             log.info("reminder %s of screening %s was in fact posted (message %s)", kind, screening_id, posted)
             await service.store.settle_reminder(screening_id, kind, "sent", posted)
@@ -68,7 +68,7 @@ async def recover_claims(service: FilmNightService) -> None:
             await service.store.release_claim(screening_id, kind, claimed_at)
 
 
-async def _posted(service: FilmNightService, screening: Screening, kind: str, since: datetime) -> int | None:
+async def posted_since(service: FilmNightService, screening: Screening, kind: str, since: datetime) -> int | None:
     """The id of this reminder's (or end step's) message if an earlier process posted it, else None."""
     bot = service.bot
     if kind == "end":  # post_prompt records the after-screening prompt under this source
@@ -82,8 +82,14 @@ async def _posted(service: FilmNightService, screening: Screening, kind: str, si
     try:
         async for message in channel.history(after=since - timedelta(seconds=1), limit=100, oldest_first=True):
             content = message.content or ""
-            if message.author.id == bot.user.id and opening in content and label in content:
+            if message.author.id == bot.user.id and (opening in content and label in content or kind == "end"
+                                                      and _carries(message, end_marker(screening.id))):
                 return int(message.id)
     except discord.HTTPException:
         log.warning("could not read channel %s to check reminder %s", channel.id, kind, exc_info=True)
     return None
+
+
+def _carries(message: discord.Message, marker: str) -> bool:
+    """The after-screening prompt's footer starts with its screening's marker (post_prompt puts it there)."""
+    return any((embed.footer.text or "").split(" · ", 2)[:2] == marker.split(" · ") for embed in message.embeds)

@@ -210,6 +210,11 @@ def reminder_times(start: datetime, now: datetime) -> list[tuple[str, datetime]]
     return [(kind, start - before) for kind, before in REMINDERS if start - before > now]
 
 
+def end_marker(screening_id: int) -> str:
+    """First in the after-screening prompt's footer: which screening it ends (proof after a failed attempt)."""
+    return f"Film night · screening {screening_id}"
+
+
 def reminder_stale(kind: str, start: datetime, now: datetime) -> bool:
     """A reminder reached late (downtime, retries) is sent only while it still tells the truth: "tomorrow"
     until the next reminder's moment, "in an hour" until the start. The end step is never stale."""

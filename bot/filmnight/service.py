@@ -17,6 +17,7 @@ from bot.core import closing
 from bot.core.channels import resolve_channel
 from bot.core.checks import require_channel_id, require_guild
 from bot.core.closing import CLOSE_BACKOFF, CLOSE_LEASE, AnnounceError
+from bot.core.errors import answer_with_message
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
@@ -25,6 +26,7 @@ from bot.corpus.lookup import FilmScope
 from bot.filmnight import gate, rules
 from bot.filmnight.ballot_count import BallotCountJob
 from bot.filmnight.people import reminder_payload
+from bot.filmnight.reconcile import posted_since
 from bot.filmnight.render import pick_embed, reminder_text, result_embed
 from bot.filmnight.rules import Pick, Screening
 from bot.filmnight.views import next_rank_view, ordinal, pick_view
@@ -92,11 +94,10 @@ class FilmNightService:
         pick = await self.store.pick(pick_id)
         assert pick is not None
         try:
-            await interaction.response.send_message(
-                embed=pick_embed(pick, 0, closed=False), view=pick_view(pick, disabled=False),
+            message = await answer_with_message(
+                interaction, embed=pick_embed(pick, 0, closed=False), view=pick_view(pick, disabled=False),
                 allowed_mentions=NO_MENTIONS,
             )
-            message = await interaction.original_response()
         except BaseException:
             await self.store.delete_pick(pick_id)
             raise
@@ -217,9 +218,12 @@ class FilmNightService:
         try:
             event = await self._create_event(guild, name, description, start, end, place, location)
         except discord.HTTPException as error:
-            raise UserError(
-                f"Discord refused to create the server event ({refusal(error)}). Nothing was scheduled."
-            ) from error
+            made = await self._event_made_anyway(guild, name, start, error)
+            if made is None:
+                raise UserError(
+                    f"Discord refused to create the server event ({refusal(error)}). Nothing was scheduled."
+                ) from error
+            event = made
         try:
             screening_id = await self.store.create_screening(
                 guild_id=guild.id, film_id=film.film_id, channel_id=require_channel_id(interaction),
@@ -236,6 +240,23 @@ class FilmNightService:
         screening = await self.store.screening(screening_id)
         assert screening is not None
         return screening
+
+    async def _event_made_anyway(self, guild: discord.Guild, name: str, start: datetime,
+                                 error: discord.HTTPException) -> discord.ScheduledEvent | None:
+        """After a 5xx, the event Discord may have created all the same (this bot's, this name and start, no
+        screening's yet): kept as the screening's, or it would stay orphaned and a retry would add another."""
+        if error.status < 500:
+            return None
+        try:
+            events = await guild.fetch_scheduled_events()
+        except discord.HTTPException:
+            return None
+        me = self.bot.user.id if self.bot.user is not None else None
+        for event in events:
+            if event.creator_id == me and event.name == name and event.start_time == start \
+                    and event.status is discord.EventStatus.scheduled and await self.store.by_event(event.id) is None:
+                return event
+        return None
 
     @staticmethod
     async def _create_event(
@@ -281,11 +302,26 @@ class FilmNightService:
                 " is cancelled now. Schedule it again with `/filmnight schedule`."
             ) from error
         except discord.HTTPException as error:
-            raise UserError(f"Discord refused to move the server event ({refusal(error)}). Nothing changed.") from error
+            if not await self._moved_anyway(guild, screening, start, error):
+                raise UserError(
+                    f"Discord refused to move the server event ({refusal(error)}). Nothing changed.") from error
         await self.follow_times(screening, start, end, interaction.user.id)
         moved = await self.store.screening(screening.id)
         assert moved is not None
         return moved
+
+    @staticmethod
+    async def _moved_anyway(guild: discord.Guild, screening: Screening, start: datetime,
+                            error: discord.HTTPException) -> bool:
+        """After a 5xx, whether Discord moved the event all the same (the screening must then follow it, or its
+        reminders go out at the old time)."""
+        if error.status < 500:
+            return False
+        try:
+            event = await guild.fetch_scheduled_event(screening.event_id)
+        except discord.HTTPException:
+            return False
+        return event.start_time == start
 
     async def has_event(self, guild: discord.Guild, screening: Screening) -> bool:
         """False (and the screening cancelled) when Discord says its event is gone; True when it is there
@@ -367,6 +403,12 @@ class FilmNightService:
             log.info("reminder %s of screening %s is past its moment: not sent late", kind, screening_id)
             await self.store.settle_reminder(screening_id, kind, "skipped", None)
             return
+        posted = await self._posted_by_failed_attempt(screening, kind)
+        if posted is not None:
+            log.info("reminder %s of screening %s was posted by the attempt that failed (message %s)", kind,
+                     screening_id, posted)
+            await self.store.settle_reminder(screening_id, kind, "sent", posted)
+            return
         channel = self.bot.get_channel(screening.channel_id)
         if kind == "end":
             await self.end(screening, channel)
@@ -382,6 +424,14 @@ class FilmNightService:
         content, mentions = payload
         message = await channel.send(content, allowed_mentions=mentions)
         await self.store.settle_reminder(screening_id, kind, "sent", message.id)
+
+    async def _posted_by_failed_attempt(self, screening: Screening, kind: str) -> int | None:
+        """A retry: the message of the attempt that failed if Discord made it anyway (a 5xx after the post)."""
+        attempts, due_at = await self.store.reminder_due(screening.id, kind)
+        if attempts == 0 or due_at is None:
+            return None
+        last_try = from_iso(due_at) - CLOSE_BACKOFF[min(attempts, len(CLOSE_BACKOFF)) - 1] - timedelta(minutes=1)
+        return await posted_since(self, screening, kind, last_try)
 
     async def end_now(self, screening: Screening) -> None:
         """The event ended in Discord before its end time: the job runs the end step now (with its retries)."""
@@ -417,7 +467,7 @@ class FilmNightService:
             try:
                 posted = await self.bot.prompts.post(
                     channel, guild_id=screening.guild_id, theme=theme, film=ref(screening.film_id),
-                    source=f"screening:{screening.id}",
+                    source=f"screening:{screening.id}", marker=rules.end_marker(screening.id),
                 )
             except UserError:
                 continue  # no passages on this theme for this film

@@ -497,6 +497,12 @@ class FilmNightStore:
         )
         return cur.rowcount == 1
 
+    async def reminder_due(self, screening_id: int, kind: str) -> tuple[int, str | None]:
+        """(attempts so far, due_at) of one reminder: a retry's due_at is its failed attempt plus the back-off."""
+        row = await self.db.fetchone(
+            "SELECT attempts, due_at FROM screening_reminders WHERE screening_id = ? AND kind = ?", (screening_id, kind))
+        return (0, None) if row is None else (int(row[0]), row[1])
+
     async def reminder_attempts(self, screening_id: int, kind: str) -> int:
         return int(await self.db.fetchval(
             "SELECT attempts FROM screening_reminders WHERE screening_id = ? AND kind = ?", (screening_id, kind), 0))

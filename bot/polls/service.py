@@ -100,15 +100,25 @@ class PollService:
                     "view": poll_view(poll, disabled=False), "allowed_mentions": NO_MENTIONS,
                 }
             message: discord.Message
-            if interaction.response.is_done():
-                message = await interaction.followup.send(wait=True, **kwargs)
-                sent = True
-            else:
-                callback = await interaction.response.send_message(**kwargs)
-                sent = True
-                # The callback response carries the message: no second request that could fail.
-                resource = getattr(callback, "resource", None)
-                message = resource if isinstance(resource, discord.Message) else await interaction.original_response()
+            followup = interaction.response.is_done()
+            try:
+                if followup:
+                    message = await interaction.followup.send(wait=True, **kwargs)
+                    sent = True
+                else:
+                    callback = await interaction.response.send_message(**kwargs)
+                    sent = True
+                    # The callback response carries the message: no second request that could fail.
+                    resource = getattr(callback, "resource", None)
+                    message = (resource if isinstance(resource, discord.Message)
+                               else await interaction.original_response())
+            except discord.DiscordServerError:
+                if sent:
+                    raise
+                found = await self._shown_anyway(interaction, poll, followup)
+                if found is None:
+                    raise
+                message, sent = found, True
         except BaseException:
             # Only a poll that was never shown is forgotten. Once its message exists the row stays: its
             # deadline job still closes it and posts the results (a vote click records the message id).
@@ -123,6 +133,33 @@ class PollService:
                 "I could not save this poll (the database stayed busy), so I withdrew its message. Please try again."
             ) from error
         self.bot.scheduler.wake()
+
+    async def _shown_anyway(self, interaction: discord.Interaction, poll: Poll,
+                            followup: bool) -> discord.Message | None:
+        """After a 5xx, the poll's message if Discord posted it all the same: the interaction's own response,
+        or (a follow-up) the bot's newest message carrying this poll's buttons or, native, its question."""
+        try:
+            if not followup:
+                return await interaction.original_response()
+            channel = interaction.channel
+            if not isinstance(channel, discord.abc.Messageable):
+                return None
+            me = self.bot.user.id if self.bot.user is not None else 0
+            ids = (f"filmbot:poll:vote:{poll.id}:", f"filmbot:poll:select:{poll.id}")
+            since = from_iso(poll.created_at) - timedelta(seconds=1)
+            async for message in channel.history(limit=20):
+                if message.created_at < since:
+                    break
+                if message.author.id != me:
+                    continue
+                custom_ids = [str(getattr(item, "custom_id", "") or "") for row in message.components
+                              for item in getattr(row, "children", ())]
+                if any(c.startswith(ids) for c in custom_ids) or (
+                        poll.kind == "native" and message.poll is not None and message.poll.question == poll.question):
+                    return message
+        except discord.HTTPException:
+            return None
+        return None
 
     async def _withdraw(self, interaction: discord.Interaction, message: discord.Message, poll_id: int) -> None:
         """A posted poll the database cannot record: delete its message, then (if it can) its row. A row left

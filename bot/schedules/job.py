@@ -170,7 +170,7 @@ class ScheduleJob:
         if post.status == "retrying":
             claim = await self.store.take(post, now)
             if claim is not None:
-                await self.post(claim)
+                await self._retry(claim, post)
             return
         schedule = await self.store.get(post.schedule_id)
         if schedule is None:
@@ -191,24 +191,48 @@ class ScheduleJob:
         if claim is not None:
             await self.post(claim)
 
+    async def _retry(self, claim: Claim, post: SlotPost) -> None:
+        """Post a retried slot unless the failed attempt posted it after all (Discord made the message, then
+        answered 5xx): its marker in the channel since that attempt's claim settles the slot instead."""
+        try:  # since the slot's time, not the last claim: an attempt whose check failed re-claimed the row
+            message_id = await self._posted_since(claim.schedule, post, post.slot)
+        except discord.HTTPException as error:
+            if is_transient(error):  # still down: this counts as the attempt, retried with the back-off
+                await self._retry_later(claim, error)
+                return
+            message_id = None  # the channel is gone or refused: post() finds out and pauses the schedule
+        except UserError:
+            message_id = None
+        if message_id is not None:
+            log.info("schedule %s: slot %s was posted by the attempt that failed (message %s)", claim.schedule.id,
+                     claim.slot, message_id)
+            await self.store.mark_posted(claim.post_id, message_id, self.bot.now())
+            return
+        await self.post(claim)
+
     async def _find_posted(self, schedule: Schedule, post: SlotPost) -> int | None:
         """Message id proving an orphaned claim was posted, None if it was not, -1 if unknowable."""
-        recorded = await self.store.recorded_message(f"schedule:{post.id}")
-        if recorded is not None:
-            return recorded
-        since = from_iso(post.claimed_at or post.slot.isoformat()) - timedelta(seconds=1)
         try:
-            channel = await self._channel(schedule)
-            # Only this slot's own marker is proof: any other bot message (a /discuss, a poll, another
-            # schedule) posted since the claim says nothing about this slot.
-            marker = slot_marker(post.id)
-            me = self.bot.user.id if self.bot.user is not None else None  # None only before login
-            async for message in channel.history(after=since, limit=100, oldest_first=True):
-                if message.author.id == me and carries_marker(message, marker):
-                    return message.id
+            return await self._posted_since(schedule, post, from_iso(post.claimed_at or post.slot.isoformat()))
         except (discord.HTTPException, UserError) as error:
             await self._give_up(schedule, post.id, f"could not check whether it was already posted ({error})")
             return -1
+
+    async def _posted_since(self, schedule: Schedule, post: SlotPost, since: datetime) -> int | None:
+        """This slot's message if one exists (its prompt record, or its marker in the channel since `since`),
+        else None; raises when the channel cannot be read."""
+        recorded = await self.store.recorded_message(f"schedule:{post.id}")
+        if recorded is not None:
+            return recorded
+        since -= timedelta(seconds=1)
+        channel = await self._channel(schedule)
+        # Only this slot's own marker is proof: any other bot message (a /discuss, a poll, another
+        # schedule) posted since the claim says nothing about this slot.
+        marker = slot_marker(post.id)
+        me = self.bot.user.id if self.bot.user is not None else None  # None only before login
+        async for message in channel.history(after=since, limit=100, oldest_first=True):
+            if message.author.id == me and carries_marker(message, marker):
+                return message.id
         return None
 
     async def _channel(self, schedule: Schedule) -> discord.TextChannel:

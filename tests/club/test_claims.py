@@ -1,5 +1,6 @@
 """The club's timed claims when the process holding them dies (core/claims, migration 085): a digest being
-posted is posted once after all, a game round taken off the queue never blocks its channel."""
+posted is posted once after all, a game round taken off the queue is posted once (or opened on the message
+that went out) and never blocks its channel."""
 
 from __future__ import annotations
 
@@ -52,8 +53,9 @@ async def test_a_digest_posted_before_the_crash_is_not_posted_again(world):
     assert world.q("SELECT status FROM club_digests") == [("posted",)]
 
 
-async def test_a_round_claimed_by_a_dead_process_frees_the_channel(world):
-    """A round taken off the queue by a process that died: the game ends, and a new one can start."""
+async def test_a_round_claimed_by_a_dead_process_is_posted_and_the_game_goes_on(world):
+    """A round taken off the queue by a process that died before posting it: due again, posted once, the game
+    finishes, and a new one can start."""
     from tests.club.test_commands import rate
 
     await rate(world.alice, world, 4, "The drums are a war.")
@@ -65,8 +67,27 @@ async def test_a_round_claimed_by_a_dead_process_frees_the_channel(world):
                     " claimed_by = ? WHERE status = 'waiting' AND number = 2", GONE)
     set_rows(world, "UPDATE club_game_rounds SET status = 'revealed' WHERE number = 1")
     await world.env.restart_bot()
-    await world.env.advance_time(60)
-    assert world.count("club_game_rounds", "status IN ('open', 'waiting')") == 0
-    assert world.count("club_game_rounds", "status = 'failed'") == 2
+    await world.env.advance_time(60 * 10)
+    assert world.count("club_game_rounds", "status = 'revealed'") == 3
+    posted = [m for m in world.bot_messages() if m.embeds and "Round 2/3" in (m.embeds[0].title or "")]
+    assert len(posted) == 1
     result = await world.mod.slash(world.channel, "game critic-or-club", rounds=3)
     assert "already" not in (result.response.content or "")
+
+
+async def test_a_round_posted_by_a_dead_process_is_opened_not_posted_again(world):
+    """The round's message went out, then its process died before opening it: that message is the round."""
+    from tests.club.test_commands import rate
+
+    await rate(world.alice, world, 4, "The drums are a war.")
+    await world.alice.slash(world.channel, "rate consent", state="on")
+    await world.mod.slash(world.channel, "game critic-or-club", rounds=2)
+    await world.env.advance_time(61)  # round 1 revealed, round 2 posted and open
+    [posted] = [m for m in world.bot_messages() if m.embeds and "Round 2/2" in (m.embeds[0].title or "")]
+    await world.bot.scheduler.stop()
+    set_rows(world, "UPDATE club_game_rounds SET status = 'waiting', deadline = NULL, message_id = NULL,"
+                    " claimed_at = ?, claimed_by = ? WHERE number = 2", world.env.now().isoformat(), GONE)
+    await world.env.restart_bot()
+    await world.env.advance_time(60 * 10)
+    assert [m for m in world.bot_messages() if m.embeds and "Round 2/2" in (m.embeds[0].title or "")] == [posted]
+    assert world.q("SELECT message_id, status FROM club_game_rounds WHERE number = 2") == [(posted.id, "revealed")]

@@ -54,3 +54,15 @@ async def test_moderator_closes_a_pick_early_with_the_final_count(world):
     await env.advance_time(3 * 3600)
     assert len([m for m in world.channel.history() if m.embeds and m.embeds[0].title.startswith("Results")]) == 1
     assert world.q("SELECT action FROM audit_log WHERE action = 'filmnight.pick.close'") == [("filmnight.pick.close",)]
+
+
+async def test_a_count_edit_failing_with_a_5xx_is_tried_again(world):
+    """One 503 on the count's edit: the count is shown after the next 6 s, not left stale until another vote."""
+    from tests.faults import discord_fault
+
+    pick = await open_pick(world)
+    discord_fault(world.env, "PATCH", f"/channels/{world.channel.id}/messages/{pick.id}", 503)
+    await world.alice.select(pick, ["1"])
+    assert "Ballots so far: 1." not in count_shown(world, pick.id)
+    await world.env.advance_time(7)
+    assert "Ballots so far: 1." in count_shown(world, pick.id)
