@@ -1,0 +1,85 @@
+"""Forged component interactions: custom ids the bot never sent, used by a member or a moderator.
+
+Every DynamicItem the bot registered is walked (so a new button cannot be forgotten) with ids at 0 and at
+their largest; each use gets a private answer, changes nothing, and never fails unanswered."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from tests.helpers import (
+    World,
+    assert_no_pings,
+    check_all_payloads,
+    click_forged,
+    forged_ids,
+    msgs,
+    registered_templates,
+    table_digest,
+    text_of,
+)
+
+
+def failures_logged(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Exceptions discord.py swallowed (a component's) or the bot logged as unexpected."""
+    return [record.getMessage()[:200] for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+async def test_every_component_answers_a_forged_id_privately_and_changes_nothing(world: World, settings, caplog):
+    """Ids at 0 or their largest, of every registered component, as a member and as a moderator."""
+    templates = registered_templates(world.bot)
+    assert len(templates) >= 20, sorted(templates)
+    target = msgs(await world.alice.slash(world.channel, "quote"))[0]
+    for template, factory in sorted(templates.items()):
+        values = ["1"] if factory.__name__.endswith("Select") else None
+        for custom_id in forged_ids(template):
+            for actor in (world.alice, world.mod):
+                before = table_digest(settings)
+                result = await click_forged(world.env, actor, target, custom_id, values)
+                where = f"{custom_id} by {actor.user.name}"
+                assert not failures_logged(caplog), f"{where}: {failures_logged(caplog)}"
+                assert result.acknowledged, f"{where}: left unanswered"
+                if actor is world.alice:  # a moderator's pager may turn the page it is on (the flag queue's)
+                    assert all(m.ephemeral for m in msgs(result)), f"{where}: {text_of(result)[:200]}"
+                assert table_digest(settings) == before, f"{where} changed the database: {text_of(result)[:200]}"
+    check_all_payloads(world.env)
+    assert_no_pings(world.env)
+
+
+async def test_a_watchlist_page_of_another_server_is_refused(world: World, settings):
+    """The watchlist pager shows this server's list only, whatever server id its custom id carries."""
+    other = world.env.create_guild(name="Other Club")
+    alice_there = other.add_member(world.alice_user)
+    other_channel = other.create_text_channel("films")
+    await world.alice.slash(world.channel, "watchlist add", film="Secret Film Of Club One", year=1999)
+    assert "Secret Film Of Club One" in text_of(await world.alice.slash(world.channel, "watchlist list"))
+    theirs = msgs(await alice_there.slash(other_channel, "watchlist list"))[0]
+    result = await click_forged(world.env, alice_there, theirs, f"filmbot:filmnight:wl:{world.guild.id}:0:n")
+    assert all(m.ephemeral for m in msgs(result)) and "another server" in text_of(result), text_of(result)
+    assert "Secret Film" not in text_of(result)
+    assert "Secret Film" not in "".join(m.content or "" + str(m.embeds) for m in other_channel.history())
+
+async def test_history_pages_of_a_deleted_account_answer_privately(world: World, caplog):
+    """Next on a /history whose member's account was deleted: a private answer, not a failed interaction."""
+    gone = 123456789012345678  # no such user: Discord answers 404 Unknown User
+    result = await click_forged(world.env, world.alice, msgs(await world.alice.slash(world.channel, "quote"))[0],
+                                f"filmbot:history:{gone}:1:n")
+    assert result.acknowledged and all(m.ephemeral for m in msgs(result)), text_of(result)
+    assert "no longer exists" in text_of(result) and not failures_logged(caplog), failures_logged(caplog)
+
+
+async def test_a_button_that_fails_unexpectedly_answers_privately_with_a_code(world: World, monkeypatch, caplog):
+    """Any DynamicItem's unexpected failure: a private answer with a code to quote, logged (discord.py alone
+    would only log it and leave "This interaction failed")."""
+    quote = msgs(await world.alice.slash(world.channel, "quote"))[0]
+
+    async def broken(*_args, **_kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(world.bot.store.quotes, "context", broken)
+    result = await world.bob.click(quote, label="More context")
+    assert result.acknowledged and all(m.ephemeral for m in msgs(result))
+    assert "error code" in text_of(result), text_of(result)
+    assert any("disk on fire" in (record.exc_text or "") for record in caplog.records)
