@@ -996,10 +996,21 @@ async def longest_loop_gap(
 
 
 def registered_templates(bot: Any) -> dict[str, type]:
-    """Every DynamicItem the bot registered, by its custom id template (discord.py keeps them in the view
-    store only): a forged-click sweep walks these, so a new button cannot be forgotten."""
-    items = bot._connection._view_store._dynamic_items  # discord.py has no public reader
-    return {pattern.pattern: factory for pattern, factory in items.items()}
+    """Every persistent component of the bot (each `Persistent` subclass with a template of its own), by its
+    custom id template: a forged-click sweep walks these, so a new button cannot be forgotten. Walked from the
+    classes, since discord.py keeps the registered ones privately; `bot` must be up (its cogs imported)."""
+    from bot.core.persistent import Persistent
+
+    found: dict[str, type] = {}
+    pending: list[type] = [Persistent]
+    while pending:
+        cls = pending.pop()
+        pending += cls.__subclasses__()
+        pattern = cls.__discord_ui_compiled_template__.pattern  # type: ignore[attr-defined]
+        if pattern != "(?!)":
+            found[pattern] = cls
+    assert bot.is_ready() or bot.user is not None
+    return found
 
 
 def forged_ids(template: str) -> list[str]:
