@@ -156,9 +156,11 @@ class PollService:
 
     async def record_vote(self, interaction: discord.Interaction, poll_id: int, option_id: int) -> None:
         now = iso(self.bot.now())
-        outcome = await self.bot.store.polls.vote(poll_id, interaction.user.id, option_id, now)
         poll = await self.bot.store.polls.get(poll_id)
-        if outcome is None or poll is None:
+        if poll is None or poll.channel_id != interaction.channel_id:  # a vote comes from the poll's own message:
+            raise UserError("This poll no longer exists.")  # never another server's poll, nor a hidden channel's
+        outcome = await self.bot.store.polls.vote(poll_id, interaction.user.id, option_id, now)
+        if outcome is None:
             raise UserError("This poll no longer exists.")
         if poll.message_id is None and interaction.message is not None:
             await self.bot.store.polls.set_message(poll_id, interaction.message.id)  # recording it failed at post

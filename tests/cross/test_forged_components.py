@@ -83,3 +83,21 @@ async def test_a_button_that_fails_unexpectedly_answers_privately_with_a_code(wo
     assert result.acknowledged and all(m.ephemeral for m in msgs(result))
     assert "error code" in text_of(result), text_of(result)
     assert any("disk on fire" in (record.exc_text or "") for record in caplog.records)
+
+
+async def test_a_forged_vote_on_another_servers_or_a_hidden_channels_poll_is_refused(world: World, settings):
+    """A vote button carrying the id of a poll of another server, or of #staff (which the member cannot view), is
+    refused privately and counts nothing: a vote only comes from the poll's own message."""
+    from tests.cross.test_permissions_channels import staff_channel
+
+    other = world.env.create_guild(name="Other Club")
+    carol = other.add_member(world.env.create_user("carol"))
+    await carol.slash(other.create_text_channel("films"), "poll create", question="Theirs?", options="X | Y")
+    await world.mod.slash(staff_channel(world), "poll create", question="Staff only?", options="S | T")
+    target = msgs(await world.alice.slash(world.channel, "quote"))[0]
+    for (poll_id,) in world.q("SELECT id FROM polls"):
+        before = table_digest(settings)
+        result = await click_forged(world.env, world.bob, target, f"filmbot:poll:vote:{poll_id}:1")
+        assert all(m.ephemeral for m in msgs(result)) and "no longer exists" in text_of(result), text_of(result)
+        assert table_digest(settings) == before
+    assert world.count("poll_votes") == 0
