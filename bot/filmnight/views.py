@@ -57,7 +57,7 @@ class DecisionButton(
     ACTING = "approve watchlist suggestions"
 
     async def decide(self, bot: FilmBot, moderator: discord.Member) -> Entry | None:
-        return await bot.store.filmnight.decide(self.record_id, self.action == "approve", moderator.id)
+        return await bot.store.filmnight.decide(self.record_id, self.action == "approve", moderator.id, moderator.guild.id)
 
     async def show(self, interaction: discord.Interaction, moderator: discord.Member, decided: Entry) -> None:
         verdict = VERDICTS[self.action]

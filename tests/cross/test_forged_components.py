@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 
+import discord
 import pytest
 
 from tests.helpers import (
@@ -101,3 +102,29 @@ async def test_a_forged_vote_on_another_servers_or_a_hidden_channels_poll_is_ref
         assert all(m.ephemeral for m in msgs(result)) and "no longer exists" in text_of(result), text_of(result)
         assert table_digest(settings) == before
     assert world.count("poll_votes") == 0
+
+
+async def test_a_moderator_of_another_server_cannot_decide_this_servers_queues(world: World, settings):
+    """Anyone can be a moderator of a server of their own: from there, Approve / Reject forged with the id of this
+    server's pending watchlist film or suggested question is refused and decides nothing."""
+    log = world.guild.create_text_channel("mod-log")
+    await world.mod.slash(world.channel, "config log-channel", channel=log)
+    await world.mod.slash(world.channel, "config watchlist-approval", state="on")
+    await world.alice.slash(world.channel, "watchlist add", film="Aftersun", year=2022)
+    await world.alice.slash(world.channel, "suggest question", text="Which song stays with you?", theme="music")
+    [(entry,)] = world.q("SELECT id FROM watchlist WHERE status = 'pending'")
+    [(suggestion,)] = world.q("SELECT id FROM question_suggestions WHERE state = 'pending'")
+
+    own = world.env.create_guild(name="Attacker's Club")
+    admin = discord.Permissions(manage_guild=True)
+    attacker = own.add_member(world.env.create_user("mallory"), roles=[own.create_role("Mods", permissions=admin)])
+    their_channel = own.create_text_channel("films")
+    target = msgs(await attacker.slash(their_channel, "quote"))[0]
+    for custom_id in (f"filmbot:filmnight:approve:{entry}", f"filmbot:filmnight:reject:{entry}",
+                      f"filmbot:suggest:approve:{suggestion}", f"filmbot:suggest:reject:{suggestion}"):
+        before = table_digest(settings)
+        result = await click_forged(world.env, attacker, target, custom_id)
+        assert all(m.ephemeral for m in msgs(result)), f"{custom_id}: {text_of(result)[:200]}"
+        assert table_digest(settings) == before, f"{custom_id} decided another server's record"
+    assert world.q("SELECT status FROM watchlist") == [("pending",)]
+    assert world.q("SELECT state FROM question_suggestions") == [("pending",)]
