@@ -106,7 +106,7 @@ class FilmNightService:
 
     async def cast(self, interaction: discord.Interaction, pick_id: int, ranking: tuple[int, ...]) -> None:
         pick = await self.store.pick(pick_id)
-        if pick is None:
+        if pick is None or pick.guild_id != interaction.guild_id:  # never a ballot in another server's pick
             raise UserError("This pick no longer exists.")
         if len(ranking) > pick.ranks:
             raise UserError("This pick takes a single choice.")

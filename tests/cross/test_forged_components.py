@@ -128,3 +128,24 @@ async def test_a_moderator_of_another_server_cannot_decide_this_servers_queues(w
         assert table_digest(settings) == before, f"{custom_id} decided another server's record"
     assert world.q("SELECT status FROM watchlist") == [("pending",)]
     assert world.q("SELECT state FROM question_suggestions") == [("pending",)]
+
+
+async def test_a_member_of_another_server_cannot_answer_this_servers_game_or_vote_in_its_pick(world: World, settings):
+    """A game answer or a film-night ballot forged with this server's round or pick id, clicked in another server,
+    is refused and stored nothing (it would count in this server's game and ballot)."""
+    from tests.club.test_commands import start_game
+    from tests.filmnight.test_pick_count import open_pick
+
+    await start_game(world)
+    await open_pick(world)
+    [(round_id,)] = world.q("SELECT id FROM club_game_rounds ORDER BY id LIMIT 1")
+    [(pick_id,)] = world.q("SELECT id FROM filmnight_picks")
+    other = world.env.create_guild(name="Other Club")
+    mallory = other.add_member(world.env.create_user("mallory"))
+    target = msgs(await mallory.slash(other.create_text_channel("films"), "quote"))[0]
+    for custom_id, values in ((f"filmbot:game:answer:{round_id}:critic", None),
+                              (f"filmbot:filmnight:rank:{pick_id}", ["1"])):
+        before = table_digest(settings)
+        result = await click_forged(world.env, mallory, target, custom_id, values)
+        assert all(m.ephemeral for m in msgs(result)) and "no longer exists" in text_of(result), text_of(result)
+        assert table_digest(settings) == before, custom_id
