@@ -15,7 +15,7 @@ import discord
 
 from bot.core import closing
 from bot.core.channels import resolve_channel
-from bot.core.checks import require_channel_id, require_guild
+from bot.core.checks import missing_post_permission, require_channel_id, require_guild
 from bot.core.closing import CLOSE_BACKOFF, CLOSE_LEASE, AnnounceError
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
@@ -81,6 +81,10 @@ class FilmNightService:
         guild = require_guild(interaction)
         entries = await self.store.entries(guild.id)
         rules.check_pick(candidates, hours, len(entries))
+        missing = missing_post_permission(interaction)
+        if missing is not None:  # the ballot is the reply; its result is a post when the pick closes
+            raise UserError(f"I can't run a pick in this channel: I need the **{missing}** permission here to post"
+                            " its result. Ask a moderator to grant it, or start the pick in another channel.")
         if await self.store.open_pick(guild.id) is not None:
             raise UserError("A pick is already open in this server: wait for it to close.")
         chosen = entries[:candidates]
