@@ -149,3 +149,17 @@ async def test_a_member_of_another_server_cannot_answer_this_servers_game_or_vot
         result = await click_forged(world.env, mallory, target, custom_id, values)
         assert all(m.ephemeral for m in msgs(result)) and "no longer exists" in text_of(result), text_of(result)
         assert table_digest(settings) == before, custom_id
+
+
+async def test_a_review_form_that_fails_unexpectedly_answers_privately_with_a_code(world: World, monkeypatch):
+    """The /review add form is handled by a listener, whose exceptions discord.py only logs: a failure while
+    storing it is answered privately with a code, not left as "This interaction failed"."""
+    shown = await world.mod.slash(world.channel, "review add", film="Form Film")
+    assert shown.modal is not None
+
+    async def broken(*_args, **_kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(world.bot.store.drafts, "take", broken)
+    result = await world.mod.submit_modal(shown, {"filmbot:review:text": "A film about forms. " * 10})
+    assert result.acknowledged and all(m.ephemeral for m in msgs(result)) and "error code" in text_of(result)
