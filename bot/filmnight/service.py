@@ -212,6 +212,11 @@ class FilmNightService:
         location = rules.clean_location(where)
         if place is None and location is None:
             raise UserError("Say where: `where:` a place or link, or `channel:` a voice or stage channel.")
+        missing = missing_post_permission(interaction)
+        if missing is not None:  # its reminders and after-screening thread are posts in this channel
+            raise UserError(f"I can't schedule a film night from this channel: I need the **{missing}** permission"
+                            " here to post its reminders. Ask a moderator to grant it, or schedule it from another"
+                            " channel.")
         upcoming = await self.store.upcoming(guild.id)
         if upcoming is not None and await self.has_event(guild, upcoming):
             raise UserError("This server already has an upcoming screening: `/filmnight move` or cancel it first.")

@@ -131,8 +131,9 @@ async def test_closing_a_poll_where_the_bot_cannot_post_does_not_claim_results_w
 
 
 async def test_game_and_pick_where_the_bot_cannot_post_are_refused_and_store_nothing(world, settings):
-    """/game critic-or-club and /filmnight pick where the bot cannot send are refused privately, naming Send
-    Messages: their first message is the reply, but the next rounds and the pick's result would fail to post."""
+    """/game critic-or-club, /filmnight pick and /filmnight schedule where the bot cannot send are refused privately,
+    naming Send Messages: their first message is the reply, but the next rounds, the pick's result and the
+    screening's reminders would fail to post."""
     from tests.club.test_commands import members, rate
 
     for i, fan in enumerate(members(world, 3, "critic-fan")):
@@ -144,4 +145,6 @@ async def test_game_and_pick_where_the_bot_cannot_post_are_refused_and_store_not
     before = table_digest(settings)
     assert_ephemeral_reply(await world.mod.slash(muted, "game critic-or-club", rounds=3), "Send Messages")
     assert_ephemeral_reply(await world.mod.slash(muted, "filmnight pick", candidates=3), "Send Messages")
+    assert_ephemeral_reply(await world.mod.slash(muted, "filmnight schedule", film="Whiplash", when="2026-01-03 20:00",
+                                                 where="The back room"), "Send Messages")
     assert table_digest(settings) == before and channel_posts(world, muted) == []
