@@ -14,7 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.checks import interaction_data, moderator_only, require_moderator
-from bot.core.errors import send_ephemeral, user_errors
+from bot.core.errors import answer_error, send_ephemeral, user_errors
 from bot.core.persistent import persistent_view
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
@@ -126,10 +126,13 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         if interaction.type is not discord.InteractionType.modal_submit:
             return
         custom_id = str(interaction_data(interaction).get("custom_id", ""))
-        if match := DRAFT_ID.match(custom_id):
-            await submit_draft(interaction, int(match.group(1)))
-        elif match := LINK_EDIT_ID.match(custom_id):
-            await submit_edit_form(interaction, int(match.group(1)))
+        try:
+            if match := DRAFT_ID.match(custom_id):
+                await submit_draft(interaction, int(match.group(1)))
+            elif match := LINK_EDIT_ID.match(custom_id):
+                await submit_edit_form(interaction, int(match.group(1)))
+        except Exception as error:  # noqa: BLE001 - a listener's failure is only logged: answer the member
+            await answer_error(interaction, error, f"form {custom_id}")
 
     async def find(self, value: str) -> ReviewRow:
         review_id = parse_review_id(value)

@@ -990,3 +990,70 @@ async def longest_loop_gap(
         done.set()
         await ticking
     return max(gaps), result
+
+
+# -------------------- Forged component interactions
+
+
+def registered_templates(bot: Any) -> dict[str, type]:
+    """Every persistent component of the bot (each `Persistent` subclass with a template of its own), by its
+    custom id template: a forged-click sweep walks these, so a new button cannot be forgotten. Walked from the
+    classes, since discord.py keeps the registered ones privately; `bot` must be up (its cogs imported)."""
+    from bot.core.persistent import Persistent
+
+    found: dict[str, type] = {}
+    pending: list[type] = [Persistent]
+    while pending:
+        cls = pending.pop()
+        pending += cls.__subclasses__()
+        pattern = cls.__discord_ui_compiled_template__.pattern  # type: ignore[attr-defined]
+        if pattern != "(?!)":
+            found[pattern] = cls
+    assert bot.is_ready() or bot.user is not None
+    return found
+
+
+def forged_ids(template: str) -> list[str]:
+    """Custom ids a member could forge for `template`: every numeric group at its largest (negative too where
+    allowed) and at 0, a fixed-choice group at each of its values, an optional tail with and without."""
+    group = re.compile(r"\(\?P<\w+>((?:[^()]|\([^()]*\))*)\)")
+    tail = re.compile(r"\(\?:((?:[^()]|\((?:[^()]|\([^()]*\))*\))*)\)\?$")
+
+    def values(body: str, big: bool) -> list[str]:
+        digits = re.fullmatch(r"(-\?)?\\d\{1,(\d+)\}", body)
+        if digits:
+            most = "9" * int(digits[2])
+            return ([most, "-" + most] if digits[1] else [most]) if big else ["0"]
+        if re.fullmatch(r"\[\w+\]", body):
+            return list(body[1:-1])
+        if re.fullmatch(r"[\w|]+", body):
+            return body.split("|")
+        return ["99-99", "99"] if big else ["0"]  # a ballot's choices so far (`\d{1,2}(?:-\d{1,2})?`)
+
+    found = []
+    for base in {template, tail.sub("", template), tail.sub(r"\1", template)}:
+        for big in (True, False):
+            candidates = [""]
+            for index, part in enumerate(group.split(base)):  # literal, group body, literal, ...
+                if index % 2 == 0:
+                    candidates = [c + part.replace("\\", "") for c in candidates]
+                else:
+                    candidates = [c + v for c in candidates for v in values(part, big)]
+            found += [c for c in candidates if re.fullmatch(template, c)]
+    return sorted(set(found))
+
+
+async def click_forged(env: Env, actor: Any, message: Any, custom_id: str, values: list[str] | None = None):
+    """`actor` uses a component with `custom_id` that the bot never sent: Discord only lets a client send a
+    custom id that is on the message, so the forger's id is put on `message` first (a button, or a select
+    when `values` are given) and then clicked or chosen."""
+    stored = env.backend.get_message(message.channel_id, message.id)
+    if values is None:
+        component: dict[str, Any] = {"type": 2, "style": 1, "label": "forged", "custom_id": custom_id}
+    else:
+        options = [{"label": v, "value": v} for v in values]
+        component = {"type": 3, "custom_id": custom_id, "options": options, "min_values": 1, "max_values": len(values)}
+    stored.components = [{"type": 1, "components": [component]}]
+    if values is None:
+        return await actor.click(message, custom_id=custom_id)
+    return await actor.select(message, values, custom_id=custom_id)

@@ -21,7 +21,7 @@ from bot.club.render import chart_png, ratings_embed, round_embed
 from bot.club.rules import DIGEST_OPENING
 from bot.club.store import CLAIM_LEASE, ClubStore, Pick, Round
 from bot.club.views import game_view
-from bot.core.checks import require_channel_id, require_guild
+from bot.core.checks import missing_post_permission, require_channel_id, require_guild
 from bot.core.claims import abandoned
 from bot.core.closing import CLOSE_BACKOFF
 from bot.core.errors import answer_with_message, send_ephemeral
@@ -165,6 +165,10 @@ class ClubService:
         guild = require_guild(interaction)
         channel_id = require_channel_id(interaction)
         count = rules.validate_rounds(rounds)
+        missing = missing_post_permission(interaction)
+        if missing is not None:  # the first round is the reply; the next rounds and reveals are posts
+            raise UserError(f"I can't run a game in this channel: I need the **{missing}** permission here to post"
+                            " its rounds. Ask a moderator to grant it, or start the game in another channel.")
         if await self.store.running_game(channel_id) is not None:
             raise UserError("A game is already running in this channel: answer its round first.")
         gate = await server_gate(self.bot.store, guild.id, self.bot.themes)
@@ -200,7 +204,7 @@ class ClubService:
 
     async def answer(self, interaction: discord.Interaction, round_id: int, answer: str) -> None:
         outcome = await self.store.answer(round_id, interaction.user.id, rules.parse_answer(answer),
-                                          iso(self.bot.now()))
+                                          iso(self.bot.now()), require_guild(interaction).id)
         if outcome == "missing":
             raise UserError("This round no longer exists.")
         if outcome == "closed":

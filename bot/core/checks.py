@@ -61,6 +61,24 @@ def require_guild(interaction: discord.Interaction) -> discord.Guild:
     return interaction.guild
 
 
+# What the bot needs in a channel to post there later (a poll's results, a game's next round, a pick's result).
+POST_PERMISSIONS = (("view_channel", "View Channel"), ("send_messages", "Send Messages"),
+                    ("embed_links", "Embed Links"), ("read_message_history", "Read Message History"))
+
+
+def missing_post_permission(interaction: discord.Interaction) -> str | None:
+    """The first permission the bot lacks to post in the interaction's channel later (threads need Send
+    Messages in Threads), or None: an interaction's reply needs none, the messages that follow do."""
+    perms = interaction.app_permissions
+    in_thread = isinstance(interaction.channel, discord.Thread)
+    for attribute, name in POST_PERMISSIONS:
+        if attribute == "send_messages" and in_thread:
+            attribute, name = "send_messages_in_threads", "Send Messages in Threads"
+        if not getattr(perms, attribute):
+            return name
+    return None
+
+
 async def is_moderator(interaction: discord.Interaction) -> bool:
     """Checked at run time on every change, whatever Discord's command permissions say."""
     member = interaction.user

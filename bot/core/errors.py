@@ -82,13 +82,18 @@ async def user_errors(interaction: discord.Interaction) -> AsyncIterator[None]:
         await send_ephemeral(interaction, error.message)
 
 
+async def answer_error(interaction: discord.Interaction, error: BaseException, where: str) -> None:
+    """Answer privately for any failure: the table's message for a known one, a logged code for the rest."""
+    message = message_for(error)
+    if message is None:
+        code = secrets.token_hex(3)
+        log.error("error %s in %s", code, where, exc_info=error)
+        message = f"Something went wrong on my side (error code `{code}`). A moderator can look it up in the logs."
+    await send_ephemeral(interaction, message)
+
+
 async def on_app_command_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
     """The tree's error handler: table message for known errors, logged code for the rest."""
     original = getattr(error, "original", error)
-    message = message_for(original)
-    if message is None:
-        code = secrets.token_hex(3)
-        command = interaction.command.qualified_name if interaction.command else "?"
-        log.error("error %s in /%s", code, command, exc_info=original)
-        message = f"Something went wrong on my side (error code `{code}`). A moderator can look it up in the logs."
-    await send_ephemeral(interaction, message)
+    command = interaction.command.qualified_name if interaction.command else "?"
+    await answer_error(interaction, original, f"/{command}")

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from enum import Enum
 from typing import Any, ClassVar, Self, TypeVar
 
 import discord
+
+from bot.core.errors import answer_error
 
 ItemT_co = TypeVar("ItemT_co", bound="discord.ui.Item[Any]", covariant=True)
 
@@ -129,6 +131,23 @@ def persistent_view(*items: discord.ui.Item[Any]) -> discord.ui.View:
     return view
 
 
+def _answered(
+    callback: Callable[[Any, discord.Interaction], Coroutine[Any, Any, None]], name: str
+) -> Callable[[Any, discord.Interaction], Coroutine[Any, Any, None]]:
+    """`callback`, answering privately when it fails unexpectedly: discord.py only logs a DynamicItem's
+    exception, so the member who clicked would be left with "This interaction failed" and no code to quote."""
+
+    @functools.wraps(callback)
+    async def answered(self: Any, interaction: discord.Interaction) -> None:
+        try:
+            await callback(self, interaction)
+        except Exception as error:  # noqa: BLE001 - every failure gets a private answer and a logged code
+            data: dict[str, Any] = dict(interaction.data or {})
+            await answer_error(interaction, error, f"{name} ({data.get('custom_id')})")
+
+    return answered
+
+
 class Persistent(discord.ui.DynamicItem[ItemT_co], template=_NEVER):
     """A DynamicItem whose custom id is built from, and parsed by, its one template."""
 
@@ -137,6 +156,8 @@ class Persistent(discord.ui.DynamicItem[ItemT_co], template=_NEVER):
     def __init_subclass__(cls, *, template: str, parse: Mapping[str, Callable[[str], Any]] | None = None) -> None:
         super().__init_subclass__(template=template)
         cls.parse = {**cls.parse, **(parse or {})}
+        if "callback" in cls.__dict__:
+            cls.callback = _answered(cls.__dict__["callback"], cls.__name__)  # type: ignore[method-assign,assignment]
 
     @classmethod
     def id_for(cls, *values: object) -> str:

@@ -66,10 +66,15 @@ def abbreviation_hint(name: str | None) -> str | None:
     )
 
 
+# Names the host's zone database lists that are not places: `localtime` is this machine's own zone (Debian
+# links it to /etc/localtime, so a server's times would follow whichever host runs the bot), `Factory` none.
+_NOT_PLACES = frozenset({"localtime", "factory"})
+
+
 @cache
 def _zone_names() -> dict[str, str]:
     """casefolded name → canonical IANA name, so `europe/paris` is stored as `Europe/Paris`."""
-    return {name.casefold(): name for name in available_timezones()}
+    return {name.casefold(): name for name in available_timezones() if name.casefold() not in _NOT_PLACES}
 
 
 def canonical_zone(name: str | None) -> str | None:

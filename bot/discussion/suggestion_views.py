@@ -47,7 +47,8 @@ class SuggestionButton(DecisionButton, template=r"filmbot:suggest:(?P<action>app
 
     async def decide(self, bot: FilmBot, moderator: discord.Member) -> Suggestion | None:
         return await bot.store.suggestions.decide(
-            self.record_id, approve=self.action == "approve", moderator_id=moderator.id, now=bot.now()
+            self.record_id, approve=self.action == "approve", moderator_id=moderator.id, guild_id=moderator.guild.id,
+            now=bot.now(),
         )
 
     async def show(self, interaction: discord.Interaction, moderator: discord.Member, decided: Suggestion) -> None:

@@ -75,14 +75,17 @@ class SuggestionStore:
         """Forget a suggestion no moderator could be shown (its log message failed): as if never sent."""
         await self.db.execute("DELETE FROM question_suggestions WHERE id = ? AND state = 'pending'", (suggestion_id,))
 
-    async def decide(self, suggestion_id: int, *, approve: bool, moderator_id: int, now: datetime) -> Suggestion | None:
-        """Approve (the question joins the server's questions) or reject, once, audited; None if already decided."""
+    async def decide(
+        self, suggestion_id: int, *, approve: bool, moderator_id: int, guild_id: int, now: datetime
+    ) -> Suggestion | None:
+        """Approve (the question joins the server's questions) or reject, once, audited; None if already decided
+        (or another server's: only `guild_id`'s moderators decide its suggestions)."""
         state = "approved" if approve else "rejected"
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 "UPDATE question_suggestions SET state = ?, decided_by = ?, decided_at = ?"
-                " WHERE id = ? AND state = 'pending'",
-                (state, moderator_id, iso(now), suggestion_id),
+                " WHERE id = ? AND guild_id = ? AND state = 'pending'",
+                (state, moderator_id, iso(now), suggestion_id, guild_id),
             )
             if not cur.rowcount:
                 return None

@@ -15,7 +15,7 @@ import discord
 
 from bot.core import closing
 from bot.core.channels import resolve_channel
-from bot.core.checks import require_channel_id, require_guild
+from bot.core.checks import missing_post_permission, require_channel_id, require_guild
 from bot.core.closing import CLOSE_BACKOFF, CLOSE_LEASE, AnnounceError
 from bot.core.errors import answer_with_message
 from bot.core.refusals import UserError
@@ -83,6 +83,10 @@ class FilmNightService:
         guild = require_guild(interaction)
         entries = await self.store.entries(guild.id)
         rules.check_pick(candidates, hours, len(entries))
+        missing = missing_post_permission(interaction)
+        if missing is not None:  # the ballot is the reply; its result is a post when the pick closes
+            raise UserError(f"I can't run a pick in this channel: I need the **{missing}** permission here to post"
+                            " its result. Ask a moderator to grant it, or start the pick in another channel.")
         if await self.store.open_pick(guild.id) is not None:
             raise UserError("A pick is already open in this server: wait for it to close.")
         chosen = entries[:candidates]
@@ -107,7 +111,7 @@ class FilmNightService:
 
     async def cast(self, interaction: discord.Interaction, pick_id: int, ranking: tuple[int, ...]) -> None:
         pick = await self.store.pick(pick_id)
-        if pick is None:
+        if pick is None or pick.guild_id != interaction.guild_id:  # never a ballot in another server's pick
             raise UserError("This pick no longer exists.")
         if len(ranking) > pick.ranks:
             raise UserError("This pick takes a single choice.")
@@ -209,6 +213,11 @@ class FilmNightService:
         location = rules.clean_location(where)
         if place is None and location is None:
             raise UserError("Say where: `where:` a place or link, or `channel:` a voice or stage channel.")
+        missing = missing_post_permission(interaction)
+        if missing is not None:  # its reminders and after-screening thread are posts in this channel
+            raise UserError(f"I can't schedule a film night from this channel: I need the **{missing}** permission"
+                            " here to post its reminders. Ask a moderator to grant it, or schedule it from another"
+                            " channel.")
         upcoming = await self.store.upcoming(guild.id)
         if upcoming is not None and await self.has_event(guild, upcoming):
             raise UserError("This server already has an upcoming screening: `/filmnight move` or cancel it first.")

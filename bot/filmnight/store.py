@@ -159,15 +159,18 @@ class FilmNightStore:
                              film=entry.label)
         return cur.rowcount == 1
 
-    async def decide(self, entry_id: int, approve: bool, actor_id: int) -> Entry | None:
-        """Approve or reject a pending suggestion, once; None if it was no longer pending."""
+    async def decide(self, entry_id: int, approve: bool, actor_id: int, guild_id: int) -> Entry | None:
+        """Approve or reject a pending suggestion of server `guild_id`, once; None if it was no longer pending
+        (or is another server's)."""
         entry = await self.entry(entry_id)
         async with self.db.transaction() as conn:
             if approve:
-                sql = "UPDATE watchlist SET status = 'active', decided_by = ? WHERE id = ? AND status = 'pending'"
-                cur = await conn.execute(sql, (actor_id, entry_id))
+                sql = ("UPDATE watchlist SET status = 'active', decided_by = ?"
+                       " WHERE id = ? AND guild_id = ? AND status = 'pending'")
+                cur = await conn.execute(sql, (actor_id, entry_id, guild_id))
             else:
-                cur = await conn.execute("DELETE FROM watchlist WHERE id = ? AND status = 'pending'", (entry_id,))
+                cur = await conn.execute(
+                    "DELETE FROM watchlist WHERE id = ? AND guild_id = ? AND status = 'pending'", (entry_id, guild_id))
             if cur.rowcount != 1 or entry is None:
                 return None
             await _audit(conn, entry.guild_id, actor_id, "watchlist.approve" if approve else "watchlist.reject",

@@ -17,6 +17,7 @@ from bot.core.decisions import VERDICTS
 from bot.core.decisions import decision_view as shared_decision_view
 from bot.core.errors import user_errors
 from bot.core.persistent import Persistent, persistent_view
+from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.filmnight.render import pages, pending_embed, watchlist_embed
@@ -33,12 +34,15 @@ class PageButton(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = client_of(interaction)
-        entries = await bot.store.filmnight.entries(self.key)
-        page = min(self.page, pages(len(entries)) - 1)
-        await interaction.response.edit_message(
-            embed=watchlist_embed(entries, page), view=watchlist_view(self.key, page, len(entries)),
-            allowed_mentions=NO_MENTIONS,
-        )
+        async with user_errors(interaction):
+            if self.key != interaction.guild_id:  # a page of another server's list is never shown here
+                raise UserError("This watchlist belongs to another server: run `/watchlist list` here.")
+            entries = await bot.store.filmnight.entries(self.key)
+            page = min(self.page, pages(len(entries)) - 1)
+            await interaction.response.edit_message(
+                embed=watchlist_embed(entries, page), view=watchlist_view(self.key, page, len(entries)),
+                allowed_mentions=NO_MENTIONS,
+            )
 
 
 def watchlist_view(guild_id: int, page: int, total: int) -> discord.ui.View:
@@ -53,7 +57,7 @@ class DecisionButton(
     ACTING = "approve watchlist suggestions"
 
     async def decide(self, bot: FilmBot, moderator: discord.Member) -> Entry | None:
-        return await bot.store.filmnight.decide(self.record_id, self.action == "approve", moderator.id)
+        return await bot.store.filmnight.decide(self.record_id, self.action == "approve", moderator.id, moderator.guild.id)
 
     async def show(self, interaction: discord.Interaction, moderator: discord.Member, decided: Entry) -> None:
         verdict = VERDICTS[self.action]

@@ -77,7 +77,10 @@ class HistoryPage(PageButton, template=r"filmbot:history:(?P<user>\d{1,20}):(?P<
         bot = client_of(interaction)
         async with user_errors(interaction):
             guild = require_guild(interaction)
-            user = guild.get_member(self.key) or await bot.fetch_user(self.key)
+            try:
+                user = guild.get_member(self.key) or await bot.fetch_user(self.key)
+            except discord.NotFound:  # the account was deleted since the history was shown
+                raise UserError("That member's account no longer exists: there is no history to show.") from None
             embed, page, pages = await history_embed(bot, guild, user, self.page)
             await interaction.response.edit_message(
                 embed=embed, view=history_view(self.key, page, pages), allowed_mentions=NO_MENTIONS)

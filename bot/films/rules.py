@@ -184,12 +184,16 @@ def new_film(text: str | None, year: int | str | None, this_year: int) -> Wanted
 
 
 def pick_one(wanted: Wanted, candidates: list[Film]) -> Film | None:
-    """The film `wanted` names among the films sharing its key: the exact year, else the only one.
+    """The film `wanted` names among the films sharing its key: the exact year (or the only film, when it has
+    no year yet), else the only one.
 
     None when nothing matches; UserError listing them when a yearless title names two or more.
     """
     if wanted.year is not None:
-        return next((f for f in candidates if f.year == wanted.year), None)
+        exact = next((f for f in candidates if f.year == wanted.year), None)
+        if exact is None and len(candidates) == 1 and candidates[0].year is None:
+            return candidates[0]  # the title's only film, not dated yet: the one `ensure` would give this year
+        return exact
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:

@@ -16,7 +16,7 @@ import discord
 
 from bot.core import closing
 from bot.core.channels import member_can_view, resolve_channel
-from bot.core.checks import require_channel_id, require_guild
+from bot.core.checks import missing_post_permission, require_channel_id, require_guild
 from bot.core.closing import CLOSE_LEASE, AnnounceError
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
@@ -37,22 +37,14 @@ log = logging.getLogger(__name__)
 RECORD_RETRY = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
 
 # What the bot needs in a channel to run a poll there to the end (results are posted as embeds).
-_POLL_PERMISSIONS = (("view_channel", "View Channel"), ("send_messages", "Send Messages"),
-                     ("embed_links", "Embed Links"), ("read_message_history", "Read Message History"))
-
-
 def check_can_post_here(interaction: discord.Interaction) -> None:
     """Refuse before storing anything when the bot could not post this poll's results here."""
-    perms = interaction.app_permissions
-    in_thread = isinstance(interaction.channel, discord.Thread)
-    for attribute, name in _POLL_PERMISSIONS:
-        if attribute == "send_messages" and in_thread:
-            attribute, name = "send_messages_in_threads", "Send Messages in Threads"
-        if not getattr(perms, attribute):
-            raise UserError(
-                f"I can't run a poll in this channel: I need the **{name}** permission here to post its"
-                " results. Ask a moderator to grant it, or start the poll in another channel."
-            )
+    name = missing_post_permission(interaction)
+    if name is not None:
+        raise UserError(
+            f"I can't run a poll in this channel: I need the **{name}** permission here to post its"
+            " results. Ask a moderator to grant it, or start the poll in another channel."
+        )
 
 
 class PollService:
@@ -193,9 +185,11 @@ class PollService:
 
     async def record_vote(self, interaction: discord.Interaction, poll_id: int, option_id: int) -> None:
         now = iso(self.bot.now())
-        outcome = await self.bot.store.polls.vote(poll_id, interaction.user.id, option_id, now)
         poll = await self.bot.store.polls.get(poll_id)
-        if outcome is None or poll is None:
+        if poll is None or poll.channel_id != interaction.channel_id:  # a vote comes from the poll's own message:
+            raise UserError("This poll no longer exists.")  # never another server's poll, nor a hidden channel's
+        outcome = await self.bot.store.polls.vote(poll_id, interaction.user.id, option_id, now)
+        if outcome is None:
             raise UserError("This poll no longer exists.")
         if poll.message_id is None and interaction.message is not None:
             await self.bot.store.polls.set_message(poll_id, interaction.message.id)  # recording it failed at post

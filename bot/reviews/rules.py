@@ -31,7 +31,7 @@ EXPORT_FORMAT = "filmbot-reviews"
 EXPORT_VERSION = 1
 CLEAR = "-"  # typed in /review edit to clear an optional field
 
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$", re.ASCII)  # "٢٠١٦" would be stored as typed
 # Bidi overrides/isolates, zero-width space and BOM: in a name they could disguise an attribution.
 _INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
@@ -110,6 +110,9 @@ def check_date(value: str | None) -> str | None:
         raise UserError(
             f"“{inert(text, 20)}” is not a date I can store: use YYYY-MM-DD, e.g. 2016-12-09 (or just 2016)."
         ) from None
+    low, high = YEAR_RANGE
+    if not low <= parts[0] <= high:
+        raise UserError(f"The date {text} is out of range: reviews are dated from {low} to {high}.")
     return text
 
 

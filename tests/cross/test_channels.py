@@ -128,3 +128,23 @@ async def test_closing_a_poll_where_the_bot_cannot_post_does_not_claim_results_w
     r = await world.alice.slash(world.channel, "poll close", poll="1")
     results_posted = rows(settings, "SELECT results_message_id FROM polls")[0][0] is not None
     assert results_posted or "results are posted" not in text_of(r), text_of(r)
+
+
+async def test_game_and_pick_where_the_bot_cannot_post_are_refused_and_store_nothing(world, settings):
+    """/game critic-or-club, /filmnight pick and /filmnight schedule where the bot cannot send are refused privately,
+    naming Send Messages: their first message is the reply, but the next rounds, the pick's result and the
+    screening's reminders would fail to post."""
+    from tests.club.test_commands import members, rate
+
+    for i, fan in enumerate(members(world, 3, "critic-fan")):
+        await rate(fan, world, 4, f"My take number {i}: the colours sing and the ending stings.")
+        await fan.slash(world.channel, "rate consent", state="on")
+    for film, year in (("La La Land", 2016), ("Whiplash", 2014), ("Paterson", 2016)):
+        await world.mod.slash(world.channel, "watchlist add", film=film, year=year)
+    muted = _muted_channel(world)
+    before = table_digest(settings)
+    assert_ephemeral_reply(await world.mod.slash(muted, "game critic-or-club", rounds=3), "Send Messages")
+    assert_ephemeral_reply(await world.mod.slash(muted, "filmnight pick", candidates=3), "Send Messages")
+    assert_ephemeral_reply(await world.mod.slash(muted, "filmnight schedule", film="Whiplash", when="2026-01-03 20:00",
+                                                 where="The back room"), "Send Messages")
+    assert table_digest(settings) == before and channel_posts(world, muted) == []

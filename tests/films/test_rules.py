@@ -75,3 +75,13 @@ def test_a_yearless_title_names_the_only_film_or_asks():
     with pytest.raises(Ambiguous) as refused:
         pick_one(Wanted(title="Dune"), [dune21, dune84])
     assert "Dune (1984) — David Lynch" in refused.value.message and "Dune (2021) — Denis Villeneuve" in refused.value.message
+
+
+def test_a_title_with_a_year_names_the_titles_only_film_when_it_has_no_year_yet():
+    """`Alien (1979)` names the catalogue's only `Alien` while that one is undated (as `ensure` would date it);
+    a dated film of another year is never taken for it."""
+    alien = Film(1, "Alien", None, "alien")
+    assert pick_one(Wanted(title="Alien", year=1979), [alien]) is alien
+    dated = Film(2, "Alien", 1979, "alien")
+    assert pick_one(Wanted(title="Alien", year=1986), [dated]) is None
+    assert pick_one(Wanted(title="Alien", year=1979), [alien, Film(3, "Alien", 2030, "alien")]) is None

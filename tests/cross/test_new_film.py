@@ -1,0 +1,47 @@
+"""A newcomer's film: a review of a film the bot never saw, then every film-taking command on it."""
+
+from __future__ import annotations
+
+import re
+
+from tests.helpers import World, assert_no_pings, check_all_payloads, message_payloads, msgs, text_of
+
+BODY = ("This film is a patient drama about two sisters running a seaside hotel out of season. The photography is"
+        " lovely, all pale blues and grey light on wet sand, and the score hums softly under every scene.\n\n"
+        "The ending is devastating. In the final scene the younger sister walks into the winter sea and drowns,"
+        " and the last shot shows the hotel sign switched off for good.")
+
+
+def visible(text: str) -> str:
+    return re.sub(r"\|\|.*?\|\|", "", text, flags=re.DOTALL)
+
+
+async def test_a_film_reviewed_without_a_year_is_found_when_typed_with_its_year(world: World):
+    """Reviewed as `Alien`, asked for as `Alien (1979)`: every film-taking command finds it (as `/watchlist add`
+    and `/review add` already did, dating it), none says it does not know the film."""
+    await world.mod.slash(world.channel, "review add", film="Alien", file=("alien.txt", BODY.encode()))
+    for command, options in [("quote", {}), ("themes", {}), ("rate film", {"stars": 4.0}), ("ratings", {}),
+                             ("compare", {}), ("film info", {})]:
+        result = await world.alice.slash(world.channel, command, film="Alien (1979)", **options)
+        assert "don't know a film" not in text_of(result), f"/{command}: {text_of(result)[:200]}"
+    assert world.q("SELECT title, year FROM films WHERE norm_key = 'alien'") == [("Alien", None)]
+    check_all_payloads(world.env)
+    assert_no_pings(world.env)
+
+
+async def test_a_screening_of_a_new_yearless_film_typed_with_its_year_holds_back_its_ending(world: World):
+    """The screening is scheduled as `Alien (1979)` for a film reviewed as `Alien`: it is that film's screening,
+    and its ending is shown nowhere, not even behind bars, until the screening ends."""
+    await world.mod.slash(world.channel, "review add", film="Alien", file=("alien.txt", BODY.encode()))
+    scheduled = await world.mod.slash(world.channel, "filmnight schedule", film="Alien (1979)",
+                                      when="2026-01-03 20:00", where="The back room")
+    assert "is scheduled" in text_of(scheduled), text_of(scheduled)
+    mark = len(message_payloads(world.env))
+    for command, options in [("quote", {"film": "Alien"}), ("quote", {"film": "Alien (1979)", "theme": "ending"}),
+                             ("quote", {"theme": "ending"}), ("search", {"query": "sister"}),
+                             ("discuss", {"film": "Alien"}), ("discuss", {"film": "Alien", "theme": "ending"})]:
+        for _ in range(3):
+            result = await world.alice.slash(world.channel, command, **options)
+            assert msgs(result), f"/{command} {options}: no answer"
+    shown = [str(body) for body in message_payloads(world.env)[mark:]]
+    assert not [body[:200] for body in shown if "walks into the winter sea" in body]
