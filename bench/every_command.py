@@ -514,11 +514,6 @@ def add_replay(bot: Any) -> None:
 # (one run closing ~40 polls and posting digests), at 1.1M the bot did not settle in simcord's 5 s.
 JOB_LEAD = 2.0
 UNTIMED_SETTLE_S = 120.0
-# The simulated clock stands still through the rows before the job rows, so what they left due a day later (the
-# digest of their prompts' threads: ~40 thread reads, 15-35 ms) fell due at the very instant a theme poll set up
-# then closes; it ran in the timed pass before the close (session 10). The clock first moves this far, untimed,
-# so a job row's own deadline is never another row's instant.
-JOB_STAGGER = 61.0
 
 
 def leftovers_frozen() -> None:
@@ -602,21 +597,19 @@ class Runner:
 
     def up_to_deadline(self, case: Case, before: Callable[[int], Awaitable[Any]] | None
                        ) -> Callable[[int], Awaitable[Any]]:
-        """A job row's untimed step: the clock JOB_STAGGER s on, its `before`, then the clock to JOB_LEAD s short
-        of the deadline."""
+        """A job row's untimed step: its `before`, then the clock to JOB_LEAD s short of the deadline."""
         async def run(i: int) -> None:
-            # Untimed, so simcord's 5 s settle limit is lifted here only: at 1.1M passages the ~40 polls
-            # other rows leave due hours later close in one pass of ~4.3 s (their own rows time them).
-            env = self.ctx.env
-            settle, env.settle_timeout = env.settle_timeout, max(env.settle_timeout, UNTIMED_SETTLE_S)
-            try:
-                await env.advance_time(JOB_STAGGER)
-                if before is not None:
-                    await before(i)
-                if (early := job_seconds(case) - JOB_LEAD) > 0:
+            if before is not None:
+                await before(i)
+            if (early := job_seconds(case) - JOB_LEAD) > 0:
+                # Untimed, so simcord's 5 s settle limit is lifted here only: at 1.1M passages the ~40 polls
+                # other rows leave due hours later close in one pass of ~4.3 s (their own rows time them).
+                env = self.ctx.env
+                settle, env.settle_timeout = env.settle_timeout, max(env.settle_timeout, UNTIMED_SETTLE_S)
+                try:
                     await env.advance_time(early)
-            finally:
-                env.settle_timeout = settle
+                finally:
+                    env.settle_timeout = settle
         return run
 
     async def replay_and_move(self, calls: list[dict[str, Any]]) -> None:

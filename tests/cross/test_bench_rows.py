@@ -67,10 +67,3 @@ def test_the_request_log_keeps_times_not_payloads():
     log.append(object())
     assert log.last > 0 and log.count == 2 and len(log) == 0
 
-
-def test_a_job_row_is_staggered_off_the_instant_other_rows_left_work_at():
-    """Job rows move the clock (untimed) before their set-up, so their deadline is not the instant other rows'
-    day-later work falls due (the prompt digest ran in the theme poll close's timed pass)."""
-    from bench.every_command import JOB_LEAD, JOB_STAGGER
-
-    assert JOB_STAGGER > JOB_LEAD
