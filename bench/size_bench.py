@@ -75,17 +75,17 @@ class TimedRequests(list):
 
     The entries themselves are not kept (nothing in the bench reads them): each is a deep copy of a request's
     payload, and ~200,000 of them over the every-command rows were ~40 % of the heap a full garbage collection
-    walked, in whichever row it fell (docs/benchmarks.md, session 10). `count` says how many were made.
+    walked, in whichever row it fell (docs/benchmarks.md, session 10). `made` says how many were made.
     """
 
     def __init__(self, entries: list) -> None:
         super().__init__()
-        self.count = len(entries)
+        self.made = len(entries)
         self.last = 0.0
 
     def append(self, entry: Any) -> None:
         self.last = time.perf_counter()
-        self.count += 1
+        self.made += 1
 
 
 async def bot_ms(run: Callable[[], Any], log: TimedRequests, repeat: int) -> list[float]:
