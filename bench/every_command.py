@@ -521,11 +521,10 @@ def leftovers_frozen() -> None:
 
     The bot runs inside the bench's process beside the simulated Discord, which keeps every message, thread,
     interaction and member the rows made (on Discord's servers in production). A full (generation-2) collection
-    walks all of it while holding the GIL: at 69 passages 100-190 ms by the last rows, landing on whichever
-    command, job or database call was running (`python -m bench.gap_probe`: `/schedule test`'s 71 ms loop gap
-    and `/debate film:`'s 52 ms database hold in the session-9 run). A row then timed the leftovers of the
-    rows before it. As `filmbot run` freezes its start-up heap (bot/core/heap.py), each series starts with the
-    heap so far frozen: a collection in it walks what the series itself made. The bot's own long-lived heap
+    walks all of it while holding the GIL: at 69 passages 50-190 ms by the later rows (`python -m
+    bench.gap_probe`), landing on whichever command, job or database call was running (`/schedule test`'s 71 ms
+    loop gap in the session-9 run). A row then timed the leftovers of the rows before it. As `filmbot run`
+    freezes its start-up heap (bot/core/heap.py), each series starts with the heap so far frozen: a collection in it walks what the series itself made. The bot's own long-lived heap
     (discord.py's message cache, at most 1,000 messages) is frozen with it; docs/benchmarks.md gives its size
     and a full collection's time over it. `measure` thaws everything at the end."""
     gc.collect()
