@@ -59,6 +59,7 @@ class Ctx:
         self.env, self.channel, self.mod, self.member = env, channel, mod, member
         self.guild = env._bench_guild
         self.films, self.critics = films, critics
+        self.debate_films: list[str] = []  # films with a debate on DEBATE_THEME (`debatable_films`)
         self.database = database
         self.messages: dict[str, Any] = {}
 
@@ -111,6 +112,39 @@ def job_seconds(case: Case) -> float:
 
 def _fixed(**options: Any) -> Args:
     return lambda c, i: dict(options)
+
+
+async def _a_schedule(c: Ctx, i: int) -> None:
+    """A schedule for /schedule test to post from when the server has none (the row alone: `--cases`)."""
+    if c.q("SELECT max(id) FROM schedules WHERE guild_id = ?", c.guild.id) is None:
+        await _schedule(c, i)
+
+
+# /debate film:'s theme, and the films it is timed on: a film whose passages on it come from two reviews or
+# more. Any film of the list made ~102k and ~1.1M rows time the refusal for half their runs (one call, no
+# post) and take the floor of whichever the last run was (session 10).
+DEBATE_THEME = "performances"
+
+
+def debatable_films(database: Path, films: list[tuple[int, str, int | None, int]], count: int = 60) -> list[str]:
+    """The first `count` films (in the list's order) with DEBATE_THEME passages from two reviews or more; read in
+    a thread before the rows, untimed (a film with a tenth of the ~1.1M corpus has ~100k passages)."""
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    chosen = []
+    try:
+        for film_id, title, year, _ in films:
+            reviews = conn.execute(
+                "SELECT count(*) FROM (SELECT DISTINCT p.review_id FROM reviews r JOIN passages p"
+                " ON p.review_id = r.id JOIN passage_themes t ON t.passage_id = p.id AND t.theme = ?"
+                " WHERE r.film_id = ? AND p.quotable = 1 AND r.spoiler = 0 LIMIT 2)", (DEBATE_THEME, film_id),
+            ).fetchone()[0]
+            if reviews >= 2:
+                chosen.append(f"{title} ({year})" if year else title)
+                if len(chosen) == count:
+                    break
+    finally:
+        conn.close()
+    return chosen
 
 
 async def _watch_two(c: Ctx, i: int) -> None:
@@ -239,7 +273,9 @@ CASES: dict[str, Case] = {
     "themes": Case("member", _fixed()),
     "discuss": Case("member", lambda c, i: {"theme": ("ending", "nostalgia", "performances")[i % 3]}),
     "debate": Case("member", lambda c, i: {"theme": ("ending", "nostalgia", "performances")[i % 3]}),
-    "debate film:": Case("member", lambda c, i: {"theme": "performances", "film": c.film(i)}, command="debate"),
+    "debate film:": Case("member", lambda c, i: {"theme": DEBATE_THEME,
+                                                 "film": c.debate_films[i % len(c.debate_films)]
+                                                 if c.debate_films else c.film(i)}, command="debate"),
     "film info": Case("member", lambda c, i: {"film": c.film(i)}),
     "theme list": Case("member", _fixed()),
     "theme question add": Case("mod", lambda c, i: {"theme": "ending", "question": f"Did {{film}} earn it {i}?"}),
@@ -276,7 +312,7 @@ CASES: dict[str, Case] = {
     "schedule skip": Case("mod", lambda c, i: {"id": int(c.last("schedules"))}),
     "schedule pause": Case("mod", lambda c, i: {"id": int(c.last("schedules"))}),
     "schedule resume": Case("mod", lambda c, i: {"id": int(c.last("schedules"))}),
-    "schedule test": Case("mod", lambda c, i: {"id": int(c.last("schedules"))}),
+    "schedule test": Case("mod", lambda c, i: {"id": int(c.last("schedules"))}, before=_a_schedule),
     "schedule remove": Case("mod", lambda c, i: {"id": int(c.last("schedules"))}, before=_schedule),
     "watchlist add": Case("member", lambda c, i: {"film": c.film(i + 2), "note": "bench"}),
     "watchlist support": Case("mod", lambda c, i: {"film": c.film(i + 2)}),
@@ -480,6 +516,21 @@ JOB_LEAD = 2.0
 UNTIMED_SETTLE_S = 120.0
 
 
+def leftovers_frozen() -> None:
+    """What earlier rows left, collected and frozen out of the cyclic garbage collector, untimed.
+
+    The bot runs inside the bench's process beside the simulated Discord, which keeps every message, thread,
+    interaction and member the rows made (on Discord's servers in production). A full (generation-2) collection
+    walks all of it while holding the GIL: at 69 passages 50-190 ms by the later rows (`python -m
+    bench.gap_probe`), landing on whichever command, job or database call was running (`/schedule test`'s 71 ms
+    loop gap in the session-9 run). A row then timed the leftovers of the rows before it. As `filmbot run`
+    freezes its start-up heap (bot/core/heap.py), each series starts with the heap so far frozen: a collection in it walks what the series itself made. The bot's own long-lived heap
+    (discord.py's message cache, at most 1,000 messages) is frozen with it; docs/benchmarks.md gives its size
+    and a full collection's time over it. `measure` thaws everything at the end."""
+    gc.collect()
+    gc.freeze()
+
+
 class Runner:
     """Times cases: bot time (to the last Discord call), CPU, loop gap and database-thread hold."""
 
@@ -513,7 +564,9 @@ class Runner:
 
     async def series(self, run: Callable[[int], Awaitable[Any]], before: Callable[[int], Awaitable[Any]] | None,
                      repeat: int) -> Figures:
-        """`repeat` timed runs after one warm-up (run number `repeat`)."""
+        """`repeat` timed runs after one warm-up (run number `repeat`), each series starting with what earlier
+        rows left collected and frozen out of the garbage collector (`leftovers_frozen`)."""
+        leftovers_frozen()
         times: list[float] = []
         cpu = 0.0
         self.gap, self.holds.longest, longest_hold = 0.0, 0.0, 0.0
@@ -613,7 +666,9 @@ async def measure(database: Path, data_dir: Path, repeat: int, only: set[str] | 
             log = env.backend.http_requests = TimedRequests(env.backend.http_requests)
             store = bot.store.catalogue
             critics = [n for n in await store.named_critics()][:60] or ["Unattributed"]
-            ctx = Ctx(env, channel, mod, member, database, film_labels(await store.films()), critics)
+            films = await store.films()
+            ctx = Ctx(env, channel, mod, member, database, film_labels(films), critics)
+            ctx.debate_films = await asyncio.to_thread(debatable_films, database, films)
             holds = Holds(store.db)
             stop = asyncio.Event()
             with Recorder() as recorder:
