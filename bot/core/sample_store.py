@@ -192,7 +192,7 @@ async def rows_of(db: Database, picked: list[int], rows: tuple[str, str]) -> lis
     first of `rows`' columns is the id)."""
     columns, joins = rows
     found = {row[0]: row for row in await db.seek_rows(
-        f"SELECT {columns} FROM (SELECT DISTINCT CAST(value AS INTEGER) AS at FROM json_each(?)) hits"
+        f"SELECT {columns} FROM (SELECT DISTINCT CAST(j.value AS INTEGER) AS at FROM json_each(?) j) hits"
         f" JOIN {joins}", [json.dumps(sorted(set(picked)))])}
     return [found[at] for at in picked if at in found]
 

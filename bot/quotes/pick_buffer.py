@@ -55,8 +55,12 @@ class Drawn:
         return None
 
     def hit_rate(self, draws: int, hits: int) -> None:
-        """Size the next refill from this one: draws for about 1.5 batches at the rate seen."""
-        self.draws = min(MAX_DRAWS, max(FIRST_DRAWS, (3 * BATCH * draws) // (2 * max(hits, 1))))
+        """Size the next refill from this one. A full batch stopped early (its rate is unknown past it): an
+        eighth fewer draws next time; a short one: draws for about 1.5 batches at the rate seen."""
+        if hits >= BATCH:
+            self.draws = max(FIRST_DRAWS, draws - draws // 8)
+        else:
+            self.draws = min(MAX_DRAWS, max(FIRST_DRAWS, (3 * BATCH * draws) // (2 * max(hits, 1))))
         self.barren = 0 if hits else self.barren + 1
 
 
