@@ -246,11 +246,8 @@ class QuoteStore:
         """BATCH more picks into the queue, rows included, in one statement (a small set: listed once, then
         drawn in Python and its rows read). Left unfilled when a write lands meanwhile (`pick` checks)."""
         ids = drawn.ids
-        if drawn.listed is not None:
-            choice = random.choice
-            listed = drawn.listed
-            rows = await rows_of(self.db, [choice(listed) for _ in range(BATCH)], _QUOTE_ROWS)
-        else:
+        rows: list[Any] = []
+        if drawn.listed is None:
             draws = drawn.draws
             rows = await draw_batch(self.db, ids, draws, BATCH, _QUOTE_ROWS)
             drawn.hit_rate(draws, len(rows))
@@ -260,6 +257,9 @@ class QuoteStore:
                 if listed is not None:
                     drawn.listed = listed
                     drawn.empty = not listed
+        if drawn.listed and not rows:
+            choice, members = random.choice, drawn.listed
+            rows = await rows_of(self.db, [choice(members) for _ in range(BATCH)], _QUOTE_ROWS)
         if drawn.version == self.db.corpus_version:
             drawn.quotes.extend(quote_of(row) for row in rows)
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (bot: the fixture imported from test_uniform)
 """Quote picks served from the per-filter queue drawn ahead (bot/quotes/pick_buffer.py), store level: every
 write that can change a filter's set empties its queue at once, the queue's picks are uniform, "Another"
 never repeats the quote on screen, and the queues are bounded."""
@@ -10,13 +9,23 @@ from collections import Counter
 import pytest
 
 from bot.client import FilmBot
+from bot.core.config import Settings
 from bot.core.spoilers import Gate
 from bot.corpus.passage import QuoteFilters
 from bot.flags.rules import Decision
 from bot.quotes import pick_buffer
-from tests.quotes.test_uniform import PICKS, _kinds, _matches, bot  # noqa: F401  (bot: the fixture)
+from tests.quotes.test_uniform import PICKS, _kinds, _matches, fill
 
 AFTER_WRITE = 500
+
+
+@pytest.fixture
+async def bot(settings: Settings):
+    """test_uniform's corpus, on SQLite or (the PostgreSQL lane) PostgreSQL."""
+    bot = FilmBot(settings)
+    await fill(bot)
+    yield bot
+    await bot.close_store()
 
 
 def _no_exact_path(bot: FilmBot, monkeypatch: pytest.MonkeyPatch) -> None:
