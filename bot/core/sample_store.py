@@ -170,3 +170,50 @@ def _draw_sql(dialect: str, bounds: str, slot: str, source: str, conds: tuple[st
     member = IdSet.member_sql_of(source, conds, column, "draws.at")
     where = f"at IS NOT NULL AND at NOT IN (SELECT value FROM json_each(?)) AND {member}"
     return f"WITH {bounds} draws(at, n) AS (SELECT {slot}, j.key FROM json_each(?) j) " + first_hits.format(where=where)
+
+
+async def draw_batch(
+    db: Database, ids: IdSet, draws: int, count: int, rows: tuple[str, str], rng: Any = None,
+) -> list[Any]:
+    """Up to `count` members drawn WITH replacement, each an independent uniform pick over the set, with
+    their rows, in one statement: the first `count` hits of `draws` uniform random draws, in draw order
+    (a repeat is kept: every hit, whatever came before it, is equally likely to be any member).
+
+    `rows` = (columns, joins): `SELECT {columns} FROM hits JOIN {joins}` where `joins` joins on `hits.at`.
+    """
+    gen: Any = rng or random
+    points = json.dumps([ids.point(gen) for _ in range(draws)])
+    sql = _batch_sql(db.dialect, ids.bounds, ids.slot, ids.source, ids.conds, ids.column, rows)
+    return list(await db.seek_rows(sql, [*ids.bounds_params, points, *ids.params, count]))
+
+
+async def rows_of(db: Database, picked: list[int], rows: tuple[str, str]) -> list[Any]:
+    """The rows of `picked` (drawn elsewhere, repeats allowed), in its order, in one statement (the
+    first of `rows`' columns is the id)."""
+    columns, joins = rows
+    found = {row[0]: row for row in await db.seek_rows(
+        f"SELECT {columns} FROM (SELECT DISTINCT CAST(j.value AS INTEGER) AS at FROM json_each(?) j) hits"
+        f" JOIN {joins}", [json.dumps(sorted(set(picked)))])}
+    return [found[at] for at in picked if at in found]
+
+
+async def list_members(db: Database, ids: IdSet) -> list[int] | None:
+    """Every member (one bounded walk), or None when the set holds more than LIST_CAP."""
+    listed = await _list(db, ids)
+    return listed if len(listed) <= LIST_CAP else None
+
+
+@functools.lru_cache(maxsize=512)
+def _batch_sql(
+    dialect: str, bounds: str, slot: str, source: str, conds: tuple[str, ...], column: str, rows: tuple[str, str],
+) -> str:
+    """`draw_batch`'s statement: the draws, the first hits in draw order (repeats kept), their rows."""
+    member = IdSet.member_sql_of(source, conds, column, "draws.at")
+    # SQLite walks json_each in order and stops at the LIMIT; PostgreSQL is told the order.
+    order = "" if dialect == "sqlite" else " ORDER BY n"
+    columns, joins = rows
+    return (
+        f"WITH {bounds} draws(at, n) AS (SELECT {slot}, j.key FROM json_each(?) j),"
+        f" hits(at, n) AS (SELECT at, n FROM draws WHERE at IS NOT NULL AND {member}{order} LIMIT ?)"
+        f" SELECT {columns} FROM hits JOIN {joins} ORDER BY hits.n"
+    )

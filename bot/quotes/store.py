@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import sqlite3
 from dataclasses import replace
 from typing import Any
 
 from bot.core.db import Database
 from bot.core.films import unattributed_target
-from bot.core.sample_store import LIST_CAP, IdSet, pick_ids, theme_numbered
+from bot.core.sample_store import LIST_CAP, IdSet, draw_batch, list_members, pick_ids, rows_of, theme_numbered
 from bot.core.spoilers import Gate
 from bot.corpus.catalogue_store import CatalogueStore
 from bot.corpus.filter_store import critic_clause, film_clause
@@ -31,12 +32,15 @@ from bot.corpus.quote_rows_store import (
 )
 from bot.corpus.summary import Summary
 from bot.quotes import fts
+from bot.quotes.pick_buffer import BATCH, Drawn, PickBuffers
 from bot.quotes.search_store import BY_DIALECT
 
 _THEME_CLAUSE = "p.id IN (SELECT passage_id FROM passage_themes WHERE theme = ?)"
 _THEME_PROBE = "EXISTS (SELECT 1 FROM passage_themes pt WHERE pt.passage_id = p.id AND pt.theme = ?)"
 SCOPES_KEPT = 256  # film/critic scopes kept in memory (review id lists), oldest dropped first
 PASSAGES_PER_REVIEW = 10  # about what a review segments into: sizes a scope against a theme's tag count
+# A drawn pick's row, joined on sample_store's `hits.at` (draw_batch, rows_of): the quote's columns.
+_QUOTE_ROWS = (QUOTE_COLUMNS, f"passages p ON p.id = hits.at {QUOTE_FROM.removeprefix('FROM passages p ')}")
 
 
 class QuoteStore:
@@ -46,6 +50,7 @@ class QuoteStore:
         # Film and critic names resolved, theme counts, and the summaries this store's scopes are kept in.
         self.catalogue = catalogue if catalogue is not None else CatalogueStore(db)
         self._summaries = self.catalogue.summaries
+        self._buffers = PickBuffers()  # picks drawn ahead, per filter (pick_buffer.py)
 
     def _cache(self) -> Summary:
         return self._summaries.current()
@@ -194,7 +199,74 @@ class QuoteStore:
         Every match is equally likely, whatever the gaps between ids (bot/core/sample_store.py: random ids
         kept when they match, or a bounded list of a small set) — never a count or a sort of every
         match. `exclude` (the passage on screen) is only returned when it is the only match.
+
+        Served from the filter's queue of picks drawn ahead (bot/quotes/pick_buffer.py), refilled in one
+        statement every BATCH picks; `pick_now` (a statement per pick) when the queue cannot answer.
         """
+        version = self.db.corpus_version
+        for any_word in (False, True) if filters.about else (False,):
+            key = (filters, any_word, gate)
+            drawn = self._buffers.get(key, version)
+            if drawn is None:
+                drawn = await self._new_queue(filters, any_word, gate, version)
+                if drawn is None:
+                    break
+            if drawn.empty:
+                continue
+            if not drawn.usable:
+                break
+            quote = drawn.take(exclude)
+            if quote is None:
+                await self._refill(drawn)
+                if drawn.version != self.db.corpus_version:
+                    break  # a write landed during the refill: its quotes are dropped with the queue
+                quote = drawn.take(exclude)
+                if quote is None and drawn.empty:
+                    continue
+            if quote is None:
+                break  # nothing but the quote on screen drawn (or a set too sparse to draw): exactly, below
+            return quote
+        else:
+            return None
+        return await self.pick_now(filters, exclude=exclude, gate=gate)
+
+    async def _new_queue(
+        self, filters: QuoteFilters, any_word: bool, gate: Gate | None, version: int
+    ) -> Drawn | None:
+        """A filter's empty queue with its id set (kept: `pick` refills it), None if a write landed meanwhile."""
+        sized = await self.sized_scope(filters)
+        ids = None if sized is None else await self.id_set(filters, any_word, sized[0], sized[1], gate)
+        if version != self.db.corpus_version:
+            return None
+        drawn = Drawn(version, ids, empty=ids is None)
+        self._buffers.put((filters, any_word, gate), drawn)
+        return drawn
+
+    async def _refill(self, drawn: Drawn) -> None:
+        """BATCH more picks into the queue, rows included, in one statement (a small set: listed once, then
+        drawn in Python and its rows read). Left unfilled when a write lands meanwhile (`pick` checks)."""
+        ids = drawn.ids
+        rows: list[Any] = []
+        if drawn.listed is None:
+            draws = drawn.draws
+            rows = await draw_batch(self.db, ids, draws, BATCH, _QUOTE_ROWS)
+            drawn.hit_rate(draws, len(rows))
+            if len(rows) < BATCH // 2 and not ids.big:
+                # Sparse in its range: list it once (a set of at most LIST_CAP is then drawn from exactly).
+                listed = await list_members(self.db, ids)
+                if listed is not None:
+                    drawn.listed = listed
+                    drawn.empty = not listed
+        if drawn.listed and not rows:
+            choice, members = random.choice, drawn.listed
+            rows = await rows_of(self.db, [choice(members) for _ in range(BATCH)], _QUOTE_ROWS)
+        if drawn.version == self.db.corpus_version:
+            drawn.quotes.extend(quote_of(row) for row in rows)
+
+    async def pick_now(
+        self, filters: QuoteFilters, *, exclude: int | None = None, gate: Gate | None = None
+    ) -> Quote | None:
+        """`pick` by a statement of its own (no queue): the exact path when a queue cannot answer."""
         sized = await self.sized_scope(filters)
         if sized is None:
             return None

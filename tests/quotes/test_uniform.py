@@ -26,6 +26,13 @@ REVIEWS = [("Alpha", "Ann"), ("Alpha", None), ("Beta", "Ann"), ("Beta", "Bo")]
 @pytest.fixture
 async def bot(tmp_path: Path):
     bot = FilmBot(Settings(database=tmp_path / "t.db"))
+    await fill(bot)
+    yield bot
+    await bot.close_store()
+
+
+async def fill(bot: FilmBot) -> None:
+    """Open the bot's store and write REVIEWS' films, reviews and passages (gaps before quotable ones)."""
     store = await bot.open_store()
     rng = random.Random(30)
     async with store.db.corpus_transaction() as conn:
@@ -55,8 +62,6 @@ async def bot(tmp_path: Path):
                 await conn.execute(
                     "INSERT INTO passage_themes(passage_id, theme, score) VALUES (?, ?, 1.0)", (cur.lastrowid, theme)
                 )
-    yield bot
-    await bot.close_store()
 
 
 async def _kinds(bot: FilmBot) -> dict[str, QuoteFilters]:
