@@ -90,3 +90,23 @@ async def test_disk_full_in_a_one_hop_write_fails_that_write_and_the_writer_goes
         assert await db.fetchval("SELECT count(*) FROM t") == 1
     finally:
         await db.close()
+
+
+def test_output_piped_into_a_reader_that_stops_early_is_no_traceback():
+    """`filmbot preview FILE | head` (the reader gone before the output ends) exits quietly, no traceback."""
+    import subprocess
+    import sys
+
+    review = Path(__file__).resolve().parents[2] / "data" / "corpus" / "la-la-land"
+    files = sorted(str(path) for path in review.glob("*.txt"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "--env-file", "/nonexistent/.env", "preview", "--json", *files],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader stops before the first byte: every write meets a closed pipe
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    code = proc.wait(timeout=60)
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
+    assert code == 1
