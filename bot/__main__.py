@@ -164,7 +164,7 @@ def cmd_playground(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     if not args.database:  # never the production database unless asked for explicitly
-        settings = dataclasses.replace(settings, database=DEFAULT_DATABASE)
+        settings = dataclasses.replace(settings, database=DEFAULT_DATABASE, database_url=None)  # nor its URL
     return run_playground(settings, port=args.port, speed=args.speed, fresh=args.fresh, check=args.check)
 
 
