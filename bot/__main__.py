@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 import discord
@@ -76,6 +77,20 @@ class ImportProgress:
             self.bar.close()
 
 
+def database_label(settings: Settings) -> str:
+    """The database a command worked on, as a person reads it: the SQLite file, or the PostgreSQL URL without
+    its password (the file path is unused then)."""
+    if not settings.database_url:
+        return str(settings.database)
+    url = urlsplit(settings.database_url)
+    host = url.hostname or ""
+    if ":" in host:  # an IPv6 address keeps its brackets
+        host = f"[{host}]"
+    netloc = f"{url.username}@" if url.username else ""
+    netloc += host + (f":{url.port}" if url.port else "")
+    return urlunsplit((url.scheme, netloc, url.path, "", ""))
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     settings = _settings(args)
 
@@ -97,7 +112,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                 progress.close()
             print(result.summary())
             reviews, passages = await store.corpus.totals()
-            print(f"Database {settings.database}: {counted(reviews, 'review')}, {counted(passages, 'passage')} in total.")
+            print(f"Database {database_label(settings)}: {counted(reviews, 'review')}, {counted(passages, 'passage')}"
+                  " in total.")
         finally:
             await bot.close_store()
 
