@@ -54,3 +54,18 @@ def test_every_environment_setting_is_documented():
     assert "DISCORD_TOKEN" in variables and "FILMBOT_GC_FREEZE" in variables
     assert sorted(v for v in variables if f"`{v}`" not in README) == []
     assert sorted(v for v in variables if v not in env_example) == []
+
+
+def test_the_invite_permissions_integer_is_the_table_of_permissions():
+    """The invite link's `permissions=` is exactly the bot permissions README's table lists (no more, no less)."""
+    import discord
+
+    table = README.split("| Permission | Why |", 1)[1].split("\n\n", 1)[0]
+    names = [row.split("|")[1].strip() for row in table.strip().splitlines()[1:]]
+    special = {"View Channels": "view_channel", "Create Polls (Send Polls)": "send_polls"}
+    attributes = [special.get(name, name.lower().replace(" ", "_")) for name in names]
+    assert all(hasattr(discord.Permissions, attribute) for attribute in attributes), attributes
+    value = discord.Permissions(**dict.fromkeys(attributes, True)).value
+    links = set(re.findall(r"permissions=(\d+)", README))
+    assert links == {str(value)}
+    assert f"`{value}`" in README
