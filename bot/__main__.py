@@ -6,11 +6,13 @@ import argparse
 import asyncio
 import dataclasses
 import logging
+import os
 import sqlite3
 import sys
 import time
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 import discord
@@ -75,6 +77,20 @@ class ImportProgress:
             self.bar.close()
 
 
+def database_label(settings: Settings) -> str:
+    """The database a command worked on, as a person reads it: the SQLite file, or the PostgreSQL URL without
+    its password (the file path is unused then)."""
+    if not settings.database_url:
+        return str(settings.database)
+    url = urlsplit(settings.database_url)
+    host = url.hostname or ""
+    if ":" in host:  # an IPv6 address keeps its brackets
+        host = f"[{host}]"
+    netloc = f"{url.username}@" if url.username else ""
+    netloc += host + (f":{url.port}" if url.port else "")
+    return urlunsplit((url.scheme, netloc, url.path, "", ""))
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     settings = _settings(args)
 
@@ -96,7 +112,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                 progress.close()
             print(result.summary())
             reviews, passages = await store.corpus.totals()
-            print(f"Database {settings.database}: {counted(reviews, 'review')}, {counted(passages, 'passage')} in total.")
+            print(f"Database {database_label(settings)}: {counted(reviews, 'review')}, {counted(passages, 'passage')}"
+                  " in total.")
         finally:
             await bot.close_store()
 
@@ -163,7 +180,7 @@ def cmd_playground(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     if not args.database:  # never the production database unless asked for explicitly
-        settings = dataclasses.replace(settings, database=DEFAULT_DATABASE)
+        settings = dataclasses.replace(settings, database=DEFAULT_DATABASE, database_url=None)  # nor its URL
     return run_playground(settings, port=args.port, speed=args.speed, fresh=args.fresh, check=args.check)
 
 
@@ -235,6 +252,19 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `filmbot preview FILE | head`: the reader left before the output ended
+        _silence_stdout()
+        return 1
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the flush at exit does not meet the closed pipe again (Python's
+    documented recipe for SIGPIPE, https://docs.python.org/3/library/signal.html#note-on-sigpipe)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # a stdout with no file descriptor (captured in tests): nothing to flush
+        pass
 
 
 if __name__ == "__main__":

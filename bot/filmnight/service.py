@@ -51,9 +51,10 @@ async def invite_ratings(where: discord.abc.Messageable, invite: str, screening_
 
 
 def refusal(error: discord.HTTPException) -> str:
-    """Discord's reason, short and inert (a missing Manage Events permission is the usual one)."""
+    """Discord's reason, short and inert (a missing Create Events permission is the usual one: since 23 February
+    2026 a bot needs it to create an event, Manage Events alone no longer does)."""
     if isinstance(error, discord.Forbidden):
-        return "I need the **Manage Events** permission"
+        return "I need the **Create Events** permission"
     return inert(f"HTTP {error.status}: {error.text}", 150)
 
 

@@ -90,3 +90,46 @@ async def test_disk_full_in_a_one_hop_write_fails_that_write_and_the_writer_goes
         assert await db.fetchval("SELECT count(*) FROM t") == 1
     finally:
         await db.close()
+
+
+def test_output_piped_into_a_reader_that_stops_early_is_no_traceback():
+    """`filmbot preview FILE | head` (the reader gone before the output ends) exits quietly, no traceback."""
+    import subprocess
+    import sys
+
+    review = Path(__file__).resolve().parents[2] / "data" / "corpus" / "la-la-land"
+    files = sorted(str(path) for path in review.glob("*.txt"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "--env-file", "/nonexistent/.env", "preview", "--json", *files],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader stops before the first byte: every write meets a closed pipe
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    code = proc.wait(timeout=60)
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
+    assert code == 1
+
+
+def test_import_names_the_postgresql_database_it_used_without_its_password(tmp_path: Path):
+    """`filmbot import` on FILMBOT_DATABASE=postgresql://… names that database (it named the unused SQLite
+    file), and never prints the password."""
+    from bot.__main__ import database_label
+    from bot.core.config import Settings
+
+    url = Settings.from_env({"FILMBOT_DATABASE": "postgresql://club:s3cret@db.example:5433/filmbot?sslmode=require"})
+    assert database_label(url) == "postgresql://club@db.example:5433/filmbot"
+    assert database_label(Settings(database="postgresql://[::1]/filmbot")) == "postgresql://[::1]/filmbot"
+    assert database_label(Settings(database=tmp_path / "club.db")) == str(tmp_path / "club.db")
+
+
+@pytest.mark.slow
+def test_import_on_postgresql_prints_that_database(pg_database: str, capsys, monkeypatch):
+    """`FILMBOT_DATABASE=postgresql://… filmbot import` (README: Scaling) imports there and says so."""
+    monkeypatch.setenv("FILMBOT_DATABASE", pg_database)
+    code = main(["--env-file", "/nonexistent/.env", "import"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Imported 3 reviews" in out
+    assert f"Database {pg_database.split('?')[0]}: 3 reviews, 69 passages in total." in out

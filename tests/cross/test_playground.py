@@ -111,3 +111,23 @@ def test_check_output_drops_quote_marks_italics_and_code():
 
     text = plain("> [quote]\n— Unattributed review #3 on *La La Land (2016)*\nTry `/quote` \\*now\\* \\> 2")
     assert text == "[quote]\n— Unattributed review #3 on La La Land (2016)\nTry /quote *now* > 2"
+
+
+@pytest.mark.slow
+def test_playground_never_uses_a_postgresql_filmbot_database(tmp_path):
+    """`filmbot playground` with FILMBOT_DATABASE=postgresql://… set (a production .env) still runs on its own
+    SQLite file in the temp folder (README: it never uses FILMBOT_DATABASE)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TMPDIR": str(tmp_path), "FILMBOT_METADATA": "off",
+           "FILMBOT_DATABASE": "postgresql://nobody@127.0.0.1:9/production"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "--env-file", "/nonexistent/.env", "playground", "--check", "--port", "0"],
+        check=False, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Preview served at http://127.0.0.1:" in done.stdout
+    with sqlite3.connect(tmp_path / "filmbot-playground.db") as conn:
+        assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 3

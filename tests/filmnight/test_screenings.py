@@ -31,7 +31,7 @@ async def test_discord_refusing_the_event_leaves_nothing(world, settings):
     world.env.inject_error("POST", "/guilds/*/scheduled-events", status=403, code=50013, message="Missing Permissions")
     refused = await world.mod.slash(world.channel, "filmnight schedule", film="La La Land", when="2026-01-05 20:00",
                                     where="Club room")
-    assert refused.ephemeral and "Manage Events" in text(refused) and "Nothing was scheduled" in text(refused)
+    assert refused.ephemeral and "Create Events" in text(refused) and "Nothing was scheduled" in text(refused)
     assert table_digest(settings) == before and events(world) == []
     ending = await world.alice.slash(world.channel, "discuss", theme="ending")
     assert "Started a discussion" in text(ending)  # no event → no "now showing", nothing locked
