@@ -54,7 +54,7 @@ def refusal(error: discord.HTTPException) -> str:
     """Discord's reason, short and inert (a missing Create Events permission is the usual one: since 23 February
     2026 a bot needs it to create an event, Manage Events alone no longer does)."""
     if isinstance(error, discord.Forbidden):
-        return "I need the **Create Events** permission"
+        return "I need the **Create Events** permission (since February 2026 **Manage Events** alone no longer lets a bot create events)"
     return inert(f"HTTP {error.status}: {error.text}", 150)
 
 
