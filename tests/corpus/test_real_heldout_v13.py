@@ -43,6 +43,8 @@ MAX_TRAPS = 4
 # acting") is not scored (roll_call.py): performances .57/.80 -> .61/.80, traps 4 -> 3.
 FLOOR_THEMES["performances"] = (0.61, 0.80)
 MAX_TRAPS = 3
+# Theme round 9 (branch theme9): a past that never was, an earlier decade's look put on: nostalgia .00/.00 -> .50/1.00.
+FLOOR_THEMES["nostalgia"] = (0.50, 1.00)
 
 
 SET = BlindSet("v13", LABELS, TEXTS, (16, 168, 48), FLOOR_RECALL, CEILING_HIDDEN, FLOOR_THEMES, MAX_TRAPS)

@@ -38,6 +38,9 @@ CEILING_HIDDEN = 0.53  # 0.523 measured
 FLOOR_THEMES = {"ending": (0.85, 0.42), "nostalgia": (0.83, 0.27), "performances": (0.76, 0.83), "music": (0.40, 0.22),
                 "look": (0.62, 0.33)}
 MAX_TRAPS = 10
+# Theme round 9 (branch theme9, retired into tuning): the critic's own remembered past, memory as the film's subject,
+# time that cannot come back, a past that never was, a remake held against the original: nostalgia .83/.28 -> .93/.78.
+FLOOR_THEMES["nostalgia"] = (0.93, 0.77)
 
 
 SET = BlindSet("v14", LABELS, TEXTS, (16, 146, 51), FLOOR_RECALL, CEILING_HIDDEN, FLOOR_THEMES, MAX_TRAPS)

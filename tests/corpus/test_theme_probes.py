@@ -1062,3 +1062,39 @@ def test_performances_said_absent_or_credited_are_not_performances(text: str) ->
 @pytest.mark.parametrize("text", NOSTALGIA_R8_TRAPS)
 def test_nostalgia_sold_or_worn_is_not_nostalgia(text: str) -> None:
     assert "nostalgia" not in tagged(text)
+
+
+# --- round 9 (issue 28 item 1, branch theme9; sentences written here, after blind v14's nostalgia misses): the
+# critic's own remembered past, memory as the film's subject, time that cannot come back, a past that never was, a
+# remake held against the original the critic grew up with, a film turned into a ritual of the critic's life.
+NOSTALGIA_R9 = [
+    "I was a Girl Guide as a teenager in the seventies, so every campfire scene here landed somewhere soft.",
+    "Anyone who grew up in the 80s will know exactly which lunchbox is sitting on that kitchen table.",
+    "It reminded me of my first summer job at the cannery, the smell of brine and the radio always on.",
+    "I still remember the bus ride home after that first screening, nobody saying a word.",
+    "The old fisherman keeps a photograph of himself as he once was, and the film keeps cutting back to it.",
+    "What the film grasps is that youth, once spent, cannot be recovered by any amount of wishing.",
+    "It sells a small-town America that never really existed, all porch swings and no debts.",
+    "The whole thing is shot to mimic the look of the previous decade, grain and all.",
+    "Held up against the 1964 original, the new version feels busy and oddly cold.",
+    "Watching it every Boxing Day has become a family ritual; it is a part of my childhood I refuse to give up.",
+    "I can't wait to show this movie to my daughter when she's old enough.",
+    "It captures the boredom, the freedom and the dread of being a teenager better than any film I know.",
+]
+NOSTALGIA_R9_TRAPS = [
+    "As a kid detective, Milo is forever underfoot at the police station.",
+    "The remake of the bridge sequence was done on a soundstage in Prague.",
+    "Show this to anyone who thinks heist films have run out of tricks.",
+    "Her memory of the code is the only thing keeping the vault team alive.",
+    "Time passes in the film with title cards: Monday, Tuesday, Wednesday.",
+]
+
+
+@pytest.mark.parametrize("text", NOSTALGIA_R9)
+def test_the_critics_own_past_and_memory_told_are_nostalgia(text: str) -> None:
+    assert "nostalgia" in tagged(text)
+
+
+@pytest.mark.parametrize("text", NOSTALGIA_R9_TRAPS)
+def test_a_kid_a_remake_a_memory_in_the_plot_are_not_nostalgia(text: str) -> None:
+    assert "nostalgia" not in tagged(text)
