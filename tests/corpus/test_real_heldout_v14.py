@@ -41,6 +41,9 @@ MAX_TRAPS = 10
 # Theme round 9 (branch theme9, retired into tuning): the critic's own remembered past, memory as the film's subject,
 # time that cannot come back, a past that never was, a remake held against the original: nostalgia .83/.28 -> .93/.78.
 FLOOR_THEMES["nostalgia"] = (0.93, 0.77)
+# Music: a song sung "over the image" by name, "to the dulcet tones of", a soundtrack beside the sound design, "one of
+# the best numbers in the whole film": .40/.22 -> .62/.55.
+FLOOR_THEMES["music"] = (0.62, 0.55)
 
 
 SET = BlindSet("v14", LABELS, TEXTS, (16, 146, 51), FLOOR_RECALL, CEILING_HIDDEN, FLOOR_THEMES, MAX_TRAPS)

@@ -44,6 +44,8 @@ MAX_TRAPS = 2
 # Theme round 9 (branch theme9): the critic's own childhood viewings, a film shown to the critic's child, "the wonder
 # of being a kid": nostalgia 1.00/.54 -> 1.00/.90.
 FLOOR_THEMES["nostalgia"] = (1.00, 0.90)
+# and a singer heard ("we get to hear He Saifei sing"), "every musical cue": music .50/.50 -> .66/1.00.
+FLOOR_THEMES["music"] = (0.66, 1.00)
 
 
 SET = BlindSet("v7", LABELS, TEXTS, (16, 135, 41), FLOOR_RECALL, CEILING_HIDDEN, FLOOR_THEMES, MAX_TRAPS)

@@ -1098,3 +1098,32 @@ def test_the_critics_own_past_and_memory_told_are_nostalgia(text: str) -> None:
 @pytest.mark.parametrize("text", NOSTALGIA_R9_TRAPS)
 def test_a_kid_a_remake_a_memory_in_the_plot_are_not_nostalgia(text: str) -> None:
     assert "nostalgia" not in tagged(text)
+
+
+# Music (round 9): a musical cue, a composer's scores, a singer heard, a song sung over the image by name, a montage
+# cut "to the strains of", a musical number judged; a soundtrack named beside the sound design.
+MUSIC_R9 = [
+    "Every musical cue lands a half-second before you expect it, which is its own kind of suspense.",
+    "Ennio Morricone turns in one of his finest scores, all whistles and bells.",
+    "We finally get to hear the grandmother sing, and the room goes still.",
+    'The ferry pulls away as Nina Simone sings "Wild Is the Wind" over the last image.',
+    "The wedding is cut to the strains of a brass band that has clearly been drinking since noon.",
+    "The tavern brawl is one of the best numbers in the whole film, choreographed like a bar fight should be.",
+    "The soundtrack is sparse and the sound design does most of the work, every creak of the hull audible.",
+]
+MUSIC_R9_TRAPS = [
+    "The striker scores a goal in the first minute and the film never recovers its tension.",
+    "The numbers in the ledger do not add up, and the accountant knows it.",
+    "We hear the neighbour shout through the wall every night.",
+    "The quiz night at the pub is the best scene in the whole film.",
+]
+
+
+@pytest.mark.parametrize("text", MUSIC_R9)
+def test_music_cued_sung_or_cut_to_is_music(text: str) -> None:
+    assert "music" in tagged(text)
+
+
+@pytest.mark.parametrize("text", MUSIC_R9_TRAPS)
+def test_scores_numbers_and_sounds_of_the_plot_are_not_music(text: str) -> None:
+    assert "music" not in tagged(text)
