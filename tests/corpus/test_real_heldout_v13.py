@@ -45,6 +45,9 @@ FLOOR_THEMES["performances"] = (0.61, 0.80)
 MAX_TRAPS = 3
 # Theme round 9 (branch theme9): a past that never was, an earlier decade's look put on: nostalgia .00/.00 -> .50/1.00.
 FLOOR_THEMES["nostalgia"] = (0.50, 1.00)
+# Theme round 9 (branch theme9): the effects judged, the sets, the camera's point of view, the scenery judged, a
+# tinted image, a palette, a shot praised: look .50/.08 -> .83/.41.
+FLOOR_THEMES["look"] = (0.83, 0.41)
 
 
 SET = BlindSet("v13", LABELS, TEXTS, (16, 168, 48), FLOOR_RECALL, CEILING_HIDDEN, FLOOR_THEMES, MAX_TRAPS)

@@ -1127,3 +1127,35 @@ def test_music_cued_sung_or_cut_to_is_music(text: str) -> None:
 @pytest.mark.parametrize("text", MUSIC_R9_TRAPS)
 def test_scores_numbers_and_sounds_of_the_plot_are_not_music(text: str) -> None:
     assert "music" not in tagged(text)
+
+
+# Look (round 9): the effects judged, the animation, the sets, the camera's point of view, the scenery judged, "shot"
+# with an adverb, a tinted image, a palette with its adjectives, a shot praised.
+LOOK_R9 = [
+    "The creature is a mix of puppetry and CGI, and the effects are seamless from the first reveal.",
+    "The animation is flat and rubbery, a long way from the studio's best.",
+    "The lavish sets and props do half the storytelling, every drawer stuffed with somebody's life.",
+    "Most of the chase is told through a first-person camera view strapped to the courier's helmet.",
+    "The scenery is breathtaking, all basalt cliffs and low cloud.",
+    "The film is shot imaginatively, with the kitchen seen from under the table for most of the argument.",
+    "The flashbacks are blue-tinted and slightly overexposed, as if bleached by years in a drawer.",
+    "Everything sits in a muted autumnal palette of rust and moss until the city arrives.",
+    "There is one glorious shot of the harbour at dusk that I would frame and hang on a wall.",
+]
+LOOK_R9_TRAPS = [
+    "The side effects of the drug are the plot's real engine.",
+    "She sets the table for four and waits.",
+    "From his point of view the whole town is against him.",
+    "The scenery-chewing villain never stops talking.",
+    "He knocks back two shots of vodka and goes looking for trouble.",
+]
+
+
+@pytest.mark.parametrize("text", LOOK_R9)
+def test_effects_sets_angles_and_palettes_are_the_look(text: str) -> None:
+    assert "look" in tagged(text)
+
+
+@pytest.mark.parametrize("text", LOOK_R9_TRAPS)
+def test_effects_sets_and_views_of_the_plot_are_not_the_look(text: str) -> None:
+    assert "look" not in tagged(text)
