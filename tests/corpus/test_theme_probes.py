@@ -1159,3 +1159,25 @@ def test_effects_sets_angles_and_palettes_are_the_look(text: str) -> None:
 @pytest.mark.parametrize("text", LOOK_R9_TRAPS)
 def test_effects_sets_and_views_of_the_plot_are_not_the_look(text: str) -> None:
     assert "look" not in tagged(text)
+
+
+# Performances (round 9): a performer in the story is a character's job, not the acting; the acting of a performer
+# still counts.
+PERFORMANCES_R9 = [
+    "The performers are uniformly good, and the two leads have an easy chemistry.",
+]
+PERFORMANCES_R9_TRAPS = [
+    "One of the performers (Lena) juggles knives while the ringmaster counts the takings.",
+    "He falls for a cabaret performer whose act ends every night at two.",
+    "Marguerite is the performer singing in the hotel bar when the shooting starts.",
+]
+
+
+@pytest.mark.parametrize("text", PERFORMANCES_R9)
+def test_performers_judged_are_performances(text: str) -> None:
+    assert "performances" in tagged(text)
+
+
+@pytest.mark.parametrize("text", PERFORMANCES_R9_TRAPS)
+def test_a_performer_in_the_story_is_not_performances(text: str) -> None:
+    assert "performances" not in tagged(text)
