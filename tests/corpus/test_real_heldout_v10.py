@@ -54,6 +54,9 @@ FLOOR_THEMES = {"ending": (1.00, 0.36), "nostalgia": (0.77, 0.70), "performances
 # up") push the tag away: performances .69/.75 -> .75/.75, traps 10 -> 9.
 FLOOR_THEMES["performances"] = (0.75, 0.75)
 MAX_TRAPS = 9
+# Theme round 9 (branch theme9): the effects judged, the sets, the camera's point of view, the scenery judged, a
+# tinted image, a palette, a shot praised: look .74/.56 -> .76/.64.
+FLOOR_THEMES["look"] = (0.76, 0.64)
 
 
 SET = BlindSet("v10", LABELS, TEXTS, (16, 177, 59), FLOOR_RECALL, CEILING_HIDDEN, FLOOR_THEMES, MAX_TRAPS)

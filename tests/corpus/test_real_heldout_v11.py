@@ -46,6 +46,9 @@ MAX_TRAPS = 4
 # on from her role"): performances .87/.76 -> .93/.76, traps 4 -> 3.
 FLOOR_THEMES["performances"] = (0.92, 0.76)
 MAX_TRAPS = 3
+# Theme round 9 (branch theme9): the effects judged, the sets, the camera's point of view, the scenery judged, a
+# tinted image, a palette, a shot praised: look .71/.56 -> .77/.77.
+FLOOR_THEMES["look"] = (0.77, 0.77)
 
 
 SET = BlindSet("v11", LABELS, TEXTS, (16, 238, 53), FLOOR_RECALL, CEILING_HIDDEN, FLOOR_THEMES, MAX_TRAPS)

@@ -47,6 +47,9 @@ FLOOR_THEMES = {"ending": (0.85, 0.48), "nostalgia": (0.25, 0.50), "performances
 # nostalgia .25/.50 -> .33/.50, traps 7 -> 6.
 FLOOR_THEMES["nostalgia"] = (0.33, 0.50)
 MAX_TRAPS = 6
+# Theme round 9 (branch theme9): the effects judged, the sets, the camera's point of view, the scenery judged, a
+# tinted image, a palette, a shot praised: look 1.00/.50 -> 1.00/.66.
+FLOOR_THEMES["look"] = (1.00, 0.66)
 
 
 SET = BlindSet("v12", LABELS, TEXTS, (16, 184, 55), FLOOR_RECALL, CEILING_HIDDEN, FLOOR_THEMES, MAX_TRAPS)

@@ -43,6 +43,15 @@ MAX_TRAPS = 4
 # acting") is not scored (roll_call.py): performances .57/.80 -> .61/.80, traps 4 -> 3.
 FLOOR_THEMES["performances"] = (0.61, 0.80)
 MAX_TRAPS = 3
+# Theme round 9 (branch theme9): a past that never was, an earlier decade's look put on: nostalgia .00/.00 -> .50/1.00.
+FLOOR_THEMES["nostalgia"] = (0.50, 1.00)
+# Theme round 9 (branch theme9): the effects judged, the sets, the camera's point of view, the scenery judged, a
+# tinted image, a palette, a shot praised: look .50/.08 -> .83/.41.
+FLOOR_THEMES["look"] = (0.83, 0.41)
+# Theme round 9: a performer in the story is a character's job ("she is the performer undressing earlier in the film"):
+# performances .62/.80 -> .66/.80, traps 3 -> 2.
+FLOOR_THEMES["performances"] = (0.66, 0.80)
+MAX_TRAPS = 2
 
 
 SET = BlindSet("v13", LABELS, TEXTS, (16, 168, 48), FLOOR_RECALL, CEILING_HIDDEN, FLOOR_THEMES, MAX_TRAPS)

@@ -38,6 +38,15 @@ CEILING_HIDDEN = 0.53  # 0.523 measured
 FLOOR_THEMES = {"ending": (0.85, 0.42), "nostalgia": (0.83, 0.27), "performances": (0.76, 0.83), "music": (0.40, 0.22),
                 "look": (0.62, 0.33)}
 MAX_TRAPS = 10
+# Theme round 9 (branch theme9, retired into tuning): the critic's own remembered past, memory as the film's subject,
+# time that cannot come back, a past that never was, a remake held against the original: nostalgia .83/.28 -> .93/.78.
+FLOOR_THEMES["nostalgia"] = (0.93, 0.77)
+# Music: a song sung "over the image" by name, "to the dulcet tones of", a soundtrack beside the sound design, "one of
+# the best numbers in the whole film": .40/.22 -> .62/.55.
+FLOOR_THEMES["music"] = (0.62, 0.55)
+# Theme round 9 (branch theme9): the effects judged, the sets, the camera's point of view, the scenery judged, a
+# tinted image, a palette, a shot praised: look .62/.33 -> .70/.46.
+FLOOR_THEMES["look"] = (0.70, 0.46)
 
 
 SET = BlindSet("v14", LABELS, TEXTS, (16, 146, 51), FLOOR_RECALL, CEILING_HIDDEN, FLOOR_THEMES, MAX_TRAPS)

@@ -41,6 +41,14 @@ MAX_TRAPS = 7
 FLOOR_THEMES = {"ending": (1.00, 0.50), "nostalgia": (1.00, 0.54), "performances": (1.00, 0.83),
                 "music": (0.50, 0.50), "look": (0.88, 0.50)}
 MAX_TRAPS = 2
+# Theme round 9 (branch theme9): the critic's own childhood viewings, a film shown to the critic's child, "the wonder
+# of being a kid": nostalgia 1.00/.54 -> 1.00/.90.
+FLOOR_THEMES["nostalgia"] = (1.00, 0.90)
+# and a singer heard ("we get to hear He Saifei sing"), "every musical cue": music .50/.50 -> .66/1.00.
+FLOOR_THEMES["music"] = (0.66, 1.00)
+# Theme round 9 (branch theme9): the effects judged, the sets, the camera's point of view, the scenery judged, a
+# tinted image, a palette, a shot praised: look .89/.50 -> .90/.56.
+FLOOR_THEMES["look"] = (0.90, 0.56)
 
 
 SET = BlindSet("v7", LABELS, TEXTS, (16, 135, 41), FLOOR_RECALL, CEILING_HIDDEN, FLOOR_THEMES, MAX_TRAPS)

@@ -46,6 +46,9 @@ MAX_TRAPS = 6
 # performances .77/.83 -> .83/.83, traps 6 -> 5.
 FLOOR_THEMES["performances"] = (0.83, 0.83)
 MAX_TRAPS = 5
+# Theme round 9 (branch theme9): a rewatch ritual, "a part of my life", "the way things were": nostalgia .66/.36 ->
+# .77/.63.
+FLOOR_THEMES["nostalgia"] = (0.77, 0.63)
 
 
 SET = BlindSet("v8", LABELS, TEXTS, (16, 99, 48), FLOOR_RECALL, CEILING_HIDDEN, FLOOR_THEMES, MAX_TRAPS)

@@ -43,7 +43,12 @@ MAX_TRAPS = 12
 # nostalgia .80/.89 -> .89/.89, traps 12 -> 11.
 FLOOR_THEMES["nostalgia"] = (0.88, 0.88)
 MAX_TRAPS = 11
+# Theme round 9 (branch theme9): a composer's "iconic scores": music .75/.86 -> .77/1.00.
+FLOOR_THEMES["music"] = (0.77, 1.00)
 # Theme round 6 (branch theme6): ending floor raised (0.62, 0.47) -> (0.64, 0.52): the ending told in plain words.
+# Theme round 9 (branch theme9): the effects judged, the sets, the camera's point of view, the scenery judged, a
+# tinted image, a palette, a shot praised: look .58/.78 -> .61/.88.
+FLOOR_THEMES["look"] = (0.61, 0.88)
 
 
 SET = BlindSet("v9", LABELS, TEXTS, (16, 112, 42), FLOOR_RECALL, CEILING_HIDDEN, FLOOR_THEMES, MAX_TRAPS)

@@ -1062,3 +1062,122 @@ def test_performances_said_absent_or_credited_are_not_performances(text: str) ->
 @pytest.mark.parametrize("text", NOSTALGIA_R8_TRAPS)
 def test_nostalgia_sold_or_worn_is_not_nostalgia(text: str) -> None:
     assert "nostalgia" not in tagged(text)
+
+
+# --- round 9 (issue 28 item 1, branch theme9; sentences written here, after blind v14's nostalgia misses): the
+# critic's own remembered past, memory as the film's subject, time that cannot come back, a past that never was, a
+# remake held against the original the critic grew up with, a film turned into a ritual of the critic's life.
+NOSTALGIA_R9 = [
+    "I was a Girl Guide as a teenager in the seventies, so every campfire scene here landed somewhere soft.",
+    "Anyone who grew up in the 80s will know exactly which lunchbox is sitting on that kitchen table.",
+    "It reminded me of my first summer job at the cannery, the smell of brine and the radio always on.",
+    "I still remember the bus ride home after that first screening, nobody saying a word.",
+    "The old fisherman keeps a photograph of himself as he once was, and the film keeps cutting back to it.",
+    "What the film grasps is that youth, once spent, cannot be recovered by any amount of wishing.",
+    "It sells a small-town America that never really existed, all porch swings and no debts.",
+    "The whole thing is shot to mimic the look of the previous decade, grain and all.",
+    "Held up against the 1964 original, the new version feels busy and oddly cold.",
+    "Watching it every Boxing Day has become a family ritual; it is a part of my childhood I refuse to give up.",
+    "I can't wait to show this movie to my daughter when she's old enough.",
+    "It captures the boredom, the freedom and the dread of being a teenager better than any film I know.",
+]
+NOSTALGIA_R9_TRAPS = [
+    "As a kid detective, Milo is forever underfoot at the police station.",
+    "The remake of the bridge sequence was done on a soundstage in Prague.",
+    "Show this to anyone who thinks heist films have run out of tricks.",
+    "Her memory of the code is the only thing keeping the vault team alive.",
+    "Time passes in the film with title cards: Monday, Tuesday, Wednesday.",
+]
+
+
+@pytest.mark.parametrize("text", NOSTALGIA_R9)
+def test_the_critics_own_past_and_memory_told_are_nostalgia(text: str) -> None:
+    assert "nostalgia" in tagged(text)
+
+
+@pytest.mark.parametrize("text", NOSTALGIA_R9_TRAPS)
+def test_a_kid_a_remake_a_memory_in_the_plot_are_not_nostalgia(text: str) -> None:
+    assert "nostalgia" not in tagged(text)
+
+
+# Music (round 9): a musical cue, a composer's scores, a singer heard, a song sung over the image by name, a montage
+# cut "to the strains of", a musical number judged; a soundtrack named beside the sound design.
+MUSIC_R9 = [
+    "Every musical cue lands a half-second before you expect it, which is its own kind of suspense.",
+    "Ennio Morricone turns in one of his finest scores, all whistles and bells.",
+    "We finally get to hear the grandmother sing, and the room goes still.",
+    'The ferry pulls away as Nina Simone sings "Wild Is the Wind" over the last image.',
+    "The wedding is cut to the strains of a brass band that has clearly been drinking since noon.",
+    "The tavern brawl is one of the best numbers in the whole film, choreographed like a bar fight should be.",
+    "The soundtrack is sparse and the sound design does most of the work, every creak of the hull audible.",
+]
+MUSIC_R9_TRAPS = [
+    "The striker scores a goal in the first minute and the film never recovers its tension.",
+    "The numbers in the ledger do not add up, and the accountant knows it.",
+    "We hear the neighbour shout through the wall every night.",
+    "The quiz night at the pub is the best scene in the whole film.",
+]
+
+
+@pytest.mark.parametrize("text", MUSIC_R9)
+def test_music_cued_sung_or_cut_to_is_music(text: str) -> None:
+    assert "music" in tagged(text)
+
+
+@pytest.mark.parametrize("text", MUSIC_R9_TRAPS)
+def test_scores_numbers_and_sounds_of_the_plot_are_not_music(text: str) -> None:
+    assert "music" not in tagged(text)
+
+
+# Look (round 9): the effects judged, the animation, the sets, the camera's point of view, the scenery judged, "shot"
+# with an adverb, a tinted image, a palette with its adjectives, a shot praised.
+LOOK_R9 = [
+    "The creature is a mix of puppetry and CGI, and the effects are seamless from the first reveal.",
+    "The animation is flat and rubbery, a long way from the studio's best.",
+    "The lavish sets and props do half the storytelling, every drawer stuffed with somebody's life.",
+    "Most of the chase is told through a first-person camera view strapped to the courier's helmet.",
+    "The scenery is breathtaking, all basalt cliffs and low cloud.",
+    "The film is shot imaginatively, with the kitchen seen from under the table for most of the argument.",
+    "The flashbacks are blue-tinted and slightly overexposed, as if bleached by years in a drawer.",
+    "Everything sits in a muted autumnal palette of rust and moss until the city arrives.",
+    "There is one glorious shot of the harbour at dusk that I would frame and hang on a wall.",
+]
+LOOK_R9_TRAPS = [
+    "The side effects of the drug are the plot's real engine.",
+    "She sets the table for four and waits.",
+    "From his point of view the whole town is against him.",
+    "The scenery-chewing villain never stops talking.",
+    "He knocks back two shots of vodka and goes looking for trouble.",
+]
+
+
+@pytest.mark.parametrize("text", LOOK_R9)
+def test_effects_sets_angles_and_palettes_are_the_look(text: str) -> None:
+    assert "look" in tagged(text)
+
+
+@pytest.mark.parametrize("text", LOOK_R9_TRAPS)
+def test_effects_sets_and_views_of_the_plot_are_not_the_look(text: str) -> None:
+    assert "look" not in tagged(text)
+
+
+# Performances (round 9): a performer in the story is a character's job, not the acting; the acting of a performer
+# still counts.
+PERFORMANCES_R9 = [
+    "The performers are uniformly good, and the two leads have an easy chemistry.",
+]
+PERFORMANCES_R9_TRAPS = [
+    "One of the performers (Lena) juggles knives while the ringmaster counts the takings.",
+    "He falls for a cabaret performer whose act ends every night at two.",
+    "Marguerite is the performer singing in the hotel bar when the shooting starts.",
+]
+
+
+@pytest.mark.parametrize("text", PERFORMANCES_R9)
+def test_performers_judged_are_performances(text: str) -> None:
+    assert "performances" in tagged(text)
+
+
+@pytest.mark.parametrize("text", PERFORMANCES_R9_TRAPS)
+def test_a_performer_in_the_story_is_not_performances(text: str) -> None:
+    assert "performances" not in tagged(text)
