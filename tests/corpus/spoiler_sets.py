@@ -40,6 +40,8 @@ from tests.corpus.test_real_heldout_v13 import LABELS as V13_LABELS
 from tests.corpus.test_real_heldout_v13 import TEXTS as V13_TEXTS
 from tests.corpus.test_real_heldout_v14 import LABELS as V14_LABELS
 from tests.corpus.test_real_heldout_v14 import TEXTS as V14_TEXTS
+from tests.corpus.test_real_heldout_v15 import LABELS as V15_LABELS
+from tests.corpus.test_real_heldout_v15 import TEXTS as V15_TEXTS
 
 SETS: dict[str, tuple[Path, Path]] = {
     "v1": V4_SETS["v1"], "v2": V4_SETS["v2"], "v3": V4_SETS["v3"],
@@ -51,6 +53,7 @@ SETS: dict[str, tuple[Path, Path]] = {
     "v12": (V12_LABELS, V12_TEXTS),
     "v13": (V13_LABELS, V13_TEXTS),
     "v14": (V14_LABELS, V14_TEXTS),
+    "v15": (V15_LABELS, V15_TEXTS),
 }
 assert DATA.exists()
 

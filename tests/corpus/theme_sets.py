@@ -38,6 +38,7 @@ SETS: dict[str, Callable[[], Scores]] = {
     "v12": lambda: score_themes(DATA / "real_heldout_v12.json", CORPUS / "real_v12.md"),
     "v13": lambda: score_themes(DATA / "real_heldout_v13.json", CORPUS / "real_v13.md"),
     "v14": lambda: score_themes(DATA / "real_heldout_v14.json", CORPUS / "real_v14.md"),
+    "v15": lambda: score_themes(DATA / "real_heldout_v15.json", CORPUS / "real_v15.md"),
 }
 TEXTS = {"v1": CORPUS / "real_v1.md", "v2": CORPUS / "real_v2.md", "v3": CORPUS / "real_v3.md",
          "v4-themes-tune": HELDOUT / "tune.md", "v4-themes-blind": HELDOUT / "blind.md",
@@ -45,7 +46,7 @@ TEXTS = {"v1": CORPUS / "real_v1.md", "v2": CORPUS / "real_v2.md", "v3": CORPUS 
          "v6": CORPUS / "real_v6.md", "v7": CORPUS / "real_v7.md", "v8": CORPUS / "real_v8.md",
          "v9": CORPUS / "real_v9.md", "v10": CORPUS / "real_v10.md", "v11": CORPUS / "real_v11.md",
          "v12": CORPUS / "real_v12.md", "v13": CORPUS / "real_v13.md",
-         "v14": CORPUS / "real_v14.md"}
+         "v14": CORPUS / "real_v14.md", "v15": CORPUS / "real_v15.md"}
 
 
 def row(name: str, scores: Scores) -> str:
