@@ -13,12 +13,15 @@ from bot.core.db import Database, inserted_id
 from bot.core.sample_store import LIST_CAP, IdSet, pick_ids, theme_numbered
 from bot.core.shards import Shards, owned
 from bot.core.store import AuditStore
+from bot.core.text import FORGOTTEN_MEMBER
 from bot.core.time import from_iso, iso
 from bot.corpus.store import HIDDEN_IDS
 
 # A digest or a game round claimed longer ago than this by a process that is not seen dying is an orphan
 # (core/claims.abandoned); a live process posts one within seconds.
 CLAIM_LEASE = timedelta(minutes=5)
+# Other features' tables whose rows are a member's own, deleted by forget-me (by their user_id column).
+_ALSO_FORGOTTEN = ("poll_votes", "filmnight_ballots", "watchlist_support", "question_suggestions", "review_drafts")
 SAMPLE_DRAWS = 2048  # random ids a sampled read of a theme may test (about 10 ms of the database thread)
 _NO_SPOILER_THEME = ("NOT EXISTS (SELECT 1 FROM passage_themes s WHERE s.passage_id = p.id"
                      " AND s.theme IN (SELECT value FROM json_each(?)))")
@@ -184,19 +187,26 @@ class ClubStore:
 
     async def forget(self, user_id: int, guild_id: int | None) -> dict[str, int]:
         """Every rating, take, consent, game answer, passage flag and recorded watch of the member, in every
-        server, in one transaction.
+        server, in one transaction; with them every other row that carries the member's id: poll votes,
+        film-night ballots, watchlist support, question suggestions, review drafts.
 
         Game rounds that quoted one of their takes keep their place (other players' points) but lose the
-        words and the author."""
+        words and the author; so do a question the member suggested (the server's now, no longer credited)
+        and a watchlist film they suggested (the club's now: `FORGOTTEN_MEMBER`, shown as a former member).
+        What a moderator did as one (reviews added, decisions, the audit log) is the club's record and stays."""
         counts: dict[str, int] = {}
         async with self.db.transaction() as conn:
-            for table in ("club_ratings", "club_consent", "club_game_answers", "passage_flags", "film_watches"):
+            for table in ("club_ratings", "club_consent", "club_game_answers", "passage_flags", "film_watches",
+                          *_ALSO_FORGOTTEN):
                 cur = await conn.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
                 counts[table] = cur.rowcount
             cur = await conn.execute(
                 "UPDATE club_game_rounds SET quote = NULL, author_id = NULL WHERE author_id = ?", (user_id,)
             )
             counts["club_game_rounds"] = cur.rowcount
+            await conn.execute("UPDATE theme_questions SET suggested_by = NULL WHERE suggested_by = ?", (user_id,))
+            await conn.execute("UPDATE watchlist SET suggested_by = ?, note = NULL WHERE suggested_by = ?",
+                               (FORGOTTEN_MEMBER, user_id))
             await AuditStore.record(
                 conn, guild_id=guild_id, actor_id=user_id, action="forget-me", target_type="member",
                 target_id=user_id, before=None, after=counts,
