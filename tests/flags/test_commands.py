@@ -9,6 +9,7 @@ from tests.helpers import (
     World,
     advance_to,
     assert_ephemeral_reply,
+    burst,
     buttons,
     check_all_payloads,
     embed_of,
@@ -214,6 +215,22 @@ async def test_hide_and_show_by_command(world):
     assert not (await world.bot.store.quotes.get(passage)).hidden
     actions = rows(world.bot.settings, "SELECT action FROM audit_log WHERE target_id = ? ORDER BY id", (passage,))
     assert [a[0] for a in actions] == ["passage.hide", "passage.show"]
+
+
+async def test_two_moderators_deciding_the_same_flags_at_once_apply_one_decision(world):
+    """Hide and Keep pressed at once on the same queued passage (two moderators' open queues): the first one
+    decides; the other is told it came second and changes nothing (no second decision, no second audit row)."""
+    message, passage = await quote(world)
+    await flag(world, world.alice, message)
+    shown = await queue(world)
+    hide, keep = (f"filmbot:flag:decide:{d}:{passage}:0" for d in ("hide", "keep"))
+    first, second = await burst(world.env, [lambda: world.mod.click(shown.response, custom_id=keep),
+                                            lambda: world.mod.click(shown.response, custom_id=hide)])
+    assert "Kept" in text_of(first) and "another moderator decided on it first" in text_of(second), text_of(second)
+    assert rows(world.bot.settings, "SELECT action FROM audit_log WHERE action LIKE 'passage.%'") == [("passage.keep",)]
+    assert not rows(world.bot.settings, "SELECT 1 FROM passage_marks WHERE hidden = 1")
+    assert not world.env.errors
+    check_all_payloads(world.env)
 
 
 async def test_member_cannot_use_the_moderators_buttons(world):
