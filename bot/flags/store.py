@@ -25,10 +25,11 @@ class FlagStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def reason_of(self, passage_id: int, user_id: int) -> Reason | None:
-        """The reason this member flagged the passage with, if they did."""
+    async def reason_of(self, passage_id: int, user_id: int, guild_id: int) -> Reason | None:
+        """The reason this member flagged the passage with in this server, if they did."""
         value = await self.db.fetchval(
-            "SELECT reason FROM passage_flags WHERE passage_id = ? AND user_id = ?", (passage_id, user_id)
+            "SELECT reason FROM passage_flags WHERE passage_id = ? AND user_id = ? AND guild_id = ?",
+            (passage_id, user_id, guild_id),
         )
         return None if value is None else Reason(value)
 
@@ -52,7 +53,7 @@ class FlagStore:
             ).fetchone()
             if row is not None and row[0] >= FLAGS_PER_HOUR:
                 return "limited"
-            done = raw.execute(  # the PRIMARY KEY: one flag per member per passage
+            done = raw.execute(  # the PRIMARY KEY: one flag per member per passage per server
                 "INSERT INTO passage_flags(passage_id, user_id, guild_id, reason, at) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT DO NOTHING",
                 (passage_id, user_id, guild_id, reason.value, at),

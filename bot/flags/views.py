@@ -49,15 +49,15 @@ class FlagButton(Persistent[discord.ui.Button], template=r"filmbot:flag:(?P<pass
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = client_of(interaction)
         async with user_errors(interaction):
-            require_guild(interaction)
+            guild = require_guild(interaction)
             quote = await _quote(bot, self.passage_id)
             if quote.hidden:
                 raise UserError("A moderator already hid that passage: it will not be quoted or prompted again.")
-            reason = await bot.store.flags.reason_of(self.passage_id, interaction.user.id)
+            reason = await bot.store.flags.reason_of(self.passage_id, interaction.user.id, guild.id)
             if reason is not None:
                 raise UserError(
                     f"You already flagged **{passage_label(quote)}** (“{reason.label}”): one flag per member per"
-                    f" passage. {_ANONYMOUS}"
+                    f" passage in each server. {_ANONYMOUS}"
                 )
             if await bot.store.flags.recent(interaction.user.id) >= FLAGS_PER_HOUR:
                 raise UserError(LIMITED)
@@ -93,7 +93,8 @@ class ReasonButton(
             if outcome == "gone":
                 raise UserError("That passage was removed from the corpus.")
             if outcome == "duplicate":
-                raise UserError(f"You already flagged that passage: one flag per member per passage. {_ANONYMOUS}")
+                raise UserError(f"You already flagged that passage: one flag per member per passage in each server."
+                                f" {_ANONYMOUS}")
             if outcome == "limited":
                 raise UserError(LIMITED)
             await interaction.response.edit_message(
