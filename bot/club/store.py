@@ -294,18 +294,22 @@ class ClubStore:
         row = await self.db.fetchone(f"SELECT {_ROUND_COLUMNS} FROM club_game_rounds WHERE id = ?", (round_id,))
         return Round(*row) if row else None
 
-    async def answer(self, round_id: int, user_id: int, answer: str, now: str, guild_id: int | None = None) -> str:
+    async def answer(self, round_id: int, user_id: int, answer: str, now: str, guild_id: int | None = None,
+                     channel_id: int | None = None) -> str:
         """'ok', 'again' (already answered), 'own' (the member's own take), 'closed' or 'missing' (also a round
-        of a server other than `guild_id`, when given); one row each.
+        of a server other than `guild_id`, or posted in a channel other than `channel_id`, when given: an answer
+        comes from the round's own message); one row each.
 
         One transaction in one hop to the database thread (Database.in_one_hop): a round's burst of
         answers is not four loop round trips each under the write lock."""
 
         def work(raw: sqlite3.Connection) -> str:
             row = raw.execute(
-                "SELECT kind, status, deadline, author_id, guild_id FROM club_game_rounds WHERE id = ?", (round_id,)
+                "SELECT kind, status, deadline, author_id, guild_id, channel_id FROM club_game_rounds WHERE id = ?",
+                (round_id,),
             ).fetchone()
-            if row is None or (guild_id is not None and row[4] != guild_id):
+            if row is None or (guild_id is not None and row[4] != guild_id) or (
+                    channel_id is not None and row[5] != channel_id):
                 return "missing"
             if row[1] != "open" or row[2] is None or now >= row[2]:
                 return "closed"
