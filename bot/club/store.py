@@ -7,6 +7,9 @@ import random
 import sqlite3
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import Any
+
+import aiosqlite
 
 from bot.club.rules import DEFAULT_DIGEST_HOURS, Rating
 from bot.core.db import Database, inserted_id
@@ -85,6 +88,32 @@ _ROUND_COLUMNS = (
     "id, guild_id, channel_id, game_id, number, rounds, kind, quote, passage_id, author_id, film_id,"
     " message_id, deadline, revealed_at, status"
 )
+
+
+async def _scrub_audit(conn: aiosqlite.Connection, user_id: int, suggestions: list[int]) -> None:
+    """Audit rows about the member's own things lose the member: a removed take's author, a suggested
+    question's author (and a rejected one's words, which no server kept)."""
+    found: list[Any] = []
+    for target_type, ids in (("take", [user_id]), ("suggestion", suggestions)):
+        for target_id in ids:
+            async with conn.execute(
+                "SELECT id, action, target_type, target_id, before_json, after_json FROM audit_log"
+                " WHERE target_type = ? AND target_id = ?", (target_type, target_id),
+            ) as cur:
+                found += await cur.fetchall()
+    for row_id, action, target_type, target_id, before_json, after_json in found:
+        before = json.loads(before_json) if before_json else None
+        after = json.loads(after_json) if after_json else None
+        for shown in (before, after):
+            if isinstance(shown, dict):
+                for key in ("user_id", "by", *(("question",) if action == "suggestion.rejected" else ())):
+                    shown.pop(key, None)
+        await conn.execute(
+            "UPDATE audit_log SET target_id = ?, before_json = ?, after_json = ? WHERE id = ?",
+            (None if target_type == "take" else target_id,
+             None if before is None else json.dumps(before, ensure_ascii=False),
+             None if after is None else json.dumps(after, ensure_ascii=False), row_id),
+        )
 
 
 class ClubStore:
@@ -193,9 +222,13 @@ class ClubStore:
         Game rounds that quoted one of their takes keep their place (other players' points) but lose the
         words and the author; so do a question the member suggested (the server's now, no longer credited)
         and a watchlist film they suggested (the club's now: `FORGOTTEN_MEMBER`, shown as a former member).
-        What a moderator did as one (reviews added, decisions, the audit log) is the club's record and stays."""
+        What a moderator did as one (reviews added, decisions) stays; the audit log's rows keep what was done but
+        no longer name the member as its subject (a take removed, a question suggested: `_scrub_audit`)."""
         counts: dict[str, int] = {}
         async with self.db.transaction() as conn:
+            async with conn.execute("SELECT id FROM question_suggestions WHERE user_id = ?", (user_id,)) as cur:
+                suggestions = [row[0] for row in await cur.fetchall()]
+            await _scrub_audit(conn, user_id, suggestions)
             for table in ("club_ratings", "club_consent", "club_game_answers", "passage_flags", "film_watches",
                           *_ALSO_FORGOTTEN):
                 cur = await conn.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))

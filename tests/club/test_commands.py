@@ -141,7 +141,8 @@ async def test_forget_me_removes_every_trace_of_ratings_takes_and_answers(world)
 
 async def test_forget_me_leaves_no_row_with_the_member_id_in_any_table(world):
     """forget-me also deletes poll votes, ballots, watchlist support, suggested questions and drafts, uncredits
-    an approved question and leaves a watchlist film suggested as a former member's, note gone; bob's stay."""
+    an approved question, leaves a watchlist film suggested as a former member's, note gone, and the audit log's
+    rows about their take and question without their id; bob's stay."""
     log = world.guild.create_text_channel("mod-log")
     await world.mod.slash(world.channel, "config log-channel", channel=log)
     for who in (world.alice, world.bob):
@@ -156,6 +157,8 @@ async def test_forget_me_leaves_no_row_with_the_member_id_in_any_table(world):
     await world.alice.slash(world.channel, "watchlist support", film="Paterson (2016)")
     await world.mod.click(next(m for m in log.history() if m.embeds and "alice" in embed_text(m.embeds[0])),
                           label="Approve")
+    await rate(world.alice, world, 2, "Too loud for me")
+    await world.mod.slash(world.channel, "rate remove", film=FILM, member=world.alice)
     pick = await world.mod.slash(world.channel, "filmnight pick", candidates=2, hours=2, method="single")
     for who in (world.alice, world.bob):
         await who.select(pick.response.message, ["1"])
@@ -170,6 +173,10 @@ async def test_forget_me_leaves_no_row_with_the_member_id_in_any_table(world):
                           ("review_drafts", "user_id"), ("theme_questions", "suggested_by"),
                           ("watchlist", "suggested_by")):
         assert world.count(table, f"{column} = ?", alice) == 0, table
+    audited = world.q("SELECT action, target_id, coalesce(before_json, '') || coalesce(after_json, '')"
+                      " FROM audit_log WHERE action != 'forget-me'")
+    assert {row[0] for row in audited} >= {"take-remove", "suggestion.approved"}
+    assert [row for row in audited if row[1] == alice or str(alice) in row[2]] == []
     assert world.q("SELECT suggested_by, note FROM watchlist w JOIN films f ON f.id = w.film_id"
                    " WHERE f.title = 'Whiplash'") == [(0, None)]
     for table, kept in (("poll_votes", 1), ("filmnight_ballots", 1), ("watchlist_support", 2),
