@@ -108,7 +108,8 @@ class Rate(commands.GroupCog, group_name="rate", group_description="Rate films a
                 await send_ephemeral(interaction, await forget(interaction))
                 return
             await interaction.response.send_message(
-                "This deletes every rating, take, consent, game answer and watched film of yours, in every server. Sure?",
+                ("This deletes every rating, take, consent, game answer, watched film, vote, ballot and suggestion of"
+                 " yours, in every server. Sure?"),
                 view=forget_view(interaction.user.id), ephemeral=True, allowed_mentions=NO_MENTIONS,
             )
 

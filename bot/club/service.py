@@ -204,7 +204,7 @@ class ClubService:
 
     async def answer(self, interaction: discord.Interaction, round_id: int, answer: str) -> None:
         outcome = await self.store.answer(round_id, interaction.user.id, rules.parse_answer(answer),
-                                          iso(self.bot.now()), require_guild(interaction).id)
+                                          iso(self.bot.now()), require_guild(interaction).id, interaction.channel_id)
         if outcome == "missing":
             raise UserError("This round no longer exists.")
         if outcome == "closed":

@@ -7,18 +7,24 @@ import random
 import sqlite3
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import Any
+
+import aiosqlite
 
 from bot.club.rules import DEFAULT_DIGEST_HOURS, Rating
 from bot.core.db import Database, inserted_id
 from bot.core.sample_store import LIST_CAP, IdSet, pick_ids, theme_numbered
 from bot.core.shards import Shards, owned
 from bot.core.store import AuditStore
+from bot.core.text import FORGOTTEN_MEMBER
 from bot.core.time import from_iso, iso
 from bot.corpus.store import HIDDEN_IDS
 
 # A digest or a game round claimed longer ago than this by a process that is not seen dying is an orphan
 # (core/claims.abandoned); a live process posts one within seconds.
 CLAIM_LEASE = timedelta(minutes=5)
+# Other features' tables whose rows are a member's own, deleted by forget-me (by their user_id column).
+_ALSO_FORGOTTEN = ("poll_votes", "filmnight_ballots", "watchlist_support", "question_suggestions", "review_drafts")
 SAMPLE_DRAWS = 2048  # random ids a sampled read of a theme may test (about 10 ms of the database thread)
 _NO_SPOILER_THEME = ("NOT EXISTS (SELECT 1 FROM passage_themes s WHERE s.passage_id = p.id"
                      " AND s.theme IN (SELECT value FROM json_each(?)))")
@@ -82,6 +88,32 @@ _ROUND_COLUMNS = (
     "id, guild_id, channel_id, game_id, number, rounds, kind, quote, passage_id, author_id, film_id,"
     " message_id, deadline, revealed_at, status"
 )
+
+
+async def _scrub_audit(conn: aiosqlite.Connection, user_id: int, suggestions: list[int]) -> None:
+    """Audit rows about the member's own things lose the member: a removed take's author, a suggested
+    question's author (and a rejected one's words, which no server kept)."""
+    found: list[Any] = []
+    for target_type, ids in (("take", [user_id]), ("suggestion", suggestions)):
+        for target_id in ids:
+            async with conn.execute(
+                "SELECT id, action, target_type, target_id, before_json, after_json FROM audit_log"
+                " WHERE target_type = ? AND target_id = ?", (target_type, target_id),
+            ) as cur:
+                found += await cur.fetchall()
+    for row_id, action, target_type, target_id, before_json, after_json in found:
+        before = json.loads(before_json) if before_json else None
+        after = json.loads(after_json) if after_json else None
+        for shown in (before, after):
+            if isinstance(shown, dict):
+                for key in ("user_id", "by", *(("question",) if action == "suggestion.rejected" else ())):
+                    shown.pop(key, None)
+        await conn.execute(
+            "UPDATE audit_log SET target_id = ?, before_json = ?, after_json = ? WHERE id = ?",
+            (None if target_type == "take" else target_id,
+             None if before is None else json.dumps(before, ensure_ascii=False),
+             None if after is None else json.dumps(after, ensure_ascii=False), row_id),
+        )
 
 
 class ClubStore:
@@ -184,19 +216,30 @@ class ClubStore:
 
     async def forget(self, user_id: int, guild_id: int | None) -> dict[str, int]:
         """Every rating, take, consent, game answer, passage flag and recorded watch of the member, in every
-        server, in one transaction.
+        server, in one transaction; with them every other row that carries the member's id: poll votes,
+        film-night ballots, watchlist support, question suggestions, review drafts.
 
         Game rounds that quoted one of their takes keep their place (other players' points) but lose the
-        words and the author."""
+        words and the author; so do a question the member suggested (the server's now, no longer credited)
+        and a watchlist film they suggested (the club's now: `FORGOTTEN_MEMBER`, shown as a former member).
+        What a moderator did as one (reviews added, decisions) stays; the audit log's rows keep what was done but
+        no longer name the member as its subject (a take removed, a question suggested: `_scrub_audit`)."""
         counts: dict[str, int] = {}
         async with self.db.transaction() as conn:
-            for table in ("club_ratings", "club_consent", "club_game_answers", "passage_flags", "film_watches"):
+            async with conn.execute("SELECT id FROM question_suggestions WHERE user_id = ?", (user_id,)) as cur:
+                suggestions = [row[0] for row in await cur.fetchall()]
+            await _scrub_audit(conn, user_id, suggestions)
+            for table in ("club_ratings", "club_consent", "club_game_answers", "passage_flags", "film_watches",
+                          *_ALSO_FORGOTTEN):
                 cur = await conn.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
                 counts[table] = cur.rowcount
             cur = await conn.execute(
                 "UPDATE club_game_rounds SET quote = NULL, author_id = NULL WHERE author_id = ?", (user_id,)
             )
             counts["club_game_rounds"] = cur.rowcount
+            await conn.execute("UPDATE theme_questions SET suggested_by = NULL WHERE suggested_by = ?", (user_id,))
+            await conn.execute("UPDATE watchlist SET suggested_by = ?, note = NULL WHERE suggested_by = ?",
+                               (FORGOTTEN_MEMBER, user_id))
             await AuditStore.record(
                 conn, guild_id=guild_id, actor_id=user_id, action="forget-me", target_type="member",
                 target_id=user_id, before=None, after=counts,
@@ -284,18 +327,22 @@ class ClubStore:
         row = await self.db.fetchone(f"SELECT {_ROUND_COLUMNS} FROM club_game_rounds WHERE id = ?", (round_id,))
         return Round(*row) if row else None
 
-    async def answer(self, round_id: int, user_id: int, answer: str, now: str, guild_id: int | None = None) -> str:
+    async def answer(self, round_id: int, user_id: int, answer: str, now: str, guild_id: int | None = None,
+                     channel_id: int | None = None) -> str:
         """'ok', 'again' (already answered), 'own' (the member's own take), 'closed' or 'missing' (also a round
-        of a server other than `guild_id`, when given); one row each.
+        of a server other than `guild_id`, or posted in a channel other than `channel_id`, when given: an answer
+        comes from the round's own message); one row each.
 
         One transaction in one hop to the database thread (Database.in_one_hop): a round's burst of
         answers is not four loop round trips each under the write lock."""
 
         def work(raw: sqlite3.Connection) -> str:
             row = raw.execute(
-                "SELECT kind, status, deadline, author_id, guild_id FROM club_game_rounds WHERE id = ?", (round_id,)
+                "SELECT kind, status, deadline, author_id, guild_id, channel_id FROM club_game_rounds WHERE id = ?",
+                (round_id,),
             ).fetchone()
-            if row is None or (guild_id is not None and row[4] != guild_id):
+            if row is None or (guild_id is not None and row[4] != guild_id) or (
+                    channel_id is not None and row[5] != channel_id):
                 return "missing"
             if row[1] != "open" or row[2] is None or now >= row[2]:
                 return "closed"

@@ -68,7 +68,9 @@ async def forget(interaction: discord.Interaction) -> str:
     return (
         f"Done: removed {counted(counts['club_ratings'], 'rating')} and their takes,"
         f" {counted(counts['club_game_answers'], 'game answer')}, {counted(counts['passage_flags'], 'passage flag')},"
-        f" {counted(counts['film_watches'], 'watched film')}"
+        f" {counted(counts['film_watches'], 'watched film')},"
+        f" {counted(counts['poll_votes'], 'poll vote')}, {counted(counts['filmnight_ballots'], 'film-night ballot')},"
+        f" {counted(counts['question_suggestions'], 'suggested question')}"
         f" and your consent, in every server; your words no longer show in"
         f" {counted(counts['club_game_rounds'], 'game round')}."
     )

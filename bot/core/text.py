@@ -36,6 +36,16 @@ PING = re.compile(r"<[@#][!&]?\d+>|@(?:everyone|here)\b", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+# The member id of a record a member asked to be forgotten from (/rate forget-me) but that stays the
+# club's (a watchlist film they suggested): shown as nobody's.
+FORGOTTEN_MEMBER = 0
+
+
+def member_mention(user_id: int) -> str:
+    """A member's mention, or "a former member" for one forgotten (`FORGOTTEN_MEMBER`)."""
+    return "a former member" if user_id == FORGOTTEN_MEMBER else f"<@{user_id}>"
+
+
 def escape_markdown(text: str) -> str:
     """Backslash every markdown character, leaving links alone."""
     if _MAY_ESCAPE.search(text) is None:

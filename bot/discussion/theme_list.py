@@ -87,6 +87,23 @@ async def _moderators_blocks(
     return blocks
 
 
+def _whole_lines(text: str, limit: int) -> str:
+    """`text` within `limit` characters, cut between lines, never inside one: a line cut short could leave a
+    spoiler question's ||opening tag|| without its closing one, and Discord then shows it in clear."""
+    if len(text) <= limit:
+        return text
+    lines = text.split("\n")
+    kept: list[str] = []
+    size = 0
+    for n, line in enumerate(lines):
+        more = f"*…and {counted(len(lines) - n, 'more line')} that do not fit in one message.*"
+        if size + len(line) + 1 + len(more) > limit:
+            return "\n".join([*kept, more])
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join(kept)
+
+
 async def themes_embed(
     store: Store, themes: dict[str, Theme], film: str | None, *, moderators_of: int | None = None
 ) -> discord.Embed:
@@ -104,7 +121,7 @@ async def themes_embed(
         title, nothing = f"Discussion themes{where}", f"No theme has passages{where} yet."
         footer = "Start one with /discuss theme:<name> or /debate theme:<name>."
     embed = discord.Embed(
-        title=clip(title, 256), description=clip("\n".join(blocks) or nothing, 4000), colour=FILM_CLUB_COLOUR
+        title=clip(title, 256), description=_whole_lines("\n".join(blocks), 4000) or nothing, colour=FILM_CLUB_COLOUR
     )
     embed.set_footer(text=footer)
     return embed

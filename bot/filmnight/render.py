@@ -7,7 +7,7 @@ import math
 import discord
 
 from bot.core.render import FILM_CLUB_COLOUR
-from bot.core.text import EMBED_DESCRIPTION_MAX, clip, counted, inert
+from bot.core.text import EMBED_DESCRIPTION_MAX, clip, counted, inert, member_mention
 from bot.core.time import from_iso
 from bot.filmnight.rules import PAGE_SIZE, TIE_RULE, Count, Entry, Pick, Screening, count_lines, film_facts
 
@@ -31,7 +31,7 @@ def watchlist_embed(entries: list[Entry], page: int) -> discord.Embed:
     for number, entry in enumerate(shown, start=page * PAGE_SIZE + 1):
         facts = film_facts(entry.runtime_minutes, entry.director)
         line = f"**{number}. {inert(entry.label, 120)}**" + (f" · {inert(facts, 120)}" if facts else "")
-        line += f" · {counted(entry.support, 'supporter')} · suggested by <@{entry.suggested_by}>"
+        line += f" · {counted(entry.support, 'supporter')} · suggested by {member_mention(entry.suggested_by)}"
         if entry.note:
             line += f"\n  {inert(entry.note, 200)}"
         lines.append(line)
@@ -48,7 +48,7 @@ def pending_embed(entry: Entry, verdict: str | None = None) -> discord.Embed:
     """The suggestion in the log channel: awaiting approval, or (once decided) the verdict."""
     embed = discord.Embed(
         title=f"Watchlist suggestion {verdict}" if verdict else "Watchlist suggestion awaiting approval",
-        description=f"**{inert(entry.label, 200)}** suggested by <@{entry.suggested_by}>"
+        description=f"**{inert(entry.label, 200)}** suggested by {member_mention(entry.suggested_by)}"
         + (f"\n> {inert(entry.note, 300)}" if entry.note else ""),
         colour=FILM_CLUB_COLOUR,
     )

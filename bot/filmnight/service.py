@@ -112,7 +112,9 @@ class FilmNightService:
 
     async def cast(self, interaction: discord.Interaction, pick_id: int, ranking: tuple[int, ...]) -> None:
         pick = await self.store.pick(pick_id)
-        if pick is None or pick.guild_id != interaction.guild_id:  # never a ballot in another server's pick
+        # A ballot comes from the pick's own message (or its private follow-ups, in the same channel): never
+        # another server's pick, nor one in a channel the member cannot view.
+        if pick is None or pick.guild_id != interaction.guild_id or pick.channel_id != interaction.channel_id:
             raise UserError("This pick no longer exists.")
         if len(ranking) > pick.ranks:
             raise UserError("This pick takes a single choice.")

@@ -25,10 +25,11 @@ class FlagStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def reason_of(self, passage_id: int, user_id: int) -> Reason | None:
-        """The reason this member flagged the passage with, if they did."""
+    async def reason_of(self, passage_id: int, user_id: int, guild_id: int) -> Reason | None:
+        """The reason this member flagged the passage with in this server, if they did."""
         value = await self.db.fetchval(
-            "SELECT reason FROM passage_flags WHERE passage_id = ? AND user_id = ?", (passage_id, user_id)
+            "SELECT reason FROM passage_flags WHERE passage_id = ? AND user_id = ? AND guild_id = ?",
+            (passage_id, user_id, guild_id),
         )
         return None if value is None else Reason(value)
 
@@ -52,7 +53,7 @@ class FlagStore:
             ).fetchone()
             if row is not None and row[0] >= FLAGS_PER_HOUR:
                 return "limited"
-            done = raw.execute(  # the PRIMARY KEY: one flag per member per passage
+            done = raw.execute(  # the PRIMARY KEY: one flag per member per passage per server
                 "INSERT INTO passage_flags(passage_id, user_id, guild_id, reason, at) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT DO NOTHING",
                 (passage_id, user_id, guild_id, reason.value, at),
@@ -90,16 +91,26 @@ class FlagStore:
         return await self.db.fetchval("SELECT text FROM passages WHERE id = ?", (passage_id,))
 
     async def decide(
-        self, *, passage_id: int, decision: Decision, actor_id: int, guild_id: int, sentence: str | None = None
-    ) -> tuple[Marks, Marks] | None:
+        self, *, passage_id: int, decision: Decision, actor_id: int, guild_id: int, sentence: str | None = None,
+        queued: bool = False,
+    ) -> tuple[Marks, Marks] | Literal["decided"] | None:
         """Apply a moderator's decision (audited), resolve this server's open flags on the passage.
 
         Returns (marks before, marks after), or None when the passage no longer exists. Hide, show,
         spoiler and trim are stored by review body hash and passage text: corpus-wide, and kept
-        across restarts and re-imports of an unchanged review.
+        across restarts and re-imports of an unchanged review. `queued`: a decision on the queue's flags,
+        "decided" (nothing done) when this server has none open on the passage any more: another moderator
+        decided first, in the same transaction's order.
         """
         async with corpus_write(self.db) as write:  # the summaries follow what is hidden
             conn = write.conn
+            if queued:
+                async with conn.execute(
+                    "SELECT 1 FROM passage_flags WHERE passage_id = ? AND guild_id = ? AND resolved_at IS NULL"
+                    " LIMIT 1", (passage_id, guild_id),
+                ) as cur:
+                    if await cur.fetchone() is None:
+                        return "decided"
             async with conn.execute(
                 "SELECT r.body_hash, p.text, p.review_id FROM passages p JOIN reviews r ON r.id = p.review_id"
                 " WHERE p.id = ?", (passage_id,),

@@ -49,15 +49,15 @@ class FlagButton(Persistent[discord.ui.Button], template=r"filmbot:flag:(?P<pass
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = client_of(interaction)
         async with user_errors(interaction):
-            require_guild(interaction)
+            guild = require_guild(interaction)
             quote = await _quote(bot, self.passage_id)
             if quote.hidden:
                 raise UserError("A moderator already hid that passage: it will not be quoted or prompted again.")
-            reason = await bot.store.flags.reason_of(self.passage_id, interaction.user.id)
+            reason = await bot.store.flags.reason_of(self.passage_id, interaction.user.id, guild.id)
             if reason is not None:
                 raise UserError(
                     f"You already flagged **{passage_label(quote)}** (“{reason.label}”): one flag per member per"
-                    f" passage. {_ANONYMOUS}"
+                    f" passage in each server. {_ANONYMOUS}"
                 )
             if await bot.store.flags.recent(interaction.user.id) >= FLAGS_PER_HOUR:
                 raise UserError(LIMITED)
@@ -93,7 +93,8 @@ class ReasonButton(
             if outcome == "gone":
                 raise UserError("That passage was removed from the corpus.")
             if outcome == "duplicate":
-                raise UserError(f"You already flagged that passage: one flag per member per passage. {_ANONYMOUS}")
+                raise UserError(f"You already flagged that passage: one flag per member per passage in each server."
+                                f" {_ANONYMOUS}")
             if outcome == "limited":
                 raise UserError(LIMITED)
             await interaction.response.edit_message(
@@ -158,7 +159,7 @@ class DecideButton(
             if self.decision is Decision.TRIM:
                 await open_trim(interaction, self.passage_id)
                 return
-            text = await decide(bot, member, self.passage_id, self.decision)
+            text = await decide(bot, member, self.passage_id, self.decision, queued=True)
             embed, view = await queue_page(bot, member.guild.id, self.page)
             await interaction.response.edit_message(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
             await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
@@ -222,20 +223,26 @@ class TrimSelect(Persistent[discord.ui.Select], template=r"filmbot:flag:trimto:(
             sentences = trim_choices(text or "")
             if not values or not str(values[0]).isdigit() or int(values[0]) >= len(sentences):
                 raise UserError("Pick one of the passage's sentences: the passage changed since this menu opened.")
-            done = await decide(bot, member, self.passage_id, Decision.TRIM, sentences[int(values[0])])
+            done = await decide(bot, member, self.passage_id, Decision.TRIM, sentences[int(values[0])], queued=True)
             await interaction.response.edit_message(content=done, view=None, allowed_mentions=NO_MENTIONS)
 
 
 async def decide(
-    bot: FilmBot, member: discord.Member, passage_id: int, decision: Decision, sentence: str | None = None
+    bot: FilmBot, member: discord.Member, passage_id: int, decision: Decision, sentence: str | None = None,
+    *, queued: bool = False,
 ) -> str:
-    """Apply and audit a moderator's decision; the confirmation (saying when it is corpus-wide)."""
+    """Apply and audit a moderator's decision; the confirmation (saying when it is corpus-wide). `queued`: from
+    the flag queue, refused when another moderator decided the passage's flags meanwhile."""
     quote = await _quote(bot, passage_id)
     changed = await bot.store.flags.decide(
-        passage_id=passage_id, decision=decision, actor_id=member.id, guild_id=member.guild.id, sentence=sentence
+        passage_id=passage_id, decision=decision, actor_id=member.id, guild_id=member.guild.id, sentence=sentence,
+        queued=queued,
     )
     if changed is None:
         raise UserError("That passage was removed from the corpus.")
+    if changed == "decided":
+        return (f"**{passage_label(quote)}** has no open flags in this server any more: another moderator decided"
+                " on it first, so nothing changed. `/passage hide` or `/passage show` still change it.")
     return decision_text(decision, passage_label(quote), *changed)
 
 

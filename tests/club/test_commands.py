@@ -139,6 +139,55 @@ async def test_forget_me_removes_every_trace_of_ratings_takes_and_answers(world)
     assert not world.env.errors
 
 
+async def test_forget_me_leaves_no_row_with_the_member_id_in_any_table(world):
+    """forget-me also deletes poll votes, ballots, watchlist support, suggested questions and drafts, uncredits
+    an approved question, leaves a watchlist film suggested as a former member's, note gone, and the audit log's
+    rows about their take and question without their id; bob's stay."""
+    log = world.guild.create_text_channel("mod-log")
+    await world.mod.slash(world.channel, "config log-channel", channel=log)
+    for who in (world.alice, world.bob):
+        poll = await who.slash(world.channel, "poll create", question=f"Ending {who.user.name}?",
+                               options="Happy | Sad", anonymous=True)
+        await who.click(poll.response.message, label="Happy")
+        await who.slash(world.channel, "suggest question", text=f"Which song stays with {who.user.name} longest?",
+                        credit=True)
+    await world.alice.slash(world.channel, "watchlist add", film="Whiplash", year=2014, note="Alice's drums")
+    await world.bob.slash(world.channel, "watchlist add", film="Paterson", year=2016)
+    await world.bob.slash(world.channel, "watchlist support", film="Whiplash (2014)")
+    await world.alice.slash(world.channel, "watchlist support", film="Paterson (2016)")
+    await world.mod.click(next(m for m in log.history() if m.embeds and "alice" in embed_text(m.embeds[0])),
+                          label="Approve")
+    await rate(world.alice, world, 2, "Too loud for me")
+    await world.mod.slash(world.channel, "rate remove", film=FILM, member=world.alice)
+    pick = await world.mod.slash(world.channel, "filmnight pick", candidates=2, hours=2, method="single")
+    for who in (world.alice, world.bob):
+        await who.select(pick.response.message, ["1"])
+    alice = world.alice.id
+    assert world.count("poll_votes", "user_id = ?", alice) == 1
+    assert world.count("filmnight_ballots", "user_id = ?", alice) == 1
+    assert world.count("theme_questions", "suggested_by = ?", alice) == 1
+    done = await world.alice.slash(world.channel, "rate forget-me", confirm=True)
+    assert done.ephemeral and "1 poll vote" in text_of(done) and "1 film-night ballot" in text_of(done)
+    for table, column in (("poll_votes", "user_id"), ("filmnight_ballots", "user_id"),
+                          ("watchlist_support", "user_id"), ("question_suggestions", "user_id"),
+                          ("review_drafts", "user_id"), ("theme_questions", "suggested_by"),
+                          ("watchlist", "suggested_by")):
+        assert world.count(table, f"{column} = ?", alice) == 0, table
+    audited = world.q("SELECT action, target_id, coalesce(before_json, '') || coalesce(after_json, '')"
+                      " FROM audit_log WHERE action != 'forget-me'")
+    assert {row[0] for row in audited} >= {"take-remove", "suggestion.approved"}
+    assert [row for row in audited if row[1] == alice or str(alice) in row[2]] == []
+    assert world.q("SELECT suggested_by, note FROM watchlist w JOIN films f ON f.id = w.film_id"
+                   " WHERE f.title = 'Whiplash'") == [(0, None)]
+    for table, kept in (("poll_votes", 1), ("filmnight_ballots", 1), ("watchlist_support", 2),
+                        ("question_suggestions", 1)):
+        assert world.count(table, "user_id = ?", world.bob.id) == kept, table
+    listed = text_of(await world.bob.slash(world.channel, "watchlist list"))
+    assert "a former member" in listed and "<@0>" not in listed and "Alice's drums" not in listed
+    assert not world.env.errors
+    check_all_payloads(world.env)
+
+
 async def test_forget_me_counts_in_plain_english(world):
     """The forget-me receipt says "1 rating", "0 game answers": no "rating(s)"."""
     await rate(world.alice, world, 4)

@@ -104,6 +104,30 @@ async def test_a_forged_vote_on_another_servers_or_a_hidden_channels_poll_is_ref
     assert world.count("poll_votes") == 0
 
 
+async def test_a_forged_ballot_or_game_answer_for_a_hidden_channel_is_refused(world: World, settings):
+    """A film-night pick and a game round posted in #staff (which the member cannot view): a ballot menu or an
+    answer button forged with their ids, used from #film-club, is refused privately and counts nothing, as a
+    poll's vote is: a ballot or an answer only comes from its own message's channel."""
+    from tests.cross.test_permissions_channels import staff_channel
+
+    staff = staff_channel(world)
+    for film, year in (("Whiplash", 2014), ("Paterson", 2016)):
+        await world.alice.slash(world.channel, "watchlist add", film=film, year=year)
+    assert not (await world.mod.slash(staff, "filmnight pick", candidates=2, hours=2, method="single")).ephemeral
+    await world.alice.slash(world.channel, "rate film", film="La La Land", stars=4, take="The colours sing all along.")
+    await world.alice.slash(world.channel, "rate consent", state="on")
+    assert not (await world.mod.slash(staff, "game critic-or-club", rounds=1)).ephemeral
+    [(pick,)], [(round_id,)] = world.q("SELECT id FROM filmnight_picks"), world.q("SELECT id FROM club_game_rounds")
+    target = msgs(await world.bob.slash(world.channel, "quote"))[0]
+    before = table_digest(settings)
+    for custom_id, values in ((f"filmbot:filmnight:rank:{pick}", ["1"]), (f"filmbot:game:answer:{round_id}:critic", None)):
+        result = await click_forged(world.env, world.bob, target, custom_id, values)
+        assert all(m.ephemeral for m in msgs(result)) and "no longer exists" in text_of(result), text_of(result)
+        assert "Whiplash" not in text_of(result)
+    assert table_digest(settings) == before
+    assert world.count("filmnight_ballots") == 0 and world.count("club_game_answers") == 0
+
+
 async def test_a_moderator_of_another_server_cannot_decide_this_servers_queues(world: World, settings):
     """Anyone can be a moderator of a server of their own: from there, Approve / Reject forged with the id of this
     server's pending watchlist film or suggested question is refused and decides nothing."""

@@ -160,3 +160,16 @@ async def test_question_added_after_prompts_is_asked_by_the_next_one(world: Worl
     await world.alice.slash(world.channel, "discuss", theme="ending", film="La La Land")
     asked = prompt_questions(world)
     assert len(asked) == 3 and asked.count("Would La La Land still work if the last scene were cut?") == 1
+
+
+async def test_a_theme_list_too_long_for_one_message_never_cuts_a_spoiler_question_open(world: World):
+    """25 long questions added to the ending (a spoiler theme) overflow /theme list: it is cut between lines
+    and says so; no question is left with its opening || and no closing one (Discord would show it in clear)."""
+    for i in range(25):
+        question = f"Question {i:02d}: when the lovers part in the last scene, " + "does the epilogue betray them? " * 8
+        await world.mod.slash(world.channel, "theme question add", theme="ending", question=question[:290])
+    listed = await world.alice.slash(world.channel, "theme list", film="La La Land")
+    assert listed.ephemeral
+    description = embed_of(listed.response).description
+    assert "more lines that do not fit" in description and len(description) <= 4000
+    assert [line for line in description.splitlines() if line.count("||") % 2] == []

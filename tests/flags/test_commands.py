@@ -9,8 +9,10 @@ from tests.helpers import (
     World,
     advance_to,
     assert_ephemeral_reply,
+    burst,
     buttons,
     check_all_payloads,
+    click_forged,
     embed_of,
     embed_text,
     grant_hidden_commands,
@@ -98,6 +100,27 @@ async def test_second_flag_on_the_same_passage_is_refused(world):
     assert len(flags(world)) == 1 and flags(world)[0]["reason"] == "reads_badly"
     _, other = await flag(world, world.bob, message, "Spoiler")  # another member may
     assert other is not None and len(flags(world, passage)) == 2
+
+
+async def test_a_flag_in_one_server_does_not_refuse_the_same_members_flag_in_another(world):
+    """Alice flags a passage here, then the same passage in her other server: that server's moderators get
+    the flag too (each server's queue is its own), and each server still refuses her second flag."""
+    message, passage = await quote(world)
+    await flag(world, world.alice, message, "Spoiler")
+    other = world.env.create_guild(name="Other Club")
+    alice_there = other.add_member(world.alice_user)
+    channel = other.create_text_channel("films")
+    there = (await alice_there.slash(channel, "quote", about=ABOUT)).response
+    # the same passage's Flag button, as a quote of it in this server carries it (quotes are drawn at random)
+    asked = await click_forged(world.env, alice_there, there, f"filmbot:flag:{passage}")
+    assert buttons(asked.response), text_of(asked)
+    done = await alice_there.click(asked.response, label="Doesn't read well")
+    assert "flagged as" in text_of(done), text_of(done)
+    assert sorted((row["guild_id"], row["reason"]) for row in flags(world, passage)) == sorted(
+        [(world.guild.id, "spoiler"), (other.id, "reads_badly")])
+    assert_ephemeral_reply(await click_forged(world.env, alice_there, there, f"filmbot:flag:{passage}"),
+                           "already flagged")
+    assert_ephemeral_reply(await world.alice.click(message, label="Flag"), "already flagged")
 
 
 async def test_flags_are_rate_limited_per_member_per_hour(world):
@@ -214,6 +237,26 @@ async def test_hide_and_show_by_command(world):
     assert not (await world.bot.store.quotes.get(passage)).hidden
     actions = rows(world.bot.settings, "SELECT action FROM audit_log WHERE target_id = ? ORDER BY id", (passage,))
     assert [a[0] for a in actions] == ["passage.hide", "passage.show"]
+
+
+async def test_two_moderators_deciding_the_same_flags_at_once_apply_one_decision(world):
+    """Hide and Keep pressed at once on the same queued passage (two moderators' open queues): the first one
+    decides; the other is told it came second and changes nothing (no second decision, no second audit row)."""
+    message, passage = await quote(world)
+    await flag(world, world.alice, message)
+    shown = await queue(world)
+    hide, keep = (f"filmbot:flag:decide:{d}:{passage}:0" for d in ("hide", "keep"))
+    first, second = await burst(world.env, [lambda: world.mod.click(shown.response, custom_id=keep),
+                                            lambda: world.mod.click(shown.response, custom_id=hide)])
+    came_second = [r for r in (first, second) if "another moderator decided on it first" in text_of(r)]
+    assert len(came_second) == 1, [text_of(first), text_of(second)]
+    kept = came_second[0] is second  # whichever transaction ran first decided
+    assert ("Kept" if kept else "is hidden") in text_of(first if kept else second)
+    assert rows(world.bot.settings, "SELECT action FROM audit_log WHERE action LIKE 'passage.%'") == [
+        ("passage.keep" if kept else "passage.hide",)]
+    assert bool(rows(world.bot.settings, "SELECT 1 FROM passage_marks WHERE hidden = 1")) is not kept
+    assert not world.env.errors
+    check_all_payloads(world.env)
 
 
 async def test_member_cannot_use_the_moderators_buttons(world):
