@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 
+from bot.core.nonce import fresh_nonce, post_nonce
 from bot.core.refusals import MissingBotPermission, UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.services import PostedPrompt
@@ -315,6 +316,9 @@ async def post_prompt(
             message = await channel.send(
                 content=rendered.content or None, embed=rendered.embed, allowed_mentions=mentions,
                 view=bot.flags.flag_view([quote.passage_id for quote in quotes]),  # members flag what reads badly
+                # discord.py's own retries of a 5xx must not double it; a timed prompt's (it has a marker) is
+                # the same on every attempt, so the job's retry within minutes is returned the first one too
+                nonce=post_nonce("prompt", marker) if marker else fresh_nonce(),
             )
         except discord.DiscordServerError:
             made = await _sent_anyway(bot, channel, rendered.embed, started)

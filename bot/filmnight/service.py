@@ -18,6 +18,7 @@ from bot.core.channels import resolve_channel
 from bot.core.checks import missing_post_permission, require_channel_id, require_guild
 from bot.core.closing import CLOSE_BACKOFF, CLOSE_LEASE, AnnounceError
 from bot.core.errors import answer_with_message
+from bot.core.nonce import post_nonce
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
@@ -45,7 +46,8 @@ async def invite_ratings(where: discord.abc.Messageable, invite: str, screening_
     best effort."""
     try:
         await where.send(invite + "\nWatched it? Press the button: `/history` keeps your films.",
-                         view=watched_view(screening_id), allowed_mentions=NO_MENTIONS)
+                         view=watched_view(screening_id), allowed_mentions=NO_MENTIONS,
+                         nonce=post_nonce("rating-invite", screening_id))
     except discord.HTTPException:
         log.warning("could not post the rating invitation")
 
@@ -188,7 +190,7 @@ class FilmNightService:
                 )
             except discord.NotFound:
                 log.info("the message of pick %s was deleted", pick.id)
-        message = await channel.send(embed=result, allowed_mentions=NO_MENTIONS)
+        message = await channel.send(embed=result, allowed_mentions=NO_MENTIONS, nonce=post_nonce("pick", pick.id))
         await self.store.closing.announced(pick.id, message.id)
 
     # ------------------------------------------------------------------ screenings
@@ -245,10 +247,25 @@ class FilmNightService:
             except discord.HTTPException:
                 log.warning("could not remove event %s after a failed save", event.id)
             raise
+        await self._drop_twins(guild, event, name, start)
         self.bot.scheduler.wake()
         screening = await self.store.screening(screening_id)
         assert screening is not None
         return screening
+
+    async def _drop_twins(self, guild: discord.Guild, event: discord.ScheduledEvent, name: str,
+                          start: datetime) -> None:
+        """Delete this bot's other events of this name and start that no screening holds: a create that
+        discord.py retried by itself after a 5xx (Discord had made the first; an event create takes no nonce)
+        leaves one the bot was never told of. Read from the gateway's cache (no extra request); best effort."""
+        me = self.bot.user.id if self.bot.user is not None else None
+        for twin in guild.scheduled_events:
+            if twin.id != event.id and twin.creator_id == me and twin.name == name and twin.start_time == start \
+                    and twin.status is discord.EventStatus.scheduled and await self.store.by_event(twin.id) is None:
+                try:
+                    await twin.delete()
+                except discord.HTTPException:
+                    log.warning("could not remove the doubled event %s", twin.id)
 
     async def _event_made_anyway(self, guild: discord.Guild, name: str, start: datetime,
                                  error: discord.HTTPException) -> discord.ScheduledEvent | None:
@@ -431,7 +448,8 @@ class FilmNightService:
             await self.event_gone(screening.event_id, "event gone when a reminder was due")
             return
         content, mentions = payload
-        message = await channel.send(content, allowed_mentions=mentions)
+        message = await channel.send(content, allowed_mentions=mentions,
+                                     nonce=post_nonce("reminder", screening_id, kind))
         await self.store.settle_reminder(screening_id, kind, "sent", message.id)
 
     async def _posted_by_failed_attempt(self, screening: Screening, kind: str) -> int | None:
@@ -484,7 +502,7 @@ class FilmNightService:
             return posted.message.id
         message = await channel.send(
             f"🎬 Film night is over: **{inert(screening.label, 150)}**. Spoiler talk is open now.",
-            allowed_mentions=NO_MENTIONS,
+            allowed_mentions=NO_MENTIONS, nonce=post_nonce("screening-end", screening.id),
         )
         await invite_ratings(channel, self.bot.club.rating_invite(screening.label), screening.id)
         return message.id

@@ -18,6 +18,7 @@ from bot.core import closing
 from bot.core.channels import member_can_view, resolve_channel
 from bot.core.checks import missing_post_permission, require_channel_id, require_guild
 from bot.core.closing import CLOSE_LEASE, AnnounceError
+from bot.core.nonce import post_nonce
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
@@ -97,6 +98,7 @@ class PollService:
                 if followup:
                     message = await interaction.followup.send(wait=True, **kwargs)
                     sent = True
+                    await self._drop_twins(poll, message)
                 else:
                     callback = await interaction.response.send_message(**kwargs)
                     sent = True
@@ -126,6 +128,31 @@ class PollService:
             ) from error
         self.bot.scheduler.wake()
 
+    @staticmethod
+    def _shows(message: discord.Message, poll: Poll) -> bool:
+        """The message carries this poll: its buttons, or (native) its question."""
+        ids = (f"filmbot:poll:vote:{poll.id}:", f"filmbot:poll:select:{poll.id}")
+        custom_ids = [str(getattr(item, "custom_id", "") or "") for row in message.components
+                      for item in getattr(row, "children", ())]
+        return any(c.startswith(ids) for c in custom_ids) or (
+            poll.kind == "native" and message.poll is not None and message.poll.question == poll.question)
+
+    async def _drop_twins(self, poll: Poll, message: discord.Message) -> None:
+        """A follow-up is a webhook execute, which takes no nonce: a 5xx after Discord made it, retried by
+        discord.py itself, shows the poll twice and the bot hears only of the second. The first, seen in the
+        gateway's message cache (no extra request), is deleted. Best effort."""
+        me = self.bot.user.id if self.bot.user is not None else 0
+        since = from_iso(poll.created_at) - timedelta(seconds=1)
+        for cached in reversed(self.bot.cached_messages):
+            if cached.created_at < since:
+                break
+            if cached.id != message.id and cached.channel.id == message.channel.id and cached.author.id == me \
+                    and self._shows(cached, poll):
+                try:
+                    await cached.delete()
+                except discord.HTTPException:
+                    log.warning("could not remove the doubled message of poll %s", poll.id)
+
     async def _shown_anyway(self, interaction: discord.Interaction, poll: Poll,
                             followup: bool) -> discord.Message | None:
         """After a 5xx, the poll's message if Discord posted it all the same: the interaction's own response,
@@ -137,17 +164,11 @@ class PollService:
             if not isinstance(channel, discord.abc.Messageable):
                 return None
             me = self.bot.user.id if self.bot.user is not None else 0
-            ids = (f"filmbot:poll:vote:{poll.id}:", f"filmbot:poll:select:{poll.id}")
             since = from_iso(poll.created_at) - timedelta(seconds=1)
             async for message in channel.history(limit=20):
                 if message.created_at < since:
                     break
-                if message.author.id != me:
-                    continue
-                custom_ids = [str(getattr(item, "custom_id", "") or "") for row in message.components
-                              for item in getattr(row, "children", ())]
-                if any(c.startswith(ids) for c in custom_ids) or (
-                        poll.kind == "native" and message.poll is not None and message.poll.question == poll.question):
+                if message.author.id == me and self._shows(message, poll):
                     return message
         except discord.HTTPException:
             return None
@@ -329,7 +350,7 @@ class PollService:
             embed.add_field(name="Poll", value=f"[Jump to the poll]({logic.jump_url(poll)})")
         for name, value in await self.bot.club.critics_vs_club_fields(poll, counts):  # theme polls only
             embed.add_field(name=name, value=value, inline=False)
-        message = await channel.send(embed=embed, allowed_mentions=NO_MENTIONS)
+        message = await channel.send(embed=embed, allowed_mentions=NO_MENTIONS, nonce=post_nonce("poll", poll.id))
         await self.bot.store.polls.set_results_message(poll.id, message.id)
 
     async def native_counts(self, poll: Poll, *, end: bool) -> tuple[int, ...] | None:
