@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+EDIT_RETRY_SECONDS = 6.0  # a tally edit answered 5xx is tried again after 6, 12, 18 s
+EDIT_RETRIES = 3
+
 # Seconds between attempts to store a posted poll's message id: another process holding the write lock for
 # tens of seconds is waited out (each attempt also waits SQLite's busy timeout); after that the message
 # is withdrawn, never left live and unknown.
@@ -54,6 +57,9 @@ class PollService:
     def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
         self._refreshing: dict[int, bool] = {}  # poll id → another edit was requested meanwhile
+        self._edit_retries: dict[int, int] = {}  # poll id → tally edits in a row that Discord answered 5xx
+        self._edit_pending: set[int] = set()  # polls whose tally edit waits for its retry
+        self._edit_tasks: set[asyncio.Task[None]] = set()  # (held: the loop keeps only weak references)
 
     # ------------------------------------------------------------------ posting
 
@@ -251,8 +257,35 @@ class PollService:
             channel = await resolve_channel(self.bot, poll.channel_id)
             if channel is not None:
                 await self._edit_buttons(channel, poll)
+        except discord.DiscordServerError:
+            # Discord is down for now: the tally is edited again shortly, not left stale until the next vote
+            # (one retry pending per poll, EDIT_RETRIES in a row at most; then the next vote's edit shows it)
+            tries = self._edit_retries.get(poll_id, 0) + 1
+            if poll_id in self._edit_pending:
+                return  # a retry is already on its way: it re-reads the tally
+            if tries > EDIT_RETRIES:
+                self._edit_retries.pop(poll_id, None)
+                log.warning("could not update the message of poll %s after %d tries", poll_id, tries)
+                return
+            log.warning("could not update the message of poll %s (HTTP 5xx); retrying", poll_id)
+            self._edit_retries[poll_id] = tries
+            self._edit_pending.add(poll_id)
+            task = asyncio.get_running_loop().create_task(self._edit_again(poll_id, tries),
+                                                              name=f"filmbot-poll-tally-{poll_id}")
+            self._edit_tasks.add(task)
+            task.add_done_callback(self._edit_tasks.discard)
         except discord.HTTPException:
             log.warning("could not update the message of poll %s", poll_id, exc_info=True)
+        else:
+            self._edit_retries.pop(poll_id, None)
+
+    async def _edit_again(self, poll_id: int, tries: int) -> None:
+        await asyncio.sleep(EDIT_RETRY_SECONDS * tries)
+        self._edit_pending.discard(poll_id)
+        try:
+            await self.refresh_message(poll_id)
+        except Exception:  # the bot closed meanwhile, the database went away: the next vote's edit shows it
+            log.warning("could not retry the tally of poll %s", poll_id, exc_info=True)
 
     async def _edit_buttons(self, channel: Any, poll: Poll) -> None:
         """Show the current tally (and, once closed, disabled buttons); a deleted message is left alone."""
