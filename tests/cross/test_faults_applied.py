@@ -201,3 +201,22 @@ async def test_an_event_moved_before_a_5xx_moves_the_screening(world, settings):
     assert str(event.scheduled_start_time).startswith("2026-01-07T21:00")
     assert db(settings, "SELECT starts_at FROM screenings") == [("2026-01-07T21:00:00+00:00",)]
     assert db(settings, "SELECT due_at FROM screening_reminders WHERE kind = '1h'") == [("2026-01-07T20:00:00+00:00",)]
+
+
+# ---------------------------------------------------------------- found on retry: completed, once
+
+
+async def test_a_scheduled_prompt_found_on_retry_gets_its_thread_and_rotation_record(world, settings):
+    """Made then 503, and the check read failing too: the retry finds the slot's marker and completes the
+    prompt (its thread, its rotation record) once, where it used to be settled bare."""
+    await world.mod.slash(world.channel, "schedule set", channel=world.channel, time="08:00", timezone="UTC")
+    discord_fault(world.env, "POST", posts(world), 503, applied=True)
+    discord_fault(world.env, "GET", posts(world), 503, times=1)  # post_prompt's own look for it fails
+    await advance_to(world, 2026, 1, 1, 9)
+    [prompt] = prompts(world)
+    assert slot_rows(settings) == [("2026-01-01T08:00:00+00:00", "posted")]
+    assert [t.id for t in world.channel.threads] == [prompt.id]
+    assert db(settings, "SELECT DISTINCT message_id, thread_id FROM posted_prompts") == [(prompt.id, prompt.id)]
+    assert db(settings, "SELECT source FROM pending_prompts") == []
+    await world.env.advance_time(HOUR)
+    assert len(db(settings, "SELECT DISTINCT message_id FROM posted_prompts")) == 1
