@@ -31,7 +31,7 @@ from bot.filmnight.reconcile import posted_since
 from bot.filmnight.render import pick_embed, reminder_text, result_embed
 from bot.filmnight.rules import Pick, Screening
 from bot.filmnight.views import next_rank_view, ordinal, pick_view
-from bot.filmnight.watch_views import watched_view
+from bot.filmnight.watch_views import WatchedButton, watched_view
 from bot.films.rules import ref
 
 if TYPE_CHECKING:
@@ -434,6 +434,8 @@ class FilmNightService:
             log.info("reminder %s of screening %s was posted by the attempt that failed (message %s)", kind,
                      screening_id, posted)
             await self.store.settle_reminder(screening_id, kind, "sent", posted)
+            if kind == "end":
+                await self.complete_end(screening, posted)
             return
         channel = self.bot.get_channel(screening.channel_id)
         if kind == "end":
@@ -476,6 +478,29 @@ class FilmNightService:
             raise AnnounceError(f"its channel <#{screening.channel_id}> is gone or I can no longer see it")
         message_id = await self.after_prompt(screening, channel)
         await self.store.settle_reminder(screening.id, "end", "sent", message_id)
+
+    async def complete_end(self, screening: Screening, message_id: int) -> None:
+        """The end step's message, found after a failed attempt or a crash: the after-screening prompt gets the
+        thread and rotation record it lacks (bot.prompts.complete), and the rating invitation is posted where
+        after_prompt puts it unless it is there already. Best effort: the end step stays settled."""
+        channel = self.bot.get_channel(screening.channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            return
+        try:
+            message = await channel.fetch_message(message_id)
+            if message.embeds:  # the prompt (else the plain "Film night is over" line, which has no thread)
+                await self.bot.prompts.complete(message, f"screening:{screening.id}")
+            thread = channel.guild.get_thread(message.id)
+            where: discord.TextChannel | discord.Thread = thread if thread is not None else channel
+            invited = WatchedButton.id_for(screening.id)
+            async for earlier in where.history(limit=50):
+                if earlier.author == self.bot.user and any(
+                        getattr(item, "custom_id", None) == invited for row in earlier.components
+                        for item in getattr(row, "children", ())):
+                    return
+            await invite_ratings(where, self.bot.club.rating_invite(screening.label), screening.id)
+        except discord.HTTPException as error:
+            log.warning("could not complete the end step of screening %s (%s)", screening.id, error)
 
     async def interested(self, screening: Screening) -> int | None:
         guild = self.bot.get_guild(screening.guild_id)

@@ -220,3 +220,22 @@ async def test_a_scheduled_prompt_found_on_retry_gets_its_thread_and_rotation_re
     assert db(settings, "SELECT source FROM pending_prompts") == []
     await world.env.advance_time(HOUR)
     assert len(db(settings, "SELECT DISTINCT message_id FROM posted_prompts")) == 1
+
+
+async def test_an_after_screening_prompt_found_on_retry_gets_its_thread_and_rating_invitation(world, settings):
+    """The end step's prompt made then 503, its own check read failing too: the retry finds it by its marker and
+    gives it its spoiler thread and the rating invitation, each once."""
+    from tests.helpers import buttons
+
+    await schedule(world)
+    await advance_to(world, 2026, 1, 5, 22, 59)
+    discord_fault(world.env, "POST", posts(world), 503, applied=True)
+    discord_fault(world.env, "GET", posts(world), 503, times=1)
+    await world.env.advance_time(HOUR)
+    [prompt] = [m for m in world.channel.history() if m.author.bot and m.embeds]
+    assert [t.id for t in world.channel.threads if "Spoilers" in t.name] == [prompt.id]
+    invitations = [m for place in (world.channel, *world.channel.threads) for m in place.history()
+                   if any(b.get("custom_id", "").startswith("filmbot:watched:") for b in buttons(m))]
+    assert len(invitations) == 1
+    assert db(settings, "SELECT DISTINCT thread_id FROM posted_prompts") == [(prompt.id,)]
+    assert db(settings, "SELECT status FROM screening_reminders WHERE kind = 'end'") == [("sent",)]
