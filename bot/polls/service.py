@@ -21,6 +21,7 @@ from bot.core.closing import CLOSE_LEASE, AnnounceError
 from bot.core.nonce import post_nonce
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
+from bot.core.slow import in_time, reply
 from bot.core.text import clip, inert
 from bot.core.time import from_iso, iso
 from bot.polls import rules as logic
@@ -211,6 +212,17 @@ class PollService:
     # ------------------------------------------------------------------ votes
 
     async def record_vote(self, interaction: discord.Interaction, poll_id: int, option_id: int) -> None:
+        # The write may wait for another connection's write lock (up to the busy timeout): past 1.5 s the click is
+        # acknowledged first, or Discord's 3 s would run out and the member see "This interaction failed".
+        poll, outcome = await in_time(interaction, self._vote(interaction, poll_id, option_id), ephemeral=True)
+        if outcome.closed:
+            self.bot.scheduler.wake()  # past its deadline: let the job close it now
+            raise UserError("This poll has closed: your vote was not changed.")
+        await reply(interaction, content=logic.confirmation(poll.options, outcome.choices, poll.multiple),
+                    ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await self.refresh_message(poll_id)
+
+    async def _vote(self, interaction: discord.Interaction, poll_id: int, option_id: int) -> tuple[Poll, logic.VoteOutcome]:
         now = iso(self.bot.now())
         poll = await self.bot.store.polls.get(poll_id)
         if poll is None or poll.channel_id != interaction.channel_id:  # a vote comes from the poll's own message:
@@ -220,14 +232,7 @@ class PollService:
             raise UserError("This poll no longer exists.")
         if poll.message_id is None and interaction.message is not None:
             await self.bot.store.polls.set_message(poll_id, interaction.message.id)  # recording it failed at post
-        if outcome.closed:
-            self.bot.scheduler.wake()  # past its deadline: let the job close it now
-            raise UserError("This poll has closed: your vote was not changed.")
-        await interaction.response.send_message(
-            logic.confirmation(poll.options, outcome.choices, poll.multiple), ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
-        )
-        await self.refresh_message(poll_id)
+        return poll, outcome
 
     async def refresh_message(self, poll_id: int) -> None:
         """Edit the public poll message to the current state, coalescing edits for fast clicks.

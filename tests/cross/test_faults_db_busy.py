@@ -65,3 +65,18 @@ async def test_a_write_locked_out_past_the_busy_timeout_is_refused_privately_and
     assert ["locked" in str(getattr(e, "original", e)) for e in world.env.errors] == [True]  # answered above
     again = await world.mod.slash(world.channel, "watchlist add", film="La La Land", year=2016)
     assert "La La Land" in text(again) and len(db(settings, "SELECT id FROM watchlist")) == 1
+
+
+async def test_a_vote_waiting_three_seconds_for_the_lock_is_acknowledged_in_time(world, settings):
+    """3 s behind the lock the direct answer would come after Discord's 3 s ("This interaction failed"): the
+    click is deferred after 1.5 s (bot/core/slow.in_time) and the confirmation follows, privately."""
+    created = await world.alice.slash(world.channel, "poll create", question="Ending?", options="Happy | Sad",
+                                      anonymous=True)
+    before = len(world.env.backend.http_requests)
+    holder = hold_write_lock(settings, 3.0)
+    answer = await world.bob.click(created.response.message, label="Happy")
+    holder.join()
+    callbacks = [r.json["type"] for r in world.env.backend.http_requests[before:] if r.path.endswith("/callback")]
+    assert callbacks == [5], callbacks  # acknowledged ("thinking…") first, not answered after the 3 s
+    assert answer.ephemeral and "Happy" in (answer.response.content or ""), answer.response.content
+    assert db(settings, "SELECT count(*) FROM poll_votes") == [(1,)]
