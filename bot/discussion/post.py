@@ -317,11 +317,14 @@ async def post_prompt(
             )
         uses = [PromptUse(quote.passage_id, critic_key(quote), cycle) for quote, cycle in choice.picks]
         if marker:  # a timed prompt: kept until recorded, so a retry that finds the message can complete it
-            await bot.store.prompts.hold(
-                source=source, guild_id=guild_id, channel_id=channel.id, kind=kind, theme=choice.theme.key,
-                film_key=scope.key, film=scope.label, thread_name=rendered.thread_name if make_thread else None,
-                uses=uses,
-            )
+            try:
+                await bot.store.prompts.hold(
+                    source=source, guild_id=guild_id, channel_id=channel.id, kind=kind, theme=choice.theme.key,
+                    film_key=scope.key, film=scope.label, thread_name=rendered.thread_name if make_thread else None,
+                    uses=uses,
+                )
+            except Exception:  # an aid for a later retry, not a condition of posting (a busy database)
+                log.warning("could not keep timed prompt %s before posting it", source, exc_info=True)
         started = bot.now()
         try:
             message = await channel.send(
@@ -368,11 +371,14 @@ async def post_prompt(
                     source=source,
                     pending=bool(marker),
                 )
-            elif marker:
-                await bot.store.prompts.release(source)
         except BaseException:
             await _discard(thread, message)
             raise
+        if marker and not uses:
+            try:  # nothing to record: what was kept goes (a row left behind only holds a thread name)
+                await bot.store.prompts.release(source)
+            except Exception:
+                log.warning("could not drop the kept timed prompt %s", source, exc_info=True)
     posted = PostedPrompt(
         message=message,
         thread=thread,
