@@ -451,7 +451,7 @@ class FilmNightService:
             return
         content, mentions = payload
         message = await channel.send(content, allowed_mentions=mentions,
-                                     nonce=post_nonce("reminder", screening_id, kind))
+                                     nonce=post_nonce("reminder", screening_id, kind, screening.starts_at))
         await self.store.settle_reminder(screening_id, kind, "sent", message.id)
 
     async def _posted_by_failed_attempt(self, screening: Screening, kind: str) -> int | None:
