@@ -15,6 +15,13 @@ and then answered with an error (a gateway timeout, a dropped connection), so a 
 
 `db_fault` makes a store method raise like a locked or full SQLite database.
 
+`discord_fault(..., retried=True)` models discord.py's own retry (discord/http.py `request`: 500/502/504/524, up
+to 5 tries, the same payload): Discord applied the call, answered 5xx, discord.py sent it again and that
+succeeded, so the bot sees one success. `applied_then_error` honours `nonce` + `enforce_nonce` on message creates
+as Discord does (the message already created with that nonce by the same author in the last few minutes is
+returned, no second one is made); simcord itself ignores them. discord.py 2.7's `Messageable.send` sends a random
+enforced nonce when given none, so its retries of a channel post never double one.
+
 `discord_history_order` (autouse, like the errors): a history read with `after=` returns the *oldest*
 page after that message, as Discord does, where simcord returns the newest one (so discord.py's paging
 forward stopped after one page and a long thread looked 100 messages long).
@@ -34,6 +41,8 @@ from simcord.backend.errors import BackendError
 from simcord.http import client as sim_client
 from simcord.http import router as sim_router
 from simcord.http.routes import messages as sim_messages
+
+NONCE_WINDOW = 120.0  # seconds a nonce is remembered: Discord says "the past few minutes"; two is the safe floor
 
 
 class FakeResponse:
@@ -94,14 +103,32 @@ def applied_then_error(monkeypatch: pytest.MonkeyPatch) -> None:
     """Autouse (tests/conftest.py imports it): faults marked `applied` fail only after simcord applied the call."""
     original = sim_router.dispatch
 
-    def dispatch(backend: Any, method: str, path: str, **kwargs: Any) -> Any:
+    def once(backend: Any, method: str, path: str, **kwargs: Any) -> Any:
+        """One request as Discord answers it: a message create carrying an enforced nonce is made once."""
+        body = kwargs.get("json")
+        nonce = body.get("nonce") if method == "POST" and isinstance(body, dict) and body.get("enforce_nonce") \
+            else None
+        if nonce is None or not fnmatch.fnmatch(path, "/channels/*/messages"):
+            return original(backend, method, path, **kwargs)
+        made = backend.__dict__.setdefault("nonces", {})
+        earlier = made.get((path, str(nonce)))
+        if earlier is not None and backend.clock.elapsed - earlier[0] <= NONCE_WINDOW \
+                and int(earlier[1]["id"]) in backend.messages.get(int(path.split("/")[2]), {}):
+            return earlier[1]
         result = original(backend, method, path, **kwargs)
+        made[(path, str(nonce))] = (backend.clock.elapsed, result)
+        return result
+
+    def dispatch(backend: Any, method: str, path: str, **kwargs: Any) -> Any:
+        result = once(backend, method, path, **kwargs)
         for fault in list(getattr(backend, "applied_faults", ())):
             if fault["method"] in (method, "*") and fnmatch.fnmatch(path, fault["path"]):
                 if fault["times"] is not None:
                     fault["times"] -= 1
                     if fault["times"] <= 0:
                         backend.applied_faults.remove(fault)
+                if fault["retried"]:  # discord.py sends the same request again, and that one succeeds
+                    return once(backend, method, path, **kwargs)
                 raise BackendError(fault["status"], fault["code"], fault["message"])
         return result
 
@@ -109,17 +136,21 @@ def applied_then_error(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def discord_fault(env: Any, method: str, path: str, status: int, *, times: int | None = 1, code: int = 0,
-                  applied: bool = False) -> None:
+                  applied: bool = False, retried: bool = False) -> None:
     """Make matching REST calls fail `times` times (None: for the rest of the test).
 
     applied: the call takes effect in Discord first (a 5xx after the post was made), then fails.
+    retried: applied, then a 5xx that discord.py retried by itself, successfully: the bot sees only the retry's
+    answer (a second message, unless the create carried an enforced nonce).
     """
+    if retried:
+        applied = True
     if applied:
         if status < 500:
             raise ValueError("only a 5xx can arrive after Discord applied the call")
         faults = env.backend.__dict__.setdefault("applied_faults", [])
         faults.append({"method": method, "path": path, "status": status, "code": code,
-                       "message": "applied, then failed (injected by test)", "times": times})
+                       "message": "applied, then failed (injected by test)", "times": times, "retried": retried})
         return
     if status == 429:
         raise ValueError("discord.py waits out 429s on ordinary routes; inject a 5xx instead")
@@ -147,3 +178,13 @@ def db_fault(monkeypatch: pytest.MonkeyPatch, target: Any, name: str, *, times: 
 
     monkeypatch.setattr(target, name, failing)
     return failed
+
+
+def wall_clock_jump(env: Any, seconds: float) -> None:
+    """The wall clock steps forward `seconds` (a VM resumed, an NTP step) while the monotonic clock does not.
+
+    simcord's one clock serves both (`now()` = its epoch + elapsed; the loop's time = elapsed); moving its epoch
+    moves what discord.utils.utcnow() answers and leaves every timer already set where it was."""
+    from datetime import timedelta
+
+    env.backend.clock._epoch += timedelta(seconds=seconds)

@@ -25,6 +25,7 @@ from bot.core.checks import missing_post_permission, require_channel_id, require
 from bot.core.claims import abandoned
 from bot.core.closing import CLOSE_BACKOFF
 from bot.core.errors import answer_with_message, send_ephemeral
+from bot.core.nonce import post_nonce
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.slow import in_time, reply
@@ -261,7 +262,8 @@ class ClubService:
                 log.warning("the channel of round %s is gone: no reveal", game_round.id)
             elif not retry or await self._recent_post(channel, lambda m: (m.content or "").startswith(opening),
                                                       from_iso(game_round.revealed_at or iso(now))) is None:
-                await channel.send(clip(await self._reveal_text(game_round), 2000), allowed_mentions=NO_MENTIONS)
+                await channel.send(clip(await self._reveal_text(game_round), 2000), allowed_mentions=NO_MENTIONS,
+                                   nonce=post_nonce("reveal", game_round.id))
         except discord.HTTPException as error:
             attempts = await self.store.round_attempts(game_round.id)
             if error.status >= 500 and attempts < len(GAME_BACKOFF):
@@ -320,7 +322,8 @@ class ClubService:
         try:
             message = await self._made_round(channel, game_round, embed, now) if attempts else None
             if message is None:
-                message = await channel.send(embed=embed, view=game_view(game_round.id), allowed_mentions=NO_MENTIONS)
+                message = await channel.send(embed=embed, view=game_view(game_round.id), allowed_mentions=NO_MENTIONS,
+                                             nonce=post_nonce("round", game_round.id))
         except discord.HTTPException as error:
             if error.status >= 500 and attempts < len(GAME_BACKOFF):  # Discord is down for now: not the end
                 log.warning("could not post game round %s (HTTP %s); retrying", game_round.id, error.status)
@@ -493,7 +496,8 @@ class ClubService:
                     thread, lambda m: (m.content or "").startswith(DIGEST_OPENING),
                     self.bot.now() - sum(CLOSE_BACKOFF, timedelta())) is not None:
                 return True  # a failed attempt posted it all the same (a 5xx after Discord made the message)
-            await thread.send(text, allowed_mentions=NO_MENTIONS, suppress_embeds=True)
+            await thread.send(text, allowed_mentions=NO_MENTIONS, suppress_embeds=True,
+                              nonce=post_nonce("digest", thread_id))
         except discord.DiscordServerError:
             raise  # tried again by run_due_digests
         except discord.HTTPException:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -37,10 +38,24 @@ ERROR_TABLE: tuple[tuple[type[BaseException], str], ...] = (
 )
 
 
+BUSY_DATABASE = ("The database is busy (another process is writing to it), so nothing was changed. "
+                 "Please try again in a moment.")
+
+
+def database_busy(error: BaseException) -> bool:
+    """SQLite gave up waiting for another connection's write lock (past the busy timeout): the transaction was
+    rolled back whole, so the member may simply try again."""
+    return isinstance(error, sqlite3.OperationalError) and any(
+        word in str(error) for word in ("database is locked", "database is busy", "database table is locked"))
+
+
 def message_for(error: BaseException) -> str | None:
     """The table's message for a known exception, or None for an unexpected one."""
     if isinstance(error, UserError):
         return error.message
+    if database_busy(error):
+        log.warning("a command found the database busy past its timeout: %s", error)
+        return BUSY_DATABASE
     for kind, message in ERROR_TABLE:
         if isinstance(error, kind):
             return message

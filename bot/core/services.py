@@ -65,6 +65,11 @@ class Prompts(Protocol):
         """Post one prompt in `channel` exactly as /discuss does (discussion.post.post_prompt says how)."""
         ...
 
+    async def complete(self, message: discord.Message, source: str) -> bool:
+        """A timed prompt (posted with a marker) found in its channel but never recorded: open its thread if it
+        lacks one and record its rotation, once (discussion.post.complete_prompt). False: nothing to complete."""
+        ...
+
 
 class ThemePoll(Protocol):
     """What the club reads of a closed poll (polls.rules.Poll) to set the critics' split beside the club's."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 
+from bot.core.nonce import fresh_nonce, post_nonce
 from bot.core.refusals import MissingBotPermission, UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.services import PostedPrompt
@@ -224,6 +225,10 @@ async def _thread_made_anyway(bot: FilmBot, message: discord.Message,
     the message's id); deleting the message then would leave the thread orphaned and a retry make another."""
     if error.status < 500:
         return None
+    return await _fetched_thread(bot, message)
+
+
+async def _fetched_thread(bot: FilmBot, message: discord.Message) -> discord.Thread | None:
     found = message.guild.get_thread(message.id) if message.guild is not None else None
     if found is not None:
         return found
@@ -310,11 +315,24 @@ async def post_prompt(
             mentions = discord.AllowedMentions(
                 everyone=False, users=False, roles=[discord.Object(mention_role_id)]
             )
+        uses = [PromptUse(quote.passage_id, critic_key(quote), cycle) for quote, cycle in choice.picks]
+        if marker:  # a timed prompt: kept until recorded, so a retry that finds the message can complete it
+            try:
+                await bot.store.prompts.hold(
+                    source=source, guild_id=guild_id, channel_id=channel.id, kind=kind, theme=choice.theme.key,
+                    film_key=scope.key, film=scope.label, thread_name=rendered.thread_name if make_thread else None,
+                    uses=uses,
+                )
+            except Exception:  # an aid for a later retry, not a condition of posting (a busy database)
+                log.warning("could not keep timed prompt %s before posting it", source, exc_info=True)
         started = bot.now()
         try:
             message = await channel.send(
                 content=rendered.content or None, embed=rendered.embed, allowed_mentions=mentions,
                 view=bot.flags.flag_view([quote.passage_id for quote in quotes]),  # members flag what reads badly
+                # discord.py's own retries of a 5xx must not double it; a timed prompt's (it has a marker) is
+                # the same on every attempt, so the job's retry within minutes is returned the first one too
+                nonce=post_nonce("prompt", marker) if marker else fresh_nonce(),
             )
         except discord.DiscordServerError:
             made = await _sent_anyway(bot, channel, rendered.embed, started)
@@ -338,7 +356,6 @@ async def post_prompt(
             except BaseException:
                 await _discard(message)
                 raise
-        uses = [PromptUse(quote.passage_id, critic_key(quote), cycle) for quote, cycle in choice.picks]
         try:
             if uses:  # a prompt without excerpts uses no passage: nothing to rotate
                 await bot.store.prompts.record(
@@ -352,10 +369,16 @@ async def post_prompt(
                     film=scope.label,
                     uses=uses,
                     source=source,
+                    pending=bool(marker),
                 )
         except BaseException:
             await _discard(thread, message)
             raise
+        if marker and not uses:
+            try:  # nothing to record: what was kept goes (a row left behind only holds a thread name)
+                await bot.store.prompts.release(source)
+            except Exception:
+                log.warning("could not drop the kept timed prompt %s", source, exc_info=True)
     posted = PostedPrompt(
         message=message,
         thread=thread,
@@ -366,3 +389,42 @@ async def post_prompt(
     )
     bot.dispatch("prompt_posted", guild_id, posted)  # the club's thread digest (cogs/club.py) listens
     return posted
+
+
+async def complete_prompt(bot: FilmBot, message: discord.Message, source: str) -> bool:
+    """A timed prompt found in the channel but never recorded (Discord made it, then answered 5xx and the
+    check read failed; the process died before recording it): open the thread it lacks and record its
+    rotation, from what post_prompt held before sending. Once: recording deletes what was held. False when
+    nothing was held (recorded already, or not a timed prompt)."""
+    held = await bot.store.prompts.held(source)
+    if held is None:
+        return False
+    thread: discord.Thread | None = None
+    thread_error = None
+    if held["thread_name"]:
+        thread = message.guild.get_thread(message.id) if message.guild is not None else None
+        if thread is None:
+            try:
+                thread = await message.create_thread(name=held["thread_name"],
+                                                     auto_archive_duration=AUTO_ARCHIVE_MINUTES)
+            except discord.HTTPException as error:
+                # made after all (a 5xx), or already there (400: the message has a thread): it has the message's id
+                found = None if error.status < 500 and error.status != 400 else await _fetched_thread(bot, message)
+                thread = found
+                if thread is None:
+                    thread_error = f"HTTP {error.status}: {clip(error.text or type(error).__name__, 120)}"
+                    log.warning("could not open the thread of found prompt %s (%s)", message.id, thread_error)
+    uses = held["uses"]
+    if uses:
+        await bot.store.prompts.record(
+            guild_id=held["guild_id"], channel_id=held["channel_id"], message_id=message.id,
+            thread_id=thread.id if thread else None, kind=held["kind"], theme=held["theme"],
+            film_key=held["film_key"], film=held["film"], uses=uses, source=source, pending=True,
+        )
+    else:
+        await bot.store.prompts.release(source)
+    posted = PostedPrompt(message=message, thread=thread, theme_key=held["theme"],
+                          passage_ids=tuple(use.passage_id for use in uses), cycle_restarted=False,
+                          thread_error=thread_error)
+    bot.dispatch("prompt_posted", held["guild_id"], posted)  # the club's thread digest (cogs/club.py) listens
+    return True

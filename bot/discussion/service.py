@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.core.services import PostedPrompt
-from bot.discussion.post import post_prompt
+from bot.discussion.post import complete_prompt, post_prompt
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -36,3 +36,6 @@ class PromptService:
             self.bot, channel, guild_id=guild_id, theme=theme, film=film, make_thread=make_thread,
             mention_role_id=mention_role_id, source=source, exclude_spoilers=exclude_spoilers, marker=marker,
         )
+
+    async def complete(self, message: discord.Message, source: str) -> bool:
+        return await complete_prompt(self.bot, message, source)

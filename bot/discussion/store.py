@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
+from typing import Any
 
 from bot.core.db import Database
 from bot.core.time import utc_now_iso
@@ -52,6 +53,7 @@ class PromptStore:
         film: str | None,
         uses: Sequence[PromptUse],
         source: str,
+        pending: bool = False,
     ) -> None:
         """Every passage of one prompt, in one transaction (all or nothing)."""
         at = utc_now_iso()
@@ -65,6 +67,37 @@ class PromptStore:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
+            if pending:  # the timed prompt is recorded: nothing is left to complete (same transaction)
+                conn.execute("DELETE FROM pending_prompts WHERE source = ?", (source,))
 
         await self.db.in_one_hop(insert)  # BEGIN … COMMIT in one trip to the database thread
+
+    async def hold(self, *, source: str, guild_id: int, channel_id: int, kind: str, theme: str, film_key: str,
+                   film: str | None, thread_name: str | None, uses: Sequence[PromptUse]) -> None:
+        """Keep what a timed prompt is about to post (migration 099), until `record(..., pending=True)`."""
+        await self.db.execute(
+            "INSERT INTO pending_prompts(source, guild_id, channel_id, kind, theme, film_key, film, thread_name,"
+            " uses, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source) DO UPDATE SET"
+            " guild_id = excluded.guild_id, channel_id = excluded.channel_id, kind = excluded.kind,"
+            " theme = excluded.theme, film_key = excluded.film_key, film = excluded.film,"
+            " thread_name = excluded.thread_name, uses = excluded.uses, at = excluded.at",
+            (source, guild_id, channel_id, kind, theme, film_key, film, thread_name,
+             json.dumps([[use.passage_id, use.critic_key, use.cycle] for use in uses]), utc_now_iso()),
+        )
+
+    async def release(self, source: str) -> None:
+        """A timed prompt with no passage to record (generic questions only) is posted: nothing to complete."""
+        await self.db.execute("DELETE FROM pending_prompts WHERE source = ?", (source,))
+
+    async def held(self, source: str) -> dict[str, Any] | None:
+        """The pending timed prompt of this source, if it was never recorded."""
+        row = await self.db.fetchone(
+            "SELECT guild_id, channel_id, kind, theme, film_key, film, thread_name, uses FROM pending_prompts"
+            " WHERE source = ?", (source,))
+        if row is None:
+            return None
+        keys = ("guild_id", "channel_id", "kind", "theme", "film_key", "film", "thread_name")
+        held: dict[str, Any] = dict(zip(keys, tuple(row)[:7], strict=True))
+        held["uses"] = [PromptUse(int(p), str(c), int(n)) for p, c, n in json.loads(row[7])]
+        return held
 

@@ -64,6 +64,8 @@ async def recover_claims(service: FilmNightService) -> None:
         if posted is not None:
             log.info("reminder %s of screening %s was in fact posted (message %s)", kind, screening_id, posted)
             await service.store.settle_reminder(screening_id, kind, "sent", posted)
+            if kind == "end" and screening is not None:
+                await service.complete_end(screening, posted)
         else:
             await service.store.release_claim(screening_id, kind, claimed_at)
 

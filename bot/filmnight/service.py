@@ -18,6 +18,7 @@ from bot.core.channels import resolve_channel
 from bot.core.checks import missing_post_permission, require_channel_id, require_guild
 from bot.core.closing import CLOSE_BACKOFF, CLOSE_LEASE, AnnounceError
 from bot.core.errors import answer_with_message
+from bot.core.nonce import post_nonce
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
@@ -30,7 +31,7 @@ from bot.filmnight.reconcile import posted_since
 from bot.filmnight.render import pick_embed, reminder_text, result_embed
 from bot.filmnight.rules import Pick, Screening
 from bot.filmnight.views import next_rank_view, ordinal, pick_view
-from bot.filmnight.watch_views import watched_view
+from bot.filmnight.watch_views import WatchedButton, watched_view
 from bot.films.rules import ref
 
 if TYPE_CHECKING:
@@ -45,7 +46,8 @@ async def invite_ratings(where: discord.abc.Messageable, invite: str, screening_
     best effort."""
     try:
         await where.send(invite + "\nWatched it? Press the button: `/history` keeps your films.",
-                         view=watched_view(screening_id), allowed_mentions=NO_MENTIONS)
+                         view=watched_view(screening_id), allowed_mentions=NO_MENTIONS,
+                         nonce=post_nonce("rating-invite", screening_id))
     except discord.HTTPException:
         log.warning("could not post the rating invitation")
 
@@ -191,7 +193,7 @@ class FilmNightService:
                 )
             except discord.NotFound:
                 log.info("the message of pick %s was deleted", pick.id)
-        message = await channel.send(embed=result, allowed_mentions=NO_MENTIONS)
+        message = await channel.send(embed=result, allowed_mentions=NO_MENTIONS, nonce=post_nonce("pick", pick.id))
         await self.store.closing.announced(pick.id, message.id)
 
     # ------------------------------------------------------------------ screenings
@@ -248,10 +250,25 @@ class FilmNightService:
             except discord.HTTPException:
                 log.warning("could not remove event %s after a failed save", event.id)
             raise
+        await self._drop_twins(guild, event, name, start)
         self.bot.scheduler.wake()
         screening = await self.store.screening(screening_id)
         assert screening is not None
         return screening
+
+    async def _drop_twins(self, guild: discord.Guild, event: discord.ScheduledEvent, name: str,
+                          start: datetime) -> None:
+        """Delete this bot's other events of this name and start that no screening holds: a create that
+        discord.py retried by itself after a 5xx (Discord had made the first; an event create takes no nonce)
+        leaves one the bot was never told of. Read from the gateway's cache (no extra request); best effort."""
+        me = self.bot.user.id if self.bot.user is not None else None
+        for twin in guild.scheduled_events:
+            if twin.id != event.id and twin.creator_id == me and twin.name == name and twin.start_time == start \
+                    and twin.status is discord.EventStatus.scheduled and await self.store.by_event(twin.id) is None:
+                try:
+                    await twin.delete()
+                except discord.HTTPException:
+                    log.warning("could not remove the doubled event %s", twin.id)
 
     async def _event_made_anyway(self, guild: discord.Guild, name: str, start: datetime,
                                  error: discord.HTTPException) -> discord.ScheduledEvent | None:
@@ -420,6 +437,8 @@ class FilmNightService:
             log.info("reminder %s of screening %s was posted by the attempt that failed (message %s)", kind,
                      screening_id, posted)
             await self.store.settle_reminder(screening_id, kind, "sent", posted)
+            if kind == "end":
+                await self.complete_end(screening, posted)
             return
         channel = self.bot.get_channel(screening.channel_id)
         if kind == "end":
@@ -434,7 +453,8 @@ class FilmNightService:
             await self.event_gone(screening.event_id, "event gone when a reminder was due")
             return
         content, mentions = payload
-        message = await channel.send(content, allowed_mentions=mentions)
+        message = await channel.send(content, allowed_mentions=mentions,
+                                     nonce=post_nonce("reminder", screening_id, kind, screening.starts_at))
         await self.store.settle_reminder(screening_id, kind, "sent", message.id)
 
     async def _posted_by_failed_attempt(self, screening: Screening, kind: str) -> int | None:
@@ -462,6 +482,29 @@ class FilmNightService:
         message_id = await self.after_prompt(screening, channel)
         await self.store.settle_reminder(screening.id, "end", "sent", message_id)
 
+    async def complete_end(self, screening: Screening, message_id: int) -> None:
+        """The end step's message, found after a failed attempt or a crash: the after-screening prompt gets the
+        thread and rotation record it lacks (bot.prompts.complete), and the rating invitation is posted where
+        after_prompt puts it unless it is there already. Best effort: the end step stays settled."""
+        channel = self.bot.get_channel(screening.channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            return
+        try:
+            message = await channel.fetch_message(message_id)
+            if message.embeds:  # the prompt (else the plain "Film night is over" line, which has no thread)
+                await self.bot.prompts.complete(message, f"screening:{screening.id}")
+            thread = channel.guild.get_thread(message.id)
+            where: discord.TextChannel | discord.Thread = thread if thread is not None else channel
+            invited = WatchedButton.id_for(screening.id)
+            async for earlier in where.history(limit=50):
+                if earlier.author == self.bot.user and any(
+                        getattr(item, "custom_id", None) == invited for row in earlier.components
+                        for item in getattr(row, "children", ())):
+                    return
+            await invite_ratings(where, self.bot.club.rating_invite(screening.label), screening.id)
+        except discord.HTTPException as error:
+            log.warning("could not complete the end step of screening %s (%s)", screening.id, error)
+
     async def interested(self, screening: Screening) -> int | None:
         guild = self.bot.get_guild(screening.guild_id)
         if guild is None:
@@ -487,7 +530,7 @@ class FilmNightService:
             return posted.message.id
         message = await channel.send(
             f"🎬 Film night is over: **{inert(screening.label, 150)}**. Spoiler talk is open now.",
-            allowed_mentions=NO_MENTIONS,
+            allowed_mentions=NO_MENTIONS, nonce=post_nonce("screening-end", screening.id),
         )
         await invite_ratings(channel, self.bot.club.rating_invite(screening.label), screening.id)
         return message.id

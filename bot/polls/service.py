@@ -18,8 +18,10 @@ from bot.core import closing
 from bot.core.channels import member_can_view, resolve_channel
 from bot.core.checks import missing_post_permission, require_channel_id, require_guild
 from bot.core.closing import CLOSE_LEASE, AnnounceError
+from bot.core.nonce import post_nonce
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
+from bot.core.slow import in_time, reply
 from bot.core.text import clip, inert
 from bot.core.time import from_iso, iso
 from bot.polls import rules as logic
@@ -30,6 +32,9 @@ if TYPE_CHECKING:
     from bot.client import FilmBot
 
 log = logging.getLogger(__name__)
+
+EDIT_RETRY_SECONDS = 6.0  # a tally edit answered 5xx is tried again after 6, 12, 18 s
+EDIT_RETRIES = 3
 
 # Seconds between attempts to store a posted poll's message id: another process holding the write lock for
 # tens of seconds is waited out (each attempt also waits SQLite's busy timeout); after that the message
@@ -53,6 +58,9 @@ class PollService:
     def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
         self._refreshing: dict[int, bool] = {}  # poll id → another edit was requested meanwhile
+        self._edit_retries: dict[int, int] = {}  # poll id → tally edits in a row that Discord answered 5xx
+        self._edit_pending: set[int] = set()  # polls whose tally edit waits for its retry
+        self._edit_tasks: set[asyncio.Task[None]] = set()  # (held: the loop keeps only weak references)
 
     # ------------------------------------------------------------------ posting
 
@@ -97,6 +105,7 @@ class PollService:
                 if followup:
                     message = await interaction.followup.send(wait=True, **kwargs)
                     sent = True
+                    await self._drop_twins(poll, message)
                 else:
                     callback = await interaction.response.send_message(**kwargs)
                     sent = True
@@ -126,6 +135,31 @@ class PollService:
             ) from error
         self.bot.scheduler.wake()
 
+    @staticmethod
+    def _shows(message: discord.Message, poll: Poll) -> bool:
+        """The message carries this poll: its buttons, or (native) its question."""
+        ids = (f"filmbot:poll:vote:{poll.id}:", f"filmbot:poll:select:{poll.id}")
+        custom_ids = [str(getattr(item, "custom_id", "") or "") for row in message.components
+                      for item in getattr(row, "children", ())]
+        return any(c.startswith(ids) for c in custom_ids) or (
+            poll.kind == "native" and message.poll is not None and message.poll.question == poll.question)
+
+    async def _drop_twins(self, poll: Poll, message: discord.Message) -> None:
+        """A follow-up is a webhook execute, which takes no nonce: a 5xx after Discord made it, retried by
+        discord.py itself, shows the poll twice and the bot hears only of the second. The first, seen in the
+        gateway's message cache (no extra request), is deleted. Best effort."""
+        me = self.bot.user.id if self.bot.user is not None else 0
+        since = from_iso(poll.created_at) - timedelta(seconds=1)
+        for cached in reversed(self.bot.cached_messages):
+            if cached.created_at < since:
+                break
+            if cached.id != message.id and cached.channel.id == message.channel.id and cached.author.id == me \
+                    and self._shows(cached, poll):
+                try:
+                    await cached.delete()
+                except discord.HTTPException:
+                    log.warning("could not remove the doubled message of poll %s", poll.id)
+
     async def _shown_anyway(self, interaction: discord.Interaction, poll: Poll,
                             followup: bool) -> discord.Message | None:
         """After a 5xx, the poll's message if Discord posted it all the same: the interaction's own response,
@@ -137,17 +171,11 @@ class PollService:
             if not isinstance(channel, discord.abc.Messageable):
                 return None
             me = self.bot.user.id if self.bot.user is not None else 0
-            ids = (f"filmbot:poll:vote:{poll.id}:", f"filmbot:poll:select:{poll.id}")
             since = from_iso(poll.created_at) - timedelta(seconds=1)
             async for message in channel.history(limit=20):
                 if message.created_at < since:
                     break
-                if message.author.id != me:
-                    continue
-                custom_ids = [str(getattr(item, "custom_id", "") or "") for row in message.components
-                              for item in getattr(row, "children", ())]
-                if any(c.startswith(ids) for c in custom_ids) or (
-                        poll.kind == "native" and message.poll is not None and message.poll.question == poll.question):
+                if message.author.id == me and self._shows(message, poll):
                     return message
         except discord.HTTPException:
             return None
@@ -184,6 +212,17 @@ class PollService:
     # ------------------------------------------------------------------ votes
 
     async def record_vote(self, interaction: discord.Interaction, poll_id: int, option_id: int) -> None:
+        # The write may wait for another connection's write lock (up to the busy timeout): past 1.5 s the click is
+        # acknowledged first, or Discord's 3 s would run out and the member see "This interaction failed".
+        poll, outcome = await in_time(interaction, self._vote(interaction, poll_id, option_id), ephemeral=True)
+        if outcome.closed:
+            self.bot.scheduler.wake()  # past its deadline: let the job close it now
+            raise UserError("This poll has closed: your vote was not changed.")
+        await reply(interaction, content=logic.confirmation(poll.options, outcome.choices, poll.multiple),
+                    ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await self.refresh_message(poll_id)
+
+    async def _vote(self, interaction: discord.Interaction, poll_id: int, option_id: int) -> tuple[Poll, logic.VoteOutcome]:
         now = iso(self.bot.now())
         poll = await self.bot.store.polls.get(poll_id)
         if poll is None or poll.channel_id != interaction.channel_id:  # a vote comes from the poll's own message:
@@ -193,14 +232,7 @@ class PollService:
             raise UserError("This poll no longer exists.")
         if poll.message_id is None and interaction.message is not None:
             await self.bot.store.polls.set_message(poll_id, interaction.message.id)  # recording it failed at post
-        if outcome.closed:
-            self.bot.scheduler.wake()  # past its deadline: let the job close it now
-            raise UserError("This poll has closed: your vote was not changed.")
-        await interaction.response.send_message(
-            logic.confirmation(poll.options, outcome.choices, poll.multiple), ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
-        )
-        await self.refresh_message(poll_id)
+        return poll, outcome
 
     async def refresh_message(self, poll_id: int) -> None:
         """Edit the public poll message to the current state, coalescing edits for fast clicks.
@@ -230,8 +262,35 @@ class PollService:
             channel = await resolve_channel(self.bot, poll.channel_id)
             if channel is not None:
                 await self._edit_buttons(channel, poll)
+        except discord.DiscordServerError:
+            # Discord is down for now: the tally is edited again shortly, not left stale until the next vote
+            # (one retry pending per poll, EDIT_RETRIES in a row at most; then the next vote's edit shows it)
+            tries = self._edit_retries.get(poll_id, 0) + 1
+            if poll_id in self._edit_pending:
+                return  # a retry is already on its way: it re-reads the tally
+            if tries > EDIT_RETRIES:
+                self._edit_retries.pop(poll_id, None)
+                log.warning("could not update the message of poll %s after %d tries", poll_id, tries)
+                return
+            log.warning("could not update the message of poll %s (HTTP 5xx); retrying", poll_id)
+            self._edit_retries[poll_id] = tries
+            self._edit_pending.add(poll_id)
+            task = asyncio.get_running_loop().create_task(self._edit_again(poll_id, tries),
+                                                              name=f"filmbot-poll-tally-{poll_id}")
+            self._edit_tasks.add(task)
+            task.add_done_callback(self._edit_tasks.discard)
         except discord.HTTPException:
             log.warning("could not update the message of poll %s", poll_id, exc_info=True)
+        else:
+            self._edit_retries.pop(poll_id, None)
+
+    async def _edit_again(self, poll_id: int, tries: int) -> None:
+        await asyncio.sleep(EDIT_RETRY_SECONDS * tries)
+        self._edit_pending.discard(poll_id)
+        try:
+            await self.refresh_message(poll_id)
+        except Exception:  # the bot closed meanwhile, the database went away: the next vote's edit shows it
+            log.warning("could not retry the tally of poll %s", poll_id, exc_info=True)
 
     async def _edit_buttons(self, channel: Any, poll: Poll) -> None:
         """Show the current tally (and, once closed, disabled buttons); a deleted message is left alone."""
@@ -329,7 +388,7 @@ class PollService:
             embed.add_field(name="Poll", value=f"[Jump to the poll]({logic.jump_url(poll)})")
         for name, value in await self.bot.club.critics_vs_club_fields(poll, counts):  # theme polls only
             embed.add_field(name=name, value=value, inline=False)
-        message = await channel.send(embed=embed, allowed_mentions=NO_MENTIONS)
+        message = await channel.send(embed=embed, allowed_mentions=NO_MENTIONS, nonce=post_nonce("poll", poll.id))
         await self.bot.store.polls.set_results_message(poll.id, message.id)
 
     async def native_counts(self, poll: Poll, *, end: bool) -> tuple[int, ...] | None:

@@ -186,6 +186,7 @@ class ScheduleJob:
             log.info("schedule %s: orphaned slot %s was in fact posted (message %s)", schedule.id, post.slot,
                      message_id)
             await self.store.mark_posted(post.id, message_id, now)
+            await self._complete(schedule, post.id, message_id)
             return
         claim = await self.store.take(post, now, recovered=True)
         if claim is not None:
@@ -207,8 +208,19 @@ class ScheduleJob:
             log.info("schedule %s: slot %s was posted by the attempt that failed (message %s)", claim.schedule.id,
                      claim.slot, message_id)
             await self.store.mark_posted(claim.post_id, message_id, self.bot.now())
+            await self._complete(claim.schedule, claim.post_id, message_id)
             return
         await self.post(claim)
+
+    async def _complete(self, schedule: Schedule, post_id: int, message_id: int) -> None:
+        """A slot's message found after a failed attempt or a crash: its thread and rotation record, if the
+        attempt never made them (bot.prompts.complete: once). Best effort: the slot stays settled."""
+        try:
+            channel = await self._channel(schedule)
+            message = await channel.fetch_message(message_id)
+            await self.bot.prompts.complete(message, f"schedule:{post_id}")
+        except (discord.HTTPException, UserError) as error:
+            log.warning("schedule %s: could not complete the prompt of slot %s (%s)", schedule.id, post_id, error)
 
     async def _find_posted(self, schedule: Schedule, post: SlotPost) -> int | None:
         """Message id proving an orphaned claim was posted, None if it was not, -1 if unknowable."""

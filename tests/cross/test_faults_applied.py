@@ -201,3 +201,41 @@ async def test_an_event_moved_before_a_5xx_moves_the_screening(world, settings):
     assert str(event.scheduled_start_time).startswith("2026-01-07T21:00")
     assert db(settings, "SELECT starts_at FROM screenings") == [("2026-01-07T21:00:00+00:00",)]
     assert db(settings, "SELECT due_at FROM screening_reminders WHERE kind = '1h'") == [("2026-01-07T20:00:00+00:00",)]
+
+
+# ---------------------------------------------------------------- found on retry: completed, once
+
+
+async def test_a_scheduled_prompt_found_on_retry_gets_its_thread_and_rotation_record(world, settings):
+    """Made then 503, and the check read failing too: the retry finds the slot's marker and completes the
+    prompt (its thread, its rotation record) once, where it used to be settled bare."""
+    await world.mod.slash(world.channel, "schedule set", channel=world.channel, time="08:00", timezone="UTC")
+    discord_fault(world.env, "POST", posts(world), 503, applied=True)
+    discord_fault(world.env, "GET", posts(world), 503, times=1)  # post_prompt's own look for it fails
+    await advance_to(world, 2026, 1, 1, 9)
+    [prompt] = prompts(world)
+    assert slot_rows(settings) == [("2026-01-01T08:00:00+00:00", "posted")]
+    assert [t.id for t in world.channel.threads] == [prompt.id]
+    assert db(settings, "SELECT DISTINCT message_id, thread_id FROM posted_prompts") == [(prompt.id, prompt.id)]
+    assert db(settings, "SELECT source FROM pending_prompts") == []
+    await world.env.advance_time(HOUR)
+    assert len(db(settings, "SELECT DISTINCT message_id FROM posted_prompts")) == 1
+
+
+async def test_an_after_screening_prompt_found_on_retry_gets_its_thread_and_rating_invitation(world, settings):
+    """The end step's prompt made then 503, its own check read failing too: the retry finds it by its marker and
+    gives it its spoiler thread and the rating invitation, each once."""
+    from tests.helpers import buttons
+
+    await schedule(world)
+    await advance_to(world, 2026, 1, 5, 22, 59)
+    discord_fault(world.env, "POST", posts(world), 503, applied=True)
+    discord_fault(world.env, "GET", posts(world), 503, times=1)
+    await world.env.advance_time(HOUR)
+    [prompt] = [m for m in world.channel.history() if m.author.bot and m.embeds]
+    assert [t.id for t in world.channel.threads if "Spoilers" in t.name] == [prompt.id]
+    invitations = [m for place in (world.channel, *world.channel.threads) for m in place.history()
+                   if any(b.get("custom_id", "").startswith("filmbot:watched:") for b in buttons(m))]
+    assert len(invitations) == 1
+    assert db(settings, "SELECT DISTINCT thread_id FROM posted_prompts") == [(prompt.id,)]
+    assert db(settings, "SELECT status FROM screening_reminders WHERE kind = 'end'") == [("sent",)]

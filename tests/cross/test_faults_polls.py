@@ -182,3 +182,20 @@ async def test_a_withdrawn_poll_left_in_the_database_is_forgotten_at_its_deadlin
                             hours=1)
     await world.env.advance_time(2 * HOUR)
     assert results(world, world.channel) == [] and db(settings, "SELECT count(*) FROM polls") == [(0,)]
+
+
+async def test_a_tally_edit_failing_with_a_5xx_is_tried_again(world, settings):
+    """One 503 on the vote's tally edit: the poll shows the vote 6 s later, not only after the next vote."""
+    created = await world.alice.slash(world.channel, "poll create", question="Ending?", options="Happy | Sad",
+                                      anonymous=True)
+    message = created.response.message
+    discord_fault(world.env, "PATCH", f"/channels/{world.channel.id}/messages/{message.id}", 503)
+    await world.bob.click(message, label="Happy")
+
+    def shown() -> str:
+        [poll] = [m for m in world.channel.history() if m.id == message.id]
+        return poll.embeds[0].description
+
+    assert "1 vote" not in shown()
+    await world.env.advance_time(7)
+    assert "1 vote" in shown(), shown()
