@@ -232,15 +232,15 @@ _REVEAL = re.compile(
     # cycle"); a survival inferred ("so we know they must have got down"); a death named as kept off-screen; the way
     # back down told as done (a documentary's outcome).
     r"|\bthe only (?:one|person|survivor|member|character|boy|girl|man|woman|kid) (?:[a-z]+ ){0,3}?(?:to|who) "
-    r"(?:break(?:s)? out|escape[sd]?|survive[sd]?|get(?:s)? out|got out|make[s]? it|made it|live[sd]?|walk(?:s|ed)? away)\b"
-    r"|\bmust have (?:survived|escaped|made it|lived|got (?:down|out|back|away|home)|gotten (?:down|out|back|away|home)"
-    r"|come (?:back|out|home))\b"
+    r"(?:break(?:s)? out|escape[sd]?|survive[sd]?|get(?:s)? out|got out|make[s]? it out|made it out)\b"
+    r"|\bmust have (?:survived|made it|got (?:down|out|back|away|home)|gotten (?:down|out|back|away|home))\b"
     r"|\b(?:deaths?|killings?|murders?|suicides?|drowning|demise)\b[^.;!?]{0,40}\boff-?screen\b"
     r"|\boff-?screen (?:deaths?|killings?|murders?|suicides?|drowning|demise)\b"
     # ... and the way back told as done ("had to endure to make their journeys back down"), not the premise's task
-    # ("must make his way back home", "tries to make it back").
-    r"|(?<!\bmust )(?<!\bto )\b(?:makes|made|making) (?:it|(?:their|his|her) (?:[a-z]+ )?(?:way|journeys?)) back "
-    r"(?:down|home|alive|to)\b"
+    # ("must make his way back home"; "makes it back" is above), nor a career's comeback ("making his way back to
+    # comedy").
+    r"|(?<!\bmust )(?<!\bto )\b(?:makes|made|making) (?:their|his|her) (?:[a-z]+ )?(?:way|journeys?) back "
+    r"(?:down|home|alive)\b"
     r"|\b(?:endure|endured|endures|survive|survived) to make (?:their|his|her) (?:[a-z]+ )?(?:way|journeys?) back\b",
     re.IGNORECASE,
 )
