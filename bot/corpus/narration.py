@@ -70,7 +70,10 @@ _MAKER = re.compile(
     r"stars?|actor|actress|composer|cinematographer|editor|producer|novelist|author|critic)"
     r" (?:[A-Z][a-z]{1,20} ){0,2}(?-i:([A-Z][a-z]{1,20}))\b"
     r"|(?-i:\b([A-Z][a-z]{1,20}))['’]s? (?:[a-z]+ ){0,1}(?:performance|direction|script|screenplay|film|movie|"
-    r"camera|score|career|work|debut|turn|portrayal|acting|filmography|oeuvre|style|take|adaptation|novel|book)\b"
+    r"camera|score|career|debut|turn|portrayal|acting|filmography|oeuvre|style|take|adaptation|novel|book)\b"
+    # "Nolan's work", "her best work"; not a character's labour ("Shigeru's hard work").
+    r"|(?-i:\b([A-Z][a-z]{1,20}))['’]s? (?:best |finest |early |earlier |later |latest |recent |previous |own |new |"
+    r"other |greatest |usual )?work\b"
     r"|(?-i:\b([A-Z][a-z]{1,20})) (?:plays|played|portrays|portrayed|stars|starred|is cast|was cast|directs|directed|"
     r"wrote|writes|co-stars|shines|excels|delivers|gives|brings|nails|steals)\b"
     r"|(?-i:\b([A-Z][a-z]{1,20})) as (?:the )?(?-i:[A-Z])"

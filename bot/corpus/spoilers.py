@@ -220,13 +220,28 @@ _REVEAL = re.compile(
     r"|\b(?:was|were|is|it['’]s) (?:all|just|only|merely|nothing but) (?:a|an) (?:fever )?(?:dream|hallucination|"
     r"simulation|fantasy|lie|hoax|fake|trick|trap|con|illusion|ruse|set-?up)\b(?! (?:of|on|for|to)\b)"
     r"|\beventual (?:fall|death|downfall|demise|betrayal|fate|descent|defeat|capture|arrest|reunion|break-?up|"
-    r"separation|murder|suicide|corruption|collapse|undoing|redemption|escape|return|reconciliation)\b"
+    r"separation|murder|suicide|corruption|collapse|undoing|redemption|escape|return|reconciliation|divorce|"
+    r"marriage|wedding|estrangement|rescue|release|breakdown)\b"
     r"|\bimagin(?:ing|es|ed) (?:him|her|them)\b(?! (?:as|to be|that|in|doing|being|saying)\b)"
     r"|\b(?:figment|fragment|product|creation) of (?:his|her|their|(?-i:[A-Z][a-z]+)['’]s?) (?:own )?"
     r"(?:imagination|mind|psyche|fantasy|delusions?)\b"
     r"|\bimaginary (?:persona|companion|person|girlfriend|boyfriend|wife|husband|lover|figure|double|alter ego)\b"
     r"|(?-i:\b(?:[Hh]e|[Ss]he|[Tt]hey) (?:creates|created|invents|invented|conjures|conjured|imagines|imagined|"
-    r"dreams up|dreamed up) [A-Z][a-z]+)",
+    r"dreams up|dreamed up) [A-Z][a-z]+)"
+    # Spoiler round 7 (set v15 retired into tuning): the one who gets out ("the only one to break out of the
+    # cycle"); a survival inferred ("so we know they must have got down"); a death named as kept off-screen; the way
+    # back down told as done (a documentary's outcome).
+    r"|\bthe only (?:one|person|survivor|member|character|boy|girl|man|woman|kid) (?:[a-z]+ ){0,3}?(?:to|who) "
+    r"(?:break(?:s)? out|escape[sd]?|survive[sd]?|get(?:s)? out|got out|make[s]? it out|made it out)\b"
+    r"|\bmust have (?:survived|made it|got (?:down|out|back|away|home)|gotten (?:down|out|back|away|home))\b"
+    r"|\b(?:deaths?|killings?|murders?|suicides?|drowning|demise)\b[^.;!?]{0,40}\boff-?screen\b"
+    r"|\boff-?screen (?:deaths?|killings?|murders?|suicides?|drowning|demise)\b"
+    # ... and the way back told as done ("had to endure to make their journeys back down"), not the premise's task
+    # ("must make his way back home"; "makes it back" is above), nor a career's comeback ("making his way back to
+    # comedy").
+    r"|(?<!\bmust )(?<!\bto )\b(?:makes|made|making) (?:their|his|her) (?:[a-z]+ )?(?:way|journeys?) back "
+    r"(?:down|home|alive)\b"
+    r"|\b(?:endure|endured|endures|survive|survived) to make (?:their|his|her) (?:[a-z]+ )?(?:way|journeys?) back\b",
     re.IGNORECASE,
 )
 # The paragraph is about the ending: every passage of it is hidden.
