@@ -130,10 +130,9 @@ class Scheduler:
             self._sleeping = True
             try:
                 loop = asyncio.get_running_loop()
-                until, left = loop.time() + timeout, timeout  # whichever ends first: this sleep or the wall due time
-                while left > 0:
+                until = loop.time() + timeout  # whichever ends first: the planned sleep or the wall clock's due time
+                while (left := min((self._sleep_until - self.clock()).total_seconds(), until - loop.time())) > 0:
                     await asyncio.sleep(min(left, WALL_CHECK))
-                    left = min((self._sleep_until - self.clock()).total_seconds(), until - loop.time())
             except asyncio.CancelledError:
                 if not self._woken or self._stopping:
                     raise
