@@ -178,13 +178,3 @@ def db_fault(monkeypatch: pytest.MonkeyPatch, target: Any, name: str, *, times: 
 
     monkeypatch.setattr(target, name, failing)
     return failed
-
-
-def wall_clock_jump(env: Any, seconds: float) -> None:
-    """The wall clock steps forward `seconds` (a VM resumed, an NTP step) while the monotonic clock does not.
-
-    simcord's one clock serves both (`now()` = its epoch + elapsed; the loop's time = elapsed); moving its epoch
-    moves what discord.utils.utcnow() answers and leaves every timer already set where it was."""
-    from datetime import timedelta
-
-    env.backend.clock._epoch += timedelta(seconds=seconds)

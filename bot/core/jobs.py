@@ -19,11 +19,6 @@ log = logging.getLogger(__name__)
 MIN_SLEEP = 1.0  # seconds: a job that keeps reporting past-due rows must not spin the loop
 STUCK_SLEEP_MAX = 60.0  # seconds: a row still due after pass after pass is retried ever more slowly, up to this
 MAX_SLEEP = 6 * 3600.0  # re-check every 6 h anyway: a job that forgot to wake() is late by at most that
-# The sleep runs on the event loop's monotonic clock, the due times on the wall clock: a wall clock that jumps
-# forward (a VM suspended and resumed, an NTP step) would leave due work waiting out the rest of a sleep planned
-# before the jump (up to MAX_SLEEP). Sleeping in pieces of at most this and re-reading the wall clock between
-# them bounds that lateness to one piece.
-WALL_CHECK = 60.0
 
 
 class Job(Protocol):
@@ -129,10 +124,7 @@ class Scheduler:
             self._sleep_until = self.clock() + timedelta(seconds=timeout)
             self._sleeping = True
             try:
-                loop = asyncio.get_running_loop()
-                until = loop.time() + timeout  # whichever ends first: the planned sleep or the wall clock's due time
-                while (left := min((self._sleep_until - self.clock()).total_seconds(), until - loop.time())) > 0:
-                    await asyncio.sleep(min(left, WALL_CHECK))
+                await asyncio.sleep(timeout)
             except asyncio.CancelledError:
                 if not self._woken or self._stopping:
                     raise
