@@ -14,7 +14,7 @@ from bot.core.spoilers import Gate
 from bot.corpus.passage import QuoteFilters
 from bot.flags.rules import Decision
 from bot.quotes import pick_buffer
-from tests.quotes.test_uniform import PICKS, _kinds, _matches, fill
+from tests.quotes.test_uniform import _assert_uniform, _kinds, _matches, fill
 
 AFTER_WRITE = 500
 
@@ -49,16 +49,7 @@ async def _prime(bot: FilmBot, filters: QuoteFilters, wanted: int) -> None:
 async def test_every_filter_kind_is_uniform_through_the_queue(bot: FilmBot, monkeypatch: pytest.MonkeyPatch) -> None:
     """3,000 picks per filter kind, all from the queue (no statement of their own): each within ±25 %."""
     _no_exact_path(bot, monkeypatch)
-    for kind, filters in (await _kinds(bot)).items():
-        allowed = await _matches(bot, filters)
-        counts: Counter[int] = Counter()
-        for _ in range(PICKS):
-            quote = await bot.store.quotes.pick(filters)
-            assert quote is not None and quote.passage_id in allowed, kind
-            counts[quote.passage_id] += 1
-        expected = PICKS / len(allowed)
-        shares = {passage: counts[passage] / expected for passage in allowed}
-        assert all(0.75 <= share <= 1.25 for share in shares.values()), (kind, shares)
+    await _assert_uniform(bot)
 
 
 async def test_a_refill_is_one_statement_for_a_batch(bot: FilmBot, monkeypatch: pytest.MonkeyPatch) -> None:
