@@ -82,17 +82,29 @@ async def tell_moderators(bot: Any, guild_id: int, channel_id: int | None, text:
     log.error("moderator notice for guild %s: %s", guild_id, text)
 
 
+async def own_post_since(
+    bot: Any, channel: Any, since: datetime, matches: Callable[[Any], bool], limit: int = 200
+) -> Any | None:
+    """The bot's first message in `channel` from `since` on (a second's slack for clocks) that `matches`, else
+    None: what an earlier attempt may have posted before a fault. Raises what reading the history raises."""
+    me = bot.user
+    if me is None:  # only before login
+        return None
+    async for message in channel.history(after=since - timedelta(seconds=1), limit=limit, oldest_first=True):
+        if message.author.id == me.id and matches(message):
+            return message
+    return None
+
+
 async def earlier_post(bot: Any, channel: Any, since: datetime, title: str) -> int | None:
     """The id of the bot's message titled `title` posted in `channel` after `since`, else None.
 
     An earlier attempt may have posted before recording the id failed (a locked database) or the process
     died; only the row's own title is proof, other bot messages since say nothing.
     """
-    me = bot.user
     try:
-        async for message in channel.history(after=since - timedelta(seconds=1), limit=200, oldest_first=True):
-            if me is not None and message.author.id == me.id and any(e.title == title for e in message.embeds):
-                return int(message.id)
+        found = await own_post_since(bot, channel, since, lambda m: any(e.title == title for e in m.embeds))
+        return None if found is None else int(found.id)
     except discord.Forbidden:
         # Without Read Message History nothing can be proven; announcing (rarely twice) beats never.
         log.warning("cannot read the history of channel %s to look for %r", channel.id, title)

@@ -8,12 +8,13 @@ reconnect that could not resume), so no reminder goes out for an event deleted o
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import discord
 
 from bot.core.claims import abandoned
+from bot.core.closing import own_post_since
 from bot.core.text import inert
 from bot.core.time import from_iso
 from bot.filmnight.rules import Screening, end_marker
@@ -82,11 +83,14 @@ async def posted_since(service: FilmNightService, screening: Screening, kind: st
         return None
     opening, label = _OPENINGS[kind], f"**{inert(screening.label, 150)}**"
     try:
-        async for message in channel.history(after=since - timedelta(seconds=1), limit=100, oldest_first=True):
+        def attempt(message: discord.Message) -> bool:
             content = message.content or ""
-            if message.author.id == bot.user.id and (opening in content and label in content or kind == "end"
-                                                      and _carries(message, end_marker(screening.id))):
-                return int(message.id)
+            return opening in content and label in content or kind == "end" and _carries(
+                message, end_marker(screening.id))
+
+        found = await own_post_since(bot, channel, since, attempt, limit=100)
+        if found is not None:
+            return int(found.id)
     except discord.HTTPException:
         log.warning("could not read channel %s to check reminder %s", channel.id, kind, exc_info=True)
     return None

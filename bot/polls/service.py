@@ -331,16 +331,17 @@ class PollService:
             channel = await resolve_channel(self.bot, poll.channel_id)
             if channel is None:
                 return True
-            since = from_iso(poll.created_at) - timedelta(seconds=1)
-            async for message in channel.history(after=since, limit=200, oldest_first=True):
-                if self.bot.user is None or message.author.id != self.bot.user.id:
-                    continue
+
+            def the_poll(message: discord.Message) -> bool:
                 ids = [getattr(c, "custom_id", None) or "" for row in message.components
                        for c in getattr(row, "children", [row])]
                 native = message.poll is not None and message.poll.question == poll.question
-                if native or any(i.startswith(mine) for i in ids):
-                    await self.bot.store.polls.set_message(poll.id, message.id)
-                    return True
+                return native or any(i.startswith(mine) for i in ids)
+
+            found = await closing.own_post_since(self.bot, channel, from_iso(poll.created_at), the_poll)
+            if found is not None:
+                await self.bot.store.polls.set_message(poll.id, found.id)
+                return True
         except discord.HTTPException:
             log.warning("could not look for the message of poll %s", poll.id, exc_info=True)
             return True

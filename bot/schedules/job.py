@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import discord
 
 from bot.core.channels import resolve_channel
+from bot.core.closing import own_post_since
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip
@@ -236,16 +237,12 @@ class ScheduleJob:
         recorded = await self.store.recorded_message(f"schedule:{post.id}")
         if recorded is not None:
             return recorded
-        since -= timedelta(seconds=1)
         channel = await self._channel(schedule)
         # Only this slot's own marker is proof: any other bot message (a /discuss, a poll, another
         # schedule) posted since the claim says nothing about this slot.
         marker = slot_marker(post.id)
-        me = self.bot.user.id if self.bot.user is not None else None  # None only before login
-        async for message in channel.history(after=since, limit=100, oldest_first=True):
-            if message.author.id == me and carries_marker(message, marker):
-                return message.id
-        return None
+        found = await own_post_since(self.bot, channel, since, lambda m: carries_marker(m, marker), limit=100)
+        return None if found is None else found.id
 
     async def _channel(self, schedule: Schedule) -> discord.TextChannel:
         channel = self.bot.get_channel(schedule.channel_id)
