@@ -772,7 +772,8 @@ class ReviewSite:
     """A real HTTP server on 127.0.0.1 (its own thread and event loop, so serving never shows up as the
     bot's loop lag) with the review pages of tests/data/review_pages and the hostile cases.
 
-    Paths: /page/<name>[?gz=1] (a page; latin1 is served without a charset header), /text (plain text),
+    Paths: /page/<name>[?gz=1][&charset=X] (a page; latin1 is served without a charset header, `charset`
+    declares X whatever the page is), /text (plain text),
     /hop/<n> (n redirects, then the blog page), /to?u=<url> (one redirect anywhere), /big (50 MB),
     /bomb (gzip that inflates to 100 MB), /drip (one byte a second), /image, /nested (10,000 levels),
     /frontpage (links only).
@@ -842,6 +843,8 @@ class ReviewSite:
             return web.Response(status=404, text="not found")
         body = path.read_bytes()
         kind = "text/html" if path.stem == "latin1" else "text/html; charset=utf-8"
+        if request.query.get("charset"):  # a header that lies about the page's encoding
+            kind = f"text/html; charset={request.query['charset']}"
         headers = {"Content-Type": kind}
         if request.query.get("gz"):
             body, headers["Content-Encoding"] = gzip.compress(body), "gzip"

@@ -119,6 +119,24 @@ async def test_gzip_redirect_chain_and_plain_text_pages_are_read(world, review_s
     assert world.q("SELECT critic FROM reviews WHERE url = ?", review_site.url("/text"))[0][0] is None
 
 
+@pytest.mark.parametrize(("page", "declared", "needle"), [
+    ("latin1", "utf-8", "Élodie Marchand"),  # a Windows-1252 page declared UTF-8: was "�Lodie", "g�ant"
+    ("blog", "iso-8859-1", "Chazelle’s craft"),  # a UTF-8 page declared Latin-1: was "Chazelleâ\x80\x99s"
+])
+async def test_a_page_whose_header_declares_the_wrong_charset_is_read_in_its_real_one(
+    world, review_site, page, declared, needle
+):
+    """A Content-Type charset that does not match the bytes: the preview and the stored passages hold the
+    page's real text, no replacement character and no mojibake."""
+    result = await add_link(world, review_site.url(f"/page/{page}?charset={declared}"))
+    assert needle in preview_message(result).content
+    await save(world, result)
+    stored = " ".join(text for (text,) in world.q("SELECT text FROM passages"))
+    stored += " ".join(str(c) for (c,) in world.q("SELECT critic FROM reviews WHERE url_key IS NOT NULL"))
+    assert "\ufffd" not in stored and "â\x80" not in stored and "Ã" not in stored
+    assert not world.env.errors
+
+
 async def test_same_article_twice_is_refused_as_already_in_the_corpus(world, review_site):
     """Tracking parameters, a trailing slash, a fragment or https do not make it a new article."""
     await save(world, await add_link(world, review_site.url("/page/blog")))
