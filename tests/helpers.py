@@ -775,7 +775,7 @@ class ReviewSite:
     Paths: /page/<name>[?gz=1][&charset=X] (a page; latin1 is served without a charset header, `charset`
     declares X whatever the page is), /text (plain text),
     /hop/<n> (n redirects, then the blog page), /to?u=<url> (one redirect anywhere), /big (50 MB),
-    /bomb (gzip that inflates to 100 MB), /drip (one byte a second), /image, /nested (10,000 levels),
+    /bomb (gzip that inflates to 100 MB), /drip (one byte a second), /status/<code>[?retry=<Retry-After>], /image, /nested (10,000 levels),
     /frontpage (links only).
     """
 
@@ -817,6 +817,7 @@ class ReviewSite:
         app.router.add_get("/page/{name}", self._page)
         app.router.add_get("/hop/{n}", self._hop)
         app.router.add_get("/to", self._to)
+        app.router.add_get("/status/{code}", self._status)
         for path in ("text", "big", "bomb", "drip", "image", "nested", "frontpage"):
             app.router.add_get(f"/{path}", getattr(self, f"_{path}"))
         runner = web.AppRunner(app, access_log=None)
@@ -910,6 +911,13 @@ class ReviewSite:
         except (ConnectionError, RuntimeError):
             pass
         return response
+
+    async def _status(self, request: Any) -> Any:
+        from aiohttp import web
+
+        self._seen(request)
+        headers = {"Retry-After": request.query["retry"]} if "retry" in request.query else {}
+        return web.Response(status=int(request.match_info["code"]), text="busy", headers=headers)
 
     async def _image(self, request: Any) -> Any:
         from aiohttp import web

@@ -137,6 +137,23 @@ async def test_a_page_whose_header_declares_the_wrong_charset_is_read_in_its_rea
     assert not world.env.errors
 
 
+@pytest.mark.parametrize(("path", "needle"), [
+    ("/status/429?retry=120", "try again in 2 min"),
+    ("/status/429", "try again later"),
+    ("/status/503?retry=30", "try again in 30 s"),
+    ("/status/500", "having trouble (HTTP 500)"),
+    ("/status/502", "having trouble (HTTP 502)"),
+])
+async def test_a_busy_or_failing_site_is_named_with_when_to_try_again(world, review_site, path, needle):
+    """429 (with or without Retry-After) and 5xx: one private line saying so and when to try again, not
+    'there is no page to read'; nothing stored, no draft."""
+    before = table_digest(world.db_path)
+    result = await add_link(world, review_site.url(path))
+    text = assert_ephemeral_reply(result, needle, "nothing was stored")
+    assert "\n" not in text.strip() and table_digest(world.db_path) == before
+    assert not world.env.errors
+
+
 async def test_same_article_twice_is_refused_as_already_in_the_corpus(world, review_site):
     """Tracking parameters, a trailing slash, a fragment or https do not make it a new article."""
     await save(world, await add_link(world, review_site.url("/page/blog")))
