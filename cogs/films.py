@@ -88,6 +88,8 @@ class Films(commands.GroupCog, group_name="film", group_description="What the cl
                 meta = await self.bot.metadata.lookup(facts.title, facts.year)
                 if meta is not None and facts.film_id is not None:
                     await self.bot.metadata.remember(facts.film_id, meta)
+            if meta is None and facts.film_id is not None:  # the provider is down: what an earlier lookup kept
+                meta = await self.bot.metadata.kept(facts.film_id)
             if facts.film_id is None and meta is None:
                 raise UserError(facts.unknown)
             title = facts.title if facts.film_id is not None or meta is None else meta.title

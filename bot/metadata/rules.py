@@ -59,6 +59,23 @@ class FilmMetadata:
         except TypeError:
             return None
 
+    @classmethod
+    def kept(cls, film: Any) -> FilmMetadata | None:
+        """What the catalogue kept of an earlier lookup (a `bot.films` Film row: `remember` wrote it), for a
+        card while the provider cannot be asked; None when it kept nothing. Credited to the source it came
+        from (the row names it), Wikidata too when it holds what only Wikidata gives (the Letterboxd id)."""
+        if not film.metadata_source:
+            return None
+        credits = [TMDB_ATTRIBUTION] if film.metadata_source == TMDB else []
+        if film.metadata_source == WIKIDATA or film.letterboxd:
+            credits.append(WIKIDATA_ATTRIBUTION)
+        return cls(
+            title=film.title, year=film.year, runtime_minutes=film.runtime_minutes, director=film.director,
+            genres=tuple(g.strip() for g in (film.genres or "").split(",") if g.strip()), overview=film.overview,
+            poster_url=film.poster_url, tmdb_id=film.tmdb_id, imdb_id=film.imdb_id, wikidata_id=film.wikidata_id,
+            letterboxd_id=film.letterboxd, source=film.metadata_source, attribution=" ".join(credits),
+        )
+
     def fill_from(self, other: FilmMetadata | None) -> FilmMetadata:
         """This record with its unknown fields taken from `other` (the same film from another provider)."""
         if other is None:
