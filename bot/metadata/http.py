@@ -1,5 +1,5 @@
 """The one small HTTP client metadata providers share: JSON over aiohttp with a User-Agent, a total
-timeout, a size cap, bounded concurrency, a request-rate limit and a pause after 429 or a dead network.
+timeout, a size cap, bounded concurrency, a request-rate limit and a pause after 429, a dead network or a service that does not answer in time.
 
 The exchanges run on an event loop of their own, in one background thread (IoThread): the bot's loop
 only waits for a worker thread that waits for the answer, so no socket, timer or JSON decoding of a
@@ -181,9 +181,11 @@ class JsonClient:
             self.requests += 1
             try:
                 ok, found = await asyncio.wait_for(self._fetch(path, params), self.timeout)
-            except TimeoutError:
+            except TimeoutError:  # a service that hangs is treated as down: no member waits on it again soon
                 ok, found = False, None
-                log.warning("%s: no answer to %s within %g s; going on without it", self.name, path, self.timeout)
+                self.pause(DOWN_PAUSE)
+                log.warning("%s: no answer to %s within %g s; not asking again for %g s", self.name, path,
+                            self.timeout, DOWN_PAUSE)
             except aiohttp.ClientConnectionError as error:
                 ok, found = False, None
                 self.pause(DOWN_PAUSE)

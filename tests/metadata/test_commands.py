@@ -265,3 +265,18 @@ async def test_a_card_made_while_tmdb_failed_is_not_kept_for_30_days(world, reco
     _, embed = await card(world, film=FILM)
     assert embed.thumbnail.url and TMDB_ATTRIBUTION in embed.footer.text
     assert not world.env.errors
+
+
+async def test_a_provider_that_hangs_is_not_asked_again_for_a_while(world, recorded):
+    """TMDB accepting the request and never answering: the first card comes from Wikidata after TMDB's
+    timeout; the next cards, within a minute, do not wait on TMDB again (it is paused like a dead service)."""
+    recorded.serve("/3/search/movie", "tmdb/search-la-la-land.json", delay=20)
+    for provider in world.bot.metadata.providers:
+        provider.client.timeout = 0.5
+    _, embed = await card(world, film=FILM)
+    assert "Wikidata" in embed.footer.text and TMDB_ATTRIBUTION not in embed.footer.text
+    asked = recorded.count("/3/")
+    for film in ("Whiplash (2014)", "Moonlight (2016)"):  # not the club's films: looked up all the same
+        await world.alice.slash(world.channel, "film info", film=film)
+    assert recorded.count("/3/") == asked == 1
+    assert not world.env.errors
