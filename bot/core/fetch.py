@@ -275,7 +275,10 @@ async def _fetch(url: str, policy: FetchPolicy) -> Fetched:
     except aiohttp.ClientConnectorError as error:
         if isinstance(error.os_error, FetchRefused):
             raise error.os_error from None
-        raise FetchRefused(f"Could not connect to {inert(error.host, 80)}.") from None
+        raise FetchRefused(
+            f"Could not connect to {inert(error.host, 80)}: the site is down or refused the connection;"
+            " nothing was stored, try again later."
+        ) from None
     except aiohttp.ClientError as error:
         cause = error.__cause__ or error.__context__
         if isinstance(cause, FetchRefused):

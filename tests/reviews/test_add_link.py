@@ -3,8 +3,10 @@ Cancel, duplicates, restarts, refusals (members, hostile links) with nothing sto
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+import socket
 import unicodedata
 
 import pytest
@@ -152,6 +154,19 @@ async def test_a_busy_or_failing_site_is_named_with_when_to_try_again(world, rev
     text = assert_ephemeral_reply(result, needle, "nothing was stored")
     assert "\n" not in text.strip() and table_digest(world.db_path) == before
     assert not world.env.errors
+
+
+async def test_a_site_that_is_down_is_named_as_down(world, review_site):
+    """Connection refused (nothing listening on the port): one private line saying the site is down and to
+    try later; nothing stored."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    world.bot.settings = dataclasses.replace(world.bot.settings, fetch_allow=(f"127.0.0.1:{port}",))
+    before = table_digest(world.db_path)
+    result = await add_link(world, f"http://127.0.0.1:{port}/review")
+    assert_ephemeral_reply(result, "site is down", "nothing was stored", "try again later")
+    assert table_digest(world.db_path) == before and not world.env.errors
 
 
 async def test_same_article_twice_is_refused_as_already_in_the_corpus(world, review_site):
