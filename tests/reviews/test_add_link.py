@@ -302,3 +302,34 @@ async def test_a_save_that_takes_over_three_seconds_is_acknowledged_in_time(worl
     assert shown.content.startswith("Added review") and not buttons(shown)
     assert world.count("reviews", "url_key IS NOT NULL") == 1 and world.count("review_drafts") == 0
     assert not world.env.errors
+
+
+async def test_edit_details_that_take_over_three_seconds_are_acknowledged_in_time(world, review_site, monkeypatch):
+    """Edit details whose new preview takes 3.2 s of real time: the form is acknowledged (deferred update) after
+    1.5 s; the preview is then redrawn with the new critic and still saves."""
+    import time
+
+    from bot.reviews import links
+
+    result = await add_link(world, review_site.url("/page/jsonld"))
+    shown = await world.mod.click(preview_message(result), label="Edit details")
+    real = links.prepare
+
+    def slow(*args):
+        time.sleep(3.2)
+        return real(*args)
+
+    monkeypatch.setattr(links, "prepare", slow)
+    before = len(world.env.backend.http_requests)
+    edited = await world.mod.submit_modal(shown, {
+        "filmbot:review:linkedit:film": "Moonlight (2016)", "filmbot:review:linkedit:critic": "S. Okafor",
+        "filmbot:review:linkedit:outlet": "", "filmbot:review:linkedit:date": "2016-10-22",
+    })
+    callbacks = [r.json["type"] for r in world.env.backend.http_requests[before:] if r.path.endswith("/callback")]
+    assert callbacks == [6], callbacks
+    monkeypatch.setattr(links, "prepare", real)
+    message = msgs(edited)[-1]
+    assert "S. Okafor" in message.content
+    await world.mod.click(message, label="Save")
+    assert world.q("SELECT critic FROM reviews WHERE url_key IS NOT NULL") == [("S. Okafor",)]
+    assert not world.env.errors
