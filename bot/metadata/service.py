@@ -77,6 +77,11 @@ class MetadataService:
         return ("film metadata from Wikidata (no TMDB_API_KEY: no posters or overviews); without a network,"
                 " film cards show title, year and the club's counts")
 
+    def failures(self) -> int:
+        """Answers lost so far (errors, timeouts, lookups skipped while a provider is paused), all providers:
+        compared before and after a lookup, whether a None was "unknown" or "could not ask"."""
+        return sum(provider.client.failures for provider in self.providers)
+
     @property
     def store(self) -> MetadataStore | None:
         store = getattr(self.bot, "store", None)

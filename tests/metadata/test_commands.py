@@ -280,3 +280,13 @@ async def test_a_provider_that_hangs_is_not_asked_again_for_a_while(world, recor
         await world.alice.slash(world.channel, "film info", film=film)
     assert recorded.count("/3/") == asked == 1
     assert not world.env.errors
+
+
+async def test_a_film_only_the_providers_could_name_while_they_are_down_is_refused_saying_so(world, recorded):
+    """A film the club doesn't know, every provider answering 500: a private refusal that says the film
+    databases did not answer (not only 'I don't know'), nothing stored; once they answer, the card comes."""
+    recorded.fail(500, "tmdb/500.json")
+    result = await world.alice.slash(world.channel, "film info", film="La La Land (2017)")
+    text = assert_ephemeral_reply(result, "did not answer just now", "try again")
+    assert "I don't know a film called" in text and world.count("metadata_cache") == 0
+    assert not world.env.errors
