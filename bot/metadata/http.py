@@ -219,7 +219,9 @@ class JsonClient:
                     log.warning("%s: answer to %s over %d bytes; ignored", self.name, path, BODY_MAX)
                     return False, None
                 chunks.append(chunk)
-            return True, json.loads(b"".join(chunks).decode("utf-8"))
+            # From bytes, as RFC 8259 reads JSON: UTF-8 with or without a byte-order mark (some proxies and
+            # CDNs add one), or UTF-16/32; decoding as bare UTF-8 refused a BOM-prefixed answer as malformed.
+            return True, json.loads(b"".join(chunks))
 
     async def close(self) -> None:
         """Close the session on the I/O loop, then stop that loop's thread."""

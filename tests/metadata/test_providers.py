@@ -89,6 +89,19 @@ async def test_every_failure_is_no_answer_never_an_exception(tmdb, wikidata, rec
     assert len(caplog.records) <= 3
 
 
+@pytest.mark.parametrize("encode", [lambda b: b"\xef\xbb\xbf" + b, lambda b: b.decode("utf-8").encode("utf-16")],
+                         ids=["utf-8 with a BOM", "utf-16"])
+async def test_json_with_a_byte_order_mark_or_in_utf16_is_read(tmdb, recorded, encode):
+    """The search answer with a UTF-8 byte-order mark, or in UTF-16 (both JSON per RFC 8259): read, not
+    dropped as malformed."""
+    from tests.metadata.conftest import DATA
+
+    recorded.serve("/3/search/movie", body=encode((DATA / "tmdb/search-la-la-land.json").read_bytes()))
+    found = await tmdb.search("La La Land", 2016)
+    assert any(film.title == "La La Land" and film.year == 2016 for film in found)
+    assert tmdb.client.failures == 0
+
+
 async def test_a_slow_answer_past_the_timeout_is_given_up(tmdb, recorded):
     """An answer 3 s late with a 0.3 s timeout: [] in well under a second, the loop never blocked."""
     recorded.fail(200, "tmdb/search-la-la-land.json", delay=3)
