@@ -109,12 +109,25 @@ class IoThread:
         return self._loop is not None and not self._loop.is_closed()
 
     def stop(self) -> None:
+        """Cancel what is still in flight (a provider that hangs), then stop the loop: every waiter thread
+        returns now, not at its own timeout (up to 80 s, which held the process's exit that long)."""
         with self._lock:
             loop, thread, self._loop = self._loop, self._thread, None
         if loop is not None and not loop.is_closed():
+            try:
+                asyncio.run_coroutine_threadsafe(_cancel_all(), loop).result(5)
+            except Exception:  # the loop is stopped below whatever happened here
+                log.debug("cancelling the metadata requests in flight failed", exc_info=True)
             loop.call_soon_threadsafe(loop.stop)
         if thread is not None:
             thread.join(5)
+
+
+async def _cancel_all() -> None:
+    tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 class JsonClient:

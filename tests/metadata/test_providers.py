@@ -122,6 +122,20 @@ async def test_a_slow_answer_past_the_timeout_is_given_up(tmdb, recorded):
     assert took < 1.0 and ticks >= 10  # the event loop kept running while the request waited
 
 
+async def test_closing_while_a_provider_hangs_frees_its_threads_at_once(recorded):
+    """A request in flight to a server that never answers, then the bot closes (a restart, a stop): the thread
+    that waited for it is free at once, not after its own timeout (80+ s, which held the process's exit)."""
+    recorded.fail(200, "tmdb/search-la-la-land.json", delay=30)
+    client = JsonClient("TMDB", f"{recorded.url}/3", rate=100, timeout=20)
+    request = asyncio.create_task(client.get("/search/movie"))
+    await asyncio.sleep(0.5)
+    request.cancel()
+    started = time.perf_counter()
+    await client.close()
+    await asyncio.wait_for(asyncio.to_thread(client.io.waiters.shutdown, True), 5)
+    assert time.perf_counter() - started < 5
+
+
 async def test_429_pauses_the_provider_for_retry_after_bounded(recorded):
     """After a 429 no request is sent until Retry-After has passed; an absurd Retry-After is capped."""
     now = [1000.0]
