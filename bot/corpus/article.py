@@ -113,7 +113,7 @@ def extract_article(body: bytes, content_type: str, charset: str | None, url: st
     if document is None:
         return _checked(Article(), paywalled)
     title = _one_line(document.title)
-    author, publisher, film = _json_ld_names(body)
+    author, publisher, film = _json_ld_names(body, charset)
     return _checked(
         Article(
             text=_paragraphs(document.text or "", title),
@@ -134,14 +134,15 @@ _LD_TYPES = {"review", "criticreview", "article", "newsarticle", "blogposting", 
              "opinionnewsarticle", "webpage"}
 
 
-def _json_ld_names(body: bytes) -> tuple[str | None, str | None, str | None]:
+def _json_ld_names(body: bytes, charset: str | None = None) -> tuple[str | None, str | None, str | None]:
     """(author, publisher, film reviewed) named in the page's JSON-LD (schema.org) when trafilatura found none there:
-    a byline that exists only in structured data is still the page's own statement."""
+    a byline that exists only in structured data is still the page's own statement. Read in the page's own
+    encoding (`_plain_text`'s rule), not as UTF-8 regardless: "Amélie" on a Windows-1252 page was "Am�lie"."""
     import json
 
     for match in _LD_SCRIPT.finditer(body[:MAX_BYTES_SCANNED]):
         try:
-            data = json.loads(match.group(1).decode("utf-8", errors="replace"))
+            data = json.loads(_plain_text(match.group(1), charset))
         except ValueError:
             continue
         items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
