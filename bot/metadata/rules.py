@@ -62,11 +62,13 @@ class FilmMetadata:
     @classmethod
     def kept(cls, film: Any) -> FilmMetadata | None:
         """What the catalogue kept of an earlier lookup (a `bot.films` Film row: `remember` wrote it), for a
-        card while the provider cannot be asked; None when it kept nothing. Credited to the source it came
-        from (the row names it), Wikidata too when it holds what only Wikidata gives (the Letterboxd id)."""
+        card while the provider cannot be asked; None when it kept nothing. Credited to the source the row
+        names, and to each source whose own data it holds (the row keeps only the last lookup's source): TMDB
+        for a poster, an overview or a TMDB id, Wikidata for a Letterboxd id."""
         if not film.metadata_source:
             return None
-        credits = [TMDB_ATTRIBUTION] if film.metadata_source == TMDB else []
+        tmdb_data = film.metadata_source == TMDB or film.poster_url or film.overview or film.tmdb_id
+        credits = [TMDB_ATTRIBUTION] if tmdb_data else []
         if film.metadata_source == WIKIDATA or film.letterboxd:
             credits.append(WIKIDATA_ATTRIBUTION)
         return cls(
