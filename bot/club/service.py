@@ -486,7 +486,13 @@ class ClubService:
             top: tuple[int, str] | None = None
             me = self.bot.user.id if self.bot.user else 0
             read = 0
+            hours = await self.store.digest_hours(guild_id) or rules.DEFAULT_DIGEST_HOURS
+            # The digest speaks of "the first N hours" from the prompt (the thread's id is its message's): a
+            # digest posted late (the bot was down at its hour) counts those hours only, not every reply since.
+            until = discord.utils.snowflake_time(thread_id) + timedelta(hours=hours)
             async for message in thread.history(limit=DIGEST_READ_MAX + 1, oldest_first=True):
+                if message.created_at > until:
+                    break
                 read += 1
                 if read > DIGEST_READ_MAX:  # one page past the cap: the counts are a floor, say so
                     break
@@ -504,7 +510,6 @@ class ClubService:
             await self.store.set_digest_counts(thread_id, replies, len(authors))
             if not replies:
                 return True  # nobody replied: no "0 replies from 0 participants" post
-            hours = await self.store.digest_hours(guild_id) or rules.DEFAULT_DIGEST_HOURS
             text = rules.digest_text(stats, await self.digest_line(guild_id, passage_id), hours)
             if await self.store.digest_attempts(thread_id) and await self._recent_post(
                     thread, lambda m: (m.content or "").startswith(DIGEST_OPENING),
