@@ -81,14 +81,19 @@ class Films(commands.GroupCog, group_name="film", group_description="What the cl
         async with user_errors(interaction):
             guild = require_guild(interaction)
             facts = await film_facts(self.bot, guild.id, film)
-            meta = None
+            meta, failures = None, self.bot.metadata.failures()
             if self.bot.metadata.enabled:
                 # A provider may take seconds: acknowledge first (privately for a film the club doesn't know).
                 await interaction.response.defer(ephemeral=facts.film_id is None, thinking=True)
                 meta = await self.bot.metadata.lookup(facts.title, facts.year)
                 if meta is not None and facts.film_id is not None:
                     await self.bot.metadata.remember(facts.film_id, meta)
+            if meta is None and facts.film_id is not None:  # the provider is down: what an earlier lookup kept
+                meta = await self.bot.metadata.kept(facts.film_id)
             if facts.film_id is None and meta is None:
+                if self.bot.metadata.failures() > failures:  # not "unknown": the databases could not be asked
+                    raise UserError(f"{facts.unknown} (The film databases did not answer just now, so I could not"
+                                    " look it up there: try again in a few minutes.)")
                 raise UserError(facts.unknown)
             title = facts.title if facts.film_id is not None or meta is None else meta.title
             embed = film_card(meta, title, facts.year, facts.club_avg, facts.club_count,

@@ -772,9 +772,10 @@ class ReviewSite:
     """A real HTTP server on 127.0.0.1 (its own thread and event loop, so serving never shows up as the
     bot's loop lag) with the review pages of tests/data/review_pages and the hostile cases.
 
-    Paths: /page/<name>[?gz=1] (a page; latin1 is served without a charset header), /text (plain text),
+    Paths: /page/<name>[?gz=1][&charset=X] (a page; latin1 is served without a charset header, `charset`
+    declares X whatever the page is), /text (plain text),
     /hop/<n> (n redirects, then the blog page), /to?u=<url> (one redirect anywhere), /big (50 MB),
-    /bomb (gzip that inflates to 100 MB), /drip (one byte a second), /image, /nested (10,000 levels),
+    /bomb (gzip that inflates to 100 MB), /drip (one byte a second), /status/<code>[?retry=<Retry-After>], /image, /nested (10,000 levels),
     /frontpage (links only).
     """
 
@@ -816,6 +817,7 @@ class ReviewSite:
         app.router.add_get("/page/{name}", self._page)
         app.router.add_get("/hop/{n}", self._hop)
         app.router.add_get("/to", self._to)
+        app.router.add_get("/status/{code}", self._status)
         for path in ("text", "big", "bomb", "drip", "image", "nested", "frontpage"):
             app.router.add_get(f"/{path}", getattr(self, f"_{path}"))
         runner = web.AppRunner(app, access_log=None)
@@ -842,6 +844,8 @@ class ReviewSite:
             return web.Response(status=404, text="not found")
         body = path.read_bytes()
         kind = "text/html" if path.stem == "latin1" else "text/html; charset=utf-8"
+        if request.query.get("charset"):  # a header that lies about the page's encoding
+            kind = f"text/html; charset={request.query['charset']}"
         headers = {"Content-Type": kind}
         if request.query.get("gz"):
             body, headers["Content-Encoding"] = gzip.compress(body), "gzip"
@@ -907,6 +911,13 @@ class ReviewSite:
         except (ConnectionError, RuntimeError):
             pass
         return response
+
+    async def _status(self, request: Any) -> Any:
+        from aiohttp import web
+
+        self._seen(request)
+        headers = {"Retry-After": request.query["retry"]} if "retry" in request.query else {}
+        return web.Response(status=int(request.match_info["code"]), text="busy", headers=headers)
 
     async def _image(self, request: Any) -> Any:
         from aiohttp import web

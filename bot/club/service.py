@@ -23,7 +23,7 @@ from bot.club.store import CLAIM_LEASE, ClubStore, Pick, Round
 from bot.club.views import game_view
 from bot.core.checks import missing_post_permission, require_channel_id, require_guild
 from bot.core.claims import abandoned
-from bot.core.closing import CLOSE_BACKOFF
+from bot.core.closing import CLOSE_BACKOFF, describe_error, tell_moderators
 from bot.core.errors import answer_with_message, send_ephemeral
 from bot.core.nonce import post_nonce
 from bot.core.refusals import UserError
@@ -272,6 +272,7 @@ class ClubService:
                 self.bot.scheduler.wake()
                 return
             log.warning("could not post the reveal of round %s (HTTP %s)", game_round.id, error.status)
+            await self._tell_moderators(game_round, f"the reveal of round {game_round.number}", error)
         await self.store.reveal_posted(game_round.id)
 
     async def _recent_post(self, channel: Any, matches: Any, since: datetime) -> discord.Message | None:
@@ -315,6 +316,8 @@ class ClubService:
         deadline = now + timedelta(seconds=rules.round_seconds(self.bot.clock_speed))
         if channel is None:
             await self.store.fail_round(game_round.id, iso(now))
+            await self._tell_moderators(game_round, f"round {game_round.number}", LookupError("its channel is gone"),
+                                        ended=True)
             return
         embed = round_embed(game_round.number, game_round.rounds, game_round.quote, int(deadline.timestamp()),
                             game_round.kind)
@@ -332,9 +335,20 @@ class ClubService:
                 return
             log.warning("could not post game round %s; the game ends", game_round.id)
             await self.store.fail_round(game_round.id, iso(now))
+            await self._tell_moderators(game_round, f"round {game_round.number}", error, ended=True)
             return
         await self.store.open_round(game_round.id, message.id, iso(deadline))
         self.bot.scheduler.wake()
+
+    async def _tell_moderators(self, game_round: Round, what: str, error: Exception, *, ended: bool = False) -> None:
+        """A game post Discord refused for good (403: permissions removed, 404: channel deleted, or the last
+        5xx): the moderators learn it in the log channel (else the game's channel), not only the bot's log."""
+        tail = "; the game has ended" if ended else ""
+        await tell_moderators(
+            self.bot, game_round.guild_id, game_round.channel_id,
+            f"⚠️ I could not post {what} of the critic-or-club game in <#{game_round.channel_id}>: "
+            f"{describe_error(error)}{tail}.",
+        )
 
     async def _made_round(self, channel: Any, game_round: Round, embed: discord.Embed,
                           now: datetime) -> discord.Message | None:
@@ -472,7 +486,13 @@ class ClubService:
             top: tuple[int, str] | None = None
             me = self.bot.user.id if self.bot.user else 0
             read = 0
+            hours = await self.store.digest_hours(guild_id) or rules.DEFAULT_DIGEST_HOURS
+            # The digest speaks of "the first N hours" from the prompt (the thread's id is its message's): a
+            # digest posted late (the bot was down at its hour) counts those hours only, not every reply since.
+            until = discord.utils.snowflake_time(thread_id) + timedelta(hours=hours)
             async for message in thread.history(limit=DIGEST_READ_MAX + 1, oldest_first=True):
+                if message.created_at > until:
+                    break
                 read += 1
                 if read > DIGEST_READ_MAX:  # one page past the cap: the counts are a floor, say so
                     break
@@ -490,7 +510,6 @@ class ClubService:
             await self.store.set_digest_counts(thread_id, replies, len(authors))
             if not replies:
                 return True  # nobody replied: no "0 replies from 0 participants" post
-            hours = await self.store.digest_hours(guild_id) or rules.DEFAULT_DIGEST_HOURS
             text = rules.digest_text(stats, await self.digest_line(guild_id, passage_id), hours)
             if await self.store.digest_attempts(thread_id) and await self._recent_post(
                     thread, lambda m: (m.content or "").startswith(DIGEST_OPENING),

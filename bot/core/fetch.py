@@ -275,7 +275,10 @@ async def _fetch(url: str, policy: FetchPolicy) -> Fetched:
     except aiohttp.ClientConnectorError as error:
         if isinstance(error.os_error, FetchRefused):
             raise error.os_error from None
-        raise FetchRefused(f"Could not connect to {inert(error.host, 80)}.") from None
+        raise FetchRefused(
+            f"Could not connect to {inert(error.host, 80)}: the site is down or refused the connection;"
+            " nothing was stored, try again later."
+        ) from None
     except aiohttp.ClientError as error:
         cause = error.__cause__ or error.__context__
         if isinstance(cause, FetchRefused):
@@ -297,8 +300,27 @@ async def _follow(session: aiohttp.ClientSession, url: str, policy: FetchPolicy)
                 current = urljoin(current, location)
                 continue
             if not 200 <= response.status < 300:
-                raise FetchRefused(f"The site answered HTTP {response.status}: there is no page to read.")
+                raise FetchRefused(_status_refusal(response.status, response.headers.get("Retry-After")))
             kind, charset = _content_type(response)
             body = await _read_body(response, policy.max_bytes)
             return Fetched(current, url, kind, charset, body, utc_now_iso())
     raise FetchRefused(f"The link redirects more than {policy.max_redirects} times: refused.")
+
+
+def _status_refusal(status: int, retry_after: str | None) -> str:
+    """One line for a page the site would not give: busy and down say to try later (when, if it said)."""
+    if status == 429 or status == 503 and retry_after:
+        wait = retry_after.strip() if retry_after else ""
+        when = f"in {_seconds_text(int(wait))}" if wait.isdigit() else "later"
+        return f"The site is turning requests away for now (HTTP {status}): nothing was stored; try again {when}."
+    if status >= 500:
+        return f"The site is having trouble (HTTP {status}): nothing was stored; try again later."
+    return f"The site answered HTTP {status}: there is no page to read."
+
+
+def _seconds_text(seconds: int) -> str:
+    if seconds < 90:
+        return f"{max(seconds, 1)} s"
+    if seconds < 90 * 60:
+        return f"{round(seconds / 60)} min"
+    return f"{round(seconds / 3600)} h"

@@ -19,8 +19,12 @@ ACK_AFTER = 1.5  # seconds: Discord wants an answer within 3 s; the defer itself
 T = TypeVar("T")
 
 
-async def in_time(interaction: discord.Interaction, work: Awaitable[T], *, ephemeral: bool = False) -> T:
+async def in_time(interaction: discord.Interaction, work: Awaitable[T], *, ephemeral: bool = False,
+                  update: bool = False) -> T:
     """`work`'s result; the interaction is deferred first if `work` takes more than ACK_AFTER seconds.
+
+    `update`: a button that edits its own message acknowledges without a "thinking…" message (the edit
+    then goes through `interaction.edit_original_response`).
 
     The ACK_AFTER wait is timed by a thread, in real time: Discord's 3 s are wall-clock seconds, and a
     loop timer would not fire under simcord, whose virtual clock stands still while the bot waits on a
@@ -43,7 +47,10 @@ async def in_time(interaction: discord.Interaction, work: Awaitable[T], *, ephem
     try:
         await asyncio.wait({task, waiting}, return_when=asyncio.FIRST_COMPLETED)
         if not task.done() and not interaction.response.is_done():
-            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+            if update:
+                await interaction.response.defer()
+            else:
+                await interaction.response.defer(ephemeral=ephemeral, thinking=True)
         return await task
     finally:
         timer.cancel()

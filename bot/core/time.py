@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -47,6 +47,18 @@ _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "Australia/Sydney": ("AEST", "AEDT"),
 }
 _ABBREVIATION_ZONE = {short.casefold(): zone for zone, shorts in _ABBREVIATIONS.items() for short in shorts}
+
+
+LATE_AFTER = timedelta(minutes=15)  # closed this long after its deadline: the bot was offline (or stuck) then
+
+
+def late_note(deadline: str | None, closed_at: str | None) -> str:
+    """For results announced after downtime: '' when the vote closed on time (or early, by hand), else a
+    line saying when it was due and that the results come late (Discord's timestamp markup)."""
+    if not deadline or not closed_at or from_iso(closed_at) - from_iso(deadline) < LATE_AFTER:
+        return ""
+    due = int(from_iso(deadline).timestamp())
+    return f"Voting was due to close <t:{due}:f>; I was offline then, so these results come late."
 
 
 def abbreviation_zone(name: str | None) -> str | None:

@@ -50,21 +50,47 @@ class Article:
         return [p for p in self.text.split("\n\n") if p.strip()]
 
 
+_WIDE = {"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"}
+
+
 def decode(body: bytes, charset: str | None) -> str | bytes:
-    """The page as text when its charset was declared in the HTTP header; else the bytes, for
-    trafilatura to sniff (meta charset, then detection)."""
-    if charset:
+    """The page as text when the charset its HTTP header declared really reads it; else the bytes, for
+    trafilatura to sniff (meta charset, then detection).
+
+    A header that lies is common (a server's default, a page saved in another encoding): a body that
+    does not decode in the declared charset is sniffed instead of stored with replacement characters,
+    and a body declared in a one-byte charset that reads as UTF-8 is UTF-8 (a legacy-encoded page with
+    accents is practically never valid UTF-8; read as Latin-1 it would be mojibake).
+    """
+    if not charset:
+        return body
+    try:
+        text = body.decode(charset)
+    except (LookupError, UnicodeDecodeError):
+        return body
+    if charset.lower() not in _WIDE and not body.isascii():
         try:
-            return body.decode(charset, errors="replace")
-        except LookupError:
-            return body
-    return body
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    return text
+
+
+def _plain_text(body: bytes, charset: str | None) -> str:
+    """A text/plain page as text: its declared charset when that reads it, else UTF-8, else Windows-1252."""
+    text = decode(body, charset)
+    if isinstance(text, str):
+        return text
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body.decode("cp1252", errors="replace")
 
 
 def extract_article(body: bytes, content_type: str, charset: str | None, url: str) -> Article:
     """The article of a fetched page; an `Article` with `refusal` set when there is none to keep."""
     if content_type == "text/plain":
-        text = body.decode(charset or "utf-8", errors="replace")
+        text = _plain_text(body, charset)
         return _checked(Article(text=_paragraphs(text)), paywalled=False)
     import trafilatura  # in the worker only: the bot's own process never loads it
 
@@ -87,7 +113,7 @@ def extract_article(body: bytes, content_type: str, charset: str | None, url: st
     if document is None:
         return _checked(Article(), paywalled)
     title = _one_line(document.title)
-    author, publisher, film = _json_ld_names(body)
+    author, publisher, film = _json_ld_names(body, charset)
     return _checked(
         Article(
             text=_paragraphs(document.text or "", title),
@@ -108,14 +134,15 @@ _LD_TYPES = {"review", "criticreview", "article", "newsarticle", "blogposting", 
              "opinionnewsarticle", "webpage"}
 
 
-def _json_ld_names(body: bytes) -> tuple[str | None, str | None, str | None]:
+def _json_ld_names(body: bytes, charset: str | None = None) -> tuple[str | None, str | None, str | None]:
     """(author, publisher, film reviewed) named in the page's JSON-LD (schema.org) when trafilatura found none there:
-    a byline that exists only in structured data is still the page's own statement."""
+    a byline that exists only in structured data is still the page's own statement. Read in the page's own
+    encoding (`_plain_text`'s rule), not as UTF-8 regardless: "Amélie" on a Windows-1252 page was "Am�lie"."""
     import json
 
     for match in _LD_SCRIPT.finditer(body[:MAX_BYTES_SCANNED]):
         try:
-            data = json.loads(match.group(1).decode("utf-8", errors="replace"))
+            data = json.loads(_plain_text(match.group(1), charset))
         except ValueError:
             continue
         items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []

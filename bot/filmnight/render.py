@@ -8,7 +8,7 @@ import discord
 
 from bot.core.render import FILM_CLUB_COLOUR
 from bot.core.text import EMBED_DESCRIPTION_MAX, clip, counted, inert, member_mention
-from bot.core.time import from_iso
+from bot.core.time import from_iso, late_note
 from bot.filmnight.rules import PAGE_SIZE, TIE_RULE, Count, Entry, Pick, Screening, count_lines, film_facts
 
 
@@ -82,6 +82,8 @@ def result_embed(pick: Pick, count: Count) -> discord.Embed:
         if pick.method == "ranked":
             text += f"\n\n*{TIE_RULE}*"
         text += "\n\nSchedule it with `/filmnight schedule`."
+    if late := late_note(pick.deadline, pick.closed_at):  # announced after downtime: it says so
+        text += f"\n\n{late}"
     return discord.Embed(
         title=f"Results of pick #{pick.id}", description=clip(text, EMBED_DESCRIPTION_MAX), colour=FILM_CLUB_COLOUR
     )

@@ -1,5 +1,5 @@
 """The one small HTTP client metadata providers share: JSON over aiohttp with a User-Agent, a total
-timeout, a size cap, bounded concurrency, a request-rate limit and a pause after 429 or a dead network.
+timeout, a size cap, bounded concurrency, a request-rate limit and a pause after 429, a dead network or a service that does not answer in time.
 
 The exchanges run on an event loop of their own, in one background thread (IoThread): the bot's loop
 only waits for a worker thread that waits for the answer, so no socket, timer or JSON decoding of a
@@ -109,12 +109,25 @@ class IoThread:
         return self._loop is not None and not self._loop.is_closed()
 
     def stop(self) -> None:
+        """Cancel what is still in flight (a provider that hangs), then stop the loop: every waiter thread
+        returns now, not at its own timeout (up to 80 s, which held the process's exit that long)."""
         with self._lock:
             loop, thread, self._loop = self._loop, self._thread, None
         if loop is not None and not loop.is_closed():
+            try:
+                asyncio.run_coroutine_threadsafe(_cancel_all(), loop).result(5)
+            except Exception:  # the loop is stopped below whatever happened here
+                log.debug("cancelling the metadata requests in flight failed", exc_info=True)
             loop.call_soon_threadsafe(loop.stop)
         if thread is not None:
             thread.join(5)
+
+
+async def _cancel_all() -> None:
+    tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 class JsonClient:
@@ -181,9 +194,11 @@ class JsonClient:
             self.requests += 1
             try:
                 ok, found = await asyncio.wait_for(self._fetch(path, params), self.timeout)
-            except TimeoutError:
+            except TimeoutError:  # a service that hangs is treated as down: no member waits on it again soon
                 ok, found = False, None
-                log.warning("%s: no answer to %s within %g s; going on without it", self.name, path, self.timeout)
+                self.pause(DOWN_PAUSE)
+                log.warning("%s: no answer to %s within %g s; not asking again for %g s", self.name, path,
+                            self.timeout, DOWN_PAUSE)
             except aiohttp.ClientConnectionError as error:
                 ok, found = False, None
                 self.pause(DOWN_PAUSE)
@@ -217,7 +232,9 @@ class JsonClient:
                     log.warning("%s: answer to %s over %d bytes; ignored", self.name, path, BODY_MAX)
                     return False, None
                 chunks.append(chunk)
-            return True, json.loads(b"".join(chunks).decode("utf-8"))
+            # From bytes, as RFC 8259 reads JSON: UTF-8 with or without a byte-order mark (some proxies and
+            # CDNs add one), or UTF-16/32; decoding as bare UTF-8 refused a BOM-prefixed answer as malformed.
+            return True, json.loads(b"".join(chunks))
 
     async def close(self) -> None:
         """Close the session on the I/O loop, then stop that loop's thread."""

@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 FOUND_TTL = timedelta(days=30)  # a film's runtime and director do not change; posters rarely
 NOT_FOUND_TTL = timedelta(days=1)  # a film the provider did not know may be added tomorrow
+# A record made while a provider failed (TMDB down, Wikidata's answer used): asked again soon, not in 30 days.
+PARTIAL_TTL = timedelta(hours=1)
 LOOKUP_BUDGET = 12.0  # seconds for one whole lookup, every provider and call included
 
 
@@ -75,6 +77,11 @@ class MetadataService:
         return ("film metadata from Wikidata (no TMDB_API_KEY: no posters or overviews); without a network,"
                 " film cards show title, year and the club's counts")
 
+    def failures(self) -> int:
+        """Answers lost so far (errors, timeouts, lookups skipped while a provider is paused), all providers:
+        compared before and after a lookup, whether a None was "unknown" or "could not ask"."""
+        return sum(provider.client.failures for provider in self.providers)
+
     @property
     def store(self) -> MetadataStore | None:
         store = getattr(self.bot, "store", None)
@@ -117,7 +124,8 @@ class MetadataService:
         clean = sum(p.client.failures for p in self.providers) == failures
         if store is not None and (found is not None or clean):  # a failure is never remembered as "unknown"
             now = self.bot.now()
-            await store.put(source, key, found, now, FOUND_TTL if found else NOT_FOUND_TTL)
+            ttl = (FOUND_TTL if clean else PARTIAL_TTL) if found else NOT_FOUND_TTL
+            await store.put(source, key, found, now, ttl)
             await store.purge(now)
         return found
 
@@ -143,6 +151,12 @@ class MetadataService:
         full = await provider.details(ref) if ref else None
         # The full record must still be the film asked for; if it drifted, keep what the search said.
         return full if full is not None and rules.match([full], title, year) else candidate
+
+    async def kept(self, film_id: int) -> FilmMetadata | None:
+        """What the catalogue kept of the film from an earlier lookup (None: nothing): the card's
+        fallback when the providers cannot answer now."""
+        film = await self.bot.store.films.get(film_id)
+        return FilmMetadata.kept(film) if film is not None else None
 
     async def remember(self, film_id: int, meta: FilmMetadata) -> None:
         """What the provider found, kept on the catalogue's film (bot/films `set_metadata`): screenings then

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from bot.core.refusals import UserError
 from bot.core.text import EMBED_DESCRIPTION_MAX, clip, counted, inert
+from bot.core.time import late_note
 
 MIN_OPTIONS = 2
 MAX_OPTIONS = 25  # a select menu holds at most 25 options
@@ -238,6 +239,8 @@ def poll_text(
     else:
         body = results_body(poll.options, counts, voters, poll.multiple)
     when = "Closed." if closed else f"Closes <t:{int(datetime.fromisoformat(poll.deadline).timestamp())}:R>."
+    if announce and (late := late_note(poll.deadline, poll.closed_at)):  # announced after downtime: it says so
+        when += f" {late}"
     if not closed and poll.kind == "buttons":
         when += (
             " Multiple choice: click to add or remove."

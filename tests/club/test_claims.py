@@ -91,3 +91,19 @@ async def test_a_round_posted_by_a_dead_process_is_opened_not_posted_again(world
     await world.env.advance_time(60 * 10)
     assert [m for m in world.bot_messages() if m.embeds and "Round 2/2" in (m.embeds[0].title or "")] == [posted]
     assert world.q("SELECT message_id, status FROM club_game_rounds WHERE number = 2") == [(posted.id, "revealed")]
+
+
+async def test_a_digest_posted_late_counts_the_first_day_only(world):
+    """The digest's hour passed while its job did not run (the bot down); 3 more replies came on day 2: the
+    late digest still says 'the first 24 hours' and counts the 2 replies of those hours, not 5."""
+    thread = await thread_with_replies(world)
+    await world.env.advance_time(DAY - 60)
+    await world.bot.scheduler.stop()
+    await world.env.advance_time(DAY)
+    for member, text in ((world.mod, "three"), (world.alice, "four"), (world.bob, "five")):
+        await member.send(thread, text)
+    await world.env.restart_bot()
+    await world.env.advance_time(120)
+    [digest] = digests(thread)
+    assert "the first 24 hours" in digest.content and "2 replies from 2 participants" in digest.content, digest.content
+    assert world.q("SELECT replies, participants FROM club_digests") == [(2, 2)]

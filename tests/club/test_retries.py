@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from tests.club.test_claims import digests, thread_with_replies
 from tests.club.test_commands import start_game
 from tests.faults import discord_fault
@@ -122,3 +124,20 @@ async def test_a_reveal_posted_before_a_crash_is_not_posted_again(world):
     await world.env.advance_time(600)
     assert len(reveals(world, 1, 1)) == 1
     assert world.q("SELECT reveal_due FROM club_game_rounds") == [(None,)]
+
+
+@pytest.mark.parametrize("status", [403, 404])
+async def test_a_game_post_discord_refuses_for_good_is_reported_to_moderators(world, status):
+    """Permissions removed (403) or the channel deleted (404) mid-game: one attempt each (no retry loop), the
+    game ends ('failed') and the moderators are told in the log channel, naming the round and the error."""
+    logs = world.guild.create_text_channel("mod-log")
+    await world.mod.slash(world.channel, "config log-channel", channel=logs)
+    await start_game(world, rounds=2)
+    discord_fault(world.env, "POST", posts(world), status, times=None)
+    await world.env.advance_time(3600)
+    assert world.q("SELECT status, attempts FROM club_game_rounds ORDER BY number") == [
+        ("revealed", 0), ("failed", 0)]
+    notices = [m.content for m in logs.history() if "critic-or-club game" in (m.content or "")]
+    assert any("the reveal of round 1" in n and f"HTTP {status}" in n for n in notices), notices
+    assert any("round 2" in n and "the game has ended" in n for n in notices), notices
+    assert not world.env.errors

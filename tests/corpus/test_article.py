@@ -28,6 +28,17 @@ def test_windows_1252_page_without_a_header_charset_is_decoded_from_its_meta():
     assert article.author == "Élodie Marchand" and "embouteillage géant" in article.text
 
 
+@pytest.mark.parametrize("declared", [None, "utf-8"], ids=["no header charset", "a header that lies"])
+def test_json_ld_of_a_windows_1252_page_is_read_in_its_encoding(declared):
+    """The film and critic named only in JSON-LD keep their accents on a Windows-1252 page (they were read
+    as UTF-8 whatever the page: 'Am\ufffdlie', a new film of that name on Save)."""
+    text = page("jsonld").decode("utf-8").replace('"Moonlight", "dateCreated"', '"Amélie", "dateCreated"')
+    text = text.replace("Samuel Okafor", "Zoë Okafor").replace('<meta charset="utf-8">',
+                                                              '<meta charset="windows-1252">')
+    article = extract_article(text.encode("cp1252", errors="replace"), "text/html", declared, "http://site.test/a")
+    assert article.film == "Amélie" and article.author == "Zoë Okafor"
+
+
 def test_paywall_teaser_is_refused_as_paywalled():
     """isAccessibleForFree: false and a subscription prompt over a teaser: refused, saying so."""
     article = extract_article(page("paywall"), "text/html", "utf-8", "http://site.test/arrival")

@@ -273,3 +273,18 @@ async def test_schedule_right_after_restart_sees_the_deleted_event(world, settin
                                   where="Club room")
     assert "is scheduled" in text(again), text(again)
     assert db(settings, "SELECT status FROM screenings ORDER BY id") == [("cancelled",), ("scheduled",)]
+
+
+async def test_a_pick_announced_days_after_its_deadline_says_it_is_late(world, settings):
+    """Down for 3 days across a pick's deadline: its result names the winner once and says voting was due to
+    close at the deadline and the result comes late."""
+    await open_pick(world, hours=1)
+    [(deadline,)] = db(settings, "SELECT deadline FROM filmnight_picks")
+    await bot_down_for(world.env, 3 * 24 * HOUR)
+    await world.env.advance_time(60)
+    results = [m for m in world.bot_messages() if m.embeds and (m.embeds[0].title or "").startswith("Results of pick")]
+    [result] = results
+    text = result.embeds[0].description
+    assert "**Ran** wins" in text and "these results come late" in text
+    assert f"<t:{int(datetime.fromisoformat(deadline).timestamp())}:f>" in text
+    assert not world.env.errors

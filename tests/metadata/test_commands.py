@@ -16,6 +16,7 @@ from tests.helpers import (
     embed_of,
     msgs,
 )
+from tests.metadata.conftest import record_la_la_land
 
 FILM = "La La Land"
 
@@ -225,4 +226,67 @@ async def test_a_watchlist_add_fills_year_runtime_and_director_for_lists_picks_a
     await world.mod.slash(world.channel, "filmnight schedule", film=FILM, when="2026-01-05 20:00", where="Club room")
     shown = embed_of(msgs(await world.alice.slash(world.channel, "filmnight next"))[0])
     assert shown.description.startswith("2 h 09 min · dir. Damien Chazelle")
+    assert not world.env.errors
+
+
+async def test_a_card_while_the_providers_are_down_shows_what_an_earlier_lookup_kept(world, recorded, monkeypatch):
+    """Cache expired, every provider answering 500: the card still has the runtime, director, poster and
+    links the catalogue kept from the earlier lookup, with TMDB's notice (its data is shown); no error."""
+    monkeypatch.setattr(service, "FOUND_TTL", timedelta(hours=1))
+    await card(world, film=FILM)
+    await world.env.advance_time(2 * 3600)
+    recorded.fail(500, "tmdb/500.json")
+    message, embed = await card(world, film=FILM)
+    fields = {f.name: f.value for f in embed.fields}
+    assert not message.ephemeral and embed.title == "La La Land (2016)"
+    assert (fields.get("Runtime"), fields.get("Director")) == ("2 h 9 min", "Damien Chazelle")
+    assert embed.thumbnail.url and "imdb.com/title/tt3783958/" in fields["Links"]
+    assert TMDB_ATTRIBUTION in embed.footer.text
+    assert not world.env.errors
+
+
+@pytest.mark.metadata("off")
+async def test_a_film_nothing_was_ever_fetched_for_gets_no_credit(world, recorded):
+    """No lookup ever made: the bare card, and no provider is credited for data it never gave."""
+    _, embed = await card(world, film=FILM)
+    assert [f.name for f in embed.fields] == ["The club", "Critics"] and not embed.footer.text
+
+
+async def test_a_card_made_while_tmdb_failed_is_not_kept_for_30_days(world, recorded):
+    """TMDB answering 500, Wikidata fine: a Wikidata card (no poster, Wikidata credited, not TMDB); once
+    TMDB is back, a card two hours later has TMDB's poster (it was cached 30 days without one)."""
+    for route in ("/3/search/movie", "/3/movie/313369"):
+        recorded.serve(route, "tmdb/500.json", status=500)
+    _, embed = await card(world, film=FILM)
+    assert embed.thumbnail.url is None and "Wikidata" in embed.footer.text
+    assert TMDB_ATTRIBUTION not in embed.footer.text
+    record_la_la_land(recorded)
+    await world.env.advance_time(2 * 3600)
+    _, embed = await card(world, film=FILM)
+    assert embed.thumbnail.url and TMDB_ATTRIBUTION in embed.footer.text
+    assert not world.env.errors
+
+
+async def test_a_provider_that_hangs_is_not_asked_again_for_a_while(world, recorded):
+    """TMDB accepting the request and never answering: the first card comes from Wikidata after TMDB's
+    timeout; the next cards, within a minute, do not wait on TMDB again (it is paused like a dead service)."""
+    recorded.serve("/3/search/movie", "tmdb/search-la-la-land.json", delay=20)
+    for provider in world.bot.metadata.providers:
+        provider.client.timeout = 0.5
+    _, embed = await card(world, film=FILM)
+    assert "Wikidata" in embed.footer.text and TMDB_ATTRIBUTION not in embed.footer.text
+    asked = recorded.count("/3/")
+    for film in ("Whiplash (2014)", "Moonlight (2016)"):  # not the club's films: looked up all the same
+        await world.alice.slash(world.channel, "film info", film=film)
+    assert recorded.count("/3/") == asked == 1
+    assert not world.env.errors
+
+
+async def test_a_film_only_the_providers_could_name_while_they_are_down_is_refused_saying_so(world, recorded):
+    """A film the club doesn't know, every provider answering 500: a private refusal that says the film
+    databases did not answer (not only 'I don't know'), nothing stored; once they answer, the card comes."""
+    recorded.fail(500, "tmdb/500.json")
+    result = await world.alice.slash(world.channel, "film info", film="La La Land (2017)")
+    text = assert_ephemeral_reply(result, "did not answer just now", "try again")
+    assert "I don't know a film called" in text and world.count("metadata_cache") == 0
     assert not world.env.errors

@@ -89,6 +89,19 @@ async def test_every_failure_is_no_answer_never_an_exception(tmdb, wikidata, rec
     assert len(caplog.records) <= 3
 
 
+@pytest.mark.parametrize("encode", [lambda b: b"\xef\xbb\xbf" + b, lambda b: b.decode("utf-8").encode("utf-16")],
+                         ids=["utf-8 with a BOM", "utf-16"])
+async def test_json_with_a_byte_order_mark_or_in_utf16_is_read(tmdb, recorded, encode):
+    """The search answer with a UTF-8 byte-order mark, or in UTF-16 (both JSON per RFC 8259): read, not
+    dropped as malformed."""
+    from tests.metadata.conftest import DATA
+
+    recorded.serve("/3/search/movie", body=encode((DATA / "tmdb/search-la-la-land.json").read_bytes()))
+    found = await tmdb.search("La La Land", 2016)
+    assert any(film.title == "La La Land" and film.year == 2016 for film in found)
+    assert tmdb.client.failures == 0
+
+
 async def test_a_slow_answer_past_the_timeout_is_given_up(tmdb, recorded):
     """An answer 3 s late with a 0.3 s timeout: [] in well under a second, the loop never blocked."""
     recorded.fail(200, "tmdb/search-la-la-land.json", delay=3)
@@ -107,6 +120,20 @@ async def test_a_slow_answer_past_the_timeout_is_given_up(tmdb, recorded):
     took = time.perf_counter() - started
     beat.cancel()
     assert took < 1.0 and ticks >= 10  # the event loop kept running while the request waited
+
+
+async def test_closing_while_a_provider_hangs_frees_its_threads_at_once(recorded):
+    """A request in flight to a server that never answers, then the bot closes (a restart, a stop): the thread
+    that waited for it is free at once, not after its own timeout (80+ s, which held the process's exit)."""
+    recorded.fail(200, "tmdb/search-la-la-land.json", delay=30)
+    client = JsonClient("TMDB", f"{recorded.url}/3", rate=100, timeout=20)
+    request = asyncio.create_task(client.get("/search/movie"))
+    await asyncio.sleep(0.5)
+    request.cancel()
+    started = time.perf_counter()
+    await client.close()
+    await asyncio.wait_for(asyncio.to_thread(client.io.waiters.shutdown, True), 5)
+    assert time.perf_counter() - started < 5
 
 
 async def test_429_pauses_the_provider_for_retry_after_bounded(recorded):

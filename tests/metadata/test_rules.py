@@ -126,3 +126,21 @@ def test_settings_read_the_metadata_switch_key_and_urls():
         Settings.from_env({"FILMBOT_METADATA": "maybe"})
     with pytest.raises(ConfigError, match="FILMBOT_WIKIDATA_URL"):
         Settings.from_env({"FILMBOT_WIKIDATA_URL": "ftp://x"})
+
+
+def test_what_the_catalogue_kept_credits_every_source_whose_data_it_shows():
+    """A film row last filled from Wikidata but still holding TMDB's poster: both credited (TMDB's notice is
+    due wherever its data is shown); a row never filled: nothing to show, no credit."""
+    from bot.films.rules import Film
+
+    film = Film(id=1, title="La La Land", year=2016, norm_key="la la land", runtime_minutes=128,
+                poster_url="https://image.tmdb.org/t/p/w342/a.jpg", letterboxd="la-la-land",
+                metadata_source=rules.WIKIDATA)
+    kept = FilmMetadata.kept(film)
+    assert kept is not None and kept.runtime_minutes == 128 and kept.poster_url
+    assert rules.TMDB_ATTRIBUTION in kept.attribution and rules.WIKIDATA_ATTRIBUTION in kept.attribution
+    bare = Film(id=2, title="Heat", year=1995, norm_key="heat")
+    assert FilmMetadata.kept(bare) is None
+    wikidata_only = Film(id=3, title="Ran", year=1985, norm_key="ran", director="Akira Kurosawa",
+                         metadata_source=rules.WIKIDATA)
+    assert FilmMetadata.kept(wikidata_only).attribution == rules.WIKIDATA_ATTRIBUTION

@@ -151,6 +151,24 @@ async def test_deadline_passes_while_bot_down_closes_once(world: World):
     assert len(results_messages(world)) == 1
 
 
+async def test_results_announced_days_after_the_deadline_say_they_are_late(world: World):
+    """Down for 3 days across a poll's deadline: one results message, saying when voting was due to close
+    and that the results come late; results posted at the deadline carry no such line."""
+    _r, new = await create_poll(world, question="On time?", options="A | B", anonymous=True, hours=1)
+    await world.alice.click(new[0], label="A")
+    await world.env.advance_time(HOUR + 60)
+    [on_time] = results_messages(world)
+    assert "late" not in on_time.embeds[0].description
+    _r, new = await create_poll(world, question="Down?", options="A | B", anonymous=True, hours=1)
+    deadline = int(world.env.now().timestamp()) + HOUR
+    await bot_down_for(world.env, 3 * 24 * HOUR)
+    await world.env.advance_time(60)
+    [_, late] = results_messages(world)
+    assert f"due to close <t:{deadline}:f>" in late.embeds[0].description
+    assert "these results come late" in late.embeds[0].description
+    assert not world.env.errors
+
+
 @pytest.mark.parametrize("opts,needles", [
     ({"options": "|".join(f"o{i}" for i in range(26))}, ["25", "26"]),
     ({"options": "A | | B"}, ["empty"]),

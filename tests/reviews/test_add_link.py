@@ -3,8 +3,11 @@ Cancel, duplicates, restarts, refusals (members, hostile links) with nothing sto
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import json
 import re
+import socket
 import unicodedata
 
 import pytest
@@ -119,6 +122,54 @@ async def test_gzip_redirect_chain_and_plain_text_pages_are_read(world, review_s
     assert world.q("SELECT critic FROM reviews WHERE url = ?", review_site.url("/text"))[0][0] is None
 
 
+@pytest.mark.parametrize(("page", "declared", "needle"), [
+    ("latin1", "utf-8", "Élodie Marchand"),  # a Windows-1252 page declared UTF-8: was "�Lodie", "g�ant"
+    ("blog", "iso-8859-1", "Chazelle’s craft"),  # a UTF-8 page declared Latin-1: was "Chazelleâ\x80\x99s"
+])
+async def test_a_page_whose_header_declares_the_wrong_charset_is_read_in_its_real_one(
+    world, review_site, page, declared, needle
+):
+    """A Content-Type charset that does not match the bytes: the preview and the stored passages hold the
+    page's real text, no replacement character and no mojibake."""
+    result = await add_link(world, review_site.url(f"/page/{page}?charset={declared}"))
+    assert needle in preview_message(result).content
+    await save(world, result)
+    stored = " ".join(text for (text,) in world.q("SELECT text FROM passages"))
+    stored += " ".join(str(c) for (c,) in world.q("SELECT critic FROM reviews WHERE url_key IS NOT NULL"))
+    assert "\ufffd" not in stored and "â\x80" not in stored and "Ã" not in stored
+    assert not world.env.errors
+
+
+@pytest.mark.parametrize(("path", "needle"), [
+    ("/status/429?retry=120", "try again in 2 min"),
+    ("/status/429", "try again later"),
+    ("/status/503?retry=30", "try again in 30 s"),
+    ("/status/500", "having trouble (HTTP 500)"),
+    ("/status/502", "having trouble (HTTP 502)"),
+])
+async def test_a_busy_or_failing_site_is_named_with_when_to_try_again(world, review_site, path, needle):
+    """429 (with or without Retry-After) and 5xx: one private line saying so and when to try again, not
+    'there is no page to read'; nothing stored, no draft."""
+    before = table_digest(world.db_path)
+    result = await add_link(world, review_site.url(path))
+    text = assert_ephemeral_reply(result, needle, "nothing was stored")
+    assert "\n" not in text.strip() and table_digest(world.db_path) == before
+    assert not world.env.errors
+
+
+async def test_a_site_that_is_down_is_named_as_down(world, review_site):
+    """Connection refused (nothing listening on the port): one private line saying the site is down and to
+    try later; nothing stored."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    world.bot.settings = dataclasses.replace(world.bot.settings, fetch_allow=(f"127.0.0.1:{port}",))
+    before = table_digest(world.db_path)
+    result = await add_link(world, f"http://127.0.0.1:{port}/review")
+    assert_ephemeral_reply(result, "site is down", "nothing was stored", "try again later")
+    assert table_digest(world.db_path) == before and not world.env.errors
+
+
 async def test_same_article_twice_is_refused_as_already_in_the_corpus(world, review_site):
     """Tracking parameters, a trailing slash, a fragment or https do not make it a new article."""
     await save(world, await add_link(world, review_site.url("/page/blog")))
@@ -225,3 +276,60 @@ async def test_spoiler_review_preview_hides_its_first_passage(world, review_site
     assert "> ||" in content and content.rstrip().endswith("||") and "marked as a spoiler" in content
     await save(world, result)
     assert world.q("SELECT spoiler FROM reviews WHERE url_key IS NOT NULL") == [(1,)]
+
+
+async def test_a_save_that_takes_over_three_seconds_is_acknowledged_in_time(world, review_site, monkeypatch):
+    """Save whose segmenting takes 3.2 s of real time (a 100 KB review on a loaded machine): the click is
+    acknowledged (deferred update) after 1.5 s instead of answered after Discord's 3 s; the preview then
+    becomes 'Added review', the review is stored once."""
+    import time
+
+    from bot.reviews import link_views
+
+    result = await add_link(world, review_site.url("/page/blog"))
+    real = link_views.prepared
+
+    async def slow(bot, draft):
+        await asyncio.to_thread(time.sleep, 3.2)
+        return await real(bot, draft)
+
+    monkeypatch.setattr(link_views, "prepared", slow)
+    before = len(world.env.backend.http_requests)
+    saved = await save(world, result)
+    callbacks = [r.json["type"] for r in world.env.backend.http_requests[before:] if r.path.endswith("/callback")]
+    assert callbacks == [6], callbacks
+    [shown] = msgs(saved)
+    assert shown.content.startswith("Added review") and not buttons(shown)
+    assert world.count("reviews", "url_key IS NOT NULL") == 1 and world.count("review_drafts") == 0
+    assert not world.env.errors
+
+
+async def test_edit_details_that_take_over_three_seconds_are_acknowledged_in_time(world, review_site, monkeypatch):
+    """Edit details whose new preview takes 3.2 s of real time: the form is acknowledged (deferred update) after
+    1.5 s; the preview is then redrawn with the new critic and still saves."""
+    import time
+
+    from bot.reviews import links
+
+    result = await add_link(world, review_site.url("/page/jsonld"))
+    shown = await world.mod.click(preview_message(result), label="Edit details")
+    real = links.prepare
+
+    def slow(*args):
+        time.sleep(3.2)
+        return real(*args)
+
+    monkeypatch.setattr(links, "prepare", slow)
+    before = len(world.env.backend.http_requests)
+    edited = await world.mod.submit_modal(shown, {
+        "filmbot:review:linkedit:film": "Moonlight (2016)", "filmbot:review:linkedit:critic": "S. Okafor",
+        "filmbot:review:linkedit:outlet": "", "filmbot:review:linkedit:date": "2016-10-22",
+    })
+    callbacks = [r.json["type"] for r in world.env.backend.http_requests[before:] if r.path.endswith("/callback")]
+    assert callbacks == [6], callbacks
+    monkeypatch.setattr(links, "prepare", real)
+    message = msgs(edited)[-1]
+    assert "S. Okafor" in message.content
+    await world.mod.click(message, label="Save")
+    assert world.q("SELECT critic FROM reviews WHERE url_key IS NOT NULL") == [("S. Okafor",)]
+    assert not world.env.errors
