@@ -45,3 +45,14 @@ async def test_a_screening_of_a_new_yearless_film_typed_with_its_year_holds_back
             assert msgs(result), f"/{command} {options}: no answer"
     shown = [str(body) for body in message_payloads(world.env)[mark:]]
     assert not [body[:200] for body in shown if "walks into the winter sea" in body]
+
+
+async def test_a_watchlisted_film_without_a_year_is_supported_and_removed_when_typed_with_its_year(world: World):
+    """Listed as `Alien`, named as `Alien (1979)`: `/watchlist support` and `/watchlist remove` find the entry
+    (the rule every other film option follows), none says it is not on the watchlist."""
+    await world.alice.slash(world.channel, "watchlist add", film="Alien")
+    supported = await world.bob.slash(world.channel, "watchlist support", film="Alien (1979)")
+    assert "You now support **Alien**" in text_of(supported), text_of(supported)
+    removed = await world.alice.slash(world.channel, "watchlist remove", film="Alien (1979)")
+    assert "Removed **Alien**" in text_of(removed), text_of(removed)
+    assert world.count("watchlist", "status IN ('pending', 'active')") == 0
