@@ -200,7 +200,8 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         """Fetch a review page, show privately what would be stored, then Save, Edit details or Cancel."""
         async with user_errors(interaction):
             await require_moderator(interaction, "add reviews")
-            await start_link_preview(interaction, url, film, year, spoiler)
+            # An autocomplete choice is `film:<id>`: that film's 'Title (Year)', as /review add reads it.
+            await start_link_preview(interaction, url, await film_text(self.bot.store, film), year, spoiler)
 
     @moderator_only
     @app_commands.command(

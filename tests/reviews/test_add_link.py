@@ -225,3 +225,20 @@ async def test_spoiler_review_preview_hides_its_first_passage(world, review_site
     assert "> ||" in content and content.rstrip().endswith("||") and "marked as a spoiler" in content
     await save(world, result)
     assert world.q("SELECT spoiler FROM reviews WHERE url_key IS NOT NULL") == [(1,)]
+
+
+async def test_a_film_picked_from_the_autocomplete_list_is_that_film_not_a_new_one(world, review_site):
+    """Suspiria (1977) and its remake reviewed; the moderator picks the remake from `film:`'s list (the choice's
+    value is `film:<id>`): the review is the remake's, no film called "film:3" appears in the catalogue."""
+    for year in (1977, 2018):
+        text = (f"Suspiria ({year}) is a dance-academy horror film with a howling score and wild colours. The"
+                f" performances are fierce, and the {year} cut is a strange, cold nightmare from end to end.")
+        await world.mod.slash(world.channel, "review add", film="Suspiria", year=year, file=("s.txt", text.encode()))
+    choices = await world.mod.autocomplete(world.channel, "review add-link", "film", "susp")
+    remake = next(c["value"] for c in choices if c["name"].startswith("Suspiria (2018)"))
+    result = await add_link(world, review_site.url("/text"), film=remake)
+    assert "Suspiria (2018)" in preview_message(result).content, preview_message(result).content
+    await save(world, result)
+    assert world.q("SELECT f.title, f.year FROM reviews r JOIN films f ON f.id = r.film_id WHERE r.url_key IS NOT NULL"
+                   ) == [("Suspiria", 2018)]
+    assert world.count("films", "title LIKE 'film:%'") == 0
