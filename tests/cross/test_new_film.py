@@ -56,3 +56,20 @@ async def test_a_watchlisted_film_without_a_year_is_supported_and_removed_when_t
     removed = await world.alice.slash(world.channel, "watchlist remove", film="Alien (1979)")
     assert "Removed **Alien**" in text_of(removed), text_of(removed)
     assert world.count("watchlist", "status IN ('pending', 'active')") == 0
+
+
+HER = ("Her is a tender science-fiction romance about a lonely letter writer who falls for his phone's operating"
+       " system. Joaquin Phoenix is wonderful, and the pastel Los Angeles of the near future glows.\n\n"
+       "The best scene in Her is a picnic on a mountain, where Theodore and the voice in his ear laugh like any"
+       " other couple on a weekend away.")
+
+
+async def test_a_film_whose_title_is_a_pronoun_is_reviewed_and_quoted(world: World):
+    """A review of *Her* opening "Her is a tender…": the title is the film, not a pronoun leaning on an earlier
+    sentence; /review add stores it with quotable passages and /quote film:Her quotes them."""
+    added = await world.mod.slash(world.channel, "review add", film="Her", year=2013, file=("her.txt", HER.encode()))
+    assert "Added review" in text_of(added), text_of(added)
+    assert world.count("passages p JOIN reviews r ON r.id = p.review_id JOIN films f ON f.id = r.film_id",
+                       "f.title = 'Her' AND p.quotable = 1") == 2
+    quoted = await world.alice.slash(world.channel, "quote", film="Her")
+    assert "Joaquin Phoenix" in text_of(quoted) or "picnic on a mountain" in text_of(quoted), text_of(quoted)
