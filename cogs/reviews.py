@@ -18,7 +18,7 @@ from bot.core.errors import answer_error, send_ephemeral, user_errors
 from bot.core.persistent import persistent_view
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
-from bot.core.text import clip, counted, inert
+from bot.core.text import clip, counted, film_label, inert
 from bot.corpus.lookup import critic_choices, film_choices, film_text
 from bot.corpus.passage import QuoteFilters
 from bot.filmnight.gate import spoiler_gate
@@ -288,7 +288,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
             await interaction.response.send_message(
                 clip(
                     f"Remove review #{row.id} ({inert(row.critic or 'Unattributed', 100)} on"
-                    f" *{inert(row.film_title, 150)}*) and its {counted(row.passages, 'passage')}?"
+                    f" *{inert(film_label(row.film_title, row.film_year), 150)}*) and its {counted(row.passages, 'passage')}?"
                     f" Its theme tags and rotation history go too.{bundled}\n"
                     "Dismiss this message to keep it.",
                     2000,

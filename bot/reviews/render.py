@@ -59,7 +59,7 @@ def added_text(row: ReviewRow, counts: dict[str, int], themes: dict[str, Theme])
         f"Added review **#{row.id}**: {byline(row)}.\n"
         f"**{row.quotable}** quotable passages (of {row.passages})."
         f" Themes found: {theme_summary(counts, themes)}.\n"
-        f"It can be quoted now, e.g. `/quote film:{inert(row.film_title, 100)}`.",
+        f"It can be quoted now, e.g. `/quote film:{inert(film_label(row.film_title, row.film_year), 100)}`.",
         CONTENT_MAX,
     )
 

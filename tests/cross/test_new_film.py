@@ -73,3 +73,28 @@ async def test_a_film_whose_title_is_a_pronoun_is_reviewed_and_quoted(world: Wor
                        "f.title = 'Her' AND p.quotable = 1") == 2
     quoted = await world.alice.slash(world.channel, "quote", film="Her")
     assert "Joaquin Phoenix" in text_of(quoted) or "picnic on a mountain" in text_of(quoted), text_of(quoted)
+
+
+def remake_text(year: int) -> bytes:
+    return (f"Suspiria ({year}) is a dance-academy horror film with a howling score and wild colours. The"
+            f" performances are fierce, and the {year} version is a strange, cold nightmare from end to end.").encode()
+
+
+async def test_the_quote_a_new_review_suggests_names_its_film_among_remakes(world: World):
+    """After /review add of the 2018 *Suspiria* while the 1977 one is reviewed, the `/quote film:…` the reply
+    suggests quotes that film (it named the bare title, which asks to pick between the two)."""
+    await world.mod.slash(world.channel, "review add", film="Suspiria", year=1977, file=("a.txt", remake_text(1977)))
+    added = await world.mod.slash(world.channel, "review add", film="Suspiria", year=2018, file=("b.txt", remake_text(2018)))
+    suggested = re.search(r"`/quote film:(.+?)`", text_of(added))
+    assert suggested, text_of(added)
+    quoted = await world.alice.slash(world.channel, "quote", film=suggested.group(1))
+    assert "2018 version" in text_of(quoted), text_of(quoted)
+
+
+async def test_removing_a_review_of_a_remake_names_which_film(world: World):
+    """/review remove's confirmation names the film with its year: *Suspiria (2018)*, not a bare *Suspiria*."""
+    await world.mod.slash(world.channel, "review add", film="Suspiria", year=1977, file=("a.txt", remake_text(1977)))
+    await world.mod.slash(world.channel, "review add", film="Suspiria", year=2018, file=("b.txt", remake_text(2018)))
+    (review_id,) = world.q("SELECT r.id FROM reviews r JOIN films f ON f.id = r.film_id WHERE f.year = 2018")[0]
+    asked = await world.mod.slash(world.channel, "review remove", review=str(review_id))
+    assert "*Suspiria (2018)*" in text_of(asked), text_of(asked)
