@@ -227,6 +227,16 @@ async def test_list_filters_by_critic(world):
     assert CRITIC in embed.description and "Unattributed" not in embed.description
 
 
+async def test_list_of_a_film_picked_from_the_list_names_the_film(world):
+    """/review list film:<a choice of its autocomplete, film:<id>> titles the list with the film's 'Title (Year)',
+    not the raw reference."""
+    await add_whiplash(world)
+    (choice,) = await world.alice.autocomplete(world.channel, "review list", "film", "whip")
+    result = await world.alice.slash(world.channel, "review list", film=choice["value"])
+    embed = result.response.embeds[0]
+    assert embed.title == "Reviews — film: Whiplash (2014)" and CRITIC in embed.description, embed.title
+
+
 async def test_show_and_autocomplete_name_the_review(world, settings):
     """Autocomplete lists '#id · critic · film'; /review show gives its details."""
     await add_whiplash(world)
