@@ -1,4 +1,5 @@
-"""Members see only polls and schedules of channels they can view (threads: their parent's permission)."""
+"""Members see only polls and schedules of channels they can view (threads: their parent's permission; a private
+thread: also its members)."""
 
 from __future__ import annotations
 
