@@ -56,6 +56,11 @@ def _question_lines(
         lines.append(f"  ◦ {mark}{theme_text(shown, theme, 200)}{mark}")
     for row in edits:
         if row.action == "add" and row.theme == theme.key:
+            if theme.spoiler and gate is not None and row.film_key == str(gate.film_id):
+                # the held film's own spoiler question, listed with every film's: held back as in its own list
+                lines.append(f"  ◦ ➕ *A question for {inert(gate.label, 60)}, held back until the screening ends"
+                             f" {gate.unlocks}.*")
+                continue
             where = f" *(only {inert(films.get(row.film_key, '?'), 60)})*" if row.film_key else ""
             lines.append(f"  ◦ ➕ {theme_text(row.question, theme, 200)}{where}")
     return lines
