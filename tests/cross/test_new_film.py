@@ -98,3 +98,23 @@ async def test_removing_a_review_of_a_remake_names_which_film(world: World):
     (review_id,) = world.q("SELECT r.id FROM reviews r JOIN films f ON f.id = r.film_id WHERE f.year = 2018")[0]
     asked = await world.mod.slash(world.channel, "review remove", review=str(review_id))
     assert "*Suspiria (2018)*" in text_of(asked), text_of(asked)
+
+
+async def test_a_title_typed_with_its_year_and_the_same_year_option_is_that_film(world: World):
+    """`/watchlist add film:Whiplash (2014) year:2014` and `/review add film:Whiplash (2014) year:2014` name
+    Whiplash (2014): one film, none titled "Whiplash (2014)"."""
+    await world.alice.slash(world.channel, "watchlist add", film="Whiplash (2014)", year=2014)
+    await world.mod.slash(world.channel, "review add", film="Whiplash (2014)", year=2014,
+                          file=("w.txt", BODY.replace("two sisters", "a drummer").encode()))
+    assert world.q("SELECT title, year FROM films WHERE norm_key LIKE 'whiplash%'") == [("Whiplash", 2014)]
+
+
+async def test_a_title_whose_year_contradicts_the_year_option_is_refused_and_nothing_is_stored(world: World):
+    """`film:Suspiria (2018) year:1977` is refused privately by /watchlist add and /review add, naming both
+    years; no film called "Suspiria (2018)" of 1977 is created."""
+    before = world.digest()
+    for who, command, extra in ((world.alice, "watchlist add", {}),
+                                (world.mod, "review add", {"file": ("s.txt", BODY.encode())})):
+        result = await who.slash(world.channel, command, film="Suspiria (2018)", year=1977, **extra)
+        assert result.ephemeral and "2018" in text_of(result) and "1977" in text_of(result), text_of(result)
+    assert world.digest() == before
