@@ -9,11 +9,14 @@ from typing import Any
 import aiosqlite
 
 from bot.core.db import Database
+from bot.core.refusals import UserError
 from bot.core.store import AuditEntry, AuditStore
+from bot.core.text import inert
 from bot.core.time import utc_now_iso
 from bot.corpus.changes_store import corpus_write
 from bot.corpus.filter_store import critic_clause, film_clause
 from bot.corpus.store import CorpusWriter, NewReview
+from bot.films.rules import Ambiguous
 from bot.films.store import FilmStore
 from bot.reviews.rules import DuplicateLink, DuplicateReview, Prepared
 
@@ -317,7 +320,14 @@ class ReviewStore:
                     duplicates.append(index)
                     continue
                 seen.add(item.body_hash)
-                added.append((await self._insert(conn, item, actor_id, guild_id, "import")).id)
+                try:
+                    added.append((await self._insert(conn, item, actor_id, guild_id, "import")).id)
+                except Ambiguous as error:  # a file has no list to pick from: say which item needs its year
+                    films = ", ".join(inert(f.label, 100) for f in error.films[:10])
+                    raise UserError(
+                        f"Review {index + 1} of the file is of “{inert(item.meta.film, 100)}” without a year, and several films"
+                        f" have that title ({films}): give it a `year` in the file. Nothing was imported."
+                    ) from error
                 write.added(added[-1])
             await AuditStore.record(
                 conn,
