@@ -242,3 +242,18 @@ async def test_a_film_picked_from_the_autocomplete_list_is_that_film_not_a_new_o
     assert world.q("SELECT f.title, f.year FROM reviews r JOIN films f ON f.id = r.film_id WHERE r.url_key IS NOT NULL"
                    ) == [("Suspiria", 2018)]
     assert world.count("films", "title LIKE 'film:%'") == 0
+
+
+async def test_a_page_naming_a_title_two_catalogued_films_share_is_not_guessed(world, review_site):
+    """Whiplash of 2013 (the short) and of 2014 reviewed: the newspaper page ('Whiplash', no year) is not filed
+    under the first of them; the moderator is asked to say which with film:, and that is what is saved."""
+    for year in (2013, 2014):
+        text = (f"Whiplash ({year}) is a film about a drummer and his teacher, loud and fierce. The jazz of the"
+                f" {year} cut is electric from the first bar to the last.")
+        await world.mod.slash(world.channel, "review add", film="Whiplash", year=year, file=("w.txt", text.encode()))
+    asked = await add_link(world, review_site.url("/page/newspaper"))
+    assert_ephemeral_reply(asked, "Whiplash (2013), Whiplash (2014)", "film:")
+    assert world.count("review_drafts") == 0
+    await save(world, await add_link(world, review_site.url("/page/newspaper"), film="Whiplash (2014)"))
+    assert world.q("SELECT f.year FROM reviews r JOIN films f ON f.id = r.film_id WHERE r.url_key IS NOT NULL"
+                   ) == [(2014,)]
