@@ -186,4 +186,4 @@ async def test_the_held_films_own_spoiler_question_is_held_back_in_the_list_of_e
     for who in (world.alice, world.mod):
         listed = text_of(await who.slash(world.channel, "theme list"))
         assert "cost Mia her dream" not in listed and "held back until the screening ends" in listed, listed
-        assert "||Is the last shot of {film} a happy one at all?||" in listed
+        assert "||Is the last shot of {film} a happy one at all?|| *(only Whiplash (2014))*" in listed
