@@ -328,7 +328,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
                 # The film the club hasn't watched yet: its spoilers are left out, not merely hidden (the
                 # untagged passages too, on the safe side); a review that spoils throughout shows none.
                 kept = [p for p in await self.bot.store.reviews.passages(row.id, quotable_only=True)
-                        if not set(p[2]) & set(gate.spoiler_themes)]
+                        if not set(p[2]) & set(gate.spoiler_themes) and not p[3]]
                 passages = [] if row.spoiler else kept
                 if not passages:
                     held = gate.refusal("Its opening")

@@ -95,16 +95,19 @@ class ReviewStore:
         )
         return {row[0]: row[1] for row in rows}
 
-    async def passages(self, review_id: int, quotable_only: bool = False) -> list[tuple[int, str, tuple[str, ...]]]:
-        """(paragraph, text, theme keys) of every passage (or every quotable one), in order: what /review
-        show quotes from."""
+    async def passages(
+        self, review_id: int, quotable_only: bool = False
+    ) -> list[tuple[int, str, tuple[str, ...], bool]]:
+        """(paragraph, text, theme keys, hidden by the text rules or a moderator's spoiler mark) of every passage
+        (or every quotable one), in order: what /review show quotes from."""
         rows = await self.db.fetchall(
             "SELECT p.paragraph, p.text, (SELECT group_concat(t.theme, ' ') FROM passage_themes t"
-            " WHERE t.passage_id = p.id) FROM passages p WHERE p.review_id = ? AND (p.quotable = 1 OR NOT ?)"
-            " ORDER BY p.ordinal",
+            " WHERE t.passage_id = p.id), p.spoiler_reason IS NOT NULL OR coalesce(m.spoiler, 0) = 1"
+            " FROM passages p LEFT JOIN passage_marks m ON m.passage_id = p.id"
+            " WHERE p.review_id = ? AND (p.quotable = 1 OR NOT ?) ORDER BY p.ordinal",
             (review_id, int(quotable_only)),
         )
-        return [(row[0], row[1], tuple((row[2] or "").split())) for row in rows]
+        return [(row[0], row[1], tuple((row[2] or "").split()), bool(row[3])) for row in rows]
 
     async def body(self, review_id: int) -> str | None:
         return await self.db.fetchval("SELECT body FROM reviews WHERE id = ?", (review_id,))

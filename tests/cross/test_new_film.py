@@ -118,3 +118,24 @@ async def test_a_title_whose_year_contradicts_the_year_option_is_refused_and_not
         result = await who.slash(world.channel, command, film="Suspiria (2018)", year=1977, **extra)
         assert result.ephemeral and "2018" in text_of(result) and "1977" in text_of(result), text_of(result)
     assert world.digest() == before
+
+
+TWIST = ("Mission: Impossible is a slick spy thriller in which Ethan Hunt is framed for the murder of his own team."
+         " The Langley vault heist, with Cruise dangling on wires, is a classic set piece.\n\n"
+         "The score is a pulsing update of the old television theme, and the photography of Prague at night glows.")
+
+
+async def test_review_show_hides_what_quote_hides_and_holds_it_back_during_the_screening(world: World):
+    """A passage the text rules hide (a reveal: "framed for the murder of his own team", no spoiler theme) is
+    behind spoiler bars in /review show as in /quote; while the film's screening is upcoming it is not shown."""
+    await world.mod.slash(world.channel, "review add", film="Mission: Impossible", year=1996,
+                          file=("mi.txt", TWIST.encode()))
+    assert world.q("SELECT spoiler_reason FROM passages WHERE text LIKE 'Mission%'")[0][0] is not None
+    (review_id,) = world.q("SELECT max(id) FROM reviews")[0]
+    phrase = "framed for the murder of his own team"
+    shown = text_of(await world.alice.slash(world.channel, "review show", review=str(review_id)))
+    assert phrase in shown and phrase not in visible(shown), shown
+    await world.mod.slash(world.channel, "filmnight schedule", film="Mission: Impossible (1996)",
+                          when="2026-01-03 20:00", where="The back room")
+    shown = text_of(await world.alice.slash(world.channel, "review show", review=str(review_id)))
+    assert phrase not in shown and "Prague at night" in shown, shown
