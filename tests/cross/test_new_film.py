@@ -139,3 +139,22 @@ async def test_review_show_hides_what_quote_hides_and_holds_it_back_during_the_s
                           when="2026-01-03 20:00", where="The back room")
     shown = text_of(await world.alice.slash(world.channel, "review show", review=str(review_id)))
     assert phrase not in shown and "Prague at night" in shown, shown
+
+
+CONTEXT = ("Mission: Impossible is a slick spy thriller with a cool, glassy look. The Langley vault heist, with Cruise"
+           " dangling on wires above a white floor, is a classic set piece that still makes audiences hold their"
+           " breath. Danny Elfman's score pulses under every chase, and the photography of Prague at night glows like"
+           " wet neon. Midway through, Ethan Hunt is framed for the murder of his own team by the man who trained"
+           " him. The train finale in the tunnel is loud, silly and great fun.")
+
+
+async def test_more_context_hides_a_neighbour_the_text_rules_hide(world: World):
+    """A harmless quote's "More context" shows its paragraph; the next passage, hidden by the text rules (a
+    reveal, tagged only with the music theme), is behind spoiler bars there as in /quote."""
+    await world.mod.slash(world.channel, "review add", film="Mission: Impossible", year=1996,
+                          file=("mi.txt", CONTEXT.encode()))
+    assert world.q("SELECT spoiler_reason FROM passages WHERE text LIKE 'Danny Elfman%'")[0][0] is not None
+    quote = await world.alice.slash(world.channel, "quote", film="Mission: Impossible", about="Langley")
+    assert "Langley vault heist" in text_of(quote), text_of(quote)
+    context = text_of(await world.alice.click(quote.response, label="More context"))
+    assert "framed for the murder" in context and "framed for the murder" not in visible(context), context
