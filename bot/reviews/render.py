@@ -226,7 +226,8 @@ def link_preview_text(
     spoilers and the first quotable passage (behind a spoiler tag when it is a spoiler passage)."""
     applying = themes_for_film(themes, meta.film, meta.year)
     hidden_keys = {key for key, theme in applying.items() if theme.spoiler}
-    hidden = [meta.spoiler or bool(hidden_keys & set(p.themes)) for p in passages]
+    # as every quote of it will be: the review marked, a spoiler theme, or the text rules' reason (a reveal…)
+    hidden = [meta.spoiler or p.spoiler is not None or bool(hidden_keys & set(p.themes)) for p in passages]
     quotable = [(p, h) for p, h in zip(passages, hidden, strict=True) if p.quotable]
     critic = inert(meta.critic, 100) if meta.critic else "none on the page (stored unattributed)"
     url = meta.url or "?"

@@ -257,3 +257,13 @@ async def test_a_page_naming_a_title_two_catalogued_films_share_is_not_guessed(w
     await save(world, await add_link(world, review_site.url("/page/newspaper"), film="Whiplash (2014)"))
     assert world.q("SELECT f.year FROM reviews r JOIN films f ON f.id = r.film_id WHERE r.url_key IS NOT NULL"
                    ) == [(2014,)]
+
+
+async def test_preview_hides_a_first_passage_the_text_rules_hide(world, review_site):
+    """The preview's first quotable passage is a reveal ("framed for the murder of his own team", no spoiler theme):
+    it is behind spoiler bars, as every quote of it will be, and counted among the spoiler passages."""
+    result = await add_link(world, review_site.url("/page/reveal"))
+    text = preview_message(result).content
+    assert "framed for the murder" in text, text
+    assert "framed for the murder" not in re.sub(r"\|\|.*?\|\|", "", text, flags=re.DOTALL), text
+    assert "spoiler passages: 0" not in text
