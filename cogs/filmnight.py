@@ -74,7 +74,11 @@ class FilmNight(commands.Cog):
         if text is None:
             raise UserError("Name a film, e.g. `La La Land` or `La La Land (2016)`.")
         wanted = parse_typed(text, None, self.bot.now().year)
-        found = [e for e in await self.store.entries(guild_id, statuses) if _names(e, wanted)]
+        entries = await self.store.entries(guild_id, statuses)
+        found = [e for e in entries if _names(e, wanted)]
+        if not found and wanted.year is not None:  # 'Alien (1979)' for a film listed undated: the catalogue's rule
+            film = await self.bot.store.films.find(wanted)
+            found = [e for e in entries if film is not None and e.film_id == film.id]
         if len(found) > 1 and wanted.year is None:
             films = [await self.bot.store.films.get(e.film_id) for e in found]
             raise Ambiguous([f for f in films if f is not None])

@@ -16,7 +16,7 @@ from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.text import clip, inert
 from bot.corpus import themes_for_film
-from bot.corpus.lookup import film_scope, resolve_theme, scope_themes, theme_list
+from bot.corpus.lookup import film_choices, film_scope, resolve_theme, scope_themes, theme_list
 from bot.corpus.passage import QuoteFilters
 from bot.filmnight.gate import film_or_current, refuse_spoilers, spoiler_gate
 from bot.polls import rules as logic
@@ -185,6 +185,11 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
     async def visible_polls(self, interaction: discord.Interaction, polls: list) -> list:
         """Only polls in channels this member may view: a staff channel's polls stay there."""
         return await visible_to(self.bot, interaction.user, polls, lambda poll: poll.channel_id)
+
+    @theme.autocomplete("film")
+    async def film_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        """Films this server knows, 'Title (Year)': remakes told apart, as every other film option."""
+        return await film_choices(self.bot.store, current, interaction.guild_id)
 
     @theme.autocomplete("theme")
     async def theme_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

@@ -18,7 +18,7 @@ from bot.core.errors import answer_error, send_ephemeral, user_errors
 from bot.core.persistent import persistent_view
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
-from bot.core.text import clip, counted, inert
+from bot.core.text import clip, counted, film_label, inert
 from bot.corpus.lookup import critic_choices, film_choices, film_text
 from bot.corpus.passage import QuoteFilters
 from bot.filmnight.gate import spoiler_gate
@@ -200,7 +200,8 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         """Fetch a review page, show privately what would be stored, then Save, Edit details or Cancel."""
         async with user_errors(interaction):
             await require_moderator(interaction, "add reviews")
-            await start_link_preview(interaction, url, film, year, spoiler)
+            # An autocomplete choice is `film:<id>`: that film's 'Title (Year)', as /review add reads it.
+            await start_link_preview(interaction, url, await film_text(self.bot.store, film), year, spoiler)
 
     @moderator_only
     @app_commands.command(
@@ -287,7 +288,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
             await interaction.response.send_message(
                 clip(
                     f"Remove review #{row.id} ({inert(row.critic or 'Unattributed', 100)} on"
-                    f" *{inert(row.film_title, 150)}*) and its {counted(row.passages, 'passage')}?"
+                    f" *{inert(film_label(row.film_title, row.film_year), 150)}*) and its {counted(row.passages, 'passage')}?"
                     f" Its theme tags and rotation history go too.{bundled}\n"
                     "Dismiss this message to keep it.",
                     2000,
@@ -327,7 +328,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
                 # The film the club hasn't watched yet: its spoilers are left out, not merely hidden (the
                 # untagged passages too, on the safe side); a review that spoils throughout shows none.
                 kept = [p for p in await self.bot.store.reviews.passages(row.id, quotable_only=True)
-                        if not set(p[2]) & set(gate.spoiler_themes)]
+                        if not set(p[2]) & set(gate.spoiler_themes) and not p[3]]
                 passages = [] if row.spoiler else kept
                 if not passages:
                     held = gate.refusal("Its opening")

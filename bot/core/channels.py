@@ -34,7 +34,7 @@ def permissions_channel(channel: Any) -> Any:
 
 
 async def member_can_view(bot: discord.Client, member: Any, channel_id: int, *, if_gone: bool = False) -> bool:
-    """Whether this member may see the channel (threads: its parent).
+    """Whether this member may see the channel (threads: its parent; a private thread: also its members only).
 
     A channel that no longer exists hides nothing any more: `if_gone` says whether to show what was in
     it (e.g. a schedule paused because its channel was deleted). "Could not check" is never shown.
@@ -50,7 +50,25 @@ async def member_can_view(bot: discord.Client, member: Any, channel_id: int, *, 
     target = permissions_channel(channel)
     if target is None or getattr(target, "guild", None) is None or target.guild.id != member.guild.id:
         return False
-    return target.permissions_for(member).view_channel
+    allowed = target.permissions_for(member)
+    if not allowed.view_channel:
+        return False
+    if isinstance(channel, discord.Thread) and channel.is_private() and not allowed.manage_threads:
+        return await in_thread(channel, member.id)
+    return True
+
+
+async def in_thread(thread: discord.Thread, user_id: int) -> bool:
+    """Whether the member was added to this (private) thread: the parent's View Channel does not show it.
+
+    The cache first (the bot sees its threads' member updates), else one read of that member only."""
+    if thread.owner_id == user_id or any(m.id == user_id for m in thread.members):
+        return True
+    try:
+        await thread.fetch_member(user_id)
+    except discord.HTTPException:
+        return False  # not a member (404), or cannot check: do not show
+    return True
 
 
 async def visible_to(bot: discord.Client, member: Any, items: list[Any], channel_of: Any, *, if_gone: bool = False

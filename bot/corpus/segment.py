@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from bot.corpus.quotes import InsideQuote
 from bot.corpus.reasons import Refusal
-from bot.corpus.standalone import dangling, standalone_problem
+from bot.corpus.standalone import dangling, standalone_problem, title_as_name
 
 MIN_QUOTABLE = 40
 MAX_PASSAGE = 450
@@ -250,7 +250,7 @@ def _refusal(sentences: list[str], whole: bool, film: str | None = None) -> Refu
         return Refusal.QUESTIONS
     if text.count(_GAP_MARK) > _MAX_GAPS_QUOTABLE:
         return Refusal.GAPS
-    if dangling(sentences[0]):
+    if dangling(title_as_name(sentences[0], film)):
         return Refusal.LEANS_BACK
     return standalone_problem(text, film)
 

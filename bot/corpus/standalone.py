@@ -336,6 +336,25 @@ def dangling(sentence: str) -> bool:
     return _pronoun_before_name(text) or (_early_it(text) and not _CATAPHORIC_IT.match(text)) or _bound_object(text)
 
 
+# Titles that are pronouns (*Her*, *It*, *Us*, *Them!*): written as the title, they name the film, not someone
+# an earlier sentence introduced.
+_PRONOUN_TITLES = word_set("he she it they his her their its them him hers theirs us we me you")
+_AS_TITLE = r"(?![\w'’-])(?= (?:is|was|has|had|does|did|remains|feels|plays|works|isn['’]t|wasn['’]t)\b)"
+
+
+def title_as_name(sentence: str, film: str | None) -> str:
+    """The sentence with this film's pronoun title (as written, capitalised) read as a name: "Her is a tender
+    romance", "The last scene of Her…". At the sentence's start only before a verb ("Her performance…" is a
+    pronoun); other titles are left alone."""
+    title = " ".join((film or "").split())
+    if title.rstrip("!?.").casefold() not in _PRONOUN_TITLES:
+        return sentence
+    word = re.escape(title)
+    opened = len(sentence) - len(sentence.lstrip(_OPENERS + " "))
+    head = re.sub(rf"^{word}{_AS_TITLE}", "Title", sentence[opened:])
+    return sentence[:opened] + head[:1] + re.sub(rf"(?<![\w'’-]){word}(?![\w'’-])", "Title", head[1:])
+
+
 def _early_back_reference(text: str, early_end: int) -> bool:
     """"the two", "such a …" in the first words, pointing back at something the passage never introduced."""
     for pattern in (_BACK_REFERENCE, _DEGREE_THAT):

@@ -56,6 +56,11 @@ def _question_lines(
         lines.append(f"  ◦ {mark}{theme_text(shown, theme, 200)}{mark}")
     for row in edits:
         if row.action == "add" and row.theme == theme.key:
+            if theme.spoiler and gate is not None and row.film_key == str(gate.film_id):
+                # the held film's own spoiler question, listed with every film's: held back as in its own list
+                lines.append(f"  ◦ ➕ *A question for {inert(gate.label, 60)}, held back until the screening ends"
+                             f" {gate.unlocks}.*")
+                continue
             where = f" *(only {inert(films.get(row.film_key, '?'), 60)})*" if row.film_key else ""
             lines.append(f"  ◦ ➕ {theme_text(row.question, theme, 200)}{where}")
     return lines
@@ -77,6 +82,10 @@ async def _moderators_blocks(
     """`/theme list`: every theme with its questions, then the members' questions for any theme."""
     edits = await store.questions.rows(guild_id, film_key=scope.key or None)
     films = {str(f[0]): f"{f[1]} ({f[2]})" if f[2] else f[1] for f in await store.catalogue.films()}
+    for key in {row.film_key for row in edits if row.film_key and row.film_key not in films}:
+        film = await store.films.get(int(key)) if key.isdigit() else None  # a film with no review yet
+        if film is not None:
+            films[key] = film.label
     gate = await server_gate(store, guild_id, themes)
     blocks = ["\n".join([_head(key, theme, counts), *_question_lines(theme, scope, edits, films, gate)])
               for key, theme in scope_themes(themes, scope).items()]

@@ -170,6 +170,10 @@ def parse_typed(text: str | None, year: int | str | None, this_year: int) -> Wan
     match = TITLE_YEAR.match(title)
     if match and parsed_year is None:
         title, parsed_year = match["title"].strip(), check_year(match["year"], this_year)
+    elif match and int(match["year"]) != parsed_year:  # not a film called 'Suspiria (2018)' of 1977
+        raise UserError(f"“{inert(title, 80)}” says {match['year']} but `year:` says {parsed_year}: give the year once.")
+    elif match:
+        title = match["title"].strip()
     return Wanted(title=title, year=parsed_year)
 
 

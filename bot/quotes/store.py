@@ -398,11 +398,12 @@ class QuoteStore:
 
     async def context(
         self, passage_id: int, gate: Gate | None = None
-    ) -> list[tuple[str, bool, tuple[str, ...]]] | None:
-        """The passages of the paragraph the passage came from: (text, is the passage itself, theme keys).
+    ) -> list[tuple[str, bool, tuple[str, ...], bool]] | None:
+        """The passages of the paragraph the passage came from: (text, is the passage itself, theme keys, hidden by
+        the text rules or a moderator's spoiler mark).
 
-        The themes come along because a neighbour can be a spoiler when the passage itself is not. With a
-        gate, the gated film's spoiler neighbours are left out (the passage itself is the caller's check).
+        The themes and marks come along because a neighbour can be a spoiler when the passage itself is not.
+        With a gate, the gated film's spoiler neighbours are left out (the passage itself is the caller's check).
         """
         where, params = "", [passage_id]
         if gate is not None:
@@ -410,11 +411,12 @@ class QuoteStore:
             where, params = f" AND (q.id = p.id OR {clause})", [*values, passage_id]
         rows = await self.db.fetchall(
             "SELECT q.text, q.id = p.id, (SELECT group_concat(t.theme, ' ') FROM passage_themes t"
-            " WHERE t.passage_id = q.id) FROM passages p JOIN passages q ON q.review_id = p.review_id"
+            " WHERE t.passage_id = q.id), q.spoiler_reason IS NOT NULL OR EXISTS (SELECT 1 FROM passage_marks qm"
+            " WHERE qm.passage_id = q.id AND qm.spoiler = 1) FROM passages p JOIN passages q ON q.review_id = p.review_id"
             f" AND q.paragraph = p.paragraph{where} WHERE p.id = ? ORDER BY q.ordinal",
             params,
         )
-        return [(row[0], bool(row[1]), tuple((row[2] or "").split())) for row in rows] if rows else None
+        return [(row[0], bool(row[1]), tuple((row[2] or "").split()), bool(row[3])) for row in rows] if rows else None
 
     async def search(self, query: str, *, limit: int = 5, gate: Gate | None = None) -> list[tuple[Quote, str]]:
         """Best-ranked passages for the keywords, each with a snippet marked by \\x02 … \\x03."""

@@ -83,10 +83,11 @@ class ContextButton(
                 raise UserError(gate.refusal("That passage"))
             spoiler_keys = {key for key, theme in themes.items() if theme.spoiler}
             if is_spoiler(quote, themes):  # the whole context goes behind one set of spoiler tags
-                body = spoiler(context_window([(text, own, False) for text, own, _ in paragraph], 1500))
+                body = spoiler(context_window([(text, own, False) for text, own, _, _ in paragraph], 1500))
             else:  # a harmless quote can sit next to an ending: hide each spoiler neighbour
                 body = context_window(
-                    [(text, own, bool(spoiler_keys & set(keys))) for text, own, keys in paragraph], 1500
+                    [(text, own, marked or bool(spoiler_keys & set(keys))) for text, own, keys, marked in paragraph],
+                    1500,
                 )
             film = film_label(quote.film_title, quote.film_year)
             text = f"**Context** ({inert(quote.attribution, 100)} on *{inert(film, 120)}*):\n" + body

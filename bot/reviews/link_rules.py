@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from bot.core.refusals import UserError
+from bot.core.text import inert
 from bot.corpus.article import Article
 from bot.reviews.rules import (
     FILE_MAX_BYTES,
@@ -45,6 +46,10 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", text).split())
 
 
+def fits_year(year: int | None, page_year: int | None) -> bool:
+    return page_year is None or year in (None, page_year)
+
+
 def film_from_page(
     page_title: str | None, page_film: str | None, films: list[tuple[str, int | None]]
 ) -> FilmGuess | None:
@@ -57,10 +62,19 @@ def film_from_page(
     best: tuple[str, int | None] | None = None
     for film, year in films:
         key = _norm(film)
-        fits = key and f" {key} " in padded and (page_year is None or year in (None, page_year))
+        fits = key and f" {key} " in padded and fits_year(year, page_year)
         if fits and (best is None or len(key) > len(_norm(best[0]))):
             best = (film, year)
     if best is not None:
+        # Remakes: the page names a title several catalogue films share, and no year tells which one.
+        alike = sorted({year for film, year in films if _norm(film) == _norm(best[0]) and fits_year(year, page_year)},
+                       key=lambda y: y or 0)
+        if page_year is not None and page_year in alike:
+            return FilmGuess(best[0], page_year, "catalogue")
+        if len(alike) > 1:
+            labels = ", ".join(f"{best[0]} ({y})" if y else best[0] for y in alike)
+            raise UserError(f"The page “{inert(title, 120)}” names a title several films share ({inert(labels, 300)}):"
+                            " run the command again with `film:` to say which one it reviews.")
         return FilmGuess(best[0], best[1], "catalogue")
     if page_film and (name := clean_field(page_film, "film title", 90)):
         return FilmGuess(name, page_year, "page data")

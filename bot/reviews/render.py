@@ -59,7 +59,7 @@ def added_text(row: ReviewRow, counts: dict[str, int], themes: dict[str, Theme])
         f"Added review **#{row.id}**: {byline(row)}.\n"
         f"**{row.quotable}** quotable passages (of {row.passages})."
         f" Themes found: {theme_summary(counts, themes)}.\n"
-        f"It can be quoted now, e.g. `/quote film:{inert(row.film_title, 100)}`.",
+        f"It can be quoted now, e.g. `/quote film:{inert(film_label(row.film_title, row.film_year), 100)}`.",
         CONTENT_MAX,
     )
 
@@ -93,9 +93,10 @@ EXCERPT_MAX = 900
 
 
 def opening_excerpt(
-    passages: list[tuple[int, str, tuple[str, ...]]], body: str, themes: dict[str, Theme]
+    passages: list[tuple[int, str, tuple[str, ...], bool]], body: str, themes: dict[str, Theme], *, marks: bool = True
 ) -> str:
-    """The review's opening as one line, each spoiler-tagged passage behind its own spoiler tags.
+    """The review's opening as one line, each spoiler passage (a spoiler theme's tag; with `marks`, the text
+    rules' reason or a moderator's mark, as /quote hides them) behind its own spoiler tags.
 
     Built from the passages (which carry the themes) and never cut inside a spoiler; the raw body
     is only the fallback for a review without passages.
@@ -105,14 +106,14 @@ def opening_excerpt(
     hidden_keys = {key for key, theme in themes.items() if theme.spoiler}
     out = ""
     previous = passages[0][0]
-    for paragraph, text, keys in passages:
+    for paragraph, text, keys, marked in passages:
         joiner = "" if not out else (" ¶ " if paragraph != previous else " ")
         previous = paragraph
         room = EXCERPT_MAX - len(out) - len(joiner) - 4  # 4: the spoiler bars
         if room <= 1:
             return out + " …"
         piece = inert(text, room)
-        out += joiner + (spoiler(piece) if hidden_keys & set(keys) else piece)
+        out += joiner + (spoiler(piece) if hidden_keys & set(keys) or (marks and marked) else piece)
         if len(piece) < len(inert(text)):
             return out
     return out
@@ -120,12 +121,12 @@ def opening_excerpt(
 
 def show_embed(
     row: ReviewRow, counts: dict[str, int], body: str, themes: dict[str, Theme],
-    passages: list[tuple[int, str, tuple[str, ...]]] | None = None, *, held: str | None = None,
+    passages: list[tuple[int, str, tuple[str, ...], bool]] | None = None, *, held: str | None = None,
 ) -> discord.Embed:
     """`held`: the spoiler gate's line, shown instead of an opening that has nothing left to show."""
     # One block quote: paragraphs joined, so the excerpt cannot break out of the quote or the spoiler tag.
     # A review that spoils throughout is hidden whole below (one set of tags: they cannot nest).
-    excerpt = opening_excerpt(passages or [], body, {} if row.spoiler else themes)
+    excerpt = opening_excerpt(passages or [], body, {} if row.spoiler else themes, marks=not row.spoiler)
     shown = held if held is not None else f"> {spoiler(excerpt) if row.spoiler else excerpt}"
     embed = discord.Embed(
         title=clip(f"Review #{row.id}", 256),
@@ -225,7 +226,8 @@ def link_preview_text(
     spoilers and the first quotable passage (behind a spoiler tag when it is a spoiler passage)."""
     applying = themes_for_film(themes, meta.film, meta.year)
     hidden_keys = {key for key, theme in applying.items() if theme.spoiler}
-    hidden = [meta.spoiler or bool(hidden_keys & set(p.themes)) for p in passages]
+    # as every quote of it will be: the review marked, a spoiler theme, or the text rules' reason (a reveal…)
+    hidden = [meta.spoiler or p.spoiler is not None or bool(hidden_keys & set(p.themes)) for p in passages]
     quotable = [(p, h) for p, h in zip(passages, hidden, strict=True) if p.quotable]
     critic = inert(meta.critic, 100) if meta.critic else "none on the page (stored unattributed)"
     url = meta.url or "?"

@@ -131,7 +131,9 @@ def split_film(film: str | None, year: int | None) -> tuple[str, int | None]:
     if title is None:
         raise UserError("Give the film's title, e.g. `film: Whiplash`.")
     match = TITLE_YEAR.match(title)
-    if match and (year is None or int(match["year"]) == year):
+    if match and year is not None and int(match["year"]) != year:  # not a film called 'Suspiria (2018)' of 1977
+        raise UserError(f"“{inert(title, 80)}” says {match['year']} but `year:` says {year}: give the year once.")
+    if match:
         title, year = match["title"], int(match["year"])
     return title, check_year(year)
 

@@ -9,11 +9,14 @@ from typing import Any
 import aiosqlite
 
 from bot.core.db import Database
+from bot.core.refusals import UserError
 from bot.core.store import AuditEntry, AuditStore
+from bot.core.text import inert
 from bot.core.time import utc_now_iso
 from bot.corpus.changes_store import corpus_write
 from bot.corpus.filter_store import critic_clause, film_clause
 from bot.corpus.store import CorpusWriter, NewReview
+from bot.films.rules import Ambiguous
 from bot.films.store import FilmStore
 from bot.reviews.rules import DuplicateLink, DuplicateReview, Prepared
 
@@ -92,16 +95,19 @@ class ReviewStore:
         )
         return {row[0]: row[1] for row in rows}
 
-    async def passages(self, review_id: int, quotable_only: bool = False) -> list[tuple[int, str, tuple[str, ...]]]:
-        """(paragraph, text, theme keys) of every passage (or every quotable one), in order: what /review
-        show quotes from."""
+    async def passages(
+        self, review_id: int, quotable_only: bool = False
+    ) -> list[tuple[int, str, tuple[str, ...], bool]]:
+        """(paragraph, text, theme keys, hidden by the text rules or a moderator's spoiler mark) of every passage
+        (or every quotable one), in order: what /review show quotes from."""
         rows = await self.db.fetchall(
             "SELECT p.paragraph, p.text, (SELECT group_concat(t.theme, ' ') FROM passage_themes t"
-            " WHERE t.passage_id = p.id) FROM passages p WHERE p.review_id = ? AND (p.quotable = 1 OR NOT ?)"
-            " ORDER BY p.ordinal",
+            " WHERE t.passage_id = p.id), p.spoiler_reason IS NOT NULL OR coalesce(m.spoiler, 0) = 1"
+            " FROM passages p LEFT JOIN passage_marks m ON m.passage_id = p.id"
+            " WHERE p.review_id = ? AND (p.quotable = 1 OR NOT ?) ORDER BY p.ordinal",
             (review_id, int(quotable_only)),
         )
-        return [(row[0], row[1], tuple((row[2] or "").split())) for row in rows]
+        return [(row[0], row[1], tuple((row[2] or "").split()), bool(row[3])) for row in rows]
 
     async def body(self, review_id: int) -> str | None:
         return await self.db.fetchval("SELECT body FROM reviews WHERE id = ?", (review_id,))
@@ -317,7 +323,14 @@ class ReviewStore:
                     duplicates.append(index)
                     continue
                 seen.add(item.body_hash)
-                added.append((await self._insert(conn, item, actor_id, guild_id, "import")).id)
+                try:
+                    added.append((await self._insert(conn, item, actor_id, guild_id, "import")).id)
+                except Ambiguous as error:  # a file has no list to pick from: say which item needs its year
+                    films = ", ".join(inert(f.label, 100) for f in error.films[:10])
+                    raise UserError(
+                        f"Review {index + 1} of the file is of “{inert(item.meta.film, 100)}” without a year, and several films"
+                        f" have that title ({films}): give it a `year` in the file. Nothing was imported."
+                    ) from error
                 write.added(added[-1])
             await AuditStore.record(
                 conn,

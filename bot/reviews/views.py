@@ -18,6 +18,7 @@ from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import TEXT_INPUT_VALUE_MAX, clip, counted, inert
 from bot.corpus.passage import QuoteFilters
+from bot.films.rules import parse_ref
 from bot.reviews.render import PER_PAGE, added_text, list_embed
 from bot.reviews.rules import ReviewMeta, prepare
 
@@ -170,5 +171,8 @@ async def list_page(
         rows, total = await store.reviews.page(
             film=filters.film, critic=filters.critic, page=page, per_page=PER_PAGE
         )
-    described = ", ".join(f"{k}: {v}" for k, v in (("film", filters.film), ("critic", filters.critic)) if v)
+    film_id = parse_ref(filters.film)  # an autocomplete choice, `film:<id>`: shown as the film's 'Title (Year)'
+    chosen = await store.films.get(film_id) if film_id is not None else None
+    film = chosen.label if chosen is not None else filters.film
+    described = ", ".join(f"{k}: {v}" for k, v in (("film", film), ("critic", filters.critic)) if v)
     return list_embed(rows, total, page, inert(described, 150)), ListPageButton.pager(query_id, page, last + 1)

@@ -68,6 +68,17 @@ def test_dangling_opening_of_a_paragraph_is_not_quotable() -> None:
     assert not passage.quotable
 
 
+def test_a_pronoun_title_written_as_the_title_names_the_film() -> None:
+    """In a review of *Her*, "Her is…" and "…in Her is…" name the film; "Her performance…" still leans back."""
+    opening, middle, possessive = ("Her is a tender romance about a lonely writer and the voice in his phone.",
+                                   "The best scene in Her is a picnic on a mountain with friends.",
+                                   "Her performance is the warmest thing in the whole film, by far.")
+    assert [p.quotable for p in segment([opening], "Her")] == [True]
+    assert [p.quotable for p in segment([middle], "Her")] == [True]
+    assert [p.quotable for p in segment([possessive], "Her")] == [False]
+    assert [p.quotable for p in segment([opening], "La La Land")] == [False]
+
+
 def test_splitter_never_cuts_inside_a_quotation() -> None:
     """“Stop. Just stop,” he says. is one sentence."""
     assert split_sentences("“Stop. Just stop,” he says. Then he leaves.") == [

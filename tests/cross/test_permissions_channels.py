@@ -1,4 +1,5 @@
-"""Members see only polls and schedules of channels they can view (threads: their parent's permission)."""
+"""Members see only polls and schedules of channels they can view (threads: their parent's permission; a private
+thread: also its members)."""
 
 from __future__ import annotations
 
@@ -75,3 +76,24 @@ async def test_staff_channel_schedules_and_their_role_stay_out_of_members_view(w
     assert f"<#{staff.id}>" not in content and str(role.id) not in content
     listed = await world.mod.slash(world.channel, "schedule list")
     assert f"<#{staff.id}>" in listed.response.content
+
+
+async def test_a_private_threads_poll_stays_out_of_view_of_members_not_in_it(world, settings):
+    """A poll in a private thread of #film-club: a member who can view #film-club but was not added to the thread
+    does not see it listed, offered or its results; a member added to it does."""
+    thread_id = world.env.backend.create_thread(world.channel.id, "staff talk", world.mod.user.id,
+                                                type=discord.ChannelType.private_thread.value).id
+    thread = next(t for t in world.channel.threads if t.id == thread_id)
+    made = await world.mod.slash(thread, "poll create", question="Secret thread vote?", options="Yes | No")
+    assert not made.ephemeral, made.response.content
+    [(poll_id,)] = db(settings, "SELECT id FROM polls")
+
+    listed = await world.alice.slash(world.channel, "poll list")
+    assert "Secret" not in str(listed.response.embeds[0].description if listed.response.embeds else "")
+    result = await world.alice.slash(world.channel, "poll results", poll=str(poll_id))
+    assert result.ephemeral and "no poll" in result.response.content and not result.response.embeds
+    assert await world.alice.autocomplete(world.channel, "poll results", "poll", "") == []
+
+    world.env.backend.add_thread_member(thread_id, world.bob.user.id)
+    result = await world.bob.slash(world.channel, "poll results", poll=str(poll_id))
+    assert result.response.embeds and "Secret thread vote?" in result.response.embeds[0].description

@@ -173,3 +173,17 @@ async def test_a_theme_list_too_long_for_one_message_never_cuts_a_spoiler_questi
     description = embed_of(listed.response).description
     assert "more lines that do not fit" in description and len(description) <= 4000
     assert [line for line in description.splitlines() if line.count("||") % 2] == []
+
+
+async def test_the_held_films_own_spoiler_question_is_held_back_in_the_list_of_every_film(world: World):
+    """A moderator's ending question for La La Land only, while its screening is upcoming: `/theme list` without a
+    film holds it back as `/theme list film:La La Land` does (not even behind spoiler bars); others' still show."""
+    held, other = "Did the dance in {film} cost Mia her dream?", "Is the last shot of {film} a happy one at all?"
+    await world.mod.slash(world.channel, "watchlist add", film="Whiplash", year=2014)
+    await world.mod.slash(world.channel, "theme question add", theme="ending", question=held, film="La La Land")
+    await world.mod.slash(world.channel, "theme question add", theme="ending", question=other, film="Whiplash (2014)")
+    await world.mod.slash(world.channel, "filmnight schedule", film="La La Land", when="2026-01-05 20:00", where="x")
+    for who in (world.alice, world.mod):
+        listed = text_of(await who.slash(world.channel, "theme list"))
+        assert "cost Mia her dream" not in listed and "held back until the screening ends" in listed, listed
+        assert "||Is the last shot of {film} a happy one at all?|| *(only Whiplash (2014))*" in listed

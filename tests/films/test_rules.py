@@ -40,6 +40,13 @@ def test_title_year_in_one_string_and_the_year_option():
     assert parse_typed(unicodedata.normalize("NFD", "Amélie"), None, YEAR).title == "Amélie"
 
 
+def test_title_year_with_the_year_option_names_one_film_or_is_refused():
+    """'Title (Year)' with the same year option is that film; with another year, refused naming both."""
+    assert parse_typed("Whiplash (2014)", 2014, YEAR) == Wanted(title="Whiplash", year=2014)
+    with pytest.raises(UserError, match="2018.*1977"):
+        parse_typed("Suspiria (2018)", 1977, YEAR)
+
+
 @pytest.mark.parametrize("year", [1869, 0, YEAR + 6, 99999, "abcd"])
 def test_years_out_of_range_are_refused(year):
     """Years outside 1870..this year + 5 are refused, saying the range."""

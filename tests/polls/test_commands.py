@@ -280,6 +280,19 @@ async def test_theme_poll_posts_excerpt_above_native_poll(world, settings):
     assert_no_pings(world.env)
 
 
+async def test_theme_poll_film_autocomplete_tells_remakes_apart_and_its_choice_names_the_film(world, settings):
+    """/poll theme's film option offers 'Suspiria (1977)' and 'Suspiria (2018)' as every film option does; the
+    remake's choice puts a passage of that film above its poll."""
+    for year in (1977, 2018):
+        text = (f"Suspiria ({year}) is a dance-academy horror film with a howling score and wild colours. The"
+                f" music of the {year} version is a strange, cold nightmare from end to end.")
+        await world.mod.slash(world.channel, "review add", film="Suspiria", year=year, file=("s.txt", text.encode()))
+    choices = await world.alice.autocomplete(world.channel, "poll theme", "film", "susp")
+    assert [c["name"] for c in choices] == ["Suspiria (1977)", "Suspiria (2018)"], choices
+    result = await world.alice.slash(world.channel, "poll theme", theme="music", film=choices[1]["value"])
+    assert "2018 version" in result.response.embeds[0].description
+
+
 async def test_list_and_autocomplete_show_open_polls(world, settings):
     """/poll list and the poll autocomplete show this server's open polls by question."""
     await world.alice.slash(world.channel, "poll create", question="Happy ending?", options="Yes | No")

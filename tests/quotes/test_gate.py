@@ -42,5 +42,5 @@ async def test_more_context_leaves_the_gated_films_spoiler_neighbours_out(world)
     held_texts = {text_of[i] for i in held}
     for (passage_id,) in world.q("SELECT id FROM passages WHERE quotable = 1 ORDER BY id LIMIT 40"):
         paragraph = await store.context(passage_id, gate)
-        assert paragraph is not None and any(own for _, own, _ in paragraph)
-        assert not {text for text, own, _ in paragraph if not own} & held_texts
+        assert paragraph is not None and any(own for _, own, _, _ in paragraph)
+        assert not {text for text, own, _, _ in paragraph if not own} & held_texts

@@ -90,6 +90,48 @@ async def test_newspaper_page_previews_privately_then_saves_and_is_quotable_at_o
     assert_no_pings(world.env)
 
 
+async def test_a_film_picked_from_the_autocomplete_list_is_that_film_not_a_new_one(world, review_site):
+    """Suspiria (1977) and its remake reviewed; the moderator picks the remake from `film:`'s list (the choice's
+    value is `film:<id>`): the review is the remake's, no film called "film:3" appears in the catalogue."""
+    for year in (1977, 2018):
+        text = (f"Suspiria ({year}) is a dance-academy horror film with a howling score and wild colours. The"
+                f" performances are fierce, and the {year} cut is a strange, cold nightmare from end to end.")
+        await world.mod.slash(world.channel, "review add", film="Suspiria", year=year, file=("s.txt", text.encode()))
+    choices = await world.mod.autocomplete(world.channel, "review add-link", "film", "susp")
+    remake = next(c["value"] for c in choices if c["name"].startswith("Suspiria (2018)"))
+    result = await add_link(world, review_site.url("/text"), film=remake)
+    assert "Suspiria (2018)" in preview_message(result).content, preview_message(result).content
+    await save(world, result)
+    assert world.q("SELECT f.title, f.year FROM reviews r JOIN films f ON f.id = r.film_id WHERE r.url_key IS NOT NULL"
+                   ) == [("Suspiria", 2018)]
+    assert world.count("films", "title LIKE 'film:%'") == 0
+
+
+async def test_a_page_naming_a_title_two_catalogued_films_share_is_not_guessed(world, review_site):
+    """Whiplash of 2013 (the short) and of 2014 reviewed: the newspaper page ('Whiplash', no year) is not filed
+    under the first of them; the moderator is asked to say which with film:, and that is what is saved."""
+    for year in (2013, 2014):
+        text = (f"Whiplash ({year}) is a film about a drummer and his teacher, loud and fierce. The jazz of the"
+                f" {year} cut is electric from the first bar to the last.")
+        await world.mod.slash(world.channel, "review add", film="Whiplash", year=year, file=("w.txt", text.encode()))
+    asked = await add_link(world, review_site.url("/page/newspaper"))
+    assert_ephemeral_reply(asked, "Whiplash (2013), Whiplash (2014)", "film:")
+    assert world.count("review_drafts") == 0
+    await save(world, await add_link(world, review_site.url("/page/newspaper"), film="Whiplash (2014)"))
+    assert world.q("SELECT f.year FROM reviews r JOIN films f ON f.id = r.film_id WHERE r.url_key IS NOT NULL"
+                   ) == [(2014,)]
+
+
+async def test_preview_hides_a_first_passage_the_text_rules_hide(world, review_site):
+    """The preview's first quotable passage is a reveal ("framed for the murder of his own team", no spoiler theme):
+    it is behind spoiler bars, as every quote of it will be, and counted among the spoiler passages."""
+    result = await add_link(world, review_site.url("/page/reveal"))
+    text = preview_message(result).content
+    assert "framed for the murder" in text, text
+    assert "framed for the murder" not in re.sub(r"\|\|.*?\|\|", "", text, flags=re.DOTALL), text
+    assert "spoiler passages: 0" not in text
+
+
 @pytest.mark.parametrize("name", sorted(LABELS))
 async def test_stored_passages_hold_the_article_and_none_of_the_page_furniture(world, review_site, name):
     """Per-page labels: ≥ 95 % of the article's paragraphs stored, no nav/ads/captions/promos/comments;

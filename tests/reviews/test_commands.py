@@ -227,6 +227,16 @@ async def test_list_filters_by_critic(world):
     assert CRITIC in embed.description and "Unattributed" not in embed.description
 
 
+async def test_list_of_a_film_picked_from_the_list_names_the_film(world):
+    """/review list film:<a choice of its autocomplete, film:<id>> titles the list with the film's 'Title (Year)',
+    not the raw reference."""
+    await add_whiplash(world)
+    (choice,) = await world.alice.autocomplete(world.channel, "review list", "film", "whip")
+    result = await world.alice.slash(world.channel, "review list", film=choice["value"])
+    embed = result.response.embeds[0]
+    assert embed.title == "Reviews — film: Whiplash (2014)" and CRITIC in embed.description, embed.title
+
+
 async def test_show_and_autocomplete_name_the_review(world, settings):
     """Autocomplete lists '#id · critic · film'; /review show gives its details."""
     await add_whiplash(world)
@@ -249,6 +259,22 @@ async def test_import_with_a_bad_item_adds_nothing(world, settings):
     text = content(result)
     assert "nothing was added" in text and "item 3 (Bad)" in text and "http" in text
     assert table_digest(settings) == before
+
+
+async def test_import_of_a_title_two_films_share_names_the_item_and_adds_nothing(world, settings):
+    """Film 0 of 2000 and its remake of 2020 stored; a file with a yearless "Film 0" item is refused naming
+    that item and both films, asking for its year (no "pick from the list": a file has none); nothing added."""
+    await world.mod.slash(world.channel, "review import", file=("r.json", export_json(1)))
+    document = json.loads(export_json(1))
+    document["reviews"][0].update(year=2020, text=document["reviews"][0]["text"] + " The remake.")
+    await world.mod.slash(world.channel, "review import", file=("r.json", json.dumps(document).encode()))
+    document["reviews"][0].update(year=None, text=document["reviews"][0]["text"] + " A third.")
+    document["reviews"].insert(0, json.loads(export_json(1, start=5))["reviews"][0])
+    before = table_digest(settings)
+    result = await world.mod.slash(world.channel, "review import", file=("r.json", json.dumps(document).encode()))
+    text = content(result)
+    assert "Review 2 of the file" in text and "Film 0 (2000), Film 0 (2020)" in text and "year" in text, text
+    assert "as you type" not in text and table_digest(settings) == before
 
 
 async def test_import_counts_duplicates(world, settings):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.refusals import UserError
 from bot.corpus.article import Article
 from bot.reviews.link_rules import FilmGuess, edited_meta, film_from_page, link_meta
 
@@ -30,6 +31,16 @@ def test_film_is_found_from_the_catalogue_the_page_data_or_the_headline(title, f
 def test_short_catalogue_titles_match_whole_words_only():
     """'Her' is not found inside 'Where the heart is'; no film there at all → None."""
     assert film_from_page("Where the heart is: notes from a festival", None, CATALOGUE) is None
+
+
+def test_a_title_remakes_share_is_never_guessed_without_the_pages_year():
+    """Suspiria of 1977 and of 2018 catalogued: a page titled 'Suspiria review' is refused naming both (no silent
+    pick of the first); 'Suspiria (2018) review' is the 2018 film."""
+    remakes = [*CATALOGUE, ("Suspiria", 1977), ("Suspiria", 2018)]
+    with pytest.raises(UserError, match=r"Suspiria \(1977\), Suspiria \(2018\)"):
+        film_from_page("Suspiria review – a cold, long remake | The Ledger", None, remakes)
+    guess = film_from_page("Suspiria (2018) review – a cold, long remake", None, remakes)
+    assert guess == FilmGuess("Suspiria", 2018, "catalogue")
 
 
 def test_missing_or_unusable_metadata_is_left_empty_never_invented():
