@@ -42,9 +42,16 @@ BUSY_DATABASE = ("The database is busy (another process is writing to it), so no
                  "Please try again in a moment.")
 
 
+# PostgreSQL's SQLSTATEs for the same case (asyncpg's errors carry `sqlstate`; read without importing the driver):
+# lock_not_available (the server's lock_timeout passed while waiting for the write lock) and deadlock_detected.
+BUSY_SQLSTATES = frozenset({"55P03", "40P01"})
+
+
 def database_busy(error: BaseException) -> bool:
-    """SQLite gave up waiting for another connection's write lock (past the busy timeout): the transaction was
-    rolled back whole, so the member may simply try again."""
+    """SQLite gave up waiting for another connection's write lock (past the busy timeout), or PostgreSQL did (past
+    its lock_timeout, or a deadlock): the transaction was rolled back whole, so the member may simply try again."""
+    if getattr(error, "sqlstate", None) in BUSY_SQLSTATES:
+        return True
     return isinstance(error, sqlite3.OperationalError) and any(
         word in str(error) for word in ("database is locked", "database is busy", "database table is locked"))
 
