@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from bot.club.rules import summarise
 from bot.core.checks import require_guild
-from bot.core.errors import user_errors
+from bot.core.errors import defer_public, user_errors
 from bot.core.films import TITLE_YEAR, option
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
@@ -84,7 +84,10 @@ class Films(commands.GroupCog, group_name="film", group_description="What the cl
             meta = None
             if self.bot.metadata.enabled:
                 # A provider may take seconds: acknowledge first (privately for a film the club doesn't know).
-                await interaction.response.defer(ephemeral=facts.film_id is None, thinking=True)
+                if facts.film_id is None:
+                    await interaction.response.defer(ephemeral=True, thinking=True)
+                else:
+                    await defer_public(interaction)
                 meta = await self.bot.metadata.lookup(facts.title, facts.year)
                 if meta is not None and facts.film_id is not None:
                     await self.bot.metadata.remember(facts.film_id, meta)

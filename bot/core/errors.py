@@ -69,12 +69,38 @@ def message_for(error: BaseException) -> str | None:
     return None
 
 
+# interaction.extras key: the interaction was deferred publicly with "thinking…" (`defer_public`).
+PUBLIC_THINKING = "filmbot.public_thinking"
+
+
+async def defer_public(interaction: discord.Interaction) -> None:
+    """Acknowledge with a public "thinking…"; an error after it is still answered privately (send_ephemeral)."""
+    await interaction.response.defer(thinking=True)
+    interaction.extras[PUBLIC_THINKING] = True
+
+
+async def _complete_public_thinking(interaction: discord.Interaction) -> bool:
+    """After a public defer the first follow-up replaces the "thinking…" message and takes its visibility, so
+    an ephemeral error would be shown to everyone. Complete the thinking message first (the follow-up is then
+    a message of its own, private); True: it is a placeholder, to delete once the error is sent."""
+    if not interaction.extras.pop(PUBLIC_THINKING, False):
+        return False
+    original = await interaction.original_response()
+    if not original.flags.loading:
+        return False  # the public answer was already given: a follow-up is a new message
+    await interaction.edit_original_response(content="…")
+    return True
+
+
 async def send_ephemeral(interaction: discord.Interaction, content: str) -> None:
-    """Answer privately whether or not the interaction was already acknowledged."""
+    """Answer privately whether or not the interaction was already acknowledged (publicly or not)."""
     content = clip(content, 2000)
     try:
         if interaction.response.is_done():
+            placeholder = await _complete_public_thinking(interaction)
             await interaction.followup.send(content, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            if placeholder:
+                await interaction.delete_original_response()
         else:
             await interaction.response.send_message(content, ephemeral=True, allowed_mentions=NO_MENTIONS)
     except discord.HTTPException:

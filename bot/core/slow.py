@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 import discord
 
+from bot.core.errors import defer_public
+
 ACK_AFTER = 1.5  # seconds: Discord wants an answer within 3 s; the defer itself needs a round trip
 
 T = TypeVar("T")
@@ -43,7 +45,10 @@ async def in_time(interaction: discord.Interaction, work: Awaitable[T], *, ephem
     try:
         await asyncio.wait({task, waiting}, return_when=asyncio.FIRST_COMPLETED)
         if not task.done() and not interaction.response.is_done():
-            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+            if ephemeral:
+                await interaction.response.defer(ephemeral=True, thinking=True)
+            else:
+                await defer_public(interaction)
         return await task
     finally:
         timer.cancel()

@@ -226,3 +226,18 @@ async def test_a_watchlist_add_fills_year_runtime_and_director_for_lists_picks_a
     shown = embed_of(msgs(await world.alice.slash(world.channel, "filmnight next"))[0])
     assert shown.description.startswith("2 h 09 min · dir. Damien Chazelle")
     assert not world.env.errors
+
+
+async def test_an_error_after_the_public_thinking_is_answered_privately(world, recorded, monkeypatch):
+    """The card's film is known, so /film info acknowledges publicly ("thinking…"); the write that keeps what the
+    provider found then fails (the database busy): the member alone sees the error, and the public "thinking…"
+    is gone, not turned into the error for everyone."""
+    from tests.faults import db_fault
+
+    failed = db_fault(monkeypatch, world.bot.metadata, "remember")
+    result = await world.alice.slash(world.channel, "film info", film=FILM)
+    assert failed == [1]
+    texts = [m.content or "" for m in msgs(result)]
+    assert any("busy" in t for t in texts) and all(m.ephemeral for m in msgs(result) if "busy" in (m.content or ""))
+    assert world.bot_messages(world.channel) == [], "nothing public is left"
+    assert ["locked" in str(getattr(e, "original", e)) for e in world.env.errors] == [True]  # answered above
