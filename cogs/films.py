@@ -17,6 +17,7 @@ from bot.core.errors import defer_public, user_errors
 from bot.core.films import TITLE_YEAR, option
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
+from bot.core.slow import answers_publicly
 from bot.corpus.lookup import film_choices, film_scope
 from bot.filmnight.gate import current_film
 from bot.films.rules import Ambiguous
@@ -74,6 +75,7 @@ class Films(commands.GroupCog, group_name="film", group_description="What the cl
     def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
 
+    @answers_publicly
     @app_commands.command(name="info", description="A film's card: poster, runtime, director, the club's ratings.")
     @app_commands.describe(film="Film title, e.g. La La Land (default: the club's current film)")
     async def info(self, interaction: discord.Interaction, film: str | None = None) -> None:

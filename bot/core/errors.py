@@ -69,27 +69,32 @@ def message_for(error: BaseException) -> str | None:
     return None
 
 
-# interaction.extras key: the interaction was deferred publicly with "thinking…" (`defer_public`).
-PUBLIC_THINKING = "filmbot.public_thinking"
+# interaction.extras key: the interaction was deferred with "thinking…", and how ("public" or "private").
+THINKING = "filmbot.thinking"
 
 
 async def defer_public(interaction: discord.Interaction) -> None:
     """Acknowledge with a public "thinking…"; an error after it is still answered privately (send_ephemeral)."""
     await interaction.response.defer(thinking=True)
-    interaction.extras[PUBLIC_THINKING] = True
+    interaction.extras[THINKING] = "public"
 
 
-async def _complete_public_thinking(interaction: discord.Interaction) -> bool:
-    """After a public defer the first follow-up replaces the "thinking…" message and takes its visibility, so
-    an ephemeral error would be shown to everyone. Complete the thinking message first (the follow-up is then
-    a message of its own, private); True: it is a placeholder, to delete once the error is sent."""
-    if not interaction.extras.pop(PUBLIC_THINKING, False):
-        return False
-    original = await interaction.original_response()
-    if not original.flags.loading:
-        return False  # the public answer was already given: a follow-up is a new message
-    await interaction.edit_original_response(content="…")
-    return True
+async def followup_as(interaction: discord.Interaction, *, ephemeral: bool, **kwargs: Any) -> discord.WebhookMessage:
+    """A follow-up shown as asked. After a "thinking…" defer the first follow-up replaces the thinking message
+    and takes its visibility (an error after a public defer would be shown to everyone); when that differs from
+    what is asked, the thinking message is completed with a placeholder first, so the follow-up is a message of
+    its own, and the placeholder is deleted after."""
+    thinking = interaction.extras.pop(THINKING, None)
+    placeholder = False
+    if thinking is not None and (thinking == "private") != ephemeral:
+        original = await interaction.original_response()
+        if original.flags.loading:
+            await interaction.edit_original_response(content="…")
+            placeholder = True
+    message = await interaction.followup.send(ephemeral=ephemeral, wait=True, **kwargs)
+    if placeholder:
+        await interaction.delete_original_response()
+    return message
 
 
 async def send_ephemeral(interaction: discord.Interaction, content: str) -> None:
@@ -97,10 +102,7 @@ async def send_ephemeral(interaction: discord.Interaction, content: str) -> None
     content = clip(content, 2000)
     try:
         if interaction.response.is_done():
-            placeholder = await _complete_public_thinking(interaction)
-            await interaction.followup.send(content, ephemeral=True, allowed_mentions=NO_MENTIONS)
-            if placeholder:
-                await interaction.delete_original_response()
+            await followup_as(interaction, ephemeral=True, content=content, allowed_mentions=NO_MENTIONS)
         else:
             await interaction.response.send_message(content, ephemeral=True, allowed_mentions=NO_MENTIONS)
     except discord.HTTPException:
