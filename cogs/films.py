@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from bot.club.rules import summarise
 from bot.core.checks import require_guild
-from bot.core.errors import defer_public, user_errors
+from bot.core.errors import defer_public, followup_as, user_errors
 from bot.core.films import TITLE_YEAR, option
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
@@ -98,8 +98,9 @@ class Films(commands.GroupCog, group_name="film", group_description="What the cl
             title = facts.title if facts.film_id is not None or meta is None else meta.title
             embed = film_card(meta, title, facts.year, facts.club_avg, facts.club_count,
                               facts.critic_reviews, facts.quotable_passages)
-            if interaction.response.is_done():
-                await interaction.followup.send(embed=embed, allowed_mentions=NO_MENTIONS)
+            if interaction.response.is_done():  # private for a film the club doesn't know, whoever deferred
+                await followup_as(interaction, ephemeral=facts.film_id is None, embed=embed,
+                                  allowed_mentions=NO_MENTIONS)
             else:
                 await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
 

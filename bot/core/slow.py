@@ -25,14 +25,21 @@ ACK_AFTER = 1.5  # seconds: Discord wants an answer within 3 s; the defer itself
 
 T = TypeVar("T")
 C = TypeVar("C")
-PUBLIC_ANSWER = "filmbot.public_answer"  # app command extras key: its answer is public (`answers_publicly`)
+LATE_ACK = "filmbot.late_ack"  # app command extras key: "public" (`answers_publicly`)
 
 
 def answers_publicly(command: C) -> C:
     """Mark a slash command (above its @app_commands.command) whose answer is public: acknowledged late, it
     is deferred publicly, not privately."""
-    command.extras[PUBLIC_ANSWER] = True  # type: ignore[attr-defined]
+    command.extras[LATE_ACK] = "public"  # type: ignore[attr-defined]
     return command
+
+
+def expect_form(interaction: discord.Interaction) -> None:
+    """The command answers with a form (a modal), which cannot follow a defer: no late acknowledgement now."""
+    response = interaction.response
+    if isinstance(response, LateResponse):
+        response.form = True
 
 
 class LateResponse(discord.InteractionResponse[discord.Client]):
@@ -43,12 +50,16 @@ class LateResponse(discord.InteractionResponse[discord.Client]):
         super().__init__(parent)
         self.lock = asyncio.Lock()  # the late defer and the command's own answer never both go out first
         self.late = False
+        self.form = False  # `expect_form`: the answer is a modal, never deferred
 
-    async def defer(self, *args: Any, **kwargs: Any) -> Any:
+    async def defer(self, *, ephemeral: bool = False, thinking: bool = False) -> Any:
         async with self.lock:
             if self.late:
                 return None
-            return await super().defer(*args, **kwargs)
+            done = await super().defer(ephemeral=ephemeral, thinking=thinking)
+            if thinking:
+                self._parent.extras[THINKING] = "private" if ephemeral else "public"
+            return done
 
     async def send_message(self, content: Any = None, *, ephemeral: bool = False, delete_after: float | None = None,
                            **kwargs: Any) -> Any:
@@ -65,7 +76,7 @@ async def late_defer(interaction: discord.Interaction, ephemeral: bool) -> None:
     response = interaction.response
     if isinstance(response, LateResponse):
         async with response.lock:
-            if response.is_done():
+            if response.is_done() or response.form:
                 return
             await discord.InteractionResponse.defer(response, ephemeral=ephemeral, thinking=True)
             response.late = True
@@ -79,9 +90,9 @@ async def late_defer(interaction: discord.Interaction, ephemeral: bool) -> None:
 async def acknowledged(interaction: discord.Interaction, work: Awaitable[None]) -> None:
     """Run a slash command (`work`), acknowledged after ACK_AFTER if it has not answered by then."""
     command = interaction.command
-    public = bool(command is not None and command.extras.get(PUBLIC_ANSWER))
+    how = command.extras.get(LATE_ACK) if command is not None else None
     setattr(interaction, "_cs_response", LateResponse(interaction))  # noqa: B010 (a cached slot of discord.py)
-    await in_time(interaction, work, ephemeral=not public)
+    await in_time(interaction, work, ephemeral=how != "public")
 
 
 async def in_time(interaction: discord.Interaction, work: Awaitable[T], *, ephemeral: bool = False) -> T:
