@@ -20,6 +20,7 @@ from bot.core.errors import send_ephemeral, user_errors
 from bot.core.inputs import ON_OFF, one_of, suggest
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
+from bot.core.slow import answers_publicly
 from bot.core.text import counted, inert
 from bot.core.time import iso
 from bot.corpus.lookup import film_choices
@@ -146,12 +147,14 @@ class Club(commands.Cog):
         self.bot = bot
         self.service = ClubService(bot)
 
+    @answers_publicly
     @app_commands.command(name="ratings", description="The club's average, distribution chart and three takes.")
     @app_commands.describe(film="Film title (default: the club's current film)")
     async def ratings(self, interaction: discord.Interaction, film: str | None = None) -> None:
         async with user_errors(interaction):
             await self.service.ratings(interaction, film)
 
+    @answers_publicly
     @app_commands.command(name="compare", description="Critics' themes beside the themes of the club's takes.")
     @app_commands.describe(film="Film title (default: the club's current film)")
     async def compare(self, interaction: discord.Interaction, film: str | None = None) -> None:
@@ -183,12 +186,14 @@ class Game(commands.GroupCog, group_name="game", group_description="Critic or cl
         self.bot = bot
         self.service = ClubService(bot)
 
+    @answers_publicly
     @app_commands.command(name="critic-or-club", description="Guess whether a quote is a critic's or a member's.")
     @app_commands.describe(rounds="How many rounds: 1 to 10 (default 5), 60 seconds each")
     async def critic_or_club(self, interaction: discord.Interaction, rounds: int | None = None) -> None:
         async with user_errors(interaction):
             await self.service.start_game(interaction, rounds)
 
+    @answers_publicly
     @app_commands.command(name="leaderboard", description="This server's best critic-or-club players.")
     async def leaderboard(self, interaction: discord.Interaction) -> None:
         async with user_errors(interaction):

@@ -15,6 +15,7 @@ from bot.core.films import option
 from bot.core.inputs import one_of, suggest
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
+from bot.core.slow import answers_publicly
 from bot.core.text import clip, counted, inert
 from bot.corpus.lookup import FilmScope, film_choices, film_scope
 from bot.filmnight import people_rules, rules
@@ -149,6 +150,7 @@ class FilmNight(commands.Cog):
                     " (moderators: set `/config log-channel` to get approval buttons)."
                 )
 
+    @answers_publicly
     @watchlist.command(name="list", description="The watchlist, most supported first.")
     async def list_(self, interaction: discord.Interaction) -> None:
         """The watchlist, most supported first, with page buttons."""
@@ -216,6 +218,7 @@ class FilmNight(commands.Cog):
     # ------------------------------------------------------------------ /filmnight
 
     @moderator_only
+    @answers_publicly
     @filmnight.command(name="pick", description="Moderators: a vote over the top watchlist films.")
     @app_commands.describe(
         candidates=f"How many of the most supported films (default {rules.DEFAULT_CANDIDATES}, at most {rules.MAX_CANDIDATES})",
@@ -233,6 +236,7 @@ class FilmNight(commands.Cog):
             await self.bot.filmnight.post_pick(interaction, candidates, hours, method)
 
     @moderator_only
+    @answers_publicly
     @filmnight.command(name="schedule", description="Moderators: schedule the screening as a server event.")
     @app_commands.describe(
         film="A film on the watchlist (or with reviews)",

@@ -13,10 +13,11 @@ from discord.ext import commands
 
 from bot.club.rules import summarise
 from bot.core.checks import require_guild
-from bot.core.errors import user_errors
+from bot.core.errors import defer_public, followup_as, user_errors
 from bot.core.films import TITLE_YEAR, option
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
+from bot.core.slow import answers_publicly
 from bot.corpus.lookup import film_choices, film_scope
 from bot.filmnight.gate import current_film
 from bot.films.rules import Ambiguous
@@ -74,6 +75,7 @@ class Films(commands.GroupCog, group_name="film", group_description="What the cl
     def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
 
+    @answers_publicly
     @app_commands.command(name="info", description="A film's card: poster, runtime, director, the club's ratings.")
     @app_commands.describe(film="Film title, e.g. La La Land (default: the club's current film)")
     async def info(self, interaction: discord.Interaction, film: str | None = None) -> None:
@@ -84,7 +86,10 @@ class Films(commands.GroupCog, group_name="film", group_description="What the cl
             meta, failures = None, self.bot.metadata.failures()
             if self.bot.metadata.enabled:
                 # A provider may take seconds: acknowledge first (privately for a film the club doesn't know).
-                await interaction.response.defer(ephemeral=facts.film_id is None, thinking=True)
+                if facts.film_id is None:
+                    await interaction.response.defer(ephemeral=True, thinking=True)
+                else:
+                    await defer_public(interaction)
                 meta = await self.bot.metadata.lookup(facts.title, facts.year)
                 if meta is not None and facts.film_id is not None:
                     await self.bot.metadata.remember(facts.film_id, meta)
@@ -98,8 +103,9 @@ class Films(commands.GroupCog, group_name="film", group_description="What the cl
             title = facts.title if facts.film_id is not None or meta is None else meta.title
             embed = film_card(meta, title, facts.year, facts.club_avg, facts.club_count,
                               facts.critic_reviews, facts.quotable_passages)
-            if interaction.response.is_done():
-                await interaction.followup.send(embed=embed, allowed_mentions=NO_MENTIONS)
+            if interaction.response.is_done():  # private for a film the club doesn't know, whoever deferred
+                await followup_as(interaction, ephemeral=facts.film_id is None, embed=embed,
+                                  allowed_mentions=NO_MENTIONS)
             else:
                 await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
 

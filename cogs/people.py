@@ -13,6 +13,7 @@ from bot.club.stats import send_stats
 from bot.core.checks import require_guild
 from bot.core.errors import user_errors
 from bot.core.render import NO_MENTIONS
+from bot.core.slow import answers_publicly
 from bot.corpus.lookup import film_choices, film_scope
 from bot.filmnight import people_rules
 from bot.filmnight.people import history_embed, record_watch, today
@@ -64,6 +65,7 @@ class People(commands.Cog):
                 await interaction.response.send_message(
                     embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
+    @answers_publicly
     @club.command(name="stats", description="The club's year: films, members, ratings, critics, discussions.")
     @app_commands.describe(year="Which year (default: this year)")
     async def stats(self, interaction: discord.Interaction, year: int | None = None) -> None:

@@ -14,6 +14,7 @@ from bot.core.checks import is_moderator, require_guild
 from bot.core.errors import user_errors
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
+from bot.core.slow import answers_publicly
 from bot.core.text import clip, inert
 from bot.corpus import themes_for_film
 from bot.corpus.lookup import film_choices, film_scope, resolve_theme, scope_themes, theme_list
@@ -49,6 +50,7 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
 
     # ------------------------------------------------------------------ commands
 
+    @answers_publicly
     @app_commands.command(name="create", description="Start a poll; options separated by |, e.g. Happy | Sad")
     @app_commands.describe(
         question="What members vote on (up to 300 characters)",
@@ -68,6 +70,7 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
             spec = logic.validate(question, options, hours, multiple, anonymous, hide_results)
             await self.polls.post(interaction, spec)
 
+    @answers_publicly
     @app_commands.command(name="theme", description="A ready-made poll on a theme, under a critic's excerpt.")
     @app_commands.describe(theme="A discussion theme, e.g. ending", film="Film title, e.g. La La Land")
     async def theme(self, interaction: discord.Interaction, theme: str, film: str | None = None) -> None:

@@ -12,6 +12,7 @@ from bot.core.errors import user_errors
 from bot.core.films import option
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
+from bot.core.slow import answers_publicly
 from bot.core.text import clip, film_label, inert, spoiler
 from bot.corpus.lookup import (
     check_film,
@@ -64,6 +65,7 @@ class Quotes(commands.Cog):
             )
         return QuoteFilters(film=film, critic=critic, theme=resolved.key if resolved else None, about=about)
 
+    @answers_publicly
     @app_commands.command(name="quote", description="Quote a critic: filter by film, critic, theme or keywords.")
     @app_commands.describe(
         film="Film title, e.g. La La Land",
@@ -86,6 +88,7 @@ class Quotes(commands.Cog):
             filters = await self.validated_filters(film, critic, theme, about)
             await send_quote(interaction, filters)
 
+    @answers_publicly
     @app_commands.command(name="search", description="Search every review for words; shows the 5 best passages.")
     @app_commands.describe(query="Words to look for, e.g. jazz club")
     async def search(self, interaction: discord.Interaction, query: str) -> None:

@@ -18,6 +18,7 @@ from bot.core.errors import answer_error, send_ephemeral, user_errors
 from bot.core.persistent import persistent_view
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
+from bot.core.slow import expect_form
 from bot.core.text import clip, counted, film_label, inert
 from bot.corpus.lookup import critic_choices, film_choices, film_text
 from bot.corpus.passage import QuoteFilters
@@ -168,6 +169,8 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         spoiler: bool = False,
     ) -> None:
         """Add a review: attach a .txt/.md file (up to 100 KB), or paste up to 4,000 characters in a form."""
+        if file is None:
+            expect_form(interaction)  # the form cannot follow a defer (bot/core/slow)
         async with user_errors(interaction):
             await require_moderator(interaction, "add reviews")
             # Validated before the form opens: no typing in vain.

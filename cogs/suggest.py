@@ -15,6 +15,7 @@ from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import inert
 from bot.corpus.lookup import film_choices, film_scope, resolve_theme, theme_choices
+from bot.discussion.suggestion_job import SuggestionRetractJob
 from bot.discussion.suggestion_rules import clean_question
 from bot.discussion.suggestion_views import SuggestionButton, suggestion_embed, suggestion_view
 
@@ -30,11 +31,14 @@ class Suggest(commands.Cog):
 
     def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
+        self.job = SuggestionRetractJob(bot)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(SuggestionButton)
+        self.bot.scheduler.register(self.job)
 
     async def cog_unload(self) -> None:
+        self.bot.scheduler.unregister(self.job.name)
         self.bot.remove_dynamic_items(SuggestionButton)
 
     @suggest.command(name="question", description="Suggest a discussion question; moderators approve it.")

@@ -178,3 +178,21 @@ def db_fault(monkeypatch: pytest.MonkeyPatch, target: Any, name: str, *, times: 
 
     monkeypatch.setattr(target, name, failing)
     return failed
+
+
+def host_clock_is_simcord(env: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the job loop read simcord's clock as the host's wall clock, as production's one clock is both.
+
+    The loop re-reads the wall clock during a long sleep only on the host's clock (bot/core/jobs.WALL_CHECK);
+    simcord's virtual clock is not the host's, so a test of a wall-clock step says which clock the host has."""
+    monkeypatch.setattr(env.bot.scheduler, "host", env.now)
+
+
+def wall_clock_jump(env: Any, seconds: float) -> None:
+    """The wall clock steps forward `seconds` (a VM resumed, an NTP step) while the monotonic clock does not.
+
+    simcord's one clock serves both (`now()` = its epoch + elapsed; the loop's time = elapsed); moving its epoch
+    moves what discord.utils.utcnow() answers and leaves every timer already set where it was."""
+    from datetime import timedelta
+
+    env.backend.clock._epoch += timedelta(seconds=seconds)

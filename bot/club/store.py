@@ -6,7 +6,7 @@ import json
 import random
 import sqlite3
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiosqlite
@@ -214,7 +214,7 @@ class ClubStore:
             for row in rows
         ]
 
-    async def forget(self, user_id: int, guild_id: int | None) -> dict[str, int]:
+    async def forget(self, user_id: int, guild_id: int | None, now: datetime) -> dict[str, int]:
         """Every rating, take, consent, game answer, passage flag and recorded watch of the member, in every
         server, in one transaction; with them every other row that carries the member's id: poll votes,
         film-night ballots, watchlist support, question suggestions, review drafts.
@@ -223,12 +223,21 @@ class ClubStore:
         words and the author; so do a question the member suggested (the server's now, no longer credited)
         and a watchlist film they suggested (the club's now: `FORGOTTEN_MEMBER`, shown as a former member).
         What a moderator did as one (reviews added, decisions) stays; the audit log's rows keep what was done but
-        no longer name the member as its subject (a take removed, a question suggested: `_scrub_audit`)."""
+        no longer name the member as its subject (a take removed, a question suggested: `_scrub_audit`).
+        Each suggestion's log-channel message, which shows their words and name, is queued for the discussion
+        job to edit (suggestion_retractions, due `now`; the caller wakes the scheduler)."""
         counts: dict[str, int] = {}
         async with self.db.transaction() as conn:
             async with conn.execute("SELECT id FROM question_suggestions WHERE user_id = ?", (user_id,)) as cur:
                 suggestions = [row[0] for row in await cur.fetchall()]
             await _scrub_audit(conn, user_id, suggestions)
+            await conn.execute(
+                "INSERT INTO suggestion_retractions(message_id, guild_id, channel_id, due)"
+                " SELECT log_message_id, guild_id, log_channel_id, ? FROM question_suggestions"
+                " WHERE user_id = ? AND log_message_id IS NOT NULL AND log_channel_id IS NOT NULL"
+                " ON CONFLICT DO NOTHING",
+                (iso(now), user_id),
+            )
             for table in ("club_ratings", "club_consent", "club_game_answers", "passage_flags", "film_watches",
                           *_ALSO_FORGOTTEN):
                 cur = await conn.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))

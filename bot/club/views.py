@@ -62,9 +62,10 @@ class ForgetConfirm(Persistent[discord.ui.Button], template=r"filmbot:club:forge
 
 
 async def forget(interaction: discord.Interaction) -> str:
-    counts = await client_of(interaction).store.club.forget(
-        interaction.user.id, interaction.guild.id if interaction.guild else None
-    )
+    bot = client_of(interaction)
+    counts = await bot.store.club.forget(interaction.user.id, interaction.guild.id if interaction.guild else None,
+                                         bot.now())
+    bot.scheduler.wake()  # their suggestions' log messages are edited now (suggestion_retractions)
     return (
         f"Done: removed {counted(counts['club_ratings'], 'rating')} and their takes,"
         f" {counted(counts['club_game_answers'], 'game answer')}, {counted(counts['passage_flags'], 'passage flag')},"

@@ -399,6 +399,11 @@ class PostgresDatabase:
                 link.raw = await _connect(self.dsn)
                 link.statements.clear()
                 await link.raw.execute(_BEGIN)
+            except asyncpg.PostgresError:
+                # BEGIN ran, the write lock did not come (the server's lock_timeout): end the aborted transaction,
+                # or the pooled connection refuses every later statement ("current transaction is aborted").
+                await link.raw.execute("ROLLBACK")
+                raise
             conn.in_transaction = True
             token = _IN_TRANSACTION.set(conn)
             try:

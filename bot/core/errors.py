@@ -42,9 +42,16 @@ BUSY_DATABASE = ("The database is busy (another process is writing to it), so no
                  "Please try again in a moment.")
 
 
+# PostgreSQL's SQLSTATEs for the same case (asyncpg's errors carry `sqlstate`; read without importing the driver):
+# lock_not_available (the server's lock_timeout passed while waiting for the write lock) and deadlock_detected.
+BUSY_SQLSTATES = frozenset({"55P03", "40P01"})
+
+
 def database_busy(error: BaseException) -> bool:
-    """SQLite gave up waiting for another connection's write lock (past the busy timeout): the transaction was
-    rolled back whole, so the member may simply try again."""
+    """SQLite gave up waiting for another connection's write lock (past the busy timeout), or PostgreSQL did (past
+    its lock_timeout, or a deadlock): the transaction was rolled back whole, so the member may simply try again."""
+    if getattr(error, "sqlstate", None) in BUSY_SQLSTATES:
+        return True
     return isinstance(error, sqlite3.OperationalError) and any(
         word in str(error) for word in ("database is locked", "database is busy", "database table is locked"))
 
@@ -62,12 +69,40 @@ def message_for(error: BaseException) -> str | None:
     return None
 
 
+# interaction.extras key: the interaction was deferred with "thinking…", and how ("public" or "private").
+THINKING = "filmbot.thinking"
+
+
+async def defer_public(interaction: discord.Interaction) -> None:
+    """Acknowledge with a public "thinking…"; an error after it is still answered privately (send_ephemeral)."""
+    await interaction.response.defer(thinking=True)
+    interaction.extras[THINKING] = "public"
+
+
+async def followup_as(interaction: discord.Interaction, *, ephemeral: bool, **kwargs: Any) -> discord.WebhookMessage:
+    """A follow-up shown as asked. After a "thinking…" defer the first follow-up replaces the thinking message
+    and takes its visibility (an error after a public defer would be shown to everyone); when that differs from
+    what is asked, the thinking message is completed with a placeholder first, so the follow-up is a message of
+    its own, and the placeholder is deleted after."""
+    thinking = interaction.extras.pop(THINKING, None)
+    placeholder = False
+    if thinking is not None and (thinking == "private") != ephemeral:
+        original = await interaction.original_response()
+        if original.flags.loading:
+            await interaction.edit_original_response(content="…")
+            placeholder = True
+    message = await interaction.followup.send(ephemeral=ephemeral, wait=True, **kwargs)
+    if placeholder:
+        await interaction.delete_original_response()
+    return message
+
+
 async def send_ephemeral(interaction: discord.Interaction, content: str) -> None:
-    """Answer privately whether or not the interaction was already acknowledged."""
+    """Answer privately whether or not the interaction was already acknowledged (publicly or not)."""
     content = clip(content, 2000)
     try:
         if interaction.response.is_done():
-            await interaction.followup.send(content, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await followup_as(interaction, ephemeral=True, content=content, allowed_mentions=NO_MENTIONS)
         else:
             await interaction.response.send_message(content, ephemeral=True, allowed_mentions=NO_MENTIONS)
     except discord.HTTPException:

@@ -11,6 +11,7 @@ from discord import app_commands
 
 from bot.core.checks import MODERATOR_PERMISSIONS, interaction_data, is_moderator_only
 from bot.core.refusals import UserError
+from bot.core.slow import acknowledged
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _STRING = discord.AppCommandOptionType.string.value
@@ -61,6 +62,15 @@ class FilmTree(app_commands.CommandTree):
         if follow is not None:
             await follow()
         return True
+
+    async def _call(self, interaction: discord.Interaction, /) -> None:
+        # A slash command whose first answer waits (behind another process's write lock, say) is acknowledged
+        # before Discord's 3 s pass (bot/core/slow.acknowledged); autocomplete and context menus run as before.
+        if interaction.type is discord.InteractionType.application_command and \
+                interaction_data(interaction).get("type", 1) == 1:
+            await acknowledged(interaction, super()._call(interaction))
+        else:
+            await super()._call(interaction)
 
 
 def hide_moderator_commands(tree: app_commands.CommandTree) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 log = logging.getLogger(__name__)
@@ -19,6 +19,20 @@ log = logging.getLogger(__name__)
 MIN_SLEEP = 1.0  # seconds: a job that keeps reporting past-due rows must not spin the loop
 STUCK_SLEEP_MAX = 60.0  # seconds: a row still due after pass after pass is retried ever more slowly, up to this
 MAX_SLEEP = 6 * 3600.0  # re-check every 6 h anyway: a job that forgot to wake() is late by at most that
+# The sleep runs on the event loop's monotonic clock, the due times on the wall clock: a wall clock that steps
+# forward (a VM suspended and resumed, an NTP step) would leave due work waiting out the rest of a sleep planned
+# before the step (up to MAX_SLEEP). On the host's clock the loop sleeps in pieces of at most this and re-reads
+# the wall clock between them, bounding that lateness to one piece. On a simulated clock (simcord, the playground)
+# timers move with the clock, so a step cannot happen and the loop sleeps in one piece: simcord lets a timer that
+# its real-time fallback would fire within settle_timeout hold up every operation (60 s each with a 60 s
+# settle_timeout, the reverted attempt of 2026-12-07), and pieces would cost a wake-up per simulated minute.
+WALL_CHECK = 60.0
+HOST_MATCH = 1.0  # seconds: the scheduler's clock is the host's wall clock if they agree this closely
+
+
+def host_now() -> datetime:
+    """The host's wall clock (what discord.utils.utcnow reads in production; simcord moves only the latter)."""
+    return datetime.now(UTC)
 
 
 class Job(Protocol):
@@ -34,6 +48,7 @@ class Job(Protocol):
 class Scheduler:
     def __init__(self, clock: Callable[[], datetime], before: Callable[[], Awaitable[None]] | None = None) -> None:
         self.clock = clock
+        self.host = host_now  # compared with clock before each sleep: see WALL_CHECK
         self.before = before  # awaited before each pass (the bot: corpus caches follow other processes)
         self._jobs: dict[str, Job] = {}
         self._task: asyncio.Task[None] | None = None
@@ -109,6 +124,19 @@ class Scheduler:
             return None
         return (nearest - self.clock()).total_seconds()
 
+    async def _sleep(self, timeout: float) -> None:
+        """Sleep `timeout` seconds on the loop's clock, or less if the wall clock reaches self._sleep_until first
+        (checked every WALL_CHECK seconds, and only while the clock is the host's: see WALL_CHECK)."""
+        assert self._sleep_until is not None
+        if abs((self.clock() - self.host()).total_seconds()) >= HOST_MATCH:
+            await asyncio.sleep(timeout)
+            return
+        loop = asyncio.get_running_loop()
+        until, left = loop.time() + timeout, timeout
+        while left > 0:
+            await asyncio.sleep(min(left, WALL_CHECK))
+            left = min((self._sleep_until - self.clock()).total_seconds(), until - loop.time())
+
     async def _run(self) -> None:
         while True:
             delay = await self.run_once()
@@ -124,7 +152,7 @@ class Scheduler:
             self._sleep_until = self.clock() + timedelta(seconds=timeout)
             self._sleeping = True
             try:
-                await asyncio.sleep(timeout)
+                await self._sleep(timeout)
             except asyncio.CancelledError:
                 if not self._woken or self._stopping:
                     raise

@@ -3,6 +3,11 @@
 `in_time(interaction, work)` awaits `work`; if it is not done after ACK_AFTER seconds the interaction
 is deferred (the member sees "thinking…"), and `reply` then sends the answer as the follow-up. A fast
 command keeps its one direct reply: deferring always would cost every command a second Discord call.
+
+Every slash command runs inside `acknowledged` (bot/core/inputs.FilmTree): a command whose first answer waits
+behind a write (another process holding the write lock 1-3 s, inside SQLite's 5 s busy timeout) is deferred
+after ACK_AFTER like a vote, privately, or publicly for a command marked `answers_publicly`; its own
+`interaction.response.send_message` then goes out as the follow-up (LateResponse), so no command changes.
 """
 
 from __future__ import annotations
@@ -14,9 +19,80 @@ from typing import Any, TypeVar
 
 import discord
 
+from bot.core.errors import THINKING, followup_as
+
 ACK_AFTER = 1.5  # seconds: Discord wants an answer within 3 s; the defer itself needs a round trip
 
 T = TypeVar("T")
+C = TypeVar("C")
+LATE_ACK = "filmbot.late_ack"  # app command extras key: "public" (`answers_publicly`)
+
+
+def answers_publicly(command: C) -> C:
+    """Mark a slash command (above its @app_commands.command) whose answer is public: acknowledged late, it
+    is deferred publicly, not privately."""
+    command.extras[LATE_ACK] = "public"  # type: ignore[attr-defined]
+    return command
+
+
+def expect_form(interaction: discord.Interaction) -> None:
+    """The command answers with a form (a modal), which cannot follow a defer: no late acknowledgement now."""
+    response = interaction.response
+    if isinstance(response, LateResponse):
+        response.form = True
+
+
+class LateResponse(discord.InteractionResponse[discord.Client]):
+    """A slash command's response object: once `late_defer` acknowledged it, the command's own send_message
+    is sent as a follow-up (shown as the command asked) and its own defer does nothing."""
+
+    def __init__(self, parent: discord.Interaction[discord.Client]) -> None:
+        super().__init__(parent)
+        self.lock = asyncio.Lock()  # the late defer and the command's own answer never both go out first
+        self.late = False
+        self.form = False  # `expect_form`: the answer is a modal, never deferred
+
+    async def defer(self, *, ephemeral: bool = False, thinking: bool = False) -> Any:
+        async with self.lock:
+            if self.late:
+                return None
+            done = await super().defer(ephemeral=ephemeral, thinking=thinking)
+            if thinking:
+                self._parent.extras[THINKING] = "private" if ephemeral else "public"
+            return done
+
+    async def send_message(self, content: Any = None, *, ephemeral: bool = False, delete_after: float | None = None,
+                           **kwargs: Any) -> Any:
+        async with self.lock:
+            if not self.late:
+                return await super().send_message(content, ephemeral=ephemeral, delete_after=delete_after, **kwargs)
+        if content is not None:
+            kwargs["content"] = content
+        return await followup_as(self._parent, ephemeral=ephemeral, **kwargs)
+
+
+async def late_defer(interaction: discord.Interaction, ephemeral: bool) -> None:
+    """Acknowledge with "thinking…" unless the interaction was answered meanwhile."""
+    response = interaction.response
+    if isinstance(response, LateResponse):
+        async with response.lock:
+            if response.is_done() or response.form:
+                return
+            await discord.InteractionResponse.defer(response, ephemeral=ephemeral, thinking=True)
+            response.late = True
+            interaction.extras[THINKING] = "private" if ephemeral else "public"
+        return
+    if not response.is_done():
+        await response.defer(ephemeral=ephemeral, thinking=True)
+        interaction.extras[THINKING] = "private" if ephemeral else "public"
+
+
+async def acknowledged(interaction: discord.Interaction, work: Awaitable[None]) -> None:
+    """Run a slash command (`work`), acknowledged after ACK_AFTER if it has not answered by then."""
+    command = interaction.command
+    how = command.extras.get(LATE_ACK) if command is not None else None
+    setattr(interaction, "_cs_response", LateResponse(interaction))  # noqa: B010 (a cached slot of discord.py)
+    await in_time(interaction, work, ephemeral=how != "public")
 
 
 async def in_time(interaction: discord.Interaction, work: Awaitable[T], *, ephemeral: bool = False,
@@ -50,7 +126,7 @@ async def in_time(interaction: discord.Interaction, work: Awaitable[T], *, ephem
             if update:
                 await interaction.response.defer()
             else:
-                await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+                await late_defer(interaction, ephemeral)
         return await task
     finally:
         timer.cancel()
@@ -62,6 +138,6 @@ async def in_time(interaction: discord.Interaction, work: Awaitable[T], *, ephem
 async def reply(interaction: discord.Interaction, **kwargs: Any) -> None:
     """The answer: the direct reply, or the follow-up when `in_time` deferred."""
     if interaction.response.is_done():
-        await interaction.followup.send(**kwargs)
+        await followup_as(interaction, **{"ephemeral": False, **kwargs})
     else:
         await interaction.response.send_message(**kwargs)

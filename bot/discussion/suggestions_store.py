@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import aiosqlite
 
 from bot.core.db import Database
+from bot.core.shards import Shards, owned
 from bot.core.store import AuditStore
 from bot.core.text import film_label
 from bot.core.time import iso
@@ -69,6 +70,42 @@ class SuggestionStore:
         await self.db.execute(
             "UPDATE question_suggestions SET log_channel_id = ?, log_message_id = ? WHERE id = ?",
             (channel_id, message_id, suggestion_id),
+        )
+
+    # -- log messages to edit after their author's /rate forget-me (suggestion_retractions, written by forget-me)
+
+    async def next_retraction(self, shards: Shards | None = None) -> str | None:
+        mine, params = owned(shards)
+        due = await self.db.fetchval(f"SELECT min(due) FROM suggestion_retractions WHERE {mine}", params)
+        return None if due is None else str(due)
+
+    async def due_retractions(self, now: datetime, shards: Shards | None = None,
+                              limit: int = 50) -> list[tuple[int, int, str, int]]:
+        """(message id, channel id, due, attempts) of the retractions due at `now`, oldest first."""
+        mine, params = owned(shards)
+        rows = await self.db.fetchall(
+            f"SELECT message_id, channel_id, due, attempts FROM suggestion_retractions WHERE due <= ? AND {mine}"
+            " ORDER BY due LIMIT ?",
+            (iso(now), *params, limit),
+        )
+        return [(int(row[0]), int(row[1]), str(row[2]), int(row[3])) for row in rows]
+
+    async def claim_retraction(self, message_id: int, due: str, until: datetime) -> bool:
+        """Take the retraction read as due at `due` for one try, until `until` (a process that dies mid-try
+        leaves it to the next pass after that); False: another process took it first."""
+        done = await self.db.execute(
+            "UPDATE suggestion_retractions SET due = ? WHERE message_id = ? AND due = ?",
+            (iso(until), message_id, due),
+        )
+        return done.rowcount == 1
+
+    async def retracted(self, message_id: int) -> None:
+        await self.db.execute("DELETE FROM suggestion_retractions WHERE message_id = ?", (message_id,))
+
+    async def retry_retraction(self, message_id: int, attempts: int, due: datetime) -> None:
+        await self.db.execute(
+            "UPDATE suggestion_retractions SET attempts = ?, due = ? WHERE message_id = ?",
+            (attempts, iso(due), message_id),
         )
 
     async def withdraw(self, suggestion_id: int) -> None:

@@ -16,6 +16,7 @@ from bot.core.paging import PageButton
 from bot.core.persistent import Persistent
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
+from bot.core.slow import expect_form
 from bot.core.text import TEXT_INPUT_VALUE_MAX, clip, counted, inert
 from bot.corpus.passage import QuoteFilters
 from bot.films.rules import parse_ref
@@ -64,6 +65,7 @@ class ReviewTextModal(discord.ui.Modal):
 
 async def open_draft_form(interaction: discord.Interaction, meta: ReviewMeta) -> None:
     bot = client_of(interaction)
+    expect_form(interaction)  # a form cannot follow a defer: never acknowledged late (bot/core/slow)
     draft_id = await bot.store.drafts.save(require_guild(interaction).id, interaction.user.id, asdict(meta))
     modal = ReviewTextModal(meta, draft_id)
     await interaction.response.send_modal(modal)

@@ -80,3 +80,57 @@ async def test_a_vote_waiting_three_seconds_for_the_lock_is_acknowledged_in_time
     assert callbacks == [5], callbacks  # acknowledged ("thinking…") first, not answered after the 3 s
     assert answer.ephemeral and "Happy" in (answer.response.content or ""), answer.response.content
     assert db(settings, "SELECT count(*) FROM poll_votes") == [(1,)]
+
+
+def callbacks_since(world, before: int) -> list[int]:
+    return [r.json["type"] for r in world.env.backend.http_requests[before:] if r.path.endswith("/callback")]
+
+
+async def test_a_private_command_waiting_three_seconds_for_the_lock_is_acknowledged_in_time(world, settings):
+    """/watchlist add writes before it answers: 3 s behind the lock it is deferred privately after 1.5 s
+    (bot/core/slow.acknowledged, for every slash command) and its private answer follows."""
+    before = len(world.env.backend.http_requests)
+    holder = hold_write_lock(settings, 3.0)
+    r = await world.mod.slash(world.channel, "watchlist add", film="La La Land", year=2016)
+    holder.join()
+    assert callbacks_since(world, before) == [5]
+    assert r.ephemeral and all(m.ephemeral for m in r.followups) and "La La Land" in text(r), text(r)
+    assert world.bot_messages(world.channel) == []
+    assert len(db(settings, "SELECT id FROM watchlist")) == 1
+
+
+async def test_a_public_command_waiting_three_seconds_for_the_lock_is_acknowledged_publicly(world, settings):
+    """/quote saves its query (for the Another button) before it posts: deferred publicly in time, the quote
+    follows in public; /poll create the same, its message recorded and its buttons working."""
+    before = len(world.env.backend.http_requests)
+    holder = hold_write_lock(settings, 3.0)
+    r = await world.alice.slash(world.channel, "quote", film="La La Land")
+    holder.join()
+    assert callbacks_since(world, before) == [5]
+    assert not r.ephemeral and r.response is not None and r.response.embeds, text(r)
+    before = len(world.env.backend.http_requests)
+    holder = hold_write_lock(settings, 3.0)
+    created = await world.alice.slash(world.channel, "poll create", question="Ending?", options="Happy | Sad",
+                                      anonymous=True)
+    holder.join()
+    assert callbacks_since(world, before) == [5]
+    poll = created.response.message
+    assert not created.ephemeral and db(settings, "SELECT message_id FROM polls") == [(poll.id,)]
+    vote = await world.bob.click(poll, label="Happy")
+    assert "Happy" in text(vote)
+
+
+async def test_an_error_after_a_late_public_acknowledgement_is_private(world, settings):
+    """/quote locked out past the busy timeout: deferred publicly at 1.5 s, then the busy error after 5 s goes to
+    the member alone, and no public message (not even the "thinking…") is left."""
+    world.env.settle_timeout = 30.0
+    before = len(world.env.backend.http_requests)
+    holder = hold_write_lock(settings, 8.0)
+    r = await world.alice.slash(world.channel, "quote", film="La La Land")
+    holder.join()
+    assert callbacks_since(world, before) == [5]
+    assert r.response is None, "the public thinking message was deleted"
+    said = " ".join(m.content or "" for m in r.followups)
+    assert r.followups and all(m.ephemeral for m in r.followups) and "busy" in said.lower(), said
+    assert world.bot_messages(world.channel) == []
+    assert ["locked" in str(getattr(e, "original", e)) for e in world.env.errors] == [True]  # answered above

@@ -124,3 +124,49 @@ async def test_members_cannot_decide_and_buttons_survive_a_restart(world):
     assert world.count("theme_questions") == 1
     (decided,) = queue(log)
     assert all(button.disabled for button in decided.components[0].children)  # no second decision
+
+
+def patches_of(world, message) -> list:
+    return [r for r in world.env.backend.http_requests
+            if r.method == "PATCH" and r.path.endswith(f"/messages/{message.id}")]
+
+
+async def test_forget_me_edits_the_pending_suggestions_log_message_at_once(world):
+    """The member's words and name leave the database and the moderators' log message; Approve is gone too."""
+    log = await with_log_channel(world)
+    await world.alice.slash(world.channel, "suggest question", text=QUESTION, credit=True)
+    await world.bob.slash(world.channel, "suggest question", text="What did the last shot mean to you?")
+    alices = next(m for m in queue(log) if QUESTION in embed_text(m.embeds[0]))
+    await world.alice.slash(world.channel, "rate forget-me", confirm=True)
+    assert world.q("SELECT question FROM question_suggestions") == [("What did the last shot mean to you?",)]
+    (edited,) = [m for m in log.history() if m.id == alices.id]
+    assert not edited.embeds and not edited.components and "asked to be forgotten" in edited.content
+    assert QUESTION not in str(edited.content) and str(world.alice.id) not in str(edited.content)
+    assert len(queue(log)) == 1, "bob's suggestion stays as it was"
+    assert world.count("suggestion_retractions") == 0
+    assert len(patches_of(world, alices)) == 1
+    assert not world.env.errors
+    assert_no_pings(world.env)
+
+
+async def test_forget_me_while_discord_fails_edits_the_log_message_later_once(world):
+    """Discord answers 503 to the edit: the words are gone from the database at once, the message is edited on
+    the retry (30 s later), once, and a restart in between loses nothing."""
+    from tests.faults import discord_fault
+
+    log = await with_log_channel(world)
+    await world.alice.slash(world.channel, "suggest question", text=QUESTION, credit=True)
+    (pending,) = queue(log)
+    discord_fault(world.env, "PATCH", f"/channels/{log.id}/messages/{pending.id}", 503)
+    done = await world.alice.slash(world.channel, "rate forget-me", confirm=True)
+    assert done.ephemeral and "1 suggested question" in text_of(done)
+    assert world.count("question_suggestions") == 0, "the words leave the database at once"
+    assert QUESTION in embed_text(queue(log)[0].embeds[0]), "Discord refused the edit for now"
+    assert world.q("SELECT attempts FROM suggestion_retractions") == [(1,)]
+    await world.env.restart_bot()
+    await world.env.advance_time(31)
+    (edited,) = [m for m in log.history() if m.id == pending.id]
+    assert not edited.embeds and "asked to be forgotten" in edited.content
+    assert world.count("suggestion_retractions") == 0
+    await world.env.advance_time(3600)
+    assert len(patches_of(world, pending)) == 2, "the failed edit and its one retry"

@@ -290,3 +290,18 @@ async def test_a_film_only_the_providers_could_name_while_they_are_down_is_refus
     text = assert_ephemeral_reply(result, "did not answer just now", "try again")
     assert "I don't know a film called" in text and world.count("metadata_cache") == 0
     assert not world.env.errors
+
+
+async def test_an_error_after_the_public_thinking_is_answered_privately(world, recorded, monkeypatch):
+    """The card's film is known, so /film info acknowledges publicly ("thinking…"); the write that keeps what the
+    provider found then fails (the database busy): the member alone sees the error, and the public "thinking…"
+    is gone, not turned into the error for everyone."""
+    from tests.faults import db_fault
+
+    failed = db_fault(monkeypatch, world.bot.metadata, "remember")
+    result = await world.alice.slash(world.channel, "film info", film=FILM)
+    assert failed == [1]
+    texts = [m.content or "" for m in msgs(result)]
+    assert any("busy" in t for t in texts) and all(m.ephemeral for m in msgs(result) if "busy" in (m.content or ""))
+    assert world.bot_messages(world.channel) == [], "nothing public is left"
+    assert ["locked" in str(getattr(e, "original", e)) for e in world.env.errors] == [True]  # answered above
