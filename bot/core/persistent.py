@@ -95,9 +95,24 @@ def _filled(plan: _Plan, values: Iterator[str]) -> str:
     return "".join(out)
 
 
+@functools.cache
+def _format(pattern: str) -> tuple[str, int] | None:
+    """A plan without optional tails as one `str.format` template (every button of every message is filled
+    from one: a call instead of a walk of the plan); None when the plan has optional tails."""
+    plan = _plan(pattern)
+    if any(isinstance(part, tuple) for part in plan):
+        return None
+    text = "".join("{}" if part is None else str(part).replace("{", "{{").replace("}", "}}") for part in plan)
+    return text, plan.count(None)
+
+
 def fill(pattern: str, values: Sequence[object]) -> str:
     """The text of `pattern` with each named group replaced by the next value (enums by their value)."""
-    return _filled(_plan(pattern), iter([_text(v) for v in values]))
+    texts = [_text(v) for v in values]
+    template = _format(pattern)
+    if template is not None and len(texts) == template[1]:
+        return template[0].format(*texts)
+    return _filled(_plan(pattern), iter(texts))
 
 
 class PersistentView(discord.ui.View):
