@@ -561,8 +561,8 @@ class ClubStore:
         """A prompt thread's digest, inside the caller's one-hop transaction (`Database.in_one_hop`: the prompt's
         record); once per thread."""
         conn.execute(
-            "INSERT OR IGNORE INTO club_digests(thread_id, guild_id, message_id, passage_id, due_at)"
-            " VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO club_digests(thread_id, guild_id, message_id, passage_id, due_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (thread_id) DO NOTHING",
             (thread_id, guild_id, message_id, passage_id, due_at),
         )
 
