@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 from typing import TYPE_CHECKING
 
 import discord
@@ -27,10 +26,6 @@ from bot.corpus.lookup import film_choices
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
-    from bot.core.services import PostedPrompt
-
-log = logging.getLogger(__name__)
-
 
 @app_commands.guild_only()
 class Rate(commands.GroupCog, group_name="rate", group_description="Rate films and share a short take."):
@@ -166,19 +161,6 @@ class Club(commands.Cog):
     @compare.autocomplete("film")
     async def film_autocomplete_top(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return await film_choices(self.bot.store, current, interaction.guild_id)
-
-    # ------------------------------------------------------------------ digests
-
-    @commands.Cog.listener()
-    async def on_prompt_posted(self, guild_id: int, posted: PostedPrompt) -> None:
-        try:
-            await self.service.prompt_posted(
-                guild_id, posted.message.id, posted.thread.id if posted.thread else None,
-                posted.passage_ids[0] if posted.passage_ids else None,
-            )
-        except Exception:
-            log.exception("could not schedule the digest of prompt %s", posted.message.id)
-
 
 @app_commands.guild_only()
 class Game(commands.GroupCog, group_name="game", group_description="Critic or club? A blind-quote game."):

@@ -8,6 +8,7 @@ the critics-vs-club fields of a poll's results, the invitation to rate after a s
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import logging
 import random
@@ -28,6 +29,7 @@ from bot.core.errors import answer_with_message, send_ephemeral
 from bot.core.nonce import post_nonce
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
+from bot.core.services import ThreadDigest
 from bot.core.slow import in_time, reply
 from bot.core.spoilers import server_gate, shown, spoiler_keys
 from bot.core.text import attribution_line, clip, counted, inert
@@ -382,17 +384,21 @@ class ClubService:
 
     # ------------------------------------------------------------------ digests
 
-    async def prompt_posted(self, guild_id: int, message_id: int, thread_id: int | None,
-                            passage_id: int | None) -> None:
-        """A discussion prompt opened a thread: its digest becomes due after the server's hours (0 = off)."""
-        if thread_id is None:
-            return
+    async def thread_digest(self, guild_id: int, message_id: int, thread_id: int,
+                            passage_id: int | None) -> ThreadDigest | None:
+        """A discussion prompt opened a thread: its digest becomes due after the server's hours (0 = off).
+        Returned as a write the prompt's record runs in its own transaction (one trip to the writer thread)."""
         hours = await self.store.digest_hours(guild_id)
         if not hours:
-            return
+            return None
         due = self.bot.now() + timedelta(hours=hours)
-        await self.store.add_digest(thread_id, guild_id, message_id, passage_id, iso(due))
-        self.bot.scheduler.wake(due)
+        return ThreadDigest(functools.partial(ClubStore.add_digest_in, thread_id=thread_id, guild_id=guild_id,
+                                              message_id=message_id, passage_id=passage_id, due_at=iso(due)), due)
+
+    async def add_thread_digest(self, digest: ThreadDigest) -> None:
+        """A digest's write on its own (a prompt without excerpts records no rotation to join)."""
+        await self.store.add_digest(digest.write)
+        self.bot.scheduler.wake(digest.due)
 
     async def run_due_digests(self, now: datetime) -> None:
         for digest in await self.store.due_digests(iso(now), self.bot.own_shards):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -562,14 +563,21 @@ class ClubStore:
             )
         self._digest_hours[guild_id] = hours  # committed
 
-    async def add_digest(
-        self, thread_id: int, guild_id: int, message_id: int, passage_id: int | None, due_at: str
+    @staticmethod
+    def add_digest_in(
+        conn: sqlite3.Connection, thread_id: int, guild_id: int, message_id: int, passage_id: int | None, due_at: str
     ) -> None:
-        await self.db.execute(
-            "INSERT OR IGNORE INTO club_digests(thread_id, guild_id, message_id, passage_id, due_at)"
-            " VALUES (?, ?, ?, ?, ?)",
+        """A prompt thread's digest, inside the caller's one-hop transaction (`Database.in_one_hop`: the prompt's
+        record); once per thread."""
+        conn.execute(
+            "INSERT INTO club_digests(thread_id, guild_id, message_id, passage_id, due_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (thread_id) DO NOTHING",
             (thread_id, guild_id, message_id, passage_id, due_at),
         )
+
+    async def add_digest(self, write: Callable[[sqlite3.Connection], None]) -> None:
+        """A digest's write (`add_digest_in` bound to its row) in a transaction of its own."""
+        await self.db.in_one_hop(write)
 
     async def next_digest(self, shards: Shards | None = None) -> str | None:
         """The next due digest, or the moment the oldest claim being posted turns orphan (claimed_at + lease)."""

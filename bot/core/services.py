@@ -2,21 +2,22 @@
 
 A feature never imports another feature. When it needs another's behaviour it calls the service the bot
 holds, typed by a Protocol here and implemented by the owning feature's service (bot/client.py builds each
-one and hangs it on the bot), or it listens to an event the other dispatches (`prompt_posted`).
+one and hangs it on the bot).
 
 - `bot.flags` (`PassageFlags`, flags.service.FlagService): the Flag buttons under /quote and prompts.
 - `bot.prompts` (`Prompts`, discussion.service.PromptService): a prompt, for film night and schedules.
 - `bot.club` (`ClubRatings`, club.service.ClubService): critics vs club in poll results; the invitation
-  to rate after a screening.
+  to rate after a screening; a prompt thread's digest (`thread_digest`), written with the prompt's record.
 - `bot.now_showing` (`NowShowing`, film night's service, also `bot.filmnight`): the current film, the
   default of the club's commands and of schedules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
@@ -34,7 +35,7 @@ class PassageFlags(Protocol):
 
 @dataclass(frozen=True)
 class PostedPrompt:
-    """A discussion prompt as posted (`Prompts.post`, /discuss, /debate; the `prompt_posted` event)."""
+    """A discussion prompt as posted (`Prompts.post`, /discuss, /debate)."""
 
     message: discord.Message
     thread: discord.Thread | None
@@ -84,6 +85,16 @@ class ThemePoll(Protocol):
     def options(self) -> tuple[str, ...]: ...
 
 
+@dataclass(frozen=True)
+class ThreadDigest:
+    """A prompt thread's digest (the club's, bot/club): `write` inserts its row on a connection inside the
+    caller's transaction (once per thread: a second write of the same thread changes nothing); the job loop
+    is woken for `due` once that transaction committed (`bot.scheduler.wake(due)`)."""
+
+    write: Callable[[Any], None]
+    due: datetime
+
+
 class ClubRatings(Protocol):
     """The club feature (/rate, /ratings): its invitation to rate a film, and critics vs club on a poll."""
 
@@ -93,6 +104,16 @@ class ClubRatings(Protocol):
 
     async def critics_vs_club_fields(self, poll: ThemePoll, counts: tuple[int, ...]) -> list[tuple[str, str]]:
         """Embed fields for a closed theme poll's results (empty when there is nothing to compare); never raises."""
+        ...
+
+    async def thread_digest(self, guild_id: int, message_id: int, thread_id: int,
+                            passage_id: int | None) -> ThreadDigest | None:
+        """A prompt's thread opened: its digest, due after the server's hours, as a write for the prompt's own
+        record transaction; None when the server's digests are off."""
+        ...
+
+    async def add_thread_digest(self, digest: ThreadDigest) -> None:
+        """The digest's write alone, for a prompt that records nothing (no excerpt); wakes the job loop."""
         ...
 
 

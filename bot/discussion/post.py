@@ -19,7 +19,7 @@ import discord
 from bot.core.nonce import fresh_nonce, post_nonce
 from bot.core.refusals import MissingBotPermission, UserError
 from bot.core.render import NO_MENTIONS
-from bot.core.services import PostedPrompt
+from bot.core.services import PostedPrompt, ThreadDigest
 from bot.core.spoilers import Gate, server_gate
 from bot.core.text import clip, inert
 from bot.corpus import Theme
@@ -255,6 +255,33 @@ async def _discard(*items: discord.Message | discord.Thread | None) -> bool:
     return removed
 
 
+async def _thread_digest(bot: FilmBot, guild_id: int, message: discord.Message, thread: discord.Thread | None,
+                         uses: list[PromptUse]) -> ThreadDigest | None:
+    """The club's digest of the prompt's thread (`bot.club`), written with the prompt's record; None without a
+    thread, with the server's digests off, or when it could not be read (logged: the prompt does not wait on it)."""
+    if thread is None:
+        return None
+    try:
+        return await bot.club.thread_digest(guild_id, message.id, thread.id, uses[0].passage_id if uses else None)
+    except Exception:
+        log.exception("could not schedule the digest of prompt %s", message.id)
+        return None
+
+
+async def _digest_recorded(bot: FilmBot, digest: ThreadDigest | None, *, alone: bool) -> None:
+    """The digest is in the database (written with the record), or written now on its own when the prompt
+    recorded nothing (`alone`): the job loop learns when it falls due."""
+    if digest is None:
+        return
+    if not alone:
+        bot.scheduler.wake(digest.due)
+        return
+    try:
+        await bot.club.add_thread_digest(digest)
+    except Exception:
+        log.exception("could not schedule the digest of a prompt without excerpts")
+
+
 async def post_prompt(
     bot: FilmBot,
     channel: discord.TextChannel,
@@ -356,6 +383,7 @@ async def post_prompt(
             except BaseException:
                 await _discard(message)
                 raise
+        digest = await _thread_digest(bot, guild_id, message, thread, uses)
         try:
             if uses:  # a prompt without excerpts uses no passage: nothing to rotate
                 await bot.store.prompts.record(
@@ -370,10 +398,12 @@ async def post_prompt(
                     uses=uses,
                     source=source,
                     pending=bool(marker),
+                    also=digest.write if digest else None,  # the thread's digest: same transaction, one hop
                 )
         except BaseException:
             await _discard(thread, message)
             raise
+        await _digest_recorded(bot, digest, alone=not uses)
         if marker and not uses:
             try:  # nothing to record: what was kept goes (a row left behind only holds a thread name)
                 await bot.store.prompts.release(source)
@@ -387,7 +417,6 @@ async def post_prompt(
         cycle_restarted=choice.cycle_restarted,
         thread_error=thread_error,
     )
-    bot.dispatch("prompt_posted", guild_id, posted)  # the club's thread digest (cogs/club.py) listens
     return posted
 
 
@@ -415,16 +444,15 @@ async def complete_prompt(bot: FilmBot, message: discord.Message, source: str) -
                     thread_error = f"HTTP {error.status}: {clip(error.text or type(error).__name__, 120)}"
                     log.warning("could not open the thread of found prompt %s (%s)", message.id, thread_error)
     uses = held["uses"]
+    digest = await _thread_digest(bot, held["guild_id"], message, thread, uses)
     if uses:
         await bot.store.prompts.record(
             guild_id=held["guild_id"], channel_id=held["channel_id"], message_id=message.id,
             thread_id=thread.id if thread else None, kind=held["kind"], theme=held["theme"],
             film_key=held["film_key"], film=held["film"], uses=uses, source=source, pending=True,
+            also=digest.write if digest else None,
         )
     else:
         await bot.store.prompts.release(source)
-    posted = PostedPrompt(message=message, thread=thread, theme_key=held["theme"],
-                          passage_ids=tuple(use.passage_id for use in uses), cycle_restarted=False,
-                          thread_error=thread_error)
-    bot.dispatch("prompt_posted", held["guild_id"], posted)  # the club's thread digest (cogs/club.py) listens
+    await _digest_recorded(bot, digest, alone=not uses)
     return True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from bot.core.db import Database
@@ -54,8 +54,10 @@ class PromptStore:
         uses: Sequence[PromptUse],
         source: str,
         pending: bool = False,
+        also: Callable[[sqlite3.Connection], None] | None = None,
     ) -> None:
-        """Every passage of one prompt, in one transaction (all or nothing)."""
+        """Every passage of one prompt, in one transaction (all or nothing); `also`, another feature's write
+        that belongs with it (the club's digest of the prompt's thread, `ThreadDigest.write`), in the same one."""
         at = utc_now_iso()
         shared = (guild_id, channel_id, message_id, thread_id, kind, theme, film_key, film)
         rows = [(*shared, use.cycle, use.passage_id, use.critic_key, source, at) for use in uses]
@@ -69,6 +71,8 @@ class PromptStore:
             )
             if pending:  # the timed prompt is recorded: nothing is left to complete (same transaction)
                 conn.execute("DELETE FROM pending_prompts WHERE source = ?", (source,))
+            if also is not None:
+                also(conn)
 
         await self.db.in_one_hop(insert)  # BEGIN … COMMIT in one trip to the database thread
 

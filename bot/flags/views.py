@@ -15,7 +15,7 @@ import discord
 from bot.core.checks import client_of, interaction_data, require_guild, require_moderator
 from bot.core.errors import user_errors
 from bot.core.paging import prev_next
-from bot.core.persistent import Persistent, persistent_view
+from bot.core.persistent import Persistent, PrebuiltView, persistent_view
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.spoilers import server_gate
@@ -106,9 +106,12 @@ class ReasonButton(
 
 def flag_view(passage_ids: list[int] | tuple[int, ...], view: discord.ui.View | None = None) -> discord.ui.View:
     """Flag buttons for the passages a public message shows (added to `view`, or a new persistent one)."""
-    view = view or persistent_view()
-    for number, passage_id in enumerate(passage_ids, start=1):
-        view.add_item(FlagButton(passage_id, "Flag" if len(passage_ids) == 1 else f"Flag excerpt {number}"))
+    labels = [(passage_id, "Flag" if len(passage_ids) == 1 else f"Flag excerpt {number}")
+              for number, passage_id in enumerate(passage_ids, start=1)]
+    if view is None or isinstance(view, PrebuiltView):  # the same components, sent from their payloads
+        return (view or PrebuiltView()).add(*(FlagButton.payload((passage_id,), label) for passage_id, label in labels))
+    for passage_id, label in labels:
+        view.add_item(FlagButton(passage_id, label))
     return view
 
 

@@ -12,7 +12,7 @@ import discord
 
 from bot.core.checks import client_of
 from bot.core.errors import user_errors
-from bot.core.persistent import Persistent, persistent_view
+from bot.core.persistent import Persistent, PrebuiltView
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.spoilers import Gate, server_gate
@@ -95,8 +95,8 @@ class ContextButton(
 
 
 def quote_view(bot: FilmBot, query_id: int, passage_id: int) -> discord.ui.View:
-    return bot.flags.flag_view(
-        [passage_id], persistent_view(AnotherQuoteButton(query_id, passage_id), ContextButton(passage_id))
+    return bot.flags.flag_view(  # the buttons' payloads: what a View of the DynamicItems sends, built for less
+        [passage_id], PrebuiltView(AnotherQuoteButton.payload((query_id, passage_id)), ContextButton.payload((passage_id,)))
     )
 
 

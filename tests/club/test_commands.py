@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import discord
 
 from tests.helpers import (
@@ -297,6 +299,32 @@ async def test_digest_of_a_long_thread_counts_every_reply(world, monkeypatch):
     await world.env.advance_time(DAY + 60)
     [digest] = [m for m in second.history() if "Thread digest" in (m.content or "")]
     assert "over 1000 replies" in digest.content, digest.content
+
+
+async def test_a_prompt_s_digest_is_written_with_its_record(world):
+    """/discuss writes its thread's digest with its rotation record: same message, thread and passage, due in 24 h."""
+    await world.alice.slash(world.channel, "discuss", theme="nostalgia")
+    [thread] = world.channel.threads
+    [(message_id, thread_id, passage_id)] = world.q("SELECT message_id, thread_id, passage_id FROM posted_prompts")
+    [digest] = world.q("SELECT thread_id, message_id, passage_id, status, due_at FROM club_digests")
+    assert tuple(digest)[:4] == (thread.id, message_id, passage_id, "due") and thread_id == thread.id
+    due = datetime.fromisoformat(digest[4]) - world.env.now()
+    assert timedelta(seconds=DAY - 60) < due <= timedelta(seconds=DAY)
+
+
+async def test_a_prompt_without_excerpts_gets_its_digest_once(world):
+    """A film no critic reviewed is discussed with the generic questions (nothing to record): its thread's
+    digest is still written, on its own, and posted once."""
+    await world.mod.slash(world.channel, "watchlist add", film="Whiplash", year=2014)
+    await world.alice.slash(world.channel, "discuss", film="Whiplash", theme="nostalgia")
+    [thread] = world.channel.threads
+    assert world.count("posted_prompts") == 0
+    assert world.q("SELECT thread_id, passage_id, status FROM club_digests") == [(thread.id, None, "due")]
+    await world.alice.send(thread, "one")
+    await world.env.advance_time(DAY + 60)
+    await world.env.advance_time(DAY)
+    assert len([m for m in thread.history() if "Thread digest" in (m.content or "")]) == 1
+    assert not world.env.errors
 
 
 async def test_digest_hours_zero_turns_digests_off(world):

@@ -14,7 +14,7 @@ from typing import Any
 import discord
 import pytest
 
-from bot.core.persistent import Persistent, fill
+from bot.core.persistent import Persistent, PrebuiltView, fill
 from bot.flags.rules import Decision, Reason
 
 TEMPLATES = {
@@ -133,3 +133,43 @@ def test_a_value_the_template_refuses_is_an_error() -> None:
     assert Probe(12).custom_id == "filmbot:probe:12"
     with pytest.raises(ValueError):
         Probe(123)
+
+
+def _views_payload(*items: discord.ui.Item[Any]) -> list[dict[str, Any]]:
+    """What discord.py sends for a persistent View holding these DynamicItems."""
+    view = discord.ui.View(timeout=None)
+    for item in items:
+        view.add_item(item)
+    return view.to_components()
+
+
+@pytest.mark.parametrize(("query", "passage"), [(1, 2), (5, 77), (10**17, 10**18 - 1)])
+def test_a_quote_s_prebuilt_buttons_send_what_its_view_sent(query: int, passage: int) -> None:
+    """/quote's Another, More context and Flag, sent from payloads: the same components, rows and custom ids."""
+    from bot.flags.views import FlagButton, flag_view
+    from bot.quotes.views import AnotherQuoteButton, ContextButton
+
+    prebuilt = flag_view([passage], PrebuiltView(AnotherQuoteButton.payload((query, passage)),
+                                                 ContextButton.payload((passage,))))
+    assert prebuilt.to_components() == _views_payload(
+        AnotherQuoteButton(query, passage), ContextButton(passage), FlagButton(passage, "Flag"))
+    assert prebuilt.is_finished() and not prebuilt.has_components_v2()  # discord.py keeps nothing, as before
+
+
+@pytest.mark.parametrize("passages", [[3], [3, 4], list(range(1, 8))])
+def test_a_prompt_s_prebuilt_flag_buttons_send_what_its_view_sent(passages: list[int]) -> None:
+    """A prompt's Flag buttons (one, a debate's two, more than a row's five) from payloads: the same rows."""
+    from bot.flags.views import FlagButton, flag_view
+
+    labels = ["Flag"] if len(passages) == 1 else [f"Flag excerpt {n}" for n in range(1, len(passages) + 1)]
+    assert flag_view(passages).to_components() == _views_payload(
+        *(FlagButton(passage, label) for passage, label in zip(passages, labels, strict=True)))
+
+
+def test_a_prebuilt_payload_is_not_shared_between_messages() -> None:
+    """Each payload is a dict of its own: changing one (its custom id) leaves the next unchanged."""
+    from bot.quotes.views import ContextButton
+
+    first = ContextButton.payload((1,))
+    first["custom_id"] = "changed"
+    assert ContextButton.payload((2,))["custom_id"] == "filmbot:quote:context:2"

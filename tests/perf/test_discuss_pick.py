@@ -11,6 +11,7 @@ from bot.corpus.store import CorpusWriter, NewReview
 from bot.discussion.rotation import PromptUse, critic_key
 from bot.discussion.rotation_store import RotationStore
 from bot.quotes.store import QuoteStore
+from tests import pg_backend
 from tests.helpers import rows
 
 THEME = "nostalgia"
@@ -129,3 +130,27 @@ async def test_last_critic_and_recent_passages_are_avoided(world) -> None:
         pick = await store.rotation.pick(filters, rotation)
         assert pick is not None and not pick.cycle_restarted
         assert pick.quote.passage_id in by_critic["critic 0"]
+
+
+@pytest.mark.skipif(pg_backend.on_postgres(), reason="SQLite's query plans")
+async def test_a_server_s_recent_prompts_are_read_by_index(world, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With 3,000 prompts in a server's history, the pick reads its 30 latest passages through an index
+    (migration 100), newest first: no sort of the whole history, whatever its length."""
+    store = world.bot.store
+    pool = sorted(await add_pool(store, reviews=10, per_review=10, theme="jazz"))
+    await record(store, 3, "nostalgia", "", [PromptUse(pid, "critic", 1 + n // 100)
+                                             for n, pid in enumerate(pool * 30)])
+    sent: list[tuple[str, list]] = []
+    real = type(store.db).seek_one
+
+    async def seek_one(self, sql, params=()):
+        sent.append((sql, list(params)))
+        return await real(self, sql, params)
+
+    monkeypatch.setattr(type(store.db), "seek_one", seek_one)
+    pick = await store.rotation.pick(QuoteFilters(theme="jazz"), RotationKey(3, "jazz", ""))
+    assert pick is not None
+    [(sql, params)] = [(s, p) for s, p in sent if "recent(id)" in s]
+    plan = " / ".join(row[3] for row in await store.db.fetchall("EXPLAIN QUERY PLAN " + sql, params))
+    recent = plan[plan.index("MATERIALIZE recent"):].split(" / ")[1:3]
+    assert "posted_prompts_guild_recent" in recent[0] and "TEMP B-TREE" not in recent[1], plan
