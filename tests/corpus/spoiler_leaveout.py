@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Set -> the commit its one blind run was scored at (test_real_heldout_v5.py, _v6.py).
 BLIND_RUNS = {"v5": "a743b9e", "v6": "06a207e", "v7": "eb7f2a3", "v8": "eb7f2a3", "v9": "b644448", "v10": "2c9862e",
               "v11": "2fe5809", "v12": "2fe5809",
-              "v13": "5e95b6c", "v14": "11785f2", "v15": "3cbfa83"}
+              "v13": "5e95b6c", "v14": "11785f2", "v15": "3cbfa83", "v16": "90ecf8d"}
 # From this commit on spoilers.py runs the structural layer itself.
 STRUCTURAL_BUILT_IN = "eb7f2a3"
 

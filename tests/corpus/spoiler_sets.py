@@ -42,6 +42,8 @@ from tests.corpus.test_real_heldout_v14 import LABELS as V14_LABELS
 from tests.corpus.test_real_heldout_v14 import TEXTS as V14_TEXTS
 from tests.corpus.test_real_heldout_v15 import LABELS as V15_LABELS
 from tests.corpus.test_real_heldout_v15 import TEXTS as V15_TEXTS
+from tests.corpus.test_real_heldout_v16 import LABELS as V16_LABELS
+from tests.corpus.test_real_heldout_v16 import TEXTS as V16_TEXTS
 
 SETS: dict[str, tuple[Path, Path]] = {
     "v1": V4_SETS["v1"], "v2": V4_SETS["v2"], "v3": V4_SETS["v3"],
@@ -54,6 +56,7 @@ SETS: dict[str, tuple[Path, Path]] = {
     "v13": (V13_LABELS, V13_TEXTS),
     "v14": (V14_LABELS, V14_TEXTS),
     "v15": (V15_LABELS, V15_TEXTS),
+    "v16": (V16_LABELS, V16_TEXTS),
 }
 assert DATA.exists()
 

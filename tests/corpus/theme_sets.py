@@ -39,6 +39,7 @@ SETS: dict[str, Callable[[], Scores]] = {
     "v13": lambda: score_themes(DATA / "real_heldout_v13.json", CORPUS / "real_v13.md"),
     "v14": lambda: score_themes(DATA / "real_heldout_v14.json", CORPUS / "real_v14.md"),
     "v15": lambda: score_themes(DATA / "real_heldout_v15.json", CORPUS / "real_v15.md"),
+    "v16": lambda: score_themes(DATA / "real_heldout_v16.json", CORPUS / "real_v16.md"),
 }
 TEXTS = {"v1": CORPUS / "real_v1.md", "v2": CORPUS / "real_v2.md", "v3": CORPUS / "real_v3.md",
          "v4-themes-tune": HELDOUT / "tune.md", "v4-themes-blind": HELDOUT / "blind.md",
@@ -46,7 +47,8 @@ TEXTS = {"v1": CORPUS / "real_v1.md", "v2": CORPUS / "real_v2.md", "v3": CORPUS 
          "v6": CORPUS / "real_v6.md", "v7": CORPUS / "real_v7.md", "v8": CORPUS / "real_v8.md",
          "v9": CORPUS / "real_v9.md", "v10": CORPUS / "real_v10.md", "v11": CORPUS / "real_v11.md",
          "v12": CORPUS / "real_v12.md", "v13": CORPUS / "real_v13.md",
-         "v14": CORPUS / "real_v14.md", "v15": CORPUS / "real_v15.md"}
+         "v14": CORPUS / "real_v14.md", "v15": CORPUS / "real_v15.md",
+         "v16": CORPUS / "real_v16.md"}
 
 
 def row(name: str, scores: Scores) -> str:
