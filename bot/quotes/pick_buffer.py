@@ -26,6 +26,9 @@ BATCH = 32  # quotes drawn per refill statement
 KEPT = 128  # filters whose queues are kept (least recently used dropped first): at most KEPT * BATCH quotes
 FIRST_DRAWS = 96  # random draws in a filter's first refill; later ones from the hit rate seen
 MAX_DRAWS = 8192  # per refill statement
+# A refill statement's time on the reader's thread is capped near this: its draws are sized from the time a draw
+# took in the last refill (a keyword's draw is an FTS probe, ~30 µs: 8192 of them held the thread 50-70 ms).
+STATEMENT_BUDGET = 0.006  # seconds
 BARREN = 2  # a set this many refills in a row miss (too sparse in its range to draw ahead) is picked exactly
 
 
@@ -54,13 +57,17 @@ class Drawn:
                 return quote
         return None
 
-    def hit_rate(self, draws: int, hits: int) -> None:
+    def hit_rate(self, draws: int, hits: int, seconds: float = 0.0) -> None:
         """Size the next refill from this one. A full batch stopped early (its rate is unknown past it): an
-        eighth fewer draws next time; a short one: draws for about 1.5 batches at the rate seen."""
+        eighth fewer draws next time; a short one: draws for about 1.5 batches at the rate seen; never more
+        than STATEMENT_BUDGET's worth at the time a draw took (`seconds` for `draws`), so a costly filter
+        refills in more, shorter statements."""
         if hits >= BATCH:
             self.draws = max(FIRST_DRAWS, draws - draws // 8)
         else:
             self.draws = min(MAX_DRAWS, max(FIRST_DRAWS, (3 * BATCH * draws) // (2 * max(hits, 1))))
+        if seconds > 0:
+            self.draws = min(self.draws, max(FIRST_DRAWS, int(STATEMENT_BUDGET * draws / seconds)))
         self.barren = 0 if hits else self.barren + 1
 
 

@@ -11,6 +11,7 @@ import hashlib
 import json
 import random
 import sqlite3
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -249,8 +250,9 @@ class QuoteStore:
         rows: list[Any] = []
         if drawn.listed is None:
             draws = drawn.draws
+            started = time.perf_counter()
             rows = await draw_batch(self.db, ids, draws, BATCH, _QUOTE_ROWS)
-            drawn.hit_rate(draws, len(rows))
+            drawn.hit_rate(draws, len(rows), time.perf_counter() - started)
             if len(rows) < BATCH // 2 and not ids.big:
                 # Sparse in its range: list it once (a set of at most LIST_CAP is then drawn from exactly).
                 listed = await list_members(self.db, ids)

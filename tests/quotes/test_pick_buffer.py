@@ -157,3 +157,17 @@ async def test_the_queues_are_bounded(bot: FilmBot) -> None:
     for number in range(buffers.kept + 40):
         await bot.store.quotes.pick(QuoteFilters(about=f"jazz quiet{number}"))
     assert len(buffers) <= buffers.kept
+
+
+def test_a_costly_filters_refills_are_sized_to_the_statement_budget() -> None:
+    """A keyword's draws are FTS probes (~30 µs each): a sparse word's refill was sized up to MAX_DRAWS (8192
+    draws held the reader 50-70 ms at ~102k passages). The next refill takes no more than STATEMENT_BUDGET's
+    worth at the time a draw took, never fewer than FIRST_DRAWS; a cheap filter keeps the hit-rate sizing."""
+    costly = pick_buffer.Drawn(version=1)
+    costly.hit_rate(96, 2, seconds=0.003)  # 2 hits in 96 draws would ask for 2,304 draws
+    assert costly.draws == int(pick_buffer.STATEMENT_BUDGET * 96 / 0.003) == 192
+    costly.hit_rate(192, 1, seconds=0.5)  # far over budget: still FIRST_DRAWS
+    assert costly.draws == pick_buffer.FIRST_DRAWS
+    cheap = pick_buffer.Drawn(version=1)
+    cheap.hit_rate(96, 2, seconds=0.0001)
+    assert cheap.draws == (3 * pick_buffer.BATCH * 96) // 4 == 2304
