@@ -13,6 +13,7 @@ after ACK_AFTER like a vote, privately, or publicly for a command marked `answer
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import Awaitable
 from typing import Any, TypeVar
@@ -22,6 +23,8 @@ import discord
 from bot.core.errors import THINKING, followup_as
 
 ACK_AFTER = 1.5  # seconds: Discord wants an answer within 3 s; the defer itself needs a round trip
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 C = TypeVar("C")
@@ -78,13 +81,28 @@ async def late_defer(interaction: discord.Interaction, ephemeral: bool) -> None:
         async with response.lock:
             if response.is_done() or response.form:
                 return
-            await discord.InteractionResponse.defer(response, ephemeral=ephemeral, thinking=True)
+            try:
+                await discord.InteractionResponse.defer(response, ephemeral=ephemeral, thinking=True)
+            except discord.HTTPException:
+                if not await _deferred_anyway(interaction):
+                    raise
+                response._response_type = discord.InteractionResponseType.deferred_channel_message
             response.late = True
             interaction.extras[THINKING] = "private" if ephemeral else "public"
         return
     if not response.is_done():
         await response.defer(ephemeral=ephemeral, thinking=True)
         interaction.extras[THINKING] = "private" if ephemeral else "public"
+
+
+async def _deferred_anyway(interaction: discord.Interaction) -> bool:
+    """After a defer that failed with a 5xx: whether Discord made it all the same (the "thinking…" message
+    exists). A 4xx was refused: nothing was made."""
+    try:
+        await interaction.original_response()
+    except discord.HTTPException:
+        return False
+    return True
 
 
 async def acknowledged(interaction: discord.Interaction, work: Awaitable[None]) -> None:
@@ -123,10 +141,15 @@ async def in_time(interaction: discord.Interaction, work: Awaitable[T], *, ephem
     try:
         await asyncio.wait({task, waiting}, return_when=asyncio.FIRST_COMPLETED)
         if not task.done() and not interaction.response.is_done():
-            if update:
-                await interaction.response.defer()
-            else:
-                await late_defer(interaction, ephemeral)
+            try:
+                if update:
+                    await interaction.response.defer()
+                else:
+                    await late_defer(interaction, ephemeral)
+            except discord.HTTPException:
+                # Discord refused or failed the acknowledgement (5xx, 404 Unknown Interaction): the work is not
+                # cancelled halfway for that, and it answers as it can (its own errors are answered and logged).
+                log.warning("could not acknowledge interaction %s late", interaction.id, exc_info=True)
         return await task
     finally:
         timer.cancel()

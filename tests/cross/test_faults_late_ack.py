@@ -1,0 +1,48 @@
+"""The late acknowledgement (bot/core/slow.acknowledged: a slash command that has not answered after 1.5 s of real
+time is deferred) under faults: the defer itself failing, a command that answers twice, a form after a slow read, a
+refusal after a public defer, the interaction's token expiring during a long job. Nothing doubled, nothing lost, no
+unhandled exception, and the visibility the command meant. The wait is real: SQLite's write lock held by a second
+connection for 3 s (tests/cross/test_faults_db_busy.hold_write_lock)."""
+
+from __future__ import annotations
+
+from tests.cross.test_faults_db_busy import callbacks_since, hold_write_lock, text
+from tests.faults import discord_fault
+from tests.helpers import rows as db
+
+
+async def test_a_late_defer_that_discord_fails_leaves_the_write_made_and_no_unhandled_error(world, settings):
+    """The defer at 1.5 s answers 503 (every retry of discord.py failed): the command is not cancelled halfway
+    (its write is made once) and nothing escapes as an unhandled exception."""
+    discord_fault(world.env, "POST", "/interactions/*/callback", 503)
+    holder = hold_write_lock(settings, 3.0)
+    await world.mod.slash(world.channel, "watchlist add", film="La La Land", year=2016)
+    holder.join()
+    assert len(db(settings, "SELECT id FROM watchlist")) == 1
+    errors = world.env.errors
+    assert all("503" not in str(getattr(e, "original", e)) for e in errors), errors
+
+
+async def test_a_late_defer_applied_then_5xx_still_gets_the_answer_once(world, settings):
+    """The defer reached Discord ("thinking…" shown) and then answered 503: the command's answer follows as the
+    follow-up, privately, once; the write is made once."""
+    discord_fault(world.env, "POST", "/interactions/*/callback", 503, applied=True)
+    holder = hold_write_lock(settings, 3.0)
+    r = await world.mod.slash(world.channel, "watchlist add", film="La La Land", year=2016)
+    holder.join()
+    assert "La La Land" in text(r), text(r)
+    assert r.ephemeral and all(m.ephemeral for m in r.followups), text(r)
+    assert len(db(settings, "SELECT id FROM watchlist")) == 1
+    assert not world.env.errors
+
+
+async def test_a_late_defer_of_an_unknown_interaction_leaves_the_write_made(world, settings):
+    """Discord no longer knows the interaction when the defer goes (404 Unknown Interaction): the write is still
+    made once and nothing escapes as an unhandled exception."""
+    discord_fault(world.env, "POST", "/interactions/*/callback", 404, code=10062)
+    holder = hold_write_lock(settings, 3.0)
+    await world.mod.slash(world.channel, "watchlist add", film="La La Land", year=2016)
+    holder.join()
+    assert len(db(settings, "SELECT id FROM watchlist")) == 1
+    errors = world.env.errors
+    assert all("10062" not in str(getattr(e, "original", e)) for e in errors), errors
