@@ -46,3 +46,20 @@ async def test_a_late_defer_of_an_unknown_interaction_leaves_the_write_made(worl
     assert len(db(settings, "SELECT id FROM watchlist")) == 1
     errors = world.env.errors
     assert all("10062" not in str(getattr(e, "original", e)) for e in errors), errors
+
+
+async def test_an_answer_that_fails_after_a_late_public_defer_is_refused_privately(world, settings):
+    """/quote deferred publicly at 1.5 s; its quote, the follow-up, fails (503, not made): the error that follows
+    goes to the member alone (it would have replaced the public "thinking…" and been shown to everyone), and no
+    public message is left."""
+    discord_fault(world.env, "POST", "/webhooks/*", 503)
+    before = len(world.env.backend.http_requests)
+    holder = hold_write_lock(settings, 3.0)
+    r = await world.alice.slash(world.channel, "quote", film="La La Land")
+    holder.join()
+    assert callbacks_since(world, before) == [5]
+    said = " ".join(m.content or "" for m in r.followups)
+    assert r.followups and all(m.ephemeral for m in r.followups), said
+    assert r.response is None, "the public thinking message was deleted"
+    assert world.bot_messages(world.channel) == []
+    assert ["503" in str(getattr(e, "original", e)) for e in world.env.errors] == [True]  # answered above
