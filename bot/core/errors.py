@@ -121,14 +121,19 @@ async def send_ephemeral(interaction: discord.Interaction, content: str) -> None
 
 async def answer_with_message(interaction: discord.Interaction, **kwargs: Any) -> discord.Message:
     """Answer the interaction and return the message: a 5xx after Discord made the answer (its original
-    response exists) is not a failure, or the caller would forget a message members can see and click."""
+    response exists) is not a failure, or the caller would forget a message members can see and click. After a
+    late defer (bot/core/slow) the original response is the "thinking…" message until the answer replaces it: one
+    still loading was not answered."""
     try:
         await interaction.response.send_message(**kwargs)
     except discord.DiscordServerError as error:
         try:
-            return await interaction.original_response()
+            made = await interaction.original_response()
         except discord.HTTPException:
             raise error from None
+        if made.flags.loading:
+            raise
+        return made
     return await interaction.original_response()
 
 

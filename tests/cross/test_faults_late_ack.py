@@ -63,3 +63,22 @@ async def test_an_answer_that_fails_after_a_late_public_defer_is_refused_private
     assert r.response is None, "the public thinking message was deleted"
     assert world.bot_messages(world.channel) == []
     assert ["503" in str(getattr(e, "original", e)) for e in world.env.errors] == [True]  # answered above
+
+
+async def test_a_pick_whose_ballot_failed_after_a_late_defer_is_not_kept_on_the_thinking_message(world, settings):
+    """/filmnight pick deferred publicly at 1.5 s; its ballot, the follow-up, fails (503, not made): the pick is not
+    recorded on the "thinking…" message (a message with no ballot, which would close with nobody able to vote), the
+    refusal is private, and the command can run again."""
+    for film in ("Heat", "Ran", "Alien"):
+        await world.mod.slash(world.channel, "watchlist add", film=film)
+    discord_fault(world.env, "POST", "/webhooks/*", 503)
+    holder = hold_write_lock(settings, 3.0)
+    r = await world.mod.slash(world.channel, "filmnight pick", candidates=3, hours=1, method="single")
+    holder.join()
+    assert db(settings, "SELECT count(*) FROM filmnight_picks") == [(0,)]
+    assert r.followups and all(m.ephemeral for m in r.followups), text(r)
+    assert world.bot_messages(world.channel) == []
+    assert ["503" in str(getattr(e, "original", e)) for e in world.env.errors] == [True]  # answered above
+    again = await world.mod.slash(world.channel, "filmnight pick", candidates=3, hours=1, method="single")
+    [ballot] = [m for m in world.bot_messages(world.channel) if m.components]
+    assert db(settings, "SELECT message_id FROM filmnight_picks") == [(ballot.id,)], text(again)
