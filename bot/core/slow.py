@@ -23,6 +23,11 @@ import discord
 from bot.core.errors import THINKING, followup_as
 
 ACK_AFTER = 1.5  # seconds: Discord wants an answer within 3 s; the defer itself needs a round trip
+# A command that answers with a form cannot be deferred: one whose form is not open by FORM_GIVE_UP would open it
+# after Discord's 3 s ("This interaction failed"), so it is answered privately then, and its form is not sent.
+FORM_GIVE_UP = 2.4
+FORM_LATE = ("I could not open the form in time (the bot is busy right now). Nothing was saved: please run the"
+             " command again.")
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +69,13 @@ class LateResponse(discord.InteractionResponse[discord.Client]):
                 self._parent.extras[THINKING] = "private" if ephemeral else "public"
             return done
 
+    async def send_modal(self, modal: discord.ui.Modal, /) -> Any:
+        async with self.lock:
+            if not self.late:
+                return await super().send_modal(modal)
+        modal.stop()  # too late for a form: the member was told to run the command again (`give_up_form`)
+        return None
+
     async def send_message(self, content: Any = None, *, ephemeral: bool = False, delete_after: float | None = None,
                            **kwargs: Any) -> Any:
         async with self.lock:
@@ -95,6 +107,20 @@ async def late_defer(interaction: discord.Interaction, ephemeral: bool) -> None:
         interaction.extras[THINKING] = "private" if ephemeral else "public"
 
 
+async def give_up_form(interaction: discord.Interaction) -> None:
+    """A form command that did not open its form by FORM_GIVE_UP: answer privately now (a form after Discord's 3 s
+    fails); its form, if it comes, is not sent (LateResponse.send_modal)."""
+    response = interaction.response
+    if not isinstance(response, LateResponse):
+        return
+    async with response.lock:
+        if response.is_done():
+            return
+        await discord.InteractionResponse.send_message(response, FORM_LATE, ephemeral=True,
+                                                       allowed_mentions=discord.AllowedMentions.none())
+        response.late = True
+
+
 async def _deferred_anyway(interaction: discord.Interaction) -> bool:
     """After a defer that failed with a 5xx: whether Discord made it all the same (the "thinking…" message
     exists). A 4xx was refused: nothing was made."""
@@ -124,20 +150,8 @@ async def in_time(interaction: discord.Interaction, work: Awaitable[T], *, ephem
     loop timer would not fire under simcord, whose virtual clock stands still while the bot waits on a
     worker process.
     """
-    loop = asyncio.get_running_loop()
     task = asyncio.ensure_future(work)
-    late = asyncio.Event()
-
-    def wake() -> None:
-        try:
-            loop.call_soon_threadsafe(late.set)
-        except RuntimeError:  # the loop closed meanwhile (the bot shut down): nobody is waiting
-            pass
-
-    timer = threading.Timer(ACK_AFTER, wake)
-    timer.daemon = True
-    timer.start()
-    waiting = asyncio.ensure_future(late.wait())
+    timer, waiting = _real_timer(ACK_AFTER)
     try:
         await asyncio.wait({task, waiting}, return_when=asyncio.FIRST_COMPLETED)
         if not task.done() and not interaction.response.is_done():
@@ -150,12 +164,40 @@ async def in_time(interaction: discord.Interaction, work: Awaitable[T], *, ephem
                 # Discord refused or failed the acknowledgement (5xx, 404 Unknown Interaction): the work is not
                 # cancelled halfway for that, and it answers as it can (its own errors are answered and logged).
                 log.warning("could not acknowledge interaction %s late", interaction.id, exc_info=True)
+        response = interaction.response
+        if not task.done() and isinstance(response, LateResponse) and response.form and not response.is_done():
+            timer.cancel()
+            waiting.cancel()
+            timer, waiting = _real_timer(FORM_GIVE_UP - ACK_AFTER)
+            await asyncio.wait({task, waiting}, return_when=asyncio.FIRST_COMPLETED)
+            if not task.done():
+                try:
+                    await give_up_form(interaction)
+                except discord.HTTPException:
+                    log.warning("could not answer interaction %s in time", interaction.id, exc_info=True)
         return await task
     finally:
         timer.cancel()
         waiting.cancel()
         if not task.done():  # this command was cancelled (or the defer failed): the work goes too
             task.cancel()
+
+
+def _real_timer(seconds: float) -> tuple[threading.Timer, asyncio.Future[Any]]:
+    """A thread timer of `seconds` real time and the future it completes on this loop."""
+    loop = asyncio.get_running_loop()
+    late = asyncio.Event()
+
+    def wake() -> None:
+        try:
+            loop.call_soon_threadsafe(late.set)
+        except RuntimeError:  # the loop closed meanwhile (the bot shut down): nobody is waiting
+            pass
+
+    timer = threading.Timer(seconds, wake)
+    timer.daemon = True
+    timer.start()
+    return timer, asyncio.ensure_future(late.wait())
 
 
 async def reply(interaction: discord.Interaction, **kwargs: Any) -> None:

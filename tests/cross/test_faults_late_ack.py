@@ -82,3 +82,19 @@ async def test_a_pick_whose_ballot_failed_after_a_late_defer_is_not_kept_on_the_
     again = await world.mod.slash(world.channel, "filmnight pick", candidates=3, hours=1, method="single")
     [ballot] = [m for m in world.bot_messages(world.channel) if m.components]
     assert db(settings, "SELECT message_id FROM filmnight_picks") == [(ballot.id,)], text(again)
+
+
+async def test_a_form_command_held_past_discords_three_seconds_answers_privately(world, settings):
+    """/review add (the form) waits 4 s behind the write lock before its form could open, past Discord's 3 s (a
+    form cannot follow a defer): the moderator gets a clear private answer instead of "This interaction failed",
+    and no review is stored."""
+    world.env.settle_timeout = 30.0
+    before = len(world.env.backend.http_requests)
+    holder = hold_write_lock(settings, 4.0)
+    r = await world.mod.slash(world.channel, "review add", film="Whiplash", year=2014, critic="Jane Doe")
+    holder.join()
+    assert callbacks_since(world, before) == [4]  # the private answer, in time; no form after Discord's 3 s
+    said = text(r)
+    assert r.ephemeral and "run the command again" in said, said
+    assert not world.env.errors
+    assert db(settings, "SELECT count(*) FROM reviews WHERE critic = 'Jane Doe'") == [(0,)]
