@@ -6,6 +6,9 @@ connection for 3 s (tests/cross/test_faults_db_busy.hold_write_lock)."""
 
 from __future__ import annotations
 
+import pytest
+
+from bot.core import slow
 from tests.cross.test_faults_db_busy import callbacks_since, hold_write_lock, text
 from tests.faults import discord_fault
 from tests.helpers import rows as db
@@ -98,3 +101,30 @@ async def test_a_form_command_held_past_discords_three_seconds_answers_privately
     assert r.ephemeral and "run the command again" in said, said
     assert not world.env.errors
     assert db(settings, "SELECT count(*) FROM reviews WHERE critic = 'Jane Doe'") == [(0,)]
+
+
+async def test_a_command_answering_twice_while_held_posts_both_publicly_once(world, settings):
+    """/poll theme answers with the critic's excerpt at once, then its poll as a follow-up held 3 s behind the write
+    lock: both are public, each once, and the poll is recorded on its own message."""
+    holder = hold_write_lock(settings, 3.0)
+    r = await world.alice.slash(world.channel, "poll theme", theme="ending", film="La La Land")
+    holder.join()
+    shown = world.bot_messages(world.channel)
+    assert len(shown) == 2 and not any(m.flags.ephemeral for m in shown), text(r)
+    [poll] = [m for m in shown if m.poll is not None or m.components]
+    assert db(settings, "SELECT message_id FROM polls") == [(poll.id,)]
+    assert not world.env.errors
+
+
+@pytest.mark.parametrize("after", [0.0, 0.002, 0.01, 0.03])
+async def test_an_answer_racing_the_late_defer_is_shown_once_as_meant(world, settings, monkeypatch, after):
+    """The late acknowledgement fires at about the moment each command answers (ACK_AFTER made tiny): a private
+    and a public command each show their one answer, with the visibility they meant, and nothing fails."""
+    monkeypatch.setattr(slow, "ACK_AFTER", after)
+    mine = await world.mod.slash(world.channel, "watchlist add", film="La La Land", year=2016)
+    assert "La La Land" in text(mine) and mine.ephemeral and all(m.ephemeral for m in mine.followups), text(mine)
+    quoted = await world.alice.slash(world.channel, "quote", film="La La Land")
+    public = [m for m in world.bot_messages(world.channel) if m.embeds]
+    assert len(public) == 1 and not public[0].flags.ephemeral and not public[0].flags.loading, text(quoted)
+    assert len(db(settings, "SELECT id FROM watchlist")) == 1
+    assert not world.env.errors
