@@ -93,18 +93,25 @@ async def late_defer(interaction: discord.Interaction, ephemeral: bool) -> None:
         async with response.lock:
             if response.is_done() or response.form:
                 return
-            try:
-                await discord.InteractionResponse.defer(response, ephemeral=ephemeral, thinking=True)
-            except discord.HTTPException:
-                if not await _deferred_anyway(interaction):
-                    raise
-                response._response_type = discord.InteractionResponseType.deferred_channel_message
+            await _thinking(interaction, response, ephemeral)
             response.late = True
             interaction.extras[THINKING] = "private" if ephemeral else "public"
         return
     if not response.is_done():
-        await response.defer(ephemeral=ephemeral, thinking=True)
+        await _thinking(interaction, response, ephemeral)
         interaction.extras[THINKING] = "private" if ephemeral else "public"
+
+
+async def _thinking(interaction: discord.Interaction, response: discord.InteractionResponse[Any],
+                    ephemeral: bool) -> None:
+    """The "thinking…" defer; one Discord made and then answered with a 5xx counts as made (the answer then
+    goes as its follow-up: a second first answer would be refused, already acknowledged)."""
+    try:
+        await discord.InteractionResponse.defer(response, ephemeral=ephemeral, thinking=True)
+    except discord.DiscordServerError:
+        if not await _deferred_anyway(interaction):
+            raise
+        response._response_type = discord.InteractionResponseType.deferred_channel_message
 
 
 async def give_up_form(interaction: discord.Interaction) -> None:

@@ -128,3 +128,19 @@ async def test_an_answer_racing_the_late_defer_is_shown_once_as_meant(world, set
     assert len(public) == 1 and not public[0].flags.ephemeral and not public[0].flags.loading, text(quoted)
     assert len(db(settings, "SELECT id FROM watchlist")) == 1
     assert not world.env.errors
+
+
+@pytest.mark.parametrize("applied", [True, False])
+async def test_a_vote_whose_late_defer_got_a_5xx_is_confirmed_once(world, settings, applied):
+    """A vote held 3 s behind the write lock is deferred at 1.5 s and Discord answers 503, having made the defer or
+    not: the vote counts once and its private confirmation follows (made: as the follow-up, since a direct answer
+    would be refused as already acknowledged; not made: as the direct answer)."""
+    created = await world.alice.slash(world.channel, "poll create", question="Ending?", options="Happy | Sad",
+                                      anonymous=True)
+    discord_fault(world.env, "POST", "/interactions/*/callback", 503, applied=applied)
+    holder = hold_write_lock(settings, 3.0)
+    answer = await world.bob.click(created.response.message, label="Happy")
+    holder.join()
+    assert "Happy" in text(answer) and answer.ephemeral, text(answer)
+    assert db(settings, "SELECT count(*) FROM poll_votes") == [(1,)]
+    assert not world.env.errors
