@@ -144,3 +144,17 @@ async def test_a_vote_whose_late_defer_got_a_5xx_is_confirmed_once(world, settin
     assert "Happy" in text(answer) and answer.ephemeral, text(answer)
     assert db(settings, "SELECT count(*) FROM poll_votes") == [(1,)]
     assert not world.env.errors
+
+
+async def test_an_expired_interaction_token_after_a_late_defer_loses_no_write(world, settings, caplog):
+    """The interaction's token expires (15 min) while the deferred command works: every follow-up and edit is
+    refused (404 Unknown Webhook). The write stays made once, nothing is posted in its place, and the lost reply is
+    logged, not left unhandled."""
+    discord_fault(world.env, "*", "/webhooks/*", 404, code=10015, times=None)
+    holder = hold_write_lock(settings, 3.0)
+    await world.mod.slash(world.channel, "watchlist add", film="La La Land", year=2016)
+    holder.join()
+    assert len(db(settings, "SELECT id FROM watchlist")) == 1
+    assert world.bot_messages(world.channel) == []
+    assert not world.env.errors
+    assert any(r.levelname == "WARNING" for r in caplog.records), "the lost reply is logged"
