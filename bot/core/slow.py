@@ -13,9 +13,12 @@ after ACK_AFTER like a vote, privately, or publicly for a command marked `answer
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import heapq
 import logging
 import threading
-from collections.abc import Awaitable
+import time
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import discord
@@ -114,6 +117,21 @@ async def _thinking(interaction: discord.Interaction, response: discord.Interact
         response._response_type = discord.InteractionResponseType.deferred_channel_message
 
 
+async def _deferred_anyway(interaction: discord.Interaction) -> bool:
+    """After a defer that failed with a 5xx: whether Discord made it all the same (the "thinking…" message
+    exists). A 4xx was refused: nothing was made."""
+    try:
+        await interaction.original_response()
+    except discord.HTTPException:
+        return False
+    return True
+
+
+def _form_pending(interaction: discord.Interaction) -> bool:
+    response = interaction.response
+    return isinstance(response, LateResponse) and response.form and not response.is_done()
+
+
 async def give_up_form(interaction: discord.Interaction) -> None:
     """A form command that did not open its form by FORM_GIVE_UP: answer privately now (a form after Discord's 3 s
     fails); its form, if it comes, is not sent (LateResponse.send_modal)."""
@@ -128,22 +146,58 @@ async def give_up_form(interaction: discord.Interaction) -> None:
         response.late = True
 
 
-async def _deferred_anyway(interaction: discord.Interaction) -> bool:
-    """After a defer that failed with a 5xx: whether Discord made it all the same (the "thinking…" message
-    exists). A 4xx was refused: nothing was made."""
-    try:
-        await interaction.original_response()
-    except discord.HTTPException:
-        return False
-    return True
-
-
 async def acknowledged(interaction: discord.Interaction, work: Awaitable[None]) -> None:
     """Run a slash command (`work`), acknowledged after ACK_AFTER if it has not answered by then."""
     command = interaction.command
     how = command.extras.get(LATE_ACK) if command is not None else None
     setattr(interaction, "_cs_response", LateResponse(interaction))  # noqa: B010 (a cached slot of discord.py)
     await in_time(interaction, work, ephemeral=how != "public")
+
+
+class _Alarms:
+    """One daemon thread for every pending ACK_AFTER wait, in real time (heap of deadlines).
+
+    A `threading.Timer` per interaction started a thread per command (~20 µs of the loop thread's CPU, ~190 µs
+    wall, and the new thread's own start); every slash command now waits this way, so they share one thread."""
+
+    # perf_counter, not monotonic: simcord replaces time.monotonic with its virtual clock, and this wait is real.
+    def __init__(self) -> None:
+        self._due: list[tuple[float, int, list[Any]]] = []
+        self._wake = threading.Condition()
+        self._count = 0
+        self._thread: threading.Thread | None = None
+
+    def add(self, delay: float, callback: Callable[[], None]) -> list[Any]:
+        """Call `callback` (on this thread) after `delay` real seconds; the returned entry's [0] = None cancels."""
+        entry: list[Any] = [callback]
+        with self._wake:
+            self._count += 1
+            heapq.heappush(self._due, (time.perf_counter() + delay, self._count, entry))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="filmbot-ack-alarms", daemon=True)
+                self._thread.start()
+            elif self._due[0][2] is entry:
+                self._wake.notify()
+        return entry
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while self._due and self._due[0][2][0] is None:
+                    heapq.heappop(self._due)  # cancelled
+                if not self._due:
+                    self._wake.wait()
+                    continue
+                wait = self._due[0][0] - time.perf_counter()
+                if wait > 0:
+                    self._wake.wait(wait)
+                    continue
+                callback = heapq.heappop(self._due)[2][0]
+            if callback is not None:
+                callback()
+
+
+_ALARMS = _Alarms()
 
 
 async def in_time(interaction: discord.Interaction, work: Awaitable[T], *, ephemeral: bool = False,
@@ -155,56 +209,68 @@ async def in_time(interaction: discord.Interaction, work: Awaitable[T], *, ephem
 
     The ACK_AFTER wait is timed by a thread, in real time: Discord's 3 s are wall-clock seconds, and a
     loop timer would not fire under simcord, whose virtual clock stands still while the bot waits on a
-    worker process.
+    worker process. `work` runs in the caller's task (no task or wait set per command); the defer, when due,
+    runs in its own task, and `in_time` returns only once it is done, so the caller's answer sees it. A command
+    that answers with a form (`expect_form`) is not deferred: at FORM_GIVE_UP it is answered privately instead.
     """
-    task = asyncio.ensure_future(work)
-    timer, waiting = _real_timer(ACK_AFTER)
-    try:
-        await asyncio.wait({task, waiting}, return_when=asyncio.FIRST_COMPLETED)
-        if not task.done() and not interaction.response.is_done():
-            try:
-                if update:
-                    await interaction.response.defer()
-                else:
-                    await late_defer(interaction, ephemeral)
-            except discord.HTTPException:
-                # Discord refused or failed the acknowledgement (5xx, 404 Unknown Interaction): the work is not
-                # cancelled halfway for that, and it answers as it can (its own errors are answered and logged).
-                log.warning("could not acknowledge interaction %s late", interaction.id, exc_info=True)
-        response = interaction.response
-        if not task.done() and isinstance(response, LateResponse) and response.form and not response.is_done():
-            timer.cancel()
-            waiting.cancel()
-            timer, waiting = _real_timer(FORM_GIVE_UP - ACK_AFTER)
-            await asyncio.wait({task, waiting}, return_when=asyncio.FIRST_COMPLETED)
-            if not task.done():
-                try:
-                    await give_up_form(interaction)
-                except discord.HTTPException:
-                    log.warning("could not answer interaction %s in time", interaction.id, exc_info=True)
-        return await task
-    finally:
-        timer.cancel()
-        waiting.cancel()
-        if not task.done():  # this command was cancelled (or the defer failed): the work goes too
-            task.cancel()
-
-
-def _real_timer(seconds: float) -> tuple[threading.Timer, asyncio.Future[Any]]:
-    """A thread timer of `seconds` real time and the future it completes on this loop."""
     loop = asyncio.get_running_loop()
-    late = asyncio.Event()
+    context = contextvars.copy_context()  # the defer's task runs in the command's context, as the command does
+    deferring: list[asyncio.Task[None]] = []
+    alarms: list[list[Any]] = []
+    ended = [False]
 
-    def wake() -> None:
+    def form_due() -> None:  # on the loop at FORM_GIVE_UP: a form that is still not open cannot come in time
+        if not ended[0] and not interaction.response.is_done():
+            deferring.append(loop.create_task(_acknowledge(interaction, give_up_form(interaction))))
+
+    def ack_due() -> None:  # on the loop at ACK_AFTER; a wake-up queued as `work` ended finds it ended
+        if ended[0] or interaction.response.is_done():
+            return
+        if _form_pending(interaction):  # no defer before a form: wait for FORM_GIVE_UP
+            alarms.append(_ALARMS.add(FORM_GIVE_UP - ACK_AFTER, lambda: wake(form_due)))
+            return
+        deferring.append(loop.create_task(_acknowledge(interaction, _defer(interaction, ephemeral, update))))
+
+    def wake(call: Callable[[], None]) -> None:  # on the alarm thread
         try:
-            loop.call_soon_threadsafe(late.set)
+            loop.call_soon_threadsafe(call, context=context)
         except RuntimeError:  # the loop closed meanwhile (the bot shut down): nobody is waiting
             pass
 
-    timer = threading.Timer(seconds, wake)
-    timer.daemon = True
-    timer.start()
-    return timer, asyncio.ensure_future(late.wait())
+    alarms.append(_ALARMS.add(ACK_AFTER, lambda: wake(ack_due)))
+    try:
+        result = await work
+    except BaseException:
+        ended[0] = True
+        for alarm in alarms:
+            alarm[0] = None
+        # The error's private answer must see the defer that is going out: let it finish (its own failure
+        # is not this error's).
+        await asyncio.gather(*deferring, return_exceptions=True)
+        raise
+    ended[0] = True
+    for alarm in alarms:
+        alarm[0] = None
+    for task in deferring:
+        await task
+    return result
+
+
+async def _acknowledge(interaction: discord.Interaction, acknowledging: Awaitable[None]) -> None:
+    """A late acknowledgement Discord refused or failed (5xx, 404 Unknown Interaction) is logged: the command's
+    work goes on, and answers as it can (its own errors are answered and logged)."""
+    try:
+        await acknowledging
+    except discord.HTTPException:
+        log.warning("could not acknowledge interaction %s late", interaction.id, exc_info=True)
+
+
+async def _defer(interaction: discord.Interaction, ephemeral: bool, update: bool) -> None:
+    if update:
+        if not interaction.response.is_done():
+            await interaction.response.defer()
+    else:
+        await late_defer(interaction, ephemeral)
 
 
 async def reply(interaction: discord.Interaction, **kwargs: Any) -> None:
