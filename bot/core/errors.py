@@ -12,7 +12,7 @@ import logging
 import secrets
 import sqlite3
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 import discord
@@ -83,15 +83,24 @@ async def followup_as(interaction: discord.Interaction, *, ephemeral: bool, **kw
     """A follow-up shown as asked. After a "thinking…" defer the first follow-up replaces the thinking message
     and takes its visibility (an error after a public defer would be shown to everyone); when that differs from
     what is asked, the thinking message is completed with a placeholder first, so the follow-up is a message of
-    its own, and the placeholder is deleted after."""
-    thinking = interaction.extras.pop(THINKING, None)
+    its own, and the placeholder is deleted after. A follow-up that fails leaves the thinking message as it was
+    known: the next follow-up (the error) is still shown as asked, never in the thinking message's place."""
+    thinking = interaction.extras.get(THINKING)
     placeholder = False
     if thinking is not None and (thinking == "private") != ephemeral:
         original = await interaction.original_response()
         if original.flags.loading:
             await interaction.edit_original_response(content="…")
             placeholder = True
-    message = await interaction.followup.send(ephemeral=ephemeral, wait=True, **kwargs)
+    try:
+        message = await interaction.followup.send(ephemeral=ephemeral, wait=True, **kwargs)
+    except BaseException:
+        if placeholder:  # the thinking message is completed ("…"): nothing is left to replace, the dot goes
+            interaction.extras.pop(THINKING, None)
+            with suppress(discord.HTTPException):
+                await interaction.delete_original_response()
+        raise
+    interaction.extras.pop(THINKING, None)
     if placeholder:
         await interaction.delete_original_response()
     return message
@@ -112,14 +121,19 @@ async def send_ephemeral(interaction: discord.Interaction, content: str) -> None
 
 async def answer_with_message(interaction: discord.Interaction, **kwargs: Any) -> discord.Message:
     """Answer the interaction and return the message: a 5xx after Discord made the answer (its original
-    response exists) is not a failure, or the caller would forget a message members can see and click."""
+    response exists) is not a failure, or the caller would forget a message members can see and click. After a
+    late defer (bot/core/slow) the original response is the "thinking…" message until the answer replaces it: one
+    still loading was not answered."""
     try:
         await interaction.response.send_message(**kwargs)
     except discord.DiscordServerError as error:
         try:
-            return await interaction.original_response()
+            made = await interaction.original_response()
         except discord.HTTPException:
             raise error from None
+        if made.flags.loading:
+            raise
+        return made
     return await interaction.original_response()
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import heapq
+import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -25,6 +26,13 @@ import discord
 from bot.core.errors import THINKING, followup_as
 
 ACK_AFTER = 1.5  # seconds: Discord wants an answer within 3 s; the defer itself needs a round trip
+# A command that answers with a form cannot be deferred: one whose form is not open by FORM_GIVE_UP would open it
+# after Discord's 3 s ("This interaction failed"), so it is answered privately then, and its form is not sent.
+FORM_GIVE_UP = 2.4
+FORM_LATE = ("I could not open the form in time (the bot is busy right now). Nothing was saved: please run the"
+             " command again.")
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 C = TypeVar("C")
@@ -64,6 +72,13 @@ class LateResponse(discord.InteractionResponse[discord.Client]):
                 self._parent.extras[THINKING] = "private" if ephemeral else "public"
             return done
 
+    async def send_modal(self, modal: discord.ui.Modal, /) -> Any:
+        async with self.lock:
+            if not self.late:
+                return await super().send_modal(modal)
+        modal.stop()  # too late for a form: the member was told to run the command again (`give_up_form`)
+        return None
+
     async def send_message(self, content: Any = None, *, ephemeral: bool = False, delete_after: float | None = None,
                            **kwargs: Any) -> Any:
         async with self.lock:
@@ -81,13 +96,54 @@ async def late_defer(interaction: discord.Interaction, ephemeral: bool) -> None:
         async with response.lock:
             if response.is_done() or response.form:
                 return
-            await discord.InteractionResponse.defer(response, ephemeral=ephemeral, thinking=True)
+            await _thinking(interaction, response, ephemeral)
             response.late = True
             interaction.extras[THINKING] = "private" if ephemeral else "public"
         return
     if not response.is_done():
-        await response.defer(ephemeral=ephemeral, thinking=True)
+        await _thinking(interaction, response, ephemeral)
         interaction.extras[THINKING] = "private" if ephemeral else "public"
+
+
+async def _thinking(interaction: discord.Interaction, response: discord.InteractionResponse[Any],
+                    ephemeral: bool) -> None:
+    """The "thinking…" defer; one Discord made and then answered with a 5xx counts as made (the answer then
+    goes as its follow-up: a second first answer would be refused, already acknowledged)."""
+    try:
+        await discord.InteractionResponse.defer(response, ephemeral=ephemeral, thinking=True)
+    except discord.DiscordServerError:
+        if not await _deferred_anyway(interaction):
+            raise
+        response._response_type = discord.InteractionResponseType.deferred_channel_message
+
+
+async def _deferred_anyway(interaction: discord.Interaction) -> bool:
+    """After a defer that failed with a 5xx: whether Discord made it all the same (the "thinking…" message
+    exists). A 4xx was refused: nothing was made."""
+    try:
+        await interaction.original_response()
+    except discord.HTTPException:
+        return False
+    return True
+
+
+def _form_pending(interaction: discord.Interaction) -> bool:
+    response = interaction.response
+    return isinstance(response, LateResponse) and response.form and not response.is_done()
+
+
+async def give_up_form(interaction: discord.Interaction) -> None:
+    """A form command that did not open its form by FORM_GIVE_UP: answer privately now (a form after Discord's 3 s
+    fails); its form, if it comes, is not sent (LateResponse.send_modal)."""
+    response = interaction.response
+    if not isinstance(response, LateResponse):
+        return
+    async with response.lock:
+        if response.is_done():
+            return
+        await discord.InteractionResponse.send_message(response, FORM_LATE, ephemeral=True,
+                                                       allowed_mentions=discord.AllowedMentions.none())
+        response.late = True
 
 
 async def acknowledged(interaction: discord.Interaction, work: Awaitable[None]) -> None:
@@ -154,35 +210,59 @@ async def in_time(interaction: discord.Interaction, work: Awaitable[T], *, ephem
     The ACK_AFTER wait is timed by a thread, in real time: Discord's 3 s are wall-clock seconds, and a
     loop timer would not fire under simcord, whose virtual clock stands still while the bot waits on a
     worker process. `work` runs in the caller's task (no task or wait set per command); the defer, when due,
-    runs in its own task, and `in_time` returns only once it is done, so the caller's answer sees it.
+    runs in its own task, and `in_time` returns only once it is done, so the caller's answer sees it. A command
+    that answers with a form (`expect_form`) is not deferred: at FORM_GIVE_UP it is answered privately instead.
     """
     loop = asyncio.get_running_loop()
     context = contextvars.copy_context()  # the defer's task runs in the command's context, as the command does
     deferring: list[asyncio.Task[None]] = []
+    alarms: list[list[Any]] = []
+    ended = [False]
 
-    def due() -> None:  # on the loop; a wake-up queued as `work` ended finds the alarm cancelled
-        if alarm[0] is not None and not interaction.response.is_done():
-            deferring.append(loop.create_task(_defer(interaction, ephemeral, update)))
+    def form_due() -> None:  # on the loop at FORM_GIVE_UP: a form that is still not open cannot come in time
+        if not ended[0] and not interaction.response.is_done():
+            deferring.append(loop.create_task(_acknowledge(interaction, give_up_form(interaction))))
 
-    def wake() -> None:  # on the alarm thread
+    def ack_due() -> None:  # on the loop at ACK_AFTER; a wake-up queued as `work` ended finds it ended
+        if ended[0] or interaction.response.is_done():
+            return
+        if _form_pending(interaction):  # no defer before a form: wait for FORM_GIVE_UP
+            alarms.append(_ALARMS.add(FORM_GIVE_UP - ACK_AFTER, lambda: wake(form_due)))
+            return
+        deferring.append(loop.create_task(_acknowledge(interaction, _defer(interaction, ephemeral, update))))
+
+    def wake(call: Callable[[], None]) -> None:  # on the alarm thread
         try:
-            loop.call_soon_threadsafe(due, context=context)
+            loop.call_soon_threadsafe(call, context=context)
         except RuntimeError:  # the loop closed meanwhile (the bot shut down): nobody is waiting
             pass
 
-    alarm = _ALARMS.add(ACK_AFTER, wake)
+    alarms.append(_ALARMS.add(ACK_AFTER, lambda: wake(ack_due)))
     try:
         result = await work
     except BaseException:
-        alarm[0] = None
+        ended[0] = True
+        for alarm in alarms:
+            alarm[0] = None
         # The error's private answer must see the defer that is going out: let it finish (its own failure
         # is not this error's).
         await asyncio.gather(*deferring, return_exceptions=True)
         raise
-    alarm[0] = None
+    ended[0] = True
+    for alarm in alarms:
+        alarm[0] = None
     for task in deferring:
-        await task  # a defer that failed fails the command, as the answer would have
+        await task
     return result
+
+
+async def _acknowledge(interaction: discord.Interaction, acknowledging: Awaitable[None]) -> None:
+    """A late acknowledgement Discord refused or failed (5xx, 404 Unknown Interaction) is logged: the command's
+    work goes on, and answers as it can (its own errors are answered and logged)."""
+    try:
+        await acknowledging
+    except discord.HTTPException:
+        log.warning("could not acknowledge interaction %s late", interaction.id, exc_info=True)
 
 
 async def _defer(interaction: discord.Interaction, ephemeral: bool, update: bool) -> None:

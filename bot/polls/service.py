@@ -165,8 +165,9 @@ class PollService:
         """After a 5xx, the poll's message if Discord posted it all the same: the interaction's own response,
         or (a follow-up) the bot's newest message carrying this poll's buttons or, native, its question."""
         try:
-            if not followup:
-                return await interaction.original_response()
+            if not followup:  # the response; still "thinking…" (deferred late meanwhile, bot/core/slow): not made
+                made = await interaction.original_response()
+                return made if self._shows(made, poll) else None
             channel = interaction.channel
             if not isinstance(channel, discord.abc.Messageable):
                 return None
