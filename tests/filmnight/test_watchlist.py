@@ -112,3 +112,20 @@ async def test_import_letterboxd_and_plain_all_or_nothing(world, settings):
         result = await world.mod.slash(world.channel, "watchlist import", file=("bad.txt", bad))
         assert result.ephemeral and why in text(result), text(result)
     assert table_digest(settings) == before
+
+
+async def test_a_note_keeps_the_members_spoiler_bars_hidden(world):
+    """A note's own `||…||` stays a spoiler in /watchlist list and in the moderators' approval (it was escaped,
+    so the words the member hid showed in clear); an unclosed `||` hides the rest; the rest stays escaped."""
+    log = world.guild.create_text_channel("mod-log")
+    await world.mod.slash(world.channel, "config log-channel", channel=log)
+    await world.mod.slash(world.channel, "config watchlist-approval", state="on")
+    await world.mod.slash(world.channel, "watchlist add", film="Whiplash", note="The **drums** ||he was dead all along||")
+    await world.mod.slash(world.channel, "watchlist add", film="Paterson", note="Quiet, then ||the notebook is lost")
+    await world.alice.slash(world.channel, "watchlist add", film="Arrival", note="Wait for ||the daughter||, really")
+    body = (await world.alice.slash(world.channel, "watchlist list")).response.embeds[0].description
+    assert "The \\*\\*drums\\*\\* ||he was dead all along||" in body
+    assert "Quiet, then ||the notebook is lost||" in body
+    (pending,) = [m for m in log.history() if m.embeds]
+    assert "> Wait for ||the daughter||, really" in pending.embeds[0].description
+    assert_no_pings(world.env)
