@@ -168,6 +168,16 @@ def has_control_chars(text: str) -> bool:
     return _CONTROL.search(text) is not None
 
 
+# Bidi overrides/isolates, BOM and zero-width space (the set corpus/clean.py drops from reviews): invisible,
+# they reorder or disguise what follows, or make a member's text look empty. ZWJ/ZWNJ stay (emoji, scripts).
+_INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def without_invisibles(text: str) -> str:
+    """A member's typed text without the invisible characters that reorder or hide it."""
+    return _INVISIBLE.sub("", text)
+
+
 _WORD_START = re.compile(r"(?<=\W)\w")
 
 

@@ -118,6 +118,15 @@ async def test_a_question_hiding_words_behind_spoiler_bars_is_refused(world, set
     check_all_payloads(world.env)
 
 
+async def test_a_question_of_invisible_characters_is_refused(world, settings):
+    """Zero-width spaces and bidi marks do not count: 12 of them were a 'question' the moderators saw as empty."""
+    log = await with_log_channel(world)
+    before = table_digest(settings)
+    r = await world.alice.slash(world.channel, "suggest question", text="\u200b" * 8 + "\u202e\u2066Why?")
+    assert r.ephemeral and "at least 10" in text_of(r), text_of(r)
+    assert table_digest(settings) == before and queue(log) == []
+
+
 async def test_without_a_log_channel_suggestions_are_refused(world):
     """No log channel: the member is told why, and nothing waits unseen."""
     r = await world.alice.slash(world.channel, "suggest question", text=QUESTION)
