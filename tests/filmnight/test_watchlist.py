@@ -129,3 +129,11 @@ async def test_a_note_keeps_the_members_spoiler_bars_hidden(world):
     (pending,) = [m for m in log.history() if m.embeds]
     assert "> Wait for ||the daughter||, really" in pending.embeds[0].description
     assert_no_pings(world.env)
+
+
+async def test_a_note_of_invisible_characters_is_no_note(world, settings):
+    """Zero-width spaces and bidi overrides are dropped from a note (as from takes): one made only of them was
+    stored and listed as an empty line under the film."""
+    await world.alice.slash(world.channel, "watchlist add", film="Whiplash", note="\u200b\u200b\ufeff\u202e")
+    await world.bob.slash(world.channel, "watchlist add", film="Paterson", note="Quiet \u202eenil\u202c poems")
+    assert [tuple(r) for r in db(settings, "SELECT note FROM watchlist ORDER BY id")] == [(None,), ("Quiet enil poems",)]
