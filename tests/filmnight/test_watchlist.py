@@ -137,3 +137,14 @@ async def test_a_note_of_invisible_characters_is_no_note(world, settings):
     await world.alice.slash(world.channel, "watchlist add", film="Whiplash", note="\u200b\u200b\ufeff\u202e")
     await world.bob.slash(world.channel, "watchlist add", film="Paterson", note="Quiet \u202eenil\u202c poems")
     assert [tuple(r) for r in db(settings, "SELECT note FROM watchlist ORDER BY id")] == [(None,), ("Quiet enil poems",)]
+
+
+async def test_a_title_hiding_words_behind_spoiler_bars_is_refused(world, settings):
+    """/watchlist add 'Se7en ||the head is in the box||': refused privately, nothing stored. It became a film
+    whose title every film picker (and the watchlist, escaped) showed with the member's spoiler in clear."""
+    before = table_digest(settings)
+    r = await world.alice.slash(world.channel, "watchlist add", film="Se7en ||the head is in the box||")
+    assert r.ephemeral and "spoiler bars" in text(r) and "head" not in text(r), text(r)
+    assert table_digest(settings) == before
+    choices = await world.bob.autocomplete(world.channel, "rate film", "film", "Se7en")
+    assert not [c for c in choices if "head" in c["name"]]
