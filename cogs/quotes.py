@@ -56,7 +56,7 @@ class Quotes(commands.Cog):
         resolved = resolve_theme(themes, option(theme))
         critic = option(critic)
         if critic and not await store.catalogue.knows_critic(critic):
-            names = ", ".join(await critic_names(store))
+            names = ", ".join(inert(name) for name in await critic_names(store))
             raise UserError(f"No critic or outlet called “{inert(critic, 80)}”. Known: {clip(names, 900)}.")
         if about is not None and not keywords(about):
             raise UserError(

@@ -103,6 +103,12 @@ class ThemeAdmin(commands.Cog):
         text = " ".join((question or "").split())
         if not QUESTION_MIN <= len(text) <= QUESTION_MAX:
             raise UserError(f"A question is {QUESTION_MIN} to {QUESTION_MAX} characters long.")
+        if action == "add" and "||" in text and not found.spoiler:  # asked in clear: bold, thread names
+            raise UserError(
+                f"A question of **{inert(found.name, 100)}** is shown in clear (in bold and as the thread's name),"
+                " so `||` spoiler bars would not hide anything. Leave the spoiler out, or add it to a spoiler theme"
+                " (e.g. `ending`), whose questions are always hidden."
+            )
         bundled = next(
             (w for w, s in bundled_questions(found, scope) if text.casefold() in {w.casefold(), s.casefold()}), None
         )

@@ -300,6 +300,24 @@ def message_payloads(env) -> list[dict]:
     return payloads
 
 
+# Discord's masked link (simple-markdown's link rule), tried wherever a bracket is not taken by an escape.
+MASKED_LINK = re.compile(r"\[((?:\[[^\]]*\]|[^\[\]]|\](?=[^\[]*\]))*)\]\(\s*<?((?:\([^)]*\)|[^\s\\]|\\.)*?)>?\s*\)")
+
+
+def live_masked_links(markdown: str) -> list[str]:
+    """The masked links a Discord reader could click in `markdown` (an escape takes the character after it)."""
+    found: list[str] = []
+    i = 0
+    while i < len(markdown):
+        if markdown[i] == "\\" and i + 1 < len(markdown) and not markdown[i + 1].isalnum():
+            i += 2
+            continue
+        if markdown[i] == "[" and (match := MASKED_LINK.match(markdown, i)):
+            found.append(match.group(0))
+        i += 1
+    return found
+
+
 def assert_no_pings(env) -> None:
     """Every message the bot sent parsed no mentions at all."""
     payloads = message_payloads(env)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from bot.core.refusals import UserError
-from bot.core.text import PING, clip, counted, has_control_chars, inert
+from bot.core.text import PING, clip, counted, has_control_chars, inert, without_invisibles
 
 TAKE_MAX = 280
 GAME_ROUNDS_MAX = 10
@@ -54,12 +54,12 @@ def validate_stars(stars: float) -> int:
 
 
 def validate_take(take: str | None) -> str | None:
-    """A take: ≤ 280 characters, no mentions, no masked links, no control characters; blank → None."""
+    """A take: ≤ 280 characters, no mentions, no masked links, no control or invisible characters; blank → None."""
     if take is None:
         return None
     if has_control_chars(take):
         raise UserError("Your take contains control characters; please type it again as plain text.")
-    text = " ".join(take.split())
+    text = " ".join(without_invisibles(take).split())  # zero-width only is blank; no bidi override reorders it
     if not text:
         return None
     if len(text) > TAKE_MAX:

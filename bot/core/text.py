@@ -88,13 +88,19 @@ _INERT_CACHED_LENGTH = 200
 
 def _inert(text: str, limit: int | None) -> str:
     text = (text or "").replace("\x00", "")
-    text = escape_markdown(text)
-    # escape_markdown leaves brackets alone, and "](" would let user text plant a masked link.
-    text = text.replace("[", "\\[").replace("]", "\\]")
+    if "[" in text or "]" in text:
+        # "](" would let user text plant a masked link: every bracket is escaped once, out of escape_markdown's
+        # sight (stand-ins that start with the NUL just removed). Escaped after it, its own "\\" before a whole
+        # "[x](url)" became "\\\\[": a literal backslash, then a live bracket, and the link clickable after all.
+        text = escape_markdown(text.replace("[", _OPENING).replace("]", _CLOSING))
+        text = text.replace(_OPENING, "\\[").replace(_CLOSING, "\\]")
+    else:
+        text = escape_markdown(text)
     text = escape_mentions(text)
     return clip(text, limit) if limit else text
 
 
+_OPENING, _CLOSING = "\x00o", "\x00c"  # brackets while escape_markdown runs: no text holds a NUL by then
 _inert_short = lru_cache(maxsize=4096)(_inert)
 
 
@@ -166,6 +172,16 @@ def counted(count: int, noun: str, plural_form: str | None = None) -> str:
 def has_control_chars(text: str) -> bool:
     """True when typed text carries a control character (NUL included) other than tab or a line break."""
     return _CONTROL.search(text) is not None
+
+
+# Bidi overrides/isolates, BOM and zero-width space (the set corpus/clean.py drops from reviews): invisible,
+# they reorder or disguise what follows, or make a member's text look empty. ZWJ/ZWNJ stay (emoji, scripts).
+_INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def without_invisibles(text: str) -> str:
+    """A member's typed text without the invisible characters that reorder or hide it."""
+    return _INVISIBLE.sub("", text)
 
 
 _WORD_START = re.compile(r"(?<=\W)\w")

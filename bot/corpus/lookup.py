@@ -82,7 +82,7 @@ async def film_scope(store: Store, value: str | None) -> FilmScope:
         return FilmScope("", None)
     film = await store.films.lookup(text)
     if film is None:
-        names = ", ".join(await film_names(store)) or "none yet"
+        names = ", ".join(inert(name) for name in await film_names(store)) or "none yet"
         raise UserError(
             f"I don't know a film called “{inert(text, 80)}”: pick one from the list as you type, or add"
             f" it with `/watchlist add`. Films with reviews: {clip(names, 900)}."

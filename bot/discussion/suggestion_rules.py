@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from bot.core.refusals import UserError
-from bot.core.text import PING
+from bot.core.text import PING, without_invisibles
 
 QUESTION_MIN = 10
 QUESTION_MAX = 300  # what a prompt shows of a question (discussion/render.QUESTION_MAX)
@@ -34,7 +34,7 @@ class Suggestion:
 
 def clean_question(text: str) -> str:
     """The question on one line, or a UserError saying what to change (nothing is stored on a refusal)."""
-    question = " ".join(_CONTROL.sub(" ", text or "").split())
+    question = " ".join(_CONTROL.sub(" ", without_invisibles(text or "")).split())
     if len(question) < QUESTION_MIN:
         raise UserError(f"A question needs at least {QUESTION_MIN} characters.")
     if len(question) > QUESTION_MAX:
@@ -43,4 +43,9 @@ def clean_question(text: str) -> str:
         raise UserError("A suggested question can't mention members, roles, channels, @everyone or @here.")
     if _LINK.search(question):
         raise UserError("A suggested question can't contain links.")
+    if "||" in question:  # shown in thread names and prompts' bold, which cannot hide a part of it
+        raise UserError(
+            "A suggested question can't hide words behind `||` spoiler bars: thread names show them in clear."
+            " Leave the spoiler out, or pick a spoiler theme (e.g. `ending`): its questions are always hidden."
+        )
     return question

@@ -7,6 +7,7 @@ import math
 import discord
 
 from bot.core.render import FILM_CLUB_COLOUR
+from bot.core.spoilers import take_text
 from bot.core.text import EMBED_DESCRIPTION_MAX, clip, counted, inert, member_mention
 from bot.core.time import from_iso, late_note
 from bot.filmnight.rules import PAGE_SIZE, TIE_RULE, Count, Entry, Pick, Screening, count_lines, film_facts
@@ -33,7 +34,7 @@ def watchlist_embed(entries: list[Entry], page: int) -> discord.Embed:
         line = f"**{number}. {inert(entry.label, 120)}**" + (f" · {inert(facts, 120)}" if facts else "")
         line += f" · {counted(entry.support, 'supporter')} · suggested by {member_mention(entry.suggested_by)}"
         if entry.note:
-            line += f"\n  {inert(entry.note, 200)}"
+            line += f"\n  {take_text(entry.note, 200)}"  # their own ||…|| stays hidden
         lines.append(line)
     embed = discord.Embed(
         title="🎬 The club's watchlist",
@@ -49,7 +50,7 @@ def pending_embed(entry: Entry, verdict: str | None = None) -> discord.Embed:
     embed = discord.Embed(
         title=f"Watchlist suggestion {verdict}" if verdict else "Watchlist suggestion awaiting approval",
         description=f"**{inert(entry.label, 200)}** suggested by {member_mention(entry.suggested_by)}"
-        + (f"\n> {inert(entry.note, 300)}" if entry.note else ""),
+        + (f"\n> {take_text(entry.note, 300)}" if entry.note else ""),
         colour=FILM_CLUB_COLOUR,
     )
     return embed

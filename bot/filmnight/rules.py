@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.refusals import UserError
-from bot.core.text import counted, inert
+from bot.core.text import counted, inert, without_invisibles
 from bot.films import rules as films
 
 # Limits, each with a private refusal when crossed.
@@ -55,7 +55,7 @@ def film_name(title: str, year: int | str | None = None, this_year: int | None =
 
 
 def clean_note(note: str | None) -> str | None:
-    text = " ".join((note or "").split())
+    text = " ".join(without_invisibles(note or "").split())  # as takes: zero-width only is no note
     if not text:
         return None
     if len(text) > NOTE_MAX:

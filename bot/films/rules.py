@@ -147,6 +147,8 @@ def title_problem(title: str) -> str | None:
         return "the title starts with a spreadsheet formula character (= + - @)"
     if has_control_chars(title) or _BIDI_CONTROLS.search(title):
         return "the title contains control characters"
+    if "||" in title:  # a title is shown where Discord cannot hide a part: choices, select labels, thread names
+        return "the title hides words behind `||` spoiler bars, which lists and thread names show in clear"
     if not any(key_char(ch) for ch in title):
         return "the title has no letters, digits or symbols"
     return None

@@ -140,7 +140,7 @@ async def nothing_found(bot: FilmBot, filters: QuoteFilters) -> str:
     ]
     counts = await bot.store.catalogue.theme_counts(filters.film)
     themes = ", ".join(f"`{k}` ({n})" for k, n in sorted(counts.items())) or "none"
-    films = ", ".join(await film_names(bot.store)) or "none yet"
+    films = ", ".join(inert(name) for name in await film_names(bot.store)) or "none yet"
     return clip(
         f"No quote matches {' and '.join(searched) or 'that'}.\n"
         f"Films: {films}\nThemes with quotes: {themes}\n"

@@ -64,6 +64,21 @@ async def test_invalid_stars_and_takes_are_refused_and_nothing_is_written(world)
     assert world.count("club_ratings") == 0
 
 
+async def test_invisible_characters_never_make_a_take(world):
+    """A take of zero-width spaces is no take (it was stored, shown as an empty take and quoted as an empty game
+    round); a right-to-left override that would turn the rest of a take around is dropped; the stars are kept."""
+    crowd = members(world, 2)
+    blank = await rate(crowd[0], world, 4, "\u200b\u200b\u200b\ufeff")
+    assert_ephemeral_reply(blank, "Rated") and "with your take" not in text_of(blank)
+    turned = await rate(crowd[1], world, 3, "Lovely \u202eenil gnol yrev a\u202c film")
+    assert_ephemeral_reply(turned, "with your take")
+    assert sorted(tuple(r) for r in world.q("SELECT stars_x2, take FROM club_ratings")) == [
+        (6, "Lovely enil gnol yrev a film"), (8, None)]
+    [message] = msgs(await world.bob.slash(world.channel, "ratings", film=FILM))
+    assert len(message.embeds[0].fields) == 1
+    check_all_payloads(world.env)
+
+
 async def test_ratings_shows_a_png_chart_and_three_takes_by_display_name(world):
     """/ratings attaches a PNG chart, shows three takes with display names, pings nobody."""
     crowd = members(world, 4)

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.text import NameIndex, clip, context_window, counted, escape_markdown, inert, plural
+from tests.helpers import live_masked_links
 
 
 def test_plural_agrees_with_the_count():
@@ -92,8 +93,18 @@ def test_escape_markdown_is_discords_with_or_without_the_quick_look(text: str) -
 def test_inert_is_the_same_text_cached_or_not(text: str, limit: int | None) -> None:
     """inert keeps its results for short text (names, titles repeat on every quote and prompt): asked twice,
     short or long, it answers what escaping, bracket-quoting, mention-breaking and clipping give."""
-    clean = escape_markdown(text.replace("\x00", "")).replace("[", "\\[").replace("]", "\\]")
+    bare = text.replace("\x00", "")  # brackets escaped once, out of escape_markdown's sight (text.py)
+    clean = escape_markdown(bare.replace("[", "\x00o").replace("]", "\x00c")).replace("\x00o", "\\[").replace("\x00c", "\\]")
     expected = discord.utils.escape_mentions(clean)
     expected = clip(expected, limit) if limit else expected
     assert inert(text, limit) == expected
     assert inert(text, limit) == expected  # the second answer comes from the cache for short text
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab [](<>)\\*_|:/h.\n"), max_size=40))
+def test_inert_text_never_holds_a_masked_link(text: str) -> None:
+    """No text comes out of inert with a link a reader could click behind other words: '[x](http://evil)' came
+    out as '\\\\[x\\](http://evil)', a literal backslash, then a live bracket: a masked link after all."""
+    assert live_masked_links(inert(text)) == [], (text, inert(text))
+    assert live_masked_links(inert("[free](http://evil.example)")) == []

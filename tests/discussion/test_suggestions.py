@@ -103,6 +103,30 @@ async def test_hostile_questions_are_refused_and_nothing_is_stored(world, settin
     assert queue(log) == []
 
 
+async def test_a_question_hiding_words_behind_spoiler_bars_is_refused(world, settings):
+    """`||…||` in a suggested question: refused privately, nothing stored. Approved, it became a thread name
+    (and the moderators' log showed the bars escaped): the member's spoiler in clear."""
+    log = await with_log_channel(world)
+    before = table_digest(settings)
+    for bad in ("Did you cry when ||Mia leaves Seb for Paris|| at the end?",
+                "Did you see ||the twist coming at the end of it all?"):
+        r = await world.alice.slash(world.channel, "suggest question", text=bad, theme="music")
+        assert r.ephemeral and "spoiler bars" in text_of(r), text_of(r)
+        assert "Mia leaves" not in text_of(r) and "twist" not in text_of(r)
+    assert table_digest(settings) == before
+    assert queue(log) == []
+    check_all_payloads(world.env)
+
+
+async def test_a_question_of_invisible_characters_is_refused(world, settings):
+    """Zero-width spaces and bidi marks do not count: 12 of them were a 'question' the moderators saw as empty."""
+    log = await with_log_channel(world)
+    before = table_digest(settings)
+    r = await world.alice.slash(world.channel, "suggest question", text="\u200b" * 8 + "\u202e\u2066Why?")
+    assert r.ephemeral and "at least 10" in text_of(r), text_of(r)
+    assert table_digest(settings) == before and queue(log) == []
+
+
 async def test_without_a_log_channel_suggestions_are_refused(world):
     """No log channel: the member is told why, and nothing waits unseen."""
     r = await world.alice.slash(world.channel, "suggest question", text=QUESTION)

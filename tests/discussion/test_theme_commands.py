@@ -187,3 +187,16 @@ async def test_the_held_films_own_spoiler_question_is_held_back_in_the_list_of_e
         listed = text_of(await who.slash(world.channel, "theme list"))
         assert "cost Mia her dream" not in listed and "held back until the screening ends" in listed, listed
         assert "||Is the last shot of {film} a happy one at all?|| *(only Whiplash (2014))*" in listed
+
+
+async def test_a_question_with_spoiler_bars_under_a_theme_asked_in_clear_is_refused(world, settings):
+    """`||…||` in a question added to a theme without spoilers: refused privately, nothing stored (its prompt's
+    thread would have been named 'Who saw ||the ghost twist|| coming in {film}?': the spoiler in clear)."""
+    before = table_digest(settings)
+    r = await world.mod.slash(world.channel, "theme question add", theme="music",
+                              question="Who saw ||the ghost twist|| coming in {film}?")
+    assert r.ephemeral and "spoiler bars" in text_of(r) and "ghost" not in text_of(r), text_of(r)
+    assert table_digest(settings) == before
+    kept = await world.mod.slash(world.channel, "theme question add", theme="ending",
+                                 question="Who saw ||the ghost twist|| coming in {film}?")
+    assert "Added a question" in text_of(kept)

@@ -112,3 +112,39 @@ async def test_import_letterboxd_and_plain_all_or_nothing(world, settings):
         result = await world.mod.slash(world.channel, "watchlist import", file=("bad.txt", bad))
         assert result.ephemeral and why in text(result), text(result)
     assert table_digest(settings) == before
+
+
+async def test_a_note_keeps_the_members_spoiler_bars_hidden(world):
+    """A note's own `||…||` stays a spoiler in /watchlist list and in the moderators' approval (it was escaped,
+    so the words the member hid showed in clear); an unclosed `||` hides the rest; the rest stays escaped."""
+    log = world.guild.create_text_channel("mod-log")
+    await world.mod.slash(world.channel, "config log-channel", channel=log)
+    await world.mod.slash(world.channel, "config watchlist-approval", state="on")
+    await world.mod.slash(world.channel, "watchlist add", film="Whiplash", note="The **drums** ||he was dead all along||")
+    await world.mod.slash(world.channel, "watchlist add", film="Paterson", note="Quiet, then ||the notebook is lost")
+    await world.alice.slash(world.channel, "watchlist add", film="Arrival", note="Wait for ||the daughter||, really")
+    body = (await world.alice.slash(world.channel, "watchlist list")).response.embeds[0].description
+    assert "The \\*\\*drums\\*\\* ||he was dead all along||" in body
+    assert "Quiet, then ||the notebook is lost||" in body
+    (pending,) = [m for m in log.history() if m.embeds]
+    assert "> Wait for ||the daughter||, really" in pending.embeds[0].description
+    assert_no_pings(world.env)
+
+
+async def test_a_note_of_invisible_characters_is_no_note(world, settings):
+    """Zero-width spaces and bidi overrides are dropped from a note (as from takes): one made only of them was
+    stored and listed as an empty line under the film."""
+    await world.alice.slash(world.channel, "watchlist add", film="Whiplash", note="\u200b\u200b\ufeff\u202e")
+    await world.bob.slash(world.channel, "watchlist add", film="Paterson", note="Quiet \u202eenil\u202c poems")
+    assert [tuple(r) for r in db(settings, "SELECT note FROM watchlist ORDER BY id")] == [(None,), ("Quiet enil poems",)]
+
+
+async def test_a_title_hiding_words_behind_spoiler_bars_is_refused(world, settings):
+    """/watchlist add 'Se7en ||the head is in the box||': refused privately, nothing stored. It became a film
+    whose title every film picker (and the watchlist, escaped) showed with the member's spoiler in clear."""
+    before = table_digest(settings)
+    r = await world.alice.slash(world.channel, "watchlist add", film="Se7en ||the head is in the box||")
+    assert r.ephemeral and "spoiler bars" in text(r) and "head" not in text(r), text(r)
+    assert table_digest(settings) == before
+    choices = await world.bob.autocomplete(world.channel, "rate film", "film", "Se7en")
+    assert not [c for c in choices if "head" in c["name"]]

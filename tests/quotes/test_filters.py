@@ -7,15 +7,18 @@ import re
 
 from tests.helpers import (
     WHIPLASH_REVIEW,
+    add_review,
     assert_ephemeral_reply,
     assert_no_pings,
     channel_posts,
+    check_all_payloads,
     msgs,
     passage_id_of,
     public_reply,
     rows,
     text_of,
     theme_ids,
+    unique_review,
 )
 
 
@@ -135,3 +138,17 @@ async def test_another_keeps_about_filter(world, settings):
     for pid in ids:
         [(text, quotable)] = rows(settings, "SELECT text, quotable FROM passages WHERE id = ?", (pid,))
         assert quotable == 1 and "jazz" in text.lower(), text
+
+
+async def test_the_lists_in_refusals_show_titles_and_critics_as_typed(world):
+    """An unknown film or critic is answered with the known ones, escaped: 'M*A*S*H' and 'Ann_Critic_Jones'
+    turned the rest of the list italic (a catalogued title or critic is a moderator's or a web page's words)."""
+    await add_review(world, text=unique_review(1), film="M*A*S*H (1970)", critic="Ann_Critic_Jones")
+    rated = await world.alice.slash(world.channel, "rate film", film="Nope Nothing", stars=3)
+    assert_ephemeral_reply(rated, "M\\*A\\*S\\*H (1970)")
+    critic = await world.alice.slash(world.channel, "quote", critic="Nobody At All")
+    assert_ephemeral_reply(critic, "Known: Ann\\_Critic\\_Jones")
+    missed = await world.alice.slash(world.channel, "quote", film="La La Land", about="xylophonezebra")
+    assert_ephemeral_reply(missed, "Films: La La Land (2016), M\\*A\\*S\\*H (1970)")
+    assert world.count("club_ratings") == 0
+    check_all_payloads(world.env)
