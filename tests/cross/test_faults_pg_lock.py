@@ -12,6 +12,7 @@ import pytest
 
 from bot.core.db_pg import WRITE_LOCK_KEY
 from tests import pg_backend
+from tests.cross.test_faults_db_busy import text
 from tests.helpers import rows as db
 
 pytestmark = pytest.mark.skipif(not pg_backend.on_postgres(), reason="PostgreSQL's lock timeout")
@@ -43,10 +44,6 @@ def hold_write_lock(url: str, seconds: float) -> threading.Thread:
     thread.start()
     assert taken.wait(10)
     return thread
-
-
-def text(result) -> str:
-    return " ".join([result.response.content or "", *(m.content or "" for m in result.followups)])
 
 
 async def test_a_write_past_postgresqls_lock_timeout_is_refused_privately_and_whole(world, settings):
