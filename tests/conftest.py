@@ -32,6 +32,7 @@ _SLOW_FILES = frozenset({"test_fuzz.py", "test_crash_safety.py", "test_architect
 # their fast tests and the cluster test here): the whole CI run stays well under ten minutes on two cores.
 _POSTGRES_LANE = frozenset({"core", "schedules", "polls", "quotes", "flags", "films", "cluster"})
 _POSTGRES_FAST_ONLY = frozenset({"club", "filmnight"})
+_POSTGRES_LANE_FILES = frozenset({"test_faults_pg_lock.py"})  # PostgreSQL-only tests outside those folders
 _SQLITE_ONLY = frozenset({
     "test_migrations.py",  # upgrades legacy SQLite files (PostgreSQL starts at the 075 baseline)
     "test_db_writes.py",  # the SQLite writer thread's group commit
@@ -57,7 +58,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if pg_backend.on_postgres() and any(key in item.nodeid for key in _SQLITE_ONLY_TESTS):
             item.add_marker(pytest.mark.skip(reason="reads or writes the SQLite file itself (tests/conftest.py)"))
         slow = bool(_BOT_FIXTURES & set(getattr(item, "fixturenames", ())))
-        lane = path.parent.name in _POSTGRES_LANE or (path.parent.name in _POSTGRES_FAST_ONLY and not slow)
+        lane = path.parent.name in _POSTGRES_LANE or (path.parent.name in _POSTGRES_FAST_ONLY and not slow) \
+            or path.name in _POSTGRES_LANE_FILES
         if lane and path.name not in _SQLITE_ONLY:
             item.add_marker(pytest.mark.postgres_lane)
         if (
