@@ -73,10 +73,15 @@ def message_for(error: BaseException) -> str | None:
 THINKING = "filmbot.thinking"
 
 
+def mark_thinking(interaction: discord.Interaction, ephemeral: bool) -> None:
+    """Record that the interaction was deferred with "thinking…", and how (`followup_as` reads it)."""
+    interaction.extras[THINKING] = "private" if ephemeral else "public"
+
+
 async def defer_public(interaction: discord.Interaction) -> None:
     """Acknowledge with a public "thinking…"; an error after it is still answered privately (send_ephemeral)."""
     await interaction.response.defer(thinking=True)
-    interaction.extras[THINKING] = "public"
+    mark_thinking(interaction, False)
 
 
 async def followup_as(interaction: discord.Interaction, *, ephemeral: bool, **kwargs: Any) -> discord.WebhookMessage:

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 import discord
 
-from bot.core.errors import THINKING, followup_as
+from bot.core.errors import followup_as, mark_thinking
 
 ACK_AFTER = 1.5  # seconds: Discord wants an answer within 3 s; the defer itself needs a round trip
 # A command that answers with a form cannot be deferred: one whose form is not open by FORM_GIVE_UP would open it
@@ -69,7 +69,7 @@ class LateResponse(discord.InteractionResponse[discord.Client]):
                 return None
             done = await super().defer(ephemeral=ephemeral, thinking=thinking)
             if thinking:
-                self._parent.extras[THINKING] = "private" if ephemeral else "public"
+                mark_thinking(self._parent, ephemeral)
             return done
 
     async def send_modal(self, modal: discord.ui.Modal, /) -> Any:
@@ -98,23 +98,23 @@ async def late_defer(interaction: discord.Interaction, ephemeral: bool) -> None:
                 return
             await _thinking(interaction, response, ephemeral)
             response.late = True
-            interaction.extras[THINKING] = "private" if ephemeral else "public"
         return
     if not response.is_done():
         await _thinking(interaction, response, ephemeral)
-        interaction.extras[THINKING] = "private" if ephemeral else "public"
 
 
 async def _thinking(interaction: discord.Interaction, response: discord.InteractionResponse[Any],
                     ephemeral: bool) -> None:
     """The "thinking…" defer; one Discord made and then answered with a 5xx counts as made (the answer then
-    goes as its follow-up: a second first answer would be refused, already acknowledged)."""
+    goes as its follow-up: a second first answer would be refused, already acknowledged); its visibility is
+    recorded (`mark_thinking`)."""
     try:
         await discord.InteractionResponse.defer(response, ephemeral=ephemeral, thinking=True)
     except discord.DiscordServerError:
         if not await _deferred_anyway(interaction):
             raise
         response._response_type = discord.InteractionResponseType.deferred_channel_message
+    mark_thinking(interaction, ephemeral)
 
 
 async def _deferred_anyway(interaction: discord.Interaction) -> bool:
