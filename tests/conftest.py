@@ -52,9 +52,16 @@ _SQLITE_ONLY_TESTS = (
 )
 
 
+# simcord gives up on a bot that has not settled after 5 s of real time: a 100 KB import took 5.4 s on a machine
+# at load 7, so on a loaded CI machine honest work would fail as a hang. A real hang still fails, later.
+SETTLE_TIMEOUT = 30.0
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         path = Path(str(item.fspath))
+        if item.get_closest_marker("simcord") is None:
+            item.add_marker(pytest.mark.simcord(settle_timeout=SETTLE_TIMEOUT))
         if pg_backend.on_postgres() and any(key in item.nodeid for key in _SQLITE_ONLY_TESTS):
             item.add_marker(pytest.mark.skip(reason="reads or writes the SQLite file itself (tests/conftest.py)"))
         slow = bool(_BOT_FIXTURES & set(getattr(item, "fixturenames", ())))
@@ -68,6 +75,29 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             or path.name in _SLOW_FILES
         ):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture
+def quick_ack(monkeypatch: pytest.MonkeyPatch) -> float:
+    """bot/core/slow's real-time waits scaled down 6x (ACK_AFTER 0.25 s, FORM_GIVE_UP 0.4 s), so a fault test that
+    holds the write lock past the late acknowledgement waits the returned 1 s instead of 3 s, with the same order of
+    events. One test (test_faults_db_busy's vote) keeps the real 1.5 s against Discord's real 3 s."""
+    from bot.core import slow
+
+    monkeypatch.setattr(slow, "ACK_AFTER", 0.25)
+    monkeypatch.setattr(slow, "FORM_GIVE_UP", 0.4)
+    return 1.0
+
+
+@pytest.fixture
+def short_busy_timeout(monkeypatch: pytest.MonkeyPatch) -> float:
+    """SQLite's busy timeout cut from 5 s to 1 s for tests that wait it out (request before `world`: the pragma is
+    set when the bot opens its connections). Returns how long to hold the lock to outlast it."""
+    from bot.core import db
+
+    pragmas = tuple("busy_timeout=1000" if p.startswith("busy_timeout=") else p for p in db._PRAGMAS)
+    monkeypatch.setattr(db, "_PRAGMAS", pragmas)
+    return 2.5
 
 
 @pytest.fixture

@@ -320,9 +320,11 @@ async def test_spoiler_review_preview_hides_its_first_passage(world, review_site
     assert world.q("SELECT spoiler FROM reviews WHERE url_key IS NOT NULL") == [(1,)]
 
 
-async def test_a_save_that_takes_over_three_seconds_is_acknowledged_in_time(world, review_site, monkeypatch):
-    """Save whose segmenting takes 3.2 s of real time (a 100 KB review on a loaded machine): the click is
-    acknowledged (deferred update) after 1.5 s instead of answered after Discord's 3 s; the preview then
+async def test_a_save_that_takes_over_three_seconds_is_acknowledged_in_time(quick_ack, world, review_site,
+                                                                            monkeypatch):
+    """Save whose segmenting takes 3.2 s of real time (a 100 KB review on a loaded machine; here scaled down with
+    ACK_AFTER by tests/conftest quick_ack): the click is acknowledged (deferred update) after ACK_AFTER instead of
+    answered after Discord's 3 s; the preview then
     becomes 'Added review', the review is stored once."""
     import time
 
@@ -332,7 +334,7 @@ async def test_a_save_that_takes_over_three_seconds_is_acknowledged_in_time(worl
     real = link_views.prepared
 
     async def slow(bot, draft):
-        await asyncio.to_thread(time.sleep, 3.2)
+        await asyncio.to_thread(time.sleep, quick_ack)
         return await real(bot, draft)
 
     monkeypatch.setattr(link_views, "prepared", slow)
@@ -346,9 +348,10 @@ async def test_a_save_that_takes_over_three_seconds_is_acknowledged_in_time(worl
     assert not world.env.errors
 
 
-async def test_edit_details_that_take_over_three_seconds_are_acknowledged_in_time(world, review_site, monkeypatch):
-    """Edit details whose new preview takes 3.2 s of real time: the form is acknowledged (deferred update) after
-    1.5 s; the preview is then redrawn with the new critic and still saves."""
+async def test_edit_details_that_take_over_three_seconds_are_acknowledged_in_time(quick_ack, world, review_site,
+                                                                                  monkeypatch):
+    """Edit details whose new preview takes 3.2 s of real time (scaled down, quick_ack): the form is acknowledged
+    (deferred update) after ACK_AFTER; the preview is then redrawn with the new critic and still saves."""
     import time
 
     from bot.reviews import links
@@ -358,7 +361,7 @@ async def test_edit_details_that_take_over_three_seconds_are_acknowledged_in_tim
     real = links.prepare
 
     def slow(*args):
-        time.sleep(3.2)
+        time.sleep(quick_ack)
         return real(*args)
 
     monkeypatch.setattr(links, "prepare", slow)
