@@ -133,3 +133,22 @@ def test_import_on_postgresql_prints_that_database(pg_database: str, capsys, mon
     assert code == 0
     assert "Imported 3 reviews" in out
     assert f"Database {pg_database.split('?')[0]}: 3 reviews, 69 passages in total." in out
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("FILMBOT_DEFAULT_TIMEZONE", "America"),  # a region's folder in the zone database, not a zone
+    ("FILMBOT_DEFAULT_TIMEZONE", "Europe/" + "x" * 300),  # a name too long for the file system
+    ("FILMBOT_SHARDS", "²"),  # str.isdigit() says yes, int() says no
+    ("FILMBOT_SHARD_IDS", "²"),
+    ("FILMBOT_DEV_GUILD_ID", "²"),
+    ("FILMBOT_FETCH_ALLOW", "127.0.0.1:²"),
+])
+def test_a_bad_setting_is_one_line_naming_it(tmp_path: Path, capsys, monkeypatch, name: str, value: str):
+    """A malformed .env value stops `filmbot import` with one line naming the setting (exit 2, no traceback),
+    before a database file is made."""
+    monkeypatch.setenv(name, value)
+    if name == "FILMBOT_SHARD_IDS":
+        monkeypatch.setenv("FILMBOT_SHARDS", "2")
+    code, err = run_cli(capsys, "import", "--database", str(tmp_path / "club.db"))
+    assert code == 2 and err.startswith(f"filmbot: {name}") and err.count("\n") == 1, err
+    assert not (tmp_path / "club.db").exists()
