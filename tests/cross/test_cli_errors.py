@@ -152,3 +152,23 @@ def test_a_bad_setting_is_one_line_naming_it(tmp_path: Path, capsys, monkeypatch
     code, err = run_cli(capsys, "import", "--database", str(tmp_path / "club.db"))
     assert code == 2 and err.startswith(f"filmbot: {name}") and err.count("\n") == 1, err
     assert not (tmp_path / "club.db").exists()
+
+
+@pytest.mark.parametrize("broken", ["no themes.toml", "themes.toml not TOML", "no manifest.toml", "manifest.toml not TOML"])
+def test_a_broken_data_folder_is_one_line_naming_the_file(tmp_path: Path, capsys, monkeypatch, broken: str):
+    """FILMBOT_DATA_DIR without (or with a malformed) themes.toml or manifest.toml: `filmbot import` names the
+    file in one line, exit 2 (FileNotFoundError, ValueError and TOMLDecodeError tracebacks before)."""
+    import shutil
+
+    from bot.core.config import DEFAULT_DATA_DIR
+
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data, ignore=shutil.ignore_patterns("*.db*"))
+    name = "themes.toml" if "themes" in broken else "manifest.toml"
+    if broken.startswith("no "):
+        (data / name).unlink()
+    else:
+        (data / name).write_text("[[review]\nfile = ", encoding="utf-8")
+    monkeypatch.setenv("FILMBOT_DATA_DIR", str(data))
+    code, err = run_cli(capsys, "import", "--database", str(tmp_path / "club.db"))
+    assert code == 2 and err.startswith(f"filmbot: {data / name}:") and err.count("\n") == 1, err
