@@ -401,3 +401,29 @@ async def test_long_import_edits_its_reply_with_progress_then_the_summary(world,
     assert result.response.content == edits[-1] and result.ephemeral and not result.followups
     assert world.count("reviews", "source = 'moderator'") == 20
 
+
+
+MISFILED = ("Lantern Bay is a handsome, patient drama about a ferryman and his estranged son, shot in cold northern"
+            " light. The score is spare and lovely, and the cast never oversells a moment.\n\n"
+            "The film's love of jazz is infectious: the piano solos in the smoky club are the best scenes, and the"
+            " saxophone lines linger long after.\n")
+
+
+async def test_a_review_moved_to_another_film_is_tagged_with_that_films_themes(world, settings):
+    """A review filed under the wrong film and moved with /review edit film: is tagged as the film it now
+    belongs to (La La Land's own Jazz theme), so /quote film:… theme:jazz finds it; it kept the first film's
+    tags, and the new film's themes never saw it."""
+    added = await world.mod.slash(world.channel, "review add", film="Lantern Bay", critic="Kim Vale",
+                                  file=("r.txt", MISFILED.encode()))
+    assert "Added review" in content(added), content(added)
+    review_id = rows(settings, "SELECT max(id) FROM reviews")[0][0]
+    tagged = "SELECT count(*) FROM passage_themes t JOIN passages p ON p.id = t.passage_id" \
+             " WHERE p.review_id = ? AND t.theme = 'jazz'"
+    assert rows(settings, tagged, (review_id,)) == [(0,)]
+    moved = await world.mod.slash(world.channel, "review edit", review=str(review_id), film="La La Land (2016)")
+    assert "Updated review" in content(moved), content(moved)
+    assert rows(settings, tagged, (review_id,)) == [(1,)]
+    quoted = await world.alice.slash(world.channel, "quote", film="La La Land (2016)", theme="jazz", critic="Kim Vale")
+    assert "piano solos" in embed_text(quoted.response.embeds[0]), content(quoted)
+    back = await world.mod.slash(world.channel, "review edit", review=str(review_id), film="Lantern Bay")
+    assert "Updated review" in content(back) and rows(settings, tagged, (review_id,)) == [(0,)]
