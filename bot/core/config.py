@@ -124,7 +124,7 @@ class Settings:
         process runs this one bot for its life (`filmbot run`), so its start-up heap is frozen by default."""
         env = os.environ if environ is None else environ
         return cls(
-            token=env.get("DISCORD_TOKEN") or None,
+            token=(env.get("DISCORD_TOKEN") or "").strip() or None,
             database=_database(env)[0],
             database_url=_database(env)[1],
             data_dir=Path(env.get("FILMBOT_DATA_DIR") or DEFAULT_DATA_DIR),
@@ -149,6 +149,11 @@ class Settings:
             raise ConfigError(
                 "DISCORD_TOKEN is not set: put DISCORD_TOKEN=<your bot token> in .env "
                 "(copy .env.example) or export it in your shell."
+            )
+        if not (self.token.isascii() and self.token.replace(".", "").replace("-", "").replace("_", "").isalnum()):
+            raise ConfigError(  # a token is base64url parts joined by dots: a pasted quote or space is no token
+                "DISCORD_TOKEN holds characters a bot token never has (spaces, quotes or other marks): copy the"
+                " token again from the developer portal (your app → Bot → Reset Token) into .env."
             )
         return self.token
 

@@ -172,3 +172,12 @@ def test_a_broken_data_folder_is_one_line_naming_the_file(tmp_path: Path, capsys
     monkeypatch.setenv("FILMBOT_DATA_DIR", str(data))
     code, err = run_cli(capsys, "import", "--database", str(tmp_path / "club.db"))
     assert code == 2 and err.startswith(f"filmbot: {data / name}:") and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize("token", ["   ", "abc def.ghi", "tökén.x", "'abc.def'", "abc\x01def"])
+def test_a_token_that_cannot_be_one_is_named_before_connecting(capsys, monkeypatch, token: str):
+    """DISCORD_TOKEN exported blank or with spaces, quotes, accents or control characters: `filmbot run` says
+    so in one line (exit 2) instead of logging in with it (a 401 or a network error that blamed the network)."""
+    monkeypatch.setenv("DISCORD_TOKEN", token)
+    code, err = run_cli(capsys, "run")
+    assert code == 2 and err.startswith("filmbot: DISCORD_TOKEN") and err.count("\n") == 1, err
