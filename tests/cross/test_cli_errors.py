@@ -122,6 +122,9 @@ def test_import_names_the_postgresql_database_it_used_without_its_password(tmp_p
     assert database_label(url) == "postgresql://club@db.example:5433/filmbot"
     assert database_label(Settings(database="postgresql://[::1]/filmbot")) == "postgresql://[::1]/filmbot"
     assert database_label(Settings(database=tmp_path / "club.db")) == str(tmp_path / "club.db")
+    # libpq's several hosts (urlsplit cannot read their port): named as written, still without the password
+    several = Settings(database="postgresql://club:s3cret@db1:5432,db2:5433/filmbot")
+    assert database_label(several) == "postgresql://club@db1:5432,db2:5433/filmbot"
 
 
 @pytest.mark.slow
@@ -181,3 +184,15 @@ def test_a_token_that_cannot_be_one_is_named_before_connecting(capsys, monkeypat
     monkeypatch.setenv("DISCORD_TOKEN", token)
     code, err = run_cli(capsys, "run")
     assert code == 2 and err.startswith("filmbot: DISCORD_TOKEN") and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize("url", ["postgresql://club:s3cret@127.0.0.1:notaport/filmbot",
+                                 "postgresql://club:s3cret@127.0.0.1:99999/filmbot",
+                                 "postgresql://club:s3cret@[::1/filmbot"])
+def test_a_postgresql_url_that_cannot_be_read_is_one_line_without_its_password(capsys, monkeypatch, url: str):
+    """FILMBOT_DATABASE with a port 'notaport' or 99999, or an unclosed IPv6 bracket: one line naming the
+    setting, exit 2, the password never printed (ValueError and OverflowError tracebacks from asyncpg before)."""
+    monkeypatch.setenv("FILMBOT_DATABASE", url)
+    code, err = run_cli(capsys, "import")
+    assert code == 2 and err.startswith("filmbot: FILMBOT_DATABASE is not a PostgreSQL URL") and err.count("\n") == 1, err
+    assert "s3cret" not in err
