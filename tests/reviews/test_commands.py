@@ -427,3 +427,12 @@ async def test_a_review_moved_to_another_film_is_tagged_with_that_films_themes(w
     assert "piano solos" in embed_text(quoted.response.embeds[0]), content(quoted)
     back = await world.mod.slash(world.channel, "review edit", review=str(review_id), film="Lantern Bay")
     assert "Updated review" in content(back) and rows(settings, tagged, (review_id,)) == [(0,)]
+
+
+async def test_one_quotable_passage_is_counted_in_the_singular(world):
+    """/review add of a review with one quotable passage says '1 quotable passage', not '1 quotable passages'."""
+    body = ("Few films this year are as tender as Lantern Bay. Its lead gives a weathered, funny performance that"
+            " holds every scene together with grace and wit.\n\n"
+            "Its second half drags a little, but the harbour scenes have a lived-in warmth that most dramas never find.")
+    added = await world.mod.slash(world.channel, "review add", film="Lantern Bay", file=("r.txt", body.encode()))
+    assert "**1** quotable passage (of 2)." in content(added), content(added)
