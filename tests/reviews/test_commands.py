@@ -436,3 +436,12 @@ async def test_one_quotable_passage_is_counted_in_the_singular(world):
             "Its second half drags a little, but the harbour scenes have a lived-in warmth that most dramas never find.")
     added = await world.mod.slash(world.channel, "review add", film="Lantern Bay", file=("r.txt", body.encode()))
     assert "**1** quotable passage (of 2)." in content(added), content(added)
+
+
+async def test_import_of_json_nested_too_deeply_is_refused_and_adds_nothing(world, settings):
+    """A file of 5,000 nested arrays: a private one-line refusal, nothing written (json's RecursionError was
+    no JSONDecodeError, so the member got the unexpected-error answer)."""
+    before = table_digest(settings)
+    result = await world.mod.slash(world.channel, "review import", file=("deep.json", b"[" * 5000 + b"]" * 5000))
+    assert result.ephemeral and "nested too deeply" in content(result), content(result)
+    assert table_digest(settings) == before and not world.env.errors
