@@ -134,7 +134,7 @@ class FilmBot(commands.Bot):
         """Open and migrate the database, load themes; used by the bot and by the CLI."""
         try:
             self.themes = load_themes(self.settings.themes_file)
-        except (OSError, ValueError) as exc:  # missing, unreadable or malformed: one line, not a traceback
+        except (OSError, ValueError, RecursionError) as exc:  # missing, unreadable or malformed: one line
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
             raise ConfigError(f"{self.settings.themes_file}: {reason} (FILMBOT_DATA_DIR names its folder)") from exc
         self.db = await database.open_database(self.settings.database, self.settings.database_url)

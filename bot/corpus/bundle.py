@@ -78,6 +78,8 @@ def read_manifest(data_dir: Path) -> list[ManifestEntry]:
         raise BundleError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from exc
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise BundleError(f"{path}: {exc}") from exc
+    except RecursionError as exc:  # arrays nested thousands deep: tomllib gives up with no TOMLDecodeError
+        raise BundleError(f"{path}: not a manifest (its TOML is nested too deeply)") from exc
     items = raw.get("review", [])
     if not isinstance(items, list):
         raise BundleError(f"{path}: each review is a [[review]] table (two brackets)")

@@ -157,7 +157,8 @@ def test_a_bad_setting_is_one_line_naming_it(tmp_path: Path, capsys, monkeypatch
     assert not (tmp_path / "club.db").exists()
 
 
-@pytest.mark.parametrize("broken", ["no themes.toml", "themes.toml not TOML", "no manifest.toml", "manifest.toml not TOML"])
+@pytest.mark.parametrize("broken", ["no themes.toml", "themes.toml not TOML", "no manifest.toml", "manifest.toml not TOML",
+                                    "themes.toml nested too deeply", "manifest.toml nested too deeply"])
 def test_a_broken_data_folder_is_one_line_naming_the_file(tmp_path: Path, capsys, monkeypatch, broken: str):
     """FILMBOT_DATA_DIR without (or with a malformed) themes.toml or manifest.toml: `filmbot import` names the
     file in one line, exit 2 (FileNotFoundError, ValueError and TOMLDecodeError tracebacks before)."""
@@ -170,6 +171,8 @@ def test_a_broken_data_folder_is_one_line_naming_the_file(tmp_path: Path, capsys
     name = "themes.toml" if "themes" in broken else "manifest.toml"
     if broken.startswith("no "):
         (data / name).unlink()
+    elif "deeply" in broken:  # tomllib's RecursionError is no TOMLDecodeError
+        (data / name).write_text("a = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
     else:
         (data / name).write_text("[[review]\nfile = ", encoding="utf-8")
     monkeypatch.setenv("FILMBOT_DATA_DIR", str(data))
