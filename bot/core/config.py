@@ -182,7 +182,7 @@ def _optional_int(env: os._Environ[str] | dict[str, str], name: str) -> int | No
     raw = (env.get(name) or "").strip()
     if not raw:
         return None
-    if not _digits(raw):
+    if not _digits(raw) or not 0 < int(raw) < 1 << 64:  # a snowflake: 64 bits, never 0
         raise ConfigError(f"{name}={raw!r} must be a numeric Discord id")
     return int(raw)
 

@@ -144,6 +144,8 @@ def test_import_on_postgresql_prints_that_database(pg_database: str, capsys, mon
     ("FILMBOT_SHARDS", "²"),  # str.isdigit() says yes, int() says no
     ("FILMBOT_SHARD_IDS", "²"),
     ("FILMBOT_DEV_GUILD_ID", "²"),
+    ("FILMBOT_DEV_GUILD_ID", "0"),  # no Discord id is 0, or longer than 64 bits: commands synced to no server
+    ("FILMBOT_DEV_GUILD_ID", "99999999999999999999999"),
     ("FILMBOT_FETCH_ALLOW", "127.0.0.1:²"),
 ])
 def test_a_bad_setting_is_one_line_naming_it(tmp_path: Path, capsys, monkeypatch, name: str, value: str):
