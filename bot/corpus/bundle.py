@@ -238,7 +238,9 @@ async def import_bundled(
         async def prepare(first: int) -> tuple[list[ManifestEntry], list[str], list[Processed]]:
             entries = [e for e in manifest[first : first + chunk] if e.file not in suppressed]
             bodies = await asyncio.to_thread(lambda: [review_text(data_dir, e).decode("utf-8") for e in entries])
-            return entries, bodies, await pool.process([(b, e.film, e.year) for e, b in zip(entries, bodies)])
+            moved = await sql.locked_films(store.db, [e.file for e in entries])  # a moderator's film wins
+            films = [moved.get(e.file, (e.film, e.year)) for e in entries]
+            return entries, bodies, await pool.process([(b, *film) for b, film in zip(bodies, films)])
 
         if progress is not None:
             progress(start, len(manifest))  # where this run starts (past the chunks already committed)

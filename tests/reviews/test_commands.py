@@ -445,3 +445,20 @@ async def test_import_of_json_nested_too_deeply_is_refused_and_adds_nothing(worl
     result = await world.mod.slash(world.channel, "review import", file=("deep.json", b"[" * 5000 + b"]" * 5000))
     assert result.ephemeral and "nested too deeply" in content(result), content(result)
     assert table_digest(settings) == before and not world.env.errors
+
+
+async def test_a_bundled_review_moved_to_another_film_keeps_that_films_tags_through_a_reimport(world, settings):
+    """A seed review of La La Land a moderator moved to another film is tagged for that film, and a forced
+    re-import of the bundle keeps it so (it retagged it for the manifest's film: La La Land's Jazz came back)."""
+    jazz = "SELECT count(*) FROM passage_themes t JOIN passages p ON p.id = t.passage_id" \
+           " WHERE p.review_id = ? AND t.theme = 'jazz'"
+    seed = next(r[0] for r in rows(settings, "SELECT id FROM reviews WHERE source = 'bundled' ORDER BY id")
+                if rows(settings, jazz, (r[0],))[0][0] > 0)
+    moved = await world.mod.slash(world.channel, "review edit", review=str(seed), film="Lantern Bay")
+    assert "Updated review" in content(moved), content(moved)
+    assert rows(settings, jazz, (seed,)) == [(0,)]
+    bot = world.bot
+    await import_bundled(bot.store, settings.data_dir, bot.themes, settings.themes_file, force=True)
+    assert rows(settings, "SELECT f.title FROM reviews r JOIN films f ON f.id = r.film_id WHERE r.id = ?",
+                (seed,)) == [("Lantern Bay",)]
+    assert rows(settings, jazz, (seed,)) == [(0,)]
