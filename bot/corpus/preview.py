@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 from bot.corpus import process_review
 from bot.corpus.reasons import Refusal, SpoilerReason
 from bot.corpus.themes import Theme, load_themes
+from bot.films.rules import year_range
 
 DEFAULT_THEMES = Path(__file__).resolve().parents[2] / "data" / "themes.toml"
 MAX_BYTES = 1024 * 1024  # a review is a few KB; a bigger file is the wrong file
@@ -150,6 +152,10 @@ def run_parsed(args: argparse.Namespace) -> int:
         themes = load_themes(args.themes)
     except (OSError, ValueError) as exc:
         print(f"filmbot preview: cannot load themes from {args.themes}: {exc}".splitlines()[0], file=sys.stderr)
+        return 2
+    low, high = year_range(datetime.now(UTC).year)
+    if args.year is not None and not low <= args.year <= high:
+        print(f"filmbot preview: --year {args.year} is not a film year: use one from {low} to {high}", file=sys.stderr)
         return 2
     if any(is_url(path) for path in args.paths) and getattr(args, "env_file", None):
         from dotenv import load_dotenv
