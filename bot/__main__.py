@@ -83,11 +83,14 @@ def database_label(settings: Settings) -> str:
     if not settings.database_url:
         return str(settings.database)
     url = urlsplit(settings.database_url)
-    host = url.hostname or ""
-    if ":" in host:  # an IPv6 address keeps its brackets
-        host = f"[{host}]"
     netloc = f"{url.username}@" if url.username else ""
-    netloc += host + (f":{url.port}" if url.port else "")
+    try:
+        host = url.hostname or ""
+        if ":" in host:  # an IPv6 address keeps its brackets
+            host = f"[{host}]"
+        netloc += host + (f":{url.port}" if url.port else "")
+    except ValueError:  # several hosts (libpq's 'h1:5432,h2:5433'): as written, without the password
+        netloc += url.netloc.rpartition("@")[2]
     return urlunsplit((url.scheme, netloc, url.path, "", ""))
 
 

@@ -15,7 +15,7 @@ import cogs
 from bot.club.service import ClubService
 from bot.core import db as database
 from bot.core.claims import new_holder
-from bot.core.config import Settings
+from bot.core.config import ConfigError, Settings
 from bot.core.db import Database
 from bot.core.errors import on_app_command_error
 from bot.core.heap import freeze_startup_heap
@@ -132,7 +132,11 @@ class FilmBot(commands.Bot):
 
     async def open_store(self) -> Store:
         """Open and migrate the database, load themes; used by the bot and by the CLI."""
-        self.themes = load_themes(self.settings.themes_file)
+        try:
+            self.themes = load_themes(self.settings.themes_file)
+        except (OSError, ValueError, RecursionError) as exc:  # missing, unreadable or malformed: one line
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
+            raise ConfigError(f"{self.settings.themes_file}: {reason} (FILMBOT_DATA_DIR names its folder)") from exc
         self.db = await database.open_database(self.settings.database, self.settings.database_url)
         self.store = Store(self.db)
         return self.store

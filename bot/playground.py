@@ -324,12 +324,15 @@ async def serve(
     return 0
 
 
+MAX_SPEED = 100_000  # a virtual day in under a second of wall time; more overflows a game round's deadline
+
+
 def run_playground(
     settings: Settings, *, port: int = 8765, speed: float = 1.0, fresh: bool = False, check: bool = False
 ) -> int:
     """Entry point of `filmbot playground`; returns the process exit code."""
-    if speed <= 0:
-        print(f"filmbot playground: --speed must be > 0 (got {speed:g})", file=sys.stderr)
+    if not 0 < speed <= MAX_SPEED:  # also nan (every comparison false) and inf: a clock that cannot tick
+        print(f"filmbot playground: --speed must be > 0 and at most {MAX_SPEED:,} (got {speed:g})", file=sys.stderr)
         return 2
     settings = replace(settings, token=None, auto_sync=True)  # never near a real token
     if fresh:

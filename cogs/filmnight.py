@@ -195,7 +195,8 @@ class FilmNight(commands.Cog):
                 raise UserError(f"That file is too big: imports are limited to {rules.IMPORT_MAX_BYTES // 1000} KB.")
             plan = rules.parse_import(await file.read())
             if plan.rejected:
-                shown = "\n".join(f"line {n}: {inert(why, 150)}" for n, why in plan.rejected[:10])
+                # Each reason is a refusal's own text (the member's words in it escaped once there) or a fixed one.
+                shown = "\n".join(f"line {n}: {clip(why, 150)}" for n, why in plan.rejected[:10])
                 more = f"\n… and {len(plan.rejected) - 10} more." if len(plan.rejected) > 10 else ""
                 raise UserError(
                     clip(f"Nothing was imported: {counted(len(plan.rejected), 'row')} rejected.\n{shown}{more}", 1900)

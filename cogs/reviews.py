@@ -20,6 +20,7 @@ from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.slow import expect_form
 from bot.core.text import clip, counted, film_label, inert
+from bot.corpus import process_review
 from bot.corpus.lookup import critic_choices, film_choices, film_text
 from bot.corpus.passage import QuoteFilters
 from bot.filmnight.gate import spoiler_gate
@@ -241,6 +242,11 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
             if result is None:
                 raise UserError(f"Review #{row.id} was removed meanwhile.")
             before, after = result
+            if after.film_id != before.film_id:  # tagged as the film it now belongs to (its own themes)
+                body = await self.bot.store.reviews.body(row.id) or ""
+                passages = await asyncio.to_thread(process_review, body, self.bot.themes, after.film_title,
+                                                   after.film_year)
+                await self.bot.store.reviews.refile(row.id, after.film_id, passages)
             await send_ephemeral(
                 interaction,
                 f"Updated review #{row.id}: {changes_text(before.snapshot(), after.snapshot())}.\n"

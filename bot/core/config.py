@@ -77,11 +77,11 @@ class Settings:
         object.__setattr__(self, "data_dir", Path(self.data_dir))
         shards = (self.shards or "").strip().lower() or None
         object.__setattr__(self, "shards", shards)
-        if shards is not None and shards != "auto" and not (shards.isdigit() and int(shards) >= 1):
+        if shards is not None and shards != "auto" and not (_digits(shards) and int(shards) >= 1):
             raise ConfigError(f"FILMBOT_SHARDS={self.shards!r} must be a number of shards (1 or more) or auto")
         if self.shard_ids is not None:
             object.__setattr__(self, "shard_ids", tuple(sorted(set(self.shard_ids))))
-            if shards is None or not shards.isdigit():
+            if shards is None or not _digits(shards):
                 raise ConfigError("FILMBOT_SHARD_IDS needs FILMBOT_SHARDS set to the total number of shards (not auto)")
             bad = [i for i in self.shard_ids if not 0 <= i < int(shards)]
             if bad or not self.shard_ids:
@@ -103,13 +103,13 @@ class Settings:
         object.__setattr__(self, "fetch_allow", tuple(self.fetch_allow))
         for entry in self.fetch_allow:
             host, sep, port = entry.rpartition(":")
-            if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+            if not sep or not host or not _digits(port) or not 0 < int(port) < 65536:
                 raise ConfigError(f"FILMBOT_FETCH_ALLOW entry {entry!r} must be host:port, e.g. 127.0.0.1:8080")
         if not 0 < self.fetch_timeout <= 60:
             raise ConfigError(f"fetch_timeout={self.fetch_timeout:g} must be from 0 to 60 seconds")
         try:
             ZoneInfo(self.default_timezone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a region's folder (America)
             raise ConfigError(
                 f"FILMBOT_DEFAULT_TIMEZONE={self.default_timezone!r} is not an IANA zone (e.g. Europe/Paris)"
             ) from exc
@@ -124,7 +124,7 @@ class Settings:
         process runs this one bot for its life (`filmbot run`), so its start-up heap is frozen by default."""
         env = os.environ if environ is None else environ
         return cls(
-            token=env.get("DISCORD_TOKEN") or None,
+            token=(env.get("DISCORD_TOKEN") or "").strip() or None,
             database=_database(env)[0],
             database_url=_database(env)[1],
             data_dir=Path(env.get("FILMBOT_DATA_DIR") or DEFAULT_DATA_DIR),
@@ -150,6 +150,11 @@ class Settings:
                 "DISCORD_TOKEN is not set: put DISCORD_TOKEN=<your bot token> in .env "
                 "(copy .env.example) or export it in your shell."
             )
+        if not (self.token.isascii() and self.token.replace(".", "").replace("-", "").replace("_", "").isalnum()):
+            raise ConfigError(  # a token is base64url parts joined by dots: a pasted quote or space is no token
+                "DISCORD_TOKEN holds characters a bot token never has (spaces, quotes or other marks): copy the"
+                " token again from the developer portal (your app → Bot → Reset Token) into .env."
+            )
         return self.token
 
 
@@ -161,18 +166,23 @@ def parse_shard_ids(raw: str) -> tuple[int, ...] | None:
     ids: set[int] = set()
     for part in raw.replace(" ", "").split(","):
         low, dash, high = part.partition("-")
-        if not low.isdigit() or (dash and not high.isdigit()) or len(part) > 11 \
+        if not _digits(low) or (dash and not _digits(high)) or len(part) > 11 \
                 or int(high if dash else low) > MAX_SHARD_ID or (dash and int(high) < int(low)):
             raise ConfigError(f"FILMBOT_SHARD_IDS={raw!r} must be shard ids and ranges, e.g. 0,1 or 0-3")
         ids.update(range(int(low), int(high if dash else low) + 1))
     return tuple(sorted(ids))
 
 
+def _digits(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also takes superscripts like '²', which int() refuses (a traceback)."""
+    return text.isascii() and text.isdigit()
+
+
 def _optional_int(env: os._Environ[str] | dict[str, str], name: str) -> int | None:
     raw = (env.get(name) or "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    if not _digits(raw) or not 0 < int(raw) < 1 << 64:  # a snowflake: 64 bits, never 0
         raise ConfigError(f"{name}={raw!r} must be a numeric Discord id")
     return int(raw)
 

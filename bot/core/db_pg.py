@@ -468,6 +468,13 @@ async def _connect(dsn: str) -> asyncpg.Connection:
         raise DatabaseUnavailable(f"FILMBOT_DATABASE names a database that does not exist: {error}") from None
     except (OSError, asyncpg.CannotConnectNowError) as error:
         raise DatabaseUnavailable(f"cannot reach the PostgreSQL server in FILMBOT_DATABASE: {error}") from None
+    except (ValueError, OverflowError) as error:  # asyncpg's reading of the URL: a port 'x' or 99999, '[::1'
+        password = re.match(r"[^:/]+://[^:@/]*:([^@/]*)@", dsn)
+        said = str(error).replace(password.group(1), "***") if password and password.group(1) else str(error)
+        raise DatabaseUnavailable(
+            f"FILMBOT_DATABASE is not a PostgreSQL URL I can read ({said}):"
+            " e.g. postgresql://user:password@host:5432/filmbot"
+        ) from None
     version = raw.get_server_version()
     number = version.major * 10000 + version.minor
     if number < MIN_SERVER_VERSION:

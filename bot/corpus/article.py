@@ -143,7 +143,7 @@ def _json_ld_names(body: bytes, charset: str | None = None) -> tuple[str | None,
     for match in _LD_SCRIPT.finditer(body[:MAX_BYTES_SCANNED]):
         try:
             data = json.loads(_plain_text(match.group(1), charset))
-        except ValueError:
+        except (ValueError, RecursionError):  # malformed, or nested past the parser's depth by a hostile page
             continue
         items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
         for item in items:

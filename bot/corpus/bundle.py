@@ -10,15 +10,19 @@ import time
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.core.config import ConfigError
 from bot.core.generation_store import CorpusGeneration
 from bot.core.text import counted
 from bot.corpus import Theme
 from bot.corpus import bundle_store as sql
 from bot.corpus.pool import Processed, TextPool
+from bot.corpus.preview import InputError, review_bytes
+from bot.films.rules import clean_title, title_problem, year_range
 
 if TYPE_CHECKING:
     from bot.stores import Store
@@ -59,23 +63,74 @@ class ImportResult:
         )
 
 
+class BundleError(ConfigError):
+    """The bundled corpus (data/manifest.toml or a file it lists) cannot be imported: one line naming the file
+    and what is wrong, found before anything is written."""
+
+
 def read_manifest(data_dir: Path) -> list[ManifestEntry]:
-    raw = tomllib.loads((data_dir / "manifest.toml").read_text(encoding="utf-8"))
-    entries = []
-    for item in raw.get("review", []):
-        entries.append(
-            ManifestEntry(
-                file=item["file"],
-                film=item["film"],
-                year=item.get("year") or None,
-                critic=item.get("critic") or None,
-                outlet=item.get("outlet") or None,
-                url=item.get("url") or None,
-                date=str(item["date"]) if item.get("date") else None,
-                spoiler=bool(item.get("spoiler", False)),
-            )
-        )
-    return entries
+    path = data_dir / "manifest.toml"
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise BundleError(f"{path}: no such file (FILMBOT_DATA_DIR names the folder holding it)") from exc
+    except UnicodeDecodeError as exc:
+        raise BundleError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from exc
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise BundleError(f"{path}: {exc}") from exc
+    except RecursionError as exc:  # arrays nested thousands deep: tomllib gives up with no TOMLDecodeError
+        raise BundleError(f"{path}: not a manifest (its TOML is nested too deeply)") from exc
+    items = raw.get("review", [])
+    if not isinstance(items, list):
+        raise BundleError(f"{path}: each review is a [[review]] table (two brackets)")
+    this_year = datetime.now(UTC).year
+    return [_entry(f"{path}: review {number}", item, this_year) for number, item in enumerate(items, 1)]
+
+
+def _entry(where: str, item: object, this_year: int) -> ManifestEntry:
+    """One [[review]] of the manifest, its types and values checked (a film's title and year as /watchlist add
+    checks them), or BundleError naming it."""
+    if not isinstance(item, dict):
+        raise BundleError(f"{where}: not a [[review]] table")
+    file, film = item.get("file"), item.get("film")
+    if not isinstance(file, str) or not file.strip():
+        raise BundleError(f'{where}: file must be the review file\'s path in quotes, e.g. "corpus/film/review.txt"')
+    where = f"{where} ({file})"
+    if not isinstance(film, str):
+        raise BundleError(f"{where}: film must be the film's title in quotes")
+    if problem := title_problem(clean_title(film)):
+        raise BundleError(f"{where}: film: {problem}")
+    year = item.get("year") or None
+    if isinstance(year, str) and year.strip().isascii() and year.strip().isdigit():
+        year = int(year)
+    low, high = year_range(this_year)
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not low <= year <= high):
+        raise BundleError(f"{where}: year must be a number from {low} to {high}")
+    for key in ("critic", "outlet", "url"):
+        if not isinstance(item.get(key, ""), str):
+            raise BundleError(f"{where}: {key} must be text in quotes (\"\" when unknown)")
+    spoiler = item.get("spoiler", False)
+    if not isinstance(spoiler, bool):
+        raise BundleError(f"{where}: spoiler must be true or false")
+    return ManifestEntry(
+        file=file,
+        film=film,
+        year=year,
+        critic=item.get("critic") or None,
+        outlet=item.get("outlet") or None,
+        url=item.get("url") or None,
+        date=str(item["date"]) if item.get("date") else None,
+        spoiler=spoiler,
+    )
+
+
+def review_text(data_dir: Path, entry: ManifestEntry) -> bytes:
+    """The bytes of a file the manifest lists, checked as `filmbot preview` checks a review (a file, UTF-8, no
+    NUL byte, at most 1 MB), or BundleError naming it."""
+    try:
+        return review_bytes(data_dir / entry.file)
+    except (InputError, OSError) as exc:
+        raise BundleError(f"{data_dir / 'manifest.toml'}: review of {entry.film!r}: {exc}") from exc
 
 
 def count_entries(data_dir: Path) -> int:
@@ -86,10 +141,11 @@ def count_entries(data_dir: Path) -> int:
 def bundle_hash(data_dir: Path, themes_file: Path) -> str:
     """Hash of everything an import depends on: manifest, review files, themes and the pipeline code."""
     digest = hashlib.sha256()
+    entries = read_manifest(data_dir)  # a missing or malformed manifest named in one line
     digest.update((data_dir / "manifest.toml").read_bytes())
-    for entry in read_manifest(data_dir):
+    for entry in entries:
         digest.update(entry.file.encode())
-        digest.update((data_dir / entry.file).read_bytes())
+        digest.update(review_text(data_dir, entry))  # every file checked before the first chunk is written
     digest.update(themes_file.read_bytes())
     # A change to cleaning/segmentation/tagging must re-derive passages too.
     for source in sorted(resources.files("bot.corpus").iterdir(), key=lambda p: p.name):
@@ -181,8 +237,10 @@ async def import_bundled(
 
         async def prepare(first: int) -> tuple[list[ManifestEntry], list[str], list[Processed]]:
             entries = [e for e in manifest[first : first + chunk] if e.file not in suppressed]
-            bodies = await asyncio.to_thread(lambda: [(data_dir / e.file).read_text(encoding="utf-8") for e in entries])
-            return entries, bodies, await pool.process([(b, e.film, e.year) for e, b in zip(entries, bodies)])
+            bodies = await asyncio.to_thread(lambda: [review_text(data_dir, e).decode("utf-8") for e in entries])
+            moved = await sql.locked_films(store.db, [e.file for e in entries])  # a moderator's film wins
+            films = [moved.get(e.file, (e.film, e.year)) for e in entries]
+            return entries, bodies, await pool.process([(b, *film) for b, film in zip(bodies, films)])
 
         if progress is not None:
             progress(start, len(manifest))  # where this run starts (past the chunks already committed)

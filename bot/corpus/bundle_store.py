@@ -180,6 +180,19 @@ async def moderator_bodies(db: Database, ids: list[int]) -> list[tuple[int, str,
     return [(row[0], row[1], row[2], row[3]) for row in rows]
 
 
+async def locked_films(db: Database, keys: list[str]) -> dict[str, tuple[str, int | None]]:
+    """source_key → (film title, year) of the chunk's bundled reviews a moderator edited (attribution_locked):
+    their film is the moderator's, not the manifest's, so their passages are derived for it."""
+    if not keys:
+        return {}
+    rows = await db.fetchall(
+        "SELECT r.source_key, f.title, f.year FROM reviews r JOIN films f ON f.id = r.film_id"
+        f" WHERE r.source_key IN ({_marks(keys)}) AND r.attribution_locked = 1",
+        keys,
+    )
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
 async def suppressed_keys(db: Database) -> set[str]:
     """Bundled files a moderator removed: never imported again."""
     return {row[0] for row in await db.fetchall("SELECT source_key FROM bundled_suppressed")}

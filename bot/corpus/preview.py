@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 from bot.corpus import process_review
 from bot.corpus.reasons import Refusal, SpoilerReason
 from bot.corpus.themes import Theme, load_themes
+from bot.films.rules import year_range
 
 DEFAULT_THEMES = Path(__file__).resolve().parents[2] / "data" / "themes.toml"
 MAX_BYTES = 1024 * 1024  # a review is a few KB; a bigger file is the wrong file
@@ -55,6 +57,15 @@ def shown(path: str | Path) -> str:
 
 def read_review(path: Path) -> str:
     """The file's text, or InputError saying in one line why it cannot be a review."""
+    text = review_bytes(path).decode("utf-8-sig")
+    if not text.strip():
+        raise InputError(f"{path}: empty file")
+    return text
+
+
+def review_bytes(path: Path) -> bytes:
+    """The bytes of a review file that are UTF-8 text of at most 1 MB without NUL bytes, or InputError saying
+    in one line why not (also the bundled import's check of every file its manifest lists)."""
     if not path.exists():
         raise InputError(f"{path}: no such file")
     if path.is_dir():
@@ -67,15 +78,15 @@ def read_review(path: Path) -> str:
         data = handle.read(MAX_BYTES + 1)  # the size may change after stat(): never read more
     if len(data) > MAX_BYTES:
         raise InputError(f"{path}: larger than 1 MB, not a review text")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16's byte-order marks: its NUL bytes are not binary
+        raise InputError(f"{path}: UTF-16 text, expected UTF-8: save it as UTF-8")
     if b"\0" in data:
         raise InputError(f"{path}: binary file (NUL bytes), expected UTF-8 text")
     try:
-        text = data.decode("utf-8-sig")
+        data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from exc
-    if not text.strip():
-        raise InputError(f"{path}: empty file")
-    return text
+        raise InputError(f"{path}: not UTF-8 text (bad byte at offset {exc.start}): save it as UTF-8") from exc
+    return data
 
 
 def is_url(path: str) -> bool:
@@ -141,6 +152,10 @@ def run_parsed(args: argparse.Namespace) -> int:
         themes = load_themes(args.themes)
     except (OSError, ValueError) as exc:
         print(f"filmbot preview: cannot load themes from {args.themes}: {exc}".splitlines()[0], file=sys.stderr)
+        return 2
+    low, high = year_range(datetime.now(UTC).year)
+    if args.year is not None and not low <= args.year <= high:
+        print(f"filmbot preview: --year {args.year} is not a film year: use one from {low} to {high}", file=sys.stderr)
         return 2
     if any(is_url(path) for path in args.paths) and getattr(args, "env_file", None):
         from dotenv import load_dotenv

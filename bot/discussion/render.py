@@ -191,15 +191,14 @@ def render_open_prompt(
     options = question_choices(theme, title, year, "discuss", themes, edits)
     question = options[pick % len(options)]
     film = film_label(title, year)
-    description = (
-        f"**{inert(question, QUESTION_MAX)}**\n\n"
-        f"No critic review of *{inert(film, 150)}* here yet: the club speaks first."
-    )
+    # A spoiler theme's question and description are spoilers too (as in render_prompt): behind tags.
+    shown_question = f"**{inert(question, QUESTION_MAX)}**" if not theme.spoiler else theme_text(question, theme, QUESTION_MAX)
+    description = f"{shown_question}\n\nNo critic review of *{inert(film, 150)}* here yet: the club speaks first."
     embed = discord.Embed(
         title=clip(f"💬 Discuss: {theme.name}", 256), description=clip(description, EMBED_DESCRIPTION_MAX),
         colour=FILM_CLUB_COLOUR,
     )
-    embed.add_field(name="Theme", value=clip(inert(theme.description), 1024), inline=False)
+    embed.add_field(name="Theme", value=theme_text(theme.description, theme, 1024), inline=False)
     embed.set_footer(text="Reply in the thread")
     content = f"<@&{mention_role_id}>" if mention_role_id is not None else ""
-    return RenderedPrompt(content=content, embed=embed, thread_name=thread_name(theme, question), question=question)
+    return RenderedPrompt(content=content, embed=embed, thread_name=thread_name(theme, question, title), question=question)

@@ -147,6 +147,8 @@ def title_problem(title: str) -> str | None:
         return "the title starts with a spreadsheet formula character (= + - @)"
     if has_control_chars(title) or _BIDI_CONTROLS.search(title):
         return "the title contains control characters"
+    if title.casefold().startswith(REF_PREFIX):  # 'film:-1', 'film:99…9' (19 digits): a forged or broken reference
+        return "it is a film reference (`film:<id>`) of no film: pick the film from the list as you type"
     if "||" in title:  # a title is shown where Discord cannot hide a part: choices, select labels, thread names
         return "the title hides words behind `||` spoiler bars, which lists and thread names show in clear"
     if not any(key_char(ch) for ch in title):

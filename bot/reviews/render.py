@@ -57,7 +57,7 @@ def theme_summary(counts: dict[str, int], themes: dict[str, Theme]) -> str:
 def added_text(row: ReviewRow, counts: dict[str, int], themes: dict[str, Theme]) -> str:
     return clip(
         f"Added review **#{row.id}**: {byline(row)}.\n"
-        f"**{row.quotable}** quotable passages (of {row.passages})."
+        f"**{row.quotable}** quotable {'passage' if row.quotable == 1 else 'passages'} (of {row.passages})."
         f" Themes found: {theme_summary(counts, themes)}.\n"
         f"It can be quoted now, e.g. `/quote film:{inert(film_label(row.film_title, row.film_year), 100)}`.",
         CONTENT_MAX,

@@ -281,6 +281,9 @@ def parse_import(data: bytes) -> list[Any]:
         raise UserError(
             f"That file is not JSON ({clip(str(exc), 120)}): use a file made by /review export."
         ) from None
+    except RecursionError:  # '[[[[…' a thousand deep: not an export, and json gives up with no JSONDecodeError
+        raise UserError("That file is not an export (its JSON is nested too deeply): use a file made by"
+                        " /review export.") from None
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
         raise UserError(f'That JSON is not a filmbot review export (expected "format": "{EXPORT_FORMAT}").')
     if document.get("version") != EXPORT_VERSION:

@@ -13,6 +13,8 @@ from bot.core.refusals import UserError
 from bot.core.store import AuditEntry, AuditStore
 from bot.core.text import inert
 from bot.core.time import utc_now_iso
+from bot.corpus import TaggedPassage
+from bot.corpus.bundle_store import refresh_passages
 from bot.corpus.changes_store import corpus_write
 from bot.corpus.filter_store import critic_clause, film_clause
 from bot.corpus.store import CorpusWriter, NewReview
@@ -209,6 +211,18 @@ class ReviewStore:
                 after=after.snapshot(),
             )
         return before, after
+
+    async def refile(self, review_id: int, film_id: int, passages: list[TaggedPassage]) -> bool:
+        """A review moved to another film takes the passages its body gives for that film (the film's own
+        themes and rules): retagged in place when the texts are the same, else replaced. False (nothing
+        written) when it was removed or moved again meanwhile."""
+        async with corpus_write(self.db) as write:
+            current = await self.get(review_id)
+            if current is None or current.film_id != film_id:
+                return False
+            await write.touching(review_id)
+            await refresh_passages(write.conn, review_id, passages)
+        return True
 
     async def remove(self, review_id: int, *, actor_id: int, guild_id: int | None) -> ReviewRow | None:
         """Delete a review (passages, tags and rotation rows cascade); bundled ones stay suppressed."""

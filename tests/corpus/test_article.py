@@ -69,3 +69,13 @@ async def test_worker_job_past_its_time_is_killed_and_the_next_job_runs():
     with pytest.raises(WorkerTimeout):
         await run_isolated(time.sleep, 30, timeout=0.5)
     assert await run_isolated(sum, [1, 2, 3], timeout=30) == 6
+
+
+def test_a_json_ld_block_nested_too_deeply_is_skipped_not_fatal():
+    """A hostile page opening with a JSON-LD block 5,000 arrays deep: that block is skipped and the page's
+    own JSON-LD still names the critic (json's RecursionError escaped extract_article before, so
+    /review add-link and `filmbot preview URL` failed on the page)."""
+    deep = '<script type="application/ld+json">' + "[" * 5000 + "]" * 5000 + "</script>\n"
+    text = page("jsonld").decode("utf-8").replace('<script type="application/ld+json">', deep + '<script type="application/ld+json">', 1)
+    article = extract_article(text.encode("utf-8"), "text/html", "utf-8", "http://site.test/moonlight")
+    assert article.refusal is None and article.author == "Samuel Okafor" and article.film == "Moonlight"

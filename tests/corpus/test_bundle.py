@@ -10,7 +10,7 @@ import pytest
 from bot.client import FilmBot
 from bot.core.config import DEFAULT_DATA_DIR, Settings
 from bot.corpus import content_hash, process_review
-from bot.corpus.bundle import import_bundled
+from bot.corpus.bundle import BundleError, import_bundled
 from bot.corpus.store import CorpusWriter, NewReview
 
 
@@ -99,6 +99,50 @@ async def test_failed_import_leaves_nothing(bot, data_dir):
     """A manifest naming a missing file aborts the whole import: all or nothing."""
     manifest = data_dir / "manifest.toml"
     manifest.write_text(manifest.read_text() + '\n[[review]]\nfile = "corpus/missing.txt"\nfilm = "X"\n')
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(BundleError, match="missing.txt: no such file"):
         await run_import(bot)
     assert await counts(bot) == (0, 0, 0)
+
+
+BODY = "A patient, handsome drama whose lead holds every scene together with grace and a dry, quiet wit.\n"
+BAD_ENTRIES = {  # one [[review]] (and its file's bytes) that must stop the import, and what the error says
+    "nul": ('file = "corpus/bad.txt"\nfilm = "Bad"', b"The film\0 is good. " + BODY.encode(), "NUL bytes"),
+    "utf16": ('file = "corpus/bad.txt"\nfilm = "Bad"', BODY.encode("utf-16"), "UTF-16 text"),
+    "latin1": ('file = "corpus/bad.txt"\nfilm = "Bad"', "Café society. ".encode("latin-1") + BODY.encode(),
+               "not UTF-8 text"),
+    "20 MB": ('file = "corpus/bad.txt"\nfilm = "Bad"', BODY.encode() * 200_000, "larger than 1 MB"),
+    "a folder": ('file = "corpus"\nfilm = "Bad"', None, "is a directory"),
+    "film a number": ('file = "corpus/bad.txt"\nfilm = 42', BODY.encode(), "film must be"),
+    "no film": ('file = "corpus/bad.txt"', BODY.encode(), "film must be"),
+    "empty film": ('file = "corpus/bad.txt"\nfilm = ""', BODY.encode(), "the title is empty"),
+    "film with spoiler bars": ('file = "corpus/bad.txt"\nfilm = "Se7en ||the box||"', BODY.encode(), "spoiler bars"),
+    "negative year": ('file = "corpus/bad.txt"\nfilm = "Bad"\nyear = -5', BODY.encode(), "year must be"),
+    "huge year": ('file = "corpus/bad.txt"\nfilm = "Bad"\nyear = 99999999999', BODY.encode(), "year must be"),
+    "spoiler as text": ('file = "corpus/bad.txt"\nfilm = "Bad"\nspoiler = "false"', BODY.encode(), "spoiler must be"),
+    "critic a number": ('file = "corpus/bad.txt"\nfilm = "Bad"\ncritic = 7', BODY.encode(), "critic must be"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_ENTRIES))
+async def test_a_bad_manifest_entry_or_file_stops_the_import_before_any_write(bot, data_dir, case):
+    """A listed file that is binary, not UTF-8, 20 MB or a folder, or an entry with wrong types or values (listed
+    after three good ones, committed one by one) stops the whole import with one line naming it: nothing
+    written (they raised tracebacks after the good chunks were committed, or stored a NUL byte, an empty title,
+    a year -5 or 'false' as a spoiler)."""
+    entry, body, said = BAD_ENTRIES[case]
+    if body is not None:
+        (data_dir / "corpus" / "bad.txt").write_bytes(body)
+    manifest = data_dir / "manifest.toml"
+    manifest.write_text(manifest.read_text() + f"\n[[review]]\n{entry}\n", encoding="utf-8")
+    with pytest.raises(BundleError, match=said) as raised:
+        await run_import(bot, chunk=1)
+    assert str(raised.value).startswith(str(manifest)) and "\n" not in str(raised.value)
+    assert await counts(bot) == (0, 0, 0)
+
+
+async def test_a_year_written_in_quotes_is_read_as_the_number(bot, data_dir):
+    """year = "2016" (quoted) names the film of 2016, as it did before the manifest's types were checked."""
+    manifest = data_dir / "manifest.toml"
+    manifest.write_text(manifest.read_text().replace("year = 2016", 'year = "2016"'), encoding="utf-8")
+    assert (await run_import(bot)).reviews_added == 3
+    assert [tuple(row) for row in await bot.store.db.fetchall("SELECT title, year FROM films")] == [("La La Land", 2016)]

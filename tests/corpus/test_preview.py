@@ -113,6 +113,7 @@ def _bad_inputs(tmp: Path) -> dict[str, tuple[Path, str]]:
     (tmp / "latin1.txt").write_bytes("Amélie est charmante.".encode("latin-1"))
     (tmp / "empty.txt").write_text("", encoding="utf-8")
     (tmp / "blank.txt").write_text(" \n\n \n", encoding="utf-8")
+    (tmp / "utf16.txt").write_bytes("A patient drama about a ferryman.".encode("utf-16"))  # named, not 'binary'
     with (tmp / "big.txt").open("wb") as handle:  # sparse: 10 MB without writing 10 MB
         handle.truncate(10 * 1024 * 1024)
     return {
@@ -123,10 +124,11 @@ def _bad_inputs(tmp: Path) -> dict[str, tuple[Path, str]]:
         "empty": (tmp / "empty.txt", "empty"),
         "blank": (tmp / "blank.txt", "empty"),
         "10mb": (tmp / "big.txt", "larger than 1 MB"),
+        "utf16": (tmp / "utf16.txt", "UTF-16 text"),
     }
 
 
-@pytest.mark.parametrize("case", ["missing", "directory", "nul", "not-utf8", "empty", "blank", "10mb"])
+@pytest.mark.parametrize("case", ["missing", "directory", "nul", "not-utf8", "empty", "blank", "10mb", "utf16"])
 def test_run_preview_rejects_bad_input_with_one_line_and_status_2(
     tmp_path: Path, case: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -196,3 +198,14 @@ def test_cli_file_name_not_utf8_under_strict_terminal(tmp_path: Path) -> None:
             assert done.returncode == 0 and b"== caf\\xe9-review.txt: 3 passages" in done.stdout
         else:
             assert done.returncode == 2 and done.stderr.count(b"\n") == 1 and b"missing.txt" in done.stderr
+
+
+@pytest.mark.parametrize("year", ["-5", "1869", "99999999999999999999"])
+def test_run_preview_refuses_a_year_no_film_has(tmp_path: Path, year: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """--year -5 or 20 digits: exit 2 with one line naming --year, as /watchlist add refuses it (it previewed the
+    review for a film of year -5)."""
+    good = tmp_path / "good.txt"
+    good.write_text(REVIEW, encoding="utf-8")
+    assert main(["preview", str(good), "--year", year]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.startswith("filmbot preview: --year") and captured.err.count("\n") == 1

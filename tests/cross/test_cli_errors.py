@@ -122,6 +122,9 @@ def test_import_names_the_postgresql_database_it_used_without_its_password(tmp_p
     assert database_label(url) == "postgresql://club@db.example:5433/filmbot"
     assert database_label(Settings(database="postgresql://[::1]/filmbot")) == "postgresql://[::1]/filmbot"
     assert database_label(Settings(database=tmp_path / "club.db")) == str(tmp_path / "club.db")
+    # libpq's several hosts (urlsplit cannot read their port): named as written, still without the password
+    several = Settings(database="postgresql://club:s3cret@db1:5432,db2:5433/filmbot")
+    assert database_label(several) == "postgresql://club@db1:5432,db2:5433/filmbot"
 
 
 @pytest.mark.slow
@@ -133,3 +136,68 @@ def test_import_on_postgresql_prints_that_database(pg_database: str, capsys, mon
     assert code == 0
     assert "Imported 3 reviews" in out
     assert f"Database {pg_database.split('?')[0]}: 3 reviews, 69 passages in total." in out
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("FILMBOT_DEFAULT_TIMEZONE", "America"),  # a region's folder in the zone database, not a zone
+    ("FILMBOT_DEFAULT_TIMEZONE", "Europe/" + "x" * 300),  # a name too long for the file system
+    ("FILMBOT_SHARDS", "²"),  # str.isdigit() says yes, int() says no
+    ("FILMBOT_SHARD_IDS", "²"),
+    ("FILMBOT_DEV_GUILD_ID", "²"),
+    ("FILMBOT_DEV_GUILD_ID", "0"),  # no Discord id is 0, or longer than 64 bits: commands synced to no server
+    ("FILMBOT_DEV_GUILD_ID", "99999999999999999999999"),
+    ("FILMBOT_FETCH_ALLOW", "127.0.0.1:²"),
+])
+def test_a_bad_setting_is_one_line_naming_it(tmp_path: Path, capsys, monkeypatch, name: str, value: str):
+    """A malformed .env value stops `filmbot import` with one line naming the setting (exit 2, no traceback),
+    before a database file is made."""
+    monkeypatch.setenv(name, value)
+    if name == "FILMBOT_SHARD_IDS":
+        monkeypatch.setenv("FILMBOT_SHARDS", "2")
+    code, err = run_cli(capsys, "import", "--database", str(tmp_path / "club.db"))
+    assert code == 2 and err.startswith(f"filmbot: {name}") and err.count("\n") == 1, err
+    assert not (tmp_path / "club.db").exists()
+
+
+@pytest.mark.parametrize("broken", ["no themes.toml", "themes.toml not TOML", "no manifest.toml", "manifest.toml not TOML",
+                                    "themes.toml nested too deeply", "manifest.toml nested too deeply"])
+def test_a_broken_data_folder_is_one_line_naming_the_file(tmp_path: Path, capsys, monkeypatch, broken: str):
+    """FILMBOT_DATA_DIR without (or with a malformed) themes.toml or manifest.toml: `filmbot import` names the
+    file in one line, exit 2 (FileNotFoundError, ValueError and TOMLDecodeError tracebacks before)."""
+    import shutil
+
+    from bot.core.config import DEFAULT_DATA_DIR
+
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data, ignore=shutil.ignore_patterns("*.db*"))
+    name = "themes.toml" if "themes" in broken else "manifest.toml"
+    if broken.startswith("no "):
+        (data / name).unlink()
+    elif "deeply" in broken:  # tomllib's RecursionError is no TOMLDecodeError
+        (data / name).write_text("a = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    else:
+        (data / name).write_text("[[review]\nfile = ", encoding="utf-8")
+    monkeypatch.setenv("FILMBOT_DATA_DIR", str(data))
+    code, err = run_cli(capsys, "import", "--database", str(tmp_path / "club.db"))
+    assert code == 2 and err.startswith(f"filmbot: {data / name}:") and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize("token", ["   ", "abc def.ghi", "tökén.x", "'abc.def'", "abc\x01def"])
+def test_a_token_that_cannot_be_one_is_named_before_connecting(capsys, monkeypatch, token: str):
+    """DISCORD_TOKEN exported blank or with spaces, quotes, accents or control characters: `filmbot run` says
+    so in one line (exit 2) instead of logging in with it (a 401 or a network error that blamed the network)."""
+    monkeypatch.setenv("DISCORD_TOKEN", token)
+    code, err = run_cli(capsys, "run")
+    assert code == 2 and err.startswith("filmbot: DISCORD_TOKEN") and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize("url", ["postgresql://club:s3cret@127.0.0.1:notaport/filmbot",
+                                 "postgresql://club:s3cret@127.0.0.1:99999/filmbot",
+                                 "postgresql://club:s3cret@[::1/filmbot"])
+def test_a_postgresql_url_that_cannot_be_read_is_one_line_without_its_password(capsys, monkeypatch, url: str):
+    """FILMBOT_DATABASE with a port 'notaport' or 99999, or an unclosed IPv6 bracket: one line naming the
+    setting, exit 2, the password never printed (ValueError and OverflowError tracebacks from asyncpg before)."""
+    monkeypatch.setenv("FILMBOT_DATABASE", url)
+    code, err = run_cli(capsys, "import")
+    assert code == 2 and err.startswith("filmbot: FILMBOT_DATABASE is not a PostgreSQL URL") and err.count("\n") == 1, err
+    assert "s3cret" not in err

@@ -131,3 +131,16 @@ def test_playground_never_uses_a_postgresql_filmbot_database(tmp_path):
     assert "Preview served at http://127.0.0.1:" in done.stdout
     with sqlite3.connect(tmp_path / "filmbot-playground.db") as conn:
         assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 3
+
+
+@pytest.mark.parametrize("speed", [float("nan"), float("inf"), 1e308])
+def test_a_speed_the_clock_cannot_run_at_is_refused_in_one_line(tmp_path, capsys, speed):
+    """--speed nan, inf or 1e308 passed the `> 0` check: a clock advanced by nan or inf seconds (its every tick
+    failing) and a game round whose deadline overflowed; now refused like 0, exit 2, nothing created."""
+    from bot.playground import run_playground
+
+    settings = Settings(database=tmp_path / "playground.db")
+    assert run_playground(settings, port=0, speed=speed, check=True) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("filmbot playground: --speed must be > 0") and err.count("\n") == 1
+    assert not settings.database.exists()

@@ -96,3 +96,23 @@ async def test_schedule_and_poll_theme_offer_only_the_films_themes(world: World)
     choices = await world.alice.autocomplete(world.channel, "poll theme", "theme", "", film="Parasite")
     assert choices and all("jazz" != c["value"] for c in choices)
     assert any("Parasite" in c["name"] for c in choices), choices
+
+
+async def test_an_unreviewed_films_spoiler_theme_prompt_hides_its_question_and_names_the_film(world: World):
+    """/discuss film:<a film no critic reviewed> theme:ending: the question (here a moderator's, naming the
+    death) is behind spoiler bars as every spoiler theme's question is, and the thread is named after the
+    film; it was shown in clear, and the thread called '⚠️ Spoilers: several films — the ending'."""
+    await world.alice.slash(world.channel, "watchlist add", film="Quiet Harbour", year=2024)
+    question = "Did the ferryman's drowning in the last shot of {film} feel earned?"
+    added = await world.mod.slash(world.channel, "theme question add", theme="ending", question=question,
+                                  film="Quiet Harbour")
+    assert "ferryman" in text_of(added) or added.ephemeral
+    for _ in range(6):  # the theme's questions are picked in turn: the moderator's comes up
+        started = await world.alice.slash(world.channel, "discuss", film="Quiet Harbour", theme="ending")
+        assert "Started a discussion on **The ending**" in text_of(started), text_of(started)
+        prompt = prompt_of(world)
+        shown = SPOILER_RE.sub("", msg_text(prompt))
+        assert "final scene" not in shown and "drowning" not in shown and "?" not in shown, shown
+        [thread] = [t for t in world.channel.threads if t.id == prompt.id]
+        assert thread.name == "⚠️ Spoilers: Quiet Harbour — the ending", thread.name
+    assert any("drowning" in msg_text(m) for m in world.bot_messages() if m.embeds)

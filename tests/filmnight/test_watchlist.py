@@ -148,3 +148,13 @@ async def test_a_title_hiding_words_behind_spoiler_bars_is_refused(world, settin
     assert table_digest(settings) == before
     choices = await world.bob.autocomplete(world.channel, "rate film", "film", "Se7en")
     assert not [c for c in choices if "head" in c["name"]]
+
+
+async def test_an_import_rejection_is_escaped_once(world, settings):
+    """A rejected row's reason reads as the refusal of that one row does: its member text escaped once (it was
+    escaped again, so a year '-5' showed as '\\-5' and the `film:<id>` code as a backslash and a backtick)."""
+    csv = b"Name,Year\nHeat,-5\nfilm:-1,2001\n"
+    result = await world.mod.slash(world.channel, "watchlist import", file=("w.csv", csv))
+    shown = text(result)
+    assert "line 2: \u201c\\-5\u201d is not a film year" in shown, shown
+    assert "(`film:<id>`)" in shown and "\\\\" not in shown, shown

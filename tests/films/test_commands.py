@@ -77,6 +77,9 @@ async def test_another_servers_watchlist_never_shows_in_autocomplete(world, sett
     ("Metropolis", 1869, "between 1870 and 2031"),
     ("Metropolis", 2032, "between 1870 and 2031"),
     ("Metropolis (2099)", None, "between 1870 and 2031"),
+    ("film:-1", None, "film reference"),  # forged references that are no id: a film titled 'film:-1' before
+    ("film:9999999999999999999999", None, "film reference"),
+    ("FILM:2", None, "film reference"),
 ])
 async def test_bad_titles_and_years_are_refused_and_store_nothing(world, settings, film, year, why):
     """Control characters, 500 characters, punctuation only, years out of range: refused privately."""

@@ -75,6 +75,7 @@ FAILURES = {
     "429": {"status": 429, "file": "tmdb/429.json", "headers": {"Retry-After": "30"}},
     "html": {"status": 502, "body": b"<html>Bad gateway</html>"},
     "not json object": {"body": b"[1, 2, 3]"},
+    "nested too deeply": {"body": b"[" * 5000 + b"]" * 5000},  # json's RecursionError is no ValueError
 }
 
 

@@ -401,3 +401,64 @@ async def test_long_import_edits_its_reply_with_progress_then_the_summary(world,
     assert result.response.content == edits[-1] and result.ephemeral and not result.followups
     assert world.count("reviews", "source = 'moderator'") == 20
 
+
+
+MISFILED = ("Lantern Bay is a handsome, patient drama about a ferryman and his estranged son, shot in cold northern"
+            " light. The score is spare and lovely, and the cast never oversells a moment.\n\n"
+            "The film's love of jazz is infectious: the piano solos in the smoky club are the best scenes, and the"
+            " saxophone lines linger long after.\n")
+
+
+async def test_a_review_moved_to_another_film_is_tagged_with_that_films_themes(world, settings):
+    """A review filed under the wrong film and moved with /review edit film: is tagged as the film it now
+    belongs to (La La Land's own Jazz theme), so /quote film:… theme:jazz finds it; it kept the first film's
+    tags, and the new film's themes never saw it."""
+    added = await world.mod.slash(world.channel, "review add", film="Lantern Bay", critic="Kim Vale",
+                                  file=("r.txt", MISFILED.encode()))
+    assert "Added review" in content(added), content(added)
+    review_id = rows(settings, "SELECT max(id) FROM reviews")[0][0]
+    tagged = "SELECT count(*) FROM passage_themes t JOIN passages p ON p.id = t.passage_id" \
+             " WHERE p.review_id = ? AND t.theme = 'jazz'"
+    assert rows(settings, tagged, (review_id,)) == [(0,)]
+    moved = await world.mod.slash(world.channel, "review edit", review=str(review_id), film="La La Land (2016)")
+    assert "Updated review" in content(moved), content(moved)
+    assert rows(settings, tagged, (review_id,)) == [(1,)]
+    quoted = await world.alice.slash(world.channel, "quote", film="La La Land (2016)", theme="jazz", critic="Kim Vale")
+    assert "piano solos" in embed_text(quoted.response.embeds[0]), content(quoted)
+    back = await world.mod.slash(world.channel, "review edit", review=str(review_id), film="Lantern Bay")
+    assert "Updated review" in content(back) and rows(settings, tagged, (review_id,)) == [(0,)]
+
+
+async def test_one_quotable_passage_is_counted_in_the_singular(world):
+    """/review add of a review with one quotable passage says '1 quotable passage', not '1 quotable passages'."""
+    body = ("Few films this year are as tender as Lantern Bay. Its lead gives a weathered, funny performance that"
+            " holds every scene together with grace and wit.\n\n"
+            "Its second half drags a little, but the harbour scenes have a lived-in warmth that most dramas never find.")
+    added = await world.mod.slash(world.channel, "review add", film="Lantern Bay", file=("r.txt", body.encode()))
+    assert "**1** quotable passage (of 2)." in content(added), content(added)
+
+
+async def test_import_of_json_nested_too_deeply_is_refused_and_adds_nothing(world, settings):
+    """A file of 5,000 nested arrays: a private one-line refusal, nothing written (json's RecursionError was
+    no JSONDecodeError, so the member got the unexpected-error answer)."""
+    before = table_digest(settings)
+    result = await world.mod.slash(world.channel, "review import", file=("deep.json", b"[" * 5000 + b"]" * 5000))
+    assert result.ephemeral and "nested too deeply" in content(result), content(result)
+    assert table_digest(settings) == before and not world.env.errors
+
+
+async def test_a_bundled_review_moved_to_another_film_keeps_that_films_tags_through_a_reimport(world, settings):
+    """A seed review of La La Land a moderator moved to another film is tagged for that film, and a forced
+    re-import of the bundle keeps it so (it retagged it for the manifest's film: La La Land's Jazz came back)."""
+    jazz = "SELECT count(*) FROM passage_themes t JOIN passages p ON p.id = t.passage_id" \
+           " WHERE p.review_id = ? AND t.theme = 'jazz'"
+    seed = next(r[0] for r in rows(settings, "SELECT id FROM reviews WHERE source = 'bundled' ORDER BY id")
+                if rows(settings, jazz, (r[0],))[0][0] > 0)
+    moved = await world.mod.slash(world.channel, "review edit", review=str(seed), film="Lantern Bay")
+    assert "Updated review" in content(moved), content(moved)
+    assert rows(settings, jazz, (seed,)) == [(0,)]
+    bot = world.bot
+    await import_bundled(bot.store, settings.data_dir, bot.themes, settings.themes_file, force=True)
+    assert rows(settings, "SELECT f.title FROM reviews r JOIN films f ON f.id = r.film_id WHERE r.id = ?",
+                (seed,)) == [("Lantern Bay",)]
+    assert rows(settings, jazz, (seed,)) == [(0,)]
