@@ -1,0 +1,102 @@
+"""Buttons, menus and form submissions held past Discord's 3 s (another process holding the write lock): each is
+acknowledged in time (bot/core/persistent's `_answered` runs every DynamicItem's callback under
+slow.acknowledged_component; a form submission too), answered once, with the visibility it meant, its write made.
+
+ACK_AFTER is made short (0.2 s) and the lock held 0.7 s of real time, so each test stays fast: what is checked is
+that the first callback is the acknowledgement, not an answer sent after the wait."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core import slow
+from tests.cross.test_faults_db_busy import callbacks_since, hold_write_lock
+from tests.helpers import buttons, msgs, passage_id_of, rows, text_of
+
+HOLD = 0.7  # seconds of real time: past the shortened ACK_AFTER, well inside SQLite's 5 s busy timeout
+
+
+@pytest.fixture(autouse=True)
+def quick_ack(monkeypatch):
+    monkeypatch.setattr(slow, "ACK_AFTER", 0.2)
+
+
+async def held(world, settings, action):
+    """Run `action` (a click or a submission) while another connection holds the write lock; its result and the
+    interaction callbacks it made."""
+    before = len(world.env.backend.http_requests)
+    holder = hold_write_lock(settings, HOLD)
+    result = await action()
+    holder.join()
+    assert not world.env.errors, world.env.errors
+    return result, callbacks_since(world, before)
+
+
+async def test_a_flag_queue_decision_held_is_made_once_and_the_queue_redrawn(world, settings):
+    """Hide in the moderators' queue writes the decision: acknowledged first; the queue message is redrawn (now
+    empty) and the moderator's private confirmation follows once."""
+    quoted = await world.alice.slash(world.channel, "quote", about="Griffith Observatory")
+    passage = passage_id_of(settings, quoted.response)
+    asked = await world.alice.click(quoted.response, label="Flag")
+    await world.alice.click(asked.response, label="Doesn't read well")
+    queue = await world.mod.slash(world.channel, "passage flagged")
+    result, callbacks = await held(world, settings, lambda: world.mod.click(queue.response, label="Hide 1"))
+    assert callbacks == [6], callbacks
+    assert rows(settings, "SELECT count(*) FROM passage_marks WHERE passage_id = ? AND hidden = 1", (passage,)) \
+        == [(1,)]
+    confirmations = [m for m in result.followups if m.flags.ephemeral]
+    assert len(confirmations) == 1 and "is hidden" in (confirmations[0].content or ""), text_of(result)
+    redrawn = world.env.backend.get_message(queue.response.channel_id, queue.response.id)
+    assert "No passage is waiting" in str(redrawn.embeds)
+    assert not [b for b in buttons(redrawn) if b["custom_id"].startswith("filmbot:flag:decide:")]
+
+
+async def test_a_flag_reason_held_is_recorded_once_and_confirmed_privately(world, settings):
+    """The private reason button writes the flag: acknowledged, then its own private message says thanks."""
+    quoted = await world.alice.slash(world.channel, "quote", about="Griffith Observatory")
+    asked = await world.bob.click(quoted.response, label="Flag")
+    result, callbacks = await held(world, settings, lambda: world.bob.click(asked.response, label="Wrong film"))
+    assert callbacks == [6], callbacks
+    assert rows(settings, "SELECT count(*) FROM passage_flags") == [(1,)]
+    shown = world.env.backend.get_message(asked.response.channel_id, asked.response.id)
+    assert "flagged as" in (shown.content or "") and not shown.components, text_of(result)
+    assert world.bot_messages(world.channel)[-1].id == quoted.response.id  # nothing public
+
+
+async def test_a_game_answer_held_is_recorded_once_and_confirmed_privately(world, settings):
+    """A game answer: acknowledged, recorded once, 'Answer recorded' to the member alone."""
+    from tests.club.test_commands import start_game
+    started, _ = await start_game(world)
+    [message] = msgs(started)
+    custom_id = buttons(message)[0]["custom_id"]
+    result, callbacks = await held(world, settings, lambda: world.alice.click(message, custom_id=custom_id))
+    assert callbacks == [6], callbacks
+    assert rows(settings, "SELECT count(*) FROM club_game_answers") == [(1,)]
+    said = [m for m in result.followups if "Answer recorded" in (m.content or "")]
+    assert len(said) == 1 and said[0].flags.ephemeral, text_of(result)
+
+
+async def test_forget_me_held_deletes_and_edits_its_confirmation(world, settings):
+    """forget-me's button: acknowledged, the ratings gone, its private confirmation edited to the receipt."""
+    await world.alice.slash(world.channel, "rate film", film="La La Land", stars=4)
+    shown = await world.alice.slash(world.channel, "rate forget-me")
+    _, callbacks = await held(world, settings, lambda: world.alice.click(
+        shown.response, custom_id=f"filmbot:club:forget:{world.alice.id}"))
+    assert callbacks == [6], callbacks
+    assert rows(settings, "SELECT count(*) FROM club_ratings") == [(0,)]
+    receipt = world.env.backend.get_message(shown.response.channel_id, shown.response.id)
+    assert (receipt.content or "").startswith("Done: removed 1 rating"), receipt.content
+    assert not receipt.components
+
+
+async def test_a_review_form_submitted_while_held_is_stored_once_and_answered_privately(world, settings):
+    """/review add's form: the submission stores the review behind the lock; acknowledged, then its private
+    'Added review'."""
+    from tests.reviews.test_commands import CRITIC, WHIPLASH
+    shown = await world.mod.slash(world.channel, "review add", film="Whiplash (2014)", critic=CRITIC)
+    result, callbacks = await held(world, settings, lambda: world.mod.submit_modal(
+        shown, {"filmbot:review:text": WHIPLASH}))
+    assert callbacks == [6], callbacks
+    assert rows(settings, "SELECT count(*) FROM reviews WHERE critic = ?", (CRITIC,)) == [(1,)]
+    added = [m for m in result.followups if "Added review" in (m.content or "")]
+    assert len(added) == 1 and added[0].flags.ephemeral, text_of(result)
