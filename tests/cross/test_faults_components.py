@@ -100,3 +100,18 @@ async def test_a_review_form_submitted_while_held_is_stored_once_and_answered_pr
     assert rows(settings, "SELECT count(*) FROM reviews WHERE critic = ?", (CRITIC,)) == [(1,)]
     added = [m for m in result.followups if "Added review" in (m.content or "")]
     assert len(added) == 1 and added[0].flags.ephemeral, text_of(result)
+
+
+async def test_a_ballot_choice_held_is_counted_once_and_the_next_menu_shown_privately(world, settings):
+    """A ranked pick's public menu: the 1st choice writes the ballot behind the lock, acknowledged first; the
+    member alone gets the confirmation with the 2nd-choice menu, and the ballot is one row."""
+    for film, year in (("La La Land", 2016), ("Whiplash", 2014), ("Paterson", 2016)):
+        await world.mod.slash(world.channel, "watchlist add", film=film, year=year)
+    opened = await world.mod.slash(world.channel, "filmnight pick", candidates=3, hours=2, method="ranked")
+    pick = opened.response
+    result, callbacks = await held(world, settings, lambda: world.alice.select(pick, ["2"]))
+    assert callbacks == [6], callbacks
+    assert rows(settings, "SELECT user_id, ranking FROM filmnight_ballots") == [(world.alice.id, "2")]
+    [said] = result.followups
+    assert said.flags.ephemeral and "Your ballot" in (said.content or "") and said.components, text_of(result)
+    assert world.bot_messages(world.channel)[-1].id == pick.id  # nothing public
