@@ -46,3 +46,25 @@ async def test_a_prompt_thread_deleted_while_the_bot_was_away_gives_up_its_diges
     await world.env.advance_time(3 * 24 * HOUR)
     assert len(world.env.backend.http_requests) == before and not world.env.errors
     assert len([m for m in world.channel.history() if m.author.bot]) == posted
+
+
+async def test_the_bot_removed_from_a_server_settles_each_of_its_timed_jobs_and_stops_trying(world, settings):
+    """Kicked (GUILD_DELETE) with an open poll, a daily schedule and a film night ahead: each job finds the channel
+    gone, settles (the poll abandoned after its tries, the schedule paused, the reminders failed) and Discord is
+    not called again in the days after."""
+    await world.alice.slash(world.channel, "poll create", question="Best ending?", options="La La Land | Whiplash",
+                            hours=1, anonymous=True)
+    await world.mod.slash(world.channel, "schedule set", channel=world.channel, time="09:00", timezone="UTC")
+    await world.mod.slash(world.channel, "watchlist add", film="La La Land", year=2016)
+    await world.mod.slash(world.channel, "filmnight schedule", film="La La Land", when="2026-01-03 20:00",
+                          where="Club room")
+    world.env.backend.remove_guild(world.guild.id)
+    for _ in range(8):
+        await world.env.advance_time(12 * HOUR)
+    assert db(settings, "SELECT close_state FROM polls") == [("abandoned",)]
+    assert db(settings, "SELECT paused FROM schedules") == [(1,)]
+    assert db(settings, "SELECT status FROM screening_reminders") == [("failed",)] * 3
+    before = len(world.env.backend.http_requests)
+    for _ in range(8):
+        await world.env.advance_time(12 * HOUR)
+    assert len(world.env.backend.http_requests) == before and not world.env.errors
