@@ -179,7 +179,8 @@ async def acknowledged(interaction: discord.Interaction, work: Awaitable[None]) 
 async def acknowledged_component(interaction: discord.Interaction, work: Awaitable[None]) -> None:
     """Run a button's, a select menu's or a form submission's handler (`work`), acknowledged after ACK_AFTER if
     it has not answered by then: by a deferred update (nothing shown; its send_message then goes out as a
-    follow-up shown as it asked, its edit_message edits its message), or as its own `in_time` inside asks."""
+    follow-up shown as it asked, its edit_message edits its message), a form submitted from a slash command by a
+    private "thinking…", or as its own `in_time` inside asks."""
     if isinstance(interaction.response, LateResponse):  # already timed (a handler calling another's)
         await work
         return
@@ -308,7 +309,9 @@ async def _acknowledge(interaction: discord.Interaction, acknowledging: Awaitabl
 async def _defer(interaction: discord.Interaction, ephemeral: bool, update: bool) -> None:
     response = interaction.response
     if isinstance(response, LateResponse) and response.component:
-        ephemeral, update = response.wanted or (True, True)
+        # A deferred update needs a message to update: a form opened by a slash command has none, so it thinks
+        # privately (its answers are private; a public one still goes out as its own follow-up, followup_as).
+        ephemeral, update = response.wanted or (True, interaction.message is not None)
     await late_defer(interaction, ephemeral, update=update)
 
 
