@@ -115,3 +115,34 @@ async def test_a_ballot_choice_held_is_counted_once_and_the_next_menu_shown_priv
     [said] = result.followups
     assert said.flags.ephemeral and "Your ballot" in (said.content or "") and said.components, text_of(result)
     assert world.bot_messages(world.channel)[-1].id == pick.id  # nothing public
+
+
+def answers(result, source) -> list:
+    """The messages a click made (after a deferred update simcord's result also holds the clicked message)."""
+    return [m for m in msgs(result) if m.id != source.id]
+
+
+async def test_every_answer_keeps_its_visibility_when_acknowledged_at_once(world, settings, monkeypatch):
+    """ACK_AFTER 0: clicks are acknowledged before they answer, whatever they do. Another still posts its quote in
+    public, More context and the flag's reasons still answer the member alone, and the reason's thanks replace
+    its own private message."""
+    monkeypatch.setattr(slow, "ACK_AFTER", 0.0)
+    first = await world.alice.slash(world.channel, "quote", about="Griffith Observatory")
+    before = len(world.env.backend.http_requests)
+    another = await world.bob.click(first.response, label="Another")
+    acknowledged = callbacks_since(world, before)
+    posted = [m for m in answers(another, first.response) if m.embeds]
+    assert len(posted) == 1 and not posted[0].flags.ephemeral, text_of(another)
+    assert world.bot_messages(world.channel)[-1].id == posted[0].id
+    context = await world.bob.click(first.response, label="More context")
+    said = answers(context, first.response)
+    assert said and all(m.flags.ephemeral for m in said), text_of(context)
+    asked = await world.bob.click(first.response, label="Flag")
+    [reasons] = answers(asked, first.response)
+    assert reasons.flags.ephemeral and buttons(reasons), text_of(asked)
+    await world.bob.click(reasons, label="Wrong film")
+    shown = world.env.backend.get_message(reasons.channel_id, reasons.id)
+    assert "flagged as" in (shown.content or "") and not shown.components
+    assert rows(settings, "SELECT count(*) FROM passage_flags") == [(1,)]
+    assert len(world.bot_messages(world.channel)) == 2 and not world.env.errors
+    assert acknowledged in ([6], [4]), acknowledged  # [6] in every run measured; [4] if the read won the race
