@@ -31,6 +31,8 @@ ACK_AFTER = 1.5  # seconds: Discord wants an answer within 3 s; the defer itself
 FORM_GIVE_UP = 2.4
 FORM_LATE = ("I could not open the form in time (the bot is busy right now). Nothing was saved: please run the"
              " command again.")
+FORM_LATE_BUTTON = ("I could not open the form in time (the bot is busy right now). Nothing was changed: please press"
+                    " the button again.")
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +165,8 @@ async def give_up_form(interaction: discord.Interaction) -> None:
     async with response.lock:
         if response.is_done():
             return
-        await discord.InteractionResponse.send_message(response, FORM_LATE, ephemeral=True,
+        late = FORM_LATE_BUTTON if interaction.type is discord.InteractionType.component else FORM_LATE
+        await discord.InteractionResponse.send_message(response, late, ephemeral=True,
                                                        allowed_mentions=discord.AllowedMentions.none())
         response.late = True
 
