@@ -146,3 +146,20 @@ async def test_every_answer_keeps_its_visibility_when_acknowledged_at_once(world
     assert rows(settings, "SELECT count(*) FROM passage_flags") == [(1,)]
     assert len(world.bot_messages(world.channel)) == 2 and not world.env.errors
     assert acknowledged in ([6], [4]), acknowledged  # [6] in every run measured; [4] if the read won the race
+
+
+async def test_a_watchlist_approval_held_is_made_once_and_the_log_message_redrawn(world, settings):
+    """Approve in the log channel writes the decision behind the lock: acknowledged first, the film active once,
+    the log message redrawn with its buttons disabled, nothing else posted."""
+    log = world.guild.create_text_channel("mod-log")
+    await world.mod.slash(world.channel, "config log-channel", channel=log)
+    await world.mod.slash(world.channel, "config watchlist-approval", state="on")
+    await world.alice.slash(world.channel, "watchlist add", film="Aftersun", year=2022)
+    (pending,) = [m for m in log.history() if m.embeds]
+    _, callbacks = await held(world, settings, lambda: world.mod.click(pending, label="Approve"))
+    assert callbacks == [6], callbacks
+    assert rows(settings, "SELECT status FROM watchlist") == [("active",)]
+    assert rows(settings, "SELECT count(*) FROM audit_log WHERE action = 'watchlist.approve'") == [(1,)]
+    redrawn = world.env.backend.get_message(log.id, pending.id)
+    assert buttons(redrawn) and all(b.get("disabled") for b in buttons(redrawn))
+    assert len([m for m in log.history() if m.author.bot]) == 1
