@@ -91,7 +91,11 @@ class LateResponse(discord.InteractionResponse[discord.Client]):
                            **kwargs: Any) -> Any:
         async with self.lock:
             if not self.late:
-                return await super().send_message(content, ephemeral=ephemeral, delete_after=delete_after, **kwargs)
+                try:
+                    return await super().send_message(content, ephemeral=ephemeral, delete_after=delete_after,
+                                                      **kwargs)
+                except discord.HTTPException as error:
+                    self._made_anyway(error)
         if content is not None:
             kwargs["content"] = content
         return await followup_as(self._parent, ephemeral=ephemeral, **kwargs)
@@ -99,11 +103,23 @@ class LateResponse(discord.InteractionResponse[discord.Client]):
     async def edit_message(self, **kwargs: Any) -> Any:
         async with self.lock:
             if not self.late:
-                return await super().edit_message(**kwargs)
+                try:
+                    return await super().edit_message(**kwargs)
+                except discord.HTTPException as error:
+                    self._made_anyway(error)
         # Acknowledged late by a deferred update: the component's message is the original response.
         for unsupported in ("delete_after", "suppress_embeds"):
             kwargs.pop(unsupported, None)
         return await self._parent.edit_original_response(**kwargs)
+
+    def _made_anyway(self, error: discord.HTTPException) -> None:
+        """A first answer Discord refused as already acknowledged (40060): a late deferred update it made and then
+        answered with a 5xx (it cannot be told apart from one not made when it fails). It counts as made: the
+        answer goes as after a defer. Any other failure is raised."""
+        if error.code != 40060 or not self.component:
+            raise error
+        self._response_type = discord.InteractionResponseType.deferred_message_update
+        self.late = True
 
 
 async def late_defer(interaction: discord.Interaction, ephemeral: bool, *, update: bool = False) -> None:

@@ -163,3 +163,21 @@ async def test_a_watchlist_approval_held_is_made_once_and_the_log_message_redraw
     redrawn = world.env.backend.get_message(log.id, pending.id)
     assert buttons(redrawn) and all(b.get("disabled") for b in buttons(redrawn))
     assert len([m for m in log.history() if m.author.bot]) == 1
+
+
+async def test_a_late_deferred_update_applied_then_5xx_still_redraws_and_confirms(world, settings):
+    """The click's late deferred update is made by Discord and then answered 503: the decision is made, and the
+    queue is still redrawn and the moderator told, once (the answer goes as after a defer; 'already
+    acknowledged' proves the defer was made)."""
+    from tests.faults import discord_fault
+    quoted = await world.alice.slash(world.channel, "quote", about="Griffith Observatory")
+    asked = await world.alice.click(quoted.response, label="Flag")
+    await world.alice.click(asked.response, label="Doesn't read well")
+    queue = await world.mod.slash(world.channel, "passage flagged")
+    discord_fault(world.env, "POST", "/interactions/*/callback", 503, applied=True)
+    result, callbacks = await held(world, settings, lambda: world.mod.click(queue.response, label="Hide 1"))
+    assert callbacks[0] == 6, callbacks
+    confirmations = [m for m in result.followups if m.flags.ephemeral and "is hidden" in (m.content or "")]
+    assert len(confirmations) == 1, text_of(result)
+    redrawn = world.env.backend.get_message(queue.response.channel_id, queue.response.id)
+    assert "No passage is waiting" in str(redrawn.embeds)
