@@ -20,7 +20,7 @@ from dotenv import load_dotenv
 from tqdm import tqdm
 
 from bot.core.config import ConfigError, Settings
-from bot.core.db import DatabaseTooNew, DatabaseUnavailable
+from bot.core.db import DatabaseTooNew, DatabaseUnavailable, MigrationFailed
 from bot.core.text import counted
 from bot.corpus.preview import add_arguments as add_preview_arguments
 
@@ -233,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"filmbot: {error}", file=sys.stderr)
         return 2
-    except (DatabaseTooNew, DatabaseUnavailable) as error:
+    except (DatabaseTooNew, DatabaseUnavailable, MigrationFailed) as error:
         print(f"filmbot: {error}", file=sys.stderr)
         return 2
     except sqlite3.DatabaseError as error:  # corrupt, not a database, disk full, locked

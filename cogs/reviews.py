@@ -18,7 +18,7 @@ from bot.core.errors import answer_error, send_ephemeral, user_errors
 from bot.core.persistent import persistent_view
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
-from bot.core.slow import expect_form
+from bot.core.slow import acknowledged_component, expect_form
 from bot.core.text import clip, counted, film_label, inert
 from bot.corpus import process_review
 from bot.corpus.lookup import critic_choices, film_choices, film_text
@@ -129,10 +129,11 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
             return
         custom_id = str(interaction_data(interaction).get("custom_id", ""))
         try:
+            # Acknowledged in time when the write waits (bot/core/slow), as every button is.
             if match := DRAFT_ID.match(custom_id):
-                await submit_draft(interaction, int(match.group(1)))
+                await acknowledged_component(interaction, submit_draft(interaction, int(match.group(1))))
             elif match := LINK_EDIT_ID.match(custom_id):
-                await submit_edit_form(interaction, int(match.group(1)))
+                await acknowledged_component(interaction, submit_edit_form(interaction, int(match.group(1))))
         except Exception as error:  # noqa: BLE001 - a listener's failure is only logged: answer the member
             await answer_error(interaction, error, f"form {custom_id}")
 

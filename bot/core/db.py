@@ -36,6 +36,10 @@ class DatabaseTooNew(RuntimeError):
     """The database's schema is newer than this code's migrations."""
 
 
+class MigrationFailed(sqlite3.DatabaseError):
+    """A migration failed (disk full, a broken file): all were rolled back, the database is as it was."""
+
+
 class DatabaseUnavailable(RuntimeError):
     """The PostgreSQL server refused us (wrong password, unknown database, too old): one line, exit 2."""
 
@@ -80,8 +84,21 @@ async def connect(path: Path | str) -> aiosqlite.Connection:
     for pragma in _PRAGMAS:
         # Close each cursor: journal_mode returns a row, and an unread row keeps a statement
         # open, which makes the next COMMIT fail.
-        await (await conn.execute(f"PRAGMA {pragma}")).close()
+        await _pragma(conn, pragma)
     return conn
+
+
+async def _pragma(conn: aiosqlite.Connection, pragma: str) -> None:
+    """Run one PRAGMA. Switching a new file to WAL needs its exclusive lock, and SQLite answers "database is
+    locked" at once (no busy wait) while another process starting on it holds the file: retried for 5 s."""
+    for attempt in range(100):
+        try:
+            await (await conn.execute(f"PRAGMA {pragma}")).close()
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == 99:
+                raise
+        await asyncio.sleep(0.05)
 
 
 # The file each connection `connect` made opened: the writer and the reader open the same one without a trip.
@@ -202,9 +219,19 @@ async def migrate(conn: aiosqlite.Connection) -> int:
     parts += [f"PRAGMA user_version = {int(top)};", "COMMIT;"]
     try:
         await conn.executescript("\n".join(parts))
-    except BaseException:
+    except BaseException as error:
         await rollback_quietly(conn)
-        raise
+        if not isinstance(error, sqlite3.Error):
+            raise
+        # Another process starting on the same database migrated between our read and our BEGIN IMMEDIATE
+        # (its CREATE TABLE or ledger row made ours fail): plan again from what it recorded.
+        if await _applied_numbers(conn, files) != applied:
+            return await migrate(conn)
+        raise MigrationFailed(
+            f"could not upgrade the database ({', '.join(name for _, name, _ in pending)}): {error}. Nothing was"
+            f" changed: it is still at migration {max(applied, default=0)}. Fix the cause (disk space, a file"
+            " another program holds) and start filmbot again"
+        ) from error
     return top
 
 

@@ -18,6 +18,7 @@ from typing import Any, ClassVar, Self, TypeVar, cast
 import discord
 
 from bot.core.errors import answer_error
+from bot.core.slow import acknowledged_component
 
 ItemT_co = TypeVar("ItemT_co", bound="discord.ui.Item[Any]", covariant=True)
 
@@ -171,12 +172,14 @@ def _answered(
     callback: Callable[[Any, discord.Interaction], Coroutine[Any, Any, None]], name: str
 ) -> Callable[[Any, discord.Interaction], Coroutine[Any, Any, None]]:
     """`callback`, answering privately when it fails unexpectedly: discord.py only logs a DynamicItem's
-    exception, so the member who clicked would be left with "This interaction failed" and no code to quote."""
+    exception, so the member who clicked would be left with "This interaction failed" and no code to quote.
+    It runs acknowledged in time (`slow.acknowledged_component`): a click whose answer waits (behind another
+    process's write lock) past ACK_AFTER is acknowledged first, or Discord's 3 s would pass."""
 
     @functools.wraps(callback)
     async def answered(self: Any, interaction: discord.Interaction) -> None:
         try:
-            await callback(self, interaction)
+            await acknowledged_component(interaction, callback(self, interaction))
         except Exception as error:  # noqa: BLE001 - every failure gets a private answer and a logged code
             data: dict[str, Any] = dict(interaction.data or {})
             await answer_error(interaction, error, f"{name} ({data.get('custom_id')})")

@@ -31,6 +31,8 @@ ACK_AFTER = 1.5  # seconds: Discord wants an answer within 3 s; the defer itself
 FORM_GIVE_UP = 2.4
 FORM_LATE = ("I could not open the form in time (the bot is busy right now). Nothing was saved: please run the"
              " command again.")
+FORM_LATE_BUTTON = ("I could not open the form in time (the bot is busy right now). Nothing was changed: please press"
+                    " the button again.")
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +56,20 @@ def expect_form(interaction: discord.Interaction) -> None:
 
 
 class LateResponse(discord.InteractionResponse[discord.Client]):
-    """A slash command's response object: once `late_defer` acknowledged it, the command's own send_message
-    is sent as a follow-up (shown as the command asked) and its own defer does nothing."""
+    """A slash command's (or a component's, a form's) response object: once `late_defer` acknowledged it, the
+    command's own send_message is sent as a follow-up (shown as the command asked), a component's edit_message
+    edits its message through the original response, and its own defer does nothing."""
 
-    def __init__(self, parent: discord.Interaction[discord.Client]) -> None:
+    def __init__(self, parent: discord.Interaction[discord.Client], *, component: bool = False) -> None:
         super().__init__(parent)
         self.lock = asyncio.Lock()  # the late defer and the command's own answer never both go out first
         self.late = False
         self.form = False  # `expect_form`: the answer is a modal, never deferred
+        # A component or form submission (`acknowledged_component`): acknowledged late by a deferred update
+        # unless its own `in_time` asked otherwise (`wanted`: ephemeral, update), e.g. a vote's private thinking.
+        self.component = component
+        self.wanted: tuple[bool, bool] | None = None
+        self.timed = False  # its `in_time` wait is set
 
     async def defer(self, *, ephemeral: bool = False, thinking: bool = False) -> Any:
         async with self.lock:
@@ -83,24 +91,56 @@ class LateResponse(discord.InteractionResponse[discord.Client]):
                            **kwargs: Any) -> Any:
         async with self.lock:
             if not self.late:
-                return await super().send_message(content, ephemeral=ephemeral, delete_after=delete_after, **kwargs)
+                try:
+                    return await super().send_message(content, ephemeral=ephemeral, delete_after=delete_after,
+                                                      **kwargs)
+                except discord.HTTPException as error:
+                    self._made_anyway(error)
         if content is not None:
             kwargs["content"] = content
         return await followup_as(self._parent, ephemeral=ephemeral, **kwargs)
 
+    async def edit_message(self, **kwargs: Any) -> Any:
+        async with self.lock:
+            if not self.late:
+                try:
+                    return await super().edit_message(**kwargs)
+                except discord.HTTPException as error:
+                    self._made_anyway(error)
+        # Acknowledged late by a deferred update: the component's message is the original response.
+        for unsupported in ("delete_after", "suppress_embeds"):
+            kwargs.pop(unsupported, None)
+        return await self._parent.edit_original_response(**kwargs)
 
-async def late_defer(interaction: discord.Interaction, ephemeral: bool) -> None:
-    """Acknowledge with "thinking…" unless the interaction was answered meanwhile."""
+    def _made_anyway(self, error: discord.HTTPException) -> None:
+        """A first answer Discord refused as already acknowledged (40060): a late deferred update it made and then
+        answered with a 5xx (it cannot be told apart from one not made when it fails). It counts as made: the
+        answer goes as after a defer. Any other failure is raised."""
+        if error.code != 40060 or not self.component:
+            raise error
+        self._response_type = discord.InteractionResponseType.deferred_message_update
+        self.late = True
+
+
+async def late_defer(interaction: discord.Interaction, ephemeral: bool, *, update: bool = False) -> None:
+    """Acknowledge with "thinking…" (or, `update`, a deferred update of a component's message: nothing shown)
+    unless the interaction was answered meanwhile."""
     response = interaction.response
     if isinstance(response, LateResponse):
         async with response.lock:
             if response.is_done() or response.form:
                 return
-            await _thinking(interaction, response, ephemeral)
+            if update:
+                await discord.InteractionResponse.defer(response)
+            else:
+                await _thinking(interaction, response, ephemeral)
             response.late = True
         return
     if not response.is_done():
-        await _thinking(interaction, response, ephemeral)
+        if update:
+            await response.defer()
+        else:
+            await _thinking(interaction, response, ephemeral)
 
 
 async def _thinking(interaction: discord.Interaction, response: discord.InteractionResponse[Any],
@@ -141,7 +181,8 @@ async def give_up_form(interaction: discord.Interaction) -> None:
     async with response.lock:
         if response.is_done():
             return
-        await discord.InteractionResponse.send_message(response, FORM_LATE, ephemeral=True,
+        late = FORM_LATE_BUTTON if interaction.type is discord.InteractionType.component else FORM_LATE
+        await discord.InteractionResponse.send_message(response, late, ephemeral=True,
                                                        allowed_mentions=discord.AllowedMentions.none())
         response.late = True
 
@@ -152,6 +193,18 @@ async def acknowledged(interaction: discord.Interaction, work: Awaitable[None]) 
     how = command.extras.get(LATE_ACK) if command is not None else None
     setattr(interaction, "_cs_response", LateResponse(interaction))  # noqa: B010 (a cached slot of discord.py)
     await in_time(interaction, work, ephemeral=how != "public")
+
+
+async def acknowledged_component(interaction: discord.Interaction, work: Awaitable[None]) -> None:
+    """Run a button's, a select menu's or a form submission's handler (`work`), acknowledged after ACK_AFTER if
+    it has not answered by then: by a deferred update (nothing shown; its send_message then goes out as a
+    follow-up shown as it asked, its edit_message edits its message), a form submitted from a slash command by a
+    private "thinking…", or as its own `in_time` inside asks."""
+    if isinstance(interaction.response, LateResponse):  # already timed (a handler calling another's)
+        await work
+        return
+    setattr(interaction, "_cs_response", LateResponse(interaction, component=True))  # noqa: B010 (as above)
+    await in_time(interaction, work)
 
 
 class _Alarms:
@@ -213,6 +266,13 @@ async def in_time(interaction: discord.Interaction, work: Awaitable[T], *, ephem
     runs in its own task, and `in_time` returns only once it is done, so the caller's answer sees it. A command
     that answers with a form (`expect_form`) is not deferred: at FORM_GIVE_UP it is answered privately instead.
     """
+    response = interaction.response
+    if isinstance(response, LateResponse) and response.component:
+        if response.timed:  # inside `acknowledged_component`, whose one wait acknowledges as this asks
+            if response.wanted is None:
+                response.wanted = (ephemeral, update)
+            return await work
+        response.timed = True
     loop = asyncio.get_running_loop()
     context = contextvars.copy_context()  # the defer's task runs in the command's context, as the command does
     deferring: list[asyncio.Task[None]] = []
@@ -266,11 +326,12 @@ async def _acknowledge(interaction: discord.Interaction, acknowledging: Awaitabl
 
 
 async def _defer(interaction: discord.Interaction, ephemeral: bool, update: bool) -> None:
-    if update:
-        if not interaction.response.is_done():
-            await interaction.response.defer()
-    else:
-        await late_defer(interaction, ephemeral)
+    response = interaction.response
+    if isinstance(response, LateResponse) and response.component:
+        # A deferred update needs a message to update: a form opened by a slash command has none, so it thinks
+        # privately (its answers are private; a public one still goes out as its own follow-up, followup_as).
+        ephemeral, update = response.wanted or (True, interaction.message is not None)
+    await late_defer(interaction, ephemeral, update=update)
 
 
 async def reply(interaction: discord.Interaction, **kwargs: Any) -> None:

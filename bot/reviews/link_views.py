@@ -16,7 +16,7 @@ from bot.core.inputs import scrub
 from bot.core.persistent import Persistent, persistent_view
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
-from bot.core.slow import in_time
+from bot.core.slow import expect_form, in_time
 from bot.core.text import clip, film_label
 from bot.reviews.link_rules import draft_meta, edited_meta
 from bot.reviews.links import LinkDraft, load_draft, new_link_preview, prepared, preview
@@ -123,6 +123,7 @@ class LinkEditModal(discord.ui.Modal):
 
 
 async def open_edit_form(interaction: discord.Interaction, draft_id: int) -> None:
+    expect_form(interaction)  # a form cannot follow a defer: never acknowledged late (bot/core/slow)
     draft = await load_draft(client_of(interaction), draft_id, interaction.user.id)
     modal = LinkEditModal(draft_id, draft)
     await interaction.response.send_modal(modal)

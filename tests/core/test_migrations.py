@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -146,3 +147,45 @@ async def test_a_database_with_an_unknown_migration_is_refused(tmp_path: Path, f
         await run_migrate(fresh)
     assert ledger(fresh)[-1] == 999
     assert len(fresh.read_bytes()) == len(before)
+
+
+async def test_two_processes_starting_together_migrate_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two bots started at once on one fresh file: the second read 'nothing applied' before the first's BEGIN
+    IMMEDIATE, then ran every migration again ('table meta already exists') and refused to start. It now
+    plans again from the ledger the first wrote: both start, every migration applied and recorded once."""
+    path = tmp_path / "together.db"
+    first, second = await database.connect(path), await database.connect(path)
+    read = database._applied_numbers
+
+    async def racing(conn, files):  # the second's read, then the first migrates whole before it goes on
+        found = await read(conn, files)
+        if conn is second and not getattr(racing, "raced", False):
+            racing.raced = True  # type: ignore[attr-defined]
+            await database.migrate(first)
+        return found
+
+    monkeypatch.setattr(database, "_applied_numbers", racing)
+    try:
+        top = await database.migrate(second)
+    finally:
+        await first.close()
+        await second.close()
+    numbers = [number for number, _, _ in database.migration_files()]
+    assert top == numbers[-1] and ledger(path) == numbers
+
+
+async def test_a_new_file_switched_to_wal_while_another_process_writes_it_opens(tmp_path: Path) -> None:
+    """Switching a new file to WAL needs its exclusive lock and SQLite says 'database is locked' at once (no busy
+    wait) while another starting process holds it: the second bot refused to start. It now retries for 5 s."""
+    path = tmp_path / "starting.db"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("CREATE TABLE other_process (id INTEGER)")
+    asyncio.get_running_loop().call_later(0.3, holder.execute, "COMMIT")
+    conn = await database.connect(path)
+    try:
+        async with conn.execute("PRAGMA journal_mode") as cur:
+            assert (await cur.fetchone())[0] == "wal"
+    finally:
+        await conn.close()
+        holder.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -201,3 +202,34 @@ def test_a_postgresql_url_that_cannot_be_read_is_one_line_without_its_password(c
     code, err = run_cli(capsys, "import")
     assert code == 2 and err.startswith("filmbot: FILMBOT_DATABASE is not a PostgreSQL URL") and err.count("\n") == 1, err
     assert "s3cret" not in err
+
+
+async def migrated(path: Path) -> None:
+    conn = await database.connect(path)
+    try:
+        await database.migrate(conn)
+    finally:
+        await conn.close()
+
+
+def test_a_migration_failing_half_way_is_refused_in_one_line_and_changes_nothing(tmp_path: Path, capsys, monkeypatch):
+    """An upgrade whose second new file fails (a disk filling up, a broken file): nothing applied, the database at
+    its last good number, and the bot refuses to start saying which upgrade failed and that nothing changed."""
+    files = database.migration_files()
+    path = tmp_path / "filmbot.db"
+    older = [f for f in files if f[0] <= 75]
+    monkeypatch.setattr(database, "migration_files", lambda: older)
+    asyncio.run(migrated(path))  # a database made by a filmbot of migration 075's time
+    with sqlite3.connect(path) as con:
+        before = [r[0] for r in con.execute("SELECT number FROM schema_migrations ORDER BY number")]
+    con.close()
+    broken = [*files, (900, "900-disk-full.sql", "CREATE TABLE filled (x); INSERT INTO filled VALUES (;")]
+    monkeypatch.setattr(database, "migration_files", lambda: broken)
+    code, err = run_cli(capsys, "import", "--database", str(path))
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+    assert "900-disk-full.sql" in err and "still at migration 75" in err, err
+    with sqlite3.connect(path) as con:
+        after = [r[0] for r in con.execute("SELECT number FROM schema_migrations ORDER BY number")]
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    con.close()
+    assert after == before and before[-1] == 75 and "filled" not in tables
