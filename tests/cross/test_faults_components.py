@@ -2,7 +2,7 @@
 acknowledged in time (bot/core/persistent's `_answered` runs every DynamicItem's callback under
 slow.acknowledged_component; a form submission too), answered once, with the visibility it meant, its write made.
 
-ACK_AFTER is made short (0.2 s) and the lock held 0.7 s of real time, so each test stays fast: what is checked is
+ACK_AFTER is made short (0.25 s, tests/conftest quick_ack) and the lock held 0.7 s of real time, so each test stays fast: what is checked is
 that the first callback is the acknowledgement, not an answer sent after the wait."""
 
 from __future__ import annotations
@@ -14,11 +14,7 @@ from tests.cross.test_faults_db_busy import callbacks_since, hold_write_lock
 from tests.helpers import buttons, msgs, passage_id_of, rows, text_of
 
 HOLD = 0.7  # seconds of real time: past the shortened ACK_AFTER, well inside SQLite's 5 s busy timeout
-
-
-@pytest.fixture(autouse=True)
-def quick_ack(monkeypatch):
-    monkeypatch.setattr(slow, "ACK_AFTER", 0.2)
+pytestmark = pytest.mark.usefixtures("quick_ack")
 
 
 async def held(world, settings, action):

@@ -380,26 +380,24 @@ async def test_edit_details_that_take_over_three_seconds_are_acknowledged_in_tim
     assert not world.env.errors
 
 
-async def test_edit_details_whose_form_cannot_open_in_time_answers_privately(world, review_site, monkeypatch):
+async def test_edit_details_whose_form_cannot_open_in_time_answers_privately(quick_ack, world, review_site,
+                                                                             monkeypatch):
     """Edit details opens a form, which cannot follow a defer: a click whose draft read outlasts FORM_GIVE_UP (real
-    time; here 0.3 s, Discord's limit being 3 s) is answered privately 'press the button again' in time, and the
+    time; here 0.4 s, tests/conftest quick_ack, Discord's limit being 3 s) is answered privately 'press the button again' in time, and the
     late form is not sent (bot/core/slow.acknowledged_component, expect_form). It opened the form late before."""
     import asyncio
     import time
 
-    from bot.core import slow
     from bot.reviews import link_views
 
     result = await add_link(world, review_site.url("/page/jsonld"))
     real = link_views.load_draft
 
     async def slow_read(*args):
-        await asyncio.to_thread(time.sleep, 0.5)
+        await asyncio.to_thread(time.sleep, 0.7)
         return await real(*args)
 
     monkeypatch.setattr(link_views, "load_draft", slow_read)
-    monkeypatch.setattr(slow, "ACK_AFTER", 0.1)
-    monkeypatch.setattr(slow, "FORM_GIVE_UP", 0.3)
     before = len(world.env.backend.http_requests)
     shown = await world.mod.click(preview_message(result), label="Edit details")
     callbacks = [r.json["type"] for r in world.env.backend.http_requests[before:] if r.path.endswith("/callback")]
