@@ -52,16 +52,9 @@ _SQLITE_ONLY_TESTS = (
 )
 
 
-# simcord gives up on a bot that has not settled after 5 s of real time: a 100 KB import took 5.4 s on a machine
-# at load 7, so on a loaded CI machine honest work would fail as a hang. A real hang still fails, later.
-SETTLE_TIMEOUT = 30.0
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         path = Path(str(item.fspath))
-        if item.get_closest_marker("simcord") is None:
-            item.add_marker(pytest.mark.simcord(settle_timeout=SETTLE_TIMEOUT))
         if pg_backend.on_postgres() and any(key in item.nodeid for key in _SQLITE_ONLY_TESTS):
             item.add_marker(pytest.mark.skip(reason="reads or writes the SQLite file itself (tests/conftest.py)"))
         slow = bool(_BOT_FIXTURES & set(getattr(item, "fixturenames", ())))

@@ -124,6 +124,7 @@ async def test_critics_with_60_long_reviews_says_how_many_are_not_shown(big_corp
 
 async def test_export_of_large_corpus_and_100kb_review(world, settings):
     """Export of large corpus and 100kb review."""
+    world.env.settle_timeout = 60.0  # honest CPU work: 5.4 s at load 7 (per test: a long timeout slows advance_time)
     paragraph = ("The drummer practises until his hands bleed, and the film watches him with cold patience. "
                  "Each rehearsal is staged like a duel between pride and fear. ")
     body = ""
