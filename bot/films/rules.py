@@ -21,6 +21,7 @@ from bot.core.films import (  # the key rule lives in core (SQL film_key())
     norm_key,
 )
 from bot.core.refusals import UserError
+from bot.core.spoilers import has_spoiler_bars
 from bot.core.text import has_control_chars, inert
 
 __all__ = [
@@ -147,7 +148,7 @@ def title_problem(title: str) -> str | None:
         return "the title starts with a spreadsheet formula character (= + - @)"
     if has_control_chars(title) or _BIDI_CONTROLS.search(title):
         return "the title contains control characters"
-    if "||" in title:  # a title is shown where Discord cannot hide a part: choices, select labels, thread names
+    if has_spoiler_bars(title):  # a title is shown where Discord cannot hide a part: choices, select labels, thread names
         return "the title hides words behind `||` spoiler bars, which lists and thread names show in clear"
     if not any(key_char(ch) for ch in title):
         return "the title has no letters, digits or symbols"
