@@ -1,9 +1,9 @@
 """The film catalogue, pure: what a film is, its normalised key, and how typed text names one.
 
 No discord, no store. One rule everywhere:
-- a film's key is its title in Unicode NFC, casefolded, without a leading English article (the/a/an,
-  or a trailing ", The") and keeping only letters, digits, marks and symbols (so "Spider-Man" ==
-  "spider man", and an emoji-only title still has a key);
+- a film's key is its title folded (casefolded, accents dropped: "Amelie" names "Amélie"), without a
+  leading English article (the/a/an, or a trailing ", The") and keeping only letters, digits, marks and
+  symbols (so "Spider-Man" == "spider man", and an emoji-only title still has a key);
 - typed text is "Title", "Title (Year)" or the explicit reference `film:<id>` an autocomplete value
   carries. Digits alone are always a title (*1917*, *300*, *9*), never an id.
 """
@@ -17,6 +17,7 @@ from dataclasses import dataclass, fields
 from bot.core.films import (  # the key rule lives in core (SQL film_key())
     OPTION_MAX,
     TITLE_YEAR,
+    fold,
     key_char,
     norm_key,
 )
@@ -150,7 +151,7 @@ def title_problem(title: str) -> str | None:
         return "the title contains control characters"
     if has_spoiler_bars(title):  # a title is shown where Discord cannot hide a part: choices, select labels, thread names
         return "the title hides words behind `||` spoiler bars, which lists and thread names show in clear"
-    if not any(key_char(ch) for ch in title):
+    if not any(key_char(ch) for ch in fold(title)):  # accents alone fold away: no key
         return "the title has no letters, digits or symbols"
     return None
 
