@@ -188,3 +188,25 @@ async def test_sql_functions_equal_python(pg_database):
         if tuple(row) != expected:
             wrong.append((text, tuple(row), expected))
     assert not wrong, f"{len(wrong)} of {len(corpus) + 1} differ, e.g. {wrong[:5]}"
+
+
+async def test_114_rekeys_films_on_postgresql_as_on_sqlite(pg_database):
+    """114's rekeying part on films keyed the old way: folded keys, the key an older film holds kept apart,
+    the older of two films that would share one takes it (the same rows as tests/films/test_migration.py)."""
+    text = BASELINE.with_name("114-film-key-accents.sql").read_text(encoding="utf-8")
+    rekey = text[text.index(pg_unicode.END) + len(pg_unicode.END):]
+    conn = await asyncpg.connect(pg_database)
+    try:
+        await migrate_postgres(conn)
+        await conn.executemany("INSERT INTO films(id, title, year, norm_key) VALUES ($1, $2, $3, $4)", [
+            (1, "Léon", 1994, "léon"), (2, "Amelie", 2001, "amelie"), (3, "Amélie", 2001, "amélie"),
+            (4, "Café Society", 2016, "cafésociety"), (5, "Cafè Society", 2016, "cafèsociety"),
+            (6, "Pan's Labyrinth", 2006, "panslabyrinth"), (7, "千と千尋の神隠し", 2001, "千と千尋の神隠し"),
+        ])
+        async with conn.transaction():
+            await conn.execute(rekey)
+        rows = await conn.fetch("SELECT id, norm_key FROM films ORDER BY id")
+    finally:
+        await conn.close()
+    assert [tuple(r) for r in rows] == [(1, "leon"), (2, "amelie"), (3, "amélie"), (4, "cafesociety"),
+                                        (5, "cafèsociety"), (6, "panslabyrinth"), (7, "千と千尋の神隠し")]
