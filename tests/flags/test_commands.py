@@ -156,7 +156,7 @@ async def test_forget_me_does_not_reset_the_flag_limit(world):
     await world.alice.slash(world.channel, "rate forget-me", confirm=True)
     assert rows(world.bot.settings, "SELECT count(*) FROM passage_flags WHERE user_id = ?", (world.alice.id,)) \
         == [(0,)]
-    assert rows(world.bot.settings, "SELECT kind, guild_id, sum(n) FROM member_limit_marks GROUP BY kind") \
+    assert rows(world.bot.settings, "SELECT kind, guild_id, sum(n) FROM member_limit_marks GROUP BY kind, guild_id") \
         == [("flag", 0, 10)]
     refused = await world.alice.click(message, label="Flag")
     assert_ephemeral_reply(refused, "last hour")
