@@ -21,6 +21,7 @@ from bot.core.slow import answers_publicly
 from bot.corpus.lookup import film_choices, film_scope
 from bot.filmnight.gate import current_film
 from bot.films.rules import Ambiguous
+from bot.metadata.job import MetadataRetryJob
 from bot.metadata.render import film_card
 from bot.metadata.rules import YEAR_MAX, YEAR_MIN
 
@@ -74,6 +75,13 @@ async def film_facts(bot: FilmBot, guild_id: int, typed: str | None) -> FilmFact
 class Films(commands.GroupCog, group_name="film", group_description="What the club and the film databases know."):
     def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
+        self.retries = MetadataRetryJob(bot)
+
+    async def cog_load(self) -> None:
+        self.bot.scheduler.register(self.retries)  # films the film databases could not be asked about yet
+
+    async def cog_unload(self) -> None:
+        self.bot.scheduler.unregister(self.retries.name)
 
     @answers_publicly
     @app_commands.command(name="info", description="A film's card: poster, runtime, director, the club's ratings.")

@@ -25,6 +25,9 @@ from bot.corpus.store import HIDDEN_IDS
 # (core/claims.abandoned); a live process posts one within seconds.
 CLAIM_LEASE = timedelta(minutes=5)
 # Other features' tables whose rows are a member's own, deleted by forget-me (by their user_id column).
+# How long forget-me keeps when a member last suggested a question or flagged passages (member_limit_marks):
+# longer than any per-member rate limit's window (an hour), so forgetting never resets one.
+LIMIT_MARKS_KEPT = timedelta(days=1)
 _ALSO_FORGOTTEN = ("poll_votes", "filmnight_ballots", "watchlist_support", "question_suggestions", "review_drafts")
 SAMPLE_DRAWS = 2048  # random ids a sampled read of a theme may test (about 10 ms of the database thread)
 _NO_SPOILER_THEME = ("NOT EXISTS (SELECT 1 FROM passage_themes s WHERE s.passage_id = p.id"
@@ -226,7 +229,9 @@ class ClubStore:
         What a moderator did as one (reviews added, decisions) stays; the audit log's rows keep what was done but
         no longer name the member as its subject (a take removed, a question suggested: `_scrub_audit`).
         Each suggestion's log-channel message, which shows their words and name, is queued for the discussion
-        job to edit (suggestion_retractions, due `now`; the caller wakes the scheduler)."""
+        job to edit (suggestion_retractions, due `now`; the caller wakes the scheduler). The times of their
+        recent suggestions and flags stay a day, without words (member_limit_marks), so the hourly limits of
+        /suggest and flags still count them."""
         counts: dict[str, int] = {}
         async with self.db.transaction() as conn:
             async with conn.execute("SELECT id FROM question_suggestions WHERE user_id = ?", (user_id,)) as cur:
@@ -239,6 +244,7 @@ class ClubStore:
                 " ON CONFLICT DO NOTHING",
                 (iso(now), user_id),
             )
+            await _keep_limit_marks(conn, user_id, now)
             for table in ("club_ratings", "club_consent", "club_game_answers", "passage_flags", "film_watches",
                           *_ALSO_FORGOTTEN):
                 cur = await conn.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
@@ -661,3 +667,21 @@ class ClubStore:
         )
         return None if row is None else (row[0], bool(row[1]), row[2])
 
+
+async def _keep_limit_marks(conn: aiosqlite.Connection, user_id: int, now: datetime) -> None:
+    """Before forget-me deletes a member's suggestions and flags: when they were made (a time and a count, no
+    words), for the rate limits that count them (member_limit_marks); marks older than LIMIT_MARKS_KEPT go."""
+    since = iso(now - LIMIT_MARKS_KEPT)
+    await conn.execute("DELETE FROM member_limit_marks WHERE at < ?", (since,))
+    await conn.execute(
+        "INSERT INTO member_limit_marks(kind, guild_id, user_id, at, n)"
+        " SELECT 'suggest', guild_id, user_id, max(created_at), 1 FROM question_suggestions"
+        " WHERE user_id = ? AND created_at >= ? GROUP BY guild_id, user_id ON CONFLICT DO NOTHING",
+        (user_id, since),
+    )
+    await conn.execute(
+        "INSERT INTO member_limit_marks(kind, guild_id, user_id, at, n)"
+        " SELECT 'flag', 0, user_id, at, count(*) FROM passage_flags"
+        " WHERE user_id = ? AND at >= ? GROUP BY user_id, at ON CONFLICT DO NOTHING",
+        (user_id, since),
+    )

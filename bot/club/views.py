@@ -73,7 +73,8 @@ async def forget(interaction: discord.Interaction) -> str:
         f" {counted(counts['poll_votes'], 'poll vote')}, {counted(counts['filmnight_ballots'], 'film-night ballot')},"
         f" {counted(counts['question_suggestions'], 'suggested question')}"
         f" and your consent, in every server; your words no longer show in"
-        f" {counted(counts['club_game_rounds'], 'game round')}."
+        f" {counted(counts['club_game_rounds'], 'game round')}. Kept for a day, without your words: when you"
+        " last suggested a question or flagged passages, so the hourly limits on those still count them."
     )
 
 

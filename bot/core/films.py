@@ -17,12 +17,25 @@ _KEPT = ("L", "N", "M", "S")  # Unicode categories a film key keeps: letters, nu
 _UNATTRIBUTED = re.compile(r"^\s*unattributed(?:\s+review)?\s*#?\s*([0-9]{1,18})?\s*$", re.IGNORECASE)
 
 
+# The combining accents Latin, Greek and Cyrillic letters decompose into (NFKD): "é" is "e" + U+0301. Marks that
+# are letters' own parts in other scripts (kana's dakuten, Indic vowel signs) are not here and stay in the key.
+# (The Combining Diacritical Marks blocks; tools/pg_unicode.py writes the same ranges into SQL film_key().)
+ACCENT_RANGES = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF), (0xFE20, 0xFE2F))
+_ACCENTS = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in ACCENT_RANGES) + "]")
+
+
+def fold(text: str) -> str:
+    """Text as members may type it: casefolded, accents dropped, compatibility forms plain ("Amélie", "AMELIE"
+    and "Ａｍｅｌｉｅ" are "amelie"), in NFC. The catalogue key's first step; the title shown stays as written."""
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
+    return unicodedata.normalize("NFC", _ACCENTS.sub("", decomposed))
+
+
 @lru_cache(maxsize=4096)  # pure; a prompt or a film lookup keys the same few titles again and again
 def norm_key(title: str) -> str:
-    """The film catalogue's key (bot/films): NFC, casefold, no leading English article (or trailing
-    ", The"), letters/digits/marks/symbols only. Also the SQL function film_key(title)."""
-    text = unicodedata.normalize("NFC", unicodedata.normalize("NFC", title or "").casefold())
-    text = " ".join(text.split())
+    """The film catalogue's key (bot/films): folded (casefold, no accents: `fold`), no leading English article
+    (or trailing ", The"), letters/digits/marks/symbols only. Also the SQL function film_key(title)."""
+    text = " ".join(fold(title or "").split())
     kept = "".join(ch for ch in _ARTICLE_BACK.sub("", _ARTICLE_FRONT.sub("", text)) if key_char(ch))
     return kept or text.replace(" ", "")  # a title of punctuation only (stored before 030) keeps its own key
 

@@ -29,6 +29,12 @@ UNSEEN = "[spoiler]"  # what a place that cannot hide text shows instead of a sp
 _PIPES = re.compile(r"\|\|")
 
 
+def has_spoiler_bars(text: str) -> bool:
+    """True when a member's text hides words behind `||` spoiler bars. Refused wherever Discord shows text as
+    written and could not hide them: thread names, choices and select labels, native polls' question and answers."""
+    return "||" in text
+
+
 class _Themed(Protocol):
     @property
     def spoiler(self) -> bool: ...

@@ -9,6 +9,8 @@ import re
 from bisect import bisect_left
 from functools import lru_cache
 
+from bot.core.films import fold
+
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits …).
 CONTENT_MAX = 2000
 EMBED_DESCRIPTION_MAX = 4096
@@ -195,18 +197,27 @@ def _position(keys: list[str], names: list[str], key: str, name: str) -> int:
     return at
 
 
+_APOSTROPHES = str.maketrans("", "", "'\u2018\u2019\u02bc`")
+
+
+def _name_key(text: str) -> str:
+    """How NameIndex compares names: folded (case and accents: "bjork" finds "Björk") and without apostrophes
+    ("Pans", "Pan's" and "Pan’s" are one)."""
+    return fold(text).translate(_APOSTROPHES)
+
+
 class NameIndex:
     """Names found by what a member types, per keystroke in O(log n + 25): built once per list of names
-    (kept with the summary it comes from), never a casefold or sort of every name per keystroke.
+    (kept with the summary it comes from), never a fold or sort of every name per keystroke.
 
     Names starting with the typed text come first, in order; then names with a word starting with it
-    (at most WORD_HITS looked at), in order.
+    (at most WORD_HITS looked at), in order. Case, accents and apostrophes do not count (`_name_key`).
     """
 
     WORD_HITS = 200
 
     def __init__(self, names: list[str]) -> None:
-        keyed = sorted({(name.casefold(), name) for name in names})
+        keyed = sorted({(_name_key(name), name) for name in names})
         self._keys = [key for key, _ in keyed]
         self._names = [name for _, name in keyed]
         words = sorted((key[m.start():], name) for key, name in keyed for m in _WORD_START.finditer(key))
@@ -215,7 +226,7 @@ class NameIndex:
 
     def add(self, name: str) -> None:
         """One more name (a corpus write's new critic or film): O(log n) to find, one list insert each."""
-        key = name.casefold()
+        key = _name_key(name)
         at = bisect_left(self._keys, key)
         while at < len(self._keys) and self._keys[at] == key:
             if self._names[at] == name:
@@ -227,7 +238,7 @@ class NameIndex:
 
     def remove(self, name: str) -> None:
         """The name no longer listed (its last review removed)."""
-        key = name.casefold()
+        key = _name_key(name)
         self._delete(self._keys, self._names, key, name)
         for match in _WORD_START.finditer(key):
             self._delete(self._word_keys, self._word_names, key[match.start():], name)
@@ -248,10 +259,10 @@ class NameIndex:
             at += 1
 
     def matches(self, typed: str, limit: int = 25) -> list[str]:
-        wanted = (typed or "").casefold().strip()
+        wanted = _name_key(typed or "").strip()
         start = bisect_left(self._keys, wanted)
-        found = self._names[start:start + limit]
-        found = [name for name in found if name.casefold().startswith(wanted)]
+        found = [name for key, name in zip(self._keys[start:start + limit], self._names[start:start + limit],
+                                           strict=True) if key.startswith(wanted)]
         if len(found) < limit and wanted:
             start = bisect_left(self._word_keys, wanted)
             more: dict[str, None] = {}

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from bot.core.refusals import UserError
+from bot.core.spoilers import has_spoiler_bars
 from bot.core.text import PING, without_invisibles
 
 QUESTION_MIN = 10
@@ -43,7 +44,7 @@ def clean_question(text: str) -> str:
         raise UserError("A suggested question can't mention members, roles, channels, @everyone or @here.")
     if _LINK.search(question):
         raise UserError("A suggested question can't contain links.")
-    if "||" in question:  # shown in thread names and prompts' bold, which cannot hide a part of it
+    if has_spoiler_bars(question):  # shown in thread names and prompts' bold, which cannot hide a part of it
         raise UserError(
             "A suggested question can't hide words behind `||` spoiler bars: thread names show them in clear."
             " Leave the spoiler out, or pick a spoiler theme (e.g. `ending`): its questions are always hidden."

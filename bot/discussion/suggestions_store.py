@@ -37,10 +37,13 @@ class SuggestionStore:
         hop to the database thread (Database.in_one_hop)."""
 
         def work(raw: sqlite3.Connection) -> tuple[int | None, datetime | None]:
-            row = raw.execute(
-                "SELECT max(created_at) FROM question_suggestions WHERE guild_id = ? AND user_id = ?"
-                " AND created_at > ?",
-                (guild_id, user_id, iso(now - timedelta(seconds=SUGGEST_EVERY_S))),
+            since = iso(now - timedelta(seconds=SUGGEST_EVERY_S))
+            row = raw.execute(  # a suggestion, or the time of one its author had forgotten (/rate forget-me)
+                "SELECT max(at) FROM (SELECT created_at AS at FROM question_suggestions"
+                " WHERE guild_id = ? AND user_id = ? AND created_at > ?"
+                " UNION ALL SELECT at FROM member_limit_marks"
+                " WHERE kind = 'suggest' AND guild_id = ? AND user_id = ? AND at > ?) AS recent",
+                (guild_id, user_id, since, guild_id, user_id, since),
             ).fetchone()
             if row is not None and row[0] is not None:
                 return None, datetime.fromisoformat(row[0]) + timedelta(seconds=SUGGEST_EVERY_S)

@@ -1,9 +1,9 @@
 """The film catalogue, pure: what a film is, its normalised key, and how typed text names one.
 
 No discord, no store. One rule everywhere:
-- a film's key is its title in Unicode NFC, casefolded, without a leading English article (the/a/an,
-  or a trailing ", The") and keeping only letters, digits, marks and symbols (so "Spider-Man" ==
-  "spider man", and an emoji-only title still has a key);
+- a film's key is its title folded (casefolded, accents dropped: "Amelie" names "Amélie"), without a
+  leading English article (the/a/an, or a trailing ", The") and keeping only letters, digits, marks and
+  symbols (so "Spider-Man" == "spider man", and an emoji-only title still has a key);
 - typed text is "Title", "Title (Year)" or the explicit reference `film:<id>` an autocomplete value
   carries. Digits alone are always a title (*1917*, *300*, *9*), never an id.
 """
@@ -17,10 +17,12 @@ from dataclasses import dataclass, fields
 from bot.core.films import (  # the key rule lives in core (SQL film_key())
     OPTION_MAX,
     TITLE_YEAR,
+    fold,
     key_char,
     norm_key,
 )
 from bot.core.refusals import UserError
+from bot.core.spoilers import has_spoiler_bars
 from bot.core.text import has_control_chars, inert
 
 __all__ = [
@@ -149,9 +151,9 @@ def title_problem(title: str) -> str | None:
         return "the title contains control characters"
     if title.casefold().startswith(REF_PREFIX):  # 'film:-1', 'film:99…9' (19 digits): a forged or broken reference
         return "it is a film reference (`film:<id>`) of no film: pick the film from the list as you type"
-    if "||" in title:  # a title is shown where Discord cannot hide a part: choices, select labels, thread names
+    if has_spoiler_bars(title):  # a title is shown where Discord cannot hide a part: choices, select labels, thread names
         return "the title hides words behind `||` spoiler bars, which lists and thread names show in clear"
-    if not any(key_char(ch) for ch in title):
+    if not any(key_char(ch) for ch in fold(title)):  # accents alone fold away: no key
         return "the title has no letters, digits or symbols"
     return None
 

@@ -16,6 +16,10 @@ from bot.corpus.store import HIDDEN_IDS, CorpusWriter
 from bot.flags.rules import FLAG_WINDOW_SECONDS, FLAGS_PER_HOUR, Decision, FlaggedPassage, Marks, Reason
 
 FlagOutcome = Literal["flagged", "duplicate", "limited", "gone"]
+# A member's flags within the window, every server: their flags, plus those they had before /rate forget-me
+# deleted them (member_limit_marks keeps the times and counts, no passage): forgetting resets no limit.
+_RECENT = ("SELECT (SELECT count(*) FROM passage_flags WHERE user_id = ? AND at > ?)"
+           " + (SELECT coalesce(sum(n), 0) FROM member_limit_marks WHERE kind = 'flag' AND user_id = ? AND at > ?)")
 
 # This server's open flags, one row per passage, hidden passages left out (nothing left to decide).
 _OPEN = f"FROM passage_flags WHERE guild_id = ? AND resolved_at IS NULL AND passage_id NOT IN ({HIDDEN_IDS})"
@@ -35,9 +39,8 @@ class FlagStore:
 
     async def recent(self, user_id: int) -> int:
         """The member's flags within the rate-limit window (every server)."""
-        return int(await self.db.fetchval(
-            "SELECT count(*) FROM passage_flags WHERE user_id = ? AND at > ?", (user_id, _window_start()), default=0
-        ))
+        since = _window_start()
+        return int(await self.db.fetchval(_RECENT, (user_id, since, user_id, since), default=0))
 
     async def flag(self, *, passage_id: int, user_id: int, guild_id: int, reason: Reason) -> FlagOutcome:
         """Record one flag; refused when the member already flagged it or flagged too much this hour.
@@ -48,9 +51,7 @@ class FlagStore:
         def work(raw: sqlite3.Connection) -> FlagOutcome:
             if raw.execute("SELECT 1 FROM passages WHERE id = ?", (passage_id,)).fetchone() is None:
                 return "gone"
-            row = raw.execute(
-                "SELECT count(*) FROM passage_flags WHERE user_id = ? AND at > ?", (user_id, since)
-            ).fetchone()
+            row = raw.execute(_RECENT, (user_id, since, user_id, since)).fetchone()
             if row is not None and row[0] >= FLAGS_PER_HOUR:
                 return "limited"
             done = raw.execute(  # the PRIMARY KEY: one flag per member per passage per server

@@ -16,6 +16,7 @@ from bot.core.refusals import UserError
 from bot.core.time import iso
 from bot.metadata import rules
 from bot.metadata.http import IoThread
+from bot.metadata.job import RETRY_BACKOFF, WAKE_COUNT
 from bot.metadata.rules import FilmMetadata
 from bot.metadata.store import MISSING, MetadataStore
 from bot.metadata.tmdb import TmdbProvider
@@ -127,6 +128,8 @@ class MetadataService:
             ttl = (FOUND_TTL if clean else PARTIAL_TTL) if found else NOT_FOUND_TTL
             await store.put(source, key, found, now, ttl)
             await store.purge(now)
+            if clean and await store.wake_retries(now, WAKE_COUNT):  # the databases answer again: films
+                self.bot.scheduler.wake(now)  # added while they could not be asked are looked up now
         return found
 
     async def _fetch(self, title: str, year: int | None) -> FilmMetadata | None:
@@ -185,7 +188,8 @@ class MetadataService:
 
     def enrich_soon(self, film_id: int, title: str, year: int | None) -> None:
         """Look the film up and keep what is found, in the background (a watchlist add never waits on
-        the network); nothing happens when metadata is off."""
+        the network); nothing happens when metadata is off. When the film databases could not be asked, the
+        film is queued and looked up again later (metadata_retries, bot/metadata/job.py)."""
         if not self.enabled:
             return
         task = asyncio.get_running_loop().create_task(self._enrich(film_id, title, year), name="filmbot-enrich")
@@ -194,9 +198,14 @@ class MetadataService:
 
     async def _enrich(self, film_id: int, title: str, year: int | None) -> None:
         try:
+            failures = self.failures()
             meta = await self.lookup(title, year)
             if meta is not None:
                 await self.remember(film_id, meta)
+            elif self.failures() > failures and self.store is not None:  # could not ask: later (bot/metadata/job.py)
+                due = self.bot.now() + RETRY_BACKOFF[0]
+                await self.store.queue_retry(film_id, due)
+                self.bot.scheduler.wake(due)
         except Exception:
             log.warning("could not enrich film %s with metadata", film_id, exc_info=True)
 

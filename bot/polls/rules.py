@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core.refusals import UserError
+from bot.core.spoilers import has_spoiler_bars
 from bot.core.text import EMBED_DESCRIPTION_MAX, clip, counted, inert
 from bot.core.time import late_note
 
@@ -78,6 +79,13 @@ class PollSpec:
         return is_native_eligible(self.options, self.anonymous, self.hide_results)
 
 
+# Discord shows a poll's question and answers as written (a native poll, a button's label): `||` would not hide.
+_NO_SPOILER_BARS = (
+    "A poll's {part} can't hide words behind `||` spoiler bars: Discord shows poll questions and answers as"
+    " written, so the spoiler would be in clear for everyone. Leave the spoiler out of the poll."
+)
+
+
 def is_native_eligible(options: tuple[str, ...] | list[str], anonymous: bool, hide_results: bool) -> bool:
     """Discord's own poll fits unless it must be anonymous, hidden, or has more than 10 answers."""
     return not anonymous and not hide_results and len(options) <= NATIVE_MAX_OPTIONS
@@ -89,7 +97,9 @@ def shown(text: str, limit: int = 60) -> str:
 
 
 def parse_options(raw: str) -> list[str]:
-    """Split on `|` and trim; refuses empty options, duplicates (case-insensitive) and bad counts."""
+    """Split on `|` and trim; refuses spoiler bars, empty options, duplicates (case-insensitive) and bad counts."""
+    if has_spoiler_bars(raw or ""):
+        raise UserError(_NO_SPOILER_BARS.format(part="answers"))
     parts = [part.strip() for part in (raw or "").split(SEPARATOR)]
     for number, part in enumerate(parts, start=1):
         if not part:
@@ -136,6 +146,8 @@ def validate_parts(
         raise UserError("The question is empty: write what members should vote on.")
     if len(question) > QUESTION_MAX:
         raise UserError(f"The question can be at most {QUESTION_MAX} characters; yours has {len(question)}.")
+    if has_spoiler_bars(question) or any(has_spoiler_bars(part) for part in parts):
+        raise UserError(_NO_SPOILER_BARS.format(part="question" if has_spoiler_bars(question) else "answers"))
     native = is_native_eligible(parts, anonymous, hide_results)
     limit = NATIVE_OPTION_MAX if native else BUTTON_OPTION_MAX
     for number, part in enumerate(parts, start=1):

@@ -98,6 +98,16 @@ def test_baseline_holds_the_generated_functions():
     assert block == pg_unicode.functions_sql()
 
 
+def test_migration_114_holds_the_generated_film_key():
+    """PostgreSQL's film_key() since 114 (accents folded) is tools/pg_unicode.py's output for this Python."""
+    text = BASELINE.with_name("114-film-key-accents.sql").read_text(encoding="utf-8")
+    block = text[text.index(pg_unicode.BEGIN): text.index(pg_unicode.END) + len(pg_unicode.END)] + "\n"
+    baked = re.search(r"\(Unicode ([\d.]+)\)", block)
+    if baked is None or baked.group(1) != unicodedata.unidata_version:
+        pytest.skip(f"114 made with Unicode {baked and baked.group(1)}, this Python has {unicodedata.unidata_version}")
+    assert block == pg_unicode.film_key_block()
+
+
 def test_later_migrations_run_on_postgresql_too():
     """Every migration above 075 runs on PostgreSQL: its own file in bot/migrations/postgresql, or the SQLite
     file itself (written portably); the schema test above proves the result. No PostgreSQL file without its
@@ -118,7 +128,8 @@ _BASES = [
     "Matrix", "Amélie", "Le Fabuleux Destin d'Amélie Poulain", "Straße", "STRASSE", "İstanbul", "ıstanbul",
     "ΟΔΥΣΣΕΥΣ", "Οδυσσεύς", "ΣΊΣΥΦΟΣ", "東京物語", "千と千尋の神隠し", "기생충", "Город", "Ǆungla", "ǅ", "ﬁlm",
     "Ⅻ Monkeys", "８½", "Se7en", "WALL·E", "Léon: The Professional", "M*A*S*H", "Æon Flux", "Ŋ", "ꞵ",
-    "🎬 Film Night 🍿", "👩‍👩‍👧 Family", "🇫🇷 Paris", "Café\u0301", "e\u0301\u0327", "ﬀ ﬃ ﬆ", "ŉ", "ǰ",
+    "🎬 Film Night 🍿", "👩‍👩‍👧 Family", "🇫🇷 Paris", "Café\u0301", "e\u0301\u0327", "Y Tu Mamá También",
+    "Pan’s Labyrinth", "Björk", "ガ", "हिन्दी", "Ёлки", "ǅ\u0301", "\u1ab0\u20d0\ufe20", "ℌ ™ ²", "ﬀ ﬃ ﬆ", "ŉ", "ǰ",
     "Ὀδυσσεύς", "ᾼ", "ΐ", "Ǳ", "µ", "ſ", "K", "Å", "\u1e9e", "Ꭰ", "ꭰ", "𐐀", "𞤀", "Title (1999)", "2001",
 ]
 _ARTICLES = ["", "The ", "the ", "THE ", "A ", "An ", "an  ", "The\u00a0", "A\t", "Theater ", "Anne ", "The The "]
@@ -156,11 +167,12 @@ def test_corpus_is_large_enough():
 
 
 async def test_sql_functions_equal_python(pg_database):
-    """casefold(), film_key() and critic_key() give exactly what bot/core/db.py gives SQLite, NULLs included."""
+    """casefold(), film_key() and critic_key() give exactly what bot/core/db.py gives SQLite, NULLs included
+    (film_key() as every migration leaves it: 114 folds accents)."""
     corpus = _corpus()
     conn = await asyncpg.connect(pg_database)
     try:
-        await apply_baseline(conn)
+        await migrate_postgres(conn)
         rows = await conn.fetch(
             "SELECT casefold(x), film_key(x), critic_key(x, n), critic_key(x, NULL)"
             " FROM unnest($1::text[], $2::bigint[]) AS u(x, n)",
@@ -176,3 +188,25 @@ async def test_sql_functions_equal_python(pg_database):
         if tuple(row) != expected:
             wrong.append((text, tuple(row), expected))
     assert not wrong, f"{len(wrong)} of {len(corpus) + 1} differ, e.g. {wrong[:5]}"
+
+
+async def test_114_rekeys_films_on_postgresql_as_on_sqlite(pg_database):
+    """114's rekeying part on films keyed the old way: folded keys, the key an older film holds kept apart,
+    the older of two films that would share one takes it (the same rows as tests/films/test_migration.py)."""
+    text = BASELINE.with_name("114-film-key-accents.sql").read_text(encoding="utf-8")
+    rekey = text[text.index(pg_unicode.END) + len(pg_unicode.END):]
+    conn = await asyncpg.connect(pg_database)
+    try:
+        await migrate_postgres(conn)
+        await conn.executemany("INSERT INTO films(id, title, year, norm_key) VALUES ($1, $2, $3, $4)", [
+            (1, "Léon", 1994, "léon"), (2, "Amelie", 2001, "amelie"), (3, "Amélie", 2001, "amélie"),
+            (4, "Café Society", 2016, "cafésociety"), (5, "Cafè Society", 2016, "cafèsociety"),
+            (6, "Pan's Labyrinth", 2006, "panslabyrinth"), (7, "千と千尋の神隠し", 2001, "千と千尋の神隠し"),
+        ])
+        async with conn.transaction():
+            await conn.execute(rekey)
+        rows = await conn.fetch("SELECT id, norm_key FROM films ORDER BY id")
+    finally:
+        await conn.close()
+    assert [tuple(r) for r in rows] == [(1, "leon"), (2, "amelie"), (3, "amélie"), (4, "cafesociety"),
+                                        (5, "cafèsociety"), (6, "panslabyrinth"), (7, "千と千尋の神隠し")]

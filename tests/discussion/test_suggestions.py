@@ -74,6 +74,25 @@ async def test_one_suggestion_per_member_per_hour(world):
     assert world.count("question_suggestions") == 2
 
 
+async def test_forget_me_does_not_reset_the_hourly_suggestion_limit(world):
+    """/rate forget-me deletes the suggestion but keeps when it was made (no words): a second suggestion within
+    the hour is still refused; an hour after the first, it goes through. The receipt says what is kept."""
+    await with_log_channel(world)
+    await world.alice.slash(world.channel, "suggest question", text=QUESTION)
+    done = await world.alice.slash(world.channel, "rate forget-me", confirm=True)
+    assert "1 suggested question" in text_of(done) and "hourly limits" in text_of(done), text_of(done)
+    assert world.count("question_suggestions", "user_id = ?", world.alice.id) == 0
+    assert world.q("SELECT kind, guild_id FROM member_limit_marks") == [("suggest", world.guild.id)]
+    await world.env.advance_time(600)
+    again = await world.alice.slash(world.channel, "suggest question", text="What did the colours say to you?")
+    assert again.ephemeral and "one question an hour" in text_of(again), text_of(again)
+    assert world.count("question_suggestions") == 0
+    await world.env.advance_time(3001)
+    later = await world.alice.slash(world.channel, "suggest question", text="What did the colours say to you?")
+    assert "with the moderators" in text_of(later)
+    assert world.count("question_suggestions") == 1
+
+
 async def test_two_at_once_make_one_suggestion(world):
     """A double send (two interactions before the bot handles either) stores one suggestion."""
     await with_log_channel(world)

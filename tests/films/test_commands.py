@@ -121,3 +121,55 @@ async def test_a_schedule_names_its_film_by_id_and_shows_its_label(world, settin
     assert world.q("SELECT film FROM schedules") == [(f"film:{reviewed[0]}",)]
     assert "La La Land (2016)" in text_of(made)
     assert "La La Land (2016)" in text_of(await world.mod.slash(world.channel, "schedule list"))
+
+
+ACCENTED = [  # (title as the catalogue has it, year, what a member types without accents or apostrophes)
+    ("Amélie", 2001, "Amelie"),
+    ("Léon", 1994, "leon"),
+    ("Pan's Labyrinth", 2006, "Pans Labyrinth"),
+    ("Y Tu Mamá También", 2001, "Y Tu Mama Tambien"),
+    ("Café Society", 2016, "Cafe Society"),
+]
+
+
+async def test_accent_free_typing_finds_the_film_in_every_film_option(world, settings):
+    """'Amelie', 'leon', 'Pans Labyrinth', 'Y Tu Mama Tambien', 'Cafe Society' (and 'Pan’s' / "Pan's") name
+    the catalogue's Amélie, Léon, Pan's Labyrinth, …: /quote film:, /discuss, /debate, /rate film (with a
+    take), /watchlist add, /poll theme film:, /film info, /filmnight schedule and the film and critic
+    autocompletes; no second film is made, and the title shows as written."""
+    from datetime import timedelta
+
+    from tests.helpers import add_review_file, bot_posts, msg_text, unique_review
+
+    for n, (title, year, _) in enumerate(ACCENTED):
+        for second in (0, 1):  # two reviews each: /debate sets two critics against each other
+            added = await add_review_file(world, unique_review(2 * n + second), name=f"r{n}{second}.txt", film=title,
+                                          year=year, critic="Björk Guðmundsdóttir" if n + second == 0 else f"Critic {n}{second}")
+            assert "#" in text_of(added), text_of(added)
+    films = world.q("SELECT count(*) FROM films")
+    for title, year, typed in ACCENTED + [("Pan's Labyrinth", 2006, "Pan’s Labyrinth"),
+                                          ("Pan's Labyrinth", 2006, "pan's labyrinth (2006)")]:
+        for command, options in (
+            ("quote", {}), ("discuss", {}), ("debate", {}), ("poll theme", {"theme": "ending"}), ("film info", {}),
+            ("rate film", {"stars": 4.0, "take": "Loved the colours of it."}),
+        ):
+            before = len(bot_posts(world))
+            done = await world.alice.slash(world.channel, command, film=typed, **options)
+            posted = bot_posts(world)[before:]  # /discuss and /debate post in the channel, answer privately
+            seen = "\n".join([text_of(done), *(msg_text(m) for m in posted)])
+            assert title in seen, (command, typed, seen)
+        choices = await world.alice.autocomplete(world.channel, "quote", "film", typed[:4])
+        assert any(title in c["name"] for c in choices), (typed, choices)
+        choices = await world.alice.autocomplete(world.channel, "rate film", "film", typed[:6])
+        assert any(title in c["name"] for c in choices), (typed, choices)
+        added = await world.bob.slash(world.channel, "watchlist add", film=typed)
+        assert f"{title} ({year})" in text_of(added), text_of(added)
+    assert world.q("SELECT count(*) FROM films") == films
+    when = (world.env.now() + timedelta(days=3)).strftime("%Y-%m-%d %H:%M")
+    scheduled = await world.mod.slash(world.channel, "filmnight schedule", film="Y Tu Mama Tambien", when=when,
+                                      where="the back room")
+    assert "Y Tu Mamá También" in text_of(scheduled), text_of(scheduled)
+    for typed in ("bjork", "Bjork G", "BJÖRK"):
+        critics = await world.alice.autocomplete(world.channel, "quote", "critic", typed)
+        assert [c["value"] for c in critics] == ["Björk Guðmundsdóttir"], (typed, critics)
+    assert_no_pings(world.env)

@@ -143,6 +143,29 @@ async def test_flags_are_rate_limited_per_member_per_hour(world):
     assert later is not None and "flagged as" in text_of(later)
 
 
+async def test_forget_me_does_not_reset_the_flag_limit(world):
+    """A member at the hourly flag limit who asks /rate forget-me loses their flags but not the limit: the
+    times and counts stay (member_limit_marks, no passage), so the next flag is still refused within the hour."""
+    message, shown = await quote(world)
+    ids = [r[0] for r in rows(world.bot.settings, "SELECT id FROM passages WHERE quotable = 1 AND id != ?"
+                                                  " ORDER BY id LIMIT 10", (shown,))]
+    for passage_id in ids:
+        assert await world.bot.store.flags.flag(
+            passage_id=passage_id, user_id=world.alice.id, guild_id=world.guild.id, reason=Reason.READS_BADLY
+        ) == "flagged"
+    await world.alice.slash(world.channel, "rate forget-me", confirm=True)
+    assert rows(world.bot.settings, "SELECT count(*) FROM passage_flags WHERE user_id = ?", (world.alice.id,)) \
+        == [(0,)]
+    assert rows(world.bot.settings, "SELECT kind, guild_id, sum(n) FROM member_limit_marks GROUP BY kind, guild_id") \
+        == [("flag", 0, 10)]
+    refused = await world.alice.click(message, label="Flag")
+    assert_ephemeral_reply(refused, "last hour")
+    assert len(flags(world)) == 0
+    await advance_to(world, world.env.now() + timedelta(hours=1, seconds=1))
+    _, later = await flag(world, world.alice, message)
+    assert later is not None and "flagged as" in text_of(later)
+
+
 async def test_hide_from_the_queue_and_the_passage_is_never_quoted_again(world):
     """Hide says it is corpus-wide, empties the queue, is audited; no /quote or /search shows it again."""
     message, passage = await quote(world)

@@ -305,3 +305,66 @@ async def test_an_error_after_the_public_thinking_is_answered_privately(world, r
     assert any("busy" in t for t in texts) and all(m.ephemeral for m in msgs(result) if "busy" in (m.content or ""))
     assert world.bot_messages(world.channel) == [], "nothing public is left"
     assert ["locked" in str(getattr(e, "original", e)) for e in world.env.errors] == [True]  # answered above
+
+
+async def test_a_watchlist_film_added_while_the_providers_are_down_is_enriched_later(world, recorded, settings):
+    """/watchlist add while TMDB and Wikidata answer 500: the film is queued (metadata_retries), not
+    forgotten. Still down at the first retry: one more lookup, then a longer wait (no retry storm). The bot
+    restarts (the queue is in the database); the providers come back; at the next retry the film gets its
+    runtime, director and poster, and the card credits TMDB; the queue is empty."""
+    from bot import Settings, create_bot
+    from bot.metadata.job import RETRY_BACKOFF
+
+    recorded.fail(500, "tmdb/500.json")
+    await world.alice.slash(world.channel, "watchlist add", film=FILM)
+    await world.env.settle()
+    assert world.q("SELECT director, poster_url, metadata_source FROM films WHERE title = ?", FILM) == [
+        (None, None, None)]
+    assert world.q("SELECT attempts FROM metadata_retries") == [(0,)]
+    asked = recorded.count()
+    await world.env.advance_time(RETRY_BACKOFF[0].total_seconds() + 1)
+    await world.env.settle()
+    assert world.q("SELECT attempts FROM metadata_retries") == [(1,)]
+    tried = recorded.count() - asked
+    assert 1 <= tried <= 4, tried  # one lookup (each provider once, at most a search and a details call)
+    await world.env.advance_time(RETRY_BACKOFF[1].total_seconds() / 2)  # within the back-off: nothing asked
+    await world.env.settle()
+    assert recorded.count() - asked == tried
+
+    old = world.bot
+    await old.scheduler.stop()
+    await old.metadata.close()
+    await old.close_store()
+    new = create_bot(Settings(**settings.__dict__))
+    try:
+        await world.env.restart_bot(new)
+        record_la_la_land(recorded)
+        await world.env.advance_time(RETRY_BACKOFF[1].total_seconds() / 2 + 1)
+        await world.env.settle()
+        assert world.q("SELECT runtime_minutes, director, poster_url IS NOT NULL FROM films WHERE title = ?",
+                       FILM) == [(129, "Damien Chazelle", 1)]
+        assert world.count("metadata_retries") == 0
+        asked = recorded.count()
+        _, embed = await card(world, film=FILM)  # from what the retry fetched: nothing asked again
+        assert recorded.count() == asked
+        assert embed.title == "La La Land (2016)" and embed.thumbnail.url and TMDB_ATTRIBUTION in embed.footer.text
+        assert not world.env.errors
+    finally:
+        await new.metadata.close()
+        await new.close_store()
+
+
+async def test_the_next_successful_lookup_wakes_the_queued_films(world, recorded):
+    """A film queued while the providers were down is looked up as soon as another lookup succeeds (here a
+    card of another film, a minute later), not only at its retry time."""
+    recorded.fail(500, "tmdb/500.json")
+    await world.alice.slash(world.channel, "watchlist add", film=FILM)
+    await world.env.settle()
+    assert world.count("metadata_retries") == 1
+    record_la_la_land(recorded)
+    await world.env.advance_time(60)
+    await world.alice.slash(world.channel, "film info", film="Whiplash (2014)")
+    await world.env.settle()
+    assert world.q("SELECT director FROM films WHERE title = ?", FILM) == [("Damien Chazelle",)]
+    assert world.count("metadata_retries") == 0
+    assert not world.env.errors

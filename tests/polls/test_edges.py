@@ -79,7 +79,7 @@ async def test_poll_list_question_cannot_inject_a_masked_link(world):
 
 async def test_poll_texts_with_markdown_are_inert_everywhere(world, settings):
     """Poll texts with markdown are inert everywhere."""
-    question = "**x** ||y|| `z` _w_?"
+    question = "**x** `z` _w_?"  # spoiler bars are refused in polls (test_spoiler_bars_in_a_poll_are_refused)
     option = "**x** `z` ~~s~~"  # `|` separates options, so no spoiler bars here
     r = await world.alice.slash(world.channel, "poll create", question=question,
                                 options=f"{option} | [p](https://evil.example) | @everyone")
@@ -107,6 +107,24 @@ async def test_poll_texts_with_markdown_are_inert_everywhere(world, settings):
                     f"raw markdown in {part[:200]!r}"
                 assert not [u for u in invalid_links(part) if "evil" in u], part
     assert seen >= 3
+
+
+async def test_spoiler_bars_in_a_poll_are_refused(world, settings):
+    """Discord shows a native poll's question and answers as written: `||the hero dies||` would be in clear.
+    Refused privately, for the question and the answers, native or button poll; nothing is posted or stored."""
+    tries = [
+        {"question": "Who dies? ||the hero dies||", "options": "yes | no"},
+        {"question": "Best ending?", "options": "||the hero dies|| | the dog lives"},
+        {"question": "Best ending?", "options": "a | ||b||"},
+        {"question": "Who dies? ||the hero||", "options": "yes | no", "anonymous": True},
+    ]
+    for options in tries:
+        r = await world.alice.slash(world.channel, "poll create", **options)
+        replies = msgs(r)
+        assert replies and all(m.ephemeral for m in replies), text_of(r)
+        assert "spoiler bars" in text_of(r) and "||" in text_of(r), text_of(r)
+    assert rows(settings, "SELECT count(*) FROM polls") == [(0,)]
+    assert not [m for m in bot_posts(world) if not m.ephemeral]
 
 
 async def test_field_names_with_user_text_are_inert(world, settings):
