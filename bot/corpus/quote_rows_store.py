@@ -54,14 +54,28 @@ def gate_clause(column: str, gate: Gate) -> tuple[str, list[Any]]:
     return sql, [gate.film_id, json.dumps(list(gate.spoiler_themes))]
 
 
+_FLAGS = ("marked_spoiler", "hidden", "trimmed")
+_NOT_FIELDS = frozenset(("theme_list", "snip", "used_before", "cycle", *_FLAGS))
+# Per tuple of column names a statement returns: (field, position) pairs, then the positions of the theme list
+# and the three flags. Read by position: a row's names are looked up once per statement shape, not per row.
+_PLANS: dict[tuple[str, ...], tuple[tuple[tuple[str, int], ...], int, int, int, int]] = {}
+
+
 def quote_of(row: Any) -> Quote:
     """The Quote of a row read with QUOTE_COLUMNS (extra columns a query adds are left out)."""
-    flags = ("marked_spoiler", "hidden", "trimmed")
-    data = {k: row[k] for k in row.keys() if k not in ("theme_list", "snip", "used_before", "cycle", *flags)}
-    themes = tuple(row["theme_list"].split(",")) if row["theme_list"] else ()
+    names = tuple(row.keys())
+    plan = _PLANS.get(names)
+    if plan is None:
+        plan = (tuple((name, at) for at, name in enumerate(names) if name not in _NOT_FIELDS),
+                names.index("theme_list"), names.index("marked_spoiler"), names.index("hidden"),
+                names.index("trimmed"))
+        if len(_PLANS) < 256:  # a handful of statement shapes read quotes
+            _PLANS[names] = plan
+    fields, theme_list, marked_spoiler, hidden, trimmed = plan
+    themes = row[theme_list]
     return Quote(
-        **data, themes=themes, marked_spoiler=bool(row["marked_spoiler"]), hidden=bool(row["hidden"]),
-        trimmed=bool(row["trimmed"]),
+        **{name: row[at] for name, at in fields}, themes=tuple(themes.split(",")) if themes else (),
+        marked_spoiler=bool(row[marked_spoiler]), hidden=bool(row[hidden]), trimmed=bool(row[trimmed]),
     )
 
 
