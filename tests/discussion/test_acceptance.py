@@ -46,11 +46,13 @@ async def test_discuss_posts_prompt_with_excerpt_question_and_thread(world: Worl
     spoilers = SPOILER_RE.findall(text)
     if theme == "ending":
         assert spoilers, "ending excerpt must be behind spoiler tags"
-        assert ENDING_WORDS.search(spoilers[0]), spoilers[0]
     # the excerpt is a passage tagged with the theme in the database
     pid = world.q("SELECT passage_id FROM posted_prompts ORDER BY id DESC LIMIT 1")[0][0]
     assert world.count("passage_themes", "passage_id=? AND theme=?", pid, theme) == 1
     passage = world.q("SELECT text FROM passages WHERE id=?", pid)[0][0]
+    if theme == "ending":  # behind its own tags (the question, drawn at random, comes first behind others)
+        [excerpt] = [s for s in spoilers if passage[:40].replace("\\", "") in s.replace("\\", "")]
+        assert ENDING_WORDS.search(excerpt), excerpt
     assert passage[:60].replace("\\", "") in text.replace("\\", "").replace("||", ""), (passage, text)
     # a public thread on that message, named after the question, auto-archive set
     threads = [t for t in world.channel.threads if t.id == prompt.id]
