@@ -15,7 +15,7 @@ from bot.discussion import rotation_store
 from bot.discussion.rotation import PromptUse
 from bot.flags.rules import Decision
 from tests.helpers import passage_matches
-from tests.quotes.test_uniform import fill
+from tests.quotes.test_uniform import filled
 
 THEME = "ending"
 
@@ -23,10 +23,8 @@ THEME = "ending"
 @pytest.fixture
 async def bot(tmp_path: Path):
     """test_uniform's corpus: passages with gaps between quotable ids, tagged `ending` or `jazz`."""
-    bot = FilmBot(Settings(database=tmp_path / "t.db"))
-    await fill(bot)
-    yield bot
-    await bot.close_store()
+    async with filled(tmp_path / "t.db") as bot:
+        yield bot
 
 
 def _fixed_random(monkeypatch: pytest.MonkeyPatch, value: float) -> None:

@@ -10,21 +10,18 @@ from pathlib import Path
 import pytest
 
 from bot.client import FilmBot
-from bot.core.config import Settings
 from bot.corpus.passage import QuoteFilters, RotationKey
 from bot.discussion import rotation_store
 from bot.discussion.rotation_store import RotationStore
-from tests.quotes.test_uniform import fill
+from tests.quotes.test_uniform import filled
 
 THEMES = ("ending", "jazz")
 
 
 @pytest.fixture
 async def bot(tmp_path: Path):
-    bot = FilmBot(Settings(database=tmp_path / "t.db"))
-    await fill(bot)
-    yield bot
-    await bot.close_store()
+    async with filled(tmp_path / "t.db") as bot:
+        yield bot
 
 
 def _fractions(monkeypatch: pytest.MonkeyPatch, values: list[float]) -> None:

@@ -123,15 +123,20 @@ async def test_a_flag_in_one_server_does_not_refuse_the_same_members_flag_in_ano
     assert_ephemeral_reply(await world.alice.click(message, label="Flag"), "already flagged")
 
 
+async def flag_up_to_the_limit(world, member, besides: int) -> None:
+    """`member` flags ten passages (not `besides`, the one on screen) through the store: the hourly limit."""
+    ids = [r[0] for r in rows(world.bot.settings, "SELECT id FROM passages WHERE quotable = 1 AND id != ?"
+                                                  " ORDER BY id LIMIT 10", (besides,))]
+    for passage_id in ids:
+        assert await world.bot.store.flags.flag(
+            passage_id=passage_id, user_id=member.id, guild_id=world.guild.id, reason=Reason.READS_BADLY
+        ) == "flagged"
+
+
 async def test_flags_are_rate_limited_per_member_per_hour(world):
     """Past ten flags in an hour a member is refused privately; others are not; an hour later it works."""
     message, shown = await quote(world)  # first: a uniform pick may be any passage, flagged ones included
-    ids = [r[0] for r in rows(world.bot.settings, "SELECT id FROM passages WHERE quotable = 1 AND id != ?"
-                                                  " ORDER BY id LIMIT 10", (shown,))]
-    for passage_id in ids:
-        assert await world.bot.store.flags.flag(
-            passage_id=passage_id, user_id=world.alice.id, guild_id=world.guild.id, reason=Reason.READS_BADLY
-        ) == "flagged"
+    await flag_up_to_the_limit(world, world.alice, besides=shown)
     before = len(flags(world))
     refused = await world.alice.click(message, label="Flag")
     assert_ephemeral_reply(refused, "last hour")
@@ -147,12 +152,7 @@ async def test_forget_me_does_not_reset_the_flag_limit(world):
     """A member at the hourly flag limit who asks /rate forget-me loses their flags but not the limit: the
     times and counts stay (member_limit_marks, no passage), so the next flag is still refused within the hour."""
     message, shown = await quote(world)
-    ids = [r[0] for r in rows(world.bot.settings, "SELECT id FROM passages WHERE quotable = 1 AND id != ?"
-                                                  " ORDER BY id LIMIT 10", (shown,))]
-    for passage_id in ids:
-        assert await world.bot.store.flags.flag(
-            passage_id=passage_id, user_id=world.alice.id, guild_id=world.guild.id, reason=Reason.READS_BADLY
-        ) == "flagged"
+    await flag_up_to_the_limit(world, world.alice, besides=shown)
     await world.alice.slash(world.channel, "rate forget-me", confirm=True)
     assert rows(world.bot.settings, "SELECT count(*) FROM passage_flags WHERE user_id = ?", (world.alice.id,)) \
         == [(0,)]

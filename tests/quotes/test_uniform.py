@@ -3,8 +3,10 @@ no simcord): thousands of picks per filter kind, every passage's share within ±
 
 from __future__ import annotations
 
+import contextlib
 import random
 from collections import Counter
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -23,12 +25,21 @@ PICKS = 3000
 REVIEWS = [("Alpha", "Ann"), ("Alpha", None), ("Beta", "Ann"), ("Beta", "Bo")]
 
 
+@contextlib.asynccontextmanager
+async def filled(path: Path) -> AsyncIterator[FilmBot]:
+    """A bot on a new database at `path` holding `fill`'s corpus (the rotation tests use it too)."""
+    bot = FilmBot(Settings(database=path))
+    await fill(bot)
+    try:
+        yield bot
+    finally:
+        await bot.close_store()
+
+
 @pytest.fixture
 async def bot(tmp_path: Path):
-    bot = FilmBot(Settings(database=tmp_path / "t.db"))
-    await fill(bot)
-    yield bot
-    await bot.close_store()
+    async with filled(tmp_path / "t.db") as bot:
+        yield bot
 
 
 async def fill(bot: FilmBot) -> None:
