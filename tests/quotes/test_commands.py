@@ -111,3 +111,14 @@ async def test_a_film_titled_with_an_fts_keyword_is_searched_and_quoted_about(wo
     hidden = await world.alice.slash(world.channel, "search", query="sea\u200bside")
     assert "**seaside**" in text_of(hidden), text_of(hidden)
     assert not world.env.errors
+
+
+async def test_search_words_a_member_hid_behind_spoiler_bars_stay_hidden_in_the_public_answer(world):
+    """/search query:'||drowns|| sea' on a new film: the public answer's title no longer echoes 'drowns' in clear
+    (a title shows the bars as written, escaped): the words are shown below, the member's spoiler still hidden."""
+    await world.mod.slash(world.channel, "review add", film="Near", year=2020, file=("near.txt", NEAR_REVIEW.encode()))
+    found = await world.alice.slash(world.channel, "search", query="||drowns in the|| seaside")
+    assert not found.ephemeral
+    embed = embed_of(found.response)
+    assert "drowns" not in embed.title and "||drowns in the||" in embed.description, embed.to_dict()
+    assert "**seaside**" in text_of(found)
