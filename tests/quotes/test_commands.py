@@ -100,13 +100,13 @@ NEAR_REVIEW = ("Near is a quiet drama about two sisters who run a seaside hotel 
 
 
 async def test_a_film_titled_with_an_fts_keyword_is_searched_and_quoted_about(world: World):
-    """A freshly reviewed film called *Near*: `/search query:Near` and `/quote about:Near` find its review (they
+    """A freshly reviewed film called *Near*: `/search query:Near` and `/quote about:near` find its review (they
     said privately "nothing to search for in “Near”"), and a zero-width space typed inside "seaside" still
     finds the word, not "sea" and "side"."""
     await world.mod.slash(world.channel, "review add", film="Near", year=2020, file=("near.txt", NEAR_REVIEW.encode()))
     searched = await world.alice.slash(world.channel, "search", query="Near")
     assert "Near (2020)" in text_of(searched), text_of(searched)
-    quoted = await world.alice.slash(world.channel, "quote", about="NEAR")
+    quoted = await world.alice.slash(world.channel, "quote", about="near")
     assert "two sisters" in text_of(quoted), text_of(quoted)
     hidden = await world.alice.slash(world.channel, "search", query="sea\u200bside")
     assert "**seaside**" in text_of(hidden), text_of(hidden)
