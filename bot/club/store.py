@@ -393,6 +393,13 @@ class ClubStore:
     async def round_attempts(self, round_id: int) -> int:
         return int(await self.db.fetchval("SELECT attempts FROM club_game_rounds WHERE id = ?", (round_id,), 0))
 
+    async def requote_round(self, round_id: int, pick: Pick) -> None:
+        """A waiting critic round's quote as it is to be posted (its passage hidden or trimmed since the game began)."""
+        await self.db.execute(
+            "UPDATE club_game_rounds SET quote = ?, passage_id = ?, film_id = ? WHERE id = ? AND status = 'waiting'",
+            (pick.quote, pick.passage_id, pick.film_id, round_id),
+        )
+
     async def requeue_round(self, round_id: int, at: str) -> None:
         """A round whose post failed for now: waiting again, due at `at` (its claim cleared), one attempt more."""
         await self.db.execute(

@@ -18,6 +18,7 @@ from tests.helpers import (
     prompt_messages,
     results_messages,
     text_of,
+    write,
 )
 
 FILM = "La La Land"
@@ -494,3 +495,23 @@ async def test_a_digest_quotes_a_passage_trimmed_after_its_prompt_as_trimmed(wor
     await world.env.advance_time(DAY + 60)
     [digest] = [m for m in thread.history() if "Thread digest" in (m.content or "")]
     assert f"Started from: “{kept}”" in digest.content and cut[:30] not in digest.content, digest.content
+
+
+async def test_a_game_round_whose_passage_was_hidden_after_the_game_began_quotes_another(world):
+    """A two-round game; before round 2 is posted, its critic passage (a new film's) is hidden by a moderator: round 2
+    quotes another passage, never the hidden one (it posted the words stored when the game began)."""
+    await world.mod.slash(world.channel, "review add", film="Tidewater", year=2031,
+                          file=("tidewater.txt", TIDEWATER.encode()))
+    [(passage, text, film, review, ordinal)] = world.q(
+        "SELECT p.id, p.text, r.film_id, r.id, p.ordinal FROM passages p JOIN reviews r ON r.id = p.review_id"
+        " JOIN films f ON f.id = r.film_id WHERE f.title = 'Tidewater' AND p.text LIKE '%lighthouse%'")
+    await start_game(world, rounds=2)
+    write(world.bot.settings, "UPDATE club_game_rounds SET kind = 'critic', quote = ?, passage_id = ?, author_id = NULL,"
+          " film_id = ? WHERE number = 2", text, passage, film)
+    hidden = await world.mod.slash(world.channel, "passage hide", passage=f"Review #{review} · passage {ordinal + 1}")
+    assert "every server" in text_of(hidden), text_of(hidden)
+    await world.env.advance_time(61)
+    [(status, now_passage, quote)] = world.q("SELECT status, passage_id, quote FROM club_game_rounds WHERE number = 2")
+    assert status == "open" and now_passage != passage and quote != text
+    shown = [m for m in world.bot_messages() if m.embeds and "Round 2" in embed_text(m.embeds[0])]
+    assert len(shown) == 1 and "lighthouse" not in embed_text(shown[0].embeds[0]), embed_text(shown[0].embeds[0])
