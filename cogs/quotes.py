@@ -13,6 +13,7 @@ from bot.core.films import option
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.slow import answers_publicly
+from bot.core.spoilers import has_spoiler_bars, take_text
 from bot.core.text import clip, film_label, inert, spoiler
 from bot.corpus.lookup import (
     check_film,
@@ -105,9 +106,13 @@ class Quotes(commands.Cog):
                     + (f" Themes you could try: {theme_list(with_passages)}." if with_passages else "")
                     + (f"\n{gate.note}" if gate is not None else "")
                 )
-            embed = discord.Embed(
-                title=clip(f"Passages matching “{inert(query, 100)}”", 256), colour=FILM_CLUB_COLOUR
-            )
+            if has_spoiler_bars(query):  # a title shows bars as written: the member's hidden words go below, hidden
+                embed = discord.Embed(title="Passages matching your search", colour=FILM_CLUB_COLOUR,
+                                      description=f"Searched for: {take_text(query, 300)}")
+            else:
+                embed = discord.Embed(
+                    title=clip(f"Passages matching “{inert(query, 100)}”", 256), colour=FILM_CLUB_COLOUR
+                )
             for quote, snippet in results:
                 film = film_label(quote.film_title, quote.film_year)
                 # The field name (attribution · film) cannot hide text; the snippet below can.

@@ -12,6 +12,7 @@ import functools
 import io
 import logging
 import random
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -311,6 +312,26 @@ class ClubService:
             )
         return text
 
+    async def _quoted_as_now(self, game_round: Round) -> Round | None:
+        """A critic round quotes its passage as it is when the round is posted, not as it was when the game began:
+        hidden or marked a spoiler since (a moderator's decision), another passage takes its place (None: none left);
+        trimmed since, the sentence kept."""
+        if game_round.kind != "critic" or game_round.passage_id is None:
+            return game_round
+        keys = tuple(spoiler_keys(self.bot.themes))
+        found = await self.store.passage_text(game_round.passage_id, keys)
+        if found is not None and not found[1]:
+            if found[0] == game_round.quote:
+                return game_round
+            pick = Pick("critic", found[0], passage_id=game_round.passage_id, film_id=found[2])
+        else:
+            picks = await self.store.critic_picks(1, keys)
+            if not picks:
+                return None
+            pick = picks[0]
+        await self.store.requote_round(game_round.id, pick)
+        return replace(game_round, quote=pick.quote, passage_id=pick.passage_id, film_id=pick.film_id)
+
     async def post_round(self, game_round: Round, now: datetime) -> None:
         if not await self.store.claim_post(game_round.id, iso(now), self.bot.instance):
             return
@@ -321,6 +342,12 @@ class ClubService:
             await self._tell_moderators(game_round, f"round {game_round.number}", LookupError("its channel is gone"),
                                         ended=True)
             return
+        current = await self._quoted_as_now(game_round)
+        if current is None:
+            log.warning("game round %s: its passage was hidden and no other can be quoted; the game ends", game_round.id)
+            await self.store.fail_round(game_round.id, iso(now))
+            return
+        game_round = current
         embed = round_embed(game_round.number, game_round.rounds, game_round.quote, int(deadline.timestamp()),
                             game_round.kind)
         attempts = await self.store.round_attempts(game_round.id)

@@ -393,6 +393,13 @@ class ClubStore:
     async def round_attempts(self, round_id: int) -> int:
         return int(await self.db.fetchval("SELECT attempts FROM club_game_rounds WHERE id = ?", (round_id,), 0))
 
+    async def requote_round(self, round_id: int, pick: Pick) -> None:
+        """A waiting critic round's quote as it is to be posted (its passage hidden or trimmed since the game began)."""
+        await self.db.execute(
+            "UPDATE club_game_rounds SET quote = ?, passage_id = ?, film_id = ? WHERE id = ? AND status = 'waiting'",
+            (pick.quote, pick.passage_id, pick.film_id, round_id),
+        )
+
     async def requeue_round(self, round_id: int, at: str) -> None:
         """A round whose post failed for now: waiting again, due at `at` (its claim cleared), one attempt more."""
         await self.db.execute(
@@ -657,12 +664,14 @@ class ClubStore:
     async def passage_text(
         self, passage_id: int | None, spoiler_themes: tuple[str, ...] = ()
     ) -> tuple[str, bool, int] | None:
-        """(text, is a spoiler, film id) of a passage."""
+        """(text, is a spoiler, film id) of a passage, as a moderator trimmed it; None once a moderator hid it
+        (a digest quotes its prompt's passage a day later: a passage hidden since is never shown again)."""
         if passage_id is None:
             return None
         row = await self.db.fetchone(
-            f"SELECT p.text, {_IS_SPOILER}, r.film_id FROM passages p"
-            " JOIN reviews r ON r.id = p.review_id WHERE p.id = ?",
+            f"SELECT coalesce(m.trimmed, p.text), {_IS_SPOILER}, r.film_id FROM passages p"
+            " JOIN reviews r ON r.id = p.review_id LEFT JOIN passage_marks m ON m.passage_id = p.id"
+            " WHERE p.id = ? AND coalesce(m.hidden, 0) = 0",
             (json.dumps(list(spoiler_themes)), passage_id),
         )
         return None if row is None else (row[0], bool(row[1]), row[2])

@@ -8,7 +8,7 @@ asks without members) cannot tell without the privileged members intent.
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -91,9 +91,18 @@ async def reminder_payload(bot: FilmBot, screening: Screening, text: str,
     return text, discord.AllowedMentions.none()
 
 
+async def _zone(bot: FilmBot, guild_id: int) -> ZoneInfo:
+    return ZoneInfo((await bot.store.guilds.get(guild_id)).timezone or bot.settings.default_timezone)
+
+
 async def today(bot: FilmBot, guild_id: int) -> date:
-    zone = (await bot.store.guilds.get(guild_id)).timezone or bot.settings.default_timezone
-    return bot.now().astimezone(ZoneInfo(zone)).date()
+    return await local_day(bot, guild_id, bot.now())
+
+
+async def local_day(bot: FilmBot, guild_id: int, moment: datetime) -> date:
+    """The server's calendar day at `moment` (a film night at 18:00 in Los Angeles is on that day, not on the
+    next day as UTC has it)."""
+    return moment.astimezone(await _zone(bot, guild_id)).date()
 
 
 async def spoiler_text(bot: FilmBot, film_id: int, label: str) -> str:
@@ -123,8 +132,11 @@ async def record_watch(interaction: discord.Interaction, film_id: int, label: st
     """Record the presser's watch (once per member per film); (the private reply, True if newly recorded)."""
     bot = client_of(interaction)
     guild = require_guild(interaction)
-    if screening_id is None:
-        screening_id = await bot.store.watches.screening_on(guild.id, film_id, day.isoformat())
+    if screening_id is None:  # the server's day, from its midnight to the next, in the UTC the rows hold
+        zone = await _zone(bot, guild.id)
+        midnight = datetime.combine(day, time(), zone)
+        screening_id = await bot.store.watches.screening_on(
+            guild.id, film_id, iso(midnight), iso(datetime.combine(day + timedelta(days=1), time(), zone)))
     new = await bot.store.watches.record(guild.id, film_id, interaction.user.id, day.isoformat(), screening_id,
                                          iso(bot.now()))
     film = f"*{inert(label, 150)}*"

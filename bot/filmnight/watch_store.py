@@ -69,12 +69,12 @@ class WatchStore:
         )
         return [Watch(*tuple(r)) for r in rows]
 
-    async def screening_on(self, guild_id: int, film_id: int, day: str) -> int | None:
-        """The film night of this film that started on this (UTC) day, if there was one."""
+    async def screening_on(self, guild_id: int, film_id: int, since: str, until: str) -> int | None:
+        """The film night of this film that started in [since, until) (UTC ISO: the server's day), if there was one."""
         return await self.db.fetchval(
             "SELECT id FROM screenings WHERE guild_id = ? AND film_id = ? AND status = 'ended'"
-            " AND substr(starts_at, 1, 10) = ? ORDER BY id DESC",
-            (guild_id, film_id, day),
+            " AND starts_at >= ? AND starts_at < ? ORDER BY id DESC",
+            (guild_id, film_id, since, until),
         )
 
     async def watched_per_screening(self, screening_ids: list[int]) -> dict[int, int]:

@@ -15,7 +15,7 @@ from bot.core.persistent import Persistent, persistent_view
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.time import from_iso
-from bot.filmnight.people import history_embed, record_watch, spoiler_text
+from bot.filmnight.people import history_embed, local_day, record_watch, spoiler_text
 
 
 class WatchedButton(Persistent[discord.ui.Button], template=r"filmbot:watched:(?P<screening>\d{1,18})"):
@@ -34,7 +34,7 @@ class WatchedButton(Persistent[discord.ui.Button], template=r"filmbot:watched:(?
             screening = await bot.store.filmnight.screening(self.screening_id)
             if screening is None or screening.guild_id != require_guild(interaction).id:
                 raise UserError("This film night no longer exists.")
-            day = from_iso(screening.starts_at).date()
+            day = await local_day(bot, screening.guild_id, from_iso(screening.starts_at))
             text, _ = await record_watch(interaction, screening.film_id, screening.label, day, screening.id)
             await interaction.response.send_message(
                 text, view=spoilers_view(screening.film_id), ephemeral=True, allowed_mentions=NO_MENTIONS)

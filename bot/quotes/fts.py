@@ -4,24 +4,29 @@ from __future__ import annotations
 
 import re
 
+from bot.core.text import without_invisibles
+
 # Word characters only: FTS5 operators (AND OR NOT NEAR * ^ : ( ) " -) can never survive.
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# FTS5's operators, which it reads in capitals only: typed so, they are query syntax, not words.
+_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
+# Connectives that say nothing of a passage beside other words: dropped then, kept when a query has nothing else.
+_CONNECTIVES = frozenset({"and", "or", "not"})
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 40
 
 
 def keywords(text: str) -> list[str]:
-    """The distinct search words in `text`, lowercased, in order, capped in number and length."""
-    seen: list[str] = []
-    for match in _WORD.finditer(text or ""):
-        word = match.group(0).lower()[:MAX_TERM_LENGTH]
-        # Bare FTS keywords are harmless once quoted, but they carry no meaning as search words.
-        if word in seen or word in {"and", "or", "not", "near"}:
-            continue
-        seen.append(word)
-        if len(seen) == MAX_TERMS:
-            break
-    return seen
+    """The distinct search words in `text`, lowercased, in order, capped in number and length.
+
+    Invisible characters are dropped first ('sea\u200bside' is 'seaside', not 'sea' and 'side'). Operators in
+    capitals (AND OR NOT NEAR, as FTS5 reads them) are syntax and dropped; otherwise "near" is a word like any
+    other (a film called *Near*: each word is quoted, and websearch_to_tsquery's only operator, `or`, is fts_pg's
+    to drop), and "and", "or", "not" are dropped beside other words but kept alone (a search for *Or*)."""
+    found = (match.group(0) for match in _WORD.finditer(without_invisibles(text or "")))
+    words = list(dict.fromkeys(word.lower()[:MAX_TERM_LENGTH] for word in found if word not in _OPERATORS))
+    meaningful = [word for word in words if word not in _CONNECTIVES]
+    return (meaningful or words)[:MAX_TERMS]
 
 
 def match_expression(text: str, *, any_word: bool = False) -> str | None:

@@ -1,7 +1,7 @@
 """Full-text search on PostgreSQL: what fts.py and FTS5's MATCH, bm25() and snippet() are on SQLite.
 
 Untrusted keywords become the input of `websearch_to_tsquery` through the same `fts.keywords` (word
-characters only, at most 8 words of 40 characters, FTS keywords dropped), so operators, quotes, `*`,
+characters only, at most 8 words of 40 characters, the word `or` dropped), so operators, quotes, `*`,
 `NEAR(`, `-` and NUL never reach SQL: they are not in the words. Matching, ranking and highlighting are
 SQL fragments over `passages.search`, the generated tsvector of a quotable passage (NULL for the others,
 as FTS5 indexed quotable passages only; bot/migrations/postgresql/075-baseline.sql), for a store to
@@ -26,8 +26,8 @@ def query_text(text: str, *, any_word: bool = False) -> str | None:
     them (words joined by `or`, its OR operator); None when there is no searchable word at all.
 
     The words are letters and digits only, so the only operator websearch_to_tsquery can see is the
-    `or` placed here (fts.keywords drops the word "or" itself, as it drops "and", "not", "near")."""
-    words = fts.keywords(text)
+    `or` placed here: the word "or" itself (fts.keywords keeps it when a query has nothing else) is dropped."""
+    words = [word for word in fts.keywords(text) if word != "or"]
     if not words:
         return None
     return (" or " if any_word else " ").join(words)

@@ -20,6 +20,7 @@ from bot.core.films import unattributed_target
 from bot.core.sample_store import LIST_CAP, IdSet, draw_batch, list_members, pick_ids, rows_of, theme_numbered
 from bot.core.spoilers import Gate
 from bot.corpus.catalogue_store import CatalogueStore
+from bot.corpus.clean import GAP_MARK
 from bot.corpus.filter_store import critic_clause, film_clause
 from bot.corpus.passage import SEARCH_CANDIDATES, Quote, QuoteFilters
 from bot.corpus.quote_rows_store import (
@@ -402,7 +403,7 @@ class QuoteStore:
         self, passage_id: int, gate: Gate | None = None
     ) -> list[tuple[str, bool, tuple[str, ...], bool]] | None:
         """The passages of the paragraph the passage came from: (text, is the passage itself, theme keys, hidden by
-        the text rules or a moderator's spoiler mark).
+        the text rules or a moderator's spoiler mark); a neighbour a moderator hid is a gap mark "[…]".
 
         The themes and marks come along because a neighbour can be a spoiler when the passage itself is not.
         With a gate, the gated film's spoiler neighbours are left out (the passage itself is the caller's check).
@@ -414,11 +415,18 @@ class QuoteStore:
         rows = await self.db.fetchall(
             "SELECT q.text, q.id = p.id, (SELECT group_concat(t.theme, ' ') FROM passage_themes t"
             " WHERE t.passage_id = q.id), q.spoiler_reason IS NOT NULL OR EXISTS (SELECT 1 FROM passage_marks qm"
-            " WHERE qm.passage_id = q.id AND qm.spoiler = 1) FROM passages p JOIN passages q ON q.review_id = p.review_id"
+            f" WHERE qm.passage_id = q.id AND qm.spoiler = 1), NOT {visible('q.id')}"
+            " FROM passages p JOIN passages q ON q.review_id = p.review_id"
             f" AND q.paragraph = p.paragraph{where} WHERE p.id = ? ORDER BY q.ordinal",
             params,
         )
-        return [(row[0], bool(row[1]), tuple((row[2] or "").split()), bool(row[3])) for row in rows] if rows else None
+        # A neighbour a moderator hid is never shown again: a gap mark stands in its place (the words around it
+        # are not joined as if they followed each other).
+        return [
+            (GAP_MARK, False, (), False) if row[4] and not row[1]
+            else (row[0], bool(row[1]), tuple((row[2] or "").split()), bool(row[3]))
+            for row in rows
+        ] if rows else None
 
     async def search(self, query: str, *, limit: int = 5, gate: Gate | None = None) -> list[tuple[Quote, str]]:
         """Best-ranked passages for the keywords, each with a snippet marked by \\x02 … \\x03."""

@@ -16,6 +16,7 @@ from bot.core.time import utc_now_iso
 from bot.corpus import TaggedPassage
 from bot.corpus.bundle_store import refresh_passages
 from bot.corpus.changes_store import corpus_write
+from bot.corpus.clean import GAP_MARK
 from bot.corpus.filter_store import critic_clause, film_clause
 from bot.corpus.store import CorpusWriter, NewReview
 from bot.films.rules import Ambiguous
@@ -101,15 +102,19 @@ class ReviewStore:
         self, review_id: int, quotable_only: bool = False
     ) -> list[tuple[int, str, tuple[str, ...], bool]]:
         """(paragraph, text, theme keys, hidden by the text rules or a moderator's spoiler mark) of every passage
-        (or every quotable one), in order: what /review show quotes from."""
+        (or every quotable one), in order: what /review show quotes from. A passage a moderator hid is never
+        shown again: a gap mark "[…]" stands in its place."""
         rows = await self.db.fetchall(
             "SELECT p.paragraph, p.text, (SELECT group_concat(t.theme, ' ') FROM passage_themes t"
-            " WHERE t.passage_id = p.id), p.spoiler_reason IS NOT NULL OR coalesce(m.spoiler, 0) = 1"
-            " FROM passages p LEFT JOIN passage_marks m ON m.passage_id = p.id"
+            " WHERE t.passage_id = p.id), p.spoiler_reason IS NOT NULL OR coalesce(m.spoiler, 0) = 1,"
+            " coalesce(m.hidden, 0) FROM passages p LEFT JOIN passage_marks m ON m.passage_id = p.id"
             " WHERE p.review_id = ? AND (p.quotable = 1 OR NOT ?) ORDER BY p.ordinal",
             (review_id, int(quotable_only)),
         )
-        return [(row[0], row[1], tuple((row[2] or "").split()), bool(row[3])) for row in rows]
+        return [
+            (row[0], GAP_MARK, (), False) if row[4] else (row[0], row[1], tuple((row[2] or "").split()), bool(row[3]))
+            for row in rows
+        ]
 
     async def body(self, review_id: int) -> str | None:
         return await self.db.fetchval("SELECT body FROM reviews WHERE id = ?", (review_id,))

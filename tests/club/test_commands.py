@@ -15,8 +15,10 @@ from tests.helpers import (
     check_all_payloads,
     embed_text,
     msgs,
+    prompt_messages,
     results_messages,
     text_of,
+    write,
 )
 
 FILM = "La La Land"
@@ -443,3 +445,73 @@ async def test_ratings_chart_is_a_dark_card_with_alt_text(world):
     assert "4.5 stars: 2" in attachment.description and "5 stars: 1" in attachment.description
     corner = Image.open(io.BytesIO(await attachment.read())).convert("RGB").getpixel((0, 0))
     assert corner == (0x2B, 0x2D, 0x31)  # the card background, not a white one
+
+
+TIDEWATER = ("Tidewater is a patient drama about two sisters running a seaside hotel out of season. The photography is"
+             " lovely, all pale blues and grey light on wet sand. The lighthouse keeper is played by a slurring drunk"
+             " who insults the whole village in filthy words. The score hums softly under every scene, a cello and a"
+             " harmonium.")
+
+
+async def test_a_digest_does_not_quote_a_passage_hidden_after_its_prompt(world):
+    """A prompt on a new film's passage, the passage flagged and hidden from the queue the same day: the digest
+    24 h later counts the thread but does not quote the hidden passage again ("Started from" left out)."""
+    await world.mod.slash(world.channel, "review add", film="Tidewater", year=2031,
+                          file=("tidewater.txt", TIDEWATER.encode()))
+    await world.alice.slash(world.channel, "discuss", film="Tidewater (2031)")
+    [prompt] = prompt_messages(world)
+    [thread] = world.channel.threads
+    [(text,)] = world.q("SELECT p.text FROM posted_prompts pp JOIN passages p ON p.id = pp.passage_id")
+    await world.bob.send(thread, "I loved the hotel")
+    asked = await world.bob.click(prompt, label="Flag")
+    await world.bob.click(asked.response, label="Doesn't read well")
+    queue = await world.mod.slash(world.channel, "passage flagged")
+    assert "every server" in text_of(await world.mod.click(queue.response, label="Hide 1"))
+    await world.env.advance_time(DAY + 60)
+    [digest] = [m for m in thread.history() if "Thread digest" in (m.content or "")]
+    assert "1 reply from 1 participant" in digest.content, digest.content
+    assert text[:40] not in digest.content and "Started from" not in digest.content, digest.content
+
+
+async def test_a_digest_quotes_a_passage_trimmed_after_its_prompt_as_trimmed(world):
+    """The prompt's passage trimmed to its first sentence from the queue before the digest: the digest quotes that
+    sentence only (it quoted the whole passage, the part the moderator cut too)."""
+    await world.mod.slash(world.channel, "review add", film="Tidewater", year=2031,
+                          file=("tidewater.txt", TIDEWATER.encode()))
+    await world.alice.slash(world.channel, "discuss", film="Tidewater (2031)")
+    [prompt] = prompt_messages(world)
+    [thread] = world.channel.threads
+    await world.bob.send(thread, "I loved the hotel")
+    asked = await world.bob.click(prompt, label="Flag")
+    await world.bob.click(asked.response, label="Doesn't read well")
+    queue = await world.mod.slash(world.channel, "passage flagged")
+    menu = await world.mod.click(queue.response, label="Trim 1")
+    [select] = [c for row in menu.response.components for c in row["components"] if c["type"] == 3]
+    await world.mod.select(menu.response, ["0"], custom_id=select["custom_id"])
+    [(text, kept)] = world.q("SELECT p.text, m.trimmed FROM posted_prompts pp JOIN passages p ON p.id = pp.passage_id"
+                             " JOIN passage_marks m ON m.passage_id = p.id")
+    cut = text.replace(kept, "").strip()
+    assert kept and cut
+    await world.env.advance_time(DAY + 60)
+    [digest] = [m for m in thread.history() if "Thread digest" in (m.content or "")]
+    assert f"Started from: “{kept}”" in digest.content and cut[:30] not in digest.content, digest.content
+
+
+async def test_a_game_round_whose_passage_was_hidden_after_the_game_began_quotes_another(world):
+    """A two-round game; before round 2 is posted, its critic passage (a new film's) is hidden by a moderator: round 2
+    quotes another passage, never the hidden one (it posted the words stored when the game began)."""
+    await world.mod.slash(world.channel, "review add", film="Tidewater", year=2031,
+                          file=("tidewater.txt", TIDEWATER.encode()))
+    [(passage, text, film, review, ordinal)] = world.q(
+        "SELECT p.id, p.text, r.film_id, r.id, p.ordinal FROM passages p JOIN reviews r ON r.id = p.review_id"
+        " JOIN films f ON f.id = r.film_id WHERE f.title = 'Tidewater' AND p.text LIKE '%lighthouse%'")
+    await start_game(world, rounds=2)
+    write(world.bot.settings, "UPDATE club_game_rounds SET kind = 'critic', quote = ?, passage_id = ?, author_id = NULL,"
+          " film_id = ? WHERE number = 2", text, passage, film)
+    hidden = await world.mod.slash(world.channel, "passage hide", passage=f"Review #{review} · passage {ordinal + 1}")
+    assert "every server" in text_of(hidden), text_of(hidden)
+    await world.env.advance_time(61)
+    [(status, now_passage, quote)] = world.q("SELECT status, passage_id, quote FROM club_game_rounds WHERE number = 2")
+    assert status == "open" and now_passage != passage and quote != text
+    shown = [m for m in world.bot_messages() if m.embeds and "Round 2" in embed_text(m.embeds[0])]
+    assert len(shown) == 1 and "lighthouse" not in embed_text(shown[0].embeds[0]), embed_text(shown[0].embeds[0])

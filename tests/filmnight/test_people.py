@@ -239,3 +239,26 @@ async def test_forget_me_also_forgets_recorded_watches(world):
     done = await world.alice.slash(world.channel, "rate forget-me", confirm=True)
     assert "1 watched film," in text_of(done)
     assert world.q("SELECT user_id FROM film_watches") == [(world.bob.id,)]
+
+
+async def test_a_film_night_west_of_utc_is_recorded_on_its_local_day_and_counts_a_same_evening_watched(world):
+    """Los Angeles, film night at 18:00 on 5 January (02:00 UTC on the 6th): "I've watched it" records the 5th
+    (it recorded the UTC day, the 6th), and `/watched` typed that same evening (today: the 5th) counts for that
+    film night (it looked for a film night on the UTC day of the 5th and found none)."""
+    await world.mod.slash(world.channel, "config timezone", zone="America/Los_Angeles")
+    done = await world.mod.slash(world.channel, "filmnight schedule", film="La La Land", when="2026-01-05 18:00",
+                                 where="Club room")
+    assert "is scheduled" in text_of(done), text_of(done)
+    await advance_to(world, datetime(2026, 1, 6, 6, 0, 30, tzinfo=UTC))  # 22:00 on the 5th in Los Angeles
+    message = watched_message(world)
+    [custom_id] = [b["custom_id"] for b in buttons(message) if b["custom_id"].startswith("filmbot:watched:")]
+    pressed = await world.alice.click(message, custom_id=custom_id)
+    assert "on 2026-01-05" in text_of(pressed), text_of(pressed)
+    typed = await world.bob.slash(world.channel, "watched", film="La La Land")
+    assert "on 2026-01-05" in text_of(typed), text_of(typed)
+    assert world.q("SELECT user_id, watched_on, screening_id IS NOT NULL FROM film_watches ORDER BY user_id") == \
+        sorted([(world.alice.id, "2026-01-05", 1), (world.bob.id, "2026-01-05", 1)])
+    history = await world.bob.slash(world.channel, "history")
+    assert "2026-01-05 · not rated · 🎟️ film night" in embed_text(msgs(history)[0].embeds[0])
+    nights = await world.alice.slash(world.channel, "filmnight history")
+    assert "2 watched" in text_of(nights), text_of(nights)

@@ -362,3 +362,27 @@ async def test_not_spoiler_refuses_what_it_cannot_undo_and_says_how(world):
     await world.mod.slash(world.channel, "review edit", review=str(review[0]), spoiler=True)
     refused = await world.mod.slash(world.channel, "passage not-spoiler", passage=f"{review[0]}/{review[1] + 1}")
     assert_ephemeral_reply(refused, "whole review is marked spoiler", "spoiler:False")
+
+
+TIDEWATER = ("Tidewater is a patient drama about two sisters running a seaside hotel out of season. The photography is"
+             " lovely, all pale blues and grey light on wet sand. The lighthouse keeper is played by a slurring drunk"
+             " who insults the whole village in filthy words. The score hums softly under every scene, a cello and a"
+             " harmonium.")
+
+
+async def test_a_hidden_passage_is_not_shown_as_its_neighbours_more_context(world):
+    """A new film's passage flagged and hidden from the queue is never shown again, not even inside the More context
+    of the passage next to it (it was, in full): a gap mark stands in its place, before and after a restart."""
+    await world.mod.slash(world.channel, "review add", film="Tidewater", year=2031,
+                          file=("tidewater.txt", TIDEWATER.encode()))
+    message, passage = await quote(world, about="lighthouse keeper")
+    await flag(world, world.alice, message)
+    shown = await queue(world)
+    assert "every server" in text_of(await world.mod.click(shown.response, label="Hide 1"))
+    neighbour, other = await quote(world, who=world.bob, about="photography pale blues")
+    assert other != passage
+    for _ in range(2):
+        context = await world.bob.click(neighbour, label="More context")
+        assert context.ephemeral and "**Tidewater is a patient drama" in text_of(context), text_of(context)
+        assert "lighthouse" not in text_of(context) and "\\[…\\]" in text_of(context), text_of(context)
+        await world.env.restart_bot()

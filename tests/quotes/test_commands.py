@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.helpers import assert_no_pings, embed_of, rows
+from tests.helpers import World, assert_no_pings, embed_of, rows, text_of
 
 ENDING_WORDS = ("ending", "epilogue", "the end", "final", "last", "reunite", "part ways", "climax")
 
@@ -93,3 +93,32 @@ async def test_another_with_a_single_match_says_so(world):
     first = await world.alice.slash(world.channel, "quote", about="Borzage")
     again = await world.bob.click(first.response, label="Another")
     assert again.ephemeral and "only passage" in again.response.content
+
+
+NEAR_REVIEW = ("Near is a quiet drama about two sisters who run a seaside hotel out of season, near the cliffs. The"
+               " photography is lovely, all pale blues and grey light on wet sand.")
+
+
+async def test_a_film_titled_with_an_fts_keyword_is_searched_and_quoted_about(world: World):
+    """A freshly reviewed film called *Near*: `/search query:Near` and `/quote about:near` find its review (they
+    said privately "nothing to search for in “Near”"), and a zero-width space typed inside "seaside" still
+    finds the word, not "sea" and "side"."""
+    await world.mod.slash(world.channel, "review add", film="Near", year=2020, file=("near.txt", NEAR_REVIEW.encode()))
+    searched = await world.alice.slash(world.channel, "search", query="Near")
+    assert "Near (2020)" in text_of(searched), text_of(searched)
+    quoted = await world.alice.slash(world.channel, "quote", about="near")
+    assert "two sisters" in text_of(quoted), text_of(quoted)
+    hidden = await world.alice.slash(world.channel, "search", query="sea\u200bside")
+    assert "**seaside**" in text_of(hidden), text_of(hidden)
+    assert not world.env.errors
+
+
+async def test_search_words_a_member_hid_behind_spoiler_bars_stay_hidden_in_the_public_answer(world):
+    """/search query:'||drowns|| sea' on a new film: the public answer's title no longer echoes 'drowns' in clear
+    (a title shows the bars as written, escaped): the words are shown below, the member's spoiler still hidden."""
+    await world.mod.slash(world.channel, "review add", film="Near", year=2020, file=("near.txt", NEAR_REVIEW.encode()))
+    found = await world.alice.slash(world.channel, "search", query="||drowns in the|| seaside")
+    assert not found.ephemeral
+    embed = embed_of(found.response)
+    assert "drowns" not in embed.title and "||drowns in the||" in embed.description, embed.to_dict()
+    assert "**seaside**" in text_of(found)

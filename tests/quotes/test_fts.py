@@ -16,6 +16,22 @@ def test_operators_and_quotes_are_dropped():
     assert match_expression('jazz* OR "piano"') == '"jazz" "piano"'
 
 
+def test_a_query_of_only_fts_keywords_or_connectives_is_still_a_search():
+    """A film called *Near* or *Or* is searched for: "near" is a word unless typed in capitals (FTS5's NEAR),
+    "and"/"or"/"not" are dropped beside other words only (all were dropped always: 'nothing to search for')."""
+    assert keywords("Near") == ["near"]
+    assert keywords("Or") == ["or"]
+    assert keywords("Near Dark") == ["near", "dark"]
+    assert keywords("Rock and Roll") == ["rock", "roll"]
+    assert match_expression("not") == '"not"'
+    assert keywords("NEAR") == keywords("NOT") == [] and keywords("jazz AND") == ["jazz"]
+
+
+def test_invisible_characters_do_not_split_a_word():
+    """A zero-width space or a bidi mark inside a word is dropped, not read as a break between two words."""
+    assert keywords("sea\u200bside \u202eocean\ufeff") == ["seaside", "ocean"]
+
+
 def test_keywords_are_capped():
     """Ten thousand characters become at most eight short words."""
     words = keywords("word " * 2000 + " ".join(f"w{i}" for i in range(50)) + " x" * 5000)

@@ -75,6 +75,8 @@ async def _search(conn: Any, text: str, *, any_word: bool = False, limit: int = 
 def test_query_text_keeps_words_only():
     """FTS syntax and stray quotes carry no meaning: only plain words remain, ANDed or ORed."""
     assert fts_pg.query_text('"AND OR NEAR(') is None
+    assert fts_pg.query_text("or") is None and fts_pg.query_text("Or", any_word=True) is None  # the operator
+    assert fts_pg.query_text("Near") == "near"
     assert fts_pg.query_text('jazz* OR "piano"') == "jazz piano"
     assert fts_pg.query_text('jazz* OR "piano"', any_word=True) == "jazz or piano"
     assert fts_pg.query_text("-jazz ^piano col:drums") == "jazz piano col drums"

@@ -15,7 +15,7 @@ from bench.corpus_gen import review_text, seed_sentences
 from bot import Settings, create_bot
 from bot.core.config import DEFAULT_DATA_DIR
 from bot.corpus.bundle import import_bundled
-from tests.helpers import assert_no_pings, embed_text, export_json, rows, table_digest
+from tests.helpers import assert_no_pings, embed_of, embed_text, export_json, rows, table_digest, text_of
 
 WHIPLASH = (
     "Whiplash is a ferocious film about a young drummer and the teacher who breaks him. Damien Chazelle"
@@ -462,3 +462,26 @@ async def test_a_bundled_review_moved_to_another_film_keeps_that_films_tags_thro
     assert rows(settings, "SELECT f.title FROM reviews r JOIN films f ON f.id = r.film_id WHERE r.id = ?",
                 (seed,)) == [("Lantern Bay",)]
     assert rows(settings, jazz, (seed,)) == [(0,)]
+
+
+TIDEWATER = ("Tidewater is a patient drama about two sisters running a seaside hotel out of season. The lighthouse"
+             " keeper is played by a slurring drunk who insults the whole village in filthy words.\n\nThe photography"
+             " is lovely, all pale blues and grey light on wet sand. The score hums softly under every scene, a cello"
+             " and a harmonium.")
+
+
+async def test_review_show_does_not_show_a_passage_a_moderator_hid(world):
+    """A new film's opening passage hidden by a moderator ('never quoted again'): /review show's opening, asked by
+    a member, has a gap mark in its place, and the rest of the review as before (it showed the hidden passage)."""
+    await world.mod.slash(world.channel, "review add", film="Tidewater", year=2031,
+                          file=("tidewater.txt", TIDEWATER.encode()))
+    quoted = await world.alice.slash(world.channel, "quote", about="lighthouse keeper")
+    hidden = await world.mod.slash(world.channel, "passage hide", passage=embed_of(quoted.response).footer.text)
+    assert "every server" in text_of(hidden)
+    [(review_id,)] = rows(world.bot.settings, "SELECT r.id FROM reviews r JOIN films f ON f.id = r.film_id"
+                                              " WHERE f.title = 'Tidewater'")
+    shown = await world.alice.slash(world.channel, "review show", review=str(review_id))
+    assert shown.ephemeral
+    opening = embed_of(shown.response).description
+    assert "lighthouse" not in opening and "patient drama" not in opening, opening
+    assert "> \\[…\\] ¶ The photography is lovely" in opening, opening
