@@ -75,6 +75,9 @@ class Discussion(commands.Cog):
                 kind=kind,
                 source="command",
                 exclude_spoilers=locked,
+                # the bot's permissions in this channel, sent with the interaction (parsed once, not
+                # recomputed from the cached roles and overwrites)
+                bot_permissions=interaction.app_permissions,
             )
         except discord.HTTPException as error:
             # post_prompt already removed anything half-posted and recorded nothing.

@@ -80,9 +80,13 @@ def prompt_queued(bot: FilmBot, guild_id: int) -> bool:
     return lock is not None and lock.locked()
 
 
-def check_bot_permissions(channel: discord.abc.GuildChannel, *, make_thread: bool = True) -> None:
-    """Raise MissingBotPermission naming the first permission the bot lacks in the channel."""
-    perms = channel.permissions_for(channel.guild.me)
+def check_bot_permissions(channel: discord.abc.GuildChannel, *, make_thread: bool = True,
+                          perms: discord.Permissions | None = None) -> None:
+    """Raise MissingBotPermission naming the first permission the bot lacks in the channel. `perms`: the bot's
+    permissions there when already known (an interaction in this very channel: `interaction.app_permissions`,
+    which Discord computes with the channel's overwrites), else computed from the cached roles and overwrites."""
+    if perms is None:
+        perms = channel.permissions_for(channel.guild.me)
     needed = _POST_PERMISSIONS + (_THREAD_PERMISSIONS if make_thread else ())
     for attribute, name in needed:
         if not getattr(perms, attribute):
@@ -295,14 +299,16 @@ async def post_prompt(
     source: str = "command",
     exclude_spoilers: bool = False,
     marker: str | None = None,
+    bot_permissions: discord.Permissions | None = None,
 ) -> PostedPrompt:
     """Post one prompt (and its thread) in `channel`, then record the passages it used.
 
     Raises UserError (incl. MissingBotPermission) before posting anything, and lets Discord errors
     through unchanged after removing whatever was already posted; the rotation is only recorded
-    once the message and thread exist.
+    once the message and thread exist. `bot_permissions`: the bot's permissions in `channel` when the caller
+    has them (a command run in that channel: `interaction.app_permissions`).
     """
-    check_bot_permissions(channel, make_thread=make_thread)
+    check_bot_permissions(channel, make_thread=make_thread, perms=bot_permissions)
     scope = await film_scope(bot.store, film)
     # Every prompt (command, schedule, film night) passes the server's gate: the film it holds back
     # gives no spoiler passage to any theme, and its spoiler themes are skipped when none was asked.

@@ -332,3 +332,33 @@ async def test_prompt_queued_behind_another_is_deferred_then_followed_up(world):
     assert interaction_calls(world) == ["defer", "followup"]
     assert result.ephemeral and "Started a discussion" in result.response.content
     assert len(bot_prompts(world)) == 1 and len(world.channel.threads) == 1
+
+
+async def test_the_command_checks_the_permissions_discord_sends_the_same_as_the_cached_ones(world, settings):
+    """/discuss checks the bot's permissions from the interaction (`app_permissions`); a scheduled prompt from
+    the cached roles and overwrites (`permissions_for`). Through @everyone's and the bot's own overwrites, both
+    name the same first missing permission, and a channel they both allow posts."""
+    from bot.core.refusals import MissingBotPermission
+    from bot.discussion.post import check_bot_permissions
+
+    cases = {
+        "no-embeds": {world.guild.default_role: discord.PermissionOverwrite(embed_links=False)},
+        "no-send-threads": {world.guild.me: discord.PermissionOverwrite(send_messages_in_threads=False)},
+        "bot-unseeing": {world.guild.me: discord.PermissionOverwrite(view_channel=False)},
+        "allowed": {world.guild.default_role: discord.PermissionOverwrite(send_messages=False),
+                    world.guild.me: discord.PermissionOverwrite(send_messages=True)},
+    }
+    for name, overwrites in cases.items():
+        channel = world.guild.create_text_channel(name, overwrites=overwrites)
+        await world.env.settle()
+        cached = world.bot.get_channel(channel.id)
+        try:
+            check_bot_permissions(cached)
+            expected = None
+        except MissingBotPermission as refusal:
+            expected = str(refusal)
+        result = await world.alice.slash(channel, "discuss", theme="nostalgia")
+        if expected is None:
+            assert result.response.content.startswith("Started a discussion"), name
+        else:
+            assert result.ephemeral and result.response.content == expected, (name, result.response.content)
