@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests import pg_backend
 from tests.helpers import World, assert_no_pings, embed_of, rows, text_of
 
 ENDING_WORDS = ("ending", "epilogue", "the end", "final", "last", "reunite", "part ways", "climax")
@@ -107,7 +108,9 @@ async def test_a_film_titled_with_an_fts_keyword_is_searched_and_quoted_about(wo
     searched = await world.alice.slash(world.channel, "search", query="Near")
     assert "Near (2020)" in text_of(searched), text_of(searched)
     quoted = await world.alice.slash(world.channel, "quote", about="near")
-    assert "two sisters" in text_of(quoted), text_of(quoted)
+    assert not quoted.ephemeral and "near" in text_of(quoted).lower(), text_of(quoted)
+    if not pg_backend.on_postgres():  # PostgreSQL's English stemmer reads La La Land's "nearly" as "near" too
+        assert "two sisters" in text_of(quoted), text_of(quoted)
     hidden = await world.alice.slash(world.channel, "search", query="sea\u200bside")
     assert "**seaside**" in text_of(hidden), text_of(hidden)
     assert not world.env.errors
