@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from bot.core.text import without_invisibles
 
@@ -22,8 +23,11 @@ def keywords(text: str) -> list[str]:
     Invisible characters are dropped first ('sea\u200bside' is 'seaside', not 'sea' and 'side'). Operators in
     capitals (AND OR NOT NEAR, as FTS5 reads them) are syntax and dropped; otherwise "near" is a word like any
     other (a film called *Near*: each word is quoted, and websearch_to_tsquery's only operator, `or`, is fts_pg's
-    to drop), and "and", "or", "not" are dropped beside other words but kept alone (a search for *Or*)."""
-    found = (match.group(0) for match in _WORD.finditer(without_invisibles(text or "")))
+    to drop), and "and", "or", "not" are dropped beside other words but kept alone (a search for *Or*).
+    Compatibility forms are folded (NFKC): fullwidth letters an East Asian keyboard types ('ｊａｚｚ') and
+    ligatures ('ﬁnale') are the words the index holds, which neither tokenizer folds itself."""
+    plain = unicodedata.normalize("NFKC", without_invisibles(text or ""))
+    found = (match.group(0) for match in _WORD.finditer(plain))
     words = list(dict.fromkeys(word.lower()[:MAX_TERM_LENGTH] for word in found if word not in _OPERATORS))
     meaningful = [word for word in words if word not in _CONNECTIVES]
     return (meaningful or words)[:MAX_TERMS]

@@ -67,6 +67,14 @@ async def test_search_highlights_top_passages(world):
     assert all("**" in f.value for f in fields)
 
 
+async def test_search_typed_in_fullwidth_letters_finds_the_passages(world):
+    """/search query:ｊａｚｚ (an East Asian keyboard's letters) finds what query:jazz finds (it found nothing)."""
+    plain = await world.alice.slash(world.channel, "search", query="jazz")
+    wide = await world.alice.slash(world.channel, "search", query="ｊａｚｚ")
+    assert not wide.ephemeral and embed_of(wide.response).fields
+    assert [f.value for f in embed_of(wide.response).fields] == [f.value for f in embed_of(plain.response).fields]
+
+
 async def test_critics_lists_unattributed_reviews(world):
     """/critics never invents a byline for the seed reviews."""
     result = await world.alice.slash(world.channel, "critics")

@@ -32,6 +32,13 @@ def test_invisible_characters_do_not_split_a_word():
     assert keywords("sea\u200bside \u202eocean\ufeff") == ["seaside", "ocean"]
 
 
+def test_fullwidth_letters_and_ligatures_are_the_words_the_index_holds():
+    """'ｊａｚｚ' typed on an East Asian keyboard and 'ﬁnale' pasted with a ligature search for jazz and finale
+    (FTS5's unicode61 and PostgreSQL's parser read them as other words: nothing was found)."""
+    assert keywords("ｊａｚｚ ﬁnale") == ["jazz", "finale"]
+    assert keywords("ＮＥＡＲ") == []  # fullwidth capitals are FTS5's operator once folded: still syntax
+
+
 def test_keywords_are_capped():
     """Ten thousand characters become at most eight short words."""
     words = keywords("word " * 2000 + " ".join(f"w{i}" for i in range(50)) + " x" * 5000)
