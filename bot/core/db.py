@@ -390,7 +390,7 @@ class Database:
     async def fetchall(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
         return list(await self.conn.execute_fetchall(sql, params))
 
-    async def seek_one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+    async def seek_one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
         """The first row of a bounded index seek, read on the event loop's own thread.
 
         For statements an index bounds (a pick by rowid range, a lookup by key: ~0.1 ms at 10k reviews).
