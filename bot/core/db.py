@@ -410,7 +410,9 @@ class Database:
                     raise
         return await self.fetchone(sql, params)
 
-    async def seek_rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row] | list[aiosqlite.Row]:
+    async def seek_rows(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+    ) -> list[sqlite3.Row] | list[aiosqlite.Row]:
         """Every row of a bounded read (a LIMIT an index reaches quickly), as `seek_one` reads: on the
         loop's thread within SEEK_BUDGET, else rerun on the database thread."""
         reader = await self._reader()

@@ -81,8 +81,8 @@ class FilmStore:
         return _film(row) if row else None
 
     async def by_key(self, key: str, guild_id: int | None) -> list[Film]:
-        """The films of one title key this server sees."""
-        rows = await self.db.fetchall(
+        """The films of one title key this server sees (a bounded seek: the key's index range, a few films)."""
+        rows = await self.db.seek_rows(
             _SELECT + f" f WHERE f.norm_key = :key AND {_KNOWN} ORDER BY f.year IS NULL, f.year, f.id",
             {"key": key, "guild": guild_id or 0},
         )

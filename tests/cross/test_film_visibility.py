@@ -153,3 +153,25 @@ async def test_a_film_this_server_listed_is_reached_here_too(world, secret):
     watched = await world.bob.slash(world.channel, "watched", film=SECRET)
     assert "don't know a film" not in text_of(watched), text_of(watched)
     assert world.count("club_ratings", "guild_id = ? AND film_id = ?", world.guild.id, secret) == 1
+
+
+DUNE = (b"Dune is a long, strange desert epic. The sandworms are the best special effect of the year, and the score"
+        b" hums under every scene like wind over dunes.")
+
+
+async def test_a_title_another_server_listed_twice_names_only_this_servers_films(world, elsewhere):
+    """Two Dunes on another server's watchlist only: `/watchlist add film:Dune` here asks for the year without
+    listing theirs (years, directors) and stores nothing; once this server has Dune (1984), a moderator's
+    `/review add film:Dune` is of that film, the only Dune it sees (as every film option reads the title here)."""
+    for year in (1984, 2021):
+        await elsewhere.member.slash(elsewhere.channel, "watchlist add", film="Dune", year=year)
+    before = stored(world)
+    refused = await world.alice.slash(world.channel, "watchlist add", film="Dune")
+    text = text_of(refused)
+    assert refused.ephemeral and "Several films are called “Dune”" in text, text
+    assert "1984" not in text and "2021" not in text, text
+    assert stored(world) == before
+    await world.alice.slash(world.channel, "watchlist add", film="Dune", year=1984)
+    added = await world.mod.slash(world.channel, "review add", film="Dune", file=("d.txt", DUNE))
+    assert "Added review" in text_of(added) and "2021" not in text_of(added), text_of(added)
+    assert world.q("SELECT f.year FROM reviews r JOIN films f ON f.id = r.film_id WHERE r.added_by IS NOT NULL") == [(1984,)]
