@@ -318,7 +318,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
             film=clean_field(film and film[:FILTER_MAX], "film", FILTER_MAX),
             critic=clean_field(critic and critic[:FILTER_MAX], "critic", FILTER_MAX),
         )
-        query_id = await self.bot.store.queries.save(filters)
+        query_id = await self.bot.store.queries.save(filters, interaction.guild_id)
         embed, view = await list_page(self.bot.store, query_id, filters, 0, interaction.guild_id)
         await interaction.response.send_message(
             embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS

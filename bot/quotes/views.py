@@ -45,7 +45,7 @@ class AnotherQuoteButton(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         async with user_errors(interaction):
-            filters = await client_of(interaction).store.queries.load(self.query_id)
+            filters = await client_of(interaction).store.queries.load(self.query_id, interaction.guild_id)
             if filters is None:
                 raise UserError("That quote's search is no longer available; run /quote again.")
             await send_quote(interaction, filters, exclude=self.passage_id)
@@ -111,7 +111,7 @@ async def send_quote(
             raise UserError(gate.refusal("A quote on that theme"))
         found = await nothing_found(bot, filters, interaction.guild_id)
         raise UserError(found if gate is None else clip(f"{found}\n{gate.note}", 2000))
-    query_id = await bot.store.queries.save(filters)
+    query_id = await bot.store.queries.save(filters, interaction.guild_id)
     if exclude is not None and quote.passage_id == exclude:
         # "Another" found nothing else: say so instead of silently repeating the same quote.
         raise UserError("That is the only passage matching these filters: try `/quote` with fewer of them.")

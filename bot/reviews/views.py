@@ -143,7 +143,7 @@ class ListPageButton(
     async def callback(self, interaction: discord.Interaction) -> None:
         store = client_of(interaction).store
         async with user_errors(interaction):
-            filters = await store.queries.load(self.key)
+            filters = await store.queries.load(self.key, interaction.guild_id)
             if filters is None:
                 raise UserError("This list is no longer available; run /review list again.")
             embed, view = await list_page(store, self.key, filters, self.page, interaction.guild_id)
