@@ -126,7 +126,7 @@ class Discussion(commands.Cog):
     async def themes(self, interaction: discord.Interaction, film: str | None = None) -> None:
         """List the discussion themes and how many critic passages each has."""
         async with user_errors(interaction):
-            embed = await themes_embed(self.bot.store, self.bot.themes, film)
+            embed = await themes_embed(self.bot.store, self.bot.themes, film, interaction.guild_id)
             await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @discuss.autocomplete("theme")
@@ -134,7 +134,7 @@ class Discussion(commands.Cog):
     async def theme_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         """Themes that have passages for the film chosen so far (all films when none)."""
         film = getattr(interaction.namespace, "film", None)
-        return await theme_choices(self.bot.store, self.bot.themes, current, film)
+        return await theme_choices(self.bot.store, self.bot.themes, current, film, interaction.guild_id)
 
     @discuss.autocomplete("film")
     @debate.autocomplete("film")

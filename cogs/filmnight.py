@@ -17,7 +17,7 @@ from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.slow import answers_publicly
 from bot.core.text import clip, counted, inert
-from bot.corpus.lookup import FilmScope, film_choices, film_scope
+from bot.corpus.lookup import FilmScope, film_choices, film_scope, shown_film
 from bot.filmnight import people_rules, rules
 from bot.filmnight.job import FilmNightJob
 from bot.filmnight.render import (
@@ -78,7 +78,7 @@ class FilmNight(commands.Cog):
         entries = await self.store.entries(guild_id, statuses)
         found = [e for e in entries if _names(e, wanted)]
         if not found and wanted.year is not None:  # 'Alien (1979)' for a film listed undated: the catalogue's rule
-            film = await self.bot.store.films.find(wanted)
+            film = await self.bot.store.films.find(wanted, guild_id)
             found = [e for e in entries if film is not None and e.film_id == film.id]
         if len(found) > 1 and wanted.year is None:
             films = [await self.bot.store.films.get(e.film_id) for e in found]
@@ -88,10 +88,9 @@ class FilmNight(commands.Cog):
     async def find_entry(self, guild_id: int, value: str, statuses: tuple[str, ...] = ("pending", "active")) -> Entry:
         entry = await self.listed(guild_id, value, statuses)
         if entry is None:
-            shown = option(value) or ""
-            film = await self.bot.store.films.get(parse_ref(shown) or 0) if parse_ref(shown) else None
+            shown = await shown_film(self.bot.store, option(value) or "", guild_id) or ""
             raise UserError(
-                f"“{inert(film.label if film else shown, 80)}” is not on this server's watchlist."
+                f"“{inert(shown, 80)}” is not on this server's watchlist."
                 " `/watchlist list` shows it."
             )
         return entry
@@ -114,7 +113,7 @@ class FilmNight(commands.Cog):
         """Suggest a film; with approval on, moderators approve it from the log channel."""
         async with user_errors(interaction):
             guild = require_guild(interaction)
-            chosen = await film_scope(self.bot.store, film) if parse_ref(film) is not None else None
+            chosen = await film_scope(self.bot.store, film, guild.id) if parse_ref(film) is not None else None
             name = chosen.film_id if chosen and chosen.film_id else rules.film_name(film, year, self.bot.now().year)
             clean = rules.clean_note(note)
             approval, _ = await self.store.settings(guild.id)
@@ -257,7 +256,7 @@ class FilmNight(commands.Cog):
             # Not listed: any film of the catalogue (reviewed, or listed in the past); it is listed
             # with the screening, only once everything else was accepted.
             scope = FilmScope(str(entry.film_id), entry.label, entry.title, entry.year) if entry \
-                else await film_scope(self.bot.store, film)
+                else await film_scope(self.bot.store, film, guild.id)
             screening = await self.bot.filmnight.schedule(interaction, scope, when, where, channel)
             await interaction.response.send_message(
                 f"🎬 **{inert(screening.label, 150)}** is scheduled for {when_line(screening)}. It is now the"

@@ -54,7 +54,7 @@ async def film_facts(bot: FilmBot, guild_id: int, typed: str | None) -> FilmFact
             raise UserError("Name a film, e.g. `/film info film:La La Land`.")
     else:
         try:
-            scope = await film_scope(bot.store, typed)
+            scope = await film_scope(bot.store, typed, guild_id)
         except Ambiguous:
             raise  # a title naming several films of the catalogue: the member picks one
         except UserError as refusal:

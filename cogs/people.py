@@ -45,7 +45,7 @@ class People(commands.Cog):
         async with user_errors(interaction):
             guild = require_guild(interaction)
             day = people_rules.parse_watch_date(date, await today(self.bot, guild.id))
-            scope = await film_scope(self.bot.store, film)
+            scope = await film_scope(self.bot.store, film, guild.id)
             text, _ = await record_watch(interaction, int(scope.key), scope.label or film, day, None)
             await interaction.response.send_message(
                 text, view=spoilers_view(int(scope.key)), ephemeral=True, allowed_mentions=NO_MENTIONS)
@@ -77,7 +77,7 @@ class People(commands.Cog):
 
     @watched.autocomplete("film")
     async def film_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return await film_choices(self.bot.store, current)
+        return await film_choices(self.bot.store, current, interaction.guild_id)
 
 
 async def setup(bot: FilmBot) -> None:

@@ -78,7 +78,7 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
         async with user_errors(interaction):
             require_guild(interaction)
             film, locked = await film_or_current(self.bot.store, require_guild(interaction).id, film)
-            scope = await film_scope(self.bot.store, film)
+            scope = await film_scope(self.bot.store, film, interaction.guild_id)
             offered = scope_themes(self.bot.themes, scope)  # a film's own polls, or the generic ones
             found = resolve_theme(offered, theme)
             if found is None:
@@ -198,9 +198,9 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
     async def theme_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         typed = (current or "").casefold()
         try:  # the film chosen so far picks the themes and names the poll
-            scope = await film_scope(self.bot.store, getattr(interaction.namespace, "film", None))
+            scope = await film_scope(self.bot.store, getattr(interaction.namespace, "film", None), interaction.guild_id)
         except UserError:
-            scope = await film_scope(self.bot.store, None)
+            scope = await film_scope(self.bot.store, None, interaction.guild_id)
         choices = []
         for key, t in scope_themes(self.bot.themes, scope).items():
             poll = t.poll_for(scope.title)

@@ -50,10 +50,10 @@ class Quotes(commands.Cog):
         self.bot.remove_dynamic_items(AnotherQuoteButton, ContextButton)
 
     async def validated_filters(
-        self, film: str | None, critic: str | None, theme: str | None, about: str | None
+        self, guild_id: int | None, film: str | None, critic: str | None, theme: str | None, about: str | None
     ) -> QuoteFilters:
         store, themes = self.bot.store, self.bot.themes
-        film = await check_film(store, film)
+        film = await check_film(store, film, guild_id)
         resolved = resolve_theme(themes, option(theme))
         critic = option(critic)
         if critic and not await store.catalogue.knows_critic(critic):
@@ -86,7 +86,7 @@ class Quotes(commands.Cog):
         async with user_errors(interaction):
             if option(film) is None and option(critic) is None and interaction.guild is not None:
                 film, _ = await film_or_current(self.bot.store, interaction.guild.id, None)  # now showing
-            filters = await self.validated_filters(film, critic, theme, about)
+            filters = await self.validated_filters(interaction.guild_id, film, critic, theme, about)
             await send_quote(interaction, filters)
 
     @answers_publicly
@@ -161,7 +161,7 @@ class Quotes(commands.Cog):
     @quote.autocomplete("theme")
     async def theme_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         film = getattr(interaction.namespace, "film", None)
-        return await theme_choices(self.bot.store, self.bot.themes, current, film)
+        return await theme_choices(self.bot.store, self.bot.themes, current, film, interaction.guild_id)
 
 
 async def setup(bot: FilmBot) -> None:

@@ -176,7 +176,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         async with user_errors(interaction):
             await require_moderator(interaction, "add reviews")
             # Validated before the form opens: no typing in vain.
-            meta = check_meta(await film_text(self.bot.store, film) or film, year, critic, outlet, url, date,
+            meta = check_meta(await film_text(self.bot.store, film, interaction.guild_id) or film, year, critic, outlet, url, date,
                               spoiler=spoiler)
             if file is None:
                 await open_draft_form(interaction, meta)
@@ -206,7 +206,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         async with user_errors(interaction):
             await require_moderator(interaction, "add reviews")
             # An autocomplete choice is `film:<id>`: that film's 'Title (Year)', as /review add reads it.
-            await start_link_preview(interaction, url, await film_text(self.bot.store, film), year, spoiler)
+            await start_link_preview(interaction, url, await film_text(self.bot.store, film, interaction.guild_id), year, spoiler)
 
     @moderator_only
     @app_commands.command(
@@ -236,7 +236,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         async with user_errors(interaction):
             await require_moderator(interaction, "edit reviews")
             row = await self.find(review)
-            changes = self.edit_changes(await film_text(self.bot.store, film), critic, outlet, url, date, spoiler)
+            changes = self.edit_changes(await film_text(self.bot.store, film, interaction.guild_id), critic, outlet, url, date, spoiler)
             result = await self.bot.store.reviews.edit(
                 row.id, changes, actor_id=interaction.user.id, guild_id=interaction.guild_id
             )
@@ -318,8 +318,8 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
             film=clean_field(film and film[:FILTER_MAX], "film", FILTER_MAX),
             critic=clean_field(critic and critic[:FILTER_MAX], "critic", FILTER_MAX),
         )
-        query_id = await self.bot.store.queries.save(filters)
-        embed, view = await list_page(self.bot.store, query_id, filters, 0)
+        query_id = await self.bot.store.queries.save(filters, interaction.guild_id)
+        embed, view = await list_page(self.bot.store, query_id, filters, 0, interaction.guild_id)
         await interaction.response.send_message(
             embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
         )

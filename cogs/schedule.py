@@ -87,7 +87,7 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
             except ScheduleInputError as error:
                 raise input_error(error) from None
             theme_key = None
-            scope = await film_scope(self.bot.store, film)
+            scope = await film_scope(self.bot.store, film, interaction.guild_id)
             if theme and theme.strip() and theme.strip().casefold() != ROTATION:
                 resolved = resolve_theme(scope_themes(self.bot.themes, scope), theme[:100])  # the film's themes
                 theme_key = resolved.key if resolved else None
@@ -123,7 +123,7 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
     async def theme_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice]:
         """rotation, then the themes labelled "(N quotes)" exactly as /discuss and /quote label them."""
         film = getattr(interaction.namespace, "film", None)
-        themes = await theme_choices(self.bot.store, self.bot.themes, current, film)
+        themes = await theme_choices(self.bot.store, self.bot.themes, current, film, interaction.guild_id)
         rotation = [app_commands.Choice(name=ROTATION, value=ROTATION)] if ROTATION.startswith(
             (current or "").casefold().strip()) else []
         return [*rotation, *themes][:25]

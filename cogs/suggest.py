@@ -56,7 +56,7 @@ class Suggest(commands.Cog):
         async with user_errors(interaction):
             guild = require_guild(interaction)
             question = clean_question(text)
-            scope = await film_scope(self.bot.store, option(film))
+            scope = await film_scope(self.bot.store, option(film), guild.id)
             chosen = resolve_theme(self.bot.themes, option(theme))
             log_id = (await self.bot.store.guilds.get(guild.id)).log_channel_id
             channel = guild.get_channel(log_id) if log_id else None
@@ -93,12 +93,12 @@ class Suggest(commands.Cog):
 
     @question.autocomplete("film")
     async def film_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return await film_choices(self.bot.store, current)
+        return await film_choices(self.bot.store, current, interaction.guild_id)
 
     @question.autocomplete("theme")
     async def theme_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         film = getattr(interaction.namespace, "film", None)
-        return await theme_choices(self.bot.store, self.bot.themes, current, film)
+        return await theme_choices(self.bot.store, self.bot.themes, current, film, interaction.guild_id)
 
 
 async def setup(bot: FilmBot) -> None:

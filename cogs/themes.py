@@ -91,14 +91,14 @@ class ThemeAdmin(commands.Cog):
         """Every theme that applies (to the film), with its passage count and every question prompts may ask."""
         async with user_errors(interaction):
             guild = require_guild(interaction)
-            embed = await themes_embed(self.bot.store, self.bot.themes, film, moderators_of=guild.id)
+            embed = await themes_embed(self.bot.store, self.bot.themes, film, guild.id, moderators_of=guild.id)
             await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     async def _change_question(
         self, interaction: discord.Interaction, theme: str, question: str, film: str | None, action: str
     ) -> None:
         member = await require_moderator(interaction, "change the themes' questions")
-        scope = await film_scope(self.bot.store, option(film))
+        scope = await film_scope(self.bot.store, option(film), interaction.guild_id)
         found = await self._theme(theme, scope)
         text = " ".join((question or "").split())
         if not QUESTION_MIN <= len(text) <= QUESTION_MAX:
@@ -299,7 +299,7 @@ class ThemeAdmin(commands.Cog):
         """The questions the theme (for the film chosen so far) asks: bundled as shown, then added ones."""
         guild = interaction.guild
         try:
-            scope = await film_scope(self.bot.store, option(getattr(interaction.namespace, "film", None)))
+            scope = await film_scope(self.bot.store, option(getattr(interaction.namespace, "film", None)), interaction.guild_id)
             theme = resolve_theme(scope_themes(self.bot.themes, scope), getattr(interaction.namespace, "theme", None))
         except UserError:
             return []

@@ -78,7 +78,7 @@ class ClubService:
             if current is None:
                 raise UserError("Name a film, e.g. `La La Land`.")
             return current
-        scope = await film_scope(self.bot.store, value)
+        scope = await film_scope(self.bot.store, value, guild_id)
         if not scope.key:
             raise UserError("Name a film, e.g. `La La Land`.")
         return scope

@@ -390,7 +390,7 @@ class Database:
     async def fetchall(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
         return list(await self.conn.execute_fetchall(sql, params))
 
-    async def seek_one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+    async def seek_one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
         """The first row of a bounded index seek, read on the event loop's own thread.
 
         For statements an index bounds (a pick by rowid range, a lookup by key: ~0.1 ms at 10k reviews).
@@ -410,7 +410,9 @@ class Database:
                     raise
         return await self.fetchone(sql, params)
 
-    async def seek_rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row] | list[aiosqlite.Row]:
+    async def seek_rows(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+    ) -> list[sqlite3.Row] | list[aiosqlite.Row]:
         """Every row of a bounded read (a LIMIT an index reaches quickly), as `seek_one` reads: on the
         loop's thread within SEEK_BUDGET, else rerun on the database thread."""
         reader = await self._reader()

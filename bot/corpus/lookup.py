@@ -71,16 +71,18 @@ async def film_names(store: Store) -> list[str]:
     return [film_label(title, year) for _, title, year, _ in await store.catalogue.films()]
 
 
-async def film_scope(store: Store, value: str | None) -> FilmScope:
-    """The one film resolver for commands: the explicit `film:<id>` an autocomplete value carries, or
-    'Title (Year)', or a title naming exactly one film of the catalogue (reviewed or not).
+async def film_scope(store: Store, value: str | None, guild_id: int | None) -> FilmScope:
+    """The one film resolver for commands, in the server `guild_id` (None: a DM): the explicit `film:<id>` an
+    autocomplete value carries, or 'Title (Year)', or a title naming exactly one film this server sees
+    (reviewed, or one it refers to: `FilmStore.visible`), the films its autocomplete offers.
 
-    Unknown → UserError; a title without a year that names several films → UserError listing them.
+    Unknown → UserError, the same for a film another server listed as for one that does not exist; a title
+    without a year that names several films here → UserError listing them.
     """
     text = option(value)
     if text is None:
         return FilmScope("", None)
-    film = await store.films.lookup(text)
+    film = await store.films.lookup(text, guild_id=guild_id)
     if film is None:
         names = ", ".join(inert(name) for name in await film_names(store)) or "none yet"
         raise UserError(
@@ -90,21 +92,31 @@ async def film_scope(store: Store, value: str | None) -> FilmScope:
     return scope_of(film)
 
 
-async def film_text(store: Store, value: str | None) -> str | None:
+async def film_text(store: Store, value: str | None, guild_id: int | None) -> str | None:
     """Typed text with an explicit `film:<id>` replaced by that film's 'Title (Year)' (for commands
-    that take a title to create a film, e.g. /review add); an unknown id is refused."""
+    that take a title to create a film, e.g. /review add); an id this server does not see is refused."""
     film_id = parse_ref(value)
     if film_id is None:
         return value
-    film = await store.films.get(film_id)
+    film = await store.films.visible(film_id, guild_id)
     if film is None:
         raise UserError("That film is no longer in the catalogue: pick it again from the list.")
     return film.label
 
 
-async def check_film(store: Store, value: str | None) -> str | None:
-    """The film filter (its explicit `film:<id>`) if such a film exists; none given → None."""
-    return (await film_scope(store, value)).ref
+async def shown_film(store: Store, value: str | None, guild_id: int | None) -> str | None:
+    """A film filter as a message shows it: a `film:<id>` this server sees as its 'Title (Year)'; typed text,
+    and an id it does not see (a saved search or a forged button may carry another server's), as they are."""
+    film_id = parse_ref(value)
+    if film_id is None:
+        return value
+    film = await store.films.visible(film_id, guild_id)
+    return film.label if film is not None else value
+
+
+async def check_film(store: Store, value: str | None, guild_id: int | None) -> str | None:
+    """The film filter (its explicit `film:<id>`) if this server sees such a film; none given → None."""
+    return (await film_scope(store, value, guild_id)).ref
 
 
 async def critic_names(store: Store) -> list[str]:
@@ -117,7 +129,7 @@ def choices(current: str, names: list[str]) -> list[app_commands.Choice[str]]:
     return [app_commands.Choice(name=n, value=v) for n, v in autocomplete_matches(current, names)]
 
 
-async def film_choices(store: Store, current: str, guild_id: int | None = None) -> list[app_commands.Choice[str]]:
+async def film_choices(store: Store, current: str, guild_id: int | None) -> list[app_commands.Choice[str]]:
     """Films this server knows: shown 'Title (Year) — Director', valued `film:<id>`."""
     return [
         app_commands.Choice(name=clip(film.choice_name, 100), value=film.ref)
@@ -143,11 +155,11 @@ def autocomplete_matches(current: str, names: list[str]) -> list[tuple[str, str]
 
 
 async def theme_choices(
-    store: Store, themes: dict[str, Theme], current: str, film: str | None
+    store: Store, themes: dict[str, Theme], current: str, film: str | None, guild_id: int | None
 ) -> list[app_commands.Choice[str]]:
-    """Themes with quotable passages (for the film chosen so far), labelled with how many."""
+    """Themes with quotable passages (for the film chosen so far, as this server sees it), labelled with how many."""
     try:
-        scope = await film_scope(store, film)
+        scope = await film_scope(store, film, guild_id)
     except UserError:
         return []  # the film option is refused with a message when the command runs
     counts = await store.catalogue.theme_counts(scope.ref)

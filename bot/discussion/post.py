@@ -309,7 +309,7 @@ async def post_prompt(
     has them (a command run in that channel: `interaction.app_permissions`).
     """
     check_bot_permissions(channel, make_thread=make_thread, perms=bot_permissions)
-    scope = await film_scope(bot.store, film)
+    scope = await film_scope(bot.store, film, guild_id)
     # Every prompt (command, schedule, film night) passes the server's gate: the film it holds back
     # gives no spoiler passage to any theme, and its spoiler themes are skipped when none was asked.
     gate = await server_gate(bot.store, guild_id, bot.themes)

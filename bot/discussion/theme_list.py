@@ -114,11 +114,11 @@ def _whole_lines(text: str, limit: int) -> str:
 
 
 async def themes_embed(
-    store: Store, themes: dict[str, Theme], film: str | None, *, moderators_of: int | None = None
+    store: Store, themes: dict[str, Theme], film: str | None, guild_id: int | None, *, moderators_of: int | None = None
 ) -> discord.Embed:
-    """The themes (of `film`, or all) with their passage counts: the members' list, or with `moderators_of`
-    (a server id) the moderators' list of that server's questions."""
-    scope = await film_scope(store, option(film))
+    """The themes (of `film`, as the server `guild_id` sees it, or all) with their passage counts: the members'
+    list, or with `moderators_of` (a server id) the moderators' list of that server's questions."""
+    scope = await film_scope(store, option(film), guild_id)
     counts = await store.catalogue.theme_counts(scope.ref)
     where = f" for {scope.label}" if scope.label else ""
     if moderators_of is not None:

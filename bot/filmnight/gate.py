@@ -49,7 +49,7 @@ async def refuse_spoilers(store: Store, guild_id: int, film: str | None, theme: 
     """UserError when `theme` is a spoiler theme of `film` (matched by id) and that film is held back."""
     if theme is None or not theme.spoiler or film is None:
         return
-    scope = await film_scope(store, film)
+    scope = await film_scope(store, film, guild_id)
     screening = await locked_screening(store, guild_id, int(scope.key)) if scope.key else None
     if screening is not None:
         gate = Gate(screening.film_id, screening.label, screening.ends_at, ())
@@ -65,7 +65,7 @@ async def film_or_current(store: Store, guild_id: int | None, film: str | None) 
         film = current.ref if current else None
     if film is None:
         return None, False
-    scope = await film_scope(store, film)
+    scope = await film_scope(store, film, guild_id)
     if not scope.key:  # a blank film option: every film
         return film, False
     return film, await locked_screening(store, guild_id, int(scope.key)) is not None

@@ -83,15 +83,19 @@ def _csv_rows(text: str, columns: int, plan: ImportPlan) -> list[tuple[int, list
     next(reader, None)
     out: list[tuple[int, list[str]]] = []
     number = reader.line_num + 1
-    for row in reader:
-        if reader.line_num > number or any("\n" in cell or "\r" in cell for cell in row):
-            plan.rejected.append((number, f"a quote opened here is never closed (the row runs on to line {reader.line_num})"))
-        elif len(row) > columns:
-            why = f"{len(row)} cells where the header has {columns} columns (a comma inside a title needs quotes)"
-            plan.rejected.append((number, why))
-        else:
-            out.append((number, row))
-        number = reader.line_num + 1
+    try:
+        for row in reader:
+            if reader.line_num > number or any("\n" in cell or "\r" in cell for cell in row):
+                plan.rejected.append((number, f"a quote opened here is never closed (the row runs on to line {reader.line_num})"))
+            elif len(row) > columns:
+                why = f"{len(row)} cells where the header has {columns} columns (a comma inside a title needs quotes)"
+                plan.rejected.append((number, why))
+            else:
+                out.append((number, row))
+            number = reader.line_num + 1
+    except csv.Error:  # a cell past the csv module's limit (131,072 characters): no title is that long
+        raise UserError(f"Nothing was imported: line {number} runs on past {csv.field_size_limit():,} characters in"
+                        " one cell (a quote opened there and never closed?).") from None
     return out
 
 
@@ -107,7 +111,10 @@ def parse_import(data: bytes) -> ImportPlan:
         raise UserError("That file is not a text file.")
     lines = text.splitlines()
     first = lines[0] if lines else ""
-    header = [h.strip().casefold() for h in next(csv.reader([first]), [])]
+    try:
+        header = [h.strip().casefold() for h in next(csv.reader([first]), [])]
+    except csv.Error:  # a first line past the csv module's cell limit: no header, a plain list (refused by line)
+        header = []
     plan = ImportPlan()
     seen: set[tuple[str, int | None]] = set()
     if "name" in header and ("year" in header or "letterboxd uri" in header):

@@ -89,7 +89,8 @@ class FilmNightStore:
         """
         async with corpus_write(self.db) as write:  # ensure may give a reviewed film its year
             conn = write.conn
-            film_id = film if isinstance(film, int) else await FilmStore.ensure(conn, film.title, film.year)
+            film_id = film if isinstance(film, int) else await FilmStore.ensure(
+                conn, film.title, film.year, guild_id=guild_id)
             await write.film(film_id)
             cur = await conn.execute(
                 "INSERT OR IGNORE INTO watchlist(guild_id, film_id, note, suggested_by, status, added_at)"
@@ -115,7 +116,7 @@ class FilmNightStore:
         async with corpus_write(self.db) as write:
             conn = write.conn
             for film in films:
-                film_id = await FilmStore.ensure(conn, film.title, film.year)
+                film_id = await FilmStore.ensure(conn, film.title, film.year, guild_id=guild_id)
                 await write.film(film_id)
                 cur = await conn.execute(
                     "INSERT OR IGNORE INTO watchlist(guild_id, film_id, suggested_by, status, added_at)"

@@ -214,8 +214,11 @@ def pick_one(wanted: Wanted, candidates: list[Film]) -> Film | None:
 class Ambiguous(UserError):
     """A title without a year that names two or more films: the member picks one."""
 
-    def __init__(self, films: list[Film]) -> None:
+    def __init__(self, films: list[Film], title: str | None = None) -> None:
         self.films = sorted(films, key=lambda f: (f.year or 0, f.id))
+        if not self.films:  # several films, none this server sees: which they are is not its business
+            super().__init__(f"Several films are called “{inert(title or '', 100)}”: add the year, e.g. `Title (Year)`.")
+            return
         listed = ", ".join(f"**{inert(f.choice_name, 120)}**" for f in self.films[:10])
         super().__init__(
             f"Several films are called “{inert(self.films[0].title, 100)}”: {listed}. Pick one from the"

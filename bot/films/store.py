@@ -24,13 +24,26 @@ from bot.films.rules import (
 )
 
 _SELECT = f"SELECT {', '.join(FILM_COLUMNS)} FROM films"
-# A film "the club knows" in a server: reviewed (the shared corpus), or on its watchlist, screened or
-# rated there. Autocomplete lists only these, so one server's watchlist never shows in another's.
+# A film a server sees (`FilmStore.visible`, `lookup`, `choices`, `known_in`): reviewed (the shared corpus),
+# or one this server refers to: its watchlist, picks, screenings, ratings, watches, polls, schedules, theme
+# questions, suggestions, prompts or game rounds. Any other film of the shared catalogue (another server's
+# watchlist title, never reviewed) is unknown here, as a film that does not exist: autocomplete never offers
+# it and a typed title or a forged `film:<id>` never resolves to it. Each EXISTS is one index seek from the
+# film's side (migration 119), reviews first: a reviewed film is settled by the first.
 _KNOWN = (
     "(EXISTS (SELECT 1 FROM reviews r WHERE r.film_id = f.id)"
-    " OR EXISTS (SELECT 1 FROM watchlist w WHERE w.film_id = f.id AND w.guild_id = :guild)"
+    " OR EXISTS (SELECT 1 FROM watchlist w WHERE w.guild_id = :guild AND w.film_id = f.id)"
     " OR EXISTS (SELECT 1 FROM screenings s WHERE s.film_id = f.id AND s.guild_id = :guild)"
-    " OR EXISTS (SELECT 1 FROM club_ratings c WHERE c.film_id = f.id AND c.guild_id = :guild))"
+    " OR EXISTS (SELECT 1 FROM club_ratings c WHERE c.guild_id = :guild AND c.film_id = f.id)"
+    " OR EXISTS (SELECT 1 FROM film_watches fw WHERE fw.guild_id = :guild AND fw.film_id = f.id)"
+    " OR EXISTS (SELECT 1 FROM filmnight_candidates fc JOIN filmnight_picks fp ON fp.id = fc.pick_id"
+    " WHERE fc.film_id = f.id AND fp.guild_id = :guild)"
+    " OR EXISTS (SELECT 1 FROM polls p WHERE p.film_id = f.id AND p.guild_id = :guild)"
+    " OR EXISTS (SELECT 1 FROM schedules sc WHERE sc.film = 'film:' || f.id AND sc.guild_id = :guild)"
+    " OR EXISTS (SELECT 1 FROM theme_questions tq WHERE tq.film_key = CAST(f.id AS TEXT) AND tq.guild_id = :guild)"
+    " OR EXISTS (SELECT 1 FROM question_suggestions qs WHERE qs.film_id = f.id AND qs.guild_id = :guild)"
+    " OR EXISTS (SELECT 1 FROM posted_prompts pp WHERE pp.guild_id = :guild AND pp.film_key = CAST(f.id AS TEXT))"
+    " OR EXISTS (SELECT 1 FROM club_game_rounds g WHERE g.film_id = f.id AND g.guild_id = :guild))"
 )
 
 
@@ -58,20 +71,34 @@ class FilmStore:
         row = await self.db.seek_one(_SELECT + " WHERE id = ?", (film_id,))  # a rowid seek
         return _film(row) if row else None
 
-    async def by_key(self, key: str) -> list[Film]:
-        rows = await self.db.fetchall(_SELECT + " WHERE norm_key = ? ORDER BY year IS NULL, year, id", (key,))
+    async def visible(self, film_id: int, guild_id: int | None) -> Film | None:
+        """The film if this server sees it (reviewed, or one it refers to: `_KNOWN`), else None as for an id
+        no film has. Every film id a member gives (a `film:<id>` typed, forged or from a stale list) is read
+        here; `get` is for ids the bot stored itself."""
+        row = await self.db.seek_one(
+            _SELECT + f" f WHERE f.id = :film AND {_KNOWN}", {"film": film_id, "guild": guild_id or 0}
+        )
+        return _film(row) if row else None
+
+    async def by_key(self, key: str, guild_id: int | None) -> list[Film]:
+        """The films of one title key this server sees (a bounded seek: the key's index range, a few films)."""
+        rows = await self.db.seek_rows(
+            _SELECT + f" f WHERE f.norm_key = :key AND {_KNOWN} ORDER BY f.year IS NULL, f.year, f.id",
+            {"key": key, "guild": guild_id or 0},
+        )
         return [_film(r) for r in rows]
 
-    async def find(self, wanted: Wanted) -> Film | None:
-        """The film typed text names: the explicit id, else title + year, else the only film of that
-        title; None when the catalogue has none; `Ambiguous` (a UserError) when the title names several."""
+    async def find(self, wanted: Wanted, guild_id: int | None) -> Film | None:
+        """The film typed text names among those this server sees (None in DMs: reviewed films only): the
+        explicit id, else title + year, else the only film of that title; None when it sees none;
+        `Ambiguous` (a UserError) when the title names several."""
         if wanted.film_id is not None:
-            return await self.get(wanted.film_id)
-        return pick_one(wanted, await self.by_key(norm_key(wanted.title or "")))
+            return await self.visible(wanted.film_id, guild_id)
+        return pick_one(wanted, await self.by_key(norm_key(wanted.title or ""), guild_id))
 
-    async def lookup(self, text: str, year: int | str | None = None) -> Film | None:
+    async def lookup(self, text: str, year: int | str | None = None, *, guild_id: int | None) -> Film | None:
         """`find` for what a member typed (UserError for a year out of range or an ambiguous title)."""
-        return await self.find(parse_typed(text, year, this_year()))
+        return await self.find(parse_typed(text, year, this_year()), guild_id)
 
     async def set_metadata(self, film_id: int, **values: Any) -> Film | None:
         """Fill what the metadata provider found (year, runtime_minutes, director, ids, …).
@@ -99,7 +126,7 @@ class FilmStore:
         return await self.get(film_id)
 
     async def known_in(self, guild_id: int, film_id: int) -> bool:
-        """True when this server knows the film: reviewed, or on its watchlist, screened or rated there."""
+        """True when this server sees the film (`visible`)."""
         row = await self.db.fetchone(
             "SELECT 1 FROM films f WHERE f.id = :film AND " + _KNOWN, {"film": film_id, "guild": guild_id}
         )
@@ -125,12 +152,16 @@ class FilmStore:
         return found
 
     @staticmethod
-    async def ensure(conn: aiosqlite.Connection, title: str, year: int | None, *, strict: bool = True) -> int:
+    async def ensure(
+        conn: aiosqlite.Connection, title: str, year: int | None, *, strict: bool = True, guild_id: int | None = None
+    ) -> int:
         """The id of the film `title` (+ `year`) names, added to the catalogue when it has none.
 
         With a year: that film; else the catalogue's only film of the title if it has no year yet (it
         gets this one); else a new film. Without a year: the only film of that title; none → a new
         yearless film; two or more → `Ambiguous` when `strict` (the member picks), else the yearless one.
+        A member's command passes its server (`guild_id`): of several films, the only one the server sees
+        is the one it names (as `lookup` reads it there), and the list to pick from holds only those.
         Call inside a transaction; safe against concurrent adds (one row per key and year).
         """
         title = clean_title(title)
@@ -147,6 +178,14 @@ class FilmStore:
             return films[0].id
         elif films:
             yearless = next((f for f in films if f.year is None), None)
+            if strict and guild_id is not None:
+                async with conn.execute(
+                    f"SELECT f.id FROM films f WHERE f.norm_key = :key AND {_KNOWN}", {"key": key, "guild": guild_id}
+                ) as cur:
+                    seen = {int(r[0]) for r in await cur.fetchall()}
+                if len(seen) == 1:
+                    return seen.pop()
+                raise Ambiguous([f for f in films if f.id in seen], title)
             if strict:
                 raise Ambiguous(films)
             if yearless is not None:

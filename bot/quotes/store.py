@@ -454,33 +454,34 @@ class QuoteStore:
         return [], False
 
 class QueryStore:
-    """Filters behind "Another" buttons, stored once so a custom id only carries a small number."""
+    """Filters behind "Another" and /review list's page buttons, stored once per server so a custom id only
+    carries a small number; a server reads only its own (and those saved before searches had a server)."""
 
     CACHE_SIZE = 1024
 
     def __init__(self, db: Database) -> None:
         self.db = db
         # Rows are immutable once written, so a small id cache skips a write transaction per quote.
-        self._ids: dict[QuoteFilters, int] = {}
+        self._ids: dict[tuple[int | None, QuoteFilters], int] = {}
 
-    async def save(self, filters: QuoteFilters) -> int:
-        if filters in self._ids:
-            return self._ids[filters]
-        query_id = await self._insert(filters)
+    async def save(self, filters: QuoteFilters, guild_id: int | None) -> int:
+        if (guild_id, filters) in self._ids:
+            return self._ids[guild_id, filters]
+        query_id = await self._insert(filters, guild_id)
         if len(self._ids) >= self.CACHE_SIZE:
             self._ids.pop(next(iter(self._ids)))
-        self._ids[filters] = query_id
+        self._ids[guild_id, filters] = query_id
         return query_id
 
-    async def _insert(self, filters: QuoteFilters) -> int:
-        key = json.dumps([filters.film, filters.critic, filters.theme, filters.about], ensure_ascii=False)
+    async def _insert(self, filters: QuoteFilters, guild_id: int | None) -> int:
+        key = json.dumps([guild_id, filters.film, filters.critic, filters.theme, filters.about], ensure_ascii=False)
         digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
         def work(conn: sqlite3.Connection) -> int:  # one transaction, one hop to the database thread
             conn.execute(
-                "INSERT INTO quote_queries(filters_hash, film, critic, theme, about) VALUES (?, ?, ?, ?, ?)"
+                "INSERT INTO quote_queries(filters_hash, film, critic, theme, about, guild_id) VALUES (?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT DO NOTHING",
-                (digest, filters.film, filters.critic, filters.theme, filters.about),
+                (digest, filters.film, filters.critic, filters.theme, filters.about, guild_id),
             )
             row = conn.execute("SELECT id FROM quote_queries WHERE filters_hash = ?", (digest,)).fetchone()
             if row is None:
@@ -489,8 +490,11 @@ class QueryStore:
 
         return await self.db.in_one_hop(work)
 
-    async def load(self, query_id: int) -> QuoteFilters | None:
+    async def load(self, query_id: int, guild_id: int | None) -> QuoteFilters | None:
+        """The filters saved under this id by this server (or before searches had one); None otherwise, as for
+        an id never saved: a button forged with another server's id shows nothing typed there."""
         row = await self.db.fetchone(
-            "SELECT film, critic, theme, about FROM quote_queries WHERE id = ?", (query_id,)
+            "SELECT film, critic, theme, about FROM quote_queries WHERE id = ? AND (guild_id IS NULL OR guild_id = ?)",
+            (query_id, guild_id or 0),
         )
         return None if row is None else QuoteFilters(*row)

@@ -17,9 +17,8 @@ from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.spoilers import Gate, server_gate
 from bot.core.text import clip, context_window, film_label, inert, spoiler
-from bot.corpus.lookup import film_names
+from bot.corpus.lookup import film_names, shown_film
 from bot.corpus.passage import QuoteFilters
-from bot.films.rules import parse_ref
 from bot.quotes.render import is_spoiler, quote_embed
 
 if TYPE_CHECKING:
@@ -46,7 +45,7 @@ class AnotherQuoteButton(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         async with user_errors(interaction):
-            filters = await client_of(interaction).store.queries.load(self.query_id)
+            filters = await client_of(interaction).store.queries.load(self.query_id, interaction.guild_id)
             if filters is None:
                 raise UserError("That quote's search is no longer available; run /quote again.")
             await send_quote(interaction, filters, exclude=self.passage_id)
@@ -110,9 +109,9 @@ async def send_quote(
     if quote is None:
         if gate is not None and filters.theme in gate.spoiler_themes:
             raise UserError(gate.refusal("A quote on that theme"))
-        found = await nothing_found(bot, filters)
+        found = await nothing_found(bot, filters, interaction.guild_id)
         raise UserError(found if gate is None else clip(f"{found}\n{gate.note}", 2000))
-    query_id = await bot.store.queries.save(filters)
+    query_id = await bot.store.queries.save(filters, interaction.guild_id)
     if exclude is not None and quote.passage_id == exclude:
         # "Another" found nothing else: say so instead of silently repeating the same quote.
         raise UserError("That is the only passage matching these filters: try `/quote` with fewer of them.")
@@ -127,13 +126,12 @@ async def gate_here(bot: FilmBot, interaction: discord.Interaction) -> Gate | No
     return await server_gate(bot.store, interaction.guild_id, bot.themes)
 
 
-async def nothing_found(bot: FilmBot, filters: QuoteFilters) -> str:
-    film_id = parse_ref(filters.film)
-    film = await bot.store.films.get(film_id) if film_id is not None else None
+async def nothing_found(bot: FilmBot, filters: QuoteFilters, guild_id: int | None) -> str:
+    film = await shown_film(bot.store, filters.film, guild_id)  # a saved search may be another server's
     searched = [
         f"{label} “{inert(value, 80)}”"
         for label, value in (
-            ("film", film.label if film else filters.film), ("critic", filters.critic), ("theme", filters.theme),
+            ("film", film), ("critic", filters.critic), ("theme", filters.theme),
             ("about", filters.about),
         )
         if value

@@ -277,7 +277,7 @@ def parse_import(data: bytes) -> list[Any]:
     check_import_size(len(data))
     try:
         document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except ValueError as exc:  # not UTF-8, not JSON, or a number over Python's 4,300 digits
         raise UserError(
             f"That file is not JSON ({clip(str(exc), 120)}): use a file made by /review export."
         ) from None

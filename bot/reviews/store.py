@@ -76,10 +76,10 @@ def _row(row: aiosqlite.Row) -> ReviewRow:
     return ReviewRow(**data)
 
 
-async def resolve_film(conn: aiosqlite.Connection, title: str, year: int | None) -> int:
-    """The film's id; a title without a year names the only film of that title; several → Ambiguous
-    (a UserError: the moderator picks one from the list or gives the year)."""
-    return await FilmStore.ensure(conn, title, year, strict=True)
+async def resolve_film(conn: aiosqlite.Connection, title: str, year: int | None, guild_id: int | None) -> int:
+    """The film's id; a title without a year names the only film of that title (of several, the only one the
+    moderator's server sees); several → Ambiguous (a UserError: the moderator picks one or gives the year)."""
+    return await FilmStore.ensure(conn, title, year, strict=True, guild_id=guild_id)
 
 
 class ReviewStore:
@@ -129,7 +129,7 @@ class ReviewStore:
         link: tuple[str, str] | None = None,
     ) -> ReviewRow:
         meta = item.meta
-        film_id = await resolve_film(conn, meta.film, meta.year)
+        film_id = await resolve_film(conn, meta.film, meta.year, guild_id)
         review = NewReview(
             film_id=film_id,
             body=item.body,
@@ -192,7 +192,8 @@ class ReviewStore:
             await write.touching(review_id)
             film_id = before.film_id
             if "film" in changes:
-                film_id = await resolve_film(conn, *changes["film"])
+                title, year = changes["film"]
+                film_id = await resolve_film(conn, title, year, guild_id)
             values = {
                 k: changes.get(k, getattr(before, k)) for k in ("critic", "outlet", "url", "published", "spoiler")
             }
@@ -348,7 +349,7 @@ class ReviewStore:
                     films = ", ".join(inert(f.label, 100) for f in error.films[:10])
                     raise UserError(
                         f"Review {index + 1} of the file is of “{inert(item.meta.film, 100)}” without a year, and several films"
-                        f" have that title ({films}): give it a `year` in the file. Nothing was imported."
+                        f" have that title{f' ({films})' if films else ''}: give it a `year` in the file. Nothing was imported."
                     ) from error
                 write.added(added[-1])
             await AuditStore.record(

@@ -18,8 +18,8 @@ from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.slow import expect_form
 from bot.core.text import TEXT_INPUT_VALUE_MAX, clip, counted, inert
+from bot.corpus.lookup import shown_film
 from bot.corpus.passage import QuoteFilters
-from bot.films.rules import parse_ref
 from bot.reviews.render import PER_PAGE, added_text, list_embed
 from bot.reviews.rules import ReviewMeta, prepare
 
@@ -143,10 +143,10 @@ class ListPageButton(
     async def callback(self, interaction: discord.Interaction) -> None:
         store = client_of(interaction).store
         async with user_errors(interaction):
-            filters = await store.queries.load(self.key)
+            filters = await store.queries.load(self.key, interaction.guild_id)
             if filters is None:
                 raise UserError("This list is no longer available; run /review list again.")
-            embed, view = await list_page(store, self.key, filters, self.page)
+            embed, view = await list_page(store, self.key, filters, self.page, interaction.guild_id)
             await interaction.response.edit_message(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
 
 
@@ -161,7 +161,7 @@ async def store_review(interaction: discord.Interaction, meta: ReviewMeta, text:
 
 
 async def list_page(
-    store: Store, query_id: int, filters: QuoteFilters, page: int
+    store: Store, query_id: int, filters: QuoteFilters, page: int, guild_id: int | None
 ) -> tuple[discord.Embed, discord.ui.View]:
     """One page of /review list with its Prev/Next buttons."""
     rows, total = await store.reviews.page(
@@ -173,8 +173,6 @@ async def list_page(
         rows, total = await store.reviews.page(
             film=filters.film, critic=filters.critic, page=page, per_page=PER_PAGE
         )
-    film_id = parse_ref(filters.film)  # an autocomplete choice, `film:<id>`: shown as the film's 'Title (Year)'
-    chosen = await store.films.get(film_id) if film_id is not None else None
-    film = chosen.label if chosen is not None else filters.film
+    film = await shown_film(store, filters.film, guild_id)  # `film:<id>`: the 'Title (Year)' of a film seen here
     described = ", ".join(f"{k}: {v}" for k, v in (("film", film), ("critic", filters.critic)) if v)
     return list_embed(rows, total, page, inert(described, 150)), ListPageButton.pager(query_id, page, last + 1)

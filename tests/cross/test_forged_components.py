@@ -187,3 +187,21 @@ async def test_a_review_form_that_fails_unexpectedly_answers_privately_with_a_co
     monkeypatch.setattr(world.bot.store.drafts, "take", broken)
     result = await world.mod.submit_modal(shown, {"filmbot:review:text": "A film about forms. " * 10})
     assert result.acknowledged and all(m.ephemeral for m in msgs(result)) and "error code" in text_of(result)
+
+
+async def test_another_servers_saved_search_is_not_shown_through_a_forged_pager(world: World, settings):
+    """A /review list's Prev/Next or a quote's Another forged with the id of a search saved in another server
+    shows none of what was typed there (a critic filter, `about:` words): the search is that server's."""
+    other = world.env.create_guild(name="Other Club")
+    carol = other.add_member(world.env.create_user("carol"))
+    theirs = other.create_text_channel("films")
+    await carol.slash(theirs, "review list", critic="Carol's private grudge list")
+    await carol.slash(theirs, "quote", about="music")
+    saved = world.q("SELECT id FROM quote_queries ORDER BY id")
+    assert len(saved) == 2
+    target = msgs(await world.alice.slash(world.channel, "quote"))[0]
+    for (query_id,) in saved:
+        for custom_id in (f"filmbot:review:list:{query_id}:0:n", f"filmbot:quote:another:{query_id}:1"):
+            result = await click_forged(world.env, world.alice, target, custom_id)
+            assert all(m.ephemeral for m in msgs(result)), f"{custom_id}: {text_of(result)[:200]}"
+            assert "grudge" not in text_of(result) and "no longer available" in text_of(result), text_of(result)

@@ -158,3 +158,19 @@ async def test_an_import_rejection_is_escaped_once(world, settings):
     shown = text(result)
     assert "line 2: \u201c\\-5\u201d is not a film year" in shown, shown
     assert "(`film:<id>`)" in shown and "\\\\" not in shown, shown
+
+
+async def test_an_import_with_a_cell_over_the_csv_limit_is_refused_clearly(world, settings):
+    """A quote opened and never closed in a big Letterboxd file (the rest of the file one cell), one cell of
+    140,000 characters, or a plain file of one 250,000-character line: a private refusal that says which line,
+    nothing stored (Python's csv reader stops at 131,072 characters a cell: 'Something went wrong' before)."""
+    before = table_digest(settings)
+    header = b"Date,Name,Year,Letterboxd URI\n2020-01-01,Whiplash,2014,x\n"
+    for bad, why in ((header + b'2020-01-01,"' + b"a" * 200_000 + b"\n", "line 3"),
+                     (header + b'2020-01-01,"' + b"a" * 140_000 + b'",2020,x\n', "line 3"),
+                     (b"x" * 250_000, "line 1")):
+        result = await world.mod.slash(world.channel, "watchlist import", file=("big.csv", bad))
+        assert result.ephemeral and why in text(result) and "Nothing was imported" in text(result), text(result)
+        assert "went wrong" not in text(result)
+    assert table_digest(settings) == before
+    assert not world.env.errors, world.env.errors[:1]

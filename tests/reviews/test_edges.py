@@ -198,3 +198,15 @@ async def test_discuss_and_poll_theme_for_a_film_whose_only_review_was_removed(w
     assert rows(settings, "SELECT COUNT(*) FROM posted_prompts") == [(0,)]
     film_choices = await world.alice.autocomplete(world.channel, "quote", "film", "Whip")
     assert film_choices == [], "a film with no review left is still offered"
+
+
+async def test_an_import_with_a_number_too_long_to_read_is_refused_clearly(world):
+    """A /review import whose JSON holds a 5,000-digit year (Python refuses to read integers over 4,300 digits):
+    the private 'not JSON' refusal and nothing stored, not 'Something went wrong'."""
+    data = (b'{"format": "filmbot-reviews", "version": 1, "reviews": [{"film": "X", "year": ' + b"9" * 5000
+            + b', "text": "A fine drumming film with a great score."}]}')
+    before = world.digest()
+    refused = await world.mod.slash(world.channel, "review import", file=("big.json", data))
+    assert refused.ephemeral and "not JSON" in text_of(refused) and "went wrong" not in text_of(refused), text_of(refused)
+    assert world.digest() == before
+    assert not world.env.errors, world.env.errors[:1]
