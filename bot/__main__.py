@@ -35,10 +35,27 @@ def _settings(args: argparse.Namespace, one_bot_process: bool = False) -> Settin
     return settings
 
 
+async def _check_database(settings: Settings) -> None:
+    """What the bot's start does first (open, migrate, check the bundled corpus), before it connects to Discord:
+    a damaged database file is then one line and exit 2, found before logging in, not after."""
+    from bot.client import FilmBot
+    from bot.corpus.bundle import import_bundled
+
+    bot = FilmBot(settings)
+    store = await bot.open_store()
+    try:
+        async with store.db.exclusive():
+            await import_bundled(store, settings.data_dir, bot.themes, settings.themes_file)
+    finally:
+        await bot.close_store()
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(args, one_bot_process=True)
     token = settings.require_token()
     from bot import create_bot
+
+    asyncio.run(_check_database(settings))
 
     discord.utils.setup_logging(level=getattr(logging, settings.log_level, logging.INFO))
     # filmbot has no voice features: discord.py's "voice will NOT be supported" warnings are noise.
@@ -236,9 +253,13 @@ def main(argv: list[str] | None = None) -> int:
     except (DatabaseTooNew, DatabaseUnavailable, MigrationFailed) as error:
         print(f"filmbot: {error}", file=sys.stderr)
         return 2
-    except sqlite3.DatabaseError as error:  # corrupt, not a database, disk full, locked
-        print(f"filmbot: database error: {error} (is the file a filmbot SQLite database?)", file=sys.stderr)
+    except sqlite3.OperationalError as error:  # disk full, locked, read-only: the file itself is sound
+        print(f"filmbot: database error: {error}", file=sys.stderr)
         return 1
+    except sqlite3.DatabaseError as error:  # not a database, or damaged (truncated, overwritten): nothing to retry
+        print(f"filmbot: database error: {error}. The file is damaged or is not a filmbot SQLite database: restore"
+              " a backup (`filmbot backup` makes them) or point FILMBOT_DATABASE at another file.", file=sys.stderr)
+        return 2
     except aiohttp.ClientConnectionError as error:
         print(f"filmbot: cannot reach Discord ({error}). Check the network connection.", file=sys.stderr)
         return 1

@@ -21,6 +21,7 @@ from bot.core.errors import on_app_command_error
 from bot.core.heap import freeze_startup_heap
 from bot.core.inputs import FilmTree, hide_moderator_commands
 from bot.core.jobs import Scheduler
+from bot.core.ratelimits import RATE_LIMIT_WAIT, give_up_long_waits
 from bot.core.render import NO_MENTIONS
 from bot.core.services import ClubRatings, NowShowing, PassageFlags, Prompts
 from bot.core.shards import Shards, scope
@@ -56,6 +57,7 @@ class FilmBot(commands.Bot):
             allowed_mentions=NO_MENTIONS,
             help_command=None,
             tree_cls=FilmTree,
+            max_ratelimit_timeout=RATE_LIMIT_WAIT,  # a longer 429 fails and is retried later (core/ratelimits)
             **options,
         )
         self.settings = settings
@@ -78,6 +80,16 @@ class FilmBot(commands.Bot):
         self.club: ClubRatings = ClubService(self)  # critics vs club in poll results, the invitation to rate
         self.now_showing: NowShowing = self.filmnight  # the current film: the default of the club and schedules
         self.tree.error(on_app_command_error)
+
+    @property
+    def http(self) -> Any:
+        return self._http
+
+    @http.setter
+    def http(self, client: Any) -> None:
+        """discord.Client sets its HTTP client here (and simcord its own): each gives up on long rate limits."""
+        give_up_long_waits(client)
+        self._http = client
 
     @property
     def own_shards(self) -> Shards | None:

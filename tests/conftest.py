@@ -12,7 +12,12 @@ from bot.core.config import DEFAULT_DATA_DIR
 from tests import pg_backend
 
 # Every test sees Discord errors as discord.py raises them (DiscordServerError for 5xx), see faults.py.
-from tests.faults import applied_then_error, discord_history_order, realistic_http_errors  # noqa: F401
+from tests.faults import (  # noqa: F401
+    applied_then_error,
+    discord_history_order,
+    rate_limits,
+    realistic_http_errors,
+)
 from tests.helpers import World
 from tests.pg import pg_database, pg_server_dsn  # noqa: F401  (a PostgreSQL per session, a database per test)
 

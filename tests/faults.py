@@ -15,6 +15,11 @@ and then answered with an error (a gateway timeout, a dropped connection), so a 
 
 `db_fault` makes a store method raise like a locked or full SQLite database.
 
+`discord_rate_limited(env, method, path, retry_after)` answers 429 the way discord.py 2.7 handles it
+(discord/http.py `request`): it sleeps `retry_after` (virtual) seconds and sends the request again, unless the
+client's `max_ratelimit_timeout` is shorter, when it raises `discord.RateLimited` at once. `rate_limits`
+(autouse) makes simcord's transport do that, with the timeout the bot gave its own HTTP client.
+
 `discord_fault(..., retried=True)` models discord.py's own retry (discord/http.py `request`: 500/502/504/524, up
 to 5 tries, the same payload): Discord applied the call, answered 5xx, discord.py sent it again and that
 succeeded, so the bot sees one success. `applied_then_error` honours `nonce` + `enforce_nonce` on message creates
@@ -31,12 +36,14 @@ New tests inject faults only through `discord_fault` and `db_fault` (never `env.
 
 from __future__ import annotations
 
+import asyncio
 import fnmatch
 import sqlite3
 from typing import Any
 
 import discord
 import pytest
+from simcord import _dpy_internals as sim_internals
 from simcord.backend.errors import BackendError
 from simcord.http import client as sim_client
 from simcord.http import router as sim_router
@@ -196,3 +203,39 @@ def wall_clock_jump(env: Any, seconds: float) -> None:
     from datetime import timedelta
 
     env.backend.clock._epoch += timedelta(seconds=seconds)
+
+
+@pytest.fixture(autouse=True)
+def rate_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Autouse (tests/conftest.py imports it): faults from `discord_rate_limited` are waited out or raised as
+    discord.py does, and simcord's transport keeps the `max_ratelimit_timeout` the bot gave its HTTP client."""
+    original_request = sim_client.FakeHTTPClient.request
+    original_install = sim_internals.install_http
+
+    async def request(self: Any, route: Any, **kwargs: Any) -> Any:
+        path = sim_client._path_of(route.url)
+        for fault in list(getattr(self.backend, "rate_limits", ())):
+            if fault["method"] in (route.method, "*") and fnmatch.fnmatch(path, fault["path"]):
+                if fault["times"] is not None:
+                    fault["times"] -= 1
+                    if fault["times"] <= 0:
+                        self.backend.rate_limits.remove(fault)
+                self.backend.__dict__.setdefault("rate_limited", []).append((route.method, path))
+                if self.max_ratelimit_timeout and fault["retry_after"] > self.max_ratelimit_timeout:
+                    raise discord.RateLimited(fault["retry_after"])
+                await asyncio.sleep(fault["retry_after"])  # discord.py waits, then sends the request again
+        return await original_request(self, route, **kwargs)
+
+    def install_http(client: Any, http: Any) -> None:
+        http.max_ratelimit_timeout = getattr(getattr(client, "http", None), "max_ratelimit_timeout", None)
+        original_install(client, http)
+
+    monkeypatch.setattr(sim_client.FakeHTTPClient, "request", request)
+    monkeypatch.setattr(sim_internals, "install_http", install_http)
+
+
+def discord_rate_limited(env: Any, method: str, path: str, retry_after: float, *, times: int | None = 1) -> None:
+    """Matching REST calls answer 429 with `retry_after` seconds, `times` times (None: for the rest of the test),
+    surfacing as discord.py does (see `rate_limits`). `env.backend.rate_limited` lists the calls that met one."""
+    faults = env.backend.__dict__.setdefault("rate_limits", [])
+    faults.append({"method": method, "path": path, "retry_after": retry_after, "times": times})

@@ -28,6 +28,7 @@ from bot.core.claims import abandoned
 from bot.core.closing import CLOSE_BACKOFF, describe_error, tell_moderators
 from bot.core.errors import answer_with_message, send_ephemeral
 from bot.core.nonce import post_nonce
+from bot.core.ratelimits import transient
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.services import ThreadDigest
@@ -269,7 +270,7 @@ class ClubService:
                                    nonce=post_nonce("reveal", game_round.id))
         except discord.HTTPException as error:
             attempts = await self.store.round_attempts(game_round.id)
-            if error.status >= 500 and attempts < len(GAME_BACKOFF):
+            if transient(error) and attempts < len(GAME_BACKOFF):  # a 5xx, or a 429 longer than the bot waits
                 log.warning("could not post the reveal of round %s (HTTP %s); retrying", game_round.id, error.status)
                 await self.store.retry_reveal(game_round.id, iso(now + GAME_BACKOFF[attempts]))
                 self.bot.scheduler.wake()
@@ -357,7 +358,7 @@ class ClubService:
                 message = await channel.send(embed=embed, view=game_view(game_round.id), allowed_mentions=NO_MENTIONS,
                                              nonce=post_nonce("round", game_round.id))
         except discord.HTTPException as error:
-            if error.status >= 500 and attempts < len(GAME_BACKOFF):  # Discord is down for now: not the end
+            if transient(error) and attempts < len(GAME_BACKOFF):  # Discord is down or slowing us for now: not the end
                 log.warning("could not post game round %s (HTTP %s); retrying", game_round.id, error.status)
                 await self.store.requeue_round(game_round.id, iso(now + GAME_BACKOFF[attempts]))
                 self.bot.scheduler.wake()

@@ -18,6 +18,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.core.ratelimits import RateLimitedTooLong
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip
@@ -34,6 +35,7 @@ ERROR_TABLE: tuple[tuple[type[BaseException], str], ...] = (
     (app_commands.CheckFailure, "You can't use this command here."),
     (discord.Forbidden, "Discord refused: I'm missing a permission for that here."),
     (discord.NotFound, "That message or channel no longer exists."),
+    (RateLimitedTooLong, "Discord is limiting how fast I may post here right now. Please try again in a few minutes."),
     (discord.DiscordServerError, "Discord had a hiccup. Please try again in a moment."),
 )
 

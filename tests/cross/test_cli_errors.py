@@ -233,3 +233,25 @@ def test_a_migration_failing_half_way_is_refused_in_one_line_and_changes_nothing
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     con.close()
     assert after == before and before[-1] == 75 and "filled" not in tables
+
+
+@pytest.mark.parametrize("damage", ["not a database", "truncated"])
+def test_run_on_a_damaged_database_is_one_line_and_exit_2_before_connecting(tmp_path: Path, capsys, monkeypatch, damage):
+    """`filmbot run` on a database file that is not one, or was cut short (a full disk during a copy), says so in
+    one line with exit 2, before it logs in to Discord (it logged in first, then failed with exit 1)."""
+    path = tmp_path / "filmbot.db"
+    if damage == "truncated":
+        assert run_cli(capsys, "import", "--database", str(path))[0] == 0
+        with sqlite3.connect(path) as con:
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        con.close()
+        with path.open("r+b") as file:
+            file.truncate(path.stat().st_size // 2 // 4096 * 4096)
+    else:
+        path.write_bytes(b"this is not an sqlite database, just some bytes" * 100)
+    monkeypatch.setenv("FILMBOT_DATABASE", str(path))
+    monkeypatch.setenv("DISCORD_TOKEN", "not.a.real-token")
+    code, err = run_cli(capsys, "run")
+    assert code == 2, err
+    assert err.startswith("filmbot: database error:") and "damaged" in err and err.count("\n") == 1, err
+    assert "Discord" not in err  # the database was read before any connection was tried
