@@ -59,6 +59,9 @@ class Prepared:
     passages: list[TaggedPassage]
 
 
+DRAFT_GONE = "That preview was already saved or cancelled."  # a link preview's Save, Edit details or Cancel
+
+
 def clean_field(value: str | None, label: str, limit: int) -> str | None:
     """Control characters out, whitespace collapsed; empty → None; too long → UserError."""
     if value is None:

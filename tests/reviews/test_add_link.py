@@ -18,9 +18,11 @@ from tests.helpers import (
     REVIEW_PAGES,
     assert_ephemeral_reply,
     assert_no_pings,
+    burst,
     buttons,
     check_all_payloads,
     least_loop_gap,
+    message_payloads,
     msgs,
     table_digest,
 )
@@ -255,6 +257,21 @@ async def test_cancel_stores_nothing_and_drops_the_preview(world, review_site):
     cancelled = await world.mod.click(preview_message(result), label="Cancel")
     assert "nothing was stored" in msgs(cancelled)[-1].content and not buttons(msgs(cancelled)[-1])
     assert world.count("reviews", "url_key IS NOT NULL") == 0 and world.count("review_drafts") == 0
+
+
+async def test_save_and_cancel_pressed_at_once_never_say_nothing_was_stored_of_a_stored_review(world, review_site):
+    """Save and Cancel of one preview at once: whichever wins, the other is told so; a Cancel that said
+    "nothing was stored" stored nothing (it did: Save had read the draft before Cancel deleted it)."""
+    message = preview_message(await add_link(world, review_site.url("/page/blog")))
+    before = len(message_payloads(world.env))
+    await burst(world.env, [lambda: world.mod.click(message, label="Save"),
+                            lambda: world.mod.click(message, label="Cancel")])
+    said = [body.get("content") or "" for body in message_payloads(world.env)[before:]]
+    stored = world.count("reviews", "url_key IS NOT NULL")
+    cancelled = any("Cancelled: nothing was stored." in text for text in said)
+    assert stored == (0 if cancelled else 1), said
+    assert any("already saved or cancelled" in text for text in said), said  # the loser is told
+    assert world.count("review_drafts") == 0 and not world.env.errors
 
 
 async def test_preview_buttons_survive_a_restart(world, review_site):
