@@ -188,6 +188,8 @@ async def test_a_page_whose_header_declares_the_wrong_charset_is_read_in_its_rea
     ("/status/429?retry=120", "try again in 2 min"),
     ("/status/429", "try again later"),
     ("/status/503?retry=30", "try again in 30 s"),
+    ("/status/429?retry=%C2%B2", "try again later"),  # '²': a digit to str.isdigit, not to int()
+    ("/status/429?retry=" + "9" * 40, "try again later"),  # was 'in 2777777777777777715244717318223167488 h'
     ("/status/500", "having trouble (HTTP 500)"),
     ("/status/502", "having trouble (HTTP 502)"),
 ])
