@@ -216,6 +216,17 @@ async def test_a_site_that_is_down_is_named_as_down(world, review_site):
     assert table_digest(world.db_path) == before and not world.env.errors
 
 
+@pytest.mark.parametrize("query", ["film=%7C%7CThe%20twist%7C%7C", "film=%40everyone", "film_x=500&film=M"])
+async def test_a_film_name_in_page_data_the_catalogue_would_refuse_is_not_taken(world, review_site, query):
+    """A page whose structured data names the film `||The twist||`, `@everyone` or 500 characters: that name
+    is not taken (it was: a film titled with spoiler bars; a refusal 'The film title is 500 characters long'
+    of a title the moderator never typed); asked for `film:` instead, nothing stored."""
+    before = table_digest(world.db_path)
+    result = await add_link(world, review_site.url(f"/ld?{query}"))
+    assert_ephemeral_reply(result, "I can't tell which film", "`film:`")
+    assert table_digest(world.db_path) == before and not world.env.errors
+
+
 async def test_same_article_twice_is_refused_as_already_in_the_corpus(world, review_site):
     """Tracking parameters, a trailing slash, a fragment or https do not make it a new article."""
     await save(world, await add_link(world, review_site.url("/page/blog")))
