@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.core.config import ConfigError
-from bot.core.files import NotAFile, read_bounded
 from bot.core.generation_store import CorpusGeneration
 from bot.core.text import counted
 from bot.corpus import Theme
 from bot.corpus import bundle_store as sql
+from bot.corpus.data_files import NotAFile, read_bounded
 from bot.corpus.pool import Processed, TextPool
 from bot.corpus.preview import InputError, review_bytes
 from bot.films.rules import clean_title, title_problem, year_range

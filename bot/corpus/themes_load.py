@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from bot.core.files import read_bounded
+from bot.corpus.data_files import read_bounded
 from bot.corpus.themes_model import (
     DEFAULT_THRESHOLD,
     PLACEHOLDER,

@@ -1,4 +1,4 @@
-"""Reading the files an operator points filmbot at (themes.toml, manifest.toml): a regular file of bounded
+"""Reading the data files an operator points filmbot at (themes.toml, manifest.toml): a regular file of bounded
 size, or one line saying why not, before a byte is read.
 
 `Path.read_text` on a pipe waits forever for a writer, on /dev/zero reads until memory runs out, and on a
