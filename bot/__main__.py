@@ -20,7 +20,7 @@ from dotenv import load_dotenv
 from tqdm import tqdm
 
 from bot.core.config import ConfigError, Settings
-from bot.core.db import DatabaseTooNew, DatabaseUnavailable, MigrationFailed
+from bot.core.db import DatabaseTooNew, DatabaseUnavailable, MigrationFailed, file_problem
 from bot.core.text import counted
 from bot.corpus.preview import add_arguments as add_preview_arguments
 
@@ -169,6 +169,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
         raise ConfigError(f"there is no database at {settings.database} yet: run `filmbot import` or start the bot first")
     if target.is_dir() or not target.parent.is_dir():
         raise ConfigError(f"{target} must be a file path in an existing folder")
+    if problem := file_problem(target):
+        raise ConfigError(problem)
     if target.resolve() == settings.database.resolve():
         raise ConfigError("the backup target is the database itself: choose another file")
     # Read-only URI: a backup must never create or change the source.

@@ -12,6 +12,7 @@ import sqlite3
 import tempfile
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 
@@ -794,7 +795,8 @@ class ReviewSite:
     declares X whatever the page is), /text (plain text),
     /hop/<n> (n redirects, then the blog page), /to?u=<url> (one redirect anywhere), /big (50 MB),
     /bomb (gzip that inflates to 100 MB), /drip (one byte a second), /status/<code>[?retry=<Retry-After>], /image, /nested (10,000 levels),
-    /frontpage (links only).
+    /frontpage (links only), /ld?<field>=<value> (the JSON-LD page with its author, publisher, film, date or
+    headline replaced: `<field>_x=<n>` repeats the value n times, for values longer than a URL may carry).
     """
 
     def __init__(self) -> None:
@@ -836,6 +838,7 @@ class ReviewSite:
         app.router.add_get("/hop/{n}", self._hop)
         app.router.add_get("/to", self._to)
         app.router.add_get("/status/{code}", self._status)
+        app.router.add_get("/ld", self._ld)
         for path in ("text", "big", "bomb", "drip", "image", "nested", "frontpage"):
             app.router.add_get(f"/{path}", getattr(self, f"_{path}"))
         runner = web.AppRunner(app, access_log=None)
@@ -868,6 +871,23 @@ class ReviewSite:
         if request.query.get("gz"):
             body, headers["Content-Encoding"] = gzip.compress(body), "gzip"
         return web.Response(body=body, headers=headers)
+
+    async def _ld(self, request: Any) -> Any:
+        """The JSON-LD review page with the structured data (and headline) a hostile site chose."""
+        from aiohttp import web
+
+        self._seen(request)
+        defaults = {"author": "Samuel Okafor", "publisher": "Screen Notes Quarterly", "film": "Moonlight",
+                    "date": "2016-10-21", "headline": "Moonlight is a quiet revolution in three chapters"}
+        value = {k: request.query.get(k, v) * int(request.query.get(f"{k}_x", 1)) for k, v in defaults.items()}
+        page = (REVIEW_PAGES / "jsonld.html").read_text(encoding="utf-8")
+        for key, old in defaults.items():
+            new = value[key]
+            if key == "headline":
+                page = page.replace(old, html_escape(new))
+            else:
+                page = page.replace(json.dumps(old), json.dumps(new))
+        return web.Response(text=page, content_type="text/html")
 
     async def _text(self, request: Any) -> Any:
         from aiohttp import web

@@ -139,6 +139,9 @@ def round_seconds(clock_speed: float = 1.0) -> float:
     return GAME_SECONDS * max(1.0, clock_speed)
 
 
+GAME_RUNNING = "A game is already running in this channel: answer its round first."
+
+
 def validate_rounds(rounds: int | None) -> int:
     rounds = 5 if rounds is None else rounds
     if not 1 <= rounds <= GAME_ROUNDS_MAX:

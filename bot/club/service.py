@@ -175,7 +175,7 @@ class ClubService:
             raise UserError(f"I can't run a game in this channel: I need the **{missing}** permission here to post"
                             " its rounds. Ask a moderator to grant it, or start the game in another channel.")
         if await self.store.running_game(channel_id) is not None:
-            raise UserError("A game is already running in this channel: answer its round first.")
+            raise UserError(rules.GAME_RUNNING)
         gate = await server_gate(self.bot.store, guild.id, self.bot.themes)
         club = await self.store.club_picks(
             guild.id, count, gate.film_id if gate else None, not_by=interaction.user.id

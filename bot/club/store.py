@@ -12,8 +12,9 @@ from typing import Any
 
 import aiosqlite
 
-from bot.club.rules import DEFAULT_DIGEST_HOURS, Rating
+from bot.club.rules import DEFAULT_DIGEST_HOURS, GAME_RUNNING, Rating
 from bot.core.db import Database, inserted_id
+from bot.core.refusals import UserError
 from bot.core.sample_store import LIST_CAP, IdSet, pick_ids, theme_numbered
 from bot.core.shards import Shards, owned
 from bot.core.store import AuditStore
@@ -302,8 +303,17 @@ class ClubStore:
         return [Pick("club", row[1], author_id=row[0], film_id=row[2]) for row in rows]
 
     async def create_game(self, guild_id: int, channel_id: int, picks: list[Pick]) -> list[int]:
+        """The new game's round ids; UserError when the channel already runs one. Checked again here, inside
+        the write: two members starting a game at once both passed the service's check (it awaits the picks
+        between), and the channel ran two games, their rounds and reveals interleaved."""
         ids: list[int] = []
         async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT 1 FROM club_game_rounds WHERE channel_id = ? AND status IN ('open', 'waiting') LIMIT 1",
+                (channel_id,),
+            ) as found:
+                if await found.fetchone() is not None:
+                    raise UserError(GAME_RUNNING)
             for number, pick in enumerate(picks, start=1):
                 cur = await conn.execute(
                     "INSERT INTO club_game_rounds(guild_id, channel_id, game_id, number, rounds, kind, quote,"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import shutil
 import sqlite3
+import stat
 import tempfile
 import threading
 import time
@@ -41,7 +43,25 @@ class MigrationFailed(sqlite3.DatabaseError):
 
 
 class DatabaseUnavailable(RuntimeError):
-    """The PostgreSQL server refused us (wrong password, unknown database, too old): one line, exit 2."""
+    """The PostgreSQL server refused us (wrong password, unknown database, too old), or the SQLite path names
+    no file a database can be (a folder, a device, a pipe, a looping link): one line, exit 2."""
+
+
+def file_problem(path: Path | str) -> str | None:
+    """Why `path` cannot be a SQLite database file (None: a regular file, or nothing there yet, which SQLite
+    creates). Asked before SQLite opens it: /dev/null got every migration run against it and a 1,500-character
+    line ending in 'disk I/O error', a folder or a pipe 'database error: … is the file a filmbot SQLite
+    database?' (exit 1), a symlink loop a traceback (`filmbot backup`)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return None  # a new database (through a link to where it will be, too)
+    except OSError as error:  # a loop of links, a path through a file, a folder we may not enter
+        return f"{path} cannot be opened ({error.strerror})"
+    if stat.S_ISREG(mode):
+        return None
+    kind = "a folder" if stat.S_ISDIR(mode) else "a pipe" if stat.S_ISFIFO(mode) else "a device or socket"
+    return f"{path} is {kind}, not a database file: name a file (a new one is created)"
 
 
 def migration_files() -> list[tuple[int, str, str]]:
@@ -69,6 +89,8 @@ async def connect(path: Path | str) -> aiosqlite.Connection:
     if str(path) == ":memory:":
         throwaway = tempfile.mkdtemp(prefix="filmbot-memory-")
         path = Path(throwaway) / "memory.sqlite"
+    if problem := file_problem(path):
+        raise DatabaseUnavailable(problem)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     # A bot that is never closed (a crashed test, a killed playground) must not keep the interpreter
     # alive through aiosqlite's worker thread: a thread is a daemon when the thread that creates it is

@@ -36,6 +36,8 @@ CONTENT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 URL_MAX = 2000
 _CHUNK = 64 * 1024
 _REDIRECTS = {301, 302, 303, 307, 308}
+_DELTA_SECONDS = re.compile(r"[0-9]{1,9}")  # Retry-After as delta-seconds, ASCII digits (re's \d takes any script's)
+RETRY_SHOWN_MAX = 24 * 3600  # a longer Retry-After is shown as "later"
 # A host whose last label is a number (decimal, octal, hex) is an IPv4 address in some spelling: only the
 # canonical dotted quad is accepted, so 2130706433, 0177.0.0.1, 0x7f.1 and 127.1 never reach a resolver.
 _NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$", re.IGNORECASE)
@@ -308,10 +310,14 @@ async def _follow(session: aiohttp.ClientSession, url: str, policy: FetchPolicy)
 
 
 def _status_refusal(status: int, retry_after: str | None) -> str:
-    """One line for a page the site would not give: busy and down say to try later (when, if it said)."""
+    """One line for a page the site would not give: busy and down say to try later (when, if it said).
+
+    Retry-After is the site's text: only ASCII delta-seconds up to a day are repeated ("²" passed isdigit()
+    and broke int(), answering 'Something went wrong'; 10^40 s was shown as a 37-digit number of hours)."""
     if status == 429 or status == 503 and retry_after:
         wait = retry_after.strip() if retry_after else ""
-        when = f"in {_seconds_text(int(wait))}" if wait.isdigit() else "later"
+        seconds = int(wait) if _DELTA_SECONDS.fullmatch(wait) else RETRY_SHOWN_MAX + 1
+        when = f"in {_seconds_text(seconds)}" if seconds <= RETRY_SHOWN_MAX else "later"
         return f"The site is turning requests away for now (HTTP {status}): nothing was stored; try again {when}."
     if status >= 500:
         return f"The site is having trouble (HTTP {status}): nothing was stored; try again later."

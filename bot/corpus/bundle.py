@@ -20,6 +20,7 @@ from bot.core.generation_store import CorpusGeneration
 from bot.core.text import counted
 from bot.corpus import Theme
 from bot.corpus import bundle_store as sql
+from bot.corpus.data_files import NotAFile, read_bounded
 from bot.corpus.pool import Processed, TextPool
 from bot.corpus.preview import InputError, review_bytes
 from bot.films.rules import clean_title, title_problem, year_range
@@ -71,12 +72,12 @@ class BundleError(ConfigError):
 def read_manifest(data_dir: Path) -> list[ManifestEntry]:
     path = data_dir / "manifest.toml"
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(read_bounded(path).decode("utf-8"))
     except FileNotFoundError as exc:
         raise BundleError(f"{path}: no such file (FILMBOT_DATA_DIR names the folder holding it)") from exc
     except UnicodeDecodeError as exc:
         raise BundleError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from exc
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, NotAFile, tomllib.TOMLDecodeError) as exc:
         raise BundleError(f"{path}: {exc}") from exc
     except RecursionError as exc:  # arrays nested thousands deep: tomllib gives up with no TOMLDecodeError
         raise BundleError(f"{path}: not a manifest (its TOML is nested too deeply)") from exc
@@ -135,18 +136,18 @@ def review_text(data_dir: Path, entry: ManifestEntry) -> bytes:
 
 def count_entries(data_dir: Path) -> int:
     """About how many reviews the manifest lists, without parsing it (sizes the worker pool)."""
-    return (data_dir / "manifest.toml").read_bytes().count(b"[[review]]")
+    return read_bounded(data_dir / "manifest.toml").count(b"[[review]]")
 
 
 def bundle_hash(data_dir: Path, themes_file: Path) -> str:
     """Hash of everything an import depends on: manifest, review files, themes and the pipeline code."""
     digest = hashlib.sha256()
     entries = read_manifest(data_dir)  # a missing or malformed manifest named in one line
-    digest.update((data_dir / "manifest.toml").read_bytes())
+    digest.update(read_bounded(data_dir / "manifest.toml"))
     for entry in entries:
         digest.update(entry.file.encode())
         digest.update(review_text(data_dir, entry))  # every file checked before the first chunk is written
-    digest.update(themes_file.read_bytes())
+    digest.update(read_bounded(themes_file))
     # A change to cleaning/segmentation/tagging must re-derive passages too.
     for source in sorted(resources.files("bot.corpus").iterdir(), key=lambda p: p.name):
         if source.name.endswith(".py"):

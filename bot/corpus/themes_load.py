@@ -14,6 +14,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from bot.corpus.data_files import read_bounded
 from bot.corpus.themes_model import (
     DEFAULT_THRESHOLD,
     PLACEHOLDER,
@@ -196,7 +197,7 @@ def _film(key: str, table: Any, generic: dict[str, Theme], out: dict[str, Theme]
 
 def load_themes(path: Path) -> ThemeSet:
     """Load and validate the theme file; any mistake raises ValueError."""
-    text = Path(path).read_text(encoding="utf-8")
+    text = read_bounded(path).decode("utf-8")  # a pipe or /dev/zero named as the themes file: refused, not read
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -243,6 +243,8 @@ def clean_location(where: str | None) -> str | None:
 
 # ---------------------------------------------------------------------------- picking
 
+PICK_OPEN = "A pick is already open in this server: wait for it to close."
+
 
 def check_pick(candidates: int, hours: int, available: int) -> None:
     if not MIN_CANDIDATES <= candidates <= MAX_CANDIDATES:

@@ -91,7 +91,7 @@ class FilmNightService:
             raise UserError(f"I can't run a pick in this channel: I need the **{missing}** permission here to post"
                             " its result. Ask a moderator to grant it, or start the pick in another channel.")
         if await self.store.open_pick(guild.id) is not None:
-            raise UserError("A pick is already open in this server: wait for it to close.")
+            raise UserError(rules.PICK_OPEN)
         chosen = entries[:candidates]
         now = self.bot.now()
         pick_id = await self.store.create_pick(

@@ -16,7 +16,7 @@ from bot.core.store import AuditStore, CloseStates
 from bot.core.text import clip
 from bot.core.time import from_iso, iso
 from bot.corpus.changes_store import corpus_write
-from bot.filmnight.rules import Entry, FilmName, Pick, Screening
+from bot.filmnight.rules import PICK_OPEN, Entry, FilmName, Pick, Screening
 
 # A claimed reminder not settled this long after its claim was left by a process that died (or hangs): it is
 # then checked against the channel and sent again if it was not (reconcile.recover_claims). A live process
@@ -184,7 +184,15 @@ class FilmNightStore:
         self, guild_id: int, channel_id: int, creator_id: int, method: str, now: datetime, deadline: datetime,
         candidates: list[Entry],
     ) -> int:
+        """The new pick's id; UserError when the server already has one open. Checked again here, inside
+        the write: two moderators starting a pick at once both passed the service's check, and the server
+        had two open picks (two ballots, two results)."""
         async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT 1 FROM filmnight_picks WHERE guild_id = ? AND closed_at IS NULL LIMIT 1", (guild_id,)
+            ) as found:
+                if await found.fetchone() is not None:
+                    raise UserError(PICK_OPEN)
             cur = await conn.execute(
                 "INSERT INTO filmnight_picks(guild_id, channel_id, creator_id, method, created_at, deadline)"
                 " VALUES (?, ?, ?, ?, ?, ?)",

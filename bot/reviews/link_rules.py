@@ -14,6 +14,7 @@ from typing import Any
 from bot.core.refusals import UserError
 from bot.core.text import inert
 from bot.corpus.article import Article
+from bot.films.rules import title_problem
 from bot.reviews.rules import (
     FILE_MAX_BYTES,
     NAME_MAX,
@@ -76,7 +77,7 @@ def film_from_page(
             raise UserError(f"The page “{inert(title, 120)}” names a title several films share ({inert(labels, 300)}):"
                             " run the command again with `film:` to say which one it reviews.")
         return FilmGuess(best[0], best[1], "catalogue")
-    if page_film and (name := clean_field(page_film, "film title", 90)):
+    if page_film and (name := _page_title(page_film)):
         return FilmGuess(name, page_year, "page data")
     headline = _STARS.sub(" ", _SITE_TAIL.sub("", title)).strip()
     for pattern in (_QUOTED, _REVIEW_PREFIX, _REVIEW_SUFFIX):
@@ -84,9 +85,17 @@ def film_from_page(
         if match:
             name = _YEAR.sub("", match["title"]).strip(" ,:;–—-")
             name = re.split(r"\s*[,:–—]\s+", name)[0] if pattern is _REVIEW_PREFIX else name
-            if 0 < len(name) <= 90:
+            if _page_title(name):
                 return FilmGuess(name, page_year, "headline")
     return None
+
+
+def _page_title(value: str) -> str | None:
+    """A film title a page states, cleaned; None when it could not be one (over 90 characters, or what the
+    catalogue refuses: `||` bars, a leading @ or =, a film:<id>): the page's own words, never a refusal of
+    the moderator's command (a 500-character name said "The film title is 500 characters long")."""
+    name = _optional(lambda v: clean_field(v, "film title", 90), value)
+    return name if name and not title_problem(name) else None
 
 
 def check_article_size(text: str) -> None:

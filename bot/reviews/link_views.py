@@ -21,6 +21,7 @@ from bot.core.text import clip, film_label
 from bot.reviews.link_rules import draft_meta, edited_meta
 from bot.reviews.links import LinkDraft, load_draft, new_link_preview, prepared, preview
 from bot.reviews.render import added_text
+from bot.reviews.rules import DRAFT_GONE
 
 LINK_EDIT_ID = re.compile(r"^filmbot:review:linkedit:(\d{1,18})$")
 _FIELDS = ("film", "critic", "outlet", "date")
@@ -83,9 +84,9 @@ async def save_link(interaction: discord.Interaction, draft_id: int) -> None:
         draft = await load_draft(bot, draft_id, interaction.user.id)
         item = await prepared(bot, draft)
         row = await bot.store.reviews.add(
-            item, actor_id=interaction.user.id, guild_id=interaction.guild_id, link=(draft.fetched_at, draft.url_key)
+            item, actor_id=interaction.user.id, guild_id=interaction.guild_id, link=(draft.fetched_at, draft.url_key),
+            draft=(draft_id, interaction.user.id),  # taken with the review: a Cancel meanwhile stores nothing
         )
-        await bot.store.drafts.discard(draft_id, interaction.user.id)
         return added_text(row, await bot.store.reviews.themes(row.id), bot.themes)
 
     text = await in_time(interaction, store(), update=True)
@@ -97,7 +98,7 @@ async def save_link(interaction: discord.Interaction, draft_id: int) -> None:
 
 async def cancel_link(interaction: discord.Interaction, draft_id: int) -> None:
     if not await client_of(interaction).store.drafts.discard(draft_id, interaction.user.id):
-        raise UserError("That preview was already saved or cancelled.")
+        raise UserError(DRAFT_GONE)
     await interaction.response.edit_message(content="Cancelled: nothing was stored.", view=None)
 
 
@@ -153,7 +154,7 @@ async def submit_edit_form(interaction: discord.Interaction, draft_id: int) -> N
         data = draft_meta(meta, how="chosen", fetched_at=draft.fetched_at, url_key=draft.url_key,
                           page_title=draft.page_title)
         if not await bot.store.drafts.update_link(draft_id, interaction.user.id, data):
-            raise UserError("That preview was already saved or cancelled.")
+            raise UserError(DRAFT_GONE)
         if interaction.response.is_done():
             await interaction.edit_original_response(
                 content=text, view=preview_view(draft_id), allowed_mentions=NO_MENTIONS)

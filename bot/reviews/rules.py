@@ -18,6 +18,7 @@ from bot.core.films import TITLE_YEAR, looks_like_unattributed_label
 from bot.core.refusals import UserError
 from bot.core.text import clip, inert
 from bot.corpus import TaggedPassage, Theme, content_hash, process_review, strip_control
+from bot.films.rules import title_problem
 
 FILE_MAX_BYTES = 100 * 1024
 FILE_EXTENSIONS = (".txt", ".md")
@@ -57,6 +58,9 @@ class Prepared:
     body: str
     body_hash: str
     passages: list[TaggedPassage]
+
+
+DRAFT_GONE = "That preview was already saved or cancelled."  # a link preview's Save, Edit details or Cancel
 
 
 def clean_field(value: str | None, label: str, limit: int) -> str | None:
@@ -135,6 +139,10 @@ def split_film(film: str | None, year: int | None) -> tuple[str, int | None]:
         raise UserError(f"“{inert(title, 80)}” says {match['year']} but `year:` says {year}: give the year once.")
     if match:
         title, year = match["title"], int(match["year"])
+    # The catalogue's own rule (as /watchlist add and the bundle apply it): a review used to create a film
+    # called "||Rosebud is a sled||", shown in clear in every film autocomplete, or "=cmd" for a spreadsheet.
+    if problem := title_problem(title):
+        raise UserError(f"I can't use that film title: {problem}.")
     return title, check_year(year)
 
 

@@ -21,7 +21,7 @@ from bot.corpus.filter_store import critic_clause, film_clause
 from bot.corpus.store import CorpusWriter, NewReview
 from bot.films.rules import Ambiguous
 from bot.films.store import FilmStore
-from bot.reviews.rules import DuplicateLink, DuplicateReview, Prepared
+from bot.reviews.rules import DRAFT_GONE, DuplicateLink, DuplicateReview, Prepared
 
 REVIEW_TARGETS = ("review", "review-import")
 
@@ -159,13 +159,22 @@ class ReviewStore:
         return added
 
     async def add(
-        self, item: Prepared, *, actor_id: int, guild_id: int | None, link: tuple[str, str] | None = None
+        self, item: Prepared, *, actor_id: int, guild_id: int | None, link: tuple[str, str] | None = None,
+        draft: tuple[int, int] | None = None,
     ) -> ReviewRow:
         """Store one review with its passages and audit row in one transaction; duplicates refused.
 
         `link` = (fetched_at, url_key) for a review added from its page: the same article is refused.
+        `draft` = (draft id, user id) of the link preview being saved, taken in the same transaction: a Cancel
+        pressed while Save was preparing the text said "nothing was stored" and the review was stored anyway.
         """
         async with corpus_write(self.db) as write:  # the summaries follow the new review (changes_store)
+            if draft is not None:
+                taken = await write.conn.execute(
+                    "DELETE FROM review_drafts WHERE id = ? AND user_id = ? AND kind = 'link'", draft
+                )
+                if taken.rowcount != 1:
+                    raise UserError(DRAFT_GONE)
             if link is not None and (linked := await self.by_url_key(link[1])) is not None:
                 raise DuplicateLink(linked)
             existing = await self.existing_hashes([item.body_hash])

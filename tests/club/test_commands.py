@@ -265,6 +265,26 @@ async def test_game_round_with_fifteen_players_survives_a_restart(world):
     assert not world.env.errors
 
 
+async def test_two_games_started_at_once_in_one_channel_run_one(world):
+    """Two members start a game in one channel at the same moment: one round is posted, the other member is
+    told privately a game is running. Both used to pass the check and the channel ran two games."""
+    authors = members(world, 3, "critic-fan")
+    for i, m in enumerate(authors):
+        await rate(m, world, 4, f"My take number {i}: the colours sing and the ending stings.")
+        await m.slash(world.channel, "rate consent", state="on")
+    results = await burst(world.env, [
+        lambda: world.mod.slash(world.channel, "game critic-or-club", rounds=1),
+        lambda: world.alice.slash(world.channel, "game critic-or-club", rounds=1),
+    ])
+    assert world.q("SELECT count(DISTINCT game_id) FROM club_game_rounds") == [(1,)]
+    posted = [r for r in results if not r.ephemeral]
+    refused = [r for r in results if r.ephemeral]
+    assert len(posted) == 1 and posted[0].response.embeds[0].title.startswith("🎭 Critic or club?")
+    assert len(refused) == 1
+    assert_ephemeral_reply(refused[0], "A game is already running in this channel")
+    assert not world.env.errors
+
+
 async def test_game_needs_consenting_takes(world):
     """Takes without consent are never quoted: the game refuses to start."""
     await rate(world.alice, world, 4, "Not for the game")

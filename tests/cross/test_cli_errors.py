@@ -255,3 +255,74 @@ def test_run_on_a_damaged_database_is_one_line_and_exit_2_before_connecting(tmp_
     assert code == 2, err
     assert err.startswith("filmbot: database error:") and "damaged" in err and err.count("\n") == 1, err
     assert "Discord" not in err  # the database was read before any connection was tried
+
+
+def _no_file(tmp_path: Path, kind: str) -> Path:
+    """A path that names no file a database or settings file can be: a folder, a pipe, a device, a link loop."""
+    import os
+
+    path = tmp_path / f"not-a-file-{kind}"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "pipe":
+        os.mkfifo(path)
+    elif kind == "device":
+        path.symlink_to("/dev/null")
+    else:
+        path.symlink_to(tmp_path / "loop-back")
+        (tmp_path / "loop-back").symlink_to(path)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["folder", "pipe", "device", "link loop"])
+@pytest.mark.parametrize("command", ["import --database", "backup", "copy-db"])
+def test_a_database_path_that_names_no_file_is_one_line(tmp_path: Path, capsys, monkeypatch, command: str, kind: str):
+    """`filmbot import --database`, `backup` and `copy-db` given a folder, a pipe, /dev/null or a symlink loop:
+    one short line naming the path, exit 2 (before: 'database error: disk I/O error … is the file a filmbot
+    SQLite database?' exit 1, every migration run against /dev/null in a 1,500-character line, a traceback)."""
+    from bot.core.db import open_database
+
+    source = tmp_path / "club.db"
+    asyncio.run(_closed(open_database(source)))
+    monkeypatch.setenv("FILMBOT_DATABASE", str(source))
+    target = _no_file(tmp_path, kind)
+    argv = {"import --database": ["import", "--database", str(target)], "backup": ["backup", str(target)],
+            "copy-db": ["copy-db", str(source), str(target)]}[command]
+    code, err = run_cli(capsys, *argv)
+    assert code == 2 and err.count("\n") == 1 and len(err) < 300, err
+    assert str(target) in err and "Traceback" not in err
+
+
+async def _closed(opening) -> None:
+    db = await opening
+    await db.close()
+
+
+@pytest.mark.parametrize("kind", ["pipe", "device"])
+def test_a_themes_file_that_is_a_pipe_or_a_device_is_one_line_not_a_hang(tmp_path: Path, kind: str):
+    """`filmbot preview --themes` naming a pipe or /dev/zero, and a data folder whose themes.toml is one:
+    one line, exit 2 (both read forever: a pipe waits for a writer, /dev/zero never ends)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from bot.core.config import DEFAULT_DATA_DIR
+
+    themes = tmp_path / "themes.toml"
+    if kind == "pipe":
+        os.mkfifo(themes)
+    else:
+        themes.symlink_to("/dev/zero")
+    review = tmp_path / "review.txt"
+    review.write_text("A fine review of a film, long enough to read. " * 3, encoding="utf-8")
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data, ignore=shutil.ignore_patterns("*.db*", "themes.toml"))
+    (data / "themes.toml").symlink_to(themes)
+    base = [sys.executable, "-m", "bot", "--env-file", "/nonexistent/.env"]
+    for argv, env in (([*base, "preview", "--themes", str(themes), str(review)], {}),
+                      ([*base, "import", "--database", str(tmp_path / "club.db")], {"FILMBOT_DATA_DIR": str(data)})):
+        done = subprocess.run(argv, check=False, capture_output=True, text=True, timeout=60,
+                              env={**os.environ, **env}, stdin=subprocess.DEVNULL)
+        assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+        assert "not a file" in done.stderr and "Traceback" not in done.stderr

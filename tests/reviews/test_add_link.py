@@ -18,9 +18,11 @@ from tests.helpers import (
     REVIEW_PAGES,
     assert_ephemeral_reply,
     assert_no_pings,
+    burst,
     buttons,
     check_all_payloads,
     least_loop_gap,
+    message_payloads,
     msgs,
     table_digest,
 )
@@ -186,6 +188,8 @@ async def test_a_page_whose_header_declares_the_wrong_charset_is_read_in_its_rea
     ("/status/429?retry=120", "try again in 2 min"),
     ("/status/429", "try again later"),
     ("/status/503?retry=30", "try again in 30 s"),
+    ("/status/429?retry=%C2%B2", "try again later"),  # '²': a digit to str.isdigit, not to int()
+    ("/status/429?retry=" + "9" * 40, "try again later"),  # was 'in 2777777777777777715244717318223167488 h'
     ("/status/500", "having trouble (HTTP 500)"),
     ("/status/502", "having trouble (HTTP 502)"),
 ])
@@ -209,6 +213,17 @@ async def test_a_site_that_is_down_is_named_as_down(world, review_site):
     before = table_digest(world.db_path)
     result = await add_link(world, f"http://127.0.0.1:{port}/review")
     assert_ephemeral_reply(result, "site is down", "nothing was stored", "try again later")
+    assert table_digest(world.db_path) == before and not world.env.errors
+
+
+@pytest.mark.parametrize("query", ["film=%7C%7CThe%20twist%7C%7C", "film=%40everyone", "film_x=500&film=M"])
+async def test_a_film_name_in_page_data_the_catalogue_would_refuse_is_not_taken(world, review_site, query):
+    """A page whose structured data names the film `||The twist||`, `@everyone` or 500 characters: that name
+    is not taken (it was: a film titled with spoiler bars; a refusal 'The film title is 500 characters long'
+    of a title the moderator never typed); asked for `film:` instead, nothing stored."""
+    before = table_digest(world.db_path)
+    result = await add_link(world, review_site.url(f"/ld?{query}"))
+    assert_ephemeral_reply(result, "I can't tell which film", "`film:`")
     assert table_digest(world.db_path) == before and not world.env.errors
 
 
@@ -255,6 +270,21 @@ async def test_cancel_stores_nothing_and_drops_the_preview(world, review_site):
     cancelled = await world.mod.click(preview_message(result), label="Cancel")
     assert "nothing was stored" in msgs(cancelled)[-1].content and not buttons(msgs(cancelled)[-1])
     assert world.count("reviews", "url_key IS NOT NULL") == 0 and world.count("review_drafts") == 0
+
+
+async def test_save_and_cancel_pressed_at_once_never_say_nothing_was_stored_of_a_stored_review(world, review_site):
+    """Save and Cancel of one preview at once: whichever wins, the other is told so; a Cancel that said
+    "nothing was stored" stored nothing (it did: Save had read the draft before Cancel deleted it)."""
+    message = preview_message(await add_link(world, review_site.url("/page/blog")))
+    before = len(message_payloads(world.env))
+    await burst(world.env, [lambda: world.mod.click(message, label="Save"),
+                            lambda: world.mod.click(message, label="Cancel")])
+    said = [body.get("content") or "" for body in message_payloads(world.env)[before:]]
+    stored = world.count("reviews", "url_key IS NOT NULL")
+    cancelled = any("Cancelled: nothing was stored." in text for text in said)
+    assert stored == (0 if cancelled else 1), said
+    assert any("already saved or cancelled" in text for text in said), said  # the loser is told
+    assert world.count("review_drafts") == 0 and not world.env.errors
 
 
 async def test_preview_buttons_survive_a_restart(world, review_site):

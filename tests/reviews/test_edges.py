@@ -55,6 +55,25 @@ async def test_film_titles_over_90_characters_are_refused_naming_the_limit(world
     assert table_digest(settings) == before
 
 
+@pytest.mark.parametrize(("film", "needle"), [
+    ("||Rosebud is a sled||", "spoiler bars"),  # every film autocomplete would show it in clear
+    ('=HYPERLINK("http://x")', "spreadsheet formula"),
+    ("@everyone", "spreadsheet formula"),
+])
+async def test_a_film_title_the_catalogue_refuses_is_refused_by_review_add_and_edit(world, settings, film, needle):
+    """/review add and /review edit apply the catalogue's title rule (/watchlist add's): a title hiding words
+    behind || or starting like a formula is refused privately, no film and no review stored."""
+    before = table_digest(settings)
+    added = await add_review_file(world, film=film)
+    assert added.ephemeral and needle in text_of(added), text_of(added)
+    assert table_digest(settings) == before
+    review = added_id(await add_review_file(world, film="Whiplash", year=2014))
+    before = table_digest(settings)
+    edited = await world.mod.slash(world.channel, "review edit", review=str(review), film=film)
+    assert edited.ephemeral and needle in text_of(edited), text_of(edited)
+    assert table_digest(settings) == before and not world.env.errors
+
+
 async def test_autocomplete_film_choice_for_a_long_title_can_be_used(world):
     """Autocomplete film choice for a long title can be used."""
     assert len(LONG_FILM) == 90

@@ -59,3 +59,10 @@ def test_edit_details_clears_emptied_fields_and_reads_title_year():
                      FilmGuess("F", None, "headline"), "https://a.test/r", year=None, spoiler=False)
     edited = edited_meta(meta, {"film": "Her (2013)", "critic": " ", "outlet": "", "date": ""})
     assert (edited.film, edited.year, edited.critic, edited.outlet, edited.date) == ("Her", 2013, None, None, None)
+
+
+def test_a_page_film_name_the_catalogue_refuses_is_no_guess():
+    """Structured data or a headline naming `||…||`, `@everyone` or 91+ characters gives no film."""
+    for film in ("||Rosebud||", "@everyone", "=cmd()", "M" * 91):
+        assert film_from_page("A quiet revolution", film, []) is None
+    assert film_from_page("Review: ||Rosebud|| is a sled", None, []) is None
