@@ -53,7 +53,10 @@ REF_PREFIX = "film:"
 _REF = re.compile(r"^film:([0-9]{1,18})$")
 # Bidirectional embeddings, overrides and isolates: they make a label display as something else.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-_FORMULA = ("=", "+", "-", "@")
+# What a spreadsheet runs as a formula when a title is pasted into one: '=' anything, or '+', '-', '@' before a
+# letter or a bracket ('=HYPERLINK(…)', '@SUM(…)', '+cmd|…', '@everyone'). Real titles open with a sign before a
+# digit or a dash ('+1' (2013), '-30-' (1959)): those are films.
+_FORMULA = re.compile(r"^(?:=|[+\-@][^\W\d_]|[+\-@]\s*\()")
 
 # Columns the metadata provider may fill (`FilmStore.set_metadata`); title and key never change there.
 METADATA_FIELDS = (
@@ -145,8 +148,8 @@ def title_problem(title: str) -> str | None:
         return "the title is empty"
     if len(title) > OPTION_MAX:
         return f"the title is longer than {OPTION_MAX} characters"
-    if title.startswith(_FORMULA):
-        return "the title starts with a spreadsheet formula character (= + - @)"
+    if _FORMULA.match(title):
+        return "the title starts like a spreadsheet formula (= first, or + - @ before a letter)"
     if has_control_chars(title) or _BIDI_CONTROLS.search(title):
         return "the title contains control characters"
     if title.casefold().startswith(REF_PREFIX):  # 'film:-1', 'film:99…9' (19 digits): a forged or broken reference

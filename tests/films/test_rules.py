@@ -65,6 +65,17 @@ def test_titles_that_cannot_be_stored_are_refused(title, why):
         new_film(title, None, YEAR)
 
 
+@pytest.mark.parametrize("title", ["+1", "-30-", "@ 8", "=1"])
+def test_a_sign_before_a_digit_is_a_title_and_a_formula_is_refused(title):
+    """'+1' (2013) and '-30-' (1959) are real films (a sign before a digit: refused as formulas before); '=1', as
+    everything after '=', is still a formula."""
+    if title.startswith("="):
+        with pytest.raises(UserError, match="formula"):
+            new_film(title, None, YEAR)
+    else:
+        assert new_film(title, None, YEAR).title == title
+
+
 @pytest.mark.parametrize("title", ["ليلة القدر", "הסרט", "🎬🍿", "Amélie 🎠", "八月の狂詩曲"])
 def test_rtl_and_emoji_titles_are_films(title):
     """Right-to-left scripts and emoji are titles with a key of their own."""
