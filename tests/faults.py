@@ -27,6 +27,8 @@ as Discord does (the message already created with that nonce by the same author 
 returned, no second one is made); simcord itself ignores them. discord.py 2.7's `Messageable.send` sends a random
 enforced nonce when given none, so its retries of a channel post never double one.
 
+`gateway_held(env, event)`: gateway events of one type held back (a thread made before a 5xx not yet in the cache).
+
 `discord_history_order` (autouse, like the errors): a history read with `after=` returns the *oldest*
 page after that message, as Discord does, where simcord returns the newest one (so discord.py's paging
 forward stopped after one page and a long thread looked 100 messages long).
@@ -49,6 +51,7 @@ from simcord.http import client as sim_client
 from simcord.http import router as sim_router
 from simcord.http.routes import messages as sim_messages
 
+THREAD_ALREADY_CREATED = 160004  # Discord's JSON error code: the message already has a thread
 NONCE_WINDOW = 120.0  # seconds a nonce is remembered: Discord says "the past few minutes"; two is the safe floor
 
 
@@ -111,7 +114,11 @@ def applied_then_error(monkeypatch: pytest.MonkeyPatch) -> None:
     original = sim_router.dispatch
 
     def once(backend: Any, method: str, path: str, **kwargs: Any) -> Any:
-        """One request as Discord answers it: a message create carrying an enforced nonce is made once."""
+        """One request as Discord answers it: a message create carrying an enforced nonce is made once; a
+        second thread on one message is refused (400, 160004), where simcord would make it again."""
+        if method == "POST" and fnmatch.fnmatch(path, "/channels/*/messages/*/threads") \
+                and int(path.split("/")[4]) in backend.channels:
+            raise BackendError(400, THREAD_ALREADY_CREATED, "A thread has already been created for this message")
         body = kwargs.get("json")
         nonce = body.get("nonce") if method == "POST" and isinstance(body, dict) and body.get("enforce_nonce") \
             else None
@@ -239,3 +246,28 @@ def discord_rate_limited(env: Any, method: str, path: str, retry_after: float, *
     surfacing as discord.py does (see `rate_limits`). `env.backend.rate_limited` lists the calls that met one."""
     faults = env.backend.__dict__.setdefault("rate_limits", [])
     faults.append({"method": method, "path": path, "retry_after": retry_after, "times": times})
+
+
+def gateway_held(env: Any, event: str) -> Any:
+    """Gateway events of this type reach the bot late, as Discord's gateway and REST answers travel apart: a
+    thread made before a 5xx may not yet be in the bot's cache. Held until the returned `release()` is called
+    (then delivered in order); simcord itself delivers every event before the REST answer."""
+    backend = env.backend
+    deliver = backend.emit
+    held: list[Any] = []
+
+    def emit(name: str, payload: Any) -> None:
+        if name == event:
+            held.append(payload)
+            backend.transcript.append(("HELD", name, payload))
+            return
+        deliver(name, payload)
+
+    def release() -> None:
+        backend.__dict__.pop("emit", None)
+        for payload in held:
+            deliver(event, payload)
+        held.clear()
+
+    backend.emit = emit
+    return release
