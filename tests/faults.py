@@ -271,3 +271,58 @@ def gateway_held(env: Any, event: str) -> Any:
 
     backend.emit = emit
     return release
+
+
+async def sqlite_read_only(db: Any, on: bool = True) -> None:
+    """Every write the bot's SQLite database is asked for fails as on a read-only file (a volume remounted
+    read-only, the file's mode changed): `PRAGMA query_only` on both of its writing connections (aiosqlite's and
+    the writer thread's) makes SQLite itself refuse, with the very error and code (SQLITE_READONLY, "attempt to
+    write a readonly database"); reads go on. `on=False` gives the writes back."""
+    pragma = f"PRAGMA query_only = {1 if on else 0}"
+    await db.conn.execute(pragma)
+    await db._on_writer(lambda raw: raw.execute(pragma).close())
+
+
+def sqlite_full(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The disk is full: every write transaction's COMMIT fails with SQLITE_FULL ("database or disk is full") and
+    SQLite rolls it back, at both doors the bot writes through (core/db_writes' one-hop writes and
+    Database.transaction). SQLite cannot be made to run out of room for real here (no tiny filesystem can be
+    mounted; `PRAGMA max_page_count` stops only writes that grow the file, and a small write fits in a page's
+    slack and in the WAL), so the statements run and are undone as at a failed COMMIT. Returns `room()`, which
+    frees the disk again."""
+    from bot.core import db as core_db
+    from bot.core import db_writes
+
+    run_one, transaction = db_writes._run_one, core_db.Database.transaction
+    full = {"on": True}
+
+    def error() -> sqlite3.OperationalError:
+        failure = sqlite3.OperationalError("database or disk is full")
+        failure.sqlite_errorcode, failure.sqlite_errorname = 13, "SQLITE_FULL"  # type: ignore[attr-defined]
+        return failure
+
+    def _run_one(raw: sqlite3.Connection, work: Any, in_transaction: bool) -> Any:
+        if not full["on"]:
+            return run_one(raw, work, in_transaction)
+        raw.execute("BEGIN IMMEDIATE")
+        try:
+            work(raw)
+        finally:
+            raw.execute("ROLLBACK")
+        raise error()
+
+    from contextlib import asynccontextmanager
+
+    @asynccontextmanager
+    async def full_transaction(self: Any) -> Any:
+        async with transaction(self) as conn:
+            yield conn
+            if full["on"]:
+                raise error()  # the COMMIT that follows fails; Database.transaction rolls back
+
+    def room() -> None:
+        full["on"] = False
+
+    monkeypatch.setattr(db_writes, "_run_one", _run_one)
+    monkeypatch.setattr(core_db.Database, "transaction", full_transaction)
+    return room

@@ -58,6 +58,28 @@ def database_busy(error: BaseException) -> bool:
         word in str(error) for word in ("database is locked", "database is busy", "database table is locked"))
 
 
+NO_ROOM_DATABASE = ("The bot's database cannot save anything right now (its disk is full or it is read-only), so"
+                    " nothing was changed. Please tell whoever hosts the bot, and try again later.")
+
+# SQLite's primary result codes (sqlite_errorcode & 0xff; read-only comes in extended variants) and PostgreSQL's
+# SQLSTATEs for a database that takes no writes: disk_full, read_only_sql_transaction (a standby after failover).
+_NO_ROOM_SQLITE = frozenset({8, 13})  # SQLITE_READONLY, SQLITE_FULL
+_NO_ROOM_SQLSTATES = frozenset({"53100", "25006"})
+
+
+def database_refusing_writes(error: BaseException) -> bool:
+    """The database refused the write for lack of room or of write access: the transaction was rolled back whole
+    and retrying soon will not help, but nothing the member asked for is half-made."""
+    if getattr(error, "sqlstate", None) in _NO_ROOM_SQLSTATES:
+        return True
+    if not isinstance(error, sqlite3.OperationalError):
+        return False
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _NO_ROOM_SQLITE
+    return any(words in str(error) for words in ("database or disk is full", "readonly database"))
+
+
 def message_for(error: BaseException) -> str | None:
     """The table's message for a known exception, or None for an unexpected one."""
     if isinstance(error, UserError):
@@ -65,6 +87,9 @@ def message_for(error: BaseException) -> str | None:
     if database_busy(error):
         log.warning("a command found the database busy past its timeout: %s", error)
         return BUSY_DATABASE
+    if database_refusing_writes(error):
+        log.error("a command's write was refused by the database (full disk or read-only): %s", error)
+        return NO_ROOM_DATABASE
     for kind, message in ERROR_TABLE:
         if isinstance(error, kind):
             return message
