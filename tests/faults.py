@@ -326,3 +326,27 @@ def sqlite_full(monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setattr(db_writes, "_run_one", _run_one)
     monkeypatch.setattr(core_db.Database, "transaction", full_transaction)
     return room
+
+
+def host_clock_step(env: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The host's wall clock, steppable apart from Discord's: returns `step(seconds)` (negative: an NTP step back).
+
+    What the bot reads as the time (discord.utils.utcnow, and the job loop's host clock) moves by the steps so
+    far; simcord's clock — Discord's: snowflakes, message times, the loop's monotonic timers — does not, as a
+    real NTP step leaves Discord and the monotonic clock alone (`wall_clock_jump` moves both, which backwards
+    would make Discord hand out ids older than the ones it gave before)."""
+    from datetime import timedelta
+
+    import discord.utils as discord_utils
+
+    offset = [timedelta(0)]
+
+    def host_now() -> Any:
+        return env.now() + offset[0]
+
+    def step(seconds: float) -> None:
+        offset[0] += timedelta(seconds=seconds)
+
+    monkeypatch.setattr(discord_utils, "utcnow", host_now)
+    monkeypatch.setattr(env.bot.scheduler, "host", host_now)
+    return step
