@@ -43,3 +43,16 @@ def test_postgres_disk_full_and_read_only_are_named_too():
 def test_other_database_errors_stay_unexpected():
     """A syntax error or a missing table is a bug: no friendly message, the logged code instead."""
     assert message_for(sqlite3.OperationalError("no such table: x")) is None
+
+
+def test_a_database_server_out_of_reach_or_lost_is_named():
+    """PostgreSQL down (no connection could be made, or starting up) or gone mid-transaction: said plainly,
+    and only the first promises nothing was changed."""
+    from bot.core.db import DatabaseUnavailable
+    from bot.core.errors import LOST_DATABASE, UNREACHABLE_DATABASE
+
+    assert message_for(DatabaseUnavailable("cannot reach the PostgreSQL server")) == UNREACHABLE_DATABASE
+    for sqlstate, said in (("57P03", UNREACHABLE_DATABASE), ("57P01", LOST_DATABASE), ("08003", LOST_DATABASE)):
+        error = Exception("x")
+        error.sqlstate = sqlstate  # type: ignore[attr-defined]
+        assert message_for(error) == said
