@@ -37,7 +37,7 @@ _SLOW_FILES = frozenset({"test_fuzz.py", "test_crash_safety.py", "test_architect
 # their fast tests and the cluster test here): the whole CI run stays well under ten minutes on two cores.
 _POSTGRES_LANE = frozenset({"core", "schedules", "polls", "quotes", "flags", "films", "cluster"})
 _POSTGRES_FAST_ONLY = frozenset({"club", "filmnight"})
-_POSTGRES_LANE_FILES = frozenset({"test_faults_pg_lock.py"})  # PostgreSQL-only tests outside those folders
+_POSTGRES_LANE_FILES = frozenset({"test_faults_pg_lock.py", "test_faults_pg_restart.py"})  # PostgreSQL-only tests outside those folders
 _SQLITE_ONLY = frozenset({
     "test_migrations.py",  # upgrades legacy SQLite files (PostgreSQL starts at the 075 baseline)
     "test_db_writes.py",  # the SQLite writer thread's group commit
@@ -51,7 +51,7 @@ _SQLITE_ONLY = frozenset({
 _SQLITE_ONLY_TESTS = (
     "corpus/test_data_files.py::", "corpus/test_unicode.py::", "cross/test_cli.py::test_backup",
     "cross/test_faults_filmnight.py::", "cross/test_faults_polls.py::", "cross/test_playground",
-    "cross/test_faults_db_busy.py::", "cross/test_faults_components.py::", "cross/test_upgrade.py::",
+    "cross/test_faults_db_busy.py::", "cross/test_faults_disk.py::", "cross/test_faults_components.py::", "cross/test_upgrade.py::",
     "cross/test_schedule_isolation.py::", "perf/test_one_hop_writes.py::", "perf/test_picks.py::",
     "perf/test_scheduler_due.py::",
 )

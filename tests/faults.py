@@ -27,6 +27,8 @@ as Discord does (the message already created with that nonce by the same author 
 returned, no second one is made); simcord itself ignores them. discord.py 2.7's `Messageable.send` sends a random
 enforced nonce when given none, so its retries of a channel post never double one.
 
+`gateway_held(env, event)`: gateway events of one type held back (a thread made before a 5xx not yet in the cache).
+
 `discord_history_order` (autouse, like the errors): a history read with `after=` returns the *oldest*
 page after that message, as Discord does, where simcord returns the newest one (so discord.py's paging
 forward stopped after one page and a long thread looked 100 messages long).
@@ -49,6 +51,7 @@ from simcord.http import client as sim_client
 from simcord.http import router as sim_router
 from simcord.http.routes import messages as sim_messages
 
+THREAD_ALREADY_CREATED = 160004  # Discord's JSON error code: the message already has a thread
 NONCE_WINDOW = 120.0  # seconds a nonce is remembered: Discord says "the past few minutes"; two is the safe floor
 
 
@@ -111,7 +114,11 @@ def applied_then_error(monkeypatch: pytest.MonkeyPatch) -> None:
     original = sim_router.dispatch
 
     def once(backend: Any, method: str, path: str, **kwargs: Any) -> Any:
-        """One request as Discord answers it: a message create carrying an enforced nonce is made once."""
+        """One request as Discord answers it: a message create carrying an enforced nonce is made once; a
+        second thread on one message is refused (400, 160004), where simcord would make it again."""
+        if method == "POST" and fnmatch.fnmatch(path, "/channels/*/messages/*/threads") \
+                and int(path.split("/")[4]) in backend.channels:
+            raise BackendError(400, THREAD_ALREADY_CREATED, "A thread has already been created for this message")
         body = kwargs.get("json")
         nonce = body.get("nonce") if method == "POST" and isinstance(body, dict) and body.get("enforce_nonce") \
             else None
@@ -239,3 +246,107 @@ def discord_rate_limited(env: Any, method: str, path: str, retry_after: float, *
     surfacing as discord.py does (see `rate_limits`). `env.backend.rate_limited` lists the calls that met one."""
     faults = env.backend.__dict__.setdefault("rate_limits", [])
     faults.append({"method": method, "path": path, "retry_after": retry_after, "times": times})
+
+
+def gateway_held(env: Any, event: str) -> Any:
+    """Gateway events of this type reach the bot late, as Discord's gateway and REST answers travel apart: a
+    thread made before a 5xx may not yet be in the bot's cache. Held until the returned `release()` is called
+    (then delivered in order); simcord itself delivers every event before the REST answer."""
+    backend = env.backend
+    deliver = backend.emit
+    held: list[Any] = []
+
+    def emit(name: str, payload: Any) -> None:
+        if name == event:
+            held.append(payload)
+            backend.transcript.append(("HELD", name, payload))
+            return
+        deliver(name, payload)
+
+    def release() -> None:
+        backend.__dict__.pop("emit", None)
+        for payload in held:
+            deliver(event, payload)
+        held.clear()
+
+    backend.emit = emit
+    return release
+
+
+async def sqlite_read_only(db: Any, on: bool = True) -> None:
+    """Every write the bot's SQLite database is asked for fails as on a read-only file (a volume remounted
+    read-only, the file's mode changed): `PRAGMA query_only` on both of its writing connections (aiosqlite's and
+    the writer thread's) makes SQLite itself refuse, with the very error and code (SQLITE_READONLY, "attempt to
+    write a readonly database"); reads go on. `on=False` gives the writes back."""
+    pragma = f"PRAGMA query_only = {1 if on else 0}"
+    await db.conn.execute(pragma)
+    await db._on_writer(lambda raw: raw.execute(pragma).close())
+
+
+def sqlite_full(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The disk is full: every write transaction's COMMIT fails with SQLITE_FULL ("database or disk is full") and
+    SQLite rolls it back, at both doors the bot writes through (core/db_writes' one-hop writes and
+    Database.transaction). SQLite cannot be made to run out of room for real here (no tiny filesystem can be
+    mounted; `PRAGMA max_page_count` stops only writes that grow the file, and a small write fits in a page's
+    slack and in the WAL), so the statements run and are undone as at a failed COMMIT. Returns `room()`, which
+    frees the disk again."""
+    from bot.core import db as core_db
+    from bot.core import db_writes
+
+    run_one, transaction = db_writes._run_one, core_db.Database.transaction
+    full = {"on": True}
+
+    def error() -> sqlite3.OperationalError:
+        failure = sqlite3.OperationalError("database or disk is full")
+        failure.sqlite_errorcode, failure.sqlite_errorname = 13, "SQLITE_FULL"  # type: ignore[attr-defined]
+        return failure
+
+    def _run_one(raw: sqlite3.Connection, work: Any, in_transaction: bool) -> Any:
+        if not full["on"]:
+            return run_one(raw, work, in_transaction)
+        raw.execute("BEGIN IMMEDIATE")
+        try:
+            work(raw)
+        finally:
+            raw.execute("ROLLBACK")
+        raise error()
+
+    from contextlib import asynccontextmanager
+
+    @asynccontextmanager
+    async def full_transaction(self: Any) -> Any:
+        async with transaction(self) as conn:
+            yield conn
+            if full["on"]:
+                raise error()  # the COMMIT that follows fails; Database.transaction rolls back
+
+    def room() -> None:
+        full["on"] = False
+
+    monkeypatch.setattr(db_writes, "_run_one", _run_one)
+    monkeypatch.setattr(core_db.Database, "transaction", full_transaction)
+    return room
+
+
+def host_clock_step(env: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The host's wall clock, steppable apart from Discord's: returns `step(seconds)` (negative: an NTP step back).
+
+    What the bot reads as the time (discord.utils.utcnow, and the job loop's host clock) moves by the steps so
+    far; simcord's clock — Discord's: snowflakes, message times, the loop's monotonic timers — does not, as a
+    real NTP step leaves Discord and the monotonic clock alone (`wall_clock_jump` moves both, which backwards
+    would make Discord hand out ids older than the ones it gave before)."""
+    from datetime import timedelta
+
+    import discord.utils as discord_utils
+
+    offset = [timedelta(0)]
+
+    def host_now() -> Any:
+        return env.now() + offset[0]
+
+    def step(seconds: float) -> None:
+        offset[0] += timedelta(seconds=seconds)
+
+    monkeypatch.setattr(discord_utils, "utcnow", host_now)
+    monkeypatch.setattr(env.bot.scheduler, "host", host_now)
+    return step

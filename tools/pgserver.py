@@ -231,6 +231,33 @@ def stop(folder: Path) -> None:
     (folder / _PORT_FILE).unlink(missing_ok=True)
 
 
+def pause(folder: Path) -> None:
+    """Stop the running cluster in `folder` as its host's restart does (fast: clients are disconnected, what was
+    committed is kept — an immediate stop would lose this throwaway server's last commits, synchronous_commit being
+    off), keeping its port for `resume`: clients holding its DSN meet an outage, not a move."""
+    folder = Path(folder).resolve()
+    bin_dir = binaries()
+    if bin_dir is None:
+        raise PgServerError("no PostgreSQL binaries (pg_ctl)")
+    result = _run([str(bin_dir / "pg_ctl"), "-D", str(folder), "-m", "fast", "-w", "stop"], _os_user())
+    if result.returncode != 0:
+        raise PgServerError(f"pg_ctl stop failed: {result.stderr.strip() or result.stdout.strip()}")
+
+
+def resume(folder: Path) -> str:
+    """Start the cluster `pause` stopped, on the port it had (its DSN unchanged); return that DSN."""
+    folder = Path(folder).resolve()
+    bin_dir = binaries()
+    if bin_dir is None:
+        raise PgServerError("no PostgreSQL binaries (pg_ctl)")
+    port = int((folder / _PORT_FILE).read_text().strip())
+    result = _run([str(bin_dir / "pg_ctl"), "-D", str(folder), "-w", "-t", "60", "-l", str(folder / "server.log"),
+                   "-o", f"-p {port}", "start"], _os_user())
+    if result.returncode != 0:
+        raise PgServerError(f"pg_ctl start failed: {_log_tail(folder) or result.stderr.strip()}")
+    return dsn(port)
+
+
 def dsn(port: int, database: str = "postgres") -> str:
     return f"postgresql://{SUPERUSER}@127.0.0.1:{port}/{database}"
 

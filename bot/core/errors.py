@@ -18,6 +18,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.core.db import DatabaseUnavailable
 from bot.core.ratelimits import RateLimitedTooLong
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
@@ -58,6 +59,50 @@ def database_busy(error: BaseException) -> bool:
         word in str(error) for word in ("database is locked", "database is busy", "database table is locked"))
 
 
+NO_ROOM_DATABASE = ("The bot's database cannot save anything right now (its disk is full or it is read-only), so"
+                    " nothing was changed. Please tell whoever hosts the bot, and try again later.")
+
+# SQLite's primary result codes (sqlite_errorcode & 0xff; read-only comes in extended variants) and PostgreSQL's
+# SQLSTATEs for a database that takes no writes: disk_full, read_only_sql_transaction (a standby after failover).
+_NO_ROOM_SQLITE = frozenset({8, 13})  # SQLITE_READONLY, SQLITE_FULL
+_NO_ROOM_SQLSTATES = frozenset({"53100", "25006"})
+
+
+def database_refusing_writes(error: BaseException) -> bool:
+    """The database refused the write for lack of room or of write access: the transaction was rolled back whole
+    and retrying soon will not help, but nothing the member asked for is half-made."""
+    if getattr(error, "sqlstate", None) in _NO_ROOM_SQLSTATES:
+        return True
+    if not isinstance(error, sqlite3.OperationalError):
+        return False
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _NO_ROOM_SQLITE
+    return any(words in str(error) for words in ("database or disk is full", "readonly database"))
+
+
+UNREACHABLE_DATABASE = ("The bot cannot reach its database right now (it may be restarting), so nothing was changed."
+                        " Please try again in a minute.")
+LOST_DATABASE = ("The bot lost its connection to its database while doing that (the database may be restarting),"
+                 " so it may not have been saved. Please check in a minute, and try again if it was not.")
+
+# PostgreSQL going away under a command: the server could not be reached (or is starting up, 57P03), or the
+# connection ended mid-statement (08003 connection_does_not_exist, 57P01 admin_shutdown, 57P02 crash_shutdown).
+_UNREACHABLE_SQLSTATES = frozenset({"57P03", "08001", "08004"})
+_LOST_SQLSTATES = frozenset({"08000", "08003", "08006", "57P01", "57P02"})
+
+
+def database_gone(error: BaseException) -> str | None:
+    """The member's message when the database server could not be reached or dropped the connection, else None.
+    Reads and a transaction's BEGIN are retried on a new connection first (core/db_pg), so what reaches a member
+    is a server down for longer than that, or a connection lost inside a transaction."""
+    if isinstance(error, DatabaseUnavailable) or getattr(error, "sqlstate", None) in _UNREACHABLE_SQLSTATES:
+        return UNREACHABLE_DATABASE
+    if getattr(error, "sqlstate", None) in _LOST_SQLSTATES:
+        return LOST_DATABASE
+    return None
+
+
 def message_for(error: BaseException) -> str | None:
     """The table's message for a known exception, or None for an unexpected one."""
     if isinstance(error, UserError):
@@ -65,6 +110,13 @@ def message_for(error: BaseException) -> str | None:
     if database_busy(error):
         log.warning("a command found the database busy past its timeout: %s", error)
         return BUSY_DATABASE
+    gone = database_gone(error)
+    if gone is not None:
+        log.error("a command could not use the database: %s", error)
+        return gone
+    if database_refusing_writes(error):
+        log.error("a command's write was refused by the database (full disk or read-only): %s", error)
+        return NO_ROOM_DATABASE
     for kind, message in ERROR_TABLE:
         if isinstance(error, kind):
             return message

@@ -116,8 +116,10 @@ class Scheduler:
             try:
                 due = await job.next_due()
             except Exception:
+                # Its due rows are unknown (the database unreachable, say), not absent: ask again soon, on the
+                # stuck back-off (1 … 60 s), instead of sleeping MAX_SLEEP past whatever fell due meanwhile.
                 log.exception("scheduled job %s could not report its next due time", job.name)
-                continue
+                due = self.clock()
             if due is not None and (nearest is None or due < nearest):
                 nearest = due
         if nearest is None:

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Kind = Literal["discuss", "debate"]
+THREAD_ALREADY_CREATED = 160004  # Discord's JSON error code: this message already has a thread
 AUTO_ARCHIVE_MINUTES: Literal[60, 1440, 4320, 10080] = 4320  # 3 days: film-club talk runs over a weekend, a day is too short
 
 # (permission attribute, name as Discord shows it); thread ones only when a thread is made.
@@ -223,13 +224,34 @@ async def _sent_anyway(bot: FilmBot, channel: discord.TextChannel, embed: discor
     return None
 
 
+def _thread_maybe_made(error: discord.HTTPException) -> bool:
+    """Whether Discord may have opened the thread all the same: a 5xx after it made it, or its 400 'a thread
+    has already been created for this message' to discord.py's own retry of such a 5xx."""
+    return error.status >= 500 or error.code == THREAD_ALREADY_CREATED
+
+
 async def _thread_made_anyway(bot: FilmBot, message: discord.Message,
                               error: discord.HTTPException) -> discord.Thread | None:
-    """The message's thread when Discord made it and then answered 5xx (a thread opened on a message has
-    the message's id); deleting the message then would leave the thread orphaned and a retry make another."""
-    if error.status < 500:
+    """The message's thread when Discord made it despite the error (a thread opened on a message has the
+    message's id); deleting the message then would leave the thread orphaned and a retry make another."""
+    if not _thread_maybe_made(error):
         return None
     return await _fetched_thread(bot, message)
+
+
+async def _no_thread_left(bot: FilmBot, message: discord.Message, error: discord.HTTPException) -> bool:
+    """True when the message has no thread, so deleting it orphans nothing: Discord made none, or the one it
+    may have made (and that could not be read back) is deleted now, by the id it would have, the message's."""
+    if not _thread_maybe_made(error):
+        return True
+    try:
+        await bot.http.delete_channel(message.id, reason="a half-posted prompt's thread")
+    except discord.NotFound:
+        return True  # none was made
+    except discord.HTTPException:
+        log.warning("could not remove the thread prompt %s may have", message.id, exc_info=True)
+        return False
+    return True
 
 
 async def _fetched_thread(bot: FilmBot, message: discord.Message) -> discord.Thread | None:
@@ -382,7 +404,7 @@ async def post_prompt(
             except discord.HTTPException as error:
                 thread = await _thread_made_anyway(bot, message, error)
                 if thread is None:
-                    if await _discard(message):
+                    if await _no_thread_left(bot, message, error) and await _discard(message):
                         raise  # nothing is left: the whole prompt failed
                     # The prompt stays visible: it counts as posted (never post it twice), without thread.
                     thread_error = f"HTTP {error.status}: {clip(error.text or type(error).__name__, 120)}"

@@ -96,3 +96,18 @@ async def test_due_rows_are_read_for_this_processs_shards_only(two):
     due = await a.schedules.due_ids(NOW, mine)
     assert [(await a.schedules.get(i)).guild_id for i in due] == [SHARD1]
     assert len(await a.schedules.due_ids(NOW)) == 2
+
+
+def test_a_claim_stamped_after_a_clock_step_back_is_neither_stolen_early_nor_held_forever():
+    """The clock stepped back 51 min after another machine's process claimed: its claim (stamped 'in the future')
+    is not taken over while that process may still be settling it, and is once its lease has run on the wall
+    clock past its stamp: held the step longer, never forever. A gone process on this machine: at once."""
+    elsewhere = "other-host:4242:abcd1234"
+    stamped = iso(NOW)
+    stepped_back = NOW - timedelta(minutes=51)
+    me = new_holder()
+    assert not abandoned(elsewhere, stamped, stepped_back, LEASE, me)
+    assert not abandoned(elsewhere, stamped, NOW + LEASE - timedelta(seconds=1), LEASE, me)
+    assert abandoned(elsewhere, stamped, NOW + LEASE, LEASE, me)
+    host, pid, _ = me.split(":")
+    assert abandoned(f"{host}:{pid}:00000000", stamped, stepped_back, LEASE, me)  # this process, an earlier bot

@@ -109,3 +109,24 @@ async def test_a_wake_for_a_row_due_after_the_sleep_ends_leaves_the_loop_asleep(
         await asyncio.sleep(0)
     assert job.runs == 3 and not task.done()
     await scheduler.stop()
+
+
+class UnreachableJob:
+    """Its next due time cannot be read (the database is down); something is due within the hour."""
+
+    name = "unreachable"
+
+    async def next_due(self) -> datetime | None:
+        raise ConnectionRefusedError("the database is down")
+
+    async def run_due(self, now: datetime) -> None:
+        raise ConnectionRefusedError("the database is down")
+
+
+async def test_a_job_whose_due_time_cannot_be_read_is_asked_again_soon() -> None:
+    """An unknown due time is not 'nothing due': the loop retries on its back-off, not after 6 h (a poll due
+    while PostgreSQL restarted closed hours late)."""
+    scheduler = Scheduler(lambda: NOW)
+    scheduler.register(UnreachableJob())
+    delay = await scheduler.run_once()
+    assert delay is not None and delay <= 0
