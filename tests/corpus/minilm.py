@@ -11,8 +11,6 @@ import json
 from pathlib import Path
 
 import numpy as np
-from safetensors.numpy import load_file
-from tokenizers import Tokenizer
 
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model (sentence_bert_config.json)
 
@@ -22,8 +20,8 @@ def _erf(x: np.ndarray) -> np.ndarray:
     sign = np.sign(x)
     a = np.abs(x)
     t = 1.0 / (1.0 + 0.3275911 * a)
-    y = 1.0 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * np.exp(-a * a)
-    return sign * y
+    poly = ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t
+    return sign * (1.0 - poly * np.exp(-a * a))
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
@@ -44,7 +42,13 @@ def bundled() -> Path:
 
 
 class MiniLM:
+    """The model read from a directory holding config.json, model.safetensors and tokenizer.json."""
+
     def __init__(self, model_dir: Path) -> None:
+        # the optional `embed` extra, imported here so that the pure parts above load without it
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
         config = json.loads((model_dir / "config.json").read_text())
         self.heads = config["num_attention_heads"]
         self.layers = config["num_hidden_layers"]
