@@ -144,3 +144,30 @@ async def test_an_unusable_200_answer_gives_the_plain_card_and_is_not_kept_as_un
     _, embed = await card(world)
     assert {f.name: f.value for f in embed.fields}.get("Director") == "Damien Chazelle"
     assert not world.env.errors
+
+
+async def test_a_title_with_spoiler_bars_is_matched_but_never_shown(world, recorded):
+    """TMDB names the film '||La La Land||' (its key matches the one asked): the card keeps the catalogue's own
+    title, and the record's fields are shown escaped, with TMDB's notice."""
+    recorded.serve("/3/search/movie", body=search(title="||La La Land|| @everyone"))
+    recorded.serve("/3/movie/313369", body=details(title="||La La Land||"))
+    message, embed = await card(world)
+    assert embed.title == "La La Land (2016)" and TMDB_ATTRIBUTION in embed.footer.text
+    assert "||" not in json.dumps(message_payloads(world.env), ensure_ascii=False).replace("\\\\|", "")
+    assert_no_pings(world.env)
+    assert not world.env.errors
+
+
+@pytest.mark.metadata("wikidata")
+async def test_hostile_wikidata_labels_are_inert_and_credited(world, recorded):
+    """Wikidata's director and genre labels carrying @everyone, || and a masked link: escaped on the card,
+    with Wikidata's credit."""
+    labels = json.loads((DATA / "wikidata/labels.json").read_bytes())
+    for entity in labels["entities"].values():
+        entity["labels"]["en"]["value"] = HOSTILE
+    recorded.serve("/w/api.php?action=wbgetentities", body=json.dumps(labels).encode())
+    _, embed = await card(world)
+    fields = {f.name: f.value for f in embed.fields}
+    assert "Mia marries" in fields["Director"] and "Wikidata" in embed.footer.text
+    assert assert_inert(world) >= 1
+    assert not world.env.errors
