@@ -151,7 +151,7 @@ async def test_a_title_with_spoiler_bars_is_matched_but_never_shown(world, recor
     title, and the record's fields are shown escaped, with TMDB's notice."""
     recorded.serve("/3/search/movie", body=search(title="||La La Land|| @everyone"))
     recorded.serve("/3/movie/313369", body=details(title="||La La Land||"))
-    message, embed = await card(world)
+    _, embed = await card(world)
     assert embed.title == "La La Land (2016)" and TMDB_ATTRIBUTION in embed.footer.text
     assert "||" not in json.dumps(message_payloads(world.env), ensure_ascii=False).replace("\\\\|", "")
     assert_no_pings(world.env)
