@@ -133,38 +133,59 @@ def applied_then_error(monkeypatch: pytest.MonkeyPatch) -> None:
         made[(path, str(nonce))] = (backend.clock.elapsed, result)
         return result
 
-    def dispatch(backend: Any, method: str, path: str, **kwargs: Any) -> Any:
-        result = once(backend, method, path, **kwargs)
+    def matching(backend: Any, method: str, path: str, body: Any, applied: bool) -> Any:
+        """The first fault this call meets (its count taken), or None."""
         for fault in list(getattr(backend, "applied_faults", ())):
-            if fault["method"] in (method, "*") and fnmatch.fnmatch(path, fault["path"]):
-                if fault["times"] is not None:
-                    fault["times"] -= 1
-                    if fault["times"] <= 0:
-                        backend.applied_faults.remove(fault)
-                if fault["retried"]:  # discord.py sends the same request again, and that one succeeds
-                    return once(backend, method, path, **kwargs)
-                raise BackendError(fault["status"], fault["code"], fault["message"])
+            if fault.get("applied", True) != applied or fault["method"] not in (method, "*") \
+                    or not fnmatch.fnmatch(path, fault["path"]):
+                continue
+            if fault.get("content") is not None and (
+                    not isinstance(body, dict) or fault["content"] not in str(body.get("content") or "")):
+                continue
+            if fault["times"] is not None:
+                fault["times"] -= 1
+                if fault["times"] <= 0:
+                    backend.applied_faults.remove(fault)
+            return fault
+        return None
+
+    def dispatch(backend: Any, method: str, path: str, **kwargs: Any) -> Any:
+        body = kwargs.get("json")
+        refused = matching(backend, method, path, body, applied=False)
+        if refused is not None:  # a fault on what the call says: Discord refuses it before doing anything
+            raise BackendError(refused["status"], refused["code"], refused["message"])
+        result = once(backend, method, path, **kwargs)
+        fault = matching(backend, method, path, body, applied=True)
+        if fault is not None:
+            if fault["retried"]:  # discord.py sends the same request again, and that one succeeds
+                return once(backend, method, path, **kwargs)
+            raise BackendError(fault["status"], fault["code"], fault["message"])
         return result
 
     monkeypatch.setattr(sim_router, "dispatch", dispatch)
 
 
 def discord_fault(env: Any, method: str, path: str, status: int, *, times: int | None = 1, code: int = 0,
-                  applied: bool = False, retried: bool = False) -> None:
+                  applied: bool = False, retried: bool = False, content: str | None = None) -> None:
     """Make matching REST calls fail `times` times (None: for the rest of the test).
 
     applied: the call takes effect in Discord first (a 5xx after the post was made), then fails.
     retried: applied, then a 5xx that discord.py retried by itself, successfully: the bot sees only the retry's
     answer (a second message, unless the create carried an enforced nonce).
+    content: only calls whose JSON body's `content` holds this text (a post into a thread whose id the test
+    cannot know beforehand, told apart by what it says).
     """
     if retried:
         applied = True
-    if applied:
-        if status < 500:
-            raise ValueError("only a 5xx can arrive after Discord applied the call")
+    if applied and status < 500:
+        raise ValueError("only a 5xx can arrive after Discord applied the call")
+    if applied or content is not None:
+        if status == 403 and not code:
+            code = 50013
         faults = env.backend.__dict__.setdefault("applied_faults", [])
-        faults.append({"method": method, "path": path, "status": status, "code": code,
-                       "message": "applied, then failed (injected by test)", "times": times, "retried": retried})
+        faults.append({"method": method, "path": path, "status": status, "code": code, "content": content,
+                       "message": "applied, then failed (injected by test)" if applied else "injected by test",
+                       "times": times, "retried": retried, "applied": applied})
         return
     if status == 429:
         raise ValueError("discord.py waits out 429s on ordinary routes; inject a 5xx instead")

@@ -64,9 +64,13 @@ async def recover_claims(service: FilmNightService) -> None:
         posted = await posted_since(service, screening, kind, from_iso(due_at)) if screening is not None else None
         if posted is not None:
             log.info("reminder %s of screening %s was in fact posted (message %s)", kind, screening_id, posted)
-            await service.store.settle_reminder(screening_id, kind, "sent", posted)
             if kind == "end" and screening is not None:
-                await service.complete_end(screening, posted)
+                try:  # settled only once its rating invitation is there too, as FilmNightService.deliver does
+                    await service.complete_end(screening, posted)
+                except Exception as error:  # noqa: BLE001  (retried through the job loop, or the moderators told)
+                    await service.reminder_failed(screening_id, kind, error)
+                    continue
+            await service.store.settle_reminder(screening_id, kind, "sent", posted)
         else:
             await service.store.release_claim(screening_id, kind, claimed_at)
 

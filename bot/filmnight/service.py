@@ -16,9 +16,10 @@ import discord
 from bot.core import closing
 from bot.core.channels import resolve_channel
 from bot.core.checks import missing_post_permission, require_channel_id, require_guild
-from bot.core.closing import CLOSE_BACKOFF, CLOSE_LEASE, AnnounceError
+from bot.core.closing import CLOSE_BACKOFF, CLOSE_LEASE, AnnounceError, own_post_since
 from bot.core.errors import answer_with_message
 from bot.core.nonce import post_nonce
+from bot.core.ratelimits import transient
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
@@ -39,17 +40,35 @@ if TYPE_CHECKING:
     from bot.filmnight.store import FilmNightStore
 
 log = logging.getLogger(__name__)
+INVITE_TAIL = "\nWatched it? Press the button: `/history` keeps your films."
 
 
-async def invite_ratings(where: discord.abc.Messageable, invite: str, screening_id: int) -> None:
-    """The club's rating invitation (`bot.club.rating_invite`) after the screening, with "I've watched it";
-    best effort."""
+class InvitationFailed(Exception):
+    """The after-screening prompt is posted but its rating invitation is not (Discord answered 5xx or 429): the end
+    step is tried again through the job loop, which finds the prompt and posts only the invitation."""
+
+
+async def invite_ratings(bot: FilmBot, where: discord.abc.Messageable, screening: Screening,
+                         after: datetime | None = None) -> None:
+    """The club's rating invitation (`bot.club.rating_invite`) after the screening, with "I've watched it", once.
+
+    `after`: a retry; the invitation is looked for in `where` from that moment (the end step's message) first, as
+    an attempt that failed may have made it. A transient failure raises InvitationFailed (the end step is retried);
+    a refusal (no permission, the thread gone) is logged: trying again would not change it."""
     try:
-        await where.send(invite + "\nWatched it? Press the button: `/history` keeps your films.",
-                         view=watched_view(screening_id), allowed_mentions=NO_MENTIONS,
-                         nonce=post_nonce("rating-invite", screening_id))
-    except discord.HTTPException:
-        log.warning("could not post the rating invitation")
+        if after is not None:
+            invited = WatchedButton.id_for(screening.id)
+            if await own_post_since(bot, where, after, lambda m: any(
+                    getattr(item, "custom_id", None) == invited for row in m.components
+                    for item in getattr(row, "children", ())), limit=500) is not None:
+                return
+        await where.send(bot.club.rating_invite(screening.label) + INVITE_TAIL,
+                         view=watched_view(screening.id), allowed_mentions=NO_MENTIONS,
+                         nonce=post_nonce("rating-invite", screening.id))
+    except discord.HTTPException as error:
+        if transient(error):
+            raise InvitationFailed(closing.describe_error(error)) from error
+        log.warning("could not post the rating invitation of screening %s (%s)", screening.id, error)
 
 
 def refusal(error: discord.HTTPException) -> str:
@@ -396,17 +415,16 @@ class FilmNightService:
             try:
                 await self.deliver(screening_id, kind)
             except Exception as error:  # noqa: BLE001  (one broken reminder must not hold back the others;
-                # _reminder_failed logs it and retries or reports it)
-                await self._reminder_failed(screening_id, kind, error)
+                # reminder_failed logs it and retries or reports it)
+                await self.reminder_failed(screening_id, kind, error)
 
-    async def _reminder_failed(self, screening_id: int, kind: str, error: Exception) -> None:
+    async def reminder_failed(self, screening_id: int, kind: str, error: Exception) -> None:
         """A transient failure is tried again through the job loop (the closing back-off); anything else, or
         the last attempt, leaves it 'failed' and tells the moderators."""
-        transient = isinstance(error, sqlite3.OperationalError) or (
-            isinstance(error, discord.HTTPException) and (error.status >= 500 or error.status == 429))
+        retryable = isinstance(error, (sqlite3.OperationalError, InvitationFailed)) or transient(error)
         attempts = await self.store.reminder_attempts(screening_id, kind) + 1
         reason = closing.describe_error(error)
-        if transient and attempts <= len(CLOSE_BACKOFF):
+        if retryable and attempts <= len(CLOSE_BACKOFF):
             log.warning("reminder %s of screening %s failed (%s); retrying", kind, screening_id, reason)
             await self.store.retry_reminder(screening_id, kind, reason, self.bot.now() + CLOSE_BACKOFF[attempts - 1])
             self.bot.scheduler.wake()
@@ -415,14 +433,16 @@ class FilmNightService:
         await self.store.retry_reminder(screening_id, kind, reason, None)
         screening = await self.store.screening(screening_id)
         if screening is not None:
-            what = "the after-screening thread" if kind == "end" else f"the {kind} reminder"
+            what = ("the invitation to rate (the after-screening thread is posted)"
+                    if isinstance(error, InvitationFailed) else
+                    "the after-screening thread" if kind == "end" else f"the {kind} reminder")
             await closing.tell_moderators(
                 self.bot, screening.guild_id, screening.channel_id,
                 f"⚠️ I could not post {what} of **{inert(screening.label, 100)}** after {attempts} attempt(s): {reason}.",
             )
 
     async def deliver(self, screening_id: int, kind: str) -> None:
-        """Send one claimed reminder (or run the end step); raises on failure (see _reminder_failed)."""
+        """Send one claimed reminder (or run the end step); raises on failure (see reminder_failed)."""
         screening = await self.store.screening(screening_id)
         ending = kind == "end" and screening is not None and screening.status == "ended"  # a retried end step
         if screening is None or (screening.status != "scheduled" and not ending):
@@ -436,9 +456,9 @@ class FilmNightService:
         if posted is not None:
             log.info("reminder %s of screening %s was posted by the attempt that failed (message %s)", kind,
                      screening_id, posted)
-            await self.store.settle_reminder(screening_id, kind, "sent", posted)
-            if kind == "end":
+            if kind == "end":  # settled only once its invitation is there too (InvitationFailed: tried again)
                 await self.complete_end(screening, posted)
+            await self.store.settle_reminder(screening_id, kind, "sent", posted)
             return
         channel = self.bot.get_channel(screening.channel_id)
         if kind == "end":
@@ -485,7 +505,8 @@ class FilmNightService:
     async def complete_end(self, screening: Screening, message_id: int) -> None:
         """The end step's message, found after a failed attempt or a crash: the after-screening prompt gets the
         thread and rotation record it lacks (bot.prompts.complete), and the rating invitation is posted where
-        after_prompt puts it unless it is there already. Best effort: the end step stays settled."""
+        after_prompt puts it unless it is there already. Raises InvitationFailed when the invitation meets a
+        5xx or 429 (tried again); anything else is logged."""
         channel = self.bot.get_channel(screening.channel_id)
         if not isinstance(channel, discord.TextChannel):
             return
@@ -495,15 +516,10 @@ class FilmNightService:
                 await self.bot.prompts.complete(message, f"screening:{screening.id}")
             thread = channel.guild.get_thread(message.id)
             where: discord.TextChannel | discord.Thread = thread if thread is not None else channel
-            invited = WatchedButton.id_for(screening.id)
-            async for earlier in where.history(limit=50):
-                if earlier.author == self.bot.user and any(
-                        getattr(item, "custom_id", None) == invited for row in earlier.components
-                        for item in getattr(row, "children", ())):
-                    return
-            await invite_ratings(where, self.bot.club.rating_invite(screening.label), screening.id)
         except discord.HTTPException as error:
             log.warning("could not complete the end step of screening %s (%s)", screening.id, error)
+            return
+        await invite_ratings(self.bot, where, screening, after=message.created_at)
 
     async def interested(self, screening: Screening) -> int | None:
         guild = self.bot.get_guild(screening.guild_id)
@@ -526,13 +542,13 @@ class FilmNightService:
                 )
             except UserError:
                 continue  # no passages on this theme for this film
-            await invite_ratings(posted.thread or channel, self.bot.club.rating_invite(screening.label), screening.id)
+            await invite_ratings(self.bot, posted.thread or channel, screening)
             return posted.message.id
         message = await channel.send(
             f"🎬 Film night is over: **{inert(screening.label, 150)}**. Spoiler talk is open now.",
             allowed_mentions=NO_MENTIONS, nonce=post_nonce("screening-end", screening.id),
         )
-        await invite_ratings(channel, self.bot.club.rating_invite(screening.label), screening.id)
+        await invite_ratings(self.bot, channel, screening)
         return message.id
 
     async def next_due(self) -> datetime | None:

@@ -138,10 +138,11 @@ def clean_text(value: Any, limit: int = NAME_MAX) -> str | None:
 
 
 def clean_year(value: Any) -> int | None:
-    """A year from '2016-12-09', '+2016-08-31T00:00:00Z' or 2016, within the plausible range."""
+    """A year from '2016-12-09', '+2016-08-31T00:00:00Z' or 2016, within the plausible range. All its digits:
+    '20161-01-01' is the year 20161 (refused), never 2016 (which matched the 2016 film asked for)."""
     if isinstance(value, int) and not isinstance(value, bool):
         year = value
-    elif isinstance(value, str) and (found := re.match(r"^\+?(\d{4})", value)):
+    elif isinstance(value, str) and (found := re.match(r"^\+?(\d{4})(?!\d)", value)):
         year = int(found.group(1))
     else:
         return None

@@ -199,6 +199,53 @@ async def test_one_5xx_at_the_end_of_a_screening_is_retried(world, settings):
     assert len(invitations) == 1
 
 
+def invitations(world) -> list:
+    """The rating invitations the bot posted anywhere in the club channel or its threads."""
+    return [m for place in (world.channel, *world.channel.threads) for m in place.history()
+            if m.author.bot and "Watched it?" in (m.content or "")]
+
+
+async def test_a_5xx_on_the_rating_invitation_is_retried_into_the_spoiler_thread(world, settings):
+    """The invitation to rate meets a 503 in the spoiler thread: retried by the job loop, posted there once."""
+    await schedule(world)
+    await advance_to(world, 2026, 1, 5, 22, 59)
+    discord_fault(world.env, "POST", "/channels/*/messages", 503, content="Watched it?")
+    await world.env.advance_time(2 * 60)
+    await world.env.advance_time(60)
+    [thread] = [t for t in world.channel.threads if "Spoilers" in t.name]
+    [invitation] = invitations(world)
+    assert invitation.channel.id == thread.id and "La La Land" in invitation.content
+    assert db(settings, "SELECT status FROM screening_reminders WHERE kind = 'end'") == [("sent",)]
+    await world.env.restart_bot()
+    await world.env.advance_time(HOUR)
+    assert len(invitations(world)) == 1 and len(world.channel.threads) == 1
+
+
+async def test_a_rating_invitation_made_before_its_5xx_is_not_posted_twice(world, settings):
+    """Discord made the invitation, then answered 503: the retry finds it and posts nothing more."""
+    await schedule(world)
+    await advance_to(world, 2026, 1, 5, 22, 59)
+    discord_fault(world.env, "POST", "/channels/*/messages", 503, content="Watched it?", applied=True)
+    await world.env.advance_time(3 * 60)
+    await world.env.advance_time(HOUR)
+    assert len(invitations(world)) == 1
+    assert db(settings, "SELECT status, attempts FROM screening_reminders WHERE kind = 'end'") == [("sent", 1)]
+
+
+async def test_a_rating_invitation_refused_for_good_tells_the_moderators(world, settings):
+    """Every retry of the invitation fails: after the back-off the moderators are told, nothing is doubled."""
+    await schedule(world)
+    await advance_to(world, 2026, 1, 5, 22, 59)
+    discord_fault(world.env, "POST", "/channels/*/messages", 503, content="Watched it?", times=None)
+    await world.env.advance_time(2 * 60)
+    for _ in range(6):
+        await world.env.advance_time(7 * HOUR)
+    assert invitations(world) == [] and len([t for t in world.channel.threads if "Spoilers" in t.name]) == 1
+    assert db(settings, "SELECT status FROM screening_reminders WHERE kind = 'end'") == [("failed",)]
+    told = [m.content for m in world.channel.history() if m.author.bot and "could not post" in (m.content or "")]
+    assert len(told) == 1 and "invitation to rate" in told[0], told
+
+
 async def test_one_5xx_at_a_reminder_is_retried(world, settings):
     """The 1 h reminder's post fails once: it is posted on the retry, once."""
     await schedule(world)
