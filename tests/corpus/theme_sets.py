@@ -18,10 +18,12 @@ from pathlib import Path
 
 from bot.corpus import load_themes
 from tests.corpus import test_real_heldout as v1_3
+from tests.corpus import test_real_heldout_v17 as v17
 from tests.corpus.test_real_heldout import DATA, THEMES, Scores, evaluate_tuning
 from tests.corpus.test_theme_real_v4 import HELDOUT, score_themes
 
 CORPUS = Path("/work/wt/corpus-heldout")
+V17_TEXTS = v17.TEXTS  # scored blind once (session 13), now one of the sets
 # name -> how to score it (a set whose texts are not here is left out)
 SETS: dict[str, Callable[[], Scores]] = {
     "dev+test": evaluate_tuning,
@@ -40,6 +42,7 @@ SETS: dict[str, Callable[[], Scores]] = {
     "v14": lambda: score_themes(DATA / "real_heldout_v14.json", CORPUS / "real_v14.md"),
     "v15": lambda: score_themes(DATA / "real_heldout_v15.json", CORPUS / "real_v15.md"),
     "v16": lambda: score_themes(DATA / "real_heldout_v16.json", CORPUS / "real_v16.md"),
+    "v17": lambda: score_themes(DATA / "real_heldout_v17.json", V17_TEXTS),
 }
 TEXTS = {"v1": CORPUS / "real_v1.md", "v2": CORPUS / "real_v2.md", "v3": CORPUS / "real_v3.md",
          "v4-themes-tune": HELDOUT / "tune.md", "v4-themes-blind": HELDOUT / "blind.md",
@@ -48,7 +51,7 @@ TEXTS = {"v1": CORPUS / "real_v1.md", "v2": CORPUS / "real_v2.md", "v3": CORPUS 
          "v9": CORPUS / "real_v9.md", "v10": CORPUS / "real_v10.md", "v11": CORPUS / "real_v11.md",
          "v12": CORPUS / "real_v12.md", "v13": CORPUS / "real_v13.md",
          "v14": CORPUS / "real_v14.md", "v15": CORPUS / "real_v15.md",
-         "v16": CORPUS / "real_v16.md"}
+         "v16": CORPUS / "real_v16.md", "v17": V17_TEXTS}
 
 
 def row(name: str, scores: Scores) -> str:
