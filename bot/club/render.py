@@ -7,7 +7,7 @@ import discord
 from bot.club import chart_draw, rules
 from bot.club.rules import Summary
 from bot.core.render import FILM_CLUB_COLOUR
-from bot.core.spoilers import take_text
+from bot.core.spoilers import Gate, gated_take, take_text
 from bot.core.text import clip, counted, inert
 
 
@@ -17,8 +17,10 @@ def chart_png(summary: Summary, title: str) -> bytes:
     return chart_draw.bars_png(title, labels, summary.distribution, x_label="stars", y_label="members")
 
 
-def ratings_embed(label: str, summary: Summary, takes: list[tuple[str, rules.Rating]], *, bars: bool) -> discord.Embed:
-    """Average, count, (text bars when no image) and up to three takes with their authors' names."""
+def ratings_embed(label: str, summary: Summary, takes: list[tuple[str, rules.Rating]], *, bars: bool,
+                  gate: Gate | None = None) -> discord.Embed:
+    """Average, count, (text bars when no image) and up to three takes with their authors' names; what a take
+    hides behind `||` is left out while the server's `gate` holds the film back."""
     if summary.count:
         head = f"**{summary.average:.2f}★** average from {counted(summary.count, 'rating')}"
     else:
@@ -28,7 +30,7 @@ def ratings_embed(label: str, summary: Summary, takes: list[tuple[str, rules.Rat
                           colour=FILM_CLUB_COLOUR)
     for name, rating in takes:
         embed.add_field(name=clip(f"{inert(name, 80)} · {rules.stars_text(rating.stars_x2)}", 256),
-                        value="> " + take_text(rating.take or "", 600), inline=False)
+                        value="> " + gated_take(gate, rating.take or "", rating.film_id, 600), inline=False)
     return embed
 
 

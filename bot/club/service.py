@@ -121,7 +121,8 @@ class ClubService:
         drawn = bool(summary.count and interaction.app_permissions.attach_files)
         if drawn:  # in the chart thread; a slow one is acknowledged first (Discord's 3 s)
             png = await in_time(interaction, charts.draw(chart_png, summary, f"The club on {label}"))
-        embed = ratings_embed(label, summary, takes, bars=png is None)
+        gate = await server_gate(self.bot.store, guild.id, self.bot.themes)
+        embed = ratings_embed(label, summary, takes, bars=png is None, gate=gate)
         if png is not None:
             embed.set_image(url="attachment://ratings.png")
             await reply(
