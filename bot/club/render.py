@@ -7,7 +7,7 @@ import discord
 from bot.club import chart_draw, rules
 from bot.club.rules import Summary
 from bot.core.render import FILM_CLUB_COLOUR
-from bot.core.spoilers import Gate, gated_take, take_text
+from bot.core.spoilers import Gate, gated_take
 from bot.core.text import clip, counted, inert
 
 
@@ -34,12 +34,14 @@ def ratings_embed(label: str, summary: Summary, takes: list[tuple[str, rules.Rat
     return embed
 
 
-def round_embed(number: int, rounds: int, quote: str | None, deadline_ts: int, kind: str = "critic") -> discord.Embed:
-    """A round: a critic's passage (never a spoiler one) or a member's take (their own ||…|| kept hidden)."""
+def round_embed(number: int, rounds: int, quote: str | None, deadline_ts: int, kind: str = "critic",
+                gate: Gate | None = None, film_id: int | None = None) -> discord.Embed:
+    """A round: a critic's passage (never a spoiler one) or a member's take (their own ||…|| kept hidden; left out
+    while the server's `gate` holds the take's film back: a screening set after the game began)."""
     if not quote:
         body = "*(this quote was withdrawn by its author)*"
     else:
-        body = "> " + (take_text(quote, 900) if kind == "club" else inert(quote, 900))
+        body = "> " + (gated_take(gate, quote, film_id, 900) if kind == "club" else inert(quote, 900))
     return discord.Embed(
         title=f"🎭 Critic or club? Round {number}/{rounds}",
         description=f"{body}\n\nA critic's passage, or a club member's take? Time's up <t:{deadline_ts}:R>.",

@@ -350,8 +350,9 @@ class ClubService:
             await self.store.fail_round(game_round.id, iso(now))
             return
         game_round = current
+        gate = await server_gate(self.bot.store, game_round.guild_id, self.bot.themes)
         embed = round_embed(game_round.number, game_round.rounds, game_round.quote, int(deadline.timestamp()),
-                            game_round.kind)
+                            game_round.kind, gate, game_round.film_id)
         attempts = await self.store.round_attempts(game_round.id)
         try:
             message = await self._made_round(channel, game_round, embed, now) if attempts else None
@@ -394,8 +395,9 @@ class ClubService:
         return found
 
     async def _show_deadline(self, message: discord.Message, game_round: Round, deadline: datetime) -> None:
+        gate = await server_gate(self.bot.store, game_round.guild_id, self.bot.themes)
         embed = round_embed(game_round.number, game_round.rounds, game_round.quote, int(deadline.timestamp()),
-                            game_round.kind)
+                            game_round.kind, gate, game_round.film_id)
         try:
             await message.edit(embed=embed, allowed_mentions=NO_MENTIONS)
         except discord.HTTPException:
