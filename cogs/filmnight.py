@@ -16,6 +16,7 @@ from bot.core.inputs import one_of, suggest
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.slow import answers_publicly
+from bot.core.spoilers import server_gate
 from bot.core.text import clip, counted, inert
 from bot.corpus.lookup import FilmScope, film_choices, film_scope, shown_film
 from bot.filmnight import people_rules, rules
@@ -156,8 +157,9 @@ class FilmNight(commands.Cog):
         async with user_errors(interaction):
             guild = require_guild(interaction)
             entries = await self.store.entries(guild.id)
+            gate = await server_gate(self.bot.store, guild.id, self.bot.themes)
             await interaction.response.send_message(
-                embed=watchlist_embed(entries, 0), view=watchlist_view(guild.id, 0, len(entries)),
+                embed=watchlist_embed(entries, 0, gate), view=watchlist_view(guild.id, 0, len(entries)),
                 allowed_mentions=NO_MENTIONS,
             )
 

@@ -121,7 +121,8 @@ class ClubService:
         drawn = bool(summary.count and interaction.app_permissions.attach_files)
         if drawn:  # in the chart thread; a slow one is acknowledged first (Discord's 3 s)
             png = await in_time(interaction, charts.draw(chart_png, summary, f"The club on {label}"))
-        embed = ratings_embed(label, summary, takes, bars=png is None)
+        gate = await server_gate(self.bot.store, guild.id, self.bot.themes)
+        embed = ratings_embed(label, summary, takes, bars=png is None, gate=gate)
         if png is not None:
             embed.set_image(url="attachment://ratings.png")
             await reply(
@@ -349,8 +350,9 @@ class ClubService:
             await self.store.fail_round(game_round.id, iso(now))
             return
         game_round = current
+        gate = await server_gate(self.bot.store, game_round.guild_id, self.bot.themes)
         embed = round_embed(game_round.number, game_round.rounds, game_round.quote, int(deadline.timestamp()),
-                            game_round.kind)
+                            game_round.kind, gate, game_round.film_id)
         attempts = await self.store.round_attempts(game_round.id)
         try:
             message = await self._made_round(channel, game_round, embed, now) if attempts else None
@@ -393,8 +395,9 @@ class ClubService:
         return found
 
     async def _show_deadline(self, message: discord.Message, game_round: Round, deadline: datetime) -> None:
+        gate = await server_gate(self.bot.store, game_round.guild_id, self.bot.themes)
         embed = round_embed(game_round.number, game_round.rounds, game_round.quote, int(deadline.timestamp()),
-                            game_round.kind)
+                            game_round.kind, gate, game_round.film_id)
         try:
             await message.edit(embed=embed, allowed_mentions=NO_MENTIONS)
         except discord.HTTPException:

@@ -71,6 +71,11 @@ class Gate:
         """One line for a search that came back empty while the gate holds a film back."""
         return f"Spoilers of *{inert(self.label, 120)}* are held back until the screening ends {self.unlocks}."
 
+    def take(self, text: str, film_id: int | None, limit: int = 400) -> str:
+        """A member's take (or watchlist note) on `film_id`: their own `||…||` left out while this gate holds
+        that film back, as the game leaves such takes out; shown hidden, as everywhere, once it unlocks."""
+        return take_text(text, limit, held_until=self.unlocks if self.covers(film_id) else None)
+
     def refusal(self, what: str) -> str:
         """A refusal naming what is held back and when it unlocks."""
         return (
@@ -111,11 +116,13 @@ def spoiler_thread_name(film_title: str | None, theme_name: str) -> str:
     return clip(f"{SPOILER_WARNING}: {film} — {theme[:1].lower()}{theme[1:]}", THREAD_NAME_MAX)
 
 
-def take_text(take: str, limit: int = 400) -> str:
+def take_text(take: str, limit: int = 400, *, held_until: str | None = None) -> str:
     """A member's take: escaped, except that their own `||…||` stays a spoiler.
 
     An unbalanced `||` hides everything after it (they meant to hide it); empty pairs and a take of
     nothing but bars show the bars as typed. Never cut inside a spoiler: a cut one is closed again.
+    With `held_until` (a take on the film the server's gate holds back: `Gate.take`), what the member hid
+    is not sent at all, hidden or not: a note saying when it unlocks stands in its place.
     """
     parts = _PIPES.split(take or "")
     out = ""
@@ -123,6 +130,10 @@ def take_text(take: str, limit: int = 400) -> str:
         hidden = index % 2 == 1
         if hidden and not part.strip():
             piece = inert("||" + part + ("||" if index < len(parts) - 1 else ""))
+        elif hidden and held_until is not None:
+            piece = f"*[spoiler held back until the screening ends {held_until}]*"
+            if len(piece) > limit - len(out):
+                break
         else:
             piece = shown(part, hidden)
         room = limit - len(out)
@@ -136,6 +147,11 @@ def take_text(take: str, limit: int = 400) -> str:
         out += piece
     return out
 
+
+
+def gated_take(gate: Gate | None, text: str, film_id: int | None, limit: int = 400) -> str:
+    """`take_text`, or `Gate.take` when the server has a gate: the one call the doors that show takes make."""
+    return take_text(text, limit) if gate is None else gate.take(text, film_id, limit)
 
 
 async def server_gate(store: Store, guild_id: int | None, themes: Mapping[str, _Themed]) -> Gate | None:

@@ -7,7 +7,7 @@ import math
 import discord
 
 from bot.core.render import FILM_CLUB_COLOUR
-from bot.core.spoilers import take_text
+from bot.core.spoilers import Gate, gated_take, take_text
 from bot.core.text import EMBED_DESCRIPTION_MAX, clip, counted, inert, member_mention
 from bot.core.time import from_iso, late_note
 from bot.filmnight.rules import PAGE_SIZE, TIE_RULE, Count, Entry, Pick, Screening, count_lines, film_facts
@@ -25,8 +25,9 @@ def pages(total: int) -> int:
     return max(1, math.ceil(total / PAGE_SIZE))
 
 
-def watchlist_embed(entries: list[Entry], page: int) -> discord.Embed:
-    """One page of the watchlist, most supported first."""
+def watchlist_embed(entries: list[Entry], page: int, gate: Gate | None = None) -> discord.Embed:
+    """One page of the watchlist, most supported first; what a note hides behind `||` is left out while the
+    server's `gate` holds its film back."""
     shown = entries[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     lines = []
     for number, entry in enumerate(shown, start=page * PAGE_SIZE + 1):
@@ -34,7 +35,7 @@ def watchlist_embed(entries: list[Entry], page: int) -> discord.Embed:
         line = f"**{number}. {inert(entry.label, 120)}**" + (f" · {inert(facts, 120)}" if facts else "")
         line += f" · {counted(entry.support, 'supporter')} · suggested by {member_mention(entry.suggested_by)}"
         if entry.note:
-            line += f"\n  {take_text(entry.note, 200)}"  # their own ||…|| stays hidden
+            line += f"\n  {gated_take(gate, entry.note, entry.film_id, 200)}"  # their own ||…|| stays hidden
         lines.append(line)
     embed = discord.Embed(
         title="🎬 The club's watchlist",

@@ -19,6 +19,7 @@ from bot.core.errors import user_errors
 from bot.core.persistent import Persistent, persistent_view
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
+from bot.core.spoilers import server_gate
 from bot.core.text import clip, inert
 from bot.filmnight.render import pages, pending_embed, watchlist_embed
 from bot.filmnight.rules import RANKS, Entry, Pick
@@ -39,8 +40,9 @@ class PageButton(
                 raise UserError("This watchlist belongs to another server: run `/watchlist list` here.")
             entries = await bot.store.filmnight.entries(self.key)
             page = min(self.page, pages(len(entries)) - 1)
+            gate = await server_gate(bot.store, self.key, bot.themes)
             await interaction.response.edit_message(
-                embed=watchlist_embed(entries, page), view=watchlist_view(self.key, page, len(entries)),
+                embed=watchlist_embed(entries, page, gate), view=watchlist_view(self.key, page, len(entries)),
                 allowed_mentions=NO_MENTIONS,
             )
 

@@ -8,12 +8,14 @@ import discord
 
 from tests.helpers import (
     DAY,
+    advance_to,
     assert_ephemeral_reply,
     assert_no_pings,
     burst,
     buttons,
     check_all_payloads,
     embed_text,
+    message_payloads,
     msgs,
     prompt_messages,
     results_messages,
@@ -439,7 +441,6 @@ async def test_rate_export_command_gives_moderators_consented_takes_only(world):
 
 async def test_after_the_screening_the_spoiler_thread_invites_ratings(world):
     """When a screening ends, its after-screening thread carries the invitation to /rate."""
-    from tests.helpers import advance_to
 
     await world.mod.slash(world.channel, "watchlist add", film="La La Land", year=2016)
     await world.mod.slash(world.channel, "filmnight schedule", film="La La Land", when="2026-01-05 20:00",
@@ -535,3 +536,27 @@ async def test_a_game_round_whose_passage_was_hidden_after_the_game_began_quotes
     assert status == "open" and now_passage != passage and quote != text
     shown = [m for m in world.bot_messages() if m.embeds and "Round 2" in embed_text(m.embeds[0])]
     assert len(shown) == 1 and "lighthouse" not in embed_text(shown[0].embeds[0]), embed_text(shown[0].embeds[0])
+
+
+async def test_a_round_posted_after_a_screening_was_set_holds_back_the_takes_own_spoiler(world):
+    """A game begun before the screening of a film was set: a later round quoting a take on that film posts the
+    take without what its author hid behind `||` (not even hidden) until the screening ends."""
+    await world.bob.slash(world.channel, "watchlist add", film="Alien", year=1979)
+    await world.bob.slash(world.channel, "rate film", film="Alien (1979)", stars=4, take="Tense ||Ripley wins||")
+    await world.bob.slash(world.channel, "rate consent", state="on")
+    for n in range(16):  # rounds are mixed at random: start games until the take is a later round's
+        channel = world.guild.create_text_channel(f"game-{n}")
+        await world.alice.slash(channel, "game critic-or-club", rounds=5)
+        if world.q("SELECT 1 FROM club_game_rounds WHERE channel_id = ? AND kind = 'club' AND number > 1", channel.id):
+            break
+    else:
+        raise AssertionError("the take was never a later round")
+    when = (world.env.now() + timedelta(days=5)).strftime("%Y-%m-%d %H:%M")
+    await world.mod.slash(world.channel, "filmnight schedule", film="Alien (1979)", when=when, where="x")
+    mark = len(message_payloads(world.env))
+    await advance_to(world, world.env.now() + timedelta(minutes=12))
+    assert world.q("SELECT status FROM club_game_rounds WHERE channel_id = ? AND kind = 'club'", channel.id)[0][0] \
+        != "waiting"
+    later = [str(body) for body in message_payloads(world.env)[mark:]]
+    assert any("Tense" in body for body in later), "the take's round was never posted"
+    assert not [body[:200] for body in later if "Ripley" in body]

@@ -94,3 +94,11 @@ def test_the_gate_holds_its_film_by_id_and_says_when():
     assert gate.covers(7) and not gate.covers(8) and not gate.covers(None)
     assert gate.held(7, True) and not gate.held(7, False) and not gate.held(8, True)
     assert "<t:1767474000:R>" in gate.refusal("That") and "La La Land (2016)" in gate.refusal("That")
+
+
+def test_a_held_take_sends_none_of_what_its_author_hid_and_keeps_the_rest():
+    """With `held_until`, each `||…||` of a take (an unbalanced one too) is replaced by a note, never sent."""
+    text = take_text("**Great** ||he dies|| then ||she leaves", 400, held_until="<t:1:R>")
+    assert "dies" not in text and "leaves" not in text and text.count("held back") == 2, text
+    assert text.startswith("\\*\\*Great\\*\\*") and "then" in text, text
+    assert "held back" not in take_text("x ||y||", 4, held_until="<t:1:R>")  # no room: left out, not cut

@@ -576,3 +576,25 @@ async def test_spoiler_review_prompts_warn_in_the_thread_name(world: World) -> N
     assert spoiled, "the spoiler review's music passage was never prompted"
     names = {t.id: t.name for t in world.channel.threads}
     assert all(names[thread_id].startswith("⚠️ Spoilers") for (thread_id,) in spoiled), names
+
+
+async def test_gate_holds_back_a_members_own_spoiler_in_takes_and_watchlist_notes_of_the_gated_film(
+        world: World) -> None:
+    """While the screening waits, what a member hid behind `||` in a take (/ratings) or a watchlist note
+    (/watchlist list) about the gated film is not sent at all, as the game leaves such takes out; it is shown
+    hidden again once the screening is unlocked."""
+    await world.alice.slash(world.channel, "watchlist add", film="Alien", year=1979, note="Wow ||Ripley survives||")
+    await world.alice.slash(world.channel, "rate film", film="Alien (1979)", stars=4, take="Tense ||Ripley wins||")
+    await world.bob.slash(world.channel, "rate film", film="La La Land", stars=4, take="Sad ||Mia leaves||")
+    await world.mod.slash(world.channel, "filmnight schedule", film="Alien (1979)", when=_when(world, 5), where="x")
+    start = len(world.env.http_requests)
+    ratings = await world.bob.slash(world.channel, "ratings")  # the current film: the gated one
+    listed = await world.bob.slash(world.channel, "watchlist list")
+    other = await world.alice.slash(world.channel, "ratings", film="La La Land")
+    assert not leaks(world.env, ["Ripley"], start, anywhere=True), leaks(world.env, ["Ripley"], start, anywhere=True)
+    assert "Tense" in ratings.response.embeds[0].fields[0].value and "<t:" in ratings.response.embeds[0].fields[0].value
+    assert "Wow" in listed.response.embeds[0].description
+    assert "||Mia leaves||" in other.response.embeds[0].fields[0].value  # another film's take: hidden, as always
+    await world.mod.slash(world.channel, "filmnight unlock")
+    again = await world.bob.slash(world.channel, "ratings", film="Alien (1979)")
+    assert "||Ripley wins||" in again.response.embeds[0].fields[0].value
