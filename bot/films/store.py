@@ -127,10 +127,7 @@ class FilmStore:
 
     async def known_in(self, guild_id: int, film_id: int) -> bool:
         """True when this server sees the film (`visible`)."""
-        row = await self.db.fetchone(
-            "SELECT 1 FROM films f WHERE f.id = :film AND " + _KNOWN, {"film": film_id, "guild": guild_id}
-        )
-        return row is not None
+        return await self.visible(film_id, guild_id) is not None
 
     async def choices(self, guild_id: int | None, typed: str, limit: int = 25) -> list[Film]:
         """Films this server knows whose title contains what was typed: key-prefix matches first (an

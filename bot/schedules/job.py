@@ -24,6 +24,7 @@ import discord
 
 from bot.core.channels import resolve_channel
 from bot.core.closing import own_post_since
+from bot.core.ratelimits import transient
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip
@@ -38,10 +39,6 @@ log = logging.getLogger(__name__)
 
 POST_CONCURRENCY = 8  # due scheduled posts in flight at once
 BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
-
-
-def is_transient(error: discord.HTTPException) -> bool:
-    return error.status >= 500 or error.status == 429
 
 
 def slot_marker(post_id: int) -> str:
@@ -199,7 +196,7 @@ class ScheduleJob:
         try:  # since the slot's time, not the last claim: an attempt whose check failed re-claimed the row
             message_id = await self._posted_since(claim.schedule, post, post.slot)
         except discord.HTTPException as error:
-            if is_transient(error):  # still down: this counts as the attempt, retried with the back-off
+            if transient(error):  # still down: this counts as the attempt, retried with the back-off
                 await self._retry_later(claim, error)
                 return
             message_id = None  # the channel is gone or refused: post() finds out and pauses the schedule
@@ -274,7 +271,7 @@ class ScheduleJob:
         except discord.Forbidden as error:
             await self._pause(claim, f"Discord refused to let me post in <#{schedule.channel_id}> ({error.text}).")
         except discord.HTTPException as error:
-            if is_transient(error):
+            if transient(error):
                 await self._retry_later(claim, error)
             else:
                 await self._pause(claim, f"Discord rejected the post (HTTP {error.status}: {error.text}).")
