@@ -57,7 +57,20 @@ _SQLITE_ONLY_TESTS = (
 )
 
 
+# The files whose tests run longest (tens of seconds each, measured with --durations), run first: with the workers'
+# work-stealing (pyproject's addopts) the short tests then fill in around them instead of a 60 s test starting last.
+_LONGEST_FIRST = ("test_fuzz.py", "test_crash_safety.py", "test_event_loop.py", "test_cluster.py",
+                  "test_spoiler_firewall.py", "test_uniform.py", "test_architecture.py", "test_autocomplete.py",
+                  "test_film_visibility.py")
+
+
+def _longest_first(item: pytest.Item) -> int:
+    name = Path(str(item.fspath)).name
+    return _LONGEST_FIRST.index(name) if name in _LONGEST_FIRST else len(_LONGEST_FIRST)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=_longest_first)  # stable: each file's tests keep their order (module fixtures set up once)
     for item in items:
         path = Path(str(item.fspath))
         if pg_backend.on_postgres() and any(key in item.nodeid for key in _SQLITE_ONLY_TESTS):

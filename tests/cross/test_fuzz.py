@@ -31,7 +31,7 @@ def template(tmp_path_factory):
 
 # derandomize: the same examples on every run (FUZZ_EXAMPLES=150 with random ones found a run in which a
 # command's settle never ended, not yet understood: see the session-3 note), so CI cannot hang by chance.
-@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")), deadline=None, derandomize=True,
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "10")), deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=nasty_text)
 def test_every_string_option_survives_nasty_text(template, text):
