@@ -12,10 +12,10 @@ from bot.core.checks import require_guild
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.films import option
 from bot.core.refusals import UserError
-from bot.core.render import NO_MENTIONS
 from bot.core.text import inert
 from bot.corpus.lookup import film_choices, film_scope, resolve_theme, theme_choices
 from bot.discussion.suggestion_job import SuggestionRetractJob
+from bot.discussion.suggestion_post import post_suggestion
 from bot.discussion.suggestion_rules import clean_question
 from bot.discussion.suggestion_views import SuggestionButton, suggestion_embed, suggestion_view
 
@@ -81,12 +81,11 @@ class Suggest(commands.Cog):
                 suggestion, theme_name=chosen.name if chosen else None, spoiler_theme=bool(chosen and chosen.spoiler),
                 film_label=scope.label,
             )
-            try:
-                posted = await channel.send(embed=embed, view=suggestion_view(suggestion_id), allowed_mentions=NO_MENTIONS)
-            except discord.HTTPException:
+            posted = await post_suggestion(self.bot, channel, suggestion_id, embed, suggestion_view(suggestion_id))
+            if posted is None:
                 await self.bot.store.suggestions.withdraw(suggestion_id)  # never a suggestion nobody can see
                 raise UserError("Your suggestion couldn't reach the moderators just now; nothing was kept. Try again later.")
-            await self.bot.store.suggestions.set_log_message(suggestion_id, channel.id, posted.id)
+            await self.bot.store.suggestions.set_log_message(suggestion_id, channel.id, posted)
             await send_ephemeral(
                 interaction, f"Thanks! Your question is with the moderators: “{inert(question, 300)}”"
             )

@@ -791,7 +791,7 @@ class ReviewSite:
     """A real HTTP server on 127.0.0.1 (its own thread and event loop, so serving never shows up as the
     bot's loop lag) with the review pages of tests/data/review_pages and the hostile cases.
 
-    Paths: /page/<name>[?gz=1][&charset=X] (a page; latin1 is served without a charset header, `charset`
+    Paths: /page/<name>[?gz=1|deflate=zlib|deflate=raw][&charset=X] (a page; latin1 is served without a charset header, `charset`
     declares X whatever the page is), /text (plain text),
     /hop/<n> (n redirects, then the blog page), /to?u=<url> (one redirect anywhere), /big (50 MB),
     /bomb (gzip that inflates to 100 MB), /drip (one byte a second), /status/<code>[?retry=<Retry-After>], /image, /nested (10,000 levels),
@@ -856,6 +856,7 @@ class ReviewSite:
 
     async def _page(self, request: Any) -> Any:
         import gzip
+        import zlib
 
         from aiohttp import web
 
@@ -870,6 +871,9 @@ class ReviewSite:
         headers = {"Content-Type": kind}
         if request.query.get("gz"):
             body, headers["Content-Encoding"] = gzip.compress(body), "gzip"
+        if request.query.get("deflate"):  # zlib: deflate as RFC 9110 says; raw: bare deflate, as some servers send
+            squeeze = zlib.compressobj(wbits=-zlib.MAX_WBITS if request.query["deflate"] == "raw" else zlib.MAX_WBITS)
+            body, headers["Content-Encoding"] = squeeze.compress(body) + squeeze.flush(), "deflate"
         return web.Response(body=body, headers=headers)
 
     async def _ld(self, request: Any) -> Any:

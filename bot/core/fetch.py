@@ -205,27 +205,40 @@ def _content_type(response: aiohttp.ClientResponse) -> tuple[str, str | None]:
     return kind, charset
 
 
-def _decompressor(encoding: str) -> Any:
+def _decompressor(encoding: str, first: bytes) -> Any:
+    """The decompressor for the page's Content-Encoding, chosen once its first bytes are in.
+
+    "deflate" is the zlib format (RFC 9110), but some servers send bare deflate data under that name, which
+    browsers read (and aiohttp too): a first two bytes that are no zlib header mean bare deflate. Read as zlib
+    only, such a page was refused as corrupt."""
     encoding = encoding.strip().lower()
     if encoding in ("", "identity"):
         return None
     if encoding in ("gzip", "x-gzip"):
         return zlib.decompressobj(16 + zlib.MAX_WBITS)
     if encoding == "deflate":
-        return zlib.decompressobj()
+        zlib_header = len(first) >= 2 and first[0] & 0x0F == 8 and (first[0] << 8 | first[1]) % 31 == 0
+        return zlib.decompressobj() if zlib_header else zlib.decompressobj(-zlib.MAX_WBITS)
     raise FetchRefused(f"The site sent the page compressed as “{inert(encoding, 30)}”, which I do not read.")
 
 
 async def _read_body(response: aiohttp.ClientResponse, limit: int) -> bytes:
     """At most `limit` bytes after decompression (a gzip bomb stops at the limit), read in chunks."""
-    inflate = _decompressor(response.headers.get("Content-Encoding", ""))
+    encoding = response.headers.get("Content-Encoding", "")
+    inflate = _decompressor(encoding, b"")  # an encoding we do not read is refused before any byte is read
+    chosen = inflate is None or encoding.strip().lower() != "deflate"  # deflate's kind waits for 2 bytes
     out = bytearray()
     too_big = FetchRefused(f"The page is larger than {limit // (1024 * 1024)} MB: not a review page.")
-    raw = 0
+    raw, head = 0, b""
     async for chunk in response.content.iter_chunked(_CHUNK):
         raw += len(chunk)
         if raw > limit:
             raise too_big
+        if not chosen:
+            head += chunk
+            if len(head) < 2:
+                continue
+            chunk, chosen, inflate = head, True, _decompressor(encoding, head)
         if inflate is None:
             out += chunk
         else:

@@ -134,6 +134,14 @@ async def test_gzip_is_inflated_and_a_redirect_chain_followed(review_site):
     assert chained.url.endswith("/hop/0") and b"La La Land" in chained.body
 
 
+@pytest.mark.parametrize("kind", ["zlib", "raw"])
+async def test_deflate_pages_are_read_in_both_forms_servers_send(review_site, kind):
+    """Content-Encoding: deflate as zlib data (RFC 9110) and as bare deflate (which some servers send and
+    browsers read; it was refused as "corrupt"): the page comes back whole."""
+    page = await fetch_page(review_site.url(f"/page/newspaper?deflate={kind}"), policy_for(review_site))
+    assert b"drum solo" in page.body and page.body.rstrip().endswith(b"</html>")
+
+
 def hostile(site) -> list[tuple[str, str]]:
     to = site.url("/to?u=")
     return [

@@ -213,3 +213,37 @@ async def test_forget_me_while_discord_fails_edits_the_log_message_later_once(wo
     assert world.count("suggestion_retractions") == 0
     await world.env.advance_time(3600)
     assert len(patches_of(world, pending)) == 2, "the failed edit and its one retry"
+
+
+async def test_a_log_post_discord_made_before_its_5xx_is_kept_once_and_forget_me_reaches_it(world):
+    """Discord makes the log message, then answers 503: the suggestion is kept (told so), never sent twice, its
+    Approve works, and /rate forget-me edits that message (it once stayed with the words and name, "decided")."""
+    from tests.faults import discord_fault
+
+    log = await with_log_channel(world)
+    discord_fault(world.env, "POST", f"/channels/{log.id}/messages", 503, applied=True)
+    told = await world.alice.slash(world.channel, "suggest question", text=QUESTION, credit=True)
+    assert told.ephemeral and "with the moderators" in text_of(told)
+    (pending,) = queue(log)
+    assert world.q("SELECT state, log_message_id FROM question_suggestions") == [("pending", pending.id)]
+    again = await world.alice.slash(world.channel, "suggest question", text=QUESTION)
+    assert "one question an hour" in text_of(again) and len(queue(log)) == 1
+    await world.alice.slash(world.channel, "rate forget-me", confirm=True)
+    (edited,) = [m for m in log.history() if m.id == pending.id]
+    assert not edited.embeds and "asked to be forgotten" in edited.content and QUESTION not in edited.content
+    assert not world.env.errors
+
+
+async def test_a_log_post_discord_refused_keeps_nothing_and_approve_needs_a_new_one(world):
+    """A 503 with no message made: the member is told nothing was kept, nothing is stored, a retry posts once."""
+    from tests.faults import discord_fault
+
+    log = await with_log_channel(world)
+    discord_fault(world.env, "POST", f"/channels/{log.id}/messages", 503)
+    told = await world.alice.slash(world.channel, "suggest question", text=QUESTION)
+    assert told.ephemeral and "nothing was kept" in text_of(told)
+    assert world.count("question_suggestions") == 0 and not queue(log)
+    await world.alice.slash(world.channel, "suggest question", text=QUESTION)
+    (pending,) = queue(log)
+    await world.mod.click(pending, label="Approve")
+    assert world.q("SELECT state FROM question_suggestions") == [("approved",)]
