@@ -14,6 +14,7 @@ import discord
 
 from bot.core.checks import client_of, interaction_data, require_guild, require_moderator
 from bot.core.errors import user_errors
+from bot.core.inputs import chosen_number
 from bot.core.paging import prev_next
 from bot.core.persistent import Persistent, PrebuiltView, persistent_view
 from bot.core.refusals import UserError
@@ -221,12 +222,12 @@ class TrimSelect(Persistent[discord.ui.Select], template=r"filmbot:flag:trimto:(
         bot = client_of(interaction)
         async with user_errors(interaction):
             member = await require_moderator(interaction, "trim passages")
-            values = interaction_data(interaction).get("values") or []
+            chosen = chosen_number(interaction_data(interaction).get("values") or [])
             text = await bot.store.flags.original_text(self.passage_id)
             sentences = trim_choices(text or "")
-            if not values or not str(values[0]).isdigit() or int(values[0]) >= len(sentences):
+            if chosen is None or chosen >= len(sentences):
                 raise UserError("Pick one of the passage's sentences: the passage changed since this menu opened.")
-            done = await decide(bot, member, self.passage_id, Decision.TRIM, sentences[int(values[0])], queued=True)
+            done = await decide(bot, member, self.passage_id, Decision.TRIM, sentences[chosen], queued=True)
             await interaction.response.edit_message(content=done, view=None, allowed_mentions=NO_MENTIONS)
 
 
