@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from bot.client import FilmBot
 
 LIMITED = f"You have flagged {FLAGS_PER_HOUR} passages in the last hour: thank you! Try again a little later."
+ALREADY_HIDDEN = "A moderator already hid that passage: it will not be quoted or prompted again."
 _ANONYMOUS = "Moderators see how many members flagged a passage and why, never who."
 
 
@@ -53,7 +54,7 @@ class FlagButton(Persistent[discord.ui.Button], template=r"filmbot:flag:(?P<pass
             guild = require_guild(interaction)
             quote = await _quote(bot, self.passage_id)
             if quote.hidden:
-                raise UserError("A moderator already hid that passage: it will not be quoted or prompted again.")
+                raise UserError(ALREADY_HIDDEN)
             reason = await bot.store.flags.reason_of(self.passage_id, interaction.user.id, guild.id)
             if reason is not None:
                 raise UserError(
@@ -93,6 +94,8 @@ class ReasonButton(
             )
             if outcome == "gone":
                 raise UserError("That passage was removed from the corpus.")
+            if outcome == "hidden":
+                raise UserError(ALREADY_HIDDEN)
             if outcome == "duplicate":
                 raise UserError(f"You already flagged that passage: one flag per member per passage in each server."
                                 f" {_ANONYMOUS}")
