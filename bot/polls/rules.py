@@ -237,15 +237,20 @@ def confirmation(labels: tuple[str, ...], choices: tuple[int, ...], multiple: bo
     return f"Your vote is now **{chosen[0]}**. Click it again to remove it, or another option to move it."
 
 
+def message_title(poll: Poll) -> str:
+    """The title of a button poll's own message while it is open ("📊 Anonymous poll #12")."""
+    kind = "anonymous poll" if poll.anonymous else "poll"
+    return f"📊 {kind.capitalize()} #{poll.id}"
+
+
 def poll_text(
     poll: Poll, counts: tuple[int, ...], voters: int | None, *, closed: bool, announce: bool = False
 ) -> tuple[str, str]:
     """(title, description) of a poll embed: the question, then bars, or only the voter count if hidden."""
-    kind = "anonymous poll" if poll.anonymous else "poll"
     if announce:
         title = results_title(poll)
     else:
-        title = f"📊 {kind.capitalize()} #{poll.id}" + (" · closed" if closed else "")
+        title = message_title(poll) + (" · closed" if closed else "")
     if poll.hide_results and not closed:
         body = hidden_body(voters or 0)
     else:

@@ -42,6 +42,19 @@ EDIT_RETRIES = 3
 RECORD_RETRY = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
 
 # What the bot needs in a channel to run a poll there to the end (results are posted as embeds).
+def carries_poll(message: discord.Message, poll: Poll) -> bool:
+    """Whether `message` is this poll's: it shows the poll's title and its vote buttons or menu carry the poll's id
+    (or, for one of Discord's own polls, it holds a poll with this question)."""
+    if message.poll is not None:
+        return message.poll.question == poll.question
+    mine = (f"filmbot:poll:vote:{poll.id}:", f"filmbot:poll:select:{poll.id}")
+    ids = [getattr(c, "custom_id", None) or "" for row in message.components for c in getattr(row, "children", [row])]
+    # Its title too: a component is all a vote forged from another of the bot's messages (a /quote) brings along.
+    title = logic.message_title(poll)
+    titled = any(embed.title in (title, f"{title} · closed") for embed in message.embeds)
+    return titled and any(i.startswith(mine) for i in ids)
+
+
 def check_can_post_here(interaction: discord.Interaction) -> None:
     """Refuse before storing anything when the bot could not post this poll's results here."""
     name = missing_post_permission(interaction)
@@ -235,8 +248,9 @@ class PollService:
         outcome = await self.bot.store.polls.vote(poll_id, interaction.user.id, option_id, now)
         if outcome is None:
             raise UserError("This poll no longer exists.")
-        if poll.message_id is None and interaction.message is not None:
-            await self.bot.store.polls.set_message(poll_id, interaction.message.id)  # recording it failed at post
+        message = interaction.message  # recording it failed at post: the vote's message is the poll's, if it
+        if poll.message_id is None and message is not None and carries_poll(message, poll):  # carries the poll
+            await self.bot.store.polls.set_message(poll_id, message.id)  # (a vote forged on a /quote must not)
         return poll, outcome
 
     async def refresh_message(self, poll_id: int) -> None:
@@ -331,19 +345,13 @@ class PollService:
         """A poll reaching its deadline with no message id: find its message (recording the id failed, or
         fetching it after posting did) and record it. False when no such message exists (the post failed,
         or the message was withdrawn); True too when the channel cannot be read (announcing beats losing)."""
-        mine = (f"filmbot:poll:vote:{poll.id}:", f"filmbot:poll:select:{poll.id}")
         try:
             channel = await resolve_channel(self.bot, poll.channel_id)
             if channel is None:
                 return True
 
-            def the_poll(message: discord.Message) -> bool:
-                ids = [getattr(c, "custom_id", None) or "" for row in message.components
-                       for c in getattr(row, "children", [row])]
-                native = message.poll is not None and message.poll.question == poll.question
-                return native or any(i.startswith(mine) for i in ids)
-
-            found = await closing.own_post_since(self.bot, channel, from_iso(poll.created_at), the_poll)
+            found = await closing.own_post_since(self.bot, channel, from_iso(poll.created_at),
+                                                 lambda message: carries_poll(message, poll))
             if found is not None:
                 await self.bot.store.polls.set_message(poll.id, found.id)
                 return True

@@ -20,6 +20,7 @@ from tests.helpers import (
     rows,
     table_digest,
     text_of,
+    write,
 )
 
 
@@ -231,3 +232,21 @@ async def test_a_forged_vote_on_a_discord_native_poll_is_refused(world: World, s
         text = assert_ephemeral_reply(result, "Discord's own polls")
         assert "Your vote" not in text, text
     assert world.count("poll_votes") == 0
+
+
+async def test_a_vote_forged_on_another_message_never_becomes_the_polls_message(world: World, settings):
+    """A poll whose message id failed to be recorded at posting: a vote forged from a /quote in its channel is counted
+    but the /quote is not taken for the poll (the bot would later edit it into the poll and its results); the next
+    vote from the poll's own message records the real one. The forged message was recorded before."""
+    created = await world.alice.slash(world.channel, "poll create", question="Ending?", options="Happy | Sad",
+                                      anonymous=True)
+    poll_message = created.response.message
+    [(poll_id,)] = world.q("SELECT id FROM polls")
+    write(settings, "UPDATE polls SET message_id = NULL WHERE id = ?", poll_id)  # as a failed record leaves it
+    quote = msgs(await world.alice.slash(world.channel, "quote"))[0]
+    await click_forged(world.env, world.bob, quote, f"filmbot:poll:vote:{poll_id}:1", None)
+    assert world.q("SELECT message_id FROM polls") == [(None,)]
+    await world.mod.click(poll_message, label="Sad")
+    assert world.q("SELECT message_id FROM polls") == [(poll_message.id,)]
+    [shown] = [m for m in world.channel.history() if m.id == quote.id]
+    assert not any("Ending?" in (e.title or "") + (e.description or "") for e in shown.embeds)
