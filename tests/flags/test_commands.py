@@ -390,7 +390,7 @@ async def test_a_hidden_passage_is_not_shown_as_its_neighbours_more_context(worl
 
 async def trim_to_first_sentence(world: World) -> tuple[int, str, str]:
     """A moderator trims the Griffith Observatory passage to its first sentence: (passage id, kept, full text)."""
-    message, passage = await quote(world)
+    message, passage = await quote(world, about="Griffith Observatory Cherbourg")  # one passage has all three
     await flag(world, world.alice, message)
     menu = await world.mod.click((await queue(world)).response, label="Trim 1")
     await world.mod.select(menu.response, ["0"], custom_id=f"filmbot:flag:trimto:{passage}")
