@@ -388,21 +388,21 @@ async def test_a_hidden_passage_is_not_shown_as_its_neighbours_more_context(worl
         await world.env.restart_bot()
 
 
-async def trim_to_first_sentence(world: World) -> tuple[int, str, str]:
-    """A moderator trims the Griffith Observatory passage to its first sentence: (passage id, kept, full text)."""
+async def trim_to_first_sentence(world: World) -> tuple[str, str]:
+    """A moderator trims the Griffith Observatory passage to its first sentence: (kept, full text)."""
     message, passage = await quote(world, about="Griffith Observatory Cherbourg")  # one passage has all three
     await flag(world, world.alice, message)
     menu = await world.mod.click((await queue(world)).response, label="Trim 1")
     await world.mod.select(menu.response, ["0"], custom_id=f"filmbot:flag:trimto:{passage}")
     [(kept,)] = rows(world.bot.settings, "SELECT trimmed FROM passage_marks WHERE passage_id = ?", (passage,))
     [(full,)] = rows(world.bot.settings, "SELECT text FROM passages WHERE id = ?", (passage,))
-    return passage, kept, full
+    return kept, full
 
 
 async def test_search_finds_a_trimmed_passage_only_by_the_sentence_it_kept(world):
     """After a trim, /search (and /quote about:) no longer match words the moderator trimmed away (perhaps a
     spoiler): the index holds what is shown. A word of the kept sentence still finds it."""
-    passage, kept, full = await trim_to_first_sentence(world)
+    kept, full = await trim_to_first_sentence(world)
     assert "Griffith" in kept and "Cherbourg" in full and "Cherbourg" not in kept
     away = await world.alice.slash(world.channel, "search", query="Cherbourg reunite")
     assert kept[:40] not in text_of(away), text_of(away)
