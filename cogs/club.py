@@ -20,6 +20,7 @@ from bot.core.inputs import ON_OFF, one_of, suggest
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.slow import answers_publicly
+from bot.core.spoilers import server_gate
 from bot.core.text import counted, inert
 from bot.core.time import iso
 from bot.corpus.lookup import film_choices
@@ -116,14 +117,19 @@ class Rate(commands.GroupCog, group_name="rate", group_description="Rate films a
         async with user_errors(interaction):
             guild = require_guild(interaction)
             await require_moderator(interaction, "export the club's ratings")
-            items = await self.bot.store.club.export(guild.id)
+            gate = await server_gate(self.bot.store, guild.id, self.bot.themes)
+            items = await self.bot.store.club.export(guild.id, gate)
             data = json.dumps({"format": "filmbot-ratings", "version": 1, "ratings": items},
                               ensure_ascii=False, indent=1).encode()
             if len(data) > guild.filesize_limit:
                 raise UserError(f"The export is {len(data):,} bytes, over this server's upload limit.")
             takes = sum(1 for item in items if "take" in item)
+            held = sum(1 for item in items if "take_held_back_until" in item)
+            note = (f" What {counted(held, 'take')} on *{inert(gate.label, 120)}* hid behind spoiler bars is held back"
+                    f" until the screening ends {gate.unlocks}." if held and gate is not None else "")
             await interaction.response.send_message(
-                f"{counted(len(items), 'rating')}; {counted(takes, 'take')} whose authors agreed to share them (`/rate consent`).",
+                f"{counted(len(items), 'rating')}; {counted(takes, 'take')} whose authors agreed to share them"
+                f" (`/rate consent`).{note}",
                 file=discord.File(io.BytesIO(data), filename="filmbot-ratings.json"),
                 ephemeral=True, allowed_mentions=NO_MENTIONS,
             )

@@ -142,7 +142,9 @@ class FilmNight(commands.Cog):
             log_id = (await self.bot.store.guilds.get(guild.id)).log_channel_id
             channel = guild.get_channel(log_id) if log_id else None
             if isinstance(channel, discord.TextChannel):
-                await channel.send(embed=pending_embed(entry), view=decision_view(entry.id), allowed_mentions=NO_MENTIONS)
+                gate = await server_gate(self.bot.store, guild.id, self.bot.themes)
+                await channel.send(embed=pending_embed(entry, gate=gate), view=decision_view(entry.id),
+                                   allowed_mentions=NO_MENTIONS)
                 await send_ephemeral(interaction, f"Suggested **{inert(entry.label, 150)}**: a moderator will approve it.")
             else:
                 await send_ephemeral(

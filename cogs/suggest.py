@@ -12,6 +12,11 @@ from bot.core.checks import require_guild
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.films import option
 from bot.core.refusals import UserError
+<<<<<<< HEAD
+=======
+from bot.core.render import NO_MENTIONS
+from bot.core.spoilers import server_gate
+>>>>>>> leftover1
 from bot.core.text import inert
 from bot.corpus.lookup import film_choices, film_scope, resolve_theme, theme_choices
 from bot.discussion.suggestion_job import SuggestionRetractJob
@@ -79,7 +84,7 @@ class Suggest(commands.Cog):
             assert suggestion is not None
             embed = suggestion_embed(
                 suggestion, theme_name=chosen.name if chosen else None, spoiler_theme=bool(chosen and chosen.spoiler),
-                film_label=scope.label,
+                film_label=scope.label, gate=await server_gate(self.bot.store, guild.id, self.bot.themes),
             )
             posted = await post_suggestion(self.bot, channel, suggestion_id, embed, suggestion_view(suggestion_id))
             if posted is None:

@@ -17,6 +17,7 @@ from bot.core.db import Database, inserted_id
 from bot.core.refusals import UserError
 from bot.core.sample_store import LIST_CAP, IdSet, pick_ids, theme_numbered
 from bot.core.shards import Shards, owned
+from bot.core.spoilers import Gate
 from bot.core.store import AuditStore
 from bot.core.text import FORGOTTEN_MEMBER
 from bot.core.time import from_iso, iso
@@ -203,8 +204,10 @@ class ClubStore:
             (guild_id, user_id, int(consent), at),
         )
 
-    async def export(self, guild_id: int) -> list[dict[str, object]]:
-        """Every rating of the server; the take only where its author consented."""
+    async def export(self, guild_id: int, gate: Gate | None = None) -> list[dict[str, object]]:
+        """Every rating of the server; the take only where its author consented. On the film the server's
+        `gate` holds back, what a take hides behind `||` is left out and `take_held_back_until` says until when
+        (`Gate.file_take`): the file is read outside Discord, where nothing hides it."""
         rows = await self.db.fetchall(
             "SELECT r.film_id, f.title, f.year, r.user_id, r.stars_x2, r.rated_at,"
             " CASE WHEN c.consent = 1 THEN r.take END"
@@ -213,11 +216,17 @@ class ClubStore:
             " WHERE r.guild_id = ? ORDER BY r.film_id, r.rated_at",
             (guild_id,),
         )
-        return [
-            {"film": row[1], "year": row[2], "user_id": row[3], "stars": row[4] / 2, "rated_at": row[5],
-             **({"take": row[6]} if row[6] else {})}
-            for row in rows
-        ]
+        items: list[dict[str, object]] = []
+        for row in rows:
+            item: dict[str, object] = {"film": row[1], "year": row[2], "user_id": row[3], "stars": row[4] / 2,
+                                       "rated_at": row[5]}
+            if row[6]:
+                take, held_until = (row[6], None) if gate is None else gate.file_take(row[6], row[0])
+                item["take"] = take
+                if held_until is not None:
+                    item["take_held_back_until"] = held_until
+            items.append(item)
+        return items
 
     async def forget(self, user_id: int, guild_id: int | None, now: datetime) -> dict[str, int]:
         """Every rating, take, consent, game answer, passage flag and recorded watch of the member, in every

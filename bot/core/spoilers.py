@@ -76,6 +76,21 @@ class Gate:
         that film back, as the game leaves such takes out; shown hidden, as everywhere, once it unlocks."""
         return take_text(text, limit, held_until=self.unlocks if self.covers(film_id) else None)
 
+    def file_take(self, text: str, film_id: int | None) -> tuple[str, str | None]:
+        """A member's take in a file (the moderators' /rate export), which no Discord bar can hide: as written,
+        except that on the film this gate holds back what they hid behind `||` is left out, a note saying
+        until when in its place. (take, the ISO time it is held back until, or None when nothing is)."""
+        if not self.covers(film_id) or not has_spoiler_bars(text):
+            return text, None
+        parts = _PIPES.split(text)
+        note = f"[spoiler held back until the screening ends, {self.ends_at}]"
+        # Odd parts are what the member hid (an unbalanced `||` hides the rest, as in take_text); an empty
+        # pair hides nothing and keeps its bars.
+        hid = [index % 2 == 1 and bool(part.strip()) for index, part in enumerate(parts)]
+        kept = [note if hidden else ("||" + part + "||" if index % 2 else part)
+                for index, (part, hidden) in enumerate(zip(parts, hid, strict=True))]
+        return ("".join(kept), self.ends_at) if any(hid) else (text, None)
+
     def refusal(self, what: str) -> str:
         """A refusal naming what is held back and when it unlocks."""
         return (

@@ -13,6 +13,7 @@ import discord
 from bot.core.checks import client_of
 from bot.core.decisions import VERDICTS, DecisionButton, decision_view
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
+from bot.core.spoilers import Gate, server_gate
 from bot.core.text import clip, inert, spoiler
 from bot.discussion.suggestion_rules import Suggestion
 
@@ -22,13 +23,19 @@ if TYPE_CHECKING:
 
 def suggestion_embed(
     suggestion: Suggestion, *, theme_name: str | None, spoiler_theme: bool, film_label: str | None,
-    verdict: str | None = None,
+    verdict: str | None = None, gate: Gate | None = None,
 ) -> discord.Embed:
-    """What moderators see: the question (behind spoiler bars under a spoiler theme), its theme and film."""
+    """What moderators see: the question (behind spoiler bars under a spoiler theme), its theme and film. A
+    spoiler theme's question about the film the server's `gate` holds back is not sent at all, as everywhere:
+    a line saying until when stands in its place (the question is stored whole)."""
     question = inert(suggestion.question, 400)
+    if spoiler_theme and gate is not None and gate.covers(suggestion.film_id):
+        description = gate.held_line
+    else:
+        description = spoiler(question) if spoiler_theme else question
     embed = discord.Embed(
         title="💬 Suggested discussion question" + (f" — {verdict}" if verdict else ""),
-        description=spoiler(question) if spoiler_theme else question,
+        description=description,
         colour=FILM_CLUB_COLOUR,
     )
     embed.add_field(name="Theme", value=clip(inert(theme_name or "any theme without spoilers"), 200))
@@ -60,6 +67,7 @@ class SuggestionButton(DecisionButton, template=r"filmbot:suggest:(?P<action>app
             embed=suggestion_embed(
                 decided, theme_name=theme.name if theme else None, spoiler_theme=bool(theme and theme.spoiler),
                 film_label=film, verdict=f"{verdict} by {moderator.display_name}",
+                gate=await server_gate(bot.store, moderator.guild.id, bot.themes),
             ),
             view=suggestion_view(self.record_id, disabled=True), allowed_mentions=NO_MENTIONS,
         )

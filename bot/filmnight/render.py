@@ -7,7 +7,7 @@ import math
 import discord
 
 from bot.core.render import FILM_CLUB_COLOUR
-from bot.core.spoilers import Gate, gated_take, take_text
+from bot.core.spoilers import Gate, gated_take
 from bot.core.text import EMBED_DESCRIPTION_MAX, clip, counted, inert, member_mention
 from bot.core.time import from_iso, late_note
 from bot.filmnight.rules import PAGE_SIZE, TIE_RULE, Count, Entry, Pick, Screening, count_lines, film_facts
@@ -46,12 +46,13 @@ def watchlist_embed(entries: list[Entry], page: int, gate: Gate | None = None) -
     return embed
 
 
-def pending_embed(entry: Entry, verdict: str | None = None) -> discord.Embed:
-    """The suggestion in the log channel: awaiting approval, or (once decided) the verdict."""
+def pending_embed(entry: Entry, verdict: str | None = None, gate: Gate | None = None) -> discord.Embed:
+    """The suggestion in the log channel: awaiting approval, or (once decided) the verdict; what the note hides
+    behind `||` is left out while the server's `gate` holds its film back, as on the watchlist's pages."""
     embed = discord.Embed(
         title=f"Watchlist suggestion {verdict}" if verdict else "Watchlist suggestion awaiting approval",
         description=f"**{inert(entry.label, 200)}** suggested by {member_mention(entry.suggested_by)}"
-        + (f"\n> {take_text(entry.note, 300)}" if entry.note else ""),
+        + (f"\n> {gated_take(gate, entry.note, entry.film_id, 300)}" if entry.note else ""),
         colour=FILM_CLUB_COLOUR,
     )
     return embed

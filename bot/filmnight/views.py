@@ -64,9 +64,11 @@ class DecisionButton(
 
     async def show(self, interaction: discord.Interaction, moderator: discord.Member, decided: Entry) -> None:
         verdict = VERDICTS[self.action]
+        bot = client_of(interaction)
+        gate = await server_gate(bot.store, moderator.guild.id, bot.themes)  # the note as the log first showed it
         await interaction.response.edit_message(
             content=f"**{inert(decided.label, 150)}** {verdict} by {moderator.mention}.",
-            embed=pending_embed(decided, verdict),  # no longer "awaiting approval"
+            embed=pending_embed(decided, verdict, gate),  # no longer "awaiting approval"
             view=decision_view(self.record_id, disabled=True), allowed_mentions=NO_MENTIONS,
         )
 

@@ -455,7 +455,8 @@ class QuoteStore:
 
 class QueryStore:
     """Filters behind "Another" and /review list's page buttons, stored once per server so a custom id only
-    carries a small number; a server reads only its own (and those saved before searches had a server)."""
+    carries a small number; a server reads only its own. One saved before migration 120 has no server: which
+    server typed it cannot be told, so it reads as expired everywhere (its buttons say "run it again")."""
 
     CACHE_SIZE = 1024
 
@@ -491,10 +492,13 @@ class QueryStore:
         return await self.db.in_one_hop(work)
 
     async def load(self, query_id: int, guild_id: int | None) -> QuoteFilters | None:
-        """The filters saved under this id by this server (or before searches had one); None otherwise, as for
-        an id never saved: a button forged with another server's id shows nothing typed there."""
+        """The filters saved under this id by this server; None otherwise, as for an id never saved: a button
+        forged with another server's id (ids are sequential) shows nothing typed there. A server-less row (saved
+        before migration 120) is None too: readable by nobody rather than by everybody."""
+        if guild_id is None:  # every command is guild-only: a press outside a server has no search of its own
+            return None
         row = await self.db.fetchone(
-            "SELECT film, critic, theme, about FROM quote_queries WHERE id = ? AND (guild_id IS NULL OR guild_id = ?)",
-            (query_id, guild_id or 0),
+            "SELECT film, critic, theme, about FROM quote_queries WHERE id = ? AND guild_id = ?",
+            (query_id, guild_id),
         )
         return None if row is None else QuoteFilters(*row)

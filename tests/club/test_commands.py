@@ -560,3 +560,41 @@ async def test_a_round_posted_after_a_screening_was_set_holds_back_the_takes_own
     later = [str(body) for body in message_payloads(world.env)[mark:]]
     assert any("Tense" in body for body in later), "the take's round was never posted"
     assert not [body[:200] for body in later if "Ripley" in body]
+
+
+async def exported_document(world) -> tuple[dict, str]:
+    """The file /rate export gives a moderator, and the private message it comes with."""
+    import json
+
+    result = await world.mod.slash(world.channel, "rate export")
+    assert result.response.ephemeral
+    (attachment,) = result.response.attachments
+    return json.loads(await attachment.read()), text_of(result)
+
+
+async def test_rate_export_holds_back_what_a_take_hides_on_the_film_the_gate_holds(world):
+    """While a screening of Alien waits, the moderators' file leaves out what a consenting member hid behind
+    `||` in a take on Alien, and says until when; another film's take is as written. Once the screening is
+    unlocked the take is in the file as written again."""
+    await world.mod.slash(world.channel, "watchlist add", film="Alien", year=1979)
+    await rate(world.alice, world, 4, "Tense ||Ripley wins||", film="Alien (1979)")
+    await rate(world.alice, world, 3, "Sad ||Mia leaves||")
+    await world.alice.slash(world.channel, "rate consent", state="on")
+    await world.mod.slash(world.channel, "filmnight schedule", film="Alien (1979)", when="2026-01-06 20:00", where="x")
+    [(ends_at,)] = world.q("SELECT ends_at FROM screenings")
+    document, said = await exported_document(world)
+    assert "Ripley" not in json_text(document) and "Ripley" not in said
+    assert "What 1 take on *Alien (1979)* hid behind spoiler bars is held back" in said and "<t:" in said, said
+    takes = {item["film"]: item for item in document["ratings"]}
+    assert takes["Alien"]["take"].startswith("Tense [spoiler held back") and ends_at in takes["Alien"]["take"]
+    assert takes["Alien"]["take_held_back_until"] == ends_at
+    assert takes["La La Land"]["take"] == "Sad ||Mia leaves||" and "take_held_back_until" not in takes["La La Land"]
+    await world.mod.slash(world.channel, "filmnight unlock")
+    after = {item["film"]: item for item in (await exported_document(world))[0]["ratings"]}
+    assert after["Alien"]["take"] == "Tense ||Ripley wins||" and "take_held_back_until" not in after["Alien"]
+
+
+def json_text(document: dict) -> str:
+    import json
+
+    return json.dumps(document, ensure_ascii=False)

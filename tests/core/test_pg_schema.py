@@ -19,7 +19,10 @@ from tools import pg_unicode
 
 # SQLite's own tables and FTS5's (passages_fts is passages.search on PostgreSQL) are not part of the port.
 _SQLITE_ONLY = re.compile(r"^(sqlite_.*|passages_fts.*)$")
-_SQLITE_ONLY_TRIGGERS = {"passages_ai", "passages_ad", "passages_au_old", "passages_au_new"}
+# FTS5's triggers, and migration 137's that keep it on a trimmed passage's kept sentence (on PostgreSQL:
+# passages_search and passage_marks_search_* keep passages.search).
+_SQLITE_ONLY_TRIGGERS = {"passages_ai", "passages_ad", "passages_au_old", "passages_au_new", "passages_bd_marks",
+                         "passage_marks_ai_fts", "passage_marks_ad_fts", "passage_marks_au_fts"}
 # Columns PostgreSQL has and SQLite has not, each documented in the baseline.
 PG_ONLY_COLUMNS = {("passages", "search")}
 _FUNCTIONS = {name: function for name, _, function in core_db._SQL_FUNCTIONS}

@@ -102,3 +102,16 @@ def test_a_held_take_sends_none_of_what_its_author_hid_and_keeps_the_rest():
     assert "dies" not in text and "leaves" not in text and text.count("held back") == 2, text
     assert text.startswith("\\*\\*Great\\*\\*") and "then" in text, text
     assert "held back" not in take_text("x ||y||", 4, held_until="<t:1:R>")  # no room: left out, not cut
+
+
+def test_a_take_in_a_file_leaves_out_what_it_hides_on_the_gated_film_only():
+    """Gate.file_take (the /rate export): on the gated film each `||…||` (an unbalanced one: the rest) is left
+    out with a note saying until when; an empty pair and other films' takes stay as written."""
+    gate = Gate(7, "La La Land (2016)", "2026-01-03T21:00:00+00:00", ("ending",))
+    note = "[spoiler held back until the screening ends, 2026-01-03T21:00:00+00:00]"
+    assert gate.file_take("Sad ||Mia leaves|| but ||the song||!", 7) == (
+        f"Sad {note} but {note}!", "2026-01-03T21:00:00+00:00")
+    assert gate.file_take("Sad ||Mia leaves", 7) == (f"Sad {note}", "2026-01-03T21:00:00+00:00")
+    assert gate.file_take("Pipes |||| only", 7) == ("Pipes |||| only", None)
+    assert gate.file_take("Sad ||Mia leaves||", 8) == ("Sad ||Mia leaves||", None)
+    assert gate.file_take("No bars at all", 7) == ("No bars at all", None)

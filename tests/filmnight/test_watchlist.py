@@ -174,3 +174,28 @@ async def test_an_import_with_a_cell_over_the_csv_limit_is_refused_clearly(world
         assert "went wrong" not in text(result)
     assert table_digest(settings) == before
     assert not world.env.errors, world.env.errors[:1]
+
+
+async def test_a_suggestion_awaiting_approval_holds_back_its_notes_spoiler_of_the_gated_film(world, settings):
+    """While a screening of La La Land waits, a suggestion of it in the moderators' log channel leaves out what
+    the member hid behind `||` in the note (not merely hidden: not sent), saying until when; so does the edited
+    message once approved. The note is stored whole."""
+    log = world.guild.create_text_channel("mod-log")
+    await world.mod.slash(world.channel, "config log-channel", channel=log)
+    await world.mod.slash(world.channel, "config watchlist-approval", state="on")
+    scheduled = await world.mod.slash(world.channel, "filmnight schedule", film="La La Land",
+                                      when="2026-01-06 20:00", where="x")
+    assert db(settings, "SELECT count(*) FROM screenings") == [(1,)], text(scheduled)
+    removed = await world.mod.slash(world.channel, "watchlist remove", film="La La Land")  # scheduling listed it
+    assert "Removed" in text(removed), text(removed)
+    start = len(world.env.http_requests)
+    r = await world.alice.slash(world.channel, "watchlist add", film="La La Land", note="Wow ||Mia leaves||")
+    assert "a moderator will approve" in text(r)
+    (pending,) = [m for m in log.history() if m.embeds]
+    description = pending.embeds[0].description
+    assert "Wow" in description and "held back" in description and "<t:" in description, description
+    await world.mod.click(pending, label="Approve")
+    decided = next(m for m in log.history() if m.id == pending.id).embeds[0]
+    assert decided.title.startswith("Watchlist suggestion approved") and "held back" in decided.description
+    assert not any("Mia leaves" in str(request) for request in world.env.http_requests[start:])
+    assert db(settings, "SELECT note FROM watchlist") == [("Wow ||Mia leaves||",)]

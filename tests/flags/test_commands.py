@@ -398,3 +398,28 @@ async def test_a_reason_picked_after_the_passage_was_hidden_is_refused(world):
     late = await world.alice.click(asked.response, label="Doesn't read well")
     assert_ephemeral_reply(late, "already hid that passage")
     assert flags(world, passage) == []
+
+
+async def trim_to_first_sentence(world: World) -> tuple[str, str]:
+    """A moderator trims the Griffith Observatory passage to its first sentence: (kept, full text)."""
+    message, passage = await quote(world, about="Griffith Observatory Cherbourg")  # one passage has all three
+    await flag(world, world.alice, message)
+    menu = await world.mod.click((await queue(world)).response, label="Trim 1")
+    await world.mod.select(menu.response, ["0"], custom_id=f"filmbot:flag:trimto:{passage}")
+    [(kept,)] = rows(world.bot.settings, "SELECT trimmed FROM passage_marks WHERE passage_id = ?", (passage,))
+    [(full,)] = rows(world.bot.settings, "SELECT text FROM passages WHERE id = ?", (passage,))
+    return kept, full
+
+
+async def test_search_finds_a_trimmed_passage_only_by_the_sentence_it_kept(world):
+    """After a trim, /search (and /quote about:) no longer match words the moderator trimmed away (perhaps a
+    spoiler): the index holds what is shown. A word of the kept sentence still finds it."""
+    kept, full = await trim_to_first_sentence(world)
+    assert "Griffith" in kept and "Cherbourg" in full and "Cherbourg" not in kept
+    away = await world.alice.slash(world.channel, "search", query="Cherbourg reunite")
+    assert kept[:40] not in text_of(away), text_of(away)
+    quoted = await world.alice.slash(world.channel, "quote", about="Umbrellas Cherbourg")
+    assert not quoted.response or kept[:40] not in text_of(quoted), text_of(quoted)
+    found = await world.alice.slash(world.channel, "search", query="Griffith Observatory")
+    assert kept[:40] in text_of(found), text_of(found)
+    check_all_payloads(world.env)

@@ -56,3 +56,45 @@ def test_any_text_is_a_valid_match_expression(text):
     if expression is not None:  # SQLite raises on an invalid expression; a valid one finds the row or nothing
         found = conn.execute("SELECT * FROM t WHERE t MATCH ?", (expression,)).fetchall()
         assert found in ([], [("some words about jazz",)])
+
+
+async def test_the_index_follows_a_trim_its_undoing_and_the_passages_removal(tmp_path):
+    """passages_fts holds what is shown (migration 137): a trimmed passage is found by its kept sentence only,
+    found by its whole text again once the mark goes, and a trimmed passage deleted leaves the index whole
+    (an FTS5 'delete' naming other text than the row was indexed with fails as "database disk image is
+    malformed", and FTS5's integrity check passes after)."""
+    from bot.core import db as database
+
+    path = tmp_path / "fts.db"
+    conn = await database.connect(path)
+    try:
+        await database.migrate(conn)
+    finally:
+        await conn.close()
+    con = sqlite3.connect(path, isolation_level=None)
+    for name, arity, function in database._SQL_FUNCTIONS:
+        con.create_function(name, arity, function, deterministic=True)
+    con.execute("PRAGMA foreign_keys = ON")
+
+    def found(word: str) -> list[int]:
+        return [r[0] for r in con.execute("SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?", (word,))]
+
+    film = con.execute("INSERT INTO films(title, year) VALUES ('Whiplash', 2014)").lastrowid
+    review = con.execute("INSERT INTO reviews(film_id, body, body_hash, source, added_at)"
+                         " VALUES (?, 'b', 'h', 'moderator', 'now')", (film,)).lastrowid
+    passage = con.execute("INSERT INTO passages(review_id, ordinal, paragraph, text) VALUES (?, 0, 0, ?)",
+                          (review, "The drummer practises. At the end he wins.")).lastrowid
+    assert found("wins") == [passage]
+    con.execute("INSERT INTO passage_marks(passage_id, trimmed) VALUES (?, 'The drummer practises.')", (passage,))
+    assert found("wins") == [] and found("drummer") == [passage]
+    con.execute("UPDATE passages SET quotable = 0 WHERE id = ?", (passage,))
+    con.execute("UPDATE passages SET quotable = 1 WHERE id = ?", (passage,))
+    assert found("wins") == [] and found("drummer") == [passage]
+    con.execute("DELETE FROM passage_marks WHERE passage_id = ?", (passage,))  # the trim undone
+    assert found("wins") == [passage]
+    con.execute("INSERT INTO passage_marks(passage_id, trimmed) VALUES (?, 'The drummer practises.')", (passage,))
+    con.execute("DELETE FROM reviews WHERE id = ?", (review,))  # passages and marks go by their foreign keys
+    assert found("drummer") == [] and found("wins") == []
+    assert con.execute("SELECT count(*) FROM passage_marks").fetchone() == (0,)
+    con.execute("INSERT INTO passages_fts(passages_fts) VALUES ('integrity-check')")
+    con.close()
