@@ -12,11 +12,7 @@ from bot.core.checks import require_guild
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.films import option
 from bot.core.refusals import UserError
-<<<<<<< HEAD
-=======
-from bot.core.render import NO_MENTIONS
 from bot.core.spoilers import server_gate
->>>>>>> leftover1
 from bot.core.text import inert
 from bot.corpus.lookup import film_choices, film_scope, resolve_theme, theme_choices
 from bot.discussion.suggestion_job import SuggestionRetractJob

@@ -215,7 +215,6 @@ async def test_forget_me_while_discord_fails_edits_the_log_message_later_once(wo
     assert len(patches_of(world, pending)) == 2, "the failed edit and its one retry"
 
 
-<<<<<<< HEAD
 async def test_a_log_post_discord_made_before_its_5xx_is_kept_once_and_forget_me_reaches_it(world):
     """Discord makes the log message, then answers 503: the suggestion is kept (told so), never sent twice, its
     Approve works, and /rate forget-me edits that message (it once stayed with the words and name, "decided")."""
@@ -248,7 +247,8 @@ async def test_a_log_post_discord_refused_keeps_nothing_and_approve_needs_a_new_
     (pending,) = queue(log)
     await world.mod.click(pending, label="Approve")
     assert world.q("SELECT state FROM question_suggestions") == [("approved",)]
-=======
+
+
 async def test_a_spoiler_question_on_the_gated_film_is_held_back_in_the_log_channel(world):
     """While a screening of La La Land waits, a suggested question of a spoiler theme about it is not sent to the
     moderators' log at all (spoiler questions of the gated film are shown nowhere), on posting nor on the
@@ -269,4 +269,3 @@ async def test_a_spoiler_question_on_the_gated_film_is_held_back_in_the_log_chan
     assert not any("Mia leaves" in str(request) for request in world.env.http_requests[start:]
                    if "interactions" not in str(request))  # her own private echo aside
     assert world.q("SELECT question FROM theme_questions WHERE theme = 'ending' AND question = ?", asked)
->>>>>>> leftover1
