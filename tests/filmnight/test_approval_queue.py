@@ -3,6 +3,8 @@ and moderators deciding it from `/watchlist pending` (a refused post, or no log 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import discord
 import pytest
 
@@ -121,3 +123,15 @@ async def test_a_log_post_discord_made_before_its_5xx_is_kept_once(world):
     await world.mod.click(posted, label="Approve")
     assert waiting(world) == [("Aftersun", "active")]
     assert len(queue(log)) == 1 and not world.env.errors
+
+
+async def test_the_queue_holds_back_a_notes_own_spoiler_of_the_gated_film(world):
+    """While the screening of the film waits, what the member hid behind `||` in a pending suggestion's note of
+    that film is not sent in `/watchlist pending` (as in /watchlist list); the rest of the note is."""
+    await approval_on(world, log_channel=False)
+    await world.alice.slash(world.channel, "watchlist add", film="Alien", year=1979, note="Wow ||Ripley survives||")
+    when = (world.env.now() + timedelta(days=5)).strftime("%Y-%m-%d %H:%M")
+    await world.mod.slash(world.channel, "filmnight schedule", film="Alien (1979)", when=when, where="x")
+    shown = await world.mod.slash(world.channel, "watchlist pending")
+    body = embed_text(shown.response.embeds[0])
+    assert "Alien (1979)" in body and "Wow" in body and "Ripley" not in body, body
