@@ -26,6 +26,13 @@ def scrub(text: str) -> str:
     return text
 
 
+def chosen_number(values: Sequence[object]) -> int | None:
+    """The first value of a select menu as a number, None unless it is 1–9 ASCII digits. A forged menu can
+    send any text: str.isdigit() also takes '²', which int() refuses (an error code instead of a refusal)."""
+    text = str(values[0]) if values else ""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
 def scrub_options(options: list[dict[str, Any]]) -> None:
     """Clean every string option in place, through subcommand groups."""
     for option in options:

@@ -16,6 +16,7 @@ from bot.core.checks import client_of, require_moderator
 from bot.core.decisions import VERDICTS
 from bot.core.decisions import decision_view as shared_decision_view
 from bot.core.errors import user_errors
+from bot.core.inputs import chosen_number
 from bot.core.persistent import Persistent, persistent_view
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
@@ -159,8 +160,7 @@ class RankSelect(
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = client_of(interaction)
         async with user_errors(interaction):
-            values = self.item.values
-            choice = int(values[0]) if values and values[0].isdigit() else 0
+            choice = chosen_number(self.item.values) or 0  # 0: no candidate, refused as one not offered
             await bot.filmnight.cast(interaction, self.pick_id, (*self.prefix, choice))
 
 

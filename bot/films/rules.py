@@ -156,7 +156,9 @@ def title_problem(title: str) -> str | None:
         return "it is a film reference (`film:<id>`) of no film: pick the film from the list as you type"
     if has_spoiler_bars(title):  # a title is shown where Discord cannot hide a part: choices, select labels, thread names
         return "the title hides words behind `||` spoiler bars, which lists and thread names show in clear"
-    if not any(key_char(ch) for ch in fold(title)):  # accents alone fold away: no key
+    # Accents alone fold away: no key. U+FFFD stands for what could not be read (a lone surrogate, bad bytes):
+    # a title of nothing else was stored as "�" before.
+    if not any(key_char(ch) and ch != "\ufffd" for ch in fold(title)):
         return "the title has no letters, digits or symbols"
     return None
 

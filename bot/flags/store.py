@@ -15,7 +15,7 @@ from bot.corpus.changes_store import corpus_write
 from bot.corpus.store import HIDDEN_IDS, CorpusWriter
 from bot.flags.rules import FLAG_WINDOW_SECONDS, FLAGS_PER_HOUR, Decision, FlaggedPassage, Marks, Reason
 
-FlagOutcome = Literal["flagged", "duplicate", "limited", "gone"]
+FlagOutcome = Literal["flagged", "duplicate", "limited", "gone", "hidden"]
 # A member's flags within the window, every server: their flags, plus those they had before /rate forget-me
 # deleted them (member_limit_marks keeps the times and counts, no passage): forgetting resets no limit.
 _RECENT = ("SELECT (SELECT count(*) FROM passage_flags WHERE user_id = ? AND at > ?)"
@@ -51,6 +51,10 @@ class FlagStore:
         def work(raw: sqlite3.Connection) -> FlagOutcome:
             if raw.execute("SELECT 1 FROM passages WHERE id = ?", (passage_id,)).fetchone() is None:
                 return "gone"
+            # Hidden since its Flag was pressed: the queue leaves hidden passages out, so the flag would be
+            # thanked for ("moderators will look at it") and never shown to one.
+            if raw.execute(f"SELECT 1 FROM ({HIDDEN_IDS}) h WHERE h.passage_id = ?", (passage_id,)).fetchone():
+                return "hidden"
             row = raw.execute(_RECENT, (user_id, since, user_id, since)).fetchone()
             if row is not None and row[0] >= FLAGS_PER_HOUR:
                 return "limited"

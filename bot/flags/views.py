@@ -14,6 +14,7 @@ import discord
 
 from bot.core.checks import client_of, interaction_data, require_guild, require_moderator
 from bot.core.errors import user_errors
+from bot.core.inputs import chosen_number
 from bot.core.paging import prev_next
 from bot.core.persistent import Persistent, PrebuiltView, persistent_view
 from bot.core.refusals import UserError
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from bot.client import FilmBot
 
 LIMITED = f"You have flagged {FLAGS_PER_HOUR} passages in the last hour: thank you! Try again a little later."
+ALREADY_HIDDEN = "A moderator already hid that passage: it will not be quoted or prompted again."
 _ANONYMOUS = "Moderators see how many members flagged a passage and why, never who."
 
 
@@ -52,7 +54,7 @@ class FlagButton(Persistent[discord.ui.Button], template=r"filmbot:flag:(?P<pass
             guild = require_guild(interaction)
             quote = await _quote(bot, self.passage_id)
             if quote.hidden:
-                raise UserError("A moderator already hid that passage: it will not be quoted or prompted again.")
+                raise UserError(ALREADY_HIDDEN)
             reason = await bot.store.flags.reason_of(self.passage_id, interaction.user.id, guild.id)
             if reason is not None:
                 raise UserError(
@@ -92,6 +94,8 @@ class ReasonButton(
             )
             if outcome == "gone":
                 raise UserError("That passage was removed from the corpus.")
+            if outcome == "hidden":
+                raise UserError(ALREADY_HIDDEN)
             if outcome == "duplicate":
                 raise UserError(f"You already flagged that passage: one flag per member per passage in each server."
                                 f" {_ANONYMOUS}")
@@ -221,12 +225,12 @@ class TrimSelect(Persistent[discord.ui.Select], template=r"filmbot:flag:trimto:(
         bot = client_of(interaction)
         async with user_errors(interaction):
             member = await require_moderator(interaction, "trim passages")
-            values = interaction_data(interaction).get("values") or []
+            chosen = chosen_number(interaction_data(interaction).get("values") or [])
             text = await bot.store.flags.original_text(self.passage_id)
             sentences = trim_choices(text or "")
-            if not values or not str(values[0]).isdigit() or int(values[0]) >= len(sentences):
+            if chosen is None or chosen >= len(sentences):
                 raise UserError("Pick one of the passage's sentences: the passage changed since this menu opened.")
-            done = await decide(bot, member, self.passage_id, Decision.TRIM, sentences[int(values[0])], queued=True)
+            done = await decide(bot, member, self.passage_id, Decision.TRIM, sentences[chosen], queued=True)
             await interaction.response.edit_message(content=done, view=None, allowed_mentions=NO_MENTIONS)
 
 

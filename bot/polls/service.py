@@ -228,6 +228,10 @@ class PollService:
         poll = await self.bot.store.polls.get(poll_id)
         if poll is None or poll.channel_id != interaction.channel_id:  # a vote comes from the poll's own message:
             raise UserError("This poll no longer exists.")  # never another server's poll, nor a hidden channel's
+        if poll.kind != "buttons":  # forged: Discord counts a native poll's votes, a stored one would count nowhere
+            raise UserError("This is one of Discord's own polls: vote on it in the poll itself.")
+        if not 1 <= option_id <= len(poll.options):  # forged: the poll is there, that option never was
+            raise UserError("That is not one of this poll's options: pick one on the poll.")
         outcome = await self.bot.store.polls.vote(poll_id, interaction.user.id, option_id, now)
         if outcome is None:
             raise UserError("This poll no longer exists.")

@@ -10,6 +10,7 @@ import discord
 
 from bot.core.checks import client_of
 from bot.core.errors import user_errors
+from bot.core.inputs import chosen_number
 from bot.core.persistent import Persistent, persistent_view
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR
@@ -72,10 +73,10 @@ class VoteSelect(
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = client_of(interaction)
         async with user_errors(interaction):
-            values = self.item.values
-            if not values or not values[0].isdigit():
+            option = chosen_number(self.item.values)
+            if option is None:
                 raise UserError("Pick one option to vote.")
-            await bot.polls.record_vote(interaction, self.poll_id, int(values[0]))
+            await bot.polls.record_vote(interaction, self.poll_id, option)
 
 
 def poll_view(poll: Poll, *, disabled: bool) -> discord.ui.View:

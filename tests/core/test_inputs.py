@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.inputs import ON_OFF, one_of, scrub, scrub_options, suggest
+from bot.core.inputs import ON_OFF, chosen_number, one_of, scrub, scrub_options, suggest
 from bot.core.refusals import UserError
 
 
@@ -39,3 +39,10 @@ def test_a_fixed_value_option_takes_its_values_in_any_case():
     with pytest.raises(UserError, match="Say `on` or `off`"):
         one_of("yes", ON_OFF, "Say `on` or `off`.")
     assert [c.value for c in suggest(ON_OFF)] == ["on", "off"]
+
+
+def test_a_menu_value_is_a_number_only_in_ascii_digits():
+    """'²' passes str.isdigit() and fails int(); other scripts' digits, signs, nothing and 10+ digits are no number."""
+    assert chosen_number(["3"]) == 3 and chosen_number(["12", "1"]) == 12
+    for values in (["²"], ["٣"], ["１"], ["-1"], [""], [], [" 1"], ["9" * 10]):
+        assert chosen_number(values) is None, values

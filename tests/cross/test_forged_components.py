@@ -6,6 +6,7 @@ their largest; each use gets a private answer, changes nothing, and never fails 
 from __future__ import annotations
 
 import logging
+import re
 
 import discord
 import pytest
@@ -47,6 +48,27 @@ async def test_every_component_answers_a_forged_id_privately_and_changes_nothing
                 assert table_digest(settings) == before, f"{where} changed the database: {text_of(result)[:200]}"
     check_all_payloads(world.env)
     assert_no_pings(world.env)
+
+
+async def test_every_menu_refuses_a_value_in_other_digits_privately(world: World, settings, caplog):
+    """A forged menu value that str.isdigit() takes and int() refuses ('²'), of every registered select, by a
+    member and a moderator: a private refusal, nothing changed (it was an error code, logged as unexpected)."""
+    selects = {t: f for t, f in registered_templates(world.bot).items() if f.__name__.endswith("Select")}
+    assert len(selects) >= 3, sorted(selects)
+    await world.alice.slash(world.channel, "poll create", question="Which?", options="A|B|C|D|E|F|G")
+    target = msgs(await world.alice.slash(world.channel, "quote"))[0]
+    for template in sorted(selects):
+        for custom_id in [*forged_ids(template), "filmbot:poll:select:1"]:
+            if not re.fullmatch(template, custom_id):
+                continue
+            for actor in (world.alice, world.mod):
+                before = table_digest(settings)
+                result = await click_forged(world.env, actor, target, custom_id, ["²"])
+                where = f"{custom_id} = '²' by {actor.user.name}"
+                assert not failures_logged(caplog), f"{where}: {failures_logged(caplog)}"
+                assert result.acknowledged and all(m.ephemeral for m in msgs(result)), where
+                assert "error code" not in text_of(result), f"{where}: {text_of(result)[:200]}"
+                assert table_digest(settings) == before, where
 
 
 async def test_a_watchlist_page_of_another_server_is_refused(world: World, settings):

@@ -74,6 +74,8 @@ async def test_another_servers_watchlist_never_shows_in_autocomplete(world, sett
     ("Bad\x07title", None, "control characters"),
     ("x" * 500, None, "longer than 200"),
     ("?!…", None, "no letters, digits or symbols"),
+    ("\ud800", None, "no letters, digits or symbols"),  # a lone surrogate, read as U+FFFD: stored as "�" before
+    ("\ufffd \ufffd", None, "no letters, digits or symbols"),
     ("Metropolis", 1869, "between 1870 and 2031"),
     ("Metropolis", 2032, "between 1870 and 2031"),
     ("Metropolis (2099)", None, "between 1870 and 2031"),

@@ -386,3 +386,15 @@ async def test_a_hidden_passage_is_not_shown_as_its_neighbours_more_context(worl
         assert context.ephemeral and "**Tidewater is a patient drama" in text_of(context), text_of(context)
         assert "lighthouse" not in text_of(context) and "\\[…\\]" in text_of(context), text_of(context)
         await world.env.restart_bot()
+
+
+async def test_a_reason_picked_after_the_passage_was_hidden_is_refused(world):
+    """Flag pressed, then a moderator hides the passage, then the member picks a reason: refused as the Flag
+    button refuses a hidden passage, no flag stored (it was thanked, "moderators will look at it", and stored
+    where the queue, which leaves hidden passages out, never showed it)."""
+    message, passage = await quote(world)
+    asked = await world.alice.click(message, label="Flag")
+    await world.mod.slash(world.channel, "passage hide", passage=embed_of(message).footer.text)
+    late = await world.alice.click(asked.response, label="Doesn't read well")
+    assert_ephemeral_reply(late, "already hid that passage")
+    assert flags(world, passage) == []

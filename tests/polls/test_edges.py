@@ -9,12 +9,16 @@ import discord
 from tests.helpers import (
     DAY,
     HOUR,
+    World,
     add_review_file,
+    assert_ephemeral_reply,
     assert_no_pings,
     bot_posts,
     check_all_payloads,
+    click_forged,
     msgs,
     rows,
+    table_digest,
     text_of,
 )
 
@@ -197,3 +201,33 @@ async def test_poll_theme_without_poll_question_and_theme_without_passages_for_f
         r = await world.alice.slash(world.channel, command, theme=empty, film="Whiplash")
         assert msgs(r)[0].ephemeral and "error code" not in text_of(r), text_of(r)
     assert not bot_posts(world)
+
+
+async def test_a_forged_option_of_a_live_poll_is_refused_as_not_an_option(world: World, settings):
+    """A vote button or menu value naming an option the poll never had (0, or one past the last): refused as not an option, not
+    as "This poll no longer exists" of a poll that is right there; nothing counted."""
+    await world.alice.slash(world.channel, "poll create", question="Two?", options="A | B", anonymous=True)
+    await world.alice.slash(world.channel, "poll create", question="Seven?", options="A|B|C|D|E|F|G", anonymous=True)
+    [(small,), (large,)] = world.q("SELECT id FROM polls WHERE kind = 'buttons' ORDER BY id")
+    target = msgs(await world.alice.slash(world.channel, "quote"))[0]
+    before = table_digest(settings)
+    for custom_id, values in ((f"filmbot:poll:vote:{small}:3", None), (f"filmbot:poll:vote:{small}:0", None),
+                              (f"filmbot:poll:select:{large}", ["8"]), (f"filmbot:poll:select:{large}", ["0"])):
+        result = await click_forged(world.env, world.bob, target, custom_id, values)
+        text = assert_ephemeral_reply(result, "not one of this poll's options")
+        assert "no longer exists" not in text, text
+    assert table_digest(settings) == before
+
+
+async def test_a_forged_vote_on_a_discord_native_poll_is_refused(world: World, settings):
+    """A vote button or menu forged with the id of one of Discord's own polls (whose votes Discord counts): refused,
+    nothing stored. It was stored and confirmed ("Your vote is now A") and counted nowhere: not in Discord's poll,
+    not in its results."""
+    await world.alice.slash(world.channel, "poll create", question="Native?", options="A | B")
+    [(native,)] = world.q("SELECT id FROM polls WHERE kind = 'native'")
+    target = msgs(await world.alice.slash(world.channel, "quote"))[0]
+    for custom_id, values in ((f"filmbot:poll:vote:{native}:1", None), (f"filmbot:poll:select:{native}", ["2"])):
+        result = await click_forged(world.env, world.bob, target, custom_id, values)
+        text = assert_ephemeral_reply(result, "Discord's own polls")
+        assert "Your vote" not in text, text
+    assert world.count("poll_votes") == 0
