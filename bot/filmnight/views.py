@@ -6,7 +6,7 @@ the state is read from SQLite, so they keep working after a restart.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -122,7 +122,7 @@ async def queue_page(bot: FilmBot, guild_id: int, at: int) -> tuple[discord.Embe
     waiting = await bot.store.filmnight.entries(guild_id, ("pending",))
     at = max(0, min(at, len(waiting) - 1))
     gate = await server_gate(bot.store, guild_id, bot.themes)
-    items: list[discord.ui.Item[discord.ui.View]] = []
+    items: list[discord.ui.Item[Any]] = []
     if waiting:
         items += [QueueDecisionButton("approve", waiting[at].id), QueueDecisionButton("reject", waiting[at].id)]
     if len(waiting) > 1:
