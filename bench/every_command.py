@@ -317,6 +317,7 @@ CASES: dict[str, Case] = {
     "watchlist add": Case("member", lambda c, i: {"film": c.film(i + 2), "note": "bench"}),
     "watchlist support": Case("mod", lambda c, i: {"film": c.film(i + 2)}),
     "watchlist list": Case("member", _fixed()),
+    "watchlist pending": Case("mod", _fixed()),
     "watchlist import": Case("mod", lambda c, i: {"file": (f"w{i}.txt", f"Bench Import {i} (2002)\n".encode())}),
     "watchlist remove": Case("mod", lambda c, i: {"film": f"Bench Watch {i}"}, before=_watchlisted),
     "filmnight reminder-role": Case("mod", _fixed()),

@@ -80,9 +80,17 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
         """Where filmbot tells moderators about problems (e.g. a paused schedule)."""
         async with user_errors(interaction):
             await require_moderator(interaction, "change server settings")
+            guild = require_guild(interaction)
             await self.bot.store.guilds.update(
-                require_guild(interaction).id, actor_id=interaction.user.id, log_channel_id=channel.id if channel else None)
-            await send_ephemeral(interaction, f"Log channel set to {channel.mention}." if channel else "Log channel cleared.")
+                guild.id, actor_id=interaction.user.id, log_channel_id=channel.id if channel else None)
+            if channel is None:
+                await send_ephemeral(interaction, "Log channel cleared.")
+                return
+            # Suggestions made before (or while Discord refused their post) have no message there: say where they are.
+            waiting = len(await self.bot.store.filmnight.entries(guild.id, ("pending",)))
+            await send_ephemeral(interaction, f"Log channel set to {channel.mention}." + (
+                f" {counted(waiting, 'watchlist suggestion')} already waiting for approval:"
+                " `/watchlist pending` shows them." if waiting else ""))
 
     @moderator_only
     @app_commands.command(name="watchlist-approval", description="Whether moderators approve watchlist suggestions.")

@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.checks import is_moderator, moderator_only, require_guild, require_moderator
+from bot.core.decisions import post_for_decision
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.films import option
 from bot.core.inputs import one_of, suggest
@@ -29,7 +30,7 @@ from bot.filmnight.render import (
     when_line,
 )
 from bot.filmnight.rules import Entry
-from bot.filmnight.views import DYNAMIC_ITEMS, decision_view, watchlist_view
+from bot.filmnight.views import DYNAMIC_ITEMS, DecisionButton, queue_page, watchlist_view
 from bot.films.rules import Ambiguous, Wanted, norm_key, parse_ref, parse_typed, ref
 
 if TYPE_CHECKING:
@@ -139,18 +140,25 @@ class FilmNight(commands.Cog):
             if not held:
                 await send_ephemeral(interaction, f"Added **{inert(entry.label, 150)}** to the watchlist.")
                 return
-            log_id = (await self.bot.store.guilds.get(guild.id)).log_channel_id
-            channel = guild.get_channel(log_id) if log_id else None
-            if isinstance(channel, discord.TextChannel):
-                gate = await server_gate(self.bot.store, guild.id, self.bot.themes)
-                await channel.send(embed=pending_embed(entry, gate=gate), view=decision_view(entry.id),
-                                   allowed_mentions=NO_MENTIONS)
-                await send_ephemeral(interaction, f"Suggested **{inert(entry.label, 150)}**: a moderator will approve it.")
-            else:
-                await send_ephemeral(
-                    interaction, f"Suggested **{inert(entry.label, 150)}**: it waits for a moderator's approval"
-                    " (moderators: set `/config log-channel` to get approval buttons)."
-                )
+            await send_ephemeral(interaction, await self.tell_moderators(guild, entry))
+
+    async def tell_moderators(self, guild: discord.Guild, entry: Entry) -> str:
+        """Post a held suggestion with its Approve/Reject buttons in the log channel; what the member is told.
+
+        The suggestion stays pending whatever Discord answers: a refused post (403, a 5xx it did not apply) or no
+        log channel leaves it to `/watchlist pending`, where moderators always find it; a 5xx Discord applied is
+        found by its buttons (`post_for_decision`), never posted twice."""
+        log_id = (await self.bot.store.guilds.get(guild.id)).log_channel_id
+        channel = guild.get_channel(log_id) if log_id else None
+        suggested = f"Suggested **{inert(entry.label, 150)}**"
+        if not isinstance(channel, discord.TextChannel):
+            return f"{suggested}: it waits for a moderator's approval (moderators find it in `/watchlist pending`)."
+        gate = await server_gate(self.bot.store, guild.id, self.bot.themes)
+        if await post_for_decision(self.bot, channel, DecisionButton, entry.id, pending_embed(entry, gate=gate)) is None:
+            log.warning("watchlist entry %s: its log post in channel %s failed", entry.id, channel.id)
+            return (f"{suggested}: it waits for a moderator's approval. The moderators' channel could not be reached"
+                    " just now, so they will find it in `/watchlist pending`: no need to suggest it again.")
+        return f"{suggested}: a moderator will approve it."
 
     @answers_publicly
     @watchlist.command(name="list", description="The watchlist, most supported first.")
@@ -164,6 +172,16 @@ class FilmNight(commands.Cog):
                 embed=watchlist_embed(entries, 0, gate), view=watchlist_view(guild.id, 0, len(entries)),
                 allowed_mentions=NO_MENTIONS,
             )
+
+    @moderator_only
+    @watchlist.command(name="pending", description="Moderators: suggestions awaiting approval, to approve or reject.")
+    async def pending(self, interaction: discord.Interaction) -> None:
+        """Every suggestion awaiting approval, one a page with Approve/Reject: whether or not its log-channel
+        message exists (Discord refused it, or no log channel was set when it was suggested)."""
+        async with user_errors(interaction):
+            await require_moderator(interaction, "approve watchlist suggestions")
+            embed, view = await queue_page(self.bot, require_guild(interaction).id, 0)
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @watchlist.command(name="support", description="Back a suggestion (once per member).")
     @app_commands.describe(film="A film on the watchlist")

@@ -18,7 +18,7 @@ from bot.corpus.lookup import film_choices, film_scope, resolve_theme, theme_cho
 from bot.discussion.suggestion_job import SuggestionRetractJob
 from bot.discussion.suggestion_post import post_suggestion
 from bot.discussion.suggestion_rules import clean_question
-from bot.discussion.suggestion_views import SuggestionButton, suggestion_embed, suggestion_view
+from bot.discussion.suggestion_views import SuggestionButton, suggestion_embed
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -82,7 +82,7 @@ class Suggest(commands.Cog):
                 suggestion, theme_name=chosen.name if chosen else None, spoiler_theme=bool(chosen and chosen.spoiler),
                 film_label=scope.label, gate=await server_gate(self.bot.store, guild.id, self.bot.themes),
             )
-            posted = await post_suggestion(self.bot, channel, suggestion_id, embed, suggestion_view(suggestion_id))
+            posted = await post_suggestion(self.bot, channel, suggestion_id, embed)
             if posted is None:
                 await self.bot.store.suggestions.withdraw(suggestion_id)  # never a suggestion nobody can see
                 raise UserError("Your suggestion couldn't reach the moderators just now; nothing was kept. Try again later.")

@@ -88,6 +88,7 @@ STEPS: list[Step] = [
     Step("watchlist add", "bob", {"film": "Heat", "year": "1995"}),
     Step("watchlist support", "bob", {"film": "La La Land"}),
     Step("watchlist list", "alice"),
+    Step("watchlist pending", "mod"),
     Step("watchlist add", "mod", {"film": "Arrival", "year": "2016"}),
     Step("watchlist remove", "bob", {"film": "Heat"}),
     Step("filmnight reminder-role", "mod"),

@@ -2,23 +2,29 @@
 
 Each queue has its own DynamicItem, a `DecisionButton` subclass giving its custom id template
 (`filmbot:<queue>:(?P<action>approve|reject):(?P<id>…)`), what it decides and how the decided record
-shows; the buttons' look, the moderator check and the "already decided" answer are shared here.
+shows; the buttons' look, the moderator check and the "already decided" answer are shared here, and so is
+`post_for_decision`: the queue's message posted once, even when Discord answers 5xx after making it.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import discord
 
 from bot.core.checks import client_of, require_moderator
+from bot.core.closing import own_post_since
 from bot.core.errors import user_errors
 from bot.core.persistent import Persistent, persistent_view
+from bot.core.ratelimits import transient
 from bot.core.render import NO_MENTIONS
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
+
+log = logging.getLogger(__name__)
 
 VERDICTS = {"approve": "approved ✅", "reject": "rejected ❌"}
 
@@ -67,3 +73,39 @@ def decision_view(
 ) -> discord.ui.View:
     """A persistent view with the record's Approve and Reject items (disabled once decided)."""
     return persistent_view(item("approve", record_id, disabled), item("reject", record_id, disabled))
+
+
+def carries_decision(item: type[DecisionButton], record_id: int) -> Callable[[discord.Message], bool]:
+    """Whether a message is this record's in the queue (its Approve/Reject buttons carry the record's id)."""
+    ids = {item.id_for(action, record_id) for action in VERDICTS}
+
+    def carries(message: discord.Message) -> bool:
+        return any(getattr(child, "custom_id", None) in ids
+                   for row in message.components for child in getattr(row, "children", ()))
+
+    return carries
+
+
+async def post_for_decision(bot: Any, channel: discord.TextChannel, item: type[DecisionButton], record_id: int,
+                            embed: discord.Embed) -> int | None:
+    """Post a record with its Approve/Reject buttons in the moderators' channel: the message's id, or None when
+    Discord refused it (nothing is in the channel, as far as can be seen).
+
+    A 5xx (a gateway timeout, a dropped connection) can come after Discord created the message; posting again
+    would leave two, and treating it as failed would leave one whose record is withdrawn or unaccounted for.
+    So a 5xx is followed by a look at the channel: the message carrying this record's buttons is proof."""
+    since = bot.now()
+    try:
+        return (await channel.send(embed=embed, view=decision_view(item, record_id),
+                                   allowed_mentions=NO_MENTIONS)).id
+    except discord.HTTPException as error:
+        if not transient(error):
+            return None
+        try:
+            found = await own_post_since(bot, channel, since, carries_decision(item, record_id), limit=50)
+        except discord.HTTPException:
+            log.warning("%s %s: a 5xx on its post and its channel unreadable", item.__name__, record_id)
+            return None
+        if found is not None:
+            log.info("%s %s: Discord made its message despite the %s", item.__name__, record_id, error.status)
+        return None if found is None else int(found.id)

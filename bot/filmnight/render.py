@@ -58,6 +58,28 @@ def pending_embed(entry: Entry, verdict: str | None = None, gate: Gate | None = 
     return embed
 
 
+def queue_embed(entries: list[Entry], at: int, gate: Gate | None = None) -> discord.Embed:
+    """`/watchlist pending`: suggestion `at` of those awaiting approval, one a page (its buttons decide it); a
+    note's `||…||` left out while the server's `gate` holds its film back, as in /watchlist list."""
+    if not entries:
+        return discord.Embed(
+            title="No watchlist suggestion awaits approval",
+            description="While approval is on (`/config watchlist-approval`), members' suggestions wait here.",
+            colour=FILM_CLUB_COLOUR,
+        )
+    entry = entries[at]
+    facts = film_facts(entry.runtime_minutes, entry.director)
+    description = (f"**{inert(entry.label, 200)}**" + (f" · {inert(facts, 120)}" if facts else "")
+                   + f"\nsuggested by {member_mention(entry.suggested_by)} · {counted(entry.support, 'supporter')}")
+    if entry.note:
+        description += f"\n> {gated_take(gate, entry.note, entry.film_id, 300)}"
+    embed = discord.Embed(title="Watchlist suggestion awaiting approval", description=description,
+                          colour=FILM_CLUB_COLOUR)
+    embed.set_footer(text=f"Suggestion {at + 1} of {len(entries)} awaiting approval"
+                          " · Approve lists it, Reject drops it")
+    return embed
+
+
 def pick_embed(pick: Pick, ballots: int, *, closed: bool) -> discord.Embed:
     how = (
         "Rank up to 3 films: choose your favourite below, then your 2nd and 3rd choices in the private reply."

@@ -6,13 +6,13 @@ the state is read from SQLite, so they keep working after a restart.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.core import decisions as core_decisions
 from bot.core import paging as core_paging
-from bot.core.checks import client_of
+from bot.core.checks import client_of, require_moderator
 from bot.core.decisions import VERDICTS
 from bot.core.decisions import decision_view as shared_decision_view
 from bot.core.errors import user_errors
@@ -22,7 +22,7 @@ from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.spoilers import server_gate
 from bot.core.text import clip, inert
-from bot.filmnight.render import pages, pending_embed, watchlist_embed
+from bot.filmnight.render import pages, pending_embed, queue_embed, watchlist_embed
 from bot.filmnight.rules import RANKS, Entry, Pick
 
 if TYPE_CHECKING:
@@ -77,6 +77,61 @@ def decision_view(entry_id: int, *, disabled: bool = False) -> discord.ui.View:
     return shared_decision_view(DecisionButton, entry_id, disabled=disabled)
 
 
+class QueuePageButton(
+    core_paging.PageButton, template=r"filmbot:filmnight:pending:(?P<guild>\d{1,20}):(?P<page>\d{1,4}):(?P<dir>[pn])"
+):
+    """Previous / next suggestion awaiting approval (`/watchlist pending`), for moderators of that server."""
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot = client_of(interaction)
+        async with user_errors(interaction):
+            await require_moderator(interaction, "approve watchlist suggestions")
+            if self.key != interaction.guild_id:
+                raise UserError("These suggestions belong to another server: run `/watchlist pending` here.")
+            embed, view = await queue_page(bot, self.key, self.page)
+            await interaction.response.edit_message(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
+
+
+class QueueDecisionButton(
+    core_decisions.DecisionButton,
+    template=r"filmbot:filmnight:pending-(?P<action>approve|reject):(?P<entry>\d{1,18})",
+):
+    """Approve or reject a suggestion from `/watchlist pending`: the page then shows the next one waiting.
+
+    The moderators' way to decide whatever became of the log channel's message (never posted: Discord refused
+    it, or no log channel was set yet when the member suggested it)."""
+
+    ACTING = "approve watchlist suggestions"
+    at = 0  # the decided suggestion's place in the queue, where the next one waiting is shown
+
+    async def decide(self, bot: FilmBot, moderator: discord.Member) -> Entry | None:
+        waiting = [e.id for e in await bot.store.filmnight.entries(moderator.guild.id, ("pending",))]
+        self.at = waiting.index(self.record_id) if self.record_id in waiting else 0
+        return await bot.store.filmnight.decide(self.record_id, self.action == "approve", moderator.id, moderator.guild.id)
+
+    async def show(self, interaction: discord.Interaction, moderator: discord.Member, decided: Entry) -> None:
+        embed, view = await queue_page(client_of(interaction), moderator.guild.id, self.at)
+        await interaction.response.edit_message(
+            content=f"**{inert(decided.label, 150)}** {VERDICTS[self.action]} by {moderator.mention}.",
+            embed=embed, view=view, allowed_mentions=NO_MENTIONS,
+        )
+
+
+async def queue_page(bot: FilmBot, guild_id: int, at: int) -> tuple[discord.Embed, discord.ui.View]:
+    """Suggestion `at` (the last one past the end) of those awaiting approval, with its Approve/Reject buttons
+    and Prev/Next when more wait; read fresh, so a press after a restart or another moderator's decision
+    shows what is true now."""
+    waiting = await bot.store.filmnight.entries(guild_id, ("pending",))
+    at = max(0, min(at, len(waiting) - 1))
+    gate = await server_gate(bot.store, guild_id, bot.themes)
+    items: list[discord.ui.Item[Any]] = []
+    if waiting:
+        items += [QueueDecisionButton("approve", waiting[at].id), QueueDecisionButton("reject", waiting[at].id)]
+    if len(waiting) > 1:
+        items += core_paging.prev_next(lambda page, way, off: QueuePageButton(guild_id, page, way, off), at, len(waiting))
+    return queue_embed(waiting, at, gate), persistent_view(*items)
+
+
 class RankSelect(
     Persistent[discord.ui.Select],
     template=r"filmbot:filmnight:rank:(?P<pick>\d{1,18})(?::(?P<prefix>\d{1,2}(?:-\d{1,2})?))?",
@@ -126,4 +181,4 @@ def next_rank_view(pick: Pick, prefix: tuple[int, ...]) -> discord.ui.View | Non
     return persistent_view(RankSelect(pick.id, prefix, tuple(label for _, label in pick.candidates)))
 
 
-DYNAMIC_ITEMS = (PageButton, DecisionButton, RankSelect)
+DYNAMIC_ITEMS = (PageButton, DecisionButton, QueuePageButton, QueueDecisionButton, RankSelect)

@@ -40,6 +40,10 @@ TEMPLATES = {
     ("bot.filmnight.views", "PageButton"):
         r"filmbot:filmnight:wl:(?P<guild>\d{1,20}):(?P<page>\d{1,4}):(?P<dir>[pn])",
     ("bot.filmnight.views", "DecisionButton"): r"filmbot:filmnight:(?P<action>approve|reject):(?P<entry>\d{1,18})",
+    ("bot.filmnight.views", "QueuePageButton"):
+        r"filmbot:filmnight:pending:(?P<guild>\d{1,20}):(?P<page>\d{1,4}):(?P<dir>[pn])",
+    ("bot.filmnight.views", "QueueDecisionButton"):
+        r"filmbot:filmnight:pending-(?P<action>approve|reject):(?P<entry>\d{1,18})",
     ("bot.filmnight.views", "RankSelect"):
         r"filmbot:filmnight:rank:(?P<pick>\d{1,18})(?::(?P<prefix>\d{1,2}(?:-\d{1,2})?))?",
     ("bot.filmnight.watch_views", "WatchedButton"): r"filmbot:watched:(?P<screening>\d{1,18})",
@@ -73,6 +77,8 @@ SAMPLES: list[tuple[str, str, tuple[Any, ...], str]] = [
     ("bot.filmnight.views", "PageButton", (1002, 0, "p"), "filmbot:filmnight:wl:1002:0:p"),
     ("bot.filmnight.views", "PageButton", (1002, 3, "n"), "filmbot:filmnight:wl:1002:3:n"),
     ("bot.filmnight.views", "DecisionButton", ("approve", 14), "filmbot:filmnight:approve:14"),
+    ("bot.filmnight.views", "QueuePageButton", (1002, 1, "n"), "filmbot:filmnight:pending:1002:1:n"),
+    ("bot.filmnight.views", "QueueDecisionButton", ("reject", 14), "filmbot:filmnight:pending-reject:14"),
     ("bot.filmnight.views", "RankSelect", (21,), "filmbot:filmnight:rank:21"),
     ("bot.filmnight.views", "RankSelect", (21, (3,)), "filmbot:filmnight:rank:21:3"),
     ("bot.filmnight.views", "RankSelect", (21, (3, 1)), "filmbot:filmnight:rank:21:3-1"),

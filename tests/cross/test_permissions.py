@@ -49,6 +49,7 @@ MODERATOR_ONLY = [
     ("passage flagged", {}),
     ("passage hide", {"passage": "Review #1 · passage 1"}),
     ("passage show", {"passage": "1/1"}),
+    ("watchlist pending", {}),
 ]
 
 

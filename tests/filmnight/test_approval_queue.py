@@ -1,0 +1,137 @@
+"""Watchlist approval whatever became of the log channel's post: the member told plainly, the suggestion kept,
+and moderators deciding it from `/watchlist pending` (a refused post, or no log channel when it was suggested)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import discord
+import pytest
+
+from tests.faults import discord_fault
+from tests.helpers import (
+    assert_ephemeral_reply,
+    assert_no_pings,
+    check_all_payloads,
+    click_forged,
+    embed_text,
+    msgs,
+    text_of,
+)
+
+
+async def approval_on(world, *, log_channel: bool = True):
+    log = world.guild.create_text_channel("mod-log") if log_channel else None
+    if log is not None:
+        await world.mod.slash(world.channel, "config log-channel", channel=log)
+    await world.mod.slash(world.channel, "config watchlist-approval", state="on")
+    return log
+
+
+def queue(log) -> list:
+    return [m for m in log.history() if m.embeds]
+
+
+def waiting(world) -> list:
+    return [tuple(r) for r in world.q("SELECT f.title, w.status FROM watchlist w JOIN films f ON f.id = w.film_id"
+                                      " ORDER BY w.id")]
+
+
+@pytest.mark.parametrize("status", [403, 503])
+async def test_a_refused_log_post_keeps_the_suggestion_and_tells_the_member_privately(world, status):
+    """Discord refuses the log post (Missing Permissions, or a 503 it did not apply): the member is told privately
+    that the suggestion waits and where moderators find it; it stays pending; the command never raises."""
+    log = await approval_on(world)
+    discord_fault(world.env, "POST", f"/channels/{log.id}/messages", status)
+    told = await world.alice.slash(world.channel, "watchlist add", film="Aftersun", year=2022)
+    said = assert_ephemeral_reply(told)
+    assert "Suggested **Aftersun (2022)**" in said and "/watchlist pending" in said, said
+    assert waiting(world) == [("Aftersun", "pending")] and not queue(log)
+    assert not world.env.errors
+
+
+async def test_moderators_decide_a_suggestion_whose_log_post_failed_from_watchlist_pending(world):
+    """No Approve/Reject message exists after a 403: `/watchlist pending` shows the suggestion privately to a
+    moderator, and its Approve lists it (audited), after a restart too."""
+    log = await approval_on(world)
+    discord_fault(world.env, "POST", f"/channels/{log.id}/messages", 403)
+    await world.alice.slash(world.channel, "watchlist add", film="Aftersun", year=2022, note="Tender @everyone")
+    shown = await world.mod.slash(world.channel, "watchlist pending")
+    assert shown.ephemeral
+    body = embed_text(shown.response.embeds[0])
+    assert "Aftersun (2022)" in body and f"<@{world.alice.id}>" in body and "@\u200beveryone" in body
+    await world.env.restart_bot()
+    decided = await world.mod.click(shown.response, label="Approve")
+    assert "Aftersun (2022)** approved" in text_of(decided)
+    assert "No watchlist suggestion awaits approval" in embed_text(decided.response.embeds[0])
+    assert waiting(world) == [("Aftersun", "active")]
+    assert world.q("SELECT count(*) FROM audit_log WHERE action = 'watchlist.approve'") == [(1,)]
+    assert not world.env.errors
+    assert_no_pings(world.env)
+    check_all_payloads(world.env)
+
+
+async def test_suggestions_made_before_a_log_channel_are_decided_from_watchlist_pending(world):
+    """Suggestions made while no log channel was set get no buttons when one is set later: setting it says how
+    many wait, and `/watchlist pending` pages through them; Reject drops one and shows the next."""
+    await approval_on(world, log_channel=False)
+    for who, film in ((world.alice, "Aftersun"), (world.bob, "Tár"), (world.alice, "Past Lives")):
+        told = await who.slash(world.channel, "watchlist add", film=film, year=2022)
+        assert "/watchlist pending" in text_of(told)
+    log = world.guild.create_text_channel("mod-log")
+    set_log = await world.mod.slash(world.channel, "config log-channel", channel=log)
+    assert "3 watchlist suggestions already waiting" in text_of(set_log)
+    first = await world.mod.slash(world.channel, "watchlist pending")
+    assert "Suggestion 1 of 3" in first.response.embeds[0].footer.text
+    second = await world.mod.click(first.response, label="Next ▶")
+    assert "Tár (2022)" in embed_text(second.response.embeds[0])
+    rejected = await world.mod.click(second.response, label="Reject")
+    assert "Tár (2022)** rejected" in text_of(rejected)
+    assert "Past Lives" in embed_text(rejected.response.embeds[0])
+    assert "Suggestion 2 of 2" in rejected.response.embeds[0].footer.text
+    assert waiting(world) == [("Aftersun", "pending"), ("Past Lives", "pending")]
+
+
+async def test_members_and_other_servers_cannot_decide_or_page_the_queue(world):
+    """The queue's ids forged by a member (Approve, Next), or its page asked for from another server by that
+    server's moderator: refused privately, nothing decided, nothing of this server shown."""
+    await approval_on(world, log_channel=False)
+    await world.alice.slash(world.channel, "watchlist add", film="Aftersun", year=2022)
+    await world.bob.slash(world.channel, "watchlist add", film="Tár", year=2022)
+    (entry_id,) = world.q("SELECT id FROM watchlist WHERE film_id = (SELECT id FROM films WHERE title = 'Aftersun')")[0]
+    public = msgs(await world.alice.slash(world.channel, "watchlist list"))[0]
+    for forged in (f"filmbot:filmnight:pending-approve:{entry_id}", f"filmbot:filmnight:pending:{world.guild.id}:1:n"):
+        refused = await click_forged(world.env, world.alice, public, forged)
+        assert "moderator" in assert_ephemeral_reply(refused).lower()
+    other = world.env.create_guild(name="Other Club")
+    their_mod = other.add_member(world.env.create_user("theirs"), roles=[other.create_role(
+        "Mods", permissions=discord.Permissions(manage_guild=True))])
+    theirs = msgs(await their_mod.slash(other.create_text_channel("films"), "watchlist list"))[0]
+    result = await click_forged(world.env, their_mod, theirs, f"filmbot:filmnight:pending:{world.guild.id}:1:n")
+    assert "another server" in assert_ephemeral_reply(result) and "Tár" not in text_of(result)
+    assert waiting(world) == [("Aftersun", "pending"), ("Tár", "pending")]
+
+
+async def test_a_log_post_discord_made_before_its_5xx_is_kept_once(world):
+    """Discord makes the log post, then answers 503: the member hears a moderator will approve it, the one message
+    with buttons stands (never a second), and its Approve works."""
+    log = await approval_on(world)
+    discord_fault(world.env, "POST", f"/channels/{log.id}/messages", 503, applied=True)
+    told = await world.alice.slash(world.channel, "watchlist add", film="Aftersun", year=2022)
+    assert "a moderator will approve it" in assert_ephemeral_reply(told)
+    (posted,) = queue(log)
+    await world.mod.click(posted, label="Approve")
+    assert waiting(world) == [("Aftersun", "active")]
+    assert len(queue(log)) == 1 and not world.env.errors
+
+
+async def test_the_queue_holds_back_a_notes_own_spoiler_of_the_gated_film(world):
+    """While the screening of the film waits, what the member hid behind `||` in a pending suggestion's note of
+    that film is not sent in `/watchlist pending` (as in /watchlist list); the rest of the note is."""
+    await approval_on(world, log_channel=False)
+    await world.alice.slash(world.channel, "watchlist add", film="Alien", year=1979, note="Wow ||Ripley survives||")
+    when = (world.env.now() + timedelta(days=5)).strftime("%Y-%m-%d %H:%M")
+    await world.mod.slash(world.channel, "filmnight schedule", film="Alien (1979)", when=when, where="x")
+    shown = await world.mod.slash(world.channel, "watchlist pending")
+    body = embed_text(shown.response.embeds[0])
+    assert "Alien (1979)" in body and "Wow" in body and "Ripley" not in body, body
