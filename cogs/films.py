@@ -19,7 +19,7 @@ from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.slow import answers_publicly
 from bot.corpus.lookup import film_choices, film_scope
-from bot.filmnight.gate import current_film
+from bot.filmnight.gate import current_film, spoiler_gate
 from bot.films.rules import Ambiguous
 from bot.metadata.job import MetadataRetryJob
 from bot.metadata.render import film_card
@@ -109,8 +109,10 @@ class Films(commands.GroupCog, group_name="film", group_description="What the cl
                                     " look it up there: try again in a few minutes.)")
                 raise UserError(facts.unknown)
             title = facts.title if facts.film_id is not None or meta is None else meta.title
+            # The overview's ending is held back, not only hidden, while the club's screening of it is upcoming.
+            gate = await spoiler_gate(self.bot.store, guild.id, self.bot.themes)
             embed = film_card(meta, title, facts.year, facts.club_avg, facts.club_count,
-                              facts.critic_reviews, facts.quotable_passages)
+                              facts.critic_reviews, facts.quotable_passages, film_id=facts.film_id, gate=gate)
             if interaction.response.is_done():  # private for a film the club doesn't know, whoever deferred
                 await followup_as(interaction, ephemeral=facts.film_id is None, embed=embed,
                                   allowed_mentions=NO_MENTIONS)

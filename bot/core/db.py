@@ -28,6 +28,7 @@ from bot.core.writer_thread import WriterThread
 log = logging.getLogger(__name__)
 
 SEEK_BUDGET = 0.005  # seconds a seek may hold the event loop before it is rerun on the database thread
+RECHECK_AFTER = 1.0  # seconds a "no rows" of GuildsWith is kept: how stale another process's insert may find it
 
 T = TypeVar("T")
 
@@ -529,24 +530,39 @@ class GuildsWith:
 
     A store asks `may_have(guild)` before a per-command read: for a guild outside the set the answer is
     "no rows" without a database round trip. The store calls `add(guild)` before every insert of such
-    a row (a failed insert only leaves a guild that then gets queried). Deleted rows never take a guild
-    out: it is then just queried as before.
+    a row (a failed insert only leaves a guild that then gets queried), and after a read that found one.
+    Deleted rows never take a guild out: it is then just queried as before. Another process on the same
+    database (FILMBOT_SHARD_IDS, a machine taking over) inserts without telling this one, so a "no" is
+    kept at most `recheck_after` seconds per guild: then that guild is queried once again (a screening
+    scheduled there holds its film's spoilers back here too, not never).
     """
 
-    def __init__(self, db: Database, sql: str) -> None:
+    def __init__(self, db: Database, sql: str, recheck_after: float = RECHECK_AFTER) -> None:
         self.db = db
         self.sql = sql  # SELECT DISTINCT guild_id FROM …
+        self.recheck_after = recheck_after
         self._guilds: set[int] | None = None
         self._added: set[int] = set()
+        self._loaded_at = 0.0
+        self._asked_at: dict[int, float] = {}  # a guild outside the set: when the database was last asked
 
     async def may_have(self, guild_id: int) -> bool:
         if self._guilds is None:
+            loaded_at = time.monotonic()
             found = {row[0] for row in await self.db.fetchall(self.sql)}
             if self._guilds is None:
                 self._guilds = found | self._added  # an add() during the read is kept
-        return guild_id in self._guilds
+                self._loaded_at = loaded_at
+        if guild_id in self._guilds:
+            return True
+        now = time.monotonic()
+        if now - self._asked_at.get(guild_id, self._loaded_at) < self.recheck_after:
+            return False
+        self._asked_at[guild_id] = now  # ask once more: the caller's read then `add`s it if found
+        return True
 
     def add(self, guild_id: int) -> None:
         self._added.add(guild_id)
+        self._asked_at.pop(guild_id, None)
         if self._guilds is not None:
             self._guilds.add(guild_id)

@@ -41,6 +41,8 @@ class QuestionStore:
             sql += " AND film_key IN ('', ?)"
             params.append(film_key)
         rows = await self.db.fetchall(sql + " ORDER BY id", params)
+        if rows:
+            self._edited.add(guild_id)  # another process's edit, found on a re-check: kept from now on
         return [QuestionRow(row[0], row[1], row[2], row[3]) for row in rows]
 
     async def add_in(

@@ -351,7 +351,7 @@ class FilmNightStore:
         if not await self._screening_guilds.may_have(guild_id):
             return None
         row = await self.db.fetchone(_SCREENING + " WHERE s.guild_id = ? AND s.status = 'scheduled'", (guild_id,))
-        return _screening(row) if row else None
+        return self._found(_screening(row)) if row else None
 
     async def current(self, guild_id: int) -> Screening | None:
         """The upcoming (or running) screening, else the last one that ended."""
@@ -362,7 +362,13 @@ class FilmNightStore:
             " ORDER BY s.status = 'scheduled' DESC, s.starts_at DESC, s.id DESC",
             (guild_id,),
         )
-        return _screening(row) if row else None
+        return self._found(_screening(row)) if row else None
+
+    def _found(self, screening: Screening) -> Screening:
+        """A screening read for its server: the server is kept among those that have one (it may have been
+        scheduled by another process, which `GuildsWith` only finds on a re-check)."""
+        self._screening_guilds.add(screening.guild_id)
+        return screening
 
     async def cancel(self, screening: Screening, actor_id: int | None, reason: str) -> bool:
         async with self.db.transaction() as conn:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import discord
 
 from bot.core.render import FILM_CLUB_COLOUR
+from bot.core.spoilers import Gate, shown
 from bot.core.text import counted, film_label, inert
 from bot.metadata import rules
 from bot.metadata.rules import FilmMetadata
@@ -19,16 +20,19 @@ FOOTER_MAX = 2048
 
 
 def film_card(meta: FilmMetadata | None, title: str, year: int | None, club_avg: float | None,
-              club_count: int, critic_reviews: int, quotable_passages: int) -> discord.Embed:
+              club_count: int, critic_reviews: int, quotable_passages: int, *,
+              film_id: int | None = None, gate: Gate | None = None) -> discord.Embed:
     """Poster, title and year, runtime, director, genres, a short overview, the club's and the critics'
-    numbers and links where known; with `meta` None, a bare card (title, year, counts)."""
+    numbers and links where known; with `meta` None, a bare card (title, year, counts). The overview's
+    ending is hidden, or left out while `gate` holds back the film (`film_id`)."""
     shown_year = year if year is not None else meta.year if meta else None
     links = rules.links(meta) if meta else []
     embed = discord.Embed(title=inert(film_label(title, shown_year), TITLE_MAX), colour=FILM_CLUB_COLOUR,
                           url=links[0][1] if links else None)
     if meta is not None:
         if meta.overview:
-            embed.description = inert(meta.overview, OVERVIEW_MAX)
+            held = gate.held_line if gate is not None and gate.covers(film_id) else None
+            embed.description = overview_text(meta.overview, title, held)
         if meta.poster_url:
             embed.set_thumbnail(url=meta.poster_url)
         if meta.runtime_minutes:
@@ -44,6 +48,18 @@ def film_card(meta: FilmMetadata | None, title: str, year: int | None, club_avg:
     if meta is not None and meta.attribution:
         embed.set_footer(text=meta.attribution[:FOOTER_MAX])
     return embed
+
+
+def overview_text(overview: str, film: str, held: str | None = None) -> str:
+    """A provider's overview: its set-up in clear, what tells the ending (the corpus's spoiler rules,
+    `rules.overview_parts`) behind spoiler bars, or `held` (the gate's line) in its place."""
+    setup, ending = rules.overview_parts(overview, film)
+    text = inert(setup, OVERVIEW_MAX)
+    room = OVERVIEW_MAX - len(text) - 1
+    if not ending or (setup and room < 20):  # the set-up alone fills the card: the ending is left out
+        return text
+    rest = held if held is not None else shown(ending, True, room)
+    return f"{text} {rest}" if text else rest
 
 
 def club_text(average: float | None, count: int) -> str:

@@ -9,6 +9,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from bot.corpus.segment import split_sentences
+from bot.corpus.spoilers import spoiler_reasons
+
 TMDB = "tmdb"
 WIKIDATA = "wikidata"
 # TMDB's terms require this notice wherever its data is shown; Wikidata's data is CC0, credited anyway.
@@ -201,3 +204,14 @@ def runtime_text(minutes: int) -> str:
     """128 → '2 h 8 min'; 45 → '45 min'."""
     hours, rest = divmod(minutes, 60)
     return f"{hours} h {rest} min" if hours and rest else f"{hours} h" if hours else f"{rest} min"
+
+
+def overview_parts(overview: str, film: str | None = None) -> tuple[str, str]:
+    """(the set-up, the ending): a provider's overview cut before its first sentence the corpus's spoiler
+    rules flag (a death, a marriage, a twist, the final scene…), read as one paragraph of a review of `film`.
+    What follows that sentence goes with it: an overview that starts telling the ending goes on telling it."""
+    sentences = split_sentences(" ".join(overview.split()))
+    count = len(sentences)
+    reasons = spoiler_reasons(sentences, [0] * count, [False] * count, [False] * count, film)
+    first = next((index for index, reason in enumerate(reasons) if reason is not None), count)
+    return " ".join(sentences[:first]), " ".join(sentences[first:])

@@ -14,7 +14,7 @@ from typing import Any
 from bot.core.refusals import UserError
 from bot.core.text import inert
 from bot.corpus.article import Article
-from bot.films.rules import title_problem
+from bot.films.rules import Film, norm_key, title_problem
 from bot.reviews.rules import (
     FILE_MAX_BYTES,
     NAME_MAX,
@@ -159,3 +159,9 @@ def edited_meta(meta: ReviewMeta, fields: dict[str, str]) -> ReviewMeta:
         date=check_date(fields.get("date") or None),
         spoiler=meta.spoiler,
     )
+
+
+def names_film(title: str, year: int | None, film: Film) -> bool:
+    """True when a draft's film may be `film` (the one the server's gate holds back): the same catalogue key,
+    and the same year when both have one. On the safe side: a yearless title names every film of that title."""
+    return norm_key(title) == film.norm_key and (year is None or film.year is None or year == film.year)

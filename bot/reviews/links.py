@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.core.fetch import FetchPolicy, check_hop, fetch_page, url_key
 from bot.core.refusals import UserError
+from bot.core.spoilers import Gate, server_gate
 from bot.core.text import inert
 from bot.core.time import utc_now_iso
 from bot.corpus.article import Article, extract_article
@@ -24,6 +25,7 @@ from bot.reviews.link_rules import (
     draft_meta,
     film_from_page,
     link_meta,
+    names_film,
 )
 from bot.reviews.render import link_preview_text
 from bot.reviews.rules import DuplicateLink, Prepared, ReviewMeta, check_year, prepare
@@ -100,7 +102,7 @@ async def new_link_preview(
     guess = await film_for(bot, article, film, year)
     meta = link_meta(article, guess, final_url, year=year, spoiler=spoiler)
     draft = LinkDraft(meta, guess.how, fetched_at, url_key(final_url), article.title, article.text)
-    text = await preview(bot, draft)
+    text = await preview(bot, draft, guild_id)
     data = draft_meta(meta, how=guess.how, fetched_at=fetched_at, url_key=draft.url_key, page_title=article.title)
     draft_id = await bot.store.drafts.save(guild_id, user_id, data, kind="link", body=article.text)
     return draft_id, text
@@ -111,9 +113,21 @@ async def prepared(bot: FilmBot, draft: LinkDraft) -> Prepared:
     return await asyncio.to_thread(prepare, draft.meta, draft.body, bot.themes)
 
 
-async def preview(bot: FilmBot, draft: LinkDraft) -> str:
+async def preview(bot: FilmBot, draft: LinkDraft, guild_id: int | None) -> str:
     item = await prepared(bot, draft)
-    return link_preview_text(item.meta, item.passages, bot.themes, how=draft.how, fetched_at=draft.fetched_at)
+    gate = await gate_of(bot, guild_id, draft.meta)
+    return link_preview_text(item.meta, item.passages, bot.themes, how=draft.how, fetched_at=draft.fetched_at,
+                             held=gate.note if gate else None)
+
+
+async def gate_of(bot: FilmBot, guild_id: int | None, meta: ReviewMeta) -> Gate | None:
+    """The server's gate when it holds back the draft's film: its spoilers are then left out of the preview,
+    as `/review show` leaves them out, not merely hidden (the preview is read in the server, before the film)."""
+    gate = await server_gate(bot.store, guild_id, bot.themes)
+    if gate is None:
+        return None
+    film = await bot.store.films.get(gate.film_id)
+    return gate if film is not None and names_film(meta.film, meta.year, film) else None
 
 
 async def load_draft(bot: FilmBot, draft_id: int, user_id: int) -> LinkDraft:

@@ -220,10 +220,12 @@ _HOW = {
 
 
 def link_preview_text(
-    meta: ReviewMeta, passages: list[TaggedPassage], themes: dict[str, Theme], *, how: str, fetched_at: str
+    meta: ReviewMeta, passages: list[TaggedPassage], themes: dict[str, Theme], *, how: str, fetched_at: str,
+    held: str | None = None,
 ) -> str:
     """What `/review add-link` would store, privately, before Save: byline, film, counts, themes,
-    spoilers and the first quotable passage (behind a spoiler tag when it is a spoiler passage)."""
+    spoilers and the first quotable passage (behind a spoiler tag when it is a spoiler passage). `held`: the
+    gate's note when the server holds the film back: then no spoiler passage is shown at all, even hidden."""
     applying = themes_for_film(themes, meta.film, meta.year)
     hidden_keys = {key for key, theme in applying.items() if theme.spoiler}
     # as every quote of it will be: the review marked, a spoiler theme, or the text rules' reason (a reveal…)
@@ -241,6 +243,9 @@ def link_preview_text(
         + (" (the whole review is marked as a spoiler)" if meta.spoiler else ""),
         clip(f"Themes found: {theme_summary(themes_found(passages), themes)}", 600),
     ]
+    if held is not None:
+        lines.append(held)
+        quotable = [(p, h) for p, h in quotable if not h]
     head = "\n".join(lines)
     if not quotable:
         return clip(head, CONTENT_MAX)

@@ -144,3 +144,14 @@ def test_what_the_catalogue_kept_credits_every_source_whose_data_it_shows():
     wikidata_only = Film(id=3, title="Ran", year=1985, norm_key="ran", director="Akira Kurosawa",
                          metadata_source=rules.WIKIDATA)
     assert FilmMetadata.kept(wikidata_only).attribution == rules.WIKIDATA_ATTRIBUTION
+
+
+def test_an_overview_is_cut_before_its_first_sentence_that_tells_the_ending():
+    """The corpus's spoiler rules read the overview: its set-up is kept, the ending from its first reveal on."""
+    from bot.metadata.rules import overview_parts
+
+    setup = "Two brothers drive a truck of salt across the desert."
+    ending = "In the end the older brother dies in a crash. The younger one drives on."
+    assert overview_parts(f"{setup} {ending}") == (setup, ending)
+    assert overview_parts(setup) == (setup, "")
+    assert overview_parts("A keeper welcomes his daughter home, until he dies in the final scene.")[0] == ""

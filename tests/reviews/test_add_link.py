@@ -434,3 +434,26 @@ async def test_edit_details_whose_form_cannot_open_in_time_answers_privately(qui
     assert callbacks == [4] and shown.modal is None, callbacks
     assert shown.ephemeral and "press the button again" in (shown.response.content or "")
     assert not world.env.errors
+
+
+async def test_preview_of_the_film_the_club_has_not_watched_yet_leaves_its_spoilers_out(world, review_site):
+    """The club's screening of Mission: Impossible is upcoming: the preview of a review of it leaves the
+    reveal out, not merely hidden (as /review show does), and says until when; Save still stores it whole."""
+    await world.mod.slash(world.channel, "watchlist add", film="Mission: Impossible", year=1996)
+    await world.mod.slash(world.channel, "filmnight schedule", film="Mission: Impossible (1996)",
+                          when="2026-01-05 20:00", where="Club room")
+    assert world.count("screenings", "status = 'scheduled'") == 1
+    result = await add_link(world, review_site.url("/page/reveal"))
+    text = preview_message(result).content
+    assert "Mission: Impossible (1996)" in text and "held back until the screening ends" in text, text
+    shown = await world.mod.click(preview_message(result), label="Edit details")
+    edited = msgs(await world.mod.submit_modal(shown, {
+        "filmbot:review:linkedit:film": "Mission: Impossible (1996)",
+        "filmbot:review:linkedit:critic": "Ann Lee",
+    }))[-1]
+    assert "Ann Lee" in edited.content and "held back until the screening ends" in edited.content, edited.content
+    sent = json.dumps(message_payloads(world.env), ensure_ascii=False)
+    assert "framed for the murder" not in sent
+    await save(world, result)
+    assert world.count("passages", "text LIKE '%framed for the murder%'") == 1
+    assert not world.env.errors

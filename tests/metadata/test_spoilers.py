@@ -1,0 +1,72 @@
+"""A provider's overview that gives the ending away: hidden on the film card, and left out of it while the
+club's screening of that film is upcoming (bot/core/spoilers.py `Gate`), whatever TMDB wrote."""
+
+from __future__ import annotations
+
+import json
+
+from tests.helpers import check_all_payloads, embed_of, message_payloads, msgs
+from tests.metadata.conftest import DATA
+
+FILM = "La La Land"
+SETUP = "Mia, an aspiring actress, falls for Sebastian, a jazz pianist, in Los Angeles."
+ENDING = "Five years later she is married to another man and walks into his club by chance."
+
+
+def details_with_overview(overview: str) -> bytes:
+    data = json.loads((DATA / "tmdb/movie-313369.json").read_bytes())
+    data["overview"] = overview
+    return json.dumps(data).encode()
+
+
+def search_with_overview(overview: str) -> bytes:
+    data = json.loads((DATA / "tmdb/search-la-la-land.json").read_bytes())
+    data["results"][0]["overview"] = overview
+    return json.dumps(data).encode()
+
+
+def sent_text(world) -> str:
+    return json.dumps(message_payloads(world.env), ensure_ascii=False)
+
+
+async def film_card(world, **options):
+    [message] = msgs(await world.alice.slash(world.channel, "film info", **options))
+    return message, embed_of(message)
+
+
+async def test_an_overview_telling_the_ending_shows_the_set_up_and_hides_the_ending(world, recorded):
+    """TMDB's overview ends on how the love story comes out: the card shows the set-up in clear and the
+    ending only behind spoiler bars."""
+    recorded.serve("/3/movie/313369", body=details_with_overview(f"{SETUP} {ENDING}"))
+    message, embed = await film_card(world, film=FILM)
+    assert not message.ephemeral
+    assert embed.description.startswith(SETUP)
+    assert "married to another man" in embed.description
+    for text in (embed.description.split("||")[0], *embed.description.split("||")[2::2]):
+        assert "married" not in text, embed.description  # never outside a pair of bars
+    check_all_payloads(world.env)
+    assert not world.env.errors
+
+
+async def test_an_ordinary_overview_is_shown_in_clear(world, recorded):
+    """A set-up with no ending in it (the recorded La La Land overview) keeps no spoiler bars."""
+    _, embed = await film_card(world, film=FILM)
+    assert embed.description.startswith("Mia, an aspiring actress") and "||" not in embed.description
+    assert not world.env.errors
+
+
+async def test_while_the_films_screening_is_upcoming_its_overviews_ending_is_not_sent_at_all(world, recorded):
+    """The club's screening of La La Land is upcoming: /film info (the current film by default, posted
+    publicly) shows the set-up and a note saying when the rest unlocks; the ending is in no request."""
+    recorded.serve("/3/search/movie", body=search_with_overview(f"{SETUP} {ENDING}"))
+    recorded.serve("/3/movie/313369", body=details_with_overview(f"{SETUP} {ENDING}"))
+    await world.mod.slash(world.channel, "filmnight schedule", film=FILM, when="2026-01-05 20:00", where="Club room")
+    message, embed = await film_card(world)
+    assert not message.ephemeral and embed.title == "La La Land (2016)"
+    assert embed.description.startswith(SETUP)
+    assert "held back until the screening ends" in embed.description
+    _, again = await film_card(world, film=FILM)  # named, not defaulted: the same
+    assert "held back until the screening ends" in again.description
+    assert "married to another man" not in sent_text(world)
+    check_all_payloads(world.env)
+    assert not world.env.errors
