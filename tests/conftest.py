@@ -9,6 +9,8 @@ import pytest
 
 from bot import Settings, create_bot
 from bot.core.config import DEFAULT_DATA_DIR
+from bot.core.db import open_database
+from bot.stores import Store
 from tests import pg_backend
 
 # Every test sees Discord errors as discord.py raises them (DiscordServerError for 5xx), see faults.py.
@@ -121,6 +123,16 @@ def settings(tmp_path: Path):
     url = pg_backend.fresh_database()
     yield Settings(database=tmp_path / "filmbot.db", database_url=url)
     pg_backend.drop_database(url)
+
+
+@pytest.fixture
+async def two_processes(settings: Settings):
+    """Two processes' stores on one database (SQLite file, or PostgreSQL under FILMBOT_TEST_DATABASE): each has its
+    own connections and caches, as two bot processes would."""
+    stores = [Store(await open_database(settings.database, settings.database_url)) for _ in range(2)]
+    yield stores
+    for store in stores:
+        await store.db.close()
 
 
 @pytest.fixture

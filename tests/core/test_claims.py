@@ -8,28 +8,16 @@ import os
 import subprocess
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from bot.core.claims import abandoned, new_holder
-from bot.core.db import open_database
 from bot.core.shards import Shards
 from bot.core.time import iso
 from bot.films.store import FilmStore
 from bot.schedules.rules import Cadence, parse_days, parse_time
-from bot.stores import Store
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 LEASE = timedelta(minutes=5)
 SHARD0, SHARD1 = 2 << 22, 3 << 22  # guild ids on shard 0 and shard 1 of 2
 
-
-@pytest.fixture
-async def two(settings):
-    """Two processes' stores on one database (SQLite file, or PostgreSQL under FILMBOT_TEST_DATABASE)."""
-    stores = [Store(await open_database(settings.database, settings.database_url)) for _ in range(2)]
-    yield stores
-    for store in stores:
-        await store.db.close()
 
 
 def test_a_claim_of_a_live_holder_waits_for_its_lease():
@@ -53,9 +41,9 @@ def test_a_claim_of_a_gone_holder_is_recovered_at_once():
     assert abandoned(None, None, NOW, LEASE, me)  # from before claims had holders
 
 
-async def test_two_processes_claim_each_reminder_once(two):
+async def test_two_processes_claim_each_reminder_once(two_processes):
     """Both processes see the same 20 reminders due at once: each is claimed by exactly one of them."""
-    a, b = two
+    a, b = two_processes
     async with a.db.transaction() as conn:
         film = await FilmStore.ensure(conn, "Whiplash", 2014)
     for event in range(10):
@@ -69,9 +57,9 @@ async def test_two_processes_claim_each_reminder_once(two):
     assert {row[0] for row in holders} <= {"a:1:1", "b:2:2"}
 
 
-async def test_two_processes_take_one_announcement_once(two):
+async def test_two_processes_take_one_announcement_once(two_processes):
     """A closed poll's announcement due in both processes is taken (leased) by exactly one."""
-    a, b = two
+    a, b = two_processes
     poll = await a.polls.create(guild_id=SHARD0, channel_id=1, creator_id=1, kind="buttons", question="Q?",
                                 options=("x", "y"), multiple=False, anonymous=False, hide_results=False,
                                 created_at=iso(NOW - timedelta(hours=1)), deadline=iso(NOW))
@@ -84,9 +72,9 @@ async def test_two_processes_take_one_announcement_once(two):
     assert await a.polls.closing_due(iso(NOW + timedelta(minutes=2))) == [poll]  # the holder died: due again
 
 
-async def test_due_rows_are_read_for_this_processs_shards_only(two):
+async def test_due_rows_are_read_for_this_processs_shards_only(two_processes):
     """A process serving shard 1 of 2 never sees shard 0's due schedules, polls or reminders."""
-    a, _ = two
+    a, _ = two_processes
     for guild in (SHARD0, SHARD1):
         await a.schedules.create(guild_id=guild, channel_id=1, cadence=Cadence(parse_time("09:00"),
                                  parse_days("daily"), "UTC"), theme=None, film=None, ping_role_id=None,

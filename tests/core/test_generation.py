@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
 from bot.core.config import DEFAULT_DATA_DIR
-from bot.core.db import open_database
 from bot.corpus import load_themes
 from bot.reviews.rules import check_meta, prepare
 from bot.stores import Store
@@ -20,23 +17,15 @@ from tests.helpers import WHIPLASH_REVIEW
 THEMES = load_themes(DEFAULT_DATA_DIR / "themes.toml")
 
 
-@pytest.fixture
-async def two(settings):
-    """Two processes' stores on one database (SQLite file, or PostgreSQL under FILMBOT_TEST_DATABASE)."""
-    stores = [Store(await open_database(settings.database, settings.database_url)) for _ in range(2)]
-    yield stores
-    for store in stores:
-        await store.db.close()
-
 
 async def add_review(store: Store, film: str) -> None:
     await store.reviews.add(prepare(check_meta(film, 2014, "A. Critic"), WHIPLASH_REVIEW, THEMES),
                             actor_id=1, guild_id=None)
 
 
-async def test_a_corpus_write_in_another_process_reaches_this_ones_cache(two):
+async def test_a_corpus_write_in_another_process_reaches_this_ones_cache(two_processes):
     """Process B adds a review: once A follows the generation, A's cached film list has it."""
-    a, b = two
+    a, b = two_processes
     a.generation.check_every = 0
     await a.generation.follow()
     assert await a.catalogue.films() == []  # cached now
@@ -46,9 +35,9 @@ async def test_a_corpus_write_in_another_process_reaches_this_ones_cache(two):
     assert [film[1] for film in await a.catalogue.films()] == ["Whiplash"]
 
 
-async def test_no_write_keeps_the_cache(two):
+async def test_no_write_keeps_the_cache(two_processes):
     """Without a corpus write anywhere the generation is unchanged and the cache is kept."""
-    a, b = two
+    a, b = two_processes
     a.generation.check_every = 0
     await add_review(b, "Whiplash")
     await a.generation.follow()
@@ -56,9 +45,9 @@ async def test_no_write_keeps_the_cache(two):
     assert await a.generation.follow() is False and a.db.corpus_version == version
 
 
-async def test_the_generation_is_read_at_most_once_a_second(two):
+async def test_the_generation_is_read_at_most_once_a_second(two_processes):
     """Between two reads a write is noticed only after check_every: the per-command cost is a clock read."""
-    a, b = two
+    a, b = two_processes
     await a.generation.follow()
     await add_review(b, "Whiplash")
     assert await a.generation.follow() is False  # within the second: not read
@@ -66,9 +55,9 @@ async def test_the_generation_is_read_at_most_once_a_second(two):
     assert await a.generation.follow() is True
 
 
-async def test_follow_costs_little(two):
+async def test_follow_costs_little(two_processes):
     """The cost per command: a throttled follow is well under a microsecond's order, a read under 0.5 ms."""
-    a, _ = two
+    a, _ = two_processes
     await a.generation.follow()
     started, calls = time.thread_time(), 20000
     for _ in range(calls):

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from bot.core.config import DEFAULT_DATA_DIR
-from bot.core.db import open_database
 from bot.core.spoilers import server_gate
 from bot.corpus import load_themes
 from bot.films.store import FilmStore
@@ -20,13 +17,6 @@ from bot.stores import Store
 THEMES = load_themes(DEFAULT_DATA_DIR / "themes.toml")
 GUILD = 1456074443980800026
 
-
-@pytest.fixture
-async def two(settings):
-    stores = [Store(await open_database(settings.database, settings.database_url)) for _ in range(2)]
-    yield stores
-    for store in stores:
-        await store.db.close()
 
 
 async def schedule(store: Store, film: str) -> None:
@@ -38,10 +28,10 @@ async def schedule(store: Store, film: str) -> None:
         location="Club room", actor_id=3, now=start - timedelta(days=3), reminders=[])
 
 
-async def test_a_screening_another_process_scheduled_gates_this_process_too(two):
+async def test_a_screening_another_process_scheduled_gates_this_process_too(two_processes):
     """Process A already answered 'no screening' for the server (and kept that); process B schedules one:
     A's gate then holds the film back, and its current film is that film (it was no gate, forever)."""
-    a, b = two
+    a, b = two_processes
     a.filmnight._screening_guilds.recheck_after = 0  # the second that may pass, passed
     assert await server_gate(a, GUILD, THEMES) is None and await a.filmnight.current(GUILD) is None
     await schedule(b, "Harbour Lights")
@@ -50,9 +40,9 @@ async def test_a_screening_another_process_scheduled_gates_this_process_too(two)
     assert (await a.filmnight.current(GUILD)).title == "Harbour Lights"
 
 
-async def test_the_gate_is_asked_of_the_database_at_most_once_a_second_for_a_server_without_one(two):
+async def test_the_gate_is_asked_of_the_database_at_most_once_a_second_for_a_server_without_one(two_processes):
     """Within `recheck_after` a server with no screening costs no query; once found, it is kept."""
-    a, b = two
+    a, b = two_processes
     assert await a.filmnight.upcoming(GUILD) is None
     await schedule(b, "Harbour Lights")
     assert await a.filmnight.upcoming(GUILD) is None  # within the second: the cache alone cannot know
