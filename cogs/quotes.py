@@ -16,11 +16,12 @@ from bot.core.slow import answers_publicly
 from bot.core.spoilers import has_spoiler_bars, take_text
 from bot.core.text import clip, film_label, inert, spoiler
 from bot.corpus.lookup import (
-    check_film,
     critic_choices,
     critic_names,
     film_choices,
+    film_scope,
     resolve_theme,
+    scope_themes,
     theme_choices,
     theme_list,
     themes_with_passages,
@@ -53,8 +54,10 @@ class Quotes(commands.Cog):
         self, guild_id: int | None, film: str | None, critic: str | None, theme: str | None, about: str | None
     ) -> QuoteFilters:
         store, themes = self.bot.store, self.bot.themes
-        film = await check_film(store, film, guild_id)
-        resolved = resolve_theme(themes, option(theme))
+        scope = await film_scope(store, film, guild_id)
+        # The film's own themes, as /discuss and /poll theme offer them: La La Land's `jazz` is no theme of
+        # another film, and its unknown-theme answer lists only what this film can be quoted on.
+        resolved = resolve_theme(scope_themes(themes, scope), option(theme))
         critic = option(critic)
         if critic and not await store.catalogue.knows_critic(critic):
             names = ", ".join(inert(name) for name in await critic_names(store))
@@ -64,7 +67,7 @@ class Quotes(commands.Cog):
                 f"There's nothing to search for in “{inert(about, 80)}”: use plain words,"
                 " e.g. `about: jazz piano` or `about: ending`."
             )
-        return QuoteFilters(film=film, critic=critic, theme=resolved.key if resolved else None, about=about)
+        return QuoteFilters(film=scope.ref, critic=critic, theme=resolved.key if resolved else None, about=about)
 
     @answers_publicly
     @app_commands.command(name="quote", description="Quote a critic: filter by film, critic, theme or keywords.")

@@ -122,3 +122,16 @@ async def test_an_unreviewed_films_spoiler_theme_prompt_hides_its_question_and_n
         [thread] = [t for t in world.channel.threads if t.id == prompt.id]
         assert thread.name == "⚠️ Spoilers: Quiet Harbour — the ending", thread.name
     assert any("drowning" in msg_text(m) for m in world.bot_messages() if m.embeds)
+
+
+async def test_a_drama_s_performances_theme_is_described_without_singing_and_dancing(world: World):
+    """/themes and a /discuss prompt on a drama describe its performances theme as acting; "singing and dancing"
+    belonged to La La Land, which keeps its own description."""
+    await add_by(world, "file")
+    listed = text_of(await world.alice.slash(world.channel, "themes", film="Parasite"))
+    assert "The performances" in listed and not re.search(r"singing|dancing", listed), listed
+    await world.alice.slash(world.channel, "discuss", film="Parasite", theme="performances")
+    prompt = msg_text(prompt_of(world))
+    assert "The performances" in prompt and not re.search(r"singing|dancing", prompt), prompt
+    lala = text_of(await world.alice.slash(world.channel, "themes", film="La La Land"))
+    assert "singing" in lala, lala

@@ -7,6 +7,7 @@ import re
 
 from tests.helpers import (
     WHIPLASH_REVIEW,
+    World,
     add_review,
     assert_ephemeral_reply,
     assert_no_pings,
@@ -152,3 +153,28 @@ async def test_the_lists_in_refusals_show_titles_and_critics_as_typed(world):
     assert_ephemeral_reply(missed, "Films: La La Land (2016), M\\*A\\*S\\*H (1970)")
     assert world.count("club_ratings") == 0
     check_all_payloads(world.env)
+
+
+# A noir review written for these tests: no musical, no jazz; its themes are the look and the music.
+NOIR = ("The Killers is the great noir of doom, a film about a man who has stopped running. Burt Lancaster's Swede"
+        " lies in the dark of a boarding-house room and waits for the two men who have come to kill him.\n\n"
+        "The photography is all hard shadow and wet streets, and Miklos Rozsa's score gives the film its famous"
+        " four-note motif.")
+
+
+async def test_quote_of_a_new_film_refuses_another_films_own_theme_listing_only_its_themes(world: World):
+    """`/quote film:The Killers theme:jazz`: jazz is La La Land's own theme, none of this film's (as /discuss and
+    /schedule already say). The private answer says there is no such theme and lists the film's themes, not
+    La La Land's (`jazz`, `los-angeles`, …) as if the noir could be quoted on them; nothing is posted."""
+    await world.mod.slash(world.channel, "review add", film="The Killers", year=1946, file=("k.txt", NOIR.encode()))
+    posts = len(channel_posts(world, world.channel))
+    for theme in ("jazz", "cinematography"):
+        r = await world.alice.slash(world.channel, "quote", film="The Killers (1946)", theme=theme)
+        text = assert_ephemeral_reply(r, "no theme called", theme, "`look`", "`music`")
+        assert not re.search(r"jazz`|los-angeles|ambition-vs-love|musical-homage", text), text
+    assert len(channel_posts(world, world.channel)) == posts
+    # La La Land keeps its own theme, and a quote with no film named may use every theme.
+    for film in ("La La Land", None):
+        r = await world.alice.slash(world.channel, "quote", theme="jazz", **({"film": film} if film else {}))
+        assert not r.ephemeral and "no theme called" not in text_of(r), text_of(r)
+    assert not world.env.errors
