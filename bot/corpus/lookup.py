@@ -114,11 +114,6 @@ async def shown_film(store: Store, value: str | None, guild_id: int | None) -> s
     return film.label if film is not None else value
 
 
-async def check_film(store: Store, value: str | None, guild_id: int | None) -> str | None:
-    """The film filter (its explicit `film:<id>`) if this server sees such a film; none given → None."""
-    return (await film_scope(store, value, guild_id)).ref
-
-
 async def critic_names(store: Store) -> list[str]:
     """Named critics and outlets once each, then each unattributed review by its stable label."""
     return await store.catalogue.critic_names()
