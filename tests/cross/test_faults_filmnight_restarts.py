@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cross.test_faults_filmnight import events, menu_disabled, reminders, results, text
+from tests.cross.test_faults_filmnight import events, menu_disabled, reminders, results, schedule, text
 from tests.faults import discord_fault
 from tests.helpers import advance_to, buttons
 from tests.helpers import rows as db
@@ -100,3 +100,43 @@ async def test_film_night_with_a_restart_after_every_step(world, settings, mode)
     assert invitation.channel.id == thread.id
     assert len(results(world)) == 1 and len(reminders(world)) == 2 and len(events(world)) == 1
     assert not env.errors
+
+
+# ---------------------------------------------------------------- calls no test reached
+
+
+async def test_a_cancel_whose_event_delete_was_applied_before_a_5xx_is_cancelled_once(world, settings):
+    """/filmnight cancel: Discord deletes the event, then 503: the screening is cancelled, said so, no reminder."""
+    await schedule(world)
+    discord_fault(world.env, "DELETE", f"/guilds/{world.guild.id}/scheduled-events/*", 503, applied=True)
+    cancelled = await world.mod.slash(world.channel, "filmnight cancel")
+    assert "Cancelled the screening" in text(cancelled) and "Nothing changed" not in text(cancelled), text(cancelled)
+    assert events(world) == []
+    assert db(settings, "SELECT status FROM screenings") == [("cancelled",)]
+    await advance_to(world, 2026, 1, 6)
+    assert reminders(world) == [] and not world.env.errors
+
+
+async def test_a_cancel_whose_event_a_moderator_deleted_settles(world, settings):
+    """The event already deleted in Discord (404 Unknown Guild Scheduled Event): cancelled once, said plainly."""
+    await schedule(world)
+    discord_fault(world.env, "DELETE", f"/guilds/{world.guild.id}/scheduled-events/*", 404, code=10070, times=None)
+    cancelled = await world.mod.slash(world.channel, "filmnight cancel")
+    assert "Cancelled the screening" in text(cancelled), text(cancelled)
+    assert db(settings, "SELECT status FROM screenings") == [("cancelled",)]
+    await advance_to(world, 2026, 1, 6)
+    assert reminders(world) == [] and not world.env.errors
+
+
+@pytest.mark.parametrize("status", [403, 503])
+async def test_reminders_whose_subscriber_list_is_refused_still_go_out(world, settings, status):
+    """The event's subscribers cannot be read (403 for good, or 503 every try): the reminder is posted anyway,
+    mentioning nobody, rather than dropped."""
+    await world.mod.slash(world.channel, "filmnight reminder-mentions", mode="interested")
+    await schedule(world)
+    await world.alice.subscribe_event(events(world)[0].id)
+    discord_fault(world.env, "GET", f"/guilds/{world.guild.id}/scheduled-events/*/users", status, times=None)
+    await advance_to(world, 2026, 1, 5, 20, 1)
+    assert len(reminders(world)) == 2 and not any("<@" in r for r in reminders(world)), reminders(world)
+    assert db(settings, "SELECT kind, status FROM screening_reminders WHERE kind != 'end' ORDER BY kind") == [
+        ("1h", "sent"), ("24h", "sent")]
