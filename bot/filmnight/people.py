@@ -77,7 +77,15 @@ async def reminder_payload(bot: FilmBot, screening: Screening, text: str,
     """The reminder's content and exactly whom it may ping, computed at send time; None = send nothing."""
     mode = await bot.store.watches.reminder_mode(screening.guild_id)
     if mode == "interested":
-        ids = await interested_ids(bot, screening.guild_id, screening.event_id)
+        try:
+            ids = await interested_ids(bot, screening.guild_id, screening.event_id)
+        except discord.HTTPException as error:  # a 403 or a 5xx on the subscriber list: remind on time, pinging nobody,
+            # rather than drop the reminder (a 403 never changes; the 5xx back-off outlasts the reminder's moment)
+            log.warning("could not read who is interested in event %s (%s): reminding without mentions",
+                        screening.event_id, error)
+            ids = []
+            if not await event_exists(bot, screening.guild_id, screening.event_id):
+                return None
         if ids is None:
             return None
         content, shown = people_rules.fit_mentions(text, ids)

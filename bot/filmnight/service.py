@@ -331,7 +331,9 @@ class FilmNightService:
             except discord.NotFound:
                 pass  # already gone in Discord: follow anyway
             except discord.HTTPException as error:
-                raise UserError(f"Discord refused to delete the server event ({refusal(error)}). Nothing changed.") from error
+                if not await self._deleted_anyway(guild, screening.event_id, error):
+                    raise UserError(
+                        f"Discord refused to delete the server event ({refusal(error)}). Nothing changed.") from error
         await self.store.cancel(screening, actor_id, "cancelled with /filmnight cancel")
         self.bot.scheduler.wake()
 
@@ -357,6 +359,20 @@ class FilmNightService:
         moved = await self.store.screening(screening.id)
         assert moved is not None
         return moved
+
+    @staticmethod
+    async def _deleted_anyway(guild: discord.Guild | None, event_id: int, error: discord.HTTPException) -> bool:
+        """After a 5xx, whether Discord deleted the event all the same: the night is off then, and the moderator must
+        not be told "nothing changed" (the gateway's delete cancels the screening a moment later anyway)."""
+        if guild is None or error.status < 500:
+            return False
+        try:
+            await guild.fetch_scheduled_event(event_id)
+        except discord.NotFound:
+            return True
+        except discord.HTTPException:
+            return False
+        return False
 
     @staticmethod
     async def _moved_anyway(guild: discord.Guild, screening: Screening, start: datetime,

@@ -100,6 +100,22 @@ def decision_text(decision: Decision, label: str, before: Marks, after: Marks) -
     return f"**{label}** {done}. {CORPUS_WIDE}"
 
 
+_DECIDED = {Decision.HIDE: "hid it", Decision.SHOW: "showed it", Decision.KEEP: "kept it",
+            Decision.SPOILER: "marked it as a spoiler", Decision.TRIM: "trimmed it",
+            Decision.NOT_SPOILER: "said it is no spoiler"}
+
+
+def decided_text(label: str, deciding: int, earlier: tuple[int | None, Decision] | None) -> str:
+    """A queue button pressed on a passage whose flags were decided already: by whom and how, so a moderator whose
+    first press lost its answer (a 5xx, a restart) learns their own decision stands, not that someone else's does."""
+    tail = "nothing changed. `/passage hide` or `/passage show` still change it."
+    if earlier is not None and earlier[0] == deciding:
+        return f"You already decided on **{label}** (you {_DECIDED[earlier[1]]}): it stands, {tail}"
+    how = f" (<@{earlier[0]}> {_DECIDED[earlier[1]]})" if earlier is not None and earlier[0] else ""
+    return (f"**{label}** has no open flags in this server any more: another moderator decided on it first{how},"
+            f" so {tail}")
+
+
 def trim_prompt(label: str, sentences: list[str], hidden: bool) -> str:
     """The sentences to choose from, numbered as in the menu (spoilers behind bars: a menu can't hide them)."""
     lines = [f"{n}. " + quote_block(s, hidden=hidden, limit=300)[2:] for n, s in enumerate(sentences, start=1)]

@@ -147,6 +147,20 @@ class FlagStore:
             )
         return before, after
 
+    async def decided_by(self, passage_id: int, guild_id: int) -> tuple[int | None, Decision] | None:
+        """Who last decided on the passage in this server, and what (its audit row): a moderator pressing a queue
+        button again after the first press's answer was lost is told it was their own decision, not another's."""
+        row = await self.db.fetchone(
+            "SELECT actor_id, action FROM audit_log WHERE target_type = 'passage' AND target_id = ? AND guild_id = ?"
+            " AND action LIKE 'passage.%' ORDER BY id DESC LIMIT 1", (passage_id, guild_id),
+        )
+        if row is None:
+            return None
+        try:
+            return row[0], Decision(str(row[1]).removeprefix("passage."))
+        except ValueError:
+            return None
+
     async def marks(self, passage_id: int) -> Marks:
         row = await self.db.fetchone(
             "SELECT d.hidden, d.spoiler, d.trimmed, d.cleared FROM passages p JOIN reviews r ON r.id = p.review_id"

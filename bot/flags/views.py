@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.core.checks import client_of, interaction_data, require_guild, require_moderator
-from bot.core.errors import user_errors
+from bot.core.errors import send_ephemeral, user_errors
 from bot.core.inputs import chosen_number
 from bot.core.paging import prev_next
 from bot.core.persistent import Persistent, PrebuiltView, persistent_view
@@ -21,7 +21,15 @@ from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.spoilers import server_gate
 from bot.corpus.passage import Quote, is_spoiler
-from bot.flags.render import decision_text, passage_card, passage_label, queue_embed, trim_option, trim_prompt
+from bot.flags.render import (
+    decided_text,
+    decision_text,
+    passage_card,
+    passage_label,
+    queue_embed,
+    trim_option,
+    trim_prompt,
+)
 from bot.flags.rules import FLAGS_PER_HOUR, QUEUE_PAGE, Decision, Reason, pages, trim_choices
 
 if TYPE_CHECKING:
@@ -29,6 +37,7 @@ if TYPE_CHECKING:
 
 LIMITED = f"You have flagged {FLAGS_PER_HOUR} passages in the last hour: thank you! Try again a little later."
 ALREADY_HIDDEN = "A moderator already hid that passage: it will not be quoted or prompted again."
+QUEUE_STALE = "\n(Discord failed to refresh the queue message: `/passage flagged` shows the queue as it is now.)"
 _ANONYMOUS = "Moderators see how many members flagged a passage and why, never who."
 
 
@@ -168,7 +177,11 @@ class DecideButton(
                 return
             text = await decide(bot, member, self.passage_id, self.decision, queued=True)
             embed, view = await queue_page(bot, member.guild.id, self.page)
-            await interaction.response.edit_message(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
+            try:
+                await interaction.response.edit_message(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
+            except discord.HTTPException:  # stored already: say so, never "try again" (a second press changes nothing)
+                await send_ephemeral(interaction, text + QUEUE_STALE)
+                return
             await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
@@ -231,7 +244,10 @@ class TrimSelect(Persistent[discord.ui.Select], template=r"filmbot:flag:trimto:(
             if chosen is None or chosen >= len(sentences):
                 raise UserError("Pick one of the passage's sentences: the passage changed since this menu opened.")
             done = await decide(bot, member, self.passage_id, Decision.TRIM, sentences[chosen], queued=True)
-            await interaction.response.edit_message(content=done, view=None, allowed_mentions=NO_MENTIONS)
+            try:
+                await interaction.response.edit_message(content=done, view=None, allowed_mentions=NO_MENTIONS)
+            except discord.HTTPException:  # the trim is stored: the moderator is told that, not "try again"
+                await send_ephemeral(interaction, done)
 
 
 async def decide(
@@ -248,8 +264,7 @@ async def decide(
     if changed is None:
         raise UserError("That passage was removed from the corpus.")
     if changed == "decided":
-        return (f"**{passage_label(quote)}** has no open flags in this server any more: another moderator decided"
-                " on it first, so nothing changed. `/passage hide` or `/passage show` still change it.")
+        return decided_text(passage_label(quote), member.id, await bot.store.flags.decided_by(passage_id, member.guild.id))
     return decision_text(decision, passage_label(quote), *changed)
 
 

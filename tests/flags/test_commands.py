@@ -268,9 +268,11 @@ async def test_two_moderators_deciding_the_same_flags_at_once_apply_one_decision
     message, passage = await quote(world)
     await flag(world, world.alice, message)
     shown = await queue(world)
+    carol = world.guild.add_member(world.env.create_user("carol"), roles=[world.mod_role])  # the second moderator
+    hers = await queue(world, carol)
     hide, keep = (f"filmbot:flag:decide:{d}:{passage}:0" for d in ("hide", "keep"))
     first, second = await burst(world.env, [lambda: world.mod.click(shown.response, custom_id=keep),
-                                            lambda: world.mod.click(shown.response, custom_id=hide)])
+                                            lambda: carol.click(hers.response, custom_id=hide)])
     came_second = [r for r in (first, second) if "another moderator decided on it first" in text_of(r)]
     assert len(came_second) == 1, [text_of(first), text_of(second)]
     kept = came_second[0] is second  # whichever transaction ran first decided
