@@ -20,6 +20,8 @@ import discord
 import simcord
 from discord import app_commands
 from hypothesis import strategies as st
+from simcord.backend.models.channel import Overwrite
+from simcord.enums import OverwriteType
 from simcord.env import Env
 
 from bench.pick_bench import counted, trip_points
@@ -706,6 +708,16 @@ def leaf_commands(tree: app_commands.CommandTree) -> list[tuple[str, app_command
         elif isinstance(command, app_commands.Command):
             found.append((command.qualified_name, command))
     return found
+
+
+def staff_channel(world: World) -> Any:
+    """#staff: hidden from @everyone, open to the moderator and the bot."""
+    staff = world.guild.create_text_channel("staff")
+    hide = discord.Permissions(view_channel=True).value
+    world.env.backend.set_overwrite(staff.id, Overwrite(world.guild.id, OverwriteType.ROLE, deny=hide))
+    for member_id in (world.mod.user.id, world.bot.user.id):
+        world.env.backend.set_overwrite(staff.id, Overwrite(member_id, OverwriteType.MEMBER, allow=hide))
+    return staff
 
 
 def grant_hidden_commands(world: World, target: Any) -> None:

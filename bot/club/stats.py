@@ -17,6 +17,8 @@ import discord
 
 from bot.club import chart_draw, charts, stats_rules
 from bot.club.stats_rules import FilmScore, Gap, YearStats
+from bot.core.channels import readers_can_view
+from bot.core.checks import require_channel_id
 from bot.core.errors import send_ephemeral
 from bot.core.render import FILM_CLUB_COLOUR
 from bot.core.slow import in_time, reply
@@ -29,7 +31,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-async def year_stats(bot: FilmBot, guild_id: int, year: int) -> YearStats:
+BUSIEST_SHOWN = 3  # threads on the card
+BUSIEST_READ = 25  # read to find those three among threads some readers may not see (one look per channel)
+
+
+async def year_stats(bot: FilmBot, guild_id: int, year: int, posted_in: int) -> YearStats:
+    """The year's numbers, as a card posted publicly in the channel `posted_in`: its busiest discussions are
+    only threads every reader of that channel may see (a staff channel's stay out of #general's card)."""
     store, text_year = bot.store.stats, str(year)
     rows = await store.year_ratings(guild_id, text_year)
     scores = stats_rules.film_scores([(f, film_label(t, y), s) for f, t, y, s, _ in rows])
@@ -42,7 +50,13 @@ async def year_stats(bot: FilmBot, guild_id: int, year: int) -> YearStats:
     stats.divisive = stats_rules.most_divisive(scores)
     stats.gap = await _biggest_gap(bot, rows)
     stats.critics = await store.quoted_critics(guild_id, text_year)
-    stats.threads = await store.busiest_threads(guild_id, text_year)
+    busiest = await store.busiest_threads(guild_id, text_year, limit=BUSIEST_READ)
+    seen: dict[int, bool] = {}  # each channel looked at once
+    for thread, replies, people, channel in busiest:
+        if channel not in seen:
+            seen[channel] = await readers_can_view(bot, posted_in, channel)
+        if seen[channel] and len(stats.threads) < BUSIEST_SHOWN:
+            stats.threads.append((thread, replies, people))
     return stats
 
 
@@ -124,7 +138,7 @@ def chart_png(year: int, films: tuple[FilmScore, ...]) -> bytes:
 
 
 async def send_stats(interaction: discord.Interaction, bot: FilmBot, guild_id: int, year: int) -> None:
-    stats = await year_stats(bot, guild_id, year)
+    stats = await year_stats(bot, guild_id, year, require_channel_id(interaction))
     png: bytes | None = None
     drawn = len(stats.per_film) >= 2 and interaction.app_permissions.attach_files
     if drawn:  # in the chart thread; a slow one is acknowledged first (Discord's 3 s)

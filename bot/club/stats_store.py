@@ -51,11 +51,15 @@ class StatsStore:
         )
         return [(r[0], r[1]) for r in rows]
 
-    async def busiest_threads(self, guild_id: int, year: str, limit: int = 3) -> list[tuple[int, int, int]]:
-        """(thread id, replies, participants) of this year's prompt threads, most replies first (digest counts)."""
+    async def busiest_threads(self, guild_id: int, year: str, limit: int = 3) -> list[tuple[int, int, int, int]]:
+        """(thread id, replies, participants, where its prompt was posted) of this year's prompt threads, most
+        replies first (digest counts); where: the prompt's channel (posted_prompts, by its message), else the
+        thread itself."""
         rows = await self.db.fetchall(
-            "SELECT thread_id, replies, participants FROM club_digests WHERE guild_id = ? AND replies > 0"
-            " AND substr(due_at, 1, 4) = ? ORDER BY replies DESC, participants DESC LIMIT ?",
+            "SELECT d.thread_id, d.replies, d.participants,"
+            " (SELECT p.channel_id FROM posted_prompts p WHERE p.message_id = d.message_id LIMIT 1)"
+            " FROM club_digests d WHERE d.guild_id = ? AND d.replies > 0"
+            " AND substr(d.due_at, 1, 4) = ? ORDER BY d.replies DESC, d.participants DESC LIMIT ?",
             (guild_id, year, limit),
         )
-        return [(r[0], r[1], r[2] or 0) for r in rows]
+        return [(r[0], r[1], r[2] or 0, r[3] or r[0]) for r in rows]

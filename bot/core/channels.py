@@ -83,3 +83,26 @@ async def visible_to(bot: discord.Client, member: Any, items: list[Any], channel
         if seen[channel_id]:
             out.append(item)
     return out
+
+
+async def readers_can_view(bot: discord.Client, posted_in_id: int, channel_id: int) -> bool:
+    """Whether everyone reading a public post in `posted_in_id` may see the channel or thread `channel_id`.
+
+    Who reads a channel cannot be listed cheaply, so the answer is conservative: the posting channel itself
+    and its public threads (their readers are its readers), or a channel and public thread @everyone may view.
+    A private thread, a channel only some roles see, one gone or unreadable: no."""
+    try:
+        channel = await resolve_channel(bot, channel_id)
+        posted_in = await resolve_channel(bot, posted_in_id)
+    except discord.HTTPException:
+        return False  # cannot check: do not show
+    if channel is None or posted_in is None:
+        return False
+    if isinstance(channel, discord.Thread) and channel.is_private():
+        return False
+    target, here = permissions_channel(channel), permissions_channel(posted_in)
+    if target is None or here is None or getattr(target, "guild", None) is None:
+        return False
+    if target.guild.id != here.guild.id:
+        return False
+    return bool(target.id == here.id or target.permissions_for(target.guild.default_role).view_channel)

@@ -4,22 +4,11 @@ thread: also its members)."""
 from __future__ import annotations
 
 import discord
-from simcord.backend.models.channel import Overwrite
-from simcord.enums import OverwriteType
 
 from tests.helpers import rows as db
+from tests.helpers import staff_channel
 
 OPTIONS = " | ".join(f"Film {n}" for n in range(1, 12))  # 11 options: a button poll that names voters
-
-
-def staff_channel(world):
-    """#staff: hidden from @everyone, open to the moderators and the bot."""
-    staff = world.guild.create_text_channel("staff")
-    hide = discord.Permissions(view_channel=True).value
-    world.env.backend.set_overwrite(staff.id, Overwrite(world.guild.id, OverwriteType.ROLE, deny=hide))
-    for member_id in (world.mod.user.id, world.bot.user.id):
-        world.env.backend.set_overwrite(staff.id, Overwrite(member_id, OverwriteType.MEMBER, allow=hide))
-    return staff
 
 
 async def test_staff_channel_polls_stay_out_of_members_view(world, settings):
