@@ -10,8 +10,9 @@ from __future__ import annotations
 import pytest
 
 from bot.core import slow
-from tests.cross.test_faults_db_busy import callbacks_since, hold_write_lock, text
+from tests.cross.test_faults_db_busy import callbacks_since, text
 from tests.faults import discord_fault
+from tests.helpers import hold_write_lock
 from tests.helpers import rows as db
 
 
