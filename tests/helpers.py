@@ -10,6 +10,8 @@ import re
 import shutil
 import sqlite3
 import tempfile
+import threading
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from html import escape as html_escape
@@ -143,6 +145,44 @@ def write(where, sql: str, *params) -> None:
     with sqlite3.connect(getattr(where, "database", where)) as conn:
         conn.execute(sql, params)
     conn.close()
+
+
+def hold_write_lock(settings, seconds: float) -> threading.Thread:
+    """Another process's write lock, taken now on a connection of our own and let go after `seconds` of real time:
+    SQLite's (BEGIN IMMEDIATE on the file) or PostgreSQL's (the advisory lock every write transaction of the bot
+    takes, bot/core/db_pg WRITE_LOCK_KEY). On PostgreSQL a SQLite lock would be taken on a file nobody reads, so
+    the bot would never wait and a test of its late acknowledgement would check nothing."""
+    taken = threading.Event()
+    url = getattr(settings, "database_url", None)
+
+    def hold_sqlite() -> None:
+        conn = sqlite3.connect(settings.database, isolation_level=None, timeout=0)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            taken.set()
+            time.sleep(seconds)
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+
+    async def hold_postgres() -> None:
+        import asyncpg
+
+        from bot.core.db_pg import WRITE_LOCK_KEY
+
+        conn = await asyncpg.connect(url)
+        try:
+            await conn.execute(f"SELECT pg_advisory_lock({WRITE_LOCK_KEY})")
+            taken.set()
+            await asyncio.sleep(seconds)
+        finally:
+            await conn.close()
+
+    target = (lambda: asyncio.run(hold_postgres())) if url else hold_sqlite
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    assert taken.wait(10)
+    return thread
 
 
 def table_digest(path: Path | Settings) -> str:

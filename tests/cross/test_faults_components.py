@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from bot.core import slow
-from tests.cross.test_faults_db_busy import callbacks_since, hold_write_lock
-from tests.helpers import buttons, msgs, passage_id_of, rows, text_of
+from tests.cross.test_faults_db_busy import callbacks_since
+from tests.helpers import buttons, hold_write_lock, msgs, passage_id_of, rows, text_of
 
 HOLD = 0.7  # seconds of real time: past the shortened ACK_AFTER, well inside SQLite's 5 s busy timeout
 pytestmark = pytest.mark.usefixtures("quick_ack")

@@ -4,31 +4,8 @@ and nothing half-written. The lock is real: a second connection on the file, hel
 
 from __future__ import annotations
 
-import sqlite3
-import threading
-import time
-
+from tests.helpers import hold_write_lock
 from tests.helpers import rows as db
-
-
-def hold_write_lock(settings, seconds: float) -> threading.Thread:
-    """Take the write lock now (BEGIN IMMEDIATE) and let it go after `seconds` of real time."""
-    taken = threading.Event()
-
-    def hold() -> None:
-        conn = sqlite3.connect(settings.database, isolation_level=None, timeout=0)
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            taken.set()
-            time.sleep(seconds)
-            conn.execute("COMMIT")
-        finally:
-            conn.close()
-
-    thread = threading.Thread(target=hold, daemon=True)
-    thread.start()
-    assert taken.wait(5)
-    return thread
 
 
 def text(result) -> str:

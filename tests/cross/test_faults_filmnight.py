@@ -7,11 +7,10 @@ deleted in Discord while the bot was offline are reconciled at start and when a 
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 
 from tests.faults import db_fault, discord_fault
-from tests.helpers import advance_to, bot_down_for, msgs
+from tests.helpers import advance_to, bot_down_for, msgs, write
 from tests.helpers import rows as db
 
 HOUR = 3600
@@ -94,10 +93,8 @@ async def test_a_pick_closed_just_before_a_crash_is_announced_after_restart(worl
     """The process dies between closing and announcing: after restart the job counts and announces it."""
     message = await open_pick(world)
     await world.bot.scheduler.stop()
-    with sqlite3.connect(settings.database) as con:
-        con.execute("UPDATE filmnight_picks SET closed_at = deadline, close_state = 'closing',"
-                    " next_close_at = deadline")
-    con.close()
+    write(settings, "UPDATE filmnight_picks SET closed_at = deadline, close_state = 'closing',"
+          " next_close_at = deadline")
     await world.env.advance_time(HOUR + 60)
     await world.env.restart_bot()
     await world.env.advance_time(5)
@@ -263,9 +260,7 @@ async def test_an_end_step_claimed_before_a_crash_runs_after_restart(world, sett
     await schedule(world)
     await advance_to(world, 2026, 1, 5, 22, 50)
     await world.bot.scheduler.stop()
-    with sqlite3.connect(settings.database) as con:
-        con.execute("UPDATE screening_reminders SET status = 'claimed' WHERE kind = 'end'")
-    con.close()
+    write(settings, "UPDATE screening_reminders SET status = 'claimed' WHERE kind = 'end'")
     await advance_to(world, 2026, 1, 5, 23, 5)
     await world.env.restart_bot()
     await world.env.advance_time(60)
@@ -280,9 +275,7 @@ async def test_a_reminder_posted_just_before_a_crash_is_not_posted_again(world, 
     await advance_to(world, 2026, 1, 5, 19, 1)
     assert len(reminders(world)) == 2
     await world.bot.scheduler.stop()
-    with sqlite3.connect(settings.database) as con:
-        con.execute("UPDATE screening_reminders SET status = 'claimed', message_id = NULL WHERE kind = '1h'")
-    con.close()
+    write(settings, "UPDATE screening_reminders SET status = 'claimed', message_id = NULL WHERE kind = '1h'")
     await world.env.restart_bot()
     await world.env.advance_time(60)
     assert len(reminders(world)) == 2

@@ -1,8 +1,8 @@
 """The late acknowledgement (bot/core/slow.acknowledged: a slash command that has not answered after ACK_AFTER of real
 time is deferred) under faults: the defer itself failing, a command that answers twice, a form after a slow read, a
 refusal after a public defer, the interaction's token expiring during a long job. Nothing doubled, nothing lost, no
-unhandled exception, and the visibility the command meant. The wait is real: SQLite's write lock held by a second
-connection (tests/cross/test_faults_db_busy.hold_write_lock) past ACK_AFTER, scaled down with it (tests/conftest
+unhandled exception, and the visibility the command meant. The wait is real: the backend's write lock held by a second
+connection (tests/helpers.hold_write_lock) past ACK_AFTER, scaled down with it (tests/conftest
 quick_ack: 1 s against 0.25 s, as 3 s against the real 1.5 s)."""
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from __future__ import annotations
 import pytest
 
 from bot.core import slow
-from tests.cross.test_faults_db_busy import callbacks_since, hold_write_lock, text
+from tests.cross.test_faults_db_busy import callbacks_since, text
 from tests.faults import discord_fault
+from tests.helpers import hold_write_lock
 from tests.helpers import rows as db
 
 

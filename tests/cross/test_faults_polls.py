@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from tests.faults import db_fault, discord_fault
 from tests.helpers import rows as db
+from tests.helpers import write
 
 HOUR = 3600
 
@@ -45,9 +44,7 @@ async def test_a_failed_results_post_at_the_deadline_is_retried(world, settings)
 async def test_a_poll_closed_just_before_a_crash_is_announced_after_restart(world, settings):
     poll_id = await make_poll(world, anonymous=True)  # a button poll: its buttons must end disabled
     await world.bot.scheduler.stop()  # the process "dies" right after marking the poll closed
-    with sqlite3.connect(settings.database) as con:
-        con.execute("UPDATE polls SET closed_at = deadline, close_state = 'closing', next_close_at = deadline")
-    con.close()
+    write(settings, "UPDATE polls SET closed_at = deadline, close_state = 'closing', next_close_at = deadline")
     await world.env.advance_time(HOUR + 60)
     await world.env.restart_bot()
     await world.env.advance_time(5)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
+from tests.helpers import rows, write
 
 DAY = 24 * 3600
 
@@ -18,18 +18,15 @@ async def test_a_schedule_with_an_unloadable_zone_is_paused_and_the_others_post(
     for channel in (world.channel, other):
         r = await world.mod.slash(world.channel, "schedule set", channel=channel, time="09:00", timezone="UTC")
         assert "Schedule set" in r.response.content, r.response.content
-    with sqlite3.connect(settings.database) as con:  # e.g. a zone a newer tzdata renamed, or a hand edit
-        con.execute("UPDATE schedules SET timezone = 'Mars/Olympus_Mons' WHERE channel_id = ?", (world.channel.id,))
-    con.close()
+    # e.g. a zone a newer tzdata renamed, or a hand edit
+    write(settings, "UPDATE schedules SET timezone = 'Mars/Olympus_Mons' WHERE channel_id = ?", world.channel.id)
     listed = await world.alice.slash(world.channel, "schedule list")
     assert "Cannot run" in listed.response.content
     await world.env.advance_time(2 * DAY)
     assert len(prompts(world, other)) == 2
     assert prompts(world, world.channel) == []
-    with sqlite3.connect(settings.database) as con:
-        paused, reason = con.execute("SELECT paused, paused_reason FROM schedules WHERE channel_id = ?",
-                                     (world.channel.id,)).fetchone()
-    con.close()
+    [(paused, reason)] = rows(settings, "SELECT paused, paused_reason FROM schedules WHERE channel_id = ?",
+                              (world.channel.id,))
     assert paused == 1 and "Mars/Olympus_Mons" in reason
     notices = [m.content for m in logs.history() if m.author.id == world.bot.user.id]
     assert any("paused" in n and "Mars/Olympus_Mons" in n for n in notices), notices
@@ -41,12 +38,8 @@ async def test_zone_names_are_stored_canonically(world, settings):
     r = await world.mod.slash(world.channel, "schedule set", channel=world.channel, time="09:00",
                               timezone="europe/paris")
     assert "Schedule set" in r.response.content, r.response.content
-    with sqlite3.connect(settings.database) as con:
-        [(zone,)] = con.execute("SELECT timezone FROM schedules").fetchall()
-    con.close()
+    [(zone,)] = rows(settings, "SELECT timezone FROM schedules")
     assert zone == "Europe/Paris"
     await world.mod.slash(world.channel, "config timezone", zone="america/new_york")
-    with sqlite3.connect(settings.database) as con:
-        stored = con.execute("SELECT timezone FROM guild_settings").fetchall()
-    con.close()
+    stored = rows(settings, "SELECT timezone FROM guild_settings")
     assert stored == [("America/New_York",)], stored
