@@ -15,6 +15,7 @@ import re
 from functools import lru_cache
 
 from bot.corpus.film_refs import DEIXIS, names_another_film, title_anchor
+from bot.corpus.literals import lowered_for_literals, may_match
 from bot.corpus.roll_call import without_roll_calls
 from bot.corpus.themes_load import load_themes
 from bot.corpus.themes_model import (
@@ -145,7 +146,9 @@ def theme_score(text: str, theme: Theme) -> float:
     if not theme.patterns or not theme.cued(text):
         return 0.0
     actors = _actors_named(folded, theme.cast)
-    found = [weight for pattern, weight in theme.patterns if pattern.search(folded)]
+    lowered = lowered_for_literals(folded)  # a phrase whose every match needs a word the passage lacks: not searched
+    found = [weight for pattern, weight in theme.patterns
+             if may_match(pattern.pattern, lowered) and pattern.search(folded)]
     if not (found or actors):
         return 0.0
     if theme.this_film_only and is_about_other_film(text, theme):
