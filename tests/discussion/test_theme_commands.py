@@ -74,7 +74,7 @@ async def test_untag_stays_removed_after_forced_reimport_and_restart(world: Worl
     [(pid,)] = rows(settings, "SELECT id FROM passages WHERE review_id = ? AND ordinal = ?", (review, ordinal - 1))
     tagged = "SELECT count(*) FROM passage_themes WHERE passage_id = ? AND theme = 'ending'"
     r = await world.mod.slash(world.channel, "passage untag", passage=footer, theme="ending")
-    assert_ephemeral_reply(r, "no longer tagged")
+    assert_ephemeral_reply(r, f"Passage {ordinal} of review #{review} is no longer tagged **The ending**.")
     assert rows(settings, tagged, (pid,)) == [(0,)]
     await world.env.restart_bot()
     bot = world.bot
