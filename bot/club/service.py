@@ -153,10 +153,11 @@ class ClubService:
             critics, club = critic_counts.get(key, 0), club_counts.get(key, 0)
             if critics or club:
                 # Bare numbers ("critics 6 · club 1") left a member guessing what was counted: say it.
+                # With no takes yet, "club: 0 takes (0%)" on every line says nothing the last line doesn't.
+                club_part = f" · club: {counted(club, 'take')} ({round(club * 100 / club_total)}%)" if takes else ""
                 lines.append(
                     f"**{inert(theme.name, 60)}** — critics: {counted(critics, 'passage')}"
-                    f" ({round(critics * 100 / critic_total)}%) · club: {counted(club, 'take')}"
-                    f" ({round(club * 100 / club_total)}%)"
+                    f" ({round(critics * 100 / critic_total)}%){club_part}"
                 )
         description = (
             "How often each theme comes up in the critics' reviews and in the club's takes.\n\n" + "\n".join(lines)
