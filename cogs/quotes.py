@@ -23,13 +23,12 @@ from bot.corpus.lookup import (
     resolve_theme,
     scope_themes,
     theme_choices,
-    theme_list,
     themes_with_passages,
 )
 from bot.corpus.passage import SEARCH_CANDIDATES, QuoteFilters, is_spoiler
 from bot.filmnight.gate import film_or_current
 from bot.quotes.fts import keywords
-from bot.quotes.render import critic_line
+from bot.quotes.render import critic_line, search_miss
 from bot.quotes.views import AnotherQuoteButton, ContextButton, gate_here, send_quote
 
 if TYPE_CHECKING:
@@ -104,11 +103,7 @@ class Quotes(commands.Cog):
             results, partial = await self.bot.store.quotes.search_bounded(query, gate=gate)
             if not results:
                 with_passages = await themes_with_passages(self.bot.store, self.bot.themes)
-                raise UserError(
-                    f"No passage mentions “{inert(query, 80)}”."
-                    + (f" Themes you could try: {theme_list(with_passages)}." if with_passages else "")
-                    + (f"\n{gate.note}" if gate is not None else "")
-                )
+                raise UserError(search_miss(query, with_passages) + (f"\n{gate.note}" if gate is not None else ""))
             if has_spoiler_bars(query):  # a title shows bars as written: the member's hidden words go below, hidden
                 embed = discord.Embed(title="Passages matching your search", colour=FILM_CLUB_COLOUR,
                                       description=f"Searched for: {take_text(query, 300)}")

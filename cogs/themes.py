@@ -179,11 +179,12 @@ class ThemeAdmin(commands.Cog):
         changed = await self.bot.store.corpus.override(
             passage_id=passage_id, theme=found.key, action=action, actor_id=member.id, guild_id=member.guild.id,
         )
-        label = f"review #{quote.review_id} · passage {quote.ordinal + 1}"
+        # "Passage 3 of review #1", not the footer's "Review #1 · passage 3" glued after "Passage".
+        label = f"Passage {quote.ordinal + 1} of review #{quote.review_id}"
         verb = "now tagged" if action == "add" else "no longer tagged"
         note = "" if changed else " (it already was; the correction is kept)"
         await interaction.response.send_message(
-            f"Passage {label} is {verb} **{inert(found.name, 100)}**{note}. This survives re-imports.",
+            f"{label} is {verb} **{inert(found.name, 100)}**{note}. This survives re-imports.",
             ephemeral=True, allowed_mentions=NO_MENTIONS,
         )
 

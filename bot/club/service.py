@@ -152,16 +152,22 @@ class ClubService:
         for key, theme in self.bot.themes.items():
             critics, club = critic_counts.get(key, 0), club_counts.get(key, 0)
             if critics or club:
+                # Bare numbers ("critics 6 · club 1") left a member guessing what was counted: say it.
+                # With no takes yet, "club: 0 takes (0%)" on every line says nothing the last line doesn't.
+                club_part = f" · club: {counted(club, 'take')} ({round(club * 100 / club_total)}%)" if takes else ""
                 lines.append(
-                    f"**{inert(theme.name, 60)}** — critics {critics} ({round(critics * 100 / critic_total)}%)"
-                    f" · club {club} ({round(club * 100 / club_total)}%)"
+                    f"**{inert(theme.name, 60)}** — critics: {counted(critics, 'passage')}"
+                    f" ({round(critics * 100 / critic_total)}%){club_part}"
                 )
-        description = "\n".join(lines) or "No themes yet on either side."
+        description = (
+            "How often each theme comes up in the critics' reviews and in the club's takes.\n\n" + "\n".join(lines)
+            if lines else "No themes yet on either side."
+        )
         if not reviewed:
             description = "**Critics:** no critic reviews yet.\n" + description
         description += f"\n\n{counted(len(takes), 'take')} from the club."
         if not takes:
-            description += " Add yours: `/rate film stars take`."
+            description += " Add yours: `/rate film` with a `take:`."
         return discord.Embed(title=clip(f"🎬 Critics vs club: {inert(scope.label or '')}", 256),
                              description=clip(description, 4096), colour=FILM_CLUB_COLOUR)
 

@@ -124,7 +124,8 @@ async def themes_embed(
     if moderators_of is not None:
         blocks = await _moderators_blocks(store, themes, moderators_of, scope, counts)
         title, nothing = f"Themes and questions{where}", "No themes configured."
-        footer = "➕ added by moderators · struck out: hidden. /theme question add|remove changes them."
+        footer = ("➕ added by a moderator · struck out: hidden. Moderators change them with"
+                  " /theme question add and /theme question remove.")  # not "add|remove": no such command
     else:
         blocks = _members_lines(scope_themes(themes, scope), counts, where)  # a film's own themes only
         title, nothing = f"Discussion themes{where}", f"No theme has passages{where} yet."

@@ -87,11 +87,12 @@ def pick_embed(pick: Pick, ballots: int, *, closed: bool) -> discord.Embed:
     )
     lines = [f"**{n}.** {inert(label, 150)}" for n, (_, label) in enumerate(pick.candidates, start=1)]
     noun = "ballot" if ballots == 1 else "ballots"
-    state = (f"Voting closed: {ballots} {noun} in all." if closed
-             else f"Closes {stamp(pick.deadline, 'R')}. Ballots so far: {ballots}.")
+    # Once closed, the how-to-vote line would invite members to a menu that no longer takes votes.
+    state = (f"Voting closed: {ballots} {noun} in all; the result is posted as “Results of pick #{pick.id}”." if closed
+             else f"{how}\nCloses {stamp(pick.deadline, 'R')}. Ballots so far: {ballots}.")
     embed = discord.Embed(
         title="🗳️ Pick the next film night" + (" (ranked choice)" if pick.method == "ranked" else ""),
-        description=clip("\n".join(lines) + f"\n\n{how}\n{state}", EMBED_DESCRIPTION_MAX),
+        description=clip("\n".join(lines) + f"\n\n{state}", EMBED_DESCRIPTION_MAX),
         colour=FILM_CLUB_COLOUR,
     )
     embed.set_footer(text=f"Pick #{pick.id}")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import discord
 
 from bot.core.films import unattributed_label
+from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR
 from bot.core.text import attribution_line, clip, film_label, inert, quote_block
 from bot.corpus import Theme
+from bot.corpus.lookup import resolve_theme, theme_list
 from bot.corpus.passage import Quote, is_spoiler
 
 # Why the passage's own text was found to spoil (bot/corpus/reasons.py SpoilerReason keys), as the
@@ -54,3 +56,22 @@ def critic_line(row: dict) -> str:
     outlet = f", {inert(row['outlet'], 100)}" if row["outlet"] else ""
     film = inert(film_label(row["title"], row["year"]), 120)
     return f"• **{inert(who, 100)}**{outlet} on *{film}* ({row['passages']} quotable passages)"
+
+
+def search_miss(query: str, themes: dict[str, Theme]) -> str:
+    """What /search says when no passage has the words: what to try next. A member who searched a theme's
+    name ("nostalgia") is pointed at that theme, since a theme's passages need not contain its name;
+    otherwise the themes that have passages, with the command that quotes one."""
+    said = inert(query, 80)
+    try:
+        named = resolve_theme(themes, query)
+    except UserError:
+        named = None
+    if named is not None:
+        return (
+            f"No passage contains the words “{said}”, but **{inert(named.name, 80)}** is a discussion theme:"
+            f" try `/quote theme:{named.key}`."
+        )
+    if not themes:
+        return f"No passage mentions “{said}”. Try other words."
+    return f"No passage mentions “{said}”. Try other words, or a theme with `/quote theme:`: {theme_list(themes)}."

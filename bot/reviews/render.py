@@ -133,8 +133,11 @@ def show_embed(
         description=clip(f"{byline(row)}\n\n{shown}", EMBED_DESCRIPTION_MAX),
         colour=FILM_CLUB_COLOUR,
     )
-    embed.add_field(name="Published", value=_value(row.published))
-    embed.add_field(name="Link", value=_value(row.url))
+    # A date or link the review lacks is left out: a field reading only "—" is noise to a member.
+    if row.published:
+        embed.add_field(name="Published", value=_value(row.published))
+    if row.url:
+        embed.add_field(name="Link", value=_value(row.url))
     embed.add_field(name="Passages", value=f"{row.quotable} quotable of {row.passages}")
     embed.add_field(
         name="Themes", value=clip(theme_summary(counts, themes), EMBED_FIELD_VALUE_MAX), inline=False
@@ -143,9 +146,8 @@ def show_embed(
     # never in a footer.
     who = "the bundled corpus" if row.source == "bundled" else f"<@{row.added_by}>" if row.added_by else "someone"
     embed.add_field(name="Added", value=f"{format_dt(from_iso(row.added_at), 'f')} by {who}", inline=False)
-    source = "bundled corpus" if row.source == "bundled" else "added by a member"
-    locked = " · attribution edited by a moderator" if row.attribution_locked else ""
-    embed.set_footer(text=clip(f"Source: {source}{locked}", 2048))
+    if row.attribution_locked:  # where it came from is the Added field's "by …"; this is the one thing to add
+        embed.set_footer(text="Attribution edited by a moderator")
     return embed
 
 

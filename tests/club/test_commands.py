@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import discord
@@ -409,7 +410,13 @@ async def test_compare_shows_critic_themes_beside_take_themes(world):
     await rate(world.alice, world, 4, "The final scene, the epilogue of what might have been, is a bittersweet ending.")
     result = await world.bob.slash(world.channel, "compare", film=FILM)
     text = text_of(result)
-    assert "Critics vs club" in text and "club 1" in text and "1 take" in text
+    assert "Critics vs club" in text and "1 take from the club." in text
+    assert "How often each theme comes up in the critics' reviews and in the club's takes." in text
+    [ending] = [line for line in text.splitlines() if line.startswith("**The ending**")]
+    assert re.fullmatch(r"\*\*The ending\*\* — critics: \d+ passages \(\d+%\) · club: 1 take \(100%\)", ending), ending
+    await world.alice.slash(world.channel, "rate remove", film=FILM)
+    text = text_of(await world.bob.slash(world.channel, "compare", film=FILM))
+    assert "· club:" not in text and text.endswith("0 takes from the club. Add yours: `/rate film` with a `take:`."), text
 
 
 async def test_export_includes_takes_only_with_consent(world):

@@ -56,6 +56,13 @@ async def test_added_question_is_asked_and_hidden_bundled_ones_never_are(world: 
     assert "➕ ||Would {film} still work" in listed and "~~||" in listed  # an ending question stays hidden
 
 
+async def test_theme_list_footer_names_the_real_commands(world: World):
+    """/theme list's footer names /theme question add and /theme question remove, not "add|remove"."""
+    listed = await world.alice.slash(world.channel, "theme list")
+    footer = embed_of(msgs(listed)[0]).footer.text
+    assert footer.endswith("Moderators change them with /theme question add and /theme question remove."), footer
+
+
 async def test_removing_an_added_question_deletes_it(world: World, settings):
     """remove of a moderator's own question deletes it; an unknown question is refused."""
     await world.mod.slash(world.channel, "theme question add", theme="nostalgia", question="Is {film} sentimental?")
@@ -74,7 +81,7 @@ async def test_untag_stays_removed_after_forced_reimport_and_restart(world: Worl
     [(pid,)] = rows(settings, "SELECT id FROM passages WHERE review_id = ? AND ordinal = ?", (review, ordinal - 1))
     tagged = "SELECT count(*) FROM passage_themes WHERE passage_id = ? AND theme = 'ending'"
     r = await world.mod.slash(world.channel, "passage untag", passage=footer, theme="ending")
-    assert_ephemeral_reply(r, "no longer tagged")
+    assert_ephemeral_reply(r, f"Passage {ordinal} of review #{review} is no longer tagged **The ending**.")
     assert rows(settings, tagged, (pid,)) == [(0,)]
     await world.env.restart_bot()
     bot = world.bot

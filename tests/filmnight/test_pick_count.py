@@ -46,7 +46,10 @@ async def test_moderator_closes_a_pick_early_with_the_final_count(world):
     assert refused.ephemeral and "Only moderators" in text_of(refused)
     closed = await world.mod.slash(world.channel, "filmnight close-pick")
     assert closed.ephemeral and "Closed pick" in text_of(closed)
-    assert "Voting closed: 2 ballots in all." in count_shown(world, pick.id)
+    shown = count_shown(world, pick.id)
+    [(pick_id,)] = world.q("SELECT id FROM filmnight_picks")
+    assert f"Voting closed: 2 ballots in all; the result is posted as “Results of pick #{pick_id}”." in shown
+    assert "Choose one film below" not in shown  # no invitation to a menu that takes no more votes
     results = [m for m in world.channel.history() if m.embeds and m.embeds[0].title.startswith("Results")]
     assert len(results) == 1 and "Whiplash" in results[0].embeds[0].description
     again = await world.mod.slash(world.channel, "filmnight close-pick")

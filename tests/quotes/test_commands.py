@@ -133,3 +133,16 @@ async def test_search_words_a_member_hid_behind_spoiler_bars_stay_hidden_in_the_
     embed = embed_of(found.response)
     assert "drowns" not in embed.title and "||drowns in the||" in embed.description, embed.to_dict()
     assert "**seaside**" in text_of(found)
+
+
+async def test_search_for_a_theme_name_without_hits_points_to_that_theme(world):
+    """/search nostalgia (no passage has the word) names the theme and the command that quotes it, instead
+    of a list of themes that includes the very word just searched."""
+    result = await world.alice.slash(world.channel, "search", query="nostalgia")
+    text = result.response.content
+    assert result.ephemeral
+    assert "“nostalgia”" in text and "**Nostalgia** is a discussion theme" in text, text
+    assert "`/quote theme:nostalgia`" in text and "`ending`" not in text, text
+    result = await world.alice.slash(world.channel, "search", query="zzzzqqqq")
+    text = result.response.content
+    assert "Try other words, or a theme with `/quote theme:`:" in text and "`nostalgia`" in text, text

@@ -245,7 +245,25 @@ async def test_show_and_autocomplete_name_the_review(world, settings):
     assert choices == [{"name": f"#{review_id} · {CRITIC} · Whiplash (2014)", "value": str(review_id)}]
     shown = await world.alice.slash(world.channel, "review show", review=str(review_id))
     embed = shown.response.embeds[0]
-    assert shown.ephemeral and CRITIC in embed.description and "The music" in embed.fields[3].value
+    assert shown.ephemeral and CRITIC in embed.description and "The music" in embed_fields(embed)["Themes"]
+
+
+def embed_fields(embed) -> dict[str, str]:
+    return {field.name: field.value for field in embed.fields}
+
+
+async def test_review_show_leaves_out_what_the_review_lacks_and_says_where_it_came_from_once(world, settings):
+    """A bundled review with no date or link: no "Published —" / "Link —" fields, and "by the bundled corpus"
+    once (it was said again in a "Source: bundled corpus" footer); a review that has both shows both."""
+    [(seed_id,)] = rows(settings, "SELECT MIN(id) FROM reviews WHERE source = 'bundled'")
+    embed = (await world.alice.slash(world.channel, "review show", review=str(seed_id))).response.embeds[0]
+    fields = embed_fields(embed)
+    assert "Published" not in fields and "Link" not in fields and "—" not in fields.values(), fields
+    assert fields["Added"].endswith("by the bundled corpus") and embed.footer.text is None
+    await add_whiplash(world, date="2014-10-10", url="https://example.com/whiplash")
+    [(review_id,)] = rows(settings, "SELECT id FROM reviews WHERE critic = ?", (CRITIC,))
+    fields = embed_fields((await world.alice.slash(world.channel, "review show", review=str(review_id))).response.embeds[0])
+    assert fields["Published"] == "2014-10-10" and fields["Link"] == "https://example.com/whiplash", fields
 
 
 async def test_import_with_a_bad_item_adds_nothing(world, settings):
