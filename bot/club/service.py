@@ -24,7 +24,12 @@ from bot.club.rules import DIGEST_OPENING
 from bot.club.store import CLAIM_LEASE, ClubStore, Pick, Round
 from bot.club.views import game_view
 from bot.core.channels import readable_channels
-from bot.core.checks import missing_post_permission, require_channel_id, require_guild
+from bot.core.checks import (
+    missing_post_permission,
+    require_channel_id,
+    require_guild,
+    require_message_channel,
+)
 from bot.core.claims import abandoned
 from bot.core.closing import CLOSE_BACKOFF, describe_error, tell_moderators
 from bot.core.errors import answer_with_message, send_ephemeral
@@ -172,6 +177,7 @@ class ClubService:
         guild = require_guild(interaction)
         channel_id = require_channel_id(interaction)
         count = rules.validate_rounds(rounds)
+        require_message_channel(interaction, "run a game")
         missing = missing_post_permission(interaction)
         if missing is not None:  # the first round is the reply; the next rounds and reveals are posts
             raise UserError(f"I can't run a game in this channel: I need the **{missing}** permission here to post"
