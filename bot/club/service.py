@@ -23,7 +23,13 @@ from bot.club.render import chart_png, ratings_embed, round_embed
 from bot.club.rules import DIGEST_OPENING
 from bot.club.store import CLAIM_LEASE, ClubStore, Pick, Round
 from bot.club.views import game_view
-from bot.core.checks import missing_post_permission, require_channel_id, require_guild
+from bot.core.channels import readable_channels
+from bot.core.checks import (
+    missing_post_permission,
+    require_channel_id,
+    require_guild,
+    require_message_channel,
+)
 from bot.core.claims import abandoned
 from bot.core.closing import CLOSE_BACKOFF, describe_error, tell_moderators
 from bot.core.errors import answer_with_message, send_ephemeral
@@ -177,6 +183,7 @@ class ClubService:
         guild = require_guild(interaction)
         channel_id = require_channel_id(interaction)
         count = rules.validate_rounds(rounds)
+        require_message_channel(interaction, "run a game")
         missing = missing_post_permission(interaction)
         if missing is not None:  # the first round is the reply; the next rounds and reveals are posts
             raise UserError(f"I can't run a game in this channel: I need the **{missing}** permission here to post"
@@ -314,7 +321,7 @@ class ClubService:
         text = (f"🎭 Round {game_round.number}/{game_round.rounds}: it was {who}.\n"
                 f"{right} of {answered} got it right.")
         if game_round.number == game_round.rounds and guild is not None:
-            board = await self.store.leaderboard(guild.id, 5)
+            board = await self.public_board(guild.id, game_round.channel_id, 5)
             text += "\n\n**Leaderboard**\n" + rules.leaderboard_lines(
                 [(await self.name_of(guild, user), points, played) for user, points, played in board]
             )
@@ -409,9 +416,15 @@ class ClubService:
         except discord.HTTPException:
             log.warning("could not update the deadline shown by round %s", game_round.id)
 
+    async def public_board(self, guild_id: int, posted_in: int, limit: int = 10) -> list[tuple[int, int, int]]:
+        """The leaderboard posted in `posted_in`: only rounds played where all its readers may look (a game in #staff
+        would show who played there, and their points, in #film-club)."""
+        played_in = await readable_channels(self.bot, posted_in, await self.store.game_channels(guild_id))
+        return await self.store.leaderboard(guild_id, played_in, limit)
+
     async def leaderboard(self, interaction: discord.Interaction) -> discord.Embed:
         guild = require_guild(interaction)
-        board = await self.store.leaderboard(guild.id)
+        board = await self.public_board(guild.id, require_channel_id(interaction))
         return discord.Embed(
             title="🎭 Critic or club? Leaderboard",
             description=rules.leaderboard_lines(

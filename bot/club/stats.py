@@ -17,7 +17,7 @@ import discord
 
 from bot.club import chart_draw, charts, stats_rules
 from bot.club.stats_rules import FilmScore, Gap, YearStats
-from bot.core.channels import readers_can_view
+from bot.core.channels import readable_channels, readers_can_view
 from bot.core.checks import require_channel_id
 from bot.core.errors import send_ephemeral
 from bot.core.render import FILM_CLUB_COLOUR
@@ -49,7 +49,9 @@ async def year_stats(bot: FilmBot, guild_id: int, year: int, posted_in: int) -> 
     )
     stats.divisive = stats_rules.most_divisive(scores)
     stats.gap = await _biggest_gap(bot, rows)
-    stats.critics = await store.quoted_critics(guild_id, text_year)
+    # Prompts posted where this card's readers cannot look (#staff) are not counted: a count is news of them too.
+    prompted_in = await readable_channels(bot, posted_in, await store.prompt_channels(guild_id, text_year))
+    stats.critics = await store.quoted_critics(guild_id, text_year, prompted_in)
     busiest = await store.busiest_threads(guild_id, text_year, limit=BUSIEST_READ)
     seen: dict[int, bool] = {}  # each channel looked at once
     for thread, replies, people, channel in busiest:

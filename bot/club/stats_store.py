@@ -5,6 +5,8 @@ Read-only; each query is bounded by the server and the year.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from bot.core.db import Database
 
 
@@ -40,14 +42,29 @@ class StatsStore:
         )
         return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
-    async def quoted_critics(self, guild_id: int, year: str, limit: int = 5) -> list[tuple[str, int]]:
-        """Named critics most often quoted in this server's posted prompts this year (never an invented name)."""
+    async def prompt_channels(self, guild_id: int, year: str, limit: int = 200) -> list[int]:
+        """The channels this server's prompts were posted in this year (at most `limit`): the card asks which of
+        them its readers may see before counting what was quoted there."""
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT channel_id FROM posted_prompts WHERE guild_id = ? AND substr(at, 1, 4) = ? LIMIT ?",
+            (guild_id, year, limit),
+        )
+        return [r[0] for r in rows]
+
+    async def quoted_critics(self, guild_id: int, year: str, channels: Collection[int],
+                             limit: int = 5) -> list[tuple[str, int]]:
+        """Named critics most often quoted in this server's prompts posted this year in `channels` (never an
+        invented name)."""
+        if not channels:
+            return []
+        marks = ",".join("?" * len(channels))
         rows = await self.db.fetchall(
             "SELECT min(r.critic) AS critic, count(*) AS n FROM posted_prompts pp JOIN passages p ON p.id = pp.passage_id"
             " JOIN reviews r ON r.id = p.review_id WHERE pp.guild_id = ? AND substr(pp.at, 1, 4) = ?"
+            f" AND pp.channel_id IN ({marks})"
             " AND r.critic IS NOT NULL AND trim(r.critic) != '' GROUP BY lower(r.critic)"
             " ORDER BY n DESC, critic LIMIT ?",
-            (guild_id, year, limit),
+            (guild_id, year, *sorted(channels), limit),
         )
         return [(r[0], r[1]) for r in rows]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -501,12 +501,26 @@ class ClubStore:
             (channel_id,),
         )
 
-    async def leaderboard(self, guild_id: int, limit: int = 10) -> list[tuple[int, int, int]]:
+    async def game_channels(self, guild_id: int, limit: int = 200) -> list[int]:
+        """The channels this server's revealed game rounds were played in (at most `limit`; the revealed rounds'
+        index, migration 087): a public leaderboard counts only those its readers may see."""
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT channel_id FROM club_game_rounds WHERE guild_id = ? AND status = 'revealed' LIMIT ?",
+            (guild_id, limit),
+        )
+        return [row[0] for row in rows]
+
+    async def leaderboard(self, guild_id: int, channels: Collection[int], limit: int = 10) -> list[tuple[int, int, int]]:
+        """(member, points, rounds answered) of the revealed rounds played in `channels`, best first."""
+        if not channels:
+            return []
+        marks = ",".join("?" * len(channels))
         rows = await self.db.fetchall(
             "SELECT a.user_id, sum(a.correct), count(*) FROM club_game_answers a"
             " JOIN club_game_rounds r ON r.id = a.round_id WHERE r.guild_id = ? AND r.status = 'revealed'"
+            f" AND r.channel_id IN ({marks})"
             " GROUP BY a.user_id ORDER BY 2 DESC, 3, a.user_id LIMIT ?",
-            (guild_id, limit),
+            (guild_id, *sorted(channels), limit),
         )
         return [(row[0], row[1], row[2]) for row in rows]
 

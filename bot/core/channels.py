@@ -7,6 +7,7 @@ before the guild is streamed, … are missing from it while they still exist. Co
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import discord
@@ -106,3 +107,9 @@ async def readers_can_view(bot: discord.Client, posted_in_id: int, channel_id: i
     if target.guild.id != here.guild.id:
         return False
     return bool(target.id == here.id or target.permissions_for(target.guild.default_role).view_channel)
+
+
+async def readable_channels(bot: discord.Client, posted_in_id: int, channel_ids: Iterable[int]) -> set[int]:
+    """Those of `channel_ids` every reader of a public post in `posted_in_id` may see (`readers_can_view`),
+    each looked at once: what a public card may count or name."""
+    return {c for c in set(channel_ids) if await readers_can_view(bot, posted_in_id, c)}

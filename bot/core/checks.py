@@ -66,6 +66,15 @@ POST_PERMISSIONS = (("view_channel", "View Channel"), ("send_messages", "Send Me
                     ("embed_links", "Embed Links"), ("read_message_history", "Read Message History"))
 
 
+def require_message_channel(interaction: discord.Interaction, doing: str) -> None:
+    """Refuse, before anything is stored, where the bot can never post later: a forum (or media) channel holds
+    posts, not messages, so a poll's results, a game's rounds or a screening's reminders sent there would fail
+    on every retry. A forum's posts are threads and take messages."""
+    if isinstance(interaction.channel, discord.ForumChannel | discord.CategoryChannel):
+        raise UserError(f"I can't {doing} here: a forum channel takes posts, not messages. Run it inside one of"
+                        " its posts or in a text channel.")
+
+
 def missing_post_permission(interaction: discord.Interaction) -> str | None:
     """The first permission the bot lacks to post in the interaction's channel later (threads need Send
     Messages in Threads), or None: an interaction's reply needs none, the messages that follow do."""

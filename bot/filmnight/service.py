@@ -15,7 +15,12 @@ import discord
 
 from bot.core import closing
 from bot.core.channels import resolve_channel
-from bot.core.checks import missing_post_permission, require_channel_id, require_guild
+from bot.core.checks import (
+    missing_post_permission,
+    require_channel_id,
+    require_guild,
+    require_message_channel,
+)
 from bot.core.closing import CLOSE_BACKOFF, CLOSE_LEASE, AnnounceError, own_post_since
 from bot.core.errors import answer_with_message
 from bot.core.nonce import post_nonce
@@ -105,6 +110,7 @@ class FilmNightService:
         guild = require_guild(interaction)
         entries = await self.store.entries(guild.id)
         rules.check_pick(candidates, hours, len(entries))
+        require_message_channel(interaction, "run a pick")
         missing = missing_post_permission(interaction)
         if missing is not None:  # the ballot is the reply; its result is a post when the pick closes
             raise UserError(f"I can't run a pick in this channel: I need the **{missing}** permission here to post"
@@ -237,6 +243,7 @@ class FilmNightService:
         location = rules.clean_location(where)
         if place is None and location is None:
             raise UserError("Say where: `where:` a place or link, or `channel:` a voice or stage channel.")
+        require_message_channel(interaction, "schedule a film night")
         missing = missing_post_permission(interaction)
         if missing is not None:  # its reminders and after-screening thread are posts in this channel
             raise UserError(f"I can't schedule a film night from this channel: I need the **{missing}** permission"

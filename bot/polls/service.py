@@ -16,7 +16,12 @@ import discord
 
 from bot.core import closing
 from bot.core.channels import member_can_view, resolve_channel
-from bot.core.checks import missing_post_permission, require_channel_id, require_guild
+from bot.core.checks import (
+    missing_post_permission,
+    require_channel_id,
+    require_guild,
+    require_message_channel,
+)
 from bot.core.closing import CLOSE_LEASE, AnnounceError
 from bot.core.nonce import post_nonce
 from bot.core.refusals import UserError
@@ -57,6 +62,7 @@ def carries_poll(message: discord.Message, poll: Poll) -> bool:
 
 def check_can_post_here(interaction: discord.Interaction) -> None:
     """Refuse before storing anything when the bot could not post this poll's results here."""
+    require_message_channel(interaction, "run a poll")
     name = missing_post_permission(interaction)
     if name is not None:
         raise UserError(

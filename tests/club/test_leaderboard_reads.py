@@ -36,16 +36,21 @@ async def test_the_leaderboard_counts_this_servers_revealed_rounds(store):
     await _round(store, A, "revealed", {1: 1, 2: 1})
     await _round(store, A, "open", {2: 1})  # not revealed yet: not counted
     await _round(store, B, "revealed", {1: 0, 3: 1})  # another server's
-    assert await store.club.leaderboard(A) == [(1, 2, 2), (2, 1, 2)]
-    assert await store.club.leaderboard(B) == [(3, 1, 1), (1, 0, 1)]
+    assert await store.club.leaderboard(A, {1}) == [(1, 2, 2), (2, 1, 2)]
+    assert await store.club.leaderboard(B, {1}) == [(3, 1, 1), (1, 0, 1)]
+    assert await store.club.game_channels(A) == [1]
+    assert await store.club.leaderboard(A, {2}) == [] and await store.club.leaderboard(A, set()) == []
 
 
 @pytest.mark.skipif(pg_backend.on_postgres(), reason="SQLite's query plans")
 async def test_the_leaderboard_finds_the_servers_rounds_through_their_index(store):
     sent: list[str] = []
     await store.db.conn.set_trace_callback(sent.append)
-    await store.club.leaderboard(A)
+    await store.club.game_channels(A)
+    await store.club.leaderboard(A, {1})
     await store.db.conn.set_trace_callback(None)
-    [sql] = [s for s in sent if "club_game_answers" in s]
-    plan = " / ".join(row[3] for row in await store.db.fetchall("EXPLAIN QUERY PLAN " + sql))
-    assert "club_game_rounds_revealed" in plan, plan
+    reads = [s for s in sent if "club_game_rounds" in s and s.lstrip().startswith("SELECT")]
+    assert len(reads) == 2, reads  # the channels played in, then the board
+    for sql in reads:
+        plan = " / ".join(row[3] for row in await store.db.fetchall("EXPLAIN QUERY PLAN " + sql))
+        assert "club_game_rounds_revealed" in plan, plan

@@ -148,3 +148,27 @@ async def test_game_and_pick_where_the_bot_cannot_post_are_refused_and_store_not
     assert_ephemeral_reply(await world.mod.slash(muted, "filmnight schedule", film="Whiplash", when="2026-01-03 20:00",
                                                  where="The back room"), "Send Messages")
     assert table_digest(settings) == before and channel_posts(world, muted) == []
+
+
+@pytest.mark.parametrize("command,options", [
+    ("poll create", {"question": "Best?", "options": "a|b", "anonymous": True}),
+    ("game critic-or-club", {"rounds": 1}),
+    ("filmnight pick", {"candidates": 2}),
+    ("filmnight schedule", {"film": "Whiplash", "when": "2026-01-03 20:00", "where": "The back room"}),
+])
+async def test_commands_that_post_later_refuse_a_forum_channel_and_store_nothing(world, settings, command, options):
+    """A forum channel takes posts, not messages: a poll's results, a game's rounds, a pick's result and a screening's
+    reminders could never be posted there (their jobs retried for ever). Refused privately, nothing stored."""
+    from tests.club.test_commands import members, rate
+
+    for i, fan in enumerate(members(world, 3, "critic-fan")):
+        await rate(fan, world, 4, f"My take number {i}: the colours sing and the ending stings.")
+        await fan.slash(world.channel, "rate consent", state="on")
+    for film, year in (("La La Land", 2016), ("Whiplash", 2014), ("Paterson", 2016)):
+        await world.mod.slash(world.channel, "watchlist add", film=film, year=year)
+    forum = world.guild.create_forum_channel("reviews-forum")
+    before = table_digest(settings)
+    assert_ephemeral_reply(await world.mod.slash(forum, command, **options), "forum channel takes posts")
+    assert table_digest(settings) == before
+    await world.env.advance_time(3 * 24 * 3600)
+    assert table_digest(settings) == before and not world.env.errors
