@@ -131,7 +131,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         """The last process's unfinished imports: their moderators told nothing was stored (reviews/interrupted)."""
         try:
             await tell_interrupted_imports(self.bot)
-        except Exception:  # noqa: BLE001 - a notice that cannot be given must not stop the bot
+        except Exception:  # a notice that cannot be given must not stop the bot
             log.warning("could not tell the moderators of interrupted /review imports", exc_info=True)
 
     @commands.Cog.listener()
@@ -414,7 +414,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
     async def forget_quietly(self, token: str) -> None:
         try:
             await self.bot.store.running_imports.forget(token)
-        except Exception:  # noqa: BLE001 - the import's own error is the one to answer
+        except Exception:  # the import's own error is the one to answer
             log.warning("could not forget a failed /review import's record", exc_info=True)
 
     async def run_import(
