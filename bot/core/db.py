@@ -338,6 +338,26 @@ async def rollback_quietly(conn: aiosqlite.Connection) -> None:
 
 
 
+async def end_transactions(lock: asyncio.Lock, holders: set[asyncio.Task[Any]]) -> None:
+    """At close: let the open write transaction end for CLOSE_GRACE, then cancel the tasks inside one (each
+    rolls back and frees `lock`), waiting CLOSE_GRACE again: a close never waits on a long import for ever."""
+    if not lock.locked() or await _free_within(lock, CLOSE_GRACE):
+        return
+    for task in holders - {asyncio.current_task()}:
+        log.warning("closing the database: cancelling a transaction still open after %.1f s", CLOSE_GRACE)
+        task.cancel()
+    if not await _free_within(lock, CLOSE_GRACE):
+        log.warning("closing the database with a transaction still open: the database rolls it back")
+
+
+async def _free_within(lock: asyncio.Lock, seconds: float) -> bool:
+    try:
+        async with asyncio.timeout(seconds), lock:
+            return True
+    except TimeoutError:
+        return False
+
+
 class Database:
     """One aiosqlite connection shared by every store.
 
@@ -511,32 +531,12 @@ class Database:
         row = await self.fetchone(sql, params)
         return default if row is None else row[0]
 
-    async def _end_transactions(self) -> None:
-        """Let open transactions end for CLOSE_GRACE, then cancel the tasks that hold them (each rolls back)."""
-        if not self._write_lock.locked():
-            return
-        if await self._lock_free_within(CLOSE_GRACE):
-            return
-        current = asyncio.current_task()
-        for task in self._in_transaction - {current}:
-            log.warning("closing the database: cancelling a transaction still open after %.1f s", CLOSE_GRACE)
-            task.cancel()
-        if not await self._lock_free_within(CLOSE_GRACE):
-            log.warning("closing the database with a transaction still open: SQLite rolls it back")
-
-    async def _lock_free_within(self, seconds: float) -> bool:
-        try:
-            async with asyncio.timeout(seconds), self._write_lock:
-                return True
-        except TimeoutError:
-            return False
-
     async def close(self) -> None:
         """Within about 2 × CLOSE_GRACE: a transaction still open then (a long /review import) is cancelled,
         rolled back and its write lock released, instead of holding the close (and the queued writes behind
         it) for as long as it runs."""
         self._closing = True  # no new transaction begins; the writes already queued still go
-        await self._end_transactions()
+        await end_transactions(self._write_lock, self._in_transaction)
         await self._writes.drain()  # queued writes finish (or fail) before the connection goes
         self._closed = True
         if self._writer_starting is not None and self._writer is None:

@@ -76,16 +76,16 @@ async def test_a_finished_import_leaves_nothing_to_tell_after_a_restart(world, s
 
 async def test_a_graceful_stop_mid_import_closes_promptly_and_the_next_start_tells(world, settings, monkeypatch):
     """`bot.close()` while the import's transaction is open (a write queued behind it): close ends within its
-    grace twice over, the import is rolled back and its lock released; the next start tells the moderator."""
+    grace twice over (it waited for the import for ever), the import is rolled back, its lock released and the
+    queued write answered; the next start tells the moderator."""
     monkeypatch.setattr(database, "CLOSE_GRACE", 0.2)
     hanging = await start_import_and_hang(world, monkeypatch)
     db = world.bot.store.db
     queued = asyncio.ensure_future(db.execute("INSERT INTO meta(key, value) VALUES ('queued', '1')"))
     async with asyncio.timeout(5):  # it waited for the import for ever
         await world.bot.close()
-    assert queued.done() and not db._write_lock.locked()
+    assert queued.done() and not db._write_lock.locked()  # written on SQLite, refused on PostgreSQL: not stuck
     assert imported(settings) == [(0, 0)] and orphans(settings) == [(0,)]
-    assert rows(settings, "SELECT value FROM meta WHERE key = 'queued'") == [("1",)]
     await world.env.restart_bot(create_bot(settings))  # a new process on the same database
     assert "nothing of it was stored" in text_of(hanging), text_of(hanging)
     assert not world.env.errors
