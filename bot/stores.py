@@ -21,6 +21,7 @@ from bot.metadata.store import MetadataStore
 from bot.polls.store import PollStore
 from bot.quotes.store import QueryStore, QuoteStore
 from bot.reviews.draft_store import DraftStore
+from bot.reviews.running_store import RunningImportStore
 from bot.reviews.store import ReviewStore
 from bot.schedules.store import ScheduleStore
 
@@ -47,6 +48,7 @@ class Store:
         self.drafts = DraftStore(db)
         self.schedules = ScheduleStore(db)
         self.reviews = ReviewStore(db)
+        self.running_imports = RunningImportStore(db)  # a restart mid-import is told (reviews/interrupted)
         self.filmnight = FilmNightStore(db)
         self.club = ClubStore(db)
         self.stats = StatsStore(db)

@@ -25,6 +25,7 @@ from bot.corpus.lookup import critic_choices, film_choices, film_text
 from bot.corpus.passage import QuoteFilters
 from bot.filmnight.gate import spoiler_gate
 from bot.reviews.export import build_export
+from bot.reviews.interrupted import tell_interrupted_imports
 from bot.reviews.link_views import LINK_EDIT_ID, LinkButton, start_link_preview, submit_edit_form
 from bot.reviews.render import (
     changes_text,
@@ -49,6 +50,7 @@ from bot.reviews.rules import (
     parse_import,
     split_film,
 )
+from bot.reviews.running_store import RunningImport
 from bot.reviews.store import ReviewRow
 from bot.reviews.views import (
     DRAFT_ID,
@@ -118,9 +120,19 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(RemoveButton, ListPageButton, LinkButton)
+        # Beside the start, not in its way: the edits are HTTP calls a rate limit may hold for seconds.
+        self.telling = asyncio.create_task(self.tell_interrupted())
 
     async def cog_unload(self) -> None:
+        self.telling.cancel()
         self.bot.remove_dynamic_items(RemoveButton, ListPageButton, LinkButton)
+
+    async def tell_interrupted(self) -> None:
+        """The last process's unfinished imports: their moderators told nothing was stored (reviews/interrupted)."""
+        try:
+            await tell_interrupted_imports(self.bot)
+        except Exception:  # a notice that cannot be given must not stop the bot
+            log.warning("could not tell the moderators of interrupted /review imports", exc_info=True)
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
@@ -385,10 +397,29 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
             raw_items = await asyncio.to_thread(parse_import, data)
             await interaction.response.defer(ephemeral=True, thinking=True)
             progress = ReplyProgress(interaction, len(raw_items))
-            await progress.finish(await self.run_import(interaction, raw_items, progress.checked))
+            # Recorded while it runs: a restart in the middle stores nothing and leaves the reply at
+            # "Importing…", so the next start edits it to say so (bot/reviews/interrupted.py).
+            running = RunningImport(interaction.token, interaction.application_id, interaction.guild_id,
+                                    interaction.user.id)
+            await self.bot.store.running_imports.begin(running, self.bot.instance, self.bot.now())
+            try:
+                summary = await self.run_import(interaction, raw_items, progress.checked, running.token)
+            except Exception:  # refused or failed: the member is told now (user_errors), nothing left to tell
+                await self.forget_quietly(running.token)
+                raise
+            # Cancelled (a graceful stop): kept, the next start tells. Stored: forgotten in its transaction.
+            await self.bot.store.running_imports.forget(running.token)  # a refused file has no transaction
+            await progress.finish(summary)
+
+    async def forget_quietly(self, token: str) -> None:
+        try:
+            await self.bot.store.running_imports.forget(token)
+        except Exception:  # the import's own error is the one to answer
+            log.warning("could not forget a failed /review import's record", exc_info=True)
 
     async def run_import(
-        self, interaction: discord.Interaction, raw_items: list[Any], checked: Callable[[int], None]
+        self, interaction: discord.Interaction, raw_items: list[Any], checked: Callable[[int], None],
+        running: str | None = None,
     ) -> str:
         prepared, rejected = await asyncio.to_thread(check_items, raw_items, self.bot.themes, checked)
         if rejected:
@@ -401,7 +432,7 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
                 seen.add(item.body_hash)
             return import_summary(len(prepared) - len(duplicates), duplicates, rejected)
         added, dup_indexes = await self.bot.store.reviews.import_reviews(
-            prepared, actor_id=interaction.user.id, guild_id=interaction.guild_id
+            prepared, actor_id=interaction.user.id, guild_id=interaction.guild_id, running=running
         )
         return import_summary(len(added), [inert(prepared[i].meta.film, 60) for i in dup_indexes], [])
 

@@ -27,6 +27,7 @@ from bot.core.writer_thread import WriterThread
 
 log = logging.getLogger(__name__)
 
+CLOSE_GRACE = 2.0  # seconds close() lets an open transaction finish before cancelling it (then as long for its rollback)
 SEEK_BUDGET = 0.005  # seconds a seek may hold the event loop before it is rerun on the database thread
 RECHECK_AFTER = 1.0  # seconds a "no rows" of GuildsWith is kept: how stale another process's insert may find it
 
@@ -325,13 +326,36 @@ async def rollback_quietly(conn: aiosqlite.Connection) -> None:
     SQLite already rolls back by itself on some errors (disk full, I/O error); a second ROLLBACK would
     then raise "cannot rollback - no transaction is active" in place of the real cause.
     """
-    if not conn.in_transaction:
+    try:
+        if not conn.in_transaction:
+            return
+    except ValueError:  # aiosqlite's "no active connection": closed, and SQLite rolled back as it closed
         return
     try:
         await conn.execute("ROLLBACK")
     except sqlite3.Error:
         log.warning("rollback after a failed transaction failed too", exc_info=True)
 
+
+
+async def end_transactions(lock: asyncio.Lock, holders: set[asyncio.Task[Any]]) -> None:
+    """At close: let the open write transaction end for CLOSE_GRACE, then cancel the tasks inside one (each
+    rolls back and frees `lock`), waiting CLOSE_GRACE again: a close never waits on a long import for ever."""
+    if not lock.locked() or await _free_within(lock, CLOSE_GRACE):
+        return
+    for task in holders - {asyncio.current_task()}:
+        log.warning("closing the database: cancelling a transaction still open after %.1f s", CLOSE_GRACE)
+        task.cancel()
+    if not await _free_within(lock, CLOSE_GRACE):
+        log.warning("closing the database with a transaction still open: the database rolls it back")
+
+
+async def _free_within(lock: asyncio.Lock, seconds: float) -> bool:
+    try:
+        async with asyncio.timeout(seconds), lock:
+            return True
+    except TimeoutError:
+        return False
 
 
 class Database:
@@ -355,6 +379,8 @@ class Database:
         self._writer_starting: asyncio.Future[WriterThread] | None = None
         self._path: str | None = None
         self._closed = False
+        self._closing = False
+        self._in_transaction: set[asyncio.Task[Any]] = set()  # the tasks inside `transaction()`, for close()
         self._read_conn: sqlite3.Connection | None | Literal[False] = None  # seek_one's; False: none can be had
         self._seek_deadline = 0.0
         # Bumped after every write to films/reviews/passages/themes (corpus_transaction): caches of
@@ -386,13 +412,21 @@ class Database:
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """BEGIN IMMEDIATE … COMMIT, rolled back on any error, one writer at a time."""
         async with self._write_lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
+            if self._closing:
+                raise sqlite3.InterfaceError("the database is closing")
+            task = asyncio.current_task()
+            if task is not None:
+                self._in_transaction.add(task)
             try:
-                yield self.conn
-                await self.conn.execute("COMMIT")  # inside the try: a failed COMMIT must roll back too
-            except BaseException:
-                await rollback_quietly(self.conn)
-                raise
+                await self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.conn
+                    await self.conn.execute("COMMIT")  # inside the try: a failed COMMIT must roll back too
+                except BaseException:
+                    await rollback_quietly(self.conn)  # queued on aiosqlite's thread even if cancelled again
+                    raise
+            finally:
+                self._in_transaction.discard(task)
 
     async def in_one_hop(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run `work` inside BEGIN IMMEDIATE … COMMIT on the writer thread: the whole transaction
@@ -498,6 +532,11 @@ class Database:
         return default if row is None else row[0]
 
     async def close(self) -> None:
+        """Within about 2 × CLOSE_GRACE: a transaction still open then (a long /review import) is cancelled,
+        rolled back and its write lock released, instead of holding the close (and the queued writes behind
+        it) for as long as it runs."""
+        self._closing = True  # no new transaction begins; the writes already queued still go
+        await end_transactions(self._write_lock, self._in_transaction)
         await self._writes.drain()  # queued writes finish (or fail) before the connection goes
         self._closed = True
         if self._writer_starting is not None and self._writer is None:

@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 
-from bot.core.db import DatabaseUnavailable, migration_files, refuse_unknown_migrations
+from bot.core.db import DatabaseUnavailable, end_transactions, migration_files, refuse_unknown_migrations
 from bot.core.db_writes import Executed
 from bot.core.dialect import to_postgres
 
@@ -297,6 +297,8 @@ class PostgresDatabase:
         self._links = links
         self._columns = columns  # table -> its columns: which INSERTs can report the id they made
         self._write_lock = asyncio.Lock()
+        self._in_transaction: set[asyncio.Task[Any]] = set()  # the tasks inside `transaction()`, for close()
+        self._closing = False
         self.corpus_version = 0
         self.conn = None  # SQLite's shared aiosqlite connection: stores read through fetchone/fetchall here
 
@@ -317,6 +319,9 @@ class PostgresDatabase:
         return cls(dsn, links, columns)
 
     async def close(self) -> None:
+        """As SQLite's (bot/core/db.py): an open transaction gets CLOSE_GRACE, then is cancelled and rolled back."""
+        self._closing = True
+        await end_transactions(self._write_lock, self._in_transaction)
         for link in self._links:
             if not link.raw.is_closed():
                 await link.raw.close()
@@ -389,9 +394,22 @@ class PostgresDatabase:
     # -- writes
 
     @asynccontextmanager
+    async def _held(self) -> AsyncIterator[None]:
+        """This task is inside a transaction (close cancels it past its grace); none begins once closing."""
+        if self._closing:
+            raise asyncpg.InterfaceError("the database is closing")
+        task = asyncio.current_task()
+        if task is not None:
+            self._in_transaction.add(task)
+        try:
+            yield
+        finally:
+            self._in_transaction.discard(task)
+
+    @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
         """One write transaction at a time, across every process (the advisory lock)."""
-        async with self._write_lock, self._link() as link:
+        async with self._write_lock, self._link() as link, self._held():
             conn = Connection(self, link)
             try:
                 await link.raw.execute(_BEGIN)

@@ -22,6 +22,7 @@ from bot.corpus.store import CorpusWriter, NewReview
 from bot.films.rules import Ambiguous
 from bot.films.store import FilmStore
 from bot.reviews.rules import DRAFT_GONE, DuplicateLink, DuplicateReview, Prepared
+from bot.reviews.running_store import FORGET_SQL
 
 REVIEW_TARGETS = ("review", "review-import")
 
@@ -339,9 +340,12 @@ class ReviewStore:
         return found
 
     async def import_reviews(
-        self, items: list[Prepared], *, actor_id: int, guild_id: int | None
+        self, items: list[Prepared], *, actor_id: int, guild_id: int | None, running: str | None = None
     ) -> tuple[list[int], list[int]]:
-        """Add every item not already stored, in one transaction: (new review ids, indexes of duplicates)."""
+        """Add every item not already stored, in one transaction: (new review ids, indexes of duplicates).
+
+        `running`: the import's record (running_store), deleted in the same transaction: a restart before the
+        COMMIT leaves it for the next start to tell, one after it leaves nothing to tell."""
         added: list[int] = []
         duplicates: list[int] = []
         async with corpus_write(self.db) as write:
@@ -370,6 +374,8 @@ class ReviewStore:
                 target_id=None,
                 after={"added": added, "duplicates": len(duplicates), "items": len(items)},
             )
+            if running is not None:
+                await conn.execute(FORGET_SQL, (running,))
         return added, duplicates
 
     async def history(self, review_id: int | None = None, *, limit: int = 15) -> tuple[list[AuditEntry], int]:
