@@ -28,6 +28,7 @@ from bot.corpus.lookup import (
     autocomplete_matches,
     film_choices,
     film_scope,
+    may_be_spoiler_theme,
     resolve_theme,
     scope_themes,
     theme_list,
@@ -141,7 +142,8 @@ class ThemeAdmin(commands.Cog):
         self, interaction: discord.Interaction, theme: str, question: str, film: str | None = None
     ) -> None:
         """Add a question prompts on this theme may ask, besides the bundled ones."""
-        async with user_errors(interaction):
+        hidden = may_be_spoiler_theme(self.bot.themes, theme)
+        async with user_errors(interaction, typed=[("question", question, hidden)]):
             await self._change_question(interaction, theme, question, film, "add")
 
     @moderator_only

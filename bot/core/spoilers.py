@@ -164,6 +164,26 @@ def take_text(take: str, limit: int = 400, *, held_until: str | None = None) -> 
 
 
 
+def typed_back(typed: Iterable[tuple[str, str | None, bool]], room: int) -> str:
+    """What a member typed, quoted back under a refusal so they can paste it again instead of retyping it.
+
+    Each (label, text, hidden) is rendered as a take (`take_text`: escaped, no mentions, their own `||…||` kept
+    hidden); `hidden` (a spoiler theme's question) puts all of it behind tags, as `theme_text` would. Everything
+    fits `room` characters: each text gets an equal share, clipped with "…" past it; nothing typed → ""."""
+    pieces = [(label, text, hidden) for label, text, hidden in typed if text and text.strip()]
+    if not pieces:
+        return ""
+    head = "What you typed, to paste again:\n>>> "
+    share = (room - len(head) - sum(len(label) + 8 for label, _, _ in pieces)) // len(pieces)  # "**label:** " + "\n"
+    if share < 20:
+        return ""
+    lines = []
+    for label, text, hidden in pieces:
+        line = f"**{label}:** " + (shown(text, True, share) if hidden else take_text(text, share))
+        lines.append(line)
+    return head + "\n".join(lines)
+
+
 def gated_take(gate: Gate | None, text: str, film_id: int | None, limit: int = 400) -> str:
     """`take_text`, or `Gate.take` when the server has a gate: the one call the doors that show takes make."""
     return take_text(text, limit) if gate is None else gate.take(text, film_id, limit)

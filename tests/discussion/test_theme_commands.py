@@ -37,6 +37,17 @@ async def test_theme_list_shows_counts_and_questions_for_a_film(world: World, se
     assert film_theme(world.bot, "ending").questions_for("La La Land")[0][:60] in text
 
 
+async def test_a_refused_question_is_quoted_back_to_paste_again(world: World, settings):
+    """A question too long for /theme question add comes back in the refusal (clipped), nothing stored."""
+    before = table_digest(settings)
+    typed = "Why does the last song matter so much? " * 8  # 312 characters, over 300
+    r = await world.mod.slash(world.channel, "theme question add", theme="music", question=typed)
+    said = text_of(r)
+    assert r.ephemeral and "5 to 300 characters" in said
+    assert "**question:** " + typed.strip() in said
+    assert table_digest(settings) == before
+
+
 async def test_added_question_is_asked_and_hidden_bundled_ones_never_are(world: World, settings):
     """After add + hiding every bundled ending question, /discuss asks only the moderator's question."""
     r = await world.mod.slash(world.channel, "theme question add", theme="ending", question=NEW_QUESTION)

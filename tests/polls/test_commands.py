@@ -86,6 +86,15 @@ async def test_native_poll_results_posted_once_after_deadline(world, settings):
     assert len(results_messages(world)) == 1
 
 
+async def test_a_refused_poll_quotes_its_question_and_options_back(world, settings):
+    """One option is refused; the question and the options typed come back in the refusal, nothing stored."""
+    before = table_digest(settings)
+    r = await world.alice.slash(world.channel, "poll create", question="Best **Nolan** film?", options="Memento")
+    said = r.response.content
+    assert r.ephemeral and "**question:** Best \\*\\*Nolan\\*\\* film?\n**options:** Memento" in said
+    assert table_digest(settings) == before
+
+
 async def test_native_poll_closed_early_ends_it_and_posts_results(world, settings):
     """/poll close on a native poll ends it on Discord and posts the same results message."""
     created = await world.alice.slash(world.channel, "poll create", question="Sequel?", options="Yes | No")
