@@ -55,7 +55,7 @@ class Rate(commands.GroupCog, group_name="rate", group_description="Rate films a
     async def rate(self, interaction: discord.Interaction, stars: float, film: str | None = None,
                    take: str | None = None) -> None:
         """Rate a film (re-rating replaces your rating and take)."""
-        async with user_errors(interaction):
+        async with user_errors(interaction, typed=[("take", take)]):
             text = await self.service.rate(interaction, film, stars, take)
             await send_ephemeral(interaction, text)
 

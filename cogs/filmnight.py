@@ -113,7 +113,7 @@ class FilmNight(commands.Cog):
     @app_commands.describe(film="Film title, e.g. Whiplash", year="Release year, e.g. 2014", note="Why the club should see it")
     async def add(self, interaction: discord.Interaction, film: str, year: int | None = None, note: str | None = None) -> None:
         """Suggest a film; with approval on, moderators approve it from the log channel."""
-        async with user_errors(interaction):
+        async with user_errors(interaction, typed=[("note", note)]):
             guild = require_guild(interaction)
             chosen = await film_scope(self.bot.store, film, guild.id) if parse_ref(film) is not None else None
             name = chosen.film_id if chosen and chosen.film_id else rules.film_name(film, year, self.bot.now().year)

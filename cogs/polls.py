@@ -65,7 +65,7 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
         multiple: bool = False, anonymous: bool = False, hide_results: bool = False,
     ) -> None:
         """Start a poll: a Discord poll when it fits, otherwise a button poll that survives restarts."""
-        async with user_errors(interaction):
+        async with user_errors(interaction, typed=[("question", question), ("options", options)]):
             require_guild(interaction)
             spec = logic.validate(question, options, hours, multiple, anonymous, hide_results)
             await self.polls.post(interaction, spec)

@@ -309,8 +309,10 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
             )
             await interaction.response.send_message(
                 clip(
-                    f"Remove review #{row.id} ({inert(row.critic or 'Unattributed', 100)} on"
-                    f" *{inert(film_label(row.film_title, row.film_year), 150)}*) and its {counted(row.passages, 'passage')}?"
+                    # Plain words: "(Critic on Film (Year))" closed two parentheses at once.
+                    f"Remove review #{row.id} of *{inert(film_label(row.film_title, row.film_year), 150)}*"
+                    f" {f'by {inert(row.critic, 100)}' if row.critic else 'with no critic named'},"
+                    f" and its {counted(row.passages, 'passage')}?"
                     f" Its theme tags and rotation history go too.{bundled}\n"
                     "Dismiss this message to keep it.",
                     2000,

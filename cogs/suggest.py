@@ -14,7 +14,7 @@ from bot.core.films import option
 from bot.core.refusals import UserError
 from bot.core.spoilers import server_gate
 from bot.core.text import inert
-from bot.corpus.lookup import film_choices, film_scope, resolve_theme, theme_choices
+from bot.corpus.lookup import film_choices, film_scope, may_be_spoiler_theme, resolve_theme, theme_choices
 from bot.discussion.suggestion_job import SuggestionRetractJob
 from bot.discussion.suggestion_post import post_suggestion
 from bot.discussion.suggestion_rules import clean_question
@@ -54,7 +54,8 @@ class Suggest(commands.Cog):
         credit: bool = False,
     ) -> None:
         """Put a question in the moderators' queue: one suggestion per member per hour, no mentions or links."""
-        async with user_errors(interaction):
+        hidden = may_be_spoiler_theme(self.bot.themes, theme)
+        async with user_errors(interaction, typed=[("question", text, hidden)]):
             guild = require_guild(interaction)
             question = clean_question(text)
             scope = await film_scope(self.bot.store, option(film), guild.id)

@@ -28,6 +28,7 @@ from bot.corpus.lookup import (
     autocomplete_matches,
     film_choices,
     film_scope,
+    may_be_spoiler_theme,
     resolve_theme,
     scope_themes,
     theme_list,
@@ -141,7 +142,8 @@ class ThemeAdmin(commands.Cog):
         self, interaction: discord.Interaction, theme: str, question: str, film: str | None = None
     ) -> None:
         """Add a question prompts on this theme may ask, besides the bundled ones."""
-        async with user_errors(interaction):
+        hidden = may_be_spoiler_theme(self.bot.themes, theme)
+        async with user_errors(interaction, typed=[("question", question, hidden)]):
             await self._change_question(interaction, theme, question, film, "add")
 
     @moderator_only
@@ -179,8 +181,7 @@ class ThemeAdmin(commands.Cog):
         changed = await self.bot.store.corpus.override(
             passage_id=passage_id, theme=found.key, action=action, actor_id=member.id, guild_id=member.guild.id,
         )
-        # "Passage 3 of review #1", not the footer's "Review #1 · passage 3" glued after "Passage".
-        label = f"Passage {quote.ordinal + 1} of review #{quote.review_id}"
+        label = quote.ref  # as the footers name it, so the answer matches what was pasted
         verb = "now tagged" if action == "add" else "no longer tagged"
         note = "" if changed else " (it already was; the correction is kept)"
         await interaction.response.send_message(
@@ -293,7 +294,7 @@ class ThemeAdmin(commands.Cog):
 
     def _passage_choice(self, quote: Quote) -> str:
         shown = unseen(quote.text, is_spoiler(quote, self.bot.themes), 100)
-        return clip(f"Review #{quote.review_id} · passage {quote.ordinal + 1} — {shown}", 100)
+        return clip(f"{quote.ref} — {shown}", 100)
 
     @question_remove.autocomplete("question")
     async def question_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

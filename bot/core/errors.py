@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import secrets
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, suppress
 from typing import Any
 
@@ -22,7 +22,8 @@ from bot.core.db import DatabaseUnavailable
 from bot.core.ratelimits import RateLimitedTooLong
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
-from bot.core.text import clip
+from bot.core.spoilers import typed_back
+from bot.core.text import CONTENT_MAX, clip
 
 log = logging.getLogger(__name__)
 
@@ -196,13 +197,26 @@ async def answer_with_message(interaction: discord.Interaction, **kwargs: Any) -
     return await interaction.original_response()
 
 
+Typed = tuple[str, str | None] | tuple[str, str | None, bool]
+
+
 @asynccontextmanager
-async def user_errors(interaction: discord.Interaction) -> AsyncIterator[None]:
-    """Turn a UserError raised inside the block into an ephemeral reply; let real bugs through."""
+async def user_errors(interaction: discord.Interaction, typed: Sequence[Typed] = ()) -> AsyncIterator[None]:
+    """Turn a UserError raised inside the block into an ephemeral reply; let real bugs through.
+
+    `typed`: (label, what the member typed[, hidden]) for the free text a refusal would otherwise throw away (a
+    question, a take, a note): quoted back under the refusal, so "loses nothing" holds for it too."""
     try:
         yield
     except UserError as error:
-        await send_ephemeral(interaction, error.message)
+        await send_ephemeral(interaction, refusal_with_typed(error.message, typed))
+
+
+def refusal_with_typed(message: str, typed: Sequence[Typed]) -> str:
+    """The refusal, then what was typed (`spoilers.typed_back`), within one message's 2,000 characters."""
+    pieces = [(entry[0], entry[1], len(entry) > 2 and bool(entry[2])) for entry in typed]
+    back = typed_back(pieces, CONTENT_MAX - len(message) - 2)
+    return f"{message}\n\n{back}" if back else message
 
 
 async def answer_error(interaction: discord.Interaction, error: BaseException, where: str) -> None:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 UNSEEN = "[spoiler]"  # what a place that cannot hide text shows instead of a spoiler
 _PIPES = re.compile(r"\|\|")
+_LEFT_OUT = "[spoiler left out]"  # a member's own `||…||` in text quoted back to them (typed_back)
 
 
 def has_spoiler_bars(text: str) -> bool:
@@ -162,6 +163,30 @@ def take_text(take: str, limit: int = 400, *, held_until: str | None = None) -> 
         out += piece
     return out
 
+
+
+def typed_back(typed: Iterable[tuple[str, str | None, bool]], room: int) -> str:
+    """What a member typed, quoted back under a refusal so they can paste it again instead of retyping it.
+
+    Each (label, text, hidden) comes back escaped, no mentions; what they hid behind `||` is left out, never sent
+    back (the refusal may be about exactly that, or the film may be the one the gate holds back); `hidden` (a
+    spoiler theme's question) puts all of it behind tags, as `theme_text` would. Everything fits `room`
+    characters: each text gets an equal share, clipped with "…" past it; nothing typed → ""."""
+    pieces = [(label, text, hidden) for label, text, hidden in typed if text and text.strip()]
+    if not pieces:
+        return ""
+    head = "What you typed, to paste again:\n>>> "
+    share = (room - len(head) - sum(len(label) + 8 for label, _, _ in pieces)) // len(pieces)  # "**label:** " + "\n"
+    if share < 20:
+        return ""
+    lines = []
+    for label, text, hidden in pieces:
+        kept = "".join(inert(part) if index % 2 == 0 else (_LEFT_OUT if part.strip() else "")
+                       for index, part in enumerate(_PIPES.split(text)))
+        kept = clip(kept, share - 4).rstrip("\\")  # never end on half an escape; room for the bars
+        line = f"**{label}:** " + (spoiler(kept) if hidden else kept)
+        lines.append(line)
+    return head + "\n".join(lines)
 
 
 def gated_take(gate: Gate | None, text: str, film_id: int | None, limit: int = 400) -> str:

@@ -51,6 +51,18 @@ def resolve_theme(themes: dict[str, Theme], value: str | None) -> Theme | None:
     raise UserError(f"There is no theme called “{inert(value, 80)}”. Themes: {theme_list(themes)}.")
 
 
+def may_be_spoiler_theme(themes: dict[str, Theme], value: str | None) -> bool:
+    """Whether text typed for the theme `value` names must be quoted back hidden: a spoiler theme, or a name
+    that is no theme at all (it may have meant one); no theme named is false (any theme without spoilers)."""
+    if value is None or not value.strip():
+        return False
+    try:
+        found = resolve_theme(themes, value)
+    except UserError:
+        return True
+    return found is None or found.spoiler
+
+
 def theme_list(themes: dict[str, Theme]) -> str:
     return ", ".join(f"`{key}`" for key in themes)
 

@@ -45,9 +45,20 @@ class Quote:
     film_id: int | None = None  # films.id: what the spoiler gate keys on
 
     @property
+    def ref(self) -> str:
+        """How every screen names this passage: `passage_ref`."""
+        return passage_ref(self.review_id, self.ordinal)
+
+    @property
     def attribution(self) -> str:
         """The critic's name, or a stable honest label when the review has no byline."""
         return self.critic or unattributed_label(self.review_id)
+
+
+def passage_ref(review_id: int, ordinal: int) -> str:
+    """'Review #12 · passage 3' (ordinal 0-based, shown from 1): the one name of a passage, under /quote, /discuss,
+    /debate, in the flags queue and /passage's answers, and what /passage's `passage:` options are pasted with."""
+    return f"Review #{review_id} · passage {ordinal + 1}"
 
 
 SEARCH_CANDIDATES = 2000  # matches /search ranks at most (the earliest in corpus order)

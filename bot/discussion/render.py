@@ -166,7 +166,7 @@ def render_prompt(
     embed.add_field(name="Theme", value=theme_text(theme.description, theme, 1024), inline=False)
     if any(hidden):
         embed.add_field(name=SPOILER_WARNING, value="Spoiler-tagged excerpt: click it to reveal.")
-    reviews = " · ".join(f"review #{q.review_id}, passage {q.ordinal + 1}" for q in quotes)
+    reviews = ", ".join(q.ref for q in quotes)  # each as /quote's footer names it, to paste into /passage
     embed.set_footer(text=clip(f"Reply in the thread · {reviews}", 2048))
     return RenderedPrompt(
         content=content,

@@ -14,7 +14,7 @@ from bot.flags.rules import CORPUS_WIDE, Decision, FlaggedPassage, Marks, Reason
 
 def passage_label(quote: Quote) -> str:
     """As the quote footer names it (no passage text: safe in titles, field names and labels)."""
-    return f"Review #{quote.review_id} · passage {quote.ordinal + 1}"
+    return quote.ref
 
 
 def _hidden(quote: Quote, themes: dict[str, Theme], counts: dict[Reason, int] | None = None) -> bool:

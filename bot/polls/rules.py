@@ -201,8 +201,14 @@ def results_body(
     counts: tuple[int, ...] | list[int],
     voters: int | None,
     multiple: bool,
+    closed: bool = True,
 ) -> str:
-    """The options with text bars, then who-count; labels are user text, made inert here."""
+    """The options with text bars, then who-count; labels are user text, made inert here. No votes at all: the
+    options without bars (ten 0 % bars read as a broken count) and "Nobody voted", as the film-night pick says."""
+    if not sum(counts):
+        listed = "\n".join(f"**{number}.** {inert(label, BUTTON_OPTION_MAX)}" for number, label in enumerate(labels, 1))
+        return clip(listed + "\n\n" + ("Nobody voted." if closed else "Nobody voted yet."),
+                    EMBED_DESCRIPTION_MAX - QUESTION_MAX * 2 - 20)
     lines = [
         f"**{number}.** {inert(label, BUTTON_OPTION_MAX)}\n`{line}`"
         for number, (label, line) in enumerate(result_lines(list(labels), list(counts)), start=1)
@@ -254,7 +260,7 @@ def poll_text(
     if poll.hide_results and not closed:
         body = hidden_body(voters or 0)
     else:
-        body = results_body(poll.options, counts, voters, poll.multiple)
+        body = results_body(poll.options, counts, voters, poll.multiple, closed)
     when = "Closed." if closed else f"Closes <t:{int(datetime.fromisoformat(poll.deadline).timestamp())}:R>."
     if announce and (late := late_note(poll.deadline, poll.closed_at)):  # announced after downtime: it says so
         when += f" {late}"

@@ -46,7 +46,7 @@ def quote_embed(quote: Quote, themes: dict[str, Theme]) -> discord.Embed:
             else _TEXT_REASONS.get(quote.spoiler_reason or "", "its review discusses the whole plot")
         )
         embed.add_field(name="Spoilers", value=clip(f"Hidden because {reason}: click to reveal.", 1024))
-    embed.set_footer(text=f"Review #{quote.review_id} · passage {quote.ordinal + 1}")
+    embed.set_footer(text=quote.ref)
     return embed
 
 

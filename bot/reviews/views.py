@@ -87,13 +87,14 @@ def submitted_text(components: list[dict[str, Any]]) -> str:
 async def submit_draft(interaction: discord.Interaction, draft_id: int) -> None:
     """Store the review of a submitted form, once; checked again: the role may have changed."""
     bot = client_of(interaction)
-    async with user_errors(interaction):
+    text = submitted_text(interaction_data(interaction).get("components") or [])
+    # Discord closes the form on any answer, so a refused text needs a new /review add anyway: it is quoted back
+    # (clipped to the message) so the moderator can paste it into the new form instead of finding it again.
+    async with user_errors(interaction, typed=[("review text", text)]):
         await require_moderator(interaction, "add reviews")
         meta = await bot.store.drafts.take(draft_id, interaction.user.id)
         if meta is None:
             raise UserError("That form was already submitted or has expired: run `/review add` again.")
-        # Discord closes the form on any answer, so a refused text needs a new /review add anyway.
-        text = submitted_text(interaction_data(interaction).get("components") or [])
         await store_review(interaction, ReviewMeta(**meta), text)
 
 

@@ -69,6 +69,17 @@ async def test_invalid_stars_and_takes_are_refused_and_nothing_is_written(world)
     assert world.count("club_ratings") == 0
 
 
+async def test_a_take_too_long_is_quoted_back_to_paste_again(world):
+    """A 300-character take is refused with the take itself below the reason, to cut and paste again."""
+    take = "The ending broke my heart and ||they never get back together|| but " + "so good " * 30
+    r = await rate(world.alice, world, 4, take)
+    said = r.response.content
+    assert r.ephemeral and "at most 280 characters" in said
+    assert "**take:** The ending broke my heart and [spoiler left out] but so good" in said and "never get back" not in said
+    assert world.count("club_ratings") == 0
+    assert_no_pings(world.env)
+
+
 async def test_invisible_characters_never_make_a_take(world):
     """A take of zero-width spaces is no take (it was stored, shown as an empty take and quoted as an empty game
     round); a right-to-left override that would turn the rest of a take around is dropped; the stars are kept."""

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from bot.core.text import SPOILER_WARNING
-from tests.helpers import assert_no_pings, embed_of, rows, theme_ids
+from tests.helpers import FOOTER, assert_no_pings, embed_of, rows, theme_ids
 
 
 async def test_discuss_without_theme_rotates(world, settings):
@@ -51,7 +51,7 @@ async def test_debate_two_reviews_two_attributions(world, settings, theme):
         attributions = re.findall(r"^— (.+?) on \*", description, flags=re.MULTILINE)
         assert len(attributions) == 2 and attributions[0] != attributions[1], description
         footer = embed_of(message).footer.text
-        reviews = re.findall(r"review #(\d+), passage (\d+)", footer)
+        reviews = FOOTER.findall(footer)
         assert len(reviews) == 2 and reviews[0][0] != reviews[1][0], footer
         pids = theme_ids(settings, theme)
         for review, ordinal in reviews:

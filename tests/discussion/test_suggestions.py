@@ -153,6 +153,24 @@ async def test_without_a_log_channel_suggestions_are_refused(world):
     assert world.count("question_suggestions") == 0
 
 
+async def test_a_refused_suggestion_quotes_the_question_back_to_paste_again(world):
+    """Refused (no log channel), the member's question comes back in the refusal, escaped, pinging nobody."""
+    typed = "Is **the** ending of {film} happy, or just _bittersweet_?"
+    r = await world.alice.slash(world.channel, "suggest question", text=typed)
+    said = text_of(r)
+    assert r.ephemeral and "log channel" in said
+    assert "What you typed, to paste again:\n>>> **question:** Is \\*\\*the\\*\\* ending of {film} happy, or just \\_bittersweet\\_?" in said
+    assert_no_pings(world.env)
+    check_all_payloads(world.env)
+
+
+async def test_a_refused_suggestion_for_a_spoiler_theme_quotes_it_back_hidden(world):
+    """A question typed for a spoiler theme comes back behind spoiler bars, never in clear."""
+    typed = "Did the ending of {film} earn its final twist?"
+    r = await world.alice.slash(world.channel, "suggest question", text=typed, theme="ending")
+    assert "**question:** ||Did the ending of {film} earn its final twist?||" in text_of(r)
+
+
 async def test_members_cannot_decide_and_buttons_survive_a_restart(world):
     """Bob's Approve is refused with nothing written; after a restart the moderator's still works."""
     log = await with_log_channel(world)

@@ -7,6 +7,7 @@ from tests.helpers import (
     FOOTER,
     World,
     assert_ephemeral_reply,
+    discuss_and_get_prompt,
     embed_of,
     film_theme,
     grant_hidden_commands,
@@ -35,6 +36,17 @@ async def test_theme_list_shows_counts_and_questions_for_a_film(world: World, se
                               " WHERE theme = 'jazz' AND p.quotable = 1")[0]  # every passage is tagged; quotable counted
     assert f"(`jazz`): {count} passages" in text
     assert film_theme(world.bot, "ending").questions_for("La La Land")[0][:60] in text
+
+
+async def test_a_refused_question_is_quoted_back_to_paste_again(world: World, settings):
+    """A question too long for /theme question add comes back in the refusal (clipped), nothing stored."""
+    before = table_digest(settings)
+    typed = "Why does the last song matter so much? " * 8  # 312 characters, over 300
+    r = await world.mod.slash(world.channel, "theme question add", theme="music", question=typed)
+    said = text_of(r)
+    assert r.ephemeral and "5 to 300 characters" in said
+    assert "**question:** " + typed.strip() in said
+    assert table_digest(settings) == before
 
 
 async def test_added_question_is_asked_and_hidden_bundled_ones_never_are(world: World, settings):
@@ -73,6 +85,22 @@ async def test_removing_an_added_question_deletes_it(world: World, settings):
     assert "no such question" in text_of(r)
 
 
+async def test_discuss_names_its_passage_as_quote_does_and_passage_takes_the_old_forms_too(world: World, settings):
+    """/discuss's footer names its passage "Review #N · passage M", as /quote's does; /passage takes that, and the
+    footers moderators may still have from before ("review #N, passage M"), and answers in the same form."""
+    _, (prompt,) = await discuss_and_get_prompt(world, world.alice, theme="music")
+    footer = embed_of(prompt).footer.text
+    review, ordinal = (int(x) for x in FOOTER.search(footer).groups())
+    assert footer == f"Reply in the thread · Review #{review} · passage {ordinal}", footer
+    [(pid,)] = rows(settings, "SELECT id FROM passages WHERE review_id = ? AND ordinal = ?", (review, ordinal - 1))
+    for typed in (f"review #{review}, passage {ordinal}", f"Review #{review} · passage {ordinal}"):
+        r = await world.mod.slash(world.channel, "passage tag", passage=typed, theme="music")
+        assert_ephemeral_reply(r, f"Review #{review} · passage {ordinal} is now tagged **")
+    hidden = await world.mod.slash(world.channel, "passage hide", passage=f"review #{review}, passage {ordinal}")
+    assert f"Review #{review} · passage {ordinal}" in text_of(hidden)
+    assert rows(settings, "SELECT count(*) FROM passage_marks WHERE passage_id = ? AND hidden = 1", (pid,)) == [(1,)]
+
+
 async def test_untag_stays_removed_after_forced_reimport_and_restart(world: World, settings):
     """/passage untag takes a wrong tag off; neither `import --force` nor a restart brings it back."""
     quoted = await world.alice.slash(world.channel, "quote", theme="ending")
@@ -81,7 +109,7 @@ async def test_untag_stays_removed_after_forced_reimport_and_restart(world: Worl
     [(pid,)] = rows(settings, "SELECT id FROM passages WHERE review_id = ? AND ordinal = ?", (review, ordinal - 1))
     tagged = "SELECT count(*) FROM passage_themes WHERE passage_id = ? AND theme = 'ending'"
     r = await world.mod.slash(world.channel, "passage untag", passage=footer, theme="ending")
-    assert_ephemeral_reply(r, f"Passage {ordinal} of review #{review} is no longer tagged **The ending**.")
+    assert_ephemeral_reply(r, f"Review #{review} · passage {ordinal} is no longer tagged **The ending**.")
     assert rows(settings, tagged, (pid,)) == [(0,)]
     await world.env.restart_bot()
     bot = world.bot

@@ -34,6 +34,17 @@ async def test_add_support_list_and_remove(world, settings):
     assert_no_pings(world.env)
 
 
+async def test_a_refused_note_is_quoted_back_to_paste_again(world, settings):
+    """A note over 300 characters is refused with the note below the reason; nothing is added."""
+    note = "Watch it for the drumming, @everyone. " * 9
+    r = await world.alice.slash(world.channel, "watchlist add", film="Whiplash", year=2014, note=note)
+    said = text(r)
+    assert r.ephemeral and "under 300 characters" in said
+    assert "**note:** Watch it for the drumming, @\u200beveryone." in said
+    assert db(settings, "SELECT count(*) FROM watchlist") == [(0,)]
+    assert_no_pings(world.env)
+
+
 async def test_list_pages_survive_restart(world, settings):
     for n in range(23):
         await world.mod.slash(world.channel, "watchlist add", film=f"Film number {n}")

@@ -86,6 +86,15 @@ async def test_native_poll_results_posted_once_after_deadline(world, settings):
     assert len(results_messages(world)) == 1
 
 
+async def test_a_refused_poll_quotes_its_question_and_options_back(world, settings):
+    """One option is refused; the question and the options typed come back in the refusal, nothing stored."""
+    before = table_digest(settings)
+    r = await world.alice.slash(world.channel, "poll create", question="Best **Nolan** film?", options="Memento")
+    said = r.response.content
+    assert r.ephemeral and "**question:** Best \\*\\*Nolan\\*\\* film?\n**options:** Memento" in said
+    assert table_digest(settings) == before
+
+
 async def test_native_poll_closed_early_ends_it_and_posts_results(world, settings):
     """/poll close on a native poll ends it on Discord and posts the same results message."""
     created = await world.alice.slash(world.channel, "poll create", question="Sequel?", options="Yes | No")
@@ -98,6 +107,21 @@ async def test_native_poll_closed_early_ends_it_and_posts_results(world, setting
     [results] = results_messages(world)
     assert "`██████████ 100% (1)`" in results.embeds[0].description
     assert rows(settings, "SELECT closed_by FROM polls") == [(world.alice.id,)]
+
+
+async def test_results_of_a_poll_nobody_voted_in_say_so_and_keep_the_options(world, settings):
+    """/poll results with no votes: "Nobody voted yet" (then "Nobody voted" once closed), the options listed, no 0 % bars."""
+    created = await world.alice.slash(world.channel, "poll create", question="Sequel?", options="Yes | No | Maybe",
+                                      anonymous=True)  # a button poll: /poll results reads its tally
+    poll_id = poll_id_of(settings, created.response.message.id)
+    for expected in ("Nobody voted yet.", "Nobody voted."):
+        shown = await world.alice.slash(world.channel, "poll results", poll=str(poll_id))
+        description = shown.response.embeds[0].description
+        assert shown.ephemeral and expected in description, description
+        assert "**1.** Yes\n**2.** No\n**3.** Maybe" in description and "0%" not in description and "░" not in description
+        await world.alice.slash(world.channel, "poll close", poll=str(poll_id))
+    [results] = results_messages(world)
+    assert "Nobody voted." in results.embeds[0].description and "0%" not in results.embeds[0].description
 
 
 async def test_anonymous_button_poll_tally_is_exact_under_bursts(world, settings):

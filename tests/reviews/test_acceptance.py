@@ -280,6 +280,17 @@ async def test_remove_with_confirmation_takes_passages_and_rotation(world: World
     assert "Jane Doe" not in text_of(r)
 
 
+async def test_remove_confirmation_names_the_review_in_plain_words(world: World):
+    """The confirmation reads "review #N of *Film (Year)* by Critic" (or "with no critic named"), no nested brackets."""
+    for rid, critic, title, year in world.q("SELECT r.id, r.critic, f.title, f.year FROM reviews r"
+                                            " JOIN films f ON f.id = r.film_id ORDER BY r.id"):
+        said = text_of(await world.mod.slash(world.channel, "review remove", review=str(rid)))
+        who = f"by {critic}" if critic else "with no critic named"
+        assert said.startswith(f"Remove review #{rid} of *{title} ({year})* {who}, and its "), said
+        assert "))" not in said and "Unattributed" not in said
+    assert world.count("reviews", "critic IS NULL") >= 1, "an unattributed review was checked"
+
+
 async def test_remove_confirm_only_by_requesting_moderator(world: World):
     """Remove confirm only by requesting moderator."""
     r = await world.mod.slash(world.channel, "review remove", review="3")

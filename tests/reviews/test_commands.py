@@ -139,6 +139,16 @@ async def test_whitespace_only_modal_text_is_refused(world, settings):
     assert table_digest(settings) == before
 
 
+async def test_a_refused_form_quotes_the_review_text_back(world, settings):
+    """The form closes on any answer: a review text refused (a duplicate) comes back in the refusal to paste again."""
+    await add_whiplash(world)
+    shown = await world.mod.slash(world.channel, "review add", film="Whiplash")
+    result = await world.mod.submit_modal(shown, {"filmbot:review:text": WHIPLASH})
+    said = content(result)
+    assert result.ephemeral and "already in the corpus" in said
+    assert "**review text:** " + WHIPLASH[:80] in said and len(said) <= 2000
+
+
 async def test_duplicate_text_is_refused(world, settings):
     """The same review again, re-spaced and re-punctuated, is refused as a duplicate."""
     await add_whiplash(world)
