@@ -16,7 +16,7 @@ import discord
 
 from bot.core.checks import client_of, require_moderator
 from bot.core.closing import own_post_since
-from bot.core.errors import user_errors
+from bot.core.errors import send_ephemeral, user_errors
 from bot.core.persistent import Persistent, persistent_view
 from bot.core.ratelimits import transient
 from bot.core.render import NO_MENTIONS
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 VERDICTS = {"approve": "approved ✅", "reject": "rejected ❌"}
+STALE = "(Discord failed to refresh the message with the buttons, so it may still show them.)"
 
 
 def decision_button(action: str, custom_id: str, disabled: bool) -> discord.ui.Button[discord.ui.View]:
@@ -56,6 +57,10 @@ class DecisionButton(Persistent[discord.ui.Button[discord.ui.View]], template=r"
         """Edit the queue's message to the decided record, its buttons disabled."""
         raise NotImplementedError
 
+    def named(self, decided: Any) -> str:
+        """The decided record as the moderator is told about it when its message could not be edited."""
+        return "The suggestion"
+
     async def callback(self, interaction: discord.Interaction) -> None:
         async with user_errors(interaction):
             moderator = await require_moderator(interaction, self.ACTING)
@@ -65,7 +70,11 @@ class DecisionButton(Persistent[discord.ui.Button[discord.ui.View]], template=r"
                     "That suggestion was already decided.", ephemeral=True, allowed_mentions=NO_MENTIONS
                 )
                 return
-            await self.show(interaction, moderator, decided)
+            try:
+                await self.show(interaction, moderator, decided)
+            except discord.HTTPException:  # stored already: "try again" would only meet "already decided"
+                await send_ephemeral(interaction, f"{self.named(decided)} is {VERDICTS[self.action]}: your decision"
+                                     f" is stored. {STALE}")
 
 
 def decision_view(

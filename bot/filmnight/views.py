@@ -59,6 +59,9 @@ class DecisionButton(
 
     ACTING = "approve watchlist suggestions"
 
+    def named(self, decided: Entry) -> str:
+        return f"**{inert(decided.label, 150)}**"
+
     async def decide(self, bot: FilmBot, moderator: discord.Member) -> Entry | None:
         return await bot.store.filmnight.decide(self.record_id, self.action == "approve", moderator.id, moderator.guild.id)
 
@@ -103,6 +106,9 @@ class QueueDecisionButton(
 
     ACTING = "approve watchlist suggestions"
     at = 0  # the decided suggestion's place in the queue, where the next one waiting is shown
+
+    def named(self, decided: Entry) -> str:
+        return f"**{inert(decided.label, 150)}**"
 
     async def decide(self, bot: FilmBot, moderator: discord.Member) -> Entry | None:
         waiting = [e.id for e in await bot.store.filmnight.entries(moderator.guild.id, ("pending",))]

@@ -135,3 +135,20 @@ async def test_the_queue_holds_back_a_notes_own_spoiler_of_the_gated_film(world)
     shown = await world.mod.slash(world.channel, "watchlist pending")
     body = embed_text(shown.response.embeds[0])
     assert "Alien (1979)" in body and "Wow" in body and "Ripley" not in body, body
+
+
+@pytest.mark.parametrize("where", ["queue", "log"])
+@pytest.mark.parametrize("applied", [False, True])
+async def test_a_decision_whose_message_edit_fails_is_stored_and_said_so(world, where, applied):
+    """Approve's edit of its message (the `/watchlist pending` page, or the log channel's post) meets a 503, applied
+    or not: the suggestion is approved once and the moderator is told so privately, never to try again."""
+    log = await approval_on(world, log_channel=where == "log")
+    await world.alice.slash(world.channel, "watchlist add", film="Aftersun", year=2022)
+    shown = (await world.mod.slash(world.channel, "watchlist pending")).response if where == "queue" else queue(log)[0]
+    discord_fault(world.env, "POST", "/interactions/*/callback", 503, applied=applied)
+    decided = await world.mod.click(shown, label="Approve")
+    said = "\n".join(m.content or "" for m in msgs(decided) if m.flags.ephemeral)
+    assert "Aftersun (2022)** is approved" in said and "stored" in said, said
+    assert "try again" not in said.lower(), said
+    assert waiting(world) == [("Aftersun", "active")]
+    assert world.q("SELECT count(*) FROM audit_log WHERE action = 'watchlist.approve'") == [(1,)]
