@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 VERDICTS = {"approve": "approved ✅", "reject": "rejected ❌"}
+ALREADY = "That suggestion was already decided."
 STALE = "(Discord failed to refresh the message with the buttons, so it may still show them.)"
 
 
@@ -57,6 +58,11 @@ class DecisionButton(Persistent[discord.ui.Button[discord.ui.View]], template=r"
         """Edit the queue's message to the decided record, its buttons disabled."""
         raise NotImplementedError
 
+    async def already(self, interaction: discord.Interaction, moderator: discord.Member) -> None:
+        """Pressed on a record decided already (by another moderator, or from another queue): said privately; a
+        queue whose message would go on offering it brings that message up to date instead."""
+        await interaction.response.send_message(ALREADY, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
     def named(self, decided: Any) -> str:
         """The decided record as the moderator is told about it when its message could not be edited."""
         return "The suggestion"
@@ -66,9 +72,7 @@ class DecisionButton(Persistent[discord.ui.Button[discord.ui.View]], template=r"
             moderator = await require_moderator(interaction, self.ACTING)
             decided = await self.decide(client_of(interaction), moderator)
             if decided is None:
-                await interaction.response.send_message(
-                    "That suggestion was already decided.", ephemeral=True, allowed_mentions=NO_MENTIONS
-                )
+                await self.already(interaction, moderator)
                 return
             try:
                 await self.show(interaction, moderator, decided)
@@ -82,6 +86,14 @@ def decision_view(
 ) -> discord.ui.View:
     """A persistent view with the record's Approve and Reject items (disabled once decided)."""
     return persistent_view(item("approve", record_id, disabled), item("reject", record_id, disabled))
+
+
+def offers_decision(item: type[DecisionButton], record_id: int, message: discord.Message | None) -> bool:
+    """Whether `message` is the one offering this record's decision: it carries both its Approve and its Reject (a
+    press forged onto another message carries one id at most), so bringing it up to date touches nothing else."""
+    shown = {getattr(child, "custom_id", None) for row in (message.components if message else ())
+             for child in getattr(row, "children", ())}
+    return all(item.id_for(action, record_id) in shown for action in VERDICTS)
 
 
 def carries_decision(item: type[DecisionButton], record_id: int) -> Callable[[discord.Message], bool]:
