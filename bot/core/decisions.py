@@ -16,7 +16,7 @@ import discord
 
 from bot.core.checks import client_of, require_moderator
 from bot.core.closing import own_post_since
-from bot.core.errors import user_errors
+from bot.core.errors import send_ephemeral, user_errors
 from bot.core.persistent import Persistent, persistent_view
 from bot.core.ratelimits import transient
 from bot.core.render import NO_MENTIONS
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 VERDICTS = {"approve": "approved ✅", "reject": "rejected ❌"}
+ALREADY = "That suggestion was already decided."
+STALE = "(Discord failed to refresh the message with the buttons, so it may still show them.)"
 
 
 def decision_button(action: str, custom_id: str, disabled: bool) -> discord.ui.Button[discord.ui.View]:
@@ -56,16 +58,27 @@ class DecisionButton(Persistent[discord.ui.Button[discord.ui.View]], template=r"
         """Edit the queue's message to the decided record, its buttons disabled."""
         raise NotImplementedError
 
+    async def already(self, interaction: discord.Interaction, moderator: discord.Member) -> None:
+        """Pressed on a record decided already (by another moderator, or from another queue): said privately; a
+        queue whose message would go on offering it brings that message up to date instead."""
+        await interaction.response.send_message(ALREADY, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    def named(self, decided: Any) -> str:
+        """The decided record as the moderator is told about it when its message could not be edited."""
+        return "The suggestion"
+
     async def callback(self, interaction: discord.Interaction) -> None:
         async with user_errors(interaction):
             moderator = await require_moderator(interaction, self.ACTING)
             decided = await self.decide(client_of(interaction), moderator)
             if decided is None:
-                await interaction.response.send_message(
-                    "That suggestion was already decided.", ephemeral=True, allowed_mentions=NO_MENTIONS
-                )
+                await self.already(interaction, moderator)
                 return
-            await self.show(interaction, moderator, decided)
+            try:
+                await self.show(interaction, moderator, decided)
+            except discord.HTTPException:  # stored already: "try again" would only meet "already decided"
+                await send_ephemeral(interaction, f"{self.named(decided)} is {VERDICTS[self.action]}: your decision"
+                                     f" is stored. {STALE}")
 
 
 def decision_view(
@@ -73,6 +86,14 @@ def decision_view(
 ) -> discord.ui.View:
     """A persistent view with the record's Approve and Reject items (disabled once decided)."""
     return persistent_view(item("approve", record_id, disabled), item("reject", record_id, disabled))
+
+
+def offers_decision(item: type[DecisionButton], record_id: int, message: discord.Message | None) -> bool:
+    """Whether `message` is the one offering this record's decision: it carries both its Approve and its Reject (a
+    press forged onto another message carries one id at most), so bringing it up to date touches nothing else."""
+    shown = {getattr(child, "custom_id", None) for row in (message.components if message else ())
+             for child in getattr(row, "children", ())}
+    return all(item.id_for(action, record_id) in shown for action in VERDICTS)
 
 
 def carries_decision(item: type[DecisionButton], record_id: int) -> Callable[[discord.Message], bool]:

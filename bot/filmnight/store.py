@@ -178,6 +178,15 @@ class FilmNightStore:
                          "watchlist", entry_id, film=entry.label)
         return entry
 
+    async def decided_here(self, entry_id: int, guild_id: int) -> bool:
+        """Whether a moderator of server `guild_id` approved or rejected this suggestion (its audit row: a rejected
+        one is deleted): a stale Approve/Reject pressed there may be closed, one forged from elsewhere may not."""
+        row = await self.db.fetchone(
+            "SELECT 1 FROM audit_log WHERE target_type = 'watchlist' AND target_id = ? AND guild_id = ?"
+            " AND action IN ('watchlist.approve', 'watchlist.reject') LIMIT 1", (entry_id, guild_id),
+        )
+        return row is not None
+
     # ------------------------------------------------------------------ picks
 
     async def create_pick(

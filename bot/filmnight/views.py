@@ -13,7 +13,7 @@ import discord
 from bot.core import decisions as core_decisions
 from bot.core import paging as core_paging
 from bot.core.checks import client_of, require_moderator
-from bot.core.decisions import VERDICTS
+from bot.core.decisions import ALREADY, VERDICTS
 from bot.core.decisions import decision_view as shared_decision_view
 from bot.core.errors import user_errors
 from bot.core.inputs import chosen_number
@@ -59,6 +59,22 @@ class DecisionButton(
 
     ACTING = "approve watchlist suggestions"
 
+    def named(self, decided: Entry) -> str:
+        return f"**{inert(decided.label, 150)}**"
+
+    async def already(self, interaction: discord.Interaction, moderator: discord.Member) -> None:
+        # Decided from `/watchlist pending` (which cannot reach this post) or by another moderator: the post stops
+        # offering a decision that no longer exists, its embed kept as it was. Only this server's own suggestion's
+        # post: the same id forged onto a message elsewhere is answered privately, that message left alone.
+        if not (core_decisions.offers_decision(type(self), self.record_id, interaction.message)
+                and await client_of(interaction).store.filmnight.decided_here(self.record_id, moderator.guild.id)):
+            await super().already(interaction, moderator)
+            return
+        await interaction.response.edit_message(
+            content=f"{ALREADY[:-1]} (by another moderator, or from `/watchlist pending`).",
+            view=decision_view(self.record_id, disabled=True), allowed_mentions=NO_MENTIONS,
+        )
+
     async def decide(self, bot: FilmBot, moderator: discord.Member) -> Entry | None:
         return await bot.store.filmnight.decide(self.record_id, self.action == "approve", moderator.id, moderator.guild.id)
 
@@ -103,6 +119,23 @@ class QueueDecisionButton(
 
     ACTING = "approve watchlist suggestions"
     at = 0  # the decided suggestion's place in the queue, where the next one waiting is shown
+
+    def named(self, decided: Entry) -> str:
+        return f"**{inert(decided.label, 150)}**"
+
+    async def already(self, interaction: discord.Interaction, moderator: discord.Member) -> None:
+        # An older page (another moderator decided meanwhile, or from the log channel): the queue as it is now, on
+        # the page offering it only (private; never a message its id was forged onto), of this server's suggestion.
+        message = interaction.message
+        bot = client_of(interaction)
+        if not (message is not None and message.flags.ephemeral
+                and core_decisions.offers_decision(type(self), self.record_id, message)
+                and await bot.store.filmnight.decided_here(self.record_id, moderator.guild.id)):
+            await super().already(interaction, moderator)
+            return
+        embed, view = await queue_page(client_of(interaction), moderator.guild.id, self.at)
+        await interaction.response.edit_message(content=f"{ALREADY[:-1]} (by another moderator, or in the log channel).",
+                                                embed=embed, view=view, allowed_mentions=NO_MENTIONS)
 
     async def decide(self, bot: FilmBot, moderator: discord.Member) -> Entry | None:
         waiting = [e.id for e in await bot.store.filmnight.entries(moderator.guild.id, ("pending",))]

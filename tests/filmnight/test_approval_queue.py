@@ -12,6 +12,7 @@ from tests.faults import discord_fault
 from tests.helpers import (
     assert_ephemeral_reply,
     assert_no_pings,
+    buttons,
     check_all_payloads,
     click_forged,
     embed_text,
@@ -135,3 +136,47 @@ async def test_the_queue_holds_back_a_notes_own_spoiler_of_the_gated_film(world)
     shown = await world.mod.slash(world.channel, "watchlist pending")
     body = embed_text(shown.response.embeds[0])
     assert "Alien (1979)" in body and "Wow" in body and "Ripley" not in body, body
+
+
+@pytest.mark.parametrize("where", ["queue", "log"])
+@pytest.mark.parametrize("applied", [False, True])
+async def test_a_decision_whose_message_edit_fails_is_stored_and_said_so(world, where, applied):
+    """Approve's edit of its message (the `/watchlist pending` page, or the log channel's post) meets a 503, applied
+    or not: the suggestion is approved once and the moderator is told so privately, never to try again."""
+    log = await approval_on(world, log_channel=where == "log")
+    await world.alice.slash(world.channel, "watchlist add", film="Aftersun", year=2022)
+    shown = (await world.mod.slash(world.channel, "watchlist pending")).response if where == "queue" else queue(log)[0]
+    discord_fault(world.env, "POST", "/interactions/*/callback", 503, applied=applied)
+    decided = await world.mod.click(shown, label="Approve")
+    said = "\n".join(m.content or "" for m in msgs(decided) if m.flags.ephemeral)
+    assert "Aftersun (2022)** is approved" in said and "stored" in said, said
+    assert "try again" not in said.lower(), said
+    assert waiting(world) == [("Aftersun", "active")]
+    assert world.q("SELECT count(*) FROM audit_log WHERE action = 'watchlist.approve'") == [(1,)]
+
+
+async def test_a_log_post_pressed_after_its_suggestion_was_decided_in_the_queue_is_closed(world):
+    """Approved from `/watchlist pending`, the log channel's post still offered Approve/Reject: pressed, it now
+    shows the suggestion was decided and its buttons disabled; an older copy of the page shows the queue as it is;
+    the ids forged onto another message leave it as it was."""
+    log = await approval_on(world)
+    await world.alice.slash(world.channel, "watchlist add", film="Aftersun", year=2022)
+    await world.bob.slash(world.channel, "watchlist add", film="Tár", year=2022)
+    page = (await world.mod.slash(world.channel, "watchlist pending")).response
+    older = (await world.mod.slash(world.channel, "watchlist pending")).response  # another copy, left open
+    [approve] = [b["custom_id"] for b in buttons(page) if b["label"] == "Approve"]
+    await world.mod.click(page, label="Approve")
+    (posted, _) = sorted(queue(log), key=lambda m: m.id)
+    pressed = await world.mod.click(posted, label="Reject")
+    assert "already decided" in text_of(pressed)
+    (posted, _) = sorted(queue(log), key=lambda m: m.id)
+    assert "already decided" in (posted.content or "") and all(b["disabled"] for b in buttons(posted)), posted.content
+    stale = await world.mod.click(older, label="Approve")
+    assert "already decided" in text_of(stale) and "Suggestion 1 of 1" in stale.response.embeds[0].footer.text
+    public = msgs(await world.alice.slash(world.channel, "watchlist list"))[0]
+    shown = (public.content, [e.to_dict() for e in public.embeds])  # its buttons: click_forged puts the id there
+    for forged in (approve, posted_id := buttons(posted)[0]["custom_id"]):  # onto a message not carrying them
+        assert "already decided" in assert_ephemeral_reply(await click_forged(world.env, world.mod, public, forged))
+    assert (public.content, [e.to_dict() for e in public.embeds]) == shown, posted_id
+    assert waiting(world) == [("Aftersun", "active"), ("Tár", "pending")]
+    assert not world.env.errors

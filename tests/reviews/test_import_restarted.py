@@ -10,6 +10,7 @@ import sys
 from bot import create_bot
 from bot.core import db as database
 from bot.reviews.store import ReviewStore
+from tests.faults import discord_fault
 from tests.helpers import bot_down_for, rows, text_of
 from tests.reviews.test_import_killed import REVIEWS, big_export, imported, orphans
 
@@ -88,4 +89,20 @@ async def test_a_graceful_stop_mid_import_closes_promptly_and_the_next_start_tel
     assert imported(settings) == [(0, 0)] and orphans(settings) == [(0,)]
     await world.env.restart_bot(create_bot(settings))  # a new process on the same database
     assert "nothing of it was stored" in text_of(hanging), text_of(hanging)
+    assert not world.env.errors
+
+
+async def test_the_notice_whose_edit_meets_a_5xx_is_tried_again(world, settings, monkeypatch):
+    """Discord answers 503 to the start's edit (discord.py does not retry a 503; one injected fault stands for all its
+    tries): the notice is tried again a little later, within the token's 15 minutes, and the reply says so once."""
+    hanging = await start_import_and_hang(world, monkeypatch)
+    await world.env.shutdown()
+    world.env.backend.advance_clock(30)
+    discord_fault(world.env, "PATCH", "/webhooks/*/messages/@original", 503, times=2)
+    await world.env.start()
+    assert "Importing" in text_of(hanging), text_of(hanging)
+    await world.env.advance_time(5 * 60)
+    told = text_of(hanging)
+    assert "nothing of it was stored" in told, told
+    assert rows(settings, "SELECT count(*) FROM running_imports") == [(0,)]
     assert not world.env.errors
