@@ -32,13 +32,19 @@ _SLOW_FOLDERS = frozenset({"perf"})
 _SLOW_FILES = frozenset({"test_fuzz.py", "test_crash_safety.py", "test_architecture.py"})
 
 
-# The PostgreSQL lane (`FILMBOT_TEST_DATABASE=postgresql pytest -m postgres_lane`, run by .ci/run): the
-# same tests on the second backend, for the folders whose stores and features run on it. Files left out
-# read SQLite itself (its files, FTS5 tables, the legacy runner) and say so in _SQLITE_ONLY.
-# Film night's and the club's simulated-bot tests stay on SQLite only (their stores' and jobs' SQL is covered by
-# their fast tests and the cluster test here): the whole CI run stays well under ten minutes on two cores.
-_POSTGRES_LANE = frozenset({"core", "schedules", "polls", "quotes", "flags", "films", "cluster"})
-_POSTGRES_FAST_ONLY = frozenset({"club", "filmnight"})
+# The PostgreSQL lane (`FILMBOT_TEST_DATABASE=postgresql pytest -m postgres_lane`, run by .ci/run): the same tests
+# on the second backend, as far as they exercise SQL. Every fast test (stores, jobs' queries, the dialect) of the
+# folders whose stores run on it, and of those folders' simulated-bot tests the ones that walk a feature's SQL end to
+# end: its issue's acceptance tests, the races (locks and upserts differ most between the backends), the spoiler
+# gate's clause, saved searches, the film resolver, the cluster's processes sharing one database, and the tests of
+# PostgreSQL's own faults. The other simulated-bot tests (wording, Discord faults, limits) run on SQLite only, so
+# the whole CI run stays well under ten minutes on two cores; the whole suite passes on PostgreSQL too
+# (`FILMBOT_TEST_DATABASE=postgresql python -m pytest`, README: Tests), not on every CI run.
+_POSTGRES_LANE = frozenset({"core", "schedules", "polls", "quotes", "flags", "films", "cluster", "club", "filmnight"})
+_POSTGRES_BOT_FILES = frozenset({
+    "test_acceptance.py", "test_races.py", "test_gate.py", "test_saved_searches.py", "test_cluster.py",
+})
+_POSTGRES_BOT_TESTS = ("films/test_commands.py::",)  # the film resolver's twelve EXISTS, through every command
 _POSTGRES_LANE_FILES = frozenset({"test_faults_pg_lock.py", "test_faults_pg_restart.py"})  # PostgreSQL-only tests outside those folders
 _SQLITE_ONLY = frozenset({
     "test_migrations.py",  # upgrades legacy SQLite files (PostgreSQL starts at the 075 baseline)
@@ -78,9 +84,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         path = Path(str(item.fspath))
         if pg_backend.on_postgres() and any(key in item.nodeid for key in _SQLITE_ONLY_TESTS):
             item.add_marker(pytest.mark.skip(reason="reads or writes the SQLite file itself (tests/conftest.py)"))
-        slow = bool(_BOT_FIXTURES & set(getattr(item, "fixturenames", ())))
-        lane = path.parent.name in _POSTGRES_LANE or (path.parent.name in _POSTGRES_FAST_ONLY and not slow) \
-            or path.name in _POSTGRES_LANE_FILES
+        slow = bool(_BOT_FIXTURES & set(getattr(item, "fixturenames", ()))) or path.name in _SLOW_FILES
+        end_to_end = path.name in _POSTGRES_BOT_FILES or any(key in item.nodeid for key in _POSTGRES_BOT_TESTS)
+        lane = (path.parent.name in _POSTGRES_LANE and (not slow or end_to_end)) or path.name in _POSTGRES_LANE_FILES
         if lane and path.name not in _SQLITE_ONLY:
             item.add_marker(pytest.mark.postgres_lane)
         if (
