@@ -34,6 +34,7 @@ from bot.core.claims import abandoned
 from bot.core.closing import CLOSE_BACKOFF, describe_error, tell_moderators
 from bot.core.errors import answer_with_message, send_ephemeral
 from bot.core.nonce import post_nonce
+from bot.core.persistent import custom_ids
 from bot.core.ratelimits import transient
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
@@ -586,8 +587,7 @@ def _is_round(round_id: int) -> Any:
     prefix = f"filmbot:game:answer:{round_id}:"
 
     def is_round(message: discord.Message) -> bool:
-        return any(str(getattr(item, "custom_id", "") or "").startswith(prefix)
-                   for row in message.components for item in getattr(row, "children", ()))
+        return any(custom_id.startswith(prefix) for custom_id in custom_ids(message))
 
     return is_round
 

@@ -17,7 +17,7 @@ import discord
 from bot.core.checks import client_of, require_moderator
 from bot.core.closing import own_post_since
 from bot.core.errors import send_ephemeral, user_errors
-from bot.core.persistent import Persistent, persistent_view
+from bot.core.persistent import Persistent, custom_ids, persistent_view
 from bot.core.ratelimits import transient
 from bot.core.render import NO_MENTIONS
 
@@ -91,8 +91,7 @@ def decision_view(
 def offers_decision(item: type[DecisionButton], record_id: int, message: discord.Message | None) -> bool:
     """Whether `message` is the one offering this record's decision: it carries both its Approve and its Reject (a
     press forged onto another message carries one id at most), so bringing it up to date touches nothing else."""
-    shown = {getattr(child, "custom_id", None) for row in (message.components if message else ())
-             for child in getattr(row, "children", ())}
+    shown = set(custom_ids(message)) if message is not None else set()
     return all(item.id_for(action, record_id) in shown for action in VERDICTS)
 
 
@@ -101,8 +100,7 @@ def carries_decision(item: type[DecisionButton], record_id: int) -> Callable[[di
     ids = {item.id_for(action, record_id) for action in VERDICTS}
 
     def carries(message: discord.Message) -> bool:
-        return any(getattr(child, "custom_id", None) in ids
-                   for row in message.components for child in getattr(row, "children", ()))
+        return not ids.isdisjoint(custom_ids(message))
 
     return carries
 

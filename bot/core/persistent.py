@@ -138,6 +138,13 @@ class PersistentView(discord.ui.View):
         return super().is_finished()
 
 
+def custom_ids(message: discord.Message) -> list[str]:
+    """The custom ids of a message's components (buttons and menus, in their rows): how a message the bot posted is
+    recognised again as a poll's, a round's, a queue record's or an invitation."""
+    return [str(getattr(item, "custom_id", None) or "") for row in message.components
+            for item in getattr(row, "children", [row])]
+
+
 def persistent_view(*items: discord.ui.Item[Any]) -> discord.ui.View:
     """A view that never times out holding `items` (DynamicItems: they work after a restart), kept by nobody
     (`PersistentView`)."""

@@ -24,6 +24,7 @@ from bot.core.checks import (
 from bot.core.closing import CLOSE_BACKOFF, CLOSE_LEASE, AnnounceError, own_post_since
 from bot.core.errors import answer_with_message
 from bot.core.nonce import post_nonce
+from bot.core.persistent import custom_ids
 from bot.core.ratelimits import transient
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
@@ -63,9 +64,7 @@ async def invite_ratings(bot: FilmBot, where: discord.abc.Messageable, screening
     try:
         if after is not None:
             invited = WatchedButton.id_for(screening.id)
-            if await own_post_since(bot, where, after, lambda m: any(
-                    getattr(item, "custom_id", None) == invited for row in m.components
-                    for item in getattr(row, "children", ())), limit=500) is not None:
+            if await own_post_since(bot, where, after, lambda m: invited in custom_ids(m), limit=500) is not None:
                 return
         await where.send(bot.club.rating_invite(screening.label) + INVITE_TAIL,
                          view=watched_view(screening.id), allowed_mentions=NO_MENTIONS,

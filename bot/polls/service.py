@@ -24,6 +24,7 @@ from bot.core.checks import (
 )
 from bot.core.closing import CLOSE_LEASE, AnnounceError
 from bot.core.nonce import post_nonce
+from bot.core.persistent import custom_ids
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.slow import in_time, reply
@@ -53,7 +54,7 @@ def carries_poll(message: discord.Message, poll: Poll) -> bool:
     if message.poll is not None:
         return message.poll.question == poll.question
     mine = (f"filmbot:poll:vote:{poll.id}:", f"filmbot:poll:select:{poll.id}")
-    ids = [getattr(c, "custom_id", None) or "" for row in message.components for c in getattr(row, "children", [row])]
+    ids = custom_ids(message)
     # Its title too: a component is all a vote forged from another of the bot's messages (a /quote) brings along.
     title = logic.message_title(poll)
     titled = any(embed.title in (title, f"{title} · closed") for embed in message.embeds)
@@ -154,15 +155,6 @@ class PollService:
             ) from error
         self.bot.scheduler.wake()
 
-    @staticmethod
-    def _shows(message: discord.Message, poll: Poll) -> bool:
-        """The message carries this poll: its buttons, or (native) its question."""
-        ids = (f"filmbot:poll:vote:{poll.id}:", f"filmbot:poll:select:{poll.id}")
-        custom_ids = [str(getattr(item, "custom_id", "") or "") for row in message.components
-                      for item in getattr(row, "children", ())]
-        return any(c.startswith(ids) for c in custom_ids) or (
-            poll.kind == "native" and message.poll is not None and message.poll.question == poll.question)
-
     async def _drop_twins(self, poll: Poll, message: discord.Message) -> None:
         """A follow-up is a webhook execute, which takes no nonce: a 5xx after Discord made it, retried by
         discord.py itself, shows the poll twice and the bot hears only of the second. The first, seen in the
@@ -173,7 +165,7 @@ class PollService:
             if cached.created_at < since:
                 break
             if cached.id != message.id and cached.channel.id == message.channel.id and cached.author.id == me \
-                    and self._shows(cached, poll):
+                    and carries_poll(cached, poll):
                 try:
                     await cached.delete()
                 except discord.HTTPException:
@@ -186,7 +178,7 @@ class PollService:
         try:
             if not followup:  # the response; still "thinking…" (deferred late meanwhile, bot/core/slow): not made
                 made = await interaction.original_response()
-                return made if self._shows(made, poll) else None
+                return made if carries_poll(made, poll) else None
             channel = interaction.channel
             if not isinstance(channel, discord.abc.Messageable):
                 return None
@@ -195,7 +187,7 @@ class PollService:
             async for message in channel.history(limit=20):
                 if message.created_at < since:
                     break
-                if message.author.id == me and self._shows(message, poll):
+                if message.author.id == me and carries_poll(message, poll):
                     return message
         except discord.HTTPException:
             return None
