@@ -4,15 +4,13 @@ is half-written, and the next try (lock free) works. The lock is real: a second 
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from urllib.parse import urlsplit
 
 import pytest
 
-from bot.core.db_pg import WRITE_LOCK_KEY
 from tests import pg_backend
 from tests.cross.test_faults_db_busy import text
+from tests.helpers import hold_write_lock
 from tests.helpers import rows as db
 
 pytestmark = pytest.mark.skipif(not pg_backend.on_postgres(), reason="PostgreSQL's lock timeout")
@@ -25,30 +23,9 @@ def settings(settings):
     return settings
 
 
-def hold_write_lock(url: str, seconds: float) -> threading.Thread:
-    """Take the bot's write lock on a connection of our own now and let it go after `seconds` of real time."""
-    taken = threading.Event()
-
-    async def hold() -> None:
-        import asyncpg
-
-        conn = await asyncpg.connect(url)
-        try:
-            await conn.execute(f"SELECT pg_advisory_lock({WRITE_LOCK_KEY})")
-            taken.set()
-            await asyncio.sleep(seconds)
-        finally:
-            await conn.close()
-
-    thread = threading.Thread(target=lambda: asyncio.run(hold()), daemon=True)
-    thread.start()
-    assert taken.wait(10)
-    return thread
-
-
 async def test_a_write_past_postgresqls_lock_timeout_is_refused_privately_and_whole(world, settings):
     world.env.settle_timeout = 30.0
-    holder = hold_write_lock(settings.database_url, 4.0)
+    holder = hold_write_lock(settings, 4.0)
     r = await world.mod.slash(world.channel, "watchlist add", film="La La Land", year=2016)
     holder.join()
     assert r.ephemeral or all(m.flags.ephemeral for m in r.followups), text(r)
@@ -64,7 +41,7 @@ async def test_every_pooled_connection_works_after_a_lock_timeout(world, setting
     """The timed-out BEGIN leaves its connection in an aborted transaction unless rolled back: each of the pool's
     connections must serve the next writes and reads."""
     world.env.settle_timeout = 30.0
-    holder = hold_write_lock(settings.database_url, 4.0)
+    holder = hold_write_lock(settings, 4.0)
     await world.mod.slash(world.channel, "watchlist add", film="La La Land", year=2016)
     holder.join()
     assert len(world.env.errors) == 1  # the one lock timeout, answered privately
