@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.checks import require_guild
+from bot.core.decisions import post_for_decision
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.films import option
 from bot.core.refusals import UserError
@@ -16,7 +17,6 @@ from bot.core.spoilers import server_gate
 from bot.core.text import inert
 from bot.corpus.lookup import film_choices, film_scope, may_be_spoiler_theme, resolve_theme, theme_choices
 from bot.discussion.suggestion_job import SuggestionRetractJob
-from bot.discussion.suggestion_post import post_suggestion
 from bot.discussion.suggestion_rules import clean_question
 from bot.discussion.suggestion_views import SuggestionButton, suggestion_embed
 
@@ -83,7 +83,7 @@ class Suggest(commands.Cog):
                 suggestion, theme_name=chosen.name if chosen else None, spoiler_theme=bool(chosen and chosen.spoiler),
                 film_label=scope.label, gate=await server_gate(self.bot.store, guild.id, self.bot.themes),
             )
-            posted = await post_suggestion(self.bot, channel, suggestion_id, embed)
+            posted = await post_for_decision(self.bot, channel, SuggestionButton, suggestion_id, embed)  # a 5xx Discord applied: kept
             if posted is None:
                 await self.bot.store.suggestions.withdraw(suggestion_id)  # never a suggestion nobody can see
                 raise UserError("Your suggestion couldn't reach the moderators just now; nothing was kept. Try again later.")
