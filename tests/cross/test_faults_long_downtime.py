@@ -47,8 +47,9 @@ async def test_three_weeks_down_settles_every_due_thing_once(world, settings):
                                                        " WHERE status = 'skipped'"))
     [pick] = titled(world, "Results of pick")
     assert "these results come late" in pick.embeds[0].description
-    [poll] = [m for m in bot_posts(world) if m.embeds and "Best ending?" in str(m.embeds[0].to_dict())
-              and "offline" in str(m.embeds[0].to_dict())]
+    polls = [m for m in bot_posts(world) if m.embeds and "Best ending?" in str(m.embeds[0].to_dict())
+             and "offline" in str(m.embeds[0].to_dict())]
+    assert len(polls) == 1
     assert not [m for m in bot_posts(world) if "⏰" in (m.content or "")]
     scheduled = [m for m in prompt_messages(world) if "Scheduled prompt" in (m.embeds[0].footer.text or "")]
     assert len(scheduled) == 1
