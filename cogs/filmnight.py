@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core import closing
 from bot.core.checks import is_moderator, moderator_only, require_guild, require_moderator
 from bot.core.decisions import post_for_decision
 from bot.core.errors import send_ephemeral, user_errors
@@ -417,6 +418,11 @@ class FilmNight(commands.Cog):
     @commands.Cog.listener()
     async def on_ready(self) -> None:
         self.job.reconcile_soon()  # events changed or deleted while the bot was offline
+
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        """Invited back: pick results given up while the bot was removed are posted now (core/closing.rejoined)."""
+        await closing.rejoined(self.bot, self.store.closing, guild.id)
 
     @commands.Cog.listener()
     async def on_scheduled_event_delete(self, event: discord.ScheduledEvent) -> None:

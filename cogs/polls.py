@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core import closing
 from bot.core.channels import visible_to
 from bot.core.checks import is_moderator, require_guild
 from bot.core.errors import user_errors
@@ -47,6 +48,11 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
     async def cog_unload(self) -> None:
         self.bot.scheduler.unregister(self.job.name)
         self.bot.remove_dynamic_items(VoteButton, VoteSelect)
+
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        """Invited back: results given up while the bot was removed are posted now (core/closing.rejoined)."""
+        await closing.rejoined(self.bot, self.bot.store.polls.closing, guild.id)
 
     # ------------------------------------------------------------------ commands
 

@@ -82,6 +82,25 @@ async def tell_moderators(bot: Any, guild_id: int, channel_id: int | None, text:
     log.error("moderator notice for guild %s: %s", guild_id, text)
 
 
+async def rejoined(bot: Any, states: CloseStates, guild_id: int) -> int:
+    """The bot was invited back into a server: announcements given up while it could not reach their channel (it
+    had been removed, so every try found the channel gone and the notice had nowhere to go) are tried again, once
+    their channel is there again; one whose channel is still gone stays given up. Returns how many."""
+    revived = 0
+    for row_id, channel_id in await states.abandoned_in(guild_id):
+        try:
+            if await resolve_channel(bot, channel_id) is None:
+                continue
+        except discord.HTTPException:  # could not look (a 5xx): the next invitation or a moderator can
+            log.warning("could not look for channel %s of %s %s", channel_id, states.table, row_id, exc_info=True)
+            continue
+        revived += await states.revive(row_id, iso(bot.now()))
+    if revived:
+        log.info("back in server %s: %d given-up %s announcement(s) tried again", guild_id, revived, states.table)
+        bot.scheduler.wake()
+    return revived
+
+
 async def own_post_since(
     bot: Any, channel: Any, since: datetime, matches: Callable[[Any], bool], limit: int = 200
 ) -> Any | None:

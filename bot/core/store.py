@@ -179,6 +179,20 @@ class CloseStates:
         )
         return await self.attempts(row_id)
 
+    async def abandoned_in(self, guild_id: int) -> list[tuple[int, int]]:
+        """(id, channel_id) of one server's given-up announcements, oldest first."""
+        rows = await self.db.fetchall(
+            f"SELECT id, channel_id FROM {self.table} WHERE guild_id = ? AND close_state = 'abandoned' ORDER BY id",
+            (guild_id,))
+        return [(row[0], row[1]) for row in rows]
+
+    async def revive(self, row_id: int, now_iso: str) -> bool:
+        """A given-up announcement due again now, with the whole back-off ladder; True if it was abandoned."""
+        done = await self.db.execute(
+            f"UPDATE {self.table} SET close_state = 'closing', close_attempts = 0, next_close_at = ?,"
+            " close_error = NULL WHERE id = ? AND close_state = 'abandoned'", (now_iso, row_id))
+        return done.rowcount == 1
+
     async def attempts(self, row_id: int) -> int:
         return await self.db.fetchval(f"SELECT close_attempts FROM {self.table} WHERE id = ?", (row_id,), 0)
 

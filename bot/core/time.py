@@ -52,13 +52,20 @@ _ABBREVIATION_ZONE = {short.casefold(): zone for zone, shorts in _ABBREVIATIONS.
 LATE_AFTER = timedelta(minutes=15)  # closed this long after its deadline: the bot was offline (or stuck) then
 
 
-def late_note(deadline: str | None, closed_at: str | None) -> str:
-    """For results announced after downtime: '' when the vote closed on time (or early, by hand), else a
-    line saying when it was due and that the results come late (Discord's timestamp markup)."""
-    if not deadline or not closed_at or from_iso(closed_at) - from_iso(deadline) < LATE_AFTER:
+def late_note(deadline: str | None, closed_at: str | None, posted_at: datetime | None = None) -> str:
+    """For results announced late: '' when the vote closed on time (or early, by hand) and its results go out
+    now, at `posted_at`, within LATE_AFTER of the deadline; else a line saying when it was due and that the
+    results come late (Discord's timestamp markup): the bot was offline at the deadline, or it closed the vote
+    on time but could not post (removed from the server, the channel unreachable) until now."""
+    if not deadline:
         return ""
-    due = int(from_iso(deadline).timestamp())
-    return f"Voting was due to close <t:{due}:f>; I was offline then, so these results come late."
+    due = from_iso(deadline)
+    stamp = f"<t:{int(due.timestamp())}:f>"
+    if closed_at and from_iso(closed_at) - due >= LATE_AFTER:
+        return f"Voting was due to close {stamp}; I was offline then, so these results come late."
+    if posted_at is not None and posted_at - due >= LATE_AFTER:
+        return f"Voting closed {stamp}; I could not post the results then, so they come late."
+    return ""
 
 
 def abbreviation_zone(name: str | None) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime
 
 import discord
 
@@ -99,7 +100,7 @@ def pick_embed(pick: Pick, ballots: int, *, closed: bool) -> discord.Embed:
     return embed
 
 
-def result_embed(pick: Pick, count: Count) -> discord.Embed:
+def result_embed(pick: Pick, count: Count, posted_at: datetime | None = None) -> discord.Embed:
     labels = [inert(label, 100) for _, label in pick.candidates]
     if count.winner is None:
         text = "Nobody voted, so there is no winner."
@@ -108,7 +109,7 @@ def result_embed(pick: Pick, count: Count) -> discord.Embed:
         if pick.method == "ranked":
             text += f"\n\n*{TIE_RULE}*"
         text += "\n\nSchedule it with `/filmnight schedule`."
-    if late := late_note(pick.deadline, pick.closed_at):  # announced after downtime: it says so
+    if late := late_note(pick.deadline, pick.closed_at, posted_at):  # announced late: it says so
         text += f"\n\n{late}"
     return discord.Embed(
         title=f"Results of pick #{pick.id}", description=clip(text, EMBED_DESCRIPTION_MAX), colour=FILM_CLUB_COLOUR

@@ -204,7 +204,7 @@ class FilmNightService:
         channel = await resolve_channel(self.bot, pick.channel_id)
         if channel is None:
             raise AnnounceError(f"its channel <#{pick.channel_id}> is gone or I can no longer see it")
-        result = result_embed(pick, count)
+        result = result_embed(pick, count, self.bot.now())
         if look_for_earlier and (earlier := await closing.earlier_post(
                 self.bot, channel, from_iso(pick.closed_at or iso(self.bot.now())), result.title or "")) is not None:
             await self.store.closing.announced(pick.id, earlier)

@@ -250,7 +250,8 @@ def message_title(poll: Poll) -> str:
 
 
 def poll_text(
-    poll: Poll, counts: tuple[int, ...], voters: int | None, *, closed: bool, announce: bool = False
+    poll: Poll, counts: tuple[int, ...], voters: int | None, *, closed: bool, announce: bool = False,
+    posted_at: datetime | None = None,
 ) -> tuple[str, str]:
     """(title, description) of a poll embed: the question, then bars, or only the voter count if hidden."""
     if announce:
@@ -262,7 +263,7 @@ def poll_text(
     else:
         body = results_body(poll.options, counts, voters, poll.multiple, closed)
     when = "Closed." if closed else f"Closes <t:{int(datetime.fromisoformat(poll.deadline).timestamp())}:R>."
-    if announce and (late := late_note(poll.deadline, poll.closed_at)):  # announced after downtime: it says so
+    if announce and (late := late_note(poll.deadline, poll.closed_at, posted_at)):  # announced late: it says so
         when += f" {late}"
     if not closed and poll.kind == "buttons":
         when += (

@@ -395,7 +395,7 @@ class PollService:
             counts, voters = tally.counts, tally.voters
             if poll.message_id:
                 await self._edit_buttons(channel, poll)
-        embed = poll_embed(poll, counts, voters, closed=True, announce=True)
+        embed = poll_embed(poll, counts, voters, closed=True, announce=True, posted_at=self.bot.now())
         if poll.message_id:
             embed.add_field(name="Poll", value=f"[Jump to the poll]({logic.jump_url(poll)})")
         for name, value in await self.bot.club.critics_vs_club_fields(poll, counts):  # theme polls only

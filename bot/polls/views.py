@@ -6,6 +6,8 @@ buttons keep working after a restart. Votes go to the bot's PollService (`bot.po
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import discord
 
 from bot.core.checks import client_of
@@ -20,10 +22,12 @@ from bot.polls.rules import Poll
 
 
 def poll_embed(
-    poll: Poll, counts: tuple[int, ...], voters: int | None, *, closed: bool, announce: bool = False
+    poll: Poll, counts: tuple[int, ...], voters: int | None, *, closed: bool, announce: bool = False,
+    posted_at: datetime | None = None,
 ) -> discord.Embed:
-    """The public poll message (button polls) and every results view."""
-    title, description = logic.poll_text(poll, counts, voters, closed=closed, announce=announce)
+    """The public poll message (button polls) and every results view (`posted_at`: when results go out)."""
+    title, description = logic.poll_text(poll, counts, voters, closed=closed, announce=announce,
+                                         posted_at=posted_at)
     return discord.Embed(title=title, description=description, colour=FILM_CLUB_COLOUR)
 
 
