@@ -34,6 +34,11 @@ class WatchedButton(Persistent[discord.ui.Button], template=r"filmbot:watched:(?
             screening = await bot.store.filmnight.screening(self.screening_id)
             if screening is None or screening.guild_id != require_guild(interaction).id:
                 raise UserError("This film night no longer exists.")
+            if bot.now() < from_iso(screening.starts_at):
+                # The button is only posted after the screening: a press before it starts is a forged id, and
+                # would record a film night nobody has seen yet (and open its spoilers, "Show me its spoilers").
+                raise UserError("This film night hasn't started yet: nothing to record. `/watched` records a film"
+                                " you saw elsewhere.")
             day = await local_day(bot, screening.guild_id, from_iso(screening.starts_at))
             text, _ = await record_watch(interaction, screening.film_id, screening.label, day, screening.id)
             await interaction.response.send_message(
