@@ -34,6 +34,9 @@ class WatchedButton(Persistent[discord.ui.Button], template=r"filmbot:watched:(?
             screening = await bot.store.filmnight.screening(self.screening_id)
             if screening is None or screening.guild_id != require_guild(interaction).id:
                 raise UserError("This film night no longer exists.")
+            if screening.status == "cancelled":  # never posted for one: a forged id
+                raise UserError("This film night was cancelled: nothing to record. `/watched` records a film you"
+                                " saw elsewhere.")
             if bot.now() < from_iso(screening.starts_at):
                 # The button is only posted after the screening: a press before it starts is a forged id, and
                 # would record a film night nobody has seen yet (and open its spoilers, "Show me its spoilers").

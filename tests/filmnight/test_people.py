@@ -262,3 +262,19 @@ async def test_a_film_night_west_of_utc_is_recorded_on_its_local_day_and_counts_
     assert "2026-01-05 · not rated · 🎟️ film night" in embed_text(msgs(history)[0].embeds[0])
     nights = await world.alice.slash(world.channel, "filmnight history")
     assert "2 watched" in text_of(nights), text_of(nights)
+
+
+async def test_i_watched_it_forged_onto_a_cancelled_film_night_records_nothing(world):
+    """The button is posted only after a screening ends: one forged for a film night that was cancelled records
+    no watch (nor opens its spoilers), even once its time has passed."""
+    from tests.helpers import click_forged
+
+    await schedule(world, mode=None)
+    cancelled = await world.mod.slash(world.channel, "filmnight cancel")
+    assert "Cancelled" in text_of(cancelled)
+    [(screening_id,)] = world.q("SELECT id FROM screenings")
+    await advance_to(world, ENDED)
+    carrier = msgs(await world.alice.slash(world.channel, "quote"))[0]
+    pressed = await click_forged(world.env, world.alice, carrier, f"filmbot:watched:{screening_id}")
+    assert pressed.ephemeral and "cancelled" in text_of(pressed), text_of(pressed)
+    assert world.count("film_watches") == 0
