@@ -144,7 +144,7 @@ _BASES = [
     "Ⅻ Monkeys", "８½", "Se7en", "WALL·E", "Léon: The Professional", "M*A*S*H", "Æon Flux", "Ŋ", "ꞵ",
     "🎬 Film Night 🍿", "👩‍👩‍👧 Family", "🇫🇷 Paris", "Café\u0301", "e\u0301\u0327", "Y Tu Mamá También",
     "Pan’s Labyrinth", "Björk", "ガ", "हिन्दी", "Ёлки", "ǅ\u0301", "\u1ab0\u20d0\ufe20", "ℌ ™ ²", "ﬀ ﬃ ﬆ", "ŉ", "ǰ",
-    "Ὀδυσσεύς", "ᾼ", "ΐ", "Ǳ", "µ", "ſ", "K", "Å", "\u1e9e", "Ꭰ", "ꭰ", "𐐀", "𞤀", "Title (1999)", "2001",
+    "Ὀδυσσεύς", "Bølgerne", "ŁÓDŹ", "Þór", "Œuvre", "Đakovo", "Guðrún", "Ħal", "Ŧ", "ǿ", "ᾼ", "ΐ", "Ǳ", "µ", "ſ", "K", "Å", "\u1e9e", "Ꭰ", "ꭰ", "𐐀", "𞤀", "Title (1999)", "2001",
 ]
 _ARTICLES = ["", "The ", "the ", "THE ", "A ", "An ", "an  ", "The\u00a0", "A\t", "Theater ", "Anne ", "The The "]
 _TAILS = ["", ", The", ",the", ", A", " , an", ", The End", " the", ",\u2003The", ", Thé"]
