@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.club.rules import validate_digest_hours
-from bot.core.checks import moderator_only, require_guild, require_moderator
+from bot.core.checks import is_moderator, moderator_only, require_guild, require_moderator
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.inputs import ON_OFF, one_of, suggest
 from bot.core.refusals import UserError
@@ -122,8 +122,12 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
 
     @app_commands.command(name="show", description="Show this server's filmbot settings.")
     async def show(self, interaction: discord.Interaction) -> None:
-        """Show this server's filmbot settings."""
+        """Show this server's filmbot settings (privately). The moderators' log channel only to moderators: it
+        is where suggestions wait and problems are reported, and naming it to every member points at a
+        channel they are usually not meant to see; the rest (time zone, digests, reminders) is what members
+        meet, so it stays open to them."""
         guild_id = require_guild(interaction).id
+        moderator = await is_moderator(interaction)
         settings = await self.bot.store.guilds.get(guild_id)
         approval, reminder_role_id = await self.bot.store.filmnight.settings(guild_id)
         hours = await self.bot.store.club.digest_hours(guild_id)
@@ -135,7 +139,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
         await send_ephemeral(interaction, "\n".join([
             f"**Moderator role:** {role}",
             f"**Time zone:** `{zone}`",
-            f"**Log channel:** {channel}",
+            *([f"**Log channel:** {channel}"] if moderator else []),
             f"**Watchlist approval:** {'on' if approval else 'off'} (`/config watchlist-approval`)",
             f"**Thread digests:** {digests} (`/config digest-hours`)",
             f"**Film-night reminder role:** {reminders} (`/filmnight reminder-role`)",

@@ -155,10 +155,12 @@ class FilmNight(commands.Cog):
         if not isinstance(channel, discord.TextChannel):
             return f"{suggested}: it waits for a moderator's approval (moderators find it in `/watchlist pending`)."
         gate = await server_gate(self.bot.store, guild.id, self.bot.themes)
-        if await post_for_decision(self.bot, channel, DecisionButton, entry.id, pending_embed(entry, gate=gate)) is None:
+        posted = await post_for_decision(self.bot, channel, DecisionButton, entry.id, pending_embed(entry, gate=gate))
+        if posted is None:
             log.warning("watchlist entry %s: its log post in channel %s failed", entry.id, channel.id)
             return (f"{suggested}: it waits for a moderator's approval. The moderators' channel could not be reached"
                     " just now, so they will find it in `/watchlist pending`: no need to suggest it again.")
+        await self.store.set_log_post(entry.id, channel.id, posted)  # a decision in /watchlist pending closes it
         return f"{suggested}: a moderator will approve it."
 
     @answers_publicly

@@ -31,6 +31,19 @@ CLAIM_LEASE = timedelta(minutes=5)
 # longer than any per-member rate limit's window (an hour), so forgetting never resets one.
 LIMIT_MARKS_KEPT = timedelta(days=1)
 _ALSO_FORGOTTEN = ("poll_votes", "filmnight_ballots", "watchlist_support", "question_suggestions", "review_drafts")
+# Rows that outlive the member but stop naming them (FORGOTTEN_MEMBER): a poll they made stays the channel's (its
+# votes and results are other members' too; a moderator can still close it), as does who closed it when that was
+# its maker; an import of theirs running now keeps its row, so a restart still tells them nothing was stored.
+_PSEUDONYMISED = (
+    "UPDATE polls SET closed_by = ? WHERE closed_by = creator_id AND closed_by = ?",
+    "UPDATE polls SET creator_id = ? WHERE creator_id = ?",
+    "UPDATE running_imports SET user_id = ? WHERE user_id = ?",
+)
+# Kept as they are, as the record of what a moderator did as one (never a member's own data): reviews.added_by,
+# bundled_suppressed.removed_by, schedules.created_by, filmnight_picks.creator_id, screenings.created_by,
+# watchlist.decided_by, question_suggestions.decided_by, theme_questions.actor_id, passage_theme_overrides.actor_id,
+# passage_decisions.actor_id, polls.closed_by of another's poll and audit_log.actor_id (the forget-me row itself
+# included: the proof the erasure was done). member_limit_marks keeps times for a day (LIMIT_MARKS_KEPT).
 SAMPLE_DRAWS = 2048  # random ids a sampled read of a theme may test (about 10 ms of the database thread)
 _NO_SPOILER_THEME = ("NOT EXISTS (SELECT 1 FROM passage_themes s WHERE s.passage_id = p.id"
                      " AND s.theme IN (SELECT value FROM json_each(?)))")
@@ -235,7 +248,8 @@ class ClubStore:
 
         Game rounds that quoted one of their takes keep their place (other players' points) but lose the
         words and the author; so do a question the member suggested (the server's now, no longer credited)
-        and a watchlist film they suggested (the club's now: `FORGOTTEN_MEMBER`, shown as a former member).
+        and a watchlist film they suggested (the club's now: `FORGOTTEN_MEMBER`, shown as a former member); a
+        poll they made and an import they are running keep their rows under `FORGOTTEN_MEMBER` (`_PSEUDONYMISED`).
         What a moderator did as one (reviews added, decisions) stays; the audit log's rows keep what was done but
         no longer name the member as its subject (a take removed, a question suggested: `_scrub_audit`).
         Each suggestion's log-channel message, which shows their words and name, is queued for the discussion
@@ -266,6 +280,8 @@ class ClubStore:
             await conn.execute("UPDATE theme_questions SET suggested_by = NULL WHERE suggested_by = ?", (user_id,))
             await conn.execute("UPDATE watchlist SET suggested_by = ?, note = NULL WHERE suggested_by = ?",
                                (FORGOTTEN_MEMBER, user_id))
+            for sql in _PSEUDONYMISED:
+                await conn.execute(sql, (FORGOTTEN_MEMBER, user_id))
             await AuditStore.record(
                 conn, guild_id=guild_id, actor_id=user_id, action="forget-me", target_type="member",
                 target_id=user_id, before=None, after=counts,

@@ -22,13 +22,21 @@ _UNATTRIBUTED = re.compile(r"^\s*unattributed(?:\s+review)?\s*#?\s*([0-9]{1,18})
 # (The Combining Diacritical Marks blocks; tools/pg_unicode.py writes the same ranges into SQL film_key().)
 ACCENT_RANGES = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF), (0xFE20, 0xFE2F))
 _ACCENTS = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in ACCENT_RANGES) + "]")
+# Latin letters with a stroke or a ligature have no NFKD decomposition, so dropping accents left them: "Bølgerne"
+# never met "Bolgerne", nor "Łódź" "Lodz". Each folds as the keyboard spelling members type (migration 180). After
+# casefold, so "Ø", "Æ" and "Þ" are covered; "ß" and "ẞ" casefold to "ss" already.
+LETTER_FOLDS = {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "ħ": "h", "ŧ": "t", "ı": "i",
+                "æ": "ae", "œ": "oe", "þ": "th"}
+_LETTERS = str.maketrans(LETTER_FOLDS)
 
 
 def fold(text: str) -> str:
     """Text as members may type it: casefolded, accents dropped, compatibility forms plain ("Amélie", "AMELIE"
-    and "Ａｍｅｌｉｅ" are "amelie"), in NFC. The catalogue key's first step; the title shown stays as written."""
+    and "Ａｍｅｌｉｅ" are "amelie"), stroked letters and ligatures spelled out ("Bølgerne" is "bolgerne",
+    "Łódź" "lodz", "Æon" "aeon": `LETTER_FOLDS`), in NFC. The catalogue key's first step; the title shown stays as
+    written."""
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
-    return unicodedata.normalize("NFC", _ACCENTS.sub("", decomposed))
+    return unicodedata.normalize("NFC", _ACCENTS.sub("", decomposed).translate(_LETTERS))
 
 
 @lru_cache(maxsize=4096)  # pure; a prompt or a film lookup keys the same few titles again and again

@@ -160,9 +160,22 @@ class FilmNightStore:
                              film=entry.label)
         return cur.rowcount == 1
 
+    async def set_log_post(self, entry_id: int, channel_id: int, message_id: int) -> None:
+        """Where the suggestion's Approve/Reject post is in the log channel (migration 179), so a decision taken
+        elsewhere can close it."""
+        await self.db.execute("UPDATE watchlist SET log_channel_id = ?, log_message_id = ? WHERE id = ?",
+                              (channel_id, message_id, entry_id))
+
+    async def log_post(self, entry_id: int) -> tuple[int, int] | None:
+        """(channel id, message id) of the suggestion's log-channel post, when one was made and recorded."""
+        row = await self.db.fetchone(
+            "SELECT log_channel_id, log_message_id FROM watchlist WHERE id = ?"
+            " AND log_channel_id IS NOT NULL AND log_message_id IS NOT NULL", (entry_id,))
+        return None if row is None else (int(row[0]), int(row[1]))
+
     async def decide(self, entry_id: int, approve: bool, actor_id: int, guild_id: int) -> Entry | None:
         """Approve or reject a pending suggestion of server `guild_id`, once; None if it was no longer pending
-        (or is another server's)."""
+        (or is another server's). Its log post (`log_post`) is read before: a rejection deletes the row."""
         entry = await self.entry(entry_id)
         async with self.db.transaction() as conn:
             if approve:

@@ -79,18 +79,42 @@ class DecisionButton(
         return await bot.store.filmnight.decide(self.record_id, self.action == "approve", moderator.id, moderator.guild.id)
 
     async def show(self, interaction: discord.Interaction, moderator: discord.Member, decided: Entry) -> None:
-        verdict = VERDICTS[self.action]
-        bot = client_of(interaction)
-        gate = await server_gate(bot.store, moderator.guild.id, bot.themes)  # the note as the log first showed it
-        await interaction.response.edit_message(
-            content=f"**{inert(decided.label, 150)}** {verdict} by {moderator.mention}.",
-            embed=pending_embed(decided, verdict, gate),  # no longer "awaiting approval"
-            view=decision_view(self.record_id, disabled=True), allowed_mentions=NO_MENTIONS,
-        )
+        await interaction.response.edit_message(**await decided_post(client_of(interaction), moderator, decided,
+                                                                     self.action))
 
 
 def decision_view(entry_id: int, *, disabled: bool = False) -> discord.ui.View:
     return shared_decision_view(DecisionButton, entry_id, disabled=disabled)
+
+
+async def decided_post(bot: FilmBot, moderator: discord.Member, decided: Entry, action: str,
+                       where: str = "") -> dict[str, Any]:
+    """The log channel's post of a decided suggestion: who decided it, its embed no longer "awaiting approval",
+    its buttons disabled (the note as the log first showed it: the server's gate)."""
+    verdict = VERDICTS[action]
+    gate = await server_gate(bot.store, moderator.guild.id, bot.themes)
+    return {"content": f"**{inert(decided.label, 150)}** {verdict} by {moderator.mention}{where}.",
+            "embed": pending_embed(decided, verdict, gate), "view": decision_view(decided.id, disabled=True),
+            "allowed_mentions": NO_MENTIONS}
+
+
+async def close_log_post(bot: FilmBot, moderator: discord.Member, decided: Entry, action: str,
+                         post: tuple[int, int] | None) -> str:
+    """After a decision in `/watchlist pending`: its log-channel post edited to say so, so it stops offering
+    Approve/Reject. What the moderator is told when that edit failed ('' when done or there is none): the
+    decision stands either way, and the post, pressed, still says it was decided."""
+    if post is None:
+        return ""
+    channel_id, message_id = post
+    try:
+        await bot.get_partial_messageable(channel_id).get_partial_message(message_id).edit(
+            **await decided_post(bot, moderator, decided, action, " (from `/watchlist pending`)"))
+    except discord.NotFound:
+        return " (Its post in the log channel is gone, so there was nothing there to update.)"
+    except discord.HTTPException:
+        return (" (Discord failed to update its post in the log channel, which may still show Approve/Reject:"
+                " pressed, it says the suggestion was decided.)")
+    return ""
 
 
 class QueuePageButton(
@@ -119,6 +143,7 @@ class QueueDecisionButton(
 
     ACTING = "approve watchlist suggestions"
     at = 0  # the decided suggestion's place in the queue, where the next one waiting is shown
+    post: tuple[int, int] | None = None  # the decided suggestion's log-channel post, read before a reject deletes it
 
     def named(self, decided: Entry) -> str:
         return f"**{inert(decided.label, 150)}**"
@@ -140,12 +165,16 @@ class QueueDecisionButton(
     async def decide(self, bot: FilmBot, moderator: discord.Member) -> Entry | None:
         waiting = [e.id for e in await bot.store.filmnight.entries(moderator.guild.id, ("pending",))]
         self.at = waiting.index(self.record_id) if self.record_id in waiting else 0
+        self.post = await bot.store.filmnight.log_post(self.record_id)
         return await bot.store.filmnight.decide(self.record_id, self.action == "approve", moderator.id, moderator.guild.id)
 
     async def show(self, interaction: discord.Interaction, moderator: discord.Member, decided: Entry) -> None:
-        embed, view = await queue_page(client_of(interaction), moderator.guild.id, self.at)
+        bot = client_of(interaction)
+        # The log post first, so this one answer says whether it was updated.
+        stale = await close_log_post(bot, moderator, decided, self.action, self.post)
+        embed, view = await queue_page(bot, moderator.guild.id, self.at)
         await interaction.response.edit_message(
-            content=f"**{inert(decided.label, 150)}** {VERDICTS[self.action]} by {moderator.mention}.",
+            content=f"**{inert(decided.label, 150)}** {VERDICTS[self.action]} by {moderator.mention}.{stale}",
             embed=embed, view=view, allowed_mentions=NO_MENTIONS,
         )
 

@@ -616,3 +616,38 @@ def json_text(document: dict) -> str:
     import json
 
     return json.dumps(document, ensure_ascii=False)
+
+
+# Every column of a migration that holds a member's id, and what forget-me leaves in it for that member: none,
+# except what a moderator did as one (bot/club/store.py `_PSEUDONYMISED` and the note below it).
+_MEMBER_COLUMNS = (
+    ("club_ratings", "user_id"), ("club_consent", "user_id"), ("club_game_answers", "user_id"),
+    ("club_game_rounds", "author_id"), ("passage_flags", "user_id"), ("film_watches", "user_id"),
+    ("poll_votes", "user_id"), ("polls", "creator_id"), ("polls", "closed_by"), ("filmnight_ballots", "user_id"),
+    ("watchlist", "suggested_by"), ("watchlist_support", "user_id"), ("question_suggestions", "user_id"),
+    ("theme_questions", "suggested_by"), ("review_drafts", "user_id"), ("running_imports", "user_id"),
+)
+
+
+async def test_forget_me_leaves_no_poll_or_running_import_naming_the_member(world, settings):
+    """A poll the member made and closed, and an import of theirs running now: forget-me keeps both rows (the poll's
+    votes are others' too; the import's reply is still told of a restart) but neither names them any more, and no
+    member-id column of any migration holds their id; bob's poll keeps his."""
+    alice, bob = world.alice.id, world.bob.id
+    for who in (world.alice, world.bob):
+        poll = await who.slash(world.channel, "poll create", question=f"Ending {who.user.name}?", options="Happy | Sad",
+                                anonymous=True)
+        await world.bob.click(poll.response.message, label="Happy")
+    (alice_poll,) = world.q("SELECT id FROM polls WHERE creator_id = ?", alice)[0]
+    closed = await world.alice.slash(world.channel, "poll close", poll=str(alice_poll))
+    assert not any(m.flags.ephemeral and "Only" in (m.content or "") for m in msgs(closed))
+    write(settings, "INSERT INTO running_imports(token, application_id, guild_id, user_id, holder, started_at)"
+          " VALUES ('tok', 1, ?, ?, 'elsewhere:1:ab', '2026-01-01T00:00:00+00:00')", world.guild.id, alice)
+    assert world.q("SELECT closed_by FROM polls WHERE id = ?", alice_poll) == [(alice,)]
+    await world.alice.slash(world.channel, "rate forget-me", confirm=True)
+    for table, column in _MEMBER_COLUMNS:
+        assert world.count(table, f"{column} = ?", alice) == 0, (table, column)
+    assert world.q("SELECT creator_id, closed_by FROM polls ORDER BY id") == [(0, 0), (bob, None)]
+    assert world.q("SELECT token, user_id FROM running_imports") == [("tok", 0)]
+    assert world.count("poll_votes", "user_id = ?", bob) == 2
+    assert not world.env.errors

@@ -67,3 +67,14 @@ async def test_timezone_abbreviations_are_refused_with_the_place_to_name(world, 
     assert (await world.mod.autocomplete(world.channel, "config timezone", "zone", "EST"))[0]["value"] == "America/New_York"
     ok = await world.mod.slash(world.channel, "config timezone", zone="Etc/GMT+5")  # a fixed offset, said as one
     assert "Etc/GMT+5" in ok.response.content
+
+
+async def test_config_show_names_the_log_channel_to_moderators_only(world):
+    """The moderators' log channel is named in /config show to a moderator, never to a member (private either way)."""
+    log = world.guild.create_text_channel("mod-log")
+    await world.mod.slash(world.channel, "config log-channel", channel=log)
+    member = await world.alice.slash(world.channel, "config show")
+    assert member.ephemeral and "Log channel" not in member.response.content
+    assert str(log.id) not in member.response.content and "**Time zone:**" in member.response.content
+    moderator = await world.mod.slash(world.channel, "config show")
+    assert moderator.ephemeral and f"**Log channel:** <#{log.id}>" in moderator.response.content

@@ -18,6 +18,7 @@ from tests.helpers import (
     embed_text,
     msgs,
     text_of,
+    write,
 )
 
 
@@ -155,13 +156,14 @@ async def test_a_decision_whose_message_edit_fails_is_stored_and_said_so(world, 
     assert world.q("SELECT count(*) FROM audit_log WHERE action = 'watchlist.approve'") == [(1,)]
 
 
-async def test_a_log_post_pressed_after_its_suggestion_was_decided_in_the_queue_is_closed(world):
+async def test_a_log_post_pressed_after_its_suggestion_was_decided_in_the_queue_is_closed(world, settings):
     """Approved from `/watchlist pending`, the log channel's post still offered Approve/Reject: pressed, it now
     shows the suggestion was decided and its buttons disabled; an older copy of the page shows the queue as it is;
     the ids forged onto another message leave it as it was."""
     log = await approval_on(world)
     await world.alice.slash(world.channel, "watchlist add", film="Aftersun", year=2022)
     await world.bob.slash(world.channel, "watchlist add", film="Tár", year=2022)
+    write(settings, "UPDATE watchlist SET log_message_id = NULL")  # posted before migration 179 recorded it
     page = (await world.mod.slash(world.channel, "watchlist pending")).response
     older = (await world.mod.slash(world.channel, "watchlist pending")).response  # another copy, left open
     [approve] = [b["custom_id"] for b in buttons(page) if b["label"] == "Approve"]
@@ -179,4 +181,44 @@ async def test_a_log_post_pressed_after_its_suggestion_was_decided_in_the_queue_
         assert "already decided" in assert_ephemeral_reply(await click_forged(world.env, world.mod, public, forged))
     assert (public.content, [e.to_dict() for e in public.embeds]) == shown, posted_id
     assert waiting(world) == [("Aftersun", "active"), ("Tár", "pending")]
+    assert not world.env.errors
+
+
+@pytest.mark.parametrize("action", ["Approve", "Reject"])
+async def test_a_decision_in_watchlist_pending_closes_the_log_post_at_once(world, action):
+    """Decided in `/watchlist pending`, the suggestion's log-channel post says at once who decided it, its Approve and
+    Reject disabled, without anyone pressing it; the other suggestion's post still offers its decision."""
+    log = await approval_on(world)
+    await world.alice.slash(world.channel, "watchlist add", film="Aftersun", year=2022)
+    await world.bob.slash(world.channel, "watchlist add", film="Tár", year=2022)
+    page = (await world.mod.slash(world.channel, "watchlist pending")).response
+    decided = await world.mod.click(page, label=action)
+    verdict = "approved" if action == "Approve" else "rejected"
+    assert f"Aftersun (2022)** {verdict}" in text_of(decided) and "log channel" not in text_of(decided)
+    aftersun, tar = sorted(queue(log), key=lambda m: m.id)
+    assert f"**Aftersun (2022)** {verdict}" in aftersun.content and f"<@{world.mod.id}>" in aftersun.content
+    assert "/watchlist pending" in aftersun.content and all(b["disabled"] for b in buttons(aftersun))
+    assert not (tar.content or "") and not any(b["disabled"] for b in buttons(tar))
+    assert waiting(world) == ([("Aftersun", "active"), ("Tár", "pending")] if action == "Approve"
+                              else [("Tár", "pending")])
+    assert world.q(f"SELECT count(*) FROM audit_log WHERE action = 'watchlist.{action.lower()}'") == [(1,)]
+    assert not world.env.errors
+    assert_no_pings(world.env)
+    check_all_payloads(world.env)
+
+
+@pytest.mark.parametrize("status", [404, 503])
+async def test_a_log_post_edit_failing_after_a_queue_decision_keeps_the_decision_and_says_so(world, status):
+    """The log post's edit meets a 404 (deleted) or a 503 after a decision in `/watchlist pending`: the decision stands
+    (stored, audited once) and the moderator is told the truth about the post, never to try again."""
+    log = await approval_on(world)
+    await world.alice.slash(world.channel, "watchlist add", film="Aftersun", year=2022)
+    page = (await world.mod.slash(world.channel, "watchlist pending")).response
+    discord_fault(world.env, "PATCH", f"/channels/{log.id}/messages/*", status)
+    decided = await world.mod.click(page, label="Approve")
+    said = text_of(decided)
+    assert "Aftersun (2022)** approved" in said, said
+    assert ("is gone" if status == 404 else "may still show Approve/Reject") in said and "try again" not in said.lower()
+    assert waiting(world) == [("Aftersun", "active")]
+    assert world.q("SELECT count(*) FROM audit_log WHERE action = 'watchlist.approve'") == [(1,)]
     assert not world.env.errors

@@ -170,3 +170,28 @@ async def test_114_folds_every_films_key_and_keeps_two_films_apart(tmp_path, mon
         (1, "Léon", "leon"), (2, "Amelie", "amelie"), (3, "Amélie", "amélie"), (4, "Café Society", "cafesociety"),
         (5, "Cafè Society", "cafèsociety"), (6, "Pan's Labyrinth", "panslabyrinth"),
         (7, "千と千尋の神隠し", "千と千尋の神隠し")]
+
+
+async def test_180_folds_stroked_letters_in_keys_stored_before_it(tmp_path, monkeypatch):
+    """Migration 180 on a catalogue keyed before stroked letters folded: 'bølgerne' → 'bolgerne', 'łódź' → 'lodz',
+    'æonflux' → 'aeonflux'; a film already holding the folded key and year keeps it (nothing merged); titles
+    never change."""
+    from bot.core import db as core_db
+
+    path = tmp_path / "179.db"
+    every = core_db.migration_files()
+    monkeypatch.setattr(core_db, "migration_files", lambda: [m for m in every if m[0] < 180])
+    conn = await connect(path)
+    await migrate(conn)
+    await conn.executemany("INSERT INTO films(id, title, year, norm_key) VALUES (?, ?, ?, ?)", [
+        (1, "Bølgerne", 1996, "bølgerne"), (2, "Łódź", 2010, "łodz"), (3, "Æon Flux", 2005, "æonflux"),
+        (4, "Aeon Flux", 2005, "aeonflux"), (5, "Amélie", 2001, "amelie"),
+    ])
+    await conn.commit()
+    monkeypatch.setattr(core_db, "migration_files", lambda: every)
+    assert await migrate(conn) == every[-1][0]
+    rows = await conn.execute_fetchall("SELECT id, title, norm_key FROM films ORDER BY id")
+    await conn.close()
+    assert [tuple(r) for r in rows] == [
+        (1, "Bølgerne", "bolgerne"), (2, "Łódź", "lodz"), (3, "Æon Flux", "æonflux"), (4, "Aeon Flux", "aeonflux"),
+        (5, "Amélie", "amelie")]

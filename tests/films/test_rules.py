@@ -17,6 +17,14 @@ def test_nfd_and_nfc_titles_have_one_key():
     assert norm_key(unicodedata.normalize("NFD", "Amélie")) == norm_key(unicodedata.normalize("NFC", "AMÉLIE"))
 
 
+def test_stroked_letters_and_ligatures_fold_as_accents_do():
+    """ø, ł, đ, ð, ħ, ŧ, ı, æ, œ, þ, ß (either case) fold to the letters members type, as é folds to e."""
+    assert norm_key("Lars von Trier's Bølgerne") == norm_key("Lars von Triers Bolgerne") == "larsvontriersbolgerne"
+    assert norm_key("ŁÓDŹ") == norm_key("Łódź") == "lodz"
+    assert [norm_key(t) for t in ("Æon", "Œuvre", "Þór", "Đakovo", "Guðrún", "Ħal", "Ŧ", "Straße", "STRAẞE", "Kırk")] == [
+        "aeon", "oeuvre", "thor", "dakovo", "gudrun", "hal", "t", "strasse", "strasse", "kirk"]
+
+
 def test_one_rule_for_articles_case_and_punctuation():
     """Case, a leading/trailing English article, punctuation and spacing never split a film."""
     assert norm_key("The Matrix") == norm_key("matrix") == norm_key("Matrix, The")
