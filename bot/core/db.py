@@ -21,7 +21,6 @@ from typing import Any, Literal, TypeVar
 
 import aiosqlite
 
-from bot.core.checkpointer import WRITER_PRAGMAS, Checkpointer
 from bot.core.db_writes import Executed, WriteQueue, execute_closed
 from bot.core.films import critic_key, norm_key
 from bot.core.writer_thread import WriterThread
@@ -143,14 +142,14 @@ def _made_on_a_daemon_thread(make: Callable[[], T]) -> T:
     return made[0]
 
 
-def open_writer(path: str, pragmas: Sequence[str] = ()) -> sqlite3.Connection:
+def open_writer(path: str) -> sqlite3.Connection:
     """The writer thread's connection (writer_thread.py), opened on that thread: the same SQL functions and
-    pragmas as `connect`'s, then `pragmas`."""
+    pragmas as `connect`'s."""
     writer = sqlite3.connect(path, isolation_level=None)
     writer.row_factory = sqlite3.Row
     for name, arity, function in _SQL_FUNCTIONS:
         writer.create_function(name, arity, function, deterministic=True)
-    for pragma in (*_PRAGMAS, *pragmas):
+    for pragma in _PRAGMAS:
         writer.execute(f"PRAGMA {pragma}").close()
     return writer
 
@@ -378,7 +377,6 @@ class Database:
         self._writes = WriteQueue(self._on_writer, self._write_lock)  # one-hop writes, in batches (db_writes.py)
         self._writer: WriterThread | None = None
         self._writer_starting: asyncio.Future[WriterThread] | None = None
-        self._checkpointer: Checkpointer | None = None  # WAL checkpoints off the writers' commits (checkpointer.py)
         self._path: str | None = None
         self._closed = False
         self._closing = False
@@ -514,23 +512,8 @@ class Database:
         path = await self._main_path()
         if not path:
             raise sqlite3.ProgrammingError("an in-memory database has no second connection: open it with connect()")
-        pragmas = WRITER_PRAGMAS if self._checkpointer is not None else ()
-        self._writer = await WriterThread.start(lambda: open_writer(path, pragmas))
+        self._writer = await WriterThread.start(lambda: open_writer(path))
         return self._writer
-
-    async def start_checkpoints(self) -> None:
-        """Checkpoint the WAL on a thread of its own from now on (a file database; the running bot's)."""
-        path = await self._main_path()
-        if not path or self._checkpointer is not None or self._writer is not None or self._writer_starting:
-            return  # in memory: no log; a writer already open keeps checkpointing in its commits
-        self._checkpointer = Checkpointer(path)
-        self._checkpointer.start()
-        for pragma in WRITER_PRAGMAS:
-            await _pragma(self.conn, pragma)
-
-    @property
-    def checkpointer(self) -> Checkpointer | None:
-        return self._checkpointer
 
     @property
     def writer_trips(self) -> int:
@@ -558,8 +541,6 @@ class Database:
         self._closed = True
         if self._writer_starting is not None and self._writer is None:
             await asyncio.wait([self._writer_starting])
-        if self._checkpointer is not None:
-            await self._checkpointer.stop()
         if self._writer is not None:
             await self._writer.close()
         if self._read_conn:
@@ -580,9 +561,7 @@ async def open_database(database: Path | str, url: str | None = None) -> Databas
     except BaseException:
         await conn.close()
         raise
-    db = Database(conn)
-    await db.start_checkpoints()
-    return db
+    return Database(conn)
 
 
 class GuildsWith:
