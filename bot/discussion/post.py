@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 
+from bot.core.films import norm_key
 from bot.core.nonce import fresh_nonce, post_nonce
 from bot.core.refusals import MissingBotPermission, UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.services import PostedPrompt, ThreadDigest
 from bot.core.spoilers import Gate, server_gate
-from bot.core.text import clip, inert
+from bot.core.text import clip, film_label, inert
 from bot.corpus import Theme
 from bot.corpus.lookup import FilmScope, film_scope, resolve_theme, scope_themes
 from bot.corpus.passage import Quote, QuoteFilters, RotationKey
@@ -128,6 +129,14 @@ async def _theme_order(
     last = await bot.store.prompts.last_theme(guild_id, scope.key)
     start = keys.index(last) + 1 if last in keys else 0
     return [bot.themes[k] for k in keys[start:] + keys[:start]]
+
+
+async def _thread_film_name(bot: Any, guild_id: int, theme: Theme, title: str | None, year: int | None) -> str | None:
+    """A spoiler theme's thread names the film with its year when the server knows another film of that title
+    (Home (1987) and Home (2024)): a name alone would read as the film the club waits to see. None: the title."""
+    if not theme.spoiler or not title or year is None:
+        return None
+    return film_label(title, year) if len(await bot.store.films.by_key(norm_key(title), guild_id)) > 1 else None
 
 
 def _open_theme(bot: Any, scope: FilmScope, theme: str | None, exclude_spoilers: bool) -> Theme:
@@ -347,6 +356,7 @@ async def post_prompt(
                 open_theme, scope.title or "", scope.year, themes=bot.themes, pick=_RNG.randrange(1 << 16),
                 mention_role_id=mention_role_id,
                 edits=await question_edits(bot, guild_id, open_theme.key, scope, []),
+                film_name=await _thread_film_name(bot, guild_id, open_theme, scope.title, scope.year),
             )
         else:
             choice = await _choose(bot, guild_id, theme, scope, kind, exclude_spoilers, gate)
@@ -359,6 +369,7 @@ async def post_prompt(
                 mention_role_id=mention_role_id,
                 disagree=choice.disagree,
                 edits=await question_edits(bot, guild_id, choice.theme.key, scope, quotes),
+                film_name=await _thread_film_name(bot, guild_id, choice.theme, *quotes_film(quotes)),
             )
         if marker:
             # Proof of what this message is, readable back from channel history after a crash

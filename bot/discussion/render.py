@@ -134,8 +134,12 @@ def render_prompt(
     mention_role_id: int | None = None,
     disagree: bool = True,
     edits: QuestionEdits = QuestionEdits(),
+    film_name: str | None = None,
 ) -> RenderedPrompt:
     """Message content, embed and thread name for a prompt on `theme` quoting `quotes` (1, or 2 to debate).
+
+    `film_name`: how a spoiler theme's thread names the film, when not by its title alone (another film the
+    server knows has the same title: "Home (1987)", so members waiting for Home (2024) know it is not theirs).
 
     A debate whose excerpts do not take opposite sides (`disagree=False`) is offered as "two takes".
     """
@@ -171,7 +175,7 @@ def render_prompt(
     return RenderedPrompt(
         content=content,
         embed=embed,
-        thread_name=thread_name(theme, question, quotes_film(quotes)[0], any(hidden)),
+        thread_name=thread_name(theme, question, film_name or quotes_film(quotes)[0], any(hidden)),
         question=question,
     )
 
@@ -185,9 +189,11 @@ def render_open_prompt(
     pick: int,
     mention_role_id: int | None = None,
     edits: QuestionEdits = QuestionEdits(),
+    film_name: str | None = None,
 ) -> RenderedPrompt:
     """A prompt for a film no critic has reviewed yet: the theme's generic question naming the film,
-    no excerpt (the club speaks first). `pick` chooses among the questions, stably."""
+    no excerpt (the club speaks first). `pick` chooses among the questions, stably; `film_name` as in
+    `render_prompt`."""
     options = question_choices(theme, title, year, "discuss", themes, edits)
     question = options[pick % len(options)]
     film = film_label(title, year)
@@ -201,4 +207,5 @@ def render_open_prompt(
     embed.add_field(name="Theme", value=theme_text(theme.description, theme, 1024), inline=False)
     embed.set_footer(text="Reply in the thread")
     content = f"<@&{mention_role_id}>" if mention_role_id is not None else ""
-    return RenderedPrompt(content=content, embed=embed, thread_name=thread_name(theme, question, title), question=question)
+    return RenderedPrompt(content=content, embed=embed, thread_name=thread_name(theme, question, film_name or title),
+                          question=question)

@@ -286,3 +286,14 @@ async def test_scheduled_prompts_and_digests_of_the_screened_film_show_none_of_i
         await world.bob.send(thread, "What a film")
     await world.env.advance_time(2 * 3600)
     assert not seen(world, ENDING, start), seen(world, ENDING, start)
+
+
+async def test_a_spoiler_thread_of_a_film_sharing_its_title_names_its_year(world: World) -> None:
+    """Two films called Home: the 1987 film's ending prompt opens a thread named "Home (1987)", so members waiting
+    for the 2024 screening do not take it for theirs; a film with a title of its own keeps the title alone."""
+    await screened_club(world)
+    await world.alice.slash(world.channel, "discuss", theme="ending", film=f"Home ({OTHER_YEAR})")
+    await world.alice.slash(world.channel, "discuss", theme="ending", film="La La Land")
+    names = [thread.name for thread in world.channel.threads]
+    assert f"⚠️ Spoilers: Home ({OTHER_YEAR}) — the ending" in names, names
+    assert "⚠️ Spoilers: La La Land — the ending" in names, names
