@@ -20,9 +20,9 @@ import discord
 
 from bot.core.channels import resolve_channel
 from bot.core.render import NO_MENTIONS
+from bot.core.store import NOTHING_TO_ANNOUNCE
 from bot.core.text import clip
 from bot.core.time import iso
-from bot.core.store import NOTHING_TO_ANNOUNCE
 
 if TYPE_CHECKING:
     from bot.core.store import CloseStates

@@ -6,7 +6,11 @@ test_faults_readded.py.)"""
 
 from __future__ import annotations
 
+import pytest
+
+from tests.cross.test_faults_filmnight import schedule
 from tests.cross.test_faults_readded import kick
+from tests.helpers import advance_to
 from tests.helpers import rows as db
 
 HOUR = 3600
@@ -45,3 +49,31 @@ async def test_a_native_poll_whose_message_a_moderator_deleted_is_given_up_at_on
     await world.env.advance_time(HOUR)
     assert len(notices(logs)) == 1 and not [m for m in world.channel.history() if m.author.bot]
     assert db(settings, "SELECT close_state FROM polls") == [("abandoned",)] and not world.env.errors
+
+
+def deny_posting(world) -> None:
+    """A moderator takes Send Messages away from the bot in #film-club (a channel overwrite)."""
+    import discord
+    from simcord.backend.models.channel import Overwrite
+    from simcord.enums import OverwriteType
+
+    world.env.backend.set_overwrite(world.channel.id, Overwrite(
+        world.bot.user.id, OverwriteType.MEMBER, deny=discord.Permissions(send_messages=True).value))
+
+
+@pytest.mark.parametrize("change", ["channel deleted", "posting denied"])
+async def test_a_screening_whose_channel_changed_under_it_tells_the_moderators_once(world, settings, change):
+    """The screening's channel deleted, or the bot's Send Messages taken away, the day it was scheduled: its 24 h
+    reminder, 1 h reminder and end post each fail once, for good, and the moderators get one notice, not three;
+    a restart afterwards sends nothing again."""
+    logs = await with_mod_log(world)
+    await schedule(world)
+    world.env.backend.delete_channel(world.channel.id) if change == "channel deleted" else deny_posting(world)
+    await advance_to(world, 2026, 1, 6)
+    assert db(settings, "SELECT kind, status, attempts FROM screening_reminders ORDER BY kind") == [
+        ("1h", "failed", 1), ("24h", "failed", 1), ("end", "failed", 1)]
+    [notice] = notices(logs)
+    assert "24h reminder of **La La Land (2016)**" in notice and "not say so again" in notice, notice
+    await world.env.restart_bot()
+    await world.env.advance_time(12 * HOUR)
+    assert len(notices(logs)) == 1 and not world.env.errors
