@@ -20,6 +20,7 @@ import discord
 
 from bot.core.channels import resolve_channel
 from bot.core.render import NO_MENTIONS
+from bot.core.store import NOTHING_TO_ANNOUNCE
 from bot.core.text import clip
 from bot.core.time import iso
 
@@ -40,6 +41,16 @@ class AnnounceError(Exception):
     """Results cannot be posted for a reason that is not a Discord error (a channel gone, say)."""
 
 
+class NothingToAnnounce(AnnounceError):
+    """Results that no later attempt could post (a native poll's message deleted: its votes went with it):
+    given up at once, the moderators told `notice`, instead of the back-off's hours of tries and a notice
+    promising what is no longer there."""
+
+    def __init__(self, reason: str, notice: str) -> None:
+        super().__init__(reason)
+        self.notice = notice
+
+
 def describe_error(error: BaseException) -> str:
     if isinstance(error, discord.HTTPException):
         return f"Discord error HTTP {error.status} ({clip(error.text or type(error).__name__, 120)})"
@@ -52,6 +63,11 @@ async def finish(bot: Any, states: CloseStates, row_id: int, attempt: Callable[[
     after the last one abandons the row and posts `notice(attempts, reason)` for the moderators."""
     try:
         await attempt()
+    except NothingToAnnounce as error:
+        log.warning("announcing %s given up: %s", what, error)
+        await states.failed(row_id, NOTHING_TO_ANNOUNCE + str(error), None)
+        await tell_moderators(bot, guild_id, channel_id, error.notice)
+        return False
     except (*RETRYABLE, AnnounceError) as error:
         log.warning("announcing %s failed: %s", what, error)
         reason = describe_error(error)

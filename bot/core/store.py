@@ -129,6 +129,9 @@ class MetaStore:
 
 
 
+NOTHING_TO_ANNOUNCE = "nothing to announce: "  # close_error of an announcement no later try could post
+
+
 class CloseStates:
     """The closing columns of one feature's table (close_state, close_attempts, next_close_at, close_error,
     results_message_id; see migrations 006 and 055), for bot/core/closing.py and the feature's job."""
@@ -180,10 +183,12 @@ class CloseStates:
         return await self.attempts(row_id)
 
     async def abandoned_in(self, guild_id: int) -> list[tuple[int, int]]:
-        """(id, channel_id) of one server's given-up announcements, oldest first."""
+        """(id, channel_id) of one server's given-up announcements that a later try could post, oldest first (not
+        those given up as NOTHING_TO_ANNOUNCE: no channel coming back brings their results back)."""
         rows = await self.db.fetchall(
-            f"SELECT id, channel_id FROM {self.table} WHERE guild_id = ? AND close_state = 'abandoned' ORDER BY id",
-            (guild_id,))
+            f"SELECT id, channel_id FROM {self.table} WHERE guild_id = ? AND close_state = 'abandoned'"
+            " AND (close_error IS NULL OR close_error NOT LIKE ?) ORDER BY id",
+            (guild_id, NOTHING_TO_ANNOUNCE + "%"))
         return [(row[0], row[1]) for row in rows]
 
     async def revive(self, row_id: int, now_iso: str) -> bool:

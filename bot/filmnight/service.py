@@ -452,15 +452,18 @@ class FilmNightService:
             self.bot.scheduler.wake()
             return
         log.error("reminder %s of screening %s failed for good: %s", kind, screening_id, reason, exc_info=error)
+        told = await self.store.failed_alike(screening_id, kind, reason)
         await self.store.retry_reminder(screening_id, kind, reason, None)
         screening = await self.store.screening(screening_id)
-        if screening is not None:
+        if screening is not None and not told:
             what = ("the invitation to rate (the after-screening thread is posted)"
                     if isinstance(error, InvitationFailed) else
                     "the after-screening thread" if kind == "end" else f"the {kind} reminder")
             await closing.tell_moderators(
                 self.bot, screening.guild_id, screening.channel_id,
-                f"⚠️ I could not post {what} of **{inert(screening.label, 100)}** after {attempts} attempt(s): {reason}.",
+                f"⚠️ I could not post {what} of **{inert(screening.label, 100)}** after {attempts} attempt(s): {reason}."
+                + ("" if kind == "end" else " Its later posts are tried at their time; if they fail the same way,"
+                   " I will not say so again."),
             )
 
     async def deliver(self, screening_id: int, kind: str) -> None:

@@ -543,6 +543,13 @@ class FilmNightStore:
             "SELECT attempts, due_at FROM screening_reminders WHERE screening_id = ? AND kind = ?", (screening_id, kind))
         return (0, None) if row is None else (int(row[0]), row[1])
 
+    async def failed_alike(self, screening_id: int, kind: str, error: str) -> bool:
+        """Whether another of this screening's posts already failed for good with this same error (the moderators
+        were told then: a channel deleted or a permission taken fails the 24 h, 1 h and end posts alike)."""
+        return await self.db.fetchval(
+            "SELECT 1 FROM screening_reminders WHERE screening_id = ? AND kind != ? AND status = 'failed'"
+            " AND error = ?", (screening_id, kind, error)) is not None
+
     async def reminder_attempts(self, screening_id: int, kind: str) -> int:
         return int(await self.db.fetchval(
             "SELECT attempts FROM screening_reminders WHERE screening_id = ? AND kind = ?", (screening_id, kind), 0))

@@ -22,7 +22,7 @@ from bot.core.checks import (
     require_guild,
     require_message_channel,
 )
-from bot.core.closing import CLOSE_LEASE, AnnounceError
+from bot.core.closing import CLOSE_LEASE, AnnounceError, NothingToAnnounce
 from bot.core.nonce import post_nonce
 from bot.core.persistent import custom_ids
 from bot.core.refusals import UserError
@@ -417,7 +417,14 @@ class PollService:
     async def _read_native(self, channel: Any, poll: Poll, *, end: bool) -> tuple[int, ...]:
         if poll.message_id is None:
             raise AnnounceError("its message was never recorded")
-        message = await channel.fetch_message(poll.message_id)
+        try:
+            message = await channel.fetch_message(poll.message_id)
+        except discord.NotFound as error:
+            # A moderator deleted it: a native poll's votes live only on its message, so they are gone for good.
+            raise NothingToAnnounce(
+                "its message was deleted", f"⚠️ Poll #{poll.id} (“{inert(poll.question, 100)}”) closed, but its"
+                " message was deleted, and its votes with it (Discord keeps a native poll's votes only on its"
+                " message): there are no results to post.") from error
         if end and message.poll is not None and not message.poll.is_finalised():
             message = await message.end_poll()
         if message.poll is None:
