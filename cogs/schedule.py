@@ -53,6 +53,11 @@ class ScheduleCog(commands.GroupCog, group_name="schedule", group_description="P
     async def cog_unload(self) -> None:
         self.bot.scheduler.unregister(self.job.name)
 
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        """Invited back: schedules paused while the bot could not reach their channel resume (ScheduleJob.rejoined)."""
+        await self.job.rejoined(guild)
+
     async def server_zone(self, guild_id: int) -> str:
         settings = await self.bot.store.guilds.get(guild_id)
         return settings.timezone or self.bot.settings.default_timezone

@@ -60,6 +60,11 @@ def unusable(schedule: Schedule) -> str | None:
     return None
 
 
+# The endings of the pause reasons that mean "I could not reach or post in the channel": `rejoined` resumes those.
+CHANNEL_GONE = "was deleted or I can no longer see it."
+REFUSED = "Discord refused to let me post in"
+
+
 class ScheduleJob:
     """Implements bot.core.jobs.Job for every schedule of every server."""
 
@@ -267,9 +272,9 @@ class ScheduleJob:
         except UserError as error:  # MissingBotPermission, nothing to post, not a text channel
             await self._pause(claim, error.message)
         except discord.NotFound:
-            await self._pause(claim, f"the channel <#{schedule.channel_id}> was deleted or I can no longer see it.")
+            await self._pause(claim, f"the channel <#{schedule.channel_id}> {CHANNEL_GONE}")
         except discord.Forbidden as error:
-            await self._pause(claim, f"Discord refused to let me post in <#{schedule.channel_id}> ({error.text}).")
+            await self._pause(claim, f"{REFUSED} <#{schedule.channel_id}> ({error.text}).")
         except discord.HTTPException as error:
             if transient(error):
                 await self._retry_later(claim, error)
@@ -299,6 +304,31 @@ class ScheduleJob:
         await self.store.mark_failed(post_id, reason, self.bot.now())
         await self.notify(schedule, f"⚠️ Scheduled prompt #{schedule.id} in <#{schedule.channel_id}> did not post:"
                                     f" {reason}. The schedule continues with its next slot.")
+
+    async def rejoined(self, guild: discord.Guild) -> list[int]:
+        """The bot invited back into `guild`: the schedules it paused because it could not reach or post in their
+        channel (as when it was removed) are resumed, when it can see and post there again; moderators are told
+        once. A schedule a moderator paused, or paused for another reason, stays paused. Returns the ids."""
+        resumed: list[Schedule] = []
+        for schedule in await self.store.paused_unreachable(guild.id, (f"%{CHANNEL_GONE}", f"{REFUSED} %")):
+            try:
+                channel = await resolve_channel(self.bot, schedule.channel_id)
+            except discord.HTTPException:  # could not look (a 5xx): it stays paused, `/schedule resume` resumes it
+                log.warning("could not look for schedule %s's channel", schedule.id, exc_info=True)
+                continue
+            if not isinstance(channel, discord.TextChannel) or channel.guild.id != guild.id:
+                continue
+            perms = channel.permissions_for(channel.guild.me)
+            if not (perms.view_channel and perms.send_messages and perms.embed_links):
+                continue
+            if await self.store.set_paused(schedule.id, paused=False, reason=None, actor_id=None, now=self.bot.now()):
+                resumed.append(schedule)
+        if resumed:
+            self.bot.scheduler.wake()
+            which = ", ".join(f"#{s.id} in <#{s.channel_id}>" for s in resumed)
+            await self.notify(resumed[0], f"▶️ I am back in this server and can post again: scheduled prompt(s) {which}"
+                                          " resumed. Posts missed while I was away are not made up.")
+        return [s.id for s in resumed]
 
     async def _pause(self, claim: Claim, reason: str) -> None:
         schedule = claim.schedule

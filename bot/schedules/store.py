@@ -167,6 +167,14 @@ class ScheduleStore:
             )
         return True
 
+    async def paused_unreachable(self, guild_id: int, reasons: tuple[str, ...]) -> list[Schedule]:
+        """A server's paused schedules whose reason is LIKE one of `reasons` (the job's own words), oldest first."""
+        like = " OR ".join("paused_reason LIKE ?" for _ in reasons)
+        rows = await self.db.fetchall(
+            f"SELECT * FROM schedules WHERE guild_id = ? AND paused = 1 AND ({like}) ORDER BY id",
+            (guild_id, *reasons))
+        return [_schedule(row) for row in rows]
+
     async def remove(self, schedule_id: int, *, actor_id: int) -> bool:
         async with self.db.transaction() as conn:
             row = await _one(conn, "SELECT * FROM schedules WHERE id = ?", (schedule_id,))

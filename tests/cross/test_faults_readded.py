@@ -66,3 +66,24 @@ async def test_a_poll_and_a_pick_abandoned_while_kicked_are_announced_once_when_
     assert len(result_posts(world, "📊 Results of anonymous poll #1")) == 1
     assert len(result_posts(world, "Results of pick #1")) == 1
     assert not world.env.errors
+
+
+async def test_a_schedule_paused_while_kicked_resumes_when_invited_back(world, settings):
+    """A daily prompt whose slot fell due while the bot was removed is paused (its channel unreachable); invited back,
+    the bot resumes it by itself, tells the moderators once, and the next day's prompt is posted once."""
+    set_ = await world.mod.slash(world.channel, "schedule set", channel=world.channel, time="12:00", timezone="UTC")
+    assert set_.ephemeral
+    invite_back = kick(world)
+    await world.env.advance_time(26 * HOUR)
+    [(paused, reason)] = db(settings, "SELECT paused, paused_reason FROM schedules")
+    assert paused == 1, reason
+    invite_back()
+    await world.env.advance_time(60)
+    assert db(settings, "SELECT paused FROM schedules") == [(0,)]
+    notices = [r for r in world.env.http_requests if r.method == "POST" and "resumed" in str(r.json)]
+    assert len(notices) == 1, notices
+    await world.env.advance_time(26 * HOUR)
+    await world.env.restart_bot()
+    await world.env.advance_time(HOUR)
+    assert db(settings, "SELECT count(*) FROM schedule_posts WHERE status = 'posted'") == [(1,)]
+    assert not world.env.errors
