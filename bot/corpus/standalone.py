@@ -252,8 +252,8 @@ _RUN_ON_CLAUSE = re.compile(
 )
 _CLAUSE_INTRODUCERS = word_set(
     "that and but or so because if when where while what how why who which whether though although as than "
-    "since until once unless now then here there even yet still also just only say says said think thinks "
-    "thought know knows knew feel feels felt sure clear obvious hope believe guess suspect suppose realise "
+    "since until once unless after before now then here there even yet still also just only say says said think "
+    "thinks thought know knows knew feel feels felt sure clear obvious hope believe guess suspect suppose realise "
     "realize realises realizes admit admits seems means mean way time moment day thing everything something "
     "anything nothing all one reason place point year years sense kind sort proof sign news fact idea notion "
     "whom whose whereas us me them him her you"

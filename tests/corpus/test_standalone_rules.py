@@ -214,6 +214,19 @@ def test_reduced_relatives_are_not_run_ons(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "The camera stays on the old fisherman long after he has finished speaking, and the silence says the rest.",
+        "Nobody in the lake house knows the danger before it has started, and the film makes us wait with them.",
+        "The director keeps the camera rolling after she’s left the room, and the empty chair becomes the scene.",
+    ],
+)
+def test_a_clause_after_after_or_before_is_not_a_run_on(text: str) -> None:
+    """"long after he has finished", "before it has started": a time clause introduced by its conjunction."""
+    assert standalone_problem(text) is None
+
+
+@pytest.mark.parametrize(
     "sentence",
     [
         "What it says about ambition is harder to shake than the music.",

@@ -158,3 +158,22 @@ async def test_more_context_hides_a_neighbour_the_text_rules_hide(world: World):
     assert "Langley vault heist" in text_of(quote), text_of(quote)
     context = text_of(await world.alice.click(quote.response, label="More context"))
     assert "framed for the murder" in context and "framed for the murder" not in visible(context), context
+
+
+DOCUMENTARY = (
+    "The Net Menders is a documentary of great patience: the filmmaker spent four winters in a fishing village,"
+    " and her subjects stop performing for the camera somewhere in the first half hour.\n\n"
+    "The interviews are the heart of the film. Old Jógvan talks about the boat he lost in 1987 without once raising"
+    " his voice, and the director has the good sense to hold the shot long after he has finished speaking.")
+
+
+async def test_a_documentarys_interview_passage_is_quoted_and_found(world: World):
+    """A documentary's passage on its interviews, whose camera holds "long after he has finished speaking": a time
+    clause, not two clauses fused; /search interviews and /quote about:interviews find it (they said no passage
+    mentions the word)."""
+    await world.mod.slash(world.channel, "review add", film="The Net Menders", year=2021, critic="Ruth Almond",
+                          file=("menders.txt", DOCUMENTARY.encode()))
+    found = await world.alice.slash(world.channel, "search", query="interviews")
+    assert "Jógvan" in text_of(found), text_of(found)
+    quoted = await world.alice.slash(world.channel, "quote", film="Net Menders", about="interviews")
+    assert "long after he has finished speaking" in text_of(quoted), text_of(quoted)
