@@ -31,7 +31,7 @@ from bot.filmnight.render import (
     when_line,
 )
 from bot.filmnight.rules import Entry
-from bot.filmnight.views import DYNAMIC_ITEMS, DecisionButton, queue_page, watchlist_view
+from bot.filmnight.views import DYNAMIC_ITEMS, DecisionButton, queue_page, watchlist_view, withdraw_log_post
 from bot.films.rules import Ambiguous, Wanted, norm_key, parse_ref, parse_typed, ref
 
 if TYPE_CHECKING:
@@ -205,8 +205,10 @@ class FilmNight(commands.Cog):
             moderator = await is_moderator(interaction)
             if entry.suggested_by != interaction.user.id and not moderator:
                 raise UserError("Only the member who suggested this film or a moderator can remove it.")
+            post = await self.store.log_post(entry.id) if entry.status == "pending" else None
             await self.store.remove(entry, interaction.user.id, audited=moderator)
             await send_ephemeral(interaction, f"Removed **{inert(entry.label, 150)}** from the watchlist.")
+            await withdraw_log_post(self.bot, entry, post, interaction.user)
 
     @moderator_only
     @watchlist.command(name="import", description="Moderators: import a Letterboxd export CSV or a one-title-per-line file.")

@@ -6,6 +6,7 @@ the state is read from SQLite, so they keep working after a restart.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -27,6 +28,8 @@ from bot.filmnight.rules import RANKS, Entry, Pick
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
+
+log = logging.getLogger(__name__)
 
 
 class PageButton(
@@ -115,6 +118,22 @@ async def close_log_post(bot: FilmBot, moderator: discord.Member, decided: Entry
         return (" (Discord failed to update its post in the log channel, which may still show Approve/Reject:"
                 " pressed, it says the suggestion was decided.)")
     return ""
+
+
+async def withdraw_log_post(bot: FilmBot, entry: Entry, post: tuple[int, int] | None, by: discord.abc.User) -> None:
+    """A suggestion removed while it waited: its log-channel post says so and stops offering Approve/Reject. Best
+    effort: the removal stands whatever Discord answers (a post left as it was says "decided" when pressed)."""
+    if post is None:
+        return
+    channel_id, message_id = post
+    gate = await server_gate(bot.store, entry.guild_id, bot.themes)
+    try:
+        await bot.get_partial_messageable(channel_id).get_partial_message(message_id).edit(
+            content=f"**{inert(entry.label, 150)}** withdrawn by {by.mention}: removed from the watchlist.",
+            embed=pending_embed(entry, "withdrawn", gate), view=decision_view(entry.id, disabled=True),
+            allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException:
+        log.info("could not close the log post of withdrawn suggestion %s", entry.id, exc_info=True)
 
 
 class QueuePageButton(

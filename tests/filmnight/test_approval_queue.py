@@ -222,3 +222,21 @@ async def test_a_log_post_edit_failing_after_a_queue_decision_keeps_the_decision
     assert waiting(world) == [("Aftersun", "active")]
     assert world.q("SELECT count(*) FROM audit_log WHERE action = 'watchlist.approve'") == [(1,)]
     assert not world.env.errors
+
+
+async def test_a_suggestion_withdrawn_while_it_waits_closes_its_log_post(world):
+    """The member removes their own suggestion while it waits for approval: its log post says it was withdrawn and
+    stops offering Approve/Reject; a 404 on that edit (the post deleted) still removes it, quietly."""
+    log = await approval_on(world)
+    await world.alice.slash(world.channel, "watchlist add", film="Aftersun", year=2022)
+    await world.bob.slash(world.channel, "watchlist add", film="Tár", year=2022)
+    removed = await world.alice.slash(world.channel, "watchlist remove", film="Aftersun (2022)")
+    assert removed.ephemeral and "Removed" in text_of(removed)
+    aftersun, tar = sorted(queue(log), key=lambda m: m.id)
+    assert "**Aftersun (2022)** withdrawn" in aftersun.content and all(b["disabled"] for b in buttons(aftersun))
+    discord_fault(world.env, "PATCH", f"/channels/{log.id}/messages/*", 404)
+    gone = await world.bob.slash(world.channel, "watchlist remove", film="Tár (2022)")
+    assert gone.ephemeral and "Removed" in text_of(gone)
+    assert waiting(world) == []
+    assert not world.env.errors
+    assert_no_pings(world.env)
