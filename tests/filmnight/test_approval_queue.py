@@ -222,3 +222,35 @@ async def test_a_log_post_edit_failing_after_a_queue_decision_keeps_the_decision
     assert waiting(world) == [("Aftersun", "active")]
     assert world.q("SELECT count(*) FROM audit_log WHERE action = 'watchlist.approve'") == [(1,)]
     assert not world.env.errors
+
+
+@pytest.mark.parametrize("decided", [False, True])
+async def test_forget_me_edits_the_watchlist_suggestions_log_post(world, decided):
+    """The member's note and name leave the log channel's post of their watchlist suggestion (pending, or approved
+    already) when they ask /rate forget-me, as they leave the database; bob's post stays; a decision in
+    `/watchlist pending` after it names nobody."""
+    log = await approval_on(world)
+    await world.alice.slash(world.channel, "watchlist add", film="Aftersun", year=2022, note="Tender, my dad @everyone")
+    await world.bob.slash(world.channel, "watchlist add", film="Tár", year=2022, note="Bob's own")
+    alices, bobs = sorted(queue(log), key=lambda m: m.id)
+    if decided:
+        await world.mod.click(alices, label="Approve")
+    await world.alice.slash(world.channel, "rate forget-me", confirm=True)
+    (edited,) = [m for m in log.history() if m.id == alices.id]
+    shown = (edited.content or "") + "".join(embed_text(e) for e in edited.embeds)
+    assert "Tender" not in shown and str(world.alice.id) not in shown, shown
+    assert "asked to be forgotten" in shown and not edited.components, shown
+    (kept,) = [m for m in log.history() if m.id == bobs.id]
+    assert "Bob's own" in embed_text(kept.embeds[0]) and not kept.content
+    assert world.count("suggestion_retractions") == 0
+    if not decided:
+        page = (await world.mod.slash(world.channel, "watchlist pending")).response
+        for _ in range(2):  # both, in the queue's order
+            page = (await world.mod.click(page, label="Approve")).response
+        (edited,) = [m for m in log.history() if m.id == alices.id]
+        shown = (edited.content or "") + "".join(embed_text(e) for e in edited.embeds)
+        assert "Aftersun (2022)** approved" in shown and "Tender" not in shown, shown
+        assert str(world.alice.id) not in shown and "former member" in shown, shown
+    assert waiting(world)[0] == ("Aftersun", "active")
+    assert not world.env.errors
+    assert_no_pings(world.env)
