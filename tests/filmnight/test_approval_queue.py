@@ -254,3 +254,19 @@ async def test_forget_me_edits_the_watchlist_suggestions_log_post(world, decided
     assert waiting(world)[0] == ("Aftersun", "active")
     assert not world.env.errors
     assert_no_pings(world.env)
+
+
+async def test_a_log_post_whose_ids_cannot_be_stored_still_tells_the_member_it_waits(world, monkeypatch):
+    """The log post is made but storing where it is fails (the database busy): the member is told their suggestion
+    waits for a moderator (it is stored and posted), never to try again; pressed later, the post still decides."""
+    from tests.faults import db_fault
+
+    log = await approval_on(world)
+    failed = db_fault(monkeypatch, world.bot.store.filmnight, "set_log_post")
+    told = await world.alice.slash(world.channel, "watchlist add", film="Aftersun", year=2022)
+    said = assert_ephemeral_reply(told)
+    assert failed == [1] and "a moderator will approve it" in said and "try again" not in said.lower(), said
+    (posted,) = queue(log)
+    await world.mod.click(posted, label="Approve")
+    assert waiting(world) == [("Aftersun", "active")]
+    assert not world.env.errors
