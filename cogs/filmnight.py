@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot.core import closing
 from bot.core.checks import is_moderator, moderator_only, require_guild, require_moderator
 from bot.core.decisions import post_for_decision
-from bot.core.errors import send_ephemeral, user_errors
+from bot.core.errors import database_problem, send_ephemeral, user_errors
 from bot.core.films import option
 from bot.core.inputs import one_of, suggest
 from bot.core.refusals import UserError
@@ -160,7 +160,14 @@ class FilmNight(commands.Cog):
             log.warning("watchlist entry %s: its log post in channel %s failed", entry.id, channel.id)
             return (f"{suggested}: it waits for a moderator's approval. The moderators' channel could not be reached"
                     " just now, so they will find it in `/watchlist pending`: no need to suggest it again.")
-        await self.store.set_log_post(entry.id, channel.id, posted)  # a decision in /watchlist pending closes it
+        try:
+            await self.store.set_log_post(entry.id, channel.id, posted)  # a decision in /watchlist pending closes it
+        except Exception as error:
+            # The suggestion is stored and posted: the member must not hear "nothing was changed, try again". Only
+            # the post's closing from /watchlist pending is lost; pressed, it still says the suggestion was decided.
+            if not database_problem(error):
+                raise
+            log.warning("watchlist entry %s: its log post %s could not be recorded: %s", entry.id, posted, error)
         return f"{suggested}: a moderator will approve it."
 
     @answers_publicly

@@ -252,8 +252,8 @@ class ClubStore:
         poll they made and an import they are running keep their rows under `FORGOTTEN_MEMBER` (`_PSEUDONYMISED`).
         What a moderator did as one (reviews added, decisions) stays; the audit log's rows keep what was done but
         no longer name the member as its subject (a take removed, a question suggested: `_scrub_audit`).
-        Each suggestion's log-channel message, which shows their words and name, is queued for the discussion
-        job to edit (suggestion_retractions, due `now`; the caller wakes the scheduler). The times of their
+        Each suggestion's log-channel message (a question's, a watchlist film's), which shows their words and name,
+        is queued for the discussion job to edit (suggestion_retractions, due `now`; the caller wakes the scheduler). The times of their
         recent suggestions and flags stay a day, without words (member_limit_marks), so the hourly limits of
         /suggest and flags still count them."""
         counts: dict[str, int] = {}
@@ -265,6 +265,14 @@ class ClubStore:
                 "INSERT INTO suggestion_retractions(message_id, guild_id, channel_id, due)"
                 " SELECT log_message_id, guild_id, log_channel_id, ? FROM question_suggestions"
                 " WHERE user_id = ? AND log_message_id IS NOT NULL AND log_channel_id IS NOT NULL"
+                " ON CONFLICT DO NOTHING",
+                (iso(now), user_id),
+            )
+            # Their watchlist suggestions' posts too (pending or decided: both show the note and who suggested it).
+            await conn.execute(
+                "INSERT INTO suggestion_retractions(message_id, guild_id, channel_id, due, kind)"
+                " SELECT log_message_id, guild_id, log_channel_id, ?, 'watchlist' FROM watchlist"
+                " WHERE suggested_by = ? AND log_message_id IS NOT NULL AND log_channel_id IS NOT NULL"
                 " ON CONFLICT DO NOTHING",
                 (iso(now), user_id),
             )

@@ -104,6 +104,12 @@ def database_gone(error: BaseException) -> str | None:
     return None
 
 
+def database_problem(error: BaseException) -> bool:
+    """The database busy, unreachable or refusing writes: for a step whose failure must not undo what was done
+    before it (and should not be told as "nothing was changed")."""
+    return database_busy(error) or database_gone(error) is not None or database_refusing_writes(error)
+
+
 def message_for(error: BaseException) -> str | None:
     """The table's message for a known exception, or None for an unexpected one."""
     if isinstance(error, UserError):

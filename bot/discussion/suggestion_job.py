@@ -1,4 +1,5 @@
-"""Editing a suggested question's log message once its author asked /rate forget-me (suggestion_retractions).
+"""Editing a suggestion's log message (a question's, a watchlist film's: `kind`, migration 188) once its author
+asked /rate forget-me (suggestion_retractions).
 
 forget-me deletes the suggestion at once and queues its message; this job replaces the message's embed (the
 member's words and name) and buttons with one line, then deletes the queued row. Discord failing for now (a 5xx,
@@ -25,6 +26,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RETRACTED = "A suggested discussion question was removed here: its author asked to be forgotten (`/rate forget-me`)."
+# A watchlist film may still wait for a decision: its buttons go with the post, so it says where moderators find it.
+RETRACTED_WATCHLIST = ("A watchlist suggestion's note and name were removed here: its suggester asked to be forgotten"
+                       " (`/rate forget-me`). If it still waits for approval, it is in `/watchlist pending`.")
+RETRACTED_TEXT = {"question": RETRACTED, "watchlist": RETRACTED_WATCHLIST}
 
 
 class SuggestionRetractJob:
@@ -39,12 +44,12 @@ class SuggestionRetractJob:
 
     async def run_due(self, now: datetime) -> None:
         store = self.bot.store.suggestions
-        for message_id, channel_id, due, attempts in await store.due_retractions(now, self.bot.own_shards):
+        for message_id, channel_id, due, attempts, kind in await store.due_retractions(now, self.bot.own_shards):
             if not await store.claim_retraction(message_id, due, now + CLOSE_LEASE):
                 continue
             message = self.bot.get_partial_messageable(channel_id).get_partial_message(message_id)
             try:
-                await message.edit(content=RETRACTED, embed=None, view=None, allowed_mentions=NO_MENTIONS)
+                await message.edit(content=RETRACTED_TEXT.get(kind, RETRACTED), embed=None, view=None, allowed_mentions=NO_MENTIONS)
             except discord.NotFound:
                 pass  # deleted already: nothing shows the words
             except discord.HTTPException as error:

@@ -83,15 +83,16 @@ class SuggestionStore:
         return None if due is None else str(due)
 
     async def due_retractions(self, now: datetime, shards: Shards | None = None,
-                              limit: int = 50) -> list[tuple[int, int, str, int]]:
-        """(message id, channel id, due, attempts) of the retractions due at `now`, oldest first."""
+                              limit: int = 50) -> list[tuple[int, int, str, int, str]]:
+        """(message id, channel id, due, attempts, kind) of the retractions due at `now`, oldest first; kind is
+        'question' or 'watchlist' (migration 188)."""
         mine, params = owned(shards)
         rows = await self.db.fetchall(
-            f"SELECT message_id, channel_id, due, attempts FROM suggestion_retractions WHERE due <= ? AND {mine}"
-            " ORDER BY due LIMIT ?",
+            "SELECT message_id, channel_id, due, attempts, kind FROM suggestion_retractions"
+            f" WHERE due <= ? AND {mine} ORDER BY due LIMIT ?",
             (iso(now), *params, limit),
         )
-        return [(int(row[0]), int(row[1]), str(row[2]), int(row[3])) for row in rows]
+        return [(int(row[0]), int(row[1]), str(row[2]), int(row[3]), str(row[4])) for row in rows]
 
     async def claim_retraction(self, message_id: int, due: str, until: datetime) -> bool:
         """Take the retraction read as due at `due` for one try, until `until` (a process that dies mid-try

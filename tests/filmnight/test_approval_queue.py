@@ -240,3 +240,51 @@ async def test_a_suggestion_withdrawn_while_it_waits_closes_its_log_post(world):
     assert waiting(world) == []
     assert not world.env.errors
     assert_no_pings(world.env)
+
+
+@pytest.mark.parametrize("decided", [False, True])
+async def test_forget_me_edits_the_watchlist_suggestions_log_post(world, decided):
+    """The member's note and name leave the log channel's post of their watchlist suggestion (pending, or approved
+    already) when they ask /rate forget-me, as they leave the database; bob's post stays; a decision in
+    `/watchlist pending` after it names nobody."""
+    log = await approval_on(world)
+    await world.alice.slash(world.channel, "watchlist add", film="Aftersun", year=2022, note="Tender, my dad @everyone")
+    await world.bob.slash(world.channel, "watchlist add", film="Tár", year=2022, note="Bob's own")
+    alices, bobs = sorted(queue(log), key=lambda m: m.id)
+    if decided:
+        await world.mod.click(alices, label="Approve")
+    await world.alice.slash(world.channel, "rate forget-me", confirm=True)
+    (edited,) = [m for m in log.history() if m.id == alices.id]
+    shown = (edited.content or "") + "".join(embed_text(e) for e in edited.embeds)
+    assert "Tender" not in shown and str(world.alice.id) not in shown, shown
+    assert "asked to be forgotten" in shown and not edited.components, shown
+    (kept,) = [m for m in log.history() if m.id == bobs.id]
+    assert "Bob's own" in embed_text(kept.embeds[0]) and not kept.content
+    assert world.count("suggestion_retractions") == 0
+    if not decided:
+        page = (await world.mod.slash(world.channel, "watchlist pending")).response
+        for _ in range(2):  # both, in the queue's order
+            page = (await world.mod.click(page, label="Approve")).response
+        (edited,) = [m for m in log.history() if m.id == alices.id]
+        shown = (edited.content or "") + "".join(embed_text(e) for e in edited.embeds)
+        assert "Aftersun (2022)** approved" in shown and "Tender" not in shown, shown
+        assert str(world.alice.id) not in shown and "former member" in shown, shown
+    assert waiting(world)[0] == ("Aftersun", "active")
+    assert not world.env.errors
+    assert_no_pings(world.env)
+
+
+async def test_a_log_post_whose_ids_cannot_be_stored_still_tells_the_member_it_waits(world, monkeypatch):
+    """The log post is made but storing where it is fails (the database busy): the member is told their suggestion
+    waits for a moderator (it is stored and posted), never to try again; pressed later, the post still decides."""
+    from tests.faults import db_fault
+
+    log = await approval_on(world)
+    failed = db_fault(monkeypatch, world.bot.store.filmnight, "set_log_post")
+    told = await world.alice.slash(world.channel, "watchlist add", film="Aftersun", year=2022)
+    said = assert_ephemeral_reply(told)
+    assert failed == [1] and "a moderator will approve it" in said and "try again" not in said.lower(), said
+    (posted,) = queue(log)
+    await world.mod.click(posted, label="Approve")
+    assert waiting(world) == [("Aftersun", "active")]
+    assert not world.env.errors
