@@ -234,6 +234,7 @@ async def test_a_suggestion_withdrawn_while_it_waits_closes_its_log_post(world):
     assert removed.ephemeral and "Removed" in text_of(removed)
     aftersun, tar = sorted(queue(log), key=lambda m: m.id)
     assert "**Aftersun (2022)** withdrawn" in aftersun.content and all(b["disabled"] for b in buttons(aftersun))
+    assert not any(b["disabled"] for b in buttons(tar))  # the other member's suggestion still waits
     discord_fault(world.env, "PATCH", f"/channels/{log.id}/messages/*", 404)
     gone = await world.bob.slash(world.channel, "watchlist remove", film="Tár (2022)")
     assert gone.ephemeral and "Removed" in text_of(gone)
