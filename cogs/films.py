@@ -20,10 +20,10 @@ from bot.core.render import NO_MENTIONS
 from bot.core.slow import answers_publicly
 from bot.corpus.lookup import film_choices, film_scope
 from bot.filmnight.gate import current_film, spoiler_gate
-from bot.films.rules import Ambiguous
+from bot.films.rules import Ambiguous, norm_key
 from bot.metadata.job import MetadataRetryJob
 from bot.metadata.render import film_card
-from bot.metadata.rules import YEAR_MAX, YEAR_MIN
+from bot.metadata.rules import YEAR_MAX, YEAR_MIN, FilmMetadata
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -71,6 +71,20 @@ async def film_facts(bot: FilmBot, guild_id: int, typed: str | None) -> FilmFact
     return FilmFacts(film_id, title, year, summary.average, summary.count, reviews, passages)
 
 
+async def club_film_of(bot: FilmBot, guild_id: int, meta: FilmMetadata) -> FilmFacts | None:
+    """The server's own film the provider's record is, when the member typed a title the club does not use
+    (the original title, an alias): one of the record's titles and its exact year name one film this server
+    sees. Its card then has the club's counts and the spoiler gate holds for it; without this, the gated
+    film's ending went out behind bars to anyone who typed its original title."""
+    if meta.year is None:  # a yearless record could be a namesake: the typed title alone decides
+        return None
+    for name in dict.fromkeys((meta.title, *meta.aka)):
+        films = [f for f in await bot.store.films.by_key(norm_key(name), guild_id) if f.year == meta.year]
+        if len(films) == 1:
+            return await film_facts(bot, guild_id, f"film:{films[0].id}")
+    return None
+
+
 @app_commands.guild_only()
 class Films(commands.GroupCog, group_name="film", group_description="What the club and the film databases know."):
     def __init__(self, bot: FilmBot) -> None:
@@ -92,6 +106,7 @@ class Films(commands.GroupCog, group_name="film", group_description="What the cl
             guild = require_guild(interaction)
             facts = await film_facts(self.bot, guild.id, film)
             meta, failures = None, self.bot.metadata.failures()
+            private = facts.film_id is None  # not a club film as typed: the answer stays private
             if self.bot.metadata.enabled:
                 # A provider may take seconds: acknowledge first (privately for a film the club doesn't know).
                 if facts.film_id is None:
@@ -99,6 +114,8 @@ class Films(commands.GroupCog, group_name="film", group_description="What the cl
                 else:
                     await defer_public(interaction)
                 meta = await self.bot.metadata.lookup(facts.title, facts.year)
+                if meta is not None and facts.film_id is None:  # typed by a title the club does not use?
+                    facts = await club_film_of(self.bot, guild.id, meta) or facts
                 if meta is not None and facts.film_id is not None:
                     await self.bot.metadata.remember(facts.film_id, meta)
             if meta is None and facts.film_id is not None:  # the provider is down: what an earlier lookup kept
@@ -114,7 +131,7 @@ class Films(commands.GroupCog, group_name="film", group_description="What the cl
             embed = film_card(meta, title, facts.year, facts.club_avg, facts.club_count,
                               facts.critic_reviews, facts.quotable_passages, film_id=facts.film_id, gate=gate)
             if interaction.response.is_done():  # private for a film the club doesn't know, whoever deferred
-                await followup_as(interaction, ephemeral=facts.film_id is None, embed=embed,
+                await followup_as(interaction, ephemeral=private, embed=embed,
                                   allowed_mentions=NO_MENTIONS)
             else:
                 await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)

@@ -28,6 +28,9 @@ TMDB_IMAGE_BASE = "https://image.tmdb.org/t/p/w342"
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+")
 TEXT_MAX = 2000  # longest overview kept from a provider
 NAME_MAX = 200
+# Bidi embeddings, overrides and isolates (as bot/films/rules.py drops from titles): invisible, they make a
+# provider's title, director or overview display as something else, and reverse what follows it on a card.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -132,10 +135,11 @@ def match(candidates: Iterable[FilmMetadata], title: str, year: int | None) -> F
 
 
 def clean_text(value: Any, limit: int = NAME_MAX) -> str | None:
-    """A provider's string with controls removed and trimmed; anything else → None."""
+    """A provider's string with controls (a NUL, a bidi override) removed and trimmed; anything else → None."""
     if not isinstance(value, str):
         return None
-    text = "".join(c for c in unicodedata.normalize("NFC", value) if unicodedata.category(c) != "Cc" or c == "\n")
+    text = _BIDI_CONTROLS.sub("", unicodedata.normalize("NFC", value))
+    text = "".join(c for c in text if unicodedata.category(c) != "Cc" or c == "\n")
     text = text.strip()
     return text[:limit] if text else None
 

@@ -171,3 +171,27 @@ async def test_hostile_wikidata_labels_are_inert_and_credited(world, recorded):
     assert "Mia marries" in fields["Director"] and "Wikidata" in embed.footer.text
     assert assert_inert(world) >= 1
     assert not world.env.errors
+
+
+BIDI = "\u202e\u2066"  # right-to-left override, left-to-right isolate: what follows displays as something else
+
+
+async def test_bidi_overrides_in_provider_text_are_dropped_from_the_card_and_the_catalogue(world, recorded):
+    """A title, director, genre and overview carrying a right-to-left override (a film only TMDB knows,
+    shown under TMDB's title): none reaches the card or the films table, where it reversed the
+    " (2017)" after the title and every column after the director in lists."""
+    recorded.serve("/3/search/movie", body=search(title=f"La La Land{BIDI}"))
+    recorded.serve("/3/movie/441130", body=details(
+        id=441130, title=f"La La Land: Behind the Scenes{BIDI}", release_date="2017-04-25",
+        overview=f"Sebastian{BIDI} plays the piano.", genres=[{"name": f"Drama{BIDI}"}],
+        credits={"crew": [{"job": "Director", "name": f"Damien{BIDI} Chazelle"}], "cast": []}))
+    recorded.serve("/3/movie/313369", body=details(
+        title=f"La La Land{BIDI}", credits={"crew": [{"job": "Director", "name": f"{BIDI}Damien Chazelle"}]}))
+    _, club = await card(world)
+    [message] = msgs(await world.alice.slash(world.channel, "film info", film="La La Land: Behind the Scenes (2017)"))
+    other = embed_of(message)
+    assert other.title == "La La Land: Behind the Scenes (2017)"
+    for embed in (club, other):
+        assert not any(c in json.dumps(embed.to_dict(), ensure_ascii=False) for c in BIDI), embed.to_dict()
+    assert world.q("SELECT director FROM films WHERE title = 'La La Land'") == [("Damien Chazelle",)]
+    assert not world.env.errors

@@ -70,3 +70,37 @@ async def test_while_the_films_screening_is_upcoming_its_overviews_ending_is_not
     assert "married to another man" not in sent_text(world)
     check_all_payloads(world.env)
     assert not world.env.errors
+
+
+AMELIE_SETUP = "Shy Amélie works in a café in Montmartre and secretly helps the people around her."
+AMELIE_ENDING = "At last she lets Nino in, and the two ride off together across Paris on his moped."
+
+
+def record_amelie(recorded, overview: str) -> None:
+    """TMDB's answers for Amélie (2001): English title "Amélie", original title "Le Fabuleux Destin
+    d'Amélie Poulain" (the search matches either), with `overview` in both."""
+    for route, file in (("/3/search/movie", "tmdb/search-amelie.json"), ("/3/movie/194", "tmdb/movie-194.json")):
+        data = json.loads((DATA / file).read_bytes())
+        for record in data.get("results") or [data]:
+            record["overview"] = overview
+        recorded.serve(route, body=json.dumps(data).encode())
+
+
+async def test_the_gated_film_typed_by_its_original_title_is_the_clubs_film_and_stays_held_back(world, recorded):
+    """The club screens Amélie (2001); a member asks for it by its French original title, which the club
+    never used: the card is the club's film (its rating counted) and its overview's ending is not sent at
+    all (it went out behind bars, counted as a film nobody rated, before the fix)."""
+    record_amelie(recorded, f"{AMELIE_SETUP} {AMELIE_ENDING}")
+    await world.alice.slash(world.channel, "watchlist add", film="Amélie", year=2001)
+    await world.bob.slash(world.channel, "rate film", film="Amélie (2001)", stars=4.0)
+    await world.mod.slash(world.channel, "filmnight schedule", film="Amélie (2001)", when="2026-01-05 20:00",
+                          where="Club room")
+    for typed in ("Le Fabuleux Destin d'Amélie Poulain (2001)", "Le fabuleux destin d'Amelie Poulain"):
+        message, embed = await film_card(world, film=typed)
+        assert message.ephemeral and embed.title == "Amélie (2001)"  # asked privately, answered privately
+        assert embed.description.startswith(AMELIE_SETUP)
+        assert "held back until the screening ends" in embed.description
+        assert "4.00★" in {f.name: f.value for f in embed.fields}["The club"]
+    assert "moped" not in sent_text(world)
+    check_all_payloads(world.env)
+    assert not world.env.errors
