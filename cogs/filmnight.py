@@ -124,14 +124,18 @@ class FilmNight(commands.Cog):
             entry, created, backed = await self.store.add(
                 guild.id, name, clean, interaction.user.id, "pending" if held else "active", self.bot.now()
             )
+            # A typed year one off the club's film of that title named that film: say so, or the member wonders.
+            typed_year = name.year if isinstance(name, rules.FilmName) else None
+            aside = (f"\n-# You typed {typed_year}: the club's film of that title is from {entry.year}, so this is that"
+                     " film." if typed_year is not None and entry.year is not None and entry.year != typed_year else "")
             if not created:
                 state = "awaiting approval" if entry.status == "pending" else entry.status
                 if not backed:
                     why = "and you already back it" if entry.status != "watched" else "and the club has seen it"
-                    raise UserError(f"**{inert(entry.label, 150)}** is already on the watchlist ({state}) {why}.")
+                    raise UserError(f"**{inert(entry.label, 150)}** is already on the watchlist ({state}) {why}.{aside}")
                 await send_ephemeral(
                     interaction, f"**{inert(entry.label, 150)}** is already on the watchlist ({state}):"
-                    f" you now back it ({entry.support} in all)."
+                    f" you now back it ({entry.support} in all).{aside}"
                 )
                 return
             if entry.director is None or entry.runtime_minutes is None:
@@ -139,9 +143,9 @@ class FilmNight(commands.Cog):
                 # (and a yearless film) gets them once found; a different film is never attached.
                 self.bot.metadata.enrich_soon(entry.film_id, entry.title, entry.year)
             if not held:
-                await send_ephemeral(interaction, f"Added **{inert(entry.label, 150)}** to the watchlist.")
+                await send_ephemeral(interaction, f"Added **{inert(entry.label, 150)}** to the watchlist.{aside}")
                 return
-            await send_ephemeral(interaction, await self.tell_moderators(guild, entry))
+            await send_ephemeral(interaction, await self.tell_moderators(guild, entry) + aside)
 
     async def tell_moderators(self, guild: discord.Guild, entry: Entry) -> str:
         """Post a held suggestion with its Approve/Reject buttons in the log channel; what the member is told.

@@ -85,12 +85,13 @@ class FilmNightStore:
 
         Suggesting a film is backing it: the member's support is stored with the entry, and a film
         already listed (not yet watched) gets their support instead, so 20 members adding the same
-        film at once make one entry with 20 supporters. `film` is a typed name or a catalogue id.
+        film at once make one entry with 20 supporters. `film` is a typed name or a catalogue id; a typed year
+        one off the year of the club's film of that title names that film (`FilmStore.ensure`'s `near_year`).
         """
         async with corpus_write(self.db) as write:  # ensure may give a reviewed film its year
             conn = write.conn
             film_id = film if isinstance(film, int) else await FilmStore.ensure(
-                conn, film.title, film.year, guild_id=guild_id)
+                conn, film.title, film.year, guild_id=guild_id, near_year=True)
             await write.film(film_id)
             cur = await conn.execute(
                 "INSERT OR IGNORE INTO watchlist(guild_id, film_id, note, suggested_by, status, added_at)"
@@ -116,7 +117,7 @@ class FilmNightStore:
         async with corpus_write(self.db) as write:
             conn = write.conn
             for film in films:
-                film_id = await FilmStore.ensure(conn, film.title, film.year, guild_id=guild_id)
+                film_id = await FilmStore.ensure(conn, film.title, film.year, guild_id=guild_id, near_year=True)
                 await write.film(film_id)
                 cur = await conn.execute(
                     "INSERT OR IGNORE INTO watchlist(guild_id, film_id, suggested_by, status, added_at)"

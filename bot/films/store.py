@@ -55,6 +55,16 @@ def this_year() -> int:
     return datetime.now(UTC).year
 
 
+async def _seen_near(conn: aiosqlite.Connection, key: str, year: int, guild_id: int) -> int | None:
+    """The only film titled `key` the server sees, when its year is one off `year`; else None."""
+    async with conn.execute(
+        f"SELECT f.id FROM films f WHERE f.norm_key = :key AND f.year BETWEEN :low AND :high AND {_KNOWN}",
+        {"key": key, "low": year - 1, "high": year + 1, "guild": guild_id},
+    ) as cur:
+        seen = [int(r[0]) for r in await cur.fetchall()]
+    return seen[0] if len(seen) == 1 else None
+
+
 async def _rows(conn: aiosqlite.Connection, sql: str, params: Any) -> list[Film]:
     async with conn.execute(sql, params) as cur:
         return [_film(r) for r in await cur.fetchall()]
@@ -150,7 +160,8 @@ class FilmStore:
 
     @staticmethod
     async def ensure(
-        conn: aiosqlite.Connection, title: str, year: int | None, *, strict: bool = True, guild_id: int | None = None
+        conn: aiosqlite.Connection, title: str, year: int | None, *, strict: bool = True, guild_id: int | None = None,
+        near_year: bool = False,
     ) -> int:
         """The id of the film `title` (+ `year`) names, added to the catalogue when it has none.
 
@@ -159,6 +170,10 @@ class FilmStore:
         yearless film; two or more → `Ambiguous` when `strict` (the member picks), else the yearless one.
         A member's command passes its server (`guild_id`): of several films, the only one the server sees
         is the one it names (as `lookup` reads it there), and the list to pick from holds only those.
+        `near_year` (a member's typed suggestion, with the server): a year no film of the title has, one off the
+        year of the only film of that title the server sees, names that film: a release year misremembered
+        (festival against release) is far likelier than a namesake a year apart, and a new film there would
+        split the club's film from its reviews, its ratings and its spoiler gate.
         Call inside a transaction; safe against concurrent adds (one row per key and year).
         """
         title = clean_title(title)
@@ -171,6 +186,10 @@ class FilmStore:
             if len(films) == 1 and films[0].year is None:
                 await conn.execute("UPDATE films SET year = ? WHERE id = ?", (year, films[0].id))
                 return films[0].id
+            if near_year and guild_id is not None and films:
+                near = await _seen_near(conn, key, year, guild_id)
+                if near is not None:
+                    return near
         elif len(films) == 1:
             return films[0].id
         elif films:
