@@ -116,8 +116,8 @@ class FilmNightStore:
         added = 0
         async with corpus_write(self.db) as write:
             conn = write.conn
-            for film in films:
-                film_id = await FilmStore.ensure(conn, film.title, film.year, guild_id=guild_id, near_year=True)
+            for film in films:  # an import's years are exact (a Letterboxd export): no near-year match
+                film_id = await FilmStore.ensure(conn, film.title, film.year, guild_id=guild_id)
                 await write.film(film_id)
                 cur = await conn.execute(
                     "INSERT OR IGNORE INTO watchlist(guild_id, film_id, suggested_by, status, added_at)"
