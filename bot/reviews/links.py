@@ -8,7 +8,7 @@ Save / Edit details / Cancel work after a restart and nothing is fetched twice.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.core.fetch import FetchPolicy, check_hop, fetch_page, url_key
@@ -48,7 +48,7 @@ class LinkDraft:
     url_key: str
     page_title: str | None
     body: str
-    page: PageFacts = PageFacts()
+    page: PageFacts = field(default_factory=PageFacts)
 
     @classmethod
     def load(cls, data: dict[str, Any], body: str) -> LinkDraft:
