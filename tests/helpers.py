@@ -843,7 +843,7 @@ class ReviewSite:
     """A real HTTP server on 127.0.0.1 (its own thread and event loop, so serving never shows up as the
     bot's loop lag) with the review pages of tests/data/review_pages and the hostile cases.
 
-    Paths: /page/<name>[?gz=1|deflate=zlib|deflate=raw][&charset=X] (a page; latin1 is served without a charset header, `charset`
+    Paths: /page/<name>[?gz=1|deflate=zlib|deflate=raw][&charset=X] (a page; one not in UTF-8 (latin1, shapes_cp1252) is served without a charset header, `charset`
     declares X whatever the page is), /text (plain text),
     /hop/<n> (n redirects, then the blog page), /to?u=<url> (one redirect anywhere), /big (50 MB),
     /bomb (gzip that inflates to 100 MB), /drip (one byte a second), /status/<code>[?retry=<Retry-After>], /image, /nested (10,000 levels),
@@ -917,7 +917,8 @@ class ReviewSite:
         if not path.is_file():
             return web.Response(status=404, text="not found")
         body = path.read_bytes()
-        kind = "text/html" if path.stem == "latin1" else "text/html; charset=utf-8"
+        # a page saved in a legacy encoding is served as such sites serve it: its charset only in its own <meta>
+        kind = "text/html; charset=utf-8" if _is_utf8(body) else "text/html"
         if request.query.get("charset"):  # a header that lies about the page's encoding
             kind = f"text/html; charset={request.query['charset']}"
         headers = {"Content-Type": kind}
@@ -1035,6 +1036,14 @@ class ReviewSite:
         links = "".join(f'<li><a href="/r/{n}">Review number {n} of the week</a></li>' for n in range(40))
         body = f"<html><head><title>Reel Thoughts</title></head><body><ul>{links}</ul></body></html>"
         return web.Response(text=body, content_type="text/html")
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 _BOMB: bytes | None = None

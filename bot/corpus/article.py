@@ -7,6 +7,7 @@ CPU work on hostile input, and the bot's event loop must not wait on it.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -19,9 +20,22 @@ _PAYWALL_MARKUP = re.compile(rb'"isAccessibleForFree"\s*:\s*"?(false|False|FALSE
 _PAYWALL_WORDS = re.compile(
     r"(subscribe (now )?to (continue|keep) reading|to continue reading|subscribers only|for subscribers|"
     r"already a subscriber|this (article|story|content) is (only )?(available|reserved) (to|for) (subscribers|members)|"
-    r"sign in to (continue|read)|log in to (continue|read)|start your (free )?trial)",
+    r"sign in to (continue|read)|log in to (continue|read)|start your (free )?trial|"
+    r"subscribe to read (the|this) (full|rest|whole|entire)|(full|rest of the) (review|article|story) is for subscribers)",
     re.IGNORECASE,
 )
+# A page that ranks or gathers many films ("The 10 best films of 2024", "Top 5 movies to watch this week"):
+# an article, but no review of one film; its headline says so at its start, or its JSON-LD is an ItemList.
+_LIST_HEADLINE = re.compile(
+    r"^\s*(the\s+|our\s+)?(top\s+\d{1,3}|\d{1,3}|(the\s+)?(best|worst|greatest|essential|favou?rite|scariest|funniest|most\s+\w+))"
+    r"\s+(\w+\s+){0,2}?(films|movies|documentaries)\b",
+    re.IGNORECASE,
+)
+# Where a review goes on over another page: a link saying "Page 2" or "Next page" (not <link rel="next">, which
+# WordPress prints for the next post of a blog as well).
+_NEXT_LINK = re.compile(rb"<a\b([^>]*)>\s*(page\s*2|next\s+page)\b", re.IGNORECASE)
+_HREF = re.compile(rb"\bhref\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]{1,40})", re.IGNORECASE)
 # Tails trafilatura sometimes keeps from the page furniture: one-line promos, never a review's prose.
 _FURNITURE = re.compile(
     r"^(read more|related|advertisement|sign up|subscribe|share( this)?|follow us|more from|"
@@ -43,6 +57,8 @@ class Article:
     sitename: str | None = None
     date: str | None = None
     film: str | None = None  # the film the page's structured data says it reviews
+    film_year: int | None = None  # that film's year, from its dateCreated / datePublished
+    continues: str | None = None  # the page's "Page 2" link: the review goes on past what this page holds
     refusal: str | None = None
 
     @property
@@ -62,6 +78,7 @@ def decode(body: bytes, charset: str | None) -> str | bytes:
     and a body declared in a one-byte charset that reads as UTF-8 is UTF-8 (a legacy-encoded page with
     accents is practically never valid UTF-8; read as Latin-1 it would be mojibake).
     """
+    charset = _whatwg(charset or _meta_charset(body))
     if not charset:
         return body
     try:
@@ -74,6 +91,25 @@ def decode(body: bytes, charset: str | None) -> str | bytes:
         except UnicodeDecodeError:
             pass
     return text
+
+
+def _meta_charset(body: bytes) -> str | None:
+    """The charset a page declares in its own <meta> (within its first 8 KB), as a browser's prescan finds it."""
+    match = _META_CHARSET.search(body[:8192])
+    return match.group(1).decode("ascii") if match else None
+
+
+def _whatwg(label: str | None) -> str | None:
+    """A declared charset as browsers read it: ISO-8859-1 (latin1) and ASCII are Windows-1252 (WHATWG's Encoding
+    standard), so a page's curly quotes and dashes, bytes 0x80-0x9F, are not read as invisible control characters
+    ("Tati’s" was "Tati\x92s", shown as "Tatis"). None for a label no codec knows."""
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(label.strip()).name
+    except LookupError:
+        return None
+    return "cp1252" if name in ("iso8859-1", "latin-1", "ascii") else name
 
 
 def _plain_text(body: bytes, charset: str | None) -> str:
@@ -113,18 +149,63 @@ def extract_article(body: bytes, content_type: str, charset: str | None, url: st
     if document is None:
         return _checked(Article(), paywalled)
     title = _one_line(document.title)
-    author, publisher, film = _json_ld_names(body, charset)
+    declared = charset or _meta_charset(body)
+    ld = _json_ld(body, declared)
+    if ld.is_list or _LIST_HEADLINE.search(title or ""):
+        return Article(title=title, refusal=(
+            f"That page is a list of films (“{(title or 'untitled')[:120]}”), not a review of one film:"
+            " add a review from its own page, or paste it with `/review add`."))
+    text = document.text or ""
+    # The subscription prompt a site puts after its teaser is page furniture trafilatura leaves out of the text:
+    # looked for in the whole page, it still tells a teaser from a short review.
+    walled = _PAYWALL_WORDS.search(_visible(body, declared)) is not None
     return _checked(
         Article(
-            text=_paragraphs(document.text or "", title),
+            text=_paragraphs(text, title),
             title=title,
-            author=_one_line(document.author) or author,
-            sitename=_one_line(document.sitename) or publisher,
+            author=_one_line(document.author) or ld.author,
+            sitename=_own_name(document.sitename, url) or ld.publisher,
             date=_one_line(document.date),
-            film=film,
+            film=ld.film,
+            film_year=ld.film_year,
+            continues=_next_page(body, url),
         ),
         paywalled,
+        walled,
     )
+
+
+def _own_name(sitename: str | None, url: str) -> str | None:
+    """The site's name as the page states it; None when trafilatura fell back to the URL's host
+    ("127.0.0.1:8000", "framerate.example"): an address is not an outlet, and none is invented."""
+    from urllib.parse import urlsplit
+
+    name = _one_line(sitename)
+    if name is None:
+        return None
+    parts = urlsplit(url)
+    hosts = {parts.netloc.lower(), (parts.hostname or "").lower()}
+    hosts |= {h.removeprefix("www.") for h in hosts}
+    return None if name.lower().removeprefix("www.") in hosts else name
+
+
+def _next_page(body: bytes, url: str) -> str | None:
+    """The address of the review's next page when the page links one ("Page 2 →", "Next page")."""
+    from urllib.parse import urljoin
+
+    match = _NEXT_LINK.search(body[:MAX_BYTES_SCANNED])
+    if match is None:
+        return None
+    href = _HREF.search(match.group(1))
+    return urljoin(url, href.group(1).decode("ascii", "replace")) if href else url
+
+
+_TAGS = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.IGNORECASE | re.DOTALL)
+
+
+def _visible(body: bytes, charset: str | None) -> str:
+    """The page's text with its tags, scripts and styles taken out (roughly what a reader sees)."""
+    return " ".join(_TAGS.sub(" ", _plain_text(body[:MAX_BYTES_SCANNED], charset)).split())
 
 
 _LD_SCRIPT = re.compile(
@@ -134,12 +215,24 @@ _LD_TYPES = {"review", "criticreview", "article", "newsarticle", "blogposting", 
              "opinionnewsarticle", "webpage"}
 
 
-def _json_ld_names(body: bytes, charset: str | None = None) -> tuple[str | None, str | None, str | None]:
-    """(author, publisher, film reviewed) named in the page's JSON-LD (schema.org) when trafilatura found none there:
-    a byline that exists only in structured data is still the page's own statement. Read in the page's own
-    encoding (`_plain_text`'s rule), not as UTF-8 regardless: "Amélie" on a Windows-1252 page was "Am�lie"."""
+@dataclass(frozen=True)
+class _PageData:
+    """What a page's JSON-LD (schema.org) states."""
+
+    author: str | None = None
+    publisher: str | None = None
+    film: str | None = None
+    film_year: int | None = None
+    is_list: bool = False  # an ItemList and no review or article: a ranking of films
+
+
+def _json_ld(body: bytes, charset: str | None = None) -> _PageData:
+    """The author, publisher and film reviewed (with its year) that the page's JSON-LD names: a byline that
+    exists only in structured data is still the page's own statement. Read in the page's own encoding
+    (`_plain_text`'s rule), not as UTF-8 regardless: "Amélie" on a Windows-1252 page was "Am\ufffdlie"."""
     import json
 
+    listed = False
     for match in _LD_SCRIPT.finditer(body[:MAX_BYTES_SCANNED]):
         try:
             data = json.loads(_plain_text(match.group(1), charset))
@@ -151,13 +244,24 @@ def _json_ld_names(body: bytes, charset: str | None = None) -> tuple[str | None,
                 continue
             kinds = item.get("@type")
             kinds = {str(k).lower() for k in (kinds if isinstance(kinds, list) else [kinds])}
+            listed = listed or "itemlist" in kinds
             if kinds & _LD_TYPES:
                 author, publisher = _ld_name(item.get("author")), _ld_name(item.get("publisher"))
                 reviewed = item.get("itemReviewed")
-                film = _ld_name(reviewed) if isinstance(reviewed, dict) and reviewed.get("@type") == "Movie" else None
+                movie = isinstance(reviewed, dict) and reviewed.get("@type") == "Movie"
+                film = _ld_name(reviewed) if movie else None
+                year = _ld_year(reviewed) if movie and film else None
                 if author or publisher or film:
-                    return author, publisher, film
-    return None, None, None
+                    return _PageData(author, publisher, film, year)
+    return _PageData(is_list=listed)
+
+
+def _ld_year(movie: Any) -> int | None:
+    for key in ("dateCreated", "datePublished"):
+        value = movie.get(key)
+        if isinstance(value, (str, int)) and re.fullmatch(r"(18|19|20)\d\d", str(value)[:4]):
+            return int(str(value)[:4])
+    return None
 
 
 def _ld_name(value: object) -> str | None:
@@ -200,9 +304,10 @@ def _paragraphs(text: str, title: str | None = None) -> str:
     return "\n\n".join(kept)
 
 
-def _checked(article: Article, paywalled: bool) -> Article:
+def _checked(article: Article, paywalled: bool, walled: bool = False) -> Article:
+    """`walled`: the page shows a subscription prompt somewhere (a teaser when the text is short)."""
     size = len(article.text)
-    teaser = bool(_PAYWALL_WORDS.search(article.text[-600:])) and size < 3 * MIN_ARTICLE_CHARS
+    teaser = (walled or bool(_PAYWALL_WORDS.search(article.text[-600:]))) and size < 3 * MIN_ARTICLE_CHARS
     if (paywalled or teaser) and size < 6 * MIN_ARTICLE_CHARS:
         return Article(title=article.title, refusal=(
             "That page looks paywalled: it shows only a teaser of the article."

@@ -140,10 +140,39 @@ def chosen_film(film: str, year: int | None) -> FilmGuess:
     return FilmGuess(title, year, "chosen")
 
 
-def draft_meta(meta: ReviewMeta, *, how: str, fetched_at: str, url_key: str, page_title: str | None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class PageFacts:
+    """What the page said that the preview must repeat: the film its data names, and its next page."""
+
+    film: str | None = None
+    film_year: int | None = None
+    continues: str | None = None
+
+    @classmethod
+    def of(cls, article: Article) -> PageFacts:
+        return cls(article.film, article.film_year, article.continues)
+
+
+def draft_meta(meta: ReviewMeta, *, how: str, fetched_at: str, url_key: str, page_title: str | None,
+               page: PageFacts | None = None) -> dict[str, Any]:
     """A link preview's draft row: the review's metadata plus where it came from."""
     return {"meta": asdict(meta), "how": how, "fetched_at": fetched_at, "url_key": url_key,
-            "page_title": page_title}
+            "page_title": page_title, "page": asdict(page or PageFacts())}
+
+
+def page_warnings(meta: ReviewMeta, page: PageFacts) -> list[str]:
+    """What the preview says before Save about a page that is not what the moderator may think: its data names
+    another film than the one that would be stored, or the review goes on over another page (stored partly)."""
+    warnings = []
+    if page.film and (norm_key(page.film) != norm_key(meta.film)
+                      or None not in (meta.year, page.film_year) and meta.year != page.film_year):
+        named = f"{page.film} ({page.film_year})" if page.film_year else page.film
+        warnings.append(f"⚠️ The page's own data says it reviews *{inert(named, 120)}*, not the film above:"
+                        " check the link, or press Edit details, before Save.")
+    if page.continues:
+        warnings.append("⚠️ Partial: this review goes on over another page (“Page 2”); only this page's text"
+                        " would be stored. To keep all of it, paste the whole review with `/review add`.")
+    return warnings
 
 
 def edited_meta(meta: ReviewMeta, fields: dict[str, str]) -> ReviewMeta:

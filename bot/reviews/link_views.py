@@ -152,7 +152,7 @@ async def submit_edit_form(interaction: discord.Interaction, draft_id: int) -> N
         draft = replace(draft, meta=meta, how="chosen")
         text = await in_time(interaction, preview(bot, draft, interaction.guild_id), update=True)  # ~1.4 s for 100 KB, as Save
         data = draft_meta(meta, how="chosen", fetched_at=draft.fetched_at, url_key=draft.url_key,
-                          page_title=draft.page_title)
+                          page_title=draft.page_title, page=draft.page)
         if not await bot.store.drafts.update_link(draft_id, interaction.user.id, data):
             raise UserError(DRAFT_GONE)
         if interaction.response.is_done():

@@ -8,7 +8,7 @@ Save / Edit details / Cancel work after a restart and nothing is fetched twice.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.core.fetch import FetchPolicy, check_hop, fetch_page, url_key
@@ -20,12 +20,14 @@ from bot.corpus.article import Article, extract_article
 from bot.corpus.pool import WorkerTimeout, run_isolated
 from bot.reviews.link_rules import (
     FilmGuess,
+    PageFacts,
     check_article_size,
     chosen_film,
     draft_meta,
     film_from_page,
     link_meta,
     names_film,
+    page_warnings,
 )
 from bot.reviews.render import link_preview_text
 from bot.reviews.rules import DuplicateLink, Prepared, ReviewMeta, check_year, prepare
@@ -46,11 +48,13 @@ class LinkDraft:
     url_key: str
     page_title: str | None
     body: str
+    page: PageFacts = field(default_factory=PageFacts)
 
     @classmethod
     def load(cls, data: dict[str, Any], body: str) -> LinkDraft:
+        page = PageFacts(**data["page"]) if isinstance(data.get("page"), dict) else PageFacts()  # none before link2
         return cls(ReviewMeta(**data["meta"]), data["how"], data["fetched_at"], data["url_key"],
-                   data.get("page_title"), body)
+                   data.get("page_title"), body, page)
 
 
 async def read_article(url: str, policy: FetchPolicy) -> tuple[str, str, Article]:
@@ -101,9 +105,11 @@ async def new_link_preview(
     check_article_size(article.text)
     guess = await film_for(bot, article, film, year)
     meta = link_meta(article, guess, final_url, year=year, spoiler=spoiler)
-    draft = LinkDraft(meta, guess.how, fetched_at, url_key(final_url), article.title, article.text)
+    draft = LinkDraft(meta, guess.how, fetched_at, url_key(final_url), article.title, article.text,
+                      PageFacts.of(article))
     text = await preview(bot, draft, guild_id)
-    data = draft_meta(meta, how=guess.how, fetched_at=fetched_at, url_key=draft.url_key, page_title=article.title)
+    data = draft_meta(meta, how=guess.how, fetched_at=fetched_at, url_key=draft.url_key, page_title=article.title,
+                      page=draft.page)
     draft_id = await bot.store.drafts.save(guild_id, user_id, data, kind="link", body=article.text)
     return draft_id, text
 
@@ -117,7 +123,7 @@ async def preview(bot: FilmBot, draft: LinkDraft, guild_id: int | None) -> str:
     item = await prepared(bot, draft)
     gate = await gate_of(bot, guild_id, draft.meta)
     return link_preview_text(item.meta, item.passages, bot.themes, how=draft.how, fetched_at=draft.fetched_at,
-                             held=gate.note if gate else None)
+                             held=gate.note if gate else None, warnings=page_warnings(item.meta, draft.page))
 
 
 async def gate_of(bot: FilmBot, guild_id: int | None, meta: ReviewMeta) -> Gate | None:

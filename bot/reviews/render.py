@@ -223,11 +223,12 @@ _HOW = {
 
 def link_preview_text(
     meta: ReviewMeta, passages: list[TaggedPassage], themes: dict[str, Theme], *, how: str, fetched_at: str,
-    held: str | None = None,
+    held: str | None = None, warnings: list[str] | None = None,
 ) -> str:
     """What `/review add-link` would store, privately, before Save: byline, film, counts, themes,
     spoilers and the first quotable passage (behind a spoiler tag when it is a spoiler passage). `held`: the
-    gate's note when the server holds the film back: then no spoiler passage is shown at all, even hidden."""
+    gate's note when the server holds the film back: then no spoiler passage is shown at all, even hidden.
+    `warnings`: what the page says against the preview (another film in its data, a page 2), first, before Save."""
     applying = themes_for_film(themes, meta.film, meta.year)
     hidden_keys = {key for key, theme in applying.items() if theme.spoiler}
     # as every quote of it will be: the review marked, a spoiler theme, or the text rules' reason (a reveal…)
@@ -238,6 +239,7 @@ def link_preview_text(
     link = f"<{clip(url, 300)}>" if not set(url) & set("<>|`*_~ ") and len(url) <= 300 else inert(url, 300)
     lines = [
         "**Preview: nothing is stored until you press Save.**",
+        *(warnings or []),
         f"Link: {link} (fetched {fetched_at[:10]})",
         f"Critic: {critic} · Outlet: {_value(meta.outlet)} · Date: {_value(meta.date)}",
         f"Film: *{inert(film_label(meta.film, meta.year), 150)}* ({_HOW.get(how, how)})",

@@ -79,3 +79,64 @@ def test_a_json_ld_block_nested_too_deeply_is_skipped_not_fatal():
     text = page("jsonld").decode("utf-8").replace('<script type="application/ld+json">', deep + '<script type="application/ld+json">', 1)
     article = extract_article(text.encode("utf-8"), "text/html", "utf-8", "http://site.test/moonlight")
     assert article.refusal is None and article.author == "Samuel Okafor" and article.film == "Moonlight"
+
+
+def shape(name: str, url: str = "http://127.0.0.1:8000/page/x", charset: str | None = "utf-8"):
+    return extract_article(page(f"shapes_{name}"), "text/html", charset, url)
+
+
+def test_iso_8859_1_declared_in_a_meta_tag_is_read_as_windows_1252():
+    """A page whose <meta> says ISO-8859-1 keeps its curly quotes and dashes, as browsers read it (they were
+    decoded as C1 control characters and vanished: "Tatis Playtime")."""
+    article = shape("iso8859", charset=None)
+    assert "Jacques Tati’s “Playtime”" in article.text and "release – Tati" in article.text
+    assert "façade" in article.text and article.author == "Hélène Duprée"
+    assert not any("\x80" <= ch <= "\x9f" for ch in article.text)
+
+
+def test_a_header_saying_iso_8859_1_is_read_as_windows_1252_too():
+    """The same rule for the HTTP header's charset."""
+    assert "Tati’s" in shape("cp1252", charset="iso-8859-1").text
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8000/page/x", "https://www.framerate.example/reviews/aftersun",
+                                 "https://framerate.example/a"])
+def test_a_page_that_names_no_site_has_no_outlet_not_its_address(url):
+    """No site name in the page: no outlet (trafilatura's fallback, the URL's host, was stored as the outlet)."""
+    article = shape("anonymous", url=url)
+    assert (article.author, article.sitename) == (None, None) and article.text
+
+
+def test_a_site_name_the_page_states_is_the_outlet():
+    """og:site_name and JSON-LD publisher are the page's own statement."""
+    assert shape("no_byline").sitename == "Nightjar Cinema Club"
+    assert shape("jsonld_review").sitename == "Frame Rate"
+
+
+def test_a_list_of_the_years_best_films_is_refused_as_no_review_of_one_film():
+    """'The 10 best films of 2024' is an article, but of ten films: refused, saying so (it was accepted)."""
+    article = shape("listicle")
+    assert article.refusal and "list of films" in article.refusal and not article.text
+
+
+def test_a_teaser_whose_subscribe_prompt_is_page_furniture_is_refused_as_paywalled():
+    """Two paragraphs, then 'Subscribe to read the full review.' in a box trafilatura leaves out: refused as a
+    teaser (it was stored as if it were the whole review)."""
+    article = shape("paywall_teaser")
+    assert article.refusal and "paywalled" in article.refusal
+
+
+def test_the_film_the_json_ld_reviews_comes_with_its_year_and_a_page_2_link_is_noted():
+    """itemReviewed's dateCreated gives the film's year; "Page 2 →" is where the review goes on."""
+    article = shape("jsonld_review")
+    assert (article.film, article.film_year, article.continues) == ("Aftersun", 2022, None)
+    paged = shape("paged", url="http://127.0.0.1:8000/page/shapes_paged")
+    assert paged.continues == "http://127.0.0.1:8000/page/shapes_paged_2"
+
+
+@pytest.mark.parametrize("name", ["og_only", "byline_markup", "two_authors", "amp"])
+def test_the_critic_is_read_from_opengraph_markup_json_ld_and_amp_pages(name):
+    """Each way a page names its critic is found; two authors are both named."""
+    expected = {"og_only": "Tomasz Weller", "byline_markup": "Rosa Lindqvist", "two_authors": "Ines Halloran; Dev Raman",
+                "amp": "Ines Halloran"}
+    assert shape(name).author == expected[name]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from bot.core.refusals import UserError
@@ -66,3 +68,15 @@ def test_a_page_film_name_the_catalogue_refuses_is_no_guess():
     for film in ("||Rosebud||", "@everyone", "=cmd()", "M" * 91):
         assert film_from_page("A quiet revolution", film, []) is None
     assert film_from_page("Review: ||Rosebud|| is a sled", None, []) is None
+
+
+def test_the_preview_warns_when_the_pages_data_names_another_film_or_year():
+    """The moderator typed one film, the page's JSON-LD reviews another: said first, before Save."""
+    from bot.reviews.link_rules import PageFacts, page_warnings
+    from bot.reviews.rules import ReviewMeta
+
+    meta = ReviewMeta(film="Aftersun", year=None, critic=None, outlet=None, url=None, date=None, spoiler=False)
+    assert "Past Lives (2023)" in page_warnings(meta, PageFacts("Past Lives", 2023))[0]
+    assert page_warnings(meta, PageFacts("aftersun", 2022)) == []
+    assert page_warnings(dataclasses.replace(meta, year=2021), PageFacts("Aftersun", 2022))
+    assert "Partial" in page_warnings(meta, PageFacts(continues="http://x/2"))[0]
