@@ -140,3 +140,24 @@ def test_the_critic_is_read_from_opengraph_markup_json_ld_and_amp_pages(name):
     expected = {"og_only": "Tomasz Weller", "byline_markup": "Rosa Lindqvist", "two_authors": "Ines Halloran; Dev Raman",
                 "amp": "Ines Halloran"}
     assert shape(name).author == expected[name]
+
+
+@pytest.mark.parametrize("unit", [b"<script x ", b'<script type="application/ld+json">{', b"<a href=x ", b"<style>",
+                                  b"<meta charset=", b"<a>Page 2 <a "])
+def test_hostile_markup_after_a_review_costs_linear_time(unit: bytes) -> None:
+    """Unclosed scripts, JSON-LD blocks, links and tags after a real review: 30 KB → 300 KB of them costs less
+    than 20× more and under 2 s (the lazy `<script.*?</script>` and `<a[^>]*>` scans were quadratic: 290 KB 31 s)."""
+    review = page("shapes_comments")
+
+    def cost(size: int) -> float:
+        body = review.replace(b"</body>", unit * (size // len(unit)) + b"</body>")
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            assert extract_article(body, "text/html", "utf-8", "http://x.example/r").refusal is None
+            best = min(best, time.perf_counter() - started)
+        return best
+
+    small, large = cost(30_000), cost(300_000)
+    assert large < 2.0, f"{large:.2f} s for 300 KB"
+    assert large / max(small, 0.01) < 20, f"30 KB {small * 1000:.0f} ms, 300 KB {large * 1000:.0f} ms"
