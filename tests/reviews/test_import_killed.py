@@ -33,6 +33,7 @@ def orphans(settings) -> list:
 async def test_an_import_killed_half_way_leaves_no_part_and_reruns_once(world, settings, monkeypatch):
     """Killed after 150 of 300 reviews were written in its transaction: the database holds none of them and no
     stray passage; the re-run adds all 300 once; a third run adds none and says they were there."""
+    world.env.settle_timeout = 120.0  # 300 reviews processed for real: ~5 s quiet, several times that on a loaded box
     data = big_export()
     original = ReviewStore._insert
     written = 0
