@@ -145,28 +145,33 @@ async def test_schedules_name_their_film_by_id(tmp_path):
         ("film:1",), ("film:9",), ("Dune",), (None,), ("Unknown Film",)]
 
 
-async def test_114_folds_every_films_key_and_keeps_two_films_apart(tmp_path, monkeypatch):
-    """Migration 114 on a catalogue keyed before accents folded: each film takes its folded key ('amélie' →
-    'amelie'), unless another film already holds that key and year (Amelie next to Amélie, both 2001: the older
-    key stays, nothing is merged); of two films that would share one, the older takes it. Titles never change."""
+async def keys_after_upgrade(tmp_path: Path, monkeypatch, before: int, films: list[tuple]) -> list[tuple]:
+    """(id, title, norm_key) of `films` (id, title, year, norm_key) stored on a database migrated up to `before`,
+    once every later migration has run."""
     from bot.core import db as core_db
 
-    path = tmp_path / "113.db"
     every = core_db.migration_files()
-    monkeypatch.setattr(core_db, "migration_files", lambda: [m for m in every if m[0] < 114])
-    conn = await connect(path)
+    monkeypatch.setattr(core_db, "migration_files", lambda: [m for m in every if m[0] < before])
+    conn = await connect(tmp_path / f"{before - 1}.db")
     await migrate(conn)
-    await conn.executemany("INSERT INTO films(id, title, year, norm_key) VALUES (?, ?, ?, ?)", [
-        (1, "Léon", 1994, "léon"), (2, "Amelie", 2001, "amelie"), (3, "Amélie", 2001, "amélie"),
-        (4, "Café Society", 2016, "cafésociety"), (5, "Cafè Society", 2016, "cafèsociety"),
-        (6, "Pan's Labyrinth", 2006, "panslabyrinth"), (7, "千と千尋の神隠し", 2001, "千と千尋の神隠し"),
-    ])
+    await conn.executemany("INSERT INTO films(id, title, year, norm_key) VALUES (?, ?, ?, ?)", films)
     await conn.commit()
     monkeypatch.setattr(core_db, "migration_files", lambda: every)
     assert await migrate(conn) == every[-1][0]
     rows = await conn.execute_fetchall("SELECT id, title, norm_key FROM films ORDER BY id")
     await conn.close()
-    assert [tuple(r) for r in rows] == [
+    return [tuple(r) for r in rows]
+
+
+async def test_114_folds_every_films_key_and_keeps_two_films_apart(tmp_path, monkeypatch):
+    """Migration 114 on a catalogue keyed before accents folded: each film takes its folded key ('amélie' →
+    'amelie'), unless another film already holds that key and year (Amelie next to Amélie, both 2001: the older
+    key stays, nothing is merged); of two films that would share one, the older takes it. Titles never change."""
+    assert await keys_after_upgrade(tmp_path, monkeypatch, 114, [
+        (1, "Léon", 1994, "léon"), (2, "Amelie", 2001, "amelie"), (3, "Amélie", 2001, "amélie"),
+        (4, "Café Society", 2016, "cafésociety"), (5, "Cafè Society", 2016, "cafèsociety"),
+        (6, "Pan's Labyrinth", 2006, "panslabyrinth"), (7, "千と千尋の神隠し", 2001, "千と千尋の神隠し"),
+    ]) == [
         (1, "Léon", "leon"), (2, "Amelie", "amelie"), (3, "Amélie", "amélie"), (4, "Café Society", "cafesociety"),
         (5, "Cafè Society", "cafèsociety"), (6, "Pan's Labyrinth", "panslabyrinth"),
         (7, "千と千尋の神隠し", "千と千尋の神隠し")]
@@ -176,22 +181,9 @@ async def test_180_folds_stroked_letters_in_keys_stored_before_it(tmp_path, monk
     """Migration 180 on a catalogue keyed before stroked letters folded: 'bølgerne' → 'bolgerne', 'łódź' → 'lodz',
     'æonflux' → 'aeonflux'; a film already holding the folded key and year keeps it (nothing merged); titles
     never change."""
-    from bot.core import db as core_db
-
-    path = tmp_path / "179.db"
-    every = core_db.migration_files()
-    monkeypatch.setattr(core_db, "migration_files", lambda: [m for m in every if m[0] < 180])
-    conn = await connect(path)
-    await migrate(conn)
-    await conn.executemany("INSERT INTO films(id, title, year, norm_key) VALUES (?, ?, ?, ?)", [
+    assert await keys_after_upgrade(tmp_path, monkeypatch, 180, [
         (1, "Bølgerne", 1996, "bølgerne"), (2, "Łódź", 2010, "łodz"), (3, "Æon Flux", 2005, "æonflux"),
         (4, "Aeon Flux", 2005, "aeonflux"), (5, "Amélie", 2001, "amelie"),
-    ])
-    await conn.commit()
-    monkeypatch.setattr(core_db, "migration_files", lambda: every)
-    assert await migrate(conn) == every[-1][0]
-    rows = await conn.execute_fetchall("SELECT id, title, norm_key FROM films ORDER BY id")
-    await conn.close()
-    assert [tuple(r) for r in rows] == [
+    ]) == [
         (1, "Bølgerne", "bolgerne"), (2, "Łódź", "lodz"), (3, "Æon Flux", "æonflux"), (4, "Aeon Flux", "aeonflux"),
         (5, "Amélie", "amelie")]
