@@ -99,7 +99,11 @@ def decode(body: bytes, charset: str | None) -> str | bytes:
 def _meta_charset(body: bytes) -> str | None:
     """The charset a page declares in its own <meta> (within its first 8 KB), as a browser's prescan finds it."""
     match = _META_CHARSET.search(body[:8192])
-    return match.group(1).decode("ascii") if match else None
+    if match is None:
+        return None
+    label = match.group(1).decode("ascii")
+    # A page whose markup could be read to find this label is not UTF-16, whatever it says (browsers read UTF-8).
+    return "utf-8" if label.lower().replace("_", "-").startswith(("utf-16", "utf16", "ucs-2", "unicode")) else label
 
 
 def _whatwg(label: str | None) -> str | None:

@@ -161,3 +161,11 @@ def test_hostile_markup_after_a_review_costs_linear_time(unit: bytes) -> None:
     small, large = cost(30_000), cost(300_000)
     assert large < 2.0, f"{large:.2f} s for 300 KB"
     assert large / max(small, 0.01) < 20, f"30 KB {small * 1000:.0f} ms, 300 KB {large * 1000:.0f} ms"
+
+
+def test_a_page_declaring_utf_16_in_its_meta_is_read_as_utf_8() -> None:
+    """A <meta charset="utf-16"> in a page whose markup reads as ASCII is a mistake browsers correct (UTF-8, per the
+    Encoding standard); read as UTF-16 its text was CJK noise and the review was refused."""
+    body = page("shapes_cp1252").replace(b"windows-1252", b"utf-16").replace(b"\x92", b"'")
+    article = extract_article(body, "text/html", None, "http://x.example/r")
+    assert article.refusal is None and "film" in article.text.lower()
