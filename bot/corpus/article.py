@@ -27,9 +27,14 @@ _PAYWALL_WORDS = re.compile(
 )
 # A page that ranks or gathers many films ("The 10 best films of 2024", "Top 5 movies to watch this week"):
 # an article, but no review of one film; its headline says so at its start, or its JSON-LD is an ItemList.
+# A number ranks ("The 10 best films", "Top 5 movies"); a superlative alone heads a list only when a list's scope
+# follows the films ("of 2024", "of all time", "to watch", "right now", "ever") or the headline ends there: "The
+# best horror films don't explain: Hollow Pines review" is one film's review, and was refused as a list.
 _LIST_HEADLINE = re.compile(
-    r"^\s*(the\s+|our\s+)?(top\s+\d{1,3}|\d{1,3}|(the\s+)?(best|worst|greatest|essential|favou?rite|scariest|funniest|most\s+\w+))"
-    r"\s+(\w+\s+){0,2}?(films|movies|documentaries)\b",
+    r"^\s*(the\s+|our\s+)?((top\s+\d{1,3}|\d{1,3})\s+(\w+\s+){0,2}?(films|movies|documentaries)\b"
+    r"|(the\s+)?(best|worst|greatest|essential|favou?rite|scariest|funniest|most\s+\w+)"
+    r"\s+(\w+\s+){0,2}?(films|movies|documentaries)"
+    r"(\s+(of|ever|to\s+(watch|see|stream)|on|for|from|in|this|right\s+now|so\s+far)\b|\s*($|[|:–—-])))",
     re.IGNORECASE,
 )
 # Where a review goes on over another page: a link saying "Page 2" or "Next page" (not <link rel="next">, which
@@ -163,9 +168,7 @@ def extract_article(body: bytes, content_type: str, charset: str | None, url: st
             f"That page is a list of films (“{(title or 'untitled')[:120]}”), not a review of one film:"
             " add a review from its own page, or paste it with `/review add`."))
     text = document.text or ""
-    # The subscription prompt a site puts after its teaser is page furniture trafilatura leaves out of the text:
-    # looked for in the whole page, it still tells a teaser from a short review.
-    walled = _PAYWALL_WORDS.search(_visible(body, declared)) is not None
+    walled = _walled(_visible(body, declared), text)
     return _checked(
         Article(
             text=_paragraphs(text, title),
@@ -180,6 +183,23 @@ def extract_article(body: bytes, content_type: str, charset: str | None, url: st
         paywalled,
         walled,
     )
+
+
+WALL_REACH = 600  # how far after a teaser's last words its subscription prompt is looked for (visible characters)
+
+
+def _walled(visible: str, text: str) -> bool:
+    """The page shows a subscription prompt where its article's text stops: the wall after a teaser.
+
+    The prompt is page furniture trafilatura leaves out of the text, so it is looked for in the visible page,
+    just after the text's last words: an "Already a subscriber? Sign in" in the site's header above a short,
+    complete review is not a wall (such a review was refused as a teaser). When those last words cannot be
+    found in the visible page (markup inside them, entities), the whole page is searched, as before."""
+    last = " ".join(text.split())[-40:]
+    at = visible.rfind(last) if last else -1
+    if at < 0:
+        return _PAYWALL_WORDS.search(visible) is not None
+    return _PAYWALL_WORDS.search(visible, at, at + len(last) + WALL_REACH) is not None
 
 
 def _own_name(sitename: str | None, url: str) -> str | None:

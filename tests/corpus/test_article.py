@@ -169,3 +169,52 @@ def test_a_page_declaring_utf_16_in_its_meta_is_read_as_utf_8() -> None:
     body = page("shapes_cp1252").replace(b"windows-1252", b"utf-16").replace(b"\x92", b"'")
     article = extract_article(body, "text/html", None, "http://x.example/r")
     assert article.refusal is None and "film" in article.text.lower()
+
+
+_CAPSULE = (
+    "<p>Charlotte Wells builds Aftersun out of a holiday that seems, at first, to contain nothing at all: a father"
+    " and his eleven-year-old daughter at a cheap Turkish resort, a pool, a karaoke night, a mud bath.</p>"
+    "<p>The camcorder footage turns from a souvenir into evidence, and Paul Mescal plays the father as a man"
+    " performing calm for an audience of one. It is a small film that leaves a very large bruise.</p>"
+    "<p>See it on the biggest screen you can find, and then sit in the dark a little longer than you meant to.</p>"
+)
+
+
+def capsule_page(title: str, header: str = "", after: str = "") -> bytes:
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title></head><body>"
+            f"<header>{header}</header><main><article><h1>{title}</h1>{_CAPSULE}{after}</article></main>"
+            "<footer>Frame Rate is written by volunteers. Contact us about corrections.</footer></body></html>"
+            ).encode()
+
+
+def test_a_short_review_under_a_header_offering_subscriber_sign_in_is_kept():
+    """A complete capsule review on a site whose header says "Already a subscriber? Sign in to continue": the
+    prompt is above the review, not where its text stops, so it is no wall (it was refused as paywalled)."""
+    header = "<a href='/'>Frame Rate</a> <a href='/login'>Already a subscriber? Sign in to continue</a>"
+    article = extract_article(capsule_page("Aftersun review", header=header), "text/html", "utf-8", "http://x/r")
+    assert article.refusal is None and article.text.endswith("a little longer than you meant to.")
+
+
+def test_the_same_short_review_stopped_by_a_subscription_prompt_is_a_teaser():
+    """The prompt right where the text stops is still a wall: refused as paywalled."""
+    wall = "<div class='paywall'><p>Subscribe to read the full review.</p></div>"
+    article = extract_article(capsule_page("Aftersun review", after=wall), "text/html", "utf-8", "http://x/r")
+    assert article.refusal and "paywalled" in article.refusal
+
+
+@pytest.mark.parametrize("title", [
+    "The best horror films don't explain: Aftersun review", "The worst thing movies do is explain – Aftersun review",
+    "The most beautiful films are quiet | Frame Rate"])
+def test_a_review_headline_opening_with_a_superlative_is_not_a_list(title):
+    """A one-film review whose headline starts "The best … films" is kept (it was refused as a list of films)."""
+    article = extract_article(capsule_page(title), "text/html", "utf-8", "http://x/r")
+    assert article.refusal is None and article.text
+
+
+@pytest.mark.parametrize("title", ["The best films of 2024 | Frame Rate", "Top 5 movies to watch this week",
+                                   "The greatest films ever made", "Our favourite films | Frame Rate",
+                                   "Best movies on Netflix right now", "12 documentaries about grief"])
+def test_a_ranking_headline_is_still_a_list(title):
+    """Headlines that gather films (a number, or a superlative with a list's scope) stay refused."""
+    article = extract_article(capsule_page(title), "text/html", "utf-8", "http://x/r")
+    assert article.refusal and "list of films" in article.refusal
