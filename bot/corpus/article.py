@@ -114,14 +114,24 @@ def _meta_charset(body: bytes) -> str | None:
 def _whatwg(label: str | None) -> str | None:
     """A declared charset as browsers read it: ISO-8859-1 (latin1) and ASCII are Windows-1252 (WHATWG's Encoding
     standard), so a page's curly quotes and dashes, bytes 0x80-0x9F, are not read as invisible control characters
-    ("Tati’s" was "Tati\x92s", shown as "Tatis"). None for a label no codec knows."""
+    ("Tati’s" was "Tati\x92s", shown as "Tatis"). None for a label no codec knows, or one only Python knows
+    (`undefined` fails on every byte, `unicode_escape` rewrites backslashes, `rot13` is no charset): the page is
+    then sniffed as a browser would, ignoring the label."""
     if not label:
         return None
     try:
         name = codecs.lookup(label.strip()).name
     except LookupError:
         return None
+    if not name.startswith(_WEB_CHARSETS) or name in _EBCDIC:
+        return None
     return "cp1252" if name in ("iso8859-1", "latin-1", "ascii") else name
+
+
+# The codecs (by the name `codecs.lookup` gives) of the encodings the web uses (WHATWG's Encoding standard).
+_WEB_CHARSETS = ("utf-8", "utf-16", "utf-32", "cp", "iso8859", "latin-1", "ascii", "koi8", "mac-", "shift_jis",
+                 "euc", "iso2022", "gb", "big5", "hz", "tis-620")
+_EBCDIC = {"cp037", "cp273", "cp424", "cp500", "cp875", "cp1026", "cp1140"}  # "cp" codecs no web page is in
 
 
 def _plain_text(body: bytes, charset: str | None) -> str:

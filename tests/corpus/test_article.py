@@ -218,3 +218,14 @@ def test_a_ranking_headline_is_still_a_list(title):
     """Headlines that gather films (a number, or a superlative with a list's scope) stay refused."""
     article = extract_article(capsule_page(title), "text/html", "utf-8", "http://x/r")
     assert article.refusal and "list of films" in article.refusal
+
+
+@pytest.mark.parametrize("label", ["undefined", "unicode_escape", "rot13", "cp500"])
+def test_a_charset_only_python_knows_is_ignored_as_a_browser_would(label: str) -> None:
+    """`undefined` failed on every byte (the review refused as empty), `unicode_escape` rewrote the critic's
+    backslashes, `rot13` and EBCDIC are no web page's charset: the label is ignored and the page read as UTF-8."""
+    body = page("shapes_cp1252").replace(b"windows-1252", label.encode()).replace(b"\x92", b"'")
+    body = body.replace(b"</p>", b" C:\\u0041\\n</p>", 1)
+    article = extract_article(body, "text/html", None, "http://x.example/r")
+    assert article.refusal is None, article.refusal
+    assert "C:\\u0041\\n" in article.text
