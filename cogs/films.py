@@ -20,7 +20,7 @@ from bot.core.render import NO_MENTIONS
 from bot.core.slow import answers_publicly
 from bot.corpus.lookup import film_choices, film_scope
 from bot.filmnight.gate import current_film, spoiler_gate
-from bot.films.rules import Ambiguous, norm_key
+from bot.films.rules import Ambiguous, Film, norm_key
 from bot.metadata.job import MetadataRetryJob
 from bot.metadata.render import film_card
 from bot.metadata.rules import YEAR_MAX, YEAR_MIN, FilmMetadata
@@ -79,10 +79,18 @@ async def club_film_of(bot: FilmBot, guild_id: int, meta: FilmMetadata) -> FilmF
     if meta.year is None:  # a yearless record could be a namesake: the typed title alone decides
         return None
     for name in dict.fromkeys((meta.title, *meta.aka)):
-        films = [f for f in await bot.store.films.by_key(norm_key(name), guild_id) if f.year == meta.year]
+        films = [f for f in await bot.store.films.by_key(norm_key(name), guild_id)
+                 if f.year == meta.year and _same_record(f, meta)]
         if len(films) == 1:
             return await film_facts(bot, guild_id, f"film:{films[0].id}")
     return None
+
+
+def _same_record(film: Film, meta: FilmMetadata) -> bool:
+    """No provider id the club film already holds contradicts the record's: an alias shared by two films of one
+    year never pins one film's card (and its stored metadata) onto the other."""
+    pairs = ((film.tmdb_id, meta.tmdb_id), (film.imdb_id, meta.imdb_id), (film.wikidata_id, meta.wikidata_id))
+    return all(held is None or given is None or held == given for held, given in pairs)
 
 
 @app_commands.guild_only()

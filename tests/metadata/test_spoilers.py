@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.helpers import check_all_payloads, embed_of, message_payloads, msgs
+from tests.helpers import check_all_payloads, embed_of, message_payloads, msgs, write
 from tests.metadata.conftest import DATA
 
 FILM = "La La Land"
@@ -104,3 +104,16 @@ async def test_the_gated_film_typed_by_its_original_title_is_the_clubs_film_and_
     assert "moped" not in sent_text(world)
     check_all_payloads(world.env)
     assert not world.env.errors
+
+
+async def test_a_record_whose_ids_contradict_the_club_films_is_not_pinned_on_it(world, recorded):
+    """The club's Amélie (2001) already holds another TMDB id (an earlier card of another film by that name): a
+    record found by the original title is not taken for it, so its details never overwrite the club film's."""
+    record_amelie(recorded, AMELIE_SETUP)
+    await world.alice.slash(world.channel, "watchlist add", film="Amélie", year=2001)
+    await world.bob.slash(world.channel, "rate film", film="Amélie (2001)", stars=4.0)
+    [(film_id,)] = world.q("SELECT id FROM films WHERE title = 'Amélie'")
+    write(world.env.bot.settings, "UPDATE films SET tmdb_id = 999999, director = 'Kept As Is' WHERE id = ?", film_id)
+    message, embed = await film_card(world, film="Le Fabuleux Destin d'Amélie Poulain (2001)")
+    assert message.ephemeral and "4.00★" not in {f.name: f.value for f in embed.fields}.get("The club", "")
+    assert world.q("SELECT tmdb_id, director FROM films WHERE id = ?", film_id) == [(999999, "Kept As Is")]
