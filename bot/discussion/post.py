@@ -357,6 +357,7 @@ async def post_prompt(
                 mention_role_id=mention_role_id,
                 edits=await question_edits(bot, guild_id, open_theme.key, scope, []),
                 film_name=await _thread_film_name(bot, guild_id, open_theme, scope.title, scope.year),
+                reviewed=await bot.store.catalogue.film_passages(scope.film_id) > 0,
             )
         else:
             choice = await _choose(bot, guild_id, theme, scope, kind, exclude_spoilers, gate)

@@ -190,16 +190,20 @@ def render_open_prompt(
     mention_role_id: int | None = None,
     edits: QuestionEdits = QuestionEdits(),
     film_name: str | None = None,
+    reviewed: bool = False,
 ) -> RenderedPrompt:
-    """A prompt for a film no critic has reviewed yet: the theme's generic question naming the film,
+    """A prompt for a film no critic passage speaks to yet: the theme's generic question naming the film,
     no excerpt (the club speaks first). `pick` chooses among the questions, stably; `film_name` as in
-    `render_prompt`."""
+    `render_prompt`. `reviewed`: the film has critics' passages, none on a theme, so the prompt must not say
+    no critic reviewed it."""
     options = question_choices(theme, title, year, "discuss", themes, edits)
     question = options[pick % len(options)]
     film = film_label(title, year)
     # A spoiler theme's question and description are spoilers too (as in render_prompt): behind tags.
     shown_question = f"**{inert(question, QUESTION_MAX)}**" if not theme.spoiler else theme_text(question, theme, QUESTION_MAX)
-    description = f"{shown_question}\n\nNo critic review of *{inert(film, 150)}* here yet: the club speaks first."
+    missing = (f"The critics' reviews of *{inert(film, 150)}* here say nothing on this theme yet" if reviewed
+               else f"No critic review of *{inert(film, 150)}* here yet")
+    description = f"{shown_question}\n\n{missing}: the club speaks first."
     embed = discord.Embed(
         title=clip(f"💬 Discuss: {theme.name}", 256), description=clip(description, EMBED_DESCRIPTION_MAX),
         colour=FILM_CLUB_COLOUR,

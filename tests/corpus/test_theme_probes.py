@@ -128,6 +128,10 @@ PERFORMANCES_TRAPS = [
     'Alice is a brilliant surgeon whose marriage is falling apart.',
     'The story turns on a bet between two brothers.',
     'Every member of the family has a secret, and the film reveals them one by one.',
+    # a masterclass in a craft is the filmmaking, not the acting (a slasher review: "a masterclass in tension")
+    'The first hour is a masterclass in tension: long, still takes of the lake at dusk.',
+    'The director gives us a masterclass in slow-burn dread.',
+    'The editing is a master-class in misdirection.',
 ]
 
 NOSTALGIA = [
