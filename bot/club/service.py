@@ -319,8 +319,8 @@ class ClubService:
             who = f"a **club member**: {inert(await self.name_of(guild, game_round.author_id), 80)}"
             if film:
                 who += f" on *{inert(film, 150)}*"
-        text = (f"🎭 Round {game_round.number}/{game_round.rounds}: it was {who}.\n"
-                f"{right} of {answered} got it right.")
+        tally = f"{right} of {answered} got it right." if answered else "Nobody answered this round."
+        text = f"🎭 Round {game_round.number}/{game_round.rounds}: it was {who}.\n{tally}"
         if game_round.number == game_round.rounds and guild is not None:
             board = await self.public_board(guild.id, game_round.channel_id, 5)
             text += "\n\n**Leaderboard**\n" + rules.leaderboard_lines(

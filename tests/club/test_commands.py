@@ -271,6 +271,8 @@ async def test_game_round_with_fifteen_players_survives_a_restart(world):
     assert world.q("SELECT status FROM club_game_rounds WHERE id = ?", round_id)[0][0] == "revealed"
     await world.env.advance_time(61)  # round 2 was posted and revealed in turn
     assert world.count("club_game_rounds", "status = 'revealed'") == 2
+    [second] = [m for m in world.bot_messages() if "Round 2/2: it was" in (m.content or "")]
+    assert "Nobody answered this round." in second.content and "0 of 0" not in second.content
     board = await world.alice.slash(world.channel, "game leaderboard")
     assert "player0" in text_of(board) and "1 point" in text_of(board)
     [edited] = [m for m in world.channel.history() if m.id == message.id]
