@@ -70,3 +70,57 @@ async def test_a_game_whose_posts_are_refused_tells_the_moderators_once(world, s
     told = notices(logs)
     assert len(told) == 1 and "the game has ended" in told[0], told
     assert not world.env.errors
+
+
+def invitations(world) -> list[str]:
+    """The rating invitation's text, wherever it went (the spoiler thread, else the channel)."""
+    backend = world.env.backend
+    return [m.content for cid in list(backend.messages) for m in backend.messages[cid].values()
+            if "Rate it with `/rate film`" in (m.content or "")]
+
+
+async def test_a_screening_end_run_sixteen_days_late_says_it_comes_late(world, settings):
+    """The bot down 16 days across a screening's end: the end step runs at start, and its rating invitation says
+    film night ended then and this comes late, once."""
+    from datetime import UTC, datetime
+
+    from tests.cross.test_faults_filmnight import schedule
+    from tests.helpers import advance_to, bot_down_for
+
+    await schedule(world, "2026-01-05 20:00")
+    await advance_to(world, 2026, 1, 5, 19)
+    await bot_down_for(world.env, (datetime(2026, 1, 21, 22, tzinfo=UTC) - world.env.now()).total_seconds())
+    await world.env.advance_time(120)
+    assert db(settings, "SELECT status FROM screenings") == [("ended",)]
+    [invitation] = invitations(world)
+    assert "comes late" in invitation and "<t:" in invitation, invitation
+    assert not world.env.errors
+
+
+async def test_an_end_step_on_time_has_no_late_note(world, settings):
+    """The screening ended with the bot up: its invitation carries no late note."""
+    from tests.cross.test_faults_filmnight import schedule
+    from tests.helpers import advance_to
+
+    await schedule(world, "2026-01-05 20:00")
+    await advance_to(world, 2026, 1, 6, 2)
+    [invitation] = invitations(world)
+    assert "late" not in invitation, invitation
+
+
+async def test_a_schedule_a_moderator_paused_stays_paused_when_the_bot_is_invited_back(world, settings):
+    """A moderator pauses the daily prompt, then the bot is kicked across its slot and invited back: it stays
+    paused, nothing posts, nobody is told it resumed, and `/schedule list` says who paused it."""
+    await world.mod.slash(world.channel, "schedule set", channel=world.channel, time="12:00", timezone="UTC")
+    [(schedule_id,)] = db(settings, "SELECT id FROM schedules")
+    await world.mod.slash(world.channel, "schedule pause", id=schedule_id)
+    invite_back = kick(world)
+    await world.env.advance_time(26 * HOUR)
+    invite_back()
+    await world.env.advance_time(26 * HOUR)
+    assert db(settings, "SELECT paused FROM schedules") == [(1,)]
+    assert not db(settings, "SELECT status FROM schedule_posts WHERE status = 'posted'")
+    assert not [r for r in world.env.http_requests if r.method == "POST" and "resumed" in str(r.json)]
+    listed = await world.mod.slash(world.channel, "schedule list")
+    assert "⏸️ **Paused**" in listed.response.content and "paused by mod" in listed.response.content
+    assert not world.env.errors
