@@ -124,3 +124,31 @@ async def test_a_schedule_a_moderator_paused_stays_paused_when_the_bot_is_invite
     listed = await world.mod.slash(world.channel, "schedule list")
     assert "⏸️ **Paused**" in listed.response.content and "paused by mod" in listed.response.content
     assert not world.env.errors
+
+
+async def test_invited_back_twice_under_a_5xx_posts_each_result_once(world, settings):
+    """A poll and a pick given up while kicked; invited back, the first result post meets a 503, the bot is kicked
+    again before the retry, then invited back again: each result is posted once, late, and a restart adds none."""
+    await world.alice.slash(world.channel, "poll create", question="Best ending?", options="La La Land | Whiplash",
+                            hours=1, anonymous=True)
+    for film in ("Heat", "Ran", "Alien"):
+        await world.mod.slash(world.channel, "watchlist add", film=film)
+    opened = await world.mod.slash(world.channel, "filmnight pick", candidates=3, hours=1, method="single")
+    await world.alice.select(opened.response, ["2"])
+    invite_back = kick(world)
+    await world.env.advance_time(48 * HOUR)
+    discord_fault(world.env, "POST", f"/channels/{world.channel.id}/messages", 503)
+    invite_back()
+    await world.env.advance_time(5)
+    invite_back = kick(world)
+    await world.env.advance_time(48 * HOUR)
+    invite_back()
+    await world.env.advance_time(HOUR)
+    await world.env.restart_bot()
+    await world.env.advance_time(HOUR)
+    [poll] = result_posts(world, "📊 Results of anonymous poll #1")
+    [pick] = result_posts(world, "Results of pick #1")
+    assert "come late" in poll.embeds[0].description and "come late" in pick.embeds[0].description
+    assert db(settings, "SELECT close_state FROM polls UNION ALL SELECT close_state FROM filmnight_picks") == [
+        ("announced",), ("announced",)]
+    assert not world.env.errors
