@@ -291,7 +291,10 @@ class ClubService:
                 self.bot.scheduler.wake()
                 return
             log.warning("could not post the reveal of round %s (HTTP %s)", game_round.id, error.status)
-            await self._tell_moderators(game_round, f"the reveal of round {game_round.number}", error)
+            # A refusal (403 Missing Permissions, 404 the channel gone) would refuse the next round too: the game
+            # ends here, in this one notice, not in a second one for the same cause a moment later.
+            ended = not transient(error) and await self.store.end_game_after(game_round.id, iso(now)) > 0
+            await self._tell_moderators(game_round, f"the reveal of round {game_round.number}", error, ended=ended)
         await self.store.reveal_posted(game_round.id)
 
     async def _recent_post(self, channel: Any, matches: Any, since: datetime) -> discord.Message | None:

@@ -135,6 +135,11 @@ async def _scrub_audit(conn: aiosqlite.Connection, user_id: int, suggestions: li
         )
 
 
+# The rounds still waiting in the game of a round (?2), dropped at ?1: the game has ended.
+_DROP_LATER_ROUNDS = ("UPDATE club_game_rounds SET status = 'failed', revealed_at = ?"
+                      " WHERE game_id = (SELECT game_id FROM club_game_rounds WHERE id = ?) AND status = 'waiting'")
+
+
 class ClubStore:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -376,11 +381,13 @@ class ClubStore:
             await conn.execute(
                 "UPDATE club_game_rounds SET status = 'failed', revealed_at = ? WHERE id = ?", (at, round_id)
             )
-            await conn.execute(
-                "UPDATE club_game_rounds SET status = 'failed', revealed_at = ?"
-                " WHERE game_id = (SELECT game_id FROM club_game_rounds WHERE id = ?) AND status = 'waiting'",
-                (at, round_id),
-            )
+            await conn.execute(_DROP_LATER_ROUNDS, (at, round_id))
+
+    async def end_game_after(self, round_id: int, at: str) -> int:
+        """The game of `round_id` ends after it (its reveal refused for good): the rounds still waiting are dropped.
+        Returns how many were."""
+        done = await self.db.execute(_DROP_LATER_ROUNDS, (at, round_id))
+        return done.rowcount
 
     async def get_round(self, round_id: int) -> Round | None:
         row = await self.db.fetchone(f"SELECT {_ROUND_COLUMNS} FROM club_game_rounds WHERE id = ?", (round_id,))

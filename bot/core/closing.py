@@ -101,12 +101,14 @@ async def tell_moderators(bot: Any, guild_id: int, channel_id: int | None, text:
 async def rejoined(bot: Any, states: CloseStates, guild_id: int) -> int:
     """The bot was invited back into a server: announcements given up while it could not reach their channel (it
     had been removed, so every try found the channel gone and the notice had nowhere to go) are tried again, once
-    their channel is there again; one whose channel is still gone stays given up. Returns how many."""
+    their channel is there again; one whose channel is still gone stays given up, and so does one given up for a
+    refusal (403) while the bot still may not post there: the moderators were told that once. Returns how many."""
     revived = 0
-    for row_id, channel_id in await states.abandoned_in(guild_id):
+    for row_id, channel_id, error in await states.abandoned_in(guild_id):
         try:
-            if await resolve_channel(bot, channel_id) is None:
-                continue
+            channel = await resolve_channel(bot, channel_id)
+            if channel is None or (refused(error) and not can_post(channel)):
+                continue  # refused before and nothing changed: trying again would only repeat the notice
         except discord.HTTPException:  # could not look (a 5xx): the next invitation or a moderator can
             log.warning("could not look for channel %s of %s %s", channel_id, states.table, row_id, exc_info=True)
             continue
@@ -115,6 +117,20 @@ async def rejoined(bot: Any, states: CloseStates, guild_id: int) -> int:
         log.info("back in server %s: %d given-up %s announcement(s) tried again", guild_id, revived, states.table)
         bot.scheduler.wake()
     return revived
+
+
+def refused(error: str | None) -> bool:
+    """A given-up announcement's `close_error` (describe_error's text) that is Discord's 403: no permission."""
+    return (error or "").startswith("Discord error HTTP 403")
+
+
+def can_post(channel: Any) -> bool:
+    """The bot may post results (an embed) in `channel` as its permissions stand now."""
+    guild = getattr(channel, "guild", None)
+    if guild is None or guild.me is None or not hasattr(channel, "permissions_for"):
+        return True  # cannot tell: a try will say
+    perms = channel.permissions_for(guild.me)
+    return bool(perms.view_channel and perms.send_messages and perms.embed_links)
 
 
 async def own_post_since(

@@ -182,14 +182,14 @@ class CloseStates:
         )
         return await self.attempts(row_id)
 
-    async def abandoned_in(self, guild_id: int) -> list[tuple[int, int]]:
-        """(id, channel_id) of one server's given-up announcements that a later try could post, oldest first (not
-        those given up as NOTHING_TO_ANNOUNCE: no channel coming back brings their results back)."""
+    async def abandoned_in(self, guild_id: int) -> list[tuple[int, int, str | None]]:
+        """(id, channel_id, close_error) of one server's given-up announcements that a later try could post, oldest
+        first (not those given up as NOTHING_TO_ANNOUNCE: no channel coming back brings their results back)."""
         rows = await self.db.fetchall(
-            f"SELECT id, channel_id FROM {self.table} WHERE guild_id = ? AND close_state = 'abandoned'"
+            f"SELECT id, channel_id, close_error FROM {self.table} WHERE guild_id = ? AND close_state = 'abandoned'"
             " AND (close_error IS NULL OR close_error NOT LIKE ?) ORDER BY id",
             (guild_id, NOTHING_TO_ANNOUNCE + "%"))
-        return [(row[0], row[1]) for row in rows]
+        return [(row[0], row[1], row[2]) for row in rows]
 
     async def revive(self, row_id: int, now_iso: str) -> bool:
         """A given-up announcement due again now, with the whole back-off ladder; True if it was abandoned."""

@@ -52,6 +52,16 @@ _ABBREVIATION_ZONE = {short.casefold(): zone for zone, shorts in _ABBREVIATIONS.
 LATE_AFTER = timedelta(minutes=15)  # closed this long after its deadline: the bot was offline (or stuck) then
 
 
+def ended_late_note(ended_at: str, posted_at: datetime) -> str:
+    """For what a screening's end posts (the rating invitation, the "film night is over" line): '' within LATE_AFTER
+    of its end; else a line saying when film night ended and that this comes late (the bot was offline or could not
+    post then), so members asked to rate a film days later know why."""
+    end = from_iso(ended_at)
+    if posted_at - end < LATE_AFTER:
+        return ""
+    return f"Film night ended <t:{int(end.timestamp())}:f>; I could not post this then, so it comes late."
+
+
 def late_note(deadline: str | None, closed_at: str | None, posted_at: datetime | None = None) -> str:
     """For results announced late: '' when the vote closed on time (or early, by hand) and its results go out
     now, at `posted_at`, within LATE_AFTER of the deadline; else a line saying when it was due and that the

@@ -29,7 +29,7 @@ from bot.core.ratelimits import transient
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.text import clip, inert
-from bot.core.time import from_iso, iso
+from bot.core.time import ended_late_note, from_iso, iso
 from bot.corpus.lookup import FilmScope
 from bot.filmnight import gate, rules
 from bot.filmnight.ballot_count import BallotCountJob
@@ -66,7 +66,8 @@ async def invite_ratings(bot: FilmBot, where: discord.abc.Messageable, screening
             invited = WatchedButton.id_for(screening.id)
             if await own_post_since(bot, where, after, lambda m: invited in custom_ids(m), limit=500) is not None:
                 return
-        await where.send(bot.club.rating_invite(screening.label) + INVITE_TAIL,
+        late = ended_late_note(screening.ends_at, bot.now())
+        await where.send((f"{late}\n" if late else "") + bot.club.rating_invite(screening.label) + INVITE_TAIL,
                          view=watched_view(screening.id), allowed_mentions=NO_MENTIONS,
                          nonce=post_nonce("rating-invite", screening.id))
     except discord.HTTPException as error:
@@ -569,8 +570,10 @@ class FilmNightService:
                 continue  # no passages on this theme for this film
             await invite_ratings(self.bot, posted.thread or channel, screening)
             return posted.message.id
+        late = ended_late_note(screening.ends_at, self.bot.now())
         message = await channel.send(
-            f"🎬 Film night is over: **{inert(screening.label, 150)}**. Spoiler talk is open now.",
+            f"🎬 Film night is over: **{inert(screening.label, 150)}**. Spoiler talk is open now."
+            + (f"\n{late}" if late else ""),
             allowed_mentions=NO_MENTIONS, nonce=post_nonce("screening-end", screening.id),
         )
         await invite_ratings(self.bot, channel, screening)

@@ -30,9 +30,11 @@ async def test_rejoined_server_revives_its_given_up_announcements_but_not_those_
     await abandoned_poll(store, GUILD, NOTHING_TO_ANNOUNCE + "its message was deleted")
     refused = await abandoned_poll(store, GUILD, "403 Forbidden (error code: 50001): Missing Access 100%_done")
     await abandoned_poll(store, OTHER, "403 Forbidden")
-    assert await store.polls.closing.abandoned_in(GUILD) == [(gone, CHANNEL), (refused, CHANNEL)]
+    assert await store.polls.closing.abandoned_in(GUILD) == [
+        (gone, CHANNEL, "404 Not Found (error code: 10003): Unknown Channel"),
+        (refused, CHANNEL, "403 Forbidden (error code: 50001): Missing Access 100%_done")]
     assert await store.polls.closing.revive(gone, iso(NOW)) is True
     assert await store.polls.closing.revive(gone, iso(NOW)) is False  # no longer abandoned
     assert await store.polls.closing_due(iso(NOW)) == [gone]
     assert await store.polls.closing.attempts(gone) == 0
-    assert await store.polls.closing.abandoned_in(GUILD) == [(refused, CHANNEL)]
+    assert [row[:2] for row in await store.polls.closing.abandoned_in(GUILD)] == [(refused, CHANNEL)]
