@@ -221,6 +221,7 @@ async def test_a_pick_refused_for_too_few_films_points_at_suggestions_awaiting_a
     refused = await world.mod.slash(world.channel, "filmnight pick")
     assert refused.ephemeral and refused.response.content == (
         "A pick needs at least 2 films on the watchlist, and it has 1. Add films with `/watchlist add` first.")
+    assert table_digest(settings) == before
     await world.alice.slash(world.channel, "watchlist add", film="Whiplash", year=2014)
     await world.bob.slash(world.channel, "watchlist add", film="Arrival", year=2016)
     refused = await world.mod.slash(world.channel, "filmnight pick")

@@ -143,8 +143,8 @@ def test_wrong_import_files_are_refused(data, reason):
 @pytest.mark.parametrize(
     ("data", "said"),
     [
-        (b"not json", "That file is not JSON (its first mistake is at line 1, column 1). Use a file made by"
-                      " `/review export`."),
+        (b"not json", ("That file is not JSON (its first mistake is at line 1, column 1). Use a file made by"
+                       " `/review export`.")),
         (b'{"format": "filmbot-reviews",\n "version": 1,,}', "(its first mistake is at line 2, column 15)"),
         (b"\xff\xfe{}", "That file is not JSON (it is not UTF-8 text)."),
         (b'{"year": ' + b"9" * 5000 + b"}", "That file is not JSON I can read (a number in it is too long)."),
