@@ -83,7 +83,9 @@ class Rate(commands.GroupCog, group_name="rate", group_description="Rate films a
     async def consent(self, interaction: discord.Interaction, state: str) -> None:
         async with user_errors(interaction):
             guild = require_guild(interaction)
-            state = one_of(state, ON_OFF, "Say `on` or `off`.")
+            state = one_of(state, ON_OFF, f"“{inert((state or '').strip(), 32)}” is neither `on` nor `off`:"
+                           " `/rate consent state:on` lets your takes appear in exports and the game, `state:off`"
+                           " keeps them out.")
             await self.bot.store.club.set_consent(guild.id, interaction.user.id, state == "on",
                                                   iso(self.bot.now()))
             await send_ephemeral(

@@ -99,10 +99,24 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
         """Whether members' /watchlist add suggestions wait for a moderator's approval."""
         async with user_errors(interaction):
             await require_moderator(interaction, "change server settings")
-            state = one_of(state, ON_OFF, "Say `on` or `off`.")
+            state = one_of(state, ON_OFF, f"“{inert((state or '').strip(), 32)}” is neither `on` nor `off`:"
+                           " `/config watchlist-approval state:on` makes members' suggestions wait for a moderator,"
+                           " `state:off` lists them at once.")
+            guild_id = require_guild(interaction).id
             await self.bot.store.filmnight.set_setting(
-                require_guild(interaction).id, interaction.user.id, "watchlist_approval", int(state == "on"))
-            await send_ephemeral(interaction, f"Watchlist approval is {state}.")
+                guild_id, interaction.user.id, "watchlist_approval", int(state == "on"))
+            await send_ephemeral(interaction, await self._approval_said(guild_id, state == "on"))
+
+    async def _approval_said(self, guild_id: int, on: bool) -> str:
+        """What the setting now does, and where the moderator decides: a moderator who turns approval on with no
+        log channel learns that suggestions wait only in /watchlist pending."""
+        if not on:
+            return "Watchlist approval is off: members' new `/watchlist add` suggestions go on the watchlist at once."
+        log_channel_id = (await self.bot.store.guilds.get(guild_id)).log_channel_id
+        where = (f"in <#{log_channel_id}> and in `/watchlist pending`" if log_channel_id else
+                 "in `/watchlist pending` (set `/config log-channel` to have each one posted there as well)")
+        return (f"Watchlist approval is on: members' `/watchlist add` suggestions now wait for **Approve** or"
+                f" **Reject** {where}.")
 
     @watchlist_approval.autocomplete("state")
     async def state_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -131,15 +145,15 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
         settings = await self.bot.store.guilds.get(guild_id)
         approval, reminder_role_id = await self.bot.store.filmnight.settings(guild_id)
         hours = await self.bot.store.club.digest_hours(guild_id)
-        role = f"<@&{settings.moderator_role_id}>" if settings.moderator_role_id else "none (Manage Server only)"
+        role = f"<@&{settings.moderator_role_id}>" if settings.moderator_role_id else "none: Manage Server only"
         channel = f"<#{settings.log_channel_id}>" if settings.log_channel_id else "none"
-        zone = settings.timezone or f"{self.bot.settings.default_timezone} (default)"
+        zone = f"`{settings.timezone}`" if settings.timezone else f"`{self.bot.settings.default_timezone}` (default)"
         digests = f"{counted(hours, 'hour')} after a prompt" if hours else "off"
         reminders = f"<@&{reminder_role_id}>" if reminder_role_id else "none"
         await send_ephemeral(interaction, "\n".join([
-            f"**Moderator role:** {role}",
-            f"**Time zone:** `{zone}`",
-            *([f"**Log channel:** {channel}"] if moderator else []),
+            f"**Moderator role:** {role} (`/config moderator-role`)",
+            f"**Time zone:** {zone} (`/config timezone`)",
+            *([f"**Log channel:** {channel} (`/config log-channel`)"] if moderator else []),
             f"**Watchlist approval:** {'on' if approval else 'off'} (`/config watchlist-approval`)",
             f"**Thread digests:** {digests} (`/config digest-hours`)",
             f"**Film-night reminder role:** {reminders} (`/filmnight reminder-role`)",

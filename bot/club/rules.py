@@ -166,7 +166,8 @@ def leaderboard_lines(rows: list[tuple[str, int, int]]) -> str:
 
 def validate_digest_hours(hours: int) -> int:
     if not 0 <= hours <= DIGEST_HOURS_MAX:
-        raise UserError(f"Digest hours go from 0 (off) to {DIGEST_HOURS_MAX}.")
+        raise UserError(f"{hours} is not a digest time I can use: give 1 to {DIGEST_HOURS_MAX} hours after a"
+                        f" prompt (e.g. `/config digest-hours hours:24`), or 0 to turn thread digests off.")
     return hours
 
 

@@ -196,7 +196,9 @@ class ClubService:
             guild.id, count, gate.film_id if gate else None, not_by=interaction.user.id
         )
         if not club:
-            raise UserError("The game needs takes from members who agreed with `/rate consent on`. None yet.")
+            raise UserError("The game needs takes by other members who agreed to be quoted, and there are none yet:"
+                            " a member runs `/rate consent state:on`, then `/rate film` with a take."
+                            " Your own takes never appear in your game.")
         critics = await self.store.critic_picks(count, tuple(spoiler_keys(self.bot.themes)))
         if not critics:
             raise UserError("There are no critic passages to quote yet.")

@@ -21,6 +21,7 @@ EMBED_TOTAL_MAX = 6000  # Discord: every embed of one message together
 _FOOTER_ROOM = 200
 _LINE_MAX = 300
 _EXAMPLE = re.compile(r"\be\.g\.\s*(.+?)\s*(?:,|\)|\(| or |$)")
+_DEFAULT = re.compile(r"\bdefault (\d+)\b")
 _MODERATOR_WORDING = re.compile(r"^Moderators:\s*|\s*\(moderators\)", re.IGNORECASE)
 _PLACEHOLDER = {
     discord.AppCommandOptionType.channel: "#channel",
@@ -46,6 +47,10 @@ def example_value(param: app_commands.Parameter) -> str | None:
     if param.choices:
         return str(param.choices[0].name)
     if param.type in (discord.AppCommandOptionType.integer, discord.AppCommandOptionType.number):
+        # The default a description names is what most servers want (digest-hours' 24), not the minimum (1).
+        default = _DEFAULT.search(param.description or "")
+        if default:
+            return default.group(1)
         return str(param.min_value if param.min_value is not None else 1)
     return _PLACEHOLDER.get(param.type)
 

@@ -246,7 +246,9 @@ def clean_location(where: str | None) -> str | None:
 PICK_OPEN = "A pick is already open in this server: wait for it to close."
 
 
-def check_pick(candidates: int, hours: int, available: int) -> None:
+def check_pick(candidates: int, hours: int, available: int, pending: int = 0) -> None:
+    """`pending`: members' suggestions still awaiting approval, which the refusal points at (they are not
+    candidates until approved, and a moderator who turned approval on may not know they are there)."""
     if not MIN_CANDIDATES <= candidates <= MAX_CANDIDATES:
         raise UserError(
             f"Pick between {MIN_CANDIDATES} and {MAX_CANDIDATES} candidates (a select menu shows at most"
@@ -255,8 +257,11 @@ def check_pick(candidates: int, hours: int, available: int) -> None:
     if not MIN_HOURS <= hours <= MAX_HOURS:
         raise UserError(f"A pick runs between {MIN_HOURS} and {MAX_HOURS} hours; you asked for {hours}.")
     if available < MIN_CANDIDATES:
+        waiting = (f" ({counted(pending, 'suggestion')} still {'waits' if pending == 1 else 'wait'} for approval:"
+                   " approve them in `/watchlist pending`)" if pending else "")
         raise UserError(
-            f"The watchlist has {counted(available, 'film')} to choose from: add more with `/watchlist add` first."
+            f"A pick needs at least {MIN_CANDIDATES} films on the watchlist, and it has {available}{waiting}."
+            " Add films with `/watchlist add` first."
         )
 
 

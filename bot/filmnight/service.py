@@ -109,6 +109,8 @@ class FilmNightService:
     async def post_pick(self, interaction: discord.Interaction, candidates: int, hours: int, method: str) -> Pick:
         guild = require_guild(interaction)
         entries = await self.store.entries(guild.id)
+        if len(entries) < rules.MIN_CANDIDATES:  # a refusal then: say whether suggestions wait for approval
+            rules.check_pick(candidates, hours, len(entries), len(await self.store.entries(guild.id, ("pending",))))
         rules.check_pick(candidates, hours, len(entries))
         require_message_channel(interaction, "run a pick")
         missing = missing_post_permission(interaction)

@@ -71,13 +71,20 @@ def passage_card(
         f"{headline}\n"
         + _block(quote, _hidden(quote, themes, counts), 1000, gate)
         + "\n" + attribution_line(quote.attribution, quote.outlet, film)
-        + f"\n🚩 Open flags in this server: {count_line(counts)}" + _state(quote),
+        + "\n" + _flags_line(counts) + _state(quote),
         2000,
     )
 
 
-def decision_text(decision: Decision, label: str, before: Marks, after: Marks) -> str:
-    """The moderator's confirmation; every corpus-wide change says so."""
+def _flags_line(counts: dict[Reason, int]) -> str:
+    if not any(counts.values()):
+        return "🚩 No open flags in this server."
+    return f"🚩 Open flags in this server: {count_line(counts)}"
+
+
+def decision_text(decision: Decision, label: str, before: Marks, after: Marks, *, had_flags: bool = True) -> str:
+    """The moderator's confirmation; every corpus-wide change says so. `had_flags`: this server had open flags
+    on the passage, which the decision cleared (only then is that said)."""
     if decision is Decision.KEEP:
         return f"Kept **{label}**: its flags are cleared from this server's queue. Nothing changed in the corpus."
     if before == after:
@@ -86,7 +93,8 @@ def decision_text(decision: Decision, label: str, before: Marks, after: Marks) -
             Decision.SPOILER: "was already marked as a spoiler", Decision.TRIM: "was already trimmed to that sentence",
             Decision.NOT_SPOILER: "was already shown in clear",
         }[decision]
-        return f"**{label}** {unchanged}: nothing changed. Its flags in this server are cleared."
+        cleared = " Its flags in this server are cleared." if had_flags else ""
+        return f"**{label}** {unchanged}: nothing changed.{cleared}"
     done = {
         Decision.HIDE: "is hidden: it will never be quoted or prompted again (`/passage show` brings it back)",
         Decision.SHOW: "can be quoted and prompted again",

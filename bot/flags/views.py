@@ -257,6 +257,7 @@ async def decide(
     """Apply and audit a moderator's decision; the confirmation (saying when it is corpus-wide). `queued`: from
     the flag queue, refused when another moderator decided the passage's flags meanwhile."""
     quote = await _quote(bot, passage_id)
+    had_flags = queued or any((await bot.store.flags.open_counts(member.guild.id, passage_id)).values())
     changed = await bot.store.flags.decide(
         passage_id=passage_id, decision=decision, actor_id=member.id, guild_id=member.guild.id, sentence=sentence,
         queued=queued,
@@ -265,7 +266,7 @@ async def decide(
         raise UserError("That passage was removed from the corpus.")
     if changed == "decided":
         return decided_text(passage_label(quote), member.id, await bot.store.flags.decided_by(passage_id, member.guild.id))
-    return decision_text(decision, passage_label(quote), *changed)
+    return decision_text(decision, passage_label(quote), *changed, had_flags=had_flags)
 
 
 async def passage_reply(bot: FilmBot, guild_id: int, passage_id: int, headline: str) -> str:

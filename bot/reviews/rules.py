@@ -280,15 +280,23 @@ def check_import_size(size: int) -> None:
         )
 
 
+def _why_not_json(exc: ValueError) -> str:
+    """Where a moderator editing an export by hand should look, in words: never Python's own message
+    ("Expecting value: line 1 column 1 (char 0)", "use sys.set_int_max_str_digits()")."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"(its first mistake is at line {exc.lineno}, column {exc.colno})"
+    if isinstance(exc, UnicodeDecodeError):
+        return "(it is not UTF-8 text)"
+    return "I can read (a number in it is too long)"
+
+
 def parse_import(data: bytes) -> list[Any]:
     """The list of review items of an export file; a wrong file as a whole → UserError."""
     check_import_size(len(data))
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except ValueError as exc:  # not UTF-8, not JSON, or a number over Python's 4,300 digits
-        raise UserError(
-            f"That file is not JSON ({clip(str(exc), 120)}): use a file made by /review export."
-        ) from None
+        raise UserError(f"That file is not JSON {_why_not_json(exc)}. Use a file made by `/review export`.") from None
     except RecursionError:  # '[[[[…' a thousand deep: not an export, and json gives up with no JSONDecodeError
         raise UserError("That file is not an export (its JSON is nested too deeply): use a file made by"
                         " /review export.") from None

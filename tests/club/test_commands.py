@@ -308,6 +308,15 @@ async def test_game_needs_consenting_takes(world):
     assert world.count("club_game_rounds") == 0
 
 
+async def test_game_refusal_names_the_consent_command_as_typed(world):
+    """The refusal names `/rate consent state:on` (the option Discord asks for), not "/rate consent on", and
+    says why the starter's own takes do not count."""
+    await rate(world.alice, world, 4, "Not for the game")
+    text = assert_ephemeral_reply(await world.alice.slash(world.channel, "game critic-or-club"))
+    assert "`/rate consent state:on`, then `/rate film` with a take" in text, text
+    assert "Your own takes never appear in your game." in text and "consent on`" not in text
+
+
 async def test_digest_posts_once_after_24_hours_with_the_right_counts(world):
     """24 h after /discuss, the thread gets one digest: replies, participants, the most-reacted reply."""
     await world.alice.slash(world.channel, "discuss", theme="nostalgia")

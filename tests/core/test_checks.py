@@ -48,7 +48,7 @@ async def test_config_moderator_role_without_role_clears_it_and_is_audited(world
     await _staff(world)
     assert_ephemeral_reply(await world.mod.slash(world.channel, "config moderator-role"), "Moderator role cleared")
     shown = assert_ephemeral_reply(await world.bob.slash(world.channel, "config show"))
-    assert "none (Manage Server only)" in shown
+    assert "none: Manage Server only" in shown
     before = table_digest(settings)
     r = await world.alice.slash(world.channel, "schedule set", channel=world.channel, time="09:00")
     assert_ephemeral_reply(r, "Only moderators")

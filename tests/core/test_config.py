@@ -78,3 +78,40 @@ async def test_config_show_names_the_log_channel_to_moderators_only(world):
     assert str(log.id) not in member.response.content and "**Time zone:**" in member.response.content
     moderator = await world.mod.slash(world.channel, "config show")
     assert moderator.ephemeral and f"**Log channel:** <#{log.id}>" in moderator.response.content
+
+
+async def test_config_show_names_the_command_that_changes_each_setting(world):
+    """Every line of /config show ends with the command that changes it; the zone in code, "(default)" outside."""
+    shown = (await world.mod.slash(world.channel, "config show")).response.content
+    assert "**Moderator role:** none: Manage Server only (`/config moderator-role`)" in shown, shown
+    assert "**Time zone:** `UTC` (default) (`/config timezone`)" in shown, shown
+    assert "**Log channel:** none (`/config log-channel`)" in shown, shown
+
+
+async def test_watchlist_approval_says_where_suggestions_now_wait(world):
+    """On without a log channel: only /watchlist pending, and the way to get posts too; with one: both; off: at once."""
+    said = (await world.mod.slash(world.channel, "config watchlist-approval", state="on")).response.content
+    assert said == ("Watchlist approval is on: members' `/watchlist add` suggestions now wait for **Approve** or"
+                    " **Reject** in `/watchlist pending` (set `/config log-channel` to have each one posted there"
+                    " as well)."), said
+    log = world.guild.create_text_channel("mod-log")
+    await world.mod.slash(world.channel, "config log-channel", channel=log)
+    said = (await world.mod.slash(world.channel, "config watchlist-approval", state="on")).response.content
+    assert f"**Reject** in <#{log.id}> and in `/watchlist pending`." in said, said
+    said = (await world.mod.slash(world.channel, "config watchlist-approval", state="off")).response.content
+    assert said == "Watchlist approval is off: members' new `/watchlist add` suggestions go on the watchlist at once."
+
+
+async def test_on_off_and_digest_hours_refusals_quote_the_value_and_the_way_to_type_it(world, settings):
+    """"yes" and 200 are refused naming what was typed and a command that works; nothing is written."""
+    before = table_digest(settings)
+    yes = await world.mod.slash(world.channel, "config watchlist-approval", state="yes")
+    assert yes.ephemeral and yes.response.content.startswith("“yes” is neither `on` nor `off`:"), yes.response.content
+    assert "`/config watchlist-approval state:on`" in yes.response.content
+    consent = await world.alice.slash(world.channel, "rate consent", state="yes")
+    assert "“yes” is neither `on` nor `off`: `/rate consent state:on`" in consent.response.content
+    hours = await world.mod.slash(world.channel, "config digest-hours", hours=200)
+    assert hours.ephemeral and hours.response.content == (
+        "200 is not a digest time I can use: give 1 to 168 hours after a prompt (e.g. `/config digest-hours"
+        " hours:24`), or 0 to turn thread digests off.")
+    assert table_digest(settings) == before

@@ -75,3 +75,11 @@ async def test_a_long_tree_is_split_within_discord_limits(world: World):
     assert len(msgs(result)) >= 2
     assert _listed(assert_ephemeral_reply(result)) >= {f"extra{n:02d}" for n in range(75)}
     check_all_payloads(world.env)
+
+
+async def test_a_number_options_example_is_the_default_its_description_names(world: World):
+    """`/config digest-hours hours:24` (the default a server wants), not `hours:1` (the minimum): a moderator
+    copying the example gets the usual digest, not one an hour after every prompt."""
+    text = assert_ephemeral_reply(await world.mod.slash(world.channel, "help"), "What moderators can do")
+    assert "`/config digest-hours hours:24` — Hours after a discussion prompt" in text, text
+    assert "`/schedule pause id:1`" in text  # no default named: the minimum, as before

@@ -142,7 +142,7 @@ async def test_config_of_one_server_does_not_apply_to_another(world, other, sett
     assert_ephemeral_reply(await world.mod.slash(world.channel, "config timezone", zone="Europe/Paris"), "Europe/Paris")
 
     shown = assert_ephemeral_reply(await other.carol.slash(other.channel, "config show"))
-    assert "none (Manage Server only)" in shown and "UTC (default)" in shown and "Paris" not in shown
+    assert "none: Manage Server only" in shown and "`UTC` (default)" in shown and "Paris" not in shown
 
     # The staff role makes `both` a moderator in server 1 only.
     assert_ephemeral_reply(await in_one.slash(world.channel, "schedule set", channel=world.channel, time="21:00"), "Schedule set")

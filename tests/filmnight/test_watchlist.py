@@ -210,3 +210,22 @@ async def test_a_suggestion_awaiting_approval_holds_back_its_notes_spoiler_of_th
     assert decided.title.startswith("Watchlist suggestion approved") and "held back" in decided.description
     assert not any("Mia leaves" in str(request) for request in world.env.http_requests[start:])
     assert db(settings, "SELECT note FROM watchlist") == [("Wow ||Mia leaves||",)]
+
+
+async def test_a_pick_refused_for_too_few_films_points_at_suggestions_awaiting_approval(world, settings):
+    """One film listed, two members' suggestions waiting: the refusal counts both and names /watchlist pending;
+    with none waiting it says only how many films a pick needs. Nothing is stored either time."""
+    await world.mod.slash(world.channel, "config watchlist-approval", state="on")
+    await world.mod.slash(world.channel, "watchlist add", film="Hollow Pines", year=2019)
+    before = table_digest(settings)
+    refused = await world.mod.slash(world.channel, "filmnight pick")
+    assert refused.ephemeral and refused.response.content == (
+        "A pick needs at least 2 films on the watchlist, and it has 1. Add films with `/watchlist add` first.")
+    assert table_digest(settings) == before
+    await world.alice.slash(world.channel, "watchlist add", film="Whiplash", year=2014)
+    await world.bob.slash(world.channel, "watchlist add", film="Arrival", year=2016)
+    refused = await world.mod.slash(world.channel, "filmnight pick")
+    assert refused.response.content == (
+        "A pick needs at least 2 films on the watchlist, and it has 1 (2 suggestions still wait for approval:"
+        " approve them in `/watchlist pending`). Add films with `/watchlist add` first.")
+    assert db(settings, "SELECT count(*) FROM filmnight_picks")[0][0] == 0

@@ -262,6 +262,27 @@ async def test_hide_and_show_by_command(world):
     assert [a[0] for a in actions] == ["passage.hide", "passage.show"]
 
 
+async def test_hiding_twice_says_nothing_changed_and_clears_no_flags_that_were_never_there(world):
+    """/passage hide of a hidden, unflagged passage: "nothing changed", no word of clearing flags it never had,
+    and "No open flags in this server." rather than "Open flags in this server: no open flags"."""
+    message, _ = await quote(world, about=PLAIN)
+    footer = embed_of(message).footer.text
+    await world.mod.slash(world.channel, "passage hide", passage=footer)
+    again = assert_ephemeral_reply(await world.mod.slash(world.channel, "passage hide", passage=footer))
+    assert f"**{footer}** was already hidden: nothing changed.\n" in again, again
+    assert "flags in this server are cleared" not in again and "🚩 No open flags in this server." in again, again
+
+
+async def test_showing_a_flagged_passage_that_was_not_hidden_says_its_flags_are_cleared(world):
+    """/passage show of a passage never hidden but flagged here: nothing changed in the corpus, its flags here
+    cleared, and said so."""
+    message, passage = await quote(world, about=PLAIN)
+    await flag(world, world.alice, message)
+    shown = await world.mod.slash(world.channel, "passage show", passage=embed_of(message).footer.text)
+    assert "was not hidden: nothing changed. Its flags in this server are cleared." in assert_ephemeral_reply(shown)
+    assert not [f for f in flags(world, passage) if f["resolved_at"] is None]
+
+
 async def test_two_moderators_deciding_the_same_flags_at_once_apply_one_decision(world):
     """Hide and Keep pressed at once on the same queued passage (two moderators' open queues): the first one
     decides; the other is told it came second and changes nothing (no second decision, no second audit row)."""

@@ -141,6 +141,25 @@ def test_wrong_import_files_are_refused(data, reason):
 
 
 @pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (b"not json", ("That file is not JSON (its first mistake is at line 1, column 1). Use a file made by"
+                       " `/review export`.")),
+        (b'{"format": "filmbot-reviews",\n "version": 1,,}', "(its first mistake is at line 2, column 15)"),
+        (b"\xff\xfe{}", "That file is not JSON (it is not UTF-8 text)."),
+        (b'{"year": ' + b"9" * 5000 + b"}", "That file is not JSON I can read (a number in it is too long)."),
+    ],
+)
+def test_a_file_that_is_not_json_is_refused_in_words_not_pythons(data, said):
+    """The refusal says where the mistake is in words; never json's "Expecting value … (char 0)" nor
+    "sys.set_int_max_str_digits()"."""
+    with pytest.raises(UserError) as refused:
+        parse_import(data)
+    assert said in refused.value.message
+    assert "char" not in refused.value.message and "sys." not in refused.value.message
+
+
+@pytest.mark.parametrize(
     ("item", "reason"),
     [
         ("text", "not an object"),
