@@ -339,7 +339,11 @@ def dangling(sentence: str) -> bool:
 # Titles that are pronouns (*Her*, *It*, *Us*, *Them!*): written as the title, they name the film, not someone
 # an earlier sentence introduced.
 _PRONOUN_TITLES = word_set("he she it they his her their its them him hers theirs us we me you")
-_AS_TITLE = r"(?![\w'’-])(?= (?:is|was|has|had|does|did|remains|feels|plays|works|isn['’]t|wasn['’]t)\b)"
+# The verbs a critic opens a sentence about a film with ("It turns King's clown into…", "Us follows a family…"):
+# a possessive ("Her eyes…") or "It turns out" never reads as the title.
+_AS_TITLE = (r"(?![\w'’-])(?= (?:is|was|has|had|does|did|remains|feels|plays|works|isn['’]t|wasn['’]t"
+             r"|turns(?! out\b)|follows|opens|begins|ends|tells|makes|takes|gives|offers|shows|becomes|finds|stars"
+             r"|keeps|lets|brings|captures|sets|pits|traces|transforms|adapts|reimagines|updates)\b)")
 
 
 def title_as_name(sentence: str, film: str | None) -> str:

@@ -13,6 +13,9 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
 # Connectives that say nothing of a passage beside other words: dropped then, kept when a query has nothing else.
 _CONNECTIVES = frozenset({"and", "or", "not"})
+# Scripts written without spaces between words (Han, kana) or with particles glued on (Hangul): both tokenizers
+# keep a whole run as one token ("기생충은", "千と千尋の神隠し"), so such a word is searched as the start of a token.
+_UNSPACED = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 40
 
@@ -22,7 +25,7 @@ def keywords(text: str) -> list[str]:
 
     Invisible characters are dropped first ('sea\u200bside' is 'seaside', not 'sea' and 'side'). Operators in
     capitals (AND OR NOT NEAR, as FTS5 reads them) are syntax and dropped; otherwise "near" is a word like any
-    other (a film called *Near*: each word is quoted, and websearch_to_tsquery's only operator, `or`, is fts_pg's
+    other (a film called *Near*: each word is quoted, and the operator `or` is fts_pg's
     to drop), and "and", "or", "not" are dropped beside other words but kept alone (a search for *Or*).
     Compatibility forms are folded (NFKC): fullwidth letters an East Asian keyboard types ('ｊａｚｚ') and
     ligatures ('ﬁnale') are the words the index holds, which neither tokenizer folds itself."""
@@ -34,9 +37,16 @@ def keywords(text: str) -> list[str]:
 
 
 def match_expression(text: str, *, any_word: bool = False) -> str | None:
-    """Each keyword as a quoted FTS5 string, joined by AND (default) or OR; None when no words."""
+    """Each keyword as a quoted FTS5 string (a CJK one as a prefix), joined by AND (default) or OR; None when
+    no words."""
     words = keywords(text)
     if not words:
         return None
     joiner = " OR " if any_word else " "
-    return joiner.join(f'"{word}"' for word in words)
+    return joiner.join(f'"{word}"*' if unspaced(word) else f'"{word}"' for word in words)
+
+
+def unspaced(word: str) -> bool:
+    """A word in a script the tokenizers do not split into words (CJK): matched as a token's prefix, so
+    "계급" finds "계급에" and "千と千尋" finds "千と千尋の神隠し"."""
+    return _UNSPACED.search(word) is not None

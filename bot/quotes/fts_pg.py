@@ -1,6 +1,6 @@
 """Full-text search on PostgreSQL: what fts.py and FTS5's MATCH, bm25() and snippet() are on SQLite.
 
-Untrusted keywords become the input of `websearch_to_tsquery` through the same `fts.keywords` (word
+Untrusted keywords become the input of `to_tsquery`, each quoted, through the same `fts.keywords` (word
 characters only, at most 8 words of 40 characters, the word `or` dropped), so operators, quotes, `*`,
 `NEAR(`, `-` and NUL never reach SQL: they are not in the words. Matching, ranking and highlighting are
 SQL fragments over `passages.search`, the generated tsvector of a quotable passage (NULL for the others,
@@ -22,20 +22,21 @@ CONFIG = "filmbot_english"  # english stemming + unaccent (FTS5 had porter and r
 
 
 def query_text(text: str, *, any_word: bool = False) -> str | None:
-    """The keywords of `text` as websearch_to_tsquery input: every word required (default) or any of
-    them (words joined by `or`, its OR operator); None when there is no searchable word at all.
+    """The keywords of `text` as to_tsquery input: each word quoted, every word required (`&`, default) or any
+    of them (`|`), a CJK word as a prefix (`:*`, as fts.match_expression does: the parser keeps "기생충은" and
+    "千と千尋の神隠し" whole); None when there is no searchable word at all.
 
-    The words are letters and digits only, so the only operator websearch_to_tsquery can see is the
-    `or` placed here: the word "or" itself (fts.keywords keeps it when a query has nothing else) is dropped."""
+    The words are letters and digits only, so inside their quotes nothing is syntax; the word "or" (fts.keywords
+    keeps it when a query has nothing else) is dropped, as it was when websearch_to_tsquery read it as OR."""
     words = [word for word in fts.keywords(text) if word != "or"]
     if not words:
         return None
-    return (" or " if any_word else " ").join(words)
+    return (" | " if any_word else " & ").join(f"'{word}':*" if fts.unspaced(word) else f"'{word}'" for word in words)
 
 
 def tsquery(param: str = "?") -> str:
-    """The tsquery of one query_text() parameter (websearch_to_tsquery never raises a syntax error)."""
-    return f"websearch_to_tsquery('{CONFIG}', {param})"
+    """The tsquery of one query_text() parameter (its quoted words are never a syntax error)."""
+    return f"to_tsquery('{CONFIG}', {param})"
 
 
 # FROM … CROSS JOIN {QUERY_SOURCE} AS q: the query parsed once, then `q` in the fragments below.

@@ -79,6 +79,16 @@ def test_a_pronoun_title_written_as_the_title_names_the_film() -> None:
     assert [p.quotable for p in segment([opening], "La La Land")] == [False]
 
 
+def test_a_pronoun_title_opening_with_a_critics_verb_names_the_film() -> None:
+    """In a review of *It*, "It turns King's clown into…" names the film (it was refused as leaning back);
+    "It turns out…" still leans back, and so does "It turns…" in a review of another film."""
+    opening = "It turns Stephen King's sewer clown into a summer adventure about seven misfits on bicycles."
+    out = "It turns out that the clown was never the real threat to the town of Derry."
+    assert [p.quotable for p in segment([opening], "It")] == [True]
+    assert [p.quotable for p in segment([out], "It")] == [False]
+    assert [p.quotable for p in segment([opening], "Ran")] == [False]
+
+
 def test_splitter_never_cuts_inside_a_quotation() -> None:
     """“Stop. Just stop,” he says. is one sentence."""
     assert split_sentences("“Stop. Just stop,” he says. Then he leaves.") == [

@@ -76,12 +76,12 @@ def test_query_text_keeps_words_only():
     """FTS syntax and stray quotes carry no meaning: only plain words remain, ANDed or ORed."""
     assert fts_pg.query_text('"AND OR NEAR(') is None
     assert fts_pg.query_text("or") is None and fts_pg.query_text("Or", any_word=True) is None  # the operator
-    assert fts_pg.query_text("Near") == "near"
-    assert fts_pg.query_text('jazz* OR "piano"') == "jazz piano"
-    assert fts_pg.query_text('jazz* OR "piano"', any_word=True) == "jazz or piano"
-    assert fts_pg.query_text("-jazz ^piano col:drums") == "jazz piano col drums"
-    assert fts_pg.query_text("a\x00b") == "a b"
-    assert len(fts_pg.query_text("word " * 2000 + "x" * 10_000).split()) <= MAX_TERMS
+    assert fts_pg.query_text("Near") == "'near'"
+    assert fts_pg.query_text('jazz* OR "piano"') == "'jazz' & 'piano'"
+    assert fts_pg.query_text('jazz* OR "piano"', any_word=True) == "'jazz' | 'piano'"
+    assert fts_pg.query_text("-jazz ^piano col:drums") == "'jazz' & 'piano' & 'col' & 'drums'"
+    assert fts_pg.query_text("a\x00b") == "'a' & 'b'"
+    assert len(fts_pg.query_text("word " * 2000 + "x" * 10_000).split(" & ")) <= MAX_TERMS
 
 
 async def test_ranking_prefers_dense_short_passages(pg_database):
