@@ -71,26 +71,38 @@ async def film_facts(bot: FilmBot, guild_id: int, typed: str | None) -> FilmFact
     return FilmFacts(film_id, title, year, summary.average, summary.count, reviews, passages)
 
 
-async def club_film_of(bot: FilmBot, guild_id: int, meta: FilmMetadata) -> FilmFacts | None:
+async def club_film_of(bot: FilmBot, guild_id: int, meta: FilmMetadata) -> tuple[FilmFacts, bool] | None:
     """The server's own film the provider's record is, when the member typed a title the club does not use
     (the original title, an alias): one of the record's titles and its exact year name one film this server
     sees. Its card then has the club's counts and the spoiler gate holds for it; without this, the gated
-    film's ending went out behind bars to anyone who typed its original title."""
+    film's ending went out behind bars to anyone who typed its original title. The flag: the record may be kept
+    on that film (`_proven`); a record that only shares its title and year shows, but never overwrites it."""
     if meta.year is None:  # a yearless record could be a namesake: the typed title alone decides
         return None
     for name in dict.fromkeys((meta.title, *meta.aka)):
         films = [f for f in await bot.store.films.by_key(norm_key(name), guild_id)
                  if f.year == meta.year and _same_record(f, meta)]
         if len(films) == 1:
-            return await film_facts(bot, guild_id, f"film:{films[0].id}")
+            return await film_facts(bot, guild_id, f"film:{films[0].id}"), _proven(films[0], meta)
     return None
+
+
+def _id_pairs(film: Film, meta: FilmMetadata) -> tuple[tuple[object, object], ...]:
+    return (film.tmdb_id, meta.tmdb_id), (film.imdb_id, meta.imdb_id), (film.wikidata_id, meta.wikidata_id)
 
 
 def _same_record(film: Film, meta: FilmMetadata) -> bool:
     """No provider id the club film already holds contradicts the record's: an alias shared by two films of one
     year never pins one film's card (and its stored metadata) onto the other."""
-    pairs = ((film.tmdb_id, meta.tmdb_id), (film.imdb_id, meta.imdb_id), (film.wikidata_id, meta.wikidata_id))
-    return all(held is None or given is None or held == given for held, given in pairs)
+    return all(held is None or given is None or held == given for held, given in _id_pairs(film, meta))
+
+
+def _proven(film: Film, meta: FilmMetadata) -> bool:
+    """The record may be written onto the club film found by an alias: an id both hold agrees, or the film holds
+    none yet. A film holding only ids the record lacks (a Wikidata id, and the record from TMDB, which often gives
+    none) proves nothing either way, and its details may be another film's that shares the alias."""
+    pairs = _id_pairs(film, meta)
+    return any(held is not None and held == given for held, given in pairs) or all(held is None for held, _ in pairs)
 
 
 @app_commands.guild_only()
@@ -122,9 +134,10 @@ class Films(commands.GroupCog, group_name="film", group_description="What the cl
                 else:
                     await defer_public(interaction)
                 meta = await self.bot.metadata.lookup(facts.title, facts.year)
+                keep = True
                 if meta is not None and facts.film_id is None:  # typed by a title the club does not use?
-                    facts = await club_film_of(self.bot, guild.id, meta) or facts
-                if meta is not None and facts.film_id is not None:
+                    facts, keep = await club_film_of(self.bot, guild.id, meta) or (facts, True)
+                if meta is not None and facts.film_id is not None and keep:
                     await self.bot.metadata.remember(facts.film_id, meta)
             if meta is None and facts.film_id is not None:  # the provider is down: what an earlier lookup kept
                 meta = await self.bot.metadata.kept(facts.film_id)

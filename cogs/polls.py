@@ -52,7 +52,12 @@ class Polls(commands.GroupCog, group_name="poll", group_description="Polls: nati
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
         """Invited back: results given up while the bot was removed are posted now (core/closing.rejoined)."""
-        await closing.rejoined(self.bot, self.bot.store.polls.closing, guild.id)
+        await closing.rejoined(self.bot, self.bot.store.polls.closing, guild.id, reads_history=self._native)
+
+    async def _native(self, poll_id: int) -> bool:
+        """A native poll: its results are read off its message (Read Message History), not counted by the bot."""
+        poll = await self.bot.store.polls.get(poll_id)
+        return poll is not None and poll.kind == "native"
 
     # ------------------------------------------------------------------ commands
 

@@ -98,16 +98,20 @@ async def tell_moderators(bot: Any, guild_id: int, channel_id: int | None, text:
     log.error("moderator notice for guild %s: %s", guild_id, text)
 
 
-async def rejoined(bot: Any, states: CloseStates, guild_id: int) -> int:
+async def rejoined(bot: Any, states: CloseStates, guild_id: int,
+                   reads_history: Callable[[int], Awaitable[bool]] | None = None) -> int:
     """The bot was invited back into a server: announcements given up while it could not reach their channel (it
     had been removed, so every try found the channel gone and the notice had nowhere to go) are tried again, once
     their channel is there again; one whose channel is still gone stays given up, and so does one given up for a
-    refusal (403) while the bot still may not post there: the moderators were told that once. Returns how many."""
+    refusal (403) while the bot still may not do there what it needs: the moderators were told that once.
+    `reads_history(row_id)`: that announcement must read a message first (a native poll's votes live on its
+    message), so Read Message History is needed too. Returns how many."""
     revived = 0
     for row_id, channel_id, error in await states.abandoned_in(guild_id):
         try:
             channel = await resolve_channel(bot, channel_id)
-            if channel is None or (refused(error) and not can_post(channel)):
+            if channel is None or (refused(error) and not can_post(
+                    channel, reads_history=reads_history is not None and await reads_history(row_id))):
                 continue  # refused before and nothing changed: trying again would only repeat the notice
         except discord.HTTPException:  # could not look (a 5xx): the next invitation or a moderator can
             log.warning("could not look for channel %s of %s %s", channel_id, states.table, row_id, exc_info=True)
@@ -124,13 +128,15 @@ def refused(error: str | None) -> bool:
     return (error or "").startswith("Discord error HTTP 403")
 
 
-def can_post(channel: Any) -> bool:
-    """The bot may post results (an embed) in `channel` as its permissions stand now."""
+def can_post(channel: Any, *, reads_history: bool = False) -> bool:
+    """The bot may post results (an embed) in `channel` as its permissions stand now, and, with `reads_history`,
+    read a message there first (a 403 for that alone looks the same as one for posting)."""
     guild = getattr(channel, "guild", None)
     if guild is None or guild.me is None or not hasattr(channel, "permissions_for"):
         return True  # cannot tell: a try will say
     perms = channel.permissions_for(guild.me)
-    return bool(perms.view_channel and perms.send_messages and perms.embed_links)
+    return bool(perms.view_channel and perms.send_messages and perms.embed_links
+                and (perms.read_message_history or not reads_history))
 
 
 async def own_post_since(

@@ -142,3 +142,21 @@ async def test_a_game_post_discord_refuses_for_good_is_reported_to_moderators(wo
     [notice] = notices
     assert "the reveal of round 1" in notice and f"HTTP {status}" in notice and "the game has ended" in notice, notice
     assert not world.env.errors
+
+
+async def test_a_reveal_retried_without_read_message_history_is_posted_and_the_game_goes_on(world):
+    """One 503 on round 1's reveal in a channel where the bot may post but not read the history (a moderator took
+    Read Message History): the retry cannot look for what the failed attempt made, so it posts (rarely twice beats
+    never), and the game goes on; it does not end as if Discord refused the reveal."""
+    from tests.cross.test_faults_told_once import deny_history
+
+    await start_game(world, rounds=2)
+    discord_fault(world.env, "POST", posts(world), 503)
+    deny_history(world)
+    await world.env.advance_time(61)
+    assert reveals(world) == []
+    await world.env.advance_time(600)
+    assert len(reveals(world)) == 1 and len(reveals(world, 2)) == 1
+    assert world.q("SELECT status FROM club_game_rounds ORDER BY number") == [("revealed",), ("revealed",)]
+    assert not [m for m in world.bot_messages() if "could not post" in (m.content or "")]
+    assert not world.env.errors

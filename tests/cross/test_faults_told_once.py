@@ -152,3 +152,54 @@ async def test_invited_back_twice_under_a_5xx_posts_each_result_once(world, sett
     assert db(settings, "SELECT close_state FROM polls UNION ALL SELECT close_state FROM filmnight_picks") == [
         ("announced",), ("announced",)]
     assert not world.env.errors
+
+
+def deny_history(world) -> None:
+    """A moderator takes Read Message History away from the bot in #film-club; it may still post there."""
+    import discord
+    from simcord.backend.models.channel import Overwrite
+    from simcord.enums import OverwriteType
+
+    world.env.backend.set_overwrite(world.channel.id, Overwrite(
+        world.bot.user.id, OverwriteType.MEMBER, deny=discord.Permissions(read_message_history=True).value))
+
+
+async def test_a_native_poll_refused_for_its_history_is_not_told_again_after_a_kick_and_invite(world, settings):
+    """A native poll whose message the bot may no longer read (Read Message History taken; Send Messages kept): its
+    votes cannot be read, so its results are given up for that 403 and the moderators told once; kicked and invited
+    back with nothing changed, the bot neither tries six times again nor tells them a second time."""
+    logs = await with_mod_log(world)
+    created = await world.alice.slash(world.channel, "poll create", question="Best ending?",
+                                      options="La La Land | Whiplash", hours=1)
+    assert created.response.message.poll is not None, "a native poll"
+    deny_history(world)
+    for _ in range(4):
+        await world.env.advance_time(3 * HOUR)
+    assert db(settings, "SELECT close_state FROM polls") == [("abandoned",)]
+    [notice] = notices(logs)
+    assert "HTTP 403" in notice, notice
+    kick(world)()
+    for _ in range(4):
+        await world.env.advance_time(3 * HOUR)
+    assert len(notices(logs)) == 1, notices(logs)
+    assert db(settings, "SELECT close_state FROM polls") == [("abandoned",)] and not world.env.errors
+
+
+async def test_a_native_poll_refused_for_its_history_is_posted_when_invited_back_allowed_to(world, settings):
+    """The same, but Read Message History given back before the bot was invited back: its results are posted once,
+    late, and nothing more is told."""
+    logs = await with_mod_log(world)
+    await world.alice.slash(world.channel, "poll create", question="Best ending?", options="La La Land | Whiplash",
+                            hours=1)
+    deny_history(world)
+    for _ in range(4):
+        await world.env.advance_time(3 * HOUR)
+    channel = world.env.backend.channels[world.channel.id]
+    invite_back = kick(world)
+    channel.overwrites.clear()  # Read Message History given back while the bot was away
+    invite_back()
+    await world.env.advance_time(60)
+    [posted] = result_posts(world, "📊 Results of poll #1")
+    assert "so they come late" in posted.embeds[0].description
+    assert len(notices(logs)) == 1 and db(settings, "SELECT close_state FROM polls") == [("announced",)]
+    assert not world.env.errors

@@ -117,3 +117,19 @@ async def test_a_record_whose_ids_contradict_the_club_films_is_not_pinned_on_it(
     message, embed = await film_card(world, film="Le Fabuleux Destin d'Amélie Poulain (2001)")
     assert message.ephemeral and "4.00★" not in {f.name: f.value for f in embed.fields}.get("The club", "")
     assert world.q("SELECT tmdb_id, director FROM films WHERE id = ?", film_id) == [(999999, "Kept As Is")]
+
+
+async def test_a_record_sharing_no_id_with_the_club_film_does_not_overwrite_it(world, recorded):
+    """The club's Amélie (2001) holds only a Wikidata id (an earlier card of another film by that name, found through
+    Wikidata); a record found by the original title through TMDB, which gives no Wikidata id, neither agrees nor
+    contradicts: the card may count it as the club's (its gate holds), but its details are not written over the
+    club film's, which nothing proved the same film."""
+    record_amelie(recorded, AMELIE_SETUP)
+    await world.alice.slash(world.channel, "watchlist add", film="Amélie", year=2001)
+    [(film_id,)] = world.q("SELECT id FROM films WHERE title = 'Amélie'")
+    write(world.env.bot.settings, "UPDATE films SET tmdb_id = NULL, imdb_id = NULL, wikidata_id = 'Q999999',"
+          " director = 'Kept As Is' WHERE id = ?", film_id)
+    await film_card(world, film="Le Fabuleux Destin d'Amélie Poulain (2001)")
+    assert world.q("SELECT tmdb_id, imdb_id, wikidata_id, director FROM films WHERE id = ?", film_id) == [
+        (None, None, "Q999999", "Kept As Is")]
+    assert not world.env.errors
