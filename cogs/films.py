@@ -20,10 +20,10 @@ from bot.core.render import NO_MENTIONS
 from bot.core.slow import answers_publicly
 from bot.corpus.lookup import film_choices, film_scope
 from bot.filmnight.gate import current_film, spoiler_gate
-from bot.films.rules import Ambiguous, Film, norm_key
+from bot.films.rules import Ambiguous, norm_key
 from bot.metadata.job import MetadataRetryJob
 from bot.metadata.render import film_card
-from bot.metadata.rules import YEAR_MAX, YEAR_MIN, FilmMetadata
+from bot.metadata.rules import YEAR_MAX, YEAR_MIN, FilmMetadata, ids_agree, ids_prove
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -76,33 +76,15 @@ async def club_film_of(bot: FilmBot, guild_id: int, meta: FilmMetadata) -> tuple
     (the original title, an alias): one of the record's titles and its exact year name one film this server
     sees. Its card then has the club's counts and the spoiler gate holds for it; without this, the gated
     film's ending went out behind bars to anyone who typed its original title. The flag: the record may be kept
-    on that film (`_proven`); a record that only shares its title and year shows, but never overwrites it."""
+    on that film (`metadata.rules.ids_prove`); a record that only shares its title and year shows, but never overwrites it."""
     if meta.year is None:  # a yearless record could be a namesake: the typed title alone decides
         return None
     for name in dict.fromkeys((meta.title, *meta.aka)):
         films = [f for f in await bot.store.films.by_key(norm_key(name), guild_id)
-                 if f.year == meta.year and _same_record(f, meta)]
+                 if f.year == meta.year and ids_agree(f, meta)]
         if len(films) == 1:
-            return await film_facts(bot, guild_id, f"film:{films[0].id}"), _proven(films[0], meta)
+            return await film_facts(bot, guild_id, f"film:{films[0].id}"), ids_prove(films[0], meta)
     return None
-
-
-def _id_pairs(film: Film, meta: FilmMetadata) -> tuple[tuple[object, object], ...]:
-    return (film.tmdb_id, meta.tmdb_id), (film.imdb_id, meta.imdb_id), (film.wikidata_id, meta.wikidata_id)
-
-
-def _same_record(film: Film, meta: FilmMetadata) -> bool:
-    """No provider id the club film already holds contradicts the record's: an alias shared by two films of one
-    year never pins one film's card (and its stored metadata) onto the other."""
-    return all(held is None or given is None or held == given for held, given in _id_pairs(film, meta))
-
-
-def _proven(film: Film, meta: FilmMetadata) -> bool:
-    """The record may be written onto the club film found by an alias: an id both hold agrees, or the film holds
-    none yet. A film holding only ids the record lacks (a Wikidata id, and the record from TMDB, which often gives
-    none) proves nothing either way, and its details may be another film's that shares the alias."""
-    pairs = _id_pairs(film, meta)
-    return any(held is not None and held == given for held, given in pairs) or all(held is None for held, _ in pairs)
 
 
 @app_commands.guild_only()

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.corpus.segment import split_sentences
 from bot.corpus.spoilers import spoiler_reasons
+from bot.films.rules import Film
 
 TMDB = "tmdb"
 WIKIDATA = "wikidata"
@@ -219,3 +220,23 @@ def overview_parts(overview: str, film: str | None = None) -> tuple[str, str]:
     reasons = spoiler_reasons(sentences, [0] * count, [False] * count, [False] * count, film)
     first = next((index for index, reason in enumerate(reasons) if reason is not None), count)
     return " ".join(sentences[:first]), " ".join(sentences[first:])
+
+
+# A club film found by one of a provider record's titles (`/film info` by an original title or alias): whether
+# the record is that film, by the ids each holds (pure: cogs/films.py `club_film_of` asks).
+def _id_pairs(film: Film, meta: FilmMetadata) -> tuple[tuple[object, object], ...]:
+    return (film.tmdb_id, meta.tmdb_id), (film.imdb_id, meta.imdb_id), (film.wikidata_id, meta.wikidata_id)
+
+
+def ids_agree(film: Film, meta: FilmMetadata) -> bool:
+    """No provider id the club film already holds contradicts the record's: an alias shared by two films of one
+    year never pins one film's card (and its stored metadata) onto the other."""
+    return all(held is None or given is None or held == given for held, given in _id_pairs(film, meta))
+
+
+def ids_prove(film: Film, meta: FilmMetadata) -> bool:
+    """The record may be written onto the club film found by an alias: an id both hold agrees, or the film holds
+    none yet. A film holding only ids the record lacks (a Wikidata id, and the record from TMDB, which often gives
+    none) proves nothing either way, and its details may be another film's that shares the alias."""
+    pairs = _id_pairs(film, meta)
+    return any(held is not None and held == given for held, given in pairs) or all(held is None for held, _ in pairs)

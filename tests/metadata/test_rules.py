@@ -155,3 +155,20 @@ def test_an_overview_is_cut_before_its_first_sentence_that_tells_the_ending():
     assert overview_parts(f"{setup} {ending}") == (setup, ending)
     assert overview_parts(setup) == (setup, "")
     assert overview_parts("A keeper welcomes his daughter home, until he dies in the final scene.")[0] == ""
+
+
+def test_a_record_found_by_an_alias_is_the_club_film_only_as_far_as_their_ids_say() -> None:
+    """ids_agree: no id the film holds contradicts the record's; ids_prove: one id both hold is the same, or the
+    film holds none yet (only then is the record written onto it)."""
+    from bot.films.rules import Film
+    from bot.metadata.rules import FilmMetadata, ids_agree, ids_prove
+
+    bare = Film(1, "Amélie", 2001, "amelie")
+    same = Film(1, "Amélie", 2001, "amelie", tmdb_id=194)
+    other = Film(1, "Amélie", 2001, "amelie", tmdb_id=999)
+    only_wikidata = Film(1, "Amélie", 2001, "amelie", wikidata_id="Q484048")
+    record = FilmMetadata("Le Fabuleux Destin d'Amélie Poulain", 2001, tmdb_id=194)
+    assert ids_agree(bare, record) and ids_prove(bare, record)
+    assert ids_agree(same, record) and ids_prove(same, record)
+    assert not ids_agree(other, record)
+    assert ids_agree(only_wikidata, record) and not ids_prove(only_wikidata, record)
