@@ -5,7 +5,7 @@ late, a game ended in one notice; a restart between the invite and the revived p
 from __future__ import annotations
 
 from tests.cross.test_faults_live import notices, with_mod_log
-from tests.cross.test_faults_readded import kick
+from tests.cross.test_faults_readded import kick, result_posts
 from tests.cross.test_faults_told_once import invitations
 from tests.faults import discord_fault
 from tests.helpers import rows as db
@@ -94,13 +94,14 @@ async def test_a_5xx_on_the_first_channel_fetch_after_the_invite_still_revives(w
     """Invited back, Discord answers 503 to every fetch of the screening's channel: the end step is still posted once,
     and a poll given up while removed too (the invitation's GUILD_CREATE fills the cache, so no fetch is needed)."""
     await world.alice.slash(world.channel, "poll create", question="Best ending?", options="La La Land | Whiplash",
-                            hours=30, anonymous=True)
+                            hours=100, anonymous=True)
     _, invite_back = await kicked_across_the_end(world, 48)
     discord_fault(world.env, "GET", f"/channels/{world.channel.id}", 503, times=None)
     invite_back()
     await world.env.advance_time(HOUR)
     assert len(invitations(world)) == 1 and len(end_posts(world)) == 1
     assert db(settings, "SELECT close_state FROM polls") == [("announced",)]
+    assert len(result_posts(world, "📊 Results of anonymous poll #1")) == 1
     assert not world.env.errors
 
 
@@ -127,4 +128,24 @@ async def test_a_game_ended_while_removed_is_told_once_when_invited_back(world, 
     message = world.env.backend.messages[world.channel.id][started.response.message.id]
     assert all(c.get("disabled") for row in message.components for c in row.get("components", [])), message.components
     assert db(settings, "SELECT count(*) FROM club_game_rounds WHERE status IN ('open', 'waiting')") == [(0,)]
+    assert not world.env.errors
+
+
+async def test_invited_back_while_the_bot_is_down_posts_what_it_gave_up_once_it_starts(world, settings):
+    """Removed across a poll's close and a screening's end, then invited back while the bot process is down (Discord
+    sends no join to a bot that is not connected; it finds the server in its start-up guilds): once started, the poll's
+    results and the end step are posted once each, late, and a restart adds none."""
+    await world.alice.slash(world.channel, "poll create", question="Best ending?", options="La La Land | Whiplash",
+                            hours=100, anonymous=True)
+    _, invite_back = await kicked_across_the_end(world, 48)
+    await world.env.shutdown()
+    invite_back()
+    world.env.backend.advance_clock(HOUR)
+    await world.env.start()
+    await world.env.advance_time(HOUR)
+    await world.env.restart_bot()
+    await world.env.advance_time(DAY)
+    assert db(settings, "SELECT close_state FROM polls") == [("announced",)]
+    assert len(result_posts(world, "📊 Results of anonymous poll #1")) == 1
+    assert len(invitations(world)) == 1 and len(end_posts(world)) == 1
     assert not world.env.errors
