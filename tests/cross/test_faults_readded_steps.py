@@ -61,7 +61,7 @@ async def test_a_screening_that_ended_while_removed_gets_its_end_step_late_when_
 
 async def test_an_end_step_more_than_a_week_old_is_not_posted_when_invited_back(world, settings):
     """Invited back ten days after the screening ended: the club has moved on, nothing is posted."""
-    logs, invite_back = await kicked_across_the_end(world, 11 * 24)
+    _, invite_back = await kicked_across_the_end(world, 11 * 24)
     invite_back()
     await world.env.advance_time(DAY)
     assert not invitations(world) and not end_posts(world) and not reminders(world)
