@@ -25,6 +25,7 @@ from bot.core.ratelimits import RATE_LIMIT_WAIT, give_up_long_waits
 from bot.core.render import NO_MENTIONS
 from bot.core.services import ClubRatings, NowShowing, PassageFlags, Prompts
 from bot.core.shards import Shards, scope
+from bot.core.time import iso
 from bot.corpus import Theme, load_themes
 from bot.corpus.bundle import ImportResult, import_bundled
 from bot.discussion.service import PromptService
@@ -131,6 +132,27 @@ class FilmBot(commands.Bot):
     async def on_ready(self) -> None:
         # Timed work starts once the gateway is up, so jobs can reach channels from the cache.
         self.scheduler.start()
+        await self._back_while_down()
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """Removed from a server (kicked, not an outage): remembered until the bot is back (`_back_while_down`)."""
+        await self.store.removals.removed(guild.id, iso(self.now()))
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.store.removals.back(guild.id)  # the cogs' own on_guild_join listeners do what a return does
+
+    async def _back_while_down(self) -> None:
+        """Servers the bot was removed from and is in again at start: invited back while its process was down,
+        Discord sent no join, so what a join runs (the cogs' on_guild_join: given-up posts tried again) is
+        dispatched here, once per removal."""
+        try:
+            for guild_id in await self.store.removals.removed_from():
+                guild = self.get_guild(guild_id)
+                if guild is not None and await self.store.removals.back(guild_id):
+                    log.info("back in server %s since the bot was down: running what an invitation runs", guild_id)
+                    self.dispatch("guild_join", guild)
+        except Exception:  # a database hiccup must not stop the start; the next session's on_ready tries again
+            log.warning("could not read the servers the bot was removed from", exc_info=True)
 
     async def follow_corpus(self) -> None:
         """Drop this process's corpus caches if another process wrote the corpus (checked at most every

@@ -6,7 +6,7 @@ from bot.club.stats_store import StatsStore
 from bot.club.store import ClubStore
 from bot.core.db import Database
 from bot.core.generation_store import CorpusGeneration
-from bot.core.store import AuditStore, GuildStore, MetaStore
+from bot.core.store import AuditStore, GuildStore, MetaStore, RemovalStore
 from bot.corpus.catalogue_store import CatalogueStore
 from bot.corpus.store import CorpusWriter
 from bot.discussion.questions_store import QuestionStore
@@ -33,6 +33,7 @@ class Store:
         self.db = db
         self.meta = MetaStore(db)
         self.guilds = GuildStore(db)
+        self.removals = RemovalStore(db)  # servers the bot was removed from (FilmBot.on_ready)
         self.audit = AuditStore(db)
         self.films = FilmStore(db)
         self.corpus = CorpusWriter(db)

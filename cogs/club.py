@@ -176,6 +176,11 @@ class Game(commands.GroupCog, group_name="game", group_description="Critic or cl
         self.bot = bot
         self.service = ClubService(bot)
 
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        """Invited back: a game that ended while the bot was removed is told once (ClubService.rejoined)."""
+        await self.service.rejoined(guild.id)
+
     @answers_publicly
     @app_commands.command(name="critic-or-club", description="Guess whether a quote is a critic's or a member's.")
     @app_commands.describe(rounds="How many rounds: 1 to 10 (default 5), 60 seconds each")

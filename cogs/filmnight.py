@@ -23,6 +23,7 @@ from bot.core.text import clip, counted, inert
 from bot.corpus.lookup import FilmScope, film_choices, film_scope, shown_film
 from bot.filmnight import people_rules, rules
 from bot.filmnight.job import FilmNightJob
+from bot.filmnight.rejoined import rejoined
 from bot.filmnight.render import (
     history_embed,
     next_embed,
@@ -436,8 +437,10 @@ class FilmNight(commands.Cog):
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
-        """Invited back: pick results given up while the bot was removed are posted now (core/closing.rejoined)."""
+        """Invited back: pick results given up while the bot was removed are posted now (core/closing.rejoined), and
+        a screening's end step and reminders still worth posting (bot/filmnight/rejoined.py)."""
         await closing.rejoined(self.bot, self.store.closing, guild.id)
+        await rejoined(self.bot.filmnight, guild.id)
 
     @commands.Cog.listener()
     async def on_scheduled_event_delete(self, event: discord.ScheduledEvent) -> None:

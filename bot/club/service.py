@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+GAME_NOTICE_WINDOW = timedelta(days=7)  # a game's held notice told on re-invitation (as film night's end step)
 GAME_BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))  # a round's post or reveal
 
 SPLIT_SAMPLE = 300  # critic passages a theme poll's critics-vs-club split scores at most (a uniform sample)
@@ -261,8 +262,13 @@ class ClubService:
         if not await self.store.claim_reveal(game_round.id, iso(now), iso(now + CLAIM_LEASE)):
             return
         channel: Any = self.bot.get_channel(game_round.channel_id)
-        if channel is None:
-            await self.store.reveal_posted(game_round.id)  # nowhere to reveal: nothing to retry
+        if channel is None:  # nowhere to reveal (the channel deleted, or the bot removed from the server)
+            await self.store.reveal_posted(game_round.id)
+            # The next round could not be posted either: the game ends here, in one notice (held until the bot is
+            # back when it was removed); the last round's reveal gone missing is said too, not left silent.
+            await self.store.end_game_after(game_round.id, iso(now))
+            await self._tell_moderators(game_round, f"the reveal of round {game_round.number}",
+                                        LookupError("its channel is gone"), ended=True)
             return
         try:
             if game_round.message_id:
@@ -395,11 +401,37 @@ class ClubService:
         """A game post Discord refused for good (403: permissions removed, 404: channel deleted, or the last
         5xx): the moderators learn it in the log channel (else the game's channel), not only the bot's log."""
         tail = "; the game has ended" if ended else ""
+        if self.bot.get_guild(game_round.guild_id) is None:  # removed from the server: nowhere to tell it now
+            await self.store.hold_notice(game_round.id, (
+                f"⚠️ I could not post {what} of the critic-or-club game in <#{game_round.channel_id}> while I was"
+                f" removed from this server{tail}."))
+            return
         await tell_moderators(
             self.bot, game_round.guild_id, game_round.channel_id,
             f"⚠️ I could not post {what} of the critic-or-club game in <#{game_round.channel_id}>: "
             f"{describe_error(error)}{tail}.",
         )
+
+    async def rejoined(self, guild_id: int) -> int:
+        """Invited back into a server: each game that ended while the bot was removed is told to the moderators once
+        (the notice held then), and its last round's buttons are disabled, so the game ends cleanly. A game that
+        ended more than GAME_NOTICE_WINDOW ago is old news: its notice is dropped. Returns how many were told."""
+        now = self.bot.now()
+        told = 0
+        for round_id, channel_id, game_id, text in await self.store.untold_notices(guild_id, iso(now - GAME_NOTICE_WINDOW)):
+            if not await self.store.take_notice(round_id):
+                continue  # told by another process, or a join seen twice
+            await tell_moderators(self.bot, guild_id, channel_id, text)
+            told += 1
+            last = await self.store.last_posted_round(game_id)
+            channel: Any = self.bot.get_channel(channel_id)
+            if last is not None and channel is not None:
+                try:
+                    await channel.get_partial_message(last[1]).edit(view=game_view(last[0], disabled=True),
+                                                                    allowed_mentions=NO_MENTIONS)
+                except discord.HTTPException:  # its answers are refused as closed anyway
+                    log.warning("could not disable the buttons of round %s", last[0])
+        return told
 
     async def _made_round(self, channel: Any, game_round: Round, embed: discord.Embed,
                           now: datetime) -> discord.Message | None:

@@ -389,6 +389,31 @@ class ClubStore:
         done = await self.db.execute(_DROP_LATER_ROUNDS, (at, round_id))
         return done.rowcount
 
+    async def hold_notice(self, round_id: int, text: str) -> None:
+        """The moderators' notice of a game that ended while the bot was removed from its server, told when it is
+        invited back (`untold_notices`), as it had nowhere to go (migration 210)."""
+        await self.db.execute("UPDATE club_game_rounds SET untold = ? WHERE id = ?", (text, round_id))
+
+    async def untold_notices(self, guild_id: int, since: str) -> list[tuple[int, int, int, str]]:
+        """(round, channel, game, notice) of one server's held notices of games that ended since `since`."""
+        rows = await self.db.fetchall(
+            "SELECT id, channel_id, game_id, untold FROM club_game_rounds WHERE guild_id = ? AND untold IS NOT NULL"
+            " AND revealed_at >= ? ORDER BY id", (guild_id, since))
+        return [(row[0], row[1], row[2], row[3]) for row in rows]
+
+    async def take_notice(self, round_id: int) -> bool:
+        """Take a held notice to tell it (of two processes, or a join seen twice, one gets it): told at most once."""
+        done = await self.db.execute(
+            "UPDATE club_game_rounds SET untold = NULL WHERE id = ? AND untold IS NOT NULL", (round_id,))
+        return done.rowcount == 1
+
+    async def last_posted_round(self, game_id: int) -> tuple[int, int] | None:
+        """(round, message) of the game's last round that was posted: its buttons are disabled once the game ended."""
+        row = await self.db.fetchone(
+            "SELECT id, message_id FROM club_game_rounds WHERE game_id = ? AND message_id IS NOT NULL"
+            " ORDER BY number DESC LIMIT 1", (game_id,))
+        return None if row is None else (row[0], row[1])
+
     async def get_round(self, round_id: int) -> Round | None:
         row = await self.db.fetchone(f"SELECT {_ROUND_COLUMNS} FROM club_game_rounds WHERE id = ?", (round_id,))
         return Round(*row) if row else None

@@ -108,19 +108,27 @@ async def rejoined(bot: Any, states: CloseStates, guild_id: int,
     message), so Read Message History is needed too. Returns how many."""
     revived = 0
     for row_id, channel_id, error in await states.abandoned_in(guild_id):
-        try:
-            channel = await resolve_channel(bot, channel_id)
-            if channel is None or (refused(error) and not can_post(
-                    channel, reads_history=reads_history is not None and await reads_history(row_id))):
-                continue  # refused before and nothing changed: trying again would only repeat the notice
-        except discord.HTTPException:  # could not look (a 5xx): the next invitation or a moderator can
-            log.warning("could not look for channel %s of %s %s", channel_id, states.table, row_id, exc_info=True)
-            continue
-        revived += await states.revive(row_id, iso(bot.now()))
+        needs_history = reads_history is not None and await reads_history(row_id)
+        if await worth_retrying(bot, channel_id, error, reads_history=needs_history):
+            revived += await states.revive(row_id, iso(bot.now()))
     if revived:
         log.info("back in server %s: %d given-up %s announcement(s) tried again", guild_id, revived, states.table)
         bot.scheduler.wake()
     return revived
+
+
+async def worth_retrying(bot: Any, channel_id: int, error: str | None, *, reads_history: bool = False) -> bool:
+    """Whether a post given up with `error` (describe_error's text) is worth trying again now that the bot is back in
+    the server: its channel is there, and a refusal (403) no longer holds. Discord failing the look itself (a 5xx)
+    does not settle it: a post given up for anything but a refusal is tried (its own back-off and notice follow,
+    which is the first the moderators hear: the earlier notice had nowhere to go); one given up for a refusal is not
+    tried blind, as that would only repeat the notice the moderators had. `reads_history`: as `can_post`'s."""
+    try:
+        channel = await resolve_channel(bot, channel_id)
+    except discord.HTTPException:
+        log.warning("could not look for channel %s after the invitation", channel_id, exc_info=True)
+        return not refused(error)
+    return channel is not None and not (refused(error) and not can_post(channel, reads_history=reads_history))
 
 
 def refused(error: str | None) -> bool:

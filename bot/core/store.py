@@ -128,6 +128,25 @@ class MetaStore:
         return await self.db.fetchval("SELECT value FROM meta WHERE key = ?", (key,))
 
 
+class RemovalStore:
+    """The servers the bot was removed from and is not known to be back in (migration 211)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def removed(self, guild_id: int, at: str) -> None:
+        await self.db.execute(
+            "INSERT INTO guild_removals(guild_id, removed_at) VALUES (?, ?) ON CONFLICT(guild_id) DO UPDATE SET"
+            " removed_at = excluded.removed_at", (guild_id, at))
+
+    async def back(self, guild_id: int) -> bool:
+        """The bot is in `guild_id` again: True for the one caller that saw it removed (a join, or a start)."""
+        done = await self.db.execute("DELETE FROM guild_removals WHERE guild_id = ?", (guild_id,))
+        return done.rowcount == 1
+
+    async def removed_from(self) -> list[int]:
+        return [row[0] for row in await self.db.fetchall("SELECT guild_id FROM guild_removals ORDER BY guild_id")]
+
 
 NOTHING_TO_ANNOUNCE = "nothing to announce: "  # close_error of an announcement no later try could post
 

@@ -507,6 +507,10 @@ class FilmNightService:
 
     async def _posted_by_failed_attempt(self, screening: Screening, kind: str) -> int | None:
         """A retry: the message of the attempt that failed if Discord made it anyway (a 5xx after the post)."""
+        if kind == "end" and screening.status == "ended" and screening.unlocked_at:
+            # An end step that ran before (a retry, or one given up and revived when the bot was invited back, its
+            # attempts counted from 0 again): what any earlier attempt posted since the screening unlocked.
+            return await posted_since(self, screening, kind, from_iso(screening.unlocked_at) - timedelta(minutes=1))
         attempts, due_at = await self.store.reminder_due(screening.id, kind)
         if attempts == 0 or due_at is None:
             return None

@@ -538,6 +538,24 @@ class FilmNightStore:
         )
         return cur.rowcount == 1
 
+    async def failed_reminders(self, guild_id: int, ended_since: datetime) -> list[tuple[Screening, str, str | None]]:
+        """(screening, kind, error) of one server's reminders and end steps given up for good, of screenings still
+        to come or ended since `ended_since` (bot/filmnight/rejoined.py chooses which are worth trying again)."""
+        with_reminder = _SCREENING.replace(" FROM screenings s", ", r.kind, r.error FROM screenings s", 1)
+        rows = await self.db.fetchall(
+            f"{with_reminder} JOIN screening_reminders r ON r.screening_id = s.id WHERE s.guild_id = ?"
+            " AND r.status = 'failed' AND s.status IN ('scheduled', 'ended') AND s.ends_at >= ? ORDER BY s.id, r.kind",
+            (guild_id, iso(ended_since)))
+        return [(_screening(row[:-2]), row[-2], row[-1]) for row in rows]
+
+    async def revive_reminder(self, screening_id: int, kind: str, now: datetime) -> bool:
+        """A reminder or end step given up for good due again now, with the whole back-off ladder; True if it was
+        given up. The end step's retry looks for what an earlier attempt posted (FilmNightService.deliver)."""
+        cur = await self.db.execute(
+            "UPDATE screening_reminders SET status = 'due', attempts = 0, due_at = ?, error = NULL, claimed_at = NULL,"
+            " claimed_by = NULL WHERE screening_id = ? AND kind = ? AND status = 'failed'", (iso(now), screening_id, kind))
+        return cur.rowcount == 1
+
     async def reminder_due(self, screening_id: int, kind: str) -> tuple[int, str | None]:
         """(attempts so far, due_at) of one reminder: a retry's due_at is its failed attempt plus the back-off."""
         row = await self.db.fetchone(
