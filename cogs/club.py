@@ -21,7 +21,7 @@ from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.slow import answers_publicly
 from bot.core.spoilers import server_gate
-from bot.core.text import counted, inert
+from bot.core.text import counted, inert, typed_value
 from bot.core.time import iso
 from bot.corpus.lookup import film_choices
 
@@ -83,7 +83,7 @@ class Rate(commands.GroupCog, group_name="rate", group_description="Rate films a
     async def consent(self, interaction: discord.Interaction, state: str) -> None:
         async with user_errors(interaction):
             guild = require_guild(interaction)
-            state = one_of(state, ON_OFF, f"“{inert((state or '').strip(), 32)}” is neither `on` nor `off`:"
+            state = one_of(state, ON_OFF, f"“{typed_value(state, 32)}” is neither `on` nor `off`:"
                            " `/rate consent state:on` lets your takes appear in exports and the game, `state:off`"
                            " keeps them out.")
             await self.bot.store.club.set_consent(guild.id, interaction.user.id, state == "on",

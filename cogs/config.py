@@ -13,7 +13,7 @@ from bot.core.checks import is_moderator, moderator_only, require_guild, require
 from bot.core.errors import send_ephemeral, user_errors
 from bot.core.inputs import ON_OFF, one_of, suggest
 from bot.core.refusals import UserError
-from bot.core.text import counted, inert
+from bot.core.text import counted, typed_value
 from bot.core.time import abbreviation_hint, canonical_zone, zone_suggestions
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ def parse_timezone(value: str) -> str:
         raise UserError(hint)
     if name is None:
         raise UserError(
-            f"“{inert((value or '').strip(), 64)}” is not a time zone I know. Use an IANA name such as"
+            f"“{typed_value(value, 64)}” is not a time zone I know. Use an IANA name such as"
             " `Europe/Paris`, `America/New_York` or `UTC`."
         )
     return name
@@ -99,7 +99,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
         """Whether members' /watchlist add suggestions wait for a moderator's approval."""
         async with user_errors(interaction):
             await require_moderator(interaction, "change server settings")
-            state = one_of(state, ON_OFF, f"“{inert((state or '').strip(), 32)}” is neither `on` nor `off`:"
+            state = one_of(state, ON_OFF, f"“{typed_value(state, 32)}” is neither `on` nor `off`:"
                            " `/config watchlist-approval state:on` makes members' suggestions wait for a moderator,"
                            " `state:off` lists them at once.")
             guild_id = require_guild(interaction).id

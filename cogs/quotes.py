@@ -14,7 +14,7 @@ from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR, NO_MENTIONS
 from bot.core.slow import answers_publicly
 from bot.core.spoilers import has_spoiler_bars, take_text
-from bot.core.text import clip, film_label, inert, spoiler
+from bot.core.text import clip, film_label, inert, spoiler, typed_value
 from bot.corpus.lookup import (
     critic_choices,
     critic_names,
@@ -98,7 +98,7 @@ class Quotes(commands.Cog):
         """Search every review for words; shows the 5 best passages."""
         async with user_errors(interaction):
             if not keywords(query):
-                raise UserError(f"There's nothing to search for in “{inert(query, 80)}”: try plain words.")
+                raise UserError(f"There's nothing to search for in “{typed_value(query, 80)}”: try plain words.")
             gate = await gate_here(self.bot, interaction)
             results, partial = await self.bot.store.quotes.search_bounded(query, gate=gate)
             if not results:
@@ -109,7 +109,7 @@ class Quotes(commands.Cog):
                                       description=f"Searched for: {take_text(query, 300)}")
             else:
                 embed = discord.Embed(
-                    title=clip(f"Passages matching “{inert(query, 100)}”", 256), colour=FILM_CLUB_COLOUR
+                    title=clip(f"Passages matching “{typed_value(query, 100)}”", 256), colour=FILM_CLUB_COLOUR
                 )
             for quote, snippet in results:
                 film = film_label(quote.film_title, quote.film_year)

@@ -186,6 +186,13 @@ def without_invisibles(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
+def typed_value(text: str | None, limit: int) -> str:
+    """A value a member typed, quoted back in a refusal or a title: without the invisible characters that would
+    reorder the rest of our line (an RTL override turns "” is neither `on` nor `off`" around), spaces around it
+    dropped, then inert and clipped."""
+    return inert(without_invisibles(text or "").strip(), limit)
+
+
 _WORD_START = re.compile(r"(?<=\W)\w")
 
 

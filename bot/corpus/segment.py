@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.corpus.film_refs import names_another_film
 from bot.corpus.quotes import InsideQuote
 from bot.corpus.reasons import Refusal
 from bot.corpus.standalone import dangling, standalone_problem, title_as_name
@@ -233,8 +234,11 @@ def _merge_short_tail(groups: list[tuple[list[str], bool]]) -> list[tuple[list[s
     return groups
 
 
-def _refusal(sentences: list[str], whole: bool, film: str | None = None) -> Refusal | None:
-    """Apply the quotability rules documented on Passage: the first that refuses, or None."""
+def _refusal(
+    sentences: list[str], whole: bool, film: str | None = None, previous: str | None = None
+) -> Refusal | None:
+    """Apply the quotability rules documented on Passage: the first that refuses, or None. `previous`: the
+    review's sentence before the passage, if any."""
     text = join_sentences(sentences)
     limit = MAX_SENTENCE if len(sentences) == 1 else MAX_GLUED
     if not whole:
@@ -250,7 +254,10 @@ def _refusal(sentences: list[str], whole: bool, film: str | None = None) -> Refu
         return Refusal.QUESTIONS
     if text.count(_GAP_MARK) > _MAX_GAPS_QUOTABLE:
         return Refusal.GAPS
-    if dangling(title_as_name(sentences[0], film)):
+    # A pronoun title opening the passage ("It turns a prom into…" in a review of *It*) names the film, unless
+    # the sentence before named another one (*Carrie* (1976)…): then "It" is that film, and the passage leans.
+    opening = sentences[0] if previous and names_another_film(previous, film) else title_as_name(sentences[0], film)
+    if dangling(opening):
         return Refusal.LEANS_BACK
     return standalone_problem(text, film)
 
@@ -264,9 +271,11 @@ def segment(paragraphs: list[str], film: str | None = None) -> list[Passage]:
     quotability uses it (a retold ending must name the film), never the cut.
     """
     passages: list[Passage] = []
+    previous: str | None = None  # the sentence before, across paragraphs: what a leading pronoun may point at
     for p_index, paragraph in enumerate(paragraphs):
         for sentences, whole in _group(split_sentences(paragraph)):
-            refusal = _refusal(sentences, whole, film)
+            refusal = _refusal(sentences, whole, film, previous)
+            previous = sentences[-1]
             passages.append(
                 Passage(len(passages), p_index, join_sentences(sentences), refusal is None, refusal)
             )

@@ -7,7 +7,7 @@ import discord
 from bot.core.films import unattributed_label
 from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR
-from bot.core.text import attribution_line, clip, film_label, inert, quote_block
+from bot.core.text import attribution_line, clip, film_label, inert, quote_block, typed_value
 from bot.corpus import Theme
 from bot.corpus.lookup import resolve_theme, theme_list
 from bot.corpus.passage import Quote, is_spoiler
@@ -62,7 +62,7 @@ def search_miss(query: str, themes: dict[str, Theme]) -> str:
     """What /search says when no passage has the words: what to try next. A member who searched a theme's
     name ("nostalgia") is pointed at that theme, since a theme's passages need not contain its name;
     otherwise the themes that have passages, with the command that quotes one."""
-    said = inert(query, 80)
+    said = typed_value(query, 80)
     try:
         named = resolve_theme(themes, query)
     except UserError:

@@ -115,3 +115,19 @@ async def test_on_off_and_digest_hours_refusals_quote_the_value_and_the_way_to_t
         "200 is not a digest time I can use: give 1 to 168 hours after a prompt (e.g. `/config digest-hours"
         " hours:24`), or 0 to turn thread digests off.")
     assert table_digest(settings) == before
+
+
+async def test_a_hostile_on_off_value_is_quoted_back_inert_clipped_and_in_reading_order(world, settings):
+    """An RTL override typed into state: would turn the rest of the refusal around ("” is neither `on` nor
+    `off`" read backwards): it is dropped, like every invisible; @everyone, ||, markdown and NUL stay text,
+    10k characters are clipped, and nothing is written."""
+    before = table_digest(settings)
+    for command, member in (("config watchlist-approval", world.mod), ("rate consent", world.alice)):
+        for value in ("\u202eno", "@everyone ||**x**||\x00 `y`", "x" * 10_000, "\u2066@here\u2069"):
+            reply = await member.slash(world.channel, command, state=value)
+            said = reply.response.content
+            assert reply.ephemeral and "is neither `on` nor `off`" in said, said
+            assert not any(mark in said for mark in "\u202e\u2066\u2069\x00"), repr(said[:80])
+            assert "@everyone" not in said and "@here" not in said and "||" not in said, said
+            assert len(said) < 400, len(said)
+    assert table_digest(settings) == before

@@ -759,3 +759,14 @@ def test_round4_the_actors_voice_and_a_bare_review_label(text: str, reason: str)
 def test_round4_the_critics_role_is_not_an_actors() -> None:
     """ "my role as a critic" and a review quoted in the text are the critic's own."""
     assert standalone_problem("My role as a critic is to say when a film like Past Lives is this good.") is None
+
+
+def test_a_pronoun_title_after_a_sentence_naming_another_film_leans_back() -> None:
+    """In a review of *It*, "It turns a prom into a bloodbath." right after "*Carrie* (1976) was…" is about
+    Carrie: it leans back, in the same paragraph or the next; without that sentence it names the film."""
+    carrie = "*Carrie* (1976) was the first Stephen King novel to reach the screen, and De Palma made a fever dream."
+    it = "It turns a prom into a bloodbath with split screens and buckets of blood and never apologises."
+    assert [p.quotable for p in segment([carrie, it], "It")][-1] is False
+    assert [p.quotable for p in segment([f"{carrie} {it} " * 1], "It")] == [False]
+    assert [p.quotable for p in segment(["The clowns of Derry are back and meaner than ever.", it], "It")][-1]
+    assert [p.quotable for p in segment([it], "It")] == [True]
