@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from bot.core.text import without_invisibles
+from bot.corpus.themes_model import word_set
 
 # Word characters only: FTS5 operators (AND OR NOT NEAR * ^ : ( ) " -) can never survive.
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -16,6 +17,15 @@ _CONNECTIVES = frozenset({"and", "or", "not"})
 # Scripts written without spaces between words (Han, kana) or with particles glued on (Hangul): both tokenizers
 # keep a whole run as one token ("기생충은", "千と千尋の神隠し"), so such a word is searched as the start of a token.
 _UNSPACED = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+# PostgreSQL's english stop words (tsearch_data/english.stop): a query of only these is empty there (its index holds
+# none of them), so a search for *It* or *Her* finds nothing on PostgreSQL, where SQLite's index has them.
+STOP_WORDS = word_set(
+    "i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers herself"
+    " it its itself they them their theirs themselves what which who whom this that these those am is are was were be"
+    " been being have has had having do does did doing a an the and but if or because as until while of at by for"
+    " with about against between into through during before after above below to from up down in out on off over"
+    " under again further then once here there when where why how all any both each few more most other some such no"
+    " nor not only own same so than too very s t can will just don should now")
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 40
 
@@ -50,3 +60,10 @@ def unspaced(word: str) -> bool:
     """A word in a script the tokenizers do not split into words (CJK): matched as a token's prefix, so
     "계급" finds "계급에" and "千と千尋" finds "千と千尋の神隠し"."""
     return _UNSPACED.search(word) is not None
+
+
+def only_common_words(text: str) -> bool:
+    """The query's words are all stop words ("It", "the end of"): a search that cannot find anything on
+    PostgreSQL, and matches nearly everything on SQLite."""
+    words = keywords(text)
+    return bool(words) and all(word.casefold() in STOP_WORDS for word in words)

@@ -11,6 +11,7 @@ from bot.core.text import attribution_line, clip, film_label, inert, quote_block
 from bot.corpus import Theme
 from bot.corpus.lookup import resolve_theme, theme_list
 from bot.corpus.passage import Quote, is_spoiler
+from bot.quotes.fts import only_common_words
 
 # Why the passage's own text was found to spoil (bot/corpus/reasons.py SpoilerReason keys), as the
 # embed says it: never the spoiler itself.
@@ -63,6 +64,9 @@ def search_miss(query: str, themes: dict[str, Theme]) -> str:
     name ("nostalgia") is pointed at that theme, since a theme's passages need not contain its name;
     otherwise the themes that have passages, with the command that quotes one."""
     said = typed_value(query, 80)
+    if only_common_words(query):
+        return (f"“{said}” is only words too common to search for on their own: add a word the passage would"
+                " have (a name, a place, an image), or quote a film with `/quote film:`.")
     try:
         named = resolve_theme(themes, query)
     except UserError:

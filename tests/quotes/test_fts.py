@@ -98,3 +98,16 @@ async def test_the_index_follows_a_trim_its_undoing_and_the_passages_removal(tmp
     assert con.execute("SELECT count(*) FROM passage_marks").fetchone() == (0,)
     con.execute("INSERT INTO passages_fts(passages_fts) VALUES ('integrity-check')")
     con.close()
+
+
+def test_a_search_of_only_common_words_says_so_instead_of_no_passage_mentions_them() -> None:
+    """`/search It` (a film called It) found nothing on PostgreSQL, whose index holds no stop words, and said "No
+    passage mentions “It”", untrue; a query of only common words ("what it was") is now told to add a word."""
+    from bot.quotes.fts import only_common_words
+    from bot.quotes.render import search_miss
+
+    assert only_common_words("It") and only_common_words("what it was") and only_common_words("HER")
+    assert not only_common_words("It clown") and not only_common_words("") and not only_common_words("!!")
+    said = search_miss("It", {})
+    assert "too common" in said and "No passage mentions" not in said
+    assert "No passage mentions" in search_miss("pennywise", {})
