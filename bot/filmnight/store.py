@@ -556,6 +556,20 @@ class FilmNightStore:
             " claimed_by = NULL WHERE screening_id = ? AND kind = ? AND status = 'failed'", (iso(now), screening_id, kind))
         return cur.rowcount == 1
 
+    async def called_off_while_away(self, screening: Screening, reason: str) -> bool:
+        """A screening the job ended while the bot was removed, whose Discord event a moderator deleted or cancelled
+        meanwhile: the night was called off, so it is cancelled and its given-up end step settled as skipped (not
+        posted late, not looked at again). True if this call did it."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE screenings SET status = 'cancelled' WHERE id = ? AND status = 'ended'", (screening.id,))
+            if cur.rowcount != 1:
+                return False
+            await conn.execute("UPDATE screening_reminders SET status = 'skipped' WHERE screening_id = ?"
+                               " AND kind = 'end' AND status = 'failed'", (screening.id,))
+            await _audit(conn, screening.guild_id, None, "filmnight.cancel", "screening", screening.id, reason=reason)
+        return True
+
     async def reminder_due(self, screening_id: int, kind: str) -> tuple[int, str | None]:
         """(attempts so far, due_at) of one reminder: a retry's due_at is its failed attempt plus the back-off."""
         row = await self.db.fetchone(
