@@ -11,8 +11,9 @@ for what an earlier attempt posted):
 - a 24 h or 1 h reminder only while it still tells the truth (rules.reminder_stale): "tomorrow" or "in an hour" sent
   after that moment would mislead, so one whose moment passed stays given up, not sent late;
 - but no end step of a night called off while the bot was away: the job ended the screening blind (it could not see
-  the event), so its Discord event is looked at first, and one deleted or cancelled there cancels the screening, as
-  reconcile.py does for a screening still to come after downtime (a reminder checks the event when it is sent).
+  the event), so its Discord event is looked at first, and one cancelled there cancels the screening (a deleted one
+  cannot be told from one Discord removed once it completed: its end step is posted; a reminder checks the event
+  when it is sent, as reconcile.py does for a screening still to come).
 
 A post given up for a refusal (403) stays given up while the bot still may not post there (core/closing.worth_retrying).
 """
@@ -56,8 +57,8 @@ async def rejoined(service: FilmNightService, guild_id: int) -> int:
 
 
 async def called_off(service: FilmNightService, screening: Screening) -> bool:
-    """The screening's event was deleted or cancelled in Discord while the bot was removed: the night was called off,
-    and the screening is cancelled (not ended). Discord failing the look (a 5xx) settles nothing: the end step is
+    """The screening's event was cancelled in Discord while the bot was removed: the night was called off, and the
+    screening is cancelled (not ended). Discord failing the look (a 5xx) settles nothing: the end step is
     tried as it would have been."""
     guild = service.bot.get_guild(screening.guild_id)
     if guild is None:
@@ -65,7 +66,10 @@ async def called_off(service: FilmNightService, screening: Screening) -> bool:
     try:
         event = await guild.fetch_scheduled_event(screening.event_id)
     except discord.NotFound:
-        reason = "event deleted in Discord while the bot was removed"
+        # Gone says nothing here: Discord also removes an event once it has completed, so a night held while the
+        # bot was away looks the same as one deleted. The late spoiler thread and invitation of a night that did
+        # not happen cost a moderator a glance; dropping them for one that did costs the club its discussion.
+        return False
     except discord.HTTPException:
         log.warning("could not look at the event of screening %s after the invitation", screening.id, exc_info=True)
         return False
