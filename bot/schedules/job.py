@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import discord
 
 from bot.core.channels import resolve_channel
-from bot.core.closing import own_post_since
+from bot.core.closing import can_post, own_post_since
 from bot.core.ratelimits import transient
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
@@ -316,10 +316,7 @@ class ScheduleJob:
             except discord.HTTPException:  # could not look (a 5xx): it stays paused, `/schedule resume` resumes it
                 log.warning("could not look for schedule %s's channel", schedule.id, exc_info=True)
                 continue
-            if not isinstance(channel, discord.TextChannel) or channel.guild.id != guild.id:
-                continue
-            perms = channel.permissions_for(channel.guild.me)
-            if not (perms.view_channel and perms.send_messages and perms.embed_links):
+            if not isinstance(channel, discord.TextChannel) or channel.guild.id != guild.id or not can_post(channel):
                 continue
             if await self.store.set_paused(schedule.id, paused=False, reason=None, actor_id=None, now=self.bot.now()):
                 resumed.append(schedule)
