@@ -31,7 +31,7 @@ from bot.core.checks import (
     require_message_channel,
 )
 from bot.core.claims import abandoned
-from bot.core.closing import CLOSE_BACKOFF, describe_error, tell_moderators
+from bot.core.closing import CLOSE_BACKOFF, REJOIN_WINDOW, describe_error, tell_moderators
 from bot.core.errors import answer_with_message, send_ephemeral
 from bot.core.nonce import post_nonce
 from bot.core.persistent import custom_ids
@@ -52,7 +52,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-GAME_NOTICE_WINDOW = timedelta(days=7)  # a game's held notice told on re-invitation (as film night's end step)
 GAME_BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))  # a round's post or reveal
 
 SPLIT_SAMPLE = 300  # critic passages a theme poll's critics-vs-club split scores at most (a uniform sample)
@@ -415,10 +414,10 @@ class ClubService:
     async def rejoined(self, guild_id: int) -> int:
         """Invited back into a server: each game that ended while the bot was removed is told to the moderators once
         (the notice held then), and its last round's buttons are disabled, so the game ends cleanly. A game that
-        ended more than GAME_NOTICE_WINDOW ago is old news: its notice is dropped. Returns how many were told."""
+        ended more than REJOIN_WINDOW ago is old news: its notice is dropped. Returns how many were told."""
         now = self.bot.now()
         told = 0
-        for round_id, channel_id, game_id, text in await self.store.untold_notices(guild_id, iso(now - GAME_NOTICE_WINDOW)):
+        for round_id, channel_id, game_id, text in await self.store.untold_notices(guild_id, iso(now - REJOIN_WINDOW)):
             if not await self.store.take_notice(round_id):
                 continue  # told by another process, or a join seen twice
             await tell_moderators(self.bot, guild_id, channel_id, text)

@@ -98,6 +98,11 @@ async def tell_moderators(bot: Any, guild_id: int, channel_id: int | None, text:
     log.error("moderator notice for guild %s: %s", guild_id, text)
 
 
+# How long after it was due something the bot could not post while removed from a server is still worth posting once
+# it is invited back (a screening's end step, a game's end notice): after a week the club has moved on.
+REJOIN_WINDOW = timedelta(days=7)
+
+
 async def rejoined(bot: Any, states: CloseStates, guild_id: int,
                    reads_history: Callable[[int], Awaitable[bool]] | None = None) -> int:
     """The bot was invited back into a server: announcements given up while it could not reach their channel (it

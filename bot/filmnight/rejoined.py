@@ -6,7 +6,7 @@ same shape as core/closing.rejoined (one UPDATE revives a row, the job posts it 
 for what an earlier attempt posted):
 
 - the end step (the spoiler thread and the rating invitation, each saying it comes late) of a screening that ended
-  within REVIVE_WINDOW: members still want to talk about and rate last week's film; after a week the club has moved
+  within REJOIN_WINDOW (core/closing): members still want to talk about and rate last week's film; after a week the club has moved
   on (usually to its next film night) and a late "rate it now" would only be noise;
 - a 24 h or 1 h reminder only while it still tells the truth (rules.reminder_stale): "tomorrow" or "in an hour" sent
   after that moment would mislead, so one whose moment passed stays given up, not sent late;
@@ -21,12 +21,11 @@ A post given up for a refusal (403) stays given up while the bot still may not p
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import discord
 
-from bot.core.closing import worth_retrying
+from bot.core.closing import REJOIN_WINDOW, worth_retrying
 from bot.core.time import from_iso
 from bot.filmnight.rules import reminder_stale
 
@@ -36,14 +35,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-REVIVE_WINDOW = timedelta(days=7)  # a screening's end step is posted late at most this long after it ended
-
-
 async def rejoined(service: FilmNightService, guild_id: int) -> int:
     """Revive this server's given-up reminders and end steps that are still worth posting; returns how many."""
     now = service.bot.now()
     revived = 0
-    for screening, kind, error in await service.store.failed_reminders(guild_id, now - REVIVE_WINDOW):
+    for screening, kind, error in await service.store.failed_reminders(guild_id, now - REJOIN_WINDOW):
         if kind != "end" and (screening.status != "scheduled" or reminder_stale(kind, from_iso(screening.starts_at), now)):
             continue  # its moment passed while the bot was away: not sent late
         if kind == "end" and await called_off(service, screening):
