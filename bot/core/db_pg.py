@@ -390,6 +390,7 @@ class PostgresDatabase:
 
     seek_one = fetchone
     seek_rows = fetchall
+    read_aside = fetchall  # the pool's connections already read side by side
 
     # -- writes
 

@@ -445,7 +445,7 @@ class QuoteStore:
         for candidate in (search.keywords(query), search.keywords(query, any_word=True)):
             # The match SEARCH_CANDIDATES places on (NULL when fewer match): ranking stops before it.
             stop = await self.db.fetchval(search.stop, (candidate, SEARCH_CANDIDATES))
-            rows = await self.db.fetchall(
+            rows = await self.db.read_aside(  # its bm25 reads every match's doclist: off the shared thread
                 search.ranked.format(columns=QUOTE_COLUMNS, marks=MARKS, visible=visible("p.id"), gated=gated),
                 (candidate, stop if stop is not None else 1 << 62, *gate_params, limit),
             )

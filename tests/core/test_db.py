@@ -155,3 +155,23 @@ async def test_a_lone_write_goes_straight_to_the_thread(db: Database, monkeypatc
     for n in range(3):
         await db.execute("INSERT INTO t(v) VALUES (?)", (f"s{n}",))
     assert trips[0] == 3 and db._writes._flusher is None
+
+
+async def test_read_aside_does_not_wait_behind_the_database_thread(db: Database) -> None:
+    """/search's ranking reads on its own connection: a vote's read queued on aiosqlite's one thread is not
+    held behind it, nor is it behind a long read there."""
+    await db.execute("INSERT INTO t(v) VALUES ('committed')")
+    slow = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000)"
+            " SELECT count(*) AS c FROM n")
+    held = asyncio.ensure_future(db.fetchall(slow))  # holds the database thread for ~0.5 s
+    await asyncio.sleep(0.05)
+    rows = await db.read_aside("SELECT v, critic_key(NULL, 7) AS k FROM t")
+    assert [row["v"] for row in rows] == ["committed"] and rows[0]["k"]  # the same data and SQL functions
+    assert not held.done()  # answered while the database thread was still busy
+    assert (await held)[0]["c"] == 3_000_000
+
+
+async def test_read_aside_cannot_write(db: Database) -> None:
+    with pytest.raises(sqlite3.OperationalError):
+        await db.read_aside("INSERT INTO t(v) VALUES ('sneaky') RETURNING id")
+    assert await db.fetchall("SELECT v FROM t") == []
