@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import pkgutil
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import discord
@@ -139,16 +139,26 @@ class FilmBot(commands.Bot):
         await self.store.removals.removed(guild.id, iso(self.now()))
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
-        await self.store.removals.back(guild.id)  # the cogs' own on_guild_join listeners do what a return does
+        # Taken here so a start does not take this return for another; the cogs' own on_guild_join listeners do what
+        # a return does.
+        await self.store.removals.back(guild.id, joined_at(guild))
+
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        # A server the bot joined without a join event reaching it (simcord's set-up; a start's first sighting) is
+        # recorded as it is; a later join than recorded is left for on_ready's pass, which runs what a return runs.
+        try:
+            await self.store.removals.seen(guild.id, joined_at(guild))
+        except Exception:
+            log.warning("could not record when the bot joined server %s", guild.id, exc_info=True)
 
     async def _back_while_down(self) -> None:
-        """Servers the bot was removed from and is in again at start: invited back while its process was down,
-        Discord sent no join, so what a join runs (the cogs' on_guild_join: given-up posts tried again) is
-        dispatched here, once per removal."""
+        """At each start: the servers the bot is back in since its process was down — a removal was seen (migration
+        211), or none was but the bot's own member joined later than recorded (migration 237: removed and invited
+        back while down) — get what a join runs (the cogs' on_guild_join: given-up posts tried again), once each."""
         try:
-            for guild_id in await self.store.removals.removed_from():
-                guild = self.get_guild(guild_id)
-                if guild is not None and await self.store.removals.back(guild_id):
+            for guild_id in await self.store.removals.returns({guild.id: joined_at(guild) for guild in self.guilds}):
+                if (guild := self.get_guild(guild_id)) is not None and await self.store.removals.back(
+                        guild_id, joined_at(guild)):
                     log.info("back in server %s since the bot was down: running what an invitation runs", guild_id)
                     self.dispatch("guild_join", guild)
         except Exception:  # a database hiccup must not stop the start; the next session's on_ready tries again
@@ -228,6 +238,13 @@ class FilmBot(commands.Bot):
             await self.metadata.close()
             await self.close_store()
             await super().close()
+
+
+def joined_at(guild: discord.Guild) -> str | None:
+    """When the bot joined `guild` (its own member's joined_at, which Discord sets anew on each invitation), as
+    RemovalStore keeps it: ISO UTC with microseconds, so text order is time order. None when not cached."""
+    me = guild.me
+    return None if me is None or me.joined_at is None else me.joined_at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def command_shapes(payloads: list[dict[str, Any]]) -> list[tuple]:

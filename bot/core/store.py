@@ -139,10 +139,43 @@ class RemovalStore:
             "INSERT INTO guild_removals(guild_id, removed_at) VALUES (?, ?) ON CONFLICT(guild_id) DO UPDATE SET"
             " removed_at = excluded.removed_at", (guild_id, at))
 
-    async def back(self, guild_id: int) -> bool:
-        """The bot is in `guild_id` again: True for the one caller that saw it removed (a join, or a start)."""
-        done = await self.db.execute("DELETE FROM guild_removals WHERE guild_id = ?", (guild_id,))
-        return done.rowcount == 1
+    async def back(self, guild_id: int, joined_at: str | None = None) -> bool:
+        """The bot is in `guild_id`, joined at `joined_at` (ISO UTC with microseconds; None when not known): True for
+        the one caller that learns it is back — a removal seen (migration 211), or a join later than the one
+        recorded (migration 237: removed and invited back while the process was down, neither event seen). A
+        server seen for the first time (a new install, an upgrade) is recorded, not taken for a return. Both marks
+        are taken in one transaction, so a start's pass and a join racing for one server run a return once."""
+        removed = await self.db.fetchval("SELECT 1 FROM guild_removals WHERE guild_id = ?", (guild_id,))
+        recorded = await self.db.fetchval("SELECT joined_at FROM guild_memberships WHERE guild_id = ?", (guild_id,))
+        if not removed and (joined_at is None or (recorded is not None and recorded >= joined_at)):
+            return False  # a plain restart: reads only
+        async with self.db.transaction() as conn:
+            taken = await conn.execute("DELETE FROM guild_removals WHERE guild_id = ?", (guild_id,))
+            moved = 0
+            if joined_at is not None:
+                first = await conn.execute(
+                    "INSERT INTO guild_memberships(guild_id, joined_at) VALUES (?, ?) ON CONFLICT(guild_id) DO NOTHING",
+                    (guild_id, joined_at))
+                if first.rowcount != 1:
+                    moved = (await conn.execute(
+                        "UPDATE guild_memberships SET joined_at = ? WHERE guild_id = ? AND joined_at < ?",
+                        (joined_at, guild_id, joined_at))).rowcount
+            return taken.rowcount == 1 or moved == 1
+
+    async def seen(self, guild_id: int, joined_at: str | None) -> None:
+        """Record when the bot joined `guild_id` if nothing is recorded yet (a later join is `back`'s to record)."""
+        if joined_at is not None:
+            await self.db.execute(
+                "INSERT INTO guild_memberships(guild_id, joined_at) VALUES (?, ?) ON CONFLICT(guild_id) DO NOTHING",
+                (guild_id, joined_at))
+
+    async def returns(self, joined: dict[int, str | None]) -> list[int]:
+        """Of the servers the bot is in (`joined`: id → joined_at), those `back` may find it returned to: a removal
+        recorded, a later join than recorded, or none recorded yet. Two reads, whatever the number of servers."""
+        removed = set(await self.removed_from())
+        recorded = {row[0]: row[1] for row in await self.db.fetchall("SELECT guild_id, joined_at FROM guild_memberships")}
+        return sorted(guild_id for guild_id, at in joined.items() if guild_id in removed or (
+            at is not None and (guild_id not in recorded or recorded[guild_id] < at)))
 
     async def removed_from(self) -> list[int]:
         return [row[0] for row in await self.db.fetchall("SELECT guild_id FROM guild_removals ORDER BY guild_id")]

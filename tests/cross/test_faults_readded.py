@@ -27,10 +27,17 @@ def kick(world):
         backend.guilds[world.guild.id] = guild
         backend.channels.update(kept)
         backend.messages.update(messages)
+        rejoined_now(world)
         payload = serializers.guild_create_payload(backend, guild)
         payload.pop("unavailable", None)
         backend.emit("GUILD_CREATE", payload)
     return invite_back
+
+
+def rejoined_now(world) -> None:
+    """The bot's own member as Discord has it after an invitation: joined now (simcord keeps the first join's time)."""
+    backend = world.env.backend
+    backend.guilds[world.guild.id].members[world.env.bot.user.id].joined_at = backend.now_iso()
 
 
 def result_posts(world, title: str) -> list:
