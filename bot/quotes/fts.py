@@ -17,8 +17,8 @@ _CONNECTIVES = frozenset({"and", "or", "not"})
 # Scripts written without spaces between words (Han, kana) or with particles glued on (Hangul): both tokenizers
 # keep a whole run as one token ("기생충은", "千と千尋の神隠し"), so such a word is searched as the start of a token.
 _UNSPACED = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-# PostgreSQL's english stop words (tsearch_data/english.stop): a query of only these is empty there (its index holds
-# none of them), so a search for *It* or *Her* finds nothing on PostgreSQL, where SQLite's index has them.
+# English's common words (PostgreSQL's tsearch_data/english.stop): both indexes hold them (PostgreSQL's since migration
+# 238), so a query of only these matches nearly everything, or, when it misses, is told to add a word.
 STOP_WORDS = word_set(
     "i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers herself"
     " it its itself they them their theirs themselves what which who whom this that these those am is are was were be"
@@ -63,7 +63,7 @@ def unspaced(word: str) -> bool:
 
 
 def only_common_words(text: str) -> bool:
-    """The query's words are all stop words ("It", "the end of"): a search that cannot find anything on
-    PostgreSQL, and matches nearly everything on SQLite."""
+    """The query's words are all common words ("It", "the end of"): a search that matches nearly everything, so
+    one that missed is told to add a word rather than that no passage mentions them."""
     words = keywords(text)
     return bool(words) and all(word.casefold() in STOP_WORDS for word in words)

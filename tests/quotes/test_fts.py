@@ -111,3 +111,23 @@ def test_a_search_of_only_common_words_says_so_instead_of_no_passage_mentions_th
     said = search_miss("It", {})
     assert "too common" in said and "No passage mentions" not in said
     assert "No passage mentions" in search_miss("pennywise", {})
+
+
+async def test_a_title_of_common_words_is_found_on_either_backend(two_processes) -> None:
+    """`/search It` on a club watching *It*: SQLite's FTS5 indexes every word; PostgreSQL's configuration dropped
+    english stop words until migration 238, so there it found nothing. Both find the passage now, ranked first."""
+    store, _ = two_processes
+    async with store.db.corpus_transaction() as conn:
+        await conn.execute("INSERT INTO films(title, year) VALUES ('It', 2017)")
+        review = (await conn.execute(
+            "INSERT INTO reviews(film_id, critic, outlet, body, body_hash, source, added_at)"
+            " VALUES ((SELECT id FROM films WHERE title = 'It'), 'A. Critic', NULL, 'b', 'h', 'moderator', '2026-01-01')"
+        )).lastrowid
+        for ordinal, text in enumerate(("The clown waits in the drain.", "It is the summer the town forgot.",
+                                        "Her fear has a shape, and it is his.")):
+            await conn.execute("INSERT INTO passages(review_id, ordinal, paragraph, text, quotable) VALUES (?, ?, 0, ?, 1)",
+                               (review, ordinal, text))
+    found = [quote.text for quote, _ in await store.quotes.search("It", limit=5)]
+    assert sorted(found) == ["Her fear has a shape, and it is his.", "It is the summer the town forgot."]
+    assert [quote.text for quote, _ in await store.quotes.search("her", limit=5)] == [
+        "Her fear has a shape, and it is his."]
