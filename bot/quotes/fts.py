@@ -47,11 +47,15 @@ def keywords(text: str) -> list[str]:
 
 
 def match_expression(text: str, *, any_word: bool = False) -> str | None:
-    """Each keyword as a quoted FTS5 string (a CJK one as a prefix), joined by AND (default) or OR; None when
-    no words."""
+    """Each keyword as a quoted FTS5 string (a CJK one as a prefix), joined by AND (default) or OR (stop words
+    dropped when others remain); None when no words."""
     words = keywords(text)
     if not words:
         return None
+    if any_word:
+        # "sea at dawn", any word: a passage with only "at" is no match. PostgreSQL's index holds no stop words, so
+        # SQLite leaves them out here too when the query has others.
+        words = [word for word in words if word not in STOP_WORDS] or words
     joiner = " OR " if any_word else " "
     return joiner.join(f'"{word}"*' if unspaced(word) else f'"{word}"' for word in words)
 

@@ -111,3 +111,10 @@ def test_a_search_of_only_common_words_says_so_instead_of_no_passage_mentions_th
     said = search_miss("It", {})
     assert "too common" in said and "No passage mentions" not in said
     assert "No passage mentions" in search_miss("pennywise", {})
+
+
+def test_any_word_leaves_out_stop_words_beside_other_words():
+    """'sea at dawn', any word: "at" alone is no match (PostgreSQL's index holds no stop words either)."""
+    assert match_expression("sea at dawn", any_word=True) == '"sea" OR "dawn"'
+    assert match_expression("sea at dawn") == '"sea" "at" "dawn"'
+    assert match_expression("it", any_word=True) == '"it"'  # a film called *It*: kept when it is all there is
