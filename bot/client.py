@@ -143,14 +143,6 @@ class FilmBot(commands.Bot):
         # a return does.
         await self.store.removals.back(guild.id, joined_at(guild))
 
-    async def on_guild_available(self, guild: discord.Guild) -> None:
-        # A server the bot joined without a join event reaching it (simcord's set-up; a start's first sighting) is
-        # recorded as it is; a later join than recorded is left for on_ready's pass, which runs what a return runs.
-        try:
-            await self.store.removals.seen(guild.id, joined_at(guild))
-        except Exception:
-            log.warning("could not record when the bot joined server %s", guild.id, exc_info=True)
-
     async def _back_while_down(self) -> None:
         """At each start: the servers the bot is back in since its process was down — a removal was seen (migration
         211), or none was but the bot's own member joined later than recorded (migration 237: removed and invited

@@ -33,7 +33,7 @@ from bot.filmnight.render import (
 )
 from bot.filmnight.rules import Entry
 from bot.filmnight.views import DYNAMIC_ITEMS, DecisionButton, queue_page, watchlist_view, withdraw_log_post
-from bot.films.rules import Ambiguous, Wanted, norm_key, parse_ref, parse_typed, ref
+from bot.films.rules import Ambiguous, Wanted, norm_key, offers, parse_ref, parse_typed, ref
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -102,11 +102,10 @@ class FilmNight(commands.Cog):
     async def entry_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         if interaction.guild is None:
             return []
-        typed = (current or "").casefold()
         return [
             app_commands.Choice(name=clip(e.choice_name, 100), value=ref(e.film_id))
             for e in await self.store.entries(interaction.guild.id, ("pending", "active"))
-            if typed in e.label.casefold()
+            if offers(current, e.title, e.year)
         ][:25]
 
     # ------------------------------------------------------------------ /watchlist
@@ -118,7 +117,10 @@ class FilmNight(commands.Cog):
         async with user_errors(interaction, typed=[("note", note)]):
             guild = require_guild(interaction)
             chosen = await film_scope(self.bot.store, film, guild.id) if parse_ref(film) is not None else None
-            name = chosen.film_id if chosen and chosen.film_id else rules.film_name(film, year, self.bot.now().year)
+            # 'Halloween 2018' typed without brackets is the club's Halloween (2018), never a new film of that title.
+            dated = None if chosen or year is not None else await self.bot.store.films.dated(film, guild.id)
+            name = chosen.film_id if chosen and chosen.film_id else dated.id if dated \
+                else rules.film_name(film, year, self.bot.now().year)
             clean = rules.clean_note(note)
             approval, _ = await self.store.settings(guild.id)
             held = approval and not await is_moderator(interaction)

@@ -162,14 +162,6 @@ class RemovalStore:
                         (joined_at, guild_id, joined_at))).rowcount
             return taken.rowcount == 1 or moved == 1
 
-    async def seen(self, guild_id: int, joined_at: str | None) -> None:
-        """Record when the bot joined `guild_id` if nothing is recorded yet (a later join is `back`'s to record)."""
-        if joined_at is not None and not await self.db.fetchval(  # a read, not a write, at each start in each server
-                "SELECT 1 FROM guild_memberships WHERE guild_id = ?", (guild_id,)):
-            await self.db.execute(
-                "INSERT INTO guild_memberships(guild_id, joined_at) VALUES (?, ?) ON CONFLICT(guild_id) DO NOTHING",
-                (guild_id, joined_at))
-
     async def returns(self, joined: dict[int, str | None]) -> list[int]:
         """Of the servers the bot is in (`joined`: id → joined_at), those `back` may find it returned to: a removal
         recorded, a later join than recorded, or none recorded yet. Two reads, whatever the number of servers."""

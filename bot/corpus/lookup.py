@@ -106,10 +106,13 @@ async def film_scope(store: Store, value: str | None, guild_id: int | None) -> F
 
 async def film_text(store: Store, value: str | None, guild_id: int | None) -> str | None:
     """Typed text with an explicit `film:<id>` replaced by that film's 'Title (Year)' (for commands
-    that take a title to create a film, e.g. /review add); an id this server does not see is refused."""
+    that take a title to create a film, e.g. /review add), and 'Halloween 2018' by 'Halloween (2018)' where the
+    server sees that film and none called 'Halloween 2018' (`FilmStore.dated`); an id this server does not see is
+    refused."""
     film_id = parse_ref(value)
     if film_id is None:
-        return value
+        dated = await store.films.dated(value, guild_id) if value else None
+        return dated.label if dated else value
     film = await store.films.visible(film_id, guild_id)
     if film is None:
         raise UserError("That film is no longer in the catalogue: pick it again from the list.")

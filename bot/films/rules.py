@@ -34,16 +34,19 @@ __all__ = [
     "Ambiguous",
     "Film",
     "Wanted",
+    "bare_year",
     "check_year",
     "clean_title",
     "label",
     "new_film",
     "norm_key",
+    "offers",
     "parse_ref",
     "parse_typed",
     "pick_one",
     "ref",
     "title_problem",
+    "typed_years",
     "year_range",
 ]
 
@@ -51,6 +54,11 @@ YEAR_MIN = 1870  # the first motion pictures
 YEARS_AHEAD = 5  # announced films: a year up to five years from now
 REF_PREFIX = "film:"
 _REF = re.compile(r"^film:([0-9]{1,18})$")
+# A year typed after the title without brackets ("halloween 2018"): read as `Title (Year)` only when no film of the
+# whole text is seen, since some titles end in four digits (*Blade Runner 2049*, *Class of 1984*).
+_BARE_YEAR = re.compile(r"^(?P<title>.*?\S)\s+(?P<year>[0-9]{4})\s*$")
+# What autocomplete sees while a year is being typed: "dune (20", "halloween (2018", "suspiria 1977".
+_YEAR_TYPED = re.compile(r"^(?P<title>.*?\S)\s*(?:\((?P<part>[0-9]{0,4})\)?|\s(?P<whole>[0-9]{4}))\s*$")
 # Bidirectional embeddings, overrides and isolates: they make a label display as something else.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # What a spreadsheet runs as a formula when a title is pasted into one: '=' anything, or '+', '-', '@' before a
@@ -186,6 +194,36 @@ def parse_typed(text: str | None, year: int | str | None, this_year: int) -> Wan
     elif match:
         title = match["title"].strip()
     return Wanted(title=title, year=parsed_year)
+
+
+def bare_year(text: str | None) -> tuple[str, int] | None:
+    """'Halloween 2018' as ('Halloween', 2018): the title and a year typed after it without brackets, else None."""
+    match = _BARE_YEAR.match((text or "").strip())
+    return (match["title"], int(match["year"])) if match else None
+
+
+def typed_years(text: str | None) -> tuple[str, int, int] | None:
+    """What an autocomplete keystroke can still become when it ends in a year being typed: the title and the
+    range of years its digits begin ("dune (20" is Dune of 2000..2099; "halloween 2018" of 2018 alone)."""
+    match = _YEAR_TYPED.match((text or "").strip())
+    if not match:
+        return None
+    digits = match["part"] if match["part"] is not None else match["whole"]
+    span = 10 ** (4 - len(digits))
+    low = int(digits) * span if digits else 0
+    return match["title"], low, low + span - 1
+
+
+def offers(typed: str | None, title: str, year: int | None) -> bool:
+    """Whether an autocomplete keystroke names this film, as `FilmStore.choices` reads one: its label or its key
+    holds what was typed ("amelie" Amélie), or its key begins with the typed title and its year with the digits
+    being typed after it ("halloween 2018", "halloween (20")."""
+    text = (typed or "").strip()
+    if fold(text) in fold(label(title, year)) or norm_key(text) in norm_key(title):
+        return True
+    dated = typed_years(text)
+    return (dated is not None and year is not None and norm_key(title).startswith(norm_key(dated[0]))
+            and dated[1] <= year <= dated[2])
 
 
 def new_film(text: str | None, year: int | str | None, this_year: int) -> Wanted:

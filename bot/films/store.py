@@ -17,10 +17,12 @@ from bot.films.rules import (
     Ambiguous,
     Film,
     Wanted,
+    bare_year,
     clean_title,
     norm_key,
     parse_typed,
     pick_one,
+    typed_years,
 )
 
 _SELECT = f"SELECT {', '.join(FILM_COLUMNS)} FROM films"
@@ -104,7 +106,21 @@ class FilmStore:
         `Ambiguous` (a UserError) when the title names several."""
         if wanted.film_id is not None:
             return await self.visible(wanted.film_id, guild_id)
-        return pick_one(wanted, await self.by_key(norm_key(wanted.title or ""), guild_id))
+        found = pick_one(wanted, await self.by_key(norm_key(wanted.title or ""), guild_id))
+        if found is None and wanted.year is None:
+            return await self.dated(wanted.title, guild_id)
+        return found
+
+    async def dated(self, text: str | None, guild_id: int | None) -> Film | None:
+        """'Halloween 2018', typed without brackets: the server's Halloween (2018), when it sees no film called
+        'Halloween 2018' (a title may end in four digits: that film wins) and one of that title and year; else
+        None. Never a new film: a member who meant the club's film gets it, not a namesake split from its reviews,
+        ratings and spoiler gate."""
+        split = bare_year(text)
+        if split is None or await self.by_key(norm_key(text or ""), guild_id):
+            return None
+        title, year = split
+        return next((film for film in await self.by_key(norm_key(title), guild_id) if film.year == year), None)
 
     async def lookup(self, text: str, year: int | str | None = None, *, guild_id: int | None) -> Film | None:
         """`find` for what a member typed (UserError for a year out of range or an ambiguous title)."""
@@ -156,6 +172,17 @@ class FilmStore:
                 {**params, "rest": limit - len(found)},
             )
             found += [_film(r) for r in rows]
+        dated = typed_years(typed)
+        if dated is not None and len(found) < limit:
+            # "halloween 2018", "dune (20": the year being typed narrows the title's films, as the label reads.
+            title_key = norm_key(dated[0])
+            rows = await self.db.fetchall(
+                _SELECT + f" f WHERE f.norm_key >= :key AND f.norm_key < :end AND f.year BETWEEN :low AND :high"
+                f" AND {_KNOWN} ORDER BY f.norm_key, f.year, f.id LIMIT :limit",
+                {**params, "key": title_key, "end": title_key + "\U0010ffff", "low": dated[1], "high": dated[2]},
+            )
+            seen = {film.id for film in found}
+            found += [film for film in map(_film, rows) if film.id not in seen][: limit - len(found)]
         return found
 
     @staticmethod

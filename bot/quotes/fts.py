@@ -47,13 +47,21 @@ def keywords(text: str) -> list[str]:
 
 
 def match_expression(text: str, *, any_word: bool = False) -> str | None:
-    """Each keyword as a quoted FTS5 string (a CJK one as a prefix), joined by AND (default) or OR; None when
-    no words."""
+    """Each keyword as a quoted FTS5 string (a CJK one as a prefix), joined by AND (default) or OR (stop words
+    dropped when others remain); None when no words."""
     words = keywords(text)
     if not words:
         return None
+    if any_word:
+        words = any_word_terms(words)
     joiner = " OR " if any_word else " "
     return joiner.join(f'"{word}"*' if unspaced(word) else f'"{word}"' for word in words)
+
+
+def any_word_terms(words: list[str]) -> list[str]:
+    """An any-word search's terms: "sea at dawn" is not matched by a passage with only "at" (both backends, fts_pg
+    too), so common words are left out beside others, and kept when they are all there is (a film called *It*)."""
+    return [word for word in words if word not in STOP_WORDS] or words
 
 
 def unspaced(word: str) -> bool:

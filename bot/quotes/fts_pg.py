@@ -31,6 +31,8 @@ def query_text(text: str, *, any_word: bool = False) -> str | None:
     words = [word for word in fts.keywords(text) if word != "or"]
     if not words:
         return None
+    if any_word:
+        words = fts.any_word_terms(words)
     return (" | " if any_word else " & ").join(f"'{word}':*" if fts.unspaced(word) else f"'{word}'" for word in words)
 
 

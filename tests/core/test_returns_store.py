@@ -19,8 +19,7 @@ async def test_a_first_sighting_is_recorded_not_returned(two_processes):
 
 async def test_a_later_join_is_one_return_for_one_of_two_processes(two_processes):
     a, b = two_processes
-    await a.removals.seen(GUILD, FIRST)
-    await b.removals.seen(GUILD, LATER)  # a later sighting never moves the record: only back() does
+    assert await a.removals.back(GUILD, FIRST) is False  # a first sighting: recorded
     assert await a.removals.returns({GUILD: LATER}) == [GUILD]
     taken = await asyncio.gather(a.removals.back(GUILD, LATER), b.removals.back(GUILD, LATER), a.removals.back(GUILD, LATER))
     assert sorted(taken) == [False, False, True]
@@ -30,7 +29,7 @@ async def test_a_later_join_is_one_return_for_one_of_two_processes(two_processes
 
 async def test_a_removal_and_a_later_join_are_one_return(two_processes):
     a, b = two_processes
-    await a.removals.seen(GUILD, FIRST)
+    await a.removals.back(GUILD, FIRST)
     await a.removals.removed(GUILD, "2026-01-10T00:00:00+00:00")
     taken = await asyncio.gather(a.removals.back(GUILD, LATER), b.removals.back(GUILD, LATER))
     assert sorted(taken) == [False, True]

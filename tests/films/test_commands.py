@@ -178,3 +178,54 @@ async def test_accent_free_typing_finds_the_film_in_every_film_option(world, set
         critics = await world.alice.autocomplete(world.channel, "quote", "critic", typed)
         assert [c["value"] for c in critics] == ["Björk Guðmundsdóttir"], (typed, critics)
     assert_no_pings(world.env)
+
+
+async def test_a_year_typed_after_the_title_autocompletes_that_film(world, settings):
+    """'halloween 2018', 'Halloween (2018)', 'halloween (20' as typed: Halloween (2018) offered in every film
+    option, never Halloween (1978); plain 'halloween' offers both (remakes: session newfilm7)."""
+    await world.mod.slash(world.channel, "watchlist add", film="Halloween", year=1978)
+    await world.mod.slash(world.channel, "watchlist add", film="Halloween", year=2018)
+    new = {"name": "Halloween (2018)", "value": f"film:{film_id(world, 'Halloween', 2018)}"}
+    old = {"name": "Halloween (1978)", "value": f"film:{film_id(world, 'Halloween', 1978)}"}
+    for command in ("rate film", "quote", "watched", "film info", "discuss", "filmnight schedule", "watchlist remove"):
+        for typed in ("halloween 2018", "Halloween (2018)", "halloween (2018", "HALLOWEEN (20"):
+            assert await world.alice.autocomplete(world.channel, command, "film", typed) == [new], (command, typed)
+        assert await world.alice.autocomplete(world.channel, command, "film", "halloween 1978") == [old], command
+        assert await world.alice.autocomplete(world.channel, command, "film", "halloween") == [old, new], command
+
+
+async def test_a_title_ending_in_digits_keeps_its_own_film_in_autocomplete(world, settings):
+    """'blade runner 2049' offers Blade Runner 2049 (2017), the title's digits, first."""
+    await world.mod.slash(world.channel, "watchlist add", film="Blade Runner 2049", year=2017)
+    choices = await world.alice.autocomplete(world.channel, "rate film", "film", "blade runner 2049")
+    assert [c["name"] for c in choices] == ["Blade Runner 2049 (2017)"]
+
+
+async def test_a_year_typed_without_brackets_names_the_clubs_film(world, settings):
+    """'Halloween 2018' (no brackets) with Halloween (1978) and (2018) known: /watchlist add, /rate, /watched and
+    /review add all reach Halloween (2018); no film called 'Halloween 2018' is created."""
+    await world.mod.slash(world.channel, "watchlist add", film="Halloween", year=1978)
+    await world.mod.slash(world.channel, "watchlist add", film="Halloween", year=2018)
+    wanted = film_id(world, "Halloween", 2018)
+    added = await world.alice.slash(world.channel, "watchlist add", film="halloween 2018")
+    assert "**Halloween (2018)**" in text_of(added)
+    rated = await world.alice.slash(world.channel, "rate film", film="Halloween 2018", stars=3.5)
+    assert "*Halloween (2018)*" in text_of(rated)
+    watched = await world.alice.slash(world.channel, "watched", film="Halloween 2018")
+    assert "*Halloween (2018)*" in text_of(watched)
+    body = (b"Halloween is a lean, angry sequel that remembers only the first film. The long tracking shot through the"
+            b" neighbourhood is superb, and the score still hums under every porch light.")
+    await world.mod.slash(world.channel, "review add", film="Halloween 2018", file=("h.txt", body))
+    assert world.q("SELECT count(*) FROM films WHERE norm_key LIKE 'halloween%'") == [(2,)]
+    assert world.q("SELECT w.film_id FROM watchlist w JOIN watchlist_support s ON s.entry_id = w.id"
+                   " WHERE s.user_id = ?", world.alice.id) == [(wanted,)]
+    assert world.q("SELECT film_id FROM club_ratings") == [(wanted,)]
+    assert world.q("SELECT film_id FROM reviews WHERE added_by IS NOT NULL") == [(wanted,)]
+
+
+async def test_a_title_ending_in_a_year_the_server_sees_wins_over_the_split(world, settings):
+    """A film literally called 'Class of 1984' is that film, even beside a 'Class of' film of 1984."""
+    await world.mod.slash(world.channel, "watchlist add", film="Class of 1984", year=1982)
+    await world.mod.slash(world.channel, "watchlist add", film="Class of", year=1984)
+    rated = await world.alice.slash(world.channel, "rate film", film="Class of 1984", stars=3.0)
+    assert "*Class of 1984 (1982)*" in text_of(rated)

@@ -111,3 +111,25 @@ def test_a_title_with_a_year_names_the_titles_only_film_when_it_has_no_year_yet(
     dated = Film(2, "Alien", 1979, "alien")
     assert pick_one(Wanted(title="Alien", year=1986), [dated]) is None
     assert pick_one(Wanted(title="Alien", year=1979), [alien, Film(3, "Alien", 2030, "alien")]) is None
+
+
+def test_a_year_typed_after_the_title_is_read_as_a_range_while_typed():
+    """Autocomplete: 'dune (20' is Dune of 2000..2099; 'halloween 2018' and 'Halloween (2018)' of 2018; a bare
+    digit is a title's ('Dune 2'); a digits-only title is a title."""
+    from bot.films.rules import bare_year, typed_years
+
+    assert typed_years("halloween 2018") == ("halloween", 2018, 2018)
+    assert typed_years("Halloween (2018)") == typed_years("Halloween (2018") == ("Halloween", 2018, 2018)
+    assert typed_years("dune (20") == ("dune", 2000, 2099)
+    assert typed_years("dune 2") is None and typed_years("1917") is None and typed_years("dune") is None
+    assert bare_year("halloween 2018") == ("halloween", 2018)
+    assert bare_year("Halloween (2018)") is None and bare_year("1917") is None
+
+
+def test_offers_reads_a_keystroke_as_the_catalogue_does():
+    """A watchlist entry is offered for its accents folded, its article dropped, or its year being typed."""
+    from bot.films.rules import offers
+
+    assert offers("amelie", "Amélie", 2001) and offers("halloween 2018", "Halloween", 2018)
+    assert offers("halloween (20", "Halloween", 2018) and not offers("halloween (19", "Halloween", 2018)
+    assert offers("star is born", "A Star Is Born", 1954) and not offers("halloween 2018", "Halloween", None)

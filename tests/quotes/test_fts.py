@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.quotes.fts import keywords, match_expression
+from bot.quotes.fts_pg import query_text
 
 
 def test_operators_and_quotes_are_dropped():
@@ -131,3 +132,12 @@ async def test_a_title_of_common_words_is_found_on_either_backend(two_processes)
     assert sorted(found) == ["Her fear has a shape, and it is his.", "It is the summer the town forgot."]
     assert [quote.text for quote, _ in await store.quotes.search("her", limit=5)] == [
         "Her fear has a shape, and it is his."]
+
+
+def test_any_word_leaves_out_stop_words_beside_other_words():
+    """'sea at dawn', any word: "at" alone is no match, on either backend (both index every word since 238)."""
+    assert match_expression("sea at dawn", any_word=True) == '"sea" OR "dawn"'
+    assert match_expression("sea at dawn") == '"sea" "at" "dawn"'
+    assert match_expression("it", any_word=True) == '"it"'  # a film called *It*: kept when it is all there is
+    assert query_text("sea at dawn", any_word=True) == "'sea' | 'dawn'" and query_text("it", any_word=True) == "'it'"
+    assert query_text("sea at dawn") == "'sea' & 'at' & 'dawn'"
