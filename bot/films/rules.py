@@ -3,7 +3,8 @@
 No discord, no store. One rule everywhere:
 - a film's key is its title folded (casefolded, accents dropped: "Amelie" names "Amélie"), without a
   leading English article (the/a/an, or a trailing ", The") and keeping only letters, digits, marks and
-  symbols (so "Spider-Man" == "spider man", and an emoji-only title still has a key);
+  maths or currency signs (so "Spider-Man" == "spider man", and "Boom! 🎹" == "boom"; an emoji-only title
+  keeps its folded text as its key);
 - typed text is "Title", "Title (Year)" or the explicit reference `film:<id>` an autocomplete value
   carries. Digits alone are always a title (*1917*, *300*, *9*), never an id.
 """
@@ -18,7 +19,7 @@ from bot.core.films import (  # the key rule lives in core (SQL film_key())
     OPTION_MAX,
     TITLE_YEAR,
     fold,
-    key_char,
+    title_char,
     norm_key,
 )
 from bot.core.refusals import UserError
@@ -158,7 +159,7 @@ def title_problem(title: str) -> str | None:
         return "the title hides words behind `||` spoiler bars, which lists and thread names show in clear"
     # Accents alone fold away: no key. U+FFFD stands for what could not be read (a lone surrogate, bad bytes):
     # a title of nothing else was stored as "�" before.
-    if not any(key_char(ch) and ch != "\ufffd" for ch in fold(title)):
+    if not any(title_char(ch) and ch != "\ufffd" for ch in fold(title)):
         return "the title has no letters, digits or symbols"
     return None
 
