@@ -27,6 +27,7 @@ from bot.core.spoilers import has_spoiler_bars
 from bot.core.text import has_control_chars, inert
 
 __all__ = [
+    "ALIASES_MAX",
     "FILM_COLUMNS",
     "METADATA_FIELDS",
     "REF_PREFIX",
@@ -35,6 +36,7 @@ __all__ = [
     "Ambiguous",
     "Film",
     "Wanted",
+    "alias_title",
     "check_year",
     "clean_title",
     "label",
@@ -162,6 +164,18 @@ def title_problem(title: str) -> str | None:
     if not any(title_char(ch) and ch != "\ufffd" for ch in fold(title)):
         return "the title has no letters, digits or symbols"
     return None
+
+
+ALIASES_MAX = 10  # other titles one server (or the providers) may give one film: a film has a handful, not dozens
+
+
+def alias_title(text: str | None) -> str | None:
+    """Another title of a film as the catalogue stores it (spaces collapsed, NFC), or None when it could not be a
+    title (`title_problem`) or is a film reference: an alias is a title, never `film:<id>` nor 'Title (Year)'."""
+    title = clean_title(text)
+    if title_problem(title) or TITLE_YEAR.match(title):
+        return None
+    return title
 
 
 def clean_title(title: str | None) -> str:
