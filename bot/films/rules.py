@@ -19,8 +19,8 @@ from bot.core.films import (  # the key rule lives in core (SQL film_key())
     OPTION_MAX,
     TITLE_YEAR,
     fold,
-    title_char,
     norm_key,
+    title_char,
 )
 from bot.core.refusals import UserError
 from bot.core.spoilers import has_spoiler_bars
