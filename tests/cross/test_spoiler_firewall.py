@@ -268,6 +268,10 @@ TABLE: dict[str, list[tuple[str, Args]]] = {
     "passage not-spoiler": [("mod", lambda c: {"passage": _review_id(c) + "/3"}),
                             ("mod", lambda c: {"passage": _review_id(c) + "/1"})],
     "film info": [("alice", {"film": GATED}), ("alice", {"film": OTHER})],
+    # The gated film by another title: held back whatever title names it.
+    "film alias": [("mod", {"film": GATED, "title": "Phares du port"}),
+                   ("mod", {"film": OTHER, "title": "Harbour Lights"}),  # refused: the gated film's own title
+                   ("mod", {"film": GATED, "title": "Phares du port", "remove": True})],
     "help": [("alice", {}), ("mod", {})],
     "review add-link": [("mod", {"url": "http://127.0.0.1:9/review", "film": OTHER})],  # refused: no fetch here
     "suggest question": [("alice", {"text": "What did the lighthouse mean to you?", "film": GATED, "credit": True})],
