@@ -162,6 +162,17 @@ class FilmStore:
         """True when this server sees the film (`visible`)."""
         return await self.visible(film_id, guild_id) is not None
 
+    async def aliased_ids(self, guild_id: int, typed: str) -> set[int]:
+        """The ids of films with another title (this server's or a provider's) whose key starts with what was typed:
+        lists of the server's own rows (its watchlist) offer them as the catalogue's autocomplete does."""
+        key = norm_key(typed) if (typed or "").strip() else ""
+        if not key:
+            return set()
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT film_id FROM film_aliases WHERE norm_key >= ? AND norm_key < ? AND guild_id IN (0, ?)"
+            " LIMIT 100", (key, key + "\U0010ffff", guild_id))
+        return {int(r[0]) for r in rows}
+
     async def choices(self, guild_id: int | None, typed: str, limit: int = 25) -> list[Film]:
         """Films this server knows whose title contains what was typed: key-prefix matches first (an
         index range, enough on its own for most keystrokes), then those with another title of that prefix

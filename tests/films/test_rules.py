@@ -7,7 +7,18 @@ import unicodedata
 import pytest
 
 from bot.core.refusals import UserError
-from bot.films.rules import Ambiguous, Film, Wanted, new_film, norm_key, parse_ref, parse_typed, pick_one, ref
+from bot.films.rules import (
+    Ambiguous,
+    Film,
+    Wanted,
+    alias_title,
+    new_film,
+    norm_key,
+    parse_ref,
+    parse_typed,
+    pick_one,
+    ref,
+)
 
 YEAR = 2026
 
@@ -111,3 +122,26 @@ def test_a_title_with_a_year_names_the_titles_only_film_when_it_has_no_year_yet(
     dated = Film(2, "Alien", 1979, "alien")
     assert pick_one(Wanted(title="Alien", year=1986), [dated]) is None
     assert pick_one(Wanted(title="Alien", year=1979), [alien, Film(3, "Alien", 2030, "alien")]) is None
+
+
+def test_emoji_and_symbols_other_than_signs_leave_the_key():
+    """Emoji, pictographs, skin tones and variation selectors are not in the key (migration 226): a title typed
+    without them names the film; an emoji-only title keeps a key; maths and currency signs stay ("+1" is not "1")."""
+    assert norm_key("Tick, Tick... Boom! 🎹") == norm_key("tick tick boom") == "ticktickboom"
+    assert norm_key("Love ❤️ Actually") == norm_key("Love ❤ Actually") == norm_key("love actually")
+    assert norm_key("Thumbs 👍🏽 Up") == norm_key("Thumbs Up")
+    assert norm_key("🇯🇵 Japan") == "japan"
+    assert norm_key("🎬🍿") == "🎬🍿" and norm_key("❤️") != ""
+    assert norm_key("+1") == "+1" != norm_key("1") and norm_key("$9.99") == "$999"
+    assert norm_key("千と千尋の神隠し") == "千と千尋の神隠し" and norm_key("기생충") == "기생충"
+
+
+def test_an_emoji_only_title_is_still_a_title():
+    """The key leaving emoji out never makes an emoji title unstorable."""
+    assert new_film("🎬🍿", None, 2026).title == "🎬🍿"
+
+
+def test_another_title_is_a_title_without_a_year_or_a_reference():
+    """`alias_title`: spaces collapsed; a year, a `film:<id>`, spoiler bars or nothing readable give None."""
+    assert alias_title("  Spirited   Away ") == "Spirited Away"
+    assert [alias_title(t) for t in ("Spirited Away (2001)", "film:3", "||twist||", "?!", "", None)] == [None] * 6
