@@ -277,6 +277,9 @@ CASES: dict[str, Case] = {
                                                  "film": c.debate_films[i % len(c.debate_films)]
                                                  if c.debate_films else c.film(i)}, command="debate"),
     "film info": Case("member", lambda c, i: {"film": c.film(i)}),
+    "film alias": Case("mod", lambda c, i: {"film": c.film(i), "title": f"Bench Other Title {i}"}),
+    "film alias remove:": Case("mod", lambda c, i: {"film": c.film(i), "title": f"Bench Other Title {i}",
+                                                    "remove": True}, command="film alias"),
     "theme list": Case("member", _fixed()),
     "theme question add": Case("mod", lambda c, i: {"theme": "ending", "question": f"Did {{film}} earn it {i}?"}),
     "theme question remove": Case("mod", lambda c, i: {"theme": "ending",

@@ -81,8 +81,11 @@ class FilmNight(commands.Cog):
         wanted = parse_typed(text, None, self.bot.now().year)
         entries = await self.store.entries(guild_id, statuses)
         found = [e for e in entries if _names(e, wanted)]
-        if not found and wanted.year is not None:  # 'Alien (1979)' for a film listed undated: the catalogue's rule
-            film = await self.bot.store.films.find(wanted, guild_id)
+        if not found:  # 'Alien (1979)' for a film listed undated, or another title of a listed film: the catalogue's rule
+            try:
+                film = await self.bot.store.films.find(wanted, guild_id)
+            except Ambiguous:  # several films of that title, none of them listed
+                film = None
             found = [e for e in entries if film is not None and e.film_id == film.id]
         if len(found) > 1 and wanted.year is None:
             films = [await self.bot.store.films.get(e.film_id) for e in found]
@@ -102,10 +105,11 @@ class FilmNight(commands.Cog):
     async def entry_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         if interaction.guild is None:
             return []
+        aliased = await self.bot.store.films.aliased_ids(interaction.guild.id, current)  # another title typed
         return [
             app_commands.Choice(name=clip(e.choice_name, 100), value=ref(e.film_id))
             for e in await self.store.entries(interaction.guild.id, ("pending", "active"))
-            if offers(current, e.title, e.year)
+            if offers(current, e.title, e.year) or e.film_id in aliased
         ][:25]
 
     # ------------------------------------------------------------------ /watchlist

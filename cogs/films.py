@@ -12,18 +12,20 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.club.rules import summarise
-from bot.core.checks import require_guild
+from bot.core.checks import moderator_only, require_guild, require_moderator
 from bot.core.errors import defer_public, followup_as, user_errors
 from bot.core.films import TITLE_YEAR, option
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.slow import answers_publicly
+from bot.core.time import iso
 from bot.corpus.lookup import film_choices, film_scope
 from bot.filmnight.gate import current_film, spoiler_gate
+from bot.films.aliases import add_alias, remove_alias
 from bot.films.rules import Ambiguous, norm_key
 from bot.metadata.job import MetadataRetryJob
 from bot.metadata.render import film_card
-from bot.metadata.rules import YEAR_MAX, YEAR_MIN, FilmMetadata, ids_agree, ids_prove
+from bot.metadata.rules import YEAR_MAX, YEAR_MIN, FilmMetadata, ids_agree, ids_prove, proven_titles
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -121,6 +123,7 @@ class Films(commands.GroupCog, group_name="film", group_description="What the cl
                     facts, keep = await club_film_of(self.bot, guild.id, meta) or (facts, True)
                 if meta is not None and facts.film_id is not None and keep:
                     await self.bot.metadata.remember(facts.film_id, meta)
+                    await self._record_titles(facts.film_id, meta)
             if meta is None and facts.film_id is not None:  # the provider is down: what an earlier lookup kept
                 meta = await self.bot.metadata.kept(facts.film_id)
             if facts.film_id is None and meta is None:
@@ -138,6 +141,43 @@ class Films(commands.GroupCog, group_name="film", group_description="What the cl
                                   allowed_mentions=NO_MENTIONS)
             else:
                 await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
+
+    async def _record_titles(self, film_id: int, meta: FilmMetadata) -> None:
+        """The record's English and original titles, kept as the film's other titles: proved to be this film,
+        "Spirited Away" then names 千と千尋の神隠し (2001) in every film option of every server that sees it."""
+        film = await self.bot.store.films.get(film_id)
+        if film is not None:
+            await self.bot.store.films.aliases.record_proven(film, proven_titles(meta), iso(self.bot.now()))
+
+    @moderator_only
+    @app_commands.command(name="alias", description="Give a film another title members may type (moderators).")
+    @app_commands.describe(
+        film="The club's film, e.g. 千と千尋の神隠し (2001)",
+        title="Its other title, e.g. Spirited Away",
+        remove="True: take that other title back",
+    )
+    async def alias(self, interaction: discord.Interaction, film: str, title: str, remove: bool = False) -> None:
+        """Another title of a club film (its English or original title, a nickname): every film option then
+        finds the film by it, in this server. Never a title another film here holds."""
+        async with user_errors(interaction, typed=(("Other title", title),)):
+            guild = require_guild(interaction)
+            member = await require_moderator(interaction, "give a film another title")
+            scope = await film_scope(self.bot.store, film, guild.id)
+            target = await self.bot.store.films.visible(scope.film_id or 0, guild.id)
+            if target is None:
+                raise UserError("Name a film, e.g. `/film alias film:千と千尋の神隠し title:Spirited Away`.")
+            films = self.bot.store.films
+            if remove:
+                answer = await remove_alias(films, guild.id, target, title)
+            else:
+                answer = await add_alias(films, guild.id, target, title, member.id, iso(self.bot.now()))
+            await interaction.response.send_message(answer, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @alias.autocomplete("film")
+    async def alias_film_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await film_choices(self.bot.store, current, interaction.guild_id)
 
     @info.autocomplete("film")
     async def film_autocomplete(

@@ -13,7 +13,12 @@ OPTION_MAX = 200
 TITLE_YEAR = re.compile(r"^(?P<title>.+?)\s*\((?P<year>\d{4})\)\s*$")
 _ARTICLE_FRONT = re.compile(r"^(?:the|a|an)\s+(?=\S)")
 _ARTICLE_BACK = re.compile(r",\s*(?:the|a|an)$")
-_KEPT = ("L", "N", "M", "S")  # Unicode categories a film key keeps: letters, numbers, marks, symbols
+_KEPT = ("L", "N", "M", "S")  # Unicode categories a title must hold one of: letters, numbers, marks, symbols
+# What the key leaves out of those since 226: emoji and other pictographs (So), modifier symbols (Sk: skin tones,
+# a lone ^), and the variation selectors that ask for emoji or text presentation (Mn, but no letter's part), so
+# "Tick, Tick... Boom! 🎹" is "ticktickboom" as members type it. Maths and currency signs stay: "+1" is not "1".
+_KEY_DROPPED_CATEGORIES = ("So", "Sk")
+VARIATION_SELECTORS = ((0xFE00, 0xFE0F), (0xE0100, 0xE01EF))
 _UNATTRIBUTED = re.compile(r"^\s*unattributed(?:\s+review)?\s*#?\s*([0-9]{1,18})?\s*$", re.IGNORECASE)
 
 
@@ -42,15 +47,24 @@ def fold(text: str) -> str:
 @lru_cache(maxsize=4096)  # pure; a prompt or a film lookup keys the same few titles again and again
 def norm_key(title: str) -> str:
     """The film catalogue's key (bot/films): folded (casefold, no accents: `fold`), no leading English article
-    (or trailing ", The"), letters/digits/marks/symbols only. Also the SQL function film_key(title)."""
+    (or trailing ", The"), letters/digits/marks and maths or currency signs only: no emoji (`key_char`, migration
+    226); a title of nothing else keeps its folded text as its key. Also the SQL function film_key(title)."""
     text = " ".join(fold(title or "").split())
     kept = "".join(ch for ch in _ARTICLE_BACK.sub("", _ARTICLE_FRONT.sub("", text)) if key_char(ch))
     return kept or text.replace(" ", "")  # a title of punctuation only (stored before 030) keeps its own key
 
 
-def key_char(ch: str) -> bool:
-    """A character the film key keeps."""
+def title_char(ch: str) -> bool:
+    """A character that makes a title a title (a letter, number, mark or symbol, an emoji included)."""
     return unicodedata.category(ch)[0] in _KEPT
+
+
+def key_char(ch: str) -> bool:
+    """A character the film key keeps: a title character, but no emoji, pictograph or variation selector."""
+    if not title_char(ch) or unicodedata.category(ch) in _KEY_DROPPED_CATEGORIES:
+        return False
+    code = ord(ch)
+    return not any(low <= code <= high for low, high in VARIATION_SELECTORS)
 
 
 def option(value: str | None) -> str | None:

@@ -3,7 +3,8 @@
 No discord, no store. One rule everywhere:
 - a film's key is its title folded (casefolded, accents dropped: "Amelie" names "Amélie"), without a
   leading English article (the/a/an, or a trailing ", The") and keeping only letters, digits, marks and
-  symbols (so "Spider-Man" == "spider man", and an emoji-only title still has a key);
+  maths or currency signs (so "Spider-Man" == "spider man", and "Boom! 🎹" == "boom"; an emoji-only title
+  keeps its folded text as its key);
 - typed text is "Title", "Title (Year)" or the explicit reference `film:<id>` an autocomplete value
   carries. Digits alone are always a title (*1917*, *300*, *9*), never an id.
 """
@@ -18,14 +19,15 @@ from bot.core.films import (  # the key rule lives in core (SQL film_key())
     OPTION_MAX,
     TITLE_YEAR,
     fold,
-    key_char,
     norm_key,
+    title_char,
 )
 from bot.core.refusals import UserError
 from bot.core.spoilers import has_spoiler_bars
 from bot.core.text import has_control_chars, inert
 
 __all__ = [
+    "ALIASES_MAX",
     "FILM_COLUMNS",
     "METADATA_FIELDS",
     "REF_PREFIX",
@@ -34,6 +36,7 @@ __all__ = [
     "Ambiguous",
     "Film",
     "Wanted",
+    "alias_title",
     "bare_year",
     "check_year",
     "clean_title",
@@ -166,9 +169,21 @@ def title_problem(title: str) -> str | None:
         return "the title hides words behind `||` spoiler bars, which lists and thread names show in clear"
     # Accents alone fold away: no key. U+FFFD stands for what could not be read (a lone surrogate, bad bytes):
     # a title of nothing else was stored as "�" before.
-    if not any(key_char(ch) and ch != "\ufffd" for ch in fold(title)):
+    if not any(title_char(ch) and ch != "\ufffd" for ch in fold(title)):
         return "the title has no letters, digits or symbols"
     return None
+
+
+ALIASES_MAX = 10  # other titles one server (or the providers) may give one film: a film has a handful, not dozens
+
+
+def alias_title(text: str | None) -> str | None:
+    """Another title of a film as the catalogue stores it (spaces collapsed, NFC), or None when it could not be a
+    title (`title_problem`) or is a film reference: an alias is a title, never `film:<id>` nor 'Title (Year)'."""
+    title = clean_title(text)
+    if title_problem(title) or TITLE_YEAR.match(title):
+        return None
+    return title
 
 
 def clean_title(title: str | None) -> str:

@@ -11,6 +11,7 @@ import aiosqlite
 
 from bot.core.db import Database, inserted_id
 from bot.core.generation_store import CorpusGeneration
+from bot.films.aliases_store import ALIASED, ALIASED_PREFIX, AliasStore, aliased
 from bot.films.rules import (
     FILM_COLUMNS,
     METADATA_FIELDS,
@@ -67,6 +68,14 @@ async def _seen_near(conn: aiosqlite.Connection, key: str, year: int, guild_id: 
     return seen[0] if len(seen) == 1 else None
 
 
+async def _sees_any(conn: aiosqlite.Connection, key: str, guild_id: int) -> bool:
+    """True when the server sees a film whose own title has this key."""
+    async with conn.execute(
+        f"SELECT 1 FROM films f WHERE f.norm_key = :key AND {_KNOWN} LIMIT 1", {"key": key, "guild": guild_id}
+    ) as cur:
+        return await cur.fetchone() is not None
+
+
 async def _rows(conn: aiosqlite.Connection, sql: str, params: Any) -> list[Film]:
     async with conn.execute(sql, params) as cur:
         return [_film(r) for r in await cur.fetchall()]
@@ -77,6 +86,7 @@ class FilmStore:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.aliases = AliasStore(db)
 
     async def get(self, film_id: int) -> Film | None:
         """Every column of one film (the seam for the metadata provider and film cards)."""
@@ -93,9 +103,22 @@ class FilmStore:
         return _film(row) if row else None
 
     async def by_key(self, key: str, guild_id: int | None) -> list[Film]:
-        """The films of one title key this server sees (a bounded seek: the key's index range, a few films)."""
+        """The films of one title key this server sees (a bounded seek: the key's index range, a few films); when
+        it sees none of that title, those it sees with that other title (an alias: migration 225)."""
+        return await self.titled(key, guild_id) or await self.aliased(key, guild_id)
+
+    async def titled(self, key: str, guild_id: int | None) -> list[Film]:
+        """The films this server sees whose own title has this key (never an alias)."""
         rows = await self.db.seek_rows(
             _SELECT + f" f WHERE f.norm_key = :key AND {_KNOWN} ORDER BY f.year IS NULL, f.year, f.id",
+            {"key": key, "guild": guild_id or 0},
+        )
+        return [_film(r) for r in rows]
+
+    async def aliased(self, key: str, guild_id: int | None) -> list[Film]:
+        """The films this server sees with another title of this key (its moderators' or a provider's)."""
+        rows = await self.db.fetchall(
+            _SELECT + f" f WHERE {ALIASED} AND {_KNOWN} ORDER BY f.year IS NULL, f.year, f.id",
             {"key": key, "guild": guild_id or 0},
         )
         return [_film(r) for r in rows]
@@ -155,9 +178,21 @@ class FilmStore:
         """True when this server sees the film (`visible`)."""
         return await self.visible(film_id, guild_id) is not None
 
+    async def aliased_ids(self, guild_id: int, typed: str) -> set[int]:
+        """The ids of films with another title (this server's or a provider's) whose key starts with what was typed:
+        lists of the server's own rows (its watchlist) offer them as the catalogue's autocomplete does."""
+        key = norm_key(typed) if (typed or "").strip() else ""
+        if not key:
+            return set()
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT film_id FROM film_aliases WHERE norm_key >= ? AND norm_key < ? AND guild_id IN (0, ?)"
+            " LIMIT 100", (key, key + "\U0010ffff", guild_id))
+        return {int(r[0]) for r in rows}
+
     async def choices(self, guild_id: int | None, typed: str, limit: int = 25) -> list[Film]:
         """Films this server knows whose title contains what was typed: key-prefix matches first (an
-        index range, enough on its own for most keystrokes), then any other match."""
+        index range, enough on its own for most keystrokes), then those with another title of that prefix
+        (an alias, shown by the club's title), then any other match of the title."""
         key = norm_key(typed) if (typed or "").strip() else ""
         folded = (typed or "").strip().casefold()
         params = {"guild": guild_id or 0, "key": key, "end": key + "\U0010ffff", "folded": folded, "limit": limit}
@@ -165,13 +200,20 @@ class FilmStore:
         found = [_film(r) for r in await self.db.fetchall(
             _SELECT + f" f WHERE {prefix} AND {_KNOWN} ORDER BY f.norm_key, f.year, f.id LIMIT :limit", params
         )]
+        if len(found) < limit and key:
+            seen = {f.id for f in found}
+            rows = await self.db.fetchall(
+                _SELECT + f" f WHERE {ALIASED_PREFIX} AND {_KNOWN} ORDER BY f.norm_key, f.year, f.id LIMIT :limit", params
+            )
+            found += [film for film in map(_film, rows) if film.id not in seen][: limit - len(found)]
         if len(found) < limit:
             rows = await self.db.fetchall(
                 _SELECT + f" f WHERE NOT ({prefix}) AND (instr(f.norm_key, :key) > 0"
                 f" OR instr(casefold(f.title), :folded) > 0) AND {_KNOWN} ORDER BY f.norm_key, f.year, f.id LIMIT :rest",
                 {**params, "rest": limit - len(found)},
             )
-            found += [_film(r) for r in rows]
+            seen = {f.id for f in found}
+            found += [film for film in map(_film, rows) if film.id not in seen]
         dated = typed_years(typed)
         if dated is not None and len(found) < limit:
             # "halloween 2018", "dune (20": the year being typed narrows the title's films, as the label reads.
@@ -206,6 +248,19 @@ class FilmStore:
         title = clean_title(title)
         key = norm_key(title)
         films = await _rows(conn, _SELECT + " WHERE norm_key = ? ORDER BY year IS NULL, year, id", (key,))
+        if guild_id is not None and not await _sees_any(conn, key, guild_id):
+            # No film this server sees has that title: one it sees by another title (an alias) is the film, as
+            # `lookup` reads it there; a title another server's film holds never hides the club's alias.
+            named = await aliased(conn, key, guild_id, _KNOWN, _SELECT)
+            if named:
+                try:
+                    picked = pick_one(Wanted(title=title, year=year), named)
+                except Ambiguous:
+                    if strict:
+                        raise Ambiguous(named, title) from None
+                    picked = None
+                if picked is not None:
+                    return picked.id
         if year is not None:
             exact = next((f for f in films if f.year == year), None)
             if exact is not None:

@@ -240,3 +240,9 @@ def ids_prove(film: Film, meta: FilmMetadata) -> bool:
     none) proves nothing either way, and its details may be another film's that shares the alias."""
     pairs = _id_pairs(film, meta)
     return any(held is not None and held == given for held, given in pairs) or all(held is None for held, _ in pairs)
+
+
+def proven_titles(meta: FilmMetadata) -> list[str]:
+    """The titles a record proved to be a club film gives it as other titles: its English title and, from TMDB,
+    its original one (`aka` holds exactly that there; Wikidata's `aka` is any English alias, not kept)."""
+    return [meta.title, *(meta.aka if meta.source == TMDB else ())]

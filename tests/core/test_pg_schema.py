@@ -122,6 +122,17 @@ def test_migration_180_holds_the_generated_film_key():
     assert block == pg_unicode.film_key_block(letters=True)
 
 
+def test_migration_226_holds_the_generated_film_key():
+    """PostgreSQL's film_key() since 226 (emoji, modifier symbols and variation selectors left out too) is
+    tools/pg_unicode.py's output for this Python."""
+    text = BASELINE.with_name("226-film-key-emoji.sql").read_text(encoding="utf-8")
+    block = text[text.index(pg_unicode.BEGIN): text.index(pg_unicode.END) + len(pg_unicode.END)] + "\n"
+    baked = re.search(r"\(Unicode ([\d.]+)\)", block)
+    if baked is None or baked.group(1) != unicodedata.unidata_version:
+        pytest.skip(f"226 made with Unicode {baked and baked.group(1)}, this Python has {unicodedata.unidata_version}")
+    assert block == pg_unicode.film_key_block(letters=True, emoji=True)
+
+
 def test_later_migrations_run_on_postgresql_too():
     """Every migration above 075 runs on PostgreSQL: its own file in bot/migrations/postgresql, or the SQLite
     file itself (written portably); the schema test above proves the result. No PostgreSQL file without its

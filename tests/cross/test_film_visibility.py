@@ -28,7 +28,7 @@ def extra_options(world) -> dict[str, dict[str, Any]]:
         "suggest question": {"text": "What did the sea mean to the sisters?"},
         "theme question add": {"theme": "ending", "question": "What did the last shot mean to you?"},
         "theme question remove": {"theme": "ending", "question": "What did the last shot mean to you?"},
-        "theme list": {},
+        "theme list": {}, "film alias": {"title": "The Orchard Secret"},
     }
 
 

@@ -268,6 +268,10 @@ TABLE: dict[str, list[tuple[str, Args]]] = {
     "passage not-spoiler": [("mod", lambda c: {"passage": _review_id(c) + "/3"}),
                             ("mod", lambda c: {"passage": _review_id(c) + "/1"})],
     "film info": [("alice", {"film": GATED}), ("alice", {"film": OTHER})],
+    # The gated film by another title: held back whatever title names it.
+    "film alias": [("mod", {"film": GATED, "title": "Phares du port"}),
+                   ("mod", {"film": OTHER, "title": "Harbour Lights"}),  # refused: the gated film's own title
+                   ("mod", {"film": GATED, "title": "Phares du port", "remove": True})],
     "help": [("alice", {}), ("mod", {})],
     "review add-link": [("mod", {"url": "http://127.0.0.1:9/review", "film": OTHER})],  # refused: no fetch here
     "suggest question": [("alice", {"text": "What did the lighthouse mean to you?", "film": GATED, "credit": True})],
@@ -368,7 +372,7 @@ async def test_spoiler_firewall_every_command_button_and_job(world: World) -> No
     missing = sorted(set(leaves) - set(TABLE))
     assert not missing, f"commands with no row in the firewall's argument table: {missing}"
     assert not set(TABLE) - set(leaves), f"rows for commands that no longer exist: {set(TABLE) - set(leaves)}"
-    assert len(leaves) == 73, f"{len(leaves)} leaf commands: add the new ones to TABLE (and update this count)"
+    assert len(leaves) == 74, f"{len(leaves)} leaf commands: add the new ones to TABLE (and update this count)"
 
     gated = Club(env)
     await import_corpus(gated)

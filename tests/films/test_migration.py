@@ -187,3 +187,15 @@ async def test_180_folds_stroked_letters_in_keys_stored_before_it(tmp_path, monk
     ]) == [
         (1, "Bølgerne", "bolgerne"), (2, "Łódź", "lodz"), (3, "Æon Flux", "æonflux"), (4, "Aeon Flux", "aeonflux"),
         (5, "Amélie", "amelie")]
+
+
+async def test_226_leaves_emoji_out_of_keys_stored_before_it(tmp_path, monkeypatch):
+    """Migration 226 on a catalogue keyed with its emoji: 'ticktickboom🎹' → 'ticktickboom', 'love❤️actually' →
+    'loveactually'; a film already holding the new key and year keeps its own (nothing merged), an emoji-only title
+    keeps its key; titles never change."""
+    assert await keys_after_upgrade(tmp_path, monkeypatch, 226, [
+        (1, "Tick, Tick... Boom! 🎹", 2021, "ticktickboom🎹"), (2, "Love ❤️ Actually", 2003, "love❤️actually"),
+        (3, "Boom 💥", 1968, "boom💥"), (4, "Boom", 1968, "boom"), (5, "🎬🍿", 2020, "🎬🍿"), (6, "+1", 2013, "+1"),
+    ]) == [
+        (1, "Tick, Tick... Boom! 🎹", "ticktickboom"), (2, "Love ❤️ Actually", "loveactually"),
+        (3, "Boom 💥", "boom💥"), (4, "Boom", "boom"), (5, "🎬🍿", "🎬🍿"), (6, "+1", "+1")]

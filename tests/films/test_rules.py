@@ -7,7 +7,18 @@ import unicodedata
 import pytest
 
 from bot.core.refusals import UserError
-from bot.films.rules import Ambiguous, Film, Wanted, new_film, norm_key, parse_ref, parse_typed, pick_one, ref
+from bot.films.rules import (
+    Ambiguous,
+    Film,
+    Wanted,
+    alias_title,
+    new_film,
+    norm_key,
+    parse_ref,
+    parse_typed,
+    pick_one,
+    ref,
+)
 
 YEAR = 2026
 
@@ -133,3 +144,26 @@ def test_offers_reads_a_keystroke_as_the_catalogue_does():
     assert offers("amelie", "Amélie", 2001) and offers("halloween 2018", "Halloween", 2018)
     assert offers("halloween (20", "Halloween", 2018) and not offers("halloween (19", "Halloween", 2018)
     assert offers("star is born", "A Star Is Born", 1954) and not offers("halloween 2018", "Halloween", None)
+
+
+def test_emoji_and_symbols_other_than_signs_leave_the_key():
+    """Emoji, pictographs, skin tones and variation selectors are not in the key (migration 226): a title typed
+    without them names the film; an emoji-only title keeps a key; maths and currency signs stay ("+1" is not "1")."""
+    assert norm_key("Tick, Tick... Boom! 🎹") == norm_key("tick tick boom") == "ticktickboom"
+    assert norm_key("Love ❤️ Actually") == norm_key("Love ❤ Actually") == norm_key("love actually")
+    assert norm_key("Thumbs 👍🏽 Up") == norm_key("Thumbs Up")
+    assert norm_key("🇯🇵 Japan") == "japan"
+    assert norm_key("🎬🍿") == "🎬🍿" and norm_key("❤️") != ""
+    assert norm_key("+1") == "+1" != norm_key("1") and norm_key("$9.99") == "$999"
+    assert norm_key("千と千尋の神隠し") == "千と千尋の神隠し" and norm_key("기생충") == "기생충"
+
+
+def test_an_emoji_only_title_is_still_a_title():
+    """The key leaving emoji out never makes an emoji title unstorable."""
+    assert new_film("🎬🍿", None, 2026).title == "🎬🍿"
+
+
+def test_another_title_is_a_title_without_a_year_or_a_reference():
+    """`alias_title`: spaces collapsed; a year, a `film:<id>`, spoiler bars or nothing readable give None."""
+    assert alias_title("  Spirited   Away ") == "Spirited Away"
+    assert [alias_title(t) for t in ("Spirited Away (2001)", "film:3", "||twist||", "?!", "", None)] == [None] * 6

@@ -1,0 +1,38 @@
+"""A provider's record `/film info` proved to be the club's film gives it its other titles (migration 225): its
+original title then names the film in every film option of every server that sees it."""
+
+from __future__ import annotations
+
+from tests.helpers import text_of
+from tests.metadata.test_spoilers import AMELIE_SETUP, record_amelie
+
+ORIGINAL = "Le Fabuleux Destin d'Amélie Poulain"
+
+
+async def test_a_proven_records_original_title_names_the_film_everywhere_it_is_known(world, recorded):
+    """/film info film:Amélie finds TMDB's record (original title "Le Fabuleux Destin d'Amélie Poulain"): the
+    original title is kept once for every server; /rate film by it (accents or not) rates the club's Amélie, the
+    autocomplete offers Amélie for "fabuleux", and another server that lists Amélie reads it too."""
+    record_amelie(recorded, AMELIE_SETUP)
+    await world.alice.slash(world.channel, "watchlist add", film="Amélie", year=2001)
+    [(film_id,)] = world.q("SELECT id FROM films WHERE title = 'Amélie'")
+    unknown = await world.bob.slash(world.channel, "rate film", film="Le fabuleux destin d'Amelie Poulain", stars=4.0)
+    assert "I don't know a film called" in text_of(unknown)
+    await world.alice.slash(world.channel, "film info", film="Amélie")
+    await world.alice.slash(world.channel, "film info", film="Amélie")  # asked twice: kept once
+    assert world.q("SELECT guild_id, film_id, title, source FROM film_aliases") == [(0, film_id, ORIGINAL, "provider")]
+    rated = await world.bob.slash(world.channel, "rate film", film="Le fabuleux destin d'Amelie Poulain", stars=4.0)
+    assert "Amélie (2001)" in text_of(rated)
+    assert world.q("SELECT film_id FROM club_ratings") == [(film_id,)]
+    choices = await world.bob.autocomplete(world.channel, "rate film", "film", "le fabuleux")
+    assert [c["value"] for c in choices] == [f"film:{film_id}"] and choices[0]["name"].startswith("Amélie (2001)")
+    kept = await world.mod.slash(world.channel, "film alias", film=f"film:{film_id}", title=ORIGINAL, remove=True)
+    assert kept.ephemeral and "the film databases give" in text_of(kept)
+    other = world.env.create_guild(name="Other Club")
+    channel = other.create_text_channel("films")
+    member = other.add_member(world.env.create_user("stranger"))
+    assert "I don't know a film called" in text_of(await member.slash(channel, "rate film", film=ORIGINAL, stars=3.0))
+    await member.slash(channel, "watchlist add", film="Amélie", year=2001)
+    there = await member.slash(channel, "rate film", film=ORIGINAL, stars=3.0)
+    assert "Amélie (2001)" in text_of(there)
+    assert not world.env.errors
