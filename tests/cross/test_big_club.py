@@ -1,0 +1,181 @@
+"""A club after two years of filmbot: every command that lists or summarises, at that size.
+
+300 films watched (screenings, watches, ratings), 150 members with 32-character emoji names and 280-character
+takes with `||spoilers||`, 400 reviews over 120 films (one film with 60 critics, 200-character titles), a
+watchlist of 250 films, 40 saved filters, 30 schedules, a poll of 10 options of 55 characters. Each listing
+must fit Discord's limits, page through every item once, and cost ~100 ms of CPU at most."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime, timedelta
+
+from bot.films.store import FilmStore
+from tests.helpers import check_all_payloads, embed_text, msgs, write, write_many
+
+FILMS = 300          # watched, one screening each
+REVIEWED = 120       # of those, the first 120 have reviews
+WATCHLIST = 250      # films still to watch, beyond the 300
+MEMBERS = 150
+BIG_FILM_CRITICS = 60
+REVIEWS = 400
+SCHEDULES = 30
+SAVED_FILTERS = 40
+CPU_BUDGET = 0.1     # seconds of process CPU per command (the brief's ~100 ms)
+EPOCH = datetime(2024, 12, 1, 20, 0, tzinfo=UTC)
+
+
+def title(i: int) -> str:
+    """Every tenth title is as long as allowed, with an accent and an emoji: 200 characters (the catalogue's
+    limit), 90 for a reviewed film (a review's film title is at most 90, reviews/rules.FILM_MAX)."""
+    base = f"Film {i:03d}"
+    if i % 10:
+        return base
+    return (base + " — Éternité 🎞 of the long night and the longer morning after it").ljust(
+        90 if i < REVIEWED else 200, "x")
+
+
+def year(i: int) -> int:
+    return 1950 + i % 70
+
+
+def member_name(i: int) -> str:
+    """32 characters, emoji included (Discord's display-name limit)."""
+    return f"🎬 Cinéphile {i:03d} 🍿 the patient".ljust(32, "~")[:32]
+
+
+def take(i: int) -> str:
+    """A 280-character take (TAKE_MAX) with emoji and its own spoiler."""
+    return (f"😱 ||the twist: #{i} was the ghost|| and I loved every minute 🎥 " + "so good " * 40)[:280]
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def reviews_file() -> bytes:
+    """400 reviews: 60 critics on film 0, the other 340 spread over films 1..119."""
+    items = []
+    for n in range(REVIEWS):
+        film = 0 if n < BIG_FILM_CRITICS else 1 + (n - BIG_FILM_CRITICS) % (REVIEWED - 1)
+        items.append({
+            "film": title(film), "year": year(film), "critic": f"Critic {n:03d} of the long byline 🖋",
+            "outlet": "Outlet", "url": None, "date": "2025-01-01", "spoiler": False, "source": "moderator",
+            "text": f"Film {film} review {n} is a quiet drama about a family that learns to speak again after"
+            f" loss number {n}. The director frames every dinner scene with patient, generous long takes.",
+        })
+    return json.dumps({"format": "filmbot-reviews", "version": 1, "reviews": items}).encode()
+
+
+async def seed(world) -> dict:
+    """The two-year club, in about a second: reviews through /review import, the rest written directly."""
+    env, settings, gid, cid = world.env, world.bot.settings, world.guild.id, world.channel.id
+    bundled = world.count("reviews")
+    env.settle_timeout = 120.0  # the import's real CPU, on a machine other test workers share
+    result = await world.mod.slash(world.channel, "review import", file=("big.json", reviews_file()))
+    env.settle_timeout = 5.0
+    assert world.count("reviews") == bundled + REVIEWS, msgs(result)
+    members = [world.guild.add_member(env.create_user(member_name(i))) for i in range(MEMBERS)]
+    ids = {title(i): i for i in range(FILMS + WATCHLIST)}
+    known = {r[1]: r[0] for r in world.q("SELECT id, title FROM films")}
+    async with world.bot.store.db.transaction() as conn:  # the catalogue's one door (its key is SQL-side too)
+        for i in range(FILMS + WATCHLIST):
+            if title(i) not in known:
+                await FilmStore.ensure(conn, title(i), year(i))
+    film_id = {ids[r[1]]: r[0] for r in world.q("SELECT id, title FROM films") if r[1] in ids}
+    write_many(settings, "INSERT INTO screenings(guild_id, film_id, channel_id, event_id, starts_at, ends_at,"
+               " status, unlocked_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, 'ended', ?, ?, ?)",
+               [(gid, film_id[i], cid, 900_000 + i, iso(EPOCH + timedelta(days=2 * i)),
+                 iso(EPOCH + timedelta(days=2 * i, hours=3)), iso(EPOCH + timedelta(days=2 * i, hours=3)),
+                 world.mod.id, iso(EPOCH)) for i in range(FILMS)])
+    screening = {r[1]: r[0] for r in world.q("SELECT id, film_id FROM screenings")}
+    watches, ratings = [], []
+    for m, member in enumerate(members):
+        for k in range(20):  # 20 films each, film 0 by everyone
+            i = 0 if k == 0 else (m * 7 + k) % FILMS
+            fid = film_id[i]
+            watches.append((gid, fid, member.id, (EPOCH + timedelta(days=2 * i)).date().isoformat(),
+                            screening[fid], iso(EPOCH)))
+            ratings.append((gid, fid, member.id, 1 + (m + k) % 10, take(m * 20 + k) if k % 2 == 0 else None,
+                            iso(EPOCH + timedelta(days=2 * i, hours=4, minutes=m))))
+    write_many(settings, "INSERT OR IGNORE INTO film_watches VALUES (?, ?, ?, ?, ?, ?)", watches)
+    write_many(settings, "INSERT OR IGNORE INTO club_ratings VALUES (?, ?, ?, ?, ?, ?)", ratings)
+    write_many(settings, "INSERT INTO watchlist(guild_id, film_id, note, suggested_by, status, added_at)"
+               " VALUES (?, ?, ?, ?, ?, ?)",
+               [(gid, film_id[FILMS + w], f"📝 note {w} " + "why not " * 20, members[w % MEMBERS].id,
+                 "pending" if w % 5 == 0 else "active", iso(EPOCH + timedelta(hours=w))) for w in range(WATCHLIST)])
+    entries = [r[0] for r in world.q("SELECT id FROM watchlist")]
+    write_many(settings, "INSERT INTO watchlist_support VALUES (?, ?, ?)",
+               [(e, members[(e + j) % MEMBERS].id, iso(EPOCH)) for e in entries for j in range(5)])
+    write_many(settings, "INSERT INTO quote_queries(filters_hash, film, critic, theme, about, guild_id)"
+               " VALUES (?, ?, ?, ?, ?, ?)",
+               [(f"hash{n}", str(film_id[n]), None, None, f"about {n}", gid) for n in range(SAVED_FILTERS)])
+    write_many(settings, "INSERT INTO schedules(guild_id, channel_id, time_of_day, days, timezone, theme, film,"
+               " make_thread, created_by, created_at, active_since, paused) VALUES (?, ?, ?, 'mon,wed,fri',"
+               " 'America/Argentina/ComodRivadavia', NULL, ?, 1, ?, ?, ?, ?)",
+               [(gid, cid, f"{n % 24:02d}:{n % 60:02d}", str(film_id[n * 10]), world.mod.id, iso(EPOCH),
+                 iso(EPOCH), n % 2) for n in range(SCHEDULES)])
+    passages = [r[0] for r in world.q("SELECT id FROM passages ORDER BY id")]
+    write_many(settings, "INSERT INTO passage_flags(passage_id, user_id, guild_id, reason, at) VALUES (?, ?, ?, ?, ?)",
+               [(p, members[n % MEMBERS].id, gid, ("reads_badly", "wrong_film", "spoiler")[n % 3], iso(EPOCH))
+                for n, p in enumerate(passages[:120])])
+    return {"members": members, "film_id": film_id}
+
+
+def cpu(table: dict, name: str):
+    """Time a command's CPU (the whole process: the bot, simcord and the writer thread)."""
+    class Timer:
+        def __enter__(self):
+            self.start = time.process_time()
+
+        def __exit__(self, *exc):
+            table[name] = max(table.get(name, 0.0), time.process_time() - self.start)
+    return Timer()
+
+
+LISTINGS = [
+    ("alice", "history", {}),
+    ("alice", "club stats", {}),
+    ("mod", "club stats", {}),
+    ("alice", "ratings", {"film": "BIG"}),
+    ("alice", "rate export", {}),
+    ("alice", "compare", {"film": "BIG"}),
+    ("alice", "history", {"member": "FAN"}),
+    ("mod", "rate export", {}),
+    ("alice", "ratings", {"film": "Film 001"}),
+    ("alice", "watchlist list", {}),
+    ("mod", "watchlist pending", {}),
+    ("alice", "filmnight history", {}),
+    ("alice", "review list", {}),
+    ("alice", "review list", {"film": "BIG"}),
+    ("mod", "review history", {}),
+    ("mod", "review export", {}),
+    ("mod", "schedule list", {}),
+    ("mod", "passage flagged", {}),
+    ("alice", "game leaderboard", {}),
+    ("alice", "poll list", {}),
+    ("alice", "help", {}),
+    ("alice", "critics", {}),
+    ("alice", "themes", {}),
+    ("alice", "theme list", {}),
+    ("mod", "config show", {}),
+    ("mod", "filmnight pick", {"candidates": 25}),
+]
+
+
+async def test_probe(world):
+    seeded = await seed(world)
+    table: dict = {}
+    for who, name, options in LISTINGS:
+        actor = getattr(world, who)
+        options = {k: {"BIG": f"film:{seeded['film_id'][0]}", "FAN": seeded["members"][0]}.get(v, v)
+                   for k, v in options.items()}
+        with cpu(table, name + str(options)):
+            result = await actor.slash(world.channel, name, **options)
+        shown = msgs(result)
+        print(name, options, "->", [(m.content[:80], [embed_text(e)[:120] for e in m.embeds]) for m in shown][:2])
+    for k, v in table.items():
+        print(f"{v * 1000:8.1f} ms  {k}")
+    check_all_payloads(world.env)
+    assert not world.env.errors
