@@ -13,8 +13,14 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from bot.corpus import tag_passage
+
+if TYPE_CHECKING:
+    from bot.corpus.themes_model import Theme
+
+Themes = dict[str, "Theme"]
 
 KEPT = 20_000  # takes remembered (≤ 280 characters each: a few MB at most)
 
@@ -24,7 +30,7 @@ _lock = threading.Lock()
 _kept: dict[int, OrderedDict[str, tuple[str, ...]]] = {}
 
 
-def _tags_of(themes: Mapping) -> OrderedDict[str, tuple[str, ...]]:
+def _tags_of(themes: Themes) -> OrderedDict[str, tuple[str, ...]]:
     tags = _kept.get(id(themes))
     if tags is None:
         tags = _kept[id(themes)] = OrderedDict()
@@ -32,7 +38,7 @@ def _tags_of(themes: Mapping) -> OrderedDict[str, tuple[str, ...]]:
     return tags
 
 
-def take_tags(take: str, themes: Mapping) -> tuple[str, ...]:
+def take_tags(take: str, themes: Themes) -> tuple[str, ...]:
     """The theme keys `take` is tagged with under `themes` (a ThemeSet: it must allow weak references)."""
     with _lock:
         tags = _tags_of(themes)
@@ -48,7 +54,7 @@ def take_tags(take: str, themes: Mapping) -> tuple[str, ...]:
     return found
 
 
-def count_themes(takes: Iterable[str], themes: Mapping) -> dict[str, int]:
+def count_themes(takes: Iterable[str], themes: Themes) -> dict[str, int]:
     """How many of `takes` talk about each theme."""
     counts: dict[str, int] = {}
     for take in takes:
@@ -57,6 +63,6 @@ def count_themes(takes: Iterable[str], themes: Mapping) -> dict[str, int]:
     return counts
 
 
-async def counted_off_loop(groups: Mapping[int, list[str]], themes: Mapping) -> dict[int, dict[str, int]]:
+async def counted_off_loop(groups: Mapping[int, list[str]], themes: Themes) -> dict[int, dict[str, int]]:
     """`count_themes` of each group of takes, in a worker thread (tagging is CPU work)."""
     return await asyncio.to_thread(lambda: {k: count_themes(v, themes) for k, v in groups.items()})

@@ -13,7 +13,15 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from bot.films.store import FilmStore
-from tests.helpers import buttons, check_all_payloads, embed_text, leaf_commands, msgs, write_many
+from tests.helpers import (
+    buttons,
+    check_all_payloads,
+    embed_text,
+    leaf_commands,
+    message_payloads,
+    msgs,
+    write_many,
+)
 
 FILMS = 300          # watched, one screening each
 REVIEWED = 120       # of those, the first 120 have reviews
@@ -115,7 +123,7 @@ async def seed(world) -> dict:
     write_many(settings, "INSERT INTO schedules(guild_id, channel_id, time_of_day, days, timezone, theme, film,"
                " make_thread, created_by, created_at, active_since, paused) VALUES (?, ?, ?, 'mon,wed,fri',"
                " 'America/Argentina/ComodRivadavia', NULL, ?, 1, ?, ?, ?, ?)",
-               [(gid, cid, f"{n % 24:02d}:{n % 60:02d}", str(film_id[n * 10]), world.mod.id, iso(EPOCH),
+               [(gid, cid, f"{n % 24:02d}:{n % 60:02d}", f"film:{film_id[n * 10]}", world.mod.id, iso(EPOCH),
                  iso(EPOCH), n % 2) for n in range(SCHEDULES)])
     passages = [r[0] for r in world.q("SELECT id FROM passages ORDER BY id")]
     write_many(settings, "INSERT INTO passage_flags(passage_id, user_id, guild_id, reason, at) VALUES (?, ?, ?, ?, ?)",
@@ -195,6 +203,9 @@ async def test_listings_page_through_every_item_once(world):
         actor = getattr(world, who)
         shown = listed(await every_page(actor, await actor.slash(world.channel, name, **options)), pattern)
         assert len(shown) == expected and len(set(shown)) == expected, (name, options, len(shown), len(set(shown)))
+    every = msgs(await world.mod.slash(world.channel, "schedule list"))  # one message after another, no buttons
+    shown = listed([m.content for m in every], r"\*\*#(\d+)\*\* ·")
+    assert len(shown) == SCHEDULES == len(set(shown)) and "I don't know a film" not in str([m.content for m in every])
     check_all_payloads(world.env)
     assert not world.env.errors
 
@@ -222,7 +233,18 @@ LISTINGS = [
     ("alice", "theme list", {}),
     ("alice", "compare", {"film": "BIG"}),  # its 75 takes tagged on the first call, kept for the next
     ("alice", "compare", {"film": "BIG"}),
+    ("alice", "filmnight pick", {"candidates": 25}),  # 25 of the 200-film watchlist, in one select menu
 ]
+
+
+def check_components(env) -> None:
+    """What check_payload leaves out: at most 5 action rows, 5 buttons a row, 25 options a select menu."""
+    for body in message_payloads(env):
+        rows = body.get("components") or []
+        assert len(rows) <= 5, len(rows)
+        for row in rows:
+            items = row.get("components") or []
+            assert len(items) <= 5 and all(len(item.get("options") or []) <= 25 for item in items)
 
 
 async def test_every_listing_fits_discord_and_costs_under_100_ms(world):
@@ -241,6 +263,7 @@ async def test_every_listing_fits_discord_and_costs_under_100_ms(world):
                 world.channel, name, **{k: values.get(v, v) for k, v in options.items()})
         assert msgs(result), name
     print("\n".join(f"{spent * 1000:7.1f} ms  {name}" for name, spent in table.items()))
+    check_components(world.env)
     first_compare = max(name for name in table if "compare" in name and name.startswith("20"))
     assert {name: spent for name, spent in table.items() if spent > CPU_BUDGET and name != first_compare} == {}
     check_all_payloads(world.env)
