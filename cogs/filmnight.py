@@ -25,14 +25,20 @@ from bot.filmnight import people_rules, rules
 from bot.filmnight.job import FilmNightJob
 from bot.filmnight.rejoined import rejoined
 from bot.filmnight.render import (
-    history_embed,
     next_embed,
     pending_embed,
     watchlist_embed,
     when_line,
 )
 from bot.filmnight.rules import Entry
-from bot.filmnight.views import DYNAMIC_ITEMS, DecisionButton, queue_page, watchlist_view, withdraw_log_post
+from bot.filmnight.views import (
+    DYNAMIC_ITEMS,
+    DecisionButton,
+    film_nights_page,
+    queue_page,
+    watchlist_view,
+    withdraw_log_post,
+)
 from bot.films.rules import Ambiguous, Wanted, norm_key, offers, parse_ref, parse_typed, ref
 
 if TYPE_CHECKING:
@@ -366,10 +372,9 @@ class FilmNight(commands.Cog):
     async def history(self, interaction: discord.Interaction) -> None:
         """Films screened, when, and how many were interested."""
         async with user_errors(interaction):
-            screenings = await self.store.history(require_guild(interaction).id)
-            watched = await self.bot.store.watches.watched_per_screening([s.id for s in screenings])
+            embed, view = await film_nights_page(self.bot, require_guild(interaction).id, 0)
             await interaction.response.send_message(
-                embed=history_embed(screenings, watched), ephemeral=True, allowed_mentions=NO_MENTIONS
+                embed=embed, view=view or discord.utils.MISSING, ephemeral=True, allowed_mentions=NO_MENTIONS
             )
 
     @moderator_only

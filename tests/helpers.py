@@ -147,6 +147,18 @@ def write(where, sql: str, *params) -> None:
     conn.close()
 
 
+def write_many(where, sql: str, values: list[tuple]) -> None:
+    """`write` for many rows at once (a big server's seed): one transaction on SQLite."""
+    url = getattr(where, "database_url", None)
+    if url:
+        for params in values:
+            pg_backend.execute(url, sql, tuple(params))
+        return
+    with sqlite3.connect(getattr(where, "database", where)) as conn:
+        conn.executemany(sql, values)
+    conn.close()
+
+
 def hold_write_lock(settings, seconds: float) -> threading.Thread:
     """Another process's write lock, taken now on a connection of our own and let go after `seconds` of real time:
     SQLite's (BEGIN IMMEDIATE on the file) or PostgreSQL's (the advisory lock every write transaction of the bot

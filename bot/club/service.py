@@ -22,6 +22,7 @@ from bot.club import charts, rules
 from bot.club.render import chart_png, ratings_embed, round_embed
 from bot.club.rules import DIGEST_OPENING
 from bot.club.store import CLAIM_LEASE, ClubStore, Pick, Round
+from bot.club.take_themes import counted_off_loop
 from bot.club.views import game_view
 from bot.core.channels import readable_channels
 from bot.core.checks import (
@@ -43,7 +44,7 @@ from bot.core.slow import in_time, reply
 from bot.core.spoilers import server_gate, shown, spoiler_keys
 from bot.core.text import attribution_line, clip, counted, inert
 from bot.core.time import from_iso, iso
-from bot.corpus import contrast_side, tag_passage
+from bot.corpus import contrast_side
 from bot.corpus.lookup import FilmScope, film_scope
 
 if TYPE_CHECKING:
@@ -148,11 +149,8 @@ class ClubService:
         scope = await self.film(guild.id, film)
         reviewed = any(film_id == scope.film_id for film_id, *_ in await self.bot.store.catalogue.films())
         critic_counts = await self.bot.store.catalogue.theme_counts(scope.ref) if reviewed else {}
-        club_counts: dict[str, int] = {}
         takes = [r.take for r in await self.store.ratings(guild.id, int(scope.key)) if r.take]
-        for take in takes:
-            for key in tag_passage(take, self.bot.themes):
-                club_counts[key] = club_counts.get(key, 0) + 1
+        club_counts = (await counted_off_loop({0: takes}, self.bot.themes))[0]
         critic_total = sum(critic_counts.get(k, 0) for k in self.bot.themes) or 1
         club_total = sum(club_counts.values()) or 1
         lines = []

@@ -8,7 +8,6 @@ on the same film; the film with the largest difference in theme shares is named.
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
 from typing import TYPE_CHECKING
@@ -17,13 +16,13 @@ import discord
 
 from bot.club import chart_draw, charts, stats_rules
 from bot.club.stats_rules import FilmScore, Gap, YearStats
+from bot.club.take_themes import counted_off_loop
 from bot.core.channels import readable_channels, readers_can_view
 from bot.core.checks import require_channel_id
 from bot.core.errors import send_ephemeral
 from bot.core.render import FILM_CLUB_COLOUR
 from bot.core.slow import in_time, reply
 from bot.core.text import clip, film_label, inert
-from bot.corpus import tag_passage
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -70,24 +69,20 @@ async def _biggest_gap(bot: FilmBot, rows: list[tuple[int, str, int | None, int,
         if take:
             takes.setdefault(film_id, []).append(take)
     themes = bot.themes
-
-    def club_counts() -> dict[int, dict[str, int]]:  # tagging is CPU work: off the event loop
-        out: dict[int, dict[str, int]] = {}
-        for film_id, texts in takes.items():
-            counts: dict[str, int] = {}
-            for text in texts:
-                for key in tag_passage(text, themes):
-                    counts[key] = counts.get(key, 0) + 1
-            out[film_id] = counts
-        return out
-
+    # Only films the critics' passages have themes for can differ from them (theme_distance is None
+    # otherwise): their takes alone are tagged.
+    critics: dict[int, dict[str, int]] = {}
+    for film_id in takes:
+        counts = {k: v for k, v in (await bot.store.catalogue.theme_counts(str(film_id))).items() if k in themes}
+        if counts:
+            critics[film_id] = counts
     best: Gap | None = None
-    for film_id, club in (await asyncio.to_thread(club_counts)).items():
-        critics = {k: v for k, v in (await bot.store.catalogue.theme_counts(str(film_id))).items() if k in themes}
-        distance = stats_rules.theme_distance(club, critics)
+    name = {k: t.name for k, t in themes.items()}
+    club_counts = await counted_off_loop({f: takes[f] for f in critics}, themes)
+    for film_id, club in club_counts.items():
+        distance = stats_rules.theme_distance(club, critics[film_id])
         if distance is not None and (best is None or distance > best.distance):
-            name = {k: t.name for k, t in themes.items()}
-            club_top, critics_top = stats_rules.top_theme(club), stats_rules.top_theme(critics)
+            club_top, critics_top = stats_rules.top_theme(club), stats_rules.top_theme(critics[film_id])
             best = Gap(labels[film_id], distance, name.get(club_top or ""), name.get(critics_top or ""))
     return best
 

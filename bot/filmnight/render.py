@@ -135,15 +135,27 @@ def reminder_text(screening: Screening, kind: str, role_id: int | None) -> str:
     return f"{ping}⏰ Film night {soon}: **{inert(screening.label, 150)}**, {when_line(screening)}."
 
 
-def history_embed(screenings: list[Screening], watched: dict[int, int] | None = None) -> discord.Embed:
+HISTORY_PAGE = 25  # film nights per /filmnight history page (about 2,500 of the description's 4,096)
+
+
+def history_embed(screenings: list[Screening], watched: dict[int, int] | None = None, *, page: int = 0,
+                  total: int | None = None) -> discord.Embed:
+    """One page of ended film nights; with `total`, the footer says which page of how many."""
     watched = watched or {}
     lines = [
         f"• **{inert(s.label, 150)}** · {stamp(s.starts_at, 'D')} · "
         f"{s.interested if s.interested is not None else '?'} interested · {watched.get(s.id, 0)} watched"
         for s in screenings
     ]
-    return discord.Embed(
+    embed = discord.Embed(
         title="📽️ Film nights so far",
         description=clip("\n".join(lines) or "No screening has ended yet.", EMBED_DESCRIPTION_MAX),
         colour=FILM_CLUB_COLOUR,
     )
+    if total:
+        embed.set_footer(text=f"Page {page + 1} of {history_pages(total)} · {counted(total, 'film night')}")
+    return embed
+
+
+def history_pages(total: int) -> int:
+    return max(1, math.ceil(total / HISTORY_PAGE))

@@ -452,12 +452,19 @@ class FilmNightStore:
                 (iso(now), screening.guild_id, screening.film_id),
             )
 
-    async def history(self, guild_id: int, limit: int = 25) -> list[Screening]:
+    async def history(self, guild_id: int, limit: int = 25, offset: int = 0) -> list[Screening]:
+        """Ended film nights, newest first, `limit` from `offset` (ties by id: a page boundary never repeats one)."""
         rows = await self.db.fetchall(
-            _SCREENING + " WHERE s.guild_id = ? AND s.status = 'ended' ORDER BY s.starts_at DESC LIMIT ?",
-            (guild_id, limit),
+            _SCREENING + " WHERE s.guild_id = ? AND s.status = 'ended' ORDER BY s.starts_at DESC, s.id DESC"
+            " LIMIT ? OFFSET ?",
+            (guild_id, limit, offset),
         )
         return [_screening(r) for r in rows]
+
+    async def ended_count(self, guild_id: int) -> int:
+        row = await self.db.fetchone(
+            "SELECT count(*) FROM screenings WHERE guild_id = ? AND status = 'ended'", (guild_id,))
+        return row[0] if row else 0
 
     # ------------------------------------------------------------------ reminders
 

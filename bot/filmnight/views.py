@@ -23,7 +23,15 @@ from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
 from bot.core.spoilers import server_gate
 from bot.core.text import clip, inert
-from bot.filmnight.render import pages, pending_embed, queue_embed, watchlist_embed
+from bot.filmnight.render import (
+    HISTORY_PAGE,
+    history_embed,
+    history_pages,
+    pages,
+    pending_embed,
+    queue_embed,
+    watchlist_embed,
+)
 from bot.filmnight.rules import RANKS, Entry, Pick
 
 if TYPE_CHECKING:
@@ -53,6 +61,31 @@ class PageButton(
 
 def watchlist_view(guild_id: int, page: int, total: int) -> discord.ui.View:
     return PageButton.pager(guild_id, page, pages(total))
+
+
+class NightsPage(
+    core_paging.PageButton, template=r"filmbot:filmnight:nights:(?P<guild>\d{1,20}):(?P<page>\d{1,4}):(?P<dir>[pn])"
+):
+    """Previous / next page of `/filmnight history` (read fresh on every click); the key is the server."""
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot = client_of(interaction)
+        async with user_errors(interaction):
+            if self.key != interaction.guild_id:  # a page of another server's film nights is never shown here
+                raise UserError("These film nights belong to another server: run `/filmnight history` here.")
+            embed, view = await film_nights_page(bot, self.key, self.page)
+            await interaction.response.edit_message(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
+
+
+async def film_nights_page(bot: FilmBot, guild_id: int, page: int) -> tuple[discord.Embed, discord.ui.View | None]:
+    """Page `page` of the server's ended film nights (the last page if fewer are left) and its Prev/Next."""
+    total = await bot.store.filmnight.ended_count(guild_id)
+    page = max(0, min(page, history_pages(total) - 1))
+    screenings = await bot.store.filmnight.history(guild_id, HISTORY_PAGE, page * HISTORY_PAGE)
+    watched = await bot.store.watches.watched_per_screening([s.id for s in screenings])
+    embed = history_embed(screenings, watched, page=page, total=total)
+    pager = NightsPage.pager(guild_id, page, history_pages(total)) if history_pages(total) > 1 else None
+    return embed, pager
 
 
 class DecisionButton(
@@ -262,4 +295,4 @@ def next_rank_view(pick: Pick, prefix: tuple[int, ...]) -> discord.ui.View | Non
     return persistent_view(RankSelect(pick.id, prefix, tuple(label for _, label in pick.candidates)))
 
 
-DYNAMIC_ITEMS = (PageButton, DecisionButton, QueuePageButton, QueueDecisionButton, RankSelect)
+DYNAMIC_ITEMS = (PageButton, NightsPage, DecisionButton, QueuePageButton, QueueDecisionButton, RankSelect)

@@ -39,6 +39,8 @@ TEMPLATES = {
         r"filmbot:suggest:(?P<action>approve|reject):(?P<id>\d{1,18})",
     ("bot.filmnight.views", "PageButton"):
         r"filmbot:filmnight:wl:(?P<guild>\d{1,20}):(?P<page>\d{1,4}):(?P<dir>[pn])",
+    ("bot.filmnight.views", "NightsPage"):
+        r"filmbot:filmnight:nights:(?P<guild>\d{1,20}):(?P<page>\d{1,4}):(?P<dir>[pn])",
     ("bot.filmnight.views", "DecisionButton"): r"filmbot:filmnight:(?P<action>approve|reject):(?P<entry>\d{1,18})",
     ("bot.filmnight.views", "QueuePageButton"):
         r"filmbot:filmnight:pending:(?P<guild>\d{1,20}):(?P<page>\d{1,4}):(?P<dir>[pn])",
@@ -76,6 +78,7 @@ SAMPLES: list[tuple[str, str, tuple[Any, ...], str]] = [
     ("bot.discussion.suggestion_views", "SuggestionButton", ("reject", 6), "filmbot:suggest:reject:6"),
     ("bot.filmnight.views", "PageButton", (1002, 0, "p"), "filmbot:filmnight:wl:1002:0:p"),
     ("bot.filmnight.views", "PageButton", (1002, 3, "n"), "filmbot:filmnight:wl:1002:3:n"),
+    ("bot.filmnight.views", "NightsPage", (1002, 11, "n"), "filmbot:filmnight:nights:1002:11:n"),
     ("bot.filmnight.views", "DecisionButton", ("approve", 14), "filmbot:filmnight:approve:14"),
     ("bot.filmnight.views", "QueuePageButton", (1002, 1, "n"), "filmbot:filmnight:pending:1002:1:n"),
     ("bot.filmnight.views", "QueueDecisionButton", ("reject", 14), "filmbot:filmnight:pending-reject:14"),
