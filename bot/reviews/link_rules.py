@@ -17,6 +17,7 @@ from bot.corpus.article import Article
 from bot.films.rules import Film, norm_key, title_problem
 from bot.reviews.rules import (
     FILE_MAX_BYTES,
+    FILM_MAX,
     NAME_MAX,
     URL_MAX,
     ReviewMeta,
@@ -91,10 +92,10 @@ def film_from_page(
 
 
 def _page_title(value: str) -> str | None:
-    """A film title a page states, cleaned; None when it could not be one (over 90 characters, or what the
+    """A film title a page states, cleaned; None when it could not be one (over FILM_MAX characters, or what the
     catalogue refuses: `||` bars, a leading @ or =, a film:<id>): the page's own words, never a refusal of
     the moderator's command (a 500-character name said "The film title is 500 characters long")."""
-    name = _optional(lambda v: clean_field(v, "film title", 90), value)
+    name = _optional(lambda v: clean_field(v, "film title", FILM_MAX), value)
     return name if name and not title_problem(name) else None
 
 

@@ -21,7 +21,7 @@ from bot.core.text import clip, film_label
 from bot.reviews.link_rules import draft_meta, edited_meta
 from bot.reviews.links import LinkDraft, load_draft, new_link_preview, prepared, preview
 from bot.reviews.render import added_text
-from bot.reviews.rules import DRAFT_GONE
+from bot.reviews.rules import DRAFT_GONE, FILM_MAX, NAME_MAX
 
 LINK_EDIT_ID = re.compile(r"^filmbot:review:linkedit:(\d{1,18})$")
 _FIELDS = ("film", "critic", "outlet", "date")
@@ -117,9 +117,12 @@ class LinkEditModal(discord.ui.Modal):
         labels = {"film": "Film, e.g. Whiplash (2014)", "critic": "Critic (empty: unattributed)",
                   "outlet": "Outlet (empty: none)", "date": "Date, YYYY-MM-DD (empty: none)"}
         for key in _FIELDS:
+            # The film's whole 'Title (Year)' (a catalogue title reaches 200 characters): a clipped default,
+            # saved unchanged, would move the review to a film of the clipped title.
+            limit = FILM_MAX + len(" (2016)") if key == "film" else NAME_MAX
             self.add_item(discord.ui.TextInput(
-                label=labels[key], default=clip(values[key], 100) or None, required=key == "film",
-                max_length=100, custom_id=f"filmbot:review:linkedit:{key}",
+                label=labels[key], default=clip(values[key], limit) or None, required=key == "film",
+                max_length=limit, custom_id=f"filmbot:review:linkedit:{key}",
             ))
 
 

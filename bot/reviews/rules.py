@@ -14,7 +14,7 @@ from datetime import date as Date
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.core.films import TITLE_YEAR, looks_like_unattributed_label
+from bot.core.films import OPTION_MAX, TITLE_YEAR, looks_like_unattributed_label
 from bot.core.refusals import UserError
 from bot.core.text import clip, inert
 from bot.corpus import TaggedPassage, Theme, content_hash, process_review, strip_control
@@ -24,7 +24,11 @@ FILE_MAX_BYTES = 100 * 1024
 FILE_EXTENSIONS = (".txt", ".md")
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 # "Title (Year)" is the autocomplete value users pick, and Discord caps a choice value at 100 characters.
-FILM_MAX = 90
+# A review's film title has the catalogue's one limit (bot/core/films.OPTION_MAX, what /watchlist add takes): a film
+# listed under a 150-character title gets reviews under it. Shown, it is clipped where it is shown, never stored so.
+FILM_MAX = OPTION_MAX
+_YEAR_SUFFIX = len(" (2016)")
+OPTION_VALUE_MAX = 6000  # what Discord lets an option value hold: read whole, then the limit named is the title's  # 'Title (Year)', an autocomplete's `film:<id>` read back or the title typed with it
 NAME_MAX = 100
 URL_MAX = 500
 YEAR_RANGE = (1870, 2100)
@@ -131,7 +135,9 @@ def check_year(year: int | None) -> int | None:
 
 def split_film(film: str | None, year: int | None) -> tuple[str, int | None]:
     """Title and year from `film` ("Title" or the autocomplete label "Title (2016)") and `year`."""
-    title = clean_field(film, "film title", FILM_MAX)
+    title = clean_field(film, "film title", len(film or ""))  # cleaned first: the limit named is the title's
+    if title is not None and len(title) > FILM_MAX + _YEAR_SUFFIX:  # too long even with a year: no regex over it
+        raise UserError(f"The film title is {len(title)} characters long; the limit is {FILM_MAX}.")
     if title is None:
         raise UserError("Give the film's title, e.g. `film: Whiplash`.")
     match = TITLE_YEAR.match(title)
@@ -139,6 +145,8 @@ def split_film(film: str | None, year: int | None) -> tuple[str, int | None]:
         raise UserError(f"“{inert(title, 80)}” says {match['year']} but `year:` says {year}: give the year once.")
     if match:
         title, year = match["title"], int(match["year"])
+    if len(title) > FILM_MAX:  # the title alone has the limit; its year is not part of it
+        raise UserError(f"The film title is {len(title)} characters long; the limit is {FILM_MAX}.")
     # The catalogue's own rule (as /watchlist add and the bundle apply it): a review used to create a film
     # called "||Rosebud is a sled||", shown in clear in every film autocomplete, or "=cmd" for a spreadsheet.
     if problem := title_problem(title):

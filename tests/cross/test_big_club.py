@@ -35,13 +35,12 @@ EPOCH = datetime(2024, 12, 1, 20, 0, tzinfo=UTC)
 
 
 def title(i: int) -> str:
-    """Every tenth title is as long as allowed, with an accent and an emoji: 200 characters (the catalogue's
-    limit), 90 for a reviewed film (a review's film title is at most 90, reviews/rules.FILM_MAX)."""
+    """Every tenth title is as long as allowed, with an accent and an emoji: 200 characters, the catalogue's
+    limit, reviewed films too (a review's film title has the catalogue's limit, reviews/rules.FILM_MAX)."""
     base = f"Film {i:03d}"
     if i % 10:
         return base
-    return (base + " — Éternité 🎞 of the long night and the longer morning after it").ljust(
-        90 if i < REVIEWED else 200, "x")
+    return (base + " — Éternité 🎞 of the long night and the longer morning after it").ljust(200, "x")
 
 
 def year(i: int) -> int:

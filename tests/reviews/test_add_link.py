@@ -457,3 +457,23 @@ async def test_preview_of_the_film_the_club_has_not_watched_yet_leaves_its_spoil
     await save(world, result)
     assert world.count("passages", "text LIKE '%framed for the murder%'") == 1
     assert not world.env.errors
+
+
+async def test_edit_details_keeps_a_long_film_title_whole(world, review_site):
+    """A 150-character film (the catalogue's titles reach 200) picked for a link: Edit details' form holds its
+    whole title, so saving the form unchanged keeps the review on that film, not on a film of a clipped title."""
+    title = ("The Unbearably Long Night of the Drummers Who Never Slept Again, Told in Nine Movements by a Choir"
+             " of the Morning After It All").ljust(150, "x")
+    await world.alice.slash(world.channel, "watchlist add", film=title, year=2014)
+    picked = (await world.mod.autocomplete(world.channel, "review add-link", "film", "The Unbearably"))[0]["value"]
+    result = await add_link(world, review_site.url("/text"), film=picked)
+    shown = await world.mod.click(preview_message(result), label="Edit details")
+    fields = {c["custom_id"]: c for row in shown.modal["components"] for c in row["components"]}
+    film_field = fields["filmbot:review:linkedit:film"]
+    assert film_field["value"] == f"{title} (2014)" and film_field["max_length"] <= 4000
+    edited = await world.mod.submit_modal(shown, {key: field.get("value") or "" for key, field in fields.items()})
+    await world.mod.click(msgs(edited)[-1], label="Save")
+    assert world.q("SELECT f.title FROM reviews r JOIN films f ON f.id = r.film_id WHERE r.url_key IS NOT NULL"
+                   ) == [(title,)]
+    assert world.count("films", "title LIKE 'The Unbearably%'") == 1
+    check_all_payloads(world.env)

@@ -47,11 +47,11 @@ def remove_button(result) -> str:
     return next(c for row in msgs(result)[0].components for c in row["components"])["custom_id"]
 
 
-async def test_film_titles_over_90_characters_are_refused_naming_the_limit(world, settings):
-    """'Title (Year)' must fit a 100-character autocomplete value, so titles stop at 90 characters."""
+async def test_film_titles_over_200_characters_are_refused_naming_the_limit(world, settings):
+    """A review's film title has the catalogue's limit, 200 characters (its choice's value is `film:<id>`)."""
     before = table_digest(settings)
-    r = await add_review_file(world, film=LONG_FILM + " Ever", year=2014, critic="Jane Doe")
-    assert "limit is 90" in text_of(r)
+    r = await add_review_file(world, film=(LONG_FILM + " Ever") * 3, year=2014, critic="Jane Doe")
+    assert "limit is 200" in text_of(r)
     assert table_digest(settings) == before
 
 

@@ -64,8 +64,9 @@ def test_edit_details_clears_emptied_fields_and_reads_title_year():
 
 
 def test_a_page_film_name_the_catalogue_refuses_is_no_guess():
-    """Structured data or a headline naming `||…||`, `@everyone` or 91+ characters gives no film."""
-    for film in ("||Rosebud||", "@everyone", "=cmd()", "M" * 91):
+    """Structured data or a headline naming `||…||`, `@everyone` or 201+ characters (the catalogue's
+    limit) gives no film."""
+    for film in ("||Rosebud||", "@everyone", "=cmd()", "M" * 201):
         assert film_from_page("A quiet revolution", film, []) is None
     assert film_from_page("Review: ||Rosebud|| is a sled", None, []) is None
 
