@@ -168,7 +168,7 @@ class Films(commands.GroupCog, group_name="film", group_description="What the cl
                 raise UserError("Name a film, e.g. `/film alias film:千と千尋の神隠し title:Spirited Away`.")
             films = self.bot.store.films
             if remove:
-                answer = await remove_alias(films, guild.id, target, title)
+                answer = await remove_alias(films, guild.id, target, title, member.id)
             else:
                 answer = await add_alias(films, guild.id, target, title, member.id, iso(self.bot.now()))
             await interaction.response.send_message(answer, ephemeral=True, allowed_mentions=NO_MENTIONS)

@@ -439,14 +439,15 @@ class Reviews(commands.GroupCog, group_name="review", group_description="Manage 
         return import_summary(len(added), [inert(prepared[i].meta.film, 60) for i in dup_indexes], [])
 
     @moderator_only
-    @app_commands.command(name="history", description="Who changed which review, and when (moderators).")
+    @app_commands.command(name="history", description="Who changed which review or film title, and when (moderators).")
     @app_commands.describe(review="Only this review's history (id)")
     async def history(self, interaction: discord.Interaction, review: str | None = None) -> None:
-        """The latest changes to reviews: who added, edited, removed or imported what, and when."""
+        """The latest changes to reviews (who added, edited, removed or imported what, and when) and to this server's
+        other titles of films (`/film alias`)."""
         async with user_errors(interaction):
             await require_moderator(interaction, "see the review history")
             review_id = parse_review_id(review) if review else None
-            entries, total = await self.bot.store.reviews.history(review_id, limit=15)
+            entries, total = await self.bot.store.reviews.history(review_id, guild_id=interaction.guild_id, limit=15)
             await send_ephemeral(interaction, history_text(entries, total, review_id))
 
     @edit.autocomplete("review")

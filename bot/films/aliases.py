@@ -57,11 +57,11 @@ async def add_alias(films: FilmStore, guild_id: int, film: Film, typed: str, use
             " list as they type shows the club's title.")
 
 
-async def remove_alias(films: FilmStore, guild_id: int, film: Film, typed: str) -> str:
+async def remove_alias(films: FilmStore, guild_id: int, film: Film, typed: str, user_id: int) -> str:
     """Take this server's other title `typed` of `film` back; the answer. UserError when it has none such."""
     title = clean_title(typed)
     shown = f"**{inert(film.label, 120)}**"
-    if await films.aliases.remove(guild_id, film.id, title):
+    if await films.aliases.remove(guild_id, film, title, user_id):
         return f"“{inert(title, 100)}” no longer names {shown} here."
     if await films.aliases.provider_has(film.id, title):
         raise UserError(f"“{inert(title, 100)}” is a title the film databases give {shown} (its original or"

@@ -12,8 +12,10 @@ from typing import Any
 import aiosqlite
 
 from bot.core.db import Database
+from bot.core.store import AuditStore
 from bot.films.rules import ALIASES_MAX, Film, alias_title, norm_key
 
+AUDIT_TARGET = "film-alias"  # audit_log.target_type of a moderator's alias added or removed (target_id: the film)
 PROVIDER = 0  # guild_id of the titles a provider's record proved: every server that sees the film reads them
 # The films whose alias (this server's or a provider's) has the key: an index seek (film_aliases_key).
 ALIASED = "f.id IN (SELECT a.film_id FROM film_aliases a WHERE a.norm_key = :key AND a.guild_id IN (0, :guild))"
@@ -44,26 +46,40 @@ class AliasStore:
         return list(dict.fromkeys(str(r[0]) for r in rows))
 
     async def add(self, guild_id: int, film: Film, title: str, source: str, added_by: int | None, at: str) -> bool:
-        """Store the alias (already checked by the caller); False when the server already had it."""
-        cur = await self.db.execute(
-            "INSERT INTO film_aliases(guild_id, norm_key, film_id, title, source, added_by, added_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (guild_id, norm_key(title), film.id, title, source, added_by, at),
-        )
-        return cur.rowcount == 1
+        """Store the alias (already checked by the caller); False when the server already had it. A moderator's
+        is audited in the same transaction (a provider's record is no one's decision)."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "INSERT INTO film_aliases(guild_id, norm_key, film_id, title, source, added_by, added_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (guild_id, norm_key(title), film.id, title, source, added_by, at),
+            )
+            added = cur.rowcount == 1
+            if added and source == "moderator":
+                await AuditStore.record(conn, guild_id=guild_id, actor_id=added_by, action="alias.add",
+                                        target_type=AUDIT_TARGET, target_id=film.id,
+                                        after={"film": film.label, "title": title})
+        return added
 
     async def count(self, film_id: int, guild_id: int) -> int:
         row = await self.db.fetchone(
             "SELECT count(*) FROM film_aliases WHERE film_id = ? AND guild_id = ?", (film_id, guild_id))
         return int(row[0]) if row else 0
 
-    async def remove(self, guild_id: int, film_id: int, title: str) -> int:
-        """Delete this server's alias of the film with that title's key; the rows deleted (0: it had none)."""
-        cur = await self.db.execute(
-            "DELETE FROM film_aliases WHERE guild_id = ? AND film_id = ? AND norm_key = ?",
-            (guild_id, film_id, norm_key(title)),
-        )
-        return cur.rowcount
+    async def remove(self, guild_id: int, film: Film, title: str, actor_id: int | None) -> list[str]:
+        """Delete this server's alias of the film with that title's key, audited with it; the titles deleted
+        (none: it had no such alias)."""
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "DELETE FROM film_aliases WHERE guild_id = ? AND film_id = ? AND norm_key = ? RETURNING title",
+                (guild_id, film.id, norm_key(title)),
+            ) as cur:
+                gone = [str(r[0]) for r in await cur.fetchall()]
+            for old in gone:
+                await AuditStore.record(conn, guild_id=guild_id, actor_id=actor_id, action="alias.remove",
+                                        target_type=AUDIT_TARGET, target_id=film.id,
+                                        before={"film": film.label, "title": old})
+        return gone
 
     async def provider_has(self, film_id: int, title: str) -> bool:
         """True when a provider's record gave the film this title (a server's moderators cannot remove it)."""

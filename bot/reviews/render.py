@@ -82,6 +82,8 @@ def changes_text(before: dict[str, Any] | None, after: dict[str, Any] | None) ->
         ]
         return "; ".join(diffs) or "no change"
     data = after or before or {}
+    if "title" in data:  # a film's other title (/film alias), added or taken back
+        return f"“{_value(data.get('title'))}” of {_value(data.get('film'))}"
     if "added" in data:  # an import summary
         return f"{len(data['added'])} added, {data.get('duplicates', 0)} duplicates"
     return (
@@ -166,12 +168,13 @@ def list_embed(rows: list[ReviewRow], total: int, page: int, filters: str) -> di
 
 
 def history_text(entries: list[AuditEntry], total: int, review_id: int | None) -> str:
-    what = f"review #{review_id}" if review_id is not None else "reviews"
+    what = f"review #{review_id}" if review_id is not None else "reviews and film titles"
     if not entries:
         return f"No recorded changes to {what} yet."
     lines = [f"**Changes to {what}** (newest first):"]
     for entry in entries:
-        target = f"#{entry.target_id}" if entry.target_id is not None else "import"
+        target = ("film" if entry.target_type == "film-alias" else f"#{entry.target_id}") \
+            if entry.target_id is not None else "import"
         who = f"<@{entry.actor_id}>" if entry.actor_id else "someone"
         lines.append(
             clip(

@@ -19,6 +19,7 @@ from bot.corpus.changes_store import corpus_write
 from bot.corpus.clean import GAP_MARK
 from bot.corpus.filter_store import critic_clause, film_clause
 from bot.corpus.store import CorpusWriter, NewReview
+from bot.films.aliases_store import AUDIT_TARGET as ALIAS_TARGET
 from bot.films.rules import Ambiguous
 from bot.films.store import FilmStore
 from bot.reviews.rules import DRAFT_GONE, DuplicateLink, DuplicateReview, Prepared
@@ -378,10 +379,15 @@ class ReviewStore:
                 await conn.execute(FORGET_SQL, (running,))
         return added, duplicates
 
-    async def history(self, review_id: int | None = None, *, limit: int = 15) -> tuple[list[AuditEntry], int]:
-        """The latest audit entries about reviews (or one review), newest first, and the total count."""
+    async def history(self, review_id: int | None = None, *, guild_id: int | None = None,
+                      limit: int = 15) -> tuple[list[AuditEntry], int]:
+        """The latest audit entries about reviews (or one review), newest first, and the total count. With
+        `guild_id`, the whole list also holds that server's film titles its moderators added or removed (`/film
+        alias`): reviews are every server's, a server's other titles its own, never shown to another server."""
         if review_id is None:
             where, params = "target_type IN (?, ?)", list[Any](REVIEW_TARGETS)
+            if guild_id is not None:
+                where, params = f"({where} OR (target_type = ? AND guild_id = ?))", [*params, ALIAS_TARGET, guild_id]
         else:
             where, params = "target_type = 'review' AND target_id = ?", [review_id]
         total = await self.db.fetchval(f"SELECT count(*) FROM audit_log WHERE {where}", params)
