@@ -134,8 +134,11 @@ class Films(commands.GroupCog, group_name="film", group_description="What the cl
             title = facts.title if facts.film_id is not None or meta is None else meta.title
             # The overview's ending is held back, not only hidden, while the club's screening of it is upcoming.
             gate = await spoiler_gate(self.bot.store, guild.id, self.bot.themes)
+            # Its other titles as this server reads them: its moderators' and the providers', never another server's.
+            others = [] if facts.film_id is None else await self.bot.store.films.aliases.titles(facts.film_id, guild.id)
             embed = film_card(meta, title, facts.year, facts.club_avg, facts.club_count,
-                              facts.critic_reviews, facts.quotable_passages, film_id=facts.film_id, gate=gate)
+                              facts.critic_reviews, facts.quotable_passages, film_id=facts.film_id, gate=gate,
+                              other_titles=others)
             if interaction.response.is_done():  # private for a film the club doesn't know, whoever deferred
                 await followup_as(interaction, ephemeral=private, embed=embed,
                                   allowed_mentions=NO_MENTIONS)

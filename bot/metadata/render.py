@@ -21,7 +21,8 @@ FOOTER_MAX = 2048
 
 def film_card(meta: FilmMetadata | None, title: str, year: int | None, club_avg: float | None,
               club_count: int, critic_reviews: int, quotable_passages: int, *,
-              film_id: int | None = None, gate: Gate | None = None) -> discord.Embed:
+              film_id: int | None = None, gate: Gate | None = None,
+              other_titles: list[str] | None = None) -> discord.Embed:
     """Poster, title and year, runtime, director, genres, a short overview, the club's and the critics'
     numbers and links where known; with `meta` None, a bare card (title, year, counts). The overview's
     ending is hidden, or left out while `gate` holds back the film (`film_id`)."""
@@ -41,6 +42,8 @@ def film_card(meta: FilmMetadata | None, title: str, year: int | None, club_avg:
             embed.add_field(name="Director", value=inert(meta.director, 200))
         if meta.genres:
             embed.add_field(name="Genres", value=inert(", ".join(meta.genres[:6]), 200))
+    if other_titles:
+        embed.add_field(name="Also known as", value=also_known_as(other_titles), inline=False)
     embed.add_field(name="The club", value=club_text(club_avg, club_count), inline=False)
     embed.add_field(name="Critics", value=critics_text(critic_reviews, quotable_passages), inline=False)
     if links:
@@ -60,6 +63,22 @@ def overview_text(overview: str, film: str, held: str | None = None) -> str:
         return text
     rest = held if held is not None else shown(ending, True, room)
     return f"{text} {rest}" if text else rest
+
+
+def also_known_as(titles: list[str]) -> str:
+    """A film's other titles (this server's and the providers'), each inert and clipped, within a field's
+    1,024 characters: whole titles while they fit, then how many more."""
+    shown: list[str] = []
+    for n, title in enumerate(titles):
+        more = f" · and {len(titles) - n} more"
+        line = " · ".join([*shown, inert(title, 100)])
+        if len(line) + len(more) > ALSO_KNOWN_MAX:
+            return " · ".join(shown) + more
+        shown.append(inert(title, 100))
+    return " · ".join(shown)
+
+
+ALSO_KNOWN_MAX = 1024  # an embed field's value
 
 
 def club_text(average: float | None, count: int) -> str:
