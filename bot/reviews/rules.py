@@ -28,7 +28,6 @@ IMPORT_MAX_BYTES = 20 * 1024 * 1024
 # listed under a 150-character title gets reviews under it. Shown, it is clipped where it is shown, never stored so.
 FILM_MAX = OPTION_MAX
 _YEAR_SUFFIX = len(" (2016)")
-OPTION_VALUE_MAX = 6000  # what Discord lets an option value hold: read whole, then the limit named is the title's  # 'Title (Year)', an autocomplete's `film:<id>` read back or the title typed with it
 NAME_MAX = 100
 URL_MAX = 500
 YEAR_RANGE = (1870, 2100)
