@@ -490,6 +490,9 @@ class Database:
         thread it held every vote, rating and read of every server behind it; SQLite releases the GIL while
         it steps, so here it holds neither. An in-memory database (no second connection sees it) reads on
         the database thread."""
+        if self._aside is None and (self._closing or self._closed):
+            # A /search arriving as the bot stops: a connection opened now would outlive the close (its thread too).
+            return await self.fetchall(sql, params)
         if self._aside is None:
             self._aside = asyncio.ensure_future(self._open_aside())
         aside = await asyncio.shield(self._aside)

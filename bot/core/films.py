@@ -19,6 +19,10 @@ _KEPT = ("L", "N", "M", "S")  # Unicode categories a title must hold one of: let
 # "Tick, Tick... Boom! 🎹" is "ticktickboom" as members type it. Maths and currency signs stay: "+1" is not "1".
 _KEY_DROPPED_CATEGORIES = ("So", "Sk")
 VARIATION_SELECTORS = ((0xFE00, 0xFE0F), (0xE0100, 0xE01EF))
+# Letters and symbols that draw nothing: the Hangul fillers (U+3164 and U+FFA0 fold to U+1160) and the blank braille
+# cell, the usual way to make a name look empty on Discord. With the variation selectors, a title of these alone
+# showed as a blank line in every list and autocomplete.
+BLANK_CHARS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 _UNATTRIBUTED = re.compile(r"^\s*unattributed(?:\s+review)?\s*#?\s*([0-9]{1,18})?\s*$", re.IGNORECASE)
 
 
@@ -57,6 +61,13 @@ def norm_key(title: str) -> str:
 def title_char(ch: str) -> bool:
     """A character that makes a title a title (a letter, number, mark or symbol, an emoji included)."""
     return unicodedata.category(ch)[0] in _KEPT
+
+
+def visible_char(ch: str) -> bool:
+    """A title character that draws something: neither a variation selector nor a blank letter (`BLANK_CHARS`)."""
+    code = ord(ch)
+    return (title_char(ch) and ch not in BLANK_CHARS
+            and not any(low <= code <= high for low, high in VARIATION_SELECTORS))
 
 
 def key_char(ch: str) -> bool:

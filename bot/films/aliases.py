@@ -42,6 +42,14 @@ async def add_alias(films: FilmStore, guild_id: int, film: Film, typed: str, use
             f"“{inert(title, 100)}” is the title of **{inert(holders[0].label, 120)}** here: another title never takes"
             " a film's own, so members typing it still get that film. Add the year to tell them apart instead."
         )
+    # "Heat 1995" is not a title in the catalogue, yet members typing it get Heat (1995) (`FilmStore.dated`): as
+    # another film's alias it would take that from them, since an alias is read before the year typed after a title.
+    dated = await films.dated(title, guild_id)
+    if dated is not None and dated.id != film.id:
+        raise UserError(
+            f"“{inert(title, 100)}” names **{inert(dated.label, 120)}** here (its title with the year typed after"
+            " it): another title never takes what members type for another film."
+        )
     others = [f for f in await films.aliased(key, guild_id) if f.id != film.id]
     if others:
         raise UserError(

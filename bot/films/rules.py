@@ -20,7 +20,7 @@ from bot.core.films import (  # the key rule lives in core (SQL film_key())
     TITLE_YEAR,
     fold,
     norm_key,
-    title_char,
+    visible_char,
 )
 from bot.core.refusals import UserError
 from bot.core.spoilers import has_spoiler_bars
@@ -168,8 +168,8 @@ def title_problem(title: str) -> str | None:
     if has_spoiler_bars(title):  # a title is shown where Discord cannot hide a part: choices, select labels, thread names
         return "the title hides words behind `||` spoiler bars, which lists and thread names show in clear"
     # Accents alone fold away: no key. U+FFFD stands for what could not be read (a lone surrogate, bad bytes):
-    # a title of nothing else was stored as "�" before.
-    if not any(title_char(ch) and ch != "\ufffd" for ch in fold(title)):
+    # a title of nothing else was stored as "�" before. Variation selectors and blank letters alone draw nothing.
+    if not any(visible_char(ch) and ch != "\ufffd" for ch in fold(title)):
         return "the title has no letters, digits or symbols"
     return None
 

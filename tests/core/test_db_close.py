@@ -68,3 +68,19 @@ async def test_close_lets_a_short_transaction_finish(tmp_path: Path) -> None:
             pass
     with sqlite3.connect(tmp_path / "s.db") as check:
         assert check.execute("SELECT v FROM t").fetchall() == [("a review",)]
+
+
+async def test_a_search_read_during_or_after_close_opens_no_connection(tmp_path: Path) -> None:
+    """`/search`'s read aside arriving while the database closes, or after, fails as every other read does and
+    leaves no read-only connection (and its thread) open behind the closed database: it opened one before."""
+    conn = await database.connect(tmp_path / "r.db")
+    await conn.execute("CREATE TABLE t(v TEXT)")
+    db = Database(conn)
+    await db.fetchone("SELECT 1")  # the file's path known, as on a bot that has answered anything
+    closing = asyncio.create_task(db.close())
+    await asyncio.sleep(0)
+    for _ in range(2):  # during the close, then after it
+        with pytest.raises(ValueError):
+            await db.read_aside("SELECT count(*) FROM t")
+        assert db._aside is None
+        await closing

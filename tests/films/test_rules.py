@@ -18,6 +18,7 @@ from bot.films.rules import (
     parse_typed,
     pick_one,
     ref,
+    title_problem,
 )
 
 YEAR = 2026
@@ -167,3 +168,12 @@ def test_another_title_is_a_title_without_a_year_or_a_reference():
     """`alias_title`: spaces collapsed; a year, a `film:<id>`, spoiler bars or nothing readable give None."""
     assert alias_title("  Spirited   Away ") == "Spirited Away"
     assert [alias_title(t) for t in ("Spirited Away (2001)", "film:3", "||twist||", "?!", "", None)] == [None] * 6
+
+
+def test_a_title_that_draws_nothing_is_refused():
+    """Variation selectors, Hangul fillers and the blank braille cell alone are no title; beside a letter or an emoji
+    they are kept as typed ("❤️" is a title, "ㅤHeat" is Heat's)."""
+    for blank in ("\ufe0f", "\U000e0100", "\u3164", "\uffa0", "\u115f\u1160", "\u2800 \u2800"):
+        assert title_problem(blank) == "the title has no letters, digits or symbols", repr(blank)
+        assert alias_title(blank) is None
+    assert title_problem("❤️") is None and title_problem("\u3164Heat") is None and title_problem("⠁") is None
