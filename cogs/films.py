@@ -149,7 +149,9 @@ class Films(commands.GroupCog, group_name="film", group_description="What the cl
         """The record's English and original titles, kept as the film's other titles: proved to be this film,
         "Spirited Away" then names 千と千尋の神隠し (2001) in every film option of every server that sees it."""
         film = await self.bot.store.films.get(film_id)
-        if film is not None:
+        # Every server reads them: only a record of the film's exact year whose ids do not contradict it (a yearless
+        # club film's record may be a namesake's, whose original title would then name this film everywhere).
+        if film is not None and film.year is not None and film.year == meta.year and ids_prove(film, meta):
             await self.bot.store.films.aliases.record_proven(film, proven_titles(meta), iso(self.bot.now()))
 
     @moderator_only

@@ -495,7 +495,14 @@ class Database:
             return await self.fetchall(sql, params)
         if self._aside is None:
             self._aside = asyncio.ensure_future(self._open_aside())
-        aside = await asyncio.shield(self._aside)
+        opening = self._aside
+        try:
+            aside = await asyncio.shield(opening)
+        except (OSError, sqlite3.Error):  # no connection to be had now (too many open files…): asked again next time
+            if self._aside is opening:
+                self._aside = None
+            log.warning("the search connection could not be opened: reading on the database thread", exc_info=True)
+            return await self.fetchall(sql, params)
         if aside is None or self._closed:
             return await self.fetchall(sql, params)
         return list(await aside.execute_fetchall(sql, params))

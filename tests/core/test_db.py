@@ -175,3 +175,23 @@ async def test_read_aside_cannot_write(db: Database) -> None:
     with pytest.raises(sqlite3.OperationalError):
         await db.read_aside("INSERT INTO t(v) VALUES ('sneaky') RETURNING id")
     assert await db.fetchall("SELECT v FROM t") == []
+
+
+async def test_read_aside_that_cannot_open_reads_on_the_thread_and_tries_again_later(db: Database, monkeypatch) -> None:
+    """A search connection that cannot be opened (too many open files) is no lasting failure: that read is answered
+    on the database thread, and the next one opens the connection."""
+    await db.execute("INSERT INTO t(v) VALUES ('x')")
+    opened = Database._open_aside
+    calls = []
+
+    async def flaky(self: Database) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError(24, "Too many open files")
+        return await opened(self)
+
+    monkeypatch.setattr(Database, "_open_aside", flaky)
+    assert [row["v"] for row in await db.read_aside("SELECT v FROM t")] == ["x"]
+    assert db._aside is None
+    assert [row["v"] for row in await db.read_aside("SELECT v FROM t")] == ["x"]
+    assert len(calls) == 2 and db._aside is not None and db._aside.result() is not None
