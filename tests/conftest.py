@@ -45,7 +45,8 @@ _POSTGRES_BOT_FILES = frozenset({
     "test_acceptance.py", "test_races.py", "test_gate.py", "test_saved_searches.py", "test_cluster.py",
 })
 _POSTGRES_BOT_TESTS = ("films/test_commands.py::",)  # the film resolver's twelve EXISTS, through every command
-_POSTGRES_LANE_FILES = frozenset({"test_faults_pg_lock.py", "test_faults_pg_restart.py"})  # PostgreSQL-only tests outside those folders
+# PostgreSQL-only tests outside those folders, and what only PostgreSQL refuses (a NUL in every text option)
+_POSTGRES_LANE_FILES = frozenset({"test_faults_pg_lock.py", "test_faults_pg_restart.py", "test_postgres_text.py"})
 _SQLITE_ONLY = frozenset({
     "test_migrations.py",  # upgrades legacy SQLite files (PostgreSQL starts at the 075 baseline)
     "test_db_writes.py",  # the SQLite writer thread's group commit

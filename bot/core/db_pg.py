@@ -62,6 +62,13 @@ def _numeric(text: str) -> int | float:
     return value
 
 
+def _storable(text: str) -> str:
+    """Text PostgreSQL can hold: its text type refuses NUL, which SQLite stores and every renderer drops
+    (core/text.inert), so a NUL a member typed — in an option, a form, a custom id, an imported file — is
+    dropped here instead of failing the command or the write with it."""
+    return text.replace("\x00", "") if "\x00" in text else text
+
+
 def _coerce(value: Any, pg_type: str) -> Any:
     """A parameter as PostgreSQL's inferred type wants it (SQLite's affinity took anything)."""
     if value is None:
@@ -70,7 +77,8 @@ def _coerce(value: Any, pg_type: str) -> Any:
         items = json.loads(value) if isinstance(value, str) else list(value)
         return [_coerce(item, pg_type[:-2]) for item in items]
     if pg_type in ("text", "varchar", "bpchar", "name", "unknown"):
-        return value if isinstance(value, str) else str(int(value) if isinstance(value, bool) else value)
+        text = value if isinstance(value, str) else str(int(value) if isinstance(value, bool) else value)
+        return _storable(text)
     if pg_type in ("int2", "int4", "int8", "smallint", "integer", "bigint"):
         if isinstance(value, str):
             return int(value.strip())

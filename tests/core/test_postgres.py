@@ -145,6 +145,32 @@ async def test_the_server_cutting_every_connection_loses_no_statement(pg_url: st
         await db.close()
 
 
+async def test_text_with_a_nul_is_written_without_it(pg_url: str) -> None:
+    """PostgreSQL's text cannot hold NUL (SQLite's can): a write or a lookup carrying one drops it, never fails."""
+    db = await open_database(Path("unused"), pg_url)
+    try:
+        await db.execute("INSERT INTO films(title, year) VALUES (?, ?)", ("He\x00at", 1995))
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO films(title, year) VALUES (?, ?)", ("\x00Ran\x00", 1985))
+        assert await db.fetchall("SELECT title FROM films ORDER BY year") == [("Ran",), ("Heat",)]
+        assert await db.fetchval("SELECT count(*) FROM films WHERE title = ?", ("Hea\x00t",)) == 1
+    finally:
+        await db.close()
+
+
+def test_copy_db_takes_a_sqlite_text_holding_a_nul(tmp_path: Path, empty_pg_url: str, capsys) -> None:
+    """A club's SQLite database with a NUL in a member's note (SQLite stores it) copies to PostgreSQL whole."""
+    source = tmp_path / "club.db"
+    assert main(["--env-file", "/nonexistent", "import", "--database", str(source)]) == 0
+    with sqlite3.connect(source) as conn:
+        film = conn.execute("SELECT id FROM films LIMIT 1").fetchone()[0]
+        conn.execute("INSERT INTO watchlist(guild_id, film_id, note, suggested_by, status, added_at)"
+                     " VALUES (1, ?, ?, 2, 'active', '2026-01-01T00:00:00+00:00')", (film, "see\x00 it"))
+    assert main(["--env-file", "/nonexistent", "copy-db", str(source), empty_pg_url]) == 0
+    assert "every table's row count matches" in capsys.readouterr().out
+    assert pg_backend.query(empty_pg_url, "SELECT note FROM watchlist") == [("see it",)]
+
+
 def test_unavailable_is_the_error_the_cli_reports() -> None:
     assert issubclass(DatabaseUnavailable, RuntimeError)
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -16,8 +16,8 @@ DAY = 24 * 3600
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(database=tmp_path / "filmbot.db", catchup_grace_hours=0)
+def settings(settings: Settings) -> Settings:
+    return dataclasses.replace(settings, catchup_grace_hours=0)
 
 
 def prompts(world) -> list:

@@ -6,6 +6,7 @@ sleeps, out of reach of the simulated clock); the bot talks to it with its real 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 import time
@@ -130,12 +131,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, recorded: RecordedServer, request: pytest.FixtureRequest) -> Settings:
-    """The bot's settings pointed at the loopback server; @pytest.mark.metadata("wikidata"|"off")."""
+def settings(settings: Settings, recorded: RecordedServer, request: pytest.FixtureRequest) -> Settings:
+    """The bot's settings pointed at the loopback server; @pytest.mark.metadata("wikidata"|"off"). On the
+    conftest's database (SQLite, or PostgreSQL under FILMBOT_TEST_DATABASE)."""
     marker = request.node.get_closest_marker("metadata")
     mode = marker.args[0] if marker else "tmdb"
-    return Settings(
-        database=tmp_path / "filmbot.db", metadata=mode != "off",
+    return dataclasses.replace(
+        settings, metadata=mode != "off",
         tmdb_api_key="0123456789abcdef0123456789abcdef" if mode == "tmdb" else None,
         tmdb_base_url=f"{recorded.url}/3", wikidata_base_url=recorded.url, metadata_contact="tests@filmbot.invalid",
     )

@@ -32,9 +32,10 @@ LABELS = {k: v for k, v in json.loads((REVIEW_PAGES / "labels.json").read_text(e
 
 
 @pytest.fixture
-def settings(tmp_path, review_site) -> Settings:
-    """The bot's fetcher may reach the loopback review site, nothing else private; a short timeout."""
-    return Settings(database=tmp_path / "filmbot.db", fetch_allow=review_site.allow, fetch_timeout=3.0)
+def settings(settings, review_site) -> Settings:
+    """The bot's fetcher may reach the loopback review site, nothing else private; a short timeout. On the
+    conftest's database (SQLite, or PostgreSQL under FILMBOT_TEST_DATABASE)."""
+    return dataclasses.replace(settings, fetch_allow=review_site.allow, fetch_timeout=3.0)
 
 
 @pytest.fixture(autouse=True)

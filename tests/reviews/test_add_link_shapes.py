@@ -4,6 +4,8 @@ redirects to the same article and to another site. Pages: tests/data/review_page
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from bot import Settings
@@ -11,10 +13,11 @@ from tests.helpers import assert_ephemeral_reply, buttons, msgs, table_digest
 
 
 @pytest.fixture
-def settings(tmp_path, review_site) -> Settings:
-    """The loopback site by its address and by the name `localhost` (another site, for the redirect)."""
+def settings(settings, review_site) -> Settings:
+    """The loopback site by its address and by the name `localhost` (another site, for the redirect), on the
+    conftest's database (SQLite, or PostgreSQL under FILMBOT_TEST_DATABASE)."""
     allow = (*review_site.allow, f"localhost:{review_site.port}")
-    return Settings(database=tmp_path / "filmbot.db", fetch_allow=allow, fetch_timeout=3.0)
+    return dataclasses.replace(settings, fetch_allow=allow, fetch_timeout=3.0)
 
 
 @pytest.fixture(autouse=True)
