@@ -129,7 +129,9 @@ def spoiler_thread_name(film_title: str | None, theme_name: str) -> str:
     """A spoiler prompt's thread name: the film and the theme, never the question or the excerpt."""
     film = " ".join((film_title or "several films").split())
     theme = " ".join(theme_name.split())
-    return clip(f"{SPOILER_WARNING}: {film} — {theme[:1].lower()}{theme[1:]}", THREAD_NAME_MAX)
+    about = f" — {clip(theme[:1].lower() + theme[1:], 40)}"
+    # The film is clipped, never the theme: a long title once took the whole name, and its theme with it.
+    return f"{SPOILER_WARNING}: {clip(film, THREAD_NAME_MAX - len(SPOILER_WARNING) - 2 - len(about))}{about}"
 
 
 def take_text(take: str, limit: int = 400, *, held_until: str | None = None) -> str:

@@ -6,6 +6,7 @@ Rendering modules build embeds from these; rules modules use them for text witho
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left
 from functools import lru_cache
 
@@ -61,15 +62,54 @@ def escape_mentions(text: str) -> str:
 
 
 def clip(text: str, limit: int, *, ellipsis: str = "…") -> str:
-    """Cut to `limit` characters at a word boundary when possible, marking the cut."""
+    """Cut to `limit` characters at a word boundary when possible, marking the cut; never inside a grapheme
+    (an emoji's ZWJ sequence, a letter and its accents), and a film label's year kept: 'Title… (2001)'."""
     text = text or ""
     if len(text) <= limit:
         return text
-    cut = text[: max(0, limit - len(ellipsis))]
+    tail = _YEAR_TAIL.search(text)
+    # A 200-character title clipped to a thread name or a menu label must still say which film of that title.
+    kept = tail.group(0) if tail and len(tail.group(0)) + len(ellipsis) <= limit // 2 else ""
+    body = text[: len(text) - len(kept)]
+    room = max(0, limit - len(ellipsis) - len(kept))
+    cut = body[: grapheme_start(body, room)]
     space = cut.rfind(" ")
-    if space > limit * 0.6:
+    if space > room * 0.6:
         cut = cut[:space]
-    return cut.rstrip() + ellipsis
+    return cut.rstrip() + ellipsis + kept
+
+
+_YEAR_TAIL = re.compile(r" \((?:18[7-9][0-9]|19[0-9]{2}|2[0-9]{3})\)$")  # films.rules.label's ' (Year)'
+_ZWJ = "\u200d"
+
+
+def _extends(ch: str) -> bool:
+    """True for a code point that belongs to the grapheme before it: accents, joiners, selectors, skin tones, tags."""
+    code = ord(ch)
+    return (unicodedata.category(ch) in ("Mn", "Mc", "Me") or ch == _ZWJ or 0xFE00 <= code <= 0xFE0F
+            or 0x1F3FB <= code <= 0x1F3FF or 0xE0020 <= code <= 0xE007F or 0xE0100 <= code <= 0xE01EF)
+
+
+def _regional(ch: str) -> bool:
+    return 0x1F1E6 <= ord(ch) <= 0x1F1FF
+
+
+def grapheme_start(text: str, index: int) -> int:
+    """The last grapheme boundary at or before `index`: a cut there splits no emoji, flag or accented letter."""
+    index = min(index, len(text))
+    while 0 < index < len(text):
+        if _extends(text[index]) or text[index - 1] == _ZWJ:
+            index -= 1
+        elif _regional(text[index]) and _regional(text[index - 1]):
+            run = 0  # flags are pairs of regional indicators: cut between pairs only
+            while index - run > 0 and _regional(text[index - run - 1]):
+                run += 1
+            if run % 2 == 0:
+                break
+            index -= 1
+        else:
+            break
+    return index
 
 
 def inert(text: str, limit: int | None = None) -> str:

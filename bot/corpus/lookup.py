@@ -9,7 +9,7 @@ from discord import app_commands
 
 from bot.core.films import option
 from bot.core.refusals import UserError
-from bot.core.text import clip, counted, film_label, inert
+from bot.core.text import AUTOCOMPLETE_NAME_MAX, clip, counted, film_label, inert
 from bot.corpus import Theme, themes_for_film
 from bot.films.rules import Film, parse_ref, ref
 
@@ -142,9 +142,16 @@ def choices(current: str, names: list[str]) -> list[app_commands.Choice[str]]:
 async def film_choices(store: Store, current: str, guild_id: int | None) -> list[app_commands.Choice[str]]:
     """Films this server knows: shown 'Title (Year) — Director', valued `film:<id>`."""
     return [
-        app_commands.Choice(name=clip(film.choice_name, 100), value=film.ref)
+        app_commands.Choice(name=_choice_name(film), value=film.ref)
         for film in await store.films.choices(guild_id, current)
     ]
+
+
+def _choice_name(film: Film) -> str:
+    """'Title (Year) — Director' within a choice's 100 characters: the director left out before the year, so
+    two films of one long title (a remake) are never two identical choices."""
+    name = film.choice_name
+    return name if len(name) <= AUTOCOMPLETE_NAME_MAX else clip(film.label, AUTOCOMPLETE_NAME_MAX)
 
 
 async def critic_choices(store: Store, current: str, *, named_only: bool = False) -> list[app_commands.Choice[str]]:

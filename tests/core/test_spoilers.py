@@ -115,3 +115,9 @@ def test_a_take_in_a_file_leaves_out_what_it_hides_on_the_gated_film_only():
     assert gate.file_take("Pipes |||| only", 7) == ("Pipes |||| only", None)
     assert gate.file_take("Sad ||Mia leaves||", 8) == ("Sad ||Mia leaves||", None)
     assert gate.file_take("No bars at all", 7) == ("No bars at all", None)
+
+
+def test_a_long_titles_spoiler_thread_keeps_its_theme_and_year():
+    """A 200-character 'Title (Year)' clips the title, never the theme nor the year ('… — the ending' was cut off)."""
+    name = spoiler_thread_name("Keeper " + "Lighthouse " * 17 + "(2001)", "The ending")
+    assert name.endswith("… (2001) — the ending") and len(name) <= THREAD_NAME_MAX, name

@@ -108,3 +108,19 @@ def test_inert_text_never_holds_a_masked_link(text: str) -> None:
     out as '\\\\[x\\](http://evil)', a literal backslash, then a live bracket: a masked link after all."""
     assert live_masked_links(inert(text)) == [], (text, inert(text))
     assert live_masked_links(inert("[free](http://evil.example)")) == []
+
+
+def test_clip_never_cuts_inside_a_grapheme():
+    """An emoji's ZWJ sequence, a flag and a letter with its accents are kept whole or left out whole."""
+    family = "👩\u200d👩\u200d👧\u200d👦"
+    for limit in range(2, 40):
+        for text in (family * 12, "🇫🇷" * 20, "e\u0301\u0302" * 30):
+            kept = clip(text, limit)[:-1]
+            assert len(clip(text, limit)) <= limit and text.startswith(kept)
+            assert not kept.endswith("\u200d") and (not kept or text[len(kept)] == text[0]), (limit, kept)
+
+
+def test_clip_keeps_a_film_labels_year():
+    """'Title… (2001)': a clipped film label still says which film of that title it is."""
+    assert clip("Keeper " + "Lighthouse " * 17 + "(2001)", 60) == "Keeper Lighthouse Lighthouse Lighthouse Lighthouse… (2001)"
+    assert clip("Page count (1234) and more words here", 20).endswith("…")
