@@ -126,6 +126,7 @@ STEPS: list[Step] = [
     Step("passage show", "mod", {"passage": "1"}),
     Step("passage not-spoiler", "mod", {"passage": "1/7"}),  # hidden only as "after the review's first reveal"
     Step("film info", "alice", {"film": "La La Land"}),
+    Step("film alias", "mod", {"film": "La La Land", "title": "City of Stars"}),
     Step("suggest question", "alice", {"text": "Which song is still in your head a week later?", "theme": "music"}),
 ]
 

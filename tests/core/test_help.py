@@ -40,7 +40,7 @@ async def test_moderator_also_sees_the_moderator_commands(world: World):
     await world.mod.slash(world.channel, "config moderator-role", role=staff)
     text = assert_ephemeral_reply(await world.bob.slash(world.channel, "help"), "What moderators can do")
     assert _listed(text) == _names(world, moderator=False) | _names(world, moderator=True)
-    assert "`/review history` — Who changed which review, and when." in text
+    assert "`/review history` — Who changed which review or film title, and when." in text
     assert "(moderators)" not in text and "Moderators:" not in text
 
 
