@@ -89,7 +89,7 @@ class WatchStore:
             (guild_id, user_id, zone, guild_id, user_id, guild_id, user_id, limit, offset),
         )
         if rows:
-            return [Watch(*tuple(r)[:6], watched=bool(r[6])) for r in rows], int(rows[0][7])
+            return [Watch(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6])) for r in rows], int(rows[0][7])
         total = await self.db.fetchval(f"SELECT count(*) FROM ({_HISTORY}) h",
                                        (guild_id, user_id, zone, guild_id, user_id))
         return [], int(total or 0)
