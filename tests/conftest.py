@@ -44,7 +44,11 @@ _POSTGRES_LANE = frozenset({"core", "schedules", "polls", "quotes", "flags", "fi
 _POSTGRES_BOT_FILES = frozenset({
     "test_acceptance.py", "test_races.py", "test_gate.py", "test_saved_searches.py", "test_cluster.py",
 })
-_POSTGRES_BOT_TESTS = ("films/test_commands.py::",)  # the film resolver's twelve EXISTS, through every command
+_POSTGRES_BOT_TESTS = (
+    "films/test_commands.py::",  # the film resolver's twelve EXISTS, through every command
+    "films/test_alias_filters.py::",  # /review list: a typed film filter's alias clause (film_clause: those EXISTS, `?`-bound)
+    "filmnight/test_history.py::",  # /history's one query over watches and ratings, local_day (postgresql/246)
+)
 # PostgreSQL-only tests outside those folders, and what only PostgreSQL refuses (a NUL in every text option)
 _POSTGRES_LANE_FILES = frozenset({"test_faults_pg_lock.py", "test_faults_pg_restart.py", "test_postgres_text.py"})
 _SQLITE_ONLY = frozenset({

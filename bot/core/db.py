@@ -18,11 +18,13 @@ from contextlib import asynccontextmanager, closing
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import aiosqlite
 
 from bot.core.db_writes import Executed, WriteQueue, execute_closed
 from bot.core.films import critic_key, norm_key
+from bot.core.time import from_iso
 from bot.core.writer_thread import WriterThread
 
 log = logging.getLogger(__name__)
@@ -184,9 +186,22 @@ def _film_key(title: object) -> Any:
     return norm_key(title) if isinstance(title, str) else None
 
 
+def _local_day(at: object, zone: object) -> Any:
+    """SQL local_day(UTC ISO timestamp, IANA zone): that moment's calendar day there, 'YYYY-MM-DD' (a /rate at
+    03:00 UTC is the evening before in Los Angeles); the UTC day when the zone is unknown. Its PostgreSQL twin is
+    migration postgresql/246 (AT TIME ZONE)."""
+    if not isinstance(at, str):
+        return None
+    try:
+        return from_iso(at).astimezone(ZoneInfo(str(zone))).date().isoformat()
+    except (ValueError, ZoneInfoNotFoundError):
+        return at[:10]
+
+
 # The Python functions every connection (aiosqlite's and seek_one's reader) offers SQL: (name, arity, function).
 _SQL_FUNCTIONS: tuple[tuple[str, int, Callable[..., Any]], ...] = (
     ("casefold", 1, _casefold), ("critic_key", 2, _critic_key), ("film_key", 1, _film_key),
+    ("local_day", 2, _local_day),
 )
 
 

@@ -92,17 +92,20 @@ class CatalogueStore:
         found = (await self._film_index()).get((norm_key(title), year), set())
         return min(found) if found else None
 
-    async def film_ids(self, film: str) -> set[int]:
-        """The film(s) a film filter names: `film:<id>`, 'Title (Year)' or title (never digits as an id)."""
+    async def film_ids(self, film: str, guild_id: int | None = None) -> set[int]:
+        """The film(s) a film filter names: `film:<id>`, 'Title (Year)' or title (never digits as an id); a title no
+        reviewed film holds is read as `film_clause` reads it in server `guild_id`: another title (an alias)."""
         index = await self._film_index()
         film_id = parse_ref(film)
         if film_id is not None:
             return set(index.get(film_id, ()))
         text = film.strip()
         match = TITLE_YEAR.match(text)
-        if match:
-            return set(index.get((norm_key(match["title"]), int(match["year"])), ()))
-        return set(index.get(norm_key(text), ()))
+        title = norm_key(match["title"]) if match else norm_key(text)
+        if title in index:  # a reviewed film holds the title: every server sees it, so no alias is read
+            return set(index.get((title, int(match["year"])) if match else title, ()))
+        clause, params = film_clause(film, guild_id)
+        return {int(r[0]) for r in await self.db.fetchall(f"SELECT f.id FROM films f WHERE {clause}", params)}
 
     async def theme_counts(self, film: str | None = None) -> dict[str, int]:
         """Quotable passages per theme (in a film's reviews, if given); from memory until a corpus write."""

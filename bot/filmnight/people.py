@@ -155,18 +155,24 @@ async def record_watch(interaction: discord.Interaction, film_id: int, label: st
 
 async def history_embed(bot: FilmBot, guild: discord.Guild, user: discord.abc.User, page: int
                         ) -> tuple[discord.Embed, int, int]:
-    """One page of a member's films with dates and their own ratings; (embed, page shown, pages)."""
-    watches = await bot.store.watches.of_member(guild.id, user.id)
-    pages = people_rules.history_pages(len(watches))
-    page = max(0, min(page, pages - 1))
-    shown = watches[page * people_rules.HISTORY_PAGE:(page + 1) * people_rules.HISTORY_PAGE]
+    """One page of a member's films with dates and their own ratings; (embed, page shown, pages). A film they
+    rated without pressing "I've watched it" is listed too, on its rating's day, and said to be no watch (it opens
+    no spoilers and is not in /club stats' watches)."""
+    zone = (await bot.store.guilds.get(guild.id)).timezone or bot.settings.default_timezone
+    size = people_rules.HISTORY_PAGE
+    watches, total = await bot.store.watches.history(guild.id, user.id, zone, max(0, page) * size, size)
+    pages = people_rules.history_pages(total)
+    if page >= pages:  # the list shrank since the button was drawn: its last page
+        page = pages - 1
+        watches, total = await bot.store.watches.history(guild.id, user.id, zone, page * size, size)
+    page = max(0, page)
     lines = []
-    for watch in shown:
-        rating = await bot.store.club.rating_of(guild.id, watch.film_id, user.id)
-        rated = f" · {'★' * (rating.stars_x2 // 2)}{'½' if rating.stars_x2 % 2 else ''} ({rating.stars_x2 / 2:g})" \
-            if rating else " · not rated"
+    for watch in watches:
+        stars = watch.stars_x2
+        rated = f" · {'★' * (stars // 2)}{'½' if stars % 2 else ''} ({stars / 2:g})" if stars else " · not rated"
         night = " · 🎟️ film night" if watch.screening_id else ""
-        lines.append(f"• **{inert(watch.label, 120)}** · {watch.watched_on}{rated}{night}")
+        unrecorded = "" if watch.watched else " · rated, not recorded as watched"
+        lines.append(f"• **{inert(watch.label, 120)}** · {watch.watched_on}{rated}{night}{unrecorded}")
     name = inert(getattr(user, "display_name", None) or user.name, 80)
     embed = discord.Embed(
         title=clip(f"🎞️ {name}'s films", 256),
@@ -174,5 +180,5 @@ async def history_embed(bot: FilmBot, guild: discord.Guild, user: discord.abc.Us
                          " or `/watched film`.", 4096),
         colour=FILM_CLUB_COLOUR,
     )
-    embed.set_footer(text=f"Page {page + 1} of {pages} · {len(watches)} film{'s' if len(watches) != 1 else ''}")
+    embed.set_footer(text=f"Page {page + 1} of {pages} · {total} film{'s' if total != 1 else ''}")
     return embed, page, pages

@@ -10,11 +10,15 @@ from bot.corpus.store import HIDDEN_IDS
 
 @dataclass(frozen=True)
 class Watch:
+    """One line of a member's /history: a recorded watch, or a film they rated without recording it (`watched`
+    False: dated by the rating's day, it counts as no watch)."""
     film_id: int
     title: str
     year: int | None
     watched_on: str
     screening_id: int | None
+    stars_x2: int | None = None
+    watched: bool = True
 
     @property
     def label(self) -> str:
@@ -27,6 +31,18 @@ class SpoilerPassage:
     critic: str | None
     outlet: str | None
     review_id: int
+
+
+# A member's /history rows (guild, member, zone, guild, member): each watch, and each film they rated in the
+# server without a watch there (never another server's: both sides are of this guild_id). Index seeks:
+# film_watches_member, club_ratings_member (246) and film_watches' primary key.
+_HISTORY = (
+    "SELECT w.film_id, w.watched_on AS day, w.screening_id, 1 AS watched FROM film_watches w"
+    " WHERE w.guild_id = ? AND w.user_id = ?"
+    " UNION ALL SELECT r.film_id, local_day(r.rated_at, ?) AS day, NULL, 0 FROM club_ratings r"
+    " WHERE r.guild_id = ? AND r.user_id = ? AND NOT EXISTS (SELECT 1 FROM film_watches x"
+    " WHERE x.guild_id = r.guild_id AND x.film_id = r.film_id AND x.user_id = r.user_id)"
+)
 
 
 class WatchStore:
@@ -60,14 +76,23 @@ class WatchStore:
         )
         return found is not None
 
-    async def of_member(self, guild_id: int, user_id: int) -> list[Watch]:
+    async def history(self, guild_id: int, user_id: int, zone: str, offset: int, limit: int
+                      ) -> tuple[list[Watch], int]:
+        """One page of a member's films in this server, newest day first, and how many there are: their watches,
+        and the films they rated here without recording a watch, dated by the rating's day in `zone` (the
+        server's). One query over both tables, ordered by (day, title, film id): each film is on one page once."""
         rows = await self.db.fetchall(
-            "SELECT w.film_id, f.title, f.year, w.watched_on, w.screening_id FROM film_watches w"
-            " JOIN films f ON f.id = w.film_id WHERE w.guild_id = ? AND w.user_id = ?"
-            " ORDER BY w.watched_on DESC, f.title",
-            (guild_id, user_id),
+            f"SELECT h.film_id, f.title, f.year, h.day, h.screening_id, c.stars_x2, h.watched,"
+            f" count(*) OVER () FROM ({_HISTORY}) h JOIN films f ON f.id = h.film_id"
+            " LEFT JOIN club_ratings c ON c.guild_id = ? AND c.film_id = h.film_id AND c.user_id = ?"
+            " ORDER BY h.day DESC, f.title, f.id LIMIT ? OFFSET ?",
+            (guild_id, user_id, zone, guild_id, user_id, guild_id, user_id, limit, offset),
         )
-        return [Watch(*tuple(r)) for r in rows]
+        if rows:
+            return [Watch(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6])) for r in rows], int(rows[0][7])
+        total = await self.db.fetchval(f"SELECT count(*) FROM ({_HISTORY}) h",
+                                       (guild_id, user_id, zone, guild_id, user_id))
+        return [], int(total or 0)
 
     async def screening_on(self, guild_id: int, film_id: int, since: str, until: str) -> int | None:
         """The film night of this film that started in [since, until) (UTC ISO: the server's day), if there was one."""

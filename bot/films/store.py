@@ -50,6 +50,14 @@ _KNOWN = (
 )
 
 
+def titled_here(key: str, guild_id: int | None) -> tuple[str, list[Any]]:
+    """SQL in `?` parameters: the server sees a film whose own title has this key. `by_key`'s rule for SQL built
+    with `?` (corpus/filter_store's film filters): another title (an alias) is read only where this is false."""
+    known = _KNOWN.replace(":guild", "?")
+    return (f"EXISTS (SELECT 1 FROM films f WHERE f.norm_key = ? AND {known})",
+            [key, *[guild_id or 0] * _KNOWN.count(":guild")])
+
+
 def _film(row: Any) -> Film:
     return Film(*tuple(row))
 

@@ -268,15 +268,20 @@ class ReviewStore:
         return before
 
     async def page(
-        self, *, film: str | None = None, critic: str | None = None, page: int = 0, per_page: int = 10
+        self, *, film: str | None = None, critic: str | None = None, page: int = 0, per_page: int = 10,
+        guild_id: int | None = None,
     ) -> tuple[list[ReviewRow], int]:
-        """One page of reviews (oldest first) matching the filters, and how many match in all."""
+        """One page of reviews (oldest first) matching the filters, and how many match in all; a typed film is
+        read in server `guild_id`, its other titles (aliases) too (`film_clause`)."""
         clauses, params = ["1 = 1"], []
-        for value, make in ((film, film_clause), (critic, critic_clause)):
-            if value:
-                clause, values = make(value)
-                clauses.append(clause)
-                params += values
+        if film:
+            clause, values = film_clause(film, guild_id)
+            clauses.append(clause)
+            params += values
+        if critic:
+            clause, values = critic_clause(critic)
+            clauses.append(clause)
+            params += values
         where = " WHERE " + " AND ".join(clauses)
         total = await self.db.fetchval(
             "SELECT count(*) FROM reviews r JOIN films f ON f.id = r.film_id" + where, params

@@ -166,13 +166,13 @@ async def list_page(
 ) -> tuple[discord.Embed, discord.ui.View]:
     """One page of /review list with its Prev/Next buttons."""
     rows, total = await store.reviews.page(
-        film=filters.film, critic=filters.critic, page=page, per_page=PER_PAGE
+        film=filters.film, critic=filters.critic, page=page, per_page=PER_PAGE, guild_id=guild_id
     )
     last = max(0, (total - 1) // PER_PAGE)
     if page > last:  # the corpus shrank since the button was drawn
         page = last
         rows, total = await store.reviews.page(
-            film=filters.film, critic=filters.critic, page=page, per_page=PER_PAGE
+            film=filters.film, critic=filters.critic, page=page, per_page=PER_PAGE, guild_id=guild_id
         )
     film = await shown_film(store, filters.film, guild_id)  # `film:<id>`: the 'Title (Year)' of a film seen here
     described = ", ".join(f"{k}: {v}" for k, v in (("film", film), ("critic", filters.critic)) if v)
