@@ -23,6 +23,7 @@ from bot.core.errors import send_ephemeral
 from bot.core.render import FILM_CLUB_COLOUR
 from bot.core.slow import in_time, reply
 from bot.core.text import clip, film_label, inert
+from bot.films.rules import ref
 
 if TYPE_CHECKING:
     from bot.client import FilmBot
@@ -73,7 +74,9 @@ async def _biggest_gap(bot: FilmBot, rows: list[tuple[int, str, int | None, int,
     # otherwise): their takes alone are tagged.
     critics: dict[int, dict[str, int]] = {}
     for film_id in takes:
-        counts = {k: v for k, v in (await bot.store.catalogue.theme_counts(str(film_id))).items() if k in themes}
+        # `film:<id>`: a bare number is a title (*1917*, *9*), so str(film_id) compared the club with a film
+        # titled "76", and the club-vs-critics line never came.
+        counts = {k: v for k, v in (await bot.store.catalogue.theme_counts(ref(film_id))).items() if k in themes}
         if counts:
             critics[film_id] = counts
     best: Gap | None = None
