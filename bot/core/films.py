@@ -58,6 +58,15 @@ def norm_key(title: str) -> str:
     return kept or text.replace(" ", "")  # a title of punctuation only (stored before 030) keeps its own key
 
 
+def key_before_226(title: str) -> str:
+    """The key migration 180 gave a title, emoji and symbols kept. A film 226 could not re-key (another film of
+    its year already held the new key: "Boom! 🎹" beside "Boom!") still holds this one, so a title typed with its
+    emoji is looked up under it first (`FilmStore.find`, `ensure`): the film stays reachable by its own title."""
+    text = " ".join(fold(title or "").split())
+    kept = "".join(ch for ch in _ARTICLE_BACK.sub("", _ARTICLE_FRONT.sub("", text)) if title_char(ch))
+    return kept or text.replace(" ", "")
+
+
 def title_char(ch: str) -> bool:
     """A character that makes a title a title (a letter, number, mark or symbol, an emoji included)."""
     return unicodedata.category(ch)[0] in _KEPT

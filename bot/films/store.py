@@ -10,6 +10,7 @@ from typing import Any
 import aiosqlite
 
 from bot.core.db import Database, inserted_id
+from bot.core.films import key_before_226
 from bot.core.generation_store import CorpusGeneration
 from bot.films.aliases_store import ALIASED, ALIASED_PREFIX, AliasStore, aliased
 from bot.films.rules import (
@@ -137,7 +138,7 @@ class FilmStore:
         `Ambiguous` (a UserError) when the title names several."""
         if wanted.film_id is not None:
             return await self.visible(wanted.film_id, guild_id)
-        found = pick_one(wanted, await self.by_key(norm_key(wanted.title or ""), guild_id))
+        found = pick_one(wanted, await self.named(wanted.title or "", guild_id))
         if found is None and wanted.year is None:
             return await self.dated(wanted.title, guild_id)
         return found
@@ -151,7 +152,14 @@ class FilmStore:
         if split is None or await self.by_key(norm_key(text or ""), guild_id):
             return None
         title, year = split
-        return next((film for film in await self.by_key(norm_key(title), guild_id) if film.year == year), None)
+        return next((film for film in await self.named(title, guild_id) if film.year == year), None)
+
+    async def named(self, title: str, guild_id: int | None) -> list[Film]:
+        """`by_key` of a typed title; a title with emoji first under its pre-226 key, which a film 226 did not
+        re-key still holds ("Boom! 🎹" beside "Boom!" of its year): typed as stored, it names that film, not the
+        other. One more index seek, only for a title whose emoji the key leaves out."""
+        key, kept = norm_key(title), key_before_226(title)
+        return (kept != key and await self.titled(kept, guild_id)) or await self.by_key(key, guild_id)
 
     async def lookup(self, text: str, year: int | str | None = None, *, guild_id: int | None) -> Film | None:
         """`find` for what a member typed (UserError for a year out of range or an ambiguous title)."""
@@ -255,6 +263,11 @@ class FilmStore:
         """
         title = clean_title(title)
         key = norm_key(title)
+        if (kept := key_before_226(title)) != key:  # a film 226 left on its old key: its own title names it
+            frozen = await _rows(conn, _SELECT + " WHERE norm_key = ? ORDER BY year IS NULL, year, id", (kept,))
+            exact = [f for f in frozen if f.year == year or (year is None and len(frozen) == 1)]
+            if exact:
+                return exact[0].id
         films = await _rows(conn, _SELECT + " WHERE norm_key = ? ORDER BY year IS NULL, year, id", (key,))
         if guild_id is not None and not await _sees_any(conn, key, guild_id):
             # No film this server sees has that title: one it sees by another title (an alias) is the film, as
