@@ -66,6 +66,7 @@ _SQLITE_ONLY_TESTS = (
     "corpus/test_data_files.py::", "corpus/test_unicode.py::", "cross/test_cli.py::test_backup",
     "cross/test_playground",
     "cross/test_faults_db_busy.py::", "cross/test_faults_disk.py::", "cross/test_upgrade.py::",
+    "cross/test_upgrade_film_keys.py::",
     "perf/test_one_hop_writes.py::", "perf/test_picks.py::",
     "perf/test_scheduler_due.py::",
 )
