@@ -231,6 +231,29 @@ _CREATES = re.compile(r"\bCREATE\s+(?:VIRTUAL\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s
 _ADDS = re.compile(r"\bALTER\s+TABLE\s+(\w+)\s+ADD\s+(?:COLUMN\s+)?(\w+)", re.IGNORECASE)
 
 
+# Work run just before a migration's own SQL, in its transaction, where the landed file (never edited) costs time
+# that grows with the table squared. 226's UPDATE reads its new key back through film_refold, a temp table with no
+# index on id: one scan of every film per re-keyed film (105 s at 100k films, 20k re-keyed; quadratic beyond).
+# The same rule is applied here first through an indexed table, so 226's statement finds nothing left to do: a
+# film takes film_key(title) unless a film of its year already holds that key; of films that would share one, the
+# oldest (every condition read as the films were before, as 226's single UPDATE reads them).
+REKEY_FILMS_226 = """
+CREATE TEMP TABLE film_rekey_all AS SELECT id, film_key(title) AS new_key, coalesce(year, 0) AS y FROM films;
+CREATE INDEX film_rekey_all_key ON film_rekey_all(new_key, y);
+CREATE TEMP TABLE film_rekey (id BIGINT PRIMARY KEY, new_key TEXT NOT NULL);
+INSERT INTO film_rekey (id, new_key)
+SELECT r.id, r.new_key FROM film_rekey_all r JOIN films f ON f.id = r.id
+WHERE r.new_key <> f.norm_key
+  AND r.id = (SELECT min(o.id) FROM film_rekey_all o WHERE o.new_key = r.new_key AND o.y = r.y)
+  AND NOT EXISTS (SELECT 1 FROM films h WHERE h.norm_key = r.new_key AND coalesce(h.year, 0) = r.y);
+UPDATE films SET norm_key = (SELECT k.new_key FROM film_rekey k WHERE k.id = films.id)
+WHERE id IN (SELECT id FROM film_rekey);
+DROP TABLE film_rekey;
+DROP TABLE film_rekey_all;
+"""
+BEFORE_MIGRATION = {226: REKEY_FILMS_226}
+
+
 async def migrate(conn: aiosqlite.Connection) -> int:
     """Apply every bundled migration not yet recorded in `schema_migrations`, in order, in one transaction.
 
@@ -254,7 +277,7 @@ async def migrate(conn: aiosqlite.Connection) -> int:
     if not ledger:  # a database from before the ledger: record what its schema shows it already has
         parts += [_record(number, name) for number, name, _ in files if number in applied]
     for number, name, sql in pending:
-        parts += [sql, ";", _record(number, name)]
+        parts += [BEFORE_MIGRATION.get(number, ""), sql, ";", _record(number, name)]
     parts += [f"PRAGMA user_version = {int(top)};", "COMMIT;"]
     try:
         await conn.executescript("\n".join(parts))
