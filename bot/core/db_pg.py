@@ -28,7 +28,13 @@ from typing import Any, TypeVar
 
 import asyncpg
 
-from bot.core.db import DatabaseUnavailable, end_transactions, migration_files, refuse_unknown_migrations
+from bot.core.db import (
+    BEFORE_MIGRATION,
+    DatabaseUnavailable,
+    end_transactions,
+    migration_files,
+    refuse_unknown_migrations,
+)
 from bot.core.db_writes import Executed
 from bot.core.dialect import to_postgres
 
@@ -538,6 +544,21 @@ def postgres_migration_files() -> list[tuple[int, str, str]]:
     return sorted({**shared, **own}.values())
 
 
+# The functions a PostgreSQL migration file (re)defines (226: the new film_key), so the work core/db runs before that
+# file (BEFORE_MIGRATION) reads them as the file's own statements do.
+_FUNCTIONS = re.compile(r"CREATE OR REPLACE FUNCTION .*?\$fn\$;", re.DOTALL)
+
+
+def before_postgres_migration(number: int, sql: str) -> str | None:
+    """What runs just before migration `number` on PostgreSQL: its file's functions, then core/db's work for it,
+    with its temp table analyzed (PostgreSQL never analyzes a temp table by itself); None for most migrations."""
+    work = BEFORE_MIGRATION.get(number)
+    if work is None:
+        return None
+    analyzed = work.replace("film_rekey_all(new_key, y);", "film_rekey_all(new_key, y);\nANALYZE film_rekey_all;")
+    return "\n".join(_FUNCTIONS.findall(sql)) + "\n" + analyzed
+
+
 async def migrate_postgres(raw: asyncpg.Connection) -> int:
     """The order-safe runner of bot/core/db.py on PostgreSQL: the same ledger of numbers, every file not
     recorded applied in order in one transaction, a newer database refused. Under an advisory lock, so
@@ -561,6 +582,8 @@ async def migrate_postgres(raw: asyncpg.Connection) -> int:
         async with raw.transaction():
             for number, name, sql in pending:
                 log.info("applying PostgreSQL migration %s", name)
+                if (before := before_postgres_migration(number, sql)) is not None:
+                    await raw.execute(before)
                 await raw.execute(sql)
                 covered = [(n, nm) for n, nm, _ in sqlite_files if n <= number] if number == _BASELINE \
                     else [(number, name)]
