@@ -265,9 +265,9 @@ class FilmStore:
         key = norm_key(title)
         if (kept := key_before_226(title)) != key:  # a film 226 left on its old key: its own title names it
             frozen = await _rows(conn, _SELECT + " WHERE norm_key = ? ORDER BY year IS NULL, year, id", (kept,))
-            exact = [f for f in frozen if f.year == year or (year is None and len(frozen) == 1)]
-            if exact:
-                return exact[0].id
+            own = [f for f in frozen if f.year == year or (year is None and len(frozen) == 1)]
+            if own:
+                return own[0].id
         films = await _rows(conn, _SELECT + " WHERE norm_key = ? ORDER BY year IS NULL, year, id", (key,))
         if guild_id is not None and not await _sees_any(conn, key, guild_id):
             # No film this server sees has that title: one it sees by another title (an alias) is the film, as
