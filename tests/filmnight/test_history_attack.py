@@ -38,7 +38,7 @@ async def test_forget_me_between_page_presses_shows_an_empty_history(world, sett
     """alice forgets herself after page 1 was drawn: Next shows no film, one page."""
     first = await paged_history(world, settings)
     await world.alice.slash(world.channel, "rate forget-me", confirm=True)
-    nxt = [b["custom_id"] for b in buttons(msgs(first)[0]) if b["custom_id"].endswith(":n")][0]
+    nxt = next(b["custom_id"] for b in buttons(msgs(first)[0]) if b["custom_id"].endswith(":n"))
     shown = await world.alice.click(msgs(first)[0], custom_id=nxt)
     body = embed_text(msgs(shown)[0].embeds[0])
     assert lines_of(shown) == [] and "Page 1 of 1 · 0 films" in body, body
