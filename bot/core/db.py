@@ -199,7 +199,7 @@ def _local_day(at: object, zone: object) -> Any:
         return None
     try:
         return from_iso(at).astimezone(ZoneInfo(str(zone))).date().isoformat()
-    except (ValueError, ZoneInfoNotFoundError):
+    except (ValueError, ZoneInfoNotFoundError, OSError):  # OSError: a region's folder (America), a name too long
         return at[:10]
 
 
