@@ -54,8 +54,8 @@ async def test_a_film_rated_then_watched_is_listed_once_as_a_watch(world):
     watched = await world.alice.slash(world.channel, "watched", film="La La Land", date="2026-01-02")
     shown = await world.alice.slash(world.channel, "history")
     lines = lines_of(shown)
-    assert "with your take" in msgs(rated)[0].content and "2026-01-02" in msgs(watched)[0].content
-    assert len(lines) == 1 and "2026-01-02" in lines[0] and UNRECORDED not in lines[0], lines
+    assert "with your take" in msgs(rated)[0].content and "2 Jan 2026" in msgs(watched)[0].content
+    assert len(lines) == 1 and "2 Jan 2026" in lines[0] and UNRECORDED not in lines[0], lines
     assert "Everyone" not in lines[0] and "split" not in lines[0]
 
 
