@@ -129,7 +129,11 @@ class FilmNight(commands.Cog):
             chosen = await film_scope(self.bot.store, film, guild.id) if parse_ref(film) is not None else None
             # 'Halloween 2018' typed without brackets is the club's Halloween (2018), never a new film of that title.
             dated = None if chosen or year is not None else await self.bot.store.films.dated(film, guild.id)
+            # 'Halloween 2019' beside the club's Halloweens of 1978 and 2018: Halloween (2019), not a film of that title.
+            split = None if chosen or dated or year is not None else \
+                await self.bot.store.films.title_and_year(film, guild.id)
             name = chosen.film_id if chosen and chosen.film_id else dated.id if dated \
+                else rules.film_name(*split, self.bot.now().year) if split \
                 else rules.film_name(film, year, self.bot.now().year)
             clean = rules.clean_note(note)
             approval, _ = await self.store.settings(guild.id)

@@ -29,6 +29,11 @@ from bot.core.writer_thread import WriterThread
 
 log = logging.getLogger(__name__)
 
+# PostgreSQL's SQLSTATEs for SQLite's "database is locked" (asyncpg's errors carry `sqlstate`; read without importing
+# the driver): lock_not_available (the server's lock_timeout passed while waiting for the write lock) and
+# deadlock_detected. db_pg raises them as sqlite3.OperationalError (`db_pg.Busy`); errors.database_busy reads them.
+BUSY_SQLSTATES = frozenset({"55P03", "40P01"})
+
 CLOSE_GRACE = 2.0  # seconds close() lets an open transaction finish before cancelling it (then as long for its rollback)
 SEEK_BUDGET = 0.005  # seconds a seek may hold the event loop before it is rerun on the database thread
 RECHECK_AFTER = 1.0  # seconds a "no rows" of GuildsWith is kept: how stale another process's insert may find it
@@ -194,7 +199,7 @@ def _local_day(at: object, zone: object) -> Any:
         return None
     try:
         return from_iso(at).astimezone(ZoneInfo(str(zone))).date().isoformat()
-    except (ValueError, ZoneInfoNotFoundError):
+    except (ValueError, ZoneInfoNotFoundError, OSError):  # OSError: a region's folder (America), a name too long
         return at[:10]
 
 

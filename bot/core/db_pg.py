@@ -30,6 +30,7 @@ import asyncpg
 
 from bot.core.db import (
     BEFORE_MIGRATION,
+    BUSY_SQLSTATES,
     DatabaseUnavailable,
     end_transactions,
     migration_files,
@@ -115,6 +116,16 @@ _IN_TRANSACTION: contextvars.ContextVar[Connection | None] = contextvars.Context
 
 class IntegrityError(sqlite3.IntegrityError):
     """A constraint PostgreSQL enforced (unique, foreign key, check), as the stores already catch it."""
+
+
+class Busy(sqlite3.OperationalError):
+    """PostgreSQL gave up waiting for a lock (lock_timeout, 55P03) or broke a deadlock (40P01): SQLite's "database is
+    locked", as the jobs and services already catch it (polls' message recording and withdrawal, the closing
+    back-off's RETRYABLE, film night's reminders). Left as asyncpg's error, none of them retried it on PostgreSQL."""
+
+    def __init__(self, error: asyncpg.PostgresError) -> None:
+        super().__init__(f"database is locked ({type(error).__name__}: {error})")
+        self.sqlstate = error.sqlstate
 
 
 class Cursor:
@@ -217,6 +228,8 @@ class Connection:
             raise IntegrityError(f"{type(error).__name__}: {error}") from error
         except asyncpg.PostgresError as error:
             error.add_note("as PostgreSQL read it: " + " ".join(text.split()))  # the statement in the log, not its values
+            if error.sqlstate in BUSY_SQLSTATES:
+                raise Busy(error) from error
             raise
         status = statement.get_statusmsg() or ""
         found = _STATUS_COUNT.search(status)
@@ -432,10 +445,12 @@ class PostgresDatabase:
                 link.raw = await _connect(self.dsn)
                 link.statements.clear()
                 await link.raw.execute(_BEGIN)
-            except asyncpg.PostgresError:
+            except asyncpg.PostgresError as error:
                 # BEGIN ran, the write lock did not come (the server's lock_timeout): end the aborted transaction,
                 # or the pooled connection refuses every later statement ("current transaction is aborted").
                 await link.raw.execute("ROLLBACK")
+                if error.sqlstate in BUSY_SQLSTATES:
+                    raise Busy(error) from error
                 raise
             conn.in_transaction = True
             token = _IN_TRANSACTION.set(conn)

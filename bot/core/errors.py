@@ -18,7 +18,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.core.db import DatabaseUnavailable
+from bot.core.db import BUSY_SQLSTATES, DatabaseUnavailable
 from bot.core.ratelimits import RateLimitedTooLong
 from bot.core.refusals import UserError
 from bot.core.render import NO_MENTIONS
@@ -46,9 +46,6 @@ BUSY_DATABASE = ("The database is busy (another process is writing to it), so no
                  "Please try again in a moment.")
 
 
-# PostgreSQL's SQLSTATEs for the same case (asyncpg's errors carry `sqlstate`; read without importing the driver):
-# lock_not_available (the server's lock_timeout passed while waiting for the write lock) and deadlock_detected.
-BUSY_SQLSTATES = frozenset({"55P03", "40P01"})
 
 
 def database_busy(error: BaseException) -> bool:

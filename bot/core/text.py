@@ -94,21 +94,31 @@ def _regional(ch: str) -> bool:
     return 0x1F1E6 <= ord(ch) <= 0x1F1FF
 
 
+# The longest grapheme a cut steps back over: Unicode's stream-safe text has at most 30 marks on a letter, and the
+# longest emoji sequences (a kiss with two skin tones, a subdivision flag) are 10 code points. Past it the text is
+# no grapheme a reader sees but a pile (zalgo, a chain of joiners): cut where it falls, so the text before it stays
+# and a hostile 10k-mark string costs a few steps, not one per character up to the limit.
+GRAPHEME_MAX = 32
+_REGIONALS = "".join(map(chr, range(0x1F1E6, 0x1F200)))
+
+
 def grapheme_start(text: str, index: int) -> int:
     """The last grapheme boundary at or before `index`: a cut there splits no emoji, flag or accented letter."""
     index = min(index, len(text))
-    while 0 < index < len(text):
+    start = index
+    while 0 < index < len(text) and start - index <= GRAPHEME_MAX:
         if _extends(text[index]) or text[index - 1] == _ZWJ:
             index -= 1
         elif _regional(text[index]) and _regional(text[index - 1]):
-            run = 0  # flags are pairs of regional indicators: cut between pairs only
-            while index - run > 0 and _regional(text[index - run - 1]):
-                run += 1
-            if run % 2 == 0:
+            before = text[:index]  # flags are pairs of regional indicators: cut between pairs only
+            if (len(before) - len(before.rstrip(_REGIONALS))) % 2 == 0:
                 break
             index -= 1
         else:
             break
+    else:
+        if 0 < index < len(text):  # no boundary within GRAPHEME_MAX: a pile, not a grapheme
+            return start
     return index
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -26,6 +26,20 @@ def from_iso(text: str) -> datetime:
     """A stored timestamp back as an aware UTC datetime (naive text is read as UTC)."""
     moment = datetime.fromisoformat(text)
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def day_label(day: date | str) -> str:
+    """A calendar day as members read it, '1 Jan 2026': a day already taken in the server's zone, so not Discord's
+    <t:…:D> (which would move it to each reader's zone), and not ISO's 2026-01-01 either."""
+    if isinstance(day, str):
+        try:
+            return day_label(date.fromisoformat(day[:10]))
+        except ValueError:  # not a day after all: shown as stored rather than failing the whole list
+            return day
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # not the locale's
 
 
 # Abbreviations typed for a zone. The legacy tzdata names among them (EST, CET, EST5EDT, …) are a fixed offset

@@ -19,7 +19,7 @@ from bot.core.refusals import UserError
 from bot.core.render import FILM_CLUB_COLOUR
 from bot.core.spoilers import shown
 from bot.core.text import attribution_line, clip, inert
-from bot.core.time import iso
+from bot.core.time import day_label, iso
 from bot.filmnight import people_rules
 
 if TYPE_CHECKING:
@@ -149,7 +149,7 @@ async def record_watch(interaction: discord.Interaction, film_id: int, label: st
                                          iso(bot.now()))
     film = f"*{inert(label, 150)}*"
     if new:
-        return f"🎬 Recorded: you watched {film} on {day.isoformat()}. `/history` lists your films.", True
+        return f"🎬 Recorded: you watched {film} on {day_label(day)}. `/history` lists your films.", True
     return f"You had already recorded {film}: it counts once. `/history` lists your films.", False
 
 
@@ -172,12 +172,15 @@ async def history_embed(bot: FilmBot, guild: discord.Guild, user: discord.abc.Us
         rated = f" · {'★' * (stars // 2)}{'½' if stars % 2 else ''} ({stars / 2:g})" if stars else " · not rated"
         night = " · 🎟️ film night" if watch.screening_id else ""
         unrecorded = "" if watch.watched else " · rated, not recorded as watched"
-        lines.append(f"• **{inert(watch.label, 120)}** · {watch.watched_on}{rated}{night}{unrecorded}")
+        lines.append(f"• **{inert(watch.label, 120)}** · {day_label(watch.watched_on)}{rated}{night}{unrecorded}")
+    # What to do about a rated film with no watch, said once under the list rather than on every such line.
+    hint = ["", "*Rated, not recorded as watched*: `/watched film` records when you saw it."] \
+        if any(not w.watched for w in watches) else []
     name = inert(getattr(user, "display_name", None) or user.name, 80)
     embed = discord.Embed(
         title=clip(f"🎞️ {name}'s films", 256),
-        description=clip("\n".join(lines) or "No films recorded yet: press **I've watched it** after a film night,"
-                         " or `/watched film`.", 4096),
+        description=clip("\n".join(lines + hint) or "No films recorded yet: press **I've watched it** after a film"
+                         " night, or `/watched film`.", 4096),
         colour=FILM_CLUB_COLOUR,
     )
     embed.set_footer(text=f"Page {page + 1} of {pages} · {total} film{'s' if total != 1 else ''}")

@@ -24,7 +24,8 @@ def _checked_title(typed: str) -> str:
         return title
     cleaned = clean_title(typed)
     if TITLE_YEAR.match(cleaned) and not title_problem(cleaned):
-        raise UserError("Give the other title without its year (the film's year is the film's): e.g. `Spirited Away`.")
+        raise UserError("Type the other title alone, without a year in brackets (the year stays the film's):"
+                        " e.g. `Spirited Away`.")
     raise UserError(f"I can't use that as another title: {title_problem(cleaned) or 'it is not a title'}.")
 
 
@@ -56,9 +57,15 @@ async def add_alias(films: FilmStore, guild_id: int, film: Film, typed: str, use
             f"“{inert(title, 100)}” already names **{inert(others[0].label, 120)}** here (another title of it):"
             " one other title names one film."
         )
+    has = await films.aliases.titles(film.id, guild_id)
+    if any(norm_key(t) == key for t in has):  # told it is there, not to remove one to make room for it
+        return f"“{inert(title, 100)}” already names {shown} here: nothing to change."
     if await films.aliases.count(film.id, guild_id) >= ALIASES_MAX:
-        raise UserError(f"{shown} has {ALIASES_MAX} other titles here already: remove one first with"
-                        " `/film alias … remove:True`.")
+        # Only this server's: a provider's title cannot be taken back, so naming it here would send them in circles.
+        own = [t for t in has if not await films.aliases.provider_has(film.id, t)]
+        names = ", ".join(f"“{inert(t, 60)}”" for t in own)
+        raise UserError(f"{shown} has {ALIASES_MAX} other titles here already ({names}): take one back first,"
+                        " with `/film alias`, that title and `remove:True`.")
     if not await films.aliases.add(guild_id, film, title, "moderator", user_id, at):
         return f"“{inert(title, 100)}” already names {shown} here."
     return (f"“{inert(title, 100)}” now names {shown} here: members may type it in every film option, and the"
@@ -74,5 +81,6 @@ async def remove_alias(films: FilmStore, guild_id: int, film: Film, typed: str, 
     if await films.aliases.provider_has(film.id, title):
         raise UserError(f"“{inert(title, 100)}” is a title the film databases give {shown} (its original or"
                         " English title): it names the film wherever the film is known, and stays.")
-    names = ", ".join(f"“{inert(t, 80)}”" for t in await films.aliases.titles(film.id, guild_id)) or "none"
-    raise UserError(f"{shown} has no other title “{inert(title, 100)}” here. Its other titles: {names}.")
+    names = ", ".join(f"“{inert(t, 80)}”" for t in await films.aliases.titles(film.id, guild_id))
+    listed = f"Its other titles: {names}." if names else "It has no other titles here."
+    raise UserError(f"{shown} has no other title “{inert(title, 100)}” here, so nothing was taken back. {listed}")

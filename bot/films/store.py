@@ -161,6 +161,16 @@ class FilmStore:
         key, kept = norm_key(title), key_before_226(title)
         return (kept != key and await self.titled(kept, guild_id)) or await self.by_key(key, guild_id)
 
+    async def title_and_year(self, text: str | None, guild_id: int | None) -> tuple[str, int] | None:
+        """'Halloween 2019', typed without brackets, where the server sees films called 'Halloween' (none of 2019)
+        and none called 'Halloween 2019': the title and the year the member meant, for a film to be added as
+        Halloween (2019) (or, a year off the only one, that film: `ensure(near_year=True)`), never a yearless film
+        called 'Halloween 2019' beside the club's Halloweens."""
+        split = bare_year(text)
+        if split is None or await self.by_key(norm_key(text or ""), guild_id):
+            return None
+        return split if await self.by_key(norm_key(split[0]), guild_id) else None
+
     async def lookup(self, text: str, year: int | str | None = None, *, guild_id: int | None) -> Film | None:
         """`find` for what a member typed (UserError for a year out of range or an ambiguous title)."""
         return await self.find(parse_typed(text, year, this_year()), guild_id)

@@ -167,19 +167,29 @@ def list_embed(rows: list[ReviewRow], total: int, page: int, filters: str) -> di
     return embed
 
 
+def alias_change(action: str, data: dict[str, Any]) -> str:
+    """A /film alias change as a moderator says it, not the audit log's action name ("alias.add")."""
+    title, film = f"“{_value(data.get('title'))}”", _value(data.get("film"))
+    if action == "alias.remove":
+        return f"**took back** {title} as another title of {film}"
+    return f"**added** {title} as another title of {film}"  # the title first: a long line is clipped at its end
+
+
 def history_text(entries: list[AuditEntry], total: int, review_id: int | None) -> str:
     what = f"review #{review_id}" if review_id is not None else "reviews and film titles"
     if not entries:
         return f"No recorded changes to {what} yet."
     lines = [f"**Changes to {what}** (newest first):"]
     for entry in entries:
-        target = ("film" if entry.target_type == "film-alias" else f"#{entry.target_id}") \
-            if entry.target_id is not None else "import"
+        if entry.target_type == "film-alias":
+            did = alias_change(entry.action, entry.after or entry.before or {})
+        else:
+            target = f"#{entry.target_id}" if entry.target_id is not None else "import"
+            did = f"**{entry.action}** {target}: {changes_text(entry.before, entry.after)}"
         who = f"<@{entry.actor_id}>" if entry.actor_id else "someone"
         lines.append(
             clip(
-                f"• {format_dt(from_iso(entry.at), 'f')} {who} **{entry.action}** {target}:"
-                f" {changes_text(entry.before, entry.after)}",
+                f"• {format_dt(from_iso(entry.at), 'f')} {who} {did}",
                 115,  # 15 entries, the header and the note fit Discord's 2,000 characters
             )
         )

@@ -54,7 +54,8 @@ async def test_the_corpus_summaries_are_filled_before_the_freeze(world) -> None:
     frozen = gc.get_freeze_count()
     assert "Review #" in public_reply(await world.alice.slash(world.channel, "quote"))
     assert world.bot.store.catalogue.summaries.current() is summary  # used as filled, not rebuilt
-    assert gc.get_freeze_count() == frozen
+    # Nothing frozen again; a frozen object freed meanwhile (a slow machine's deferred answer drops one) lowers it.
+    assert gc.get_freeze_count() <= frozen
 
 
 async def test_an_import_pool_leaves_a_frozen_heap_frozen(thawed: None) -> None:

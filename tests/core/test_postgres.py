@@ -197,3 +197,30 @@ async def test_processes_started_together_import_the_bundle_once(pg_url: str, tm
     assert sorted([first.unchanged, second.unchanged]) == [False, True]  # type: ignore[attr-defined]
     reviews = pg_backend.query(pg_url, "SELECT count(*), count(DISTINCT source_key) FROM reviews")[0]
     assert reviews[0] == reviews[1] == 3
+
+
+async def test_a_lock_timeout_is_sqlites_database_is_locked(pg_url: str) -> None:
+    """PostgreSQL's lock_timeout (55P03) reaches the stores as SQLite's "database is locked" (sqlite3.OperationalError),
+    the error every retry path catches (polls recording their message, the closing back-off, film night's reminders):
+    left as asyncpg's error, a poll posted during a long lock kept live buttons for a row it never recorded."""
+    import asyncpg
+
+    from bot.core.db_pg import WRITE_LOCK_KEY
+    from bot.core.errors import database_busy
+
+    name = pg_url.rsplit("/", 1)[1].split("?")[0]
+    pg_backend._run(pg_backend._admin(f"ALTER DATABASE {name} SET lock_timeout = '200ms'"))
+    db = await open_database(Path("unused"), pg_url)
+    holder = await asyncpg.connect(pg_url)
+    try:
+        await holder.execute(f"SELECT pg_advisory_lock({WRITE_LOCK_KEY})")
+        with pytest.raises(sqlite3.OperationalError, match="database is locked") as caught:
+            async with db.transaction() as conn:
+                await conn.execute("INSERT INTO films(title, year) VALUES (?, ?)", ("Heat", 1995))
+        assert database_busy(caught.value) and caught.value.sqlstate == "55P03"
+        await holder.execute(f"SELECT pg_advisory_unlock({WRITE_LOCK_KEY})")
+        await db.execute("INSERT INTO films(title, year) VALUES (?, ?)", ("Heat", 1995))  # the pool still works
+        assert await db.fetchval("SELECT count(*) FROM films WHERE title = 'Heat'") == 1
+    finally:
+        await holder.close()
+        await db.close()

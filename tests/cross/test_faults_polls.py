@@ -162,6 +162,9 @@ async def test_a_poll_posted_during_a_17_s_write_lock_is_recorded(world, setting
 
 async def test_a_poll_that_cannot_be_recorded_is_withdrawn(world, settings, monkeypatch):
     """The lock never ends: the poll's message is withdrawn (no live buttons the bot does not know)."""
+    # Two hours of the closing back-off are ~70 scheduler passes: ~4-6 s of real time on a loaded machine, past
+    # simcord's 5 s settle (measured on both backends: the same passes, no tight retry).
+    world.env.settle_timeout = 30.0
     locked_for(monkeypatch, world, 10**6, "set_message", "delete")
     r = await world.alice.slash(world.channel, "poll create", question="Best ending?",
                                 options="La La Land | Whiplash", hours=1)

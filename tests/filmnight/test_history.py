@@ -30,9 +30,10 @@ async def test_a_rated_film_not_watched_is_listed_on_its_local_day_and_is_no_wat
     assert shown.ephemeral
     lines = history_lines(shown)
     assert len(lines) == 2, lines
-    assert "**Whiplash (2014)** · 2026-03-10 · ★★★★½ (4.5)" in lines[0] and lines[0].endswith(UNRECORDED)
-    assert "**La La Land (2016)** · 2026-03-01 · ★★★ (3)" in lines[1] and UNRECORDED not in lines[1]
+    assert "**Whiplash (2014)** · 10 Mar 2026 · ★★★★½ (4.5)" in lines[0] and lines[0].endswith(UNRECORDED)
+    assert "**La La Land (2016)** · 1 Mar 2026 · ★★★ (3)" in lines[1] and UNRECORDED not in lines[1]
     assert "Page 1 of 1 · 2 films" in embed_text(msgs(shown)[0].embeds[0])
+    assert "`/watched film` records when you saw it" in embed_text(msgs(shown)[0].embeds[0])  # what to do next
     # Rated is not watched: no watch row, so it opens no spoilers and /club stats counts no watch of it.
     whiplash = rows(settings, "SELECT id FROM films WHERE title = 'Whiplash'")[0][0]
     assert rows(settings, "SELECT count(*) FROM film_watches WHERE film_id = ?", (whiplash,))[0][0] == 0

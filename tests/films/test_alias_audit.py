@@ -30,7 +30,8 @@ async def test_adding_and_removing_an_alias_is_audited_and_shown_in_review_histo
         (world.guild.id, world.mod.id, "alias.remove", "film-alias", film_id, entry, None)]
     shown = text_of(await world.mod.slash(world.channel, "review history"))
     lines = [line for line in shown.splitlines() if ENGLISH in line]
-    assert len(lines) == 2 and "alias.remove" in lines[0] and "alias.add" in lines[1], shown
+    assert len(lines) == 2 and "**took back** “Spirited Away” as another title of" in lines[0], shown
+    assert "**added** “Spirited Away” as another title of" in lines[1] and "alias." not in shown, shown
     assert f"<@{world.mod.id}>" in lines[0] and JAPANESE in lines[0]
     check_all_payloads(world.env)
     assert not world.env.errors

@@ -60,7 +60,7 @@ async def test_an_alias_never_takes_another_films_title(world, settings):
     other = await _reviewed(world, "Collateral", 2004, 2)
     before = table_digest(settings)
     for title, why in (("heat", "is the title of **Heat (1995)** here"), ("RONIN", "it is its own title"),
-                       ("Heat (1995)", "without its year"), ("film:1", "film reference"),
+                       ("Heat (1995)", "without a year in brackets"), ("film:1", "film reference"),
                        ("||twist||", "spoiler bars")):
         refused = await world.mod.slash(world.channel, "film alias", film=f"film:{ronin}", title=title)
         assert refused.ephemeral and why in text_of(refused), (title, text_of(refused))
@@ -135,3 +135,19 @@ async def test_a_title_typed_without_its_emoji_names_the_film(world, settings):
     assert world.q("SELECT count(*) FROM films WHERE year = 2021") == [(1,)]
     assert {"name": f"{title} (2021)", "value": f"film:{film_id}"} in await world.alice.autocomplete(
         world.channel, "rate film", "film", "tick tick")
+
+
+async def test_a_title_it_has_already_is_said_so_even_with_ten(world, settings):
+    """With 10 other titles, adding one of them again says it names the film already (it said to remove one
+    first); an 11th is refused listing the ten to take back; removing one it lacks says nothing was taken back."""
+    ronin = await _reviewed(world, "Ronin", 1998, 1)
+    for i in range(10):
+        await world.mod.slash(world.channel, "film alias", film=f"film:{ronin}", title=f"Nick {i}")
+    again = text_of(await world.mod.slash(world.channel, "film alias", film=f"film:{ronin}", title="nick 3"))
+    assert "already names **Ronin (1998)** here: nothing to change" in again, again
+    full = text_of(await world.mod.slash(world.channel, "film alias", film=f"film:{ronin}", title="Nick X"))
+    assert "has 10 other titles here already (“Nick 0”" in full and "`remove:True`" in full and "…" not in full, full
+    gone = text_of(await world.mod.slash(world.channel, "film alias", film=f"film:{ronin}", title="Nope",
+                                         remove=True))
+    assert "no other title “Nope” here, so nothing was taken back" in gone, gone
+    assert world.q("SELECT count(*) FROM film_aliases") == [(10,)]

@@ -223,6 +223,21 @@ async def test_a_year_typed_without_brackets_names_the_clubs_film(world, setting
     assert world.q("SELECT film_id FROM reviews WHERE added_by IS NOT NULL") == [(wanted,)]
 
 
+async def test_a_year_no_film_of_the_title_has_adds_that_title_of_that_year(world, settings):
+    """'halloween 2011' beside Halloween (1978) and (2018): a new Halloween (2011), not a yearless film called
+    'halloween 2011' next to the club's Halloweens; a title the server does not know keeps its digits ('Apollo 2013'
+    stays itself)."""
+    await world.mod.slash(world.channel, "watchlist add", film="Halloween", year=1978)
+    await world.mod.slash(world.channel, "watchlist add", film="Halloween", year=2018)
+    added = await world.alice.slash(world.channel, "watchlist add", film="halloween 2011")
+    assert "**halloween (2011)**" in text_of(added).casefold()
+    assert world.q("SELECT year FROM films WHERE norm_key = 'halloween' ORDER BY year") == [(1978,), (2011,), (2018,)]
+    assert world.q("SELECT count(*) FROM films WHERE title LIKE '%2011%'") == [(0,)]
+    other = await world.alice.slash(world.channel, "watchlist add", film="Apollo 2013")
+    assert "**Apollo 2013**" in text_of(other)
+    assert world.q("SELECT title, year FROM films WHERE norm_key LIKE 'apollo%'") == [("Apollo 2013", None)]
+
+
 async def test_a_title_ending_in_a_year_the_server_sees_wins_over_the_split(world, settings):
     """A film literally called 'Class of 1984' is that film, even beside a 'Class of' film of 1984."""
     await world.mod.slash(world.channel, "watchlist add", film="Class of 1984", year=1982)
