@@ -21,17 +21,17 @@ async def test_a_rated_film_not_watched_is_listed_on_its_local_day_and_is_no_wat
     zone = await world.mod.slash(world.channel, "config timezone", zone="America/Los_Angeles")
     assert zone.ephemeral
     await world.mod.slash(world.channel, "watchlist add", film="Whiplash", year=2014)
-    await advance_to(world, 2026, 3, 11, 3)  # 2026-03-10 20:00 in Los Angeles
+    await advance_to(world, 2026, 1, 2, 3)  # 2026-01-01 19:00 in Los Angeles (a short jump: the suite's time)
     await world.alice.slash(world.channel, "rate film", film="Whiplash", stars=4.5)
-    await world.alice.slash(world.channel, "watched", film="La La Land", date="2026-03-01")
+    await world.alice.slash(world.channel, "watched", film="La La Land", date="2025-12-20")
     await world.alice.slash(world.channel, "rate film", film="La La Land", stars=3)
 
     shown = await world.alice.slash(world.channel, "history")
     assert shown.ephemeral
     lines = history_lines(shown)
     assert len(lines) == 2, lines
-    assert "**Whiplash (2014)** · 10 Mar 2026 · ★★★★½ (4.5)" in lines[0] and lines[0].endswith(UNRECORDED)
-    assert "**La La Land (2016)** · 1 Mar 2026 · ★★★ (3)" in lines[1] and UNRECORDED not in lines[1]
+    assert "**Whiplash (2014)** · 1 Jan 2026 · ★★★★½ (4.5)" in lines[0] and lines[0].endswith(UNRECORDED)
+    assert "**La La Land (2016)** · 20 Dec 2025 · ★★★ (3)" in lines[1] and UNRECORDED not in lines[1]
     assert "Page 1 of 1 · 2 films" in embed_text(msgs(shown)[0].embeds[0])
     assert "`/watched film` records when you saw it" in embed_text(msgs(shown)[0].embeds[0])  # what to do next
     # Rated is not watched: no watch row, so it opens no spoilers and /club stats counts no watch of it.
