@@ -3,21 +3,15 @@ the name a member types for another film, and a title of invisible characters is
 
 from __future__ import annotations
 
-from tests.helpers import add_review_file, table_digest, text_of, unique_review
-
-
-async def _reviewed(world, title: str, year: int, n: int = 0) -> int:
-    added = await add_review_file(world, unique_review(n), name=f"r{n}.txt", film=title, year=year, critic=f"Critic {n}")
-    assert "#" in text_of(added), text_of(added)
-    [(film_id,)] = world.q("SELECT id FROM films WHERE title = ? AND year = ?", title, year)
-    return film_id
+from tests.films.test_aliases import reviewed
+from tests.helpers import table_digest, text_of
 
 
 async def test_an_alias_never_takes_another_films_title_with_its_year_typed_after_it(world, settings):
     """"Heat 1995" names Heat (1995) here (a year typed after the title): as another title of Ronin it is refused,
     naming Heat, nothing is written, and a member typing "Heat 1995" still rates Heat."""
-    heat = await _reviewed(world, "Heat", 1995, 0)
-    ronin = await _reviewed(world, "Ronin", 1998, 1)
+    heat = await reviewed(world, "Heat", 1995, 0)
+    ronin = await reviewed(world, "Ronin", 1998, 1)
     before = table_digest(settings)
     refused = await world.mod.slash(world.channel, "film alias", film=f"film:{ronin}", title="Heat 1995")
     assert refused.ephemeral and "**Heat (1995)**" in text_of(refused), text_of(refused)
@@ -32,7 +26,7 @@ async def test_an_alias_never_takes_another_films_title_with_its_year_typed_afte
 async def test_a_title_of_invisible_characters_is_refused(world, settings):
     """A variation selector, a Hangul filler or a blank braille cell alone shows as nothing in every list: refused
     privately as a watchlist film and as another title, nothing written."""
-    film_id = await _reviewed(world, "Ronin", 1998, 1)
+    film_id = await reviewed(world, "Ronin", 1998, 1)
     before = table_digest(settings)
     for blank in ("\ufe0f", "\ufe0f\ufe0f", "\u3164", "\u2800", "\uffa0", "\u115f \u1160", "\U000e0100"):
         added = await world.alice.slash(world.channel, "watchlist add", film=blank, year=2001)

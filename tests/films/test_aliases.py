@@ -17,7 +17,8 @@ from tests.helpers import (
 JAPANESE, ENGLISH = "千と千尋の神隠し", "Spirited Away"
 
 
-async def _reviewed(world, title: str, year: int, n: int = 0) -> int:
+async def reviewed(world, title: str, year: int, n: int = 0) -> int:
+    """A film with one review of its own (its id); test_alias_attack.py builds on it too."""
     added = await add_review_file(world, unique_review(n), name=f"r{n}.txt", film=title, year=year, critic=f"Critic {n}")
     assert "#" in text_of(added), text_of(added)
     [(film_id,)] = world.q("SELECT id FROM films WHERE title = ? AND year = ?", title, year)
@@ -27,7 +28,7 @@ async def _reviewed(world, title: str, year: int, n: int = 0) -> int:
 async def test_an_alias_names_the_film_in_every_film_option_and_autocomplete(world, settings):
     """A moderator gives 千と千尋の神隠し (2001) the title "Spirited Away": a member typing it gets the club's film
     in /quote film:, /rate film, /watchlist add and the autocomplete (shown by the club's title), no second film."""
-    film_id = await _reviewed(world, JAPANESE, 2001)
+    film_id = await reviewed(world, JAPANESE, 2001)
     typed_before = await world.alice.slash(world.channel, "quote", film=ENGLISH)
     assert typed_before.ephemeral and "I don't know a film called" in text_of(typed_before)
     given = await world.mod.slash(world.channel, "film alias", film=f"film:{film_id}", title=ENGLISH)
@@ -55,9 +56,9 @@ async def test_an_alias_names_the_film_in_every_film_option_and_autocomplete(wor
 async def test_an_alias_never_takes_another_films_title(world, settings):
     """"Heat" as another title of Ronin is refused, saying which film holds it; the member typing "Heat" still gets
     Heat, and nothing is written. Its own title, a title with a year and a second film's alias are refused too."""
-    heat = await _reviewed(world, "Heat", 1995, 0)
-    ronin = await _reviewed(world, "Ronin", 1998, 1)
-    other = await _reviewed(world, "Collateral", 2004, 2)
+    heat = await reviewed(world, "Heat", 1995, 0)
+    ronin = await reviewed(world, "Ronin", 1998, 1)
+    other = await reviewed(world, "Collateral", 2004, 2)
     before = table_digest(settings)
     for title, why in (("heat", "is the title of **Heat (1995)** here"), ("RONIN", "it is its own title"),
                        ("Heat (1995)", "without a year in brackets"), ("film:1", "film reference"),
@@ -77,7 +78,7 @@ async def test_an_alias_never_takes_another_films_title(world, settings):
 async def test_members_cannot_give_other_titles_and_a_moderator_takes_one_back(world, settings):
     """A member's /film alias is refused with nothing written; the moderator's alias is taken back with
     remove:True, after which the title names nothing here again."""
-    film_id = await _reviewed(world, JAPANESE, 2001)
+    film_id = await reviewed(world, JAPANESE, 2001)
     before = table_digest(settings)
     refused = await world.alice.slash(world.channel, "film alias", film=JAPANESE, title=ENGLISH)
     assert refused.ephemeral and table_digest(settings) == before
@@ -94,7 +95,7 @@ async def test_members_cannot_give_other_titles_and_a_moderator_takes_one_back(w
 async def test_a_servers_alias_is_its_own_and_outlives_a_restart(world, settings):
     """Another server seeing the same reviewed film does not read this server's alias; after a restart this
     server still does."""
-    film_id = await _reviewed(world, JAPANESE, 2001)
+    film_id = await reviewed(world, JAPANESE, 2001)
     await world.mod.slash(world.channel, "film alias", film=JAPANESE, title=ENGLISH)
     other = world.env.create_guild(name="Other Club")
     channel = other.create_text_channel("films")
@@ -111,7 +112,7 @@ async def test_a_servers_alias_is_its_own_and_outlives_a_restart(world, settings
 async def test_the_gated_film_typed_by_its_alias_is_held_back(world, settings):
     """The club's screening of 千と千尋の神隠し is upcoming: /quote film:Spirited Away, as by its title (the same film
     by id), never shows the review's ending passage, nor do a hundred more draws."""
-    await _reviewed(world, JAPANESE, 2001)
+    await reviewed(world, JAPANESE, 2001)
     await world.mod.slash(world.channel, "film alias", film=JAPANESE, title=ENGLISH)
     await world.mod.slash(world.channel, "filmnight schedule", film=JAPANESE, when="2026-01-05 20:00", where="Club")
     by_title = await world.alice.slash(world.channel, "quote", film=JAPANESE)
@@ -140,7 +141,7 @@ async def test_a_title_typed_without_its_emoji_names_the_film(world, settings):
 async def test_a_title_it_has_already_is_said_so_even_with_ten(world, settings):
     """With 10 other titles, adding one of them again says it names the film already (it said to remove one
     first); an 11th is refused listing the ten to take back; removing one it lacks says nothing was taken back."""
-    ronin = await _reviewed(world, "Ronin", 1998, 1)
+    ronin = await reviewed(world, "Ronin", 1998, 1)
     for i in range(10):
         await world.mod.slash(world.channel, "film alias", film=f"film:{ronin}", title=f"Nick {i}")
     again = text_of(await world.mod.slash(world.channel, "film alias", film=f"film:{ronin}", title="nick 3"))
