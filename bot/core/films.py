@@ -72,19 +72,20 @@ def title_char(ch: str) -> bool:
     return unicodedata.category(ch)[0] in _KEPT
 
 
+def variation_selector(ch: str) -> bool:
+    """A selector asking for emoji or text presentation of the character before it: it draws nothing itself."""
+    code = ord(ch)
+    return any(low <= code <= high for low, high in VARIATION_SELECTORS)
+
+
 def visible_char(ch: str) -> bool:
     """A title character that draws something: neither a variation selector nor a blank letter (`BLANK_CHARS`)."""
-    code = ord(ch)
-    return (title_char(ch) and ch not in BLANK_CHARS
-            and not any(low <= code <= high for low, high in VARIATION_SELECTORS))
+    return title_char(ch) and ch not in BLANK_CHARS and not variation_selector(ch)
 
 
 def key_char(ch: str) -> bool:
     """A character the film key keeps: a title character, but no emoji, pictograph or variation selector."""
-    if not title_char(ch) or unicodedata.category(ch) in _KEY_DROPPED_CATEGORIES:
-        return False
-    code = ord(ch)
-    return not any(low <= code <= high for low, high in VARIATION_SELECTORS)
+    return title_char(ch) and unicodedata.category(ch) not in _KEY_DROPPED_CATEGORIES and not variation_selector(ch)
 
 
 def option(value: str | None) -> str | None:
