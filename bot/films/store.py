@@ -148,11 +148,19 @@ class FilmStore:
         'Halloween 2018' (a title may end in four digits: that film wins) and one of that title and year; else
         None. Never a new film: a member who meant the club's film gets it, not a namesake split from its reviews,
         ratings and spoiler gate."""
-        split = bare_year(text)
-        if split is None or await self.by_key(norm_key(text or ""), guild_id):
+        split = await self._year_typed_after(text, guild_id)
+        if split is None:
             return None
         title, year = split
         return next((film for film in await self.named(title, guild_id) if film.year == year), None)
+
+    async def _year_typed_after(self, text: str | None, guild_id: int | None) -> tuple[str, int] | None:
+        """'Halloween 2018' as ('Halloween', 2018), unless the server sees a film called the whole text (a title
+        may end in four digits: *Blade Runner 2049*)."""
+        split = bare_year(text)
+        if split is None or await self.by_key(norm_key(text or ""), guild_id):
+            return None
+        return split
 
     async def named(self, title: str, guild_id: int | None) -> list[Film]:
         """`by_key` of a typed title; a title with emoji first under its pre-226 key, which a film 226 did not
@@ -166,10 +174,8 @@ class FilmStore:
         and none called 'Halloween 2019': the title and the year the member meant, for a film to be added as
         Halloween (2019) (or, a year off the only one, that film: `ensure(near_year=True)`), never a yearless film
         called 'Halloween 2019' beside the club's Halloweens."""
-        split = bare_year(text)
-        if split is None or await self.by_key(norm_key(text or ""), guild_id):
-            return None
-        return split if await self.by_key(norm_key(split[0]), guild_id) else None
+        split = await self._year_typed_after(text, guild_id)
+        return split if split is not None and await self.by_key(norm_key(split[0]), guild_id) else None
 
     async def lookup(self, text: str, year: int | str | None = None, *, guild_id: int | None) -> Film | None:
         """`find` for what a member typed (UserError for a year out of range or an ambiguous title)."""
