@@ -78,10 +78,9 @@ async def _seen_near(conn: aiosqlite.Connection, key: str, year: int, guild_id: 
 
 
 async def _sees_any(conn: aiosqlite.Connection, key: str, guild_id: int) -> bool:
-    """True when the server sees a film whose own title has this key."""
-    async with conn.execute(
-        f"SELECT 1 FROM films f WHERE f.norm_key = :key AND {_KNOWN} LIMIT 1", {"key": key, "guild": guild_id}
-    ) as cur:
+    """True when the server sees a film whose own title has this key (`titled_here`, inside a transaction)."""
+    clause, params = titled_here(key, guild_id)
+    async with conn.execute(f"SELECT 1 WHERE {clause}", params) as cur:
         return await cur.fetchone() is not None
 
 
